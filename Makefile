@@ -1,0 +1,17 @@
+# The two set-up commands of ckanext-satudata (see README.md).
+.PHONY: run test services stop status
+
+run:      ## install what is missing, start the services, load the demo, serve on 127.0.0.1:5000
+	./scripts/run.sh
+
+test:     ## install what is missing, start the services, run the whole test suite
+	./scripts/test.sh
+
+services: ## only start PostgreSQL, Redis and Solr
+	./scripts/services.sh start
+
+status:
+	./scripts/services.sh status
+
+stop:     ## stop PostgreSQL, Redis and Solr
+	./scripts/services.sh stop

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+"""Actions that give walidata staff their roles (verifier, approval levels)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ... import roles
+from ...model import WalidataRole
+from .. import schema
+
+__all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list"]
+
+
+def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Give a user a walidata role.
+
+    :param user: the id or name of the user
+    :type user: string
+    :param role: one of the roles of ``satudata.approval_chain``
+        (by default ``verifikator``, ``kabid``, ``kadis``)
+    :type role: string
+    :returns: the role assignment
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_role_create", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.role_create(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    user = model.User.get(data["user"])
+    assert user
+    existing = model.Session.execute(
+        sa.select(WalidataRole).where(
+            WalidataRole.user_id == user.id, WalidataRole.role == data["role"]
+        )
+    ).scalar_one_or_none()
+    if existing:
+        return existing.dictize()
+    actor = model.User.get(context["user"])
+    role = WalidataRole(
+        user_id=user.id, role=data["role"], created_by=actor.id if actor else None
+    )
+    model.Session.add(role)
+    if not context.get("defer_commit"):
+        model.Session.commit()
+    return role.dictize()
+
+
+def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
+    """Take a walidata role away from a user.
+
+    :param user: the id or name of the user
+    :type user: string
+    :param role: the role to remove
+    :type role: string
+    """
+    tk.check_access("satudata_role_delete", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.role_create(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    user = model.User.get(data["user"])
+    assert user
+    model.Session.execute(
+        sa.delete(WalidataRole).where(
+            WalidataRole.user_id == user.id, WalidataRole.role == data["role"]
+        )
+    )
+    if not context.get("defer_commit"):
+        model.Session.commit()
+
+
+def satudata_role_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """List walidata role assignments, in approval-chain order.
+
+    :param role: only this role (optional)
+    :type role: string
+    :returns: assignments with ``user_name`` and ``display_name`` added
+    :rtype: list of dictionaries
+    """
+    tk.check_access("satudata_role_list", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.role_list(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    stmt = sa.select(WalidataRole, model.User).join(
+        model.User, model.User.id == WalidataRole.user_id
+    )
+    if data.get("role"):
+        stmt = stmt.where(WalidataRole.role == data["role"])
+    order = {name: i for i, name in enumerate(roles.approval_chain())}
+    rows = model.Session.execute(stmt).all()
+    result = []
+    for role, user in rows:
+        item = role.dictize()
+        item["user_name"] = user.name
+        item["display_name"] = user.display_name
+        result.append(item)
+    result.sort(key=lambda r: (order.get(r["role"], len(order)), r["user_name"]))
+    return result

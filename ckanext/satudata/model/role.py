@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+"""Walidata staff roles: which CKAN user acts as verifier or at which approval
+level. Managed by walidata administrators and sysadmins."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, UnicodeText, UniqueConstraint
+from sqlalchemy.orm import Mapped
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.model import domain_object
+
+
+class WalidataRole(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    __tablename__ = "satudata_walidata_role"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", name="satudata_walidata_role_user_role_key"),
+        Index("satudata_walidata_role_user_id_idx", "user_id"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    user_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+    )
+    role: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    created: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=datetime.datetime.utcnow
+    )
+    created_by: Mapped[str | None] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            "role": self.role,
+            "created": self.created.isoformat(),
+            "created_by": self.created_by,
+        }

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+"""The ``satudata`` plugin: declarations only; the logic lives in the modules
+named by each blanket (``logic.action``, ``logic.auth``, ``logic.validators``,
+``helpers``, ``views``, ``cli``) and in :mod:`.subscriptions`."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
+
+from . import search, subscriptions
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(p.ISignal)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config: CKANConfig):
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "ckanext-satudata")
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return subscriptions.get_subscriptions()
+
+    # IFacets
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str):
+        return search.dataset_facets(facets_dict, package_type)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]):
+        return search.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]):
+        return search.before_dataset_search(search_params)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Brings the ckanext-satudata portal up on a fresh or warm Debian machine:
+# installs what is missing, starts PostgreSQL, Redis and Solr, migrates the
+# database, loads the demo data, then serves CKAN on 127.0.0.1 with a jobs
+# worker and a loopback SMTP sink. Ctrl-C stops CKAN and the worker; the
+# services keep running (scripts/services.sh stop ends them).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$ROOT/scripts/bootstrap.sh"
+"$ROOT/scripts/services.sh" start
+export_ckan_env 0
+
+INI="$STATE/ckan.ini"
+CKAN="$VENV/bin/ckan"
+mkdir -p "$STATE/storage" "$LOGS"
+
+port_in_use "$CKAN_PORT" && die "CKAN: port $CKAN_PORT is already in use by another process (set SATUDATA_CKAN_PORT)"
+port_in_use "$SMTP_PORT" && die "SMTP sink: port $SMTP_PORT is already in use by another process (set SATUDATA_SMTP_PORT)"
+
+if [ ! -f "$INI" ]; then
+  log "writing $INI"
+  "$CKAN" generate config "$INI" >/dev/null
+fi
+"$CKAN" config-tool "$INI" \
+  "sqlalchemy.url = $(db_url "$DB_NAME")" \
+  "solr_url = $CKAN_SOLR_URL" \
+  "ckan.redis.url = $CKAN_REDIS_URL" \
+  "ckan.site_url = http://127.0.0.1:$CKAN_PORT" \
+  "ckan.site_id = satudata_demo" \
+  "ckan.site_title = Portal Satu Data" \
+  "ckan.storage_path = $STATE/storage" \
+  "ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity" \
+  "scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml" \
+  "scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml" \
+  "scheming.presets = ckanext.scheming:presets.json ckanext.satudata.schemas:presets.yaml" \
+  "satudata.walidata_organization = diskominfo" \
+  "ckan.locale_default = id" \
+  "ckan.locales_offered = id en" \
+  "ckan.auth.create_unowned_dataset = false" \
+  "ckan.csrf_protection.ignore_extensions = false" \
+  "SESSION_COOKIE_DOMAIN = 127.0.0.1" \
+  "smtp.server = 127.0.0.1:$SMTP_PORT" \
+  "smtp.mail_from = satudata@127.0.0.1" \
+  "ckan.devserver.host = 127.0.0.1" \
+  "ckan.devserver.port = $CKAN_PORT" >/dev/null
+
+log "migrating the database"
+"$CKAN" -c "$INI" db upgrade >/dev/null 2>"$LOGS/db.log" || { cat "$LOGS/db.log" >&2; die "ckan db upgrade failed"; }
+"$CKAN" -c "$INI" satudata load-demo
+"$CKAN" -c "$INI" search-index rebuild --only-missing --quiet >/dev/null 2>&1 \
+  || die "rebuilding the search index failed (is Solr up? scripts/services.sh status)"
+
+PIDS=()
+cleanup() { ((${#PIDS[@]})) && kill "${PIDS[@]}" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+"$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Debugging \
+  >>"$LOGS/mail.log" 2>&1 &
+PIDS+=($!)
+"$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
+PIDS+=($!)
+
+log "portal: http://127.0.0.1:$CKAN_PORT  (jobs worker log: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
+"$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Starts, stops or reports the loopback services ckanext-satudata runs on:
+# PostgreSQL (a cluster of its own), Redis and Solr. Each binds 127.0.0.1 only.
+#
+#   scripts/services.sh start|stop|status
+#
+# A port taken by something else, or a service that does not come up, stops
+# everything with a message naming it and a non-zero exit.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres "$@"; }
+
+# --- PostgreSQL -------------------------------------------------------------
+pg_status() { pg_lsclusters -h 2>/dev/null | awk -v c="$PG_CLUSTER" '$2 == c {print $3, $4}'; }
+
+start_postgres() {
+  local ver; ver=$(pg_major); [ -n "$ver" ] || die "PostgreSQL is not installed (run scripts/bootstrap.sh)"
+  if [ -z "$(pg_status)" ]; then
+    port_in_use "$PG_PORT" && die "PostgreSQL: port $PG_PORT is already in use by another process (set SATUDATA_PG_PORT)"
+    log "creating PostgreSQL $ver cluster '$PG_CLUSTER' on port $PG_PORT"
+    pg_createcluster "$ver" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
+  fi
+  read -r port status <<<"$(pg_status)"
+  local ver_c; ver_c=$(pg_lsclusters -h | awk -v c="$PG_CLUSTER" '$2 == c {print $1}')
+  if [ "$port" != "$PG_PORT" ]; then
+    [ "$status" = online ] && pg_ctlcluster "$ver_c" "$PG_CLUSTER" stop
+    pg_conftool "$ver_c" "$PG_CLUSTER" set port "$PG_PORT"
+    status=down
+  fi
+  pg_conftool "$ver_c" "$PG_CLUSTER" remove listen_addresses 2>/dev/null || true
+  echo "listen_addresses = '127.0.0.1'" > "/etc/postgresql/$ver_c/$PG_CLUSTER/conf.d/satudata.conf"
+  if [ "$status" != online ]; then
+    port_in_use "$PG_PORT" && die "PostgreSQL: port $PG_PORT is already in use by another process (set SATUDATA_PG_PORT)"
+    pg_ctlcluster "$ver_c" "$PG_CLUSTER" start || die "PostgreSQL cluster $ver_c/$PG_CLUSTER failed to start (see /var/log/postgresql/)"
+  fi
+  wait_for "PostgreSQL" 30 as_postgres pg_isready -q -h 127.0.0.1 -p "$PG_PORT" \
+    || die "PostgreSQL on port $PG_PORT did not accept connections"
+  psql_admin <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS';
+  END IF;
+END \$\$;
+SQL
+  local db
+  for db in "$DB_NAME" "$TEST_DB_NAME" "${EXTRA_DBS[@]}"; do
+    [ -n "$db" ] || continue
+    if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+      as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E UTF8 -T template0 "$db"
+    fi
+  done
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT (databases $DB_NAME, $TEST_DB_NAME)"
+}
+
+stop_postgres() {
+  local ver_c; ver_c=$(pg_lsclusters -h 2>/dev/null | awk -v c="$PG_CLUSTER" '$2 == c {print $1}')
+  [ -n "$ver_c" ] && pg_ctlcluster "$ver_c" "$PG_CLUSTER" stop 2>/dev/null || true
+}
+
+# --- Redis ------------------------------------------------------------------
+redis_ours() { [ -f "$STATE/redis/redis.pid" ] && kill -0 "$(cat "$STATE/redis/redis.pid")" 2>/dev/null; }
+
+start_redis() {
+  if redis_ours && redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+    log "Redis already running on 127.0.0.1:$REDIS_PORT"; return
+  fi
+  command -v redis-server >/dev/null || die "redis-server is not installed (run scripts/bootstrap.sh)"
+  port_in_use "$REDIS_PORT" && die "Redis: port $REDIS_PORT is already in use by another process (set SATUDATA_REDIS_PORT)"
+  mkdir -p "$STATE/redis" "$LOGS"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
+    --dir "$STATE/redis" --pidfile "$STATE/redis/redis.pid" \
+    --logfile "$LOGS/redis.log" --save "" --appendonly no \
+    || die "Redis failed to start (see $LOGS/redis.log)"
+  wait_for "Redis" 20 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG" \
+    || die "Redis on port $REDIS_PORT did not answer PING (see $LOGS/redis.log)"
+  log "Redis ready on 127.0.0.1:$REDIS_PORT"
+}
+
+stop_redis() {
+  redis_ours && kill "$(cat "$STATE/redis/redis.pid")" 2>/dev/null || true
+  rm -f "$STATE/redis/redis.pid"
+}
+
+# --- Solr -------------------------------------------------------------------
+solr_ping() { curl -fsS --max-time 5 "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping?wt=json" 2>/dev/null | grep -q '"status":"OK"'; }
+solr_ours() { [ -f "$STATE/solr.pid" ] && kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null; }
+
+prepare_solr_home() {
+  local ckan_dir schema
+  ckan_dir=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))') \
+    || die "CKAN is not installed in $VENV (run scripts/bootstrap.sh)"
+  schema="$ckan_dir/config/solr/schema.xml"
+  [ -f "$schema" ] || die "the installed CKAN has no Solr schema at $schema"
+  mkdir -p "$SOLR_HOME/ckan/conf"
+  cp "$ROOT/solr/solr.xml" "$SOLR_HOME/solr.xml"
+  cp "$ROOT"/solr/conf/* "$SOLR_HOME/ckan/conf/"
+  cp "$schema" "$SOLR_HOME/ckan/conf/schema.xml"
+  echo "name=ckan" > "$SOLR_HOME/ckan/core.properties"
+}
+
+start_solr() {
+  if solr_ours && solr_ping; then
+    log "Solr already running on 127.0.0.1:$SOLR_PORT"; return
+  fi
+  solr_ours && kill "$(cat "$STATE/solr.pid")" 2>/dev/null && sleep 2
+  port_in_use "$SOLR_PORT" && die "Solr: port $SOLR_PORT is already in use by another process (set SATUDATA_SOLR_PORT)"
+  [ -d "$ROOT/solr/target/lib" ] || die "Solr is not built (run scripts/bootstrap.sh)"
+  prepare_solr_home
+  mkdir -p "$LOGS"
+  log "starting Solr on 127.0.0.1:$SOLR_PORT (home $SOLR_HOME)"
+  nohup java -Xms256m -Xmx${SATUDATA_SOLR_HEAP:-1g} \
+    -XX:CompileCommand=exclude,com.github.benmanes.caffeine.cache.BoundedLocalCache::put \
+    -Dlog4j2.configurationFile="$ROOT/solr/log4j2.xml" \
+    -Dsolr.log.muteconsole=true -Dsolr.log.dir="$LOGS" -Dhost=127.0.0.1 -Djetty.host=127.0.0.1 \
+    -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" \
+    id.satudata.solr.LoopbackSolr "$SOLR_HOME" "$SOLR_PORT" \
+    >"$LOGS/solr.log" 2>&1 &
+  echo $! > "$STATE/solr.pid"
+  local i
+  for ((i = 0; i < 120; i++)); do
+    if solr_ping; then log "Solr ready: http://127.0.0.1:$SOLR_PORT/solr/ckan"; return; fi
+    if ! solr_ours; then
+      tail -n 20 "$LOGS/solr.log" >&2
+      die "Solr exited during start-up (see $LOGS/solr.log)"
+    fi
+    sleep 1
+  done
+  stop_solr
+  die "Solr did not answer /solr/ckan/admin/ping within 120 s (see $LOGS/solr.log)"
+}
+
+stop_solr() {
+  if solr_ours; then
+    local pid; pid=$(cat "$STATE/solr.pid"); kill "$pid" 2>/dev/null || true
+    wait_for "Solr stop" 20 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$STATE/solr.pid"
+}
+
+EXTRA_DBS=(${SATUDATA_EXTRA_DBS:-})
+case "${1:-start}" in
+  start)
+    mkdir -p "$STATE"
+    start_postgres; start_redis; start_solr ;;
+  stop)
+    stop_solr; stop_redis; stop_postgres; log "services stopped" ;;
+  status)
+    echo "postgresql: $(pg_status || true)"
+    redis_ours && echo "redis: running on $REDIS_PORT" || echo "redis: stopped"
+    solr_ours && solr_ping && echo "solr: running on $SOLR_PORT" || echo "solr: stopped" ;;
+  *) die "usage: $0 start|stop|status" ;;
+esac

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up what the tests need (as scripts/run.sh does, without the demo) and
+# runs the whole suite with CKAN's pytest plugin against the real PostgreSQL,
+# Solr and Redis. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$ROOT/scripts/bootstrap.sh"
+"$ROOT/scripts/services.sh" start
+export_ckan_env 1
+export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
+export CKAN_INI="$ROOT/test.ini"
+
+cd "$ROOT"
+"$VENV/bin/ckan" -c test.ini db upgrade >/dev/null 2>"$STATE/logs/test-db.log" \
+  || { cat "$STATE/logs/test-db.log" >&2; die "ckan db upgrade on the test database failed"; }
+log "running the test suite"
+exec "$VENV/bin/pytest" "$@"
