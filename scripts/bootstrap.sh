@@ -37,9 +37,12 @@ install_python() {
   have=$(cat "$VENV/.satudata-installed" 2>/dev/null || true)
   if [ "$want" != "$have" ]; then
     log "installing CKAN 2.11.6, ckanext-scheming, ckanext-dcat and ckanext-satudata into $VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -U pip wheel "setuptools>=64,<80"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/dev-requirements.txt"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT"
+    mkdir -p "$LOGS"
+    {
+      "$VENV/bin/pip" install --disable-pip-version-check -U pip wheel "setuptools>=64,<80" &&
+      "$VENV/bin/pip" install --disable-pip-version-check -r "$ROOT/dev-requirements.txt" &&
+      "$VENV/bin/pip" install --disable-pip-version-check --no-deps -e "$ROOT"
+    } >"$LOGS/pip.log" 2>&1 || { tail -n 30 "$LOGS/pip.log" >&2; die "pip install failed (see $LOGS/pip.log)"; }
     echo "$want" > "$VENV/.satudata-installed"
   fi
 }

@@ -7,8 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/bootstrap.sh"
 "$ROOT/scripts/services.sh" start
-export_ckan_env 1
+# SATUDATA_TEST_DB_NAME, SATUDATA_TEST_REDIS_DB and SATUDATA_TEST_SITE_ID let
+# several suites run side by side on one set of services.
+export_ckan_env "${SATUDATA_TEST_REDIS_DB:-1}"
 export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
+export CKAN_SITE_ID="${SATUDATA_TEST_SITE_ID:-satudata_test}"
 export CKAN_INI="$ROOT/test.ini"
 
 cd "$ROOT"
