@@ -1,18 +1,151 @@
 # -*- coding: utf-8 -*-
 """Metadata completeness of a satudata dataset: which fields a level requires
 (``draft`` to save, ``submit`` to submit for verification) and which are
-missing. Issue B fills this in from the scheming schema; the workflow (issue
-C) asks it at submit time and records the percentage on every event."""
+missing.
+
+The levels come from the scheming dataset schema: a field marked
+``satudata_required: draft`` is needed to save at all (CKAN requires title,
+name and owner organization anyway), one marked ``satudata_required: submit``
+only to submit. Malformed values are refused at any level by the schema's
+validators; this module only answers "is it filled in?". The workflow
+(issue C) calls :func:`completeness` at submit time and records its
+percentage, and :func:`submit_errors` gives the ValidationError dict with
+which a submission is refused.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
+
+import ckan.plugins.toolkit as tk
+
+from . import reference
 
 LEVELS = ("draft", "submit")
+DATASET_TYPE = "dataset"
+
+
+def dataset_schema(dataset_type: str = DATASET_TYPE) -> dict[str, Any]:
+    """The expanded scheming schema of a dataset type."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type)
+    if not schema:
+        raise RuntimeError(
+            "the scheming_datasets plugin with the satudata dataset schema is not loaded")
+    return schema
+
+
+def field_label(field: dict[str, Any], lang: str | None = None) -> str:
+    """The label of a scheming field in ``lang`` (default: the portal language)."""
+    text = field.get("label", field["field_name"])
+    if isinstance(text, dict):
+        lang = lang or reference.current_language()
+        return text.get(lang) or text.get("id") or next(iter(text.values()))
+    return tk._(text)
+
+
+def required_fields(level: str = "submit",
+                    dataset_type: str = DATASET_TYPE) -> list[dict[str, Any]]:
+    """The scheming fields a level requires, in schema order; ``submit``
+    includes the ``draft`` ones."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown completeness level {level!r}; expected one of {LEVELS}")
+    wanted = set(LEVELS[: LEVELS.index(level) + 1])
+    return [f for f in dataset_schema(dataset_type)["dataset_fields"]
+            if f.get("satudata_required") in wanted]
+
+
+def is_filled(field: dict[str, Any], pkg_dict: dict[str, Any]) -> bool:
+    """Whether the dataset has a value for the field. Works on package_show
+    output and on the raw data of a re-rendered form."""
+    name = field["field_name"]
+    if "repeating_subfields" in field:
+        rows = pkg_dict.get(name)
+        if isinstance(rows, list):
+            return any(isinstance(r, dict) and any(_has_value(v) for v in r.values())
+                       for r in rows)
+        prefix = name + "-"
+        return any(k.startswith(prefix) and _has_value(v) for k, v in pkg_dict.items())
+    if name == "tag_string":
+        return _has_value(pkg_dict.get("tag_string")) or bool(pkg_dict.get("tags"))
+    if name == "license_id":
+        return _has_value(pkg_dict.get("license_id")) and pkg_dict["license_id"] != "notspecified"
+    return _has_value(pkg_dict.get(name))
+
+
+def _has_value(value: Any) -> bool:
+    if value is None or value is tk.missing:
+        return False
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return bool(reference.as_code_list(value)) if value.strip().startswith("[") \
+            else bool(value.strip())
+    if isinstance(value, (list, tuple, dict, set)):
+        return any(_has_value(v) for v in (value.values() if isinstance(value, dict) else value))
+    return True
+
+
+def missing_fields(pkg_dict: dict[str, Any], level: str = "submit",
+                   lang: str | None = None) -> list[dict[str, str]]:
+    """``[{"field": name, "label": label}]`` of the fields the level needs
+    and the dataset lacks, in schema order."""
+    dataset_type = pkg_dict.get("type") or DATASET_TYPE
+    return [{"field": f["field_name"], "label": field_label(f, lang)}
+            for f in required_fields(level, dataset_type) if not is_filled(f, pkg_dict)]
 
 
 def completeness(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, Any]:
     """``{"level", "complete": bool, "percent": int 0-100,
-    "missing": [{"field": name, "label": translated label}]}``"""
-    missing = [] if pkg_dict.get("title") else [{"field": "title", "label": "Title"}]
-    return {"level": level, "complete": not missing,
-            "percent": 0 if missing else 100, "missing": missing}
+    "missing": [{"field": name, "label": translated label}]}``
+
+    ``percent`` is the share of the level's fields that are filled in; it is
+    100 only when nothing is missing.
+    """
+    dataset_type = pkg_dict.get("type") or DATASET_TYPE
+    fields = required_fields(level, dataset_type)
+    missing = missing_fields(pkg_dict, level)
+    total = len(fields)
+    filled = total - len(missing)
+    percent = 100 if not missing else min(99, int(round(100 * filled / total))) if total else 0
+    return {"level": level, "complete": not missing, "percent": percent,
+            "missing": missing, "filled": filled, "total": total}
+
+
+def checklist(pkg_dict: dict[str, Any], level: str = "submit") -> list[dict[str, Any]]:
+    """Every field the level needs with ``{"field", "label", "filled", "group"}``,
+    for the checklist of the edit page."""
+    dataset_type = pkg_dict.get("type") or DATASET_TYPE
+    return [{"field": f["field_name"], "label": field_label(f),
+             "filled": is_filled(f, pkg_dict), "group": f.get("satudata_group", "")}
+            for f in required_fields(level, dataset_type)]
+
+
+def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, list[str]]:
+    """``{field_name: [message]}`` for each field the level needs and the
+    dataset lacks, in schema order."""
+    message = (tk._("Required before the dataset can be submitted for verification")
+               if level == "submit" else tk._("Missing value"))
+    return {m["field"]: [message] for m in missing_fields(pkg_dict, level)}
+
+
+def submit_errors(pkg_dict: dict[str, Any]) -> dict[str, list[str]]:
+    """``{field_name: [message]}`` for each field a submission needs and the
+    dataset lacks: the error dict of the ``tk.ValidationError`` with which a
+    submission is refused. Empty when the dataset can be submitted."""
+    return level_errors(pkg_dict, "submit")
+
+
+def field_groups(dataset_type: str = DATASET_TYPE,
+                 fields: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The schema's ``satudata_field_groups``, each with its ``fields`` (in
+    schema order); fields without a known group go into the last group."""
+    schema = dataset_schema(dataset_type)
+    groups = [dict(g, fields=[]) for g in schema.get("satudata_field_groups", [])]
+    by_name = {g["name"]: g for g in groups}
+    if not groups:
+        groups = [{"name": "general", "label": "", "fields": []}]
+        by_name = {"general": groups[0]}
+    for field in schema["dataset_fields"] if fields is None else fields:
+        by_name.get(field.get("satudata_group", ""), groups[-1])["fields"].append(field)
+    return groups

@@ -1,17 +1,141 @@
 # -*- coding: utf-8 -*-
-"""How satudata datasets are indexed in Solr and offered as search facets."""
+"""How satudata datasets are indexed in Solr and offered as search facets.
+
+CKAN's Solr schema gives every extra a single-valued string field of its own
+name (dynamic field ``*``) and multi-valued string fields only to ``vocab_*``.
+So single codes are faceted under their field name (``update_frequency``,
+``data_year``, ``presentation_level``, ``area_code``), the multi-valued
+government affairs and SDG goals under ``vocab_government_affairs`` and
+``vocab_sdgs_goals``. Facet items carry the codes; :func:`after_dataset_search`
+turns their ``display_name`` into labels in the reader's language, and the
+labels of both languages are indexed as text so that a search for "Kesehatan"
+or "Health" finds the datasets of that affair.
+"""
 from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
+from . import dissemination, metadata, reference
+
+#: facet field -> (dataset field, code list or None for plain values)
+FACET_FIELDS: dict[str, tuple[str, str | None]] = {
+    "vocab_government_affairs": ("government_affairs", reference.URUSAN),
+    "update_frequency": ("update_frequency", "frequency"),
+    "data_year": ("data_year", None),
+    "presentation_level": ("presentation_level", "presentation_level"),
+    "area_code": ("area_code", reference.WILAYAH),
+}
+#: multi-valued coded fields: index field -> (dataset field, code list)
+MULTI_VALUED: dict[str, tuple[str, str]] = {
+    "vocab_government_affairs": ("government_affairs", reference.URUSAN),
+    "vocab_sdgs_goals": ("sdgs_goals", "sdgs"),
+}
+#: single-valued coded fields whose labels are indexed as text
+CODED: dict[str, str] = {
+    "update_frequency": "frequency",
+    "presentation_level": "presentation_level",
+    "area_code": reference.WILAYAH,
+    "data_status": "data_status",
+    "collection_method": "collection_method",
+}
+#: satudata fields indexed under their own name (short, validated values);
+#: the other schema fields are free text and stay searchable only as
+#: ``extras_<name>`` text: in the single-valued string field of their name a
+#: long value would exceed Solr's 32 KB term limit
+KEEP_AS_STRING = {*CODED, "data_year", "priority_data", "bps_activity_code"}
+#: CKAN's own fields, indexed by CKAN
+_CORE = {"title", "name", "notes", "tag_string", "license_id", "owner_org"}
+
+
+def facet_titles() -> dict[str, str]:
+    """Translated titles of the satudata facets, in display order."""
+    return {
+        "organization": tk._("Producer (OPD)"),
+        "vocab_government_affairs": tk._("Government affairs"),
+        "update_frequency": tk._("Update frequency"),
+        "data_year": tk._("Data year"),
+        "presentation_level": tk._("Presentation level"),
+        "area_code": tk._("Area"),
+    }
+
 
 def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+    """Ours first (OPD, urusan, frekuensi, tahun, tingkat penyajian, wilayah),
+    then CKAN's remaining facets except groups (not used by the portal)."""
+    ordered = facet_titles()
+    for name, title in facets_dict.items():
+        if name not in ordered and name != "groups":
+            ordered[name] = title
+    facets_dict.clear()
+    facets_dict.update(ordered)
     return facets_dict
 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Make the satudata fields facetable and their labels searchable."""
+    pkg_dict = dissemination.index_fields(pkg_dict)
+    text = pkg_dict.get("text")
+    text = list(text) if isinstance(text, list) else ([text] if text else [])
+
+    for index_field, (field, list_name) in MULTI_VALUED.items():
+        codes = reference.as_code_list(pkg_dict.pop(field, None))
+        codes = [c for c in codes if reference.is_valid(list_name, c)]
+        if codes:
+            pkg_dict[index_field] = codes
+            text.extend(_both_labels(list_name, codes))
+
+    for field, list_name in CODED.items():
+        code = pkg_dict.get(field)
+        if code and reference.is_valid(list_name, code):
+            text.extend(_both_labels(list_name, [code]))
+        else:
+            pkg_dict.pop(field, None)
+
+    for name in _free_text_fields(pkg_dict.get("type") or "dataset"):
+        pkg_dict.pop(name, None)
+
+    if text:
+        pkg_dict["text"] = text
     return pkg_dict
 
 
+def _free_text_fields(dataset_type: str) -> list[str]:
+    try:
+        fields = metadata.dataset_schema(dataset_type)["dataset_fields"]
+    except RuntimeError:  # not a scheming dataset type
+        return []
+    return [f["field_name"] for f in fields
+            if f["field_name"] not in _CORE and f["field_name"] not in KEEP_AS_STRING]
+
+
+def _both_labels(list_name: str, codes: list[str]) -> list[str]:
+    found: list[str] = []
+    for code in codes:
+        entry = reference.get(list_name, code)
+        if entry:
+            found.extend({entry.label_id, entry.label_en})
+    return found
+
+
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
-    return search_params
+    """Archived datasets are left out unless the search asks for them."""
+    return dissemination.search_params(search_params)
+
+
+def after_dataset_search(search_results: dict[str, Any],
+                         search_params: dict[str, Any]) -> dict[str, Any]:
+    """Show the labels of coded facet items instead of their codes."""
+    dissemination.add_search_facts(search_results)
+    facets = search_results.get("search_facets") or {}
+    lang = reference.current_language()
+    for facet_name, (_field, list_name) in FACET_FIELDS.items():
+        if not list_name or facet_name not in facets:
+            continue
+        for item in facets[facet_name].get("items", []):
+            entry = reference.get(list_name, item.get("name"))
+            if entry:
+                item["display_name"] = entry.label(lang)
+    return search_results
+

@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+"""Actions of the metadata schema: completeness check, the Excel metadata
+template and its import, and the reference code lists."""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.logic.schema import validator_args
+from ckan.types import Context, DataDict, Schema, Validator
+
+from ... import excel_metadata, metadata, reference
+
+__all__ = ["satudata_metadata_check", "satudata_metadata_template",
+           "satudata_metadata_import", "satudata_reference_list"]
+
+#: at most this many codes in one satudata_reference_list answer
+REFERENCE_LIMIT_MAX = 1000
+
+
+@validator_args
+def metadata_check_schema(not_empty: Validator, unicode_safe: Validator,
+                          default: Validator, one_of: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "level": [default("submit"), unicode_safe, one_of(list(metadata.LEVELS))]}
+
+
+@validator_args
+def metadata_id_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def reference_list_schema(not_empty: Validator, ignore_missing: Validator,
+                          unicode_safe: Validator, one_of: Validator,
+                          default: Validator, natural_number_validator: Validator,
+                          ) -> Schema:
+    return {
+        "list": [not_empty, unicode_safe, one_of(list(reference.LIST_NAMES))],
+        "q": [ignore_missing, unicode_safe],
+        "parent": [ignore_missing, unicode_safe],
+        "level": [ignore_missing, unicode_safe],
+        "limit": [default(REFERENCE_LIMIT_MAX), natural_number_validator],
+    }
+
+
+def _validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+@tk.side_effect_free
+def satudata_metadata_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """How complete a dataset's metadata is for a level.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param level: ``submit`` (default: what submitting for verification
+        needs) or ``draft`` (what saving needs)
+    :type level: string
+    :returns: ``id``, ``name``, ``level``, ``complete`` (bool), ``percent``
+        (0-100), ``missing`` (``[{"field", "label"}]`` in schema order,
+        labels in the request's language), ``filled``, ``total``,
+        ``checklist`` (every field of the level with ``filled``) and
+        ``errors`` (``{field: [message]}``: the errors with which a
+        submission of the dataset would be refused at this level)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_metadata_check", context, data_dict)
+    data = _validate(data_dict, metadata_check_schema(), context)
+    pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
+    result = metadata.completeness(pkg, data["level"])
+    result["checklist"] = metadata.checklist(pkg, data["level"])
+    result["errors"] = metadata.level_errors(pkg, data["level"])
+    return {"id": pkg["id"], "name": pkg["name"], **result}
+
+
+@tk.side_effect_free
+def satudata_metadata_template(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The XLSX metadata template of a dataset, pre-filled with its metadata,
+    with labels in the request's language.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :returns: ``filename``, ``mimetype`` and ``content`` (the workbook,
+        base64-encoded)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_metadata_template", context, data_dict)
+    data = _validate(data_dict, metadata_id_schema(), context)
+    pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
+    content = excel_metadata.build_template(pkg)
+    return {"filename": f"metadata-{pkg['name']}.xlsx",
+            "mimetype": excel_metadata.XLSX_MIMETYPE,
+            "content": base64.b64encode(content).decode("ascii")}
+
+
+def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Update a dataset's metadata from a filled-in XLSX template.
+
+    Every error of the file is reported at once, keyed by field name with
+    the cell it comes from (``"Metadata!D9: ..."``, ``"Variabel!C4: ..."``);
+    nothing is saved from a file with errors.
+
+    :param id: the id or name of the dataset
+    :type id: string
+    :param upload: the workbook (a multipart file upload)
+    :type upload: file
+    :returns: ``dataset`` (the updated dataset), ``fields`` (the fields the
+        file set) and ``completeness`` (submit level)
+    :rtype: dictionary
+    :raises ValidationError: with the errors of the file
+    """
+    tk.check_access("satudata_metadata_import", context, data_dict)
+    data = _validate({"id": data_dict.get("id")}, metadata_id_schema(), context)
+    upload = data_dict.get("upload")
+    if upload is None or upload == "" or (hasattr(upload, "filename") and not upload.filename):
+        raise tk.ValidationError({"upload": [tk._("Choose the filled-in Excel template")]})
+
+    pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
+    parsed = excel_metadata.read_workbook(upload, pkg.get("type") or "dataset")
+    errors = list(parsed.errors)
+    if parsed.identifier and parsed.identifier != pkg["id"]:
+        errors.append(excel_metadata.CellError("", "", "upload", tk._(
+            "This file is the template of another dataset; download the template of "
+            "this dataset")))
+    if any(e.field == "upload" and not e.cell for e in errors):
+        raise tk.ValidationError(excel_metadata.error_dict(errors))
+
+    new_pkg = excel_metadata.merge(pkg, parsed)
+    errors.extend(excel_metadata.cell_errors(_dry_run_errors(context, new_pkg), parsed))
+    if errors:
+        raise tk.ValidationError(excel_metadata.error_dict(errors))
+
+    update_context = dict(context)
+    updated = tk.get_action("package_update")(update_context, new_pkg)
+    return {"dataset": updated,
+            "fields": sorted(parsed.values) + (
+                [excel_metadata.VARIABLES_FIELD] if parsed.variables is not None else []),
+            "completeness": metadata.completeness(updated, "submit")}
+
+
+def _dry_run_errors(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The errors ``package_update`` would raise for ``pkg_dict``, without saving."""
+    package = model.Package.get(pkg_dict["id"])
+    plugin = lib_plugins.lookup_package_plugin(package.type if package else None)
+    validate_context: Context = {"model": model, "session": model.Session,
+                                 "user": context.get("user", ""), "package": package}
+    _data, errors = lib_plugins.plugin_validate(
+        plugin, validate_context, dict(pkg_dict), plugin.update_package_schema(),
+        "package_update")
+    return errors
+
+
+@tk.side_effect_free
+def satudata_reference_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Codes of a reference list, for searchable selects and API clients.
+
+    :param list: ``wilayah`` (38 provinces and 514 kabupaten/kota,
+        Kemendagri codes), ``urusan`` (government affairs, UU 23/2014),
+        ``frequency``, ``data_status``, ``collection_method``,
+        ``presentation_level``, ``data_type``, ``sdgs``, ``yes_no`` or
+        ``urusan_group``
+    :type list: string
+    :param q: only codes whose code or label contains this text (optional)
+    :type q: string
+    :param parent: only the children of this code, e.g. the kabupaten/kota
+        of a province (optional)
+    :type parent: string
+    :param level: ``wilayah`` only: ``province`` or ``regency`` (optional)
+    :type level: string
+    :param limit: at most this many codes (default and maximum 1000)
+    :type limit: int
+    :returns: ``list``, ``title``, ``count`` and ``results``: ``[{"code",
+        "label" (request language), "label_id", "label_en", "parent",
+        "level"}]`` in reference order
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_reference_list", context, data_dict)
+    data = _validate(data_dict, reference_list_schema(), context)
+    found = reference.search(data["list"], data.get("q", ""), data.get("parent"),
+                             data.get("level"), min(int(data["limit"]), REFERENCE_LIMIT_MAX))
+    lang = reference.current_language()
+    return {"list": data["list"], "title": reference.list_title(data["list"]),
+            "count": len(found), "results": [c.as_dict(lang) for c in found]}

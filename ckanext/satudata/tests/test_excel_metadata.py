@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+"""The XLSX metadata template: download it for a dataset, fill it in,
+import it; a file with errors changes nothing and names its cells."""
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import excel_metadata
+
+from .metadata_samples import full_metadata
+
+
+@pytest.fixture
+def producer() -> dict[str, Any]:
+    return factories.UserWithToken()
+
+
+@pytest.fixture
+def draft(producer) -> dict[str, Any]:
+    org = factories.Organization(users=[{"name": producer["name"], "capacity": "editor"}])
+    return factories.Dataset(owner_org=org["id"], name="nakes-2025", title="Nakes 2025",
+                             notes="", license_id="")
+
+
+def _template(user: dict[str, Any], dataset: dict[str, Any]) -> openpyxl.Workbook:
+    result = helpers.call_action("satudata_metadata_template",
+                                 {"user": user["name"], "ignore_auth": False},
+                                 id=dataset["id"])
+    return openpyxl.load_workbook(io.BytesIO(base64.b64decode(result["content"])))
+
+
+def _rows(wb: openpyxl.Workbook) -> dict[str, int]:
+    """field key -> row of the Metadata sheet."""
+    ws = wb[excel_metadata.METADATA_SHEET]
+    return {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+
+
+def _set(wb: openpyxl.Workbook, values: dict[str, Any]) -> None:
+    ws, rows = wb[excel_metadata.METADATA_SHEET], _rows(wb)
+    for key, value in values.items():
+        ws.cell(row=rows[key], column=excel_metadata.VALUE_COL, value=value)
+
+
+def _set_variables(wb: openpyxl.Workbook, rows: list[list[Any]]) -> None:
+    ws = wb[excel_metadata.VARIABLES_SHEET]
+    for r, row in enumerate(rows, start=excel_metadata.FIRST_VARIABLE_ROW):
+        for c, value in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=value)
+
+
+def _bytes(wb: openpyxl.Workbook) -> io.BytesIO:
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def _import(user: dict[str, Any], dataset: dict[str, Any], upload: Any) -> dict[str, Any]:
+    return helpers.call_action("satudata_metadata_import",
+                               {"user": user["name"], "ignore_auth": False},
+                               id=dataset["id"], upload=upload)
+
+
+GOOD_VALUES = {
+    "notes": "Jumlah tenaga kesehatan menurut jenis.",
+    "license_id": "cc-by — Creative Commons Attribution",
+    "concept": "Tenaga kesehatan", "definition": "Orang yang bekerja di bidang kesehatan",
+    "classification": "UU 36/2014", "measure": "Jumlah", "unit": "Orang",
+    "indicator_name": "Rasio nakes", "indicator_definition": "Nakes per penduduk",
+    "calculation_method": "nakes / penduduk x 100.000",
+    "presentation_level": "district — Kecamatan",
+    "area_code": "64.71 — Kota Balikpapan, Kalimantan Timur",
+    "data_year": 2025,
+    "update_frequency": "Tahunan",  # a label is understood too
+    "data_status": "final — Tetap",
+    "data_source": "SISDMK",
+    "collection_method": "administrative — Kompilasi Produk Administrasi",
+    "government_affairs": "1.02 — Kesehatan; 2.20 — Statistik",
+    "priority_data": "Ya",
+    "sdgs_goals": "3 — 3. Kehidupan Sehat dan Sejahtera",
+    "producer_contact_name": "Operator Dinkes",
+    "producer_contact_email": "data@dinkes.example.go.id",
+    "tag_string": "kesehatan, tenaga kesehatan",
+}
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestTemplate:
+    def test_template_lists_every_field_prefilled(self, producer):
+        org = factories.Organization(users=[{"name": producer["name"], "capacity": "editor"}])
+        dataset = factories.Dataset(owner_org=org["id"], title="Nakes", **full_metadata())
+
+        wb = _template(producer, dataset)
+
+        assert wb.sheetnames == ["Metadata", "Variabel", "Kode"]
+        ws, rows = wb["Metadata"], _rows(wb)
+        assert "owner_org" not in rows and "name" not in rows
+        assert ws.cell(row=rows["update_frequency"], column=3).value == "Frekuensi pemutakhiran"
+        assert ws.cell(row=rows["update_frequency"], column=4).value == "annual — Tahunan"
+        assert ws.cell(row=rows["government_affairs"], column=4).value == \
+            "1.02 — Kesehatan; 2.20 — Statistik"
+        assert ws.cell(row=rows["data_year"], column=4).value == 2025
+        assert ws.cell(row=rows["priority_data"], column=4).value == "Ya"
+        assert ws.cell(row=rows["update_frequency"], column=5).value == "Ya"  # needed to submit
+        assert wb["Variabel"]["A3"].value == "jenis_nakes"
+        assert wb["Variabel"]["C4"].value == "integer — Bilangan bulat"
+        assert wb.properties.identifier == dataset["id"]
+
+    def test_coded_cells_have_drop_down_lists(self, producer, draft):
+        wb = _template(producer, draft)
+
+        ws, rows = wb["Metadata"], _rows(wb)
+        lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+        assert lists[f"D{rows['update_frequency']}"].startswith("'Kode'!$")
+        area_range = lists[f"D{rows['area_code']}"]
+        column = area_range.split("!$")[1].split("$")[0]
+        area_values = [c.value for c in wb["Kode"][column][1:] if c.value]
+        assert len(area_values) == 38 + 514
+        assert "64.71 — Kota Balikpapan, Kalimantan Timur" in area_values
+
+    def test_download_view(self, app, producer, draft):
+        response = app.get(tk.url_for("satudata_metadata.template", id=draft["name"]),
+                           headers={"Authorization": producer["token"]})
+
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == excel_metadata.XLSX_MIMETYPE
+        assert 'filename="metadata-nakes-2025.xlsx"' in response.headers["Content-Disposition"]
+        assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames[0] == "Metadata"
+
+    def test_english_template(self, app, producer, draft):
+        response = app.get("/en" + tk.url_for("satudata_metadata.template", id=draft["name"]),
+                           headers={"Authorization": producer["token"]})
+
+        ws = openpyxl.load_workbook(io.BytesIO(response.data))["Metadata"]
+        labels = [ws.cell(row=r, column=3).value for r in range(2, ws.max_row + 1)]
+        assert "Update frequency" in labels and "Frekuensi pemutakhiran" not in labels
+
+    def test_strangers_cannot_download(self, app, draft):
+        stranger = factories.UserWithToken()
+
+        app.get(tk.url_for("satudata_metadata.template", id=draft["name"]),
+                headers={"Authorization": stranger["token"]}, status=403)
+        app.get(tk.url_for("satudata_metadata.template", id=draft["name"]), status=403)
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestImport:
+    def test_filled_template_updates_the_dataset(self, producer, draft):
+        wb = _template(producer, draft)
+        _set(wb, GOOD_VALUES)
+        _set_variables(wb, [["jenis_nakes", "Jenis tenaga kesehatan", "Kategori (kode)", ""],
+                            [None, None, None, None],
+                            ["jumlah", "Jumlah", "integer — Bilangan bulat", "orang"]])
+
+        result = _import(producer, draft, _bytes(wb))
+
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert shown["update_frequency"] == "annual"
+        assert shown["area_code"] == "64.71"
+        assert shown["government_affairs"] == ["1.02", "2.20"]
+        assert shown["data_year"] == "2025"
+        assert shown["priority_data"] is True
+        assert shown["license_id"] == "cc-by"
+        assert shown["sdgs_goals"] == ["3"]
+        assert sorted(t["name"] for t in shown["tags"]) == ["kesehatan", "tenaga kesehatan"]
+        assert shown["variables"] == [
+            {"name": "jenis_nakes", "definition": "Jenis tenaga kesehatan",
+             "data_type": "category"},
+            {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "orang"}]
+        assert result["completeness"]["complete"] is True
+
+    def test_file_with_errors_changes_nothing_and_names_the_cells(self, producer, draft):
+        before = helpers.call_action("package_show", id=draft["id"])
+        wb = _template(producer, draft)
+        _set(wb, dict(GOOD_VALUES, update_frequency="setiap saat", data_year="20x5",
+                      area_code="99.99 — Kota Antah Berantah"))
+        _set_variables(wb, [["jumlah", "Jumlah", "angka", "orang"]])
+        rows = _rows(wb)
+
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+
+        errors = e.value.error_dict
+        assert set(errors) == {"update_frequency", "data_year", "area_code", "variables"}
+        assert errors["update_frequency"][0].startswith(
+            f"Metadata!D{rows['update_frequency']}: \"setiap saat\"")
+        assert errors["data_year"][0].startswith(f"Metadata!D{rows['data_year']}: \"20x5\"")
+        assert errors["area_code"][0].startswith(f"Metadata!D{rows['area_code']}: \"99.99")
+        assert errors["variables"][0].startswith("Variabel!C3: \"angka\"")
+        after = helpers.call_action("package_show", id=draft["id"])
+        assert after["metadata_modified"] == before["metadata_modified"]
+        assert "update_frequency" not in after and "concept" not in after
+
+    def test_changed_key_column_is_reported(self, producer, draft):
+        wb = _template(producer, draft)
+        wb["Metadata"].cell(row=2, column=1, value="judul")
+
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+
+        [message] = e.value.error_dict["upload"]
+        assert message.startswith("Metadata!A2: ") and '"judul"' in message
+
+    def test_not_a_workbook(self, producer, draft):
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, io.BytesIO(b"nama,nilai\nx,1\n"))
+
+        assert list(e.value.error_dict) == ["upload"]
+
+    def test_template_of_another_dataset_is_refused(self, producer, draft):
+        other = factories.Dataset(owner_org=draft["owner_org"], title="Lain")
+        wb = _template(producer, other)
+
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+
+        assert list(e.value.error_dict) == ["upload"]
+
+    def test_strangers_cannot_import(self, draft):
+        stranger = factories.User()
+        with pytest.raises(tk.NotAuthorized):
+            _import(stranger, draft, io.BytesIO(b""))
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestImportPage:
+    def test_upload_form_imports_and_redirects(self, app, producer, draft):
+        wb = _template(producer, draft)
+        _set(wb, GOOD_VALUES)
+
+        response = app.post(
+            tk.url_for("satudata_metadata.import_form", id=draft["name"]),
+            data={"upload": (_bytes(wb), "metadata.xlsx")},
+            headers={"Authorization": producer["token"]}, follow_redirects=False)
+
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(
+            tk.url_for("dataset.read", id=draft["name"]))
+        assert helpers.call_action("package_show", id=draft["id"])["data_status"] == "final"
+
+    def test_errors_are_listed_by_cell(self, app, producer, draft):
+        wb = _template(producer, draft)
+        _set(wb, {"update_frequency": "setiap saat"})
+        row = _rows(wb)["update_frequency"]
+
+        response = app.post(
+            tk.url_for("satudata_metadata.import_form", id=draft["name"]),
+            data={"upload": (_bytes(wb), "metadata.xlsx")},
+            headers={"Authorization": producer["token"]}, status=400)
+
+        assert "Berkas tidak diimpor" in response.body
+        assert f"Metadata!D{row}: &#34;setiap saat&#34; bukan nilai yang diizinkan" in \
+            response.body
+        assert "update_frequency" not in helpers.call_action("package_show", id=draft["id"])
+
+    def test_form_page(self, app, producer, draft):
+        page = app.get(tk.url_for("satudata_metadata.import_form", id=draft["name"]),
+                       headers={"Authorization": producer["token"]}).body
+
+        assert "Impor metadata dari Excel" in page
+        assert 'type="file" name="upload"' in page
+        assert tk.url_for("satudata_metadata.template", id=draft["name"]) in page

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+"""The two completeness levels: a draft saves with little filled in; the
+submit level lists what is missing (with labels and a percentage) and gives
+the ValidationError dict with which the workflow refuses a submission."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import metadata
+
+from .metadata_samples import full_metadata
+
+#: what submitting needs besides title, name and OPD, in schema order
+SUBMIT_FIELDS = [
+    "notes", "license_id", "concept", "definition", "classification", "measure", "unit",
+    "indicator_name", "indicator_definition", "calculation_method", "presentation_level",
+    "variables", "area_code", "data_year", "update_frequency", "data_status", "data_source",
+    "collection_method", "government_affairs", "producer_contact_name",
+    "producer_contact_email",
+]
+
+
+@pytest.fixture
+def org() -> dict[str, Any]:
+    return factories.Organization()
+
+
+def test_levels_come_from_the_schema():
+    assert [f["field_name"] for f in metadata.required_fields("draft")] == [
+        "title", "name", "owner_org"]
+    assert [f["field_name"] for f in metadata.required_fields("submit")] == [
+        "title", "name", "notes", "license_id", "owner_org", *SUBMIT_FIELDS[2:]]
+    with pytest.raises(ValueError):
+        metadata.required_fields("publish")
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestCompleteness:
+    def test_a_fresh_draft_is_complete_for_draft_but_not_for_submit(self, org):
+        draft = factories.Dataset(owner_org=org["id"], title="Draf", notes="")
+
+        assert metadata.completeness(draft, "draft") == {
+            "level": "draft", "complete": True, "percent": 100, "missing": [],
+            "filled": 3, "total": 3}
+        result = metadata.completeness(draft, "submit")
+        assert result["complete"] is False
+        assert [m["field"] for m in result["missing"]] == SUBMIT_FIELDS
+        assert result["filled"] == 3 and result["total"] == 24
+        assert result["percent"] == 12  # 3 of 24
+
+    def test_full_metadata_is_complete(self, org):
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata())
+
+        assert metadata.completeness(dataset) == {
+            "level": "submit", "complete": True, "percent": 100, "missing": [],
+            "filled": 24, "total": 24}
+        assert metadata.submit_errors(dataset) == {}
+
+    def test_percent_is_never_100_while_something_is_missing(self, org):
+        dataset = factories.Dataset(owner_org=org["id"],
+                                    **full_metadata(producer_contact_email=""))
+
+        result = metadata.completeness(dataset)
+        assert result["percent"] == 96
+        assert result["missing"] == [{"field": "producer_contact_email",
+                                      "label": "E-mail kontak produsen data"}]
+
+    def test_an_empty_variable_row_does_not_count(self, org):
+        dataset = factories.Dataset(owner_org=org["id"],
+                                    **full_metadata(variables=[{"name": ""}]))
+
+        assert [m["field"] for m in metadata.completeness(dataset)["missing"]] == ["variables"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestSubmitErrors:
+    def test_missing_submit_fields_are_keyed_by_field_name(self, org):
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata(
+            update_frequency="", data_year="", government_affairs=[]))
+
+        errors = metadata.submit_errors(dataset)
+
+        assert list(errors) == ["data_year", "update_frequency", "government_affairs"]
+        assert all(len(messages) == 1 and messages[0] for messages in errors.values())
+        refusal = tk.ValidationError(errors)
+        assert refusal.error_dict["update_frequency"] == errors["update_frequency"]
+
+    def test_messages_in_both_languages(self, app, org):
+        """The messages C's submit action raises, as the check action shows them."""
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata(data_year=""))
+        url = f"/api/3/action/satudata_metadata_check?id={dataset['id']}"
+
+        default = app.get(url).json["result"]
+        english = app.get("/en" + url).json["result"]
+
+        assert default["errors"] == {"data_year": [
+            "Wajib diisi sebelum dataset dapat diajukan untuk verifikasi"]}
+        assert english["errors"] == {"data_year": [
+            "Required before the dataset can be submitted for verification"]}
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestMetadataCheckAction:
+    def test_lists_missing_fields_with_labels_and_percentage(self, org):
+        draft = factories.Dataset(owner_org=org["id"], title="Draf", notes="Catatan",
+                                  concept="Konsep data", data_year="2025")
+
+        result = helpers.call_action("satudata_metadata_check", id=draft["name"])
+
+        assert result["id"] == draft["id"]
+        assert result["complete"] is False
+        assert result["percent"] == 25  # 6 of 24
+        assert result["missing"][0] == {"field": "license_id", "label": "Lisensi"}
+        assert {"field": "area_code", "label": "Cakupan wilayah"} in result["missing"]
+        assert "data_year" not in [m["field"] for m in result["missing"]]
+        filled = {i["field"] for i in result["checklist"] if i["filled"]}
+        assert filled == {"title", "name", "owner_org", "notes", "concept", "data_year"}
+
+    def test_draft_level(self, org):
+        draft = factories.Dataset(owner_org=org["id"], title="Draf")
+
+        result = helpers.call_action("satudata_metadata_check", id=draft["id"], level="draft")
+
+        assert result["complete"] is True and result["percent"] == 100
+
+    def test_labels_follow_the_api_language(self, app, org):
+        draft = factories.Dataset(owner_org=org["id"], title="Draf", notes="")
+
+        default = app.get(f"/api/3/action/satudata_metadata_check?id={draft['id']}").json
+        english = app.get(f"/en/api/3/action/satudata_metadata_check?id={draft['id']}").json
+
+        assert {"field": "update_frequency", "label": "Frekuensi pemutakhiran"} in \
+            default["result"]["missing"]
+        assert {"field": "update_frequency", "label": "Update frequency"} in \
+            english["result"]["missing"]
+
+    def test_private_dataset_is_not_checked_for_strangers(self, org):
+        draft = factories.Dataset(owner_org=org["id"], title="Draf", private=True)
+        stranger = factories.User()
+
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_metadata_check",
+                                {"user": stranger["name"], "ignore_auth": False},
+                                id=draft["id"])
+
+    def test_bad_level_and_unknown_dataset(self, org):
+        draft = factories.Dataset(owner_org=org["id"])
+
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("satudata_metadata_check", id=draft["id"], level="publish")
+        assert "level" in e.value.error_dict
+        with pytest.raises(tk.ObjectNotFound):
+            helpers.call_action("satudata_metadata_check", id="tidak-ada")
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_demo_dataset_is_complete_for_submission():
+    from ckanext.satudata import demo
+
+    user = factories.Sysadmin()
+    factories.Organization(name=demo.DEMO_DATASET["owner_org"])
+    dataset = helpers.call_action("package_create", {"user": user["name"]},
+                                  **demo.DEMO_DATASET)
+
+    assert metadata.completeness(dataset)["complete"] is True

@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+"""The satudata dataset and organization schemas through CKAN's API:
+malformed values are refused at any level and nothing is stored, full
+metadata round-trips, and every facet finds the dataset in Solr."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from .metadata_samples import SCHEMA_FIELDS, full_metadata
+
+
+def _package_count() -> int:
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(model.Package)).scalar_one()
+
+
+@pytest.fixture
+def sysadmin() -> dict[str, Any]:
+    return factories.Sysadmin()
+
+
+@pytest.fixture
+def opd() -> dict[str, Any]:
+    return factories.Organization(name="dinas-kesehatan", title="Dinas Kesehatan")
+
+
+def _create(user: dict[str, Any], **data: Any) -> dict[str, Any]:
+    return helpers.call_action("package_create", {"user": user["name"]}, **data)
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestDraftLevel:
+    def test_a_draft_needs_only_title_name_and_opd(self, sysadmin, opd):
+        dataset = _create(sysadmin, name="draf-data", title="Draf data", owner_org=opd["id"])
+
+        shown = helpers.call_action("package_show", id=dataset["id"])
+        assert shown["title"] == "Draf data"
+        assert "update_frequency" not in shown
+
+    def test_factories_dataset_still_works(self, opd):
+        dataset = factories.Dataset(owner_org=opd["id"], title="Jumlah Puskesmas")
+        assert helpers.call_action("package_show", id=dataset["id"])["title"] == "Jumlah Puskesmas"
+
+    def test_empty_form_values_are_not_stored(self, sysadmin, opd):
+        dataset = _create(sysadmin, name="kosong", title="Kosong", owner_org=opd["id"],
+                          update_frequency="", data_year="", government_affairs=[],
+                          priority_data="", concept="")
+
+        for key in ("update_frequency", "data_year", "government_affairs",
+                    "priority_data", "concept"):
+            assert key not in dataset
+
+
+#: (field, bad value, text the message must contain)
+BAD_VALUES = [
+    pytest.param("area_code", "99.99", "99.99", id="unknown-region-code"),
+    pytest.param("government_affairs", ["1.02", "9.99"], "9.99", id="unknown-urusan-code"),
+    pytest.param("update_frequency", "setiap saat", "setiap saat", id="wrong-frekuensi"),
+    pytest.param("update_frequency", "Tahunan", "annual", id="frekuensi-label-not-code"),
+    pytest.param("data_year", "20x5", "20x5", id="malformed-year"),
+    pytest.param("data_year", "25", "25", id="two-digit-year"),
+    pytest.param("data_year", "1850", "1900", id="year-out-of-range"),
+    pytest.param("presentation_level", "rt-rw", "rt-rw", id="unknown-level"),
+    pytest.param("data_status", "final-ish", "provisional, final", id="unknown-sifat"),
+    pytest.param("collection_method", "wawancara", "wawancara", id="unknown-cara"),
+    pytest.param("sdgs_goals", ["18"], "18", id="no-sdg-18"),
+    pytest.param("priority_data", "mungkin", "mungkin", id="flag-not-yes-no"),
+    pytest.param("producer_contact_email", "bukan-email", "bukan-email", id="bad-email"),
+    pytest.param("bps_activity_code", "kode kegiatan!", "kode kegiatan!", id="bad-code"),
+]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestMalformedValues:
+    @pytest.mark.parametrize("field, value, fragment", BAD_VALUES)
+    def test_refused_at_draft_level_and_nothing_stored(self, sysadmin, opd, field, value,
+                                                       fragment):
+        before = _package_count()
+
+        with pytest.raises(tk.ValidationError) as e:
+            _create(sysadmin, name="data-salah", title="Data salah", owner_org=opd["id"],
+                    **{field: value})
+
+        assert list(e.value.error_dict) == [field]
+        assert fragment in " ".join(e.value.error_dict[field])
+        assert _package_count() == before
+        with pytest.raises(tk.ObjectNotFound):
+            helpers.call_action("package_show", id="data-salah")
+
+    def test_bad_variable_is_keyed_by_field_and_row(self, sysadmin, opd):
+        before = _package_count()
+        variables = [{"name": "jumlah", "data_type": "integer"},
+                     {"name": "rasio", "data_type": "float"}]
+
+        with pytest.raises(tk.ValidationError) as e:
+            _create(sysadmin, name="data-salah", title="Data salah", owner_org=opd["id"],
+                    variables=variables)
+
+        errors = e.value.error_dict["variables"]
+        assert errors[0] == {}
+        assert "float" in errors[1]["data_type"][0]
+        assert _package_count() == before
+
+    def test_bad_values_refused_on_update_too(self, sysadmin, opd):
+        dataset = _create(sysadmin, name="data-benar", title="Data", owner_org=opd["id"],
+                          **full_metadata())
+
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("package_patch", {"user": sysadmin["name"]},
+                                id=dataset["id"], data_year="dua ribu")
+
+        assert list(e.value.error_dict) == ["data_year"]
+        assert helpers.call_action("package_show", id=dataset["id"])["data_year"] == "2025"
+
+    def test_messages_are_clear_in_english_and_indonesian(self, app, opd):
+        user = factories.SysadminWithToken()
+        body = {"name": "data-salah", "title": "Data salah", "owner_org": opd["id"],
+                "update_frequency": "setiap saat", "data_year": "20x5"}
+
+        english = app.post("/en/api/3/action/package_create", json=body,
+                           headers={"Authorization": user["token"]}, status=409).json
+        indonesian = app.post("/api/3/action/package_create", json=body,
+                              headers={"Authorization": user["token"]}, status=409).json
+
+        assert english["error"]["update_frequency"] == [
+            '"setiap saat" is not an allowed value. Allowed values: daily, weekly, monthly, '
+            'quarterly, four_monthly, semiannual, annual, biennial, ad_hoc']
+        assert english["error"]["data_year"] == [
+            '"20x5" is not a year: use four digits, e.g. 2024']
+        assert indonesian["error"]["data_year"] == [
+            '"20x5" bukan tahun: gunakan empat digit, mis. 2024']
+        assert indonesian["error"]["update_frequency"][0].startswith(
+            '"setiap saat" bukan nilai yang diizinkan.')
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestFullMetadata:
+    def test_round_trips_through_package_create_and_show(self, sysadmin, opd):
+        sent = full_metadata()
+
+        created = _create(sysadmin, name="nakes-2025", title="Jumlah Tenaga Kesehatan 2025",
+                          owner_org=opd["id"], **sent)
+        shown = helpers.call_action("package_show", id=created["id"])
+
+        for key in SCHEMA_FIELDS:
+            assert shown[key] == sent[key], key
+        assert [t["name"] for t in shown["tags"]] == ["kesehatan"]
+        assert not shown.get("extras")  # every field is a schema field
+
+    def test_update_with_show_output_changes_nothing(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes-2025", title="Nakes", owner_org=opd["id"],
+                          **full_metadata())
+        shown = helpers.call_action("package_show", id=created["id"])
+
+        helpers.call_action("package_update", {"user": sysadmin["name"]}, **shown)
+        again = helpers.call_action("package_show", id=created["id"])
+
+        for key in SCHEMA_FIELDS:
+            assert again[key] == shown[key], key
+
+    def test_values_are_normalised(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          data_year=2024, sdgs_goals=[8, 3, 3], priority_data="ya",
+                          government_affairs="1.02", area_code=" 64.71 ")
+
+        assert created["data_year"] == "2024"
+        assert created["sdgs_goals"] == ["3", "8"]
+        assert created["priority_data"] is True
+        assert created["government_affairs"] == ["1.02"]
+        assert created["area_code"] == "64.71"
+
+    def test_resource_period_is_kept(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          resources=[{"url": "http://example.com/nakes.csv", "format": "CSV",
+                                      "description": "Tabel 1", "period": "Triwulan I 2025"}])
+
+        resource = helpers.call_action("package_show", id=created["id"])["resources"][0]
+        assert resource["period"] == "Triwulan I 2025"
+        assert resource["format"] == "CSV"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestFacets:
+    @pytest.fixture
+    def datasets(self, sysadmin, opd):
+        other = factories.Organization(name="dinas-pendidikan", title="Dinas Pendidikan")
+        wanted = _create(sysadmin, name="nakes-balikpapan", title="Tenaga kesehatan",
+                         owner_org=opd["id"], **full_metadata())
+        _create(sysadmin, name="guru-magetan", title="Jumlah guru", owner_org=other["id"],
+                **full_metadata(area_code="35.20", government_affairs=["1.01"],
+                                update_frequency="semiannual", data_year="2024",
+                                presentation_level="regency", notes="Jumlah guru.",
+                                indicator_name="Rasio murid guru"))
+        return wanted
+
+    @pytest.mark.parametrize("fq", [
+        'organization:"dinas-kesehatan"',
+        'vocab_government_affairs:"1.02"',
+        'update_frequency:"annual"',
+        'data_year:"2025"',
+        'presentation_level:"district"',
+        'area_code:"64.71"',
+    ])
+    def test_each_facet_finds_the_dataset_in_solr(self, datasets, fq):
+        result = helpers.call_action("package_search", fq=fq)
+
+        assert result["count"] == 1
+        assert result["results"][0]["id"] == datasets["id"]
+
+    def test_facet_items_carry_labels(self, datasets):
+        facets = helpers.call_action(
+            "package_search", q="*:*", **{"facet.field": (
+                '["organization", "vocab_government_affairs", "update_frequency", '
+                '"data_year", "presentation_level", "area_code"]')})["search_facets"]
+
+        def labels(name):
+            return {i["name"]: i["display_name"] for i in facets[name]["items"]}
+
+        assert labels("organization")["dinas-kesehatan"] == "Dinas Kesehatan"
+        assert labels("vocab_government_affairs") == {
+            "1.01": "Pendidikan", "1.02": "Kesehatan", "2.20": "Statistik"}
+        assert labels("update_frequency") == {"annual": "Tahunan", "semiannual": "Semesteran"}
+        assert labels("data_year") == {"2025": "2025", "2024": "2024"}
+        assert labels("presentation_level") == {"district": "Kecamatan",
+                                                "regency": "Kabupaten/Kota"}
+        assert labels("area_code") == {"64.71": "Kota Balikpapan",
+                                       "35.20": "Kabupaten Magetan"}
+
+    def test_long_free_text_is_indexed_and_searchable(self, sysadmin, opd):
+        """Solr refuses a string term over 32 KB: free text stays in text fields."""
+        concept = "Konsep panjang. " * 2500 + "kata-unik-xyz"
+
+        _create(sysadmin, name="konsep-panjang", title="Panjang", owner_org=opd["id"],
+                concept=concept, variables=[{"name": "v", "definition": "d" * 40000}])
+
+        found = helpers.call_action("package_search", q="kata-unik-xyz")["results"]
+        assert [d["name"] for d in found] == ["konsep-panjang"]
+        assert len(found[0]["concept"]) > 32766
+
+    def test_code_labels_are_searchable_as_text(self, datasets):
+        assert [d["name"] for d in helpers.call_action(
+            "package_search", q="Balikpapan")["results"]] == ["nakes-balikpapan"]
+        assert [d["name"] for d in helpers.call_action(
+            "package_search", q="Magetan")["results"]] == ["guru-magetan"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestOrganizationSchema:
+    OPD = {
+        "name": "dinas-kesehatan", "title": "Dinas Kesehatan", "short_name": "Dinkes",
+        "opd_code": "1.02.0.00.0.00.01.0000", "government_affairs": ["1.02"],
+        "address": "Jl. Jenderal Sudirman No. 1, Balikpapan", "phone": "(0542) 123456",
+        "email": "dinkes@balikpapan.example.go.id", "website": "https://dinkes.example.go.id",
+        "head_name": "dr. Andi", "head_nip": "197001011990031001",
+        "operator_name": "Budi", "operator_email": "budi@example.go.id",
+        "operator_phone": "0812 3456 7890",
+    }
+
+    def test_opd_fields_round_trip(self, sysadmin):
+        helpers.call_action("organization_create", {"user": sysadmin["name"]}, **self.OPD)
+
+        shown = helpers.call_action("organization_show", id="dinas-kesehatan")
+        for key, value in self.OPD.items():
+            assert shown[key] == value, key
+
+    @pytest.mark.parametrize("field, value", [
+        ("government_affairs", ["1.02", "7.77"]),
+        ("email", "dinkes-at-example"),
+        ("website", "dinkes.example"),
+        ("phone", "telepon kantor"),
+    ])
+    def test_bad_values_are_refused(self, sysadmin, field, value):
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("organization_create", {"user": sysadmin["name"]},
+                                **dict(self.OPD, **{field: value}))
+        assert field in e.value.error_dict
+        assert model.Group.get("dinas-kesehatan") is None
+
+    def test_about_page_shows_labels(self, app, sysadmin):
+        helpers.call_action("organization_create", {"user": sysadmin["name"]}, **self.OPD)
+
+        page = app.get(tk.url_for("organization.about", id="dinas-kesehatan")).body
+        english = app.get("/en" + tk.url_for("organization.about", id="dinas-kesehatan")).body
+
+        assert "Urusan pemerintahan" in page and "Kesehatan" in page and "Kepala OPD" in page
+        assert "Government affairs" in english and "Health" in english
+
+    def test_walidata_is_marked(self, app, sysadmin):
+        helpers.call_action("organization_create", {"user": sysadmin["name"]},
+                            name="walidata", title="Diskominfo")
+
+        page = app.get("/en" + tk.url_for("organization.about", id="walidata")).body
+        assert "satudata-walidata-badge" in page

@@ -1,0 +1,216 @@
+# -*- coding: utf-8 -*-
+"""What readers and producers see of the metadata schema: the dataset page
+in Indonesian (the portal default) and English, the facets of /dataset, and
+the dataset form with its searchable selects and completeness checklist."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from .metadata_samples import full_metadata
+
+
+def _text(html: str) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def dataset() -> dict[str, Any]:
+    user = factories.Sysadmin()
+    org = factories.Organization(name="dinas-kesehatan", title="Dinas Kesehatan")
+    return helpers.call_action(
+        "package_create", {"user": user["name"]}, name="nakes-2025",
+        title="Jumlah Tenaga Kesehatan 2025", owner_org=org["id"], **full_metadata())
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestDatasetPage:
+    def test_indonesian_page_shows_indonesian_labels_only(self, app, dataset):
+        page = _text(app.get(tk.url_for("dataset.read", id=dataset["name"])).body)
+
+        for text in ("Standar data", "Konsep", "Satuan", "Indikator",
+                     "Tingkat penyajian (level estimasi)", "Kecamatan", "Variabel",
+                     "Tipe data", "Kategori (kode)", "Bilangan bulat", "Cakupan",
+                     "Cakupan wilayah", "Kota Balikpapan, Kalimantan Timur",
+                     "Frekuensi pemutakhiran", "Tahunan", "Sifat data", "Tetap",
+                     "Cara pengumpulan data", "Kompilasi Produk Administrasi",
+                     "Urusan pemerintahan", "Kesehatan", "Statistik", "Data prioritas", "Ya",
+                     "3. Kehidupan Sehat dan Sejahtera", "Kontak", "Nama kontak produsen data"):
+            assert text in page, text
+        for text in ("Data standard", "Update frequency", "Annual", "Health",
+                     "Presentation level", "Integer", "Good Health"):
+            assert text not in page, text
+
+    def test_english_page_shows_english_labels_only(self, app, dataset):
+        page = _text(app.get("/en" + tk.url_for("dataset.read", id=dataset["name"])).body)
+
+        for text in ("Data standard", "Concept", "Unit", "Indicator",
+                     "Presentation level (estimation level)", "District", "Variables",
+                     "Data type", "Category (code)", "Integer", "Coverage", "Area coverage",
+                     "Kota Balikpapan, Kalimantan Timur", "Update frequency", "Annual",
+                     "Data status", "Final", "Collection method",
+                     "Compilation of administrative records", "Government affairs", "Health",
+                     "Statistics", "Priority data", "Yes", "3. Good Health and Well-being",
+                     "Contact", "Producer contact name"):
+            assert text in page, text
+        for text in ("Standar data", "Frekuensi pemutakhiran", "Tahunan", "Kompilasi Produk",
+                     "Tingkat penyajian", "Bilangan bulat"):
+            assert text not in page, text
+
+    def test_codes_are_not_shown_raw(self, app, dataset):
+        page = _text(app.get(tk.url_for("dataset.read", id=dataset["name"])).body)
+
+        for code in ("annual", "administrative", "district", "final", "1.02", "64.71"):
+            assert f" {code} " not in page, code
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestSearchPage:
+    def test_facets_show_titles_and_labels(self, app, dataset):
+        page = _text(app.get(tk.url_for("dataset.search")).body)
+        english = _text(app.get("/en" + tk.url_for("dataset.search")).body)
+
+        for text in ("Produsen data (OPD)", "Dinas Kesehatan", "Urusan pemerintahan",
+                     "Kesehatan", "Frekuensi pemutakhiran", "Tahunan", "Tahun data", "2025",
+                     "Tingkat penyajian", "Kecamatan", "Wilayah", "Kota Balikpapan"):
+            assert text in page, text
+        for text in ("Producer (OPD)", "Government affairs", "Health", "Update frequency",
+                     "Annual", "Data year", "Presentation level", "District", "Area"):
+            assert text in english, text
+
+    def test_facet_link_filters_the_search(self, app, dataset):
+        other = factories.Dataset(owner_org=dataset["owner_org"], title="Draf lain")
+
+        page = app.get(tk.url_for("dataset.search", vocab_government_affairs="1.02")).body
+
+        assert dataset["title"] in page
+        assert other["title"] not in page
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestDatasetForm:
+    def test_new_form_offers_searchable_code_selects(self, app):
+        user = factories.SysadminWithToken()
+        factories.Organization()
+
+        page = app.get(tk.url_for("dataset.new"), headers={"Authorization": user["token"]}).body
+
+        area = re.search(r'<select id="field-area_code"[^>]*>', page).group(0)
+        affairs = re.search(r'<select id="field-government_affairs"[^>]*>', page).group(0)
+        assert 'data-module="autocomplete"' in area
+        assert "multiple" in affairs and 'data-module="autocomplete"' in affairs
+        assert '<option value="64.71">Kota Balikpapan, Kalimantan Timur (64.71)</option>' in page
+        assert "Standar data" in page and "Konsep" in page
+        assert "metadata-checklist" not in page  # only once the draft exists
+
+    def test_new_form_saves_a_draft_with_little_filled_in(self, app):
+        """The empty form as a browser sends it (every select and the blank
+        variable panel empty) is a valid draft."""
+        user = factories.UserWithToken()
+        org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+        headers = {"Authorization": user["token"]}
+        form = _form_fields(app.get(tk.url_for("dataset.new"), headers=headers).body,
+                            form_id="dataset-edit")
+        form.update({"title": "Jumlah Puskesmas", "name": "jumlah-puskesmas",
+                     "owner_org": org["id"], "save": "continue"})
+
+        response = app.post(tk.url_for("dataset.new"), data=form, headers=headers,
+                            follow_redirects=False)
+
+        assert response.status_code == 302, _text(response.body)[:2000]
+        draft = helpers.call_action("package_show", id="jumlah-puskesmas")
+        assert draft["state"] == "draft"
+        assert "variables" not in draft and "government_affairs" not in draft
+        assert helpers.call_action("satudata_metadata_check", id=draft["id"])["percent"] < 20
+
+    def test_edit_form_shows_the_checklist(self, app):
+        user = factories.SysadminWithToken()
+        org = factories.Organization()
+        draft = factories.Dataset(owner_org=org["id"], title="Draf",
+                                  **{"update_frequency": "annual", "data_year": "2025"})
+
+        page = app.get(tk.url_for("dataset.edit", id=draft["name"]),
+                       headers={"Authorization": user["token"]}).body
+        checklist = page[page.index('id="metadata-checklist"'):]
+        checklist = checklist[:checklist.index("</section>")]
+
+        assert "Kelengkapan metadata" in checklist
+        assert re.search(r'class="filled[^"]*" data-field="update_frequency"', checklist)
+        assert re.search(r'class="missing[^"]*" data-field="concept"', checklist)
+        assert '<a href="#field-concept">Konsep</a>' in checklist
+        percent = helpers.call_action("satudata_metadata_check", id=draft["id"])["percent"]
+        assert f"{percent}%" in checklist
+        assert tk.url_for("satudata_metadata.template", id=draft["id"]) in checklist
+
+    def test_form_round_trip_keeps_metadata(self, app, dataset):
+        """Saving the edit form unchanged keeps every value (selects,
+        multi-selects, the flag and the variables survive the HTML form)."""
+        user = factories.SysadminWithToken()
+        form_page = app.get(tk.url_for("dataset.edit", id=dataset["name"]),
+                            headers={"Authorization": user["token"]}).body
+        form = _form_fields(form_page)
+        form["save"] = ""
+        form["data_year"] = "2024"
+
+        response = app.post(tk.url_for("dataset.edit", id=dataset["name"]), data=form,
+                            headers={"Authorization": user["token"]}, follow_redirects=False)
+
+        assert response.status_code == 302, _text(response.body)[:2000]
+        shown = helpers.call_action("package_show", id=dataset["id"])
+        assert shown["data_year"] == "2024"
+        for key, value in full_metadata().items():
+            if key not in ("tags", "data_year"):
+                assert shown[key] == value, key
+
+
+def _form_fields(html: str, form_id: str = "dataset-edit") -> dict[str, Any]:
+    """The values a browser would submit from the dataset form (inputs,
+    textareas, selected options)."""
+    form = html[html.index(f'id="{form_id}"'):]
+    form = form[:form.index("</form>")]
+    form = re.sub(r'(?s)<div name="repeating-template".*?</fieldset>', "</fieldset>", form)
+    fields: dict[str, Any] = {}
+
+    def add(name: str, value: str) -> None:
+        value = html_lib.unescape(value)
+        if name in fields:
+            existing = fields[name]
+            fields[name] = (existing if isinstance(existing, list) else [existing]) + [value]
+        else:
+            fields[name] = value
+
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        kind = re.search(r'\btype="([^"]*)"', tag)
+        if not name or (kind and kind.group(1) in ("submit", "button", "file", "checkbox")):
+            continue
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        add(name.group(1), value.group(1) if value else "")
+    for name, value in re.findall(r'(?s)<textarea\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</textarea>',
+                                  form):
+        add(name, value)
+    for name, body in re.findall(r'(?s)<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', form):
+        for value in re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', body):
+            add(name, value)
+    return fields
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_organization_form_offers_the_opd_fields(app):
+    user = factories.SysadminWithToken()
+
+    page = app.get(tk.url_for("organization.new"), headers={"Authorization": user["token"]}).body
+
+    affairs = re.search(r'<select id="field-government_affairs"[^>]*>', page).group(0)
+    assert "multiple" in affairs and 'data-module="autocomplete"' in affairs
+    for label in ("Kode OPD", "Nama singkat", "Urusan pemerintahan", "Alamat", "Telepon",
+                  "E-mail", "Situs web", "Kepala OPD", "Operator data"):
+        assert label in page, label
