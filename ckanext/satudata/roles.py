@@ -71,3 +71,79 @@ def users_with_role(role: str) -> list[model.User]:
         .order_by(model.User.name)
     )
     return list(model.Session.execute(stmt).scalars())
+
+
+# -- producers (OPD members), used by the data-request workflow --------------
+
+PRODUCER_CAPACITIES = ("editor", "admin")
+
+
+def producer_org_ids(user_name: Optional[str]) -> set[str]:
+    """Ids of the active organizations in which the user is an editor or
+    admin: the OPDs whose data requests they handle. One query."""
+    user = user_obj(user_name)
+    if not user:
+        return set()
+    stmt = (
+        sa.select(model.Member.group_id)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .where(
+            model.Member.table_name == "user",
+            model.Member.table_id == user.id,
+            model.Member.state == "active",
+            model.Member.capacity.in_(PRODUCER_CAPACITIES),
+            model.Group.is_organization.is_(True),
+            model.Group.state == "active",
+        )
+    )
+    return set(model.Session.execute(stmt).scalars())
+
+
+def is_producer(user_name: Optional[str], org_id: Optional[str]) -> bool:
+    """Editor or admin of the organization ``org_id`` (CKAN's own capacity,
+    not sysadmin rights)."""
+    if not user_name or not org_id:
+        return False
+    return authz.users_role_for_group_or_org(org_id, user_name) in PRODUCER_CAPACITIES
+
+
+def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
+    """Active editors and admins of each organization, in one query."""
+    result: dict[str, list[model.User]] = {org_id: [] for org_id in org_ids}
+    if not org_ids:
+        return result
+    stmt = (
+        sa.select(model.Member.group_id, model.User)
+        .join(model.User, model.User.id == model.Member.table_id)
+        .where(
+            model.Member.table_name == "user",
+            model.Member.state == "active",
+            model.Member.capacity.in_(PRODUCER_CAPACITIES),
+            model.Member.group_id.in_(list(org_ids)),
+            model.User.state == "active",
+        )
+        .order_by(model.User.name)
+    )
+    for org_id, user in model.Session.execute(stmt).all():
+        result[org_id].append(user)
+    return result
+
+
+def walidata_admins() -> list[model.User]:
+    """Admins of the walidata organization (who publish ready data)."""
+    org = walidata_organization()
+    if not org:
+        return []
+    stmt = (
+        sa.select(model.User)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .where(
+            model.Member.table_name == "user",
+            model.Member.state == "active",
+            model.Member.capacity == "admin",
+            model.Member.group_id == org.id,
+            model.User.state == "active",
+        )
+        .order_by(model.User.name)
+    )
+    return list(model.Session.execute(stmt).scalars())

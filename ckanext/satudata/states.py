@@ -13,6 +13,8 @@ import enum
 from dataclasses import dataclass
 from typing import Optional
 
+import ckan.plugins.toolkit as tk
+
 
 class State(str, enum.Enum):
     REQUESTED = "requested"        # Diminta: waiting for the producer
@@ -81,9 +83,55 @@ FINAL_STATES = frozenset({S.ARCHIVED, S.CANCELLED})
 
 def allowed(transition: str, state: State | str) -> bool:
     t = TRANSITIONS.get(transition)
-    return bool(t) and State(state) in t.sources
+    return t is not None and State(state) in t.sources
 
 
 def available(state: State | str) -> list[Transition]:
     """Transitions that can be taken from ``state`` (before any role check)."""
     return [t for t in TRANSITIONS.values() if State(state) in t.sources]
+
+
+def state_label(state: State | str) -> str:
+    """The translated name of a state, for pages, e-mails and messages."""
+    try:
+        return state_labels()[State(state)]
+    except ValueError:
+        return str(state)
+
+
+def state_labels() -> dict[State, str]:
+    """Every state's translated name (one translation pass for a list)."""
+    return {
+        S.REQUESTED: tk._("requested"),
+        S.SUBMITTED: tk._("submitted"),
+        S.RETURNED: tk._("returned for revision"),
+        S.RESUBMITTED: tk._("resubmitted"),
+        S.VERIFIED: tk._("verified, in approval"),
+        S.READY: tk._("ready to publish"),
+        S.SCHEDULED: tk._("scheduled"),
+        S.PUBLISHED: tk._("published"),
+        S.WITHDRAWN: tk._("withdrawn"),
+        S.ARCHIVED: tk._("archived"),
+        S.CANCELLED: tk._("cancelled"),
+    }
+
+
+def transition_label(name: str) -> str:
+    """The translated name of a transition (the button of its form)."""
+    labels = {
+        "request": tk._("Request"),
+        "submit": tk._("Submit"),
+        "resubmit": tk._("Resubmit"),
+        "return": tk._("Return for revision"),
+        "return_approval": tk._("Return for revision"),
+        "verify": tk._("Verify"),
+        "approve": tk._("Approve"),
+        "schedule": tk._("Schedule"),
+        "unschedule": tk._("Unschedule"),
+        "publish": tk._("Publish"),
+        "revise": tk._("Revise"),
+        "withdraw": tk._("Withdraw"),
+        "archive": tk._("Archive"),
+        "cancel": tk._("Cancel"),
+    }
+    return labels.get(name, name)

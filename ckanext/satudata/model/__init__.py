@@ -5,5 +5,16 @@
 from __future__ import annotations
 
 from .role import WalidataRole
+from .workflow import (
+    ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
+)
+from .dissemination import (
+    LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
+)
 
-__all__ = ["WalidataRole"]
+__all__ = [
+    "WalidataRole",
+    "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
+    "ROUND_STATES",
+    "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
+]

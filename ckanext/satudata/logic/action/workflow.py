@@ -1,0 +1,1017 @@
+# -*- coding: utf-8 -*-
+"""Actions of the data-request workflow: the Daftar Data, collection rounds,
+data requests and their transitions.
+
+State changes go through :func:`ckanext.satudata.workflow.apply_transition`
+only. Lists run a bounded number of queries (a count and one page, joined
+with the item, organization, round and dataset) however many requests
+exist.
+
+How requests link to datasets: sending a round creates, for each request,
+a **private** dataset in the OPD organization (``satudata.request.
+create_dataset``), titled after the Daftar Data item and the round. The
+OPD's editors fill in its data and metadata there; the walidata sees it
+through the request; issue D makes it public on publication. A producer can
+instead link another dataset of the same OPD (``satudata_request_link_dataset``)
+while the request is with them.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+import unicodedata
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ... import metadata, roles, sk_files, workdays, workflow, xlsx
+from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
+from ...states import TRANSITIONS, State, state_label, state_labels, transition_label
+from .. import schema
+
+__all__ = [
+    "satudata_daftar_data_create", "satudata_daftar_data_update",
+    "satudata_daftar_data_delete", "satudata_daftar_data_show",
+    "satudata_daftar_data_list", "satudata_daftar_data_import",
+    "satudata_round_create", "satudata_round_update", "satudata_round_show",
+    "satudata_round_list", "satudata_round_send", "satudata_round_status",
+    "satudata_round_export", "satudata_daftar_data_template",
+    "satudata_request_show", "satudata_request_list", "satudata_request_event_list",
+    "satudata_request_link_dataset",
+    "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
+    "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
+]
+
+MAX_LIMIT = 1000
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _user_id(context: Context) -> Optional[str]:
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else None
+
+
+def _commit(context: Context) -> None:
+    if not context.get("defer_commit"):
+        model.Session.commit()
+
+
+def _limit(data: dict[str, Any]) -> int:
+    return max(0, min(int(data.get("limit", 50)), MAX_LIMIT))
+
+
+def _iso(value: Any) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+def _slug(text: str, max_length: int = 80) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:max_length].strip("-") or "data"
+
+
+# -- Daftar Data ---------------------------------------------------------------
+
+def _item_dict(item: DaftarData, org: Optional[model.Group] = None) -> dict[str, Any]:
+    result = item.dictize()
+    org = org or model.Group.get(item.owner_org)
+    result["organization"] = {"id": item.owner_org, "name": org.name if org else None,
+                              "title": org.title if org else None}
+    return result
+
+
+def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Add an item to the Daftar Data.
+
+    :param title: what data is requested, e.g. "Jumlah Puskesmas"
+    :type title: string
+    :param owner_org: id or name of the responsible OPD organization
+    :type owner_org: string
+    :param year: the year of the Daftar Data
+    :type year: int
+    :param frekuensi: how often it is produced, e.g. "Tahunan" (optional)
+    :param urusan: the government affair (urusan pemerintahan) (optional)
+    :param satuan: unit of measure (optional)
+    :param description: (optional)
+    :param priority: a priority item (optional, default false)
+    :type priority: bool
+    :param sk_number: number of the decree (SK) fixing the list (optional)
+    :param sk_date: date of the decree, YYYY-MM-DD (optional)
+    :param sk_url: link to the decree document (optional)
+    :param sk_upload: the decree document as a PDF upload (optional; then
+        ``sk_url`` points at the stored copy)
+    :param active: requested in new rounds (optional, default true)
+    :type active: bool
+    :returns: the item
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_daftar_data_create", context, data_dict)
+    data_dict = dict(data_dict)
+    sk_pdf = sk_files.read_upload(data_dict.pop("sk_upload", None))
+    data = _validate(data_dict, schema.daftar_data_create(), context)
+    item = DaftarData(id=model.types.make_uuid(), created_by=_user_id(context), **data)
+    if sk_pdf:
+        item.sk_url = sk_files.save(item.id, sk_pdf)
+    model.Session.add(item)
+    model.Session.flush()
+    _commit(context)
+    return _item_dict(item)
+
+
+def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change an item of the Daftar Data; fields not given keep their value.
+    Requests already sent keep pointing at the item.
+
+    :param id: the item's id
+    :type id: string
+    :returns: the item
+    :rtype: dictionary
+
+    The other parameters are those of :func:`satudata_daftar_data_create`,
+    ``sk_upload`` included.
+    """
+    tk.check_access("satudata_daftar_data_update", context, data_dict)
+    data_dict = dict(data_dict)
+    sk_pdf = sk_files.read_upload(data_dict.pop("sk_upload", None))
+    data = _validate(data_dict, schema.daftar_data_update(), context)
+    item = model.Session.get(DaftarData, data.pop("id"))
+    assert item
+    for key, value in data.items():
+        setattr(item, key, value)
+    if sk_pdf:
+        item.sk_url = sk_files.save(item.id, sk_pdf)
+    item.modified = datetime.datetime.utcnow()
+    _commit(context)
+    return _item_dict(item)
+
+
+def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
+    """Delete an item of the Daftar Data that was never requested. An item
+    with requests is deactivated instead (``active`` false), so that its
+    history stays.
+
+    :param id: the item's id
+    :type id: string
+    """
+    tk.check_access("satudata_daftar_data_delete", context, data_dict)
+    data = _validate(data_dict, {"id": schema.daftar_data_update()["id"]}, context)
+    item = model.Session.get(DaftarData, data["id"])
+    assert item
+    used = model.Session.execute(
+        sa.select(sa.func.count()).select_from(DataRequest)
+        .where(DataRequest.item_id == item.id)).scalar_one()
+    if used:
+        item.active = False
+    else:
+        model.Session.delete(item)
+    _commit(context)
+
+
+def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One item of the Daftar Data.
+
+    :param id: the item's id
+    :type id: string
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_daftar_data_show", context, data_dict)
+    item = model.Session.get(DaftarData, data_dict.get("id") or "")
+    if item is None:
+        raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
+    return _item_dict(item)
+
+
+def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The Daftar Data, ordered by OPD and title. Producers see only the
+    items of their own OPDs.
+
+    :param year: only this year (optional)
+    :type year: int
+    :param owner_org: only this OPD, id or name (optional)
+    :param active: only active (true) or inactive (false) items (optional)
+    :type active: bool
+    :param q: text to look for in the title (optional)
+    :param limit: page size (default 100, at most 1000)
+    :param offset: (default 0)
+    :returns: ``{"count": total, "results": [item]}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_daftar_data_list", context, data_dict)
+    data = _validate(data_dict, schema.daftar_data_list(), context)
+    where = []
+    if data.get("year"):
+        where.append(DaftarData.year == data["year"])
+    if data.get("owner_org"):
+        where.append(DaftarData.owner_org == data["owner_org"])
+    if "active" in data:
+        where.append(DaftarData.active.is_(bool(data["active"])))
+    if data.get("q"):
+        where.append(DaftarData.title.ilike(f"%{data['q']}%"))
+    if not roles.is_walidata_staff(context.get("user")):
+        where.append(DaftarData.owner_org.in_(roles.producer_org_ids(context.get("user"))))
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(DaftarData).where(*where)).scalar_one()
+    stmt = (
+        sa.select(DaftarData, model.Group)
+        .join(model.Group, model.Group.id == DaftarData.owner_org)
+        .where(*where)
+        .order_by(model.Group.title, DaftarData.title)
+        .limit(_limit(data)).offset(data.get("offset", 0))
+    )
+    results = [_item_dict(item, org) for item, org in model.Session.execute(stmt).all()]
+    return {"count": count, "results": results}
+
+
+def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Import Daftar Data items from an Excel workbook (.xlsx) laid out as
+    the template (``/permintaan-data/daftar-data/template.xlsx``): columns
+    ``judul``, ``opd`` (organization name or title), ``frekuensi``,
+    ``urusan``, ``satuan``, ``prioritas`` (ya/tidak), ``nomor_sk``,
+    ``tanggal_sk`` and ``deskripsi``. An item with the same title and OPD in
+    the same year is updated rather than duplicated.
+
+    All or nothing: when any row has an error nothing is saved and a
+    ``ValidationError`` lists every error by row under ``rows``.
+
+    :param upload: the .xlsx file (a multipart upload, or bytes)
+    :param year: the year of the Daftar Data
+    :type year: int
+    :param dry_run: only check the file (optional, default false)
+    :type dry_run: bool
+    :returns: ``{"created": n, "updated": n, "items": [item]}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_daftar_data_import", context, data_dict)
+    data = _validate(data_dict, schema.daftar_data_import(), context)
+    year = data["year"]
+    parsed = list(xlsx.read_daftar_data(data["upload"]))
+
+    orgs = model.Session.execute(
+        sa.select(model.Group.id, model.Group.name, model.Group.title).where(
+            model.Group.is_organization.is_(True), model.Group.state == "active")
+    ).all()
+    org_lookup: dict[str, str] = {}
+    for org_id, name, title in orgs:
+        org_lookup[org_id] = org_id
+        org_lookup[name.lower()] = org_id
+        if title:
+            org_lookup.setdefault(title.strip().lower(), org_id)
+    existing = {
+        (title.strip().lower(), owner_org): item_id
+        for item_id, title, owner_org in model.Session.execute(
+            sa.select(DaftarData.id, DaftarData.title, DaftarData.owner_org)
+            .where(DaftarData.year == year)).all()
+    }
+    item_schema = schema.daftar_data_create()
+    row_errors: list[str] = []
+    valid: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    labels = {field: header for header, field, _a in xlsx.DAFTAR_DATA_COLUMNS}
+    for number, row in parsed:
+        row["year"] = year
+        org_value = str(row.get("owner_org") or "").strip()
+        if org_value:
+            row["owner_org"] = org_lookup.get(org_value.lower(), org_value)
+        clean, errors = tk.navl_validate(row, item_schema, context)
+        if not errors:
+            key = (clean["title"].strip().lower(), clean["owner_org"])
+            if key in seen:
+                errors = {"title": [tk._("Same title and OPD as row %(row)s") % {
+                    "row": seen[key]}]}
+            seen[key] = number
+        if errors:
+            for field, messages in errors.items():
+                for message in messages:
+                    row_errors.append(tk._("Row %(row)s, column %(column)s: %(error)s") % {
+                        "row": number, "column": labels.get(field, field),
+                        "error": message})
+        else:
+            valid.append((number, clean))
+    if not parsed:
+        raise tk.ValidationError({"upload": [tk._("The file has no data rows")]})
+    if row_errors:
+        raise tk.ValidationError({
+            "upload": [tk._("The file has errors; nothing was imported. Fix "
+                            "the rows below and upload the file again.")],
+            "rows": row_errors,
+        })
+    created = updated = 0
+    items = []
+    user_id = _user_id(context)
+    for _number, clean in valid:
+        item_id = existing.get((clean["title"].strip().lower(), clean["owner_org"]))
+        if data["dry_run"]:
+            created, updated = created + (not item_id), updated + bool(item_id)
+            continue
+        if item_id:
+            item = model.Session.get(DaftarData, item_id)
+            assert item
+            for field, value in clean.items():
+                setattr(item, field, value)
+            updated += 1
+        else:
+            item = DaftarData(created_by=user_id, **clean)
+            model.Session.add(item)
+            created += 1
+        items.append(item)
+    if not data["dry_run"]:
+        model.Session.flush()
+        _commit(context)
+    return {"created": created, "updated": updated, "dry_run": data["dry_run"],
+            "items": [item.dictize() for item in items]}
+
+
+# -- collection rounds -----------------------------------------------------------
+
+def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
+    """``{round_id: {state: n, "total": n, "overdue": n}}`` in one query."""
+    counts: dict[str, dict[str, int]] = {rid: {"total": 0, "overdue": 0} for rid in round_ids}
+    if not round_ids:
+        return counts
+    today = workdays.today()
+    overdue = sa.func.count().filter(
+        DataRequest.due_date < today,
+        DataRequest.state.in_([s.value for s in workflow.ACTIVE_STATES]))
+    stmt = (
+        sa.select(DataRequest.round_id, DataRequest.state, sa.func.count(), overdue)
+        .where(DataRequest.round_id.in_(round_ids))
+        .group_by(DataRequest.round_id, DataRequest.state)
+    )
+    for round_id, state, n, late in model.Session.execute(stmt).all():
+        counts[round_id][state] = n
+        counts[round_id]["total"] += n
+        counts[round_id]["overdue"] += late
+    return counts
+
+
+def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
+                ) -> dict[str, Any]:
+    result = round_.dictize()
+    result["counts"] = counts if counts is not None else _state_counts([round_.id])[round_.id]
+    return result
+
+
+def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Create a collection round. Stage durations default to the
+    ``satudata.deadline.*`` options (TJB SOP: 5 working days to prepare, 60
+    to submit, 15 to verify, 1 per approval level); the deadlines are
+    computed in working days from ``start_date`` unless given.
+
+    :param name: URL name, e.g. ``semester-1-2026``
+    :param title: e.g. "Semester I 2026"
+    :param year: the year of the Daftar Data requested
+    :type year: int
+    :param start_date: YYYY-MM-DD
+    :param period: free text, e.g. "S1" (optional)
+    :param description: (optional)
+    :param prepare_days: (optional) working days to send the requests
+    :param submit_days: (optional) working days for producers to submit
+    :param verify_days: (optional) working days to verify a submission
+    :param approval_days: (optional) working days per approval level
+    :param prepare_due: (optional) override of the computed date
+    :param submit_due: (optional) override of the computed date
+    :param verify_due: (optional) override of the computed date
+    :returns: the round
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_create", context, data_dict)
+    data = _validate(data_dict, schema.round_create(), context)
+    taken = model.Session.execute(
+        sa.select(CollectionRound.id).where(CollectionRound.name == data["name"])
+    ).first()
+    if taken:
+        raise tk.ValidationError({"name": [tk._("That URL is already in use.")]})
+    for key, days in workdays.stage_days().items():
+        data.setdefault(key, days)
+    computed = workdays.round_deadlines(
+        data["start_date"], data["prepare_days"], data["submit_days"], data["verify_days"])
+    for key, due in computed.items():
+        data.setdefault(key, due)
+    round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
+    model.Session.add(round_)
+    model.Session.flush()
+    _commit(context)
+    return _round_dict(round_, {"total": 0, "overdue": 0})
+
+
+def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change a round; fields not given keep their value. Changing the start
+    date or a duration recomputes the deadlines that are not given; a new
+    submission deadline moves the due date of the requests still waiting
+    for their producers.
+
+    :param id: id or name of the round
+    :returns: the round
+    :rtype: dictionary
+
+    The other parameters are those of :func:`satudata_round_create`, plus
+    ``state`` (``draft``, ``open`` or ``closed``).
+    """
+    tk.check_access("satudata_round_update", context, data_dict)
+    data = _validate(data_dict, schema.round_update(), context)
+    round_ = model.Session.get(CollectionRound, data.pop("id"))
+    assert round_
+    data.pop("name", None)
+    for key, value in data.items():
+        setattr(round_, key, value)
+    if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
+        computed = workdays.round_deadlines(
+            round_.start_date, round_.prepare_days, round_.submit_days, round_.verify_days)
+        for key, value in computed.items():
+            if key not in data:
+                setattr(round_, key, value)
+    round_.modified = datetime.datetime.utcnow()
+    model.Session.execute(
+        sa.update(DataRequest)
+        .where(DataRequest.round_id == round_.id,
+               DataRequest.state == State.REQUESTED.value)
+        .values(due_date=round_.submit_due, submit_due=round_.submit_due)
+    )
+    _commit(context)
+    return _round_dict(round_)
+
+
+def _get_round(value: str) -> CollectionRound:
+    round_ = model.Session.execute(
+        sa.select(CollectionRound).where(
+            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
+    ).scalar_one_or_none()
+    if round_ is None:
+        raise tk.ObjectNotFound(tk._("Collection round not found"))
+    return round_
+
+
+def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A collection round with the number of its requests in each state
+    (``counts``: state → n, plus ``total`` and ``overdue``).
+
+    :param id: id or name of the round
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_show", context, data_dict)
+    return _round_dict(_get_round(data_dict.get("id") or ""))
+
+
+def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Collection rounds, newest first, each with its counts.
+
+    :param year: (optional)
+    :param state: ``draft``, ``open`` or ``closed`` (optional)
+    :param limit: (default 100)
+    :param offset: (default 0)
+    :returns: ``{"count": total, "results": [round]}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_list", context, data_dict)
+    data = _validate(data_dict, schema.round_list(), context)
+    where = []
+    if data.get("year"):
+        where.append(CollectionRound.year == data["year"])
+    if data.get("state"):
+        where.append(CollectionRound.state == data["state"])
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(CollectionRound).where(*where)).scalar_one()
+    rounds = list(model.Session.execute(
+        sa.select(CollectionRound).where(*where)
+        .order_by(CollectionRound.start_date.desc(), CollectionRound.name)
+        .limit(_limit(data)).offset(data.get("offset", 0))).scalars())
+    counts = _state_counts([r.id for r in rounds])
+    return {"count": count, "results": [_round_dict(r, counts[r.id]) for r in rounds]}
+
+
+def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
+                    ) -> Optional[str]:
+    """A private dataset in the OPD for the request, or None if the dataset
+    schema refuses the minimal draft (the producer links one later)."""
+    base = _slug(f"{item.title} {round_.name}", 90)
+    name = base
+    while model.Session.execute(
+            sa.select(model.Package.id).where(model.Package.name == name)).first():
+        name = f"{base[:81]}-{model.types.make_uuid()[:8]}"
+    try:
+        pkg = tk.get_action("package_create")(
+            {"user": context.get("user"), "ignore_auth": True, "defer_commit": True},
+            {"name": name, "title": f"{item.title} ({round_.title})",
+             "notes": item.description or "", "owner_org": item.owner_org,
+             "private": True})
+    except tk.ValidationError:
+        return None
+    return pkg["id"]
+
+
+def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Send a round's requests in one action: one request per active Daftar
+    Data item of the round's year, to the item's OPD, each with a private
+    dataset created in the OPD organization (``satudata.request.
+    create_dataset``). Items already requested in this round are skipped,
+    so sending again after adding items only sends the new ones. The round
+    becomes ``open``; the producers are notified by e-mail (one message per
+    producer listing their new requests).
+
+    :param id: id or name of the round
+    :returns: ``{"round": round, "created": n, "skipped": n,
+        "without_dataset": [request id]}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_send", context, data_dict)
+    round_ = _get_round(data_dict.get("id") or "")
+    if round_.state == "closed":
+        raise tk.ValidationError({"state": [tk._("This round is closed")]})
+    model.Session.execute(
+        sa.select(CollectionRound.id).where(CollectionRound.id == round_.id)
+        .with_for_update())
+    already = sa.select(DataRequest.item_id).where(DataRequest.round_id == round_.id)
+    items = list(model.Session.execute(
+        sa.select(DaftarData).where(
+            DaftarData.year == round_.year, DaftarData.active.is_(True),
+            DaftarData.id.not_in(already))
+        .order_by(DaftarData.owner_org, DaftarData.title)).scalars())
+    skipped = model.Session.execute(
+        sa.select(sa.func.count()).select_from(DataRequest)
+        .where(DataRequest.round_id == round_.id)).scalar_one()
+    create_dataset = tk.asbool(tk.config.get("satudata.request.create_dataset"))
+    user_id = _user_id(context)
+    now = datetime.datetime.utcnow()
+    created, unlinked = [], []
+    for item in items:
+        package_id = _create_dataset(context, item, round_) if create_dataset else None
+        request = DataRequest(
+            id=model.types.make_uuid(), round_id=round_.id, item_id=item.id,
+            owner_org=item.owner_org, package_id=package_id,
+            state=State.REQUESTED.value, approval_level=0,
+            due_date=round_.submit_due, submit_due=round_.submit_due,
+            requested_at=now, version=1)
+        model.Session.add(request)
+        workflow.record_event(request, user_id=user_id, transition=workflow.CREATE,
+                              from_state=None, signal=False)
+        created.append(request.id)
+        if not package_id:
+            unlinked.append(request.id)
+    round_.state = "open"
+    round_.sent_at = round_.sent_at or now
+    model.Session.flush()
+    if created:
+        workflow.queue_signal(model.Session(), workflow.round_sent, round_.id,
+                              round_id=round_.id, request_ids=created, user_id=user_id)
+    _commit(context)
+    return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
+            "without_dataset": unlinked}
+
+
+def satudata_round_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The status of every request of a round (for the XLSX export): the
+    rows of :func:`satudata_request_list` plus the metadata completeness
+    recorded by each request's latest event.
+
+    :param id: id or name of the round
+    :returns: ``{"round": round, "rows": [request]}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_status", context, data_dict)
+    round_ = _get_round(data_dict.get("id") or "")
+    rows = _request_rows(_Scope(context), {"round_id": round_.id, "sort": "organization"},
+                         limit=None, offset=0, with_completeness=True)
+    return {"round": _round_dict(round_), "rows": rows}
+
+
+def _file(filename: str, content: bytes) -> dict[str, Any]:
+    return {"filename": filename, "mimetype": xlsx.XLSX_MIMETYPE,
+            "content": base64.b64encode(content).decode("ascii")}
+
+
+def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The status of a round's requests as an Excel workbook: a line per
+    request (OPD, state, the role it waits for, due date, overdue, dates,
+    returns, metadata completeness, dataset link) and a summary sheet.
+
+    :param id: id or name of the round
+    :returns: ``{"filename", "mimetype", "content"}``, the content base64-encoded
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_export", context, data_dict)
+    status = satudata_round_status(context, data_dict)
+    content = xlsx.round_status_workbook(status["round"], status["rows"])
+    return _file(f"status-{status['round']['name']}.xlsx", content)
+
+
+def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The Excel template for :func:`satudata_daftar_data_import`, with the
+    codes of the active organizations on its OPD sheet.
+
+    :returns: ``{"filename", "mimetype", "content"}``, the content base64-encoded
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_daftar_data_template", context, data_dict)
+    orgs = model.Session.execute(
+        sa.select(model.Group.name, model.Group.title).where(
+            model.Group.is_organization.is_(True), model.Group.state == "active")
+        .order_by(model.Group.title)).all()
+    content = xlsx.daftar_data_template([{"name": n, "title": t} for n, t in orgs])
+    return _file("template-daftar-data.xlsx", content)
+
+
+# -- requests ----------------------------------------------------------------------
+
+def _waiting_for(state: str, level: int, chain: list[str]) -> Optional[str]:
+    if state in (State.REQUESTED.value, State.RETURNED.value):
+        return "producer"
+    if state in (State.SUBMITTED.value, State.RESUBMITTED.value):
+        return chain[0]
+    if state == State.VERIFIED.value and 0 <= level < len(chain):
+        return chain[level]
+    return None
+
+
+def _waiting_label(role: Optional[str]) -> str:
+    if role is None:
+        return ""
+    if role == "producer":
+        return tk._("Producer (OPD)")
+    return role
+
+
+class _Scope:
+    """What the calling user may see and act on, read once per action call
+    (a few queries, however many requests are listed)."""
+
+    def __init__(self, context: Context, restrict: bool = True) -> None:
+        user = context.get("user")
+        user_obj = model.User.get(user or "") if user else None
+        self.chain = roles.approval_chain()
+        self.held = roles.user_roles(user_obj.id) if user_obj else set()
+        self.org_ids = roles.producer_org_ids(user) if user_obj else set()
+        staff = bool(self.held) or roles.is_walidata_admin(user)
+        # None: every OPD
+        self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
+
+    def actionable(self) -> Any:
+        """Requests waiting for something the user can do."""
+        conditions: list[Any] = []
+        if self.org_ids:
+            conditions.append(sa.and_(
+                DataRequest.owner_org.in_(self.org_ids),
+                DataRequest.state.in_([State.REQUESTED.value, State.RETURNED.value])))
+        if self.chain[0] in self.held:
+            conditions.append(DataRequest.state.in_(
+                [State.SUBMITTED.value, State.RESUBMITTED.value]))
+        levels = [i for i, role in enumerate(self.chain) if i > 0 and role in self.held]
+        if levels:
+            conditions.append(sa.and_(DataRequest.state == State.VERIFIED.value,
+                                      DataRequest.approval_level.in_(levels)))
+        return sa.or_(*conditions) if conditions else sa.false()
+
+
+def _filters(scope: _Scope, data: dict[str, Any]) -> list[Any]:
+    """The WHERE clauses of a request query."""
+    where: list[Any] = []
+    if scope.visible is not None:
+        where.append(DataRequest.owner_org.in_(scope.visible))
+    if data.get("id"):
+        where.append(DataRequest.id == data["id"])
+    if data.get("round_id"):
+        where.append(DataRequest.round_id == data["round_id"])
+    if data.get("owner_org"):
+        where.append(DataRequest.owner_org == data["owner_org"])
+    if data.get("state"):
+        where.append(DataRequest.state.in_(data["state"]))
+    active = [s.value for s in workflow.ACTIVE_STATES]
+    if "overdue" in data:
+        late = sa.and_(DataRequest.due_date < workdays.today(),
+                       DataRequest.state.in_(active))
+        where.append(late if data["overdue"] else sa.not_(late))
+    if data.get("actionable"):
+        where.append(scope.actionable())
+    if data.get("q"):
+        pattern = f"%{data['q']}%"
+        where.append(sa.or_(DaftarData.title.ilike(pattern), model.Group.title.ilike(pattern)))
+    return where
+
+
+_SORTS = {
+    "due_date": (DataRequest.due_date.asc().nulls_last(),),
+    "-due_date": (DataRequest.due_date.desc().nulls_last(),),
+    "modified": (DataRequest.modified.asc(),),
+    "-modified": (DataRequest.modified.desc(),),
+    "title": (DaftarData.title.asc(),),
+    "organization": (model.Group.title.asc(), DaftarData.title.asc()),
+}
+
+
+def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
+                  offset: int, with_completeness: bool = False) -> list[dict[str, Any]]:
+    """One query: the requests joined with their item, OPD, round and dataset."""
+    columns: list[Any] = [
+        DataRequest, DaftarData.title, DaftarData.priority, DaftarData.frekuensi,
+        model.Group.name, model.Group.title, CollectionRound.name, CollectionRound.title,
+        model.Package.name, model.Package.title, model.Package.private,
+    ]
+    stmt = (
+        sa.select(*columns)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .outerjoin(model.Package, model.Package.id == DataRequest.package_id)
+        .where(*_filters(scope, data))
+        .order_by(*_SORTS[data.get("sort") or "due_date"], DataRequest.id)
+    )
+    if with_completeness:
+        latest = (
+            sa.select(RequestEvent.request_id, RequestEvent.completeness)
+            .where(RequestEvent.completeness.is_not(None))
+            .distinct(RequestEvent.request_id)
+            .order_by(RequestEvent.request_id, RequestEvent.timestamp.desc())
+            .subquery()
+        )
+        stmt = stmt.add_columns(latest.c.completeness).outerjoin(
+            latest, latest.c.request_id == DataRequest.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    today = workdays.today()
+    chain = scope.chain
+    active = {s.value for s in workflow.ACTIVE_STATES}
+    dataset_url = tk.config.get("ckan.site_url").rstrip("/") + "/dataset/"
+    labels = {state.value: label for state, label in state_labels().items()}
+    waiting_labels = {role: _waiting_label(role) for role in [None, "producer", *chain]}
+    results = []
+    for row in model.Session.execute(stmt).all():
+        request = row[0]
+        result = request.dictize()
+        waiting = _waiting_for(request.state, request.approval_level, chain)
+        result.update({
+            "item_title": row[1], "priority": row[2], "frekuensi": row[3],
+            "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
+            "round": {"id": request.round_id, "name": row[6], "title": row[7]},
+            "dataset": {
+                "id": request.package_id, "name": row[8], "title": row[9],
+                "private": row[10],
+                "url": dataset_url + row[8],
+            } if request.package_id else None,
+            "state_label": labels.get(request.state, request.state),
+            "waiting_for": waiting,
+            "waiting_for_label": waiting_labels.get(waiting, waiting),
+            "overdue": bool(request.due_date and request.due_date < today
+                            and request.state in active),
+            "working_days_left": None,
+        })
+        if with_completeness:
+            result["completeness"] = row[11]
+        results.append(result)
+    return results
+
+
+def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Data requests, a page at a time. Producers only ever see their own
+    OPDs' requests; walidata staff see all. Two queries (count and page)
+    however many requests match.
+
+    :param round_id: id or name of a round (optional)
+    :param owner_org: id or name of an OPD (optional)
+    :param state: a state or a list of states, also comma-separated (optional)
+    :param overdue: true for requests past their stage deadline, false for
+        the others (optional)
+    :type overdue: bool
+    :param actionable: true for the requests waiting for something the
+        calling user can do (their queue) (optional)
+    :type actionable: bool
+    :param q: text in the item title or the OPD name (optional)
+    :param sort: ``due_date`` (default), ``-due_date``, ``modified``,
+        ``-modified``, ``title`` or ``organization``
+    :param limit: page size (default 50, at most 1000)
+    :param offset: (default 0)
+    :returns: ``{"count": total, "results": [request]}``; each request has
+        ``item_title``, ``organization``, ``round``, ``dataset``,
+        ``state_label``, ``waiting_for`` (``producer`` or a chain role) and
+        ``overdue``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_request_list", context, data_dict)
+    data = _validate(data_dict, schema.request_list(), context)
+    scope = _Scope(context)
+    count_stmt = (
+        sa.select(sa.func.count()).select_from(DataRequest)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .where(*_filters(scope, data))
+    )
+    count = model.Session.execute(count_stmt).scalar_one()
+    results = _request_rows(scope, data, limit=_limit(data), offset=data.get("offset", 0))
+    return {"count": count, "results": results}
+
+
+def _allowed_transitions(context: Context, request_id: str) -> list[str]:
+    """The transitions of the request the calling user may take now."""
+    request = model.Session.get(DataRequest, request_id)
+    assert request
+    allowed = []
+    for transition in TRANSITIONS.values():
+        if State(request.state) not in transition.sources:
+            continue
+        action = "return" if transition.name == "return_approval" else transition.name
+        if transition.name == "return" and request.state == State.VERIFIED.value:
+            continue
+        if transition.name == "return_approval" and request.state != State.VERIFIED.value:
+            continue
+        try:
+            tk.check_access(f"satudata_request_{action}",
+                            {"user": context.get("user")}, {"id": request_id})
+        except (tk.NotAuthorized, KeyError, ValueError):
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One data request, as in :func:`satudata_request_list`, plus the
+    metadata completeness of its dataset now (``completeness``, from
+    :func:`ckanext.satudata.metadata.completeness`) and its field by field
+    ``checklist``, the approval chain and the transitions the calling user
+    may take (``allowed_transitions``).
+
+    :param id: the request's id
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_request_show", context, data_dict)
+    data = _validate(data_dict, schema.request_show(), context)
+    rows = _request_rows(_Scope(context, restrict=False), {"id": data["id"]},
+                         limit=1, offset=0)
+    if not rows:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    result = rows[0]
+    pkg, completeness = workflow.dataset_completeness(result["package_id"])
+    result["completeness"] = completeness
+    result["checklist"] = (metadata.checklist(pkg, "submit")
+                           if pkg is not None and hasattr(metadata, "checklist") else [])
+    result["approval_chain"] = roles.approval_chain()
+    result["allowed_transitions"] = _allowed_transitions(context, data["id"])
+    if result["due_date"]:
+        result["working_days_left"] = workdays.working_days_between(
+            workdays.today(), datetime.date.fromisoformat(result["due_date"]))
+    return result
+
+
+def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The timeline (audit trail) of a request, oldest first: who did what,
+    when, from which state to which, with the note, the per-field notes and
+    the metadata completeness at that moment.
+
+    :param id: the request's id
+    :returns: events with ``user_name``, ``user_display_name``,
+        ``transition_label``, ``from_state_label``, ``to_state_label`` and
+        ``role`` (the chain role at which it was taken, if any)
+    :rtype: list of dictionaries
+    """
+    tk.check_access("satudata_request_event_list", context, data_dict)
+    data = _validate(data_dict, schema.request_show(), context)
+    stmt = (
+        sa.select(RequestEvent, model.User.name, model.User.fullname)
+        .outerjoin(model.User, model.User.id == RequestEvent.user_id)
+        .where(RequestEvent.request_id == data["id"])
+        .order_by(RequestEvent.timestamp, RequestEvent.version)
+    )
+    events = []
+    for event, name, fullname in model.Session.execute(stmt).all():
+        result = event.dictize()
+        result.update({
+            "user_name": name, "user_display_name": fullname or name,
+            "transition_label": transition_label(event.transition),
+            "from_state_label": state_label(event.from_state) if event.from_state else None,
+            "to_state_label": state_label(event.to_state),
+            "role": (event.data or {}).get("role"),
+        })
+        events.append(result)
+    return events
+
+
+def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Link another dataset of the same OPD to a request that is with its
+    producers (``requested`` or ``returned``). Recorded in the timeline.
+
+    :param id: the request's id
+    :param package_id: id or name of the dataset
+    :returns: the request
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_request_link_dataset", context, data_dict)
+    data = _validate(data_dict, schema.request_link_dataset(), context)
+    request = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.id == data["id"]).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    if request.state not in (State.REQUESTED.value, State.RETURNED.value):
+        raise tk.ValidationError({"state": [tk._(
+            "A dataset can only be linked while the request is with its producers")]})
+    pkg = model.Package.get(data["package_id"])
+    assert pkg
+    if pkg.owner_org != request.owner_org or pkg.state != "active":
+        raise tk.ValidationError({"package_id": [tk._(
+            "The dataset must belong to the requested OPD")]})
+    request.package_id = pkg.id
+    request.version += 1
+    request.modified = datetime.datetime.utcnow()
+    _pkg, completeness = workflow.dataset_completeness(pkg.id)
+    workflow.record_event(request, user_id=_user_id(context), transition="link_dataset",
+                          from_state=request.state, completeness=completeness,
+                          data={"package_id": pkg.id}, signal=False)
+    model.Session.flush()
+    result = request.dictize()
+    _commit(context)
+    return result
+
+
+def _take(context: Context, data_dict: DataDict, transition: str) -> dict[str, Any]:
+    data = _validate(data_dict, schema.request_transition(), context)
+    return workflow.apply_transition(
+        context, data["id"], transition, note=data.get("note"),
+        field_notes=data.get("field_notes"), expected_version=data.get("version"))
+
+
+_TRANSITION_PARAMS = """
+    :param id: the request's id
+    :param version: the request's ``version`` the form was built from
+        (optional); if the request changed since, a ``ValidationError`` on
+        ``version`` asks to reload
+    :type version: int
+    :param note: a note for the timeline{note}
+    :returns: the request with the new timeline ``event``
+    :rtype: dictionary
+"""
+
+
+def satudata_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The producer submits the requested data and metadata
+    (``requested`` → ``submitted``). The linked dataset's metadata must be
+    complete enough to submit (:mod:`ckanext.satudata.metadata`); the
+    verifiers are notified."""
+    tk.check_access("satudata_request_submit", context, data_dict)
+    return _take(context, data_dict, "submit")
+
+
+def satudata_request_resubmit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The producer submits a returned request again after revising it
+    (``returned`` → ``resubmitted``); the verifiers are notified."""
+    tk.check_access("satudata_request_resubmit", context, data_dict)
+    return _take(context, data_dict, "resubmit")
+
+
+def satudata_request_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Return a request to its producers for revision, with a reason: the
+    verifier from ``submitted``/``resubmitted``, or the approver of the
+    current level from ``verified``. The producers are notified.
+
+    :param field_notes: reasons per dataset field, ``{field: [reason]}``
+        (or that object as JSON) (optional)
+    :type field_notes: dictionary"""
+    tk.check_access("satudata_request_return", context, data_dict)
+    request = model.Session.get(DataRequest, data_dict.get("id"))
+    name = ("return_approval" if request and request.state == State.VERIFIED.value
+            else "return")
+    return _take(context, data_dict, name)
+
+
+def satudata_request_verify(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The verifier accepts a submission (``submitted``/``resubmitted`` →
+    ``verified``, waiting for the first approval level); the approvers of
+    that level are notified."""
+    tk.check_access("satudata_request_verify", context, data_dict)
+    return _take(context, data_dict, "verify")
+
+
+def satudata_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The approver of the current level approves: the request goes to the
+    next level of ``satudata.approval_chain``, or becomes ``ready`` (to
+    publish) after the last one. The next approvers (or the walidata
+    administrators, once ready) are notified."""
+    tk.check_access("satudata_request_approve", context, data_dict)
+    return _take(context, data_dict, "approve")
+
+
+def satudata_request_cancel(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A walidata administrator cancels a request that is not yet
+    published, with a reason."""
+    tk.check_access("satudata_request_cancel", context, data_dict)
+    return _take(context, data_dict, "cancel")
+
+
+for _fn, _note in [
+    (satudata_request_submit, ""), (satudata_request_resubmit, ""),
+    (satudata_request_return, " (required: the reason)"),
+    (satudata_request_verify, ""), (satudata_request_approve, ""),
+    (satudata_request_cancel, " (required: the reason)"),
+]:
+    _fn.__doc__ = (_fn.__doc__ or "") + "\n" + _TRANSITION_PARAMS.format(note=_note)

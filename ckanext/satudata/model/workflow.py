@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+"""Tables of the data-request workflow (permintaan data).
+
+* :class:`DaftarData` — one line of the Daftar Data: a piece of data an OPD
+  must supply, usually fixed yearly by an SK decree.
+* :class:`CollectionRound` — a collection round (e.g. "Semester I 2026") with
+  its stage deadlines in working days.
+* :class:`DataRequest` — one Daftar Data item requested in one round from the
+  responsible OPD, linked to the dataset the OPD prepares. Its ``state`` is a
+  :class:`ckanext.satudata.states.State` value and only changes through
+  :func:`ckanext.satudata.workflow.apply_transition`.
+* :class:`RequestEvent` — the audit trail: one row per transition, written in
+  the same transaction as the state change.
+* :class:`ReminderSent` — which reminder/escalation e-mails went out, so that
+  cron reruns do not send the same one twice.
+
+The tables are created by ``migration/satudata/versions/0002_workflow.py``.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, UnicodeText,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.model import domain_object
+
+__all__ = [
+    "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
+    "ROUND_STATES",
+]
+
+# A round is prepared (draft), then its requests are sent (open), then closed.
+ROUND_STATES = ("draft", "open", "closed")
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.utcnow()
+
+
+def _iso(value: Optional[datetime.date]) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One item of the Daftar Data (the list of data each OPD must supply)."""
+
+    __tablename__ = "satudata_daftar_data"
+    __table_args__ = (
+        Index("satudata_daftar_data_owner_org_idx", "owner_org"),
+        Index("satudata_daftar_data_year_active_idx", "year", "active"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    title: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    description: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # the responsible OPD (a CKAN organization)
+    owner_org: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), nullable=False)
+    frekuensi: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    urusan: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    satuan: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    priority: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # type: ignore
+    sk_number: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    sk_date: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    sk_url: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    year: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=True)  # type: ignore
+    created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    modified: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
+    created_by: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "description": self.description,
+            "owner_org": self.owner_org, "frekuensi": self.frekuensi,
+            "urusan": self.urusan, "satuan": self.satuan, "priority": self.priority,
+            "sk_number": self.sk_number, "sk_date": _iso(self.sk_date),
+            "sk_url": self.sk_url, "year": self.year, "active": self.active,
+            "created": _iso(self.created), "modified": _iso(self.modified),
+            "created_by": self.created_by,
+        }
+
+
+class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """A collection round and its stage deadlines.
+
+    The ``*_days`` columns are the stage durations in working days (TJB SOP
+    defaults from the config); the ``*_due`` dates are the round-wide
+    deadlines computed from ``start_date`` with them unless given."""
+
+    __tablename__ = "satudata_round"
+    __table_args__ = (
+        Index("satudata_round_year_idx", "year"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    name: Mapped[str] = Column(UnicodeText, nullable=False, unique=True)  # type: ignore
+    title: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    description: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    year: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    period: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    start_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    prepare_days: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    submit_days: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    verify_days: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    approval_days: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    prepare_due: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    submit_due: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    verify_due: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    state: Mapped[str] = Column(UnicodeText, nullable=False, default="draft")  # type: ignore
+    sent_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
+    created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    modified: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
+    created_by: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "title": self.title,
+            "description": self.description, "year": self.year,
+            "period": self.period, "start_date": _iso(self.start_date),
+            "prepare_days": self.prepare_days, "submit_days": self.submit_days,
+            "verify_days": self.verify_days, "approval_days": self.approval_days,
+            "prepare_due": _iso(self.prepare_due), "submit_due": _iso(self.submit_due),
+            "verify_due": _iso(self.verify_due), "state": self.state,
+            "sent_at": _iso(self.sent_at), "created": _iso(self.created),
+            "modified": _iso(self.modified), "created_by": self.created_by,
+        }
+
+
+class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One Daftar Data item requested from its OPD in one round.
+
+    ``approval_level`` is the index in ``satudata.approval_chain`` of the
+    role that acts next (0, the verifier, until verified; 1.. while in
+    ``verified``; the last level once ``ready``). ``due_date`` is the
+    deadline of the current stage (lists filter on it); ``version`` grows by
+    one on every transition so that a form posted from a stale page is
+    refused."""
+
+    __tablename__ = "satudata_request"
+    __table_args__ = (
+        UniqueConstraint("round_id", "item_id", name="satudata_request_round_item_key"),
+        Index("satudata_request_owner_org_state_idx", "owner_org", "state"),
+        Index("satudata_request_state_due_idx", "state", "due_date"),
+        Index("satudata_request_round_state_idx", "round_id", "state"),
+        Index("satudata_request_package_id_idx", "package_id"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    round_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_round.id", ondelete="CASCADE"), nullable=False)
+    item_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_daftar_data.id", ondelete="CASCADE"),
+        nullable=False)
+    owner_org: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), nullable=False)
+    package_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("package.id", ondelete="SET NULL"))
+    state: Mapped[str] = Column(UnicodeText, nullable=False, default="requested")  # type: ignore
+    approval_level: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore
+    due_date: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    submit_due: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    requested_at: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    submitted_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
+    verified_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
+    ready_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
+    return_count: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore
+    version: Mapped[int] = Column(Integer, nullable=False, default=1)  # type: ignore
+    created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    modified: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "round_id": self.round_id, "item_id": self.item_id,
+            "owner_org": self.owner_org, "package_id": self.package_id,
+            "state": self.state, "approval_level": self.approval_level,
+            "due_date": _iso(self.due_date), "submit_due": _iso(self.submit_due),
+            "requested_at": _iso(self.requested_at),
+            "submitted_at": _iso(self.submitted_at),
+            "verified_at": _iso(self.verified_at), "ready_at": _iso(self.ready_at),
+            "return_count": self.return_count, "version": self.version,
+            "created": _iso(self.created), "modified": _iso(self.modified),
+        }
+
+
+class RequestEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One step of a request's audit trail."""
+
+    __tablename__ = "satudata_request_event"
+    __table_args__ = (
+        Index("satudata_request_event_request_ts_idx", "request_id", "timestamp"),
+        Index("satudata_request_event_user_idx", "user_id"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    request_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_request.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    timestamp: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    # the transition name of states.TRANSITIONS, or "request" for creation
+    transition: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    from_state: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    to_state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    # the chain level at which the step was taken
+    approval_level: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore
+    # the request's version after the step
+    version: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    note: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # per-field return reasons: {dataset field name: [reason]}
+    field_notes: Mapped[Optional[dict[str, Any]]] = Column(JSONB)  # type: ignore
+    # metadata completeness (percent) of the linked dataset at that moment
+    completeness: Mapped[Optional[int]] = Column(Integer)  # type: ignore
+    data: Mapped[Optional[dict[str, Any]]] = Column(JSONB)  # type: ignore
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "request_id": self.request_id, "user_id": self.user_id,
+            "timestamp": _iso(self.timestamp), "transition": self.transition,
+            "from_state": self.from_state, "to_state": self.to_state,
+            "approval_level": self.approval_level, "version": self.version,
+            "note": self.note, "field_notes": self.field_notes or {},
+            "completeness": self.completeness, "data": self.data or {},
+        }
+
+
+class ReminderSent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """A reminder (before a deadline) or an escalation (after it) that went
+    out for one stage deadline of one request. Unique per request, kind,
+    state and deadline: a changed deadline earns a new reminder, a rerun of
+    the cron command does not."""
+
+    __tablename__ = "satudata_reminder_sent"
+    __table_args__ = (
+        UniqueConstraint("request_id", "kind", "state", "due_date",
+                         name="satudata_reminder_sent_key"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    request_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_request.id", ondelete="CASCADE"), nullable=False)
+    # "reminder" (before the deadline) or "escalation" (overdue)
+    kind: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    due_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    sent_at: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore

@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+"""The demo loads a round whose requests show the workflow's states."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.tests import helpers
+
+from ckanext.satudata import demo
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_demo_round_has_requests_in_several_states():
+    lines = list(demo.load("demo-password"))
+    assert any("Demo collection round" in line for line in lines), lines
+    assert not any("stopped" in line for line in lines), lines
+    result = helpers.call_action("satudata_request_list", context={"user": "admin"},
+                                 round_id="demo-semester-2", limit=100)
+    states = {r["item_title"]: r["state"] for r in result["results"]}
+    assert states["Jumlah Tenaga Kesehatan Menurut Jenis"] == "ready"
+    assert states["Jumlah Puskesmas Menurut Kecamatan"] == "returned"
+    assert states["Cakupan Imunisasi Dasar Lengkap"] == "verified"
+    assert states["Jumlah Sekolah Menurut Jenjang"] == "submitted"
+    assert states["Indeks Pembangunan Manusia"] == "requested"
+    # idempotent
+    list(demo.load("demo-password"))
+    assert helpers.call_action("satudata_request_list", context={"user": "admin"},
+                               round_id="demo-semester-2")["count"] == len(states)

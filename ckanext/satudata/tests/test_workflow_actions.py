@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+"""The Daftar Data, rounds and requests through their actions and the CLI:
+XLSX import (row errors, all or nothing), sending a round, deadlines,
+filters and the dataset link."""
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import cli as satudata_cli
+from ckanext.satudata import workdays, xlsx
+from ckanext.satudata.model import DaftarData, DataRequest
+
+from .workflow_fixtures import region  # noqa: F401
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([header for header, _f, _a in xlsx.DAFTAR_DATA_COLUMNS])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _count(year: int) -> int:
+    return model.Session.query(DaftarData).filter_by(year=year).count()
+
+
+class TestDaftarDataImport:
+    def test_rows_with_errors_save_nothing(self, region):
+        content = _workbook([
+            ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit", "ya",
+             "10/SK/2026", "2026-01-15", ""],
+            ["", "dinas-pendidikan", "", "", "", "", "", "", ""],
+            ["Jumlah Guru", "dinas-tidak-ada", "", "", "", "", "", "", ""],
+            ["Jumlah Murid", "Dinas Pendidikan", "", "", "", "", "", "15-01-2026", ""],
+        ])
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import",
+                        upload=content, year=2027)
+        rows = err.value.error_dict["rows"]
+        assert any(r.startswith(("Row 3,", "Baris 3,")) and "judul" in r for r in rows), rows
+        assert any(r.startswith(("Row 4,", "Baris 4,")) and "opd" in r for r in rows), rows
+        assert any(r.startswith(("Row 5,", "Baris 5,")) and "tanggal_sk" in r
+                   for r in rows), rows
+        assert len(rows) == 3
+        assert _count(2027) == 0
+
+    def test_valid_file_is_imported_and_reimport_updates(self, region):
+        content = _workbook([
+            ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit", "ya",
+             "10/SK/2026", datetime.datetime(2026, 1, 15), "SD dan SMP"],
+            ["Jumlah Puskesmas", "Dinas Kesehatan", "Tahunan", "Kesehatan", "unit", "tidak",
+             None, None, None],
+        ])
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=content, year=2027)
+        assert (result["created"], result["updated"]) == (2, 0)
+        items = region.call("walidata_admin", "satudata_daftar_data_list", year=2027)
+        school = next(i for i in items["results"] if i["title"] == "Jumlah Sekolah")
+        assert school["priority"] is True and school["sk_date"] == "2026-01-15"
+        assert school["organization"]["name"] == "dinas-pendidikan"
+        again = region.call("walidata_admin", "satudata_daftar_data_import",
+                            upload=content, year=2027)
+        assert (again["created"], again["updated"]) == (0, 2)
+        assert _count(2027) == 2
+
+    def test_not_an_excel_file(self, region):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import",
+                        upload=b"judul,opd\nx,y\n", year=2027)
+        assert "upload" in err.value.error_dict
+
+    def test_cli_import(self, region, cli, tmp_path):
+        path = tmp_path / "daftar.xlsx"
+        path.write_bytes(_workbook([["Luas Panen Padi", "dinas-kesehatan"] + [None] * 7]))
+        result = cli.invoke(satudata_cli.satudata,
+                            ["daftar-data-import", str(path), "--year", "2028"])
+        assert result.exit_code == 0, result.output
+        assert "1 new" in result.output
+        assert _count(2028) == 1
+        path.write_bytes(_workbook([["", "x"] + [None] * 7]))
+        result = cli.invoke(satudata_cli.satudata,
+                            ["daftar-data-import", str(path), "--year", "2028"])
+        assert result.exit_code == 1
+        assert "Row 2," in result.output or "Baris 2," in result.output
+
+
+class TestRounds:
+    def test_send_creates_one_request_per_active_item_with_a_private_dataset(self, region):
+        assert len(region.requests) == 2
+        for request in region.requests:
+            pkg = helpers.call_action("package_show", context={"ignore_auth": True},
+                                      id=request["package_id"])
+            assert pkg["private"] is True and pkg["owner_org"] == request["owner_org"]
+        # a new item, and an inactive one: sending again only adds the new one
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
+                    owner_org="dinas-kesehatan", year=2026)
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Lama",
+                    owner_org="dinas-kesehatan", year=2026, active=False)
+        result = region.call("walidata_admin", "satudata_round_send", id=region.round["name"])
+        assert (result["created"], result["skipped"]) == (1, 2)
+        assert result["round"]["counts"]["requested"] == 3
+        events = region.call("verifier", "satudata_request_event_list",
+                             id=region.requests[0]["id"])
+        assert [e["transition"] for e in events] == ["request"]
+
+    def test_deadlines_in_working_days_and_round_update(self, region):
+        round_ = region.round
+        assert round_["prepare_due"] == "2026-01-12"
+        assert round_["submit_due"] == "2026-04-17"
+        assert workdays.working_days_between(
+            datetime.date.fromisoformat(round_["submit_due"]),
+            datetime.date.fromisoformat(round_["verify_due"])) == 15
+        updated = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                              submit_days=10)
+        assert updated["submit_due"] == "2026-01-27"  # 16 Jan is Isra Mi'raj
+        request = model.Session.get(DataRequest, region.requests[0]["id"])
+        model.Session.refresh(request)
+        assert request.due_date.isoformat() == "2026-01-27"
+
+    def test_round_name_is_unique_and_cli_creates(self, region, cli):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
+                        title="x", year=2026, start_date="2026-07-01")
+        assert "name" in err.value.error_dict
+        result = cli.invoke(satudata_cli.satudata, [
+            "round-create", "semester-2-2026", "--title", "Semester II 2026",
+            "--year", "2026", "--start-date", "2026-07-01", "--send"])
+        assert result.exit_code == 0, result.output
+        assert "Sent 2 request(s)" in result.output
+
+
+class TestRequests:
+    def test_filters_overdue_and_queues(self, region):
+        a, b = region.request_of(region.opd_a), region.request_of(region.opd_b)
+        model.Session.query(DataRequest).filter_by(id=a["id"]).update(
+            {"due_date": datetime.date(2020, 1, 1)})
+        model.Session.query(DataRequest).filter_by(id=b["id"]).update(
+            {"due_date": datetime.date(2999, 1, 1), "state": "submitted"})
+        model.Session.commit()
+        overdue = region.call("verifier", "satudata_request_list", overdue=True)
+        assert [r["id"] for r in overdue["results"]] == [a["id"]]
+        assert overdue["results"][0]["overdue"] is True
+        assert region.call("verifier", "satudata_request_list",
+                           owner_org="dinas-pendidikan")["count"] == 1
+        assert region.call("verifier", "satudata_request_list",
+                           state="submitted,resubmitted")["count"] == 1
+        queue = region.call("verifier", "satudata_request_list", actionable=True)
+        assert [r["id"] for r in queue["results"]] == [b["id"]]
+        assert region.call("kabid", "satudata_request_list", actionable=True)["count"] == 0
+        mine = region.call("producer", "satudata_request_list", actionable=True)
+        assert [r["id"] for r in mine["results"]] == [a["id"]]
+        with pytest.raises(tk.ValidationError):
+            region.call("verifier", "satudata_request_list", state="unknown")
+
+    def test_show_lists_what_the_user_may_do(self, region):
+        a = region.request_of(region.opd_a)
+        shown = region.call("producer", "satudata_request_show", id=a["id"])
+        assert shown["allowed_transitions"] == ["submit"]
+        assert shown["completeness"]["complete"] is False
+        assert shown["checklist"] and not all(i["filled"] for i in shown["checklist"])
+        assert region.call("verifier", "satudata_request_show",
+                           id=a["id"])["allowed_transitions"] == []
+        assert "cancel" in region.call("walidata_admin", "satudata_request_show",
+                                       id=a["id"])["allowed_transitions"]
+
+    def test_link_another_dataset_of_the_same_opd(self, region):
+        a = region.request_of(region.opd_a)
+        own = factories.Dataset(owner_org=region.opd_a["id"], private=True)
+        other = factories.Dataset(owner_org=region.opd_b["id"], private=True)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_link_dataset", id=a["id"],
+                        package_id=other["id"])
+        assert "package_id" in err.value.error_dict
+        result = region.call("producer", "satudata_request_link_dataset", id=a["id"],
+                             package_id=own["name"])
+        assert result["package_id"] == own["id"] and result["version"] == 2
+        events = region.call("producer", "satudata_request_event_list", id=a["id"])
+        assert events[-1]["transition"] == "link_dataset"
+
+    def test_cancel_needs_a_reason_and_is_final(self, region):
+        a = region.request_of(region.opd_a)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_cancel", id=a["id"])
+        assert "note" in err.value.error_dict
+        region.call("walidata_admin", "satudata_request_cancel", id=a["id"], note="Dobel")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_submit", id=a["id"])
+        assert "state" in err.value.error_dict

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+"""The auth matrix: every workflow action × every kind of user, each cell
+asserted. A row is (action, the state/level the request is put in, the
+users allowed); everyone else must get NotAuthorized."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata.model import DataRequest
+
+from .workflow_fixtures import region  # noqa: F401
+
+USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
+         "walidata_admin", "sysadmin"]
+ADMINS = {"walidata_admin", "sysadmin"}
+STAFF = {"verifier", "kabid", "kadis", "walidata_admin", "sysadmin"}
+ANY_PRODUCER = {"producer", "producer_b"}
+
+# action, (state, approval_level) to put OPD A's request in (None: as sent),
+# the object the data dict points at, who is allowed
+MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
+    ("satudata_daftar_data_create", None, "none", ADMINS),
+    ("satudata_daftar_data_update", None, "item", ADMINS),
+    ("satudata_daftar_data_delete", None, "item", ADMINS),
+    ("satudata_daftar_data_import", None, "none", ADMINS),
+    ("satudata_daftar_data_show", None, "item", STAFF | {"producer"}),
+    ("satudata_daftar_data_list", None, "none", STAFF | ANY_PRODUCER),
+    ("satudata_round_create", None, "none", ADMINS),
+    ("satudata_round_update", None, "round", ADMINS),
+    ("satudata_round_send", None, "round", ADMINS),
+    ("satudata_round_show", None, "round", STAFF | ANY_PRODUCER),
+    ("satudata_round_list", None, "none", STAFF | ANY_PRODUCER),
+    ("satudata_round_status", None, "round", STAFF),
+    ("satudata_round_export", None, "round", STAFF),
+    ("satudata_daftar_data_template", None, "none", ADMINS),
+    ("satudata_request_list", None, "none", STAFF | ANY_PRODUCER),
+    ("satudata_request_show", None, "request", STAFF | {"producer"}),
+    ("satudata_request_event_list", None, "request", STAFF | {"producer"}),
+    ("satudata_request_link_dataset", None, "request", {"producer", "sysadmin"}),
+    ("satudata_request_submit", None, "request", {"producer", "sysadmin"}),
+    ("satudata_request_resubmit", ("returned", 0), "request", {"producer", "sysadmin"}),
+    ("satudata_request_return", ("submitted", 0), "request", {"verifier", "sysadmin"}),
+    ("satudata_request_return", ("verified", 1), "request", {"kabid", "sysadmin"}),
+    ("satudata_request_return", ("verified", 2), "request", {"kadis", "sysadmin"}),
+    ("satudata_request_verify", ("submitted", 0), "request", {"verifier", "sysadmin"}),
+    ("satudata_request_approve", ("verified", 1), "request", {"kabid", "sysadmin"}),
+    ("satudata_request_approve", ("verified", 2), "request", {"kadis", "sysadmin"}),
+    ("satudata_request_cancel", ("submitted", 0), "request", ADMINS),
+]
+
+
+def _target(region, kind: str) -> dict[str, Any]:
+    request = region.request_of(region.opd_a)
+    return {"none": {}, "item": {"id": request["item_id"]},
+            "round": {"id": region.round["id"]}, "request": {"id": request["id"]}}[kind]
+
+
+@pytest.mark.parametrize(
+    "action,state,target,allowed", MATRIX,
+    ids=[f"{a.replace('satudata_', '')}@{s[0] + str(s[1]) if s else 'sent'}"
+         for a, s, _t, _u in MATRIX])
+def test_auth_matrix(region, action, state, target, allowed):
+    if state:
+        request = model.Session.get(DataRequest, region.request_of(region.opd_a)["id"])
+        request.state, request.approval_level = state
+        model.Session.commit()
+    data = _target(region, target)
+    cells = {}
+    for who in USERS:
+        context = {"user": region.ctx(who)["user"], "model": model}
+        try:
+            helpers.call_auth(action, context, **data)
+            cells[who] = True
+        except tk.NotAuthorized:
+            cells[who] = False
+    assert cells == {who: who in allowed for who in USERS}
+
+
+def test_producers_only_see_their_own_opd(region):
+    a = region.call("producer", "satudata_request_list")
+    b = region.call("producer_b", "satudata_request_list")
+    staff = region.call("verifier", "satudata_request_list")
+    assert {r["owner_org"] for r in a["results"]} == {region.opd_a["id"]}
+    assert {r["owner_org"] for r in b["results"]} == {region.opd_b["id"]}
+    assert staff["count"] == 2
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer_b", "satudata_request_show",
+                    id=region.request_of(region.opd_a)["id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("public", "satudata_request_list")

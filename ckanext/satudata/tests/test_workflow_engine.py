@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+"""The transition engine on its own: refusals, targets, events, signals after commit."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.satudata import workflow
+from ckanext.satudata.model import CollectionRound, DaftarData, DataRequest, RequestEvent
+
+from .workflow_fixtures import complete_metadata
+
+
+def _request(org_id: str, package_id: str | None = None) -> DataRequest:
+    start = datetime.date(2026, 1, 5)
+    round_ = CollectionRound(
+        name="r-" + model.types.make_uuid()[:8], title="Semester I 2026", year=2026,
+        start_date=start, prepare_days=5, submit_days=60, verify_days=15, approval_days=1,
+        prepare_due=start, submit_due=datetime.date(2026, 4, 10),
+        verify_due=datetime.date(2026, 5, 4), state="open")
+    item = DaftarData(title="Jumlah Puskesmas", owner_org=org_id, year=2026)
+    model.Session.add_all([round_, item])
+    model.Session.flush()
+    req = DataRequest(round_id=round_.id, item_id=item.id, owner_org=org_id,
+                      package_id=package_id, state="requested",
+                      due_date=round_.submit_due)
+    model.Session.add(req)
+    model.Session.commit()
+    return req
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestApplyTransition:
+    def test_refusals_and_targets(self):
+        user = factories.Sysadmin()
+        org = factories.Organization()
+        pkg = factories.Dataset(owner_org=org["id"], private=True)
+        complete_metadata(pkg["id"], user["name"])
+        req = _request(org["id"], pkg["id"])
+        ctx = {"user": user["name"]}
+
+        with pytest.raises(tk.ValidationError) as err:
+            workflow.apply_transition(dict(ctx), req.id, "verify")
+        assert "state" in err.value.error_dict
+
+        res = workflow.apply_transition(dict(ctx), req.id, "submit", expected_version=1)
+        assert res["state"] == "submitted" and res["version"] == 2
+
+        with pytest.raises(tk.ValidationError) as err:
+            workflow.apply_transition(dict(ctx), req.id, "return", expected_version=1)
+        assert "version" in err.value.error_dict
+
+        with pytest.raises(tk.ValidationError) as err:
+            workflow.apply_transition(dict(ctx), req.id, "return")
+        assert "note" in err.value.error_dict
+
+        res = workflow.apply_transition(dict(ctx), req.id, "verify")
+        assert (res["state"], res["approval_level"]) == ("verified", 1)
+        res = workflow.apply_transition(dict(ctx), req.id, "approve")
+        assert (res["state"], res["approval_level"]) == ("verified", 2)
+        res = workflow.apply_transition(dict(ctx), req.id, "approve")
+        assert res["state"] == "ready"
+        events = model.Session.query(RequestEvent).filter_by(request_id=req.id).count()
+        assert events == 4
+
+    def test_signal_only_after_commit(self):
+        user = factories.Sysadmin()
+        org = factories.Organization()
+        pkg = factories.Dataset(owner_org=org["id"], private=True)
+        complete_metadata(pkg["id"], user["name"])
+        req = _request(org["id"], pkg["id"])
+        received = []
+
+        def receiver(sender, **kw):
+            received.append((sender, kw["to_state"]))
+
+        workflow.request_transition.connect(receiver)
+        try:
+            workflow.apply_transition(
+                {"user": user["name"], "defer_commit": True}, req.id, "submit")
+            assert received == []
+            model.Session.rollback()
+            assert received == []
+            assert model.Session.get(DataRequest, req.id).state == "requested"
+            workflow.apply_transition(
+                {"user": user["name"], "defer_commit": True}, req.id, "submit")
+            model.Session.commit()
+            assert received == [("submit", "submitted")]
+        finally:
+            workflow.request_transition.disconnect(receiver)

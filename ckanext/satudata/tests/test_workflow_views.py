@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+"""The workflow pages, through the app: who sees what, the transition forms
+with their CSRF token and version, the XLSX downloads."""
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from .workflow_fixtures import complete_metadata, region  # noqa: F401
+
+
+def _login(app, name):
+    """A browser-like client logged in through the login form: it keeps the
+    session cookie and must send the CSRF token of each form it posts."""
+    client = app.test_client()
+    page = client.get(tk.url_for("user.login"))
+    resp = client.post(tk.url_for("user.login"), data={
+        "login": name, "password": "correct123", "_csrf_token": _csrf(page.body)},
+        follow_redirects=False)
+    assert resp.status_code == 302, resp.body
+    return client
+
+
+def _csrf(body: str) -> str:
+    return re.search(r'name="_csrf_token" value="([^"]+)"', body).group(1)
+
+
+class TestPages:
+    def test_public_sees_nothing(self, app, region):
+        app.get(tk.url_for("satudata_workflow.index"), status=403)
+        req = region.request_of(region.opd_a)
+        app.get(tk.url_for("satudata_workflow.request_read", id=req["id"]), status=403)
+        client = _login(app, "warga")
+        client.get(tk.url_for("satudata_workflow.index"), status=403)
+        client.get(tk.url_for("satudata_workflow.rounds"), status=403)
+
+    def test_producer_dashboard_and_submit_form(self, app, region):
+        req_a = region.request_of(region.opd_a)
+        complete_metadata(req_a["package_id"], "produsen-a")
+        client = _login(app, "produsen-a")
+        page = client.get(tk.url_for("satudata_workflow.index"))
+        assert "Jumlah Puskesmas" in page.body
+        assert "Dinas Kesehatan" in page.body
+        assert "Dinas Pendidikan" not in page.body      # the other OPD's request
+        assert tk.url_for("satudata_workflow.index") in client.get("/dashboard/datasets").body
+
+        page = client.get(tk.url_for("satudata_workflow.request_read", id=req_a["id"]))
+        assert 'name="version" value="1"' in page.body
+        assert "satudata-transition-submit" in page.body
+        assert "satudata-transition-verify" not in page.body
+        # a stale form (version 0) is refused with a clear message
+        resp = client.post(tk.url_for("satudata_workflow.take", id=req_a["id"],
+                                   transition="submit"),
+                        data={"_csrf_token": _csrf(page.body), "version": "0", "note": "x"})
+        assert "changed by someone else" in resp.body or "diubah" in resp.body
+        # without the CSRF token the POST is rejected
+        client.post(tk.url_for("satudata_workflow.take", id=req_a["id"], transition="submit"),
+                 data={"version": "1"}, status=400)
+        resp = client.post(tk.url_for("satudata_workflow.take", id=req_a["id"],
+                                   transition="submit"),
+                        data={"_csrf_token": _csrf(page.body), "version": "1",
+                              "note": "Sudah lengkap"})
+        assert "Sudah lengkap" in resp.body           # the timeline
+        assert "satudata-state-submitted" in resp.body
+
+        other = region.request_of(region.opd_b)
+        client.get(tk.url_for("satudata_workflow.request_read", id=other["id"]), status=403)
+
+    def test_verifier_queue_return_with_field_notes(self, app, region):
+        req = region.request_of(region.opd_a)
+        complete_metadata(req["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=req["id"])
+        client = _login(app, "verifikator")
+        queue = client.get(tk.url_for("satudata_workflow.index"))
+        assert req["id"] in queue.body
+        page = client.get(tk.url_for("satudata_workflow.request_read", id=req["id"]))
+        assert "satudata-transition-return" in page.body
+        assert "satudata-transition-verify" in page.body
+        resp = client.post(tk.url_for("satudata_workflow.take", id=req["id"],
+                                   transition="return"),
+                        data={"_csrf_token": _csrf(page.body), "version": "2",
+                              "note": "Definisi kurang jelas",
+                              "field_note-definition": "Gunakan definisi BPS"})
+        assert "Definisi kurang jelas" in resp.body
+        assert "Gunakan definisi BPS" in resp.body
+        events = region.call("verifier", "satudata_request_event_list", id=req["id"])
+        assert events[-1]["field_notes"] == {"definition": ["Gunakan definisi BPS"]}
+
+    def test_walidata_pages_and_exports(self, app, region):
+        client = _login(app, "admin-walidata")
+        page = client.get(tk.url_for("satudata_workflow.round_read",
+                                  round_id=region.round["name"]))
+        assert "Semester I 2026" in page.body
+        resp = client.get(tk.url_for("satudata_workflow.round_export",
+                                  round_id=region.round["name"]))
+        wb = openpyxl.load_workbook(io.BytesIO(resp.data))
+        rows = list(wb.worksheets[0].iter_rows(min_row=5, values_only=True))
+        assert {r[2] for r in rows} == {"Dinas Kesehatan", "Dinas Pendidikan"}
+        template = client.get(tk.url_for("satudata_workflow.daftar_data_template"))
+        sheet = openpyxl.load_workbook(io.BytesIO(template.data))["OPD"]
+        assert "dinas-kesehatan" in [r[0] for r in sheet.iter_rows(values_only=True)]
+        assert "Jumlah Puskesmas" in client.get(
+            tk.url_for("satudata_workflow.daftar_data")).body
+        client.get(tk.url_for("satudata_workflow.daftar_data_import"))
+        client.get(tk.url_for("satudata_workflow.round_edit"))
+        client.get(tk.url_for("satudata_workflow.daftar_data_edit"))
+
+
+def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_workflow.daftar_data_edit"))
+    resp = client.post(tk.url_for("satudata_workflow.daftar_data_edit"), data={
+        "_csrf_token": _csrf(page.body), "title": "Jumlah Posyandu",
+        "owner_org": "dinas-kesehatan", "year": "2026", "frekuensi": "Tahunan",
+        "priority": "true", "active": "true", "sk_date": ""})
+    assert "Jumlah Posyandu" in resp.body
+    # a form with errors is shown again with them
+    page = client.get(tk.url_for("satudata_workflow.round_edit"))
+    resp = client.post(tk.url_for("satudata_workflow.round_edit"), data={
+        "_csrf_token": _csrf(page.body), "name": "semester-2-2026", "title": "",
+        "year": "2026", "start_date": "2026-07-01"}, status=400)
+    resp = client.post(tk.url_for("satudata_workflow.round_edit"), data={
+        "_csrf_token": _csrf(resp.body), "name": "semester-2-2026",
+        "title": "Semester II 2026", "year": "2026", "start_date": "2026-07-01"})
+    assert "Semester II 2026" in resp.body
+    resp = client.post(tk.url_for("satudata_workflow.round_send", round_id="semester-2-2026"),
+                       data={"_csrf_token": _csrf(resp.body)})
+    assert "3" in resp.body and "satudata-round-counts" in resp.body
+    result = region.call("walidata_admin", "satudata_round_show", id="semester-2-2026")
+    assert result["counts"]["requested"] == 3
+
+
+def test_import_form_shows_row_errors_and_imports_a_good_file(app, region):
+    from .test_workflow_actions import _workbook
+
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_workflow.daftar_data_import"))
+    bad = _workbook([["Jumlah Guru", "tidak-ada"] + [None] * 7])
+    resp = client.post(tk.url_for("satudata_workflow.daftar_data_import"), data={
+        "_csrf_token": _csrf(page.body), "year": "2030",
+        "upload": (io.BytesIO(bad), "daftar.xlsx")}, status=400)
+    assert "satudata-import-errors" in resp.body and "opd" in resp.body
+    good = _workbook([["Jumlah Guru", "dinas-pendidikan"] + [None] * 7])
+    resp = client.post(tk.url_for("satudata_workflow.daftar_data_import"), data={
+        "_csrf_token": _csrf(resp.body), "year": "2030",
+        "upload": (io.BytesIO(good), "daftar.xlsx")})
+    assert "Jumlah Guru" in resp.body
+    assert region.call("walidata_admin", "satudata_daftar_data_list", year=2030)["count"] == 1
+
+
+def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, region):
+    pdf = b"%PDF-1.4\n% SK Bupati\n%%EOF\n"
+    item = region.call("walidata_admin", "satudata_daftar_data_create",
+                       title="Jumlah Bidan", owner_org="dinas-kesehatan", year=2026,
+                       sk_number="7/SK/2026", sk_upload=pdf)
+    assert item["sk_url"].endswith(f"/daftar-data/{item['id']}/sk.pdf")
+    client = _login(app, "produsen-a")
+    assert client.get(item["sk_url"]).data == pdf
+    _login(app, "produsen-b").get(item["sk_url"], status=403)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    sk_upload=b"not a pdf")
+    assert "sk_upload" in err.value.error_dict

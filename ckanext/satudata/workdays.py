@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+"""Indonesian working days (hari kerja) and the stage deadlines built on them.
+
+A working day is Monday to Friday that is neither a national public holiday
+(from the maintained ``holidays`` library, country ``ID``) nor a *cuti
+bersama* day. Cuti bersama come from the library's ``government`` category
+(the joint leave days of the yearly SKB) unless
+``satudata.cuti_bersama_from_library`` is off, plus the dates listed in
+``satudata.cuti_bersama`` (for days the decree adds or the library does not
+know yet).
+
+Stage durations (TJB SOP defaults, ``satudata.deadline.*`` options):
+5 working days to prepare the list and send the requests, 60 for producers
+to submit, 15 to verify (draft the report), 1 per approval level.
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+import zoneinfo
+from typing import Iterable, Optional
+
+import holidays
+
+import ckan.plugins.toolkit as tk
+
+__all__ = [
+    "today", "holidays_in", "is_working_day", "add_working_days",
+    "working_days_between", "stage_days", "round_deadlines",
+]
+
+Date = datetime.date
+
+
+def today() -> Date:
+    """Today's date in the portal's time zone (``satudata.timezone``)."""
+    tz = zoneinfo.ZoneInfo(tk.config.get("satudata.timezone"))
+    return datetime.datetime.now(tz).date()
+
+
+def _configured_cuti_bersama() -> frozenset[Date]:
+    dates = set()
+    for value in tk.config.get("satudata.cuti_bersama") or []:
+        dates.add(datetime.date.fromisoformat(str(value).strip()))
+    return frozenset(dates)
+
+
+@functools.lru_cache(maxsize=64)
+def _library_holidays(year: int, with_cuti_bersama: bool) -> dict[Date, str]:
+    categories = ("public", "government") if with_cuti_bersama else ("public",)
+    return dict(holidays.country_holidays(
+        "ID", years=year, categories=categories, language="id"))
+
+
+def holidays_in(year: int) -> dict[Date, str]:
+    """Non-working days of ``year`` other than weekends, with their names."""
+    days = dict(_library_holidays(
+        year, bool(tk.config.get("satudata.cuti_bersama_from_library"))))
+    for day in _configured_cuti_bersama():
+        if day.year == year:
+            days.setdefault(day, "Cuti bersama")
+    return days
+
+
+class _Calendar:
+    """Holiday look-ups for a span of years, read once per computation."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict[Date, str]] = {}
+
+    def is_working_day(self, day: Date) -> bool:
+        if day.weekday() >= 5:
+            return False
+        if day.year not in self._years:
+            self._years[day.year] = holidays_in(day.year)
+        return day not in self._years[day.year]
+
+
+def is_working_day(day: Date) -> bool:
+    return _Calendar().is_working_day(day)
+
+
+def add_working_days(start: Date, days: int) -> Date:
+    """The date ``days`` working days after ``start`` (``start`` itself is
+    not counted, as in "within 5 working days of the request"). A negative
+    number counts backwards; 0 returns ``start``."""
+    cal = _Calendar()
+    step = 1 if days >= 0 else -1
+    remaining = abs(days)
+    day = start
+    while remaining:
+        day += datetime.timedelta(days=step)
+        if cal.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: Date, end: Date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative
+    when ``end`` is before ``start``. ``working_days_between(a,
+    add_working_days(a, n)) == n``."""
+    if end < start:
+        return -working_days_between(end, start)
+    cal = _Calendar()
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if cal.is_working_day(day):
+            count += 1
+    return count
+
+
+def stage_days() -> dict[str, int]:
+    """The configured stage durations in working days."""
+    return {
+        "prepare_days": int(tk.config.get("satudata.deadline.prepare_days")),
+        "submit_days": int(tk.config.get("satudata.deadline.submit_days")),
+        "verify_days": int(tk.config.get("satudata.deadline.verify_days")),
+        "approval_days": int(tk.config.get("satudata.deadline.approval_days")),
+    }
+
+
+def round_deadlines(start: Date, prepare_days: int, submit_days: int,
+                    verify_days: int) -> dict[str, Date]:
+    """Round-wide deadlines: the requests go out within ``prepare_days``,
+    producers submit within ``submit_days`` after that, verification ends
+    ``verify_days`` later."""
+    prepare_due = add_working_days(start, prepare_days)
+    submit_due = add_working_days(prepare_due, submit_days)
+    verify_due = add_working_days(submit_due, verify_days)
+    return {"prepare_due": prepare_due, "submit_due": submit_due,
+            "verify_due": verify_due}
+
+
+def parse_dates(values: Iterable[str]) -> list[Date]:
+    return [datetime.date.fromisoformat(v) for v in values]
+
+
+def latest(*dates: Optional[Date]) -> Optional[Date]:
+    present = [d for d in dates if d]
+    return max(present) if present else None

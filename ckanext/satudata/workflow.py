@@ -1,0 +1,346 @@
+# -*- coding: utf-8 -*-
+"""The single engine that changes the state of a data request.
+
+Contract of :func:`apply_transition` (every ``satudata_request_<transition>``
+action, including issue D's publish/schedule/..., goes through it):
+
+``apply_transition(context, request_id, transition_name, *, note=None,
+field_notes=None, expected_version=None) -> dict``
+
+1. **Auth is not checked here**: the calling action runs ``tk.check_access``
+   first. The user recorded on the event is ``context["user"]``.
+2. The request row is locked with ``SELECT ... FOR UPDATE`` (and re-read,
+   bypassing the session's identity map), so of two concurrent callers the
+   second waits and then sees the first one's result.
+3. Refusals raise ``tk.ValidationError`` with translated messages:
+   ``{"version": [...]}`` when ``expected_version`` is given and differs from
+   the request's ``version`` (a stale form: someone else changed it, reload);
+   ``{"state": [...]}`` when the transition is not allowed from the current
+   state; ``{"note": [...]}`` when the transition needs a reason and none was
+   given; for transitions into ``submitted``/``resubmitted`` (submit,
+   resubmit, D's revise) ``{"package_id": [...]}`` when no dataset is linked
+   and ``{<dataset field>: [...]}`` from :func:`metadata.submit_errors` (or
+   the missing fields of :func:`metadata.completeness`) when the dataset's
+   metadata is not complete enough to submit. ``tk.ObjectNotFound`` for an
+   unknown request.
+4. The target state comes from :data:`states.TRANSITIONS`; ``approve`` moves
+   to the next level of ``satudata.approval_chain`` (staying ``verified``)
+   or to ``ready`` after the last level; ``verify`` with a chain of only a
+   verifier goes straight to ``ready``. ``return``/``return_approval`` reset
+   the level to the verifier. The stage deadline ``due_date`` is recomputed
+   in working days (:func:`due_date_for`).
+5. The request is updated (``version`` + 1) and a :class:`RequestEvent` is
+   added in the same transaction, with the actor, the note, the per-field
+   notes and the metadata completeness percentage of the linked dataset at
+   that moment.
+6. Unless ``context["defer_commit"]`` is true the transaction is committed.
+   With ``defer_commit`` the caller does its own work in the same
+   transaction (the row stays locked) and commits or rolls back itself.
+7. The signal ``satudata_request_transition`` (:data:`request_transition`,
+   sender = the transition name, keyword arguments ``request_id``,
+   ``event_id``, ``transition``, ``from_state``, ``to_state``,
+   ``approval_level``, ``user_id``, ``note``) is sent only **after** the
+   transaction commits (an ``after_commit`` listener on ``model.Session``);
+   a rollback discards it. Receivers run while the session is finishing its
+   commit: they must not use the database session, only enqueue jobs
+   (which then read committed data).
+
+Returns the request dictionary with the new ``event`` under ``"event"``.
+
+Other events of the timeline are written with :func:`record_event` without
+a transition signal: ``request`` (the request was created when its round
+was sent; the round then emits :data:`round_sent` once, after commit, so
+that each producer gets one message for all their new requests) and
+``link_dataset`` (a producer linked another dataset).
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from . import metadata, roles, workdays
+from .model import CollectionRound, DataRequest, RequestEvent
+from .states import TRANSITIONS, State, state_label, transition_label
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "apply_transition", "record_event", "queue_signal", "due_date_for",
+    "request_transition", "round_sent", "SIGNAL_NAME", "dataset_completeness",
+    "CREATE", "ACTIVE_STATES",
+]
+
+SIGNAL_NAME = "satudata_request_transition"
+request_transition = tk.signals.ckanext.signal(SIGNAL_NAME)
+#: sent (after commit) when a round's requests were sent; sender = round id,
+#: keyword arguments ``round_id``, ``request_ids``, ``user_id``
+round_sent = tk.signals.ckanext.signal("satudata_round_sent")
+
+# name of the pseudo-transition recorded when a request is created
+CREATE = "request"
+_PENDING_KEY = "satudata_pending_signals"
+_SUBMIT_TARGETS = frozenset({State.SUBMITTED, State.RESUBMITTED})
+#: states in which someone has a deadline to act (overdue flags, reminders)
+ACTIVE_STATES = frozenset({State.REQUESTED, State.SUBMITTED, State.RETURNED,
+                           State.RESUBMITTED, State.VERIFIED})
+
+
+# -- signals after commit ---------------------------------------------------
+
+def queue_signal(session: Any, signal: Any, sender: str, **payload: Any) -> None:
+    """Send ``signal`` once ``session``'s transaction commits (dropped if it
+    rolls back)."""
+    session.info.setdefault(_PENDING_KEY, []).append((signal, sender, payload))
+
+
+def _send_pending(session: Any) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    for signal, sender, payload in pending or []:
+        try:
+            signal.send(sender, **payload)
+        except Exception:  # the data is committed; a broken receiver must not hide it
+            log.exception("Receiver of %s failed for %s", signal.name, payload)
+
+
+def _drop_pending(session: Any) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+if not sa.event.contains(model.Session, "after_commit", _send_pending):
+    sa.event.listen(model.Session, "after_commit", _send_pending)
+    sa.event.listen(model.Session, "after_rollback", _drop_pending)
+
+
+# -- deadlines -----------------------------------------------------------------
+
+def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
+                 today: Optional[datetime.date] = None) -> Optional[datetime.date]:
+    """The deadline of the stage a request enters ``today``.
+
+    * ``requested``: the round's submission deadline;
+    * ``returned``: the round's submission deadline, but at least
+      ``satudata.deadline.resubmit_days`` working days from the return;
+    * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
+      submission;
+    * ``verified`` (waiting for an approval level): ``approval_days``;
+    * any later state: no deadline here (dissemination, issue D).
+    """
+    state = State(state)
+    today = today or workdays.today()
+    if state == State.REQUESTED:
+        return round_.submit_due
+    if state == State.RETURNED:
+        days = int(tk.config.get("satudata.deadline.resubmit_days"))
+        return max(round_.submit_due, workdays.add_working_days(today, days))
+    if state in _SUBMIT_TARGETS:
+        return workdays.add_working_days(today, round_.verify_days)
+    if state == State.VERIFIED:
+        return workdays.add_working_days(today, round_.approval_days)
+    return None
+
+
+# -- events ------------------------------------------------------------------
+
+def dataset_completeness(package_id: Optional[str]) -> tuple[Optional[dict[str, Any]],
+                                                             Optional[dict[str, Any]]]:
+    """``(pkg_dict, completeness)`` of the linked dataset, or ``(None, None)``."""
+    if not package_id:
+        return None, None
+    try:
+        pkg = tk.get_action("package_show")(
+            {"ignore_auth": True, "for_view": False}, {"id": package_id})
+    except tk.ObjectNotFound:
+        return None, None
+    return pkg, metadata.completeness(pkg, "submit")
+
+
+def record_event(request: DataRequest, *, user_id: Optional[str], transition: str,
+                 from_state: Optional[str], note: Optional[str] = None,
+                 field_notes: Optional[dict[str, list[str]]] = None,
+                 completeness: Optional[dict[str, Any]] = None,
+                 approval_level: Optional[int] = None,
+                 data: Optional[dict[str, Any]] = None,
+                 signal: bool = True) -> RequestEvent:
+    """Add the audit event of a step of ``request`` (already updated) to the
+    session, and (unless ``signal`` is false) queue the transition signal for
+    after the commit."""
+    # what the step led to, for jobs that run later (the request may have
+    # moved on by then)
+    data = dict(data or {})
+    data["approval_level_after"] = request.approval_level
+    data["due_date"] = request.due_date.isoformat() if request.due_date else None
+    event = RequestEvent(
+        id=model.types.make_uuid(),
+        request_id=request.id,
+        user_id=user_id,
+        timestamp=datetime.datetime.utcnow(),
+        transition=transition,
+        from_state=from_state,
+        to_state=request.state,
+        approval_level=request.approval_level if approval_level is None else approval_level,
+        version=request.version,
+        note=note or None,
+        field_notes=field_notes or None,
+        completeness=completeness["percent"] if completeness else None,
+        data=data,
+    )
+    model.Session.add(event)
+    if not signal:
+        return event
+    queue_signal(
+        model.Session(), request_transition, transition,
+        request_id=request.id, event_id=event.id, transition=transition,
+        from_state=from_state, to_state=request.state,
+        approval_level=event.approval_level, user_id=user_id, note=event.note,
+    )
+    return event
+
+
+# -- the engine ----------------------------------------------------------------
+
+def _user_id(context: Context) -> Optional[str]:
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    return user.id if isinstance(user, model.User) else None
+
+
+def _clean_field_notes(field_notes: Any) -> dict[str, list[str]]:
+    if not field_notes:
+        return {}
+    if not isinstance(field_notes, dict):
+        raise tk.ValidationError({"field_notes": [
+            tk._("Field notes must map dataset field names to reasons")]})
+    clean: dict[str, list[str]] = {}
+    for field, reasons in field_notes.items():
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        if not isinstance(reasons, (list, tuple)):
+            raise tk.ValidationError({"field_notes": [
+                tk._("Field notes must map dataset field names to reasons")]})
+        kept = [str(r).strip() for r in reasons if str(r).strip()]
+        if kept:
+            clean[str(field)] = kept
+    return clean
+
+
+def _submit_errors(pkg: Optional[dict[str, Any]],
+                   completeness: Optional[dict[str, Any]]) -> dict[str, list[str]]:
+    if pkg is None:
+        return {"package_id": [tk._(
+            "No dataset is linked to this request: create or link the dataset first")]}
+    if hasattr(metadata, "submit_errors"):
+        errors = metadata.submit_errors(pkg)  # type: ignore[attr-defined]
+        if errors:
+            return dict(errors)
+    if completeness and not completeness.get("complete"):
+        return {m["field"]: [tk._("Missing value")] for m in completeness["missing"]}
+    return {}
+
+
+def _lock(request_id: str) -> DataRequest:
+    stmt = (
+        sa.select(DataRequest)
+        .where(DataRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    request = model.Session.execute(stmt).scalar_one_or_none()
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    return request
+
+
+def apply_transition(context: Context, request_id: str, transition_name: str, *,
+                     note: Optional[str] = None,
+                     field_notes: Optional[dict[str, Any]] = None,
+                     expected_version: Optional[int | str] = None) -> dict[str, Any]:
+    """Take ``transition_name`` on the request ``request_id``; see the module
+    docstring for the full contract."""
+    transition = TRANSITIONS.get(transition_name)
+    if transition is None:
+        raise tk.ValidationError({"transition": [
+            tk._("Unknown transition: %(name)s") % {"name": transition_name}]})
+    note = (note or "").strip() or None
+    field_notes = _clean_field_notes(field_notes)
+
+    request = _lock(request_id)
+    if expected_version not in (None, ""):
+        try:
+            expected = int(expected_version)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise tk.ValidationError({"version": [tk._("Invalid version")]})
+        if expected != request.version:
+            raise tk.ValidationError({"version": [tk._(
+                "This request was changed by someone else since you opened "
+                "the page. Reload it and try again.")]})
+    current = State(request.state)
+    if current not in transition.sources:
+        raise tk.ValidationError({"state": [tk._(
+            "\"%(transition)s\" is not possible while the request is %(state)s") % {
+                "transition": transition_label(transition.name),
+                "state": state_label(current)}]})
+    if transition.reason_required and not note:
+        raise tk.ValidationError({"note": [tk._("A reason is required")]})
+
+    chain = roles.approval_chain()
+    level = request.approval_level
+    if transition.target is not None:
+        target = transition.target
+    else:  # approve: next level of the chain, or ready after the last
+        target = State.VERIFIED if level + 1 < len(chain) else State.READY
+
+    pkg, completeness = dataset_completeness(request.package_id)
+    if target in _SUBMIT_TARGETS:
+        errors = _submit_errors(pkg, completeness)
+        if errors:
+            raise tk.ValidationError(errors)
+
+    now = datetime.datetime.utcnow()
+    new_level = level
+    if target in _SUBMIT_TARGETS or target == State.RETURNED:
+        new_level = 0
+    elif transition.name == "verify":
+        new_level = 1
+        if len(chain) < 2:
+            target, new_level = State.READY, 0
+    elif transition.name == "approve" and target == State.VERIFIED:
+        new_level = level + 1
+
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    assert round_ is not None
+    request.state = target.value
+    request.approval_level = new_level
+    request.due_date = due_date_for(round_, target, level=new_level)
+    if target in _SUBMIT_TARGETS:
+        request.submitted_at = now
+    elif target == State.RETURNED:
+        request.return_count = (request.return_count or 0) + 1
+    if transition.name == "verify":
+        request.verified_at = now
+    if target == State.READY:
+        request.ready_at = now
+    request.version = (request.version or 0) + 1
+    request.modified = now
+
+    data: dict[str, Any] = {}
+    if completeness and completeness.get("missing"):
+        data["missing"] = [m["field"] for m in completeness["missing"]]
+    if 0 <= level < len(chain):
+        data["role"] = chain[level]
+    event = record_event(
+        request, user_id=_user_id(context), transition=transition.name,
+        from_state=current.value, note=note, field_notes=field_notes,
+        completeness=completeness, approval_level=level, data=data,
+    )
+    model.Session.flush()
+    result = request.dictize()
+    result["event"] = event.dictize()
+    if not context.get("defer_commit"):
+        model.Session.commit()
+    return result

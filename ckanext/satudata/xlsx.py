@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+"""Spreadsheets of the workflow: the Daftar Data import template and its
+reader, and the status export of a collection round (openpyxl)."""
+from __future__ import annotations
+
+import datetime
+import io
+from typing import IO, Any, Iterable, Iterator, Union
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+import ckan.plugins.toolkit as tk
+
+__all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data",
+           "round_status_workbook", "XLSX_MIMETYPE"]
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (column header in the template, field of satudata_daftar_data_create,
+#  other accepted headers)
+DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("judul", "title", ("title", "nama data", "judul data")),
+    ("opd", "owner_org", ("organization", "owner_org", "produsen data", "organisasi")),
+    ("frekuensi", "frekuensi", ("frequency",)),
+    ("urusan", "urusan", ("government affair", "sector")),
+    ("satuan", "satuan", ("unit",)),
+    ("prioritas", "priority", ("priority",)),
+    ("nomor_sk", "sk_number", ("sk_number", "nomor sk", "sk")),
+    ("tanggal_sk", "sk_date", ("sk_date", "tanggal sk")),
+    ("deskripsi", "description", ("description", "keterangan")),
+]
+_YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
+
+
+def _header_map() -> dict[str, str]:
+    mapping = {}
+    for header, field, aliases in DAFTAR_DATA_COLUMNS:
+        for name in (header, field, *aliases):
+            mapping[name.strip().lower().replace(" ", "_")] = field
+            mapping[name.strip().lower()] = field
+    return mapping
+
+
+def _bold_header(ws: Any, headers: list[str]) -> None:
+    ws.append(headers)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = fill
+    ws.freeze_panes = "A2"
+
+
+def _to_bytes(wb: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
+    """The import template: the Daftar Data sheet with an example row, the
+    OPD codes to use and short instructions."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Daftar Data"
+    _bold_header(ws, [header for header, _f, _a in DAFTAR_DATA_COLUMNS])
+    orgs = list(organizations)
+    example_org = orgs[0]["name"] if orgs else "dinas-kesehatan"
+    ws.append(["Jumlah Puskesmas Menurut Kecamatan", example_org, "Tahunan",
+               "Kesehatan", "unit", "ya", "100/KPTS/2026", "2026-01-15",
+               "Contoh baris: hapus atau ganti sebelum mengimpor."])
+    for i, width in enumerate([45, 28, 14, 20, 12, 10, 18, 14, 45], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    ws_org = wb.create_sheet("OPD")
+    _bold_header(ws_org, ["opd", tk._("Organization")])
+    for org in orgs:
+        ws_org.append([org["name"], org.get("title") or org["name"]])
+    ws_org.column_dimensions["A"].width = 30
+    ws_org.column_dimensions["B"].width = 60
+
+    ws_help = wb.create_sheet(tk._("Instructions"))
+    for line in [
+        tk._("One row per data item. Required columns: judul, opd."),
+        tk._("opd: the code (URL name) of the organization, see the OPD sheet; "
+             "its full name is accepted too."),
+        tk._("prioritas: ya or tidak. tanggal_sk: YYYY-MM-DD."),
+        tk._("An item with the same title and OPD in the same year is updated, "
+             "not duplicated."),
+        tk._("If any row has an error, nothing is imported: fix the file and "
+             "upload it again."),
+    ]:
+        ws_help.append([line])
+    ws_help.column_dimensions["A"].width = 110
+    return _to_bytes(wb)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+FileLike = Union[bytes, IO[bytes], Any]
+
+
+def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(row number, {field: value})`` for each non-empty row of the first
+    sheet, fields named as in ``satudata_daftar_data_create``. Raises
+    ``tk.ValidationError({"upload": [...]})`` for a file that is not a
+    readable .xlsx or lacks the required columns."""
+    if isinstance(upload, (bytes, bytearray)):
+        stream: Any = io.BytesIO(upload)
+    else:
+        stream = getattr(upload, "stream", upload)
+        if hasattr(stream, "seek"):
+            stream.seek(0)
+        stream = io.BytesIO(stream.read())
+    try:
+        wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception:
+        raise tk.ValidationError({"upload": [tk._(
+            "The file is not a readable Excel workbook (.xlsx)")]})
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise tk.ValidationError({"upload": [tk._("The file is empty")]})
+    mapping = _header_map()
+    fields = [mapping.get(str(h or "").strip().lower()) for h in header]
+    missing = [h for h, f, _a in DAFTAR_DATA_COLUMNS[:2] if f not in fields]
+    if missing:
+        raise tk.ValidationError({"upload": [tk._(
+            "Required columns are missing: %(columns)s") % {"columns": ", ".join(missing)}]})
+    for number, values in enumerate(rows, start=2):
+        row = {f: _cell(v) for f, v in zip(fields, values) if f}
+        if not any(row.values()):
+            continue
+        if "priority" in row:
+            row["priority"] = str(row["priority"] or "").lower() in _YES
+        yield number, {k: v for k, v in row.items() if v is not None}
+    wb.close()
+
+
+def round_status_workbook(round_dict: dict[str, Any],
+                          rows: list[dict[str, Any]]) -> bytes:
+    """One sheet with a line per request of the round, one with the counts."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = tk._("Status")
+    ws.append([round_dict["title"]])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([tk._("Submission deadline"), round_dict["submit_due"],
+               tk._("Verification deadline"), round_dict["verify_due"]])
+    ws.append([])
+    headers = [
+        tk._("No."), tk._("Data"), tk._("OPD"), tk._("Priority"), tk._("Status"),
+        tk._("Waiting for"), tk._("Due date"), tk._("Overdue"), tk._("Submitted"),
+        tk._("Verified"), tk._("Ready"), tk._("Returned (times)"),
+        tk._("Metadata completeness (%)"), tk._("Dataset"),
+    ]
+    ws.append(headers)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A5"
+    yes, no = tk._("Yes"), tk._("No")
+    late_fill = PatternFill("solid", fgColor="F8CBAD")
+    for i, row in enumerate(rows, start=1):
+        ws.append([
+            i, row["item_title"], row["organization"]["title"],
+            yes if row["priority"] else no, row["state_label"],
+            row.get("waiting_for_label") or "", row["due_date"] or "",
+            yes if row["overdue"] else no,
+            (row["submitted_at"] or "")[:10], (row["verified_at"] or "")[:10],
+            (row["ready_at"] or "")[:10], row["return_count"],
+            row.get("completeness") if row.get("completeness") is not None else "",
+            row["dataset"]["url"] if row.get("dataset") else "",
+        ])
+        if row["overdue"]:
+            ws.cell(row=4 + i, column=8).fill = late_fill
+    for i, width in enumerate([5, 45, 35, 9, 22, 16, 12, 10, 12, 12, 12, 10, 12, 50],
+                              start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    summary = wb.create_sheet(tk._("Summary"))
+    _bold_header(summary, [tk._("Status"), tk._("Requests")])
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["state_label"]] = counts.get(row["state_label"], 0) + 1
+    for label, count in sorted(counts.items()):
+        summary.append([label, count])
+    summary.append([tk._("Overdue"), sum(1 for r in rows if r["overdue"])])
+    summary.append([tk._("Total"), len(rows)])
+    summary.column_dimensions["A"].width = 30
+    return _to_bytes(wb)
