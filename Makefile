@@ -1,5 +1,5 @@
 # The two set-up commands of ckanext-satudata (see README.md).
-.PHONY: run test services stop status
+.PHONY: run test services stop status bench i18n
 
 run:      ## install what is missing, start the services, load the demo, serve on 127.0.0.1:5000
 	./scripts/run.sh
@@ -15,3 +15,9 @@ status:
 
 stop:     ## stop PostgreSQL, Redis and Solr
 	./scripts/services.sh stop
+
+bench:    ## speed and memory benchmarks (bench/), against the real services
+	./bench/run.sh
+
+i18n:     ## extract messages, merge the Indonesian catalogue, compile it
+	./scripts/i18n.sh

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+"""Request lists with 10,000 requests: queries per call, latency and memory.
+
+Targets (issue C: "10,000 must stay fast"):
+- ``satudata_request_list``: at most 12 SQL queries per call whoever asks
+  (auth and user look-ups included), whatever the number of requests,
+  median under 150 ms and worst under 400 ms for a page of 50;
+- the verifier queue page (HTML) under 600 ms median;
+- the XLSX status export of the whole round under 8 s and 200 MiB peak
+  Python allocation.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+# the 10,000-request data set of the test suite, and its query counter
+from ckanext.satudata.tests.test_workflow_scale import (  # noqa: F401
+    N_OPDS, PER_OPD, count_queries, many_requests)
+
+REPEAT = 15
+
+
+@pytest.fixture
+def ten_thousand(many_requests):
+    sysadmin, producer, round_ = many_requests
+    verifier = factories.User()
+    helpers.call_action("satudata_role_create", context={"user": sysadmin["name"]},
+                        user=verifier["name"], role="verifikator")
+    return {"sysadmin": sysadmin, "verifier": verifier, "producer": producer,
+            "round": round_}
+
+
+def _measure(user: str, data: dict) -> tuple[int, list[float], int]:
+    timings, queries, count = [], 0, 0
+    for _ in range(REPEAT):
+        model.Session.remove()
+        with count_queries() as counter:
+            start = time.perf_counter()
+            result = helpers.call_action("satudata_request_list",
+                                         context={"user": user}, **data)
+            timings.append(time.perf_counter() - start)
+        queries = max(queries, counter["n"])
+        count = result["count"]
+    return queries, timings, count
+
+
+def test_request_list_with_ten_thousand_requests(ten_thousand, app):
+    f = ten_thousand
+    print(f"\n== satudata_request_list, {N_OPDS * PER_OPD} requests, page of 50, "
+          f"{REPEAT} runs each ==")
+    cases = [
+        ("walidata, all", f["sysadmin"]["name"], {}),
+        ("walidata, overdue, page 50", f["sysadmin"]["name"], {"overdue": True, "offset": 2450}),
+        ("verifier queue", f["verifier"]["name"], {"actionable": True}),
+        ("producer dashboard", f["producer"]["name"], {}),
+        ("text search", f["sysadmin"]["name"], {"q": "Data 7-"}),
+    ]
+    failures = []
+    for label, user, data in cases:
+        queries, timings, count = _measure(user, data)
+        median, worst = statistics.median(timings), max(timings)
+        print(f"  {label:<28} matches {count:>6}  queries {queries}  "
+              f"median {median * 1000:6.1f} ms  worst {worst * 1000:6.1f} ms")
+        if queries > 12 or median > 0.150 or worst > 0.400:
+            failures.append(label)
+
+    url = tk.url_for("satudata_workflow.index") if _has_endpoint(app, "satudata_workflow.index") else None
+    if url:
+        env = {"Authorization": _token(f["verifier"]["name"])}
+        page_times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            response = app.get(url, headers=env)
+            page_times.append(time.perf_counter() - start)
+            assert response.status_code == 200
+        median = statistics.median(page_times)
+        print(f"  {'verifier queue page (HTML)':<28} median {median * 1000:6.1f} ms")
+        if median > 0.600:
+            failures.append("queue page")
+
+    export_call = lambda: helpers.call_action(  # noqa: E731
+        "satudata_round_export", context={"user": f["sysadmin"]["name"]}, id=f["round"]["id"])
+    model.Session.remove()
+    start = time.perf_counter()
+    export = export_call()
+    elapsed = time.perf_counter() - start
+    model.Session.remove()
+    tracemalloc.start()  # slows the call down: measured on a second run
+    export_call()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  {'round XLSX export':<28} {elapsed:.2f} s, peak {peak / 2**20:.0f} MiB "
+          f"(Python allocations), {len(export['content']) // 1024} KiB")
+    if elapsed > 8 or peak > 200 * 2**20:
+        failures.append("round export")
+    assert not failures, f"targets missed: {failures}"
+
+
+def _has_endpoint(app, endpoint: str) -> bool:
+    return endpoint in app.flask_app.view_functions
+
+
+def _token(user_name: str) -> str:
+    return helpers.call_action("api_token_create", context={"user": user_name},
+                               user=user_name, name="bench")["token"]
