@@ -35,6 +35,7 @@ fi
   "scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml" \
   "scheming.presets = ckanext.scheming:presets.json ckanext.satudata.schemas:presets.yaml" \
   "satudata.walidata_organization = diskominfo" \
+  "ckanext.dcat.rdf.profiles = euro_dcat_ap_2 satudata_dcat_ap" \
   "ckan.locale_default = id" \
   "ckan.locales_offered = id en" \
   "ckan.auth.create_unowned_dataset = false" \
@@ -60,6 +61,9 @@ trap cleanup EXIT INT TERM
 PIDS+=($!)
 "$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
 PIDS+=($!)
+# scheduled releases (jadwal rilis): what cron does in production, every minute
+( while sleep 60; do "$CKAN" -c "$INI" satudata release-due >>"$LOGS/release.log" 2>&1; done ) &
+PIDS+=($!)
 
 log "portal: http://127.0.0.1:$CKAN_PORT  (jobs worker log: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
-"$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT"
+"$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT" --disable-debugger --disable-reloader --threaded

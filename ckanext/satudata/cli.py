@@ -22,3 +22,15 @@ def load_demo(password: str):
     credentials."""
     for line in demo.load(password):
         click.echo(line)
+
+
+# the data-request workflow commands (round-create, daftar-data-import,
+# send-reminders) live in their own module
+from .cli_workflow import register as _register_workflow  # noqa: E402
+
+_register_workflow(satudata)
+
+# the dissemination commands (release-due, build-publication)
+from .cli_dissemination import register as _register_dissemination  # noqa: E402
+
+_register_dissemination(satudata)

@@ -13,14 +13,19 @@ WALIDATA = {
     "name": "diskominfo",
     "title": "Dinas Komunikasi dan Informatika (Walidata)",
     "description": "Walidata Satu Data daerah.",
+    "short_name": "Diskominfo", "government_affairs": ["2.16", "2.20", "2.21"],
+    "email": "satudata@diskominfo.example.go.id",
 }
 OPDS = [
     {"name": "dinas-kesehatan", "title": "Dinas Kesehatan",
-     "description": "Produsen data bidang kesehatan."},
+     "description": "Produsen data bidang kesehatan.",
+     "short_name": "Dinkes", "government_affairs": ["1.02"]},
     {"name": "dinas-pendidikan", "title": "Dinas Pendidikan dan Kebudayaan",
-     "description": "Produsen data bidang pendidikan."},
+     "description": "Produsen data bidang pendidikan.",
+     "short_name": "Disdikbud", "government_affairs": ["1.01", "2.22"]},
     {"name": "bappeda", "title": "Badan Perencanaan Pembangunan Daerah",
-     "description": "Produsen data perencanaan pembangunan."},
+     "description": "Produsen data perencanaan pembangunan.",
+     "short_name": "Bappeda", "government_affairs": ["5.01", "5.05"]},
 ]
 # user name, full name, (organization, capacity) or None, walidata roles
 USERS: list[tuple[str, str, tuple[str, str] | None, list[str]]] = [
@@ -42,6 +47,43 @@ DEMO_DATASET: dict[str, Any] = {
     "private": False,
     "license_id": "cc-by",
     "tags": [{"name": "kesehatan"}, {"name": "tenaga kesehatan"}],
+    # the metadata of the satudata dataset schema (all submit-level fields)
+    "concept": "Tenaga kesehatan adalah setiap orang yang mengabdikan diri dalam bidang "
+               "kesehatan serta memiliki pengetahuan dan/atau keterampilan melalui "
+               "pendidikan di bidang kesehatan.",
+    "definition": "Jumlah tenaga kesehatan yang bekerja di fasilitas pelayanan kesehatan "
+                  "pada akhir tahun.",
+    "classification": "Jenis tenaga kesehatan menurut UU 36/2014 tentang Tenaga Kesehatan",
+    "measure": "Jumlah",
+    "unit": "Orang",
+    "indicator_name": "Rasio tenaga kesehatan per 100.000 penduduk",
+    "indicator_definition": "Jumlah tenaga kesehatan per 100.000 penduduk.",
+    "indicator_interpretation": "Semakin tinggi rasio, semakin baik ketersediaan tenaga "
+                                "kesehatan.",
+    "calculation_method": "(jumlah tenaga kesehatan / jumlah penduduk) x 100.000",
+    "presentation_level": "district",
+    "disaggregation": "Jenis tenaga kesehatan, kecamatan",
+    "variables": [
+        {"name": "kecamatan", "definition": "Nama kecamatan", "data_type": "category"},
+        {"name": "jenis_tenaga", "definition": "Jenis tenaga kesehatan",
+         "data_type": "category"},
+        {"name": "jumlah", "definition": "Jumlah tenaga kesehatan", "data_type": "integer",
+         "unit": "orang"},
+    ],
+    "area_code": "64.71",
+    "data_year": "2025",
+    "reference_period": "Keadaan 31 Desember 2025",
+    "update_frequency": "annual",
+    "data_status": "final",
+    "data_source": "Sistem Informasi SDM Kesehatan (SISDMK)",
+    "collection_method": "administrative",
+    "government_affairs": ["1.02"],
+    "priority_data": True,
+    "sdgs_goals": ["3"],
+    "producer_contact_name": "Operator Data Dinas Kesehatan",
+    "producer_contact_email": "produsen-dinkes@satudata.example",
+    "walidata_contact_name": "Verifikator Walidata",
+    "walidata_contact_email": "verifikator@satudata.example",
 }
 
 
@@ -85,6 +127,9 @@ def load(password: str) -> Iterator[str]:
                 _site_context(), {"user": name, "role": role})
     if model.Package.get(DEMO_DATASET["name"]) is None:
         tk.get_action("package_create")(_site_context(), dict(DEMO_DATASET))
+    # the data-request workflow: a round and requests in several states
+    from . import demo_workflow
+    yield from demo_workflow.load(DEMO_DATASET)
 
     yield "Demo data ready. Users (password for all: %s):" % password
     yield f"  {SYSADMIN:<18} sysadmin"

@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search, subscriptions
+from . import dissemination, search, subscriptions
 
 
 @tk.blanket.actions
@@ -46,5 +46,12 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]):
         return search.before_dataset_index(pkg_dict)
 
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):
+        return dissemination.show_facts(context, pkg_dict)
+
     def before_dataset_search(self, search_params: dict[str, Any]):
         return search.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]):
+        return search.after_dataset_search(search_results, search_params)

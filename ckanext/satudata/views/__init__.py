@@ -3,4 +3,8 @@
 what ``tk.blanket.blueprints`` registers."""
 from __future__ import annotations
 
-__all__: list[str] = []
+from .dissemination import satudata_dissemination
+from .metadata import satudata_metadata
+from .workflow import satudata_workflow
+
+__all__: list[str] = ["satudata_metadata", "satudata_workflow", "satudata_dissemination"]

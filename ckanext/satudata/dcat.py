@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+"""The satudata DCAT-AP profile for ckanext-dcat.
+
+Registered as the ``ckan.rdf.profiles`` entry point ``satudata_dcat_ap``
+(pyproject.toml); enable it after a base profile::
+
+    ckanext.dcat.rdf.profiles = euro_dcat_ap_2 satudata_dcat_ap
+
+The base profile writes the core of each dataset (title, description,
+keywords, distributions, the OPD as ``dct:publisher``); this profile maps
+the Satu Data fields of the dataset schema (``schemas/dataset.yaml``):
+
+================================  ==============================================
+satudata field                    DCAT-AP
+================================  ==============================================
+first publication (workflow)      ``dct:issued`` (instead of the creation date)
+``update_frequency``              ``dct:accrualPeriodicity`` (EU frequency table)
+``area_code`` (kode wilayah)      ``dct:spatial`` → ``dct:Location`` with the
+                                  Kemendagri code and name
+``data_year``                     ``dct:temporal`` → ``dct:PeriodOfTime``
+                                  (``dcat:startDate``/``dcat:endDate``)
+``government_affairs`` (urusan)   ``dcat:theme`` (EU data theme) and
+                                  ``dct:subject`` (the urusan as a
+                                  ``skos:Concept``)
+``producer_contact_*``            ``dcat:contactPoint`` → ``vcard:Organization``
+``data_source``,
+``collection_method``             ``dct:provenance``
+``concept`` … ``unit``            ``dct:conformsTo`` (the data standard of
+                                  Perpres 39/2019 as a ``dct:Standard``)
+portal language                   ``dct:language`` (``IND``)
+================================  ==============================================
+
+Which datasets appear is decided by ckanext-dcat's catalog search (public
+datasets only, and, through :func:`ckanext.satudata.dissemination.
+search_params`, not the archived ones); this profile only describes them.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import Namespace
+
+from ckanext.dcat.profiles import DCAT, DCT, RDF, SKOS, VCARD, XSD, RDFProfile
+from ckanext.dcat.utils import catalog_uri
+
+from . import dissemination, reference
+
+EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
+EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+
+#: satudata frequency code -> EU frequency authority table
+FREQUENCIES = {
+    "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY",
+    "quarterly": "QUARTERLY", "four_monthly": "ANNUAL_3", "semiannual": "ANNUAL_2",
+    "annual": "ANNUAL", "biennial": "BIENNIAL", "ad_hoc": "IRREG",
+}
+#: urusan pemerintahan (UU 23/2014) -> EU data theme
+THEMES = {
+    "1.01": "EDUC", "1.02": "HEAL", "1.03": "REGI", "1.04": "REGI", "1.05": "JUST",
+    "1.06": "SOCI", "2.07": "ECON", "2.08": "SOCI", "2.09": "AGRI", "2.10": "REGI",
+    "2.11": "ENVI", "2.12": "SOCI", "2.13": "SOCI", "2.14": "SOCI", "2.15": "TRAN",
+    "2.16": "TECH", "2.17": "ECON", "2.18": "ECON", "2.19": "EDUC", "2.20": "GOVE",
+    "2.21": "GOVE", "2.22": "EDUC", "2.23": "EDUC", "2.24": "GOVE", "3.25": "AGRI",
+    "3.26": "ECON", "3.27": "AGRI", "3.28": "AGRI", "3.29": "ENER", "3.30": "ECON",
+    "3.31": "ECON", "3.32": "REGI", "5.01": "GOVE", "5.02": "GOVE", "5.03": "GOVE",
+    "5.04": "GOVE", "5.05": "TECH",
+}
+
+
+def code_uri(list_name: str, code: str) -> URIRef:
+    """A stable URI for a satudata reference code (its concept scheme lives
+    on the portal)."""
+    return URIRef(f"{catalog_uri().rstrip('/')}/kode/{list_name}/{code}")
+
+
+class SatudataDCATProfile(RDFProfile):
+    """Satu Data Indonesia fields on top of a DCAT-AP base profile."""
+
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        g = self.g
+        g.bind("locn", LOCN)
+        g.bind("prov", PROV)
+        self._issued(dataset_dict, dataset_ref)
+        self._frequency(dataset_dict, dataset_ref)
+        self._spatial_area(dataset_dict, dataset_ref)
+        self._temporal(dataset_dict, dataset_ref)
+        self._themes(dataset_dict, dataset_ref)
+        self._contact(dataset_dict, dataset_ref)
+        self._provenance(dataset_dict, dataset_ref)
+        self._standard(dataset_dict, dataset_ref)
+        if not list(g.objects(dataset_ref, DCT.language)):
+            g.add((dataset_ref, DCT.language, EU_LANGUAGE.IND))
+
+    def graph_from_catalog(self, catalog_dict: Optional[dict[str, Any]],
+                           catalog_ref: URIRef) -> None:
+        g = self.g
+        g.set((catalog_ref, DCT.language, EU_LANGUAGE.IND))
+        walidata = model_walidata()
+        if walidata is not None and not list(g.objects(catalog_ref, DCT.publisher)):
+            agent = URIRef(f"{catalog_uri().rstrip('/')}/organization/{walidata.name}")
+            g.add((agent, RDF.type, Namespace("http://xmlns.com/foaf/0.1/").Agent))
+            g.add((agent, Namespace("http://xmlns.com/foaf/0.1/").name,
+                   Literal(walidata.title or walidata.name)))
+            g.add((catalog_ref, DCT.publisher, agent))
+
+    # -- one property each -------------------------------------------------------------
+
+    def _issued(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        facts = dataset_dict.get(dissemination.DICT_KEY) or {}
+        if isinstance(facts, dict) and facts.get("first_published"):
+            self.g.remove((dataset_ref, DCT.issued, None))
+            self._add_date_triple(dataset_ref, DCT.issued, facts["first_published"])
+
+    def _frequency(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        code = dataset_dict.get("update_frequency")
+        if code in FREQUENCIES:
+            self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
+            uri = EU_FREQUENCY[FREQUENCIES[code]]
+            self.g.add((dataset_ref, DCT.accrualPeriodicity, uri))
+            self.g.add((uri, RDF.type, DCT.Frequency))
+
+    def _spatial_area(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        code = dataset_dict.get("area_code")
+        if not code or not reference.is_valid(reference.WILAYAH, code):
+            return
+        location = code_uri("wilayah", code)
+        g = self.g
+        g.add((dataset_ref, DCT.spatial, location))
+        g.add((location, RDF.type, DCT.Location))
+        g.add((location, DCT.identifier, Literal(code)))
+        g.add((location, SKOS.prefLabel,
+               Literal(reference.wilayah_label(code, "id"), lang="id")))
+        g.add((location, LOCN.geographicName,
+               Literal(reference.wilayah_label(code, "id"), lang="id")))
+
+    def _temporal(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        year = str(dataset_dict.get("data_year") or "").strip()
+        if len(year) != 4 or not year.isdigit():
+            return
+        period = BNode()
+        g = self.g
+        g.add((dataset_ref, DCT.temporal, period))
+        g.add((period, RDF.type, DCT.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(f"{year}-01-01", datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(f"{year}-12-31", datatype=XSD.date)))
+
+    def _themes(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        g = self.g
+        for code in reference.as_code_list(dataset_dict.get("government_affairs")):
+            entry = reference.get(reference.URUSAN, code)
+            if entry is None:
+                continue
+            concept = code_uri("urusan", code)
+            g.add((dataset_ref, DCT.subject, concept))
+            g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, SKOS.notation, Literal(code)))
+            g.add((concept, SKOS.prefLabel, Literal(entry.label_id, lang="id")))
+            g.add((concept, SKOS.prefLabel, Literal(entry.label_en, lang="en")))
+            if code in THEMES:
+                g.add((dataset_ref, DCAT.theme, EU_THEME[THEMES[code]]))
+
+    def _contact(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        name = dataset_dict.get("producer_contact_name")
+        email = dataset_dict.get("producer_contact_email")
+        if not (name or email):
+            return
+        g = self.g
+        for old in list(g.objects(dataset_ref, DCAT.contactPoint)):
+            g.remove((dataset_ref, DCAT.contactPoint, old))
+            g.remove((old, None, None))
+        contact = BNode()
+        g.add((dataset_ref, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Organization))
+        if name:
+            g.add((contact, VCARD.fn, Literal(name)))
+        if email:
+            g.add((contact, VCARD.hasEmail, URIRef(self._add_mailto(email))))
+        phone = dataset_dict.get("producer_contact_phone")
+        if phone:
+            tel = "tel:" + "".join(c for c in str(phone) if c.isdigit() or c == "+")
+            g.add((contact, VCARD.hasTelephone, URIRef(tel)))
+
+    def _provenance(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        source = dataset_dict.get("data_source")
+        method = dataset_dict.get("collection_method")
+        if not (source or method):
+            return
+        parts = [str(source)] if source else []
+        if method and reference.is_valid("collection_method", method):
+            parts.append(reference.label("collection_method", method, "id"))
+        statement = BNode()
+        self.g.add((dataset_ref, DCT.provenance, statement))
+        self.g.add((statement, RDF.type, DCT.ProvenanceStatement))
+        self.g.add((statement, RDFS.label, Literal(" — ".join(parts), lang="id")))
+
+    def _standard(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """The data standard of Perpres 39/2019 (konsep, definisi,
+        klasifikasi, ukuran, satuan) as the dct:Standard the dataset
+        conforms to."""
+        labels = (("concept", "Konsep"), ("definition", "Definisi"),
+                  ("classification", "Klasifikasi"), ("measure", "Ukuran"),
+                  ("unit", "Satuan"))
+        lines = [f"{label}: {dataset_dict[key]}" for key, label in labels
+                 if dataset_dict.get(key)]
+        if not lines:
+            return
+        standard = BNode()
+        self.g.add((dataset_ref, DCT.conformsTo, standard))
+        self.g.add((standard, RDF.type, DCT.Standard))
+        self.g.add((standard, DCT.title, Literal("Standar data", lang="id")))
+        self.g.add((standard, DCT.description, Literal("\n".join(lines), lang="id")))
+
+
+def model_walidata() -> Any:
+    from . import roles
+    return roles.walidata_organization()

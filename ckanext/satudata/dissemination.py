@@ -1,0 +1,692 @@
+# -*- coding: utf-8 -*-
+"""Dissemination: how requested data becomes public, and stays safe.
+
+Visibility rule
+    A dataset is public only when the walidata publishes it through the
+    workflow (:func:`publish`). Until then it is private in its OPD
+    organization, so CKAN's own permission labels keep it out of every
+    page, API answer, search, feed and activity stream of the public and
+    of other OPDs. Producers cannot make a dataset public themselves: the
+    chained ``package_create``/``package_update`` (``logic/action/
+    dissemination.py``) keep ``private=True`` for everyone but sysadmins
+    and this engine, and ``bulk_update_public`` is refused. While its
+    request is verified, approved or scheduled the dataset does not change
+    at all (what is published is what was approved). Two holes of CKAN core
+    are closed there too: ``member_list`` listed an organization's private
+    datasets, and the ``package_show``/``package_update`` refusals named the
+    dataset's id (``logic/auth/dissemination.py``).
+
+Revisions of published data
+    An edit of a live dataset by a non-sysadmin never reaches the live
+    package: :func:`stage` validates it exactly as ``package_update`` would
+    (inside a SAVEPOINT that is rolled back) and keeps the resulting package
+    dictionary in :class:`~.model.StagedRevision`. New files are stored
+    under fresh resource ids that do not exist yet, so no live file is
+    overwritten. The producer then takes the ``revise`` transition; after
+    verification and approval :func:`publish` applies the staged dictionary
+    with ``package_update`` — the activity stream shows the live version,
+    then the revised one, and nothing in between.
+
+Withdraw and archive
+    :func:`withdraw` makes the dataset private again and relabels its past
+    public activities so that activity streams stop showing it;
+    :func:`publish` from ``withdrawn`` restores them. A withdrawal drops an
+    unreviewed staged revision: the producers edit the private dataset
+    directly until it is published again. :func:`archive` keeps
+    the dataset reachable by URL but takes it out of the default search
+    (``satudata_status:archived`` in the index, see :func:`search_params`).
+
+Scheduled release
+    :func:`schedule` stores a :class:`~.model.Release`; ``ckan satudata
+    release-due`` (cron, every minute) or its job publishes every release
+    whose time has come (:func:`due_releases`).
+
+Everything here runs inside the transaction of the calling action (after
+:func:`ckanext.satudata.workflow.apply_transition` with ``defer_commit``);
+the action commits.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import logging
+import zoneinfo
+from typing import Any, Callable, Optional
+
+import sqlalchemy as sa
+
+import ckan.authz as authz
+import ckan.lib.search as search
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from .model import (
+    CollectionRound, DataRequest, Dissemination, Release, StagedRevision,
+)
+from .states import State
+
+log = logging.getLogger(__name__)
+
+#: context flag of the engine's own package writes (never settable from the API)
+ENGINE = "satudata_dissemination"
+#: states of a request in which its dataset is being reviewed: no edits
+REVIEW_STATES = frozenset({State.SUBMITTED.value, State.RESUBMITTED.value,
+                           State.VERIFIED.value, State.READY.value,
+                           State.SCHEDULED.value})
+#: index fields (Solr): ``satudata_status`` (published/archived) and the
+#: publication date ``satudata_published_date``
+STATUS_FIELD = "satudata_status"
+PUBLISHED_FIELD = "satudata_published_date"
+#: key of the public publication facts in package dictionaries
+DICT_KEY = "satudata_dissemination"
+#: label that marks activities hidden by a withdrawal
+WITHDRAWN_LABEL = "satudata-withdrawn"
+_NO_ACTIVITY = "satudata_no_activity"
+
+
+# -- time ------------------------------------------------------------------------
+
+def timezone() -> zoneinfo.ZoneInfo:
+    """The portal's time zone (``satudata.timezone``, WIB by default)."""
+    return zoneinfo.ZoneInfo(tk.config.get("satudata.timezone") or "Asia/Jakarta")
+
+
+def utcnow() -> datetime.datetime:
+    """Now, in UTC without time zone, like every CKAN timestamp."""
+    return datetime.datetime.utcnow()
+
+
+def to_utc(value: datetime.datetime) -> datetime.datetime:
+    """A naive UTC datetime from a local (naive = portal time zone) or
+    aware one."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone())
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def to_local(value: Optional[datetime.datetime]) -> Optional[datetime.datetime]:
+    """A naive UTC datetime in the portal's time zone (aware)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=datetime.timezone.utc).astimezone(timezone())
+
+
+def format_local(value: Optional[datetime.datetime]) -> str:
+    """``2026-12-01 09:00 WIB`` for a naive UTC datetime."""
+    local = to_local(value)
+    return local.strftime("%Y-%m-%d %H:%M %Z") if local else ""
+
+
+# -- who may write what ------------------------------------------------------------
+
+def site_user_name() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def engine_context(user: Optional[str] = None) -> Context:
+    """The context of the engine's own package writes: no auth, no staging,
+    no visibility lock, no commit (the calling action commits)."""
+    return {"user": user or site_user_name(), "ignore_auth": True,  # type: ignore
+            ENGINE: True, "defer_commit": True, "use_cache": False}
+
+
+def is_engine(context: Context) -> bool:
+    return bool(context.get(ENGINE))
+
+
+def bypasses_lock(context: Context) -> bool:
+    """The engine and sysadmins (including the site user, which CKAN's own
+    jobs use) write packages directly; everybody else is subject to the
+    visibility lock and to staging."""
+    return is_engine(context) or authz.is_sysadmin(context.get("user"))
+
+
+# -- records -------------------------------------------------------------------------
+
+def record_for(package_id: Optional[str]) -> Optional[Dissemination]:
+    if not package_id:
+        return None
+    return model.Session.get(Dissemination, package_id)
+
+
+def live_record(pkg: model.Package) -> Optional[Dissemination]:
+    """The record of a dataset that is public through the workflow (published
+    or archived), else None."""
+    record = record_for(pkg.id)
+    if record is None or not record.live or pkg.private:
+        return None
+    return record
+
+
+def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
+    if not package_id:
+        return None
+    return model.Session.get(StagedRevision, package_id)
+
+
+def under_review(package_id: str) -> bool:
+    """Whether a request linked to the dataset is being verified, approved or
+    waits for publication (its dataset must not change meanwhile)."""
+    stmt = sa.select(sa.literal(True)).where(
+        DataRequest.package_id == package_id,
+        DataRequest.state.in_(REVIEW_STATES)).limit(1)
+    return bool(model.Session.execute(stmt).scalar())
+
+
+def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``after_dataset_show``: add the public publication facts (status,
+    dates, round) of a dataset published through the workflow."""
+    if pkg_dict.get("id") and not context.get(ENGINE):
+        facts = public_facts(pkg_dict["id"])
+        if facts:
+            pkg_dict[DICT_KEY] = facts
+    return pkg_dict
+
+
+def public_facts(package_id: str) -> Optional[dict[str, Any]]:
+    """What the public may know of a dataset's publication (added to the
+    dataset dictionary by ``after_dataset_show``)."""
+    record = record_for(package_id)
+    if record is None or not record.live:
+        return None
+    facts = record.public_dict()
+    if record.round_id:
+        round_ = model.Session.get(CollectionRound, record.round_id)
+        facts["round_title"] = round_.title if round_ else None
+    return facts
+
+
+# -- the visibility lock ----------------------------------------------------------------
+
+def lock_create(context: Context, data_dict: dict[str, Any]) -> None:
+    """A new dataset of a non-sysadmin is always private."""
+    if not bypasses_lock(context):
+        data_dict["private"] = True
+
+
+def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any]) -> None:
+    """A private dataset stays private in a non-sysadmin's update, and does
+    not change while its request is being verified, approved or waits for
+    its release (what is published is what was approved; to change it, the
+    request is returned first)."""
+    if bypasses_lock(context):
+        return
+    if under_review(pkg.id):
+        raise tk.ValidationError({"state": [tk._(
+            "This dataset is being reviewed for publication; it can be changed "
+            "again once its request is returned")]})
+    if pkg.private:
+        data_dict["private"] = True
+
+
+def refuse_on_live(context: Context, package_ids: list[str], message: str) -> None:
+    """``NotAuthorized`` when a non-sysadmin acts on a live dataset in a way
+    only the workflow may (bulk private/delete, delete)."""
+    if bypasses_lock(context) or not package_ids:
+        return
+    stmt = (sa.select(Dissemination.package_id)
+            .join(model.Package, model.Package.id == Dissemination.package_id)
+            .where(Dissemination.package_id.in_(package_ids),
+                   Dissemination.status.in_(("published", "archived")),
+                   model.Package.private.is_(False))
+            .limit(1))
+    if model.Session.execute(stmt).first():
+        raise tk.NotAuthorized(message)
+
+
+# -- staging a revision ------------------------------------------------------------
+
+def _json(data: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in data.items() if k != DICT_KEY}
+    return json.loads(json.dumps(data, default=str))
+
+
+def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
+          pkg: model.Package, data_dict: dict[str, Any]) -> Any:
+    """Keep ``data_dict`` (a ``package_update`` of the live dataset ``pkg``)
+    as the dataset's staged revision instead of applying it.
+
+    ``update`` is the ``package_update`` next in the chain: it validates and
+    saves the dictionary inside a SAVEPOINT, the result is read back with
+    ``package_show`` (so the staged dictionary has the exact shape and
+    validation of a real update) and the SAVEPOINT is rolled back. Files
+    uploaded with the revision are stored under new resource ids.
+
+    :returns: the staged package dictionary (or its id with
+        ``return_id_only``)
+    :raises tk.ValidationError: the dataset is archived, under review, or
+        the data is invalid
+    """
+    record = record_for(pkg.id)
+    assert record is not None
+    if record.status == "archived":
+        raise tk.ValidationError({"state": [tk._("Archived datasets cannot be changed")]})
+    if under_review(pkg.id):
+        raise tk.ValidationError({"state": [tk._(
+            "A revision of this dataset is being reviewed; it can be changed again "
+            "once it is returned or published")]})
+
+    data = dict(data_dict)
+    data["id"] = pkg.id
+    data.pop("private", None)
+    uploads: list[tuple[int, Any]] = []
+    if isinstance(data.get("resources"), list):
+        resources = [dict(r) for r in data["resources"]]
+        for index, res in enumerate(resources):
+            if res.get("upload") and hasattr(res["upload"], "stream"):
+                # a new file makes a new resource: the live file stays as it is
+                res.pop("id", None)
+                uploads.append((index, uploader.get_resource_uploader(res)))
+        data["resources"] = resources
+
+    save_context: Context = {  # type: ignore
+        "model": model, "session": model.Session, "user": context.get("user"),
+        "auth_user_obj": context.get("auth_user_obj"), "ignore_auth": True,
+        ENGINE: True, "defer_commit": True, "use_cache": False, "return_id_only": True,
+    }
+    nested = model.Session.begin_nested()
+    try:
+        update(save_context, data)
+        shown = tk.get_action("package_show")(
+            {"ignore_auth": True, ENGINE: True, "use_cache": False,  # type: ignore
+             "for_view": False}, {"id": pkg.id})
+    finally:
+        if nested.is_active:
+            nested.rollback()
+    shown["private"] = False
+    for index, upload in uploads:
+        upload.upload(shown["resources"][index]["id"], uploader.get_max_resource_size())
+
+    user = model.User.get(context.get("user") or "")
+    staged = staged_for(pkg.id)
+    if staged is None:
+        staged = StagedRevision(package_id=pkg.id, created_by=user.id if user else None)
+        model.Session.add(staged)
+    staged.request_id = record.request_id
+    staged.data = _json(shown)
+    staged.modified_by = user.id if user else None
+    staged.modified = utcnow()
+    # the package_update that staged this did not change the live package:
+    # no "changed package" activity for it (see the chained activity_create)
+    model.Session.info.setdefault(_NO_ACTIVITY, set()).add(pkg.id)
+    context["package"] = pkg
+    if not context.get("defer_commit"):
+        model.repo.commit()
+    if context.get("return_id_only"):
+        return pkg.id
+    return copy.deepcopy(staged.data)
+
+
+def skip_activity(object_id: Optional[str]) -> bool:
+    """Whether the activity about to be created for ``object_id`` belongs to
+    a staged (not applied) update; consumes the mark."""
+    marks = model.Session.info.get(_NO_ACTIVITY)
+    if not marks or object_id not in marks:
+        return False
+    marks.discard(object_id)
+    return True
+
+
+def staged_view(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """For an editor of the dataset reading it to update or edit it
+    (``for_update``/``for_edit``), the staged revision instead of the live
+    dictionary; everyone else gets ``pkg_dict`` unchanged."""
+    if bypasses_lock(context) or context.get("ignore_auth") or pkg_dict.get("private"):
+        return pkg_dict
+    staged = staged_for(pkg_dict.get("id"))
+    if staged is None:
+        return pkg_dict
+    try:
+        tk.check_access("package_update", {"user": context.get("user")},  # type: ignore
+                        {"id": pkg_dict["id"]})
+    except tk.NotAuthorized:
+        return pkg_dict
+    return copy.deepcopy(staged.data)
+
+
+# -- publication ------------------------------------------------------------------------
+
+def _user_id(user_name: Optional[str]) -> Optional[str]:
+    user = model.User.get(user_name or "")
+    return user.id if user else None
+
+
+def live_dict(package_id: str) -> dict[str, Any]:
+    """The live package dictionary, as the engine reads it (no staging)."""
+    result = tk.get_action("package_show")(
+        {"ignore_auth": True, ENGINE: True, "use_cache": False,  # type: ignore
+         "for_view": False}, {"id": package_id})
+    result.pop(DICT_KEY, None)
+    return result
+
+
+def _relabel_activities(package_id: str, hide: bool) -> None:
+    """Hide the public activities of a withdrawn dataset from the public (and
+    show them again when it is published again). ``activity.permission_labels``
+    is a PostgreSQL text array (the activity plugin's own filter uses ``&&``)."""
+    if not plugins.plugin_loaded("activity"):
+        return
+    pkg = model.Package.get(package_id)
+    assert pkg is not None
+    if hide:
+        labels, marker = [f"member-{pkg.owner_org}", WITHDRAWN_LABEL], "public"
+    else:
+        labels, marker = ["public"], WITHDRAWN_LABEL
+    model.Session.execute(
+        sa.text("UPDATE activity SET permission_labels = :labels "
+                "WHERE object_id = :package_id AND :marker = ANY(permission_labels)"),
+        {"labels": labels, "package_id": package_id, "marker": marker})
+
+
+def reindex(package_id: str) -> None:
+    """Index the dataset again (its publication facts changed without a
+    package change); runs in the current transaction's view."""
+    model.Session.flush()
+    search.rebuild(package_id)
+
+
+def publish(context: Context, request: DataRequest, *, reviewed: bool = True) -> Dissemination:
+    """Make the request's dataset public: apply its staged revision if there
+    is one and it was ``reviewed`` (published from ``ready``/``scheduled``,
+    after verification and approval), otherwise turn it public; record the
+    publication; mark a pending scheduled release as released. To be called
+    after ``apply_transition(..., "publish")`` with ``defer_commit``."""
+    pkg = model.Package.get(request.package_id or "")
+    if pkg is None or pkg.state != "active":
+        raise tk.ValidationError({"package_id": [tk._(
+            "No dataset is linked to this request")]})
+    user = context.get("user")
+    now = utcnow()
+    record = record_for(pkg.id)
+    was_withdrawn = bool(record and record.status == "withdrawn")
+
+    staged = staged_for(pkg.id) if reviewed else None
+    changed = False
+    if staged is not None:
+        data = copy.deepcopy(staged.data)
+        data.pop(DICT_KEY, None)
+        data["id"] = pkg.id
+        data["private"] = False
+        tk.get_action("package_update")(engine_context(user), data)
+        model.Session.delete(staged)
+        changed = True
+    elif pkg.private:
+        data = live_dict(pkg.id)
+        data["private"] = False
+        tk.get_action("package_update")(engine_context(user), data)
+        changed = True
+
+    if record is None:
+        record = Dissemination(package_id=pkg.id, first_published_at=now)
+        model.Session.add(record)
+    record.request_id = request.id
+    record.round_id = request.round_id
+    record.owner_org = pkg.owner_org or request.owner_org
+    record.status = "published"
+    record.published_at = now
+    record.published_by = _user_id(user)
+    record.archived_at = None
+    record.modified = now
+
+    pending = model.Session.execute(
+        sa.select(Release).where(Release.request_id == request.id,
+                                 Release.status == "scheduled")).scalars().all()
+    for release in pending:
+        release.status = "released"
+        release.released_at = now
+    if was_withdrawn:
+        _relabel_activities(pkg.id, hide=False)
+    model.Session.flush()
+    if not changed:
+        reindex(pkg.id)
+    return record
+
+
+def withdraw(context: Context, request: DataRequest, reason: str) -> Dissemination:
+    """Make a published dataset private again (with the reason on record) and
+    hide its past activities from the public."""
+    pkg = model.Package.get(request.package_id or "")
+    record = record_for(pkg.id if pkg else None)
+    if pkg is None or record is None:
+        raise tk.ValidationError({"package_id": [tk._(
+            "The dataset of this request is not published")]})
+    now = utcnow()
+    if not pkg.private:
+        data = live_dict(pkg.id)
+        data["private"] = True
+        tk.get_action("package_update")(engine_context(context.get("user")), data)
+    # the dataset goes back to its producers, privately: they edit it
+    # directly from now on, so an unreviewed staged revision is dropped
+    staged = staged_for(pkg.id)
+    if staged is not None:
+        model.Session.delete(staged)
+    record.status = "withdrawn"
+    record.withdrawn_at = now
+    record.withdrawn_reason = reason
+    record.modified = now
+    model.Session.flush()
+    _relabel_activities(pkg.id, hide=True)
+    return record
+
+
+def archive(context: Context, request: DataRequest) -> Dissemination:
+    """Archive a published (or withdrawn) dataset: a published one stays
+    reachable by its URL with a banner but leaves the default search; a
+    withdrawn one stays private."""
+    pkg = model.Package.get(request.package_id or "")
+    record = record_for(pkg.id if pkg else None)
+    if pkg is None or record is None:
+        raise tk.ValidationError({"package_id": [tk._(
+            "The dataset of this request was never published")]})
+    now = utcnow()
+    record.status = "archived" if not pkg.private else "withdrawn"
+    record.archived_at = now
+    record.modified = now
+    reindex(pkg.id)
+    return record
+
+
+# -- scheduled releases ------------------------------------------------------------------
+
+def pending_release(request_id: str) -> Optional[Release]:
+    return model.Session.execute(
+        sa.select(Release).where(Release.request_id == request_id,
+                                 Release.status == "scheduled")).scalar_one_or_none()
+
+
+def schedule(context: Context, request: DataRequest,
+             release_at: datetime.datetime) -> Release:
+    """Set (or move) the release time of a ready request. ``release_at`` is
+    naive UTC. The announced title is the dataset's title now."""
+    pkg = model.Package.get(request.package_id or "")
+    if pkg is None:
+        raise tk.ValidationError({"package_id": [tk._(
+            "No dataset is linked to this request")]})
+    release = pending_release(request.id)
+    if release is None:
+        release = Release(id=model.types.make_uuid(), request_id=request.id,
+                          status="scheduled", created_by=_user_id(context.get("user")))
+        model.Session.add(release)
+    release.package_id = pkg.id
+    release.owner_org = pkg.owner_org or request.owner_org
+    release.title = pkg.title or pkg.name
+    release.release_at = release_at
+    release.modified = utcnow()
+    model.Session.flush()
+    return release
+
+
+def unschedule(request: DataRequest) -> Optional[Release]:
+    release = pending_release(request.id)
+    if release is not None:
+        release.status = "cancelled"
+        release.modified = utcnow()
+    return release
+
+
+def due_releases(now: Optional[datetime.datetime] = None, limit: int = 100) -> list[Release]:
+    """Pending releases whose time has come (oldest first), at most ``limit``."""
+    now = now or utcnow()
+    return list(model.Session.execute(
+        sa.select(Release)
+        .where(Release.status == "scheduled", Release.release_at <= now)
+        .order_by(Release.release_at, Release.id)
+        .limit(limit)).scalars())
+
+
+# -- search -------------------------------------------------------------------------------
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Add the publication status and date to a dataset's index document."""
+    facts = pkg_dict.get(DICT_KEY)
+    if facts is None and pkg_dict.get("id"):
+        facts = public_facts(pkg_dict["id"])
+    if isinstance(facts, str):  # the index flattens dictionaries to JSON
+        try:
+            facts = json.loads(facts)
+        except ValueError:
+            facts = None
+    pkg_dict.pop(DICT_KEY, None)
+    if facts:
+        pkg_dict[STATUS_FIELD] = facts.get("status")
+        if facts.get("published"):
+            pkg_dict[PUBLISHED_FIELD] = facts["published"][:19] + "Z"
+    return pkg_dict
+
+
+def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
+    """Leave archived datasets out of every search that does not ask for
+    them: a query or filter naming ``satudata_status`` is left alone."""
+    fq = search_params.get("fq") or ""
+    q = search_params.get("q") or ""
+    fq_list = search_params.get("fq_list") or []
+    asked = STATUS_FIELD in fq or STATUS_FIELD in q or any(
+        STATUS_FIELD in f for f in fq_list)
+    if not asked:
+        search_params["fq"] = (fq + " -" + STATUS_FIELD + ":archived").strip()
+    return search_params
+
+
+# -- public pages: release calendar, progress, recently published -----------------------
+
+def calendar(limit: int = 200, owner_org: Optional[str] = None) -> list[dict[str, Any]]:
+    """Upcoming scheduled releases, soonest first: the announced title, the
+    OPD and the time; nothing of the data itself (no dataset id or name).
+    One query."""
+    stmt = (
+        sa.select(Release.title, Release.release_at, model.Group.name, model.Group.title)
+        .join(model.Group, model.Group.id == Release.owner_org)
+        .where(Release.status == "scheduled")
+        .order_by(Release.release_at, Release.title)
+        .limit(limit)
+    )
+    if owner_org:
+        stmt = stmt.where(Release.owner_org == owner_org)
+    return [{
+        "title": title,
+        "release_at": release_at.isoformat(),
+        "release_at_local": format_local(release_at),
+        "organization": {"name": org_name, "title": org_title or org_name},
+    } for title, release_at, org_name, org_title in model.Session.execute(stmt).all()]
+
+
+PUBLIC_ROUND_STATES = ("open", "closed")
+
+
+def public_rounds(limit: int = 50) -> list[CollectionRound]:
+    """Rounds whose requests were sent, newest first."""
+    return list(model.Session.execute(
+        sa.select(CollectionRound)
+        .where(CollectionRound.state.in_(PUBLIC_ROUND_STATES))
+        .order_by(CollectionRound.start_date.desc(), CollectionRound.name)
+        .limit(limit)).scalars())
+
+
+def progress(round_: CollectionRound, today: Optional[datetime.date] = None
+             ) -> list[dict[str, Any]]:
+    """Per OPD of a round: how many data were requested, submitted (at least
+    once), verified, published, and how many were first submitted by their
+    deadline. ``on_time_rate`` is the share (percent) of on-time
+    submissions among the requests that were submitted or whose deadline
+    has passed (``None`` when there are none yet). Cancelled requests are
+    left out. One aggregate query, whatever the number of requests."""
+    from .model import RequestEvent
+
+    today = today or to_local(utcnow()).date()  # type: ignore[union-attr]
+    tz = tk.config.get("satudata.timezone") or "Asia/Jakarta"
+    first_submit = (
+        sa.select(RequestEvent.request_id.label("request_id"),
+                  sa.func.min(RequestEvent.timestamp).label("at"))
+        .where(RequestEvent.transition == "submit")
+        .group_by(RequestEvent.request_id)
+        .subquery())
+    published = (
+        sa.select(RequestEvent.request_id.label("request_id"))
+        .where(RequestEvent.transition == "publish")
+        .group_by(RequestEvent.request_id)
+        .subquery())
+    deadline = sa.func.coalesce(DataRequest.submit_due, round_.submit_due)
+    submitted_day = sa.cast(
+        sa.func.timezone(tz, sa.func.timezone("UTC", first_submit.c.at)), sa.Date)
+    counted = sa.or_(first_submit.c.at.isnot(None), deadline < today)
+    stmt = (
+        sa.select(
+            model.Group.name, model.Group.title,
+            sa.func.count().label("requested"),
+            sa.func.count(first_submit.c.at).label("submitted"),
+            sa.func.count(DataRequest.verified_at).label("verified"),
+            sa.func.count(published.c.request_id).label("published"),
+            sa.func.count().filter(submitted_day <= deadline).label("on_time"),
+            sa.func.count().filter(counted).label("due"),
+        )
+        .select_from(DataRequest)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .outerjoin(first_submit, first_submit.c.request_id == DataRequest.id)
+        .outerjoin(published, published.c.request_id == DataRequest.id)
+        .where(DataRequest.round_id == round_.id,
+               DataRequest.state != State.CANCELLED.value)
+        .group_by(model.Group.name, model.Group.title)
+        .order_by(model.Group.title, model.Group.name)
+    )
+    rows = []
+    for name, title, requested, submitted, verified, published_, on_time, due in \
+            model.Session.execute(stmt).all():
+        rows.append({
+            "organization": {"name": name, "title": title or name},
+            "requested": requested, "submitted": submitted, "verified": verified,
+            "published": published_, "on_time": on_time, "due": due,
+            "on_time_rate": round(100 * on_time / due) if due else None,
+        })
+    return rows
+
+
+def recently_published(limit: int = 5) -> list[dict[str, Any]]:
+    """The public datasets most recently published through the workflow
+    (a search, so only what the public may see)."""
+    result = tk.get_action("package_search")(
+        {"ignore_auth": True}, {  # type: ignore
+            "q": "*:*", "fq": f"+{STATUS_FIELD}:published", "rows": limit,
+            "sort": f"{PUBLISHED_FIELD} desc", "include_private": False,
+        })
+    return result["results"]
+
+
+def add_search_facts(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Add the public publication facts to search results that lack them
+    (one query for the whole page)."""
+    results = search_results.get("results") or []
+    missing = [r["id"] for r in results
+               if isinstance(r, dict) and r.get("id") and DICT_KEY not in r]
+    if not missing:
+        return search_results
+    records = {rec.package_id: rec for rec in model.Session.execute(
+        sa.select(Dissemination).where(Dissemination.package_id.in_(missing))).scalars()}
+    for result in results:
+        record = records.get(result.get("id")) if isinstance(result, dict) else None
+        if record is not None and record.live:
+            result[DICT_KEY] = record.public_dict()
+    return search_results

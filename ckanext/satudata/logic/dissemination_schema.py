@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+"""Validation schemas (and their validators) of the dissemination actions.
+The validators are used directly by these schema functions, not registered
+by name."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.logic.schema import validator_args
+from ckan.types import Schema, Validator
+
+from .. import dissemination
+from . import workflow_validators as wv
+
+
+def local_datetime(value: Any) -> Any:
+    """A date and time in the portal's time zone (``YYYY-MM-DD HH:MM``, ``T``
+    allowed, or with an explicit UTC offset); returns naive UTC."""
+    if isinstance(value, datetime.datetime):
+        return dissemination.to_utc(value)
+    text = str(value or "").strip().replace(" ", "T", 1)
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise tk.Invalid(tk._("Date and time format incorrect, use YYYY-MM-DD HH:MM"))
+    return dissemination.to_utc(parsed)
+
+
+def combine_date_time(key: Any, data: dict[Any, Any], errors: dict[Any, Any],
+                      context: Any) -> None:
+    """Forms send ``release_date`` and ``release_time`` separately; join
+    them into ``release_at`` when it is not given."""
+    if data.get(("release_at",)):
+        return
+    day = data.pop(("release_date",), None)
+    time = data.pop(("release_time",), None) or "00:00"
+    if day:
+        data[("release_at",)] = f"{str(day).strip()} {str(time).strip()}"
+
+
+def positive_limit(value: Any) -> Any:
+    try:
+        result = int(value)
+    except (TypeError, ValueError):
+        raise tk.Invalid(tk._("Invalid integer"))
+    if result < 0:
+        raise tk.Invalid(tk._("Must be a positive integer"))
+    return min(result, 1000)
+
+
+@validator_args
+def request_transition(not_empty: Validator, ignore_missing: Validator,
+                       unicode_safe: Validator, int_validator: Validator) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "note": [ignore_missing, unicode_safe],
+        "version": [ignore_missing, int_validator],
+    }
+
+
+@validator_args
+def request_schedule(not_empty: Validator, ignore_missing: Validator,
+                     unicode_safe: Validator, int_validator: Validator) -> Schema:
+    schema = request_transition()
+    schema["__before"] = [combine_date_time]
+    schema["release_at"] = [not_empty, local_datetime]
+    schema["release_date"] = [ignore_missing]
+    schema["release_time"] = [ignore_missing]
+    return schema
+
+
+@validator_args
+def release_run_due(ignore_missing: Validator) -> Schema:
+    return {"limit": [ignore_missing, positive_limit]}
+
+
+@validator_args
+def release_calendar(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    return {
+        "limit": [ignore_missing, positive_limit],
+        "owner_org": [ignore_missing, unicode_safe, wv.organization_id],
+    }
+
+
+@validator_args
+def round_ref(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"round_id": [not_empty, unicode_safe, wv.round_id]}
+
+
+@validator_args
+def progress_dashboard(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    return {"round_id": [ignore_missing, unicode_safe, wv.round_id]}
+
+
+@validator_args
+def package_ref(not_empty: Validator, unicode_safe: Validator,
+                package_id_or_name_exists: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, package_id_or_name_exists]}
+
+
+@validator_args
+def recently_published(ignore_missing: Validator) -> Schema:
+    return {"limit": [ignore_missing, positive_limit]}

@@ -1,0 +1,392 @@
+# -*- coding: utf-8 -*-
+"""Publications of a collection round: a PDF book (WeasyPrint) and an XLSX
+compilation (openpyxl) of the round's published datasets.
+
+* The datasets are those published through the workflow in the round and
+  still live (:class:`~.model.Dissemination` ``published``), ordered by OPD
+  title, dataset title and id.
+* Each dataset's data table is read from its first CSV or XLSX resource
+  uploaded to the portal (``ckan.storage_path``, through
+  ``get_resource_uploader(res).get_path(id)``); links to other sites are not
+  fetched.
+* The book has a cover, a table of contents with page numbers, and per
+  dataset its key metadata (labels, not codes) and its data table (the
+  first ``satudata.publication.pdf_max_rows`` rows). The XLSX has one sheet per dataset: the
+  key metadata on top, then the whole table (up to :data:`XLSX_MAX_ROWS`).
+* Rebuilding from the same data gives the same bytes: fixed ordering, the
+  document dates taken from the data (the last publication date of the
+  round), fixed ZIP entry times in the XLSX, no random PDF identifier.
+
+:func:`build` returns both files; :mod:`.dissemination_jobs` attaches them
+to the round's publication dataset.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+import jinja2
+import sqlalchemy as sa
+
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import metadata, reference
+from .model import CollectionRound, Dissemination
+
+XLSX_MAX_ROWS = 100_000
+TABLE_FORMATS = ("csv", "xlsx")
+#: the fields of a dataset shown in the book and on top of its sheet
+KEY_FIELDS = (
+    "notes", "concept", "definition", "classification", "measure", "unit",
+    "indicator_name", "calculation_method", "presentation_level", "area_code",
+    "data_year", "reference_period", "update_frequency", "data_status",
+    "data_source", "collection_method", "government_affairs",
+    "producer_contact_name", "producer_contact_email",
+)
+_TEMPLATES = os.path.join(os.path.dirname(__file__), "templates", "satudata",
+                          "dissemination")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Table:
+    header: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    total_rows: int = 0
+    source: Optional[str] = None  # the resource name
+    note: Optional[str] = None    # why there is no table
+
+
+@dataclass
+class Entry:
+    """One dataset of the publication."""
+    number: int
+    pkg: dict[str, Any]
+    organization: str
+    fields: list[tuple[str, str]]
+    table: Table
+    anchor: str = ""
+
+
+@dataclass
+class Book:
+    round: CollectionRound
+    entries: list[Entry]
+    date: datetime.date
+    walidata: str
+    site_title: str
+
+
+# -- collecting --------------------------------------------------------------------
+
+def published_package_ids(round_id: str) -> list[str]:
+    """Ids of the round's live published datasets, in book order. One query."""
+    stmt = (
+        sa.select(model.Package.id)
+        .join(Dissemination, Dissemination.package_id == model.Package.id)
+        .join(model.Group, model.Group.id == model.Package.owner_org)
+        .where(Dissemination.round_id == round_id,
+               Dissemination.status == "published",
+               model.Package.state == "active",
+               model.Package.private.is_(False))
+        .order_by(model.Group.title, model.Package.title, model.Package.id)
+    )
+    return list(model.Session.execute(stmt).scalars())
+
+
+def _last_published(round_id: str) -> Optional[datetime.datetime]:
+    return model.Session.execute(
+        sa.select(sa.func.max(Dissemination.published_at))
+        .where(Dissemination.round_id == round_id,
+               Dissemination.status == "published")).scalar()
+
+
+def _format_of(res: dict[str, Any]) -> Optional[str]:
+    fmt = (res.get("format") or "").strip().lower().lstrip(".")
+    if fmt in TABLE_FORMATS:
+        return fmt
+    url = (res.get("url") or "").lower()
+    for ext in TABLE_FORMATS:
+        if url.endswith("." + ext):
+            return ext
+    return None
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return value
+
+
+def _read_csv(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
+    with open(path, "rb") as f:
+        raw = f.read()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[Any]] = []
+    total = 0
+    for row in csv.reader(io.StringIO(text), dialect):
+        if not any(c.strip() for c in row):
+            continue
+        total += 1
+        if len(rows) < max_rows + 1:
+            rows.append([_number(c) for c in row])
+    return rows, total
+
+
+def _number(text: str) -> Any:
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _read_xlsx(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[Any]] = []
+        total = 0
+        for row in sheet.iter_rows(values_only=True):
+            if not any(v not in (None, "") for v in row):
+                continue
+            total += 1
+            if len(rows) < max_rows + 1:
+                rows.append([_cell(v) for v in row])
+        return rows, total
+    finally:
+        workbook.close()
+
+
+def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS) -> Table:
+    """The data table of a dataset: its first uploaded CSV/XLSX resource;
+    the first row is the header."""
+    for res in pkg.get("resources") or []:
+        fmt = _format_of(res)
+        if not fmt:
+            continue
+        if res.get("url_type") != "upload":
+            return Table(source=res.get("name"), note=tk._(
+                "The table is published as a link: %(url)s") % {"url": res.get("url")})
+        path = uploader.get_resource_uploader(res).get_path(res["id"])
+        if not os.path.exists(path):
+            continue
+        try:
+            rows, total = (_read_csv if fmt == "csv" else _read_xlsx)(path, max_rows)
+        except Exception as e:  # a broken file must not break the book
+            return Table(source=res.get("name"), note=tk._(
+                "The table could not be read: %(error)s") % {"error": str(e)[:200]})
+        if not rows:
+            continue
+        width = max(len(r) for r in rows)
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+        header = [str(h) for h in rows[0]]
+        return Table(header=header, rows=rows[1:], total_rows=max(total - 1, 0),
+                     source=res.get("name") or os.path.basename(res.get("url") or ""))
+    return Table(note=tk._("No data table (CSV or XLSX) is attached to this dataset."))
+
+
+def _field_value(schema_field: dict[str, Any], value: Any) -> str:
+    if value in (None, "", []):
+        return ""
+    list_name = schema_field.get("satudata_code_list")
+    if list_name:
+        codes = reference.as_code_list(value)
+        if list_name == reference.WILAYAH:
+            return ", ".join(reference.wilayah_label(c) for c in codes)
+        return ", ".join(reference.label(list_name, c) for c in codes)
+    if isinstance(value, (list, dict)):
+        return ""
+    return str(value)
+
+
+def key_fields(pkg: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(label, value)`` of the key metadata present on the dataset."""
+    schema = {f["field_name"]: f for f in metadata.dataset_schema(
+        pkg.get("type") or "dataset")["dataset_fields"]}
+    result = []
+    for name in KEY_FIELDS:
+        spec = schema.get(name, {"field_name": name, "label": name})
+        text = _field_value(spec, pkg.get(name))
+        if text:
+            result.append((metadata.field_label(spec), text))
+    return result
+
+
+def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], None]] = None,
+            max_rows: int = XLSX_MAX_ROWS) -> Book:
+    """Everything the book and the compilation show, in order."""
+    ids = published_package_ids(round_.id)
+    entries = []
+    for number, package_id in enumerate(ids, start=1):
+        pkg = tk.get_action("package_show")(
+            {"ignore_auth": True, "use_cache": False, "for_view": False},  # type: ignore
+            {"id": package_id})
+        org = pkg.get("organization") or {}
+        entries.append(Entry(
+            number=number, pkg=pkg,
+            organization=org.get("title") or org.get("name") or "",
+            fields=key_fields(pkg), table=read_table(pkg, max_rows),
+            anchor=f"dataset-{number}"))
+        if progress:
+            progress(number, len(ids))
+    last = _last_published(round_.id)
+    walidata = model.Group.get(tk.config.get("satudata.walidata_organization"))
+    return Book(
+        round=round_, entries=entries,
+        date=(last or datetime.datetime.combine(round_.start_date, datetime.time())).date(),
+        walidata=(walidata.title or walidata.name) if walidata else "",
+        site_title=tk.config.get("ckan.site_title") or "CKAN")
+
+
+# -- writing -------------------------------------------------------------------------
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["_"] = tk._
+    return env
+
+
+def book_html(book: Book) -> str:
+    """The HTML of the book (rendered by WeasyPrint)."""
+    max_rows = int(tk.config.get("satudata.publication.pdf_max_rows"))
+    max_columns = int(tk.config.get("satudata.publication.pdf_max_columns"))
+    entries = []
+    for entry in book.entries:
+        table = entry.table
+        entries.append({
+            "entry": entry,
+            "header": table.header[:max_columns],
+            "rows": [r[:max_columns] for r in table.rows[:max_rows]],
+            "cut_rows": table.total_rows > max_rows,
+            "cut_columns": len(table.header) > max_columns,
+        })
+    return _env().get_template("publication_book.html").render(
+        book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
+        date=book.date.isoformat())
+
+
+def pdf_bytes(book: Book) -> bytes:
+    import weasyprint
+
+    html = weasyprint.HTML(string=book_html(book), base_url=_TEMPLATES)
+    return html.write_pdf()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """ZIP entries with a fixed time, so that the same workbook gives the
+    same bytes."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None,
+                 compresslevel: Any = None) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        # openpyxl writes worksheets through temporary files: no file times
+        with open(filename, "rb") as f:
+            self.writestr(arcname or os.path.basename(filename), f.read())
+
+
+def sheet_title(number: int, title: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (31 characters, no ``[]:*?/\\``)."""
+    clean = "".join(" " if c in '[]:*?/\\' else c for c in title).strip()
+    name = f"{number:02d} {clean}"[:31].rstrip()
+    base, n = name, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def xlsx_bytes(book: Book) -> bytes:
+    """One sheet per dataset: title, OPD and key metadata, then the table."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    stamp = datetime.datetime.combine(book.date, datetime.time())
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = book.walidata or book.site_title
+    workbook.properties.lastModifiedBy = None
+    workbook.properties.title = tk._("Publication: %(round)s") % {"round": book.round.title}
+    bold = Font(bold=True)
+    taken: set[str] = set()
+    for entry in book.entries:
+        sheet = workbook.create_sheet(sheet_title(entry.number, entry.pkg.get("title") or "",
+                                                  taken))
+        sheet.append([entry.pkg.get("title")])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([tk._("Producer (OPD)"), entry.organization])
+        for label, value in entry.fields:
+            sheet.append([label, value])
+        sheet.append([])
+        if entry.table.header:
+            sheet.append(entry.table.header)
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in entry.table.rows:
+                sheet.append(row)
+        else:
+            sheet.append([entry.table.note])
+    if not book.entries:
+        workbook.create_sheet(tk._("No data"))
+    output = io.BytesIO()
+    archive = _FixedTimeZip(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(workbook, archive).save()
+    return output.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_names(round_: CollectionRound) -> tuple[str, str]:
+    return f"publikasi-{round_.name}.pdf", f"kompilasi-{round_.name}.xlsx"
+
+
+def build(round_: CollectionRound,
+          progress: Optional[Callable[[int, int], None]] = None) -> tuple[Book, bytes, bytes]:
+    """Collect the round's published datasets and write the book and the
+    compilation: ``(book, pdf, xlsx)``."""
+    book = collect(round_, progress)
+    return book, pdf_bytes(book), xlsx_bytes(book)
+
+
+def titles(entries: Iterable[Entry]) -> list[str]:
+    return [e.pkg.get("title") or "" for e in entries]

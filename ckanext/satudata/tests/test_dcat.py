@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+"""The DCAT-AP feed of ckanext-dcat with the satudata profile: it parses as
+RDF, lists exactly the published datasets, and maps the satudata fields."""
+from __future__ import annotations
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF
+
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, SKOS, VCARD
+
+from .dissemination_fixtures import build_region, publish, to_ready
+from .metadata_samples import full_metadata
+
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah", "Jumlah Guru"))
+
+
+def _catalog(app, path="/catalog.ttl") -> rdflib.Graph:
+    response = app.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    graph = rdflib.Graph()
+    graph.parse(data=response.body, format="turtle")
+    return graph
+
+
+def _dataset_ids(graph: rdflib.Graph) -> set[str]:
+    return {str(graph.value(ref, DCT.identifier))
+            for ref in graph.subjects(RDF.type, DCAT.Dataset)}
+
+
+def test_catalog_lists_exactly_the_published_datasets(region, app):
+    requests = region.requests  # 3 items x 2 OPDs
+    published = [requests[0], requests[3]]
+    for request in published:
+        to_ready(region, request)
+        publish(region, request)
+    to_ready(region, requests[1])  # ready, not published
+    withdrawn = requests[2]
+    to_ready(region, withdrawn)
+    publish(region, withdrawn)
+    region.call("walidata_admin", "satudata_request_withdraw", id=withdrawn["id"],
+                note="Salah unggah")
+    archived = requests[4]
+    to_ready(region, archived)
+    publish(region, archived)
+    region.call("walidata_admin", "satudata_request_archive", id=archived["id"])
+    # requests[5] stays a private draft
+
+    graph = _catalog(app)
+
+    assert _dataset_ids(graph) == {r["package_id"] for r in published}
+    for fmt, parser in (("rdf", "xml"), ("jsonld", "json-ld")):
+        other = rdflib.Graph().parse(data=app.get(f"/catalog.{fmt}").body, format=parser)
+        assert _dataset_ids(other) == {r["package_id"] for r in published}
+
+
+def test_satudata_fields_map_to_dcat(region, app):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request, **{k: v for k, v in full_metadata().items()
+                                 if k not in ("tags",)})
+    publish(region, request)
+
+    graph = _catalog(app)
+    (ref,) = list(graph.subjects(RDF.type, DCAT.Dataset))
+    assert graph.value(ref, DCT.accrualPeriodicity) == rdflib.URIRef(EU + "frequency/ANNUAL")
+    themes = set(graph.objects(ref, DCAT.theme))
+    assert {rdflib.URIRef(EU + "data-theme/HEAL"), rdflib.URIRef(EU + "data-theme/GOVE")} \
+        <= themes
+    subjects = {str(graph.value(c, SKOS.notation)) for c in graph.objects(ref, DCT.subject)}
+    assert subjects == {"1.02", "2.20"}
+    location = graph.value(ref, DCT.spatial)
+    assert str(graph.value(location, DCT.identifier)) == "64.71"
+    assert "Balikpapan" in str(graph.value(location, SKOS.prefLabel))
+    period = graph.value(ref, DCT.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2025-01-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2025-12-31"
+    contact = graph.value(ref, DCAT.contactPoint)
+    assert str(graph.value(contact, VCARD.fn)) == "Operator Data Dinas Kesehatan"
+    assert str(graph.value(contact, VCARD.hasEmail)) == "mailto:data@dinkes.example.go.id"
+    publisher = graph.value(ref, DCT.publisher)
+    assert str(graph.value(publisher, FOAF.name)) == "Dinas Kesehatan"
+    issued = graph.value(ref, DCT.issued)
+    assert issued is not None and issued.datatype.endswith("dateTime")
+    assert graph.value(ref, DCT.language) == rdflib.URIRef(EU + "language/IND")
+    assert graph.value(ref, DCT.provenance) is not None

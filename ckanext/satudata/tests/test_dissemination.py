@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+"""Publish, withdraw and archive against the real database, index and
+activity stream: who sees what, and the audit trail."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from .dissemination_fixtures import build_region, complete_metadata, publish, to_ready
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region()
+
+
+def _anon_show(package_id):
+    return helpers.call_action("package_show", context={"user": "", "ignore_auth": False}, id=package_id)
+
+
+def _anon_search(**params):
+    return helpers.call_action("package_search", context={"user": "", "ignore_auth": False}, **params)
+
+
+class TestPublish:
+    def test_ready_request_is_private_until_published(self, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        with pytest.raises(tk.NotAuthorized):
+            _anon_show(request["package_id"])
+
+        result = publish(region, request)
+
+        assert result["state"] == "published"
+        assert result["event"]["transition"] == "publish"
+        pkg = _anon_show(request["package_id"])
+        assert pkg["private"] is False
+        facts = pkg["satudata_dissemination"]
+        assert facts["status"] == "published" and facts["round_id"] == region.round["id"]
+        assert facts["round_title"] == "Semester I 2026"
+        found = _anon_search(q="*:*")["results"]
+        assert [p["id"] for p in found] == [request["package_id"]]
+        assert found[0]["satudata_dissemination"]["status"] == "published"
+
+    def test_producer_cannot_make_a_dataset_public(self, region):
+        request = region.request_of(region.opd_a)
+        pkg = region.call("producer", "package_patch", id=request["package_id"],
+                          private=False)
+        assert pkg["private"] is True
+        created = region.call("producer", "package_create", name="buatan-produsen",
+                              title="Buatan Produsen", owner_org=region.opd_a["id"],
+                              private=False)
+        assert created["private"] is True
+        with pytest.raises(tk.NotAuthorized):
+            region.call("producer", "bulk_update_public", datasets=[created["id"]],
+                        org_id=region.opd_a["id"])
+        assert _anon_search(q="*:*")["count"] == 0
+
+    def test_what_is_published_is_what_was_approved(self, region):
+        request = region.request_of(region.opd_a)
+        complete_metadata(request["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=request["package_id"],
+                        title="Diubah saat diverifikasi")
+        assert "state" in err.value.error_dict
+        region.call("verifier", "satudata_request_return", id=request["id"],
+                    note="Lengkapi satuan")
+        region.call("producer", "package_patch", id=request["package_id"],
+                    title="Diperbaiki setelah dikembalikan")
+        region.call("producer", "satudata_request_resubmit", id=request["id"])
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+        with pytest.raises(tk.ValidationError):
+            region.call("producer", "package_patch", id=request["package_id"],
+                        title="Diubah setelah disetujui")
+        publish(region, request)
+        assert _anon_show(request["package_id"])["title"] == "Diperbaiki setelah dikembalikan"
+
+    def test_producer_cannot_delete_or_hide_published_data(self, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        org_admin = region.users["producer"]["name"]
+        helpers.call_action("organization_member_create", id=region.opd_a["id"],
+                            username=org_admin, role="admin")
+        with pytest.raises(tk.NotAuthorized):
+            region.call("producer", "package_delete", id=request["package_id"])
+        for action in ("bulk_update_private", "bulk_update_delete"):
+            with pytest.raises(tk.NotAuthorized):
+                region.call("producer", action, datasets=[request["package_id"]],
+                            org_id=region.opd_a["id"])
+        assert _anon_show(request["package_id"])["private"] is False
+
+    def test_only_walidata_admin_publishes(self, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        for who in ("producer", "verifier", "kadis", "public"):
+            with pytest.raises(tk.NotAuthorized):
+                region.call(who, "satudata_request_publish", id=request["id"])
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_publish",
+                        id=region.request_of(region.opd_b)["id"])
+        assert "state" in err.value.error_dict
+
+
+class TestWithdrawArchive:
+    def test_withdraw_needs_a_reason_and_hides_everything(self, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        anonymous = {"user": "", "ignore_auth": False}
+
+        def public_activity():
+            """Activities of the dataset in the streams that rely on labels."""
+            streams = (
+                helpers.call_action("recently_changed_packages_activity_list",
+                                    context=dict(anonymous)),
+                helpers.call_action("user_activity_list", context=dict(anonymous),
+                                    id=region.users["walidata_admin"]["name"]),
+            )
+            return [a for stream in streams for a in stream
+                    if a["object_id"] == request["package_id"]]
+
+        assert public_activity()
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_withdraw", id=request["id"])
+        assert "note" in err.value.error_dict
+        result = region.call("walidata_admin", "satudata_request_withdraw",
+                             id=request["id"], note="Angka keliru")
+
+        assert result["state"] == "withdrawn"
+        with pytest.raises(tk.NotAuthorized):
+            _anon_show(request["package_id"])
+        assert _anon_search(q="*:*")["count"] == 0
+        assert public_activity() == []
+        # the producers still see their dataset and its whole history
+        own = region.call("producer", "package_activity_list", id=request["package_id"])
+        assert len(own) >= 3
+
+        # published again: public again, with its public history
+        publish(region, request)
+        assert _anon_show(request["package_id"])["private"] is False
+        assert len(public_activity()) >= 2
+        events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+        transitions = [e["transition"] for e in events]
+        assert transitions[-3:] == ["publish", "withdraw", "publish"]
+        assert events[-2]["note"] == "Angka keliru"
+
+    def test_archived_reachable_by_url_not_in_default_search(self, region, app):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        region.call("walidata_admin", "satudata_request_archive", id=request["id"])
+
+        pkg = _anon_show(request["package_id"])
+        assert pkg["satudata_dissemination"]["status"] == "archived"
+        assert _anon_search(q="*:*")["count"] == 0
+        archived = _anon_search(q="*:*", fq="satudata_status:archived")
+        assert [p["id"] for p in archived["results"]] == [request["package_id"]]
+        page = app.get(tk.url_for("dataset.read", id=pkg["name"]))
+        assert page.status_code == 200
+        assert "satudata-archived-banner" in page.body
+        listing = app.get("/dataset/", query_string={"satudata_status": "archived"})
+        assert pkg["title"] in listing.body
+        default = app.get("/dataset/").body
+        assert pkg["title"] not in default
+        assert "satudata_status=archived" in default  # the archive filter
+        events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+        assert events[-1]["transition"] == "archive"

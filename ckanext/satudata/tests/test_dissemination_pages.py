@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+"""The dissemination pages through the app, the progress dashboard's
+numbers, and the e-mails of publication and withdrawal (delivered by a
+real worker to a loopback SMTP server)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+import ckan.model as model
+from ckan.tests import helpers
+
+from .dissemination_fixtures import (
+    build_region, complete_metadata, csrf_token, login, publish, to_ready,
+)
+from .test_workflow_email import _to, run_worker, smtp  # noqa: F401  (C's SMTP fixture)
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+
+
+def _requests(region, org):
+    return [r for r in region.requests if r["owner_org"] == org["id"]]
+
+
+class TestRequestPage:
+    def test_walidata_publishes_from_the_request_page(self, app, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        client = login(app, "admin-walidata")
+        page = client.get(f"/permintaan-data/{request['id']}")
+        assert page.status_code == 200
+        publish_url = f"/permintaan-data/{request['id']}/diseminasi/publish"
+        assert publish_url in page.body
+        assert f"/permintaan-data/{request['id']}/diseminasi/schedule" in page.body
+        assert "/diseminasi/withdraw" not in page.body  # not possible while ready
+
+        response = client.post(publish_url, data={"_csrf_token": csrf_token(page.body)},
+                               follow_redirects=True)
+
+        assert response.status_code == 200
+        pkg = helpers.call_action("package_show",
+                                  context={"user": "", "ignore_auth": False},
+                                  id=request["package_id"])
+        assert pkg["private"] is False
+        page = client.get(f"/permintaan-data/{request['id']}")
+        assert "/diseminasi/withdraw" in page.body and "/diseminasi/archive" in page.body
+
+    def test_schedule_form_and_producer_cannot_publish(self, app, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        producer = login(app, "produsen-a")
+        page = producer.get(f"/permintaan-data/{request['id']}")
+        assert "/diseminasi/publish" not in page.body
+        response = producer.post(f"/permintaan-data/{request['id']}/diseminasi/publish",
+                                 data={"_csrf_token": csrf_token(page.body)})
+        assert response.status_code == 403
+
+        kadis = login(app, "kadis")
+        page = kadis.get(f"/permintaan-data/{request['id']}")
+        assert "/diseminasi/publish" not in page.body
+        kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
+            "_csrf_token": csrf_token(page.body), "release_date": "2099-03-01",
+            "release_time": "10:30"}, follow_redirects=True)
+        calendar = app.get("/jadwal-rilis").body
+        assert "2099-03-01 10:30 WIB" in calendar
+        assert "Dinas Kesehatan" in calendar
+
+
+class TestPublicationPage:
+    @pytest.mark.usefixtures("clean_queues")
+    def test_walidata_starts_a_build_and_follows_it(self, app, region):
+        url = f"/publikasi/{region.round['name']}"
+        producer = login(app, "produsen-a")
+        assert producer.get(url).status_code == 403
+        admin = login(app, "admin-walidata")
+        page = admin.get(url)
+        build_form = f'<form method="post" action="{url}">'
+        assert page.status_code == 200 and build_form in page.body
+        admin.post(url, data={"_csrf_token": csrf_token(page.body)})
+        status = login(app, "verifikator").get(url)
+        assert 'data-status="queued"' in status.body
+        assert build_form not in status.body  # staff, not an administrator
+        round_page = admin.get(f"/permintaan-data/putaran/{region.round['name']}").body
+        assert url in round_page
+
+
+class TestPublicPages:
+    def test_home_calendar_and_revision_pages(self, app, region):
+        published, revised = _requests(region, region.opd_a)
+        for request in (published, revised):
+            to_ready(region, request)
+            publish(region, request)
+        home = app.get("/").body
+        assert "satudata-recently-published" in home
+        title = region.call("sysadmin", "package_show", id=published["package_id"])["title"]
+        assert title in home
+        assert "/jadwal-rilis" in home and "/progres-data" in home
+
+        region.call("producer", "package_patch", id=revised["package_id"],
+                    title="Judul Bertahap")
+        name = region.call("sysadmin", "package_show", id=revised["package_id"])["name"]
+        producer = login(app, "produsen-a")
+        edit = producer.get(f"/dataset/edit/{name}").body
+        assert 'value="Judul Bertahap"' in edit  # the form edits the staged version
+        dataset_page = producer.get(f"/dataset/{name}").body
+        assert "satudata-staged-notice" in dataset_page
+        assert "Judul Bertahap" not in app.get(f"/dataset/{name}").body
+        verifier = login(app, "verifikator")
+        revision = verifier.get(f"/dataset/{name}/revisi")
+        assert revision.status_code == 200 and "Judul Bertahap" in revision.body
+        app.get(f"/dataset/{name}/revisi", status=404)
+
+    def test_progress_dashboard_counts_and_on_time_rate(self, app, region):
+        a1, a2 = _requests(region, region.opd_a)
+        b1, _b2 = _requests(region, region.opd_b)
+        with freeze_time("2026-02-02 03:00:00"):  # before the submission deadline
+            to_ready(region, a1)
+        publish(region, a1)
+        complete_metadata(b1["package_id"], "produsen-b")
+        with freeze_time("2026-12-01 03:00:00"):  # long after it
+            region.call("producer_b", "satudata_request_submit", id=b1["id"])
+        region.call("verifier", "satudata_request_verify", id=b1["id"])
+
+        statements: list[str] = []
+        engine = model.Session.get_bind()
+
+        def count(conn, cursor, statement, *args):
+            statements.append(statement)
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            dashboard = helpers.call_action("satudata_progress_dashboard",
+                                            context={"user": "", "ignore_auth": False})
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        assert len(statements) <= 3
+
+        rows = {r["organization"]["name"]: r for r in dashboard["organizations"]}
+        assert {k: rows["dinas-kesehatan"][k] for k in
+                ("requested", "submitted", "verified", "published", "on_time",
+                 "on_time_rate")} == {"requested": 2, "submitted": 1, "verified": 1,
+                                      "published": 1, "on_time": 1, "on_time_rate": 50}
+        assert {k: rows["dinas-pendidikan"][k] for k in
+                ("requested", "submitted", "verified", "published", "on_time",
+                 "on_time_rate")} == {"requested": 2, "submitted": 1, "verified": 1,
+                                      "published": 0, "on_time": 0, "on_time_rate": 0}
+        assert dashboard["totals"]["on_time_rate"] == 25
+
+        page = app.get(f"/progres-data/{region.round['name']}")
+        assert page.status_code == 200
+        assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page.body
+        assert "Dinas Kesehatan" in page.body and "50%" in page.body
+        table = re.search(r'<table class="table table-striped satudata-progress-table">.*?'
+                          r'</table>', page.body, re.S).group(0)
+        assert ">2</td>" in table
+
+
+@pytest.mark.usefixtures("clean_queues")
+def test_publish_and_withdraw_notify_the_producers(smtp, region, ckan_config):  # noqa: F811
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    helpers.call_action("job_clear")
+    smtp.take()
+
+    publish(region, request)
+    run_worker(ckan_config)
+    sent = smtp.take()
+    assert _to(sent) == {"produsen-a@example.org"}
+    assert "/dataset/" in sent[0]["body"]
+
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka tahun lalu tertukar")
+    run_worker(ckan_config)
+    sent = smtp.take()
+    assert _to(sent) == {"produsen-a@example.org"}
+    assert "Angka tahun lalu tertukar" in sent[0]["body"]

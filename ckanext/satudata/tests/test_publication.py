@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+"""The publication of a round, built by a real jobs worker: a PDF book that
+contains every published dataset's title and data, an XLSX with one sheet
+per dataset, both attached to a public dataset of the walidata; a rebuild
+gives the same bytes."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pypdf
+import pytest
+
+import ckan.lib.uploader as uploader
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from .dissemination_fixtures import add_csv, build_region, publish, to_ready
+
+
+@pytest.fixture
+def region(clean_db, clean_index, clean_queues):
+    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+
+
+def _work(ckan_config) -> None:
+    ckan_cmd = os.path.join(os.path.dirname(sys.executable), "ckan")
+    proc = subprocess.run(
+        [ckan_cmd, "-c", ckan_config["__file__"], "jobs", "worker", "--burst"],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    model.Session.remove()
+
+
+def _read(resource: dict) -> bytes:
+    with open(uploader.get_resource_uploader(resource).get_path(resource["id"]), "rb") as f:
+        return f.read()
+
+
+def _files(status: dict) -> tuple[bytes, bytes]:
+    pkg = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                              id=status["package_id"])
+    by_format = {r["format"]: r for r in pkg["resources"]}
+    assert set(by_format) == {"PDF", "XLSX"}
+    return _read(by_format["PDF"]), _read(by_format["XLSX"])
+
+
+def test_publication_book_and_compilation(region, ckan_config):
+    published = []
+    for index, request in enumerate(region.requests[:3]):
+        who = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
+        add_csv(region, who, request["package_id"],
+                f"Kecamatan;Jumlah\nBalikpapan Kota;{10 + index}\nBalikpapan Utara;7\n")
+        to_ready(region, request)
+        publish(region, request)
+        published.append(region.call("sysadmin", "package_show", id=request["package_id"]))
+    # ready but not published: not in the book
+    to_ready(region, region.requests[3], title="Data Belum Terbit")
+    unpublished = region.call("sysadmin", "package_show",
+                              id=region.requests[3]["package_id"])
+    helpers.call_action("job_clear")
+
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "satudata_publication_build", round_id=region.round["id"])
+    queued = region.call("walidata_admin", "satudata_publication_build",
+                         round_id=region.round["name"])
+    assert queued["status"] == "queued" and queued["progress"] == 0
+    _work(ckan_config)
+
+    status = region.call("verifier", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert status["status"] == "done", status
+    assert status["progress"] == 100 and status["dataset_count"] == 3
+    pdf, xlsx = _files(status)
+    if os.environ.get("SATUDATA_KEEP_PUBLICATION"):
+        open(os.environ["SATUDATA_KEEP_PUBLICATION"], "wb").write(pdf)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for pkg in published:
+        assert pkg["title"] in text
+    assert unpublished["title"] not in text
+    assert "Balikpapan Kota" in text and "Semester I 2026" in text
+    assert len(reader.pages) >= 2 + len(published)  # cover, contents, one page each
+
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert len(workbook.sheetnames) == len(published)
+    titles = {sheet["A1"].value for sheet in workbook.worksheets}
+    assert titles == {pkg["title"] for pkg in published}
+    first = workbook.worksheets[0]
+    values = [cell for row in first.iter_rows(values_only=True) for cell in row]
+    assert "Kecamatan" in values and "Balikpapan Kota" in values
+
+    # rebuilding gives the same content, byte for byte
+    region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
+    _work(ckan_config)
+    again = region.call("walidata_admin", "satudata_publication_show",
+                        round_id=region.round["id"])
+    assert again["status"] == "done"
+    assert again["package_id"] == status["package_id"]
+    assert (again["pdf_sha256"], again["xlsx_sha256"]) == (status["pdf_sha256"],
+                                                           status["xlsx_sha256"])
+    assert _files(again) == (pdf, xlsx)

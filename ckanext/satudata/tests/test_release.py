@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+"""Scheduled releases (jadwal rilis): the dataset stays private until its
+release time (Asia/Jakarta), ``ckan satudata release-due`` publishes it then
+and not a minute before, and a real jobs worker does the same."""
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_command
+from ckan.tests import helpers
+
+from ckanext.satudata import dissemination, dissemination_jobs
+
+from .dissemination_fixtures import build_region, request_state, to_ready
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region()
+
+
+def _public(package_id: str) -> bool:
+    try:
+        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                            id=package_id)
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _calendar():
+    return helpers.call_action("satudata_release_calendar",
+                               context={"user": "", "ignore_auth": False})["results"]
+
+
+@pytest.mark.usefixtures("clean_queues")
+def test_release_due_publishes_on_time_and_not_a_minute_before(region, cli):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+
+    with freeze_time("2026-11-30 03:00:00"):  # 10:00 WIB the day before
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("kadis", "satudata_request_schedule", id=request["id"],
+                        release_at="2026-11-30 09:00")  # already past in Jakarta
+        assert "release_at" in err.value.error_dict
+        result = region.call("kadis", "satudata_request_schedule", id=request["id"],
+                             release_date="2026-12-01", release_time="09:00")
+    assert result["state"] == "scheduled"
+    assert result["release"]["release_at"] == "2026-12-01T02:00:00"  # UTC
+    assert "2026-12-01 09:00 WIB" in result["event"]["note"]
+
+    calendar = _calendar()
+    assert calendar == [{
+        "title": pkg["title"], "release_at": "2026-12-01T02:00:00",
+        "release_at_local": "2026-12-01 09:00 WIB",
+        "organization": {"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
+    }]
+
+    with freeze_time("2026-12-01 01:59:00"):  # 08:59 WIB
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        assert out.exit_code == 0, out.output
+        assert "0 published" in out.output
+    assert not _public(request["package_id"])
+    assert request_state(region, request) == "scheduled"
+
+    with freeze_time("2026-12-01 02:00:00"):  # 09:00 WIB
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        assert out.exit_code == 0, out.output
+        assert f"published {request['id']}" in out.output
+    assert _public(request["package_id"])
+    assert request_state(region, request) == "published"
+    assert _calendar() == []
+    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+    assert [e["transition"] for e in events[-2:]] == ["schedule", "publish"]
+    assert events[-1]["timestamp"].startswith("2026-12-01T02:00")
+    facts = helpers.call_action("package_show", id=request["package_id"])[
+        dissemination.DICT_KEY]
+    assert facts["published"].startswith("2026-12-01T02:00")
+
+    with freeze_time("2026-12-01 02:01:00"):  # a rerun publishes nothing twice
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        assert "0 published" in out.output
+
+
+def test_unschedule_and_who_may_schedule(region):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    later = (datetime.datetime.now() + datetime.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    for who in ("producer", "verifier", "kabid", "public"):
+        with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_request_schedule", id=request["id"],
+                        release_at=later)
+    region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                release_at=later)
+    assert len(_calendar()) == 1
+    result = region.call("kadis", "satudata_request_unschedule", id=request["id"])
+    assert result["state"] == "ready"
+    assert _calendar() == []
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kadis", "satudata_request_schedule", id=request["id"],
+                    release_at="besok pagi")
+    assert "release_at" in err.value.error_dict
+
+
+@pytest.mark.usefixtures("clean_queues")
+def test_a_real_worker_publishes_the_due_release(region, ckan_config):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    soon = dissemination.to_local(
+        dissemination.utcnow() + datetime.timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S")
+    region.call("kadis", "satudata_request_schedule", id=request["id"], release_at=soon)
+    time.sleep(2.5)
+    helpers.call_action("job_clear")  # only this job (and what it triggers) runs
+    tk.enqueue_job(dissemination_jobs.release_due_job, [], title="release due (test)")
+
+    ckan_cmd = os.path.join(os.path.dirname(sys.executable), "ckan")
+    proc = subprocess.run(
+        [ckan_cmd, "-c", ckan_config["__file__"], "jobs", "worker", "--burst"],
+        capture_output=True, text=True, timeout=120)
+
+    assert proc.returncode == 0, proc.stderr
+    model.Session.remove()  # the worker committed in another process
+    assert _public(request["package_id"]), proc.stderr
+    assert request_state(region, request) == "published"
+
+
+def test_a_failing_release_does_not_stop_the_others(region, cli):
+    first, second = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    with freeze_time("2026-11-30 03:00:00"):
+        for request in (first, second):
+            to_ready(region, request)
+            region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                        release_at="2026-12-01 09:00")
+    region.call("sysadmin", "package_delete", id=first["package_id"])
+
+    with freeze_time("2026-12-01 02:00:00"):
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+
+    assert out.exit_code == 1
+    assert "1 published, 1 failed" in out.output
+    assert _public(second["package_id"])
+    assert request_state(region, first) == "scheduled"
+    from ckanext.satudata.model import Release
+    failed = model.Session.query(Release).filter_by(request_id=first["id"]).one()
+    assert failed.status == "failed" and "package_id" in failed.error

@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+"""Revisions of published data: the producer's edits are staged, the live
+version stays byte-identical for the public until the revision is verified,
+approved and published; the activity stream records both versions."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.lib.uploader as uploader
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from .dissemination_fixtures import (
+    add_csv, build_region, csv_upload, publish, request_state, to_ready,
+)
+
+SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
+SECRET_NOTES = "Catatan revisi belum disetujui 9c1e"
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region()
+
+
+def _api_show(app, package_id: str) -> bytes:
+    response = app.get("/api/3/action/package_show", query_string={"id": package_id})
+    assert response.status_code == 200
+    return response.data
+
+
+def _file(resource: dict) -> bytes:
+    with open(uploader.get_resource_uploader(resource).get_path(resource["id"]), "rb") as f:
+        return f.read()
+
+
+def test_revision_stays_invisible_until_approved_and_published(region, app):
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
+    to_ready(region, request)
+    publish(region, request)
+    live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                               id=pkg_id)
+    live_resource = live["resources"][0]
+    before = _api_show(app, pkg_id)
+    live_file = _file(live_resource)
+
+    # the producer edits the published dataset: metadata, a resource, a new file
+    staged = region.call("producer", "package_patch", id=pkg_id, title=SECRET_TITLE,
+                         notes=SECRET_NOTES)
+    assert staged["title"] == SECRET_TITLE
+    region.call("producer", "resource_patch", id=live_resource["id"],
+                description="Deskripsi revisi", upload=csv_upload("tahun,jumlah\n2025,12\n"))
+    new_resource = region.call("producer", "resource_create", package_id=pkg_id,
+                               name="Tabel 2025", upload=csv_upload("tahun,jumlah\n2025,99\n"),
+                               url="tabel-2025.csv", format="CSV")
+
+    assert _api_show(app, pkg_id) == before
+    assert _file(live_resource) == live_file
+    page = app.get(tk.url_for("dataset.read", id=live["name"]))
+    assert SECRET_TITLE not in page.body and SECRET_NOTES not in page.body
+    assert app.get(tk.url_for("dataset.read", id=live["name"]) + "/resource/"
+                   + new_resource["id"], status=404)
+    # what the producer edits next is the staged version
+    form = region.call("producer", "package_show", id=pkg_id)
+    assert form["title"] == live["title"]  # a plain read shows the live version
+    revision = region.call("verifier", "satudata_revision_show", id=pkg_id)
+    assert {"title", "notes", "resources"} <= set(revision["changed_fields"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer_b", "satudata_revision_show", id=pkg_id)
+
+    # through verification and approval again, still invisible
+    result = region.call("producer", "satudata_request_revise", id=request["id"])
+    assert result["state"] == "submitted"
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "package_patch", id=pkg_id, title="Lagi")
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    assert request_state(region, request) == "ready"
+    assert _api_show(app, pkg_id) == before
+
+    publish(region, request)
+
+    after = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                                id=pkg_id)
+    assert after["title"] == SECRET_TITLE and after["notes"] == SECRET_NOTES
+    assert [r["name"] for r in after["resources"]] == [live_resource["name"], "Tabel 2025"]
+    assert after["resources"][0]["description"] == "Deskripsi revisi"
+    assert _file(after["resources"][0]) == b"tahun,jumlah\n2025,12\n"
+    assert _file(after["resources"][1]) == b"tahun,jumlah\n2025,99\n"
+    assert _file(live_resource) == live_file  # the old file was never overwritten
+    activities = helpers.call_action(
+        "package_activity_list", context={"user": "", "ignore_auth": False}, id=pkg_id)
+    titles = [a["data"]["package"]["title"] for a in activities]
+    # newest first: the applied revision, then the first publication
+    assert titles[0] == SECRET_TITLE
+    assert live["title"] in titles[1:]
+    # no activity was written for the staged edits (they changed nothing live)
+    public = [a for a in activities if not a["data"]["package"]["private"]]
+    assert [a["data"]["package"]["title"] for a in public] == [SECRET_TITLE, live["title"]]
+
+
+def test_revise_needs_staged_changes_and_the_producer(region):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_revise", id=request["id"])
+    assert "revision" in err.value.error_dict
+    region.call("producer", "package_patch", id=request["package_id"], title="Baru")
+    for who in ("producer_b", "verifier", "walidata_admin", "public"):
+        with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_request_revise", id=request["id"])
+    # an incomplete staged version cannot be submitted
+    region.call("producer", "package_patch", id=request["package_id"], notes="")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_revise", id=request["id"])
+    assert "notes" in err.value.error_dict
+
+
+def test_withdrawal_drops_an_unreviewed_revision(region, app):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    region.call("producer", "package_patch", id=request["package_id"], title=SECRET_TITLE)
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Perlu diperiksa ulang")
+    assert region.call("producer", "satudata_revision_show", id=request["package_id"]) \
+        is None
+    publish(region, request)  # straight from withdrawn: nothing unreviewed goes live
+    live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                               id=request["package_id"])
+    assert live["title"] != SECRET_TITLE

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+"""Pages of dissemination: the public release calendar (jadwal rilis) and
+progress dashboard, the forms of the dissemination transitions on a
+request, the staged revision of a dataset and the publication of a round.
+Views stay thin: they parse the request, call an action and render."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from ..states import transition_label
+
+satudata_dissemination = Blueprint("satudata_dissemination", __name__)
+
+#: the dissemination transitions a request page may post here
+TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archive")
+
+
+def _context() -> Context:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated  # type: ignore
+            else ""}
+
+
+def _errors(error: tk.ValidationError) -> list[str]:
+    messages = []
+    for field, value in (error.error_dict or {}).items():
+        for message in value if isinstance(value, list) else [value]:
+            messages.append(f"{field}: {message}" if field not in ("state", "note",
+                                                                   "version") else str(message))
+    return messages
+
+
+@satudata_dissemination.route("/jadwal-rilis")
+def calendar() -> Any:
+    """The public release calendar."""
+    result = tk.get_action("satudata_release_calendar")(_context(), {})
+    return tk.render("satudata/dissemination/calendar.html", {"calendar": result})
+
+
+@satudata_dissemination.route("/progres-data")
+@satudata_dissemination.route("/progres-data/<round_id>")
+def progress(round_id: str | None = None) -> Any:
+    """The public progress dashboard of a collection round."""
+    data = {"round_id": round_id} if round_id else {}
+    try:
+        result = tk.get_action("satudata_progress_dashboard")(_context(), data)
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Collection round not found"))
+    return tk.render("satudata/dissemination/progress.html", {"dashboard": result})
+
+
+@satudata_dissemination.route("/permintaan-data/<id>/diseminasi/<transition>",
+                              methods=["POST"])
+def take(id: str, transition: str) -> Any:
+    """Take a dissemination transition from the request page's form."""
+    if transition not in TRANSITIONS:
+        return tk.abort(404, tk._("Not found"))
+    form = tk.request.form
+    data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
+    if transition == "schedule":
+        data.update({"release_date": form.get("release_date", ""),
+                     "release_time": form.get("release_time", "")})
+    try:
+        tk.get_action(f"satudata_request_{transition}")(_context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Data request not found"))
+    except tk.ValidationError as e:
+        for message in _errors(e):
+            tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(tk._("Done: %(transition)s") % {
+            "transition": transition_label(transition)})
+    return tk.redirect_to("satudata_workflow.request_read", id=id)
+
+
+@satudata_dissemination.route("/dataset/<id>/revisi")
+def revision(id: str) -> Any:
+    """The staged revision of a published dataset next to its live version
+    (its producers and the walidata reviewers)."""
+    try:
+        revision_dict = tk.get_action("satudata_revision_show")(_context(), {"id": id})
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Dataset not found"))
+    return tk.render("satudata/dissemination/revision.html", {
+        "pkg_dict": pkg, "revision": revision_dict})
+
+
+@satudata_dissemination.route("/publikasi/<round_id>", methods=["GET", "POST"])
+def publication(round_id: str) -> Any:
+    """The publication of a round: its build status, and (POST) a rebuild."""
+    if tk.request.method == "POST":
+        try:
+            tk.get_action("satudata_publication_build")(_context(), {"round_id": round_id})
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Not authorized to see this page"))
+        except tk.ValidationError as e:
+            for message in _errors(e):
+                tk.h.flash_error(message)
+        else:
+            tk.h.flash_success(tk._("The publication is being built."))
+        return tk.redirect_to("satudata_dissemination.publication", round_id=round_id)
+    try:
+        status = tk.get_action("satudata_publication_show")(_context(),
+                                                           {"round_id": round_id})
+        round_ = tk.get_action("satudata_round_show")(_context(), {"id": round_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Collection round not found"))
+    can_build = tk.h.check_access("satudata_publication_build", {"round_id": round_id})
+    return tk.render("satudata/dissemination/publication.html", {
+        "status": status, "round": round_, "can_build": can_build})
