@@ -29,6 +29,8 @@ fi
   "ckan.site_url = http://127.0.0.1:$CKAN_PORT" \
   "ckan.site_id = satudata_demo" \
   "ckan.site_title = Portal Satu Data" \
+  "ckan.site_description = Data statistik sektoral daerah" \
+  "ckan.site_intro_text = Portal Satu Data menyajikan data statistik sektoral yang dihasilkan perangkat daerah (OPD), diverifikasi dan dipublikasikan oleh walidata sesuai Perpres 39/2019 tentang Satu Data Indonesia." \
   "ckan.storage_path = $STATE/storage" \
   "ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity" \
   "scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml" \
@@ -45,11 +47,12 @@ fi
   "smtp.mail_from = satudata@127.0.0.1" \
   "ckan.devserver.host = 127.0.0.1" \
   "ckan.devserver.port = $CKAN_PORT" >/dev/null
+"$CKAN" config-tool "$INI" -s logger_ckanext "level = INFO" >/dev/null
 
 log "migrating the database"
 "$CKAN" -c "$INI" db upgrade >/dev/null 2>"$LOGS/db.log" || { cat "$LOGS/db.log" >&2; die "ckan db upgrade failed"; }
 "$CKAN" -c "$INI" satudata load-demo
-"$CKAN" -c "$INI" search-index rebuild --only-missing --quiet >/dev/null 2>&1 \
+"$CKAN" -c "$INI" search-index rebuild --quiet >/dev/null 2>&1 \
   || die "rebuilding the search index failed (is Solr up? scripts/services.sh status)"
 
 PIDS=()

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Demo data for a local portal: the walidata, three OPDs, a user for each
-role and one published dataset. Idempotent: run it again and it only fills
-what is missing."""
+role, then (:mod:`.demo_workflow`) a collection round whose datasets go
+through the real workflow: nothing is made public except by publishing.
+Idempotent: run it again and it only fills what is missing."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -39,12 +40,12 @@ USERS: list[tuple[str, str, tuple[str, str] | None, list[str]]] = [
 ]
 SYSADMIN = "admin"
 
+# The complete metadata the demo producers give their request datasets.
 DEMO_DATASET: dict[str, Any] = {
     "name": "jumlah-tenaga-kesehatan-2025",
     "title": "Jumlah Tenaga Kesehatan Menurut Jenis 2025",
     "notes": "Jumlah tenaga kesehatan di fasilitas pelayanan kesehatan menurut jenis tenaga.",
     "owner_org": "dinas-kesehatan",
-    "private": False,
     "license_id": "cc-by",
     "tags": [{"name": "kesehatan"}, {"name": "tenaga kesehatan"}],
     # the metadata of the satudata dataset schema (all submit-level fields)
@@ -125,8 +126,6 @@ def load(password: str) -> Iterator[str]:
         for role in walidata_roles:
             tk.get_action("satudata_role_create")(
                 _site_context(), {"user": name, "role": role})
-    if model.Package.get(DEMO_DATASET["name"]) is None:
-        tk.get_action("package_create")(_site_context(), dict(DEMO_DATASET))
     # the data-request workflow: a round and requests in several states
     from . import demo_workflow
     yield from demo_workflow.load(DEMO_DATASET)

@@ -3,7 +3,8 @@
 after the organizations and users of :mod:`.demo`: a Daftar Data for the
 current year, a collection round sent to the OPDs and its requests taken
 to different states by the demo users (through the real actions, so the
-timelines and e-mails are real). Idempotent: nothing is done if the demo
+timelines and e-mails are real): one published, one scheduled for release,
+the others waiting at each step of verification. Idempotent: nothing is done if the demo
 round exists."""
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ STEPS: dict[str, list[tuple[str, str, str]]] = {
         ("verifikator", "verify", "Sesuai standar data."),
         ("kabid", "approve", "Disetujui."),
         ("kadis", "approve", "Siap dipublikasikan."),
+        ("kadis", "publish", "Dipublikasikan pada Portal Satu Data."),
     ],
     "Jumlah Puskesmas Menurut Kecamatan": [
         ("produsen-dinkes", "submit", ""),
@@ -47,6 +49,13 @@ STEPS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "Jumlah Sekolah Menurut Jenjang": [
         ("produsen-dindik", "submit", "Mohon diverifikasi."),
+    ],
+    "Angka Partisipasi Murni SD": [
+        ("produsen-dindik", "submit", ""),
+        ("verifikator", "verify", ""),
+        ("kabid", "approve", ""),
+        ("kadis", "approve", ""),
+        ("kadis", "schedule", "Rilis bersama publikasi semester."),
     ],
 }
 
@@ -62,6 +71,14 @@ def _metadata(demo_dataset: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in demo_dataset.items() if k not in skip}
 
 
+def _next_working_morning() -> str:
+    """09:00 (portal time) on the next working day: a release that is still
+    upcoming when the demo is looked at, and is then published on time by
+    the release loop of scripts/run.sh."""
+    day = workdays.add_working_days(workdays.today(), 1)
+    return f"{day.isoformat()} 09:00"
+
+
 def load(demo_dataset: dict[str, Any]) -> Iterator[str]:
     if model.Session.execute(sa.select(CollectionRound.id).where(
             CollectionRound.name == ROUND_NAME)).first():
@@ -74,7 +91,7 @@ def load(demo_dataset: dict[str, Any]) -> Iterator[str]:
             "sk_number": f"100/KPTS/{year}", "sk_date": f"{year}-01-15"})
     start = workdays.add_working_days(workdays.today(), -20)
     round_ = tk.get_action("satudata_round_create")(_site(), {
-        "name": ROUND_NAME, "title": f"Semester II {year} (demo)", "year": year,
+        "name": ROUND_NAME, "title": f"Semester II {year}", "year": year,
         "period": "S2", "start_date": start.isoformat()})
     tk.get_action("satudata_round_send")(_site(), {"id": round_["id"]})
     requests = tk.get_action("satudata_request_list")(
@@ -91,6 +108,8 @@ def load(demo_dataset: dict[str, Any]) -> Iterator[str]:
                 if transition == "return":
                     data["field_notes"] = {"unit": ["Gunakan satuan baku: unit"],
                                            "data_source": ["Sebutkan sumber data primer"]}
+                elif transition == "schedule":
+                    data["release_at"] = _next_working_morning()
                 tk.get_action(f"satudata_request_{transition}")({"user": user}, data)
         except tk.ValidationError as e:
             yield f"  (demo request {request['item_title']!r} stopped: {e.error_dict})"

@@ -6,9 +6,10 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.satudata import demo
+from ckanext.satudata import demo, workdays
 
 
+@pytest.mark.ckan_config("satudata.walidata_organization", demo.WALIDATA["name"])
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_demo_round_has_requests_in_several_states():
     lines = list(demo.load("demo-password"))
@@ -17,11 +18,16 @@ def test_demo_round_has_requests_in_several_states():
     result = helpers.call_action("satudata_request_list", context={"user": "admin"},
                                  round_id="demo-semester-2", limit=100)
     states = {r["item_title"]: r["state"] for r in result["results"]}
-    assert states["Jumlah Tenaga Kesehatan Menurut Jenis"] == "ready"
+    assert states["Jumlah Tenaga Kesehatan Menurut Jenis"] == "published"
+    assert states["Angka Partisipasi Murni SD"] == "scheduled"
     assert states["Jumlah Puskesmas Menurut Kecamatan"] == "returned"
     assert states["Cakupan Imunisasi Dasar Lengkap"] == "verified"
     assert states["Jumlah Sekolah Menurut Jenjang"] == "submitted"
     assert states["Indeks Pembangunan Manusia"] == "requested"
+    # the published one is public and the only one the public can find
+    found = helpers.call_action("package_search", context={"user": ""}, q="*:*")
+    assert [d["title"] for d in found["results"]] == [
+        "Jumlah Tenaga Kesehatan Menurut Jenis (Semester II %d)" % workdays.today().year]
     # idempotent
     list(demo.load("demo-password"))
     assert helpers.call_action("satudata_request_list", context={"user": "admin"},
