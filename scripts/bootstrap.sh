@@ -9,7 +9,7 @@ APT_PACKAGES=(
   postgresql postgresql-contrib libpq-dev gcc
   redis-server
   openjdk-17-jdk-headless maven
-  gettext
+  gettext curl
   # WeasyPrint (publication PDFs) and its fonts
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 )
