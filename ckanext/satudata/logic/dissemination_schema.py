@@ -12,6 +12,7 @@ from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator
 
 from .. import dissemination
+from . import schema as workflow_schema
 from . import workflow_validators as wv
 
 
@@ -50,14 +51,12 @@ def positive_limit(value: Any) -> Any:
     return min(result, 1000)
 
 
-@validator_args
-def request_transition(not_empty: Validator, ignore_missing: Validator,
-                       unicode_safe: Validator, int_validator: Validator) -> Schema:
-    return {
-        "id": [not_empty, unicode_safe],
-        "note": [ignore_missing, unicode_safe],
-        "version": [ignore_missing, int_validator],
-    }
+def request_transition() -> Schema:
+    """The workflow's transition schema without its per-field notes (the
+    dissemination forms have none)."""
+    schema = workflow_schema.request_transition()
+    del schema["field_notes"]
+    return schema
 
 
 @validator_args

@@ -12,7 +12,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from ..states import transition_label
+from .workflow import error_list, take_transition
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -23,15 +23,6 @@ TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archi
 def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated  # type: ignore
             else ""}
-
-
-def _errors(error: tk.ValidationError) -> list[str]:
-    messages = []
-    for field, value in (error.error_dict or {}).items():
-        for message in value if isinstance(value, list) else [value]:
-            messages.append(f"{field}: {message}" if field not in ("state", "note",
-                                                                   "version") else str(message))
-    return messages
 
 
 @satudata_dissemination.route("/jadwal-rilis")
@@ -64,19 +55,7 @@ def take(id: str, transition: str) -> Any:
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),
                      "release_time": form.get("release_time", "")})
-    try:
-        tk.get_action(f"satudata_request_{transition}")(_context(), data)
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Data request not found"))
-    except tk.ValidationError as e:
-        for message in _errors(e):
-            tk.h.flash_error(message)
-    else:
-        tk.h.flash_success(tk._("Done: %(transition)s") % {
-            "transition": transition_label(transition)})
-    return tk.redirect_to("satudata_workflow.request_read", id=id)
+    return take_transition(id, transition, data)
 
 
 @satudata_dissemination.route("/dataset/<id>/revisi")
@@ -101,7 +80,7 @@ def publication(round_id: str) -> Any:
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
         except tk.ValidationError as e:
-            for message in _errors(e):
+            for message in error_list(e):
                 tk.h.flash_error(message)
         else:
             tk.h.flash_success(tk._("The publication is being built."))

@@ -68,7 +68,9 @@ def _file_response(result: dict[str, Any]) -> Response:
                              f'attachment; filename="{result["filename"]}"'})
 
 
-def _error_list(error: tk.ValidationError) -> list[str]:
+def error_list(error: tk.ValidationError) -> list[str]:
+    """The messages of a validation error for flashing, prefixed with the
+    field name unless the message speaks for itself."""
     messages = []
     for field, errors in (error.error_dict or {}).items():
         for message in errors if isinstance(errors, list) else [errors]:
@@ -146,6 +148,13 @@ def take(id: str, transition: str) -> Any:
             field_notes[key[len("field_note-"):]] = [value.strip()]
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None,
             "field_notes": field_notes}
+    return take_transition(id, transition, data)
+
+
+def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
+    """Call ``satudata_request_<transition>`` with ``data``, flash its outcome
+    and go back to the request page (403/404 when refused or not found).
+    Shared by the workflow and the dissemination forms."""
     try:
         tk.get_action(f"satudata_request_{transition}")(_context(), data)
     except tk.NotAuthorized:
@@ -153,7 +162,7 @@ def take(id: str, transition: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
-        for message in _error_list(e):
+        for message in error_list(e):
             tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("Done: %(transition)s") % {
@@ -169,7 +178,7 @@ def link_dataset(id: str) -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except tk.ValidationError as e:
-        for message in _error_list(e):
+        for message in error_list(e):
             tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("The dataset is linked to the request."))
@@ -268,7 +277,7 @@ def daftar_data_import() -> Any:
             result = tk.get_action("satudata_daftar_data_import")(_context(), {
                 "upload": tk.request.files.get("upload"), "year": year})
         except tk.ValidationError as e:
-            errors = _error_list(e)
+            errors = error_list(e)
         else:
             tk.h.flash_success(tk._("Daftar Data imported: %(created)s new, %(updated)s "
                                     "updated.") % result)
@@ -335,7 +344,7 @@ def round_send(round_id: str) -> Any:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only walidata administrators can manage collection rounds"))
     except tk.ValidationError as e:
-        for message in _error_list(e):
+        for message in error_list(e):
             tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("%(created)s request(s) sent to the OPDs.") % result)

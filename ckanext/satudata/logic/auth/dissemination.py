@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ... import roles
-from ...model import DataRequest
+from .workflow import _no, _ok, _request, _staff_or_producer_of, _walidata_admin
 
 __all__ = [
     "satudata_request_publish", "satudata_request_schedule",
@@ -36,45 +36,25 @@ __all__ = [
 ]
 
 
-def _ok() -> AuthResult:
-    return {"success": True}
-
-
-def _no(msg: str) -> AuthResult:
-    return {"success": False, "msg": msg}
-
-
-def _request(data_dict: DataDict) -> DataRequest:
-    request_id = (data_dict or {}).get("id")
-    request = model.Session.get(DataRequest, request_id) if request_id else None
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
-    return request
-
-
-def _walidata_admin(context: Context, msg: str) -> AuthResult:
-    return _ok() if roles.is_walidata_admin(context.get("user")) else _no(msg)
-
-
 def satudata_request_publish(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(data_dict)
+    _request(context, data_dict)
     return _walidata_admin(context, tk._("Only walidata administrators can publish data"))
 
 
 def satudata_request_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(data_dict)
+    _request(context, data_dict)
     return _walidata_admin(
         context, tk._("Only walidata administrators can withdraw published data"))
 
 
 def satudata_request_archive(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(data_dict)
+    _request(context, data_dict)
     return _walidata_admin(
         context, tk._("Only walidata administrators can archive published data"))
 
 
 def satudata_request_schedule(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(data_dict)
+    _request(context, data_dict)
     user = context.get("user")
     if roles.is_walidata_admin(user) or roles.has_role(user, roles.approval_chain()[-1]):
         return _ok()
@@ -87,18 +67,17 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> AuthRe
 
 
 def satudata_request_revise(context: Context, data_dict: DataDict) -> AuthResult:
-    request = _request(data_dict)
+    request = _request(context, data_dict)
     if roles.is_producer(context.get("user"), request.owner_org):
         return _ok()
     return _no(tk._("Only the producers of the OPD can revise its published data"))
 
 
 def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:
-    user = context.get("user")
     pkg = model.Package.get((data_dict or {}).get("id") or "")
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    if roles.is_walidata_staff(user) or roles.is_producer(user, pkg.owner_org):
+    if _staff_or_producer_of(context, pkg.owner_org):
         return _ok()
     return _no(tk._("Not authorized to see the revision of this dataset"))
 

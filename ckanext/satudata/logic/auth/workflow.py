@@ -62,6 +62,12 @@ def _walidata_admin(context: Context, msg: str) -> AuthResult:
     return _ok() if roles.is_walidata_admin(context.get("user")) else _no(msg)
 
 
+def _staff_or_producer_of(context: Context, owner_org: Optional[str]) -> bool:
+    """Walidata staff, or a producer of the OPD ``owner_org``."""
+    user = context.get("user")
+    return roles.is_walidata_staff(user) or roles.is_producer(user, owner_org)
+
+
 def _staff_or_any_producer(context: Context) -> bool:
     user = context.get("user")
     return roles.is_walidata_staff(user) or bool(roles.producer_org_ids(user))
@@ -92,11 +98,10 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> AuthRe
 
 
 def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> AuthResult:
-    user = context.get("user")
     item = model.Session.get(DaftarData, (data_dict or {}).get("id") or "")
     if item is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
-    if roles.is_walidata_staff(user) or roles.is_producer(user, item.owner_org):
+    if _staff_or_producer_of(context, item.owner_org):
         return _ok()
     return _no(tk._("Not authorized to see this Daftar Data item"))
 
@@ -158,9 +163,8 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def satudata_request_show(context: Context, data_dict: DataDict) -> AuthResult:
-    user = context.get("user")
     request = _request(context, data_dict)
-    if roles.is_walidata_staff(user) or roles.is_producer(user, request.owner_org):
+    if _staff_or_producer_of(context, request.owner_org):
         return _ok()
     return _no(tk._("Not authorized to see this data request"))
 
