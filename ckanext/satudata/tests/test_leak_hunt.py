@@ -388,6 +388,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/status.xlsx": per("round_id", round_refs),
     "/permintaan-data/putaran/new": none,
+    "/permintaan-data/peran/": none,
     "/progres-data": none,
     "/progres-data/<round_id>": per("round_id", round_refs),
     "/publikasi/<round_id>": per("round_id", round_refs),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from .dissemination import satudata_dissemination
 from .metadata import satudata_metadata
+from .roles import satudata_roles
 from .workflow import satudata_workflow
 
-__all__: list[str] = ["satudata_metadata", "satudata_workflow", "satudata_dissemination"]
+__all__: list[str] = ["satudata_metadata", "satudata_workflow", "satudata_dissemination",
+                        "satudata_roles"]

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+"""Walidata roles: the page where walidata admins give and take them, and
+the CLI."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import roles
+from ckanext.satudata.cli import satudata as satudata_cli
+
+
+def _env(user: dict) -> dict:
+    token = helpers.call_action("api_token_create", context={"user": user["name"]},
+                                user=user["name"], name="t")["token"]
+    return {"Authorization": token}
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestRolesPage:
+    def test_walidata_admin_gives_and_takes_a_role(self, app):
+        admin = factories.User()
+        factories.Organization(name="walidata",
+                               users=[{"name": admin["name"], "capacity": "admin"}])
+        staff = factories.User(name="pak-kabid")
+
+        url = tk.url_for("satudata_roles.index")
+        page = app.get(url, headers=_env(admin))
+        assert page.status_code == 200
+        assert "verifikator → kabid → kadis" in page.body
+
+        response = app.post(url, headers=_env(admin),
+                            data={"user": "pak-kabid", "role": "kabid"},
+                            follow_redirects=False)
+        assert response.status_code == 302
+        assert roles.user_roles(staff["id"]) == {"kabid"}
+        assert "pak-kabid" in app.get(url, headers=_env(admin)).body
+
+        app.post(url, headers=_env(admin),
+                 data={"user": "pak-kabid", "role": "kabid", "remove": "1"})
+        assert roles.user_roles(staff["id"]) == set()
+
+    def test_unknown_role_is_a_translated_error_and_saves_nothing(self, app):
+        admin = factories.Sysadmin()
+        user = factories.User()
+        response = app.post(tk.url_for("satudata_roles.index"), headers=_env(admin),
+                            data={"user": user["name"], "role": "bupati"})
+        assert response.status_code == 400
+        assert "Peran walidata tidak dikenal" in response.body
+        assert roles.user_roles(user["id"]) == set()
+
+    def test_producers_and_the_public_cannot_manage_roles(self, app):
+        producer = factories.User()
+        factories.Organization(users=[{"name": producer["name"], "capacity": "editor"}])
+        url = tk.url_for("satudata_roles.index")
+        assert app.get(url).status_code == 403
+        assert app.get(url, headers=_env(producer)).status_code == 403
+        response = app.post(url, headers=_env(producer),
+                            data={"user": producer["name"], "role": "kadis"})
+        assert response.status_code == 403
+        assert roles.user_roles(producer["id"]) == set()
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_cli_gives_lists_and_removes_roles(cli):
+    user = factories.User(name="bu-verifikator")
+
+    result = cli.invoke(satudata_cli, ["role-add", "bu-verifikator", "verifikator"])
+    assert result.exit_code == 0, result.output
+    assert roles.user_roles(user["id"]) == {"verifikator"}
+    listing = cli.invoke(satudata_cli, ["roles"])
+    assert "bu-verifikator" in listing.output and "verifikator" in listing.output
+
+    bad = cli.invoke(satudata_cli, ["role-add", "bu-verifikator", "bupati"])
+    assert bad.exit_code == 2
+
+    cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
+    assert roles.user_roles(user["id"]) == set()

@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+"""``/permintaan-data/peran``: who holds which walidata role (verifier and
+each approval level of ``satudata.approval_chain``). Walidata staff see the
+list; walidata administrators and sysadmins give and take roles."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from .workflow import _call, _can, _context, error_list
+
+satudata_roles = Blueprint("satudata_roles", __name__, url_prefix="/permintaan-data/peran")
+
+
+@satudata_roles.route("/", methods=["GET", "POST"])
+def index() -> Any:
+    errors: list[str] = []
+    form: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        form = {"user": tk.request.form.get("user", "").strip(),
+                "role": tk.request.form.get("role", "")}
+        remove = tk.request.form.get("remove") == "1"
+        action = "satudata_role_delete" if remove else "satudata_role_create"
+        try:
+            tk.get_action(action)(_context(), form)
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Not authorized to see this page"))
+        except tk.ValidationError as e:
+            errors = error_list(e)
+        else:
+            message = (tk._("Role %(role)s taken from %(user)s") if remove
+                       else tk._("Role %(role)s given to %(user)s"))
+            tk.h.flash_success(message % form)
+            return tk.redirect_to("satudata_roles.index")
+    assignments = _call("satudata_role_list", {})
+    return tk.render("satudata/workflow/roles.html", {
+        "assignments": assignments,
+        "chain": tk.h.satudata_approval_chain(),
+        "can_manage": _can("satudata_role_create"),
+        "errors": errors, "form": form,
+    }), (400 if errors else 200)
