@@ -73,6 +73,17 @@ def _limit(data: dict[str, Any]) -> int:
     return max(0, min(int(data.get("limit", 50)), MAX_LIMIT))
 
 
+def _count(entity: Any, where: list[Any]) -> int:
+    """How many rows of ``entity`` match ``where`` (one query)."""
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(entity).where(*where)).scalar_one()
+
+
+def _page(stmt: Any, data: dict[str, Any]) -> Any:
+    """``stmt`` limited to the page asked for by ``limit``/``offset``."""
+    return stmt.limit(_limit(data)).offset(data.get("offset", 0))
+
+
 def _iso(value: Any) -> Optional[str]:
     return value.isoformat() if value else None
 
@@ -222,15 +233,12 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
         where.append(DaftarData.title.ilike(f"%{data['q']}%"))
     if not roles.is_walidata_staff(context.get("user")):
         where.append(DaftarData.owner_org.in_(roles.producer_org_ids(context.get("user"))))
-    count = model.Session.execute(
-        sa.select(sa.func.count()).select_from(DaftarData).where(*where)).scalar_one()
-    stmt = (
+    count = _count(DaftarData, where)
+    stmt = _page(
         sa.select(DaftarData, model.Group)
         .join(model.Group, model.Group.id == DaftarData.owner_org)
         .where(*where)
-        .order_by(model.Group.title, DaftarData.title)
-        .limit(_limit(data)).offset(data.get("offset", 0))
-    )
+        .order_by(model.Group.title, DaftarData.title), data)
     results = [_item_dict(item, org) for item, org in model.Session.execute(stmt).all()]
     return {"count": count, "results": results}
 
@@ -482,12 +490,10 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
         where.append(CollectionRound.year == data["year"])
     if data.get("state"):
         where.append(CollectionRound.state == data["state"])
-    count = model.Session.execute(
-        sa.select(sa.func.count()).select_from(CollectionRound).where(*where)).scalar_one()
-    rounds = list(model.Session.execute(
+    count = _count(CollectionRound, where)
+    rounds = list(model.Session.execute(_page(
         sa.select(CollectionRound).where(*where)
-        .order_by(CollectionRound.start_date.desc(), CollectionRound.name)
-        .limit(_limit(data)).offset(data.get("offset", 0))).scalars())
+        .order_by(CollectionRound.start_date.desc(), CollectionRound.name), data)).scalars())
     counts = _state_counts([r.id for r in rounds])
     return {"count": count, "results": [_round_dict(r, counts[r.id]) for r in rounds]}
 

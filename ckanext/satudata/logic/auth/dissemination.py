@@ -21,7 +21,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ... import roles
-from .workflow import _no, _ok, _request, _staff_or_producer_of, _walidata_admin
+from .workflow import (_no, _ok, _producer, _request, _staff_or_producer_of,
+                       _walidata_admin)
 
 __all__ = [
     "satudata_request_publish", "satudata_request_schedule",
@@ -67,10 +68,8 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> AuthRe
 
 
 def satudata_request_revise(context: Context, data_dict: DataDict) -> AuthResult:
-    request = _request(context, data_dict)
-    if roles.is_producer(context.get("user"), request.owner_org):
-        return _ok()
-    return _no(tk._("Only the producers of the OPD can revise its published data"))
+    return _producer(context, data_dict,
+                     tk._("Only the producers of the OPD can revise its published data"))
 
 
 def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:

@@ -173,11 +173,12 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> AuthRe
     return satudata_request_show(context, data_dict)
 
 
-def _producer(context: Context, data_dict: DataDict) -> AuthResult:
+def _producer(context: Context, data_dict: DataDict,
+              msg: Optional[str] = None) -> AuthResult:
     request = _request(context, data_dict)
     if roles.is_producer(context.get("user"), request.owner_org):
         return _ok()
-    return _no(tk._("Only the producers of the requested OPD can do this"))
+    return _no(msg or tk._("Only the producers of the requested OPD can do this"))
 
 
 def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> AuthResult:
