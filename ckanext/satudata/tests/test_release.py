@@ -42,52 +42,55 @@ def _calendar():
                                context={"user": "", "ignore_auth": False})["results"]
 
 
-@pytest.mark.usefixtures("clean_queues")
-def test_release_due_publishes_on_time_and_not_a_minute_before(region, cli):
-    request = region.request_of(region.opd_a)
-    to_ready(region, request)
-    pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+@pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
+    # the whole scenario, the region included, runs on a frozen clock: the
+    # timeline is ordered by timestamp, so no step may use the real date
+    with freeze_time("2026-11-30 03:00:00") as clock:  # 10:00 WIB the day before
+        region = build_region()
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        pkg = region.call("sysadmin", "package_show", id=request["package_id"])
 
-    with freeze_time("2026-11-30 03:00:00"):  # 10:00 WIB the day before
         with pytest.raises(tk.ValidationError) as err:
             region.call("kadis", "satudata_request_schedule", id=request["id"],
                         release_at="2026-11-30 09:00")  # already past in Jakarta
         assert "release_at" in err.value.error_dict
         result = region.call("kadis", "satudata_request_schedule", id=request["id"],
                              release_date="2026-12-01", release_time="09:00")
-    assert result["state"] == "scheduled"
-    assert result["release"]["release_at"] == "2026-12-01T02:00:00"  # UTC
-    assert "2026-12-01 09:00 WIB" in result["event"]["note"]
+        assert result["state"] == "scheduled"
+        assert result["release"]["release_at"] == "2026-12-01T02:00:00"  # UTC
+        assert "2026-12-01 09:00 WIB" in result["event"]["note"]
 
-    calendar = _calendar()
-    assert calendar == [{
-        "title": pkg["title"], "release_at": "2026-12-01T02:00:00",
-        "release_at_local": "2026-12-01 09:00 WIB",
-        "organization": {"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
-    }]
+        calendar = _calendar()
+        assert calendar == [{
+            "title": pkg["title"], "release_at": "2026-12-01T02:00:00",
+            "release_at_local": "2026-12-01 09:00 WIB",
+            "organization": {"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
+        }]
 
-    with freeze_time("2026-12-01 01:59:00"):  # 08:59 WIB
+        clock.move_to("2026-12-01 01:59:00")  # 08:59 WIB
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert out.exit_code == 0, out.output
         assert "0 published" in out.output
-    assert not _public(request["package_id"])
-    assert request_state(region, request) == "scheduled"
+        assert not _public(request["package_id"])
+        assert request_state(region, request) == "scheduled"
 
-    with freeze_time("2026-12-01 02:00:00"):  # 09:00 WIB
+        clock.move_to("2026-12-01 02:00:00")  # 09:00 WIB
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert out.exit_code == 0, out.output
         assert f"published {request['id']}" in out.output
-    assert _public(request["package_id"])
-    assert request_state(region, request) == "published"
-    assert _calendar() == []
-    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
-    assert [e["transition"] for e in events[-2:]] == ["schedule", "publish"]
-    assert events[-1]["timestamp"].startswith("2026-12-01T02:00")
-    facts = helpers.call_action("package_show", id=request["package_id"])[
-        dissemination.DICT_KEY]
-    assert facts["published"].startswith("2026-12-01T02:00")
+        assert _public(request["package_id"])
+        assert request_state(region, request) == "published"
+        assert _calendar() == []
+        events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+        assert [e["transition"] for e in events[-2:]] == ["schedule", "publish"]
+        assert events[-1]["timestamp"].startswith("2026-12-01T02:00")
+        facts = helpers.call_action("package_show", id=request["package_id"])[
+            dissemination.DICT_KEY]
+        assert facts["published"].startswith("2026-12-01T02:00")
 
-    with freeze_time("2026-12-01 02:01:00"):  # a rerun publishes nothing twice
+        clock.move_to("2026-12-01 02:01:00")  # a rerun publishes nothing twice
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert "0 published" in out.output
 
@@ -134,22 +137,28 @@ def test_a_real_worker_publishes_the_due_release(region, ckan_config):
     assert request_state(region, request) == "published"
 
 
-def test_a_failing_release_does_not_stop_the_others(region, cli):
-    first, second = region.request_of(region.opd_a), region.request_of(region.opd_b)
-    with freeze_time("2026-11-30 03:00:00"):
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_failing_release_does_not_stop_the_others(cli):
+    with freeze_time("2026-11-30 03:00:00") as clock:
+        region = build_region()
+        first, second = region.request_of(region.opd_a), region.request_of(region.opd_b)
         for request in (first, second):
             to_ready(region, request)
             region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                         release_at="2026-12-01 09:00")
-    region.call("sysadmin", "package_delete", id=first["package_id"])
+        # the dataset is gone outside the workflow (no action lets anyone
+        # delete it): that release fails, the other one goes out
+        broken = model.Package.get(first["package_id"])
+        broken.state = "deleted"
+        model.repo.commit()
 
-    with freeze_time("2026-12-01 02:00:00"):
+        clock.move_to("2026-12-01 02:00:00")
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
 
-    assert out.exit_code == 1
-    assert "1 published, 1 failed" in out.output
-    assert _public(second["package_id"])
-    assert request_state(region, first) == "scheduled"
+        assert out.exit_code == 1
+        assert "1 published, 1 failed" in out.output
+        assert _public(second["package_id"])
+        assert request_state(region, first) == "scheduled"
     from ckanext.satudata.model import Release
     failed = model.Session.query(Release).filter_by(request_id=first["id"]).one()
     assert failed.status == "failed" and "package_id" in failed.error
