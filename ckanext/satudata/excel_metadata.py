@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ckan.plugins.toolkit as tk
 
 from . import metadata, reference
+from .lib import cells
 
 __all__ = ["XLSX_MIMETYPE", "METADATA_SHEET", "VARIABLES_SHEET", "CODES_SHEET",
            "ParsedWorkbook", "CellError", "template_fields", "build_template",
@@ -143,7 +144,7 @@ def _cell_text(field: dict[str, Any], value: Any, lang: str) -> Any:
         return "; ".join(_entry_text(c, labels.get(c, c)) for c in codes)
     if field["field_name"] == "data_year" and str(value).isdigit():
         return int(value)
-    return value
+    return cells.text(value)
 
 
 def _text(value: Any, lang: str) -> str:
@@ -173,6 +174,7 @@ def build_template(pkg_dict: dict[str, Any], lang: str | None = None) -> bytes:
     var_ws = wb.create_sheet(VARIABLES_SHEET, 1)
     _write_variables(var_ws, pkg_dict, dataset_type, ranges, lang)
 
+    cells.make_inert(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,6 +13,8 @@ from openpyxl.utils import get_column_letter
 
 import ckan.plugins.toolkit as tk
 
+from .lib import cells
+
 __all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data",
            "round_status_workbook", "XLSX_MIMETYPE"]
 
@@ -53,6 +55,8 @@ def _bold_header(ws: Any, headers: list[str]) -> None:
 
 
 def _to_bytes(wb: openpyxl.Workbook) -> bytes:
+    """The workbook's bytes, every formula-like cell stored as text."""
+    cells.make_inert(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -76,7 +80,7 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
     ws_org = wb.create_sheet("OPD")
     _bold_header(ws_org, ["opd", tk._("Organization")])
     for org in orgs:
-        ws_org.append([org["name"], org.get("title") or org["name"]])
+        ws_org.append(cells.row([org["name"], org.get("title") or org["name"]]))
     ws_org.column_dimensions["A"].width = 30
     ws_org.column_dimensions["B"].width = 60
 
@@ -117,20 +121,21 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
     sheet, fields named as in ``satudata_daftar_data_create``. Raises
     ``tk.ValidationError({"upload": [...]})`` for a file that is not a
     readable .xlsx or lacks the required columns."""
-    if isinstance(upload, (bytes, bytearray)):
-        stream: Any = io.BytesIO(upload)
-    else:
-        stream = getattr(upload, "stream", upload)
-        if hasattr(stream, "seek"):
-            stream.seek(0)
-        stream = io.BytesIO(stream.read())
+    unreadable = tk.ValidationError({"upload": [tk._(
+        "The file is not a readable Excel workbook (.xlsx)")]})
     try:
+        if isinstance(upload, (bytes, bytearray)):
+            stream: Any = io.BytesIO(upload)
+        else:
+            stream = getattr(upload, "stream", upload)
+            if hasattr(stream, "seek"):
+                stream.seek(0)
+            stream = io.BytesIO(stream.read())
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception:
-        raise tk.ValidationError({"upload": [tk._(
-            "The file is not a readable Excel workbook (.xlsx)")]})
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        # read every row now: a damaged sheet fails here, not half-way
+        rows = iter(list(wb.worksheets[0].iter_rows(values_only=True)))
+    except Exception:  # openpyxl raises many kinds for a file that is not XLSX
+        raise unreadable
     try:
         header = next(rows)
     except StopIteration:
@@ -157,7 +162,7 @@ def round_status_workbook(round_dict: dict[str, Any],
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = tk._("Status")
-    ws.append([round_dict["title"]])
+    ws.append(cells.row([round_dict["title"]]))
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([tk._("Submission deadline"), round_dict["submit_due"],
                tk._("Verification deadline"), round_dict["verify_due"]])
@@ -177,7 +182,7 @@ def round_status_workbook(round_dict: dict[str, Any],
     yes, no = tk._("Yes"), tk._("No")
     late_fill = PatternFill("solid", fgColor="F8CBAD")
     for i, row in enumerate(rows, start=1):
-        ws.append([
+        ws.append(cells.row([
             i, row["item_title"], row["organization"]["title"],
             yes if row["priority"] else no, row["state_label"],
             row.get("waiting_for_label") or "", row["due_date"] or "",
@@ -186,7 +191,7 @@ def round_status_workbook(round_dict: dict[str, Any],
             (row["ready_at"] or "")[:10], row["return_count"],
             row.get("completeness") if row.get("completeness") is not None else "",
             row["dataset"]["url"] if row.get("dataset") else "",
-        ])
+        ]))
         if row["overdue"]:
             ws.cell(row=4 + i, column=8).fill = late_fill
     for i, width in enumerate([5, 45, 35, 9, 22, 16, 12, 10, 12, 12, 12, 10, 12, 50],
@@ -199,7 +204,7 @@ def round_status_workbook(round_dict: dict[str, Any],
     for row in rows:
         counts[row["state_label"]] = counts.get(row["state_label"], 0) + 1
     for label, count in sorted(counts.items()):
-        summary.append([label, count])
+        summary.append(cells.row([label, count]))
     summary.append([tk._("Overdue"), sum(1 for r in rows if r["overdue"])])
     summary.append([tk._("Total"), len(rows)])
     summary.column_dimensions["A"].width = 30

@@ -13,6 +13,7 @@ from ckan.types import Schema, Validator
 
 from .. import dissemination
 from . import schema as workflow_schema
+from . import validators
 from . import workflow_validators as wv
 
 
@@ -20,12 +21,17 @@ def local_datetime(value: Any) -> Any:
     """A date and time in the portal's time zone (``YYYY-MM-DD HH:MM``, ``T``
     allowed, or with an explicit UTC offset); returns naive UTC."""
     if isinstance(value, datetime.datetime):
-        return dissemination.to_utc(value)
-    text = str(value or "").strip().replace(" ", "T", 1)
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise tk.Invalid(tk._("Date and time format incorrect, use YYYY-MM-DD HH:MM"))
+    else:
         raise tk.Invalid(tk._("Date and time format incorrect, use YYYY-MM-DD HH:MM"))
+    if not validators.MIN_YEAR <= parsed.year <= validators.MAX_YEAR:
+        raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
+                         % {"min": validators.MIN_YEAR, "max": validators.MAX_YEAR})
     return dissemination.to_utc(parsed)
 
 
@@ -37,18 +43,15 @@ def combine_date_time(key: Any, data: dict[Any, Any], errors: dict[Any, Any],
         return
     day = data.pop(("release_date",), None)
     time = data.pop(("release_time",), None) or "00:00"
-    if day:
-        data[("release_at",)] = f"{str(day).strip()} {str(time).strip()}"
+    if isinstance(day, str) and day.strip() and isinstance(time, str):
+        data[("release_at",)] = f"{day.strip()} {time.strip()}"
+    elif day:
+        data[("release_at",)] = day
 
 
 def positive_limit(value: Any) -> Any:
-    try:
-        result = int(value)
-    except (TypeError, ValueError):
-        raise tk.Invalid(tk._("Invalid integer"))
-    if result < 0:
-        raise tk.Invalid(tk._("Must be a positive integer"))
-    return min(result, 1000)
+    """A page size from 0; more than 1000 gives 1000 (``satudata_limit``)."""
+    return validators.satudata_limit(value)
 
 
 def request_transition() -> Schema:
@@ -63,7 +66,7 @@ def request_transition() -> Schema:
 def request_schedule(not_empty: Validator, ignore_missing: Validator,
                      unicode_safe: Validator, int_validator: Validator) -> Schema:
     schema = request_transition()
-    schema["__before"] = [combine_date_time]
+    schema["__before"] = [validators.satudata_clean_strings, combine_date_time]
     schema["release_at"] = [not_empty, local_datetime]
     schema["release_date"] = [ignore_missing]
     schema["release_time"] = [ignore_missing]
@@ -72,33 +75,39 @@ def request_schedule(not_empty: Validator, ignore_missing: Validator,
 
 @validator_args
 def release_run_due(ignore_missing: Validator) -> Schema:
-    return {"limit": [ignore_missing, positive_limit]}
+    return {"__before": [validators.satudata_clean_strings],
+            "limit": [ignore_missing, positive_limit]}
 
 
 @validator_args
 def release_calendar(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
     return {
+        "__before": [validators.satudata_clean_strings],
         "limit": [ignore_missing, positive_limit],
-        "owner_org": [ignore_missing, unicode_safe, wv.organization_id],
+        "owner_org": [ignore_missing, validators.satudata_id, wv.organization_id],
     }
 
 
 @validator_args
 def round_ref(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"round_id": [not_empty, unicode_safe, wv.round_id]}
+    return {"__before": [validators.satudata_clean_strings],
+            "round_id": [not_empty, validators.satudata_id, wv.round_id]}
 
 
 @validator_args
 def progress_dashboard(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
-    return {"round_id": [ignore_missing, unicode_safe, wv.round_id]}
+    return {"__before": [validators.satudata_clean_strings],
+            "round_id": [ignore_missing, validators.satudata_id, wv.round_id]}
 
 
 @validator_args
 def package_ref(not_empty: Validator, unicode_safe: Validator,
                 package_id_or_name_exists: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe, package_id_or_name_exists]}
+    return {"__before": [validators.satudata_clean_strings],
+            "id": [not_empty, validators.satudata_id, package_id_or_name_exists]}
 
 
 @validator_args
 def recently_published(ignore_missing: Validator) -> Schema:
-    return {"limit": [ignore_missing, positive_limit]}
+    return {"__before": [validators.satudata_clean_strings],
+            "limit": [ignore_missing, positive_limit]}

@@ -1,5 +1,14 @@
 # -*- coding: utf-8 -*-
-"""Validation schemas of the satudata actions."""
+"""Validation schemas of the satudata actions.
+
+Every schema starts with ``__before: satudata_clean_strings`` (no NUL,
+control characters or lone surrogates anywhere in the input), takes ids as
+bounded strings (``satudata_id``), bounds the length of every text the
+database indexes or stores, and the range of every number and date
+(``satudata_limit``, ``satudata_offset``, ``satudata_year_int``,
+``satudata_date``, ``satudata_working_days``). A refused input is a
+``ValidationError`` (HTTP 409 in the API), never a database error.
+"""
 from __future__ import annotations
 
 from ckan.logic.schema import validator_args
@@ -7,22 +16,35 @@ from ckan.types import Schema, Validator
 
 from . import workflow_validators as wv
 
+#: longest Daftar Data / round title: the dataset created for a request is
+#: titled "<item> (<round>)", and PostgreSQL's title index takes ~2,700 bytes
+TITLE_MAX = 500
+ROUND_TITLE_MAX = 200
+#: short texts (frekuensi, urusan, satuan, SK number, period, search text)
+SHORT_MAX = 200
+URL_MAX = 2000
+#: descriptions and transition notes
+LONG_MAX = 10_000
+
 
 @validator_args
 def role_create(
     not_empty: Validator, unicode_safe: Validator, user_id_or_name_exists: Validator,
-    satudata_role_name: Validator,
+    satudata_role_name: Validator, satudata_clean_strings: Validator,
+    satudata_id: Validator,
 ) -> Schema:
     return {
-        "user": [not_empty, unicode_safe, user_id_or_name_exists],
-        "role": [not_empty, unicode_safe, satudata_role_name],
+        "__before": [satudata_clean_strings],
+        "user": [not_empty, satudata_id, user_id_or_name_exists],
+        "role": [not_empty, satudata_id, satudata_role_name],
     }
 
 
 @validator_args
-def role_list(ignore_missing: Validator, unicode_safe: Validator,
-              satudata_role_name: Validator) -> Schema:
-    return {"role": [ignore_missing, unicode_safe, satudata_role_name]}
+def role_list(ignore_missing: Validator, satudata_id: Validator,
+              satudata_role_name: Validator, satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "role": [ignore_missing, satudata_id, satudata_role_name]}
 
 
 # -- data-request workflow (issue C) -----------------------------------------
@@ -30,174 +52,197 @@ def role_list(ignore_missing: Validator, unicode_safe: Validator,
 @validator_args
 def daftar_data_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, boolean_validator: Validator, default: Validator,
+    strip_value: Validator, default: Validator, satudata_clean_strings: Validator,
+    satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
+    satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
 ) -> Schema:
     return {
-        "title": [not_empty, unicode_safe, strip_value],
-        "owner_org": [not_empty, unicode_safe, wv.organization_id],
-        "year": [not_empty, wv.year],
-        "description": [ignore_missing, unicode_safe],
-        "frekuensi": [ignore_missing, unicode_safe, strip_value],
-        "urusan": [ignore_missing, unicode_safe, strip_value],
-        "satuan": [ignore_missing, unicode_safe, strip_value],
-        "priority": [default(False), boolean_validator],
-        "sk_number": [ignore_missing, unicode_safe, strip_value],
-        "sk_date": [ignore_missing, wv.date],
-        "sk_url": [ignore_missing, unicode_safe, strip_value],
-        "active": [default(True), boolean_validator],
+        "__before": [satudata_clean_strings],
+        "title": [not_empty, unicode_safe, strip_value, satudata_length(TITLE_MAX)],
+        "owner_org": [not_empty, satudata_id, wv.organization_id],
+        "year": [not_empty, satudata_year_int],
+        "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
+        "frekuensi": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "urusan": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "satuan": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "priority": [default(False), satudata_boolean],
+        "sk_number": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "sk_date": [ignore_missing, satudata_date],
+        "sk_url": [ignore_missing, unicode_safe, strip_value, satudata_length(URL_MAX),
+                   satudata_safe_url],
+        "active": [default(True), satudata_boolean],
     }
 
 
 @validator_args
-def daftar_data_update(
-    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, boolean_validator: Validator,
-) -> Schema:
+def daftar_data_update(not_empty: Validator, ignore_missing: Validator, default: Validator,
+                       satudata_id: Validator, satudata_boolean: Validator) -> Schema:
     """Fields that are not given keep their value."""
-    return {
-        "id": [not_empty, unicode_safe, wv.daftar_data_id],
-        "title": [ignore_missing, not_empty, unicode_safe, strip_value],
-        "owner_org": [ignore_missing, unicode_safe, wv.organization_id],
-        "year": [ignore_missing, wv.year],
-        "description": [ignore_missing, unicode_safe],
-        "frekuensi": [ignore_missing, unicode_safe, strip_value],
-        "urusan": [ignore_missing, unicode_safe, strip_value],
-        "satuan": [ignore_missing, unicode_safe, strip_value],
-        "priority": [ignore_missing, boolean_validator],
-        "sk_number": [ignore_missing, unicode_safe, strip_value],
-        "sk_date": [ignore_missing, wv.date],
-        "sk_url": [ignore_missing, unicode_safe, strip_value],
-        "active": [ignore_missing, boolean_validator],
-    }
+    schema = daftar_data_create()
+    for field in ("priority", "active"):
+        schema[field] = [satudata_boolean]
+    for field, validators in schema.items():
+        if field != "__before":
+            schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
+    schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
+    schema["id"] = [not_empty, satudata_id, wv.daftar_data_id]
+    return schema
+
+
+@validator_args
+def daftar_data_ref(not_empty: Validator, satudata_id: Validator,
+                    satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id, wv.daftar_data_id]}
 
 
 @validator_args
 def daftar_data_list(ignore_missing: Validator, unicode_safe: Validator,
-                     boolean_validator: Validator, natural_number_validator: Validator,
-                     default: Validator) -> Schema:
+                     default: Validator, satudata_clean_strings: Validator,
+                     satudata_id: Validator, satudata_length: Validator,
+                     satudata_year_int: Validator, satudata_boolean: Validator,
+                     satudata_limit: Validator, satudata_offset: Validator) -> Schema:
     return {
-        "year": [ignore_missing, wv.year],
-        "owner_org": [ignore_missing, unicode_safe, wv.organization_id],
-        "active": [ignore_missing, boolean_validator],
-        "q": [ignore_missing, unicode_safe],
-        "limit": [default(100), natural_number_validator],
-        "offset": [default(0), natural_number_validator],
+        "__before": [satudata_clean_strings],
+        "year": [ignore_missing, satudata_year_int],
+        "owner_org": [ignore_missing, satudata_id, wv.organization_id],
+        "active": [ignore_missing, satudata_boolean],
+        "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
+        "limit": [default(100), satudata_limit],
+        "offset": [default(0), satudata_offset],
     }
 
 
 @validator_args
-def daftar_data_import(not_empty: Validator, ignore_missing: Validator,
-                       boolean_validator: Validator, default: Validator) -> Schema:
+def daftar_data_import(not_empty: Validator, default: Validator,
+                       satudata_clean_strings: Validator, satudata_year_int: Validator,
+                       satudata_boolean: Validator) -> Schema:
     return {
+        "__before": [satudata_clean_strings],
         "upload": [not_empty],
-        "year": [not_empty, wv.year],
-        "dry_run": [default(False), boolean_validator],
+        "year": [not_empty, satudata_year_int],
+        "dry_run": [default(False), satudata_boolean],
     }
 
 
 @validator_args
 def round_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, name_validator: Validator,
-    natural_number_validator: Validator,
+    strip_value: Validator, name_validator: Validator, satudata_clean_strings: Validator,
+    satudata_length: Validator, satudata_year_int: Validator, satudata_date: Validator,
+    satudata_working_days: Validator,
 ) -> Schema:
     return {
-        "name": [not_empty, unicode_safe, name_validator],
-        "title": [not_empty, unicode_safe, strip_value],
-        "year": [not_empty, wv.year],
-        "period": [ignore_missing, unicode_safe, strip_value],
-        "description": [ignore_missing, unicode_safe],
-        "start_date": [not_empty, wv.date],
-        "prepare_days": [ignore_missing, natural_number_validator],
-        "submit_days": [ignore_missing, natural_number_validator],
-        "verify_days": [ignore_missing, natural_number_validator],
-        "approval_days": [ignore_missing, natural_number_validator],
-        "prepare_due": [ignore_missing, wv.date],
-        "submit_due": [ignore_missing, wv.date],
-        "verify_due": [ignore_missing, wv.date],
+        "__before": [satudata_clean_strings],
+        "name": [not_empty, name_validator],
+        "title": [not_empty, unicode_safe, strip_value, satudata_length(ROUND_TITLE_MAX)],
+        "year": [not_empty, satudata_year_int],
+        "period": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
+        "start_date": [not_empty, satudata_date],
+        "prepare_days": [ignore_missing, satudata_working_days],
+        "submit_days": [ignore_missing, satudata_working_days],
+        "verify_days": [ignore_missing, satudata_working_days],
+        "approval_days": [ignore_missing, satudata_working_days],
+        "prepare_due": [ignore_missing, satudata_date],
+        "submit_due": [ignore_missing, satudata_date],
+        "verify_due": [ignore_missing, satudata_date],
     }
 
 
 @validator_args
-def round_update(
-    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, one_of: Validator, natural_number_validator: Validator,
-) -> Schema:
+def round_update(not_empty: Validator, ignore_missing: Validator, one_of: Validator,
+                 satudata_id: Validator) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change)."""
-    return {
-        "id": [not_empty, unicode_safe, wv.round_id],
-        "title": [ignore_missing, not_empty, unicode_safe, strip_value],
-        "year": [ignore_missing, wv.year],
-        "period": [ignore_missing, unicode_safe, strip_value],
-        "description": [ignore_missing, unicode_safe],
-        "start_date": [ignore_missing, wv.date],
-        "prepare_days": [ignore_missing, natural_number_validator],
-        "submit_days": [ignore_missing, natural_number_validator],
-        "verify_days": [ignore_missing, natural_number_validator],
-        "approval_days": [ignore_missing, natural_number_validator],
-        "prepare_due": [ignore_missing, wv.date],
-        "submit_due": [ignore_missing, wv.date],
-        "verify_due": [ignore_missing, wv.date],
-        "state": [ignore_missing, unicode_safe, one_of(["draft", "open", "closed"])],
-    }
+    schema = round_create()
+    del schema["name"]
+    for field, validators in schema.items():
+        if field != "__before":
+            schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
+    schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
+    schema["id"] = [not_empty, satudata_id, wv.round_id]
+    schema["state"] = [ignore_missing, one_of(["draft", "open", "closed"])]
+    return schema
 
 
 @validator_args
-def round_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe, wv.round_id]}
+def round_show(not_empty: Validator, satudata_id: Validator,
+               satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id, wv.round_id]}
 
 
 @validator_args
-def round_list(ignore_missing: Validator, unicode_safe: Validator,
-               natural_number_validator: Validator, default: Validator,
-               one_of: Validator) -> Schema:
+def round_list(ignore_missing: Validator, default: Validator, one_of: Validator,
+               satudata_clean_strings: Validator, satudata_year_int: Validator,
+               satudata_limit: Validator, satudata_offset: Validator) -> Schema:
     return {
-        "year": [ignore_missing, wv.year],
-        "state": [ignore_missing, unicode_safe, one_of(["draft", "open", "closed"])],
-        "limit": [default(100), natural_number_validator],
-        "offset": [default(0), natural_number_validator],
+        "__before": [satudata_clean_strings],
+        "year": [ignore_missing, satudata_year_int],
+        "state": [ignore_missing, one_of(["draft", "open", "closed"])],
+        "limit": [default(100), satudata_limit],
+        "offset": [default(0), satudata_offset],
     }
+
+
+#: the orders of satudata_request_list
+REQUEST_SORTS = ["due_date", "-due_date", "modified", "-modified", "title", "organization"]
 
 
 @validator_args
 def request_list(
-    ignore_missing: Validator, unicode_safe: Validator, boolean_validator: Validator,
-    natural_number_validator: Validator, default: Validator, one_of: Validator,
+    ignore_missing: Validator, unicode_safe: Validator, default: Validator,
+    one_of: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_length: Validator, satudata_boolean: Validator, satudata_limit: Validator,
+    satudata_offset: Validator,
 ) -> Schema:
     return {
-        "round_id": [ignore_missing, unicode_safe, wv.round_id],
-        "owner_org": [ignore_missing, unicode_safe, wv.organization_id],
+        "__before": [satudata_clean_strings],
+        "round_id": [ignore_missing, satudata_id, wv.round_id],
+        "owner_org": [ignore_missing, satudata_id, wv.organization_id],
         "state": [ignore_missing, wv.request_states],
-        "overdue": [ignore_missing, boolean_validator],
-        "actionable": [ignore_missing, boolean_validator],
-        "q": [ignore_missing, unicode_safe],
-        "sort": [default("due_date"), one_of(
-            ["due_date", "-due_date", "modified", "-modified", "title", "organization"])],
-        "limit": [default(50), natural_number_validator],
-        "offset": [default(0), natural_number_validator],
+        "overdue": [ignore_missing, satudata_boolean],
+        "actionable": [ignore_missing, satudata_boolean],
+        "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
+        "sort": [default("due_date"), one_of(REQUEST_SORTS)],
+        "limit": [default(50), satudata_limit],
+        "offset": [default(0), satudata_offset],
     }
 
 
 @validator_args
-def request_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
+def request_show(not_empty: Validator, satudata_id: Validator,
+                 satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings], "id": [not_empty, satudata_id]}
 
 
 @validator_args
 def request_transition(not_empty: Validator, ignore_missing: Validator,
-                       unicode_safe: Validator, int_validator: Validator) -> Schema:
+                       unicode_safe: Validator, satudata_clean_strings: Validator,
+                       satudata_id: Validator, satudata_length: Validator,
+                       satudata_version: Validator) -> Schema:
     return {
-        "id": [not_empty, unicode_safe],
-        "note": [ignore_missing, unicode_safe],
+        "__before": [satudata_clean_strings],
+        "id": [not_empty, satudata_id],
+        "note": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
         "field_notes": [ignore_missing, wv.field_notes],
-        "version": [ignore_missing, int_validator],
+        "version": [ignore_missing, satudata_version],
     }
 
 
 @validator_args
-def request_link_dataset(not_empty: Validator, unicode_safe: Validator,
-                         package_id_or_name_exists: Validator) -> Schema:
+def request_link_dataset(not_empty: Validator, satudata_id: Validator,
+                         package_id_or_name_exists: Validator,
+                         satudata_clean_strings: Validator) -> Schema:
     return {
-        "id": [not_empty, unicode_safe],
-        "package_id": [not_empty, unicode_safe, package_id_or_name_exists],
+        "__before": [satudata_clean_strings],
+        "id": [not_empty, satudata_id],
+        "package_id": [not_empty, satudata_id, package_id_or_name_exists],
     }
+
+
+@validator_args
+def dataset_ref(not_empty: Validator, satudata_id: Validator,
+                satudata_clean_strings: Validator) -> Schema:
+    """A dataset given by id or name (the metadata actions)."""
+    return {"__before": [satudata_clean_strings], "id": [not_empty, satudata_id]}

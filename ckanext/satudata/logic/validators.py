@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
@@ -23,11 +23,26 @@ __all__ = [
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_identifier",
+    "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
+    "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
+    "satudata_safe_url", "satudata_boolean", "satudata_version",
 ]
 
 #: lists up to this long are spelled out in the error message
 _SPELL_OUT_MAX = 20
 MIN_YEAR = 1900
+#: the last year a date or a year of the workflow may be in
+MAX_YEAR = 2100
+#: the largest page an action returns, and the furthest it pages
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000
+#: a stage of a round lasts at most this many working days
+MAX_WORKING_DAYS = 365
+#: ids and names are at most this long (CKAN names: 100)
+MAX_ID_LENGTH = 100
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+#: browsers drop these anywhere in a URL before reading its scheme
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 _PHONE = re.compile(r"^\+?[0-9 ()\-./]{5,30}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/_]{0,63}$")
 _TRUE = {"true", "ya", "yes", "y", "1", "t"}
@@ -184,3 +199,188 @@ def satudata_identifier(value: Any) -> Any:
             tk._('"%(value)s" is not a valid code: use letters, digits, dots, dashes '
                  'and slashes (at most 64 characters)') % {"value": value})
     return text
+
+
+# -- input checks shared by every satudata action (issue E, finding 14) -------
+
+def bad_text_message(value: str) -> Optional[str]:
+    """Why ``value`` cannot be stored, or None: NUL and other control
+    characters (tab and line breaks aside) and lone UTF-16 surrogates."""
+    for ch in value:
+        code = ord(ch)
+        if code < 32 and ch not in "\t\n\r":
+            return tk._("Control characters (such as NUL) are not allowed")
+        if 0xD800 <= code <= 0xDFFF:
+            return tk._("The text is not valid Unicode")
+    return None
+
+
+def _first_bad_text(value: Any, depth: int = 0) -> Optional[str]:
+    if isinstance(value, str):
+        return bad_text_message(value)
+    if depth > 20:
+        return tk._("The value is nested too deeply")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _first_bad_text(k, depth + 1) or _first_bad_text(v, depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            found = _first_bad_text(v, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def satudata_clean_strings(key: FlattenKey, data: FlattenDataDict,
+                           errors: FlattenErrorDict, context: Context) -> None:
+    """A ``__before`` validator: refuse the whole input if any string in it
+    (keys included, nested lists and objects too) carries a NUL or another
+    control character, or a lone surrogate, which PostgreSQL cannot store.
+    The error is reported on the top-level field that holds it."""
+    for flat_key in list(data.keys()):
+        if not isinstance(flat_key, tuple) or not flat_key:
+            continue
+        found = _first_bad_text(flat_key) or _first_bad_text(data[flat_key])
+        if found:
+            field = flat_key[0] if isinstance(flat_key[0], str) \
+                and not _first_bad_text(flat_key[0]) else "__input"
+            errors.setdefault((field,), []).append(found)
+    if any(errors.values()):
+        raise tk.StopOnError
+
+
+def satudata_id(value: Any) -> Any:
+    """An id or URL name given as a string (not a number, list or object),
+    at most 100 characters; returned stripped."""
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Expecting an id or name as text"))
+    text = value.strip()
+    if not text or len(text) > MAX_ID_LENGTH:
+        raise tk.Invalid(tk._("Not found"))
+    return text
+
+
+def satudata_length(max_length: int) -> Callable[[Any], Any]:
+    """A text of at most ``max_length`` characters; in a schema:
+    ``satudata_length(500)``."""
+
+    def validator(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > max_length:
+            raise tk.Invalid(tk._("Must be at most %(max)s characters long")
+                             % {"max": max_length})
+        return value
+
+    return validator
+
+
+def _whole_number(value: Any) -> Optional[int]:
+    """``value`` as an int if it is a whole number (int or digits), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,20}\s*", value):
+        return int(value)
+    return None
+
+
+def _bounded(value: Any, low: int, high: int) -> int:
+    number = _whole_number(value)
+    if number is None or not low <= number <= high:
+        raise tk.Invalid(tk._("Must be a whole number between %(min)s and %(max)s")
+                         % {"min": low, "max": high})
+    return number
+
+
+def satudata_year_int(value: Any) -> Any:
+    """A year between 1900 and 2100, as an int."""
+    number = _whole_number(value)
+    if number is None:
+        raise tk.Invalid(tk._("Invalid year"))
+    if not MIN_YEAR <= number <= MAX_YEAR:
+        raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
+    return number
+
+
+def satudata_date(value: Any) -> Any:
+    """A calendar date between 1900 and 2100, given as ``YYYY-MM-DD`` (or a
+    date); returns a date."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        if not isinstance(value, str):
+            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+        try:
+            value = datetime.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
+    return value
+
+
+def satudata_limit(value: Any) -> Any:
+    """A page size: a whole number from 0; more than 1000 gives 1000."""
+    number = _whole_number(value)
+    if number is None or number < 0:
+        raise tk.Invalid(tk._("Must be a whole number between %(min)s and %(max)s")
+                         % {"min": 0, "max": MAX_LIMIT})
+    return min(number, MAX_LIMIT)
+
+
+def satudata_offset(value: Any) -> Any:
+    """How many results to skip: 0 to 1,000,000."""
+    return _bounded(value, 0, MAX_OFFSET)
+
+
+def satudata_working_days(value: Any) -> Any:
+    """A stage duration in working days: 0 to 365."""
+    return _bounded(value, 0, MAX_WORKING_DAYS)
+
+
+def url_refusal(value: Any) -> Optional[str]:
+    """Why ``value`` is not a safe link, or None. Safe: an ``http(s)`` URL
+    with a host, or a bare file name / path without a scheme (what CKAN
+    stores for an uploaded resource)."""
+    if not isinstance(value, str):
+        return tk._("Please provide a valid URL")
+    probe = _URL_IGNORED.sub("", value)
+    match = _SCHEME.match(probe)
+    if not match:
+        return None
+    if match.group(1).lower() not in ("http", "https"):
+        return tk._("Only http:// and https:// links are allowed")
+    return None
+
+
+def satudata_safe_url(value: Any) -> Any:
+    """Only ``http``/``https`` links (or the bare file name of an upload):
+    ``javascript:``, ``data:``, ``vbscript:`` and other schemes are refused."""
+    if _empty(value):
+        return value
+    message = url_refusal(value)
+    if message:
+        raise tk.Invalid(message)
+    return value
+
+
+def satudata_boolean(value: Any) -> Any:
+    """A strict yes or no: a bool, or ``true``/``false`` (``ya``/``tidak``,
+    ``yes``/``no``, ``1``/``0``); empty is false; anything else is refused."""
+    if _empty(value):
+        return False
+    flag = _flag(value) if isinstance(value, (bool, int, str)) else None
+    if flag is None:
+        raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": str(value)[:50]})
+    return flag
+
+
+def satudata_version(value: Any) -> Any:
+    """The ``version`` a form was built from: a whole number."""
+    return _bounded(value, 0, 2**31 - 1)

@@ -4,7 +4,6 @@ are used directly by those schema functions rather than registered by
 name, so they cannot clash with the dataset-field validators."""
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -16,6 +15,7 @@ from ckan.types import Context
 
 from ..model import CollectionRound, DaftarData
 from ..states import State
+from . import validators
 
 __all__ = ["organization_id", "date", "year", "round_id", "daftar_data_id",
            "request_states", "field_notes"]
@@ -23,33 +23,21 @@ __all__ = ["organization_id", "date", "year", "round_id", "daftar_data_id",
 
 def organization_id(value: Any, context: Context) -> Any:
     """An active organization given by id or name; returns its id."""
-    group = model.Group.get(value) if value else None
+    group = model.Group.get(value) if isinstance(value, str) and value else None
     if not group or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("Organization not found"))
     return group.id
 
 
 def date(value: Any) -> Any:
-    """A calendar date, given as YYYY-MM-DD (or a date); returns a date."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+    """A calendar date between 1900 and 2100 (``YYYY-MM-DD`` or a date);
+    returns a date. The same as the registered ``satudata_date``."""
+    return validators.satudata_date(value)
 
 
 def year(value: Any) -> Any:
-    """A year as an int."""
-    try:
-        result = int(str(value).strip())
-    except ValueError:
-        raise tk.Invalid(tk._("Invalid year"))
-    if not 1945 <= result <= 2200:
-        raise tk.Invalid(tk._("Invalid year"))
-    return result
+    """A year between 1900 and 2100, as an int (``satudata_year_int``)."""
+    return validators.satudata_year_int(value)
 
 
 def round_id(value: Any, context: Context) -> Any:
@@ -57,7 +45,7 @@ def round_id(value: Any, context: Context) -> Any:
     found = model.Session.execute(
         sa.select(CollectionRound.id).where(
             sa.or_(CollectionRound.id == value, CollectionRound.name == value))
-    ).scalar_one_or_none() if value else None
+    ).scalar_one_or_none() if isinstance(value, str) and value else None
     if not found:
         raise tk.Invalid(tk._("Collection round not found"))
     return found
@@ -65,7 +53,7 @@ def round_id(value: Any, context: Context) -> Any:
 
 def daftar_data_id(value: Any, context: Context) -> Any:
     """An existing Daftar Data item id."""
-    if not value or not model.Session.get(DaftarData, value):
+    if not isinstance(value, str) or not value or not model.Session.get(DaftarData, value):
         raise tk.Invalid(tk._("Daftar Data item not found"))
     return value
 
@@ -83,15 +71,32 @@ def request_states(value: Any) -> Any:
     return list(value)
 
 
+#: at most this many per-field notes, each at most this long
+FIELD_NOTES_MAX = 200
+FIELD_NOTE_MAX_LENGTH = 5000
+
+
 def field_notes(value: Any) -> Any:
-    """Per-field reasons: ``{field: [reason]}``, or that object as JSON."""
+    """Per-field reasons: ``{field: [reason]}`` (a reason alone is taken as a
+    list of one), or that object as JSON; bounded in number and length."""
+    message = tk._("Field notes must map dataset field names to reasons")
     if isinstance(value, str):
         if not value.strip():
             return {}
         try:
             value = json.loads(value)
         except ValueError:
-            raise tk.Invalid(tk._("Field notes must map dataset field names to reasons"))
-    if not isinstance(value, dict):
-        raise tk.Invalid(tk._("Field notes must map dataset field names to reasons"))
-    return value
+            raise tk.Invalid(message)
+    if not isinstance(value, dict) or len(value) > FIELD_NOTES_MAX:
+        raise tk.Invalid(message)
+    result: dict[str, list[str]] = {}
+    for field, reasons in value.items():
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        if (not isinstance(field, str) or not field or len(field) > 100
+                or not isinstance(reasons, list)
+                or not all(isinstance(r, str) and len(r) <= FIELD_NOTE_MAX_LENGTH
+                           for r in reasons)):
+            raise tk.Invalid(message)
+        result[field] = reasons
+    return result

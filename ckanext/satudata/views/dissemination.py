@@ -79,6 +79,8 @@ def publication(round_id: str) -> Any:
             tk.get_action("satudata_publication_build")(_context(), {"round_id": round_id})
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Collection round not found"))
         except tk.ValidationError as e:
             for message in error_list(e):
                 tk.h.flash_error(message)

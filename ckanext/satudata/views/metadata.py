@@ -22,7 +22,7 @@ def _context() -> Context:
 def _dataset_or_abort(context: Context, id: str) -> dict[str, Any]:
     try:
         return tk.get_action("package_show")(dict(context), {"id": id})
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Unauthorized to read dataset %s") % id)
@@ -34,7 +34,7 @@ def template(id: str) -> Response:
     context = _context()
     try:
         result = tk.get_action("satudata_metadata_template")(context, {"id": id})
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Unauthorized to edit the metadata of this dataset"))
@@ -50,7 +50,7 @@ def import_form(id: str) -> Any:
     pkg = _dataset_or_abort(context, id)
     try:
         tk.check_access("satudata_metadata_import", dict(context), {"id": pkg["id"]})
-    except tk.NotAuthorized:
+    except (tk.NotAuthorized, tk.ObjectNotFound):
         return tk.abort(403, tk._("Unauthorized to edit the metadata of this dataset"))
 
     errors: dict[str, list[str]] = {}
@@ -58,6 +58,8 @@ def import_form(id: str) -> Any:
         try:
             result = tk.get_action("satudata_metadata_import")(
                 context, {"id": pkg["id"], "upload": tk.request.files.get("upload")})
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Unauthorized to edit the metadata of this dataset"))
         except tk.ValidationError as e:
             errors = e.error_dict  # type: ignore[assignment]
         else:

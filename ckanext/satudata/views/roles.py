@@ -28,6 +28,8 @@ def index() -> Any:
             tk.get_action(action)(_context(), form)
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Not found"))
         except tk.ValidationError as e:
             errors = error_list(e)
         else:

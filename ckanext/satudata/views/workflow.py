@@ -30,6 +30,7 @@ from ..states import State, state_label, transition_label
 satudata_workflow = Blueprint("satudata_workflow", __name__, url_prefix="/permintaan-data")
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
 # the transitions of the request page, in the order of their forms
 FORMS = ("submit", "resubmit", "verify", "approve", "return", "cancel")
 REASON_REQUIRED = {"return", "cancel"}
@@ -41,13 +42,26 @@ def _context() -> Context:
 
 
 def _call(action: str, data: dict[str, Any]) -> Any:
-    """Call an action, turning NotAuthorized/ObjectNotFound into 403/404."""
+    """Call an action, turning NotAuthorized/ObjectNotFound/ValidationError
+    into a 403/404/400 page: bad query arguments or ids never give a 500."""
     try:
         return tk.get_action(action)(_context(), data)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e) or tk._("Not found"))
+    except tk.ValidationError as e:
+        return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
+
+
+def _page_number() -> int:
+    """The ``page`` query argument (1 when absent); a 400 page when it is not
+    a whole number from 1 to :data:`MAX_PAGE`."""
+    value = tk.request.args.get("page", "1")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        return tk.abort(400, tk._("The page must be a whole number from 1 to %(max)s")
+                        % {"max": MAX_PAGE})
+    return int(value)
 
 
 def _can(action: str, data: Optional[dict[str, Any]] = None) -> bool:
@@ -108,7 +122,7 @@ def index() -> Any:
         mine = "1" if is_staff else ""
     if mine == "1":
         filters["actionable"] = True
-    page = max(1, tk.h.get_page_number(tk.request.args))
+    page = _page_number()
     result = _call("satudata_request_list",
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     rounds = _call("satudata_round_list", {"limit": 100})["results"]
@@ -177,6 +191,8 @@ def link_dataset(id: str) -> Any:
             _context(), {"id": id, "package_id": tk.request.form.get("package_id", "")})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
         for message in error_list(e):
             tk.h.flash_error(message)
@@ -194,7 +210,7 @@ _ITEM_FIELDS = ("title", "owner_org", "year", "frekuensi", "urusan", "satuan",
 @satudata_workflow.route("/daftar-data")
 def daftar_data() -> Any:
     filters = _args("year", "owner_org", "q")
-    page = max(1, tk.h.get_page_number(tk.request.args))
+    page = _page_number()
     result = _call("satudata_daftar_data_list",
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     organizations = _organizations()
@@ -229,6 +245,11 @@ def daftar_data_edit(item_id: Optional[str] = None) -> Any:
                 data.pop(key, None)
         try:
             tk.get_action(action)(_context(), data)
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Only walidata administrators can manage the "
+                                      "Daftar Data"))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Daftar Data item not found"))
         except tk.ValidationError as e:
             errors = e.error_dict  # type: ignore[assignment]
         else:
@@ -276,6 +297,9 @@ def daftar_data_import() -> Any:
         try:
             result = tk.get_action("satudata_daftar_data_import")(_context(), {
                 "upload": tk.request.files.get("upload"), "year": year})
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Only walidata administrators can manage the "
+                                      "Daftar Data"))
         except tk.ValidationError as e:
             errors = error_list(e)
         else:
@@ -317,6 +341,11 @@ def round_edit(round_id: Optional[str] = None) -> Any:
             data.pop("name", None)
         try:
             saved = tk.get_action(action)(_context(), data)
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Only walidata administrators can manage "
+                                      "collection rounds"))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Collection round not found"))
         except tk.ValidationError as e:
             errors = e.error_dict  # type: ignore[assignment]
         else:
@@ -343,6 +372,8 @@ def round_send(round_id: str) -> Any:
         result = tk.get_action("satudata_round_send")(_context(), {"id": round_id})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only walidata administrators can manage collection rounds"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Collection round not found"))
     except tk.ValidationError as e:
         for message in error_list(e):
             tk.h.flash_error(message)

@@ -13,6 +13,7 @@ from ckan.logic.schema import validator_args
 from ckan.types import Context, DataDict, Schema, Validator
 
 from ... import excel_metadata, metadata, reference
+from .. import schema
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
@@ -22,28 +23,29 @@ REFERENCE_LIMIT_MAX = 1000
 
 
 @validator_args
-def metadata_check_schema(not_empty: Validator, unicode_safe: Validator,
-                          default: Validator, one_of: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe],
-            "level": [default("submit"), unicode_safe, one_of(list(metadata.LEVELS))]}
+def metadata_check_schema(default: Validator, one_of: Validator) -> Schema:
+    result = schema.dataset_ref()
+    result["level"] = [default("submit"), one_of(list(metadata.LEVELS))]
+    return result
 
 
-@validator_args
-def metadata_id_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
+def metadata_id_schema() -> Schema:
+    return schema.dataset_ref()
 
 
 @validator_args
 def reference_list_schema(not_empty: Validator, ignore_missing: Validator,
                           unicode_safe: Validator, one_of: Validator,
-                          default: Validator, natural_number_validator: Validator,
-                          ) -> Schema:
+                          default: Validator, satudata_clean_strings: Validator,
+                          satudata_id: Validator, satudata_length: Validator,
+                          satudata_limit: Validator) -> Schema:
     return {
-        "list": [not_empty, unicode_safe, one_of(list(reference.LIST_NAMES))],
-        "q": [ignore_missing, unicode_safe],
-        "parent": [ignore_missing, unicode_safe],
-        "level": [ignore_missing, unicode_safe],
-        "limit": [default(REFERENCE_LIMIT_MAX), natural_number_validator],
+        "__before": [satudata_clean_strings],
+        "list": [not_empty, satudata_id, one_of(list(reference.LIST_NAMES))],
+        "q": [ignore_missing, unicode_safe, satudata_length(schema.SHORT_MAX)],
+        "parent": [ignore_missing, satudata_id],
+        "level": [ignore_missing, satudata_id],
+        "limit": [default(REFERENCE_LIMIT_MAX), satudata_limit],
     }
 
 

@@ -74,6 +74,7 @@ def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
         model.Session.commit()
 
 
+@tk.side_effect_free
 def satudata_role_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """List walidata role assignments, in approval-chain order.
 

@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+"""Input safety of the satudata actions and pages (issue E, findings 13-17):
+only http(s) links, spreadsheet cells that cannot become formulas, bad input
+refused with a clear error (never a 500), concurrent imports that do not
+duplicate, read actions that answer GET, and no empty round sent."""
+from __future__ import annotations
+
+import base64
+import io
+import threading
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+import ckan.lib.search as search
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import excel_metadata, publication
+from ckanext.satudata.lib import cells
+from ckanext.satudata.model import DaftarData
+
+from .workflow_fixtures import region  # noqa: F401
+
+FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def _formula_cells(content: bytes) -> list[str]:
+    """Every cell of the workbook a spreadsheet would evaluate."""
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    return [f"{ws.title}!{c.coordinate}={c.value!r}" for ws in wb.worksheets
+            for row in ws.iter_rows() for c in row
+            if c.data_type == "f" or (cells.is_formula_like(c.value) and not c.quotePrefix)]
+
+
+def _all_values(content: bytes) -> set:
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    return {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+
+
+class TestLinks:
+    """Finding 13: only http(s) links are stored."""
+
+    @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                                     " java\tscript:alert(1)", "data:text/html,<b>x</b>",
+                                     "vbscript:msgbox(1)"])
+    def test_sk_url_must_be_http(self, region, url):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_create", title="Data",
+                        owner_org=region.opd_a["name"], year=2026, sk_url=url)
+        assert "sk_url" in err.value.error_dict
+        item = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
+        assert all(i["sk_url"] in (None, "") for i in item["results"])
+
+    def test_resource_url_must_be_http(self, region):
+        dataset = region.request_of(region.opd_a)["package_id"]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_create", package_id=dataset,
+                        url="javascript:alert(document.cookie)", name="x")
+        assert "url" in err.value.error_dict
+        ok = region.call("producer", "resource_create", package_id=dataset,
+                         url="https://example.org/data.csv", name="ok")
+        assert ok["url"] == "https://example.org/data.csv"
+
+    def test_download_of_a_stored_javascript_link_is_404(self, app, region):
+        dataset = region.request_of(region.opd_a)["package_id"]
+        resource = region.call("producer", "resource_create", package_id=dataset,
+                               url="https://example.org/data.csv", name="old")
+        # a link stored before the rule existed
+        model.Session.execute(sa.update(model.Resource).where(
+            model.Resource.id == resource["id"]).values(url="javascript:alert(1)"))
+        model.Session.commit()
+        search.rebuild(dataset)
+        token = factories.APIToken(user="produsen-a")["token"]
+        resp = app.get(tk.url_for("resource.download", id=dataset, resource_id=resource["id"]),
+                       headers={"Authorization": token}, follow_redirects=False)
+        assert resp.status_code == 404
+
+
+class TestFormulaCells:
+    """Finding 13: text that starts like a formula is written as text."""
+
+    def test_round_status_export(self, region):
+        item = region.call("walidata_admin", "satudata_daftar_data_list")["results"][0]
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    title='=HYPERLINK("http://evil","klik")')
+        result = region.call("walidata_admin", "satudata_round_export",
+                             id=region.round["id"])
+        content = base64.b64decode(result["content"])
+        assert _formula_cells(content) == []
+        assert '=HYPERLINK("http://evil","klik")' in _all_values(content)
+
+    def test_daftar_data_template(self, region):
+        helpers.call_action("organization_patch", context={"user": "sysadmin-uji"},
+                            id=region.opd_b["id"], title="=cmd|' /C calc'!A0")
+        result = region.call("walidata_admin", "satudata_daftar_data_template")
+        content = base64.b64decode(result["content"])
+        assert _formula_cells(content) == []
+        assert "=cmd|' /C calc'!A0" in _all_values(content)
+
+    def test_metadata_template_round_trips_the_text(self, region):
+        dataset = region.call("producer", "package_patch",
+                              id=region.request_of(region.opd_a)["package_id"],
+                              notes="=1+2")
+        content = excel_metadata.build_template(dataset)
+        assert _formula_cells(content) == []
+        parsed = excel_metadata.read_workbook(content)
+        assert parsed.values.get("notes") == "=1+2"
+
+    def test_publication_compilation(self):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for text in FORMULAS:
+            ws.append(cells.row([text, 5, -3]))
+        cells.make_inert(wb)
+        out = io.BytesIO()
+        wb.save(out)
+        assert _formula_cells(out.getvalue()) == []
+        read = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+        assert [r[0].value for r in read.iter_rows()] == FORMULAS
+        assert read["B1"].value == 5 and read["C1"].value == -3
+        # the compilation writer goes through the same function
+        assert "make_inert" in publication.xlsx_bytes.__code__.co_names
+
+
+class TestBadInput:
+    """Finding 14: refused with a ValidationError or a 400/404 page, never a 500."""
+
+    def test_long_daftar_data_title_is_refused(self, region):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_create", title="x" * 3000,
+                        owner_org=region.opd_a["name"], year=2026)
+        assert "title" in err.value.error_dict
+
+    def test_round_send_with_the_longest_titles(self, region):
+        region.call("walidata_admin", "satudata_daftar_data_create", title="\U0001F600" * 500,
+                    owner_org=region.opd_a["name"], year=2027)
+        round_ = region.call("walidata_admin", "satudata_round_create", name="panjang",
+                             title="\U0001F600" * 200, year=2027, start_date="2027-01-04")
+        result = region.call("walidata_admin", "satudata_round_send", id=round_["id"])
+        assert result["created"] == 1 and not result["without_dataset"]
+
+    @pytest.mark.parametrize("field,value", [
+        ("submit_days", ""), ("submit_days", 10**7), ("submit_days", -1),
+        ("start_date", "9999-12-01"), ("start_date", "0001-01-01 00:00"),
+        ("year", "abc"), ("year", 10**20), ("title", "a\x00b"), ("title", "a\ud800b"),
+    ])
+    def test_round_create_refuses(self, region, field, value):
+        data = {"name": "putaran-x", "title": "Putaran", "year": 2026,
+                "start_date": "2026-01-05", field: value}
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_create", **data)
+        assert field in err.value.error_dict
+        assert region.call("walidata_admin", "satudata_round_list")["count"] == 1
+
+    @pytest.mark.parametrize("data", [
+        {"id": 5}, {"id": ["a"]}, {"id": {"a": 1}}, {"limit": " "}, {"offset": 10**20},
+        {"state": "bogus"}, {"sort": "bogus"}, {"round_id": "bogus"},
+    ])
+    def test_api_answers_409(self, app, region, data):
+        token = factories.APIToken(user="admin-walidata")["token"]
+        action = "satudata_round_show" if "id" in data else "satudata_request_list"
+        resp = app.post(f"/api/3/action/{action}", json=data,
+                        headers={"Authorization": token})
+        assert resp.status_code == 409, resp.body
+
+    def test_unknown_round_is_404(self, app, region):
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.post("/api/3/action/satudata_round_show", json={"id": "tidak-ada"},
+                        headers={"Authorization": token})
+        assert resp.status_code == 404
+        resp = app.post(tk.url_for("satudata_workflow.round_send", round_id="tidak-ada"),
+                        headers={"Authorization": token})
+        assert resp.status_code == 404
+
+    @pytest.mark.parametrize("endpoint,query", [
+        ("satudata_workflow.index", {"state": "bogus"}),
+        ("satudata_workflow.index", {"round_id": "bogus"}),
+        ("satudata_workflow.index", {"owner_org": "bogus"}),
+        ("satudata_workflow.index", {"sort": "bogus"}),
+        ("satudata_workflow.index", {"page": "99999999999999999999"}),
+        ("satudata_workflow.index", {"page": "abc"}),
+        ("satudata_workflow.rounds", {"year": "abc"}),
+        ("satudata_workflow.daftar_data", {"year": "abc"}),
+        ("satudata_workflow.daftar_data", {"q": "a\x00"}),
+    ])
+    def test_pages_answer_400(self, app, region, endpoint, query):
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.get(tk.url_for(endpoint), query_string=query,
+                       headers={"Authorization": token})
+        assert resp.status_code == 400
+
+
+def _import_workbook(rows: list[list[str]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["judul", "opd"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_concurrent_imports_do_not_duplicate(app, region):
+    """Finding 15: three imports of the same 5-item file at once give 5 items."""
+    content = _import_workbook([[f"Data {i}", "dinas-kesehatan"] for i in range(5)])
+    barrier = threading.Barrier(3)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        with app.flask_app.test_request_context():
+            try:
+                barrier.wait(timeout=10)
+                outcomes.append(helpers.call_action(
+                    "satudata_daftar_data_import", context={"user": "admin-walidata"},
+                    upload=content, year=2030))
+            except Exception as e:  # reported below
+                outcomes.append(e)
+            finally:
+                model.Session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert sorted(o["created"] for o in outcomes) == [0, 0, 5]  # type: ignore[index]
+    count = model.Session.execute(sa.select(sa.func.count()).select_from(DaftarData)
+                                  .where(DaftarData.year == 2030)).scalar_one()
+    assert count == 5
+
+
+def test_read_actions_answer_get(app, region):
+    """Finding 16: read actions are side-effect free, so GET works."""
+    token = factories.APIToken(user="produsen-a")["token"]
+    resp = app.get("/api/3/action/satudata_request_list", query_string={"limit": 1},
+                   headers={"Authorization": token})
+    assert resp.status_code == 200, resp.body
+    assert resp.json["result"]["count"] >= 1
+    staff = factories.APIToken(user="admin-walidata")["token"]
+    for action, query in [("satudata_round_list", {}), ("satudata_daftar_data_list", {}),
+                          ("satudata_round_show", {"id": region.round["name"]}),
+                          ("satudata_role_list", {}),
+                          ("satudata_round_status", {"id": region.round["name"]})]:
+        resp = app.get(f"/api/3/action/{action}", query_string=query,
+                       headers={"Authorization": staff})
+        assert resp.status_code == 200, (action, resp.body)
+
+
+def test_empty_round_is_not_sent(app, region):
+    """Finding 17: a round whose year has no active items is not opened."""
+    round_ = region.call("walidata_admin", "satudata_round_create", name="kosong",
+                         title="Putaran kosong", year=2031, start_date="2031-01-06")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_round_send", id=round_["id"])
+    assert "state" in err.value.error_dict
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_round_update", id=round_["id"], state="open")
+    assert region.call("walidata_admin", "satudata_round_show", id="kosong")["state"] == "draft"
+    dashboard = helpers.call_action("satudata_progress_dashboard",
+                                    context={"user": "", "ignore_auth": False})
+    assert "kosong" not in [r["name"] for r in dashboard["rounds"]]
