@@ -41,6 +41,8 @@ fi
   "ckan.locale_default = id" \
   "ckan.locales_offered = id en" \
   "ckan.auth.create_unowned_dataset = false" \
+  "ckan.auth.user_create_organizations = false" \
+  "ckan.auth.user_create_groups = false" \
   "ckan.csrf_protection.ignore_extensions = false" \
   "SESSION_COOKIE_DOMAIN = 127.0.0.1" \
   "smtp.server = 127.0.0.1:$SMTP_PORT" \
@@ -65,7 +67,8 @@ PIDS+=($!)
 "$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
 PIDS+=($!)
 # scheduled releases (jadwal rilis): what cron does in production, every minute
-( while sleep 60; do "$CKAN" -c "$INI" satudata release-due >>"$LOGS/release.log" 2>&1; done ) &
+# one failed release (exit 1, recorded on the release) must not stop the later ones
+( while sleep 60; do "$CKAN" -c "$INI" satudata release-due >>"$LOGS/release.log" 2>&1 || true; done ) &
 PIDS+=($!)
 
 log "portal: http://127.0.0.1:$CKAN_PORT  (jobs worker log: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"

@@ -4,12 +4,17 @@
 With unpublished datasets present — a private draft, one under
 verification, one scheduled for release, one withdrawn, and a published one
 whose revision (secret title, notes and a new resource) is under review —
-the test walks **every GET route** of the Flask app and calls **every
+and published datasets with a past — one whose resource had a description
+only while it was private and whose later revision (secret notes and tag)
+was returned and then cancelled, one withdrawn, edited by its producer
+(staged) and published again (the approved version) — the test walks **every GET route** of the Flask app and calls **every
 read-only action** (through the HTTP API when the action is GET-able,
 directly otherwise), as anonymous and as a producer of a third OPD, and
 looks for the unpublished datasets' ids, names and titles, their resource
-ids and the staged revision's strings in every answer (HTML, JSON, RDF,
-Atom, XLSX, redirects, error messages).
+ids, their tags (names and ids) and resource formats, the staged revisions'
+strings and the private-era text in every answer (HTML, JSON, RDF, Atom,
+XLSX, redirects, error messages), history pages and activity diffs
+included.
 
 Rules:
 
@@ -43,7 +48,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .dissemination_fixtures import add_csv, build_region, csv_upload, publish, to_ready
+from .dissemination_fixtures import build_region, csv_upload, publish, to_ready
 from .workflow_fixtures import complete_metadata
 
 # -- the world ----------------------------------------------------------------------
@@ -51,6 +56,21 @@ from .workflow_fixtures import complete_metadata
 STAGED_TITLE = "Revisi Rahasia Judul Kx41"
 STAGED_NOTES = "Revisi rahasia catatan Zq93"
 STAGED_RESOURCE = "Lampiran Revisi Rahasia Wv27"
+#: a resource description of the published dataset while it was still private
+PRIVATE_ERA = "Keterangan Masa Privat Pv55"
+#: staged notes of a revision that was returned and then cancelled
+CANCELLED_REVISION = "Revisi Batal Rahasia Cr61"
+#: staged notes written while the dataset was withdrawn, before it was published again
+WITHDRAWN_EDIT = "Suntingan Saat Ditarik Rahasia Rw38"
+#: kinds of datasets the public must find
+PUBLIC = ("revision", "published", "republished")
+#: tags that only unpublished data (datasets or staged revisions) carries
+SECRET_TAGS = {kind: f"rahasia-tag-{kind}" for kind in
+               ("draft", "verification", "scheduled", "withdrawn", "staged",
+                "cancelled_revision", "republished")}
+#: resource formats that only unpublished datasets have
+SECRET_FORMATS = {kind: f"rhsfmt{kind}" for kind in
+                  ("draft", "verification", "scheduled", "withdrawn")}
 
 
 @dataclasses.dataclass
@@ -65,6 +85,7 @@ class World:
     token: str
     org_c: dict[str, Any]
     group: dict[str, Any]
+    tag_ids: dict[str, str]                    # secret tag name -> tag id
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -78,6 +99,15 @@ class World:
             found[pkg["title"]] = f"{kind} dataset title"
             for rid in self.resources[kind]:
                 found[rid] = f"{kind} resource id"
+        for kind, tag in SECRET_TAGS.items():
+            found[tag] = f"{kind} tag"
+            if tag in self.tag_ids:
+                found[self.tag_ids[tag]] = f"{kind} tag id"
+        for kind, fmt in SECRET_FORMATS.items():
+            found[fmt] = found[fmt.upper()] = f"{kind} resource format"
+        found[PRIVATE_ERA] = "private-era resource description of a published dataset"
+        found[CANCELLED_REVISION] = "notes of a cancelled revision"
+        found[WITHDRAWN_EDIT] = "notes staged while withdrawn"
         found[STAGED_TITLE] = "staged revision title"
         found[STAGED_NOTES] = "staged revision notes"
         found[STAGED_RESOURCE] = "staged revision resource name"
@@ -95,25 +125,36 @@ class World:
         return [o[k] for o in (r.walidata, r.opd_a, r.opd_b, self.org_c) for k in ("name", "id")]
 
 
-def _rename(region, who, request, name, title):
+def _rename(region, who, request, name, title, tags):
     return region.call(who, "package_patch", id=request["package_id"], name=name,
-                       title=title, tag_string="kesehatan")
+                       title=title, tag_string=",".join(tags))
 
 
 def build_world() -> World:
-    region = build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah", "Jumlah Guru"))
+    region = build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah", "Jumlah Guru",
+                                       "Jumlah Bidan"))
     a = [r for r in region.requests if r["owner_org"] == region.opd_a["id"]]
     b = [r for r in region.requests if r["owner_org"] == region.opd_b["id"]]
     kinds = {"draft": ("producer", a[0]), "verification": ("producer", a[1]),
              "scheduled": ("producer", a[2]), "withdrawn": ("producer_b", b[0]),
-             "revision": ("producer_b", b[1]), "published": ("producer_b", b[2])}
+             "revision": ("producer_b", b[1]), "published": ("producer_b", b[2]),
+             "republished": ("producer_b", b[3])}
     titles = {"draft": "Draf Rahasia Qa0x", "verification": "Verifikasi Rahasia Qa1y",
               "scheduled": "Jadwal Rilis Rahasia Qa2z", "withdrawn": "Ditarik Rahasia Qb0w",
-              "revision": "Data Terbit Direvisi", "published": "Data Terbit Umum"}
+              "revision": "Data Terbit Direvisi", "published": "Data Terbit Umum",
+              "republished": "Data Terbit Ulang"}
     for kind, (who, request) in kinds.items():
-        _rename(region, who, request, f"{kind}-set-{request['id'][:6]}", titles[kind])
-        add_csv(region, who, request["package_id"], "tahun,jumlah\n2025,1\n",
-                name=f"Tabel {kind}")
+        secret_tag = [SECRET_TAGS[kind]] if kind in World.UNPUBLISHED else []
+        _rename(region, who, request, f"{kind}-set-{request['id'][:6]}", titles[kind],
+                ["kesehatan", *secret_tag])
+        resource = region.call(who, "resource_create", package_id=request["package_id"],
+                               name=f"Tabel {kind}", url="tabel.csv",
+                               format=SECRET_FORMATS.get(kind, "CSV"),
+                               upload=csv_upload("tahun,jumlah\n2025,1\n"))
+        if kind == "published":  # text of its private era, replaced before publication
+            region.call(who, "resource_patch", id=resource["id"], description=PRIVATE_ERA)
+            region.call(who, "resource_patch", id=resource["id"],
+                        description="Keterangan tabel")
 
     complete_metadata(a[1]["package_id"], region.users["producer"]["name"])
     region.call("producer", "satudata_request_submit", id=a[1]["id"])
@@ -121,14 +162,28 @@ def build_world() -> World:
     to_ready(region, a[2])
     region.call("kadis", "satudata_request_schedule", id=a[2]["id"],
                 release_at="2099-01-02 09:00")
-    for request in (b[0], b[1], b[2]):
+    for request in b:
         to_ready(region, request)
         publish(region, request)
     region.call("walidata_admin", "satudata_request_withdraw", id=b[0]["id"],
                 note="Data keliru")
+    # a revision of the published dataset, returned and cancelled: the live
+    # version stays, the staged one is kept
+    region.call("producer_b", "package_patch", id=b[2]["package_id"], notes=CANCELLED_REVISION,
+                tag_string=f"kesehatan,{SECRET_TAGS['cancelled_revision']}")
+    region.call("producer_b", "satudata_request_revise", id=b[2]["id"])
+    region.call("verifier", "satudata_request_return", id=b[2]["id"], note="Belum lengkap")
+    region.call("walidata_admin", "satudata_request_cancel_revision", id=b[2]["id"],
+                note="Revisi tidak dilanjutkan")
+    # withdrawn, edited by its producer (staged), published again: the approved version
+    region.call("walidata_admin", "satudata_request_withdraw", id=b[3]["id"],
+                note="Diperiksa ulang")
+    region.call("producer_b", "package_patch", id=b[3]["package_id"], notes=WITHDRAWN_EDIT,
+                tag_string=f"kesehatan,{SECRET_TAGS['republished']}")
+    publish(region, b[3])
     # the revision: staged, submitted for verification
     region.call("producer_b", "package_patch", id=b[1]["package_id"], title=STAGED_TITLE,
-                notes=STAGED_NOTES)
+                notes=STAGED_NOTES, tag_string=f"kesehatan,{SECRET_TAGS['staged']}")
     region.call("producer_b", "resource_create", package_id=b[1]["package_id"],
                 name=STAGED_RESOURCE, url="lampiran.csv", format="CSV",
                 upload=csv_upload("a,b\n1,2\n", "lampiran.csv"))
@@ -155,9 +210,11 @@ def build_world() -> World:
     package_ids = {pkg["id"]: pkg["name"] for pkg in datasets.values()}
     activity_ids = [(aid, oid, package_ids[oid]) for aid, oid in model.Session.query(
         Activity.id, Activity.object_id).filter(Activity.object_id.in_(list(package_ids)))]
+    tag_ids = dict(model.Session.query(model.Tag.name, model.Tag.id).filter(
+        model.Tag.name.in_(list(SECRET_TAGS.values()))))
     return World(region, datasets, resources, staged_resource_id,
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
-                 producer_c, token, org_c, group)
+                 producer_c, token, org_c, group, tag_ids)
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -249,7 +306,12 @@ def changes_multiple(w: World) -> list[Call]:
 
 
 SEARCH_QS = ({"q": "Rahasia"}, {"q": "name:*set*"}, {"satudata_status": "archived"},
-             {"q": "kesehatan", "sort": "metadata_modified desc"}, {"tags": "kesehatan"})
+             {"q": "kesehatan", "sort": "metadata_modified desc"}, {"tags": "kesehatan"},
+             {"q": "rahasia-tag"}, {"tags": SECRET_TAGS["draft"]},
+             {"res_format": SECRET_FORMATS["withdrawn"]})
+TAG_QS = ({"incomplete": "kes"}, {"incomplete": "rahasia"}, {"incomplete": "tag",
+                                                               "limit": 100})
+FORMAT_QS = ({"incomplete": "c"}, {"incomplete": "rhs", "limit": 100}, {"incomplete": "fmt"})
 AUTOCOMPLETE_QS = ({"incomplete": "Rahasia"}, {"incomplete": "set"}, {"q": "Rahasia"},
                    {"incomplete": "draft"}, {"incomplete": "revisi"})
 
@@ -269,11 +331,10 @@ ROUTES: dict[str, Provider] = {
         with_arg(queries({"q": "dinas"}), ver=2),
     "/api/util/organization/autocomplete": queries({"q": "dinas"}),
     "/api/<int(min=1, max=2):ver>/util/resource/format_autocomplete":
-        with_arg(queries({"incomplete": "c"}), ver=2),
-    "/api/util/resource/format_autocomplete": queries({"incomplete": "c"}),
-    "/api/<int(min=1, max=2):ver>/util/tag/autocomplete":
-        with_arg(queries({"incomplete": "kes"}), ver=2),
-    "/api/util/tag/autocomplete": queries({"incomplete": "kes"}),
+        with_arg(queries(*FORMAT_QS), ver=2),
+    "/api/util/resource/format_autocomplete": queries(*FORMAT_QS),
+    "/api/<int(min=1, max=2):ver>/util/tag/autocomplete": with_arg(queries(*TAG_QS), ver=2),
+    "/api/util/tag/autocomplete": queries(*TAG_QS),
     "/api/<int(min=1, max=2):ver>/util/user/autocomplete":
         with_arg(queries({"q": "produsen"}), ver=2),
     "/api/util/user/autocomplete": queries({"q": "produsen"}),
@@ -337,7 +398,7 @@ ROUTES: dict[str, Provider] = {
     "/feeds/dataset.atom": none,
     "/feeds/group/<string:id>.atom": per("id", groups),
     "/feeds/organization/<string:id>.atom": per("id", orgs),
-    "/feeds/tag/<string:id>.atom": per("id", lambda w: ["kesehatan"]),
+    "/feeds/tag/<string:id>.atom": per("id", lambda w: ["kesehatan", *SECRET_TAGS.values()]),
     "/group/": queries({"q": "kesehatan"}),
     "/group/<id>": per("id", groups),
     "/group/about/<id>": per("id", groups),
@@ -482,7 +543,7 @@ ACTIONS: dict[str, Params] = {
     "dcat_dataset_show": by("id", datasets, format="ttl"),
     "followee_count": by("id", users),
     "followee_list": by("id", users),
-    "format_autocomplete": p({"q": "c"}),
+    "format_autocomplete": p({"q": "c"}, {"q": "rhs", "limit": 100}, {"q": "fmt"}),
     "get_site_user": p({}),
     "group_activity_list": by("id", groups),
     "group_autocomplete": p({"q": "k"}),
@@ -521,11 +582,14 @@ ACTIONS: dict[str, Params] = {
                                                      "include_drafts": True, "rows": 1000},
                         {"q": "Rahasia"}, {"fq": "capacity:private", "include_private": True},
                         {"fq": "satudata_status:archived"}, {"q": "Revisi"},
-                        {"facet.field": ["name", "title_string", "res_name"], "rows": 0}),
+                        {"facet.field": ["name", "title_string", "res_name"], "rows": 0},
+                        {"facet.field": ["tags", "res_format"], "rows": 0,
+                         "include_private": True, "facet.limit": -1}),
     "package_show": by("id", datasets),
     "recently_changed_packages_activity_list": p({}, {"limit": 100}),
     "resource_search": p({"query": "name:Tabel"}, {"query": "format:CSV"},
-                         {"query": "name:Lampiran"}),
+                         {"query": "name:Lampiran"}, {"query": "format:rhsfmt"},
+                         {"query": "description:Masa"}),
     "resource_show": by("id", all_resource_ids),
     "resource_view_list": by("id", all_resource_ids),
     "resource_view_show": p({"id": "no-such-view"}),
@@ -553,10 +617,11 @@ ACTIONS: dict[str, Params] = {
     "scheming_organization_schema_list": p({}),
     "scheming_organization_schema_show": p({"type": "organization"}),
     "status_show": p({}),
-    "tag_autocomplete": p({"q": "kes"}),
-    "tag_list": p({}, {"all_fields": True}),
-    "tag_search": p({"query": "kes"}),
-    "tag_show": p({"id": "kesehatan", "include_datasets": True}),
+    "tag_autocomplete": p({"q": "kes"}, {"q": "rahasia"}, {"q": "tag", "limit": 100}),
+    "tag_list": p({}, {"all_fields": True}, {"query": "rahasia"}),
+    "tag_search": p({"query": "kes"}, {"query": "rahasia"}, {"query": "tag", "limit": 100}),
+    "tag_show": lambda w: [{"id": t, "include_datasets": True}
+                           for t in ("kesehatan", *SECRET_TAGS.values())],
     "task_status_show": lambda w: [{"entity_id": ref, "task_type": "t", "key": "k"}
                                    for ref in w.dataset_refs()[:2]],
     "term_translation_show": p({"terms": ["kesehatan"]}),
@@ -738,7 +803,14 @@ def test_nothing_unpublished_leaks(app):
     revised = world.datasets["revision"]
     anonymous = {"user": "", "ignore_auth": False}
     found = helpers.call_action("package_search", context=anonymous, q="*:*")["results"]
-    assert {p["id"] for p in found} == {published["id"], revised["id"]}
+    assert {p["id"] for p in found} == {world.datasets[kind]["id"] for kind in PUBLIC}
+    assert helpers.call_action("tag_autocomplete", context=anonymous, q="kes") == ["kesehatan"]
+    assert helpers.call_action("format_autocomplete", context=anonymous, q="c") == ["csv"]
+    for kind in ("published", "republished"):  # public, as last approved
+        live = helpers.call_action("package_show", context=anonymous,
+                                   id=world.datasets[kind]["id"])
+        assert live["title"] == world.datasets[kind]["title"]
+        assert {t["name"] for t in live["tags"]} == {"kesehatan"}
     assert published["title"] in app.get("/dataset/").body
     assert published["title"] in app.get("/").body  # recently published
     assert published["id"] in app.get("/catalog.ttl").body

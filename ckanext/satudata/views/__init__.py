@@ -4,9 +4,11 @@ what ``tk.blanket.blueprints`` registers."""
 from __future__ import annotations
 
 from .dissemination import satudata_dissemination
+from .downloads import satudata_downloads
 from .metadata import satudata_metadata
+from .privacy import satudata_privacy
 from .roles import satudata_roles
 from .workflow import satudata_workflow
 
-__all__: list[str] = ["satudata_metadata", "satudata_workflow", "satudata_dissemination",
-                        "satudata_roles"]
+__all__: list[str] = ["satudata_privacy", "satudata_metadata", "satudata_workflow",
+                        "satudata_dissemination", "satudata_roles", "satudata_downloads"]

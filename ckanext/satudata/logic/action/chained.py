@@ -1,0 +1,267 @@
+# -*- coding: utf-8 -*-
+"""Chained CKAN core actions.
+
+Tags and resource formats (``tag_list``, ``tag_search``, ``tag_autocomplete``,
+``tag_show``, ``format_autocomplete``, ``vocabulary_show``,
+``vocabulary_list``, and so the legacy ``/api/2/util/tag/autocomplete`` and
+``/api/2/util/resource/format_autocomplete`` routes that call them): CKAN
+lists every tag and format of the site, those of private datasets included,
+so the tags and formats of unpublished data reached anyone. Here they come
+only from the datasets the caller may read, decided in one SQL query from
+CKAN's own permission labels (:func:`visible_datasets`): for the public the
+public, active datasets; for a logged-in user also the private datasets of
+the organizations they are a member of (and those they created without an
+organization or collaborate on). Sysadmins get CKAN's answers unchanged.
+Vocabulary tags follow the same rule.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Exists
+
+import ckan.authz as authz
+import ckan.lib.dictization as d
+import ckan.lib.dictization.model_dictize as model_dictize
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
+
+__all__ = ["tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
+           "vocabulary_show", "vocabulary_list"]
+
+#: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
+_MEMBER, _CREATOR, _COLLABORATOR = "member-", "creator-", "collaborator-"
+
+
+# -- who sees which datasets -----------------------------------------------------------------
+
+def _sees_everything(context: Context) -> bool:
+    return authz.is_sysadmin(context.get("user"))
+
+
+def visible_datasets(context: Context) -> ColumnElement[Any]:
+    """A condition on ``package`` true for the active datasets the caller may
+    read, translated from CKAN's permission labels of the user: ``public``
+    (not private), ``member-<org>``, ``creator-<user>`` (private datasets
+    without an organization) and ``collaborator-<dataset>``."""
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user)  # type: ignore
+    pkg = model.Package
+
+    def suffixes(prefix: str) -> list[str]:
+        return [label[len(prefix):] for label in labels if label.startswith(prefix)]
+
+    readable = []
+    if "public" in labels:
+        readable.append(pkg.private.is_(False))
+    if orgs := suffixes(_MEMBER):
+        readable.append(sa.and_(pkg.private.is_(True), pkg.owner_org.in_(orgs)))
+    if creators := suffixes(_CREATOR):
+        readable.append(sa.and_(pkg.private.is_(True), pkg.owner_org.is_(None),
+                                pkg.creator_user_id.in_(creators)))
+    if collaborations := suffixes(_COLLABORATOR):
+        readable.append(sa.and_(pkg.private.is_(True), pkg.id.in_(collaborations)))
+    return sa.and_(pkg.state == "active", sa.or_(sa.false(), *readable))  # type: ignore
+
+
+def _tag_used(context: Context) -> Exists:
+    """``tag`` is applied to at least one dataset the caller may read."""
+    return sa.exists().where(sa.and_(
+        model.PackageTag.tag_id == model.Tag.id, model.PackageTag.state == "active",
+        model.Package.id == model.PackageTag.package_id, visible_datasets(context)))
+
+
+# -- input ------------------------------------------------------------------------------------
+
+def _paging_schema() -> dict[str, Any]:
+    ignore_missing = tk.get_validator("ignore_missing")
+    natural = tk.get_validator("natural_number_validator")
+    return {"limit": [ignore_missing, natural], "offset": [ignore_missing, natural]}
+
+
+def _validated(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """``data_dict`` with ``limit``/``offset`` as numbers and the search
+    terms as a list of strings (a clear 409 instead of CKAN's 500 on bad
+    values)."""
+    paging = {k: data_dict[k] for k in ("limit", "offset") if data_dict.get(k) not in (None, "")}
+    data, errors = tk.navl_validate(paging, _paging_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    terms = data_dict.get("query") or data_dict.get("q") or []
+    if isinstance(terms, str):
+        terms = [terms]
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise tk.ValidationError({"query": [tk._("Must be a string or a list of strings")]})
+    fields = data_dict.get("fields") or {}
+    if isinstance(fields, dict):  # deprecated by CKAN, still honoured
+        terms += [v for k, v in fields.items() if k in ("tag", "tags") and isinstance(v, str)]
+    vocabulary = data_dict.get("vocabulary_id")
+    if vocabulary is not None and not isinstance(vocabulary, str):
+        raise tk.ValidationError({"vocabulary_id": [tk._("Must be a string")]})
+    return dict(data, terms=[t.strip() for t in terms if t.strip()], vocabulary=vocabulary)
+
+
+def _vocabulary(name_or_id: Optional[str], strict: bool) -> Optional[model.Vocabulary]:
+    if not name_or_id:
+        return None
+    vocabulary = model.Vocabulary.get(name_or_id)
+    if vocabulary is None and strict:
+        raise tk.ObjectNotFound(tk._("Vocabulary not found"))
+    return vocabulary
+
+
+def _visible_tags(context: Context, data: dict[str, Any], strict_vocabulary: bool
+                  ) -> tuple[list[model.Tag], int]:
+    """The tags the caller may see matching every search term (all when
+    there are none), in the vocabulary asked for (free tags otherwise),
+    sorted by name; one query for the page, one for the count."""
+    stmt = sa.select(model.Tag).where(_tag_used(context))
+    if data["vocabulary"]:
+        vocabulary = _vocabulary(data["vocabulary"], strict_vocabulary)
+        if vocabulary is None:
+            return [], 0
+        stmt = stmt.where(model.Tag.vocabulary_id == vocabulary.id)
+    else:
+        stmt = stmt.where(model.Tag.vocabulary_id.is_(None))
+    for term in data["terms"]:
+        stmt = stmt.where(model.Tag.name.ilike(f"%{_escape_like(term)}%", escape="\\"))
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = stmt.order_by(model.Tag.name).offset(data.get("offset")).limit(data.get("limit"))
+    return list(model.Session.execute(stmt).scalars()), count
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``tag_list``, limited to the tags of datasets the caller may
+    read (see the module docstring)."""
+    if _sees_everything(context):
+        return original(context, data_dict)
+    tk.check_access("tag_list", context, data_dict)
+    data = _validated(context, data_dict)
+    tags, _count = _visible_tags(context, data, strict_vocabulary=not data["terms"])
+    if tk.asbool(data_dict.get("all_fields")):
+        return model_dictize.tag_list_dictize(tags, context)
+    return [tag.name for tag in tags]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_search(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``tag_search``, limited to the tags of datasets the caller may
+    read."""
+    if _sees_everything(context):
+        return original(context, data_dict)
+    tk.check_access("tag_search", context, data_dict)
+    data = _validated(context, data_dict)
+    if not data["terms"]:
+        return {"count": 0, "results": []}
+    tags, count = _visible_tags(context, data, strict_vocabulary=False)
+    return {"count": count, "results": [d.table_dictize(tag, context) for tag in tags]}
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``tag_autocomplete`` (also behind ``/api/2/util/tag/
+    autocomplete``), limited to the tags of datasets the caller may read."""
+    if _sees_everything(context):
+        return original(context, data_dict)
+    tk.check_access("tag_autocomplete", context, data_dict)
+    data = _validated(context, data_dict)
+    if not data["terms"]:
+        return []
+    tags, _count = _visible_tags(context, data, strict_vocabulary=False)
+    return [tag.name for tag in tags]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A tag that no dataset the caller may read carries is not found (its
+    dataset list was already limited to public datasets by CKAN)."""
+    if not _sees_everything(context) and isinstance(data_dict.get("id"), str):
+        vocabulary = data_dict.get("vocabulary_id")
+        tag = model.Tag.get(data_dict["id"], vocab_id_or_name=vocabulary
+                            if isinstance(vocabulary, str) else None)
+        if tag is not None and not model.Session.execute(
+                sa.select(_tag_used(context)).where(model.Tag.id == tag.id)).scalar():
+            raise tk.ObjectNotFound(tk._("Tag not found"))
+    return original(context, data_dict)
+
+
+def _without_hidden_tags(context: Context, vocabularies: Iterable[dict[str, Any]]) -> None:
+    """Drop, in place, the tags no readable dataset carries (one query)."""
+    vocabularies = list(vocabularies)
+    tag_ids = {t["id"] for v in vocabularies for t in v.get("tags") or []}
+    if not tag_ids:
+        return
+    shown = set(model.Session.execute(
+        sa.select(model.Tag.id).where(model.Tag.id.in_(tag_ids), _tag_used(context))).scalars())
+    for vocabulary in vocabularies:
+        vocabulary["tags"] = [t for t in vocabulary.get("tags") or [] if t["id"] in shown]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def vocabulary_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A vocabulary with only the tags of datasets the caller may read."""
+    result = original(context, data_dict)
+    if not _sees_everything(context):
+        _without_hidden_tags(context, [result])
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def vocabulary_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """The vocabularies, each with only the tags of datasets the caller may
+    read."""
+    result = original(context, data_dict)
+    if not _sees_everything(context):
+        _without_hidden_tags(context, result)
+    return result
+
+
+# -- resource formats -------------------------------------------------------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def format_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``format_autocomplete`` (also behind ``/api/2/util/resource/
+    format_autocomplete``): the formats of the active resources of datasets
+    the caller may read containing ``q``, most used first.
+
+    :param q: the string to search for
+    :param limit: the maximum number of formats (optional, default: 5)
+    :rtype: list of strings
+    """
+    tk.check_access("format_autocomplete", context, data_dict)
+    schema = {"q": [tk.get_validator("not_missing"), tk.get_validator("unicode_safe")],
+              "limit": [tk.get_validator("default")(5),
+                        tk.get_validator("natural_number_validator")]}
+    data, errors = tk.navl_validate(
+        {k: data_dict[k] for k in ("q", "limit") if k in data_dict}, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    resource, pkg = model.Resource, model.Package
+    total = sa.func.count(resource.format)
+    stmt = (sa.select(resource.format, total)
+            .where(resource.state == "active",
+                   resource.format.ilike(f"%{_escape_like(data['q'])}%", escape="\\"))
+            .group_by(resource.format).order_by(total.desc(), resource.format)
+            .limit(data["limit"]))
+    if not _sees_everything(context):
+        stmt = stmt.join(pkg, pkg.id == resource.package_id).where(visible_datasets(context))
+    return [row[0].lower() for row in model.Session.execute(stmt)]

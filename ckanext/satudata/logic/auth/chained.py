@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+"""Chained auth of CKAN core and bundled-plugin actions.
+
+``activity_diff``: the activity plugin checks the permission labels of the
+activity asked for, but the diff also prints the *previous* activity of the
+dataset. For the first public version of a dataset that one dates from its
+private era (labelled ``member-<org>``), so the diff showed text that existed
+only while the dataset was private. Here the caller must also be allowed to
+see that previous activity.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.authz as authz
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
+
+from ... import roles
+
+__all__ = ["activity_diff"]
+
+
+def activity_readable(context: Context, activity: Any) -> bool:
+    """The caller may see the activity's data: a sysadmin, or one of the
+    user's permission labels is on the activity row (the activity plugin's
+    own rule, which the withdraw relabelling relies on)."""
+    user = context.get("user")
+    if authz.is_sysadmin(user):
+        return True
+    user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
+    labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user_obj)  # type: ignore
+    return bool(set(labels) & set(activity.permission_labels or []))
+
+
+def previous_activity(activity: Any) -> Optional[Any]:
+    """The activity the plugin's ``activity_diff`` compares ``activity`` with."""
+    from ckanext.activity.model import Activity
+
+    return model.Session.execute(
+        sa.select(Activity).where(Activity.object_id == activity.object_id,
+                                  Activity.timestamp < activity.timestamp)
+        .order_by(Activity.timestamp.desc()).limit(1)).scalar_one_or_none()
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                  ) -> AuthResult:
+    """Also refuse when the activity it is compared with is not readable by
+    the caller (its text would be printed in the diff)."""
+    result = next_auth(context, data_dict)  # type: ignore[call-arg]
+    if not result.get("success") or not plugins.plugin_loaded("activity"):
+        return result
+    from ckanext.activity.model import Activity
+
+    activity = context.get("activity") or (model.Session.get(Activity, data_dict["id"])
+                                                if roles.clean_id(data_dict.get("id")) else None)
+    if activity is None:
+        return result
+    previous = previous_activity(activity)
+    if previous is not None and not activity_readable(context, previous):
+        return {"success": False, "msg": tk._("Unauthorized to view activity data")}
+    return result

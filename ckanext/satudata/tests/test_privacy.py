@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+"""Side doors to unpublished data (issue E, findings 10-12).
+
+* tags and resource formats of unpublished datasets are not listed to the
+  public (tag/format actions and the legacy autocomplete routes);
+* the resource history page and the activity diff do not show text from a
+  published dataset's private era;
+* a user who is an admin of some organization is no "producer" for the
+  rounds, and cannot create an organization in the first place.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from .dissemination_fixtures import add_csv, publish, to_ready
+from .workflow_fixtures import Region, build_region
+
+SECRET_TAG = "tagrahasia"
+SECRET_FORMAT = "XRAHASIA"
+PUBLIC_TAG = "tagumum"
+PUBLIC_FORMAT = "XUMUM"
+
+
+def _anonymous() -> dict[str, Any]:
+    return {"user": "", "ignore_auth": False}
+
+
+def _call(who: str, action: str, **data: Any) -> Any:
+    return helpers.call_action(action, context={"user": who, "ignore_auth": False}, **data)
+
+
+@pytest.fixture
+def region(clean_db, clean_index) -> Region:
+    return build_region()
+
+
+@pytest.fixture
+def tagged(region: Region) -> Region:
+    """A draft dataset of OPD A with a secret tag and format, a published
+    dataset of OPD B with a public tag and format."""
+    draft, public = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    region.call("producer", "package_patch", id=draft["package_id"],
+                tag_string=f"{SECRET_TAG},bersama")
+    region.call("producer", "resource_create", package_id=draft["package_id"],
+                name="Rahasia", url="https://example.org/data.xr", format=SECRET_FORMAT)
+    region.call("producer_b", "package_patch", id=public["package_id"],
+                tag_string=f"{PUBLIC_TAG},bersama")
+    region.call("producer_b", "resource_create", package_id=public["package_id"],
+                name="Umum", url="https://example.org/data.xu", format=PUBLIC_FORMAT)
+    to_ready(region, public)
+    publish(region, public)
+    return region
+
+
+@pytest.mark.usefixtures("with_request_context")
+@pytest.mark.parametrize("who", ["anonymous", "public", "producer_b"])
+def test_tags_and_formats_come_only_from_readable_datasets(tagged: Region, app, who: str):
+    user = "" if who == "anonymous" else tagged.users[who]["name"]
+    assert set(_call(user, "tag_list")) == {PUBLIC_TAG, "bersama"}
+    assert {t["name"] for t in _call(user, "tag_list", all_fields=True)} == \
+        {PUBLIC_TAG, "bersama"}
+    assert _call(user, "tag_list", query="tag") == [PUBLIC_TAG]
+    found = _call(user, "tag_search", query="tag")
+    assert (found["count"], [t["name"] for t in found["results"]]) == (1, [PUBLIC_TAG])
+    assert _call(user, "tag_search", query=["tag", "rahasia"])["count"] == 0
+    assert _call(user, "tag_autocomplete", q="tag") == [PUBLIC_TAG]
+    assert _call(user, "format_autocomplete", q="x") == [PUBLIC_FORMAT.lower()]
+    assert _call(user, "format_autocomplete", q="rahasia") == []
+    with pytest.raises(tk.ObjectNotFound):
+        _call(user, "tag_show", id=SECRET_TAG)
+    assert _call(user, "tag_show", id=PUBLIC_TAG)["name"] == PUBLIC_TAG
+
+    headers = {"Authorization": helpers.call_action(
+        "api_token_create", context={"user": user}, user=user, name="t")["token"]} \
+        if user else {}
+    for url, query in [("/api/2/util/tag/autocomplete", {"incomplete": "tag"}),
+                       ("/api/util/tag/autocomplete", {"incomplete": "rahasia"}),
+                       ("/api/2/util/resource/format_autocomplete", {"incomplete": "x"}),
+                       ("/api/util/resource/format_autocomplete", {"incomplete": "rahasia"}),
+                       ("/api/3/action/tag_list", {}),
+                       ("/api/3/action/tag_autocomplete", {"q": "rahasia"})]:
+        body = app.get(url, query_string=query, headers=headers).body
+        assert SECRET_TAG not in body and SECRET_FORMAT.lower() not in body.lower(), url
+    assert PUBLIC_TAG in app.get("/api/2/util/tag/autocomplete",
+                                 query_string={"incomplete": "tag"}, headers=headers).body
+
+
+def test_members_and_sysadmins_see_their_private_tags(tagged: Region):
+    producer = tagged.users["producer"]["name"]
+    assert _call(producer, "tag_autocomplete", q="tag") == [SECRET_TAG, PUBLIC_TAG]
+    assert set(_call(producer, "format_autocomplete", q="x")) == {
+        PUBLIC_FORMAT.lower(), SECRET_FORMAT.lower()}
+    assert _call(producer, "tag_show", id=SECRET_TAG)["name"] == SECRET_TAG
+    sysadmin = tagged.users["sysadmin"]["name"]
+    assert set(_call(sysadmin, "tag_list")) == {PUBLIC_TAG, SECRET_TAG, "bersama"}
+    assert SECRET_FORMAT.lower() in _call(sysadmin, "format_autocomplete", q="x")
+
+
+def test_vocabulary_tags_follow_the_same_rule(tagged: Region):
+    site = tagged.users["sysadmin"]["name"]
+    vocabulary = _call(site, "vocabulary_create", name="kosakata",
+                       tags=[{"name": "istilah-a"}, {"name": "istilah-b"}])
+    assert _call("", "vocabulary_show", id="kosakata")["tags"] == []
+    assert all(v["tags"] == [] for v in _call("", "vocabulary_list"))
+    assert _call("", "tag_list", vocabulary_id=vocabulary["id"]) == []
+    assert _call("", "tag_autocomplete", q="istilah", vocabulary_id="kosakata") == []
+    assert len(_call(site, "vocabulary_show", id="kosakata")["tags"]) == 2
+    with pytest.raises(tk.ObjectNotFound):
+        _call("", "tag_list", vocabulary_id="no-such-vocabulary")
+
+
+def test_bad_tag_and_format_input_is_a_validation_error(tagged: Region):
+    bad: list[tuple[str, dict[str, Any]]] = [
+        ("tag_search", {"query": "tag", "limit": "abc"}),
+        ("tag_autocomplete", {"q": "tag", "offset": -1}),
+        ("tag_list", {"query": {"a": 1}}),
+        ("format_autocomplete", {}),
+        ("format_autocomplete", {"q": "x", "limit": "many"})]
+    for action, data in bad:
+        with pytest.raises(tk.ValidationError):
+            _call("", action, **data)
+
+
+# -- finding 11: private-era text in the history -------------------------------------
+
+PRIVATE_ERA = "Deskripsi masa privat Pm77"
+
+
+def _activities(package_id: str) -> list[Any]:
+    from ckanext.activity.model import Activity
+
+    return model.Session.query(Activity).filter(Activity.object_id == package_id) \
+        .order_by(Activity.timestamp).all()
+
+
+@pytest.mark.parametrize("public_detail", [False, True])
+def test_private_era_text_stays_out_of_resource_history(region: Region, app, ckan_config,
+                                                        monkeypatch, public_detail: bool):
+    """With CKAN's default (``ckan.auth.public_activity_stream_detail =
+    false``) the public sees no version detail at all; with it on, only the
+    versions recorded while the dataset was public."""
+    monkeypatch.setitem(ckan_config, "ckan.auth.public_activity_stream_detail",
+                        public_detail)
+    request = region.request_of(region.opd_b)
+    resource = add_csv(region, "producer_b", request["package_id"], "a,b\n1,2\n")
+    region.call("producer_b", "resource_patch", id=resource["id"], description=PRIVATE_ERA)
+    region.call("producer_b", "resource_patch", id=resource["id"],
+                description="Deskripsi terbit")
+    to_ready(region, request)
+    publish(region, request)
+    pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+    activities = _activities(pkg["id"])
+    private_era = [a for a in activities if PRIVATE_ERA in str(a.data)]
+    assert private_era and all("public" not in a.permission_labels for a in private_era)
+    public = activities[-1]
+    assert public.permission_labels == ["public"]
+
+    for activity in activities:
+        for url in (f"/dataset/{pkg['name']}/resources/{resource['id']}/history/{activity.id}",
+                    f"/dataset/{pkg['id']}/resources/{resource['id']}/history/{activity.id}",
+                    f"/dataset/{pkg['name']}/history/{activity.id}",
+                    f"/dataset/changes/{activity.id}"):
+            response = app.get(url)
+            assert PRIVATE_ERA not in response.body, url
+            assert response.status_code in (200, 302, 403, 404), url
+        reads: list[tuple[str, dict[str, Any]]] = [
+            ("activity_show", {"include_data": True}),
+            ("activity_data_show", {"object_type": "package"}),
+            ("activity_diff", {"object_type": "package"})]
+        for action, data in reads:
+            try:
+                answer = str(_call("", action, id=activity.id, **data))
+            except (tk.NotAuthorized, tk.ObjectNotFound) as e:
+                answer = str(e)
+            assert PRIVATE_ERA not in answer, (action, activity.activity_type)
+
+    page = app.get(f"/dataset/{pkg['name']}/resources/{resource['id']}/history/{public.id}")
+    if public_detail:  # the public version is there for the public
+        assert page.status_code == 200 and "Deskripsi terbit" in page.body
+        # but not its diff, which is against a private-era version
+        with pytest.raises(tk.NotAuthorized):
+            _call("", "activity_diff", id=public.id, object_type="package")
+    else:
+        assert page.status_code == 404
+    # the producers still see their whole history
+    member = region.users["producer_b"]["name"]
+    token = helpers.call_action("api_token_create", context={"user": member}, user=member,
+                                name="t")["token"]
+    page = app.get(f"/dataset/{pkg['name']}/resources/{resource['id']}/history/"
+                   f"{private_era[0].id}", headers={"Authorization": token})
+    assert page.status_code == 200 and PRIVATE_ERA in page.body
+    assert _call(member, "activity_diff", id=public.id, object_type="package")["diff"]
+
+
+# -- finding 12: who is a producer for the rounds -------------------------------------------
+
+def test_an_organization_admin_is_no_producer(region: Region):
+    site = region.users["sysadmin"]["name"]
+    warga = region.users["public"]["name"]
+    with pytest.raises(tk.NotAuthorized):  # test.ini: ckan.auth.user_create_organizations
+        helpers.call_auth("organization_create", {"user": warga, "model": model}, name="x")
+    factories.Organization(name="organisasi-warga", users=[{"name": warga,
+                                                            "capacity": "admin"}])
+    draft = _call(site, "satudata_round_create", name="semester-2-2026",
+                  title="Semester II 2026", year=2026, start_date="2026-07-06")
+    sent = region.round
+    for action, data in [("satudata_round_show", {"id": draft["id"]}),
+                         ("satudata_round_show", {"id": draft["name"]}),
+                         ("satudata_round_show", {"id": sent["name"]}),
+                         ("satudata_round_show", {"id": "no-such-round"}),
+                         ("satudata_round_list", {}),
+                         ("satudata_request_list", {}),
+                         ("satudata_daftar_data_list", {})]:
+        with pytest.raises(tk.NotAuthorized):
+            _call(warga, action, **data)
+
+    producer = region.users["producer"]["name"]
+    assert _call(producer, "satudata_round_show", id=sent["name"])["id"] == sent["id"]
+    assert _call(producer, "satudata_round_list")["count"] >= 1
+    for ref in (draft["id"], draft["name"]):
+        with pytest.raises(tk.NotAuthorized):
+            _call(producer, "satudata_round_show", id=ref)
+    assert _call(region.users["verifier"]["name"], "satudata_round_show",
+                 id=draft["name"])["state"] == "draft"

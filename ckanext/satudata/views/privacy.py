@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+"""Route overrides that keep private-era data private.
+
+``/dataset/<id>/resources/<resource_id>/history/<activity_id>`` (the
+activity plugin's resource history page) renders the resource as recorded
+in any activity of a dataset the visitor may read, without the activity
+permission check that ``activity_show`` makes, so a published dataset's
+activities from before its publication (or from while it was withdrawn)
+showed their text to anyone. The same URL is registered here first (the
+satudata plugin precedes ``activity`` in ``ckan.plugins``; the first rule
+registered for a URL wins): it asks ``activity_show`` whether the visitor may
+see that activity's data, then hands over to the plugin's own view.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+
+satudata_privacy = Blueprint("satudata_privacy", __name__)
+
+
+@satudata_privacy.route("/dataset/<id>/resources/<resource_id>/history/<activity_id>")
+def resource_history(id: str, resource_id: str, activity_id: str) -> Any:
+    if not plugins.plugin_loaded("activity"):
+        return tk.abort(404, tk._("Activity not found"))
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
+    try:
+        tk.check_access("activity_show", {"user": user},  # type: ignore[arg-type]
+                        {"id": activity_id, "include_data": True})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("Activity not found"))
+    from ckanext.activity.views import resource_history as activity_resource_history
+
+    return activity_resource_history(id, resource_id, activity_id)
