@@ -67,16 +67,14 @@ from ckan.types import Context
 from .model import (
     CollectionRound, DataRequest, Dissemination, Release, StagedRevision,
 )
-from .states import State
+from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
 
 log = logging.getLogger(__name__)
 
 #: context flag of the engine's own package writes (never settable from the API)
 ENGINE = "satudata_dissemination"
 #: states of a request in which its dataset is being reviewed: no edits
-REVIEW_STATES = frozenset({State.SUBMITTED.value, State.RESUBMITTED.value,
-                           State.VERIFIED.value, State.READY.value,
-                           State.SCHEDULED.value})
+REVIEW_STATES = frozenset(s.value for s in _REVIEW)
 #: index fields (Solr): ``satudata_status`` (published/archived) and the
 #: publication date ``satudata_published_date``
 STATUS_FIELD = "satudata_status"
@@ -138,11 +136,50 @@ def is_engine(context: Context) -> bool:
     return bool(context.get(ENGINE))
 
 
-def bypasses_lock(context: Context) -> bool:
-    """The engine and sysadmins (including the site user, which CKAN's own
-    jobs use) write packages directly; everybody else is subject to the
-    visibility lock and to staging."""
-    return is_engine(context) or authz.is_sysadmin(context.get("user"))
+def bypasses_lock(context: Context, package_id: Optional[str] = None) -> bool:
+    """The engine and the site user (which CKAN's own jobs use) write
+    packages directly. Sysadmins do too, except on a dataset that belongs to
+    the workflow (linked to a data request or ever published through it):
+    that one changes only as its request says, for everybody."""
+    if is_engine(context):
+        return True
+    user = context.get("user")
+    if not authz.is_sysadmin(user):
+        return False
+    if user == site_user_name():
+        return True
+    return not (package_id and governed(package_id))
+
+
+def governed(package_id: str) -> bool:
+    """Whether the workflow decides the dataset's visibility: it is linked
+    to a data request or was published through one."""
+    linked = sa.select(sa.literal(True)).where(DataRequest.package_id == package_id)
+    recorded = sa.select(sa.literal(True)).where(Dissemination.package_id == package_id)
+    return bool(model.Session.execute(sa.select(sa.or_(
+        sa.exists(linked), sa.exists(recorded)))).scalar())
+
+
+def dataset_public(request: DataRequest) -> bool:
+    """THE rule of visibility of a request's dataset (see
+    :func:`.states.is_public`): everything that makes a dataset public or
+    private, or puts it in a publication, asks this (or :func:`public_clause`,
+    its SQL form)."""
+    return is_public(request.state, request.revision_of)
+
+
+def public_clause() -> Any:
+    """:func:`dataset_public` as an SQL condition on ``DataRequest``."""
+    return sa.or_(
+        DataRequest.state.in_([s.value for s in PUBLIC_STATES]),
+        sa.and_(DataRequest.revision_of == State.PUBLISHED.value,
+                DataRequest.state.in_([s.value for s in REVISION_STATES])))
+
+
+def in_publication_clause() -> Any:
+    """Which requests' datasets a round's publication contains: the public
+    ones that are not archived."""
+    return sa.and_(public_clause(), DataRequest.state != State.ARCHIVED.value)
 
 
 # -- records -------------------------------------------------------------------------
@@ -154,12 +191,9 @@ def record_for(package_id: Optional[str]) -> Optional[Dissemination]:
 
 
 def live_record(pkg: model.Package) -> Optional[Dissemination]:
-    """The record of a dataset that is public through the workflow (published
-    or archived), else None."""
-    record = record_for(pkg.id)
-    if record is None or not record.live or pkg.private:
-        return None
-    return record
+    """The record of a dataset that was published through the workflow (and
+    may be withdrawn now): its producers' edits are staged, else None."""
+    return record_for(pkg.id)
 
 
 def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
@@ -209,32 +243,45 @@ def lock_create(context: Context, data_dict: dict[str, Any]) -> None:
 
 
 def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any]) -> None:
-    """A private dataset stays private in a non-sysadmin's update, and does
-    not change while its request is being verified, approved or waits for
-    its release (what is published is what was approved; to change it, the
-    request is returned first)."""
-    if bypasses_lock(context):
+    """A private dataset stays private in a non-sysadmin's update; a dataset
+    of the workflow keeps the visibility its request gives it, whoever
+    updates it, and does not change while its request is being verified,
+    approved or waits for its release (what is published is what was
+    approved; to change it, the request is returned first)."""
+    if bypasses_lock(context, pkg.id):
         return
-    if under_review(pkg.id):
+    refuse_under_review(pkg.id)
+    if pkg.private or governed(pkg.id):
+        data_dict["private"] = pkg.private
+
+
+def refuse_under_review(package_id: str) -> None:
+    """A ``ValidationError`` when the dataset's request is being reviewed."""
+    if under_review(package_id):
         raise tk.ValidationError({"state": [tk._(
             "This dataset is being reviewed for publication; it can be changed "
             "again once its request is returned")]})
-    if pkg.private:
-        data_dict["private"] = True
+
+
+def refuse_frozen(context: Context, package_id: str, message: str) -> None:
+    """``NotAuthorized`` when someone but the engine would delete a dataset
+    of the workflow (it is withdrawn, archived or cancelled instead)."""
+    if bypasses_lock(context, package_id):
+        return
+    if governed(package_id):
+        raise tk.NotAuthorized(message)
 
 
 def refuse_on_live(context: Context, package_ids: list[str], message: str) -> None:
-    """``NotAuthorized`` when a non-sysadmin acts on a live dataset in a way
-    only the workflow may (bulk private/delete, delete)."""
-    if bypasses_lock(context) or not package_ids:
+    """``NotAuthorized`` when anyone but the engine acts on datasets of the
+    workflow in a way only the workflow may (bulk private/public/delete)."""
+    if is_engine(context) or not package_ids:
         return
-    stmt = (sa.select(Dissemination.package_id)
-            .join(model.Package, model.Package.id == Dissemination.package_id)
-            .where(Dissemination.package_id.in_(package_ids),
-                   Dissemination.status.in_(("published", "archived")),
-                   model.Package.private.is_(False))
-            .limit(1))
-    if model.Session.execute(stmt).first():
+    ids = [str(i) for i in package_ids if isinstance(i, str)]
+    linked = sa.select(DataRequest.package_id).where(DataRequest.package_id.in_(ids))
+    recorded = sa.select(Dissemination.package_id).where(Dissemination.package_id.in_(ids))
+    if model.Session.execute(linked.limit(1)).first() or \
+            model.Session.execute(recorded.limit(1)).first():
         raise tk.NotAuthorized(message)
 
 
@@ -335,7 +382,7 @@ def staged_view(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """For an editor of the dataset reading it to update or edit it
     (``for_update``/``for_edit``), the staged revision instead of the live
     dictionary; everyone else gets ``pkg_dict`` unchanged."""
-    if bypasses_lock(context) or context.get("ignore_auth") or pkg_dict.get("private"):
+    if bypasses_lock(context, pkg_dict.get("id")) or context.get("ignore_auth"):
         return pkg_dict
     staged = staged_for(pkg_dict.get("id"))
     if staged is None:
@@ -389,12 +436,46 @@ def reindex(package_id: str) -> None:
     search.rebuild(package_id)
 
 
+def after_transition(context: Context, request: DataRequest, transition: str,
+                     from_state: State) -> None:
+    """The dataset side of a transition, in its transaction (called by the
+    engine after the request changed): the dataset is made public or private
+    as :func:`dataset_public` says, a reviewed staged revision is applied on
+    publication, and a release is pending only while the request is
+    scheduled."""
+    if request.state != State.SCHEDULED.value:
+        unschedule(request)
+    pkg = model.Package.get(request.package_id or "")
+    if pkg is None:
+        if transition == "publish":
+            raise tk.ValidationError({"package_id": [tk._(
+                "No dataset is linked to this request")]})
+        return
+    if transition == "publish":
+        publish(context, request,
+                reviewed=from_state in (State.READY, State.SCHEDULED))
+    elif transition == "withdraw":
+        withdraw(context, request, _last_note(request))
+    elif transition == "archive":
+        archive(context, request)
+    elif not dataset_public(request) and not pkg.private:
+        # a safety net: nothing stays public that its request does not make so
+        withdraw(context, request, _last_note(request))
+
+
+def _last_note(request: DataRequest) -> Optional[str]:
+    from .model import RequestEvent
+    return model.Session.execute(
+        sa.select(RequestEvent.note).where(RequestEvent.request_id == request.id)
+        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar()
+
+
 def publish(context: Context, request: DataRequest, *, reviewed: bool = True) -> Dissemination:
-    """Make the request's dataset public: apply its staged revision if there
-    is one and it was ``reviewed`` (published from ``ready``/``scheduled``,
-    after verification and approval), otherwise turn it public; record the
-    publication; mark a pending scheduled release as released. To be called
-    after ``apply_transition(..., "publish")`` with ``defer_commit``."""
+    """Make the request's dataset public: apply its staged revision if it
+    belongs to this request and was ``reviewed`` (published from
+    ``ready``/``scheduled``, after verification and approval), otherwise
+    turn the last approved version public; record the publication; mark a
+    pending scheduled release as released."""
     pkg = model.Package.get(request.package_id or "")
     if pkg is None or pkg.state != "active":
         raise tk.ValidationError({"package_id": [tk._(
@@ -405,6 +486,8 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     was_withdrawn = bool(record and record.status == "withdrawn")
 
     staged = staged_for(pkg.id) if reviewed else None
+    if staged is not None and staged.request_id not in (None, request.id):
+        staged = None  # never somebody else's unreviewed edits
     changed = False
     if staged is not None:
         data = copy.deepcopy(staged.data)
@@ -446,44 +529,39 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     return record
 
 
-def withdraw(context: Context, request: DataRequest, reason: str) -> Dissemination:
+def withdraw(context: Context, request: DataRequest, reason: Optional[str]) -> Optional[Dissemination]:
     """Make a published dataset private again (with the reason on record) and
-    hide its past activities from the public."""
+    hide its past activities from the public. A staged revision is kept: the
+    producers may send it through review (``revise``)."""
     pkg = model.Package.get(request.package_id or "")
-    record = record_for(pkg.id if pkg else None)
-    if pkg is None or record is None:
-        raise tk.ValidationError({"package_id": [tk._(
-            "The dataset of this request is not published")]})
+    if pkg is None:
+        return None
+    record = record_for(pkg.id)
     now = utcnow()
     if not pkg.private:
         data = live_dict(pkg.id)
         data["private"] = True
         tk.get_action("package_update")(engine_context(context.get("user")), data)
-    # the dataset goes back to its producers, privately: they edit it
-    # directly from now on, so an unreviewed staged revision is dropped
-    staged = staged_for(pkg.id)
-    if staged is not None:
-        model.Session.delete(staged)
-    record.status = "withdrawn"
-    record.withdrawn_at = now
-    record.withdrawn_reason = reason
-    record.modified = now
+    if record is not None:
+        record.status = "withdrawn"
+        record.withdrawn_at = now
+        record.withdrawn_reason = reason
+        record.modified = now
     model.Session.flush()
     _relabel_activities(pkg.id, hide=True)
     return record
 
 
 def archive(context: Context, request: DataRequest) -> Dissemination:
-    """Archive a published (or withdrawn) dataset: a published one stays
-    reachable by its URL with a banner but leaves the default search; a
-    withdrawn one stays private."""
+    """Archive a published dataset: it stays reachable by its URL with a
+    banner but leaves the default search."""
     pkg = model.Package.get(request.package_id or "")
     record = record_for(pkg.id if pkg else None)
     if pkg is None or record is None:
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset of this request was never published")]})
     now = utcnow()
-    record.status = "archived" if not pkg.private else "withdrawn"
+    record.status = "archived"
     record.archived_at = now
     record.modified = now
     reindex(pkg.id)
@@ -533,7 +611,9 @@ def due_releases(now: Optional[datetime.datetime] = None, limit: int = 100) -> l
     now = now or utcnow()
     return list(model.Session.execute(
         sa.select(Release)
-        .where(Release.status == "scheduled", Release.release_at <= now)
+        .join(DataRequest, DataRequest.id == Release.request_id)
+        .where(Release.status == "scheduled", Release.release_at <= now,
+               DataRequest.state == State.SCHEDULED.value)
         .order_by(Release.release_at, Release.id)
         .limit(limit)).scalars())
 
@@ -601,7 +681,8 @@ def public_rounds(limit: int = 50) -> list[CollectionRound]:
     """Rounds whose requests were sent, newest first."""
     return list(model.Session.execute(
         sa.select(CollectionRound)
-        .where(CollectionRound.state.in_(PUBLIC_ROUND_STATES))
+        .where(CollectionRound.state.in_(PUBLIC_ROUND_STATES),
+               sa.exists().where(DataRequest.round_id == CollectionRound.id))
         .order_by(CollectionRound.start_date.desc(), CollectionRound.name)
         .limit(limit)).scalars())
 

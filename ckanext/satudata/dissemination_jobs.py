@@ -26,11 +26,8 @@ from .model import CollectionRound, DaftarData, DataRequest, Publication, Releas
 
 log = logging.getLogger(__name__)
 
-__all__ = ["build_publication_job", "release_due_job", "notify_dissemination",
-           "NOTIFYING_TRANSITIONS"]
-
-#: transitions of issue D after which the producers get an e-mail
-NOTIFYING_TRANSITIONS = ("publish", "schedule", "withdraw", "archive")
+__all__ = ["build_publication_job", "refresh_publication_job", "release_due_job",
+           "notify_dissemination"]
 
 
 # -- publications ---------------------------------------------------------------------
@@ -123,6 +120,22 @@ def build_publication_job(publication_id: str) -> Optional[dict[str, Any]]:
     return row.dictize() if row else None
 
 
+def refresh_publication_job(request_id: str) -> Optional[dict[str, Any]]:
+    """Build the publication of a request's round again after its dataset
+    left the public (withdrawn or archived), so that the public book and
+    compilation contain only what is public. Nothing when the round's
+    publication was never built."""
+    request = model.Session.get(DataRequest, request_id)
+    if request is None:
+        return None
+    row = model.Session.execute(
+        sa.select(Publication).where(Publication.round_id == request.round_id)
+    ).scalar_one_or_none()
+    if row is None or row.package_id is None:
+        return None
+    return build_publication_job(row.id)
+
+
 # -- scheduled releases ------------------------------------------------------------------
 
 def release_due_job() -> dict[str, Any]:
@@ -179,7 +192,7 @@ def notify_dissemination(event_id: str) -> int:
         return 0
     request, item, round_, org = row
     pkg = model.Package.get(request.package_id) if request.package_id else None
-    recipients = roles.producers_of([request.owner_org])[request.owner_org]
+    recipients = jobs.recipients_for(event, request.owner_org)
     if not recipients:
         return 0
     sent = 0

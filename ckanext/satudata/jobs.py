@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from . import roles
 from .model import CollectionRound, DaftarData, DataRequest, RequestEvent
-from .states import State
+from .states import Actor, State, next_actors
 
 log = logging.getLogger(__name__)
 
@@ -101,21 +101,36 @@ def _level_after(event: RequestEvent) -> int:
     return int((event.data or {}).get("approval_level_after", event.approval_level))
 
 
-def _recipients_for(event: RequestEvent, org_id: str) -> list[model.User]:
-    """Who acts next after the event (from the event, not from the request,
-    which may have moved on since)."""
+#: states whose producers hear of a step even when they need not act
+_INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
+                               State.PUBLISHED, State.WITHDRAWN, State.ARCHIVED})
+
+
+def recipients_for(event: RequestEvent, org_id: str) -> list[model.User]:
+    """Who hears of a step: the actors its target state waits for (from the
+    state table, at the level and revision recorded on the event, not the
+    request's current ones, which may have moved on), and the producers of
+    the OPD when it is about their data."""
     chain = roles.approval_chain()
     state = State(event.to_state)
     level = _level_after(event)
-    if state in (State.REQUESTED, State.RETURNED, State.CANCELLED):
-        return roles.producers_of([org_id])[org_id]
-    if state in (State.SUBMITTED, State.RESUBMITTED):
-        return roles.users_with_role(chain[0])
-    if state == State.VERIFIED and 0 <= level < len(chain):
-        return roles.users_with_role(chain[level])
-    if state == State.READY:
-        return roles.walidata_admins()
-    return []
+    kinds = next_actors(state, bool((event.data or {}).get("revision_of")))
+    users: list[model.User] = []
+    if Actor.PRODUCER in kinds or state in _INFORM_PRODUCERS:
+        users += roles.producers_of([org_id])[org_id]
+    if Actor.VERIFIER in kinds and chain:
+        users += roles.users_with_role(chain[0])
+    if Actor.APPROVER in kinds and 0 <= level < len(chain):
+        users += roles.users_with_role(chain[level])
+    if Actor.WALIDATA_ADMIN in kinds:
+        users += roles.walidata_admins()
+    unique: dict[str, model.User] = {}
+    for user in users:
+        unique.setdefault(user.id, user)
+    return list(unique.values())
+
+
+_recipients_for = recipients_for
 
 
 def _transition_text(event: RequestEvent, item: DaftarData,
@@ -130,6 +145,19 @@ def _transition_text(event: RequestEvent, item: DaftarData,
         return (tk._("[%(site)s] Data submitted for verification: %(title)s") % values,
                 tk._('%(org)s has submitted the requested data "%(title)s" (%(round)s). '
                      "Please verify it.") % values)
+    if name == "revise":
+        return (tk._("[%(site)s] Revision of published data submitted: %(title)s") % values,
+                tk._('%(org)s has submitted a revision of the published data "%(title)s" '
+                     "(%(round)s). Please verify it; the published version stays as it "
+                     "is until the revision is published.") % values)
+    if name == "cancel_revision":
+        return (tk._("[%(site)s] Revision cancelled: %(title)s") % values,
+                tk._('The revision of "%(title)s" (%(round)s) was cancelled by '
+                     "%(actor)s. The data stays as it was.") % values)
+    if name == "unschedule":
+        return (tk._("[%(site)s] Release cancelled, ready to publish: %(title)s") % values,
+                tk._('The scheduled release of "%(title)s" (%(round)s) was cancelled by '
+                     "%(actor)s. The data is ready to be published.") % values)
     if name == "resubmit":
         return (tk._("[%(site)s] Revised data resubmitted: %(title)s") % values,
                 tk._('%(org)s has resubmitted the revised data "%(title)s" (%(round)s). '

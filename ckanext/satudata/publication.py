@@ -39,6 +39,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import metadata, reference
+from .lib import cells
 from .model import CollectionRound, Dissemination
 
 XLSX_MAX_ROWS = 100_000
@@ -88,13 +89,18 @@ class Book:
 # -- collecting --------------------------------------------------------------------
 
 def published_package_ids(round_id: str) -> list[str]:
-    """Ids of the round's live published datasets, in book order. One query."""
+    """Ids of the round's datasets that its publication contains, in book
+    order: what the requests' state makes public (withdrawn data leaves the
+    publication when it is built again). One query."""
+    from .dissemination import in_publication_clause
+    from .model import DataRequest
     stmt = (
         sa.select(model.Package.id)
         .join(Dissemination, Dissemination.package_id == model.Package.id)
+        .join(DataRequest, DataRequest.id == Dissemination.request_id)
         .join(model.Group, model.Group.id == model.Package.owner_org)
         .where(Dissemination.round_id == round_id,
-               Dissemination.status == "published",
+               in_publication_clause(),
                model.Package.state == "active",
                model.Package.private.is_(False))
         .order_by(model.Group.title, model.Package.title, model.Package.id)
@@ -350,22 +356,23 @@ def xlsx_bytes(book: Book) -> bytes:
     for entry in book.entries:
         sheet = workbook.create_sheet(sheet_title(entry.number, entry.pkg.get("title") or "",
                                                   taken))
-        sheet.append([entry.pkg.get("title")])
+        sheet.append(cells.row([entry.pkg.get("title")]))
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([tk._("Producer (OPD)"), entry.organization])
+        sheet.append(cells.row([tk._("Producer (OPD)"), entry.organization]))
         for label, value in entry.fields:
-            sheet.append([label, value])
+            sheet.append(cells.row([label, value]))
         sheet.append([])
         if entry.table.header:
-            sheet.append(entry.table.header)
+            sheet.append(cells.row(entry.table.header))
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in entry.table.rows:
-                sheet.append(row)
+                sheet.append(cells.row(row))
         else:
-            sheet.append([entry.table.note])
+            sheet.append(cells.row([entry.table.note]))
     if not book.entries:
         workbook.create_sheet(tk._("No data"))
+    cells.make_inert(workbook)
     output = io.BytesIO()
     archive = _FixedTimeZip(output, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(workbook, archive).save()

@@ -31,7 +31,7 @@ import ckan.plugins.toolkit as tk
 from . import roles, workdays
 from .jobs import portal_context, request_url, send_mail
 from .model import CollectionRound, DaftarData, DataRequest, ReminderSent
-from .states import State, state_label
+from .states import Actor, next_actors, state_label
 from .workflow import ACTIVE_STATES
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,18 @@ class _Recipients:
         self.admins = roles.walidata_admins()
 
     def actors(self, request: DataRequest) -> list[model.User]:
-        state = State(request.state)
-        if state in (State.REQUESTED, State.RETURNED):
-            return self.producers.get(request.owner_org, [])
-        if state in (State.SUBMITTED, State.RESUBMITTED):
-            return self.by_role[self.chain[0]]
-        if 0 <= request.approval_level < len(self.chain):
-            return self.by_role[self.chain[request.approval_level]]
-        return []
+        """The people the request waits for (the state table's next steps)."""
+        kinds = next_actors(request.state, bool(request.revision_of))
+        users: list[model.User] = []
+        if Actor.PRODUCER in kinds:
+            users += self.producers.get(request.owner_org, [])
+        if Actor.VERIFIER in kinds and self.chain:
+            users += self.by_role[self.chain[0]]
+        if Actor.APPROVER in kinds and 0 <= request.approval_level < len(self.chain):
+            users += self.by_role[self.chain[request.approval_level]]
+        if Actor.WALIDATA_ADMIN in kinds:
+            users += self.admins
+        return list({u.id: u for u in users}.values())
 
 
 def _claim(request: DataRequest, kind: str) -> bool:

@@ -3,7 +3,7 @@
 holds which role. Auth functions ask here; nothing else decides roles."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -12,15 +12,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .model import WalidataRole
+from .states import TABLE, Actor, actors_of, rule
 
 
 def approval_chain() -> list[str]:
     """The configured roles in order: verifier first, then each approval level."""
     return list(tk.config.get("satudata.approval_chain"))
-
-
-def verifier_role() -> str:
-    return approval_chain()[0]
 
 
 def walidata_organization() -> Optional[model.Group]:
@@ -147,3 +144,57 @@ def walidata_admins() -> list[model.User]:
         .order_by(model.User.name)
     )
     return list(model.Session.execute(stmt).scalars())
+
+
+def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
+    """Which actor kinds of the state table (:mod:`.states`) the user is for
+    ``request`` at the state and approval level it is in now."""
+    user = user_obj(user_name)
+    if user is None:
+        return set()
+    return actors_of(
+        state=request.state, level=request.approval_level, chain=approval_chain(),
+        user_roles=user_roles(user.id),
+        is_producer=is_producer(user_name, request.owner_org),
+        is_walidata_admin=is_walidata_admin(user_name),
+    )
+
+
+def may_take(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """Whether the table lets the user take ``transition`` on ``request``
+    now (state, approval level and revision as they are)."""
+    row = rule(transition, request.state, bool(request.revision_of))
+    return row is not None and bool(row.actors & actor_kinds(user_name, request))
+
+
+def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """The auth functions' early check: the table lets the user take
+    ``transition`` on ``request`` now, or the transition is not possible
+    from the request's state at all and the user is one who could take it
+    elsewhere (the engine then says why it is not possible now)."""
+    if rule(transition, request.state, bool(request.revision_of)) is not None:
+        return may_take(user_name, request, transition)
+    user = user_obj(user_name)
+    if user is None:
+        return False
+    kinds = actor_kinds(user_name, request)
+    chain = approval_chain()
+    if set(chain[1:]) & user_roles(user.id):
+        kinds.add(Actor.APPROVER)
+    return any(t.actors & kinds for t in TABLE if t.name == transition)
+
+
+def clean_id(value: Any) -> Optional[str]:
+    """``value`` if it can be an id (a string of at most 100 characters
+    without NUL), else None: lookups before validation (auth functions)
+    never send a list, a number or a NUL byte to the database."""
+    if isinstance(value, str) and value and len(value) <= 100 and "\x00" not in value:
+        return value
+    return None
+
+
+def get_request(value: Any) -> Any:
+    """The data request with the id ``value``, or None."""
+    from .model import DataRequest
+    request_id = clean_id(value)
+    return model.Session.get(DataRequest, request_id) if request_id else None

@@ -34,61 +34,181 @@ class State(str, enum.Enum):
 
 
 class Actor(str, enum.Enum):
-    """Who may take a transition; auth functions map these to users."""
+    """Who may take a transition. :func:`actors_of` says which of these a
+    user is for one request, at the state and approval level it is in."""
     PRODUCER = "producer"          # editor/admin of the request's OPD organization
-    VERIFIER = "verifier"          # holder of the first role of the chain
-    APPROVER = "approver"          # holder of the role of the request's current level
+    VERIFIER = "verifier"          # holder of the first role of the chain (level 0)
+    APPROVER = "approver"          # holder of the role of the level the request waits at
+    FINAL_APPROVER = "final_approver"  # holder of the last role of the chain
     WALIDATA_ADMIN = "walidata_admin"  # sysadmin or admin of the walidata organization
+
+
+class Target(str, enum.Enum):
+    """Targets that depend on the request, not only on the transition."""
+    CHAIN = "chain"                # approve: the next level, or ready after the last
+    REVISION_BASE = "revision_base"  # back to the state a revision started from
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the table: ``name`` may be taken from ``sources`` by
+    ``actors`` and leads to ``target``. ``revising`` restricts the row to
+    requests in a revision of earlier published data (True) or to requests
+    that are not (False); None: either."""
     name: str
     sources: frozenset[State]
-    target: Optional[State]        # None: decided by the approval chain (approve)
+    target: State | Target
     actors: frozenset[Actor]
     reason_required: bool = False
+    revising: Optional[bool] = None
+    #: the step that moves the work on (queues, "waiting for", reminders,
+    #: whom a notification asks to act), not an optional one
+    next_step: bool = False
+
+    def applies(self, state: State | str, revising: bool) -> bool:
+        return State(state) in self.sources and (
+            self.revising is None or self.revising == revising)
 
 
-def _t(name, sources, target, actors, reason_required=False) -> Transition:
-    return Transition(name, frozenset(sources), target, frozenset(actors), reason_required)
+def _t(name, sources, target, actors, reason_required=False, revising=None,
+       next_step=False) -> Transition:
+    return Transition(name, frozenset(sources), target, frozenset(actors),
+                      reason_required, revising, next_step)
 
 
 S, A = State, Actor
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
-    _t("submit", [S.REQUESTED], S.SUBMITTED, [A.PRODUCER]),
-    _t("resubmit", [S.RETURNED], S.RESUBMITTED, [A.PRODUCER]),
-    _t("return", [S.SUBMITTED, S.RESUBMITTED], S.RETURNED, [A.VERIFIER], True),
-    _t("verify", [S.SUBMITTED, S.RESUBMITTED], S.VERIFIED, [A.VERIFIER]),
-    # any approval level may send the request back to the producer
-    _t("return_approval", [S.VERIFIED], S.RETURNED, [A.APPROVER], True),
-    _t("approve", [S.VERIFIED], None, [A.APPROVER]),
-    _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED, [A.APPROVER, A.WALIDATA_ADMIN]),
-    _t("unschedule", [S.SCHEDULED], S.READY, [A.APPROVER, A.WALIDATA_ADMIN]),
-    _t("publish", [S.READY, S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN]),
-    # a producer revising published data: it goes through verification and
-    # approval again while the live version stays as it was
-    _t("revise", [S.PUBLISHED], S.SUBMITTED, [A.PRODUCER]),
-    _t("withdraw", [S.PUBLISHED], S.WITHDRAWN, [A.WALIDATA_ADMIN], True),
-    _t("archive", [S.PUBLISHED, S.WITHDRAWN], S.ARCHIVED, [A.WALIDATA_ADMIN]),
-    _t("cancel", [S.REQUESTED, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
-                  S.READY, S.SCHEDULED], S.CANCELLED, [A.WALIDATA_ADMIN], True),
-]}
+#: states of a request whose dataset is being reviewed: nobody changes it
+REVIEW_STATES = frozenset({S.SUBMITTED, S.RESUBMITTED, S.VERIFIED, S.READY, S.SCHEDULED})
+#: states between a revision (``revise``) of published data and its publication
+REVISION_STATES = REVIEW_STATES | {S.RETURNED}
+_ACTIVE = [S.REQUESTED, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
+           S.READY, S.SCHEDULED]
 
-# States in which the linked dataset is (or may be) live for the public.
+#: THE table: the only statement of who may take which step from where.
+#: Auth functions, the engine (under the row lock), forms, "waiting for",
+#: queues and notification recipients all read it.
+TABLE: tuple[Transition, ...] = (
+    _t("submit", [S.REQUESTED], S.SUBMITTED, [A.PRODUCER], next_step=True),
+    _t("resubmit", [S.RETURNED], S.RESUBMITTED, [A.PRODUCER], next_step=True),
+    _t("return", [S.SUBMITTED, S.RESUBMITTED], S.RETURNED, [A.VERIFIER], True,
+       next_step=True),
+    _t("verify", [S.SUBMITTED, S.RESUBMITTED], Target.CHAIN, [A.VERIFIER], next_step=True),
+    # any approval level may send the request back to the producer
+    _t("return_approval", [S.VERIFIED], S.RETURNED, [A.APPROVER], True, next_step=True),
+    _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
+    _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED,
+       [A.FINAL_APPROVER, A.WALIDATA_ADMIN]),
+    _t("unschedule", [S.SCHEDULED], S.READY, [A.FINAL_APPROVER, A.WALIDATA_ADMIN]),
+    # from withdrawn: the last approved version again (the producers' edits
+    # of withdrawn data are staged and go through ``revise``)
+    _t("publish", [S.READY], S.PUBLISHED, [A.WALIDATA_ADMIN], next_step=True),
+    _t("publish", [S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN]),
+    # a producer revising published (or withdrawn) data: it goes through
+    # verification and approval again while the live version stays as it was
+    _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),
+    _t("withdraw", [S.PUBLISHED, S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN], True),
+    # published data under revision is live: it can be withdrawn meanwhile
+    _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN], True, revising=True),
+    _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN]),
+    _t("cancel", _ACTIVE, S.CANCELLED, [A.WALIDATA_ADMIN], True, revising=False),
+    # cancelling a revision ends its review; the data stays as it was
+    _t("cancel_revision", REVISION_STATES, Target.REVISION_BASE, [A.WALIDATA_ADMIN],
+       True, revising=True),
+)
+
+#: transition names, in the table's order
+NAMES: tuple[str, ...] = tuple(dict.fromkeys(t.name for t in TABLE))
+
+# States in which the linked dataset is live for the public (besides a
+# revision of published data, see :func:`is_public`).
 PUBLIC_STATES = frozenset({S.PUBLISHED, S.ARCHIVED})
 # States that need no further action.
 FINAL_STATES = frozenset({S.ARCHIVED, S.CANCELLED})
 
 
-def allowed(transition: str, state: State | str) -> bool:
-    t = TRANSITIONS.get(transition)
-    return t is not None and State(state) in t.sources
+def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:
+    """The row of the table for taking ``name`` from ``state``, if any."""
+    for t in TABLE:
+        if t.name == name and t.applies(state, revising):
+            return t
+    return None
 
 
-def available(state: State | str) -> list[Transition]:
-    """Transitions that can be taken from ``state`` (before any role check)."""
-    return [t for t in TRANSITIONS.values() if State(state) in t.sources]
+def is_public(state: State | str, revision_of: Optional[str]) -> bool:
+    """THE visibility rule: whether a request's dataset is public in
+    ``state``. Published and archived data is public; so is published data
+    whose revision is being reviewed (the live version stays)."""
+    state = State(state)
+    return state in PUBLIC_STATES or (
+        revision_of == S.PUBLISHED.value and state in REVISION_STATES)
+
+
+def level_role(chain: list[str], state: State | str, level: int) -> Optional[str]:
+    """The chain role that acts next: the verifier while submitted, the
+    role of ``level`` while verified, none otherwise."""
+    state = State(state)
+    if state in (S.SUBMITTED, S.RESUBMITTED):
+        return chain[0] if chain else None
+    if state == S.VERIFIED and 0 <= level < len(chain):
+        return chain[level]
+    return None
+
+
+def actors_of(*, state: State | str, level: int, chain: list[str],
+              user_roles: set[str], is_producer: bool,
+              is_walidata_admin: bool) -> set[Actor]:
+    """Which actor kinds a user is for a request at ``state`` and ``level``
+    (a pure function of facts the caller looked up)."""
+    kinds: set[Actor] = set()
+    if is_producer:
+        kinds.add(A.PRODUCER)
+    if is_walidata_admin:
+        kinds.add(A.WALIDATA_ADMIN)
+    if chain and chain[0] in user_roles:
+        kinds.add(A.VERIFIER)
+    if State(state) == S.VERIFIED and 0 < level < len(chain) and chain[level] in user_roles:
+        kinds.add(A.APPROVER)
+    if chain and chain[-1] in user_roles:
+        kinds.add(A.FINAL_APPROVER)
+    return kinds
+
+
+def available(state: State | str, revising: bool,
+              kinds: Optional[set[Actor]] = None) -> list[Transition]:
+    """The rows that can be taken from ``state`` (by one of ``kinds``, or by
+    anyone when None), each name once."""
+    seen: dict[str, Transition] = {}
+    for t in TABLE:
+        if t.name in seen or not t.applies(state, revising):
+            continue
+        if kinds is None or t.actors & kinds:
+            seen[t.name] = t
+    return list(seen.values())
+
+
+#: transitions taken through another transition's action (one form, one
+#: API action each): which one depends on where the request is
+ACTION_OF = {"return_approval": "return", "cancel_revision": "cancel"}
+
+
+def transition_for(action: str, state: State | str, revising: bool) -> str:
+    """The transition the action ``action`` takes on a request in ``state``."""
+    if action == "return" and State(state) == S.VERIFIED:
+        return "return_approval"
+    if action == "cancel" and revising:
+        return "cancel_revision"
+    return action
+
+
+def next_actors(state: State | str, revising: bool) -> set[Actor]:
+    """The actor kinds the request waits for in ``state``: those of its next
+    steps (queues, "waiting for", reminders, who a notification asks to
+    act)."""
+    kinds: set[Actor] = set()
+    for t in TABLE:
+        if t.next_step and t.applies(state, revising):
+            kinds |= t.actors
+    return kinds
 
 
 def state_label(state: State | str) -> str:
@@ -133,5 +253,6 @@ def transition_label(name: str) -> str:
         "withdraw": tk._("Withdraw"),
         "archive": tk._("Archive"),
         "cancel": tk._("Cancel"),
+        "cancel_revision": tk._("Cancel the revision"),
     }
     return labels.get(name, name)

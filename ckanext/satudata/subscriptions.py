@@ -15,23 +15,35 @@ from ckan.types import SignalMapping
 
 from . import dissemination_jobs, jobs, workflow
 
-# transitions of issue C that notify someone by e-mail
-NOTIFYING_TRANSITIONS = ("submit", "resubmit", "return", "return_approval",
-                         "verify", "approve", "cancel")
+#: target states whose message is about the data on the portal (publication,
+#: release, withdrawal, archive); every other transition gets the workflow's
+DISSEMINATION_STATES = frozenset({"published", "scheduled", "withdrawn", "archived"})
 
 
 def get_subscriptions() -> SignalMapping:
+    # every transition notifies: who hears of it follows from its target
+    # state and the state table (jobs.recipients_for), so none is forgotten
     return {
-        workflow.request_transition: [
-            {"sender": name, "receiver": notify_transition}
-            for name in NOTIFYING_TRANSITIONS
-        ] + [
-            # issue D: the producers hear about publication, release, withdrawal
-            {"sender": name, "receiver": notify_dissemination}
-            for name in dissemination_jobs.NOTIFYING_TRANSITIONS
-        ],
+        workflow.request_transition: [notify],
         workflow.round_sent: [notify_round_sent],
     }
+
+
+#: target states in which a dataset leaves the round's public publication
+LEAVES_PUBLICATION = frozenset({"withdrawn", "archived"})
+
+
+def notify(sender: str, **kwargs: Any) -> None:
+    """E-mail the people a transition concerns (in a background job); build
+    the round's publication again when a dataset left it."""
+    if kwargs.get("to_state") in DISSEMINATION_STATES and sender != "cancel_revision":
+        notify_dissemination(sender, **kwargs)
+    else:
+        notify_transition(sender, **kwargs)
+    if kwargs.get("to_state") in LEAVES_PUBLICATION:
+        tk.enqueue_job(dissemination_jobs.refresh_publication_job, [kwargs["request_id"]],
+                       title=f"satudata: refresh publication {kwargs['request_id']}",
+                       rq_kwargs={"timeout": 3600})
 
 
 def notify_transition(sender: str, **kwargs: Any) -> None:

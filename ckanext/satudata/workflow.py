@@ -65,9 +65,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import metadata, roles, workdays
+from . import dissemination, metadata, roles, workdays
 from .model import CollectionRound, DataRequest, RequestEvent
-from .states import TRANSITIONS, State, state_label, transition_label
+from .states import (
+    NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
+    state_label, transition_label,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +178,7 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
     # moved on by then)
     data = dict(data or {})
     data["approval_level_after"] = request.approval_level
+    data["revision_of"] = request.revision_of
     data["due_date"] = request.due_date.isoformat() if request.due_date else None
     event = RequestEvent(
         id=model.types.make_uuid(),
@@ -234,13 +238,7 @@ def _submit_errors(pkg: Optional[dict[str, Any]],
     if pkg is None:
         return {"package_id": [tk._(
             "No dataset is linked to this request: create or link the dataset first")]}
-    if hasattr(metadata, "submit_errors"):
-        errors = metadata.submit_errors(pkg)  # type: ignore[attr-defined]
-        if errors:
-            return dict(errors)
-    if completeness and not completeness.get("complete"):
-        return {m["field"]: [tk._("Missing value")] for m in completeness["missing"]}
-    return {}
+    return dict(metadata.submit_errors(pkg) or {})
 
 
 def _lock(request_id: str) -> DataRequest:
@@ -256,14 +254,39 @@ def _lock(request_id: str) -> DataRequest:
     return request
 
 
+def _refuse_state(name: str, current: State) -> tk.ValidationError:
+    return tk.ValidationError({"state": [tk._(
+        "\"%(transition)s\" is not possible while the request is %(state)s") % {
+            "transition": transition_label(name), "state": state_label(current)}]})
+
+
+def _target(transition: Transition, request: DataRequest,
+            chain: list[str]) -> tuple[State, int]:
+    """The state and approval level a transition leads to from where the
+    request is now."""
+    level = request.approval_level
+    if transition.target == Target.CHAIN:
+        # verify: to the first approval level; approve: to the next one;
+        # past the last level: ready
+        nxt = 1 if transition.name == "verify" else level + 1
+        if nxt < len(chain):
+            return State.VERIFIED, nxt
+        return State.READY, 0
+    if transition.target == Target.REVISION_BASE:
+        return State(request.revision_of or State.PUBLISHED.value), 0
+    target = State(transition.target)
+    if target in _SUBMIT_TARGETS or target == State.RETURNED:
+        return target, 0
+    return target, level if target in (State.READY, State.SCHEDULED) else 0
+
+
 def apply_transition(context: Context, request_id: str, transition_name: str, *,
                      note: Optional[str] = None,
                      field_notes: Optional[dict[str, Any]] = None,
                      expected_version: Optional[int | str] = None) -> dict[str, Any]:
     """Take ``transition_name`` on the request ``request_id``; see the module
     docstring for the full contract."""
-    transition = TRANSITIONS.get(transition_name)
-    if transition is None:
+    if transition_name not in NAMES:
         raise tk.ValidationError({"transition": [
             tk._("Unknown transition: %(name)s") % {"name": transition_name}]})
     note = (note or "").strip() or None
@@ -280,65 +303,68 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
                 "This request was changed by someone else since you opened "
                 "the page. Reload it and try again.")]})
     current = State(request.state)
-    if current not in transition.sources:
-        raise tk.ValidationError({"state": [tk._(
-            "\"%(transition)s\" is not possible while the request is %(state)s") % {
-                "transition": transition_label(transition.name),
-                "state": state_label(current)}]})
+    transition = rule(transition_name, current, bool(request.revision_of))
+    if transition is None:
+        raise _refuse_state(transition_name, current)
+    # the table decides, at the state and level found under the lock (the
+    # auth function before the lock was only the early, cheap check)
+    kinds = roles.actor_kinds(context.get("user"), request)
+    acting = transition.actors & kinds
+    if not acting:
+        raise tk.NotAuthorized(tk._(
+            "You cannot take this step on the request as it is now: %(state)s") % {
+                "state": state_label(current)})
     if transition.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
 
     chain = roles.approval_chain()
     level = request.approval_level
-    if transition.target is not None:
-        target = transition.target
-    else:  # approve: next level of the chain, or ready after the last
-        target = State.VERIFIED if level + 1 < len(chain) else State.READY
+    target, new_level = _target(transition, request, chain)
 
     pkg, completeness = dataset_completeness(request.package_id)
-    if target in _SUBMIT_TARGETS:
-        errors = _submit_errors(pkg, completeness)
+    if transition.name in ("submit", "resubmit"):
+        staged = dissemination.staged_for(request.package_id) if request.revision_of else None
+        errors = _submit_errors(staged.data if staged else pkg, completeness)
         if errors:
             raise tk.ValidationError(errors)
 
     now = datetime.datetime.utcnow()
-    new_level = level
-    if target in _SUBMIT_TARGETS or target == State.RETURNED:
-        new_level = 0
-    elif transition.name == "verify":
-        new_level = 1
-        if len(chain) < 2:
-            target, new_level = State.READY, 0
-    elif transition.name == "approve" and target == State.VERIFIED:
-        new_level = level + 1
-
     round_ = model.Session.get(CollectionRound, request.round_id)
     assert round_ is not None
     request.state = target.value
     request.approval_level = new_level
     request.due_date = due_date_for(round_, target, level=new_level)
+    if transition.name == "revise":
+        request.revision_of = current.value
+    elif target not in REVISION_STATES:
+        request.revision_of = None
     if target in _SUBMIT_TARGETS:
         request.submitted_at = now
     elif target == State.RETURNED:
         request.return_count = (request.return_count or 0) + 1
     if transition.name == "verify":
         request.verified_at = now
-    if target == State.READY:
+    if target == State.READY and current != State.SCHEDULED:
         request.ready_at = now
     request.version = (request.version or 0) + 1
     request.modified = now
 
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if completeness and completeness.get("missing"):
         data["missing"] = [m["field"] for m in completeness["missing"]]
-    if 0 <= level < len(chain):
-        data["role"] = chain[level]
+    acting_role = level_role(chain, current, level)
+    if acting_role and acting & {Actor.VERIFIER, Actor.APPROVER}:
+        data["role"] = acting_role
+    elif Actor.FINAL_APPROVER in acting and Actor.WALIDATA_ADMIN not in acting and chain:
+        data["role"] = chain[-1]
     event = record_event(
         request, user_id=_user_id(context), transition=transition.name,
         from_state=current.value, note=note, field_notes=field_notes,
         completeness=completeness, approval_level=level, data=data,
     )
     model.Session.flush()
+    # the dataset follows the request, in the same transaction
+    dissemination.after_transition(context, request, transition.name, current)
     result = request.dictize()
     result["event"] = event.dictize()
     if not context.get("defer_commit"):

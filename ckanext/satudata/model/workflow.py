@@ -177,6 +177,9 @@ class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     verified_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
     ready_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
     return_count: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore
+    # the state a revision of earlier published data started from
+    # ("published" or "withdrawn") until it is published or cancelled
+    revision_of: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     version: Mapped[int] = Column(Integer, nullable=False, default=1)  # type: ignore
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
     modified: Mapped[datetime.datetime] = Column(  # type: ignore
@@ -192,6 +195,7 @@ class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "submitted_at": _iso(self.submitted_at),
             "verified_at": _iso(self.verified_at), "ready_at": _iso(self.ready_at),
             "return_count": self.return_count, "version": self.version,
+            "revision_of": self.revision_of,
             "created": _iso(self.created), "modified": _iso(self.modified),
         }
 

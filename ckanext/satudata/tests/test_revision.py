@@ -120,15 +120,16 @@ def test_revise_needs_staged_changes_and_the_producer(region):
     assert "notes" in err.value.error_dict
 
 
-def test_withdrawal_drops_an_unreviewed_revision(region, app):
+def test_withdrawal_keeps_an_unreviewed_revision_out_of_sight(region, app):
     request = region.request_of(region.opd_a)
     to_ready(region, request)
     publish(region, request)
     region.call("producer", "package_patch", id=request["package_id"], title=SECRET_TITLE)
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Perlu diperiksa ulang")
-    assert region.call("producer", "satudata_revision_show", id=request["package_id"]) \
-        is None
+    # the producers' work is kept, still staged: it goes live only through review
+    staged = region.call("producer", "satudata_revision_show", id=request["package_id"])
+    assert staged["data"]["title"] == SECRET_TITLE
     publish(region, request)  # straight from withdrawn: nothing unreviewed goes live
     live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
                                id=request["package_id"])

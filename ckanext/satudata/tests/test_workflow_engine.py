@@ -34,46 +34,76 @@ def _request(org_id: str, package_id: str | None = None) -> DataRequest:
     return req
 
 
+def _people() -> dict[str, dict]:
+    """A sysadmin, an OPD with its producer, and a holder of each chain role."""
+    from ckan.tests import helpers
+
+    people = {"sysadmin": factories.Sysadmin()}
+    people["producer"] = factories.User()
+    people["org"] = factories.Organization(
+        users=[{"name": people["producer"]["name"], "capacity": "editor"}])
+    for role in ("verifikator", "kabid", "kadis"):
+        people[role] = factories.User()
+        helpers.call_action("satudata_role_create",
+                            context={"user": people["sysadmin"]["name"]},
+                            user=people[role]["name"], role=role)
+    return people
+
+
 @pytest.mark.usefixtures("clean_db", "clean_index")
 class TestApplyTransition:
     def test_refusals_and_targets(self):
-        user = factories.Sysadmin()
-        org = factories.Organization()
+        people = _people()
+        org = people["org"]
         pkg = factories.Dataset(owner_org=org["id"], private=True)
-        complete_metadata(pkg["id"], user["name"])
+        complete_metadata(pkg["id"], people["sysadmin"]["name"])
         req = _request(org["id"], pkg["id"])
-        ctx = {"user": user["name"]}
+
+        def ctx(who: str) -> dict:
+            return {"user": people[who]["name"]}
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(dict(ctx), req.id, "verify")
+            workflow.apply_transition(ctx("verifikator"), req.id, "verify")
         assert "state" in err.value.error_dict
+        # the table, not CKAN's sysadmin rule, decides who submits
+        with pytest.raises(tk.NotAuthorized):
+            workflow.apply_transition(ctx("sysadmin"), req.id, "submit")
 
-        res = workflow.apply_transition(dict(ctx), req.id, "submit", expected_version=1)
+        res = workflow.apply_transition(ctx("producer"), req.id, "submit", expected_version=1)
         assert res["state"] == "submitted" and res["version"] == 2
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(dict(ctx), req.id, "return", expected_version=1)
+            workflow.apply_transition(ctx("verifikator"), req.id, "return", expected_version=1)
         assert "version" in err.value.error_dict
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(dict(ctx), req.id, "return")
+            workflow.apply_transition(ctx("verifikator"), req.id, "return")
         assert "note" in err.value.error_dict
 
-        res = workflow.apply_transition(dict(ctx), req.id, "verify")
+        with pytest.raises(tk.NotAuthorized):
+            workflow.apply_transition(ctx("kabid"), req.id, "verify")
+        res = workflow.apply_transition(ctx("verifikator"), req.id, "verify")
         assert (res["state"], res["approval_level"]) == ("verified", 1)
-        res = workflow.apply_transition(dict(ctx), req.id, "approve")
+        with pytest.raises(tk.NotAuthorized):
+            workflow.apply_transition(ctx("kadis"), req.id, "approve")
+        res = workflow.apply_transition(ctx("kabid"), req.id, "approve")
         assert (res["state"], res["approval_level"]) == ("verified", 2)
-        res = workflow.apply_transition(dict(ctx), req.id, "approve")
+        assert res["event"]["data"]["role"] == "kabid"
+        with pytest.raises(tk.NotAuthorized):
+            workflow.apply_transition(ctx("kabid"), req.id, "approve")
+        res = workflow.apply_transition(ctx("kadis"), req.id, "approve")
         assert res["state"] == "ready"
+        assert res["event"]["data"]["role"] == "kadis"
         events = model.Session.query(RequestEvent).filter_by(request_id=req.id).count()
         assert events == 4
 
     def test_signal_only_after_commit(self):
-        user = factories.Sysadmin()
-        org = factories.Organization()
+        people = _people()
+        org = people["org"]
         pkg = factories.Dataset(owner_org=org["id"], private=True)
-        complete_metadata(pkg["id"], user["name"])
+        complete_metadata(pkg["id"], people["sysadmin"]["name"])
         req = _request(org["id"], pkg["id"])
+        producer = people["producer"]["name"]
         received = []
 
         def receiver(sender, **kw):
@@ -82,13 +112,13 @@ class TestApplyTransition:
         workflow.request_transition.connect(receiver)
         try:
             workflow.apply_transition(
-                {"user": user["name"], "defer_commit": True}, req.id, "submit")
+                {"user": producer, "defer_commit": True}, req.id, "submit")
             assert received == []
             model.Session.rollback()
             assert received == []
             assert model.Session.get(DataRequest, req.id).state == "requested"
             workflow.apply_transition(
-                {"user": user["name"], "defer_commit": True}, req.id, "submit")
+                {"user": producer, "defer_commit": True}, req.id, "submit")
             model.Session.commit()
             assert received == [("submit", "submitted")]
         finally:

@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ... import dissemination, metadata, workflow
+from ... import dissemination, metadata, roles, workflow
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import dissemination_schema as schema
 
@@ -39,7 +39,7 @@ __all__ = [
     "satudata_publication_build", "satudata_publication_show",
     # chained core actions (the visibility lock and revision staging)
     "package_create", "package_update", "package_show", "resource_create",
-    "package_delete", "bulk_update_public", "bulk_update_private",
+    "resource_update", "resource_delete", "package_delete", "bulk_update_public", "bulk_update_private",
     "bulk_update_delete", "member_list", "activity_create",
 ]
 
@@ -52,7 +52,7 @@ def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) ->
 
 
 def _locked_request(request_id: str) -> DataRequest:
-    request = model.Session.get(DataRequest, request_id)
+    request = roles.get_request(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
@@ -109,11 +109,10 @@ def satudata_request_publish(context: Context, data_dict: DataDict) -> dict[str,
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
     try:
+        # the engine publishes the dataset in the same transaction; a
+        # staged revision is applied only after verification and approval
         result = _transition(context, data, "publish")
         request = _locked_request(data["id"])
-        # a staged revision is applied only after verification and approval
-        reviewed = result["event"]["from_state"] in ("ready", "scheduled")
-        dissemination.publish(context, request, reviewed=reviewed)
     except Exception:
         model.Session.rollback()
         raise
@@ -166,7 +165,6 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[s
     try:
         result = _transition(context, data, "unschedule")
         request = _locked_request(data["id"])
-        dissemination.unschedule(request)
     except Exception:
         model.Session.rollback()
         raise
@@ -184,6 +182,8 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     data = _validate(data_dict, schema.request_transition(), context)
     request = _locked_request(data["id"])
     staged = dissemination.staged_for(request.package_id)
+    if staged is not None and staged.request_id not in (None, request.id):
+        staged = None
     if staged is None:
         raise tk.ValidationError({"revision": [tk._(
             "There are no changes to submit: edit the dataset first")]})
@@ -210,7 +210,6 @@ def satudata_request_withdraw(context: Context, data_dict: DataDict) -> dict[str
     try:
         result = _transition(context, data, "withdraw")
         request = _locked_request(data["id"])
-        dissemination.withdraw(context, request, result["event"]["note"])
     except Exception:
         model.Session.rollback()
         raise
@@ -228,7 +227,6 @@ def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str,
     try:
         result = _transition(context, data, "archive")
         request = _locked_request(data["id"])
-        dissemination.archive(context, request)
     except Exception:
         model.Session.rollback()
         raise
@@ -273,8 +271,12 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
                 {"id": request_id, "note": tk._("Scheduled release")})
             published.append(request_id)
         except Exception as e:  # noqa: BLE001 - recorded; the other releases go on
-            log.exception("Scheduled release %s of request %s failed", release_id,
-                          request_id)
+            if isinstance(e, (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized)):
+                log.warning("Scheduled release %s of request %s refused: %s", release_id,
+                            request_id, getattr(e, "error_dict", None) or e)
+            else:
+                log.exception("Scheduled release %s of request %s failed", release_id,
+                              request_id)
             model.Session.rollback()
             release = model.Session.get(Release, release_id)
             if release is not None:
@@ -306,6 +308,7 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
 
 # -- revisions ------------------------------------------------------------------------
 
+@tk.side_effect_free
 def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[dict[str, Any]]:
     """The staged revision of a published dataset, for its producers and the
     walidata reviewers: the pending package dictionary (``data``) and the
@@ -432,6 +435,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     return publication.dictize()
 
 
+@tk.side_effect_free
 def satudata_publication_show(context: Context, data_dict: DataDict) -> Optional[dict[str, Any]]:
     """The publication of a round and the progress of its build (walidata
     staff): ``status`` (queued, running, done, failed), ``progress``
@@ -453,7 +457,7 @@ def satudata_publication_show(context: Context, data_dict: DataDict) -> Optional
 
 def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
     ref = data_dict.get(key) or (data_dict.get("name") if key == "id" else None)
-    return model.Package.get(ref) if ref else None
+    return model.Package.get(ref) if roles.clean_id(ref) else None
 
 
 @tk.chained_action
@@ -469,7 +473,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """A non-sysadmin's update of a live (published) dataset is staged as a
     revision; of an unpublished one, keeps it private."""
     pkg = _package(data_dict)
-    if pkg is None or dissemination.bypasses_lock(context):
+    if pkg is None or dissemination.bypasses_lock(context, pkg.id):
         return original(context, data_dict)
     if dissemination.live_record(pkg) is not None:
         tk.check_access("package_update", context, data_dict)
@@ -489,46 +493,97 @@ def package_show(original: Action, context: Context, data_dict: DataDict) -> Any
     return result
 
 
-@tk.chained_action
-def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A resource added to a live dataset by a non-sysadmin goes into the
-    staged revision (CKAN's own resource_create would write the file under
-    a live resource's id)."""
-    pkg = _package(data_dict, "package_id")
-    if pkg is None or dissemination.bypasses_lock(context) \
-            or dissemination.live_record(pkg) is None:
-        return original(context, data_dict)
-    pkg_dict = tk.get_action("package_show")(
-        dict(context, for_update=True), {"id": pkg.id})
-    tk.check_access("resource_create", context, data_dict)
-    pkg_dict["resources"] = list(pkg_dict.get("resources") or []) + [dict(data_dict)]
+def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
+    res = model.Resource.get(data_dict["id"]) if roles.clean_id(data_dict.get("id")) else None
+    return model.Package.get(res.package_id) if res is not None else None
+
+
+def _stage_resources(context: Context, pkg: model.Package,
+                     change: Any) -> dict[str, Any]:
+    """Change the resources of a published dataset's staged revision (CKAN's
+    own resource actions would write the live dataset and its files)."""
+    pkg_dict = tk.get_action("package_show")(dict(context, for_update=True), {"id": pkg.id})
+    pkg_dict["resources"] = change(list(pkg_dict.get("resources") or []))
     try:
-        staged = tk.get_action("package_update")(
-            dict(context, return_id_only=False), pkg_dict)
+        return tk.get_action("package_update")(dict(context, return_id_only=False), pkg_dict)
     except tk.ValidationError as e:
         errors = e.error_dict.get("resources")
         raise tk.ValidationError(errors[-1] if isinstance(errors, list) and errors
-                                 else e.error_dict)
+                                 and isinstance(errors[-1], dict) else e.error_dict)
+
+
+def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
+    """Whether ``pkg``'s resources change through its staged revision;
+    refuses (cleanly) a change while its request is under review."""
+    if pkg is None or dissemination.bypasses_lock(context, pkg.id):
+        return False
+    dissemination.refuse_under_review(pkg.id)
+    return dissemination.live_record(pkg) is not None
+
+
+@tk.chained_action
+def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A resource added to a published dataset by anyone but the engine goes
+    into the staged revision; none is added while the dataset is reviewed."""
+    pkg = _package(data_dict, "package_id")
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_create", context, data_dict)
+    staged = _stage_resources(context, pkg, lambda rs: rs + [dict(data_dict)])
     return staged["resources"][-1]
 
 
 @tk.chained_action
+def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As :func:`resource_create`, for a change of a resource."""
+    pkg = _resource_package(data_dict)
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_update", context, data_dict)
+
+    def change(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [dict(data_dict) if r.get("id") == data_dict["id"] else r for r in resources]
+    staged = _stage_resources(context, pkg, change)
+    return next((r for r in staged["resources"] if r.get("id") == data_dict["id"]),
+                staged["resources"][-1] if staged["resources"] else {})
+
+
+@tk.chained_action
+def resource_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As :func:`resource_create`, for the removal of a resource."""
+    pkg = _resource_package(data_dict)
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_delete", context, data_dict)
+    _stage_resources(context, pkg,
+                     lambda rs: [r for r in rs if r.get("id") != data_dict["id"]])
+    return None
+
+
+@tk.chained_action
 def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Published datasets are withdrawn or archived through the workflow,
-    not deleted by their producers."""
+    """Datasets of the workflow are withdrawn, archived or cancelled through
+    it, not deleted (by their producers, or anybody but the engine)."""
     pkg = _package(data_dict)
     if pkg is not None:
-        dissemination.refuse_on_live(context, [pkg.id], tk._(
-            "Published datasets cannot be deleted; ask the walidata to withdraw it"))
+        dissemination.refuse_frozen(context, pkg.id, tk._(
+            "This dataset belongs to a data request; ask the walidata to cancel or "
+            "withdraw it instead of deleting it"))
     return original(context, data_dict)
 
 
 @tk.chained_action
 def bulk_update_public(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Only the workflow (or a sysadmin) makes datasets public."""
+    """Only the workflow (or a sysadmin, for datasets outside it) makes
+    datasets public."""
+    message = tk._(
+        "Datasets are made public by the walidata through the data request workflow")
     if not dissemination.bypasses_lock(context):
-        raise tk.NotAuthorized(tk._(
-            "Datasets are made public by the walidata through the data request workflow"))
+        raise tk.NotAuthorized(message)
+    dissemination.refuse_on_live(context, list(data_dict.get("datasets") or []), message)
     return original(context, data_dict)
 
 

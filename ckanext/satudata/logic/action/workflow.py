@@ -29,9 +29,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ... import metadata, roles, sk_files, workdays, workflow, xlsx
+from ... import dissemination, metadata, roles, sk_files, workdays, workflow, xlsx
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
-from ...states import TRANSITIONS, State, state_label, state_labels, transition_label
+from ...states import (
+    ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
+    transition_for, transition_label,
+)
 from .. import schema
 
 __all__ = [
@@ -45,9 +48,17 @@ __all__ = [
     "satudata_request_link_dataset",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
+    "satudata_request_cancel_revision",
 ]
 
 MAX_LIMIT = 1000
+TITLE_MAX = schema.TITLE_MAX
+#: PostgreSQL indexes the dataset title (idx_pkg_stitle): a b-tree entry
+#: holds at most ~2,700 bytes, so a generated title stays below this
+TITLE_MAX_BYTES = 2000
+#: the first key of the advisory lock that serializes Daftar Data imports
+#: (the second is the year)
+IMPORT_LOCK = 0x5D_DA7A
 
 
 # -- helpers -----------------------------------------------------------------
@@ -69,6 +80,24 @@ def _commit(context: Context) -> None:
         model.Session.commit()
 
 
+def _file_upload(value: Any, field: str) -> Any:
+    """``value`` if it can be an uploaded file (a multipart file or bytes),
+    None when empty; anything else is a ``ValidationError`` on ``field``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (bytes, bytearray)) or hasattr(value, "read") \
+            or hasattr(value, "stream"):
+        return value
+    raise tk.ValidationError({field: [tk._("Expecting an uploaded file")]})
+
+
+def _ref(data_dict: DataDict, context: Context) -> str:
+    """The ``id`` of a show-like call, checked to be an id string (an
+    unknown one is then ``ObjectNotFound``)."""
+    return _validate({"id": data_dict.get("id")} if "id" in data_dict else {},
+                     schema.request_show(), context)["id"]
+
+
 def _limit(data: dict[str, Any]) -> int:
     return max(0, min(int(data.get("limit", 50)), MAX_LIMIT))
 
@@ -86,6 +115,14 @@ def _page(stmt: Any, data: dict[str, Any]) -> Any:
 
 def _iso(value: Any) -> Optional[str]:
     return value.isoformat() if value else None
+
+
+def _index_safe(text: str) -> str:
+    """``text`` cut to at most :data:`TITLE_MAX_BYTES` bytes of UTF-8."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= TITLE_MAX_BYTES:
+        return text
+    return encoded[:TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip() + "…"
 
 
 def _slug(text: str, max_length: int = 80) -> str:
@@ -131,7 +168,7 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_daftar_data_create", context, data_dict)
     data_dict = dict(data_dict)
-    sk_pdf = sk_files.read_upload(data_dict.pop("sk_upload", None))
+    sk_pdf = sk_files.read_upload(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     data = _validate(data_dict, schema.daftar_data_create(), context)
     item = DaftarData(id=model.types.make_uuid(), created_by=_user_id(context), **data)
     if sk_pdf:
@@ -156,7 +193,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
     data_dict = dict(data_dict)
-    sk_pdf = sk_files.read_upload(data_dict.pop("sk_upload", None))
+    sk_pdf = sk_files.read_upload(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     data = _validate(data_dict, schema.daftar_data_update(), context)
     item = model.Session.get(DaftarData, data.pop("id"))
     assert item
@@ -178,7 +215,7 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
     :type id: string
     """
     tk.check_access("satudata_daftar_data_delete", context, data_dict)
-    data = _validate(data_dict, {"id": schema.daftar_data_update()["id"]}, context)
+    data = _validate(data_dict, schema.daftar_data_ref(), context)
     item = model.Session.get(DaftarData, data["id"])
     assert item
     used = model.Session.execute(
@@ -191,6 +228,7 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
     _commit(context)
 
 
+@tk.side_effect_free
 def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One item of the Daftar Data.
 
@@ -199,12 +237,13 @@ def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_show", context, data_dict)
-    item = model.Session.get(DaftarData, data_dict.get("id") or "")
+    item = model.Session.get(DaftarData, _ref(data_dict, context))
     if item is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
     return _item_dict(item)
 
 
+@tk.side_effect_free
 def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The Daftar Data, ordered by OPD and title. Producers see only the
     items of their own OPDs.
@@ -265,7 +304,13 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     tk.check_access("satudata_daftar_data_import", context, data_dict)
     data = _validate(data_dict, schema.daftar_data_import(), context)
     year = data["year"]
-    parsed = list(xlsx.read_daftar_data(data["upload"]))
+    parsed = list(xlsx.read_daftar_data(_file_upload(data["upload"], "upload") or b""))
+    if not data["dry_run"]:
+        # Imports of the same year wait for each other, so that each one
+        # sees the items the previous one added (an item is updated, not
+        # added twice); the lock ends with the transaction.
+        model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            IMPORT_LOCK, year)))
 
     orgs = model.Session.execute(
         sa.select(model.Group.id, model.Group.name, model.Group.title).where(
@@ -433,6 +478,10 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     round_ = model.Session.get(CollectionRound, data.pop("id"))
     assert round_
     data.pop("name", None)
+    if data.get("state") == "open" and round_.state != "open" and not _count(
+            DataRequest, [DataRequest.round_id == round_.id]):
+        raise tk.ValidationError({"state": [tk._(
+            "A round without requests cannot be opened: send it instead")]})
     for key, value in data.items():
         setattr(round_, key, value)
     if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
@@ -462,6 +511,7 @@ def _get_round(value: str) -> CollectionRound:
     return round_
 
 
+@tk.side_effect_free
 def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """A collection round with the number of its requests in each state
     (``counts``: state → n, plus ``total`` and ``overdue``).
@@ -470,9 +520,10 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_show", context, data_dict)
-    return _round_dict(_get_round(data_dict.get("id") or ""))
+    return _round_dict(_get_round(_ref(data_dict, context)))
 
 
+@tk.side_effect_free
 def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Collection rounds, newest first, each with its counts.
 
@@ -480,7 +531,8 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     :param state: ``draft``, ``open`` or ``closed`` (optional)
     :param limit: (default 100)
     :param offset: (default 0)
-    :returns: ``{"count": total, "results": [round]}``
+    :returns: ``{"count": total, "results": [round]}``; a producer gets only
+        the sent rounds that requested data from their OPDs
     :rtype: dictionary
     """
     tk.check_access("satudata_round_list", context, data_dict)
@@ -490,6 +542,13 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
         where.append(CollectionRound.year == data["year"])
     if data.get("state"):
         where.append(CollectionRound.state == data["state"])
+    user = context.get("user")
+    if not (context.get("ignore_auth") or roles.is_walidata_staff(user)):
+        # producers: only the rounds that sent requests to their OPDs
+        where.append(CollectionRound.state != "draft")
+        where.append(CollectionRound.id.in_(
+            sa.select(DataRequest.round_id).where(
+                DataRequest.owner_org.in_(roles.producer_org_ids(user)))))
     count = _count(CollectionRound, where)
     rounds = list(model.Session.execute(_page(
         sa.select(CollectionRound).where(*where)
@@ -510,7 +569,8 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
     try:
         pkg = tk.get_action("package_create")(
             {"user": context.get("user"), "ignore_auth": True, "defer_commit": True},
-            {"name": name, "title": f"{item.title} ({round_.title})",
+            {"name": name,
+             "title": _index_safe(f"{item.title[:TITLE_MAX]} ({round_.title})"),
              "notes": item.description or "", "owner_org": item.owner_org,
              "private": True})
     except tk.ValidationError:
@@ -533,7 +593,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
-    round_ = _get_round(data_dict.get("id") or "")
+    round_ = _get_round(_ref(data_dict, context))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
     model.Session.execute(
@@ -548,6 +608,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     skipped = model.Session.execute(
         sa.select(sa.func.count()).select_from(DataRequest)
         .where(DataRequest.round_id == round_.id)).scalar_one()
+    if not items and not skipped:
+        raise tk.ValidationError({"state": [tk._(
+            "The Daftar Data of %(year)s has no active items: there is nothing to "
+            "send") % {"year": round_.year}]})
     create_dataset = tk.asbool(tk.config.get("satudata.request.create_dataset"))
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()
@@ -577,6 +641,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             "without_dataset": unlinked}
 
 
+@tk.side_effect_free
 def satudata_round_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The status of every request of a round (for the XLSX export): the
     rows of :func:`satudata_request_list` plus the metadata completeness
@@ -587,7 +652,7 @@ def satudata_round_status(context: Context, data_dict: DataDict) -> dict[str, An
     :rtype: dictionary
     """
     tk.check_access("satudata_round_status", context, data_dict)
-    round_ = _get_round(data_dict.get("id") or "")
+    round_ = _get_round(_ref(data_dict, context))
     rows = _request_rows(_Scope(context), {"round_id": round_.id, "sort": "organization"},
                          limit=None, offset=0, with_completeness=True)
     return {"round": _round_dict(round_), "rows": rows}
@@ -598,6 +663,7 @@ def _file(filename: str, content: bytes) -> dict[str, Any]:
             "content": base64.b64encode(content).decode("ascii")}
 
 
+@tk.side_effect_free
 def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The status of a round's requests as an Excel workbook: a line per
     request (OPD, state, the role it waits for, due date, overdue, dates,
@@ -613,6 +679,7 @@ def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, An
     return _file(f"status-{status['round']['name']}.xlsx", content)
 
 
+@tk.side_effect_free
 def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The Excel template for :func:`satudata_daftar_data_import`, with the
     codes of the active organizations on its OPD sheet.
@@ -631,13 +698,19 @@ def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict
 
 # -- requests ----------------------------------------------------------------------
 
-def _waiting_for(state: str, level: int, chain: list[str]) -> Optional[str]:
-    if state in (State.REQUESTED.value, State.RETURNED.value):
+def _waiting_for(state: str, level: int, chain: list[str],
+                 revising: bool = False) -> Optional[str]:
+    """Who the request waits for, from the state table: ``producer``, a
+    chain role, ``walidata`` (its administrators) or None."""
+    kinds = next_actors(state, revising)
+    if Actor.PRODUCER in kinds:
         return "producer"
-    if state in (State.SUBMITTED.value, State.RESUBMITTED.value):
+    if Actor.VERIFIER in kinds and chain:
         return chain[0]
-    if state == State.VERIFIED.value and 0 <= level < len(chain):
+    if Actor.APPROVER in kinds and 0 <= level < len(chain):
         return chain[level]
+    if Actor.WALIDATA_ADMIN in kinds:
+        return "walidata"
     return None
 
 
@@ -646,6 +719,8 @@ def _waiting_label(role: Optional[str]) -> str:
         return ""
     if role == "producer":
         return tk._("Producer (OPD)")
+    if role == "walidata":
+        return tk._("Walidata administrator")
     return role
 
 
@@ -659,24 +734,34 @@ class _Scope:
         self.chain = roles.approval_chain()
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
         self.org_ids = roles.producer_org_ids(user) if user_obj else set()
-        staff = bool(self.held) or roles.is_walidata_admin(user)
+        self.admin = roles.is_walidata_admin(user)
+        staff = bool(self.held) or self.admin
         # None: every OPD
         self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
 
     def actionable(self) -> Any:
-        """Requests waiting for something the user can do."""
+        """Requests waiting for something the user can do (their next steps
+        in the state table)."""
+        waiting: dict[Actor, list[Any]] = {}
+        for state in State:
+            for revising in (False, True):
+                here = sa.and_(DataRequest.state == state.value,
+                               DataRequest.revision_of.is_not(None) if revising
+                               else DataRequest.revision_of.is_(None))
+                for kind in next_actors(state, revising):
+                    waiting.setdefault(kind, []).append(here)
         conditions: list[Any] = []
-        if self.org_ids:
-            conditions.append(sa.and_(
-                DataRequest.owner_org.in_(self.org_ids),
-                DataRequest.state.in_([State.REQUESTED.value, State.RETURNED.value])))
-        if self.chain[0] in self.held:
-            conditions.append(DataRequest.state.in_(
-                [State.SUBMITTED.value, State.RESUBMITTED.value]))
+        if self.org_ids and waiting.get(Actor.PRODUCER):
+            conditions.append(sa.and_(DataRequest.owner_org.in_(self.org_ids),
+                                      sa.or_(*waiting[Actor.PRODUCER])))
+        if self.chain and self.chain[0] in self.held and waiting.get(Actor.VERIFIER):
+            conditions.append(sa.or_(*waiting[Actor.VERIFIER]))
         levels = [i for i, role in enumerate(self.chain) if i > 0 and role in self.held]
-        if levels:
-            conditions.append(sa.and_(DataRequest.state == State.VERIFIED.value,
+        if levels and waiting.get(Actor.APPROVER):
+            conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]),
                                       DataRequest.approval_level.in_(levels)))
+        if self.admin and waiting.get(Actor.WALIDATA_ADMIN):
+            conditions.append(sa.or_(*waiting[Actor.WALIDATA_ADMIN]))
         return sa.or_(*conditions) if conditions else sa.false()
 
 
@@ -752,12 +837,14 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
     active = {s.value for s in workflow.ACTIVE_STATES}
     dataset_url = tk.config.get("ckan.site_url").rstrip("/") + "/dataset/"
     labels = {state.value: label for state, label in state_labels().items()}
-    waiting_labels = {role: _waiting_label(role) for role in [None, "producer", *chain]}
+    waiting_labels = {role: _waiting_label(role)
+                      for role in [None, "producer", "walidata", *chain]}
     results = []
     for row in model.Session.execute(stmt).all():
         request = row[0]
         result = request.dictize()
-        waiting = _waiting_for(request.state, request.approval_level, chain)
+        waiting = _waiting_for(request.state, request.approval_level, chain,
+                               bool(request.revision_of))
         result.update({
             "item_title": row[1], "priority": row[2], "frekuensi": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
@@ -780,6 +867,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
     return results
 
 
+@tk.side_effect_free
 def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Data requests, a page at a time. Producers only ever see their own
     OPDs' requests; walidata staff see all. Two queries (count and page)
@@ -820,27 +908,21 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def _allowed_transitions(context: Context, request_id: str) -> list[str]:
-    """The transitions of the request the calling user may take now."""
+    """The transition actions of the request the calling user may take now,
+    as the state table says (``return_approval`` is offered as ``return``,
+    ``cancel_revision`` as ``cancel``: one action each)."""
     request = model.Session.get(DataRequest, request_id)
     assert request
-    allowed = []
-    for transition in TRANSITIONS.values():
-        if State(request.state) not in transition.sources:
-            continue
-        action = "return" if transition.name == "return_approval" else transition.name
-        if transition.name == "return" and request.state == State.VERIFIED.value:
-            continue
-        if transition.name == "return_approval" and request.state != State.VERIFIED.value:
-            continue
-        try:
-            tk.check_access(f"satudata_request_{action}",
-                            {"user": context.get("user")}, {"id": request_id})
-        except (tk.NotAuthorized, KeyError, ValueError):
-            continue
-        allowed.append(action)
+    kinds = roles.actor_kinds(context.get("user"), request)
+    allowed: list[str] = []
+    for transition in available(request.state, bool(request.revision_of), kinds):
+        action = ACTION_OF.get(transition.name, transition.name)
+        if action not in allowed:
+            allowed.append(action)
     return allowed
 
 
+@tk.side_effect_free
 def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One data request, as in :func:`satudata_request_list`, plus the
     metadata completeness of its dataset now (``completeness``, from
@@ -870,6 +952,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     return result
 
 
+@tk.side_effect_free
 def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The timeline (audit trail) of a request, oldest first: who did what,
     when, from which state to which, with the note, the per-field notes and
@@ -922,11 +1005,24 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
     if request.state not in (State.REQUESTED.value, State.RETURNED.value):
         raise tk.ValidationError({"state": [tk._(
             "A dataset can only be linked while the request is with its producers")]})
+    if request.revision_of:
+        raise tk.ValidationError({"state": [tk._(
+            "The dataset of a revision of published data cannot be changed")]})
     pkg = model.Package.get(data["package_id"])
     assert pkg
     if pkg.owner_org != request.owner_org or pkg.state != "active":
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset must belong to the requested OPD")]})
+    # a dataset answers one request, and published data changes only
+    # through its own request's review (never through another request)
+    other = model.Session.execute(
+        sa.select(DataRequest.id).where(DataRequest.package_id == pkg.id,
+                                        DataRequest.id != request.id,
+                                        DataRequest.state != State.CANCELLED.value)
+        .limit(1)).scalar()
+    if other or dissemination.record_for(pkg.id) is not None:
+        raise tk.ValidationError({"package_id": [tk._(
+            "This dataset already belongs to another data request")]})
     request.package_id = pkg.id
     request.version += 1
     request.modified = datetime.datetime.utcnow()
@@ -945,6 +1041,15 @@ def _take(context: Context, data_dict: DataDict, transition: str) -> dict[str, A
     return workflow.apply_transition(
         context, data["id"], transition, note=data.get("note"),
         field_notes=data.get("field_notes"), expected_version=data.get("version"))
+
+
+def _take_action(context: Context, data_dict: DataDict, action: str) -> dict[str, Any]:
+    """Take the transition ``action`` stands for where the request is (the
+    engine decides again on the state it finds under the row lock)."""
+    request = roles.get_request(data_dict.get("id"))
+    name = (transition_for(action, request.state, bool(request.revision_of))
+            if request is not None else action)
+    return _take(context, data_dict, name)
 
 
 _TRANSITION_PARAMS = """
@@ -984,10 +1089,7 @@ def satudata_request_return(context: Context, data_dict: DataDict) -> dict[str, 
         (or that object as JSON) (optional)
     :type field_notes: dictionary"""
     tk.check_access("satudata_request_return", context, data_dict)
-    request = model.Session.get(DataRequest, data_dict.get("id"))
-    name = ("return_approval" if request and request.state == State.VERIFIED.value
-            else "return")
-    return _take(context, data_dict, name)
+    return _take_action(context, data_dict, "return")
 
 
 def satudata_request_verify(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -1008,10 +1110,22 @@ def satudata_request_approve(context: Context, data_dict: DataDict) -> dict[str,
 
 
 def satudata_request_cancel(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """A walidata administrator cancels a request that is not yet
-    published, with a reason."""
+    """A walidata administrator cancels, with a reason, a request that is
+    not yet published; or, for a revision of published data, the revision
+    (the request goes back to published, or withdrawn, as it was; the
+    producers' staged edits are kept)."""
     tk.check_access("satudata_request_cancel", context, data_dict)
-    return _take(context, data_dict, "cancel")
+    return _take_action(context, data_dict, "cancel")
+
+
+def satudata_request_cancel_revision(context: Context, data_dict: DataDict
+                                     ) -> dict[str, Any]:
+    """A walidata administrator ends the review of a revision of published
+    data, with a reason: the request goes back to the state the revision
+    started from (published, or withdrawn); the live version does not
+    change."""
+    tk.check_access("satudata_request_cancel_revision", context, data_dict)
+    return _take(context, data_dict, "cancel_revision")
 
 
 for _fn, _note in [
@@ -1019,5 +1133,6 @@ for _fn, _note in [
     (satudata_request_return, " (required: the reason)"),
     (satudata_request_verify, ""), (satudata_request_approve, ""),
     (satudata_request_cancel, " (required: the reason)"),
+    (satudata_request_cancel_revision, " (required: the reason)"),
 ]:
     _fn.__doc__ = (_fn.__doc__ or "") + "\n" + _TRANSITION_PARAMS.format(note=_note)

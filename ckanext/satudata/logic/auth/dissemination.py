@@ -16,13 +16,17 @@ that the state does not allow.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ... import roles
-from .workflow import (_no, _ok, _producer, _request, _staff_or_producer_of,
-                       _walidata_admin)
+from ...model import DataRequest
+from ...states import Actor, available
+from .workflow import (_no, _ok, _staff_or_producer_of, _walidata_admin,
+                       transition_auth)
 
 __all__ = [
     "satudata_request_publish", "satudata_request_schedule",
@@ -37,43 +41,23 @@ __all__ = [
 ]
 
 
-def satudata_request_publish(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(context, data_dict)
-    return _walidata_admin(context, tk._("Only walidata administrators can publish data"))
-
-
-def satudata_request_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(context, data_dict)
-    return _walidata_admin(
-        context, tk._("Only walidata administrators can withdraw published data"))
-
-
-def satudata_request_archive(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(context, data_dict)
-    return _walidata_admin(
-        context, tk._("Only walidata administrators can archive published data"))
-
-
-def satudata_request_schedule(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(context, data_dict)
-    user = context.get("user")
-    if roles.is_walidata_admin(user) or roles.has_role(user, roles.approval_chain()[-1]):
-        return _ok()
-    return _no(tk._("Only the final approver or a walidata administrator can schedule "
-                    "a release"))
-
-
-def satudata_request_unschedule(context: Context, data_dict: DataDict) -> AuthResult:
-    return satudata_request_schedule(context, data_dict)
-
-
-def satudata_request_revise(context: Context, data_dict: DataDict) -> AuthResult:
-    return _producer(context, data_dict,
-                     tk._("Only the producers of the OPD can revise its published data"))
+satudata_request_publish = transition_auth("publish", lambda: tk._(
+    "Only walidata administrators can publish data"))
+satudata_request_withdraw = transition_auth("withdraw", lambda: tk._(
+    "Only walidata administrators can withdraw published data"))
+satudata_request_archive = transition_auth("archive", lambda: tk._(
+    "Only walidata administrators can archive published data"))
+satudata_request_schedule = transition_auth("schedule", lambda: tk._(
+    "Only the final approver or a walidata administrator can schedule a release"))
+satudata_request_unschedule = transition_auth("unschedule", lambda: tk._(
+    "Only the final approver or a walidata administrator can schedule a release"))
+satudata_request_revise = transition_auth("revise", lambda: tk._(
+    "Only the producers of the OPD can revise its published data"))
 
 
 def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:
-    pkg = model.Package.get((data_dict or {}).get("id") or "")
+    ref = roles.clean_id((data_dict or {}).get("id"))
+    pkg = model.Package.get(ref) if ref else None
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     if _staff_or_producer_of(context, pkg.owner_org):
@@ -115,13 +99,37 @@ def satudata_recently_published(context: Context, data_dict: DataDict) -> AuthRe
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    """CKAN's refusal names the dataset's id ("not authorized to read
-    package <id>"), which turns a guessed name into an id for anyone; the
-    refusal here names nothing."""
+    """The walidata reviewers read the private dataset of a request they
+    must act on now (the state table says who): its page, its files, its
+    metadata. CKAN's refusal names the dataset's id ("not authorized to
+    read package <id>"), which turns a guessed name into an id for anyone;
+    the refusal here names nothing."""
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
-    if not result.get("success"):
-        return _no(tk._("Not authorized to read this dataset"))
-    return result
+    if result.get("success"):
+        return result
+    if _reviewer_of(context, data_dict):
+        return _ok()
+    return _no(tk._("Not authorized to read this dataset"))
+
+
+def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
+    user = context.get("user")
+    if not user or not roles.is_walidata_staff(user):
+        return False
+    pkg = context.get("package") if isinstance(context.get("package"), model.Package) \
+        else None
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
+    if pkg is None and roles.clean_id(ref):
+        pkg = model.Package.get(ref)
+    if pkg is None:
+        return False
+    requests = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.package_id == pkg.id)).scalars()
+    for request in requests:
+        kinds = roles.actor_kinds(user, request) - {Actor.PRODUCER}
+        if kinds and available(request.state, bool(request.revision_of), kinds):
+            return True
+    return False
 
 
 @tk.chained_auth_function

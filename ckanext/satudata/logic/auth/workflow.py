@@ -18,7 +18,7 @@ approve depends on the level the request waits at.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -26,7 +26,7 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ... import roles
 from ...model import DaftarData, DataRequest
-from ...states import State
+from ...states import transition_for
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -39,6 +39,7 @@ __all__ = [
     "satudata_request_link_dataset",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
+    "satudata_request_cancel_revision",
 ]
 
 
@@ -52,7 +53,7 @@ def _no(msg: str) -> AuthResult:
 
 def _request(context: Context, data_dict: Optional[DataDict]) -> DataRequest:
     request_id = (data_dict or {}).get("id")
-    request = model.Session.get(DataRequest, request_id) if request_id else None
+    request = roles.get_request(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
@@ -68,9 +69,31 @@ def _staff_or_producer_of(context: Context, owner_org: Optional[str]) -> bool:
     return roles.is_walidata_staff(user) or roles.is_producer(user, owner_org)
 
 
-def _staff_or_any_producer(context: Context) -> bool:
+def _staff_or_any_producer(context: Context, round_ref: Optional[str] = None) -> bool:
+    """Walidata staff, or a producer of an OPD the workflow involves: one
+    with a Daftar Data item or a data request (an editor or admin of any
+    other organization is no producer here). With ``round_ref`` (a round's id
+    or name): a producer of an OPD that received requests of that round,
+    which is therefore sent (never a draft round). One query."""
+    import sqlalchemy as sa
+
+    from ...model import CollectionRound
+
     user = context.get("user")
-    return roles.is_walidata_staff(user) or bool(roles.producer_org_ids(user))
+    if roles.is_walidata_staff(user):
+        return True
+    org_ids = roles.producer_org_ids(user)
+    if not org_ids:
+        return False
+    requests = sa.select(DataRequest.id).where(DataRequest.owner_org.in_(org_ids))
+    if round_ref is not None:
+        requests = requests.join(CollectionRound, CollectionRound.id == DataRequest.round_id) \
+            .where(sa.or_(CollectionRound.id == round_ref, CollectionRound.name == round_ref),
+                   CollectionRound.state != "draft")
+        return model.Session.execute(requests.limit(1)).first() is not None
+    items = sa.select(DaftarData.id).where(DaftarData.owner_org.in_(org_ids))
+    return bool(model.Session.execute(sa.select(sa.or_(sa.exists(requests),
+                                                       sa.exists(items)))).scalar())
 
 
 def _has_chain_role(context: Context, level: int) -> bool:
@@ -98,7 +121,8 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> AuthRe
 
 
 def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> AuthResult:
-    item = model.Session.get(DaftarData, (data_dict or {}).get("id") or "")
+    item_id = roles.clean_id((data_dict or {}).get("id"))
+    item = model.Session.get(DaftarData, item_id) if item_id else None
     if item is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
     if _staff_or_producer_of(context, item.owner_org):
@@ -129,13 +153,19 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def satudata_round_show(context: Context, data_dict: DataDict) -> AuthResult:
-    if _staff_or_any_producer(context):
+    """Walidata staff, and the producers of the OPDs that received requests
+    of the round (so never a draft round for them)."""
+    ref = (data_dict or {}).get("id")
+    if _staff_or_any_producer(context, ref if isinstance(ref, str) else ""):
         return _ok()
     return _no(tk._("Not authorized to see collection rounds"))
 
 
 def satudata_round_list(context: Context, data_dict: DataDict) -> AuthResult:
-    return satudata_round_show(context, data_dict)
+    """Walidata staff, and the producers of OPDs the workflow involves."""
+    if _staff_or_any_producer(context):
+        return _ok()
+    return _no(tk._("Not authorized to see collection rounds"))
 
 
 def satudata_round_status(context: Context, data_dict: DataDict) -> AuthResult:
@@ -185,38 +215,34 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> Auth
     return _producer(context, data_dict)
 
 
-def satudata_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    return _producer(context, data_dict)
+def transition_auth(action: str, message: Callable[[], str]) -> Any:
+    """The auth function of the transition action ``action``: the state
+    table decides (:func:`roles.may_attempt`), for the transition the action
+    takes where the request is; the engine checks again under the row lock.
+    Sysadmins are checked too: the approval chain has no bypass."""
+    @tk.auth_sysadmins_check
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        request = _request(context, data_dict)
+        name = transition_for(action, request.state, bool(request.revision_of))
+        if roles.may_attempt(context.get("user"), request, name):
+            return _ok()
+        return _no(message())
+    auth.__name__ = f"satudata_request_{action}"
+    auth.__doc__ = f"Who may take ``{action}``: the state table says."
+    return auth
 
 
-def satudata_request_resubmit(context: Context, data_dict: DataDict) -> AuthResult:
-    return _producer(context, data_dict)
-
-
-def satudata_request_verify(context: Context, data_dict: DataDict) -> AuthResult:
-    _request(context, data_dict)
-    if _has_chain_role(context, 0):
-        return _ok()
-    return _no(tk._("Only verifiers can verify data requests"))
-
-
-def satudata_request_return(context: Context, data_dict: DataDict) -> AuthResult:
-    """The verifier returns a submission; in the approval chain, the role of
-    the level the request waits at."""
-    request = _request(context, data_dict)
-    level = request.approval_level if request.state == State.VERIFIED.value else 0
-    if _has_chain_role(context, level):
-        return _ok()
-    return _no(tk._("Only the verifier or the current approver can return this request"))
-
-
-def satudata_request_approve(context: Context, data_dict: DataDict) -> AuthResult:
-    request = _request(context, data_dict)
-    if _has_chain_role(context, max(request.approval_level, 1)):
-        return _ok()
-    return _no(tk._("Only the approver of the current level can approve this request"))
-
-
-def satudata_request_cancel(context: Context, data_dict: DataDict) -> AuthResult:
-    return _walidata_admin(
-        context, tk._("Only walidata administrators can cancel data requests"))
+satudata_request_submit = transition_auth("submit", lambda: tk._(
+    "Only the producers of the requested OPD can do this"))
+satudata_request_resubmit = transition_auth("resubmit", lambda: tk._(
+    "Only the producers of the requested OPD can do this"))
+satudata_request_verify = transition_auth("verify", lambda: tk._(
+    "Only verifiers can verify data requests"))
+satudata_request_return = transition_auth("return", lambda: tk._(
+    "Only the verifier or the current approver can return this request"))
+satudata_request_approve = transition_auth("approve", lambda: tk._(
+    "Only the approver of the current level can approve this request"))
+satudata_request_cancel = transition_auth("cancel", lambda: tk._(
+    "Only walidata administrators can cancel data requests"))
+satudata_request_cancel_revision = transition_auth("cancel_revision", lambda: tk._(
+    "Only walidata administrators can cancel a revision"))

@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+"""The procedure enforced in one place (issue E): the state table alone says
+who may act, the engine re-checks it under the row lock, and a dataset's
+public state follows its request through one function — through every side
+door a producer, an approver or a walidata administrator could try."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata import dissemination, dissemination_jobs, jobs, states
+from ckanext.satudata.model import DataRequest, Release
+
+from .dissemination_fixtures import (
+    add_csv, build_region, complete_metadata, login, publish, request_state, to_ready,
+)
+
+MARKER = "Teks belum ditinjau 5d1f"
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region(("Jumlah Puskesmas", "Jumlah Posyandu"))
+
+
+def _public(package_id: str) -> bool:
+    try:
+        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                            id=package_id)
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _public_title(package_id: str) -> str:
+    return helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                               id=package_id)["title"]
+
+
+def _requests(region, org):
+    return [r for r in region.requests if r["owner_org"] == org["id"]]
+
+
+def _published(region, request):
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,10\n")
+    to_ready(region, request)
+    publish(region, request)
+    return region.call("sysadmin", "package_show", id=request["package_id"])
+
+
+# -- finding 1: the engine re-checks the table under the lock ----------------------
+
+def test_an_approver_cannot_approve_the_next_level_too(region):
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    # what a second, concurrent call of kabid finds once it gets the lock
+    with pytest.raises(tk.NotAuthorized):
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("verifier", "satudata_request_return", id=request["id"], note="x")
+    shown = region.call("sysadmin", "satudata_request_show", id=request["id"])
+    assert (shown["state"], shown["approval_level"]) == ("verified", 2)
+    assert shown["waiting_for"] == "kadis"
+
+
+def test_the_engine_refuses_what_the_table_refuses_even_without_auth(region):
+    """Auth is the early check; the engine alone would still refuse."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    for who in ("verifier", "kadis", "walidata_admin", "sysadmin", "producer"):
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_approve",
+                                context={"user": region.users[who]["name"],
+                                         "ignore_auth": True}, id=request["id"])
+    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+    assert [e["transition"] for e in events] == ["request", "submit", "verify"]
+    assert events[-1]["role"] == "verifikator"
+
+
+def test_verify_then_return_by_the_verifier_leaves_it_verified(region):
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("verifier", "satudata_request_return", id=request["id"], note="kurang")
+    assert request_state(region, request) == "verified"
+
+
+def test_approvals_are_recorded_with_the_role_of_their_level(region):
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+    assert [(e["transition"], e["approval_level"], e["role"], e["user_name"])
+            for e in events if e["transition"] in ("verify", "approve")] == [
+        ("verify", 0, "verifikator", "verifikator"),
+        ("approve", 1, "kabid", "kabid"),
+        ("approve", 2, "kadis", "kadis"),
+    ]
+
+
+# -- findings 2 and 3: no unreviewed edit goes live -------------------------------
+
+def test_a_staged_revision_cannot_ride_on_another_request(region):
+    first, second = _requests(region, region.opd_a)
+    _published(region, first)
+    region.call("producer", "package_patch", id=first["package_id"], title=MARKER)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_link_dataset", id=second["id"],
+                    package_id=first["package_id"])
+    assert "package_id" in err.value.error_dict
+    assert _public_title(first["package_id"]) != MARKER
+
+
+def test_republishing_withdrawn_data_publishes_the_approved_version(region):
+    request = region.request_of(region.opd_a)
+    approved = _published(region, request)["title"]
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Salah angka")
+    assert not _public(request["package_id"])
+    # the producer's edit of withdrawn data is staged, not applied
+    region.call("producer", "package_patch", id=request["package_id"], title=MARKER)
+    assert region.call("sysadmin", "package_show", id=request["package_id"])["title"] == approved
+    region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    assert _public_title(request["package_id"]) == approved
+
+    # through review, the edit goes live
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    assert not _public(request["package_id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    assert _public_title(request["package_id"]) == MARKER
+
+
+# -- finding 4: nothing stays public that its request does not make so -------------
+
+def test_cancelling_a_revision_goes_back_to_published_and_can_be_withdrawn(region):
+    request = region.request_of(region.opd_a)
+    approved = _published(region, request)["title"]
+    region.call("producer", "package_patch", id=request["package_id"], title=MARKER)
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_return", id=request["id"], note="kurang")
+    assert _public_title(request["package_id"]) == approved
+    result = region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                         note="Revisi dibatalkan")
+    assert result["state"] == "published" and result["revision_of"] is None
+    assert _public_title(request["package_id"]) == approved
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x")
+    assert not _public(request["package_id"])
+
+
+def test_archived_data_can_be_withdrawn(region):
+    request = region.request_of(region.opd_a)
+    _published(region, request)
+    region.call("walidata_admin", "satudata_request_archive", id=request["id"])
+    assert _public(request["package_id"])
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x")
+    assert not _public(request["package_id"])
+    assert request_state(region, request) == "withdrawn"
+
+
+def test_a_sysadmin_cannot_make_a_requested_dataset_public_by_hand(region):
+    request = region.request_of(region.opd_a)
+    region.call("sysadmin", "package_patch", id=request["package_id"], private=False)
+    assert not _public(request["package_id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("sysadmin", "bulk_update_public", datasets=[request["package_id"]],
+                    org_id=region.opd_a["id"])
+    assert not _public(request["package_id"])
+
+
+# -- finding 5: a cancelled release is not announced and breaks nothing ------------
+
+def test_cancelling_a_scheduled_request_cancels_its_release(region, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    from freezegun import freeze_time
+
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                release_at="2099-01-02 09:00")
+    region.call("walidata_admin", "satudata_request_cancel", id=request["id"], note="batal")
+    assert helpers.call_action("satudata_release_calendar",
+                               context={"user": "", "ignore_auth": False})["results"] == []
+    release = model.Session.query(Release).filter_by(request_id=request["id"]).one()
+    assert release.status == "cancelled"
+    with freeze_time("2099-01-02 03:00:00"):
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+    assert out.exit_code == 0, out.output
+    assert "0 published" in out.output
+    assert not _public(request["package_id"])
+
+
+# -- finding 6: withdrawn data leaves the publication -----------------------------------
+
+def test_withdrawn_data_leaves_the_rounds_publication(region):
+    from ckanext.satudata import publication
+
+    first, second = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    region.call("producer", "package_patch", id=first["package_id"],
+                title="Data Yang Ditarik 3b7c")
+    _published(region, first)
+    add_csv(region, "producer_b", second["package_id"], "tahun,jumlah\n2025,3\n")
+    to_ready(region, second)
+    publish(region, second)
+    assert set(publication.published_package_ids(region.round["id"])) == {
+        first["package_id"], second["package_id"]}
+    region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
+    row = helpers.call_action("satudata_publication_show", round_id=region.round["id"])
+    built = dissemination_jobs.build_publication_job(row["id"])
+    assert built["dataset_count"] == 2
+
+    region.call("walidata_admin", "satudata_request_withdraw", id=first["id"], note="x")
+    assert publication.published_package_ids(region.round["id"]) == [second["package_id"]]
+    # what the worker runs after the withdrawal
+    refreshed = dissemination_jobs.refresh_publication_job(first["id"])
+    assert refreshed["dataset_count"] == 1
+    first_title = "Data Yang Ditarik 3b7c"
+    book = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                               id=refreshed["package_id"])
+    pdf = next(r for r in book["resources"] if r["format"] == "PDF")
+    import io
+
+    import ckan.lib.uploader as uploader
+    from pypdf import PdfReader
+    with open(uploader.get_resource_uploader(pdf).get_path(pdf["id"]), "rb") as f:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
+    assert first_title not in text
+    assert region.call("sysadmin", "package_show", id=second["package_id"])["title"] in text
+
+
+# -- finding 7: the reviewers read what they verify ------------------------------------
+
+def test_reviewers_read_the_dataset_at_their_step_and_the_public_does_not(region, app):
+    request = region.request_of(region.opd_a)
+    resource = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,42\n")
+    complete_metadata(request["package_id"], "produsen-a")
+    name = region.call("sysadmin", "package_show", id=request["package_id"])["name"]
+    region.call("producer", "satudata_request_submit", id=request["id"])
+
+    def can_read(who: str) -> bool:
+        try:
+            region.call(who, "package_show", id=request["package_id"])
+            return True
+        except tk.NotAuthorized:
+            return False
+
+    assert can_read("verifier") and not can_read("kabid") and not can_read("public")
+    verifier = login(app, "verifikator")
+    assert verifier.get(f"/dataset/{name}").status_code == 200
+    download = verifier.get(f"/dataset/{name}/resource/{resource['id']}/download/tabel.csv")
+    assert download.status_code == 200 and b"2025,42" in download.data
+    app.get(f"/dataset/{name}", status=404)
+    app.get(f"/dataset/{name}/resource/{resource['id']}/download/tabel.csv", status=404)
+
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    assert can_read("kabid") and not can_read("kadis")
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    assert can_read("kadis") and not can_read("kabid")
+
+
+# -- finding 8: every step notifies whom it concerns -------------------------------------
+
+def test_a_revision_notifies_the_verifiers(region):
+    request = region.request_of(region.opd_a)
+    _published(region, request)
+    region.call("producer", "package_patch", id=request["package_id"], notes=MARKER)
+    result = region.call("producer", "satudata_request_revise", id=request["id"])
+    from ckanext.satudata.model import RequestEvent
+    event = model.Session.get(RequestEvent, result["event"]["id"])
+    recipients = [u.name for u in jobs.recipients_for(event, request["owner_org"])]
+    assert recipients == ["verifikator"]
+
+
+def test_every_target_state_has_someone_to_tell():
+    """No transition of the table can be forgotten by the notifications:
+    each target state either waits for someone or informs the producers."""
+    for transition in states.TABLE:
+        targets = ([states.State.VERIFIED, states.State.READY]
+                   if transition.target == states.Target.CHAIN else
+                   [states.State.PUBLISHED, states.State.WITHDRAWN]
+                   if transition.target == states.Target.REVISION_BASE
+                   else [transition.target])
+        for target in targets:
+            assert (states.next_actors(target, False) or
+                    target in jobs._INFORM_PRODUCERS), (transition.name, target)
+
+
+# -- finding 9: a dataset under review does not change -------------------------------------
+
+def test_a_dataset_under_review_cannot_be_deleted_or_changed(region, app):
+    request = region.request_of(region.opd_a)
+    resource = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,1\n")
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "package_delete", id=request["package_id"])
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "resource_delete", id=resource["id"])
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "resource_patch", id=resource["id"], name="baru")
+    with pytest.raises(tk.ValidationError):
+        add_csv(region, "producer", request["package_id"], "a\n1\n")
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="uji")["token"]
+    response = app.post("/api/3/action/resource_delete", json={"id": resource["id"]},
+                        headers={"Authorization": token})
+    assert response.status_code == 409
+    pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+    assert pkg["state"] == "active" and len(pkg["resources"]) == 1
+    assert model.Session.get(DataRequest, request["id"]).state == "submitted"
+    assert dissemination.under_review(request["package_id"])
