@@ -1,0 +1,561 @@
+# -*- coding: utf-8 -*-
+"""Races over HTTP against a running portal (issue 8, "Races over HTTP").
+
+Every transition of a data request, at every approval level, is fired at the
+same instant (``threading.Barrier``) by 2–4 API clients, each authenticated
+with an API token and none sending ``version`` (what a script or a double
+click does; the web forms send it). For each race:
+
+* exactly one client wins (HTTP 200) — ``schedule`` is the one transition
+  that is allowed from its own target (``scheduled`` → ``scheduled``, moving
+  the release), so there every client may win, each with its own event, and
+  exactly one release stays pending;
+* the losers get 403 or 409, never a 500 or a time-out;
+* exactly one new event per winner in ``satudata_request_event_list``, with
+  the transition, states and level the winner's transition gives, taken by
+  the winner, and — for verify/return/approve/return_approval — recorded at
+  the level the request waited at with that level's role, which the actor
+  holds;
+* the request's state and level are what the winner's transition gives.
+
+Mixed pairs fire two different transitions (two clients each): verify vs
+return by the verifier, approve vs return by the level holder at each
+approval level, publish vs cancel by walidata administrators.
+
+Only the race goes over HTTP. The round (many Daftar Data items, so many
+requests) is created in-process once, and each request is driven to the
+state a race needs with the real actions (``call_action``). A request is
+used for a whole "lifeline" of races, the outcome of one race being the
+starting state of the next, so little in-process driving is needed.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import dataclasses
+import datetime
+import os
+import threading
+import time
+import types
+from typing import Any, Optional
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata import dissemination, roles
+from ckanext.satudata.model import DataRequest, Release, RequestEvent
+
+from ..workflow_fixtures import Region, build_region, complete_metadata
+
+pytestmark = pytest.mark.slow
+
+#: how many times each race runs: the dangerous ones (verify, return and
+#: approve at each level, and the mixed pairs at those levels) TRIES times,
+#: the others FEWER times, to keep the test within ~3 minutes on 2 cores
+TRIES = int(os.environ.get("SATUDATA_RACE_TRIES", "30"))
+FEWER = min(TRIES, int(os.environ.get("SATUDATA_RACE_FEWER", "8")))
+#: lifelines raced side by side (each on its own request)
+WORKERS = 3
+#: per HTTP request (a loser waits for the winner's row lock, then answers)
+REQUEST_TIMEOUT = 30
+BARRIER_TIMEOUT = 30
+
+OK = 200
+REFUSED = (403, 409)
+
+
+class Broken(Exception):
+    """A request could not be driven to the state a race needs (an earlier
+    race left it elsewhere; that race has already been reported)."""
+
+
+# -- where a request is ----------------------------------------------------------
+
+def position(request: DataRequest) -> str:
+    """The request's position as the races name it: its state, ``v<level>``
+    while verified, ``rev:<state>`` in a revision cycle of published data."""
+    state = request.state
+    key = f"v{request.approval_level}" if state == "verified" else state
+    if key == "resubmitted":
+        key = "submitted"
+    if getattr(request, "revision_of", None) and state not in (
+            "published", "withdrawn", "archived", "cancelled"):
+        key = "rev:" + key
+    return key
+
+
+def fresh() -> None:
+    """Forget what this thread's session holds, so that the next reads see
+    what is committed now. (The session is not removed: after CKAN's core
+    migrations in ``clean_db`` it is bound to a NullPool engine, where each
+    new session opens a new PostgreSQL connection.)"""
+    model.Session.expire_all()
+
+
+def load(request_id: str) -> Any:
+    """The request as committed now: a snapshot of its columns (a plain
+    object, which later reads do not refresh)."""
+    fresh()
+    request = model.Session.get(DataRequest, request_id)
+    assert request is not None
+    return types.SimpleNamespace(
+        id=request.id, state=request.state, approval_level=request.approval_level,
+        revision_of=getattr(request, "revision_of", None), owner_org=request.owner_org,
+        package_id=request.package_id, version=request.version)
+
+
+def event_ids(request_id: str) -> set[str]:
+    fresh()
+    ids = set(model.Session.execute(sa.select(RequestEvent.id).where(
+        RequestEvent.request_id == request_id)).scalars())
+    fresh()
+    return ids
+
+
+def events_of(request_id: str) -> list[dict[str, Any]]:
+    fresh()
+    return helpers.call_action("satudata_request_event_list",
+                               context={"user": "sysadmin-uji"}, id=request_id)
+
+
+def release_time(offset_minutes: int) -> str:
+    """A release time in the portal's time zone, 30 days from now."""
+    local = dissemination.to_local(dissemination.utcnow())
+    assert local is not None
+    when = local + datetime.timedelta(days=30, minutes=offset_minutes)
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+# -- the races ---------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    who: str          # key of Region.users
+    action: str       # satudata_request_<action>
+    data: tuple = ()  # extra data items
+
+
+@dataclasses.dataclass(frozen=True)
+class Race:
+    label: str
+    pre: str                  # position the request must be at
+    calls: tuple[Call, ...]
+    #: every client may win (schedule: allowed from its own target)
+    all_may_win: bool = False
+    #: how many times it runs (one lifeline per try)
+    tries: int = TRIES
+
+
+NOTE = (("note", "alasan uji balapan"),)
+
+
+def _same(n: int, who: str, action: str, data: tuple = ()) -> tuple[Call, ...]:
+    return tuple(Call(who, action, data) for _ in range(n))
+
+
+#: a lifeline: each race leaves the request where the next one starts (the
+#: driver fills the gaps in-process)
+LIFELINE = (
+    Race("submit", "requested", _same(3, "producer", "submit"), tries=FEWER),
+    Race("return", "submitted", _same(3, "verifier", "return", NOTE)),
+    Race("resubmit", "returned", _same(3, "producer", "resubmit"), tries=FEWER),
+    Race("verify", "submitted", _same(3, "verifier", "verify")),
+    Race("return_approval@kabid", "v1", _same(3, "kabid", "return", NOTE)),
+    Race("approve@kabid", "v1", _same(3, "kabid", "approve")),
+    Race("return_approval@kadis", "v2", _same(3, "kadis", "return", NOTE)),
+    Race("approve@kadis", "v2", _same(3, "kadis", "approve")),
+    Race("schedule", "ready", (Call("kadis", "schedule", (("release_at", 1),)),
+                               Call("walidata_admin", "schedule", (("release_at", 2),)),
+                               Call("kadis", "schedule", (("release_at", 3),))),
+         all_may_win=True, tries=FEWER),
+    Race("unschedule", "scheduled", (Call("kadis", "unschedule"),
+                                     Call("walidata_admin", "unschedule"),
+                                     Call("walidata_admin", "unschedule")), tries=FEWER),
+    Race("publish", "ready", (Call("walidata_admin", "publish"),
+                              Call("walidata_admin", "publish"),
+                              Call("sysadmin", "publish")), tries=FEWER),
+    Race("revise", "published+staged", _same(3, "producer", "revise"), tries=FEWER),
+    Race("cancel_revision", "rev:submitted", (Call("walidata_admin", "cancel_revision", NOTE),
+                                              Call("walidata_admin", "cancel_revision", NOTE),
+                                              Call("sysadmin", "cancel_revision", NOTE)),
+         tries=FEWER),
+    Race("withdraw@revision", "rev:submitted", (Call("walidata_admin", "withdraw", NOTE),
+                                                Call("walidata_admin", "withdraw", NOTE),
+                                                Call("sysadmin", "withdraw", NOTE)),
+         tries=FEWER),
+    Race("archive", "published", _same(3, "walidata_admin", "archive"), tries=FEWER),
+    Race("withdraw@archived", "archived", _same(3, "walidata_admin", "withdraw", NOTE),
+         tries=FEWER),
+)
+
+MIXED = (
+    Race("verify|return by verifier", "submitted",
+         (Call("verifier", "verify"), Call("verifier", "return", NOTE)) * 2),
+    Race("approve|return_approval@kabid", "v1",
+         (Call("kabid", "approve"), Call("kabid", "return", NOTE)) * 2),
+    Race("approve|return_approval@kadis", "v2",
+         (Call("kadis", "approve"), Call("kadis", "return", NOTE)) * 2),
+    Race("publish|cancel", "ready",
+         (Call("walidata_admin", "publish"), Call("walidata_admin", "cancel", NOTE)) * 2,
+         tries=FEWER),
+)
+
+CANCEL_FROM = ("requested", "submitted", "returned", "v1", "v2", "ready", "scheduled")
+
+
+def cancel_race(i: int) -> Race:
+    """``cancel`` from each active state in turn."""
+    pre = CANCEL_FROM[i % len(CANCEL_FROM)]
+    return Race(f"cancel@{pre}", pre,
+                (Call("walidata_admin", "cancel", NOTE), Call("walidata_admin", "cancel", NOTE),
+                 Call("sysadmin", "cancel", NOTE)))
+
+
+def expected(call: Call, pre: DataRequest, chain: list[str]
+             ) -> tuple[str, str, Optional[int], Optional[str]]:
+    """(event transition, position after, level after, role recorded) of
+    ``call`` taken from ``pre`` per the semantics of the state table."""
+    level = pre.approval_level
+    last = len(chain) - 1
+    revision = bool(getattr(pre, "revision_of", None))
+    name = call.action
+    if name == "submit":
+        return "submit", "submitted", 0, None
+    if name == "resubmit":
+        return "resubmit", "rev:submitted" if revision else "submitted", 0, None
+    if name == "return":
+        if pre.state == "verified":
+            return "return_approval", "rev:returned" if revision else "returned", 0, chain[level]
+        return "return", "rev:returned" if revision else "returned", 0, chain[0]
+    if name == "verify":
+        if last == 0:
+            return "verify", "ready", None, chain[0]
+        return "verify", "v1", 1, chain[0]
+    if name == "approve":
+        if level < last:
+            return "approve", f"v{level + 1}", level + 1, chain[level]
+        return "approve", "ready", None, chain[level]
+    if name == "schedule":
+        return "schedule", "scheduled", None, None
+    if name == "unschedule":
+        return "unschedule", "ready", None, None
+    if name == "publish":
+        return "publish", "published", None, None
+    if name == "revise":
+        return "revise", "rev:submitted", 0, None
+    if name == "cancel_revision":
+        return "cancel_revision", getattr(pre, "revision_of", None) or "?", None, None
+    if name == "withdraw":
+        return "withdraw", "withdrawn", None, None
+    if name == "archive":
+        return "archive", "archived", None, None
+    if name == "cancel":
+        return "cancel", "cancelled", None, None
+    raise AssertionError(name)
+
+
+# -- the harness ---------------------------------------------------------------------
+
+class Harness:
+    def __init__(self, portal: Any, region: Region) -> None:
+        self.portal = portal
+        self.region = region
+        self.chain = roles.approval_chain()
+        self.tokens = {
+            user["name"]: helpers.call_action(
+                "api_token_create", context={"user": user["name"]},
+                user=user["name"], name="races")["token"]
+            for who, user in region.users.items() if who != "public"}
+        self.names = {who: user["name"] for who, user in region.users.items()}
+        self.failures: dict[str, list[str]] = collections.defaultdict(list)
+        self.counts: collections.Counter = collections.Counter()
+        self.skipped: collections.Counter = collections.Counter()
+        self.winners: collections.Counter = collections.Counter()
+        self.staged: set[str] = set()
+        self.lock = threading.Lock()
+        self.seconds: collections.Counter = collections.Counter()
+        self.holders = {role: {u.name for u in roles.users_with_role(role)}
+                        for role in self.chain}
+
+    # in-process, with the real actions
+    def user_for(self, who: str, request: DataRequest) -> str:
+        """The user name of ``who``; "producer" is the producer of the
+        request's OPD."""
+        if who == "producer" and request.owner_org != self.region.opd_a["id"]:
+            who = "producer_b"
+        return self.names[who]
+
+    def act(self, who: str, action: str, request_id: str, **data: Any) -> Any:
+        user = self.user_for(who, load(request_id))
+        fresh()
+        try:
+            return helpers.call_action(f"satudata_request_{action}",
+                                       context={"user": user}, id=request_id, **data)
+        except Exception:
+            model.Session.rollback()
+            raise
+
+    def stage_edit(self, request: DataRequest) -> None:
+        """The producer edits the published dataset: a staged revision."""
+        fresh()
+        helpers.call_action("package_patch",
+                            context={"user": self.user_for("producer", request)},
+                            id=request.package_id, notes=f"Revisi {request.id[:8]}")
+        self.staged.add(request.id)
+        fresh()
+
+    def step(self, request: DataRequest, target: str) -> None:
+        """One in-process step of ``request`` towards ``target``."""
+        pos, rid = position(request), request.id
+        order = {"requested": 0, "returned": 1, "submitted": 2, "v1": 3, "v2": 4, "ready": 5}
+        holder = {"submitted": "verifier", "v1": "kabid", "v2": "kadis"}
+        forward = {"requested": ("producer", "submit"), "returned": ("producer", "resubmit"),
+                   "submitted": ("verifier", "verify"), "v1": ("kabid", "approve"),
+                   "v2": ("kadis", "approve")}
+        if target in order and pos in order:
+            if order[pos] < order[target] or pos in ("requested", "returned"):
+                who, action = forward[pos]
+                return self.act(who, action, rid)
+            if pos in holder:
+                return self.act(holder[pos], "return", rid, note="mundur")
+            raise Broken(f"{pos} -> {target}")
+        if target == "published+staged":
+            target = "published"
+            if pos == "published" and request.id not in self.staged:
+                return self.stage_edit(request)
+        post = {
+            ("ready", "scheduled"): ("walidata_admin", "schedule",
+                                     {"release_at": release_time(0)}),
+            ("scheduled", "ready"): ("walidata_admin", "unschedule", {}),
+            ("published", "withdrawn"): ("walidata_admin", "withdraw", {"note": "tarik"}),
+            ("published", "archived"): ("walidata_admin", "archive", {}),
+            ("rev:submitted", "published"): ("walidata_admin", "cancel_revision",
+                                             {"note": "batal"}),
+            ("archived", "withdrawn"): ("walidata_admin", "withdraw", {"note": "tarik"}),
+        }
+        if (pos, target) in post:
+            who, action, data = post[(pos, target)]
+            return self.act(who, action, rid, **data)
+        if target == "rev:submitted" and pos == "published":
+            if request.id not in self.staged:
+                return self.stage_edit(request)
+            return self.act("producer", "revise", rid)
+        if pos in ("ready", "scheduled", "withdrawn") and target in (
+                "published", "archived", "rev:submitted"):
+            return self.act("walidata_admin", "publish", rid)
+        if pos in order and pos != "ready" and target not in order:
+            # before ready: go forward
+            return self.step(request, "ready")
+        raise Broken(f"{pos} -> {target}")
+
+    def drive(self, request_id: str, target: str) -> DataRequest:
+        for _ in range(12):
+            request = load(request_id)
+            pos = position(request)
+            if pos == target or (target == "published+staged" and pos == "published"
+                                 and request_id in self.staged):
+                return request
+            try:
+                self.step(request, target)
+            except (tk.ValidationError, tk.NotAuthorized) as e:
+                raise Broken(f"{pos} -> {target}: {e}")
+        raise Broken(f"{position(load(request_id))} -> {target}: too many steps")
+
+    # over HTTP
+    def fire(self, request: DataRequest, race: Race) -> list[tuple[Call, Any]]:
+        barrier = threading.Barrier(len(race.calls))
+        results: list[Any] = [None] * len(race.calls)
+        sessions = [requests.Session() for _ in race.calls]
+
+        def client(slot: int, call: Call) -> None:
+            data: dict[str, Any] = {"id": request.id}
+            token = self.tokens[self.user_for(call.who, request)]
+            for key, value in call.data:
+                data[key] = release_time(value) if key == "release_at" else value
+            try:
+                barrier.wait(BARRIER_TIMEOUT)
+                results[slot] = self.portal.api(
+                    f"satudata_request_{call.action}", token,
+                    session=sessions[slot], timeout=REQUEST_TIMEOUT, **data)
+            except Exception as e:  # reported by the checks
+                results[slot] = e
+
+        threads = [threading.Thread(target=client, args=(i, c), daemon=True)
+                   for i, c in enumerate(race.calls)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        for s in sessions:
+            s.close()
+        return list(zip(race.calls, results))
+
+    def run(self, request_id: str, race: Race) -> None:
+        t0 = time.monotonic()
+        try:
+            pre = self.drive(request_id, race.pre)
+        except Broken as e:
+            with self.lock:
+                self.skipped[race.label] += 1
+                self.failures["(driving)"].append(f"{race.label}: {e}")
+            raise
+        t1 = time.monotonic()
+        before = event_ids(request_id)
+        t2 = time.monotonic()
+        outcome = self.fire(pre, race)
+        t3 = time.monotonic()
+        after = events_of(request_id)
+        problems = self.check(race, pre, outcome, before, after)
+        t4 = time.monotonic()
+        with self.lock:
+            self.seconds.update({"drive": t1 - t0, "events": t2 - t1, "http": t3 - t2,
+                                 "check": t4 - t3})
+            self.counts[race.label] += 1
+            if problems:
+                self.failures[race.label].append(
+                    f"{request_id[:8]}: " + "; ".join(problems))
+
+    def check(self, race: Race, pre: DataRequest, outcome: list[tuple[Call, Any]],
+              before: set[str], after: list[dict[str, Any]]) -> list[str]:
+        problems = []
+        statuses = [getattr(r, "status_code", repr(r)) for _c, r in outcome]
+        winners = [(c, r) for c, r in outcome if getattr(r, "status_code", None) == OK]
+        with self.lock:
+            self.winners[(race.label, len(winners))] += 1
+        for call, response in outcome:
+            status = getattr(response, "status_code", None)
+            if status != OK and status not in REFUSED:
+                body = getattr(response, "text", repr(response))[:300]
+                problems.append(f"{call.who} {call.action} -> {status}: {body}")
+        if race.all_may_win:
+            if not winners:
+                problems.append(f"no winner {statuses}")
+        elif len(winners) != 1:
+            problems.append(f"{len(winners)} winners {statuses}: " + ", ".join(
+                f"{c.who}:{c.action}" for c, _r in winners))
+        new = [e for e in after if e["id"] not in before]
+        if len(new) != len(winners):
+            problems.append(f"{len(new)} new events for {len(winners)} winners: "
+                            + ", ".join(f"{e['transition']}@{e['approval_level']}"
+                                        f" by {e['user_name']}" for e in new))
+        request = load(pre.id)
+        if len(winners) == 1 and len(new) == 1:
+            call, _response = winners[0]
+            event = new[0]
+            transition, pos_after, level_after, role = expected(call, pre, self.chain)
+            if event["transition"] != transition:
+                problems.append(f"event {event['transition']} for {call.action} "
+                                f"(expected {transition})")
+            if event["user_name"] != self.user_for(call.who, pre):
+                problems.append(f"event by {event['user_name']}, winner {call.who}")
+            if event["from_state"] != pre.state:
+                problems.append(f"event from {event['from_state']}, was {pre.state}")
+            if role is not None:
+                if event["approval_level"] != pre.approval_level or event["role"] != role:
+                    problems.append(f"recorded at level {event['approval_level']} as "
+                                    f"{event['role']}, expected {pre.approval_level} {role}")
+            if position(request) != pos_after:
+                problems.append(f"request at {position(request)}, expected {pos_after}")
+            if level_after is not None and request.approval_level != level_after:
+                problems.append(f"level {request.approval_level}, expected {level_after}")
+        if race.all_may_win and winners:
+            if position(request) != "scheduled":
+                problems.append(f"request at {position(request)}, expected scheduled")
+            pending = model.Session.execute(
+                sa.select(sa.func.count()).select_from(Release).where(
+                    Release.request_id == pre.id, Release.status == "scheduled")).scalar()
+            if pending != 1:
+                problems.append(f"{pending} pending releases")
+        for event in new:
+            if event.get("role"):
+                if event["user_name"] not in self.holders.get(event["role"], ()):
+                    problems.append(f"{event['transition']} recorded as {event['role']} "
+                                    f"by {event['user_name']}, who does not hold it")
+        fresh()
+        return problems
+
+
+@pytest.fixture
+def harness(portal) -> Harness:
+    started = time.monotonic()
+    lifelines = TRIES + TRIES + FEWER  # full, mixed, cancel
+    titles = tuple(f"Indikator balapan {i:02d}" for i in range((lifelines + 1) // 2))
+    region = build_region(titles)
+    region.requests = helpers.call_action(
+        "satudata_request_list", context={"user": "sysadmin-uji"}, limit=1000)["results"]
+    model.Session.remove()
+    h = Harness(portal, region)
+
+    def complete(request: dict[str, Any]) -> None:
+        try:
+            complete_metadata(request["package_id"],
+                              h.user_for("producer", load(request["id"])))
+        finally:
+            model.Session.remove()
+
+    # every dataset complete enough to submit, as its producer fills it in
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(complete, region.requests))
+    h.setup_seconds = time.monotonic() - started  # type: ignore[attr-defined]
+    return h
+
+
+def _lifeline(h: Harness, request_id: str, races: tuple[Race, ...], i: int) -> None:
+    """The races of try ``i`` on one request, in order; a request that
+    cannot be driven to the next race's state ends its lifeline (the race
+    that left it there has been reported)."""
+    try:
+        for race in races:
+            if i < race.tries:
+                h.run(request_id, race)
+    except Broken:
+        pass
+    finally:
+        model.Session.remove()
+
+
+def test_every_transition_raced_over_http_has_exactly_one_winner(harness: Harness,
+                                                                  portal) -> None:
+    h = harness
+    started = time.monotonic()
+    ids = iter(r["id"] for r in h.region.requests)
+    work = []
+    for i in range(TRIES):
+        work.append((next(ids), LIFELINE, i))
+        # whichever side of a mixed pair wins, the driver takes the request
+        # on to the level of the next pair
+        work.append((next(ids), MIXED, i))
+    for i in range(FEWER):
+        work.append((next(ids), (cancel_race(i),), 0))
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        for future in [pool.submit(_lifeline, h, *args) for args in work]:
+            future.result()
+    elapsed = time.monotonic() - started
+    report = _report(h, elapsed)
+    print(report)
+    tracebacks = portal.tracebacks()
+    assert not h.failures and not tracebacks, report + "\n".join(tracebacks[:3])
+    # every race ran as often as planned
+    for race in LIFELINE + MIXED:
+        assert h.counts[race.label] == race.tries, report
+    assert sum(n for label, n in h.counts.items() if label.startswith("cancel@")) == FEWER
+
+
+def _report(h: Harness, elapsed: float) -> str:
+    lines = [f"races over HTTP: {sum(h.counts.values())} races in {elapsed:.0f}s "
+             f"(setup {getattr(h, 'setup_seconds', 0):.0f}s, {WORKERS} lifelines at a time; "
+             f"time spent: " + ", ".join(f"{k} {v:.0f}s" for k, v in h.seconds.items()) + ")"]
+    for label, n in sorted(h.counts.items()):
+        wins = {k[1]: v for k, v in h.winners.items() if k[0] == label}
+        lines.append(f"  {label:32s} {n:3d} races, winners per race {wins}, "
+                     f"{len(h.failures.get(label, []))} failed")
+    for label, problems in h.failures.items():
+        lines.append(f"FAILED {label} ({len(problems)}):")
+        lines.extend(f"    {p}" for p in problems[:5])
+    return "\n".join(lines)
