@@ -14,11 +14,7 @@ mkdir -p "$(dirname "$PO")"
 if [ ! -f "$PO" ]; then
   "$VENV/bin/python" setup.py -q init_catalog -l id >/dev/null 2>&1 || die "init_catalog failed"
 fi
-# translations written beside the code (i18n/parts/*.po) are folded in first
-if compgen -G "$I18N/parts/*.po" >/dev/null; then
-  msgcat --use-first -o "$PO.tmp" "$PO" "$I18N"/parts/*.po
-  mv "$PO.tmp" "$PO"
-fi
+# one catalogue per language: translate new messages in $PO itself
 msgmerge -q --no-fuzzy-matching --backup=none -U "$PO" "$POT"
 msgattrib --no-obsolete -o "$PO" "$PO"
 msgfmt --statistics -o "${PO%.po}.mo" "$PO"

@@ -25,7 +25,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from .. import sk_files
-from ..states import State, state_label, transition_label
+from ..states import ACTION_OF, TABLE, State, state_label, transition_label
 
 satudata_workflow = Blueprint("satudata_workflow", __name__, url_prefix="/permintaan-data")
 
@@ -33,7 +33,8 @@ PAGE_SIZE = 50
 MAX_PAGE = 10_000
 # the transitions of the request page, in the order of their forms
 FORMS = ("submit", "resubmit", "verify", "approve", "return", "cancel")
-REASON_REQUIRED = {"return", "cancel"}
+# the forms that ask for a reason: the state table says which
+REASON_REQUIRED = {ACTION_OF.get(t.name, t.name) for t in TABLE if t.reason_required}
 
 
 def _context() -> Context:
