@@ -188,9 +188,13 @@ def clean_id(value: Any) -> Optional[str]:
     """``value`` if it can be an id (a string of at most 100 characters
     without NUL), else None: lookups before validation (auth functions)
     never send a list, a number or a NUL byte to the database."""
-    if isinstance(value, str) and value and len(value) <= 100 and "\x00" not in value:
-        return value
-    return None
+    if not (isinstance(value, str) and value and len(value) <= 100 and "\x00" not in value):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return value
 
 
 def get_request(value: Any) -> Any:

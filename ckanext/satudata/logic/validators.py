@@ -251,15 +251,30 @@ def satudata_clean_strings(key: FlattenKey, data: FlattenDataDict,
         raise tk.StopOnError
 
 
-def satudata_id(value: Any) -> Any:
-    """An id or URL name given as a string (not a number, list or object),
-    at most 100 characters; returned stripped."""
+def id_refusal(value: Any) -> Optional[str]:
+    """Why ``value`` cannot be an id or URL name (a string of at most 100
+    characters PostgreSQL can store), or None."""
     if not isinstance(value, str):
-        raise tk.Invalid(tk._("Expecting an id or name as text"))
+        return tk._("Expecting an id or name as text")
     text = value.strip()
     if not text or len(text) > MAX_ID_LENGTH:
-        raise tk.Invalid(tk._("Not found"))
-    return text
+        return tk._("Not found")
+    return bad_text_message(text)
+
+
+def satudata_id(key: FlattenKey, data: FlattenDataDict,
+                errors: FlattenErrorDict, context: Context) -> None:
+    """An id or URL name given as a string (not a number, list or object),
+    at most 100 characters, without NUL or lone surrogates; stripped. A
+    refusal stops the field's later validators (which look it up)."""
+    value = data.get(key)
+    if value is tk.missing or value is None or value == "":
+        return
+    message = id_refusal(value)
+    if message:
+        errors[key].append(message)
+        raise tk.StopOnError
+    data[key] = value.strip()
 
 
 def satudata_length(max_length: int) -> Callable[[Any], Any]:

@@ -23,7 +23,7 @@ __all__ = ["organization_id", "date", "year", "round_id", "daftar_data_id",
 
 def organization_id(value: Any, context: Context) -> Any:
     """An active organization given by id or name; returns its id."""
-    group = model.Group.get(value) if isinstance(value, str) and value else None
+    group = model.Group.get(value) if not validators.id_refusal(value) else None
     if not group or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("Organization not found"))
     return group.id
@@ -45,7 +45,7 @@ def round_id(value: Any, context: Context) -> Any:
     found = model.Session.execute(
         sa.select(CollectionRound.id).where(
             sa.or_(CollectionRound.id == value, CollectionRound.name == value))
-    ).scalar_one_or_none() if isinstance(value, str) and value else None
+    ).scalar_one_or_none() if not validators.id_refusal(value) else None
     if not found:
         raise tk.Invalid(tk._("Collection round not found"))
     return found
@@ -53,7 +53,7 @@ def round_id(value: Any, context: Context) -> Any:
 
 def daftar_data_id(value: Any, context: Context) -> Any:
     """An existing Daftar Data item id."""
-    if not isinstance(value, str) or not value or not model.Session.get(DaftarData, value):
+    if validators.id_refusal(value) or not model.Session.get(DaftarData, value):
         raise tk.Invalid(tk._("Daftar Data item not found"))
     return value
 

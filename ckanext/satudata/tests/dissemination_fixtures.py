@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from .workflow_fixtures import Region, build_region, complete_metadata  # noqa: F401
 
 __all__ = ["Region", "build_region", "complete_metadata", "to_ready", "publish",
-           "csv_upload", "add_csv", "request_state", "login", "csrf_token"]
+           "csv_upload", "add_csv", "request_state", "login", "csrf_token", "is_public"]
 
 
 def to_ready(region: Region, request: dict[str, Any], **metadata: Any) -> dict[str, Any]:
@@ -30,6 +30,18 @@ def to_ready(region: Region, request: dict[str, Any], **metadata: Any) -> dict[s
 
 def publish(region: Region, request: dict[str, Any]) -> dict[str, Any]:
     return region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+
+
+def is_public(package_id: str) -> bool:
+    """Whether the anonymous public can read the dataset."""
+    import ckan.plugins.toolkit as tk
+    from ckan.tests import helpers
+    try:
+        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                            id=package_id)
+        return True
+    except tk.NotAuthorized:
+        return False
 
 
 def request_state(region: Region, request: dict[str, Any]) -> str:

@@ -15,7 +15,8 @@ from ckanext.satudata import dissemination, dissemination_jobs, jobs, states
 from ckanext.satudata.model import DataRequest, Release
 
 from .dissemination_fixtures import (
-    add_csv, build_region, complete_metadata, login, publish, request_state, to_ready,
+    add_csv, build_region, complete_metadata, is_public, login, publish, request_state,
+    to_ready,
 )
 
 MARKER = "Teks belum ditinjau 5d1f"
@@ -24,15 +25,6 @@ MARKER = "Teks belum ditinjau 5d1f"
 @pytest.fixture
 def region(clean_db, clean_index):
     return build_region(("Jumlah Puskesmas", "Jumlah Posyandu"))
-
-
-def _public(package_id: str) -> bool:
-    try:
-        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
-                            id=package_id)
-        return True
-    except tk.NotAuthorized:
-        return False
 
 
 def _public_title(package_id: str) -> str:
@@ -125,7 +117,7 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     approved = _published(region, request)["title"]
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Salah angka")
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
     # the producer's edit of withdrawn data is staged, not applied
     region.call("producer", "package_patch", id=request["package_id"], title=MARKER)
     assert region.call("sysadmin", "package_show", id=request["package_id"])["title"] == approved
@@ -135,7 +127,7 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     # through review, the edit goes live
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi")
     region.call("producer", "satudata_request_revise", id=request["id"])
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
     region.call("kadis", "satudata_request_approve", id=request["id"])
@@ -157,27 +149,27 @@ def test_cancelling_a_revision_goes_back_to_published_and_can_be_withdrawn(regio
     assert result["state"] == "published" and result["revision_of"] is None
     assert _public_title(request["package_id"]) == approved
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x")
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
 
 
 def test_archived_data_can_be_withdrawn(region):
     request = region.request_of(region.opd_a)
     _published(region, request)
     region.call("walidata_admin", "satudata_request_archive", id=request["id"])
-    assert _public(request["package_id"])
+    assert is_public(request["package_id"])
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x")
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
     assert request_state(region, request) == "withdrawn"
 
 
 def test_a_sysadmin_cannot_make_a_requested_dataset_public_by_hand(region):
     request = region.request_of(region.opd_a)
     region.call("sysadmin", "package_patch", id=request["package_id"], private=False)
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
     with pytest.raises(tk.NotAuthorized):
         region.call("sysadmin", "bulk_update_public", datasets=[request["package_id"]],
                     org_id=region.opd_a["id"])
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
 
 
 # -- finding 5: a cancelled release is not announced and breaks nothing ------------
@@ -199,7 +191,7 @@ def test_cancelling_a_scheduled_request_cancels_its_release(region, cli):
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
     assert out.exit_code == 0, out.output
     assert "0 published" in out.output
-    assert not _public(request["package_id"])
+    assert not is_public(request["package_id"])
 
 
 # -- finding 6: withdrawn data leaves the publication -----------------------------------

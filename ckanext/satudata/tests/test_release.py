@@ -20,21 +20,12 @@ from ckan.tests import helpers
 
 from ckanext.satudata import dissemination, dissemination_jobs
 
-from .dissemination_fixtures import build_region, request_state, to_ready
+from .dissemination_fixtures import build_region, is_public, request_state, to_ready
 
 
 @pytest.fixture
 def region(clean_db, clean_index):
     return build_region()
-
-
-def _public(package_id: str) -> bool:
-    try:
-        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
-                            id=package_id)
-        return True
-    except tk.NotAuthorized:
-        return False
 
 
 def _calendar():
@@ -73,14 +64,14 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert out.exit_code == 0, out.output
         assert "0 published" in out.output
-        assert not _public(request["package_id"])
+        assert not is_public(request["package_id"])
         assert request_state(region, request) == "scheduled"
 
         clock.move_to("2026-12-01 02:00:00")  # 09:00 WIB
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert out.exit_code == 0, out.output
         assert f"published {request['id']}" in out.output
-        assert _public(request["package_id"])
+        assert is_public(request["package_id"])
         assert request_state(region, request) == "published"
         assert _calendar() == []
         events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
@@ -133,7 +124,7 @@ def test_a_real_worker_publishes_the_due_release(region, ckan_config):
 
     assert proc.returncode == 0, proc.stderr
     model.Session.remove()  # the worker committed in another process
-    assert _public(request["package_id"]), proc.stderr
+    assert is_public(request["package_id"]), proc.stderr
     assert request_state(region, request) == "published"
 
 
@@ -157,7 +148,7 @@ def test_a_failing_release_does_not_stop_the_others(cli):
 
         assert out.exit_code == 1
         assert "1 published, 1 failed" in out.output
-        assert _public(second["package_id"])
+        assert is_public(second["package_id"])
         assert request_state(region, first) == "scheduled"
     from ckanext.satudata.model import Release
     failed = model.Session.query(Release).filter_by(request_id=first["id"]).one()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from .dissemination import satudata_dissemination
 from .downloads import satudata_downloads
+from .guard import satudata_guard
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
 from .roles import satudata_roles
 from .workflow import satudata_workflow
 
-__all__: list[str] = ["satudata_privacy", "satudata_metadata", "satudata_workflow",
+__all__: list[str] = ["satudata_guard", "satudata_privacy", "satudata_metadata", "satudata_workflow",
                         "satudata_dissemination", "satudata_roles", "satudata_downloads"]

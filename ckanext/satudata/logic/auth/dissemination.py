@@ -104,12 +104,22 @@ def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict)
     metadata. CKAN's refusal names the dataset's id ("not authorized to
     read package <id>"), which turns a guessed name into an id for anyone;
     the refusal here names nothing."""
+    _refuse_bad_id(data_dict)
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if result.get("success"):
         return result
     if _reviewer_of(context, data_dict):
         return _ok()
     return _no(tk._("Not authorized to read this dataset"))
+
+
+def _refuse_bad_id(data_dict: DataDict) -> None:
+    """CKAN looks the dataset up with whatever ``id`` it is given: a number,
+    a list or a NUL byte would reach the database (HTTP 500)."""
+    for key in ("id", "name"):
+        value = (data_dict or {}).get(key)
+        if value not in (None, "") and roles.clean_id(value) is None:
+            raise tk.ObjectNotFound(tk._("Dataset not found"))
 
 
 def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
@@ -136,6 +146,7 @@ def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
 def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict
                    ) -> AuthResult:
     """As :func:`package_show`: CKAN's refusal names the dataset's id."""
+    _refuse_bad_id(data_dict)
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return _no(tk._("Not authorized to edit this dataset"))

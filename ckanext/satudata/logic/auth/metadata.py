@@ -8,12 +8,17 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ... import roles
+
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
 
 
 def _dataset(data_dict: DataDict) -> DataDict:
-    return {"id": (data_dict or {}).get("id")}
+    ref = roles.clean_id((data_dict or {}).get("id"))
+    if ref is None:  # never a number, a list or a NUL byte to the database
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return {"id": ref}
 
 
 @tk.auth_allow_anonymous_access
