@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UnicodeText, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
@@ -54,6 +54,11 @@ class Dissemination(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     """The publication record of one dataset."""
 
     __tablename__ = "satudata_dissemination"
+    __table_args__ = (
+        Index("satudata_dissemination_status_published_idx", "status", "published_at"),
+        Index("satudata_dissemination_round_idx", "round_id"),
+        Index("satudata_dissemination_request_idx", "request_id"),
+    )
 
     package_id: Mapped[str] = Column(  # type: ignore
         UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
@@ -105,6 +110,12 @@ class Release(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     """A scheduled release of a request's dataset."""
 
     __tablename__ = "satudata_release"
+    __table_args__ = (
+        Index("satudata_release_status_at_idx", "status", "release_at"),
+        # at most one pending release per request
+        Index("satudata_release_one_pending_idx", "request_id", unique=True,
+              postgresql_where=text("status = 'scheduled'")),
+    )
 
     id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
     request_id: Mapped[str] = Column(  # type: ignore
