@@ -151,11 +151,12 @@ def bypasses_lock(context: Context, package_id: Optional[str] = None) -> bool:
     return not (package_id and governed(package_id))
 
 
-def governed(package_id: str) -> bool:
-    """Whether the workflow decides the dataset's visibility: it is linked
-    to a data request or was published through one."""
-    linked = sa.select(sa.literal(True)).where(DataRequest.package_id == package_id)
-    recorded = sa.select(sa.literal(True)).where(Dissemination.package_id == package_id)
+def governed(*package_ids: str) -> bool:
+    """Whether the workflow decides the visibility of any of the datasets:
+    it is linked to a data request or was published through one. One
+    query."""
+    linked = sa.select(sa.literal(True)).where(DataRequest.package_id.in_(package_ids))
+    recorded = sa.select(sa.literal(True)).where(Dissemination.package_id.in_(package_ids))
     return bool(model.Session.execute(sa.select(sa.or_(
         sa.exists(linked), sa.exists(recorded)))).scalar())
 
@@ -188,12 +189,6 @@ def record_for(package_id: Optional[str]) -> Optional[Dissemination]:
     if not package_id:
         return None
     return model.Session.get(Dissemination, package_id)
-
-
-def live_record(pkg: model.Package) -> Optional[Dissemination]:
-    """The record of a dataset that was published through the workflow (and
-    may be withdrawn now): its producers' edits are staged, else None."""
-    return record_for(pkg.id)
 
 
 def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
@@ -275,13 +270,8 @@ def refuse_frozen(context: Context, package_id: str, message: str) -> None:
 def refuse_on_live(context: Context, package_ids: list[str], message: str) -> None:
     """``NotAuthorized`` when anyone but the engine acts on datasets of the
     workflow in a way only the workflow may (bulk private/public/delete)."""
-    if is_engine(context) or not package_ids:
-        return
-    ids = [str(i) for i in package_ids if isinstance(i, str)]
-    linked = sa.select(DataRequest.package_id).where(DataRequest.package_id.in_(ids))
-    recorded = sa.select(Dissemination.package_id).where(Dissemination.package_id.in_(ids))
-    if model.Session.execute(linked.limit(1)).first() or \
-            model.Session.execute(recorded.limit(1)).first():
+    ids = [i for i in package_ids if isinstance(i, str)]
+    if not is_engine(context) and ids and governed(*ids):
         raise tk.NotAuthorized(message)
 
 
@@ -437,12 +427,12 @@ def reindex(package_id: str) -> None:
 
 
 def after_transition(context: Context, request: DataRequest, transition: str,
-                     from_state: State) -> None:
+                     from_state: State, note: Optional[str]) -> None:
     """The dataset side of a transition, in its transaction (called by the
     engine after the request changed): the dataset is made public or private
     as :func:`dataset_public` says, a reviewed staged revision is applied on
     publication, and a release is pending only while the request is
-    scheduled."""
+    scheduled. ``note`` is the transition's (a withdrawal's reason)."""
     if request.state != State.SCHEDULED.value:
         unschedule(request)
     pkg = model.Package.get(request.package_id or "")
@@ -455,19 +445,12 @@ def after_transition(context: Context, request: DataRequest, transition: str,
         publish(context, request,
                 reviewed=from_state in (State.READY, State.SCHEDULED))
     elif transition == "withdraw":
-        withdraw(context, request, _last_note(request))
+        withdraw(context, request, note)
     elif transition == "archive":
         archive(context, request)
     elif not dataset_public(request) and not pkg.private:
         # a safety net: nothing stays public that its request does not make so
-        withdraw(context, request, _last_note(request))
-
-
-def _last_note(request: DataRequest) -> Optional[str]:
-    from .model import RequestEvent
-    return model.Session.execute(
-        sa.select(RequestEvent.note).where(RequestEvent.request_id == request.id)
-        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar()
+        withdraw(context, request, note)
 
 
 def publish(context: Context, request: DataRequest, *, reviewed: bool = True) -> Dissemination:

@@ -130,9 +130,6 @@ def recipients_for(event: RequestEvent, org_id: str) -> list[model.User]:
     return list(unique.values())
 
 
-_recipients_for = recipients_for
-
-
 def _transition_text(event: RequestEvent, item: DaftarData,
                      round_: CollectionRound, org: model.Group, actor: str
                      ) -> tuple[str, str]:
@@ -206,7 +203,7 @@ def notify_transition(event_id: str) -> int:
     request, item, round_, org = loaded
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None
     actor = actor_obj.display_name if actor_obj else _site()
-    recipients = _recipients_for(event, request.owner_org)
+    recipients = recipients_for(event, request.owner_org)
     if not recipients:
         return 0
     with portal_context():

@@ -11,7 +11,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .model import WalidataRole
+from .model import DataRequest, WalidataRole
 from .states import TABLE, Actor, actors_of, rule
 
 
@@ -160,27 +160,17 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     )
 
 
-def may_take(user_name: Optional[str], request: Any, transition: str) -> bool:
-    """Whether the table lets the user take ``transition`` on ``request``
-    now (state, approval level and revision as they are)."""
-    row = rule(transition, request.state, bool(request.revision_of))
-    return row is not None and bool(row.actors & actor_kinds(user_name, request))
-
-
 def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:
     """The auth functions' early check: the table lets the user take
     ``transition`` on ``request`` now, or the transition is not possible
     from the request's state at all and the user is one who could take it
     elsewhere (the engine then says why it is not possible now)."""
-    if rule(transition, request.state, bool(request.revision_of)) is not None:
-        return may_take(user_name, request, transition)
-    user = user_obj(user_name)
-    if user is None:
-        return False
     kinds = actor_kinds(user_name, request)
-    chain = approval_chain()
-    if set(chain[1:]) & user_roles(user.id):
-        kinds.add(Actor.APPROVER)
+    row = rule(transition, request.state, bool(request.revision_of))
+    if row is not None:
+        return bool(row.actors & kinds)
+    if set(approval_chain()[1:]) & user_roles(getattr(user_obj(user_name), "id", None)):
+        kinds.add(Actor.APPROVER)  # an approver, at another level or state
     return any(t.actors & kinds for t in TABLE if t.name == transition)
 
 
@@ -197,8 +187,7 @@ def clean_id(value: Any) -> Optional[str]:
     return value
 
 
-def get_request(value: Any) -> Any:
+def get_request(value: Any) -> Optional[DataRequest]:
     """The data request with the id ``value``, or None."""
-    from .model import DataRequest
     request_id = clean_id(value)
     return model.Session.get(DataRequest, request_id) if request_id else None

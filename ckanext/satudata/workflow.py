@@ -364,7 +364,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     )
     model.Session.flush()
     # the dataset follows the request, in the same transaction
-    dissemination.after_transition(context, request, transition.name, current)
+    dissemination.after_transition(context, request, transition.name, current, note)
     result = request.dictize()
     result["event"] = event.dictize()
     if not context.get("defer_commit"):

@@ -475,7 +475,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     pkg = _package(data_dict)
     if pkg is None or dissemination.bypasses_lock(context, pkg.id):
         return original(context, data_dict)
-    if dissemination.live_record(pkg) is not None:
+    if dissemination.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
         return dissemination.stage(context, original, pkg, data_dict)
     dissemination.lock_update(context, pkg, data_dict)
@@ -518,7 +518,7 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
     if pkg is None or dissemination.bypasses_lock(context, pkg.id):
         return False
     dissemination.refuse_under_review(pkg.id)
-    return dissemination.live_record(pkg) is not None
+    return dissemination.record_for(pkg.id) is not None
 
 
 @tk.chained_action
