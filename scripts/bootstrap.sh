@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing for ckanext-satudata on a Debian machine: system
-# packages, the Python virtualenv with CKAN and this extension, and the Maven
-# build of the loopback Solr. Reuses whatever is already there.
+# packages, the Python virtualenv with CKAN and this extension, the Maven
+# build of the loopback Solr and the npm tools of the browser tests (axe-core;
+# the tests drive Debian's chromium with Playwright). Reuses whatever is
+# already there.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -12,7 +14,13 @@ APT_PACKAGES=(
   gettext curl
   # WeasyPrint (publication PDFs) and its fonts
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  # the browser tests (ckanext/satudata/tests/browser): Playwright drives
+  # Debian's chromium (Playwright's own browser download is not used)
+  chromium fonts-liberation nodejs
 )
+# npm comes with some Node.js builds (NodeSource) and is a separate Debian
+# package otherwise
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 install_apt() {
   local missing=() p
@@ -67,7 +75,20 @@ compile_translations() {
   done
 }
 
+install_npm() {
+  # axe-core for the accessibility checks of the browser tests, pinned by
+  # package-lock.json; node_modules/ is reinstalled when the lock file changes
+  local stamp="$ROOT/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
+    log "installing the npm tools of the browser tests (npm ci)"
+    mkdir -p "$LOGS"
+    (cd "$ROOT" && npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1 \
+      || { tail -n 30 "$LOGS/npm.log" >&2; die "npm ci failed (see $LOGS/npm.log)"; }
+  fi
+}
+
 install_apt
 install_python
+install_npm
 build_solr
 compile_translations
