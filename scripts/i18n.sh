@@ -2,14 +2,44 @@
 # Maintains the Indonesian catalogue of ckanext-satudata:
 #   scripts/i18n.sh          extract messages, merge them into the id catalogue,
 #                            compile it and report what is untranslated
+#
+# The template holds the extension's own messages PLUS every message of the
+# installed CKAN (ckan/i18n/ckan.pot, ckanext/activity included), ckanext-scheming
+# and ckanext-dcat, so the ONE catalogue per language translates all of them.
+# CKAN loads the extension's catalogue after its own and after dcat's
+# (ITranslation iterates plugins in reverse, and satudata comes first in
+# ckan.plugins), so these translations win over CKAN's incomplete id catalogue.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 I18N=ckanext/satudata/i18n
 POT="$I18N/ckanext-satudata.pot"
 PO="$I18N/id/LC_MESSAGES/ckanext-satudata.po"
+SITE="$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(os.path.dirname(ckan.__file__)))')"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
 
-"$VENV/bin/python" setup.py -q extract_messages >/dev/null 2>&1 || die "extract_messages failed"
+"$VENV/bin/python" setup.py -q extract_messages -o "$TMP/own.pot" >/dev/null 2>&1 \
+  || die "extract_messages failed"
+
+# scheming ships no template and dcat's is older than its sources: extract both
+cat >"$TMP/mapping.cfg" <<'EOF'
+[python: **.py]
+[javascript: **.js]
+[ckan: **/templates/**.html]
+EOF
+for ext in scheming dcat; do
+  (cd "$SITE" && "$VENV/bin/pybabel" -q extract -F "$TMP/mapping.cfg" \
+     --ignore-dirs=tests --ignore-dirs=node_modules \
+     -k translate -k isPlural -o "$TMP/$ext.pot" "ckanext/$ext") \
+    || die "extracting ckanext-$ext's messages failed"
+done
+
+# own messages first so their comments and locations come first
+msgcat --use-first -o "$POT" "$TMP/own.pot" \
+  "$SITE/ckan/i18n/ckan.pot" "$TMP/scheming.pot" "$TMP/dcat.pot" \
+  "$SITE/ckanext/dcat/i18n/ckanext-dcat.pot"
+
 mkdir -p "$(dirname "$PO")"
 if [ ! -f "$PO" ]; then
   "$VENV/bin/python" setup.py -q init_catalog -l id >/dev/null 2>&1 || die "init_catalog failed"
@@ -17,5 +47,5 @@ fi
 # one catalogue per language: translate new messages in $PO itself
 msgmerge -q --no-fuzzy-matching --backup=none -U "$PO" "$POT"
 msgattrib --no-obsolete -o "$PO" "$PO"
-msgfmt --statistics -o "${PO%.po}.mo" "$PO"
+msgfmt --check --statistics -o "${PO%.po}.mo" "$PO"
 msgattrib --untranslated --no-obsolete --no-wrap "$PO" | grep "^msgid " | grep -v "^msgid \"\"$" || true
