@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+"""Bahasa Indonesia everywhere: the extension's one catalogue translates
+every message of CKAN (ckanext/activity included), ckanext-scheming and
+ckanext-dcat, keeps their placeholders, and wins over CKAN's own incomplete
+Indonesian catalogue on the pages a visitor and an OPD operator see."""
+from __future__ import annotations
+
+import os
+import re
+
+import flask_babel
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import ckan
+import ckanext.dcat
+import ckanext.scheming
+import ckanext.satudata
+from ckan.tests import factories
+
+from .dissemination_fixtures import login
+
+I18N = os.path.join(os.path.dirname(ckanext.satudata.__file__), "i18n")
+PO = os.path.join(I18N, "id", "LC_MESSAGES", "ckanext-satudata.po")
+CKAN_POT = os.path.join(os.path.dirname(ckan.__file__), "i18n", "ckan.pot")
+DCAT_POT = os.path.join(os.path.dirname(ckanext.dcat.__file__), "i18n", "ckanext-dcat.pot")
+# %(name)s, %s, %d, %r, %%, {name}, {0}, {} and HTML tag names
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdifr]|%[sdifr%]|\{[^{}\s]*\}|</?[a-zA-Z0-9]+")
+
+
+def _read(path: str):
+    with open(path, "rb") as f:
+        return read_po(f)
+
+
+def _ids(message) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def _strings(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def _scheming_msgids() -> set[str]:
+    """ckanext-scheming ships no template: read its sources as scripts/i18n.sh does."""
+    directory = os.path.dirname(ckanext.scheming.__file__)
+    method_map = [("**/tests/**", "ignore"), ("**.py", "python"),
+                  ("**/templates/**.html", "ckan")]
+    return {(msg[0] if isinstance(msg, tuple) else msg)
+            for _f, _l, msg, _c, _ctx in extract_from_dir(directory, method_map)}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return {_ids(m)[0]: m for m in _read(PO) if m.id}
+
+
+class TestCatalogue:
+    @pytest.mark.parametrize("source", ["ckan", "dcat", "scheming"])
+    def test_every_message_is_translated(self, catalogue, source):
+        if source == "scheming":
+            wanted = _scheming_msgids()
+        else:
+            wanted = {_ids(m)[0] for m in _read(CKAN_POT if source == "ckan" else DCAT_POT) if m.id}
+        assert len(wanted) > (1000 if source == "ckan" else 10)
+        missing = sorted(w for w in wanted if w not in catalogue)
+        untranslated = sorted(w for w in wanted if w in catalogue
+                              and not all(_strings(catalogue[w])))
+        assert not missing, missing[:20]
+        assert not untranslated, untranslated[:20]
+
+    def test_no_fuzzy_entry_and_same_placeholders(self, catalogue):
+        fuzzy = [k for k, m in catalogue.items() if m.fuzzy]
+        assert not fuzzy, fuzzy[:20]
+        wrong = []
+        for msgid, message in catalogue.items():
+            expected = set().union(*(_placeholders(i) for i in _ids(message)))
+            for string in _strings(message):
+                # a plural may drop the count its singular leaves implicit
+                if not _placeholders(string) <= expected or (
+                        _placeholders(string) != expected
+                        and _placeholders(string) != _placeholders(_ids(message)[-1])):
+                    wrong.append(msgid)
+        assert not wrong, wrong[:20]
+
+    def test_ours_win_over_ckan_catalogue(self, app):
+        # CKAN 2.11.6's own id catalogue says "Kumpulan data" and leaves the
+        # licence titles in English
+        with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+            assert flask_babel.gettext("Datasets") == "Dataset"
+            assert flask_babel.gettext("Log in") == "Masuk"
+            assert flask_babel.gettext("Creative Commons Attribution") == "Creative Commons Atribusi"
+            assert flask_babel.ngettext("{num} Dataset", "{num} Datasets", 3) == "{num} Dataset"
+        with app.flask_app.test_request_context(), flask_babel.force_locale("en"):
+            assert flask_babel.gettext("Log in") == "Log in"
+
+
+PUBLIC_PAGES = [
+    ("/dataset/", ["Masuk", "Urutkan berdasarkan", "Cari"], ["Log in", "Order by", "Register"]),
+    ("/organization/", ["Apa itu Organisasi?"], ["What are Organizations?", "Log in"]),
+    ("/organization/dinas-uji", ["Tentang", "Urutkan berdasarkan"], ["About", "Log in"]),
+    ("/user/login", ["Lupa kata sandi?", "Nama Pengguna atau Email"],
+     ["Forgotten your password?", "Username or Email", "Need an Account?"]),
+]
+
+
+def _visible_english(body: str, words: list[str]) -> list[str]:
+    return [w for w in words if f">{w}<" in body or f"> {w}" in body or f">{w} " in body]
+
+
+class TestPages:
+    def test_public_pages(self, app, clean_db, clean_index):
+        factories.Organization(name="dinas-uji", title="Dinas Uji")
+        for url, indonesian, english in PUBLIC_PAGES:
+            body = app.get(url).body
+            assert [w for w in indonesian if w not in body] == [], url
+            assert _visible_english(body, english) == [], url
+        # the English site stays English
+        assert "What are Organizations?" in app.get("/en/organization/").body
+
+    def test_logged_in_pages(self, app, clean_db, clean_index):
+        factories.Sysadmin(name="admin-uji", password="correct123")
+        factories.Organization(name="dinas-uji", title="Dinas Uji")
+        client = login(app, "admin-uji")
+        body = client.get("/dataset/new").body
+        assert "wajib diisi" in body.lower()
+        assert "Lisensi" in body and "Creative Commons Atribusi" in body
+        assert _visible_english(body, ["Required field", "Log out", "Visibility"]) == []
+        assert "Creative Commons Attribution<" not in body
+        # CKAN's follow button prints its label in English: our copy translates it
+        body = client.get("/organization/dinas-uji").body
+        assert "Ikuti" in body and _visible_english(body, ["Follow"]) == []
+        assert "Required field" in client.get("/en/dataset/new").body
