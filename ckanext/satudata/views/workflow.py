@@ -25,6 +25,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from .. import sk_files
+from ..lib import review
 from ..states import ACTION_OF, TABLE, State, state_label, transition_label
 
 satudata_workflow = Blueprint("satudata_workflow", __name__, url_prefix="/permintaan-data")
@@ -139,16 +140,63 @@ def index() -> Any:
 
 @satudata_workflow.route("/<id>")
 def request_read(id: str) -> Any:
+    return _render_request(id)
+
+
+def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = None,
+                    status: int = 200) -> Any:
+    """The request page: the latest return's reason and labelled notes at
+    the top while returned, the edit links while the producer may edit, the
+    transition forms, the reviewer's view of the data, the timeline."""
     request = _call("satudata_request_show", {"id": id})
     events = _call("satudata_request_event_list", {"id": id})
+    actor_labels = review.actor_labels()
+    for event in events:
+        event["actor_label"] = review.actor_label(event, actor_labels)
+        event["labelled_notes"] = review.labelled_notes(event.get("field_notes"))
+    allowed = request["allowed_transitions"]
     forms = [{"name": name, "label": transition_label(name),
               "reason_required": name in REASON_REQUIRED}
-             for name in FORMS if name in request["allowed_transitions"]]
+             for name in FORMS if name in allowed]
+    dataset = request.get("dataset")
+    can_edit = bool(dataset) and any(t in allowed for t in ("submit", "resubmit", "revise")) \
+        and _can("package_update", {"id": dataset["id"]})
     return tk.render("satudata/workflow/request.html", {
         "request_dict": request, "events": events, "forms": forms,
-        "can_link": "submit" in request["allowed_transitions"]
-        or "resubmit" in request["allowed_transitions"],
-    })
+        "can_link": "submit" in allowed or "resubmit" in allowed,
+        "returned": review.latest_return(request, events),
+        "can_edit": can_edit,
+        "review": _review(request),
+        "error_summary": error_summary or [],
+    }), status
+
+
+def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """What the reviewers read: the dataset's metadata by group, its files
+    with previews and, for a revision of published data, the staged version
+    and its changes against the live one. None when there is no dataset or
+    the user may not read it (``package_show`` decides, as on its page)."""
+    dataset = request.get("dataset")
+    if not dataset:
+        return None
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": dataset["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    live = None
+    if request.get("revision_of"):
+        try:
+            staged = tk.get_action("satudata_revision_show")(_context(), {"id": pkg["id"]})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            staged = None
+        if staged:
+            live, pkg = pkg, staged["data"]
+    return {
+        "pkg": pkg, "live": live, "groups": review.metadata_groups(pkg),
+        "resources": review.resources(pkg, live),
+        "changes": review.changes(live, pkg) if live else None,
+        "resources_note": review.RESOURCES_NOTE,
+    }
 
 
 @satudata_workflow.route("/<id>/<transition>", methods=["POST"])
@@ -177,12 +225,32 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
+        summary = _error_summary(id, e)
+        if summary:
+            # one summary of what is missing, each linked to its field
+            return _render_request(id, summary, 400)
         for message in error_list(e):
             tk.h.flash_error(message)
     else:
         tk.h.flash_success(tk._("Done: %(transition)s") % {
             "transition": transition_label(transition)})
     return tk.redirect_to("satudata_workflow.request_read", id=id)
+
+
+def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
+    """The summary of a refusal about the dataset's fields or files, with
+    labels and links to the edit form; empty for other refusals (those are
+    flashed)."""
+    errors = error.error_dict or {}
+    labels = review.field_labels()
+    if not any(key in labels for key in errors):
+        return []
+    request = _call("satudata_request_show", {"id": id})
+    dataset = request.get("dataset")
+    edit_url = tk.h.url_for("dataset.edit", id=dataset["name"]) if dataset else None
+    resource_url = (tk.h.url_for("dataset_resource.new", id=dataset["name"])
+                    if dataset else None)
+    return review.error_summary(errors, edit_url, resource_url)
 
 
 @satudata_workflow.route("/<id>/dataset", methods=["POST"])

@@ -1,0 +1,189 @@
+# -*- coding: utf-8 -*-
+"""The first rows of a data file, for the reviewers of a data request.
+
+Only files stored by CKAN's own uploader (``url_type == "upload"``) are read,
+server-side, from ``ckan.storage_path``: a linked URL is never fetched.
+Reading is bounded whatever the file: at most :data:`MAX_BYTES` of a CSV,
+XLSX files only up to :data:`MAX_XLSX_BYTES`, at most :data:`MAX_ROWS` rows
+of :data:`MAX_COLUMNS` columns, each cell cut to :data:`MAX_CELL` characters.
+Every cell comes back as text (a formula is shown as its text, never
+evaluated); a file that cannot be read gives a :class:`Preview` with an
+``error`` message, never an exception.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+import os
+import zipfile
+from typing import Any, Iterable, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import uploader
+
+from . import cells
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Preview", "MAX_ROWS", "preview", "file_kind", "file_size"]
+
+MAX_ROWS = 10
+MAX_COLUMNS = 30
+MAX_CELL = 200
+#: bytes of a CSV file read at most
+MAX_BYTES = 256 * 1024
+#: larger XLSX files are not opened (a workbook is a zip: unpacking costs)
+MAX_XLSX_BYTES = 20 * 1024 * 1024
+#: uncompressed size of the sheet parts of an XLSX read at most (zip bombs)
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+
+_CSV_FORMATS = {"csv", "text/csv", "tsv"}
+_XLSX_FORMATS = {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@dataclasses.dataclass
+class Preview:
+    """``rows``: the first rows, each a list of strings (the first row is
+    usually the header); ``truncated``: the file has more rows or columns
+    than shown; ``error``: why there is no preview (translated)."""
+    rows: list[list[str]] = dataclasses.field(default_factory=list)
+    truncated: bool = False
+    error: Optional[str] = None
+
+
+def file_kind(resource: dict[str, Any]) -> Optional[str]:
+    """``"csv"``, ``"xlsx"`` or None, from the resource's format or, failing
+    that, its file name."""
+    fmt = (resource.get("format") or "").strip().lower()
+    if fmt in _CSV_FORMATS:
+        return "csv"
+    if fmt in _XLSX_FORMATS:
+        return "xlsx"
+    name = (resource.get("url") or "").lower().split("?")[0]
+    if name.endswith((".csv", ".tsv")):
+        return "csv"
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    return None
+
+
+def _path(resource: dict[str, Any]) -> Optional[str]:
+    """The stored file of an uploaded resource, if it exists."""
+    if resource.get("url_type") != "upload" or not resource.get("id"):
+        return None
+    try:
+        upload = uploader.get_resource_uploader(dict(resource))
+        path = upload.get_path(resource["id"])
+    except Exception:  # no storage path, an odd id: no file to show
+        log.debug("no stored file for resource %s", resource.get("id"), exc_info=True)
+        return None
+    return path if path and os.path.isfile(path) else None
+
+
+def file_size(resource: dict[str, Any]) -> Optional[int]:
+    """The size in bytes of the resource's stored file (or its recorded
+    ``size``), None when unknown."""
+    path = _path(resource)
+    if path:
+        return os.path.getsize(path)
+    size = resource.get("size")
+    return size if isinstance(size, int) else None
+
+
+def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS) -> Optional[Preview]:
+    """The first ``max_rows`` rows of an uploaded CSV or XLSX resource; None
+    for other resources (links, other formats)."""
+    kind = file_kind(resource)
+    if kind is None or resource.get("url_type") != "upload":
+        return None
+    path = _path(resource)
+    if path is None:
+        return Preview(error=tk._("The file is not available on this server."))
+    try:
+        if kind == "csv":
+            return _csv(path, max_rows)
+        return _xlsx(path, max_rows)
+    except Exception:  # a malformed file must never break the page
+        log.info("no preview of resource %s", resource.get("id"), exc_info=True)
+        return Preview(error=tk._("The file could not be read for a preview."))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = cells.text(str(value))
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _rows(source: Iterable[Iterable[Any]], max_rows: int) -> Preview:
+    result = Preview()
+    for values in source:
+        if len(result.rows) >= max_rows:
+            result.truncated = True
+            break
+        row = [_cell(v) for v in values]
+        while row and row[-1] == "":
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            row, result.truncated = row[:MAX_COLUMNS], True
+        result.rows.append(row)
+    # trailing empty rows say nothing
+    while result.rows and not result.rows[-1]:
+        result.rows.pop()
+    return result
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _csv(path: str, max_rows: int) -> Preview:
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    cut = len(data) > MAX_BYTES
+    if cut:
+        # drop the partial last line (and a partial UTF-8 character with it)
+        data = data[:MAX_BYTES]
+        data = data[: data.rfind(b"\n") + 1] or data
+    text = _decode(data).replace("\x00", "")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    result = _rows(csv.reader(io.StringIO(text, newline=""), dialect), max_rows)
+    result.truncated = result.truncated or (cut and len(result.rows) >= max_rows)
+    return result
+
+
+def _xlsx(path: str, max_rows: int) -> Preview:
+    import openpyxl
+
+    if os.path.getsize(path) > MAX_XLSX_BYTES:
+        return Preview(error=tk._("The file is too large for a preview; download it "
+                                  "to see it."))
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(i.file_size for i in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        return Preview(error=tk._("The file is too large for a preview; download it "
+                                  "to see it."))
+    # a file object: CKAN stores uploads without their suffix, which
+    # openpyxl would check
+    with open(path, "rb") as f:
+        workbook = openpyxl.load_workbook(f, read_only=True, data_only=False)
+        try:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            if sheet is None:
+                return Preview()
+            return _rows(sheet.iter_rows(max_row=max_rows + 1, max_col=MAX_COLUMNS + 1,
+                                         values_only=True), max_rows)
+        finally:
+            workbook.close()

@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+"""What the people of a data request's review loop read on screen.
+
+* the producers: the reason and the per-field notes of the latest return,
+  labelled from the scheming schema (on the request page and next to each
+  field of the edit form);
+* the reviewers: every metadata value under its group, the data files with
+  a preview of their first rows, and for a revision of published data what
+  changed against the live version.
+
+Nothing here decides who may see what: callers pass dictionaries they
+obtained through the actions (``satudata_request_show``,
+``satudata_request_event_list``, ``package_show``,
+``satudata_revision_show``) as the current user, so CKAN's and the
+extension's auth functions have already said yes.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+from .. import metadata
+from ..states import Actor, State
+from . import preview as previews
+
+__all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",
+           "actor_label", "metadata_groups", "resources", "changes", "error_summary",
+           "returned_for_package"]
+
+#: the key of a reviewer's note about the data files (not a schema field)
+RESOURCES_NOTE = "resources"
+
+
+def field_labels(dataset_type: str = metadata.DATASET_TYPE) -> dict[str, str]:
+    """``{field_name: label}`` of the schema's dataset fields in the current
+    language, in schema order, plus the data files."""
+    labels = {f["field_name"]: metadata.field_label(f)
+              for f in metadata.dataset_schema(dataset_type)["dataset_fields"]}
+    labels[RESOURCES_NOTE] = tk._("Data files")
+    return labels
+
+
+def labelled_notes(field_notes: Optional[dict[str, list[str]]],
+                   dataset_type: str = metadata.DATASET_TYPE) -> list[dict[str, Any]]:
+    """The per-field notes of an event as ``[{"field", "label", "reasons"}]``
+    in schema order (notes on unknown fields last, under a generic label,
+    never the bare key)."""
+    if not field_notes:
+        return []
+    labels = field_labels(dataset_type)
+    order = {name: i for i, name in enumerate(labels)}
+    notes = []
+    for field, reasons in field_notes.items():
+        reasons = [reasons] if isinstance(reasons, str) else list(reasons or [])
+        if not reasons:
+            continue
+        notes.append({"field": field, "label": labels.get(field) or tk._("Other"),
+                      "reasons": reasons})
+    return sorted(notes, key=lambda n: order.get(n["field"], len(order)))
+
+
+def latest_return(request: dict[str, Any],
+                  events: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """The event that returned the request, while it is with its producers
+    for revision (``returned``); None otherwise. The event gets
+    ``labelled_notes``."""
+    if request.get("state") != State.RETURNED.value:
+        return None
+    for event in reversed(events):
+        if event.get("to_state") == State.RETURNED.value:
+            event = dict(event)
+            event["labelled_notes"] = labelled_notes(event.get("field_notes"))
+            return event
+    return None
+
+
+def actor_labels() -> dict[str, str]:
+    return {
+        Actor.PRODUCER.value: tk._("Producer (OPD)"),
+        Actor.VERIFIER.value: tk._("Verifier"),
+        Actor.APPROVER.value: tk._("Approver"),
+        Actor.FINAL_APPROVER.value: tk._("Final approver"),
+        Actor.WALIDATA_ADMIN.value: tk._("Walidata administrator"),
+    }
+
+
+def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) -> str:
+    """The role in which the event's user acted, as the engine recorded it
+    (``data.actor`` and, for the approval chain, ``data.role``): e.g.
+    "Producer (OPD)", "Verifier (verifikator)"; empty for the system."""
+    labels = labels or actor_labels()
+    data = event.get("data") or {}
+    actors = data.get("actor") or []
+    if isinstance(actors, str):
+        actors = [actors]
+    text = ", ".join(labels.get(a, a) for a in actors)
+    role = data.get("role") or event.get("role")
+    if role and actors and set(actors) & {Actor.VERIFIER.value, Actor.APPROVER.value,
+                                          Actor.FINAL_APPROVER.value}:
+        return f"{text} ({role})"
+    return text or (role or "")
+
+
+def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema's groups with all their fields that a form shows (filled in
+    or not), for the reviewer's table: ``[{"name", "label", "fields"}]``."""
+    dataset_type = pkg_dict.get("type") or metadata.DATASET_TYPE
+    groups = []
+    for group in metadata.field_groups(dataset_type):
+        fields = [dict(f, satudata_filled=metadata.is_filled(f, pkg_dict))
+                  for f in group["fields"]
+                  if f.get("form_snippet", "") is not None
+                  and f["field_name"] not in ("name",)]
+        if fields:
+            groups.append(dict(group, fields=fields))
+    return groups
+
+
+def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
+              with_preview: bool = True) -> list[dict[str, Any]]:
+    """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
+    ``preview`` (:class:`preview.Preview` or None), ``downloadable`` (the
+    file exists in the live dataset, so CKAN serves it) and ``new`` (a file
+    of the revision that the live version ``live`` does not have)."""
+    live_ids = {r["id"] for r in (live or pkg_dict).get("resources", [])}
+    result = []
+    for res in pkg_dict.get("resources", []) or []:
+        entry = {
+            "id": res.get("id"), "name": res.get("name") or res.get("url") or "",
+            "format": res.get("format") or "", "url": res.get("url") or "",
+            "url_type": res.get("url_type"),
+            "size": previews.file_size(res),
+            "preview": previews.preview(res) if with_preview else None,
+            "new": live is not None and res.get("id") not in live_ids,
+        }
+        entry["downloadable"] = bool(entry["url"]) and not entry["new"]
+        result.append(entry)
+    return result
+
+
+def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
+    """What a revision changes against the live version: ``fields`` (the
+    schema fields whose value differs, as field dictionaries, in schema
+    order), ``added`` and ``removed`` files (by resource) and ``changed``
+    files (same resource, different name, format or file)."""
+    dataset_type = live.get("type") or metadata.DATASET_TYPE
+    fields = [f for f in metadata.dataset_schema(dataset_type)["dataset_fields"]
+              if f["field_name"] != "name"
+              and _value(f, staged) != _value(f, live)]
+    live_res = {r["id"]: r for r in live.get("resources", []) or []}
+    staged_res = {r["id"]: r for r in staged.get("resources", []) or []}
+    keys = ("name", "format", "url", "description", "last_modified")
+    return {
+        "fields": fields,
+        "added": [r for i, r in staged_res.items() if i not in live_res],
+        "removed": [r for i, r in live_res.items() if i not in staged_res],
+        "changed": [r for i, r in staged_res.items() if i in live_res
+                    and any(r.get(k) != live_res[i].get(k) for k in keys)],
+    }
+
+
+def _value(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Any:
+    name = field["field_name"]
+    if name == "tag_string":
+        tags = pkg_dict.get("tags")
+        if isinstance(tags, list):
+            return sorted(t.get("name") for t in tags if isinstance(t, dict))
+        return sorted(t.strip() for t in (pkg_dict.get("tag_string") or "").split(",")
+                      if t.strip())
+    value = pkg_dict.get(name)
+    return None if value in ("", [], {}) else value
+
+
+def error_summary(error_dict: dict[str, Any], edit_url: Optional[str],
+                  resource_url: Optional[str] = None,
+                  dataset_type: str = metadata.DATASET_TYPE) -> list[dict[str, str]]:
+    """The errors of a refused transition for the error summary snippet:
+    ``[{"label", "message", "anchor"}]``; a dataset field's error is
+    labelled from the schema and links to the field on the edit form
+    (``edit_url#field-<name>``), an error about the data files to the page
+    that adds one (``resource_url``)."""
+    labels = field_labels(dataset_type)
+    order = {name: i for i, name in enumerate(labels)}
+    summary = []
+    for field, messages in sorted((error_dict or {}).items(),
+                                  key=lambda kv: order.get(kv[0], -1)):
+        for message in messages if isinstance(messages, list) else [messages]:
+            if not isinstance(message, str):
+                continue
+            if field == RESOURCES_NOTE:
+                summary.append({"label": labels[field], "message": message,
+                                "anchor": resource_url or ""})
+            elif field in labels:
+                summary.append({"label": labels[field], "message": message,
+                                "anchor": f"{edit_url}#field-{field}" if edit_url else ""})
+            else:
+                summary.append({"label": "", "message": message, "anchor": ""})
+    return summary
+
+
+def returned_for_package(package_id: Optional[str], user: Optional[str]
+                         ) -> Optional[dict[str, Any]]:
+    """The latest return (see :func:`latest_return`) of the request whose
+    dataset is ``package_id``, if that request is returned and ``user`` may
+    see it (the actions decide); None otherwise. One query and two actions."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    from ..model import DataRequest
+
+    if not package_id or not user:
+        return None
+    request_id = model.Session.execute(
+        sa.select(DataRequest.id).where(DataRequest.package_id == package_id,
+                                        DataRequest.state == State.RETURNED.value)
+        .limit(1)).scalar()
+    if request_id is None:
+        return None
+    context: Any = {"user": user}
+    try:
+        request = tk.get_action("satudata_request_show")(dict(context), {"id": request_id})
+        events = tk.get_action("satudata_request_event_list")(dict(context),
+                                                              {"id": request_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    event = latest_return(request, events)
+    if event is not None:
+        event["request_id"] = request_id
+        event["notes_by_field"] = {n["field"]: n for n in event["labelled_notes"]}
+    return event

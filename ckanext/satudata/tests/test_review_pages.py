@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+"""The review loop on screen (issue G): what the producer sees after a
+return (the reason and labelled notes at the top of the request page, each
+note under its field on the edit form, the edit links), what the reviewers
+see (every value with its label, the files with a preview of their first
+rows, the changes of a revision, a note input beside each value), the one
+error summary of a refused submission and the place of the cancel form.
+Through the app, logged in through the login form, against the real
+database and the real file storage."""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import openpyxl
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import reference
+from ckanext.satudata.lib import preview
+
+from .dissemination_fixtures import (
+    add_csv, build_region, complete_metadata, csrf_token, login, publish, to_ready,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region()
+
+
+def _page(client, request_id: str, status: int = 200):
+    return client.get(tk.url_for("satudata_workflow.request_read", id=request_id),
+                      status=status)
+
+
+def _text(body: str) -> str:
+    """The page as text, entities decoded and whitespace collapsed."""
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    return re.sub(r" ([:;,.)])", r"\1", text)
+
+
+def _section(body: str, css_class: str) -> str:
+    match = re.search(r'<section[^>]*class="[^"]*\b' + css_class + r'\b.*?</section>',
+                      body, re.S)
+    assert match, f"no section .{css_class} on the page"
+    return match.group(0)
+
+
+def _xlsx_upload(rows: list[list], file_name: str = "tabel.xlsx") -> FileStorage:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileStorage(stream=buffer, filename=file_name, content_type=XLSX_TYPE)
+
+
+def _return(region, request, note="Perbaiki satuan dan sumber", **field_notes):
+    return region.call("verifier", "satudata_request_return", id=request["id"], note=note,
+                       field_notes={k: [v] for k, v in field_notes.items()})
+
+
+class TestProducerAfterReturn:
+    def test_reason_and_labelled_notes_on_the_request_page_and_next_to_the_fields(
+            self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        complete_metadata(pkg_id, "produsen-a")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        _return(region, request, unit="Gunakan persen", data_source="Sebutkan survei")
+
+        client = login(app, "produsen-a")
+        body = _page(client, request["id"]).body
+        top = _section(body, "satudata-returned")
+        # at the top of the page, before the forms and the timeline
+        assert body.index("satudata-returned") < body.index("satudata-transition-resubmit")
+        assert body.index("satudata-returned") < body.index("satudata-timeline")
+        text = _text(top)
+        assert "Perbaiki satuan dan sumber" in text
+        assert "Satuan: Gunakan persen" in text            # the schema's label ...
+        assert "Sumber data: Sebutkan survei" in text
+        assert "unit:" not in text and "data_source" not in text   # ... never the key
+        pkg = region.call("producer", "package_show", id=pkg_id)
+        edit_url = tk.url_for("dataset.edit", id=pkg["name"])
+        assert f'href="{edit_url}#field-unit"' in top
+        # the timeline labels its notes too
+        timeline = _text(body[body.index("satudata-timeline"):])
+        assert "Satuan: Gunakan persen" in timeline and "<code>" not in body
+
+        # the edit form: the reason at the top, each note under its field
+        form = client.get(edit_url).body
+        assert "Perbaiki satuan dan sumber" in _text(_section(form, "satudata-returned"))
+        unit_at = form.index('id="field-unit"')
+        note_at = form.index('id="note-unit"')
+        next_field = form.index('id="field-', unit_at + 1)
+        assert unit_at < note_at < next_field
+        assert "Gunakan persen" in form[note_at:next_field]
+        assert form.index('id="field-data_source"') < form.index('id="note-data_source"')
+        assert 'id="note-concept"' not in form          # no note, no block
+
+        # once resubmitted the notes are history: no longer at the top
+        region.call("producer", "satudata_request_resubmit", id=request["id"])
+        body = _page(client, request["id"]).body
+        assert "satudata-returned" not in body
+        assert "satudata-returned" not in client.get(edit_url).body
+
+    def test_edit_links_with_complete_metadata_and_the_producers_role(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg = complete_metadata(request["package_id"], "produsen-a")
+        client = login(app, "produsen-a")
+        body = _page(client, request["id"]).body
+        assert "100%" in body
+        assert tk.url_for("dataset.edit", id=pkg["name"]) in body
+        assert tk.url_for("dataset_resource.new", id=pkg["name"]) in body
+
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        _return(region, request, unit="x")
+        body = _page(client, request["id"]).body
+        events = re.findall(r'<li class="border-start[^"]*" data-transition="(\w+)">(.*?)</li>',
+                            body, re.S)
+        by_transition = {t: _text(b) for t, b in events}
+        # the producer's own step, in the role the engine recorded
+        assert ("(Producer (OPD))" in by_transition["submit"]
+                or "(Produsen data (OPD))" in by_transition["submit"])
+        assert "verifikator" not in by_transition["submit"]
+        assert "(verifikator))" in by_transition["return"]
+        # still editable while returned; not while the verifier has it
+        assert tk.url_for("dataset.edit", id=pkg["name"]) in body
+        region.call("producer", "satudata_request_resubmit", id=request["id"])
+        body = _page(client, request["id"]).body
+        assert "satudata-edit-actions" not in body
+
+
+class TestReviewerView:
+    def test_values_files_previews_and_notes_beside_the_values(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        complete_metadata(pkg_id, "produsen-a")
+        region.call("producer", "package_patch", id=pkg_id, unit="Unit Uji 42")
+        csv_rows = "tahun,kecamatan,jumlah\n" + "".join(
+            f"{2000 + i},Kec {i},{i * 3}\n" for i in range(40))
+        add_csv(region, "producer", pkg_id, csv_rows, name="Tabel CSV")
+        region.call("producer", "resource_create", package_id=pkg_id, name="Tabel XLSX",
+                    format="XLSX", url="tabel.xlsx", upload=_xlsx_upload(
+                        [["wilayah", "nilai"], ["Kota A", 1.5], ["Kota B", "=1+1"]]))
+        region.call("producer", "satudata_request_submit", id=request["id"])
+
+        client = login(app, "verifikator")
+        body = _page(client, request["id"]).body
+        review = _section(body, "satudata-review")
+        text = _text(review)
+        # each value beside its label, in a row that carries its note input
+        row = re.search(r'<tr data-field="unit".*?</tr>', review, re.S).group(0)
+        assert "Satuan" in row and "Unit Uji 42" in row
+        assert 'name="field_note-unit"' in row and 'form="satudata-return-form"' in row
+        assert 'id="satudata-return-form"' in body
+        # code labels, not codes
+        pkg = region.call("verifier", "package_show", id=pkg_id)
+        level = pkg["presentation_level"]
+        level_row = re.search(r'<tr data-field="presentation_level".*?</tr>', review,
+                              re.S).group(0)
+        assert reference.label("presentation_level", level) in _text(level_row)
+        # grouped as on the dataset page
+        assert "Standar data" in text and "Indikator" in text and "Kontak" in text
+        # the files: name, format, size, download, the first rows
+        assert "Tabel CSV" in text and "Tabel XLSX" in text
+        csv_res = next(r for r in pkg["resources"] if r["name"] == "Tabel CSV")
+        assert f'href="{csv_res["url"]}"' in review
+        assert "2000" in text and "Kec 0" in text and f"Kec {preview.MAX_ROWS - 2}" in text
+        assert f"Kec {preview.MAX_ROWS}" not in text and "Kec 39" not in text
+        assert "Kota A" in text and "1.5" in text and "=1+1" in text   # as text
+        assert "<table" in review and 'name="field_note-resources"' in review
+
+        # the notes typed beside the values go with the return
+        page = client.get(tk.url_for("satudata_workflow.request_read", id=request["id"]))
+        client.post(tk.url_for("satudata_workflow.take", id=request["id"],
+                               transition="return"),
+                    data={"_csrf_token": csrf_token(page.body), "version": "2",
+                          "note": "Cek satuan", "field_note-unit": "Satuan salah",
+                          "field_note-resources": "Tambah tahun 2025"})
+        events = region.call("producer", "satudata_request_event_list", id=request["id"])
+        assert events[-1]["field_notes"] == {"unit": ["Satuan salah"],
+                                            "resources": ["Tambah tahun 2025"]}
+
+    def test_only_those_who_may_see_the_request_see_the_values(self, app, region):
+        request = region.request_of(region.opd_a)
+        complete_metadata(request["package_id"], "produsen-a")
+        add_csv(region, "producer", request["package_id"], "a,b\nRahasia 1,2\n")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        assert "Rahasia 1" not in _page(app, request["id"], 403).body
+        for name in ("warga", "produsen-b"):
+            assert "Rahasia 1" not in _page(login(app, name), request["id"], 403).body
+        # kabid acts later in the chain: the request page, but no private data
+        body = _page(login(app, "kabid"), request["id"]).body
+        assert "Rahasia 1" not in body and "satudata-review" not in body
+
+    def test_a_revision_shows_what_changed_against_the_live_version(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n", name="Tabel 2024")
+        to_ready(region, request, unit="Orang")
+        publish(region, request)
+        region.call("producer", "package_patch", id=pkg_id, unit="Jiwa")
+        region.call("producer", "resource_create", package_id=pkg_id, name="Tabel 2025",
+                    format="CSV", url="tabel-2025.csv",
+                    upload=FileStorage(io.BytesIO(b"tahun,jumlah\n2025,99\n"),
+                                       filename="tabel-2025.csv", content_type="text/csv"))
+        region.call("producer", "satudata_request_revise", id=request["id"])
+
+        body = _page(login(app, "verifikator"), request["id"]).body
+        changes = re.search(r'<table[^>]*satudata-revision-changes.*?</table>', body,
+                            re.S).group(0)
+        unit = _text(re.search(r'<tr data-field="unit".*?</tr>', changes, re.S).group(0))
+        assert "Satuan" in unit and unit.index("Orang") < unit.index("Jiwa")
+        assert "Tabel 2025" in _text(changes) and "satudata-file-added" in changes
+        assert 'data-field="concept"' not in changes         # unchanged fields
+        review = _text(_section(body, "satudata-review"))
+        assert "2025" in review and "99" in review            # the staged file's rows
+        # the public still sees the live version
+        assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
+
+
+class TestForms:
+    def test_incomplete_submission_gives_one_summary_with_labels_and_links(self, app, region):
+        request = region.request_of(region.opd_a)
+        client = login(app, "produsen-a")
+        page = _page(client, request["id"])
+        response = client.post(
+            tk.url_for("satudata_workflow.take", id=request["id"], transition="submit"),
+            data={"_csrf_token": csrf_token(page.body), "version": "1"}, status=400)
+        body = response.body
+        assert body.count("satudata-error-summary") == 1
+        assert "alert-error" not in body                  # no flash per field
+        summary = re.search(r'<div[^>]*satudata-error-summary.*?</div>', body, re.S).group(0)
+        pkg = region.call("producer", "package_show", id=request["package_id"])
+        edit_url = tk.url_for("dataset.edit", id=pkg["name"])
+        assert f'href="{edit_url}#field-license_id"' in summary
+        assert f'href="{edit_url}#field-unit"' in summary
+        text = _text(summary)
+        assert "Lisensi" in text and "Satuan" in text
+        assert "license_id" not in text and "unit:" not in text
+        assert tk.url_for("dataset_resource.new", id=pkg["name"]) in summary  # no data file
+        assert len(re.findall(r"<li", summary)) > 10
+        assert "satudata-state-requested" in body         # still the request page
+
+    def test_cancel_sits_below_publish_behind_a_confirmation(self, app, region):
+        request = region.request_of(region.opd_a)
+        add_csv(region, "producer", request["package_id"], "a,b\n1,2\n")
+        to_ready(region, request)
+        body = _page(login(app, "admin-walidata"), request["id"]).body
+        publish_at = body.index("satudata-transition-publish")
+        cancel = re.search(r'<details class="satudata-transition-cancel-wrap.*?</details>',
+                           body, re.S)
+        assert cancel and publish_at < cancel.start()
+        assert "btn-outline-danger" in cancel.group(0)
+        assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', cancel.group(0))
