@@ -35,10 +35,13 @@ for ext in scheming dcat; do
     || die "extracting ckanext-$ext's messages failed"
 done
 
-# own messages first so their comments and locations come first
-msgcat --use-first -o "$POT" "$TMP/own.pot" \
+# own messages first; a message shared with CKAN keeps both sets of
+# locations (CKAN's build_js_translations looks for *.js among them)
+msgcat -o "$TMP/all.pot" "$TMP/own.pot" \
   "$SITE/ckan/i18n/ckan.pot" "$TMP/scheming.pot" "$TMP/dcat.pot" \
   "$SITE/ckanext/dcat/i18n/ckanext-dcat.pot"
+# ... under the extension's own header (msgcat joins the five headers)
+{ sed '/^$/q' "$TMP/own.pot"; sed '1,/^$/d' "$TMP/all.pot"; } >"$POT"
 
 mkdir -p "$(dirname "$PO")"
 if [ ! -f "$PO" ]; then

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import ckan.plugins.toolkit as tk
+from flask_babel import pgettext
 
 
 class State(str, enum.Enum):
@@ -240,7 +241,8 @@ def transition_label(name: str) -> str:
     """The translated name of a transition (the button of its form)."""
     labels = {
         "request": tk._("Request"),
-        "submit": tk._("Submit"),
+        # CKAN's search buttons are labelled "Submit" too: a context keeps them apart
+        "submit": pgettext("workflow", "Submit"),
         "resubmit": tk._("Resubmit"),
         "return": tk._("Return for revision"),
         "return_approval": tk._("Return for revision"),
