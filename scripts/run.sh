@@ -40,6 +40,7 @@ fi
   "ckanext.dcat.rdf.profiles = euro_dcat_ap_2 satudata_dcat_ap" \
   "ckan.locale_default = id" \
   "ckan.locales_offered = id en" \
+  "ckan.display_timezone = Asia/Jakarta" \
   "ckan.auth.create_unowned_dataset = false" \
   "ckan.auth.user_create_organizations = false" \
   "ckan.auth.user_create_groups = false" \

@@ -3,7 +3,6 @@
 Each runs at most one bounded query per page, never per list item."""
 from __future__ import annotations
 
-import datetime
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -36,15 +35,9 @@ def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any
 
 
 def satudata_local_time(value: Any) -> str:
-    """``2026-12-01 09:00 WIB`` for a UTC ISO timestamp (or datetime)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return dissemination.format_local(value)
+    """Kept for old templates: the same as ``h.render_datetime(value,
+    with_hours=True)`` (``1 Desember 2026 09.00 WIB``)."""
+    return tk.h.render_datetime(value, with_hours=True)
 
 
 def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

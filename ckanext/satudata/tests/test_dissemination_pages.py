@@ -68,7 +68,7 @@ class TestRequestPage:
             "_csrf_token": csrf_token(page.body), "release_date": "2099-03-01",
             "release_time": "10:30"}, follow_redirects=True)
         calendar = app.get("/jadwal-rilis").body
-        assert "2099-03-01 10:30 WIB" in calendar
+        assert "1 Maret 2099 10.30 WIB" in calendar
         assert "Dinas Kesehatan" in calendar
 
 

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+"""The portal's own pages through the app: the Satu Data home page (its h1,
+counts of public data only, no CKAN placeholder), the header's navigation
+with the number of requests waiting for me, the dashboard's "Tugas saya"
+and the one date format of every page (Indonesian and English)."""
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.plugins.toolkit as tk
+
+from .dissemination_fixtures import build_region, login, publish, to_ready
+
+ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+             "Agustus", "September", "Oktober", "November", "Desember"]
+
+
+def _indonesian(day: datetime.date) -> str:
+    return f"{day.day} {ID_MONTHS[day.month - 1]} {day.year}"
+
+
+@pytest.fixture
+def region(clean_db, clean_index):
+    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+
+
+def _requests(region, org):
+    return [r for r in region.requests if r["owner_org"] == org["id"]]
+
+
+def _counts(body: str) -> list[int]:
+    return [int(n) for n in re.findall(r'class="satudata-count-number">(\d+)<', body)]
+
+
+def _nav_badge(body: str) -> str | None:
+    """The number in the header's "Data Requests" link, "" without a badge,
+    None without the link."""
+    match = re.search(r'<li class="satudata-nav-requests[^"]*">(.*?)</li>', body, re.S)
+    if not match:
+        return None
+    badge = re.search(r'satudata-count-badge[^>]*>(\d+)', match.group(1))
+    return badge.group(1) if badge else ""
+
+
+class TestHomePage:
+    def test_title_search_counts_and_no_placeholder(self, app, region):
+        published, unpublished = _requests(region, region.opd_a)
+        to_ready(region, published)
+        publish(region, published)
+        to_ready(region, unpublished)           # ready, still private
+        later = (datetime.date.today() + datetime.timedelta(days=30))
+        other = _requests(region, region.opd_b)[0]
+        to_ready(region, other)
+        region.call("kadis", "satudata_request_schedule", id=other["id"],
+                    release_date=later.isoformat(), release_time="10:30")
+
+        body = app.get("/").body
+
+        assert "This is a featured section" not in body
+        assert "placeholder-420x220" not in body
+        h1s = re.findall(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
+        assert len(h1s) == 1 and tk.config.get("ckan.site_title") in h1s[0]
+        assert 'id="satudata-home-q"' in body and 'name="q"' in body
+        # datasets, OPD publishing, government affairs: public data only
+        assert _counts(body) == [1, 1, 1]
+        recent = body.split('id="satudata-recent-title"')[1].split("</section>")[0]
+        assert published["item_title"] in recent
+        assert unpublished["item_title"] not in recent
+        upcoming = body.split('id="satudata-upcoming-title"')[1].split("</section>")[0]
+        assert "Dinas Pendidikan" in upcoming
+        assert f"{_indonesian(later)} 10.30 WIB" in upcoming
+        opds = body.split('id="satudata-opd-title"')[1].split("</section>")[0]
+        assert "Dinas Kesehatan" in opds and "Dinas Pendidikan" in opds
+
+    def test_logo_and_public_links_in_the_collapsible_menu(self, app, region):
+        body = app.get("/").body
+        assert "/satudata/satudata-logo.svg" in body
+        assert app.get("/satudata/satudata-logo.svg").status_code == 200
+        menu = body.split('id="main-navigation-toggle"')[1].split("</ul>")[0]
+        for url in ("/dataset/", "/organization/", "/jadwal-rilis", "/progres-data"):
+            assert f'href="{url}"' in menu, url
+        assert _nav_badge(body) is None          # no requests link for visitors
+
+
+class TestNavigation:
+    def test_badge_counts_the_requests_waiting_for_me(self, app, region):
+        first, second = _requests(region, region.opd_a)
+        producer = login(app, "produsen-a")
+        assert _nav_badge(producer.get("/dataset/").body) == "2"
+
+        to_ready(region, first)                  # no longer waiting for the producer
+        assert _nav_badge(producer.get("/dataset/").body) == "1"
+
+        verifier = login(app, "verifikator")
+        assert _nav_badge(verifier.get("/").body) == ""      # the link, no badge
+        public = login(app, "warga")
+        assert _nav_badge(public.get("/").body) is None
+
+    def test_the_link_is_text_not_an_icon(self, app, region):
+        body = login(app, "produsen-a").get("/").body
+        link = re.search(r'<li class="satudata-nav-requests[^"]*">\s*<a href="([^"]+)">([^<]+)',
+                         body)
+        assert link and link.group(1) == "/permintaan-data/"
+        assert link.group(2).strip() == "Permintaan Data"
+
+
+class TestDashboard:
+    def test_my_tasks_lists_the_requests_waiting_for_me_with_their_deadline(self, app, region):
+        first, second = _requests(region, region.opd_a)
+        to_ready(region, second)
+        body = login(app, "produsen-a").get("/dashboard/datasets").body
+        tasks = body.split('id="satudata-my-tasks-title"')[1].split("</section>")[0]
+        assert f"/permintaan-data/{first['id']}" in tasks
+        assert f"/permintaan-data/{second['id']}" not in tasks
+        due = datetime.date.fromisoformat(first["due_date"])
+        assert _indonesian(due) in tasks
+        assert first["due_date"] not in re.sub(r'datetime="[^"]*"', "", tasks)
+
+    def test_nothing_for_a_user_without_requests(self, app, region):
+        body = login(app, "warga").get("/dashboard/datasets").body
+        assert "satudata-my-tasks" not in body
+
+
+class TestDates:
+    @pytest.mark.parametrize("value, with_hours, locale, expected", [
+        (datetime.datetime(2026, 12, 1, 15, 53), True, "id", "1 Desember 2026 22.53 WIB"),
+        (datetime.datetime(2026, 12, 1, 15, 53), False, "id", "1 Desember 2026"),
+        ("2026-12-01T15:53:00", True, "en", "1 December 2026 22:53 WIB"),
+        ("2026-12-01T17:30:00", False, "id", "2 Desember 2026"),   # after midnight WIB
+        ("2026-12-22", False, "id", "22 Desember 2026"),
+        (datetime.date(2026, 8, 17), True, "en", "17 August 2026"),
+        ("not a date", False, "id", ""),
+        (None, False, "id", ""),
+    ])
+    def test_one_format(self, app, value, with_hours, locale, expected):
+        with app.flask_app.test_request_context("/", environ_overrides={"CKAN_LANG": locale}):
+            assert tk.h.render_datetime(value, with_hours=with_hours) == expected
+
+    def test_an_explicit_format_keeps_ckans_behaviour(self, app):
+        with app.flask_app.test_request_context("/"):
+            assert tk.h.render_datetime("2026-12-01T15:53:00", "%Y") == "2026"
+
+    def test_pages_in_both_languages(self, app, clean_db, clean_index):
+        with freeze_time("2026-12-01 15:53:00"):
+            region = build_region()
+            request = region.request_of(region.opd_a)
+            to_ready(region, request)
+            region.call("kadis", "satudata_request_schedule", id=request["id"],
+                        release_date="2026-12-22", release_time="09:00")
+            assert "22 Desember 2026 09.00 WIB" in app.get("/jadwal-rilis").body
+            assert "22 December 2026 09:00 WIB" in app.get("/en/jadwal-rilis").body
+            page = login(app, "admin-walidata").get(f"/permintaan-data/{request['id']}").body
+            assert "1 Desember 2026 22.53 WIB" in page
