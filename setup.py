@@ -9,6 +9,8 @@ setup(
             ("**.py", "python", None),
             ("**.js", "javascript", None),
             ("**/templates/**.html", "ckan", None),
+            # e-mail bodies and subjects (lib/notifications.py renders them)
+            ("**/templates/emails/**.txt", "ckan", None),
         ],
     },
 )

@@ -17,8 +17,9 @@ compilation (openpyxl) of the round's published datasets.
   document dates taken from the data (the last publication date of the
   round), fixed ZIP entry times in the XLSX, no random PDF identifier.
 
-:func:`build` returns both files; :mod:`.dissemination_jobs` attaches them
-to the round's publication dataset.
+:func:`build` returns both files; :func:`build_and_attach` (the job
+``jobs.build_publication``) attaches them to the round's publication dataset
+and records its progress on the :class:`~.model.Publication` row.
 """
 from __future__ import annotations
 
@@ -29,18 +30,19 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 import jinja2
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import metadata, reference
-from .lib import cells
-from .model import CollectionRound, Dissemination
+from . import dissemination, metadata, reference, roles
+from .lib import cells, notifications
+from .model import CollectionRound, DataRequest, Dissemination, Publication
 
 XLSX_MAX_ROWS = 100_000
 TABLE_FORMATS = ("csv", "xlsx")
@@ -395,5 +397,107 @@ def build(round_: CollectionRound,
     return book, pdf_bytes(book), xlsx_bytes(book)
 
 
-def titles(entries: Iterable[Entry]) -> list[str]:
-    return [e.pkg.get("title") or "" for e in entries]
+# -- the publication dataset (the job jobs.build_publication) ---------------------------
+
+def _set(publication_id: str, **values: Any) -> None:
+    row = model.Session.get(Publication, publication_id)
+    if row is None:
+        return
+    for key, value in values.items():
+        setattr(row, key, value)
+    model.repo.commit()
+
+
+def _publication_dataset(context: dict[str, Any], round_: CollectionRound,
+                         existing_id: Optional[str]) -> dict[str, Any]:
+    """The public dataset of the walidata organization that holds the round's
+    publication (created on the first build)."""
+    pkg = model.Package.get(existing_id) if existing_id else None
+    name = f"publikasi-{round_.name}"[:100]
+    if pkg is None:
+        pkg = model.Package.get(name)
+    if pkg is not None and pkg.state == "active":
+        return tk.get_action("package_show")(dict(context), {"id": pkg.id})
+    walidata = roles.walidata_organization()
+    if walidata is None:
+        raise tk.ValidationError({"owner_org": [tk._(
+            "The walidata organization (satudata.walidata_organization) does not exist")]})
+    values = {"round": round_.title}
+    return tk.get_action("package_create")(dict(context), {
+        "name": name, "owner_org": walidata.id, "private": False,
+        "title": tk._("Publication: %(round)s") % values,
+        "notes": tk._("The sectoral statistics published in %(round)s, compiled as a "
+                      "book (PDF) and a workbook (XLSX).") % values,
+        "license_id": "cc-by",
+    })
+
+
+def _attach(context: dict[str, Any], pkg: dict[str, Any], name: str, file_name: str,
+            data: bytes, fmt: str, mimetype: str) -> None:
+    upload = FileStorage(stream=io.BytesIO(data), filename=file_name,
+                         content_type=mimetype)
+    existing = next((r for r in pkg.get("resources") or [] if r.get("name") == name), None)
+    values = {"name": name, "format": fmt, "upload": upload, "url": file_name,
+              "mimetype": mimetype}
+    if existing:
+        tk.get_action("resource_patch")(dict(context), dict(values, id=existing["id"]))
+    else:
+        tk.get_action("resource_create")(dict(context), dict(values, package_id=pkg["id"]))
+
+
+def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
+    """Build the publication ``publication_id``: collect the round's
+    published datasets, write the PDF and XLSX, attach them (replacing the
+    previous files) and record checksums and progress."""
+    row = model.Session.get(Publication, publication_id)
+    if row is None:
+        return None
+    round_ = model.Session.get(CollectionRound, row.round_id)
+    assert round_ is not None
+    _set(publication_id, status="running", progress=1, started_at=dissemination.utcnow(),
+         message=None)
+
+    def progress(done: int, total: int) -> None:
+        _set(publication_id, progress=1 + int(80 * done / max(total, 1)),
+             message=tk._("Read %(done)s of %(total)s datasets") % {
+                 "done": done, "total": total})
+
+    try:
+        with notifications.portal_context():
+            book, pdf, xlsx = build(round_, progress)
+            _set(publication_id, progress=85, message=tk._("Attaching the files"))
+            context = {"user": dissemination.site_user_name(), "ignore_auth": True}
+            pkg = _publication_dataset(context, round_, row.package_id)
+            pdf_name, xlsx_name = file_names(round_)
+            _attach(context, pkg, tk._("Publication book (PDF)"), pdf_name, pdf, "PDF",
+                    "application/pdf")
+            _attach(context, pkg, tk._("Data compilation (XLSX)"), xlsx_name, xlsx, "XLSX",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            message = tk._("%(count)s datasets") % {"count": len(book.entries)}
+    except Exception as e:
+        model.Session.rollback()
+        _set(publication_id, status="failed", message=str(e)[:1000],
+             finished_at=dissemination.utcnow())
+        raise
+    _set(publication_id, status="done", progress=100, package_id=pkg["id"],
+         dataset_count=len(book.entries), pdf_sha256=sha256(pdf),
+         xlsx_sha256=sha256(xlsx), message=message,
+         finished_at=dissemination.utcnow())
+    row = model.Session.get(Publication, publication_id)
+    return row.dictize() if row else None
+
+
+def refresh_for(request_id: str) -> Optional[dict[str, Any]]:
+    """Build the publication of a request's round again after its dataset
+    left the public (withdrawn or archived), so that the public book and
+    compilation contain only what is public. Nothing when the round's
+    publication was never built."""
+    request = model.Session.get(DataRequest, request_id)
+    if request is None:
+        return None
+    row = model.Session.execute(
+        sa.select(Publication).where(Publication.round_id == request.round_id)
+    ).scalar_one_or_none()
+    if row is None or row.package_id is None:
+        return None
+    return build_and_attach(row.id)

@@ -13,16 +13,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
 
-from . import dissemination_jobs, jobs, workflow
-
-#: target states whose message is about the data on the portal (publication,
-#: release, withdrawal, archive); every other transition gets the workflow's
-DISSEMINATION_STATES = frozenset({"published", "scheduled", "withdrawn", "archived"})
+from . import jobs, workflow
 
 
 def get_subscriptions() -> SignalMapping:
     # every transition notifies: who hears of it follows from its target
-    # state and the state table (jobs.recipients_for), so none is forgotten
+    # state and the state table (lib.notifications.recipients_for), so none is forgotten
     return {
         workflow.request_transition: [notify],
         workflow.round_sent: [notify_round_sent],
@@ -36,30 +32,15 @@ LEAVES_PUBLICATION = frozenset({"withdrawn", "archived"})
 def notify(sender: str, **kwargs: Any) -> None:
     """E-mail the people a transition concerns (in a background job); build
     the round's publication again when a dataset left it."""
-    if kwargs.get("to_state") in DISSEMINATION_STATES and sender != "cancel_revision":
-        notify_dissemination(sender, **kwargs)
-    else:
-        notify_transition(sender, **kwargs)
-    if kwargs.get("to_state") in LEAVES_PUBLICATION:
-        tk.enqueue_job(dissemination_jobs.refresh_publication_job, [kwargs["request_id"]],
-                       title=f"satudata: refresh publication {kwargs['request_id']}",
-                       rq_kwargs={"timeout": 3600})
-
-
-def notify_transition(sender: str, **kwargs: Any) -> None:
-    """E-mail the next actor (or the producers) about a transition."""
     tk.enqueue_job(jobs.notify_transition, [kwargs["event_id"]],
                    title=f"satudata: notify {sender} {kwargs['request_id']}")
+    if kwargs.get("to_state") in LEAVES_PUBLICATION:
+        tk.enqueue_job(jobs.refresh_publication, [kwargs["request_id"]],
+                       title=f"satudata: refresh publication {kwargs['request_id']}",
+                       rq_kwargs={"timeout": 3600})
 
 
 def notify_round_sent(sender: str, **kwargs: Any) -> None:
     """E-mail each producer the requests a round sent to their OPD."""
     tk.enqueue_job(jobs.notify_round_sent, [kwargs["round_id"], kwargs["request_ids"]],
                    title=f"satudata: round {kwargs['round_id']} sent")
-
-
-def notify_dissemination(sender: str, **kwargs: Any) -> None:
-    """E-mail the producers that their data was published, scheduled,
-    withdrawn or archived (issue D)."""
-    tk.enqueue_job(dissemination_jobs.notify_dissemination, [kwargs["event_id"]],
-                   title=f"satudata: notify {sender} {kwargs['request_id']}")

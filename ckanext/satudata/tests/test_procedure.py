@@ -11,7 +11,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, dissemination_jobs, jobs, states
+from ckanext.satudata import dissemination, publication, states
+from ckanext.satudata.lib import notifications
 from ckanext.satudata.model import DataRequest, Release
 
 from .dissemination_fixtures import (
@@ -197,8 +198,6 @@ def test_cancelling_a_scheduled_request_cancels_its_release(region, cli):
 # -- finding 6: withdrawn data leaves the publication -----------------------------------
 
 def test_withdrawn_data_leaves_the_rounds_publication(region):
-    from ckanext.satudata import publication
-
     first, second = region.request_of(region.opd_a), region.request_of(region.opd_b)
     region.call("producer", "package_patch", id=first["package_id"],
                 title="Data Yang Ditarik 3b7c")
@@ -210,13 +209,13 @@ def test_withdrawn_data_leaves_the_rounds_publication(region):
         first["package_id"], second["package_id"]}
     region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
     row = helpers.call_action("satudata_publication_show", round_id=region.round["id"])
-    built = dissemination_jobs.build_publication_job(row["id"])
+    built = publication.build_and_attach(row["id"])
     assert built["dataset_count"] == 2
 
     region.call("walidata_admin", "satudata_request_withdraw", id=first["id"], note="x")
     assert publication.published_package_ids(region.round["id"]) == [second["package_id"]]
     # what the worker runs after the withdrawal
-    refreshed = dissemination_jobs.refresh_publication_job(first["id"])
+    refreshed = publication.refresh_for(first["id"])
     assert refreshed["dataset_count"] == 1
     first_title = "Data Yang Ditarik 3b7c"
     book = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
@@ -271,7 +270,7 @@ def test_a_revision_notifies_the_verifiers(region):
     result = region.call("producer", "satudata_request_revise", id=request["id"])
     from ckanext.satudata.model import RequestEvent
     event = model.Session.get(RequestEvent, result["event"]["id"])
-    recipients = [u.name for u in jobs.recipients_for(event, request["owner_org"])]
+    recipients = [u.name for u in notifications.recipients_for(event, request["owner_org"])]
     assert recipients == ["verifikator"]
 
 
@@ -286,7 +285,7 @@ def test_every_target_state_has_someone_to_tell():
                    else [transition.target])
         for target in targets:
             assert (states.next_actors(target, False) or
-                    target in jobs._INFORM_PRODUCERS), (transition.name, target)
+                    target in notifications.INFORM_PRODUCERS), (transition.name, target)
 
 
 # -- finding 9: a dataset under review does not change -------------------------------------

@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, dissemination_jobs
+from ckanext.satudata import dissemination, jobs
 
 from .dissemination_fixtures import build_region, is_public, request_state, to_ready
 
@@ -115,7 +115,7 @@ def test_a_real_worker_publishes_the_due_release(region, ckan_config):
     region.call("kadis", "satudata_request_schedule", id=request["id"], release_at=soon)
     time.sleep(2.5)
     helpers.call_action("job_clear")  # only this job (and what it triggers) runs
-    tk.enqueue_job(dissemination_jobs.release_due_job, [], title="release due (test)")
+    tk.enqueue_job(jobs.release_due, [], title="release due (test)")
 
     ckan_cmd = os.path.join(os.path.dirname(sys.executable), "ckan")
     proc = subprocess.run(

@@ -106,7 +106,7 @@ def test_each_notifying_transition_delivers_mail(smtp, region, ckan_config):
         assert all(f"/permintaan-data/{req['id']}" in m["body"] for m in sent), sent
         if action == "satudata_request_return":
             assert "Satuan belum diisi" in sent[0]["body"]
-            assert "unit: Isi satuan" in sent[0]["body"]
+            assert "Satuan: Isi satuan" in sent[0]["body"]  # the field label, not its key
 
     other = region.request_of(region.opd_b)
     region.call("walidata_admin", "satudata_request_cancel", id=other["id"],
@@ -157,7 +157,7 @@ def test_reminders_run_as_a_background_job(smtp, region, cli, ckan_config):
     req = region.request_of(region.opd_b)
     late = (datetime.date.fromisoformat(req["due_date"])
             + datetime.timedelta(days=10)).isoformat()
-    result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--queue", "--date", late])
+    result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--enqueue", "--date", late])
     assert result.exit_code == 0, result.output
     assert smtp.take() == []         # nothing sent inline
     run_worker(ckan_config)

@@ -22,6 +22,7 @@ from ckan.types import Action, Context, DataDict
 
 from ... import dissemination, metadata, roles, workflow
 from ...model import CollectionRound, DataRequest, Publication, Release
+from ...lib import storage
 from .. import dissemination_schema as schema
 
 log = logging.getLogger(__name__)
@@ -402,7 +403,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     :returns: the publication status (``status`` ``queued``)
     :rtype: dictionary
     """
-    from ... import dissemination_jobs
+    from ... import jobs
 
     tk.check_access("satudata_publication_build", context, data_dict)
     data = _validate(data_dict, schema.round_ref(), context)
@@ -425,7 +426,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     model.Session.flush()
     publication_id = publication.id
     model.repo.commit()
-    job = tk.enqueue_job(dissemination_jobs.build_publication_job, [publication_id],
+    job = tk.enqueue_job(jobs.build_publication, [publication_id],
                          title=f"satudata: publication {data['round_id']}",
                          rq_kwargs={"timeout": 3600})
     publication = model.Session.get(Publication, publication_id)
@@ -524,7 +525,9 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
 @tk.chained_action
 def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A resource added to a published dataset by anyone but the engine goes
-    into the staged revision; none is added while the dataset is reviewed."""
+    into the staged revision; none is added while the dataset is reviewed.
+    A file over the size limit is refused first (:mod:`...lib.storage`)."""
+    storage.refuse_oversized(data_dict)
     pkg = _package(data_dict, "package_id")
     if not _frozen(context, pkg):
         return original(context, data_dict)
@@ -537,6 +540,7 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As :func:`resource_create`, for a change of a resource."""
+    storage.refuse_oversized(data_dict)
     pkg = _resource_package(data_dict)
     if not _frozen(context, pkg):
         return original(context, data_dict)

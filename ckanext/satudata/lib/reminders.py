@@ -28,11 +28,10 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import roles, workdays
-from .jobs import portal_context, request_url, send_mail
-from .model import CollectionRound, DaftarData, DataRequest, ReminderSent
-from .states import Actor, next_actors, state_label
-from .workflow import ACTIVE_STATES
+from .. import workdays
+from ..model import CollectionRound, DaftarData, DataRequest, ReminderSent
+from ..workflow import ACTIVE_STATES
+from . import notifications
 
 log = logging.getLogger(__name__)
 
@@ -68,30 +67,6 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
     return [tuple(row) for row in model.Session.execute(stmt).all()]  # type: ignore[misc]
 
 
-class _Recipients:
-    """Everyone who may receive a reminder, read once per run."""
-
-    def __init__(self, org_ids: set[str]) -> None:
-        self.chain = roles.approval_chain()
-        self.producers = roles.producers_of(org_ids)
-        self.by_role = {role: roles.users_with_role(role) for role in self.chain}
-        self.admins = roles.walidata_admins()
-
-    def actors(self, request: DataRequest) -> list[model.User]:
-        """The people the request waits for (the state table's next steps)."""
-        kinds = next_actors(request.state, bool(request.revision_of))
-        users: list[model.User] = []
-        if Actor.PRODUCER in kinds:
-            users += self.producers.get(request.owner_org, [])
-        if Actor.VERIFIER in kinds and self.chain:
-            users += self.by_role[self.chain[0]]
-        if Actor.APPROVER in kinds and 0 <= request.approval_level < len(self.chain):
-            users += self.by_role[self.chain[request.approval_level]]
-        if Actor.WALIDATA_ADMIN in kinds:
-            users += self.admins
-        return list({u.id: u for u in users}.values())
-
-
 def _claim(request: DataRequest, kind: str) -> bool:
     """Record the reminder as sent; False if another run already did."""
     inserted = model.Session.execute(
@@ -113,25 +88,6 @@ def _release(request: DataRequest, kind: str) -> None:
     model.Session.commit()
 
 
-def _message(kind: str, request: DataRequest, item: str, org: str, round_: str,
-             today: datetime.date) -> tuple[str, str]:
-    assert request.due_date is not None
-    values = {"site": tk.config.get("ckan.site_title") or "CKAN", "title": item,
-              "org": org, "round": round_, "state": state_label(request.state),
-              "date": request.due_date.isoformat() if request.due_date else ""}
-    if kind == "escalation":
-        values["days"] = workdays.working_days_between(request.due_date, today)
-        subject = tk._("[%(site)s] Overdue: %(title)s (%(org)s)") % values
-        text = tk._('The data request "%(title)s" from %(org)s (%(round)s) is %(state)s and '
-                    "its deadline %(date)s has passed (%(days)s working day(s) late).") % values
-    else:
-        values["days"] = workdays.working_days_between(today, request.due_date)
-        subject = tk._("[%(site)s] Reminder: %(title)s due %(date)s") % values
-        text = tk._('The data request "%(title)s" from %(org)s (%(round)s) is %(state)s; '
-                    "its deadline is %(date)s (%(days)s working day(s) left).") % values
-    return subject, text
-
-
 def send_reminders(today: Optional[datetime.date] = None,
                    progress: Optional[Callable[[int], None]] = None,
                    pending: Optional[list[Due]] = None) -> dict[str, int]:
@@ -143,23 +99,23 @@ def send_reminders(today: Optional[datetime.date] = None,
     counts = {"reminder": 0, "escalation": 0, "messages": 0, "failed": 0}
     if not pending:
         return counts
-    recipients = _Recipients({row[0].owner_org for row in pending})
-    with portal_context():
+    directory = notifications.Directory({row[0].owner_org for row in pending})
+    with notifications.portal_context():
         for request, kind, item, org, round_ in pending:
             if progress:
                 progress(1)
-            users = list(recipients.actors(request))
+            users = directory.for_request(request)
             if kind == "escalation":
-                users += recipients.admins
+                users += [u for u in directory.admins if u not in users]
             if not users or not _claim(request, kind):
                 continue
-            subject, text = _message(kind, request, item, org, round_, today)
-            body = (text + "\n\n" + tk._("Open the request: %(url)s") % {
-                "url": request_url(request.id)} + "\n\n-- \n"
-                + tk._("This message was sent automatically by %(site)s.") % {
-                    "site": tk.config.get("ckan.site_title") or "CKAN"})
+            assert request.due_date is not None
+            days = (workdays.working_days_between(request.due_date, today)
+                    if kind == "escalation"
+                    else workdays.working_days_between(today, request.due_date))
             try:
-                counts["messages"] += send_mail(users, subject, body)
+                counts["messages"] += notifications.send_message(
+                    kind, users, **notifications.reminder_values(request, item, org, round_, days))
             except mailer.MailerException as e:
                 log.error("Reminder for %s not delivered: %s", request.id, e)
                 _release(request, kind)

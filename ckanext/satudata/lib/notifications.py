@@ -1,0 +1,315 @@
+# -*- coding: utf-8 -*-
+"""Who hears of what, and what they read: every e-mail the portal sends.
+
+One place for the three things a message is made of:
+
+* **recipients** — :func:`recipients_for` (a step of a request) and
+  :class:`Directory` (everyone a run of reminders may write to) read the
+  state table (:func:`..states.next_actors`): whom the target state waits
+  for, plus the producers when the step concerns their data;
+* **wording** — one template per message under ``templates/emails/``,
+  rendered in the portal's language (``ckan.locale_default``; CKAN has no
+  per-user language, so the portal's is the recipient's). The first line of
+  a rendered template is ``Subject: …``, the rest is the body; the body
+  templates extend ``emails/base.txt`` (greeting, link, signature). They
+  are plain text: rendered with autoescaping off, so a title with ``&`` or
+  quotes reads as written;
+* **sending** — :func:`send`, through CKAN's mailer, one message per user.
+
+The background jobs (:mod:`..jobs`) only load the facts and call
+:func:`notify_transition`, :func:`notify_round_sent` or :func:`send_message`.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from typing import Any, Iterable, Iterator, Optional
+
+import flask
+import sqlalchemy as sa
+
+import ckan.lib.mailer as mailer
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .. import metadata, roles
+from ..model import CollectionRound, DaftarData, DataRequest, Release, RequestEvent
+from ..states import Actor, State, next_actors, state_label
+
+log = logging.getLogger(__name__)
+
+__all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
+           "send", "send_message", "message_for_transition", "notify_transition",
+           "notify_round_sent", "TEMPLATES"]
+
+#: states whose producers hear of a step even when they need not act
+INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
+                              State.PUBLISHED, State.WITHDRAWN, State.ARCHIVED})
+
+#: every message template (``templates/emails/<name>.txt``)
+TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
+             "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
+             "scheduled", "published", "withdrawn", "archived", "round_sent",
+             "reminder", "escalation")
+
+
+# -- language and URLs -------------------------------------------------------------------
+
+@contextlib.contextmanager
+def portal_context() -> Iterator[None]:
+    """A request context in the portal's language, for the translations,
+    dates and URLs of a message composed outside a web request (in a worker
+    or a command)."""
+    import flask_babel
+
+    locale = tk.config.get("ckan.locale_default") or "en"
+    if flask.has_request_context():
+        with flask_babel.force_locale(locale):
+            yield
+        return
+    from ckan.config import middleware
+    ctx = middleware._internal_test_request_context
+    if ctx is None:  # no application built in this process
+        yield
+        return
+    with ctx:
+        with flask_babel.force_locale(locale):
+            yield
+
+
+def request_url(request_id: str) -> str:
+    return tk.url_for("satudata_workflow.request_read", id=request_id, _external=True)
+
+
+def _site() -> str:
+    return tk.config.get("ckan.site_title") or "CKAN"
+
+
+# -- recipients --------------------------------------------------------------------------
+
+class Directory:
+    """The people who may receive a message, each group read once: the
+    producers of ``org_ids``, the holders of each chain role, the walidata
+    administrators."""
+
+    def __init__(self, org_ids: Iterable[str]) -> None:
+        self.chain = roles.approval_chain()
+        self.producers = roles.producers_of(set(org_ids))
+        self._by_role: dict[str, list[model.User]] = {}
+        self._admins: Optional[list[model.User]] = None
+
+    def with_role(self, role: str) -> list[model.User]:
+        if role not in self._by_role:
+            self._by_role[role] = roles.users_with_role(role)
+        return self._by_role[role]
+
+    @property
+    def admins(self) -> list[model.User]:
+        if self._admins is None:
+            self._admins = roles.walidata_admins()
+        return self._admins
+
+    def waiting(self, kinds: set[Actor], org_id: str, level: int,
+                producers: bool = False) -> list[model.User]:
+        """The users of the actor ``kinds`` a request of ``org_id`` at approval
+        ``level`` waits for (and its producers if ``producers``), each once."""
+        users: list[model.User] = []
+        if Actor.PRODUCER in kinds or producers:
+            users += self.producers.get(org_id, [])
+        if Actor.VERIFIER in kinds and self.chain:
+            users += self.with_role(self.chain[0])
+        if Actor.APPROVER in kinds and 0 <= level < len(self.chain):
+            users += self.with_role(self.chain[level])
+        if Actor.WALIDATA_ADMIN in kinds:
+            users += self.admins
+        return list({user.id: user for user in users}.values())
+
+    def for_request(self, request: DataRequest) -> list[model.User]:
+        """Whom ``request`` waits for now (reminders)."""
+        return self.waiting(next_actors(request.state, bool(request.revision_of)),
+                            request.owner_org, request.approval_level)
+
+
+def _level_after(event: RequestEvent) -> int:
+    return int((event.data or {}).get("approval_level_after", event.approval_level))
+
+
+def recipients_for(event: RequestEvent, org_id: str,
+                   directory: Optional[Directory] = None) -> list[model.User]:
+    """Who hears of a step: the actors its target state waits for (from the
+    state table, at the level and revision recorded on the event, not the
+    request's current ones, which may have moved on), and the producers of
+    the OPD when it is about their data."""
+    state = State(event.to_state)
+    kinds = next_actors(state, bool((event.data or {}).get("revision_of")))
+    directory = directory or Directory([org_id])
+    return directory.waiting(kinds, org_id, _level_after(event),
+                             producers=state in INFORM_PRODUCERS)
+
+
+# -- wording -----------------------------------------------------------------------------
+
+def render(name: str, **values: Any) -> tuple[str, str]:
+    """Subject and body of ``templates/emails/<name>.txt`` in the current
+    language (use inside :func:`portal_context`)."""
+    app = flask.current_app
+    env = app.extensions.get("satudata_mail_env")
+    if env is None:  # CKAN's environment (loader, i18n, trimming), plain text
+        env = app.extensions["satudata_mail_env"] = app.jinja_env.overlay(autoescape=False)
+    values.setdefault("site_title", _site())
+    values.setdefault("site_url", tk.config.get("ckan.site_url") or "")
+    values.setdefault("h", tk.h)
+    text = env.get_template(f"emails/{name}.txt").render(**values)
+    head, _sep, body = text.lstrip().partition("\n")
+    if not head.startswith("Subject:"):
+        raise ValueError(f"emails/{name}.txt must start with a 'Subject:' line")
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.split("\n")))
+    # the signature separator is "-- " with its space (RFC 3676)
+    body = body.replace("\n--\n", "\n-- \n")
+    return " ".join(head[len("Subject:"):].split()), body.strip() + "\n"
+
+
+def _template_of(event: RequestEvent) -> str:
+    """The message of a step, by transition (and target, for approvals)."""
+    name, target = event.transition, event.to_state
+    if name == "approve" or name == "verify":
+        return "ready" if target == State.READY.value else "waiting_approval"
+    if name == "publish" and event.from_state == State.SCHEDULED.value:
+        return "published"
+    return {
+        "submit": "submitted", "resubmit": "resubmitted", "revise": "revision_submitted",
+        "cancel_revision": "revision_cancelled", "return": "returned",
+        "return_approval": "returned", "cancel": "cancelled",
+        "unschedule": "release_cancelled", "schedule": "scheduled", "publish": "published",
+        "withdraw": "withdrawn", "archive": "archived",
+    }[name]
+
+
+def _field_notes(notes: Optional[dict[str, list[str]]]) -> list[tuple[str, str]]:
+    """(field label, note) pairs of a return's per-field notes."""
+    if not notes:
+        return []
+    fields = {f["field_name"]: f for f in metadata.dataset_schema().get("dataset_fields", [])}
+    return [(metadata.field_label(fields[key]) if key in fields else key, note)
+            for key, values in notes.items() for note in values]
+
+
+def message_for_transition(event: RequestEvent, request: DataRequest, item: DaftarData,
+                           round_: CollectionRound, org: model.Group,
+                           actor: str) -> tuple[str, dict[str, Any]]:
+    """The template and values of the message about ``event``."""
+    chain = roles.approval_chain()
+    level = _level_after(event)
+    pkg = model.Package.get(request.package_id) if request.package_id else None
+    release = None
+    if event.transition == "schedule":
+        release = model.Session.execute(
+            sa.select(Release).where(Release.request_id == request.id,
+                                     Release.status == "scheduled")).scalar_one_or_none()
+    due = (event.data or {}).get("due_date")
+    values = {
+        "title": (pkg.title if pkg and pkg.title else None) or item.title,
+        "round": round_.title, "org": org.title or org.name, "actor": actor,
+        "role": chain[level] if 0 <= level < len(chain) else "",
+        "note": event.note or "", "field_notes": _field_notes(event.field_notes),
+        "due_date": due or "",
+        "release_at": release.release_at if release else None,
+        "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
+        "request_url": request_url(request.id), "transition": event.transition,
+    }
+    return _template_of(event), values
+
+
+# -- sending -----------------------------------------------------------------------------
+
+def send(users: Iterable[model.User], subject: str, body: str) -> int:
+    """Send one message to each user with an e-mail address; the number
+    sent. Raises ``MailerException`` after trying everyone if any failed."""
+    sent, failures, seen = 0, [], set()
+    for user in users:
+        if not user.email or user.id in seen:
+            continue
+        seen.add(user.id)
+        try:
+            mailer.mail_user(user, subject, body)
+            sent += 1
+        except mailer.MailerException as e:
+            log.error("Could not e-mail %s: %s", user.name, e)
+            failures.append(user.name)
+    if failures:
+        raise mailer.MailerException("not delivered to: " + ", ".join(failures))
+    return sent
+
+
+def send_message(name: str, users: Iterable[model.User], **values: Any) -> int:
+    """Render ``emails/<name>.txt`` for each user (greeted by name) and send
+    it; the number of messages sent. Use inside :func:`portal_context`."""
+    sent = 0
+    for user in users:
+        subject, body = render(name, user_name=user.display_name, **values)
+        sent += send([user], subject, body)
+    return sent
+
+
+def notify_transition(event_id: str) -> int:
+    """E-mail the people a step concerns (:func:`recipients_for`): the
+    producers on a return, a cancellation or a change on the portal, the
+    verifiers on a (re)submission, the approvers of the next level, the
+    walidata administrators once a request is ready. The number sent."""
+    event = model.Session.get(RequestEvent, event_id)
+    if event is None:
+        return 0
+    row = model.Session.execute(
+        sa.select(DataRequest, DaftarData, CollectionRound, model.Group)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .where(DataRequest.id == event.request_id)).first()
+    if row is None:
+        return 0
+    request, item, round_, org = row
+    recipients = recipients_for(event, request.owner_org)
+    if not recipients:
+        return 0
+    actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None
+    with portal_context():
+        name, values = message_for_transition(
+            event, request, item, round_, org, actor_obj.display_name if actor_obj else _site())
+        return send_message(name, recipients, **values)
+
+
+def notify_round_sent(round_id: str, request_ids: list[str]) -> int:
+    """E-mail each producer one message listing the requests a round sent
+    to their OPD, with the submission deadline."""
+    round_ = model.Session.get(CollectionRound, round_id)
+    if round_ is None or not request_ids:
+        return 0
+    rows = model.Session.execute(
+        sa.select(DataRequest, DaftarData.title, model.Group)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .where(DataRequest.id.in_(request_ids))
+        .order_by(model.Group.title, DaftarData.title)).all()
+    by_org: dict[str, list[tuple[str, str]]] = {}
+    orgs: dict[str, model.Group] = {}
+    for request, title, org in rows:
+        by_org.setdefault(org.id, []).append((title, request_url(request.id)))
+        orgs[org.id] = org
+    directory = Directory(by_org)
+    sent = 0
+    with portal_context():
+        for org_id, requests in by_org.items():
+            sent += send_message(
+                "round_sent", directory.producers.get(org_id, []), round=round_.title,
+                org=orgs[org_id].title or orgs[org_id].name, requests=requests,
+                due_date=round_.submit_due.isoformat())
+    return sent
+
+
+def reminder_values(request: DataRequest, item: str, org: str, round_: str,
+                    days: int) -> dict[str, Any]:
+    """The values of a reminder or escalation about ``request``."""
+    return {"title": item, "org": org, "round": round_, "state": state_label(request.state),
+            "due_date": request.due_date.isoformat() if request.due_date else "",
+            "days": days, "request_url": request_url(request.id)}

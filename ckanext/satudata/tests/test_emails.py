@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+"""Every e-mail of the portal comes from a template (``templates/emails/``),
+renders in Indonesian and in English, reads as plain text, and every step of
+the state table has its message."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import flask_babel
+import pytest
+
+from ckanext.satudata import states
+from ckanext.satudata.lib import notifications
+
+TEMPLATE_DIR = Path(notifications.__file__).parents[1] / "templates" / "emails"
+
+VALUES = {
+    "user_name": "Siti Aminah",
+    "title": 'Jumlah "Puskesmas" & Posyandu',
+    "round": "Permintaan Data 2026",
+    "org": "Dinas Kesehatan",
+    "actor": "Budi Verifikator",
+    "role": "kabid",
+    "transition": "verify",
+    "note": "Satuan belum diisi",
+    "field_notes": [("Satuan", "Isi satuan")],
+    "due_date": "2026-12-22",
+    "release_at": datetime.datetime(2026, 12, 22, 2, 0),
+    "dataset_url": "http://test.ckan.net/dataset/jumlah-puskesmas",
+    "request_url": "http://test.ckan.net/permintaan-data/abc",
+    "requests": [("Jumlah Puskesmas", "http://test.ckan.net/permintaan-data/abc")],
+    "state": "Diminta",
+    "days": 2,
+}
+
+
+def _render(app, name: str, locale: str) -> tuple[str, str]:
+    with app.flask_app.test_request_context(), flask_babel.force_locale(locale):
+        return notifications.render(name, **VALUES)
+
+
+def test_every_template_is_listed_and_every_listed_template_exists():
+    on_disk = {p.stem for p in TEMPLATE_DIR.glob("*.txt") if not p.stem.startswith(("_", "base"))}
+    assert on_disk == set(notifications.TEMPLATES)
+
+
+@pytest.mark.parametrize("name", notifications.TEMPLATES)
+def test_each_message_renders_in_indonesian_and_english(app, name):
+    subject_en, body_en = _render(app, name, "en")
+    subject_id, body_id = _render(app, name, "id")
+    for subject, body in ((subject_en, body_en), (subject_id, body_id)):
+        assert subject.startswith("[Portal Satu Data (uji)]"), subject
+        assert "\n" not in subject
+        # plain text: what the producer typed, not HTML entities
+        assert "&amp;" not in subject + body and "&#34;" not in subject + body
+        assert "{{" not in body and "%(" not in body and "{%" not in body
+        assert body.rstrip().endswith("Portal Satu Data (uji).")
+        assert "\n-- \n" in body
+    assert body_en.startswith("Dear Siti Aminah,")
+    assert body_id.startswith("Yth. Siti Aminah,")
+    assert subject_id != subject_en and body_id != body_en
+    if name != "round_sent":
+        assert 'Puskesmas" & Posyandu' in subject_en + body_en
+
+
+def test_a_return_lists_the_reason_and_the_notes_by_label(app):
+    _subject, body = _render(app, "returned", "id")
+    assert "Satuan belum diisi" in body
+    assert "  - Satuan: Isi satuan" in body
+    assert "http://test.ckan.net/permintaan-data/abc" in body
+
+
+def test_every_step_of_the_state_table_has_a_message():
+    class Event:
+        def __init__(self, name, from_state, to_state):
+            self.transition, self.from_state, self.to_state = name, from_state, to_state
+
+    for row in states.TABLE:
+        targets = ([states.State.VERIFIED, states.State.READY]
+                   if row.target == states.Target.CHAIN else
+                   [states.State.PUBLISHED] if row.target == states.Target.REVISION_BASE else
+                   [row.target])
+        for source in row.sources:
+            for target in targets:
+                name = notifications._template_of(Event(row.name, source.value, target.value))
+                assert name in notifications.TEMPLATES, (row.name, source, target)
