@@ -1,6 +1,18 @@
 # -*- coding: utf-8 -*-
-"""The ``ckan satudata`` command group."""
+"""The ``ckan satudata`` command group: demo data, walidata roles, rounds and
+the Daftar Data import, reminders (cron), scheduled releases (cron) and
+publications.
+
+One convention for every command: it acts as the site user and does the
+work here; ``--enqueue`` hands it to the jobs worker instead (and prints the
+job id). A refused input prints each error as ``field: message`` on stderr
+and exits with status 1; a partial failure (a reminder or a release that
+could not be delivered or published) also exits with 1 after doing the rest.
+"""
 from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
 
 import click
 
@@ -10,11 +22,32 @@ from . import demo
 
 __all__ = ["satudata"]
 
+ENQUEUE_HELP = "Hand the work to the jobs worker instead of running it here."
+
 
 @click.group(short_help="Satu Data: demo data, roles, rounds, imports, reminders, releases")
 def satudata():
     """Commands of ckanext-satudata."""
 
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"]}
+
+
+def _fail(error: tk.ValidationError) -> None:
+    """Print a refused input, one ``field: message`` per line, and exit 1."""
+    for field, messages in (error.error_dict or {}).items():
+        for message in messages if isinstance(messages, list) else [messages]:
+            click.secho(f"{field}: {message}", fg="red", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _enqueued(job: Any) -> None:
+    click.echo(f"Enqueued job {job.id}")
+
+
+# -- demo and roles ----------------------------------------------------------------------
 
 @satudata.command("load-demo")
 @click.option("--password", envvar="SATUDATA_DEMO_PASSWORD", default="satudata-demo",
@@ -51,27 +84,137 @@ def roles_list():
         click.echo(f"{item['role']:<14} {item['user_name']:<24} {item['display_name']}")
 
 
-def _site_context() -> dict:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"]}
-
-
 def _role_action(action: str, user: str, role: str) -> None:
     try:
         tk.get_action(action)(_site_context(), {"user": user, "role": role})
     except tk.ValidationError as e:
-        for field, errors in e.error_dict.items():
-            click.secho(f"{field}: {'; '.join(map(str, errors))}", fg="red", err=True)
-        raise click.exceptions.Exit(2)
+        _fail(e)
 
 
-# the data-request workflow commands (round-create, daftar-data-import,
-# send-reminders) live in their own module
-from .cli_workflow import register as _register_workflow  # noqa: E402
+# -- rounds, Daftar Data, reminders ------------------------------------------------------
 
-_register_workflow(satudata)
+@satudata.command("round-create")
+@click.argument("name")
+@click.option("--title", required=True, help='e.g. "Semester I 2026"')
+@click.option("--year", type=int, required=True, help="Year of the Daftar Data requested.")
+@click.option("--start-date", required=True, help="YYYY-MM-DD")
+@click.option("--period", default=None, help='Free text, e.g. "S1".')
+@click.option("--submit-days", type=int, default=None,
+              help="Working days producers have (default: satudata.deadline.submit_days).")
+@click.option("--send", is_flag=True, help="Send the round's requests right away.")
+def round_create(name: str, title: str, year: int, start_date: str,
+                 period: Optional[str], submit_days: Optional[int], send: bool):
+    """Create the collection round NAME (and with --send, send its requests
+    to the OPDs)."""
+    data: dict[str, Any] = {"name": name, "title": title, "year": year,
+                            "start_date": start_date}
+    if period:
+        data["period"] = period
+    if submit_days is not None:
+        data["submit_days"] = submit_days
+    try:
+        round_ = tk.get_action("satudata_round_create")(_site_context(), data)
+    except tk.ValidationError as e:
+        _fail(e)
+        return
+    click.echo(f"Round {round_['name']}: submit by {round_['submit_due']}, "
+               f"verify by {round_['verify_due']}")
+    if send:
+        result = tk.get_action("satudata_round_send")(_site_context(), {"id": round_["id"]})
+        click.echo(f"Sent {result['created']} request(s).")
 
-# the dissemination commands (release-due, build-publication)
-from .cli_dissemination import register as _register_dissemination  # noqa: E402
 
-_register_dissemination(satudata)
+@satudata.command("daftar-data-import")
+@click.argument("xlsx_file", type=click.File("rb"))
+@click.option("--year", type=int, required=True, help="Year of the Daftar Data.")
+@click.option("--dry-run", is_flag=True, help="Only check the file.")
+def daftar_data_import(xlsx_file: Any, year: int, dry_run: bool):
+    """Import the Daftar Data from XLSX_FILE (the layout of the template at
+    /permintaan-data/daftar-data/template.xlsx). Nothing is saved if any
+    row has an error."""
+    content = xlsx_file.read()
+    try:
+        result = tk.get_action("satudata_daftar_data_import")(
+            _site_context(), {"upload": content, "year": year, "dry_run": dry_run})
+    except tk.ValidationError as e:
+        for line in (e.error_dict or {}).get("rows", []):
+            click.secho(line, fg="red", err=True)
+        _fail(tk.ValidationError({k: v for k, v in e.error_dict.items() if k != "rows"}))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb}: {result['created']} new, {result['updated']} updated.")
+
+
+@satudata.command("send-reminders")
+@click.option("--date", "day", default=None,
+              help="Act as if today were this date (YYYY-MM-DD).")
+@click.option("--enqueue", is_flag=True, help=ENQUEUE_HELP)
+def send_reminders(day: Optional[str], enqueue: bool):
+    """Send the deadline reminders and overdue escalations that are due.
+    Safe to run from cron as often as wanted: nothing is sent twice."""
+    from . import jobs
+    from .lib import reminders
+    today = datetime.date.fromisoformat(day) if day else None
+    if enqueue:
+        _enqueued(tk.enqueue_job(jobs.send_reminders, [day], title="satudata: reminders"))
+        return
+    pending = reminders.due(today)
+    with click.progressbar(  # type: ignore[var-annotated]
+            length=len(pending), label="Sending reminders") as bar:
+        counts = reminders.send_reminders(today, progress=bar.update, pending=pending)
+    click.echo(f"Reminders: {counts['reminder']}, escalations: {counts['escalation']}, "
+               f"messages: {counts['messages']}, failed: {counts['failed']}")
+    if counts["failed"]:
+        raise click.exceptions.Exit(1)
+
+
+# -- releases and publications ----------------------------------------------------------
+
+@satudata.command("release-due")
+@click.option("--enqueue", is_flag=True, help=ENQUEUE_HELP)
+@click.option("--limit", type=int, default=None,
+              help="The most releases to publish in one run "
+                   "(default: satudata.release.batch_size).")
+def release_due(enqueue: bool, limit: int | None):
+    """Publish the scheduled releases whose time has come. Meant for cron,
+    every minute: ``* * * * * ckan -c /etc/ckan/ckan.ini satudata release-due``.
+    A release is never published before its time."""
+    if enqueue:
+        from . import jobs
+        _enqueued(tk.enqueue_job(jobs.release_due, [], title="satudata: scheduled releases"))
+        return
+    data = {"limit": limit} if limit else {}
+    result = tk.get_action("satudata_release_run_due")(_site_context(), data)
+    for request_id in result["published"]:
+        click.echo(f"published {request_id}")
+    for failure in result["failed"]:
+        click.secho(f"failed {failure['request_id']}: {failure['error']}", fg="red", err=True)
+    click.echo(f"{len(result['published'])} published, {len(result['failed'])} failed")
+    if result["failed"]:
+        raise click.exceptions.Exit(1)
+
+
+@satudata.command("build-publication")
+@click.argument("round_id")
+@click.option("--enqueue", is_flag=True, help=ENQUEUE_HELP)
+def build_publication(round_id: str, enqueue: bool):
+    """Build the publication (PDF book and XLSX compilation) of the round
+    ROUND_ID (id or name)."""
+    from . import publication
+
+    try:
+        result = tk.get_action("satudata_publication_build")(
+            _site_context(), {"round_id": round_id})
+    except tk.ValidationError as e:
+        _fail(e)
+        return
+    if enqueue:
+        click.echo(f"Enqueued job {result['job_id']} (publication {result['id']})")
+        return
+    if result.get("job_id"):
+        tk.job_from_id(result["job_id"]).cancel()
+    click.echo("Building (progress: satudata_publication_show) ...")
+    done = publication.build_and_attach(result["id"])
+    assert done
+    click.echo(f"{done['dataset_count']} datasets; dataset {done['package_id']}; "
+               f"PDF sha256 {done['pdf_sha256']}; XLSX sha256 {done['xlsx_sha256']}")

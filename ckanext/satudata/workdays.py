@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import functools
 import zoneinfo
-from typing import Iterable, Optional
 
 import holidays
 
@@ -131,12 +130,3 @@ def round_deadlines(start: Date, prepare_days: int, submit_days: int,
     verify_due = add_working_days(submit_due, verify_days)
     return {"prepare_due": prepare_due, "submit_due": submit_due,
             "verify_due": verify_due}
-
-
-def parse_dates(values: Iterable[str]) -> list[Date]:
-    return [datetime.date.fromisoformat(v) for v in values]
-
-
-def latest(*dates: Optional[Date]) -> Optional[Date]:
-    present = [d for d in dates if d]
-    return max(present) if present else None

@@ -74,7 +74,7 @@ def test_cli_gives_lists_and_removes_roles(cli):
     assert "bu-verifikator" in listing.output and "verifikator" in listing.output
 
     bad = cli.invoke(satudata_cli, ["role-add", "bu-verifikator", "bupati"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 1
 
     cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
     assert roles.user_roles(user["id"]) == set()
