@@ -32,6 +32,8 @@ fi
   "ckan.site_description = Data statistik sektoral daerah" \
   "ckan.site_intro_text = Portal Satu Data menyajikan data statistik sektoral yang dihasilkan perangkat daerah (OPD), diverifikasi dan dipublikasikan oleh walidata sesuai Perpres 39/2019 tentang Satu Data Indonesia." \
   "ckan.storage_path = $STATE/storage" \
+  "ckan.uploads_enabled = true" \
+  "ckan.max_resource_size = 100" \
   "ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity" \
   "scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml" \
   "scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml" \
