@@ -88,6 +88,18 @@ DEMO_DATASET: dict[str, Any] = {
 }
 
 
+# The data file the demo producers upload with each request dataset (a
+# submission needs a CSV or XLSX data resource).
+DEMO_CSV = """kecamatan,jenis_tenaga,jumlah
+Samarinda Ulu,Dokter umum,42
+Samarinda Ulu,Perawat,215
+Samarinda Ulu,Bidan,88
+Sungai Kunjang,Dokter umum,31
+Sungai Kunjang,Perawat,164
+Sungai Kunjang,Bidan,72
+"""
+
+
 def _site_context() -> dict[str, Any]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}
@@ -128,7 +140,7 @@ def load(password: str) -> Iterator[str]:
                 _site_context(), {"user": name, "role": role})
     # the data-request workflow: a round and requests in several states
     from . import demo_workflow
-    yield from demo_workflow.load(DEMO_DATASET)
+    yield from demo_workflow.load(DEMO_DATASET, DEMO_CSV)
 
     yield "Demo data ready. Users (password for all: %s):" % password
     yield f"  {SYSADMIN:<18} sysadmin"

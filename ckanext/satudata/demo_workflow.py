@@ -3,15 +3,19 @@
 after the organizations and users of :mod:`.demo`: a Daftar Data for the
 current year, a collection round sent to the OPDs and its requests taken
 to different states by the demo users (through the real actions, so the
-timelines and e-mails are real): one published, one scheduled for release,
+timelines and e-mails are real), each dataset with its metadata and an
+uploaded CSV table: one published, one scheduled for release,
 the others waiting at each step of verification. Idempotent: nothing is done if the demo
 round exists."""
 from __future__ import annotations
 
+import io
 from typing import Any, Iterator
 
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
+import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -71,6 +75,20 @@ def _metadata(demo_dataset: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in demo_dataset.items() if k not in skip}
 
 
+def _add_data_file(user: str, package_id: str, csv_text: str) -> None:
+    """The producer's data table: an uploaded CSV file where the portal
+    stores uploads, else a link to one."""
+    data: dict[str, Any] = {"package_id": package_id, "name": "Tabel data",
+                            "format": "CSV"}
+    if uploader.get_storage_path():
+        data.update(url="tabel-data.csv", upload=FileStorage(
+            stream=io.BytesIO(csv_text.encode("utf-8")), filename="tabel-data.csv",
+            content_type="text/csv"))
+    else:
+        data["url"] = "https://data.example.org/tabel-data.csv"
+    tk.get_action("resource_create")({"user": user}, data)
+
+
 def _next_working_morning() -> str:
     """09:00 (portal time) on the next working day: a release that is still
     upcoming when the demo is looked at, and is then published on time by
@@ -79,7 +97,7 @@ def _next_working_morning() -> str:
     return f"{day.isoformat()} 09:00"
 
 
-def load(demo_dataset: dict[str, Any]) -> Iterator[str]:
+def load(demo_dataset: dict[str, Any], csv_text: str) -> Iterator[str]:
     if model.Session.execute(sa.select(CollectionRound.id).where(
             CollectionRound.name == ROUND_NAME)).first():
         return
@@ -103,6 +121,7 @@ def load(demo_dataset: dict[str, Any]) -> Iterator[str]:
             if steps and request["package_id"]:
                 tk.get_action("package_patch")(
                     {"user": steps[0][0]}, {"id": request["package_id"], **metadata})
+                _add_data_file(steps[0][0], request["package_id"], csv_text)
             for user, transition, note in steps:
                 data: dict[str, Any] = {"id": request["id"], "note": note}
                 if transition == "return":

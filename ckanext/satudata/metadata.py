@@ -11,6 +11,11 @@ validators; this module only answers "is it filled in?". The workflow
 (issue C) calls :func:`completeness` at submit time and records its
 percentage, and :func:`submit_errors` gives the ValidationError dict with
 which a submission is refused.
+
+Besides its metadata a submission needs data: at least one resource that is
+a CSV or XLSX file (:func:`is_data_resource`), uploaded or linked. A link
+counts as a file does (a producer may keep the table on the OPD's own
+server); a resource of another format (a PDF, a web page) does not.
 """
 from __future__ import annotations
 
@@ -22,6 +27,11 @@ from . import reference
 
 LEVELS = ("draft", "submit")
 DATASET_TYPE = "dataset"
+#: the formats of a data resource (lower case, as CKAN's format field or a file suffix)
+DATA_FORMATS = ("csv", "xlsx")
+#: the MIME types CKAN records for uploads of those formats
+DATA_MIMETYPES = ("text/csv",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def dataset_schema(dataset_type: str = DATASET_TYPE) -> dict[str, Any]:
@@ -129,11 +139,38 @@ def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, l
     return {m["field"]: [message] for m in missing_fields(pkg_dict, level)}
 
 
+def is_data_resource(resource: dict[str, Any]) -> bool:
+    """Whether a resource is a data file a submission can rest on: its
+    format (or MIME type) is CSV or XLSX, or its uploaded file name or URL
+    ends in ``.csv`` or ``.xlsx``, uploaded or linked alike."""
+    if resource.get("state", "active") != "active":
+        return False
+    fmt = str(resource.get("format") or "").strip().lower().lstrip(".")
+    if fmt in DATA_FORMATS or fmt in DATA_MIMETYPES:
+        return True
+    if str(resource.get("mimetype") or "").strip().lower() in DATA_MIMETYPES:
+        return True
+    path = str(resource.get("url") or "").split("?", 1)[0].split("#", 1)[0].lower()
+    return path.endswith(tuple(f".{f}" for f in DATA_FORMATS))
+
+
+def data_errors(pkg_dict: dict[str, Any]) -> dict[str, list[str]]:
+    """``{"resources": [message]}`` when the dataset has no data resource
+    (:func:`is_data_resource`), else empty."""
+    if any(is_data_resource(r) for r in pkg_dict.get("resources") or []
+           if isinstance(r, dict)):
+        return {}
+    return {"resources": [tk._(
+        "Data file missing: add at least one resource with the data as a CSV or XLSX "
+        "file (upload it or link to it) before submitting")]}
+
+
 def submit_errors(pkg_dict: dict[str, Any]) -> dict[str, list[str]]:
     """``{field_name: [message]}`` for each field a submission needs and the
-    dataset lacks: the error dict of the ``tk.ValidationError`` with which a
-    submission is refused. Empty when the dataset can be submitted."""
-    return level_errors(pkg_dict, "submit")
+    dataset lacks, and ``{"resources": [message]}`` without a data file
+    (:func:`data_errors`): the error dict of the ``tk.ValidationError`` with
+    which a submission is refused. Empty when the dataset can be submitted."""
+    return {**level_errors(pkg_dict, "submit"), **data_errors(pkg_dict)}
 
 
 def field_groups(dataset_type: str = DATASET_TYPE,

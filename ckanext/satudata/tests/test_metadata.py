@@ -25,6 +25,10 @@ SUBMIT_FIELDS = [
 ]
 
 
+#: a link to a CSV file: a data resource
+DATA_LINK = {"name": "Tabel", "url": "https://data.example.org/tabel.csv", "format": "CSV"}
+
+
 @pytest.fixture
 def org() -> dict[str, Any]:
     return factories.Organization()
@@ -54,7 +58,8 @@ class TestCompleteness:
         assert result["percent"] == 12  # 3 of 24
 
     def test_full_metadata_is_complete(self, org):
-        dataset = factories.Dataset(owner_org=org["id"], **full_metadata())
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata(),
+                                    resources=[DATA_LINK])
 
         assert metadata.completeness(dataset) == {
             "level": "submit", "complete": True, "percent": 100, "missing": [],
@@ -85,7 +90,8 @@ class TestSubmitErrors:
 
         errors = metadata.submit_errors(dataset)
 
-        assert list(errors) == ["data_year", "update_frequency", "government_affairs"]
+        assert list(errors) == ["data_year", "update_frequency", "government_affairs",
+                                "resources"]
         assert all(len(messages) == 1 and messages[0] for messages in errors.values())
         refusal = tk.ValidationError(errors)
         assert refusal.error_dict["update_frequency"] == errors["update_frequency"]
@@ -168,3 +174,35 @@ def test_demo_dataset_is_complete_for_submission():
                                   **demo.DEMO_DATASET)
 
     assert metadata.completeness(dataset)["complete"] is True
+
+
+class TestDataResource:
+    """A submission needs a CSV or XLSX file, uploaded or linked."""
+
+    @pytest.mark.parametrize("resource", [
+        {"format": "CSV", "url": "https://example.org/unduh?id=1"},
+        {"format": "xlsx", "url": "https://example.org/unduh"},
+        {"format": ".csv", "url": ""},
+        {"format": "", "url": "https://example.org/data/tabel.CSV?v=2"},
+        {"format": "", "url": "tabel.xlsx", "url_type": "upload"},
+        {"format": "", "url": "x", "mimetype": "text/csv", "url_type": "upload"},
+    ])
+    def test_csv_or_xlsx_uploaded_or_linked_counts(self, resource):
+        assert metadata.is_data_resource(resource)
+        assert metadata.data_errors({"resources": [resource]}) == {}
+
+    @pytest.mark.parametrize("resource", [
+        {"format": "PDF", "url": "https://example.org/laporan.pdf"},
+        {"format": "HTML", "url": "https://example.org/tabel"},
+        {"format": "", "url": "https://example.org/tabel.csv.zip"},
+        {"format": "CSV", "url": "tabel.csv", "state": "deleted"},
+    ])
+    def test_other_formats_do_not_count(self, resource):
+        assert not metadata.is_data_resource(resource)
+        errors = metadata.data_errors({"resources": [resource]})
+        assert list(errors) == ["resources"]
+
+    def test_no_resource_names_what_is_missing(self, app):
+        errors = metadata.data_errors({"resources": []})
+        assert len(errors["resources"]) == 1
+        assert "CSV" in errors["resources"][0] and "XLSX" in errors["resources"][0]

@@ -109,13 +109,25 @@ def _value_for(field: dict[str, Any]) -> Any:
     return f"Uji {field['field_name']}"
 
 
+#: the data file a submission needs (metadata.is_data_resource): a link to a CSV
+DATA_LINK = {"name": "Tabel data", "url": "https://data.example.org/tabel.csv",
+             "format": "CSV"}
+
+
 def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
     """Fill in every field the satudata schema needs before submission, as
-    the producer ``user`` would (package_patch with their rights)."""
+    the producer ``user`` would (package_patch with their rights), and add a
+    data resource (a link to a CSV file) unless the dataset has one."""
     from ckanext.satudata import metadata
 
     values = {f["field_name"]: _value_for(f)
               for f in metadata.required_fields("submit")
               if f["field_name"] not in ("title", "name", "owner_org")}
-    return helpers.call_action("package_patch", context={"user": user},
-                               id=package_id, **values)
+    result = helpers.call_action("package_patch", context={"user": user},
+                                 id=package_id, **values)
+    if metadata.data_errors(result):
+        helpers.call_action("resource_create", context={"user": user},
+                            package_id=package_id, **DATA_LINK)
+        result = helpers.call_action("package_show", context={"user": user},
+                                     id=package_id)
+    return result
