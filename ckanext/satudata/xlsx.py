@@ -10,9 +10,11 @@ from typing import IO, Any, Iterable, Iterator, Union
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 import ckan.plugins.toolkit as tk
 
+from . import reference
 from .lib import cells
 
 __all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data",
@@ -34,6 +36,11 @@ DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("deskripsi", "description", ("description", "keterangan")),
 ]
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
+#: the rows of the template the dropdowns cover
+_TEMPLATE_ROWS = 1000
+#: the description of the example row of templates before the example had its own
+#: sheet: such a row is never imported
+_OLD_EXAMPLE_NOTE = "Contoh baris: hapus atau ganti sebelum mengimpor."
 
 
 def _header_map() -> dict[str, str]:
@@ -62,20 +69,48 @@ def _to_bytes(wb: openpyxl.Workbook) -> bytes:
     return out.getvalue()
 
 
+def _dropdown(ws: Any, column: int, source: str, prompt: str, strict: bool) -> None:
+    """A list dropdown on a column of the Daftar Data sheet (rows 2 to
+    :data:`_TEMPLATE_ROWS`) from ``source`` (a range or a quoted list);
+    ``strict``: other values are refused, else only warned about."""
+    letter = get_column_letter(column)
+    dv = DataValidation(type="list", formula1=source, allow_blank=True,
+                        showDropDown=False, showInputMessage=True, showErrorMessage=True,
+                        errorStyle="stop" if strict else "warning",
+                        promptTitle=tk._("Choose from the list"), prompt=prompt)
+    dv.add(f"{letter}2:{letter}{_TEMPLATE_ROWS}")
+    ws.add_data_validation(dv)
+
+
+def _column(field: str) -> int:
+    return next(i for i, (_h, f, _a) in enumerate(DAFTAR_DATA_COLUMNS, start=1) if f == field)
+
+
 def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
-    """The import template: the Daftar Data sheet with an example row, the
-    OPD codes to use and short instructions."""
+    """The import template: an empty Daftar Data sheet (only that sheet is
+    imported) with dropdowns for the coded columns (opd from the OPD sheet,
+    frekuensi and urusan from the reference code lists, prioritas ya/tidak),
+    an example row on a sheet of its own, the OPD codes, the code lists and
+    short instructions."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Daftar Data"
-    _bold_header(ws, [header for header, _f, _a in DAFTAR_DATA_COLUMNS])
+    headers = [header for header, _f, _a in DAFTAR_DATA_COLUMNS]
+    _bold_header(ws, headers)
     orgs = list(organizations)
-    example_org = orgs[0]["name"] if orgs else "dinas-kesehatan"
-    ws.append(["Jumlah Puskesmas Menurut Kecamatan", example_org, "Tahunan",
-               "Kesehatan", "unit", "ya", "100/KPTS/2026", "2026-01-15",
-               "Contoh baris: hapus atau ganti sebelum mengimpor."])
-    for i, width in enumerate([45, 28, 14, 20, 12, 10, 18, 14, 45], start=1):
+    widths = [45, 28, 14, 20, 12, 10, 18, 14, 45]
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+
+    ws_example = wb.create_sheet(tk._("Example"))
+    _bold_header(ws_example, headers)
+    example_org = orgs[0]["name"] if orgs else "dinas-kesehatan"
+    ws_example.append(["Jumlah Puskesmas Menurut Kecamatan", example_org, "Tahunan",
+                       "Kesehatan", "unit", "ya", "100/KPTS/2026", "2026-01-15",
+                       tk._("An example: this sheet is never imported. Fill in the "
+                            "Daftar Data sheet.")])
+    for i, width in enumerate(widths, start=1):
+        ws_example.column_dimensions[get_column_letter(i)].width = width
 
     ws_org = wb.create_sheet("OPD")
     _bold_header(ws_org, ["opd", tk._("Organization")])
@@ -84,9 +119,34 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
     ws_org.column_dimensions["A"].width = 30
     ws_org.column_dimensions["B"].width = 60
 
+    # the code lists the dropdowns offer (the Indonesian labels, as the items use them)
+    ws_codes = wb.create_sheet(tk._("Codes"))
+    frequencies = [c.label_id for c in reference.codes("frequency")]
+    affairs = [c.label_id for c in reference.codes(reference.URUSAN)]
+    _bold_header(ws_codes, ["frekuensi", "urusan", "prioritas"])
+    for i in range(max(len(frequencies), len(affairs))):
+        ws_codes.append([frequencies[i] if i < len(frequencies) else None,
+                         affairs[i] if i < len(affairs) else None,
+                         ("ya", "tidak")[i] if i < 2 else None])
+    for letter, width in (("A", 24), ("B", 50), ("C", 12)):
+        ws_codes.column_dimensions[letter].width = width
+    codes = f"'{ws_codes.title}'"
+
+    if orgs:
+        _dropdown(ws, _column("owner_org"), f"OPD!$A$2:$A${len(orgs) + 1}",
+                  tk._("The code of the OPD (see the OPD sheet)."), strict=False)
+    _dropdown(ws, _column("frekuensi"), f"{codes}!$A$2:$A${len(frequencies) + 1}",
+              tk._("How often the data is produced."), strict=False)
+    _dropdown(ws, _column("urusan"), f"{codes}!$B$2:$B${len(affairs) + 1}",
+              tk._("The government affair (urusan pemerintahan)."), strict=False)
+    _dropdown(ws, _column("priority"), '"ya,tidak"',
+              tk._("ya or tidak"), strict=True)
+
     ws_help = wb.create_sheet(tk._("Instructions"))
     for line in [
         tk._("One row per data item. Required columns: judul, opd."),
+        tk._("Only the Daftar Data sheet is imported; the Example sheet shows a "
+             "filled-in row."),
         tk._("opd: the code (URL name) of the organization, see the OPD sheet; "
              "its full name is accepted too."),
         tk._("prioritas: ya or tidak. tanggal_sk: YYYY-MM-DD."),
@@ -117,8 +177,10 @@ FileLike = Union[bytes, IO[bytes], Any]
 
 
 def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(row number, {field: value})`` for each non-empty row of the first
-    sheet, fields named as in ``satudata_daftar_data_create``. Raises
+    """``(row number, {field: value})`` for each non-empty row of the
+    "Daftar Data" sheet (else the first sheet), fields named as in
+    ``satudata_daftar_data_create``; the example row of older templates is
+    skipped. Raises
     ``tk.ValidationError({"upload": [...]})`` for a file that is not a
     readable .xlsx or lacks the required columns."""
     unreadable = tk.ValidationError({"upload": [tk._(
@@ -133,7 +195,8 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             stream = io.BytesIO(stream.read())
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         # read every row now: a damaged sheet fails here, not half-way
-        rows = iter(list(wb.worksheets[0].iter_rows(values_only=True)))
+        sheet = wb["Daftar Data"] if "Daftar Data" in wb.sheetnames else wb.worksheets[0]
+        rows = iter(list(sheet.iter_rows(values_only=True)))
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise unreadable
     try:
@@ -148,7 +211,7 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             "Required columns are missing: %(columns)s") % {"columns": ", ".join(missing)}]})
     for number, values in enumerate(rows, start=2):
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
-        if not any(row.values()):
+        if not any(row.values()) or row.get("description") == _OLD_EXAMPLE_NOTE:
             continue
         if "priority" in row:
             row["priority"] = str(row["priority"] or "").lower() in _YES

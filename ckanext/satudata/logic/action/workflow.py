@@ -417,6 +417,25 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     return result
 
 
+#: the deadlines of a round that an administrator may set by hand
+_ROUND_DEADLINES = ("prepare_due", "submit_due", "verify_due")
+
+
+def _refuse_past_deadlines(data: dict[str, Any],
+                           round_: Optional[CollectionRound] = None) -> None:
+    """A deadline given by hand must not be already past (in the portal's
+    time zone); on an update only a deadline that changes is checked, so a
+    round whose deadline has passed can still be edited otherwise. Computed
+    deadlines are not refused (a round may be recorded after its start)."""
+    today = workdays.today()
+    errors = {key: [tk._("This deadline has already passed: choose today or a later date")]
+              for key in _ROUND_DEADLINES
+              if data.get(key) is not None and data[key] < today
+              and (round_ is None or getattr(round_, key) != data[key])}
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Create a collection round. Stage durations default to the
     ``satudata.deadline.*`` options (TJB SOP: 5 working days to prepare, 60
@@ -434,14 +453,15 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     :param submit_days: (optional) working days for producers to submit
     :param verify_days: (optional) working days to verify a submission
     :param approval_days: (optional) working days per approval level
-    :param prepare_due: (optional) override of the computed date
-    :param submit_due: (optional) override of the computed date
-    :param verify_due: (optional) override of the computed date
+    :param prepare_due: (optional) override of the computed date (not past)
+    :param submit_due: (optional) override of the computed date (not past)
+    :param verify_due: (optional) override of the computed date (not past)
     :returns: the round
     :rtype: dictionary
     """
     tk.check_access("satudata_round_create", context, data_dict)
     data = _validate(data_dict, schema.round_create(), context)
+    _refuse_past_deadlines(data)
     taken = model.Session.execute(
         sa.select(CollectionRound.id).where(CollectionRound.name == data["name"])
     ).first()
@@ -478,6 +498,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     round_ = model.Session.get(CollectionRound, data.pop("id"))
     assert round_
     data.pop("name", None)
+    _refuse_past_deadlines(data, round_)
     if data.get("state") == "open" and round_.state != "open" and not _count(
             DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(

@@ -1,0 +1,342 @@
+# -*- coding: utf-8 -*-
+"""Uploads and forms (issue G, helper U): uploads are on and limited in
+size; a request needs a data file (CSV/XLSX) to be submitted; every form
+has one error summary that labels each error and links to its field; the
+visibility select is shown only where it is honoured; a round's deadline
+cannot be set in the past; the Daftar Data template offers dropdowns and
+never imports its example."""
+from __future__ import annotations
+
+import datetime
+import io
+import pathlib
+import re
+
+import openpyxl
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata import workdays, xlsx
+from ckanext.satudata.helpers import satudata_error_summary
+
+from .dissemination_fixtures import add_csv, csrf_token, login
+from .workflow_fixtures import complete_metadata, region  # noqa: F401
+
+CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"
+
+
+def _without_data_files(region, request):
+    """The request's dataset complete in its metadata, with no data file."""
+    pkg = complete_metadata(request["package_id"], "produsen-a")
+    for resource in pkg["resources"]:
+        region.call("producer", "resource_delete", id=resource["id"])
+    return pkg
+
+
+def _summary(body: str) -> str:
+    match = re.search(r'<div class="alert alert-danger satudata-error-summary.*?</div>',
+                      body, re.S)
+    assert match, "no error summary on the page"
+    return match.group(0)
+
+
+# -- a data file is needed to submit --------------------------------------------------
+
+class TestSubmitNeedsADataFile:
+    def test_refused_without_data_file_then_accepted_with_one(self, region):
+        request = region.request_of(region.opd_a)
+        _without_data_files(region, request)
+
+        with pytest.raises(tk.ValidationError) as refusal:
+            region.call("producer", "satudata_request_submit", id=request["id"])
+        assert list(refusal.value.error_dict) == ["resources"]
+        message = refusal.value.error_dict["resources"][0]
+        assert "CSV" in message and "XLSX" in message
+
+        # a resource of another format does not count
+        region.call("producer", "resource_create", package_id=request["package_id"],
+                    name="Laporan", format="PDF", url="https://example.org/laporan.pdf")
+        with pytest.raises(tk.ValidationError) as refusal:
+            region.call("producer", "satudata_request_submit", id=request["id"])
+        assert list(refusal.value.error_dict) == ["resources"]
+
+        add_csv(region, "producer", request["package_id"], CSV)
+        result = region.call("producer", "satudata_request_submit", id=request["id"])
+        assert result["state"] == "submitted"
+
+    def test_a_link_to_an_xlsx_file_counts(self, region):
+        request = region.request_of(region.opd_a)
+        _without_data_files(region, request)
+        region.call("producer", "resource_create", package_id=request["package_id"],
+                    name="Tabel", url="https://opd.example.org/unduh/tabel.xlsx")
+
+        result = region.call("producer", "satudata_request_submit", id=request["id"])
+        assert result["state"] == "submitted"
+
+    def test_the_request_page_names_what_is_missing(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg = _without_data_files(region, request)
+        client = login(app, "produsen-a")
+        page = client.get(tk.url_for("satudata_workflow.request_read", id=request["id"]))
+
+        response = client.post(
+            tk.url_for("satudata_workflow.take", id=request["id"], transition="submit"),
+            data={"_csrf_token": csrf_token(page.body), "version": request["version"]})
+
+        assert response.status_code < 500
+        summary = _summary(response.body)
+        assert "CSV" in summary and "XLSX" in summary
+        # the error links to the page that adds a resource
+        assert tk.url_for("dataset_resource.new", id=pkg["name"]) in summary
+        assert region.call("producer", "satudata_request_show",
+                           id=request["id"])["state"] == "requested"
+
+    def test_the_edit_form_checklist_shows_the_data_file(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg = _without_data_files(region, request)
+        client = login(app, "produsen-a")
+        edit = tk.url_for("dataset.edit", id=pkg["name"])
+        assert "satudata-data-file missing" in client.get(edit).body
+        add_csv(region, "producer", request["package_id"], CSV)
+        assert "satudata-data-file filled" in client.get(edit).body
+
+
+# -- uploads ----------------------------------------------------------------------------
+
+class TestUploads:
+    def test_the_resource_form_offers_an_upload(self, app, region):
+        request = region.request_of(region.opd_a)
+        client = login(app, "produsen-a")
+        page = client.get(tk.url_for("dataset_resource.new", id=request["package_id"]))
+        assert 'id="resource-url-upload"' in page.body
+        assert 'id="field-resource-upload"' in page.body
+
+    def test_an_uploaded_csv_is_downloadable_by_who_may_see_it(self, app, region):
+        request = region.request_of(region.opd_a)
+        resource = add_csv(region, "producer", request["package_id"], CSV)
+        assert resource["url_type"] == "upload"
+        url = tk.url_for("resource.download", id=request["package_id"],
+                         resource_id=resource["id"], filename="tabel.csv")
+
+        producer = login(app, "produsen-a")
+        download = producer.get(url)
+        assert download.status_code == 200
+        assert download.data.decode("utf-8") == CSV
+        # the dataset is private until published: not for the public, nor another OPD
+        assert app.get(url).status_code in (403, 404)
+        assert login(app, "produsen-b").get(url).status_code in (403, 404)
+
+    @pytest.mark.ckan_config("ckan.max_resource_size", 1)
+    def test_a_file_over_the_limit_is_refused_with_a_clear_error(self, app, region):
+        request = region.request_of(region.opd_a)
+        big = "a,b\n" + "1234567,7654321\n" * 90_000          # 1.4 MB
+        with pytest.raises(tk.ValidationError) as refusal:
+            add_csv(region, "producer", request["package_id"], big)
+        message = refusal.value.error_dict["upload"][0]
+        assert "1.4 MB" in message and "1 MB" in message
+
+        client = login(app, "produsen-a")
+        new = tk.url_for("dataset_resource.new", id=request["package_id"])
+        page = client.get(new)
+        response = client.post(new, data={
+            "_csrf_token": csrf_token(page.body), "id": "", "name": "Tabel besar", "url": "",
+            "format": "CSV", "save": "go-metadata",
+            "upload": (io.BytesIO(big.encode()), "besar.csv")},
+            content_type="multipart/form-data")
+        assert response.status_code == 200
+        summary = _summary(response.body)
+        assert "1.4 MB" in summary
+        assert 'href="#field-resource-upload"' in summary
+        assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
+
+
+# -- the error summary --------------------------------------------------------------------
+
+class TestErrorSummaryHelper:
+    def test_labels_links_and_order_of_the_fields(self):
+        summary = satudata_error_summary(
+            {"year": ["Missing value"], "title": ["Missing value", "Too long"]},
+            [("title", "Data"), ("owner_org", "OPD", "field-owner-org"), ("year", "Year")])
+        assert summary == [
+            {"label": "Data", "message": "Missing value", "anchor": "#field-title"},
+            {"label": "Data", "message": "Too long", "anchor": "#field-title"},
+            {"label": "Year", "message": "Missing value", "anchor": "#field-year"}]
+
+    def test_nested_errors_and_unknown_keys_never_show_a_key_or_a_dict(self):
+        summary = satudata_error_summary(
+            {"variables": [{}, {"name": ["Missing value"]}], "__junk": {"x": ["Bad"]},
+             "due": ["Past"]},
+            [("variables", "Variables"), ("due", "Deadline", None)])
+        assert summary == [
+            {"label": "Variables", "message": "Missing value", "anchor": "#field-variables"},
+            {"label": "Deadline", "message": "Past", "anchor": ""},
+            {"label": "", "message": "Bad", "anchor": ""}]
+
+    def test_a_list_of_messages(self):
+        assert satudata_error_summary(["Row 2: bad"]) == [
+            {"label": "", "message": "Row 2: bad", "anchor": ""}]
+        assert satudata_error_summary({}) == []
+
+
+class TestFormsShowOneSummary:
+    def test_daftar_data_form(self, app, region):
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_workflow.daftar_data_edit")
+        page = client.get(url)
+        response = client.post(url, data={"_csrf_token": csrf_token(page.body),
+                                           "title": "", "owner_org": "", "year": "20x6"})
+        assert response.status_code == 400
+        summary = _summary(response.body)
+        assert 'role="alert"' in summary and "<h2" in summary
+        assert 'href="#field-title"' in summary and 'href="#field-owner-org"' in summary
+        assert 'href="#field-year"' in summary
+        form = re.search(r'<form method="post" class="satudata-daftar-data-form".*?</form>',
+                         response.body, re.S).group(0)
+        for dump in ("{'", "['", "[&#39;", "{&#39;", "owner_org:", "title:"):
+            assert dump not in form
+        assert response.body.count("satudata-error-summary") == 1
+
+    def test_resource_form_without_a_file_or_link(self, app, region):
+        request = region.request_of(region.opd_a)
+        client = login(app, "produsen-a")
+        new = tk.url_for("dataset_resource.new", id=request["package_id"])
+        page = client.get(new)
+        response = client.post(new, data={
+            "_csrf_token": csrf_token(page.body), "id": "", "name": "Tabel", "url": "javascript:x",
+            "save": "go-metadata"})
+        assert response.status_code == 200
+        summary = _summary(response.body)
+        assert 'href="#field-resource-url"' in summary
+        assert "url:" not in response.body
+
+
+# -- a round's deadline cannot be past ----------------------------------------------------
+
+class TestRoundDeadlines:
+    def test_a_past_deadline_is_refused(self, region):
+        today = workdays.today()
+        with pytest.raises(tk.ValidationError) as refusal:
+            region.call("sysadmin", "satudata_round_create", name="lewat", title="Lewat",
+                        year=today.year, start_date=today.isoformat(),
+                        submit_due=(today - datetime.timedelta(days=1)).isoformat())
+        assert list(refusal.value.error_dict) == ["submit_due"]
+
+        created = region.call("sysadmin", "satudata_round_create", name="hari-ini",
+                              title="Hari ini", year=today.year,
+                              start_date=today.isoformat(), submit_due=today.isoformat())
+        assert created["submit_due"] == today.isoformat()
+
+    def test_an_update_checks_only_a_changed_deadline(self, region):
+        # the region's round started in the past: its computed deadlines may have passed
+        past = (workdays.today() - datetime.timedelta(days=3)).isoformat()
+        round_ = region.call("sysadmin", "satudata_round_show", id=region.round["id"])
+        updated = region.call("sysadmin", "satudata_round_update", id=round_["id"],
+                              title="Semester I (ubah)", submit_due=round_["submit_due"])
+        assert updated["title"] == "Semester I (ubah)"
+        if round_["verify_due"] != past:
+            with pytest.raises(tk.ValidationError) as refusal:
+                region.call("sysadmin", "satudata_round_update", id=round_["id"],
+                            verify_due=past)
+            assert list(refusal.value.error_dict) == ["verify_due"]
+
+    def test_the_round_form_shows_the_error_at_the_field(self, app, region):
+        yesterday = (workdays.today() - datetime.timedelta(days=1)).isoformat()
+        client = login(app, "sysadmin-uji")
+        url = tk.url_for("satudata_workflow.round_edit")
+        page = client.get(url)
+        response = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "name": "kemarin", "title": "Kemarin",
+            "year": str(workdays.today().year), "start_date": workdays.today().isoformat(),
+            "submit_due": yesterday})
+        assert response.status_code == 400
+        assert 'href="#field-submit-due"' in _summary(response.body)
+
+
+# -- the visibility select ----------------------------------------------------------------
+
+class TestVisibility:
+    def test_hidden_for_a_producer(self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        client = login(app, "produsen-a")
+        for url in (tk.url_for("dataset.new"), tk.url_for("dataset.edit", id=pkg["name"])):
+            body = client.get(url).body
+            assert 'name="private"' not in body
+            assert "satudata-visibility-note" in body
+
+    def test_shown_to_a_sysadmin_outside_the_workflow_only(self, app, region):
+        client = login(app, "sysadmin-uji")
+        assert 'name="private"' in client.get(tk.url_for("dataset.new")).body
+        loose = factories.Dataset(owner_org=region.opd_a["id"])
+        assert 'name="private"' in client.get(
+            tk.url_for("dataset.edit", id=loose["name"])).body
+        request = region.request_of(region.opd_a)
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        assert 'name="private"' not in client.get(
+            tk.url_for("dataset.edit", id=pkg["name"])).body
+
+
+# -- the Daftar Data template -----------------------------------------------------------
+
+def _template(orgs=({"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
+                    {"name": "dinas-pendidikan", "title": "Dinas Pendidikan"})):
+    return xlsx.daftar_data_template(list(orgs))
+
+
+@pytest.mark.usefixtures("with_request_context")
+class TestDaftarDataTemplate:
+    def test_dropdowns_for_the_coded_columns(self):
+        wb = openpyxl.load_workbook(io.BytesIO(_template()))
+        ws = wb["Daftar Data"]
+        headers = [c.value for c in ws[1]]
+        ranges = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+        letter = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers, 1)}
+        assert set(ranges) == {f"{letter[h]}2" for h in ("opd", "frekuensi", "urusan",
+                                                         "prioritas")}
+        assert ranges[f"{letter['opd']}2"].formula1 == "OPD!$A$2:$A$3"
+        assert ranges[f"{letter['prioritas']}2"].formula1 == '"ya,tidak"'
+        codes_sheet, cells_range = ranges[f"{letter['urusan']}2"].formula1.split("!")
+        codes = wb[codes_sheet.strip("'")]
+        first, last = (int(n) for n in re.findall(r"\d+", cells_range))
+        affairs = [codes[f"B{row}"].value for row in range(first, last + 1)]
+        assert "Kesehatan" in affairs and "Pendidikan" in affairs and None not in affairs
+
+    def test_the_example_row_is_never_imported(self):
+        data = _template()
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        assert wb["Daftar Data"].max_row == 1          # only the header
+        assert any("Jumlah Puskesmas" in str(row) for sheet in wb.worksheets[1:]
+                   for row in sheet.iter_rows(values_only=True))
+        assert list(xlsx.read_daftar_data(data)) == []
+
+        wb["Daftar Data"].append(["Jumlah Sekolah", "dinas-pendidikan"])
+        out = io.BytesIO()
+        wb.save(out)
+        assert [row for _n, row in xlsx.read_daftar_data(out.getvalue())] == [
+            {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False}]
+
+    def test_the_example_row_of_an_old_template_is_skipped(self):
+        wb = openpyxl.Workbook()
+        wb.active.append(["judul", "opd", "deskripsi"])
+        wb.active.append(["Jumlah Puskesmas Menurut Kecamatan", "dinas-kesehatan",
+                          "Contoh baris: hapus atau ganti sebelum mengimpor."])
+        out = io.BytesIO()
+        wb.save(out)
+        assert list(xlsx.read_daftar_data(out.getvalue())) == []
+
+
+# -- long words wrap ------------------------------------------------------------------------
+
+def test_long_words_wrap_on_the_daftar_data_page():
+    css = (pathlib.Path(xlsx.__file__).parent / "assets" / "satudata.css").read_text()
+    section = css[css.index("-- U (uploads & forms"):]
+    assert ".satudata-daftar-data td" in section and "overflow-wrap: anywhere" in section
+
+
+def test_uploads_are_configured():
+    assert tk.h.uploads_enabled() is True
+    assert tk.config.get("ckan.max_resource_size") == 100
+    assert tk.config.get("ckan.storage_path")
