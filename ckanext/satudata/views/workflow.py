@@ -360,7 +360,7 @@ def daftar_data_template() -> Any:
 def daftar_data_import() -> Any:
     if not _can("satudata_daftar_data_import"):
         return tk.abort(403, tk._("Only walidata administrators can manage the Daftar Data"))
-    errors: list[str] = []
+    errors: dict[str, Any] = {}
     year = tk.request.form.get("year") or tk.request.args.get("year") or ""
     if tk.request.method == "POST":
         try:
@@ -370,7 +370,7 @@ def daftar_data_import() -> Any:
             return tk.abort(403, tk._("Only walidata administrators can manage the "
                                       "Daftar Data"))
         except tk.ValidationError as e:
-            errors = error_list(e)
+            errors = e.error_dict  # type: ignore[assignment]  (labelled by the template)
         else:
             tk.h.flash_success(tk._("Daftar Data imported: %(created)s new, %(updated)s "
                                     "updated.") % result)
