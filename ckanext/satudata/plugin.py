@@ -47,6 +47,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
         return search.before_dataset_index(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):
+        search.translate_license_title(pkg_dict)
         return dissemination.show_facts(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]):

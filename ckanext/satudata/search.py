@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import dissemination, metadata, reference
@@ -128,6 +129,8 @@ def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     """Show the labels of coded facet items instead of their codes."""
     dissemination.add_search_facts(search_results)
+    for pkg_dict in search_results.get("results") or []:
+        translate_license_title(pkg_dict)
     facets = search_results.get("search_facets") or {}
     lang = reference.current_language()
     for facet_name, (_field, list_name) in FACET_FIELDS.items():
@@ -139,3 +142,15 @@ def after_dataset_search(search_results: dict[str, Any],
                 item["display_name"] = entry.label(lang)
     return search_results
 
+
+def translate_license_title(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The licence title in the reader's language. CKAN keeps ``license_title``
+    in the search index as it was when the dataset was indexed (in the language
+    of whoever saved it, English for jobs and the CLI) and package_show returns
+    that copy; the licence register translates the title on each call."""
+    license_id = pkg_dict.get("license_id")
+    license = license_id and model.Package.get_license_register().get(license_id)
+    if license:
+        title = license.title
+        pkg_dict["license_title"] = title.split("::")[-1] if license.url else title
+    return pkg_dict

@@ -5,6 +5,7 @@ ckanext-dcat, keeps their placeholders, and wins over CKAN's own incomplete
 Indonesian catalogue on the pages a visitor and an OPD operator see."""
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -17,9 +18,10 @@ import ckan
 import ckanext.dcat
 import ckanext.scheming
 import ckanext.satudata
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from .dissemination_fixtures import login
+from .dissemination_fixtures import build_region, login, publish, to_ready
 
 I18N = os.path.join(os.path.dirname(ckanext.satudata.__file__), "i18n")
 PO = os.path.join(I18N, "id", "LC_MESSAGES", "ckanext-satudata.po")
@@ -123,6 +125,21 @@ def _visible_english(body: str, words: list[str]) -> list[str]:
     return [w for w in words if f">{w}<" in body or f"> {w}" in body or f">{w} " in body]
 
 
+class TestJavaScript:
+    def test_js_catalogue_is_built_from_ours(self, ckan_config, monkeypatch, tmp_path):
+        """``ckan run`` (and ``ckan translation js`` in production) build the
+        JavaScript catalogues from CKAN's .po then ours: ours win there too."""
+        from ckan.lib.i18n import build_js_translations
+        monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+        build_js_translations()
+        with open(tmp_path / "i18n" / "js" / "id.js", encoding="utf-8") as f:
+            strings = json.load(f)
+        # the resource form's upload field and the confirmation dialog
+        assert strings["Upload"] == [None, "Unggah"]
+        assert strings["Remove"] == [None, "Hapus"]
+        assert strings["Are you sure you want to perform this action?"][1].startswith("Apakah")
+
+
 class TestPages:
     def test_public_pages(self, app, clean_db, clean_index):
         factories.Organization(name="dinas-uji", title="Dinas Uji")
@@ -146,3 +163,20 @@ class TestPages:
         body = client.get("/organization/dinas-uji").body
         assert "Ikuti" in body and _visible_english(body, ["Follow"]) == []
         assert "Required field" in client.get("/en/dataset/new").body
+
+    def test_published_dataset_page_and_search(self, app, clean_db, clean_index):
+        region = build_region()
+        request = region.requests[0]
+        to_ready(region, request)
+        publish(region, request)
+        name = tk.get_action("package_show")(
+            {"ignore_auth": True}, {"id": request["package_id"]})["name"]
+        body = app.get(f"/dataset/{name}").body
+        # the licence title comes from CKAN's licence register, translated at request time
+        assert "Creative Commons Atribusi" in body
+        assert "Data dan Sumber Daya" in body
+        assert _visible_english(body, ["Data and Resources", "Activity Stream", "License",
+                                       "Creative Commons Attribution", "Log in"]) == []
+        body = app.get("/dataset/").body
+        assert "1 dataset ditemukan" in body and "Creative Commons Atribusi" in body
+        assert "Creative Commons Attribution<" not in body
