@@ -16,6 +16,7 @@ come up. The server is terminated at teardown.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pytest
 import requests
@@ -106,15 +107,18 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(STOP_TIMEOUT)
 
 
-@pytest.fixture
-def portal(clean_db, clean_index, tmp_path) -> Any:
-    """A running CKAN portal on the freshly reset test database."""
+@contextlib.contextmanager
+def serve(log_path: Path) -> Iterator[Portal]:
+    """Run ``ckan run`` on a free port of 127.0.0.1 until the block ends (its
+    output goes to ``log_path``). The browser tests (tests/browser) start
+    their portal with this too."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     ckan_bin = Path(sys.executable).with_name("ckan")
-    log_path = tmp_path / "ckan-server.log"
     env = dict(os.environ)
     env.setdefault("CKAN_INI", _ini())
+    # the redirects (after logging in, after a form) go where it runs
+    env["CKAN_SITE_URL"] = url
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
             [str(ckan_bin), "-c", _ini(), "run", "-H", "127.0.0.1", "-p", str(port),
@@ -126,3 +130,10 @@ def portal(clean_db, clean_index, tmp_path) -> Any:
         yield Portal(url=url, log_path=log_path, process=process)
     finally:
         _stop(process)
+
+
+@pytest.fixture
+def portal(clean_db, clean_index, tmp_path) -> Any:
+    """A running CKAN portal on the freshly reset test database."""
+    with serve(tmp_path / "ckan-server.log") as running:
+        yield running

@@ -1,0 +1,201 @@
+# -*- coding: utf-8 -*-
+"""Fixtures of the browser tests: a real portal walked in headless Chromium.
+
+One portal serves every browser test (``world``, package scope): the test
+database and index are reset once, a small region is built in-process with
+the real actions (the walidata, two OPDs, a user for each role, a round with
+its requests), each journey gets its own request driven in-process to the
+state the journey starts from, and ``ckan run`` is started with
+:func:`..integration.conftest.serve`. Everything a test checks then goes
+through the browser: users log in through CKAN's login form.
+
+Playwright drives Debian's ``chromium`` (``/usr/bin/chromium``; Playwright's
+own browser download is not used). ``SATUDATA_CHROMIUM`` overrides the path.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.model as model
+import ckan.plugins as plugins
+from ckan.tests import helpers
+
+from ..conftest import _pooled_engine
+from ..integration.conftest import Portal, serve
+from ..workflow_fixtures import Region, build_region, complete_metadata
+
+CHROMIUM = os.environ.get("SATUDATA_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "correct123"  # build_region's users
+AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
+TIMEOUT_MS = 30_000  # one page on a busy 2-core machine
+
+#: the Daftar Data items of the world; each journey works on its own request
+#: (the item of the same name at Dinas Kesehatan, OPD A)
+ITEMS = {
+    "producer": "Jumlah Puskesmas",
+    "verifier": "Jumlah Tenaga Kesehatan",
+    "approvers": "Cakupan Imunisasi Dasar",
+    "walidata_admin": "Jumlah Rumah Sakit",
+    "published": "Angka Harapan Hidup",
+    "unpublished": "Jumlah Kasus Demam Berdarah",
+    "returned": "Prevalensi Stunting",
+    "review": "Rasio Dokter per Penduduk",  # submitted, for the pages' tests only
+}
+
+#: the data file of the journeys (a CSV a producer would upload)
+CSV_NAME = "puskesmas-2025.csv"
+CSV_BYTES = ("kecamatan,jumlah_puskesmas,tahun\n"
+             "Kecamatan Satu,4,2025\nKecamatan Dua,3,2025\nKecamatan Tiga,5,2025\n"
+             ).encode("utf-8")
+
+
+@dataclasses.dataclass
+class World:
+    portal: Portal
+    region: Region
+    requests: dict[str, dict[str, Any]]  # ITEMS key -> satudata_request_show
+    datasets: dict[str, dict[str, Any]]  # ITEMS key -> package_show
+    sessions: dict[str, dict[str, Any]]  # user -> Playwright storage state
+
+    @property
+    def url(self) -> str:
+        return self.portal.url
+
+    def call(self, who: str, action: str, **data: Any) -> Any:
+        """An action in-process, as ``who`` of the region."""
+        return self.region.call(who, action, **data)
+
+
+def upload_csv(package_id: str, user: str, name: str = CSV_NAME,
+               content: bytes = CSV_BYTES) -> dict[str, Any]:
+    """Upload a CSV file as a resource of the dataset, as ``user``."""
+    return helpers.call_action(
+        "resource_create", context={"user": user}, package_id=package_id,
+        name=name, format="CSV", url=name,
+        upload=FileStorage(io.BytesIO(content), filename=name, content_type="text/csv"))
+
+
+def _drive(region: Region, key: str, request: dict[str, Any]) -> None:
+    """Bring a request in-process to the state its journey starts from."""
+    call = region.call
+    rid, pid = request["id"], request["package_id"]
+    if key in ("producer",):
+        return  # requested: the producer does everything in the browser
+    upload_csv(pid, "produsen-a")
+    complete_metadata(pid, "produsen-a")
+    call("producer", "satudata_request_submit", id=rid, note="Data 2025 terlampir")
+    if key in ("verifier", "review"):
+        return
+    if key == "returned":
+        call("verifier", "satudata_request_return", id=rid, note="Periksa kembali satuan",
+             field_notes={"notes": ["Tambahkan definisi operasional"]})
+        return
+    call("verifier", "satudata_request_verify", id=rid, note="Lengkap")
+    if key == "approvers":
+        return
+    call("kabid", "satudata_request_approve", id=rid, note="Setuju")
+    call("kadis", "satudata_request_approve", id=rid, note="Setujui rilis")
+    if key in ("walidata_admin", "unpublished"):
+        return
+    call("walidata_admin", "satudata_request_publish", id=rid, note="Rilis")
+
+
+@pytest.fixture(scope="package")
+def world(reset_db, reset_index, migrate_db_for, tmp_path_factory) -> Iterator[World]:
+    """The portal of the browser tests, with a region and one request per
+    journey (see :data:`ITEMS`), started once for the whole package."""
+    plugins.load_all()
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("satudata")
+    model.Session.remove()
+    model.init_model(_pooled_engine())
+    reset_index()
+    region = build_region(tuple(ITEMS.values()))
+    requests, datasets = {}, {}
+    for key, title in ITEMS.items():
+        request = next(r for r in region.requests
+                       if r["owner_org"] == region.opd_a["id"] and r["item_title"] == title)
+        _drive(region, key, request)
+        requests[key] = region.call("sysadmin", "satudata_request_show", id=request["id"])
+        datasets[key] = region.call("sysadmin", "package_show", id=request["package_id"])
+    with serve(tmp_path_factory.mktemp("portal") / "ckan-server.log") as portal:
+        yield World(portal, region, requests, datasets, {})
+
+
+# -- the browser ---------------------------------------------------------------
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (Debian's), one for the package."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: scripts/bootstrap.sh installs Debian's chromium")
+    args = ["--disable-gpu", "--disable-extensions"]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to run as root otherwise
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def log_in(page: Any, url: str, user: str, password: str = PASSWORD) -> None:
+    """Log in through CKAN's login form (/user/login)."""
+    page.goto(f"{url}/user/login")
+    page.locator("input[name=login]").fill(user)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
+    if page.locator("input[name=password]").count():
+        raise AssertionError(f"logging in as {user} failed: {page.url}")
+
+
+@pytest.fixture
+def open_as(world: World, chromium: Any) -> Iterator[Callable[..., Any]]:
+    """``open_as(user, width=1366)``: a new page in a fresh browser context,
+    logged in as ``user`` (through the login form, once per user and package;
+    "anonymous": not logged in). Contexts are closed after the test."""
+    contexts = []
+
+    def open_(user: str, width: int = 1366, height: int = 900) -> Any:
+        state = world.sessions.get(user)
+        context = chromium.new_context(viewport={"width": width, "height": height},
+                                       locale="id-ID", timezone_id="Asia/Jakarta",
+                                       storage_state=state)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        # pages (not assets) the portal answered with a server error
+        page.world, page.server_errors = world, []
+        page.on("response", lambda r: page.server_errors.append(f"{r.status} {r.url}")
+                if r.status >= 500 and r.request.resource_type == "document" else None)
+        if user != "anonymous" and state is None:
+            log_in(page, world.url, user)
+            world.sessions[user] = context.storage_state()
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def assert_no_server_error(page: Any) -> None:
+    """Fail, with the portal's last traceback, when a page of ``page`` was
+    answered with a server error."""
+    if page.server_errors:
+        tracebacks = page.world.portal.tracebacks()
+        last = tracebacks[-1][-3000:] if tracebacks else "(no traceback logged)"
+        pytest.fail(f"server error: {page.server_errors}\nthe portal's last traceback:\n{last}")

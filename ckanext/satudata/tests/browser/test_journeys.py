@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+"""Each role's journey through the portal in headless Chromium, in locale
+``id`` (the portal's default): the producer fills in the metadata, uploads
+a CSV and submits, then sees the verifier's reasons, fixes and resubmits;
+the verifier reviews the values and a preview of the file, returns with a
+note on a field and later verifies; the approvers approve at each level; the
+walidata administrator publishes; a visitor finds the published dataset and
+its file, and does not find an unpublished one.
+
+Each journey starts from its own request, brought to the state the journey
+starts from in-process (``conftest.World``); everything checked goes through
+the browser. Steps that wait for a feature not built yet are ``xfail`` with
+the feature's name.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from ckanext.satudata import metadata
+
+from ..workflow_fixtures import _value_for
+from .conftest import CSV_BYTES, CSV_NAME, World, assert_no_server_error
+
+pytestmark = pytest.mark.slow
+
+MAIN = "[role=main], main"  # CKAN's primary column
+DONE = "Selesai:"  # "Done: %(transition)s", the flash after a transition
+
+
+def state_of(world: World, key: str) -> tuple[str, int]:
+    r = world.call("sysadmin", "satudata_request_show", id=world.requests[key]["id"])
+    return r["state"], r["approval_level"]
+
+
+def open_request_from_queue(page: Any, world: World, title: str) -> None:
+    """From the home page, through the header's "Permintaan Data", to the
+    request of ``title``."""
+    page.goto(world.url + "/")
+    page.get_by_role("link", name=re.compile("Permintaan Data")).first.click()
+    page.wait_for_url(re.compile(r"/permintaan-data/"))
+    page.get_by_role("link", name=title, exact=True).first.click()
+    page.wait_for_url(re.compile(r"/permintaan-data/[0-9a-f-]{36}$"))
+    assert_no_server_error(page)
+    assert page.locator(MAIN).first.get_by_role("heading", level=1).first.inner_text().strip() == title
+
+
+def on_portal(world: World, href: str) -> str:
+    """``href`` on the running portal: the download URL of a file uploaded
+    in the in-process set-up was made absolute with the ``ckan.site_url`` of
+    test.ini (a name that does not resolve), and package_show serves the
+    dataset as it was indexed then."""
+    parts = urlsplit(href)
+    return world.url + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def take(page: Any, transition: str, note: str = "") -> None:
+    """Fill the note of a transition's form on the request page and press its
+    button; the portal answers with "Selesai: …"."""
+    assert_no_server_error(page)
+    form = page.locator(f"form.satudata-transition-{transition}")
+    if note:
+        form.locator("textarea[name=note]").fill(note)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").last.click()
+    assert_no_server_error(page)
+    body = page.inner_text("body")
+    assert DONE in body, body[:3000]
+
+
+def fill_metadata(page: Any) -> None:
+    """Fill every field a submission needs on the dataset form, the way a
+    producer would (values derived from the schema's own definitions)."""
+    form = page.locator("form#dataset-edit")
+    for field in metadata.required_fields("submit"):
+        name = field["field_name"]
+        if name in ("title", "name", "owner_org"):
+            continue
+        value = _value_for(field)
+        if "repeating_subfields" in field:
+            if not form.locator(f"[name^='{name}-0-']").count():
+                form.locator("fieldset:has(a[name=repeating-add]) a[name=repeating-add]").first.click()
+            for sub, sub_value in value[0].items():
+                _fill(form.locator(f"[name='{name}-0-{sub}']"), sub_value)
+            continue
+        _fill(form.locator(f"[name='{name}']").first, value)
+
+
+def _fill(control: Any, value: Any) -> None:
+    tag = control.evaluate("e => e.tagName.toLowerCase()")
+    if tag == "select":
+        # select2 hides the <select>; choosing its option is what select2 does
+        control.select_option(value if isinstance(value, list) else [str(value)], force=True)
+    elif control.get_attribute("type") == "checkbox":
+        control.check(force=True)
+    else:
+        control.fill(value if isinstance(value, str) else str(value), force=True)
+
+
+def save_dataset_form(page: Any) -> None:
+    with page.expect_navigation():
+        page.locator("form#dataset-edit button[name=save]").click()
+
+
+# -- the producer ---------------------------------------------------------------
+
+def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as, tmp_path):
+    key, title = "producer", "Jumlah Puskesmas"
+    dataset = world.datasets[key]
+    page = open_as("produsen-a")
+    open_request_from_queue(page, world, title)
+    request_url = page.url
+
+    # fill in the metadata through the dataset form
+    page.get_by_role("link", name=re.compile("Lengkapi metadata|Edit data|Ubah")).first.click()
+    page.wait_for_url(re.compile(r"/dataset/edit/"))
+    assert_no_server_error(page)
+    fill_metadata(page)
+    save_dataset_form(page)
+    assert not page.locator(".error-explanation, .alert-error, .alert-danger").count(), \
+        page.inner_text("body")[:3000]
+
+    # upload the CSV through the resource form
+    page.goto(request_url)
+    add_file = page.get_by_role("link", name=re.compile("data file|berkas data|file data", re.I))
+    if add_file.count():
+        add_file.first.click()
+    else:
+        page.goto(f"{world.url}/dataset/{dataset['name']}/resource/new")
+    page.wait_for_url(re.compile(r"/resource/new"))
+    assert_no_server_error(page)
+    csv = tmp_path / CSV_NAME
+    csv.write_bytes(CSV_BYTES)
+    upload = page.locator("input[type=file][name=upload]")
+    if not upload.count():
+        pytest.fail("the resource form has no file upload (U: uploads on)")
+    upload.set_input_files(str(csv))
+    page.locator("input[name=name]").fill("Jumlah puskesmas per kecamatan")
+    with page.expect_navigation():
+        page.locator("form#resource-edit button[name=save].btn-primary").last.click()
+    resources = world.call("producer", "package_show", id=dataset["id"])["resources"]
+    uploaded = [r for r in resources if r.get("url_type") == "upload"]
+    assert uploaded and uploaded[0]["url"].endswith(CSV_NAME), resources
+
+    # submit from the request page
+    page.goto(request_url)
+    assert "100%" in page.locator(".satudata-request-checklist").first.inner_text()
+    take(page, "submit", "Data 2025 terlampir")
+    assert state_of(world, key)[0] == "submitted"
+    assert not page.locator("form.satudata-transition-submit").count()
+
+    # the verifier returns it (in-process), with a reason and a note on a field
+    world.call("verifier", "satudata_request_return", id=world.requests[key]["id"],
+               note="Satuan belum sesuai", field_notes={"unit": ["Gunakan satuan unit"]})
+
+    # the producer sees the reason and the note, at the top of the request
+    page.goto(request_url)
+    main = page.locator(MAIN).first.inner_text()
+    assert "Satuan belum sesuai" in main and "Gunakan satuan unit" in main
+    top = main.split("Kelengkapan metadata")[0]
+    if "Gunakan satuan unit" not in top:
+        pytest.xfail("R: the reasons and per-field notes are not at the top of the request page")
+    assert "Satuan" in top  # the field's label, not its key
+    assert "unit:" not in main
+
+    # fix the field on the edit form, where the note stands beside it
+    page.get_by_role("link", name=re.compile("Edit data|Lengkapi metadata|Ubah")).first.click()
+    page.wait_for_url(re.compile(r"/dataset/edit/"))
+    beside = page.locator(".form-group:has([name=unit]) [role=note], "
+                          ".form-group:has([name=unit]) + [role=note]")
+    note_beside = beside.count() and "Gunakan satuan unit" in beside.first.inner_text()
+    page.locator("[name=unit]").fill("unit")
+    save_dataset_form(page)
+    page.goto(request_url)
+    take(page, "resubmit", "Satuan sudah diperbaiki")
+    assert state_of(world, key)[0] == "resubmitted"
+    assert world.call("producer", "package_show", id=dataset["id"])["unit"] == "unit"
+    if not note_beside:
+        pytest.xfail("R: the verifier's note is not shown beside its field on the edit form")
+
+
+# -- the verifier ---------------------------------------------------------------
+
+def test_verifier_reviews_with_preview_returns_then_verifies(world, open_as):
+    key, title = "verifier", "Jumlah Tenaga Kesehatan"
+    page = open_as("verifikator")
+    open_request_from_queue(page, world, title)
+    request_url = page.url
+    main = page.locator(MAIN).first
+
+    # every value with its label, and a preview of the file's first rows
+    text = main.inner_text()
+    assert "Uji unit" in text and "Satuan" in text
+    preview = page.locator("table.satudata-preview, .satudata-preview table")
+    if not preview.count():
+        pytest.xfail("R: no preview of the data file on the request page")
+    assert "Kecamatan Satu" in preview.first.inner_text()
+    download = page.get_by_role("link", name=re.compile("Unduh")).first
+    response = page.request.get(on_portal(world, download.get_attribute("href")))
+    assert response.ok and response.body() == CSV_BYTES
+
+    # return with a reason and a note beside the value it concerns
+    page.locator("[name='field_note-unit']").fill("Satuan harus orang")
+    take(page, "return", "Satuan perlu diperbaiki")
+    assert state_of(world, key)[0] == "returned"
+    events = world.call("verifier", "satudata_request_event_list",
+                        id=world.requests[key]["id"])
+    assert events[-1]["field_notes"] == {"unit": ["Satuan harus orang"]}
+
+    # the producer resubmits (in-process); the verifier verifies
+    world.call("producer", "satudata_request_resubmit", id=world.requests[key]["id"],
+               note="Sudah diperbaiki")
+    page.goto(request_url)
+    take(page, "verify", "Lengkap")
+    assert state_of(world, key) == ("verified", 1)
+
+
+# -- the approvers ----------------------------------------------------------------
+
+def test_approvers_approve_at_each_level(world, open_as):
+    key, title = "approvers", "Cakupan Imunisasi Dasar"
+    for user, expected in (("kabid", ("verified", 2)), ("kadis", ("ready", 2))):
+        page = open_as(user)
+        open_request_from_queue(page, world, title)
+        take(page, "approve", "Setuju")
+        assert state_of(world, key)[0] == expected[0]
+        if expected[0] == "verified":
+            assert state_of(world, key) == expected
+
+
+# -- the walidata administrator ----------------------------------------------------
+
+def test_walidata_admin_publishes(world, open_as):
+    key, title = "walidata_admin", "Jumlah Rumah Sakit"
+    dataset = world.datasets[key]
+    visitor = open_as("anonymous")
+    assert visitor.goto(f"{world.url}/dataset/{dataset['name']}").status == 404
+
+    page = open_as("admin-walidata")
+    open_request_from_queue(page, world, title)
+    take(page, "publish", "Rilis")
+    assert state_of(world, key)[0] == "published"
+
+    response = visitor.goto(f"{world.url}/dataset/{dataset['name']}")
+    assert response.status == 200
+    assert dataset["title"] in visitor.locator(MAIN).get_by_role("heading", level=1).first.inner_text()
+
+
+# -- the public visitor ---------------------------------------------------------------
+
+def test_visitor_finds_the_published_dataset_and_its_file(world, open_as):
+    published, unpublished = world.datasets["published"], world.datasets["unpublished"]
+    page = open_as("anonymous")
+    assert page.goto(world.url + "/").status == 200
+    assert page.get_by_role("heading", level=1).count(), "the home page has no h1 (H)"
+
+    # search from the home page
+    search = page.locator("input[name=q]").first
+    search.fill("Angka Harapan Hidup")
+    with page.expect_navigation():
+        search.press("Enter")
+    assert "/dataset" in page.url
+    results = page.locator(MAIN).first.inner_text()
+    assert published["title"] in results
+    page.get_by_role("link", name=published["title"]).first.click()
+    page.wait_for_url(re.compile(rf"/dataset/{published['name']}$"))
+
+    # the dataset page lists the file; the file downloads
+    assert CSV_NAME in page.locator(MAIN).first.inner_text()
+    page.get_by_role("link", name=re.compile(re.escape(CSV_NAME))).first.click()
+    page.wait_for_url(re.compile(r"/resource/"))
+    href = page.locator("a[href*='/download/']").first.get_attribute("href")
+    response = page.request.get(on_portal(world, href))
+    assert response.ok and response.body() == CSV_BYTES
+
+    # an unpublished dataset is not found, by URL or by search
+    assert page.goto(f"{world.url}/dataset/{unpublished['name']}").status == 404
+    page.goto(f"{world.url}/dataset/?q=Demam+Berdarah")
+    assert unpublished["title"] not in page.locator(MAIN).first.inner_text()

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+"""The key pages in Chromium: accessibility (axe-core) and phone width.
+
+* axe-core (``node_modules/axe-core``, installed by ``scripts/bootstrap.sh``
+  with ``npm ci``) runs on the home, search, dataset, request and edit
+  pages: no violation of impact "serious" or "critical".
+* Each key page is rendered at 1366 px and 390 px; at 390 px no page is
+  wider than the viewport. The screenshots go to a temporary directory, or
+  to ``SATUDATA_SCREENSHOTS_DIR`` (``tests/browser/take_screenshots.sh``
+  writes docs/screenshots/ with it).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import AXE, World
+
+pytestmark = pytest.mark.slow
+
+WIDTHS = (1366, 390)
+MAX_SCREENSHOT_HEIGHT = 2400  # px: the top of long pages is what a reader sees first
+SERIOUS = ("serious", "critical")
+
+
+def key_pages(world: World) -> list[tuple[str, str, str]]:
+    """``(name, user, path)`` of the key pages."""
+    requests, datasets = world.requests, world.datasets
+    return [
+        ("home", "anonymous", "/"),
+        ("dataset-search", "anonymous", "/dataset/"),
+        ("dataset", "anonymous", f"/dataset/{datasets['published']['name']}"),
+        ("request-list", "admin-walidata", "/permintaan-data/?mine=0"),
+        ("request-producer", "produsen-a", f"/permintaan-data/{requests['returned']['id']}"),
+        ("request-verifier", "verifikator", f"/permintaan-data/{requests['review']['id']}"),
+        ("edit-form", "produsen-a", f"/dataset/edit/{datasets['returned']['name']}"),
+        ("release-calendar", "anonymous", "/jadwal-rilis"),
+        ("progress", "anonymous", "/progres-data"),
+    ]
+
+
+#: the pages axe-core checks (names of key_pages)
+AXE_PAGES = ("home", "dataset-search", "dataset", "request-producer", "request-verifier",
+             "edit-form")
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds on the page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v.get("impact") in SERIOUS]
+
+
+def describe(name: str, violation: dict[str, Any]) -> str:
+    targets = ", ".join(" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                        for n in violation["nodes"][:3])
+    return (f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}x) "
+            f"{violation['help']} — {targets}")
+
+
+def test_no_serious_accessibility_violation(world, open_as):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: scripts/bootstrap.sh installs it with npm ci")
+    pages = {name: (user, path) for name, user, path in key_pages(world)}
+    problems = []
+    for name in AXE_PAGES:
+        user, path = pages[name]
+        page = open_as(user)
+        assert page.goto(world.url + path).status == 200, path
+        problems += [describe(name, v) for v in axe_violations(page)]
+    assert not problems, "axe-core: serious or critical violations:\n" + "\n".join(problems)
+
+
+def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
+    out = Path(os.environ.get("SATUDATA_SCREENSHOTS_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    too_wide = []
+    for width in WIDTHS:
+        pages: dict[str, Any] = {}
+        for name, user, path in key_pages(world):
+            page = pages.get(user) or pages.setdefault(
+                user, open_as(user, width=width, height=900 if width > 500 else 844))
+            assert page.goto(world.url + path).status == 200, path
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if width < 500 and scroll_width > width:
+                too_wide.append(f"{name} ({path}): {scroll_width} px")
+            height = min(page.evaluate("document.documentElement.scrollHeight"),
+                         MAX_SCREENSHOT_HEIGHT)
+            page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True,
+                            clip={"x": 0, "y": 0, "width": width, "height": height})
+    assert not too_wide, "wider than a 390 px phone:\n" + "\n".join(too_wide)
