@@ -98,6 +98,11 @@ class TestCatalogue:
         assert not wrong, wrong[:20]
 
     def test_ours_win_over_ckan_catalogue(self, app):
+        # flask_babel merges the directories in order, later ones winning:
+        # CKAN's, then ITranslation plugins in reverse ckan.plugins order
+        # (ckanext-dcat's, then ours, as satudata comes first in ckan.plugins)
+        directories = app.flask_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+        assert os.path.samefile(directories[-1], I18N), directories
         # CKAN 2.11.6's own id catalogue says "Kumpulan data" and leaves the
         # licence titles in English
         with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
