@@ -168,6 +168,9 @@ class TestPages:
         body = client.get("/organization/dinas-uji").body
         assert "Ikuti" in body and _visible_english(body, ["Follow"]) == []
         assert "Required field" in client.get("/en/dataset/new").body
+        # CKAN labels the API token's name in English: our copy translates it
+        body = client.get("/user/admin-uji/api-tokens").body
+        assert re.search(r"> ?Nama\s*</label>", body) and _visible_english(body, ["Name"]) == []
 
     def test_published_dataset_page_and_search(self, app, clean_db, clean_index):
         region = build_region()
@@ -180,6 +183,11 @@ class TestPages:
         # the licence title comes from CKAN's licence register, translated at request time
         assert "Creative Commons Atribusi" in body
         assert "Data dan Sumber Daya" in body
+        # the resource page lists labelled fields, not raw keys
+        resource = tk.get_action("package_show")(
+            {"ignore_auth": True}, {"id": request["package_id"]})["resources"][0]
+        resource_page = app.get(f"/dataset/{name}/resource/{resource['id']}").body
+        assert _visible_english(resource_page, ["Package id", "Position", "State", "Has views"]) == []
         assert _visible_english(body, ["Data and Resources", "Activity Stream", "License",
                                        "Creative Commons Attribution", "Log in"]) == []
         body = app.get("/dataset/").body
