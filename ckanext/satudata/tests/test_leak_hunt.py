@@ -22,7 +22,7 @@ Rules:
   repeating its URL); any *other* secret in that answer is a leak (e.g. an
   error message that turns a name into an id);
 * the scheduled dataset's title is announced on the release calendar (page
-  and action), and only there;
+  and action) and in the home page's upcoming releases, and only there;
 * the progress dashboard shows counts, never names.
 
 The published dataset must be found (positive control). The routes and
@@ -720,7 +720,8 @@ def _walk_routes(app, hunt: Hunt, persona: str, headers: dict[str, str]) -> None
             where = f"[{persona}] GET {full} ({response.status_code})"
             if response.status_code >= 500:
                 hunt.error(where)
-            hunt.check(where, text, echoed, calendar=key == "/jadwal-rilis")
+            # the release calendar and the home page's "upcoming releases" announce the title
+            hunt.check(where, text, echoed, calendar=key in ("/jadwal-rilis", "/"))
 
 
 def _walk_actions(app, hunt: Hunt, persona: str, user: str, headers: dict[str, str]) -> None:
@@ -818,4 +819,4 @@ def test_nothing_unpublished_leaks(app):
     assert live["title"] == "Data Terbit Direvisi"  # the live version, not the staged one
     calendar = app.get("/jadwal-rilis").body
     assert world.datasets["scheduled"]["title"] in calendar
-    assert "2099-01-02 09:00" in calendar
+    assert "2 Januari 2099 09.00 WIB" in calendar

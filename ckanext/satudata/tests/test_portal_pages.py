@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 
-from .dissemination_fixtures import build_region, login, publish, to_ready
+from .dissemination_fixtures import build_region, complete_metadata, login, publish, to_ready
 
 ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember"]
@@ -97,6 +97,11 @@ class TestNavigation:
 
         verifier = login(app, "verifikator")
         assert _nav_badge(verifier.get("/").body) == ""      # the link, no badge
+
+        complete_metadata(second["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=second["id"])
+        assert _nav_badge(verifier.get("/").body) == "1"     # now waiting for the verifier
+        assert _nav_badge(producer.get("/").body) == ""
         public = login(app, "warga")
         assert _nav_badge(public.get("/").body) is None
 
