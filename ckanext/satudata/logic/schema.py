@@ -14,7 +14,6 @@ from __future__ import annotations
 from ckan.logic.schema import validator_args
 from ckan.types import Schema, Validator
 
-from . import workflow_validators as wv
 
 #: longest Daftar Data / round title: the dataset created for a request is
 #: titled "<item> (<round>)", and PostgreSQL's title index takes ~2,700 bytes
@@ -29,9 +28,8 @@ LONG_MAX = 10_000
 
 @validator_args
 def role_create(
-    not_empty: Validator, unicode_safe: Validator, user_id_or_name_exists: Validator,
-    satudata_role_name: Validator, satudata_clean_strings: Validator,
-    satudata_id: Validator,
+    not_empty: Validator, user_id_or_name_exists: Validator, satudata_role_name: Validator,
+    satudata_clean_strings: Validator, satudata_id: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -47,7 +45,7 @@ def role_list(ignore_missing: Validator, satudata_id: Validator,
             "role": [ignore_missing, satudata_id, satudata_role_name]}
 
 
-# -- data-request workflow (issue C) -----------------------------------------
+# -- data-request workflow ---------------------------------------------------
 
 @validator_args
 def daftar_data_create(
@@ -55,11 +53,12 @@ def daftar_data_create(
     strip_value: Validator, default: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
     satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
+    satudata_organization_id: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "title": [not_empty, unicode_safe, strip_value, satudata_length(TITLE_MAX)],
-        "owner_org": [not_empty, satudata_id, wv.organization_id],
+        "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
         "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
         "frekuensi": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
@@ -75,8 +74,10 @@ def daftar_data_create(
 
 
 @validator_args
-def daftar_data_update(not_empty: Validator, ignore_missing: Validator, default: Validator,
-                       satudata_id: Validator, satudata_boolean: Validator) -> Schema:
+def daftar_data_update(
+    not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
+    satudata_boolean: Validator, satudata_daftar_data_id: Validator,
+) -> Schema:
     """Fields that are not given keep their value."""
     schema = daftar_data_create()
     for field in ("priority", "active"):
@@ -85,27 +86,30 @@ def daftar_data_update(not_empty: Validator, ignore_missing: Validator, default:
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
-    schema["id"] = [not_empty, satudata_id, wv.daftar_data_id]
+    schema["id"] = [not_empty, satudata_id, satudata_daftar_data_id]
     return schema
 
 
 @validator_args
-def daftar_data_ref(not_empty: Validator, satudata_id: Validator,
-                    satudata_clean_strings: Validator) -> Schema:
+def daftar_data_ref(
+    not_empty: Validator, satudata_id: Validator, satudata_clean_strings: Validator,
+    satudata_daftar_data_id: Validator,
+) -> Schema:
     return {"__before": [satudata_clean_strings],
-            "id": [not_empty, satudata_id, wv.daftar_data_id]}
+            "id": [not_empty, satudata_id, satudata_daftar_data_id]}
 
 
 @validator_args
-def daftar_data_list(ignore_missing: Validator, unicode_safe: Validator,
-                     default: Validator, satudata_clean_strings: Validator,
-                     satudata_id: Validator, satudata_length: Validator,
-                     satudata_year_int: Validator, satudata_boolean: Validator,
-                     satudata_limit: Validator, satudata_offset: Validator) -> Schema:
+def daftar_data_list(
+    ignore_missing: Validator, unicode_safe: Validator, default: Validator,
+    satudata_clean_strings: Validator, satudata_id: Validator, satudata_length: Validator,
+    satudata_year_int: Validator, satudata_boolean: Validator, satudata_limit: Validator,
+    satudata_offset: Validator, satudata_organization_id: Validator,
+) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "year": [ignore_missing, satudata_year_int],
-        "owner_org": [ignore_missing, satudata_id, wv.organization_id],
+        "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
         "active": [ignore_missing, satudata_boolean],
         "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
         "limit": [default(100), satudata_limit],
@@ -128,8 +132,8 @@ def daftar_data_import(not_empty: Validator, default: Validator,
 @validator_args
 def round_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, name_validator: Validator, satudata_clean_strings: Validator,
-    satudata_length: Validator, satudata_year_int: Validator, satudata_date: Validator,
+    strip_value: Validator, name_validator: Validator, satudata_clean_strings: Validator, satudata_length: Validator,
+    satudata_year_int: Validator, satudata_date: Validator,
     satudata_working_days: Validator,
 ) -> Schema:
     return {
@@ -151,8 +155,10 @@ def round_create(
 
 
 @validator_args
-def round_update(not_empty: Validator, ignore_missing: Validator, one_of: Validator,
-                 satudata_id: Validator) -> Schema:
+def round_update(
+    not_empty: Validator, ignore_missing: Validator, one_of: Validator,
+    satudata_id: Validator, satudata_round_id: Validator,
+) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change)."""
     schema = round_create()
     del schema["name"]
@@ -160,22 +166,17 @@ def round_update(not_empty: Validator, ignore_missing: Validator, one_of: Valida
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
-    schema["id"] = [not_empty, satudata_id, wv.round_id]
+    schema["id"] = [not_empty, satudata_id, satudata_round_id]
     schema["state"] = [ignore_missing, one_of(["draft", "open", "closed"])]
     return schema
 
 
 @validator_args
-def round_show(not_empty: Validator, satudata_id: Validator,
-               satudata_clean_strings: Validator) -> Schema:
-    return {"__before": [satudata_clean_strings],
-            "id": [not_empty, satudata_id, wv.round_id]}
-
-
-@validator_args
-def round_list(ignore_missing: Validator, default: Validator, one_of: Validator,
-               satudata_clean_strings: Validator, satudata_year_int: Validator,
-               satudata_limit: Validator, satudata_offset: Validator) -> Schema:
+def round_list(
+    ignore_missing: Validator, default: Validator, one_of: Validator,
+    satudata_clean_strings: Validator, satudata_year_int: Validator,
+    satudata_limit: Validator, satudata_offset: Validator,
+) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "year": [ignore_missing, satudata_year_int],
@@ -194,13 +195,14 @@ def request_list(
     ignore_missing: Validator, unicode_safe: Validator, default: Validator,
     one_of: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
     satudata_length: Validator, satudata_boolean: Validator, satudata_limit: Validator,
-    satudata_offset: Validator,
+    satudata_offset: Validator, satudata_organization_id: Validator,
+    satudata_request_states: Validator, satudata_round_id: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
-        "round_id": [ignore_missing, satudata_id, wv.round_id],
-        "owner_org": [ignore_missing, satudata_id, wv.organization_id],
-        "state": [ignore_missing, wv.request_states],
+        "round_id": [ignore_missing, satudata_id, satudata_round_id],
+        "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
+        "state": [ignore_missing, satudata_request_states],
         "overdue": [ignore_missing, satudata_boolean],
         "actionable": [ignore_missing, satudata_boolean],
         "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
@@ -217,15 +219,16 @@ def request_show(not_empty: Validator, satudata_id: Validator,
 
 
 @validator_args
-def request_transition(not_empty: Validator, ignore_missing: Validator,
-                       unicode_safe: Validator, satudata_clean_strings: Validator,
-                       satudata_id: Validator, satudata_length: Validator,
-                       satudata_version: Validator) -> Schema:
+def request_transition(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_clean_strings: Validator, satudata_id: Validator, satudata_length: Validator,
+    satudata_version: Validator, satudata_field_notes: Validator,
+) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "id": [not_empty, satudata_id],
         "note": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
-        "field_notes": [ignore_missing, wv.field_notes],
+        "field_notes": [ignore_missing, satudata_field_notes],
         "version": [ignore_missing, satudata_version],
     }
 
@@ -246,3 +249,82 @@ def dataset_ref(not_empty: Validator, satudata_id: Validator,
                 satudata_clean_strings: Validator) -> Schema:
     """A dataset given by id or name (the metadata actions)."""
     return {"__before": [satudata_clean_strings], "id": [not_empty, satudata_id]}
+
+
+# -- dissemination -------------------------------------------------------------
+
+def publishing_transition() -> Schema:
+    """The transition schema without per-field notes: the forms of publish,
+    withdraw, archive, cancel have none."""
+    schema = request_transition()
+    del schema["field_notes"]
+    return schema
+
+
+@validator_args
+def request_schedule(not_empty: Validator, ignore_missing: Validator,
+                     satudata_clean_strings: Validator, satudata_release_date_time: Validator,
+                     satudata_local_datetime: Validator) -> Schema:
+    schema = publishing_transition()
+    schema["__before"] = [satudata_clean_strings, satudata_release_date_time]
+    schema["release_at"] = [not_empty, satudata_local_datetime]
+    schema["release_date"] = [ignore_missing]
+    schema["release_time"] = [ignore_missing]
+    return schema
+
+
+@validator_args
+def release_run_due(
+    ignore_missing: Validator, satudata_clean_strings: Validator,
+    satudata_limit: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "limit": [ignore_missing, satudata_limit]}
+
+
+@validator_args
+def release_calendar(
+    ignore_missing: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_limit: Validator, satudata_organization_id: Validator,
+) -> Schema:
+    return {
+        "__before": [satudata_clean_strings],
+        "limit": [ignore_missing, satudata_limit],
+        "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
+    }
+
+
+@validator_args
+def round_ref(
+    not_empty: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_round_id: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "round_id": [not_empty, satudata_id, satudata_round_id]}
+
+
+@validator_args
+def progress_dashboard(
+    ignore_missing: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_round_id: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "round_id": [ignore_missing, satudata_id, satudata_round_id]}
+
+
+@validator_args
+def package_ref(
+    not_empty: Validator, package_id_or_name_exists: Validator,
+    satudata_clean_strings: Validator, satudata_id: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id, package_id_or_name_exists]}
+
+
+@validator_args
+def recently_published(
+    ignore_missing: Validator, satudata_clean_strings: Validator,
+    satudata_limit: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "limit": [ignore_missing, satudata_limit]}

@@ -12,11 +12,16 @@ import json
 import re
 from typing import Any, Callable, Optional
 
+import sqlalchemy as sa
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
 from .. import reference, roles
+from ..model import CollectionRound, DaftarData
+from ..states import State
 
 __all__ = [
     "satudata_role_name",
@@ -26,6 +31,9 @@ __all__ = [
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_boolean", "satudata_version",
+    "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
+    "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
+    "satudata_release_date_time",
 ]
 
 #: lists up to this long are spelled out in the error message
@@ -399,3 +407,109 @@ def satudata_boolean(value: Any) -> Any:
 def satudata_version(value: Any) -> Any:
     """The ``version`` a form was built from: a whole number."""
     return _bounded(value, 0, 2**31 - 1)
+
+
+# -- references and values of the workflow and dissemination actions -------
+
+def satudata_organization_id(value: Any, context: Context) -> Any:
+    """An active organization given by id or name; returns its id."""
+    group = model.Group.get(value) if not id_refusal(value) else None
+    if not group or not group.is_organization or group.state != "active":
+        raise tk.Invalid(tk._("Organization not found"))
+    return group.id
+
+
+def satudata_round_id(value: Any, context: Context) -> Any:
+    """A collection round given by id or name; returns its id."""
+    found = model.Session.execute(
+        sa.select(CollectionRound.id).where(
+            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
+    ).scalar_one_or_none() if not id_refusal(value) else None
+    if not found:
+        raise tk.Invalid(tk._("Collection round not found"))
+    return found
+
+
+def satudata_daftar_data_id(value: Any, context: Context) -> Any:
+    """An existing Daftar Data item id."""
+    if id_refusal(value) or not model.Session.get(DaftarData, value):
+        raise tk.Invalid(tk._("Daftar Data item not found"))
+    return value
+
+
+def satudata_request_states(value: Any) -> Any:
+    """One state or a list of states (a list or a comma-separated string)."""
+    if isinstance(value, str):
+        value = [v for v in value.replace(" ", ",").split(",") if v]
+    if not isinstance(value, (list, tuple)):
+        raise tk.Invalid(tk._("Unknown request state"))
+    known = {s.value for s in State}
+    for v in value:
+        if v not in known:
+            raise tk.Invalid(tk._("Unknown request state: %(state)s") % {"state": v})
+    return list(value)
+
+
+#: at most this many per-field notes, each at most this long
+FIELD_NOTES_MAX = 200
+FIELD_NOTE_MAX_LENGTH = 5000
+
+
+def satudata_field_notes(value: Any) -> Any:
+    """Per-field reasons: ``{field: [reason]}`` (a reason alone is taken as a
+    list of one), or that object as JSON; bounded in number and length."""
+    message = tk._("Field notes must map dataset field names to reasons")
+    if isinstance(value, str):
+        if not value.strip():
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise tk.Invalid(message)
+    if not isinstance(value, dict) or len(value) > FIELD_NOTES_MAX:
+        raise tk.Invalid(message)
+    result: dict[str, list[str]] = {}
+    for field, reasons in value.items():
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        if (not isinstance(field, str) or not field or len(field) > 100
+                or not isinstance(reasons, list)
+                or not all(isinstance(r, str) and len(r) <= FIELD_NOTE_MAX_LENGTH
+                           for r in reasons)):
+            raise tk.Invalid(message)
+        result[field] = reasons
+    return result
+
+
+def satudata_local_datetime(value: Any) -> Any:
+    """A date and time in the portal's time zone (``YYYY-MM-DD HH:MM``, ``T``
+    allowed, or with an explicit UTC offset); returns naive UTC."""
+    message = tk._("Date and time format incorrect, use YYYY-MM-DD HH:MM")
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise tk.Invalid(message)
+    else:
+        raise tk.Invalid(message)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
+    from .. import dissemination
+    return dissemination.to_utc(parsed)
+
+
+def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
+                               errors: FlattenErrorDict, context: Context) -> None:
+    """(``__before``) Forms send ``release_date`` and ``release_time``
+    separately; join them into ``release_at`` when it is not given."""
+    if data.get(("release_at",)):
+        return
+    day = data.pop(("release_date",), None)
+    time = data.pop(("release_time",), None) or "00:00"
+    if isinstance(day, str) and day.strip() and isinstance(time, str):
+        data[("release_at",)] = f"{day.strip()} {time.strip()}"
+    elif day:
+        data[("release_at",)] = day

@@ -23,7 +23,7 @@ from ckan.types import Action, Context, DataDict
 from ... import dissemination, metadata, roles, workflow
 from ...model import CollectionRound, DataRequest, Publication, Release
 from ...lib import storage
-from .. import dissemination_schema as schema
+from .. import schema
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def satudata_request_publish(context: Context, data_dict: DataDict) -> dict[str,
     the publication date and round are recorded; the producers are notified.
     """
     tk.check_access("satudata_request_publish", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    data = _validate(data_dict, schema.publishing_transition(), context)
     request = _locked_request(data["id"])
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
@@ -162,7 +162,7 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
 def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Cancel the scheduled release of a request (back to ``ready``)."""
     tk.check_access("satudata_request_unschedule", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    data = _validate(data_dict, schema.publishing_transition(), context)
     try:
         result = _transition(context, data, "unschedule")
         request = _locked_request(data["id"])
@@ -180,7 +180,7 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     through verification and approval again. The staged version must be
     complete enough to submit."""
     tk.check_access("satudata_request_revise", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    data = _validate(data_dict, schema.publishing_transition(), context)
     request = _locked_request(data["id"])
     staged = dissemination.staged_for(request.package_id)
     if staged is not None and staged.request_id not in (None, request.id):
@@ -207,7 +207,7 @@ def satudata_request_withdraw(context: Context, data_dict: DataDict) -> dict[str
     stream; the producers are notified. Publishing the request again
     restores it."""
     tk.check_access("satudata_request_withdraw", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    data = _validate(data_dict, schema.publishing_transition(), context)
     try:
         result = _transition(context, data, "withdraw")
         request = _locked_request(data["id"])
@@ -224,7 +224,7 @@ def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str,
     but leaves the default search (find it with the ``satudata_status``
     filter, ``/dataset?satudata_status=archived``)."""
     tk.check_access("satudata_request_archive", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    data = _validate(data_dict, schema.publishing_transition(), context)
     try:
         result = _transition(context, data, "archive")
         request = _locked_request(data["id"])
