@@ -8,4 +8,4 @@ REPORT="${SATUDATA_UNTRANSLATED_REPORT:-$ROOT/.state/untranslated.txt}"
 mkdir -p "$(dirname "$REPORT")"
 SATUDATA_UNTRANSLATED_REPORT="$REPORT" "$ROOT/scripts/test.sh" \
   "$ROOT/ckanext/satudata/tests/browser/test_untranslated.py" -q -s -p no:cacheprovider "$@" \
-  | grep -E "^UNTRANSLATED:|passed|failed|error" || true
+  | grep -E "^UNTRANSLATED:|^details in|passed|failed|error" || true

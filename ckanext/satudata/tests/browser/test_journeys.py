@@ -123,6 +123,17 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
     assert not page.locator(".error-explanation, .alert-error, .alert-danger").count(), \
         page.inner_text("body")[:3000]
 
+    # without a data file the request cannot be submitted: an error names it
+    page.goto(request_url)
+    submit_form = page.locator("form.satudata-transition-submit")
+    if submit_form.count():
+        with page.expect_navigation():
+            submit_form.locator("button[type=submit]").last.click()
+        assert_no_server_error(page)
+        assert state_of(world, key)[0] == "requested"
+        errors = page.locator(".satudata-error-summary, .alert-danger, .alert-error")
+        assert errors.count() and "CSV" in errors.first.inner_text(), page.inner_text("body")[:3000]
+
     # upload the CSV through the resource form
     page.goto(request_url)
     add_file = page.get_by_role("link", name=re.compile("data file|berkas data|file data", re.I))

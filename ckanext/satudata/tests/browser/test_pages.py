@@ -47,6 +47,11 @@ AXE_PAGES = ("home", "dataset-search", "dataset", "request-producer", "request-v
              "edit-form")
 
 
+#: (page, axe rule) found and not fixed yet: the test xfails while they
+#: remain (listing them) and fails on any other; remove an entry once fixed
+KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """The serious and critical violations axe-core finds on the page."""
     page.add_script_tag(path=str(AXE))
@@ -55,10 +60,10 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 def describe(name: str, violation: dict[str, Any]) -> str:
-    targets = ", ".join(" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
-                        for n in violation["nodes"][:3])
+    nodes = "; ".join(" ".join(map(str, n["target"])) + " " + " ".join(n["html"].split())[:120]
+                      for n in violation["nodes"][:3])
     return (f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}x) "
-            f"{violation['help']} — {targets}")
+            f"{violation['help']} — {nodes}")
 
 
 def test_no_serious_accessibility_violation(world, open_as):
@@ -70,8 +75,12 @@ def test_no_serious_accessibility_violation(world, open_as):
         user, path = pages[name]
         page = open_as(user)
         assert page.goto(world.url + path).status == 200, path
-        problems += [describe(name, v) for v in axe_violations(page)]
-    assert not problems, "axe-core: serious or critical violations:\n" + "\n".join(problems)
+        problems += [(name, v["id"], describe(name, v)) for v in axe_violations(page)]
+    new = [text for name, rule, text in problems if (name, rule) not in KNOWN_VIOLATIONS]
+    assert not new, "axe-core: serious or critical violations:\n" + "\n".join(new)
+    if problems:
+        pytest.xfail("known axe-core violations, not fixed yet:\n"
+                     + "\n".join(text for _, _, text in problems))
 
 
 def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):

@@ -115,13 +115,14 @@ def test_no_untranslated_message_on_any_page_of_any_role(world, open_as):
     lines = [str(f) for f in all_found]
     summary = (f"{len(all_found)} untranslated texts on pages ({len(unique)} distinct), "
                f"{sum(map(len, visited.values()))} pages crawled")
+    print(f"\nUNTRANSLATED: {summary}")
     report = os.environ.get("SATUDATA_UNTRANSLATED_REPORT")
     if report:
         with open(report, "w") as f:
             f.write(summary + "\n\n" + "\n".join(errors + lines) + "\n\nDistinct:\n"
                     + "\n".join(f"{k}: {t!r}" for t, k in unique) + "\n\nPages:\n"
                     + "\n".join(f"{u}: {p}" for u, ps in visited.items() for p in ps) + "\n")
-        print(f"\nUNTRANSLATED: {summary} (details in {report})")
+        print(f"details in {report}")
         return
     assert not errors, "server errors while crawling:\n" + "\n".join(errors)
     assert not all_found, summary + ":\n" + "\n".join(lines)
