@@ -261,3 +261,21 @@ class TestForms:
         assert cancel and publish_at < cancel.start()
         assert "btn-outline-danger" in cancel.group(0)
         assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', cancel.group(0))
+
+
+def test_the_dataset_form_lists_its_errors_once_by_label_with_links(app, region):
+    request = region.request_of(region.opd_a)
+    pkg = region.call("producer", "package_show", id=request["package_id"])
+    client = login(app, "produsen-a")
+    edit_url = tk.url_for("dataset.edit", id=pkg["name"])
+    page = client.get(edit_url)
+    response = client.post(edit_url, data={
+        "_csrf_token": csrf_token(page.body), "name": pkg["name"], "title": pkg["title"],
+        "owner_org": pkg["owner_org"], "producer_contact_email": "bukan-email",
+        "save": ""})
+    body = response.body
+    assert body.count("satudata-error-summary") == 1
+    summary = re.search(r'<div[^>]*satudata-error-summary.*?</div>', body, re.S).group(0)
+    assert 'href="#field-producer_contact_email"' in summary
+    assert "producer_contact_email" not in _text(summary)
+    assert "error-explanation" not in body            # not scheming's list of keys too

@@ -5,8 +5,12 @@ in the actions.
 
 * ``/permintaan-data/`` — the producers' dashboard and the walidata
   queues (filters: OPD, round, state, overdue, "waiting for me");
-* ``/permintaan-data/<id>`` — a request: timeline, metadata checklist and a
-  form per transition the user may take;
+* ``/permintaan-data/<id>`` — a request: while returned, the reason and the
+  labelled per-field notes at the top; the edit links while its producers
+  may edit; a form per transition the user may take; for those who may read
+  the dataset, its values, files and file previews (and what a revision
+  changes), with the return form's note inputs beside the values
+  (:mod:`..lib.review`); the timeline;
 * ``/permintaan-data/daftar-data`` — the Daftar Data (walidata), with the
   XLSX template and import;
 * ``/permintaan-data/putaran`` — collection rounds: create, edit, send the
