@@ -14,9 +14,11 @@ own browser download is not used). ``SATUDATA_CHROMIUM`` overrides the path.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -35,6 +37,9 @@ CHROMIUM = os.environ.get("SATUDATA_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct123"  # build_region's users
 AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
+GRAVATAR = re.compile(r"^https?://([a-z0-9-]+\.)?gravatar\.com/")
+GREY_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4c+YMAATMAmU5mmUsAAAAAElFTkSuQmCC")
 TIMEOUT_MS = 30_000  # one page on a busy 2-core machine
 
 #: the Daftar Data items of the world; each journey works on its own request
@@ -176,6 +181,10 @@ def open_as(world: World, chromium: Any) -> Iterator[Callable[..., Any]]:
                                        locale="id-ID", timezone_id="Asia/Jakarta",
                                        storage_state=state)
         context.set_default_timeout(TIMEOUT_MS)
+        # no Internet here: avatars (gravatar.com) are a grey square, not a
+        # broken image with its alt text over the header
+        context.route(GRAVATAR, lambda route: route.fulfill(
+            status=200, content_type="image/png", body=GREY_PIXEL))
         contexts.append(context)
         page = context.new_page()
         # pages (not assets) the portal answered with a server error
