@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Request lists with 10,000 requests: queries per call, latency and memory.
 
-Targets (issue C: "10,000 must stay fast"):
+Targets ("10,000 must stay fast"):
 - ``satudata_request_list``: at most 12 SQL queries per call whoever asks
   (auth and user look-ups included), whatever the number of requests,
   median under 150 ms and worst under 400 ms for a page of 50;

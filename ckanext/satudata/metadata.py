@@ -8,7 +8,7 @@ The levels come from the scheming dataset schema: a field marked
 name and owner organization anyway), one marked ``satudata_required: submit``
 only to submit. Malformed values are refused at any level by the schema's
 validators; this module only answers "is it filled in?". The workflow
-(issue C) calls :func:`completeness` at submit time and records its
+calls :func:`completeness` at submit time and records its
 percentage, and :func:`submit_errors` gives the ValidationError dict with
 which a submission is refused.
 

@@ -2,7 +2,7 @@
 """The single engine that changes the state of a data request.
 
 Contract of :func:`apply_transition` (every ``satudata_request_<transition>``
-action, including issue D's publish/schedule/..., goes through it):
+action, publish/schedule/... included, goes through it):
 
 ``apply_transition(context, request_id, transition_name, *, note=None,
 field_notes=None, expected_version=None) -> dict``
@@ -133,7 +133,7 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
       submission;
     * ``verified`` (waiting for an approval level): ``approval_days``;
-    * any later state: no deadline here (dissemination, issue D).
+    * any later state: no deadline here (dissemination).
     """
     state = State(state)
     today = today or workdays.today()

@@ -209,7 +209,7 @@ def satudata_identifier(value: Any) -> Any:
     return text
 
 
-# -- input checks shared by every satudata action (issue E, finding 14) -------
+# -- input checks shared by every satudata action ---------------------------
 
 def bad_text_message(value: str) -> Optional[str]:
     """Why ``value`` cannot be stored, or None: NUL and other control

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Tables of dissemination (issue D).
+"""Tables of dissemination.
 
 * :class:`Dissemination` — one row per dataset made public through the
   workflow: when it was (first) published, by whom, for which request and

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Input safety of the satudata actions and pages (issue E, findings 13-17):
+"""Input safety of the satudata actions and pages:
 only http(s) links, spreadsheet cells that cannot become formulas, bad input
 refused with a clear error (never a 500), concurrent imports that do not
 duplicate, read actions that answer GET, and no empty round sent."""

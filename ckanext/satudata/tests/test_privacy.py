@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Side doors to unpublished data (issue E, findings 10-12).
+"""Side doors to unpublished data.
 
 * tags and resource formats of unpublished datasets are not listed to the
   public (tag/format actions and the legacy autocomplete routes);

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The procedure enforced in one place (issue E): the state table alone says
+"""The procedure enforced in one place: the state table alone says
 who may act, the engine re-checks it under the row lock, and a dataset's
 public state follows its request through one function — through every side
 door a producer, an approver or a walidata administrator could try."""

@@ -11,7 +11,7 @@ How requests link to datasets: sending a round creates, for each request,
 a **private** dataset in the OPD organization (``satudata.request.
 create_dataset``), titled after the Daftar Data item and the round. The
 OPD's editors fill in its data and metadata there; the walidata sees it
-through the request; issue D makes it public on publication. A producer can
+through the request; publishing makes it public. A producer can
 instead link another dataset of the same OPD (``satudata_request_link_dataset``)
 while the request is with them.
 """
