@@ -22,7 +22,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata import workdays, xlsx
 from ckanext.satudata.helpers import satudata_error_summary
 
-from .dissemination_fixtures import add_csv, csrf_token, login
+from .dissemination_fixtures import add_csv, csrf_token, login, publish, to_ready
 from .workflow_fixtures import complete_metadata, region  # noqa: F401
 
 CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"
@@ -128,6 +128,11 @@ class TestUploads:
         # the dataset is private until published: not for the public, nor another OPD
         assert app.get(url).status_code in (403, 404)
         assert login(app, "produsen-b").get(url).status_code in (403, 404)
+        # once published, everyone may download it
+        to_ready(region, request)
+        publish(region, request)
+        public = app.get(url)
+        assert public.status_code == 200 and public.data.decode("utf-8") == CSV
 
     @pytest.mark.ckan_config("ckan.max_resource_size", 1)
     def test_a_file_over_the_limit_is_refused_with_a_clear_error(self, app, region):
@@ -198,6 +203,19 @@ class TestFormsShowOneSummary:
         for dump in ("{'", "['", "[&#39;", "{&#39;", "owner_org:", "title:"):
             assert dump not in form
         assert response.body.count("satudata-error-summary") == 1
+
+    def test_daftar_data_import_page(self, app, region):
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_workflow.daftar_data_import")
+        page = client.get(url)
+        response = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "year": "dua ribu",
+            "upload": (io.BytesIO(b"not a workbook"), "daftar.xlsx")},
+            content_type="multipart/form-data")
+        assert response.status_code == 400
+        summary = _summary(response.body)
+        assert 'href="#field-year"' in summary
+        assert "year:" not in summary and "upload:" not in summary
 
     def test_resource_form_without_a_file_or_link(self, app, region):
         request = region.request_of(region.opd_a)
