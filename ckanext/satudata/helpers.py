@@ -14,7 +14,7 @@ from . import dissemination_helpers
 from .dissemination_helpers import *  # noqa: F401,F403  (issue D: dissemination)
 
 __all__ = ["satudata_approval_chain", "satudata_is_walidata_staff"]
-__all__ += ["satudata_returned_notes"]  # issue G: the review loop on screen
+__all__ += ["satudata_returned_notes"]  # the review loop on screen
 __all__ += metadata_helpers.__all__
 __all__ += dissemination_helpers.__all__
 
