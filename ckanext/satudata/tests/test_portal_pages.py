@@ -160,3 +160,13 @@ class TestDates:
             assert "22 December 2026 09:00 WIB" in app.get("/en/jadwal-rilis").body
             page = login(app, "admin-walidata").get(f"/permintaan-data/{request['id']}").body
             assert "1 Desember 2026 22.53 WIB" in page
+
+
+class TestHeadings:
+    def test_one_h1_on_the_home_search_and_opd_pages(self, app, clean_db, clean_index):
+        from ckan.tests import factories
+        factories.Organization(name="dinas-uji", title="Dinas Uji")
+        # (CKAN's OPD list adds a display:none h1 of its own beside the visible one)
+        for url in ("/", "/dataset/", "/organization/dinas-uji", "/jadwal-rilis",
+                    "/progres-data"):
+            assert len(re.findall(r"<h1\b", app.get(url).body)) == 1, url
