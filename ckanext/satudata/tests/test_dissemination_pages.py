@@ -114,6 +114,9 @@ class TestPublicPages:
         verifier = login(app, "verifikator")
         revision = verifier.get(f"/dataset/{name}/revisi")
         assert revision.status_code == 200 and "Judul Bertahap" in revision.body
+        # the changed field by its label, the values as text (no JSON dump)
+        assert '<th scope="row">Judul</th>' in revision.body
+        assert "satudata-revision-changes" in revision.body
         app.get(f"/dataset/{name}/revisi", status=404)
 
     def test_progress_dashboard_counts_and_on_time_rate(self, app, region):

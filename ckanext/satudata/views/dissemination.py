@@ -12,6 +12,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
+from ..lib import review
 from .workflow import error_list, take_transition
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
@@ -67,8 +68,9 @@ def revision(id: str) -> Any:
         pkg = tk.get_action("package_show")(_context(), {"id": id})
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
+    changes = review.changes(pkg, revision_dict["data"]) if revision_dict else None
     return tk.render("satudata/dissemination/revision.html", {
-        "pkg_dict": pkg, "revision": revision_dict})
+        "pkg_dict": pkg, "revision": revision_dict, "changes": changes})
 
 
 @satudata_dissemination.route("/publikasi/<round_id>", methods=["GET", "POST"])
