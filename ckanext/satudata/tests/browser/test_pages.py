@@ -49,11 +49,9 @@ AXE_PAGES = ("home", "dataset-search", "dataset", "request-producer", "request-v
 
 #: (page, axe rule) found and not fixed yet: the test xfails while they
 #: remain (listing them) and fails on any other; remove an entry once fixed
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # CKAN's vendored select2 3.x: the "×" that removes a chosen item of a
-    # multiple select (Urusan pemerintahan, Tujuan SDGs) is an empty <a href="#">
-    ("edit-form", "link-name"),
-}
+#: (page, rule) pairs known to fail, each with the reason; none today (the
+#: select2 "×" links get their names from assets/select2-labels.js)
+KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
