@@ -1,22 +1,32 @@
 # -*- coding: utf-8 -*-
-"""Template helpers, registered by ``tk.blanket.helpers``."""
+"""Every template helper of the portal, registered by ``tk.blanket.helpers``
+(the names in ``__all__``). Each runs at most one bounded query per page,
+never one per list item; the metadata helpers touch no database at all.
+
+Sections: the walidata roles; the portal pages (dates in one format, the home
+page, "waiting for me"); forms (one error summary); the metadata schema (code
+labels, form choices, grouped metadata, completeness); dissemination.
+"""
 from __future__ import annotations
 
-from typing import Any as _Any, Optional as _Optional
+from typing import Any, Optional
 
-import ckan.plugins.toolkit as _tk
+import ckan.plugins.toolkit as tk
 
-from . import roles
-from .lib import dates as _dates
-from . import metadata_helpers
-from .metadata_helpers import *  # noqa: F401,F403  (issue B: metadata schema)
-from . import dissemination_helpers
-from .dissemination_helpers import *  # noqa: F401,F403  (issue D: dissemination)
+from . import dissemination, metadata, reference, roles, states
+from .lib import dates
 
-__all__ = ["satudata_approval_chain", "satudata_is_walidata_staff"]
-__all__ += ["satudata_returned_notes"]  # the review loop on screen
-__all__ += metadata_helpers.__all__
-__all__ += dissemination_helpers.__all__
+__all__ = [
+    "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
+    "render_datetime", "satudata_waiting_for_me", "satudata_home_facts",
+    "satudata_upcoming_releases", "satudata_error_summary",
+    "satudata_visibility_editable", "satudata_has_data_file", "satudata_code_choices",
+    "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
+    "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
+    "satudata_is_walidata_organization", "satudata_recently_published",
+    "satudata_staged_revision", "satudata_dissemination_facts",
+    "satudata_bar_width", "satudata_dissemination_transition_label",
+]
 
 
 def satudata_approval_chain() -> list[str]:
@@ -27,14 +37,10 @@ def satudata_is_walidata_staff(user_name: str | None) -> bool:
     return roles.is_walidata_staff(user_name)
 
 
-# -- portal pages: dates, home page, "waiting for me" (issue G, helper H) ---------
+# -- portal pages: dates, home page, "waiting for me" -------------------------------
 
-__all__ += ["render_datetime", "satudata_waiting_for_me", "satudata_home_facts",
-            "satudata_upcoming_releases"]
-
-
-@_tk.chained_helper
-def render_datetime(next_helper: _Any, datetime_: _Any, date_format: _Optional[str] = None,
+@tk.chained_helper
+def render_datetime(next_helper: Any, datetime_: Any, date_format: Optional[str] = None,
                     with_hours: bool = False, with_seconds: bool = False) -> str:
     """CKAN's ``h.render_datetime`` in the portal's one format: ``1 Desember
     2026``, with the time ``1 Desember 2026 22.53 WIB`` (see
@@ -42,39 +48,39 @@ def render_datetime(next_helper: _Any, datetime_: _Any, date_format: _Optional[s
     if date_format:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     try:
-        locale = _tk.h.lang() or _tk.config.get("ckan.locale_default")
+        locale = tk.h.lang() or tk.config.get("ckan.locale_default")
     except (RuntimeError, AttributeError, KeyError):  # outside a request
-        locale = _tk.config.get("ckan.locale_default")
-    return _dates.format_datetime(datetime_, locale, _tk.h.get_display_timezone(),
+        locale = tk.config.get("ckan.locale_default")
+    return dates.format_datetime(datetime_, locale, tk.h.get_display_timezone(),
                                   with_hours=with_hours, with_seconds=with_seconds)
 
 
-def satudata_waiting_for_me(limit: int = 0) -> _Optional[dict[str, _Any]]:
+def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:
     """The data requests waiting for something the current user can do (the
     "waiting for me" queue of ``satudata_request_list``), soonest deadline
     first: ``{"count", "results"}`` with at most ``limit`` results; None
     for a user who may not see data requests. Computed once per page."""
-    if not _tk.current_user.is_authenticated:
+    if not tk.current_user.is_authenticated:
         return None
-    cache = _tk.g.setdefault("_satudata_waiting_for_me", {})
+    cache = tk.g.setdefault("_satudata_waiting_for_me", {})
     if limit not in cache:
-        context = {"user": _tk.current_user.name}
+        context = {"user": tk.current_user.name}
         try:
-            cache[limit] = _tk.get_action("satudata_request_list")(
+            cache[limit] = tk.get_action("satudata_request_list")(
                 context, {"actionable": True, "limit": limit, "sort": "due_date"})
-        except _tk.NotAuthorized:
+        except tk.NotAuthorized:
             cache[limit] = None
     return cache[limit]
 
 
-def satudata_home_facts(organization_limit: int = 1000) -> dict[str, _Any]:
+def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:
     """What the home page counts, from public data only (an anonymous
     search, so nothing private, draft or archived): the number of
     ``datasets``, of OPD publishing (``organizations``), of government
     affairs covered (``affairs``), and every OPD with its number of public
     datasets (``opd_list``). Two queries: one search with facets and the
     list of organizations."""
-    search = _tk.get_action("package_search")(
+    search = tk.get_action("package_search")(
         {"ignore_auth": True, "user": ""}, {  # type: ignore[arg-type]
             "q": "*:*", "rows": 0, "include_private": False,
             "facet.field": ["organization", "vocab_government_affairs"],
@@ -82,7 +88,7 @@ def satudata_home_facts(organization_limit: int = 1000) -> dict[str, _Any]:
     facets = search.get("facets") or {}
     counts = {name: n for name, n in (facets.get("organization") or {}).items() if n}
     affairs = [name for name, n in (facets.get("vocab_government_affairs") or {}).items() if n]
-    organizations = _tk.get_action("organization_list")(
+    organizations = tk.get_action("organization_list")(
         {"ignore_auth": True, "user": ""}, {  # type: ignore[arg-type]
             "all_fields": True, "limit": organization_limit, "sort": "title asc",
             "include_dataset_count": False, "include_extras": False,
@@ -94,13 +100,13 @@ def satudata_home_facts(organization_limit: int = 1000) -> dict[str, _Any]:
             "affairs": len(affairs), "opd_list": opd_list}
 
 
-def satudata_upcoming_releases(limit: int = 5) -> list[dict[str, _Any]]:
+def satudata_upcoming_releases(limit: int = 5) -> list[dict[str, Any]]:
     """The next scheduled releases of the public release calendar (titles,
     OPD and time only, as the calendar shows them)."""
     try:
-        return _tk.get_action("satudata_release_calendar")(
+        return tk.get_action("satudata_release_calendar")(
             {"user": ""}, {"limit": limit})["results"]  # type: ignore[arg-type]
-    except _tk.NotAuthorized:
+    except tk.NotAuthorized:
         return []
 
 
@@ -116,12 +122,9 @@ def satudata_returned_notes(package_id: str | None) -> dict | None:
     return review.returned_for_package(package_id, user)
 
 
-# -- forms: one error summary per form (issue G, helper U) ------------------------
+# -- forms: one error summary per form ----------------------------------------------
 
-__all__ += ["satudata_error_summary"]
-
-
-def _messages(value: _Any) -> list[str]:
+def _messages(value: Any) -> list[str]:
     """Every message of an error value: a string, a list of them, or the
     nested dicts and lists of repeating fields and resources."""
     if isinstance(value, str):
@@ -133,7 +136,7 @@ def _messages(value: _Any) -> list[str]:
     return []
 
 
-def satudata_error_summary(errors: _Any, fields: _Any = ()) -> list[dict[str, str]]:
+def satudata_error_summary(errors: Any, fields: Any = ()) -> list[dict[str, str]]:
     """The errors of a form for ``satudata/snippets/error_summary.html``:
     ``[{"label", "message", "anchor"}]``, in the order of ``fields``, a
     list of ``(name, label)`` or ``(name, label, element id)`` (the id
@@ -155,10 +158,7 @@ def satudata_error_summary(errors: _Any, fields: _Any = ()) -> list[dict[str, st
     return summary
 
 
-__all__ += ["satudata_visibility_editable"]
-
-
-def satudata_visibility_editable(package_id: _Optional[str] = None) -> bool:
+def satudata_visibility_editable(package_id: Optional[str] = None) -> bool:
     """Whether the dataset form's visibility select means anything for the
     current user: only a sysadmin's choice on a dataset outside the workflow
     is kept (``dissemination.lock_create``/``lock_update``); for everyone
@@ -166,21 +166,137 @@ def satudata_visibility_editable(package_id: _Optional[str] = None) -> bool:
     and the select would be silently ignored. One query."""
     import ckan.authz as authz
 
-    from . import dissemination
 
-    if not _tk.current_user.is_authenticated:
+    if not tk.current_user.is_authenticated:
         return False
-    if not authz.is_sysadmin(_tk.current_user.name):  # type: ignore[attr-defined]
+    if not authz.is_sysadmin(tk.current_user.name):  # type: ignore[attr-defined]
         return False
     return not (package_id and dissemination.governed(package_id))
 
 
-__all__ += ["satudata_has_data_file"]
-
-
-def satudata_has_data_file(pkg_dict: dict[str, _Any]) -> bool:
+def satudata_has_data_file(pkg_dict: dict[str, Any]) -> bool:
     """Whether the dataset has the data file a submission needs (a CSV or
     XLSX resource, uploaded or linked: ``metadata.is_data_resource``)."""
-    from . import metadata
 
     return not metadata.data_errors(pkg_dict)
+
+
+# -- the metadata schema -----------------------------------------------------------
+
+#: core fields the dataset page already shows elsewhere (title, notes, tags,
+#: organization, license in the sidebar)
+_SHOWN_ELSEWHERE = {"title", "name", "notes", "tag_string", "owner_org", "license_id"}
+
+
+def satudata_code_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """scheming ``choices_helper``: the choices of the field's ``satudata_code_list``."""
+    return reference.scheming_choices(field["satudata_code_list"])
+
+
+def satudata_code_labels(list_name: str, value: Any) -> list[str]:
+    """Labels (reader's language) of one code or a list of codes; a
+    kabupaten/kota is shown with its province."""
+    codes = reference.as_code_list(_flag_code(value))
+    if list_name == reference.WILAYAH:
+        return [reference.wilayah_label(c) for c in codes]
+    return [reference.label(list_name, c) for c in codes]
+
+
+def _flag_code(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower()
+    return value
+
+
+def satudata_selected_codes(value: Any) -> list[str]:
+    """The codes selected in a form field (a code, a list, a JSON list or a flag)."""
+    return reference.as_code_list(_flag_code(value))
+
+
+def satudata_flag_label(value: Any) -> str:
+    """``Ya``/``Tidak`` (``Yes``/``No``) for a stored flag; empty when unset."""
+    if value is None or value == "":
+        return ""
+    return reference.label("yes_no", _flag_code(value))
+
+
+def satudata_metadata_groups(pkg_dict: dict[str, Any],
+                             dataset_type: str | None = None) -> list[dict[str, Any]]:
+    """The groups of the dataset page (standar data, indikator, variabel,
+    cakupan, sumber, urusan, kontak), each with the fields that have a value;
+    empty groups are left out."""
+    groups = metadata.field_groups(dataset_type or pkg_dict.get("type") or "dataset")
+    shown = []
+    for group in groups:
+        fields = [f for f in group["fields"]
+                  if f["field_name"] not in _SHOWN_ELSEWHERE
+                  and f.get("display_snippet", "") is not None
+                  and metadata.is_filled(f, pkg_dict)]
+        if fields:
+            shown.append(dict(group, fields=fields))
+    return shown
+
+
+def satudata_form_group(field: dict[str, Any],
+                        dataset_type: str = "dataset") -> dict[str, Any] | None:
+    """The group a form field belongs to (for the group headings of the form)."""
+    name = field.get("satudata_group")
+    for group in metadata.dataset_schema(dataset_type).get("satudata_field_groups", []):
+        if group["name"] == name:
+            return group
+    return None
+
+
+def satudata_metadata_completeness(pkg_dict: dict[str, Any],
+                                   level: str = "submit") -> dict[str, Any]:
+    """:func:`metadata.completeness` plus the full ``checklist``."""
+    result = metadata.completeness(pkg_dict, level)
+    result["checklist"] = metadata.checklist(pkg_dict, level)
+    return result
+
+
+def satudata_is_walidata_organization(name_or_id: str | None) -> bool:
+    """Whether the organization is the walidata (``satudata.walidata_organization``)."""
+    return bool(name_or_id) and name_or_id == tk.config.get("satudata.walidata_organization")
+
+
+# -- dissemination -------------------------------------------------------------------
+
+def satudata_recently_published(limit: int = 5) -> list[dict[str, Any]]:
+    """The public datasets most recently published (one search)."""
+    try:
+        return tk.get_action("satudata_recently_published")({}, {"limit": limit})
+    except tk.NotAuthorized:
+        return []
+
+
+def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The staged revision of a published dataset, if there is one and the
+    current user may see it (its producers, the walidata staff)."""
+    if not tk.current_user.is_authenticated or not pkg_dict.get(dissemination.DICT_KEY):
+        return None
+    try:
+        return tk.get_action("satudata_revision_show")(
+            {"user": tk.current_user.name}, {"id": pkg_dict["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
+def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The public publication facts of a dataset dictionary (no query)."""
+    facts = pkg_dict.get(dissemination.DICT_KEY)
+    return facts if isinstance(facts, dict) else None
+
+
+def satudata_bar_width(value: Optional[int], maximum: Optional[int], full: int = 100) -> float:
+    """The length of a bar of the progress chart (0..``full``)."""
+    if not value or not maximum:
+        return 0.0
+    return round(full * value / maximum, 1)
+
+
+def satudata_dissemination_transition_label(name: str) -> str:
+    """The translated label of a transition (button of its form)."""
+    return states.transition_label(name)
