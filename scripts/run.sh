@@ -43,6 +43,7 @@ fi
   "ckan.locale_default = id" \
   "ckan.locales_offered = id en" \
   "ckan.display_timezone = Asia/Jakarta" \
+  "ckan.gravatar_default = disabled" \
   "ckan.auth.create_unowned_dataset = false" \
   "ckan.auth.user_create_organizations = false" \
   "ckan.auth.user_create_groups = false" \
