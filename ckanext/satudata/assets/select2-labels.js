@@ -1,11 +1,12 @@
 /* The "×" that removes a chosen item of a multiple select (CKAN's bundled
  * select2 3.x) is an empty link: screen readers announce nothing (axe-core
  * "link-name"). Give each one an accessible name, "Remove <item>", as select2
- * creates them. */
+ * creates them. The word comes translated from the page (templates/base.html:
+ * <body data-satudata-remove>), as CKAN's JS catalogue loads only later. */
 jQuery(function ($) {
-  var remove = (window.ckan && ckan.i18n) ? ckan.i18n._('Remove') : 'Remove';
+  var remove = document.body.getAttribute('data-satudata-remove') || 'Remove';
   function name(root) {
-    $(root).find('.select2-search-choice-close:not([aria-label])').each(function () {
+    $(root).find('a.select2-search-choice-close:not([aria-label])').each(function () {
       var item = $(this).closest('.select2-search-choice').children('div').text();
       $(this).attr({'aria-label': $.trim(remove + ' ' + item), 'role': 'button'});
     });
