@@ -350,7 +350,7 @@ class TestDaftarDataTemplate:
 
 def test_long_words_wrap_on_the_daftar_data_page():
     css = (pathlib.Path(xlsx.__file__).parent / "assets" / "satudata.css").read_text()
-    section = css[css.index("-- U (uploads & forms"):]
+    section = css[css.index("-- forms and lists: long unbroken words wrap"):]
     assert ".satudata-daftar-data td" in section and "overflow-wrap: anywhere" in section
 
 
