@@ -19,7 +19,7 @@ server); a resource of another format (a PDF, a web page) does not.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Optional, Iterable
 
 import ckan.plugins.toolkit as tk
 
@@ -139,19 +139,25 @@ def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, l
     return {m["field"]: [message] for m in missing_fields(pkg_dict, level)}
 
 
-def is_data_resource(resource: dict[str, Any]) -> bool:
-    """Whether a resource is a data file a submission can rest on: its
-    format (or MIME type) is CSV or XLSX, or its uploaded file name or URL
-    ends in ``.csv`` or ``.xlsx``, uploaded or linked alike."""
-    if resource.get("state", "active") != "active":
-        return False
-    fmt = str(resource.get("format") or "").strip().lower().lstrip(".")
-    if fmt in DATA_FORMATS or fmt in DATA_MIMETYPES:
-        return True
-    if str(resource.get("mimetype") or "").strip().lower() in DATA_MIMETYPES:
-        return True
+def data_file_kind(resource: dict[str, Any]) -> Optional[str]:
+    """``"csv"`` or ``"xlsx"`` when a resource holds a data table: its format
+    (or MIME type) says so, or its file name or URL ends in ``.csv`` or
+    ``.xlsx``; None otherwise. The one rule for submission, previews and the
+    publication."""
+    for value in (resource.get("format"), resource.get("mimetype")):
+        text = str(value or "").strip().lower().lstrip(".")
+        for kind, mimetype in zip(DATA_FORMATS, DATA_MIMETYPES):
+            if text in (kind, mimetype):
+                return kind
     path = str(resource.get("url") or "").split("?", 1)[0].split("#", 1)[0].lower()
-    return path.endswith(tuple(f".{f}" for f in DATA_FORMATS))
+    return next((kind for kind in DATA_FORMATS if path.endswith(f".{kind}")), None)
+
+
+def is_data_resource(resource: dict[str, Any]) -> bool:
+    """Whether a resource is a data file a submission can rest on: an active
+    CSV or XLSX resource (:func:`data_file_kind`), uploaded or linked alike."""
+    return (resource.get("state", "active") == "active"
+            and data_file_kind(resource) is not None)
 
 
 def data_errors(pkg_dict: dict[str, Any]) -> dict[str, list[str]]:

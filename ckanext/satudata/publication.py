@@ -41,11 +41,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import dissemination, metadata, reference, roles
-from .lib import cells, notifications
+from .lib import cells, notifications, preview
 from .model import CollectionRound, DataRequest, Dissemination, Publication
 
 XLSX_MAX_ROWS = 100_000
-TABLE_FORMATS = ("csv", "xlsx")
 #: the fields of a dataset shown in the book and on top of its sheet
 KEY_FIELDS = (
     "notes", "concept", "definition", "classification", "measure", "unit",
@@ -117,17 +116,6 @@ def _last_published(round_id: str) -> Optional[datetime.datetime]:
                Dissemination.status == "published")).scalar()
 
 
-def _format_of(res: dict[str, Any]) -> Optional[str]:
-    fmt = (res.get("format") or "").strip().lower().lstrip(".")
-    if fmt in TABLE_FORMATS:
-        return fmt
-    url = (res.get("url") or "").lower()
-    for ext in TABLE_FORMATS:
-        if url.endswith("." + ext):
-            return ext
-    return None
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -140,17 +128,7 @@ def _cell(value: Any) -> Any:
 
 def _read_csv(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
     with open(path, "rb") as f:
-        raw = f.read()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+        text, dialect = preview.decode_csv(f.read(), sample=4096)
     rows: list[list[Any]] = []
     total = 0
     for row in csv.reader(io.StringIO(text), dialect):
@@ -197,7 +175,7 @@ def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS) -> Table:
     """The data table of a dataset: its first uploaded CSV/XLSX resource;
     the first row is the header."""
     for res in pkg.get("resources") or []:
-        fmt = _format_of(res)
+        fmt = metadata.data_file_kind(res)
         if not fmt:
             continue
         if res.get("url_type") != "upload":

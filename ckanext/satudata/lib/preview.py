@@ -23,11 +23,12 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
+from .. import metadata
 from . import cells
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Preview", "MAX_ROWS", "preview", "file_kind", "file_size"]
+__all__ = ["Preview", "MAX_ROWS", "preview", "file_size", "decode_csv"]
 
 MAX_ROWS = 10
 MAX_COLUMNS = 30
@@ -39,10 +40,6 @@ MAX_XLSX_BYTES = 20 * 1024 * 1024
 #: uncompressed size of the sheet parts of an XLSX read at most (zip bombs)
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 
-_CSV_FORMATS = {"csv", "text/csv", "tsv"}
-_XLSX_FORMATS = {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
 @dataclasses.dataclass
 class Preview:
     """``rows``: the first rows, each a list of strings (the first row is
@@ -51,22 +48,6 @@ class Preview:
     rows: list[list[str]] = dataclasses.field(default_factory=list)
     truncated: bool = False
     error: Optional[str] = None
-
-
-def file_kind(resource: dict[str, Any]) -> Optional[str]:
-    """``"csv"``, ``"xlsx"`` or None, from the resource's format or, failing
-    that, its file name."""
-    fmt = (resource.get("format") or "").strip().lower()
-    if fmt in _CSV_FORMATS:
-        return "csv"
-    if fmt in _XLSX_FORMATS:
-        return "xlsx"
-    name = (resource.get("url") or "").lower().split("?")[0]
-    if name.endswith((".csv", ".tsv")):
-        return "csv"
-    if name.endswith(".xlsx"):
-        return "xlsx"
-    return None
 
 
 def _path(resource: dict[str, Any]) -> Optional[str]:
@@ -95,7 +76,7 @@ def file_size(resource: dict[str, Any]) -> Optional[int]:
 def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS) -> Optional[Preview]:
     """The first ``max_rows`` rows of an uploaded CSV or XLSX resource; None
     for other resources (links, other formats)."""
-    kind = file_kind(resource)
+    kind = metadata.data_file_kind(resource)
     if kind is None or resource.get("url_type") != "upload":
         return None
     path = _path(resource)
@@ -137,13 +118,23 @@ def _rows(source: Iterable[Iterable[Any]], max_rows: int) -> Preview:
     return result
 
 
-def _decode(data: bytes) -> str:
+def decode_csv(data: bytes, sample: int = 8192) -> tuple[str, Any]:
+    """The text of a CSV file's bytes (UTF-8 with or without BOM, else
+    Windows-1252) and its dialect (``,``, ``;``, tab or ``|``, sniffed from
+    the first ``sample`` characters; Excel's when unsure)."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
+            break
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    else:
+        text = data.decode("latin-1")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:sample], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    return text, dialect
 
 
 def _csv(path: str, max_rows: int) -> Preview:
@@ -154,11 +145,7 @@ def _csv(path: str, max_rows: int) -> Preview:
         # drop the partial last line (and a partial UTF-8 character with it)
         data = data[:MAX_BYTES]
         data = data[: data.rfind(b"\n") + 1] or data
-    text = _decode(data).replace("\x00", "")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    text, dialect = decode_csv(data.replace(b"\x00", b""))
     result = _rows(csv.reader(io.StringIO(text, newline=""), dialect), max_rows)
     result.truncated = result.truncated or (cut and len(result.rows) >= max_rows)
     return result
