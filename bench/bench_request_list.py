@@ -72,7 +72,7 @@ def test_request_list_with_ten_thousand_requests(ten_thousand, app):
         if queries > 12 or median > 0.150 or worst > 0.400:
             failures.append(label)
 
-    url = tk.url_for("satudata_workflow.index") if _has_endpoint(app, "satudata_workflow.index") else None
+    url = tk.url_for("satudata_request.index") if _has_endpoint(app, "satudata_request.index") else None
     if url:
         env = {"Authorization": _token(f["verifier"]["name"])}
         page_times = []

@@ -200,7 +200,7 @@ def release_due(enqueue: bool, limit: int | None):
 def build_publication(round_id: str, enqueue: bool):
     """Build the publication (PDF book and XLSX compilation) of the round
     ROUND_ID (id or name)."""
-    from . import publication
+    from .lib import publication
 
     try:
         result = tk.get_action("satudata_publication_build")(

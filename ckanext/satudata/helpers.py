@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import dissemination, metadata, reference, roles, states
+from .lib import metadata, publishing, reference, roles, states
 from .lib import dates
 
 __all__ = [
@@ -171,7 +171,7 @@ def satudata_visibility_editable(package_id: Optional[str] = None) -> bool:
         return False
     if not authz.is_sysadmin(tk.current_user.name):  # type: ignore[attr-defined]
         return False
-    return not (package_id and dissemination.governed(package_id))
+    return not (package_id and publishing.governed(package_id))
 
 
 def satudata_has_data_file(pkg_dict: dict[str, Any]) -> bool:
@@ -275,7 +275,7 @@ def satudata_recently_published(limit: int = 5) -> list[dict[str, Any]]:
 def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The staged revision of a published dataset, if there is one and the
     current user may see it (its producers, the walidata staff)."""
-    if not tk.current_user.is_authenticated or not pkg_dict.get(dissemination.DICT_KEY):
+    if not tk.current_user.is_authenticated or not pkg_dict.get(publishing.DICT_KEY):
         return None
     try:
         return tk.get_action("satudata_revision_show")(
@@ -286,7 +286,7 @@ def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any
 
 def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The public publication facts of a dataset dictionary (no query)."""
-    facts = pkg_dict.get(dissemination.DICT_KEY)
+    facts = pkg_dict.get(publishing.DICT_KEY)
     return facts if isinstance(facts, dict) else None
 
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import dissemination, publication
+from .lib import publication, publishing
 from .lib import notifications, reminders
 
 __all__ = ["notify_transition", "notify_round_sent", "send_reminders",
@@ -47,4 +47,4 @@ def refresh_publication(request_id: str) -> Optional[dict[str, Any]]:
 def release_due() -> dict[str, Any]:
     """Publish the releases whose time has come (as the site user)."""
     return tk.get_action("satudata_release_run_due")(
-        {"user": dissemination.site_user_name()}, {})
+        {"user": publishing.site_user_name()}, {})

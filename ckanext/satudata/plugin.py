@@ -11,7 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from . import dissemination, search, subscriptions
+from . import search, subscriptions
+from .lib import publishing
 
 
 @tk.blanket.actions
@@ -48,7 +49,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):
         search.translate_license_title(pkg_dict)
-        return dissemination.show_facts(context, pkg_dict)
+        return publishing.show_facts(context, pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]):
         return search.before_dataset_search(search_params)

@@ -18,7 +18,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import dissemination, metadata, reference
+from .lib import metadata, publishing, reference
 
 #: facet field -> (dataset field, code list or None for plain values)
 FACET_FIELDS: dict[str, tuple[str, str | None]] = {
@@ -76,7 +76,7 @@ def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, 
 
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Make the satudata fields facetable and their labels searchable."""
-    pkg_dict = dissemination.index_fields(pkg_dict)
+    pkg_dict = publishing.index_fields(pkg_dict)
     text = pkg_dict.get("text")
     text = list(text) if isinstance(text, list) else ([text] if text else [])
 
@@ -122,13 +122,13 @@ def _both_labels(list_name: str, codes: list[str]) -> list[str]:
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     """Archived datasets are left out unless the search asks for them."""
-    return dissemination.search_params(search_params)
+    return publishing.search_params(search_params)
 
 
 def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     """Show the labels of coded facet items instead of their codes."""
-    dissemination.add_search_facts(search_results)
+    publishing.add_search_facts(search_results)
     for pkg_dict in search_results.get("results") or []:
         translate_license_title(pkg_dict)
     facets = search_results.get("search_facets") or {}

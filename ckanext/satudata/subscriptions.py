@@ -13,15 +13,16 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
 
-from . import jobs, workflow
+from . import jobs
+from .lib import engine
 
 
 def get_subscriptions() -> SignalMapping:
     # every transition notifies: who hears of it follows from its target
     # state and the state table (lib.notifications.recipients_for), so none is forgotten
     return {
-        workflow.request_transition: [notify],
-        workflow.round_sent: [notify_round_sent],
+        engine.request_transition: [notify],
+        engine.round_sent: [notify_round_sent],
     }
 
 

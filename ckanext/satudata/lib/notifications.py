@@ -33,9 +33,9 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import metadata, roles
+from . import metadata, roles
 from ..model import CollectionRound, DaftarData, DataRequest, Release, RequestEvent
-from ..states import Actor, State, next_actors, state_label
+from .states import Actor, State, next_actors, state_label
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def portal_context() -> Iterator[None]:
 
 
 def request_url(request_id: str) -> str:
-    return tk.url_for("satudata_workflow.request_read", id=request_id, _external=True)
+    return tk.url_for("satudata_request.read", id=request_id, _external=True)
 
 
 def _site() -> str:

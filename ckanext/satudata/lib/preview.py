@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from .. import metadata
+from . import metadata
 from . import cells
 
 log = logging.getLogger(__name__)

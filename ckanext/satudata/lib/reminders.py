@@ -28,9 +28,9 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import workdays
+from . import workdays
 from ..model import CollectionRound, DaftarData, DataRequest, ReminderSent
-from ..workflow import ACTIVE_STATES
+from .engine import ACTIVE_STATES
 from . import notifications
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from .. import metadata
-from ..states import Actor, State
+from . import metadata
+from .states import Actor, State
 from . import preview as previews
 
 __all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",

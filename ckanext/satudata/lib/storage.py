@@ -1,20 +1,26 @@
 # -*- coding: utf-8 -*-
-"""Uploaded data files: the size limit, checked before anything is stored.
+"""Uploaded files: the size limit of data files, checked before anything is
+stored, and the SK decree documents of Daftar Data items.
 
 CKAN refuses a file over ``ckan.max_resource_size`` (megabytes) only while
 copying it, after the dataset was already updated in the transaction, and
 with an untranslated message; :func:`refuse_oversized` refuses it first,
 with a translated message under the resource form's ``upload`` field.
+
+An SK decree (PDF) of a Daftar Data item is kept in CKAN's storage
+(``<ckan.storage_path>/storage/uploads/satudata_sk/<item id>.pdf``) and served
+by ``/permintaan-data/daftar-data/<id>/sk.pdf`` to whoever may see the item.
 """
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Optional
 
 import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
+from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized"]
+__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk"]
 
 MB = 1024 * 1024
 
@@ -44,3 +50,49 @@ def refuse_oversized(data_dict: dict[str, Any]) -> None:
         raise tk.ValidationError({"upload": [tk._(
             "The file is too large: %(size)s MB, the limit is %(limit)s MB") % {
                 "size": f"{size / MB:.1f}", "limit": limit}]})
+
+
+SK_MAX_MB = 10
+
+
+def sk_path(item_id: str) -> Optional[str]:
+    storage = get_storage_path()
+    if not storage:
+        return None
+    return os.path.join(storage, "storage", "uploads", "satudata_sk", f"{item_id}.pdf")
+
+
+def read_sk(upload: Any) -> Optional[bytes]:
+    """The bytes of an uploaded SK (a multipart file or bytes), checked to be
+    a PDF of at most ``SK_MAX_MB`` MB; None when nothing was uploaded."""
+    if upload is None or upload == "":
+        return None
+    if isinstance(upload, (bytes, bytearray)):
+        content = bytes(upload)
+    else:
+        if not getattr(upload, "filename", "x"):
+            return None
+        stream = getattr(upload, "stream", upload)
+        content = stream.read(SK_MAX_MB * 1024 * 1024 + 1)
+    if not content:
+        return None
+    if len(content) > SK_MAX_MB * 1024 * 1024:
+        raise tk.ValidationError({"sk_upload": [
+            tk._("The SK document may be at most %(mb)s MB") % {"mb": SK_MAX_MB}]})
+    if not content.startswith(b"%PDF"):
+        raise tk.ValidationError({"sk_upload": [tk._("The SK document must be a PDF file")]})
+    return content
+
+
+def save_sk(item_id: str, content: bytes) -> str:
+    """Store the PDF and return the URL that serves it."""
+    path = sk_path(item_id)
+    if path is None:
+        raise tk.ValidationError({"sk_upload": [
+            tk._("File uploads are not configured (ckan.storage_path)")]})
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + "~"
+    with open(tmp, "wb") as out:
+        out.write(content)
+    os.replace(tmp, path)
+    return tk.url_for("satudata_daftar_data.sk", item_id=item_id)

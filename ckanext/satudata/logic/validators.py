@@ -19,9 +19,9 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
-from .. import reference, roles
+from ..lib import reference, roles
 from ..model import CollectionRound, DaftarData
-from ..states import State
+from ..lib.states import State
 
 __all__ = [
     "satudata_role_name",
@@ -497,8 +497,8 @@ def satudata_local_datetime(value: Any) -> Any:
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
                          % {"min": MIN_YEAR, "max": MAX_YEAR})
-    from .. import dissemination
-    return dissemination.to_utc(parsed)
+    from ..lib import publishing
+    return publishing.to_utc(parsed)
 
 
 def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,

@@ -7,8 +7,8 @@
   its stage deadlines in working days.
 * :class:`DataRequest` — one Daftar Data item requested in one round from the
   responsible OPD, linked to the dataset the OPD prepares. Its ``state`` is a
-  :class:`ckanext.satudata.states.State` value and only changes through
-  :func:`ckanext.satudata.workflow.apply_transition`.
+  :class:`ckanext.satudata.lib.states.State` value and only changes through
+  :func:`ckanext.satudata.lib.engine.apply_transition`.
 * :class:`RequestEvent` — the audit trail: one row per transition, written in
   the same transaction as the state change.
 * :class:`ReminderSent` — which reminder/escalation e-mails went out, so that

@@ -6,7 +6,8 @@ import pytest
 
 from ckan.tests import helpers
 
-from ckanext.satudata import demo, workdays
+from ckanext.satudata import demo
+from ckanext.satudata.lib import workdays
 
 
 @pytest.mark.ckan_config("satudata.walidata_organization", demo.WALIDATA["name"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import flask_babel
 import pytest
 
-from ckanext.satudata import states
+from ckanext.satudata.lib import states
 from ckanext.satudata.lib import notifications
 
 TEMPLATE_DIR = Path(notifications.__file__).parents[1] / "templates" / "emails"

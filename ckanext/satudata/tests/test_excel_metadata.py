@@ -13,7 +13,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import excel_metadata
+from ckanext.satudata.lib import metadata_workbook
 
 from .metadata_samples import full_metadata
 
@@ -39,19 +39,19 @@ def _template(user: dict[str, Any], dataset: dict[str, Any]) -> openpyxl.Workboo
 
 def _rows(wb: openpyxl.Workbook) -> dict[str, int]:
     """field key -> row of the Metadata sheet."""
-    ws = wb[excel_metadata.METADATA_SHEET]
+    ws = wb[metadata_workbook.METADATA_SHEET]
     return {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
 
 
 def _set(wb: openpyxl.Workbook, values: dict[str, Any]) -> None:
-    ws, rows = wb[excel_metadata.METADATA_SHEET], _rows(wb)
+    ws, rows = wb[metadata_workbook.METADATA_SHEET], _rows(wb)
     for key, value in values.items():
-        ws.cell(row=rows[key], column=excel_metadata.VALUE_COL, value=value)
+        ws.cell(row=rows[key], column=metadata_workbook.VALUE_COL, value=value)
 
 
 def _set_variables(wb: openpyxl.Workbook, rows: list[list[Any]]) -> None:
-    ws = wb[excel_metadata.VARIABLES_SHEET]
-    for r, row in enumerate(rows, start=excel_metadata.FIRST_VARIABLE_ROW):
+    ws = wb[metadata_workbook.VARIABLES_SHEET]
+    for r, row in enumerate(rows, start=metadata_workbook.FIRST_VARIABLE_ROW):
         for c, value in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=value)
 
@@ -131,7 +131,7 @@ class TestTemplate:
                            headers={"Authorization": producer["token"]})
 
         assert response.status_code == 200
-        assert response.headers["Content-Type"] == excel_metadata.XLSX_MIMETYPE
+        assert response.headers["Content-Type"] == metadata_workbook.XLSX_MIMETYPE
         assert 'filename="metadata-nakes-2025.xlsx"' in response.headers["Content-Disposition"]
         assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames[0] == "Metadata"
 

@@ -14,12 +14,11 @@ import re
 
 import openpyxl
 import pytest
-from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import workdays, xlsx
+from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.helpers import satudata_error_summary
 
 from .dissemination_fixtures import add_csv, csrf_token, login, publish, to_ready
@@ -80,10 +79,10 @@ class TestSubmitNeedsADataFile:
         request = region.request_of(region.opd_a)
         pkg = _without_data_files(region, request)
         client = login(app, "produsen-a")
-        page = client.get(tk.url_for("satudata_workflow.request_read", id=request["id"]))
+        page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
 
         response = client.post(
-            tk.url_for("satudata_workflow.take", id=request["id"], transition="submit"),
+            tk.url_for("satudata_request.take", id=request["id"], transition="submit"),
             data={"_csrf_token": csrf_token(page.body), "version": request["version"]})
 
         assert response.status_code < 500
@@ -189,7 +188,7 @@ class TestErrorSummaryHelper:
 class TestFormsShowOneSummary:
     def test_daftar_data_form(self, app, region):
         client = login(app, "admin-walidata")
-        url = tk.url_for("satudata_workflow.daftar_data_edit")
+        url = tk.url_for("satudata_daftar_data.edit")
         page = client.get(url)
         response = client.post(url, data={"_csrf_token": csrf_token(page.body),
                                            "title": "", "owner_org": "", "year": "20x6"})
@@ -206,7 +205,7 @@ class TestFormsShowOneSummary:
 
     def test_daftar_data_import_page(self, app, region):
         client = login(app, "admin-walidata")
-        url = tk.url_for("satudata_workflow.daftar_data_import")
+        url = tk.url_for("satudata_daftar_data.import_form")
         page = client.get(url)
         response = client.post(url, data={
             "_csrf_token": csrf_token(page.body), "year": "dua ribu",
@@ -263,7 +262,7 @@ class TestRoundDeadlines:
     def test_the_round_form_shows_the_error_at_the_field(self, app, region):
         yesterday = (workdays.today() - datetime.timedelta(days=1)).isoformat()
         client = login(app, "sysadmin-uji")
-        url = tk.url_for("satudata_workflow.round_edit")
+        url = tk.url_for("satudata_round.edit")
         page = client.get(url)
         response = client.post(url, data={
             "_csrf_token": csrf_token(page.body), "name": "kemarin", "title": "Kemarin",
@@ -301,7 +300,7 @@ class TestVisibility:
 
 def _template(orgs=({"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
                     {"name": "dinas-pendidikan", "title": "Dinas Pendidikan"})):
-    return xlsx.daftar_data_template(list(orgs))
+    return spreadsheets.daftar_data_template(list(orgs))
 
 
 @pytest.mark.usefixtures("with_request_context")
@@ -328,12 +327,12 @@ class TestDaftarDataTemplate:
         assert wb["Daftar Data"].max_row == 1          # only the header
         assert any("Jumlah Puskesmas" in str(row) for sheet in wb.worksheets[1:]
                    for row in sheet.iter_rows(values_only=True))
-        assert list(xlsx.read_daftar_data(data)) == []
+        assert list(spreadsheets.read_daftar_data(data)) == []
 
         wb["Daftar Data"].append(["Jumlah Sekolah", "dinas-pendidikan"])
         out = io.BytesIO()
         wb.save(out)
-        assert [row for _n, row in xlsx.read_daftar_data(out.getvalue())] == [
+        assert [row for _n, row in spreadsheets.read_daftar_data(out.getvalue())] == [
             {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False}]
 
     def test_the_example_row_of_an_old_template_is_skipped(self):
@@ -343,13 +342,13 @@ class TestDaftarDataTemplate:
                           "Contoh baris: hapus atau ganti sebelum mengimpor."])
         out = io.BytesIO()
         wb.save(out)
-        assert list(xlsx.read_daftar_data(out.getvalue())) == []
+        assert list(spreadsheets.read_daftar_data(out.getvalue())) == []
 
 
 # -- long words wrap ------------------------------------------------------------------------
 
 def test_long_words_wrap_on_the_daftar_data_page():
-    css = (pathlib.Path(xlsx.__file__).parent / "assets" / "satudata.css").read_text()
+    css = (pathlib.Path(spreadsheets.__file__).parent / "assets" / "satudata.css").read_text()
     section = css[css.index("-- forms and lists: long unbroken words wrap"):]
     assert ".satudata-daftar-data td" in section and "overflow-wrap: anywhere" in section
 

@@ -18,7 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import excel_metadata, publication
+from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
@@ -104,9 +104,9 @@ class TestFormulaCells:
         dataset = region.call("producer", "package_patch",
                               id=region.request_of(region.opd_a)["package_id"],
                               notes="=1+2")
-        content = excel_metadata.build_template(dataset)
+        content = metadata_workbook.build_template(dataset)
         assert _formula_cells(content) == []
-        parsed = excel_metadata.read_workbook(content)
+        parsed = metadata_workbook.read_workbook(content)
         assert parsed.values.get("notes") == "=1+2"
 
     def test_publication_compilation(self):
@@ -171,20 +171,20 @@ class TestBadInput:
         resp = app.post("/api/3/action/satudata_round_show", json={"id": "tidak-ada"},
                         headers={"Authorization": token})
         assert resp.status_code == 404
-        resp = app.post(tk.url_for("satudata_workflow.round_send", round_id="tidak-ada"),
+        resp = app.post(tk.url_for("satudata_round.send", round_id="tidak-ada"),
                         headers={"Authorization": token})
         assert resp.status_code == 404
 
     @pytest.mark.parametrize("endpoint,query", [
-        ("satudata_workflow.index", {"state": "bogus"}),
-        ("satudata_workflow.index", {"round_id": "bogus"}),
-        ("satudata_workflow.index", {"owner_org": "bogus"}),
-        ("satudata_workflow.index", {"sort": "bogus"}),
-        ("satudata_workflow.index", {"page": "99999999999999999999"}),
-        ("satudata_workflow.index", {"page": "abc"}),
-        ("satudata_workflow.rounds", {"year": "abc"}),
-        ("satudata_workflow.daftar_data", {"year": "abc"}),
-        ("satudata_workflow.daftar_data", {"q": "a\x00"}),
+        ("satudata_request.index", {"state": "bogus"}),
+        ("satudata_request.index", {"round_id": "bogus"}),
+        ("satudata_request.index", {"owner_org": "bogus"}),
+        ("satudata_request.index", {"sort": "bogus"}),
+        ("satudata_request.index", {"page": "99999999999999999999"}),
+        ("satudata_request.index", {"page": "abc"}),
+        ("satudata_round.index", {"year": "abc"}),
+        ("satudata_daftar_data.index", {"year": "abc"}),
+        ("satudata_daftar_data.index", {"q": "a\x00"}),
     ])
     def test_pages_answer_400(self, app, region, endpoint, query):
         token = factories.APIToken(user="admin-walidata")["token"]

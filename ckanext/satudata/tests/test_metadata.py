@@ -11,7 +11,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import metadata
+from ckanext.satudata.lib import metadata
 
 from .metadata_samples import full_metadata
 

@@ -11,7 +11,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, publication, states
+from ckanext.satudata.lib import publication, publishing, states
 from ckanext.satudata.lib import notifications
 from ckanext.satudata.model import DataRequest, Release
 
@@ -311,4 +311,4 @@ def test_a_dataset_under_review_cannot_be_deleted_or_changed(region, app):
     pkg = region.call("sysadmin", "package_show", id=request["package_id"])
     assert pkg["state"] == "active" and len(pkg["resources"]) == 1
     assert model.Session.get(DataRequest, request["id"]).state == "submitted"
-    assert dissemination.under_review(request["package_id"])
+    assert publishing.under_review(request["package_id"])

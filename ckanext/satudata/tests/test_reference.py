@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata import reference
+from ckanext.satudata.lib import reference
 
 
 class TestWilayah:

@@ -18,7 +18,8 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, jobs
+from ckanext.satudata import jobs
+from ckanext.satudata.lib import publishing
 
 from .dissemination_fixtures import build_region, is_public, request_state, to_ready
 
@@ -78,7 +79,7 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         assert [e["transition"] for e in events[-2:]] == ["schedule", "publish"]
         assert events[-1]["timestamp"].startswith("2026-12-01T02:00")
         facts = helpers.call_action("package_show", id=request["package_id"])[
-            dissemination.DICT_KEY]
+            publishing.DICT_KEY]
         assert facts["published"].startswith("2026-12-01T02:00")
 
         clock.move_to("2026-12-01 02:01:00")  # a rerun publishes nothing twice
@@ -110,8 +111,8 @@ def test_unschedule_and_who_may_schedule(region):
 def test_a_real_worker_publishes_the_due_release(region, ckan_config):
     request = region.request_of(region.opd_a)
     to_ready(region, request)
-    soon = dissemination.to_local(
-        dissemination.utcnow() + datetime.timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S")
+    soon = publishing.to_local(
+        publishing.utcnow() + datetime.timedelta(seconds=2)).strftime("%Y-%m-%d %H:%M:%S")
     region.call("kadis", "satudata_request_schedule", id=request["id"], release_at=soon)
     time.sleep(2.5)
     helpers.call_action("job_clear")  # only this job (and what it triggers) runs

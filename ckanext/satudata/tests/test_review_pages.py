@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import reference
+from ckanext.satudata.lib import reference
 from ckanext.satudata.lib import preview
 
 from .dissemination_fixtures import (
@@ -35,7 +35,7 @@ def region(clean_db, clean_index):
 
 
 def _page(client, request_id: str, status: int = 200):
-    return client.get(tk.url_for("satudata_workflow.request_read", id=request_id),
+    return client.get(tk.url_for("satudata_request.read", id=request_id),
                       status=status)
 
 
@@ -179,8 +179,8 @@ class TestReviewerView:
         assert "<table" in review and 'name="field_note-resources"' in review
 
         # the notes typed beside the values go with the return
-        page = client.get(tk.url_for("satudata_workflow.request_read", id=request["id"]))
-        client.post(tk.url_for("satudata_workflow.take", id=request["id"],
+        page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
+        client.post(tk.url_for("satudata_request.take", id=request["id"],
                                transition="return"),
                     data={"_csrf_token": csrf_token(page.body), "version": "2",
                           "note": "Cek satuan", "field_note-unit": "Satuan salah",
@@ -233,7 +233,7 @@ class TestForms:
         client = login(app, "produsen-a")
         page = _page(client, request["id"])
         response = client.post(
-            tk.url_for("satudata_workflow.take", id=request["id"], transition="submit"),
+            tk.url_for("satudata_request.take", id=request["id"], transition="submit"),
             data={"_csrf_token": csrf_token(page.body), "version": "1"}, status=400)
         body = response.body
         assert body.count("satudata-error-summary") == 1

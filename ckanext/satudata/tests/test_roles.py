@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata import roles
+from ckanext.satudata.lib import roles
 from ckanext.satudata.cli import satudata as satudata_cli
 
 

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from ckanext.satudata import workdays
+from ckanext.satudata.lib import workdays
 
 D = datetime.date
 

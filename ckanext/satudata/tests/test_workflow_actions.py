@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata import cli as satudata_cli
-from ckanext.satudata import workdays, xlsx
+from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.model import DaftarData, DataRequest
 
 from .workflow_fixtures import region  # noqa: F401
@@ -24,7 +24,7 @@ from .workflow_fixtures import region  # noqa: F401
 def _workbook(rows: list[list[object]]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append([header for header, _f, _a in xlsx.DAFTAR_DATA_COLUMNS])
+    ws.append([header for header, _f, _a in spreadsheets.DAFTAR_DATA_COLUMNS])
     for row in rows:
         ws.append(row)
     out = io.BytesIO()

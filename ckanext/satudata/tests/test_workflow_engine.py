@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.satudata import workflow
+from ckanext.satudata.lib import engine
 from ckanext.satudata.model import CollectionRound, DaftarData, DataRequest, RequestEvent
 
 from .workflow_fixtures import complete_metadata
@@ -63,35 +63,35 @@ class TestApplyTransition:
             return {"user": people[who]["name"]}
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(ctx("verifikator"), req.id, "verify")
+            engine.apply_transition(ctx("verifikator"), req.id, "verify")
         assert "state" in err.value.error_dict
         # the table, not CKAN's sysadmin rule, decides who submits
         with pytest.raises(tk.NotAuthorized):
-            workflow.apply_transition(ctx("sysadmin"), req.id, "submit")
+            engine.apply_transition(ctx("sysadmin"), req.id, "submit")
 
-        res = workflow.apply_transition(ctx("producer"), req.id, "submit", expected_version=1)
+        res = engine.apply_transition(ctx("producer"), req.id, "submit", expected_version=1)
         assert res["state"] == "submitted" and res["version"] == 2
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(ctx("verifikator"), req.id, "return", expected_version=1)
+            engine.apply_transition(ctx("verifikator"), req.id, "return", expected_version=1)
         assert "version" in err.value.error_dict
 
         with pytest.raises(tk.ValidationError) as err:
-            workflow.apply_transition(ctx("verifikator"), req.id, "return")
+            engine.apply_transition(ctx("verifikator"), req.id, "return")
         assert "note" in err.value.error_dict
 
         with pytest.raises(tk.NotAuthorized):
-            workflow.apply_transition(ctx("kabid"), req.id, "verify")
-        res = workflow.apply_transition(ctx("verifikator"), req.id, "verify")
+            engine.apply_transition(ctx("kabid"), req.id, "verify")
+        res = engine.apply_transition(ctx("verifikator"), req.id, "verify")
         assert (res["state"], res["approval_level"]) == ("verified", 1)
         with pytest.raises(tk.NotAuthorized):
-            workflow.apply_transition(ctx("kadis"), req.id, "approve")
-        res = workflow.apply_transition(ctx("kabid"), req.id, "approve")
+            engine.apply_transition(ctx("kadis"), req.id, "approve")
+        res = engine.apply_transition(ctx("kabid"), req.id, "approve")
         assert (res["state"], res["approval_level"]) == ("verified", 2)
         assert res["event"]["data"]["role"] == "kabid"
         with pytest.raises(tk.NotAuthorized):
-            workflow.apply_transition(ctx("kabid"), req.id, "approve")
-        res = workflow.apply_transition(ctx("kadis"), req.id, "approve")
+            engine.apply_transition(ctx("kabid"), req.id, "approve")
+        res = engine.apply_transition(ctx("kadis"), req.id, "approve")
         assert res["state"] == "ready"
         assert res["event"]["data"]["role"] == "kadis"
         events = model.Session.query(RequestEvent).filter_by(request_id=req.id).count()
@@ -109,17 +109,17 @@ class TestApplyTransition:
         def receiver(sender, **kw):
             received.append((sender, kw["to_state"]))
 
-        workflow.request_transition.connect(receiver)
+        engine.request_transition.connect(receiver)
         try:
-            workflow.apply_transition(
+            engine.apply_transition(
                 {"user": producer, "defer_commit": True}, req.id, "submit")
             assert received == []
             model.Session.rollback()
             assert received == []
             assert model.Session.get(DataRequest, req.id).state == "requested"
-            workflow.apply_transition(
+            engine.apply_transition(
                 {"user": producer, "defer_commit": True}, req.id, "submit")
             model.Session.commit()
             assert received == [("submit", "submitted")]
         finally:
-            workflow.request_transition.disconnect(receiver)
+            engine.request_transition.disconnect(receiver)

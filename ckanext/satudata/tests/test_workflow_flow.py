@@ -7,7 +7,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import metadata
+from ckanext.satudata.lib import metadata
 
 from .workflow_fixtures import complete_metadata, region  # noqa: F401
 

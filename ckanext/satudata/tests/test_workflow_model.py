@@ -58,7 +58,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, roles
+from ckanext.satudata.lib import publishing, roles
 from ckanext.satudata.model import DataRequest, RequestEvent, StagedRevision
 
 from .workflow_fixtures import Region, build_region, complete_metadata
@@ -337,7 +337,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         if with_note:
             data["note"] = f"alasan {action}"
         if action == "schedule":
-            local = dissemination.to_local(dissemination.utcnow())
+            local = publishing.to_local(publishing.utcnow())
             assert local is not None
             data["release_at"] = (local + datetime.timedelta(hours=2)).strftime(
                 "%Y-%m-%d %H:%M")
@@ -553,7 +553,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                    request.revision_of)
             want = (req.state, req.level if req.state == "verified" else 0, req.revision_of)
             assert got == want, f"request {req.id[:8]}: database {got}, model {want}"
-            assert dissemination.dataset_public(request) == req.public, (
+            assert publishing.dataset_public(request) == req.public, (
                 f"dataset_public({got}) differs from the brief's rule")
 
     @invariant()

@@ -32,36 +32,36 @@ def _csrf(body: str) -> str:
 
 class TestPages:
     def test_public_sees_nothing(self, app, region):
-        app.get(tk.url_for("satudata_workflow.index"), status=403)
+        app.get(tk.url_for("satudata_request.index"), status=403)
         req = region.request_of(region.opd_a)
-        app.get(tk.url_for("satudata_workflow.request_read", id=req["id"]), status=403)
+        app.get(tk.url_for("satudata_request.read", id=req["id"]), status=403)
         client = _login(app, "warga")
-        client.get(tk.url_for("satudata_workflow.index"), status=403)
-        client.get(tk.url_for("satudata_workflow.rounds"), status=403)
+        client.get(tk.url_for("satudata_request.index"), status=403)
+        client.get(tk.url_for("satudata_round.index"), status=403)
 
     def test_producer_dashboard_and_submit_form(self, app, region):
         req_a = region.request_of(region.opd_a)
         complete_metadata(req_a["package_id"], "produsen-a")
         client = _login(app, "produsen-a")
-        page = client.get(tk.url_for("satudata_workflow.index"))
+        page = client.get(tk.url_for("satudata_request.index"))
         assert "Jumlah Puskesmas" in page.body
         assert "Dinas Kesehatan" in page.body
         assert "Dinas Pendidikan" not in page.body      # the other OPD's request
-        assert tk.url_for("satudata_workflow.index") in client.get("/dashboard/datasets").body
+        assert tk.url_for("satudata_request.index") in client.get("/dashboard/datasets").body
 
-        page = client.get(tk.url_for("satudata_workflow.request_read", id=req_a["id"]))
+        page = client.get(tk.url_for("satudata_request.read", id=req_a["id"]))
         assert 'name="version" value="1"' in page.body
         assert "satudata-transition-submit" in page.body
         assert "satudata-transition-verify" not in page.body
         # a stale form (version 0) is refused with a clear message
-        resp = client.post(tk.url_for("satudata_workflow.take", id=req_a["id"],
+        resp = client.post(tk.url_for("satudata_request.take", id=req_a["id"],
                                    transition="submit"),
                         data={"_csrf_token": _csrf(page.body), "version": "0", "note": "x"})
         assert "changed by someone else" in resp.body or "diubah" in resp.body
         # without the CSRF token the POST is rejected
-        client.post(tk.url_for("satudata_workflow.take", id=req_a["id"], transition="submit"),
+        client.post(tk.url_for("satudata_request.take", id=req_a["id"], transition="submit"),
                  data={"version": "1"}, status=400)
-        resp = client.post(tk.url_for("satudata_workflow.take", id=req_a["id"],
+        resp = client.post(tk.url_for("satudata_request.take", id=req_a["id"],
                                    transition="submit"),
                         data={"_csrf_token": _csrf(page.body), "version": "1",
                               "note": "Sudah lengkap"})
@@ -69,19 +69,19 @@ class TestPages:
         assert "satudata-state-submitted" in resp.body
 
         other = region.request_of(region.opd_b)
-        client.get(tk.url_for("satudata_workflow.request_read", id=other["id"]), status=403)
+        client.get(tk.url_for("satudata_request.read", id=other["id"]), status=403)
 
     def test_verifier_queue_return_with_field_notes(self, app, region):
         req = region.request_of(region.opd_a)
         complete_metadata(req["package_id"], "produsen-a")
         region.call("producer", "satudata_request_submit", id=req["id"])
         client = _login(app, "verifikator")
-        queue = client.get(tk.url_for("satudata_workflow.index"))
+        queue = client.get(tk.url_for("satudata_request.index"))
         assert req["id"] in queue.body
-        page = client.get(tk.url_for("satudata_workflow.request_read", id=req["id"]))
+        page = client.get(tk.url_for("satudata_request.read", id=req["id"]))
         assert "satudata-transition-return" in page.body
         assert "satudata-transition-verify" in page.body
-        resp = client.post(tk.url_for("satudata_workflow.take", id=req["id"],
+        resp = client.post(tk.url_for("satudata_request.take", id=req["id"],
                                    transition="return"),
                         data={"_csrf_token": _csrf(page.body), "version": "2",
                               "note": "Definisi kurang jelas",
@@ -93,42 +93,42 @@ class TestPages:
 
     def test_walidata_pages_and_exports(self, app, region):
         client = _login(app, "admin-walidata")
-        page = client.get(tk.url_for("satudata_workflow.round_read",
+        page = client.get(tk.url_for("satudata_round.read",
                                   round_id=region.round["name"]))
         assert "Semester I 2026" in page.body
-        resp = client.get(tk.url_for("satudata_workflow.round_export",
+        resp = client.get(tk.url_for("satudata_round.export",
                                   round_id=region.round["name"]))
         wb = openpyxl.load_workbook(io.BytesIO(resp.data))
         rows = list(wb.worksheets[0].iter_rows(min_row=5, values_only=True))
         assert {r[2] for r in rows} == {"Dinas Kesehatan", "Dinas Pendidikan"}
-        template = client.get(tk.url_for("satudata_workflow.daftar_data_template"))
+        template = client.get(tk.url_for("satudata_daftar_data.template"))
         sheet = openpyxl.load_workbook(io.BytesIO(template.data))["OPD"]
         assert "dinas-kesehatan" in [r[0] for r in sheet.iter_rows(values_only=True)]
         assert "Jumlah Puskesmas" in client.get(
-            tk.url_for("satudata_workflow.daftar_data")).body
-        client.get(tk.url_for("satudata_workflow.daftar_data_import"))
-        client.get(tk.url_for("satudata_workflow.round_edit"))
-        client.get(tk.url_for("satudata_workflow.daftar_data_edit"))
+            tk.url_for("satudata_daftar_data.index")).body
+        client.get(tk.url_for("satudata_daftar_data.import_form"))
+        client.get(tk.url_for("satudata_round.edit"))
+        client.get(tk.url_for("satudata_daftar_data.edit"))
 
 
 def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
     client = _login(app, "admin-walidata")
-    page = client.get(tk.url_for("satudata_workflow.daftar_data_edit"))
-    resp = client.post(tk.url_for("satudata_workflow.daftar_data_edit"), data={
+    page = client.get(tk.url_for("satudata_daftar_data.edit"))
+    resp = client.post(tk.url_for("satudata_daftar_data.edit"), data={
         "_csrf_token": _csrf(page.body), "title": "Jumlah Posyandu",
         "owner_org": "dinas-kesehatan", "year": "2026", "frekuensi": "Tahunan",
         "priority": "true", "active": "true", "sk_date": ""})
     assert "Jumlah Posyandu" in resp.body
     # a form with errors is shown again with them
-    page = client.get(tk.url_for("satudata_workflow.round_edit"))
-    resp = client.post(tk.url_for("satudata_workflow.round_edit"), data={
+    page = client.get(tk.url_for("satudata_round.edit"))
+    resp = client.post(tk.url_for("satudata_round.edit"), data={
         "_csrf_token": _csrf(page.body), "name": "semester-2-2026", "title": "",
         "year": "2026", "start_date": "2026-07-01"}, status=400)
-    resp = client.post(tk.url_for("satudata_workflow.round_edit"), data={
+    resp = client.post(tk.url_for("satudata_round.edit"), data={
         "_csrf_token": _csrf(resp.body), "name": "semester-2-2026",
         "title": "Semester II 2026", "year": "2026", "start_date": "2026-07-01"})
     assert "Semester II 2026" in resp.body
-    resp = client.post(tk.url_for("satudata_workflow.round_send", round_id="semester-2-2026"),
+    resp = client.post(tk.url_for("satudata_round.send", round_id="semester-2-2026"),
                        data={"_csrf_token": _csrf(resp.body)})
     assert "3" in resp.body and "satudata-round-counts" in resp.body
     result = region.call("walidata_admin", "satudata_round_show", id="semester-2-2026")
@@ -139,14 +139,14 @@ def test_import_form_shows_row_errors_and_imports_a_good_file(app, region):
     from .test_workflow_actions import _workbook
 
     client = _login(app, "admin-walidata")
-    page = client.get(tk.url_for("satudata_workflow.daftar_data_import"))
+    page = client.get(tk.url_for("satudata_daftar_data.import_form"))
     bad = _workbook([["Jumlah Guru", "tidak-ada"] + [None] * 7])
-    resp = client.post(tk.url_for("satudata_workflow.daftar_data_import"), data={
+    resp = client.post(tk.url_for("satudata_daftar_data.import_form"), data={
         "_csrf_token": _csrf(page.body), "year": "2030",
         "upload": (io.BytesIO(bad), "daftar.xlsx")}, status=400)
     assert "satudata-import-errors" in resp.body and "opd" in resp.body
     good = _workbook([["Jumlah Guru", "dinas-pendidikan"] + [None] * 7])
-    resp = client.post(tk.url_for("satudata_workflow.daftar_data_import"), data={
+    resp = client.post(tk.url_for("satudata_daftar_data.import_form"), data={
         "_csrf_token": _csrf(resp.body), "year": "2030",
         "upload": (io.BytesIO(good), "daftar.xlsx")})
     assert "Jumlah Guru" in resp.body

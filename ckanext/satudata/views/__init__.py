@@ -3,13 +3,16 @@
 what ``tk.blanket.blueprints`` registers."""
 from __future__ import annotations
 
+from .daftar_data import satudata_daftar_data
 from .dissemination import satudata_dissemination
 from .downloads import satudata_downloads
 from .guard import satudata_guard
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
+from .requests import satudata_request
 from .roles import satudata_roles
-from .workflow import satudata_workflow
+from .rounds import satudata_round
 
-__all__: list[str] = ["satudata_guard", "satudata_privacy", "satudata_metadata", "satudata_workflow",
-                        "satudata_dissemination", "satudata_roles", "satudata_downloads"]
+__all__: list[str] = ["satudata_guard", "satudata_privacy", "satudata_metadata",
+                      "satudata_request", "satudata_daftar_data", "satudata_round",
+                      "satudata_dissemination", "satudata_roles", "satudata_downloads"]

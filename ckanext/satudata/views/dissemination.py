@@ -10,10 +10,10 @@ from typing import Any
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
 
 from ..lib import review
-from .workflow import error_list, take_transition
+from .requests import take_transition
+from ._common import context, error_list
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -21,15 +21,11 @@ satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archive")
 
 
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated  # type: ignore
-            else ""}
-
 
 @satudata_dissemination.route("/jadwal-rilis")
 def calendar() -> Any:
     """The public release calendar."""
-    result = tk.get_action("satudata_release_calendar")(_context(), {})
+    result = tk.get_action("satudata_release_calendar")(context(), {})
     return tk.render("satudata/dissemination/calendar.html", {"calendar": result})
 
 
@@ -39,7 +35,7 @@ def progress(round_id: str | None = None) -> Any:
     """The public progress dashboard of a collection round."""
     data = {"round_id": round_id} if round_id else {}
     try:
-        result = tk.get_action("satudata_progress_dashboard")(_context(), data)
+        result = tk.get_action("satudata_progress_dashboard")(context(), data)
     except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Collection round not found"))
     return tk.render("satudata/dissemination/progress.html", {"dashboard": result})
@@ -64,8 +60,8 @@ def revision(id: str) -> Any:
     """The staged revision of a published dataset next to its live version
     (its producers and the walidata reviewers)."""
     try:
-        revision_dict = tk.get_action("satudata_revision_show")(_context(), {"id": id})
-        pkg = tk.get_action("package_show")(_context(), {"id": id})
+        revision_dict = tk.get_action("satudata_revision_show")(context(), {"id": id})
+        pkg = tk.get_action("package_show")(context(), {"id": id})
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     changes = review.changes(pkg, revision_dict["data"]) if revision_dict else None
@@ -78,7 +74,7 @@ def publication(round_id: str) -> Any:
     """The publication of a round: its build status, and (POST) a rebuild."""
     if tk.request.method == "POST":
         try:
-            tk.get_action("satudata_publication_build")(_context(), {"round_id": round_id})
+            tk.get_action("satudata_publication_build")(context(), {"round_id": round_id})
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
         except tk.ObjectNotFound:
@@ -90,9 +86,9 @@ def publication(round_id: str) -> Any:
             tk.h.flash_success(tk._("The publication is being built."))
         return tk.redirect_to("satudata_dissemination.publication", round_id=round_id)
     try:
-        status = tk.get_action("satudata_publication_show")(_context(),
+        status = tk.get_action("satudata_publication_show")(context(),
                                                            {"round_id": round_id})
-        round_ = tk.get_action("satudata_round_show")(_context(), {"id": round_id})
+        round_ = tk.get_action("satudata_round_show")(context(), {"id": round_id})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except (tk.ObjectNotFound, tk.ValidationError):

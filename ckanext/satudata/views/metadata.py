@@ -4,7 +4,6 @@ the form that imports a filled-in one (actions satudata_metadata_template
 and satudata_metadata_import do the work)."""
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import Blueprint, Response
@@ -12,11 +11,9 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
+from ._common import context as user_context, file_response
+
 satudata_metadata = Blueprint("satudata_metadata", __name__)
-
-
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user else ""}  # type: ignore[typeddict-item]
 
 
 def _dataset_or_abort(context: Context, id: str) -> dict[str, Any]:
@@ -31,22 +28,20 @@ def _dataset_or_abort(context: Context, id: str) -> dict[str, Any]:
 @satudata_metadata.route("/dataset/<id>/metadata/template.xlsx")
 def template(id: str) -> Response:
     """The XLSX template of the dataset, pre-filled."""
-    context = _context()
+    context = user_context()
     try:
         result = tk.get_action("satudata_metadata_template")(context, {"id": id})
     except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Unauthorized to edit the metadata of this dataset"))
-    return Response(
-        base64.b64decode(result["content"]), mimetype=result["mimetype"],
-        headers={"Content-Disposition": f'attachment; filename="{result["filename"]}"'})
+    return file_response(result)
 
 
 @satudata_metadata.route("/dataset/<id>/metadata/import", methods=["GET", "POST"])
 def import_form(id: str) -> Any:
     """GET: the upload form; POST: import the file, or show its errors."""
-    context = _context()
+    context = user_context()
     pkg = _dataset_or_abort(context, id)
     try:
         tk.check_access("satudata_metadata_import", dict(context), {"id": pkg["id"]})

@@ -10,7 +10,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from .workflow import _call, _can, _context, error_list
+from ._common import call, can, context, error_list
 
 satudata_roles = Blueprint("satudata_roles", __name__, url_prefix="/permintaan-data/peran")
 
@@ -25,7 +25,7 @@ def index() -> Any:
         remove = tk.request.form.get("remove") == "1"
         action = "satudata_role_delete" if remove else "satudata_role_create"
         try:
-            tk.get_action(action)(_context(), form)
+            tk.get_action(action)(context(), form)
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
         except tk.ObjectNotFound:
@@ -37,10 +37,10 @@ def index() -> Any:
                        else tk._("Role %(role)s given to %(user)s"))
             tk.h.flash_success(message % form)
             return tk.redirect_to("satudata_roles.index")
-    assignments = _call("satudata_role_list", {})
+    assignments = call("satudata_role_list", {})
     return tk.render("satudata/workflow/roles.html", {
         "assignments": assignments,
         "chain": tk.h.satudata_approval_chain(),
-        "can_manage": _can("satudata_role_create"),
+        "can_manage": can("satudata_role_create"),
         "errors": errors, "form": form,
     }), (400 if errors else 200)

@@ -3,7 +3,7 @@
 archive, the public release calendar and progress dashboard, publications,
 and the chained core actions that keep unpublished data private.
 
-State changes go through :func:`ckanext.satudata.workflow.apply_transition`
+State changes go through :func:`ckanext.satudata.lib.engine.apply_transition`
 with ``defer_commit``; the dataset side (:mod:`ckanext.satudata.
 dissemination`) runs in the same transaction and the action commits once.
 """
@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ... import dissemination, metadata, roles, workflow
+from ...lib import engine, metadata, publishing, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
 from ...lib import storage
 from .. import schema
@@ -64,7 +64,7 @@ def _transition(context: Context, data: dict[str, Any], name: str) -> dict[str, 
     the same transaction); returns the engine's result."""
     inner = dict(context)
     inner["defer_commit"] = True
-    return workflow.apply_transition(
+    return engine.apply_transition(
         inner, data["id"], name, note=data.get("note"),  # type: ignore[arg-type]
         expected_version=data.get("version"))
 
@@ -135,21 +135,21 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("satudata_request_schedule", context, data_dict)
     data = _validate(data_dict, schema.request_schedule(), context)
-    if data["release_at"] <= dissemination.utcnow():
+    if data["release_at"] <= publishing.utcnow():
         raise tk.ValidationError({"release_at": [tk._(
             "The release time must be in the future")]})
     request = _locked_request(data["id"])
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
-    when = dissemination.format_local(data["release_at"])
+    when = publishing.format_local(data["release_at"])
     note = tk._("Release: %(when)s") % {"when": when}
     if data.get("note"):
         note = f"{note}. {data['note']}"
     try:
         result = _transition(context, dict(data, note=note), "schedule")
         request = _locked_request(data["id"])
-        release = dissemination.schedule(context, request, data["release_at"])
+        release = publishing.schedule(context, request, data["release_at"])
     except Exception:
         model.Session.rollback()
         raise
@@ -182,7 +182,7 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     tk.check_access("satudata_request_revise", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
     request = _locked_request(data["id"])
-    staged = dissemination.staged_for(request.package_id)
+    staged = publishing.staged_for(request.package_id)
     if staged is not None and staged.request_id not in (None, request.id):
         staged = None
     if staged is None:
@@ -263,7 +263,7 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
     tk.check_access("satudata_release_run_due", context, data_dict)
     data = _validate(data_dict, schema.release_run_due(), context)
     limit = data.get("limit") or int(tk.config.get("satudata.release.batch_size"))
-    due = [(r.id, r.request_id) for r in dissemination.due_releases(limit=limit)]
+    due = [(r.id, r.request_id) for r in publishing.due_releases(limit=limit)]
     published, failed = [], []
     for release_id, request_id in due:
         try:
@@ -301,10 +301,10 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
     data = _validate(data_dict, schema.release_calendar(), context)
-    results = dissemination.calendar(limit=data.get("limit", 200),
+    results = publishing.calendar(limit=data.get("limit", 200),
                                      owner_org=data.get("owner_org"))
     return {"count": len(results), "results": results,
-            "timezone": str(dissemination.timezone())}
+            "timezone": str(publishing.timezone())}
 
 
 # -- revisions ------------------------------------------------------------------------
@@ -323,11 +323,11 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[di
     data = _validate(data_dict, schema.package_ref(), context)
     pkg = model.Package.get(data["id"])
     assert pkg
-    staged = dissemination.staged_for(pkg.id)
+    staged = publishing.staged_for(pkg.id)
     if staged is None:
         return None
-    live = dissemination.live_dict(pkg.id)
-    ignore = {"metadata_modified", dissemination.DICT_KEY}
+    live = publishing.live_dict(pkg.id)
+    ignore = {"metadata_modified", publishing.DICT_KEY}
     changed = sorted(k for k in set(staged.data) | set(live)
                      if k not in ignore and staged.data.get(k) != live.get(k))
     result = staged.dictize()
@@ -351,7 +351,7 @@ def satudata_progress_dashboard(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_progress_dashboard", context, data_dict)
     data = _validate(data_dict, schema.progress_dashboard(), context)
-    rounds = dissemination.public_rounds()
+    rounds = publishing.public_rounds()
     round_: Optional[CollectionRound] = None
     if data.get("round_id"):
         round_ = next((r for r in rounds if r.id == data["round_id"]), None)
@@ -359,7 +359,7 @@ def satudata_progress_dashboard(context: Context, data_dict: DataDict) -> dict[s
             raise tk.ObjectNotFound(tk._("Collection round not found"))
     elif rounds:
         round_ = rounds[0]
-    rows = dissemination.progress(round_) if round_ else []
+    rows = publishing.progress(round_) if round_ else []
     keys = ("requested", "submitted", "verified", "published", "on_time", "due")
     totals: dict[str, Any] = {k: sum(r[k] for r in rows) for k in keys}
     totals["on_time_rate"] = (round(100 * totals["on_time"] / totals["due"])
@@ -387,7 +387,7 @@ def satudata_recently_published(context: Context, data_dict: DataDict) -> list[d
     """
     tk.check_access("satudata_recently_published", context, data_dict)
     data = _validate(data_dict, schema.recently_published(), context)
-    return dissemination.recently_published(limit=data.get("limit", 5))
+    return publishing.recently_published(limit=data.get("limit", 5))
 
 
 # -- publications -------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     publication.progress = 0
     publication.message = None
     publication.requested_by = user.id if user else None
-    publication.requested_at = dissemination.utcnow()
+    publication.requested_at = publishing.utcnow()
     publication.started_at = publication.finished_at = None
     model.Session.flush()
     publication_id = publication.id
@@ -465,7 +465,7 @@ def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
     workflow)."""
-    dissemination.lock_create(context, data_dict)
+    publishing.lock_create(context, data_dict)
     return original(context, data_dict)
 
 
@@ -474,12 +474,12 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """A non-sysadmin's update of a live (published) dataset is staged as a
     revision; of an unpublished one, keeps it private."""
     pkg = _package(data_dict)
-    if pkg is None or dissemination.bypasses_lock(context, pkg.id):
+    if pkg is None or publishing.bypasses_lock(context, pkg.id):
         return original(context, data_dict)
-    if dissemination.record_for(pkg.id) is not None:
+    if publishing.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
-        return dissemination.stage(context, original, pkg, data_dict)
-    dissemination.lock_update(context, pkg, data_dict)
+        return publishing.stage(context, original, pkg, data_dict)
+    publishing.lock_update(context, pkg, data_dict)
     return original(context, data_dict)
 
 
@@ -490,7 +490,7 @@ def package_show(original: Action, context: Context, data_dict: DataDict) -> Any
     ``for_edit``) get its staged revision; everyone else the live version."""
     result = original(context, data_dict)
     if context.get("for_update") or context.get("for_edit"):
-        return dissemination.staged_view(context, result)
+        return publishing.staged_view(context, result)
     return result
 
 
@@ -516,10 +516,10 @@ def _stage_resources(context: Context, pkg: model.Package,
 def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
     """Whether ``pkg``'s resources change through its staged revision;
     refuses (cleanly) a change while its request is under review."""
-    if pkg is None or dissemination.bypasses_lock(context, pkg.id):
+    if pkg is None or publishing.bypasses_lock(context, pkg.id):
         return False
-    dissemination.refuse_under_review(pkg.id)
-    return dissemination.record_for(pkg.id) is not None
+    publishing.refuse_under_review(pkg.id)
+    return publishing.record_for(pkg.id) is not None
 
 
 @tk.chained_action
@@ -573,7 +573,7 @@ def package_delete(original: Action, context: Context, data_dict: DataDict) -> A
     it, not deleted (by their producers, or anybody but the engine)."""
     pkg = _package(data_dict)
     if pkg is not None:
-        dissemination.refuse_frozen(context, pkg.id, tk._(
+        publishing.refuse_frozen(context, pkg.id, tk._(
             "This dataset belongs to a data request; ask the walidata to cancel or "
             "withdraw it instead of deleting it"))
     return original(context, data_dict)
@@ -585,23 +585,23 @@ def bulk_update_public(original: Action, context: Context, data_dict: DataDict) 
     datasets public."""
     message = tk._(
         "Datasets are made public by the walidata through the data request workflow")
-    if not dissemination.bypasses_lock(context):
+    if not publishing.bypasses_lock(context):
         raise tk.NotAuthorized(message)
-    dissemination.refuse_on_live(context, list(data_dict.get("datasets") or []), message)
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), message)
     return original(context, data_dict)
 
 
 @tk.chained_action
 def bulk_update_private(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Published datasets are made private by a withdrawal (with a reason)."""
-    dissemination.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
         "Published datasets are made private by a withdrawal through the workflow"))
     return original(context, data_dict)
 
 
 @tk.chained_action
 def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    dissemination.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
         "Published datasets cannot be deleted; ask the walidata to withdraw them"))
     return original(context, data_dict)
 
@@ -634,7 +634,7 @@ def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
 def activity_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """No "changed package" activity for an update that was only staged (the
     live dataset did not change)."""
-    if dissemination.skip_activity(data_dict.get("object_id")):
+    if publishing.skip_activity(data_dict.get("object_id")):
         tk.check_access("activity_create", context, data_dict)
         return None
     return original(context, data_dict)

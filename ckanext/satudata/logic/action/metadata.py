@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 from ckan.types import Context, DataDict, Schema, Validator
 
-from ... import excel_metadata, metadata, reference
+from ...lib import metadata, metadata_workbook, reference
 from .. import schema
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
@@ -96,9 +96,9 @@ def satudata_metadata_template(context: Context, data_dict: DataDict) -> dict[st
     tk.check_access("satudata_metadata_template", context, data_dict)
     data = _validate(data_dict, metadata_id_schema(), context)
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
-    content = excel_metadata.build_template(pkg)
+    content = metadata_workbook.build_template(pkg)
     return {"filename": f"metadata-{pkg['name']}.xlsx",
-            "mimetype": excel_metadata.XLSX_MIMETYPE,
+            "mimetype": metadata_workbook.XLSX_MIMETYPE,
             "content": base64.b64encode(content).decode("ascii")}
 
 
@@ -125,25 +125,25 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
         raise tk.ValidationError({"upload": [tk._("Choose the filled-in Excel template")]})
 
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
-    parsed = excel_metadata.read_workbook(upload, pkg.get("type") or "dataset")
+    parsed = metadata_workbook.read_workbook(upload, pkg.get("type") or "dataset")
     errors = list(parsed.errors)
     if parsed.identifier and parsed.identifier != pkg["id"]:
-        errors.append(excel_metadata.CellError("", "", "upload", tk._(
+        errors.append(metadata_workbook.CellError("", "", "upload", tk._(
             "This file is the template of another dataset; download the template of "
             "this dataset")))
     if any(e.field == "upload" and not e.cell for e in errors):
-        raise tk.ValidationError(excel_metadata.error_dict(errors))
+        raise tk.ValidationError(metadata_workbook.error_dict(errors))
 
-    new_pkg = excel_metadata.merge(pkg, parsed)
-    errors.extend(excel_metadata.cell_errors(_dry_run_errors(context, new_pkg), parsed))
+    new_pkg = metadata_workbook.merge(pkg, parsed)
+    errors.extend(metadata_workbook.cell_errors(_dry_run_errors(context, new_pkg), parsed))
     if errors:
-        raise tk.ValidationError(excel_metadata.error_dict(errors))
+        raise tk.ValidationError(metadata_workbook.error_dict(errors))
 
     update_context = dict(context)
     updated = tk.get_action("package_update")(update_context, new_pkg)
     return {"dataset": updated,
             "fields": sorted(parsed.values) + (
-                [excel_metadata.VARIABLES_FIELD] if parsed.variables is not None else []),
+                [metadata_workbook.VARIABLES_FIELD] if parsed.variables is not None else []),
             "completeness": metadata.completeness(updated, "submit")}
 
 

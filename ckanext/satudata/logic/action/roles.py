@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ... import roles
+from ...lib import roles
 from ...model import WalidataRole
 from .. import schema
 

@@ -2,7 +2,7 @@
 """Actions of the data-request workflow: the Daftar Data, collection rounds,
 data requests and their transitions.
 
-State changes go through :func:`ckanext.satudata.workflow.apply_transition`
+State changes go through :func:`ckanext.satudata.lib.engine.apply_transition`
 only. Lists run a bounded number of queries (a count and one page, joined
 with the item, organization, round and dataset) however many requests
 exist.
@@ -29,9 +29,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ... import dissemination, metadata, roles, sk_files, workdays, workflow, xlsx
+from ...lib import storage
+from ...lib import engine, metadata, publishing, roles, spreadsheets, workdays
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
-from ...states import (
+from ...lib.states import (
     ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
     transition_for, transition_label,
 )
@@ -168,11 +169,11 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_daftar_data_create", context, data_dict)
     data_dict = dict(data_dict)
-    sk_pdf = sk_files.read_upload(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
+    sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     data = _validate(data_dict, schema.daftar_data_create(), context)
     item = DaftarData(id=model.types.make_uuid(), created_by=_user_id(context), **data)
     if sk_pdf:
-        item.sk_url = sk_files.save(item.id, sk_pdf)
+        item.sk_url = storage.save_sk(item.id, sk_pdf)
     model.Session.add(item)
     model.Session.flush()
     _commit(context)
@@ -193,14 +194,14 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
     data_dict = dict(data_dict)
-    sk_pdf = sk_files.read_upload(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
+    sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     data = _validate(data_dict, schema.daftar_data_update(), context)
     item = model.Session.get(DaftarData, data.pop("id"))
     assert item
     for key, value in data.items():
         setattr(item, key, value)
     if sk_pdf:
-        item.sk_url = sk_files.save(item.id, sk_pdf)
+        item.sk_url = storage.save_sk(item.id, sk_pdf)
     item.modified = datetime.datetime.utcnow()
     _commit(context)
     return _item_dict(item)
@@ -304,7 +305,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     tk.check_access("satudata_daftar_data_import", context, data_dict)
     data = _validate(data_dict, schema.daftar_data_import(), context)
     year = data["year"]
-    parsed = list(xlsx.read_daftar_data(_file_upload(data["upload"], "upload") or b""))
+    parsed = list(spreadsheets.read_daftar_data(_file_upload(data["upload"], "upload") or b""))
     if not data["dry_run"]:
         # Imports of the same year wait for each other, so that each one
         # sees the items the previous one added (an item is updated, not
@@ -332,7 +333,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     row_errors: list[str] = []
     valid: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}
-    labels = {field: header for header, field, _a in xlsx.DAFTAR_DATA_COLUMNS}
+    labels = {field: header for header, field, _a in spreadsheets.DAFTAR_DATA_COLUMNS}
     for number, row in parsed:
         row["year"] = year
         org_value = str(row.get("owner_org") or "").strip()
@@ -397,7 +398,7 @@ def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
     today = workdays.today()
     overdue = sa.func.count().filter(
         DataRequest.due_date < today,
-        DataRequest.state.in_([s.value for s in workflow.ACTIVE_STATES]))
+        DataRequest.state.in_([s.value for s in engine.ACTIVE_STATES]))
     stmt = (
         sa.select(DataRequest.round_id, DataRequest.state, sa.func.count(), overdue)
         .where(DataRequest.round_id.in_(round_ids))
@@ -646,7 +647,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             due_date=round_.submit_due, submit_due=round_.submit_due,
             requested_at=now, version=1)
         model.Session.add(request)
-        workflow.record_event(request, user_id=user_id, transition=workflow.CREATE,
+        engine.record_event(request, user_id=user_id, transition=engine.CREATE,
                               from_state=None, signal=False)
         created.append(request.id)
         if not package_id:
@@ -655,7 +656,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_.sent_at = round_.sent_at or now
     model.Session.flush()
     if created:
-        workflow.queue_signal(model.Session(), workflow.round_sent, round_.id,
+        engine.queue_signal(model.Session(), engine.round_sent, round_.id,
                               round_id=round_.id, request_ids=created, user_id=user_id)
     _commit(context)
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
@@ -680,7 +681,7 @@ def satudata_round_status(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def _file(filename: str, content: bytes) -> dict[str, Any]:
-    return {"filename": filename, "mimetype": xlsx.XLSX_MIMETYPE,
+    return {"filename": filename, "mimetype": spreadsheets.XLSX_MIMETYPE,
             "content": base64.b64encode(content).decode("ascii")}
 
 
@@ -696,7 +697,7 @@ def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("satudata_round_export", context, data_dict)
     status = satudata_round_status(context, data_dict)
-    content = xlsx.round_status_workbook(status["round"], status["rows"])
+    content = spreadsheets.round_status_workbook(status["round"], status["rows"])
     return _file(f"status-{status['round']['name']}.xlsx", content)
 
 
@@ -713,7 +714,7 @@ def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict
         sa.select(model.Group.name, model.Group.title).where(
             model.Group.is_organization.is_(True), model.Group.state == "active")
         .order_by(model.Group.title)).all()
-    content = xlsx.daftar_data_template([{"name": n, "title": t} for n, t in orgs])
+    content = spreadsheets.daftar_data_template([{"name": n, "title": t} for n, t in orgs])
     return _file("template-daftar-data.xlsx", content)
 
 
@@ -799,7 +800,7 @@ def _filters(scope: _Scope, data: dict[str, Any]) -> list[Any]:
         where.append(DataRequest.owner_org == data["owner_org"])
     if data.get("state"):
         where.append(DataRequest.state.in_(data["state"]))
-    active = [s.value for s in workflow.ACTIVE_STATES]
+    active = [s.value for s in engine.ACTIVE_STATES]
     if "overdue" in data:
         late = sa.and_(DataRequest.due_date < workdays.today(),
                        DataRequest.state.in_(active))
@@ -855,7 +856,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         stmt = stmt.offset(offset)
     today = workdays.today()
     chain = scope.chain
-    active = {s.value for s in workflow.ACTIVE_STATES}
+    active = {s.value for s in engine.ACTIVE_STATES}
     dataset_url = tk.config.get("ckan.site_url").rstrip("/") + "/dataset/"
     labels = {state.value: label for state, label in state_labels().items()}
     waiting_labels = {role: _waiting_label(role)
@@ -947,7 +948,7 @@ def _allowed_transitions(context: Context, request_id: str) -> list[str]:
 def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One data request, as in :func:`satudata_request_list`, plus the
     metadata completeness of its dataset now (``completeness``, from
-    :func:`ckanext.satudata.metadata.completeness`) and its field by field
+    :func:`ckanext.satudata.lib.metadata.completeness`) and its field by field
     ``checklist``, the approval chain and the transitions the calling user
     may take (``allowed_transitions``).
 
@@ -961,7 +962,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     if not rows:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     result = rows[0]
-    pkg, completeness = workflow.dataset_completeness(result["package_id"])
+    pkg, completeness = engine.dataset_completeness(result["package_id"])
     result["completeness"] = completeness
     result["checklist"] = (metadata.checklist(pkg, "submit")
                            if pkg is not None and hasattr(metadata, "checklist") else [])
@@ -1041,14 +1042,14 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
                                         DataRequest.id != request.id,
                                         DataRequest.state != State.CANCELLED.value)
         .limit(1)).scalar()
-    if other or dissemination.record_for(pkg.id) is not None:
+    if other or publishing.record_for(pkg.id) is not None:
         raise tk.ValidationError({"package_id": [tk._(
             "This dataset already belongs to another data request")]})
     request.package_id = pkg.id
     request.version += 1
     request.modified = datetime.datetime.utcnow()
-    _pkg, completeness = workflow.dataset_completeness(pkg.id)
-    workflow.record_event(request, user_id=_user_id(context), transition="link_dataset",
+    _pkg, completeness = engine.dataset_completeness(pkg.id)
+    engine.record_event(request, user_id=_user_id(context), transition="link_dataset",
                           from_state=request.state, completeness=completeness,
                           data={"package_id": pkg.id}, signal=False)
     model.Session.flush()
@@ -1059,7 +1060,7 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
 
 def _take(context: Context, data_dict: DataDict, transition: str) -> dict[str, Any]:
     data = _validate(data_dict, schema.request_transition(), context)
-    return workflow.apply_transition(
+    return engine.apply_transition(
         context, data["id"], transition, note=data.get("note"),
         field_notes=data.get("field_notes"), expected_version=data.get("version"))
 
@@ -1088,7 +1089,7 @@ _TRANSITION_PARAMS = """
 def satudata_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The producer submits the requested data and metadata
     (``requested`` → ``submitted``). The linked dataset's metadata must be
-    complete enough to submit (:mod:`ckanext.satudata.metadata`); the
+    complete enough to submit (:mod:`ckanext.satudata.lib.metadata`); the
     verifiers are notified."""
     tk.check_access("satudata_request_submit", context, data_dict)
     return _take(context, data_dict, "submit")

@@ -1,5 +1,9 @@
 # -*- coding: utf-8 -*-
-"""Chained auth of CKAN core and bundled-plugin actions.
+"""Chained auth of CKAN core and bundled-plugin actions, in one place.
+
+``package_show`` and ``package_update``: the walidata reviewers read the
+private dataset of a request they must act on now (the state table says
+who), and a refusal never names the dataset's id.
 
 ``activity_diff``: the activity plugin checks the permission labels of the
 activity asked for, but the diff also prints the *previous* activity of the
@@ -21,9 +25,12 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ... import roles
+from ...lib import roles
+from ...lib.states import Actor, available
+from ...model import DataRequest
+from ._common import allow, refuse
 
-__all__ = ["activity_diff"]
+__all__ = ["package_show", "package_update", "activity_diff"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -66,4 +73,61 @@ def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
     previous = previous_activity(activity)
     if previous is not None and not activity_readable(context, previous):
         return {"success": False, "msg": tk._("Unauthorized to view activity data")}
+    return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata reviewers read the private dataset of a request they
+    must act on now (the state table says who): its page, its files, its
+    metadata. CKAN's refusal names the dataset's id ("not authorized to
+    read package <id>"), which turns a guessed name into an id for anyone;
+    the refusal here names nothing."""
+    _refuse_bad_id(data_dict)
+    result = next_auth(context, data_dict)  # type: ignore[call-arg]
+    if result.get("success"):
+        return result
+    if _reviewer_of(context, data_dict):
+        return allow()
+    return refuse(tk._("Not authorized to read this dataset"))
+
+
+def _refuse_bad_id(data_dict: DataDict) -> None:
+    """CKAN looks the dataset up with whatever ``id`` it is given: a number,
+    a list or a NUL byte would reach the database (HTTP 500)."""
+    for key in ("id", "name"):
+        value = (data_dict or {}).get(key)
+        if value not in (None, "") and roles.clean_id(value) is None:
+            raise tk.ObjectNotFound(tk._("Dataset not found"))
+
+
+def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
+    user = context.get("user")
+    if not user or not roles.is_walidata_staff(user):
+        return False
+    pkg = context.get("package") if isinstance(context.get("package"), model.Package) \
+        else None
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
+    if pkg is None and roles.clean_id(ref):
+        pkg = model.Package.get(ref)
+    if pkg is None:
+        return False
+    requests = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.package_id == pkg.id)).scalars()
+    for request in requests:
+        kinds = roles.actor_kinds(user, request) - {Actor.PRODUCER}
+        if kinds and available(request.state, bool(request.revision_of), kinds):
+            return True
+    return False
+
+
+@tk.chained_auth_function
+def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                   ) -> AuthResult:
+    """As :func:`package_show`: CKAN's refusal names the dataset's id."""
+    _refuse_bad_id(data_dict)
+    result = next_auth(context, data_dict)  # type: ignore[call-arg]
+    if not result.get("success"):
+        return refuse(tk._("Not authorized to edit this dataset"))
     return result

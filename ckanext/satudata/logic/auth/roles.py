@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ... import roles
+from ...lib import roles
 
 __all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list"]
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ckanext.satudata import metadata
+from ckanext.satudata.lib import metadata
 
 from ..workflow_fixtures import _value_for
 from .conftest import CSV_BYTES, CSV_NAME, World, assert_no_server_error

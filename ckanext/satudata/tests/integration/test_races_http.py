@@ -48,7 +48,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata import dissemination, roles
+from ckanext.satudata.lib import publishing, roles
 from ckanext.satudata.model import DataRequest, Release, RequestEvent
 
 from ..workflow_fixtures import Region, build_region, complete_metadata
@@ -126,7 +126,7 @@ def events_of(request_id: str) -> list[dict[str, Any]]:
 
 def release_time(offset_minutes: int) -> str:
     """A release time in the portal's time zone, 30 days from now."""
-    local = dissemination.to_local(dissemination.utcnow())
+    local = publishing.to_local(publishing.utcnow())
     assert local is not None
     when = local + datetime.timedelta(days=30, minutes=offset_minutes)
     return when.strftime("%Y-%m-%d %H:%M")

@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ckan.plugins.toolkit as tk
 
 from . import metadata, reference
-from .lib import cells
+from . import cells
 
 __all__ = ["XLSX_MIMETYPE", "METADATA_SHEET", "VARIABLES_SHEET", "CODES_SHEET",
            "ParsedWorkbook", "CellError", "template_fields", "build_template",

@@ -31,7 +31,7 @@ portal language                   ``dct:language`` (``IND``)
 ================================  ==============================================
 
 Which datasets appear is decided by ckanext-dcat's catalog search (public
-datasets only, and, through :func:`ckanext.satudata.dissemination.
+datasets only, and, through :func:`ckanext.satudata.lib.publishing.
 search_params`, not the archived ones); this profile only describes them.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ from rdflib.namespace import Namespace
 from ckanext.dcat.profiles import DCAT, DCT, RDF, SKOS, VCARD, XSD, RDFProfile
 from ckanext.dcat.utils import catalog_uri
 
-from . import dissemination, reference
+from .lib import publishing, reference
 
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
@@ -111,7 +111,7 @@ class SatudataDCATProfile(RDFProfile):
     # -- one property each -------------------------------------------------------------
 
     def _issued(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
-        facts = dataset_dict.get(dissemination.DICT_KEY) or {}
+        facts = dataset_dict.get(publishing.DICT_KEY) or {}
         if isinstance(facts, dict) and facts.get("first_published"):
             self.g.remove((dataset_ref, DCT.issued, None))
             self._add_date_triple(dataset_ref, DCT.issued, facts["first_published"])
@@ -217,5 +217,5 @@ class SatudataDCATProfile(RDFProfile):
 
 
 def model_walidata() -> Any:
-    from . import roles
+    from .lib import roles
     return roles.walidata_organization()

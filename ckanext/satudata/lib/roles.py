@@ -11,7 +11,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .model import DataRequest, WalidataRole
+from ..model import DataRequest, WalidataRole
 from .states import TABLE, Actor, actors_of, rule
 
 

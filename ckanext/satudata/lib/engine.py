@@ -65,8 +65,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import dissemination, metadata, roles, workdays
-from .model import CollectionRound, DataRequest, RequestEvent
+from . import metadata, publishing, roles, workdays
+from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
     NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
     state_label, transition_label,
@@ -323,7 +323,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
 
     pkg, completeness = dataset_completeness(request.package_id)
     if transition.name in ("submit", "resubmit"):
-        staged = dissemination.staged_for(request.package_id) if request.revision_of else None
+        staged = publishing.staged_for(request.package_id) if request.revision_of else None
         errors = _submit_errors(staged.data if staged else pkg, completeness)
         if errors:
             raise tk.ValidationError(errors)
@@ -364,7 +364,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     )
     model.Session.flush()
     # the dataset follows the request, in the same transaction
-    dissemination.after_transition(context, request, transition.name, current, note)
+    publishing.after_transition(context, request, transition.name, current, note)
     result = request.dictize()
     result["event"] = event.dictize()
     if not context.get("defer_commit"):

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ckan.plugins.toolkit as tk
 
 from . import reference
-from .lib import cells
+from . import cells
 
 __all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data",
            "round_status_workbook", "XLSX_MIMETYPE"]

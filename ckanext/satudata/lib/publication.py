@@ -40,9 +40,9 @@ import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import dissemination, metadata, reference, roles
-from .lib import cells, notifications, preview
-from .model import CollectionRound, DataRequest, Dissemination, Publication
+from . import metadata, publishing, reference, roles
+from . import cells, notifications, preview
+from ..model import CollectionRound, DataRequest, Dissemination, Publication
 
 XLSX_MAX_ROWS = 100_000
 #: the fields of a dataset shown in the book and on top of its sheet
@@ -93,8 +93,8 @@ def published_package_ids(round_id: str) -> list[str]:
     """Ids of the round's datasets that its publication contains, in book
     order: what the requests' state makes public (withdrawn data leaves the
     publication when it is built again). One query."""
-    from .dissemination import in_publication_clause
-    from .model import DataRequest
+    from .publishing import in_publication_clause
+    from ..model import DataRequest
     stmt = (
         sa.select(model.Package.id)
         .join(Dissemination, Dissemination.package_id == model.Package.id)
@@ -432,7 +432,7 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
         return None
     round_ = model.Session.get(CollectionRound, row.round_id)
     assert round_ is not None
-    _set(publication_id, status="running", progress=1, started_at=dissemination.utcnow(),
+    _set(publication_id, status="running", progress=1, started_at=publishing.utcnow(),
          message=None)
 
     def progress(done: int, total: int) -> None:
@@ -444,7 +444,7 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
         with notifications.portal_context():
             book, pdf, xlsx = build(round_, progress)
             _set(publication_id, progress=85, message=tk._("Attaching the files"))
-            context = {"user": dissemination.site_user_name(), "ignore_auth": True}
+            context = {"user": publishing.site_user_name(), "ignore_auth": True}
             pkg = _publication_dataset(context, round_, row.package_id)
             pdf_name, xlsx_name = file_names(round_)
             _attach(context, pkg, tk._("Publication book (PDF)"), pdf_name, pdf, "PDF",
@@ -455,12 +455,12 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
     except Exception as e:
         model.Session.rollback()
         _set(publication_id, status="failed", message=str(e)[:1000],
-             finished_at=dissemination.utcnow())
+             finished_at=publishing.utcnow())
         raise
     _set(publication_id, status="done", progress=100, package_id=pkg["id"],
          dataset_count=len(book.entries), pdf_sha256=sha256(pdf),
          xlsx_sha256=sha256(xlsx), message=message,
-         finished_at=dissemination.utcnow())
+         finished_at=publishing.utcnow())
     row = model.Session.get(Publication, publication_id)
     return row.dictize() if row else None
 

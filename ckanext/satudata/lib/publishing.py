@@ -42,7 +42,7 @@ Scheduled release
     whose time has come (:func:`due_releases`).
 
 Everything here runs inside the transaction of the calling action (after
-:func:`ckanext.satudata.workflow.apply_transition` with ``defer_commit``);
+:func:`ckanext.satudata.lib.engine.apply_transition` with ``defer_commit``);
 the action commits.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from .model import (
+from ..model import (
     CollectionRound, DataRequest, Dissemination, Release, StagedRevision,
 )
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
@@ -678,7 +678,7 @@ def progress(round_: CollectionRound, today: Optional[datetime.date] = None
     submissions among the requests that were submitted or whose deadline
     has passed (``None`` when there are none yet). Cancelled requests are
     left out. One aggregate query, whatever the number of requests."""
-    from .model import RequestEvent
+    from ..model import RequestEvent
 
     today = today or to_local(utcnow()).date()  # type: ignore[union-attr]
     tz = tk.config.get("satudata.timezone") or "Asia/Jakarta"

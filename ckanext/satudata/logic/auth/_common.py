@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+"""What the auth functions share: their answers, the request a call names,
+and the questions about the caller that :mod:`...lib.roles` answers
+(walidata admin, staff, producer of an OPD, holder of a chain level).
+:func:`transition_auth` makes the auth function of a transition action from
+the state table."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ...lib import roles
+from ...lib.states import transition_for
+from ...model import CollectionRound, DaftarData, DataRequest
+
+
+def allow() -> AuthResult:
+    return {"success": True}
+
+
+def refuse(msg: str) -> AuthResult:
+    return {"success": False, "msg": msg}
+
+
+def request_of(context: Context, data_dict: Optional[DataDict]) -> DataRequest:
+    request_id = (data_dict or {}).get("id")
+    request = roles.get_request(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    return request
+
+
+def walidata_admin(context: Context, msg: str) -> AuthResult:
+    return allow() if roles.is_walidata_admin(context.get("user")) else refuse(msg)
+
+
+def staff_or_producer_of(context: Context, owner_org: Optional[str]) -> bool:
+    """Walidata staff, or a producer of the OPD ``owner_org``."""
+    user = context.get("user")
+    return roles.is_walidata_staff(user) or roles.is_producer(user, owner_org)
+
+
+def staff_or_any_producer(context: Context, round_ref: Optional[str] = None) -> bool:
+    """Walidata staff, or a producer of an OPD the workflow involves: one
+    with a Daftar Data item or a data request (an editor or admin of any
+    other organization is no producer here). With ``round_ref`` (a round's id
+    or name): a producer of an OPD that received requests of that round,
+    which is therefore sent (never a draft round). One query."""
+    user = context.get("user")
+    if roles.is_walidata_staff(user):
+        return True
+    org_ids = roles.producer_org_ids(user)
+    if not org_ids:
+        return False
+    requests = sa.select(DataRequest.id).where(DataRequest.owner_org.in_(org_ids))
+    if round_ref is not None:
+        requests = requests.join(CollectionRound, CollectionRound.id == DataRequest.round_id) \
+            .where(sa.or_(CollectionRound.id == round_ref, CollectionRound.name == round_ref),
+                   CollectionRound.state != "draft")
+        return model.Session.execute(requests.limit(1)).first() is not None
+    items = sa.select(DaftarData.id).where(DaftarData.owner_org.in_(org_ids))
+    return bool(model.Session.execute(sa.select(sa.or_(sa.exists(requests),
+                                                       sa.exists(items)))).scalar())
+
+
+def has_chain_role(context: Context, level: int) -> bool:
+    chain = roles.approval_chain()
+    return 0 <= level < len(chain) and roles.has_role(context.get("user"), chain[level])
+
+
+def transition_auth(action: str, message: Callable[[], str]) -> Any:
+    """The auth function of the transition action ``action``: the state
+    table decides (:func:`roles.may_attempt`), for the transition the action
+    takes where the request is; the engine checks again under the row lock.
+    Sysadmins are checked too: the approval chain has no bypass."""
+    @tk.auth_sysadmins_check
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        request = request_of(context, data_dict)
+        name = transition_for(action, request.state, bool(request.revision_of))
+        if roles.may_attempt(context.get("user"), request, name):
+            return allow()
+        return refuse(message())
+    auth.__name__ = f"satudata_request_{action}"
+    auth.__doc__ = f"Who may take ``{action}``: the state table says."
+    return auth

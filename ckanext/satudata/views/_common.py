@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+"""What the satudata blueprints share: the user's context, calling an action
+with its refusals turned into 403/404/400 pages, the page number, file
+downloads and validation errors as flash messages."""
+from __future__ import annotations
+
+import base64
+from typing import Any, Optional
+
+from flask import Response
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from ..lib.states import State, state_label
+
+PAGE_SIZE = 50
+MAX_PAGE = 10_000
+
+
+def context() -> Context:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated  # type: ignore
+            else ""}
+
+
+def call(action: str, data: dict[str, Any]) -> Any:
+    """Call an action, turning NotAuthorized/ObjectNotFound/ValidationError
+    into a 403/404/400 page: bad query arguments or ids never give a 500."""
+    try:
+        return tk.get_action(action)(context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound as e:
+        return tk.abort(404, str(e) or tk._("Not found"))
+    except tk.ValidationError as e:
+        return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
+
+
+def page_number() -> int:
+    """The ``page`` query argument (1 when absent); a 400 page when it is not
+    a whole number from 1 to :data:`MAX_PAGE`."""
+    value = tk.request.args.get("page", "1")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        return tk.abort(400, tk._("The page must be a whole number from 1 to %(max)s")
+                        % {"max": MAX_PAGE})
+    return int(value)
+
+
+def can(action: str, data: Optional[dict[str, Any]] = None) -> bool:
+    try:
+        tk.check_access(action, context(), data or {})
+        return True
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def args(*names: str) -> dict[str, Any]:
+    return {n: tk.request.args.get(n) for n in names if tk.request.args.get(n)}
+
+
+def file_response(result: dict[str, Any]) -> Response:
+    return Response(base64.b64decode(result["content"]), mimetype=result["mimetype"],
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{result["filename"]}"'})
+
+
+def error_list(error: tk.ValidationError) -> list[str]:
+    """The messages of a validation error for flashing, prefixed with the
+    field name unless the message speaks for itself."""
+    messages = []
+    for field, errors in (error.error_dict or {}).items():
+        for message in errors if isinstance(errors, list) else [errors]:
+            messages.append(message if field in ("rows", "upload", "state", "version",
+                                                 "note", "message")
+                            else f"{field}: {message}")
+    return messages
+
+
+def organization_list() -> list[dict[str, Any]]:
+    """The organizations for the OPD filters and selects (names and titles
+    only: no dataset counts, extras or members)."""
+    return tk.get_action("organization_list")(context(), {
+        "all_fields": True, "limit": 1000, "include_dataset_count": False,
+        "include_extras": False, "include_users": False, "include_groups": False,
+        "include_tags": False})
+
+
+def states() -> list[dict[str, str]]:
+    return [{"value": s.value, "text": state_label(s)} for s in State]

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+"""``/permintaan-data/daftar-data``: the Daftar Data (walidata), its items'
+form and SK decree, the XLSX template and import."""
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any, Optional
+
+from flask import Blueprint, send_file
+
+import ckan.plugins.toolkit as tk
+
+from ..lib import storage
+from ._common import (PAGE_SIZE, args, call, can, context, file_response, organization_list,
+                      page_number)
+
+satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
+                                 url_prefix="/permintaan-data/daftar-data")
+
+
+_ITEM_FIELDS = ("title", "owner_org", "year", "frekuensi", "urusan", "satuan",
+                "description", "sk_number", "sk_date", "sk_url")
+
+
+@satudata_daftar_data.route("")
+def index() -> Any:
+    filters = args("year", "owner_org", "q")
+    page = page_number()
+    result = call("satudata_daftar_data_list",
+                   {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    organizations = organization_list()
+    return tk.render("satudata/workflow/daftar_data.html", {
+        "result": result, "filters": filters, "organizations": organizations,
+        "page": page, "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        "can_manage": can("satudata_daftar_data_create"),
+    })
+
+
+@satudata_daftar_data.route("/new", methods=["GET", "POST"])
+@satudata_daftar_data.route("/<item_id>/edit", methods=["GET", "POST"])
+def edit(item_id: Optional[str] = None) -> Any:
+    action = "satudata_daftar_data_update" if item_id else "satudata_daftar_data_create"
+    if not can(action, {"id": item_id} if item_id else {}):
+        return tk.abort(403, tk._("Only walidata administrators can manage the Daftar Data"))
+    data: dict[str, Any] = call("satudata_daftar_data_show", {"id": item_id}) \
+        if item_id else {"year": datetime.date.today().year, "active": True}
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {k: form.get(k, "") for k in _ITEM_FIELDS}
+        data = {k: v for k, v in data.items() if v != "" or item_id}
+        data["priority"] = bool(form.get("priority"))
+        if tk.request.files.get("sk_upload"):
+            data["sk_upload"] = tk.request.files["sk_upload"]
+        data["active"] = bool(form.get("active"))
+        if item_id:
+            data["id"] = item_id
+        for key in ("sk_date", "sk_url", "sk_number"):
+            if not data.get(key):
+                data.pop(key, None)
+        try:
+            tk.get_action(action)(context(), data)
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Only walidata administrators can manage the "
+                                      "Daftar Data"))
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Daftar Data item not found"))
+        except tk.ValidationError as e:
+            errors = e.error_dict  # type: ignore[assignment]
+        else:
+            tk.h.flash_success(tk._("The Daftar Data item is saved."))
+            return tk.redirect_to("satudata_daftar_data.index")
+    organizations = organization_list()
+    org_options = [{"value": "", "text": ""}] + [
+        {"value": org["name"], "text": org.get("display_name") or org["name"]}
+        for org in organizations]
+    return tk.render("satudata/workflow/daftar_data_form.html", {
+        "data": data, "errors": errors, "item_id": item_id, "org_options": org_options,
+    }), (400 if errors else 200)
+
+
+@satudata_daftar_data.route("/<item_id>/sk.pdf")
+def sk(item_id: str) -> Any:
+    """The stored SK decree of an item, for those who may see the item."""
+    call("satudata_daftar_data_show", {"id": item_id})
+    path = storage.sk_path(item_id)
+    if not path or not os.path.exists(path):
+        return tk.abort(404, tk._("Not found"))
+    return send_file(path, mimetype="application/pdf", download_name=f"sk-{item_id}.pdf")
+
+
+@satudata_daftar_data.route("/<item_id>/delete", methods=["POST"])
+def delete(item_id: str) -> Any:
+    call("satudata_daftar_data_delete", {"id": item_id})
+    tk.h.flash_success(tk._("The Daftar Data item is deleted (or deactivated if it "
+                            "was already requested)."))
+    return tk.redirect_to("satudata_daftar_data.index")
+
+
+@satudata_daftar_data.route("/template.xlsx")
+def template() -> Any:
+    return file_response(call("satudata_daftar_data_template", {}))
+
+
+@satudata_daftar_data.route("/import", methods=["GET", "POST"])
+def import_form() -> Any:
+    if not can("satudata_daftar_data_import"):
+        return tk.abort(403, tk._("Only walidata administrators can manage the Daftar Data"))
+    errors: dict[str, Any] = {}
+    year = tk.request.form.get("year") or tk.request.args.get("year") or ""
+    if tk.request.method == "POST":
+        try:
+            result = tk.get_action("satudata_daftar_data_import")(context(), {
+                "upload": tk.request.files.get("upload"), "year": year})
+        except tk.NotAuthorized:
+            return tk.abort(403, tk._("Only walidata administrators can manage the "
+                                      "Daftar Data"))
+        except tk.ValidationError as e:
+            errors = e.error_dict  # type: ignore[assignment]  (labelled by the template)
+        else:
+            tk.h.flash_success(tk._("Daftar Data imported: %(created)s new, %(updated)s "
+                                    "updated.") % result)
+            return tk.redirect_to("satudata_daftar_data.index", year=year)
+    return tk.render("satudata/workflow/daftar_data_import.html", {
+        "errors": errors, "year": year}), (400 if errors else 200)

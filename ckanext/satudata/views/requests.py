@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+"""Pages of the data requests ("Permintaan Data"). Thin: each view parses
+the request, calls actions and renders; auth and every query live in the
+actions.
+
+* ``/permintaan-data/`` — the producers' dashboard and the walidata
+  queues (filters: OPD, round, state, overdue, "waiting for me");
+* ``/permintaan-data/<id>`` — a request: while returned, the reason and the
+  labelled per-field notes at the top; the edit links while its producers
+  may edit; a form per transition the user may take; for those who may read
+  the dataset, its values, files and file previews (and what a revision
+  changes), with the return form's note inputs beside the values
+  (:mod:`..lib.review`); the timeline.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from ..lib import review
+from ..lib.states import ACTION_OF, TABLE, transition_label
+from ._common import (PAGE_SIZE, args, call, can, context, error_list, organization_list,
+                      page_number, states)
+
+satudata_request = Blueprint("satudata_request", __name__, url_prefix="/permintaan-data")
+
+# the transitions of the request page, in the order of their forms
+FORMS = ("submit", "resubmit", "verify", "approve", "return", "cancel")
+# the forms that ask for a reason: the state table says which
+REASON_REQUIRED = {ACTION_OF.get(t.name, t.name) for t in TABLE if t.reason_required}
+
+
+@satudata_request.route("/")
+def index() -> Any:
+    """The requests the user may see, filtered; walidata staff start on
+    their queue ("waiting for me")."""
+    filters = args("round_id", "owner_org", "state", "q", "sort")
+    if tk.request.args.get("overdue"):
+        filters["overdue"] = True
+    mine = tk.request.args.get("mine")
+    is_staff = can("satudata_round_status", {})
+    if mine is None:
+        mine = "1" if is_staff else ""
+    if mine == "1":
+        filters["actionable"] = True
+    page = page_number()
+    result = call("satudata_request_list",
+                   {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    rounds = call("satudata_round_list", {"limit": 100})["results"]
+    organizations = organization_list() if is_staff else []
+    return tk.render("satudata/workflow/index.html", {
+        "result": result, "filters": filters, "mine": mine == "1", "is_staff": is_staff,
+        "rounds": rounds, "organizations": organizations, "states": states(),
+        "page": page, "page_size": PAGE_SIZE,
+        "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        "can_manage": can("satudata_round_create"),
+    })
+
+
+@satudata_request.route("/<id>")
+def read(id: str) -> Any:
+    return _render_request(id)
+
+
+def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = None,
+                    status: int = 200) -> Any:
+    """The request page: the latest return's reason and labelled notes at
+    the top while returned, the edit links while the producer may edit, the
+    transition forms, the reviewer's view of the data, the timeline."""
+    request = call("satudata_request_show", {"id": id})
+    events = call("satudata_request_event_list", {"id": id})
+    actor_labels = review.actor_labels()
+    for event in events:
+        event["actor_label"] = review.actor_label(event, actor_labels)
+        event["labelled_notes"] = review.labelled_notes(event.get("field_notes"))
+    allowed = request["allowed_transitions"]
+    forms = [{"name": name, "label": transition_label(name),
+              "reason_required": name in REASON_REQUIRED}
+             for name in FORMS if name in allowed]
+    dataset = request.get("dataset")
+    can_edit = bool(dataset) and any(t in allowed for t in ("submit", "resubmit", "revise")) \
+        and can("package_update", {"id": dataset["id"]})
+    return tk.render("satudata/workflow/request.html", {
+        "request_dict": request, "events": events, "forms": forms,
+        "can_link": "submit" in allowed or "resubmit" in allowed,
+        "returned": review.latest_return(request, events),
+        "can_edit": can_edit,
+        "review": _review(request),
+        "error_summary": error_summary or [],
+    }), status
+
+
+def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """What the reviewers read: the dataset's metadata by group, its files
+    with previews and, for a revision of published data, the staged version
+    and its changes against the live one. None when there is no dataset or
+    the user may not read it (``package_show`` decides, as on its page)."""
+    dataset = request.get("dataset")
+    if not dataset:
+        return None
+    try:
+        pkg = tk.get_action("package_show")(context(), {"id": dataset["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    live = None
+    if request.get("revision_of"):
+        try:
+            staged = tk.get_action("satudata_revision_show")(context(), {"id": pkg["id"]})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            staged = None
+        if staged:
+            live, pkg = pkg, staged["data"]
+    return {
+        "pkg": pkg, "live": live, "groups": review.metadata_groups(pkg),
+        "resources": review.resources(pkg, live),
+        "changes": review.changes(live, pkg) if live else None,
+        "resources_note": review.RESOURCES_NOTE,
+    }
+
+
+@satudata_request.route("/<id>/<transition>", methods=["POST"])
+def take(id: str, transition: str) -> Any:
+    """Take a transition from the request page's form."""
+    if transition not in FORMS:
+        return tk.abort(404, tk._("Not found"))
+    form = tk.request.form
+    field_notes: dict[str, list[str]] = {}
+    for key, value in form.items():
+        if key.startswith("field_note-") and value.strip():
+            field_notes[key[len("field_note-"):]] = [value.strip()]
+    data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None,
+            "field_notes": field_notes}
+    return take_transition(id, transition, data)
+
+
+def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
+    """Call ``satudata_request_<transition>`` with ``data``, flash its outcome
+    and go back to the request page (403/404 when refused or not found).
+    Shared by the workflow and the dissemination forms."""
+    try:
+        tk.get_action(f"satudata_request_{transition}")(context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Data request not found"))
+    except tk.ValidationError as e:
+        summary = _error_summary(id, e)
+        if summary:
+            # one summary of what is missing, each linked to its field
+            return _render_request(id, summary, 400)
+        for message in error_list(e):
+            tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(tk._("Done: %(transition)s") % {
+            "transition": transition_label(transition)})
+    return tk.redirect_to("satudata_request.read", id=id)
+
+
+def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
+    """The summary of a refusal about the dataset's fields or files, with
+    labels and links to the edit form; empty for other refusals (those are
+    flashed)."""
+    errors = error.error_dict or {}
+    labels = review.field_labels()
+    if not any(key in labels for key in errors):
+        return []
+    request = call("satudata_request_show", {"id": id})
+    dataset = request.get("dataset")
+    edit_url = tk.h.url_for("dataset.edit", id=dataset["name"]) if dataset else None
+    resource_url = (tk.h.url_for("dataset_resource.new", id=dataset["name"])
+                    if dataset else None)
+    return review.error_summary(errors, edit_url, resource_url)
+
+
+@satudata_request.route("/<id>/dataset", methods=["POST"])
+def link_dataset(id: str) -> Any:
+    try:
+        tk.get_action("satudata_request_link_dataset")(
+            context(), {"id": id, "package_id": tk.request.form.get("package_id", "")})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Data request not found"))
+    except tk.ValidationError as e:
+        for message in error_list(e):
+            tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(tk._("The dataset is linked to the request."))
+    return tk.redirect_to("satudata_request.read", id=id)
