@@ -141,14 +141,15 @@ def _ensure_org(org: dict[str, Any]) -> None:
 
 ROUND_NAME = "demo-semester-2"
 
-# title, OPD, frekuensi, urusan, priority
+# title, OPD, update_frequency, government_affairs, unit, priority (the
+# dataset schema's fields and codes: the request's dataset starts with them)
 ITEMS = [
-    ("Jumlah Tenaga Kesehatan Menurut Jenis", "dinas-kesehatan", "Tahunan", "Kesehatan", True),
-    ("Jumlah Puskesmas Menurut Kecamatan", "dinas-kesehatan", "Tahunan", "Kesehatan", False),
-    ("Cakupan Imunisasi Dasar Lengkap", "dinas-kesehatan", "Tahunan", "Kesehatan", True),
-    ("Jumlah Sekolah Menurut Jenjang", "dinas-pendidikan", "Tahunan", "Pendidikan", False),
-    ("Angka Partisipasi Murni SD", "dinas-pendidikan", "Tahunan", "Pendidikan", True),
-    ("Indeks Pembangunan Manusia", "bappeda", "Tahunan", "Perencanaan", True),
+    ("Jumlah Tenaga Kesehatan Menurut Jenis", "dinas-kesehatan", "annual", ["1.02"], "orang", True),
+    ("Jumlah Puskesmas Menurut Kecamatan", "dinas-kesehatan", "annual", ["1.02"], "unit", False),
+    ("Cakupan Imunisasi Dasar Lengkap", "dinas-kesehatan", "annual", ["1.02"], "persen", True),
+    ("Jumlah Sekolah Menurut Jenjang", "dinas-pendidikan", "annual", ["1.01"], "unit", False),
+    ("Angka Partisipasi Murni SD", "dinas-pendidikan", "annual", ["1.01"], "persen", True),
+    ("Indeks Pembangunan Manusia", "bappeda", "annual", ["5.01"], "indeks", True),
 ]
 
 # item title -> the steps taken: (user, action, note)
@@ -219,10 +220,10 @@ def _load_workflow(demo_dataset: dict[str, Any], csv_text: str) -> Iterator[str]
             CollectionRound.name == ROUND_NAME)).first():
         return
     year = workdays.today().year
-    for title, org, frekuensi, urusan, priority in ITEMS:
+    for title, org, frequency, affairs, unit, priority in ITEMS:
         tk.get_action("satudata_daftar_data_create")(_site(), {
-            "title": title, "owner_org": org, "year": year, "frekuensi": frekuensi,
-            "urusan": urusan, "priority": priority,
+            "title": title, "owner_org": org, "year": year, "update_frequency": frequency,
+            "government_affairs": affairs, "unit": unit, "priority": priority,
             "sk_number": f"100/KPTS/{year}", "sk_date": f"{year}-01-15"})
     start = workdays.add_working_days(workdays.today(), -20)
     round_ = tk.get_action("satudata_round_create")(_site(), {

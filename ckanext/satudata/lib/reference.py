@@ -130,6 +130,24 @@ def get(list_name: str, code: Any) -> Code | None:
     return _index(list_name).get(str(code).strip())
 
 
+@functools.lru_cache(maxsize=None)
+def _by_text(list_name: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in codes(list_name):
+        for text in (entry.label_en, entry.label_id, entry.code):
+            if text:
+                found[text.strip().lower()] = entry.code
+    return found
+
+
+def find(list_name: str, text: Any) -> str:
+    """The code whose code or label (Indonesian or English, any case) is
+    ``text``, e.g. ``find("frequency", "Tahunan") == "annual"``; ``text``
+    itself (stripped) when nothing matches."""
+    value = str(text).strip()
+    return _by_text(list_name).get(value.lower(), value)
+
+
 def is_valid(list_name: str, code: Any) -> bool:
     return get(list_name, code) is not None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import IO, Any, Iterable, Iterator, Union
 
 import openpyxl
@@ -27,9 +28,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("judul", "title", ("title", "nama data", "judul data")),
     ("opd", "owner_org", ("organization", "owner_org", "produsen data", "organisasi")),
-    ("frekuensi", "frekuensi", ("frequency",)),
-    ("urusan", "urusan", ("government affair", "sector")),
-    ("satuan", "satuan", ("unit",)),
+    ("frekuensi", "update_frequency", ("frequency", "update_frequency")),
+    ("urusan", "government_affairs", ("government affair", "government_affairs", "sector")),
+    ("satuan", "unit", ("unit",)),
     ("prioritas", "priority", ("priority",)),
     ("nomor_sk", "sk_number", ("sk_number", "nomor sk", "sk")),
     ("tanggal_sk", "sk_date", ("sk_date", "tanggal sk")),
@@ -135,10 +136,11 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
     if orgs:
         _dropdown(ws, _column("owner_org"), f"OPD!$A$2:$A${len(orgs) + 1}",
                   tk._("The code of the OPD (see the OPD sheet)."), strict=False)
-    _dropdown(ws, _column("frekuensi"), f"{codes}!$A$2:$A${len(frequencies) + 1}",
+    _dropdown(ws, _column("update_frequency"), f"{codes}!$A$2:$A${len(frequencies) + 1}",
               tk._("How often the data is produced."), strict=False)
-    _dropdown(ws, _column("urusan"), f"{codes}!$B$2:$B${len(affairs) + 1}",
-              tk._("The government affair (urusan pemerintahan)."), strict=False)
+    _dropdown(ws, _column("government_affairs"), f"{codes}!$B$2:$B${len(affairs) + 1}",
+              tk._("The government affair (urusan pemerintahan); several are "
+                   "separated by ;"), strict=False)
     _dropdown(ws, _column("priority"), '"ya,tidak"',
               tk._("ya or tidak"), strict=True)
 
@@ -149,6 +151,8 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
              "filled-in row."),
         tk._("opd: the code (URL name) of the organization, see the OPD sheet; "
              "its full name is accepted too."),
+        tk._("frekuensi and urusan: a label or code of the Codes sheet; several "
+             "urusan are separated by ;"),
         tk._("prioritas: ya or tidak. tanggal_sk: YYYY-MM-DD."),
         tk._("An item with the same title and OPD in the same year is updated, "
              "not duplicated."),
@@ -215,6 +219,14 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             continue
         if "priority" in row:
             row["priority"] = str(row["priority"] or "").lower() in _YES
+        # the sheet offers the labels; the item keeps the codes (what matches
+        # no label nor code is left as typed, for the validator to name)
+        if row.get("update_frequency"):
+            row["update_frequency"] = reference.find("frequency", row["update_frequency"])
+        if row.get("government_affairs"):
+            row["government_affairs"] = [
+                reference.find(reference.URUSAN, part)
+                for part in re.split(r"[;\n]", str(row["government_affairs"])) if part.strip()]
         yield number, {k: v for k, v in row.items() if v is not None}
     wb.close()
 

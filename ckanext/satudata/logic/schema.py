@@ -19,7 +19,7 @@ from ckan.types import Schema, Validator
 #: titled "<item> (<round>)", and PostgreSQL's title index takes ~2,700 bytes
 TITLE_MAX = 500
 ROUND_TITLE_MAX = 200
-#: short texts (frekuensi, urusan, satuan, SK number, period, search text)
+#: short texts (unit, SK number, period, search text)
 SHORT_MAX = 200
 URL_MAX = 2000
 #: descriptions and transition notes
@@ -53,7 +53,8 @@ def daftar_data_create(
     strip_value: Validator, default: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
     satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
-    satudata_organization_id: Validator,
+    satudata_organization_id: Validator, satudata_code_in: Validator,
+    satudata_codes_in: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -61,9 +62,10 @@ def daftar_data_create(
         "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
         "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
-        "frekuensi": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
-        "urusan": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
-        "satuan": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        # the dataset schema's fields and code lists: the item prefills its dataset
+        "update_frequency": [ignore_missing, satudata_code_in("frequency")],
+        "government_affairs": [ignore_missing, satudata_codes_in("urusan")],
+        "unit": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
         "priority": [default(False), satudata_boolean],
         "sk_number": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
         "sk_date": [ignore_missing, satudata_date],

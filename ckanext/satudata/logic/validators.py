@@ -28,6 +28,7 @@ __all__ = [
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_identifier",
+    "satudata_code_in", "satudata_codes_in",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_boolean", "satudata_version",
@@ -130,6 +131,41 @@ def satudata_codes(field: dict[str, Any], schema: dict[str, Any]) -> Callable[..
             raise tk.StopOnError
         order = [c.code for c in reference.codes(list_name)]
         data[key] = json.dumps([c for c in order if c in set(given)])
+
+    return validator
+
+
+def satudata_code_in(list_name: str) -> Callable[[Any], Any]:
+    """One code of the reference list ``list_name``, as a dataset field of
+    that list takes it (outside scheming schemas, e.g. the Daftar Data
+    item); in a schema: ``satudata_code_in("frequency")``."""
+
+    def validator(value: Any) -> Any:
+        if _empty(value):
+            return None
+        code = str(value).strip()
+        if not reference.is_valid(list_name, code):
+            raise tk.Invalid(unknown_code_message(list_name, value))
+        return code
+
+    return validator
+
+
+def satudata_codes_in(list_name: str) -> Callable[[Any], Any]:
+    """Zero or more codes of the reference list ``list_name`` (a list, a JSON
+    list or one code), kept as a Python list in the list's order; in a
+    schema: ``satudata_codes_in("urusan")``."""
+
+    def validator(value: Any) -> Any:
+        if _empty(value):
+            return []
+        if not isinstance(value, (str, list, tuple)):
+            raise tk.Invalid(tk._("Expecting a list of codes"))
+        given = reference.as_code_list(value)
+        unknown = [code for code in given if not reference.is_valid(list_name, code)]
+        if unknown:
+            raise tk.Invalid("; ".join(unknown_code_message(list_name, c) for c in unknown))
+        return [c.code for c in reference.codes(list_name) if c.code in set(given)]
 
     return validator
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, UnicodeText,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped
 
 import ckan.model as model
@@ -64,9 +64,12 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     # the responsible OPD (a CKAN organization)
     owner_org: Mapped[str] = Column(  # type: ignore
         UnicodeText, ForeignKey("group.id", ondelete="CASCADE"), nullable=False)
-    frekuensi: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
-    urusan: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
-    satuan: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # the dataset schema's fields, so that the item prefills its dataset:
+    # a code of the "frequency" list, codes of the "urusan" list, a text
+    update_frequency: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    government_affairs: Mapped[list[str]] = Column(  # type: ignore
+        ARRAY(UnicodeText), nullable=False, default=list, server_default="{}")
+    unit: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     priority: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # type: ignore
     sk_number: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     sk_date: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
@@ -82,8 +85,9 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     def dictize(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "description": self.description,
-            "owner_org": self.owner_org, "frekuensi": self.frekuensi,
-            "urusan": self.urusan, "satuan": self.satuan, "priority": self.priority,
+            "owner_org": self.owner_org, "update_frequency": self.update_frequency,
+            "government_affairs": list(self.government_affairs or []), "unit": self.unit,
+            "priority": self.priority,
             "sk_number": self.sk_number, "sk_date": _iso(self.sk_date),
             "sk_url": self.sk_url, "year": self.year, "active": self.active,
             "created": _iso(self.created), "modified": _iso(self.modified),

@@ -70,10 +70,31 @@ class TestDaftarDataImport:
         school = next(i for i in items["results"] if i["title"] == "Jumlah Sekolah")
         assert school["priority"] is True and school["sk_date"] == "2026-01-15"
         assert school["organization"]["name"] == "dinas-pendidikan"
+        # the sheet's labels are kept as the dataset schema's codes
+        assert (school["update_frequency"], school["government_affairs"], school["unit"]) \
+            == ("annual", ["1.01"], "unit")
         again = region.call("walidata_admin", "satudata_daftar_data_import",
                             upload=content, year=2027)
         assert (again["created"], again["updated"]) == (0, 2)
         assert _count(2027) == 2
+
+    def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
+        content = _workbook([
+            ["Jumlah Sekolah", "dinas-pendidikan", "Setiap saat", "Pendidikan; 1.02", "unit",
+             "ya", None, None, None],
+            ["Jumlah Guru", "dinas-pendidikan", "semiannual", "Pendidikan; Bukan urusan", "orang",
+             "tidak", None, None, None],
+        ])
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import",
+                        upload=content, year=2027)
+        rows = err.value.error_dict["rows"]
+        assert len(rows) == 2, rows
+        assert rows[0].startswith(("Row 2,", "Baris 2,")) and "frekuensi" in rows[0] \
+            and "Setiap saat" in rows[0]
+        assert rows[1].startswith(("Row 3,", "Baris 3,")) and "urusan" in rows[1] \
+            and "Bukan urusan" in rows[1]
+        assert _count(2027) == 0
 
     def test_not_an_excel_file(self, region):
         with pytest.raises(tk.ValidationError) as err:
@@ -103,6 +124,9 @@ class TestRounds:
             pkg = helpers.call_action("package_show", context={"ignore_auth": True},
                                       id=request["package_id"])
             assert pkg["private"] is True and pkg["owner_org"] == request["owner_org"]
+            # the item's fields are the dataset schema's: the dataset starts with them
+            assert (pkg["update_frequency"], pkg["government_affairs"], pkg["unit"]) \
+                == ("annual", ["1.02"], "unit")
         # a new item, and an inactive one: sending again only adds the new one
         region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
                     owner_org="dinas-kesehatan", year=2026)

@@ -116,7 +116,8 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
     page = client.get(tk.url_for("satudata_daftar_data.edit"))
     resp = client.post(tk.url_for("satudata_daftar_data.edit"), data={
         "_csrf_token": _csrf(page.body), "title": "Jumlah Posyandu",
-        "owner_org": "dinas-kesehatan", "year": "2026", "frekuensi": "Tahunan",
+        "owner_org": "dinas-kesehatan", "year": "2026", "update_frequency": "annual",
+        "government_affairs": ["1.02", "2.20"], "unit": "unit",
         "priority": "true", "active": "true", "sk_date": ""})
     assert "Jumlah Posyandu" in resp.body
     # a form with errors is shown again with them

@@ -66,7 +66,8 @@ def build_region(item_titles: tuple[str, ...] = ("Jumlah Puskesmas",)) -> Region
         for org in (opd_a, opd_b):
             helpers.call_action("satudata_daftar_data_create", context=dict(site),
                                 title=title, owner_org=org["name"], year=2026,
-                                frekuensi="Tahunan", urusan="Kesehatan")
+                                update_frequency="annual", government_affairs=["1.02"],
+                                unit="unit")
     round_ = helpers.call_action(
         "satudata_round_create", context=dict(site), name="semester-1-2026",
         title="Semester I 2026", year=2026, start_date="2026-01-05")

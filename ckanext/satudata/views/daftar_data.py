@@ -19,7 +19,7 @@ satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
                                  url_prefix="/permintaan-data/daftar-data")
 
 
-_ITEM_FIELDS = ("title", "owner_org", "year", "frekuensi", "urusan", "satuan",
+_ITEM_FIELDS = ("title", "owner_org", "year", "update_frequency", "unit",
                 "description", "sk_number", "sk_date", "sk_url")
 
 
@@ -50,6 +50,7 @@ def edit(item_id: Optional[str] = None) -> Any:
         form = tk.request.form
         data = {k: form.get(k, "") for k in _ITEM_FIELDS}
         data = {k: v for k, v in data.items() if v != "" or item_id}
+        data["government_affairs"] = form.getlist("government_affairs")
         data["priority"] = bool(form.get("priority"))
         if tk.request.files.get("sk_upload"):
             data["sk_upload"] = tk.request.files["sk_upload"]

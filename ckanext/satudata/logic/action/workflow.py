@@ -151,9 +151,15 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
     :type owner_org: string
     :param year: the year of the Daftar Data
     :type year: int
-    :param frekuensi: how often it is produced, e.g. "Tahunan" (optional)
-    :param urusan: the government affair (urusan pemerintahan) (optional)
-    :param satuan: unit of measure (optional)
+    :param update_frequency: how often it is produced, a code of the
+        ``frequency`` list, e.g. ``annual`` (optional)
+    :param government_affairs: the government affairs (urusan pemerintahan),
+        codes of the ``urusan`` list, e.g. ``["1.02"]`` (optional)
+    :type government_affairs: list of strings
+    :param unit: unit of measure, e.g. "unit" (optional)
+
+    The last three are the dataset schema's fields of the same names: the
+    dataset created for the item when a round is sent starts with them.
     :param description: (optional)
     :param priority: a priority item (optional, default false)
     :type priority: bool
@@ -286,9 +292,10 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
 def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Import Daftar Data items from an Excel workbook (.xlsx) laid out as
     the template (``/permintaan-data/daftar-data/template.xlsx``): columns
-    ``judul``, ``opd`` (organization name or title), ``frekuensi``,
-    ``urusan``, ``satuan``, ``prioritas`` (ya/tidak), ``nomor_sk``,
-    ``tanggal_sk`` and ``deskripsi``. An item with the same title and OPD in
+    ``judul``, ``opd`` (organization name or title), ``frekuensi`` (a code
+    or label of the frequency list), ``urusan`` (codes or labels of the
+    government affairs, separated by ``;``), ``satuan``, ``prioritas``
+    (ya/tidak), ``nomor_sk``, ``tanggal_sk`` and ``deskripsi``. An item with the same title and OPD in
     the same year is updated rather than duplicated.
 
     All or nothing: when any row has an error nothing is saved and a
@@ -579,6 +586,17 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     return {"count": count, "results": [_round_dict(r, counts[r.id]) for r in rounds]}
 
 
+def _prefill(item: DaftarData) -> dict[str, Any]:
+    """The dataset schema's fields an item already knows (the same names
+    and code lists): what the OPD need not type again."""
+    fields: dict[str, Any] = {
+        "update_frequency": item.update_frequency, "unit": item.unit,
+        "government_affairs": list(item.government_affairs or []),
+        "priority_data": bool(item.priority),
+    }
+    return {key: value for key, value in fields.items() if value not in (None, "", [])}
+
+
 def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
                     ) -> Optional[str]:
     """A private dataset in the OPD for the request, or None if the dataset
@@ -594,7 +612,7 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
             {"name": name,
              "title": _index_safe(f"{item.title[:TITLE_MAX]} ({round_.title})"),
              "notes": item.description or "", "owner_org": item.owner_org,
-             "private": True})
+             "private": True, **_prefill(item)})
     except tk.ValidationError:
         return None
     return pkg["id"]
@@ -827,7 +845,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
                   offset: int, with_completeness: bool = False) -> list[dict[str, Any]]:
     """One query: the requests joined with their item, OPD, round and dataset."""
     columns: list[Any] = [
-        DataRequest, DaftarData.title, DaftarData.priority, DaftarData.frekuensi,
+        DataRequest, DaftarData.title, DaftarData.priority,
+        DaftarData.update_frequency,
         model.Group.name, model.Group.title, CollectionRound.name, CollectionRound.title,
         model.Package.name, model.Package.title, model.Package.private,
     ]
@@ -868,7 +887,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         waiting = _waiting_for(request.state, request.approval_level, chain,
                                bool(request.revision_of))
         result.update({
-            "item_title": row[1], "priority": row[2], "frekuensi": row[3],
+            "item_title": row[1], "priority": row[2], "update_frequency": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
             "round": {"id": request.round_id, "name": row[6], "title": row[7]},
             "dataset": {
