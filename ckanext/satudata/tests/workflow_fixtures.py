@@ -86,7 +86,7 @@ def _value_for(field: dict[str, Any]) -> Any:
     """A valid value for a scheming field of the satudata dataset schema,
     derived from the field's own definition (so the helper follows the
     schema as it grows)."""
-    from ckanext.satudata import reference
+    from ckanext.satudata.lib import reference
 
     if "repeating_subfields" in field:
         return [{sub["field_name"]: _value_for(sub) for sub in field["repeating_subfields"]}]
@@ -119,7 +119,7 @@ def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
     """Fill in every field the satudata schema needs before submission, as
     the producer ``user`` would (package_patch with their rights), and add a
     data resource (a link to a CSV file) unless the dataset has one."""
-    from ckanext.satudata import metadata
+    from ckanext.satudata.lib import metadata
 
     values = {f["field_name"]: _value_for(f)
               for f in metadata.required_fields("submit")
