@@ -9,7 +9,7 @@ from rdflib.namespace import RDF
 
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, SKOS, VCARD
 
-from .dissemination_fixtures import build_region, publish, to_ready
+from .factories import build_region, publish, to_ready
 from .metadata_samples import full_metadata
 
 EU = "http://publications.europa.eu/resource/authority/"

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """The dissemination pages through the app, the progress dashboard's
-numbers, and the e-mails of publication and withdrawal (delivered by a
-real worker to a loopback SMTP server)."""
+numbers, and the e-mails of publication and withdrawal (delivered by the
+background jobs to a loopback SMTP server)."""
 from __future__ import annotations
 
 import re
@@ -13,10 +13,8 @@ from freezegun import freeze_time
 import ckan.model as model
 from ckan.tests import helpers
 
-from .dissemination_fixtures import (
-    build_region, complete_metadata, csrf_token, login, publish, to_ready,
-)
-from .test_workflow_email import _to, run_worker, smtp  # noqa: F401  (C's SMTP fixture)
+from .factories import build_region, complete_metadata, csrf_token, login, publish, to_ready
+from .test_workflow_email import _to
 
 
 @pytest.fixture
@@ -165,22 +163,21 @@ class TestPublicPages:
             assert ">2</td>" in table
 
 
-@pytest.mark.usefixtures("clean_queues")
-def test_publish_and_withdraw_notify_the_producers(smtp, region, ckan_config):  # noqa: F811
+def test_publish_and_withdraw_notify_the_producers(smtp, region, run_jobs):
     request = region.request_of(region.opd_a)
     to_ready(region, request)
     helpers.call_action("job_clear")
     smtp.take()
 
     publish(region, request)
-    run_worker(ckan_config)
+    run_jobs()
     sent = smtp.take()
     assert _to(sent) == {"produsen-a@example.org"}
     assert "/dataset/" in sent[0]["body"]
 
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Angka tahun lalu tertukar")
-    run_worker(ckan_config)
+    run_jobs()
     sent = smtp.take()
     assert _to(sent) == {"produsen-a@example.org"}
     assert "Angka tahun lalu tertukar" in sent[0]["body"]

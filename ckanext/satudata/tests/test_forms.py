@@ -21,8 +21,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.helpers import satudata_error_summary
 
-from .dissemination_fixtures import add_csv, csrf_token, login, publish, to_ready
-from .workflow_fixtures import complete_metadata, region  # noqa: F401
+from .factories import add_csv, complete_metadata, csrf_token, login, publish, to_ready
 
 CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"
 

@@ -38,9 +38,7 @@ from ckan.tests import factories
 
 from ckanext.satudata import views
 
-from .workflow_fixtures import build_region
-
-#: (label, value) pairs sent in place of a valid parameter
+from .factories import build_region
 BAD_VALUES: list[tuple[str, Any]] = [
     ("int", 5),
     ("list", ["a", 1]),

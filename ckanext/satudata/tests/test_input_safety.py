@@ -22,7 +22,6 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from .workflow_fixtures import region  # noqa: F401
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

@@ -48,10 +48,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .dissemination_fixtures import build_region, csv_upload, publish, to_ready
-from .workflow_fixtures import complete_metadata
-
-# -- the world ----------------------------------------------------------------------
+from .factories import build_region, complete_metadata, csv_upload, publish, to_ready
 
 STAGED_TITLE = "Revisi Rahasia Judul Kx41"
 STAGED_NOTES = "Revisi rahasia catatan Zq93"

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 
-from .dissemination_fixtures import build_region, complete_metadata, login, publish, to_ready
+from .factories import build_region, complete_metadata, login, publish, to_ready
 
 ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember"]

@@ -18,8 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .dissemination_fixtures import add_csv, publish, to_ready
-from .workflow_fixtures import Region, build_region
+from .factories import Region, add_csv, build_region, publish, to_ready
 
 SECRET_TAG = "tagrahasia"
 SECRET_FORMAT = "XRAHASIA"

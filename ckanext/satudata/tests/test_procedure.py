@@ -15,9 +15,8 @@ from ckanext.satudata.lib import publication, publishing, states
 from ckanext.satudata.lib import notifications
 from ckanext.satudata.model import DataRequest, Release
 
-from .dissemination_fixtures import (
-    add_csv, build_region, complete_metadata, is_public, login, publish, request_state,
-    to_ready,
+from .factories import (
+    add_csv, build_region, complete_metadata, is_public, login, publish, request_state, to_ready,
 )
 
 MARKER = "Teks belum ditinjau 5d1f"

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The publication of a round, built by a real jobs worker: a PDF book that
+"""The publication of a round, built by its background job: a PDF book that
 contains every published dataset's title and data, an XLSX with one sheet
 per dataset, both attached to a public dataset of the walidata; a rebuild
 gives the same bytes."""
@@ -7,33 +7,21 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 
 import openpyxl
 import pypdf
 import pytest
 
 import ckan.lib.uploader as uploader
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from .dissemination_fixtures import add_csv, build_region, publish, to_ready
+from .factories import add_csv, build_region, publish, to_ready
 
 
 @pytest.fixture
-def region(clean_db, clean_index, clean_queues):
+def region(clean_db, clean_index):
     return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
-
-
-def _work(ckan_config) -> None:
-    ckan_cmd = os.path.join(os.path.dirname(sys.executable), "ckan")
-    proc = subprocess.run(
-        [ckan_cmd, "-c", ckan_config["__file__"], "jobs", "worker", "--burst"],
-        capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    model.Session.remove()
 
 
 def _read(resource: dict) -> bytes:
@@ -49,7 +37,7 @@ def _files(status: dict) -> tuple[bytes, bytes]:
     return _read(by_format["PDF"]), _read(by_format["XLSX"])
 
 
-def test_publication_book_and_compilation(region, ckan_config):
+def test_publication_book_and_compilation(region, run_jobs):
     published = []
     for index, request in enumerate(region.requests[:3]):
         who = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
@@ -69,7 +57,7 @@ def test_publication_book_and_compilation(region, ckan_config):
     queued = region.call("walidata_admin", "satudata_publication_build",
                          round_id=region.round["name"])
     assert queued["status"] == "queued" and queued["progress"] == 0
-    _work(ckan_config)
+    run_jobs()
 
     status = region.call("verifier", "satudata_publication_show",
                          round_id=region.round["id"])
@@ -97,7 +85,7 @@ def test_publication_book_and_compilation(region, ckan_config):
 
     # rebuilding gives the same content, byte for byte
     region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
-    _work(ckan_config)
+    run_jobs()
     again = region.call("walidata_admin", "satudata_publication_show",
                         round_id=region.round["id"])
     assert again["status"] == "done"

@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.lib import reference
 from ckanext.satudata.lib import preview
 
-from .dissemination_fixtures import (
+from .factories import (
     add_csv, build_region, complete_metadata, csrf_token, login, publish, to_ready,
 )
 

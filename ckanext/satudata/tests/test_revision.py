@@ -10,9 +10,7 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from .dissemination_fixtures import (
-    add_csv, build_region, csv_upload, publish, request_state, to_ready,
-)
+from .factories import add_csv, build_region, csv_upload, publish, request_state, to_ready
 
 SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
 SECRET_NOTES = "Catatan revisi belum disetujui 9c1e"

@@ -21,7 +21,7 @@ import ckanext.satudata
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from .dissemination_fixtures import build_region, login, publish, to_ready
+from .factories import build_region, login, publish, to_ready
 
 I18N = os.path.join(os.path.dirname(ckanext.satudata.__file__), "i18n")
 PO = os.path.join(I18N, "id", "LC_MESSAGES", "ckanext-satudata.po")

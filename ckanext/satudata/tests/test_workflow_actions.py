@@ -18,7 +18,6 @@ from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.model import DaftarData, DataRequest
 
-from .workflow_fixtures import region  # noqa: F401
 
 
 def _workbook(rows: list[list[object]]) -> bytes:

@@ -16,7 +16,6 @@ from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest
 
-from .workflow_fixtures import region  # noqa: F401
 
 USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
          "walidata_admin", "sysadmin"]

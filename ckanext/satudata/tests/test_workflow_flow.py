@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.lib import metadata
 
-from .workflow_fixtures import complete_metadata, region  # noqa: F401
+from .factories import complete_metadata
 
 
 def test_full_tjb_flow(region):

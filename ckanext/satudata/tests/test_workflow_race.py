@@ -16,7 +16,7 @@ from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest, RequestEvent
 
-from .workflow_fixtures import build_region
+from .factories import build_region
 
 ROUNDS = 50
 

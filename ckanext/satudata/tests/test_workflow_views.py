@@ -11,7 +11,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from .workflow_fixtures import complete_metadata, region  # noqa: F401
+from .factories import complete_metadata
 
 
 def _login(app, name):

@@ -25,13 +25,10 @@ from typing import Any, Callable, Iterator
 import pytest
 from werkzeug.datastructures import FileStorage
 
-import ckan.model as model
-import ckan.plugins as plugins
 from ckan.tests import helpers
 
-from ..conftest import _pooled_engine
 from ..integration.conftest import Portal, serve
-from ..workflow_fixtures import Region, build_region, complete_metadata
+from ..factories import Region, build_region, complete_metadata
 
 CHROMIUM = os.environ.get("SATUDATA_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct123"  # build_region's users
@@ -124,16 +121,13 @@ def _drive(region: Region, key: str, request: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="package")
-def world(reset_db, reset_index, migrate_db_for, tmp_path_factory) -> Iterator[World]:
+def world(with_plugins, empty_db, reset_index, reset_queues, tmp_path_factory
+          ) -> Iterator[World]:
     """The portal of the browser tests, with a region and one request per
     journey (see :data:`ITEMS`), started once for the whole package."""
-    plugins.load_all()
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("satudata")
-    model.Session.remove()
-    model.init_model(_pooled_engine())
+    empty_db()
     reset_index()
+    reset_queues()
     region = build_region(tuple(ITEMS.values()))
     requests, datasets = {}, {}
     for key, title in ITEMS.items():

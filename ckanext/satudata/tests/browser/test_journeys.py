@@ -22,7 +22,7 @@ import pytest
 
 from ckanext.satudata.lib import metadata
 
-from ..workflow_fixtures import _value_for
+from ..factories import field_value
 from .conftest import CSV_BYTES, CSV_NAME, World, assert_no_server_error
 
 pytestmark = pytest.mark.slow
@@ -79,7 +79,7 @@ def fill_metadata(page: Any) -> None:
         name = field["field_name"]
         if name in ("title", "name", "owner_org"):
             continue
-        value = _value_for(field)
+        value = field_value(field)
         if "repeating_subfields" in field:
             if not form.locator(f"[name^='{name}-0-']").count():
                 form.locator("fieldset:has(a[name=repeating-add]) a[name=repeating-add]").first.click()

@@ -12,7 +12,7 @@ import requests
 
 from ckan.tests import helpers
 
-from ..workflow_fixtures import build_region
+from ..factories import build_region
 
 CHROMIUM = os.environ.get("SATUDATA_CHROMIUM", "/usr/bin/chromium")
 CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"

@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+"""Factories of the satudata tests, in the manner of ``ckan.tests.factories``:
+one per model of the extension (a Daftar Data item, a collection round, a
+walidata role), each created through its action; a whole small region
+(:func:`build_region`: the walidata, two OPDs, a user for each role, a round
+sent to the OPDs); and the steps that take a request where a test needs it
+(:func:`complete_metadata`, :func:`to_ready`, :func:`publish`), all through
+the real actions against the real database and search index."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from typing import Any
+
+import factory
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata.lib import metadata, reference
+
+__all__ = [
+    "DaftarDataItem", "CollectionRound", "WalidataRole",
+    "Region", "build_region", "complete_metadata", "DATA_LINK", "field_value",
+    "to_ready", "publish", "is_public", "request_state", "csv_upload", "add_csv",
+    "login", "csrf_token",
+]
+
+
+def _site() -> dict[str, Any]:
+    return {"user": helpers.call_action("get_site_user")["name"], "ignore_auth": True}
+
+
+class DaftarDataItem(factory.Factory):
+    """An item of the Daftar Data (``satudata_daftar_data_create``); give
+    ``owner_org``."""
+
+    class Meta:
+        model = dict
+
+    title = factory.Sequence(lambda n: f"Jumlah Data Uji {n}")
+    year = 2026
+    update_frequency = "annual"
+    government_affairs = factory.LazyFunction(lambda: ["1.02"])
+    unit = "unit"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> dict[str, Any]:
+        return helpers.call_action("satudata_daftar_data_create", context=_site(), **kwargs)
+
+
+class CollectionRound(factory.Factory):
+    """A collection round (``satudata_round_create``), not sent."""
+
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"putaran-uji-{n}")
+    title = factory.Sequence(lambda n: f"Putaran Uji {n}")
+    year = 2026
+    start_date = "2026-01-05"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> dict[str, Any]:
+        return helpers.call_action("satudata_round_create", context=_site(), **kwargs)
+
+
+class WalidataRole(factory.Factory):
+    """A walidata role of the approval chain given to a user
+    (``satudata_role_create``); give ``user``."""
+
+    class Meta:
+        model = dict
+
+    role = "verifikator"
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> dict[str, Any]:
+        return helpers.call_action("satudata_role_create", context=_site(), **kwargs)
+
+
+@dataclasses.dataclass
+class Region:
+    walidata: dict[str, Any]
+    opd_a: dict[str, Any]
+    opd_b: dict[str, Any]
+    users: dict[str, dict[str, Any]]
+    round: dict[str, Any]
+    requests: list[dict[str, Any]]
+
+    def ctx(self, who: str) -> dict[str, Any]:
+        """A fresh action context for one of ``users`` ("anonymous": none)."""
+        return {"user": "" if who == "anonymous" else self.users[who]["name"],
+                "ignore_auth": False}
+
+    def call(self, who: str, action: str, **data: Any) -> Any:
+        return helpers.call_action(action, context=self.ctx(who), **data)
+
+    def request_of(self, org: dict[str, Any]) -> dict[str, Any]:
+        return next(r for r in self.requests if r["owner_org"] == org["id"])
+
+
+def build_region(item_titles: tuple[str, ...] = ("Jumlah Puskesmas",)) -> Region:
+    sysadmin = factories.Sysadmin(name="sysadmin-uji", password="correct123")
+
+    def user(name: str) -> dict[str, Any]:
+        return factories.User(name=name, email=f"{name}@example.org", password="correct123")
+
+    users = {
+        "sysadmin": sysadmin,
+        "public": user("warga"),
+        "producer": user("produsen-a"),
+        "producer_b": user("produsen-b"),
+        "verifier": user("verifikator"),
+        "kabid": user("kabid"),
+        "kadis": user("kadis"),
+        "walidata_admin": user("admin-walidata"),
+    }
+    walidata = factories.Organization(
+        name=tk.config.get("satudata.walidata_organization"), title="Diskominfo",
+        users=[{"name": users["walidata_admin"]["name"], "capacity": "admin"},
+               {"name": users["verifier"]["name"], "capacity": "editor"}])
+    opd_a = factories.Organization(name="dinas-kesehatan", title="Dinas Kesehatan",
+                                   users=[{"name": "produsen-a", "capacity": "editor"}])
+    opd_b = factories.Organization(name="dinas-pendidikan", title="Dinas Pendidikan",
+                                   users=[{"name": "produsen-b", "capacity": "editor"}])
+    site = {"user": sysadmin["name"]}
+    for name in ("verifikator", "kabid", "kadis"):
+        WalidataRole(user=name, role=name)
+    for title in item_titles:
+        for org in (opd_a, opd_b):
+            DaftarDataItem(title=title, owner_org=org["name"])
+    round_ = CollectionRound(name="semester-1-2026", title="Semester I 2026")
+    helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"])
+    requests = helpers.call_action("satudata_request_list", context=dict(site),
+                                   round_id=round_["id"])["results"]
+    return Region(walidata, opd_a, opd_b, users, round_, requests)
+
+
+def field_value(field: dict[str, Any]) -> Any:
+    """A valid value for a scheming field of the satudata dataset schema,
+    derived from the field's own definition (so the helper follows the
+    schema as it grows)."""
+    if "repeating_subfields" in field:
+        return [{sub["field_name"]: field_value(sub) for sub in field["repeating_subfields"]}]
+    code_list = field.get("satudata_code_list")
+    preset = field.get("preset", "")
+    if code_list:
+        code = reference.codes(code_list)[0].code
+        return [code] if preset == "satudata_codes" else code
+    if field.get("choices"):
+        return field["choices"][0]["value"]
+    if field["field_name"] == "license_id":
+        return "cc-by"
+    if preset == "satudata_year":
+        return "2025"
+    if preset == "satudata_email" or field["field_name"].endswith("email"):
+        return "data@example.org"
+    if preset == "satudata_flag":
+        return "true"
+    if preset == "satudata_url":
+        return "https://example.org"
+    return f"Uji {field['field_name']}"
+
+
+#: the data file a submission needs (metadata.is_data_resource): a link to a CSV
+DATA_LINK = {"name": "Tabel data", "url": "https://data.example.org/tabel.csv",
+             "format": "CSV"}
+
+
+def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
+    """Fill in every field the satudata schema needs before submission, as
+    the producer ``user`` would (package_patch with their rights), and add a
+    data resource (a link to a CSV file) unless the dataset has one."""
+    values = {f["field_name"]: field_value(f)
+              for f in metadata.required_fields("submit")
+              if f["field_name"] not in ("title", "name", "owner_org")}
+    result = helpers.call_action("package_patch", context={"user": user},
+                                 id=package_id, **values)
+    if metadata.data_errors(result):
+        helpers.call_action("resource_create", context={"user": user},
+                            package_id=package_id, **DATA_LINK)
+        result = helpers.call_action("package_show", context={"user": user},
+                                     id=package_id)
+    return result
+
+
+def to_ready(region: Region, request: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    """Fill in the dataset's metadata as its producer and take the request
+    through submit, verify and every approval."""
+    producer = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
+    complete_metadata(request["package_id"], region.users[producer]["name"])
+    if metadata:
+        region.call(producer, "package_patch", id=request["package_id"], **metadata)
+    region.call(producer, "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    return region.call("kadis", "satudata_request_approve", id=request["id"])
+
+
+def publish(region: Region, request: dict[str, Any]) -> dict[str, Any]:
+    return region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+
+
+def is_public(package_id: str) -> bool:
+    """Whether the anonymous public can read the dataset."""
+    try:
+        helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                            id=package_id)
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def request_state(region: Region, request: dict[str, Any]) -> str:
+    return region.call("sysadmin", "satudata_request_show", id=request["id"])["state"]
+
+
+def csv_upload(text: str, file_name: str = "tabel.csv") -> FileStorage:
+    return FileStorage(stream=io.BytesIO(text.encode("utf-8")), filename=file_name,
+                       content_type="text/csv")
+
+
+def add_csv(region: Region, who: str, package_id: str, text: str,
+            name: str = "Tabel data") -> dict[str, Any]:
+    return region.call(who, "resource_create", package_id=package_id, name=name,
+                       format="CSV", upload=csv_upload(text), url="tabel.csv")
+
+
+def login(app, name: str, password: str = "correct123"):
+    """A browser-like client logged in through the login form (session
+    cookie; each form post must carry its CSRF token)."""
+    client = app.test_client()
+    page = client.get("/user/login")
+    response = client.post("/user/login", data={
+        "login": name, "password": password, "_csrf_token": csrf_token(page.body)},
+        follow_redirects=False)
+    assert response.status_code == 302, response.body
+    return client
+
+
+def csrf_token(body: str) -> str:
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', body)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
