@@ -53,7 +53,7 @@ KEY_FIELDS = (
     "data_source", "collection_method", "government_affairs",
     "producer_contact_name", "producer_contact_email",
 )
-_TEMPLATES = os.path.join(os.path.dirname(__file__), "templates", "satudata",
+_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates", "satudata",
                           "dissemination")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 import ckan.plugins.toolkit as tk
 
-DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 LANGUAGES = ("id", "en")
 
 WILAYAH = "wilayah"
