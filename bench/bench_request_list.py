@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 # the 10,000-request data set of the test suite, and its query counter
-from ckanext.satudata.tests.test_workflow_scale import (  # noqa: F401
+from ckanext.satudata.tests.integration.test_workflow_scale import (  # noqa: F401
     N_OPDS, PER_OPD, count_queries, many_requests)
 
 REPEAT = 15

@@ -7,7 +7,9 @@ between tests, is done once per session (measured on the 2-core machine:
 ~1.2 s to reload the plugins, ~1.1 s to build the Flask app and ~0.5 s to run
 two plugins' migrations, against ~0.07 s to empty the tables):
 
-* the plugins of ``test.ini`` are loaded once (``with_plugins``);
+* the plugins of ``test.ini`` are loaded once (``with_plugins``); CKAN
+  turns declared options into their types when plugins load, so a
+  ``ckan_config`` mark gives the typed value (``False``, a list);
 * one Flask app serves every test (``app``): a test client keeps no state
   between calls, and configuration is read per request;
 * the migrations of ``activity`` and ``satudata`` run once; ``clean_db``
@@ -23,8 +25,9 @@ import email
 import email.message
 import email.policy
 import socket
+import copy
 import threading
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
 import rq
@@ -132,6 +135,11 @@ class Inbox:
             self.messages.append(message)
         return "250 OK"
 
+    @staticmethod
+    def recipients(messages: list[dict[str, str]]) -> set[str]:
+        """The addresses ``messages`` went to."""
+        return {m["to"].split("<")[-1].rstrip(">") for m in messages}
+
     def take(self) -> list[dict[str, str]]:
         """The messages received since the last call: to, subject, body."""
         with self.lock:
@@ -184,10 +192,101 @@ def run_jobs(with_test_worker: None) -> Any:
     return run
 
 
+class Snapshot:
+    """A world built once per session and put back for each test that
+    needs it: the rows of every table (kept in unlogged tables of the schema
+    ``satudata_snapshot``), the datasets to index again, and the jobs the
+    building queued. Putting it back empties the tables, the index and the
+    queues first, so a test starts from exactly the world its builder made,
+    at a tenth of the cost of building it (measured: ~0.25 s against ~2 s
+    for the region)."""
+
+    SCHEMA = "satudata_snapshot"
+
+    def __init__(self, key: str, value: Any) -> None:
+        self.key = key
+        self.value = value
+        self.tables: list[str] = []
+        self.package_ids: list[str] = []
+        self.jobs: list[tuple[str, tuple, dict, Optional[str]]] = []
+
+    @staticmethod
+    def _tables() -> list[Any]:
+        return [t for t in model.meta.metadata.sorted_tables
+                if not t.name.endswith("alembic_version")]
+
+    def take(self) -> None:
+        from ckan.lib import jobs
+
+        model.Session.remove()
+        with _pooled_engine().begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.SCHEMA}"'))
+            existing = set(sa.inspect(conn).get_table_names())
+            for table in self._tables():
+                if table.name not in existing:
+                    continue
+                copy = f'"{self.SCHEMA}"."{self.key}__{table.name}"'
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {copy}"))
+                conn.execute(sa.text(
+                    f'CREATE UNLOGGED TABLE {copy} AS SELECT * FROM "{table.name}"'))
+                if conn.execute(sa.text(f"SELECT count(*) FROM {copy}")).scalar():
+                    self.tables.append(table.name)
+            self.package_ids = [row[0] for row in conn.execute(sa.text(
+                "SELECT id FROM package WHERE state = 'active'"))]
+        for job in jobs.get_queue().jobs:
+            self.jobs.append((job.func_name, tuple(job.args), dict(job.kwargs),
+                              job.meta.get("title")))
+
+    def restore(self, empty_db: Any, reset_index: Any, reset_queues: Any) -> Any:
+        from ckan.lib import jobs, search
+
+        empty_db()
+        reset_index()
+        reset_queues()
+        model.Session.remove()
+        with _pooled_engine().begin() as conn:
+            for name in self.tables:
+                conn.execute(sa.text(
+                    f'INSERT INTO "{name}" SELECT * FROM "{self.SCHEMA}"."{self.key}__{name}"'))
+        if self.package_ids:
+            search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
+            search.commit()
+        for func_name, args, kwargs, title in self.jobs:
+            job = jobs.get_queue().enqueue_call(func=func_name, args=args, kwargs=kwargs)
+            if title:
+                job.meta["title"] = title
+                job.save_meta()
+        model.Session.remove()
+        return copy.deepcopy(self.value)
+
+
+_SNAPSHOTS: dict[tuple[str, str], Snapshot] = {}
+
+
+@pytest.fixture(scope="session")
+def world_of(empty_db: Any, reset_index: Any, reset_queues: Any, with_plugins: None) -> Any:
+    """``world_of(key, builder)``: the world ``builder()`` makes, built once
+    per session (per test database) and put back for each call
+    (:class:`Snapshot`). ``builder`` must only use the real actions."""
+
+    def world(key: str, builder: Callable[[], Any]) -> Any:
+        index = (config["sqlalchemy.url"], key)
+        if index not in _SNAPSHOTS:
+            empty_db()
+            reset_index()
+            reset_queues()
+            snapshot = Snapshot(key, builder())
+            snapshot.take()
+            _SNAPSHOTS[index] = snapshot
+        return _SNAPSHOTS[index].restore(empty_db, reset_index, reset_queues)
+
+    return world
+
+
 @pytest.fixture
-def region(clean_db: None, clean_index: None) -> Any:
+def region(world_of: Any) -> Any:
     """A small region (:func:`.factories.build_region`) for a test that
-    changes it."""
+    changes it: a fresh copy for every test."""
     from .factories import build_region
 
-    return build_region()
+    return world_of("region", build_region)

@@ -25,7 +25,7 @@ __all__ = [
     "DaftarDataItem", "CollectionRound", "WalidataRole",
     "Region", "build_region", "complete_metadata", "DATA_LINK", "field_value",
     "to_ready", "publish", "is_public", "request_state", "csv_upload", "add_csv",
-    "login", "csrf_token",
+    "login", "csrf_token", "daftar_data_workbook",
 ]
 
 
@@ -185,6 +185,23 @@ def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
         result = helpers.call_action("package_show", context={"user": user},
                                      id=package_id)
     return result
+
+
+def daftar_data_workbook(rows: list[list[object]]) -> bytes:
+    """A Daftar Data import workbook: the template's header row, then
+    ``rows``."""
+    import openpyxl
+
+    from ckanext.satudata.lib import spreadsheets
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([header for header, _f, _a in spreadsheets.DAFTAR_DATA_COLUMNS])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def to_ready(region: Region, request: dict[str, Any], **metadata: Any) -> dict[str, Any]:

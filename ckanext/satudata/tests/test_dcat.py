@@ -16,8 +16,9 @@ EU = "http://publications.europa.eu/resource/authority/"
 
 
 @pytest.fixture
-def region(clean_db, clean_index):
-    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah", "Jumlah Guru"))
+def region(world_of):
+    return world_of("three-items", lambda: build_region(
+        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah", "Jumlah Guru")))
 
 
 def _catalog(app, path="/catalog.ttl") -> rdflib.Graph:

@@ -13,13 +13,13 @@ from freezegun import freeze_time
 import ckan.model as model
 from ckan.tests import helpers
 
-from .factories import build_region, complete_metadata, csrf_token, login, publish, to_ready
-from .test_workflow_email import _to
+from ..factories import build_region, complete_metadata, csrf_token, login, publish, to_ready
 
 
 @pytest.fixture
-def region(clean_db, clean_index):
-    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+def region(world_of):
+    return world_of("two-items", lambda: build_region(
+        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
 
 
 def _requests(region, org):
@@ -172,12 +172,12 @@ def test_publish_and_withdraw_notify_the_producers(smtp, region, run_jobs):
     publish(region, request)
     run_jobs()
     sent = smtp.take()
-    assert _to(sent) == {"produsen-a@example.org"}
+    assert smtp.recipients(sent) == {"produsen-a@example.org"}
     assert "/dataset/" in sent[0]["body"]
 
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Angka tahun lalu tertukar")
     run_jobs()
     sent = smtp.take()
-    assert _to(sent) == {"produsen-a@example.org"}
+    assert smtp.recipients(sent) == {"produsen-a@example.org"}
     assert "Angka tahun lalu tertukar" in sent[0]["body"]

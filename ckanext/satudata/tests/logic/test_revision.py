@@ -10,15 +10,10 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from .factories import add_csv, build_region, csv_upload, publish, request_state, to_ready
+from ..factories import add_csv, csv_upload, publish, request_state, to_ready
 
 SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
 SECRET_NOTES = "Catatan revisi belum disetujui 9c1e"
-
-
-@pytest.fixture
-def region(clean_db, clean_index):
-    return build_region()
 
 
 def _api_show(app, package_id: str) -> bytes:

@@ -18,7 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .factories import Region, add_csv, build_region, publish, to_ready
+from ..factories import Region, add_csv, publish, to_ready
 
 SECRET_TAG = "tagrahasia"
 SECRET_FORMAT = "XRAHASIA"
@@ -32,11 +32,6 @@ def _anonymous() -> dict[str, Any]:
 
 def _call(who: str, action: str, **data: Any) -> Any:
     return helpers.call_action(action, context={"user": who, "ignore_auth": False}, **data)
-
-
-@pytest.fixture
-def region(clean_db, clean_index) -> Region:
-    return build_region()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.helpers import satudata_error_summary
 
-from .factories import add_csv, complete_metadata, csrf_token, login, publish, to_ready
+from ..factories import add_csv, complete_metadata, csrf_token, login, publish, to_ready
 
 CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"
 
@@ -347,7 +347,7 @@ class TestDaftarDataTemplate:
 # -- long words wrap ------------------------------------------------------------------------
 
 def test_long_words_wrap_on_the_daftar_data_page():
-    css = (pathlib.Path(spreadsheets.__file__).parent / "assets" / "satudata.css").read_text()
+    css = (pathlib.Path(spreadsheets.__file__).parents[1] / "assets" / "satudata.css").read_text()
     section = css[css.index("-- forms and lists: long unbroken words wrap"):]
     assert ".satudata-daftar-data td" in section and "overflow-wrap: anywhere" in section
 

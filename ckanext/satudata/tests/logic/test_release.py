@@ -19,12 +19,7 @@ from ckanext.satudata import jobs
 from ckanext.satudata.lib import publishing
 from ckanext.satudata.model import Release
 
-from .factories import build_region, is_public, request_state, to_ready
-
-
-@pytest.fixture
-def region(clean_db, clean_index):
-    return build_region()
+from ..factories import build_region, is_public, request_state, to_ready
 
 
 def _calendar():
@@ -105,7 +100,7 @@ def test_unschedule_and_who_may_schedule(region):
     assert "release_at" in err.value.error_dict
 
 
-def test_the_release_job_publishes_the_due_release(region, run_jobs):
+def test_the_release_job_publishes_the_due_release(region, smtp, run_jobs):
     request = region.request_of(region.opd_a)
     to_ready(region, request)
     later = publishing.to_local(

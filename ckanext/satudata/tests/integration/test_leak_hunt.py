@@ -48,7 +48,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .factories import build_region, complete_metadata, csv_upload, publish, to_ready
+from ..factories import build_region, complete_metadata, csv_upload, publish, to_ready
 
 STAGED_TITLE = "Revisi Rahasia Judul Kx41"
 STAGED_NOTES = "Revisi rahasia catatan Zq93"
@@ -780,6 +780,7 @@ def test_every_route_and_read_action_is_listed(app):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.slow
 def test_nothing_unpublished_leaks(app):
     world = build_world()
     hunt = Hunt(world)

@@ -61,7 +61,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing, roles
 from ckanext.satudata.model import DataRequest, RequestEvent, StagedRevision
 
-from .factories import Region, build_region, complete_metadata
+from ..factories import Region, build_region, complete_metadata
 
 pytestmark = pytest.mark.slow
 

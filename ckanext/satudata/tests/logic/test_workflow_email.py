@@ -14,18 +14,15 @@ import ckan.model as model
 
 from ckanext.satudata.model import DataRequest, ReminderSent
 
-from .factories import complete_metadata
+from ..factories import complete_metadata
 
-
-def _to(messages: list[dict[str, str]]) -> set[str]:
-    return {m["to"].split("<")[-1].rstrip(">") for m in messages}
 
 
 def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
     run_jobs()
     sent = smtp.take()
     # the round's requests: one message per producer, listing their requests
-    assert _to(sent) == {"produsen-a@example.org", "produsen-b@example.org"}
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org"}
     assert all("Jumlah Puskesmas" in m["body"] for m in sent)
 
     req = region.request_of(region.opd_a)
@@ -44,7 +41,7 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
         region.call(who, action, id=req["id"], **extra)
         run_jobs()
         sent = smtp.take()
-        assert _to(sent) == recipients, (action, sent)
+        assert smtp.recipients(sent) == recipients, (action, sent)
         assert all("Jumlah Puskesmas" in m["subject"] for m in sent), sent
         assert all(f"/permintaan-data/{req['id']}" in m["body"] for m in sent), sent
         if action == "satudata_request_return":
@@ -56,7 +53,7 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
                 note="Tidak lagi diperlukan")
     run_jobs()
     sent = smtp.take()
-    assert _to(sent) == {"produsen-b@example.org"}
+    assert smtp.recipients(sent) == {"produsen-b@example.org"}
     assert "Tidak lagi diperlukan" in sent[0]["body"]
 
 
@@ -70,7 +67,7 @@ def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
                                                 (due - datetime.timedelta(days=1)).isoformat()])
     assert result.exit_code == 0, result.output
     sent = smtp.take()
-    assert _to(sent) == {"produsen-a@example.org", "produsen-b@example.org"}
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org"}
     # the rerun (cron) sends nothing again
     result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date",
                                                 (due - datetime.timedelta(days=1)).isoformat()])
@@ -81,7 +78,7 @@ def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
     result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", late])
     assert result.exit_code == 0, result.output
     sent = smtp.take()
-    assert _to(sent) == {"produsen-a@example.org", "produsen-b@example.org",
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org",
                          "admin-walidata@example.org"}
     assert "Escalations: 2" in result.output or "escalations: 2" in result.output
     assert model.Session.execute(sa.select(sa.func.count()).select_from(
@@ -104,6 +101,6 @@ def test_reminders_run_as_a_background_job(smtp, region, cli, run_jobs):
     assert smtp.take() == []         # nothing sent inline
     run_jobs()
     sent = smtp.take()
-    assert _to(sent) == {"produsen-a@example.org", "produsen-b@example.org",
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org",
                          "admin-walidata@example.org"}
     assert all("Jumlah Puskesmas" in m["subject"] for m in sent)

@@ -13,7 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .metadata_samples import SCHEMA_FIELDS, full_metadata
+from ..metadata_samples import SCHEMA_FIELDS, full_metadata
 
 
 def _package_count() -> int:

@@ -16,12 +16,13 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from .factories import add_csv, build_region, publish, to_ready
+from ..factories import add_csv, build_region, publish, to_ready
 
 
 @pytest.fixture
-def region(clean_db, clean_index):
-    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+def region(world_of):
+    return world_of("two-items", lambda: build_region(
+        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
 
 
 def _read(resource: dict) -> bytes:

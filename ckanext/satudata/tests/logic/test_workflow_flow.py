@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.lib import metadata
 
-from .factories import complete_metadata
+from ..factories import complete_metadata
 
 
 def test_full_tjb_flow(region):

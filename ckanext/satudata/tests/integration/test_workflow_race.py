@@ -16,7 +16,9 @@ from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest, RequestEvent
 
-from .factories import build_region
+from ..factories import build_region
+
+pytestmark = pytest.mark.slow
 
 ROUNDS = 50
 

@@ -38,7 +38,10 @@ from ckan.tests import factories
 
 from ckanext.satudata import views
 
-from .factories import build_region
+from ..factories import build_region
+
+pytestmark = pytest.mark.slow
+
 BAD_VALUES: list[tuple[str, Any]] = [
     ("int", 5),
     ("list", ["a", 1]),
@@ -174,7 +177,6 @@ def action_calls(world: World) -> Iterator[tuple[str, str, str, dict[str, Any]]]
             yield "producer", name, f"id={label}", {**base, "id": value}
 
 
-@pytest.mark.slow
 def test_no_action_answers_500(app, world, caplog):
     caplog.set_level(logging.ERROR)
     failures: list[str] = []
@@ -243,7 +245,6 @@ def _route_urls(rule: Any, world: World) -> Iterator[tuple[str, str]]:
             yield f"{arg}={value[:12]}", url({**args, arg: value})
 
 
-@pytest.mark.slow
 def test_no_route_answers_500(app, world, caplog):
     caplog.set_level(logging.ERROR)
     rules = satudata_rules(app.flask_app)

@@ -13,7 +13,7 @@ from ckan.tests import factories
 from ckanext.satudata.lib import engine
 from ckanext.satudata.model import CollectionRound, DaftarData, DataRequest, RequestEvent
 
-from .factories import complete_metadata
+from ..factories import complete_metadata
 
 
 def _request(org_id: str, package_id: str | None = None) -> DataRequest:

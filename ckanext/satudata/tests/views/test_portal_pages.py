@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 
-from .factories import build_region, complete_metadata, login, publish, to_ready
+from ..factories import build_region, complete_metadata, login, publish, to_ready
 
 ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember"]
@@ -24,8 +24,9 @@ def _indonesian(day: datetime.date) -> str:
 
 
 @pytest.fixture
-def region(clean_db, clean_index):
-    return build_region(item_titles=("Jumlah Puskesmas", "Jumlah Sekolah"))
+def region(world_of):
+    return world_of("two-items", lambda: build_region(
+        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
 
 
 def _requests(region, org):

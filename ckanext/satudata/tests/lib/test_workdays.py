@@ -49,14 +49,14 @@ def test_holiday_names_are_in_indonesian():
     assert D(2026, 3, 23) in names  # cuti bersama Idul Fitri
 
 
-@pytest.mark.ckan_config("satudata.cuti_bersama_from_library", "false")
+@pytest.mark.ckan_config("satudata.cuti_bersama_from_library", False)
 def test_without_the_library_cuti_bersama_only_public_holidays_count():
     # 18 March is then a working day (only Nyepi 19 and Idul Fitri 21-22 are off)
     assert workdays.add_working_days(D(2026, 3, 17), 1) == D(2026, 3, 18)
     assert workdays.add_working_days(D(2026, 3, 18), 1) == D(2026, 3, 20)
 
 
-@pytest.mark.ckan_config("satudata.cuti_bersama", "2026-03-25 2026-12-31")
+@pytest.mark.ckan_config("satudata.cuti_bersama", ["2026-03-25", "2026-12-31"])
 def test_configured_cuti_bersama_dates_are_not_working_days():
     assert workdays.add_working_days(D(2026, 3, 17), 1) == D(2026, 3, 26)
     assert workdays.add_working_days(D(2026, 12, 30), 1) == D(2027, 1, 4)

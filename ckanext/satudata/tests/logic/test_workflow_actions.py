@@ -5,9 +5,7 @@ filters and the dataset link."""
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 
 import ckan.model as model
@@ -15,20 +13,11 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata import cli as satudata_cli
-from ckanext.satudata.lib import spreadsheets, workdays
+from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DaftarData, DataRequest
 
+from ..factories import daftar_data_workbook
 
-
-def _workbook(rows: list[list[object]]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append([header for header, _f, _a in spreadsheets.DAFTAR_DATA_COLUMNS])
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _count(year: int) -> int:
@@ -37,7 +26,7 @@ def _count(year: int) -> int:
 
 class TestDaftarDataImport:
     def test_rows_with_errors_save_nothing(self, region):
-        content = _workbook([
+        content = daftar_data_workbook([
             ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit", "ya",
              "10/SK/2026", "2026-01-15", ""],
             ["", "dinas-pendidikan", "", "", "", "", "", "", ""],
@@ -56,7 +45,7 @@ class TestDaftarDataImport:
         assert _count(2027) == 0
 
     def test_valid_file_is_imported_and_reimport_updates(self, region):
-        content = _workbook([
+        content = daftar_data_workbook([
             ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit", "ya",
              "10/SK/2026", datetime.datetime(2026, 1, 15), "SD dan SMP"],
             ["Jumlah Puskesmas", "Dinas Kesehatan", "Tahunan", "Kesehatan", "unit", "tidak",
@@ -78,7 +67,7 @@ class TestDaftarDataImport:
         assert _count(2027) == 2
 
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
-        content = _workbook([
+        content = daftar_data_workbook([
             ["Jumlah Sekolah", "dinas-pendidikan", "Setiap saat", "Pendidikan; 1.02", "unit",
              "ya", None, None, None],
             ["Jumlah Guru", "dinas-pendidikan", "semiannual", "Pendidikan; Bukan urusan", "orang",
@@ -103,13 +92,13 @@ class TestDaftarDataImport:
 
     def test_cli_import(self, region, cli, tmp_path):
         path = tmp_path / "daftar.xlsx"
-        path.write_bytes(_workbook([["Luas Panen Padi", "dinas-kesehatan"] + [None] * 7]))
+        path.write_bytes(daftar_data_workbook([["Luas Panen Padi", "dinas-kesehatan"] + [None] * 7]))
         result = cli.invoke(satudata_cli.satudata,
                             ["daftar-data-import", str(path), "--year", "2028"])
         assert result.exit_code == 0, result.output
         assert "1 new" in result.output
         assert _count(2028) == 1
-        path.write_bytes(_workbook([["", "x"] + [None] * 7]))
+        path.write_bytes(daftar_data_workbook([["", "x"] + [None] * 7]))
         result = cli.invoke(satudata_cli.satudata,
                             ["daftar-data-import", str(path), "--year", "2028"])
         assert result.exit_code == 1

@@ -15,7 +15,7 @@ from ckanext.satudata.lib import publication, publishing, states
 from ckanext.satudata.lib import notifications
 from ckanext.satudata.model import DataRequest, Release
 
-from .factories import (
+from ..factories import (
     add_csv, build_region, complete_metadata, is_public, login, publish, request_state, to_ready,
 )
 
@@ -23,8 +23,8 @@ MARKER = "Teks belum ditinjau 5d1f"
 
 
 @pytest.fixture
-def region(clean_db, clean_index):
-    return build_region(("Jumlah Puskesmas", "Jumlah Posyandu"))
+def region(world_of):
+    return world_of("puskesmas-posyandu", lambda: build_region(("Jumlah Puskesmas", "Jumlah Posyandu")))
 
 
 def _public_title(package_id: str) -> str:

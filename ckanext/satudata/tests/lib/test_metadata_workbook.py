@@ -15,7 +15,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import metadata_workbook
 
-from .metadata_samples import full_metadata
+from ..metadata_samples import full_metadata
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from .factories import build_region, complete_metadata, publish, to_ready
+from ..factories import build_region, complete_metadata, publish, to_ready
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from .metadata_samples import full_metadata
+from ..metadata_samples import full_metadata
 
 
 def _text(html: str) -> str:

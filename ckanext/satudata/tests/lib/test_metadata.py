@@ -13,7 +13,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import metadata
 
-from .metadata_samples import full_metadata
+from ..metadata_samples import full_metadata
 
 #: what submitting needs besides title, name and OPD, in schema order
 SUBMIT_FIELDS = [

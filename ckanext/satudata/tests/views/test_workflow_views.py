@@ -11,7 +11,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from .factories import complete_metadata
+from ..factories import complete_metadata, daftar_data_workbook
 
 
 def _login(app, name):
@@ -137,16 +137,15 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
 
 
 def test_import_form_shows_row_errors_and_imports_a_good_file(app, region):
-    from .test_workflow_actions import _workbook
 
     client = _login(app, "admin-walidata")
     page = client.get(tk.url_for("satudata_daftar_data.import_form"))
-    bad = _workbook([["Jumlah Guru", "tidak-ada"] + [None] * 7])
+    bad = daftar_data_workbook([["Jumlah Guru", "tidak-ada"] + [None] * 7])
     resp = client.post(tk.url_for("satudata_daftar_data.import_form"), data={
         "_csrf_token": _csrf(page.body), "year": "2030",
         "upload": (io.BytesIO(bad), "daftar.xlsx")}, status=400)
     assert "satudata-import-errors" in resp.body and "opd" in resp.body
-    good = _workbook([["Jumlah Guru", "dinas-pendidikan"] + [None] * 7])
+    good = daftar_data_workbook([["Jumlah Guru", "dinas-pendidikan"] + [None] * 7])
     resp = client.post(tk.url_for("satudata_daftar_data.import_form"), data={
         "_csrf_token": _csrf(resp.body), "year": "2030",
         "upload": (io.BytesIO(good), "daftar.xlsx")})

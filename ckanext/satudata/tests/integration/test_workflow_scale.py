@@ -16,6 +16,8 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.model import DaftarData, DataRequest
 
+pytestmark = pytest.mark.slow
+
 N_OPDS, PER_OPD = 20, 500   # 10,000 requests
 
 

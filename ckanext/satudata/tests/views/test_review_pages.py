@@ -14,7 +14,6 @@ import io
 import re
 
 import openpyxl
-import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
@@ -22,16 +21,11 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.lib import reference
 from ckanext.satudata.lib import preview
 
-from .factories import (
-    add_csv, build_region, complete_metadata, csrf_token, login, publish, to_ready,
+from ..factories import (
+    add_csv, complete_metadata, csrf_token, login, publish, to_ready,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def region(clean_db, clean_index):
-    return build_region()
 
 
 def _page(client, request_id: str, status: int = 200):
@@ -242,10 +236,11 @@ class TestForms:
         pkg = region.call("producer", "package_show", id=request["package_id"])
         edit_url = tk.url_for("dataset.edit", id=pkg["name"])
         assert f'href="{edit_url}#field-license_id"' in summary
-        assert f'href="{edit_url}#field-unit"' in summary
+        assert f'href="{edit_url}#field-concept"' in summary
+        assert f'href="{edit_url}#field-unit"' not in summary  # the Daftar Data item gave it
         text = _text(summary)
-        assert "Lisensi" in text and "Satuan" in text
-        assert "license_id" not in text and "unit:" not in text
+        assert "Lisensi" in text and "Konsep" in text
+        assert "license_id" not in text and "concept:" not in text
         assert tk.url_for("dataset_resource.new", id=pkg["name"]) in summary  # no data file
         assert len(re.findall(r"<li", summary)) > 10
         assert "satudata-state-requested" in body         # still the request page
