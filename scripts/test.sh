@@ -5,17 +5,44 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The suite runs on SATUDATA_TEST_WORKERS processes (pytest-xdist, one per
+# CPU core unless told), each with its own database (<test database>_gw<n>)
+# and Solr site id (<site id>_gw<n>): the job queues are named after the
+# site id, so the workers share the Redis database. SATUDATA_TEST_WORKERS=1
+# runs the suite in one process on the test database itself.
+WORKERS="${SATUDATA_TEST_WORKERS:-$(nproc)}"
+WORKER_DBS=()
+if [ "$WORKERS" -gt 1 ]; then
+  for ((i = 0; i < WORKERS; i++)); do WORKER_DBS+=("${TEST_DB_NAME}_gw$i"); done
+  export SATUDATA_EXTRA_DBS="${SATUDATA_EXTRA_DBS:-} ${WORKER_DBS[*]}"
+fi
+
 "$ROOT/scripts/bootstrap.sh"
 "$ROOT/scripts/services.sh" start
 # SATUDATA_TEST_DB_NAME, SATUDATA_TEST_REDIS_DB and SATUDATA_TEST_SITE_ID let
 # several suites run side by side on one set of services.
 export_ckan_env "${SATUDATA_TEST_REDIS_DB:-1}"
-export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
 export CKAN_SITE_ID="${SATUDATA_TEST_SITE_ID:-satudata_test}"
 export CKAN_INI="$ROOT/test.ini"
 
 cd "$ROOT"
-"$VENV/bin/ckan" -c test.ini db upgrade >/dev/null 2>"$STATE/logs/test-db.log" \
-  || { cat "$STATE/logs/test-db.log" >&2; die "ckan db upgrade on the test database failed"; }
-log "running the test suite"
-exec "$VENV/bin/pytest" "$@"
+# the migrations of every database the suite uses, side by side
+pids=()
+for db in "$TEST_DB_NAME" "${WORKER_DBS[@]}"; do
+  CKAN_SQLALCHEMY_URL="$(db_url "$db")" "$VENV/bin/ckan" -c test.ini db upgrade \
+    >/dev/null 2>"$STATE/logs/test-db-$db.log" &
+  pids+=("$!:$db")
+done
+for entry in "${pids[@]}"; do
+  wait "${entry%%:*}" || { cat "$STATE/logs/test-db-${entry#*:}.log" >&2
+                           die "ckan db upgrade on the test database ${entry#*:} failed"; }
+done
+export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
+
+args=("$@")
+if [ "$WORKERS" -gt 1 ]; then
+  # one module per worker at a time: module- and session-built worlds are reused
+  args=(-n "$WORKERS" --dist loadfile "${args[@]}")
+fi
+log "running the test suite ($WORKERS worker(s))"
+exec "$VENV/bin/pytest" "${args[@]}"

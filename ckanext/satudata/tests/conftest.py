@@ -24,6 +24,7 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import os
 import socket
 import copy
 import threading
@@ -72,6 +73,22 @@ def _plugins_loaded(with_plugins: None) -> None:
 def app(with_plugins: None) -> Any:
     """One test app for the session (CKAN builds one per test)."""
     return test_helpers._get_test_app()
+
+
+@pytest.fixture(scope="session")
+def reset_queues() -> Any:
+    """Empties this site's job queues. CKAN's empties every queue of the
+    Redis database, those of the other test workers (and of a portal
+    sharing the database) too."""
+
+    def empty() -> None:
+        from ckan.lib import jobs
+
+        for queue in jobs.get_all_queues():
+            queue.empty()
+            queue.delete()
+
+    return empty
 
 
 @pytest.fixture(scope="session")
@@ -290,3 +307,17 @@ def region(world_of: Any) -> Any:
     from .factories import build_region
 
     return world_of("region", build_region)
+
+
+def pytest_configure(config: Any) -> None:
+    """In a pytest-xdist worker (``scripts/test.sh`` starts one per CPU
+    core), CKAN runs on the worker's own database and Solr site id, set
+    before CKAN's pytest plugin reads its configuration: the workers never
+    see each other's rows, documents or jobs (the queues are named after the
+    site id)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("CKAN_SQLALCHEMY_URL")
+    if not worker or not url:
+        return
+    os.environ["CKAN_SQLALCHEMY_URL"] = f"{url}_{worker}"
+    os.environ["CKAN_SITE_ID"] = f"{os.environ.get('CKAN_SITE_ID', 'satudata_test')}_{worker}"
