@@ -93,31 +93,40 @@ def reset_queues() -> Any:
 
 @pytest.fixture(scope="session")
 def empty_db(reset_db: Any, migrate_db_for: Any) -> Any:
-    """Empties CKAN's tables, the satudata tables included; the first call
-    of the session runs the migrations of the plugins whose tables the tests
-    use (CKAN's reset only creates core tables)."""
+    """Empties CKAN's tables, the satudata tables included. The first call
+    of the session resets the database as CKAN does and runs the migrations
+    of the plugins whose tables the tests use (CKAN's reset only creates
+    core tables); later calls empty every table in one round trip (CKAN's
+    reset asks for each table whether it exists, then empties it)."""
 
     def empty() -> None:
-        reset_db()
         url = config["sqlalchemy.url"]
         if url not in _MIGRATED:
+            reset_db()
             migrate_db_for("activity")
             migrate_db_for("satudata")
             _MIGRATED.add(url)
-        # CKAN's migration environment binds the session to a NullPool
-        # engine: every checkout would open a new PostgreSQL connection
-        # (~40 ms each); give the session back a pooled engine, as the
-        # running portal has
+            # CKAN's migration environment binds the session to a NullPool
+            # engine: every checkout would open a new PostgreSQL connection
+            # (~40 ms each); give the session back a pooled engine, as the
+            # running portal has
+            model.Session.remove()
+            model.init_model(_pooled_engine())
+            return
         model.Session.remove()
-        model.init_model(_pooled_engine())
+        with _pooled_engine().begin() as conn:
+            conn.execute(sa.text("; ".join(
+                f'DELETE FROM "{name}"' for name in reversed(_table_names(conn)))))
 
     return empty
 
 
-def forget_migrations() -> None:
-    """For a test that takes the migrations down: the next ``empty_db``
-    runs them again."""
-    _MIGRATED.clear()
+def _table_names(conn: Any) -> list[str]:
+    """The tables of the models, in the order of their dependencies, that
+    exist in the database (alembic's version tables left out)."""
+    existing = set(sa.inspect(conn).get_table_names())
+    return [t.name for t in model.meta.metadata.sorted_tables
+            if t.name in existing and not t.name.endswith("alembic_version")]
 
 
 @pytest.fixture
@@ -227,47 +236,38 @@ class Snapshot:
         self.package_ids: list[str] = []
         self.jobs: list[tuple[str, tuple, dict, Optional[str]]] = []
 
-    @staticmethod
-    def _tables() -> list[Any]:
-        return [t for t in model.meta.metadata.sorted_tables
-                if not t.name.endswith("alembic_version")]
-
     def take(self) -> None:
         from ckan.lib import jobs
 
         model.Session.remove()
         with _pooled_engine().begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.SCHEMA}"'))
-            existing = set(sa.inspect(conn).get_table_names())
-            for table in self._tables():
-                if table.name not in existing:
-                    continue
-                copy = f'"{self.SCHEMA}"."{self.key}__{table.name}"'
+            for name in _table_names(conn):
+                copy = f'"{self.SCHEMA}"."{self.key}__{name}"'
                 conn.execute(sa.text(f"DROP TABLE IF EXISTS {copy}"))
-                conn.execute(sa.text(
-                    f'CREATE UNLOGGED TABLE {copy} AS SELECT * FROM "{table.name}"'))
+                conn.execute(sa.text(f'CREATE UNLOGGED TABLE {copy} AS SELECT * FROM "{name}"'))
                 if conn.execute(sa.text(f"SELECT count(*) FROM {copy}")).scalar():
-                    self.tables.append(table.name)
+                    self.tables.append(name)
             self.package_ids = [row[0] for row in conn.execute(sa.text(
                 "SELECT id FROM package WHERE state = 'active'"))]
         for job in jobs.get_queue().jobs:
             self.jobs.append((job.func_name, tuple(job.args), dict(job.kwargs),
                               job.meta.get("title")))
 
-    def restore(self, empty_db: Any, reset_index: Any, reset_queues: Any) -> Any:
+    def restore(self, empty_db: Any, reset_queues: Any) -> Any:
         from ckan.lib import jobs, search
+        from ckan.lib.search.common import make_connection
 
         empty_db()
-        reset_index()
         reset_queues()
-        model.Session.remove()
         with _pooled_engine().begin() as conn:
-            for name in self.tables:
-                conn.execute(sa.text(
-                    f'INSERT INTO "{name}" SELECT * FROM "{self.SCHEMA}"."{self.key}__{name}"'))
-        if self.package_ids:
-            search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
-            search.commit()
+            conn.execute(sa.text("SELECT 1; " + "; ".join(
+                f'INSERT INTO "{name}" SELECT * FROM "{self.SCHEMA}"."{self.key}__{name}"'
+                for name in self.tables)))
+        # the index: this site's documents out, the world's datasets in, one commit
+        make_connection().delete(q=f'+site_id:"{config["ckan.site_id"]}"', commit=False)
+        search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
+        search.commit()
         for func_name, args, kwargs, title in self.jobs:
             job = jobs.get_queue().enqueue_call(func=func_name, args=args, kwargs=kwargs)
             if title:
@@ -295,7 +295,7 @@ def world_of(empty_db: Any, reset_index: Any, reset_queues: Any, with_plugins: N
             snapshot = Snapshot(key, builder())
             snapshot.take()
             _SNAPSHOTS[index] = snapshot
-        return _SNAPSHOTS[index].restore(empty_db, reset_index, reset_queues)
+        return _SNAPSHOTS[index].restore(empty_db, reset_queues)
 
     return world
 
