@@ -7,7 +7,7 @@ run:      ## install what is missing, start the services, load the demo, serve o
 test:     ## install what is missing, start the services, run the whole test suite
 	./scripts/test.sh
 
-test-fast: ## the suite without the tests marked slow (races over HTTP, model-based, fuzz)
+test-fast: ## the suite without the tests marked slow (browser, leak hunt, races, scale, model-based, fuzz)
 	./scripts/test.sh -m "not slow"
 
 services: ## only start PostgreSQL, Redis and Solr
