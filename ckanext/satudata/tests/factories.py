@@ -101,6 +101,13 @@ class Region:
     def request_of(self, org: dict[str, Any]) -> dict[str, Any]:
         return next(r for r in self.requests if r["owner_org"] == org["id"])
 
+    def requests_of(self, org: dict[str, Any]) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["owner_org"] == org["id"]]
+
+
+#: the items of a region with two requests per OPD
+TWO_ITEMS = ("Jumlah Puskesmas", "Jumlah Sekolah")
+
 
 def build_region(item_titles: tuple[str, ...] = ("Jumlah Puskesmas",)) -> Region:
     sysadmin = factories.Sysadmin(name="sysadmin-uji", password="correct123")

@@ -87,3 +87,37 @@ def organization_list() -> list[dict[str, Any]]:
 
 def states() -> list[dict[str, str]]:
     return [{"value": s.value, "text": state_label(s)} for s in State]
+
+
+def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str
+         ) -> tuple[Optional[Any], dict[str, Any]]:
+    """Call the action of a form: ``(result, {})``, or ``(None, errors)``
+    for the form to show at its fields; a refusal or an unknown id is a
+    403/404 page with the given message."""
+    try:
+        return tk.get_action(action)(context(), data), {}
+    except tk.NotAuthorized:
+        return tk.abort(403, forbidden), {}
+    except tk.ObjectNotFound:
+        return tk.abort(404, not_found), {}
+    except tk.ValidationError as e:
+        return None, dict(e.error_dict or {})
+
+
+def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
+         forbidden: Optional[str] = None) -> None:
+    """Call the action of a button: flash ``done`` (formatted with the
+    result) or the validation errors; a refusal or an unknown id is a
+    403/404 page."""
+    try:
+        result = tk.get_action(action)(context(), data)
+    except tk.NotAuthorized:
+        tk.abort(403, forbidden or tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        tk.abort(404, not_found)
+    except tk.ValidationError as e:
+        for message in error_list(e):
+            tk.h.flash_error(message)
+    else:
+        tk.h.flash_success(done % result if isinstance(result, dict) and "%(" in done
+                           else done)

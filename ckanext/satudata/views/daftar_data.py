@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import storage
 from ._common import (PAGE_SIZE, args, call, can, context, file_response, organization_list,
-                      page_number)
+                      page_number, save)
 
 satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
                                  url_prefix="/permintaan-data/daftar-data")
@@ -60,16 +60,10 @@ def edit(item_id: Optional[str] = None) -> Any:
         for key in ("sk_date", "sk_url", "sk_number"):
             if not data.get(key):
                 data.pop(key, None)
-        try:
-            tk.get_action(action)(context(), data)
-        except tk.NotAuthorized:
-            return tk.abort(403, tk._("Only walidata administrators can manage the "
-                                      "Daftar Data"))
-        except tk.ObjectNotFound:
-            return tk.abort(404, tk._("Daftar Data item not found"))
-        except tk.ValidationError as e:
-            errors = e.error_dict  # type: ignore[assignment]
-        else:
+        saved, errors = save(action, data, forbidden=tk._(
+            "Only walidata administrators can manage the Daftar Data"),
+            not_found=tk._("Daftar Data item not found"))
+        if saved:
             tk.h.flash_success(tk._("The Daftar Data item is saved."))
             return tk.redirect_to("satudata_daftar_data.index")
     organizations = organization_list()

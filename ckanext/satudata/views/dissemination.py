@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import review
 from .requests import take_transition
-from ._common import context, error_list
+from ._common import context, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -73,17 +73,9 @@ def revision(id: str) -> Any:
 def publication(round_id: str) -> Any:
     """The publication of a round: its build status, and (POST) a rebuild."""
     if tk.request.method == "POST":
-        try:
-            tk.get_action("satudata_publication_build")(context(), {"round_id": round_id})
-        except tk.NotAuthorized:
-            return tk.abort(403, tk._("Not authorized to see this page"))
-        except tk.ObjectNotFound:
-            return tk.abort(404, tk._("Collection round not found"))
-        except tk.ValidationError as e:
-            for message in error_list(e):
-                tk.h.flash_error(message)
-        else:
-            tk.h.flash_success(tk._("The publication is being built."))
+        post("satudata_publication_build", {"round_id": round_id},
+             tk._("The publication is being built."),
+             not_found=tk._("Collection round not found"))
         return tk.redirect_to("satudata_dissemination.publication", round_id=round_id)
     try:
         status = tk.get_action("satudata_publication_show")(context(),

@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 from ..lib import review
 from ..lib.states import ACTION_OF, TABLE, transition_label
 from ._common import (PAGE_SIZE, args, call, can, context, error_list, organization_list,
-                      page_number, states)
+                      page_number, post, states)
 
 satudata_request = Blueprint("satudata_request", __name__, url_prefix="/permintaan-data")
 
@@ -177,16 +177,8 @@ def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
 
 @satudata_request.route("/<id>/dataset", methods=["POST"])
 def link_dataset(id: str) -> Any:
-    try:
-        tk.get_action("satudata_request_link_dataset")(
-            context(), {"id": id, "package_id": tk.request.form.get("package_id", "")})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Data request not found"))
-    except tk.ValidationError as e:
-        for message in error_list(e):
-            tk.h.flash_error(message)
-    else:
-        tk.h.flash_success(tk._("The dataset is linked to the request."))
+    post("satudata_request_link_dataset",
+         {"id": id, "package_id": tk.request.form.get("package_id", "")},
+         tk._("The dataset is linked to the request."),
+         not_found=tk._("Data request not found"))
     return tk.redirect_to("satudata_request.read", id=id)

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, context, error_list, file_response, states
+from ._common import args, call, can, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -41,16 +41,10 @@ def edit(round_id: Optional[str] = None) -> Any:
         if round_id:
             data["id"] = round_id
             data.pop("name", None)
-        try:
-            saved = tk.get_action(action)(context(), data)
-        except tk.NotAuthorized:
-            return tk.abort(403, tk._("Only walidata administrators can manage "
-                                      "collection rounds"))
-        except tk.ObjectNotFound:
-            return tk.abort(404, tk._("Collection round not found"))
-        except tk.ValidationError as e:
-            errors = e.error_dict  # type: ignore[assignment]
-        else:
+        saved, errors = save(action, data, forbidden=tk._(
+            "Only walidata administrators can manage collection rounds"),
+            not_found=tk._("Collection round not found"))
+        if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
             return tk.redirect_to("satudata_round.read", round_id=saved["name"])
     return tk.render("satudata/workflow/round_form.html", {
@@ -70,17 +64,10 @@ def read(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
-    try:
-        result = tk.get_action("satudata_round_send")(context(), {"id": round_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only walidata administrators can manage collection rounds"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Collection round not found"))
-    except tk.ValidationError as e:
-        for message in error_list(e):
-            tk.h.flash_error(message)
-    else:
-        tk.h.flash_success(tk._("%(created)s request(s) sent to the OPDs.") % result)
+    post("satudata_round_send", {"id": round_id},
+         tk._("%(created)s request(s) sent to the OPDs."),
+         forbidden=tk._("Only walidata administrators can manage collection rounds"),
+         not_found=tk._("Collection round not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 

@@ -16,13 +16,12 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ..factories import add_csv, build_region, publish, to_ready
+from ..factories import TWO_ITEMS, add_csv, build_region, publish, to_ready
 
 
 @pytest.fixture
 def region(world_of):
-    return world_of("two-items", lambda: build_region(
-        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
+    return world_of("two-items", lambda: build_region(item_titles=TWO_ITEMS))
 
 
 def _read(resource: dict) -> bytes:

@@ -13,17 +13,14 @@ from freezegun import freeze_time
 import ckan.model as model
 from ckan.tests import helpers
 
-from ..factories import build_region, complete_metadata, csrf_token, login, publish, to_ready
+from ..factories import (
+    TWO_ITEMS, build_region, complete_metadata, csrf_token, login, publish, to_ready,
+)
 
 
 @pytest.fixture
 def region(world_of):
-    return world_of("two-items", lambda: build_region(
-        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
-
-
-def _requests(region, org):
-    return [r for r in region.requests if r["owner_org"] == org["id"]]
+    return world_of("two-items", lambda: build_region(item_titles=TWO_ITEMS))
 
 
 class TestRequestPage:
@@ -90,7 +87,7 @@ class TestPublicationPage:
 
 class TestPublicPages:
     def test_home_calendar_and_revision_pages(self, app, region):
-        published, revised = _requests(region, region.opd_a)
+        published, revised = region.requests_of(region.opd_a)
         for request in (published, revised):
             to_ready(region, request)
             publish(region, request)
@@ -118,8 +115,8 @@ class TestPublicPages:
         app.get(f"/dataset/{name}/revisi", status=404)
 
     def test_progress_dashboard_counts_and_on_time_rate(self, app, region):
-        a1, a2 = _requests(region, region.opd_a)
-        b1, _b2 = _requests(region, region.opd_b)
+        a1, a2 = region.requests_of(region.opd_a)
+        b1, _b2 = region.requests_of(region.opd_b)
         with freeze_time("2026-02-02 03:00:00"):  # before the submission deadline
             to_ready(region, a1)
         # the rest of the scenario runs on a frozen "today" (long after the

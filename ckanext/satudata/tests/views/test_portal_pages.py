@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 
-from ..factories import build_region, complete_metadata, login, publish, to_ready
+from ..factories import TWO_ITEMS, build_region, complete_metadata, login, publish, to_ready
 
 ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember"]
@@ -25,12 +25,7 @@ def _indonesian(day: datetime.date) -> str:
 
 @pytest.fixture
 def region(world_of):
-    return world_of("two-items", lambda: build_region(
-        item_titles=("Jumlah Puskesmas", "Jumlah Sekolah")))
-
-
-def _requests(region, org):
-    return [r for r in region.requests if r["owner_org"] == org["id"]]
+    return world_of("two-items", lambda: build_region(item_titles=TWO_ITEMS))
 
 
 def _counts(body: str) -> list[int]:
@@ -49,12 +44,12 @@ def _nav_badge(body: str) -> str | None:
 
 class TestHomePage:
     def test_title_search_counts_and_no_placeholder(self, app, region):
-        published, unpublished = _requests(region, region.opd_a)
+        published, unpublished = region.requests_of(region.opd_a)
         to_ready(region, published)
         publish(region, published)
         to_ready(region, unpublished)           # ready, still private
         later = (datetime.date.today() + datetime.timedelta(days=30))
-        other = _requests(region, region.opd_b)[0]
+        other = region.requests_of(region.opd_b)[0]
         to_ready(region, other)
         region.call("kadis", "satudata_request_schedule", id=other["id"],
                     release_date=later.isoformat(), release_time="10:30")
@@ -89,7 +84,7 @@ class TestHomePage:
 
 class TestNavigation:
     def test_badge_counts_the_requests_waiting_for_me(self, app, region):
-        first, second = _requests(region, region.opd_a)
+        first, second = region.requests_of(region.opd_a)
         producer = login(app, "produsen-a")
         assert _nav_badge(producer.get("/dataset/").body) == "2"
 
@@ -116,7 +111,7 @@ class TestNavigation:
 
 class TestDashboard:
     def test_my_tasks_lists_the_requests_waiting_for_me_with_their_deadline(self, app, region):
-        first, second = _requests(region, region.opd_a)
+        first, second = region.requests_of(region.opd_a)
         to_ready(region, second)
         body = login(app, "produsen-a").get("/dashboard/datasets").body
         tasks = body.split('id="satudata-my-tasks-title"')[1].split("</section>")[0]
