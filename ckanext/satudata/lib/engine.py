@@ -140,7 +140,7 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     if state == State.REQUESTED:
         return round_.submit_due
     if state == State.RETURNED:
-        days = int(tk.config.get("satudata.deadline.resubmit_days"))
+        days = tk.config.get("satudata.deadline.resubmit_days")
         return max(round_.submit_due, workdays.add_working_days(today, days))
     if state in _SUBMIT_TARGETS:
         return workdays.add_working_days(today, round_.verify_days)

@@ -263,8 +263,8 @@ def _env() -> jinja2.Environment:
 
 def book_html(book: Book) -> str:
     """The HTML of the book (rendered by WeasyPrint)."""
-    max_rows = int(tk.config.get("satudata.publication.pdf_max_rows"))
-    max_columns = int(tk.config.get("satudata.publication.pdf_max_columns"))
+    max_rows = tk.config.get("satudata.publication.pdf_max_rows")
+    max_columns = tk.config.get("satudata.publication.pdf_max_columns")
     entries = []
     for entry in book.entries:
         table = entry.table

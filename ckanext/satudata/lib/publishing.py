@@ -90,7 +90,7 @@ _NO_ACTIVITY = "satudata_no_activity"
 
 def timezone() -> zoneinfo.ZoneInfo:
     """The portal's time zone (``satudata.timezone``, WIB by default)."""
-    return zoneinfo.ZoneInfo(tk.config.get("satudata.timezone") or "Asia/Jakarta")
+    return zoneinfo.ZoneInfo(tk.config.get("satudata.timezone"))
 
 
 def utcnow() -> datetime.datetime:
@@ -681,7 +681,7 @@ def progress(round_: CollectionRound, today: Optional[datetime.date] = None
     from ..model import RequestEvent
 
     today = today or to_local(utcnow()).date()  # type: ignore[union-attr]
-    tz = tk.config.get("satudata.timezone") or "Asia/Jakarta"
+    tz = tk.config.get("satudata.timezone")
     first_submit = (
         sa.select(RequestEvent.request_id.label("request_id"),
                   sa.func.min(RequestEvent.timestamp).label("at"))

@@ -43,7 +43,7 @@ Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round 
 def due(today: Optional[datetime.date] = None) -> list[Due]:
     """The reminders and escalations not yet sent, in one query."""
     today = today or workdays.today()
-    horizon = workdays.add_working_days(today, int(tk.config.get("satudata.reminder_days")))
+    horizon = workdays.add_working_days(today, tk.config.get("satudata.reminder_days"))
     kind: Any = sa.case((DataRequest.due_date < today, "escalation"), else_="reminder")
     already = (
         sa.select(ReminderSent.id).where(

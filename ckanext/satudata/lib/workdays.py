@@ -39,7 +39,7 @@ def today() -> Date:
 
 def _configured_cuti_bersama() -> frozenset[Date]:
     dates = set()
-    for value in tk.config.get("satudata.cuti_bersama") or []:
+    for value in tk.config.get("satudata.cuti_bersama"):
         dates.add(datetime.date.fromisoformat(str(value).strip()))
     return frozenset(dates)
 
@@ -54,7 +54,7 @@ def _library_holidays(year: int, with_cuti_bersama: bool) -> dict[Date, str]:
 def holidays_in(year: int) -> dict[Date, str]:
     """Non-working days of ``year`` other than weekends, with their names."""
     days = dict(_library_holidays(
-        year, bool(tk.config.get("satudata.cuti_bersama_from_library"))))
+        year, tk.config.get("satudata.cuti_bersama_from_library")))
     for day in _configured_cuti_bersama():
         if day.year == year:
             days.setdefault(day, "Cuti bersama")
@@ -113,10 +113,10 @@ def working_days_between(start: Date, end: Date) -> int:
 def stage_days() -> dict[str, int]:
     """The configured stage durations in working days."""
     return {
-        "prepare_days": int(tk.config.get("satudata.deadline.prepare_days")),
-        "submit_days": int(tk.config.get("satudata.deadline.submit_days")),
-        "verify_days": int(tk.config.get("satudata.deadline.verify_days")),
-        "approval_days": int(tk.config.get("satudata.deadline.approval_days")),
+        "prepare_days": tk.config.get("satudata.deadline.prepare_days"),
+        "submit_days": tk.config.get("satudata.deadline.submit_days"),
+        "verify_days": tk.config.get("satudata.deadline.verify_days"),
+        "approval_days": tk.config.get("satudata.deadline.approval_days"),
     }
 
 

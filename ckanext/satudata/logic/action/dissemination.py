@@ -262,7 +262,7 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
     """
     tk.check_access("satudata_release_run_due", context, data_dict)
     data = _validate(data_dict, schema.release_run_due(), context)
-    limit = data.get("limit") or int(tk.config.get("satudata.release.batch_size"))
+    limit = data.get("limit") or tk.config.get("satudata.release.batch_size")
     due = [(r.id, r.request_id) for r in publishing.due_releases(limit=limit)]
     published, failed = [], []
     for release_id, request_id in due:
