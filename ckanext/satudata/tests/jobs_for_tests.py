@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""Jobs used by the tests: importable by a real `ckan jobs worker` process."""
+"""Jobs used by the tests: importable by a real `ckan jobs worker` process
+(integration/test_real_worker.py)."""
 from __future__ import annotations
 
 import os

@@ -652,7 +652,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         raise tk.ValidationError({"state": [tk._(
             "The Daftar Data of %(year)s has no active items: there is nothing to "
             "send") % {"year": round_.year}]})
-    create_dataset = tk.astk.config.get("satudata.request.create_dataset")
+    create_dataset = tk.config.get("satudata.request.create_dataset")
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()
     created, unlinked = [], []
