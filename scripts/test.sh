@@ -42,7 +42,7 @@ export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
 args=("$@")
 if [ "$WORKERS" -gt 1 ]; then
   # one module per worker at a time: module- and session-built worlds are reused
-  args=(-n "$WORKERS" --dist load "${args[@]}")
+  args=(-n "$WORKERS" --dist loadfile "${args[@]}")
 fi
 log "running the test suite ($WORKERS worker(s))"
 exec "$VENV/bin/pytest" "${args[@]}"
