@@ -3,7 +3,7 @@
 background jobs from here, never run inline in a request.
 
 The workflow signals are sent only after the transaction that changed the
-request has committed (:mod:`.workflow`), so a job always reads committed
+request has committed (:mod:`.lib.engine`), so a job always reads committed
 data. Receivers must not use the database session: they only enqueue.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ One place for the three things a message is made of:
 
 * **recipients** — :func:`recipients_for` (a step of a request) and
   :class:`Directory` (everyone a run of reminders may write to) read the
-  state table (:func:`..states.next_actors`): whom the target state waits
+  state table (:func:`.states.next_actors`): whom the target state waits
   for, plus the producers when the step concerns their data;
 * **wording** — one template per message under ``templates/emails/``,
   rendered in the portal's language (``ckan.locale_default``; CKAN has no

@@ -8,13 +8,13 @@ Visibility rule
     page, API answer, search, feed and activity stream of the public and
     of other OPDs. Producers cannot make a dataset public themselves: the
     chained ``package_create``/``package_update`` (``logic/action/
-    dissemination.py``) keep ``private=True`` for everyone but sysadmins
+    chained.py``) keep ``private=True`` for everyone but sysadmins
     and this engine, and ``bulk_update_public`` is refused. While its
     request is verified, approved or scheduled the dataset does not change
     at all (what is published is what was approved). Two holes of CKAN core
     are closed there too: ``member_list`` listed an organization's private
     datasets, and the ``package_show``/``package_update`` refusals named the
-    dataset's id (``logic/auth/dissemination.py``).
+    dataset's id (``logic/auth/chained.py``).
 
 Revisions of published data
     An edit of a live dataset by a non-sysadmin never reaches the live

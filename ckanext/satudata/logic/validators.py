@@ -3,7 +3,7 @@
 
 The ``satudata_code``/``satudata_codes`` validators are scheming field
 validators: ckanext-scheming calls them with the field definition, whose
-``satudata_code_list`` names the reference list (:mod:`..reference`).
+``satudata_code_list`` names the reference list (:mod:`..lib.reference`).
 """
 from __future__ import annotations
 
