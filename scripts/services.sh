@@ -101,10 +101,14 @@ prepare_solr_home() {
 }
 
 start_solr() {
-  if solr_ours && solr_ping; then
-    log "Solr already running on 127.0.0.1:$SOLR_PORT"; return
+  if solr_ours; then
+    # Our Solr runs, perhaps serving the portal or another suite: never
+    # restart it from here (a busy machine can make a ping slow); wait for it.
+    if wait_for "Solr" 120 solr_ping; then
+      log "Solr already running on 127.0.0.1:$SOLR_PORT"; return
+    fi
+    die "Solr (pid $(cat "$STATE/solr.pid")) runs but has not answered its ping for 120 s; see $LOGS/solr.log, or restart it with scripts/services.sh stop"
   fi
-  solr_ours && kill "$(cat "$STATE/solr.pid")" 2>/dev/null && sleep 2
   port_in_use "$SOLR_PORT" && die "Solr: port $SOLR_PORT is already in use by another process (set SATUDATA_SOLR_PORT)"
   [ -d "$ROOT/solr/target/lib" ] || die "Solr is not built (run scripts/bootstrap.sh)"
   prepare_solr_home
