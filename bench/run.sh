@@ -6,5 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SATUDATA_TEST_DB_NAME=ckan_satudata_bench SATUDATA_EXTRA_DBS=ckan_satudata_bench
-export SATUDATA_TEST_REDIS_DB=5 SATUDATA_TEST_SITE_ID=satudata_bench
+# one process: a benchmark measures alone
+export SATUDATA_TEST_REDIS_DB=5 SATUDATA_TEST_SITE_ID=satudata_bench SATUDATA_TEST_WORKERS=1
 exec ./scripts/test.sh bench -o python_files='bench_*.py' -o testpaths=bench -s -q -p no:randomly "$@"
