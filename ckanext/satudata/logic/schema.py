@@ -50,6 +50,7 @@ def role_list(ignore_missing: Validator, satudata_id: Validator,
 @validator_args
 def daftar_data_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator,
     strip_value: Validator, default: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
     satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
@@ -58,18 +59,21 @@ def daftar_data_create(
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
-        "title": [not_empty, unicode_safe, strip_value, satudata_length(TITLE_MAX)],
+        "title": [not_empty, satudata_text, unicode_safe, strip_value, satudata_length(TITLE_MAX)],
         "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
-        "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
+        "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
         # the dataset schema's fields and code lists: the item prefills its dataset
         "update_frequency": [ignore_missing, satudata_code_in("frequency")],
         "government_affairs": [ignore_missing, satudata_codes_in("urusan")],
-        "unit": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "unit": [ignore_missing, satudata_text, unicode_safe,
+                 strip_value, satudata_length(SHORT_MAX)],
         "priority": [default(False), satudata_boolean],
-        "sk_number": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
+        "sk_number": [ignore_missing, satudata_text, unicode_safe,
+                      strip_value, satudata_length(SHORT_MAX)],
         "sk_date": [ignore_missing, satudata_date],
-        "sk_url": [ignore_missing, unicode_safe, strip_value, satudata_length(URL_MAX),
+        "sk_url": [ignore_missing, satudata_text, unicode_safe,
+                   strip_value, satudata_length(URL_MAX),
                    satudata_safe_url],
         "active": [default(True), satudata_boolean],
     }
@@ -103,7 +107,8 @@ def daftar_data_ref(
 
 @validator_args
 def daftar_data_list(
-    ignore_missing: Validator, unicode_safe: Validator, default: Validator,
+    ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, default: Validator,
     satudata_clean_strings: Validator, satudata_id: Validator, satudata_length: Validator,
     satudata_year_int: Validator, satudata_boolean: Validator, satudata_limit: Validator,
     satudata_offset: Validator, satudata_organization_id: Validator,
@@ -113,7 +118,7 @@ def daftar_data_list(
         "year": [ignore_missing, satudata_year_int],
         "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
         "active": [ignore_missing, satudata_boolean],
-        "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
+        "q": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)],
         "limit": [default(100), satudata_limit],
         "offset": [default(0), satudata_offset],
     }
@@ -134,17 +139,20 @@ def daftar_data_import(not_empty: Validator, default: Validator,
 @validator_args
 def round_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    strip_value: Validator, name_validator: Validator, satudata_clean_strings: Validator, satudata_length: Validator,
+    satudata_text: Validator, strip_value: Validator, name_validator: Validator,
+    satudata_clean_strings: Validator, satudata_length: Validator,
     satudata_year_int: Validator, satudata_date: Validator,
     satudata_working_days: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "name": [not_empty, name_validator],
-        "title": [not_empty, unicode_safe, strip_value, satudata_length(ROUND_TITLE_MAX)],
+        "title": [not_empty, satudata_text, unicode_safe,
+                  strip_value, satudata_length(ROUND_TITLE_MAX)],
         "year": [not_empty, satudata_year_int],
-        "period": [ignore_missing, unicode_safe, strip_value, satudata_length(SHORT_MAX)],
-        "description": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
+        "period": [ignore_missing, satudata_text, unicode_safe,
+                   strip_value, satudata_length(SHORT_MAX)],
+        "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
         "start_date": [not_empty, satudata_date],
         "prepare_days": [ignore_missing, satudata_working_days],
         "submit_days": [ignore_missing, satudata_working_days],
@@ -194,7 +202,8 @@ REQUEST_SORTS = ["due_date", "-due_date", "modified", "-modified", "title", "org
 
 @validator_args
 def request_list(
-    ignore_missing: Validator, unicode_safe: Validator, default: Validator,
+    ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, default: Validator,
     one_of: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
     satudata_length: Validator, satudata_boolean: Validator, satudata_limit: Validator,
     satudata_offset: Validator, satudata_organization_id: Validator,
@@ -207,7 +216,7 @@ def request_list(
         "state": [ignore_missing, satudata_request_states],
         "overdue": [ignore_missing, satudata_boolean],
         "actionable": [ignore_missing, satudata_boolean],
-        "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
+        "q": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)],
         "sort": [default("due_date"), one_of(REQUEST_SORTS)],
         "limit": [default(50), satudata_limit],
         "offset": [default(0), satudata_offset],
@@ -223,13 +232,14 @@ def request_show(not_empty: Validator, satudata_id: Validator,
 @validator_args
 def request_transition(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator,
     satudata_clean_strings: Validator, satudata_id: Validator, satudata_length: Validator,
     satudata_version: Validator, satudata_field_notes: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "id": [not_empty, satudata_id],
-        "note": [ignore_missing, unicode_safe, satudata_length(LONG_MAX)],
+        "note": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
         "field_notes": [ignore_missing, satudata_field_notes],
         "version": [ignore_missing, satudata_version],
     }

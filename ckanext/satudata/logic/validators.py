@@ -28,7 +28,7 @@ __all__ = [
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_identifier",
-    "satudata_code_in", "satudata_codes_in",
+    "satudata_code_in", "satudata_codes_in", "satudata_text",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_boolean", "satudata_version",
@@ -319,6 +319,14 @@ def satudata_id(key: FlattenKey, data: FlattenDataDict,
         errors[key].append(message)
         raise tk.StopOnError
     data[key] = value.strip()
+
+
+def satudata_text(value: Any) -> Any:
+    """A text field takes text (or a number, written as text): a list or an
+    object is refused rather than stored as its Python spelling."""
+    if isinstance(value, (list, tuple, dict, set)):
+        raise tk.Invalid(tk._("Expecting text"))
+    return value
 
 
 def satudata_length(max_length: int) -> Callable[[Any], Any]:

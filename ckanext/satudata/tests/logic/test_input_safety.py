@@ -165,6 +165,23 @@ class TestBadInput:
                         headers={"Authorization": token})
         assert resp.status_code == 409, resp.body
 
+    @pytest.mark.parametrize("field,value", [
+        ("update_frequency", ["annual"]), ("update_frequency", "Setiap saat"),
+        ("government_affairs", {"a": 1}), ("government_affairs", 5),
+        ("government_affairs", ["1.02", "9.99"]), ("unit", ["orang"]),
+        ("title", {"id": "x"}), ("description", ["a", "b"]),
+    ])
+    def test_daftar_data_item_fields_answer_409(self, app, region, field, value):
+        token = factories.APIToken(user="admin-walidata")["token"]
+        data = {"title": "Jumlah Bidan", "owner_org": "dinas-kesehatan", "year": 2026,
+                field: value}
+        resp = app.post("/api/3/action/satudata_daftar_data_create", json=data,
+                        headers={"Authorization": token})
+        assert resp.status_code == 409, resp.body
+        assert list(resp.json["error"]) == [field, "__type"] or field in resp.json["error"]
+        listed = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
+        assert "Jumlah Bidan" not in [i["title"] for i in listed["results"]]
+
     def test_unknown_round_is_404(self, app, region):
         token = factories.APIToken(user="admin-walidata")["token"]
         resp = app.post("/api/3/action/satudata_round_show", json={"id": "tidak-ada"},
