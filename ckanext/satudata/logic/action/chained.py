@@ -1,5 +1,14 @@
 # -*- coding: utf-8 -*-
-"""Chained CKAN core actions.
+"""Chained CKAN core actions, every one of them in this module.
+
+The visibility lock and revision staging (``package_create``,
+``package_update``, ``package_show``, ``resource_create/update/delete``,
+``package_delete``, ``bulk_update_public/private/delete``, ``member_list``,
+``activity_create``): a dataset of the workflow is public exactly when its
+request says so (:mod:`ckanext.satudata.lib.publishing`); producers cannot
+make it public, delete it or change it while it is reviewed; edits of
+published data are staged; ``member_list`` does not list private datasets
+to those who may not see them.
 
 Tags and resource formats (``tag_list``, ``tag_search``, ``tag_autocomplete``,
 ``tag_show``, ``format_autocomplete``, ``vocabulary_show``,
@@ -30,8 +39,17 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-__all__ = ["tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
-           "vocabulary_show", "vocabulary_list"]
+from ...lib import publishing, roles, storage
+
+__all__ = [
+    # the visibility lock and revision staging
+    "package_create", "package_update", "package_show", "resource_create",
+    "resource_update", "resource_delete", "package_delete", "bulk_update_public",
+    "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
+    # tags and formats of readable datasets only
+    "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
+    "vocabulary_show", "vocabulary_list",
+]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
 _MEMBER, _CREATOR, _COLLABORATOR = "member-", "creator-", "collaborator-"
@@ -265,3 +283,189 @@ def format_autocomplete(original: Action, context: Context, data_dict: DataDict)
     if not _sees_everything(context):
         stmt = stmt.join(pkg, pkg.id == resource.package_id).where(visible_datasets(context))
     return [row[0].lower() for row in model.Session.execute(stmt)]
+
+
+# -- the visibility lock and revision staging --------------------------------------------
+
+def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
+    ref = data_dict.get(key) or (data_dict.get("name") if key == "id" else None)
+    return model.Package.get(ref) if roles.clean_id(ref) else None
+
+
+@tk.chained_action
+def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Datasets of non-sysadmins are created private (published only by the
+    workflow)."""
+    publishing.lock_create(context, data_dict)
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A non-sysadmin's update of a live (published) dataset is staged as a
+    revision; of an unpublished one, keeps it private."""
+    pkg = _package(data_dict)
+    if pkg is None or publishing.bypasses_lock(context, pkg.id):
+        return original(context, data_dict)
+    if publishing.record_for(pkg.id) is not None:
+        tk.check_access("package_update", context, data_dict)
+        return publishing.stage(context, original, pkg, data_dict)
+    publishing.lock_update(context, pkg, data_dict)
+    return original(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Editors reading a published dataset to change it (``for_update``,
+    ``for_edit``) get its staged revision; everyone else the live version."""
+    result = original(context, data_dict)
+    if context.get("for_update") or context.get("for_edit"):
+        return publishing.staged_view(context, result)
+    return result
+
+
+def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
+    res = model.Resource.get(data_dict["id"]) if roles.clean_id(data_dict.get("id")) else None
+    return model.Package.get(res.package_id) if res is not None else None
+
+
+def _stage_resources(context: Context, pkg: model.Package,
+                     change: Any) -> dict[str, Any]:
+    """Change the resources of a published dataset's staged revision (CKAN's
+    own resource actions would write the live dataset and its files)."""
+    pkg_dict = tk.get_action("package_show")(dict(context, for_update=True), {"id": pkg.id})
+    pkg_dict["resources"] = change(list(pkg_dict.get("resources") or []))
+    try:
+        return tk.get_action("package_update")(dict(context, return_id_only=False), pkg_dict)
+    except tk.ValidationError as e:
+        errors = e.error_dict.get("resources")
+        raise tk.ValidationError(errors[-1] if isinstance(errors, list) and errors
+                                 and isinstance(errors[-1], dict) else e.error_dict)
+
+
+def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
+    """Whether ``pkg``'s resources change through its staged revision;
+    refuses (cleanly) a change while its request is under review."""
+    if pkg is None or publishing.bypasses_lock(context, pkg.id):
+        return False
+    publishing.refuse_under_review(pkg.id)
+    return publishing.record_for(pkg.id) is not None
+
+
+@tk.chained_action
+def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A resource added to a published dataset by anyone but the engine goes
+    into the staged revision; none is added while the dataset is reviewed.
+    A file over the size limit is refused first (:mod:`...lib.storage`)."""
+    storage.refuse_oversized(data_dict)
+    pkg = _package(data_dict, "package_id")
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_create", context, data_dict)
+    staged = _stage_resources(context, pkg, lambda rs: rs + [dict(data_dict)])
+    return staged["resources"][-1]
+
+
+@tk.chained_action
+def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As :func:`resource_create`, for a change of a resource."""
+    storage.refuse_oversized(data_dict)
+    pkg = _resource_package(data_dict)
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_update", context, data_dict)
+
+    def change(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [dict(data_dict) if r.get("id") == data_dict["id"] else r for r in resources]
+    staged = _stage_resources(context, pkg, change)
+    return next((r for r in staged["resources"] if r.get("id") == data_dict["id"]),
+                staged["resources"][-1] if staged["resources"] else {})
+
+
+@tk.chained_action
+def resource_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As :func:`resource_create`, for the removal of a resource."""
+    pkg = _resource_package(data_dict)
+    if not _frozen(context, pkg):
+        return original(context, data_dict)
+    assert pkg is not None
+    tk.check_access("resource_delete", context, data_dict)
+    _stage_resources(context, pkg,
+                     lambda rs: [r for r in rs if r.get("id") != data_dict["id"]])
+    return None
+
+
+@tk.chained_action
+def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Datasets of the workflow are withdrawn, archived or cancelled through
+    it, not deleted (by their producers, or anybody but the engine)."""
+    pkg = _package(data_dict)
+    if pkg is not None:
+        publishing.refuse_frozen(context, pkg.id, tk._(
+            "This dataset belongs to a data request; ask the walidata to cancel or "
+            "withdraw it instead of deleting it"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_public(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Only the workflow (or a sysadmin, for datasets outside it) makes
+    datasets public."""
+    message = tk._(
+        "Datasets are made public by the walidata through the data request workflow")
+    if not publishing.bypasses_lock(context):
+        raise tk.NotAuthorized(message)
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), message)
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_private(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Published datasets are made private by a withdrawal (with a reason)."""
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
+        "Published datasets are made private by a withdrawal through the workflow"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
+        "Published datasets cannot be deleted; ask the walidata to withdraw them"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN lists every dataset of an organization as a member, private ones
+    included; keep only the datasets the caller may see (one query)."""
+    result = original(context, data_dict)
+    user = context.get("user")
+    if context.get("ignore_auth") or authz.is_sysadmin(user):
+        return result
+    package_ids = [row[0] for row in result if row[1] == "package"]
+    if not package_ids:
+        return result
+    hidden = set()
+    labels_plugin = lib_plugins.get_permission_labels()
+    user_obj = model.User.get(user or "")
+    user_labels = set(labels_plugin.get_user_dataset_labels(user_obj))
+    for pkg in model.Session.execute(
+            sa.select(model.Package).where(model.Package.id.in_(package_ids),
+                                           model.Package.private.is_(True))).scalars():
+        if not user_labels & set(labels_plugin.get_dataset_labels(pkg)):
+            hidden.add(pkg.id)
+    return [row for row in result if not (row[1] == "package" and row[0] in hidden)]
+
+
+@tk.chained_action
+def activity_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """No "changed package" activity for an update that was only staged (the
+    live dataset did not change)."""
+    if publishing.skip_activity(data_dict.get("object_id")):
+        tk.check_access("activity_create", context, data_dict)
+        return None
+    return original(context, data_dict)

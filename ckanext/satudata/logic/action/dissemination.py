@@ -1,28 +1,26 @@
 # -*- coding: utf-8 -*-
 """Actions of dissemination: publish, scheduled release, revision, withdraw,
-archive, the public release calendar and progress dashboard, publications,
-and the chained core actions that keep unpublished data private.
+archive, the public release calendar and progress dashboard, publications.
+(The chained core actions that keep unpublished data private are in
+:mod:`.chained`.)
 
 State changes go through :func:`ckanext.satudata.lib.engine.apply_transition`
-with ``defer_commit``; the dataset side (:mod:`ckanext.satudata.
-dissemination`) runs in the same transaction and the action commits once.
+with ``defer_commit``; the dataset side (:mod:`ckanext.satudata.lib.
+publishing`) runs in the same transaction and the action commits once.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 
-import ckan.authz as authz
-import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.types import Action, Context, DataDict
+from ckan.types import Context, DataDict
 
 from ...lib import engine, metadata, publishing, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
-from ...lib import storage
 from .. import schema
 
 log = logging.getLogger(__name__)
@@ -38,10 +36,6 @@ __all__ = [
     "satudata_recently_published",
     # publications
     "satudata_publication_build", "satudata_publication_show",
-    # chained core actions (the visibility lock and revision staging)
-    "package_create", "package_update", "package_show", "resource_create",
-    "resource_update", "resource_delete", "package_delete", "bulk_update_public", "bulk_update_private",
-    "bulk_update_delete", "member_list", "activity_create",
 ]
 
 
@@ -80,6 +74,22 @@ def _request_result(result: dict[str, Any], request: DataRequest) -> dict[str, A
     return out
 
 
+def _take(context: Context, data: dict[str, Any], name: str,
+          then: Optional[Callable[[DataRequest], Any]] = None) -> tuple[dict[str, Any], Any]:
+    """Take the transition ``name`` and ``then(request)`` in one transaction,
+    rolled back whole when either fails, then commit: the request's result
+    and what ``then`` returned."""
+    try:
+        result = _transition(context, data, name)
+        request = _locked_request(data["id"])
+        extra = then(request) if then else None
+    except Exception:
+        model.Session.rollback()
+        raise
+    _commit(context)
+    return _request_result(result, request), extra
+
+
 # -- transitions ----------------------------------------------------------------
 
 _PARAMS = """
@@ -109,16 +119,9 @@ def satudata_request_publish(context: Context, data_dict: DataDict) -> dict[str,
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
-    try:
-        # the engine publishes the dataset in the same transaction; a
-        # staged revision is applied only after verification and approval
-        result = _transition(context, data, "publish")
-        request = _locked_request(data["id"])
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    return _request_result(result, request)
+    # the engine publishes the dataset in the same transaction; a staged
+    # revision is applied only after verification and approval
+    return _take(context, data, "publish")[0]
 
 
 def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -146,15 +149,8 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     note = tk._("Release: %(when)s") % {"when": when}
     if data.get("note"):
         note = f"{note}. {data['note']}"
-    try:
-        result = _transition(context, dict(data, note=note), "schedule")
-        request = _locked_request(data["id"])
-        release = publishing.schedule(context, request, data["release_at"])
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    out = _request_result(result, request)
+    out, release = _take(context, dict(data, note=note), "schedule", lambda request:
+                         publishing.schedule(context, request, data["release_at"]))
     out["release"] = release.dictize()
     return out
 
@@ -163,14 +159,7 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[s
     """Cancel the scheduled release of a request (back to ``ready``)."""
     tk.check_access("satudata_request_unschedule", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    try:
-        result = _transition(context, data, "unschedule")
-        request = _locked_request(data["id"])
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    return _request_result(result, request)
+    return _take(context, data, "unschedule")[0]
 
 
 def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -191,14 +180,10 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     errors = metadata.submit_errors(staged.data)
     if errors:
         raise tk.ValidationError(errors)
-    try:
-        result = _transition(context, data, "revise")
+    def claim(request: DataRequest) -> None:
         staged.request_id = request.id
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    return _request_result(result, _locked_request(data["id"]))
+
+    return _take(context, data, "revise", claim)[0]
 
 
 def satudata_request_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -208,14 +193,7 @@ def satudata_request_withdraw(context: Context, data_dict: DataDict) -> dict[str
     restores it."""
     tk.check_access("satudata_request_withdraw", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    try:
-        result = _transition(context, data, "withdraw")
-        request = _locked_request(data["id"])
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    return _request_result(result, request)
+    return _take(context, data, "withdraw")[0]
 
 
 def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -225,14 +203,7 @@ def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str,
     filter, ``/dataset?satudata_status=archived``)."""
     tk.check_access("satudata_request_archive", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    try:
-        result = _transition(context, data, "archive")
-        request = _locked_request(data["id"])
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
-    return _request_result(result, request)
+    return _take(context, data, "archive")[0]
 
 
 for _fn, _note in [
@@ -452,189 +423,3 @@ def satudata_publication_show(context: Context, data_dict: DataDict) -> Optional
         sa.select(Publication).where(Publication.round_id == data["round_id"])
     ).scalar_one_or_none()
     return publication.dictize() if publication else None
-
-
-# -- chained core actions -------------------------------------------------------------------
-
-def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
-    ref = data_dict.get(key) or (data_dict.get("name") if key == "id" else None)
-    return model.Package.get(ref) if roles.clean_id(ref) else None
-
-
-@tk.chained_action
-def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Datasets of non-sysadmins are created private (published only by the
-    workflow)."""
-    publishing.lock_create(context, data_dict)
-    return original(context, data_dict)
-
-
-@tk.chained_action
-def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A non-sysadmin's update of a live (published) dataset is staged as a
-    revision; of an unpublished one, keeps it private."""
-    pkg = _package(data_dict)
-    if pkg is None or publishing.bypasses_lock(context, pkg.id):
-        return original(context, data_dict)
-    if publishing.record_for(pkg.id) is not None:
-        tk.check_access("package_update", context, data_dict)
-        return publishing.stage(context, original, pkg, data_dict)
-    publishing.lock_update(context, pkg, data_dict)
-    return original(context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Editors reading a published dataset to change it (``for_update``,
-    ``for_edit``) get its staged revision; everyone else the live version."""
-    result = original(context, data_dict)
-    if context.get("for_update") or context.get("for_edit"):
-        return publishing.staged_view(context, result)
-    return result
-
-
-def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
-    res = model.Resource.get(data_dict["id"]) if roles.clean_id(data_dict.get("id")) else None
-    return model.Package.get(res.package_id) if res is not None else None
-
-
-def _stage_resources(context: Context, pkg: model.Package,
-                     change: Any) -> dict[str, Any]:
-    """Change the resources of a published dataset's staged revision (CKAN's
-    own resource actions would write the live dataset and its files)."""
-    pkg_dict = tk.get_action("package_show")(dict(context, for_update=True), {"id": pkg.id})
-    pkg_dict["resources"] = change(list(pkg_dict.get("resources") or []))
-    try:
-        return tk.get_action("package_update")(dict(context, return_id_only=False), pkg_dict)
-    except tk.ValidationError as e:
-        errors = e.error_dict.get("resources")
-        raise tk.ValidationError(errors[-1] if isinstance(errors, list) and errors
-                                 and isinstance(errors[-1], dict) else e.error_dict)
-
-
-def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
-    """Whether ``pkg``'s resources change through its staged revision;
-    refuses (cleanly) a change while its request is under review."""
-    if pkg is None or publishing.bypasses_lock(context, pkg.id):
-        return False
-    publishing.refuse_under_review(pkg.id)
-    return publishing.record_for(pkg.id) is not None
-
-
-@tk.chained_action
-def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A resource added to a published dataset by anyone but the engine goes
-    into the staged revision; none is added while the dataset is reviewed.
-    A file over the size limit is refused first (:mod:`...lib.storage`)."""
-    storage.refuse_oversized(data_dict)
-    pkg = _package(data_dict, "package_id")
-    if not _frozen(context, pkg):
-        return original(context, data_dict)
-    assert pkg is not None
-    tk.check_access("resource_create", context, data_dict)
-    staged = _stage_resources(context, pkg, lambda rs: rs + [dict(data_dict)])
-    return staged["resources"][-1]
-
-
-@tk.chained_action
-def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """As :func:`resource_create`, for a change of a resource."""
-    storage.refuse_oversized(data_dict)
-    pkg = _resource_package(data_dict)
-    if not _frozen(context, pkg):
-        return original(context, data_dict)
-    assert pkg is not None
-    tk.check_access("resource_update", context, data_dict)
-
-    def change(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [dict(data_dict) if r.get("id") == data_dict["id"] else r for r in resources]
-    staged = _stage_resources(context, pkg, change)
-    return next((r for r in staged["resources"] if r.get("id") == data_dict["id"]),
-                staged["resources"][-1] if staged["resources"] else {})
-
-
-@tk.chained_action
-def resource_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """As :func:`resource_create`, for the removal of a resource."""
-    pkg = _resource_package(data_dict)
-    if not _frozen(context, pkg):
-        return original(context, data_dict)
-    assert pkg is not None
-    tk.check_access("resource_delete", context, data_dict)
-    _stage_resources(context, pkg,
-                     lambda rs: [r for r in rs if r.get("id") != data_dict["id"]])
-    return None
-
-
-@tk.chained_action
-def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Datasets of the workflow are withdrawn, archived or cancelled through
-    it, not deleted (by their producers, or anybody but the engine)."""
-    pkg = _package(data_dict)
-    if pkg is not None:
-        publishing.refuse_frozen(context, pkg.id, tk._(
-            "This dataset belongs to a data request; ask the walidata to cancel or "
-            "withdraw it instead of deleting it"))
-    return original(context, data_dict)
-
-
-@tk.chained_action
-def bulk_update_public(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Only the workflow (or a sysadmin, for datasets outside it) makes
-    datasets public."""
-    message = tk._(
-        "Datasets are made public by the walidata through the data request workflow")
-    if not publishing.bypasses_lock(context):
-        raise tk.NotAuthorized(message)
-    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), message)
-    return original(context, data_dict)
-
-
-@tk.chained_action
-def bulk_update_private(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Published datasets are made private by a withdrawal (with a reason)."""
-    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
-        "Published datasets are made private by a withdrawal through the workflow"))
-    return original(context, data_dict)
-
-
-@tk.chained_action
-def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
-        "Published datasets cannot be deleted; ask the walidata to withdraw them"))
-    return original(context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN lists every dataset of an organization as a member, private ones
-    included; keep only the datasets the caller may see (one query)."""
-    result = original(context, data_dict)
-    user = context.get("user")
-    if context.get("ignore_auth") or authz.is_sysadmin(user):
-        return result
-    package_ids = [row[0] for row in result if row[1] == "package"]
-    if not package_ids:
-        return result
-    hidden = set()
-    labels_plugin = lib_plugins.get_permission_labels()
-    user_obj = model.User.get(user or "")
-    user_labels = set(labels_plugin.get_user_dataset_labels(user_obj))
-    for pkg in model.Session.execute(
-            sa.select(model.Package).where(model.Package.id.in_(package_ids),
-                                           model.Package.private.is_(True))).scalars():
-        if not user_labels & set(labels_plugin.get_dataset_labels(pkg)):
-            hidden.add(pkg.id)
-    return [row for row in result if not (row[1] == "package" and row[0] in hidden)]
-
-
-@tk.chained_action
-def activity_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """No "changed package" activity for an update that was only staged (the
-    live dataset did not change)."""
-    if publishing.skip_activity(data_dict.get("object_id")):
-        tk.check_access("activity_create", context, data_dict)
-        return None
-    return original(context, data_dict)
