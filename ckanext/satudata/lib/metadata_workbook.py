@@ -43,7 +43,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 METADATA_SHEET = "Metadata"
 VARIABLES_SHEET = "Variabel"
 CODES_SHEET = "Kode"
-SEPARATOR = " — "
+SEPARATOR = reference.SEPARATOR
 VARIABLES_FIELD = "variables"
 #: the column of each part of a Metadata row
 KEY_COL, GROUP_COL, LABEL_COL, VALUE_COL, REQUIRED_COL, HELP_COL = range(1, 7)
@@ -320,29 +320,11 @@ def _plain(value: Any) -> Any:
 
 
 def _parse_code(list_name: str, text: str) -> str:
-    """The code of ``code — label``, a bare code or a label (either language);
-    an unknown text is returned as is, for the validators to refuse."""
-    text = text.strip()
+    """The code of a cell (:func:`reference.parse_code`); a licence is the
+    part before the separator."""
     if list_name == _LICENSE_LIST:
-        return text.split(SEPARATOR, 1)[0].strip()
-    if reference.is_valid(list_name, text):
-        return text
-    head = text.split(SEPARATOR, 1)[0].strip() if SEPARATOR in text else text
-    for sep in (" - ", " – "):
-        if head == text and sep in text:
-            head = text.split(sep, 1)[0].strip()
-    if reference.is_valid(list_name, head):
-        return head
-    wanted = text.lower()
-    for entry in reference.codes(list_name):
-        if wanted in (entry.label_id.lower(), entry.label_en.lower()):
-            return entry.code
-    return text
-
-
-def _parse_codes(list_name: str, text: str) -> list[str]:
-    parts = [p for p in (x.strip() for x in text.replace("\n", ";").split(";")) if p]
-    return [_parse_code(list_name, p) for p in parts]
+        return text.strip().split(SEPARATOR, 1)[0].strip()
+    return reference.parse_code(list_name, text)
 
 
 def _parse_value(field: dict[str, Any], raw: Any) -> Any:
@@ -358,7 +340,7 @@ def _parse_value(field: dict[str, Any], raw: Any) -> Any:
     if not list_name or value == "":
         return value
     if field.get("satudata_multiple"):
-        return _parse_codes(list_name, value)
+        return reference.parse_codes(list_name, value)
     return _parse_code(list_name, value)
 
 

@@ -130,22 +130,43 @@ def get(list_name: str, code: Any) -> Code | None:
     return _index(list_name).get(str(code).strip())
 
 
+#: how the workbooks show a code beside its label ("annual — Tahunan")
+SEPARATOR = " — "
+
+
 @functools.lru_cache(maxsize=None)
-def _by_text(list_name: str) -> dict[str, str]:
+def _by_label(list_name: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for entry in codes(list_name):
-        for text in (entry.label_en, entry.label_id, entry.code):
+        for text in (entry.label_en, entry.label_id):
             if text:
                 found[text.strip().lower()] = entry.code
     return found
 
 
-def find(list_name: str, text: Any) -> str:
-    """The code whose code or label (Indonesian or English, any case) is
-    ``text``, e.g. ``find("frequency", "Tahunan") == "annual"``; ``text``
-    itself (stripped) when nothing matches."""
-    value = str(text).strip()
-    return _by_text(list_name).get(value.lower(), value)
+def parse_code(list_name: str, text: Any) -> str:
+    """The code of what a spreadsheet cell holds: ``code — label`` (or
+    ``code - label``), a bare code or a label in either language, any case;
+    e.g. ``parse_code("frequency", "Tahunan") == "annual"``. An unknown text
+    is returned as is (stripped), for the validators to refuse."""
+    text = str(text).strip()
+    if is_valid(list_name, text):
+        return text
+    head = text
+    for sep in (SEPARATOR, " - ", " – "):
+        if sep in text:
+            head = text.split(sep, 1)[0].strip()
+            break
+    if is_valid(list_name, head):
+        return head
+    return _by_label(list_name).get(text.lower(), text)
+
+
+def parse_codes(list_name: str, text: Any) -> list[str]:
+    """Several codes in one cell, separated by ``;`` or line breaks
+    (:func:`parse_code` each)."""
+    parts = (part.strip() for part in str(text).replace("\n", ";").split(";"))
+    return [parse_code(list_name, part) for part in parts if part]
 
 
 def is_valid(list_name: str, code: Any) -> bool:

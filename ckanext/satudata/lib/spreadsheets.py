@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from typing import IO, Any, Iterable, Iterator, Union
 
 import openpyxl
@@ -222,11 +221,10 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         # the sheet offers the labels; the item keeps the codes (what matches
         # no label nor code is left as typed, for the validator to name)
         if row.get("update_frequency"):
-            row["update_frequency"] = reference.find("frequency", row["update_frequency"])
+            row["update_frequency"] = reference.parse_code("frequency", row["update_frequency"])
         if row.get("government_affairs"):
-            row["government_affairs"] = [
-                reference.find(reference.URUSAN, part)
-                for part in re.split(r"[;\n]", str(row["government_affairs"])) if part.strip()]
+            row["government_affairs"] = reference.parse_codes(reference.URUSAN,
+                                                              row["government_affairs"])
         yield number, {k: v for k, v in row.items() if v is not None}
     wb.close()
 
