@@ -15,9 +15,8 @@ two plugins' migrations, against ~0.07 s to empty the tables):
 * the migrations of ``activity`` and ``satudata`` run once; ``clean_db``
   then only empties the tables, as CKAN's ``reset_db`` does.
 
-Worlds that tests only read are built once per module (``module_db``, and
-the ``*_world`` fixtures of the test modules), worlds that tests change once
-per test (``clean_db``).
+A world the tests need (the region, …) is built once per session through
+the real actions and put back for each test (``world_of``, :class:`Snapshot`).
 """
 from __future__ import annotations
 
@@ -137,15 +136,6 @@ def clean_db(empty_db: Any, reset_queues: Any, with_plugins: None) -> None:
     reset_queues()
 
 
-@pytest.fixture(scope="module")
-def module_db(empty_db: Any, reset_index: Any, reset_queues: Any,
-              with_plugins: None) -> None:
-    """Empty tables, search index and job queues once for a module whose
-    tests only read what its module-scoped world fixture builds."""
-    empty_db()
-    reset_index()
-    reset_queues()
-
 
 class Inbox:
     """The messages a real SMTP server (aiosmtpd) on a free loopback port
@@ -175,6 +165,7 @@ class Inbox:
 
 
 def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now (bound to port 0, then released)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -183,7 +174,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(ckan_config: Any, monkeypatch: Any) -> Iterator[Inbox]:
     """A real SMTP server the portal sends to (``smtp.server``, also in the
-    environment for a worker process)."""
+    environment: a ``ckan`` command a test invokes reads it from there)."""
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -198,8 +189,8 @@ def smtp(ckan_config: Any, monkeypatch: Any) -> Iterator[Inbox]:
 def run_jobs(with_test_worker: None) -> Any:
     """Runs the queued jobs in this process, as ``ckan jobs worker --burst``
     runs them in its own (CKAN's ``with_test_worker``: without forking);
-    a job that fails fails the test. One test (test_smoke) starts a real
-    worker process."""
+    a job that fails fails the test. One test
+    (integration/test_real_worker.py) starts a real worker process."""
     from ckan.lib import jobs
 
     def run() -> None:

@@ -20,7 +20,6 @@ import contextlib
 import dataclasses
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,15 +31,10 @@ import requests
 
 import ckan.plugins.toolkit as tk
 
+from ..conftest import free_port
+
 START_TIMEOUT = 90  # seconds: loading CKAN with its plugins on a busy 2-core machine
 STOP_TIMEOUT = 15
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that is free now (bound to port 0, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclasses.dataclass
