@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from .lib import metadata, publishing, reference, roles, states
+from .lib import metadata, publishing, reference, release_calendar, roles, states
 from .lib import dates
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
     "satudata_is_walidata_organization", "satudata_recently_published",
-    "satudata_staged_revision", "satudata_dissemination_facts",
+    "satudata_staged_revision", "satudata_dissemination_facts", "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
 ]
 
@@ -288,6 +288,15 @@ def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str,
     """The public publication facts of a dataset dictionary (no query)."""
     facts = pkg_dict.get(publishing.DICT_KEY)
     return facts if isinstance(facts, dict) else None
+
+
+def satudata_next_release(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The next release of a dataset shown on its page: the announced one
+    (with its postponement) or the one expected from its update frequency.
+    One query (two when nothing is announced)."""
+    if not pkg_dict.get("id"):
+        return None
+    return release_calendar.next_release(pkg_dict["id"])
 
 
 def satudata_bar_width(value: Optional[int], maximum: Optional[int], full: int = 100) -> float:

@@ -560,9 +560,14 @@ def pending_release(request_id: str) -> Optional[Release]:
 
 
 def schedule(context: Context, request: DataRequest,
-             release_at: datetime.datetime) -> Release:
+             release_at: datetime.datetime, reason: Optional[str] = None) -> Release:
     """Set (or move) the release time of a ready request. ``release_at`` is
-    naive UTC. The announced title is the dataset's title now."""
+    naive UTC. The announced title is the dataset's title now.
+
+    Moving an announced release to a later time is a postponement: it
+    needs a ``reason``, which the public calendar shows beside the time
+    first announced. Moving it back to that time or earlier ends the
+    postponement. Every change of time counts in ``sequence``."""
     pkg = model.Package.get(request.package_id or "")
     if pkg is None:
         raise tk.ValidationError({"package_id": [tk._(
@@ -570,8 +575,19 @@ def schedule(context: Context, request: DataRequest,
     release = pending_release(request.id)
     if release is None:
         release = Release(id=model.types.make_uuid(), request_id=request.id,
-                          status="scheduled", created_by=_user_id(context.get("user")))
+                          status="scheduled", sequence=0,
+                          created_by=_user_id(context.get("user")))
         model.Session.add(release)
+    elif release_at != release.release_at:
+        if release_at > release.release_at:
+            if not reason:
+                raise tk.ValidationError({"reason": [tk._(
+                    "Give the reason for postponing the announced release")]})
+            release.first_release_at = release.first_release_at or release.release_at
+            release.postpone_reason = reason
+        elif release.first_release_at and release_at <= release.first_release_at:
+            release.first_release_at = release.postpone_reason = None
+        release.sequence = (release.sequence or 0) + 1
     release.package_id = pkg.id
     release.owner_org = pkg.owner_org or request.owner_org
     release.title = pkg.title or pkg.name
@@ -634,28 +650,7 @@ def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     return search_params
 
 
-# -- public pages: release calendar, progress, recently published -----------------------
-
-def calendar(limit: int = 200, owner_org: Optional[str] = None) -> list[dict[str, Any]]:
-    """Upcoming scheduled releases, soonest first: the announced title, the
-    OPD and the time; nothing of the data itself (no dataset id or name).
-    One query."""
-    stmt = (
-        sa.select(Release.title, Release.release_at, model.Group.name, model.Group.title)
-        .join(model.Group, model.Group.id == Release.owner_org)
-        .where(Release.status == "scheduled")
-        .order_by(Release.release_at, Release.title)
-        .limit(limit)
-    )
-    if owner_org:
-        stmt = stmt.where(Release.owner_org == owner_org)
-    return [{
-        "title": title,
-        "release_at": release_at.isoformat(),
-        "release_at_local": format_local(release_at),
-        "organization": {"name": org_name, "title": org_title or org_name},
-    } for title, release_at, org_name, org_title in model.Session.execute(stmt).all()]
-
+# -- public pages: progress, recently published (the calendar: release_calendar.py) -----------------------
 
 PUBLIC_ROUND_STATES = ("open", "closed")
 

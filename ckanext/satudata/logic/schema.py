@@ -282,6 +282,8 @@ def request_schedule(not_empty: Validator, ignore_missing: Validator,
     schema["release_at"] = [not_empty, satudata_local_datetime]
     schema["release_date"] = [ignore_missing]
     schema["release_time"] = [ignore_missing]
+    # the public reason of a postponement: as long as a note
+    schema["reason"] = list(schema["note"])
     return schema
 
 

@@ -131,6 +131,12 @@ class Release(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     status: Mapped[str] = Column(UnicodeText, nullable=False, default="scheduled")  # type: ignore
     released_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
     error: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # a postponement: the time first announced (UTC) and the public reason
+    first_release_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
+    postpone_reason: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # how many times the announced time changed (iCalendar SEQUENCE)
+    sequence: Mapped[int] = Column(  # type: ignore
+        Integer, nullable=False, default=0, server_default=text("0"))
     created_by: Mapped[Optional[str]] = Column(  # type: ignore
         UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
@@ -145,6 +151,8 @@ class Release(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "status": self.status, "released_at": _iso(self.released_at),
             "error": self.error, "created_by": self.created_by,
             "created": _iso(self.created),
+            "first_release_at": _iso(self.first_release_at),
+            "postpone_reason": self.postpone_reason, "sequence": self.sequence,
         }
 
 

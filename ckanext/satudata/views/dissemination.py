@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from urllib.parse import urlparse
+
+from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import review
+from ..lib import release_calendar, review
 from .requests import take_transition
-from ._common import context, post
+from ._common import context, error_list, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -27,6 +29,34 @@ def calendar() -> Any:
     """The public release calendar."""
     result = tk.get_action("satudata_release_calendar")(context(), {})
     return tk.render("satudata/dissemination/calendar.html", {"calendar": result})
+
+
+@satudata_dissemination.route("/jadwal-rilis.ics")
+def calendar_ics() -> Any:
+    """The release calendar as an iCalendar feed for calendar applications:
+    the announced releases; with ``?perkiraan=1`` the expected ones too;
+    ``?opd=<organization>`` for one OPD's."""
+    data = {"owner_org": tk.request.args["opd"]} if tk.request.args.get("opd") else {}
+    try:
+        result = tk.get_action("satudata_release_calendar")(context(), data)
+    except tk.ValidationError as e:
+        return tk.abort(400, "; ".join(error_list(e)))
+    site_url = tk.config.get("ckan.site_url")
+    expected = result["expected"] if tk.request.args.get("perkiraan") in ("1", "true") else []
+    body = release_calendar.to_ical(
+        result["results"], expected,
+        name=f"{tk.config.get('ckan.site_title')}: {tk._('Release calendar')}",
+        host=urlparse(site_url).hostname or "localhost",
+        url=tk.h.url_for("satudata_dissemination.calendar", _external=True),
+        dataset_url=lambda name: tk.h.url_for("dataset.read", id=name, _external=True),
+        texts={"release": tk._("Release"), "expected": tk._("Expected release"),
+               "producer": tk._("Producer (OPD)"),
+               "postponed": tk._("Postponed from %(when)s: %(reason)s")})
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="jadwal-rilis.ics"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @satudata_dissemination.route("/progres-data")
@@ -51,7 +81,8 @@ def take(id: str, transition: str) -> Any:
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),
-                     "release_time": form.get("release_time", "")})
+                     "release_time": form.get("release_time", ""),
+                     "reason": form.get("reason", "")})
     return take_transition(id, transition, data)
 
 

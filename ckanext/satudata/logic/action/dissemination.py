@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, metadata, publishing, roles
+from ...lib import engine, metadata, publishing, release_calendar, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 
@@ -135,6 +135,9 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         ``release_date`` and ``release_time`` separately. Must be in the
         future.
     :type release_at: string
+    :param reason: why an announced release moves to a later time
+        (required then; the public release calendar shows it)
+    :type reason: string
     """
     tk.check_access("satudata_request_schedule", context, data_dict)
     data = _validate(data_dict, schema.request_schedule(), context)
@@ -147,10 +150,13 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
             "No dataset is linked to this request")]})
     when = publishing.format_local(data["release_at"])
     note = tk._("Release: %(when)s") % {"when": when}
+    if data.get("reason"):
+        note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": data["reason"]}
     if data.get("note"):
         note = f"{note}. {data['note']}"
     out, release = _take(context, dict(data, note=note), "schedule", lambda request:
-                         publishing.schedule(context, request, data["release_at"]))
+                         publishing.schedule(context, request, data["release_at"],
+                                             data.get("reason")))
     out["release"] = release.dictize()
     return out
 
@@ -261,20 +267,28 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
 
 @tk.side_effect_free
 def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """The public release calendar (jadwal rilis): upcoming scheduled
-    releases, soonest first, each with its announced title, OPD and time
-    (UTC ``release_at`` and ``release_at_local`` in the portal's time
-    zone). Nothing of the data itself.
+    """The public release calendar (jadwal rilis), planned ahead.
+
+    ``results``: the announced (scheduled) releases, soonest first, each
+    with its announced title, OPD and time (UTC ``release_at`` and
+    ``release_at_local`` in the portal's time zone), ``postponed`` (the time
+    first announced and the public reason, or ``null``) and ``sequence``
+    (how many times its time changed). Nothing of the data itself.
+
+    ``expected``: the next expected release of each public dataset with a
+    periodic update frequency (its last publication plus one period), with
+    ``overdue`` when that date has passed.
 
     :param owner_org: only this OPD's releases (id or name) (optional)
-    :param limit: at most this many (default 200)
-    :rtype: dictionary ``{"count", "results"}``
+    :param limit: at most this many of each (default 200)
+    :rtype: dictionary ``{"count", "results", "expected", "timezone"}``
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
     data = _validate(data_dict, schema.release_calendar(), context)
-    results = publishing.calendar(limit=data.get("limit", 200),
-                                     owner_org=data.get("owner_org"))
+    limit, owner_org = data.get("limit", 200), data.get("owner_org")
+    results = release_calendar.announced(limit=limit, owner_org=owner_org)
     return {"count": len(results), "results": results,
+            "expected": release_calendar.expected(limit=limit, owner_org=owner_org),
             "timezone": str(publishing.timezone())}
 
 
