@@ -26,6 +26,7 @@ __all__ = [
     "satudata_is_walidata_organization", "satudata_recently_published",
     "satudata_staged_revision", "satudata_dissemination_facts", "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
+    "satudata_public_step_label",
 ]
 
 
@@ -309,3 +310,8 @@ def satudata_bar_width(value: Optional[int], maximum: Optional[int], full: int =
 def satudata_dissemination_transition_label(name: str) -> str:
     """The translated label of a transition (button of its form)."""
     return states.transition_label(name)
+
+
+def satudata_public_step_label(name: str) -> str:
+    """The translated name of a step of a public data request."""
+    return states.public_step_label(name)

@@ -12,11 +12,14 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from .lib import publication, publishing
+import ckan.model as model
+
+from .lib import publication, publishing, public_requests
 from .lib import notifications, reminders
 
 __all__ = ["notify_transition", "notify_round_sent", "send_reminders",
-           "build_publication", "refresh_publication", "release_due"]
+           "build_publication", "refresh_publication", "release_due",
+           "notify_public_request", "fulfil_public_requests"]
 
 
 def notify_transition(event_id: str) -> int:
@@ -48,3 +51,17 @@ def release_due() -> dict[str, Any]:
     """Publish the releases whose time has come (as the site user)."""
     return tk.get_action("satudata_release_run_due")(
         {"user": publishing.site_user_name()}, {})
+
+
+def notify_public_request(event_id: str) -> int:
+    """E-mail the requester (and, for a new request, the walidata) about a
+    step of a public data request."""
+    return notifications.notify_public_request(event_id)
+
+
+def fulfil_public_requests(request_id: str) -> list[str]:
+    """Fulfil the public data requests waiting for the data a request just
+    published (their requesters are told after the commit)."""
+    done = public_requests.fulfil_published(request_id)
+    model.Session.commit()
+    return done

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
 
 from . import jobs
-from .lib import engine
+from .lib import engine, public_requests
 
 
 def get_subscriptions() -> SignalMapping:
@@ -23,6 +23,7 @@ def get_subscriptions() -> SignalMapping:
     return {
         engine.request_transition: [notify],
         engine.round_sent: [notify_round_sent],
+        public_requests.public_request_step: [notify_public_request],
     }
 
 
@@ -35,6 +36,9 @@ def notify(sender: str, **kwargs: Any) -> None:
     the round's publication again when a dataset left it."""
     tk.enqueue_job(jobs.notify_transition, [kwargs["event_id"]],
                    title=f"satudata: notify {sender} {kwargs['request_id']}")
+    if kwargs.get("to_state") == "published":
+        tk.enqueue_job(jobs.fulfil_public_requests, [kwargs["request_id"]],
+                       title=f"satudata: public requests of {kwargs['request_id']}")
     if kwargs.get("to_state") in LEAVES_PUBLICATION:
         tk.enqueue_job(jobs.refresh_publication, [kwargs["request_id"]],
                        title=f"satudata: refresh publication {kwargs['request_id']}",
@@ -45,3 +49,10 @@ def notify_round_sent(sender: str, **kwargs: Any) -> None:
     """E-mail each producer the requests a round sent to their OPD."""
     tk.enqueue_job(jobs.notify_round_sent, [kwargs["round_id"], kwargs["request_ids"]],
                    title=f"satudata: round {kwargs['round_id']} sent")
+
+
+def notify_public_request(sender: str, **kwargs: Any) -> None:
+    """E-mail the requester (and the walidata) about a step of a public
+    data request."""
+    tk.enqueue_job(jobs.notify_public_request, [kwargs["event_id"]],
+                   title=f"satudata: public request {sender}")

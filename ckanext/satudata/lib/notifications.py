@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
            "send", "send_message", "message_for_transition", "notify_transition",
-           "notify_round_sent", "TEMPLATES"]
+           "notify_round_sent", "notify_public_request", "send_to_address", "TEMPLATES"]
 
 #: states whose producers hear of a step even when they need not act
 INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
@@ -51,7 +51,8 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
              "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
              "scheduled", "published", "withdrawn", "archived", "round_sent",
-             "reminder", "escalation")
+             "reminder", "escalation",
+             "public_request_answer", "public_request_new", "public_request_reminder")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -313,3 +314,52 @@ def reminder_values(request: DataRequest, item: str, org: str, round_: str,
     return {"title": item, "org": org, "round": round_, "state": state_label(request.state),
             "due_date": request.due_date.isoformat() if request.due_date else "",
             "days": days, "request_url": request_url(request.id)}
+
+
+# -- public data requests (permohonan data) -----------------------------------------------
+
+def public_request_url(request_id: str) -> str:
+    return tk.url_for("satudata_public_request.read", id=request_id, _external=True)
+
+
+def send_to_address(name: str, email: str, subject: str, body: str) -> int:
+    """One message to an address that need not be an account's (the
+    requester of a public data request gives one); raises
+    ``MailerException`` when it could not be delivered."""
+    mailer.mail_recipient(name, email, subject, body)
+    return 1
+
+
+def notify_public_request(event_id: str) -> int:
+    """E-mail the requester at every step of a public data request (with
+    the deadline while an answer is owed), and the walidata (its
+    administrators and verifiers) when a request arrives. The number sent."""
+    from ..model import PublicRequest, PublicRequestEvent
+    from .states import PUBLIC_OPEN, PublicState, public_state_label
+
+    event = model.Session.get(PublicRequestEvent, event_id)
+    request = model.Session.get(PublicRequest, event.request_id) if event else None
+    if event is None or request is None:
+        return 0
+    requester = model.Session.get(model.User, request.requester_id)
+    pkg = model.Package.get(request.package_id) if request.package_id else None
+    public_pkg = pkg is not None and pkg.state == "active" and not pkg.private
+    with portal_context():
+        values = {
+            "title": request.title, "step": event.step, "note": event.note or "",
+            "fulfilled": request.state == PublicState.FULFILLED.value,
+            "state": public_state_label(request.state),
+            "due_date": (request.due_date.isoformat()
+                         if PublicState(request.state) in PUBLIC_OPEN else ""),
+            "dataset_url": (tk.url_for("dataset.read", id=pkg.name, _external=True)
+                            if public_pkg else ""),
+            "request_url": public_request_url(request.id),
+        }
+        name = requester.display_name if requester else request.email
+        subject, body = render("public_request_answer", user_name=name, **values)
+        sent = send_to_address(name, request.email, subject, body)
+        if event.step == "submit":
+            chain = roles.approval_chain()
+            staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
+            sent += send_message("public_request_new", staff, **values)
+    return sent

@@ -10,6 +10,10 @@ the approvers of its level):
 * an **escalation** goes to them and to the walidata administrators once the
   deadline has passed.
 
+Public data requests (permohonan data) the walidata has not answered are
+reminded to the walidata administrators and verifiers the same way, once
+per request, kind and deadline (``reminded_for``/``escalated_for``).
+
 Each is sent once per request, kind, state and deadline: the
 ``satudata_reminder_sent`` row is written (and committed) before the message
 goes out and removed again if it could not be delivered, so reruns of the
@@ -28,8 +32,8 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import workdays
-from ..model import CollectionRound, DaftarData, DataRequest, ReminderSent
+from . import public_requests, roles, workdays
+from ..model import CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent
 from .engine import ACTIVE_STATES
 from . import notifications
 
@@ -96,7 +100,9 @@ def send_reminders(today: Optional[datetime.date] = None,
     ``progress`` is called with 1 after each request (for a progress bar)."""
     today = today or workdays.today()
     pending = due(today) if pending is None else pending
-    counts = {"reminder": 0, "escalation": 0, "messages": 0, "failed": 0}
+    counts = {"reminder": 0, "escalation": 0, "messages": 0, "failed": 0,
+              "public_requests": 0}
+    _public_request_reminders(today, counts)
     if not pending:
         return counts
     directory = notifications.Directory({row[0].owner_org for row in pending})
@@ -123,3 +129,43 @@ def send_reminders(today: Optional[datetime.date] = None,
                 continue
             counts[kind] += 1
     return counts
+
+
+def _claim_public(request: PublicRequest, kind: str) -> Optional[datetime.date]:
+    """Record the reminder of a public request as sent (committed before the
+    message goes out); the value it replaced, to put back on failure."""
+    column = "escalated_for" if kind == "escalation" else "reminded_for"
+    before = getattr(request, column)
+    setattr(request, column, request.due_date)
+    model.Session.commit()
+    return before
+
+
+def _public_request_reminders(today: datetime.date, counts: dict[str, int]) -> None:
+    horizon = workdays.add_working_days(today, tk.config.get("satudata.reminder_days"))
+    pending = public_requests.due_for_reminder(today, horizon)
+    if not pending:
+        return
+    chain = roles.approval_chain()
+    staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
+    if not staff:
+        return
+    with notifications.portal_context():
+        for request, kind in pending:
+            before = _claim_public(request, kind)
+            days = (workdays.working_days_between(request.due_date, today)
+                    if kind == "escalation"
+                    else workdays.working_days_between(today, request.due_date))
+            try:
+                counts["messages"] += notifications.send_message(
+                    "public_request_reminder", staff, kind=kind, title=request.title,
+                    days=days, due_date=request.due_date.isoformat(),
+                    request_url=notifications.public_request_url(request.id))
+            except mailer.MailerException as e:
+                log.error("Reminder for public request %s not delivered: %s", request.id, e)
+                setattr(request, "escalated_for" if kind == "escalation" else "reminded_for",
+                        before)
+                model.Session.commit()
+                counts["failed"] += 1
+                continue
+            counts["public_requests"] += 1

@@ -258,3 +258,99 @@ def transition_label(name: str) -> str:
         "cancel_revision": tk._("Cancel the revision"),
     }
     return labels.get(name, name)
+
+
+# -- permohonan data: a citizen's request for data not on the portal ---------------------
+
+class PublicState(str, enum.Enum):
+    """States of a public data request (:class:`~..model.PublicRequest`)."""
+    SUBMITTED = "submitted"        # Diajukan: waiting for the walidata's answer
+    ACCEPTED = "accepted"          # Diproses: the walidata looks for the data
+    PLANNED = "planned"            # Direncanakan: to be produced (a Daftar Data item)
+    AWAITING = "awaiting_publication"  # Menunggu publikasi: the dataset is not public yet
+    FULFILLED = "fulfilled"        # Dipenuhi: the data is on the portal
+    REJECTED = "rejected"          # Ditolak, with the reason
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PublicActor(str, enum.Enum):
+    WALIDATA = "walidata"          # walidata staff (any walidata role) or administrator
+    WALIDATA_ADMIN = "walidata_admin"  # who keeps the Daftar Data
+    SYSTEM = "system"              # the portal itself, when the dataset is published
+
+
+@dataclass(frozen=True)
+class PublicTransition:
+    name: str
+    sources: frozenset[PublicState]
+    #: None: the request stays where it is (an extension of the deadline)
+    target: Optional[PublicState]
+    actors: frozenset[PublicActor]
+    reason_required: bool = False
+
+
+P, PA = PublicState, PublicActor
+#: states in which the walidata still owes an answer (the deadline runs)
+PUBLIC_OPEN = frozenset({P.SUBMITTED, P.ACCEPTED})
+
+#: the table of a public data request: who may take which step from where.
+#: ``fulfil`` leads to ``fulfilled`` when the dataset is public already and to
+#: ``awaiting_publication`` otherwise (the engine decides by the dataset).
+PUBLIC_TABLE: tuple[PublicTransition, ...] = (
+    PublicTransition("accept", frozenset({P.SUBMITTED}), P.ACCEPTED,
+                     frozenset({PA.WALIDATA})),
+    PublicTransition("extend", frozenset(PUBLIC_OPEN), None,
+                     frozenset({PA.WALIDATA}), reason_required=True),
+    PublicTransition("plan", frozenset(PUBLIC_OPEN), P.PLANNED,
+                     frozenset({PA.WALIDATA_ADMIN})),
+    PublicTransition("fulfil", frozenset(PUBLIC_OPEN | {P.PLANNED}), P.FULFILLED,
+                     frozenset({PA.WALIDATA})),
+    PublicTransition("reject", frozenset(PUBLIC_OPEN | {P.PLANNED}), P.REJECTED,
+                     frozenset({PA.WALIDATA}), reason_required=True),
+    PublicTransition("published", frozenset({P.AWAITING, P.PLANNED}), P.FULFILLED,
+                     frozenset({PA.SYSTEM})),
+)
+PUBLIC_STEPS: tuple[str, ...] = tuple(t.name for t in PUBLIC_TABLE)
+
+
+def public_rule(name: str, state: PublicState | str) -> Optional[PublicTransition]:
+    """The row of :data:`PUBLIC_TABLE` for taking ``name`` from ``state``."""
+    for t in PUBLIC_TABLE:
+        if t.name == name and PublicState(state) in t.sources:
+            return t
+    return None
+
+
+def public_steps_for(state: PublicState | str, kinds: set[PublicActor]) -> list[str]:
+    """The steps one of ``kinds`` may take from ``state``."""
+    return [t.name for t in PUBLIC_TABLE
+            if PublicState(state) in t.sources and t.actors & kinds]
+
+
+def public_state_label(state: PublicState | str) -> str:
+    labels = {
+        P.SUBMITTED: tk._("submitted, awaiting an answer"),
+        P.ACCEPTED: tk._("accepted, being processed"),
+        P.PLANNED: tk._("planned in the Daftar Data"),
+        P.AWAITING: tk._("awaiting publication"),
+        P.FULFILLED: tk._("fulfilled"),
+        P.REJECTED: tk._("rejected"),
+    }
+    try:
+        return labels[PublicState(state)]
+    except ValueError:
+        return str(state)
+
+
+def public_step_label(name: str) -> str:
+    labels = {
+        "accept": tk._("Accept"),
+        "extend": tk._("Extend the deadline"),
+        "plan": tk._("Plan in the Daftar Data"),
+        "fulfil": tk._("Fulfil with a dataset"),
+        "reject": tk._("Reject"),
+        "published": tk._("Published"),
+    }
+    return labels.get(name, name)

@@ -342,3 +342,81 @@ def recently_published(
 ) -> Schema:
     return {"__before": [satudata_clean_strings],
             "limit": [ignore_missing, satudata_limit]}
+
+
+# -- public data requests (permohonan data) ------------------------------------------
+
+@validator_args
+def public_request_create(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    strip_value: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
+    satudata_id: Validator, satudata_length: Validator,
+    satudata_organization_id: Validator, email_validator: Validator,
+    satudata_phone: Validator,
+) -> Schema:
+    return {
+        "__before": [satudata_clean_strings],
+        "title": [not_empty, satudata_text, unicode_safe, strip_value,
+                  satudata_length(TITLE_MAX)],
+        "description": [not_empty, satudata_text, unicode_safe, strip_value,
+                        satudata_length(LONG_MAX)],
+        "purpose": [ignore_missing, satudata_text, unicode_safe, strip_value,
+                    satudata_length(LONG_MAX)],
+        "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
+        "email": [ignore_missing, satudata_text, unicode_safe, strip_value,
+                  satudata_length(SHORT_MAX), email_validator],
+        "phone": [ignore_missing, satudata_text, unicode_safe, strip_value, satudata_phone],
+    }
+
+
+@validator_args
+def public_request_ref(not_empty: Validator, satudata_clean_strings: Validator,
+                       satudata_id: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings], "id": [not_empty, satudata_id]}
+
+
+@validator_args
+def public_request_step(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, satudata_length: Validator,
+) -> Schema:
+    schema = public_request_ref()
+    schema["note"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)]
+    return schema
+
+
+@validator_args
+def public_request_fulfil(not_empty: Validator, satudata_id: Validator,
+                          package_id_or_name_exists: Validator) -> Schema:
+    schema = public_request_step()
+    schema["package_id"] = [not_empty, satudata_id, package_id_or_name_exists]
+    return schema
+
+
+@validator_args
+def public_request_plan(
+    not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
+    satudata_organization_id: Validator, satudata_year_int: Validator,
+    satudata_code_in: Validator,
+) -> Schema:
+    schema = public_request_step()
+    schema["owner_org"] = [ignore_missing, satudata_id, satudata_organization_id]
+    schema["year"] = [ignore_missing, satudata_year_int]
+    schema["update_frequency"] = [ignore_missing, satudata_code_in("frequency")]
+    return schema
+
+
+@validator_args
+def public_request_list(
+    ignore_missing: Validator, satudata_clean_strings: Validator, satudata_limit: Validator,
+    satudata_offset: Validator, satudata_boolean: Validator, one_of: Validator,
+) -> Schema:
+    from ..lib.states import PublicState
+
+    return {
+        "__before": [satudata_clean_strings],
+        "state": [ignore_missing, one_of([s.value for s in PublicState])],
+        "mine": [ignore_missing, satudata_boolean],
+        "limit": [ignore_missing, satudata_limit],
+        "offset": [ignore_missing, satudata_offset],
+    }

@@ -8,6 +8,7 @@ from .role import WalidataRole
 from .workflow import (
     ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
 )
+from .public_request import PublicRequest, PublicRequestEvent
 from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
@@ -17,4 +18,5 @@ __all__ = [
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
+    "PublicRequest", "PublicRequestEvent",
 ]

@@ -9,10 +9,12 @@ from .downloads import satudata_downloads
 from .guard import satudata_guard
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
+from .public_requests import satudata_public_request
 from .requests import satudata_request
 from .roles import satudata_roles
 from .rounds import satudata_round
 
 __all__: list[str] = ["satudata_guard", "satudata_privacy", "satudata_metadata",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
-                      "satudata_dissemination", "satudata_roles", "satudata_downloads"]
+                      "satudata_dissemination", "satudata_roles", "satudata_downloads",
+                      "satudata_public_request"]

@@ -50,6 +50,8 @@ from ckan.tests import factories, helpers
 
 from ..factories import build_region, complete_metadata, csv_upload, publish, to_ready
 
+REQUESTER_EMAIL = "pemohon.rahasia.r7@example.org"
+REQUESTER_PHONE = "0812-7373-0042"
 STAGED_TITLE = "Revisi Rahasia Judul Kx41"
 STAGED_NOTES = "Revisi rahasia catatan Zq93"
 STAGED_RESOURCE = "Lampiran Revisi Rahasia Wv27"
@@ -83,6 +85,9 @@ class World:
     org_c: dict[str, Any]
     group: dict[str, Any]
     tag_ids: dict[str, str]                    # secret tag name -> tag id
+    #: public data requests: one answered with the draft dataset (waiting for
+    #: its publication), one just submitted
+    public_request_ids: list[str] = dataclasses.field(default_factory=list)
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -109,6 +114,8 @@ class World:
         found[STAGED_NOTES] = "staged revision notes"
         found[STAGED_RESOURCE] = "staged revision resource name"
         found[self.staged_resource_id] = "staged revision resource id"
+        found[REQUESTER_EMAIL] = "a public data request's contact e-mail"
+        found[REQUESTER_PHONE] = "a public data request's contact telephone"
         return found
 
     def dataset_refs(self) -> list[str]:
@@ -209,9 +216,16 @@ def build_world() -> World:
         Activity.id, Activity.object_id).filter(Activity.object_id.in_(list(package_ids)))]
     tag_ids = dict(model.Session.query(model.Tag.name, model.Tag.id).filter(
         model.Tag.name.in_(list(SECRET_TAGS.values()))))
+    citizen = {"user": region.users["public"]["name"], "ignore_auth": False}
+    asked = [helpers.call_action("satudata_public_request_create", context=dict(citizen),
+                                 title=f"Permohonan data {n}", description="Per desa",
+                                 email=REQUESTER_EMAIL, phone=REQUESTER_PHONE)["id"]
+             for n in (1, 2)]
+    region.call("verifier", "satudata_public_request_fulfil", id=asked[0],
+                package_id=datasets["draft"]["id"])
     return World(region, datasets, resources, staged_resource_id,
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
-                 producer_c, token, org_c, group, tag_ids)
+                 producer_c, token, org_c, group, tag_ids, asked)
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -414,6 +428,10 @@ ROUTES: dict[str, Provider] = {
     "/group/members/<id>": per("id", groups),
     "/group/new": none,
     "/jadwal-rilis": none,
+    "/jadwal-rilis.ics": queries({}, {"perkiraan": "1"}, {"opd": "dinas-kesehatan"}),
+    "/permohonan-data": queries({}, {"state": "awaiting_publication"}),
+    "/permohonan-data/baru": none,
+    "/permohonan-data/<id>": per("id", lambda w: w.public_request_ids),
     "/organization/": queries({"q": "dinas"}),
     "/organization/<id>": lambda w: [({"id": o}, q) for o in w.orgs()
                                      for q in ({}, {"q": "Rahasia"})],
@@ -595,6 +613,8 @@ ACTIONS: dict[str, Params] = {
     "satudata_daftar_data_template": p({}),
     "satudata_metadata_check": by("id", datasets),
     "satudata_metadata_template": by("id", datasets),
+    "satudata_public_request_list": p({}, {"state": "awaiting_publication", "limit": 1000}),
+    "satudata_public_request_show": by("id", lambda w: w.public_request_ids),
     "satudata_progress_dashboard": lambda w: [{}] + [{"round_id": r} for r in round_refs(w)],
     "satudata_publication_show": by("round_id", round_refs),
     "satudata_recently_published": p({}, {"limit": 100}),
@@ -718,7 +738,8 @@ def _walk_routes(app, hunt: Hunt, persona: str, headers: dict[str, str]) -> None
             if response.status_code >= 500:
                 hunt.error(where)
             # the release calendar and the home page's "upcoming releases" announce the title
-            hunt.check(where, text, echoed, calendar=key in ("/jadwal-rilis", "/"))
+            hunt.check(where, text, echoed,
+                       calendar=key in ("/jadwal-rilis", "/jadwal-rilis.ics", "/"))
 
 
 def _walk_actions(app, hunt: Hunt, persona: str, user: str, headers: dict[str, str]) -> None:

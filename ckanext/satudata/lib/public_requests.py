@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+"""Public data requests (permohonan data).
+
+A logged-in citizen asks for data that is not on the portal. The walidata
+answers within **10 working days** (UU 14/2008 on public information,
+art. 22), extendable **once by 7 working days** with a reason: it accepts
+and looks for the data, plans it in the Daftar Data (it will be produced),
+fulfils the request with a dataset, or rejects it with a reason. A request
+fulfilled with a dataset that is not public yet waits for its publication;
+when the dataset (or the data of the Daftar Data item it was planned as) is
+published, the request is fulfilled and the requester told.
+
+Who may take which step from where is :data:`.states.PUBLIC_TABLE`;
+:func:`take` checks it again under the request's row lock and writes the
+step to the audit trail in the same transaction. The signal
+:data:`public_request_step` goes out after the commit (the e-mails are
+sent by a job, :mod:`..subscriptions`).
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ..model import DataRequest, PublicRequest, PublicRequestEvent
+from . import roles, workdays
+from .engine import queue_signal
+from .states import PUBLIC_OPEN, PublicActor, PublicState, public_rule, public_steps_for
+
+__all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
+           "steps_for", "create", "take", "fulfil_published", "may_see_contact",
+           "due_for_reminder"]
+
+#: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
+RESPONSE_DAYS = 10
+EXTENSION_DAYS = 7
+#: sent after commit; sender = the request id; keyword ``event_id``
+public_request_step = tk.signals.ckanext.signal("satudata_public_request_step")
+CREATE = "submit"
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.utcnow()
+
+
+def actors_of(user_name: Optional[str]) -> set[PublicActor]:
+    """Which actor kinds of :data:`.states.PUBLIC_TABLE` a user is."""
+    kinds: set[PublicActor] = set()
+    if roles.is_walidata_staff(user_name):
+        kinds.add(PublicActor.WALIDATA)
+    if roles.is_walidata_admin(user_name):
+        kinds.add(PublicActor.WALIDATA_ADMIN)
+    return kinds
+
+
+def steps_for(request: PublicRequest, user_name: Optional[str]) -> list[str]:
+    """The steps ``user_name`` may take on ``request`` now; ``extend`` only
+    while the deadline was never extended."""
+    steps = public_steps_for(request.state, actors_of(user_name))
+    return [s for s in steps if not (s == "extend" and request.extended)]
+
+
+def may_see_contact(request: PublicRequest, user_name: Optional[str]) -> bool:
+    """The requester's e-mail and phone: the requester and the walidata."""
+    user = roles.user_obj(user_name)
+    return bool(user) and (user.id == request.requester_id
+                           or roles.is_walidata_staff(user_name))
+
+
+def _event(request: PublicRequest, step: str, from_state: Optional[str],
+           user_id: Optional[str], note: Optional[str]) -> PublicRequestEvent:
+    event = PublicRequestEvent(id=model.types.make_uuid(), request_id=request.id,
+                               step=step, from_state=from_state, to_state=request.state,
+                               user_id=user_id, note=note, due_date=request.due_date,
+                               timestamp=_now())
+    model.Session.add(event)
+    queue_signal(model.Session(), public_request_step, request.id, event_id=event.id)
+    return event
+
+
+def create(user: model.User, data: dict[str, Any],
+           today: Optional[datetime.date] = None) -> tuple[PublicRequest, PublicRequestEvent]:
+    """A new request of ``user``; the answer is due in :data:`RESPONSE_DAYS`
+    working days. The caller commits."""
+    today = today or workdays.today()
+    request = PublicRequest(
+        id=model.types.make_uuid(), title=data["title"], description=data["description"],
+        purpose=data.get("purpose"), owner_org=data.get("owner_org"),
+        requester_id=user.id, email=data.get("email") or user.email,
+        phone=data.get("phone"), state=PublicState.SUBMITTED.value, extended=False,
+        due_date=workdays.add_working_days(today, RESPONSE_DAYS))
+    model.Session.add(request)
+    model.Session.flush()
+    return request, _event(request, CREATE, None, user.id, None)
+
+
+def _locked(request_id: str) -> PublicRequest:
+    request = model.Session.execute(
+        sa.select(PublicRequest).where(PublicRequest.id == request_id)
+        .with_for_update()).scalar_one_or_none()
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    return request
+
+
+def _dataset_public(package_id: str) -> bool:
+    pkg = model.Package.get(package_id)
+    return bool(pkg) and pkg.state == "active" and not pkg.private
+
+
+def take(step: str, request_id: str, user_name: Optional[str], *,
+         note: Optional[str] = None, package_id: Optional[str] = None,
+         item_id: Optional[str] = None) -> tuple[PublicRequest, PublicRequestEvent]:
+    """Take ``step`` on the request, under its row lock: the table decides
+    (again) whether ``user_name`` may, from where the request is now. The
+    caller commits."""
+    request = _locked(request_id)
+    rule = public_rule(step, request.state)
+    if rule is None or not rule.actors & actors_of(user_name) or (
+            step == "extend" and request.extended):
+        raise tk.ValidationError({"state": [tk._(
+            "This step cannot be taken on the request in its present state")]})
+    if rule.reason_required and not note:
+        raise tk.ValidationError({"note": [tk._("Give the reason")]})
+    from_state = request.state
+    if step == "extend":
+        request.due_date = workdays.add_working_days(request.due_date, EXTENSION_DAYS)
+        request.extended = True
+        request.response = note
+    elif step == "fulfil":
+        assert package_id
+        request.package_id = package_id
+        request.state = (PublicState.FULFILLED if _dataset_public(package_id)
+                         else PublicState.AWAITING).value
+    elif step == "plan":
+        request.item_id = item_id
+        request.state = PublicState.PLANNED.value
+    else:
+        assert rule.target is not None
+        request.state = rule.target.value
+    if note and step != "extend":
+        request.response = note
+    if PublicState(from_state) in PUBLIC_OPEN and PublicState(request.state) not in PUBLIC_OPEN:
+        request.answered_at = _now()
+    user = roles.user_obj(user_name)
+    return request, _event(request, step, from_state, user.id if user else None, note)
+
+
+def fulfil_published(data_request_id: str) -> list[str]:
+    """Fulfil the public requests waiting for the data of a published data
+    request (its dataset, or its Daftar Data item); their ids. The caller
+    commits."""
+    data_request = model.Session.get(DataRequest, data_request_id)
+    if data_request is None or not data_request.package_id \
+            or not _dataset_public(data_request.package_id):
+        return []
+    waiting = sa.or_(
+        sa.and_(PublicRequest.state == PublicState.AWAITING.value,
+                PublicRequest.package_id == data_request.package_id),
+        sa.and_(PublicRequest.state == PublicState.PLANNED.value,
+                PublicRequest.item_id == data_request.item_id))
+    done = []
+    for request in model.Session.execute(
+            sa.select(PublicRequest).where(waiting).with_for_update()).scalars():
+        from_state = request.state
+        request.state = PublicState.FULFILLED.value
+        request.package_id = data_request.package_id
+        _event(request, "published", from_state, None, None)
+        done.append(request.id)
+    return done
+
+
+def due_for_reminder(today: datetime.date, horizon: datetime.date
+                     ) -> list[tuple[PublicRequest, str]]:
+    """Open requests whose answer is due by ``horizon`` and not reminded yet
+    for that date (``reminder``), or overdue and not escalated yet
+    (``escalation``). One query."""
+    open_ = [s.value for s in PUBLIC_OPEN]
+    rows = model.Session.execute(
+        sa.select(PublicRequest)
+        .where(PublicRequest.state.in_(open_), PublicRequest.due_date <= horizon,
+               sa.or_(
+                   sa.and_(PublicRequest.due_date < today,
+                           sa.or_(PublicRequest.escalated_for.is_(None),
+                                  PublicRequest.escalated_for != PublicRequest.due_date)),
+                   sa.and_(PublicRequest.due_date >= today,
+                           sa.or_(PublicRequest.reminded_for.is_(None),
+                                  PublicRequest.reminded_for != PublicRequest.due_date))))
+        .order_by(PublicRequest.due_date, PublicRequest.id)).scalars()
+    return [(r, "escalation" if r.due_date < today else "reminder") for r in rows]

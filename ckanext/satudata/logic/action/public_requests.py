@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+"""Actions of public data requests (permohonan data): a logged-in citizen
+asks (``satudata_public_request_create``); anyone reads the list and each
+request without the requester's contact details; the walidata answers
+(``accept``, ``extend``, ``plan``, ``fulfil``, ``reject``). Each answer is
+checked by its auth function first and by the state table again under the
+request's row lock (:func:`...lib.public_requests.take`)."""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ...lib import public_requests, roles, workdays
+from ...lib.states import PUBLIC_OPEN, public_state_label
+from ...model import DaftarData, PublicRequest, PublicRequestEvent
+from .. import schema
+
+__all__ = [
+    "satudata_public_request_create", "satudata_public_request_show",
+    "satudata_public_request_list", "satudata_public_request_accept",
+    "satudata_public_request_extend", "satudata_public_request_plan",
+    "satudata_public_request_fulfil", "satudata_public_request_reject",
+]
+
+
+def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _commit(context: Context) -> None:
+    if not context.get("defer_commit"):
+        model.Session.commit()
+
+
+def _overdue(request: PublicRequest, today: datetime.date) -> bool:
+    return request.state in {s.value for s in PUBLIC_OPEN} and request.due_date < today
+
+
+def _dict(request: PublicRequest, user_name: Optional[str],
+          today: Optional[datetime.date] = None) -> dict[str, Any]:
+    """The request as ``user_name`` may read it: the requester's contact
+    details only for the requester and the walidata; the dataset only when
+    it is public (or the reader is walidata staff)."""
+    today = today or workdays.today()
+    contact = public_requests.may_see_contact(request, user_name)
+    out = request.dictize() if contact else request.public_dict()
+    out["state_label"] = public_state_label(request.state)
+    out["overdue"] = _overdue(request, today)
+    out["working_days_left"] = (workdays.working_days_between(today, request.due_date)
+                                if request.state in {s.value for s in PUBLIC_OPEN} else None)
+    pkg = model.Package.get(request.package_id) if request.package_id else None
+    if pkg is not None and ((pkg.state == "active" and not pkg.private)
+                            or roles.is_walidata_staff(user_name)):
+        out["dataset"] = {"name": pkg.name, "title": pkg.title or pkg.name}
+    else:
+        out["package_id"] = None
+    if contact:
+        requester = model.Session.get(model.User, request.requester_id)
+        out["requester"] = requester.display_name if requester else None
+    return out
+
+
+def satudata_public_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Ask the walidata for data that is not on the portal (a logged-in
+    user). The answer is due in 10 working days (UU 14/2008).
+
+    :param title: what data, e.g. "Jumlah penduduk miskin per desa 2025"
+    :param description: what exactly is needed (period, area, detail)
+    :param purpose: what the data is for (optional)
+    :param owner_org: the OPD that may hold it, id or name (optional)
+    :param email: where the answer goes (optional; default: the account's)
+    :param phone: a telephone number (optional)
+    :rtype: dictionary (the request, with the requester's contact details)
+    """
+    tk.check_access("satudata_public_request_create", context, data_dict)
+    data = _validate(data_dict, schema.public_request_create(), context)
+    user = roles.user_obj(context.get("user"))
+    assert user is not None
+    if not (data.get("email") or user.email):
+        raise tk.ValidationError({"email": [tk._(
+            "Give an e-mail address for the answer")]})
+    request, _event = public_requests.create(user, data)
+    _commit(context)
+    return _dict(request, user.name)
+
+
+@tk.side_effect_free
+def satudata_public_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One public data request with its steps (``events``) and the steps the
+    caller may take (``allowed_steps``). The requester's contact details
+    only for the requester and the walidata.
+
+    :param id: the request's id
+    """
+    tk.check_access("satudata_public_request_show", context, data_dict)
+    data = _validate(data_dict, schema.public_request_ref(), context)
+    request = model.Session.get(PublicRequest, data["id"])
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    user_name = context.get("user")
+    out = _dict(request, user_name)
+    events = model.Session.execute(
+        sa.select(PublicRequestEvent).where(PublicRequestEvent.request_id == request.id)
+        .order_by(PublicRequestEvent.timestamp, PublicRequestEvent.id)).scalars()
+    out["events"] = [e.dictize() for e in events]
+    out["allowed_steps"] = public_requests.steps_for(request, user_name)
+    return out
+
+
+@tk.side_effect_free
+def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Public data requests, newest first, without the requesters' contact
+    details.
+
+    :param state: only requests in this state (optional)
+    :param mine: only the caller's own requests (optional)
+    :param limit: at most this many (default 50)
+    :param offset: skip this many (default 0)
+    :rtype: dictionary ``{"count", "results"}``
+    """
+    tk.check_access("satudata_public_request_list", context, data_dict)
+    data = _validate(data_dict, schema.public_request_list(), context)
+    stmt = sa.select(PublicRequest)
+    if data.get("state"):
+        stmt = stmt.where(PublicRequest.state == data["state"])
+    if data.get("mine"):
+        user = roles.user_obj(context.get("user"))
+        stmt = stmt.where(PublicRequest.requester_id == (user.id if user else None))
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
+    rows = model.Session.execute(
+        stmt.order_by(PublicRequest.created.desc(), PublicRequest.id)
+        .limit(data.get("limit", 50)).offset(data.get("offset", 0))).scalars().all()
+    today = workdays.today()
+    # the list never carries contact details, whoever asks
+    results = []
+    for request in rows:
+        row = request.public_dict()
+        row.update(state_label=public_state_label(request.state),
+                   overdue=_overdue(request, today))
+        row.pop("package_id")
+        results.append(row)
+    return {"count": count, "results": results}
+
+
+def _step(context: Context, data_dict: DataDict, step: str,
+          schema_: dict[str, Any]) -> dict[str, Any]:
+    tk.check_access(f"satudata_public_request_{step}", context, data_dict)
+    data = _validate(data_dict, schema_, context)
+    package = model.Package.get(data["package_id"]) if data.get("package_id") else None
+    try:
+        request, _event = public_requests.take(
+            step, data["id"], context.get("user"), note=data.get("note"),
+            package_id=package.id if package else None)
+        _commit(context)
+    except Exception:
+        model.Session.rollback()
+        raise
+    return _dict(request, context.get("user"))
+
+
+def satudata_public_request_accept(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Accept a request: the walidata looks for the data (walidata staff).
+
+    :param id: the request's id
+    :param note: a note to the requester (optional)
+    """
+    return _step(context, data_dict, "accept", schema.public_request_step())
+
+
+def satudata_public_request_extend(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Extend the deadline once by 7 working days, with the reason told to
+    the requester (walidata staff).
+
+    :param id: the request's id
+    :param note: the reason
+    """
+    return _step(context, data_dict, "extend", schema.public_request_step())
+
+
+def satudata_public_request_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Reject a request with the reason told to the requester (walidata
+    staff).
+
+    :param id: the request's id
+    :param note: the reason
+    """
+    return _step(context, data_dict, "reject", schema.public_request_step())
+
+
+def satudata_public_request_fulfil(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Fulfil a request with a dataset (walidata staff). A dataset not
+    public yet: the request waits for its publication and is fulfilled then.
+
+    :param id: the request's id
+    :param package_id: the dataset, id or name
+    :param note: a note to the requester (optional)
+    """
+    return _step(context, data_dict, "fulfil", schema.public_request_fulfil())
+
+
+def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Plan the requested data in the Daftar Data (a walidata
+    administrator): a new item for the OPD, requested in the next round;
+    the request is fulfilled when that data is published.
+
+    :param id: the request's id
+    :param owner_org: the responsible OPD (default: the one the requester named)
+    :param year: the Daftar Data year (default: this year)
+    :param update_frequency: a code of the ``frequency`` list (optional)
+    :param note: a note to the requester (optional)
+    :returns: the request, with ``item_id``
+    """
+    tk.check_access("satudata_public_request_plan", context, data_dict)
+    data = _validate(data_dict, schema.public_request_plan(), context)
+    request = model.Session.get(PublicRequest, data["id"])
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    owner_org = data.get("owner_org") or request.owner_org
+    if not owner_org:
+        raise tk.ValidationError({"owner_org": [tk._(
+            "Choose the OPD responsible for the data")]})
+    item = {"title": request.title, "owner_org": owner_org,
+            "year": data.get("year") or workdays.today().year,
+            "description": request.description}
+    if data.get("update_frequency"):
+        item["update_frequency"] = data["update_frequency"]
+    try:
+        created = tk.get_action("satudata_daftar_data_create")(
+            dict(context, defer_commit=True), item)  # type: ignore[arg-type]
+        out, _event = public_requests.take("plan", request.id, context.get("user"),
+                                           note=data.get("note"), item_id=created["id"])
+        _commit(context)
+    except Exception:
+        model.Session.rollback()
+        raise
+    assert model.Session.get(DaftarData, created["id"]) is not None
+    return _dict(out, context.get("user"))

@@ -1,0 +1,213 @@
+# -*- coding: utf-8 -*-
+"""Public data requests (permohonan data): a citizen asks, the walidata
+answers within 10 working days (UU 14/2008) counted across holidays,
+extendable once by 7; an overdue request is reminded; the requester hears of
+every step and of the publication of the data; nobody else sees the
+requester's contact details."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata.lib import reminders
+
+from ..factories import publish, to_ready
+
+
+def _call(user, action, **data):
+    return helpers.call_action(action, context={"user": user["name"] if user else "",
+                                                "ignore_auth": False}, **data)
+
+
+@pytest.fixture
+def citizen(region):
+    """The region's citizen, warga@example.org (the world is fresh for each test)."""
+    return region.users["public"]
+
+
+def _ask(citizen, **extra):
+    return _call(citizen, "satudata_public_request_create",
+                 title="Jumlah rumah tangga miskin per desa 2025",
+                 description="Per desa, Kabupaten Magetan, tahun 2025",
+                 purpose="Penelitian skripsi", phone="0812-3456-7890", **extra)
+
+
+def test_the_deadline_counts_working_days_across_holidays_and_extends_once(region, citizen):
+    # Monday 28 December 2026, 10:00 WIB: 1 and 5 January 2027 are holidays
+    with freeze_time("2026-12-28 03:00:00"):
+        asked = _ask(citizen)
+        assert asked["state"] == "submitted"
+        assert asked["due_date"] == "2027-01-13"     # not the 11th: two holidays
+        with pytest.raises(tk.ValidationError) as err:
+            _call(region.users["verifier"], "satudata_public_request_extend", id=asked["id"])
+        assert "note" in err.value.error_dict       # the reason is told to the requester
+        extended = _call(region.users["verifier"], "satudata_public_request_extend",
+                         id=asked["id"], note="Data masih dihimpun dari kecamatan")
+        assert extended["due_date"] == "2027-01-22" and extended["extended"] is True
+        assert "extend" not in _call(region.users["verifier"], "satudata_public_request_show",
+                                     id=asked["id"])["allowed_steps"]
+        with pytest.raises(tk.NotAuthorized):       # once only
+            _call(region.users["verifier"], "satudata_public_request_extend",
+                  id=asked["id"], note="lagi")
+
+
+def test_an_overdue_request_is_reminded_once(region, citizen, smtp):
+    with freeze_time("2026-12-28 03:00:00"):
+        asked = _ask(citizen)
+    smtp.take()
+
+    def public_reminders(day):
+        counts = reminders.send_reminders(datetime.date.fromisoformat(day))
+        mails = [m for m in smtp.take() if "permohonan data publik" in m["subject"].lower()]
+        return counts["public_requests"], mails
+
+    assert public_reminders("2027-01-07") == (0, [])  # four working days before
+    count, mails = public_reminders("2027-01-08")     # three working days before
+    assert count == 1
+    assert {m["to"].split("<")[-1].rstrip(">") for m in mails} >= {"admin-walidata@example.org"}
+    assert all("Pengingat" in m["subject"] for m in mails)
+    assert public_reminders("2027-01-11") == (0, [])  # not twice for the same deadline
+    count, mails = public_reminders("2027-01-15")     # two working days late
+    assert count == 1 and all("terlambat" in m["subject"] for m in mails)
+    assert "terlambat 2 hari kerja" in mails[0]["body"]
+    assert public_reminders("2027-01-18") == (0, [])
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+          note="Data tidak dikecualikan, tetapi tidak dikuasai pemerintah daerah")
+    assert public_reminders("2027-01-19") == (0, [])  # answered: nothing owed
+
+
+def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run_jobs):
+    request = region.request_of(region.opd_a)
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    run_jobs()
+    sent = smtp.take()
+    to_citizen = [m for m in sent if "warga@example.org" in m["to"]]
+    assert len(to_citizen) == 1 and "Permohonan data diterima" in to_citizen[0]["subject"]
+    assert "admin-walidata@example.org" in smtp.recipients(sent)
+
+    # the contact details: the requester and the walidata only
+    other = factories.User(name="tetangga", email="tetangga@example.org")
+    for reader in (None, other, region.users["producer"]):
+        shown = _call(reader, "satudata_public_request_show", id=asked["id"])
+        assert "email" not in shown and "phone" not in shown and "requester_id" not in shown
+        assert shown["title"] == asked["title"]
+    for reader in (citizen, region.users["verifier"]):
+        shown = _call(reader, "satudata_public_request_show", id=asked["id"])
+        assert shown["email"] == "warga@example.org" and shown["phone"] == "0812-3456-7890"
+    listed = _call(None, "satudata_public_request_list")
+    assert [r["id"] for r in listed["results"]] == [asked["id"]]
+    assert "warga@example.org" not in str(listed) and "0812" not in str(listed)
+
+    with pytest.raises(tk.NotAuthorized):          # producers do not answer
+        _call(region.users["producer"], "satudata_public_request_accept", id=asked["id"])
+    with pytest.raises(tk.NotAuthorized):          # nor the requester
+        _call(citizen, "satudata_public_request_accept", id=asked["id"])
+    _call(region.users["verifier"], "satudata_public_request_accept", id=asked["id"])
+    # the data is being prepared in a request of the round: it is not public yet
+    waiting = _call(region.users["verifier"], "satudata_public_request_fulfil",
+                    id=asked["id"], package_id=request["package_id"],
+                    note="Data sedang disiapkan Dinas Kesehatan")
+    assert waiting["state"] == "awaiting_publication"
+    public_view = _call(None, "satudata_public_request_show", id=asked["id"])
+    assert public_view["package_id"] is None and "dataset" not in public_view
+    run_jobs()
+    smtp.take()
+
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()                                      # fulfils, then its e-mail job
+    run_jobs()
+    done = _call(None, "satudata_public_request_show", id=asked["id"])
+    assert done["state"] == "fulfilled"
+    assert done["dataset"]["name"]
+    assert [e["step"] for e in done["events"]] == [
+        "submit", "accept", "fulfil", "published"]
+    mails = [m for m in smtp.take() if "warga@example.org" in m["to"]]
+    assert len(mails) == 1
+    assert "telah dipublikasikan di portal" in mails[0]["body"]
+    assert f"/dataset/{done['dataset']['name']}" in mails[0]["body"]
+
+
+def test_planning_adds_a_daftar_data_item(region, citizen):
+    asked = _ask(citizen)
+    with pytest.raises(tk.NotAuthorized):           # the Daftar Data is the admins'
+        _call(region.users["verifier"], "satudata_public_request_plan", id=asked["id"],
+              owner_org=region.opd_a["name"])
+    with pytest.raises(tk.ValidationError) as err:  # no OPD named: choose one
+        _call(region.users["walidata_admin"], "satudata_public_request_plan", id=asked["id"])
+    assert "owner_org" in err.value.error_dict
+    planned = _call(region.users["walidata_admin"], "satudata_public_request_plan",
+                    id=asked["id"], owner_org=region.opd_a["name"],
+                    update_frequency="annual")
+    assert planned["state"] == "planned"
+    item = _call(region.users["walidata_admin"], "satudata_daftar_data_show",
+                 id=planned["item_id"])
+    assert item["title"] == asked["title"] and item["update_frequency"] == "annual"
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"title": "", "description": "x"}, "title"),
+    ({"title": "Data", "description": ""}, "description"),
+    ({"title": ["a"], "description": "x"}, "title"),
+    ({"title": "Data", "description": "x", "email": "bukan-surel"}, "email"),
+    ({"title": "Data", "description": "x", "phone": "telepon saya"}, "phone"),
+    ({"title": "Data", "description": "x", "owner_org": "tidak-ada"}, "owner_org"),
+])
+def test_bad_input_is_a_validation_error(citizen, data, field):
+    with pytest.raises(tk.ValidationError) as err:
+        _call(citizen, "satudata_public_request_create", **data)
+    assert field in err.value.error_dict
+
+
+def test_anonymous_cannot_ask(region):
+    with pytest.raises(tk.NotAuthorized):
+        _call(None, "satudata_public_request_create", title="Data", description="x")
+
+
+USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
+         "walidata_admin", "sysadmin"]
+STAFF = {"verifier", "kabid", "kadis", "walidata_admin", "sysadmin"}
+ADMINS = {"walidata_admin", "sysadmin"}
+#: action, the state the request is put in, who is allowed
+MATRIX = [
+    ("satudata_public_request_create", None, set(USERS) - {"anonymous"}),
+    ("satudata_public_request_list", None, set(USERS)),
+    ("satudata_public_request_show", "rejected", set(USERS)),
+    ("satudata_public_request_accept", "submitted", STAFF),
+    ("satudata_public_request_accept", "accepted", set()),
+    ("satudata_public_request_extend", "accepted", STAFF),
+    ("satudata_public_request_extend", "planned", set()),
+    ("satudata_public_request_plan", "submitted", ADMINS),
+    ("satudata_public_request_plan", "planned", set()),
+    ("satudata_public_request_fulfil", "planned", STAFF),
+    ("satudata_public_request_fulfil", "awaiting_publication", set()),
+    ("satudata_public_request_reject", "accepted", STAFF),
+    ("satudata_public_request_reject", "fulfilled", set()),
+]
+
+
+@pytest.mark.parametrize("action,state,allowed", MATRIX,
+                         ids=[f"{a.replace('satudata_public_request_', '')}@{s}"
+                              for a, s, _u in MATRIX])
+def test_auth_matrix(region, citizen, action, state, allowed):
+    import ckan.model as model
+    from ckanext.satudata.model import PublicRequest
+
+    asked = _ask(citizen)
+    if state:
+        model.Session.get(PublicRequest, asked["id"]).state = state
+        model.Session.commit()
+    cells = {}
+    for who in USERS:
+        context = {"user": region.ctx(who)["user"], "model": model}
+        try:
+            helpers.call_auth(action, context, id=asked["id"])
+            cells[who] = True
+        except tk.NotAuthorized:
+            cells[who] = False
+    assert cells == {who: who in allowed for who in USERS}

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+"""The pages of public data requests through the app: the citizen's form
+(with its errors at the fields, never a 500), the public list and page
+without the requester's contact details, and the walidata's answer forms."""
+from __future__ import annotations
+
+import pytest
+
+from ..factories import csrf_token, login
+
+
+@pytest.fixture
+def region(world_of):
+    from ..factories import build_region
+
+    return world_of("region", build_region)
+
+
+def test_a_citizen_asks_and_the_walidata_answers(app, region):
+    assert app.get("/permohonan-data/baru", follow_redirects=False).status_code == 302
+
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    assert form.status_code == 200 and "Minta Data" in form.body
+    bad = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "", "description": "Per desa",
+        "phone": "nomor saya"})
+    assert bad.status_code == 400
+    assert "Per desa" in bad.body                    # nothing typed is lost
+    assert "bukan nomor telepon" in bad.body
+
+    sent = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "Jumlah UMKM per kecamatan",
+        "description": "Tahun 2025", "phone": "0813 1111 2222",
+        "email": "warga@example.org"}, follow_redirects=True)
+    assert sent.status_code == 200
+    assert "Jumlah UMKM per kecamatan" in sent.body and "0813 1111 2222" in sent.body
+    request_url = sent.request.path
+    assert request_url.startswith("/permohonan-data/")
+
+    # the public and other users: the request, not the contact details
+    for client in (app, login(app, "produsen-a")):
+        page = client.get(request_url)
+        assert page.status_code == 200 and "Jumlah UMKM per kecamatan" in page.body
+        assert "0813 1111 2222" not in page.body and "warga@example.org" not in page.body
+    listing = app.get("/permohonan-data")
+    assert "Jumlah UMKM per kecamatan" in listing.body and "0813" not in listing.body
+    assert app.get("/permohonan-data?state=bukan-status").status_code == 400
+
+    verifier = login(app, "verifikator")
+    page = verifier.get(request_url)
+    assert "0813 1111 2222" in page.body
+    assert f"{request_url}/accept" in page.body and f"{request_url}/plan" not in page.body
+    response = verifier.post(f"{request_url}/reject", data={
+        "_csrf_token": csrf_token(page.body), "note": ""}, follow_redirects=True)
+    assert "Berikan alasannya" in response.body      # the reason is required
+    response = verifier.post(f"{request_url}/reject", data={
+        "_csrf_token": csrf_token(page.body), "note": "Data dikecualikan (UU 14/2008 Pasal 17)"},
+        follow_redirects=True)
+    assert "ditolak" in response.body and "Pasal 17" in response.body
+    own = citizen.get(request_url)
+    assert "/accept" not in own.body
+    assert citizen.post(f"{request_url}/accept", data={
+        "_csrf_token": csrf_token(own.body)}).status_code == 403

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+"""Pages of public data requests (permohonan data): the public list, the
+form a logged-in citizen fills in, one request with its steps, and the
+walidata's answers. Thin: parse, call the action, render."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
+from ._common import PAGE_SIZE, call, organization_list, page_number, post, save
+
+satudata_public_request = Blueprint("satudata_public_request", __name__,
+                                    url_prefix="/permohonan-data")
+
+_FIELDS = ("title", "description", "purpose", "owner_org", "email", "phone")
+#: the walidata's answers a request page may post (``published`` is the portal's)
+_STEPS = tuple(s for s in PUBLIC_STEPS if s != "published")
+_NOT_FOUND = "Data request not found"
+
+
+@satudata_public_request.route("")
+def index() -> Any:
+    """Every public data request with its status (no requester details)."""
+    page = page_number()
+    state = tk.request.args.get("state") or None
+    data: dict[str, Any] = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    if state:
+        data["state"] = state
+    result = call("satudata_public_request_list", data)
+    return tk.render("satudata/public_requests/index.html", {
+        "result": result, "page": page, "state": state, "page_size": PAGE_SIZE,
+        "states": [{"value": s.value, "text": public_state_label(s)} for s in PublicState],
+    })
+
+
+@satudata_public_request.route("/baru", methods=["GET", "POST"])
+def new() -> Any:
+    """Ask for data (logged-in users; others are sent to the login page)."""
+    if not tk.current_user.is_authenticated:
+        tk.h.flash_notice(tk._("Log in to ask for data"))
+        return tk.redirect_to("user.login", came_from=tk.h.url_for(
+            "satudata_public_request.new"))
+    data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        data = {k: tk.request.form.get(k, "") for k in _FIELDS}
+        saved, errors = save("satudata_public_request_create",
+                             {k: v for k, v in data.items() if v != ""},
+                             forbidden=tk._("Log in to ask for data"),
+                             not_found=tk._(_NOT_FOUND))
+        if saved:
+            tk.h.flash_success(tk._(
+                "Your request has been sent. The walidata answers by %(date)s.")
+                % {"date": tk.h.render_datetime(saved["due_date"])})
+            return tk.redirect_to("satudata_public_request.read", id=saved["id"])
+    org_options = [{"value": "", "text": tk._("I do not know")}] + [
+        {"value": org["name"], "text": org.get("display_name") or org["name"]}
+        for org in organization_list()]
+    return tk.render("satudata/public_requests/new.html", {
+        "data": data, "errors": errors, "org_options": org_options,
+    }), (400 if errors else 200)
+
+
+@satudata_public_request.route("/<id>")
+def read(id: str) -> Any:
+    """One request, its steps and, for the walidata, the answer forms."""
+    request = call("satudata_public_request_show", {"id": id})
+    org_options = []
+    if "plan" in request["allowed_steps"]:
+        org_options = [{"value": org["name"], "text": org.get("display_name") or org["name"]}
+                       for org in organization_list()]
+    return tk.render("satudata/public_requests/read.html", {
+        "r": request, "org_options": org_options,
+    })
+
+
+@satudata_public_request.route("/<id>/<step>", methods=["POST"])
+def take(id: str, step: str) -> Any:
+    """The walidata's answer from the request page."""
+    if step not in _STEPS:
+        return tk.abort(404, tk._("Not found"))
+    form = tk.request.form
+    data = {"id": id, "note": form.get("note", "")}
+    for key in ("package_id", "owner_org", "year", "update_frequency"):
+        if form.get(key):
+            data[key] = form[key]
+    post(f"satudata_public_request_{step}", data, tk._("The data request is updated."),
+         not_found=tk._(_NOT_FOUND),
+         forbidden=tk._("You may not take this step on the data request"))
+    return tk.redirect_to("satudata_public_request.read", id=id)
