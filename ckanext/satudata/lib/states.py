@@ -241,6 +241,8 @@ def transition_label(name: str) -> str:
     """The translated name of a transition (the button of its form)."""
     labels = {
         "request": tk._("Request"),
+        # not a transition: the proof of receipt when the OPD first opens it
+        "received": tk._("Received by the OPD"),
         # CKAN's search buttons are labelled "Submit" too: a context keeps them apart
         "submit": pgettext("workflow", "Submit"),
         "resubmit": tk._("Resubmit"),

@@ -62,6 +62,10 @@ def index() -> Any:
 
 @satudata_request.route("/<id>")
 def read(id: str) -> Any:
+    """The request page; the first visit of one of the OPD's producers is
+    the proof of receipt."""
+    if can("satudata_request_acknowledge", {"id": id}):
+        tk.get_action("satudata_request_acknowledge")(context(), {"id": id})
     return _render_request(id)
 
 

@@ -46,7 +46,7 @@ __all__ = [
     "satudata_round_list", "satudata_round_send", "satudata_round_status",
     "satudata_round_export", "satudata_daftar_data_template",
     "satudata_request_show", "satudata_request_list", "satudata_request_event_list",
-    "satudata_request_link_dataset",
+    "satudata_request_link_dataset", "satudata_request_acknowledge",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision",
@@ -54,6 +54,8 @@ __all__ = [
 
 MAX_LIMIT = 1000
 TITLE_MAX = schema.TITLE_MAX
+#: the timeline event of the proof of receipt (no transition of the table)
+RECEIVED = "received"
 #: PostgreSQL indexes the dataset title (idx_pkg_stitle): a b-tree entry
 #: holds at most ~2,700 bytes, so a generated title stays below this
 TITLE_MAX_BYTES = 2000
@@ -1025,6 +1027,37 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
         })
         events.append(result)
     return events
+
+
+def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The proof of receipt of a request by its OPD: the first time one of
+    its producers opens it (the request page calls this), a ``received``
+    event enters the timeline; later calls change nothing. The state does
+    not change and nobody is notified.
+
+    :param id: the request's id
+    :returns: ``{"received": <timestamp>, "recorded": <whether this call recorded it>}``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_request_acknowledge", context, data_dict)
+    data = _validate(data_dict, schema.request_show(), context)
+    request = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.id == data["id"]).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    seen = model.Session.execute(
+        sa.select(RequestEvent.timestamp).where(RequestEvent.request_id == request.id,
+                                                RequestEvent.transition == RECEIVED)
+        .limit(1)).scalar()
+    if seen is not None:
+        model.Session.rollback()  # the row lock
+        return {"received": seen.isoformat(), "recorded": False}
+    user = model.User.get(context.get("user") or "")
+    event = engine.record_event(request, user_id=user.id if user else None,
+                                transition=RECEIVED, from_state=request.state, signal=False)
+    _commit(context)
+    return {"received": event.timestamp.isoformat(), "recorded": True}
 
 
 def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -37,7 +37,7 @@ __all__ = [
     "satudata_round_list", "satudata_round_send", "satudata_round_status",
     "satudata_round_export", "satudata_daftar_data_template",
     "satudata_request_show", "satudata_request_list", "satudata_request_event_list",
-    "satudata_request_link_dataset",
+    "satudata_request_link_dataset", "satudata_request_acknowledge",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision",
@@ -155,6 +155,13 @@ def _producer(context: Context, data_dict: DataDict,
 
 
 def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> AuthResult:
+    return _producer(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only the requested OPD's producers give its proof of receipt (a
+    sysadmin opening the request is no receipt of the OPD)."""
     return _producer(context, data_dict)
 
 

@@ -44,6 +44,7 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_show", None, "request", STAFF | {"producer"}),
     ("satudata_request_event_list", None, "request", STAFF | {"producer"}),
     ("satudata_request_link_dataset", None, "request", {"producer", "sysadmin"}),
+    ("satudata_request_acknowledge", None, "request", {"producer"}),
     # the transitions are decided by the state table, sysadmins included:
     # nobody verifies or approves without the role of the level
     ("satudata_request_submit", None, "request", {"producer"}),

@@ -166,3 +166,28 @@ def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, reg
         region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
                     sk_upload=b"not a pdf")
     assert "sk_upload" in err.value.error_dict
+
+
+def test_the_opds_first_visit_is_the_proof_of_receipt(app, region):
+    request = region.request_of(region.opd_a)
+    url = f"/permintaan-data/{request['id']}"
+
+    def receipts():
+        return [e for e in region.call("sysadmin", "satudata_request_event_list",
+                                        id=request["id"]) if e["transition"] == "received"]
+
+    for who in ("verifikator", "sysadmin-uji"):     # the walidata's visits are no receipt
+        assert _login(app, who).get(url).status_code == 200
+    assert receipts() == []
+    assert _login(app, "produsen-b").get(url).status_code in (403, 404)
+    assert receipts() == []
+
+    producer = _login(app, "produsen-a")
+    page = producer.get(url)
+    assert page.status_code == 200
+    assert "Diterima OPD" in page.body               # in the timeline at once
+    producer.get(url)
+    [receipt] = receipts()                           # once, by the producer
+    assert receipt["user_name"] == "produsen-a" and receipt["to_state"] == "requested"
+    assert region.call("sysadmin", "satudata_request_show", id=request["id"])["state"] == \
+        "requested"
