@@ -8,6 +8,8 @@
 # the test of the production server (tests/integration/test_web_server.py)
 # use it.
 #   SATUDATA_WEB_WORKERS  number of workers (default: 2 per CPU core, at most 8)
+#   SATUDATA_WEB_THREADS  threads per worker (default 1: gunicorn's sync
+#                         workers; more: its gthread workers)
 #   SATUDATA_WEB_TIMEOUT  seconds a request may take before its worker is
 #                         replaced (default 120)
 # Requests are logged to $LOGS/web-access.log with the worker's pid and the
@@ -31,6 +33,7 @@ export CKAN_INI="$INI"
 exec "$VENV/bin/gunicorn" ckanext.satudata.wsgi:application \
   --bind "127.0.0.1:$PORT" \
   --workers "$WORKERS" \
+  --threads "${SATUDATA_WEB_THREADS:-1}" \
   --timeout "${SATUDATA_WEB_TIMEOUT:-120}" \
   --graceful-timeout 30 \
   --max-requests 5000 --max-requests-jitter 500 \
