@@ -38,6 +38,13 @@ wait_for() {
   return 1
 }
 
+# The number of gunicorn workers of scripts/web.sh: SATUDATA_WEB_WORKERS, or
+# 2 per CPU core, at most 8 (each holds a whole CKAN, ~130 MB).
+web_workers() {
+  local cores; cores=$(nproc)
+  echo "${SATUDATA_WEB_WORKERS:-$((2 * cores > 8 ? 8 : 2 * cores))}"
+}
+
 pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
 db_url() { echo "postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/$1"; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings the ckanext-satudata portal up on a fresh or warm Debian machine:
 # installs what is missing, starts PostgreSQL, Redis and Solr, migrates the
-# database, loads the demo data, then serves CKAN on 127.0.0.1 with a jobs
+# database, loads the demo data, then serves CKAN on 127.0.0.1 as in
+# production (gunicorn with several workers, scripts/web.sh) with a jobs
 # worker and a loopback SMTP sink. Ctrl-C stops CKAN and the worker; the
 # services keep running (scripts/services.sh stop ends them).
 set -euo pipefail
@@ -62,7 +63,14 @@ log "migrating the database"
   || die "rebuilding the search index failed (is Solr up? scripts/services.sh status)"
 
 PIDS=()
-cleanup() { ((${#PIDS[@]})) && kill "${PIDS[@]}" 2>/dev/null || true; }
+# stop what was started here and wait until it has stopped (gunicorn lets
+# its workers finish the request at hand)
+cleanup() {
+  trap - EXIT INT TERM
+  ((${#PIDS[@]})) || return 0
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait "${PIDS[@]}" 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 
 "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Debugging \
@@ -75,5 +83,11 @@ PIDS+=($!)
 ( while sleep 60; do "$CKAN" -c "$INI" satudata release-due >>"$LOGS/release.log" 2>&1 || true; done ) &
 PIDS+=($!)
 
-log "portal: http://127.0.0.1:$CKAN_PORT  (jobs worker log: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
-"$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT" --disable-debugger --disable-reloader --threaded
+# gunicorn in the background and this script waiting for it: a SIGTERM to
+# the script then stops the server too (bash runs a trap only once the
+# foreground command has ended)
+"$ROOT/scripts/web.sh" "$INI" "$CKAN_PORT" &
+WEB=$!
+PIDS+=("$WEB")
+log "portal: http://127.0.0.1:$CKAN_PORT  (gunicorn, $(web_workers) workers; requests: $LOGS/web-access.log, jobs worker: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
+wait "$WEB"

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """The ``ckan satudata`` command group: demo data, walidata roles, rounds and
-the Daftar Data import, reminders (cron), scheduled releases (cron) and
-publications.
+the Daftar Data import, reminders (cron), scheduled releases (cron),
+publications and the static files the web processes serve (``build-assets``).
 
 One convention for every command: it acts as the site user and does the
 work here; ``--enqueue`` hands it to the jobs worker instead (and prints the
@@ -219,3 +219,16 @@ def build_publication(round_id: str, enqueue: bool):
     assert done
     click.echo(f"{done['dataset_count']} datasets; dataset {done['package_id']}; "
                f"PDF sha256 {done['pdf_sha256']}; XLSX sha256 {done['xlsx_sha256']}")
+
+
+# -- serving ----------------------------------------------------------------------------
+
+@satudata.command("build-assets")
+def build_assets():
+    """Build the files the web processes serve, before they start: the
+    JavaScript translations, every webassets bundle and its gzip copy (sent to
+    browsers that accept it). Run it after every install or upgrade, before
+    starting gunicorn or uWSGI (``ckan run`` builds the translations itself).
+    ``scripts/web.sh`` runs it."""
+    from . import middleware
+    middleware.build_assets(echo=click.echo)

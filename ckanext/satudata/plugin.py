@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """The ``satudata`` plugin: declarations only; the logic lives in the modules
 named by each blanket (``logic.action``, ``logic.auth``, ``logic.validators``,
-``helpers``, ``views``, ``cli``) and in :mod:`.subscriptions`."""
+``helpers``, ``views``, ``cli``) and in :mod:`.subscriptions`, :mod:`.search`
+and :mod:`.middleware` (static files)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search, subscriptions
+from . import middleware, search, subscriptions
 from .lib import publishing
 
 
@@ -24,6 +25,7 @@ from .lib import publishing
 @tk.blanket.config_declarations
 class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
@@ -34,6 +36,10 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")
+
+    # IMiddleware
+    def make_middleware(self, app: Any, config: CKANConfig):
+        return middleware.make_middleware(app, config)
 
     # ISignal
     def get_signal_subscriptions(self):

@@ -3,8 +3,9 @@
 
 The ``portal`` fixture resets the test database and index (``clean_db``,
 ``clean_index``), then starts ``ckan run`` (Werkzeug, threaded, no reloader,
-no debugger) on a free port of 127.0.0.1 with the configuration and the
-environment of the test process (``scripts/test.sh`` exports
+no debugger; :func:`serve` with ``production=True`` starts gunicorn through
+``scripts/web.sh``, as ``make run`` does) on a free port of 127.0.0.1 with
+the configuration and the environment of the test process (``scripts/test.sh`` exports
 ``CKAN_SQLALCHEMY_URL``, ``CKAN_SOLR_URL``, ``CKAN_REDIS_URL``,
 ``CKAN_SITE_ID`` and ``CKAN_INI``), so the server and the test share the
 same database, Solr core and Redis database. Data is set up in-process with
@@ -34,6 +35,9 @@ import ckan.plugins.toolkit as tk
 from ..conftest import free_port
 
 START_TIMEOUT = 90  # seconds: loading CKAN with its plugins on a busy 2-core machine
+#: scripts/web.sh loads CKAN once to build the assets, then in each worker
+PRODUCTION_START_TIMEOUT = 240
+WEB_SH = Path(__file__).resolve().parents[4] / "scripts" / "web.sh"
 STOP_TIMEOUT = 15
 
 
@@ -65,8 +69,9 @@ def _ini() -> str:
     return os.environ.get("CKAN_INI") or tk.config.get("__file__") or "test.ini"
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path,
+                   timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -81,7 +86,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
         time.sleep(0.25)  # polling a starting server, not waiting for a worker
     tail = log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
     _stop(process)
-    pytest.fail(f"the CKAN server at {url} did not come up within {START_TIMEOUT}s "
+    pytest.fail(f"the CKAN server at {url} did not come up within {timeout}s "
                 f"(exit code {process.poll()}, last answer {last!r}); its log ends with:\n{tail}")
 
 
@@ -102,25 +107,37 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(log_path: Path) -> Iterator[Portal]:
+def serve(log_path: Path, *, production: bool = False,
+          env: Optional[dict[str, str]] = None) -> Iterator[Portal]:
     """Run ``ckan run`` on a free port of 127.0.0.1 until the block ends (its
     output goes to ``log_path``). The browser tests (tests/browser) start
-    their portal with this too."""
+    their portal with this too. ``production``: gunicorn through
+    ``scripts/web.sh`` instead, as ``make run`` serves (its access log goes
+    to ``logs/web-access.log`` beside ``log_path``); ``env`` is added to the
+    server's environment."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     ckan_bin = Path(sys.executable).with_name("ckan")
-    env = dict(os.environ)
-    env.setdefault("CKAN_INI", _ini())
+    server_env = dict(os.environ, **(env or {}))
+    server_env.setdefault("CKAN_INI", _ini())
     # the redirects (after logging in, after a form) go where it runs
-    env["CKAN_SITE_URL"] = url
+    server_env["CKAN_SITE_URL"] = url
+    if production:
+        # web.sh runs the ckan and gunicorn of this virtualenv and keeps its
+        # logs beside the server's
+        server_env["SATUDATA_VENV"] = str(Path(sys.executable).parent.parent)
+        server_env["SATUDATA_STATE_DIR"] = str(log_path.parent)
+        command = [str(WEB_SH), str(Path(_ini()).resolve()), str(port)]
+    else:
+        command = [str(ckan_bin), "-c", _ini(), "run", "-H", "127.0.0.1", "-p", str(port),
+                   "--disable-reloader", "--disable-debugger", "--threaded"]
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
-            [str(ckan_bin), "-c", _ini(), "run", "-H", "127.0.0.1", "-p", str(port),
-             "--disable-reloader", "--disable-debugger", "--threaded"],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env,
+            command, stdout=log_file, stderr=subprocess.STDOUT, env=server_env,
             cwd=Path(_ini()).resolve().parent, start_new_session=True)
     try:
-        _wait_until_up(url, process, log_path)
+        _wait_until_up(url, process, log_path,
+                       PRODUCTION_START_TIMEOUT if production else START_TIMEOUT)
         yield Portal(url=url, log_path=log_path, process=process)
     finally:
         _stop(process)

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+"""IMiddleware: CKAN's static files served compressed and cacheable, by WhiteNoise.
+
+CKAN serves its public folders and its compiled webassets through Flask
+(``send_from_directory``): every stylesheet, script and image goes through the
+whole request stack (session, user lookup, CSRF, SQLAlchemy session), comes
+back uncompressed, and carries the page's ``Cache-Control: max-age=0,
+must-revalidate`` (``ckan.cache_expires``), so a browser asks again on every
+page. `WhiteNoise <https://whitenoise.readthedocs.io>`_, the static file
+server that Python WSGI applications run behind gunicorn, answers them
+before Flask, from a table of files it reads once when the process starts:
+
+- a webasset (``/webassets/base/51d427fe_main.css``: webassets puts a hash of
+  the bundle in its name, a change makes a new URL) is cached for ten years
+  with ``immutable``; any other file of a public folder (``/base/images/…``,
+  ``/satudata/satudata-logo.svg``) for ``satudata.static_max_age`` seconds,
+  then revalidated with its ETag / Last-Modified;
+- a file with a precompressed sibling (``main.css.gz``, also ``.br``) is
+  sent compressed to a client that accepts it (``Vary: Accept-Encoding``).
+  ``ckan satudata build-assets`` (:func:`build_assets`) builds every
+  webassets bundle and compresses it before the web processes start, once,
+  at the highest level, instead of in each request.
+
+A file WhiteNoise did not see at start-up (a bundle CKAN builds later, an
+upload under ``ckan.storage_path``) still goes to CKAN as before. The public
+folders are looked up in CKAN's order (``extra_public_paths``, the plugins'
+folders, CKAN's own): the first that has a file wins.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any, Callable, Iterable
+
+import ckan
+from ckan.common import CKANConfig
+from whitenoise import WhiteNoise
+from whitenoise.compress import Compressor
+
+log = logging.getLogger(__name__)
+
+#: the name webassets gives a bundle's output: its hash, then the name
+#: (``51d427fe_main.css`` in CKAN's bundles, ``48bd5458-satudata.css`` in ours)
+FINGERPRINTED = re.compile(r"/[0-9a-f]{8,}[_-][^/]+$")
+
+
+def public_folders(config: CKANConfig) -> list[str]:
+    """CKAN's public folders in the order it looks a file up in them (the
+    first that has the file wins), as ``make_flask_stack`` lists them; the
+    uploads of ``ckan.storage_path`` are left to CKAN."""
+    core = os.path.join(os.path.dirname(ckan.__file__), config["ckan.base_public_folder"])
+    extra = [path for path in (config.get("extra_public_paths") or "").split(",") if path]
+    return extra + list(config.get("plugin_public_paths") or []) + [core]
+
+
+def webassets_folder() -> str:
+    """Where CKAN writes its compiled webassets (``ckan.webassets.path``, or
+    ``webassets`` under ``ckan.storage_path``)."""
+    from ckan.lib.webassets_tools import get_webassets_path
+    return get_webassets_path()
+
+
+def immutable_test(webassets_url: str) -> Callable[[str, str], bool]:
+    """WhiteNoise's ``immutable_file_test``: a webasset whose name carries its
+    hash never changes under the same URL."""
+    def immutable(path: str, url: str) -> bool:
+        return url.startswith(webassets_url) and FINGERPRINTED.search(url) is not None
+    return immutable
+
+
+def static_files(app: Any, config: CKANConfig) -> WhiteNoise:
+    """``app`` behind a WhiteNoise that serves the public folders and the
+    webassets found on disk now."""
+    webassets_url = config["ckan.webassets.url"].rstrip("/") + "/"
+    static = WhiteNoise(app, max_age=config["satudata.static_max_age"],
+                        immutable_file_test=immutable_test(webassets_url))
+    # a later add_files takes a URL over from an earlier one: CKAN's own
+    # folder first, the first of CKAN's order last
+    for folder in reversed(public_folders(config)):
+        if os.path.isdir(folder):
+            static.add_files(folder, prefix="/")
+    assets = webassets_folder()
+    if os.path.isdir(assets):
+        static.add_files(assets, prefix=webassets_url)
+    return static
+
+
+def make_middleware(app: Any, config: CKANConfig) -> Any:
+    """Put WhiteNoise in front of the Flask application, where Flask puts a
+    WSGI middleware (``app.wsgi_app``), so that every way of serving CKAN
+    (gunicorn, uWSGI, ``ckan run``, the test client) goes through it."""
+    if hasattr(app, "wsgi_app"):
+        app.wsgi_app = static_files(app.wsgi_app, config)
+        return app
+    return static_files(app, config)
+
+
+def build_assets(echo: Callable[[str], Any] = log.info) -> list[str]:
+    """Build what the web processes serve as files, before they start: the
+    JavaScript translations (``ckan translation js``), every webassets bundle
+    (``ckan asset build``) and a compressed copy of each bundle. Returns the
+    compressed files written."""
+    from webassets.script import main as webassets_main
+    from ckan.lib import webassets_tools
+    from ckan.lib.i18n import build_js_translations
+
+    build_js_translations()
+    if webassets_main(["build"], webassets_tools.env):
+        raise RuntimeError("building the webassets bundles failed")
+    return compress(webassets_tools.env.directory, echo)
+
+
+def compress(folder: str, echo: Callable[[str], Any] = log.info) -> list[str]:
+    """Write ``.gz`` (and ``.br`` when the ``brotli`` package is installed)
+    beside each compressible file of ``folder`` (images and fonts are not),
+    when that makes it at least 5% smaller."""
+    compressor = Compressor(quiet=True)
+    written: list[str] = []
+    for path in _files(folder):
+        if compressor.should_compress(path):
+            written += compressor.compress(path)
+    echo(f"{len(written)} compressed files in {folder}")
+    return written
+
+
+def _files(folder: str) -> Iterable[str]:
+    for directory, subdirectories, names in os.walk(folder):
+        # webassets' own cache (.webassets-cache) is no output
+        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+        for name in names:
+            yield os.path.join(directory, name)
