@@ -11,10 +11,12 @@ from .workflow import (
 from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
+from .outbox import OutboxEntry
 
 __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
+    "OutboxEntry",
 ]
