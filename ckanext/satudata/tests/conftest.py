@@ -301,6 +301,10 @@ class Snapshot:
             conn.execute(sa.text("SELECT 1; " + "; ".join(
                 f'INSERT INTO "{name}" SELECT * FROM "{self.SCHEMA}"."{self.key}__{name}"'
                 for name in self.tables)))
+            # the world's owed jobs are queued again below, now: its outbox
+            # rows were handed over now too (not due again for a retry)
+            conn.execute(sa.text("UPDATE satudata_outbox SET enqueued_at = "
+                                 "(now() AT TIME ZONE 'utc') WHERE enqueued_at IS NOT NULL"))
         # the index: this site's documents out, the world's datasets in, one commit
         make_connection().delete(q=f'+site_id:"{config["ckan.site_id"]}"', commit=False)
         search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
