@@ -12,8 +12,9 @@ Why
 
 Handing over (:func:`drain`)
     After a commit that added rows, the session's ``after_commit`` listener
-    drains the outbox: every pending row (those of earlier failed drains
-    too) is put on the jobs queue as :func:`..jobs.deliver` with the row id
+    drains the outbox: the pending rows, oldest first (those of earlier
+    failed drains too, at most :data:`AFTER_COMMIT_BATCH`), are put on the
+    jobs queue as :func:`..jobs.deliver` with the row id
     as the RQ job id, and marked ``enqueued_at``. It runs on a connection of
     its own (the committing session cannot run SQL any more) and takes the
     rows ``FOR UPDATE SKIP LOCKED``: two processes draining at once never
@@ -75,6 +76,9 @@ __all__ = ["add", "drain", "deliver", "cancel", "ledger", "Ledger", "Drained", "
 _TABLE = OutboxEntry.__table__
 #: ``session.info`` key: the transaction added rows, drain after its commit
 _ADDED = "satudata_outbox_added"
+#: the most rows a commit hands over (after an outage the backlog goes in
+#: batches, one per commit that owes work, the rest by cron's drain)
+AFTER_COMMIT_BATCH = 100
 #: the errors of an unreachable jobs queue
 QUEUE_ERRORS = (redis.exceptions.RedisError, OSError)
 
@@ -112,7 +116,7 @@ def _drain_after_commit(session: Any) -> None:
     if not session.info.pop(_ADDED, None):
         return
     try:
-        drain()
+        drain(AFTER_COMMIT_BATCH)
     except Exception:  # the change is committed; its rows wait for the next drain
         log.exception("Draining the outbox after a commit failed")
 

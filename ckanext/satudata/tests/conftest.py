@@ -20,6 +20,7 @@ the real actions and put back for each test (``world_of``, :class:`Snapshot`).
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.message
 import email.policy
@@ -146,11 +147,19 @@ class Inbox:
         self.lock = threading.Lock()
         #: addresses the server refuses (550) while listed
         self.refused: set[str] = set()
+        #: addresses the server does not answer for while listed (a sender
+        #: hangs there); ``holding`` is set once one was asked for
+        self.held: set[str] = set()
+        self.holding = threading.Event()
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: Any) -> str:
         if address in self.refused:
             return "550 5.1.1 Mailbox unavailable"
+        if address in self.held:
+            self.holding.set()
+            while address in self.held:
+                await asyncio.sleep(0.05)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -13,6 +13,9 @@ never touched.
   drain`` (the cron command) and a real ``ckan jobs worker --burst`` deliver
   every expected message to the SMTP server exactly once, and running both
   again sends nothing.
+* A jobs worker killed in the middle of sending a round's messages (the
+  SMTP server holds the second one): the first is recorded as sent, the
+  drain hands the row over again and the next worker sends only the second.
 * Solr stopped while a publish commits: the publish is refused and nothing
   changes; with Solr back, ``package_search`` and PostgreSQL agree on which
   datasets are public, before and after the publish is taken again.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import collections
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -38,6 +42,7 @@ import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.model import OutboxEntry
 
 from ..conftest import free_port
@@ -247,6 +252,43 @@ def test_mail_owed_while_redis_is_stopped_arrives_exactly_once(
     worker = _ckan(ini, "jobs", "worker", "--burst")
     assert worker.returncode == 0, worker.stderr
     assert smtp.take() == []
+
+
+def _round_sent_entry() -> OutboxEntry:
+    model.Session.remove()
+    return model.Session.execute(sa.select(OutboxEntry).where(
+        OutboxEntry.job == "notify_round_sent")).scalar_one()
+
+
+@pytest.mark.ckan_config("satudata.outbox.retry_after", 0)
+def test_a_worker_killed_mid_send_leaves_only_the_rest_to_send(
+        region, smtp, ckan_config, cli, tmp_path):
+    ini = ckan_config["__file__"]
+    # the region's round owes one message to each OPD's producers (OPD A's
+    # first); the SMTP server hangs on the second
+    smtp.held.add("produsen-b@example.org")
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = subprocess.Popen([CKAN_CMD, "-c", ini, "jobs", "worker", "--burst"],
+                                  stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        _wait_for(smtp.holding.is_set, 180, "the worker's second message", worker,
+                  tmp_path / "worker.log")
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse
+        worker.wait(timeout=30)
+    assert [_address(m) for m in smtp.take()] == ["produsen-a@example.org"]
+    entry = _round_sent_entry()
+    assert entry.done_at is None and len(entry.sent) == 1
+
+    smtp.held.clear()
+    result = cli.invoke(satudata_cli.satudata, ["outbox", "drain"])
+    assert result.exit_code == 0, result.output
+    assert "1 handed to the jobs queue" in result.output
+    again = _ckan(ini, "jobs", "worker", "--burst")
+    assert again.returncode == 0, again.stderr
+    assert [_address(m) for m in smtp.take()] == ["produsen-b@example.org"]
+    assert _round_sent_entry().done_at is not None
 
 
 def _public_in_database() -> set[str]:
