@@ -5,7 +5,11 @@
 #   scripts/services.sh start|stop|status
 #
 # A port taken by something else, or a service that does not come up, stops
-# everything with a message naming it and a non-zero exit.
+# everything with a message naming it and a non-zero exit. Start never stops or
+# restarts a running service (a slow one is waited for); stop ends only the
+# services this script started (pid files under the state directory) and
+# refuses while PostgreSQL or Redis has other clients (SATUDATA_FORCE_STOP=1
+# overrides).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,9 +29,9 @@ start_postgres() {
   read -r port status <<<"$(pg_status)"
   local ver_c; ver_c=$(pg_lsclusters -h | awk -v c="$PG_CLUSTER" '$2 == c {print $1}')
   if [ "$port" != "$PG_PORT" ]; then
-    [ "$status" = online ] && pg_ctlcluster "$ver_c" "$PG_CLUSTER" stop
+    # never stop a running cluster to move it: the portal and other suites use it
+    [ "$status" = online ] && die "PostgreSQL cluster $ver_c/$PG_CLUSTER runs on port $port, not $PG_PORT; set SATUDATA_PG_PORT=$port (moving it would stop it under everyone using it)"
     pg_conftool "$ver_c" "$PG_CLUSTER" set port "$PG_PORT"
-    status=down
   fi
   pg_conftool "$ver_c" "$PG_CLUSTER" remove listen_addresses 2>/dev/null || true
   echo "listen_addresses = '127.0.0.1'" > "/etc/postgresql/$ver_c/$PG_CLUSTER/conf.d/satudata.conf"
@@ -54,6 +58,26 @@ SQL
   log "PostgreSQL ready on 127.0.0.1:$PG_PORT (databases $DB_NAME, $TEST_DB_NAME)"
 }
 
+# clients other than this script: a stop would take the service from under them
+pg_clients() {
+  psql_admin -tAc "SELECT count(*) FROM pg_stat_activity
+                   WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" 2>/dev/null || echo 0
+}
+redis_clients() {
+  # the CLIENT LIST of this redis-cli is one line
+  echo $(( $(redis-cli -p "$REDIS_PORT" client list 2>/dev/null | wc -l) - 1 ))
+}
+
+refuse_stop_in_use() {
+  [ "${SATUDATA_FORCE_STOP:-}" = 1 ] && return
+  local pg=0 redis=0
+  [ -n "$(pg_status)" ] && pg=$(pg_clients)
+  redis_ours && redis=$(redis_clients)
+  if [ "${pg:-0}" -gt 0 ] || [ "${redis:-0}" -gt 0 ]; then
+    die "not stopping: in use by $pg PostgreSQL and $redis Redis connection(s) (a running portal, jobs worker or test suite); stop those first, or SATUDATA_FORCE_STOP=1"
+  fi
+}
+
 stop_postgres() {
   local ver_c; ver_c=$(pg_lsclusters -h 2>/dev/null | awk -v c="$PG_CLUSTER" '$2 == c {print $1}')
   [ -n "$ver_c" ] && pg_ctlcluster "$ver_c" "$PG_CLUSTER" stop 2>/dev/null || true
@@ -63,7 +87,10 @@ stop_postgres() {
 redis_ours() { [ -f "$STATE/redis/redis.pid" ] && kill -0 "$(cat "$STATE/redis/redis.pid")" 2>/dev/null; }
 
 start_redis() {
-  if redis_ours && redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+  if redis_ours; then
+    # ours and running, perhaps busy: wait for it, never restart it from here
+    wait_for "Redis" 30 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG" \
+      || die "Redis (pid $(cat "$STATE/redis/redis.pid")) runs but has not answered PING for 30 s; see $LOGS/redis.log"
     log "Redis already running on 127.0.0.1:$REDIS_PORT"; return
   fi
   command -v redis-server >/dev/null || die "redis-server is not installed (run scripts/bootstrap.sh)"
@@ -144,12 +171,15 @@ stop_solr() {
 }
 
 EXTRA_DBS=(${SATUDATA_EXTRA_DBS:-})
+# one start or stop at a time per state directory: two suites starting at once
+# would both find no Solr of ours, start two, and keep the pid of the loser
+mkdir -p "$STATE"
+lock() { exec 9>>"$STATE/services.lock"; flock 9; }
 case "${1:-start}" in
   start)
-    mkdir -p "$STATE"
-    start_postgres; start_redis; start_solr ;;
+    lock; start_postgres; start_redis; start_solr ;;
   stop)
-    stop_solr; stop_redis; stop_postgres; log "services stopped" ;;
+    lock; refuse_stop_in_use; stop_solr; stop_redis; stop_postgres; log "services stopped" ;;
   status)
     echo "postgresql: $(pg_status || true)"
     redis_ours && echo "redis: running on $REDIS_PORT" || echo "redis: stopped"

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """The ``ckan satudata`` command group: demo data, walidata roles, rounds and
 the Daftar Data import, reminders (cron), scheduled releases (cron),
-publications and the static files the web processes serve (``build-assets``).
+publications, the outbox (cron) and the static files the web processes serve
+(``build-assets``).
 
 One convention for every command: it acts as the site user and does the
 work here; ``--enqueue`` hands it to the jobs worker instead (and prints the
@@ -201,7 +202,7 @@ def release_due(enqueue: bool, limit: int | None):
 def build_publication(round_id: str, enqueue: bool):
     """Build the publication (PDF book and XLSX compilation) of the round
     ROUND_ID (id or name)."""
-    from .lib import publication
+    from .lib import outbox, publication
 
     try:
         result = tk.get_action("satudata_publication_build")(
@@ -213,7 +214,7 @@ def build_publication(round_id: str, enqueue: bool):
         click.echo(f"Enqueued job {result['job_id']} (publication {result['id']})")
         return
     if result.get("job_id"):
-        tk.job_from_id(result["job_id"]).cancel()
+        outbox.cancel(result["job_id"])  # built here instead
     click.echo("Building (progress: satudata_publication_show) ...")
     done = publication.build_and_attach(result["id"])
     assert done
@@ -232,3 +233,43 @@ def build_assets():
     ``scripts/web.sh`` runs it."""
     from . import middleware
     middleware.build_assets(echo=click.echo)
+# -- the outbox ----------------------------------------------------------------------------
+
+@satudata.group("outbox")
+def outbox_group():
+    """The background work kept in PostgreSQL until the jobs queue has it."""
+
+
+@outbox_group.command("drain")
+@click.option("--limit", type=int, default=None, help="Hand over at most this many rows.")
+def outbox_drain(limit: Optional[int]):
+    """Hand the outbox's pending work (e-mails, publications) to the jobs
+    queue, and forget the rows done long ago (satudata.outbox.keep_days).
+    Meant for cron, every minute: ``* * * * * ckan -c /etc/ckan/ckan.ini
+    satudata outbox drain``. Exits with 1 when the jobs queue (Redis) could
+    not be reached: the rows stay and the next run hands them over. (No
+    ``--enqueue``: this command is what reaches the queue.)"""
+    from .lib import outbox
+
+    result = outbox.drain(limit)
+    pruned = outbox.prune()
+    click.echo(f"{result.enqueued} handed to the jobs queue, {result.left} waiting, "
+               f"{pruned} old row(s) deleted")
+    if result.error:
+        click.secho(f"jobs queue: {result.error}", fg="red", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@outbox_group.command("status")
+def outbox_status():
+    """Count the outbox's rows (pending, on the queue, done, given up) and
+    list those given up after satudata.outbox.max_attempts hand-overs."""
+    from .lib import outbox
+
+    counts = outbox.status()
+    click.echo(f"pending: {counts['pending']}, on the queue: {counts['enqueued']}, "
+               f"done: {counts['done']}, given up: {counts['given_up']}")
+    for entry in counts["stuck"]:
+        click.secho(f"given up {entry['id']} {entry['title']} (created {entry['created']}, "
+                    f"{entry['attempts']} attempts): {entry['error'] or 'never finished'}",
+                    fg="red")

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 """Every background job of the portal, thin: each loads nothing itself and
-calls the domain function that does the work. Enqueued from
-:mod:`.subscriptions` (after the transaction that changed a request
-committed), by the actions and by the ``ckan satudata`` commands with
-``--enqueue``; run by ``ckan jobs worker``.
+calls the domain function that does the work. The work a change owes
+(e-mails, a publication to build again) is written to the outbox in the
+change's transaction and reaches the queue as :func:`deliver` of its row
+(:mod:`.lib.outbox`); the ``ckan satudata`` commands with ``--enqueue`` put
+their job on the queue directly. Run by ``ckan jobs worker``.
 """
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ import ckan.plugins.toolkit as tk
 import ckan.model as model
 
 from .lib import publication, publishing, public_requests
-from .lib import notifications, reminders
+from .lib import notifications, outbox, reminders
 
-__all__ = ["notify_transition", "notify_round_sent", "send_reminders",
+__all__ = ["deliver", "notify_transition", "notify_round_sent", "send_reminders",
            "build_publication", "refresh_publication", "release_due",
            "notify_public_request", "fulfil_public_requests"]
+
+
+def deliver(entry_id: str) -> Any:
+    """Run the job an outbox row owes, once (:func:`.lib.outbox.deliver`)."""
+    return outbox.deliver(entry_id)
 
 
 def notify_transition(event_id: str) -> int:

@@ -1,58 +1,22 @@
 # -*- coding: utf-8 -*-
-"""CKAN signal subscriptions: side effects of satudata events are queued as
-background jobs from here, never run inline in a request.
+"""CKAN signal subscriptions of the plugin.
 
-The workflow signals are sent only after the transaction that changed the
-request has committed (:mod:`.lib.engine`), so a job always reads committed
-data. Receivers must not use the database session: they only enqueue.
+The workflow's own side effects (the e-mails of a step, a publication built
+again when a dataset leaves it, the producers' message when a round is sent)
+are no longer enqueued by receivers of its signals: a receiver runs after
+the commit, and when Redis could not be reached at that moment the work was
+lost. They are written to the outbox in the transaction of the change
+(:func:`.lib.engine.record_event`, ``satudata_round_send``) and handed to
+the jobs queue after the commit (:mod:`.lib.outbox`).
+
+The signals (:data:`.lib.engine.request_transition`,
+:data:`.lib.engine.round_sent`) are still sent after every commit, for
+other plugins; this plugin subscribes to none of them.
 """
 from __future__ import annotations
 
-from typing import Any
-
-import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
-
-from . import jobs
-from .lib import engine, public_requests
 
 
 def get_subscriptions() -> SignalMapping:
-    # every transition notifies: who hears of it follows from its target
-    # state and the state table (lib.notifications.recipients_for), so none is forgotten
-    return {
-        engine.request_transition: [notify],
-        engine.round_sent: [notify_round_sent],
-        public_requests.public_request_step: [notify_public_request],
-    }
-
-
-#: target states in which a dataset leaves the round's public publication
-LEAVES_PUBLICATION = frozenset({"withdrawn", "archived"})
-
-
-def notify(sender: str, **kwargs: Any) -> None:
-    """E-mail the people a transition concerns (in a background job); build
-    the round's publication again when a dataset left it."""
-    tk.enqueue_job(jobs.notify_transition, [kwargs["event_id"]],
-                   title=f"satudata: notify {sender} {kwargs['request_id']}")
-    if kwargs.get("to_state") == "published":
-        tk.enqueue_job(jobs.fulfil_public_requests, [kwargs["request_id"]],
-                       title=f"satudata: public requests of {kwargs['request_id']}")
-    if kwargs.get("to_state") in LEAVES_PUBLICATION:
-        tk.enqueue_job(jobs.refresh_publication, [kwargs["request_id"]],
-                       title=f"satudata: refresh publication {kwargs['request_id']}",
-                       rq_kwargs={"timeout": 3600})
-
-
-def notify_round_sent(sender: str, **kwargs: Any) -> None:
-    """E-mail each producer the requests a round sent to their OPD."""
-    tk.enqueue_job(jobs.notify_round_sent, [kwargs["round_id"], kwargs["request_ids"]],
-                   title=f"satudata: round {kwargs['round_id']} sent")
-
-
-def notify_public_request(sender: str, **kwargs: Any) -> None:
-    """E-mail the requester (and the walidata) about a step of a public
-    data request."""
-    tk.enqueue_job(jobs.notify_public_request, [kwargs["event_id"]],
-                   title=f"satudata: public request {sender}")
+    return {}

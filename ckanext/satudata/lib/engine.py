@@ -33,24 +33,33 @@ field_notes=None, expected_version=None) -> dict``
    added in the same transaction, with the actor, the note, the per-field
    notes and the metadata completeness percentage of the linked dataset at
    that moment.
-6. Unless ``context["defer_commit"]`` is true the transaction is committed.
+6. Unless ``context["defer_commit"]`` is true the transaction is committed
+   (when the dataset changed and the search index cannot be reached, it is
+   rolled back and refused: :func:`.publishing.search_required`).
    With ``defer_commit`` the caller does its own work in the same
    transaction (the row stays locked) and commits or rolls back itself.
-7. The signal ``satudata_request_transition`` (:data:`request_transition`,
+7. The work the step owes is written to the outbox in the same
+   transaction (:mod:`.outbox`): the e-mails of the step
+   (``jobs.notify_transition``) and, when the dataset leaves the public
+   (withdrawn, archived), the round's publication built again. It reaches
+   the jobs queue after the commit, or later if Redis cannot be reached.
+8. The signal ``satudata_request_transition`` (:data:`request_transition`,
    sender = the transition name, keyword arguments ``request_id``,
    ``event_id``, ``transition``, ``from_state``, ``to_state``,
    ``approval_level``, ``user_id``, ``note``) is sent only **after** the
    transaction commits (an ``after_commit`` listener on ``model.Session``);
    a rollback discards it. Receivers run while the session is finishing its
-   commit: they must not use the database session, only enqueue jobs
-   (which then read committed data).
+   commit: they must not use the database session. This plugin subscribes
+   to none (its own side effects go through the outbox); it is there for
+   other plugins.
 
 Returns the request dictionary with the new ``event`` under ``"event"``.
 
 Other events of the timeline are written with :func:`record_event` without
 a transition signal: ``request`` (the request was created when its round
-was sent; the round then emits :data:`round_sent` once, after commit, so
-that each producer gets one message for all their new requests) and
+was sent; the round then owes one ``notify_round_sent`` job in the outbox
+and emits :data:`round_sent` once, after commit, so that each producer gets
+one message for all their new requests) and
 ``link_dataset`` (a producer linked another dataset).
 """
 from __future__ import annotations
@@ -65,7 +74,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import metadata, publishing, roles, workdays
+from . import metadata, outbox, publishing, roles, workdays
 from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
     NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
@@ -77,7 +86,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "apply_transition", "record_event", "queue_signal", "due_date_for",
     "request_transition", "round_sent", "SIGNAL_NAME", "dataset_completeness",
-    "CREATE", "ACTIVE_STATES",
+    "CREATE", "ACTIVE_STATES", "LEAVES_PUBLICATION",
 ]
 
 SIGNAL_NAME = "satudata_request_transition"
@@ -93,6 +102,8 @@ _SUBMIT_TARGETS = frozenset({State.SUBMITTED, State.RESUBMITTED})
 #: states in which someone has a deadline to act (overdue flags, reminders)
 ACTIVE_STATES = frozenset({State.REQUESTED, State.SUBMITTED, State.RETURNED,
                            State.RESUBMITTED, State.VERIFIED})
+#: target states in which a dataset leaves its round's public publication
+LEAVES_PUBLICATION = frozenset({State.WITHDRAWN.value, State.ARCHIVED.value})
 
 
 # -- signals after commit ---------------------------------------------------
@@ -172,8 +183,9 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
                  data: Optional[dict[str, Any]] = None,
                  signal: bool = True) -> RequestEvent:
     """Add the audit event of a step of ``request`` (already updated) to the
-    session, and (unless ``signal`` is false) queue the transition signal for
-    after the commit."""
+    session and, unless ``signal`` is false, the work the step owes to the
+    outbox (its e-mails; the publication built again when the dataset left
+    it) and the transition signal for after the commit."""
     # what the step led to, for jobs that run later (the request may have
     # moved on by then)
     data = dict(data or {})
@@ -198,6 +210,16 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
     model.Session.add(event)
     if not signal:
         return event
+    from .. import jobs
+
+    outbox.add(jobs.notify_transition, [event.id],
+               title=f"satudata: notify {transition} {request.id}")
+    if request.state in LEAVES_PUBLICATION:
+        outbox.add(jobs.refresh_publication, [request.id], timeout=3600,
+                   title=f"satudata: refresh publication {request.id}")
+    if request.state == State.PUBLISHED.value:  # public data requests waiting for it
+        outbox.add(jobs.fulfil_public_requests, [request.id],
+                   title=f"satudata: public requests of {request.id}")
     queue_signal(
         model.Session(), request_transition, transition,
         request_id=request.id, event_id=event.id, transition=transition,
@@ -368,5 +390,6 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     result = request.dictize()
     result["event"] = event.dictize()
     if not context.get("defer_commit"):
-        model.Session.commit()
+        with publishing.search_required():  # the dataset changed, Solr is down
+            model.Session.commit()
     return result

@@ -22,6 +22,7 @@ The background jobs (:mod:`..jobs`) only load the facts and call
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
@@ -33,14 +34,14 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import metadata, roles
+from . import metadata, outbox, roles
 from ..model import CollectionRound, DaftarData, DataRequest, Release, RequestEvent
 from .states import Actor, State, next_actors, state_label
 
 log = logging.getLogger(__name__)
 
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
-           "send", "send_message", "message_for_transition", "notify_transition",
+           "send", "send_message", "message_key", "message_for_transition", "notify_transition",
            "notify_round_sent", "notify_public_request", "send_to_address", "TEMPLATES"]
 
 #: states whose producers hear of a step even when they need not act
@@ -224,20 +225,40 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
 
 # -- sending -----------------------------------------------------------------------------
 
+def message_key(user: model.User, subject: str, body: str) -> str:
+    """What identifies one message to one user in an outbox delivery's
+    ledger: the user and a digest of the text."""
+    return f"{user.id}:{_digest(subject, body)}"
+
+
+def _digest(subject: str, body: str) -> str:
+    return hashlib.sha256(f"{subject}\n{body}".encode("utf-8")).hexdigest()[:16]
+
+
 def send(users: Iterable[model.User], subject: str, body: str) -> int:
     """Send one message to each user with an e-mail address; the number
-    sent. Raises ``MailerException`` after trying everyone if any failed."""
+    sent. Raises ``MailerException`` after trying everyone if any failed.
+    Inside an outbox delivery (:func:`.outbox.deliver`) a message its
+    ledger lists as sent by an earlier attempt is not sent again, and each
+    message is recorded there as soon as the SMTP server accepted it."""
     sent, failures, seen = 0, [], set()
+    ledger = outbox.ledger()
     for user in users:
         if not user.email or user.id in seen:
             continue
         seen.add(user.id)
+        key = message_key(user, subject, body) if ledger is not None else ""
+        if ledger is not None and key in ledger.sent:
+            continue
         try:
             mailer.mail_user(user, subject, body)
             sent += 1
         except mailer.MailerException as e:
             log.error("Could not e-mail %s: %s", user.name, e)
             failures.append(user.name)
+            continue
+        if ledger is not None:
+            ledger.record(key)
     if failures:
         raise mailer.MailerException("not delivered to: " + ", ".join(failures))
     return sent
@@ -325,8 +346,15 @@ def public_request_url(request_id: str) -> str:
 def send_to_address(name: str, email: str, subject: str, body: str) -> int:
     """One message to an address that need not be an account's (the
     requester of a public data request gives one); raises
-    ``MailerException`` when it could not be delivered."""
+    ``MailerException`` when it could not be delivered. Inside an outbox
+    delivery, as :func:`send`: not again once its ledger lists it."""
+    ledger = outbox.ledger()
+    key = f"{email}:{_digest(subject, body)}"
+    if ledger is not None and key in ledger.sent:
+        return 0
     mailer.mail_recipient(name, email, subject, body)
+    if ledger is not None:
+        ledger.record(key)
     return 1
 
 

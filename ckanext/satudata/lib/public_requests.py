@@ -12,9 +12,9 @@ published, the request is fulfilled and the requester told.
 
 Who may take which step from where is :data:`.states.PUBLIC_TABLE`;
 :func:`take` checks it again under the request's row lock and writes the
-step to the audit trail in the same transaction. The signal
-:data:`public_request_step` goes out after the commit (the e-mails are
-sent by a job, :mod:`..subscriptions`).
+step to the audit trail in the same transaction, with the e-mails it owes
+(the outbox, :mod:`.outbox`); the signal :data:`public_request_step` goes
+out after the commit for other plugins.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
-from . import roles, workdays
+from . import outbox, roles, workdays
 from .engine import queue_signal
 from .states import PUBLIC_OPEN, PublicActor, PublicState, public_rule, public_steps_for
 
@@ -78,6 +78,12 @@ def _event(request: PublicRequest, step: str, from_state: Optional[str],
                                user_id=user_id, note=note, due_date=request.due_date,
                                timestamp=_now())
     model.Session.add(event)
+    from .. import jobs
+
+    # the e-mails are owed in this transaction (the outbox), the signal is
+    # for other plugins
+    outbox.add(jobs.notify_public_request, [event.id],
+               title=f"satudata: public request {step} {request.id}")
     queue_signal(model.Session(), public_request_step, request.id, event_id=event.id)
     return event
 

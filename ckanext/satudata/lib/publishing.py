@@ -44,15 +44,31 @@ Scheduled release
 Everything here runs inside the transaction of the calling action (after
 :func:`ckanext.satudata.lib.engine.apply_transition` with ``defer_commit``);
 the action commits.
+
+When the search index (Solr) cannot be reached
+    CKAN indexes a changed dataset while the transaction commits (its
+    ``before_commit`` hook, ``ckan.model.modification``) and, when Solr does
+    not answer, raises ``SearchIndexError`` out of the commit, which is not
+    made: the request's state, the dataset's visibility and the publication
+    record are rolled back together, so search and the database never
+    disagree. CKAN 2.11 shows that as an untranslated 500 (*Search Index
+    Error*); :func:`search_required` turns it into a translated refusal
+    (``ValidationError`` on ``search``) after rolling back. Publishing,
+    withdrawing and archiving therefore wait for Solr; the other steps do
+    not touch the dataset and go on. The alternative, committing and
+    repairing the index afterwards, would leave a public dataset out of
+    search (or a withdrawn one in it) until the repair, and needs CKAN's
+    commit-time indexing switched off for that one commit.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import json
 import logging
 import zoneinfo
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -417,6 +433,22 @@ def _relabel_activities(package_id: str, hide: bool) -> None:
         sa.text("UPDATE activity SET permission_labels = :labels "
                 "WHERE object_id = :package_id AND :marker = ANY(permission_labels)"),
         {"labels": labels, "package_id": package_id, "marker": marker})
+
+
+@contextlib.contextmanager
+def search_required() -> Iterator[None]:
+    """Run a transaction that changes a dataset and commits: when the search
+    index cannot be reached (CKAN raises ``SearchIndexError``, from the
+    commit or from :func:`reindex`), roll it back whole and refuse with a
+    translated message instead of CKAN's 500."""
+    try:
+        yield
+    except search.SearchIndexError as e:
+        log.warning("Search index unreachable, the transaction is rolled back: %s", e)
+        model.Session.rollback()
+        raise tk.ValidationError({"search": [tk._(
+            "The search index cannot be reached right now, so the dataset cannot "
+            "change its visibility. Nothing was changed; try again in a moment.")]}) from e
 
 
 def reindex(package_id: str) -> None:

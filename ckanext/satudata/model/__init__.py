@@ -12,6 +12,7 @@ from .public_request import PublicRequest, PublicRequestEvent
 from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
+from .outbox import OutboxEntry
 
 __all__ = [
     "WalidataRole",
@@ -19,4 +20,5 @@ __all__ = [
     "ROUND_STATES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",
+    "OutboxEntry",
 ]

@@ -20,6 +20,7 @@ the real actions and put back for each test (``world_of``, :class:`Snapshot`).
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.message
 import email.policy
@@ -144,6 +145,23 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
+        #: addresses the server refuses (550) while listed
+        self.refused: set[str] = set()
+        #: addresses the server does not answer for while listed (a sender
+        #: hangs there); ``holding`` is set once one was asked for
+        self.held: set[str] = set()
+        self.holding = threading.Event()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: Any) -> str:
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        if address in self.held:
+            self.holding.set()
+            while address in self.held:
+                await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -183,6 +201,43 @@ def smtp(ckan_config: Any, monkeypatch: Any) -> Iterator[Inbox]:
     monkeypatch.setenv("CKAN_SMTP_SERVER", f"127.0.0.1:{port}")
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def jobs_at(ckan_config: Any, monkeypatch: Any) -> Callable[[str], None]:
+    """``jobs_at(url)`` moves the portal's jobs queue to the Redis at ``url``
+    (``ckan.redis.url``, also in the environment for a ``ckan`` command the
+    test starts) for the rest of the test: a server the test runs, or a port
+    where nothing listens. Put back at teardown."""
+    from ckan.lib import jobs, redis
+
+    monkeypatch.setattr(redis, "_connection_pool", None)
+    monkeypatch.setattr(jobs, "_queues", {})
+
+    def point(url: str) -> None:
+        monkeypatch.setitem(ckan_config, "ckan.redis.url", url)
+        monkeypatch.setenv("CKAN_REDIS_URL", url)
+        redis._connection_pool = None
+        jobs._queues.clear()
+
+    return point
+
+
+@pytest.fixture
+def search_at(ckan_config: Any, monkeypatch: Any) -> Callable[[str], None]:
+    """``search_at(url)`` moves the portal's search index to the Solr core
+    at ``url`` (``solr_url``, also in the environment) for the rest of the
+    test; put back at teardown."""
+    from ckan.lib.search.common import SolrSettings
+
+    monkeypatch.setattr(SolrSettings, "_url", SolrSettings._url)
+
+    def point(url: str) -> None:
+        monkeypatch.setitem(ckan_config, "solr_url", url)
+        monkeypatch.setenv("CKAN_SOLR_URL", url)
+        SolrSettings._url = url
+
+    return point
 
 
 @pytest.fixture
@@ -255,6 +310,10 @@ class Snapshot:
             conn.execute(sa.text("SELECT 1; " + "; ".join(
                 f'INSERT INTO "{name}" SELECT * FROM "{self.SCHEMA}"."{self.key}__{name}"'
                 for name in self.tables)))
+            # the world's owed jobs are queued again below, now: its outbox
+            # rows were handed over now too (not due again for a retry)
+            conn.execute(sa.text("UPDATE satudata_outbox SET enqueued_at = "
+                                 "(now() AT TIME ZONE 'utc') WHERE enqueued_at IS NOT NULL"))
         # the index: this site's documents out, the world's datasets in, one commit
         make_connection().delete(q=f'+site_id:"{config["ckan.site_id"]}"', commit=False)
         search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)

@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, metadata, publishing, release_calendar, roles
+from ...lib import engine, metadata, outbox, publishing, release_calendar, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 
@@ -79,14 +79,15 @@ def _take(context: Context, data: dict[str, Any], name: str,
     """Take the transition ``name`` and ``then(request)`` in one transaction,
     rolled back whole when either fails, then commit: the request's result
     and what ``then`` returned."""
-    try:
-        result = _transition(context, data, name)
-        request = _locked_request(data["id"])
-        extra = then(request) if then else None
-    except Exception:
-        model.Session.rollback()
-        raise
-    _commit(context)
+    with publishing.search_required():  # Solr down: refused whole, cleanly
+        try:
+            result = _transition(context, data, name)
+            request = _locked_request(data["id"])
+            extra = then(request) if then else None
+        except Exception:
+            model.Session.rollback()
+            raise
+        _commit(context)
     return _request_result(result, request), extra
 
 
@@ -228,7 +229,9 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
     satudata release-due`` runs every minute from cron, or its job). Each
     release is published in its own transaction by the calling user (the
     site user from the command); a failure is recorded on the release and
-    does not stop the others.
+    does not stop the others. A release refused because the search index
+    cannot be reached stays scheduled (listed as failed in this run) and is
+    published by a later run.
 
     :param limit: the most releases to publish in one run (default
         ``satudata.release.batch_size``)
@@ -256,7 +259,10 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
                 log.exception("Scheduled release %s of request %s failed", release_id,
                               request_id)
             model.Session.rollback()
-            release = model.Session.get(Release, release_id)
+            # the search index out of reach: the release stays scheduled and
+            # the next run (cron, every minute) publishes it
+            waits = isinstance(e, tk.ValidationError) and "search" in (e.error_dict or {})
+            release = None if waits else model.Session.get(Release, release_id)
             if release is not None:
                 release.status = "failed"
                 release.error = str(getattr(e, "error_dict", None) or e)
@@ -409,16 +415,14 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     publication.requested_at = publishing.utcnow()
     publication.started_at = publication.finished_at = None
     model.Session.flush()
-    publication_id = publication.id
+    # owed in the same transaction (the outbox row's id is the job's id): a
+    # jobs queue out of reach delays the build, never leaves it "queued"
+    entry = outbox.add(jobs.build_publication, [publication.id], timeout=3600,
+                       title=f"satudata: publication {data['round_id']}")
+    publication.job_id = entry.id
+    result = publication.dictize()
     model.repo.commit()
-    job = tk.enqueue_job(jobs.build_publication, [publication_id],
-                         title=f"satudata: publication {data['round_id']}",
-                         rq_kwargs={"timeout": 3600})
-    publication = model.Session.get(Publication, publication_id)
-    assert publication
-    publication.job_id = job.id
-    model.repo.commit()
-    return publication.dictize()
+    return result
 
 
 @tk.side_effect_free

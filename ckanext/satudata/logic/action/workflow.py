@@ -30,7 +30,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import engine, metadata, publishing, roles, spreadsheets, workdays
+from ...lib import engine, metadata, outbox, publishing, roles, spreadsheets, workdays
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...lib.states import (
     ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
@@ -676,6 +676,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_.sent_at = round_.sent_at or now
     model.Session.flush()
     if created:
+        from ... import jobs
+
+        outbox.add(jobs.notify_round_sent, [round_.id, created],
+                   title=f"satudata: round {round_.id} sent")
         engine.queue_signal(model.Session(), engine.round_sent, round_.id,
                               round_id=round_.id, request_ids=created, user_id=user_id)
     _commit(context)
