@@ -187,12 +187,12 @@ class Site:
              "--timeout", "300", "--chdir", str(BENCH), "ab_site:application"],
             env=self.env, stdout=subprocess.DEVNULL,
             stderr=open(self.state / "gunicorn.log", "w"))
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.url + "/api/3/action/status_show", timeout=30).ok:
+                if requests.get(self.url + "/api/3/action/status_show", timeout=120).ok:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if self.server.poll() is not None:
                 break
