@@ -111,3 +111,79 @@ def _has_endpoint(app, endpoint: str) -> bool:
 def _token(user_name: str) -> str:
     return helpers.call_action("api_token_create", context={"user": user_name},
                                user=user_name, name="bench")["token"]
+
+
+# -- the walidata's queue pages at 10,000 and 100,000 requests ------------------------------
+
+PAGE_RUNS = 15
+QUEUE_PAGES = {  # label -> query string of /permintaan-data/
+    "all requests": {"mine": "0"},
+    "overdue": {"mine": "0", "overdue": "1"},
+    "text search": {"mine": "0", "q": "Data 7-"},
+}
+
+
+def _bulk_requests(n: int) -> dict:
+    """``n`` requests (20 OPDs) of one round inserted in bulk, with their
+    Daftar Data items; due dates spread over 200 days, a fifth per state."""
+    import datetime
+    import sqlalchemy as sa
+    from ckanext.satudata.model import DaftarData, DataRequest
+    sysadmin = factories.Sysadmin()
+    orgs = [factories.Organization() for _ in range(20)]
+    round_ = helpers.call_action("satudata_round_create", context={"user": sysadmin["name"]},
+                                 name="besar", title="Putaran besar", year=2026,
+                                 start_date="2026-01-05")
+    states = ["requested", "submitted", "returned", "verified", "ready"]
+    per_org = n // len(orgs)
+    for o, org in enumerate(orgs):
+        items, requests = [], []
+        for i in range(per_org):
+            item_id = model.types.make_uuid()
+            items.append({"id": item_id, "title": f"Data {o}-{i}", "owner_org": org["id"],
+                          "year": 2026, "priority": False, "active": True})
+            requests.append({
+                "id": model.types.make_uuid(), "round_id": round_["id"], "item_id": item_id,
+                "owner_org": org["id"], "state": states[i % 5],
+                "approval_level": 1 if states[i % 5] == "verified" else 0,
+                "due_date": datetime.date(2026, 1, 5) + datetime.timedelta(days=i % 200),
+                "version": 1, "return_count": 0})
+        model.Session.execute(sa.insert(DaftarData.__table__), items)
+        model.Session.execute(sa.insert(DataRequest.__table__), requests)
+    model.Session.commit()
+    model.Session.execute(sa.text("ANALYZE"))
+    return sysadmin
+
+#: SQL statements per page, label -> {number of requests: statements}
+_QUEUE_SQL: dict[str, dict[int, int]] = {}
+
+
+@pytest.mark.parametrize("n_requests", [10_000, 100_000])
+def test_walidata_queue_pages(clean_db, app, n_requests):
+    """The walidata's pages of all requests, the overdue ones and a text
+    search: p50 ≤ 100 ms, and the same number of SQL statements per page at
+    10,000 and 100,000 requests."""
+    sysadmin = _bulk_requests(n_requests)
+    headers = {"Authorization": _token(sysadmin["name"])}
+    url = tk.url_for("satudata_request.index")
+    print(f"\n== walidata queue pages, {n_requests} requests, {PAGE_RUNS} runs each ==")
+    failures, counts = [], _QUEUE_SQL
+    for label, query in QUEUE_PAGES.items():
+        app.get(url, query_string=query, headers=headers)  # warm
+        timings, queries = [], 0
+        for _ in range(PAGE_RUNS):
+            model.Session.remove()
+            with count_queries() as counter:
+                start = time.perf_counter()
+                response = app.get(url, query_string=query, headers=headers)
+                timings.append(time.perf_counter() - start)
+            assert response.status_code == 200
+            queries = max(queries, counter["n"])
+        median = statistics.median(timings)
+        counts.setdefault(label, {})[n_requests] = queries
+        print(f"  {label:<16} p50 {median * 1000:6.1f} ms  SQL {queries}")
+        if median > 0.100:
+            failures.append(f"{label} {median * 1000:.0f} ms")
+        if len(set(counts[label].values())) > 1:
+            failures.append(f"{label}: SQL per page {counts[label]}")
+    assert not failures, f"targets missed: {failures}"

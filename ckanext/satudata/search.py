@@ -62,12 +62,20 @@ def facet_titles() -> dict[str, str]:
     }
 
 
+#: CKAN's default facets the portal does not show: groups (not used), free
+#: tags (the government affairs classify the data) and licences (one
+#: open licence per portal); each block costs the page a render and a
+#: Solr facet
+HIDDEN_FACETS = frozenset({"groups", "tags", "license_id"})
+
+
 def dataset_facets(facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
     """Ours first (OPD, urusan, frekuensi, tahun, tingkat penyajian, wilayah),
-    then CKAN's remaining facets except groups (not used by the portal)."""
+    then CKAN's remaining facets but :data:`HIDDEN_FACETS` (the file
+    formats). A hidden facet still filters when named in the URL."""
     ordered = facet_titles()
     for name, title in facets_dict.items():
-        if name not in ordered and name != "groups":
+        if name not in ordered and name not in HIDDEN_FACETS:
             ordered[name] = title
     facets_dict.clear()
     facets_dict.update(ordered)

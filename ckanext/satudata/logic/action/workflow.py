@@ -513,6 +513,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(
             "A round without requests cannot be opened: send it instead")]})
+    renamed = "title" in data and data["title"] != round_.title
     for key, value in data.items():
         setattr(round_, key, value)
     if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
@@ -528,6 +529,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
                DataRequest.state == State.REQUESTED.value)
         .values(due_date=round_.submit_due, submit_due=round_.submit_due)
     )
+    if renamed:  # its public datasets carry its title in the search index
+        publishing.reindex_round(round_.id)
     _commit(context)
     return _round_dict(round_)
 

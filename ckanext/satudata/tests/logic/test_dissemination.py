@@ -4,7 +4,9 @@ activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
@@ -43,6 +45,36 @@ class TestPublish:
         found = _anon_search(q="*:*")["results"]
         assert [p["id"] for p in found] == [request["package_id"]]
         assert found[0]["satudata_dissemination"]["status"] == "published"
+
+    def test_facts_come_from_the_index_without_a_query(self, region):
+        """The search index keeps the publication facts: showing or
+        searching a published dataset reads none of satudata's tables, and
+        a renamed round shows its new title."""
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+        engine = model.meta.engine
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            model.Session.remove()
+            pkg = _anon_show(request["package_id"])
+            found = _anon_search(q="*:*")["results"]
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+        assert pkg["satudata_dissemination"]["status"] == "published"
+        assert found[0]["satudata_dissemination"]["round_title"] == "Semester I 2026"
+        assert not [s for s in statements if "satudata_" in s]
+
+        region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                    title="Semester I 2026 (revisi)")
+        assert _anon_show(request["package_id"])["satudata_dissemination"][
+            "round_title"] == "Semester I 2026 (revisi)"
+        assert _anon_search(q="*:*")["results"][0]["satudata_dissemination"][
+            "round_title"] == "Semester I 2026 (revisi)"
 
     def test_producer_cannot_make_a_dataset_public(self, region):
         request = region.request_of(region.opd_a)
