@@ -26,6 +26,7 @@ __all__ = [
     "satudata_is_walidata_organization", "satudata_recently_published",
     "satudata_staged_revision", "satudata_dissemination_facts",
     "satudata_bar_width", "satudata_dissemination_transition_label",
+    "satudata_data_checks",
 ]
 
 
@@ -300,3 +301,16 @@ def satudata_bar_width(value: Optional[int], maximum: Optional[int], full: int =
 def satudata_dissemination_transition_label(name: str) -> str:
     """The translated label of a transition (button of its form)."""
     return states.transition_label(name)
+
+
+def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """The checks of the dataset's data files (``satudata_data_check_list``,
+    as the current user) for its edit pages; None when the user may not see
+    them or the dataset is new. One query."""
+    if not package_id:
+        return None
+    try:
+        return tk.get_action("satudata_data_check_list")(
+            {"user": tk.g.user}, {"id": package_id})  # type: ignore[typeddict-item]
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return None

@@ -12,11 +12,11 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from .lib import publication, publishing
+from .lib import datacheck, publication, publishing
 from .lib import notifications, reminders
 
 __all__ = ["notify_transition", "notify_round_sent", "send_reminders",
-           "build_publication", "refresh_publication", "release_due"]
+           "build_publication", "refresh_publication", "release_due", "check_data"]
 
 
 def notify_transition(event_id: str) -> int:
@@ -48,3 +48,9 @@ def release_due() -> dict[str, Any]:
     """Publish the releases whose time has come (as the site user)."""
     return tk.get_action("satudata_release_run_due")(
         {"user": publishing.site_user_name()}, {})
+
+
+def check_data(package_id: str) -> list[dict[str, Any]]:
+    """Validate a dataset's data files against its variables and screen
+    them for personal data; the results of the files checked."""
+    return datacheck.refresh(package_id)

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
 
 from . import jobs
-from .lib import engine
+from .lib import datacheck, engine
 
 
 def get_subscriptions() -> SignalMapping:
@@ -23,6 +23,7 @@ def get_subscriptions() -> SignalMapping:
     return {
         engine.request_transition: [notify],
         engine.round_sent: [notify_round_sent],
+        datacheck.data_changed: [check_data],
     }
 
 
@@ -45,3 +46,11 @@ def notify_round_sent(sender: str, **kwargs: Any) -> None:
     """E-mail each producer the requests a round sent to their OPD."""
     tk.enqueue_job(jobs.notify_round_sent, [kwargs["round_id"], kwargs["request_ids"]],
                    title=f"satudata: round {kwargs['round_id']} sent")
+
+
+def check_data(sender: str, **kwargs: Any) -> None:
+    """Check a dataset's data files against its variables and for personal
+    data, after an upload or a change of its metadata."""
+    tk.enqueue_job(jobs.check_data, [kwargs["package_id"]],
+                   title=f"satudata: check data {kwargs['package_id']}",
+                   rq_kwargs={"timeout": 900})

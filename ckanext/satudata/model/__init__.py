@@ -8,6 +8,7 @@ from .role import WalidataRole
 from .workflow import (
     ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
 )
+from .datacheck import CHECK_STATUSES, DataCheck
 from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
@@ -16,5 +17,6 @@ __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES",
+    "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
 ]

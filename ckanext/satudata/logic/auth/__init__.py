@@ -3,12 +3,13 @@
 the ``tk.blanket.auth_functions`` decorator registers."""
 from __future__ import annotations
 
-from . import chained, dissemination, metadata, roles, workflow
+from . import chained, datacheck, dissemination, metadata, roles, workflow
 from .chained import *  # noqa: F401,F403
+from .datacheck import *  # noqa: F401,F403
 from .dissemination import *  # noqa: F401,F403
 from .metadata import *  # noqa: F401,F403
 from .roles import *  # noqa: F401,F403
 from .workflow import *  # noqa: F401,F403
 
 __all__ = [*roles.__all__, *workflow.__all__, *metadata.__all__,
-           *dissemination.__all__, *chained.__all__]
+           *dissemination.__all__, *chained.__all__, *datacheck.__all__]
