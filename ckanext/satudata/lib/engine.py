@@ -21,8 +21,11 @@ field_notes=None, expected_version=None) -> dict``
    resubmit, D's revise) ``{"package_id": [...]}`` when no dataset is linked
    and ``{<dataset field>: [...]}`` from :func:`metadata.submit_errors` (or
    the missing fields of :func:`metadata.completeness`) when the dataset's
-   metadata is not complete enough to submit. ``tk.ObjectNotFound`` for an
-   unknown request.
+   metadata is not complete enough to submit; ``{"resources": [...]}``
+   (:func:`datacheck.gate_errors`) for submit, resubmit and revise while a
+   data file does not match its declared variables, cannot be read or holds
+   personal data not overridden, and for publish while one holds personal
+   data. ``tk.ObjectNotFound`` for an unknown request.
 4. The target state comes from :data:`states.TRANSITIONS`; ``approve`` moves
    to the next level of ``satudata.approval_chain`` (staying ``verified``)
    or to ``ready`` after the last level; ``verify`` with a chain of only a
@@ -31,8 +34,9 @@ field_notes=None, expected_version=None) -> dict``
    in working days (:func:`due_date_for`).
 5. The request is updated (``version`` + 1) and a :class:`RequestEvent` is
    added in the same transaction, with the actor, the note, the per-field
-   notes and the metadata completeness percentage of the linked dataset at
-   that moment.
+   notes, the metadata completeness percentage of the linked dataset at
+   that moment and (``data["data_check"]``) the result of its data files'
+   check.
 6. Unless ``context["defer_commit"]`` is true the transaction is committed.
    With ``defer_commit`` the caller does its own work in the same
    transaction (the row stays locked) and commits or rolls back itself.
@@ -46,6 +50,9 @@ field_notes=None, expected_version=None) -> dict``
    (which then read committed data).
 
 Returns the request dictionary with the new ``event`` under ``"event"``.
+
+:func:`apply_step` records a step of :data:`states.STEPS` (the override of
+personal-data findings) the same way, without changing the state.
 
 Other events of the timeline are written with :func:`record_event` without
 a transition signal: ``request`` (the request was created when its round
@@ -75,7 +82,8 @@ from .states import (
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "apply_transition", "apply_step", "prepare_data_check", "record_event", "queue_signal", "due_date_for",
+    "apply_transition", "apply_step", "prepare_data_check", "record_event",
+    "queue_signal", "due_date_for",
     "request_transition", "round_sent", "SIGNAL_NAME", "dataset_completeness",
     "CREATE", "ACTIVE_STATES",
 ]

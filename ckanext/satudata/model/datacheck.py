@@ -20,7 +20,6 @@ from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, Unic
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.model import domain_object
 
