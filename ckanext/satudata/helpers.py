@@ -27,6 +27,7 @@ __all__ = [
     "satudata_staged_revision", "satudata_dissemination_facts", "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
+    "satudata_data_checks",
 ]
 
 
@@ -315,3 +316,16 @@ def satudata_dissemination_transition_label(name: str) -> str:
 def satudata_public_step_label(name: str) -> str:
     """The translated name of a step of a public data request."""
     return states.public_step_label(name)
+
+
+def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """The checks of the dataset's data files (``satudata_data_check_list``,
+    as the current user) for its edit pages; None when the user may not see
+    them or the dataset is new. One query."""
+    if not package_id:
+        return None
+    try:
+        return tk.get_action("satudata_data_check_list")(
+            {"user": tk.g.user}, {"id": package_id})  # type: ignore[typeddict-item]
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return None

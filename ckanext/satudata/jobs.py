@@ -15,12 +15,12 @@ import ckan.plugins.toolkit as tk
 
 import ckan.model as model
 
-from .lib import publication, publishing, public_requests
+from .lib import datacheck, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "send_reminders",
            "build_publication", "refresh_publication", "release_due",
-           "notify_public_request", "fulfil_public_requests"]
+           "notify_public_request", "fulfil_public_requests", "check_data"]
 
 
 def deliver(entry_id: str) -> Any:
@@ -71,3 +71,9 @@ def fulfil_public_requests(request_id: str) -> list[str]:
     done = public_requests.fulfil_published(request_id)
     model.Session.commit()
     return done
+
+
+def check_data(package_id: str) -> list[dict[str, Any]]:
+    """Validate a dataset's data files against its variables and screen
+    them for personal data; the results of the files checked."""
+    return datacheck.refresh(package_id)

@@ -21,8 +21,11 @@ field_notes=None, expected_version=None) -> dict``
    resubmit, D's revise) ``{"package_id": [...]}`` when no dataset is linked
    and ``{<dataset field>: [...]}`` from :func:`metadata.submit_errors` (or
    the missing fields of :func:`metadata.completeness`) when the dataset's
-   metadata is not complete enough to submit. ``tk.ObjectNotFound`` for an
-   unknown request.
+   metadata is not complete enough to submit; ``{"resources": [...]}``
+   (:func:`datacheck.gate_errors`) for submit, resubmit and revise while a
+   data file does not match its declared variables, cannot be read or holds
+   personal data not overridden, and for publish while one holds personal
+   data. ``tk.ObjectNotFound`` for an unknown request.
 4. The target state comes from :data:`states.TRANSITIONS`; ``approve`` moves
    to the next level of ``satudata.approval_chain`` (staying ``verified``)
    or to ``ready`` after the last level; ``verify`` with a chain of only a
@@ -31,8 +34,9 @@ field_notes=None, expected_version=None) -> dict``
    in working days (:func:`due_date_for`).
 5. The request is updated (``version`` + 1) and a :class:`RequestEvent` is
    added in the same transaction, with the actor, the note, the per-field
-   notes and the metadata completeness percentage of the linked dataset at
-   that moment.
+   notes, the metadata completeness percentage of the linked dataset at
+   that moment and (``data["data_check"]``) the result of its data files'
+   check.
 6. Unless ``context["defer_commit"]`` is true the transaction is committed
    (when the dataset changed and the search index cannot be reached, it is
    rolled back and refused: :func:`.publishing.search_required`).
@@ -55,6 +59,9 @@ field_notes=None, expected_version=None) -> dict``
 
 Returns the request dictionary with the new ``event`` under ``"event"``.
 
+:func:`apply_step` records a step of :data:`states.STEPS` (the override of
+personal-data findings) the same way, without changing the state.
+
 Other events of the timeline are written with :func:`record_event` without
 a transition signal: ``request`` (the request was created when its round
 was sent; the round then owes one ``notify_round_sent`` job in the outbox
@@ -74,17 +81,18 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import metadata, outbox, publishing, roles, workdays
+from . import datacheck, metadata, outbox, publishing, roles, workdays
 from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
     NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
-    state_label, transition_label,
+    state_label, step_rule, transition_label,
 )
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "apply_transition", "record_event", "queue_signal", "due_date_for",
+    "apply_transition", "apply_step", "prepare_data_check", "record_event",
+    "queue_signal", "due_date_for",
     "request_transition", "round_sent", "SIGNAL_NAME", "dataset_completeness",
     "CREATE", "ACTIVE_STATES", "LEAVES_PUBLICATION",
 ]
@@ -99,6 +107,8 @@ round_sent = tk.signals.ckanext.signal("satudata_round_sent")
 CREATE = "request"
 _PENDING_KEY = "satudata_pending_signals"
 _SUBMIT_TARGETS = frozenset({State.SUBMITTED, State.RESUBMITTED})
+#: transitions refused while a data file fails its check (see lib.datacheck)
+_DATA_GATED = frozenset({"submit", "resubmit", "revise", "publish"})
 #: states in which someone has a deadline to act (overdue flags, reminders)
 ACTIVE_STATES = frozenset({State.REQUESTED, State.SUBMITTED, State.RETURNED,
                            State.RESUBMITTED, State.VERIFIED})
@@ -108,10 +118,14 @@ LEAVES_PUBLICATION = frozenset({State.WITHDRAWN.value, State.ARCHIVED.value})
 
 # -- signals after commit ---------------------------------------------------
 
-def queue_signal(session: Any, signal: Any, sender: str, **payload: Any) -> None:
+def queue_signal(session: Any, signal: Any, sender: str, *, once: bool = False,
+                 **payload: Any) -> None:
     """Send ``signal`` once ``session``'s transaction commits (dropped if it
-    rolls back)."""
-    session.info.setdefault(_PENDING_KEY, []).append((signal, sender, payload))
+    rolls back); with ``once``, not if it is already queued for ``sender``."""
+    pending = session.info.setdefault(_PENDING_KEY, [])
+    if once and any(s is signal and sent == sender for s, sent, _p in pending):
+        return
+    pending.append((signal, sender, payload))
 
 
 def _send_pending(session: Any) -> None:
@@ -276,6 +290,19 @@ def _lock(request_id: str) -> DataRequest:
     return request
 
 
+def _check_version(request: DataRequest, expected_version: Optional[int | str]) -> None:
+    if expected_version in (None, ""):
+        return
+    try:
+        expected = int(expected_version)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"version": [tk._("Invalid version")]})
+    if expected != request.version:
+        raise tk.ValidationError({"version": [tk._(
+            "This request was changed by someone else since you opened "
+            "the page. Reload it and try again.")]})
+
+
 def _refuse_state(name: str, current: State) -> tk.ValidationError:
     return tk.ValidationError({"state": [tk._(
         "\"%(transition)s\" is not possible while the request is %(state)s") % {
@@ -315,15 +342,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     field_notes = _clean_field_notes(field_notes)
 
     request = _lock(request_id)
-    if expected_version not in (None, ""):
-        try:
-            expected = int(expected_version)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise tk.ValidationError({"version": [tk._("Invalid version")]})
-        if expected != request.version:
-            raise tk.ValidationError({"version": [tk._(
-                "This request was changed by someone else since you opened "
-                "the page. Reload it and try again.")]})
+    _check_version(request, expected_version)
     current = State(request.state)
     transition = rule(transition_name, current, bool(request.revision_of))
     if transition is None:
@@ -344,11 +363,24 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     target, new_level = _target(transition, request, chain)
 
     pkg, completeness = dataset_completeness(request.package_id)
+    errors: dict[str, list[str]] = {}
     if transition.name in ("submit", "resubmit"):
         staged = publishing.staged_for(request.package_id) if request.revision_of else None
         errors = _submit_errors(staged.data if staged else pkg, completeness)
-        if errors:
-            raise tk.ValidationError(errors)
+    # the data files, checked (again) at every step and recorded in its event
+    checked = _checked_dataset(request, pkg)
+    files = datacheck.ensure(checked) if checked is not None else []
+    covered = datacheck.overridden(request.id) if files else set()
+    if transition.name in _DATA_GATED:
+        # a submission needs tables that match their variables (once they are
+        # declared) and hold no personal data; a publication, no personal data
+        gate = datacheck.gate_errors(
+            files, covered, validate=transition.name != "publish"
+            and bool(checked and checked.get("variables")))
+        for key, messages in gate.items():
+            errors[key] = list(errors.get(key) or []) + messages
+    if errors:
+        raise tk.ValidationError(errors)
 
     now = datetime.datetime.utcnow()
     round_ = model.Session.get(CollectionRound, request.round_id)
@@ -379,6 +411,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         data["role"] = acting_role
     elif Actor.FINAL_APPROVER in acting and Actor.WALIDATA_ADMIN not in acting and chain:
         data["role"] = chain[-1]
+    if checked is not None:
+        data["data_check"] = datacheck.summary(files, covered, checked)
     event = record_event(
         request, user_id=_user_id(context), transition=transition.name,
         from_state=current.value, note=note, field_notes=field_notes,
@@ -392,4 +426,83 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     if not context.get("defer_commit"):
         with publishing.search_required():  # the dataset changed, Solr is down
             model.Session.commit()
+    return result
+
+
+# -- steps that record a decision without moving the request -----------------------
+
+def _checked_dataset(request: DataRequest, pkg: Optional[dict[str, Any]]
+                     ) -> Optional[dict[str, Any]]:
+    """The dataset whose files a step of ``request`` checks: the staged
+    revision of this request if there is one, else the linked dataset."""
+    if pkg is None:
+        return None
+    staged = publishing.staged_for(request.package_id)
+    if staged is not None and staged.request_id in (None, request.id):
+        return dict(staged.data, id=request.package_id)
+    return pkg
+
+
+def _override(request: DataRequest) -> dict[str, Any]:
+    """The event data of ``override_screening``: the files (and their
+    fingerprints) whose personal-data findings it accepts."""
+    pkg, _completeness = dataset_completeness(request.package_id)
+    checked = _checked_dataset(request, pkg)
+    files = datacheck.ensure(checked) if checked is not None else []
+    covered = datacheck.overridden(request.id)
+    pending = [f for f in files if f["finding_count"]
+               and (f["resource_id"], f["fingerprint"]) not in covered]
+    if not pending:
+        raise tk.ValidationError({"resources": [tk._(
+            "No data file of this request has personal-data findings to override")]})
+    covered |= {(f["resource_id"], f["fingerprint"]) for f in pending}
+    return {"override": {f["resource_id"]: f["fingerprint"] for f in pending},
+            "data_check": datacheck.summary(files, covered, checked)}
+
+
+def prepare_data_check(context: Context, request_id: str) -> None:
+    """Bring the results of the request's data files up to date before the
+    row is locked (committed unless ``defer_commit``): a large table is
+    checked without holding the lock; under the lock the engine only checks
+    what changed in between."""
+    request = roles.get_request(request_id)
+    if request is not None and request.package_id:
+        datacheck.refresh(request.package_id, commit=not context.get("defer_commit"))
+
+
+def apply_step(context: Context, request_id: str, name: str, *,
+               note: Optional[str] = None,
+               expected_version: Optional[int | str] = None) -> dict[str, Any]:
+    """Record the step ``name`` of :data:`states.STEPS` on the request, as
+    :func:`apply_transition` does a transition (auth checked by the action
+    first; the row locked; the actor checked again under the lock; version
+    + 1; the event in the same transaction; committed unless
+    ``defer_commit``), without changing its state and without a
+    notification. Returns the request with the new ``event``."""
+    note = (note or "").strip() or None
+    request = _lock(request_id)
+    _check_version(request, expected_version)
+    current = State(request.state)
+    step = step_rule(name, current)
+    if step is None:
+        raise _refuse_state(name, current)
+    acting = step.actors & roles.actor_kinds(context.get("user"), request)
+    if not acting:
+        raise tk.NotAuthorized(tk._(
+            "You cannot take this step on the request as it is now: %(state)s") % {
+                "state": state_label(current)})
+    if step.reason_required and not note:
+        raise tk.ValidationError({"note": [tk._("A reason is required")]})
+    data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
+    if name == datacheck.OVERRIDE:
+        data.update(_override(request))
+    request.version = (request.version or 0) + 1
+    request.modified = datetime.datetime.utcnow()
+    event = record_event(request, user_id=_user_id(context), transition=name,
+                         from_state=current.value, note=note, data=data, signal=False)
+    model.Session.flush()
+    result = request.dictize()
+    result["event"] = event.dictize()
+    if not context.get("defer_commit"):
+        model.Session.commit()
     return result

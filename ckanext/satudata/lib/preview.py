@@ -28,7 +28,7 @@ from . import cells
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Preview", "MAX_ROWS", "preview", "file_size", "decode_csv"]
+__all__ = ["Preview", "MAX_ROWS", "preview", "file_size", "decode_csv", "stored_path"]
 
 MAX_ROWS = 10
 MAX_COLUMNS = 30
@@ -61,6 +61,11 @@ def _path(resource: dict[str, Any]) -> Optional[str]:
         log.debug("no stored file for resource %s", resource.get("id"), exc_info=True)
         return None
     return path if path and os.path.isfile(path) else None
+
+
+def stored_path(resource: dict[str, Any]) -> Optional[str]:
+    """The stored file of an uploaded resource, if it exists on this server."""
+    return _path(resource)
 
 
 def file_size(resource: dict[str, Any]) -> Optional[int]:

@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import DataRequest, WalidataRole
-from .states import TABLE, Actor, actors_of, rule
+from .states import STEPS, TABLE, Actor, actors_of, rule
 
 
 def approval_chain() -> list[str]:
@@ -172,6 +172,14 @@ def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool
     if set(approval_chain()[1:]) & user_roles(getattr(user_obj(user_name), "id", None)):
         kinds.add(Actor.APPROVER)  # an approver, at another level or state
     return any(t.actors & kinds for t in TABLE if t.name == transition)
+
+
+def may_take_step(user_name: Optional[str], request: Any, name: str) -> bool:
+    """The auth functions' early check of a step of :data:`states.STEPS`:
+    the user is one of its actors for ``request`` (the engine checks again,
+    and whether the state allows it, under the row lock)."""
+    kinds = actor_kinds(user_name, request)
+    return any(step.actors & kinds for step in STEPS if step.name == name)
 
 
 def clean_id(value: Any) -> Optional[str]:

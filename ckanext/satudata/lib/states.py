@@ -117,6 +117,37 @@ TABLE: tuple[Transition, ...] = (
        True, revising=True),
 )
 
+@dataclass(frozen=True)
+class Step:
+    """A decision recorded in a request's timeline that does not move it:
+    ``name`` may be taken in ``sources`` by ``actors``."""
+    name: str
+    sources: frozenset[State]
+    actors: frozenset[Actor]
+    reason_required: bool = True
+
+    def applies(self, state: State | str) -> bool:
+        return State(state) in self.sources
+
+
+#: The steps beside the table, read the same way: auth asks :func:`step_rule`
+#: early, the engine again under the row lock.
+STEPS: tuple[Step, ...] = (
+    # a walidata administrator accepts, with a reason, the personal-data
+    # findings of the data files as they are now (UU 27/2022 screening)
+    Step("override_screening",
+         frozenset(_ACTIVE) | {S.PUBLISHED, S.WITHDRAWN}, frozenset({A.WALIDATA_ADMIN})),
+)
+
+
+def step_rule(name: str, state: State | str) -> Optional[Step]:
+    """The step ``name`` if it can be taken in ``state``."""
+    for step in STEPS:
+        if step.name == name and step.applies(state):
+            return step
+    return None
+
+
 #: transition names, in the table's order
 NAMES: tuple[str, ...] = tuple(dict.fromkeys(t.name for t in TABLE))
 
@@ -258,6 +289,7 @@ def transition_label(name: str) -> str:
         "archive": tk._("Archive"),
         "cancel": tk._("Cancel"),
         "cancel_revision": tk._("Cancel the revision"),
+        "override_screening": tk._("Override the personal-data findings"),
     }
     return labels.get(name, name)
 

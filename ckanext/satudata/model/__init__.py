@@ -9,6 +9,7 @@ from .workflow import (
     ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
+from .datacheck import CHECK_STATUSES, DataCheck
 from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES",
+    "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",
     "OutboxEntry",

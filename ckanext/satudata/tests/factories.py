@@ -23,7 +23,7 @@ from ckanext.satudata.lib import metadata, reference
 
 __all__ = [
     "DaftarDataItem", "CollectionRound", "WalidataRole",
-    "Region", "build_region", "complete_metadata", "DATA_LINK", "field_value",
+    "Region", "build_region", "complete_metadata", "DATA_LINK", "VARIABLES", "field_value",
     "to_ready", "publish", "is_public", "request_state", "csv_upload", "add_csv",
     "login", "csrf_token", "daftar_data_workbook",
 ]
@@ -172,6 +172,13 @@ def field_value(field: dict[str, Any]) -> Any:
     return f"Uji {field['field_name']}"
 
 
+#: the variables :func:`complete_metadata` declares: the columns of the
+#: tables the tests upload (``tahun,jumlah``), checked against them on upload
+VARIABLES = [
+    {"name": "tahun", "definition": "Tahun data", "data_type": "integer", "unit": "tahun"},
+    {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "unit"},
+]
+
 #: the data file a submission needs (metadata.is_data_resource): a link to a CSV
 DATA_LINK = {"name": "Tabel data", "url": "https://data.example.org/tabel.csv",
              "format": "CSV"}
@@ -184,6 +191,7 @@ def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
     values = {f["field_name"]: field_value(f)
               for f in metadata.required_fields("submit")
               if f["field_name"] not in ("title", "name", "owner_org")}
+    values["variables"] = VARIABLES
     result = helpers.call_action("package_patch", context={"user": user},
                                  id=package_id, **values)
     if metadata.data_errors(result):

@@ -193,3 +193,28 @@ class TestPages:
         body = app.get("/dataset/").body
         assert "1 dataset ditemukan" in body and "Creative Commons Atribusi" in body
         assert "Creative Commons Attribution<" not in body
+
+
+def test_the_data_check_report_is_in_indonesian(app, region, run_jobs, smtp):
+    """The report of a data file's check (issue H), on the producer's edit
+    pages and the request page: every label and message translated."""
+    from .factories import add_csv, complete_metadata
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    add_csv(region, "producer", request["package_id"],
+            "tahun,jumlah,x\n2025,satu,\n2024,3,hubungi 081234567890\n2024,3,"
+            "hubungi 081234567890\n")
+    run_jobs()
+    client = login(app, "produsen-a")
+    english = ["Check of the data files", "Data check", "Validation report", "Row", "Column",
+               "Problem", "Does not match the declared variables", "Personal data found"]
+    for url in (f"/dataset/edit/{request['package_id']}",
+                f"/permintaan-data/{request['id']}"):
+        body = client.get(url).body
+        for indonesian in ("Pemeriksaan berkas data", "Laporan validasi", "Baris 3",
+                           "bukan bilangan bulat", "di luar periode yang dideklarasikan",
+                           "bukan variabel yang dideklarasikan", "mengulang baris 3",
+                           "tampak seperti nomor telepon", "Ditemukan data pribadi"):
+            assert indonesian in body, (url, indonesian)
+        assert _visible_english(body, english) == [], url

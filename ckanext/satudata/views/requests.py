@@ -29,6 +29,8 @@ satudata_request = Blueprint("satudata_request", __name__, url_prefix="/perminta
 
 # the transitions of the request page, in the order of their forms
 FORMS = ("submit", "resubmit", "verify", "approve", "return", "cancel")
+# the steps (states.STEPS) with a form on the request page
+STEP_FORMS = ("override_screening",)
 # the forms that ask for a reason: the state table says which
 REASON_REQUIRED = {ACTION_OF.get(t.name, t.name) for t in TABLE if t.reason_required}
 
@@ -87,14 +89,30 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     dataset = request.get("dataset")
     can_edit = bool(dataset) and any(t in allowed for t in ("submit", "resubmit", "revise")) \
         and can("package_update", {"id": dataset["id"]})
+    checks = _data_checks(request)
+    override = (request["id"] if checks and can("satudata_request_override_screening",
+                                                {"id": request["id"]}) else None)
     return tk.render("satudata/workflow/request.html", {
         "request_dict": request, "events": events, "forms": forms,
+        "checks": checks, "override": override,
         "can_link": "submit" in allowed or "resubmit" in allowed,
         "returned": review.latest_return(request, events),
         "can_edit": can_edit,
         "review": _review(request),
         "error_summary": error_summary or [],
     }), status
+
+
+def _data_checks(request: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The checks of the dataset's data files (validation and personal-data
+    screening), for those who may see them; None otherwise."""
+    dataset = request.get("dataset")
+    if not dataset:
+        return None
+    try:
+        return tk.get_action("satudata_data_check_list")(context(), {"id": dataset["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
 
 
 def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -128,7 +146,7 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
 @satudata_request.route("/<id>/<transition>", methods=["POST"])
 def take(id: str, transition: str) -> Any:
     """Take a transition from the request page's form."""
-    if transition not in FORMS:
+    if transition not in FORMS + STEP_FORMS:
         return tk.abort(404, tk._("Not found"))
     form = tk.request.form
     field_notes: dict[str, list[str]] = {}

@@ -39,7 +39,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ...lib import publishing, roles, storage
+from ...lib import datacheck, publishing, roles, storage
 
 __all__ = [
     # the visibility lock and revision staging
@@ -305,6 +305,8 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """A non-sysadmin's update of a live (published) dataset is staged as a
     revision; of an unpublished one, keeps it private."""
     pkg = _package(data_dict)
+    if pkg is not None:
+        datacheck.queue_check(pkg.id)  # files or variables may change
     if pkg is None or publishing.bypasses_lock(context, pkg.id):
         return original(context, data_dict)
     if publishing.record_for(pkg.id) is not None:
@@ -360,6 +362,8 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     A file over the size limit is refused first (:mod:`...lib.storage`)."""
     storage.refuse_oversized(data_dict)
     pkg = _package(data_dict, "package_id")
+    if pkg is not None:
+        datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
     if not _frozen(context, pkg):
         return original(context, data_dict)
     assert pkg is not None
@@ -373,6 +377,8 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
     """As :func:`resource_create`, for a change of a resource."""
     storage.refuse_oversized(data_dict)
     pkg = _resource_package(data_dict)
+    if pkg is not None:
+        datacheck.queue_check(pkg.id)
     if not _frozen(context, pkg):
         return original(context, data_dict)
     assert pkg is not None

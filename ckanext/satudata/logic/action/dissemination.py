@@ -79,6 +79,7 @@ def _take(context: Context, data: dict[str, Any], name: str,
     """Take the transition ``name`` and ``then(request)`` in one transaction,
     rolled back whole when either fails, then commit: the request's result
     and what ``then`` returned."""
+    engine.prepare_data_check(context, data["id"])
     with publishing.search_required():  # Solr down: refused whole, cleanly
         try:
             result = _transition(context, data, name)

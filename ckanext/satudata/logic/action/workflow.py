@@ -30,7 +30,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import engine, metadata, outbox, publishing, roles, spreadsheets, workdays
+from ...lib import datacheck, engine, metadata, outbox, publishing, roles, spreadsheets, workdays
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...lib.states import (
     ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
@@ -49,7 +49,7 @@ __all__ = [
     "satudata_request_link_dataset", "satudata_request_acknowledge",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
-    "satudata_request_cancel_revision",
+    "satudata_request_cancel_revision", "satudata_request_override_screening",
 ]
 
 MAX_LIMIT = 1000
@@ -1119,6 +1119,7 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
 
 def _take(context: Context, data_dict: DataDict, transition: str) -> dict[str, Any]:
     data = _validate(data_dict, schema.request_transition(), context)
+    engine.prepare_data_check(context, data["id"])
     return engine.apply_transition(
         context, data["id"], transition, note=data.get("note"),
         field_notes=data.get("field_notes"), expected_version=data.get("version"))
@@ -1209,11 +1210,26 @@ def satudata_request_cancel_revision(context: Context, data_dict: DataDict
     return _take(context, data_dict, "cancel_revision")
 
 
+def satudata_request_override_screening(context: Context, data_dict: DataDict
+                                        ) -> dict[str, Any]:
+    """A walidata administrator accepts, with a reason, the personal-data
+    findings (UU 27/2022 screening) of the request's data files as they are
+    now: submission and publication are no longer refused for them. The
+    reason and the files are recorded in the timeline; a file changed
+    afterwards is screened again. Refused when no file has findings."""
+    tk.check_access("satudata_request_override_screening", context, data_dict)
+    data = _validate(data_dict, schema.request_transition(), context)
+    engine.prepare_data_check(context, data["id"])
+    return engine.apply_step(context, data["id"], datacheck.OVERRIDE,
+                             note=data.get("note"), expected_version=data.get("version"))
+
+
 for _fn, _note in [
     (satudata_request_submit, ""), (satudata_request_resubmit, ""),
     (satudata_request_return, " (required: the reason)"),
     (satudata_request_verify, ""), (satudata_request_approve, ""),
     (satudata_request_cancel, " (required: the reason)"),
     (satudata_request_cancel_revision, " (required: the reason)"),
+    (satudata_request_override_screening, " (required: the reason)"),
 ]:
     _fn.__doc__ = (_fn.__doc__ or "") + "\n" + _TRANSITION_PARAMS.format(note=_note)

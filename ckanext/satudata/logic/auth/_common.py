@@ -88,3 +88,18 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
     auth.__name__ = f"satudata_request_{action}"
     auth.__doc__ = f"Who may take ``{action}``: the state table says."
     return auth
+
+
+def step_auth(name: str, message: Callable[[], str]) -> Any:
+    """The auth function of a step of :data:`...lib.states.STEPS`: the user
+    is one of its actors for the request (:func:`roles.may_take_step`); the
+    engine checks again, and the state, under the row lock."""
+    @tk.auth_sysadmins_check
+    def auth(context: Context, data_dict: DataDict) -> AuthResult:
+        request = request_of(context, data_dict)
+        if roles.may_take_step(context.get("user"), request, name):
+            return allow()
+        return refuse(message())
+    auth.__name__ = f"satudata_request_{name}"
+    auth.__doc__ = f"Who may take the step ``{name}``: the steps table says."
+    return auth

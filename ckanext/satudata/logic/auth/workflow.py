@@ -27,7 +27,7 @@ from ckan.types import AuthResult, Context, DataDict
 from ...lib import roles
 from ...model import DaftarData
 from ._common import (allow, refuse, request_of, staff_or_any_producer, staff_or_producer_of,
-                      transition_auth, walidata_admin)
+                      step_auth, transition_auth, walidata_admin)
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -40,7 +40,7 @@ __all__ = [
     "satudata_request_link_dataset", "satudata_request_acknowledge",
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
-    "satudata_request_cancel_revision",
+    "satudata_request_cancel_revision", "satudata_request_override_screening",
 ]
 
 
@@ -179,3 +179,5 @@ satudata_request_cancel = transition_auth("cancel", lambda: tk._(
     "Only walidata administrators can cancel data requests"))
 satudata_request_cancel_revision = transition_auth("cancel_revision", lambda: tk._(
     "Only walidata administrators can cancel a revision"))
+satudata_request_override_screening = step_auth("override_screening", lambda: tk._(
+    "Only walidata administrators can override personal-data findings"))

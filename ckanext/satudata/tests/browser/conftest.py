@@ -86,6 +86,12 @@ class World:
         return self.region.call(who, action, **data)
 
 
+#: the variables CSV_BYTES holds (its columns, checked on submit)
+CSV_VARIABLES = [{"name": "kecamatan", "data_type": "text"},
+                 {"name": "jumlah_puskesmas", "data_type": "integer"},
+                 {"name": "tahun", "data_type": "integer"}]
+
+
 def upload_csv(package_id: str, user: str, name: str = CSV_NAME,
                content: bytes = CSV_BYTES) -> dict[str, Any]:
     """Upload a CSV file as a resource of the dataset, as ``user``."""
@@ -103,6 +109,8 @@ def _drive(region: Region, key: str, request: dict[str, Any]) -> None:
         return  # requested: the producer does everything in the browser
     upload_csv(pid, "produsen-a")
     complete_metadata(pid, "produsen-a")
+    # the variables of CSV_BYTES: the uploaded table is checked against them
+    call("producer", "package_patch", id=pid, variables=CSV_VARIABLES)
     call("producer", "satudata_request_submit", id=rid, note="Data 2025 terlampir")
     if key in ("verifier", "review"):
         return

@@ -56,13 +56,20 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_approve", ("verified", 1), "request", {"kabid"}),
     ("satudata_request_approve", ("verified", 2), "request", {"kadis"}),
     ("satudata_request_cancel", ("submitted", 0), "request", ADMINS),
+    # a step beside the table: walidata administrators override personal-data
+    # findings (the engine re-checks under the lock); the check results are
+    # for the producers and the reviewers
+    ("satudata_request_override_screening", None, "request", ADMINS),
+    ("satudata_request_override_screening", ("verified", 1), "request", ADMINS),
+    ("satudata_data_check_list", None, "dataset", STAFF | {"producer"}),
 ]
 
 
 def _target(region, kind: str) -> dict[str, Any]:
     request = region.request_of(region.opd_a)
     return {"none": {}, "item": {"id": request["item_id"]},
-            "round": {"id": region.round["id"]}, "request": {"id": request["id"]}}[kind]
+            "round": {"id": region.round["id"]}, "request": {"id": request["id"]},
+            "dataset": {"id": request["package_id"]}}[kind]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+"""Personal-data screening of a data table (UU 27/2022 on personal data
+protection): statistical tables are published as aggregates, so a cell that
+holds a citizen's identifier is a finding that blocks the table until it is
+removed, or until a walidata administrator overrides the finding with a
+reason.
+
+Every cell of every column is scanned (:func:`scan`) for
+
+* ``nik``: a population ID number (NIK): 16 digits whose first two are a
+  real province code (``data/wilayah_provinces.csv``), the regency and
+  district parts not ``00``, the birth date part plausible (day 01–31, or
+  41–71 for women; month 01–12) and the serial not ``0000``;
+* ``npwp``: a tax ID number: 15 digits, plain or formatted
+  ``99.999.999.9-999.999``, or the 16-digit form (a leading ``0``);
+* ``phone``: an Indonesian phone number: ``+62``/``62``/``0`` then a
+  mobile prefix ``8`` and 8–11 more digits (spaces, dots, dashes allowed),
+  or ``+62`` with any area code;
+* ``email``: an e-mail address.
+
+A finding records the row and column and the value **masked**
+(:func:`mask`): the report never repeats the personal data it found.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Iterable
+
+import ckan.plugins.toolkit as tk
+
+from . import reference
+from .validation import column_letter
+
+__all__ = ["KINDS", "scan", "is_nik", "mask", "message", "kind_label", "MAX_FINDINGS"]
+
+KINDS = ("nik", "npwp", "phone", "email")
+#: findings kept (and shown) per file; the count is always complete
+MAX_FINDINGS = 200
+
+_DIGITS16 = re.compile(r"(?<![\d.])\d{16}(?![\d.])")
+_NPWP_FORMATTED = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
+_DIGITS15 = re.compile(r"(?<![\d.])\d{15}(?![\d.])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+62[\s.\-]?|62|0)8\d(?:[\s.\-]?\d){7,10}(?![\d])"
+                    r"|(?<![\w+])\+62[\s.\-]?\(?\d{2,3}\)?(?:[\s.\-]?\d){5,8}(?!\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+#: a cell worth looking at: a run of 10 digits (with separators) or an @
+_SUSPECT = re.compile(r"\d[\d\s.\-]{9,}|@")
+
+
+@functools.lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    return frozenset(c.code for c in reference.codes(reference.WILAYAH)
+                     if c.level == "province")
+
+
+def is_nik(digits: str) -> bool:
+    """Whether 16 digits are a plausible NIK (see the module docstring)."""
+    if len(digits) != 16 or not digits.isdigit():
+        return False
+    day, month = int(digits[6:8]), int(digits[8:10])
+    return (digits[:2] in _provinces() and digits[2:4] != "00" and digits[4:6] != "00"
+            and (1 <= day <= 31 or 41 <= day <= 71) and 1 <= month <= 12
+            and digits[12:] != "0000")
+
+
+def mask(value: str) -> str:
+    """``value`` with all but its first two and last two characters (of an
+    e-mail address: of its local part, the domain is kept) replaced by
+    ``*``."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return (local[:1] + "*" * max(len(local) - 1, 1)) + "@" + domain
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "".join("*" if ch.isalnum() else ch for ch in value[2:-2]) + value[-2:]
+
+
+def _cell_findings(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, match: re.Match[str]) -> None:
+        span = match.span()
+        if any(s < span[1] and span[0] < e for s, e in taken):
+            return
+        taken.append(span)
+        found.append((kind, match.group(0)))
+
+    for m in _DIGITS16.finditer(text):
+        if is_nik(m.group(0)):
+            add("nik", m)
+        elif m.group(0).startswith("0"):
+            add("npwp", m)
+    for m in _NPWP_FORMATTED.finditer(text):
+        add("npwp", m)
+    for m in _DIGITS15.finditer(text):
+        add("npwp", m)
+    for m in _PHONE.finditer(text):
+        add("phone", m)
+    for m in _EMAIL.finditer(text):
+        add("email", m)
+    return found
+
+
+def scan(labels: list[str], rows: Iterable[list[Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The personal data in a table's cells: ``(findings, finding_count)``,
+    at most :data:`MAX_FINDINGS` findings in row and column order, each
+    ``{"kind", "row", "column", "letter", "field", "masked"}`` (row as a
+    spreadsheet numbers it: the header is row 1)."""
+    findings: list[dict[str, Any]] = []
+    count = 0
+    suspect = _SUSPECT.search
+    for number, row in enumerate(rows, start=2):
+        if not suspect("\x1f".join(row)):  # one search per row: most rows hold nothing
+            continue
+        for position, cell in enumerate(row, start=1):
+            if not cell or not suspect(cell):
+                continue
+            for kind, value in _cell_findings(cell):
+                count += 1
+                if len(findings) < MAX_FINDINGS:
+                    label = labels[position - 1] if position <= len(labels) else ""
+                    findings.append({"kind": kind, "row": number, "column": position,
+                                     "letter": column_letter(position),
+                                     "field": label[:40], "masked": mask(value)})
+    return findings, count
+
+
+def kind_label(kind: str) -> str:
+    labels = {"nik": tk._("a NIK (population ID number)"),
+              "npwp": tk._("an NPWP (tax ID number)"),
+              "phone": tk._("a phone number"),
+              "email": tk._("an e-mail address")}
+    return labels.get(kind, kind)
+
+
+def message(finding: dict[str, Any]) -> str:
+    """A finding in the current language, with its row, column and masked value."""
+    return tk._("Row %(row)s, column %(letter)s \"%(name)s\": looks like %(kind)s "
+                "(%(masked)s)") % {
+        "row": finding.get("row"), "letter": finding.get("letter", ""),
+        "name": finding.get("field", ""), "kind": kind_label(finding.get("kind", "")),
+        "masked": finding.get("masked", "")}

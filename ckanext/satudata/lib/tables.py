@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+"""A data file read as a table of text cells, for the checks of
+:mod:`.validation` and :mod:`.screening`.
+
+A CSV file may be UTF-8 (with or without BOM) or Windows-1252, delimited by
+``,``, ``;``, tab or ``|`` (:func:`.preview.decode_csv`); an XLSX workbook
+is read from its first sheet, every cell as text (a whole number stored as
+a float loses its ``.0``, a date is written ``YYYY-MM-DD``; a formula is
+read as its text, never evaluated). A file that is no readable table raises
+:class:`Unreadable` with a code that :func:`read_message` renders in the
+current language: an empty file, a binary file under a ``.csv`` name, a
+line or cell too long, more than :data:`MAX_COLUMNS` columns, a workbook
+that is not one or too large to unpack.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import os
+import zipfile
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+from . import preview
+
+__all__ = ["Table", "Unreadable", "read", "read_message", "MAX_COLUMNS", "MAX_CELL"]
+
+#: columns of a table at most (a "header" of thousands of columns is no table)
+MAX_COLUMNS = 500
+#: characters of one cell at most (the csv module's own limit)
+MAX_CELL = 131072
+
+
+@dataclasses.dataclass
+class Table:
+    """``labels``: the header row; ``rows``: the data rows (lists of text,
+    the first is row 2 of the file)."""
+    labels: list[str]
+    rows: list[list[str]]
+
+
+class Unreadable(Exception):
+    """The file is no table that can be read; ``error`` is its report entry."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.error = {"code": code, "row": None, "column": None, "letter": "",
+                      "field": "", **params}
+
+
+def read(path: str, kind: str) -> Table:
+    """The table in the file at ``path`` (``kind``: ``csv`` or ``xlsx``)."""
+    if os.path.getsize(path) == 0:
+        raise Unreadable("empty")
+    table = _csv(path) if kind == "csv" else _xlsx(path)
+    while table.labels and not table.labels[-1].strip():
+        table.labels.pop()
+    if not table.labels:
+        raise Unreadable("no_header")
+    if len(table.labels) > MAX_COLUMNS:
+        raise Unreadable("too_many_columns", count=len(table.labels), limit=MAX_COLUMNS)
+    while table.rows and not any(c.strip() for c in table.rows[-1]):
+        table.rows.pop()
+    return table
+
+
+def _csv(path: str) -> Table:
+    with open(path, "rb") as f:
+        data = f.read()
+    head = data[:8192]
+    if b"\x00" in head or head.startswith(b"PK\x03\x04"):
+        raise Unreadable("binary")
+    text, dialect = preview.decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        labels = next(reader, None)
+        if labels is not None and len(labels) > MAX_COLUMNS:
+            raise Unreadable("too_many_columns", count=len(labels), limit=MAX_COLUMNS)
+        rows = list(reader)
+    except csv.Error:
+        raise Unreadable("too_long", limit=MAX_CELL) from None
+    if labels is None:
+        raise Unreadable("empty")
+    return Table([c.strip() for c in labels], rows)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return (value.date().isoformat() if value.time() == datetime.time()
+                else value.isoformat(sep=" "))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx(path: str) -> Table:
+    import openpyxl
+
+    if os.path.getsize(path) > preview.MAX_XLSX_BYTES:
+        raise Unreadable("too_large")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise Unreadable("not_xlsx") from None
+    if unpacked > preview.MAX_XLSX_UNPACKED:
+        raise Unreadable("too_large")
+    try:
+        with open(path, "rb") as f:
+            workbook = openpyxl.load_workbook(f, read_only=True, data_only=False)
+            try:
+                sheet = workbook.worksheets[0]
+                rows_iter = sheet.iter_rows(values_only=True)
+                first: Optional[tuple[Any, ...]] = next(rows_iter, None)
+                if first is None:
+                    raise Unreadable("empty")
+                labels = [_text(v).strip() for v in first]
+                while labels and not labels[-1]:
+                    labels.pop()
+                if len(labels) > MAX_COLUMNS:
+                    raise Unreadable("too_many_columns", count=len(labels),
+                                     limit=MAX_COLUMNS)
+                rows = []
+                for values in rows_iter:
+                    row = [_text(v) for v in values]
+                    while len(row) > len(labels) and not row[-1]:
+                        row.pop()
+                    rows.append(row)
+            finally:
+                workbook.close()
+    except Unreadable:
+        raise
+    except Exception:  # a corrupt workbook: a report, never an error page
+        raise Unreadable("not_xlsx") from None
+    return Table(labels, rows)
+
+
+def read_message(error: dict[str, Any]) -> str:
+    """Why a file could not be read, in the current language."""
+    code = error.get("code")
+    if code == "empty":
+        return tk._("The file is empty: a table needs a header row and data rows")
+    if code == "no_header":
+        return tk._("The table has no header row (row 1 must name the columns)")
+    if code == "binary":
+        return tk._("The file is not a text table: it looks like a binary file. "
+                    "Save the table as CSV or XLSX and upload it again")
+    if code == "too_long":
+        return tk._("A line or a cell of the file is longer than %(limit)s characters: "
+                    "this is not a table that can be read") % {"limit": error.get("limit")}
+    if code == "too_many_columns":
+        return tk._("The table has %(count)s columns, more than the %(limit)s that can "
+                    "be checked") % {"count": error.get("count"), "limit": error.get("limit")}
+    if code == "not_xlsx":
+        return tk._("The file is not an XLSX workbook that can be read")
+    if code == "too_large":
+        return tk._("The workbook is too large to be checked; upload the table as CSV")
+    if code == "not_stored":
+        return tk._("The file is not available on this server.")
+    return tk._("The file could not be checked.")

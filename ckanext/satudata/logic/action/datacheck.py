@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+"""The results of the checks of a dataset's data files (validation against
+the declared variables, personal-data screening; see
+:mod:`ckanext.satudata.lib.datacheck`)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ...lib import datacheck, publishing
+from ...lib.states import State
+from ...model import DataRequest
+from .. import schema
+
+__all__ = ["satudata_data_check_list"]
+
+
+def _validated(data_dict: DataDict, context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema.request_show(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+@tk.side_effect_free
+def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The results of the checks of a dataset's data files: each uploaded
+    CSV/XLSX table validated against the declared variables and screened for
+    personal data (:mod:`ckanext.satudata.lib.datacheck`). For a dataset
+    with a staged revision, the revision's files, for those who may see it.
+    Checks nothing: a file not yet checked (the job is queued) is
+    ``pending``.
+
+    :param id: the dataset's id or name
+    :returns: ``files`` (``resource_id``, ``name``, ``status`` — ``valid``,
+        ``invalid``, ``personal``, ``unreadable`` or ``pending`` —,
+        ``error_count``, ``errors`` and ``finding_count``, ``findings``, each
+        with its ``row``, ``column``, ``letter``, ``field`` and translated
+        ``message``, personal values masked; ``overridden``), ``linked``
+        (names of linked files, not checked), ``request_id``
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_data_check_list", context, data_dict)
+    data = _validated(data_dict, context)
+    # the auth function decided who may see the results
+    pkg = tk.get_action("package_show")(
+        {"ignore_auth": True, "for_view": False}, {"id": data["id"]})  # type: ignore
+    staged = publishing.staged_for(pkg["id"])
+    if staged is not None:
+        try:
+            tk.check_access("satudata_revision_show", context, {"id": pkg["id"]})
+            pkg = dict(staged.data, id=pkg["id"])
+        except tk.NotAuthorized:
+            pass
+    request_id = model.Session.execute(
+        sa.select(DataRequest.id).where(DataRequest.package_id == pkg["id"],
+                                        DataRequest.state != State.CANCELLED.value)
+        .limit(1)).scalar()
+    covered = datacheck.overridden(request_id) if request_id else set()
+    return {"files": datacheck.present(datacheck.entries(pkg), covered),
+            "linked": [r.get("name") or r.get("url") for r in datacheck.linked_files(pkg)],
+            "request_id": request_id}

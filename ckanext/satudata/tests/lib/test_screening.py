@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+"""The pieces of the data check without a database: what the screening
+counts as personal data (and what it leaves alone), the Table Schema built
+from the declared variables, and an XLSX table read as text."""
+from __future__ import annotations
+
+import datetime
+
+import openpyxl
+import pytest
+
+from ckanext.satudata.lib import screening, tables, validation
+
+
+@pytest.mark.parametrize("digits, plausible", [
+    ("3273014506900001", True),    # Jawa Barat, a woman born 05-06-1990
+    ("6471010101850002", True),    # Kalimantan Timur, a man born 01-01-1985
+    ("9973014506900001", False),   # 99: no province
+    ("3200014506900001", False),   # regency 00
+    ("3273013206900001", False),   # day 32
+    ("3273017206900001", False),   # day 72
+    ("3273014513900001", False),   # month 13
+    ("3273014506900000", False),   # serial 0000
+])
+def test_a_nik_needs_a_real_province_and_a_plausible_birth_date(digits, plausible):
+    assert screening.is_nik(digits) is plausible
+
+
+@pytest.mark.parametrize("cell, kinds", [
+    ("3273014506900001", ["nik"]),
+    ("NIK: 3273014506900001 (ibu)", ["nik"]),
+    ("01.234.567.8-901.234", ["npwp"]),
+    ("012345678901234", ["npwp"]),
+    ("0012345678901234", ["npwp"]),         # the 16-digit NPWP
+    ("+62 812-3456-7890", ["phone"]),
+    ("6281234567890", ["phone"]),
+    ("0812 3456 789", ["phone"]),
+    ("+62 21 5550123", ["phone"]),
+    ("budi.santoso@example.co.id", ["email"]),
+    # statistics are not personal data
+    ("1234567", []), ("2025", []), ("64.71.01", []), ("3.141.592", []),
+    ("9973014506900001", []),               # 16 digits, no NIK, no NPWP
+    ("Rp 1.250.000.000", []), ("12,5", []),
+])
+def test_what_the_screening_finds(cell, kinds):
+    findings, count = screening.scan(["kolom"], [[cell]])
+    assert [f["kind"] for f in findings] == kinds and count == len(kinds)
+
+
+def test_a_finding_is_masked_and_placed():
+    findings, _count = screening.scan(["a", "b"], [["x", "y"], ["z", "kontak: ani@dinas.go.id"]])
+    assert findings == [{"kind": "email", "row": 3, "column": 2, "letter": "B", "field": "b",
+                         "masked": "a**@dinas.go.id"}]
+    assert screening.mask("3273014506900001") == "32************01"
+
+
+def test_the_table_schema_of_the_declared_variables():
+    schema = validation.table_schema({
+        "area_code": "64.71", "data_year": "2025", "reference_period": "2021-2025",
+        "variables": [{"name": "kode_wilayah", "data_type": "category"},
+                      {"name": "tahun", "data_type": "integer", "unit": "tahun"},
+                      {"name": "rasio", "data_type": "decimal", "unit": "persen"},
+                      {"name": "", "data_type": "text"}]})
+    assert schema["fields"] == [
+        {"name": "kode_wilayah", "type": "string", "satudata:area": "64.71",
+         "constraints": {"required": True, "pattern": r"64\.71(\.\d{2,4})*"}},
+        {"name": "tahun", "type": "integer", "unit": "tahun", "satudata:period": "2021–2025",
+         "constraints": {"required": True, "enum": [2021, 2022, 2023, 2024, 2025]}},
+        {"name": "rasio", "type": "number", "unit": "persen",
+         "constraints": {"required": True}},
+    ]
+
+
+def test_an_xlsx_table_is_read_as_text(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["tahun", "jumlah", "tanggal", "catatan"])
+    sheet.append([2025, 10.0, datetime.datetime(2025, 12, 31), "=1+1"])
+    sheet.append([2025, 12, None, None])
+    path = tmp_path / "tabel"  # CKAN stores uploads without their suffix
+    workbook.save(path)
+
+    table = tables.read(str(path), "xlsx")
+
+    assert table.labels == ["tahun", "jumlah", "tanggal", "catatan"]
+    assert table.rows == [["2025", "10", "2025-12-31", "=1+1"], ["2025", "12", "", ""]]
+
+
+def test_a_file_that_is_no_workbook_is_unreadable(tmp_path):
+    path = tmp_path / "tabel"
+    path.write_bytes(b"tahun,jumlah\n2025,1\n")
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "xlsx")
+    assert e.value.error["code"] == "not_xlsx"

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+"""The data files themselves are checked (issue H, items 2 and 3): each
+uploaded table against the variables its dataset declares, and for
+personal data; submission (and publication) is refused while a file fails;
+a walidata administrator may override personal-data findings with a
+reason; every transition records the result in its event."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ..factories import add_csv, complete_metadata, csv_upload, publish, request_state, to_ready
+
+#: declared: tahun, jenis_kelamin (missing from the table) and jumlah
+VARIABLES = [
+    {"name": "tahun", "definition": "Tahun", "data_type": "integer", "unit": "tahun"},
+    {"name": "jenis_kelamin", "definition": "Jenis kelamin", "data_type": "category",
+     "unit": ""},
+    {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "orang"},
+]
+#: row 3 has a wrong type, row 4 an empty cell, row 5 repeats row 2
+BAD = "tahun,jumlah\n2025,10\n2025,sepuluh\n2025,\n2025,10\n"
+GOOD = "tahun,jenis_kelamin,jumlah\n2025,L,10\n2025,P,12\n"
+#: a plausible NIK: Jawa Barat (32), Kota Bandung (73), a woman born 05-06-1990
+NIK_TABLE = "tahun,jumlah,keterangan\n2025,10,ok\n2025,11,NIK 3273014506900001\n"
+
+
+def _prepare(region, text: str, variables=None) -> tuple[dict[str, Any], dict[str, Any]]:
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    if variables is not None:
+        region.call("producer", "package_patch", id=request["package_id"], variables=variables)
+    resource = add_csv(region, "producer", request["package_id"], text)
+    return request, resource
+
+
+def _checks(region, who: str, package_id: str, app) -> dict[str, Any]:
+    with app.flask_app.test_request_context("/"):  # the portal's locale: id
+        return region.call(who, "satudata_data_check_list", id=package_id)
+
+
+def _file(checks: dict[str, Any], resource_id: str) -> dict[str, Any]:
+    return next(f for f in checks["files"] if f["resource_id"] == resource_id)
+
+
+def test_a_table_gives_exactly_its_errors_in_indonesian_with_row_and_column(
+        region, run_jobs, smtp, app):
+    request, resource = _prepare(region, BAD, VARIABLES)
+
+    assert _file(_checks(region, "producer", request["package_id"], app),
+                 resource["id"])["status"] == "pending"
+    run_jobs()  # the check on upload, as the jobs worker runs it
+    found = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+
+    assert found["status"] == "invalid"
+    assert [(e["code"], e["row"], e["letter"]) for e in found["errors"]] == [
+        ("missing_column", 1, ""), ("type", 3, "B"), ("required", 4, "B"),
+        ("duplicate_row", 5, "")]
+    assert [e["message"] for e in found["errors"]] == [
+        'Judul (baris 1): variabel "jenis_kelamin" yang dideklarasikan tidak mempunyai kolom',
+        'Baris 3, kolom B "jumlah": "sepuluh" bukan bilangan bulat',
+        'Baris 4, kolom B "jumlah": sel kosong',
+        "Baris 5 mengulang baris 2",
+    ]
+
+
+def test_submit_is_refused_while_a_file_fails_and_passes_after_the_fix(region, app):
+    request, resource = _prepare(region, BAD, VARIABLES)
+
+    with app.flask_app.test_request_context("/"):
+        with pytest.raises(tk.ValidationError) as e:
+            region.call("producer", "satudata_request_submit", id=request["id"])
+    assert list(e.value.error_dict) == ["resources"]
+    assert "tidak sesuai dengan variabel yang dideklarasikan: 4 kesalahan" in \
+        e.value.error_dict["resources"][0]
+    assert request_state(region, request) == "requested"
+
+    region.call("producer", "resource_update", id=resource["id"], package_id=request["package_id"],
+                name="Tabel data", format="CSV", upload=csv_upload(GOOD), url="tabel.csv")
+    result = region.call("producer", "satudata_request_submit", id=request["id"])
+
+    assert result["state"] == "submitted"
+    recorded = result["event"]["data"]["data_check"]["files"]
+    assert [(f["resource_id"], f["status"], f["errors"]) for f in recorded] == [
+        (resource["id"], "valid", 0)]
+
+
+def test_every_transition_records_the_check_and_the_verifier_may_still_return(region):
+    request, resource = _prepare(region, GOOD, VARIABLES)
+    region.call("producer", "satudata_request_submit", id=request["id"])
+
+    result = region.call("verifier", "satudata_request_return", id=request["id"],
+                         note="Lihat laporan validasi berkas data",
+                         field_notes={"resources": ["Baris 3 perlu dicek"]})
+
+    assert result["state"] == "returned"
+    assert result["event"]["data"]["data_check"]["files"][0]["status"] == "valid"
+
+
+def test_a_changed_declaration_checks_the_file_again_at_submit(region):
+    request, resource = _prepare(region, GOOD, VARIABLES)
+    region.call("producer", "package_patch", id=request["package_id"],
+                variables=VARIABLES + [{"name": "kecamatan", "data_type": "text"}])
+
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "satudata_request_submit", id=request["id"])
+
+
+def test_a_dataset_without_any_data_file_cannot_be_submitted(region):
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    for res in helpers.call_action("package_show", id=request["package_id"])["resources"]:
+        region.call("producer", "resource_delete", id=res["id"])
+
+    with pytest.raises(tk.ValidationError) as e:
+        region.call("producer", "satudata_request_submit", id=request["id"])
+    assert list(e.value.error_dict) == ["resources"]
+
+
+# -- personal data ----------------------------------------------------------------------
+
+def test_a_nik_is_blocked_listed_by_row_and_column_masked(region, app, run_jobs, smtp):
+    variables = [*VARIABLES[:1], VARIABLES[2],
+                 {"name": "keterangan", "data_type": "text", "unit": ""}]
+    request, resource = _prepare(region, NIK_TABLE, variables)
+    run_jobs()
+
+    found = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert found["status"] == "personal"
+    assert [(x["kind"], x["row"], x["letter"], x["field"]) for x in found["findings"]] == [
+        ("nik", 3, "C", "keterangan")]
+    assert "3273014506900001" not in str(found)
+    assert found["findings"][0]["message"] == (
+        'Baris 3, kolom C "keterangan": tampak seperti NIK (nomor induk kependudukan) '
+        "(32************01)")
+    with app.flask_app.test_request_context("/"):
+        with pytest.raises(tk.ValidationError) as e:
+            region.call("producer", "satudata_request_submit", id=request["id"])
+    assert "memuat data pribadi: 1 temuan" in e.value.error_dict["resources"][0]
+
+
+def test_an_override_with_a_reason_lets_it_through_and_is_in_the_timeline(region):
+    variables = [*VARIABLES[:1], VARIABLES[2],
+                 {"name": "keterangan", "data_type": "text", "unit": ""}]
+    request, resource = _prepare(region, NIK_TABLE, variables)
+
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "satudata_request_override_screening", id=request["id"],
+                    note="Saya yakin")
+    with pytest.raises(tk.ValidationError) as e:
+        region.call("walidata_admin", "satudata_request_override_screening",
+                    id=request["id"])
+    assert list(e.value.error_dict) == ["note"]
+    region.call("walidata_admin", "satudata_request_override_screening", id=request["id"],
+                note="Nomor contoh fiktif dari juknis, bukan NIK warga")
+    result = region.call("producer", "satudata_request_submit", id=request["id"])
+
+    assert result["state"] == "submitted"
+    events = region.call("producer", "satudata_request_event_list", id=request["id"])
+    override = next(ev for ev in events if ev["transition"] == "override_screening")
+    assert override["note"] == "Nomor contoh fiktif dari juknis, bukan NIK warga"
+    assert override["user_name"] == "admin-walidata"
+    assert override["from_state"] == override["to_state"] == "requested"
+    assert override["data"]["override"] == {resource["id"]: override["data"]["override"][
+        resource["id"]]}
+    assert result["event"]["data"]["data_check"]["files"][0]["overridden"] is True
+
+
+def test_an_override_does_not_cover_a_file_changed_afterwards(region):
+    variables = [*VARIABLES[:1], VARIABLES[2],
+                 {"name": "keterangan", "data_type": "text", "unit": ""}]
+    request, resource = _prepare(region, NIK_TABLE, variables)
+    region.call("walidata_admin", "satudata_request_override_screening", id=request["id"],
+                note="Fiktif")
+    region.call("producer", "resource_update", id=resource["id"], package_id=request["package_id"],
+                name="Tabel data", format="CSV", url="tabel.csv",
+                upload=csv_upload(NIK_TABLE + "2025,12,hubungi 0812-3456-7890\n"))
+
+    with pytest.raises(tk.ValidationError) as e:
+        region.call("producer", "satudata_request_submit", id=request["id"])
+    assert "resources" in e.value.error_dict
+
+
+def test_an_override_without_findings_is_refused(region):
+    request, _resource = _prepare(region, GOOD, VARIABLES)
+    with pytest.raises(tk.ValidationError) as e:
+        region.call("walidata_admin", "satudata_request_override_screening",
+                    id=request["id"], note="Tidak perlu")
+    assert list(e.value.error_dict) == ["resources"]
+
+
+def test_publish_screens_again(region):
+    """Personal data that reached ``ready`` (the override was given, then
+    withdrawn from the record) is still stopped before publication."""
+    import ckan.model as model
+    from ckanext.satudata.model import RequestEvent
+
+    variables = [*VARIABLES[:1], VARIABLES[2],
+                 {"name": "keterangan", "data_type": "text", "unit": ""}]
+    request, _resource = _prepare(region, NIK_TABLE, variables)
+    region.call("walidata_admin", "satudata_request_override_screening", id=request["id"],
+                note="Fiktif")
+    to_ready(region, request, variables=variables)
+    model.Session.query(RequestEvent).filter(
+        RequestEvent.transition == "override_screening").delete()
+    model.Session.commit()
+
+    with pytest.raises(tk.ValidationError) as e:
+        publish(region, request)
+    assert "resources" in e.value.error_dict
+    assert request_state(region, request) == "ready"
