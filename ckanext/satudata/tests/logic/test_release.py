@@ -19,6 +19,7 @@ from ckanext.satudata import jobs
 from ckanext.satudata.lib import publishing
 from ckanext.satudata.model import Release
 
+from ..conftest import free_port
 from ..factories import build_region, is_public, request_state, to_ready
 
 
@@ -122,6 +123,36 @@ def test_the_release_job_publishes_the_due_release(region, smtp, run_jobs):
     model.Session.remove()
     assert is_public(request["package_id"])
     assert request_state(region, request) == "published"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")
+def test_a_release_due_while_solr_is_unreachable_is_published_by_a_later_run(
+        cli, search_at):
+    solr_url = tk.config["solr_url"]
+    with freeze_time("2026-11-30 03:00:00") as clock:  # 10:00 WIB the day before
+        region = build_region()
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        region.call("kadis", "satudata_request_schedule", id=request["id"],
+                    release_date="2026-12-01", release_time="09:00")
+
+        clock.move_to("2026-12-01 02:00:00")  # 09:00 WIB, Solr out of reach
+        search_at(f"http://127.0.0.1:{free_port()}/solr/ckan")
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        assert out.exit_code == 1
+        assert "0 published, 1 failed" in out.output
+        assert request_state(region, request) == "scheduled"
+        assert not is_public(request["package_id"])
+        model.Session.remove()
+        assert model.Session.execute(sa.select(Release.status)).scalar_one() == "scheduled"
+
+        clock.move_to("2026-12-01 02:01:00")  # the next minute's run, Solr back
+        search_at(solr_url)
+        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        assert out.exit_code == 0, out.output
+        assert "1 published, 0 failed" in out.output
+        assert request_state(region, request) == "published"
+        assert is_public(request["package_id"])
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
