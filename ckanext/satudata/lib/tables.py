@@ -30,7 +30,7 @@ __all__ = ["Table", "Unreadable", "read", "read_message", "MAX_COLUMNS", "MAX_CE
 
 #: columns of a table at most (a "header" of thousands of columns is no table)
 MAX_COLUMNS = 500
-#: characters of one cell at most (the csv module's own limit)
+#: characters of one line (and so of one cell) at most
 MAX_CELL = 131072
 
 
@@ -74,6 +74,10 @@ def _csv(path: str) -> Table:
     if b"\x00" in head or head.startswith(b"PK\x03\x04"):
         raise Unreadable("binary")
     text, dialect = preview.decode_csv(data)
+    # checked here, not left to the csv module: its limit is process-wide
+    # and other libraries raise it
+    if max(map(len, text.splitlines()), default=0) > MAX_CELL:
+        raise Unreadable("too_long", limit=MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         labels = next(reader, None)

@@ -23,8 +23,9 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
   ``kode_kecamatan``), a code that is not the declared area
   (``area_code``) or inside it;
 * ``outside_period``: in a year column (``tahun``, ``tahun_data``,
-  ``year``), a year that is not the declared data year (``data_year``) nor
-  one of the years the reference period names (``2020-2025`` names six).
+  ``year``) declared as ``integer``, a year that is not the declared data
+  year (``data_year``) nor one of the years the reference period names
+  (``2020-2025`` names six).
 
 Each error carries the row (as a spreadsheet program numbers it: the header
 is row 1) and the column (position, letter and name); :func:`message`
@@ -112,9 +113,8 @@ def table_schema(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         if name in AREA_COLUMNS and re.fullmatch(r"\d{2}(\.\d{2}){0,3}", area):
             field["constraints"]["pattern"] = re.escape(area) + r"(\.\d{2,4})*"
             field["satudata:area"] = area
-        if name in PERIOD_COLUMNS and years and field["type"] in ("integer", "string"):
-            field["constraints"]["enum"] = (years if field["type"] == "integer"
-                                            else [str(y) for y in years])
+        if name in PERIOD_COLUMNS and years and field["type"] == "integer":
+            field["constraints"]["enum"] = years
             field["satudata:period"] = _period_text(years)
         fields.append(field)
     return {"fields": fields}

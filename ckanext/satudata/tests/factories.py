@@ -191,7 +191,7 @@ def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
     values = {f["field_name"]: field_value(f)
               for f in metadata.required_fields("submit")
               if f["field_name"] not in ("title", "name", "owner_org")}
-    values["variables"] = VARIABLES
+    values["variables"] = _declared_variables(package_id)
     result = helpers.call_action("package_patch", context={"user": user},
                                  id=package_id, **values)
     if metadata.data_errors(result):
@@ -200,6 +200,27 @@ def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
         result = helpers.call_action("package_show", context={"user": user},
                                      id=package_id)
     return result
+
+
+def _declared_variables(package_id: str) -> list[dict[str, Any]]:
+    """What a producer declares: the columns of the table already uploaded
+    (as text, when every uploaded file has the same header), else
+    :data:`VARIABLES` (the tables the tests upload later)."""
+    from ckanext.satudata.lib import datacheck, preview, tables
+
+    pkg = helpers.call_action("package_show", id=package_id)
+    headers = set()
+    for res in datacheck.uploaded_files(pkg):
+        path = preview.stored_path(res)
+        try:
+            headers.add(tuple(tables.read(path, metadata.data_file_kind(res) or "csv").labels)
+                        if path else ())
+        except tables.Unreadable:
+            headers.add(())
+    if len(headers) == 1 and all(next(iter(headers))):
+        return [{"name": name, "definition": name, "data_type": "text", "unit": ""}
+                for name in next(iter(headers))]
+    return VARIABLES
 
 
 def daftar_data_workbook(rows: list[list[object]]) -> bytes:

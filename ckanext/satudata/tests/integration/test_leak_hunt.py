@@ -608,6 +608,8 @@ ACTIONS: dict[str, Params] = {
     "resource_show": by("id", all_resource_ids),
     "resource_view_list": by("id", all_resource_ids),
     "resource_view_show": p({"id": "no-such-view"}),
+    # the check results of unpublished files: producers and reviewers only
+    "satudata_data_check_list": by("id", datasets),
     "satudata_daftar_data_list": p({}),
     "satudata_daftar_data_show": by("id", item_ids),
     "satudata_daftar_data_template": p({}),

@@ -23,7 +23,8 @@ from ckanext.satudata.helpers import satudata_error_summary
 
 from ..factories import add_csv, complete_metadata, csrf_token, login, publish, to_ready
 
-CSV = "kecamatan,jumlah\nSamarinda Ulu,12\nSungai Kunjang,9\n"
+#: a table of the variables complete_metadata declares (tahun, jumlah)
+CSV = "tahun,jumlah\n2025,12\n2025,9\n"
 
 
 def _without_data_files(region, request):

@@ -143,7 +143,12 @@ class TestReviewerView:
         add_csv(region, "producer", pkg_id, csv_rows, name="Tabel CSV")
         region.call("producer", "resource_create", package_id=pkg_id, name="Tabel XLSX",
                     format="XLSX", url="tabel.xlsx", upload=_xlsx_upload(
-                        [["wilayah", "nilai"], ["Kota A", 1.5], ["Kota B", "=1+1"]]))
+                        [["tahun", "kecamatan", "jumlah"], [2025, "Kota A", 1.5],
+                         [2025, "Kota B", "=1+1"]]))
+        # the tables' columns, declared (checked at submit)
+        region.call("producer", "package_patch", id=pkg_id, variables=[
+            {"name": "tahun", "data_type": "text"}, {"name": "kecamatan", "data_type": "text"},
+            {"name": "jumlah", "data_type": "text"}])
         region.call("producer", "satudata_request_submit", id=request["id"])
 
         client = login(app, "verifikator")
@@ -185,8 +190,8 @@ class TestReviewerView:
 
     def test_only_those_who_may_see_the_request_see_the_values(self, app, region):
         request = region.request_of(region.opd_a)
-        complete_metadata(request["package_id"], "produsen-a")
         add_csv(region, "producer", request["package_id"], "a,b\nRahasia 1,2\n")
+        complete_metadata(request["package_id"], "produsen-a")  # declares a, b
         region.call("producer", "satudata_request_submit", id=request["id"])
         assert "Rahasia 1" not in _page(app, request["id"], 403).body
         for name in ("warga", "produsen-b"):
