@@ -12,6 +12,9 @@
 #                                     shutdown of that server would
 #   scripts/solrcloud.sh start-node N start node N again; returns once every
 #                                     replica is active again
+#   scripts/solrcloud.sh configset DIR write the SolrCloud configset (CKAN's
+#                                     schema adapted, update log on) to DIR, to
+#                                     upload to a production cluster
 #
 # Point CKAN at any node: solr_url = http://127.0.0.1:8987/solr/ckan. Its own
 # state (ZooKeeper data, the nodes' indexes, pid file, log) is under
@@ -29,6 +32,18 @@ CLOUD_CONTROL_PORT="${SATUDATA_SOLRCLOUD_CONTROL_PORT:-8986}"
 CLOUD_LOG="$CLOUD/solrcloud.log"
 PIDFILE="$CLOUD/solrcloud.pid"
 
+ckan_schema() {
+  local ckan_dir
+  ckan_dir=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))') \
+    || die "CKAN is not installed in $VENV (run scripts/bootstrap.sh)"
+  echo "$ckan_dir/config/solr/schema.xml"
+}
+
+built() {
+  [ -d "$ROOT/solr/target/lib" ] && [ -f "$ROOT/solr/target/classes/id/satudata/solr/CloudSolr.class" ] \
+    || die "Solr is not built (run scripts/bootstrap.sh)"
+}
+
 ours() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 # control COMMAND: one line to the launcher's control port, its answer back
@@ -45,14 +60,12 @@ control() {
 
 start() {
   if ours; then log "SolrCloud already running ($(control status))"; return; fi
-  [ -d "$ROOT/solr/target/lib" ] && [ -f "$ROOT/solr/target/classes/id/satudata/solr/CloudSolr.class" ] \
-    || die "Solr is not built (run scripts/bootstrap.sh)"
-  local port ckan_dir
+  built
+  local port schema
   for port in ${CLOUD_PORTS//,/ } "$CLOUD_ZK_PORT" "$CLOUD_CONTROL_PORT"; do
     port_in_use "$port" && die "SolrCloud: port $port is already in use by another process (set SATUDATA_SOLRCLOUD_PORTS, _ZK_PORT, _CONTROL_PORT)"
   done
-  ckan_dir=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))') \
-    || die "CKAN is not installed in $VENV (run scripts/bootstrap.sh)"
+  schema=$(ckan_schema)
   mkdir -p "$CLOUD"
   log "starting SolrCloud: nodes on $CLOUD_PORTS, ZooKeeper on $CLOUD_ZK_PORT (state $CLOUD)"
   local started=$SECONDS
@@ -62,7 +75,7 @@ start() {
     -Dsolr.log.muteconsole=true -Dsolr.log.dir="$CLOUD" -Dhost=127.0.0.1 \
     -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" \
     id.satudata.solr.CloudSolr --dir "$CLOUD/cluster" --conf "$ROOT/solr/conf" \
-    --schema "$ckan_dir/config/solr/schema.xml" --zk-port "$CLOUD_ZK_PORT" \
+    --schema "$schema" --zk-port "$CLOUD_ZK_PORT" \
     --control-port "$CLOUD_CONTROL_PORT" --ports "$CLOUD_PORTS" \
     </dev/null >"$CLOUD_LOG" 2>&1 &
   echo $! > "$PIDFILE"
@@ -103,5 +116,11 @@ case "${1:-}" in
     [ -n "${2:-}" ] || die "usage: $0 $1 N"
     ours || die "SolrCloud is not running (scripts/solrcloud.sh start)"
     control "$1 $2" || die "SolrCloud: $1 $2 failed" ;;
-  *) die "usage: $0 start|stop|status|stop-node N|start-node N" ;;
+  configset)
+    [ -n "${2:-}" ] || die "usage: $0 configset DIR"
+    [ ! -e "$2" ] || die "$2 exists already"
+    built
+    java -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" id.satudata.solr.CloudSolr \
+      --write-configset "$2" --conf "$ROOT/solr/conf" --schema "$(ckan_schema)" ;;
+  *) die "usage: $0 start|stop|status|stop-node N|start-node N|configset DIR" ;;
 esac

@@ -44,8 +44,13 @@ import org.apache.solr.embedded.JettySolrRunner;
  * long: SolrCloud keeps an update log to bring a replica back in step after a
  * node stops, and the log needs {@code _version_} to be a long (CKAN's schema
  * declares it a string, which only a single node tolerates; see
- * ckan/ckan#9088). The update log itself is switched on in solrconfig.xml by the
- * system property {@code satudata.updateLog}, which this launcher sets.
+ * ckan/ckan#9088). The configset's solrconfig.xml switches the update log on
+ * ({@code satudata.updateLog} defaults to true there, to false for the single
+ * node of {@link LoopbackSolr}).
+ *
+ * <p>{@code CloudSolr --write-configset OUT --conf CONF_DIR --schema CKAN_SCHEMA_XML}
+ * only writes that configset to OUT (to upload to a production SolrCloud with
+ * {@code bin/solr zk upconfig}) and exits.
  *
  * <p>Once the collection is active it prints {@code zk ...}, one {@code node N
  * URL} line per node and a last line {@code ready ...}, then answers one-line
@@ -91,6 +96,13 @@ public final class CloudSolr {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
+    if (opts.containsKey("write-configset")) {
+      Path out = Path.of(opts.get("write-configset")).toAbsolutePath();
+      assembleConfigset(Path.of(required(opts, "conf")).toAbsolutePath(),
+          Path.of(required(opts, "schema")).toAbsolutePath(), out);
+      System.out.println("configset written to " + out);
+      return;
+    }
     Path dir = Path.of(required(opts, "dir")).toAbsolutePath();
     Path conf = Path.of(required(opts, "conf")).toAbsolutePath();
     Path schema = Path.of(required(opts, "schema")).toAbsolutePath();
@@ -122,7 +134,6 @@ public final class CloudSolr {
       fail(3, e.getMessage());
     }
 
-    System.setProperty("satudata.updateLog", "true");
     wipe(dir);
     Files.createDirectories(dir);
     Path configset = assembleConfigset(conf, schema, dir.resolve("configset"));
@@ -317,8 +328,8 @@ public final class CloudSolr {
 
   /**
    * {@code conf} with CKAN's schema beside it, {@code _version_} made a long with doc
-   * values (what SolrCloud's update log needs); the schema keeps its name, which CKAN
-   * checks.
+   * values (what SolrCloud's update log needs; the schema keeps its name, which CKAN
+   * checks), and the update log switched on in solrconfig.xml.
    */
   static Path assembleConfigset(Path conf, Path ckanSchema, Path out) throws IOException {
     Files.createDirectories(out);
@@ -338,6 +349,14 @@ public final class CloudSolr {
     schema = schema.replace(version, "<field name=\"_version_\" type=\"plong\" indexed=\"true\""
         + " stored=\"true\" docValues=\"true\"/>");
     Files.writeString(out.resolve("schema.xml"), schema, StandardCharsets.UTF_8);
+    Path solrconfig = out.resolve("solrconfig.xml");
+    String config = Files.readString(solrconfig, StandardCharsets.UTF_8);
+    String off = "${satudata.updateLog:false}";
+    if (!config.contains(off)) {
+      throw new IOException(conf.resolve("solrconfig.xml") + " has no '" + off + "' to switch on");
+    }
+    Files.writeString(solrconfig, config.replace(off, "${satudata.updateLog:true}"),
+        StandardCharsets.UTF_8);
     return out;
   }
 
@@ -348,7 +367,8 @@ public final class CloudSolr {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         fail(2, "usage: CloudSolr --dir DIR --conf CONF_DIR --schema SCHEMA_XML --zk-port N"
-            + " --control-port N --ports P1,P2 [--collection C] [--shards N] [--replicas N]");
+            + " --control-port N --ports P1,P2 [--collection C] [--shards N] [--replicas N]\n"
+            + "   or: CloudSolr --write-configset OUT --conf CONF_DIR --schema SCHEMA_XML");
       }
       opts.put(args[i].substring(2), args[++i]);
     }
