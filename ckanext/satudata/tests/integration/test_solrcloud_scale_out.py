@@ -11,8 +11,10 @@ API clients, each with its producer's or officer's API token, take every
 request of a round through the workflow at the same time, their calls spread
 over both web processes: the producer edits the dataset, submits; the
 verifier verifies; kabid and kadis approve; the walidata administrator
-publishes. While that runs, node 2 — the leader of a shard — is stopped and,
-some transitions later, started again.
+publishes. While that runs, node 2 is stopped (so far it has always led one
+shard or both, whose leadership then passes to node 1; the report says which)
+and, some transitions later, started again: it catches up while the last
+steps go on.
 
 Nothing is lost or duplicated:
 
