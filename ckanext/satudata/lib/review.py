@@ -68,7 +68,10 @@ def latest_return(request: dict[str, Any],
     if request.get("state") != State.RETURNED.value:
         return None
     for event in reversed(events):
-        if event.get("to_state") == State.RETURNED.value:
+        # the step into ``returned``: not an event recorded while it is there
+        # (a proof of receipt, a linked dataset, an override)
+        if event.get("to_state") == State.RETURNED.value and \
+                event.get("from_state") != State.RETURNED.value:
             event = dict(event)
             event["labelled_notes"] = labelled_notes(event.get("field_notes"))
             return event
