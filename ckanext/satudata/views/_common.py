@@ -77,12 +77,14 @@ def error_list(error: tk.ValidationError) -> list[str]:
 
 
 def organization_list() -> list[dict[str, Any]]:
-    """The organizations for the OPD filters and selects (names and titles
-    only: no dataset counts, extras or members)."""
-    return tk.get_action("organization_list")(context(), {
-        "all_fields": True, "limit": 1000, "include_dataset_count": False,
-        "include_extras": False, "include_users": False, "include_groups": False,
-        "include_tags": False})
+    """The organizations for the OPD filters and selects: id, name, title
+    and display name, by title. One query (``organization_list`` with
+    ``all_fields`` runs ``organization_show`` for each organization: two
+    thirds of the queue page's time with 20 OPDs)."""
+    found = tk.get_action("organization_autocomplete")(context(), {"q": "", "limit": 1000})
+    for org in found:
+        org["display_name"] = org["title"] or org["name"]
+    return sorted(found, key=lambda org: (org["display_name"].lower(), org["name"]))
 
 
 def states() -> list[dict[str, str]]:
