@@ -23,7 +23,7 @@ import pytest
 from ckanext.satudata.lib import metadata
 
 from ..factories import field_value
-from .conftest import CSV_BYTES, CSV_NAME, World, assert_no_server_error
+from .conftest import CSV_BYTES, CSV_NAME, CSV_VARIABLES, World, assert_no_server_error
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +156,10 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
     uploaded = [r for r in resources if r.get("url_type") == "upload"]
     assert uploaded and uploaded[0]["url"].endswith(CSV_NAME), resources
 
+    # the table's columns are its declared variables (the form filled one
+    # generic variable): declared as the producer would, checked at submit
+    world.call("producer", "package_patch", id=world.requests[key]["package_id"],
+               variables=CSV_VARIABLES)
     # submit from the request page
     page.goto(request_url)
     assert "100%" in page.locator(".satudata-request-checklist").first.inner_text()

@@ -190,7 +190,7 @@ def build_world() -> World:
                 notes=STAGED_NOTES, tag_string=f"kesehatan,{SECRET_TAGS['staged']}")
     region.call("producer_b", "resource_create", package_id=b[1]["package_id"],
                 name=STAGED_RESOURCE, url="lampiran.csv", format="CSV",
-                upload=csv_upload("a,b\n1,2\n", "lampiran.csv"))
+                upload=csv_upload("tahun,jumlah\n2025,2\n", "lampiran.csv"))
     region.call("producer_b", "satudata_request_revise", id=b[1]["id"])
     staged = region.call("sysadmin", "satudata_revision_show", id=b[1]["package_id"])
     staged_resource_id = next(r["id"] for r in staged["data"]["resources"]
