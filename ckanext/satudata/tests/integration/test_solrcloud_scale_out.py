@@ -464,8 +464,9 @@ def test_two_portals_and_two_workers_on_solrcloud_lose_nothing_when_a_node_stops
         OutboxEntry.created >= started_at)).all()
     assert [job for job, done in owed if done is None] == [], report
     assert sum(job == "notify_transition" for job, _d in owed) == expected_mail, report
-    # (the workers also ran the set-up's checks, owed before the run)
-    assert sum(ok for ok, _failed in worker_stats.values()) >= len(owed), report
+    # both workers took a share (a data check may also be brought up to date
+    # by the submit itself, so the number of job runs is not fixed)
+    assert all(ok > 0 for ok, _failed in worker_stats.values()), report
 
     # search agrees with PostgreSQL, through either web process
     public = _public_ids()
