@@ -77,3 +77,11 @@ def check_data(package_id: str) -> list[dict[str, Any]]:
     """Validate a dataset's data files against its variables and screen
     them for personal data; the results of the files checked."""
     return datacheck.refresh(package_id)
+
+
+def register() -> None:
+    """Tell the outbox which jobs its rows may name (the plugin calls this
+    when CKAN loads it: in the web processes, the commands and the workers)."""
+    for name in __all__:
+        if name != "deliver":
+            outbox.register(globals()[name])

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from . import middleware, search, subscriptions
+from . import jobs, middleware, search, subscriptions
 from .lib import publishing
 
 
@@ -33,6 +33,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
+        jobs.register()
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")

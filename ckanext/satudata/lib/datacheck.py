@@ -47,7 +47,7 @@ from ..model import DataCheck, OutboxEntry, RequestEvent
 
 log = logging.getLogger(__name__)
 
-__all__ = ["VERSION", "OVERRIDE", "data_changed", "queue_check", "uploaded_files",
+__all__ = ["VERSION", "OVERRIDE", "queue_check", "uploaded_files",
            "linked_files", "fingerprint", "check_file", "ensure", "refresh", "entries",
            "summary", "overridden", "gate_errors", "present"]
 
@@ -55,23 +55,15 @@ __all__ = ["VERSION", "OVERRIDE", "data_changed", "queue_check", "uploaded_files
 VERSION = "1"
 #: the timeline step of a walidata administrator's override of findings
 OVERRIDE = "override_screening"
-#: sent (after commit) when a dataset's files or metadata may have changed;
-#: sender = the package id
-data_changed = tk.signals.ckanext.signal("satudata_data_changed")
 
 
 def queue_check(package_id: Optional[str]) -> None:
     """Have the dataset's files checked once the current transaction
     commits (nothing if it rolls back): a ``check_data`` job owed in the
     outbox (:mod:`.outbox`), one per dataset while none is waiting to be
-    handed over; the signal :data:`data_changed` is for other plugins."""
-    from .. import jobs
-    from .engine import queue_signal
-
+    handed over."""
     if not package_id:
         return
-    queue_signal(model.Session(), data_changed, package_id, once=True,
-                 package_id=package_id)
     waiting = model.Session.execute(
         sa.select(OutboxEntry.id).where(
             OutboxEntry.job == "check_data", OutboxEntry.enqueued_at.is_(None),
@@ -79,7 +71,7 @@ def queue_check(package_id: Optional[str]) -> None:
             OutboxEntry.args == sa.cast([package_id], OutboxEntry.args.type))
         .limit(1)).first()
     if waiting is None:
-        outbox.add(jobs.check_data, [package_id], timeout=900,
+        outbox.add("check_data", [package_id], timeout=900,
                    title=f"satudata: check data {package_id}")
 
 

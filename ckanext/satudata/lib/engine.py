@@ -224,15 +224,13 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
     model.Session.add(event)
     if not signal:
         return event
-    from .. import jobs
-
-    outbox.add(jobs.notify_transition, [event.id],
+    outbox.add("notify_transition", [event.id],
                title=f"satudata: notify {transition} {request.id}")
     if request.state in LEAVES_PUBLICATION:
-        outbox.add(jobs.refresh_publication, [request.id], timeout=3600,
+        outbox.add("refresh_publication", [request.id], timeout=3600,
                    title=f"satudata: refresh publication {request.id}")
     if request.state == State.PUBLISHED.value:  # public data requests waiting for it
-        outbox.add(jobs.fulfil_public_requests, [request.id],
+        outbox.add("fulfil_public_requests", [request.id],
                    title=f"satudata: public requests of {request.id}")
     queue_signal(
         model.Session(), request_transition, transition,

@@ -79,6 +79,10 @@ _ADDED = "satudata_outbox_added"
 #: the most rows a commit hands over (after an outage the backlog goes in
 #: batches, one per commit that owes work, the rest by cron's drain)
 AFTER_COMMIT_BATCH = 100
+#: the jobs a row may name (:func:`register`), and what the queue runs for a
+#: row (:func:`ckanext.satudata.jobs.deliver`, by its dotted path)
+_JOBS: dict[str, Callable[..., Any]] = {}
+DELIVER = "ckanext.satudata.jobs.deliver"
 #: the errors of an unreachable jobs queue
 QUEUE_ERRORS = (redis.exceptions.RedisError, OSError)
 
@@ -89,27 +93,32 @@ def _utcnow() -> datetime.datetime:
 
 # -- writing ------------------------------------------------------------------------------
 
-def add(job: Callable[..., Any] | str, args: list[Any], *, title: str,
+def add(job: str, args: list[Any], *, title: str,
         timeout: Optional[int] = None) -> OutboxEntry:
-    """Owe the background job ``job(*args)`` (a function of
-    :mod:`ckanext.satudata.jobs`, JSON arguments) once the current
+    """Owe the background job named ``job`` (a registered function of
+    :mod:`ckanext.satudata.jobs`) with ``args`` (JSON) once the current
     transaction commits; it is handed to the jobs queue after the commit
     (nothing if the transaction rolls back). ``timeout`` in seconds."""
-    name = job if isinstance(job, str) else job.__name__
-    _job(name)  # refuse an unknown job now, not in the worker
-    entry = OutboxEntry(id=model.types.make_uuid(), job=name, args=list(args), title=title,
+    _job(job)  # refuse an unknown job now, not in the worker
+    entry = OutboxEntry(id=model.types.make_uuid(), job=job, args=list(args), title=title,
                         timeout=timeout, created=_utcnow(), attempts=0, sent=[])
     model.Session.add(entry)
     model.Session().info[_ADDED] = True
     return entry
 
 
-def _job(name: str) -> Callable[..., Any]:
-    from .. import jobs
+def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Make ``fn`` (a job of :mod:`ckanext.satudata.jobs`, which registers
+    each of its jobs) a job an outbox row may name. The domain names jobs
+    by name; it never imports the jobs module above it."""
+    _JOBS[fn.__name__] = fn
+    return fn
 
-    if name not in jobs.__all__ or name == "deliver":
+
+def _job(name: str) -> Callable[..., Any]:
+    if name not in _JOBS:
         raise ValueError(f"not a job of ckanext.satudata.jobs: {name}")
-    return getattr(jobs, name)
+    return _JOBS[name]
 
 
 def _drain_after_commit(session: Any) -> None:
@@ -154,8 +163,6 @@ def drain(limit: Optional[int] = None) -> Drained:
     """Hand the pending rows to the jobs queue, oldest first (at most
     ``limit``); stop at the first refusal of the queue and leave the rest
     pending. Rows another process is handing over are skipped."""
-    from .. import jobs
-
     now = _utcnow()
     t = _TABLE.c
     stmt = (sa.select(t.id, t.title, t.timeout).where(_due(now)).order_by(t.created, t.id)
@@ -174,7 +181,8 @@ def drain(limit: Optional[int] = None) -> Drained:
             if row.timeout:
                 rq_kwargs["timeout"] = row.timeout
             try:
-                tk.enqueue_job(jobs.deliver, [row.id], title=row.title, rq_kwargs=rq_kwargs)
+                tk.enqueue_job(DELIVER, [row.id], title=row.title,  # type: ignore[arg-type]
+                               rq_kwargs=rq_kwargs)
             except QUEUE_ERRORS as e:
                 result.error = f"{type(e).__name__}: {e}"
                 log.warning("Jobs queue unreachable, %d outbox row(s) wait for the next "

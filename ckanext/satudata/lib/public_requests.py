@@ -78,11 +78,9 @@ def _event(request: PublicRequest, step: str, from_state: Optional[str],
                                user_id=user_id, note=note, due_date=request.due_date,
                                timestamp=_now())
     model.Session.add(event)
-    from .. import jobs
-
     # the e-mails are owed in this transaction (the outbox), the signal is
     # for other plugins
-    outbox.add(jobs.notify_public_request, [event.id],
+    outbox.add("notify_public_request", [event.id],
                title=f"satudata: public request {step} {request.id}")
     queue_signal(model.Session(), public_request_step, request.id, event_id=event.id)
     return event

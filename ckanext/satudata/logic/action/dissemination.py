@@ -22,6 +22,7 @@ from ckan.types import Context, DataDict
 from ...lib import engine, metadata, outbox, publishing, release_calendar, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
+from ._common import commit as _commit, validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +40,6 @@ __all__ = [
 ]
 
 
-def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _locked_request(request_id: str) -> DataRequest:
     request = roles.get_request(request_id)
     if request is None:
@@ -61,11 +55,6 @@ def _transition(context: Context, data: dict[str, Any], name: str) -> dict[str, 
     return engine.apply_transition(
         inner, data["id"], name, note=data.get("note"),  # type: ignore[arg-type]
         expected_version=data.get("version"))
-
-
-def _commit(context: Context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
 
 
 def _request_result(result: dict[str, Any], request: DataRequest) -> dict[str, Any]:
@@ -395,8 +384,6 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     :returns: the publication status (``status`` ``queued``)
     :rtype: dictionary
     """
-    from ... import jobs
-
     tk.check_access("satudata_publication_build", context, data_dict)
     data = _validate(data_dict, schema.round_ref(), context)
     publication = model.Session.execute(
@@ -418,7 +405,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     model.Session.flush()
     # owed in the same transaction (the outbox row's id is the job's id): a
     # jobs queue out of reach delays the build, never leaves it "queued"
-    entry = outbox.add(jobs.build_publication, [publication.id], timeout=3600,
+    entry = outbox.add("build_publication", [publication.id], timeout=3600,
                        title=f"satudata: publication {data['round_id']}")
     publication.job_id = entry.id
     result = publication.dictize()

@@ -14,6 +14,7 @@ from ckan.types import Context, DataDict, Schema, Validator
 
 from ...lib import metadata, metadata_workbook, reference
 from .. import schema
+from ._common import validate as _validate
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
@@ -47,13 +48,6 @@ def reference_list_schema(not_empty: Validator, ignore_missing: Validator,
         "level": [ignore_missing, satudata_id],
         "limit": [default(REFERENCE_LIMIT_MAX), satudata_limit],
     }
-
-
-def _validate(data_dict: DataDict, schema: Schema, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 @tk.side_effect_free

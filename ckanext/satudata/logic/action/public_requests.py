@@ -20,6 +20,7 @@ from ...lib import public_requests, roles, workdays
 from ...lib.states import PUBLIC_OPEN, public_state_label
 from ...model import DaftarData, PublicRequest, PublicRequestEvent
 from .. import schema
+from ._common import commit as _commit, validate as _validate
 
 __all__ = [
     "satudata_public_request_create", "satudata_public_request_show",
@@ -27,18 +28,6 @@ __all__ = [
     "satudata_public_request_extend", "satudata_public_request_plan",
     "satudata_public_request_fulfil", "satudata_public_request_reject",
 ]
-
-
-def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _commit(context: Context) -> None:
-    if not context.get("defer_commit"):
-        model.Session.commit()
 
 
 def _overdue(request: PublicRequest, today: datetime.date) -> bool:

@@ -37,6 +37,7 @@ from ...lib.states import (
     transition_for, transition_label,
 )
 from .. import schema
+from ._common import commit as _commit, validate as _validate, lock_request
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -66,21 +67,9 @@ IMPORT_LOCK = 0x5D_DA7A
 
 # -- helpers -----------------------------------------------------------------
 
-def _validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _user_id(context: Context) -> Optional[str]:
     user = model.User.get(context.get("user") or "")
     return user.id if user else None
-
-
-def _commit(context: Context) -> None:
-    if not context.get("defer_commit"):
-        model.Session.commit()
 
 
 def _file_upload(value: Any, field: str) -> Any:
@@ -679,9 +668,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_.sent_at = round_.sent_at or now
     model.Session.flush()
     if created:
-        from ... import jobs
-
-        outbox.add(jobs.notify_round_sent, [round_.id, created],
+        outbox.add("notify_round_sent", [round_.id, created],
                    title=f"satudata: round {round_.id} sent")
         engine.queue_signal(model.Session(), engine.round_sent, round_.id,
                               round_id=round_.id, request_ids=created, user_id=user_id)
@@ -1048,11 +1035,7 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
     """
     tk.check_access("satudata_request_acknowledge", context, data_dict)
     data = _validate(data_dict, schema.request_show(), context)
-    request = model.Session.execute(
-        sa.select(DataRequest).where(DataRequest.id == data["id"]).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
+    request = lock_request(data["id"])
     seen = model.Session.execute(
         sa.select(RequestEvent.timestamp).where(RequestEvent.request_id == request.id,
                                                 RequestEvent.transition == RECEIVED)
@@ -1078,11 +1061,7 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
     """
     tk.check_access("satudata_request_link_dataset", context, data_dict)
     data = _validate(data_dict, schema.request_link_dataset(), context)
-    request = model.Session.execute(
-        sa.select(DataRequest).where(DataRequest.id == data["id"]).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
+    request = lock_request(data["id"])
     if request.state not in (State.REQUESTED.value, State.RETURNED.value):
         raise tk.ValidationError({"state": [tk._(
             "A dataset can only be linked while the request is with its producers")]})

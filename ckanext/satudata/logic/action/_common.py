@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+"""What the action modules share: validating a data dict against a schema,
+committing unless the caller defers it, and taking a data request's row
+lock."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ...model import DataRequest
+
+
+def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
+    """The validated data, or a ``ValidationError`` with every field's errors."""
+    data, errors = tk.navl_validate(dict(data_dict), schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def commit(context: Context) -> None:
+    """Commit, unless the caller does (``defer_commit``)."""
+    if not context.get("defer_commit"):
+        model.Session.commit()
+
+
+def lock_request(request_id: str) -> DataRequest:
+    """The data request, its row locked until the transaction ends (and read
+    again from the database); ``ObjectNotFound`` when there is none."""
+    request = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.id == request_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    return request
