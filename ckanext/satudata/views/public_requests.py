@@ -40,8 +40,7 @@ def index() -> Any:
 @satudata_public_request.route("/baru", methods=["GET", "POST"])
 def new() -> Any:
     """Ask for data (logged-in users; others are sent to the login page)."""
-    if not tk.current_user.is_authenticated:
-        tk.h.flash_notice(tk._("Log in to ask for data"))
+    if not tk.current_user.is_authenticated:  # back here once logged in
         return tk.redirect_to("user.login", came_from=tk.h.url_for(
             "satudata_public_request.new"))
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
