@@ -87,6 +87,14 @@ def organization_list() -> list[dict[str, Any]]:
     return sorted(found, key=lambda org: (org["display_name"].lower(), org["name"]))
 
 
+def organization_options(blank: Optional[str] = None) -> list[dict[str, str]]:
+    """The organizations as options of a form's select (name, title), after
+    an empty option labelled ``blank`` when given."""
+    options = [{"value": "", "text": blank}] if blank is not None else []
+    return options + [{"value": org["name"], "text": org.get("display_name") or org["name"]}
+                      for org in organization_list()]
+
+
 def states() -> list[dict[str, str]]:
     return [{"value": s.value, "text": state_label(s)} for s in State]
 

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import storage
 from ._common import (PAGE_SIZE, args, call, can, context, file_response, organization_list,
-                      page_number, save)
+                      organization_options, page_number, save)
 
 satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
                                  url_prefix="/permintaan-data/daftar-data")
@@ -66,10 +66,7 @@ def edit(item_id: Optional[str] = None) -> Any:
         if saved:
             tk.h.flash_success(tk._("The Daftar Data item is saved."))
             return tk.redirect_to("satudata_daftar_data.index")
-    organizations = organization_list()
-    org_options = [{"value": "", "text": ""}] + [
-        {"value": org["name"], "text": org.get("display_name") or org["name"]}
-        for org in organizations]
+    org_options = organization_options("")
     return tk.render("satudata/workflow/daftar_data_form.html", {
         "data": data, "errors": errors, "item_id": item_id, "org_options": org_options,
     }), (400 if errors else 200)

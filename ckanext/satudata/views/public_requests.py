@@ -11,7 +11,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
-from ._common import PAGE_SIZE, call, organization_list, page_number, post, save
+from ._common import PAGE_SIZE, call, organization_options, page_number, post, save
 
 satudata_public_request = Blueprint("satudata_public_request", __name__,
                                     url_prefix="/permohonan-data")
@@ -56,9 +56,7 @@ def new() -> Any:
                 "Your request has been sent. The walidata answers by %(date)s.")
                 % {"date": tk.h.render_datetime(saved["due_date"])})
             return tk.redirect_to("satudata_public_request.read", id=saved["id"])
-    org_options = [{"value": "", "text": tk._("I do not know")}] + [
-        {"value": org["name"], "text": org.get("display_name") or org["name"]}
-        for org in organization_list()]
+    org_options = organization_options(tk._("I do not know"))
     return tk.render("satudata/public_requests/new.html", {
         "data": data, "errors": errors, "org_options": org_options,
     }), (400 if errors else 200)
@@ -68,10 +66,7 @@ def new() -> Any:
 def read(id: str) -> Any:
     """One request, its steps and, for the walidata, the answer forms."""
     request = call("satudata_public_request_show", {"id": id})
-    org_options = []
-    if "plan" in request["allowed_steps"]:
-        org_options = [{"value": org["name"], "text": org.get("display_name") or org["name"]}
-                       for org in organization_list()]
+    org_options = organization_options() if "plan" in request["allowed_steps"] else []
     return tk.render("satudata/public_requests/read.html", {
         "r": request, "org_options": org_options,
     })
