@@ -10,6 +10,7 @@ import datetime
 
 import icalendar
 import pytest
+from dateutil.relativedelta import relativedelta
 
 import ckan.plugins.toolkit as tk
 
@@ -122,7 +123,7 @@ def test_a_published_dataset_expects_its_next_period(app, region):
     assert pkg["update_frequency"] == "annual"
     published = publishing.to_local(datetime.datetime.fromisoformat(
         pkg[publishing.DICT_KEY]["published"])).date()  # type: ignore[union-attr]
-    next_year = published.replace(year=published.year + 1)
+    next_year = published + relativedelta(years=1)  # 29 February: the 28th
 
     calendar = region.call("anonymous", "satudata_release_calendar")
     assert calendar["results"] == []
