@@ -14,6 +14,7 @@ from .dissemination import (
     LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
 )
 from .outbox import OutboxEntry
+from .letter import LETTER_KINDS, Letter, LetterCounter, RoundDocument
 
 __all__ = [
     "WalidataRole",
@@ -23,4 +24,5 @@ __all__ = [
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",
     "OutboxEntry",
+    "Letter", "LetterCounter", "RoundDocument", "LETTER_KINDS",
 ]
