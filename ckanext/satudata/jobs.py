@@ -33,9 +33,12 @@ def notify_transition(event_id: str) -> int:
     return notifications.notify_transition(event_id)
 
 
-def notify_round_sent(round_id: str, request_ids: list[str]) -> int:
-    """E-mail each producer the requests a round sent to their OPD."""
-    return notifications.notify_round_sent(round_id, request_ids)
+def notify_round_sent(round_id: str, request_ids: list[str],
+                      letter_ids: Optional[dict[str, str]] = None) -> int:
+    """E-mail each producer the requests a round sent to their OPD, with
+    the OPD's Surat Permintaan Data (``letter_ids``: organization id →
+    letter id) attached."""
+    return notifications.notify_round_sent(round_id, request_ids, letter_ids)
 
 
 def send_reminders(today: Optional[str] = None) -> dict[str, int]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
@@ -235,12 +236,20 @@ def _digest(subject: str, body: str) -> str:
     return hashlib.sha256(f"{subject}\n{body}".encode("utf-8")).hexdigest()[:16]
 
 
-def send(users: Iterable[model.User], subject: str, body: str) -> int:
+#: a file attached to a message: (file name, content, media type)
+Attachment = tuple[str, bytes, str]
+
+
+def send(users: Iterable[model.User], subject: str, body: str,
+         attachments: Iterable[Attachment] = ()) -> int:
     """Send one message to each user with an e-mail address; the number
     sent. Raises ``MailerException`` after trying everyone if any failed.
     Inside an outbox delivery (:func:`.outbox.deliver`) a message its
     ledger lists as sent by an earlier attempt is not sent again, and each
-    message is recorded there as soon as the SMTP server accepted it."""
+    message is recorded there as soon as the SMTP server accepted it.
+    ``attachments`` go with every message (the key of a message is its
+    text: an attachment is rendered from what the text names)."""
+    attachments = list(attachments)
     sent, failures, seen = 0, [], set()
     ledger = outbox.ledger()
     for user in users:
@@ -251,7 +260,9 @@ def send(users: Iterable[model.User], subject: str, body: str) -> int:
         if ledger is not None and key in ledger.sent:
             continue
         try:
-            mailer.mail_user(user, subject, body)
+            mailer.mail_user(user, subject, body, attachments=[
+                (name, io.BytesIO(content), mimetype)
+                for name, content, mimetype in attachments])
             sent += 1
         except mailer.MailerException as e:
             log.error("Could not e-mail %s: %s", user.name, e)
@@ -264,13 +275,16 @@ def send(users: Iterable[model.User], subject: str, body: str) -> int:
     return sent
 
 
-def send_message(name: str, users: Iterable[model.User], **values: Any) -> int:
+def send_message(name: str, users: Iterable[model.User],
+                 attachments: Iterable[Attachment] = (), **values: Any) -> int:
     """Render ``emails/<name>.txt`` for each user (greeted by name) and send
-    it; the number of messages sent. Use inside :func:`portal_context`."""
+    it with ``attachments``; the number of messages sent. Use inside
+    :func:`portal_context`."""
     sent = 0
+    attachments = list(attachments)
     for user in users:
         subject, body = render(name, user_name=user.display_name, **values)
-        sent += send([user], subject, body)
+        sent += send([user], subject, body, attachments)
     return sent
 
 
@@ -301,9 +315,36 @@ def notify_transition(event_id: str) -> int:
         return send_message(name, recipients, **values)
 
 
-def notify_round_sent(round_id: str, request_ids: list[str]) -> int:
+def _round_documents(round_id: str) -> list[tuple[str, str]]:
+    """(title, download URL) of the documents uploaded to a round."""
+    from ..model import RoundDocument
+
+    round_ = model.Session.get(CollectionRound, round_id)
+    return [(doc.title, tk.url_for("satudata_round.document", round_id=round_.name,
+                                   document_id=doc.id, _external=True))
+            for doc in model.Session.execute(
+                sa.select(RoundDocument).where(RoundDocument.round_id == round_id)
+                .order_by(RoundDocument.uploaded_at, RoundDocument.id)).scalars()]
+
+
+def _letter_attachment(letter_id: Optional[str]) -> tuple[list[Attachment], Optional[Any]]:
+    """The PDF of a letter as an attachment, rendered from what it recorded
+    (nothing when there is no such letter)."""
+    from ..model import Letter
+    from . import letters
+
+    letter = model.Session.get(Letter, letter_id) if letter_id else None
+    if letter is None:
+        return [], None
+    return [(letters.file_name(letter), letters.pdf_bytes(letter), "application/pdf")], letter
+
+
+def notify_round_sent(round_id: str, request_ids: list[str],
+                      letter_ids: Optional[dict[str, str]] = None) -> int:
     """E-mail each producer one message listing the requests a round sent
-    to their OPD, with the submission deadline."""
+    to their OPD, with the submission deadline, the OPD's Surat Permintaan
+    Data attached (``letter_ids``: organization id → letter id) and links
+    to the round's uploaded documents."""
     round_ = model.Session.get(CollectionRound, round_id)
     if round_ is None or not request_ids:
         return 0
@@ -321,11 +362,16 @@ def notify_round_sent(round_id: str, request_ids: list[str]) -> int:
     directory = Directory(by_org)
     sent = 0
     with portal_context():
+        documents = _round_documents(round_id)
         for org_id, requests in by_org.items():
+            producers = directory.producers.get(org_id, [])
+            attachments, letter = _letter_attachment((letter_ids or {}).get(org_id)) \
+                if producers else ([], None)
             sent += send_message(
-                "round_sent", directory.producers.get(org_id, []), round=round_.title,
+                "round_sent", producers, attachments, round=round_.title,
                 org=orgs[org_id].title or orgs[org_id].name, requests=requests,
-                due_date=round_.submit_due.isoformat())
+                due_date=round_.submit_due.isoformat(), documents=documents,
+                letter_number=letter.number if letter is not None else "")
     return sent
 
 

@@ -10,6 +10,15 @@ with a translated message under the resource form's ``upload`` field.
 An SK decree (PDF) of a Daftar Data item is kept in CKAN's storage
 (``<ckan.storage_path>/storage/uploads/satudata_sk/<item id>.pdf``) and served
 by ``/permintaan-data/daftar-data/<id>/sk.pdf`` to whoever may see the item.
+
+A round's documents (the indicator matrix, guidelines, the decree) are kept
+in ``<ckan.storage_path>/satudata_private/round_documents/<document id>``:
+outside ``<ckan.storage_path>/storage``, which CKAN serves to anyone as
+static files (``/uploads/...``), so that they are only served by
+``/permintaan-data/putaran/<round>/dokumen/<id>`` to whoever may see them.
+Their type is told from their content (libmagic, as CKAN's uploader does)
+and checked against ``satudata.round_document.mimetypes``; their size
+against ``satudata.round_document.max_size``.
 """
 from __future__ import annotations
 
@@ -20,7 +29,9 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk"]
+__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk",
+           "read_round_document", "round_document_path", "save_round_document",
+           "delete_round_document"]
 
 MB = 1024 * 1024
 
@@ -84,15 +95,71 @@ def read_sk(upload: Any) -> Optional[bytes]:
     return content
 
 
-def save_sk(item_id: str, content: bytes) -> str:
-    """Store the PDF and return the URL that serves it."""
-    path = sk_path(item_id)
+def _write(path: Optional[str], content: bytes, field: str) -> None:
+    """Write ``content`` to ``path`` whole or not at all (a temporary file
+    renamed); a ``ValidationError`` on ``field`` without a storage path."""
     if path is None:
-        raise tk.ValidationError({"sk_upload": [
+        raise tk.ValidationError({field: [
             tk._("File uploads are not configured (ckan.storage_path)")]})
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + "~"
     with open(tmp, "wb") as out:
         out.write(content)
     os.replace(tmp, path)
+
+
+def save_sk(item_id: str, content: bytes) -> str:
+    """Store the PDF and return the URL that serves it."""
+    _write(sk_path(item_id), content, "sk_upload")
     return tk.url_for("satudata_daftar_data.sk", item_id=item_id)
+
+
+# -- the documents of a round ---------------------------------------------------------------
+
+def round_document_path(document_id: str) -> Optional[str]:
+    storage = get_storage_path()
+    if not storage:
+        return None
+    return os.path.join(storage, "satudata_private", "round_documents", document_id)
+
+
+def read_round_document(upload: Any, field: str = "upload"
+                        ) -> tuple[bytes, str, str, str]:
+    """``(content, mimetype, file name, safe file name)`` of a file
+    uploaded to a round (the safe name, ASCII without paths, is the one it
+    is downloaded under):
+    ``ValidationError`` on ``field`` when nothing was uploaded, or the file
+    is empty, too large or of a type not allowed."""
+    import magic
+
+    name = os.path.basename(getattr(upload, "filename", "") or "")
+    stream = getattr(upload, "stream", None) or getattr(upload, "file", None)
+    if not name or stream is None:
+        raise tk.ValidationError({field: [tk._("Choose a file to upload")]})
+    limit = tk.config.get("satudata.round_document.max_size")
+    content = stream.read(limit * MB + 1)
+    if not content:
+        raise tk.ValidationError({field: [tk._("The file is empty")]})
+    if len(content) > limit * MB:
+        raise tk.ValidationError({field: [tk._(
+            "The file is too large: the limit is %(limit)s MB") % {"limit": limit}]})
+    mimetype = magic.from_buffer(content[:65536], mime=True)
+    if mimetype == "application/csv":
+        mimetype = "text/csv"
+    if mimetype not in tk.config.get("satudata.round_document.mimetypes"):
+        raise tk.ValidationError({field: [tk._(
+            "This type of file cannot be uploaded (%(type)s): upload a PDF, a "
+            "spreadsheet, a text document or a CSV file") % {"type": mimetype}]})
+    from werkzeug.utils import secure_filename
+
+    return content, mimetype, name, secure_filename(name) or "dokumen"
+
+
+def save_round_document(document_id: str, content: bytes) -> None:
+    _write(round_document_path(document_id), content, "upload")
+
+
+def delete_round_document(document_id: str) -> None:
+    path = round_document_path(document_id)
+    if path and os.path.exists(path):
+        os.remove(path)

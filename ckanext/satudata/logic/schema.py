@@ -420,3 +420,24 @@ def public_request_list(
         "limit": [ignore_missing, satudata_limit],
         "offset": [ignore_missing, satudata_offset],
     }
+
+
+# -- letters and round documents -------------------------------------------------------
+
+@validator_args
+def letter_issue(not_empty: Validator, default: Validator, satudata_id: Validator,
+                 one_of: Validator, satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id],
+            "kind": [default("berita_acara"), one_of(["berita_acara"])]}
+
+
+@validator_args
+def round_document_create(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_length: Validator,
+) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id],
+            "title": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)]}

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """What the action modules share: validating a data dict against a schema,
-committing unless the caller defers it, and taking a data request's row
-lock."""
+committing unless the caller defers it, taking a data request's row lock,
+finding a round by id or name."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...model import DataRequest
+from ...model import CollectionRound, DataRequest
 
 
 def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
@@ -38,3 +38,15 @@ def lock_request(request_id: str) -> DataRequest:
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
+
+
+def get_round(value: str) -> CollectionRound:
+    """The collection round of id or name ``value``; ``ObjectNotFound``
+    when there is none."""
+    round_ = model.Session.execute(
+        sa.select(CollectionRound).where(
+            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
+    ).scalar_one_or_none()
+    if round_ is None:
+        raise tk.ObjectNotFound(tk._("Collection round not found"))
+    return round_

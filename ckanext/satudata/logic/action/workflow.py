@@ -30,14 +30,15 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import datacheck, engine, metadata, outbox, publishing, roles, spreadsheets, workdays
+from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles,
+                   spreadsheets, workdays)
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...lib.states import (
     ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
     transition_for, transition_label,
 )
 from .. import schema
-from ._common import commit as _commit, validate as _validate, lock_request
+from ._common import commit as _commit, get_round, lock_request, validate as _validate
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -524,16 +525,6 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     return _round_dict(round_)
 
 
-def _get_round(value: str) -> CollectionRound:
-    round_ = model.Session.execute(
-        sa.select(CollectionRound).where(
-            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
-    ).scalar_one_or_none()
-    if round_ is None:
-        raise tk.ObjectNotFound(tk._("Collection round not found"))
-    return round_
-
-
 @tk.side_effect_free
 def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """A collection round with the number of its requests in each state
@@ -543,7 +534,7 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_show", context, data_dict)
-    return _round_dict(_get_round(_ref(data_dict, context)))
+    return _round_dict(get_round(_ref(data_dict, context)))
 
 
 @tk.side_effect_free
@@ -618,8 +609,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     dataset created in the OPD organization (``satudata.request.
     create_dataset``). Items already requested in this round are skipped,
     so sending again after adding items only sends the new ones. The round
-    becomes ``open``; the producers are notified by e-mail (one message per
-    producer listing their new requests).
+    becomes ``open``; each OPD receiving requests gets a numbered Surat
+    Permintaan Data listing them (``satudata_letter_list``), and its
+    producers an e-mail listing their new requests with that letter attached
+    and links to the round's uploaded documents.
 
     :param id: id or name of the round
     :returns: ``{"round": round, "created": n, "skipped": n,
@@ -627,7 +620,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
-    round_ = _get_round(_ref(data_dict, context))
+    round_ = get_round(_ref(data_dict, context))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
     model.Session.execute(
@@ -668,7 +661,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_.sent_at = round_.sent_at or now
     model.Session.flush()
     if created:
-        outbox.add("notify_round_sent", [round_.id, created],
+        # a Surat Permintaan Data to each OPD, attached to its e-mail
+        sent_letters = letters.issue_request_letters(round_, created, user_id)
+        outbox.add("notify_round_sent", [round_.id, created, sent_letters],
                    title=f"satudata: round {round_.id} sent")
         engine.queue_signal(model.Session(), engine.round_sent, round_.id,
                               round_id=round_.id, request_ids=created, user_id=user_id)
@@ -688,7 +683,7 @@ def satudata_round_status(context: Context, data_dict: DataDict) -> dict[str, An
     :rtype: dictionary
     """
     tk.check_access("satudata_round_status", context, data_dict)
-    round_ = _get_round(_ref(data_dict, context))
+    round_ = get_round(_ref(data_dict, context))
     rows = _request_rows(_Scope(context), {"round_id": round_.id, "sort": "organization"},
                          limit=None, offset=0, with_completeness=True)
     return {"round": _round_dict(round_), "rows": rows}
