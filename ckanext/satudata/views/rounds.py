@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """``/permintaan-data/putaran``: collection rounds: create, edit, send the
-requests, export the status as XLSX."""
+requests, export the status as XLSX; the round's letters (download, issue
+the Berita Acara) and uploaded documents (upload, download, remove)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -55,11 +56,57 @@ def edit(round_id: Optional[str] = None) -> Any:
 @satudata_round.route("/<round_id>")
 def read(round_id: str) -> Any:
     round_ = call("satudata_round_show", {"id": round_id})
+    ref = {"id": round_["id"]}
     return tk.render("satudata/workflow/round.html", {
         "round": round_, "states": states(),
-        "can_manage": can("satudata_round_send", {"id": round_["id"]}),
-        "can_export": can("satudata_round_export", {"id": round_["id"]}),
+        "can_manage": can("satudata_round_send", ref),
+        "can_export": can("satudata_round_export", ref),
+        "letters": call("satudata_letter_list", ref),
+        "documents": call("satudata_round_document_list", ref),
+        "can_issue": can("satudata_letter_issue", ref),
+        "can_upload": can("satudata_round_document_create", ref),
+        "max_size": tk.config.get("satudata.round_document.max_size"),
     })
+
+
+@satudata_round.route("/<round_id>/surat/<letter_id>.pdf")
+def letter(round_id: str, letter_id: str) -> Any:
+    return file_response(call("satudata_letter_export", {"id": letter_id}))
+
+
+@satudata_round.route("/<round_id>/berita-acara", methods=["POST"])
+def issue_record(round_id: str) -> Any:
+    post("satudata_letter_issue", {"id": round_id, "kind": "berita_acara"},
+         tk._("Berita Acara %(number)s is issued."),
+         forbidden=tk._("Only verifiers and walidata administrators can issue the Berita "
+                        "Acara"),
+         not_found=tk._("Collection round not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+@satudata_round.route("/<round_id>/dokumen", methods=["POST"])
+def upload_document(round_id: str) -> Any:
+    post("satudata_round_document_create",
+         {"id": round_id, "title": tk.request.form.get("title", ""),
+          "upload": tk.request.files.get("upload")},
+         tk._("The document %(title)s is uploaded."),
+         forbidden=tk._("Only walidata staff can manage the documents of a round"),
+         not_found=tk._("Collection round not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+@satudata_round.route("/<round_id>/dokumen/<document_id>")
+def document(round_id: str, document_id: str) -> Any:
+    return file_response(call("satudata_round_document_export", {"id": document_id}))
+
+
+@satudata_round.route("/<round_id>/dokumen/<document_id>/hapus", methods=["POST"])
+def delete_document(round_id: str, document_id: str) -> Any:
+    post("satudata_round_document_delete", {"id": document_id},
+         tk._("The document is removed."),
+         forbidden=tk._("Only walidata staff can manage the documents of a round"),
+         not_found=tk._("Document not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
