@@ -33,6 +33,7 @@ fails when a route or read-only action appears that the lists do not name.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import json
@@ -41,14 +42,17 @@ import urllib.parse
 import zipfile
 from typing import Any, Callable, Iterable
 
+import pypdf
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ..factories import build_region, complete_metadata, csv_upload, publish, to_ready
+from ..factories import (DaftarDataItem, build_region, complete_metadata, csv_upload, publish,
+                         to_ready)
 
 REQUESTER_EMAIL = "pemohon.rahasia.r7@example.org"
 REQUESTER_PHONE = "0812-7373-0042"
@@ -61,6 +65,12 @@ PRIVATE_ERA = "Keterangan Masa Privat Pv55"
 CANCELLED_REVISION = "Revisi Batal Rahasia Cr61"
 #: staged notes written while the dataset was withdrawn, before it was published again
 WITHDRAWN_EDIT = "Suntingan Saat Ditarik Rahasia Rw38"
+#: the title of a Daftar Data item requested by a second send of the round: in
+#: the Surat Permintaan Data to OPD A and in the Berita Acara
+LETTER_ITEM = "Surat Rahasia Permintaan Lt83"
+#: the title and content of a document uploaded to the round
+DOCUMENT_TITLE = "Matriks Indikator Rahasia Dk52"
+DOCUMENT_TEXT = "Isi Dokumen Putaran Rahasia Dc19"
 #: kinds of datasets the public must find
 PUBLIC = ("revision", "published", "republished")
 #: tags that only unpublished data (datasets or staged revisions) carries
@@ -88,6 +98,9 @@ class World:
     #: public data requests: one answered with the draft dataset (waiting for
     #: its publication), one just submitted
     public_request_ids: list[str] = dataclasses.field(default_factory=list)
+    #: the round's letters (request letters, a Berita Acara) and documents
+    letter_ids: list[str] = dataclasses.field(default_factory=list)
+    document_ids: list[str] = dataclasses.field(default_factory=list)
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -116,6 +129,9 @@ class World:
         found[self.staged_resource_id] = "staged revision resource id"
         found[REQUESTER_EMAIL] = "a public data request's contact e-mail"
         found[REQUESTER_PHONE] = "a public data request's contact telephone"
+        found[LETTER_ITEM] = "an item of a request letter and of the Berita Acara"
+        found[DOCUMENT_TITLE] = "the title of a round's uploaded document"
+        found[DOCUMENT_TEXT] = "the content of a round's uploaded document"
         return found
 
     def dataset_refs(self) -> list[str]:
@@ -223,9 +239,22 @@ def build_world() -> World:
              for n in (1, 2)]
     region.call("verifier", "satudata_public_request_fulfil", id=asked[0],
                 package_id=datasets["draft"]["id"])
+    # the round's letters and documents: a second send (a request letter to
+    # OPD A with a new item), the Berita Acara, an uploaded document
+    DaftarDataItem(title=LETTER_ITEM, owner_org=region.opd_a["name"])
+    region.call("walidata_admin", "satudata_round_send", id=region.round["id"])
+    region.call("verifier", "satudata_letter_issue", id=region.round["id"])
+    document = region.call(
+        "walidata_admin", "satudata_round_document_create", id=region.round["id"],
+        title=DOCUMENT_TITLE,
+        upload=FileStorage(io.BytesIO(f"kode,indikator\n1,{DOCUMENT_TEXT}\n".encode()),
+                           "matriks.csv"))
+    letter_ids = [x["id"] for x in region.call("walidata_admin", "satudata_letter_list",
+                                               id=region.round["id"])]
     return World(region, datasets, resources, staged_resource_id,
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
-                 producer_c, token, org_c, group, tag_ids, asked)
+                 producer_c, token, org_c, group, tag_ids, asked, letter_ids,
+                 [document["id"]])
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -463,6 +492,12 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/putaran/<round_id>": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/status.xlsx": per("round_id", round_refs),
+    "/permintaan-data/putaran/<round_id>/surat/<letter_id>.pdf":
+        lambda w: [({"round_id": w.region.round["name"], "letter_id": i}, {})
+                   for i in w.letter_ids],
+    "/permintaan-data/putaran/<round_id>/dokumen/<document_id>":
+        lambda w: [({"round_id": w.region.round["name"], "document_id": i}, {})
+                   for i in w.document_ids],
     "/permintaan-data/putaran/new": none,
     "/permintaan-data/peran/": none,
     "/progres-data": none,
@@ -622,11 +657,15 @@ ACTIONS: dict[str, Params] = {
     "satudata_recently_published": p({}, {"limit": 100}),
     "satudata_reference_list": p({"list": "frequency"}, {"list": "urusan", "q": "kes"}),
     "satudata_release_calendar": p({}, {"limit": 1000}),
+    "satudata_letter_export": by("id", lambda w: w.letter_ids),
+    "satudata_letter_list": by("id", round_refs),
     "satudata_request_event_list": by("id", request_ids),
     "satudata_request_list": p({}, {"round_id": "semester-1-2026"}),
     "satudata_request_show": by("id", request_ids),
     "satudata_revision_show": by("id", datasets),
     "satudata_role_list": p({}),
+    "satudata_round_document_export": by("id", lambda w: w.document_ids),
+    "satudata_round_document_list": by("id", round_refs),
     "satudata_round_export": by("id", round_refs),
     "satudata_round_list": p({}),
     "satudata_round_show": by("id", round_refs),
@@ -686,6 +725,9 @@ def read_only_actions() -> set[str]:
 # -- scanning -------------------------------------------------------------------------------
 
 def _texts(body: bytes) -> str:
+    if body[:5] == b"%PDF-":  # a letter: its text
+        reader = pypdf.PdfReader(io.BytesIO(body))
+        return "\n".join(" ".join(page.extract_text().split()) for page in reader.pages)
     if body[:2] == b"PK":  # XLSX and other zips: their entries
         try:
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
@@ -694,6 +736,14 @@ def _texts(body: bytes) -> str:
         except zipfile.BadZipFile:
             pass
     return body.decode("utf-8", "replace")
+
+
+def _file_texts(result: Any) -> str:
+    """The text of a file an action returns (``{"filename", "content"}``,
+    base64): what its reader would see."""
+    if isinstance(result, dict) and {"filename", "content"} <= set(result):
+        return "\n" + _texts(base64.b64decode(result["content"]))
+    return ""
 
 
 class Hunt:
@@ -764,8 +814,12 @@ def _walk_actions(app, hunt: Hunt, persona: str, user: str, headers: dict[str, s
                 hunt.requests += 1
                 if response.status_code >= 500:
                     hunt.error(f"{where} via HTTP ({response.status_code})")
-                hunt.check(where + " via HTTP", response.data.decode("utf-8", "replace"),
-                           echoed, calendar)
+                answer = response.data.decode("utf-8", "replace")
+                try:
+                    answer += _file_texts(json.loads(answer).get("result"))
+                except ValueError:
+                    pass
+                hunt.check(where + " via HTTP", answer, echoed, calendar)
 
 
 def _call_action(hunt: Hunt, name: str, data: dict[str, Any], user: str, where: str,
@@ -775,7 +829,7 @@ def _call_action(hunt: Hunt, name: str, data: dict[str, Any], user: str, where: 
     try:
         result = helpers.call_action(name, context={"user": user, "ignore_auth": False},
                                      **data)
-        text = json.dumps(result, default=str)
+        text = json.dumps(result, default=str) + _file_texts(result)
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError) as e:
         text = f"{type(e).__name__}: {e} {getattr(e, 'error_dict', '')}"
     except Exception as e:  # noqa: BLE001 - any other failure is reported
@@ -838,6 +892,20 @@ def test_nothing_unpublished_leaks(app):
     assert published["id"] in app.get("/catalog.ttl").body
     live = helpers.call_action("package_show", context=anonymous, id=revised["id"])
     assert live["title"] == "Data Terbit Direvisi"  # the live version, not the staged one
+    # the letters and documents are there for OPD A's producers (the hunt
+    # could have found their markers)
+    producer_a = {"user": world.region.users["producer"]["name"], "ignore_auth": False}
+    letter_texts = [_file_texts(helpers.call_action("satudata_letter_export",
+                                                    context=dict(producer_a), id=i))
+                    for i in world.letter_ids
+                    if i in {x["id"] for x in helpers.call_action(
+                        "satudata_letter_list", context=dict(producer_a),
+                        id=world.region.round["id"])}]
+    assert any(LETTER_ITEM in text for text in letter_texts)
+    document = _file_texts(helpers.call_action("satudata_round_document_export",
+                                               context=dict(producer_a),
+                                               id=world.document_ids[0]))
+    assert DOCUMENT_TEXT in document
     calendar = app.get("/jadwal-rilis").body
     assert world.datasets["scheduled"]["title"] in calendar
     assert "2 Januari 2099 09.00 WIB" in calendar

@@ -6,15 +6,19 @@ own checks, but not the state table's: a transition is taken only by the
 actor the table names."""
 from __future__ import annotations
 
+import io
 from typing import Any, Optional
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest
+
+from ..factories import complete_metadata
 
 
 USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
@@ -62,11 +66,40 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_override_screening", None, "request", ADMINS),
     ("satudata_request_override_screening", ("verified", 1), "request", ADMINS),
     ("satudata_data_check_list", None, "dataset", STAFF | {"producer"}),
+    # a round's letters and documents: staff, and the producers of its OPDs;
+    # a producer only the Surat Permintaan Data to their own OPD
+    ("satudata_letter_list", None, "round", STAFF | ANY_PRODUCER),
+    ("satudata_letter_export", None, "letter", STAFF | {"producer"}),
+    ("satudata_letter_export", None, "record", STAFF),
+    ("satudata_letter_issue", None, "round", {"verifier", "walidata_admin", "sysadmin"}),
+    ("satudata_round_document_create", None, "round", STAFF),
+    ("satudata_round_document_list", None, "round", STAFF | ANY_PRODUCER),
+    ("satudata_round_document_export", None, "document", STAFF | ANY_PRODUCER),
+    ("satudata_round_document_delete", None, "document", STAFF),
 ]
+
+
+def _letter(region, kind: str) -> dict[str, Any]:
+    """OPD A's Surat Permintaan Data (issued when the round was sent), or a
+    Berita Acara issued after a verification."""
+    if kind == "letter":
+        mine = region.call("walidata_admin", "satudata_letter_list", id=region.round["id"])
+        return {"id": next(x["id"] for x in mine if x["owner_org"] == region.opd_a["id"])}
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], region.users["producer"]["name"])
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    return {"id": region.call("verifier", "satudata_letter_issue", id=region.round["id"])["id"]}
 
 
 def _target(region, kind: str) -> dict[str, Any]:
     request = region.request_of(region.opd_a)
+    if kind in ("letter", "record"):
+        return _letter(region, kind)
+    if kind == "document":
+        return {"id": region.call(
+            "walidata_admin", "satudata_round_document_create", id=region.round["id"],
+            upload=FileStorage(io.BytesIO(b"kode,indikator\n1,IPM\n"), "matriks.csv"))["id"]}
     return {"none": {}, "item": {"id": request["item_id"]},
             "round": {"id": region.round["id"]}, "request": {"id": request["id"]},
             "dataset": {"id": request["package_id"]}}[kind]

@@ -191,3 +191,54 @@ def test_the_opds_first_visit_is_the_proof_of_receipt(app, region):
     assert receipt["user_name"] == "produsen-a" and receipt["to_state"] == "requested"
     assert region.call("sysadmin", "satudata_request_show", id=request["id"])["state"] == \
         "requested"
+
+
+def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, region):
+    round_url = f"/permintaan-data/putaran/{region.round['name']}"
+    admin = _login(app, "admin-walidata")
+    page = admin.get(round_url)
+    assert "Surat Permintaan Data" in page.body and "Dinas Pendidikan" in page.body
+    # a refused file: the form's page says why, in Indonesian, and keeps nothing
+    resp = admin.post(f"{round_url}/dokumen", data={
+        "_csrf_token": _csrf(page.body), "title": "Program",
+        "upload": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "program.pdf")},
+        follow_redirects=True)
+    assert "tidak dapat diunggah" in resp.body
+    assert region.call("verifier", "satudata_round_document_list", id=region.round["id"]) == []
+    resp = admin.post(f"{round_url}/dokumen", data={
+        "_csrf_token": _csrf(resp.body), "title": "Pedoman Pengisian",
+        "upload": (io.BytesIO(b"kode,indikator\n1,IPM\n"), "pedoman.csv")},
+        follow_redirects=True)
+    assert "Dokumen Pedoman Pengisian telah diunggah." in resp.body
+    [document] = region.call("verifier", "satudata_round_document_list", id=region.round["id"])
+
+    producer = _login(app, "produsen-a")
+    page = producer.get(round_url).body
+    assert "Pedoman Pengisian" in page
+    assert "Dinas Pendidikan" not in page                   # only OPD A's letter
+    assert 'name="upload"' not in page                      # no upload form for producers
+    links = re.findall(r'href="([^"]+/surat/[^"]+\.pdf)"', page)
+    assert len(links) == 1
+    pdf = producer.get(links[0])
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF")
+    doc = producer.get(f"{round_url}/dokumen/{document['id']}")
+    assert doc.data == b"kode,indikator\n1,IPM\n"
+    assert "pedoman.csv" in doc.headers["Content-Disposition"]
+    assert app.get(f"{round_url}/dokumen/{document['id']}").status_code == 403
+    assert _login(app, "warga").get(links[0]).status_code == 403
+
+    # the verifier issues the Berita Acara from the page once something is decided
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    verifier = _login(app, "verifikator")
+    page = verifier.get(round_url)
+    resp = verifier.post(f"{round_url}/berita-acara",
+                         data={"_csrf_token": _csrf(page.body)}, follow_redirects=True)
+    [record] = [x for x in region.call("verifier", "satudata_letter_list",
+                                       id=region.round["id"]) if x["kind"] == "berita_acara"]
+    assert f"Berita Acara {record['number']} telah diterbitkan." in resp.body
+    resp = verifier.post(f"{round_url}/berita-acara",
+                         data={"_csrf_token": _csrf(resp.body)}, follow_redirects=True)
+    assert "Tidak ada keputusan yang berubah" in resp.body
