@@ -35,8 +35,10 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import metadata, outbox, roles
-from ..model import CollectionRound, DaftarData, DataRequest, Release, RequestEvent
+from . import letters, metadata, outbox, roles
+from ..model import (
+    CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
+)
 from .states import Actor, State, next_actors, state_label
 
 log = logging.getLogger(__name__)
@@ -315,24 +317,18 @@ def notify_transition(event_id: str) -> int:
         return send_message(name, recipients, **values)
 
 
-def _round_documents(round_id: str) -> list[tuple[str, str]]:
+def _round_documents(round_: CollectionRound) -> list[tuple[str, str]]:
     """(title, download URL) of the documents uploaded to a round."""
-    from ..model import RoundDocument
-
-    round_ = model.Session.get(CollectionRound, round_id)
     return [(doc.title, tk.url_for("satudata_round.document", round_id=round_.name,
                                    document_id=doc.id, _external=True))
             for doc in model.Session.execute(
-                sa.select(RoundDocument).where(RoundDocument.round_id == round_id)
+                sa.select(RoundDocument).where(RoundDocument.round_id == round_.id)
                 .order_by(RoundDocument.uploaded_at, RoundDocument.id)).scalars()]
 
 
-def _letter_attachment(letter_id: Optional[str]) -> tuple[list[Attachment], Optional[Any]]:
+def _letter_attachment(letter_id: Optional[str]) -> tuple[list[Attachment], Optional[Letter]]:
     """The PDF of a letter as an attachment, rendered from what it recorded
     (nothing when there is no such letter)."""
-    from ..model import Letter
-    from . import letters
-
     letter = model.Session.get(Letter, letter_id) if letter_id else None
     if letter is None:
         return [], None
@@ -362,7 +358,7 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     directory = Directory(by_org)
     sent = 0
     with portal_context():
-        documents = _round_documents(round_id)
+        documents = _round_documents(round_)
         for org_id, requests in by_org.items():
             producers = directory.producers.get(org_id, [])
             attachments, letter = _letter_attachment((letter_ids or {}).get(org_id)) \
