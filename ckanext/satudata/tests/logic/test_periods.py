@@ -46,6 +46,15 @@ def _review(region, request: dict) -> None:
     region.call("kadis", "satudata_request_approve", id=request["id"])
 
 
+def _publish_second(region, second: dict) -> None:
+    """The second period's table added, reviewed and published (6 July)."""
+    with freeze_time("2026-07-06 03:00:00"):
+        add_csv(region, "producer", second["package_id"], "tahun,jumlah\n2026,12\n",
+                name=MARKER)
+        _review(region, second)
+        publish(region, second)
+
+
 def _second_round(region) -> dict:
     """Semester II 2026 of the same Daftar Data, sent on 1 July."""
     site = {"user": region.users["sysadmin"]["name"]}
@@ -155,10 +164,7 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, regio
 def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, region, app):
     first, second = two_periods
     pkg_id = first["package_id"]
-    with freeze_time("2026-07-06 03:00:00"):
-        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
-        _review(region, second)
-        publish(region, second)
+    _publish_second(region, second)
     second_resource = _public("package_show", id=pkg_id)["resources"][1]
     assert second_resource["name"] == MARKER
 
@@ -202,10 +208,8 @@ def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(two_peri
                                                                        region, app):
     first, second = two_periods
     pkg_id = first["package_id"]
-    with freeze_time("2026-07-06 03:00:00"):
-        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
-        _review(region, second)
-        publish(region, second)
+    _publish_second(region, second)
+    with freeze_time("2026-07-06 04:00:00"):
         region.call("walidata_admin", "satudata_request_archive", id=first["id"])
 
     pkg = _public("package_show", id=pkg_id)
