@@ -371,7 +371,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         errors.update(publishing.period_errors(request))
     elif transition.name == "revise" and staged is None \
             and publishing.staged_for(request.package_id) is not None:
-        raise tk.ValidationError({"state": [tk._(
+        raise tk.ValidationError({"revision": [tk._(
             "The changes staged on this dataset belong to the request of another "
             "period; they are reviewed through that request")]})
     # the data files, checked (again) at every step and recorded in its event

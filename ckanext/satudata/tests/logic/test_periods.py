@@ -278,3 +278,20 @@ def test_the_request_and_queue_pages_name_the_period(two_periods, region, app):
     queue = producer.get(tk.url_for("satudata_request.index")).body
     assert "Semester II 2026" in queue
     assert publishing.ROUND_KEY not in page
+
+
+def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods, region):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-06 03:00:00"):
+        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
+        # the first period's request cannot carry the second period's table
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_revise", id=first["id"])
+        assert "another period" in err.value.error_dict["revision"][0]
+        assert request_state(region, first) == "published"
+        # a cancelled new period: its staged table never goes live
+        region.call("walidata_admin", "satudata_request_cancel", id=second["id"],
+                    note="Tidak jadi dikumpulkan")
+    assert region.call("sysadmin", "satudata_revision_show", id=pkg_id) is None
+    assert is_public(pkg_id) and _resource_names(pkg_id) == [FIRST]
