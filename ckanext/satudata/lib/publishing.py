@@ -575,8 +575,8 @@ def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) 
     staged = {r.get("id"): r for r in resources}
     live = live_dict(request.package_id or "")
     for res in live.get("resources") or []:
-        if stamps.get(res["id"]) in (None, request.round_id):
-            continue
+        if stamps.get(res["id"]) == request.round_id:
+            continue  # (an unstamped live table was published before the periods)
         mine = staged.get(res["id"])
         if mine is None or any((mine.get(k) or "") != (res.get(k) or "")
                                for k in _RESOURCE_FIELDS):
@@ -639,21 +639,53 @@ def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
     ids = {r.get("id") for r in resources}
     for rid in _withdrawn_resources(request):
         res = model.Session.get(model.Resource, rid)
-        if rid not in ids and res is not None and res.package_id == package_id:
+        # (CKAN detaches a deleted resource from its package when the package
+        # is saved again without it: its package_id may be empty by now)
+        if rid not in ids and res is not None and res.package_id in (package_id, None):
             restored = model_dictize.resource_dictize(res, {"model": model})
             restored.pop("state", None)
+            restored.pop("package_id", None)
             resources.append(restored)
+    # a live table published before resources carried their period belongs
+    # to the period that published the dataset before this one
+    earlier = [r for r in package_requests(package_id)
+               if r.id != request.id and dataset_public(r)]
+    legacy = earlier[-1].round_id if earlier else request.round_id
     result = []
+    dropped: dict[str, list[str]] = {}
     for res in resources:
-        stamp = stamps.get(res.get("id")) or request.round_id
+        rid = res.get("id")
+        stamp = stamps.get(rid) or (legacy if rid in stamps else request.round_id)
         if stamp not in public_rounds:
-            continue  # a period withdrawn meanwhile stays out
+            # a period withdrawn meanwhile stays out (and comes back with it)
+            dropped.setdefault(stamp, []).append(rid)
+            continue
         res = dict(res, **{ROUND_KEY: stamp})
         if stamp == request.round_id and not res.get(PERIOD_KEY) and label:
             res[PERIOD_KEY] = label
         result.append(res)
+    for other in package_requests(package_id):
+        if other.round_id in dropped:
+            _note_withdrawn(other, dropped[other.round_id], add=True)
     order = round_order(package_id)
     return sorted(result, key=lambda r: order.get(r[ROUND_KEY], len(order)))
+
+
+def _note_withdrawn(request: DataRequest, resource_ids: list[str], add: bool = False) -> None:
+    """Keep in the request's latest withdrawal the resources it took out of
+    the dataset (``add``: besides those already noted), so that publishing
+    it again restores them."""
+    from ..model import RequestEvent
+
+    event = model.Session.execute(
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == request.id, RequestEvent.transition == "withdraw")
+        .order_by(RequestEvent.version.desc()).limit(1)).scalar()
+    if event is None:
+        return
+    noted = list((event.data or {}).get("resources") or []) if add else []
+    event.data = dict(event.data or {}, resources=noted + [
+        rid for rid in resource_ids if rid not in noted])
 
 
 def periods(package_id: str) -> list[dict[str, Any]]:
@@ -891,8 +923,6 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     """Take the period of ``request`` out of a dataset that stays public:
     its resources are removed (their ids kept in the withdrawal's event so
     that publishing the period again restores them)."""
-    from ..model import RequestEvent
-
     stamps = _stamps(pkg.id)
     data = live_dict(pkg.id)
     resources = data.get("resources") or []
@@ -900,12 +930,7 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     if mine:
         data["resources"] = [r for r in resources if r["id"] not in mine]
         tk.get_action("package_update")(engine_context(context.get("user")), data)
-    event = model.Session.execute(
-        sa.select(RequestEvent)
-        .where(RequestEvent.request_id == request.id, RequestEvent.transition == "withdraw")
-        .order_by(RequestEvent.version.desc()).limit(1)).scalar()
-    if event is not None:
-        event.data = dict(event.data or {}, resources=mine)
+    _note_withdrawn(request, mine)
     record.modified = utcnow()
     _point_record(record, pkg.id)
     model.Session.flush()
