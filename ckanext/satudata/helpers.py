@@ -24,7 +24,8 @@ __all__ = [
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
     "satudata_is_walidata_organization", "satudata_recently_published",
-    "satudata_staged_revision", "satudata_dissemination_facts", "satudata_next_release",
+    "satudata_staged_revision", "satudata_dissemination_facts", "satudata_resource_period",
+    "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks",
@@ -290,6 +291,21 @@ def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str,
     """The public publication facts of a dataset dictionary (no query)."""
     facts = pkg_dict.get(publishing.DICT_KEY)
     return facts if isinstance(facts, dict) else None
+
+
+def satudata_resource_period(pkg_dict: dict[str, Any], res: dict[str, Any]
+                             ) -> Optional[dict[str, Any]]:
+    """The period a resource covers (``label``: its ``period`` field, else
+    its round's title) and whether that period is ``archived``; from the
+    dataset's publication facts (no query)."""
+    facts = satudata_dissemination_facts(pkg_dict) or {}
+    period = next((p for p in facts.get("periods") or []
+                   if p.get("round_id") and p.get("round_id") == res.get(publishing.ROUND_KEY)),
+                  None)
+    label = res.get(publishing.PERIOD_KEY) or (period or {}).get("title")
+    if not label:
+        return None
+    return {"label": label, "archived": bool(period and period.get("status") == "archived")}
 
 
 def satudata_next_release(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -362,9 +362,18 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
 
     pkg, completeness = dataset_completeness(request.package_id)
     errors: dict[str, list[str]] = {}
+    staged = publishing.staged_for(request.package_id)
+    if staged is not None and staged.request_id not in (None, request.id):
+        staged = None  # another request's (another period's) edits
     if transition.name in ("submit", "resubmit"):
-        staged = publishing.staged_for(request.package_id) if request.revision_of else None
         errors = _submit_errors(staged.data if staged else pkg, completeness)
+        # a new period of a published dataset brings a table of its own
+        errors.update(publishing.period_errors(request))
+    elif transition.name == "revise" and staged is None \
+            and publishing.staged_for(request.package_id) is not None:
+        raise tk.ValidationError({"revision": [tk._(
+            "The changes staged on this dataset belong to the request of another "
+            "period; they are reviewed through that request")]})
     # the data files, checked (again) at every step and recorded in its event
     checked = _checked_dataset(request, pkg)
     files = datacheck.ensure(checked) if checked is not None else []

@@ -36,6 +36,33 @@ Withdraw and archive
     the dataset reachable by URL but takes it out of the default search
     (``satudata_status:archived`` in the index, see :func:`search_params`).
 
+One indicator, many periods
+    A Daftar Data item collected again (the next semester, the next year)
+    is requested on the dataset of its latest published request
+    (``satudata_round_send``): one dataset per indicator, one request per
+    period. Each resource carries the round of the request that published
+    it (:data:`ROUND_KEY`, stamped on publication, never taken from the
+    producer) and a ``period`` label (the round's title unless the producer
+    gave one). While the new period's request is open, every edit of the
+    live dataset is staged for it (:func:`working_request`), and it may add
+    and change its own resources only: the other periods' resources cannot
+    be changed or removed in it (:func:`refuse_other_periods`). The dataset
+    is public while **any** of its requests is (:func:`package_public`);
+    the resources of a period are public while **its** request is:
+
+    * publishing a period applies its staged revision, keeps the live
+      resources of the other public periods and restores the period's own
+      resources that a withdrawal took out;
+    * withdrawing a period while another period is public takes only its
+      resources out of the dataset (CKAN marks them deleted: no page, no
+      download, no index; their ids are kept in the withdrawal's event so
+      that publishing the period again restores them); withdrawing the last
+      public period makes the dataset private as before;
+    * archiving a period keeps its resources, labelled archived on the
+      dataset page and in ``satudata_dissemination.periods``; the dataset
+      itself is archived (out of the default search) only once no period
+      is published any more.
+
 Scheduled release
     :func:`schedule` stores a :class:`~.model.Release`; ``ckan satudata
     release-due`` (cron, every minute) or its job publishes every release
@@ -75,6 +102,7 @@ import sqlalchemy as sa
 import ckan.authz as authz
 import ckan.lib.search as search
 import ckan.lib.uploader as uploader
+from ckan.lib.dictization import model_dictize
 import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
@@ -97,6 +125,10 @@ STATUS_FIELD = "satudata_status"
 PUBLISHED_FIELD = "satudata_published_date"
 #: key of the public publication facts in package dictionaries
 DICT_KEY = "satudata_dissemination"
+#: resource field: the round whose request published the resource (its period)
+ROUND_KEY = "satudata_round"
+#: resource field: the label of the period a table covers
+PERIOD_KEY = "period"
 #: label that marks activities hidden by a withdrawal
 WITHDRAWN_LABEL = "satudata-withdrawn"
 _NO_ACTIVITY = "satudata_no_activity"
@@ -186,6 +218,48 @@ def dataset_public(request: DataRequest) -> bool:
     private, or puts it in a publication, asks this (or :func:`public_clause`,
     its SQL form)."""
     return is_public(request.state, request.revision_of)
+
+
+def package_requests(package_id: str) -> list[DataRequest]:
+    """The requests (not cancelled) whose dataset is ``package_id``, oldest
+    period first: the periods of the dataset. One query."""
+    return list(model.Session.execute(
+        sa.select(DataRequest)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .where(DataRequest.package_id == package_id,
+               DataRequest.state != State.CANCELLED.value)
+        .order_by(CollectionRound.start_date, CollectionRound.created)).scalars())
+
+
+def package_public(package_id: str) -> bool:
+    """Whether the dataset is public: one of its requests makes it so
+    (:func:`dataset_public`, per period)."""
+    return any(dataset_public(r) for r in package_requests(package_id))
+
+
+def is_period_request(request: DataRequest) -> bool:
+    """Whether ``request`` adds a new period to a dataset that another
+    request published (not a revision of its own published data)."""
+    if request.revision_of or not request.package_id or dataset_public(request):
+        return False
+    return any(r.id != request.id and dataset_public(r)
+               for r in package_requests(request.package_id))
+
+
+def working_request(package_id: str, record: Optional[Dissemination]) -> Optional[str]:
+    """The request an edit of a published dataset is staged for: its open
+    new-period request if there is one, else the request that published it
+    last (a revision)."""
+    for request in package_requests(package_id):
+        if request.state not in FINISHED and not request.revision_of \
+                and not dataset_public(request):
+            return request.id
+    return record.request_id if record is not None else None
+
+
+#: states in which a request no longer works on its dataset
+FINISHED = frozenset({State.PUBLISHED.value, State.WITHDRAWN.value, State.ARCHIVED.value,
+                      State.CANCELLED.value})
 
 
 def public_clause() -> Any:
@@ -294,6 +368,7 @@ def public_facts(package_id: str) -> Optional[dict[str, Any]]:
     if record.round_id:
         round_ = model.Session.get(CollectionRound, record.round_id)
         facts["round_title"] = round_.title if round_ else None
+    facts["periods"] = periods(package_id)
     return facts
 
 
@@ -303,6 +378,14 @@ def lock_create(context: Context, data_dict: dict[str, Any]) -> None:
     """A new dataset of a non-sysadmin is always private."""
     if not bypasses_lock(context):
         data_dict["private"] = True
+        _unstamp(data_dict)
+
+
+def _unstamp(data_dict: dict[str, Any]) -> None:
+    """Only the engine says which period a resource belongs to."""
+    for res in data_dict.get("resources") or []:
+        if isinstance(res, dict):
+            res.pop(ROUND_KEY, None)
 
 
 def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any]) -> None:
@@ -314,6 +397,7 @@ def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any])
     if bypasses_lock(context, pkg.id):
         return
     refuse_under_review(pkg.id)
+    _unstamp(data_dict)
     if pkg.private or governed(pkg.id):
         data_dict["private"] = pkg.private
 
@@ -406,12 +490,22 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     for index, upload in uploads:
         upload.upload(shown["resources"][index]["id"], uploader.get_max_resource_size())
 
+    # a revision or a period under work keeps its staged edits; otherwise
+    # they go to the open new period, else to the last publication
+    current = staged_for(pkg.id)
+    owner = (model.Session.get(DataRequest, current.request_id)
+             if current is not None and current.request_id else None)
+    request_id = (owner.id if owner is not None and owner.state not in FINISHED
+                  else working_request(pkg.id, record))
+    request = model.Session.get(DataRequest, request_id) if request_id else None
+    if request is not None and is_period_request(request):
+        refuse_other_periods(request, shown.get("resources") or [])
     user = model.User.get(context.get("user") or "")
     staged = staged_for(pkg.id)
     if staged is None:
         staged = StagedRevision(package_id=pkg.id, created_by=user.id if user else None)
         model.Session.add(staged)
-    staged.request_id = record.request_id
+    staged.request_id = request_id
     staged.data = _json(shown)
     staged.modified_by = user.id if user else None
     staged.modified = utcnow()
@@ -451,6 +545,177 @@ def staged_view(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
     except tk.NotAuthorized:
         return pkg_dict
     return copy.deepcopy(staged.data)
+
+
+# -- periods ------------------------------------------------------------------------------
+
+def _stamps(package_id: str) -> dict[str, Optional[str]]:
+    """``{resource id: round id}`` of every resource the dataset ever had
+    (deleted ones included), as stored by the engine. One query."""
+    rows = model.Session.execute(
+        sa.select(model.Resource.id, model.Resource.extras)
+        .where(model.Resource.package_id == package_id)).all()
+    return {rid: (extras or {}).get(ROUND_KEY) for rid, extras in rows}
+
+
+def round_order(package_id: str) -> dict[str, int]:
+    """The position of each of the dataset's rounds, oldest first."""
+    return {r.round_id: i for i, r in enumerate(package_requests(package_id))}
+
+
+#: the resource fields whose change counts as changing a table
+_RESOURCE_FIELDS = ("name", "url", "format", "description", PERIOD_KEY)
+
+
+def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) -> None:
+    """A new period's staged revision may add and change its own tables
+    only: a ``ValidationError`` when it changes or removes a live table of
+    another period (that is a revision of that period's request)."""
+    stamps = _stamps(request.package_id or "")
+    staged = {r.get("id"): r for r in resources}
+    live = live_dict(request.package_id or "")
+    for res in live.get("resources") or []:
+        if stamps.get(res["id"]) == request.round_id:
+            continue  # (an unstamped live table was published before the periods)
+        mine = staged.get(res["id"])
+        if mine is None or any((mine.get(k) or "") != (res.get(k) or "")
+                               for k in _RESOURCE_FIELDS):
+            raise tk.ValidationError({"resources": [tk._(
+                "This request adds a new period to the dataset: the tables of the "
+                "other periods cannot be changed or removed in it (\"%(name)s\" is "
+                "one). To correct an earlier period, revise that period's request "
+                "once this one is published.") % {"name": res.get("name") or res["id"]}]})
+
+
+def new_period_resources(request: DataRequest) -> list[dict[str, Any]]:
+    """The tables a new-period request adds: those of its staged revision
+    that the dataset does not have yet."""
+    staged = staged_for(request.package_id)
+    if staged is None or staged.request_id != request.id:
+        return []
+    stamps = _stamps(request.package_id or "")
+    return [r for r in (staged.data.get("resources") or []) if r.get("id") not in stamps
+            or stamps[r.get("id")] == request.round_id]
+
+
+def period_errors(request: DataRequest) -> dict[str, list[str]]:
+    """A new period is submitted with at least one table of its own."""
+    if is_period_request(request) and not new_period_resources(request):
+        return {"resources": [tk._(
+            "This request adds a new period to a published dataset: add the "
+            "period's data table before submitting it")]}
+    return {}
+
+
+def _withdrawn_resources(request: DataRequest) -> list[str]:
+    """The resources the request's latest withdrawal took out of its
+    dataset (kept in the event's data)."""
+    from ..model import RequestEvent
+
+    rows = model.Session.execute(
+        sa.select(RequestEvent.transition, RequestEvent.data)
+        .where(RequestEvent.request_id == request.id,
+               RequestEvent.transition.in_(("publish", "withdraw")))
+        .order_by(RequestEvent.version.desc()).limit(2)).all()
+    if rows and rows[0][0] == "publish":
+        rows = rows[1:]  # the publication being made now
+    if not rows or rows[0][0] != "withdraw":
+        return []  # published since: nothing to restore
+    return list((rows[0][1] or {}).get("resources") or [])
+
+
+def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
+                      ) -> list[dict[str, Any]]:
+    """The resources of the dataset once ``request`` is published: those of
+    its public periods (this one included), each stamped with its round;
+    new ones belong to this request's period; the period's resources that
+    its withdrawal took out come back. Ordered by period."""
+    package_id = request.package_id or ""
+    stamps = _stamps(package_id)
+    public_rounds = {r.round_id for r in package_requests(package_id)
+                     if r.id == request.id or dataset_public(r)}
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    label = round_.title if round_ else None
+    ids = {r.get("id") for r in resources}
+    for rid in _withdrawn_resources(request):
+        res = model.Session.get(model.Resource, rid)
+        # (CKAN detaches a deleted resource from its package when the package
+        # is saved again without it: its package_id may be empty by now)
+        if rid not in ids and res is not None and res.package_id in (package_id, None):
+            restored = model_dictize.resource_dictize(res, {"model": model})
+            restored.pop("state", None)
+            restored.pop("package_id", None)
+            resources.append(restored)
+    # a live table published before resources carried their period belongs
+    # to the period that published the dataset before this one
+    earlier = [r for r in package_requests(package_id)
+               if r.id != request.id and dataset_public(r)]
+    legacy = earlier[-1].round_id if earlier else request.round_id
+    result = []
+    dropped: dict[str, list[str]] = {}
+    for res in resources:
+        rid = res.get("id")
+        stamp = stamps.get(rid) or (legacy if rid in stamps else request.round_id)
+        if stamp not in public_rounds:
+            # a period withdrawn meanwhile stays out (and comes back with it)
+            dropped.setdefault(stamp, []).append(rid)
+            continue
+        res = dict(res, **{ROUND_KEY: stamp})
+        if stamp == request.round_id and not res.get(PERIOD_KEY) and label:
+            res[PERIOD_KEY] = label
+        result.append(res)
+    for other in package_requests(package_id):
+        if other.round_id in dropped:
+            _note_withdrawn(other, dropped[other.round_id], add=True)
+    order = round_order(package_id)
+    return sorted(result, key=lambda r: order.get(r[ROUND_KEY], len(order)))
+
+
+def _note_withdrawn(request: DataRequest, resource_ids: list[str], add: bool = False) -> None:
+    """Keep in the request's latest withdrawal the resources it took out of
+    the dataset (``add``: besides those already noted), so that publishing
+    it again restores them."""
+    from ..model import RequestEvent
+
+    event = model.Session.execute(
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == request.id, RequestEvent.transition == "withdraw")
+        .order_by(RequestEvent.version.desc()).limit(1)).scalar()
+    if event is None:
+        return
+    noted = list((event.data or {}).get("resources") or []) if add else []
+    event.data = dict(event.data or {}, resources=noted + [
+        rid for rid in resource_ids if rid not in noted])
+
+
+def periods(package_id: str) -> list[dict[str, Any]]:
+    """The public periods of a dataset, oldest first: the round, its title
+    and whether the period is ``published`` or ``archived``."""
+    result = []
+    for request in package_requests(package_id):
+        if not dataset_public(request):
+            continue
+        round_ = model.Session.get(CollectionRound, request.round_id)
+        result.append({
+            "round_id": request.round_id, "title": round_.title if round_ else None,
+            "status": (State.ARCHIVED.value if request.state == State.ARCHIVED.value
+                       else State.PUBLISHED.value)})
+    return result
+
+
+def _point_record(record: Dissemination, package_id: str) -> None:
+    """The dataset's record names its latest published period; it is
+    archived once no period is published any more."""
+    public = [r for r in package_requests(package_id) if dataset_public(r)]
+    if not public:
+        return
+    published = [r for r in public if r.state != State.ARCHIVED.value]
+    latest = (published or public)[-1]
+    record.request_id = latest.id
+    record.round_id = latest.round_id
+    if published:
+        record.status = "published"
+        record.archived_at = None
 
 
 # -- publication ------------------------------------------------------------------------
@@ -550,8 +815,14 @@ def after_transition(context: Context, request: DataRequest, transition: str,
         withdraw(context, request, note)
     elif transition == "archive":
         archive(context, request)
-    elif not dataset_public(request) and not pkg.private:
-        # a safety net: nothing stays public that its request does not make so
+    elif transition == "cancel":
+        staged = staged_for(pkg.id)
+        if staged is not None and staged.request_id == request.id:
+            # a cancelled new period: its staged tables never go live
+            model.Session.delete(staged)
+    if transition not in ("publish", "withdraw") and not pkg.private \
+            and not package_public(pkg.id):
+        # a safety net: nothing stays public that none of its requests makes so
         withdraw(context, request, note)
 
 
@@ -573,32 +844,29 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     staged = staged_for(pkg.id) if reviewed else None
     if staged is not None and staged.request_id not in (None, request.id):
         staged = None  # never somebody else's unreviewed edits
+    data = copy.deepcopy(staged.data) if staged is not None else live_dict(pkg.id)
+    data.pop(DICT_KEY, None)
+    data["id"] = pkg.id
+    resources = data.get("resources") or []
+    data["resources"] = _period_resources(request, copy.deepcopy(resources))
     changed = False
+    if staged is not None or pkg.private or _changed(resources, data["resources"]):
+        data["private"] = False
+        tk.get_action("package_update")(engine_context(user), data)
+        changed = True
     if staged is not None:
-        data = copy.deepcopy(staged.data)
-        data.pop(DICT_KEY, None)
-        data["id"] = pkg.id
-        data["private"] = False
-        tk.get_action("package_update")(engine_context(user), data)
         model.Session.delete(staged)
-        changed = True
-    elif pkg.private:
-        data = live_dict(pkg.id)
-        data["private"] = False
-        tk.get_action("package_update")(engine_context(user), data)
-        changed = True
 
     if record is None:
         record = Dissemination(package_id=pkg.id, first_published_at=now)
         model.Session.add(record)
-    record.request_id = request.id
-    record.round_id = request.round_id
     record.owner_org = pkg.owner_org or request.owner_org
     record.status = "published"
     record.published_at = now
     record.published_by = _user_id(user)
     record.archived_at = None
     record.modified = now
+    _point_record(record, pkg.id)
 
     pending = model.Session.execute(
         sa.select(Release).where(Release.request_id == request.id,
@@ -614,15 +882,28 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     return record
 
 
+def _changed(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> bool:
+    """Whether the resources (their ids, order, periods) differ."""
+    def key(resources: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [(r.get("id"), r.get(ROUND_KEY), r.get(PERIOD_KEY)) for r in resources]
+    return key(before) != key(after)
+
+
 def withdraw(context: Context, request: DataRequest, reason: Optional[str]) -> Optional[Dissemination]:
     """Make a published dataset private again (with the reason on record) and
     hide its past activities from the public. A staged revision is kept: the
-    producers may send it through review (``revise``)."""
+    producers may send it through review (``revise``).
+
+    When another period of the dataset stays public, only this period's
+    resources leave it (see the module docstring)."""
     pkg = model.Package.get(request.package_id or "")
     if pkg is None:
         return None
     record = record_for(pkg.id)
     now = utcnow()
+    if record is not None and package_public(pkg.id):
+        _withdraw_period(context, request, pkg, record)
+        return record
     if not pkg.private:
         data = live_dict(pkg.id)
         data["private"] = True
@@ -637,9 +918,31 @@ def withdraw(context: Context, request: DataRequest, reason: Optional[str]) -> O
     return record
 
 
+def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
+                     record: Dissemination) -> None:
+    """Take the period of ``request`` out of a dataset that stays public:
+    its resources are removed (their ids kept in the withdrawal's event so
+    that publishing the period again restores them)."""
+    stamps = _stamps(pkg.id)
+    data = live_dict(pkg.id)
+    resources = data.get("resources") or []
+    mine = [r["id"] for r in resources if stamps.get(r["id"]) == request.round_id]
+    if mine:
+        data["resources"] = [r for r in resources if r["id"] not in mine]
+        tk.get_action("package_update")(engine_context(context.get("user")), data)
+    _note_withdrawn(request, mine)
+    record.modified = utcnow()
+    _point_record(record, pkg.id)
+    model.Session.flush()
+    if not mine:
+        reindex(pkg.id)
+
+
 def archive(context: Context, request: DataRequest) -> Dissemination:
     """Archive a published dataset: it stays reachable by its URL with a
-    banner but leaves the default search."""
+    banner but leaves the default search. A period of a dataset whose other
+    periods are still published is archived alone: its resources stay,
+    labelled archived."""
     pkg = model.Package.get(request.package_id or "")
     record = record_for(pkg.id if pkg else None)
     if pkg is None or record is None:
@@ -649,6 +952,7 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
     record.status = "archived"
     record.archived_at = now
     record.modified = now
+    _point_record(record, pkg.id)
     reindex(pkg.id)
     return record
 

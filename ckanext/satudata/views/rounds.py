@@ -111,7 +111,8 @@ def delete_document(round_id: str, document_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
-    post("satudata_round_send", {"id": round_id},
+    post("satudata_round_send", {"id": round_id,
+                                 "new_datasets": tk.request.form.get("new_datasets")},
          tk._("%(created)s request(s) sent to the OPDs."),
          forbidden=tk._("Only walidata administrators can manage collection rounds"),
          not_found=tk._("Collection round not found"))

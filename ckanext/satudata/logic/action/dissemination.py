@@ -170,7 +170,9 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     request = _locked_request(data["id"])
     staged = publishing.staged_for(request.package_id)
     if staged is not None and staged.request_id not in (None, request.id):
-        staged = None
+        raise tk.ValidationError({"revision": [tk._(
+            "The changes staged on this dataset belong to the request of another "
+            "period; they are reviewed through that request")]})
     if staged is None:
         raise tk.ValidationError({"revision": [tk._(
             "There are no changes to submit: edit the dataset first")]})

@@ -9,11 +9,14 @@ exist.
 
 How requests link to datasets: sending a round creates, for each request,
 a **private** dataset in the OPD organization (``satudata.request.
-create_dataset``), titled after the Daftar Data item and the round. The
+create_dataset``), titled after the Daftar Data item. The
 OPD's editors fill in its data and metadata there; the walidata sees it
 through the request; publishing makes it public. A producer can
 instead link another dataset of the same OPD (``satudata_request_link_dataset``)
-while the request is with them.
+while the request is with them. An item published in an earlier round is
+requested on its published dataset instead: the round adds a period to it
+(one dataset per indicator; see "One indicator, many periods" in
+:mod:`...lib.publishing`).
 """
 from __future__ import annotations
 
@@ -595,7 +598,9 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
         pkg = tk.get_action("package_create")(
             {"user": context.get("user"), "ignore_auth": True, "defer_commit": True},
             {"name": name,
-             "title": _index_safe(f"{item.title[:TITLE_MAX]} ({round_.title})"),
+             # the indicator's dataset, whatever the period: the rounds that
+             # follow add their periods to it (its resources name them)
+             "title": _index_safe(item.title[:TITLE_MAX]),
              "notes": item.description or "", "owner_org": item.owner_org,
              "private": True, **_prefill(item)})
     except tk.ValidationError:
@@ -603,23 +608,61 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
     return pkg["id"]
 
 
+def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
+    """``{item id: dataset id}``: the dataset of each item's latest
+    published request, where the item (or the same OPD's item of the same
+    title in an earlier year's Daftar Data) was published before. One
+    query for all the items."""
+    if not items:
+        return {}
+    earlier = sa.orm.aliased(DaftarData)
+    rows = model.Session.execute(
+        sa.select(DaftarData.id, DataRequest.package_id)
+        .select_from(DaftarData)
+        .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
+                               sa.or_(earlier.id == DaftarData.id,
+                                      earlier.title == DaftarData.title)))
+        .join(DataRequest, DataRequest.item_id == earlier.id)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .join(model.Package, model.Package.id == DataRequest.package_id)
+        .where(DaftarData.id.in_([i.id for i in items]), model.Package.state == "active",
+               publishing.public_clause())
+        .order_by(DaftarData.id, CollectionRound.start_date.desc(),
+                  CollectionRound.created.desc())).all()
+    found: dict[str, str] = {}
+    for item_id, package_id in rows:
+        found.setdefault(item_id, package_id)
+    return found
+
+
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Send a round's requests in one action: one request per active Daftar
-    Data item of the round's year, to the item's OPD, each with a private
-    dataset created in the OPD organization (``satudata.request.
-    create_dataset``). Items already requested in this round are skipped,
-    so sending again after adding items only sends the new ones. The round
-    becomes ``open``; each OPD receiving requests gets a numbered Surat
-    Permintaan Data listing them (``satudata_letter_list``), and its
+    Data item of the round's year, to the item's OPD. An item published
+    before (in an earlier round, or the same OPD's item of the same title
+    in an earlier year) is requested on **its published dataset**: the
+    round adds a new period to it (the new table is staged and reviewed
+    while the earlier periods stay public; :mod:`...lib.publishing`).
+    Any other item gets a private dataset created in the OPD organization
+    (``satudata.request.create_dataset``), as does every item when
+    ``new_datasets`` is true. Items already requested in this round are
+    skipped, so sending again after adding items only sends the new ones.
+    The round becomes ``open``; each OPD receiving requests gets a numbered
+    Surat Permintaan Data listing them (``satudata_letter_list``), and its
     producers an e-mail listing their new requests with that letter attached
     and links to the round's uploaded documents.
 
     :param id: id or name of the round
-    :returns: ``{"round": round, "created": n, "skipped": n,
+    :param new_datasets: a new dataset for every item, even one published
+        before (optional, default false)
+    :returns: ``{"round": round, "created": n, "skipped": n, "new_periods": n,
         "without_dataset": [request id]}``
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
+    try:
+        new_datasets = tk.asbool(data_dict.get("new_datasets") or False)
+    except ValueError:
+        raise tk.ValidationError({"new_datasets": [tk._("Give true or false")]})
     round_ = get_round(_ref(data_dict, context))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
@@ -643,8 +686,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()
     created, unlinked = [], []
+    reused = {} if new_datasets else _published_datasets(items)
     for item in items:
-        package_id = _create_dataset(context, item, round_) if create_dataset else None
+        package_id = reused.get(item.id) or (
+            _create_dataset(context, item, round_) if create_dataset else None)
         request = DataRequest(
             id=model.types.make_uuid(), round_id=round_.id, item_id=item.id,
             owner_org=item.owner_org, package_id=package_id,
@@ -653,7 +698,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             requested_at=now, version=1)
         model.Session.add(request)
         engine.record_event(request, user_id=user_id, transition=engine.CREATE,
-                              from_state=None, signal=False)
+                              from_state=None, signal=False,
+                              data={"new_period": True} if item.id in reused else None)
         created.append(request.id)
         if not package_id:
             unlinked.append(request.id)
@@ -669,7 +715,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
                               round_id=round_.id, request_ids=created, user_id=user_id)
     _commit(context)
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
-            "without_dataset": unlinked}
+            "new_periods": len(reused), "without_dataset": unlinked}
 
 
 @tk.side_effect_free
@@ -881,6 +927,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
             "item_title": row[1], "priority": row[2], "update_frequency": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
             "round": {"id": request.round_id, "name": row[6], "title": row[7]},
+            # the period the request is about: its round
+            "period": row[7],
             "dataset": {
                 "id": request.package_id, "name": row[8], "title": row[9],
                 "private": row[10],
@@ -954,6 +1002,31 @@ def _allowed_transitions(context: Context, request_id: str) -> list[str]:
     return allowed
 
 
+def _periods_of(request_id: str) -> dict[str, Any]:
+    """Which period a request is about: ``periods`` (every request of its
+    dataset, oldest period first, ``current`` for this one), ``new_period``
+    (it adds a period to a dataset another period made public) and
+    ``new_period_resources`` (the tables it adds, staged)."""
+    request = model.Session.get(DataRequest, request_id)
+    if request is None or not request.package_id:
+        return {"periods": [], "new_period": False, "new_period_resources": []}
+    labels = state_labels()
+    rounds = {r.id: r for r in model.Session.execute(
+        sa.select(CollectionRound).join(DataRequest, DataRequest.round_id == CollectionRound.id)
+        .where(DataRequest.package_id == request.package_id)).scalars()}
+    periods = [{
+        "request_id": r.id, "round_id": r.round_id,
+        "title": rounds[r.round_id].title if r.round_id in rounds else None,
+        "state": r.state, "state_label": labels.get(State(r.state), r.state),
+        "public": publishing.dataset_public(r), "current": r.id == request.id,
+    } for r in publishing.package_requests(request.package_id)]
+    new_period = publishing.is_period_request(request)
+    return {"periods": periods, "new_period": new_period,
+            "new_period_resources": [
+                {"id": r.get("id"), "name": r.get("name"), "format": r.get("format")}
+                for r in publishing.new_period_resources(request)] if new_period else []}
+
+
 @tk.side_effect_free
 def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One data request, as in :func:`satudata_request_list`, plus the
@@ -978,6 +1051,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
                            if pkg is not None and hasattr(metadata, "checklist") else [])
     result["approval_chain"] = roles.approval_chain()
     result["allowed_transitions"] = _allowed_transitions(context, data["id"])
+    result.update(_periods_of(data["id"]))
     if result["due_date"]:
         result["working_days_left"] = workdays.working_days_between(
             workdays.today(), datetime.date.fromisoformat(result["due_date"]))

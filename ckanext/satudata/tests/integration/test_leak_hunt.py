@@ -71,6 +71,8 @@ LETTER_ITEM = "Surat Rahasia Permintaan Lt83"
 #: the title and content of a document uploaded to the round
 DOCUMENT_TITLE = "Matriks Indikator Rahasia Dk52"
 DOCUMENT_TEXT = "Isi Dokumen Putaran Rahasia Dc19"
+#: the table of a published dataset's second period, in verification
+SECOND_PERIOD = "Periode Kedua Rahasia Pd72"
 #: kinds of datasets the public must find
 PUBLIC = ("revision", "published", "republished")
 #: tags that only unpublished data (datasets or staged revisions) carries
@@ -88,6 +90,7 @@ class World:
     datasets: dict[str, dict[str, Any]]        # kind -> package dict (sysadmin view)
     resources: dict[str, list[str]]            # kind -> resource ids
     staged_resource_id: str
+    second_period_resource_id: str             # the unpublished period's table
     requests: dict[str, dict[str, Any]]        # kind -> request
     activity_ids: list[tuple[str, str, str]]   # (activity id, dataset id, dataset name)
     producer_c: dict[str, Any]
@@ -127,6 +130,8 @@ class World:
         found[STAGED_NOTES] = "staged revision notes"
         found[STAGED_RESOURCE] = "staged revision resource name"
         found[self.staged_resource_id] = "staged revision resource id"
+        found[SECOND_PERIOD] = "second period's table name (not published)"
+        found[self.second_period_resource_id] = "second period's table id (not published)"
         found[REQUESTER_EMAIL] = "a public data request's contact e-mail"
         found[REQUESTER_PHONE] = "a public data request's contact telephone"
         found[LETTER_ITEM] = "an item of a request letter and of the Berita Acara"
@@ -211,6 +216,22 @@ def build_world() -> World:
     staged = region.call("sysadmin", "satudata_revision_show", id=b[1]["package_id"])
     staged_resource_id = next(r["id"] for r in staged["data"]["resources"]
                               if r["name"] == STAGED_RESOURCE)
+    # a second round of the same Daftar Data: the published dataset's second
+    # period (its table) staged and in verification; the first period is public
+    site = {"user": region.users["sysadmin"]["name"]}
+    round_2 = helpers.call_action("satudata_round_create", context=dict(site),
+                                  name="semester-2-2026", title="Semester II 2026",
+                                  year=2026, start_date="2026-07-01")
+    helpers.call_action("satudata_round_send", context=dict(site), id=round_2["id"])
+    second = next(r for r in helpers.call_action(
+        "satudata_request_list", context=dict(site), round_id=round_2["id"])["results"]
+        if r["package_id"] == b[2]["package_id"])
+    period_resource = region.call(
+        "producer_b", "resource_create", package_id=b[2]["package_id"], name=SECOND_PERIOD,
+        url="semester-2.csv", format="CSV",
+        upload=csv_upload("tahun,jumlah\n2026,3\n", "semester-2.csv"))
+    region.call("producer_b", "satudata_request_submit", id=second["id"])
+    region.call("verifier", "satudata_request_verify", id=second["id"])
 
     org_c = factories.Organization(name="dinas-pariwisata", title="Dinas Pariwisata")
     producer_c = factories.User(name="produsen-c", email="produsen-c@example.org")
@@ -251,7 +272,7 @@ def build_world() -> World:
                            "matriks.csv"))
     letter_ids = [x["id"] for x in region.call("walidata_admin", "satudata_letter_list",
                                                id=region.round["id"])]
-    return World(region, datasets, resources, staged_resource_id,
+    return World(region, datasets, resources, staged_resource_id, period_resource["id"],
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
                  producer_c, token, org_c, group, tag_ids, asked, letter_ids,
                  [document["id"]])
@@ -289,6 +310,8 @@ def dataset_resources(w: World) -> list[Call]:
                       ({"id": public["name"], "resource_id": rid}, {})]
     calls.append(({"id": w.datasets["revision"]["name"],
                    "resource_id": w.staged_resource_id}, {}))
+    calls.append(({"id": w.datasets["published"]["name"],
+                   "resource_id": w.second_period_resource_id}, {}))
     return calls
 
 

@@ -225,7 +225,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         round_ = helpers.call_action(
             "satudata_round_create", context=dict(site), name=f"model-{n}",
             title=f"Model {n}", year=2026, start_date="2026-01-05")
-        helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"])
+        # one dataset per request (the model's rules): the items published by an
+        # earlier example get a new dataset, not a new period of theirs
+        helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"],
+                            new_datasets=True)
         rows = helpers.call_action("satudata_request_list", context=dict(site),
                                    round_id=round_["id"], limit=100)["results"]
         a = [r for r in rows if r["owner_org"] == region.opd_a["id"]]

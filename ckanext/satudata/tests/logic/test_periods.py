@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+"""One indicator, many periods (Maluku Utara collects twice a year): the
+second round's request for an item is made on the item's published dataset;
+its table is staged and reviewed while the first period stays public and
+unchanged; publishing adds the period; withdrawing or archiving one period
+acts on that period only. Played on a frozen clock, through the real
+actions, and checked as the public sees it over HTTP."""
+from __future__ import annotations
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata.lib import publishing
+
+from ..factories import add_csv, csv_upload, is_public, publish, request_state, to_ready
+
+#: the second period's table: nobody but its producers and the walidata
+#: may see it before its request is published
+MARKER = "Tabel Semester II rahasia 4b7e"
+FIRST = "Tabel Semester I 2026"
+#: the declared columns (text), one cell holding a plausible NIK
+NIK_TABLE = "tahun,jumlah\n2026,NIK 3273014506900001\n"
+
+
+def _public(action: str, **data):
+    return helpers.call_action(action, context={"user": "", "ignore_auth": False}, **data)
+
+
+def _resource_names(package_id: str) -> list[str]:
+    return [r["name"] for r in _public("package_show", id=package_id)["resources"]]
+
+
+def _found(text: str) -> int:
+    return _public("package_search", q=f'res_name:"{text}"')["count"]
+
+
+def _review(region, request: dict) -> None:
+    """The second period through the same chain (its metadata is the
+    published dataset's, complete already)."""
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+
+
+def _publish_second(region, second: dict) -> None:
+    """The second period's table added, reviewed and published (6 July)."""
+    with freeze_time("2026-07-06 03:00:00"):
+        add_csv(region, "producer", second["package_id"], "tahun,jumlah\n2026,12\n",
+                name=MARKER)
+        _review(region, second)
+        publish(region, second)
+
+
+def _second_round(region) -> dict:
+    """Semester II 2026 of the same Daftar Data, sent on 1 July."""
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-06-22 02:00:00"):
+        round_ = helpers.call_action("satudata_round_create", context=dict(site),
+                                     name="semester-2-2026", title="Semester II 2026",
+                                     year=2026, period="S2", start_date="2026-07-01")
+    with freeze_time("2026-07-01 01:00:00"):
+        sent = helpers.call_action("satudata_round_send", context=dict(site),
+                                   id=round_["id"])
+    assert sent["new_periods"] == 2  # both OPDs' items were published before
+    return round_
+
+
+@pytest.fixture
+def two_periods(region):
+    """The first period of OPD A's item published (March), the second
+    round sent (July)."""
+    first = region.request_of(region.opd_a)
+    with freeze_time("2026-03-02 03:00:00"):
+        add_csv(region, "producer", first["package_id"], "tahun,jumlah\n2025,10\n", name=FIRST)
+        to_ready(region, first)
+        publish(region, first)
+        other = region.request_of(region.opd_b)
+        to_ready(region, other)
+        publish(region, other)
+    round_ = _second_round(region)
+    second = next(r for r in region.call("sysadmin", "satudata_request_list",
+                                         round_id=round_["id"])["results"]
+                  if r["owner_org"] == region.opd_a["id"])
+    return first, second
+
+
+def _pages(app, pkg: dict, resource_id: str) -> dict[str, int | str]:
+    """What an anonymous visitor gets: the dataset page, the resource page,
+    its download, the DCAT catalogue and the API."""
+    return {
+        "page": app.get(tk.url_for("dataset.read", id=pkg["name"])).body,
+        "resource": app.get(tk.url_for("resource.read", id=pkg["name"],
+                                       resource_id=resource_id)).status_code,
+        "download": app.get(tk.url_for("resource.download", id=pkg["name"],
+                                       resource_id=resource_id,
+                                       filename="tabel.csv")).status_code,
+        "dcat": app.get("/catalog.ttl").body,
+        "api": app.get("/api/3/action/package_show",
+                       query_string={"id": pkg["id"]}).body,
+    }
+
+
+def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, region, app):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    assert second["package_id"] == pkg_id  # the item's published dataset, reused
+    assert second["period"] == "Semester II 2026"
+    shown = region.call("producer", "satudata_request_show", id=second["id"])
+    assert shown["new_period"] is True
+    assert [(p["title"], p["public"]) for p in shown["periods"]] == [
+        ("Semester I 2026", True), ("Semester II 2026", False)]
+
+    with freeze_time("2026-07-06 03:00:00"):
+        # nothing of its own yet: the new period cannot be submitted
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_submit", id=second["id"])
+        assert "resources" in err.value.error_dict
+        # the first period's table cannot be changed through the second's request
+        live_first = _public("package_show", id=pkg_id)["resources"][0]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_patch", id=live_first["id"],
+                        name="Diubah lewat periode lain")
+        assert "resources" in err.value.error_dict
+
+        # the second period's table is staged; the public sees the first only
+        staged = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
+        assert [r["name"] for r in region.call("producer", "satudata_request_show",
+                                               id=second["id"])["new_period_resources"]] \
+            == [MARKER]
+        pkg = _public("package_show", id=pkg_id)
+        before = _pages(app, pkg, staged["id"])
+
+        assert _resource_names(pkg_id) == [FIRST]
+        assert MARKER not in before["page"] and MARKER not in before["dcat"]
+        assert MARKER not in before["api"]
+        assert (before["resource"], before["download"]) == (404, 404)
+        assert _found(MARKER) == 0 and _found(FIRST) == 1
+
+        # reviewed through the same chain; still invisible while ready
+        _review(region, second)
+        assert request_state(region, second) == "ready"
+        assert _resource_names(pkg_id) == [FIRST] and _found(MARKER) == 0
+
+        publish(region, second)
+
+    pkg = _public("package_show", id=pkg_id)
+    after = _pages(app, pkg, pkg["resources"][1]["id"])
+    assert [(r["name"], r["period"]) for r in pkg["resources"]] == [
+        (FIRST, "Semester I 2026"), (MARKER, "Semester II 2026")]
+    assert [(p["title"], p["status"]) for p in pkg["satudata_dissemination"]["periods"]] == [
+        ("Semester I 2026", "published"), ("Semester II 2026", "published")]
+    assert MARKER in after["page"] and MARKER in after["dcat"] and MARKER in after["api"]
+    assert (after["resource"], after["download"]) == (200, 200)
+    assert "Semester I 2026" in after["page"] and "Semester II 2026" in after["page"]
+    assert _found(MARKER) == 1
+    # one public dataset per indicator, however many periods
+    assert _public("package_search", q="title:Puskesmas", rows=10)["count"] == 2  # 2 OPDs
+
+
+def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, region, app):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    _publish_second(region, second)
+    second_resource = _public("package_show", id=pkg_id)["resources"][1]
+    assert second_resource["name"] == MARKER
+
+    with freeze_time("2026-07-20 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
+                    note="Angka semester II salah")
+    assert is_public(pkg_id)
+    assert request_state(region, first) == "published"
+    assert _resource_names(pkg_id) == [FIRST]
+    pkg = _public("package_show", id=pkg_id)
+    gone = _pages(app, pkg, second_resource["id"])
+    assert MARKER not in gone["page"] and MARKER not in gone["api"]
+    assert MARKER not in gone["dcat"]
+    assert (gone["resource"], gone["download"]) == (404, 404)
+    assert _found(MARKER) == 0 and _found(FIRST) == 1
+    assert [p["title"] for p in pkg["satudata_dissemination"]["periods"]] == ["Semester I 2026"]
+    first_file = app.get(tk.url_for("resource.download", id=pkg["name"],
+                                    resource_id=pkg["resources"][0]["id"],
+                                    filename="tabel.csv"))
+    assert first_file.status_code == 200 and first_file.body == "tahun,jumlah\n2025,10\n"
+
+    # published again: the period's own table comes back, nothing else changes
+    with freeze_time("2026-07-21 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=second["id"])
+    assert _resource_names(pkg_id) == [FIRST, MARKER]
+    assert _public("package_show", id=pkg_id)["resources"][1]["id"] == second_resource["id"]
+
+    # withdrawing the first period now leaves the second public
+    with freeze_time("2026-07-22 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik")
+    assert is_public(pkg_id) and _resource_names(pkg_id) == [MARKER]
+    # and withdrawing the last public period makes the dataset private
+    with freeze_time("2026-07-23 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
+                    note="Semua ditarik")
+    assert not is_public(pkg_id) and _found(MARKER) == 0
+
+
+def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(two_periods,
+                                                                       region, app):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    _publish_second(region, second)
+    with freeze_time("2026-07-06 04:00:00"):
+        region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+
+    pkg = _public("package_show", id=pkg_id)
+    assert [(p["title"], p["status"]) for p in pkg["satudata_dissemination"]["periods"]] == [
+        ("Semester I 2026", "archived"), ("Semester II 2026", "published")]
+    assert pkg["satudata_dissemination"]["status"] == "published"
+    assert _resource_names(pkg_id) == [FIRST, MARKER]
+    assert _found(FIRST) == 1  # the dataset stays in the default search
+    page = app.get(tk.url_for("dataset.read", id=pkg["name"])).body
+    assert "satudata-archived-banner" not in page
+    assert page.count("satudata-resource-period") == 2
+
+    # the last published period archived: the dataset is archived
+    with freeze_time("2026-07-07 03:00:00"):
+        region.call("walidata_admin", "satudata_request_archive", id=second["id"])
+    assert _public("package_show", id=pkg_id)["satudata_dissemination"]["status"] == "archived"
+    assert _found(FIRST) == 0
+
+
+def test_the_new_period_table_is_screened_for_personal_data(two_periods, region, app):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-06 03:00:00"):
+        region.call("producer", "resource_create", package_id=pkg_id, name=MARKER,
+                    format="CSV", url="tabel.csv", upload=csv_upload(NIK_TABLE))
+        with app.flask_app.test_request_context("/"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", "satudata_request_submit", id=second["id"])
+    assert "data pribadi" in err.value.error_dict["resources"][0]
+    assert request_state(region, second) == "requested"
+    assert _resource_names(pkg_id) == [FIRST]
+
+
+def test_a_round_can_still_create_new_datasets(region):
+    first = region.request_of(region.opd_a)
+    with freeze_time("2026-03-02 03:00:00"):
+        to_ready(region, first)
+        publish(region, first)
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-06-22 02:00:00"):
+        round_ = helpers.call_action("satudata_round_create", context=dict(site),
+                                     name="semester-2-2026", title="Semester II 2026",
+                                     year=2026, start_date="2026-07-01")
+        with pytest.raises(tk.ValidationError) as err:
+            helpers.call_action("satudata_round_send", context=dict(site),
+                                id=round_["id"], new_datasets="kadang")
+        assert "new_datasets" in err.value.error_dict
+        sent = helpers.call_action("satudata_round_send", context=dict(site),
+                                   id=round_["id"], new_datasets=True)
+    assert sent["new_periods"] == 0
+    second = next(r for r in region.call("sysadmin", "satudata_request_list",
+                                         round_id=round_["id"])["results"]
+                  if r["owner_org"] == region.opd_a["id"])
+    assert second["package_id"] and second["package_id"] != first["package_id"]
+    assert second["dataset"]["private"] is True
+
+
+def test_the_request_and_queue_pages_name_the_period(two_periods, region, app):
+    from ..factories import login
+
+    _first, second = two_periods
+    producer = login(app, "produsen-a")
+    page = producer.get(tk.url_for("satudata_request.read", id=second["id"])).body
+    assert "satudata-request-periods" in page
+    assert "Semester I 2026" in page and "Semester II 2026" in page
+    queue = producer.get(tk.url_for("satudata_request.index")).body
+    assert "Semester II 2026" in queue
+    assert publishing.ROUND_KEY not in page
+
+
+def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods, region):
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-06 03:00:00"):
+        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
+        # the first period's request cannot carry the second period's table
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_revise", id=first["id"])
+        assert "another period" in err.value.error_dict["revision"][0]
+        assert request_state(region, first) == "published"
+        # a cancelled new period: its staged table never goes live
+        region.call("walidata_admin", "satudata_request_cancel", id=second["id"],
+                    note="Tidak jadi dikumpulkan")
+    assert region.call("sysadmin", "satudata_revision_show", id=pkg_id) is None
+    assert is_public(pkg_id) and _resource_names(pkg_id) == [FIRST]
