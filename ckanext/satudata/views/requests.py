@@ -64,7 +64,10 @@ def index() -> Any:
         "filters": filters, "mine": mine == "1", "is_staff": is_staff,
         "rounds": rounds, "organizations": organizations, "states": states(),
         "page": page, "page_size": PAGE_SIZE,
-        "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        # a capped count (a broad text search): one more page while this
+        # one is full
+        "pages": (page + 1 if len(result["results"]) == PAGE_SIZE else page)
+        if result.get("count_capped") else max(1, -(-result["count"] // PAGE_SIZE)),
         "can_manage": can("satudata_round_create"),
     })
 

@@ -24,7 +24,6 @@ import unicodedata
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -821,7 +820,9 @@ def _filters(scope: _Scope, data: dict[str, Any], t: Any = DataRequest) -> list[
     where: list[Any] = []
     if scope.visible is not None:
         where.append(t.owner_org.in_(scope.visible))
-    if data.get("id"):
+    if isinstance(data.get("id"), list):  # the matches of a text search
+        where.append(DataRequest.id.in_(data["id"]))
+    elif data.get("id"):
         where.append(DataRequest.id == data["id"])
     if data.get("round_id"):
         where.append(t.round_id == data["round_id"])
@@ -834,32 +835,37 @@ def _filters(scope: _Scope, data: dict[str, Any], t: Any = DataRequest) -> list[
     if data.get("actionable"):
         where.append(scope.actionable(t))
     if data.get("q"):
-        # the requests of the items whose title matches (a trigram index)
-        # and of the OPDs whose title does, as a set of ids: PostgreSQL
-        # estimates its size, then reads a few matches in deadline order
-        # from the front of an index, or many through the set
+        # the requests of the items whose title matches (hashed from a
+        # trigram index) or of the OPDs whose title does
         pattern = f"%{data['q']}%"
-        matching = aliased(DataRequest)
-        where.append(DataRequest.id.in_(sa.union(
-            sa.select(matching.id).where(matching.item_id.in_(
-                sa.select(DaftarData.id).where(DaftarData.title.ilike(pattern)))),
-            sa.select(matching.id).where(matching.owner_org.in_(
-                sa.select(model.Group.id).where(model.Group.title.ilike(pattern)))))))
+        where.append(sa.or_(
+            DataRequest.item_id.in_(
+                sa.select(DaftarData.id).where(DaftarData.title.ilike(pattern))),
+            DataRequest.owner_org.in_(
+                sa.select(model.Group.id).where(model.Group.title.ilike(pattern)))))
     return where
+
+
+#: a text search counts its matches up to this number (then "more than")
+TEXT_COUNT_CAP = 1000
 
 
 def _count_requests(scope: _Scope, data: dict[str, Any]) -> int:
     """How many requests match: a sum over the request counts (a few
-    hundred rows whatever the number of requests), or for a text search a
-    count of the matching requests (both indexed)."""
-    if data.get("q") or data.get("id"):
-        stmt = sa.select(sa.func.count()).select_from(DataRequest).where(
-            *_filters(scope, data))
-    else:
-        c = request_count.c
-        stmt = sa.select(sa.func.coalesce(sa.func.sum(c.n), 0)).where(
-            *_filters(scope, data, c))
+    hundred rows whatever the number of requests)."""
+    c = request_count.c
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(c.n), 0)).where(*_filters(scope, data, c))
     return int(model.Session.execute(stmt).scalar_one())
+
+
+def _text_matches(scope: _Scope, data: dict[str, Any]) -> Optional[list[str]]:
+    """The ids of the requests a text search matches, or None when there
+    are more than :data:`TEXT_COUNT_CAP` (the scan stops there: a search
+    matching half of 100,000 requests does not read them all)."""
+    ids = list(model.Session.execute(
+        sa.select(DataRequest.id).where(*_filters(scope, data))
+        .limit(TEXT_COUNT_CAP + 1)).scalars())
+    return ids if len(ids) <= TEXT_COUNT_CAP else None
 
 
 _SORTS = {
@@ -959,7 +965,9 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
         ``-modified``, ``title`` or ``organization``
     :param limit: page size (default 50, at most 1000)
     :param offset: (default 0)
-    :returns: ``{"count": total, "results": [request]}``; each request has
+    :returns: ``{"count": total, "count_capped": bool, "results": [request]}``
+        (a text search counts up to 1,000 matches: beyond, ``count`` is
+        1,000 and ``count_capped`` true); each request has
         ``item_title``, ``organization``, ``round``, ``dataset``,
         ``state_label``, ``waiting_for`` (``producer`` or a chain role) and
         ``overdue``
@@ -969,9 +977,18 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
     data = _validate(data_dict, schema.request_list(), context)
     scope = _Scope(context)
     limit = _limit(data)
-    results = _request_rows(scope, data, limit=limit,
+    capped = False
+    if data.get("q"):
+        # a few matches: their page by id; many: in deadline order from the
+        # front of an index, stopping after the page
+        ids = _text_matches(scope, data)
+        count, capped = (len(ids), False) if ids is not None else (TEXT_COUNT_CAP, True)
+        page_data = {"id": ids, "sort": data["sort"]} if ids is not None else data
+    else:
+        count, page_data = _count_requests(scope, data), data
+    results = _request_rows(scope, page_data, limit=limit,
                             offset=data.get("offset", 0)) if limit else []
-    return {"count": _count_requests(scope, data), "results": results}
+    return {"count": count, "count_capped": capped, "results": results}
 
 
 def _allowed_transitions(context: Context, request_id: str) -> list[str]:

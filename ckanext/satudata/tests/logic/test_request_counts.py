@@ -2,7 +2,8 @@
 """The request counts PostgreSQL keeps (migration 0010_request_counts):
 whatever changes the requests — a step of the engine, an ORM update, a bulk
 update, a delete — the lists' counts, the rounds' counts per state and the
-header's "waiting for me" equal what the requests themselves say."""
+header's "waiting for me" equal what the requests themselves say; a text
+search counts exactly up to 1,000 matches, then says "more than"."""
 from __future__ import annotations
 
 import datetime
@@ -10,12 +11,14 @@ import datetime
 import sqlalchemy as sa
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DataRequest
 from ckanext.satudata.model.workflow import request_count
 
 from ..factories import TWO_ITEMS, build_region
+from ..views.test_workflow_views import _login
 
 FILTERS = [
     {}, {"overdue": True}, {"overdue": False}, {"actionable": True},
@@ -81,3 +84,60 @@ def test_counts_follow_every_kind_of_change(world_of):
     _agree(region, "verifier")
     round_ = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
     assert round_["counts"]["total"] == 3 and "verified" not in round_["counts"]
+
+
+def _bulk(region, n: int, title: str) -> None:
+    """``n`` requests of the region's round for OPD A, items titled
+    ``<title> <i>``, inserted in two statements."""
+    from ckanext.satudata.model import DaftarData
+
+    items, requests = [], []
+    for i in range(n):
+        item_id = model.types.make_uuid()
+        items.append({"id": item_id, "title": f"{title} {i}", "owner_org": region.opd_a["id"],
+                      "year": 2026, "priority": False, "active": True})
+        requests.append({"id": model.types.make_uuid(), "round_id": region.round["id"],
+                         "item_id": item_id, "owner_org": region.opd_a["id"],
+                         "state": "submitted", "approval_level": 0,
+                         "due_date": workdays.today() + datetime.timedelta(days=i % 30),
+                         "version": 1, "return_count": 0})
+    model.Session.execute(sa.insert(DaftarData.__table__), items)
+    model.Session.execute(sa.insert(DataRequest.__table__), requests)
+    model.Session.commit()
+
+
+def test_text_search_counts_up_to_a_thousand_matches(world_of, app):
+    from ckanext.satudata.logic.action.workflow import TEXT_COUNT_CAP
+
+    region = world_of("region_two_items", lambda: build_region(TWO_ITEMS))
+    _bulk(region, TEXT_COUNT_CAP + 1, "Angka Kemiskinan Kecamatan")
+    _bulk(region, 7, "Luas Panen Padi")
+    # a few matches: counted exactly, the page in deadline order
+    few = region.call("walidata_admin", "satudata_request_list", q="panen padi", limit=5)
+    assert (few["count"], few["count_capped"]) == (7, False)
+    assert [r["item_title"] for r in few["results"]] == [f"Luas Panen Padi {i}" for i in range(5)]
+    assert region.call("walidata_admin", "satudata_request_list", q="panen padi",
+                       state="requested")["count"] == 0
+    # many: the count stops at the cap and says so; every page still comes
+    many = region.call("walidata_admin", "satudata_request_list", q="kemiskinan", limit=50)
+    assert (many["count"], many["count_capped"]) == (TEXT_COUNT_CAP, True)
+    assert len(many["results"]) == 50
+    assert all(r["item_title"].startswith("Angka Kemiskinan") for r in many["results"])
+    last = region.call("walidata_admin", "satudata_request_list", q="kemiskinan", limit=50,
+                       offset=TEXT_COUNT_CAP)
+    assert len(last["results"]) == 1
+    # the OPD's title matches too (the two requests of OPD B)
+    by_opd = region.call("walidata_admin", "satudata_request_list", q="dinas pendidikan")
+    assert (by_opd["count"], by_opd["count_capped"]) == (2, False)
+    # no filter: the counts table, exactly
+    assert region.call("walidata_admin", "satudata_request_list")["count"] \
+        == 4 + TEXT_COUNT_CAP + 1 + 7
+
+    # the page says the count is capped and pages on without a last page
+
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_request.index", mine="0", q="kemiskinan")).body
+    assert ("Lebih dari 1000 permintaan" in page
+            or "More than 1000 requests" in page), page
+    assert "dari 21" not in page and "of 21" not in page
+    assert "page=2" in page
