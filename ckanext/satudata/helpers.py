@@ -76,6 +76,12 @@ def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:
     return cache[limit]
 
 
+def waiting_for_me_counted(count: int) -> None:
+    """The page listed the user's whole queue itself (``actionable`` and no
+    other filter): the header's number is that count, not a second one."""
+    tk.g.setdefault("_satudata_waiting_for_me", {})[0] = {"count": count, "results": []}
+
+
 def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:
     """What the home page counts, from public data only (an anonymous
     search, so nothing private, draft or archived): the number of

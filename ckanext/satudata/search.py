@@ -137,8 +137,9 @@ def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     """Show the labels of coded facet items instead of their codes."""
     publishing.add_search_facts(search_results)
+    titles: dict[str, str | None] = {}  # a page shares one or two licences
     for pkg_dict in search_results.get("results") or []:
-        translate_license_title(pkg_dict)
+        translate_license_title(pkg_dict, titles)
     facets = search_results.get("search_facets") or {}
     lang = reference.current_language()
     for facet_name, (_field, list_name) in FACET_FIELDS.items():
@@ -151,14 +152,27 @@ def after_dataset_search(search_results: dict[str, Any],
     return search_results
 
 
-def translate_license_title(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def translate_license_title(pkg_dict: dict[str, Any],
+                            titles: dict[str, str | None] | None = None) -> dict[str, Any]:
     """The licence title in the reader's language. CKAN keeps ``license_title``
     in the search index as it was when the dataset was indexed (in the language
     of whoever saved it, English for jobs and the CLI) and package_show returns
-    that copy; the licence register translates the title on each call."""
+    that copy; the licence register translates the title on each call.
+    ``titles``: the titles already translated for this request, by licence
+    id (a search page translates each licence once, not once per result)."""
     license_id = pkg_dict.get("license_id")
-    license = license_id and model.Package.get_license_register().get(license_id)
-    if license:
-        title = license.title
-        pkg_dict["license_title"] = title.split("::")[-1] if license.url else title
+    if not license_id:
+        return pkg_dict
+    if titles is not None and license_id in titles:
+        title = titles[license_id]
+    else:
+        license = model.Package.get_license_register().get(license_id)
+        title = None
+        if license:
+            title = license.title
+            title = title.split("::")[-1] if license.url else title
+        if titles is not None:
+            titles[license_id] = title
+    if title is not None:
+        pkg_dict["license_title"] = title
     return pkg_dict

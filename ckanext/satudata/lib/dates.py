@@ -15,6 +15,7 @@ day and is never shifted across time zones.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any, Optional, Union
 
 from babel import Locale, UnknownLocaleError
@@ -50,6 +51,17 @@ def parse(value: Any) -> Optional[DateLike]:
         return None
 
 
+@functools.lru_cache(maxsize=64)
+def _locale(locale: str) -> tuple[Locale, str]:
+    """Babel's locale of a language code and its short language (English for
+    an unknown one); parsed once per process (Babel parses on every call)."""
+    language = locale.replace("-", "_")
+    try:
+        return Locale.parse(language), language.split("_")[0]
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en"), "en"
+
+
 def format_datetime(value: Any, locale: str, tz: datetime.tzinfo, *,
                     with_hours: bool = False, with_seconds: bool = False) -> str:
     """``1 Desember 2026`` (or with ``with_hours`` ``1 Desember 2026 22.53
@@ -62,12 +74,7 @@ def format_datetime(value: Any, locale: str, tz: datetime.tzinfo, *,
     parsed = parse(value)
     if parsed is None:
         return ""
-    language = (locale or "en").replace("-", "_")
-    short = language.split("_")[0]
-    try:
-        babel_locale = Locale.parse(language)
-    except (ValueError, UnknownLocaleError):
-        babel_locale, short = Locale.parse("en"), "en"
+    babel_locale, short = _locale(locale or "en")
     if not isinstance(parsed, datetime.datetime):
         return babel_dates.format_date(parsed, DATE_PATTERN, locale=babel_locale)
     if parsed.tzinfo is None:

@@ -41,12 +41,13 @@ def has_role(user_name: Optional[str], role: str) -> bool:
     return bool(user) and role in user_roles(user.id)
 
 
-def is_walidata_admin(user_name: Optional[str]) -> bool:
+def is_walidata_admin(user_name: Optional[str], user: Optional[model.User] = None) -> bool:
     """Sysadmins and admins of the walidata organization manage roles,
-    the Daftar Data and collection rounds."""
+    the Daftar Data and collection rounds (``user``: the user of that name
+    when the caller has it already: no second look-up)."""
     if not user_name:
         return False
-    if authz.is_sysadmin(user_name):
+    if user.sysadmin if user is not None else authz.is_sysadmin(user_name):
         return True
     org = walidata_organization()
     return bool(org) and authz.has_user_permission_for_group_or_org(
@@ -75,10 +76,11 @@ def users_with_role(role: str) -> list[model.User]:
 PRODUCER_CAPACITIES = ("editor", "admin")
 
 
-def producer_org_ids(user_name: Optional[str]) -> set[str]:
+def producer_org_ids(user_name: Optional[str], user: Optional[model.User] = None) -> set[str]:
     """Ids of the active organizations in which the user is an editor or
-    admin: the OPDs whose data requests they handle. One query."""
-    user = user_obj(user_name)
+    admin: the OPDs whose data requests they handle. One query (``user``:
+    the user of that name when the caller has it already)."""
+    user = user if user is not None else user_obj(user_name)
     if not user:
         return set()
     stmt = (

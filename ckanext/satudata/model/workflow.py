@@ -13,6 +13,11 @@
   the same transaction as the state change.
 * :class:`ReminderSent` — which reminder/escalation e-mails went out, so that
   cron reruns do not send the same one twice.
+* :data:`request_count` — how many requests there are per round, OPD, state,
+  revision flag, approval level and deadline: PostgreSQL's triggers on
+  ``satudata_request`` keep it in the changing statement's transaction
+  (``0011_request_counts``), so the lists count a few hundred rows, not
+  every request. Read only.
 
 The tables are created by ``migration/satudata/versions/0002_workflow.py``.
 """
@@ -22,8 +27,8 @@ import datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, UnicodeText,
-    UniqueConstraint,
+    BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
+    Table, UnicodeText, UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped
@@ -34,7 +39,7 @@ from ckan.model import domain_object
 
 __all__ = [
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
-    "ROUND_STATES",
+    "ROUND_STATES", "request_count",
 ]
 
 # A round is prepared (draft), then its requests are sent (open), then closed.
@@ -160,6 +165,9 @@ class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         Index("satudata_request_state_due_idx", "state", "due_date"),
         Index("satudata_request_round_state_idx", "round_id", "state"),
         Index("satudata_request_package_id_idx", "package_id"),
+        # a page in deadline order is the first rows of this index
+        Index("satudata_request_due_id_idx", "due_date", "id"),
+        Index("satudata_request_item_id_idx", "item_id"),
     )
 
     id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
@@ -265,3 +273,20 @@ class ReminderSent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
     due_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
     sent_at: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+
+
+#: Requests per round, OPD, state, revision flag (``revision_of`` set),
+#: approval level and deadline (``infinity`` without one), kept by the
+#: triggers of migration ``0011_request_counts``; groups emptied keep a row
+#: with ``n`` 0. Outside CKAN's metadata: written by PostgreSQL alone (CKAN's
+#: test reset deletes the requests, and the triggers empty the counts).
+request_count = Table(
+    "satudata_request_count", MetaData(),
+    Column("round_id", UnicodeText, primary_key=True),
+    Column("owner_org", UnicodeText, primary_key=True),
+    Column("state", UnicodeText, primary_key=True),
+    Column("revising", Boolean, primary_key=True),
+    Column("approval_level", Integer, primary_key=True),
+    Column("due_date", Date, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)

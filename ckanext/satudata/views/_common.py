@@ -12,7 +12,7 @@ from flask import Response
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from ..lib.states import State, state_label
+from ..lib.states import State, state_labels
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
@@ -96,7 +96,8 @@ def organization_options(blank: Optional[str] = None) -> list[dict[str, str]]:
 
 
 def states() -> list[dict[str, str]]:
-    return [{"value": s.value, "text": state_label(s)} for s in State]
+    labels = state_labels()
+    return [{"value": s.value, "text": labels[s]} for s in State]
 
 
 def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str

@@ -20,6 +20,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from .. import helpers
 from ..lib import review
 from ..lib.states import ACTION_OF, TABLE, transition_label
 from ._common import (PAGE_SIZE, args, call, can, context, error_list, organization_list,
@@ -51,13 +52,22 @@ def index() -> Any:
     page = page_number()
     result = call("satudata_request_list",
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    if set(filters) == {"actionable"}:
+        helpers.waiting_for_me_counted(result["count"])
     rounds = call("satudata_round_list", {"limit": 100})["results"]
     organizations = organization_list() if is_staff else []
+    # each deadline of the page formatted once (a page shares a few)
+    due_dates = {day: tk.h.render_datetime(day)
+                 for day in {r["due_date"] for r in result["results"]} if day}
     return tk.render("satudata/workflow/index.html", {
-        "result": result, "filters": filters, "mine": mine == "1", "is_staff": is_staff,
+        "result": result, "due_dates": due_dates,
+        "filters": filters, "mine": mine == "1", "is_staff": is_staff,
         "rounds": rounds, "organizations": organizations, "states": states(),
         "page": page, "page_size": PAGE_SIZE,
-        "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        # a capped count (a broad text search): one more page while this
+        # one is full
+        "pages": (page + 1 if len(result["results"]) == PAGE_SIZE else page)
+        if result.get("count_capped") else max(1, -(-result["count"] // PAGE_SIZE)),
         "can_manage": can("satudata_round_create"),
     })
 

@@ -36,6 +36,7 @@ from ...lib import storage
 from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles,
                    spreadsheets, workdays)
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
+from ...model.workflow import request_count
 from ...lib.states import (
     ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
     transition_for, transition_label,
@@ -393,23 +394,23 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
 # -- collection rounds -----------------------------------------------------------
 
 def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
-    """``{round_id: {state: n, "total": n, "overdue": n}}`` in one query."""
+    """``{round_id: {state: n, "total": n, "overdue": n}}`` in one query (of
+    the request counts: not one row per request)."""
     counts: dict[str, dict[str, int]] = {rid: {"total": 0, "overdue": 0} for rid in round_ids}
     if not round_ids:
         return counts
-    today = workdays.today()
-    overdue = sa.func.count().filter(
-        DataRequest.due_date < today,
-        DataRequest.state.in_([s.value for s in engine.ACTIVE_STATES]))
+    c = request_count.c
+    overdue = sa.func.coalesce(sa.func.sum(c.n).filter(_late(c)), 0)
     stmt = (
-        sa.select(DataRequest.round_id, DataRequest.state, sa.func.count(), overdue)
-        .where(DataRequest.round_id.in_(round_ids))
-        .group_by(DataRequest.round_id, DataRequest.state)
+        sa.select(c.round_id, c.state, sa.func.sum(c.n), overdue)
+        .where(c.round_id.in_(round_ids))
+        .group_by(c.round_id, c.state)
+        .having(sa.func.sum(c.n) > 0)
     )
     for round_id, state, n, late in model.Session.execute(stmt).all():
-        counts[round_id][state] = n
-        counts[round_id]["total"] += n
-        counts[round_id]["overdue"] += late
+        counts[round_id][state] = int(n)
+        counts[round_id]["total"] += int(n)
+        counts[round_id]["overdue"] += int(late)
     return counts
 
 
@@ -810,62 +811,102 @@ class _Scope:
         user_obj = model.User.get(user or "") if user else None
         self.chain = roles.approval_chain()
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
-        self.org_ids = roles.producer_org_ids(user) if user_obj else set()
-        self.admin = roles.is_walidata_admin(user)
+        self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
+        self.admin = roles.is_walidata_admin(user, user_obj) if user_obj else False
         staff = bool(self.held) or self.admin
         # None: every OPD
         self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
 
-    def actionable(self) -> Any:
+    def actionable(self, t: Any = DataRequest) -> Any:
         """Requests waiting for something the user can do (their next steps
-        in the state table)."""
+        in the state table); ``t``: the requests or their counts."""
         waiting: dict[Actor, list[Any]] = {}
         for state in State:
             for revising in (False, True):
-                here = sa.and_(DataRequest.state == state.value,
-                               DataRequest.revision_of.is_not(None) if revising
-                               else DataRequest.revision_of.is_(None))
+                here = sa.and_(t.state == state.value,
+                               _revising(t) if revising else sa.not_(_revising(t)))
                 for kind in next_actors(state, revising):
                     waiting.setdefault(kind, []).append(here)
         conditions: list[Any] = []
         if self.org_ids and waiting.get(Actor.PRODUCER):
-            conditions.append(sa.and_(DataRequest.owner_org.in_(self.org_ids),
+            conditions.append(sa.and_(t.owner_org.in_(self.org_ids),
                                       sa.or_(*waiting[Actor.PRODUCER])))
         if self.chain and self.chain[0] in self.held and waiting.get(Actor.VERIFIER):
             conditions.append(sa.or_(*waiting[Actor.VERIFIER]))
         levels = [i for i, role in enumerate(self.chain) if i > 0 and role in self.held]
         if levels and waiting.get(Actor.APPROVER):
             conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]),
-                                      DataRequest.approval_level.in_(levels)))
+                                      t.approval_level.in_(levels)))
         if self.admin and waiting.get(Actor.WALIDATA_ADMIN):
             conditions.append(sa.or_(*waiting[Actor.WALIDATA_ADMIN]))
         return sa.or_(*conditions) if conditions else sa.false()
 
 
-def _filters(scope: _Scope, data: dict[str, Any]) -> list[Any]:
-    """The WHERE clauses of a request query."""
+def _revising(t: Any) -> Any:
+    """A revision of published data (``t``: the requests or their counts)."""
+    return DataRequest.revision_of.is_not(None) if t is DataRequest else t.revising
+
+
+def _late(t: Any) -> Any:
+    """Past the stage deadline in an active state; a request without a
+    deadline is never late (``t``: the requests or their counts)."""
+    return sa.and_(t.due_date.is_not(None), t.due_date < workdays.today(),
+                   t.state.in_([s.value for s in engine.ACTIVE_STATES]))
+
+
+def _filters(scope: _Scope, data: dict[str, Any], t: Any = DataRequest) -> list[Any]:
+    """The WHERE clauses of a request query on the requests (``t``
+    :class:`DataRequest`) or on their counts (``request_count.c``: without
+    ``id`` and ``q``, see :func:`_count_requests`)."""
     where: list[Any] = []
     if scope.visible is not None:
-        where.append(DataRequest.owner_org.in_(scope.visible))
-    if data.get("id"):
+        where.append(t.owner_org.in_(scope.visible))
+    if isinstance(data.get("id"), list):  # the matches of a text search
+        where.append(DataRequest.id.in_(data["id"]))
+    elif data.get("id"):
         where.append(DataRequest.id == data["id"])
     if data.get("round_id"):
-        where.append(DataRequest.round_id == data["round_id"])
+        where.append(t.round_id == data["round_id"])
     if data.get("owner_org"):
-        where.append(DataRequest.owner_org == data["owner_org"])
+        where.append(t.owner_org == data["owner_org"])
     if data.get("state"):
-        where.append(DataRequest.state.in_(data["state"]))
-    active = [s.value for s in engine.ACTIVE_STATES]
+        where.append(t.state.in_(data["state"]))
     if "overdue" in data:
-        late = sa.and_(DataRequest.due_date < workdays.today(),
-                       DataRequest.state.in_(active))
-        where.append(late if data["overdue"] else sa.not_(late))
+        where.append(_late(t) if data["overdue"] else sa.not_(_late(t)))
     if data.get("actionable"):
-        where.append(scope.actionable())
+        where.append(scope.actionable(t))
     if data.get("q"):
+        # the requests of the items whose title matches (hashed from a
+        # trigram index) or of the OPDs whose title does
         pattern = f"%{data['q']}%"
-        where.append(sa.or_(DaftarData.title.ilike(pattern), model.Group.title.ilike(pattern)))
+        where.append(sa.or_(
+            DataRequest.item_id.in_(
+                sa.select(DaftarData.id).where(DaftarData.title.ilike(pattern))),
+            DataRequest.owner_org.in_(
+                sa.select(model.Group.id).where(model.Group.title.ilike(pattern)))))
     return where
+
+
+#: a text search counts its matches up to this number (then "more than")
+TEXT_COUNT_CAP = 1000
+
+
+def _count_requests(scope: _Scope, data: dict[str, Any]) -> int:
+    """How many requests match: a sum over the request counts (a few
+    hundred rows whatever the number of requests)."""
+    c = request_count.c
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(c.n), 0)).where(*_filters(scope, data, c))
+    return int(model.Session.execute(stmt).scalar_one())
+
+
+def _text_matches(scope: _Scope, data: dict[str, Any]) -> Optional[list[str]]:
+    """The ids of the requests a text search matches, or None when there
+    are more than :data:`TEXT_COUNT_CAP` (the scan stops there: a search
+    matching half of 100,000 requests does not read them all)."""
+    ids = list(model.Session.execute(
+        sa.select(DataRequest.id).where(*_filters(scope, data))
+        .limit(TEXT_COUNT_CAP + 1)).scalars())
+    return ids if len(ids) <= TEXT_COUNT_CAP else None
 
 
 _SORTS = {
@@ -967,7 +1008,9 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
         ``-modified``, ``title`` or ``organization``
     :param limit: page size (default 50, at most 1000)
     :param offset: (default 0)
-    :returns: ``{"count": total, "results": [request]}``; each request has
+    :returns: ``{"count": total, "count_capped": bool, "results": [request]}``
+        (a text search counts up to 1,000 matches: beyond, ``count`` is
+        1,000 and ``count_capped`` true); each request has
         ``item_title``, ``organization``, ``round``, ``dataset``,
         ``state_label``, ``waiting_for`` (``producer`` or a chain role) and
         ``overdue``
@@ -976,15 +1019,19 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
     tk.check_access("satudata_request_list", context, data_dict)
     data = _validate(data_dict, schema.request_list(), context)
     scope = _Scope(context)
-    count_stmt = (
-        sa.select(sa.func.count()).select_from(DataRequest)
-        .join(DaftarData, DaftarData.id == DataRequest.item_id)
-        .join(model.Group, model.Group.id == DataRequest.owner_org)
-        .where(*_filters(scope, data))
-    )
-    count = model.Session.execute(count_stmt).scalar_one()
-    results = _request_rows(scope, data, limit=_limit(data), offset=data.get("offset", 0))
-    return {"count": count, "results": results}
+    limit = _limit(data)
+    capped = False
+    if data.get("q"):
+        # a few matches: their page by id; many: in deadline order from the
+        # front of an index, stopping after the page
+        ids = _text_matches(scope, data)
+        count, capped = (len(ids), False) if ids is not None else (TEXT_COUNT_CAP, True)
+        page_data = {"id": ids, "sort": data["sort"]} if ids is not None else data
+    else:
+        count, page_data = _count_requests(scope, data), data
+    results = _request_rows(scope, page_data, limit=limit,
+                            offset=data.get("offset", 0)) if limit else []
+    return {"count": count, "count_capped": capped, "results": results}
 
 
 def _allowed_transitions(context: Context, request_id: str) -> list[str]:
