@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import dates
+from .lib import dates, datastore
 
 __all__ = [
     "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
@@ -27,7 +27,7 @@ __all__ = [
     "satudata_staged_revision", "satudata_dissemination_facts", "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
-    "satudata_data_checks",
+    "satudata_data_checks", "satudata_datastore_status",
 ]
 
 
@@ -329,3 +329,14 @@ def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
             {"user": tk.g.user}, {"id": package_id})  # type: ignore[typeddict-item]
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return None
+
+
+def satudata_datastore_status(resource_id: Optional[str],
+                              context: Optional[dict[str, Any]] = None
+                              ) -> Optional[dict[str, Any]]:
+    """xloader's loading status of a resource for its editor (as the current
+    user): state, Indonesian label, error and the last lines of the log;
+    None when the user may not see it. One query."""
+    if not resource_id:
+        return None
+    return datastore.status(context or {"user": tk.g.user}, resource_id)

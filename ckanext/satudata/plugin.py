@@ -13,7 +13,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from . import jobs, middleware, search, subscriptions
-from .lib import publishing
+from .lib import datastore, publishing
 
 
 @tk.blanket.actions
@@ -34,6 +34,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config: CKANConfig):
         jobs.register()
+        datastore.configure(config)
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")
