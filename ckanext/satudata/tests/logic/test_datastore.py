@@ -9,14 +9,15 @@ import io
 import json
 from typing import Any
 
-import openpyxl
 import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ..factories import add_csv, csv_upload, publish, to_ready
+from ckanext.satudata.lib import charts
+
+from ..factories import add_csv, csv_upload, publish, to_ready, xlsx_upload
 
 CSV = "tahun,jumlah\n2024,10\n2025,12\n"
 MARKER = 987654321  # in the staged revision's file only
@@ -26,17 +27,6 @@ ANONYMOUS = {"user": "", "ignore_auth": False}
 def as_user(region, who: str) -> dict[str, Any]:
     """A context checked as ``who`` (CKAN's call_action ignores auth)."""
     return {"user": region.users[who]["name"], "ignore_auth": False}
-
-
-def xlsx_upload(rows: list[list[Any]], file_name: str = "tabel.xlsx") -> FileStorage:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return FileStorage(stream=out, filename=file_name, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 
 
 def add_xlsx(region, who: str, package_id: str, rows: list[list[Any]]) -> dict[str, Any]:
@@ -104,7 +94,8 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert "Data di DataStore" in page.body and "Sudah di DataStore" in page.body
     # the preview exists (datatables_view), for the producer only
     views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
-    assert [v["view_type"] for v in views] == ["datatables_view"]
+    assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
+    views = [v for v in views if v["view_type"] == "datatables_view"]
 
     # unpublished: refused to the public and to another OPD's producer
     other = as_user(region, "producer_b")
@@ -211,3 +202,34 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     # the replaced file's table is gone with its resource
     assert refused("datastore_search", as_user(region, "sysadmin"),
                    resource_id=live["id"])
+
+
+def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
+        region, run_jobs, smtp, app):
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    csv = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2025,12\n2024,10\n2025,3\n")
+    run_jobs()
+    producer = region.users["producer"]["name"]
+
+    assert charts.viewer_chart(producer, csv["id"])["values"] == [10, 15]
+    assert charts.viewer_chart("", csv["id"]) is None
+    page = app.get(f"/dataset/{pkg_id}", extra_environ={"REMOTE_USER": producer})
+    assert "satudata-dataset-chart" not in page.body  # not on unpublished data's page
+
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+
+    chart = charts.viewer_chart("", csv["id"])
+    assert (chart["kind"], chart["x"], chart["y"], chart["labels"], chart["values"]) == (
+        "period", "tahun", "jumlah", ["2024", "2025"], [10, 15])
+    page = app.get(f"/dataset/{pkg_id}").body
+    assert "satudata-dataset-chart" in page and "Grafik" in page
+    assert "jumlah menurut periode" in page  # Indonesian labels
+    assert '"labels": ["2024", "2025"]' in page
+    view = next(v for v in helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
+                                                id=csv["id"])
+                if v["view_type"] == "satudata_chart")
+    body = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{view['id']}").body
+    assert 'data-module="satudata-chart"' in body and "satudata-chart.js" in body
