@@ -7,9 +7,9 @@ How a table gets there
     A change of a dataset's resources owes the job ``load_datastore``
     (:func:`load_package`) in the outbox, in the change's transaction, beside
     the data check (:func:`queue_load`; the chained ``package_update`` and
-    ``resource_create/update``); so does xloader itself (its own hooks and
-    its "Upload to DataStore" button call ``xloader_submit``, which is
-    chained to owe the same job). The job loads each uploaded data file of
+    ``resource_create/update``); so does a user's ``xloader_submit``
+    (xloader's "Upload to DataStore" button, chained; xloader's own hooks,
+    which call it ignoring auth, owe nothing more). The job loads each uploaded data file of
     the dataset **as it is live in the database** whose contents changed
     since its last load (MD5 of the stored file), with xloader's loader
     (PostgreSQL ``COPY`` with type guessing, xloader's tabulator load when

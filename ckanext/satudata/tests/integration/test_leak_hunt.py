@@ -846,8 +846,9 @@ def _walk_previews(app, hunt: Hunt, persona: str, headers: dict[str, str]) -> No
                     ("POST", f"/datatables/ajax/{view_id}",
                      {"draw": "1", "search[value]": "", "start": "0", "length": "100"}),
                     ("POST", f"/datatables/filtered-download/{view_id}",
-                     {"params": json.dumps({"search": {"value": ""}, "order": []}),
-                      "format": "json", "visible": "[]"})]
+                     {"params": json.dumps({"search": {"value": ""}, "order": [],
+                                            "visible": [True] * 10, "columns": []}),
+                      "format": "json"})]
         for method, where_url, data in requests:
             response = (app.get(where_url, headers=headers, follow_redirects=False)
                         if method == "GET" else
