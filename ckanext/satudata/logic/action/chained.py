@@ -497,9 +497,9 @@ def xloader_submit(original: Action, context: Context, data_dict: DataDict) -> A
     auth, at every commit that touches a resource) owe nothing: every change
     of a dataset's resources owes its load already (``package_update``,
     ``resource_create/update`` above). :returns: True"""
+    tk.check_access("xloader_submit", context, data_dict)
     if context.get("ignore_auth"):
         return True
-    tk.check_access("xloader_submit", context, data_dict)
     resource_id = data_dict.get("resource_id") or data_dict.get("id")
     res = model.Resource.get(resource_id) if roles.clean_id(resource_id) else None
     if res is None or res.state != "active":
