@@ -76,8 +76,9 @@ compile_translations() {
 }
 
 install_npm() {
-  # axe-core for the accessibility checks of the browser tests, pinned by
-  # package-lock.json; node_modules/ is reinstalled when the lock file changes
+  # axe-core for the accessibility checks of the browser tests and Chart.js
+  # for the chart view, pinned by package-lock.json; node_modules/ is
+  # reinstalled when the lock file changes
   local stamp="$ROOT/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
     log "installing the npm tools of the browser tests (npm ci)"
@@ -87,8 +88,20 @@ install_npm() {
   fi
 }
 
+# Chart.js (the chart view, lib/charts.py) from node_modules into the
+# extension's webassets (ckanext/satudata/assets/vendor/, not in git)
+vendor_assets() {
+  local src="$ROOT/node_modules/chart.js/dist/chart.umd.min.js"
+  local dst="$ROOT/ckanext/satudata/assets/vendor/chart.umd.min.js"
+  [ -f "$src" ] || die "npm ci did not install chart.js ($src missing)"
+  if [ ! -f "$dst" ] || [ "$src" -nt "$dst" ]; then
+    mkdir -p "$(dirname "$dst")" && cp "$src" "$dst"
+  fi
+}
+
 install_apt
 install_python
 install_npm
+vendor_assets
 build_solr
 compile_translations

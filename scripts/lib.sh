@@ -17,6 +17,10 @@ DB_USER="${SATUDATA_DB_USER:-ckan_default}"
 DB_PASS="${SATUDATA_DB_PASS:-ckan_default}"
 DB_NAME="${SATUDATA_DB_NAME:-ckan_satudata}"
 TEST_DB_NAME="${SATUDATA_TEST_DB_NAME:-ckan_satudata_test}"
+# CKAN's DataStore: a database of its own beside each CKAN database
+# (<database>_datastore), written by the CKAN user and read by a read-only one
+DS_RO_USER="${SATUDATA_DATASTORE_RO_USER:-datastore_default}"
+DS_RO_PASS="${SATUDATA_DATASTORE_RO_PASS:-datastore_default}"
 
 SOLR_HOME="$STATE/solr-home"
 LOGS="$STATE/logs"
@@ -48,6 +52,17 @@ web_workers() {
 pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
 db_url() { echo "postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/$1"; }
+datastore_db() { echo "${1}_datastore"; }
+datastore_write_url() { db_url "$(datastore_db "$1")"; }
+datastore_read_url() { echo "postgresql://$DS_RO_USER:$DS_RO_PASS@127.0.0.1:$PG_PORT/$(datastore_db "$1")"; }
+
+# The DataStore URLs of the CKAN database $1 (CKAN reads them from these
+# variables before its ini files).
+export_datastore_env() {
+  CKAN_DATASTORE_WRITE_URL="$(datastore_write_url "$1")"
+  CKAN_DATASTORE_READ_URL="$(datastore_read_url "$1")"
+  export CKAN_DATASTORE_WRITE_URL CKAN_DATASTORE_READ_URL
+}
 
 # The URLs CKAN reads from the environment (CKAN_SQLALCHEMY_URL & co. override
 # the ini files), so that non-default ports reach both the portal and the tests.

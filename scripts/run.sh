@@ -35,7 +35,12 @@ fi
   "ckan.storage_path = $STATE/storage" \
   "ckan.uploads_enabled = true" \
   "ckan.max_resource_size = 100" \
-  "ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity" \
+  "ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity datastore xloader datatables_view" \
+  "ckan.datastore.write_url = $(datastore_write_url "$DB_NAME")" \
+  "ckan.datastore.read_url = $(datastore_read_url "$DB_NAME")" \
+  "ckan.views.default_views = datatables_view satudata_chart" \
+  "ckan.datastore.sqlsearch.enabled = true" \
+  "ckanext.xloader.jobs_db.uri = $(db_url "$DB_NAME")" \
   "scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml" \
   "scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml" \
   "scheming.presets = ckanext.scheming:presets.json ckanext.satudata.schemas:presets.yaml" \

@@ -46,16 +46,42 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
     CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS';
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DS_RO_USER') THEN
+    CREATE ROLE $DS_RO_USER LOGIN PASSWORD '$DS_RO_PASS' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
 END \$\$;
 SQL
-  local db
+  local db name
   for db in "$DB_NAME" "$TEST_DB_NAME" "${EXTRA_DBS[@]}"; do
     [ -n "$db" ] || continue
-    if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-      as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E UTF8 -T template0 "$db"
-    fi
+    # each CKAN database and its DataStore database
+    for name in "$db" "$(datastore_db "$db")"; do
+      if [ -z "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+        as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E UTF8 -T template0 "$name"
+      fi
+    done
   done
   log "PostgreSQL ready on 127.0.0.1:$PG_PORT (databases $DB_NAME, $TEST_DB_NAME)"
+}
+
+# The permissions of CKAN's DataStore (`ckan datastore set-permissions`, run
+# as the PostgreSQL superuser) on each DataStore database that lacks them:
+# the read-only user reads the DataStore and nothing of CKAN's own database.
+# Needs CKAN installed (the SQL comes from the installed datastore plugin).
+datastore_permissions() {
+  local db ds
+  for db in "$DB_NAME" "$TEST_DB_NAME" "${EXTRA_DBS[@]}"; do
+    [ -n "$db" ] || continue
+    ds=$(datastore_db "$db")
+    # set-permissions creates the view _table_metadata: done once
+    [ -n "$(psql_admin -d "$ds" -tAc "SELECT 1 FROM pg_views WHERE viewname = '_table_metadata'")" ] && continue
+    log "DataStore permissions on $ds (ckan datastore set-permissions)"
+    CKAN_SQLALCHEMY_URL="$(db_url "$db")" CKAN_DATASTORE_WRITE_URL="$(datastore_write_url "$db")" \
+      CKAN_DATASTORE_READ_URL="$(datastore_read_url "$db")" \
+      "$VENV/bin/ckan" -c "$ROOT/test.ini" datastore set-permissions 2>"$LOGS/datastore-permissions.log" \
+      | psql_admin -d "$ds" >/dev/null \
+      || { cat "$LOGS/datastore-permissions.log" >&2; die "ckan datastore set-permissions on $ds failed"; }
+  done
 }
 
 # clients other than this script: a stop would take the service from under them
@@ -177,7 +203,7 @@ mkdir -p "$STATE"
 lock() { exec 9>>"$STATE/services.lock"; flock 9; }
 case "${1:-start}" in
   start)
-    lock; start_postgres; start_redis; start_solr ;;
+    lock; start_postgres; start_redis; start_solr; datastore_permissions ;;
   stop)
     lock; refuse_stop_in_use; stop_solr; stop_redis; stop_postgres; log "services stopped" ;;
   status)

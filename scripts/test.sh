@@ -29,7 +29,8 @@ cd "$ROOT"
 # the migrations of every database the suite uses, side by side
 pids=()
 for db in "$TEST_DB_NAME" "${WORKER_DBS[@]}"; do
-  CKAN_SQLALCHEMY_URL="$(db_url "$db")" "$VENV/bin/ckan" -c test.ini db upgrade \
+  CKAN_SQLALCHEMY_URL="$(db_url "$db")" CKAN_DATASTORE_WRITE_URL="$(datastore_write_url "$db")" \
+    CKAN_DATASTORE_READ_URL="$(datastore_read_url "$db")" "$VENV/bin/ckan" -c test.ini db upgrade \
     >/dev/null 2>"$STATE/logs/test-db-$db.log" &
   pids+=("$!:$db")
 done
@@ -38,6 +39,8 @@ for entry in "${pids[@]}"; do
                            die "ckan db upgrade on the test database ${entry#*:} failed"; }
 done
 export CKAN_SQLALCHEMY_URL="$(db_url "$TEST_DB_NAME")"
+# the DataStore database beside it (a pytest-xdist worker's: tests/conftest.py)
+export_datastore_env "$TEST_DB_NAME"
 
 args=("$@")
 if [ "$WORKERS" -gt 1 ]; then

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import dates
+from .lib import charts, dates, datastore
 
 __all__ = [
     "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
@@ -28,7 +28,7 @@ __all__ = [
     "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
-    "satudata_data_checks",
+    "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
 ]
 
 
@@ -351,3 +351,21 @@ def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
             {"user": tk.g.user}, {"id": package_id})  # type: ignore[typeddict-item]
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return None
+
+
+def satudata_datastore_status(resource_id: Optional[str],
+                              context: Optional[dict[str, Any]] = None
+                              ) -> Optional[dict[str, Any]]:
+    """xloader's loading status of a resource for its editor (as the current
+    user): state, Indonesian label, error and the last lines of the log;
+    None when the user may not see it. One query."""
+    if not resource_id:
+        return None
+    return datastore.status(context or {"user": tk.g.user}, resource_id)
+
+
+def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The chart of a public dataset's first chartable table, as the current
+    user reads it (``datastore_search``); None for unpublished data. Two
+    queries of the DataStore."""
+    return charts.dataset_chart(tk.g.user, pkg_dict)

@@ -15,12 +15,13 @@ import ckan.plugins.toolkit as tk
 
 import ckan.model as model
 
-from .lib import datacheck, publication, publishing, public_requests
+from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "send_reminders",
            "build_publication", "refresh_publication", "release_due",
-           "notify_public_request", "fulfil_public_requests", "check_data"]
+           "notify_public_request", "fulfil_public_requests", "check_data",
+           "load_datastore"]
 
 
 def deliver(entry_id: str) -> Any:
@@ -80,6 +81,12 @@ def check_data(package_id: str) -> list[dict[str, Any]]:
     """Validate a dataset's data files against its variables and screen
     them for personal data; the results of the files checked."""
     return datacheck.refresh(package_id)
+
+
+def load_datastore(package_id: str, force: bool = False) -> list[dict[str, Any]]:
+    """Load a dataset's live data files into CKAN's DataStore (xloader's
+    loader); the result of each file."""
+    return datastore.load_package(package_id, force=force)
 
 
 def register() -> None:

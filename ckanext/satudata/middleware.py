@@ -34,6 +34,7 @@ import re
 from typing import Any, Callable, Iterable
 
 import ckan
+import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
@@ -92,8 +93,29 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
     (gunicorn, uWSGI, ``ckan run``, the test client) goes through it."""
     if hasattr(app, "wsgi_app"):
         app.wsgi_app = static_files(app.wsgi_app, config)
+        refusals_as_errors(app)
         return app
     return static_files(app, config)
+
+
+def refusals_as_errors(app: Any) -> None:
+    """An action's refusal that a view lets through is the HTTP error it
+    means (403, 404), not a 500: CKAN's own views catch them, but some of
+    its plugins' do not (``datatables_view``'s ajax endpoint asks
+    ``resource_view_show`` unguarded, so a preview of unpublished data
+    answered 500)."""
+    def page(code: int, name: str, error: Exception) -> Any:
+        return tk.render("error_document_template.html", {
+            "code": code, "name": name, "content": str(error) or name}), code
+
+    def refused(error: Exception) -> Any:
+        return page(403, tk._("Not authorized to see this page"), error)
+
+    def not_found(error: Exception) -> Any:
+        return page(404, tk._("Not found"), error)
+
+    app.register_error_handler(tk.NotAuthorized, refused)
+    app.register_error_handler(tk.ObjectNotFound, not_found)
 
 
 def build_assets(echo: Callable[[str], Any] = log.info) -> list[str]:

@@ -13,7 +13,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from . import jobs, middleware, search, subscriptions
-from .lib import publishing
+from .lib import charts, datastore, publishing
 
 
 @tk.blanket.actions
@@ -30,10 +30,12 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceView, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         jobs.register()
+        datastore.configure(config)
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")
@@ -64,3 +66,16 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]):
         return search.after_dataset_search(search_results, search_params)
+
+    # IResourceView: the chart of a table in the DataStore (lib/charts.py)
+    def info(self) -> dict[str, Any]:
+        return charts.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return charts.can_view(data_dict)
+
+    def setup_template_variables(self, context: Any, data_dict: dict[str, Any]):
+        return {"chart": charts.viewer_chart(context.get("user"), data_dict["resource"]["id"])}
+
+    def view_template(self, context: Any, data_dict: dict[str, Any]) -> str:
+        return "satudata/chart_view.html"

@@ -43,7 +43,7 @@ import ckan.plugins.toolkit as tk
 
 from . import metadata, outbox, screening, tables, validation
 from . import preview as previews
-from ..model import DataCheck, OutboxEntry, RequestEvent
+from ..model import DataCheck, RequestEvent
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +62,9 @@ def queue_check(package_id: Optional[str]) -> None:
     commits (nothing if it rolls back): a ``check_data`` job owed in the
     outbox (:mod:`.outbox`), one per dataset while none is waiting to be
     handed over."""
-    if not package_id:
-        return
-    waiting = model.Session.execute(
-        sa.select(OutboxEntry.id).where(
-            OutboxEntry.job == "check_data", OutboxEntry.enqueued_at.is_(None),
-            OutboxEntry.done_at.is_(None),
-            OutboxEntry.args == sa.cast([package_id], OutboxEntry.args.type))
-        .limit(1)).first()
-    if waiting is None:
-        outbox.add("check_data", [package_id], timeout=900,
-                   title=f"satudata: check data {package_id}")
+    if package_id:
+        outbox.add_once("check_data", [package_id], timeout=900,
+                        title=f"satudata: check data {package_id}")
 
 
 def uploaded_files(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:

@@ -70,7 +70,7 @@ from ..model import OutboxEntry
 
 log = logging.getLogger(__name__)
 
-__all__ = ["add", "drain", "deliver", "cancel", "ledger", "Ledger", "Drained", "status",
+__all__ = ["add", "add_once", "drain", "deliver", "cancel", "ledger", "Ledger", "Drained", "status",
            "prune"]
 
 _TABLE = OutboxEntry.__table__
@@ -105,6 +105,21 @@ def add(job: str, args: list[Any], *, title: str,
     model.Session.add(entry)
     model.Session().info[_ADDED] = True
     return entry
+
+
+def add_once(job: str, args: list[Any], *, title: str,
+             timeout: Optional[int] = None) -> None:
+    """:func:`add`, unless the same job with the same ``args`` is owed and
+    not handed over yet (one per dataset for the jobs that redo a dataset's
+    work from its current state)."""
+    waiting = model.Session.execute(
+        sa.select(OutboxEntry.id).where(
+            OutboxEntry.job == job, OutboxEntry.enqueued_at.is_(None),
+            OutboxEntry.done_at.is_(None),
+            OutboxEntry.args == sa.cast(list(args), OutboxEntry.args.type))
+        .limit(1)).first()
+    if waiting is None:
+        add(job, args, title=title, timeout=timeout)
 
 
 def register(fn: Callable[..., Any]) -> Callable[..., Any]:

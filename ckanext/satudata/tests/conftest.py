@@ -376,4 +376,9 @@ def pytest_configure(config: Any) -> None:
     if not worker or not url:
         return
     os.environ["CKAN_SQLALCHEMY_URL"] = f"{url}_{worker}"
+    # the DataStore database beside the worker's (scripts/lib.sh: <db>_datastore)
+    for name in ("CKAN_DATASTORE_WRITE_URL", "CKAN_DATASTORE_READ_URL"):
+        ds_url = os.environ.get(name)
+        if ds_url and ds_url.endswith("_datastore"):
+            os.environ[name] = f"{ds_url[:-len('_datastore')]}_{worker}_datastore"
     os.environ["CKAN_SITE_ID"] = f"{os.environ.get('CKAN_SITE_ID', 'satudata_test')}_{worker}"

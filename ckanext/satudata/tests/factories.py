@@ -276,6 +276,22 @@ def csv_upload(text: str, file_name: str = "tabel.csv") -> FileStorage:
                        content_type="text/csv")
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_upload(rows: list[list[Any]], file_name: str = "tabel.xlsx") -> FileStorage:
+    """An uploaded XLSX file whose first sheet holds ``rows``."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileStorage(stream=buffer, filename=file_name, content_type=XLSX_TYPE)
+
+
 def add_csv(region: Region, who: str, package_id: str, text: str,
             name: str = "Tabel data") -> dict[str, Any]:
     return region.call(who, "resource_create", package_id=package_id, name=name,

@@ -5,6 +5,16 @@
 private dataset of a request they must act on now (the state table says
 who), and a refusal never names the dataset's id.
 
+The DataStore (``datastore_search``, ``datastore_info``,
+``datastore_search_sql``, ``xloader_status``): CKAN's own rule is the
+resource's ``resource_show``, so its dataset's ``package_show`` above; the
+public reads a table only once the workflow made its dataset public. Here a
+table is also readable only while its resource and dataset are active (the
+table of a file a published revision replaced is not served), and
+``datastore_search_sql`` (which can name any table of the DataStore
+database) is refused to non-sysadmins for every name that is not such a
+resource, before CKAN checks each one's ``resource_show``.
+
 ``activity_diff``: the activity plugin checks the permission labels of the
 activity asked for, but the diff also prints the *previous* activity of the
 dataset. For the first public version of a dataset that one dates from its
@@ -30,7 +40,8 @@ from ...lib.states import Actor, available
 from ...model import DataRequest
 from ._common import allow, refuse
 
-__all__ = ["package_show", "package_update", "activity_diff"]
+__all__ = ["package_show", "package_update", "activity_diff", "datastore_search",
+           "datastore_info", "datastore_search_sql", "xloader_status"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -130,4 +141,70 @@ def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDic
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to edit this dataset"))
+    return result
+
+
+# -- the DataStore ---------------------------------------------------------------------------
+
+def _live_resource(resource_id: Any) -> bool:
+    """An active resource of an active dataset: the only tables served."""
+    if not roles.clean_id(resource_id):
+        return False
+    res = model.Resource.get(resource_id)
+    if res is None or res.state != "active":
+        return False
+    pkg = model.Package.get(res.package_id)
+    return pkg is not None and pkg.state == "active"
+
+
+def _datastore_read(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                    ) -> AuthResult:
+    resource_id = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id")
+    if not authz.is_sysadmin(context.get("user")) and not _live_resource(resource_id):
+        return refuse(tk._("Not authorized to read this resource"))
+    result = next_auth(context, data_dict)  # type: ignore[call-arg]
+    if not result.get("success"):
+        return refuse(tk._("Not authorized to read this resource"))
+    return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                     ) -> AuthResult:
+    """Rows of a live resource of a dataset the caller may read."""
+    return _datastore_read(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                   ) -> AuthResult:
+    """The columns of a live resource of a dataset the caller may read."""
+    return _datastore_read(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def xloader_status(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                   ) -> AuthResult:
+    """xloader's status and log: its editors (xloader's rule), of a live
+    resource."""
+    return _datastore_read(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                         ) -> AuthResult:
+    """Every table the query reads (CKAN passes them as ``table_names``)
+    must be a live resource of a dataset the caller may read; a sysadmin
+    reads everything."""
+    if authz.is_sysadmin(context.get("user")):
+        return next_auth(context, data_dict)  # type: ignore[call-arg]
+    names = list(context.get("table_names") or [])  # type: ignore[call-overload]
+    if not names or not all(_live_resource(name) for name in names):
+        return refuse(tk._("Not authorized to read this resource"))
+    result = next_auth(context, data_dict)  # type: ignore[call-arg]
+    if not result.get("success"):
+        return refuse(tk._("Not authorized to read this resource"))
     return result

@@ -51,6 +51,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.satudata import jobs as satudata_jobs
+
 from ..factories import (DaftarDataItem, build_region, complete_metadata, csv_upload, publish,
                          to_ready)
 
@@ -73,6 +75,13 @@ DOCUMENT_TITLE = "Matriks Indikator Rahasia Dk52"
 DOCUMENT_TEXT = "Isi Dokumen Putaran Rahasia Dc19"
 #: the table of a published dataset's second period, in verification
 SECOND_PERIOD = "Periode Kedua Rahasia Pd72"
+#: a value of the staged revision's new file (which replaces the live table
+#: of the published dataset under revision): never in the DataStore before
+#: the revision is published
+STAGED_DATA = "8675309123"
+#: a value of each unpublished dataset's table (loaded into the DataStore)
+SECRET_DATA = {"draft": "5550101", "verification": "5550202", "scheduled": "5550303",
+               "withdrawn": "5550404"}
 #: kinds of datasets the public must find
 PUBLIC = ("revision", "published", "republished")
 #: tags that only unpublished data (datasets or staged revisions) carries
@@ -104,6 +113,8 @@ class World:
     #: the round's letters (request letters, a Berita Acara) and documents
     letter_ids: list[str] = dataclasses.field(default_factory=list)
     document_ids: list[str] = dataclasses.field(default_factory=list)
+    #: the staged revision's resources that are not live (new files)
+    staged_resource_ids: list[str] = dataclasses.field(default_factory=list)
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -117,6 +128,7 @@ class World:
             found[pkg["title"]] = f"{kind} dataset title"
             for rid in self.resources[kind]:
                 found[rid] = f"{kind} resource id"
+            found[SECRET_DATA[kind]] = f"{kind} table data (DataStore)"
         for kind, tag in SECRET_TAGS.items():
             found[tag] = f"{kind} tag"
             if tag in self.tag_ids:
@@ -132,6 +144,9 @@ class World:
         found[self.staged_resource_id] = "staged revision resource id"
         found[SECOND_PERIOD] = "second period's table name (not published)"
         found[self.second_period_resource_id] = "second period's table id (not published)"
+        for rid in self.staged_resource_ids:
+            found[rid] = "staged revision resource id"
+        found[STAGED_DATA] = "staged revision file data (DataStore)"
         found[REQUESTER_EMAIL] = "a public data request's contact e-mail"
         found[REQUESTER_PHONE] = "a public data request's contact telephone"
         found[LETTER_ITEM] = "an item of a request letter and of the Berita Acara"
@@ -175,7 +190,8 @@ def build_world() -> World:
         resource = region.call(who, "resource_create", package_id=request["package_id"],
                                name=f"Tabel {kind}", url="tabel.csv",
                                format=SECRET_FORMATS.get(kind, "CSV"),
-                               upload=csv_upload("tahun,jumlah\n2025,1\n"))
+                               upload=csv_upload(
+                                   f"tahun,jumlah\n2025,{SECRET_DATA.get(kind, 1)}\n"))
         if kind == "published":  # text of its private era, replaced before publication
             region.call(who, "resource_patch", id=resource["id"], description=PRIVATE_ERA)
             region.call(who, "resource_patch", id=resource["id"],
@@ -212,6 +228,10 @@ def build_world() -> World:
     region.call("producer_b", "resource_create", package_id=b[1]["package_id"],
                 name=STAGED_RESOURCE, url="lampiran.csv", format="CSV",
                 upload=csv_upload("tahun,jumlah\n2025,2\n", "lampiran.csv"))
+    # ... and a new file in place of its live table
+    live_table = region.call("sysadmin", "package_show", id=b[1]["package_id"])["resources"][0]
+    region.call("producer_b", "resource_patch", id=live_table["id"],
+                upload=csv_upload(f"tahun,jumlah\n2025,{STAGED_DATA}\n"))
     region.call("producer_b", "satudata_request_revise", id=b[1]["id"])
     staged = region.call("sysadmin", "satudata_revision_show", id=b[1]["package_id"])
     staged_resource_id = next(r["id"] for r in staged["data"]["resources"]
@@ -246,6 +266,11 @@ def build_world() -> World:
 
     datasets = {kind: region.call("sysadmin", "package_show", id=req["package_id"])
                 for kind, (_who, req) in kinds.items()}
+    # the jobs worker's DataStore loads, in this process: every live table
+    for pkg in datasets.values():
+        satudata_jobs.load_datastore(pkg["id"])
+    live_ids = {r["id"] for r in datasets["revision"]["resources"]}
+    staged_ids = [r["id"] for r in staged["data"]["resources"] if r["id"] not in live_ids]
     resources = {kind: [r["id"] for r in pkg["resources"]] for kind, pkg in datasets.items()}
     from ckanext.activity.model import Activity
     package_ids = {pkg["id"]: pkg["name"] for pkg in datasets.values()}
@@ -275,7 +300,7 @@ def build_world() -> World:
     return World(region, datasets, resources, staged_resource_id, period_resource["id"],
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
                  producer_c, token, org_c, group, tag_ids, asked, letter_ids,
-                 [document["id"]])
+                 [document["id"]], staged_ids)
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -441,6 +466,13 @@ ROUTES: dict[str, Provider] = {
     "/dataset/<id>/resource/<resource_id>/edit_view/<view_id>":
         with_arg(dataset_resources, view_id="nonexistent-view"),
     "/dataset/<id>/resource/<resource_id>/new_view": dataset_resources,
+    # the DataStore: xloader's status page, the data dictionary, the dump
+    "/dataset/<id>/resource_data/<resource_id>": dataset_resources,
+    "/dataset/<id>/dictionary/<resource_id>": dataset_resources,
+    "/dataset/<id>/delete-datastore/<resource_id>": dataset_resources,
+    "/datastore/dump/<resource_id>": lambda w: [
+        ({"resource_id": rid}, q) for rid in all_resource_ids(w) + ["_table_metadata"]
+        for q in ({}, {"format": "json"})],
     "/dataset/<id>/resource/<resource_id>/view": dataset_resources,
     "/dataset/<id>/resource/<resource_id>/view/<view_id>":
         with_arg(dataset_resources, view_id="nonexistent-view"),
@@ -590,7 +622,8 @@ def activity_ids(w: World) -> list[str]:
 
 
 def all_resource_ids(w: World) -> list[str]:
-    return [rid for rids in w.resources.values() for rid in rids] + [w.staged_resource_id]
+    return ([rid for rids in w.resources.values() for rid in rids] + [w.staged_resource_id]
+            + w.staged_resource_ids)
 
 
 ACTIONS: dict[str, Params] = {
@@ -666,6 +699,14 @@ ACTIONS: dict[str, Params] = {
     "resource_show": by("id", all_resource_ids),
     "resource_view_list": by("id", all_resource_ids),
     "resource_view_show": p({"id": "no-such-view"}),
+    # the DataStore (the tables of every resource, the staged revision's new files too)
+    "datastore_search": lambda w: [{"resource_id": rid} for rid in all_resource_ids(w)]
+                                  + [{"resource_id": "_table_metadata"}],
+    "datastore_info": by("id", all_resource_ids),
+    "datastore_search_sql": lambda w: [{"sql": f'SELECT * FROM "{rid}"'}
+                                       for rid in all_resource_ids(w)]
+                                      + [{"sql": 'SELECT * FROM "_table_metadata"'}],
+    "xloader_status": by("resource_id", all_resource_ids),
     # the check results of unpublished files: producers and reviewers only
     "satudata_data_check_list": by("id", datasets),
     "satudata_daftar_data_list": p({}),
@@ -862,6 +903,41 @@ def _call_action(hunt: Hunt, name: str, data: dict[str, Any], user: str, where: 
     hunt.check(where, text, echoed, calendar)
 
 
+def preview_views(w: World) -> list[tuple[str, str, str]]:
+    """(dataset id, resource id, view id) of every preview of every table
+    (the sysadmin lists them)."""
+    sysadmin = {"user": w.region.users["sysadmin"]["name"], "ignore_auth": False}
+    return [(pkg["id"], rid, view["id"]) for kind, pkg in w.datasets.items()
+            for rid in w.resources[kind]
+            for view in helpers.call_action("resource_view_list", context=dict(sysadmin),
+                                            id=rid)]
+
+
+def _walk_previews(app, hunt: Hunt, persona: str, headers: dict[str, str]) -> None:
+    """The previews themselves (the GET routes are walked with a view id
+    that does not exist): each view's page, and datatables' ajax and
+    filtered-download endpoints (POST)."""
+    for pkg_id, rid, view_id in preview_views(hunt.world):
+        url = f"/dataset/{pkg_id}/resource/{rid}/view/{view_id}"
+        requests = [("GET", url, None),
+                    ("POST", f"/datatables/ajax/{view_id}",
+                     {"draw": "1", "search[value]": "", "start": "0", "length": "100"}),
+                    ("POST", f"/datatables/filtered-download/{view_id}",
+                     {"params": json.dumps({"search": {"value": ""}, "order": [],
+                                            "visible": [True] * 10, "columns": []}),
+                      "format": "json"})]
+        for method, where_url, data in requests:
+            response = (app.get(where_url, headers=headers, follow_redirects=False)
+                        if method == "GET" else
+                        app.post(where_url, data=data, headers=headers,
+                                 follow_redirects=False))
+            hunt.requests += 1
+            where = f"[{persona}] {method} {where_url} ({response.status_code})"
+            if response.status_code >= 500:
+                hunt.error(where)
+            hunt.check(where, _texts(response.data), where_url)
+
+
 # -- the tests ---------------------------------------------------------------------------------
 
 def test_every_route_and_read_action_is_listed(app):
@@ -890,6 +966,7 @@ def test_nothing_unpublished_leaks(app):
     for persona, user, headers in personas:
         _walk_routes(app, hunt, persona, headers)
         _walk_actions(app, hunt, persona, user, headers)
+        _walk_previews(app, hunt, persona, headers)
 
     assert not hunt.leaks, f"{len(hunt.leaks)} leaks:\n" + "\n".join(hunt.leaks[:40])
     assert not hunt.errors, "server errors:\n" + "\n".join(hunt.errors[:40])
@@ -929,6 +1006,13 @@ def test_nothing_unpublished_leaks(app):
                                                context=dict(producer_a),
                                                id=world.document_ids[0]))
     assert DOCUMENT_TEXT in document
+    # the DataStore serves the published tables, the live version of the revised one
+    assert len(preview_views(world)) >= 7
+    for kind in PUBLIC:
+        rid = world.datasets[kind]["resources"][0]["id"]
+        rows = helpers.call_action("datastore_search", context=dict(anonymous),
+                                   resource_id=rid)["records"]
+        assert [int(r["jumlah"]) for r in rows] == [1], kind
     calendar = app.get("/jadwal-rilis").body
     assert world.datasets["scheduled"]["title"] in calendar
     assert "2 Januari 2099 09.00 WIB" in calendar

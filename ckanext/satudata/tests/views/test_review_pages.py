@@ -13,7 +13,6 @@ import html
 import io
 import re
 
-import openpyxl
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
@@ -22,11 +21,8 @@ from ckanext.satudata.lib import reference
 from ckanext.satudata.lib import preview
 
 from ..factories import (
-    add_csv, complete_metadata, csrf_token, login, publish, to_ready,
+    add_csv, complete_metadata, csrf_token, login, publish, to_ready, xlsx_upload,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _page(client, request_id: str, status: int = 200):
     return client.get(tk.url_for("satudata_request.read", id=request_id),
@@ -44,16 +40,6 @@ def _section(body: str, css_class: str) -> str:
                       body, re.S)
     assert match, f"no section .{css_class} on the page"
     return match.group(0)
-
-
-def _xlsx_upload(rows: list[list], file_name: str = "tabel.xlsx") -> FileStorage:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileStorage(stream=buffer, filename=file_name, content_type=XLSX_TYPE)
 
 
 def _return(region, request, note="Perbaiki satuan dan sumber", **field_notes):
@@ -142,7 +128,7 @@ class TestReviewerView:
             f"{2000 + i},Kec {i},{i * 3}\n" for i in range(40))
         add_csv(region, "producer", pkg_id, csv_rows, name="Tabel CSV")
         region.call("producer", "resource_create", package_id=pkg_id, name="Tabel XLSX",
-                    format="XLSX", url="tabel.xlsx", upload=_xlsx_upload(
+                    format="XLSX", url="tabel.xlsx", upload=xlsx_upload(
                         [["tahun", "kecamatan", "jumlah"], [2025, "Kota A", 1.5],
                          [2025, "Kota B", "=1+1"]]))
         # the tables' columns, declared (checked at submit)

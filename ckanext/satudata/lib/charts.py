@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+"""Charts of indicator tables (issue H, item 4): the resource view
+``satudata_chart`` draws a table loaded in the DataStore over its periods (a
+line) or across its wilayah (bars), with Chart.js (from npm, vendored into
+the extension's webassets by ``scripts/bootstrap.sh``).
+
+The figures come from ``datastore_search`` **as the viewer**: the chart of
+unpublished data is refused exactly as its table is (``logic/auth/
+chained.py``). The dataset page shows the chart of its first table only
+when the dataset is public.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+__all__ = ["VIEW", "info", "can_view", "chart_data", "viewer_chart", "dataset_chart",
+           "MAX_ROWS"]
+
+VIEW = "satudata_chart"
+#: the columns of a period (line chart), then of a wilayah (bar chart), by name
+PERIOD_COLUMNS = ("tahun", "tahun_data", "year", "periode", "semester", "triwulan", "bulan")
+AREA_COLUMNS = ("nama_wilayah", "wilayah", "kabupaten_kota", "nama_kabupaten_kota",
+                "kecamatan", "nama_kecamatan", "desa", "kode_wilayah",
+                "kode_kabupaten_kota", "kode_kab_kota", "kode_kecamatan", "kode_provinsi")
+#: the measure, by name first, else the first numeric column
+MEASURE_COLUMNS = ("jumlah", "nilai", "value", "total", "persentase")
+NUMERIC = ("int", "numeric", "float", "double", "real", "bigint", "smallint")
+#: rows read for a chart (an indicator table has a few hundred at most)
+MAX_ROWS = 5000
+
+
+def info() -> dict[str, Any]:
+    """``IResourceView.info``."""
+    return {"name": VIEW, "title": tk._("Chart"), "icon": "chart-bar",
+            "default_title": tk._("Chart"), "requires_datastore": True,
+            "iframed": False, "always_available": False,
+            "preview_enabled": False, "full_page_edit": False}
+
+
+def can_view(data_dict: dict[str, Any]) -> bool:
+    """A table in the DataStore."""
+    return bool(data_dict.get("resource", {}).get("datastore_active"))
+
+
+def _pick(fields: list[dict[str, Any]]) -> Optional[tuple[str, str, str]]:
+    """(x column, measure column, "period"/"area") or None."""
+    names = {f["id"].strip().lower(): f["id"] for f in fields if f["id"] != "_id"}
+    numeric = [f["id"] for f in fields if f["id"] != "_id"
+               and any(t in str(f.get("type", "")).lower() for t in NUMERIC)]
+    for kind, candidates in (("period", PERIOD_COLUMNS), ("area", AREA_COLUMNS)):
+        x = next((names[c] for c in candidates if c in names), None)
+        if x is None:
+            continue
+        measure = next((names[c] for c in MEASURE_COLUMNS if c in names and names[c] != x),
+                       None) or next((n for n in numeric if n != x), None)
+        if measure:
+            return x, measure, kind
+    return None
+
+
+def _number(value: Any) -> Optional[float]:
+    try:
+        return float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]]:
+    """The chart of a table as ``context``'s user may read it: ``{"kind":
+    "period"|"area", "x", "y", "labels", "values", "rows"}`` (the measure
+    summed per period or wilayah, in the table's order of first appearance;
+    periods sorted), or None when the table has no such columns.
+
+    :raises tk.NotAuthorized: the user may not read the table
+    """
+    search = tk.get_action("datastore_search")
+    fields = search(dict(context), {"resource_id": resource_id, "limit": 0})["fields"]
+    picked = _pick(fields)
+    if picked is None:
+        return None
+    x, y, kind = picked
+    records = search(dict(context), {"resource_id": resource_id, "fields": [x, y],
+                                     "limit": MAX_ROWS})["records"]
+    sums: dict[str, float] = {}
+    for record in records:
+        value = _number(record.get(y))
+        label = str(record.get(x) if record.get(x) is not None else "")
+        if value is None or not label:
+            continue
+        label = label[:-2] if label.endswith(".0") else label
+        sums[label] = sums.get(label, 0.0) + value
+    if not sums:
+        return None
+    labels = sorted(sums) if kind == "period" else list(sums)
+    return {"kind": kind, "x": x, "y": y, "labels": labels,
+            "values": [round(sums[label], 6) for label in labels], "rows": len(records)}
+
+
+def viewer_chart(user: Optional[str], resource_id: str) -> Optional[dict[str, Any]]:
+    """:func:`chart_data` as ``user`` (anonymous: empty); None when the user
+    may not read the table or it has nothing to chart."""
+    try:
+        return chart_data({"user": user or ""}, resource_id)
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return None
+
+
+def dataset_chart(user: Optional[str], pkg_dict: dict[str, Any]
+                  ) -> Optional[dict[str, Any]]:
+    """The chart of the first table of a **public** dataset that has one
+    (for its page), with its resource: ``{"resource": …, "chart": …}``."""
+    if pkg_dict.get("private"):
+        return None
+    for res in pkg_dict.get("resources") or []:
+        if res.get("datastore_active"):
+            chart = viewer_chart(user, res["id"])
+            if chart:
+                return {"resource": res, "chart": chart}
+    return None

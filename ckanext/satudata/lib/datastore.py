@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+"""CKAN's DataStore: the rows of every uploaded CSV/XLSX table, loaded by
+ckanext-xloader's loader through the portal's jobs worker, previewed with
+``datatables_view`` and queried with ``datastore_search``.
+
+How a table gets there
+    A change of a dataset's resources owes the job ``load_datastore``
+    (:func:`load_package`) in the outbox, in the change's transaction, beside
+    the data check (:func:`queue_load`; the chained ``package_update`` and
+    ``resource_create/update``); so does a user's ``xloader_submit``
+    (xloader's "Upload to DataStore" button, chained; xloader's own hooks,
+    which call it ignoring auth, owe nothing more). The job loads each uploaded data file of
+    the dataset **as it is live in the database** whose contents changed
+    since its last load (MD5 of the stored file), with xloader's loader
+    (PostgreSQL ``COPY`` with type guessing, xloader's tabulator load when
+    that fails, as xloader's own job does), reading the file from the
+    portal's storage instead of downloading it over HTTP. xloader's status
+    (``xloader_status``: pending, running, complete, error, with its log) is
+    written as xloader writes it; the producer sees it on the resource's edit
+    page (:func:`status`).
+
+Staged revisions
+    The new file of a staged revision of published data is stored under a
+    resource id that does not exist in the database before the revision is
+    published (:func:`.publishing.stage`), so the job, which loads only the
+    live resources, never loads it; the live table stays as published.
+    Publishing applies the revision with ``package_update``, which owes the
+    load of the new file (and the job drops the table of a file the revision
+    removed).
+
+Who reads it
+    ``datastore_search``, ``datastore_info``, ``datastore_search_sql``,
+    ``xloader_status`` and the previews answer as the dataset's
+    ``package_show`` does (``logic/auth/chained.py``): the public only
+    once the workflow made the dataset public.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import uuid
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
+
+from . import datacheck, outbox
+from . import preview as previews
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "loadable", "file_hash",
+           "load_package", "load_resource", "status"]
+
+#: task type and key of xloader's status (``task_status``)
+TASK = "xloader"
+#: xloader's default job log database (a file in /tmp shared by every
+#: portal of the machine): the portal keeps that log in its own database
+JOBS_DB_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
+
+
+def configure(config: CKANConfig) -> None:
+    """xloader's job log goes to the portal's database unless
+    ``ckanext.xloader.jobs_db.uri`` says otherwise (called by the plugin's
+    ``update_config``, after CKAN read ``CKAN_SQLALCHEMY_URL``)."""
+    if config.get("ckanext.xloader.jobs_db.uri") in (None, "", JOBS_DB_DEFAULT):
+        config["ckanext.xloader.jobs_db.uri"] = config.get("sqlalchemy.url")
+
+
+def queue_load(package_id: Optional[str], force: bool = False) -> None:
+    """Have the dataset's live data files loaded into the DataStore once the
+    current transaction commits: a ``load_datastore`` job owed in the outbox,
+    one per dataset while none is waiting to be handed over; ``force``
+    loads unchanged files again."""
+    if package_id:
+        outbox.add_once("load_datastore", [package_id, True] if force else [package_id],
+                        timeout=3600, title=f"satudata: load DataStore {package_id}")
+
+
+def loadable(resource: dict[str, Any]) -> bool:
+    """An uploaded CSV/XLSX data file (linked files are not fetched)."""
+    return bool(datacheck.uploaded_files({"resources": [resource]}))
+
+
+def file_hash(path: str) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _site_context() -> dict[str, Any]:
+    from .publishing import site_user_name
+
+    return {"user": site_user_name(), "ignore_auth": True}
+
+
+def _task(resource_id: str) -> Optional[dict[str, Any]]:
+    try:
+        return tk.get_action("task_status_show")(
+            {"ignore_auth": True}, {"entity_id": resource_id, "task_type": TASK, "key": TASK})
+    except tk.ObjectNotFound:
+        return None
+
+
+def _set_task(resource_id: str, state: str, value: dict[str, Any],
+              error: Optional[str] = None) -> None:
+    task = _task(resource_id) or {"entity_id": resource_id, "entity_type": "resource",
+                                  "task_type": TASK, "key": TASK}
+    task.update(state=state, value=json.dumps(value), error=error or "",
+                last_updated=str(datetime.datetime.utcnow()))
+    tk.get_action("task_status_update")(
+        {"ignore_auth": True, "session": model.meta.create_local_session()}, task)
+
+
+def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
+    """The job: load each live uploaded data file of the dataset whose
+    contents changed since its last load (all of them with ``force``), and
+    drop the tables of its deleted resources. One result per file."""
+    pkg = model.Package.get(package_id)
+    if pkg is None or pkg.state != "active":
+        return []
+    from .publishing import live_dict
+
+    results = [load_resource(res, force=force)
+               for res in datacheck.uploaded_files(live_dict(package_id))]
+    _drop_deleted(package_id)
+    return results
+
+
+def _drop_deleted(package_id: str) -> None:
+    """The tables of the dataset's deleted resources (a file a published
+    revision replaced) go: only live files are served."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    backend = DatastoreBackend.get_active_backend()
+    ids = model.Session.execute(sa.select(model.Resource.id).where(
+        model.Resource.package_id == package_id,
+        model.Resource.state == "deleted")).scalars().all()
+    for resource_id in ids:
+        if backend.resource_exists(resource_id):
+            tk.get_action("datastore_delete")(
+                dict(_site_context()), {"resource_id": resource_id, "force": True})
+            log.info("DataStore table of deleted resource %s dropped", resource_id)
+
+
+def load_resource(res: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    """Load one live file into the DataStore with xloader's loader, recording
+    xloader's status and log; never raises for a bad file (its status is
+    ``error`` with the reason)."""
+    from ckanext.xloader import db as xloader_db
+    from ckanext.xloader import jobs as xloader_jobs
+    from ckanext.xloader import loader
+    from ckanext.xloader.job_exceptions import JobError, LoaderError
+
+    resource_id = res["id"]
+    path = previews.stored_path(res)
+    digest = file_hash(path) if path else None
+    task = _task(resource_id)
+    previous = json.loads(task["value"] or "{}") if task else {}
+    if (not force and digest and task and task.get("state") == "complete"
+            and previous.get("file_hash") == digest and res.get("datastore_active")):
+        return {"resource_id": resource_id, "status": "unchanged"}
+
+    job_id = str(uuid.uuid4())
+    metadata = {"resource_id": resource_id, "ckan_url": tk.config.get("ckan.site_url"),
+                "task_created": str(datetime.datetime.utcnow()),
+                "original_url": res.get("url"), "ignore_hash": force}
+    _set_task(resource_id, "running", {"job_id": job_id})
+    xloader_db.init(tk.config)
+    xloader_db.add_pending_job(job_id, job_type="xloader_to_datastore", api_key="",
+                               metadata=metadata)
+    logger = logging.getLogger(f"{__name__}.{job_id}")
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    handler = xloader_jobs.StoringHandler(job_id, {"metadata": metadata})
+    logger.addHandler(handler)
+    fmt = res.get("format") or ("XLSX" if str(res.get("url", "")).lower().endswith("xlsx")
+                                else "CSV")
+    result: dict[str, Any] = {"resource_id": resource_id}
+    try:
+        if not path:
+            raise JobError("the file is not stored on this server")
+        logger.info("Loading %s (%s, MD5 %s)", res.get("name") or resource_id, fmt, digest)
+        try:
+            fields = loader.load_csv(path, resource_id=resource_id, mimetype=fmt,
+                                     allow_type_guessing=True, logger=logger)
+        except (JobError, LoaderError) as e:
+            logger.warning("Load using COPY failed: %s", e)
+            logger.info("Trying again with tabulator")
+            loader.load_table(path, resource_id=resource_id, mimetype=fmt, logger=logger)
+            fields = None
+        loader.calculate_record_count(resource_id=resource_id, logger=logger)
+        xloader_jobs.set_datastore_active({"resource_id": resource_id}, res, logger)
+        if fields:
+            loader.create_column_indexes(fields=fields, resource_id=resource_id, logger=logger)
+        logger.info("Express Load completed")
+        xloader_db.mark_job_as_completed(job_id, {"resource_id": resource_id})
+        _set_task(resource_id, "complete", {"job_id": job_id, "file_hash": digest})
+        # xloader's own completion: the default views that need the
+        # DataStore (the datatables_view preview), IXloader.after_upload
+        hook_context = dict(_site_context())
+        tk.get_action("xloader_hook")(hook_context, {"metadata": metadata,
+                                                     "status": "complete"})
+        result["status"] = "complete"
+    except Exception as e:  # a bad file: its status says why
+        model.Session.rollback()
+        message = str(e) or e.__class__.__name__
+        logger.error("xloader error: %s", message)
+        xloader_db.mark_job_as_errored(job_id, message)
+        _set_task(resource_id, "error", {"job_id": job_id},
+                  error=json.dumps({"message": message}))
+        result.update(status="error", error=message)
+    finally:
+        logger.removeHandler(handler)
+    model.Session.commit()
+    return result
+
+
+#: what the producer reads for xloader's states
+def _labels() -> dict[str, str]:
+    return {
+        "waiting": tk._("Waiting to be loaded (the jobs worker loads it after an upload; "
+                        "reload the page in a moment)"),
+        "pending": tk._("Waiting to be loaded (the jobs worker loads it after an upload; "
+                        "reload the page in a moment)"),
+        "running": tk._("Being loaded into the DataStore"),
+        "running_but_viewable": tk._("Being loaded into the DataStore"),
+        "complete": tk._("In the DataStore: preview and data API available once published"),
+        "error": tk._("Could not be loaded into the DataStore"),
+    }
+
+
+def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]]:
+    """xloader's status of a resource as its editor may see it
+    (``xloader_status``, checked as that user), with an Indonesian label and
+    the last lines of the log; None when the user may not see it."""
+    try:
+        found = tk.get_action("xloader_status")(dict(context), {"resource_id": resource_id})
+    except tk.ObjectNotFound:
+        found = {"status": "waiting", "error": None, "task_info": None}
+    except (tk.NotAuthorized, tk.ValidationError):
+        return None
+    state = found.get("status") or "waiting"
+    error = found.get("error")
+    if isinstance(error, dict):
+        error = error.get("message")
+    logs = ((found.get("task_info") or {}).get("logs") or [])[-8:]
+    return {"status": state, "label": _labels().get(state, state), "error": error or None,
+            "last_updated": found.get("last_updated"),
+            "log": [f"{entry.get('level', '')}: {entry.get('message', '')}" for entry in logs]}

@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+"""CKAN's DataStore (issue H, items 1 and 5): a producer's CSV and XLSX
+tables are loaded by the jobs worker (xloader's loader), previewed and
+queried by the public once published and never before; a staged revision's
+new file never reaches the live table before the revision is published."""
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.satudata.lib import charts
+
+from ..factories import add_csv, csv_upload, publish, to_ready, xlsx_upload
+
+CSV = "tahun,jumlah\n2024,10\n2025,12\n"
+MARKER = 987654321  # in the staged revision's file only
+ANONYMOUS = {"user": "", "ignore_auth": False}
+
+
+def as_user(region, who: str) -> dict[str, Any]:
+    """A context checked as ``who`` (CKAN's call_action ignores auth)."""
+    return {"user": region.users[who]["name"], "ignore_auth": False}
+
+
+def add_xlsx(region, who: str, package_id: str, rows: list[list[Any]]) -> dict[str, Any]:
+    return region.call(who, "resource_create", package_id=package_id, name="Tabel XLSX",
+                       format="XLSX", upload=xlsx_upload(rows), url="tabel.xlsx")
+
+
+def rows_of(resource_id: str, context: dict[str, Any]) -> list[tuple[Any, ...]]:
+    found = helpers.call_action("datastore_search", context=dict(context),
+                                resource_id=resource_id, sort="tahun")
+    return [(int(r["tahun"]), int(r["jumlah"])) for r in found["records"]]
+
+
+def refused(action: str, context: dict[str, Any], **data: Any) -> bool:
+    try:
+        helpers.call_action(action, context=dict(context), **data)
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return True
+    return False
+
+
+def sql(resource_id: str) -> str:
+    return f'SELECT * FROM "{resource_id}"'
+
+
+def datatables_ajax(app, view_id: str) -> Any:
+    return app.post(f"/datatables/ajax/{view_id}", data={
+        "draw": "1", "search[value]": "", "start": "0", "length": "10"},
+        expect_errors=True)
+
+
+@pytest.fixture
+def published_table(region, run_jobs, smtp) -> dict[str, Any]:
+    """A published dataset with one CSV table, loaded."""
+    request = region.request_of(region.opd_a)
+    resource = add_csv(region, "producer", request["package_id"], CSV)
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+    return {"request": request, "resource": resource}
+
+
+def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
+        region, run_jobs, smtp, app):
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    csv = add_csv(region, "producer", pkg_id, CSV)
+    xlsx = add_xlsx(region, "producer", pkg_id, [["tahun", "jumlah"], [2024, 7], [2025, 9]])
+    producer = as_user(region, "producer")
+
+    with app.flask_app.test_request_context("/"):
+        assert tk.h.satudata_datastore_status(csv["id"], producer)["status"] == "waiting"
+    run_jobs()  # the load on upload, as the jobs worker runs it
+
+    assert rows_of(csv["id"], producer) == [(2024, 10), (2025, 12)]
+    assert rows_of(xlsx["id"], producer) == [(2024, 7), (2025, 9)]
+    status = helpers.call_action("xloader_status", context=dict(producer),
+                                 resource_id=xlsx["id"])
+    assert status["status"] == "complete"
+    assert any("Express Load completed" in line["message"]
+               for line in status["task_info"]["logs"])
+    # the producer reads it on the resource's edit page, in Indonesian
+    page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/edit",
+                   extra_environ={"REMOTE_USER": producer["user"]})
+    assert "Data di DataStore" in page.body and "Sudah di DataStore" in page.body
+    # the preview exists (datatables_view), for the producer only
+    views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
+    assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
+    views = [v for v in views if v["view_type"] == "datatables_view"]
+
+    # unpublished: refused to the public and to another OPD's producer
+    other = as_user(region, "producer_b")
+    for who in (ANONYMOUS, other):
+        for res in (csv, xlsx):
+            assert refused("datastore_search", who, resource_id=res["id"])
+            assert refused("datastore_info", who, id=res["id"])
+            assert refused("datastore_search_sql", who, sql=sql(res["id"]))
+            assert refused("xloader_status", who, resource_id=res["id"])
+    assert app.get("/api/3/action/datastore_search",
+                   query_string={"resource_id": csv["id"]}, status=403)
+    assert datatables_ajax(app, views[0]["id"]).status_code == 403
+    assert app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}",
+                   status=404)
+
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+
+    assert rows_of(csv["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
+    assert rows_of(xlsx["id"], ANONYMOUS) == [(2024, 7), (2025, 9)]
+    found = helpers.call_action("datastore_search_sql", context=dict(ANONYMOUS),
+                                sql=sql(xlsx["id"]))
+    assert sorted(int(r["jumlah"]) for r in found["records"]) == [7, 9]
+    response = app.get("/api/3/action/datastore_search",
+                       query_string={"resource_id": csv["id"]})
+    assert json.loads(response.body)["result"]["total"] == 2
+    body = json.loads(datatables_ajax(app, views[0]["id"]).body)
+    assert body["recordsTotal"] == 2
+    page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}")
+    assert "datatables" in page.body
+    # xloader's status and log stay with the editors
+    assert refused("xloader_status", ANONYMOUS, resource_id=csv["id"])
+
+
+def test_a_table_that_cannot_be_loaded_shows_its_error_to_the_producer(region, run_jobs, smtp):
+    request = region.request_of(region.opd_a)
+    bad = region.call("producer", "resource_create", package_id=request["package_id"],
+                      name="Rusak", format="XLSX", url="rusak.xlsx",
+                      upload=FileStorage(stream=io.BytesIO(b"bukan xlsx \x00\x01"),
+                                         filename="rusak.xlsx"))
+    run_jobs()
+
+    status = helpers.call_action("xloader_status",
+                                 context=as_user(region, "producer"),
+                                 resource_id=bad["id"])
+    assert status["status"] == "error"
+    assert status["error"]["message"]
+
+
+def test_no_table_metadata_and_no_other_table_through_sql_for_the_public(
+        region, published_table):
+    resource = published_table["resource"]
+    assert refused("datastore_search", ANONYMOUS, resource_id="_table_metadata")
+    assert refused("datastore_search_sql", ANONYMOUS,
+                   sql=f'SELECT * FROM "{resource["id"]}", "_table_metadata"')
+    assert refused("datastore_search_sql", ANONYMOUS, sql="SELECT * FROM pg_roles")
+
+
+def test_a_staged_file_never_reaches_the_live_table_before_publish(
+        region, run_jobs, app, published_table):
+    request, live = published_table["request"], published_table["resource"]
+    pkg_id = request["package_id"]
+    assert rows_of(live["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
+
+    # the revision replaces the file with one holding the marker
+    region.call("producer", "resource_patch", id=live["id"],
+                upload=csv_upload(f"tahun,jumlah\n2024,10\n2025,{MARKER}\n"))
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    new_id = staged["resources"][0]["id"]
+    assert new_id != live["id"]
+    run_jobs()
+
+    def marker_public() -> bool:
+        texts = [json.dumps(helpers.call_action("datastore_search", context=dict(ANONYMOUS),
+                                                resource_id=live["id"])),
+                 json.dumps(helpers.call_action("datastore_info", context=dict(ANONYMOUS),
+                                                id=live["id"]), default=str),
+                 json.dumps(helpers.call_action("datastore_search_sql",
+                                                context=dict(ANONYMOUS), sql=sql(live["id"]))),
+                 app.get(f"/dataset/{pkg_id}/resource/{live['id']}").body]
+        views = helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
+                                    id=live["id"])
+        texts += [datatables_ajax(app, v["id"]).body for v in views]
+        return any(str(MARKER) in text for text in texts)
+
+    assert not marker_public()
+    assert refused("datastore_search", ANONYMOUS, resource_id=new_id)
+    # not even loaded: no table of the staged file exists
+    assert refused("datastore_search", as_user(region, "sysadmin"),
+                   resource_id=new_id)
+
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    run_jobs()
+    assert not marker_public()
+
+    publish(region, request)
+    run_jobs()
+
+    assert rows_of(new_id, ANONYMOUS) == [(2024, 10), (2025, MARKER)]
+    # the replaced file's table is gone with its resource
+    assert refused("datastore_search", as_user(region, "sysadmin"),
+                   resource_id=live["id"])
+
+
+def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
+        region, run_jobs, smtp, app):
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    csv = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2025,12\n2024,10\n2025,3\n")
+    run_jobs()
+    producer = region.users["producer"]["name"]
+
+    assert charts.viewer_chart(producer, csv["id"])["values"] == [10, 15]
+    assert charts.viewer_chart("", csv["id"]) is None
+    page = app.get(f"/dataset/{pkg_id}", extra_environ={"REMOTE_USER": producer})
+    assert "satudata-dataset-chart" not in page.body  # not on unpublished data's page
+
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+
+    chart = charts.viewer_chart("", csv["id"])
+    assert (chart["kind"], chart["x"], chart["y"], chart["labels"], chart["values"]) == (
+        "period", "tahun", "jumlah", ["2024", "2025"], [10, 15])
+    page = app.get(f"/dataset/{pkg_id}").body
+    assert "satudata-dataset-chart" in page and "Grafik" in page
+    assert "jumlah menurut periode" in page  # Indonesian labels
+    assert '"labels": ["2024", "2025"]' in page
+    view = next(v for v in helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
+                                                id=csv["id"])
+                if v["view_type"] == "satudata_chart")
+    body = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{view['id']}").body
+    assert 'data-module="satudata-chart"' in body and "satudata-chart.js" in body
