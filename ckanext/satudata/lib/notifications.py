@@ -36,7 +36,7 @@ import ckan.plugins.toolkit as tk
 
 from . import metadata, outbox, roles
 from ..model import CollectionRound, DaftarData, DataRequest, Release, RequestEvent
-from .states import Actor, State, next_actors, state_label
+from .states import DUTY_ACTORS, Actor, State, next_actors, state_label
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,10 @@ class Directory:
             self._by_role[role] = roles.users_with_role(role)
         return self._by_role[role]
 
+    def with_duty(self, duty: str) -> list[model.User]:
+        """The holders of the roles ``satudata.roles.<duty>`` names."""
+        return [user for role in roles.duty_roles(duty) for user in self.with_role(role)]
+
     @property
     def admins(self) -> list[model.User]:
         if self._admins is None:
@@ -125,6 +129,9 @@ class Directory:
             users += self.with_role(self.chain[level])
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
+        for kind, duty in DUTY_ACTORS.items():
+            if kind in kinds:
+                users += self.with_duty(duty)
         return list({user.id: user for user in users}.values())
 
     def for_request(self, request: DataRequest) -> list[model.User]:

@@ -16,7 +16,7 @@ satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-d
 
 _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
                  "prepare_days", "submit_days", "verify_days", "approval_days",
-                 "prepare_due", "submit_due", "verify_due")
+                 "prepare_due", "submit_due", "verify_due", "compile_days", "report_days")
 
 
 @satudata_round.route("")
@@ -32,17 +32,23 @@ def index() -> Any:
 def edit(round_id: Optional[str] = None) -> Any:
     action = "satudata_round_update" if round_id else "satudata_round_create"
     if not can(action, {"id": round_id} if round_id else {}):
-        return tk.abort(403, tk._("Only walidata administrators can manage collection rounds"))
+        return tk.abort(403, tk._(
+            "Only walidata administrators and the staff who prepare them can manage "
+            "collection rounds"))
     data: dict[str, Any] = call("satudata_round_show", {"id": round_id}) if round_id else {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
+        data["verify_when_complete"] = bool(form.get("verify_when_complete"))
         if round_id:
+            for key in ("compile_days", "report_days"):  # emptied: no such stage
+                data.setdefault(key, "")
             data["id"] = round_id
             data.pop("name", None)
         saved, errors = save(action, data, forbidden=tk._(
-            "Only walidata administrators can manage collection rounds"),
+            "Only walidata administrators and the staff who prepare them can manage "
+            "collection rounds"),
             not_found=tk._("Collection round not found"))
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
@@ -57,7 +63,8 @@ def read(round_id: str) -> Any:
     round_ = call("satudata_round_show", {"id": round_id})
     return tk.render("satudata/workflow/round.html", {
         "round": round_, "states": states(),
-        "can_manage": can("satudata_round_send", {"id": round_["id"]}),
+        "can_edit": can("satudata_round_update", {"id": round_["id"]}),
+        "can_send": can("satudata_round_send", {"id": round_["id"]}),
         "can_export": can("satudata_round_export", {"id": round_["id"]}),
     })
 
@@ -66,7 +73,8 @@ def read(round_id: str) -> Any:
 def send(round_id: str) -> Any:
     post("satudata_round_send", {"id": round_id},
          tk._("%(created)s request(s) sent to the OPDs."),
-         forbidden=tk._("Only walidata administrators can manage collection rounds"),
+         forbidden=tk._(
+             "Only walidata administrators and the staff who send them can send rounds"),
          not_found=tk._("Collection round not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
