@@ -536,6 +536,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
                DataRequest.item_id.in_(sa.select(DaftarData.id)
                                        .where(DaftarData.submit_days.is_(None))))
         .values(due_date=round_.submit_due, submit_due=round_.submit_due)
+        .execution_options(synchronize_session="fetch")
     )
     if renamed:  # its public datasets carry its title in the search index
         publishing.reindex_round(round_.id)
