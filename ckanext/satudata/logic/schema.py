@@ -24,6 +24,8 @@ SHORT_MAX = 200
 URL_MAX = 2000
 #: descriptions and transition notes
 LONG_MAX = 10_000
+#: a round report's text
+REPORT_MAX = 100_000
 
 
 @validator_args
@@ -430,3 +432,35 @@ def public_request_list(
         "limit": [ignore_missing, satudata_limit],
         "offset": [ignore_missing, satudata_offset],
     }
+
+
+# -- a round's stages and report ---------------------------------------------------------
+
+@validator_args
+def round_report_ref(not_empty: Validator, satudata_id: Validator,
+                     satudata_clean_strings: Validator, satudata_round_id: Validator) -> Schema:
+    """A round, by id or name (its id after validation)."""
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id, satudata_round_id]}
+
+
+@validator_args
+def round_report_update(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,
+) -> Schema:
+    schema = round_report_ref()
+    schema["body"] = [not_empty, satudata_text, unicode_safe, satudata_length(REPORT_MAX)]
+    schema["version"] = [ignore_missing, satudata_version]
+    return schema
+
+
+@validator_args
+def round_report_step(
+    ignore_missing: Validator, unicode_safe: Validator, satudata_text: Validator,
+    satudata_length: Validator, satudata_version: Validator,
+) -> Schema:
+    schema = round_report_ref()
+    schema["note"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)]
+    schema["version"] = [ignore_missing, satudata_version]
+    return schema

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """``/permintaan-data/putaran``: collection rounds: create, edit, send the
-requests, export the status as XLSX."""
+requests, export the status as XLSX, move on to the next stage; a round's
+report (``/laporan``): edit, submit, approve or return it."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -66,6 +67,48 @@ def read(round_id: str) -> Any:
         "can_edit": can("satudata_round_update", {"id": round_["id"]}),
         "can_send": can("satudata_round_send", {"id": round_["id"]}),
         "can_export": can("satudata_round_export", {"id": round_["id"]}),
+        "can_advance": round_["state"] != "draft" and round_["stage"] not in ("report", "done")
+        and can("satudata_round_advance", {"id": round_["id"]}),
+        "can_see_report": round_["stage"] in ("report", "done")
+        and can("satudata_round_report_show", {"id": round_["id"]}),
+    })
+
+
+@satudata_round.route("/<round_id>/tahap", methods=["POST"])
+def advance(round_id: str) -> Any:
+    post("satudata_round_advance", {"id": round_id},
+         tk._("The round moved on to its next stage."),
+         forbidden=tk._("Only walidata administrators and the staff who prepare them can "
+                        "manage collection rounds"),
+         not_found=tk._("Collection round not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+_REPORT_DONE = {
+    "submit": lambda: tk._("The report was submitted for approval."),
+    "approve": lambda: tk._("The report was approved."),
+    "return": lambda: tk._("The report was returned for revision."),
+}
+
+
+@satudata_round.route("/<round_id>/laporan", methods=["GET", "POST"])
+def report(round_id: str) -> Any:
+    """A round's report: the walidata staff read it; its drafters edit and
+    submit it, each level of the chain approves or returns it."""
+    round_ = call("satudata_round_show", {"id": round_id})
+    if tk.request.method == "POST":
+        form = tk.request.form
+        step = form.get("step", "")
+        data = {"id": round_["id"], "version": form.get("version") or None}
+        if step in _REPORT_DONE:
+            post(f"satudata_round_report_{step}", dict(data, note=form.get("note", "")),
+                 _REPORT_DONE[step](), not_found=tk._("This round has no report yet"))
+        else:
+            post("satudata_round_report_update", dict(data, body=form.get("body", "")),
+                 tk._("The report is saved."), not_found=tk._("This round has no report yet"))
+        return tk.redirect_to("satudata_round.report", round_id=round_id)
+    return tk.render("satudata/workflow/round_report.html", {
+        "round": round_, "report": call("satudata_round_report_show", {"id": round_["id"]}),
     })
 
 

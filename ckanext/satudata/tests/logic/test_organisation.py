@@ -7,7 +7,9 @@ its SOP on a frozen clock:
 * **Balikpapan**: verification starts only once every OPD has delivered
   (the all-in gate), and a data item has its own deadline (one week);
 * **Tanjung Jabung Barat**: the staff keep the Daftar Data and prepare the
-  round, the administrator sends it.
+  round, the administrator sends it; after the collection the round is
+  compiled and analysed, then its report is drafted from the verified data
+  and approved up the chain (over HTTP too).
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from ckanext.satudata.lib import notifications, reminders
 from ckanext.satudata.model import RequestEvent
 
 from ..factories import (
-    CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, is_public,
+    CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, csrf_token, is_public,
+    login,
 )
 
 #: Monday 2 March 2026, 09:00 WIB
@@ -226,3 +229,107 @@ def test_tjb_the_staff_keep_the_daftar_data_and_prepare_the_round(clean_db, clea
     request = _call("produsen-a", "satudata_request_list")["results"][0]
     dataset = _call("produsen-a", "package_show", id=request["package_id"])
     assert dataset["unit"] == "posyandu"  # the staff's item prefilled it
+
+
+# -- TJB / Maluku Utara: compile/analyse, then a report approved up the chain -----------
+
+def _ready(request: dict, producer: str) -> None:
+    complete_metadata(request["package_id"], producer)
+    _call(producer, "satudata_request_submit", id=request["id"])
+    _call("verifikator", "satudata_request_verify", id=request["id"])
+    _call("kabid", "satudata_request_approve", id=request["id"])
+    _call("kadis", "satudata_request_approve", id=request["id"])
+
+
+def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app):
+    with freeze_time(MONDAY, tick=True):  # the timeline's order
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        DaftarDataItem(title="Jumlah Sekolah", owner_org="dinas-pendidikan")
+        round_ = CollectionRound(name="tjb-2026", title="TJB 2026", start_date="2026-03-02",
+                                 compile_days=60, report_days=15)
+        # planned from the end of the collection until the stage starts
+        assert round_["stage"] == "collection"
+        assert round_["compile_due"] > round_["verify_due"]
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        health, schools = _call("admin-walidata", "satudata_request_list",
+                                round_id=round_["id"], sort="organization")["results"]
+        with pytest.raises(tk.ValidationError) as err:
+            _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert "2" in err.value.error_dict["stage"][0]
+        _ready(health, "produsen-a")
+        _ready(schools, "produsen-b")
+        _call("admin-walidata", "satudata_request_publish", id=health["id"])
+
+        compiling = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        # 60 working days from Monday 2 March 2026 (Nyepi, Idul Fitri and its
+        # cuti bersama, Good Friday, 1 May, Ascension... excluded)
+        assert compiling["stage"] == "compile"
+        assert compiling["compile_due"] > "2026-05-22"
+        assert compiling["report_due"] > compiling["compile_due"]
+        with pytest.raises(tk.ObjectNotFound):
+            _call("verifikator", "satudata_round_report_show", id=round_["id"])
+
+    # Monday 1 June 2026, Pancasila day: 15 working days skip 1 Muharram (16 June)
+    with freeze_time("2026-06-01 02:00:00", tick=True):
+        reporting = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert reporting["stage"] == "report" and reporting["report_due"] == "2026-06-23"
+        report = _call("verifikator", "satudata_round_report_show", id="tjb-2026")
+        assert report["state"] == "draft" and report["due_date"] == "2026-06-23"
+        assert (report["summary"]["total"], report["summary"]["verified"]) == (2, 2)
+        assert "Dinas Kesehatan — Jumlah Puskesmas" in report["body"]
+        assert [(r["organization"], r["state"]) for r in report["summary"]["requests"]] == [
+            ("Dinas Kesehatan", "published"), ("Dinas Pendidikan", "ready")]
+        with pytest.raises(tk.NotAuthorized):  # drafting is no verifier's duty here
+            _call("verifikator", "satudata_round_report_update", id=round_["id"], body="x")
+        _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
+              body=report["body"] + "\n\nAnalisis: cakupan layanan dasar meningkat.")
+        with pytest.raises(tk.ValidationError):  # not submitted yet
+            _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        submitted = _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        assert (submitted["state"], submitted["approval_level"]) == ("in_approval", 0)
+        assert submitted["due_date"] == "2026-06-02"  # a working day per level
+        with pytest.raises(tk.NotAuthorized):  # not the kabid's level yet
+            _call("kabid", "satudata_round_report_approve", id=round_["id"])
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        with pytest.raises(tk.ValidationError) as err:
+            _call("kabid", "satudata_round_report_return", id=round_["id"])
+        assert "note" in err.value.error_dict
+        returned = _call("kabid", "satudata_round_report_return", id=round_["id"],
+                         note="Tambahkan perbandingan dengan tahun lalu")
+        assert returned["state"] == "returned"
+
+    # over HTTP: the drafters edit and submit again, each level approves
+    admin, kabid = login(app, "admin-walidata"), login(app, "kabid")
+    url = "/permintaan-data/putaran/tjb-2026/laporan"
+    page = admin.get(url)
+    assert "Tambahkan perbandingan dengan tahun lalu" in page.body
+    body = report["body"] + "\n\nDibanding 2025: naik 4%."
+    version = _call("admin-walidata", "satudata_round_report_show", id=round_["id"])["version"]
+    admin.post(url, data={"_csrf_token": csrf_token(page.body), "body": body,
+                          "version": version})
+    page = admin.get(url)
+    admin.post(url, data={"_csrf_token": csrf_token(page.body), "step": "submit",
+                          "version": version + 1})
+    for who in ("verifikator", "kabid"):
+        _call(who, "satudata_round_report_approve", id=round_["id"])
+    page = kabid.get(url)
+    assert "satudata-report-approve" not in page.body  # the kadis's turn now
+    assert "kadis" in page.body
+    kadis = login(app, "kadis")
+    page = kadis.get(url)
+    assert "satudata-report-approve" in page.body
+    kadis.post(url, data={"_csrf_token": csrf_token(page.body), "step": "approve",
+                          "version": _call("kadis", "satudata_round_report_show",
+                                           id=round_["id"])["version"]})
+    report = _call("kadis", "satudata_round_report_show", id=round_["id"])
+    assert report["state"] == "approved" and "naik 4%" in report["body"]
+    assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+    assert [(e["step"], e["user_name"]) for e in report["events"]] == [
+        ("draft", "admin-walidata"), ("edit", "admin-walidata"),
+        ("submit", "admin-walidata"), ("approve", "verifikator"),
+        ("return", "kabid"), ("edit", "admin-walidata"), ("submit", "admin-walidata"),
+        ("approve", "verifikator"), ("approve", "kabid"), ("approve", "kadis")]
+    # nobody outside the walidata reads it
+    assert login(app, "produsen-a").get(url).status_code == 403
+    assert app.get(url).status_code in (302, 403)

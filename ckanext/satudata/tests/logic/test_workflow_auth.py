@@ -62,6 +62,14 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_override_screening", None, "request", ADMINS),
     ("satudata_request_override_screening", ("verified", 1), "request", ADMINS),
     ("satudata_data_check_list", None, "dataset", STAFF | {"producer"}),
+    # a round's stages and report: its drafters (the administrators unless
+    # satudata.roles.draft names roles) and the chain's role holders
+    ("satudata_round_advance", None, "round", ADMINS),
+    ("satudata_round_report_show", None, "round", STAFF),
+    ("satudata_round_report_update", None, "round", ADMINS),
+    ("satudata_round_report_submit", None, "round", ADMINS),
+    ("satudata_round_report_approve", None, "round", {"verifier", "kabid", "kadis"}),
+    ("satudata_round_report_return", None, "round", {"verifier", "kabid", "kadis"}),
 ]
 
 
