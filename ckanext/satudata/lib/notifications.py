@@ -53,7 +53,8 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
              "scheduled", "published", "withdrawn", "archived", "round_sent",
              "reminder", "escalation",
-             "public_request_answer", "public_request_new", "public_request_reminder")
+             "public_request_answer", "public_request_new", "public_request_reminder",
+             "round_stage_reminder")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -345,6 +346,10 @@ def reminder_values(request: DataRequest, item: str, org: str, round_: str,
 
 
 # -- public data requests (permohonan data) -----------------------------------------------
+
+def round_url(round_name: str) -> str:
+    return tk.url_for("satudata_round.read", round_id=round_name, _external=True)
+
 
 def public_request_url(request_id: str) -> str:
     return tk.url_for("satudata_public_request.read", id=request_id, _external=True)

@@ -148,6 +148,9 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     report_days: Mapped[Optional[int]] = Column(Integer)  # type: ignore
     compile_due: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
     report_due: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    # the stage deadline a reminder / an escalation went out for
+    stage_reminded_for: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    stage_escalated_for: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
     sent_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
     modified: Mapped[datetime.datetime] = Column(  # type: ignore

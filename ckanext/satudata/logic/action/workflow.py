@@ -568,8 +568,10 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     tk.check_access("satudata_round_show", context, data_dict)
     round_ = _get_round(_ref(data_dict, context))
     result = _round_dict(round_)
-    # an all-in round: the requests its verification still waits for
-    result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, [])
+    # an all-in round: the requests its verification still waits for (named
+    # to the walidata staff only: a producer does not see the other OPDs' items)
+    result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
+        if roles.is_walidata_staff(context.get("user")) else []
     result["stage_label"] = rounds.stage_label(round_.stage)
     return result
 
@@ -807,7 +809,7 @@ class _Scope:
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
         self.org_ids = roles.producer_org_ids(user) if user_obj else set()
         self.admin = roles.is_walidata_admin(user)
-        staff = bool(self.held) or self.admin
+        staff = self.staff = bool(self.held) or self.admin
         # None: every OPD
         self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
 
@@ -940,7 +942,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         if with_completeness:
             result["completeness"] = row[11]
         results.append(result)
-    _mark_waiting_for_all(results)
+    _mark_waiting_for_all(results, named=scope.staff)
     return results
 
 
@@ -948,16 +950,17 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
 ALL_OPDS = "all_opds"
 
 
-def _mark_waiting_for_all(results: list[dict[str, Any]]) -> None:
+def _mark_waiting_for_all(results: list[dict[str, Any]], named: bool) -> None:
     """Submitted requests of an all-in round that still waits for some OPD
     wait for all of them, not for the verifier: ``waiting_for`` is
-    :data:`ALL_OPDS` and ``waiting_for_all`` names the missing requests
-    (one query for the page)."""
+    :data:`ALL_OPDS` and, for walidata staff (``named``; a producer does not
+    see the other OPDs' items), ``waiting_for_all`` names the missing
+    requests (one query for the page)."""
     waiting = (State.SUBMITTED.value, State.RESUBMITTED.value)
     pending = rounds.pending_of({r["round_id"] for r in results if r["state"] in waiting})
     for result in results:
         missing = pending.get(result["round_id"]) if result["state"] in waiting else None
-        result["waiting_for_all"] = missing or []
+        result["waiting_for_all"] = (missing or []) if named else []
         if missing:
             result["waiting_for"] = ALL_OPDS
             result["waiting_for_label"] = tk._("all OPDs (verification starts once "

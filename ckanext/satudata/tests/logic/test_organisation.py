@@ -14,8 +14,11 @@ its SOP on a frozen clock:
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
+import sqlalchemy as sa
 from freezegun import freeze_time
 
 import ckan.model as model
@@ -231,6 +234,46 @@ def test_tjb_the_staff_keep_the_daftar_data_and_prepare_the_round(clean_db, clea
     assert dataset["unit"] == "posyandu"  # the staff's item prefilled it
 
 
+def test_balikpapan_a_verification_waits_for_a_submission_in_flight(clean_db, clean_index):
+    """The last OPD's submission is being committed while the verifier
+    verifies: the verification waits for it (the round's row lock) and then
+    finds every OPD delivered, instead of refusing on what it read before."""
+    world = _balikpapan()
+    health, schools = world["health"], world["schools"]
+    complete_metadata(health["package_id"], "produsen-a")
+    _call("produsen-a", "satudata_request_submit", id=health["id"])
+    complete_metadata(schools["package_id"], "produsen-b")
+    model.Session.remove()
+
+    # the submission, not committed yet (it holds the round's lock)
+    helpers.call_action("satudata_request_submit",
+                        context={"user": "produsen-b", "defer_commit": True}, id=schools["id"])
+    outcome: list = []
+
+    def verify() -> None:
+        try:
+            outcome.append(_call("verifikator", "satudata_request_verify",
+                                 id=health["id"])["state"])
+        except tk.ValidationError as e:
+            outcome.append(e.error_dict)
+        finally:
+            model.Session.remove()
+
+    thread = threading.Thread(target=verify)
+    thread.start()
+    waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                      " AND wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 30
+    with model.meta.engine.connect() as probe:
+        while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
+            thread.join(0.05)  # wait on the condition, not a fixed time
+    assert thread.is_alive() and not outcome, "the verification did not wait for the lock"
+    model.Session.commit()
+    thread.join(30)
+    assert outcome == ["verified"]
+    assert _timeline(schools["id"]) == ["request", "submit"]
+
+
 # -- TJB / Maluku Utara: compile/analyse, then a report approved up the chain -----------
 
 def _ready(request: dict, producer: str) -> None:
@@ -333,3 +376,37 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     # nobody outside the walidata reads it
     assert login(app, "produsen-a").get(url).status_code == 403
     assert app.get(url).status_code in (302, 403)
+
+
+def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db, clean_index,
+                                                                        smtp):
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="malut-2026-1", title="Maluku Utara Semester I",
+                                 start_date="2026-03-02", compile_days=3, report_days=2)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        _call("admin-walidata", "satudata_request_cancel", id=request["id"],
+              note="Data tidak tersedia tahun ini")
+        compiling = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert compiling["compile_due"] == "2026-03-05"
+    smtp.take()
+
+    def reminded(day: str) -> list[tuple[str, str]]:
+        counts = reminders.send_reminders(datetime.date.fromisoformat(day))
+        mails = [(m["to"].split("<")[-1].rstrip(">"), m["subject"]) for m in smtp.take()]
+        assert counts["rounds"] == (1 if mails else 0)
+        return mails
+
+    mails = reminded("2026-03-02")   # three working days before
+    assert ("admin-walidata@example.org",) == tuple({to for to, _s in mails})
+    assert "Kompilasi dan analisis data" in mails[0][1]
+    assert reminded("2026-03-03") == []  # once per deadline
+    late = reminded("2026-03-09")
+    assert late and all("Melewati tenggat" in subject for _to, subject in late)
+    with freeze_time("2026-03-09 02:00:00", tick=True):
+        _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+    # the report waits for the verifier's level: the verifier is reminded
+    assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}

@@ -32,6 +32,9 @@ def upgrade():
     op.add_column("satudata_round", sa.Column("report_days", sa.Integer))
     op.add_column("satudata_round", sa.Column("compile_due", sa.Date))
     op.add_column("satudata_round", sa.Column("report_due", sa.Date))
+    # the stage deadline a reminder / an escalation went out for (sent once each)
+    op.add_column("satudata_round", sa.Column("stage_reminded_for", sa.Date))
+    op.add_column("satudata_round", sa.Column("stage_escalated_for", sa.Date))
     op.create_table(
         "satudata_round_report",
         sa.Column("id", sa.UnicodeText, primary_key=True),
@@ -72,7 +75,7 @@ def upgrade():
 def downgrade():
     op.drop_table("satudata_round_report_event")
     op.drop_table("satudata_round_report")
-    for column in ("report_due", "compile_due", "report_days", "compile_days", "stage",
+    for column in ("stage_escalated_for", "stage_reminded_for", "report_due", "compile_due", "report_days", "compile_days", "stage",
                    "verify_when_complete"):
         op.drop_column("satudata_round", column)
     op.drop_column("satudata_daftar_data", "submit_calendar_days")
