@@ -165,6 +165,7 @@ def send_reminders(day: Optional[str], enqueue: bool):
         counts = reminders.send_reminders(today, progress=bar.update, pending=pending)
     click.echo(f"Reminders: {counts['reminder']}, escalations: {counts['escalation']}, "
                f"public data requests: {counts['public_requests']}, "
+               f"round stages: {counts['rounds']}, "
                f"messages: {counts['messages']}, failed: {counts['failed']}")
     if counts["failed"]:
         raise click.exceptions.Exit(1)

@@ -16,7 +16,9 @@ field_notes=None, expected_version=None) -> dict``
    ``{"version": [...]}`` when ``expected_version`` is given and differs from
    the request's ``version`` (a stale form: someone else changed it, reload);
    ``{"state": [...]}`` when the transition is not allowed from the current
-   state; ``{"note": [...]}`` when the transition needs a reason and none was
+   state, or when the verifier's step must wait for every OPD of an all-in
+   round (:func:`.rounds.gate_errors`, checked under the round's row lock,
+   taken before the request's: :func:`.rounds.lock_for`); ``{"note": [...]}`` when the transition needs a reason and none was
    given; for transitions into ``submitted``/``resubmitted`` (submit,
    resubmit, D's revise) ``{"package_id": [...]}`` when no dataset is linked
    and ``{<dataset field>: [...]}`` from :func:`metadata.submit_errors` (or
@@ -81,10 +83,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import datacheck, metadata, outbox, publishing, roles, workdays
+from . import datacheck, metadata, outbox, publishing, roles, rounds, workdays
 from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
-    NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
+    DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
     state_label, step_rule, transition_label,
 )
 
@@ -149,11 +151,13 @@ if not sa.event.contains(model.Session, "after_commit", _send_pending):
 # -- deadlines -----------------------------------------------------------------
 
 def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
-                 today: Optional[datetime.date] = None) -> Optional[datetime.date]:
+                 today: Optional[datetime.date] = None,
+                 submit_due: Optional[datetime.date] = None) -> Optional[datetime.date]:
     """The deadline of the stage a request enters ``today``.
 
-    * ``requested``: the round's submission deadline;
-    * ``returned``: the round's submission deadline, but at least
+    * ``requested``: the request's submission deadline ``submit_due`` (its
+      item's own, :func:`.rounds.submit_due_of`), else the round's;
+    * ``returned``: that submission deadline, but at least
       ``satudata.deadline.resubmit_days`` working days from the return;
     * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
       submission;
@@ -162,11 +166,12 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     """
     state = State(state)
     today = today or workdays.today()
+    submit_due = submit_due or round_.submit_due
     if state == State.REQUESTED:
-        return round_.submit_due
+        return submit_due
     if state == State.RETURNED:
         days = tk.config.get("satudata.deadline.resubmit_days")
-        return max(round_.submit_due, workdays.add_working_days(today, days))
+        return max(submit_due, workdays.add_working_days(today, days))
     if state in _SUBMIT_TARGETS:
         return workdays.add_working_days(today, round_.verify_days)
     if state == State.VERIFIED:
@@ -339,6 +344,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     note = (note or "").strip() or None
     field_notes = _clean_field_notes(field_notes)
 
+    rounds.lock_for(request_id, transition_name)  # an all-in round: round, then request
     request = _lock(request_id)
     _check_version(request, expected_version)
     current = State(request.state)
@@ -355,6 +361,11 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
                 "state": state_label(current)})
     if transition.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    assert round_ is not None
+    gate = rounds.gate_errors(round_, transition.name)  # under the round's lock
+    if gate:
+        raise tk.ValidationError(gate)
 
     chain = roles.approval_chain()
     level = request.approval_level
@@ -390,11 +401,10 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         raise tk.ValidationError(errors)
 
     now = datetime.datetime.utcnow()
-    round_ = model.Session.get(CollectionRound, request.round_id)
-    assert round_ is not None
     request.state = target.value
     request.approval_level = new_level
-    request.due_date = due_date_for(round_, target, level=new_level)
+    request.due_date = due_date_for(round_, target, level=new_level,
+                                    submit_due=request.submit_due)
     if transition.name == "revise":
         request.revision_of = current.value
     elif target not in REVISION_STATES:
@@ -418,6 +428,14 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         data["role"] = acting_role
     elif Actor.FINAL_APPROVER in acting and Actor.WALIDATA_ADMIN not in acting and chain:
         data["role"] = chain[-1]
+    elif Actor.WALIDATA_ADMIN not in acting:
+        # a duty held through a role (satudata.roles.publish/.archive)
+        held = roles.user_roles(_user_id(context))
+        for kind in sorted(acting & set(DUTY_ACTORS)):
+            duty_role = next((r for r in roles.duty_roles(DUTY_ACTORS[kind]) if r in held), None)
+            if duty_role:
+                data["role"] = duty_role
+                break
     if checked is not None:
         data["data_check"] = datacheck.summary(files, covered, checked)
     event = record_event(

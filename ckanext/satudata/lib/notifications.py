@@ -39,7 +39,7 @@ from . import letters, metadata, outbox, roles
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
 )
-from .states import Actor, State, next_actors, state_label
+from .states import DUTY_ACTORS, Actor, State, next_actors, state_label
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
              "scheduled", "published", "withdrawn", "archived", "round_sent",
              "reminder", "escalation",
-             "public_request_answer", "public_request_new", "public_request_reminder")
+             "public_request_answer", "public_request_new", "public_request_reminder",
+             "round_stage_reminder")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -109,6 +110,10 @@ class Directory:
             self._by_role[role] = roles.users_with_role(role)
         return self._by_role[role]
 
+    def with_duty(self, duty: str) -> list[model.User]:
+        """The holders of the roles ``satudata.roles.<duty>`` names."""
+        return [user for role in roles.duty_roles(duty) for user in self.with_role(role)]
+
     @property
     def admins(self) -> list[model.User]:
         if self._admins is None:
@@ -128,6 +133,9 @@ class Directory:
             users += self.with_role(self.chain[level])
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
+        for kind, duty in DUTY_ACTORS.items():
+            if kind in kinds:
+                users += self.with_duty(duty)
         return list({user.id: user for user in users}.values())
 
     def for_request(self, request: DataRequest) -> list[model.User]:
@@ -380,6 +388,10 @@ def reminder_values(request: DataRequest, item: str, org: str, round_: str,
 
 
 # -- public data requests (permohonan data) -----------------------------------------------
+
+def round_url(round_name: str) -> str:
+    return tk.url_for("satudata_round.read", round_id=round_name, _external=True)
+
 
 def public_request_url(request_id: str) -> str:
     return tk.url_for("satudata_public_request.read", id=request_id, _external=True)

@@ -52,7 +52,7 @@ def actors_of(user_name: Optional[str]) -> set[PublicActor]:
     kinds: set[PublicActor] = set()
     if roles.is_walidata_staff(user_name):
         kinds.add(PublicActor.WALIDATA)
-    if roles.is_walidata_admin(user_name):
+    if roles.may("draft", user_name):  # who keeps the Daftar Data
         kinds.add(PublicActor.WALIDATA_ADMIN)
     return kinds
 

@@ -10,6 +10,12 @@ the approvers of its level):
 * an **escalation** goes to them and to the walidata administrators once the
   deadline has passed.
 
+A round in its compile/analyse or report stage is reminded the same way
+before (and escalated after) the stage's deadline: to the walidata's drafters
+(``satudata.roles.draft``) and administrators, or, while its report waits at
+a level of the chain, to that level's role holders (``stage_reminded_for`` /
+``stage_escalated_for``, once per deadline).
+
 Public data requests (permohonan data) the walidata has not answered are
 reminded to the walidata administrators and verifiers the same way, once
 per request, kind and deadline (``reminded_for``/``escalated_for``).
@@ -32,8 +38,10 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import public_requests, roles, workdays
-from ..model import CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent
+from . import public_requests, roles, rounds, workdays
+from ..model import (
+    CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent, RoundReport,
+)
 from .engine import ACTIVE_STATES
 from . import notifications
 
@@ -101,8 +109,9 @@ def send_reminders(today: Optional[datetime.date] = None,
     today = today or workdays.today()
     pending = due(today) if pending is None else pending
     counts = {"reminder": 0, "escalation": 0, "messages": 0, "failed": 0,
-              "public_requests": 0}
+              "public_requests": 0, "rounds": 0}
     _public_request_reminders(today, counts)
+    _round_stage_reminders(today, counts)
     if not pending:
         return counts
     directory = notifications.Directory({row[0].owner_org for row in pending})
@@ -169,3 +178,75 @@ def _public_request_reminders(today: datetime.date, counts: dict[str, int]) -> N
                 counts["failed"] += 1
                 continue
             counts["public_requests"] += 1
+
+
+# -- the stages of a round after the collection ----------------------------------------
+
+def _stage_due(round_: CollectionRound, report: Optional[RoundReport]
+               ) -> Optional[datetime.date]:
+    if round_.stage == "compile":
+        return round_.compile_due
+    return report.due_date if report is not None else round_.report_due
+
+
+def _stage_people(round_: CollectionRound, report: Optional[RoundReport],
+                  kind: str) -> list[model.User]:
+    """Who owes the stage's work: the report's level while it is in approval,
+    else the drafters; the administrators too once it is overdue."""
+    chain = roles.approval_chain()
+    if report is not None and report.state == "in_approval" \
+            and report.approval_level < len(chain):
+        users = roles.users_with_role(chain[report.approval_level])
+    else:
+        users = roles.walidata_admins() + roles.users_with_duty("draft")
+    if kind == "escalation":
+        users += roles.walidata_admins()
+    return list({user.id: user for user in users}.values())
+
+
+def _claim_round(round_id: str, column: str, due: datetime.date) -> bool:
+    """Record the stage reminder as sent (committed before the message goes
+    out); False if another run already did."""
+    claimed = model.Session.execute(
+        sa.update(CollectionRound)
+        .where(CollectionRound.id == round_id,
+               sa.or_(getattr(CollectionRound, column).is_(None),
+                      getattr(CollectionRound, column) != due))
+        .values({column: due}).returning(CollectionRound.id)
+        .execution_options(synchronize_session=False)).first()
+    model.Session.commit()
+    return claimed is not None
+
+
+def _round_stage_reminders(today: datetime.date, counts: dict[str, int]) -> None:
+    horizon = workdays.add_working_days(today, tk.config.get("satudata.reminder_days"))
+    rows = model.Session.execute(
+        sa.select(CollectionRound, RoundReport)
+        .outerjoin(RoundReport, RoundReport.round_id == CollectionRound.id)
+        .where(CollectionRound.stage.in_(("compile", "report")))
+        .order_by(CollectionRound.name)).all()
+    for round_, report in rows:
+        due = _stage_due(round_, report)
+        if due is None or due > horizon or (report is not None and report.state == "approved"):
+            continue
+        kind = "escalation" if due < today else "reminder"
+        column = "stage_escalated_for" if kind == "escalation" else "stage_reminded_for"
+        users = _stage_people(round_, report, kind)
+        if not users or not _claim_round(round_.id, column, due):
+            continue
+        days = (workdays.working_days_between(due, today) if kind == "escalation"
+                else workdays.working_days_between(today, due))
+        try:
+            with notifications.portal_context():
+                counts["messages"] += notifications.send_message(
+                    "round_stage_reminder", users, kind=kind, round_title=round_.title,
+                    stage=rounds.stage_label(round_.stage), days=days,
+                    due_date=due.isoformat(), round_url=notifications.round_url(round_.name))
+        except mailer.MailerException as e:
+            log.error("Stage reminder for round %s not delivered: %s", round_.id, e)
+            model.Session.execute(sa.update(CollectionRound).where(
+                CollectionRound.id == round_.id).values({column: None}))
+            model.Session.commit()
+            counts["failed"] += 1
+            continue
+        counts["rounds"] += 1

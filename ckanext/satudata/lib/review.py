@@ -85,6 +85,8 @@ def actor_labels() -> dict[str, str]:
         Actor.APPROVER.value: tk._("Approver"),
         Actor.FINAL_APPROVER.value: tk._("Final approver"),
         Actor.WALIDATA_ADMIN.value: tk._("Walidata administrator"),
+        Actor.PUBLISHER.value: tk._("Publisher"),
+        Actor.ARCHIVER.value: tk._("Archivist"),
     }
 
 
@@ -100,7 +102,8 @@ def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) 
     text = ", ".join(labels.get(a, a) for a in actors)
     role = data.get("role") or event.get("role")
     if role and actors and set(actors) & {Actor.VERIFIER.value, Actor.APPROVER.value,
-                                          Actor.FINAL_APPROVER.value}:
+                                          Actor.FINAL_APPROVER.value, Actor.PUBLISHER.value,
+                                          Actor.ARCHIVER.value}:
         return f"{text} ({role})"
     return text or (role or "")
 

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
-"""The walidata roles in one place: the configured approval chain and who
-holds which role. Auth functions ask here; nothing else decides roles."""
+"""The walidata roles in one place: the configured approval chain, the
+walidata's organisation of work (which roles keep the Daftar Data, send
+rounds, publish and archive: ``satudata.roles.<duty>``) and who holds which
+role. Auth functions ask here; nothing else decides roles."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -14,10 +16,55 @@ import ckan.plugins.toolkit as tk
 from ..model import DataRequest, WalidataRole
 from .states import STEPS, TABLE, Actor, actors_of, rule
 
+#: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
+#: besides its administrators who always hold them: keep the Daftar Data and
+#: prepare rounds, send a round's requests, publish (and schedule and
+#: withdraw), archive
+DUTIES = ("draft", "send", "publish", "archive")
+
 
 def approval_chain() -> list[str]:
     """The configured roles in order: verifier first, then each approval level."""
     return list(tk.config.get("satudata.approval_chain"))
+
+
+def duty_roles(duty: str) -> list[str]:
+    """The walidata roles configured for ``duty`` (one of :data:`DUTIES`)."""
+    assert duty in DUTIES, duty
+    return list(tk.config.get(f"satudata.roles.{duty}") or [])
+
+
+def duties() -> dict[str, set[str]]:
+    """Every duty with its configured roles."""
+    return {duty: set(duty_roles(duty)) for duty in DUTIES}
+
+
+def duty_labels() -> dict[str, str]:
+    """Each duty's translated description, for the roles page."""
+    return {
+        "draft": tk._("Keep the Daftar Data and prepare rounds"),
+        "send": tk._("Send a round's requests"),
+        "publish": tk._("Publish, schedule and withdraw data"),
+        "archive": tk._("Archive published data"),
+    }
+
+
+def known_roles() -> list[str]:
+    """The walidata roles a user can be given: those of the approval chain,
+    then those only named by a duty, each once."""
+    names = approval_chain()
+    for duty in DUTIES:
+        names += duty_roles(duty)
+    return list(dict.fromkeys(names))
+
+
+def may(duty: str, user_name: Optional[str]) -> bool:
+    """Whether the user holds ``duty``: a walidata administrator, or the
+    holder of a role configured for it."""
+    if is_walidata_admin(user_name):
+        return True
+    user = user_obj(user_name)
+    return bool(user) and bool(user_roles(user.id) & set(duty_roles(duty)))
 
 
 def walidata_organization() -> Optional[model.Group]:
@@ -128,6 +175,21 @@ def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
     return result
 
 
+def users_with_duty(duty: str) -> list[model.User]:
+    """The holders of the roles configured for ``duty`` (not the
+    administrators, see :func:`walidata_admins`), in one query."""
+    names = duty_roles(duty)
+    if not names:
+        return []
+    stmt = (
+        sa.select(model.User)
+        .join(WalidataRole, WalidataRole.user_id == model.User.id)
+        .where(WalidataRole.role.in_(names), model.User.state == "active")
+        .order_by(model.User.name)
+    )
+    return list({user.id: user for user in model.Session.execute(stmt).scalars()}.values())
+
+
 def walidata_admins() -> list[model.User]:
     """Admins of the walidata organization (who publish ready data)."""
     org = walidata_organization()
@@ -158,7 +220,7 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
         state=request.state, level=request.approval_level, chain=approval_chain(),
         user_roles=user_roles(user.id),
         is_producer=is_producer(user_name, request.owner_org),
-        is_walidata_admin=is_walidata_admin(user_name),
+        is_walidata_admin=is_walidata_admin(user_name), duties=duties(),
     )
 
 

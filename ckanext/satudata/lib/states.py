@@ -6,6 +6,12 @@ change a request's state, and only through this table.
 Approval levels come from ``satudata.approval_chain`` (verifier first): a
 request in ``verified`` waits for the approval level ``approval_level`` of
 that chain; the last approval makes it ``ready``.
+
+Publishing and archiving are the walidata's dissemination duties: walidata
+administrators always hold them, and the walidata roles named in
+``satudata.roles.publish`` / ``satudata.roles.archive`` too (Kota Metro: the
+staff disseminate), as the actor kinds :attr:`Actor.PUBLISHER` and
+:attr:`Actor.ARCHIVER` of the table.
 """
 from __future__ import annotations
 
@@ -42,6 +48,12 @@ class Actor(str, enum.Enum):
     APPROVER = "approver"          # holder of the role of the level the request waits at
     FINAL_APPROVER = "final_approver"  # holder of the last role of the chain
     WALIDATA_ADMIN = "walidata_admin"  # sysadmin or admin of the walidata organization
+    PUBLISHER = "publisher"        # holder of a role of satudata.roles.publish
+    ARCHIVER = "archiver"          # holder of a role of satudata.roles.archive
+
+
+#: the actor kinds held through a configured duty (``satudata.roles.<duty>``)
+DUTY_ACTORS: dict[Actor, str] = {Actor.PUBLISHER: "publish", Actor.ARCHIVER: "archive"}
 
 
 class Target(str, enum.Enum):
@@ -98,19 +110,23 @@ TABLE: tuple[Transition, ...] = (
     _t("return_approval", [S.VERIFIED], S.RETURNED, [A.APPROVER], True, next_step=True),
     _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
     _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED,
-       [A.FINAL_APPROVER, A.WALIDATA_ADMIN]),
-    _t("unschedule", [S.SCHEDULED], S.READY, [A.FINAL_APPROVER, A.WALIDATA_ADMIN]),
+       [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
+    _t("unschedule", [S.SCHEDULED], S.READY,
+       [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
     # from withdrawn: the last approved version again (the producers' edits
     # of withdrawn data are staged and go through ``revise``)
-    _t("publish", [S.READY], S.PUBLISHED, [A.WALIDATA_ADMIN], next_step=True),
-    _t("publish", [S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN]),
+    _t("publish", [S.READY], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER], next_step=True),
+    _t("publish", [S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER]),
     # a producer revising published (or withdrawn) data: it goes through
     # verification and approval again while the live version stays as it was
     _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),
-    _t("withdraw", [S.PUBLISHED, S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN], True),
+    # who puts data out may take it out again
+    _t("withdraw", [S.PUBLISHED, S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER],
+       True),
     # published data under revision is live: it can be withdrawn meanwhile
-    _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN], True, revising=True),
-    _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN]),
+    _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
+       revising=True),
+    _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN, A.ARCHIVER]),
     _t("cancel", _ACTIVE, S.CANCELLED, [A.WALIDATA_ADMIN], True, revising=False),
     # cancelling a revision ends its review; the data stays as it was
     _t("cancel_revision", REVISION_STATES, Target.REVISION_BASE, [A.WALIDATA_ADMIN],
@@ -188,10 +204,16 @@ def level_role(chain: list[str], state: State | str, level: int) -> Optional[str
 
 def actors_of(*, state: State | str, level: int, chain: list[str],
               user_roles: set[str], is_producer: bool,
-              is_walidata_admin: bool) -> set[Actor]:
+              is_walidata_admin: bool,
+              duties: Optional[dict[str, set[str]]] = None) -> set[Actor]:
     """Which actor kinds a user is for a request at ``state`` and ``level``
-    (a pure function of facts the caller looked up)."""
+    (a pure function of facts the caller looked up). ``duties`` maps a duty
+    of :data:`DUTY_ACTORS` (``publish``, ``archive``) to the walidata roles
+    configured for it."""
     kinds: set[Actor] = set()
+    for kind, duty in DUTY_ACTORS.items():
+        if user_roles & set((duties or {}).get(duty) or ()):
+            kinds.add(kind)
     if is_producer:
         kinds.add(A.PRODUCER)
     if is_walidata_admin:
@@ -311,7 +333,7 @@ class PublicState(str, enum.Enum):
 
 class PublicActor(str, enum.Enum):
     WALIDATA = "walidata"          # walidata staff (any walidata role) or administrator
-    WALIDATA_ADMIN = "walidata_admin"  # who keeps the Daftar Data
+    WALIDATA_ADMIN = "walidata_admin"  # who keeps the Daftar Data (an admin or satudata.roles.draft)
     SYSTEM = "system"              # the portal itself, when the dataset is published
 
 

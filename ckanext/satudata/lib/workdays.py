@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import functools
 import zoneinfo
+from typing import Optional
 
 import holidays
 
@@ -25,7 +26,8 @@ import ckan.plugins.toolkit as tk
 
 __all__ = [
     "today", "holidays_in", "is_working_day", "add_working_days",
-    "working_days_between", "stage_days", "round_deadlines",
+    "working_days_between", "stage_days", "round_deadlines", "deadline",
+    "stage_deadlines",
 ]
 
 Date = datetime.date
@@ -130,3 +132,22 @@ def round_deadlines(start: Date, prepare_days: int, submit_days: int,
     verify_due = add_working_days(submit_due, verify_days)
     return {"prepare_due": prepare_due, "submit_due": submit_due,
             "verify_due": verify_due}
+
+
+def deadline(start: Date, days: int, calendar_days: bool = False) -> Date:
+    """The date ``days`` after ``start``: working days, or calendar days when
+    the SOP counts them so (Balikpapan: "one week per data item")."""
+    if calendar_days:
+        return start + datetime.timedelta(days=days)
+    return add_working_days(start, days)
+
+
+def stage_deadlines(start: Date, compile_days: Optional[int],
+                    report_days: Optional[int]) -> dict[str, Optional[Date]]:
+    """The deadlines of a round's stages after the collection, counted in
+    working days from ``start`` (the end of the collection): compiling and
+    analysing the data, then drafting the report (None: no such stage)."""
+    compile_due = add_working_days(start, compile_days) if compile_days else None
+    report_due = (add_working_days(compile_due or start, report_days)
+                  if report_days else None)
+    return {"compile_due": compile_due, "report_due": report_due}

@@ -24,6 +24,8 @@ SHORT_MAX = 200
 URL_MAX = 2000
 #: descriptions and transition notes
 LONG_MAX = 10_000
+#: a round report's text
+REPORT_MAX = 100_000
 
 
 @validator_args
@@ -55,7 +57,7 @@ def daftar_data_create(
     satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
     satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
     satudata_organization_id: Validator, satudata_code_in: Validator,
-    satudata_codes_in: Validator,
+    satudata_codes_in: Validator, satudata_deadline_days: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -69,6 +71,9 @@ def daftar_data_create(
         "unit": [ignore_missing, satudata_text, unicode_safe,
                  strip_value, satudata_length(SHORT_MAX)],
         "priority": [default(False), satudata_boolean],
+        # its own submission deadline (days from the round's sending)
+        "submit_days": [ignore_missing, satudata_deadline_days],
+        "submit_calendar_days": [default(False), satudata_boolean],
         "sk_number": [ignore_missing, satudata_text, unicode_safe,
                       strip_value, satudata_length(SHORT_MAX)],
         "sk_date": [ignore_missing, satudata_date],
@@ -86,7 +91,7 @@ def daftar_data_update(
 ) -> Schema:
     """Fields that are not given keep their value."""
     schema = daftar_data_create()
-    for field in ("priority", "active"):
+    for field in ("priority", "active", "submit_calendar_days"):
         schema[field] = [satudata_boolean]
     for field, validators in schema.items():
         if field != "__before":
@@ -142,7 +147,8 @@ def round_create(
     satudata_text: Validator, strip_value: Validator, name_validator: Validator,
     satudata_clean_strings: Validator, satudata_length: Validator,
     satudata_year_int: Validator, satudata_date: Validator,
-    satudata_working_days: Validator,
+    satudata_working_days: Validator, satudata_deadline_days: Validator,
+    satudata_boolean: Validator, default: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -161,6 +167,11 @@ def round_create(
         "prepare_due": [ignore_missing, satudata_date],
         "submit_due": [ignore_missing, satudata_date],
         "verify_due": [ignore_missing, satudata_date],
+        # verification waits until every request of the round is in
+        "verify_when_complete": [default(False), satudata_boolean],
+        # the stages after the collection (none when empty)
+        "compile_days": [ignore_missing, satudata_deadline_days],
+        "report_days": [ignore_missing, satudata_deadline_days],
     }
 
 
@@ -172,6 +183,7 @@ def round_update(
     """Fields that are not given keep their value (``name`` cannot change)."""
     schema = round_create()
     del schema["name"]
+    schema["verify_when_complete"] = schema["verify_when_complete"][1:]
     for field, validators in schema.items():
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
@@ -441,3 +453,35 @@ def round_document_create(
     return {"__before": [satudata_clean_strings],
             "id": [not_empty, satudata_id],
             "title": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)]}
+
+
+# -- a round's stages and report ---------------------------------------------------------
+
+@validator_args
+def round_report_ref(not_empty: Validator, satudata_id: Validator,
+                     satudata_clean_strings: Validator, satudata_round_id: Validator) -> Schema:
+    """A round, by id or name (its id after validation)."""
+    return {"__before": [satudata_clean_strings],
+            "id": [not_empty, satudata_id, satudata_round_id]}
+
+
+@validator_args
+def round_report_update(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,
+) -> Schema:
+    schema = round_report_ref()
+    schema["body"] = [not_empty, satudata_text, unicode_safe, satudata_length(REPORT_MAX)]
+    schema["version"] = [ignore_missing, satudata_version]
+    return schema
+
+
+@validator_args
+def round_report_step(
+    ignore_missing: Validator, unicode_safe: Validator, satudata_text: Validator,
+    satudata_length: Validator, satudata_version: Validator,
+) -> Schema:
+    schema = round_report_ref()
+    schema["note"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)]
+    schema["version"] = [ignore_missing, satudata_version]
+    return schema

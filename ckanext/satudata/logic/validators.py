@@ -24,7 +24,7 @@ from ..model import CollectionRound, DaftarData
 from ..lib.states import State
 
 __all__ = [
-    "satudata_role_name",
+    "satudata_role_name", "satudata_deadline_days",
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_identifier",
@@ -59,11 +59,12 @@ _FALSE = {"false", "tidak", "no", "n", "0", "f"}
 
 
 def satudata_role_name(value: Any) -> Any:
-    """One of the roles of the configured approval chain."""
-    chain = roles.approval_chain()
-    if value not in chain:
+    """One of the roles of the configured approval chain or of the
+    walidata's duties (``satudata.roles.*``)."""
+    known = roles.known_roles()
+    if value not in known:
         raise tk.Invalid(
-            tk._("Unknown walidata role. Allowed: %(roles)s") % {"roles": ", ".join(chain)}
+            tk._("Unknown walidata role. Allowed: %(roles)s") % {"roles": ", ".join(known)}
         )
     return value
 
@@ -409,6 +410,13 @@ def satudata_offset(value: Any) -> Any:
 def satudata_working_days(value: Any) -> Any:
     """A stage duration in working days: 0 to 365."""
     return _bounded(value, 0, MAX_WORKING_DAYS)
+
+
+def satudata_deadline_days(value: Any) -> Any:
+    """An optional deadline in days, 1 to 365; empty is none (None)."""
+    if _empty(value):
+        return None
+    return _bounded(value, 1, MAX_WORKING_DAYS)
 
 
 def url_refusal(value: Any) -> Optional[str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .role import WalidataRole
 from .workflow import (
-    ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
+    ROUND_STAGES, ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent,
+    RequestEvent, RoundReport, RoundReportEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
@@ -19,7 +20,7 @@ from .letter import LETTER_KINDS, Letter, LetterCounter, RoundDocument
 __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
-    "ROUND_STATES",
+    "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",

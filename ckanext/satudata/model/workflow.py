@@ -18,8 +18,12 @@
   ``satudata_request`` keep it in the changing statement's transaction
   (``0011_request_counts``), so the lists count a few hundred rows, not
   every request. Read only.
+* :class:`RoundReport` — the report of a round (TJB, Maluku Utara: drafted
+  from the round's verified data after the compile/analyse stage, then
+  approved up the chain), and :class:`RoundReportEvent`, its audit trail.
 
-The tables are created by ``migration/satudata/versions/0002_workflow.py``.
+The tables are created by ``migration/satudata/versions/0002_workflow.py``
+(and ``0012_organisation_of_work.py``).
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData,
-    Table, UnicodeText, UniqueConstraint,
+    Table, UnicodeText, UniqueConstraint, false,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped
@@ -39,11 +43,14 @@ from ckan.model import domain_object
 
 __all__ = [
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
-    "ROUND_STATES", "request_count",
+    "RoundReport", "RoundReportEvent", "ROUND_STATES", "ROUND_STAGES", "request_count",
 ]
 
 # A round is prepared (draft), then its requests are sent (open), then closed.
 ROUND_STATES = ("draft", "open", "closed")
+# What an open round's work is at: the collection of the OPDs' data, then
+# (where the SOP has them) compiling/analysing it, then the report, then done.
+ROUND_STAGES = ("collection", "compile", "report", "done")
 
 
 def _utcnow() -> datetime.datetime:
@@ -76,6 +83,12 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         ARRAY(UnicodeText), nullable=False, default=list, server_default="{}")
     unit: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     priority: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # type: ignore
+    # the item's own submission deadline (Balikpapan: a week per item),
+    # counted from the round's sending in working days, or calendar days
+    # when ``submit_calendar_days``; None: the round's deadline
+    submit_days: Mapped[Optional[int]] = Column(Integer)  # type: ignore
+    submit_calendar_days: Mapped[bool] = Column(  # type: ignore
+        Boolean, nullable=False, default=False, server_default=false())
     sk_number: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     sk_date: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
     sk_url: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
@@ -93,6 +106,8 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "owner_org": self.owner_org, "update_frequency": self.update_frequency,
             "government_affairs": list(self.government_affairs or []), "unit": self.unit,
             "priority": self.priority,
+            "submit_days": self.submit_days,
+            "submit_calendar_days": self.submit_calendar_days,
             "sk_number": self.sk_number, "sk_date": _iso(self.sk_date),
             "sk_url": self.sk_url, "year": self.year, "active": self.active,
             "created": _iso(self.created), "modified": _iso(self.modified),
@@ -127,6 +142,20 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     submit_due: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
     verify_due: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
     state: Mapped[str] = Column(UnicodeText, nullable=False, default="draft")  # type: ignore
+    # Balikpapan: verification starts only once every OPD has delivered
+    verify_when_complete: Mapped[bool] = Column(  # type: ignore
+        Boolean, nullable=False, default=False, server_default=false())
+    # one of ROUND_STAGES; the compile/analyse and report stages (working
+    # days, None: the round has no such stage) and their deadlines
+    stage: Mapped[str] = Column(  # type: ignore
+        UnicodeText, nullable=False, default="collection", server_default="collection")
+    compile_days: Mapped[Optional[int]] = Column(Integer)  # type: ignore
+    report_days: Mapped[Optional[int]] = Column(Integer)  # type: ignore
+    compile_due: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    report_due: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    # the stage deadline a reminder / an escalation went out for
+    stage_reminded_for: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    stage_escalated_for: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
     sent_at: Mapped[Optional[datetime.datetime]] = Column(DateTime)  # type: ignore
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
     modified: Mapped[datetime.datetime] = Column(  # type: ignore
@@ -143,6 +172,9 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "verify_days": self.verify_days, "approval_days": self.approval_days,
             "prepare_due": _iso(self.prepare_due), "submit_due": _iso(self.submit_due),
             "verify_due": _iso(self.verify_due), "state": self.state,
+            "verify_when_complete": self.verify_when_complete, "stage": self.stage,
+            "compile_days": self.compile_days, "report_days": self.report_days,
+            "compile_due": _iso(self.compile_due), "report_due": _iso(self.report_due),
             "sent_at": _iso(self.sent_at), "created": _iso(self.created),
             "modified": _iso(self.modified), "created_by": self.created_by,
         }
@@ -290,3 +322,75 @@ request_count = Table(
     Column("due_date", Date, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+
+
+class RoundReport(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """The report of a round: drafted from the round's verified data (the
+    generated ``summary`` of its requests, and ``body``, the text the
+    walidata edits), then approved up ``satudata.approval_chain`` as a
+    request is (``approval_level``: the level it waits at). ``state`` is one
+    of :data:`ckanext.satudata.lib.round_report.STATES`."""
+
+    __tablename__ = "satudata_round_report"
+    __table_args__ = (
+        UniqueConstraint("round_id", name="satudata_round_report_round_key"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    round_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_round.id", ondelete="CASCADE"), nullable=False)
+    state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    approval_level: Mapped[int] = Column(  # type: ignore
+        Integer, nullable=False, default=0, server_default="0")
+    title: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    body: Mapped[str] = Column(UnicodeText, nullable=False, default="", server_default="")  # type: ignore
+    summary: Mapped[dict[str, Any]] = Column(JSONB, nullable=False)  # type: ignore
+    due_date: Mapped[Optional[datetime.date]] = Column(Date)  # type: ignore
+    version: Mapped[int] = Column(Integer, nullable=False, default=1, server_default="1")  # type: ignore
+    created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    modified: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
+    created_by: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "round_id": self.round_id, "state": self.state,
+            "approval_level": self.approval_level, "title": self.title,
+            "body": self.body, "summary": self.summary, "due_date": _iso(self.due_date),
+            "version": self.version, "created": _iso(self.created),
+            "modified": _iso(self.modified), "created_by": self.created_by,
+        }
+
+
+class RoundReportEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One step of a round report's audit trail (drafted, edited, submitted,
+    approved or returned at a level), written with the step."""
+
+    __tablename__ = "satudata_round_report_event"
+    __table_args__ = (
+        Index("satudata_round_report_event_report_ts_idx", "report_id", "timestamp"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    report_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_round_report.id", ondelete="CASCADE"),
+        nullable=False)
+    user_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    timestamp: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    step: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    from_state: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    to_state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    approval_level: Mapped[int] = Column(Integer, nullable=False)  # type: ignore
+    note: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    data: Mapped[Optional[dict[str, Any]]] = Column(JSONB)  # type: ignore
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "report_id": self.report_id, "user_id": self.user_id,
+            "timestamp": _iso(self.timestamp), "step": self.step,
+            "from_state": self.from_state, "to_state": self.to_state,
+            "approval_level": self.approval_level, "note": self.note,
+            "data": self.data or {},
+        }

@@ -70,8 +70,8 @@ def error_list(error: tk.ValidationError) -> list[str]:
     messages = []
     for field, errors in (error.error_dict or {}).items():
         for message in errors if isinstance(errors, list) else [errors]:
-            messages.append(message if field in ("rows", "upload", "state", "version", "kind",
-                                                 "note", "message")
+            messages.append(message if field in ("rows", "upload", "state", "stage", "version",
+                                                 "kind", "note", "message")
                             else f"{field}: {message}")
     return messages
 

@@ -20,7 +20,7 @@ satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
 
 
 _ITEM_FIELDS = ("title", "owner_org", "year", "update_frequency", "unit",
-                "description", "sk_number", "sk_date", "sk_url")
+                "description", "sk_number", "sk_date", "sk_url", "submit_days")
 
 
 @satudata_daftar_data.route("")
@@ -42,7 +42,8 @@ def index() -> Any:
 def edit(item_id: Optional[str] = None) -> Any:
     action = "satudata_daftar_data_update" if item_id else "satudata_daftar_data_create"
     if not can(action, {"id": item_id} if item_id else {}):
-        return tk.abort(403, tk._("Only walidata administrators can manage the Daftar Data"))
+        return tk.abort(403, tk._(
+            "Only walidata administrators and the staff who keep it can manage the Daftar Data"))
     data: dict[str, Any] = call("satudata_daftar_data_show", {"id": item_id}) \
         if item_id else {"year": datetime.date.today().year, "active": True}
     errors: dict[str, Any] = {}
@@ -52,6 +53,7 @@ def edit(item_id: Optional[str] = None) -> Any:
         data = {k: v for k, v in data.items() if v != "" or item_id}
         data["government_affairs"] = form.getlist("government_affairs")
         data["priority"] = bool(form.get("priority"))
+        data["submit_calendar_days"] = bool(form.get("submit_calendar_days"))
         if tk.request.files.get("sk_upload"):
             data["sk_upload"] = tk.request.files["sk_upload"]
         data["active"] = bool(form.get("active"))
@@ -61,7 +63,7 @@ def edit(item_id: Optional[str] = None) -> Any:
             if not data.get(key):
                 data.pop(key, None)
         saved, errors = save(action, data, forbidden=tk._(
-            "Only walidata administrators can manage the Daftar Data"),
+            "Only walidata administrators and the staff who keep it can manage the Daftar Data"),
             not_found=tk._("Daftar Data item not found"))
         if saved:
             tk.h.flash_success(tk._("The Daftar Data item is saved."))
@@ -98,7 +100,8 @@ def template() -> Any:
 @satudata_daftar_data.route("/import", methods=["GET", "POST"])
 def import_form() -> Any:
     if not can("satudata_daftar_data_import"):
-        return tk.abort(403, tk._("Only walidata administrators can manage the Daftar Data"))
+        return tk.abort(403, tk._(
+            "Only walidata administrators and the staff who keep it can manage the Daftar Data"))
     errors: dict[str, Any] = {}
     year = tk.request.form.get("year") or tk.request.args.get("year") or ""
     if tk.request.method == "POST":
@@ -106,8 +109,8 @@ def import_form() -> Any:
             result = tk.get_action("satudata_daftar_data_import")(context(), {
                 "upload": tk.request.files.get("upload"), "year": year})
         except tk.NotAuthorized:
-            return tk.abort(403, tk._("Only walidata administrators can manage the "
-                                      "Daftar Data"))
+            return tk.abort(403, tk._("Only walidata administrators and the staff who keep "
+                                      "it can manage the Daftar Data"))
         except tk.ValidationError as e:
             errors = e.error_dict  # type: ignore[assignment]  (labelled by the template)
         else:

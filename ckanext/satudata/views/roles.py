@@ -10,6 +10,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ..lib import roles
 from ._common import call, can, context, error_list
 
 satudata_roles = Blueprint("satudata_roles", __name__, url_prefix="/permintaan-data/peran")
@@ -41,6 +42,8 @@ def index() -> Any:
     return tk.render("satudata/workflow/roles.html", {
         "assignments": assignments,
         "chain": tk.h.satudata_approval_chain(),
+        "known_roles": roles.known_roles(),
+        "duties": [(label, roles.duty_roles(duty)) for duty, label in roles.duty_labels().items()],
         "can_manage": can("satudata_role_create"),
         "errors": errors, "form": form,
     }), (400 if errors else 200)

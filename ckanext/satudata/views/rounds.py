@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 """``/permintaan-data/putaran``: collection rounds: create, edit, send the
-requests, export the status as XLSX; the round's letters (download, issue
-the Berita Acara) and uploaded documents (upload, download, remove)."""
+requests, export the status as XLSX, move on to the next stage; a round's
+report (``/laporan``): edit, submit, approve or return it; the round's
+letters (download, issue the Berita Acara) and uploaded documents (upload,
+download, remove)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -17,7 +19,7 @@ satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-d
 
 _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
                  "prepare_days", "submit_days", "verify_days", "approval_days",
-                 "prepare_due", "submit_due", "verify_due")
+                 "prepare_due", "submit_due", "verify_due", "compile_days", "report_days")
 
 
 @satudata_round.route("")
@@ -33,17 +35,23 @@ def index() -> Any:
 def edit(round_id: Optional[str] = None) -> Any:
     action = "satudata_round_update" if round_id else "satudata_round_create"
     if not can(action, {"id": round_id} if round_id else {}):
-        return tk.abort(403, tk._("Only walidata administrators can manage collection rounds"))
+        return tk.abort(403, tk._(
+            "Only walidata administrators and the staff who prepare them can manage "
+            "collection rounds"))
     data: dict[str, Any] = call("satudata_round_show", {"id": round_id}) if round_id else {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
+        data["verify_when_complete"] = bool(form.get("verify_when_complete"))
         if round_id:
+            for key in ("compile_days", "report_days"):  # emptied: no such stage
+                data.setdefault(key, "")
             data["id"] = round_id
             data.pop("name", None)
         saved, errors = save(action, data, forbidden=tk._(
-            "Only walidata administrators can manage collection rounds"),
+            "Only walidata administrators and the staff who prepare them can manage "
+            "collection rounds"),
             not_found=tk._("Collection round not found"))
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
@@ -59,13 +67,56 @@ def read(round_id: str) -> Any:
     ref = {"id": round_["id"]}
     return tk.render("satudata/workflow/round.html", {
         "round": round_, "states": states(),
-        "can_manage": can("satudata_round_send", ref),
+        "can_edit": can("satudata_round_update", ref),
+        "can_send": can("satudata_round_send", ref),
         "can_export": can("satudata_round_export", ref),
+        "can_advance": round_["state"] != "draft" and round_["stage"] not in ("report", "done")
+        and can("satudata_round_advance", ref),
+        "can_see_report": round_["stage"] in ("report", "done")
+        and can("satudata_round_report_show", ref),
         "letters": call("satudata_letter_list", ref),
         "documents": call("satudata_round_document_list", ref),
         "can_issue": can("satudata_letter_issue", ref),
         "can_upload": can("satudata_round_document_create", ref),
         "max_size": tk.config.get("satudata.round_document.max_size"),
+    })
+
+
+@satudata_round.route("/<round_id>/tahap", methods=["POST"])
+def advance(round_id: str) -> Any:
+    post("satudata_round_advance", {"id": round_id},
+         tk._("The round moved on to its next stage."),
+         forbidden=tk._("Only walidata administrators and the staff who prepare them can "
+                        "manage collection rounds"),
+         not_found=tk._("Collection round not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+_REPORT_DONE = {
+    "submit": lambda: tk._("The report was submitted for approval."),
+    "approve": lambda: tk._("The report was approved."),
+    "return": lambda: tk._("The report was returned for revision."),
+}
+
+
+@satudata_round.route("/<round_id>/laporan", methods=["GET", "POST"])
+def report(round_id: str) -> Any:
+    """A round's report: the walidata staff read it; its drafters edit and
+    submit it, each level of the chain approves or returns it."""
+    round_ = call("satudata_round_show", {"id": round_id})
+    if tk.request.method == "POST":
+        form = tk.request.form
+        step = form.get("step", "")
+        data = {"id": round_["id"], "version": form.get("version") or None}
+        if step in _REPORT_DONE:
+            post(f"satudata_round_report_{step}", dict(data, note=form.get("note", "")),
+                 _REPORT_DONE[step](), not_found=tk._("This round has no report yet"))
+        else:
+            post("satudata_round_report_update", dict(data, body=form.get("body", "")),
+                 tk._("The report is saved."), not_found=tk._("This round has no report yet"))
+        return tk.redirect_to("satudata_round.report", round_id=round_id)
+    return tk.render("satudata/workflow/round_report.html", {
+        "round": round_, "report": call("satudata_round_report_show", {"id": round_["id"]}),
     })
 
 
@@ -114,7 +165,8 @@ def send(round_id: str) -> Any:
     post("satudata_round_send", {"id": round_id,
                                  "new_datasets": tk.request.form.get("new_datasets")},
          tk._("%(created)s request(s) sent to the OPDs."),
-         forbidden=tk._("Only walidata administrators can manage collection rounds"),
+         forbidden=tk._(
+             "Only walidata administrators and the staff who send them can send rounds"),
          not_found=tk._("Collection round not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 

@@ -23,7 +23,9 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
     :param user: the id or name of the user
     :type user: string
     :param role: one of the roles of ``satudata.approval_chain``
-        (by default ``verifikator``, ``kabid``, ``kadis``)
+        (by default ``verifikator``, ``kabid``, ``kadis``) or of the
+        walidata's duties (``satudata.roles.draft``, ``.send``, ``.publish``,
+        ``.archive``)
     :type role: string
     :returns: the role assignment
     :rtype: dictionary
@@ -92,7 +94,7 @@ def satudata_role_list(context: Context, data_dict: DataDict) -> list[dict[str, 
     )
     if data.get("role"):
         stmt = stmt.where(WalidataRole.role == data["role"])
-    order = {name: i for i, name in enumerate(roles.approval_chain())}
+    order = {name: i for i, name in enumerate(roles.known_roles())}
     rows = model.Session.execute(stmt).all()
     result = []
     for role, user in rows:

@@ -33,12 +33,12 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles,
+from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles, rounds,
                    spreadsheets, workdays)
 from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, Actor, State, available, next_actors, state_label, state_labels,
+    ACTION_OF, DUTY_ACTORS, Actor, State, available, next_actors, state_label, state_labels,
     transition_for, transition_label,
 )
 from .. import schema
@@ -460,6 +460,13 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     :param prepare_due: (optional) override of the computed date (not past)
     :param submit_due: (optional) override of the computed date (not past)
     :param verify_due: (optional) override of the computed date (not past)
+    :param verify_when_complete: (optional, default false) the all-in gate:
+        verification starts only once every OPD has delivered
+    :type verify_when_complete: bool
+    :param compile_days: (optional) working days to compile and analyse the
+        data after the collection (TJB: 60); none: no such stage
+    :param report_days: (optional) working days to draft the report (TJB:
+        15); none: no such stage
     :returns: the round
     :rtype: dictionary
     """
@@ -477,6 +484,8 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
         data["start_date"], data["prepare_days"], data["submit_days"], data["verify_days"])
     for key, due in computed.items():
         data.setdefault(key, due)
+    data.update(workdays.stage_deadlines(
+        data["verify_due"], data.get("compile_days"), data.get("report_days")))
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
     model.Session.add(round_)
     model.Session.flush()
@@ -517,11 +526,21 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             if key not in data:
                 setattr(round_, key, value)
     round_.modified = datetime.datetime.utcnow()
+    if round_.stage == "collection":
+        # the later stages' planned deadlines, from the end of the collection
+        for key, value in workdays.stage_deadlines(
+                round_.verify_due, round_.compile_days, round_.report_days).items():
+            setattr(round_, key, value)
+    # the requests still waiting for their producers follow the round's new
+    # deadline, but for those whose item has its own
     model.Session.execute(
         sa.update(DataRequest)
         .where(DataRequest.round_id == round_.id,
-               DataRequest.state == State.REQUESTED.value)
+               DataRequest.state == State.REQUESTED.value,
+               DataRequest.item_id.in_(sa.select(DaftarData.id)
+                                       .where(DaftarData.submit_days.is_(None))))
         .values(due_date=round_.submit_due, submit_due=round_.submit_due)
+        .execution_options(synchronize_session="fetch")
     )
     if renamed:  # its public datasets carry its title in the search index
         publishing.reindex_round(round_.id)
@@ -532,13 +551,23 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
 @tk.side_effect_free
 def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """A collection round with the number of its requests in each state
-    (``counts``: state → n, plus ``total`` and ``overdue``).
+    (``counts``: state → n, plus ``total`` and ``overdue``), the stage it is
+    at (``stage_label``) and, in an all-in round (``verify_when_complete``),
+    the requests its verification still waits for (``waiting_for_all``:
+    "OPD — item").
 
     :param id: id or name of the round
     :rtype: dictionary
     """
     tk.check_access("satudata_round_show", context, data_dict)
-    return _round_dict(get_round(_ref(data_dict, context)))
+    round_ = get_round(_ref(data_dict, context))
+    result = _round_dict(round_)
+    # an all-in round: the requests its verification still waits for (named
+    # to the walidata staff only: a producer does not see the other OPDs' items)
+    result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
+        if roles.is_walidata_staff(context.get("user")) else []
+    result["stage_label"] = rounds.stage_label(round_.stage)
+    return result
 
 
 @tk.side_effect_free
@@ -686,16 +715,18 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     create_dataset = tk.config.get("satudata.request.create_dataset")
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()
+    sent_on = workdays.today()
     created, unlinked = [], []
     reused = {} if new_datasets else _published_datasets(items)
     for item in items:
         package_id = reused.get(item.id) or (
             _create_dataset(context, item, round_) if create_dataset else None)
+        submit_due = rounds.submit_due_of(item, round_, sent_on)
         request = DataRequest(
             id=model.types.make_uuid(), round_id=round_.id, item_id=item.id,
             owner_org=item.owner_org, package_id=package_id,
             state=State.REQUESTED.value, approval_level=0,
-            due_date=round_.submit_due, submit_due=round_.submit_due,
+            due_date=submit_due, submit_due=submit_due,
             requested_at=now, version=1)
         model.Session.add(request)
         engine.record_event(request, user_id=user_id, transition=engine.CREATE,
@@ -779,7 +810,9 @@ def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict
 def _waiting_for(state: str, level: int, chain: list[str],
                  revising: bool = False) -> Optional[str]:
     """Who the request waits for, from the state table: ``producer``, a
-    chain role, ``walidata`` (its administrators) or None."""
+    chain role, the roles that hold the duty it waits for
+    (``satudata.roles.publish``) or else ``walidata`` (its administrators),
+    or None."""
     kinds = next_actors(state, revising)
     if Actor.PRODUCER in kinds:
         return "producer"
@@ -788,7 +821,11 @@ def _waiting_for(state: str, level: int, chain: list[str],
     if Actor.APPROVER in kinds and 0 <= level < len(chain):
         return chain[level]
     if Actor.WALIDATA_ADMIN in kinds:
-        return "walidata"
+        # the walidata's duty (publish): its administrators, and the
+        # roles the region gives it
+        duty = next((d for k, d in DUTY_ACTORS.items() if k in kinds), None)
+        held_by = roles.duty_roles(duty) if duty else []
+        return ", ".join(held_by) if held_by else "walidata"
     return None
 
 
@@ -813,7 +850,7 @@ class _Scope:
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
         self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
         self.admin = roles.is_walidata_admin(user, user_obj) if user_obj else False
-        staff = bool(self.held) or self.admin
+        staff = self.staff = bool(self.held) or self.admin
         # None: every OPD
         self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
 
@@ -839,6 +876,9 @@ class _Scope:
                                       t.approval_level.in_(levels)))
         if self.admin and waiting.get(Actor.WALIDATA_ADMIN):
             conditions.append(sa.or_(*waiting[Actor.WALIDATA_ADMIN]))
+        for kind, duty in DUTY_ACTORS.items():
+            if waiting.get(kind) and self.held & set(roles.duty_roles(duty)):
+                conditions.append(sa.or_(*waiting[kind]))
         return sa.or_(*conditions) if conditions else sa.false()
 
 
@@ -985,7 +1025,29 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         if with_completeness:
             result["completeness"] = row[11]
         results.append(result)
+    _mark_waiting_for_all(results, named=scope.staff)
     return results
+
+
+#: the value of ``waiting_for`` while an all-in round waits for its OPDs
+ALL_OPDS = "all_opds"
+
+
+def _mark_waiting_for_all(results: list[dict[str, Any]], named: bool) -> None:
+    """Submitted requests of an all-in round that still waits for some OPD
+    wait for all of them, not for the verifier: ``waiting_for`` is
+    :data:`ALL_OPDS` and, for walidata staff (``named``; a producer does not
+    see the other OPDs' items), ``waiting_for_all`` names the missing
+    requests (one query for the page)."""
+    waiting = (State.SUBMITTED.value, State.RESUBMITTED.value)
+    pending = rounds.pending_of({r["round_id"] for r in results if r["state"] in waiting})
+    for result in results:
+        missing = pending.get(result["round_id"]) if result["state"] in waiting else None
+        result["waiting_for_all"] = (missing or []) if named else []
+        if missing:
+            result["waiting_for"] = ALL_OPDS
+            result["waiting_for_label"] = tk._("all OPDs (verification starts once "
+                                               "every OPD has delivered)")
 
 
 @tk.side_effect_free

@@ -39,6 +39,12 @@ def walidata_admin(context: Context, msg: str) -> AuthResult:
     return allow() if roles.is_walidata_admin(context.get("user")) else refuse(msg)
 
 
+def duty(context: Context, name: str, msg: str) -> AuthResult:
+    """Allowed to the holders of the walidata duty ``name``: its
+    administrators and the roles ``satudata.roles.<name>`` names."""
+    return allow() if roles.may(name, context.get("user")) else refuse(msg)
+
+
 def staff_or_producer_of(context: Context, owner_org: Optional[str]) -> bool:
     """Walidata staff, or a producer of the OPD ``owner_org``."""
     user = context.get("user")

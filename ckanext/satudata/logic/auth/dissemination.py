@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 """Auth of dissemination.
 
-* publish, withdraw, archive, run due releases, build publications:
-  walidata administrators (sysadmins or admins of the walidata organization);
+* publish, withdraw, archive: walidata administrators (sysadmins or admins
+  of the walidata organization) and the holders of the roles
+  ``satudata.roles.publish`` (publish, withdraw) and ``.archive`` name (the
+  state table's publisher and archivist);
+* run due releases, build publications: walidata administrators;
 * schedule and unschedule a release: the final approver of the chain (in the
-  SOPs the Kepala Dinas orders publication per release period) or a walidata
-  administrator;
+  SOPs the Kepala Dinas orders publication per release period), a walidata
+  administrator or a publisher;
 * revise published data: the producers of the request's OPD;
 * see a staged revision: its producers and the walidata staff (who review it);
 * the release calendar, the progress dashboard and the recently published
@@ -36,11 +39,11 @@ __all__ = [
 
 
 satudata_request_publish = transition_auth("publish", lambda: tk._(
-    "Only walidata administrators can publish data"))
+    "Only walidata administrators and the staff who publish can publish data"))
 satudata_request_withdraw = transition_auth("withdraw", lambda: tk._(
-    "Only walidata administrators can withdraw published data"))
+    "Only walidata administrators and the staff who publish can withdraw published data"))
 satudata_request_archive = transition_auth("archive", lambda: tk._(
-    "Only walidata administrators can archive published data"))
+    "Only walidata administrators and the staff who archive can archive published data"))
 satudata_request_schedule = transition_auth("schedule", lambda: tk._(
     "Only the final approver or a walidata administrator can schedule a release"))
 satudata_request_unschedule = transition_auth("unschedule", lambda: tk._(

@@ -8,6 +8,9 @@ Who is who (all decided in :mod:`ckanext.satudata.lib.roles`):
 * **verifier**: holder of the first role of ``satudata.approval_chain``;
 * **approver of level n**: holder of role ``n`` of the chain;
 * **walidata admin**: sysadmin or admin of the walidata organization;
+* **holder of a duty**: a walidata admin, or the holder of a role that
+  ``satudata.roles.draft`` (Daftar Data and rounds) or ``.send`` (sending a
+  round) names;
 * **walidata staff**: a walidata admin or the holder of any chain role.
 
 Sysadmins pass every check (CKAN's ``check_access``). The public, and
@@ -26,8 +29,8 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ...lib import roles
 from ...model import DaftarData
-from ._common import (allow, refuse, request_of, staff_or_any_producer, staff_or_producer_of,
-                      step_auth, transition_auth, walidata_admin)
+from ._common import (allow, duty, refuse, request_of, staff_or_any_producer,
+                      staff_or_producer_of, step_auth, transition_auth)
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -47,8 +50,8 @@ __all__ = [
 # -- Daftar Data -------------------------------------------------------------
 
 def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> AuthResult:
-    return walidata_admin(
-        context, tk._("Only walidata administrators can manage the Daftar Data"))
+    return duty(context, "draft", tk._(
+        "Only walidata administrators and the staff who keep it can manage the Daftar Data"))
 
 
 def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> AuthResult:
@@ -83,8 +86,9 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> AuthResu
 # -- collection rounds -----------------------------------------------------------
 
 def satudata_round_create(context: Context, data_dict: DataDict) -> AuthResult:
-    return walidata_admin(
-        context, tk._("Only walidata administrators can manage collection rounds"))
+    return duty(context, "draft", tk._(
+        "Only walidata administrators and the staff who prepare them can manage "
+        "collection rounds"))
 
 
 def satudata_round_update(context: Context, data_dict: DataDict) -> AuthResult:
@@ -92,7 +96,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def satudata_round_send(context: Context, data_dict: DataDict) -> AuthResult:
-    return satudata_round_create(context, data_dict)
+    return duty(context, "send", tk._(
+        "Only walidata administrators and the staff who send them can send rounds"))
 
 
 def satudata_round_show(context: Context, data_dict: DataDict) -> AuthResult:

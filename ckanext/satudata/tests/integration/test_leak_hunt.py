@@ -546,6 +546,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/putaran": none,
     "/permintaan-data/putaran/<round_id>": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
+    "/permintaan-data/putaran/<round_id>/laporan": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/status.xlsx": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/surat/<letter_id>.pdf":
         lambda w: [({"round_id": w.region.round["name"], "letter_id": i}, {})
@@ -733,6 +734,7 @@ ACTIONS: dict[str, Params] = {
     "satudata_round_export": by("id", round_refs),
     "satudata_round_list": p({}),
     "satudata_round_show": by("id", round_refs),
+    "satudata_round_report_show": by("id", round_refs),
     "satudata_round_status": by("id", round_refs),
     "scheming_dataset_schema_list": p({}),
     "scheming_dataset_schema_show": p({"type": "dataset"}),

@@ -76,6 +76,14 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_round_document_list", None, "round", STAFF | ANY_PRODUCER),
     ("satudata_round_document_export", None, "document", STAFF | ANY_PRODUCER),
     ("satudata_round_document_delete", None, "document", STAFF),
+    # a round's stages and report: its drafters (the administrators unless
+    # satudata.roles.draft names roles) and the chain's role holders
+    ("satudata_round_advance", None, "round", ADMINS),
+    ("satudata_round_report_show", None, "round", STAFF),
+    ("satudata_round_report_update", None, "round", ADMINS),
+    ("satudata_round_report_submit", None, "round", ADMINS),
+    ("satudata_round_report_approve", None, "round", {"verifier", "kabid", "kadis"}),
+    ("satudata_round_report_return", None, "round", {"verifier", "kabid", "kadis"}),
 ]
 
 

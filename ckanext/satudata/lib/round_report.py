@@ -1,0 +1,330 @@
+# -*- coding: utf-8 -*-
+"""The report of a collection round (Tanjung Jabung Barat, Maluku Utara:
+after the collection the walidata compiles and analyses the data, then
+drafts a report that is checked up the chain, a working day per level).
+
+The round moves through its stages (:data:`..model.ROUND_STAGES`):
+``collection`` → ``compile`` → ``report`` → ``done``, skipping a stage it
+has no days for. Entering ``report`` drafts the report from the round's
+verified data (:func:`summary`: each request's OPD, item, state, dataset
+and returns; the walidata edits the text). The report then goes up
+``satudata.approval_chain`` as a request does: :data:`TABLE` says who may
+take which step from where; the actions check it early, :func:`apply`
+again under the report's row lock, writes the audit event
+(:class:`..model.RoundReportEvent`) in the same transaction, and the last
+approval ends the round's work (stage ``done``).
+"""
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ..model import (
+    CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
+)
+from . import roles, rounds, workdays
+from .states import State, state_labels
+
+__all__ = [
+    "ReportState", "Actor", "Step", "TABLE", "DRAFTED", "EDIT", "actors_of",
+    "steps_for", "may_attempt", "summary", "draft", "apply", "edit", "events",
+    "state_label", "step_label", "lock_round",
+]
+
+
+class ReportState(str, enum.Enum):
+    DRAFT = "draft"                # Konsep: the walidata writes it
+    IN_APPROVAL = "in_approval"    # Dalam persetujuan: at ``approval_level`` of the chain
+    RETURNED = "returned"          # Dikembalikan: back with its drafters, with the reason
+    APPROVED = "approved"          # Disetujui: the round's work is done
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Actor(str, enum.Enum):
+    DRAFTER = "drafter"            # holds the walidata's ``draft`` duty
+    APPROVER = "approver"          # holds the chain role of the level it waits at
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sources: frozenset[ReportState]
+    #: None: the next level of the chain, or approved after the last
+    target: Optional[ReportState]
+    actors: frozenset[Actor]
+    reason_required: bool = False
+
+
+R = ReportState
+EDITABLE = frozenset({R.DRAFT, R.RETURNED})
+#: THE table of a round report
+TABLE: tuple[Step, ...] = (
+    Step("submit", EDITABLE, R.IN_APPROVAL, frozenset({Actor.DRAFTER})),
+    Step("approve", frozenset({R.IN_APPROVAL}), None, frozenset({Actor.APPROVER})),
+    Step("return", frozenset({R.IN_APPROVAL}), R.RETURNED, frozenset({Actor.APPROVER}),
+         reason_required=True),
+)
+#: the events of the timeline that are no step of the table
+DRAFTED, EDIT = "draft", "edit"
+
+
+def state_label(state: str) -> str:
+    labels = {
+        R.DRAFT.value: tk._("draft"),
+        R.IN_APPROVAL.value: tk._("in approval"),
+        R.RETURNED.value: tk._("returned for revision"),
+        R.APPROVED.value: tk._("approved"),
+    }
+    return labels.get(state, state)
+
+
+def step_label(name: str) -> str:
+    labels = {
+        DRAFTED: tk._("Report drafted from the verified data"),
+        EDIT: tk._("Report edited"),
+        "submit": tk._("Submit for approval"),
+        "approve": tk._("Approve"),
+        "return": tk._("Return for revision"),
+    }
+    return labels.get(name, name)
+
+
+# -- who may act ---------------------------------------------------------------------
+
+def actors_of(user_name: Optional[str], report: RoundReport) -> set[Actor]:
+    """Which actor kinds of :data:`TABLE` the user is for ``report`` now."""
+    kinds: set[Actor] = set()
+    if roles.may("draft", user_name):
+        kinds.add(Actor.DRAFTER)
+    user = roles.user_obj(user_name)
+    chain = roles.approval_chain()
+    if user is not None and report.state == R.IN_APPROVAL.value \
+            and 0 <= report.approval_level < len(chain) \
+            and chain[report.approval_level] in roles.user_roles(user.id):
+        kinds.add(Actor.APPROVER)
+    return kinds
+
+
+def steps_for(user_name: Optional[str], report: RoundReport) -> list[str]:
+    """The steps the user may take on ``report`` now."""
+    kinds = actors_of(user_name, report)
+    return [s.name for s in TABLE
+            if ReportState(report.state) in s.sources and s.actors & kinds]
+
+
+def may_attempt(user_name: Optional[str], name: str) -> bool:
+    """The auth functions' early check: the user is one who could take the
+    step ``name`` somewhere (a drafter; the holder of a chain role). The
+    report's state and level are checked under its row lock."""
+    actors = next(s.actors for s in TABLE if s.name == name)
+    if Actor.DRAFTER in actors and roles.may("draft", user_name):
+        return True
+    user = roles.user_obj(user_name)
+    return Actor.APPROVER in actors and user is not None and bool(
+        set(roles.approval_chain()) & roles.user_roles(user.id))
+
+
+# -- drafting --------------------------------------------------------------------------
+
+def summary(round_id: str) -> dict[str, Any]:
+    """What the report is drafted from: each request of the round (OPD,
+    item, state, dataset, returns, submitted on time) and the counts per
+    state, in one query."""
+    stmt = (
+        sa.select(DataRequest, model.Group.title, DaftarData.title, DaftarData.unit,
+                  model.Package.name, model.Package.title)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .outerjoin(model.Package, model.Package.id == DataRequest.package_id)
+        .where(DataRequest.round_id == round_id)
+        .order_by(model.Group.title, DaftarData.title)
+    )
+    rows, counts = [], {}
+    for request, org, item, unit, pkg_name, pkg_title in model.Session.execute(stmt).all():
+        counts[request.state] = counts.get(request.state, 0) + 1
+        on_time = None
+        if request.submitted_at and request.submit_due:
+            on_time = request.submitted_at.date() <= request.submit_due
+        rows.append({
+            "request_id": request.id, "organization": org, "item": item, "unit": unit,
+            "state": request.state, "dataset_name": pkg_name, "dataset_title": pkg_title,
+            "return_count": request.return_count, "on_time": on_time,
+        })
+    verified = {State.VERIFIED.value, State.READY.value, State.SCHEDULED.value,
+                State.PUBLISHED.value, State.ARCHIVED.value}
+    return {"requests": rows, "counts": counts, "total": len(rows),
+            "verified": sum(n for s, n in counts.items() if s in verified),
+            "generated": datetime.datetime.utcnow().isoformat(timespec="seconds")}
+
+
+def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
+    """The first text of the report, for the walidata to edit."""
+    labels = {s.value: label for s, label in state_labels().items()}
+    lines = [tk._("Report of the collection round %(round)s (%(year)s).") % {
+        "round": round_.title, "year": round_.year}, "",
+        tk._("%(verified)s of the %(total)s data requested were verified.") % {
+            "verified": data["verified"], "total": data["total"]}, ""]
+    for row in data["requests"]:
+        lines.append(f"- {row['organization']} — {row['item']}: "
+                     f"{labels.get(row['state'], row['state'])}")
+    return "\n".join(lines)
+
+
+def _event(report: RoundReport, *, user_id: Optional[str], step: str,
+           from_state: Optional[str], level: int, note: Optional[str] = None,
+           data: Optional[dict[str, Any]] = None) -> RoundReportEvent:
+    event = RoundReportEvent(
+        id=model.types.make_uuid(), report_id=report.id, user_id=user_id,
+        timestamp=datetime.datetime.utcnow(), step=step, from_state=from_state,
+        to_state=report.state, approval_level=level, note=note, data=data or {})
+    model.Session.add(event)
+    return event
+
+
+def draft(round_: CollectionRound, user_id: Optional[str]) -> RoundReport:
+    """The report of ``round_`` (row locked by the caller), drafted from its
+    data now, or the one it has."""
+    existing = model.Session.execute(
+        sa.select(RoundReport).where(RoundReport.round_id == round_.id)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    data = summary(round_.id)
+    report = RoundReport(
+        id=model.types.make_uuid(), round_id=round_.id, state=R.DRAFT.value,
+        approval_level=0, title=tk._("Report of %(round)s") % {"round": round_.title},
+        body=_body(round_, data), summary=data, due_date=round_.report_due, version=1,
+        created_by=user_id)
+    model.Session.add(report)
+    model.Session.flush()
+    _event(report, user_id=user_id, step=DRAFTED, from_state=None, level=0)
+    return report
+
+
+# -- steps ---------------------------------------------------------------------------------
+
+def lock_round(round_id: str) -> tuple[CollectionRound, Optional[RoundReport]]:
+    """The round and its report, both rows locked (round first)."""
+    round_ = model.Session.execute(
+        sa.select(CollectionRound).where(CollectionRound.id == round_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if round_ is None:
+        raise tk.ObjectNotFound(tk._("Collection round not found"))
+    report = model.Session.execute(
+        sa.select(RoundReport).where(RoundReport.round_id == round_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    return round_, report
+
+
+def _check_version(report: RoundReport, expected: Any) -> None:
+    if expected in (None, ""):
+        return
+    try:
+        same = int(expected) == report.version
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"version": [tk._("Invalid version")]})
+    if not same:
+        raise tk.ValidationError({"version": [tk._(
+            "This report was changed by someone else since you opened the page. "
+            "Reload it and try again.")]})
+
+
+def _report_of(report: Optional[RoundReport]) -> RoundReport:
+    if report is None:
+        raise tk.ObjectNotFound(tk._("This round has no report yet"))
+    return report
+
+
+def edit(round_id: str, user_name: Optional[str], user_id: Optional[str], body: str,
+         expected_version: Any = None) -> RoundReport:
+    """Change the report's text while its drafters hold it (checked under
+    the lock); an event records the edit."""
+    _round, report = lock_round(round_id)
+    report = _report_of(report)
+    _check_version(report, expected_version)
+    if ReportState(report.state) not in EDITABLE:
+        raise tk.ValidationError({"state": [tk._(
+            "The report can only be edited while it is a draft or returned")]})
+    if Actor.DRAFTER not in actors_of(user_name, report):
+        raise tk.NotAuthorized(tk._("You cannot edit this report"))
+    report.body = body
+    report.version += 1
+    report.modified = datetime.datetime.utcnow()
+    _event(report, user_id=user_id, step=EDIT, from_state=report.state,
+           level=report.approval_level)
+    return report
+
+
+def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[str], *,
+          note: Optional[str] = None, expected_version: Any = None) -> RoundReport:
+    """Take the step ``name`` of :data:`TABLE` on the round's report: under
+    the round's and the report's row locks the table decides again; the
+    deadline of the level it reaches is counted in the round's
+    ``approval_days``; the last approval ends the round's work."""
+    note = (note or "").strip() or None
+    round_, report = lock_round(round_id)
+    report = _report_of(report)
+    _check_version(report, expected_version)
+    current = ReportState(report.state)
+    step = next((s for s in TABLE if s.name == name and current in s.sources), None)
+    if step is None:
+        raise tk.ValidationError({"state": [tk._(
+            "\"%(step)s\" is not possible while the report is %(state)s") % {
+                "step": step_label(name), "state": state_label(current.value)}]})
+    acting = step.actors & actors_of(user_name, report)
+    if not acting:
+        raise tk.NotAuthorized(tk._("You cannot take this step on the report as it is now"))
+    if step.reason_required and not note:
+        raise tk.ValidationError({"note": [tk._("A reason is required")]})
+    chain = roles.approval_chain()
+    level = report.approval_level
+    data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
+    if Actor.APPROVER in acting:
+        data["role"] = chain[level]
+    today = workdays.today()
+    if step.name == "approve" and level + 1 < len(chain):
+        report.approval_level = level + 1
+        report.due_date = workdays.add_working_days(today, round_.approval_days)
+    elif step.name == "approve":
+        report.state = R.APPROVED.value
+        report.due_date = None
+        if round_.stage == "report":
+            rounds.advance_stage(round_, today)
+    elif step.target == R.IN_APPROVAL:
+        report.state, report.approval_level = step.target.value, 0
+        report.due_date = workdays.add_working_days(today, round_.approval_days)
+    else:  # returned: back to its drafters, by the report's deadline (at least a day)
+        report.state, report.approval_level = step.target.value, 0
+        report.due_date = max(round_.report_due or today,
+                              workdays.add_working_days(today, 1))
+    report.version += 1
+    report.modified = datetime.datetime.utcnow()
+    _event(report, user_id=user_id, step=step.name, from_state=current.value, level=level,
+           note=note, data=data)
+    return report
+
+
+def events(report_id: str) -> list[dict[str, Any]]:
+    """The report's timeline, oldest first, with the user's name."""
+    stmt = (
+        sa.select(RoundReportEvent, model.User.name, model.User.fullname)
+        .outerjoin(model.User, model.User.id == RoundReportEvent.user_id)
+        .where(RoundReportEvent.report_id == report_id)
+        .order_by(RoundReportEvent.timestamp, RoundReportEvent.id)
+    )
+    result = []
+    for event, name, fullname in model.Session.execute(stmt).all():
+        item = event.dictize()
+        item.update(user_name=name, user_display_name=fullname or name,
+                    step_label=step_label(event.step),
+                    to_state_label=state_label(event.to_state))
+        result.append(item)
+    return result

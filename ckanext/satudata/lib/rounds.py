@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+"""A collection round's own rules, beside its requests' state table:
+
+* **the all-in gate** (Balikpapan: verification starts only once every OPD
+  has delivered): in a round with ``verify_when_complete``, the verifier's
+  steps (``verify``, ``return``) are refused while any request of the round
+  is still with its producers (``requested`` or ``returned``). The engine
+  asks :func:`gate_errors` under the request's row lock, after taking the
+  round's row lock (:func:`lock_for`): every step that moves a request of
+  such a round into or out of the producers' hands (submit, resubmit,
+  verify, return) takes that lock first, so a submission and a verification
+  of the same round happen one after the other, never past each other;
+* **an item's own deadline** (Balikpapan: a week per data item):
+  :func:`submit_due_of`;
+* **the stages after the collection** (TJB, Maluku Utara): compile/analyse,
+  then the report, then done (:func:`advance_stage`).
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ..model import ROUND_STAGES, CollectionRound, DaftarData, DataRequest
+from . import workdays
+from .states import State
+
+__all__ = [
+    "GATED", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "pending_of", "missing_text",
+    "gate_errors",
+    "submit_due_of", "stage_label", "stage_labels", "next_stage", "advance_stage",
+]
+
+#: the verifier's steps that wait for every request of an all-in round
+GATED = frozenset({"verify", "return"})
+#: the steps that take the round's row lock in an all-in round
+SERIALIZED = GATED | {"submit", "resubmit"}
+#: a request in these states is still with its producers
+WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
+#: how many missing requests a refusal names before "and n more"
+_NAMED = 10
+
+
+def lock_for(request_id: str, transition: str) -> None:
+    """Before the request's row lock: take its round's row lock when the
+    round is an all-in one and ``transition`` is one of :data:`SERIALIZED`
+    (the lock order is always round, then request)."""
+    if transition not in SERIALIZED:
+        return
+    model.Session.execute(
+        sa.select(CollectionRound.id)
+        .join(DataRequest, DataRequest.round_id == CollectionRound.id)
+        .where(DataRequest.id == request_id, CollectionRound.verify_when_complete.is_(True))
+        .with_for_update(of=CollectionRound))
+
+
+def pending_of(round_ids: list[str] | set[str]) -> dict[str, list[str]]:
+    """For the all-in rounds among ``round_ids`` that still wait for some
+    OPD: ``{round_id: ["OPD — item", …]}`` (one query)."""
+    if not round_ids:
+        return {}
+    stmt = (
+        sa.select(DataRequest.round_id, model.Group.title, DaftarData.title)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .where(DataRequest.round_id.in_(list(round_ids)),
+               CollectionRound.verify_when_complete.is_(True),
+               DataRequest.state.in_(WITH_PRODUCERS))
+        .order_by(model.Group.title, DaftarData.title)
+    )
+    pending: dict[str, list[str]] = {}
+    for round_id, org_title, item_title in model.Session.execute(stmt).all():
+        pending.setdefault(round_id, []).append(f"{org_title} — {item_title}")
+    return pending
+
+
+def missing_text(missing: list[str]) -> str:
+    """The missing requests, named (the first :data:`_NAMED`)."""
+    text = "; ".join(missing[:_NAMED])
+    if len(missing) > _NAMED:
+        text += " " + tk._("and %(count)s more") % {"count": len(missing) - _NAMED}
+    return text
+
+
+def gate_errors(round_: CollectionRound, transition: str) -> dict[str, list[str]]:
+    """Why ``transition`` must wait in ``round_`` (empty: it need not): the
+    all-in gate, naming the OPDs and items not delivered yet."""
+    if not round_.verify_when_complete or transition not in GATED:
+        return {}
+    missing = pending_of([round_.id]).get(round_.id)
+    if not missing:
+        return {}
+    return {"state": [tk._(
+        "Verification in this round starts once every OPD has delivered. "
+        "Still waiting for: %(missing)s") % {"missing": missing_text(missing)}]}
+
+
+# -- an item's own deadline --------------------------------------------------------
+
+def submit_due_of(item: DaftarData, round_: CollectionRound,
+                  sent_on: datetime.date) -> datetime.date:
+    """The submission deadline of ``item``'s request in ``round_`` sent on
+    ``sent_on``: the item's own (``submit_days`` after the sending, in
+    working or calendar days) when it has one, else the round's."""
+    if item.submit_days:
+        return workdays.deadline(sent_on, item.submit_days, item.submit_calendar_days)
+    return round_.submit_due
+
+
+# -- the stages after the collection -----------------------------------------------
+
+def stage_labels() -> dict[str, str]:
+    return {
+        "collection": tk._("Collection of the OPDs' data"),
+        "compile": tk._("Compiling and analysing the data"),
+        "report": tk._("Drafting and approving the report"),
+        "done": tk._("Done"),
+    }
+
+
+def stage_label(stage: str) -> str:
+    return stage_labels().get(stage, stage)
+
+
+def next_stage(round_: CollectionRound) -> Optional[str]:
+    """The stage after the one ``round_`` is in: the stages it has (compile
+    when ``compile_days``, report when ``report_days``), then done."""
+    if round_.stage == "done":
+        return None
+    later = ROUND_STAGES[ROUND_STAGES.index(round_.stage) + 1:]
+    for stage in later:
+        if stage == "compile" and not round_.compile_days:
+            continue
+        if stage == "report" and not round_.report_days:
+            continue
+        return stage
+    return None
+
+
+def advance_stage(round_: CollectionRound, today: Optional[datetime.date] = None
+                  ) -> dict[str, Any]:
+    """Move ``round_`` (row locked by the caller) to its next stage; the
+    deadlines of the stages still ahead are counted again from ``today``.
+    Returns ``{"from": stage, "to": stage}``."""
+    target = next_stage(round_)
+    if target is None:
+        raise tk.ValidationError({"stage": [tk._("This round has no further stage")]})
+    today = today or workdays.today()
+    before = round_.stage
+    if target == "compile":
+        due = workdays.stage_deadlines(today, round_.compile_days, round_.report_days)
+        round_.compile_due, round_.report_due = due["compile_due"], due["report_due"]
+    elif target == "report":
+        round_.report_due = workdays.stage_deadlines(
+            today, None, round_.report_days)["report_due"]
+    round_.stage = target
+    round_.modified = datetime.datetime.utcnow()
+    return {"from": before, "to": target}

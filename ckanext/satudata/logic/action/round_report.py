@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+"""Actions of a round's stages after the collection (compile/analyse, the
+report) and of its report, drafted from the round's verified data and
+approved up the chain (:mod:`...lib.round_report`)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ...lib import roles, round_report, rounds
+from ...lib.states import State, state_labels
+from ...model import DataRequest, RoundReport
+from .. import schema
+from ._common import commit, validate
+
+__all__ = [
+    "satudata_round_advance", "satudata_round_report_show", "satudata_round_report_update",
+    "satudata_round_report_submit", "satudata_round_report_approve",
+    "satudata_round_report_return",
+]
+
+#: a request in these states is still in the collection (with its producers,
+#: its verifier or its approvers)
+_COLLECTING = (State.REQUESTED.value, State.SUBMITTED.value, State.RETURNED.value,
+               State.RESUBMITTED.value, State.VERIFIED.value)
+
+
+def _user_id(context: Context) -> Optional[str]:
+    user = model.User.get(context.get("user") or "")
+    return user.id if user else None
+
+
+def _round_result(round_: Any) -> dict[str, Any]:
+    result = round_.dictize()
+    result["stage_label"] = rounds.stage_label(round_.stage)
+    return result
+
+
+def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Move a sent round to its next stage: from the collection (once no
+    request is still with its producers, verifier or approvers) to compiling
+    and analysing the data, then to the report (which is then drafted from
+    the round's verified data), then done; a stage the round has no days for
+    is skipped. The report's last approval ends the report stage.
+
+    :param id: id or name of the round
+    :returns: the round, with ``stage`` and the stages' deadlines
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_advance", context, data_dict)
+    data = validate(data_dict, schema.round_report_ref(), context)
+    round_, _report = round_report.lock_round(data["id"])
+    if round_.state == "draft":
+        raise tk.ValidationError({"stage": [tk._("Send the round first")]})
+    if round_.stage == "report":
+        raise tk.ValidationError({"stage": [tk._(
+            "The report stage ends with the report's last approval")]})
+    if round_.stage == "collection":
+        collecting = model.Session.execute(
+            sa.select(sa.func.count()).select_from(DataRequest).where(
+                DataRequest.round_id == round_.id,
+                DataRequest.state.in_(_COLLECTING))).scalar_one()
+        if collecting:
+            raise tk.ValidationError({"stage": [tk._(
+                "%(count)s request(s) of this round are still being collected, "
+                "verified or approved") % {"count": collecting}]})
+    moved = rounds.advance_stage(round_)
+    if moved["to"] == "report":
+        round_report.draft(round_, _user_id(context))
+    model.Session.flush()
+    commit(context)
+    return _round_result(round_)
+
+
+@tk.side_effect_free
+def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A round's report: its text, the summary it was drafted from, its
+    state, the level of the chain it waits at (``waiting_for``: a chain
+    role), its deadline, its timeline (``events``) and the steps the calling
+    user may take (``allowed_steps``).
+
+    :param id: id or name of the round
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_report_show", context, data_dict)
+    data = validate(data_dict, schema.round_report_ref(), context)
+    report = model.Session.execute(
+        sa.select(RoundReport).where(RoundReport.round_id == data["id"])).scalar_one_or_none()
+    if report is None:
+        raise tk.ObjectNotFound(tk._("This round has no report yet"))
+    result = report.dictize()
+    chain = roles.approval_chain()
+    waiting = report.state == round_report.ReportState.IN_APPROVAL.value
+    result["waiting_for"] = chain[report.approval_level] if waiting and \
+        report.approval_level < len(chain) else None
+    result["state_label"] = round_report.state_label(report.state)
+    result["events"] = round_report.events(report.id)
+    result["allowed_steps"] = round_report.steps_for(context.get("user"), report)
+    result["step_labels"] = {name: round_report.step_label(name)
+                             for name in result["allowed_steps"]}
+    labels = {state.value: label for state, label in state_labels().items()}
+    for row in result["summary"].get("requests", []):
+        row["state_label"] = labels.get(row["state"], row["state"])
+    result["can_edit"] = (report.state in round_report.EDITABLE and round_report.Actor.DRAFTER
+                          in round_report.actors_of(context.get("user"), report))
+    return result
+
+
+def satudata_round_report_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Change the text of a round's report while it is a draft or returned.
+
+    :param id: id or name of the round
+    :param body: the report's text
+    :param version: (optional) the version the text was edited from; a
+        stale one is refused
+    :returns: the report
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_round_report_update", context, data_dict)
+    data = validate(data_dict, schema.round_report_update(), context)
+    report = round_report.edit(data["id"], context.get("user"), _user_id(context),
+                               data["body"], data.get("version"))
+    model.Session.flush()
+    commit(context)
+    return report.dictize()
+
+
+def _step(name: str) -> Any:
+    def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
+        tk.check_access(f"satudata_round_report_{name}", context, data_dict)
+        data = validate(data_dict, schema.round_report_step(), context)
+        report = round_report.apply(data["id"], name, context.get("user"), _user_id(context),
+                                    note=data.get("note"), expected_version=data.get("version"))
+        model.Session.flush()
+        commit(context)
+        return report.dictize()
+    action.__name__ = f"satudata_round_report_{name}"
+    return action
+
+
+satudata_round_report_submit = _step("submit")
+satudata_round_report_submit.__doc__ = """Submit a round's report (a draft, or
+returned) to the first level of the approval chain.
+
+:param id: id or name of the round
+:param version: (optional) the report's version the form showed
+:returns: the report
+:rtype: dictionary
+"""
+satudata_round_report_approve = _step("approve")
+satudata_round_report_approve.__doc__ = """Approve a round's report at the
+level of the chain it waits at (the holder of that level's role); the last
+level's approval ends the round's report stage.
+
+:param id: id or name of the round
+:param version: (optional)
+:returns: the report
+:rtype: dictionary
+"""
+satudata_round_report_return = _step("return")
+satudata_round_report_return.__doc__ = """Return a round's report to its
+drafters with a reason (the holder of the level's role).
+
+:param id: id or name of the round
+:param note: the reason (required)
+:param version: (optional)
+:returns: the report
+:rtype: dictionary
+"""

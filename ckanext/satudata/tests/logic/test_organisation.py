@@ -1,0 +1,412 @@
+# -*- coding: utf-8 -*-
+"""The walidata's organisation of work, configured per region and played as
+its SOP on a frozen clock:
+
+* **Kota Metro**: one approval level (the Kasi), the staff (JFU) publish;
+  the OPD's proof of receipt stands in the timeline;
+* **Balikpapan**: verification starts only once every OPD has delivered
+  (the all-in gate), and a data item has its own deadline (one week);
+* **Tanjung Jabung Barat**: the staff keep the Daftar Data and prepare the
+  round, the administrator sends it; after the collection the round is
+  compiled and analysed, then its report is drafted from the verified data
+  and approved up the chain (over HTTP too).
+"""
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata.lib import notifications, reminders
+from ckanext.satudata.model import RequestEvent
+
+from ..factories import (
+    CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, csrf_token, is_public,
+    login,
+)
+
+#: Monday 2 March 2026, 09:00 WIB
+MONDAY = "2026-03-02 02:00:00"
+
+
+def _call(user: str, action: str, **data):
+    return helpers.call_action(action, context={"user": user, "ignore_auth": False}, **data)
+
+
+def _people(walidata_roles: dict[str, str]) -> dict[str, dict]:
+    """The walidata (an administrator, a member for each role) and two OPDs
+    with a producer each."""
+    def user(name: str) -> dict:
+        return factories.User(name=name, email=f"{name}@example.org", password="correct123")
+
+    users = {name: user(name) for name in
+             ("admin-walidata", "produsen-a", "produsen-b", *walidata_roles)}
+    factories.Organization(
+        name=tk.config.get("satudata.walidata_organization"), title="Diskominfo",
+        users=[{"name": "admin-walidata", "capacity": "admin"}]
+        + [{"name": name, "capacity": "editor"} for name in walidata_roles])
+    for name, org, title in (("produsen-a", "dinas-kesehatan", "Dinas Kesehatan"),
+                             ("produsen-b", "dinas-pendidikan", "Dinas Pendidikan")):
+        users[org] = factories.Organization(name=org, title=title,
+                                            users=[{"name": name, "capacity": "editor"}])
+    for name, role in walidata_roles.items():
+        WalidataRole(user=name, role=role)
+    return users
+
+
+def _timeline(request_id: str) -> list[str]:
+    return [e["transition"] for e in _call("admin-walidata", "satudata_request_event_list",
+                                           id=request_id)]
+
+
+# -- Kota Metro: Kasi verifies (a one-level chain), the staff publish -------------------
+
+METRO = {"satudata.approval_chain": ["kasi"], "satudata.roles.publish": ["staf"]}
+
+
+@pytest.mark.ckan_config("satudata.approval_chain", METRO["satudata.approval_chain"])
+@pytest.mark.ckan_config("satudata.roles.publish", METRO["satudata.roles.publish"])
+def test_kota_metro_the_kasi_verifies_and_the_staff_publish(clean_db, clean_index):
+    with freeze_time(MONDAY):
+        _people({"kasi": "kasi", "staf": "staf"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="metro-2026", title="Metro 2026")
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list",
+                        round_id=round_["id"])["results"][0]
+
+        # distribution with proof of receipt: the OPD opens its request
+        _call("produsen-a", "satudata_request_acknowledge", id=request["id"])
+        complete_metadata(request["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=request["id"])
+        # the staff cannot take the Kasi's step, nor publish before it
+        with pytest.raises(tk.NotAuthorized):
+            _call("staf", "satudata_request_verify", id=request["id"])
+        ready = _call("kasi", "satudata_request_verify", id=request["id"])
+        assert (ready["state"], ready["approval_level"]) == ("ready", 0)
+
+        shown = _call("staf", "satudata_request_show", id=request["id"])
+        assert shown["waiting_for"] == "staf"
+        assert shown["allowed_transitions"] == ["schedule", "publish"]
+        queue = _call("staf", "satudata_request_list", actionable=True)["results"]
+        assert [r["id"] for r in queue] == [request["id"]]
+        # who hears that it is ready: the staff who publish and the administrators
+        verify_event = model.Session.query(RequestEvent).filter_by(
+            request_id=request["id"], transition="verify").one()
+        site_user = helpers.call_action("get_site_user")["name"]  # the organization's creator
+        assert {u.name for u in notifications.recipients_for(
+            verify_event, request["owner_org"])} - {site_user} == {"staf", "admin-walidata"}
+        for who in ("kasi", "produsen-a"):
+            with pytest.raises(tk.NotAuthorized):
+                _call(who, "satudata_request_publish", id=request["id"])
+
+        published = _call("staf", "satudata_request_publish", id=request["id"])
+        assert published["state"] == "published"
+        assert published["event"]["data"]["actor"] == ["publisher"]
+        assert published["event"]["data"]["role"] == "staf"
+        assert is_public(request["package_id"])
+        # archiving is no duty of the Metro staff here
+        with pytest.raises(tk.NotAuthorized):
+            _call("staf", "satudata_request_archive", id=request["id"])
+
+        assert _timeline(request["id"]) == ["request", "received", "submit", "verify",
+                                            "publish"]
+        events = _call("produsen-a", "satudata_request_event_list", id=request["id"])
+        assert [e["user_name"] for e in events] == [
+            "admin-walidata", "produsen-a", "produsen-a", "kasi", "staf"]
+
+
+# -- Balikpapan: every OPD delivers before verification; a week per item ---------------
+
+def _balikpapan() -> dict:
+    users = _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+    DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan",
+                   submit_days=7, submit_calendar_days=True)
+    DaftarDataItem(title="Jumlah Sekolah", owner_org="dinas-pendidikan")
+    round_ = CollectionRound(name="balikpapan-2026", title="Balikpapan 2026",
+                             start_date="2026-03-02", verify_when_complete=True)
+    _call("admin-walidata", "satudata_round_send", id=round_["id"])
+    requests = _call("admin-walidata", "satudata_request_list", round_id=round_["id"],
+                     sort="organization")["results"]
+    return {"users": users, "round": round_, "health": requests[0], "schools": requests[1]}
+
+
+def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        health, schools = world["health"], world["schools"]
+        complete_metadata(health["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=health["id"])
+
+        for step, extra in (("verify", {}), ("return", {"note": "Kurang lengkap"})):
+            with pytest.raises(tk.ValidationError) as err:
+                _call("verifikator", f"satudata_request_{step}", id=health["id"], **extra)
+            message = err.value.error_dict["state"][0]
+            assert "Dinas Pendidikan — Jumlah Sekolah" in message
+            assert "Dinas Kesehatan" not in message
+        shown = _call("verifikator", "satudata_request_show", id=health["id"])
+        assert shown["state"] == "submitted"
+        assert shown["waiting_for"] == "all_opds"
+        assert shown["waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
+        assert _call("verifikator", "satudata_round_show", id=world["round"]["id"])[
+            "waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
+
+        complete_metadata(schools["package_id"], "produsen-b")
+        _call("produsen-b", "satudata_request_submit", id=schools["id"])
+        # every OPD has delivered: verification starts, returns included
+        assert _call("verifikator", "satudata_request_verify", id=health["id"])[
+            "state"] == "verified"
+        assert _call("verifikator", "satudata_request_return", id=schools["id"],
+                     note="Angka 2025 belum final")["state"] == "returned"
+        assert _call("verifikator", "satudata_round_show", id=world["round"]["id"])[
+            "waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
+        # the verified one goes on up the chain; no OPD waits for the others there
+        assert _call("kabid", "satudata_request_approve", id=health["id"])["state"] == "verified"
+
+
+def test_balikpapan_an_item_has_its_own_deadline_reminded_and_flagged(clean_db, clean_index,
+                                                                     smtp):
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+    health, schools = world["health"], world["schools"]
+    # one week (calendar days) from the sending, for this item only
+    assert health["submit_due"] == health["due_date"] == "2026-03-09"
+    round_due = _call("admin-walidata", "satudata_round_show", id=world["round"]["id"])[
+        "submit_due"]
+    assert schools["due_date"] == round_due > "2026-04-01"
+    smtp.take()
+
+    def reminded(day: str) -> set[str]:
+        reminders.send_reminders(datetime.date.fromisoformat(day))
+        return {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
+
+    assert reminded("2026-03-03") == set()                      # four working days before
+    assert reminded("2026-03-04") == {"produsen-a@example.org"}  # three working days before
+    with freeze_time("2026-03-10 02:00:00"):
+        late = _call("admin-walidata", "satudata_request_list", overdue=True)["results"]
+        assert [r["id"] for r in late] == [health["id"]]
+        # a new round deadline moves the other items' requests, not this one
+        _call("admin-walidata", "satudata_round_update", id=world["round"]["id"],
+              submit_due="2026-06-30")
+        shown = {r["id"]: r["due_date"] for r in _call(
+            "admin-walidata", "satudata_request_list", round_id=world["round"]["id"])["results"]}
+        assert shown == {health["id"]: "2026-03-09", schools["id"]: "2026-06-30"}
+        # returned after a late submission: the item's deadline, but a few days to revise
+        complete_metadata(health["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=health["id"])
+        complete_metadata(schools["package_id"], "produsen-b")
+        _call("produsen-b", "satudata_request_submit", id=schools["id"])
+        returned = _call("verifikator", "satudata_request_return", id=health["id"],
+                         note="Sumber data belum disebut")
+        assert returned["due_date"] == "2026-03-17"  # five working days
+
+
+# -- Tanjung Jabung Barat: the staff keep the Daftar Data, the Kasi checks it ------------
+
+@pytest.mark.ckan_config("satudata.roles.draft", ["staf"])
+def test_tjb_the_staff_keep_the_daftar_data_and_prepare_the_round(clean_db, clean_index):
+    _people({"staf": "staf", "verifikator": "verifikator"})
+    item = _call("staf", "satudata_daftar_data_create", title="Jumlah Posyandu",
+                 owner_org="dinas-kesehatan", year=2026, update_frequency="annual",
+                 unit="unit", government_affairs=["1.02"])
+    _call("staf", "satudata_daftar_data_update", id=item["id"], unit="posyandu")
+    round_ = _call("staf", "satudata_round_create", name="tjb-2026", title="TJB 2026",
+                   year=2026, start_date="2026-01-05")
+    for who in ("verifikator", "produsen-a"):
+        with pytest.raises(tk.NotAuthorized):
+            _call(who, "satudata_daftar_data_create", title="x", owner_org="dinas-kesehatan",
+                  year=2026)
+    # sending is not their duty here
+    with pytest.raises(tk.NotAuthorized):
+        _call("staf", "satudata_round_send", id=round_["id"])
+    sent = _call("admin-walidata", "satudata_round_send", id=round_["id"])
+    assert sent["created"] == 1
+    request = _call("produsen-a", "satudata_request_list")["results"][0]
+    dataset = _call("produsen-a", "package_show", id=request["package_id"])
+    assert dataset["unit"] == "posyandu"  # the staff's item prefilled it
+
+
+def test_balikpapan_a_verification_waits_for_a_submission_in_flight(clean_db, clean_index):
+    """The last OPD's submission is being committed while the verifier
+    verifies: the verification waits for it (the round's row lock) and then
+    finds every OPD delivered, instead of refusing on what it read before."""
+    world = _balikpapan()
+    health, schools = world["health"], world["schools"]
+    complete_metadata(health["package_id"], "produsen-a")
+    _call("produsen-a", "satudata_request_submit", id=health["id"])
+    complete_metadata(schools["package_id"], "produsen-b")
+    model.Session.remove()
+
+    # the submission, not committed yet (it holds the round's lock)
+    helpers.call_action("satudata_request_submit",
+                        context={"user": "produsen-b", "defer_commit": True}, id=schools["id"])
+    outcome: list = []
+
+    def verify() -> None:
+        try:
+            outcome.append(_call("verifikator", "satudata_request_verify",
+                                 id=health["id"])["state"])
+        except tk.ValidationError as e:
+            outcome.append(e.error_dict)
+        finally:
+            model.Session.remove()
+
+    thread = threading.Thread(target=verify)
+    thread.start()
+    waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                      " AND wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 30
+    with model.meta.engine.connect() as probe:
+        while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
+            thread.join(0.05)  # wait on the condition, not a fixed time
+    assert thread.is_alive() and not outcome, "the verification did not wait for the lock"
+    model.Session.commit()
+    thread.join(30)
+    assert outcome == ["verified"]
+    assert _timeline(schools["id"]) == ["request", "submit"]
+
+
+# -- TJB / Maluku Utara: compile/analyse, then a report approved up the chain -----------
+
+def _ready(request: dict, producer: str) -> None:
+    complete_metadata(request["package_id"], producer)
+    _call(producer, "satudata_request_submit", id=request["id"])
+    _call("verifikator", "satudata_request_verify", id=request["id"])
+    _call("kabid", "satudata_request_approve", id=request["id"])
+    _call("kadis", "satudata_request_approve", id=request["id"])
+
+
+def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app):
+    with freeze_time(MONDAY, tick=True):  # the timeline's order
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        DaftarDataItem(title="Jumlah Sekolah", owner_org="dinas-pendidikan")
+        round_ = CollectionRound(name="tjb-2026", title="TJB 2026", start_date="2026-03-02",
+                                 compile_days=60, report_days=15)
+        # planned from the end of the collection until the stage starts
+        assert round_["stage"] == "collection"
+        assert round_["compile_due"] > round_["verify_due"]
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        health, schools = _call("admin-walidata", "satudata_request_list",
+                                round_id=round_["id"], sort="organization")["results"]
+        with pytest.raises(tk.ValidationError) as err:
+            _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert "2" in err.value.error_dict["stage"][0]
+        _ready(health, "produsen-a")
+        _ready(schools, "produsen-b")
+        _call("admin-walidata", "satudata_request_publish", id=health["id"])
+
+        compiling = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        # 60 working days from Monday 2 March 2026 (Nyepi, Idul Fitri and its
+        # cuti bersama, Good Friday, 1 May, Ascension... excluded)
+        assert compiling["stage"] == "compile"
+        assert compiling["compile_due"] > "2026-05-22"
+        assert compiling["report_due"] > compiling["compile_due"]
+        with pytest.raises(tk.ObjectNotFound):
+            _call("verifikator", "satudata_round_report_show", id=round_["id"])
+
+    # Monday 1 June 2026, Pancasila day: 15 working days skip 1 Muharram (16 June)
+    with freeze_time("2026-06-01 02:00:00", tick=True):
+        reporting = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert reporting["stage"] == "report" and reporting["report_due"] == "2026-06-23"
+        report = _call("verifikator", "satudata_round_report_show", id="tjb-2026")
+        assert report["state"] == "draft" and report["due_date"] == "2026-06-23"
+        assert (report["summary"]["total"], report["summary"]["verified"]) == (2, 2)
+        assert "Dinas Kesehatan — Jumlah Puskesmas" in report["body"]
+        assert [(r["organization"], r["state"]) for r in report["summary"]["requests"]] == [
+            ("Dinas Kesehatan", "published"), ("Dinas Pendidikan", "ready")]
+        with pytest.raises(tk.NotAuthorized):  # drafting is no verifier's duty here
+            _call("verifikator", "satudata_round_report_update", id=round_["id"], body="x")
+        _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
+              body=report["body"] + "\n\nAnalisis: cakupan layanan dasar meningkat.")
+        with pytest.raises(tk.ValidationError):  # not submitted yet
+            _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        submitted = _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        assert (submitted["state"], submitted["approval_level"]) == ("in_approval", 0)
+        assert submitted["due_date"] == "2026-06-02"  # a working day per level
+        with pytest.raises(tk.NotAuthorized):  # not the kabid's level yet
+            _call("kabid", "satudata_round_report_approve", id=round_["id"])
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        with pytest.raises(tk.ValidationError) as err:
+            _call("kabid", "satudata_round_report_return", id=round_["id"])
+        assert "note" in err.value.error_dict
+        returned = _call("kabid", "satudata_round_report_return", id=round_["id"],
+                         note="Tambahkan perbandingan dengan tahun lalu")
+        assert returned["state"] == "returned"
+
+    # over HTTP: the drafters edit and submit again, each level approves
+    admin, kabid = login(app, "admin-walidata"), login(app, "kabid")
+    url = "/permintaan-data/putaran/tjb-2026/laporan"
+    page = admin.get(url)
+    assert "Tambahkan perbandingan dengan tahun lalu" in page.body
+    body = report["body"] + "\n\nDibanding 2025: naik 4%."
+    version = _call("admin-walidata", "satudata_round_report_show", id=round_["id"])["version"]
+    admin.post(url, data={"_csrf_token": csrf_token(page.body), "body": body,
+                          "version": version})
+    page = admin.get(url)
+    admin.post(url, data={"_csrf_token": csrf_token(page.body), "step": "submit",
+                          "version": version + 1})
+    for who in ("verifikator", "kabid"):
+        _call(who, "satudata_round_report_approve", id=round_["id"])
+    page = kabid.get(url)
+    assert "satudata-report-approve" not in page.body  # the kadis's turn now
+    assert "kadis" in page.body
+    kadis = login(app, "kadis")
+    page = kadis.get(url)
+    assert "satudata-report-approve" in page.body
+    kadis.post(url, data={"_csrf_token": csrf_token(page.body), "step": "approve",
+                          "version": _call("kadis", "satudata_round_report_show",
+                                           id=round_["id"])["version"]})
+    report = _call("kadis", "satudata_round_report_show", id=round_["id"])
+    assert report["state"] == "approved" and "naik 4%" in report["body"]
+    assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+    assert [(e["step"], e["user_name"]) for e in report["events"]] == [
+        ("draft", "admin-walidata"), ("edit", "admin-walidata"),
+        ("submit", "admin-walidata"), ("approve", "verifikator"),
+        ("return", "kabid"), ("edit", "admin-walidata"), ("submit", "admin-walidata"),
+        ("approve", "verifikator"), ("approve", "kabid"), ("approve", "kadis")]
+    # nobody outside the walidata reads it
+    assert login(app, "produsen-a").get(url).status_code == 403
+    assert app.get(url).status_code in (302, 403)
+
+
+def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db, clean_index,
+                                                                        smtp):
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="malut-2026-1", title="Maluku Utara Semester I",
+                                 start_date="2026-03-02", compile_days=3, report_days=2)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        _call("admin-walidata", "satudata_request_cancel", id=request["id"],
+              note="Data tidak tersedia tahun ini")
+        compiling = _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        assert compiling["compile_due"] == "2026-03-05"
+    smtp.take()
+
+    def reminded(day: str) -> list[tuple[str, str]]:
+        counts = reminders.send_reminders(datetime.date.fromisoformat(day))
+        mails = [(m["to"].split("<")[-1].rstrip(">"), m["subject"]) for m in smtp.take()]
+        assert counts["rounds"] == (1 if mails else 0)
+        return mails
+
+    mails = reminded("2026-03-02")   # three working days before
+    assert ("admin-walidata@example.org",) == tuple({to for to, _s in mails})
+    assert "Kompilasi dan analisis data" in mails[0][1]
+    assert reminded("2026-03-03") == []  # once per deadline
+    late = reminded("2026-03-09")
+    assert late and all("Melewati tenggat" in subject for _to, subject in late)
+    with freeze_time("2026-03-09 02:00:00", tick=True):
+        _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+    # the report waits for the verifier's level: the verifier is reminded
+    assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}
