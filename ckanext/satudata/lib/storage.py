@@ -20,7 +20,8 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk"]
+__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk",
+           "read_pdf", "berita_acara_path", "save_berita_acara"]
 
 MB = 1024 * 1024
 
@@ -65,6 +66,15 @@ def sk_path(item_id: str) -> Optional[str]:
 def read_sk(upload: Any) -> Optional[bytes]:
     """The bytes of an uploaded SK (a multipart file or bytes), checked to be
     a PDF of at most ``SK_MAX_MB`` MB; None when nothing was uploaded."""
+    return read_pdf(upload, "sk_upload", too_large=tk._("The SK document may be at most %(mb)s MB"),
+                    not_pdf=tk._("The SK document must be a PDF file"))
+
+
+def read_pdf(upload: Any, field: str, *, too_large: str, not_pdf: str) -> Optional[bytes]:
+    """The bytes of an uploaded PDF document (a multipart file or bytes) of
+    at most ``SK_MAX_MB`` MB, else a ``ValidationError`` on ``field`` with
+    the translated ``too_large`` (``%(mb)s``) or ``not_pdf`` message; None
+    when nothing was uploaded."""
     if upload is None or upload == "":
         return None
     if isinstance(upload, (bytes, bytearray)):
@@ -77,22 +87,41 @@ def read_sk(upload: Any) -> Optional[bytes]:
     if not content:
         return None
     if len(content) > SK_MAX_MB * 1024 * 1024:
-        raise tk.ValidationError({"sk_upload": [
-            tk._("The SK document may be at most %(mb)s MB") % {"mb": SK_MAX_MB}]})
+        raise tk.ValidationError({field: [too_large % {"mb": SK_MAX_MB}]})
     if not content.startswith(b"%PDF"):
-        raise tk.ValidationError({"sk_upload": [tk._("The SK document must be a PDF file")]})
+        raise tk.ValidationError({field: [not_pdf]})
     return content
 
 
 def save_sk(item_id: str, content: bytes) -> str:
     """Store the PDF and return the URL that serves it."""
-    path = sk_path(item_id)
+    _write(sk_path(item_id), content, "sk_upload")
+    return tk.url_for("satudata_daftar_data.sk", item_id=item_id)
+
+
+def _write(path: Optional[str], content: bytes, field: str) -> None:
+    """Store ``content`` at ``path`` whole (a temporary file renamed), or a
+    ``ValidationError`` on ``field`` when uploads are not configured."""
     if path is None:
-        raise tk.ValidationError({"sk_upload": [
+        raise tk.ValidationError({field: [
             tk._("File uploads are not configured (ckan.storage_path)")]})
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + "~"
     with open(tmp, "wb") as out:
         out.write(content)
     os.replace(tmp, path)
-    return tk.url_for("satudata_daftar_data.sk", item_id=item_id)
+
+
+def berita_acara_path(decision_id: str) -> Optional[str]:
+    """Where the Berita Acara (PDF) of a Forum Satu Data decision is kept:
+    ``<ckan.storage_path>/storage/uploads/satudata_forum/<decision id>.pdf``,
+    served by ``/permintaan-data/forum/<id>/berita-acara.pdf`` to whoever may
+    see one of the decision's requests."""
+    storage = get_storage_path()
+    if not storage:
+        return None
+    return os.path.join(storage, "storage", "uploads", "satudata_forum", f"{decision_id}.pdf")
+
+
+def save_berita_acara(decision_id: str, content: bytes) -> None:
+    _write(berita_acara_path(decision_id), content, "berita_acara")

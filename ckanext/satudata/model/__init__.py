@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .role import WalidataRole
 from .workflow import (
-    ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent, RequestEvent,
+    ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DataRequest, ForumDecision,
+    ReminderSent, RequestEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
@@ -18,7 +19,7 @@ from .outbox import OutboxEntry
 __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
-    "ROUND_STATES",
+    "ROUND_STATES", "LATE_POLICIES", "ForumDecision",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",

@@ -62,6 +62,12 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_override_screening", None, "request", ADMINS),
     ("satudata_request_override_screening", ("verified", 1), "request", ADMINS),
     ("satudata_data_check_list", None, "dataset", STAFF | {"producer"}),
+    # the OPD head's approval and the forum: nobody here holds the OPD role
+    # of a head (an editor is not) or the forum's (none configured); the
+    # positive cells are in test_sop_magetan.py
+    ("satudata_request_opd_approve", ("opd_review", 0), "request", set()),
+    ("satudata_request_opd_return", ("opd_review", 0), "request", set()),
+    ("satudata_forum_decide", None, "none", set()),
 ]
 
 
