@@ -85,6 +85,7 @@ def actor_labels() -> dict[str, str]:
         Actor.APPROVER.value: tk._("Approver"),
         Actor.FINAL_APPROVER.value: tk._("Final approver"),
         Actor.WALIDATA_ADMIN.value: tk._("Walidata administrator"),
+        Actor.OPD_HEAD.value: tk._("Head of the OPD"),
     }
 
 

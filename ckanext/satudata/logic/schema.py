@@ -92,7 +92,6 @@ def daftar_data_update(
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
-    schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_daftar_data_id]
     return schema
 
@@ -180,6 +179,7 @@ def round_update(
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
+    schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
     schema["state"] = [ignore_missing, one_of(["draft", "open", "closed"])]
     return schema

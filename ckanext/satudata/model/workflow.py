@@ -290,6 +290,10 @@ class ForumDecision(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     of the step carries the decision's id (``data["forum_decision_id"]``)."""
 
     __tablename__ = "satudata_forum_decision"
+    __table_args__ = (
+        Index("satudata_forum_decision_request_ids_idx", "request_ids",
+              postgresql_using="gin"),
+    )
 
     id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
     role: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
