@@ -83,7 +83,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from . import datacheck, metadata, outbox, publishing, roles, rounds, workdays
+from . import datacheck, late_data, metadata, outbox, publishing, roles, rounds, workdays
 from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
     DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
@@ -112,8 +112,8 @@ _SUBMIT_TARGETS = frozenset({State.SUBMITTED, State.RESUBMITTED})
 #: transitions refused while a data file fails its check (see lib.datacheck)
 _DATA_GATED = frozenset({"submit", "resubmit", "revise", "publish"})
 #: states in which someone has a deadline to act (overdue flags, reminders)
-ACTIVE_STATES = frozenset({State.REQUESTED, State.SUBMITTED, State.RETURNED,
-                           State.RESUBMITTED, State.VERIFIED})
+ACTIVE_STATES = frozenset({State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED,
+                           State.RETURNED, State.RESUBMITTED, State.VERIFIED, State.READY})
 #: target states in which a dataset leaves its round's public publication
 LEAVES_PUBLICATION = frozenset({State.WITHDRAWN.value, State.ARCHIVED.value})
 
@@ -152,7 +152,8 @@ if not sa.event.contains(model.Session, "after_commit", _send_pending):
 
 def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
                  today: Optional[datetime.date] = None,
-                 submit_due: Optional[datetime.date] = None) -> Optional[datetime.date]:
+                 submit_due: Optional[datetime.date] = None,
+                 late: Optional[str] = None) -> Optional[datetime.date]:
     """The deadline of the stage a request enters ``today``.
 
     * ``requested``: the request's submission deadline ``submit_due`` (its
@@ -161,7 +162,11 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
       ``satudata.deadline.resubmit_days`` working days from the return;
     * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
       submission;
-    * ``verified`` (waiting for an approval level): ``approval_days``;
+    * ``verified`` (waiting for an approval level) and ``opd_review``
+      (waiting for the OPD's head): ``approval_days``;
+    * ``ready``: ``satudata.deadline.publish_days`` to publish (or schedule)
+      it, counted from the next period's start for data carried into it
+      (``late="carry"``, :mod:`.late_data`);
     * any later state: no deadline here (dissemination).
     """
     state = State(state)
@@ -174,8 +179,13 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
         return max(submit_due, workdays.add_working_days(today, days))
     if state in _SUBMIT_TARGETS:
         return workdays.add_working_days(today, round_.verify_days)
-    if state == State.VERIFIED:
+    if state in (State.VERIFIED, State.OPD_REVIEW):
         return workdays.add_working_days(today, round_.approval_days)
+    if state == State.READY:
+        start = today
+        if late == "carry":
+            start = max(today, late_data.next_period_start(round_) or today)
+        return workdays.add_working_days(start, tk.config.get("satudata.deadline.publish_days"))
     return None
 
 
@@ -326,8 +336,10 @@ def _target(transition: Transition, request: DataRequest,
         return State.READY, 0
     if transition.target == Target.REVISION_BASE:
         return State(request.revision_of or State.PUBLISHED.value), 0
+    if transition.target == Target.OPD_APPROVED:
+        return (State.RESUBMITTED if request.return_count else State.SUBMITTED), 0
     target = State(transition.target)
-    if target in _SUBMIT_TARGETS or target == State.RETURNED:
+    if target in _SUBMIT_TARGETS or target in (State.RETURNED, State.OPD_REVIEW):
         return target, 0
     return target, level if target in (State.READY, State.SCHEDULED) else 0
 
@@ -335,9 +347,11 @@ def _target(transition: Transition, request: DataRequest,
 def apply_transition(context: Context, request_id: str, transition_name: str, *,
                      note: Optional[str] = None,
                      field_notes: Optional[dict[str, Any]] = None,
-                     expected_version: Optional[int | str] = None) -> dict[str, Any]:
+                     expected_version: Optional[int | str] = None,
+                     event_data: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Take ``transition_name`` on the request ``request_id``; see the module
-    docstring for the full contract."""
+    docstring for the full contract. ``event_data`` is added to the event's
+    ``data`` (e.g. the forum decision the step belongs to)."""
     if transition_name not in NAMES:
         raise tk.ValidationError({"transition": [
             tk._("Unknown transition: %(name)s") % {"name": transition_name}]})
@@ -367,9 +381,12 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     if gate:
         raise tk.ValidationError(gate)
 
-    chain = roles.approval_chain()
+    chain = roles.chain_of(request)
     level = request.approval_level
     target, new_level = _target(transition, request, chain)
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    assert round_ is not None
+    today = workdays.today()
 
     pkg, completeness = dataset_completeness(request.package_id)
     errors: dict[str, list[str]] = {}
@@ -397,19 +414,25 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             and bool(checked and checked.get("variables")))
         for key, messages in gate.items():
             errors[key] = list(errors.get(key) or []) + messages
+    if transition.name == "publish":  # data carried into the next period waits for it
+        errors.update(late_data.carry_errors(request, round_, today, "state"))
     if errors:
         raise tk.ValidationError(errors)
 
     now = datetime.datetime.utcnow()
+    late = (late_data.late_policy_at_submit(request, round_, today)
+            if transition.name == "submit" and request.late is None else None)
+    if late:
+        request.late = late
     request.state = target.value
     request.approval_level = new_level
     request.due_date = due_date_for(round_, target, level=new_level,
-                                    submit_due=request.submit_due)
+                                    submit_due=request.submit_due, late=request.late)
     if transition.name == "revise":
         request.revision_of = current.value
     elif target not in REVISION_STATES:
         request.revision_of = None
-    if target in _SUBMIT_TARGETS:
+    if target in _SUBMIT_TARGETS or target == State.OPD_REVIEW:
         request.submitted_at = now
     elif target == State.RETURNED:
         request.return_count = (request.return_count or 0) + 1
@@ -421,6 +444,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     request.modified = now
 
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
+    data.update(event_data or {})
+    if late:
+        data["late"] = late
     if completeness and completeness.get("missing"):
         data["missing"] = [m["field"] for m in completeness["missing"]]
     acting_role = level_role(chain, current, level)

@@ -54,7 +54,7 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 #: every message template (``templates/emails/<name>.txt``)
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
              "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
-             "scheduled", "published", "withdrawn", "archived", "round_sent",
+             "scheduled", "published", "withdrawn", "archived", "round_sent", "opd_review",
              "reminder", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
              "round_stage_reminder")
@@ -121,16 +121,21 @@ class Directory:
         return self._admins
 
     def waiting(self, kinds: set[Actor], org_id: str, level: int,
-                producers: bool = False) -> list[model.User]:
+                producers: bool = False, chain: Optional[list[str]] = None
+                ) -> list[model.User]:
         """The users of the actor ``kinds`` a request of ``org_id`` at approval
-        ``level`` waits for (and its producers if ``producers``), each once."""
+        ``level`` of ``chain`` (the site's when None) waits for (and its
+        producers if ``producers``), each once."""
+        chain = self.chain if chain is None else chain
         users: list[model.User] = []
         if Actor.PRODUCER in kinds or producers:
             users += self.producers.get(org_id, [])
-        if Actor.VERIFIER in kinds and self.chain:
-            users += self.with_role(self.chain[0])
-        if Actor.APPROVER in kinds and 0 <= level < len(self.chain):
-            users += self.with_role(self.chain[level])
+        if Actor.OPD_HEAD in kinds:
+            users += roles.opd_heads_of(org_id)
+        if Actor.VERIFIER in kinds and chain:
+            users += self.with_role(chain[0])
+        if Actor.APPROVER in kinds and 0 <= level < len(chain):
+            users += self.with_role(chain[level])
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
         for kind, duty in DUTY_ACTORS.items():
@@ -141,7 +146,8 @@ class Directory:
     def for_request(self, request: DataRequest) -> list[model.User]:
         """Whom ``request`` waits for now (reminders)."""
         return self.waiting(next_actors(request.state, bool(request.revision_of)),
-                            request.owner_org, request.approval_level)
+                            request.owner_org, request.approval_level,
+                            chain=roles.chain_of(request))
 
 
 def _level_after(event: RequestEvent) -> int:
@@ -149,7 +155,8 @@ def _level_after(event: RequestEvent) -> int:
 
 
 def recipients_for(event: RequestEvent, org_id: str,
-                   directory: Optional[Directory] = None) -> list[model.User]:
+                   directory: Optional[Directory] = None,
+                   chain: Optional[list[str]] = None) -> list[model.User]:
     """Who hears of a step: the actors its target state waits for (from the
     state table, at the level and revision recorded on the event, not the
     request's current ones, which may have moved on), and the producers of
@@ -158,7 +165,7 @@ def recipients_for(event: RequestEvent, org_id: str,
     kinds = next_actors(state, bool((event.data or {}).get("revision_of")))
     directory = directory or Directory([org_id])
     return directory.waiting(kinds, org_id, _level_after(event),
-                             producers=state in INFORM_PRODUCERS)
+                             producers=state in INFORM_PRODUCERS, chain=chain)
 
 
 # -- wording -----------------------------------------------------------------------------
@@ -188,6 +195,8 @@ def _template_of(event: RequestEvent) -> str:
     name, target = event.transition, event.to_state
     if name == "approve" or name == "verify":
         return "ready" if target == State.READY.value else "waiting_approval"
+    if target == State.OPD_REVIEW.value:  # a (re)submission, to the OPD's head
+        return "opd_review"
     if name == "publish" and event.from_state == State.SCHEDULED.value:
         return "published"
     return {
@@ -196,6 +205,8 @@ def _template_of(event: RequestEvent) -> str:
         "return_approval": "returned", "cancel": "cancelled",
         "unschedule": "release_cancelled", "schedule": "scheduled", "publish": "published",
         "withdraw": "withdrawn", "archive": "archived",
+        "opd_approve": "submitted" if target == State.SUBMITTED.value else "resubmitted",
+        "opd_return": "returned",
     }[name]
 
 
@@ -212,7 +223,7 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
                            round_: CollectionRound, org: model.Group,
                            actor: str) -> tuple[str, dict[str, Any]]:
     """The template and values of the message about ``event``."""
-    chain = roles.approval_chain()
+    chain = roles.approval_chain(round_)
     level = _level_after(event)
     pkg = model.Package.get(request.package_id) if request.package_id else None
     release = None
@@ -315,7 +326,7 @@ def notify_transition(event_id: str) -> int:
     if row is None:
         return 0
     request, item, round_, org = row
-    recipients = recipients_for(event, request.owner_org)
+    recipients = recipients_for(event, request.owner_org, chain=roles.approval_chain(round_))
     if not recipients:
         return 0
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None

@@ -87,6 +87,7 @@ def actor_labels() -> dict[str, str]:
         Actor.WALIDATA_ADMIN.value: tk._("Walidata administrator"),
         Actor.PUBLISHER.value: tk._("Publisher"),
         Actor.ARCHIVER.value: tk._("Archivist"),
+        Actor.OPD_HEAD.value: tk._("Head of the OPD"),
     }
 
 

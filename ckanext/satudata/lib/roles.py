@@ -13,7 +13,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..model import DataRequest, WalidataRole
+from ..model import CollectionRound, DataRequest, WalidataRole
 from .states import STEPS, TABLE, Actor, actors_of, rule
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
@@ -23,9 +23,33 @@ from .states import STEPS, TABLE, Actor, actors_of, rule
 DUTIES = ("draft", "send", "publish", "archive")
 
 
-def approval_chain() -> list[str]:
-    """The configured roles in order: verifier first, then each approval level."""
-    return list(tk.config.get("satudata.approval_chain"))
+def approval_chain(round_: Any = None) -> list[str]:
+    """The roles in order, verifier first, then each approval level: the
+    round's own chain when ``round_`` (a round, or its id) has one, else the
+    configured ``satudata.approval_chain``."""
+    if isinstance(round_, str):
+        round_ = model.Session.get(CollectionRound, round_)
+    own = getattr(round_, "approval_chain", None)
+    return list(own) if own else list(tk.config.get("satudata.approval_chain"))
+
+
+def chain_of(request: Any) -> list[str]:
+    """The approval chain ``request`` follows: its round's."""
+    return approval_chain(request.round_id)
+
+
+def round_chains() -> dict[str, list[str]]:
+    """The rounds that carry their own chain: ``{round id: chain}`` (one
+    query; the other rounds follow the site's chain)."""
+    stmt = sa.select(CollectionRound.id, CollectionRound.approval_chain).where(
+        CollectionRound.approval_chain.is_not(None))
+    return {rid: list(chain) for rid, chain in model.Session.execute(stmt).all() if chain}
+
+
+def forum_role() -> Optional[str]:
+    """The chain role that is the Forum Satu Data (``satudata.forum_level``),
+    whose decisions may cover several requests at once; None when unset."""
+    return (tk.config.get("satudata.forum_level") or "").strip() or None
 
 
 def duty_roles(duty: str) -> list[str]:
@@ -188,6 +212,41 @@ def users_with_duty(duty: str) -> list[model.User]:
         .order_by(model.User.name)
     )
     return list({user.id: user for user in model.Session.execute(stmt).scalars()}.values())
+def opd_approval_role() -> str:
+    """The OPD capacity (CKAN organization role) of the head who approves
+    submissions when ``satudata.opd_approval`` is on."""
+    return tk.config.get("satudata.opd_approval_role") or "admin"
+
+
+def is_opd_head(user_name: Optional[str], org_id: Optional[str]) -> bool:
+    """Holder of :func:`opd_approval_role` in the organization ``org_id``."""
+    if not user_name or not org_id:
+        return False
+    return authz.users_role_for_group_or_org(org_id, user_name) == opd_approval_role()
+
+
+def opd_head_org_ids(user_name: Optional[str]) -> set[str]:
+    """The OPDs of which the user is the head (approving submissions)."""
+    user = user_obj(user_name)
+    if not user:
+        return set()
+    stmt = sa.select(model.Member.group_id).where(
+        model.Member.table_name == "user", model.Member.table_id == user.id,
+        model.Member.state == "active", model.Member.capacity == opd_approval_role())
+    return set(model.Session.execute(stmt).scalars())
+
+
+def opd_heads_of(org_id: str) -> list[model.User]:
+    """The active heads of the OPD ``org_id`` (who approve its submissions)."""
+    stmt = (
+        sa.select(model.User)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .where(model.Member.table_name == "user", model.Member.state == "active",
+               model.Member.capacity == opd_approval_role(),
+               model.Member.group_id == org_id, model.User.state == "active")
+        .order_by(model.User.name)
+    )
+    return list(model.Session.execute(stmt).scalars())
 
 
 def walidata_admins() -> list[model.User]:
@@ -217,10 +276,11 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     if user is None:
         return set()
     return actors_of(
-        state=request.state, level=request.approval_level, chain=approval_chain(),
+        state=request.state, level=request.approval_level, chain=chain_of(request),
         user_roles=user_roles(user.id),
         is_producer=is_producer(user_name, request.owner_org),
         is_walidata_admin=is_walidata_admin(user_name), duties=duties(),
+        is_opd_head=is_opd_head(user_name, request.owner_org),
     )
 
 
@@ -233,7 +293,7 @@ def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool
     row = rule(transition, request.state, bool(request.revision_of))
     if row is not None:
         return bool(row.actors & kinds)
-    if set(approval_chain()[1:]) & user_roles(getattr(user_obj(user_name), "id", None)):
+    if set(chain_of(request)[1:]) & user_roles(getattr(user_obj(user_name), "id", None)):
         kinds.add(Actor.APPROVER)  # an approver, at another level or state
     return any(t.actors & kinds for t in TABLE if t.name == transition)
 

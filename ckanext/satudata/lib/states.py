@@ -25,6 +25,7 @@ from flask_babel import pgettext
 
 class State(str, enum.Enum):
     REQUESTED = "requested"        # Diminta: waiting for the producer
+    OPD_REVIEW = "opd_review"      # Menunggu persetujuan Kepala OPD (satudata.opd_approval)
     SUBMITTED = "submitted"        # Diajukan: waiting for the verifier
     RETURNED = "returned"          # Dikembalikan: back with the producer for revision
     RESUBMITTED = "resubmitted"    # Diajukan ulang: revised, waiting for the verifier
@@ -50,6 +51,8 @@ class Actor(str, enum.Enum):
     WALIDATA_ADMIN = "walidata_admin"  # sysadmin or admin of the walidata organization
     PUBLISHER = "publisher"        # holder of a role of satudata.roles.publish
     ARCHIVER = "archiver"          # holder of a role of satudata.roles.archive
+    #: holder of ``satudata.opd_approval_role`` in the request's OPD organization
+    OPD_HEAD = "opd_head"
 
 
 #: the actor kinds held through a configured duty (``satudata.roles.<duty>``)
@@ -60,6 +63,16 @@ class Target(str, enum.Enum):
     """Targets that depend on the request, not only on the transition."""
     CHAIN = "chain"                # approve: the next level, or ready after the last
     REVISION_BASE = "revision_base"  # back to the state a revision started from
+    #: the OPD head approved: submitted, or resubmitted after a return
+    OPD_APPROVED = "opd_approved"
+
+
+#: the states a target that depends on the request may lead to
+TARGET_STATES: dict[Target, tuple[State, ...]] = {
+    Target.CHAIN: (State.VERIFIED, State.READY),
+    Target.REVISION_BASE: (State.PUBLISHED, State.WITHDRAWN),
+    Target.OPD_APPROVED: (State.SUBMITTED, State.RESUBMITTED),
+}
 
 
 @dataclass(frozen=True)
@@ -77,30 +90,46 @@ class Transition:
     #: the step that moves the work on (queues, "waiting for", reminders,
     #: whom a notification asks to act), not an optional one
     next_step: bool = False
+    #: True: the row applies only while ``satudata.opd_approval`` is on
+    #: (rows are read in order: the first that applies is taken)
+    opd_approval: bool = False
 
     def applies(self, state: State | str, revising: bool) -> bool:
         return State(state) in self.sources and (
-            self.revising is None or self.revising == revising)
+            self.revising is None or self.revising == revising) and (
+            not self.opd_approval or opd_approval_enabled())
+
+
+def opd_approval_enabled() -> bool:
+    """Whether a producer's submission goes to the OPD's head first."""
+    return tk.asbool(tk.config.get("satudata.opd_approval"))
 
 
 def _t(name, sources, target, actors, reason_required=False, revising=None,
-       next_step=False) -> Transition:
+       next_step=False, opd_approval=False) -> Transition:
     return Transition(name, frozenset(sources), target, frozenset(actors),
-                      reason_required, revising, next_step)
+                      reason_required, revising, next_step, opd_approval)
 
 
 S, A = State, Actor
 #: states of a request whose dataset is being reviewed: nobody changes it
-REVIEW_STATES = frozenset({S.SUBMITTED, S.RESUBMITTED, S.VERIFIED, S.READY, S.SCHEDULED})
+REVIEW_STATES = frozenset({S.OPD_REVIEW, S.SUBMITTED, S.RESUBMITTED, S.VERIFIED, S.READY,
+                           S.SCHEDULED})
 #: states between a revision (``revise``) of published data and its publication
 REVISION_STATES = REVIEW_STATES | {S.RETURNED}
-_ACTIVE = [S.REQUESTED, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
+_ACTIVE = [S.REQUESTED, S.OPD_REVIEW, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
            S.READY, S.SCHEDULED]
 
 #: THE table: the only statement of who may take which step from where.
 #: Auth functions, the engine (under the row lock), forms, "waiting for",
 #: queues and notification recipients all read it.
 TABLE: tuple[Transition, ...] = (
+    # with satudata.opd_approval on, the OPD's head approves a submission
+    # (or a resubmission) before it reaches the walidata
+    _t("submit", [S.REQUESTED], S.OPD_REVIEW, [A.PRODUCER], next_step=True,
+       opd_approval=True),
+    _t("resubmit", [S.RETURNED], S.OPD_REVIEW, [A.PRODUCER], next_step=True,
+       opd_approval=True),
     _t("submit", [S.REQUESTED], S.SUBMITTED, [A.PRODUCER], next_step=True),
     _t("resubmit", [S.RETURNED], S.RESUBMITTED, [A.PRODUCER], next_step=True),
     _t("return", [S.SUBMITTED, S.RESUBMITTED], S.RETURNED, [A.VERIFIER], True,
@@ -131,6 +160,8 @@ TABLE: tuple[Transition, ...] = (
     # cancelling a revision ends its review; the data stays as it was
     _t("cancel_revision", REVISION_STATES, Target.REVISION_BASE, [A.WALIDATA_ADMIN],
        True, revising=True),
+    _t("opd_approve", [S.OPD_REVIEW], Target.OPD_APPROVED, [A.OPD_HEAD], next_step=True),
+    _t("opd_return", [S.OPD_REVIEW], S.RETURNED, [A.OPD_HEAD], True, next_step=True),
 )
 
 @dataclass(frozen=True)
@@ -204,7 +235,7 @@ def level_role(chain: list[str], state: State | str, level: int) -> Optional[str
 
 def actors_of(*, state: State | str, level: int, chain: list[str],
               user_roles: set[str], is_producer: bool,
-              is_walidata_admin: bool,
+              is_walidata_admin: bool, is_opd_head: bool = False,
               duties: Optional[dict[str, set[str]]] = None) -> set[Actor]:
     """Which actor kinds a user is for a request at ``state`` and ``level``
     (a pure function of facts the caller looked up). ``duties`` maps a duty
@@ -214,6 +245,8 @@ def actors_of(*, state: State | str, level: int, chain: list[str],
     for kind, duty in DUTY_ACTORS.items():
         if user_roles & set((duties or {}).get(duty) or ()):
             kinds.add(kind)
+    if is_opd_head:
+        kinds.add(A.OPD_HEAD)
     if is_producer:
         kinds.add(A.PRODUCER)
     if is_walidata_admin:
@@ -243,6 +276,16 @@ def available(state: State | str, revising: bool,
 #: transitions taken through another transition's action (one form, one
 #: API action each): which one depends on where the request is
 ACTION_OF = {"return_approval": "return", "cancel_revision": "cancel"}
+
+
+def late_label(policy: Optional[str]) -> str:
+    """How a late submission was handled (a round's late policy), for the
+    request page and the walidata's lists; empty when it was in time."""
+    return {
+        "accept": tk._("Late — accepted"),
+        "flag": tk._("Late — flagged"),
+        "carry": tk._("Late — carried into the next period"),
+    }.get(policy or "", "")
 
 
 def transition_for(action: str, state: State | str, revising: bool) -> str:
@@ -277,6 +320,7 @@ def state_labels() -> dict[State, str]:
     """Every state's translated name (one translation pass for a list)."""
     return {
         S.REQUESTED: tk._("requested"),
+        S.OPD_REVIEW: tk._("awaiting the OPD head's approval"),
         S.SUBMITTED: tk._("submitted"),
         S.RETURNED: tk._("returned for revision"),
         S.RESUBMITTED: tk._("resubmitted"),
@@ -312,6 +356,8 @@ def transition_label(name: str) -> str:
         "cancel": tk._("Cancel"),
         "cancel_revision": tk._("Cancel the revision"),
         "override_screening": tk._("Override the personal-data findings"),
+        "opd_approve": tk._("Approve as head of the OPD"),
+        "opd_return": tk._("Return to the producer"),
     }
     return labels.get(name, name)
 

@@ -31,7 +31,7 @@ from ckan.lib.uploader import get_storage_path
 
 __all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk",
            "read_round_document", "round_document_path", "save_round_document",
-           "delete_round_document"]
+           "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara"]
 
 MB = 1024 * 1024
 
@@ -76,6 +76,15 @@ def sk_path(item_id: str) -> Optional[str]:
 def read_sk(upload: Any) -> Optional[bytes]:
     """The bytes of an uploaded SK (a multipart file or bytes), checked to be
     a PDF of at most ``SK_MAX_MB`` MB; None when nothing was uploaded."""
+    return read_pdf(upload, "sk_upload", too_large=tk._("The SK document may be at most %(mb)s MB"),
+                    not_pdf=tk._("The SK document must be a PDF file"))
+
+
+def read_pdf(upload: Any, field: str, *, too_large: str, not_pdf: str) -> Optional[bytes]:
+    """The bytes of an uploaded PDF document (a multipart file or bytes) of
+    at most ``SK_MAX_MB`` MB, else a ``ValidationError`` on ``field`` with
+    the translated ``too_large`` (``%(mb)s``) or ``not_pdf`` message; None
+    when nothing was uploaded."""
     if upload is None or upload == "":
         return None
     if isinstance(upload, (bytes, bytearray)):
@@ -88,10 +97,9 @@ def read_sk(upload: Any) -> Optional[bytes]:
     if not content:
         return None
     if len(content) > SK_MAX_MB * 1024 * 1024:
-        raise tk.ValidationError({"sk_upload": [
-            tk._("The SK document may be at most %(mb)s MB") % {"mb": SK_MAX_MB}]})
+        raise tk.ValidationError({field: [too_large % {"mb": SK_MAX_MB}]})
     if not content.startswith(b"%PDF"):
-        raise tk.ValidationError({"sk_upload": [tk._("The SK document must be a PDF file")]})
+        raise tk.ValidationError({field: [not_pdf]})
     return content
 
 
@@ -163,3 +171,17 @@ def delete_round_document(document_id: str) -> None:
     path = round_document_path(document_id)
     if path and os.path.exists(path):
         os.remove(path)
+def berita_acara_path(decision_id: str) -> Optional[str]:
+    """Where the Berita Acara (PDF) of a Forum Satu Data decision is kept:
+    ``<ckan.storage_path>/satudata_private/forum/<decision id>.pdf``, outside
+    the folder CKAN serves to anyone under ``/uploads``; served by
+    ``/permintaan-data/forum/<id>/berita-acara.pdf`` to whoever may see one
+    of the decision's requests."""
+    storage = get_storage_path()
+    if not storage:
+        return None
+    return os.path.join(storage, "satudata_private", "forum", f"{decision_id}.pdf")
+
+
+def save_berita_acara(decision_id: str, content: bytes) -> None:
+    _write(berita_acara_path(decision_id), content, "berita_acara")

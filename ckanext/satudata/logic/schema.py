@@ -148,9 +148,12 @@ def round_create(
     satudata_clean_strings: Validator, satudata_length: Validator,
     satudata_year_int: Validator, satudata_date: Validator,
     satudata_working_days: Validator, satudata_deadline_days: Validator,
-    satudata_boolean: Validator, default: Validator,
+    satudata_boolean: Validator, satudata_round_chain: Validator,
+    satudata_late_policy: Validator, default: Validator,
 ) -> Schema:
     return {
+        "approval_chain": [ignore_missing, satudata_round_chain],
+        "late_policy": [default("accept"), satudata_late_policy],
         "__before": [satudata_clean_strings],
         "name": [not_empty, name_validator],
         "title": [not_empty, satudata_text, unicode_safe,
@@ -188,6 +191,7 @@ def round_update(
         if field != "__before":
             schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
+    schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
     schema["state"] = [ignore_missing, one_of(["draft", "open", "closed"])]
     return schema
@@ -254,6 +258,24 @@ def request_transition(
         "note": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
         "field_notes": [ignore_missing, satudata_field_notes],
         "version": [ignore_missing, satudata_version],
+    }
+
+
+@validator_args
+def forum_decide(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+    one_of: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
+    satudata_length: Validator, satudata_date: Validator, satudata_request_ids: Validator,
+    strip_value: Validator,
+) -> Schema:
+    return {
+        "__before": [satudata_clean_strings],
+        "ids": [not_empty, satudata_request_ids],
+        "decision": [not_empty, one_of(["approve", "return"])],
+        "decree_number": [not_empty, satudata_text, unicode_safe, strip_value,
+                          satudata_length(SHORT_MAX)],
+        "meeting_date": [not_empty, satudata_date],
+        "reason": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
     }
 
 

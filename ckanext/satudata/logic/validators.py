@@ -34,7 +34,8 @@ __all__ = [
     "satudata_safe_url", "satudata_boolean", "satudata_version",
     "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
-    "satudata_release_date_time",
+    "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
+    "satudata_request_ids",
 ]
 
 #: lists up to this long are spelled out in the error message
@@ -486,6 +487,66 @@ def satudata_daftar_data_id(value: Any, context: Context) -> Any:
     """An existing Daftar Data item id."""
     if id_refusal(value) or not model.Session.get(DaftarData, value):
         raise tk.Invalid(tk._("Daftar Data item not found"))
+    return value
+
+
+#: a round's chain has at most this many levels
+MAX_CHAIN = 10
+
+
+def satudata_round_chain(value: Any) -> Any:
+    """A round's own approval chain: roles of ``satudata.approval_chain``
+    in the order the round's requests pass them, verifier first (a list, or
+    a string separated by spaces or commas); empty: None, the site's chain."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(tk._("Expecting a list of walidata roles"))
+    value = [v.strip() for v in value if v.strip()]
+    if not value:
+        return None
+    site = roles.approval_chain()
+    unknown = [v for v in value if v not in site]
+    if unknown:
+        raise tk.Invalid(tk._("Unknown walidata role: %(role)s. Allowed: %(roles)s") % {
+            "role": ", ".join(unknown[:_SPELL_OUT_MAX]), "roles": ", ".join(site)})
+    if len(set(value)) != len(value):
+        raise tk.Invalid(tk._("A role can appear only once in the approval chain"))
+    if len(value) > MAX_CHAIN:
+        raise tk.Invalid(tk._("An approval chain has at most %(n)s levels") % {"n": MAX_CHAIN})
+    return list(value)
+
+
+#: a forum decision covers at most this many requests
+MAX_DECISION_REQUESTS = 500
+
+
+def satudata_request_ids(value: Any) -> Any:
+    """Ids of data requests: a list, or a string separated by commas or
+    spaces; each an id, each once, at least one."""
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise tk.Invalid(tk._("Choose at least one data request"))
+    if len(value) > MAX_DECISION_REQUESTS:
+        raise tk.Invalid(tk._("At most %(n)s data requests at once") % {
+            "n": MAX_DECISION_REQUESTS})
+    for v in value:
+        refusal = id_refusal(v)
+        if refusal:
+            raise tk.Invalid(refusal)
+    return list(dict.fromkeys(v.strip() for v in value))
+
+
+def satudata_late_policy(value: Any) -> Any:
+    """A round's policy for late submissions: one of ``LATE_POLICIES``."""
+    from ..model import LATE_POLICIES
+
+    if value not in LATE_POLICIES:
+        raise tk.Invalid(tk._("Choose what happens to late data: %(values)s") % {
+            "values": ", ".join(LATE_POLICIES)})
     return value
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .role import WalidataRole
 from .workflow import (
-    ROUND_STAGES, ROUND_STATES, CollectionRound, DaftarData, DataRequest, ReminderSent,
-    RequestEvent, RoundReport, RoundReportEvent,
+    ROUND_STAGES, ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DataRequest,
+    ForumDecision, ReminderSent, RequestEvent, RoundReport, RoundReportEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
@@ -20,7 +20,8 @@ from .letter import LETTER_KINDS, Letter, LetterCounter, RoundDocument
 __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
-    "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent",
+    "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent", "LATE_POLICIES",
+    "ForumDecision",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PublicRequest", "PublicRequestEvent",

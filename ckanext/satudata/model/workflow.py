@@ -44,6 +44,7 @@ from ckan.model import domain_object
 __all__ = [
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "RoundReport", "RoundReportEvent", "ROUND_STATES", "ROUND_STAGES", "request_count",
+    "LATE_POLICIES", "ForumDecision",
 ]
 
 # A round is prepared (draft), then its requests are sent (open), then closed.
@@ -51,6 +52,11 @@ ROUND_STATES = ("draft", "open", "closed")
 # What an open round's work is at: the collection of the OPDs' data, then
 # (where the SOP has them) compiling/analysing it, then the report, then done.
 ROUND_STAGES = ("collection", "compile", "report", "done")
+
+#: a round's policy for submissions after their deadline: accepted as if in
+#: time (recorded), flagged as late, or carried into the next publication
+#: period (published no earlier than the next round's start)
+LATE_POLICIES = ("accept", "flag", "carry")
 
 
 def _utcnow() -> datetime.datetime:
@@ -162,9 +168,17 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
     created_by: Mapped[Optional[str]] = Column(  # type: ignore
         UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    # the round's own approval chain (verifier first); None: the site's
+    # ``satudata.approval_chain``
+    approval_chain: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
+    # what a submission after its deadline gets: one of LATE_POLICIES
+    late_policy: Mapped[str] = Column(  # type: ignore
+        UnicodeText, nullable=False, default="accept", server_default="accept")
 
     def dictize(self) -> dict[str, Any]:
         return {
+            "approval_chain": list(self.approval_chain) if self.approval_chain else None,
+            "late_policy": self.late_policy,
             "id": self.id, "name": self.name, "title": self.title,
             "description": self.description, "year": self.year,
             "period": self.period, "start_date": _iso(self.start_date),
@@ -224,6 +238,9 @@ class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     # the state a revision of earlier published data started from
     # ("published" or "withdrawn") until it is published or cancelled
     revision_of: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # the round's late policy applied when it was submitted after its
+    # deadline (one of LATE_POLICIES), None when it was in time
+    late: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
     version: Mapped[int] = Column(Integer, nullable=False, default=1)  # type: ignore
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
     modified: Mapped[datetime.datetime] = Column(  # type: ignore
@@ -239,7 +256,7 @@ class DataRequest(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "submitted_at": _iso(self.submitted_at),
             "verified_at": _iso(self.verified_at), "ready_at": _iso(self.ready_at),
             "return_count": self.return_count, "version": self.version,
-            "revision_of": self.revision_of,
+            "revision_of": self.revision_of, "late": self.late,
             "created": _iso(self.created), "modified": _iso(self.modified),
         }
 
@@ -393,4 +410,41 @@ class RoundReportEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignor
             "from_state": self.from_state, "to_state": self.to_state,
             "approval_level": self.approval_level, "note": self.note,
             "data": self.data or {},
+        }
+
+
+class ForumDecision(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One decision of the Forum Satu Data (the chain level named by
+    ``satudata.forum_level``) covering several requests at once: approve or
+    return, with the forum's decree number, the meeting date and the
+    meeting record (Berita Acara) as an uploaded file. Each request's event
+    of the step carries the decision's id (``data["forum_decision_id"]``)."""
+
+    __tablename__ = "satudata_forum_decision"
+    __table_args__ = (
+        Index("satudata_forum_decision_request_ids_idx", "request_ids",
+              postgresql_using="gin"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    role: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    # "approve" or "return"
+    decision: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    decree_number: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    meeting_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
+    reason: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    # the Berita Acara's original file name (stored by lib/storage.py)
+    file_name: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
+    request_ids: Mapped[list[str]] = Column(ARRAY(UnicodeText), nullable=False)  # type: ignore
+    user_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "role": self.role, "decision": self.decision,
+            "decree_number": self.decree_number, "meeting_date": _iso(self.meeting_date),
+            "reason": self.reason, "file_name": self.file_name,
+            "request_ids": list(self.request_ids or []), "user_id": self.user_id,
+            "created": _iso(self.created),
         }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .daftar_data import satudata_daftar_data
 from .dissemination import satudata_dissemination
 from .downloads import satudata_downloads
+from .forum import satudata_forum
 from .guard import satudata_guard
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
@@ -17,4 +18,4 @@ from .rounds import satudata_round
 __all__: list[str] = ["satudata_guard", "satudata_privacy", "satudata_metadata",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
-                      "satudata_public_request"]
+                      "satudata_public_request", "satudata_forum"]

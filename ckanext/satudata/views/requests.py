@@ -29,7 +29,8 @@ from ._common import (PAGE_SIZE, args, call, can, context, error_list, organizat
 satudata_request = Blueprint("satudata_request", __name__, url_prefix="/permintaan-data")
 
 # the transitions of the request page, in the order of their forms
-FORMS = ("submit", "resubmit", "verify", "approve", "return", "cancel")
+FORMS = ("submit", "resubmit", "opd_approve", "opd_return", "verify", "approve", "return",
+         "cancel")
 # the steps (states.STEPS) with a form on the request page
 STEP_FORMS = ("override_screening",)
 # the forms that ask for a reason: the state table says which

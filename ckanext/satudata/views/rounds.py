@@ -19,7 +19,8 @@ satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-d
 
 _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
                  "prepare_days", "submit_days", "verify_days", "approval_days",
-                 "prepare_due", "submit_due", "verify_due", "compile_days", "report_days")
+                 "prepare_due", "submit_due", "verify_due", "compile_days", "report_days",
+                 "late_policy")
 
 
 @satudata_round.route("")
@@ -44,6 +45,8 @@ def edit(round_id: Optional[str] = None) -> Any:
         form = tk.request.form
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
         data["verify_when_complete"] = bool(form.get("verify_when_complete"))
+        # empty: the site's chain (also when a round's own chain is removed)
+        data["approval_chain"] = form.get("approval_chain", "")
         if round_id:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
@@ -56,8 +59,12 @@ def edit(round_id: Optional[str] = None) -> Any:
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
             return tk.redirect_to("satudata_round.read", round_id=saved["name"])
+    chain = data.get("approval_chain")
+    if isinstance(chain, list):
+        data = dict(data, approval_chain=" ".join(chain))
     return tk.render("satudata/workflow/round_form.html", {
         "data": data, "errors": errors, "round_id": round_id,
+        "site_chain": tk.h.satudata_approval_chain(),
     }), (400 if errors else 200)
 
 

@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, metadata, outbox, publishing, release_calendar, roles
+from ...lib import engine, late_data, metadata, outbox, publishing, release_calendar, roles
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 from ._common import commit as _commit, validate as _validate
@@ -139,6 +139,12 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    local = publishing.to_local(data["release_at"])
+    carried = late_data.carry_errors(request, round_, local.date(), "release_at") \
+        if round_ is not None and local is not None else {}
+    if carried:
+        raise tk.ValidationError(carried)
     when = publishing.format_local(data["release_at"])
     note = tk._("Release: %(when)s") % {"when": when}
     if data.get("reason"):

@@ -35,13 +35,14 @@ from ckan.types import Context, DataDict
 from ...lib import storage
 from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles, rounds,
                    spreadsheets, workdays)
-from ...model import CollectionRound, DaftarData, DataRequest, RequestEvent
+from ...model import LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, DUTY_ACTORS, Actor, State, available, next_actors, state_label, state_labels,
-    transition_for, transition_label,
+    ACTION_OF, DUTY_ACTORS, Actor, State, available, late_label, next_actors, state_label,
+    state_labels, transition_for, transition_label,
 )
 from .. import schema
+from . import forum
 from ._common import commit as _commit, get_round, lock_request, validate as _validate
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision", "satudata_request_override_screening",
+    "satudata_request_opd_approve", "satudata_request_opd_return",
 ]
 
 MAX_LIMIT = 1000
@@ -467,6 +469,11 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
         data after the collection (TJB: 60); none: no such stage
     :param report_days: (optional) working days to draft the report (TJB:
         15); none: no such stage
+    :param approval_chain: (optional) the round's own approval chain, roles of
+        ``satudata.approval_chain`` in order, verifier first (a list or a
+        string separated by spaces); empty: the site's chain
+    :param late_policy: (optional) ``accept`` (default), ``flag`` or ``carry``:
+        what a submission after its deadline gets (:mod:`...lib.late_data`)
     :returns: the round
     :rtype: dictionary
     """
@@ -516,6 +523,12 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(
             "A round without requests cannot be opened: send it instead")]})
+    if "approval_chain" in data and data["approval_chain"] != round_.approval_chain and _count(
+            DataRequest, [DataRequest.round_id == round_.id, DataRequest.state.in_(
+                [State.SUBMITTED.value, State.RESUBMITTED.value, State.VERIFIED.value])]):
+        raise tk.ValidationError({"approval_chain": [tk._(
+            "The approval chain cannot change while requests of this round are being "
+            "verified or approved")]})
     renamed = "title" in data and data["title"] != round_.title
     for key, value in data.items():
         setattr(round_, key, value)
@@ -809,11 +822,13 @@ def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict
 
 def _waiting_for(state: str, level: int, chain: list[str],
                  revising: bool = False) -> Optional[str]:
-    """Who the request waits for, from the state table: ``producer``, a
-    chain role, the roles that hold the duty it waits for
+    """Who the request waits for, from the state table: ``producer``,
+    ``opd_head``, a chain role, the roles that hold the duty it waits for
     (``satudata.roles.publish``) or else ``walidata`` (its administrators),
     or None."""
     kinds = next_actors(state, revising)
+    if Actor.OPD_HEAD in kinds:
+        return "opd_head"
     if Actor.PRODUCER in kinds:
         return "producer"
     if Actor.VERIFIER in kinds and chain:
@@ -834,6 +849,8 @@ def _waiting_label(role: Optional[str]) -> str:
         return ""
     if role == "producer":
         return tk._("Producer (OPD)")
+    if role == "opd_head":
+        return tk._("Head of the OPD")
     if role == "walidata":
         return tk._("Walidata administrator")
     return role
@@ -847,12 +864,37 @@ class _Scope:
         user = context.get("user")
         user_obj = model.User.get(user or "") if user else None
         self.chain = roles.approval_chain()
+        #: the rounds with their own chain (the others follow ``chain``)
+        self.round_chains = roles.round_chains()
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
         self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
+        self.head_org_ids = roles.opd_head_org_ids(user) if user_obj else set()
         self.admin = roles.is_walidata_admin(user, user_obj) if user_obj else False
         staff = self.staff = bool(self.held) or self.admin
         # None: every OPD
-        self.visible: Optional[set[str]] = None if (staff or not restrict) else self.org_ids
+        self.visible: Optional[set[str]] = (
+            None if (staff or not restrict) else self.org_ids | self.head_org_ids)
+
+    def chain_of(self, round_id: str) -> list[str]:
+        return self.round_chains.get(round_id, self.chain)
+
+    def _at_levels(self, levels_of: Any, t: Any = DataRequest) -> Any:
+        """Requests whose round's chain has a role the user holds at one of
+        ``levels_of(chain)`` (per round with its own chain, and the site's
+        for the others), or None when there is none (``t``: the requests or
+        their counts)."""
+        conditions = []
+        own = list(self.round_chains)
+        levels = levels_of(self.chain)
+        if levels:
+            conditions.append(sa.and_(t.round_id.not_in(own) if own else sa.true(),
+                                      t.approval_level.in_(levels)))
+        for round_id, chain in self.round_chains.items():
+            levels = levels_of(chain)
+            if levels:
+                conditions.append(sa.and_(t.round_id == round_id,
+                                          t.approval_level.in_(levels)))
+        return sa.or_(*conditions) if conditions else None
 
     def actionable(self, t: Any = DataRequest) -> Any:
         """Requests waiting for something the user can do (their next steps
@@ -868,12 +910,18 @@ class _Scope:
         if self.org_ids and waiting.get(Actor.PRODUCER):
             conditions.append(sa.and_(t.owner_org.in_(self.org_ids),
                                       sa.or_(*waiting[Actor.PRODUCER])))
-        if self.chain and self.chain[0] in self.held and waiting.get(Actor.VERIFIER):
-            conditions.append(sa.or_(*waiting[Actor.VERIFIER]))
-        levels = [i for i, role in enumerate(self.chain) if i > 0 and role in self.held]
-        if levels and waiting.get(Actor.APPROVER):
-            conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]),
-                                      t.approval_level.in_(levels)))
+        if self.head_org_ids and waiting.get(Actor.OPD_HEAD):
+            conditions.append(sa.and_(t.owner_org.in_(self.head_org_ids),
+                                      sa.or_(*waiting[Actor.OPD_HEAD])))
+        # the verifier's requests wait at level 0 of their round's chain
+        verifier = self._at_levels(
+            lambda chain: [0] if chain and chain[0] in self.held else [], t)
+        if verifier is not None and waiting.get(Actor.VERIFIER):
+            conditions.append(sa.and_(sa.or_(*waiting[Actor.VERIFIER]), verifier))
+        approver = self._at_levels(
+            lambda chain: [i for i, role in enumerate(chain) if i > 0 and role in self.held], t)
+        if approver is not None and waiting.get(Actor.APPROVER):
+            conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]), approver))
         if self.admin and waiting.get(Actor.WALIDATA_ADMIN):
             conditions.append(sa.or_(*waiting[Actor.WALIDATA_ADMIN]))
         for kind, duty in DUTY_ACTORS.items():
@@ -992,18 +1040,19 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
     if offset:
         stmt = stmt.offset(offset)
     today = workdays.today()
-    chain = scope.chain
     active = {s.value for s in engine.ACTIVE_STATES}
     dataset_url = tk.config.get("ckan.site_url").rstrip("/") + "/dataset/"
     labels = {state.value: label for state, label in state_labels().items()}
     waiting_labels = {role: _waiting_label(role)
-                      for role in [None, "producer", "walidata", *chain]}
+                      for role in [None, "producer", "opd_head", "walidata", *scope.chain,
+                                   *(r for c in scope.round_chains.values() for r in c)]}
+    late_labels = {policy: late_label(policy) for policy in LATE_POLICIES}
     results = []
     for row in model.Session.execute(stmt).all():
         request = row[0]
         result = request.dictize()
-        waiting = _waiting_for(request.state, request.approval_level, chain,
-                               bool(request.revision_of))
+        waiting = _waiting_for(request.state, request.approval_level,
+                               scope.chain_of(request.round_id), bool(request.revision_of))
         result.update({
             "item_title": row[1], "priority": row[2], "update_frequency": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
@@ -1018,6 +1067,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
             "state_label": labels.get(request.state, request.state),
             "waiting_for": waiting,
             "waiting_for_label": waiting_labels.get(waiting, waiting),
+            "late_label": late_labels.get(request.late or "", ""),
             "overdue": bool(request.due_date and request.due_date < today
                             and request.state in active),
             "working_days_left": None,
@@ -1158,7 +1208,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     result["completeness"] = completeness
     result["checklist"] = (metadata.checklist(pkg, "submit")
                            if pkg is not None and hasattr(metadata, "checklist") else [])
-    result["approval_chain"] = roles.approval_chain()
+    result["approval_chain"] = roles.approval_chain(result["round_id"])
     result["allowed_transitions"] = _allowed_transitions(context, data["id"])
     result.update(_periods_of(data["id"]))
     if result["due_date"]:
@@ -1187,8 +1237,11 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
         .where(RequestEvent.request_id == data["id"])
         .order_by(RequestEvent.timestamp, RequestEvent.version)
     )
+    rows = model.Session.execute(stmt).all()
+    decisions = forum.decisions_by_id({(e.data or {}).get("forum_decision_id")
+                                       for e, _n, _f in rows} - {None})
     events = []
-    for event, name, fullname in model.Session.execute(stmt).all():
+    for event, name, fullname in rows:
         result = event.dictize()
         result.update({
             "user_name": name, "user_display_name": fullname or name,
@@ -1196,6 +1249,9 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
             "from_state_label": state_label(event.from_state) if event.from_state else None,
             "to_state_label": state_label(event.to_state),
             "role": (event.data or {}).get("role"),
+            # a decision of the Forum Satu Data: its decree and Berita Acara
+            "forum_decision": decisions.get((event.data or {}).get("forum_decision_id")),
+            "late_label": late_label((event.data or {}).get("late")),
         })
         events.append(result)
     return events
@@ -1381,7 +1437,27 @@ def satudata_request_override_screening(context: Context, data_dict: DataDict
                              note=data.get("note"), expected_version=data.get("version"))
 
 
+def satudata_request_opd_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The head of the OPD (``satudata.opd_approval_role`` of the request's
+    organization) approves a submission waiting for them (``opd_review`` →
+    ``submitted``, or ``resubmitted`` after a return), so that it reaches
+    the walidata; the verifiers are notified. Only while
+    ``satudata.opd_approval`` is on does a submission wait for the head."""
+    tk.check_access("satudata_request_opd_approve", context, data_dict)
+    return _take(context, data_dict, "opd_approve")
+
+
+def satudata_request_opd_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The head of the OPD returns a submission waiting for them to its
+    producers, with a reason (``opd_review`` → ``returned``); the producers
+    are notified."""
+    tk.check_access("satudata_request_opd_return", context, data_dict)
+    return _take(context, data_dict, "opd_return")
+
+
 for _fn, _note in [
+    (satudata_request_opd_approve, ""),
+    (satudata_request_opd_return, " (required: the reason)"),
     (satudata_request_submit, ""), (satudata_request_resubmit, ""),
     (satudata_request_return, " (required: the reason)"),
     (satudata_request_verify, ""), (satudata_request_approve, ""),

@@ -44,6 +44,7 @@ __all__ = [
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision", "satudata_request_override_screening",
+    "satudata_request_opd_approve", "satudata_request_opd_return",
 ]
 
 
@@ -142,7 +143,8 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 def satudata_request_show(context: Context, data_dict: DataDict) -> AuthResult:
     request = request_of(context, data_dict)
-    if staff_or_producer_of(context, request.owner_org):
+    if staff_or_producer_of(context, request.owner_org) or roles.is_opd_head(
+            context.get("user"), request.owner_org):
         return allow()
     return refuse(tk._("Not authorized to see this data request"))
 
@@ -184,5 +186,9 @@ satudata_request_cancel = transition_auth("cancel", lambda: tk._(
     "Only walidata administrators can cancel data requests"))
 satudata_request_cancel_revision = transition_auth("cancel_revision", lambda: tk._(
     "Only walidata administrators can cancel a revision"))
+satudata_request_opd_approve = transition_auth("opd_approve", lambda: tk._(
+    "Only the head of the requested OPD can approve its submission"))
+satudata_request_opd_return = transition_auth("opd_return", lambda: tk._(
+    "Only the head of the requested OPD can return its submission"))
 satudata_request_override_screening = step_auth("override_screening", lambda: tk._(
     "Only walidata administrators can override personal-data findings"))

@@ -82,6 +82,10 @@ STAGED_DATA = "8675309123"
 #: a value of each unpublished dataset's table (loaded into the DataStore)
 SECRET_DATA = {"draft": "5550101", "verification": "5550202", "scheduled": "5550303",
                "withdrawn": "5550404"}
+#: the decree number and the Berita Acara of the forum's decision on the
+#: scheduled request (not public: the request is not)
+FORUM_DECREE = "Keputusan Forum Rahasia Fk52"
+FORUM_RECORD = "Berita Acara Rahasia Ba83"
 #: kinds of datasets the public must find
 PUBLIC = ("revision", "published", "republished")
 #: tags that only unpublished data (datasets or staged revisions) carries
@@ -115,6 +119,8 @@ class World:
     document_ids: list[str] = dataclasses.field(default_factory=list)
     #: the staged revision's resources that are not live (new files)
     staged_resource_ids: list[str] = dataclasses.field(default_factory=list)
+    #: the Forum Satu Data's decision on the scheduled request
+    forum_decision_id: str = ""
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -152,6 +158,8 @@ class World:
         found[LETTER_ITEM] = "an item of a request letter and of the Berita Acara"
         found[DOCUMENT_TITLE] = "the title of a round's uploaded document"
         found[DOCUMENT_TEXT] = "the content of a round's uploaded document"
+        found[FORUM_DECREE] = "the forum's decree number of an unpublished request"
+        found[FORUM_RECORD] = "the forum's Berita Acara of an unpublished request"
         return found
 
     def dataset_refs(self) -> list[str]:
@@ -200,7 +208,21 @@ def build_world() -> World:
     complete_metadata(a[1]["package_id"], region.users["producer"]["name"])
     region.call("producer", "satudata_request_submit", id=a[1]["id"])
     region.call("verifier", "satudata_request_verify", id=a[1]["id"])
-    to_ready(region, a[2])
+    # the Kabid's level as the Forum Satu Data: its decision, with the decree
+    # number and the Berita Acara, is as private as the request
+    complete_metadata(a[2]["package_id"], region.users["producer"]["name"])
+    region.call("producer", "satudata_request_submit", id=a[2]["id"])
+    region.call("verifier", "satudata_request_verify", id=a[2]["id"])
+    tk.config["satudata.forum_level"] = "kabid"
+    try:
+        forum_decision_id = region.call(
+            "kabid", "satudata_forum_decide", ids=[a[2]["id"]], decision="approve",
+            decree_number=FORUM_DECREE, meeting_date="2026-01-05",
+            berita_acara=FileStorage(io.BytesIO(b"%PDF-1.4\n" + FORUM_RECORD.encode()),
+                                     "berita-acara.pdf"))["id"]
+    finally:
+        tk.config["satudata.forum_level"] = ""
+    region.call("kadis", "satudata_request_approve", id=a[2]["id"])
     region.call("kadis", "satudata_request_schedule", id=a[2]["id"],
                 release_at="2099-01-02 09:00")
     for request in b:
@@ -300,7 +322,7 @@ def build_world() -> World:
     return World(region, datasets, resources, staged_resource_id, period_resource["id"],
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
                  producer_c, token, org_c, group, tag_ids, asked, letter_ids,
-                 [document["id"]], staged_ids)
+                 [document["id"]], staged_ids, forum_decision_id)
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -543,6 +565,9 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/daftar-data/import": none,
     "/permintaan-data/daftar-data/new": none,
     "/permintaan-data/daftar-data/template.xlsx": none,
+    "/permintaan-data/forum": none,
+    "/permintaan-data/forum/keputusan/<decision_id>/berita-acara.pdf":
+        per("decision_id", lambda w: [w.forum_decision_id]),
     "/permintaan-data/putaran": none,
     "/permintaan-data/putaran/<round_id>": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
@@ -713,6 +738,7 @@ ACTIONS: dict[str, Params] = {
     "satudata_daftar_data_list": p({}),
     "satudata_daftar_data_show": by("id", item_ids),
     "satudata_daftar_data_template": p({}),
+    "satudata_forum_decision_show": by("id", lambda w: [w.forum_decision_id]),
     "satudata_metadata_check": by("id", datasets),
     "satudata_metadata_template": by("id", datasets),
     "satudata_public_request_list": p({}, {"state": "awaiting_publication", "limit": 1000}),

@@ -277,11 +277,7 @@ def test_every_target_state_has_someone_to_tell():
     """No transition of the table can be forgotten by the notifications:
     each target state either waits for someone or informs the producers."""
     for transition in states.TABLE:
-        targets = ([states.State.VERIFIED, states.State.READY]
-                   if transition.target == states.Target.CHAIN else
-                   [states.State.PUBLISHED, states.State.WITHDRAWN]
-                   if transition.target == states.Target.REVISION_BASE
-                   else [transition.target])
+        targets = states.TARGET_STATES.get(transition.target, [transition.target])
         for target in targets:
             assert (states.next_actors(target, False) or
                     target in notifications.INFORM_PRODUCERS), (transition.name, target)

@@ -84,6 +84,12 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_round_report_submit", None, "round", ADMINS),
     ("satudata_round_report_approve", None, "round", {"verifier", "kabid", "kadis"}),
     ("satudata_round_report_return", None, "round", {"verifier", "kabid", "kadis"}),
+    # the OPD head's approval and the forum: nobody here holds the OPD role
+    # of a head (an editor is not) or the forum's (none configured); the
+    # positive cells are in test_sop_magetan.py
+    ("satudata_request_opd_approve", ("opd_review", 0), "request", set()),
+    ("satudata_request_opd_return", ("opd_review", 0), "request", set()),
+    ("satudata_forum_decide", None, "none", set()),
 ]
 
 

@@ -1,0 +1,417 @@
+# -*- coding: utf-8 -*-
+"""The Magetan SOP (seeds/004) played end to end, the clock frozen for the
+whole scenario: the OPD's head approves its data before it reaches the
+walidata; the verification in the Forum Pengelolaan Data Sektoral is a level
+of the round's approval chain whose one decision, with its decree number and
+Berita Acara, covers three requests; data submitted late is carried into the
+next publication period (*peringatan*: it misses this one); the public data
+requester is notified when the data is published ("notifikasi ke pemohon").
+
+Beside it: per-round chains (Kota Metro: only the verifier; TJB: four
+levels), the deadlines of the approval levels and of the publication step,
+and the new actions × every kind of user (the auth matrix)."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from freezegun import freeze_time
+from werkzeug.datastructures import FileStorage
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.satudata.lib import storage
+from ckanext.satudata.model import DataRequest
+
+from ..factories import CollectionRound, DaftarDataItem, WalidataRole, complete_metadata
+
+MAGETAN = {
+    "satudata.approval_chain": ["verifikator", "forum", "kabid", "kadis"],
+    "satudata.forum_level": "forum",
+    "satudata.opd_approval": True,
+    "satudata.opd_approval_role": "admin",
+}
+DECREE = "188/12/403.206/2027"
+PDF = b"%PDF-1.4\n% Berita Acara Forum Pengelolaan Data Sektoral Magetan\n%%EOF\n"
+
+
+def magetan(func):
+    for key, value in MAGETAN.items():
+        func = pytest.mark.ckan_config(key, value)(func)
+    return func
+
+
+def _berita_acara() -> FileStorage:
+    return FileStorage(stream=io.BytesIO(PDF), filename="berita-acara-forum.pdf",
+                       content_type="application/pdf")
+
+
+@pytest.fixture
+def world(ckan_config, region):
+    """The region with Magetan's people: each OPD's head (admin of its
+    organization), a member of the forum, and the round of 2027 (its own
+    chain through the forum, late data carried) sent to both OPDs."""
+    heads = {}
+    for key, org in (("head_a", region.opd_a), ("head_b", region.opd_b)):
+        user = factories.User(name=f"kepala-{org['name']}", email=f"kepala-{org['name']}@example.org",
+                              password="correct123")
+        helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                            id=org["id"], username=user["name"], role="admin")
+        region.users[key] = heads[key] = user
+    region.users["forum"] = factories.User(name="anggota-forum", email="forum@example.org",
+                                           password="correct123")
+    WalidataRole(user="anggota-forum", role="forum")
+    titles = {region.opd_a["id"]: ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
+                                   "Jumlah Bidan Desa 2027"),
+              region.opd_b["id"]: ("Jumlah Sekolah Dasar 2027",)}
+    for org_id, item_titles in titles.items():
+        for title in item_titles:
+            DaftarDataItem(title=title, owner_org=org_id, year=2027)
+    return region
+
+
+def _send_round(region, name, start, **extra):
+    round_ = CollectionRound(name=name, title=name.replace("-", " ").title(), year=2027,
+                             start_date=start, **extra)
+    helpers.call_action("satudata_round_send", context={"user": "sysadmin-uji"},
+                        id=round_["id"])
+    requests = region.call("sysadmin", "satudata_request_list", round_id=round_["id"])["results"]
+    return round_, {r["item_title"]: r for r in requests}
+
+
+def _producer_of(region, request):
+    return "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
+
+
+def _submit(region, request):
+    who = _producer_of(region, request)
+    complete_metadata(request["package_id"], region.users[who]["name"])
+    return region.call(who, "satudata_request_submit", id=request["id"])
+
+
+def _show(region, request):
+    return region.call("sysadmin", "satudata_request_show", id=request["id"])
+
+
+def _events(region, request):
+    return region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+
+
+@magetan
+def test_the_magetan_sop(world, smtp, run_jobs, app):
+    region = world
+    smtp.take()
+    citizen = region.users["public"]
+    with freeze_time("2027-01-04 02:00:00"):           # Monday 09:00 WIB
+        round_, requests = _send_round(
+            region, "magetan-semester-1-2027", "2027-01-04", prepare_days=1, submit_days=8,
+            approval_chain="verifikator forum kabid kadis", late_policy="carry")
+        assert round_["approval_chain"] == ["verifikator", "forum", "kabid", "kadis"]
+        assert round_["submit_due"] == "2027-01-18"
+        puskesmas, posyandu, bidan = (requests[t] for t in (
+            "Jumlah Puskesmas 2027", "Jumlah Posyandu 2027", "Jumlah Bidan Desa 2027"))
+        sekolah = requests["Jumlah Sekolah Dasar 2027"]
+        # a citizen asks for data the OPD is preparing (permohonan data)
+        asked = region.call("public", "satudata_public_request_create",
+                            title="Jumlah puskesmas per kecamatan",
+                            description="Magetan 2026", purpose="Penelitian",
+                            phone="0812-0000-1111", owner_org=region.opd_a["name"])
+        region.call("verifier", "satudata_public_request_accept", id=asked["id"])
+        region.call("verifier", "satudata_public_request_fulfil", id=asked["id"],
+                    package_id=puskesmas["package_id"], note="Sedang disiapkan")
+    run_jobs()
+    smtp.take()
+
+    # -- 1. the OPD's head approves before the walidata sees it -----------------------
+    with freeze_time("2027-01-06 02:00:00"):
+        for request in (puskesmas, posyandu, bidan):
+            submitted = _submit(region, request)
+            assert submitted["state"] == "opd_review"
+            assert submitted["late"] is None
+        shown = _show(region, puskesmas)
+        assert shown["waiting_for"] == "opd_head"
+        assert shown["due_date"] == "2027-01-07"     # one working day for the head
+        # the verifier does not see it in their queue yet, the head does
+        queue = region.call("verifier", "satudata_request_list", actionable=True)
+        assert puskesmas["id"] not in {r["id"] for r in queue["results"]}
+        head_queue = region.call("head_a", "satudata_request_list", actionable=True,
+                                 round_id=round_["id"])
+        assert {r["id"] for r in head_queue["results"]} == {
+            puskesmas["id"], posyandu["id"], bidan["id"]}
+        # the producer who is not the head cannot approve; nor the verifier
+        for who in ("producer", "verifier", "sysadmin", "head_b"):
+            with pytest.raises(tk.NotAuthorized):
+                region.call(who, "satudata_request_opd_approve", id=puskesmas["id"])
+        with pytest.raises(tk.ValidationError) as err:   # not before the head approved
+            region.call("verifier", "satudata_request_verify", id=puskesmas["id"])
+        assert "state" in err.value.error_dict
+    run_jobs()
+    mails = smtp.take()
+    to_head = [m for m in mails if "kepala-dinas-kesehatan@example.org" in m["to"]]
+    assert len(to_head) == 3 and "persetujuan" in to_head[0]["subject"].lower()
+    assert "verifikator@example.org" not in smtp.recipients(mails)
+
+    with freeze_time("2027-01-07 02:00:00"):
+        with pytest.raises(tk.ValidationError) as err:     # a return needs its reason
+            region.call("head_a", "satudata_request_opd_return", id=bidan["id"])
+        assert "note" in err.value.error_dict
+        region.call("head_a", "satudata_request_opd_return", id=bidan["id"],
+                    note="Angka bidan desa belum sesuai data kepegawaian")
+        for request in (puskesmas, posyandu):
+            assert region.call("head_a", "satudata_request_opd_approve",
+                               id=request["id"])["state"] == "submitted"
+    run_jobs()
+    mails = smtp.take()
+    assert any("produsen-a@example.org" in m["to"] and "bidan" in m["body"].lower()
+               for m in mails)                               # back to the producer
+    assert "verifikator@example.org" in smtp.recipients(mails)  # on to the walidata
+
+    with freeze_time("2027-01-08 02:00:00"):
+        assert region.call("producer", "satudata_request_resubmit",
+                           id=bidan["id"])["state"] == "opd_review"
+        assert region.call("head_a", "satudata_request_opd_approve",
+                           id=bidan["id"])["state"] == "resubmitted"
+        events = _events(region, bidan)
+        assert [(e["transition"], e["to_state"], e["user_name"]) for e in events
+                if e["transition"].startswith(("opd_", "submit", "resubmit"))] == [
+            ("submit", "opd_review", "produsen-a"),
+            ("opd_return", "returned", "kepala-dinas-kesehatan"),
+            ("resubmit", "opd_review", "produsen-a"),
+            ("opd_approve", "resubmitted", "kepala-dinas-kesehatan"),
+        ]
+        for request in (puskesmas, posyandu, bidan):
+            verified = region.call("verifier", "satudata_request_verify", id=request["id"])
+            assert (verified["state"], verified["approval_level"]) == ("verified", 1)
+
+    # -- 4. late data: submitted after the deadline, carried into the next period ------
+    with freeze_time("2027-01-20 02:00:00"):               # the deadline was the 18th
+        submitted = _submit(region, sekolah)
+        assert submitted["late"] == "carry"
+        region.call("head_b", "satudata_request_opd_approve", id=sekolah["id"])
+        shown = _show(region, sekolah)
+        assert shown["late_label"] == "Late — carried into the next period"
+        page = _login(app, "verifikator").get(f"/permintaan-data/{sekolah['id']}")
+        assert "Terlambat — dibawa ke periode berikutnya" in page.body
+        queue_page = _login(app, "verifikator").get("/permintaan-data/?mine=0")
+        assert "Terlambat — dibawa ke periode berikutnya" in queue_page.body
+        listed = region.call("verifier", "satudata_request_list", round_id=round_["id"],
+                             state="submitted")["results"]
+        assert [(r["item_title"], r["late"]) for r in listed] == [
+            ("Jumlah Sekolah Dasar 2027", "carry")]
+        late_event = next(e for e in _events(region, sekolah) if e["transition"] == "submit")
+        assert late_event["data"]["late"] == "carry"
+        region.call("verifier", "satudata_request_verify", id=sekolah["id"])
+
+    # -- 2. the forum decides three requests in one decision -------------------------
+    with freeze_time("2027-01-21 03:00:00"):
+        # the forum's page lists what waits for it
+        client = _login(app, "anggota-forum")
+        page = client.get("/permintaan-data/forum")
+        assert page.status_code == 200
+        for title in ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027", "Jumlah Sekolah Dasar 2027"):
+            assert title in page.body
+        assert _login(app, "kabid").get("/permintaan-data/forum").status_code == 403
+
+        # all or nothing: one request that does not wait for the forum and none changes
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("forum", "satudata_forum_decide",
+                        ids=[puskesmas["id"], posyandu["id"], requests_other(region)],
+                        decision="approve", decree_number=DECREE,
+                        meeting_date="2027-01-21", berita_acara=_berita_acara())
+        assert "ids" in err.value.error_dict
+        assert len(err.value.error_dict["ids"]) == 1
+        assert "Jumlah Puskesmas (Dinas Pendidikan)" in err.value.error_dict["ids"][0]
+        assert _show(region, puskesmas)["approval_level"] == 1
+        # a Berita Acara is required, and a PDF
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("forum", "satudata_forum_decide",
+                        ids=[puskesmas["id"]], decision="approve", decree_number=DECREE,
+                        meeting_date="2027-01-21",
+                        berita_acara=FileStorage(io.BytesIO(b"bukan pdf"), "ba.txt"))
+        assert "berita_acara" in err.value.error_dict
+        # only the forum decides
+        with pytest.raises(tk.NotAuthorized):
+            region.call("kabid", "satudata_forum_decide",
+                        ids=[puskesmas["id"]], decision="approve", decree_number=DECREE,
+                        meeting_date="2027-01-21", berita_acara=_berita_acara())
+
+        decision = region.call("forum", "satudata_forum_decide",
+                               ids=[puskesmas["id"], posyandu["id"], bidan["id"]],
+                               decision="approve", decree_number=DECREE,
+                               meeting_date="2027-01-21", berita_acara=_berita_acara())
+        assert sorted(decision["request_ids"]) == sorted(
+            [puskesmas["id"], posyandu["id"], bidan["id"]])
+        for request in (puskesmas, posyandu, bidan):
+            shown = _show(region, request)
+            assert (shown["state"], shown["approval_level"], shown["waiting_for"]) == (
+                "verified", 2, "kabid")
+            assert shown["due_date"] == "2027-01-22"    # one working day per level
+            event = _events(region, request)[-1]
+            assert (event["transition"], event["role"]) == ("approve", "forum")
+            assert event["forum_decision"]["decree_number"] == DECREE
+            assert event["forum_decision"]["id"] == decision["id"]
+        with open(storage.berita_acara_path(decision["id"]), "rb") as f:
+            assert f.read() == PDF
+
+        # the request page shows the decree and links the Berita Acara
+        producer = _login(app, "produsen-a")
+        page = producer.get(f"/permintaan-data/{puskesmas['id']}")
+        assert DECREE in page.body and decision["berita_acara_url"] in page.body
+        assert producer.get(decision["berita_acara_url"]).data == PDF
+        # not for another OPD's producer whose requests it does not cover, nor the public
+        assert _login(app, "produsen-b").get(decision["berita_acara_url"]).status_code == 403
+        assert app.get(decision["berita_acara_url"]).status_code in (403, 302)
+        with pytest.raises(tk.NotAuthorized):
+            region.call("anonymous", "satudata_forum_decision_show", id=decision["id"])
+
+        for request in (puskesmas, posyandu, bidan):
+            region.call("kabid", "satudata_request_approve", id=request["id"])
+            ready = region.call("kadis", "satudata_request_approve", id=request["id"])
+            assert ready["state"] == "ready"
+            assert ready["due_date"] == "2027-01-22"    # TJB: publish within one working day
+        # the late one goes through the forum in another meeting
+        region.call("forum", "satudata_forum_decide", ids=[sekolah["id"]], decision="approve",
+                    decree_number="188/13/403.206/2027", meeting_date="2027-01-21",
+                    berita_acara=_berita_acara())
+        region.call("kabid", "satudata_request_approve", id=sekolah["id"])
+        region.call("kadis", "satudata_request_approve", id=sekolah["id"])
+
+        # the requester is notified when their data is published
+        run_jobs()
+        smtp.take()
+        region.call("walidata_admin", "satudata_request_publish", id=puskesmas["id"])
+
+        # carried: not published in this period, and not before the next one exists
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_publish", id=sekolah["id"])
+        assert "next publication period" in err.value.error_dict["state"][0]
+        _send_round(region, "magetan-semester-2-2027", "2027-07-01")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_publish", id=sekolah["id"])
+        assert "2027-07-01" in err.value.error_dict["state"][0]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("kadis", "satudata_request_schedule", id=sekolah["id"],
+                        release_at="2027-06-30 09:00")
+        assert "release_at" in err.value.error_dict
+        scheduled = region.call("kadis", "satudata_request_schedule", id=sekolah["id"],
+                                release_at="2027-07-01 09:00")
+        assert scheduled["state"] == "scheduled"
+    run_jobs()
+    run_jobs()
+    done = region.call("public", "satudata_public_request_show", id=asked["id"])
+    assert done["state"] == "fulfilled"
+    to_citizen = [m for m in smtp.take() if citizen["email"] in m["to"]]
+    assert len(to_citizen) == 1 and "dipublikasikan" in to_citizen[0]["body"]
+
+    with freeze_time("2027-07-01 03:00:00"):              # the next period: out it goes
+        region.call("kadis", "satudata_request_unschedule", id=sekolah["id"])
+        assert region.call("walidata_admin", "satudata_request_publish",
+                           id=sekolah["id"])["state"] == "published"
+
+
+def requests_other(region) -> str:
+    """A request that does not wait for the forum: the region's first round's
+    request of OPD B (still with its producer)."""
+    return region.request_of(region.opd_b)["id"]
+
+
+def _login(app, name):
+    from ..factories import login
+    return login(app, name)
+
+
+# -- the new actions × every kind of user ------------------------------------------------
+
+USERS = ["anonymous", "public", "producer", "producer_b", "head_a", "head_b", "verifier",
+         "forum", "kabid", "kadis", "walidata_admin", "sysadmin"]
+STAFF = {"verifier", "forum", "kabid", "kadis", "walidata_admin", "sysadmin"}
+
+
+def _cells(region, action, data):
+    cells = {}
+    for who in USERS:
+        try:
+            helpers.call_auth(action, {"user": region.ctx(who)["user"], "model": model}, **data)
+            cells[who] = True
+        except tk.NotAuthorized:
+            cells[who] = False
+    return cells
+
+
+@magetan
+def test_auth_matrix_of_the_new_actions(world):
+    region = world
+    request = region.request_of(region.opd_a)
+    row = model.Session.get(DataRequest, request["id"])
+    row.state, row.approval_level = "opd_review", 0
+    model.Session.commit()
+    rows = [
+        ("satudata_request_opd_approve", {"head_a"}),
+        ("satudata_request_opd_return", {"head_a"}),
+        ("satudata_request_show", STAFF | {"producer", "head_a"}),
+        ("satudata_request_event_list", STAFF | {"producer", "head_a"}),
+        # a walidata step taken early: refused for everyone but its actors
+        ("satudata_request_verify", {"verifier"}),
+    ]
+    for action, allowed in rows:
+        assert _cells(region, action, {"id": request["id"]}) == {
+            who: who in allowed for who in USERS}, action
+    assert _cells(region, "satudata_forum_decide", {}) == {
+        who: who == "forum" for who in USERS}
+
+    # at the forum's level: the forum approves, nobody else, and its decision
+    # is seen by whoever sees one of its requests
+    row.state, row.approval_level = "verified", 1
+    model.Session.commit()
+    assert _cells(region, "satudata_request_approve", {"id": request["id"]}) == {
+        who: who == "forum" for who in USERS}
+    with freeze_time("2027-01-21 03:00:00"):
+        decision = region.call("forum", "satudata_forum_decide", ids=request["id"],
+                               decision="return", reason="Angka tidak konsisten",
+                               decree_number=DECREE, meeting_date="2027-01-21",
+                               berita_acara=_berita_acara())
+    assert _show(region, request)["state"] == "returned"
+    assert _cells(region, "satudata_forum_decision_show", {"id": decision["id"]}) == {
+        who: who in STAFF | {"producer", "head_a"} for who in USERS}
+
+
+# -- a round's own chain -------------------------------------------------------------------
+
+def test_each_request_follows_its_rounds_chain(region, smtp, run_jobs):
+    """Kota Metro needs only the verifier (its Kasi); the region's first round
+    keeps the portal's chain (verifier, Kabid, Kadis)."""
+    with freeze_time("2027-01-04 02:00:00"):
+        DaftarDataItem(title="Jumlah Taman Kota", owner_org=region.opd_a["id"], year=2027)
+        with pytest.raises(tk.ValidationError) as err:
+            CollectionRound(name="metro-salah", title="Metro", year=2027,
+                            start_date="2027-01-04", approval_chain="verifikator lurah")
+        assert "lurah" in err.value.error_dict["approval_chain"][0]
+        round_, requests = _send_round(region, "metro-2027", "2027-01-04",
+                                       approval_chain="verifikator")
+        metro = requests["Jumlah Taman Kota"]
+        _submit(region, metro)
+        # the verifier's step makes it ready: no Kabid, no Kadis
+        assert region.call("verifier", "satudata_request_verify",
+                           id=metro["id"])["state"] == "ready"
+        assert _show(region, metro)["approval_chain"] == ["verifikator"]
+        # the first round still goes through Kabid and Kadis
+        first = region.request_of(region.opd_a)
+        _submit(region, first)
+        verified = region.call("verifier", "satudata_request_verify", id=first["id"])
+        assert (verified["state"], verified["approval_level"]) == ("verified", 1)
+        assert _show(region, first)["waiting_for"] == "kabid"
+        # a chain does not change under requests being approved
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        approval_chain="verifikator kadis")
+        assert "approval_chain" in err.value.error_dict
+        # the round form offers it
+        updated = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                              approval_chain="verifikator kabid kadis", late_policy="flag")
+        assert (updated["approval_chain"], updated["late_policy"]) == (
+            ["verifikator", "kabid", "kadis"], "flag")
+    run_jobs()
+    # the e-mail of the ready request goes to the walidata administrators
+    assert "admin-walidata@example.org" in smtp.recipients(smtp.take())
