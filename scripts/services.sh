@@ -37,7 +37,7 @@ start_postgres() {
   echo "listen_addresses = '127.0.0.1'" > "/etc/postgresql/$ver_c/$PG_CLUSTER/conf.d/satudata.conf"
   if [ "$status" != online ]; then
     port_in_use "$PG_PORT" && die "PostgreSQL: port $PG_PORT is already in use by another process (set SATUDATA_PG_PORT)"
-    pg_ctlcluster "$ver_c" "$PG_CLUSTER" start || die "PostgreSQL cluster $ver_c/$PG_CLUSTER failed to start (see /var/log/postgresql/)"
+    pg_ctlcluster "$ver_c" "$PG_CLUSTER" start 9>&- || die "PostgreSQL cluster $ver_c/$PG_CLUSTER failed to start (see /var/log/postgresql/)"
   fi
   wait_for "PostgreSQL" 30 as_postgres pg_isready -q -h 127.0.0.1 -p "$PG_PORT" \
     || die "PostgreSQL on port $PG_PORT did not accept connections"
@@ -124,7 +124,7 @@ start_redis() {
   mkdir -p "$STATE/redis" "$LOGS"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes \
     --dir "$STATE/redis" --pidfile "$STATE/redis/redis.pid" \
-    --logfile "$LOGS/redis.log" --save "" --appendonly no \
+    --logfile "$LOGS/redis.log" --save "" --appendonly no 9>&- \
     || die "Redis failed to start (see $LOGS/redis.log)"
   wait_for "Redis" 20 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG" \
     || die "Redis on port $REDIS_PORT did not answer PING (see $LOGS/redis.log)"
@@ -173,7 +173,7 @@ start_solr() {
     -Dsolr.log.muteconsole=true -Dsolr.log.dir="$LOGS" -Dhost=127.0.0.1 -Djetty.host=127.0.0.1 \
     -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" \
     id.satudata.solr.LoopbackSolr "$SOLR_HOME" "$SOLR_PORT" \
-    >"$LOGS/solr.log" 2>&1 &
+    >"$LOGS/solr.log" 2>&1 9>&- &
   echo $! > "$STATE/solr.pid"
   local i
   for ((i = 0; i < 120; i++)); do
@@ -198,7 +198,9 @@ stop_solr() {
 
 EXTRA_DBS=(${SATUDATA_EXTRA_DBS:-})
 # one start or stop at a time per state directory: two suites starting at once
-# would both find no Solr of ours, start two, and keep the pid of the loser
+# would both find no Solr of ours, start two, and keep the pid of the loser.
+# The services are started with the lock's descriptor closed (9>&-): a
+# daemon that inherited it would hold the lock for as long as it runs.
 mkdir -p "$STATE"
 lock() { exec 9>>"$STATE/services.lock"; flock 9; }
 case "${1:-start}" in
