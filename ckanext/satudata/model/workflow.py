@@ -74,6 +74,10 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     __table_args__ = (
         Index("satudata_daftar_data_owner_org_idx", "owner_org"),
         Index("satudata_daftar_data_year_active_idx", "year", "active"),
+        # the request lists' text search (migration 0011_request_counts)
+        Index("satudata_daftar_data_title_trgm_idx", "title", postgresql_using="gin",
+              postgresql_ops={"title": "gin_trgm_ops"},
+              postgresql_with={"fastupdate": "off"}),
     )
 
     id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore

@@ -25,6 +25,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 import ckan.model as model
 import ckanext.satudata.model  # the models register their tables
+from ckanext.satudata.model.workflow import request_count
 
 VERSION_TABLE = "satudata_alembic_version"
 
@@ -37,7 +38,13 @@ engine = sa.create_engine(sys.argv[1])
 with engine.connect() as connection:
     context = MigrationContext.configure(
         connection, opts={"include_object": ours, "compare_type": True})
-    print(json.dumps([repr(d) for d in compare_metadata(context, model.meta.metadata)]))
+    # the models in CKAN's metadata, and the request counts PostgreSQL keeps
+    # outside it (model.workflow.request_count)
+    metadata = sa.MetaData()
+    for table in model.meta.metadata.tables.values():
+        table.to_metadata(metadata)
+    request_count.to_metadata(metadata)
+    print(json.dumps([repr(d) for d in compare_metadata(context, metadata)]))
 '''
 
 

@@ -60,6 +60,7 @@ ITEMS = {
     "unpublished": "Jumlah Kasus Demam Berdarah",
     "returned": "Prevalensi Stunting",
     "review": "Rasio Dokter per Penduduk",  # submitted, for the pages' tests only
+    "data": "Jumlah Posyandu",  # the data journey: upload, report, fix, preview, chart
 }
 
 #: the data file of the journeys (a CSV a producer would upload)
@@ -107,6 +108,11 @@ def _drive(region: Region, key: str, request: dict[str, Any]) -> None:
     rid, pid = request["id"], request["package_id"]
     if key in ("producer",):
         return  # requested: the producer does everything in the browser
+    if key == "data":
+        # requested, metadata complete: the journey is about the table
+        complete_metadata(pid, "produsen-a")
+        call("producer", "package_patch", id=pid, variables=CSV_VARIABLES)
+        return
     upload_csv(pid, "produsen-a")
     complete_metadata(pid, "produsen-a")
     # the variables of CSV_BYTES: the uploaded table is checked against them

@@ -295,3 +295,106 @@ def test_visitor_finds_the_published_dataset_and_its_file(world, open_as):
     assert page.goto(f"{world.url}/dataset/{unpublished['name']}").status == 404
     page.goto(f"{world.url}/dataset/?q=Demam+Berdarah")
     assert unpublished["title"] not in page.locator(MAIN).first.inner_text()
+
+
+# -- the data itself: upload, report, fix, preview, chart ------------------------------
+
+#: the producer's first table: the declared column "tahun" is missing, a
+#: number is text, a cell is empty and a row repeats the one before
+BAD_CSV = ("kecamatan,jumlah_puskesmas\n"
+           "Kecamatan Satu,4\nKecamatan Dua,empat\nKecamatan Tiga,\nKecamatan Satu,4\n"
+           ).encode("utf-8")
+
+
+def upload_on_resource_form(page: Any, path: Any, name: str = "") -> None:
+    """Choose ``path`` in the resource form's file upload and save."""
+    page.locator("input[type=file][name=upload]").set_input_files(str(path))
+    if name:
+        page.locator("input[name=name]").fill(name)
+    with page.expect_navigation():
+        page.locator("form#resource-edit button[name=save].btn-primary").last.click()
+    assert_no_server_error(page)
+
+
+def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_charts(
+        world, open_as, tmp_path, run_jobs):
+    key, title = "data", "Jumlah Posyandu"
+    dataset, request_id = world.datasets[key], world.requests[key]["id"]
+    page = open_as("produsen-a")
+    open_request_from_queue(page, world, title)
+    request_url = page.url
+
+    # the producer uploads a table that does not match its declared variables
+    bad = tmp_path / "posyandu-salah.csv"
+    bad.write_bytes(BAD_CSV)
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/new")
+    upload_on_resource_form(page, bad, "Jumlah posyandu per kecamatan")
+    resource = world.call("producer", "package_show", id=dataset["id"])["resources"][0]
+    run_jobs()  # the data check and the DataStore load, as the jobs worker runs them
+
+    # the report, in Indonesian with row and column, on the resource's edit page
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}/edit")
+    assert_no_server_error(page)
+    report = page.locator(".satudata-data-check").first.inner_text()
+    assert 'variabel "tahun" yang dideklarasikan tidak mempunyai kolom' in report, report
+    assert 'Baris 3, kolom B "jumlah_puskesmas": "empat" bukan bilangan bulat' in report, report
+    assert 'Baris 4, kolom B "jumlah_puskesmas": sel kosong' in report, report
+    assert "Baris 5 mengulang baris 2" in report, report
+
+    # submit is refused while the table fails, with the reason on the page
+    page.goto(request_url)
+    take(page, "submit", "Data terlampir")
+    assert state_of(world, key)[0] == "requested"
+    errors = page.locator(".satudata-error-summary, .alert-danger, .alert-error")
+    assert errors.count() and "tidak sesuai dengan variabel yang dideklarasikan" in \
+        errors.first.inner_text(), page.inner_text("body")[:3000]
+
+    # the producer replaces the file with the corrected table: the check passes
+    good = tmp_path / CSV_NAME
+    good.write_bytes(CSV_BYTES)
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}/edit")
+    upload_on_resource_form(page, good)
+    run_jobs()
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}/edit")
+    assert "Sesuai dengan variabel yang dideklarasikan" in \
+        page.locator(".satudata-data-check").first.inner_text()
+    page.goto(request_url)
+    take(page, "submit", "Data sudah diperbaiki")
+    assert state_of(world, key)[0] == "submitted"
+
+    # before publication the public has no preview, no data API and no chart
+    visitor = open_as("anonymous")
+    assert visitor.goto(f"{world.url}/dataset/{dataset['name']}").status == 404
+    api = visitor.request.get(f"{world.url}/api/3/action/datastore_search"
+                              f"?resource_id={resource['id']}")
+    assert api.status == 403 and "Kecamatan Satu" not in api.text()
+
+    # the chain decides and the walidata publishes (in-process)
+    world.call("verifier", "satudata_request_verify", id=request_id, note="Lengkap")
+    world.call("kabid", "satudata_request_approve", id=request_id, note="Setuju")
+    world.call("kadis", "satudata_request_approve", id=request_id, note="Setujui rilis")
+    world.call("walidata_admin", "satudata_request_publish", id=request_id, note="Rilis")
+    run_jobs()
+
+    # the visitor: the chart on the dataset page, drawn by Chart.js
+    assert visitor.goto(f"{world.url}/dataset/{dataset['name']}").status == 200
+    chart = visitor.locator(".satudata-dataset-chart canvas").first
+    chart.wait_for()
+    assert "Grafik" in visitor.locator(".satudata-dataset-chart").first.inner_text()
+    assert visitor.wait_for_function(
+        "c => window.Chart && Chart.getChart(c) !== undefined", arg=chart.element_handle(),
+        timeout=10_000)
+    figures = visitor.locator(".satudata-chart-figures").first.inner_text()
+    assert "jumlah_puskesmas" in figures
+
+    # the preview of the table on the resource page (datatables_view, from the DataStore)
+    visitor.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}")
+    assert_no_server_error(visitor)
+    frame = visitor.frame_locator("iframe").first
+    frame.locator("table").first.wait_for(timeout=15_000)
+    frame.get_by_text("Kecamatan Dua").first.wait_for(timeout=15_000)
+    # and the data API
+    rows = visitor.request.get(f"{world.url}/api/3/action/datastore_search"
+                               f"?resource_id={resource['id']}").json()["result"]["records"]
+    assert [r["kecamatan"] for r in rows] == ["Kecamatan Satu", "Kecamatan Dua",
+                                              "Kecamatan Tiga"]

@@ -75,7 +75,7 @@ METRO = {"satudata.approval_chain": ["kasi"], "satudata.roles.publish": ["staf"]
 @pytest.mark.ckan_config("satudata.approval_chain", METRO["satudata.approval_chain"])
 @pytest.mark.ckan_config("satudata.roles.publish", METRO["satudata.roles.publish"])
 def test_kota_metro_the_kasi_verifies_and_the_staff_publish(clean_db, clean_index):
-    with freeze_time(MONDAY):
+    with freeze_time(MONDAY, tick=True):  # the timeline's order
         _people({"kasi": "kasi", "staf": "staf"})
         DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
         round_ = CollectionRound(name="metro-2026", title="Metro 2026")
