@@ -29,6 +29,14 @@ def as_user(region, who: str) -> dict[str, Any]:
     return {"user": region.users[who]["name"], "ignore_auth": False}
 
 
+def token_of(name: str) -> dict[str, str]:
+    """The header a page request of ``name`` carries (an API token: CKAN's
+    REMOTE_USER shortcut for tests depends on what ran before)."""
+    token = helpers.call_action("api_token_create", context={"user": name, "ignore_auth": True},
+                                user=name, name="pages")["token"]
+    return {"Authorization": token}
+
+
 def add_xlsx(region, who: str, package_id: str, rows: list[list[Any]]) -> dict[str, Any]:
     return region.call(who, "resource_create", package_id=package_id, name="Tabel XLSX",
                        format="XLSX", upload=xlsx_upload(rows), url="tabel.xlsx")
@@ -90,7 +98,7 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
                for line in status["task_info"]["logs"])
     # the producer reads it on the resource's edit page, in Indonesian
     page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/edit",
-                   extra_environ={"REMOTE_USER": producer["user"]})
+                   headers=token_of(producer["user"]))
     assert "Data di DataStore" in page.body and "Sudah di DataStore" in page.body
     # the preview exists (datatables_view), for the producer only
     views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
@@ -214,7 +222,7 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
 
     assert charts.viewer_chart(producer, csv["id"])["values"] == [10, 15]
     assert charts.viewer_chart("", csv["id"]) is None
-    page = app.get(f"/dataset/{pkg_id}", extra_environ={"REMOTE_USER": producer})
+    page = app.get(f"/dataset/{pkg_id}", headers=token_of(producer))
     assert "satudata-dataset-chart" not in page.body  # not on unpublished data's page
 
     to_ready(region, request)
