@@ -317,7 +317,7 @@ def upload_on_resource_form(page: Any, path: Any, name: str = "") -> None:
 
 
 def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_charts(
-        world, open_as, tmp_path, run_jobs):
+        world, open_as, tmp_path, run_jobs, smtp):
     key, title = "data", "Jumlah Posyandu"
     dataset, request_id = world.datasets[key], world.requests[key]["id"]
     page = open_as("produsen-a")
@@ -329,7 +329,8 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
     bad.write_bytes(BAD_CSV)
     page.goto(f"{world.url}/dataset/{dataset['name']}/resource/new")
     upload_on_resource_form(page, bad, "Jumlah posyandu per kecamatan")
-    resource = world.call("producer", "package_show", id=dataset["id"])["resources"][0]
+    resource = next(r for r in world.call("producer", "package_show", id=dataset["id"])["resources"]
+                    if r.get("url_type") == "upload")
     run_jobs()  # the data check and the DataStore load, as the jobs worker runs them
 
     # the report, in Indonesian with row and column, on the resource's edit page
@@ -343,11 +344,13 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
 
     # submit is refused while the table fails, with the reason on the page
     page.goto(request_url)
-    take(page, "submit", "Data terlampir")
+    with page.expect_navigation():
+        page.locator("form.satudata-transition-submit button[type=submit]").last.click()
+    assert_no_server_error(page)
     assert state_of(world, key)[0] == "requested"
-    errors = page.locator(".satudata-error-summary, .alert-danger, .alert-error")
-    assert errors.count() and "tidak sesuai dengan variabel yang dideklarasikan" in \
-        errors.first.inner_text(), page.inner_text("body")[:3000]
+    main = page.locator(MAIN).first.inner_text()
+    assert "Permintaan belum dapat diajukan" in main, main[:3000]
+    assert "tidak sesuai dengan variabel yang dideklarasikan: 4 kesalahan" in main, main[:3000]
 
     # the producer replaces the file with the corrected table: the check passes
     good = tmp_path / CSV_NAME
@@ -384,7 +387,7 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
     assert visitor.wait_for_function(
         "c => window.Chart && Chart.getChart(c) !== undefined", arg=chart.element_handle(),
         timeout=10_000)
-    figures = visitor.locator(".satudata-chart-figures").first.inner_text()
+    figures = visitor.locator(".satudata-chart-figures").first.text_content()  # in <details>
     assert "jumlah_puskesmas" in figures
 
     # the preview of the table on the resource page (datatables_view, from the DataStore)
