@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ...lib import roles, round_report
+from . import workflow
 from ._common import allow, duty, refuse
 
 __all__ = [
@@ -25,9 +26,8 @@ __all__ = [
 
 
 def satudata_round_advance(context: Context, data_dict: DataDict) -> AuthResult:
-    return duty(context, "draft", tk._(
-        "Only walidata administrators and the staff who prepare them can manage "
-        "collection rounds"))
+    """Moving a round on is managing it (the draft duty)."""
+    return workflow.satudata_round_update(context, data_dict)
 
 
 def satudata_round_report_show(context: Context, data_dict: DataDict) -> AuthResult:
