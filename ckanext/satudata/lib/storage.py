@@ -31,7 +31,8 @@ from ckan.lib.uploader import get_storage_path
 
 __all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk",
            "read_round_document", "round_document_path", "save_round_document",
-           "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara"]
+           "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara",
+           "delete_berita_acara"]
 
 MB = 1024 * 1024
 
@@ -185,3 +186,9 @@ def berita_acara_path(decision_id: str) -> Optional[str]:
 
 def save_berita_acara(decision_id: str, content: bytes) -> None:
     _write(berita_acara_path(decision_id), content, "berita_acara")
+
+
+def delete_berita_acara(decision_id: str) -> None:
+    path = berita_acara_path(decision_id)
+    if path and os.path.exists(path):
+        os.remove(path)

@@ -131,9 +131,15 @@ def satudata_forum_decide(context: Context, data_dict: DataDict) -> dict[str, An
     assert content is not None
     storage.save_berita_acara(decision_id, content)
     result = _decision_dict(decision)
-    with publishing.search_required():
-        model.Session.commit()
-    result["requests"] = [model.Session.get(DataRequest, rid).dictize() for rid in ids]
+    try:
+        with publishing.search_required():
+            model.Session.commit()
+    except Exception:
+        storage.delete_berita_acara(decision_id)  # no file without its decision
+        raise
+    decided = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.id.in_(ids)).order_by(DataRequest.id))
+    result["requests"] = [request.dictize() for request in decided.scalars()]
     return result
 
 
