@@ -104,7 +104,21 @@ def user_roles(user_id: Optional[str]) -> set[str]:
 
 
 def user_obj(user_name: Optional[str]) -> Optional[model.User]:
-    return model.User.get(user_name) if user_name else None
+    """The user of that name or id. Within one database session a name is
+    looked up once: later calls take the user from the session's identity
+    map (reloaded from the database only after a commit expired it)."""
+    if not user_name:
+        return None
+    ids = model.Session.info.setdefault("satudata_user_ids", {})
+    known = ids.get(user_name)
+    if known is not None:
+        user = model.Session.get(model.User, known)
+        if user is not None and user_name in (user.name, user.id):
+            return user
+    user = model.User.get(user_name)
+    if user is not None:
+        ids[user_name] = user.id
+    return user
 
 
 def has_role(user_name: Optional[str], role: str) -> bool:

@@ -39,6 +39,15 @@ def _round(context: Context, data_dict: DataDict) -> CollectionRound:
     return get_round(_ref(context, data_dict))
 
 
+def _get(entity: Any, context: Context, data_dict: DataDict, missing: str) -> Any:
+    """The letter or document the call names (a sysadmin's call skips the
+    auth function that otherwise looked it up first)."""
+    found = model.Session.get(entity, _ref(context, data_dict))
+    if found is None:
+        raise tk.ObjectNotFound(missing)
+    return found
+
+
 def _letter_dict(letter: Letter, org: Any) -> dict[str, Any]:
     result = letter.dictize()
     result["opd_title"] = (org.title or org.name) if org is not None else None
@@ -90,9 +99,7 @@ def satudata_letter_export(context: Context, data_dict: DataDict) -> dict[str, A
     :rtype: dictionary
     """
     tk.check_access("satudata_letter_export", context, data_dict)
-    ref = _ref(context, data_dict)
-    letter = model.Session.get(Letter, ref)
-    assert letter is not None  # the auth function found it
+    letter = _get(Letter, context, data_dict, tk._("Letter not found"))
     return _file(letters.file_name(letter), "application/pdf", letters.pdf_bytes(letter))
 
 
@@ -179,9 +186,7 @@ def satudata_round_document_export(context: Context, data_dict: DataDict) -> dic
     :rtype: dictionary
     """
     tk.check_access("satudata_round_document_export", context, data_dict)
-    ref = _ref(context, data_dict)
-    document = model.Session.get(RoundDocument, ref)
-    assert document is not None  # the auth function found it
+    document = _get(RoundDocument, context, data_dict, tk._("Document not found"))
     path = storage.round_document_path(document.id)
     if path is None:
         raise tk.ObjectNotFound(tk._("The file of this document is missing"))
@@ -199,9 +204,8 @@ def satudata_round_document_delete(context: Context, data_dict: DataDict) -> Non
     :param id: id of the document
     """
     tk.check_access("satudata_round_document_delete", context, data_dict)
-    ref = _ref(context, data_dict)
-    document = model.Session.get(RoundDocument, ref)
-    assert document is not None
+    document = _get(RoundDocument, context, data_dict, tk._("Document not found"))
+    ref = document.id
     model.Session.delete(document)
     if not context.get("defer_commit"):
         model.Session.commit()

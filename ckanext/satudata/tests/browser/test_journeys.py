@@ -74,6 +74,9 @@ def take(page: Any, transition: str, note: str = "") -> None:
 def fill_metadata(page: Any) -> None:
     """Fill every field a submission needs on the dataset form, the way a
     producer would (values derived from the schema's own definitions)."""
+    # the form's JavaScript modules (select2, the slug preview) settle first:
+    # a value typed while they start can be lost
+    page.wait_for_load_state("networkidle")
     form = page.locator("form#dataset-edit")
     for field in metadata.required_fields("submit"):
         name = field["field_name"]
@@ -87,6 +90,13 @@ def fill_metadata(page: Any) -> None:
                 _fill(form.locator(f"[name='{name}-0-{sub}']"), sub_value)
             continue
         _fill(form.locator(f"[name='{name}']").first, value)
+    # what the producer typed is what the form holds when it is saved
+    for field in metadata.required_fields("submit"):
+        control = form.locator(f"[name='{field['field_name']}']").first
+        if field["field_name"] in ("title", "name", "owner_org") or not control.count() \
+                or control.get_attribute("type") == "checkbox":
+            continue
+        assert control.input_value(), f"{field['field_name']} is empty after filling it"
 
 
 def _fill(control: Any, value: Any) -> None:
@@ -122,6 +132,8 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
     save_dataset_form(page)
     assert not page.locator(".error-explanation, .alert-error, .alert-danger").count(), \
         page.inner_text("body")[:3000]
+    saved = world.call("producer", "package_show", id=dataset["id"])
+    assert saved.get("notes") and saved.get("license_id"), saved
 
     # without a data file the request cannot be submitted: an error names it
     page.goto(request_url)

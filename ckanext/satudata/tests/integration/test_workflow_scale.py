@@ -90,18 +90,30 @@ def test_ten_thousand_requests_list_in_bounded_queries(many_requests):
     assert measures["producer dashboard"][2] == PER_OPD
     assert measures["staff, all"][2] == N_OPDS * PER_OPD
 
-    model.Session.remove()
-    with count_queries() as queries:
-        start = time.perf_counter()
-        status = helpers.call_action("satudata_round_show", context={"user": sysadmin["name"]},
-                                     id=round_["id"])
-        export = helpers.call_action("satudata_round_export",
-                                     context={"user": sysadmin["name"]}, id=round_["id"])
-        elapsed = time.perf_counter() - start
-    assert status["counts"]["total"] == N_OPDS * PER_OPD
-    assert export["content"]
-    assert queries["n"] <= 15, queries["n"]
+    def round_status() -> tuple[int, float, int]:
+        model.Session.remove()
+        with count_queries() as queries:
+            start = time.perf_counter()
+            status = helpers.call_action("satudata_round_show",
+                                         context={"user": sysadmin["name"]}, id=round_["id"])
+            export = helpers.call_action("satudata_round_export",
+                                         context={"user": sysadmin["name"]}, id=round_["id"])
+            elapsed = time.perf_counter() - start
+        assert export["content"]
+        return queries["n"], elapsed, status["counts"]["total"]
+
+    n_queries, elapsed, total = round_status()
+    assert total == N_OPDS * PER_OPD
+    # outside a web request CKAN's auth looks the user up again at each
+    # check (in the portal the logged-in user is at hand): a bound, not a
+    # count to the query
+    assert n_queries <= 18, n_queries
+    # and the same number of queries once the round holds ten requests
+    keep = model.Session.execute(sa.select(DataRequest.id).limit(10)).scalars().all()
+    model.Session.execute(sa.delete(DataRequest).where(DataRequest.id.not_in(keep)))
+    model.Session.commit()
+    assert round_status()[::2] == (n_queries, 10)
     print("\nrequest_list with 10,000 requests (queries, seconds, count):")
     for label, measure in measures.items():
         print(f"  {label:<28} {measure}")
-    print(f"  round_show + export of 10,000 rows: {queries['n']} queries, {elapsed:.2f} s")
+    print(f"  round_show + export of 10,000 rows: {n_queries} queries, {elapsed:.2f} s")
