@@ -67,10 +67,9 @@ def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:
         return None
     cache = tk.g.setdefault("_satudata_waiting_for_me", {})
     if limit not in cache:
-        context = {"user": tk.current_user.name}
         try:
             cache[limit] = tk.get_action("satudata_request_list")(
-                context, {"actionable": True, "limit": limit, "sort": "due_date"})
+                roles.web_context(), {"actionable": True, "limit": limit, "sort": "due_date"})
         except tk.NotAuthorized:
             cache[limit] = None
     return cache[limit]
@@ -288,7 +287,7 @@ def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any
         return None
     try:
         return tk.get_action("satudata_revision_show")(
-            {"user": tk.current_user.name}, {"id": pkg_dict["id"]})
+            roles.web_context(), {"id": pkg_dict["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
 

@@ -259,7 +259,7 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
 # -- the engine ----------------------------------------------------------------
 
 def _user_id(context: Context) -> Optional[str]:
-    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    user = context.get("auth_user_obj") or roles.user_obj(context.get("user"))
     return user.id if isinstance(user, model.User) else None
 
 

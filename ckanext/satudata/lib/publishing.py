@@ -111,6 +111,7 @@ from ckan.types import Context
 from ..model import (
     LIVE_STATUSES, CollectionRound, DataRequest, Dissemination, Release, StagedRevision,
 )
+from . import roles
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
 
 log = logging.getLogger(__name__)
@@ -500,7 +501,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     request = model.Session.get(DataRequest, request_id) if request_id else None
     if request is not None and is_period_request(request):
         refuse_other_periods(request, shown.get("resources") or [])
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     staged = staged_for(pkg.id)
     if staged is None:
         staged = StagedRevision(package_id=pkg.id, created_by=user.id if user else None)
@@ -721,7 +722,7 @@ def _point_record(record: Dissemination, package_id: str) -> None:
 # -- publication ------------------------------------------------------------------------
 
 def _user_id(user_name: Optional[str]) -> Optional[str]:
-    user = model.User.get(user_name or "")
+    user = roles.user_obj(user_name)
     return user.id if user else None
 
 

@@ -103,12 +103,33 @@ def user_roles(user_id: Optional[str]) -> set[str]:
     return set(model.Session.execute(stmt).scalars())
 
 
+def _current_user() -> Optional[model.User]:
+    """The user logged in to the web request being served, if any."""
+    try:
+        user = tk.current_user
+        return user if user.is_authenticated else None  # type: ignore
+    except (RuntimeError, AttributeError):  # no request: the CLI, a job
+        return None
+
+
+def web_context() -> dict[str, Any]:
+    """The context of an action called while serving a page: the logged-in
+    user with its user object at hand (as CKAN's views pass it: the auth
+    functions do not look the user up again)."""
+    user = _current_user()
+    return {"user": user.name, "auth_user_obj": user} if user is not None else {"user": ""}
+
+
 def user_obj(user_name: Optional[str]) -> Optional[model.User]:
-    """The user of that name or id. Within one database session a name is
-    looked up once: later calls take the user from the session's identity
-    map (reloaded from the database only after a commit expired it)."""
+    """The user of that name or id: the logged-in user of the web request
+    when it is them (as CKAN's auth does). Otherwise a name is looked up
+    once per database session: later calls take the user from the session's
+    identity map (reloaded only after a commit expired it)."""
     if not user_name:
         return None
+    current = _current_user()
+    if current is not None and user_name in (current.name, current.id):
+        return current
     ids = model.Session.info.setdefault("satudata_user_ids", {})
     known = ids.get(user_name)
     if known is not None:

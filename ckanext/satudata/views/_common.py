@@ -12,6 +12,7 @@ from flask import Response
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
+from ..lib import roles
 from ..lib.states import State, state_labels
 
 PAGE_SIZE = 50
@@ -19,8 +20,8 @@ MAX_PAGE = 10_000
 
 
 def context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated  # type: ignore
-            else ""}
+    """The context of an action called by a page (:func:`roles.web_context`)."""
+    return roles.web_context()  # type: ignore[return-value]
 
 
 def call(action: str, data: dict[str, Any]) -> Any:

@@ -73,7 +73,7 @@ def visible_datasets(context: Context) -> ColumnElement[Any]:
     read, translated from CKAN's permission labels of the user: ``public``
     (not private), ``member-<org>``, ``creator-<user>`` (private datasets
     without an organization) and ``collaborator-<dataset>``."""
-    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    user = roles.user_obj(context.get("user"))
     labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user)  # type: ignore
     pkg = model.Package
 
@@ -467,7 +467,7 @@ def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
         return result
     hidden = set()
     labels_plugin = lib_plugins.get_permission_labels()
-    user_obj = model.User.get(user or "")
+    user_obj = roles.user_obj(user)
     user_labels = set(labels_plugin.get_user_dataset_labels(user_obj))
     for pkg in model.Session.execute(
             sa.select(model.Package).where(model.Package.id.in_(package_ids),

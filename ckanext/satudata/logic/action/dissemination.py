@@ -403,7 +403,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     elif publication.status in ("queued", "running"):
         raise tk.ValidationError({"round_id": [tk._(
             "The publication of this round is already being built")]})
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     publication.status = "queued"
     publication.progress = 0
     publication.message = None

@@ -44,7 +44,7 @@ def _titles(ids: list[str]) -> dict[str, str]:
 
 
 def _user_id(context: Context) -> Any:
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     return user.id if user else None
 
 

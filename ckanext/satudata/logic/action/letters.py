@@ -123,7 +123,7 @@ def satudata_letter_issue(context: Context, data_dict: DataDict) -> dict[str, An
     model.Session.execute(
         sa.select(CollectionRound.id).where(CollectionRound.id == round_.id)
         .with_for_update())
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     letter = letters.issue_verification_record(round_, user.id if user else None)
     _commit(context)
     return _letter_dict(letter, None)
@@ -149,7 +149,7 @@ def satudata_round_document_create(context: Context, data_dict: DataDict) -> dic
     data = _validate(data_dict, schema.round_document_create(), context)
     round_ = _round(context, data)
     content, mimetype, name, safe_name = storage.read_round_document(upload)
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     document = RoundDocument(
         id=model.types.make_uuid(), round_id=round_.id, title=data.get("title") or name,
         file_name=safe_name, mimetype=mimetype, size=len(content),

@@ -43,7 +43,7 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
     ).scalar_one_or_none()
     if existing:
         return existing.dictize()
-    actor = model.User.get(context["user"])
+    actor = roles.user_obj(context["user"])
     role = WalidataRole(
         user_id=user.id, role=data["role"], created_by=actor.id if actor else None
     )

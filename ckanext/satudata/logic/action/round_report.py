@@ -31,7 +31,7 @@ _COLLECTING = (State.REQUESTED.value, State.SUBMITTED.value, State.RETURNED.valu
 
 
 def _user_id(context: Context) -> Optional[str]:
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     return user.id if user else None
 
 

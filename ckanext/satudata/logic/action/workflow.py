@@ -75,7 +75,7 @@ IMPORT_LOCK = 0x5D_DA7A
 # -- helpers -----------------------------------------------------------------
 
 def _user_id(context: Context) -> Optional[str]:
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     return user.id if user else None
 
 
@@ -862,7 +862,7 @@ class _Scope:
 
     def __init__(self, context: Context, restrict: bool = True) -> None:
         user = context.get("user")
-        user_obj = model.User.get(user or "") if user else None
+        user_obj = roles.user_obj(user)
         self.chain = roles.approval_chain()
         #: the rounds with their own chain (the others follow ``chain``)
         self.round_chains = roles.round_chains()
@@ -1277,7 +1277,7 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
     if seen is not None:
         model.Session.rollback()  # the row lock
         return {"received": seen.isoformat(), "recorded": False}
-    user = model.User.get(context.get("user") or "")
+    user = roles.user_obj(context.get("user"))
     event = engine.record_event(request, user_id=user.id if user else None,
                                 transition=RECEIVED, from_state=request.state, signal=False)
     _commit(context)

@@ -51,7 +51,7 @@ def activity_readable(context: Context, activity: Any) -> bool:
     user = context.get("user")
     if authz.is_sysadmin(user):
         return True
-    user_obj = context.get("auth_user_obj") or (model.User.get(user) if user else None)
+    user_obj = context.get("auth_user_obj") or roles.user_obj(user)
     labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user_obj)  # type: ignore
     return bool(set(labels) & set(activity.permission_labels or []))
 
