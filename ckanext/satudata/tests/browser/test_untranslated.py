@@ -50,21 +50,24 @@ def kind_of(path: str) -> str:
 
 def start_pages(world) -> dict[str, list[str]]:
     public = ["/", "/dataset/", "/organization/", "/jadwal-rilis", "/progres-data",
+              "/permohonan-data",
               f"/dataset/{world.datasets['published']['name']}", "/user/login"]
     requests = {k: f"/permintaan-data/{r['id']}" for k, r in world.requests.items()}
+    round_ = f"/permintaan-data/putaran/{world.region.round['name']}"
     return {
         "anonymous": public,
         "produsen-a": ["/dashboard/", "/permintaan-data/", requests["returned"],
                        requests["producer"],
                        f"/dataset/edit/{world.datasets['returned']['name']}",
                        f"/dataset/{world.datasets['returned']['name']}/resource/new",
-                       "/dataset/new"],
+                       "/dataset/new", round_],
         "verifikator": ["/dashboard/", "/permintaan-data/", requests["verifier"],
                         "/permintaan-data/?mine=0"],
         "kabid": ["/permintaan-data/", requests["approvers"]],
         "admin-walidata": ["/permintaan-data/", requests["walidata_admin"],
                            "/permintaan-data/putaran", "/permintaan-data/daftar-data",
-                           "/permintaan-data/daftar-data/new", "/permintaan-data/putaran/new"],
+                           "/permintaan-data/daftar-data/new", "/permintaan-data/putaran/new",
+                           round_, f"{round_}/edit", "/permintaan-data/peran"],
     }
 
 
@@ -108,9 +111,13 @@ def test_no_untranslated_message_on_any_page_of_any_role(world, open_as):
     visited: dict[str, list[str]] = {}
     errors: list[str] = []
     kinds: set[str] = set()
+    unreached: list[str] = []
     for user, starts in start_pages(world).items():
         found, visited[user] = crawl(world, open_as(user), starts, kinds, errors)
         all_found.extend(found)
+        seen = {kind_of(urlsplit(p).path) for p in visited[user]}
+        unreached.extend(f"{user}: {p}" for p in starts
+                         if kind_of(urlsplit(p).path) not in seen)
     unique = sorted({(f.text, f.kind) for f in all_found})
     lines = [str(f) for f in all_found]
     summary = (f"{len(all_found)} untranslated texts on pages ({len(unique)} distinct), "
@@ -125,4 +132,6 @@ def test_no_untranslated_message_on_any_page_of_any_role(world, open_as):
         print(f"details in {report}")
         return
     assert not errors, "server errors while crawling:\n" + "\n".join(errors)
+    # every start page was read: a page refused or missing is not crawled
+    assert not unreached, "start pages not reached:\n" + "\n".join(unreached)
     assert not all_found, summary + ":\n" + "\n".join(lines)
