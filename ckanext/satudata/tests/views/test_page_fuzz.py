@@ -12,6 +12,8 @@ import pytest
 from ckan.tests import factories
 
 HOSTILE = ["tidak-ada", str(uuid.uuid4()), "1' OR '1'='1", "9" * 40, "%00"]
+pytestmark = pytest.mark.slow  # a fuzz: ~500 pages
+
 QUERY = {"page": "-1", "q": "a\x00b", "year": "abc", "state": "bogus", "round_id": "'",
          "sort": "x", "mine": "x", "overdue": "x", "limit": "x"}
 
