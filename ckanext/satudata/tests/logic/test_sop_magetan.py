@@ -12,6 +12,7 @@ levels), the deadlines of the approval levels and of the publication step,
 and the new actions × every kind of user (the auth matrix)."""
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -22,7 +23,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import storage
+from ckanext.satudata.lib import reminders, storage, workdays
 from ckanext.satudata.model import DataRequest
 
 from ..factories import CollectionRound, DaftarDataItem, WalidataRole, complete_metadata
@@ -375,6 +376,52 @@ def test_auth_matrix_of_the_new_actions(world):
     assert _show(region, request)["state"] == "returned"
     assert _cells(region, "satudata_forum_decision_show", {"id": decision["id"]}) == {
         who: who in STAFF | {"producer", "head_a"} for who in USERS}
+
+
+# -- the deadlines of the OPD head's approval and of the publication step -----------------
+
+@magetan
+@pytest.mark.ckan_config("satudata.roles.publish", ["staf"])
+def test_overdue_opd_review_and_ready_requests_are_reminded(world, smtp):
+    """One working day each: the OPD's head is reminded of a submission
+    waiting for their approval, the publishers (the administrators and the
+    staff who publish) of data ready to publish; overdue, the walidata
+    administrators hear of both."""
+    region = world
+    factories.User(name="staf-publikasi", email="staf@example.org", password="correct123")
+    WalidataRole(user="staf-publikasi", role="staf")
+    with freeze_time("2027-01-04 02:00:00"):
+        round_, requests = _send_round(region, "magetan-tenggat-2027", "2027-01-04",
+                                       approval_chain="verifikator")
+        waiting, ready = requests["Jumlah Puskesmas 2027"], requests["Jumlah Posyandu 2027"]
+        _submit(region, waiting)
+        _submit(region, ready)
+        region.call("head_a", "satudata_request_opd_approve", id=ready["id"])
+        region.call("verifier", "satudata_request_verify", id=ready["id"])
+    waiting, ready = _show(region, waiting), _show(region, ready)
+    assert (waiting["state"], ready["state"]) == ("opd_review", "ready")
+    # one working day each
+    assert waiting["due_date"] == ready["due_date"] == workdays.add_working_days(
+        datetime.date(2027, 1, 4), 1).isoformat()
+    smtp.take()
+
+    reminders.send_reminders(datetime.date(2027, 1, 4))
+    mails = smtp.take()
+    on = {title: {m["to"].split("<")[-1].rstrip(">") for m in mails if title in m["subject"]}
+          for title in ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027")}
+    assert on["Jumlah Puskesmas 2027"] == {"kepala-dinas-kesehatan@example.org"}
+    assert on["Jumlah Posyandu 2027"] == {"admin-walidata@example.org", "staf@example.org"}
+
+    reminders.send_reminders(datetime.date.fromisoformat(waiting["due_date"])
+                             + datetime.timedelta(days=1))   # late
+    mails = smtp.take()
+    late = {title: {m["to"].split("<")[-1].rstrip(">") for m in mails if title in m["subject"]}
+            for title in ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027")}
+    assert late["Jumlah Puskesmas 2027"] == {"kepala-dinas-kesehatan@example.org",
+                                             "admin-walidata@example.org"}
+    assert late["Jumlah Posyandu 2027"] == {"admin-walidata@example.org", "staf@example.org"}
+    assert all("tenggat" in m["subject"].lower() for m in mails
+               if "2027" in m["subject"] and "Jumlah" in m["subject"])
 
 
 # -- a round's own chain -------------------------------------------------------------------
