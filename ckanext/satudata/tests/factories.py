@@ -314,3 +314,16 @@ def csrf_token(body: str) -> str:
     match = re.search(r'name="_csrf_token" value="([^"]+)"', body)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def pdf_text(exported: dict[str, Any]) -> str:
+    """The text of a PDF an export action answered (base64 ``content``),
+    read with pypdf, its whitespace collapsed."""
+    import base64
+
+    import pypdf
+
+    content = base64.b64decode(exported["content"])
+    assert content.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

@@ -23,10 +23,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import reminders, storage, workdays
+from ckanext.satudata.lib import letters, reminders, storage, workdays
 from ckanext.satudata.model import DataRequest
 
-from ..factories import CollectionRound, DaftarDataItem, WalidataRole, complete_metadata
+from ..factories import (
+    CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, pdf_text,
+)
 
 MAGETAN = {
     "satudata.approval_chain": ["verifikator", "forum", "kabid", "kadis"],
@@ -114,6 +116,16 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
         puskesmas, posyandu, bidan = (requests[t] for t in (
             "Jumlah Puskesmas 2027", "Jumlah Posyandu 2027", "Jumlah Bidan Desa 2027"))
         sekolah = requests["Jumlah Sekolah Dasar 2027"]
+        # the Surat Permintaan Data of each OPD, issued as the round is sent
+        found = region.call("walidata_admin", "satudata_letter_list", id=round_["id"])
+        assert [(x["kind"], x["opd_title"]) for x in found] == [
+            ("permintaan", "Dinas Kesehatan"), ("permintaan", "Dinas Pendidikan")]
+        text = pdf_text(region.call("head_a", "satudata_letter_export", id=found[0]["id"]))
+        for expected in (found[0]["number"], round_["title"], "Dinas Kesehatan",
+                         "Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
+                         "Jumlah Bidan Desa 2027", letters.tanggal("2027-01-18")):
+            assert expected in text, expected
+        assert "Jumlah Sekolah Dasar 2027" not in text     # the other OPD's item
         # a citizen asks for data the OPD is preparing (permohonan data)
         asked = region.call("public", "satudata_public_request_create",
                             title="Jumlah puskesmas per kecamatan",
@@ -190,6 +202,12 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
     with freeze_time("2027-01-20 02:00:00"):               # the deadline was the 18th
         submitted = _submit(region, sekolah)
         assert submitted["late"] == "carry"
+        # a Berita Acara issued meanwhile lists it as still open, with the OPD's head
+        early = region.call("verifier", "satudata_letter_issue", id=round_["id"])
+        text = pdf_text(region.call("verifier", "satudata_letter_export", id=early["id"]))
+        assert ("Dinas Pendidikan: Jumlah Sekolah Dasar 2027 (menunggu persetujuan "
+                "kepala perangkat daerah)") in text
+        assert "Telah diverifikasi 3 " in text      # the three of Dinas Kesehatan only
         region.call("head_b", "satudata_request_opd_approve", id=sekolah["id"])
         shown = _show(region, sekolah)
         assert shown["late_label"] == "Late — carried into the next period"
@@ -255,6 +273,19 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
             assert event["forum_decision"]["id"] == decision["id"]
         with open(storage.berita_acara_path(decision["id"]), "rb") as f:
             assert f.read() == PDF
+
+        # the walidata issues the round's Berita Acara Verifikasi: every request,
+        # who decided what and when, the forum's decree
+        record = region.call("verifier", "satudata_letter_issue", id=round_["id"])
+        assert record["kind"] == "berita_acara"
+        text = pdf_text(region.call("forum", "satudata_letter_export", id=record["id"]))
+        for expected in ("BERITA ACARA VERIFIKASI", record["number"], round_["title"],
+                         "Dinas Kesehatan", "Dinas Pendidikan", "Jumlah Puskesmas 2027",
+                         "Jumlah Posyandu 2027", "Jumlah Bidan Desa 2027",
+                         "Jumlah Sekolah Dasar 2027", "Diverifikasi", "Disetujui",
+                         "(forum)", DECREE, "terverifikasi, dalam persetujuan"):
+            assert expected in text, expected
+        assert text.count(DECREE) == 3      # the one decision on each of its requests
 
         # the request page shows the decree and links the Berita Acara
         producer = _login(app, "produsen-a")
