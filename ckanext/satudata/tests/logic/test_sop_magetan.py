@@ -27,52 +27,20 @@ from ckanext.satudata.lib import letters, reminders, storage, workdays
 from ckanext.satudata.model import DataRequest
 
 from ..factories import (
-    CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, pdf_text,
+    MAGETAN_BERITA_ACARA, CollectionRound, DaftarDataItem, WalidataRole, berita_acara_upload,
+    complete_metadata, magetan, magetan_world, pdf_text,
 )
 
-MAGETAN = {
-    "satudata.approval_chain": ["verifikator", "forum", "kabid", "kadis"],
-    "satudata.forum_level": "forum",
-    "satudata.opd_approval": True,
-    "satudata.opd_approval_role": "admin",
-}
 DECREE = "188/12/403.206/2027"
-PDF = b"%PDF-1.4\n% Berita Acara Forum Pengelolaan Data Sektoral Magetan\n%%EOF\n"
-
-
-def magetan(func):
-    for key, value in MAGETAN.items():
-        func = pytest.mark.ckan_config(key, value)(func)
-    return func
-
-
-def _berita_acara() -> FileStorage:
-    return FileStorage(stream=io.BytesIO(PDF), filename="berita-acara-forum.pdf",
-                       content_type="application/pdf")
+PDF = MAGETAN_BERITA_ACARA
+_berita_acara = berita_acara_upload
 
 
 @pytest.fixture
 def world(ckan_config, region):
-    """The region with Magetan's people: each OPD's head (admin of its
-    organization), a member of the forum, and the round of 2027 (its own
-    chain through the forum, late data carried) sent to both OPDs."""
-    heads = {}
-    for key, org in (("head_a", region.opd_a), ("head_b", region.opd_b)):
-        user = factories.User(name=f"kepala-{org['name']}", email=f"kepala-{org['name']}@example.org",
-                              password="correct123")
-        helpers.call_action("organization_member_create", context={"ignore_auth": True},
-                            id=org["id"], username=user["name"], role="admin")
-        region.users[key] = heads[key] = user
-    region.users["forum"] = factories.User(name="anggota-forum", email="forum@example.org",
-                                           password="correct123")
-    WalidataRole(user="anggota-forum", role="forum")
-    titles = {region.opd_a["id"]: ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
-                                   "Jumlah Bidan Desa 2027"),
-              region.opd_b["id"]: ("Jumlah Sekolah Dasar 2027",)}
-    for org_id, item_titles in titles.items():
-        for title in item_titles:
-            DaftarDataItem(title=title, owner_org=org_id, year=2027)
-    return region
+    """The region with Magetan's people and its items of 2027
+    (:func:`..factories.magetan_world`)."""
+    return magetan_world(region)
 
 
 def _send_round(region, name, start, **extra):
