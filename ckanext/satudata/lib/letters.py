@@ -67,7 +67,9 @@ DECISIONS = {
 }
 #: the states in Indonesian (the letter's language, not the portal's)
 _STATES = {
-    State.REQUESTED: "diminta", State.SUBMITTED: "dikirim, menunggu verifikasi",
+    State.REQUESTED: "diminta",
+    State.OPD_REVIEW: "menunggu persetujuan kepala perangkat daerah",
+    State.SUBMITTED: "dikirim, menunggu verifikasi",
     State.RETURNED: "dikembalikan untuk perbaikan",
     State.RESUBMITTED: "dikirim ulang, menunggu verifikasi",
     State.VERIFIED: "terverifikasi, dalam persetujuan", State.READY: "siap terbit",
@@ -75,7 +77,7 @@ _STATES = {
     State.WITHDRAWN: "ditarik", State.ARCHIVED: "diarsipkan", State.CANCELLED: "dibatalkan",
 }
 #: states of a request whose verification is not done (listed as open)
-OPEN_STATES = frozenset({State.REQUESTED, State.SUBMITTED, State.RETURNED,
+OPEN_STATES = frozenset({State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED,
                          State.RESUBMITTED})
 
 

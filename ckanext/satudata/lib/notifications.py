@@ -241,6 +241,8 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "release_at": release.release_at if release else None,
         "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
         "request_url": request_url(request.id), "transition": event.transition,
+        # a withdrawal or archive of one period: the others stay published
+        "period_only": bool((event.data or {}).get("period_only")),
     }
     return _template_of(event), values
 

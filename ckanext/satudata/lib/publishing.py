@@ -55,8 +55,10 @@ One indicator, many periods
       resources that a withdrawal took out;
     * withdrawing a period while another period is public takes only its
       resources out of the dataset (CKAN marks them deleted: no page, no
-      download, no index; their ids are kept in the withdrawal's event so
-      that publishing the period again restores them); withdrawing the last
+      download, no index, and purges them at the dataset's next update;
+      their ids and a copy of each are kept in the withdrawal's event so
+      that publishing the period again restores them, under the same ids and
+      with the same files); withdrawing the last
       public period makes the dataset private as before;
     * archiving a period keeps its resources, labelled archived on the
       dataset page and in ``satudata_dissemination.periods``; the dataset
@@ -608,9 +610,16 @@ def period_errors(request: DataRequest) -> dict[str, list[str]]:
     return {}
 
 
-def _withdrawn_resources(request: DataRequest) -> list[str]:
-    """The resources the request's latest withdrawal took out of its
-    dataset (kept in the event's data)."""
+def _withdrawn_resources(request: DataRequest) -> list[dict[str, Any]]:
+    """The resources (dictionaries) the request's latest withdrawal took out
+    of its dataset, as noted in the event's data (:func:`_note_withdrawn`).
+
+    CKAN marks a resource left out of a ``package_update`` deleted, and
+    purges the deleted ones at the next ``package_update`` of the dataset:
+    by the time the period is published again its rows may be gone (another
+    period withdrawn, revised or published meanwhile). A resource whose row
+    is gone comes back from the copy noted with the withdrawal, under its
+    own id (so its uploaded file, kept under that id, is served again)."""
     from ..model import RequestEvent
 
     rows = model.Session.execute(
@@ -622,7 +631,21 @@ def _withdrawn_resources(request: DataRequest) -> list[str]:
         rows = rows[1:]  # the publication being made now
     if not rows or rows[0][0] != "withdraw":
         return []  # published since: nothing to restore
-    return list((rows[0][1] or {}).get("resources") or [])
+    noted = rows[0][1] or {}
+    copies = noted.get("tables") or {}
+    result = []
+    for rid in noted.get("resources") or []:
+        res = model.Session.get(model.Resource, rid)
+        if res is not None and res.package_id in (request.package_id, None):
+            restored = model_dictize.resource_dictize(res, {"model": model})
+        elif res is None and rid in copies:
+            restored = copy.deepcopy(copies[rid])
+        else:
+            continue
+        restored.pop("state", None)
+        restored.pop("package_id", None)
+        result.append(restored)
+    return result
 
 
 def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
@@ -638,14 +661,8 @@ def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
     round_ = model.Session.get(CollectionRound, request.round_id)
     label = round_.title if round_ else None
     ids = {r.get("id") for r in resources}
-    for rid in _withdrawn_resources(request):
-        res = model.Session.get(model.Resource, rid)
-        # (CKAN detaches a deleted resource from its package when the package
-        # is saved again without it: its package_id may be empty by now)
-        if rid not in ids and res is not None and res.package_id in (package_id, None):
-            restored = model_dictize.resource_dictize(res, {"model": model})
-            restored.pop("state", None)
-            restored.pop("package_id", None)
+    for restored in _withdrawn_resources(request):
+        if restored.get("id") not in ids:
             resources.append(restored)
     # a live table published before resources carried their period belongs
     # to the period that published the dataset before this one
@@ -653,13 +670,13 @@ def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
                if r.id != request.id and dataset_public(r)]
     legacy = earlier[-1].round_id if earlier else request.round_id
     result = []
-    dropped: dict[str, list[str]] = {}
+    dropped: dict[str, list[dict[str, Any]]] = {}
     for res in resources:
         rid = res.get("id")
         stamp = stamps.get(rid) or (legacy if rid in stamps else request.round_id)
         if stamp not in public_rounds:
             # a period withdrawn meanwhile stays out (and comes back with it)
-            dropped.setdefault(stamp, []).append(rid)
+            dropped.setdefault(stamp, []).append(dict(res, **{ROUND_KEY: stamp}))
             continue
         res = dict(res, **{ROUND_KEY: stamp})
         if stamp == request.round_id and not res.get(PERIOD_KEY) and label:
@@ -672,21 +689,42 @@ def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
     return sorted(result, key=lambda r: order.get(r[ROUND_KEY], len(order)))
 
 
-def _note_withdrawn(request: DataRequest, resource_ids: list[str], add: bool = False) -> None:
+def _note_withdrawn(request: DataRequest, resources: list[dict[str, Any]],
+                    add: bool = False) -> None:
     """Keep in the request's latest withdrawal the resources it took out of
-    the dataset (``add``: besides those already noted), so that publishing
-    it again restores them."""
-    from ..model import RequestEvent
-
-    event = model.Session.execute(
-        sa.select(RequestEvent)
-        .where(RequestEvent.request_id == request.id, RequestEvent.transition == "withdraw")
-        .order_by(RequestEvent.version.desc()).limit(1)).scalar()
+    the dataset (``add``: besides those already noted), their ids and a
+    copy of each (CKAN may purge their rows before the period is published
+    again), so that publishing it again restores them."""
+    event = _latest_event(request, "withdraw")
     if event is None:
         return
-    noted = list((event.data or {}).get("resources") or []) if add else []
-    event.data = dict(event.data or {}, resources=noted + [
-        rid for rid in resource_ids if rid not in noted])
+    data = event.data or {}
+    noted = list(data.get("resources") or []) if add else []
+    copies = dict(data.get("tables") or {}) if add else {}
+    for res in resources:
+        if res["id"] not in noted:
+            noted.append(res["id"])
+        copies[res["id"]] = {k: v for k, v in res.items() if k not in ("state", "package_id")}
+    event.data = dict(data, resources=noted, tables=copies)
+
+
+def _latest_event(request: DataRequest, transition: str) -> Any:
+    """The request's latest event of ``transition`` (a ``RequestEvent``)."""
+    from ..model import RequestEvent
+
+    return model.Session.execute(
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == request.id, RequestEvent.transition == transition)
+        .order_by(RequestEvent.version.desc()).limit(1)).scalar()
+
+
+def _note_period_only(request: DataRequest, transition: str) -> None:
+    """Mark the request's latest ``transition`` event as acting on its
+    period only (the dataset's other periods stay published): its e-mail
+    says so."""
+    event = _latest_event(request, transition)
+    if event is not None:
+        event.data = dict(event.data or {}, period_only=True)
 
 
 def periods(package_id: str) -> list[dict[str, Any]]:
@@ -927,11 +965,12 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     stamps = _stamps(pkg.id)
     data = live_dict(pkg.id)
     resources = data.get("resources") or []
-    mine = [r["id"] for r in resources if stamps.get(r["id"]) == request.round_id]
+    mine = [r for r in resources if stamps.get(r["id"]) == request.round_id]
+    _note_withdrawn(request, copy.deepcopy(mine))
+    _note_period_only(request, "withdraw")
     if mine:
-        data["resources"] = [r for r in resources if r["id"] not in mine]
+        data["resources"] = [r for r in resources if r not in mine]
         tk.get_action("package_update")(engine_context(context.get("user")), data)
-    _note_withdrawn(request, mine)
     record.modified = utcnow()
     _point_record(record, pkg.id)
     model.Session.flush()
@@ -954,6 +993,8 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
     record.archived_at = now
     record.modified = now
     _point_record(record, pkg.id)
+    if record.status == "published":  # another period stays published
+        _note_period_only(request, "archive")
     reindex(pkg.id)
     return record
 

@@ -2,13 +2,19 @@
 """Deadline reminders and escalations.
 
 For every request waiting for someone (``requested``, ``returned``:
-the producers; ``submitted``, ``resubmitted``: the verifiers; ``verified``:
-the approvers of its level):
+the producers; ``opd_review``: its OPD's head; ``submitted``,
+``resubmitted``: the verifiers; ``verified``: the approvers of its level;
+``ready``: those who publish, the administrators and the holders of
+``satudata.roles.publish``), as the state table says (:func:`.states.next_actors`):
 
 * a **reminder** goes to them when the stage deadline is at most
   ``satudata.reminder_days`` working days away;
 * an **escalation** goes to them and to the walidata administrators once the
   deadline has passed.
+
+A submission in an all-in round (``verify_when_complete``) is not reminded
+nor escalated while another request of the round is still with its
+producers: the verifiers cannot act on it before (:mod:`.rounds`).
 
 A round in its compile/analyse or report stage is reminded the same way
 before (and escalated after) the stage's deadline: to the walidata's drafters
@@ -43,6 +49,7 @@ from ..model import (
     CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent, RoundReport,
 )
 from .engine import ACTIVE_STATES
+from .states import TABLE
 from . import notifications
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,10 @@ log = logging.getLogger(__name__)
 __all__ = ["due", "send_reminders"]
 
 Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round titles
+
+#: the states whose next step the all-in gate holds back (:data:`.rounds.GATED`)
+_GATED_STATES = sorted({state.value for t in TABLE if t.name in rounds.GATED
+                        for state in t.sources})
 
 
 def due(today: Optional[datetime.date] = None) -> list[Due]:
@@ -65,6 +76,13 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
             ReminderSent.due_date == DataRequest.due_date)
         .exists()
     )
+    # the all-in gate: a submission waits for the round's other OPDs
+    other = sa.orm.aliased(DataRequest)
+    gated = sa.and_(
+        CollectionRound.verify_when_complete.is_(True),
+        DataRequest.state.in_(_GATED_STATES),
+        sa.select(other.id).where(other.round_id == DataRequest.round_id,
+                                  other.state.in_(rounds.WITH_PRODUCERS)).exists())
     stmt = (
         sa.select(DataRequest, kind, DaftarData.title, model.Group.title, CollectionRound.title)
         .join(DaftarData, DaftarData.id == DataRequest.item_id)
@@ -73,7 +91,7 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
         .where(DataRequest.state.in_([s.value for s in ACTIVE_STATES]),
                DataRequest.due_date.is_not(None),
                DataRequest.due_date <= horizon,
-               sa.not_(already))
+               sa.not_(already), sa.not_(gated))
         .order_by(DataRequest.due_date, DataRequest.id)
     )
     return [tuple(row) for row in model.Session.execute(stmt).all()]  # type: ignore[misc]

@@ -7,9 +7,13 @@ copying it, after the dataset was already updated in the transaction, and
 with an untranslated message; :func:`refuse_oversized` refuses it first,
 with a translated message under the resource form's ``upload`` field.
 
-An SK decree (PDF) of a Daftar Data item is kept in CKAN's storage
-(``<ckan.storage_path>/storage/uploads/satudata_sk/<item id>.pdf``) and served
-by ``/permintaan-data/daftar-data/<id>/sk.pdf`` to whoever may see the item.
+An SK decree (PDF) of a Daftar Data item is kept in
+``<ckan.storage_path>/satudata_private/sk/<item id>.pdf`` and served only by
+``/permintaan-data/daftar-data/<id>/sk.pdf`` to whoever may see the item.
+Earlier versions kept it under ``<ckan.storage_path>/storage/uploads/satudata_sk/``,
+which CKAN serves to anyone under ``/uploads``: migration 0014 moves those
+files, and :func:`stored_sk` moves one that appears there later (a restored
+backup) on its first guarded access.
 
 A round's documents (the indicator matrix, guidelines, the decree) are kept
 in ``<ckan.storage_path>/satudata_private/round_documents/<document id>``:
@@ -29,7 +33,7 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "read_sk", "save_sk",
+__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk", "save_sk",
            "read_round_document", "round_document_path", "save_round_document",
            "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara",
            "delete_berita_acara"]
@@ -71,7 +75,29 @@ def sk_path(item_id: str) -> Optional[str]:
     storage = get_storage_path()
     if not storage:
         return None
-    return os.path.join(storage, "storage", "uploads", "satudata_sk", f"{item_id}.pdf")
+    return os.path.join(storage, "satudata_private", "sk", f"{item_id}.pdf")
+
+
+def _public_sk_dir() -> Optional[str]:
+    """Where earlier versions kept the SKs, served by CKAN to anyone."""
+    storage = get_storage_path()
+    if not storage:
+        return None
+    return os.path.join(storage, "storage", "uploads", "satudata_sk")
+
+
+def stored_sk(item_id: str) -> Optional[str]:
+    """The path of an item's stored SK, None when it has none; one still at
+    the old public place is moved out of it first."""
+    path, public = sk_path(item_id), _public_sk_dir()
+    if not path or not public:
+        return None
+    old = os.path.join(public, f"{item_id}.pdf")
+    if os.path.exists(old):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.replace(old, path)
+    return path if os.path.exists(path) else None
+
 
 
 def read_sk(upload: Any) -> Optional[bytes]:

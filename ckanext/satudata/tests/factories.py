@@ -25,7 +25,8 @@ __all__ = [
     "DaftarDataItem", "CollectionRound", "WalidataRole",
     "Region", "build_region", "complete_metadata", "DATA_LINK", "VARIABLES", "field_value",
     "to_ready", "publish", "is_public", "request_state", "csv_upload", "add_csv",
-    "login", "csrf_token", "daftar_data_workbook",
+    "login", "csrf_token", "daftar_data_workbook", "pdf_text",
+    "MAGETAN", "MAGETAN_BERITA_ACARA", "magetan", "berita_acara_upload", "magetan_world",
 ]
 
 
@@ -314,3 +315,66 @@ def csrf_token(body: str) -> str:
     match = re.search(r'name="_csrf_token" value="([^"]+)"', body)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def pdf_text(exported: dict[str, Any]) -> str:
+    """The text of a PDF an export action answered (base64 ``content``),
+    read with pypdf, its whitespace collapsed."""
+    import base64
+
+    import pypdf
+
+    content = base64.b64decode(exported["content"])
+    assert content.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+# -- the Magetan configuration (tests/logic/test_sop_magetan.py) ---------------------------
+
+#: the OPD's head approves first (the organization's admins), the forum is a
+#: level of the chain
+MAGETAN = {
+    "satudata.approval_chain": ["verifikator", "forum", "kabid", "kadis"],
+    "satudata.forum_level": "forum",
+    "satudata.opd_approval": True,
+    "satudata.opd_approval_role": "admin",
+}
+MAGETAN_BERITA_ACARA = b"%PDF-1.4\n% Berita Acara Forum Pengelolaan Data Sektoral Magetan\n%%EOF\n"
+
+
+def magetan(func: Any) -> Any:
+    """Mark a test to run on the Magetan configuration."""
+    import pytest
+
+    for key, value in MAGETAN.items():
+        func = pytest.mark.ckan_config(key, value)(func)
+    return func
+
+
+def berita_acara_upload() -> FileStorage:
+    """The forum's Berita Acara, as uploaded with its decision."""
+    return FileStorage(stream=io.BytesIO(MAGETAN_BERITA_ACARA),
+                       filename="berita-acara-forum.pdf", content_type="application/pdf")
+
+
+def magetan_world(region: Region) -> Region:
+    """The region with Magetan's people: each OPD's head (admin of its
+    organization: ``head_a``, ``head_b``), a member of the forum (``forum``),
+    and the Daftar Data of 2027 (three items of OPD A, one of OPD B)."""
+    for key, org in (("head_a", region.opd_a), ("head_b", region.opd_b)):
+        user = factories.User(name=f"kepala-{org['name']}",
+                              email=f"kepala-{org['name']}@example.org", password="correct123")
+        helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                            id=org["id"], username=user["name"], role="admin")
+        region.users[key] = user
+    region.users["forum"] = factories.User(name="anggota-forum", email="forum@example.org",
+                                           password="correct123")
+    WalidataRole(user="anggota-forum", role="forum")
+    titles = {region.opd_a["id"]: ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
+                                   "Jumlah Bidan Desa 2027"),
+              region.opd_b["id"]: ("Jumlah Sekolah Dasar 2027",)}
+    for org_id, item_titles in titles.items():
+        for title in item_titles:
+            DaftarDataItem(title=title, owner_org=org_id, year=2027)
+    return region

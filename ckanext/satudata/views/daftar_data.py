@@ -4,7 +4,6 @@ form and SK decree, the XLSX template and import."""
 from __future__ import annotations
 
 import datetime
-import os
 from typing import Any, Optional
 
 from flask import Blueprint, send_file
@@ -78,8 +77,8 @@ def edit(item_id: Optional[str] = None) -> Any:
 def sk(item_id: str) -> Any:
     """The stored SK decree of an item, for those who may see the item."""
     call("satudata_daftar_data_show", {"id": item_id})
-    path = storage.sk_path(item_id)
-    if not path or not os.path.exists(path):
+    path = storage.stored_sk(item_id)
+    if not path:
         return tk.abort(404, tk._("Not found"))
     return send_file(path, mimetype="application/pdf", download_name=f"sk-{item_id}.pdf")
 

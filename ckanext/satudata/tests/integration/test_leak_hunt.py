@@ -53,8 +53,8 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata import jobs as satudata_jobs
 
-from ..factories import (DaftarDataItem, build_region, complete_metadata, csv_upload, publish,
-                         to_ready)
+from ..factories import (CollectionRound, DaftarDataItem, build_region, complete_metadata,
+                         csv_upload, publish, to_ready)
 
 REQUESTER_EMAIL = "pemohon.rahasia.r7@example.org"
 REQUESTER_PHONE = "0812-7373-0042"
@@ -86,6 +86,13 @@ SECRET_DATA = {"draft": "5550101", "verification": "5550202", "scheduled": "5550
 #: scheduled request (not public: the request is not)
 FORUM_DECREE = "Keputusan Forum Rahasia Fk52"
 FORUM_RECORD = "Berita Acara Rahasia Ba83"
+#: the SK decree (PDF) of a Daftar Data item: for who may see the item only
+SK_TEXT = "SK Bupati Rahasia Sk64"
+#: OPD A's item in an all-in round (verify only when every OPD has delivered)
+#: that the third OPD's producer is also in: they learn the round waits, not for what
+ALL_IN_ITEM = "Item Rahasia Semua Masuk Ai47"
+#: the draft report of that round (its report stage): walidata staff only
+REPORT_TEXT = "Laporan Putaran Rahasia Lp36"
 #: kinds of datasets the public must find
 PUBLIC = ("revision", "published", "republished")
 #: tags that only unpublished data (datasets or staged revisions) carries
@@ -121,6 +128,14 @@ class World:
     staged_resource_ids: list[str] = dataclasses.field(default_factory=list)
     #: the Forum Satu Data's decision on the scheduled request
     forum_decision_id: str = ""
+    #: the all-in round and the reported one: their requests, items; the
+    #: all-in round's letters
+    all_in_round: dict[str, Any] = dataclasses.field(default_factory=dict)
+    all_in_request_ids: list[str] = dataclasses.field(default_factory=list)
+    all_in_item_ids: list[str] = dataclasses.field(default_factory=list)
+    all_in_letter_ids: list[str] = dataclasses.field(default_factory=list)
+    #: a round in its report stage, with a draft report
+    report_round: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     UNPUBLISHED = ("draft", "verification", "scheduled", "withdrawn")
 
@@ -160,6 +175,9 @@ class World:
         found[DOCUMENT_TEXT] = "the content of a round's uploaded document"
         found[FORUM_DECREE] = "the forum's decree number of an unpublished request"
         found[FORUM_RECORD] = "the forum's Berita Acara of an unpublished request"
+        found[SK_TEXT] = "a Daftar Data item's SK decree"
+        found[ALL_IN_ITEM] = "another OPD's item in an all-in round"
+        found[REPORT_TEXT] = "a round's draft report"
         return found
 
     def dataset_refs(self) -> list[str]:
@@ -319,10 +337,44 @@ def build_world() -> World:
                            "matriks.csv"))
     letter_ids = [x["id"] for x in region.call("walidata_admin", "satudata_letter_list",
                                                id=region.round["id"])]
+    # the SK decree of OPD A's first item
+    region.call("walidata_admin", "satudata_daftar_data_update", id=a[0]["item_id"],
+                sk_number="1/SK/2026", sk_upload=b"%PDF-1.4\n% " + SK_TEXT.encode())
+    # an all-in round of OPD A and the third OPD: the third OPD delivered and
+    # waits for OPD A's secret item
+    DaftarDataItem(title=ALL_IN_ITEM, owner_org=region.opd_a["name"], year=2027)
+    DaftarDataItem(title="Jumlah Wisatawan", owner_org=org_c["name"], year=2027)
+    all_in = CollectionRound(name="semua-masuk-2027", title="Semua Masuk 2027", year=2027,
+                             start_date="2027-01-04", verify_when_complete=True)
+    helpers.call_action("satudata_round_send", context=dict(site), id=all_in["id"])
+    all_in_requests = helpers.call_action("satudata_request_list", context=dict(site),
+                                          round_id=all_in["id"])["results"]
+    theirs = next(r for r in all_in_requests if r["owner_org"] == org_c["id"])
+    complete_metadata(theirs["package_id"], producer_c["name"])
+    helpers.call_action("satudata_request_submit", context={"user": producer_c["name"]},
+                        id=theirs["id"])
+    # a round of the third OPD in its report stage, the report drafted
+    DaftarDataItem(title="Jumlah Hotel", owner_org=org_c["name"], year=2028)
+    reported = CollectionRound(name="laporan-2028", title="Laporan 2028", year=2028,
+                               start_date="2028-01-03", compile_days=3, report_days=2)
+    helpers.call_action("satudata_round_send", context=dict(site), id=reported["id"])
+    for request in helpers.call_action("satudata_request_list", context=dict(site),
+                                       round_id=reported["id"])["results"]:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak tersedia")
+        all_in_requests.append(request)
+    for _stage in ("compile", "report"):
+        region.call("walidata_admin", "satudata_round_advance", id=reported["id"])
+    region.call("walidata_admin", "satudata_round_report_update", id=reported["id"],
+                body=REPORT_TEXT)
+    all_in_letters = [x["id"] for x in region.call("walidata_admin", "satudata_letter_list",
+                                                   id=all_in["id"])]
     return World(region, datasets, resources, staged_resource_id, period_resource["id"],
                  {kind: req for kind, (_w, req) in kinds.items()}, activity_ids,
                  producer_c, token, org_c, group, tag_ids, asked, letter_ids,
-                 [document["id"]], staged_ids, forum_decision_id)
+                 [document["id"]], staged_ids, forum_decision_id, all_in,
+                 [r["id"] for r in all_in_requests], [r["item_id"] for r in all_in_requests],
+                 all_in_letters, reported)
 
 
 # -- how each GET route is called ------------------------------------------------------
@@ -399,15 +451,29 @@ def user_ids(w: World) -> list[str]:
 
 
 def request_ids(w: World) -> list[str]:
-    return [r["id"] for r in w.region.requests]
+    return [r["id"] for r in w.region.requests] + w.all_in_request_ids
 
 
 def round_refs(w: World) -> list[str]:
-    return [w.region.round["id"], w.region.round["name"]]
+    return [r[k] for r in (w.region.round, w.all_in_round, w.report_round)
+            for k in ("id", "name")]
 
 
 def item_ids(w: World) -> list[str]:
-    return [r["item_id"] for r in w.region.requests]
+    return [r["item_id"] for r in w.region.requests] + w.all_in_item_ids
+
+
+def letters(w: World) -> list[Call]:
+    return [({"round_id": w.region.round["name"], "letter_id": i}, {}) for i in w.letter_ids] \
+        + [({"round_id": w.all_in_round["name"], "letter_id": i}, {})
+           for i in w.all_in_letter_ids]
+
+
+def static_files(w: World) -> list[Call]:
+    """A file of CKAN's public folder, and where CKAN would serve an SK
+    decree kept in its uploads folder (earlier versions kept them there)."""
+    return [({"filename": name}, {}) for name in ["base/images/ckan-logo-footer.png"]
+            + [f"uploads/satudata_sk/{item}.pdf" for item in item_ids(w)]]
 
 
 def changes_multiple(w: World) -> list[Call]:
@@ -573,9 +639,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/laporan": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/status.xlsx": per("round_id", round_refs),
-    "/permintaan-data/putaran/<round_id>/surat/<letter_id>.pdf":
-        lambda w: [({"round_id": w.region.round["name"], "letter_id": i}, {})
-                   for i in w.letter_ids],
+    "/permintaan-data/putaran/<round_id>/surat/<letter_id>.pdf": letters,
     "/permintaan-data/putaran/<round_id>/dokumen/<document_id>":
         lambda w: [({"round_id": w.region.round["name"], "document_id": i}, {})
                    for i in w.document_ids],
@@ -607,7 +671,7 @@ ROUTES: dict[str, Provider] = {
     # grouped by endpoint: one rule per configured locale
     "home.redirect_locale": lambda w: [({"target_locale": "zh_CN", "path": "dataset/" + ref}, {})
                                        for ref in w.dataset_refs()],
-    "static": per("filename", lambda w: ["base/images/ckan-logo-footer.png"]),
+    "static": static_files,
     "webassets.index": per("path", lambda w: ["no-such-bundle.js"]),
 }
 #: routes keyed by endpoint rather than by rule (their rules vary with the config)
@@ -748,7 +812,7 @@ ACTIONS: dict[str, Params] = {
     "satudata_recently_published": p({}, {"limit": 100}),
     "satudata_reference_list": p({"list": "frequency"}, {"list": "urusan", "q": "kes"}),
     "satudata_release_calendar": p({}, {"limit": 1000}),
-    "satudata_letter_export": by("id", lambda w: w.letter_ids),
+    "satudata_letter_export": by("id", lambda w: w.letter_ids + w.all_in_letter_ids),
     "satudata_letter_list": by("id", round_refs),
     "satudata_request_event_list": by("id", request_ids),
     "satudata_request_list": p({}, {"round_id": "semester-1-2026"}),
@@ -817,9 +881,13 @@ def read_only_actions() -> set[str]:
 # -- scanning -------------------------------------------------------------------------------
 
 def _texts(body: bytes) -> str:
-    if body[:5] == b"%PDF-":  # a letter: its text
-        reader = pypdf.PdfReader(io.BytesIO(body))
-        return "\n".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    if body[:5] == b"%PDF-":  # a letter: its text (and the bytes of an uploaded PDF)
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(body))
+            text = "\n".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        except Exception:  # noqa: BLE001 - not a PDF pypdf reads: its bytes are scanned
+            text = ""
+        return text + "\n" + body.decode("latin-1")
     if body[:2] == b"PK":  # XLSX and other zips: their entries
         try:
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
@@ -1034,6 +1102,22 @@ def test_nothing_unpublished_leaks(app):
                                                context=dict(producer_a),
                                                id=world.document_ids[0]))
     assert DOCUMENT_TEXT in document
+    # the all-in round's letter to OPD A names its item; its report is drafted;
+    # the SK is kept; the third OPD's producer sees that the round waits
+    all_in_letters = [_file_texts(helpers.call_action(
+        "satudata_letter_export", context=dict(producer_a), id=x["id"]))
+        for x in helpers.call_action("satudata_letter_list", context=dict(producer_a),
+                                     id=world.all_in_round["id"])]
+    assert any(ALL_IN_ITEM in text for text in all_in_letters)
+    admin = {"user": world.region.users["walidata_admin"]["name"], "ignore_auth": False}
+    assert helpers.call_action("satudata_round_report_show", context=dict(admin),
+                               id=world.report_round["id"])["body"] == REPORT_TEXT
+    staff_view = helpers.call_action("satudata_round_show", context=dict(admin),
+                                     id=world.all_in_round["id"])
+    assert any(ALL_IN_ITEM in missing for missing in staff_view["waiting_for_all"])
+    from ckanext.satudata.lib import storage
+    with open(storage.stored_sk(world.requests["draft"]["item_id"]), "rb") as sk:
+        assert SK_TEXT.encode() in sk.read()
     # the DataStore serves the published tables, the live version of the revised one
     viewed = {pkg_id for pkg_id, _rid, _view in preview_views(world)}
     assert {world.datasets[kind]["id"] for kind in PUBLIC} <= viewed

@@ -23,19 +23,12 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import letters, workdays
 from ckanext.satudata.model import Letter, LetterCounter, RoundDocument
 
-from ..factories import CollectionRound, DaftarDataItem, complete_metadata
+from ..factories import CollectionRound, DaftarDataItem, complete_metadata, pdf_text
 
 #: a 1×1 PNG image
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
                        "60e6kgAAAABJRU5ErkJggg==")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
-
-def _pdf_text(result: dict) -> str:
-    content = base64.b64decode(result["content"])
-    assert content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 def _upload(content: bytes, name: str) -> FileStorage:
@@ -68,7 +61,7 @@ def test_sending_a_round_issues_a_request_letter_to_each_opd(region):
     pdf = region.call("producer", "satudata_letter_export", id=letter_a["id"])
     assert pdf["mimetype"] == "application/pdf"
     assert pdf["filename"] == "surat-permintaan-data-semester-1-2026-dinas-kesehatan.pdf"
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     round_ = region.call("sysadmin", "satudata_round_show", id=region.round["id"])
     for expected in ("Permintaan Data Sektoral Semester I 2026", "Dinas Kesehatan",
                      "Jumlah Puskesmas", letter_a["number"], "Diskominfo",
@@ -78,7 +71,7 @@ def test_sending_a_round_issues_a_request_letter_to_each_opd(region):
 
     # the number and the date are kept: downloading again gives the same letter
     again = region.call("verifier", "satudata_letter_export", id=letter_a["id"])
-    assert _pdf_text(again) == text
+    assert pdf_text(again) == text
     assert region.call("walidata_admin", "satudata_letter_list",
                        id=region.round["id"]) == found
 
@@ -102,7 +95,7 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     _decide(region)
     first = region.call("verifier", "satudata_letter_issue", id=region.round["name"])
     assert first["version"] == 1 and first["kind"] == "berita_acara"
-    text = _pdf_text(region.call("walidata_admin", "satudata_letter_export", id=first["id"]))
+    text = pdf_text(region.call("walidata_admin", "satudata_letter_export", id=first["id"]))
     for expected in ("BERITA ACARA VERIFIKASI", first["number"], "Semester I 2026",
                      "Dinas Kesehatan", "Dinas Pendidikan", "Jumlah Puskesmas",
                      "Diverifikasi", "Dikembalikan untuk perbaikan",
@@ -123,11 +116,11 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     second = region.call("walidata_admin", "satudata_letter_issue", id=region.round["id"])
     assert second["version"] == 2 and second["number"] != first["number"]
     assert second["seq"] == first["seq"] + 1
-    text2 = _pdf_text(region.call("verifier", "satudata_letter_export", id=second["id"]))
+    text2 = pdf_text(region.call("verifier", "satudata_letter_export", id=second["id"]))
     assert "Disetujui" in text2
     # it says which number it replaces (the line may break inside the number)
     assert f"menggantikanBeritaAcaraVerifikasinomor{first['number']}" in text2.replace(" ", "")
-    assert "Disetujui" not in _pdf_text(
+    assert "Disetujui" not in pdf_text(
         region.call("verifier", "satudata_letter_export", id=first["id"]))
     records = [x for x in region.call("verifier", "satudata_letter_list",
                                       id=region.round["id"]) if x["kind"] == "berita_acara"]
@@ -317,3 +310,9 @@ def test_a_refused_upload_is_a_clear_error_and_stores_nothing(app, region, conte
     model.Session.rollback()
     assert model.Session.execute(sa.select(sa.func.count()).select_from(
         RoundDocument)).scalar() == 0
+
+
+def test_the_berita_acara_names_every_state_in_indonesian():
+    from ckanext.satudata.lib.states import State
+
+    assert set(letters._STATES) == set(State)

@@ -172,6 +172,38 @@ def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
         assert _call("kabid", "satudata_request_approve", id=health["id"])["state"] == "verified"
 
 
+def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
+        clean_db, clean_index, smtp):
+    """The verifier cannot act before every OPD has delivered: no reminder nor
+    escalation asks them to verify until then; once the round is complete
+    they are told."""
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        health, schools = world["health"], world["schools"]
+        complete_metadata(health["package_id"], "produsen-a")
+        submitted = _call("produsen-a", "satudata_request_submit", id=health["id"])
+    smtp.take()
+    overdue = datetime.date.fromisoformat(submitted["due_date"]) + datetime.timedelta(days=1)
+
+    def reminded(day: datetime.date) -> dict[str, list[str]]:
+        reminders.send_reminders(day)
+        mails: dict[str, list[str]] = {}
+        for m in smtp.take():
+            mails.setdefault(m["to"].split("<")[-1].rstrip(">"), []).append(m["body"])
+        return mails
+
+    for day in (datetime.date(2026, 3, 3), overdue):
+        mails = reminded(day)
+        assert "verifikator@example.org" not in mails
+        assert not any("Jumlah Puskesmas" in b for b in mails.get("admin-walidata@example.org", []))
+
+    with freeze_time(f"{overdue} 02:00:00"):
+        complete_metadata(schools["package_id"], "produsen-b")
+        _call("produsen-b", "satudata_request_submit", id=schools["id"])
+    mails = reminded(overdue)
+    assert any("Jumlah Puskesmas" in b for b in mails["verifikator@example.org"])
+
+
 def test_balikpapan_an_item_has_its_own_deadline_reminded_and_flagged(clean_db, clean_index,
                                                                      smtp):
     with freeze_time(MONDAY):

@@ -161,16 +161,23 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, regio
     assert _public("package_search", q="title:Puskesmas", rows=10)["count"] == 2  # 2 OPDs
 
 
-def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, region, app):
+def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, region, app,
+                                                              smtp, run_jobs):
     first, second = two_periods
     pkg_id = first["package_id"]
     _publish_second(region, second)
     second_resource = _public("package_show", id=pkg_id)["resources"][1]
     assert second_resource["name"] == MARKER
+    run_jobs()
+    smtp.take()
 
     with freeze_time("2026-07-20 03:00:00"):
         region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
                     note="Angka semester II salah")
+    run_jobs()
+    mail = [m["body"] for m in smtp.take() if "ditarik" in m["subject"]]
+    assert mail and all("Angka semester II salah" in b and "periode lain" in b.lower()
+                        and "ditarik dari portal" not in b for b in mail)
     assert is_public(pkg_id)
     assert request_state(region, first) == "published"
     assert _resource_names(pkg_id) == [FIRST]
@@ -202,15 +209,27 @@ def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, regi
         region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
                     note="Semua ditarik")
     assert not is_public(pkg_id) and _found(MARKER) == 0
+    run_jobs()
+    mail = [m["body"] for m in smtp.take()
+            if "ditarik" in m["subject"] and "Semua ditarik" in m["body"]]
+    assert mail and all("ditarik dari portal" in b and "periode lain" not in b.lower()
+                        for b in mail)
 
 
-def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(two_periods,
-                                                                       region, app):
+def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(
+        two_periods, region, app, smtp, run_jobs):
     first, second = two_periods
     pkg_id = first["package_id"]
     _publish_second(region, second)
+    run_jobs()
+    smtp.take()
     with freeze_time("2026-07-06 04:00:00"):
         region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+    run_jobs()
+    # the producers are told that only this period was archived
+    mail = [m["body"] for m in smtp.take() if "diarsipkan" in m["subject"]]
+    assert mail and all("Semester I 2026" in b and "periode lain" in b.lower()
+                        and "tidak lagi muncul dalam pencarian" not in b for b in mail)
 
     pkg = _public("package_show", id=pkg_id)
     assert [(p["title"], p["status"]) for p in pkg["satudata_dissemination"]["periods"]] == [
@@ -227,6 +246,10 @@ def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(two_peri
         region.call("walidata_admin", "satudata_request_archive", id=second["id"])
     assert _public("package_show", id=pkg_id)["satudata_dissemination"]["status"] == "archived"
     assert _found(FIRST) == 0
+    run_jobs()
+    mail = [m["body"] for m in smtp.take() if "diarsipkan" in m["subject"]]
+    assert mail and all("tidak lagi muncul dalam pencarian" in b
+                        and "periode lain" not in b.lower() for b in mail)
 
 
 def test_the_new_period_table_is_screened_for_personal_data(two_periods, region, app):
@@ -295,3 +318,42 @@ def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods
                     note="Tidak jadi dikumpulkan")
     assert region.call("sysadmin", "satudata_revision_show", id=pkg_id) is None
     assert is_public(pkg_id) and _resource_names(pkg_id) == [FIRST]
+
+
+def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back(
+        two_periods, region, app):
+    """Withdraw the first period, then the second (the dataset goes private
+    with the second's table still in it), then publish the first again: its
+    own table comes back, the second's stays out until it is published."""
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    _publish_second(region, second)
+    first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
+    with freeze_time("2026-07-20 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik")
+    with freeze_time("2026-07-21 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
+                    note="Semester II ditarik")
+    assert not is_public(pkg_id)
+
+    with freeze_time("2026-07-22 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"])
+    pkg = _public("package_show", id=pkg_id)
+    assert [(r["id"], r["name"]) for r in pkg["resources"]] == [(first_id, FIRST)]
+    assert [p["title"] for p in pkg["satudata_dissemination"]["periods"]] == [
+        "Semester I 2026"]
+    assert _found(FIRST) == 1 and _found(MARKER) == 0
+    gone = _pages(app, pkg, second_id)
+    assert MARKER not in gone["page"] and MARKER not in gone["api"]
+    assert (gone["resource"], gone["download"]) == (404, 404)
+    first_file = app.get(tk.url_for("resource.download", id=pkg["name"],
+                                    resource_id=first_id, filename="tabel.csv"))
+    assert first_file.status_code == 200 and first_file.body == "tahun,jumlah\n2025,10\n"
+
+    # the second period published again: its table comes back beside the first
+    with freeze_time("2026-07-23 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=second["id"])
+    assert [r["id"] for r in _public("package_show", id=pkg_id)["resources"]] == [
+        first_id, second_id]
+    assert _found(MARKER) == 1

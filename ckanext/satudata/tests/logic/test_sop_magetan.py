@@ -12,6 +12,7 @@ levels), the deadlines of the approval levels and of the publication step,
 and the new actions × every kind of user (the auth matrix)."""
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -22,54 +23,24 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import storage
+from ckanext.satudata.lib import letters, reminders, storage, workdays
 from ckanext.satudata.model import DataRequest
 
-from ..factories import CollectionRound, DaftarDataItem, WalidataRole, complete_metadata
+from ..factories import (
+    MAGETAN_BERITA_ACARA, CollectionRound, DaftarDataItem, WalidataRole, berita_acara_upload,
+    complete_metadata, magetan, magetan_world, pdf_text,
+)
 
-MAGETAN = {
-    "satudata.approval_chain": ["verifikator", "forum", "kabid", "kadis"],
-    "satudata.forum_level": "forum",
-    "satudata.opd_approval": True,
-    "satudata.opd_approval_role": "admin",
-}
 DECREE = "188/12/403.206/2027"
-PDF = b"%PDF-1.4\n% Berita Acara Forum Pengelolaan Data Sektoral Magetan\n%%EOF\n"
-
-
-def magetan(func):
-    for key, value in MAGETAN.items():
-        func = pytest.mark.ckan_config(key, value)(func)
-    return func
-
-
-def _berita_acara() -> FileStorage:
-    return FileStorage(stream=io.BytesIO(PDF), filename="berita-acara-forum.pdf",
-                       content_type="application/pdf")
+PDF = MAGETAN_BERITA_ACARA
+_berita_acara = berita_acara_upload
 
 
 @pytest.fixture
 def world(ckan_config, region):
-    """The region with Magetan's people: each OPD's head (admin of its
-    organization), a member of the forum, and the round of 2027 (its own
-    chain through the forum, late data carried) sent to both OPDs."""
-    heads = {}
-    for key, org in (("head_a", region.opd_a), ("head_b", region.opd_b)):
-        user = factories.User(name=f"kepala-{org['name']}", email=f"kepala-{org['name']}@example.org",
-                              password="correct123")
-        helpers.call_action("organization_member_create", context={"ignore_auth": True},
-                            id=org["id"], username=user["name"], role="admin")
-        region.users[key] = heads[key] = user
-    region.users["forum"] = factories.User(name="anggota-forum", email="forum@example.org",
-                                           password="correct123")
-    WalidataRole(user="anggota-forum", role="forum")
-    titles = {region.opd_a["id"]: ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
-                                   "Jumlah Bidan Desa 2027"),
-              region.opd_b["id"]: ("Jumlah Sekolah Dasar 2027",)}
-    for org_id, item_titles in titles.items():
-        for title in item_titles:
-            DaftarDataItem(title=title, owner_org=org_id, year=2027)
-    return region
+    """The region with Magetan's people and its items of 2027
+    (:func:`..factories.magetan_world`)."""
+    return magetan_world(region)
 
 
 def _send_round(region, name, start, **extra):
@@ -113,6 +84,16 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
         puskesmas, posyandu, bidan = (requests[t] for t in (
             "Jumlah Puskesmas 2027", "Jumlah Posyandu 2027", "Jumlah Bidan Desa 2027"))
         sekolah = requests["Jumlah Sekolah Dasar 2027"]
+        # the Surat Permintaan Data of each OPD, issued as the round is sent
+        found = region.call("walidata_admin", "satudata_letter_list", id=round_["id"])
+        assert [(x["kind"], x["opd_title"]) for x in found] == [
+            ("permintaan", "Dinas Kesehatan"), ("permintaan", "Dinas Pendidikan")]
+        text = pdf_text(region.call("head_a", "satudata_letter_export", id=found[0]["id"]))
+        for expected in (found[0]["number"], round_["title"], "Dinas Kesehatan",
+                         "Jumlah Puskesmas 2027", "Jumlah Posyandu 2027",
+                         "Jumlah Bidan Desa 2027", letters.tanggal("2027-01-18")):
+            assert expected in text, expected
+        assert "Jumlah Sekolah Dasar 2027" not in text     # the other OPD's item
         # a citizen asks for data the OPD is preparing (permohonan data)
         asked = region.call("public", "satudata_public_request_create",
                             title="Jumlah puskesmas per kecamatan",
@@ -189,6 +170,12 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
     with freeze_time("2027-01-20 02:00:00"):               # the deadline was the 18th
         submitted = _submit(region, sekolah)
         assert submitted["late"] == "carry"
+        # a Berita Acara issued meanwhile lists it as still open, with the OPD's head
+        early = region.call("verifier", "satudata_letter_issue", id=round_["id"])
+        text = pdf_text(region.call("verifier", "satudata_letter_export", id=early["id"]))
+        assert ("Dinas Pendidikan: Jumlah Sekolah Dasar 2027 (menunggu persetujuan "
+                "kepala perangkat daerah)") in text
+        assert "Telah diverifikasi 3 " in text      # the three of Dinas Kesehatan only
         region.call("head_b", "satudata_request_opd_approve", id=sekolah["id"])
         shown = _show(region, sekolah)
         assert shown["late_label"] == "Late — carried into the next period"
@@ -254,6 +241,19 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
             assert event["forum_decision"]["id"] == decision["id"]
         with open(storage.berita_acara_path(decision["id"]), "rb") as f:
             assert f.read() == PDF
+
+        # the walidata issues the round's Berita Acara Verifikasi: every request,
+        # who decided what and when, the forum's decree
+        record = region.call("verifier", "satudata_letter_issue", id=round_["id"])
+        assert record["kind"] == "berita_acara"
+        text = pdf_text(region.call("forum", "satudata_letter_export", id=record["id"]))
+        for expected in ("BERITA ACARA VERIFIKASI", record["number"], round_["title"],
+                         "Dinas Kesehatan", "Dinas Pendidikan", "Jumlah Puskesmas 2027",
+                         "Jumlah Posyandu 2027", "Jumlah Bidan Desa 2027",
+                         "Jumlah Sekolah Dasar 2027", "Diverifikasi", "Disetujui",
+                         "(forum)", DECREE, "terverifikasi, dalam persetujuan"):
+            assert expected in text, expected
+        assert text.count(DECREE) == 3      # the one decision on each of its requests
 
         # the request page shows the decree and links the Berita Acara
         producer = _login(app, "produsen-a")
@@ -375,6 +375,52 @@ def test_auth_matrix_of_the_new_actions(world):
     assert _show(region, request)["state"] == "returned"
     assert _cells(region, "satudata_forum_decision_show", {"id": decision["id"]}) == {
         who: who in STAFF | {"producer", "head_a"} for who in USERS}
+
+
+# -- the deadlines of the OPD head's approval and of the publication step -----------------
+
+@magetan
+@pytest.mark.ckan_config("satudata.roles.publish", ["staf"])
+def test_overdue_opd_review_and_ready_requests_are_reminded(world, smtp):
+    """One working day each: the OPD's head is reminded of a submission
+    waiting for their approval, the publishers (the administrators and the
+    staff who publish) of data ready to publish; overdue, the walidata
+    administrators hear of both."""
+    region = world
+    factories.User(name="staf-publikasi", email="staf@example.org", password="correct123")
+    WalidataRole(user="staf-publikasi", role="staf")
+    with freeze_time("2027-01-04 02:00:00"):
+        round_, requests = _send_round(region, "magetan-tenggat-2027", "2027-01-04",
+                                       approval_chain="verifikator")
+        waiting, ready = requests["Jumlah Puskesmas 2027"], requests["Jumlah Posyandu 2027"]
+        _submit(region, waiting)
+        _submit(region, ready)
+        region.call("head_a", "satudata_request_opd_approve", id=ready["id"])
+        region.call("verifier", "satudata_request_verify", id=ready["id"])
+    waiting, ready = _show(region, waiting), _show(region, ready)
+    assert (waiting["state"], ready["state"]) == ("opd_review", "ready")
+    # one working day each
+    assert waiting["due_date"] == ready["due_date"] == workdays.add_working_days(
+        datetime.date(2027, 1, 4), 1).isoformat()
+    smtp.take()
+
+    reminders.send_reminders(datetime.date(2027, 1, 4))
+    mails = smtp.take()
+    on = {title: {m["to"].split("<")[-1].rstrip(">") for m in mails if title in m["subject"]}
+          for title in ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027")}
+    assert on["Jumlah Puskesmas 2027"] == {"kepala-dinas-kesehatan@example.org"}
+    assert on["Jumlah Posyandu 2027"] == {"admin-walidata@example.org", "staf@example.org"}
+
+    reminders.send_reminders(datetime.date.fromisoformat(waiting["due_date"])
+                             + datetime.timedelta(days=1))   # late
+    mails = smtp.take()
+    late = {title: {m["to"].split("<")[-1].rstrip(">") for m in mails if title in m["subject"]}
+            for title in ("Jumlah Puskesmas 2027", "Jumlah Posyandu 2027")}
+    assert late["Jumlah Puskesmas 2027"] == {"kepala-dinas-kesehatan@example.org",
+                                             "admin-walidata@example.org"}
+    assert late["Jumlah Posyandu 2027"] == {"admin-walidata@example.org", "staf@example.org"}
+    assert all("tenggat" in m["subject"].lower() for m in mails
+               if "2027" in m["subject"] and "Jumlah" in m["subject"])
 
 
 # -- a round's own chain -------------------------------------------------------------------

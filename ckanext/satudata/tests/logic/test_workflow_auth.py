@@ -16,9 +16,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DataRequest
 
-from ..factories import complete_metadata
+from ..factories import berita_acara_upload, complete_metadata, magetan, magetan_world
 
 
 USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
@@ -152,3 +153,132 @@ def test_producers_only_see_their_own_opd(region):
                     id=region.request_of(region.opd_a)["id"])
     with pytest.raises(tk.NotAuthorized):
         region.call("public", "satudata_request_list")
+
+
+# -- issue I's actions × every role, the OPD heads and the forum included -----------------
+# Played on the Magetan configuration (tests/logic/test_sop_magetan.py): the
+# OPD's head approves first (OPD admins: head_a, head_b), the forum is a level
+# of the chain (verifikator forum kabid kadis), the forum's member holds no
+# other role.
+
+
+
+@pytest.fixture
+def magetan_region(ckan_config, region):
+    return magetan_world(region)
+
+
+I_USERS = USERS + ["head_a", "head_b", "forum"]
+I_STAFF = STAFF | {"forum"}
+OPD_A = {"producer", "head_a"}
+OPD_ANY = ANY_PRODUCER | {"head_a", "head_b"}
+EVERYONE = set(I_USERS)
+
+# action, (state, approval_level) of OPD A's request (None: as sent), the
+# object pointed at, who is allowed
+I_MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
+    ("satudata_letter_list", None, "round", I_STAFF | OPD_ANY),
+    ("satudata_letter_export", None, "letter", I_STAFF | OPD_A),
+    ("satudata_letter_export", None, "record", I_STAFF),
+    ("satudata_letter_issue", None, "round", {"verifier", "walidata_admin", "sysadmin"}),
+    ("satudata_round_document_create", None, "round", I_STAFF),
+    ("satudata_round_document_list", None, "round", I_STAFF | OPD_ANY),
+    ("satudata_round_document_export", None, "document", I_STAFF | OPD_ANY),
+    ("satudata_round_document_delete", None, "document", I_STAFF),
+    ("satudata_forum_decide", None, "none", {"forum"}),
+    ("satudata_forum_decision_show", None, "decision", I_STAFF | OPD_A),
+    ("satudata_request_opd_approve", ("opd_review", 0), "request", {"head_a"}),
+    ("satudata_request_opd_return", ("opd_review", 0), "request", {"head_a"}),
+    ("satudata_request_approve", ("verified", 1), "request", {"forum"}),
+    ("satudata_request_approve", ("verified", 2), "request", {"kabid"}),
+    ("satudata_round_advance", None, "round", ADMINS),
+    ("satudata_round_report_show", None, "round", I_STAFF),
+    ("satudata_round_report_update", None, "round", ADMINS),
+    ("satudata_round_report_submit", None, "round", ADMINS),
+    ("satudata_round_report_approve", None, "round", {"verifier", "forum", "kabid", "kadis"}),
+    ("satudata_round_report_return", None, "round", {"verifier", "forum", "kabid", "kadis"}),
+    # the release calendar is public; a release is (re)scheduled, postponed
+    # or cancelled by who publishes: the administrators and the last level
+    ("satudata_release_calendar", None, "none", EVERYONE),
+    ("satudata_request_schedule", ("ready", 0), "request", ADMINS | {"kadis"}),
+    ("satudata_request_unschedule", ("scheduled", 0), "request", ADMINS | {"kadis"}),
+    # public data requests (permohonan data): any logged-in user asks, anyone
+    # reads the list; the walidata answers
+    ("satudata_public_request_create", None, "none", EVERYONE - {"anonymous"}),
+    ("satudata_public_request_list", None, "none", EVERYONE),
+    ("satudata_public_request_show", None, "public_request", EVERYONE),
+    ("satudata_public_request_accept", None, "public_request", I_STAFF),
+    ("satudata_public_request_reject", None, "public_request", I_STAFF),
+    ("satudata_public_request_plan", None, "public_request", ADMINS),
+]
+
+
+def _i_target(region, kind: str) -> dict[str, Any]:
+    if kind == "decision":
+        request = model.Session.get(DataRequest, region.request_of(region.opd_a)["id"])
+        request.state, request.approval_level = "verified", 1
+        model.Session.commit()
+        decision = region.call("forum", "satudata_forum_decide", ids=request.id,
+                               decision="return", reason="Angka tidak konsisten",
+                               decree_number="188/1/2027",
+                               meeting_date=workdays.today().isoformat(),
+                               berita_acara=berita_acara_upload())
+        return {"id": decision["id"]}
+    if kind == "record":     # a Berita Acara, once the OPD's head and the verifier decided
+        request = region.request_of(region.opd_a)
+        complete_metadata(request["package_id"], region.users["producer"]["name"])
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        region.call("head_a", "satudata_request_opd_approve", id=request["id"])
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        return {"id": region.call("verifier", "satudata_letter_issue",
+                                  id=region.round["id"])["id"]}
+    if kind == "public_request":
+        return {"id": region.call("public", "satudata_public_request_create",
+                                  title="Jumlah posyandu per desa",
+                                  description="Untuk penelitian")["id"]}
+    return _target(region, kind)
+
+
+@magetan
+@pytest.mark.parametrize(
+    "action,state,target,allowed", I_MATRIX,
+    ids=[f"{a.replace('satudata_', '')}@{t}{'-' + s[0] + str(s[1]) if s else ''}"
+         for a, s, t, _u in I_MATRIX])
+def test_auth_matrix_of_issue_i(magetan_region, action, state, target, allowed):
+    region = magetan_region
+    if state:
+        request = model.Session.get(DataRequest, region.request_of(region.opd_a)["id"])
+        request.state, request.approval_level = state
+        model.Session.commit()
+    data = _i_target(region, target)
+    cells = {}
+    for who in I_USERS:
+        try:
+            helpers.call_auth(action, {"user": region.ctx(who)["user"], "model": model}, **data)
+            cells[who] = True
+        except tk.NotAuthorized:
+            cells[who] = False
+    assert cells == {who: who in allowed for who in I_USERS}
+
+
+#: actions whose auth is asserted elsewhere, each with where
+ELSEWHERE = {
+    "satudata_public_request_extend": "test_public_requests.py::test_auth_matrix",
+    "satudata_public_request_fulfil": "test_public_requests.py::test_auth_matrix",
+}
+
+
+def test_every_action_of_issue_i_is_in_a_matrix():
+    """A completeness guard: a new action of issue I (letters, round
+    documents, the forum, the OPD head, round stages and report, release
+    calendar, public requests) without its row fails here."""
+    from ckanext.satudata.logic import action
+
+    issue_i = {name for name in action.__all__ if name.startswith((
+        "satudata_letter_", "satudata_round_document_", "satudata_forum_",
+        "satudata_request_opd_", "satudata_round_advance", "satudata_round_report_",
+        "satudata_release_calendar", "satudata_request_schedule",
+        "satudata_request_unschedule", "satudata_public_request_"))}
+    assert len(issue_i) > 25
+    rows = {row[0] for row in I_MATRIX}
+    assert issue_i - rows - set(ELSEWHERE) == set()

@@ -3,14 +3,18 @@
 with their CSRF token and version, the XLSX downloads."""
 from __future__ import annotations
 
+import importlib.util
 import io
+import os
 import re
 
 import openpyxl
 import pytest
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.uploader import get_storage_path
 
+from ...lib import storage
 from ..factories import complete_metadata, daftar_data_workbook
 
 
@@ -166,6 +170,64 @@ def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, reg
         region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
                     sk_upload=b"not a pdf")
     assert "sk_upload" in err.value.error_dict
+
+
+def test_sk_decree_is_not_served_as_a_public_upload(app, region):
+    """CKAN serves ``<storage>/storage`` to anyone under ``/uploads``: an SK
+    is kept outside it, so only its guarded route serves it; one left at the
+    old place by an earlier version is moved on its first guarded access."""
+    pdf = b"%PDF-1.4\n% SK Bupati rahasia\n%%EOF\n"
+    item = region.call("walidata_admin", "satudata_daftar_data_create",
+                       title="Jumlah Bidan", owner_org="dinas-kesehatan", year=2026,
+                       sk_number="7/SK/2026", sk_upload=pdf)
+    app.get(f"/uploads/satudata_sk/{item['id']}.pdf", status=404)
+    _login(app, "produsen-b").get(f"/uploads/satudata_sk/{item['id']}.pdf", status=404)
+    assert _login(app, "produsen-a").get(item["sk_url"]).data == pdf
+    app.get(item["sk_url"], status=403)
+
+    # an SK stored by an earlier version, where CKAN served it to anyone
+    old = region.call("walidata_admin", "satudata_daftar_data_create",
+                      title="Jumlah Perawat", owner_org="dinas-kesehatan", year=2026,
+                      sk_number="8/SK/2026")
+    legacy = os.path.join(get_storage_path(), "storage", "uploads", "satudata_sk",
+                          f"{old['id']}.pdf")
+    os.makedirs(os.path.dirname(legacy), exist_ok=True)
+    with open(legacy, "wb") as out:
+        out.write(pdf)
+    url = tk.url_for("satudata_daftar_data.sk", item_id=old["id"])
+    _login(app, "produsen-b").get(url, status=403)
+    assert _login(app, "produsen-a").get(url).data == pdf
+    app.get(f"/uploads/satudata_sk/{old['id']}.pdf", status=404)
+    assert _login(app, "produsen-a").get(url).data == pdf
+
+
+def test_sk_decrees_at_the_old_public_place_are_moved_by_the_upgrade(app, region):
+    """Migration 0014 moves the SKs an earlier version kept where CKAN
+    serves them to anyone; its downgrade puts them back for that version."""
+    item = region.call("walidata_admin", "satudata_daftar_data_create",
+                       title="Jumlah Bidan", owner_org="dinas-kesehatan", year=2026,
+                       sk_number="7/SK/2026")
+    pdf = b"%PDF-1.4\n% SK lama\n%%EOF\n"
+    legacy = os.path.join(get_storage_path(), "storage", "uploads", "satudata_sk",
+                          f"{item['id']}.pdf")
+    os.makedirs(os.path.dirname(legacy), exist_ok=True)
+    with open(legacy, "wb") as out:
+        out.write(pdf)
+    spec = importlib.util.spec_from_file_location("migration_0014", os.path.join(
+        os.path.dirname(storage.__file__), "..", "migration", "satudata", "versions",
+        "0014_sk_out_of_public_uploads.py"))
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    migration.upgrade()
+    app.get(f"/uploads/satudata_sk/{item['id']}.pdf", status=404)
+    url = tk.url_for("satudata_daftar_data.sk", item_id=item["id"])
+    assert _login(app, "produsen-a").get(url).data == pdf
+    migration.downgrade()
+    assert os.path.exists(legacy)
+    migration.upgrade()
+    assert not os.path.exists(legacy)
+    assert _login(app, "produsen-a").get(url).data == pdf
 
 
 def test_the_opds_first_visit_is_the_proof_of_receipt(app, region):
