@@ -226,7 +226,7 @@ def _decisions(round_id: str) -> list[dict[str, Any]]:
         .join(model.Group, model.Group.id == DataRequest.owner_org)
         .where(DataRequest.round_id == round_id)
         .order_by(model.Group.title, DaftarData.title, DataRequest.id)).all()
-    chain = roles.approval_chain()
+    chain = roles.approval_chain(round_id)  # the round's own chain, if it has one
     events: dict[str, list[dict[str, Any]]] = {}
     for event, user_name, full_name in model.Session.execute(
             sa.select(RequestEvent, model.User.name, model.User.fullname)

@@ -316,3 +316,17 @@ def test_the_berita_acara_names_every_state_in_indonesian():
     from ckanext.satudata.lib.states import State
 
     assert set(letters._STATES) == set(State)
+
+
+def test_the_berita_acara_names_the_roles_of_the_rounds_own_chain(region):
+    """A round with its own approval chain (Kota Metro: only the Kasi) has
+    its decisions recorded under that chain's roles, not the site's."""
+    from ckanext.satudata.model import CollectionRound as Round
+    _decide(region)
+    round_ = model.Session.get(Round, region.round["id"])
+    round_.approval_chain = ["kasi"]
+    model.Session.commit()
+    letter = region.call("verifier", "satudata_letter_issue", id=region.round["id"])
+    text = pdf_text(region.call("walidata_admin", "satudata_letter_export", id=letter["id"]))
+    assert "kasi" in text
+    assert "verifikator" not in text
