@@ -470,6 +470,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         completeness=completeness, approval_level=level, data=data,
     )
     model.Session.flush()
+    if transition.name in ("submit", "resubmit"):  # under the round's lock (lock_for)
+        rounds.start_verification(round_, today)
     # the dataset follows the request, in the same transaction
     publishing.after_transition(context, request, transition.name, current, note)
     result = request.dictize()

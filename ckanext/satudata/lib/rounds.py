@@ -31,7 +31,7 @@ from .states import State
 
 __all__ = [
     "GATED", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "pending_of", "missing_text",
-    "gate_errors",
+    "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "next_stage", "advance_stage",
 ]
 
@@ -98,6 +98,26 @@ def gate_errors(round_: CollectionRound, transition: str) -> dict[str, list[str]
     return {"state": [tk._(
         "Verification in this round starts once every OPD has delivered. "
         "Still waiting for: %(missing)s") % {"missing": missing_text(missing)}]}
+
+
+def start_verification(round_: CollectionRound, today: datetime.date) -> int:
+    """In an all-in round, once its last request has been delivered
+    (``today``), the verification of every request waiting for it starts:
+    their deadline becomes the round's ``verify_days`` from ``today`` (an
+    early submission's deadline ran while verification could not start).
+    Called under the round's row lock after a submission; how many
+    deadlines were set (0 while a request is still with its producers)."""
+    if not round_.verify_when_complete or pending_of([round_.id]):
+        return 0
+    due = workdays.add_working_days(today, round_.verify_days)
+    waiting = (State.SUBMITTED.value, State.RESUBMITTED.value)
+    result = model.Session.execute(
+        sa.update(DataRequest)
+        .where(DataRequest.round_id == round_.id, DataRequest.state.in_(waiting),
+               sa.or_(DataRequest.due_date.is_(None), DataRequest.due_date < due))
+        .values(due_date=due)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount
 
 
 # -- an item's own deadline --------------------------------------------------------

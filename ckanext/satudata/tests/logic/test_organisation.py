@@ -25,7 +25,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import notifications, reminders
+from ckanext.satudata.lib import notifications, reminders, workdays
 from ckanext.satudata.model import RequestEvent
 
 from ..factories import (
@@ -200,8 +200,16 @@ def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
     with freeze_time(f"{overdue} 02:00:00"):
         complete_metadata(schools["package_id"], "produsen-b")
         _call("produsen-b", "satudata_request_submit", id=schools["id"])
-    mails = reminded(overdue)
-    assert any("Jumlah Puskesmas" in b for b in mails["verifikator@example.org"])
+        # verification starts now: the early submission's deadline counts
+        # from today, as the last one's, not from its own submission
+        restarted = _call("verifikator", "satudata_request_show", id=health["id"])["due_date"]
+    assert restarted == str(workdays.add_working_days(overdue, world["round"]["verify_days"]))
+    assert restarted == _call("verifikator", "satudata_request_show",
+                              id=schools["id"])["due_date"]
+    assert not any("Jumlah Puskesmas" in b
+                   for b in reminded(overdue).get("verifikator@example.org", []))
+    late = datetime.date.fromisoformat(restarted) + datetime.timedelta(days=1)
+    assert any("Jumlah Puskesmas" in b for b in reminded(late)["verifikator@example.org"])
 
 
 def test_balikpapan_an_item_has_its_own_deadline_reminded_and_flagged(clean_db, clean_index,
