@@ -61,6 +61,58 @@ def with_plugins() -> Iterator[None]:
     plugins.unload_non_system_plugins()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _solr_soft_commits() -> Iterator[None]:
+    """The search index of the tests is made visible with Solr's soft
+    commits: CKAN commits each indexed dataset with a hard commit (written
+    to disk, then a new searcher), about twice the time of a soft commit,
+    which makes the documents just as visible to the next search. Solr's
+    own autoCommit still writes them to disk. Only this process: a server
+    or command a test starts commits as the portal does."""
+    import pysolr
+
+    update = pysolr.Solr._update
+
+    def soft_update(self: Any, message: Any, *args: Any, commit: Any = None,
+                    softCommit: bool = False, **kwargs: Any) -> Any:
+        if commit is None:
+            commit = self.always_commit
+        if commit:
+            commit, softCommit = False, True
+            if message == "<commit />":
+                message = '<commit softCommit="true" />'
+        return update(self, message, *args, commit=commit, softCommit=softCommit, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pysolr.Solr, "_update", soft_update)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _letters_rendered_once() -> Iterator[None]:
+    """A letter's PDF is rendered by WeasyPrint once per distinct HTML in
+    the session (``letters.pdf_bytes``): every test that runs the jobs of
+    the restored region sent its round's letters again, each a WeasyPrint
+    rendering of the same HTML (about 2 % of the suite's time). What a
+    letter says still comes from its record at each call."""
+    from ckanext.satudata.lib import letters
+
+    render = letters.pdf_bytes
+    rendered: dict[str, bytes] = {}
+
+    def pdf_bytes(letter: Any) -> bytes:
+        html = letters.letter_html(letter)
+        if html not in rendered:
+            rendered[html] = render(letter)
+        return rendered[html]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(letters, "pdf_bytes", pdf_bytes)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _plugins_loaded(with_plugins: None) -> None:
     """Every test runs with the plugins of test.ini loaded; values cached
@@ -251,12 +303,20 @@ def run_jobs(with_test_worker: None) -> Any:
     """Runs the queued jobs in this process, as ``ckan jobs worker --burst``
     runs them in its own (CKAN's ``with_test_worker``: without forking);
     a job that fails fails the test. One test
-    (integration/test_real_worker.py) starts a real worker process."""
+    (integration/test_real_worker.py) starts a real worker process.
+
+    CKAN's worker disposes of the database engine before each job, so that
+    a forked child shares no connection with its parent; with no fork that
+    only closes the pool, and every job then opened new PostgreSQL
+    connections (~15-20 ms each, about 5 % of the suite's time): the pool
+    is kept here."""
     from ckan.lib import jobs
 
     def run() -> None:
         worker = jobs.Worker()
-        worker.work(burst=True)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(model.meta.engine, "dispose", lambda *args, **kwargs: None)
+            worker.work(burst=True)
         failed = worker.queues[0].failed_job_registry
         job_ids = failed.get_job_ids()
         if job_ids:

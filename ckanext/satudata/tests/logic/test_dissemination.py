@@ -10,12 +10,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ..factories import build_region, complete_metadata, publish, to_ready
+from ..factories import complete_metadata, publish, to_ready
 
-
-@pytest.fixture
-def region(clean_db, clean_index):
-    return build_region()
+# ``region``: the small region of tests/conftest.py, put back for each test
 
 
 def _anon_show(package_id):

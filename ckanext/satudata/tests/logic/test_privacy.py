@@ -18,7 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ..factories import Region, add_csv, publish, to_ready
+from ..factories import Region, add_csv, build_region, publish, to_ready
 
 SECRET_TAG = "tagrahasia"
 SECRET_FORMAT = "XRAHASIA"
@@ -34,8 +34,7 @@ def _call(who: str, action: str, **data: Any) -> Any:
     return helpers.call_action(action, context={"user": who, "ignore_auth": False}, **data)
 
 
-@pytest.fixture
-def tagged(region: Region) -> Region:
+def _tag(region: Region) -> Region:
     """A draft dataset of OPD A with a secret tag and format, a published
     dataset of OPD B with a public tag and format."""
     draft, public = region.request_of(region.opd_a), region.request_of(region.opd_b)
@@ -50,6 +49,13 @@ def tagged(region: Region) -> Region:
     to_ready(region, public)
     publish(region, public)
     return region
+
+
+@pytest.fixture
+def tagged(world_of: Any) -> Region:
+    """:func:`_tag` on a fresh region, built once and put back for each
+    test (``world_of``)."""
+    return world_of("tagged", lambda: _tag(build_region()))
 
 
 @pytest.mark.usefixtures("with_request_context")
