@@ -133,7 +133,11 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
     assert not page.locator(".error-explanation, .alert-error, .alert-danger").count(), \
         page.inner_text("body")[:3000]
     saved = world.call("producer", "package_show", id=dataset["id"])
-    assert saved.get("notes") and saved.get("license_id"), saved
+    assert saved.get("notes") and saved.get("license_id"), (saved, [
+        (a["timestamp"], a["activity_type"], a["user_id"],
+         (a.get("data") or {}).get("package", {}).get("notes"))
+        for a in world.call("sysadmin", "package_activity_list", id=dataset["id"],
+                            include_data=True)])
 
     # without a data file the request cannot be submitted: an error names it
     page.goto(request_url)

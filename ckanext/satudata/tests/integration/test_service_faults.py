@@ -23,6 +23,7 @@ never touched.
 from __future__ import annotations
 
 import collections
+import datetime
 import os
 import shutil
 import signal
@@ -284,7 +285,10 @@ def test_a_worker_killed_mid_send_leaves_only_the_rest_to_send(
     smtp.held.clear()
     result = cli.invoke(satudata_cli.satudata, ["outbox", "drain"])
     assert result.exit_code == 0, result.output
-    assert "1 handed to the jobs queue" in result.output
+    entry = _round_sent_entry()
+    assert "1 handed to the jobs queue" in result.output, (
+        result.output, entry.attempts, entry.enqueued_at, entry.done_at,
+        datetime.datetime.utcnow(), tk.config.get("satudata.outbox.retry_after"))
     again = _ckan(ini, "jobs", "worker", "--burst")
     assert again.returncode == 0, again.stderr
     assert [_address(m) for m in smtp.take()] == ["produsen-b@example.org"]
