@@ -29,10 +29,16 @@ def resource_history(id: str, resource_id: str, activity_id: str) -> Any:
         return tk.abort(404, tk._("Activity not found"))
     user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
     try:
-        tk.check_access("activity_show", {"user": user},  # type: ignore[arg-type]
-                        {"id": activity_id, "include_data": True})
+        # the activity itself, not only the right to see it: a sysadmin's
+        # check passes without looking it up, and CKAN's page fails (500) on
+        # an activity or a resource it cannot find
+        activity = tk.get_action("activity_show")(
+            {"user": user}, {"id": activity_id, "include_data": True})  # type: ignore[arg-type]
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return tk.abort(404, tk._("Activity not found"))
+    package = (activity.get("data") or {}).get("package") or {}
+    if not any(r.get("id") == resource_id for r in package.get("resources") or []):
+        return tk.abort(404, tk._("Resource not found"))
     from ckanext.activity.views import resource_history as activity_resource_history
 
     return activity_resource_history(id, resource_id, activity_id)
