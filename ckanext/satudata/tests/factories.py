@@ -16,6 +16,7 @@ from typing import Any
 import factory
 from werkzeug.datastructures import FileStorage
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
@@ -98,6 +99,19 @@ class Region:
 
     def call(self, who: str, action: str, **data: Any) -> Any:
         return helpers.call_action(action, context=self.ctx(who), **data)
+
+    def may(self, action: str, users: Any, **data: Any) -> dict[str, bool]:
+        """``{user: True when the auth function of action lets them}`` for
+        each of ``users`` (CKAN's ``call_auth``, no action run)."""
+        cells = {}
+        for who in users:
+            try:
+                helpers.call_auth(action, {"user": self.ctx(who)["user"], "model": model},
+                                  **data)
+                cells[who] = True
+            except tk.NotAuthorized:
+                cells[who] = False
+        return cells
 
     def request_of(self, org: dict[str, Any]) -> dict[str, Any]:
         return next(r for r in self.requests if r["owner_org"] == org["id"])
