@@ -85,6 +85,7 @@ ckan.csrf_protection.ignore_extensions = false
 smtp.server = 127.0.0.1:8025
 smtp.mail_from = bench@127.0.0.1
 {plugins}
+{datastore}
 
 [loggers]
 keys = root
@@ -116,7 +117,7 @@ scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml
 scheming.presets = ckanext.scheming:presets.json""",
     # as scripts/run.sh writes it
     "b": """\
-ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity
+ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity datastore xloader datatables_view
 scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml
 scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml
 scheming.presets = ckanext.scheming:presets.json ckanext.satudata.schemas:presets.yaml
@@ -148,10 +149,20 @@ class Site:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ini = self.state / "ckan.ini"
+        # B's DataStore: the database beside its own (scripts/lib.sh: <db>_datastore)
+        ds = base_url.set(database=f"{self.db}_datastore")
+        datastore = "" if flavor == "a" else (
+            f"ckan.datastore.write_url = {ds.render_as_string(hide_password=False)}\n"
+            "ckan.datastore.read_url = " + ds.set(
+                username="datastore_default", password="datastore_default",
+            ).render_as_string(hide_password=False) + "\n"
+            "ckan.datastore.sqlsearch.enabled = true\n"
+            "ckan.views.default_views = datatables_view satudata_chart\n"
+            f"ckanext.xloader.jobs_db.uri = {self.db_url}")
         self.ini.write_text(INI.format(
             flavor=flavor, db_url=self.db_url, site_id=self.site_id, port=self.port,
             solr_url=os.environ["CKAN_SOLR_URL"], redis_url=os.environ["CKAN_REDIS_URL"],
-            state=self.state, plugins=PLUGINS[flavor]))
+            state=self.state, plugins=PLUGINS[flavor], datastore=datastore))
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("CKAN_", "PYTEST", "BENCH_"))}
         self.env.update(CKAN_INI=str(self.ini), BENCH_INI=str(self.ini),
