@@ -30,6 +30,7 @@ Vocabulary tags follow the same rule.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
@@ -299,6 +300,60 @@ def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
     return model.Package.get(ref) if roles.clean_id(ref) else None
 
 
+#: what the data check reads of a dataset besides its resources (:mod:`...lib.validation`)
+_CHECKED_FIELDS = ("variables", "reference_period", "data_year", "area_code")
+#: what tells a resource's file apart
+_FILE_KEYS = ("url", "url_type", "format")
+
+
+def _file_of(get: Any) -> tuple[str, ...]:
+    """What tells a resource's file apart (``get(key)`` reads the resource),
+    as stored: an uploaded file's URL is its name (``package_show`` gives
+    the whole download URL)."""
+    values = {k: str(get(k) or "") for k in _FILE_KEYS}
+    if values["url_type"] == "upload":
+        values["url"] = values["url"].rsplit("/", 1)[-1]
+    return tuple(values[k] for k in _FILE_KEYS)
+
+
+def _stored(value: Any) -> Any:
+    """A dataset field as stored (an extra: a string, JSON for lists)."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
+    """Whether a ``package_update`` of ``pkg`` can change what the data check
+    and the DataStore see: its files (a resource added, removed, or with
+    another link, kind or format) or a field the check reads. An update of
+    the description, the contacts, the dates… queues neither job. Any doubt
+    counts as a change."""
+    if "resources" in data_dict:
+        stored = {r.id: r for r in pkg.resources}
+        incoming = data_dict.get("resources") or []
+        if not isinstance(incoming, list) or len(incoming) != len(stored):
+            return True
+        for res in incoming:
+            old = stored.get(res.get("id")) if isinstance(res, dict) else None
+            if old is None or "upload" in res or _file_of(res.get) != _file_of(
+                    lambda key: getattr(old, key, None)):
+                return True
+    extras = None
+    for field in _CHECKED_FIELDS:
+        if field not in data_dict:
+            continue
+        if extras is None:
+            extras = pkg.extras
+        new, old = data_dict[field], _stored(extras.get(field))
+        if new != old and str(new or "") != str(old or ""):
+            return True
+    return False
+
+
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
@@ -312,8 +367,8 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """A non-sysadmin's update of a live (published) dataset is staged as a
     revision; of an unpublished one, keeps it private."""
     pkg = _package(data_dict)
-    if pkg is not None:
-        datacheck.queue_check(pkg.id)  # files or variables may change
+    if pkg is not None and _data_may_change(pkg, data_dict):
+        datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)  # only live files are loaded
     if pkg is None or publishing.bypasses_lock(context, pkg.id):
         return original(context, data_dict)

@@ -213,3 +213,37 @@ def test_publish_screens_again(region):
         publish(region, request)
     assert "resources" in e.value.error_dict
     assert request_state(region, request) == "ready"
+
+
+def test_a_change_of_what_is_checked_owes_a_check_and_a_description_does_not(region):
+    """Every change of the files or of a field the check reads owes the data
+    check and the DataStore load; a change of the description owes neither
+    (the jobs would find nothing new)."""
+    import sqlalchemy as sa
+    import ckan.model as model
+    from ckanext.satudata.model import OutboxEntry
+
+    request, resource = _prepare(region, GOOD, VARIABLES)
+    package_id = request["package_id"]
+
+    def owed() -> int:
+        model.Session.remove()
+        return model.Session.execute(sa.select(sa.func.count()).select_from(OutboxEntry).where(
+            OutboxEntry.job.in_(["check_data", "load_datastore"]))).scalar_one()
+
+    start = owed()
+    region.call("producer", "package_patch", id=package_id, notes="Deskripsi baru")
+    shown = region.call("producer", "package_show", id=package_id)
+    region.call("producer", "package_update", **dict(shown, notes="Deskripsi lagi"))
+    assert owed() == start
+    region.call("producer", "package_patch", id=package_id, variables=VARIABLES[:2])
+    after_variables = owed()
+    assert after_variables > start
+    region.call("producer", "package_patch", id=package_id, data_year="2024")
+    assert owed() > after_variables
+    shown = region.call("producer", "package_show", id=package_id)
+    shown["resources"][0]["url"] = "http://example.org/lain.csv"
+    shown["resources"][0]["url_type"] = ""
+    before_file = owed()
+    region.call("producer", "package_update", **shown)
+    assert owed() > before_file
