@@ -633,9 +633,12 @@ def _withdrawn_resources(request: DataRequest) -> list[dict[str, Any]]:
         return []  # published since: nothing to restore
     noted = rows[0][1] or {}
     copies = noted.get("tables") or {}
+    ids = list(noted.get("resources") or [])
+    rows = {r.id: r for r in model.Session.execute(
+        sa.select(model.Resource).where(model.Resource.id.in_(ids))).scalars()} if ids else {}
     result = []
-    for rid in noted.get("resources") or []:
-        res = model.Session.get(model.Resource, rid)
+    for rid in ids:
+        res = rows.get(rid)
         if res is not None and res.package_id in (request.package_id, None):
             restored = model_dictize.resource_dictize(res, {"model": model})
         elif res is None and rid in copies:
@@ -969,7 +972,8 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     _note_withdrawn(request, copy.deepcopy(mine))
     _note_period_only(request, "withdraw")
     if mine:
-        data["resources"] = [r for r in resources if r not in mine]
+        taken = {r["id"] for r in mine}
+        data["resources"] = [r for r in resources if r["id"] not in taken]
         tk.get_action("package_update")(engine_context(context.get("user")), data)
     record.modified = utcnow()
     _point_record(record, pkg.id)

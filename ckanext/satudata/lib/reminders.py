@@ -49,7 +49,6 @@ from ..model import (
     CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent, RoundReport,
 )
 from .engine import ACTIVE_STATES
-from .states import TABLE
 from . import notifications
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,6 @@ log = logging.getLogger(__name__)
 __all__ = ["due", "send_reminders"]
 
 Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round titles
-
-#: the states whose next step the all-in gate holds back (:data:`.rounds.GATED`)
-_GATED_STATES = sorted({state.value for t in TABLE if t.name in rounds.GATED
-                        for state in t.sources})
 
 
 def due(today: Optional[datetime.date] = None) -> list[Due]:
@@ -80,7 +75,7 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
     other = sa.orm.aliased(DataRequest)
     gated = sa.and_(
         CollectionRound.verify_when_complete.is_(True),
-        DataRequest.state.in_(_GATED_STATES),
+        DataRequest.state.in_(rounds.GATED_STATES),
         sa.select(other.id).where(other.round_id == DataRequest.round_id,
                                   other.state.in_(rounds.WITH_PRODUCERS)).exists())
     stmt = (

@@ -27,16 +27,20 @@ import ckan.plugins.toolkit as tk
 
 from ..model import ROUND_STAGES, CollectionRound, DaftarData, DataRequest
 from . import workdays
-from .states import State
+from .states import TABLE, State
 
 __all__ = [
-    "GATED", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "pending_of", "missing_text",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "pending_of", "missing_text",
     "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "next_stage", "advance_stage",
 ]
 
 #: the verifier's steps that wait for every request of an all-in round
 GATED = frozenset({"verify", "return"})
+#: the states whose next step the gate holds back: the submissions waiting
+#: for verification
+GATED_STATES = tuple(sorted({state.value for t in TABLE if t.name in GATED
+                             for state in t.sources}))
 #: the steps that take the round's row lock in an all-in round
 SERIALIZED = GATED | {"submit", "resubmit"}
 #: a request in these states is still with its producers
@@ -110,10 +114,9 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     if not round_.verify_when_complete or pending_of([round_.id]):
         return 0
     due = workdays.add_working_days(today, round_.verify_days)
-    waiting = (State.SUBMITTED.value, State.RESUBMITTED.value)
     result = model.Session.execute(
         sa.update(DataRequest)
-        .where(DataRequest.round_id == round_.id, DataRequest.state.in_(waiting),
+        .where(DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES),
                sa.or_(DataRequest.due_date.is_(None), DataRequest.due_date < due))
         .values(due_date=due)
         .execution_options(synchronize_session="fetch"))

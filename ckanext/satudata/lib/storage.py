@@ -33,8 +33,8 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk", "save_sk",
-           "read_round_document", "round_document_path", "save_round_document",
+__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
+           "save_sk", "read_round_document", "round_document_path", "save_round_document",
            "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara",
            "delete_berita_acara"]
 
@@ -97,7 +97,6 @@ def stored_sk(item_id: str) -> Optional[str]:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         os.replace(old, path)
     return path if os.path.exists(path) else None
-
 
 
 def read_sk(upload: Any) -> Optional[bytes]:
