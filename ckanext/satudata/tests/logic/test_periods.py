@@ -357,3 +357,38 @@ def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back
     assert [r["id"] for r in _public("package_show", id=pkg_id)["resources"]] == [
         first_id, second_id]
     assert _found(MARKER) == 1
+
+
+def _rows(resource_id: str) -> list[tuple[int, int]]:
+    """The table's rows as the public reads them through the data API."""
+    found = _public("datastore_search", resource_id=resource_id, sort="tahun")
+    return [(int(r["tahun"]), int(r["jumlah"])) for r in found["records"]]
+
+
+def test_a_period_published_again_has_its_table_in_the_datastore_again(
+        two_periods, region, run_jobs, smtp):
+    """Withdrawing a period drops its table from the DataStore with its
+    resource; publishing the period again restores the resource under the
+    same id and loads its file again, so the preview and the data API answer
+    as before the withdrawal."""
+    first, second = two_periods
+    pkg_id = first["package_id"]
+    _publish_second(region, second)
+    run_jobs()
+    first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
+    assert _rows(first_id) == [(2025, 10)] and _rows(second_id) == [(2026, 12)]
+
+    with freeze_time("2026-07-20 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik")
+    run_jobs()
+    with pytest.raises(tk.ObjectNotFound):
+        _public("datastore_search", resource_id=first_id)
+
+    with freeze_time("2026-07-22 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"])
+    run_jobs()
+    restored = next(r for r in _public("package_show", id=pkg_id)["resources"]
+                    if r["id"] == first_id)
+    assert restored["datastore_active"] is True
+    assert _rows(first_id) == [(2025, 10)] and _rows(second_id) == [(2026, 12)]
