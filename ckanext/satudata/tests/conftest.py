@@ -497,6 +497,16 @@ def region(world_of: Any) -> Any:
     return world_of("region", build_region)
 
 
+@pytest.fixture
+def magetan_region(ckan_config: Any, world_of: Any) -> Any:
+    """The region with Magetan's people and its items of 2027
+    (:func:`.factories.magetan_world`), for a test marked ``magetan``:
+    built once on the region's world and put back for each test."""
+    from .factories import build_region, magetan_world
+
+    return world_of("magetan", lambda: magetan_world(world_of("region", build_region)))
+
+
 def pytest_configure(config: Any) -> None:
     """In a pytest-xdist worker (``scripts/test.sh`` starts one per CPU
     core), CKAN runs on the worker's own database and Solr site id, set
