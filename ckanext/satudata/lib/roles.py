@@ -92,7 +92,22 @@ def may(duty: str, user_name: Optional[str]) -> bool:
 
 
 def walidata_organization() -> Optional[model.Group]:
-    return model.Group.get(tk.config.get("satudata.walidata_organization"))
+    """The walidata's organization, looked up by name once per database
+    session (as :func:`user_obj`): CKAN's ``Group.get`` of a name costs two
+    queries, and the walidata administrator check runs at most auth checks."""
+    name = tk.config.get("satudata.walidata_organization")
+    if not name:
+        return None
+    ids = model.Session.info.setdefault("satudata_group_ids", {})
+    known = ids.get(name)
+    if known is not None:
+        group = model.Session.get(model.Group, known)
+        if group is not None and group.name == name:
+            return group
+    group = model.Group.get(name)
+    if group is not None:
+        ids[name] = group.id
+    return group
 
 
 def user_roles(user_id: Optional[str]) -> set[str]:
