@@ -92,7 +92,22 @@ def may(duty: str, user_name: Optional[str]) -> bool:
 
 
 def walidata_organization() -> Optional[model.Group]:
-    return model.Group.get(tk.config.get("satudata.walidata_organization"))
+    """The walidata's organization, looked up by name once per database
+    session (as :func:`user_obj`): CKAN's ``Group.get`` of a name costs two
+    queries, and the walidata administrator check runs at most auth checks."""
+    name = tk.config.get("satudata.walidata_organization")
+    if not name:
+        return None
+    ids = model.Session.info.setdefault("satudata_group_ids", {})
+    known = ids.get(name)
+    if known is not None:
+        group = model.Session.get(model.Group, known)
+        if group is not None and group.name == name:
+            return group
+    group = model.Group.get(name)
+    if group is not None:
+        ids[name] = group.id
+    return group
 
 
 def user_roles(user_id: Optional[str]) -> set[str]:
@@ -310,12 +325,16 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     user = user_obj(user_name)
     if user is None:
         return set()
+    # the user's capacity in the request's OPD, read once for both the
+    # producer and the OPD head (is_producer, is_opd_head)
+    org_role = (authz.users_role_for_group_or_org(request.owner_org, user_name)
+                if request.owner_org else None)
     return actors_of(
         state=request.state, level=request.approval_level, chain=chain_of(request),
         user_roles=user_roles(user.id),
-        is_producer=is_producer(user_name, request.owner_org),
-        is_walidata_admin=is_walidata_admin(user_name), duties=duties(),
-        is_opd_head=is_opd_head(user_name, request.owner_org),
+        is_producer=org_role in PRODUCER_CAPACITIES,
+        is_walidata_admin=is_walidata_admin(user_name, user), duties=duties(),
+        is_opd_head=org_role is not None and org_role == opd_approval_role(),
     )
 
 

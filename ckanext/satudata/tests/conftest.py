@@ -113,6 +113,59 @@ def _letters_rendered_once() -> Iterator[None]:
     patch.undo()
 
 
+class _HashedOnce:
+    """CKAN's password hasher (passlib's ``pbkdf2_sha512``) that hashes each
+    clear-text password once per session: the tests give most of their users
+    the same password, and each hash costs ~30 ms of CPU (pbkdf2, 25,000
+    rounds; about 500 users a run: ~3 % of the fast suite). The hash is a real one, with CKAN's
+    rounds and salt size, and logins still verify it; users of the same
+    password share its salt."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self._hashes: dict[str, str] = {}
+
+    def encrypt(self, password: str) -> str:
+        if password not in self._hashes:
+            self._hashes[password] = self._real.encrypt(password)
+        return self._hashes[password]
+
+    hash = encrypt
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _passwords_hashed_once() -> Iterator[None]:
+    """Users are created with a password hashed once per distinct password
+    in the session (:class:`_HashedOnce`)."""
+    from ckan.model import user
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(user, "pbkdf2_sha512", _HashedOnce(user.pbkdf2_sha512))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _users_looked_up_once_per_db_session() -> Iterator[None]:
+    """CKAN's auth looks the user up in the database at every check made
+    outside a web request (``authz._get_user``; in a request it takes the
+    logged-in user, ``current_user``). The tests call the actions outside a
+    request: the user is looked up once per database session, then taken
+    from the session's identity map, as satudata's own checks do
+    (``roles.user_obj``). The ``User.get`` queries of the auth were ~5 %
+    of the fast suite."""
+    from ckan import authz
+    from ckanext.satudata.lib import roles
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(authz, "_get_user", roles.user_obj)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _plugins_loaded(with_plugins: None) -> None:
     """Every test runs with the plugins of test.ini loaded; values cached
@@ -173,18 +226,26 @@ def empty_db(reset_db: Any, migrate_db_for: Any) -> Any:
     return empty
 
 
+_TABLES: dict[str, list[str]] = {}
+
+
 def _table_names(conn: Any) -> list[str]:
     """The tables of the models, in the order of their dependencies, that
     exist in the database (alembic's version tables left out, and the
     request counts: PostgreSQL's triggers empty and fill them with the
     requests; CKAN's reset puts every table of the database into the
-    metadata)."""
+    metadata). Read once per database, after its migrations ran (a test
+    creates no table: the inspection and the sort took about a third of
+    putting a world back)."""
     from ckanext.satudata.model.workflow import request_count
 
-    existing = set(sa.inspect(conn).get_table_names())
-    return [t.name for t in model.meta.metadata.sorted_tables
-            if t.name in existing and not t.name.endswith("alembic_version")
-            and t.name != request_count.name]
+    url = str(conn.engine.url)
+    if url not in _TABLES:
+        existing = set(sa.inspect(conn).get_table_names())
+        _TABLES[url] = [t.name for t in model.meta.metadata.sorted_tables
+                        if t.name in existing and not t.name.endswith("alembic_version")
+                        and t.name != request_count.name]
+    return _TABLES[url]
 
 
 @pytest.fixture
@@ -347,6 +408,9 @@ class Snapshot:
         self.tables: list[str] = []
         self.package_ids: list[str] = []
         self.jobs: list[tuple[str, tuple, dict, Optional[str]]] = []
+        #: the documents CKAN sent to Solr when it indexed the world's
+        #: datasets again at the first restore (None before it)
+        self.documents: Optional[list[dict[str, Any]]] = None
 
     def take(self) -> None:
         from ckan.lib import jobs
@@ -366,6 +430,27 @@ class Snapshot:
             self.jobs.append((job.func_name, tuple(job.args), dict(job.kwargs),
                               job.meta.get("title")))
 
+    def _index_again(self) -> list[dict[str, Any]]:
+        """Indexes the world's datasets as CKAN does (``search.rebuild``:
+        each dataset shown, then its document built by CKAN and the plugins,
+        without a commit) and answers the documents sent to Solr: the same
+        rows give the same documents, so later restores send these again
+        (``package_show`` and the index plugins took ~60 % of a restore)."""
+        import pysolr
+        from ckan.lib import search
+
+        sent: list[dict[str, Any]] = []
+        add = pysolr.Solr.add
+
+        def recorded_add(solr: Any, docs: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.extend(copy.deepcopy(list(docs)))
+            return add(solr, docs, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(pysolr.Solr, "add", recorded_add)
+            search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
+        return sent
+
     def restore(self, empty_db: Any, reset_queues: Any) -> Any:
         from ckan.lib import jobs, search
         from ckan.lib.search.common import make_connection
@@ -382,8 +467,13 @@ class Snapshot:
                                  "(now() AT TIME ZONE 'utc') WHERE enqueued_at IS NOT NULL"))
         # the index: this site's documents out, the world's datasets in, one commit
         make_connection().delete(q=f'+site_id:"{config["ckan.site_id"]}"', commit=False)
-        search.rebuild(package_ids=self.package_ids, defer_commit=True, quiet=True)
-        search.commit()
+        if self.documents is None:
+            self.documents = self._index_again()
+            search.commit()
+        elif self.documents:  # added and committed in one request
+            make_connection().add(docs=copy.deepcopy(self.documents), commit=True)
+        else:
+            search.commit()
         for func_name, args, kwargs, title in self.jobs:
             job = jobs.get_queue().enqueue_call(func=func_name, args=args, kwargs=kwargs)
             if title:
@@ -423,6 +513,16 @@ def region(world_of: Any) -> Any:
     from .factories import build_region
 
     return world_of("region", build_region)
+
+
+@pytest.fixture
+def magetan_region(ckan_config: Any, world_of: Any) -> Any:
+    """The region with Magetan's people and its items of 2027
+    (:func:`.factories.magetan_world`), for a test marked ``magetan``:
+    built once on the region's world and put back for each test."""
+    from .factories import build_region, magetan_world
+
+    return world_of("magetan", lambda: magetan_world(world_of("region", build_region)))
 
 
 def pytest_configure(config: Any) -> None:

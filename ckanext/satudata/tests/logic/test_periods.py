@@ -15,7 +15,9 @@ from ckan.tests import helpers
 
 from ckanext.satudata.lib import publishing
 
-from ..factories import add_csv, csv_upload, is_public, publish, request_state, to_ready
+from ..factories import (
+    add_csv, build_region, csv_upload, is_public, publish, request_state, to_ready,
+)
 
 #: the second period's table: nobody but its producers and the walidata
 #: may see it before its request is published
@@ -69,10 +71,10 @@ def _second_round(region) -> dict:
     return round_
 
 
-@pytest.fixture
-def two_periods(region):
-    """The first period of OPD A's item published (March), the second
-    round sent (July)."""
+def _build_two_periods() -> tuple:
+    """The region, the first period of OPD A's item published (March), the
+    second round sent (July)."""
+    region = build_region()
     first = region.request_of(region.opd_a)
     with freeze_time("2026-03-02 03:00:00"):
         add_csv(region, "producer", first["package_id"], "tahun,jumlah\n2025,10\n", name=FIRST)
@@ -85,7 +87,28 @@ def two_periods(region):
     second = next(r for r in region.call("sysadmin", "satudata_request_list",
                                          round_id=round_["id"])["results"]
                   if r["owner_org"] == region.opd_a["id"])
-    return first, second
+    return region, first, second
+
+
+@pytest.fixture
+def two_periods(world_of):
+    """``(region, first, second)``: :func:`_build_two_periods`, built once
+    and put back for each test (``world_of``)."""
+    return world_of("two-periods", _build_two_periods)
+
+
+@pytest.fixture
+def second_published(world_of):
+    """``(region, first, second)``: the world of :func:`two_periods` with
+    the second period's table added, reviewed and published
+    (:func:`_publish_second`); built once and put back for each test."""
+
+    def build() -> tuple:
+        region, first, second = world_of("two-periods", _build_two_periods)
+        _publish_second(region, second)
+        return region, first, second
+
+    return world_of("two-periods-second-published", build)
 
 
 def _pages(app, pkg: dict, resource_id: str) -> dict[str, int | str]:
@@ -104,8 +127,8 @@ def _pages(app, pkg: dict, resource_id: str) -> dict[str, int | str]:
     }
 
 
-def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, region, app):
-    first, second = two_periods
+def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, app):
+    region, first, second = two_periods
     pkg_id = first["package_id"]
     assert second["package_id"] == pkg_id  # the item's published dataset, reused
     assert second["period"] == "Semester II 2026"
@@ -161,11 +184,10 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, regio
     assert _public("package_search", q="title:Puskesmas", rows=10)["count"] == 2  # 2 OPDs
 
 
-def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, region, app,
+def test_withdrawing_the_second_period_leaves_the_first_public(second_published, app,
                                                               smtp, run_jobs):
-    first, second = two_periods
+    region, first, second = second_published
     pkg_id = first["package_id"]
-    _publish_second(region, second)
     second_resource = _public("package_show", id=pkg_id)["resources"][1]
     assert second_resource["name"] == MARKER
     run_jobs()
@@ -217,10 +239,9 @@ def test_withdrawing_the_second_period_leaves_the_first_public(two_periods, regi
 
 
 def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(
-        two_periods, region, app, smtp, run_jobs):
-    first, second = two_periods
+        second_published, app, smtp, run_jobs):
+    region, first, second = second_published
     pkg_id = first["package_id"]
-    _publish_second(region, second)
     run_jobs()
     smtp.take()
     with freeze_time("2026-07-06 04:00:00"):
@@ -252,8 +273,8 @@ def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(
                         and "periode lain" not in b.lower() for b in mail)
 
 
-def test_the_new_period_table_is_screened_for_personal_data(two_periods, region, app):
-    first, second = two_periods
+def test_the_new_period_table_is_screened_for_personal_data(two_periods, app):
+    region, first, second = two_periods
     pkg_id = first["package_id"]
     with freeze_time("2026-07-06 03:00:00"):
         region.call("producer", "resource_create", package_id=pkg_id, name=MARKER,
@@ -290,10 +311,10 @@ def test_a_round_can_still_create_new_datasets(region):
     assert second["dataset"]["private"] is True
 
 
-def test_the_request_and_queue_pages_name_the_period(two_periods, region, app):
+def test_the_request_and_queue_pages_name_the_period(two_periods, app):
     from ..factories import login
 
-    _first, second = two_periods
+    region, _first, second = two_periods
     producer = login(app, "produsen-a")
     page = producer.get(tk.url_for("satudata_request.read", id=second["id"])).body
     assert "satudata-request-periods" in page
@@ -303,8 +324,8 @@ def test_the_request_and_queue_pages_name_the_period(two_periods, region, app):
     assert publishing.ROUND_KEY not in page
 
 
-def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods, region):
-    first, second = two_periods
+def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods):
+    region, first, second = two_periods
     pkg_id = first["package_id"]
     with freeze_time("2026-07-06 03:00:00"):
         add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
@@ -321,13 +342,12 @@ def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods
 
 
 def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back(
-        two_periods, region, app):
+        second_published, app):
     """Withdraw the first period, then the second (the dataset goes private
     with the second's table still in it), then publish the first again: its
     own table comes back, the second's stays out until it is published."""
-    first, second = two_periods
+    region, first, second = second_published
     pkg_id = first["package_id"]
-    _publish_second(region, second)
     first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
     with freeze_time("2026-07-20 03:00:00"):
         region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],

@@ -28,7 +28,7 @@ from ckanext.satudata.model import DataRequest
 
 from ..factories import (
     MAGETAN_BERITA_ACARA, CollectionRound, DaftarDataItem, WalidataRole, berita_acara_upload,
-    complete_metadata, magetan, magetan_world, pdf_text,
+    complete_metadata, magetan, pdf_text,
 )
 
 DECREE = "188/12/403.206/2027"
@@ -37,10 +37,10 @@ _berita_acara = berita_acara_upload
 
 
 @pytest.fixture
-def world(ckan_config, region):
+def world(magetan_region):
     """The region with Magetan's people and its items of 2027
-    (:func:`..factories.magetan_world`)."""
-    return magetan_world(region)
+    (:func:`..factories.magetan_world`; ``magetan_region``)."""
+    return magetan_region
 
 
 def _send_round(region, name, start, **extra):

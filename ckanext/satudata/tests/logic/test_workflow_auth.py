@@ -18,7 +18,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DataRequest
 
-from ..factories import berita_acara_upload, complete_metadata, magetan, magetan_world
+from ..factories import berita_acara_upload, complete_metadata, magetan
 
 
 USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "kadis",
@@ -150,13 +150,8 @@ def test_producers_only_see_their_own_opd(region):
 # Played on the Magetan configuration (tests/logic/test_sop_magetan.py): the
 # OPD's head approves first (OPD admins: head_a, head_b), the forum is a level
 # of the chain (verifikator forum kabid kadis), the forum's member holds no
-# other role.
+# other role (the world: conftest.magetan_region).
 
-
-
-@pytest.fixture
-def magetan_region(ckan_config, region):
-    return magetan_world(region)
 
 
 I_USERS = USERS + ["head_a", "head_b", "forum"]
