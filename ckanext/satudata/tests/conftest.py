@@ -148,24 +148,6 @@ def _passwords_hashed_once() -> Iterator[None]:
     patch.undo()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _users_looked_up_once_per_db_session() -> Iterator[None]:
-    """CKAN's auth looks the user up in the database at every check made
-    outside a web request (``authz._get_user``; in a request it takes the
-    logged-in user, ``current_user``). The tests call the actions outside a
-    request: the user is looked up once per database session, then taken
-    from the session's identity map, as satudata's own checks do
-    (``roles.user_obj``). The ``User.get`` queries of the auth were ~5 %
-    of the fast suite."""
-    from ckan import authz
-    from ckanext.satudata.lib import roles
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(authz, "_get_user", roles.user_obj)
-    yield
-    patch.undo()
-
-
 @pytest.fixture(autouse=True)
 def _plugins_loaded(with_plugins: None) -> None:
     """Every test runs with the plugins of test.ini loaded; values cached
