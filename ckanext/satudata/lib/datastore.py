@@ -17,7 +17,9 @@ How a table gets there
     portal's storage instead of downloading it over HTTP. xloader's status
     (``xloader_status``: pending, running, complete, error, with its log) is
     written as xloader writes it; the producer sees it on the resource's edit
-    page (:func:`status`).
+    page (:func:`status`). A file the data check found unreadable (its
+    result stored by the ``check_data`` job owed before this one) is not
+    handed to xloader: its status says why.
 
 Staged revisions
     The new file of a staged revision of published data is stored under a
@@ -59,6 +61,9 @@ __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "loadable", "fi
 
 #: task type and key of xloader's status (``task_status``)
 TASK = "xloader"
+#: the error of a file the data check could not read, which is not loaded
+#: (shown translated by :func:`status`)
+UNREADABLE = "unreadable by the data check"
 #: xloader's default job log database (a file in /tmp shared by every
 #: portal of the machine): the portal keeps that log in its own database
 JOBS_DB_DEFAULT = "sqlite:////tmp/xloader_jobs.db"
@@ -128,10 +133,29 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
         return []
     from .publishing import live_dict
 
-    results = [load_resource(res, force=force)
-               for res in datacheck.uploaded_files(live_dict(package_id))]
+    live = live_dict(package_id)
+    unreadable = {entry["resource_id"] for entry in datacheck.entries(live)
+                  if entry["status"] == "unreadable"}
+    results = [_not_loaded(res) if res["id"] in unreadable else load_resource(res, force=force)
+               for res in datacheck.uploaded_files(live)]
     _drop_deleted(package_id)
     return results
+
+
+def _not_loaded(res: dict[str, Any]) -> dict[str, Any]:
+    """A file the data check could not read (binary, empty, too wide, a line
+    too long) is not handed to xloader, whose type guessing would spend the
+    worker's time on it for nothing: its status says why, and a table an
+    earlier file of the resource left goes, so that nothing stale is served."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    resource_id = res["id"]
+    if DatastoreBackend.get_active_backend().resource_exists(resource_id):
+        tk.get_action("datastore_delete")(
+            dict(_site_context()), {"resource_id": resource_id, "force": True})
+    _set_task(resource_id, "error", {}, error=json.dumps({"message": UNREADABLE}))
+    model.Session.commit()
+    return {"resource_id": resource_id, "status": "error", "error": UNREADABLE}
 
 
 def _drop_deleted(package_id: str) -> None:
@@ -251,6 +275,9 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
     error = found.get("error")
     if isinstance(error, dict):
         error = error.get("message")
+    if error == UNREADABLE:
+        error = tk._("The data check could not read this file (see its report), "
+                     "so it is not loaded: upload a readable CSV or XLSX table")
     logs = ((found.get("task_info") or {}).get("logs") or [])[-8:]
     return {"status": state, "label": _labels().get(state, state), "error": error or None,
             "last_updated": found.get("last_updated"),

@@ -60,6 +60,11 @@ def test_a_hostile_file_gets_a_clear_report_never_a_500(app, region, run_jobs, s
         assert page.status_code == 200, url
         assert expected in page.body, url
         assert 'data-status="unreadable"' in page.body
+    # not handed to xloader: the DataStore status says why
+    page = client.get(pages[0])
+    assert "Tidak dapat dimuat" in page.body
+    assert "Pemeriksaan data tidak dapat membaca berkas ini" in page.body
+    assert not helpers.call_action("resource_show", id=resource_id).get("datastore_active")
 
     page = client.get(pages[-1])
     response = client.post(tk.url_for("satudata_request.take", id=request["id"],
