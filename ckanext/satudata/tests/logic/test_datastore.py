@@ -154,6 +154,30 @@ def test_a_table_that_cannot_be_loaded_shows_its_error_to_the_producer(region, r
     assert status["error"]["message"]
 
 
+def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_jobs, smtp):
+    """The producer replaces a loaded table by a file the data check cannot
+    read: it is not handed to xloader, and the table of the earlier file
+    goes, so that the data API never serves what the resource no longer
+    holds."""
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    table = add_csv(region, "producer", request["package_id"], CSV)
+    run_jobs()
+    assert rows_of(table["id"], producer) == [(2024, 10), (2025, 12)]
+
+    region.call("producer", "resource_update", id=table["id"], name="Tabel data",
+                format="CSV", url="tabel.csv", upload=csv_upload(""))
+    run_jobs()
+
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("datastore_search", context=dict(producer),
+                            resource_id=table["id"])
+    assert not helpers.call_action("resource_show", id=table["id"]).get("datastore_active")
+    status = helpers.call_action("xloader_status", context=dict(producer),
+                                 resource_id=table["id"])
+    assert status["status"] == "error"
+
+
 def test_no_table_metadata_and_no_other_table_through_sql_for_the_public(
         region, published_table):
     resource = published_table["resource"]
