@@ -386,12 +386,12 @@ def _rows(resource_id: str) -> list[tuple[int, int]]:
 
 
 def test_a_period_published_again_has_its_table_in_the_datastore_again(
-        two_periods, region, run_jobs, smtp):
+        two_periods, run_jobs, smtp):
     """Withdrawing a period drops its table from the DataStore with its
     resource; publishing the period again restores the resource under the
     same id and loads its file again, so the preview and the data API answer
     as before the withdrawal."""
-    first, second = two_periods
+    region, first, second = two_periods
     pkg_id = first["package_id"]
     _publish_second(region, second)
     run_jobs()
