@@ -207,17 +207,20 @@ def _flag(value: Any) -> bool | None:
 
 
 def satudata_flag(value: Any) -> Any:
-    """Yes or no (``true``/``false``, ``ya``/``tidak``, ``yes``/``no``, 1/0) as a bool."""
+    """Yes or no (``true``/``false``, ``ya``/``tidak``, ``yes``/``no``, 1/0)
+    as the dataset extra stores it: ``"true"`` or ``"false"``. (A bool was
+    stored as that text too, but it differs from the text read back, so
+    every update of the dataset wrote the extra again.)"""
     if _empty(value):
         return value
     flag = _flag(value)
     if flag is None:
         raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": value})
-    return flag
+    return "true" if flag else "false"
 
 
 def satudata_flag_output(value: Any) -> Any:
-    """The stored flag (``"True"``/``"False"``) as a bool."""
+    """The stored flag (``"true"``/``"false"``) as a bool."""
     if _empty(value):
         return value
     flag = _flag(value)
