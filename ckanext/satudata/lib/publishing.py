@@ -97,7 +97,7 @@ import datetime
 import json
 import logging
 import zoneinfo
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -211,8 +211,11 @@ def governed(*package_ids: str) -> bool:
     query."""
     linked = sa.select(sa.literal(True)).where(DataRequest.package_id.in_(package_ids))
     recorded = sa.select(sa.literal(True)).where(Dissemination.package_id.in_(package_ids))
-    return bool(model.Session.execute(sa.select(sa.or_(
+    found = bool(model.Session.execute(sa.select(sa.or_(
         sa.exists(linked), sa.exists(recorded)))).scalar())
+    if not found:  # none has a record: the indexing of an update need not ask
+        remember_absent(Dissemination, package_ids)
+    return found
 
 
 def dataset_public(request: DataRequest) -> bool:
@@ -303,9 +306,30 @@ def _get(cls: Any, package_id: Optional[str]) -> Any:
     return row
 
 
+def remember_absent(cls: Any, package_ids: Iterable[str]) -> None:
+    """The rows of ``cls`` of these datasets are known to be missing (a
+    query just said so, or the datasets are being created): :func:`_get`
+    answers ``None`` for them without a query until the transaction ends or
+    a row of ``cls`` joins the session."""
+    model.Session.info.setdefault(_ABSENT, set()).update((cls, i) for i in package_ids)
+
+
+def dataset_created(package_id: str) -> None:
+    """``after_dataset_create``: a dataset created in this transaction has
+    no publication record and no staged revision yet (their rows reference
+    the package): the indexing in the same transaction does not look them
+    up."""
+    remember_absent(Dissemination, [package_id])
+    remember_absent(StagedRevision, [package_id])
+
+
 @sa.event.listens_for(model.Session, "after_transaction_end")
-def _forget_absent_at_end(session: Any, _transaction: Any) -> None:
-    session.info.pop(_ABSENT, None)
+def _forget_absent_at_end(session: Any, transaction: Any) -> None:
+    # the end of the outermost transaction: a flush runs in a
+    # subtransaction of its own, whose end changes nothing another
+    # transaction can see (SQLAlchemy 1.4)
+    if transaction.parent is None:
+        session.info.pop(_ABSENT, None)
 
 
 @sa.event.listens_for(model.Session, "after_attach")
