@@ -387,15 +387,32 @@ _UNKNOWN = object()
 
 def public_facts(package_id: str) -> Optional[dict[str, Any]]:
     """What the public may know of a dataset's publication (added to the
-    dataset dictionary by ``after_dataset_show``)."""
-    record = record_for(package_id)
-    if record is None or not record.live:
+    dataset dictionary by ``after_dataset_show``). One query: the record
+    with the dataset's requests and their rounds (it took one for the
+    record, one for the requests and one per round)."""
+    if (Dissemination, package_id) in model.Session.info.get(_ABSENT, ()):
+        return None
+    rows = model.Session.execute(
+        sa.select(Dissemination, DataRequest, CollectionRound)
+        .outerjoin(DataRequest, sa.and_(DataRequest.package_id == Dissemination.package_id,
+                                        DataRequest.state != State.CANCELLED.value))
+        .outerjoin(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .where(Dissemination.package_id == package_id)
+        .order_by(CollectionRound.start_date, CollectionRound.created)).all()
+    if not rows:
+        remember_absent(Dissemination, [package_id])
+        return None
+    record = rows[0][0]
+    if not record.live:
         return None
     facts = record.public_dict()
+    # the rounds are in the session now: no query for their titles
+    found = periods(package_id, [request for _record, request, round_ in rows
+                                 if request is not None and round_ is not None])
     if record.round_id:
         round_ = model.Session.get(CollectionRound, record.round_id)
         facts["round_title"] = round_.title if round_ else None
-    facts["periods"] = periods(package_id)
+    facts["periods"] = found
     return facts
 
 
@@ -754,11 +771,13 @@ def _note_period_only(request: DataRequest, transition: str) -> None:
         event.data = dict(event.data or {}, period_only=True)
 
 
-def periods(package_id: str) -> list[dict[str, Any]]:
+def periods(package_id: str, requests: Optional[list[DataRequest]] = None
+            ) -> list[dict[str, Any]]:
     """The public periods of a dataset, oldest first: the round, its title
-    and whether the period is ``published`` or ``archived``."""
+    and whether the period is ``published`` or ``archived``. ``requests``:
+    :func:`package_requests` when the caller has them."""
     result = []
-    for request in package_requests(package_id):
+    for request in package_requests(package_id) if requests is None else requests:
         if not dataset_public(request):
             continue
         round_ = model.Session.get(CollectionRound, request.round_id)
