@@ -192,3 +192,26 @@ class TestSidebar:
         assert 'class="row wrapper no-nav"' not in body
         # a page without a sidebar still says so
         assert 'class="row wrapper no-nav"' in app.get("/about").body
+
+
+class TestLicence:
+    @pytest.mark.parametrize("rounds", [2])
+    def test_the_licence_title_follows_the_readers_language(self, app, rounds):
+        """Each language gets its own title, however often and in whatever
+        order they ask (the titles are kept per language)."""
+        from ckanext.satudata import search
+        expected = {"id": ("Creative Commons Atribusi", "Lisensi tidak ditentukan"),
+                    "en": ("Creative Commons Attribution", "License not specified")}
+        for _round in range(rounds):
+            for lang in ("id", "en"):
+                with app.flask_app.test_request_context(
+                        "/", environ_overrides={"CKAN_LANG": lang}):
+                    shown = [search.translate_license_title({"license_id": license_id})
+                             ["license_title"] for license_id in ("cc-by", "notspecified")]
+                    assert tuple(shown) == expected[lang]
+                    assert search.translate_license_title({"license_id": "no-such"}) == {
+                        "license_id": "no-such"}
+        # without a request (the CLI's search-index rebuild): as CKAN gives it there
+        import ckan.model as model
+        assert search.translate_license_title({"license_id": "cc-by"})[
+            "license_title"] == model.Package.get_license_register().get("cc-by").title
