@@ -26,6 +26,10 @@ CALLS = int(os.environ.get("SATUDATA_PROF_CALLS", "40"))
 def _stats(prof: cProfile.Profile, calls: int, label: str) -> None:
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out)
+    dump = os.environ.get("SATUDATA_PROF_DUMP")
+    if dump:  # for pstats afterwards: <dir>/<label>.prof
+        os.makedirs(dump, exist_ok=True)
+        stats.dump_stats(os.path.join(dump, label.replace(" ", "_") + ".prof"))
     total = stats.total_tt
     print(f"\n==== {label}: {total / calls * 1000:.2f} ms per call (profiled)")
     by_plugin: dict[str, float] = {}

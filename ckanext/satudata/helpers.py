@@ -14,11 +14,11 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import charts, dates, datastore
+from .lib import charts, dates, datastore, markdown_text
 
 __all__ = [
     "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
-    "render_datetime", "satudata_waiting_for_me", "satudata_home_facts",
+    "render_datetime", "render_markdown", "markdown_extract", "satudata_waiting_for_me", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_has_data_file", "satudata_code_choices",
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
@@ -56,6 +56,25 @@ def render_datetime(next_helper: Any, datetime_: Any, date_format: Optional[str]
         locale = tk.config.get("ckan.locale_default")
     return dates.format_datetime(datetime_, locale, tk.h.get_display_timezone(),
                                   with_hours=with_hours, with_seconds=with_seconds)
+
+
+@tk.chained_helper
+def render_markdown(next_helper: Any, data: str, auto_link: bool = True,
+                    allow_html: bool = False) -> Any:
+    """CKAN's ``h.render_markdown`` on a parser and cleaner built once
+    (:mod:`.lib.markdown_text`); with ``allow_html`` CKAN's own."""
+    if allow_html or not data:
+        return next_helper(data, auto_link, allow_html)
+    rendered = markdown_text.render(data)
+    if auto_link:
+        rendered = tk.h.html_auto_link(rendered)
+    return tk.literal(rendered)
+
+
+@tk.chained_helper
+def markdown_extract(next_helper: Any, text: str, extract_length: int = 190) -> Any:
+    """CKAN's ``h.markdown_extract`` on a parser and cleaner built once."""
+    return markdown_text.extract(text, extract_length)
 
 
 def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:

@@ -56,6 +56,9 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]):
         return search.before_dataset_index(pkg_dict)
 
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]):
+        publishing.dataset_created(pkg_dict["id"])
+
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]):
         search.translate_license_title(pkg_dict)
         return publishing.show_facts(context, pkg_dict)

@@ -97,7 +97,7 @@ import datetime
 import json
 import logging
 import zoneinfo
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -211,8 +211,11 @@ def governed(*package_ids: str) -> bool:
     query."""
     linked = sa.select(sa.literal(True)).where(DataRequest.package_id.in_(package_ids))
     recorded = sa.select(sa.literal(True)).where(Dissemination.package_id.in_(package_ids))
-    return bool(model.Session.execute(sa.select(sa.or_(
+    found = bool(model.Session.execute(sa.select(sa.or_(
         sa.exists(linked), sa.exists(recorded)))).scalar())
+    if not found:  # none has a record: the indexing of an update need not ask
+        remember_absent(Dissemination, package_ids)
+    return found
 
 
 def dataset_public(request: DataRequest) -> bool:
@@ -303,9 +306,30 @@ def _get(cls: Any, package_id: Optional[str]) -> Any:
     return row
 
 
+def remember_absent(cls: Any, package_ids: Iterable[str]) -> None:
+    """The rows of ``cls`` of these datasets are known to be missing (a
+    query just said so, or the datasets are being created): :func:`_get`
+    answers ``None`` for them without a query until the transaction ends or
+    a row of ``cls`` joins the session."""
+    model.Session.info.setdefault(_ABSENT, set()).update((cls, i) for i in package_ids)
+
+
+def dataset_created(package_id: str) -> None:
+    """``after_dataset_create``: a dataset created in this transaction has
+    no publication record and no staged revision yet (their rows reference
+    the package): the indexing in the same transaction does not look them
+    up."""
+    remember_absent(Dissemination, [package_id])
+    remember_absent(StagedRevision, [package_id])
+
+
 @sa.event.listens_for(model.Session, "after_transaction_end")
-def _forget_absent_at_end(session: Any, _transaction: Any) -> None:
-    session.info.pop(_ABSENT, None)
+def _forget_absent_at_end(session: Any, transaction: Any) -> None:
+    # the end of the outermost transaction: a flush runs in a
+    # subtransaction of its own, whose end changes nothing another
+    # transaction can see (SQLAlchemy 1.4)
+    if transaction.parent is None:
+        session.info.pop(_ABSENT, None)
 
 
 @sa.event.listens_for(model.Session, "after_attach")
@@ -363,15 +387,32 @@ _UNKNOWN = object()
 
 def public_facts(package_id: str) -> Optional[dict[str, Any]]:
     """What the public may know of a dataset's publication (added to the
-    dataset dictionary by ``after_dataset_show``)."""
-    record = record_for(package_id)
-    if record is None or not record.live:
+    dataset dictionary by ``after_dataset_show``). One query: the record
+    with the dataset's requests and their rounds (it took one for the
+    record, one for the requests and one per round)."""
+    if (Dissemination, package_id) in model.Session.info.get(_ABSENT, ()):
+        return None
+    rows = model.Session.execute(
+        sa.select(Dissemination, DataRequest, CollectionRound)
+        .outerjoin(DataRequest, sa.and_(DataRequest.package_id == Dissemination.package_id,
+                                        DataRequest.state != State.CANCELLED.value))
+        .outerjoin(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .where(Dissemination.package_id == package_id)
+        .order_by(CollectionRound.start_date, CollectionRound.created)).all()
+    if not rows:
+        remember_absent(Dissemination, [package_id])
+        return None
+    record = rows[0][0]
+    if not record.live:
         return None
     facts = record.public_dict()
+    # the rounds are in the session now: no query for their titles
+    found = periods(package_id, [request for _record, request, round_ in rows
+                                 if request is not None and round_ is not None])
     if record.round_id:
         round_ = model.Session.get(CollectionRound, record.round_id)
         facts["round_title"] = round_.title if round_ else None
-    facts["periods"] = periods(package_id)
+    facts["periods"] = found
     return facts
 
 
@@ -730,11 +771,13 @@ def _note_period_only(request: DataRequest, transition: str) -> None:
         event.data = dict(event.data or {}, period_only=True)
 
 
-def periods(package_id: str) -> list[dict[str, Any]]:
+def periods(package_id: str, requests: Optional[list[DataRequest]] = None
+            ) -> list[dict[str, Any]]:
     """The public periods of a dataset, oldest first: the round, its title
-    and whether the period is ``published`` or ``archived``."""
+    and whether the period is ``published`` or ``archived``. ``requests``:
+    :func:`package_requests` when the caller has them."""
     result = []
-    for request in package_requests(package_id):
+    for request in package_requests(package_id) if requests is None else requests:
         if not dataset_public(request):
             continue
         round_ = model.Session.get(CollectionRound, request.round_id)

@@ -207,17 +207,20 @@ def _flag(value: Any) -> bool | None:
 
 
 def satudata_flag(value: Any) -> Any:
-    """Yes or no (``true``/``false``, ``ya``/``tidak``, ``yes``/``no``, 1/0) as a bool."""
+    """Yes or no (``true``/``false``, ``ya``/``tidak``, ``yes``/``no``, 1/0)
+    as the dataset extra stores it: ``"true"`` or ``"false"``. (A bool was
+    stored as that text too, but it differs from the text read back, so
+    every update of the dataset wrote the extra again.)"""
     if _empty(value):
         return value
     flag = _flag(value)
     if flag is None:
         raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": value})
-    return flag
+    return "true" if flag else "false"
 
 
 def satudata_flag_output(value: Any) -> Any:
-    """The stored flag (``"True"``/``"False"``) as a bool."""
+    """The stored flag (``"true"``/``"false"``) as a bool."""
     if _empty(value):
         return value
     flag = _flag(value)
@@ -249,16 +252,21 @@ def satudata_identifier(value: Any) -> Any:
 
 # -- input checks shared by every satudata action ---------------------------
 
+#: what PostgreSQL cannot store: control characters but tab and line
+#: breaks, and lone UTF-16 surrogates (one scan in C, not a Python loop over
+#: the characters: the guard reads every address, argument and form field)
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def bad_text_message(value: str) -> Optional[str]:
     """Why ``value`` cannot be stored, or None: NUL and other control
     characters (tab and line breaks aside) and lone UTF-16 surrogates."""
-    for ch in value:
-        code = ord(ch)
-        if code < 32 and ch not in "\t\n\r":
-            return tk._("Control characters (such as NUL) are not allowed")
-        if 0xD800 <= code <= 0xDFFF:
-            return tk._("The text is not valid Unicode")
-    return None
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() < " ":
+        return tk._("Control characters (such as NUL) are not allowed")
+    return tk._("The text is not valid Unicode")
 
 
 def _first_bad_text(value: Any, depth: int = 0) -> Optional[str]:

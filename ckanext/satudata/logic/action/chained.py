@@ -326,28 +326,48 @@ def _stored(value: Any) -> Any:
     return value
 
 
+def _stored_files_and_fields(pkg: model.Package, fields: list[str]
+                             ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """What the data check reads of ``pkg`` as stored, in one query: its
+    resources (not deleted) by id (:data:`_FILE_KEYS`), and the extras
+    among ``fields``. CKAN's ``package_update`` reloads the package and its
+    resources and extras anyway: loading them here through the ORM cost two
+    queries more per update."""
+    res, extra = model.Resource, model.PackageExtra
+    resources = sa.select(sa.literal("resource"), res.id, res.url, res.url_type,
+                          res.format).where(res.package_id == pkg.id, res.state != "deleted")
+    extras = sa.select(sa.literal("extra"), extra.key, extra.value, sa.null(), sa.null()
+                       ).where(extra.package_id == pkg.id, extra.key.in_(fields))
+    stored: dict[str, dict[str, Any]] = {}
+    values: dict[str, Any] = {}
+    for kind, key, first, second, third in model.Session.execute(
+            sa.union_all(resources, extras) if fields else resources):
+        if kind == "resource":
+            stored[key] = dict(zip(_FILE_KEYS, (first, second, third)))
+        else:
+            values[key] = first
+    return stored, values
+
+
 def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
     """Whether a ``package_update`` of ``pkg`` can change what the data check
     and the DataStore see: its files (a resource added, removed, or with
     another link, kind or format) or a field the check reads. An update of
     the description, the contacts, the dates… queues neither job. Any doubt
     counts as a change."""
+    fields = [f for f in _CHECKED_FIELDS if f in data_dict]
+    if "resources" not in data_dict and not fields:
+        return False
+    stored, extras = _stored_files_and_fields(pkg, fields)
     if "resources" in data_dict:
-        stored = {r.id: r for r in pkg.resources}
         incoming = data_dict.get("resources") or []
         if not isinstance(incoming, list) or len(incoming) != len(stored):
             return True
         for res in incoming:
             old = stored.get(res.get("id")) if isinstance(res, dict) else None
-            if old is None or "upload" in res or _file_of(res.get) != _file_of(
-                    lambda key: getattr(old, key, None)):
+            if old is None or "upload" in res or _file_of(res.get) != _file_of(old.get):
                 return True
-    extras = None
-    for field in _CHECKED_FIELDS:
-        if field not in data_dict:
-            continue
-        if extras is None:
-            extras = pkg.extras
+    for field in fields:
         new, old = data_dict[field], _stored(extras.get(field))
         if new != old and str(new or "") != str(old or ""):
             return True

@@ -73,6 +73,32 @@ class TestPublish:
         assert _anon_search(q="*:*")["results"][0]["satudata_dissemination"][
             "round_title"] == "Semester I 2026 (revisi)"
 
+    def test_facts_from_the_database_in_one_query(self, region):
+        """Read from the database (by the indexer, or a dataset the index
+        does not hold yet), the facts of a published dataset take one
+        query: the record, the dataset's requests and their rounds."""
+        from ckanext.satudata.lib import publishing
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        indexed = _anon_show(request["package_id"])["satudata_dissemination"]
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+        model.Session.remove()
+        engine = model.meta.engine
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            facts = publishing.public_facts(request["package_id"])
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+        assert len(statements) == 1
+        assert facts == indexed
+        assert facts["round_title"] == "Semester I 2026"
+        assert [(p["title"], p["status"]) for p in facts["periods"]] == [
+            ("Semester I 2026", "published")]
+
     def test_producer_cannot_make_a_dataset_public(self, region):
         request = region.request_of(region.opd_a)
         pkg = region.call("producer", "package_patch", id=request["package_id"],

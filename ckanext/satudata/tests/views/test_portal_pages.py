@@ -166,3 +166,52 @@ class TestHeadings:
         for url in ("/", "/dataset/", "/organization/dinas-uji", "/jadwal-rilis",
                     "/progres-data"):
             assert len(re.findall(r"<h1\b", app.get(url).body)) == 1, url
+
+
+class TestSidebar:
+    def test_a_dataset_page_asks_for_its_sidebar_once(self, app, region, monkeypatch):
+        """CKAN's page.html rendered the sidebar twice (first to see whether
+        it was empty): its organization, followers and next release were
+        looked up twice per page."""
+        from ckan.lib import helpers as ckan_helpers
+        calls: list[str] = []
+        for name in ("get_organization", "follow_count", "satudata_next_release"):
+            original = ckan_helpers.helper_functions[name]
+            monkeypatch.setitem(ckan_helpers.helper_functions, name,
+                                lambda *a, _name=name, _original=original, **kw:
+                                calls.append(_name) or _original(*a, **kw))
+        request = region.request_of(region.opd_a)
+        to_ready(region, request, update_frequency="annual")
+        publish(region, request)
+        name = region.call("sysadmin", "package_show", id=request["package_id"])["name"]
+
+        body = app.get(f"/dataset/{name}").body
+        assert sorted(calls) == ["follow_count", "get_organization", "satudata_next_release"]
+        sidebar = body.split('<aside class="secondary col-md-3">')[1].split("</aside>")[0]
+        assert "Dinas Kesehatan" in sidebar and "Rilis berikutnya" in sidebar
+        assert 'class="row wrapper no-nav"' not in body
+        # a page without a sidebar still says so
+        assert 'class="row wrapper no-nav"' in app.get("/about").body
+
+
+class TestLicence:
+    @pytest.mark.parametrize("rounds", [2])
+    def test_the_licence_title_follows_the_readers_language(self, app, rounds):
+        """Each language gets its own title, however often and in whatever
+        order they ask (the titles are kept per language)."""
+        from ckanext.satudata import search
+        expected = {"id": ("Creative Commons Atribusi", "Lisensi tidak ditentukan"),
+                    "en": ("Creative Commons Attribution", "License not specified")}
+        for _round in range(rounds):
+            for lang in ("id", "en"):
+                with app.flask_app.test_request_context(
+                        "/", environ_overrides={"CKAN_LANG": lang}):
+                    shown = [search.translate_license_title({"license_id": license_id})
+                             ["license_title"] for license_id in ("cc-by", "notspecified")]
+                    assert tuple(shown) == expected[lang]
+                    assert search.translate_license_title({"license_id": "no-such"}) == {
+                        "license_id": "no-such"}
+        # without a request (the CLI's search-index rebuild): as CKAN gives it there
+        import ckan.model as model
+        assert search.translate_license_title({"license_id": "cc-by"})[
+            "license_title"] == model.Package.get_license_register().get("cc-by").title
