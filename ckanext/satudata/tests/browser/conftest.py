@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from ckan import model
 from ckan.tests import helpers
 
 from ..integration.conftest import Portal, serve
@@ -83,7 +84,13 @@ class World:
         return self.portal.url
 
     def call(self, who: str, action: str, **data: Any) -> Any:
-        """An action in-process, as ``who`` of the region."""
+        """An action in-process, as ``who`` of the region, on what the
+        database holds now. The portal's processes change it behind this
+        process's session, whose objects CKAN does not expire at a commit
+        (``expire_on_commit=False``): a package read before the browser saved
+        it would keep its old columns (its title, its notes) beside extras
+        read afresh."""
+        model.Session.remove()
         return self.region.call(who, action, **data)
 
 
