@@ -430,7 +430,11 @@ def test_two_portals_and_two_workers_on_solrcloud_lose_nothing_when_a_node_stops
     assert all(low - 1 <= at <= high + 5 for at, _c, _t in drive.failures), report
     assert all("Search" in t or "Solr" in t or "solr" in t for t in tracebacks), (
         report + "\n" + "\n".join(tracebacks[:2]))
-    assert len(tracebacks) <= len(drive.failures), report
+    # ...and was refused cleanly: no call answered 500 (CKAN logs one refused
+    # indexing as four tracebacks, so they are not counted against the calls)
+    assert not [f for f in drive.failures if f[2].startswith("500")], report
+    assert not [line for p in portals for line in p.log().splitlines()
+                if re.search(r'HTTP/1\.1\S*" 5\d\d ', line)], report
     # both web processes served the clients
     assert len(drive.calls_per_portal) == 2, report
 
