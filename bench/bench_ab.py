@@ -117,7 +117,7 @@ scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml
 scheming.presets = ckanext.scheming:presets.json""",
     # as scripts/run.sh writes it
     "b": """\
-ckan.plugins = satudata scheming_datasets scheming_organizations dcat activity datastore xloader datatables_view
+ckan.plugins = satudata satudata_datasets scheming_organizations dcat activity datastore xloader datatables_view
 scheming.dataset_schemas = ckanext.satudata.schemas:dataset.yaml
 scheming.organization_schemas = ckanext.satudata.schemas:organization.yaml
 scheming.presets = ckanext.scheming:presets.json ckanext.satudata.schemas:presets.yaml

@@ -11,9 +11,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 from . import jobs, middleware, search, subscriptions
-from .lib import charts, datastore, publishing
+from .lib import charts, datastore, metadata, publishing
 
 
 @tk.blanket.actions
@@ -82,3 +83,16 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def view_template(self, context: Any, data_dict: dict[str, Any]) -> str:
         return "satudata/chart_view.html"
+
+
+class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
+    """``satudata_datasets``: ckanext-scheming's dataset plugin (it takes the
+    place of ``scheming_datasets``) whose output validation, run by every
+    uncached ``package_show`` and by every indexing of a dataset, first
+    moves the schema's fields out of the extras (:func:`.lib.metadata.lift_extras`)."""
+
+    def validate(self, context: Any, data_dict: dict[str, Any], schema: Any, action: str):
+        if action == "package_show":
+            data_dict = metadata.lift_extras(
+                data_dict, self._expanded_schemas.get(data_dict.get("type")))
+        return super().validate(context, data_dict, schema, action)

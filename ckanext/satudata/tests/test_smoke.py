@@ -42,7 +42,7 @@ class TestSolrAndPages:
     def test_status_show_lists_the_plugins(self):
         status = helpers.call_action("status_show")
         assert "satudata" in status["extensions"]
-        assert "scheming_datasets" in status["extensions"]
+        assert "satudata_datasets" in status["extensions"]
         assert "scheming_organizations" in status["extensions"]
 
 

@@ -4,6 +4,7 @@ submit level lists what is missing (with labels and a percentage) and gives
 the ValidationError dict with which the workflow refuses a submission."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -206,3 +207,63 @@ class TestDataResource:
         errors = metadata.data_errors({"resources": []})
         assert len(errors["resources"]) == 1
         assert "CSV" in errors["resources"][0] and "XLSX" in errors["resources"][0]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestShowValidation:
+    """``satudata_datasets`` moves the schema's fields out of the extras
+    before scheming's output validation: what ``package_show`` and the
+    search index get is what scheming alone gives."""
+
+    @staticmethod
+    def _validated(dataset: dict[str, Any], validate: Any) -> tuple[Any, Any]:
+        from ckan import model
+        from ckan.lib import plugins as lib_plugins
+
+        stored = helpers.call_action("package_show", context={"validate": False,
+                                                              "use_cache": False},
+                                     id=dataset["id"])
+        plugin = lib_plugins.lookup_package_plugin(stored["type"])
+        return validate(plugin, {"model": model, "session": model.Session},
+                        json.loads(json.dumps(stored)), plugin.show_package_schema(),
+                        "package_show")
+
+    def _both(self, dataset: dict[str, Any]) -> tuple[Any, Any]:
+        from ckanext.scheming.plugins import SchemingDatasetsPlugin
+
+        ours, _errors = self._validated(dataset, type(self._plugin()).validate)
+        scheming, _errors = self._validated(dataset, SchemingDatasetsPlugin.validate)
+        return ours, scheming
+
+    @staticmethod
+    def _plugin() -> Any:
+        from ckan.lib import plugins as lib_plugins
+        return lib_plugins.lookup_package_plugin("dataset")
+
+    def test_the_dataset_plugin_is_satudatas(self):
+        assert type(self._plugin()).__name__ == "SatudataDatasetsPlugin"
+
+    def test_a_complete_dataset_validates_as_scheming_alone_validates_it(self, org):
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata(),
+                                    resources=[DATA_LINK])
+        ours, scheming = self._both(dataset)
+        assert ours == scheming
+        assert ours["variables"][0]["name"] and ours["unit"] and "extras" not in ours
+
+    def test_extras_outside_the_schema_stay_extras(self, org):
+        dataset = factories.Dataset(owner_org=org["id"], **full_metadata(),
+                                    extras=[{"key": "catatan_lama", "value": "dari SIPD"}])
+        ours, scheming = self._both(dataset)
+        assert ours == scheming
+        assert ours["extras"] == [{"key": "catatan_lama", "value": "dari SIPD"}]
+
+    def test_lifting_moves_the_fields_and_keeps_the_rest(self):
+        schema = metadata.dataset_schema()
+        stored = {"type": "dataset", "extras": [
+            {"key": "unit", "value": "orang"},
+            {"key": "variables", "value": json.dumps([{"name": "tahun"}])},
+            {"key": "catatan_lama", "value": "x"}]}
+        lifted = metadata.lift_extras(stored, schema)
+        assert lifted == {"type": "dataset", "unit": "orang", "variables": [{"name": "tahun"}],
+                          "extras": [{"key": "catatan_lama", "value": "x"}]}
+        assert stored["extras"][0] == {"key": "unit", "value": "orang"}  # not changed
