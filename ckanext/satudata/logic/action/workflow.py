@@ -990,10 +990,26 @@ def _count_requests(scope: _Scope, data: dict[str, Any]) -> int:
 def _text_matches(scope: _Scope, data: dict[str, Any]) -> Optional[list[str]]:
     """The ids of the requests a text search matches, or None when there
     are more than :data:`TEXT_COUNT_CAP` (the scan stops there: a search
-    matching half of 100,000 requests does not read them all)."""
+    matching half of 100,000 requests does not read them all).
+
+    Two index-driven halves, from the matching items (trigram index, then
+    the requests by ``item_id``) and from the matching OPDs (requests by
+    ``owner_org``, less those the first half gave). As one OR of two
+    subqueries PostgreSQL read every request to find a few: at 100,000
+    requests a search matching 11 took 30 ms and one matching none 14 ms,
+    now 2 ms and 0.6 ms (one matching 5,000 items: 14 -> 17 ms)."""
+    pattern = f"%{data['q']}%"
+    others = _filters(scope, dict(data, q=None))
+    by_item = (sa.select(DataRequest.id)
+               .join(DaftarData, DaftarData.id == DataRequest.item_id)
+               .where(DaftarData.title.ilike(pattern), *others))
+    by_opd = (sa.select(DataRequest.id)
+              .join(model.Group, model.Group.id == DataRequest.owner_org)
+              .join(DaftarData, DaftarData.id == DataRequest.item_id)
+              .where(model.Group.title.ilike(pattern),
+                     sa.not_(DaftarData.title.ilike(pattern)), *others))
     ids = list(model.Session.execute(
-        sa.select(DataRequest.id).where(*_filters(scope, data))
-        .limit(TEXT_COUNT_CAP + 1)).scalars())
+        sa.union_all(by_item, by_opd).limit(TEXT_COUNT_CAP + 1)).scalars())
     return ids if len(ids) <= TEXT_COUNT_CAP else None
 
 

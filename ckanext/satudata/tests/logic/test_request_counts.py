@@ -86,18 +86,19 @@ def test_counts_follow_every_kind_of_change(world_of):
     assert round_["counts"]["total"] == 3 and "verified" not in round_["counts"]
 
 
-def _bulk(region, n: int, title: str) -> None:
-    """``n`` requests of the region's round for OPD A, items titled
-    ``<title> <i>``, inserted in two statements."""
+def _bulk(region, n: int, title: str, opd: str = "opd_a") -> None:
+    """``n`` requests of the region's round for OPD A (or ``opd``), items
+    titled ``<title> <i>``, inserted in two statements."""
     from ckanext.satudata.model import DaftarData
 
+    owner = getattr(region, opd)["id"]
     items, requests = [], []
     for i in range(n):
         item_id = model.types.make_uuid()
-        items.append({"id": item_id, "title": f"{title} {i}", "owner_org": region.opd_a["id"],
+        items.append({"id": item_id, "title": f"{title} {i}", "owner_org": owner,
                       "year": 2026, "priority": False, "active": True})
         requests.append({"id": model.types.make_uuid(), "round_id": region.round["id"],
-                         "item_id": item_id, "owner_org": region.opd_a["id"],
+                         "item_id": item_id, "owner_org": owner,
                          "state": "submitted", "approval_level": 0,
                          "due_date": workdays.today() + datetime.timedelta(days=i % 30),
                          "version": 1, "return_count": 0})
@@ -129,9 +130,15 @@ def test_text_search_counts_up_to_a_thousand_matches(world_of, app):
     # the OPD's title matches too (the two requests of OPD B)
     by_opd = region.call("walidata_admin", "satudata_request_list", q="dinas pendidikan")
     assert (by_opd["count"], by_opd["count_capped"]) == (2, False)
+    # a request whose item and OPD both match is found once
+    _bulk(region, 3, "Rekap Dinas Pendidikan", opd="opd_b")
+    both = region.call("walidata_admin", "satudata_request_list", q="dinas pendidikan")
+    assert (both["count"], len({r["id"] for r in both["results"]})) == (5, 5)
+    # a producer finds only their own OPD's requests
+    assert region.call("producer", "satudata_request_list", q="dinas pendidikan")["count"] == 0
     # no filter: the counts table, exactly
     assert region.call("walidata_admin", "satudata_request_list")["count"] \
-        == 4 + TEXT_COUNT_CAP + 1 + 7
+        == 4 + TEXT_COUNT_CAP + 1 + 7 + 3
 
     # the page says the count is capped and pages on without a last page
 
