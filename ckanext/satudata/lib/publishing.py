@@ -111,7 +111,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from ..model import (
-    LIVE_STATUSES, CollectionRound, DataRequest, Dissemination, Release, StagedRevision,
+    LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataRequest, Dissemination, Release,
+    StagedRevision, public_dict_of,
 )
 from . import roles
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
@@ -385,35 +386,58 @@ def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
 _UNKNOWN = object()
 
 
+#: the query of :func:`public_facts` (built once: building it cost as much
+#: as running it)
+_FACTS = (
+    sa.select(*(getattr(Dissemination, c) for c in PUBLIC_COLUMNS),
+              DataRequest.round_id.label("request_round_id"),
+              DataRequest.state.label("request_state"),
+              DataRequest.revision_of, CollectionRound.title.label("round_title"))
+    .outerjoin(DataRequest, sa.and_(DataRequest.package_id == Dissemination.package_id,
+                                    DataRequest.state != State.CANCELLED.value))
+    .outerjoin(CollectionRound, CollectionRound.id == DataRequest.round_id)
+    .where(Dissemination.package_id == sa.bindparam("package_id"))
+    .order_by(CollectionRound.start_date, CollectionRound.created))
+
+
 def public_facts(package_id: str) -> Optional[dict[str, Any]]:
     """What the public may know of a dataset's publication (added to the
-    dataset dictionary by ``after_dataset_show``). One query: the record
-    with the dataset's requests and their rounds (it took one for the
-    record, one for the requests and one per round)."""
+    dataset dictionary by ``after_dataset_show``, so by every indexing).
+    One query of the few columns it needs: the record, the dataset's
+    requests and their rounds' titles (loading the three rows as objects
+    cost more than the rest of the indexer's additions)."""
     if (Dissemination, package_id) in model.Session.info.get(_ABSENT, ()):
         return None
-    rows = model.Session.execute(
-        sa.select(Dissemination, DataRequest, CollectionRound)
-        .outerjoin(DataRequest, sa.and_(DataRequest.package_id == Dissemination.package_id,
-                                        DataRequest.state != State.CANCELLED.value))
-        .outerjoin(CollectionRound, CollectionRound.id == DataRequest.round_id)
-        .where(Dissemination.package_id == package_id)
-        .order_by(CollectionRound.start_date, CollectionRound.created)).all()
+    rows = model.Session.execute(_FACTS, {"package_id": package_id}).all()
     if not rows:
         remember_absent(Dissemination, [package_id])
         return None
-    record = rows[0][0]
-    if not record.live:
+    record = rows[0]
+    if record.status not in LIVE_STATUSES:
         return None
-    facts = record.public_dict()
-    # the rounds are in the session now: no query for their titles
-    found = periods(package_id, [request for _record, request, round_ in rows
-                                 if request is not None and round_ is not None])
+    facts = public_dict_of(record)
+    # a round's title is never empty: a row without one has no request or no round
+    titles = {row.request_round_id: row.round_title for row in rows
+              if row.round_title is not None}
     if record.round_id:
-        round_ = model.Session.get(CollectionRound, record.round_id)
-        facts["round_title"] = round_.title if round_ else None
-    facts["periods"] = found
+        facts["round_title"] = (titles[record.round_id] if record.round_id in titles
+                                else _round_title(record.round_id))
+    facts["periods"] = [
+        _period(row.request_round_id, row.round_title, row.request_state) for row in rows
+        if row.round_title is not None and is_public(row.request_state, row.revision_of)]
     return facts
+
+
+def _period(round_id: str, title: Optional[str], state: str) -> dict[str, Any]:
+    """A public period: its round and whether it is published or archived."""
+    return {"round_id": round_id, "title": title,
+            "status": (State.ARCHIVED.value if state == State.ARCHIVED.value
+                       else State.PUBLISHED.value)}
+
+
+def _round_title(round_id: str) -> Optional[str]:
+    round_ = model.Session.get(CollectionRound, round_id)
+    return round_.title if round_ else None
 
 
 # -- the visibility lock ----------------------------------------------------------------
@@ -769,23 +793,6 @@ def _note_period_only(request: DataRequest, transition: str) -> None:
     event = _latest_event(request, transition)
     if event is not None:
         event.data = dict(event.data or {}, period_only=True)
-
-
-def periods(package_id: str, requests: Optional[list[DataRequest]] = None
-            ) -> list[dict[str, Any]]:
-    """The public periods of a dataset, oldest first: the round, its title
-    and whether the period is ``published`` or ``archived``. ``requests``:
-    :func:`package_requests` when the caller has them."""
-    result = []
-    for request in package_requests(package_id) if requests is None else requests:
-        if not dataset_public(request):
-            continue
-        round_ = model.Session.get(CollectionRound, request.round_id)
-        result.append({
-            "round_id": request.round_id, "title": round_.title if round_ else None,
-            "status": (State.ARCHIVED.value if request.state == State.ARCHIVED.value
-                       else State.PUBLISHED.value)})
-    return result
 
 
 def _point_record(record: Dissemination, package_id: str) -> None:

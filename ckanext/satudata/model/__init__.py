@@ -12,7 +12,8 @@ from .workflow import (
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
 from .dissemination import (
-    LIVE_STATUSES, Dissemination, Publication, Release, StagedRevision,
+    LIVE_STATUSES, PUBLIC_COLUMNS, Dissemination, Publication, Release, StagedRevision,
+    public_dict_of,
 )
 from .outbox import OutboxEntry
 from .letter import LETTER_KINDS, Letter, LetterCounter, RoundDocument
@@ -24,6 +25,7 @@ __all__ = [
     "ForumDecision",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
+    "PUBLIC_COLUMNS", "public_dict_of",
     "PublicRequest", "PublicRequestEvent",
     "OutboxEntry",
     "Letter", "LetterCounter", "RoundDocument", "LETTER_KINDS",

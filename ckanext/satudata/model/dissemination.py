@@ -33,7 +33,7 @@ from ckan.model import domain_object
 
 __all__ = [
     "Dissemination", "Release", "StagedRevision", "Publication",
-    "LIVE_STATUSES", "PUBLICATION_STATUSES",
+    "LIVE_STATUSES", "PUBLICATION_STATUSES", "PUBLIC_COLUMNS", "public_dict_of",
 ]
 
 #: dissemination statuses in which the dataset is public
@@ -86,13 +86,7 @@ class Dissemination(domain_object.DomainObject, tk.BaseModel):  # type: ignore
 
     def public_dict(self) -> dict[str, Any]:
         """What the public may know (added to the dataset dictionary)."""
-        return {
-            "status": self.status,
-            "first_published": _iso(self.first_published_at),
-            "published": _iso(self.published_at),
-            "archived": _iso(self.archived_at),
-            "round_id": self.round_id,
-        }
+        return public_dict_of(self)
 
     def dictize(self) -> dict[str, Any]:
         result = self.public_dict()
@@ -104,6 +98,22 @@ class Dissemination(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "modified": _iso(self.modified),
         })
         return result
+
+
+#: the columns of a :class:`Dissemination` that :func:`public_dict_of` reads
+PUBLIC_COLUMNS = ("status", "first_published_at", "published_at", "archived_at", "round_id")
+
+
+def public_dict_of(row: Any) -> dict[str, Any]:
+    """What the public may know of a publication record: of a
+    :class:`Dissemination` or of a row of its :data:`PUBLIC_COLUMNS`."""
+    return {
+        "status": row.status,
+        "first_published": _iso(row.first_published_at),
+        "published": _iso(row.published_at),
+        "archived": _iso(row.archived_at),
+        "round_id": row.round_id,
+    }
 
 
 class Release(domain_object.DomainObject, tk.BaseModel):  # type: ignore
