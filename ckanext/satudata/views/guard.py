@@ -3,12 +3,13 @@
 argument or a form field carrying a NUL byte (or another control character,
 or a lone surrogate) cannot be looked up or stored in PostgreSQL, and CKAN's
 views and ours would answer it with an HTTP 500. It is refused here with a
-400 and a translated message, before any view runs."""
+translated message before any view runs: a page with a 400, an API call as
+CKAN's API refuses (JSON, 409 for a field's value, 400 for the address)."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
-from flask import Blueprint, request
+from flask import Blueprint, jsonify, make_response, request
 
 import ckan.plugins.toolkit as tk
 
@@ -17,23 +18,42 @@ from ..logic.validators import bad_text_message
 satudata_guard = Blueprint("satudata_guard", __name__)
 
 
-def _first_bad(values: Iterable[str]) -> Optional[str]:
-    for value in values:
+def _first_bad(texts: Iterable[tuple[Optional[str], str]]
+               ) -> tuple[Optional[str], Optional[str]]:
+    """The first ``(field, message)`` of the texts that cannot be stored
+    (``field`` None: the address itself), or ``(None, None)``."""
+    for field, value in texts:
         message = bad_text_message(value)
         if message:
-            return message
-    return None
+            return field, message
+    return None, None
+
+
+def _texts() -> Iterator[tuple[Optional[str], str]]:
+    yield None, request.path
+    sources = [request.args] + ([request.form] if request.method == "POST" else [])
+    for source in sources:
+        for key, values in source.lists():
+            yield None, key
+            yield from ((key, v) for v in values if isinstance(v, str))
 
 
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
-    texts = [request.path]
-    sources = [request.args] + ([request.form] if request.method == "POST" else [])
-    for source in sources:
-        for key, values in source.lists():
-            texts.append(key)
-            texts.extend(v for v in values if isinstance(v, str))
-    message = _first_bad(texts)
-    if message:
-        return tk.abort(400, message)
-    return None
+    field, message = _first_bad(_texts())
+    if not message:
+        return None
+    if request.path.startswith("/api/"):
+        return _api_error(field, message)
+    return tk.abort(400, message)
+
+
+def _api_error(field: Optional[str], message: str) -> Any:
+    """The API answers as CKAN's own API does: a field's value is a
+    validation error (409), a bad address or argument name a bad request (400)."""
+    if field is not None:
+        status, error = 409, {"__type": "Validation Error", field: [message]}
+    else:
+        status, error = 400, {"__type": "Bad request",
+                              "message": "{} - {}".format(tk._("Bad request"), message)}
+    return make_response(jsonify({"success": False, "error": error}), status)
