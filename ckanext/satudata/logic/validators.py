@@ -269,19 +269,21 @@ def bad_text_message(value: str) -> Optional[str]:
     return tk._("The text is not valid Unicode")
 
 
-def _first_bad_text(value: Any, depth: int = 0) -> Optional[str]:
+def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
+    """Why a value (a string, or the keys and values of nested lists and
+    objects) cannot be stored, or None (:func:`bad_text_message`)."""
     if isinstance(value, str):
         return bad_text_message(value)
     if depth > 20:
         return tk._("The value is nested too deeply")
     if isinstance(value, dict):
         for k, v in value.items():
-            found = _first_bad_text(k, depth + 1) or _first_bad_text(v, depth + 1)
+            found = bad_value_message(k, depth + 1) or bad_value_message(v, depth + 1)
             if found:
                 return found
     elif isinstance(value, (list, tuple)):
         for v in value:
-            found = _first_bad_text(v, depth + 1)
+            found = bad_value_message(v, depth + 1)
             if found:
                 return found
     return None
@@ -296,10 +298,10 @@ def satudata_clean_strings(key: FlattenKey, data: FlattenDataDict,
     for flat_key in list(data.keys()):
         if not isinstance(flat_key, tuple) or not flat_key:
             continue
-        found = _first_bad_text(flat_key) or _first_bad_text(data[flat_key])
+        found = bad_value_message(flat_key) or bad_value_message(data[flat_key])
         if found:
             field = flat_key[0] if isinstance(flat_key[0], str) \
-                and not _first_bad_text(flat_key[0]) else "__input"
+                and not bad_value_message(flat_key[0]) else "__input"
             errors.setdefault((field,), []).append(found)
     if any(errors.values()):
         raise tk.StopOnError

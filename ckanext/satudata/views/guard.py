@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 """A guard in front of every page and API call: an address, a query
-argument or a form field carrying a NUL byte (or another control character,
-or a lone surrogate) cannot be looked up or stored in PostgreSQL, and CKAN's
-views and ours would answer it with an HTTP 500. It is refused here with a
+argument, a form field or a field of an API call's JSON body carrying a NUL
+byte (or another control character, or a lone surrogate) cannot be looked
+up or stored in PostgreSQL, and CKAN's views and actions, ours too, would
+answer it with an HTTP 500. It is refused here with a
 translated message before any view runs: a page with a 400, an API call as
 CKAN's API refuses (JSON, 409 for a field's value, 400 for the address)."""
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask import Blueprint, jsonify, make_response, request
 
 import ckan.plugins.toolkit as tk
 
-from ..logic.validators import bad_text_message
+from ..logic.validators import bad_text_message, bad_value_message
 
 satudata_guard = Blueprint("satudata_guard", __name__)
 
@@ -38,12 +39,31 @@ def _texts() -> Iterator[tuple[Optional[str], str]]:
             yield from ((key, v) for v in values if isinstance(v, str))
 
 
+def _json_body() -> tuple[Optional[str], Optional[str]]:
+    """The first top-level field of a JSON body (an API call's) whose value
+    cannot be stored (``None``: a key), and why."""
+    data = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(data, dict):
+        return None, None
+    for key, value in data.items():
+        message = bad_value_message(key)
+        if message:
+            return None, message
+        message = bad_value_message(value)
+        if message:
+            return key, message
+    return None, None
+
+
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     field, message = _first_bad(_texts())
+    api = request.path.startswith("/api/")
+    if not message and api and request.method == "POST":
+        field, message = _json_body()
     if not message:
         return None
-    if request.path.startswith("/api/"):
+    if api:
         return _api_error(field, message)
     return tk.abort(400, message)
 

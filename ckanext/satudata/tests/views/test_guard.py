@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import ckan.model as model
+from ckan.tests import factories
 
 from ..factories import csrf_token, login
 from ...model import PublicRequest
@@ -46,3 +49,26 @@ def test_a_form_gets_a_page_and_nothing_is_stored(app, region):
     assert refused.status_code == 400
     assert "<html" in refused.body and NUL_MESSAGE in refused.body
     assert model.Session.query(PublicRequest).count() == before
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_json_body_with_a_nul_is_refused_and_nothing_is_created(app):
+    """CKAN's own ``package_create`` answered a NUL in a JSON body with a 500."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    headers = {"Authorization": user["token"]}
+    body = {"name": "jumlah-puskesmas", "title": "Jumlah\x00Puskesmas", "owner_org": org["id"]}
+
+    refused = app.post("/api/3/action/package_create", json=body, headers=headers, status=409)
+    assert json.loads(refused.body)["error"] == {
+        "__type": "Validation Error", "title": [NUL_MESSAGE]}
+    nested = dict(body, title="Jumlah Puskesmas",
+                  resources=[{"url": "https://data.example.org/a.csv", "name": "a\x00"}])
+    refused = app.post("/api/3/action/package_create", json=nested, headers=headers, status=409)
+    assert json.loads(refused.body)["error"] == {
+        "__type": "Validation Error", "resources": [NUL_MESSAGE]}
+    assert model.Session.query(model.Package).filter_by(name="jumlah-puskesmas").count() == 0
+
+    created = app.post("/api/3/action/package_create", json=dict(body, title="Jumlah Puskesmas"),
+                       headers=headers)
+    assert json.loads(created.body)["result"]["title"] == "Jumlah Puskesmas"
