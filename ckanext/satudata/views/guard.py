@@ -76,4 +76,9 @@ def _api_error(field: Optional[str], message: str) -> Any:
     else:
         status, error = 400, {"__type": "Bad request",
                               "message": "{} - {}".format(tk._("Bad request"), message)}
-    return make_response(jsonify({"success": False, "error": error}), status)
+    body: dict[str, Any] = {"success": False, "error": error}
+    action = request.view_args.get("logic_function") if request.view_args else None
+    if action and request.url_rule is not None and request.url_rule.endpoint == "api.action":
+        body["help"] = tk.url_for("api.action", logic_function="help_show", ver=3,
+                                  name=action, _external=True)
+    return make_response(jsonify(body), status)

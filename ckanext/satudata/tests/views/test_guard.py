@@ -23,7 +23,8 @@ def test_an_api_argument_with_a_nul_is_a_validation_error_of_that_field(app):
     assert response.content_type.startswith("application/json")
     assert json.loads(response.body) == {
         "success": False,
-        "error": {"__type": "Validation Error", "id": [NUL_MESSAGE]}}
+        "error": {"__type": "Validation Error", "id": [NUL_MESSAGE]},
+        "help": "http://test.ckan.net/api/3/action/help_show?name=package_show"}
 
 
 def test_an_api_field_posted_as_a_form_is_refused_the_same_way(app):
