@@ -89,10 +89,18 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
     """``satudata_datasets``: ckanext-scheming's dataset plugin (it takes the
     place of ``scheming_datasets``) whose output validation, run by every
     uncached ``package_show`` and by every indexing of a dataset, first
-    moves the schema's fields out of the extras (:func:`.lib.metadata.lift_extras`)."""
+    moves the schema's fields out of the extras (:func:`.lib.metadata.lift_extras`),
+    and whose input validation answers a field that is not the list of
+    objects it must be with a translated error, not CKAN's ``DataError``
+    (:func:`.lib.metadata.shape_errors`)."""
 
     def validate(self, context: Any, data_dict: dict[str, Any], schema: Any, action: str):
         if action == "package_show":
             data_dict = metadata.lift_extras(
                 data_dict, self._expanded_schemas.get(data_dict.get("type")))
+        else:
+            errors = metadata.shape_errors(
+                data_dict, schema, self._expanded_schemas.get(data_dict.get("type")))
+            if errors:
+                return data_dict, errors
         return super().validate(context, data_dict, schema, action)

@@ -237,3 +237,32 @@ def lift_extras(data_dict: dict[str, Any], scheming_schema: Optional[dict[str, A
     else:
         del data_dict["extras"]
     return data_dict
+
+
+def shape_errors(data_dict: dict[str, Any], schema: dict[str, Any],
+                 scheming_schema: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """The fields of ``data_dict`` that ``schema`` (or the composite fields
+    of ``scheming_schema``, such as ``variables``) reads as lists of objects
+    but that hold something else, with a translated error each (nested: the
+    error sits at its place in the list, as CKAN reports resources' errors).
+    CKAN's validation stops at the first of them with a ``DataError`` ("Only
+    lists of dicts can be placed against subschema …"), which its API
+    answers as an untranslated "Integrity Error" and its forms as a 500."""
+    subschemas = {key: value for key, value in schema.items() if isinstance(value, dict)}
+    for field in (scheming_schema or {}).get("dataset_fields", []):
+        if "repeating_subfields" in field:
+            subschemas.setdefault(field["field_name"], {})
+    errors: dict[str, Any] = {}
+    for key, subschema in subschemas.items():
+        value = data_dict.get(key, [])
+        if value == []:
+            continue
+        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+            message = tk._("Must be a list of objects")
+            # CKAN's ValidationError reads the errors of tags per tag name
+            errors[key] = [{"name": [message]}] if key == "tags" else [message]
+            continue
+        nested = [shape_errors(item, subschema) for item in value]
+        if any(nested):
+            errors[key] = nested
+    return errors

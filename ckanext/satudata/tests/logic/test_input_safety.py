@@ -182,6 +182,28 @@ class TestBadInput:
         listed = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
         assert "Jumlah Bidan" not in [i["title"] for i in listed["results"]]
 
+    @pytest.mark.parametrize("field,value,error", [
+        ("tags", "statistik", ["Harus berupa daftar objek"]),
+        ("tags", None, ["Harus berupa daftar objek"]),
+        ("variables", "bukan daftar", ["Harus berupa daftar objek"]),
+        ("extras", {"a": "b"}, ["Harus berupa daftar objek"]),
+        ("resources", [{"url": "https://data.example.org/a.csv"}, "b.csv"],
+         ["Harus berupa daftar objek"]),
+    ])
+    def test_a_dataset_field_of_the_wrong_shape_answers_a_translated_409(
+            self, app, region, field, value, error):
+        """CKAN answered these with an untranslated "Integrity Error" ("Only
+        lists of dicts can be placed against subschema …")."""
+        token = factories.APIToken(user="produsen-a")["token"]
+        data = {"name": "jumlah-bidan", "title": "Jumlah Bidan",
+                "owner_org": region.opd_a["id"], field: value}
+        resp = app.post("/api/3/action/package_create", json=data,
+                        headers={"Authorization": token, "Accept-Language": "id"})
+        assert resp.status_code == 409, resp.body
+        assert resp.json["error"]["__type"] == "Validation Error"
+        assert resp.json["error"][field] == error
+        assert model.Session.query(model.Package).filter_by(name="jumlah-bidan").count() == 0
+
     def test_unknown_round_is_404(self, app, region):
         token = factories.APIToken(user="admin-walidata")["token"]
         resp = app.post("/api/3/action/satudata_round_show", json={"id": "tidak-ada"},
