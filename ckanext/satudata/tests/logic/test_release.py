@@ -16,6 +16,7 @@ from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import helpers
 
 from ckanext.satudata import jobs
+from ckanext.satudata.cli import satudata as satudata_command
 from ckanext.satudata.lib import publishing
 from ckanext.satudata.model import Release
 
@@ -58,6 +59,8 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         }]
 
         clock.move_to("2026-12-01 01:59:00")  # 08:59 WIB
+        # through `ckan`, as cron runs it; the later runs call the command
+        # group itself (each `ckan` invocation builds a whole app: ~1 s)
         out = cli.invoke(ckan_command, ["satudata", "release-due"])
         assert out.exit_code == 0, out.output
         assert "0 published" in out.output
@@ -65,7 +68,7 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         assert request_state(region, request) == "scheduled"
 
         clock.move_to("2026-12-01 02:00:00")  # 09:00 WIB
-        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        out = cli.invoke(satudata_command, ["release-due"])
         assert out.exit_code == 0, out.output
         assert f"published {request['id']}" in out.output
         assert is_public(request["package_id"])
@@ -79,7 +82,7 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         assert facts["published"].startswith("2026-12-01T02:00")
 
         clock.move_to("2026-12-01 02:01:00")  # a rerun publishes nothing twice
-        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        out = cli.invoke(satudata_command, ["release-due"])
         assert "0 published" in out.output
 
 
@@ -138,7 +141,7 @@ def test_a_release_due_while_solr_is_unreachable_is_published_by_a_later_run(
 
         clock.move_to("2026-12-01 02:00:00")  # 09:00 WIB, Solr out of reach
         search_at(f"http://127.0.0.1:{free_port()}/solr/ckan")
-        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        out = cli.invoke(satudata_command, ["release-due"])
         assert out.exit_code == 1
         assert "0 published, 1 failed" in out.output
         assert request_state(region, request) == "scheduled"
@@ -148,7 +151,7 @@ def test_a_release_due_while_solr_is_unreachable_is_published_by_a_later_run(
 
         clock.move_to("2026-12-01 02:01:00")  # the next minute's run, Solr back
         search_at(solr_url)
-        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        out = cli.invoke(satudata_command, ["release-due"])
         assert out.exit_code == 0, out.output
         assert "1 published, 0 failed" in out.output
         assert request_state(region, request) == "published"
@@ -171,7 +174,7 @@ def test_a_failing_release_does_not_stop_the_others(cli):
         model.repo.commit()
 
         clock.move_to("2026-12-01 02:00:00")
-        out = cli.invoke(ckan_command, ["satudata", "release-due"])
+        out = cli.invoke(satudata_command, ["release-due"])
 
         assert out.exit_code == 1
         assert "1 published, 1 failed" in out.output
