@@ -3,9 +3,9 @@
 argument, a form field or a field of an API call's JSON body carrying a NUL
 byte (or another control character, or a lone surrogate) cannot be looked
 up or stored in PostgreSQL, and CKAN's views and actions, ours too, would
-answer it with an HTTP 500. It is refused here with a
-translated message before any view runs: a page with a 400, an API call as
-CKAN's API refuses (JSON, 409 for a field's value, 400 for the address)."""
+answer it with an HTTP 500. It is refused here with a translated message
+before any view runs: a page with a 400, an API call as CKAN's API refuses
+(JSON, 409 for a field's value, 400 for the address or a name)."""
 from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Optional
@@ -14,53 +14,42 @@ from flask import Blueprint, jsonify, make_response, request
 
 import ckan.plugins.toolkit as tk
 
-from ..logic.validators import bad_text_message, bad_value_message
+from ..logic.validators import bad_value_message
 
 satudata_guard = Blueprint("satudata_guard", __name__)
 
 
-def _first_bad(texts: Iterable[tuple[Optional[str], str]]
+def _first_bad(entries: Iterable[tuple[Optional[str], Any]]
                ) -> tuple[Optional[str], Optional[str]]:
-    """The first ``(field, message)`` of the texts that cannot be stored
-    (``field`` None: the address itself), or ``(None, None)``."""
-    for field, value in texts:
-        message = bad_text_message(value)
+    """The first ``(field, message)`` of the entries whose value cannot be
+    stored (``field`` None: the address or a name), or ``(None, None)``."""
+    for field, value in entries:
+        message = bad_value_message(value)
         if message:
             return field, message
     return None, None
 
 
-def _texts() -> Iterator[tuple[Optional[str], str]]:
+def _entries(api: bool) -> Iterator[tuple[Optional[str], Any]]:
+    """``(field, value)``: the address, then the names and values of the
+    query arguments, of a POST's form fields and of an API call's JSON body."""
     yield None, request.path
     sources = [request.args] + ([request.form] if request.method == "POST" else [])
     for source in sources:
         for key, values in source.lists():
             yield None, key
             yield from ((key, v) for v in values if isinstance(v, str))
-
-
-def _json_body() -> tuple[Optional[str], Optional[str]]:
-    """The first top-level field of a JSON body (an API call's) whose value
-    cannot be stored (``None``: a key), and why."""
-    data = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(data, dict):
-        return None, None
-    for key, value in data.items():
-        message = bad_value_message(key)
-        if message:
-            return None, message
-        message = bad_value_message(value)
-        if message:
-            return key, message
-    return None, None
+    if api and request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True)  # parsed once: CKAN reads the cached copy
+        for key, value in body.items() if isinstance(body, dict) else ():
+            yield None, key
+            yield key, value
 
 
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
-    field, message = _first_bad(_texts())
     api = request.path.startswith("/api/")
-    if not message and api and request.method == "POST":
-        field, message = _json_body()
+    field, message = _first_bad(_entries(api))
     if not message:
         return None
     if api:
@@ -70,7 +59,7 @@ def refuse_unstorable_text() -> Any:
 
 def _api_error(field: Optional[str], message: str) -> Any:
     """The API answers as CKAN's own API does: a field's value is a
-    validation error (409), a bad address or argument name a bad request (400)."""
+    validation error (409), a bad address or name a bad request (400)."""
     if field is not None:
         status, error = 409, {"__type": "Validation Error", field: [message]}
     else:
