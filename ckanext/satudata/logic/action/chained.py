@@ -27,6 +27,13 @@ public, active datasets; for a logged-in user also the private datasets of
 the organizations they are a member of (and those they created without an
 organization or collaborate on). Sysadmins get CKAN's answers unchanged.
 Vocabulary tags follow the same rule.
+
+Arguments read without checking (``organization_autocomplete``,
+``group_autocomplete``, ckanext-dcat's ``dcat_dataset_show``,
+``dcat_catalog_show`` and ``dcat_catalog_search``): a call without ``q``, an
+unknown RDF ``format`` or profile answered a 500; they are validation
+errors here. ``profiles`` may be given as the catalogue pages take it, a
+comma-separated string (dcat read such a string letter by letter).
 """
 from __future__ import annotations
 
@@ -57,6 +64,9 @@ __all__ = [
     # tags and formats of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list",
+    # arguments read without checking
+    "organization_autocomplete", "group_autocomplete", "dcat_dataset_show",
+    "dcat_catalog_show", "dcat_catalog_search",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -291,6 +301,68 @@ def format_autocomplete(original: Action, context: Context, data_dict: DataDict)
     if not _sees_everything(context):
         stmt = stmt.join(pkg, pkg.id == resource.package_id).where(visible_datasets(context))
     return [row[0].lower() for row in model.Session.execute(stmt)]
+
+
+# -- arguments read without checking ---------------------------------------------------
+
+def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
+    if not isinstance(data_dict.get("q"), str):
+        raise tk.ValidationError({"q": [tk._("Missing value")]})
+    return original(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``organization_autocomplete``; ``q`` is required."""
+    return _q_given(original, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's ``group_autocomplete``; ``q`` is required."""
+    return _q_given(original, context, data_dict)
+
+
+def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's serialization with its ``format`` and ``profiles``
+    checked: an unknown one is a validation error of that argument."""
+    from rdflib.plugin import PluginException
+    from ckanext.dcat.exceptions import RDFProfileException
+
+    profiles = data_dict.get("profiles")
+    if isinstance(profiles, str):
+        data_dict = dict(data_dict, profiles=[p.strip() for p in profiles.split(",") if p.strip()])
+    try:
+        return original(context, data_dict)
+    except RDFProfileException as error:
+        raise tk.ValidationError({"profiles": [tk._("Unknown RDF profiles: %(profiles)s") % {
+            "profiles": str(error).split(": ", 1)[-1]}]})
+    except PluginException:
+        raise tk.ValidationError({"format": [tk._("Unknown format: use one of %(formats)s")
+                                             % {"formats": "xml, ttl, n3, nt, jsonld"}]})
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_dataset_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's ``dcat_dataset_show`` (:func:`_rdf`)."""
+    return _rdf(original, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's ``dcat_catalog_show`` (:func:`_rdf`)."""
+    return _rdf(original, context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_search(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's ``dcat_catalog_search`` (:func:`_rdf`)."""
+    return _rdf(original, context, data_dict)
 
 
 # -- the visibility lock and revision staging --------------------------------------------
