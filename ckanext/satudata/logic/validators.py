@@ -269,6 +269,20 @@ def bad_text_message(value: str) -> Optional[str]:
     return tk._("The text is not valid Unicode")
 
 
+def storable_text(value: str) -> str:
+    """``value`` as it can be stored, with nothing a reader would miss: the
+    vertical tab and the form feed (the line and page breaks a word
+    processor pastes) become line breaks, a lone surrogate the replacement
+    character, and the other control characters, which show nothing, are
+    dropped."""
+    return _UNSTORABLE.sub(lambda found: _STORED_AS.get(found.group(), "\ufffd"), value)
+
+
+#: what :func:`storable_text` puts for each control character it finds
+_STORED_AS = {chr(code): "" for code in range(0x20)}
+_STORED_AS.update({"\x0b": "\n", "\x0c": "\n"})
+
+
 def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
     """Why a value (a string, or the keys and values of nested lists and
     objects) cannot be stored, or None (:func:`bad_text_message`)."""

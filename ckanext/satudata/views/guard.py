@@ -3,18 +3,37 @@
 argument, a form field or a field of an API call's JSON body carrying a NUL
 byte (or another control character, or a lone surrogate) cannot be looked
 up or stored in PostgreSQL, and CKAN's views and actions, ours too, would
-answer it with an HTTP 500. It is refused here with a translated message
-before any view runs: a page with a 400, an API call as CKAN's API refuses
-(JSON, 409 for a field's value, 400 for the address or a name)."""
+answer it with an HTTP 500.
+
+* An API call is refused as CKAN's API refuses (JSON, 409 for a field's
+  value, 400 for the address or a name), before any view runs: a program
+  sent it and can send it right.
+* A page's form fields and query arguments are what a person typed or
+  pasted: a word processor pastes its line breaks as control characters.
+  Refusing them lost the whole form, so their values are made storable
+  (:func:`storable_text`: line breaks kept, invisible characters dropped)
+  and the page says so. An address or a field name no person typed is
+  refused with a 400 page.
+
+It also checks the arguments CKAN's actions and pages, and ckanext-dcat's,
+read without checking them (each gave a 500 when probed): a boolean
+(``include_private=maybe``), a number too large for PostgreSQL or Solr
+(``offset=99999999999999999999``), a page's ``page`` and ``limit``; and a
+page whose search Solr cannot parse (``/catalog.ttl?q=title:(``) answers 400.
+"""
 from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Optional
 
-from flask import Blueprint, jsonify, make_response, request
+from flask import Blueprint, current_app, jsonify, make_response, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequest
 
 import ckan.plugins.toolkit as tk
+from ckan.common import falsy, truthy
+from ckan.lib.search.common import SearchError
 
-from ..logic.validators import bad_value_message
+from ..logic.validators import bad_text_message, bad_value_message, storable_text
 
 satudata_guard = Blueprint("satudata_guard", __name__)
 
@@ -24,37 +43,111 @@ def _first_bad(entries: Iterable[tuple[Optional[str], Any]]
     """The first ``(field, message)`` of the entries whose value cannot be
     stored (``field`` None: the address or a name), or ``(None, None)``."""
     for field, value in entries:
-        message = bad_value_message(value)
+        message = bad_value_message(value) or (
+            _argument_message(field, value) if field is not None else None)
         if message:
             return field, message
     return None, None
 
 
-def _entries(api: bool) -> Iterator[tuple[Optional[str], Any]]:
+def _api_entries() -> Iterator[tuple[Optional[str], Any]]:
     """``(field, value)``: the address, then the names and values of the
-    query arguments, of a POST's form fields and of an API call's JSON body."""
+    query arguments, of a POST's form fields and of its JSON body."""
     yield None, request.path
-    sources = [request.args] + ([request.form] if request.method == "POST" else [])
-    for source in sources:
+    for source in _sources():
         for key, values in source.lists():
             yield None, key
             yield from ((key, v) for v in values if isinstance(v, str))
-    if api and request.method == "POST" and request.is_json:
+    if request.method == "POST" and request.is_json:
         body = request.get_json(silent=True)  # parsed once: CKAN reads the cached copy
         for key, value in body.items() if isinstance(body, dict) else ():
             yield None, key
             yield key, value
 
 
+#: arguments of CKAN's actions read with ``asbool``, which fails on any
+#: other word than its own
+_BOOLEANS = frozenset({
+    "all_fields", "include_datasets", "include_dataset_count", "include_deleted",
+    "include_drafts", "include_extras", "include_followers", "include_groups",
+    "include_member_count", "include_plugin_extras", "include_private", "include_tags",
+    "include_users", "use_default_schema"})
+#: arguments that reach PostgreSQL or Solr as numbers (32-bit integers in Solr)
+_NUMBERS = frozenset({"limit", "offset", "rows", "start", "page"})
+_LARGEST = 2**31 - 1
+#: a page's arguments CKAN reads as numbers and uses unchecked (the users'
+#: list reads ``limit`` with ``int()``)
+_PAGE_NUMBERS = ("page", "limit")
+
+
+def _argument_message(name: str, value: Any) -> Optional[str]:
+    """Why an API argument's value would fail inside CKAN, or None."""
+    if name in _BOOLEANS and isinstance(value, str) \
+            and value.strip().lower() not in truthy | falsy:
+        return tk._("Must be true or false")
+    if name in _NUMBERS and not isinstance(value, bool):
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST:
+            return tk._("The number is too large")
+    return None
+
+
+def _page_number_message() -> Optional[str]:
+    """Why a page's ``page`` or ``limit`` argument cannot be used, or None."""
+    for name in _PAGE_NUMBERS:
+        value = request.args.get(name)
+        if value is None or value == "":
+            continue
+        if not value.isdigit():
+            return tk._("Must be a natural number")
+        if int(value) > _LARGEST:
+            return tk._("The number is too large")
+    return None
+
+
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
-    api = request.path.startswith("/api/")
-    field, message = _first_bad(_entries(api))
-    if not message:
-        return None
-    if api:
-        return _api_error(field, message)
-    return tk.abort(400, message)
+    if request.path.startswith("/api/"):
+        field, message = _first_bad(_api_entries())
+        return _api_error(field, message) if message else None
+    message = bad_text_message(request.path) or next(
+        filter(None, (bad_text_message(key) for source in _sources() for key in source)),
+        None) or _page_number_message()
+    if message:
+        return tk.abort(400, message)
+    _make_page_input_storable()
+    return None
+
+
+@satudata_guard.app_errorhandler(SearchError)
+def search_not_run(error: SearchError) -> Any:
+    """A page whose search Solr refused (CKAN's dataset search page shows
+    the error itself; ckanext-dcat's catalogue and the organization pages
+    answered 500). An API call gets CKAN's own answer before this."""
+    return current_app.handle_http_exception(BadRequest(tk._(
+        "The search could not be run: check its brackets and quotation marks.")))
+
+
+def _sources() -> list[MultiDict[str, Any]]:
+    """The query arguments, and the form fields of a POST."""
+    return [request.args] + ([request.form] if request.method == "POST" else [])
+
+
+def _make_page_input_storable() -> None:
+    """Puts the storable text (:func:`storable_text`) in place of each
+    query argument and form field that needs it, and tells the reader."""
+    changed = False
+    for name, source in zip(("args", "form"), _sources()):
+        items = list(source.items(multi=True))
+        if not any(isinstance(v, str) and bad_text_message(v) for _, v in items):
+            continue
+        setattr(request, name, ImmutableMultiDict(
+            [(k, storable_text(v) if isinstance(v, str) else v) for k, v in items]))
+        changed = True
+    if changed:
+        tk.h.flash_notice(tk._(
+            "Invisible control characters (as pasted from a word processor) were "
+            "removed from what you entered; its line breaks were kept."))
 
 
 def _api_error(field: Optional[str], message: str) -> Any:

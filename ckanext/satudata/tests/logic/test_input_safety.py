@@ -222,13 +222,22 @@ class TestBadInput:
         ("satudata_request.index", {"page": "abc"}),
         ("satudata_round.index", {"year": "abc"}),
         ("satudata_daftar_data.index", {"year": "abc"}),
-        ("satudata_daftar_data.index", {"q": "a\x00"}),
+        ("satudata_daftar_data.index", {"year": "99999999999999999999"}),
+        ("satudata_daftar_data.index", {"page": "99999999999999999999"}),
     ])
     def test_pages_answer_400(self, app, region, endpoint, query):
         token = factories.APIToken(user="admin-walidata")["token"]
         resp = app.get(tk.url_for(endpoint), query_string=query,
                        headers={"Authorization": token})
         assert resp.status_code == 400
+
+    def test_a_search_with_a_pasted_control_character_searches_without_it(self, app, region):
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.get(tk.url_for("satudata_daftar_data.index"), query_string={"q": "Pusk\x00"},
+                       headers={"Authorization": token})
+        assert resp.status_code == 200
+        assert "Karakter kontrol yang tidak terlihat" in resp.body
+        assert "Jumlah Puskesmas" in resp.body
 
 
 def _import_workbook(rows: list[list[str]]) -> bytes:

@@ -40,16 +40,38 @@ def test_an_api_address_with_a_nul_is_a_bad_request(app):
     assert error["message"].endswith(NUL_MESSAGE)
 
 
-def test_a_form_gets_a_page_and_nothing_is_stored(app, region):
+PASTED_NOTICE = "Karakter kontrol yang tidak terlihat"
+
+
+def test_text_pasted_from_a_word_processor_is_kept_with_its_line_breaks(app, region):
+    """Word pastes its line breaks as vertical tabs: the form was refused
+    with a bare 400 page and everything typed in it was lost."""
     citizen = login(app, "warga")
     form = citizen.get("/permohonan-data/baru")
-    before = model.Session.query(PublicRequest).count()
-    refused = citizen.post("/permohonan-data/baru", data={
+    sent = citizen.post("/permohonan-data/baru", data={
         "_csrf_token": csrf_token(form.body), "title": "Jumlah UMKM\x00",
+        "description": "Per desa\x0bper tahun\x0c2020\x01-2025", "phone": "0813 1111 2222"},
+        follow_redirects=True)
+    assert sent.status_code == 200
+    assert PASTED_NOTICE in sent.body
+    stored = model.Session.query(PublicRequest).one()
+    assert (stored.title, stored.description) == ("Jumlah UMKM", "Per desa\nper tahun\n2020-2025")
+    # a search typed with one: the page answers, for the text with a line break
+    found = citizen.get("/dataset/?q=Puskesmas\x0bKecamatan")
+    assert found.status_code == 200 and PASTED_NOTICE in found.body
+    assert 'value="Puskesmas\nKecamatan"' in found.body
+
+
+def test_a_form_field_name_or_address_no_one_typed_gets_a_400_page(app, region):
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    refused = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title\x00": "Jumlah UMKM",
         "description": "Per desa", "phone": "0813 1111 2222"})
     assert refused.status_code == 400
     assert "<html" in refused.body and NUL_MESSAGE in refused.body
-    assert model.Session.query(PublicRequest).count() == before
+    assert model.Session.query(PublicRequest).count() == 0
+    assert citizen.get("/permohonan-data/ab%00cd").status_code == 400
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -73,3 +95,41 @@ def test_a_json_body_with_a_nul_is_refused_and_nothing_is_created(app):
     created = app.post("/api/3/action/package_create", json=dict(body, title="Jumlah Puskesmas"),
                        headers=headers)
     assert json.loads(created.body)["result"]["title"] == "Jumlah Puskesmas"
+
+
+def _api_error(app, url, status=409):
+    response = app.get(url, status=status)
+    body = json.loads(response.body)
+    assert body["success"] is False
+    return body["error"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_api_arguments_ckan_and_dcat_read_unchecked_are_validation_errors(app):
+    """Each of these answered a 500 when the running portal was probed."""
+    assert _api_error(app, "/api/3/action/package_search?include_private=maybe") == {
+        "__type": "Validation Error", "include_private": ["Harus bernilai true atau false"]}
+    assert _api_error(app, "/api/3/action/package_list?offset=99999999999999999999") == {
+        "__type": "Validation Error", "offset": ["Angkanya terlalu besar"]}
+    assert _api_error(app, "/api/3/action/organization_autocomplete") == {
+        "__type": "Validation Error", "q": ["Belum diisi"]}
+    assert _api_error(app, "/api/3/action/dcat_catalog_search?profiles=bogus") == {
+        "__type": "Validation Error", "profiles": ["Profil RDF tidak dikenal: bogus"]}
+    assert "format" in _api_error(app, "/api/3/action/dcat_catalog_search?format=bogus")
+    # what CKAN takes still works; a profile named as the catalogue pages name it too
+    # (dcat read the string letter by letter)
+    assert json.loads(app.get("/api/3/action/package_search?include_private=true").body)["success"]
+    catalog = json.loads(app.get(
+        "/api/3/action/dcat_catalog_search?profiles=euro_dcat_ap_2&format=ttl").body)
+    assert "dcat:Catalog" in catalog["result"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
+    """Each of these answered a 500 when the running portal was probed."""
+    for url, message in [
+            ("/organization/?page=99999999999999999999", "Angkanya terlalu besar"),
+            ("/user/?limit=abc", "Harus berupa bilangan asli"),
+            ("/catalog.ttl?q=title:(", "Pencarian tidak dapat dijalankan")]:
+        page = app.get(url, status=400)
+        assert "<html" in page.body and message in page.body, url
