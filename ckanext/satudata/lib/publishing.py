@@ -451,7 +451,8 @@ def lock_create(context: Context, data_dict: dict[str, Any]) -> None:
 
 def _unstamp(data_dict: dict[str, Any]) -> None:
     """Only the engine says which period a resource belongs to."""
-    for res in data_dict.get("resources") or []:
+    resources = data_dict.get("resources")
+    for res in resources if isinstance(resources, list) else ():
         if isinstance(res, dict):
             res.pop(ROUND_KEY, None)
 

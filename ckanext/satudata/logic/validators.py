@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.common import falsy, truthy
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckanext.scheming.validation import scheming_validator
 
@@ -300,6 +301,79 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
             found = bad_value_message(v, depth + 1)
             if found:
                 return found
+    return None
+
+
+# -- the types CKAN's actions assume for their arguments ------------------------------
+# CKAN's core actions (and those of its bundled plugins) take the values of
+# an API call as they come and use them as text, booleans or numbers: a
+# number as an ``owner_org``, a list as an ``id``, ``private: 5`` or
+# ``include_private=maybe`` each answered a 500 when the portal was probed
+# (PostgreSQL's "operator does not exist", ``asbool``, ``.lower()``).
+
+#: arguments that are text wherever CKAN takes them (``None``: not given);
+#: ``q`` and ``sort`` are left out (the DataStore takes objects and lists)
+_TEXT_ARGUMENTS = frozenset({
+    "about", "capacity", "description", "email", "format", "fullname", "id", "name",
+    "notes", "owner_org", "package_id", "password", "resource_id", "role", "sql",
+    "title", "type", "url", "url_type", "user", "user_id", "username", "view_type"})
+#: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
+_BOOLEAN_ARGUMENTS = frozenset({
+    "all_fields", "distinct", "include_datasets", "include_dataset_count",
+    "include_deleted", "include_drafts", "include_extras", "include_followers",
+    "include_groups", "include_member_count", "include_plugin_extras", "include_private",
+    "include_tags", "include_total", "include_users", "plain", "private", "sysadmin",
+    "use_default_schema"})
+#: arguments that reach PostgreSQL or Solr as whole numbers, and their
+#: largest value (Solr's 32-bit integers; a file's size is a bigint)
+_NUMBER_ARGUMENTS = {"limit": 2**31 - 1, "offset": 2**31 - 1, "rows": 2**31 - 1,
+                     "start": 2**31 - 1, "page": 2**31 - 1, "size": 2**63 - 1}
+#: arguments that are a list of texts, and those that may also be one text
+#: (``satudata_request_list`` takes a list of states)
+_TEXT_LIST_ARGUMENTS = frozenset({"fq_list", "fl", "state"})
+_ONE_TEXT_TOO = frozenset({"fl", "state"})
+#: arguments that are a list of objects (a dataset's resources, tags,
+#: extras and groups, a group's users)
+_OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "users"})
+#: the longest password passlib hashes
+_LONGEST_PASSWORD = 4096
+
+
+def api_argument_message(name: str, value: Any) -> Optional[str]:
+    """Why the value of an API call's top-level argument ``name`` would
+    fail inside CKAN for its type, or None."""
+    if name in _TEXT_ARGUMENTS:
+        if value is None and name != "sql" or isinstance(value, str):
+            if name == "password" and value and len(value) > _LONGEST_PASSWORD:
+                return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_PASSWORD}
+            return None
+        return tk._("Must be text")
+    if name in _BOOLEAN_ARGUMENTS:
+        if value is None or isinstance(value, bool) or value in (0, 1) and isinstance(value, int) \
+                or isinstance(value, str) and value.strip().lower() in truthy | falsy:
+            return None
+        return tk._("Must be true or false")
+    if name in _NUMBER_ARGUMENTS:
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            number = int(value.strip())
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        else:
+            return tk._("Must be a whole number")
+        return tk._("The number is too large") if abs(number) > _NUMBER_ARGUMENTS[name] else None
+    if name in _TEXT_LIST_ARGUMENTS:
+        if value is None and name != "fq_list" or name in _ONE_TEXT_TOO and isinstance(value, str) \
+                or isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return None
+        return tk._("Must be a list of texts")
+    if name in _OBJECT_LIST_ARGUMENTS:
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            return None
+        return tk._("Must be a list of objects")
     return None
 
 

@@ -15,11 +15,12 @@ answer it with an HTTP 500.
   and the page says so. An address or a field name no person typed is
   refused with a 400 page.
 
-It also checks the arguments CKAN's actions and pages, and ckanext-dcat's,
-read without checking them (each gave a 500 when probed): a boolean
-(``include_private=maybe``), a number too large for PostgreSQL or Solr
-(``offset=99999999999999999999``), a page's ``page`` and ``limit``; and a
-page whose search Solr cannot parse (``/catalog.ttl?q=title:(``) answers 400.
+It also checks the arguments CKAN's actions and pages read without checking
+them (each gave a 500 when probed): an API argument of the wrong type
+(:func:`api_argument_message`: ``include_private=maybe``, a number as an
+``owner_org``, ``offset=99999999999999999999``), a page's ``page`` and
+``limit``; and a page whose search Solr cannot parse
+(``/catalog.ttl?q=title:(``) answers 400.
 """
 from __future__ import annotations
 
@@ -30,10 +31,10 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
 import ckan.plugins.toolkit as tk
-from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
-from ..logic.validators import bad_text_message, bad_value_message, storable_text
+from ..logic.validators import (api_argument_message, bad_text_message, bad_value_message,
+                                storable_text)
 
 satudata_guard = Blueprint("satudata_guard", __name__)
 
@@ -44,7 +45,7 @@ def _first_bad(entries: Iterable[tuple[Optional[str], Any]]
     stored (``field`` None: the address or a name), or ``(None, None)``."""
     for field, value in entries:
         message = bad_value_message(value) or (
-            _argument_message(field, value) if field is not None else None)
+            api_argument_message(field, value) if field is not None else None)
         if message:
             return field, message
     return None, None
@@ -65,31 +66,10 @@ def _api_entries() -> Iterator[tuple[Optional[str], Any]]:
             yield key, value
 
 
-#: arguments of CKAN's actions read with ``asbool``, which fails on any
-#: other word than its own
-_BOOLEANS = frozenset({
-    "all_fields", "include_datasets", "include_dataset_count", "include_deleted",
-    "include_drafts", "include_extras", "include_followers", "include_groups",
-    "include_member_count", "include_plugin_extras", "include_private", "include_tags",
-    "include_users", "use_default_schema"})
-#: arguments that reach PostgreSQL or Solr as numbers (32-bit integers in Solr)
-_NUMBERS = frozenset({"limit", "offset", "rows", "start", "page"})
 _LARGEST = 2**31 - 1
 #: a page's arguments CKAN reads as numbers and uses unchecked (the users'
 #: list reads ``limit`` with ``int()``)
 _PAGE_NUMBERS = ("page", "limit")
-
-
-def _argument_message(name: str, value: Any) -> Optional[str]:
-    """Why an API argument's value would fail inside CKAN, or None."""
-    if name in _BOOLEANS and isinstance(value, str) \
-            and value.strip().lower() not in truthy | falsy:
-        return tk._("Must be true or false")
-    if name in _NUMBERS and not isinstance(value, bool):
-        text = str(value).strip() if isinstance(value, (int, str)) else ""
-        if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST:
-            return tk._("The number is too large")
-    return None
 
 
 def _page_number_message() -> Optional[str]:

@@ -133,3 +133,38 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
             ("/catalog.ttl?q=title:(", "Pencarian tidak dapat dijalankan")]:
         page = app.get(url, status=400)
         assert "<html" in page.body and message in page.body, url
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.parametrize("action,field,value,message", [
+    ("package_create", "owner_org", 5, "Harus berupa teks"),
+    ("package_create", "id", ["a"], "Harus berupa teks"),
+    ("package_create", "private", 5, "Harus bernilai true atau false"),
+    ("package_patch", "resources", None, "Harus berupa daftar objek"),
+    ("package_patch", "resources", 5, "Harus berupa daftar objek"),
+    ("resource_create", "size", 10**19, "Angkanya terlalu besar"),
+    ("organization_member_create", "username", [1], "Harus berupa teks"),
+    ("user_create", "password", "x" * 5000, "Paling banyak 4096 karakter"),
+    ("package_search", "fq_list", None, "Harus berupa daftar teks"),
+    ("package_search", "rows", {}, "Harus berupa bilangan bulat"),
+    ("datastore_search_sql", "sql", None, "Harus berupa teks"),
+])
+def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
+                                                                 message):
+    """CKAN's actions use these arguments as text, booleans, numbers or
+    lists without checking them: each answered a 500 when probed."""
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"])
+    valid = {"package_create": {"name": "jumlah-bidan", "owner_org": org["id"]},
+             "package_patch": {"id": dataset["id"]},
+             "resource_create": {"package_id": dataset["id"], "url": "https://example.org/a.csv"},
+             "organization_member_create": {"id": org["id"], "username": "x", "role": "member"},
+             "user_create": {"name": "warga-baru", "email": "w@example.org"},
+             "package_search": {}, "datastore_search_sql": {}}[action]
+    response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
+                        headers={"Authorization": sysadmin["token"]}, status=409)
+    assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
+    assert model.Session.query(model.Package).count() == 1
+    assert model.Session.query(model.Resource).count() == len(dataset["resources"])
+    assert model.Session.query(model.User).filter_by(name="warga-baru").count() == 0
