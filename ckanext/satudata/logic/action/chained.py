@@ -38,7 +38,7 @@ comma-separated string (dcat read such a string letter by letter).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -306,23 +306,10 @@ def format_autocomplete(original: Action, context: Context, data_dict: DataDict)
 # -- arguments read without checking ---------------------------------------------------
 
 def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's action, with ``q`` required."""
     if not isinstance(data_dict.get("q"), str):
         raise tk.ValidationError({"q": [tk._("Missing value")]})
     return original(context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def organization_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's ``organization_autocomplete``; ``q`` is required."""
-    return _q_given(original, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def group_autocomplete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's ``group_autocomplete``; ``q`` is required."""
-    return _q_given(original, context, data_dict)
 
 
 def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -344,25 +331,21 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
                                              % {"formats": "xml, ttl, n3, nt, jsonld"}]})
 
 
-@tk.chained_action
-@tk.side_effect_free
-def dcat_dataset_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """ckanext-dcat's ``dcat_dataset_show`` (:func:`_rdf`)."""
-    return _rdf(original, context, data_dict)
+def _checked(name: str, check: Callable[[Action, Context, DataDict], Any]) -> Action:
+    """The read action ``name`` chained to ``check`` (which calls it)."""
+    def action(original: Action, context: Context, data_dict: DataDict) -> Any:
+        return check(original, context, data_dict)
+
+    action.__name__ = action.__qualname__ = name
+    action.__doc__ = f"``{name}``: {check.__doc__}"
+    return tk.chained_action(tk.side_effect_free(action))
 
 
-@tk.chained_action
-@tk.side_effect_free
-def dcat_catalog_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """ckanext-dcat's ``dcat_catalog_show`` (:func:`_rdf`)."""
-    return _rdf(original, context, data_dict)
-
-
-@tk.chained_action
-@tk.side_effect_free
-def dcat_catalog_search(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """ckanext-dcat's ``dcat_catalog_search`` (:func:`_rdf`)."""
-    return _rdf(original, context, data_dict)
+organization_autocomplete = _checked("organization_autocomplete", _q_given)
+group_autocomplete = _checked("group_autocomplete", _q_given)
+dcat_dataset_show = _checked("dcat_dataset_show", _rdf)
+dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
+dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
 
 
 # -- the visibility lock and revision staging --------------------------------------------
