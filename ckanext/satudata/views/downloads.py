@@ -8,7 +8,15 @@ path (e.g. a ``javascript:`` URL stored before links were restricted to
 ``http(s)``) the redirect fails with an error page. The same URLs are
 registered here first (the first rule registered for a URL wins): such a
 download answers 404 with a message; every other download is handed to
-CKAN's own view unchanged.
+CKAN's own view.
+
+An uploaded file is served from the portal's own address, so a file a
+browser would run (an HTML page, an SVG image with a script) ran with the
+session of whoever opened it, a walidata administrator included: CKAN
+serves every upload ``inline`` with the type its name gives. Here only the
+types a browser shows without running anything (PDF, pictures, CSV, plain
+text, JSON) are shown; every other file is downloaded (``attachment``) and
+sandboxed, and no type is ever sniffed.
 """
 from __future__ import annotations
 
@@ -35,4 +43,24 @@ def download(id: str, resource_id: str, filename: Optional[str] = None) -> Any:
     if resource.get("url_type") != "upload" and not (
             tk.h.is_url(url) or url.startswith("/")):
         return tk.abort(404, tk._("This resource has no web address to download from"))
-    return core_resource.download("dataset", id, resource_id, filename)
+    return _served_safely(core_resource.download("dataset", id, resource_id, filename))
+
+
+#: types a browser shows without running anything in them
+_SHOWN = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
+                    "text/csv", "text/plain", "application/json"})
+
+
+def _served_safely(response: Any) -> Any:
+    """An uploaded file's answer: never sniffed; downloaded and sandboxed
+    unless its type is one of :data:`_SHOWN` (a link's redirect is left
+    as it is)."""
+    if response.status_code != 200:
+        return response
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype not in _SHOWN:
+        disposition = response.headers.get("Content-Disposition", "")
+        name = disposition.partition(";")[2]
+        response.headers["Content-Disposition"] = "attachment" + (";" + name if name else "")
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

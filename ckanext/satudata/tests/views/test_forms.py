@@ -21,7 +21,8 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.helpers import satudata_error_summary
 
-from ..factories import add_csv, complete_metadata, csrf_token, login, publish, to_ready
+from ..factories import (add_csv, complete_metadata, csrf_token, csv_upload, login, publish,
+                         to_ready)
 
 #: a table of the variables complete_metadata declares (tahun, jumlah)
 CSV = "tahun,jumlah\n2025,12\n2025,9\n"
@@ -132,6 +133,29 @@ class TestUploads:
         publish(region, request)
         public = app.get(url)
         assert public.status_code == 200 and public.data.decode("utf-8") == CSV
+
+    def test_an_uploaded_page_or_svg_is_downloaded_never_run_in_the_portal(self, app, region):
+        """CKAN served an uploaded HTML or SVG file inline from the portal's
+        address: its script ran with the session of whoever opened it."""
+        request = region.request_of(region.opd_a)
+        walidata = login(app, "admin-walidata")
+        for file_name, body in [
+                ("laporan.html", "<html><script>alert(document.cookie)</script></html>"),
+                ("grafik.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+                ("tabel.csv", CSV)]:
+            resource = region.call("producer", "resource_create", package_id=request["package_id"],
+                                   name=file_name, upload=csv_upload(body, file_name),
+                                   url=file_name)
+            download = walidata.get(tk.url_for("resource.download", id=request["package_id"],
+                                               resource_id=resource["id"], filename=file_name))
+            assert download.status_code == 200 and download.data.decode("utf-8") == body
+            assert download.headers["X-Content-Type-Options"] == "nosniff"
+            disposition = download.headers["Content-Disposition"]
+            if file_name.endswith(".csv"):
+                assert disposition.startswith("inline")
+            else:
+                assert disposition == f"attachment; filename={file_name}"
+                assert download.headers["Content-Security-Policy"].startswith("sandbox")
 
     @pytest.mark.ckan_config("ckan.max_resource_size", 1)
     def test_a_file_over_the_limit_is_refused_with_a_clear_error(self, app, region):
