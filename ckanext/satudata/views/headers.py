@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+"""The security headers of every answer (CKAN sets none and leaves them to
+the reverse proxy; a portal run as the README says still has them, and a
+proxy's own headers win, as they are only set when missing):
+
+* ``X-Content-Type-Options: nosniff``: a browser takes the declared type;
+* ``X-Frame-Options: SAMEORIGIN``: no other site can frame a page under a
+  decoy to make a logged-in officer click (clickjacking), except a resource
+  view (``/dataset/<id>/resource/<resource_id>/view/<view_id>``), which
+  CKAN's "Embed" button offers to other sites;
+* ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
+  the portal's address, not the page (a request's, a search's).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+satudata_headers = Blueprint("satudata_headers", __name__)
+
+
+@satudata_headers.after_app_request
+def security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if not (request.endpoint or "").endswith("resource.view"):
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    return response
