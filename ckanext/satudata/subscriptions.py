@@ -12,11 +12,18 @@ the jobs queue after the commit (:mod:`.lib.outbox`).
 The signals (:data:`.lib.engine.request_transition`,
 :data:`.lib.engine.round_sent`) are still sent after every commit, for
 other plugins; this plugin subscribes to none of them.
+
+CKAN's ``failed_login`` and ``logged_in`` count and forget an account's
+failed logins (:mod:`.lib.login_attempts`).
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
+
+from .lib import login_attempts
 
 
 def get_subscriptions() -> SignalMapping:
-    return {}
+    return {tk.signals.failed_login: [login_attempts.failed],
+            tk.signals.user_logged_in: [login_attempts.succeeded]}

@@ -9,6 +9,7 @@ from .downloads import satudata_downloads
 from .forum import satudata_forum
 from .guard import satudata_guard
 from .headers import satudata_headers
+from .login import satudata_login
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
 from .public_requests import satudata_public_request
@@ -16,7 +17,8 @@ from .requests import satudata_request
 from .roles import satudata_roles
 from .rounds import satudata_round
 
-__all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_privacy", "satudata_metadata",
+__all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_login",
+                      "satudata_privacy", "satudata_metadata",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
                       "satudata_public_request", "satudata_forum"]
