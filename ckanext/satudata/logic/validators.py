@@ -311,12 +311,14 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
 # ``include_private=maybe`` each answered a 500 when the portal was probed
 # (PostgreSQL's "operator does not exist", ``asbool``, ``.lower()``).
 
-#: arguments that are text wherever CKAN takes them (``None``: not given);
-#: ``q`` and ``sort`` are left out (the DataStore takes objects and lists)
+#: arguments that are text wherever CKAN takes them (``None``: not given,
+#: but for those that must be given); ``q`` and ``sort`` too, but for the
+#: DataStore's actions, which take an object and a list and check them
 _TEXT_ARGUMENTS = frozenset({
     "about", "capacity", "description", "email", "format", "fullname", "id", "name",
-    "notes", "owner_org", "package_id", "password", "resource_id", "role", "sql",
+    "notes", "order_by", "owner_org", "package_id", "password", "resource_id", "role", "sql",
     "title", "type", "url", "url_type", "user", "user_id", "username", "view_type"})
+_NEVER_NULL = frozenset({"sql", "order_by"})
 #: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
 _BOOLEAN_ARGUMENTS = frozenset({
     "all_fields", "distinct", "include_datasets", "include_dataset_count",
@@ -339,11 +341,15 @@ _OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "us
 _LONGEST_PASSWORD = 4096
 
 
-def api_argument_message(name: str, value: Any) -> Optional[str]:
-    """Why the value of an API call's top-level argument ``name`` would
-    fail inside CKAN for its type, or None."""
+def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
+    """Why the value of the top-level argument ``name`` of an API call of
+    ``action`` would fail inside CKAN for its type, or None."""
+    if name in ("q", "sort"):
+        if action.startswith("datastore_") or value is None or isinstance(value, str):
+            return None
+        return tk._("Must be text")
     if name in _TEXT_ARGUMENTS:
-        if value is None and name != "sql" or isinstance(value, str):
+        if value is None and name not in _NEVER_NULL or isinstance(value, str):
             if name == "password" and value and len(value) > _LONGEST_PASSWORD:
                 return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_PASSWORD}
             return None

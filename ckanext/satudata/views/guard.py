@@ -45,10 +45,15 @@ def _first_bad(entries: Iterable[tuple[Optional[str], Any]]
     stored (``field`` None: the address or a name), or ``(None, None)``."""
     for field, value in entries:
         message = bad_value_message(value) or (
-            api_argument_message(field, value) if field is not None else None)
+            api_argument_message(field, value, _action()) if field is not None else None)
         if message:
             return field, message
     return None, None
+
+
+def _action() -> str:
+    """The action an API call names (``/api/3/action/<name>``), or ""."""
+    return (request.view_args or {}).get("logic_function") or ""
 
 
 def _api_entries() -> Iterator[tuple[Optional[str], Any]]:

@@ -321,6 +321,9 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
     profiles = data_dict.get("profiles")
     if isinstance(profiles, str):
         data_dict = dict(data_dict, profiles=[p.strip() for p in profiles.split(",") if p.strip()])
+    elif profiles is not None and not (
+            isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)):
+        raise tk.ValidationError({"profiles": [tk._("Must be a list of texts")]})
     try:
         return original(context, data_dict)
     except RDFProfileException as error:
