@@ -354,7 +354,7 @@ def core_calls(world: World) -> dict[str, tuple[dict[str, Any], list[str]]]:
 
 def test_no_core_action_answers_500(app, world, caplog):
     """CKAN's actions use their arguments as text, booleans, numbers or
-    lists without checking their type: about 300 such calls answered a 500
+    lists without checking their type: 300 such calls answered a 500
     when the running portal was probed (views/guard.py now refuses them)."""
     caplog.set_level(logging.ERROR)
     failures: list[str] = []
