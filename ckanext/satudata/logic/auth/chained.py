@@ -21,6 +21,11 @@ dataset. For the first public version of a dataset that one dates from its
 private era (labelled ``member-<org>``), so the diff showed text that existed
 only while the dataset was private. Here the caller must also be allowed to
 see that previous activity.
+
+Dataset collaborators (``package_collaborator_create``, ``_delete``,
+``_list``): CKAN's auth functions assert that the dataset and the caller
+exist, so a dataset id that does not exist, or an anonymous call, answered
+a 500; here they are a 404 and a refusal.
 """
 from __future__ import annotations
 
@@ -41,7 +46,9 @@ from ...model import DataRequest
 from ._common import allow, refuse
 
 __all__ = ["package_show", "package_update", "activity_diff", "datastore_search",
-           "datastore_info", "datastore_search_sql", "xloader_status"]
+           "datastore_info", "datastore_search_sql", "xloader_status",
+           "package_collaborator_create", "package_collaborator_delete",
+           "package_collaborator_list"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -208,3 +215,33 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
     if not result.get("success"):
         return refuse(tk._("Not authorized to read this resource"))
     return result
+
+
+# -- dataset collaborators --------------------------------------------------------------
+
+def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                   ) -> AuthResult:
+    if not context.get("user") or model.User.get(context["user"]) is None:
+        return {"success": False, "msg": tk._("Not authorized to see this page")}
+    package_id = data_dict.get("id")
+    if not isinstance(package_id, str) or model.Package.get(package_id) is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_create(next_auth: AuthFunction, context: Context,
+                                data_dict: DataDict) -> AuthResult:
+    return _collaborators(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_delete(next_auth: AuthFunction, context: Context,
+                                data_dict: DataDict) -> AuthResult:
+    return _collaborators(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_list(next_auth: AuthFunction, context: Context,
+                              data_dict: DataDict) -> AuthResult:
+    return _collaborators(next_auth, context, data_dict)

@@ -168,3 +168,17 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
     assert model.Session.query(model.Package).count() == 1
     assert model.Session.query(model.Resource).count() == len(dataset["resources"])
     assert model.Session.query(model.User).filter_by(name="warga-baru").count() == 0
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_collaborators_of_a_dataset_that_does_not_exist_are_a_404_not_a_500(app):
+    """CKAN's collaborator auth functions assert the dataset exists: a
+    producer naming one that does not got a 500 when probed."""
+    producer = factories.UserWithToken()
+    body = {"id": "tidak-ada", "user_id": producer["name"], "capacity": "member"}
+    for action in ("package_collaborator_create", "package_collaborator_delete",
+                   "package_collaborator_list"):
+        refused = app.post(f"/api/3/action/{action}", json=body,
+                           headers={"Authorization": producer["token"]}, status=404)
+        assert json.loads(refused.body)["error"]["__type"] == "Not Found Error"
+        assert app.post(f"/api/3/action/{action}", json=body).status_code in (403, 404)
