@@ -28,9 +28,13 @@ _REDIS_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 def _key(login: str) -> str:
+    """The counter of the account ``login`` names (a user name or e-mail)."""
     typed = login.strip()
     user = model.User.by_name(typed) or model.User.by_email(typed)
-    account = user.id if user is not None else typed.lower()
+    return _account_key(user.id if user is not None else typed.lower())
+
+
+def _account_key(account: str) -> str:
     return f"{tk.config['ckan.site_id']}:satudata:login-failures:{account}"
 
 
@@ -66,10 +70,10 @@ def failed(login: Any, **kwargs: Any) -> None:
 def succeeded(sender: Any, user: Any = None, **kwargs: Any) -> None:
     """Forgets an account's failed logins when it logs in (CKAN's
     ``logged_in`` signal)."""
-    name = getattr(user, "name", None)
-    if not name:
+    user_id = getattr(user, "id", None)
+    if not user_id:
         return
     try:
-        connect_to_redis().delete(_key(name))
+        connect_to_redis().delete(_account_key(user_id))
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: failed logins are not forgotten", exc_info=True)

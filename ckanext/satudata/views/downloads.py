@@ -16,7 +16,7 @@ session of whoever opened it, a walidata administrator included: CKAN
 serves every upload ``inline`` with the type its name gives. Here only the
 types a browser shows without running anything (PDF, pictures, CSV, plain
 text, JSON) are shown; every other file is downloaded (``attachment``) and
-sandboxed, and no type is ever sniffed.
+sandboxed (and, as every answer, never type-sniffed: :mod:`.headers`).
 """
 from __future__ import annotations
 
@@ -52,13 +52,9 @@ _SHOWN = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "
 
 
 def _served_safely(response: Any) -> Any:
-    """An uploaded file's answer: never sniffed; downloaded and sandboxed
-    unless its type is one of :data:`_SHOWN` (a link's redirect is left
-    as it is)."""
-    if response.status_code != 200:
-        return response
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype not in _SHOWN:
+    """An uploaded file's answer: downloaded and sandboxed unless its type
+    is one of :data:`_SHOWN` (a link's redirect is left as it is)."""
+    if response.status_code == 200 and response.mimetype not in _SHOWN:
         disposition = response.headers.get("Content-Disposition", "")
         name = disposition.partition(";")[2]
         response.headers["Content-Disposition"] = "attachment" + (";" + name if name else "")

@@ -39,13 +39,14 @@ from ..logic.validators import (api_argument_message, bad_text_message, bad_valu
 satudata_guard = Blueprint("satudata_guard", __name__)
 
 
-def _first_bad(entries: Iterable[tuple[Optional[str], Any]]
+def _first_bad(entries: Iterable[tuple[Optional[str], Any]], action: str
                ) -> tuple[Optional[str], Optional[str]]:
-    """The first ``(field, message)`` of the entries whose value cannot be
-    stored (``field`` None: the address or a name), or ``(None, None)``."""
+    """The first ``(field, message)`` of the entries of a call of ``action``
+    whose value cannot be stored or used (``field`` None: the address or a
+    name), or ``(None, None)``."""
     for field, value in entries:
         message = bad_value_message(value) or (
-            api_argument_message(field, value, _action()) if field is not None else None)
+            api_argument_message(field, value, action) if field is not None else None)
         if message:
             return field, message
     return None, None
@@ -71,7 +72,6 @@ def _api_entries() -> Iterator[tuple[Optional[str], Any]]:
             yield key, value
 
 
-_LARGEST = 2**31 - 1
 #: a page's arguments CKAN reads as numbers and uses unchecked (the users'
 #: list reads ``limit`` with ``int()``)
 _PAGE_NUMBERS = ("page", "limit")
@@ -85,15 +85,16 @@ def _page_number_message() -> Optional[str]:
             continue
         if not value.isdigit():
             return tk._("Must be a natural number")
-        if int(value) > _LARGEST:
-            return tk._("The number is too large")
+        too_large = api_argument_message(name, value)
+        if too_large:
+            return too_large
     return None
 
 
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
-        field, message = _first_bad(_api_entries())
+        field, message = _first_bad(_api_entries(), _action())
         return _api_error(field, message) if message else None
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
@@ -144,7 +145,7 @@ def _api_error(field: Optional[str], message: str) -> Any:
         status, error = 400, {"__type": "Bad request",
                               "message": "{} - {}".format(tk._("Bad request"), message)}
     body: dict[str, Any] = {"success": False, "error": error}
-    action = request.view_args.get("logic_function") if request.view_args else None
+    action = _action()
     if action and request.url_rule is not None and request.url_rule.endpoint == "api.action":
         body["help"] = tk.url_for("api.action", logic_function="help_show", ver=3,
                                   name=action, _external=True)

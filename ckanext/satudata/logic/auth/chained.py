@@ -221,7 +221,7 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
 
 def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDict
                    ) -> AuthResult:
-    if not context.get("user") or model.User.get(context["user"]) is None:
+    if context.get("auth_user_obj") is None:  # set by check_access
         return {"success": False, "msg": tk._("Not authorized to see this page")}
     package_id = data_dict.get("id")
     if not isinstance(package_id, str) or model.Package.get(package_id) is None:
