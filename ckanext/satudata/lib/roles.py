@@ -98,16 +98,27 @@ def walidata_organization() -> Optional[model.Group]:
     name = tk.config.get("satudata.walidata_organization")
     if not name:
         return None
-    ids = model.Session.info.setdefault("satudata_group_ids", {})
-    known = ids.get(name)
-    if known is not None:
-        group = model.Session.get(model.Group, known)
-        if group is not None and group.name == name:
-            return group
-    group = model.Group.get(name)
-    if group is not None:
-        ids[name] = group.id
-    return group
+    return _session_memo("satudata_groups", name, model.Group.get,
+                         lambda group: group.name == name)
+
+
+def _session_memo(memo: str, key: str, look_up: Any, still: Any) -> Any:
+    """``look_up(key)``, kept for the rest of the database session: the
+    object is held, so later calls take it from the session's identity map
+    (reloaded by its primary key after a commit expired it) while ``still``
+    holds for it (a renamed object is looked up again)."""
+    held = model.Session.info.setdefault(memo, {})
+    found = held.get(key)
+    if found is not None and found in model.Session:
+        try:
+            if still(found):
+                return found
+        except sa.orm.exc.ObjectDeletedError:  # purged since
+            pass
+    found = look_up(key)
+    if found is not None:
+        held[key] = found
+    return found
 
 
 def user_roles(user_id: Optional[str]) -> set[str]:
@@ -145,16 +156,8 @@ def user_obj(user_name: Optional[str]) -> Optional[model.User]:
     current = _current_user()
     if current is not None and user_name in (current.name, current.id):
         return current
-    ids = model.Session.info.setdefault("satudata_user_ids", {})
-    known = ids.get(user_name)
-    if known is not None:
-        user = model.Session.get(model.User, known)
-        if user is not None and user_name in (user.name, user.id):
-            return user
-    user = model.User.get(user_name)
-    if user is not None:
-        ids[user_name] = user.id
-    return user
+    return _session_memo("satudata_users", user_name, model.User.get,
+                         lambda user: user_name in (user.name, user.id))
 
 
 def has_role(user_name: Optional[str], role: str) -> bool:
@@ -162,18 +165,60 @@ def has_role(user_name: Optional[str], role: str) -> bool:
     return bool(user) and role in user_roles(user.id)
 
 
-def is_walidata_admin(user_name: Optional[str], user: Optional[model.User] = None) -> bool:
+def org_capacities(user: Optional[model.User], org_ids: Any) -> dict[str, str]:
+    """The user's capacity (CKAN's organization role: member, editor,
+    admin) in each of the organizations ``org_ids`` they are an active
+    member of, in one query: CKAN's ``authz.users_role_for_group_or_org``
+    for several organizations at once (CKAN's takes three queries per
+    organization: the group, the user and the membership)."""
+    ids = [org_id for org_id in (org_ids or ()) if org_id]
+    if user is None or not ids:
+        return {}
+    stmt = sa.select(model.Member.group_id, model.Member.capacity).where(
+        model.Member.table_name == "user", model.Member.table_id == user.id,
+        model.Member.state == "active", model.Member.group_id.in_(ids))
+    return dict(model.Session.execute(stmt).all())
+
+
+def _has_parent_organization(org: model.Group) -> bool:
+    """Whether ``org`` sits below another group (CKAN's hierarchy: a
+    membership of the group whose ``table_id`` is the parent), asked once
+    per database session."""
+    known = model.Session.info.setdefault("satudata_has_parent", {})
+    if org.id not in known:
+        stmt = sa.select(model.Member.id).where(
+            model.Member.group_id == org.id, model.Member.table_name == "group",
+            model.Member.state == "active").limit(1)
+        known[org.id] = model.Session.execute(stmt).first() is not None
+    return known[org.id]
+
+
+def is_walidata_admin(user_name: Optional[str], user: Optional[model.User] = None,
+                      capacities: Optional[dict[str, str]] = None) -> bool:
     """Sysadmins and admins of the walidata organization manage roles,
     the Daftar Data and collection rounds (``user``: the user of that name
-    when the caller has it already: no second look-up)."""
+    when the caller has it already; ``capacities``: the user's
+    :func:`org_capacities` when the caller read them with the walidata's).
+    Decides as CKAN's ``has_user_permission_for_group_or_org(org, user,
+    "admin")`` in one query: an admin of the organization, or, when the
+    walidata's organization sits below another, CKAN's own check of the
+    roles that cascade down the hierarchy."""
     if not user_name:
         return False
-    if user.sysadmin if user is not None else authz.is_sysadmin(user_name):
+    user = user if user is not None else user_obj(user_name)
+    if user is None:
+        return False
+    if user.sysadmin:
         return True
     org = walidata_organization()
-    return bool(org) and authz.has_user_permission_for_group_or_org(
-        org.id, user_name, "admin"
-    )
+    if org is None:
+        return False
+    if capacities is None:
+        capacities = org_capacities(user, [org.id])
+    if capacities.get(org.id) in authz.get_roles_with_permission("admin"):
+        return True
+    return _has_parent_organization(org) and authz.has_user_permission_for_group_or_org(
+        org.id, user_name, "admin")
 
 
 def is_walidata_staff(user_name: Optional[str]) -> bool:
@@ -224,7 +269,7 @@ def is_producer(user_name: Optional[str], org_id: Optional[str]) -> bool:
     not sysadmin rights)."""
     if not user_name or not org_id:
         return False
-    return authz.users_role_for_group_or_org(org_id, user_name) in PRODUCER_CAPACITIES
+    return org_capacities(user_obj(user_name), [org_id]).get(org_id) in PRODUCER_CAPACITIES
 
 
 def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
@@ -272,7 +317,7 @@ def is_opd_head(user_name: Optional[str], org_id: Optional[str]) -> bool:
     """Holder of :func:`opd_approval_role` in the organization ``org_id``."""
     if not user_name or not org_id:
         return False
-    return authz.users_role_for_group_or_org(org_id, user_name) == opd_approval_role()
+    return org_capacities(user_obj(user_name), [org_id]).get(org_id) == opd_approval_role()
 
 
 def opd_head_org_ids(user_name: Optional[str]) -> set[str]:
@@ -325,15 +370,16 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     user = user_obj(user_name)
     if user is None:
         return set()
-    # the user's capacity in the request's OPD, read once for both the
-    # producer and the OPD head (is_producer, is_opd_head)
-    org_role = (authz.users_role_for_group_or_org(request.owner_org, user_name)
-                if request.owner_org else None)
+    # the user's capacities in the request's OPD (producer, OPD head) and
+    # in the walidata's organization (administrator), read in one query
+    org = walidata_organization()
+    capacities = org_capacities(user, [request.owner_org, org.id if org else None])
+    org_role = capacities.get(request.owner_org) if request.owner_org else None
     return actors_of(
         state=request.state, level=request.approval_level, chain=chain_of(request),
         user_roles=user_roles(user.id),
         is_producer=org_role in PRODUCER_CAPACITIES,
-        is_walidata_admin=is_walidata_admin(user_name, user), duties=duties(),
+        is_walidata_admin=is_walidata_admin(user_name, user, capacities), duties=duties(),
         is_opd_head=org_role is not None and org_role == opd_approval_role(),
     )
 

@@ -21,6 +21,7 @@ the real actions and put back for each test (``world_of``, :class:`Snapshot`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.message
 import email.policy
@@ -288,6 +289,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL statements CKAN's engine runs inside the block, in order."""
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = model.meta.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
 
 
 @pytest.fixture

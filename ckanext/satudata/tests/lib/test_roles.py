@@ -78,3 +78,46 @@ def test_cli_gives_lists_and_removes_roles(cli):
 
     cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
     assert roles.user_roles(user["id"]) == set()
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_walidata_administrator_check_agrees_with_ckan_in_one_query():
+    """roles.is_walidata_admin decides as CKAN's permission check (an admin of
+    the walidata's organization, a sysadmin, an admin of an organization
+    above it), with one query of the user's memberships (CKAN's takes five
+    or six: the group twice, the user twice, the membership, the hierarchy)."""
+    import ckan.authz as authz
+    import ckan.model as model
+
+    from ..conftest import statements_run
+
+    people = {kind: factories.User(name=kind) for kind in (
+        "admin", "editor", "member", "other-admin", "parent-admin", "left")}
+    people["sysadmin"] = factories.Sysadmin(name="sysadmin")
+    walidata = factories.Organization(name="walidata", users=[
+        {"name": "admin", "capacity": "admin"}, {"name": "editor", "capacity": "editor"},
+        {"name": "member", "capacity": "member"}, {"name": "left", "capacity": "admin"}])
+    factories.Organization(users=[{"name": "other-admin", "capacity": "admin"}])
+    helpers.call_action("organization_member_delete", context={"user": "sysadmin"},
+                        id=walidata["id"], username="left")
+    expected = {"admin": True, "sysadmin": True, "editor": False, "member": False,
+                "other-admin": False, "left": False, "parent-admin": False}
+    for name, verdict in expected.items():
+        assert roles.is_walidata_admin(name) is verdict, name
+        assert authz.has_user_permission_for_group_or_org(walidata["id"], name, "admin") is verdict
+
+    model.Session.remove()
+    assert roles.is_walidata_admin("member") is False  # the organization, once per session
+    with statements_run() as statements:
+        assert roles.is_walidata_admin("editor") is False
+    assert len(statements) == 2, statements  # the user, their memberships
+
+    # an admin of an organization above the walidata's (CKAN's cascading roles)
+    parent = factories.Organization(users=[{"name": "parent-admin", "capacity": "admin"}])
+    model.Session.add(model.Member(table_name="group", group=model.Group.get(walidata["id"]),
+                                   table_id=parent["id"], capacity="parent", state="active"))
+    model.Session.commit()
+    model.Session.remove()
+    assert authz.has_user_permission_for_group_or_org(walidata["id"], "parent-admin", "admin")
+    assert roles.is_walidata_admin("parent-admin") is True
+    assert roles.is_walidata_admin("editor") is False
