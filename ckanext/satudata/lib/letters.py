@@ -29,6 +29,7 @@ their templates (``templates/satudata/letters/``) are written in Indonesian.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import zoneinfo
 from typing import Any, Optional
@@ -282,7 +283,11 @@ def issue_verification_record(round_: CollectionRound, user_id: Optional[str]) -
 
 # -- writing ---------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _env() -> jinja2.Environment:
+    """The letters' template environment, one per process: each template is
+    compiled once (a new environment compiled the letter's two templates
+    again for every letter), and reloaded when its file changes."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["tanggal"] = tanggal
