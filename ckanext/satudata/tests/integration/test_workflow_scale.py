@@ -4,7 +4,6 @@ dashboard, the round counts and the status export run a fixed number of
 queries. How fast they are is measured by bench/bench_request_list.py."""
 from __future__ import annotations
 
-import contextlib
 import datetime
 import time
 
@@ -16,24 +15,11 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.model import DaftarData, DataRequest
 
+from ..conftest import statements_run
+
 pytestmark = pytest.mark.slow
 
 N_OPDS, PER_OPD = 20, 500   # 10,000 requests
-
-
-@contextlib.contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def before(*_args, **_kwargs):
-        counter["n"] += 1
-
-    engine = model.meta.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
@@ -79,20 +65,20 @@ def test_ten_thousand_requests_list_in_bounded_queries(many_requests):
         ("producer queue", producer, {"actionable": True}),
     ]:
         model.Session.remove()
-        with count_queries() as queries:
+        with statements_run() as queries:
             start = time.perf_counter()
             result = helpers.call_action("satudata_request_list",
                                          context={"user": user["name"]}, **data)
             elapsed = time.perf_counter() - start
-        measures[label] = (queries["n"], round(elapsed, 3), result["count"])
+        measures[label] = (len(queries), round(elapsed, 3), result["count"])
         assert len(result["results"]) <= 50
-        assert queries["n"] <= 12, (label, queries["n"])
+        assert len(queries) <= 12, (label, len(queries))
     assert measures["producer dashboard"][2] == PER_OPD
     assert measures["staff, all"][2] == N_OPDS * PER_OPD
 
     def round_status() -> tuple[int, float, int]:
         model.Session.remove()
-        with count_queries() as queries:
+        with statements_run() as queries:
             start = time.perf_counter()
             status = helpers.call_action("satudata_round_show",
                                          context={"user": sysadmin["name"]}, id=round_["id"])
@@ -100,7 +86,7 @@ def test_ten_thousand_requests_list_in_bounded_queries(many_requests):
                                          context={"user": sysadmin["name"]}, id=round_["id"])
             elapsed = time.perf_counter() - start
         assert export["content"]
-        return queries["n"], elapsed, status["counts"]["total"]
+        return len(queries), elapsed, status["counts"]["total"]
 
     n_queries, elapsed, total = round_status()
     assert total == N_OPDS * PER_OPD

@@ -4,12 +4,12 @@ activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ..conftest import statements_run
 from ..factories import complete_metadata, publish, to_ready
 
 # ``region``: the small region of tests/conftest.py, put back for each test
@@ -50,18 +50,10 @@ class TestPublish:
         request = region.request_of(region.opd_a)
         to_ready(region, request)
         publish(region, request)
-        statements = []
-
-        def seen(_conn, _cursor, statement, *_args):
-            statements.append(statement)
-        engine = model.meta.engine
-        sa.event.listen(engine, "before_cursor_execute", seen)
-        try:
-            model.Session.remove()
+        model.Session.remove()
+        with statements_run() as statements:
             pkg = _anon_show(request["package_id"])
             found = _anon_search(q="*:*")["results"]
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", seen)
         assert pkg["satudata_dissemination"]["status"] == "published"
         assert found[0]["satudata_dissemination"]["round_title"] == "Semester I 2026"
         assert not [s for s in statements if "satudata_" in s]
@@ -82,17 +74,9 @@ class TestPublish:
         to_ready(region, request)
         publish(region, request)
         indexed = _anon_show(request["package_id"])["satudata_dissemination"]
-        statements = []
-
-        def seen(_conn, _cursor, statement, *_args):
-            statements.append(statement)
         model.Session.remove()
-        engine = model.meta.engine
-        sa.event.listen(engine, "before_cursor_execute", seen)
-        try:
+        with statements_run() as statements:
             facts = publishing.public_facts(request["package_id"])
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", seen)
         assert len(statements) == 1
         assert facts == indexed
         assert facts["round_title"] == "Semester I 2026"

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from freezegun import freeze_time
 
-import ckan.model as model
 from ckan.tests import helpers
 
+from ..conftest import statements_run
 from ..factories import (
     TWO_ITEMS, build_region, complete_metadata, csrf_token, login, publish, to_ready,
 )
@@ -127,17 +126,9 @@ class TestPublicPages:
             region.call("producer_b", "satudata_request_submit", id=b1["id"])
             region.call("verifier", "satudata_request_verify", id=b1["id"])
 
-            statements: list[str] = []
-            engine = model.Session.get_bind()
-
-            def count(conn, cursor, statement, *args):
-                statements.append(statement)
-            sa.event.listen(engine, "before_cursor_execute", count)
-            try:
+            with statements_run() as statements:
                 dashboard = helpers.call_action("satudata_progress_dashboard",
                                                 context={"user": "", "ignore_auth": False})
-            finally:
-                sa.event.remove(engine, "before_cursor_execute", count)
             assert len(statements) <= 3
 
             rows = {r["organization"]["name"]: r for r in dashboard["organizations"]}
