@@ -202,28 +202,25 @@ DATA_LINK = {"name": "Tabel data", "url": "https://data.example.org/tabel.csv",
 def complete_metadata(package_id: str, user: str) -> dict[str, Any]:
     """Fill in every field the satudata schema needs before submission, as
     the producer ``user`` would (package_patch with their rights), and add a
-    data resource (a link to a CSV file) unless the dataset has one."""
+    data resource (a link to a CSV file) in the same save unless the dataset
+    has one (a resource_create of its own is a second package_update)."""
+    pkg = helpers.call_action("package_show", context={"user": user}, id=package_id)
     values = {f["field_name"]: field_value(f)
               for f in metadata.required_fields("submit")
               if f["field_name"] not in ("title", "name", "owner_org")}
-    values["variables"] = _declared_variables(package_id)
-    result = helpers.call_action("package_patch", context={"user": user},
-                                 id=package_id, **values)
-    if metadata.data_errors(result):
-        helpers.call_action("resource_create", context={"user": user},
-                            package_id=package_id, **DATA_LINK)
-        result = helpers.call_action("package_show", context={"user": user},
-                                     id=package_id)
-    return result
+    values["variables"] = _declared_variables(pkg)
+    if metadata.data_errors(pkg):
+        values["resources"] = pkg["resources"] + [dict(DATA_LINK)]
+    return helpers.call_action("package_patch", context={"user": user},
+                               id=package_id, **values)
 
 
-def _declared_variables(package_id: str) -> list[dict[str, Any]]:
+def _declared_variables(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     """What a producer declares: the columns of the table already uploaded
     (as text, when every uploaded file has the same header), else
     :data:`VARIABLES` (the tables the tests upload later)."""
     from ckanext.satudata.lib import datacheck, preview, tables
 
-    pkg = helpers.call_action("package_show", id=package_id)
     headers = set()
     for res in datacheck.uploaded_files(pkg):
         path = preview.stored_path(res)
