@@ -88,19 +88,19 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
 class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
     """``satudata_datasets``: ckanext-scheming's dataset plugin (it takes the
     place of ``scheming_datasets``) whose output validation, run by every
-    uncached ``package_show`` and by every indexing of a dataset, first
-    moves the schema's fields out of the extras (:func:`.lib.metadata.lift_extras`),
-    and whose input validation answers a field that is not the list of
+    uncached ``package_show`` and by every indexing of a dataset, gives
+    scheming's result at a fraction of its cost
+    (:func:`.lib.metadata.validate_for_show`), and whose input validation answers a field that is not the list of
     objects it must be with a translated error, not CKAN's ``DataError``
     (:func:`.lib.metadata.shape_errors`)."""
 
     def validate(self, context: Any, data_dict: dict[str, Any], schema: Any, action: str):
+        expanded = self._expanded_schemas.get(data_dict.get("type"))
         if action == "package_show":
-            data_dict = metadata.lift_extras(
-                data_dict, self._expanded_schemas.get(data_dict.get("type")))
+            if expanded is not None:
+                return metadata.validate_for_show(context, data_dict, schema, expanded)
         else:
-            errors = metadata.shape_errors(
-                data_dict, schema, self._expanded_schemas.get(data_dict.get("type")))
+            errors = metadata.shape_errors(data_dict, schema, expanded)
             if errors:
                 return data_dict, errors
         return super().validate(context, data_dict, schema, action)
