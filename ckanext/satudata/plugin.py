@@ -90,8 +90,9 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
     place of ``scheming_datasets``) whose output validation, run by every
     uncached ``package_show`` and by every indexing of a dataset, gives
     scheming's result at a fraction of its cost
-    (:func:`.lib.metadata.validate_for_show`), and whose input validation answers a field that is not the list of
-    objects it must be with a translated error, not CKAN's ``DataError``
+    (:func:`.lib.metadata.validate_for_show`), and whose input validation
+    answers a field that is not the list of objects it must be with a
+    translated error, not CKAN's ``DataError``
     (:func:`.lib.metadata.shape_errors`)."""
 
     def validate(self, context: Any, data_dict: dict[str, Any], schema: Any, action: str):

@@ -252,10 +252,10 @@ def validate_for_show(context: Any, data_dict: dict[str, Any], schema: dict[str,
     indexing. Here the fields are moved out of the extras first
     (:func:`lift_extras`), and a field whose output validation gives its
     value back unchanged (not one of CKAN's own, no output validators, no
-    subfields, a plain value, no extra of its name left) is set aside and put back, as ``ignore_missing``
-    would, without a value when it had none. The other fields, CKAN's own
-    fields (a missing name is still an error) and the resources go through
-    navl as scheming sends them."""
+    subfields, a plain value, no extra of its name left) is set aside and
+    put back, as ``ignore_missing`` would: without a value when it had none.
+    The other fields, CKAN's own fields (a missing name is still an error)
+    and the resources go through navl as scheming sends them."""
     from ckan.lib.navl.dictization_functions import validate
     from ckanext.scheming.plugins import _field_output_validators
 

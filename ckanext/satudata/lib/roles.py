@@ -5,7 +5,7 @@ rounds, publish and archive: ``satudata.roles.<duty>``) and who holds which
 role. Auth functions ask here; nothing else decides roles."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 
@@ -102,7 +102,8 @@ def walidata_organization() -> Optional[model.Group]:
                          lambda group: group.name == name)
 
 
-def _session_memo(memo: str, key: str, look_up: Any, still: Any) -> Any:
+def _session_memo(memo: str, key: str, look_up: Callable[[str], Any],
+                  still: Callable[[Any], bool]) -> Any:
     """``look_up(key)``, kept for the rest of the database session: the
     object is held, so later calls take it from the session's identity map
     (reloaded by its primary key after a commit expired it) while ``still``
@@ -165,7 +166,8 @@ def has_role(user_name: Optional[str], role: str) -> bool:
     return bool(user) and role in user_roles(user.id)
 
 
-def org_capacities(user: Optional[model.User], org_ids: Any) -> dict[str, str]:
+def org_capacities(user: Optional[model.User],
+                   org_ids: Iterable[Optional[str]]) -> dict[str, str]:
     """The user's capacity (CKAN's organization role: member, editor,
     admin) in each of the organizations ``org_ids`` they are an active
     member of, in one query: CKAN's ``authz.users_role_for_group_or_org``
@@ -191,6 +193,11 @@ def _has_parent_organization(org: model.Group) -> bool:
             model.Member.state == "active").limit(1)
         known[org.id] = model.Session.execute(stmt).first() is not None
     return known[org.id]
+
+
+def _capacity(user_name: str, org_id: str) -> Optional[str]:
+    """The user's capacity in the organization ``org_id``, or None."""
+    return org_capacities(user_obj(user_name), [org_id]).get(org_id)
 
 
 def is_walidata_admin(user_name: Optional[str], user: Optional[model.User] = None,
@@ -269,7 +276,7 @@ def is_producer(user_name: Optional[str], org_id: Optional[str]) -> bool:
     not sysadmin rights)."""
     if not user_name or not org_id:
         return False
-    return org_capacities(user_obj(user_name), [org_id]).get(org_id) in PRODUCER_CAPACITIES
+    return _capacity(user_name, org_id) in PRODUCER_CAPACITIES
 
 
 def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
@@ -317,7 +324,7 @@ def is_opd_head(user_name: Optional[str], org_id: Optional[str]) -> bool:
     """Holder of :func:`opd_approval_role` in the organization ``org_id``."""
     if not user_name or not org_id:
         return False
-    return org_capacities(user_obj(user_name), [org_id]).get(org_id) == opd_approval_role()
+    return _capacity(user_name, org_id) == opd_approval_role()
 
 
 def opd_head_org_ids(user_name: Optional[str]) -> set[str]:
