@@ -221,6 +221,8 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
 
 def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDict
                    ) -> AuthResult:
+    """CKAN's auth function of a dataset's collaborators, with the caller
+    and the dataset known to exist."""
     if context.get("auth_user_obj") is None:  # set by check_access
         return {"success": False, "msg": tk._("Not authorized to see this page")}
     package_id = data_dict.get("id")
@@ -229,19 +231,14 @@ def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDic
     return next_auth(context, data_dict)
 
 
-@tk.chained_auth_function
-def package_collaborator_create(next_auth: AuthFunction, context: Context,
-                                data_dict: DataDict) -> AuthResult:
-    return _collaborators(next_auth, context, data_dict)
+def _chained_to_collaborators(name: str) -> AuthFunction:
+    def auth(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+        return _collaborators(next_auth, context, data_dict)
+
+    auth.__name__ = auth.__qualname__ = name
+    return tk.chained_auth_function(auth)
 
 
-@tk.chained_auth_function
-def package_collaborator_delete(next_auth: AuthFunction, context: Context,
-                                data_dict: DataDict) -> AuthResult:
-    return _collaborators(next_auth, context, data_dict)
-
-
-@tk.chained_auth_function
-def package_collaborator_list(next_auth: AuthFunction, context: Context,
-                              data_dict: DataDict) -> AuthResult:
-    return _collaborators(next_auth, context, data_dict)
+package_collaborator_create = _chained_to_collaborators("package_collaborator_create")
+package_collaborator_delete = _chained_to_collaborators("package_collaborator_delete")
+package_collaborator_list = _chained_to_collaborators("package_collaborator_list")
