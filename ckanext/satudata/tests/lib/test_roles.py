@@ -91,9 +91,9 @@ def test_the_walidata_administrator_check_agrees_with_ckan_in_one_query():
 
     from ..conftest import statements_run
 
-    people = {kind: factories.User(name=kind) for kind in (
-        "admin", "editor", "member", "other-admin", "parent-admin", "left")}
-    people["sysadmin"] = factories.Sysadmin(name="sysadmin")
+    for name in ("admin", "editor", "member", "other-admin", "parent-admin", "left"):
+        factories.User(name=name)
+    factories.Sysadmin(name="sysadmin")
     walidata = factories.Organization(name="walidata", users=[
         {"name": "admin", "capacity": "admin"}, {"name": "editor", "capacity": "editor"},
         {"name": "member", "capacity": "member"}, {"name": "left", "capacity": "admin"}])
