@@ -146,10 +146,25 @@ prepare_solr_home() {
     || die "CKAN is not installed in $VENV (run scripts/bootstrap.sh)"
   schema="$ckan_dir/config/solr/schema.xml"
   [ -f "$schema" ] || die "the installed CKAN has no Solr schema at $schema"
+  # The single node takes SolrCloud's configset (CKAN's schema with a long
+  # _version_, the update log on: solr/conf/solrconfig.xml says why), written
+  # by the one piece of code that writes it
+  local conf; conf=$(mktemp -d)
+  java -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" id.satudata.solr.CloudSolr \
+    --write-configset "$conf/ckan" --conf "$ROOT/solr/conf" --schema "$schema" \
+    >"$LOGS/solr-configset.log" 2>&1 \
+    || { rm -rf "$conf"; die "writing Solr's configset failed (see $LOGS/solr-configset.log)"; }
+  # An index written under another schema is dropped, not read with this one:
+  # the portal (scripts/run.sh) and the suites rebuild theirs
+  if [ -f "$SOLR_HOME/ckan/conf/schema.xml" ] &&
+     ! cmp -s "$conf/ckan/schema.xml" "$SOLR_HOME/ckan/conf/schema.xml"; then
+    log "Solr: CKAN's schema changed, the index is emptied (scripts/run.sh rebuilds it)"
+    rm -rf "$SOLR_HOME/ckan/data"
+  fi
   mkdir -p "$SOLR_HOME/ckan/conf"
   cp "$ROOT/solr/solr.xml" "$SOLR_HOME/solr.xml"
-  cp "$ROOT"/solr/conf/* "$SOLR_HOME/ckan/conf/"
-  cp "$schema" "$SOLR_HOME/ckan/conf/schema.xml"
+  cp "$conf"/ckan/* "$SOLR_HOME/ckan/conf/"
+  rm -rf "$conf"
   echo "name=ckan" > "$SOLR_HOME/ckan/core.properties"
 }
 
@@ -164,8 +179,8 @@ start_solr() {
   fi
   port_in_use "$SOLR_PORT" && die "Solr: port $SOLR_PORT is already in use by another process (set SATUDATA_SOLR_PORT)"
   [ -d "$ROOT/solr/target/lib" ] || die "Solr is not built (run scripts/bootstrap.sh)"
-  prepare_solr_home
   mkdir -p "$LOGS"
+  prepare_solr_home
   log "starting Solr on 127.0.0.1:$SOLR_PORT (home $SOLR_HOME)"
   nohup java -Xms256m -Xmx${SATUDATA_SOLR_HEAP:-1g} \
     -XX:CompileCommand=exclude,com.github.benmanes.caffeine.cache.BoundedLocalCache::put \

@@ -71,34 +71,6 @@ def with_plugins(_test_app: Any) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _solr_soft_commits() -> Iterator[None]:
-    """The search index of the tests is made visible with Solr's soft
-    commits: CKAN commits each indexed dataset with a hard commit (written
-    to disk, then a new searcher), about twice the time of a soft commit,
-    which makes the documents just as visible to the next search. Solr's
-    own autoCommit still writes them to disk. Only this process: a server
-    or command a test starts commits as the portal does."""
-    import pysolr
-
-    update = pysolr.Solr._update
-
-    def soft_update(self: Any, message: Any, *args: Any, commit: Any = None,
-                    softCommit: bool = False, **kwargs: Any) -> Any:
-        if commit is None:
-            commit = self.always_commit
-        if commit:
-            commit, softCommit = False, True
-            if message == "<commit />":
-                message = '<commit softCommit="true" />'
-        return update(self, message, *args, commit=commit, softCommit=softCommit, **kwargs)
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(pysolr.Solr, "_update", soft_update)
-    yield
-    patch.undo()
-
-
-@pytest.fixture(scope="session", autouse=True)
 def _letters_rendered_once() -> Iterator[None]:
     """A letter's PDF is rendered by WeasyPrint once per distinct HTML in
     the session (``letters.pdf_bytes``): every test that runs the jobs of

@@ -19,6 +19,9 @@ never touched.
 * Solr stopped while a publish commits: the publish is refused and nothing
   changes; with Solr back, ``package_search`` and PostgreSQL agree on which
   datasets are public, before and after the publish is taken again.
+* Solr killed right after a publish (CKAN's commits are soft ones, written
+  to disk by the automatic hard commit every 15 s): started again, it has
+  the published dataset from its update log.
 """
 from __future__ import annotations
 
@@ -108,6 +111,13 @@ class Server:
         self.process = None
         assert not self.answers()
 
+    def crash(self) -> None:
+        """Kill our process as a crash would (SIGKILL: nothing is flushed)."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.process = None
+
 
 class RedisServer(Server):
     name = "redis"
@@ -129,8 +139,10 @@ class RedisServer(Server):
 
 class SolrServer(Server):
     """``solr/target``'s loopback Solr (as scripts/services.sh starts it)
-    with a Solr home of its own: ``solr/solr.xml``, a core ``ckan`` with
-    ``solr/conf`` and the schema of the installed CKAN."""
+    with a Solr home of its own: ``solr/solr.xml`` and a core ``ckan`` with
+    the configset services.sh gives it (``solr/conf`` with the schema of the
+    installed CKAN, adapted for the update log by ``CloudSolr
+    --write-configset``)."""
 
     name = "solr"
     start_timeout = 240.0  # a JVM on a busy 2-core machine
@@ -138,13 +150,14 @@ class SolrServer(Server):
     def __init__(self, workdir: Path) -> None:
         super().__init__(workdir)
         self.home = workdir / "solr-home"
-        conf = self.home / "ckan" / "conf"
-        conf.mkdir(parents=True)
+        target = ROOT / "solr" / "target"
+        subprocess.run(
+            ["java", "-cp", f"{target / 'classes'}:{target / 'lib'}/*",
+             "id.satudata.solr.CloudSolr", "--write-configset", str(self.home / "ckan" / "conf"),
+             "--conf", str(ROOT / "solr" / "conf"),
+             "--schema", str(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml")],
+            check=True, capture_output=True, timeout=120)
         shutil.copy(ROOT / "solr" / "solr.xml", self.home / "solr.xml")
-        for item in (ROOT / "solr" / "conf").iterdir():
-            shutil.copy(item, conf / item.name)
-        shutil.copy(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml",
-                    conf / "schema.xml")
         (self.home / "ckan" / "core.properties").write_text("name=ckan\n")
 
     @property
@@ -355,3 +368,23 @@ def test_solr_stopped_during_publish_then_search_and_database_agree(
     assert request_state(region, first) == "published"
     assert _public_in_search() == _public_in_database() == {
         first["package_id"], second["package_id"]}
+
+
+def test_solr_killed_after_a_publish_still_has_it_when_started_again(
+        region, own_solr, search_at):
+    own_solr.start()
+    search_at(own_solr.url)
+    model.Session.remove()
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    assert _public_in_search() == {request["package_id"]}
+
+    # well before Solr's automatic hard commit (15 s) writes the index
+    own_solr.crash()
+    own_solr.start()
+    # Solr replays its update log in the background once it answers
+    _wait_for(lambda: _public_in_search() == {request["package_id"]}, 60,
+              "the published dataset in the search of the restarted Solr",
+              own_solr.process, own_solr.log)
+    assert _public_in_search() == _public_in_database()

@@ -43,14 +43,15 @@ import org.apache.solr.embedded.JettySolrRunner;
  * synonyms.txt) with CKAN's schema.xml, whose {@code _version_} field is made a
  * long: SolrCloud keeps an update log to bring a replica back in step after a
  * node stops, and the log needs {@code _version_} to be a long (CKAN's schema
- * declares it a string, which only a single node tolerates; see
- * ckan/ckan#9088). The configset's solrconfig.xml switches the update log on
- * ({@code satudata.updateLog} defaults to true there, to false for the single
- * node of {@link LoopbackSolr}).
+ * declares it a string; see ckan/ckan#9088). The configset's solrconfig.xml
+ * switches the update log on ({@code satudata.updateLog} defaults to true
+ * there): every commit CKAN asks for is a soft one, and the log keeps the
+ * changes until the next automatic hard commit.
  *
  * <p>{@code CloudSolr --write-configset OUT --conf CONF_DIR --schema CKAN_SCHEMA_XML}
- * only writes that configset to OUT (to upload to a production SolrCloud with
- * {@code bin/solr zk upconfig}) and exits.
+ * only writes that configset to OUT and exits: to upload to a production
+ * SolrCloud with {@code bin/solr zk upconfig}, and for the single node of
+ * {@link LoopbackSolr} (scripts/services.sh), which takes the same configset.
  *
  * <p>Once the collection is active it prints {@code zk ...}, one {@code node N
  * URL} line per node and a last line {@code ready ...}, then answers one-line
