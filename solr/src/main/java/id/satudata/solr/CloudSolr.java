@@ -44,9 +44,9 @@ import org.apache.solr.embedded.JettySolrRunner;
  * long: SolrCloud keeps an update log to bring a replica back in step after a
  * node stops, and the log needs {@code _version_} to be a long (CKAN's schema
  * declares it a string; see ckan/ckan#9088). The configset's solrconfig.xml
- * switches the update log on ({@code satudata.updateLog} defaults to true
- * there): every commit CKAN asks for is a soft one, and the log keeps the
- * changes until the next automatic hard commit.
+ * keeps the update log ({@code satudata.updateLog}, true by default): every
+ * commit CKAN asks for is a soft one, and the log keeps the changes until the
+ * next automatic hard commit.
  *
  * <p>{@code CloudSolr --write-configset OUT --conf CONF_DIR --schema CKAN_SCHEMA_XML}
  * only writes that configset to OUT and exits: to upload to a production
@@ -330,7 +330,7 @@ public final class CloudSolr {
   /**
    * {@code conf} with CKAN's schema beside it, {@code _version_} made a long with doc
    * values (what SolrCloud's update log needs; the schema keeps its name, which CKAN
-   * checks), and the update log switched on in solrconfig.xml.
+   * checks); solrconfig.xml keeps the update log, which needs it.
    */
   static Path assembleConfigset(Path conf, Path ckanSchema, Path out) throws IOException {
     Files.createDirectories(out);
@@ -350,14 +350,6 @@ public final class CloudSolr {
     schema = schema.replace(version, "<field name=\"_version_\" type=\"plong\" indexed=\"true\""
         + " stored=\"true\" docValues=\"true\"/>");
     Files.writeString(out.resolve("schema.xml"), schema, StandardCharsets.UTF_8);
-    Path solrconfig = out.resolve("solrconfig.xml");
-    String config = Files.readString(solrconfig, StandardCharsets.UTF_8);
-    String off = "${satudata.updateLog:false}";
-    if (!config.contains(off)) {
-      throw new IOException(conf.resolve("solrconfig.xml") + " has no '" + off + "' to switch on");
-    }
-    Files.writeString(solrconfig, config.replace(off, "${satudata.updateLog:true}"),
-        StandardCharsets.UTF_8);
     return out;
   }
 
