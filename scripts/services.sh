@@ -141,18 +141,10 @@ solr_ping() { curl -fsS --max-time 5 "http://127.0.0.1:$SOLR_PORT/solr/ckan/admi
 solr_ours() { [ -f "$STATE/solr.pid" ] && kill -0 "$(cat "$STATE/solr.pid")" 2>/dev/null; }
 
 prepare_solr_home() {
-  local ckan_dir schema
-  ckan_dir=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))') \
-    || die "CKAN is not installed in $VENV (run scripts/bootstrap.sh)"
-  schema="$ckan_dir/config/solr/schema.xml"
-  [ -f "$schema" ] || die "the installed CKAN has no Solr schema at $schema"
-  # The single node takes SolrCloud's configset (CKAN's schema with a long
-  # _version_, the update log on: solr/conf/solrconfig.xml says why), written
-  # by the one piece of code that writes it
+  # The single node takes SolrCloud's configset (solr/conf with CKAN's schema,
+  # _version_ made a long for the update log: solrconfig.xml says why)
   local conf; conf=$(mktemp -d)
-  java -cp "$ROOT/solr/target/classes:$ROOT/solr/target/lib/*" id.satudata.solr.CloudSolr \
-    --write-configset "$conf/ckan" --conf "$ROOT/solr/conf" --schema "$schema" \
-    >"$LOGS/solr-configset.log" 2>&1 \
+  "$ROOT/scripts/solrcloud.sh" configset "$conf/ckan" >"$LOGS/solr-configset.log" 2>&1 \
     || { rm -rf "$conf"; die "writing Solr's configset failed (see $LOGS/solr-configset.log)"; }
   # An index written under another schema is dropped, not read with this one:
   # the portal (scripts/run.sh) and the suites rebuild theirs

@@ -12,9 +12,10 @@
 #                                     shutdown of that server would
 #   scripts/solrcloud.sh start-node N start node N again; returns once every
 #                                     replica is active again
-#   scripts/solrcloud.sh configset DIR write the SolrCloud configset (CKAN's
-#                                     schema adapted, update log on) to DIR, to
-#                                     upload to a production cluster
+#   scripts/solrcloud.sh configset DIR write the configset (CKAN's schema
+#                                     adapted, update log on) to DIR, to upload
+#                                     to a production cluster; the single Solr
+#                                     of scripts/services.sh takes it too
 #
 # Point CKAN at any node: solr_url = http://127.0.0.1:8987/solr/ckan. Its own
 # state (ZooKeeper data, the nodes' indexes, pid file, log) is under

@@ -41,7 +41,6 @@ import redis
 import requests
 import sqlalchemy as sa
 
-import ckan
 import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -140,9 +139,9 @@ class RedisServer(Server):
 class SolrServer(Server):
     """``solr/target``'s loopback Solr (as scripts/services.sh starts it)
     with a Solr home of its own: ``solr/solr.xml`` and a core ``ckan`` with
-    the configset services.sh gives it (``solr/conf`` with the schema of the
-    installed CKAN, adapted for the update log by ``CloudSolr
-    --write-configset``)."""
+    the configset services.sh gives it (``scripts/solrcloud.sh configset``:
+    ``solr/conf`` with the schema of the installed CKAN, adapted for the
+    update log)."""
 
     name = "solr"
     start_timeout = 240.0  # a JVM on a busy 2-core machine
@@ -150,13 +149,9 @@ class SolrServer(Server):
     def __init__(self, workdir: Path) -> None:
         super().__init__(workdir)
         self.home = workdir / "solr-home"
-        target = ROOT / "solr" / "target"
-        subprocess.run(
-            ["java", "-cp", f"{target / 'classes'}:{target / 'lib'}/*",
-             "id.satudata.solr.CloudSolr", "--write-configset", str(self.home / "ckan" / "conf"),
-             "--conf", str(ROOT / "solr" / "conf"),
-             "--schema", str(Path(ckan.__file__).parent / "config" / "solr" / "schema.xml")],
-            check=True, capture_output=True, timeout=120)
+        subprocess.run([str(ROOT / "scripts" / "solrcloud.sh"), "configset",
+                        str(self.home / "ckan" / "conf")],
+                       check=True, capture_output=True, timeout=120)
         shutil.copy(ROOT / "solr" / "solr.xml", self.home / "solr.xml")
         (self.home / "ckan" / "core.properties").write_text("name=ckan\n")
 
