@@ -190,6 +190,11 @@ class TestPages:
         assert _visible_english(resource_page, ["Package id", "Position", "State", "Has views"]) == []
         assert _visible_english(body, ["Data and Resources", "Activity Stream", "License",
                                        "Creative Commons Attribution", "Log in"]) == []
+        # CKAN's activity filter prints its internal type names ("Deleted Package")
+        activity = app.get(f"/dataset/activity/{name}").body
+        assert "Dataset baru" in activity and "Tampilan sumber daya dihapus" in activity
+        assert not re.search(r"New Package|Deleted Package|Resource View", activity)
+        assert "New dataset" in app.get(f"/en/dataset/activity/{name}").body
         body = app.get("/dataset/").body
         # the search page has no licence facet (search.HIDDEN_FACETS)
         assert "1 dataset ditemukan" in body
