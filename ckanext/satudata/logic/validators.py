@@ -412,6 +412,42 @@ def id_refusal(value: Any) -> Optional[str]:
     return bad_text_message(text)
 
 
+def site_types(kind: str) -> set[str]:
+    """The dataset, organization or group types of the site (``kind``:
+    "dataset", "organization", "group"): CKAN's own and those of its
+    IDatasetForm and IGroupForm plugins (an organization plugin: one whose
+    ``is_organization`` is true, or whose controller is "organization", as
+    CKAN registers them)."""
+    from ckan import plugins
+
+    types = {kind}
+    if kind == "dataset":
+        for plugin in plugins.PluginImplementations(plugins.IDatasetForm):
+            types.update(plugin.package_types())
+        return types
+    for plugin in plugins.PluginImplementations(plugins.IGroupForm):
+        controller = getattr(plugin, "group_controller", lambda: "group")()
+        is_organization = getattr(plugin, "is_organization", controller == "organization")
+        if is_organization == (kind == "organization"):
+            types.update(plugin.group_types())
+    return types
+
+
+def type_refusal(kind: str, value: Any) -> Optional[str]:
+    """Why ``value`` cannot be the ``type`` of a new dataset, organization
+    or group (``kind``), or None. CKAN stores any text, and every page that
+    links to the thing builds its address from the type: the activity
+    streams of the thing, of its creator and of their followers answered 500
+    for an unknown type. None is no type (CKAN's default), as is "" for a
+    dataset (CKAN stores its default type then)."""
+    if value is None or (kind == "dataset" and value == ""):
+        return None
+    types = site_types(kind)
+    if isinstance(value, str) and value in types:
+        return None
+    return tk._("Unknown type: use one of %(types)s") % {"types": ", ".join(sorted(types))}
+
+
 def satudata_id(key: FlattenKey, data: FlattenDataDict,
                 errors: FlattenErrorDict, context: Context) -> None:
     """An id or URL name given as a string (not a number, list or object),

@@ -34,6 +34,12 @@ Arguments read without checking (``organization_autocomplete``,
 unknown RDF ``format`` or profile answered a 500; they are validation
 errors here. ``profiles`` may be given as the catalogue pages take it, a
 comma-separated string (dcat read such a string letter by letter).
+
+The ``type`` of a new dataset, organization or group (``package_create``,
+``organization_create``, ``group_create``) is one the site has
+(:func:`..validators.type_refusal`): CKAN stored any text, a dataset of an
+unknown type skipped the sectoral schema, and the activity streams linking
+to it answered 500. CKAN's updates keep the stored type.
 """
 from __future__ import annotations
 
@@ -53,6 +59,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ...lib import datacheck, datastore, publishing, roles, storage
+from .. import validators
 
 __all__ = [
     # the visibility lock and revision staging
@@ -67,6 +74,8 @@ __all__ = [
     # arguments read without checking
     "organization_autocomplete", "group_autocomplete", "dcat_dataset_show",
     "dcat_catalog_show", "dcat_catalog_search",
+    # the type of a new organization or group (of a dataset: package_create)
+    "organization_create", "group_create",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -351,6 +360,29 @@ dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
 dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
 
 
+def _known_type(kind: str, action: str, context: Context, data_dict: DataDict) -> None:
+    """Refuses a ``type`` the site does not have (:func:`type_refusal`); a
+    caller who may not run ``action`` is told that first."""
+    message = validators.type_refusal(kind, data_dict.get("type"))
+    if message:
+        tk.check_access(action, context, data_dict)
+        raise tk.ValidationError({"type": [message]})
+
+
+@tk.chained_action
+def organization_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, with the ``type`` one of the site's organization types."""
+    _known_type("organization", "organization_create", context, data_dict)
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def group_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, with the ``type`` one of the site's group types."""
+    _known_type("group", "group_create", context, data_dict)
+    return original(context, data_dict)
+
+
 # -- the visibility lock and revision staging --------------------------------------------
 
 def _package(data_dict: DataDict, key: str = "id") -> Optional[model.Package]:
@@ -435,7 +467,8 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
-    workflow)."""
+    workflow), of one of the site's dataset types."""
+    _known_type("dataset", "package_create", context, data_dict)
     publishing.lock_create(context, data_dict)
     return original(context, data_dict)
 

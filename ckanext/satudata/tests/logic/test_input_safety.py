@@ -204,6 +204,39 @@ class TestBadInput:
         assert resp.json["error"][field] == error
         assert model.Session.query(model.Package).filter_by(name="jumlah-bidan").count() == 0
 
+    @pytest.mark.parametrize("action,user,value,error", [
+        ("package_create", "produsen-a", "maybe", "Jenis tidak dikenal: gunakan salah satu"),
+        ("package_create", "produsen-a", {"a": 1}, "Harus berupa teks"),
+        ("organization_create", "sysadmin-uji", "maybe", "Jenis tidak dikenal"),
+        ("organization_create", "sysadmin-uji", "x" * 2000, "Jenis tidak dikenal"),
+        ("organization_create", "sysadmin-uji", "group", "Jenis tidak dikenal"),
+        ("organization_create", "sysadmin-uji", "", "Jenis tidak dikenal"),
+        ("group_create", "sysadmin-uji", "organization", "Jenis tidak dikenal"),
+    ])
+    def test_an_unknown_type_answers_a_translated_409(self, app, region, action, user, value,
+                                                      error):
+        """CKAN stored any ``type``: a dataset of type "maybe" skipped the
+        sectoral schema (no required field), and every activity stream that
+        listed the new thing answered 500 (its address is built from the
+        type), the creator's public profile page among them."""
+        token = factories.APIToken(user=user)["token"]
+        data = {"name": "uji-jenis", "title": "Uji", "type": value}
+        if action == "package_create":
+            data["owner_org"] = region.opd_a["id"]
+        resp = app.post(f"/api/3/action/{action}", json=data,
+                        headers={"Authorization": token, "Accept-Language": "id"})
+        assert resp.status_code == 409, resp.body
+        assert resp.json["error"]["type"][0].startswith(error)
+        assert model.Session.query(model.Package).filter_by(name="uji-jenis").count() == 0
+        assert model.Session.query(model.Group).filter_by(name="uji-jenis").count() == 0
+        assert app.get(f"/user/activity/{user}").status_code == 200
+        # the site's own types are still accepted
+        if action == "organization_create":
+            resp = app.post(f"/api/3/action/{action}", json=dict(data, type="organization"),
+                            headers={"Authorization": token})
+            assert resp.json["result"]["type"] == "organization"
+            assert app.get(f"/user/activity/{user}").status_code == 200
+
     def test_unknown_round_is_404(self, app, region):
         token = factories.APIToken(user="admin-walidata")["token"]
         resp = app.post("/api/3/action/satudata_round_show", json={"id": "tidak-ada"},
