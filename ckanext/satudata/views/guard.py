@@ -20,10 +20,13 @@ them (each gave a 500 when probed): an API argument of the wrong type
 (:func:`api_argument_message`: ``include_private=maybe``, a number as an
 ``owner_org``, ``offset=99999999999999999999``), a page's ``page`` and
 ``limit``; and a page whose search Solr cannot parse
-(``/catalog.ttl?q=title:(``) answers 400.
+(``/catalog.ttl?q=title:(``) answers 400, as does a page of CKAN's activity
+streams that cannot use the arguments of its address (``before=-1``,
+``after=99999999999999999999``, the dashboard's ``type=bogus``).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Iterable, Iterator, Optional
 
 from flask import Blueprint, current_app, jsonify, make_response, request
@@ -35,6 +38,8 @@ from ckan.lib.search.common import SearchError
 
 from ..logic.validators import (api_argument_message, bad_text_message, bad_value_message,
                                 storable_text)
+
+log = logging.getLogger(__name__)
 
 satudata_guard = Blueprint("satudata_guard", __name__)
 
@@ -112,6 +117,34 @@ def search_not_run(error: SearchError) -> Any:
     answered 500). An API call gets CKAN's own answer before this."""
     return current_app.handle_http_exception(BadRequest(tk._(
         "The search could not be run: check its brackets and quotation marks.")))
+
+
+#: what the pages of CKAN's activity streams (ckanext-activity's blueprint
+#: ``activity``: a dataset's, an organization's, a group's, a user's, the
+#: dashboard, the changes of a dataset) raise from the arguments of their
+#: address, which they read unchecked: ``before=-1`` or ``before=1000`` (no
+#: activity that old: IndexError), ``after=99999999999999999999``
+#: (OverflowError), ``before=abc`` (ValueError), the dashboard's
+#: ``type=bogus`` (KeyError) or ``type`` without ``name``, and the changes
+#: between two activities a visitor may not see (ValidationError)
+_ACTIVITY_ARGUMENT_ERRORS = (IndexError, OverflowError, ValueError, KeyError,
+                             tk.ValidationError)
+
+
+def activity_not_shown(error: Exception) -> Any:
+    """A page of the activity streams that cannot use the arguments of its
+    address answers 400 (each gave a 500). The same errors elsewhere stay
+    errors of the portal (500)."""
+    if request.blueprint != "activity":
+        raise error
+    log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)
+    return current_app.handle_http_exception(BadRequest(tk._(
+        "The activity stream cannot be shown with the arguments of this address: "
+        "open it again from its page.")))
+
+
+for _error in _ACTIVITY_ARGUMENT_ERRORS:
+    satudata_guard.app_errorhandler(_error)(activity_not_shown)
 
 
 def _sources() -> list[MultiDict[str, Any]]:

@@ -182,3 +182,28 @@ def test_collaborators_of_a_dataset_that_does_not_exist_are_a_404_not_a_500(app)
                            headers={"Authorization": producer["token"]}, status=404)
         assert json.loads(refused.body)["error"]["__type"] == "Not Found Error"
         assert app.post(f"/api/3/action/{action}", json=body).status_code in (403, 404)
+
+
+def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, region):
+    """CKAN's activity pages read ``before``, ``after`` and the dashboard's
+    ``type`` and ``name`` unchecked: each of these answered a 500 when the
+    running portal was probed, to the public too."""
+    from ..factories import publish, to_ready
+
+    request = region.requests[0]
+    to_ready(region, request)
+    publish(region, request)
+    dataset = region.call("sysadmin", "package_show", id=request["package_id"])["name"]
+    streams = [f"/dataset/activity/{dataset}", "/organization/activity/dinas-kesehatan",
+               "/user/activity/produsen-a"]
+    for stream in streams:
+        assert app.get(stream).status_code == 200, stream
+        for query in ("before=-1", "before=1000", "after=99999999999999999999"):
+            page = app.get(f"{stream}?{query}", status=400)
+            assert "Aliran aktivitas tidak dapat ditampilkan" in page.body, (stream, query)
+    producer = login(app, "produsen-a")
+    assert producer.get("/dashboard/").status_code == 200
+    for query in ("type=dataset", "type=bogus", "before=abc", "after=99999999999999999999"):
+        page = producer.get(f"/dashboard/?{query}")
+        assert page.status_code == 400, query
+        assert "Aliran aktivitas tidak dapat ditampilkan" in page.body, query
