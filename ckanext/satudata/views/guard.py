@@ -27,6 +27,7 @@ streams that cannot use the arguments of its address (``before=-1``,
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Iterable, Iterator, Optional
 
 from flask import Blueprint, current_app, jsonify, make_response, request
@@ -78,15 +79,20 @@ def _api_entries() -> Iterator[tuple[Optional[str], Any]]:
 
 
 #: a page's arguments CKAN reads as numbers and uses unchecked (the users'
-#: list reads ``limit`` with ``int()``)
+#: list reads ``limit`` with ``int()``, an organization's page each facet's
+#: ``_<facet>_limit``)
 _PAGE_NUMBERS = ("page", "limit")
+_FACET_LIMIT = re.compile(r"^_\w+_limit$")
 
 
 def _page_number_message() -> Optional[str]:
-    """Why a page's ``page`` or ``limit`` argument cannot be used, or None."""
-    for name in _PAGE_NUMBERS:
-        value = request.args.get(name)
-        if value is None or value == "":
+    """Why a page's ``page``, ``limit`` or ``_<facet>_limit`` argument
+    cannot be used, or None. An empty ``page`` is the first page, as CKAN
+    reads it."""
+    for name, value in request.args.items(multi=True):
+        if name not in _PAGE_NUMBERS and not _FACET_LIMIT.match(name):
+            continue
+        if name == "page" and value == "":
             continue
         if not value.isdigit():
             return tk._("Must be a natural number")

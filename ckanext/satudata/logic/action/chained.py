@@ -47,6 +47,7 @@ import json
 from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
+from dateutil.parser import parse as dateutil_parse
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists
 
@@ -322,8 +323,9 @@ def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
 
 
 def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """ckanext-dcat's serialization with its ``format`` and ``profiles``
-    checked: an unknown one is a validation error of that argument."""
+    """ckanext-dcat's serialization with its ``format``, ``profiles`` and
+    ``modified_since`` checked: an unknown or unreadable one is a validation
+    error of that argument."""
     from rdflib.plugin import PluginException
     from ckanext.dcat.exceptions import RDFProfileException
 
@@ -333,6 +335,13 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
     elif profiles is not None and not (
             isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)):
         raise tk.ValidationError({"profiles": [tk._("Must be a list of texts")]})
+    since = data_dict.get("modified_since")
+    if since:
+        try:  # dcat answers ValueError only: 99999999999999999999 overflowed
+            dateutil_parse(since)
+        except (ValueError, OverflowError, TypeError):
+            raise tk.ValidationError({"modified_since": [tk._(
+                "Use a date in the ISO-8601 format, such as 2026-12-03")]})
     try:
         return original(context, data_dict)
     except RDFProfileException as error:

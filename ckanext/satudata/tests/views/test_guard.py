@@ -207,3 +207,25 @@ def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, re
         page = producer.get(f"/dashboard/?{query}")
         assert page.status_code == 400, query
         assert "Aliran aktivitas tidak dapat ditampilkan" in page.body, query
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
+    """Each answered a 500 when the running portal was probed: an
+    organization's page reads each ``_<facet>_limit`` with ``int()``, the
+    users' list an empty ``limit``, and ckanext-dcat's catalogue let a
+    ``modified_since`` overflow."""
+    factories.Organization(name="dinas-uji")
+    for url, message in [
+            ("/organization/dinas-uji?_tags_limit=abc", "Harus berupa bilangan asli"),
+            ("/organization/dinas-uji?_res_format_limit=", "Harus berupa bilangan asli"),
+            ("/organization/dinas-uji?_organization_limit=%5B", "Harus berupa bilangan asli"),
+            ("/user/?limit=", "Harus berupa bilangan asli"),
+            ("/catalog.ttl?modified_since=99999999999999999999", "format ISO-8601")]:
+        page = app.get(url)
+        assert page.status_code in (400, 409), (url, page.status_code)
+        assert message in page.body, url
+    assert app.get("/organization/dinas-uji?_tags_limit=0").status_code == 200
+    assert app.get("/catalog.ttl?modified_since=2026-01-01").status_code == 200
+    error = _api_error(app, "/api/3/action/dcat_catalog_search?modified_since=99999999999999999999")
+    assert error["modified_since"][0].startswith("Gunakan tanggal")
