@@ -154,6 +154,12 @@ class TestPages:
             assert _visible_english(body, english) == [], url
         # the English site stays English
         assert "What are Organizations?" in app.get("/en/organization/").body
+        # CKAN's error pages print the status in English ("404 Not Found")
+        body = app.get("/dataset/tidak-ada", status=404).body
+        assert "404 Tidak Ditemukan" in body and "Not Found" not in body
+        assert "403 Akses Ditolak" in app.get("/ckan-admin/", status=403).body
+        assert "400 Permintaan Tidak Valid" in app.get("/user/?limit=x", status=400).body
+        assert "404 Not Found" in app.get("/en/dataset/tidak-ada", status=404).body
 
     def test_logged_in_pages(self, app, clean_db, clean_index):
         factories.Sysadmin(name="admin-uji", password="correct123")
