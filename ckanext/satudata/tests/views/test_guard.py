@@ -12,7 +12,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ..factories import csrf_token, login
+from ..factories import csrf_token, login, publish, to_ready
 from ...model import PublicRequest
 
 NUL_MESSAGE = "Karakter kontrol (seperti NUL) tidak diperbolehkan"
@@ -188,8 +188,6 @@ def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, re
     """CKAN's activity pages read ``before``, ``after`` and the dashboard's
     ``type`` and ``name`` unchecked: each of these answered a 500 when the
     running portal was probed, to the public too."""
-    from ..factories import publish, to_ready
-
     request = region.requests[0]
     to_ready(region, request)
     publish(region, request)
