@@ -71,6 +71,18 @@ def satudata_role_name(value: Any) -> Any:
     return value
 
 
+#: the longest part of a refused value a message repeats
+_SHOWN_MAX = 60
+
+
+def shown(value: Any) -> str:
+    """``value`` as a message repeats it: at most :data:`_SHOWN_MAX`
+    characters, cut with "…" (a refused value of 100,000 characters would
+    otherwise come back whole in the error, and in the log)."""
+    text = str(value)
+    return text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX - 1] + "…"
+
+
 def _empty(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == []
 
@@ -80,9 +92,9 @@ def unknown_code_message(list_name: str, value: Any) -> str:
     entries = reference.codes(list_name)
     if len(entries) <= _SPELL_OUT_MAX:
         return tk._('"%(value)s" is not an allowed value. Allowed values: %(allowed)s') % {
-            "value": value, "allowed": ", ".join(c.code for c in entries)}
+            "value": shown(value), "allowed": ", ".join(c.code for c in entries)}
     return tk._('"%(value)s" is not a known code in the list of %(list)s') % {
-        "value": value, "list": reference.list_title(list_name)}
+        "value": shown(value), "list": reference.list_title(list_name)}
 
 
 def _list_name(field: dict[str, Any]) -> str:
@@ -184,11 +196,11 @@ def satudata_year(value: Any) -> Any:
         return value
     if isinstance(value, bool):
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
-                         % {"value": value})
+                         % {"value": shown(value)})
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
     if not re.fullmatch(r"\d{4}", text):
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
-                         % {"value": value})
+                         % {"value": shown(value)})
     latest = datetime.date.today().year + 1
     if not MIN_YEAR <= int(text) <= latest:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
@@ -216,7 +228,7 @@ def satudata_flag(value: Any) -> Any:
         return value
     flag = _flag(value)
     if flag is None:
-        raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": value})
+        raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": shown(value)})
     return "true" if flag else "false"
 
 
@@ -234,7 +246,7 @@ def satudata_phone(value: Any) -> Any:
         return value
     text = str(value).strip()
     if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 5:
-        raise tk.Invalid(tk._('"%(value)s" is not a telephone number') % {"value": value})
+        raise tk.Invalid(tk._('"%(value)s" is not a telephone number') % {"value": shown(value)})
     return text
 
 
@@ -247,7 +259,7 @@ def satudata_identifier(value: Any) -> Any:
     if not _IDENTIFIER.match(text):
         raise tk.Invalid(
             tk._('"%(value)s" is not a valid code: use letters, digits, dots, dashes '
-                 'and slashes (at most 64 characters)') % {"value": value})
+                 'and slashes (at most 64 characters)') % {"value": shown(value)})
     return text
 
 
@@ -471,15 +483,19 @@ def satudata_text(value: Any) -> Any:
     return value
 
 
-def satudata_length(max_length: int) -> Callable[[Any], Any]:
+def satudata_length(max_length: int) -> Callable[..., None]:
     """A text of at most ``max_length`` characters; in a schema:
-    ``satudata_length(500)``."""
+    ``satudata_length(500)``. A longer text stops the field's validators:
+    the next ones (an e-mail or a code check) would only repeat the refusal,
+    and the text with it."""
 
-    def validator(value: Any) -> Any:
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        value = data.get(key)
         if isinstance(value, str) and len(value) > max_length:
-            raise tk.Invalid(tk._("Must be at most %(max)s characters long")
-                             % {"max": max_length})
-        return value
+            errors[key].append(tk._("Must be at most %(max)s characters long")
+                               % {"max": max_length})
+            raise tk.StopOnError
 
     return validator
 
@@ -593,7 +609,7 @@ def satudata_boolean(value: Any) -> Any:
         return False
     flag = _flag(value) if isinstance(value, (bool, int, str)) else None
     if flag is None:
-        raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": str(value)[:50]})
+        raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": shown(value)})
     return flag
 
 

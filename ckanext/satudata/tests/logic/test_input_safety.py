@@ -182,6 +182,29 @@ class TestBadInput:
         listed = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
         assert "Jumlah Bidan" not in [i["title"] for i in listed["results"]]
 
+    def test_a_huge_refused_value_is_not_repeated_in_the_error(self, app, region):
+        """A refused value comes back cut to a few words, once, whatever
+        its length: 100,000 characters in a coded field came back whole, and
+        twice in an e-mail (its length, then its format)."""
+        token = factories.APIToken(user="admin-walidata")["token"]
+        huge = "x" * 100_000
+        resp = app.post("/api/3/action/satudata_daftar_data_create", json={
+            "title": "Jumlah Bidan", "owner_org": "dinas-kesehatan", "year": huge,
+            "update_frequency": huge}, headers={"Authorization": token})
+        assert resp.status_code == 409, resp.body[:500]
+        assert len(resp.body) < 2_000
+        error = resp.json["error"]
+        assert error["update_frequency"][0].startswith('"' + "x" * 59 + '…" bukan nilai')
+        assert error["year"] == ["Tahun tidak valid"]
+        resp = app.post("/api/3/action/satudata_public_request_create", json={
+            "title": "Data bidan", "description": "Jumlah bidan per kecamatan",
+            "name": "Warga", "email": huge},
+            headers={"Authorization": factories.APIToken(user=factories.User()["name"])["token"]})
+        assert resp.status_code == 409, resp.body[:500]
+        assert resp.json["error"]["email"] == ["Paling banyak 200 karakter"]
+        listed = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
+        assert "Jumlah Bidan" not in [i["title"] for i in listed["results"]]
+
     @pytest.mark.parametrize("field,value,error", [
         ("tags", "statistik", ["Harus berupa daftar objek"]),
         ("tags", None, ["Harus berupa daftar objek"]),
