@@ -22,7 +22,9 @@ them (each gave a 500 when probed): an API argument of the wrong type
 ``limit``; and a page whose search Solr cannot parse
 (``/catalog.ttl?q=title:(``) answers 400, as does a page of CKAN's activity
 streams that cannot use the arguments of its address (``before=-1``,
-``after=99999999999999999999``, the dashboard's ``type=bogus``).
+``after=99999999999999999999``, the dashboard's ``type=bogus``), and a
+dataset, resource or settings form posted without the fields CKAN's view
+deletes unchecked (its ``save`` button: a script's post) answers 400.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
 
 from ..logic.validators import (api_argument_message, bad_text_message, bad_value_message,
-                                storable_text)
+                                site_types, storable_text)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,33 @@ def _page_number_message() -> Optional[str]:
     return None
 
 
+#: the form fields CKAN's form views delete or pop without checking them
+#: (``del data["save"]``): a form posted without its button by a script
+#: answered 500. By view, after the dataset type's blueprint name; the
+#: dataset form reads ``save`` only on its later stages (``_ckan_phase``).
+_FORM_FIELDS = {"_resource.new": ("save", "id"), "_resource.edit": ("save",)}
+
+
+def _form_field_message() -> Optional[str]:
+    """Why a POST to one of CKAN's dataset, resource or settings forms
+    cannot be read (a field its view needs is missing), or None."""
+    if request.method != "POST":
+        return None
+    endpoint = request.endpoint or ""
+    blueprint, _, view = endpoint.rpartition(".")
+    needed: tuple[str, ...] = ()
+    if endpoint == "admin.config":
+        needed = ("save",)
+    elif blueprint.endswith("_resource"):
+        needed = _FORM_FIELDS.get("_resource." + view, ())
+    elif (view == "edit" and "_ckan_phase" in request.form
+          and blueprint in site_types("dataset")):
+        needed = ("save",)
+    if any(name not in request.form for name in needed):
+        return tk._("The form is incomplete: send it again from its page.")
+    return None
+
+
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
@@ -109,7 +138,7 @@ def refuse_unstorable_text() -> Any:
         return _api_error(field, message) if message else None
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
-        None) or _page_number_message()
+        None) or _page_number_message() or _form_field_message()
     if message:
         return tk.abort(400, message)
     _make_page_input_storable()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 import ckan.model as model
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 from ..factories import csrf_token, login, publish, to_ready
 from ...model import PublicRequest
@@ -227,3 +227,36 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
     assert app.get("/catalog.ttl?modified_since=2026-01-01").status_code == 200
     error = _api_error(app, "/api/3/action/dcat_catalog_search?modified_since=99999999999999999999")
     assert error["modified_since"][0].startswith("Gunakan tanggal")
+
+
+def test_a_dataset_or_resource_form_posted_without_its_button_answers_400(app, region):
+    """CKAN's dataset and resource forms delete their ``save`` button's
+    field unchecked: a script that posted a form without it got a 500."""
+    def shown() -> dict:
+        return helpers.call_action("package_show", id=region.request_of(region.opd_a)["package_id"])
+
+    dataset = shown()
+    name, resources = dataset["name"], dataset["resources"]
+    producer = login(app, "produsen-a")
+    token = csrf_token(producer.get(f"/dataset/{name}/resource/new").body)
+    cases = [
+        (f"/dataset/{name}/resource/new",
+         {"id": "", "name": "Tabel", "url": "https://data.example.org/t.csv"}),
+        (f"/dataset/{name}/resource/new",
+         {"save": "again", "name": "Tabel", "url": "https://data.example.org/t.csv"}),
+        (f"/dataset/edit/{name}", {"_ckan_phase": "dataset_new_1", "title": "Baru"}),
+    ]
+    if resources:
+        cases.append((f"/dataset/{name}/resource/{resources[0]['id']}/edit",
+                      {"id": resources[0]["id"], "name": "Tabel baru"}))
+    for path, data in cases:
+        refused = producer.post(path, data=dict(data, _csrf_token=token))
+        assert refused.status_code == 400, (path, refused.status_code)
+        assert "Formulir tidak lengkap: kirim lagi dari halamannya." in refused.body
+    assert shown() == dataset
+    # the same form with its button is saved
+    saved = producer.post(f"/dataset/{name}/resource/new", data={
+        "_csrf_token": token, "id": "", "save": "again", "name": "Tabel",
+        "url": "https://data.example.org/t.csv"}, follow_redirects=False)
+    assert saved.status_code == 302
+    assert len(shown()["resources"]) == len(resources) + 1
