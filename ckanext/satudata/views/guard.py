@@ -24,7 +24,8 @@ them (each gave a 500 when probed): an API argument of the wrong type
 streams that cannot use the arguments of its address (``before=-1``,
 ``after=99999999999999999999``, the dashboard's ``type=bogus``), and a
 dataset, resource or settings form posted without the fields CKAN's view
-deletes unchecked (its ``save`` button: a script's post) answers 400.
+deletes unchecked (its ``save`` button: a script's post), or the
+sysadmins' form with a ``status`` that is not a yes or no, answers 400.
 """
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
 import ckan.plugins.toolkit as tk
+from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
 from ..logic.validators import (api_argument_message, bad_text_message, bad_value_message,
-                                site_types, storable_text)
+                                shown, site_types, storable_text)
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +115,15 @@ _FORM_FIELDS = {"_resource.new": ("save", "id"), "_resource.edit": ("save",)}
 
 def _form_field_message() -> Optional[str]:
     """Why a POST to one of CKAN's dataset, resource or settings forms
-    cannot be read (a field its view needs is missing), or None."""
+    cannot be read (a field its view needs is missing), or to its
+    sysadmins' form (``status`` not a yes or no), or None."""
     if request.method != "POST":
         return None
     endpoint = request.endpoint or ""
+    if endpoint == "user.sysadmin":  # CKAN reads ``status`` with asbool()
+        status = request.form.get("status")
+        if status is not None and status.strip().lower() not in (*truthy, *falsy):
+            return tk._('"%(value)s" is not yes or no') % {"value": shown(status)}
     blueprint, _, view = endpoint.rpartition(".")
     needed: tuple[str, ...] = ()
     if endpoint == "admin.config":

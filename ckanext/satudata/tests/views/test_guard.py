@@ -5,6 +5,7 @@ API client gets JSON in the shape of CKAN's own API errors, a page reader a
 page."""
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -260,3 +261,20 @@ def test_a_dataset_or_resource_form_posted_without_its_button_answers_400(app, r
         "url": "https://data.example.org/t.csv"}, follow_redirects=False)
     assert saved.status_code == 302
     assert len(shown()["resources"]) == len(resources) + 1
+
+
+def test_the_sysadmins_form_with_a_status_that_is_not_yes_or_no_answers_400(app, region):
+    """CKAN reads the sysadmins' form's ``status`` with ``asbool()``: any
+    other text answered 500."""
+    admin = login(app, "sysadmin-uji")
+    token = csrf_token(admin.get("/ckan-admin/").body)
+    refused = admin.post("/user/sysadmin", data={
+        "_csrf_token": token, "username": "warga", "status": "x" * 500})
+    assert refused.status_code == 400
+    assert '"' + "x" * 59 + '…" bukan ya atau tidak' in html.unescape(refused.body)
+    assert not model.User.by_name("warga").sysadmin
+    promoted = admin.post("/user/sysadmin", data={
+        "_csrf_token": token, "username": "warga", "status": "true"}, follow_redirects=False)
+    assert promoted.status_code == 302
+    model.Session.expire_all()
+    assert model.User.by_name("warga").sysadmin
