@@ -9,7 +9,9 @@ the Python function calls per operation, does not depend on the load of
 the machine: it compares two versions of the code on a shared machine.
 
 bench/bench_ab.py leaves its two sites in ``<state>/bench-ab/a`` and ``…/b``
-(ini, seeded database, search index); then:
+(ini, seeded database; it empties their search index when it ends, so
+rebuild it before profiling a search: ``ckan -c <site>/ckan.ini
+search-index rebuild``); then:
 
   .venv/bin/python bench/prof_ab.py .state/bench-ab/b [operation …]
 
@@ -102,6 +104,11 @@ def main(site_dir: str, only: list[str]) -> None:
         "dataset_page": lambda i: get(f"/dataset/{random.choice(names)}"),
         "index_one": reindex,
     }
+    if any(name.startswith("search") for name in (only or ops)):
+        found = get("/api/3/action/package_search", rows=0).get_json()["result"]["count"]
+        # bench_ab.py empties its sites' Solr documents when it ends
+        assert found, (f"the index of {site} is empty: rebuild it first "
+                       f"(ckan -c {site}/ckan.ini search-index rebuild)")
     out = site / "prof"
     out.mkdir(exist_ok=True)
     clock = "wall" if CLOCK is time.perf_counter else "CPU"
