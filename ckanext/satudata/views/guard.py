@@ -106,11 +106,12 @@ def _page_number_message() -> Optional[str]:
     return None
 
 
-#: the form fields CKAN's form views delete or pop without checking them
-#: (``del data["save"]``): a form posted without its button by a script
-#: answered 500. By view, after the dataset type's blueprint name; the
-#: dataset form reads ``save`` only on its later stages (``_ckan_phase``).
-_FORM_FIELDS = {"_resource.new": ("save", "id"), "_resource.edit": ("save",)}
+#: the form fields CKAN's resource form views (``<dataset type>_resource``)
+#: delete or pop without checking them (``del data["save"]``), by view: a
+#: form posted without its button by a script answered 500. The dataset
+#: form reads ``save`` only on its later stages (``_ckan_phase``), the
+#: settings form always.
+_RESOURCE_FORM_FIELDS = {"new": ("save", "id"), "edit": ("save",)}
 
 
 def _form_field_message() -> Optional[str]:
@@ -129,7 +130,7 @@ def _form_field_message() -> Optional[str]:
     if endpoint == "admin.config":
         needed = ("save",)
     elif blueprint.endswith("_resource"):
-        needed = _FORM_FIELDS.get("_resource." + view, ())
+        needed = _RESOURCE_FORM_FIELDS.get(view, ())
     elif (view == "edit" and "_ckan_phase" in request.form
           and blueprint in site_types("dataset")):
         needed = ("save",)
