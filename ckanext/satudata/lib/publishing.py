@@ -353,11 +353,17 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
 
 def under_review(package_id: str) -> bool:
     """Whether a request linked to the dataset is being verified, approved or
-    waits for publication (its dataset must not change meanwhile)."""
-    stmt = sa.select(sa.literal(True)).where(
-        DataRequest.package_id == package_id,
-        DataRequest.state.in_(REVIEW_STATES)).limit(1)
-    return bool(model.Session.execute(stmt).scalar())
+    waits for publication (its dataset must not change meanwhile).
+
+    Asked before a change of the dataset: the rows of its requests stay
+    share-locked until the change commits. A transition of one of them
+    (which locks its row for update, :func:`.engine.apply_transition`)
+    waits for the change, then checks the dataset as changed; a change that
+    comes after a submission sees the request under review."""
+    states = model.Session.execute(
+        sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
+        .with_for_update(read=True)).scalars()
+    return any(state in REVIEW_STATES for state in states)
 
 
 def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -559,3 +559,81 @@ def _report(h: Harness, elapsed: float) -> str:
         lines.append(f"FAILED {label} ({len(problems)}):")
         lines.extend(f"    {p}" for p in problems[:5])
     return "\n".join(lines)
+
+
+# -- a producer's edit racing the submit -------------------------------------------
+
+#: requests raced (each once): an edit and a submit of the same request
+EDIT_TRIES = int(os.environ.get("SATUDATA_EDIT_RACE_TRIES", "16"))
+
+
+def test_an_edit_racing_the_submit_is_either_refused_or_seen_by_it(portal) -> None:
+    """The producer's client blanks a field the submission requires while
+    another of their clients submits, at the same instant. What the
+    verifier gets is what the submission checked: either the edit lands
+    first and the submission is refused for the empty field, or the
+    submission lands first and the edit is refused (the dataset is under
+    review). Never both: a request under review with a dataset the
+    submission never saw."""
+    from ckanext.satudata.lib import metadata
+
+    region = build_region(tuple(f"Indikator suntingan {i:02d}"
+                                for i in range((EDIT_TRIES + 1) // 2)))
+    sysadmin = {"user": "sysadmin-uji"}
+    requests_ = helpers.call_action("satudata_request_list", context=dict(sysadmin),
+                                    limit=1000)["results"][:EDIT_TRIES]
+    producers = {region.opd_a["id"]: "produsen-a", region.opd_b["id"]: "produsen-b"}
+    for request in requests_:
+        complete_metadata(request["package_id"], producers[request["owner_org"]])
+    field = next(f["field_name"] for f in metadata.required_fields("submit")
+                 if f["field_name"] not in ("title", "name", "owner_org", "notes")
+                 and "repeating_subfields" not in f)
+    tokens = {name: helpers.call_action("api_token_create", context={"user": name},
+                                        user=name, name="races")["token"]
+              for name in producers.values()}
+    model.Session.remove()
+
+    problems: list[str] = []
+    outcomes: collections.Counter = collections.Counter()
+    for request in requests_:
+        token = tokens[producers[request["owner_org"]]]
+        calls = (("package_patch", {"id": request["package_id"], field: ""}),
+                 ("satudata_request_submit", {"id": request["id"]}))
+        barrier = threading.Barrier(len(calls))
+        results: list[Any] = [None] * len(calls)
+
+        def client(slot: int, action: str, data: dict[str, Any]) -> None:
+            try:
+                barrier.wait(BARRIER_TIMEOUT)
+                results[slot] = portal.api(action, token, timeout=REQUEST_TIMEOUT, **data)
+            except Exception as e:  # reported below
+                results[slot] = e
+
+        threads = [threading.Thread(target=client, args=(i, *c), daemon=True)
+                   for i, c in enumerate(calls)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        statuses = tuple(getattr(r, "status_code", repr(r)) for r in results)
+        outcomes[statuses] += 1
+        state = load(request["id"]).state
+        fresh()
+        stored = helpers.call_action("package_show", context=dict(sysadmin),
+                                     id=request["package_id"]).get(field)
+        model.Session.remove()
+        if any(s not in (OK, *REFUSED) for s in statuses):
+            problems.append(f"{request['id'][:8]}: {statuses} " + " | ".join(
+                getattr(r, "text", repr(r))[:200] for r in results))
+        elif statuses.count(OK) != 1:
+            problems.append(f"{request['id'][:8]}: {statuses}, request {state}, "
+                            f"{field}={stored!r}")
+        elif statuses[1] == OK and (state != "submitted" or stored in ("", None)):
+            problems.append(f"{request['id'][:8]}: submitted, yet request {state} "
+                            f"with {field}={stored!r}")
+        elif statuses[0] == OK and (state != "requested" or stored not in ("", None)):
+            problems.append(f"{request['id'][:8]}: edited, yet request {state} "
+                            f"with {field}={stored!r}")
+    report = f"edit|submit races, {field}: {dict(outcomes)}"
+    print(report)
+    assert not problems and not portal.tracebacks(), report + "\n" + "\n".join(problems)
