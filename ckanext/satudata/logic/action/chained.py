@@ -69,9 +69,9 @@ __all__ = [
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "datastore_search",
-    # tags and formats of readable datasets only
+    # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
-    "vocabulary_show", "vocabulary_list",
+    "vocabulary_show", "vocabulary_list", "package_relationships_list",
     # arguments read without checking
     "organization_autocomplete", "group_autocomplete", "dcat_dataset_show",
     "dcat_catalog_show", "dcat_catalog_search",
@@ -313,6 +313,25 @@ def format_autocomplete(original: Action, context: Context, data_dict: DataDict)
     return [row[0].lower() for row in model.Session.execute(stmt)]
 
 
+@tk.chained_action
+@tk.side_effect_free
+def package_relationships_list(original: Action, context: Context, data_dict: DataDict
+                               ) -> Any:
+    """CKAN's ``package_relationships_list`` without the relationships to a
+    dataset the caller may not read (CKAN checks only the datasets asked
+    about: the list of a published dataset named the private one it was
+    related to)."""
+    def readable(ref: Any) -> bool:
+        try:
+            tk.check_access("package_show", {"user": context.get("user")}, {"id": ref})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            return False
+        return True
+
+    return [r for r in original(context, data_dict)
+            if readable(r.get("subject")) and readable(r.get("object"))]
+
+
 # -- arguments read without checking ---------------------------------------------------
 
 def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -367,6 +386,7 @@ group_autocomplete = _checked("group_autocomplete", _q_given)
 dcat_dataset_show = _checked("dcat_dataset_show", _rdf)
 dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
 dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
+
 
 
 def _known_type(kind: str, action: str, context: Context, data_dict: DataDict) -> None:

@@ -15,6 +15,17 @@ table of a file a published revision replaced is not served), and
 database) is refused to non-sysadmins for every name that is not such a
 resource, before CKAN checks each one's ``resource_show``.
 
+What the public reads of a dataset the workflow governs is what was
+approved: its DataStore tables (``datastore_create``, ``_upsert``,
+``_delete``, ``_records_delete``) are written only by the portal's own
+loading of its approved files (the jobs worker, as the site user), and its
+resource views (``resource_view_create``, ``_update``, ``_delete``,
+``_reorder``) do not change while its request is reviewed nor once it is
+published; no relationship to another dataset is set on it by hand
+(``package_relationship_create``, ``_update``). CKAN's own rule for both is the resource's ``resource_update``:
+the producer rewrote a published table, or put text on its public page,
+with no review.
+
 ``activity_diff``: the activity plugin checks the permission labels of the
 activity asked for, but the diff also prints the *previous* activity of the
 dataset. For the first public version of a dataset that one dates from its
@@ -29,7 +40,7 @@ a 500; here they are a 404 and a refusal.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 
@@ -40,7 +51,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ...lib import roles
+from ...lib import publishing, roles
 from ...lib.states import Actor, available
 from ...model import DataRequest
 from ._common import allow, refuse
@@ -48,7 +59,10 @@ from ._common import allow, refuse
 __all__ = ["package_show", "package_update", "activity_diff", "datastore_search",
            "datastore_info", "datastore_search_sql", "xloader_status",
            "package_collaborator_create", "package_collaborator_delete",
-           "package_collaborator_list"]
+           "package_collaborator_list", "datastore_create", "datastore_upsert",
+           "datastore_delete", "datastore_records_delete", "resource_view_create",
+           "resource_view_update", "resource_view_delete", "resource_view_reorder",
+           "package_relationship_create", "package_relationship_update"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -217,6 +231,130 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
     return result
 
 
+def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthResult],
+             sysadmins: bool = False) -> AuthFunction:
+    """The chained auth function ``name`` that runs ``check`` (given CKAN's
+    own function first): one rule for several of CKAN's functions.
+    ``sysadmins``: the rule holds for sysadmins too (CKAN lets them through
+    every auth function not marked so)."""
+    def auth(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+        return check(next_auth, context, data_dict)
+
+    auth.__name__ = auth.__qualname__ = name
+    if sysadmins:
+        auth = tk.auth_sysadmins_check(auth)
+    return tk.chained_auth_function(auth)
+
+
+# -- what the public reads of a governed dataset: its tables and views ------------------
+
+def _package_of_resource(resource_id: Any) -> Optional[str]:
+    res = model.Resource.get(resource_id) if roles.clean_id(resource_id) else None
+    return res.package_id if res is not None else None
+
+
+def _governed_by_others(context: Context, package_id: Any) -> bool:
+    """The workflow decides what ``package_id`` shows, and the caller is not
+    the workflow (the engine, the site user of the jobs)."""
+    return (isinstance(package_id, str)
+            and not publishing.bypasses_lock(context, package_id)
+            and publishing.governed(package_id))
+
+
+def _shown_as_approved(package_id: str) -> Optional[str]:
+    """Why what the dataset shows around its data (views, the columns'
+    descriptions) cannot change now: its request is reviewed, or it is
+    published; ``None`` while it is a draft or returned."""
+    if publishing.under_review(package_id):
+        return tk._("This dataset is being reviewed for publication; it can be changed "
+                    "again once its request is returned")
+    if publishing.record_for(package_id) is not None:
+        return tk._("Published data is shown as it was approved: its views do not change")
+    return None
+
+
+def _datastore_write(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                     ) -> AuthResult:
+    """CKAN's rule, and the rows of a governed dataset's tables come from its
+    data files only (loaded by the jobs worker): none is written by hand.
+    A ``datastore_create`` with no rows (the Data Dictionary form: the
+    columns' labels and descriptions) is a change of what is shown around
+    the data, as a view."""
+    data = data_dict or {}
+    resource = data.get("resource")
+    if isinstance(resource, dict):
+        package_id = resource.get("package_id")
+    else:
+        package_id = _package_of_resource(data.get("resource_id") or data.get("id"))
+    if _governed_by_others(context, package_id):
+        dictionary = resource is None and not data.get("records") and "fields" in data
+        why = _shown_as_approved(package_id) if dictionary else tk._(
+            "The tables of this dataset are loaded from its approved data files; change "
+            "a file through its data request")
+        if why:
+            return refuse(why)
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+datastore_create = _chained("datastore_create", _datastore_write, sysadmins=True)
+datastore_upsert = _chained("datastore_upsert", _datastore_write, sysadmins=True)
+datastore_delete = _chained("datastore_delete", _datastore_write, sysadmins=True)
+datastore_records_delete = _chained("datastore_records_delete", _datastore_write,
+                                    sysadmins=True)
+
+
+def _view_resources(context: Context, data_dict: DataDict) -> list[Any]:
+    """The resources a view change touches: the view's own (CKAN's actions
+    put it in the context, or its ``id``) and the one named, if any."""
+    data = data_dict or {}
+    found = [data.get("resource_id")]
+    view = context.get("resource_view")
+    if view is None and roles.clean_id(data.get("id")):
+        view = model.ResourceView.get(data["id"])
+    if view is not None:
+        found.append(view.resource_id)
+    return [r for r in found if r]
+
+
+def _view_change(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                 ) -> AuthResult:
+    """CKAN's rule, and the views of a governed dataset stay as reviewed."""
+    for resource_id in _view_resources(context, data_dict):
+        package_id = _package_of_resource(resource_id)
+        if _governed_by_others(context, package_id):
+            why = _shown_as_approved(package_id)  # type: ignore[arg-type]
+            if why:
+                return refuse(why)
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+resource_view_create = _chained("resource_view_create", _view_change, sysadmins=True)
+resource_view_update = _chained("resource_view_update", _view_change, sysadmins=True)
+resource_view_delete = _chained("resource_view_delete", _view_change, sysadmins=True)
+resource_view_reorder = _chained("resource_view_reorder", _view_change, sysadmins=True)
+
+
+def _relationship_change(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                         ) -> AuthResult:
+    """CKAN's rule, and no relationship set by hand on a dataset of the
+    workflow (the public list of a published dataset's relationships
+    named whatever its editor related it to)."""
+    data = data_dict or {}
+    for key in ("subject", "object"):
+        ref = data.get(key)
+        pkg = model.Package.get(ref) if roles.clean_id(ref) else None
+        if pkg is not None and _governed_by_others(context, pkg.id):
+            return refuse(tk._(
+                "This dataset belongs to a data request: it changes only through its request"))
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+package_relationship_create = _chained("package_relationship_create", _relationship_change,
+                                       sysadmins=True)
+package_relationship_update = _chained("package_relationship_update", _relationship_change,
+                                       sysadmins=True)
+
+
 # -- dataset collaborators --------------------------------------------------------------
 
 def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDict
@@ -231,14 +369,6 @@ def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDic
     return next_auth(context, data_dict)
 
 
-def _chained_to_collaborators(name: str) -> AuthFunction:
-    def auth(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-        return _collaborators(next_auth, context, data_dict)
-
-    auth.__name__ = auth.__qualname__ = name
-    return tk.chained_auth_function(auth)
-
-
-package_collaborator_create = _chained_to_collaborators("package_collaborator_create")
-package_collaborator_delete = _chained_to_collaborators("package_collaborator_delete")
-package_collaborator_list = _chained_to_collaborators("package_collaborator_list")
+package_collaborator_create = _chained("package_collaborator_create", _collaborators)
+package_collaborator_delete = _chained("package_collaborator_delete", _collaborators)
+package_collaborator_list = _chained("package_collaborator_list", _collaborators)

@@ -187,6 +187,64 @@ def test_no_table_metadata_and_no_other_table_through_sql_for_the_public(
     assert refused("datastore_search_sql", ANONYMOUS, sql="SELECT * FROM pg_roles")
 
 
+def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
+        region, app, published_table):
+    """The producer (CKAN lets a resource's editors write its table and
+    views) and a sysadmin rewrote a published table, or put unreviewed text
+    on its public page, with no request going through review."""
+    resource = published_table["resource"]
+    rows = [(2024, 10), (2025, 12)]
+    views = helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
+                                id=resource["id"])
+    assert views
+    for who in ("producer", "sysadmin"):
+        context = as_user(region, who)
+        assert refused("datastore_upsert", context, resource_id=resource["id"],
+                       method="insert", force=True, records=[{"tahun": 2026, "jumlah": 1}])
+        assert refused("datastore_delete", context, resource_id=resource["id"],
+                       force=True, filters={})
+        assert refused("datastore_records_delete", context, resource_id=resource["id"],
+                       force=True, filters={})
+        assert refused("datastore_create", context, resource_id=resource["id"], force=True,
+                       records=[{"tahun": 2027, "jumlah": 2}])
+        # the Data Dictionary form: the columns' descriptions, no rows
+        assert refused("datastore_create", context, resource_id=resource["id"], force=True,
+                       fields=[{"id": "tahun", "type": "text", "info": {"label": "Salah"}},
+                               {"id": "jumlah", "type": "text"}])
+        assert refused("resource_view_create", context, resource_id=resource["id"],
+                       title="Data ini salah", view_type="datatables_view")
+        assert refused("resource_view_update", context, id=views[0]["id"],
+                       resource_id=resource["id"], title="Data ini salah",
+                       view_type=views[0]["view_type"])
+        assert refused("resource_view_delete", context, id=views[0]["id"])
+        assert refused("resource_view_reorder", context, id=resource["id"],
+                       order=[v["id"] for v in reversed(views)])
+    assert rows_of(resource["id"], ANONYMOUS) == rows
+    assert helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
+                               id=resource["id"]) == views
+    # over HTTP, the producer's API token: a 403 with the reason, in Indonesian
+    token = token_of(region.users["producer"]["name"])
+    answer = app.post("/api/3/action/datastore_upsert", json={
+        "resource_id": resource["id"], "method": "insert", "force": True,
+        "records": [{"tahun": 2026, "jumlah": 1}]}, headers=token, status=403)
+    assert "data request" not in answer.body and "permintaan data" in answer.body
+    assert rows_of(resource["id"], ANONYMOUS) == rows
+
+
+def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
+        region, run_jobs, smtp):
+    request = region.request_of(region.opd_a)
+    resource = add_csv(region, "producer", request["package_id"], CSV)
+    view = region.call("producer", "resource_view_create", resource_id=resource["id"],
+                       title="Tabel menurut tahun", view_type="datatables_view")
+    to_ready(region, request)
+    assert refused("resource_view_update", as_user(region, "producer"), id=view["id"],
+                   resource_id=resource["id"], title="Diubah saat ditinjau",
+                   view_type="datatables_view")
+    assert helpers.call_action("resource_view_show", id=view["id"])["title"] == \
+        "Tabel menurut tahun"
+
+
 def test_a_staged_file_never_reaches_the_live_table_before_publish(
         region, run_jobs, app, published_table):
     request, live = published_table["request"], published_table["resource"]

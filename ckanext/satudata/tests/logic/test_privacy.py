@@ -228,3 +228,29 @@ def test_an_organization_admin_is_no_producer(region: Region):
             _call(producer, "satudata_round_show", id=ref)
     assert _call(region.users["verifier"]["name"], "satudata_round_show",
                  id=draft["name"])["state"] == "draft"
+
+
+# -- relationships between datasets ----------------------------------------------------------
+
+def test_a_relationship_never_names_a_dataset_the_caller_cannot_read(tagged: Region):
+    """CKAN lists a dataset's relationships to whoever may read that one
+    dataset: the public list of a published dataset named the draft it was
+    related to. And nobody relates a dataset of the workflow by hand: a
+    producer did it to a published dataset, with no review."""
+    draft = tagged.request_of(tagged.opd_a)["package_id"]
+    public = tagged.request_of(tagged.opd_b)["package_id"]
+    draft_name = helpers.call_action("package_show", id=draft)["name"]
+    own = factories.Dataset(owner_org=tagged.opd_b["id"], private=True)
+    for who in ("producer_b", "sysadmin"):
+        with pytest.raises(tk.NotAuthorized):
+            tagged.call(who, "package_relationship_create", subject=public,
+                        object=own["id"], type="depends_on", comment="tanpa tinjauan")
+    # one made anyway (before this rule, or by a script with no auth check)
+    helpers.call_action("package_relationship_create", subject=public, object=draft,
+                        type="depends_on", comment="ke draf")
+    for who in ("anonymous", "public", "producer_b"):
+        listed = tagged.call(who, "package_relationships_list", id=public)
+        assert draft_name not in str(listed) and "ke draf" not in str(listed)
+    assert tagged.call("producer", "package_relationships_list", id=draft)[0]["comment"] \
+        == "ke draf"
+    assert tagged.call("sysadmin", "package_relationships_list", id=public)
