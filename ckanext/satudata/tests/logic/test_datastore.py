@@ -229,6 +229,12 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
         "records": [{"tahun": 2026, "jumlah": 1}]}, headers=token, status=403)
     assert "data request" not in answer.body and "permintaan data" in answer.body
     assert rows_of(resource["id"], ANONYMOUS) == rows
+    # and no button offers what would be refused
+    pkg_id = published_table["request"]["package_id"]
+    page = app.get(f"/dataset/{pkg_id}/resource_data/{resource['id']}", headers=token)
+    assert "Tabel data" in page.body and "delete-datastore" not in page.body
+    page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/views", headers=token)
+    assert "dropdownView" not in page.body
 
 
 def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
