@@ -10,10 +10,11 @@ make it public, delete it or change it while it is reviewed; edits of
 published data are staged; ``member_list`` does not list private datasets
 to those who may not see them.
 
-The DataStore (``xloader_submit``): a submission (xloader's "Upload to
+The DataStore (``xloader_submit``, ``xloader_hook``): a submission (xloader's "Upload to
 DataStore" button, the API) owes the portal's ``load_datastore`` job (:mod:`ckanext.satudata.lib.datastore`),
 which loads the dataset's live files from the storage; xloader's job would
-download them over HTTP and load whatever resource it is given.
+download them over HTTP and load whatever resource it is given. Only that
+job reports how a load went (``xloader_hook``).
 
 Tags and resource formats (``tag_list``, ``tag_search``, ``tag_autocomplete``,
 ``tag_show``, ``format_autocomplete``, ``vocabulary_show``,
@@ -68,7 +69,7 @@ __all__ = [
     "resource_update", "resource_delete", "package_delete", "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
-    "xloader_submit", "datastore_search",
+    "xloader_submit", "xloader_hook", "datastore_search",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -703,6 +704,19 @@ def xloader_submit(original: Action, context: Context, data_dict: DataDict) -> A
     if not context.get("defer_commit"):
         model.repo.commit()
     return True
+
+
+@tk.chained_action
+def xloader_hook(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """xloader's report of how a load went: only the portal's own loading
+    job reports (:mod:`...lib.datastore`, ignoring auth). xloader lets the
+    resource's editors call it: a producer set a load "complete" or an
+    error text of their choosing on their table (an error that was not a
+    text answered 500)."""
+    if not context.get("ignore_auth"):
+        raise tk.NotAuthorized(tk._("Only the portal's loading job reports how a table "
+                                    "was loaded"))
+    return original(context, data_dict)
 
 
 @tk.chained_action

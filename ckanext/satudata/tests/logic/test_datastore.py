@@ -211,6 +211,9 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
         assert refused("datastore_create", context, resource_id=resource["id"], force=True,
                        fields=[{"id": "tahun", "type": "text", "info": {"label": "Salah"}},
                                {"id": "jumlah", "type": "text"}])
+        # xloader's report of a load: only the portal's loading job makes it
+        assert refused("xloader_hook", context, status="error", error="Palsu",
+                       metadata={"resource_id": resource["id"]})
         assert refused("resource_view_create", context, resource_id=resource["id"],
                        title="Data ini salah", view_type="datatables_view")
         assert refused("resource_view_update", context, id=views[0]["id"],
@@ -229,6 +232,11 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
         "records": [{"tahun": 2026, "jumlah": 1}]}, headers=token, status=403)
     assert "data request" not in answer.body and "permintaan data" in answer.body
     assert rows_of(resource["id"], ANONYMOUS) == rows
+    app.post("/api/3/action/xloader_hook", json={
+        "status": "error", "error": {"message": "Palsu"},
+        "metadata": {"resource_id": resource["id"]}}, headers=token, status=403)
+    assert helpers.call_action("xloader_status", resource_id=resource["id"])["status"] \
+        == "complete"
     # and no button offers what would be refused
     pkg_id = published_table["request"]["package_id"]
     page = app.get(f"/dataset/{pkg_id}/resource_data/{resource['id']}", headers=token)
