@@ -327,9 +327,10 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
 #: but for those that must be given); ``q`` and ``sort`` too, but for the
 #: DataStore's actions, which take an object and a list and check them
 _TEXT_ARGUMENTS = frozenset({
-    "about", "capacity", "description", "email", "format", "fullname", "id", "name",
-    "notes", "order_by", "owner_org", "package_id", "password", "resource_id", "role", "sql",
-    "title", "type", "url", "url_type", "user", "user_id", "username", "view_type"})
+    "about", "capacity", "comment", "description", "email", "format", "fullname", "id",
+    "id2", "name", "notes", "object", "order_by", "owner_org", "package_id", "password",
+    "rel", "resource_id", "role", "sql", "subject", "title", "type", "url", "url_type", "user",
+    "user_id", "username", "view_type"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
 #: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
 _BOOLEAN_ARGUMENTS = frozenset({
@@ -337,14 +338,15 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_deleted", "include_drafts", "include_extras", "include_followers",
     "include_groups", "include_member_count", "include_plugin_extras", "include_private",
     "include_tags", "include_total", "include_users", "plain", "private", "sysadmin",
-    "use_default_schema"})
+    "use_default_schema", "force"})
 #: arguments that reach PostgreSQL or Solr as whole numbers, and their
 #: largest value (Solr's 32-bit integers; a file's size is a bigint)
 _NUMBER_ARGUMENTS = {"limit": 2**31 - 1, "offset": 2**31 - 1, "rows": 2**31 - 1,
                      "start": 2**31 - 1, "page": 2**31 - 1, "size": 2**63 - 1}
-#: arguments that are a list of texts, and those that may also be one text
-#: (``satudata_request_list`` takes a list of states)
-_TEXT_LIST_ARGUMENTS = frozenset({"fq_list", "fl", "state"})
+#: arguments that are a list of texts (``order``: the ids of a reordering),
+#: and those that may also be one text (``satudata_request_list`` takes a list
+#: of states)
+_TEXT_LIST_ARGUMENTS = frozenset({"fq_list", "fl", "state", "order"})
 _ONE_TEXT_TOO = frozenset({"fl", "state"})
 #: arguments that are a list of objects (a dataset's resources, tags,
 #: extras and groups, a group's users)
@@ -353,9 +355,20 @@ _OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "us
 _LONGEST_PASSWORD = 4096
 
 
+#: the argument of each relationship action that names a relationship type
+#: (CKAN asserts it is one of its types: an unknown one answered 500)
+_RELATIONSHIP_TYPE_ARGUMENTS = {
+    "package_relationship_create": "type", "package_relationship_update": "type",
+    "package_relationship_delete": "type", "package_relationships_list": "rel"}
+
+
 def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
     """Why the value of the top-level argument ``name`` of an API call of
     ``action`` would fail inside CKAN for its type, or None."""
+    if _RELATIONSHIP_TYPE_ARGUMENTS.get(action) == name and isinstance(value, str) and value:
+        types = model.PackageRelationship.get_all_types()
+        if value not in types:
+            return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
     if name in ("q", "sort"):
         if action.startswith("datastore_") or value is None or isinstance(value, str):
             return None

@@ -149,6 +149,13 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
     ("package_search", "fq_list", None, "Harus berupa daftar teks"),
     ("package_search", "rows", {}, "Harus berupa bilangan bulat"),
     ("datastore_search_sql", "sql", None, "Harus berupa teks"),
+    ("package_relationship_create", "object", 5, "Harus berupa teks"),
+    ("package_relationship_create", "type", "mirip_dengan", "Harus salah satu dari: "
+     + ", ".join(model.PackageRelationship.get_all_types())),
+    ("package_relationships_list", "rel", "mirip_dengan", "Harus salah satu dari: "
+     + ", ".join(model.PackageRelationship.get_all_types())),
+    ("datastore_upsert", "force", "mungkin", "Harus bernilai true atau false"),
+    ("resource_view_reorder", "order", [["a"]], "Harus berupa daftar teks"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
@@ -162,7 +169,12 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
              "resource_create": {"package_id": dataset["id"], "url": "https://example.org/a.csv"},
              "organization_member_create": {"id": org["id"], "username": "x", "role": "member"},
              "user_create": {"name": "warga-baru", "email": "w@example.org"},
-             "package_search": {}, "datastore_search_sql": {}}[action]
+             "package_search": {}, "datastore_search_sql": {},
+             "package_relationship_create": {"subject": dataset["id"], "object": dataset["id"],
+                                             "type": "depends_on"},
+             "package_relationships_list": {"id": dataset["id"]},
+             "datastore_upsert": {"resource_id": "tidak-ada"},
+             "resource_view_reorder": {"id": "tidak-ada"}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
