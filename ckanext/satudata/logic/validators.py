@@ -338,7 +338,16 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_deleted", "include_drafts", "include_extras", "include_followers",
     "include_groups", "include_member_count", "include_plugin_extras", "include_private",
     "include_tags", "include_total", "include_users", "plain", "private", "sysadmin",
-    "use_default_schema", "force"})
+    "use_default_schema", "force", "include_site_user", "include_num_followers",
+    "calculate_record_count", "delete_fields", "dry_run", "or_replace"})
+#: those of them the DataStore reads with CKAN's ``boolean_validator``: a
+#: boolean or a word, not a number
+_WORD_BOOLEAN_ARGUMENTS = frozenset({
+    "force", "calculate_record_count", "delete_fields", "dry_run", "or_replace"})
+#: the time stamps (seconds since 1970) of the activity lists' ``before`` and
+#: ``after``, and the largest one (year 5138: Python's datetime overflowed)
+_TIMESTAMP_ARGUMENTS = frozenset({"before", "after"})
+_LATEST_TIMESTAMP = 10**11
 #: arguments that reach PostgreSQL or Solr as whole numbers, and their
 #: largest value (Solr's 32-bit integers; a file's size is a bigint)
 _NUMBER_ARGUMENTS = {"limit": 2**31 - 1, "offset": 2**31 - 1, "rows": 2**31 - 1,
@@ -355,6 +364,39 @@ _OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "us
 _LONGEST_PASSWORD = 4096
 
 
+#: arguments whose type depends on the action: ``(action, argument)`` →
+#: "texts" (a list of texts), "text or texts", "object", "object with id"
+#: (its ``id`` a text), "objects"
+_ACTION_ARGUMENTS = {
+    ("group_list", "groups"): "texts", ("organization_list", "organizations"): "texts",
+    ("term_translation_show", "terms"): "texts", ("resource_search", "query"): "text or texts",
+    ("task_status_update_many", "data"): "objects", ("datastore_create", "resource"): "object",
+    ("resource_create_default_resource_views", "resource"): "object with id",
+    ("resource_create_default_resource_views", "package"): "object",
+    ("package_create_default_resource_views", "package"): "object with id"}
+#: arguments an action reads without checking that they were given
+REQUIRED_API_ARGUMENTS = {
+    "organization_member_create": ("id",), "group_member_create": ("id",),
+    "datastore_run_triggers": ("resource_id",), "task_status_update_many": ("data",),
+    "resource_create_default_resource_views": ("resource",),
+    "package_create_default_resource_views": ("package",)}
+
+
+def _typed_message(kind: str, value: Any) -> Optional[str]:
+    texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "texts" and not texts or kind == "text or texts" and not (
+            texts or isinstance(value, str)):
+        return tk._("Must be a list of texts")
+    if kind in ("object", "object with id") and not isinstance(value, dict):
+        return tk._("Must be an object")
+    if kind == "object with id" and not isinstance(value.get("id"), str):
+        return tk._("Must be an object with an id")
+    if kind == "objects" and not (isinstance(value, list)
+                                  and all(isinstance(v, dict) for v in value)):
+        return tk._("Must be a list of objects")
+    return None
+
+
 #: the argument of each relationship action that names a relationship type
 #: (CKAN asserts it is one of its types: an unknown one answered 500)
 _RELATIONSHIP_TYPE_ARGUMENTS = {
@@ -365,6 +407,18 @@ _RELATIONSHIP_TYPE_ARGUMENTS = {
 def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
     """Why the value of the top-level argument ``name`` of an API call of
     ``action`` would fail inside CKAN for its type, or None."""
+    if (action, name) in _ACTION_ARGUMENTS:
+        return _typed_message(_ACTION_ARGUMENTS[action, name], value)
+    if name in _TIMESTAMP_ARGUMENTS and value not in (None, ""):
+        try:
+            stamp = float("nan") if isinstance(value, bool) else float(value)
+        except OverflowError:
+            stamp = float("inf")
+        except (TypeError, ValueError):
+            stamp = float("nan")
+        if stamp != stamp:
+            return tk._("Must be a number")
+        return tk._("The number is too large") if abs(stamp) > _LATEST_TIMESTAMP else None
     if _RELATIONSHIP_TYPE_ARGUMENTS.get(action) == name and isinstance(value, str) and value:
         types = model.PackageRelationship.get_all_types()
         if value not in types:
@@ -380,7 +434,8 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
             return None
         return tk._("Must be text")
     if name in _BOOLEAN_ARGUMENTS:
-        if value is None or isinstance(value, bool) or value in (0, 1) and isinstance(value, int) \
+        if value is None or isinstance(value, bool) or value in (0, 1) and isinstance(
+                value, int) and name not in _WORD_BOOLEAN_ARGUMENTS \
                 or isinstance(value, str) and value.strip().lower() in truthy | falsy:
             return None
         return tk._("Must be true or false")

@@ -41,8 +41,9 @@ import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
-from ..logic.validators import (api_argument_message, bad_text_message, bad_value_message,
-                                shown, site_types, storable_text)
+from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
+                                bad_text_message, bad_value_message, shown, site_types,
+                                storable_text)
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +140,23 @@ def _form_field_message() -> Optional[str]:
     return None
 
 
+def _missing_argument(action: str) -> tuple[Optional[str], Optional[str]]:
+    """The first argument ``action`` reads without checking that it was
+    given (:data:`REQUIRED_API_ARGUMENTS`) that the call lacks."""
+    given = {key for source in _sources() for key in source.keys()}
+    if request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True)
+        given.update(body if isinstance(body, dict) else ())
+    missing = [n for n in REQUIRED_API_ARGUMENTS.get(action, ()) if n not in given]
+    return (missing[0], tk._("Missing value")) if missing else (None, None)
+
+
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
         field, message = _first_bad(_api_entries(), _action())
+        if not message:
+            field, message = _missing_argument(_action())
         return _api_error(field, message) if message else None
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),

@@ -156,6 +156,15 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
      + ", ".join(model.PackageRelationship.get_all_types())),
     ("datastore_upsert", "force", "mungkin", "Harus bernilai true atau false"),
     ("resource_view_reorder", "order", [["a"]], "Harus berupa daftar teks"),
+    ("datastore_upsert", "force", 1, "Harus bernilai true atau false"),
+    ("package_activity_list", "before", 99999999999999999999, "Angkanya terlalu besar"),
+    ("package_activity_list", "after", "kemarin", "Harus berupa angka"),
+    ("user_show", "include_num_followers", "mungkin", "Harus bernilai true atau false"),
+    ("resource_create_default_resource_views", "resource", "x", "Harus berupa objek"),
+    ("resource_create_default_resource_views", "resource", {"name": "x"},
+     "Harus berupa objek dengan id"),
+    ("task_status_update_many", "data", "x", "Harus berupa daftar objek"),
+    ("organization_list", "organizations", [1], "Harus berupa daftar teks"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
@@ -174,13 +183,38 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
                                              "type": "depends_on"},
              "package_relationships_list": {"id": dataset["id"]},
              "datastore_upsert": {"resource_id": "tidak-ada"},
-             "resource_view_reorder": {"id": "tidak-ada"}}[action]
+             "resource_view_reorder": {"id": "tidak-ada"},
+             "package_activity_list": {"id": dataset["id"]}, "user_show": {"id": "x"},
+             "resource_create_default_resource_views": {}, "task_status_update_many": {},
+             "organization_list": {}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
     assert model.Session.query(model.Package).count() == 1
     assert model.Session.query(model.Resource).count() == len(dataset["resources"])
     assert model.Session.query(model.User).filter_by(name="warga-baru").count() == 0
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_an_argument_ckan_reads_without_checking_it_was_given_is_required(app):
+    """CKAN's actions read these with ``data_dict[...]``: a call without one
+    answered 500 (KeyError). And a list of names is what ``group_list``
+    takes as its ``groups`` (not the list of objects of a dataset's)."""
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization()
+    headers = {"Authorization": sysadmin["token"]}
+    for action, data, field in [
+            ("organization_member_create", {"username": sysadmin["name"], "role": "member"},
+             "id"),
+            ("datastore_run_triggers", {}, "resource_id"),
+            ("package_create_default_resource_views", {}, "package")]:
+        response = app.post(f"/api/3/action/{action}", json=data, headers=headers, status=409)
+        assert json.loads(response.body)["error"] == {"__type": "Validation Error",
+                                                      field: ["Belum diisi"]}, action
+    members = helpers.call_action("member_list", id=org["id"], object_type="user")
+    assert sysadmin["id"] not in [user_id for user_id, _kind, _role in members]
+    found = app.post("/api/3/action/organization_list", json={"organizations": [org["name"]]})
+    assert json.loads(found.body)["result"] == [org["name"]]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
