@@ -328,7 +328,7 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
 #: DataStore's actions, which take an object and a list and check them
 _TEXT_ARGUMENTS = frozenset({
     "about", "capacity", "comment", "description", "email", "format", "fullname", "id",
-    "id2", "name", "notes", "object", "order_by", "owner_org", "package_id", "password",
+    "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id", "password",
     "rel", "resource_id", "role", "sql", "subject", "title", "type", "url", "url_type", "user",
     "user_id", "username", "view_type"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
@@ -339,7 +339,8 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_groups", "include_member_count", "include_plugin_extras", "include_private",
     "include_tags", "include_total", "include_users", "plain", "private", "sysadmin",
     "use_default_schema", "force", "include_site_user", "include_num_followers",
-    "calculate_record_count", "delete_fields", "dry_run", "or_replace"})
+    "calculate_record_count", "delete_fields", "dry_run", "or_replace",
+    "include_hidden_activity", "include_password_hash"})
 #: those of them the DataStore reads with CKAN's ``boolean_validator``: a
 #: boolean or a word, not a number
 _WORD_BOOLEAN_ARGUMENTS = frozenset({

@@ -165,6 +165,9 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
      "Harus berupa objek dengan id"),
     ("task_status_update_many", "data", "x", "Harus berupa daftar objek"),
     ("organization_list", "organizations", [1], "Harus berupa daftar teks"),
+    ("package_activity_list", "include_hidden_activity", "mungkin",
+     "Harus bernilai true atau false"),
+    ("config_option_show", "key", ["ckan.site_title"], "Harus berupa teks"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
@@ -186,7 +189,7 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
              "resource_view_reorder": {"id": "tidak-ada"},
              "package_activity_list": {"id": dataset["id"]}, "user_show": {"id": "x"},
              "resource_create_default_resource_views": {}, "task_status_update_many": {},
-             "organization_list": {}}[action]
+             "organization_list": {}, "config_option_show": {}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
