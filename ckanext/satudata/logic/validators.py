@@ -327,10 +327,10 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
 #: but for those that must be given); ``q`` and ``sort`` too, but for the
 #: DataStore's actions, which take an object and a list and check them
 _TEXT_ARGUMENTS = frozenset({
-    "about", "capacity", "comment", "description", "email", "format", "fullname", "id",
-    "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id", "password",
-    "rel", "resource_id", "role", "sql", "subject", "title", "type", "url", "url_type", "user",
-    "user_id", "username", "view_type"})
+    "about", "capacity", "comment", "description", "email", "format", "fullname", "group_id",
+    "id", "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id",
+    "password", "rel", "resource_id", "role", "sql", "subject", "title", "type", "url",
+    "url_type", "user", "user_id", "username", "view_type"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
 #: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
 _BOOLEAN_ARGUMENTS = frozenset({
@@ -378,6 +378,8 @@ _ACTION_ARGUMENTS = {
 #: arguments an action reads without checking that they were given
 REQUIRED_API_ARGUMENTS = {
     "organization_member_create": ("id",), "group_member_create": ("id",),
+    "organization_member_delete": ("id",), "group_member_delete": ("id",),
+    "user_invite": ("group_id",),
     "datastore_run_triggers": ("resource_id",), "task_status_update_many": ("data",),
     "resource_create_default_resource_views": ("resource",),
     "package_create_default_resource_views": ("package",)}

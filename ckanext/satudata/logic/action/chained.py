@@ -78,6 +78,8 @@ __all__ = [
     "dcat_catalog_show", "dcat_catalog_search",
     # the type of a new organization or group (of a dataset: package_create)
     "organization_create", "group_create",
+    # a member removed from an organization or group that exists
+    "organization_member_delete", "group_member_delete",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -388,6 +390,28 @@ dcat_dataset_show = _checked("dcat_dataset_show", _rdf)
 dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
 dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
 
+
+
+def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, with the organization or group known to exist (CKAN asserts
+    it: a 500)."""
+    ref = data_dict.get("id")
+    if not isinstance(ref, str) or model.Group.get(ref) is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def organization_member_delete(original: Action, context: Context, data_dict: DataDict
+                               ) -> Any:
+    """As CKAN's, a 404 for an organization that does not exist."""
+    return _member_delete(original, context, data_dict)
+
+
+@tk.chained_action
+def group_member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As CKAN's, a 404 for a group that does not exist."""
+    return _member_delete(original, context, data_dict)
 
 
 def _known_type(kind: str, action: str, context: Context, data_dict: DataDict) -> None:

@@ -210,10 +210,15 @@ def test_an_argument_ckan_reads_without_checking_it_was_given_is_required(app):
             ("organization_member_create", {"username": sysadmin["name"], "role": "member"},
              "id"),
             ("datastore_run_triggers", {}, "resource_id"),
-            ("package_create_default_resource_views", {}, "package")]:
+            ("package_create_default_resource_views", {}, "package"),
+            ("organization_member_delete", {"username": sysadmin["name"]}, "id"),
+            ("user_invite", {"email": "w@example.org", "role": "member"}, "group_id")]:
         response = app.post(f"/api/3/action/{action}", json=data, headers=headers, status=409)
         assert json.loads(response.body)["error"] == {"__type": "Validation Error",
                                                       field: ["Belum diisi"]}, action
+    # an organization that does not exist is not found (CKAN asserted it: a 500)
+    app.post("/api/3/action/organization_member_delete", json={
+        "id": "tidak-ada", "username": sysadmin["name"]}, headers=headers, status=404)
     members = helpers.call_action("member_list", id=org["id"], object_type="user")
     assert sysadmin["id"] not in [user_id for user_id, _kind, _role in members]
     found = app.post("/api/3/action/organization_list", json={"organizations": [org["name"]]})
