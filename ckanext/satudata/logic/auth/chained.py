@@ -273,30 +273,49 @@ def _shown_as_approved(package_id: str) -> Optional[str]:
     return None
 
 
-def _datastore_write(next_auth: AuthFunction, context: Context, data_dict: DataDict
-                     ) -> AuthResult:
-    """CKAN's rule, and the rows of a governed dataset's tables come from its
-    data files only (loaded by the jobs worker): none is written by hand.
-    A ``datastore_create`` with no rows (the Data Dictionary form: the
-    columns' labels and descriptions) is a change of what is shown around
-    the data, as a view."""
+def _table_package(data_dict: DataDict) -> Any:
+    """The dataset whose table a DataStore write names (for a
+    ``datastore_create`` with a new ``resource``, the one it is added to)."""
     data = data_dict or {}
     resource = data.get("resource")
     if isinstance(resource, dict):
-        package_id = resource.get("package_id")
-    else:
-        package_id = _package_of_resource(data.get("resource_id") or data.get("id"))
+        return resource.get("package_id")
+    return _package_of_resource(data.get("resource_id") or data.get("id"))
+
+
+def _rows_from_files() -> AuthResult:
+    return refuse(tk._(
+        "The tables of this dataset are loaded from its approved data files; change "
+        "a file through its data request"))
+
+
+def _datastore_write(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                     ) -> AuthResult:
+    """CKAN's rule, and the rows of a governed dataset's tables come from its
+    data files only (loaded by the jobs worker): none is written by hand."""
+    if _governed_by_others(context, _table_package(data_dict)):
+        return _rows_from_files()
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+def _datastore_create(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                      ) -> AuthResult:
+    """As :func:`_datastore_write`; but a ``datastore_create`` with no rows
+    on a resource that exists (the Data Dictionary form: the columns' labels
+    and descriptions, and the check of its page) changes what is shown
+    around the data, as a view does (:func:`_shown_as_approved`)."""
+    data = data_dict or {}
+    package_id = _table_package(data_dict)
     if _governed_by_others(context, package_id):
-        dictionary = resource is None and not data.get("records") and "fields" in data
-        why = _shown_as_approved(package_id) if dictionary else tk._(
-            "The tables of this dataset are loaded from its approved data files; change "
-            "a file through its data request")
+        if data.get("resource") is not None or data.get("records"):
+            return _rows_from_files()
+        why = _shown_as_approved(package_id)
         if why:
             return refuse(why)
     return next_auth(context, data_dict)  # type: ignore[call-arg]
 
 
-datastore_create = _chained("datastore_create", _datastore_write, sysadmins=True)
+datastore_create = _chained("datastore_create", _datastore_create, sysadmins=True)
 datastore_upsert = _chained("datastore_upsert", _datastore_write, sysadmins=True)
 datastore_delete = _chained("datastore_delete", _datastore_write, sysadmins=True)
 datastore_records_delete = _chained("datastore_records_delete", _datastore_write,

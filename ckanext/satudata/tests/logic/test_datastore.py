@@ -246,17 +246,39 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
 
 
 def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
-        region, run_jobs, smtp):
+        region, run_jobs, smtp, app):
     request = region.request_of(region.opd_a)
     resource = add_csv(region, "producer", request["package_id"], CSV)
+    run_jobs()
     view = region.call("producer", "resource_view_create", resource_id=resource["id"],
                        title="Tabel menurut tahun", view_type="datatables_view")
+
+    def describe(label: str) -> None:  # what the Data Dictionary form sends
+        region.call("producer", "datastore_create", resource_id=resource["id"], force=True,
+                    fields=[{"id": "tahun", "type": "int", "info": {"label": label}},
+                            {"id": "jumlah", "type": "int"}])
+
+    def label() -> str:
+        fields = helpers.call_action("datastore_info", id=resource["id"])["fields"]
+        return next(f for f in fields if f["id"] == "tahun").get("info", {}).get("label", "")
+
+    describe("Tahun data")
+    assert label() == "Tahun data"
+    page = f"/dataset/{request['package_id']}/dictionary/{resource['id']}"
+    token = token_of(region.users["producer"]["name"])
+    assert "Tahun data" in app.get(page, headers=token).body  # the Data Dictionary form
     to_ready(region, request)
-    assert refused("resource_view_update", as_user(region, "producer"), id=view["id"],
+    app.get(page, headers=token, status=404)  # CKAN's answer to a refused form
+    producer = as_user(region, "producer")
+    assert refused("resource_view_update", producer, id=view["id"],
                    resource_id=resource["id"], title="Diubah saat ditinjau",
                    view_type="datatables_view")
+    assert refused("datastore_create", producer, resource_id=resource["id"], force=True,
+                   fields=[{"id": "tahun", "type": "int", "info": {"label": "Diubah"}},
+                           {"id": "jumlah", "type": "int"}])
     assert helpers.call_action("resource_view_show", id=view["id"])["title"] == \
         "Tabel menurut tahun"
+    assert label() == "Tahun data"
 
 
 def test_a_staged_file_never_reaches_the_live_table_before_publish(
