@@ -243,6 +243,9 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     assert "Tabel data" in page.body and "delete-datastore" not in page.body
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/views", headers=token)
     assert "dropdownView" not in page.body
+    page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/edit", headers=token)
+    assert f"/resource_data/{resource['id']}" in page.body  # xloader's tab
+    assert f"/dictionary/{resource['id']}" not in page.body
 
 
 def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
@@ -267,6 +270,9 @@ def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
     page = f"/dataset/{request['package_id']}/dictionary/{resource['id']}"
     token = token_of(region.users["producer"]["name"])
     assert "Tahun data" in app.get(page, headers=token).body  # the Data Dictionary form
+    edit = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}/edit",
+                   headers=token).body
+    assert f"/dictionary/{resource['id']}" in edit  # its tab
     to_ready(region, request)
     app.get(page, headers=token, status=404)  # CKAN's answer to a refused form
     producer = as_user(region, "producer")
