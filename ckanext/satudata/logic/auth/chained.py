@@ -261,15 +261,19 @@ def _governed_by_others(context: Context, package_id: Any) -> bool:
             and publishing.governed(package_id))
 
 
-def _shown_as_approved(package_id: str) -> Optional[str]:
-    """Why what the dataset shows around its data (views, the columns'
-    descriptions) cannot change now: its request is reviewed, or it is
-    published; ``None`` while it is a draft or returned."""
+def _presentation_refusal(context: Context, package_id: Any) -> Optional[AuthResult]:
+    """The refusal of a change to what a governed dataset shows around its
+    data (its views, the columns' descriptions) by anyone but the workflow,
+    while its request is reviewed or once it is published; ``None`` while it
+    is a draft or returned, or outside the workflow."""
+    if not _governed_by_others(context, package_id):
+        return None
     if publishing.under_review(package_id):
-        return tk._("This dataset is being reviewed for publication; it can be changed "
-                    "again once its request is returned")
+        return refuse(tk._("This dataset is being reviewed for publication; it can be "
+                           "changed again once its request is returned"))
     if publishing.record_for(package_id) is not None:
-        return tk._("Published data is shown as it was approved: its views do not change")
+        return refuse(tk._(
+            "Published data is shown as it was approved: its views do not change"))
     return None
 
 
@@ -303,16 +307,12 @@ def _datastore_create(next_auth: AuthFunction, context: Context, data_dict: Data
     """As :func:`_datastore_write`; but a ``datastore_create`` with no rows
     on a resource that exists (the Data Dictionary form: the columns' labels
     and descriptions, and the check of its page) changes what is shown
-    around the data, as a view does (:func:`_shown_as_approved`)."""
+    around the data, as a view does (:func:`_presentation_refusal`)."""
     data = data_dict or {}
-    package_id = _table_package(data_dict)
-    if _governed_by_others(context, package_id):
-        if data.get("resource") is not None or data.get("records"):
-            return _rows_from_files()
-        why = _shown_as_approved(package_id)
-        if why:
-            return refuse(why)
-    return next_auth(context, data_dict)  # type: ignore[call-arg]
+    if data.get("resource") is not None or data.get("records"):
+        return _datastore_write(next_auth, context, data_dict)
+    return (_presentation_refusal(context, _table_package(data_dict))
+            or next_auth(context, data_dict))  # type: ignore[call-arg]
 
 
 datastore_create = _chained("datastore_create", _datastore_create, sysadmins=True)
@@ -339,11 +339,9 @@ def _view_change(next_auth: AuthFunction, context: Context, data_dict: DataDict
                  ) -> AuthResult:
     """CKAN's rule, and the views of a governed dataset stay as reviewed."""
     for resource_id in _view_resources(context, data_dict):
-        package_id = _package_of_resource(resource_id)
-        if _governed_by_others(context, package_id):
-            why = _shown_as_approved(package_id)  # type: ignore[arg-type]
-            if why:
-                return refuse(why)
+        refusal = _presentation_refusal(context, _package_of_resource(resource_id))
+        if refusal:
+            return refusal
     return next_auth(context, data_dict)  # type: ignore[call-arg]
 
 
