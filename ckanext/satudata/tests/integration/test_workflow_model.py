@@ -344,6 +344,11 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert local is not None
             data["release_at"] = (local + datetime.timedelta(hours=2)).strftime(
                 "%Y-%m-%d %H:%M")
+            if with_note:
+                # moving an announced release later is a postponement, which
+                # needs its reason: a second schedule a minute later is one
+                # (without it the model failed only across a minute boundary)
+                data["reason"] = "alasan penundaan"
         before = self.db(req.id)
         before_events = self.events(req.id)
         ok, result = self.call(who, f"satudata_request_{action}", **data)
