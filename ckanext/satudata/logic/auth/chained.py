@@ -16,15 +16,17 @@ database) is refused to non-sysadmins for every name that is not such a
 resource, before CKAN checks each one's ``resource_show``.
 
 What the public reads of a dataset the workflow governs is what was
-approved: its DataStore tables (``datastore_create``, ``_upsert``,
-``_delete``, ``_records_delete``) are written only by the portal's own
-loading of its approved files (the jobs worker, as the site user), and its
-resource views (``resource_view_create``, ``_update``, ``_delete``,
-``_reorder``) do not change while its request is reviewed nor once it is
+approved, sysadmins included: its DataStore tables (``datastore_create``,
+``_upsert``, ``_delete``, ``_records_delete``) are written only by the
+portal's own loading of its approved files (the jobs worker, as the site
+user); its resource views (``resource_view_create``, ``_update``,
+``_delete``, ``_reorder``) and the columns' descriptions (the Data
+Dictionary) do not change while its request is reviewed nor once it is
 published; no relationship to another dataset is set on it by hand
-(``package_relationship_create``, ``_update``). CKAN's own rule for both is the resource's ``resource_update``:
-the producer rewrote a published table, or put text on its public page,
-with no review.
+(``package_relationship_create``, ``_update``; ``_delete`` asks
+``_create``). CKAN's own rule is the resource's or the dataset's update
+right: the producer rewrote a published table, put text on its public
+page, or related it to a draft whose name the public then read.
 
 ``activity_diff``: the activity plugin checks the permission labels of the
 activity asked for, but the diff also prints the *previous* activity of the
