@@ -351,7 +351,7 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
     return _get(StagedRevision, package_id)
 
 
-def under_review(package_id: str) -> bool:
+def under_review(package_id: str, lock: bool = True) -> bool:
     """Whether a request linked to the dataset is being verified, approved or
     waits for publication (its dataset must not change meanwhile).
 
@@ -359,10 +359,11 @@ def under_review(package_id: str) -> bool:
     share-locked until the change commits. A transition of one of them
     (which locks its row for update, :func:`.engine.apply_transition`)
     waits for the change, then checks the dataset as changed; a change that
-    comes after a submission sees the request under review."""
+    comes after a submission sees the request under review. ``lock=False``:
+    a page asking whether to offer a change locks nothing."""
+    stmt = sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
     states = model.Session.execute(
-        sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
-        .with_for_update(read=True)).scalars()
+        stmt.with_for_update(read=True) if lock else stmt).scalars()
     return any(state in REVIEW_STATES for state in states)
 
 

@@ -270,7 +270,7 @@ def _presentation_refusal(context: Context, package_id: Any) -> Optional[AuthRes
     is a draft or returned, or outside the workflow."""
     if not _governed_by_others(context, package_id):
         return None
-    if publishing.under_review(package_id):
+    if publishing.under_review(package_id, lock=False):  # pages ask it too
         return refuse(tk._("This dataset is being reviewed for publication; it can be "
                            "changed again once its request is returned"))
     if publishing.record_for(package_id) is not None:
