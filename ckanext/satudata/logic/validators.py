@@ -367,8 +367,13 @@ _LONGEST_PASSWORD = 4096
 
 #: arguments whose type depends on the action: ``(action, argument)`` →
 #: "texts" (a list of texts), "text or texts", "object", "object with id"
-#: (its ``id`` a text), "objects"
+#: (its ``id`` a text), "objects", "relationship type" (one of CKAN's: it
+#: asserts so, an unknown one answered 500)
 _ACTION_ARGUMENTS = {
+    ("package_relationship_create", "type"): "relationship type",
+    ("package_relationship_update", "type"): "relationship type",
+    ("package_relationship_delete", "type"): "relationship type",
+    ("package_relationships_list", "rel"): "relationship type",
     ("group_list", "groups"): "texts", ("organization_list", "organizations"): "texts",
     ("term_translation_show", "terms"): "texts", ("resource_search", "query"): "text or texts",
     ("task_status_update_many", "data"): "objects", ("datastore_create", "resource"): "object",
@@ -386,6 +391,14 @@ REQUIRED_API_ARGUMENTS = {
 
 
 def _typed_message(kind: str, value: Any) -> Optional[str]:
+    """Why ``value`` is not of the ``kind`` of :data:`_ACTION_ARGUMENTS`."""
+    if kind == "relationship type":
+        types = model.PackageRelationship.get_all_types()
+        if value in (None, "") or isinstance(value, str) and value in types:
+            return None
+        if not isinstance(value, str):
+            return tk._("Must be text")
+        return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
     texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "texts" and not texts or kind == "text or texts" and not (
             texts or isinstance(value, str)):
@@ -400,11 +413,20 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
     return None
 
 
-#: the argument of each relationship action that names a relationship type
-#: (CKAN asserts it is one of its types: an unknown one answered 500)
-_RELATIONSHIP_TYPE_ARGUMENTS = {
-    "package_relationship_create": "type", "package_relationship_update": "type",
-    "package_relationship_delete": "type", "package_relationships_list": "rel"}
+
+def _timestamp_message(value: Any) -> Optional[str]:
+    """Why ``value`` is not a time stamp CKAN can turn into a date."""
+    if isinstance(value, bool):
+        return tk._("Must be a number")
+    try:
+        stamp = abs(float(value))
+    except OverflowError:  # an integer beyond any float
+        return tk._("The number is too large")
+    except (TypeError, ValueError):
+        return tk._("Must be a number")
+    if stamp != stamp:  # NaN
+        return tk._("Must be a number")
+    return tk._("The number is too large") if stamp > _LATEST_TIMESTAMP else None
 
 
 def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
@@ -413,19 +435,7 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
     if (action, name) in _ACTION_ARGUMENTS:
         return _typed_message(_ACTION_ARGUMENTS[action, name], value)
     if name in _TIMESTAMP_ARGUMENTS and value not in (None, ""):
-        try:
-            stamp = float("nan") if isinstance(value, bool) else float(value)
-        except OverflowError:
-            stamp = float("inf")
-        except (TypeError, ValueError):
-            stamp = float("nan")
-        if stamp != stamp:
-            return tk._("Must be a number")
-        return tk._("The number is too large") if abs(stamp) > _LATEST_TIMESTAMP else None
-    if _RELATIONSHIP_TYPE_ARGUMENTS.get(action) == name and isinstance(value, str) and value:
-        types = model.PackageRelationship.get_all_types()
-        if value not in types:
-            return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
+        return _timestamp_message(value)
     if name in ("q", "sort"):
         if action.startswith("datastore_") or value is None or isinstance(value, str):
             return None

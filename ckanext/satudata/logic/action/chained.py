@@ -324,12 +324,16 @@ def package_relationships_list(original: Action, context: Context, data_dict: Da
     dataset the caller may not read (CKAN checks only the datasets asked
     about: the list of a published dataset named the private one it was
     related to)."""
+    known: dict[Any, bool] = {}  # the dataset asked about is in every relationship
+
     def readable(ref: Any) -> bool:
-        try:
-            tk.check_access("package_show", {"user": context.get("user")}, {"id": ref})
-        except (tk.NotAuthorized, tk.ObjectNotFound):
-            return False
-        return True
+        if ref not in known:
+            try:
+                tk.check_access("package_show", {"user": context.get("user")}, {"id": ref})
+                known[ref] = True
+            except (tk.NotAuthorized, tk.ObjectNotFound):
+                known[ref] = False
+        return known[ref]
 
     return [r for r in original(context, data_dict)
             if readable(r.get("subject")) and readable(r.get("object"))]
@@ -389,7 +393,6 @@ group_autocomplete = _checked("group_autocomplete", _q_given)
 dcat_dataset_show = _checked("dcat_dataset_show", _rdf)
 dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
 dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
-
 
 
 def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
