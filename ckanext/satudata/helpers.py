@@ -18,7 +18,8 @@ from .lib import charts, dates, datastore, markdown_text
 
 __all__ = [
     "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
-    "render_datetime", "render_markdown", "markdown_extract", "satudata_waiting_for_me", "satudata_home_facts",
+    "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
+    "satudata_waiting_for_me", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_has_data_file", "satudata_code_choices",
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
@@ -75,6 +76,22 @@ def render_markdown(next_helper: Any, data: str, auto_link: bool = True,
 def markdown_extract(next_helper: Any, text: str, extract_length: int = 190) -> Any:
     """CKAN's ``h.markdown_extract`` on a parser and cleaner built once."""
     return markdown_text.extract(text, extract_length)
+
+
+@tk.chained_helper
+def compare_pkg_dicts(next_helper: Any, old: dict[str, Any], new: dict[str, Any],
+                      old_activity_id: str) -> list[dict[str, Any]]:
+    """The activity plugin's changes between two versions of a dataset (the
+    history's "Changes" page), with a version without a licence named
+    "No licence": CKAN's description of a licence change joins the old and
+    new titles to its text and fails on a missing one (a 500)."""
+    changes = next_helper(old, new, old_activity_id)
+    for change in changes:
+        if change.get("type") == "license":
+            for key in ("old_title", "new_title"):
+                if not change.get(key):
+                    change[key] = tk._("No licence")
+    return changes
 
 
 def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:

@@ -215,3 +215,40 @@ class TestLicence:
         import ckan.model as model
         assert search.translate_license_title({"license_id": "cc-by"})[
             "license_title"] == model.Package.get_license_register().get("cc-by").title
+
+
+class TestChanges:
+    def test_each_change_of_a_draft_is_described_even_from_or_to_nothing(self, app, region):
+        """The "Changes" page of a dataset's history describes each edit,
+        also one that sets a field that had no value or empties one (CKAN's
+        own description of a licence change failed there with a 500)."""
+        import ckan.model as model
+        from ckanext.activity.model import Activity
+
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        for change in ({"license_id": ""}, {"license_id": "cc-by"}, {"license_id": ""},
+                       {"license_id": "odc-odbl"}, {"url": "https://data.example.org/a"},
+                       {"url": ""}, {"version": "2"}, {"version": ""},
+                       {"author_email": "a@example.org"}, {"author_email": ""},
+                       {"maintainer_email": "m@example.org"}, {"maintainer_email": ""}):
+            region.call("producer", "package_patch", id=pkg_id, **change)
+        resource = region.call("producer", "resource_create", package_id=pkg_id,
+                               name="Tautan", url="https://data.example.org/t", format="")
+        region.call("producer", "resource_patch", id=resource["id"], format="CSV")
+        region.call("producer", "resource_patch", id=resource["id"], format="")
+        activities = [a.id for a in model.Session.query(Activity.id)
+                      .filter(Activity.object_id == pkg_id)
+                      .order_by(Activity.timestamp)]
+        assert len(activities) >= 15
+
+        client = login(app, "produsen-a")
+        bodies = []
+        for activity_id in activities[1:]:  # the first has nothing before it
+            response = client.get(f"/dataset/changes/{activity_id}")
+            assert response.status_code == 200, activity_id
+            bodies.append(response.body)
+        text = " ".join(bodies)
+        assert text.count("lisensi") >= 4  # each licence change is named
+        assert "Open Data Commons Open Database License" in text
+        assert "Tanpa lisensi" in text  # what the draft had before
