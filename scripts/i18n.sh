@@ -22,23 +22,28 @@ trap 'rm -rf "$TMP"' EXIT
 "$VENV/bin/python" setup.py -q extract_messages -o "$TMP/own.pot" >/dev/null 2>&1 \
   || die "extract_messages failed"
 
-# scheming ships no template and dcat's is older than its sources: extract both
+# scheming ships no template, and the templates of dcat, xloader and CKAN
+# 2.11.6 itself are newer than their .pot files (CKAN's "Manage resource:
+# {name}" is in no .pot): extract them all from their sources
 cat >"$TMP/mapping.cfg" <<'EOF'
 [python: **.py]
 [javascript: **.js]
 [ckan: **/templates/**.html]
 EOF
-for ext in scheming dcat; do
+SOURCES=(ckan ckanext/activity ckanext/datastore ckanext/datatablesview
+         ckanext/xloader ckanext/scheming ckanext/dcat)
+POTS=()
+for src in "${SOURCES[@]}"; do
+  POTS+=("$TMP/${src//\//_}.pot")
   (cd "$SITE" && "$VENV/bin/pybabel" -q extract -F "$TMP/mapping.cfg" \
-     --ignore-dirs=tests --ignore-dirs=node_modules \
-     -k translate -k isPlural -o "$TMP/$ext.pot" "ckanext/$ext") \
-    || die "extracting ckanext-$ext's messages failed"
+     --ignore-dirs=tests --ignore-dirs=node_modules --ignore-dirs=migration \
+     -k translate -k isPlural -o "${POTS[-1]}" "$src") \
+    || die "extracting the messages of $src failed"
 done
 
 # own messages first; a message shared with CKAN keeps both sets of
 # locations (CKAN's build_js_translations looks for *.js among them)
-msgcat -o "$TMP/all.pot" "$TMP/own.pot" \
-  "$SITE/ckan/i18n/ckan.pot" "$TMP/scheming.pot" "$TMP/dcat.pot" \
+msgcat -o "$TMP/all.pot" "$TMP/own.pot" "$SITE/ckan/i18n/ckan.pot" "${POTS[@]}" \
   "$SITE/ckanext/dcat/i18n/ckanext-dcat.pot"
 # ... under the extension's own header (msgcat joins the five headers)
 { sed '/^$/q' "$TMP/own.pot"; sed '1,/^$/d' "$TMP/all.pot"; } >"$POT"
