@@ -2,8 +2,9 @@
 """Bahasa Indonesia everywhere: the extension's one catalogue translates
 every message of CKAN (its .pot and its sources: 2.11.6's templates use
 messages its .pot lacks), the bundled activity, DataStore and DataTables
-plugins, ckanext-xloader, ckanext-scheming and ckanext-dcat, keeps their placeholders, and wins over CKAN's own incomplete
-Indonesian catalogue on the pages a visitor and an OPD operator see."""
+plugins, ckanext-xloader, ckanext-scheming and ckanext-dcat, keeps their
+placeholders, and wins over CKAN's own incomplete Indonesian catalogue on
+the pages a visitor and an OPD operator see."""
 from __future__ import annotations
 
 import importlib
