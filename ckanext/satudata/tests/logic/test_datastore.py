@@ -246,6 +246,9 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/edit", headers=token)
     assert f"/resource_data/{resource['id']}" in page.body  # xloader's tab
     assert f"/dictionary/{resource['id']}" not in page.body
+    page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}", headers=token)
+    assert f"/resource/{resource['id']}/edit" in page.body  # the producer's buttons
+    assert f"/dictionary/{resource['id']}" not in page.body
 
 
 def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
@@ -273,6 +276,9 @@ def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
     edit = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}/edit",
                    headers=token).body
     assert f"/dictionary/{resource['id']}" in edit  # its tab
+    read = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}",
+                   headers=token).body
+    assert f"/dictionary/{resource['id']}" in read  # and its button
     to_ready(region, request)
     app.get(page, headers=token, status=404)  # CKAN's answer to a refused form
     producer = as_user(region, "producer")
