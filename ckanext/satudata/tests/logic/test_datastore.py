@@ -246,9 +246,12 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/edit", headers=token)
     assert f"/resource_data/{resource['id']}" in page.body  # xloader's tab
     assert f"/dictionary/{resource['id']}" not in page.body
-    page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}", headers=token)
-    assert f"/resource/{resource['id']}/edit" in page.body  # the producer's buttons
-    assert f"/dictionary/{resource['id']}" not in page.body
+    for url in (f"/dataset/{pkg_id}/resource/{resource['id']}",  # the resource's page
+                f"/dataset/{pkg_id}",  # the menu of each resource
+                f"/dataset/{pkg_id}/resource/{resource['id']}/edit"):  # the list beside
+        page = app.get(url, headers=token)
+        assert f"/resource/{resource['id']}/edit" in page.body, url  # the producer's links
+        assert f"/dictionary/{resource['id']}" not in page.body, url
 
 
 def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
@@ -276,9 +279,9 @@ def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
     edit = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}/edit",
                    headers=token).body
     assert f"/dictionary/{resource['id']}" in edit  # its tab
-    read = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}",
-                   headers=token).body
-    assert f"/dictionary/{resource['id']}" in read  # and its button
+    for url in (f"/dataset/{request['package_id']}/resource/{resource['id']}",
+                f"/dataset/{request['package_id']}"):
+        assert f"/dictionary/{resource['id']}" in app.get(url, headers=token).body, url
     to_ready(region, request)
     app.get(page, headers=token, status=404)  # CKAN's answer to a refused form
     producer = as_user(region, "producer")
