@@ -133,6 +133,9 @@ DICT_KEY = "satudata_dissemination"
 ROUND_KEY = "satudata_round"
 #: resource field: the label of the period a table covers
 PERIOD_KEY = "period"
+#: staged resource field: the live resource a new file of the revision
+#: replaces (the file is kept under a new resource id until publication)
+REPLACES_KEY = "satudata_replaces"
 #: label that marks activities hidden by a withdrawal
 WITHDRAWN_LABEL = "satudata-withdrawn"
 _NO_ACTIVITY = "satudata_no_activity"
@@ -539,12 +542,17 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     data["id"] = pkg.id
     data.pop("private", None)
     uploads: list[tuple[int, Any]] = []
+    replaced: dict[int, str] = {}
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
+        live_ids = {r.id for r in pkg.resources}
         for index, res in enumerate(resources):
             if res.get("upload") and hasattr(res["upload"], "stream"):
                 # a new file makes a new resource: the live file stays as it is
+                origin = res.get(REPLACES_KEY) or res.pop("id", None)
                 res.pop("id", None)
+                if origin in live_ids:
+                    replaced[index] = origin
                 uploads.append((index, uploader.get_resource_uploader(res)))
         data["resources"] = resources
 
@@ -565,6 +573,8 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     shown["private"] = False
     for index, upload in uploads:
         upload.upload(shown["resources"][index]["id"], uploader.get_max_resource_size())
+    for index, origin in replaced.items():
+        shown["resources"][index][REPLACES_KEY] = origin
 
     # a revision or a period under work keeps its staged edits; otherwise
     # they go to the open new period, else to the last publication
@@ -594,6 +604,28 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if context.get("return_id_only"):
         return pkg.id
     return copy.deepcopy(staged.data)
+
+
+def staged_holding(resource_id: Any) -> Optional[StagedRevision]:
+    """The staged revision holding the table ``resource_id`` (one it adds or
+    a new file of it, by its own id, or the one replacing the live table
+    ``resource_id``: :data:`REPLACES_KEY`), or None. One query."""
+    if not isinstance(resource_id, str) or not resource_id:
+        return None
+    resources = StagedRevision.data["resources"]
+    return model.Session.execute(sa.select(StagedRevision).where(sa.or_(
+        resources.contains([{"id": resource_id}]),
+        resources.contains([{REPLACES_KEY: resource_id}])))).scalars().first()
+
+
+def resource_position(resources: list[dict[str, Any]], resource_id: str) -> Optional[int]:
+    """The position in ``resources`` (a dataset's, staged or live) of the
+    table ``resource_id``: its own, or the new file replacing it."""
+    for key in ("id", REPLACES_KEY):
+        for index, res in enumerate(resources):
+            if res.get(key) == resource_id:
+                return index
+    return None
 
 
 def skip_activity(object_id: Optional[str]) -> bool:
@@ -948,6 +980,8 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     data.pop(DICT_KEY, None)
     data["id"] = pkg.id
     resources = data.get("resources") or []
+    for res in resources:
+        res.pop(REPLACES_KEY, None)
     data["resources"] = _period_resources(request, copy.deepcopy(resources))
     changed = False
     if staged is not None or pkg.private or _changed(resources, data["resources"]):

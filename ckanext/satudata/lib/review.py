@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import metadata
+from . import metadata, publishing
 from .states import Actor, State
 from . import preview as previews
 
@@ -157,13 +157,18 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
               and _value(f, staged) != _value(f, live)]
     live_res = {r["id"]: r for r in live.get("resources", []) or []}
     staged_res = {r["id"]: r for r in staged.get("resources", []) or []}
+    # a new file of a live table is staged under a new id (publishing.stage)
+    replaced = {r.get(publishing.REPLACES_KEY): r for r in staged_res.values()
+                if r.get(publishing.REPLACES_KEY) in live_res}
     keys = ("name", "format", "url", "description", "last_modified")
     return {
         "fields": fields,
-        "added": [r for i, r in staged_res.items() if i not in live_res],
-        "removed": [r for i, r in live_res.items() if i not in staged_res],
-        "changed": [r for i, r in staged_res.items() if i in live_res
-                    and any(r.get(k) != live_res[i].get(k) for k in keys)],
+        "added": [r for i, r in staged_res.items()
+                  if i not in live_res and r.get(publishing.REPLACES_KEY) not in replaced],
+        "removed": [r for i, r in live_res.items() if i not in staged_res and i not in replaced],
+        "changed": [r for i, r in staged_res.items()
+                    if (i in live_res and any(r.get(k) != live_res[i].get(k) for k in keys))
+                    or r.get(publishing.REPLACES_KEY) in replaced],
     }
 
 

@@ -16,9 +16,11 @@ from .public_requests import satudata_public_request
 from .requests import satudata_request
 from .roles import satudata_roles
 from .rounds import satudata_round
+from .staged import satudata_staged
 
 __all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_login",
                       "satudata_privacy", "satudata_metadata",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
+                      "satudata_staged",
                       "satudata_public_request", "satudata_forum"]

@@ -2,7 +2,7 @@
 """Chained CKAN core actions, every one of them in this module.
 
 The visibility lock and revision staging (``package_create``,
-``package_update``, ``package_show``, ``resource_create/update/delete``,
+``package_update``, ``package_show``, ``resource_show/create/update/delete``,
 ``package_delete``, ``bulk_update_public/private/delete``, ``member_list``,
 ``activity_create``): a dataset of the workflow is public exactly when its
 request says so (:mod:`ckanext.satudata.lib.publishing`); producers cannot
@@ -44,6 +44,7 @@ to it answered 500. CKAN's updates keep the stored type.
 """
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any, Callable, Iterable, Optional
 
@@ -65,7 +66,7 @@ from .. import validators
 
 __all__ = [
     # the visibility lock and revision staging
-    "package_create", "package_update", "package_show", "resource_create",
+    "package_create", "package_update", "package_show", "resource_show", "resource_create",
     "resource_update", "resource_delete", "package_delete", "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
@@ -559,8 +560,46 @@ def package_show(original: Action, context: Context, data_dict: DataDict) -> Any
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
-    res = model.Resource.get(data_dict["id"]) if roles.clean_id(data_dict.get("id")) else None
-    return model.Package.get(res.package_id) if res is not None else None
+    """The dataset of resource ``id``: a live one, or a table only a staged
+    revision holds (:func:`.publishing.staged_holding`)."""
+    if not roles.clean_id(data_dict.get("id")):
+        return None
+    res = model.Resource.get(data_dict["id"])
+    staged = publishing.staged_holding(data_dict["id"]) if res is None else None
+    package_id = res.package_id if res is not None else staged.package_id if staged else None
+    return model.Package.get(package_id) if package_id else None
+
+
+def _position(resources: list[dict[str, Any]], resource_id: str) -> int:
+    """:func:`.publishing.resource_position`; a table not there (one the
+    revision removed) is not found."""
+    position = publishing.resource_position(resources, resource_id)
+    if position is None:
+        raise tk.ObjectNotFound(tk._("Resource was not found."))
+    return position
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A table of a published dataset's staged revision (one it adds, or a
+    new file, kept under a new id until publication) is shown to the
+    dataset's editors: by its own id, and by the id of the live table it
+    replaces when they read to change it (``for_update``/``for_edit``, as
+    ``resource_patch`` and the edit form do). Nobody else learns of it."""
+    try:
+        return original(context, data_dict)
+    except tk.ObjectNotFound:
+        pkg = _resource_package(data_dict)
+        staged = publishing.staged_for(pkg.id) if pkg is not None else None
+        if pkg is None or staged is None:
+            raise
+        try:  # the dataset's editors (logic/auth/chained.py)
+            tk.check_access("resource_show", context, data_dict)
+        except tk.NotAuthorized:
+            raise tk.ObjectNotFound(tk._("Resource was not found."))
+        resources = staged.data.get("resources") or []
+        return copy.deepcopy(resources[_position(resources, data_dict["id"])])
 
 
 def _stage_resources(context: Context, pkg: model.Package,
@@ -616,12 +655,16 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_update", context, data_dict)
+    positions: list[int] = []
 
     def change(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [dict(data_dict) if r.get("id") == data_dict["id"] else r for r in resources]
-    staged = _stage_resources(context, pkg, change)
-    return next((r for r in staged["resources"] if r.get("id") == data_dict["id"]),
-                staged["resources"][-1] if staged["resources"] else {})
+        positions.append(_position(resources, data_dict["id"]))
+        held = resources[positions[0]]
+        changed = dict(data_dict, id=held["id"])  # a replaced table: its new file
+        if held.get(publishing.REPLACES_KEY):
+            changed.setdefault(publishing.REPLACES_KEY, held[publishing.REPLACES_KEY])
+        return resources[:positions[0]] + [changed] + resources[positions[0] + 1:]
+    return _stage_resources(context, pkg, change)["resources"][positions[0]]
 
 
 @tk.chained_action
@@ -632,8 +675,11 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_delete", context, data_dict)
-    _stage_resources(context, pkg,
-                     lambda rs: [r for r in rs if r.get("id") != data_dict["id"]])
+
+    def remove(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        position = _position(resources, data_dict["id"])
+        return resources[:position] + resources[position + 1:]
+    _stage_resources(context, pkg, remove)
     return None
 
 

@@ -58,7 +58,8 @@ from ...lib.states import Actor, available
 from ...model import DataRequest
 from ._common import allow, refuse
 
-__all__ = ["package_show", "package_update", "activity_diff", "datastore_search",
+__all__ = ["package_show", "package_update", "resource_show", "resource_update",
+           "resource_delete", "activity_diff", "datastore_search",
            "datastore_info", "datastore_search_sql", "xloader_status",
            "package_collaborator_create", "package_collaborator_delete",
            "package_collaborator_list", "datastore_create", "datastore_upsert",
@@ -246,6 +247,29 @@ def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthR
     if sysadmins:
         auth = tk.auth_sysadmins_check(auth)
     return tk.chained_auth_function(auth)
+
+
+# -- the tables of a staged revision ---------------------------------------------------
+
+def _staged_table(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                  ) -> AuthResult:
+    """A table only a published dataset's staged revision holds (one it
+    adds, or a new file of it: no resource row until publication) is read,
+    changed and removed by the dataset's editors only (the chained resource
+    actions); CKAN's own functions cannot find it."""
+    resource_id = data_dict.get("id")
+    if roles.clean_id(resource_id) and model.Resource.get(resource_id) is None:
+        staged = publishing.staged_holding(resource_id)
+        if staged is not None:
+            return (allow() if authz.is_authorized_boolean(
+                "package_update", context, {"id": staged.package_id})
+                else refuse(tk._("Not authorized to read this dataset")))
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+resource_show = tk.auth_allow_anonymous_access(_chained("resource_show", _staged_table))
+resource_update = _chained("resource_update", _staged_table)
+resource_delete = _chained("resource_delete", _staged_table)
 
 
 # -- what the public reads of a governed dataset: its tables and views ------------------

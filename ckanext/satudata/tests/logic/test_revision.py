@@ -10,7 +10,9 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ..factories import add_csv, csv_upload, publish, request_state, to_ready
+from ..factories import (
+    add_csv, csrf_token, csv_upload, login, publish, request_state, to_ready,
+)
 
 SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
 SECRET_NOTES = "Catatan revisi belum disetujui 9c1e"
@@ -127,3 +129,66 @@ def test_withdrawal_keeps_an_unreviewed_revision_out_of_sight(region, app):
     live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
                                id=request["package_id"])
     assert live["title"] != SECRET_TITLE
+
+
+def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app):
+    """A table the revision adds, or a file it replaces, is kept under a new
+    resource id until the revision is published: the producer still opens,
+    corrects and removes it (through the API and its forms) before the
+    revision goes to review, and a second change of the live table changes
+    the staged one, never nothing."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    live_resource = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
+    to_ready(region, request)
+    publish(region, request)
+
+    def staged() -> dict:
+        return region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+
+    # a replaced file: its staged table has a new id
+    region.call("producer", "resource_patch", id=live_resource["id"],
+                upload=csv_upload("tahun,jumlah\n2025,12\n"))
+    [replaced] = staged()["resources"]
+    assert replaced["id"] != live_resource["id"]
+    # changed again through the live table's id (its edit form): the staged one changes
+    region.call("producer", "resource_patch", id=live_resource["id"],
+                description="Tabel diperbaiki")
+    assert [r["description"] for r in staged()["resources"]] == ["Tabel diperbaiki"]
+    # and through the staged table's own id
+    shown = region.call("producer", "resource_show", id=replaced["id"])
+    assert shown["package_id"] == pkg_id
+    region.call("producer", "resource_patch", id=replaced["id"], name="Tabel 2025")
+    assert [r["name"] for r in staged()["resources"]] == ["Tabel 2025"]
+
+    added = region.call("producer", "resource_create", package_id=pkg_id,
+                        name="Tabel tambahan", upload=csv_upload("tahun,jumlah\n2025,9\n"),
+                        url="tambahan.csv", format="CSV")
+    region.call("producer", "resource_patch", id=added["id"], description="Salah unggah")
+    assert staged()["resources"][-1]["description"] == "Salah unggah"
+    # the revision's page names the replaced file as changed, the new one as added,
+    # each with a link to its edit form; the form saves into the revision
+    client = login(app, "produsen-a")
+    page = client.get(f"/dataset/{pkg_id}/revisi").body
+    assert page.count('class="satudata-file-changed"') == 1 and "satudata-file-removed" not in page
+    assert f"/resource/{added['id']}/edit" in page and f"/resource/{replaced['id']}/edit" in page
+    form = client.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit")
+    assert form.status_code == 200 and "Tabel tambahan" in form.body
+    saved = client.post(f"/dataset/{pkg_id}/resource/{added['id']}/edit", data={
+        "_csrf_token": csrf_token(form.body), "id": added["id"], "name": "Tabel tambahan",
+        "description": "Diperbaiki lewat formulir", "url": "tambahan.csv", "format": "CSV",
+        "save": ""}, follow_redirects=True)
+    assert saved.status_code == 200 and "revisi" in saved.body.lower()
+    assert staged()["resources"][-1]["description"] == "Diperbaiki lewat formulir"
+    # nobody else opens it
+    assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit").status_code in (403, 404)
+    assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}").status_code == 404
+    with pytest.raises(tk.ObjectNotFound):
+        region.call("anonymous", "resource_show", id=added["id"])
+    with pytest.raises((tk.ObjectNotFound, tk.NotAuthorized)):
+        region.call("producer_b", "resource_show", id=added["id"])
+
+    region.call("producer", "resource_delete", id=added["id"])
+    assert [r["name"] for r in staged()["resources"]] == ["Tabel 2025"]
+    live = region.call("anonymous", "package_show", id=pkg_id)
+    assert [r["id"] for r in live["resources"]] == [live_resource["id"]]

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+"""The page of a table only a published dataset's staged revision holds.
+
+A table the revision adds, or a new file it brings, is kept under a new
+resource id until the revision is published; CKAN's resource page looks it up
+in the live dataset and answered 404, also where CKAN itself sends the
+producer (after saving the table's edit form, the links of the resource
+list). The same URL is registered here first (the first rule registered for
+a URL wins): for the dataset's editors such a table's page is the
+revision's page, with a notice; every other resource page is CKAN's own.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.views import resource as core_resource
+
+from ..lib import publishing, roles
+from ._common import context
+
+satudata_staged = Blueprint("satudata_staged", __name__)
+
+
+@satudata_staged.route("/dataset/<id>/resource/<resource_id>")
+def read(id: str, resource_id: str) -> Any:
+    if (roles.clean_id(resource_id) and model.Resource.get(resource_id) is None
+            and publishing.staged_holding(resource_id) is not None):
+        try:
+            tk.get_action("resource_show")(context(), {"id": resource_id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            pass
+        else:
+            tk.h.flash_notice(tk._(
+                "This data file belongs to the dataset's staged revision: it is public "
+                "once the revision is verified, approved and published."))
+            return tk.redirect_to("satudata_dissemination.revision", id=id)
+    return core_resource.read("dataset", id, resource_id)
