@@ -6,6 +6,7 @@ and the one date format of every page (Indonesian and English)."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 import pytest
@@ -252,3 +253,18 @@ class TestChanges:
         assert text.count("lisensi") >= 4  # each licence change is named
         assert "Open Data Commons Open Database License" in text
         assert "Tanpa lisensi" in text  # what the draft had before
+
+    @pytest.mark.ckan_config("ckan.activity_list_limit", 2)
+    def test_the_first_page_of_a_stream_has_no_link_to_none(self, app, region, ckan_config):
+        """CKAN's "newer activities" button of a stream's first page linked
+        to "None" (a 404); it is a disabled button, the older page a link."""
+        request = region.request_of(region.opd_a)
+        for notes in ("Catatan satu", "Catatan dua", "Catatan tiga"):
+            region.call("producer", "package_patch", id=request["package_id"], notes=notes)
+        client = login(app, "produsen-a")
+        body = client.get(f"/dataset/activity/{request['package_id']}").body
+        buttons = body.split('id="activity_page_buttons"')[1].split("</div>")[0]
+        assert 'href="None"' not in buttons
+        assert "Aktivitas yang lebih baru" in buttons and 'aria-disabled="true"' in buttons
+        older = re.search(r'href="([^"]*before=[^"]*)"', buttons)
+        assert older and client.get(html.unescape(older.group(1))).status_code == 200
