@@ -85,6 +85,9 @@ class TestPages:
         page = client.get(tk.url_for("satudata_request.read", id=req["id"]))
         assert "satudata-transition-return" in page.body
         assert "satudata-transition-verify" in page.body
+        pkg = region.call("sysadmin", "package_show", id=req["package_id"])
+        dataset_link = f'href="/dataset/{pkg["name"]}"'
+        assert dataset_link in page.body  # the data under review: readable
         resp = client.post(tk.url_for("satudata_request.take", id=req["id"],
                                    transition="return"),
                         data={"_csrf_token": _csrf(page.body), "version": "2",
@@ -94,6 +97,11 @@ class TestPages:
         assert "Gunakan definisi BPS" in resp.body
         events = region.call("verifier", "satudata_request_event_list", id=req["id"])
         assert events[-1]["field_notes"] == {"definition": ["Gunakan definisi BPS"]}
+        # back with the producer, the dataset is not the verifier's to read:
+        # its title, no link to a page that answers 404
+        page = client.get(tk.url_for("satudata_request.read", id=req["id"]))
+        assert pkg["title"] in page.body and dataset_link not in page.body
+        client.get(f"/dataset/{pkg['name']}", status=404)
 
     def test_walidata_pages_and_exports(self, app, region):
         client = _login(app, "admin-walidata")
