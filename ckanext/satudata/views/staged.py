@@ -7,7 +7,8 @@ in the live dataset and answered 404, also where CKAN itself sends the
 producer (after saving the table's edit form, the links of the resource
 list). The same URL is registered here first (the first rule registered for
 a URL wins): for the dataset's editors such a table's page is the
-revision's page, with a notice; every other resource page is CKAN's own.
+revision's page, with a notice (so is its views page: a staged table has
+none); every other resource page is CKAN's own.
 """
 from __future__ import annotations
 
@@ -25,17 +26,28 @@ from ._common import context
 satudata_staged = Blueprint("satudata_staged", __name__)
 
 
-@satudata_staged.route("/dataset/<id>/resource/<resource_id>")
-def read(id: str, resource_id: str) -> Any:
+def _staged_page(id: str, resource_id: str) -> Any:
+    """The revision's page, with a notice, for an editor asking for a page
+    of a table only the staged revision holds; None otherwise."""
     if (roles.clean_id(resource_id) and model.Resource.get(resource_id) is None
             and publishing.staged_holding(resource_id) is not None):
         try:
             tk.get_action("resource_show")(context(), {"id": resource_id})
         except (tk.ObjectNotFound, tk.NotAuthorized):
-            pass
-        else:
-            tk.h.flash_notice(tk._(
-                "This data file belongs to the dataset's staged revision: it is public "
-                "once the revision is verified, approved and published."))
-            return tk.redirect_to("satudata_dissemination.revision", id=id)
-    return core_resource.read("dataset", id, resource_id)
+            return None
+        tk.h.flash_notice(tk._(
+            "This data file belongs to the dataset's staged revision: it is public "
+            "once the revision is verified, approved and published."))
+        return tk.redirect_to("satudata_dissemination.revision", id=id)
+    return None
+
+
+@satudata_staged.route("/dataset/<id>/resource/<resource_id>")
+def read(id: str, resource_id: str) -> Any:
+    return _staged_page(id, resource_id) or core_resource.read("dataset", id, resource_id)
+
+
+@satudata_staged.route("/dataset/<id>/resource/<resource_id>/views")
+def views(id: str, resource_id: str) -> Any:
+    """The views of a staged table: none until it is published."""
+    return _staged_page(id, resource_id) or core_resource.views("dataset", id, resource_id)

@@ -179,6 +179,8 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app):
         "description": "Diperbaiki lewat formulir", "url": "tambahan.csv", "format": "CSV",
         "save": ""}, follow_redirects=True)
     assert saved.status_code == 200 and "revisi" in saved.body.lower()
+    views = client.get(f"/dataset/{pkg_id}/resource/{added['id']}/views", follow_redirects=True)
+    assert views.status_code == 200 and "satudata-file-added" in views.body
     assert staged()["resources"][-1]["description"] == "Diperbaiki lewat formulir"
     # nobody else opens it
     assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit").status_code in (403, 404)
