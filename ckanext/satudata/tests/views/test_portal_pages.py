@@ -268,3 +268,24 @@ class TestChanges:
         assert "Aktivitas yang lebih baru" in buttons and 'aria-disabled="true"' in buttons
         older = re.search(r'href="([^"]*before=[^"]*)"', buttons)
         assert older and client.get(html.unescape(older.group(1))).status_code == 200
+
+    def test_the_changes_of_an_organization_are_offered_to_whom_may_read_them(
+            self, app, region):
+        """CKAN lets only sysadmins read the details of an activity about an
+        organization; its stream offered the "Changes" link (a 403) to all."""
+        import ckan.model as model
+        from ckanext.activity.model import Activity
+
+        org = region.opd_a
+        for text in ("Profil pertama", "Profil kedua"):
+            region.call("sysadmin", "organization_patch", id=org["id"], description=text)
+        last = (model.Session.query(Activity.id).filter(Activity.object_id == org["id"])
+                .order_by(Activity.timestamp.desc()).first())
+        link = f"/organization/changes/{last.id}"
+        member = login(app, "produsen-a")
+        assert link not in member.get(f"/organization/activity/{org['name']}").body
+        member.get(link, status=403)
+        admin = login(app, region.users["sysadmin"]["name"])
+        assert link in admin.get(f"/organization/activity/{org['name']}").body
+        page = admin.get(link)
+        assert page.status_code == 200 and "Profil kedua" in page.body
