@@ -294,3 +294,22 @@ class TestChanges:
         assert link in sysadmin.get("/user/activity/produsen-a").body
         page = sysadmin.get(link)
         assert page.status_code == 200 and "Profil kedua" in page.body
+
+    def test_every_detail_link_of_a_users_own_stream_opens(self, app, region):
+        """A user's own stream offered the details of every activity in it,
+        also of a dataset they may not change or whose earlier version they
+        may not read (the walidata who published an OPD's data): 403s."""
+        request = region.request_of(region.opd_a)
+        complete_metadata(request["package_id"], "produsen-a")
+        to_ready(region, request)
+        publish(region, request)
+        walidata = login(app, "admin-walidata")
+        stream = walidata.get("/user/activity/admin-walidata").body
+        assert request["package_id"] in stream or "Data Sektoral" in stream
+        links = set(re.findall(r'href="(/dataset/(?:changes/|[^"/]+/history/)[^"]+)"', stream))
+        for link in links:
+            assert walidata.get(html.unescape(link)).status_code == 200, link
+        # the OPD's producer, who may change it, still gets the details of their own work
+        producer = login(app, "produsen-a")
+        own = producer.get("/user/activity/produsen-a").body
+        assert re.search(r'href="/dataset/(changes/|[^"/]+/history/)', own)
