@@ -673,11 +673,17 @@ def url_refusal(value: Any) -> Optional[str]:
 
 
 def satudata_safe_url(value: Any) -> Any:
-    """Only ``http``/``https`` links (or the bare file name of an upload):
-    ``javascript:``, ``data:``, ``vbscript:`` and other schemes are refused."""
+    """A link a page shows as it is (the SK decree's): an ``http``/``https``
+    URL, or a path of this site (``/…``, where an uploaded decree is
+    served). ``javascript:``, ``data:``, ``vbscript:`` and other schemes are
+    refused, and so is text that is no link at all (it made a relative
+    link to nowhere)."""
     if _empty(value):
         return value
     message = url_refusal(value)
+    if message is None and not (value.startswith("/")
+                                or _SCHEME.match(_URL_IGNORED.sub("", value))):
+        message = tk._("Please give a web address starting with http:// or https://")
     if message:
         raise tk.Invalid(message)
     return value

@@ -53,6 +53,19 @@ class TestLinks:
         item = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)
         assert all(i["sk_url"] in (None, "") for i in item["results"])
 
+    @pytest.mark.parametrize("url", ["' OR 1=1 --", "sk.pdf", "www.example.org/sk.pdf"])
+    def test_sk_url_is_a_web_address_or_a_path_of_the_portal(self, region, url):
+        item = region.call("walidata_admin", "satudata_daftar_data_create", title="Data",
+                           owner_org=region.opd_a["name"], year=2026,
+                           sk_url="https://jdih.example.go.id/sk-12.pdf")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                        sk_url=url)
+        assert "http" in err.value.error_dict["sk_url"][0]
+        path = f"/permintaan-data/daftar-data/{item['id']}/sk"  # an uploaded decree's
+        assert region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                           sk_url=path)["sk_url"] == path
+
     def test_resource_url_must_be_http(self, region):
         dataset = region.request_of(region.opd_a)["package_id"]
         with pytest.raises(tk.ValidationError) as err:
