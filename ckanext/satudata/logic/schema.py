@@ -55,7 +55,7 @@ def daftar_data_create(
     satudata_text: Validator,
     strip_value: Validator, default: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator, satudata_year_int: Validator,
-    satudata_date: Validator, satudata_boolean: Validator, satudata_safe_url: Validator,
+    satudata_date: Validator, satudata_boolean: Validator, satudata_web_link: Validator,
     satudata_organization_id: Validator, satudata_code_in: Validator,
     satudata_codes_in: Validator, satudata_deadline_days: Validator,
 ) -> Schema:
@@ -79,7 +79,7 @@ def daftar_data_create(
         "sk_date": [ignore_missing, satudata_date],
         "sk_url": [ignore_missing, satudata_text, unicode_safe,
                    strip_value, satudata_length(URL_MAX),
-                   satudata_safe_url],
+                   satudata_web_link],
         "active": [default(True), satudata_boolean],
     }
 

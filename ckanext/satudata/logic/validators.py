@@ -32,7 +32,7 @@ __all__ = [
     "satudata_code_in", "satudata_codes_in", "satudata_text",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
-    "satudata_safe_url", "satudata_boolean", "satudata_version",
+    "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
     "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
@@ -673,19 +673,25 @@ def url_refusal(value: Any) -> Optional[str]:
 
 
 def satudata_safe_url(value: Any) -> Any:
-    """A link a page shows as it is (the SK decree's): an ``http``/``https``
-    URL, or a path of this site (``/…``, where an uploaded decree is
-    served). ``javascript:``, ``data:``, ``vbscript:`` and other schemes are
-    refused, and so is text that is no link at all (it made a relative
-    link to nowhere)."""
+    """Only ``http``/``https`` links (or the bare file name of an upload):
+    ``javascript:``, ``data:``, ``vbscript:`` and other schemes are refused."""
     if _empty(value):
         return value
     message = url_refusal(value)
-    if message is None and not (value.startswith("/")
-                                or _SCHEME.match(_URL_IGNORED.sub("", value))):
-        message = tk._("Please give a web address starting with http:// or https://")
     if message:
         raise tk.Invalid(message)
+    return value
+
+
+def satudata_web_link(value: Any) -> Any:
+    """A link a page shows as it is (the SK decree's): an ``http``/``https``
+    URL, or a path of this site (``/…``, where an uploaded decree is
+    served). As :func:`satudata_safe_url`, and text that is no link at all
+    (it made a relative link to nowhere) is refused too."""
+    value = satudata_safe_url(value)
+    if not _empty(value) and not (value.startswith("/")
+                                  or _SCHEME.match(_URL_IGNORED.sub("", value))):
+        raise tk.Invalid(tk._("Please give a web address starting with http:// or https://"))
     return value
 
 
