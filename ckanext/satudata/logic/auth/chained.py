@@ -308,8 +308,10 @@ def _table_package(data_dict: DataDict) -> Any:
     ``datastore_create`` with a new ``resource``, the one it is added to)."""
     data = data_dict or {}
     resource = data.get("resource")
-    if isinstance(resource, dict):
-        return resource.get("package_id")
+    if isinstance(resource, dict):  # CKAN takes the dataset's name there too
+        pkg = (model.Package.get(resource.get("package_id"))
+               if isinstance(resource.get("package_id"), str) else None)
+        return pkg.id if pkg is not None else resource.get("package_id")
     return _package_of_resource(data.get("resource_id") or data.get("id"))
 
 

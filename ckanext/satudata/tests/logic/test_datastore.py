@@ -207,6 +207,12 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
                        force=True, filters={})
         assert refused("datastore_create", context, resource_id=resource["id"], force=True,
                        records=[{"tahun": 2027, "jumlah": 2}])
+        # a new table of its own, the dataset named by id or by name
+        pkg = helpers.call_action("package_show", id=resource["package_id"])
+        for package in (pkg["id"], pkg["name"]):
+            assert refused("datastore_create", context, force=True,
+                           resource={"package_id": package, "name": "Tabel tangan"},
+                           fields=[{"id": "a", "type": "text"}])
         # the Data Dictionary form: the columns' descriptions, no rows
         assert refused("datastore_create", context, resource_id=resource["id"], force=True,
                        fields=[{"id": "tahun", "type": "text", "info": {"label": "Salah"}},
@@ -225,6 +231,7 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     assert rows_of(resource["id"], ANONYMOUS) == rows
     assert helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
                                id=resource["id"]) == views
+    assert not helpers.call_action("satudata_revision_show", id=pkg["id"])  # nothing staged
     # over HTTP, the producer's API token: a 403 with the reason, in Indonesian
     token = token_of(region.users["producer"]["name"])
     answer = app.post("/api/3/action/datastore_upsert", json={
