@@ -174,6 +174,11 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app):
     assert f"/resource/{added['id']}/edit" in page and f"/resource/{replaced['id']}/edit" in page
     form = client.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit")
     assert form.status_code == 200 and "Tabel tambahan" in form.body
+    # no tab of a DataStore table the staged file does not have yet (a 403)
+    assert f"/resource_data/{added['id']}" not in form.body
+    client.get(f"/dataset/{pkg_id}/resource_data/{added['id']}", status=403)
+    live_form = client.get(f"/dataset/{pkg_id}/resource/{live_resource['id']}/edit")
+    assert f"/resource_data/{replaced['id']}" not in live_form.body
     saved = client.post(f"/dataset/{pkg_id}/resource/{added['id']}/edit", data={
         "_csrf_token": csrf_token(form.body), "id": added["id"], "name": "Tabel tambahan",
         "description": "Diperbaiki lewat formulir", "url": "tambahan.csv", "format": "CSV",
