@@ -587,19 +587,20 @@ def resource_show(original: Action, context: Context, data_dict: DataDict) -> An
     dataset's editors: by its own id, and by the id of the live table it
     replaces when they read to change it (``for_update``/``for_edit``, as
     ``resource_patch`` and the edit form do). Nobody else learns of it."""
-    try:
-        return original(context, data_dict)
-    except tk.ObjectNotFound:
-        pkg = _resource_package(data_dict)
-        staged = publishing.staged_for(pkg.id) if pkg is not None else None
-        if pkg is None or staged is None:
-            raise
-        try:  # the dataset's editors (logic/auth/chained.py)
-            tk.check_access("resource_show", context, data_dict)
-        except tk.NotAuthorized:
-            raise tk.ObjectNotFound(tk._("Resource was not found."))
-        resources = staged.data.get("resources") or []
-        return copy.deepcopy(resources[_position(resources, data_dict["id"])])
+    pkg = _resource_package(data_dict)
+    staged = publishing.staged_for(pkg.id) if pkg is not None else None
+    resources = (staged.data.get("resources") or []) if staged is not None else []
+    to_change = bool(context.get("for_update") or context.get("for_edit"))
+    if staged is None or (model.Resource.get(data_dict["id"]) is not None and not (
+            to_change and all(r.get("id") != data_dict["id"] for r in resources))):
+        return original(context, data_dict)  # a live table, as it is
+    try:  # the dataset's editors (logic/auth/chained.py)
+        tk.check_access("resource_show", context, data_dict)
+        if not authz.is_authorized_boolean("package_update", context, {"id": pkg.id}):
+            raise tk.NotAuthorized
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(tk._("Resource was not found."))
+    return copy.deepcopy(resources[_position(resources, data_dict["id"])])
 
 
 def _stage_resources(context: Context, pkg: model.Package,
