@@ -549,7 +549,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         for index, res in enumerate(resources):
             if res.get("upload") and hasattr(res["upload"], "stream"):
                 # a new file makes a new resource: the live file stays as it is
-                origin = res.get(REPLACES_KEY) or res.pop("id", None)
+                origin = res.get(REPLACES_KEY) or res.get("id")
                 res.pop("id", None)
                 if origin in live_ids:
                     replaced[index] = origin
