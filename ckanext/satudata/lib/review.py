@@ -127,9 +127,10 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
               with_preview: bool = True) -> list[dict[str, Any]]:
     """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
-    ``preview`` (:class:`preview.Preview` or None), ``downloadable`` (the
-    file exists in the live dataset, so CKAN serves it) and ``new`` (a file
-    of the revision that the live version ``live`` does not have)."""
+    ``preview`` (:class:`preview.Preview` or None), ``downloadable`` (it
+    has a URL: CKAN serves a staged revision's uploads too, to whom may see
+    the revision) and ``new`` (a file of the revision that the live version
+    ``live`` does not have)."""
     live_ids = {r["id"] for r in (live or pkg_dict).get("resources", [])}
     result = []
     for res in pkg_dict.get("resources", []) or []:
@@ -141,7 +142,7 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
             "preview": previews.preview(res) if with_preview else None,
             "new": live is not None and res.get("id") not in live_ids,
         }
-        entry["downloadable"] = bool(entry["url"]) and not entry["new"]
+        entry["downloadable"] = bool(entry["url"])
         result.append(entry)
     return result
 

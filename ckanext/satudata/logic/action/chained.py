@@ -584,9 +584,11 @@ def _position(resources: list[dict[str, Any]], resource_id: str) -> int:
 def resource_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A table of a published dataset's staged revision (one it adds, or a
     new file, kept under a new id until publication) is shown to the
-    dataset's editors: by its own id, and by the id of the live table it
-    replaces when they read to change it (``for_update``/``for_edit``, as
-    ``resource_patch`` and the edit form do). Nobody else learns of it."""
+    dataset's editors, and to the reviewers of the revision who download its
+    file (logic/auth/chained.py): by its own id, and to the editors by the id
+    of the live table it replaces when they read to change it
+    (``for_update``/``for_edit``, as ``resource_patch`` and the edit form
+    do). Nobody else learns of it."""
     pkg = _resource_package(data_dict)
     staged = publishing.staged_for(pkg.id) if pkg is not None else None
     resources = (staged.data.get("resources") or []) if staged is not None else []
@@ -594,9 +596,10 @@ def resource_show(original: Action, context: Context, data_dict: DataDict) -> An
     if staged is None or (model.Resource.get(data_dict["id"]) is not None and not (
             to_change and all(r.get("id") != data_dict["id"] for r in resources))):
         return original(context, data_dict)  # a live table, as it is
-    try:  # the dataset's editors (logic/auth/chained.py)
+    try:
         tk.check_access("resource_show", context, data_dict)
-        if not authz.is_authorized_boolean("package_update", context, {"id": pkg.id}):
+        if to_change and not authz.is_authorized_boolean(
+                "package_update", context, {"id": pkg.id}):
             raise tk.NotAuthorized
     except tk.NotAuthorized:
         raise tk.ObjectNotFound(tk._("Resource was not found."))

@@ -251,25 +251,31 @@ def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthR
 
 # -- the tables of a staged revision ---------------------------------------------------
 
-def _staged_table(next_auth: AuthFunction, context: Context, data_dict: DataDict
-                  ) -> AuthResult:
+def _staged_table(read: bool) -> Callable[[AuthFunction, Context, DataDict], AuthResult]:
     """A table only a published dataset's staged revision holds (one it
-    adds, or a new file of it: no resource row until publication) is read,
-    changed and removed by the dataset's editors only (the chained resource
-    actions); CKAN's own functions cannot find it."""
-    resource_id = data_dict.get("id")
-    if roles.clean_id(resource_id) and model.Resource.get(resource_id) is None:
-        staged = publishing.staged_holding(resource_id)
-        if staged is not None:
-            return (allow() if authz.is_authorized_boolean(
-                "package_update", context, {"id": staged.package_id})
-                else refuse(tk._("Not authorized to read this dataset")))
-    return next_auth(context, data_dict)  # type: ignore[call-arg]
+    adds, or a new file of it: no resource row until publication; CKAN's own
+    functions cannot find it) is read (``read``) by whom may see the
+    revision, its producers and the walidata staff who review it (they
+    download its file), and changed or removed by the dataset's editors only
+    (the chained resource actions)."""
+    def check(next_auth: AuthFunction, context: Context, data_dict: DataDict
+              ) -> AuthResult:
+        resource_id = data_dict.get("id")
+        if roles.clean_id(resource_id) and model.Resource.get(resource_id) is None:
+            staged = publishing.staged_holding(resource_id)
+            if staged is not None:
+                right = "satudata_revision_show" if read else "package_update"
+                return (allow() if authz.is_authorized_boolean(
+                    right, context, {"id": staged.package_id})
+                    else refuse(tk._("Not authorized to read this dataset")))
+        return next_auth(context, data_dict)  # type: ignore[call-arg]
+    return check
 
 
-resource_show = tk.auth_allow_anonymous_access(_chained("resource_show", _staged_table))
-resource_update = _chained("resource_update", _staged_table)
-resource_delete = _chained("resource_delete", _staged_table)
+resource_show = tk.auth_allow_anonymous_access(
+    _chained("resource_show", _staged_table(read=True)))
+resource_update = _chained("resource_update", _staged_table(read=False))
+resource_delete = _chained("resource_delete", _staged_table(read=False))
 
 
 # -- what the public reads of a governed dataset: its tables and views ------------------

@@ -21,7 +21,8 @@ from ckanext.satudata.lib import reference
 from ckanext.satudata.lib import preview
 
 from ..factories import (
-    add_csv, complete_metadata, csrf_token, login, publish, to_ready, xlsx_upload,
+    add_csv, complete_metadata, csrf_token, csv_upload, login, publish, to_ready,
+    xlsx_upload,
 )
 
 def _page(client, request_id: str, status: int = 200):
@@ -210,6 +211,45 @@ class TestReviewerView:
         assert "2025" in review and "99" in review            # the staged file's rows
         # the public still sees the live version
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
+
+
+    def test_the_reviewers_download_the_new_files_of_a_revision_and_nobody_else(
+            self, app, region):
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        live = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n",
+                       name="Tabel 2024")
+        to_ready(region, request)
+        publish(region, request)
+        # a new table, and a new file for the live one: both staged until published
+        region.call("producer", "resource_create", package_id=pkg_id, name="Tabel 2025",
+                    format="CSV", url="tabel-2025.csv",
+                    upload=csv_upload("tahun,jumlah\n2025,99\n", "tabel-2025.csv"))
+        region.call("producer", "resource_patch", id=live["id"], url="tabel.csv",
+                    upload=csv_upload("tahun,jumlah\n2024,11\n"))
+        region.call("producer", "satudata_request_revise", id=request["id"])
+
+        reviewer = login(app, "verifikator")
+        review = _section(_page(reviewer, request["id"]).body, "satudata-review")
+        files = {}
+        for item in re.findall(r'<li[^>]*data-resource=.*?</li>', review, re.S):
+            link = re.search(r'<a class="btn btn-default btn-sm" href="([^"]+)"', item)
+            files[re.search(r"<strong[^>]*>([^<]+)</strong>", item).group(1)] = (
+                link and html.unescape(link.group(1)))
+        assert set(files) == {"Tabel 2024", "Tabel 2025"} and all(files.values()), files
+        # the whole files of the revision, as the producer uploaded them
+        assert reviewer.get(files["Tabel 2025"]).body == "tahun,jumlah\n2025,99\n"
+        assert reviewer.get(files["Tabel 2024"]).body == "tahun,jumlah\n2024,11\n"
+        assert login(app, "produsen-a").get(files["Tabel 2025"]).body.startswith("tahun")
+        # nobody else learns of them
+        for client in (app, login(app, "warga"), login(app, "produsen-b")):
+            for url in files.values():
+                assert "2025,99" not in client.get(url, status=404).body
+                assert "2024,11" not in client.get(url, status=404).body
+        # the public still downloads the published file
+        public = app.get(tk.url_for("dataset_resource.download", id=pkg_id,
+                                    resource_id=live["id"], filename="tabel.csv"))
+        assert public.body == "tahun,jumlah\n2024,10\n"
 
 
 class TestForms:
