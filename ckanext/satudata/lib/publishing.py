@@ -547,13 +547,18 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}
         for index, res in enumerate(resources):
+            # which live table a staged file replaces is the portal's to say:
+            # only a table of this dataset, and never one a caller names
+            # (it decides who reads and changes the staged file)
+            origin = res.pop(REPLACES_KEY, None)
+            origin = origin if origin in live_ids and res.get("id") not in live_ids else None
             if res.get("upload") and hasattr(res["upload"], "stream"):
                 # a new file makes a new resource: the live file stays as it is
-                origin = res.get(REPLACES_KEY) or res.get("id")
+                origin = origin or res.get("id")
                 res.pop("id", None)
-                if origin in live_ids:
-                    replaced[index] = origin
                 uploads.append((index, uploader.get_resource_uploader(res)))
+            if origin in live_ids:
+                replaced[index] = origin
         data["resources"] = resources
 
     save_context: Context = {  # type: ignore

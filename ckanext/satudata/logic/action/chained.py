@@ -665,8 +665,9 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         positions.append(_position(resources, data_dict["id"]))
         held = resources[positions[0]]
         changed = dict(data_dict, id=held["id"])  # a replaced table: its new file
+        changed.pop(publishing.REPLACES_KEY, None)
         if held.get(publishing.REPLACES_KEY):
-            changed.setdefault(publishing.REPLACES_KEY, held[publishing.REPLACES_KEY])
+            changed[publishing.REPLACES_KEY] = held[publishing.REPLACES_KEY]
         return resources[:positions[0]] + [changed] + resources[positions[0] + 1:]
     return _stage_resources(context, pkg, change)["resources"][positions[0]]
 

@@ -217,3 +217,37 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
     assert [r["id"] for r in live["resources"]] == [live_resource["id"]]
     # reading the replaced table to change it is no error in CKAN's log
     assert not [r.getMessage() for r in ckan_errors]
+
+
+def test_a_staged_table_is_its_own_producers_whatever_another_revision_claims(region):
+    published = {}
+    for opd, producer in ((region.opd_a, "producer"), (region.opd_b, "producer_b")):
+        request = region.request_of(opd)
+        add_csv(region, producer, request["package_id"], "tahun,jumlah\n2024,10\n")
+        to_ready(region, request)
+        publish(region, request)
+        published[producer] = request["package_id"]
+    # OPD B stages a new table; OPD A's producer names it in its own revision
+    b_table = region.call("producer_b", "resource_create",
+                          package_id=published["producer_b"], name="Tabel B 2025",
+                          url="b.csv", upload=csv_upload("tahun,jumlah\n2025,7\n", "b.csv"))
+    a_table = region.call("producer", "resource_create", package_id=published["producer"],
+                          name="Tabel A 2025", url="a.csv", satudata_replaces=b_table["id"],
+                          upload=csv_upload("tahun,jumlah\n2025,8\n", "a.csv"))
+    assert "satudata_replaces" not in a_table
+    region.call("producer", "resource_patch", id=a_table["id"],
+                satudata_replaces=b_table["id"], description="Tabel A")
+    # OPD B keeps reading and correcting its own table (its revision last written)
+    region.call("producer_b", "resource_patch", id=b_table["id"], description="Tabel B")
+    shown = region.call("producer_b", "resource_show", id=b_table["id"])
+    assert (shown["name"], shown["description"]) == ("Tabel B 2025", "Tabel B")
+    region.call("producer_b", "resource_patch", id=b_table["id"], name="Tabel B revisi")
+    assert region.call("producer_b", "resource_show", id=b_table["id"])["name"] == \
+        "Tabel B revisi"
+    # and OPD A neither reads nor changes it
+    with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+        region.call("producer", "resource_show", id=b_table["id"])
+    with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+        region.call("producer", "resource_patch", id=b_table["id"], name="Diambil A")
+    a_shown = region.call("producer", "resource_show", id=a_table["id"])
+    assert a_shown["name"] == "Tabel A 2025" and "satudata_replaces" not in a_shown
