@@ -546,7 +546,12 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}
+        held = staged_for(pkg.id)
+        own_ids = live_ids | {r.get("id") for r in (
+            (held.data.get("resources") or []) if held is not None else [])}
         for index, res in enumerate(resources):
+            if res.get("id") not in own_ids:
+                res.pop("id", None)  # a new table: CKAN gives it its id
             # which live table a staged file replaces is the portal's to say:
             # only a table of this dataset, and never one a caller names
             # (it decides who reads and changes the staged file)
