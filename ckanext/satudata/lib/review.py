@@ -127,24 +127,19 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
               with_preview: bool = True) -> list[dict[str, Any]]:
     """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
-    ``preview`` (:class:`preview.Preview` or None), ``downloadable`` (it
-    has a URL: CKAN serves a staged revision's uploads too, to whom may see
-    the revision) and ``new`` (a file of the revision that the live version
-    ``live`` does not have)."""
+    ``preview`` (:class:`preview.Preview` or None) and ``new`` (a file of
+    the revision that the live version ``live`` does not have). Every file
+    with a ``url`` is downloadable: CKAN serves a staged revision's uploads
+    too, to whom may see the revision."""
     live_ids = {r["id"] for r in (live or pkg_dict).get("resources", [])}
-    result = []
-    for res in pkg_dict.get("resources", []) or []:
-        entry = {
-            "id": res.get("id"), "name": res.get("name") or res.get("url") or "",
-            "format": res.get("format") or "", "url": res.get("url") or "",
-            "url_type": res.get("url_type"),
-            "size": previews.file_size(res),
-            "preview": previews.preview(res) if with_preview else None,
-            "new": live is not None and res.get("id") not in live_ids,
-        }
-        entry["downloadable"] = bool(entry["url"])
-        result.append(entry)
-    return result
+    return [{
+        "id": res.get("id"), "name": res.get("name") or res.get("url") or "",
+        "format": res.get("format") or "", "url": res.get("url") or "",
+        "url_type": res.get("url_type"),
+        "size": previews.file_size(res),
+        "preview": previews.preview(res) if with_preview else None,
+        "new": live is not None and res.get("id") not in live_ids,
+    } for res in pkg_dict.get("resources", []) or []]
 
 
 def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
