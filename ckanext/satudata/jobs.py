@@ -4,12 +4,14 @@ calls the domain function that does the work. The work a change owes
 (e-mails, a publication to build again) is written to the outbox in the
 change's transaction and reaches the queue as :func:`deliver` of its row
 (:mod:`.lib.outbox`); the ``ckan satudata`` commands with ``--enqueue`` put
-their job on the queue directly. Run by ``ckan jobs worker``.
+their job on the queue directly. Run by ``ckan jobs worker``, outside any
+web request: each job runs in the portal's language (:func:`_in_portal_language`).
 """
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+import functools
+from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -24,16 +26,32 @@ __all__ = ["deliver", "notify_transition", "notify_round_sent", "send_reminders"
            "load_datastore"]
 
 
+def _in_portal_language(job: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``job`` in the portal's language (``ckan.locale_default``). CKAN's
+    worker runs a job outside any web request, where CKAN's translations
+    answer in English: what a job writes for people (the titles of a table's
+    default views, a load's status, an e-mail) was English on an Indonesian
+    portal."""
+    @functools.wraps(job)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with notifications.portal_context():
+            return job(*args, **kwargs)
+    return run
+
+
+@_in_portal_language
 def deliver(entry_id: str) -> Any:
     """Run the job an outbox row owes, once (:func:`.lib.outbox.deliver`)."""
     return outbox.deliver(entry_id)
 
 
+@_in_portal_language
 def notify_transition(event_id: str) -> int:
     """E-mail the people a step of a request concerns; the number sent."""
     return notifications.notify_transition(event_id)
 
 
+@_in_portal_language
 def notify_round_sent(round_id: str, request_ids: list[str],
                       letter_ids: Optional[dict[str, str]] = None) -> int:
     """E-mail each producer the requests a round sent to their OPD, with
@@ -42,33 +60,39 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     return notifications.notify_round_sent(round_id, request_ids, letter_ids)
 
 
+@_in_portal_language
 def send_reminders(today: Optional[str] = None) -> dict[str, int]:
     """``ckan satudata send-reminders`` in the worker (``today`` ISO date)."""
     return reminders.send_reminders(datetime.date.fromisoformat(today) if today else None)
 
 
+@_in_portal_language
 def build_publication(publication_id: str) -> Optional[dict[str, Any]]:
     """Build a round's publication and attach its PDF and XLSX."""
     return publication.build_and_attach(publication_id)
 
 
+@_in_portal_language
 def refresh_publication(request_id: str) -> Optional[dict[str, Any]]:
     """Build the publication of a request's round again (it left the public)."""
     return publication.refresh_for(request_id)
 
 
+@_in_portal_language
 def release_due() -> dict[str, Any]:
     """Publish the releases whose time has come (as the site user)."""
     return tk.get_action("satudata_release_run_due")(
         {"user": publishing.site_user_name()}, {})
 
 
+@_in_portal_language
 def notify_public_request(event_id: str) -> int:
     """E-mail the requester (and, for a new request, the walidata) about a
     step of a public data request."""
     return notifications.notify_public_request(event_id)
 
 
+@_in_portal_language
 def fulfil_public_requests(request_id: str) -> list[str]:
     """Fulfil the public data requests waiting for the data a request just
     published (their requesters are told after the commit)."""
@@ -77,12 +101,14 @@ def fulfil_public_requests(request_id: str) -> list[str]:
     return done
 
 
+@_in_portal_language
 def check_data(package_id: str) -> list[dict[str, Any]]:
     """Validate a dataset's data files against its variables and screen
     them for personal data; the results of the files checked."""
     return datacheck.refresh(package_id)
 
 
+@_in_portal_language
 def load_datastore(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     """Load a dataset's live data files into CKAN's DataStore (xloader's
     loader); the result of each file."""

@@ -103,6 +103,8 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     # the preview exists (datatables_view), for the producer only
     views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
     assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
+    # titled in the portal's language: the tabs above the preview
+    assert sorted(v["title"] for v in views) == ["Grafik", "Tabel"]
     views = [v for v in views if v["view_type"] == "datatables_view"]
 
     # unpublished: refused to the public and to another OPD's producer
