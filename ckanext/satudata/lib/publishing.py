@@ -543,6 +543,9 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     data.pop("private", None)
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
+    if "resources" in data and not (isinstance(data["resources"], list) and all(
+            isinstance(r, dict) for r in data["resources"])):
+        raise tk.ValidationError({"resources": [tk._("Must be a list of objects")]})
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}
@@ -550,13 +553,14 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         own_ids = live_ids | {r.get("id") for r in (
             (held.data.get("resources") or []) if held is not None else [])}
         for index, res in enumerate(resources):
-            if res.get("id") not in own_ids:
+            if not isinstance(res.get("id"), str) or res["id"] not in own_ids:
                 res.pop("id", None)  # a new table: CKAN gives it its id
             # which live table a staged file replaces is the portal's to say:
             # only a table of this dataset, and never one a caller names
             # (it decides who reads and changes the staged file)
             origin = res.pop(REPLACES_KEY, None)
-            origin = origin if origin in live_ids and res.get("id") not in live_ids else None
+            origin = (origin if isinstance(origin, str) and origin in live_ids
+                      and res.get("id") not in live_ids else None)
             if res.get("upload") and hasattr(res["upload"], "stream"):
                 # a new file makes a new resource: the live file stays as it is
                 origin = origin or res.get("id")

@@ -154,7 +154,8 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     live_res = {r["id"]: r for r in live.get("resources", []) or []}
     staged_res = {r["id"]: r for r in staged.get("resources", []) or []}
     # a new file of a live table is staged under a new id (publishing.stage)
-    replaced = {r.get(publishing.REPLACES_KEY) for r in staged_res.values()} & set(live_res)
+    replaced = {r.get(publishing.REPLACES_KEY) for r in staged_res.values()
+                if isinstance(r.get(publishing.REPLACES_KEY), str)} & set(live_res)
     keys = ("name", "format", "url", "description", "last_modified")
     return {
         "fields": fields,

@@ -512,7 +512,8 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
         if not isinstance(incoming, list) or len(incoming) != len(stored):
             return True
         for res in incoming:
-            old = stored.get(res.get("id")) if isinstance(res, dict) else None
+            old = (stored.get(res["id"]) if isinstance(res, dict)
+                   and isinstance(res.get("id"), str) else None)
             if old is None or "upload" in res or _file_of(res.get) != _file_of(old.get):
                 return True
     for field in fields:

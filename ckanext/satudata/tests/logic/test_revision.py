@@ -255,3 +255,29 @@ def test_a_staged_table_is_its_own_producers_whatever_another_revision_claims(re
         region.call("producer", "resource_patch", id=b_table["id"], name="Diambil A")
     a_shown = region.call("producer", "resource_show", id=a_table["id"])
     assert a_shown["name"] == "Tabel A 2025" and "satudata_replaces" not in a_shown
+
+
+def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region):
+    """Ids and replaced tables that are not texts, tables that are not
+    objects: a clear error or nothing of it kept (they answered 500)."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
+    to_ready(region, request)
+    publish(region, request)
+    live = region.call("producer", "package_show", id=pkg_id)
+    table = live["resources"][0]
+    for hostile in (["x"], {"a": 1}, 5, True):
+        region.call("producer", "resource_create", package_id=pkg_id, name="Tabel",
+                    url="http://example.com/t.csv", format="CSV", satudata_replaces=hostile)
+        region.call("producer", "package_update", **dict(live, resources=[
+            dict(table, satudata_replaces=hostile)]))
+        region.call("producer", "package_update", **dict(live, resources=[
+            {"id": hostile, "url": "http://example.com/u.csv", "name": "Baru"}]))
+    for resources in (["abc"], [5], "abc", {"a": 1}):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_update", **dict(live, resources=resources))
+        assert "resources" in err.value.error_dict
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
+    assert [r["name"] for r in staged] == ["Baru"] and staged[0]["id"] != table["id"]
+    assert all(isinstance(r["id"], str) and r.get("satudata_replaces") is None for r in staged)
