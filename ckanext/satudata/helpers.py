@@ -14,7 +14,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import charts, dates, datastore, markdown_text
+from .lib import charts, dates, datastore, markdown_text, review
 
 __all__ = [
     "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
@@ -25,7 +25,7 @@ __all__ = [
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
     "satudata_is_walidata_organization", "satudata_recently_published",
-    "satudata_staged_revision", "satudata_dissemination_facts", "satudata_resource_period",
+    "satudata_staged_revision", "satudata_staged_table_change", "satudata_dissemination_facts", "satudata_resource_period",
     "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
@@ -326,6 +326,15 @@ def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any
             roles.web_context(), {"id": pkg_dict["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
+
+
+def satudata_staged_table_change(revision: Optional[dict[str, Any]],
+                                 res: dict[str, Any]) -> Optional[str]:
+    """What the staged revision (:func:`satudata_staged_revision`) does to
+    the live table ``res``: ``removed``, ``new_file``, ``changed`` or None."""
+    if not revision or not isinstance(res, dict):
+        return None
+    return review.table_change(res, revision.get("data") or {})
 
 
 def satudata_dissemination_facts(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

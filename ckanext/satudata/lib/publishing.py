@@ -123,6 +123,8 @@ log = logging.getLogger(__name__)
 ENGINE = "satudata_dissemination"
 #: states of a request in which its dataset is being reviewed: no edits
 REVIEW_STATES = frozenset(s.value for s in _REVIEW)
+#: states of a request from the revision of its dataset to its publication
+IN_REVISION = frozenset(s.value for s in REVISION_STATES)
 #: index fields (Solr): ``satudata_status`` (published/archived) and the
 #: publication date ``satudata_published_date``
 STATUS_FIELD = "satudata_status"
@@ -354,9 +356,11 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
     return _get(StagedRevision, package_id)
 
 
-def under_review(package_id: str, lock: bool = True) -> bool:
+def under_review(package_id: str, lock: bool = True,
+                 states: frozenset[str] = REVIEW_STATES) -> bool:
     """Whether a request linked to the dataset is being verified, approved or
-    waits for publication (its dataset must not change meanwhile).
+    waits for publication (its dataset must not change meanwhile); with
+    ``states``, whether one is in one of those.
 
     Asked before a change of the dataset: the rows of its requests stay
     share-locked until the change commits. A transition of one of them
@@ -365,9 +369,9 @@ def under_review(package_id: str, lock: bool = True) -> bool:
     comes after a submission sees the request under review. ``lock=False``:
     a page asking whether to offer a change locks nothing."""
     stmt = sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
-    states = model.Session.execute(
+    found = model.Session.execute(
         stmt.with_for_update(read=True) if lock else stmt).scalars()
-    return any(state in REVIEW_STATES for state in states)
+    return any(state in states for state in found)
 
 
 def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -531,6 +535,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     """
     record = record_for(pkg.id)
     assert record is not None
+    _lock_staged(pkg.id)  # one staging (or discarding) of the revision at a time
     if record.status == "archived":
         raise tk.ValidationError({"state": [tk._("Archived datasets cannot be changed")]})
     if under_review(pkg.id):
@@ -618,6 +623,32 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if context.get("return_id_only"):
         return pkg.id
     return copy.deepcopy(staged.data)
+
+
+def _lock_staged(package_id: str) -> Optional[StagedRevision]:
+    """The staged revision of a dataset, read again and locked until the
+    transaction ends (None when there is none)."""
+    return model.Session.execute(
+        sa.select(StagedRevision).where(StagedRevision.package_id == package_id)
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def discard(package_id: str) -> None:
+    """Throw away the staged revision of a dataset: its changes and new
+    files never go live, the published version stays as it is. Refused
+    (``ValidationError``) while a request of the dataset revises it (from
+    ``revise`` to publication, returned included), and when nothing is
+    staged. The staged files stay on disk, as CKAN leaves
+    the file of a deleted resource."""
+    # a submission waits for this, then finds nothing staged
+    if under_review(package_id, states=IN_REVISION):
+        raise tk.ValidationError({"id": [tk._(
+            "The staged changes are in a revision under review: they can be discarded "
+            "once the walidata publishes the revision or cancels its review")]})
+    staged = _lock_staged(package_id)
+    if staged is None:
+        raise tk.ValidationError({"id": [tk._("No changes are staged for this dataset.")]})
+    model.Session.delete(staged)
 
 
 def staged_holding(resource_id: Any) -> Optional[StagedRevision]:

@@ -168,6 +168,20 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def table_change(live_res: dict[str, Any], staged: dict[str, Any]) -> Optional[str]:
+    """What a revision (``staged``, its package dictionary) does to the live
+    table ``live_res``: ``"removed"``, ``"new_file"`` (a new file is staged
+    for it), ``"changed"`` (its name, format or description) or None."""
+    resources = [r for r in staged.get("resources") or [] if isinstance(r, dict)]
+    if any(r.get(publishing.REPLACES_KEY) == live_res.get("id") for r in resources):
+        return "new_file"
+    held = next((r for r in resources if r.get("id") == live_res.get("id")), None)
+    if held is None:
+        return "removed"
+    keys = ("name", "format", "url", "description")
+    return "changed" if any(held.get(k) != live_res.get(k) for k in keys) else None
+
+
 def _value(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Any:
     name = field["field_name"]
     if name == "tag_string":

@@ -13,9 +13,9 @@ from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import release_calendar, review
+from ..lib import publishing, release_calendar, review
 from .requests import take_transition
-from ._common import context, error_list, post
+from ._common import can, context, error_list, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -96,8 +96,33 @@ def revision(id: str) -> Any:
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404, tk._("Dataset not found"))
     changes = review.changes(pkg, revision_dict["data"]) if revision_dict else None
+    can_discard = bool(revision_dict) and can("satudata_revision_discard", {"id": pkg["id"]})
     return tk.render("satudata/dissemination/revision.html", {
-        "pkg_dict": pkg, "revision": revision_dict, "changes": changes})
+        "pkg_dict": pkg, "revision": revision_dict, "changes": changes,
+        "can_discard": can_discard,
+        "in_review": can_discard and publishing.under_review(
+            pkg["id"], lock=False, states=publishing.IN_REVISION)})
+
+
+@satudata_dissemination.route("/dataset/<id>/revisi/buang", methods=["POST"])
+def discard_revision(id: str) -> Any:
+    """Discard the staged revision (its producers, behind a confirmation)."""
+    if not tk.request.form.get("confirm"):
+        tk.h.flash_error(tk._("Tick the confirmation to discard the staged changes."))
+        return tk.redirect_to("satudata_dissemination.revision", id=id)
+    try:
+        tk.get_action("satudata_revision_discard")(context(), {"id": id})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized to see this page"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as e:
+        for message in error_list(e):
+            tk.h.flash_error(message)
+        return tk.redirect_to("satudata_dissemination.revision", id=id)
+    tk.h.flash_success(tk._(
+        "The staged changes were discarded: the published version stays as it is."))
+    return tk.redirect_to("dataset.read", id=id)
 
 
 @satudata_dissemination.route("/publikasi/<round_id>", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ __all__ = [
     "satudata_request_withdraw", "satudata_request_archive",
     # releases, revisions, public pages
     "satudata_release_run_due", "satudata_release_calendar",
-    "satudata_revision_show", "satudata_progress_dashboard",
+    "satudata_revision_show", "satudata_revision_discard", "satudata_progress_dashboard",
     "satudata_recently_published",
     # publications
     "satudata_publication_build", "satudata_publication_show",
@@ -322,6 +322,25 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[di
     result = staged.dictize()
     result["changed_fields"] = changed
     return result
+
+
+def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Discard the staged revision of a published dataset: its changes and
+    new files never go live, and the published version stays as it is.
+    Its producers discard it before they send it for review (``revise``),
+    or once the walidata cancels its review.
+
+    :param id: the dataset's id or name
+    :rtype: dictionary ``{"id"}`` (the dataset's id)
+    """
+    tk.check_access("satudata_revision_discard", context, data_dict)
+    data = _validate(data_dict, schema.package_ref(), context)
+    pkg = model.Package.get(data["id"])
+    assert pkg
+    publishing.discard(pkg.id)
+    _commit(context)
+    log.info("%s discarded the staged revision of %s", context.get("user"), pkg.name)
+    return {"id": pkg.id}
 
 
 # -- public pages ---------------------------------------------------------------------

@@ -11,6 +11,7 @@
   administrator or a publisher;
 * revise published data: the producers of the request's OPD;
 * see a staged revision: its producers and the walidata staff (who review it);
+  discard it: whoever may change the dataset (its producers);
 * the release calendar, the progress dashboard and the recently published
   list are public.
 
@@ -32,7 +33,7 @@ __all__ = [
     "satudata_request_unschedule", "satudata_request_revise",
     "satudata_request_withdraw", "satudata_request_archive",
     "satudata_release_run_due", "satudata_release_calendar",
-    "satudata_revision_show", "satudata_progress_dashboard",
+    "satudata_revision_show", "satudata_revision_discard", "satudata_progress_dashboard",
     "satudata_recently_published",
     "satudata_publication_build", "satudata_publication_show",
 ]
@@ -60,6 +61,18 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:
     if staff_or_producer_of(context, pkg.owner_org):
         return allow()
     return refuse(tk._("Not authorized to see the revision of this dataset"))
+
+
+def satudata_revision_discard(context: Context, data_dict: DataDict) -> AuthResult:
+    ref = roles.clean_id((data_dict or {}).get("id"))
+    pkg = model.Package.get(ref) if ref else None
+    if pkg is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    try:
+        tk.check_access("package_update", context, {"id": pkg.id})
+    except tk.NotAuthorized:
+        return refuse(tk._("Only the producers of this dataset can discard its staged changes"))
+    return allow()
 
 
 def satudata_release_run_due(context: Context, data_dict: DataDict) -> AuthResult:

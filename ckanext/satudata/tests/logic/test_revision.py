@@ -257,6 +257,56 @@ def test_a_staged_table_is_its_own_producers_whatever_another_revision_claims(re
     assert a_shown["name"] == "Tabel A 2025" and "satudata_replaces" not in a_shown
 
 
+def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(region, app):
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
+    to_ready(region, request)
+    publish(region, request)
+    live = region.call("producer", "package_show", id=pkg_id)
+    live_table = live["resources"][0]
+    before = _api_show(app, pkg_id)
+
+    # a title changed, the live table removed, a new table added: all staged
+    region.call("producer", "package_patch", id=pkg_id, title=SECRET_TITLE)
+    region.call("producer", "resource_delete", id=live_table["id"])
+    region.call("producer", "resource_create", package_id=pkg_id, name="Tabel 2025",
+                upload=csv_upload("tahun,jumlah\n2025,99\n"), url="t.csv", format="CSV")
+    for who in ("producer_b", "verifier", "walidata_admin", "public"):
+        with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_revision_discard", id=pkg_id)
+
+    # sent for review: the revision is the reviewers' now, returned too
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_return", id=request["id"],
+                note="Tabel 2024 jangan dihapus")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_revision_discard", id=pkg_id)
+    assert "walidata" in err.value.error_dict["id"][0]
+    assert region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["title"] \
+        == SECRET_TITLE
+    region.call("walidata_admin", "satudata_request_cancel_revision", id=request["id"],
+                note="Revisi dibatalkan")
+
+    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id}
+    assert region.call("producer", "satudata_revision_show", id=pkg_id) is None
+    # the edit form reads the published version again, the removed table included
+    editing = dict(region.ctx("producer"), for_edit=True)
+    form = helpers.call_action("package_show", context=dict(editing), id=pkg_id)
+    assert form["title"] == live["title"]
+    assert [r["id"] for r in form["resources"]] == [live_table["id"]]
+    assert helpers.call_action("resource_show", context=dict(editing),
+                               id=live_table["id"])["id"] == live_table["id"]
+    assert _api_show(app, pkg_id) == before
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_revision_discard", id=pkg_id)
+    assert list(err.value.error_dict) == ["id"]
+    # the producer can revise again from the published version
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan baru")
+    assert region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"][0][
+        "id"] == live_table["id"]
+
+
 def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region):
     """Ids and replaced tables that are not texts, tables that are not
     objects: a clear error or nothing of it kept (they answered 500)."""

@@ -113,6 +113,45 @@ class TestPublicPages:
         assert "satudata-revision-changes" in revision.body
         app.get(f"/dataset/{name}/revisi", status=404)
 
+    def test_the_producer_sees_what_a_revision_does_to_a_table_and_discards_it(
+            self, app, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+        table = pkg["resources"][0]
+        table_url = f"/dataset/{pkg['name']}/resource/{table['id']}"
+        edit_url = table_url + "/edit"
+        producer = login(app, "produsen-a")
+        assert edit_url in producer.get(table_url).body
+
+        region.call("producer", "resource_delete", id=table["id"])
+        page = producer.get(table_url).body
+        # the table page says the revision removes it, and offers no edit
+        # (the edit form has no staged version of it to change)
+        assert "satudata-staged-notice" in page and "menghapus berkas data ini" in page
+        assert edit_url not in page
+        assert "satudata-staged-notice" not in app.get(table_url).body  # the public's
+
+        revision_url = f"/dataset/{pkg['name']}/revisi"
+        verifier_page = login(app, "verifikator").get(revision_url).body
+        assert "/revisi/buang" not in verifier_page
+        page = producer.get(revision_url).body
+        assert "Buang perubahan yang disiapkan" in page
+        # not without the confirmation
+        response = producer.post(revision_url + "/buang",
+                                 data={"_csrf_token": csrf_token(page)}, follow_redirects=True)
+        assert "Centang konfirmasi" in response.body
+        assert region.call("producer", "satudata_revision_show", id=pkg["id"]) is not None
+        response = producer.post(revision_url + "/buang", data={
+            "_csrf_token": csrf_token(page), "confirm": "1"}, follow_redirects=True)
+        assert response.status_code == 200 and response.request.path == f"/dataset/{pkg['name']}"
+        assert "Perubahan yang disiapkan telah dibuang" in response.body
+        assert region.call("producer", "satudata_revision_show", id=pkg["id"]) is None
+        page = producer.get(table_url).body
+        assert edit_url in page and "satudata-staged-notice" not in page
+        assert producer.get(edit_url).status_code == 200
+
     def test_progress_dashboard_counts_and_on_time_rate(self, app, region):
         a1, a2 = region.requests_of(region.opd_a)
         b1, _b2 = region.requests_of(region.opd_b)
