@@ -390,7 +390,13 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
 
     pkg, completeness = dataset_completeness(request.package_id)
     errors: dict[str, list[str]] = {}
-    staged = publishing.staged_for(request.package_id)
+    # what a revision submits, read again under its lock: a discard of it
+    # (publishing.discard) either waited for this or is seen here
+    staged = (publishing.lock_staged(request.package_id) if transition.name == "revise"
+              else publishing.staged_for(request.package_id))
+    if transition.name == "revise" and staged is None:
+        raise tk.ValidationError({"revision": [tk._(
+            "There are no changes to submit: edit the dataset first")]})
     if staged is not None and staged.request_id not in (None, request.id):
         staged = None  # another request's (another period's) edits
     if transition.name in ("submit", "resubmit"):

@@ -535,13 +535,15 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     """
     record = record_for(pkg.id)
     assert record is not None
-    _lock_staged(pkg.id)  # one staging (or discarding) of the revision at a time
     if record.status == "archived":
         raise tk.ValidationError({"state": [tk._("Archived datasets cannot be changed")]})
     if under_review(pkg.id):
         raise tk.ValidationError({"state": [tk._(
             "A revision of this dataset is being reviewed; it can be changed again "
             "once it is returned or published")]})
+    # one staging (or discard) of the revision at a time; locked after the
+    # request rows, as a transition and a discard lock them
+    lock_staged(pkg.id)
 
     data = dict(data_dict)
     data["id"] = pkg.id
@@ -625,9 +627,10 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     return copy.deepcopy(staged.data)
 
 
-def _lock_staged(package_id: str) -> Optional[StagedRevision]:
+def lock_staged(package_id: str) -> Optional[StagedRevision]:
     """The staged revision of a dataset, read again and locked until the
-    transaction ends (None when there is none)."""
+    transaction ends (None when there is none). Whoever also locks the
+    dataset's request rows locks them first."""
     return model.Session.execute(
         sa.select(StagedRevision).where(StagedRevision.package_id == package_id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
@@ -645,7 +648,7 @@ def discard(package_id: str) -> None:
         raise tk.ValidationError({"id": [tk._(
             "The staged changes are in a revision under review: they can be discarded "
             "once the walidata publishes the revision or cancels its review")]})
-    staged = _lock_staged(package_id)
+    staged = lock_staged(package_id)
     if staged is None:
         raise tk.ValidationError({"id": [tk._("No changes are staged for this dataset.")]})
     model.Session.delete(staged)

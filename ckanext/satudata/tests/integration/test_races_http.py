@@ -51,7 +51,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing, roles
 from ckanext.satudata.model import DataRequest, Release, RequestEvent
 
-from ..factories import Region, build_region, complete_metadata
+from ..factories import Region, build_region, complete_metadata, publish, to_ready
 
 pytestmark = pytest.mark.slow
 
@@ -597,24 +597,9 @@ def test_an_edit_racing_the_submit_is_either_refused_or_seen_by_it(portal) -> No
     outcomes: collections.Counter = collections.Counter()
     for request in requests_:
         token = tokens[producers[request["owner_org"]]]
-        calls = (("package_patch", {"id": request["package_id"], field: ""}),
-                 ("satudata_request_submit", {"id": request["id"]}))
-        barrier = threading.Barrier(len(calls))
-        results: list[Any] = [None] * len(calls)
-
-        def client(slot: int, action: str, data: dict[str, Any]) -> None:
-            try:
-                barrier.wait(BARRIER_TIMEOUT)
-                results[slot] = portal.api(action, token, timeout=REQUEST_TIMEOUT, **data)
-            except Exception as e:  # reported below
-                results[slot] = e
-
-        threads = [threading.Thread(target=client, args=(i, *c), daemon=True)
-                   for i, c in enumerate(calls)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        results = _race(portal, token, (
+            ("package_patch", {"id": request["package_id"], field: ""}),
+            ("satudata_request_submit", {"id": request["id"]})))
         statuses = tuple(getattr(r, "status_code", repr(r)) for r in results)
         outcomes[statuses] += 1
         state = load(request["id"]).state
@@ -635,5 +620,68 @@ def test_an_edit_racing_the_submit_is_either_refused_or_seen_by_it(portal) -> No
             problems.append(f"{request['id'][:8]}: edited, yet request {state} "
                             f"with {field}={stored!r}")
     report = f"edit|submit races, {field}: {dict(outcomes)}"
+    print(report)
+    assert not problems and not portal.tracebacks(), report + "\n" + "\n".join(problems)
+
+
+def _race(portal: Any, token: str, calls: tuple[tuple[str, dict[str, Any]], ...]) -> list[Any]:
+    """The calls, each from its own client, released at the same instant."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def client(slot: int, action: str, data: dict[str, Any]) -> None:
+        try:
+            barrier.wait(BARRIER_TIMEOUT)
+            results[slot] = portal.api(action, token, timeout=REQUEST_TIMEOUT, **data)
+        except Exception as e:  # reported by the caller
+            results[slot] = e
+
+    threads = [threading.Thread(target=client, args=(i, *c), daemon=True)
+               for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+    return results
+
+
+def test_a_discard_racing_the_revise_has_one_winner(portal) -> None:
+    """The producer's client discards the staged revision of published data
+    while another of their clients sends it for review. Either the discard
+    lands first and the revise is refused (nothing to submit), or the
+    revise lands first and the discard is refused (the revision is under
+    review). Never both: a request under review with nothing staged."""
+    region = build_region(tuple(f"Indikator buang {i:02d}"
+                                for i in range((EDIT_TRIES + 1) // 2)))
+    requests_ = region.requests_of(region.opd_a)
+    for request in requests_:
+        to_ready(region, request)
+        publish(region, request)
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    model.Session.remove()
+
+    problems: list[str] = []
+    outcomes: collections.Counter = collections.Counter()
+    for request in requests_:
+        pkg_id = request["package_id"]
+        portal.api("package_patch", token, id=pkg_id, notes="Catatan revisi")
+        results = _race(portal, token, (("satudata_request_revise", {"id": request["id"]}),
+                                        ("satudata_revision_discard", {"id": pkg_id})))
+        statuses = tuple(getattr(r, "status_code", repr(r)) for r in results)
+        outcomes[statuses] += 1
+        state = load(request["id"]).state
+        staged = publishing.staged_for(pkg_id) is not None
+        model.Session.remove()
+        if statuses.count(OK) != 1 or any(s not in (OK, *REFUSED) for s in statuses):
+            problems.append(f"{request['id'][:8]}: {statuses}, request {state}, "
+                            f"staged {staged}")
+        elif statuses[0] == OK and (state != "submitted" or not staged):
+            problems.append(f"{request['id'][:8]}: revised, yet request {state}, "
+                            f"staged {staged}")
+        elif statuses[1] == OK and (state != "published" or staged):
+            problems.append(f"{request['id'][:8]}: discarded, yet request {state}, "
+                            f"staged {staged}")
+    report = f"revise|discard races: {dict(outcomes)}"
     print(report)
     assert not problems and not portal.tracebacks(), report + "\n" + "\n".join(problems)
