@@ -523,11 +523,30 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
     return False
 
 
+def _refuse_unusable_resources(action: str, context: Context, data_dict: DataDict) -> None:
+    """Refuses a dataset whose resources hold a value CKAN uses before it
+    validates them (its uploader reads ``url`` as a text; ``size`` must fit
+    PostgreSQL's bigint; a name or description that is an object cannot be
+    stored): each answered 500, through every action that writes a
+    dataset's resources (``package_revise`` and ``package_patch`` too). A
+    caller who may not run ``action`` is told that first."""
+    resources = data_dict.get("resources")
+    if not isinstance(resources, list):
+        return
+    errors = [{key: [message] for key, value in res.items()
+               if (message := validators.api_argument_message(key, value))}
+              if isinstance(res, dict) else {} for res in resources]
+    if any(errors):
+        tk.check_access(action, context, data_dict)
+        raise tk.ValidationError({"resources": errors})
+
+
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
     workflow), of one of the site's dataset types."""
     _known_type("dataset", "package_create", context, data_dict)
+    _refuse_unusable_resources("package_create", context, data_dict)
     publishing.lock_create(context, data_dict)
     return original(context, data_dict)
 
@@ -536,6 +555,7 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A non-sysadmin's update of a live (published) dataset is staged as a
     revision; of an unpublished one, keeps it private."""
+    _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None and _data_may_change(pkg, data_dict):
         datacheck.queue_check(pkg.id)
