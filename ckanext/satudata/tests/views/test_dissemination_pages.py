@@ -138,6 +138,7 @@ class TestPublicPages:
         assert "/revisi/buang" not in verifier_page
         page = producer.get(revision_url).body
         assert "Buang perubahan yang disiapkan" in page
+        assert f'href="/dataset/{pkg["name"]}">Versi yang dipublikasikan' in page
         # not without the confirmation
         response = producer.post(revision_url + "/buang",
                                  data={"_csrf_token": csrf_token(page)}, follow_redirects=True)
