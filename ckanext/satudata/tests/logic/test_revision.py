@@ -31,12 +31,17 @@ def _file(resource: dict) -> bytes:
         return f.read()
 
 
-def test_revision_stays_invisible_until_approved_and_published(region, app):
+def _published_with_a_table(region) -> tuple[dict, str, dict]:
+    """OPD A's request, its dataset id and its table, published."""
     request = region.request_of(region.opd_a)
-    pkg_id = request["package_id"]
-    add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
     to_ready(region, request)
     publish(region, request)
+    return request, request["package_id"], table
+
+
+def test_revision_stays_invisible_until_approved_and_published(region, app):
+    request, pkg_id, _table = _published_with_a_table(region)
     live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
                                id=pkg_id)
     live_resource = live["resources"][0]
@@ -153,11 +158,7 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
     corrects and removes it (through the API and its forms) before the
     revision goes to review, and a second change of the live table changes
     the staged one, never nothing."""
-    request = region.request_of(region.opd_a)
-    pkg_id = request["package_id"]
-    live_resource = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
-    to_ready(region, request)
-    publish(region, request)
+    request, pkg_id, live_resource = _published_with_a_table(region)
 
     def staged() -> dict:
         return region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
@@ -258,13 +259,8 @@ def test_a_staged_table_is_its_own_producers_whatever_another_revision_claims(re
 
 
 def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(region, app):
-    request = region.request_of(region.opd_a)
-    pkg_id = request["package_id"]
-    add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n")
-    to_ready(region, request)
-    publish(region, request)
+    request, pkg_id, live_table = _published_with_a_table(region)
     live = region.call("producer", "package_show", id=pkg_id)
-    live_table = live["resources"][0]
     before = _api_show(app, pkg_id)
 
     # a title changed, the live table removed, a new table added: all staged
