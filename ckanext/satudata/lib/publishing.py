@@ -502,6 +502,22 @@ def refuse_frozen(context: Context, package_id: str, message: str) -> None:
         raise tk.NotAuthorized(message)
 
 
+def refuse_move(context: Context, pkg: model.Package, owner_org: Any) -> None:
+    """A ``ValidationError`` when anyone but the engine would move a dataset
+    of the workflow to another organization (``owner_org``, an id or a
+    name; ``""``: none): it stays with the OPD its request was sent to (an
+    editor of two OPDs moved a request's dataset, and its publication, to
+    the other)."""
+    if owner_org is None or owner_org == pkg.owner_org:
+        return
+    group = model.Group.get(owner_org) if isinstance(owner_org, str) else None
+    if group is not None and group.id == pkg.owner_org:
+        return
+    if not bypasses_lock(context, pkg.id) and governed(pkg.id):
+        raise tk.ValidationError({"owner_org": [tk._(
+            "A dataset of a data request stays with the OPD the request was sent to")]})
+
+
 def refuse_on_live(context: Context, package_ids: list[str], message: str) -> None:
     """``NotAuthorized`` when anyone but the engine acts on datasets of the
     workflow in a way only the workflow may (bulk private/public/delete)."""

@@ -67,7 +67,8 @@ from .. import validators
 __all__ = [
     # the visibility lock and revision staging
     "package_create", "package_update", "package_show", "resource_show", "resource_create",
-    "resource_update", "resource_delete", "package_delete", "bulk_update_public",
+    "resource_update", "resource_delete", "package_delete", "package_owner_org_update",
+    "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "datastore_search",
@@ -557,6 +558,9 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     revision; of an unpublished one, keeps it private."""
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
+    if pkg is not None and "owner_org" in data_dict:
+        tk.check_access("package_update", context, data_dict)
+        publishing.refuse_move(context, pkg, data_dict["owner_org"])
     if pkg is not None and _data_may_change(pkg, data_dict):
         datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)  # only live files are loaded
@@ -718,6 +722,17 @@ def package_delete(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.refuse_frozen(context, pkg.id, tk._(
             "This dataset belongs to a data request; ask the walidata to cancel or "
             "withdraw it instead of deleting it"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def package_owner_org_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A dataset of the workflow stays with its request's OPD (sysadmins
+    move other datasets as CKAN lets them)."""
+    tk.check_access("package_owner_org_update", context, data_dict)
+    pkg = _package(data_dict)
+    if pkg is not None:
+        publishing.refuse_move(context, pkg, data_dict.get("organization_id") or "")
     return original(context, data_dict)
 
 

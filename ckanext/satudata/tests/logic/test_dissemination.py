@@ -210,3 +210,42 @@ class TestWithdrawArchive:
         assert "satudata_status=archived" in default  # the archive filter
         events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
         assert events[-1]["transition"] == "archive"
+
+
+def test_a_requests_dataset_stays_with_its_opd(region):
+    """An editor of two OPDs cannot move a request's dataset (a draft, or
+    published data through its revision) to the other OPD, nor can a
+    sysadmin; a dataset outside the workflow moves as CKAN lets it."""
+    region.call("sysadmin", "organization_member_create", id=region.opd_b["id"],
+                username="produsen-a", role="editor")
+    draft_request = region.request_of(region.opd_a)
+    published_request = region.request_of(region.opd_b)
+    to_ready(region, published_request)
+    publish(region, published_request)
+    for request, own, other in ((draft_request, region.opd_a, region.opd_b),
+                                (published_request, region.opd_b, region.opd_a)):
+        for org in (other["id"], other["name"]):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", "package_patch", id=request["package_id"],
+                            owner_org=org)
+            assert list(err.value.error_dict) == ["owner_org"]
+        for org in (other["id"], None):
+            with pytest.raises(tk.ValidationError):
+                region.call("sysadmin", "package_owner_org_update",
+                            id=request["package_id"], organization_id=org)
+        # its own OPD, by id or by name, is no move
+        region.call("producer", "package_patch", id=request["package_id"],
+                    owner_org=own["name"], notes="Tetap di OPD-nya")
+        assert region.call("sysadmin", "package_show", id=request["package_id"])[
+            "owner_org"] == own["id"]
+    assert region.call("producer", "satudata_revision_show",
+                       id=published_request["package_id"])["data"]["owner_org"] \
+        == region.opd_b["id"]
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "package_owner_org_update",
+                    id=draft_request["package_id"], organization_id=region.opd_b["id"])
+    other = region.call("producer", "package_create", name="di-luar-alur", title="Di luar",
+                        owner_org=region.opd_a["id"])
+    moved = region.call("producer", "package_patch", id=other["id"],
+                        owner_org=region.opd_b["id"])
+    assert moved["owner_org"] == region.opd_b["id"]
