@@ -318,14 +318,18 @@ def satudata_recently_published(limit: int = 5) -> list[dict[str, Any]]:
 
 def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The staged revision of a published dataset, if there is one and the
-    current user may see it (its producers, the walidata staff)."""
+    current user may see it (its producers, the walidata staff); asked once
+    per page (a table's page asks for its notice and for its buttons)."""
     if not tk.current_user.is_authenticated or not pkg_dict.get(publishing.DICT_KEY):
         return None
-    try:
-        return tk.get_action("satudata_revision_show")(
-            roles.web_context(), {"id": pkg_dict["id"]})
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return None
+    cache = tk.g.setdefault("_satudata_staged_revision", {})
+    if pkg_dict["id"] not in cache:
+        try:
+            cache[pkg_dict["id"]] = tk.get_action("satudata_revision_show")(
+                roles.web_context(), {"id": pkg_dict["id"]})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            cache[pkg_dict["id"]] = None
+    return cache[pkg_dict["id"]]
 
 
 def satudata_staged_table_change(revision: Optional[dict[str, Any]],

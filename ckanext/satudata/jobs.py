@@ -39,9 +39,9 @@ def _in_portal_language(job: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-@_in_portal_language
 def deliver(entry_id: str) -> Any:
-    """Run the job an outbox row owes, once (:func:`.lib.outbox.deliver`)."""
+    """Run the job an outbox row owes, once (:func:`.lib.outbox.deliver`; the
+    jobs it runs are this module's, each in the portal's language)."""
     return outbox.deliver(entry_id)
 
 

@@ -114,7 +114,7 @@ from ..model import (
     LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataRequest, Dissemination, Release,
     StagedRevision, public_dict_of,
 )
-from . import roles
+from . import metadata, roles
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
 
 log = logging.getLogger(__name__)
@@ -566,9 +566,10 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     data.pop("private", None)
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
-    if "resources" in data and not (isinstance(data["resources"], list) and all(
-            isinstance(r, dict) for r in data["resources"])):
-        raise tk.ValidationError({"resources": [tk._("Must be a list of objects")]})
+    if "resources" in data:  # read below before CKAN validates it
+        errors = metadata.shape_errors({"resources": data["resources"]}, {"resources": {}})
+        if errors:
+            raise tk.ValidationError(errors)
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}

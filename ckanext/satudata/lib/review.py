@@ -142,6 +142,10 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
     } for res in pkg_dict.get("resources", []) or []]
 
 
+#: what tells a changed table apart (its name, format, file or description)
+_TABLE_KEYS = ("name", "format", "url", "description", "last_modified")
+
+
 def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     """What a revision changes against the live version: ``fields`` (the
     schema fields whose value differs, as field dictionaries, in schema
@@ -156,14 +160,13 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     # a new file of a live table is staged under a new id (publishing.stage)
     replaced = {r.get(publishing.REPLACES_KEY) for r in staged_res.values()
                 if isinstance(r.get(publishing.REPLACES_KEY), str)} & set(live_res)
-    keys = ("name", "format", "url", "description", "last_modified")
     return {
         "fields": fields,
         "added": [r for i, r in staged_res.items()
                   if i not in live_res and r.get(publishing.REPLACES_KEY) not in replaced],
         "removed": [r for i, r in live_res.items() if i not in staged_res and i not in replaced],
         "changed": [r for i, r in staged_res.items()
-                    if (i in live_res and any(r.get(k) != live_res[i].get(k) for k in keys))
+                    if (i in live_res and any(r.get(k) != live_res[i].get(k) for k in _TABLE_KEYS))
                     or r.get(publishing.REPLACES_KEY) in replaced],
     }
 
@@ -178,8 +181,7 @@ def table_change(live_res: dict[str, Any], staged: dict[str, Any]) -> Optional[s
     held = next((r for r in resources if r.get("id") == live_res.get("id")), None)
     if held is None:
         return "removed"
-    keys = ("name", "format", "url", "description")
-    return "changed" if any(held.get(k) != live_res.get(k) for k in keys) else None
+    return "changed" if any(held.get(k) != live_res.get(k) for k in _TABLE_KEYS) else None
 
 
 def _value(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Any:

@@ -559,8 +559,11 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None and "owner_org" in data_dict:
-        tk.check_access("package_update", context, data_dict)
-        publishing.refuse_move(context, pkg, data_dict["owner_org"])
+        try:
+            publishing.refuse_move(context, pkg, data_dict["owner_org"])
+        except tk.ValidationError:
+            tk.check_access("package_update", context, data_dict)  # told first
+            raise
     if pkg is not None and _data_may_change(pkg, data_dict):
         datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)  # only live files are loaded
