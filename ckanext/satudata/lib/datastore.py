@@ -51,13 +51,13 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
-from . import datacheck, outbox
+from . import datacheck, outbox, validation
 from . import preview as previews
 
 log = logging.getLogger(__name__)
 
 __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "loadable", "file_hash",
-           "load_package", "load_resource", "status"]
+           "load_package", "load_resource", "numeric_variables", "type_columns", "status"]
 
 #: task type and key of xloader's status (``task_status``)
 TASK = "xloader"
@@ -136,7 +136,9 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     live = live_dict(package_id)
     unreadable = {entry["resource_id"] for entry in datacheck.entries(live)
                   if entry["status"] == "unreadable"}
-    results = [_not_loaded(res) if res["id"] in unreadable else load_resource(res, force=force)
+    numbers = numeric_variables(live)
+    results = [_not_loaded(res) if res["id"] in unreadable
+               else load_resource(res, force=force, numbers=numbers)
                for res in datacheck.uploaded_files(live)]
     _drop_deleted(package_id)
     return results
@@ -174,10 +176,13 @@ def _drop_deleted(package_id: str) -> None:
             log.info("DataStore table of deleted resource %s dropped", resource_id)
 
 
-def load_resource(res: dict[str, Any], force: bool = False) -> dict[str, Any]:
+def load_resource(res: dict[str, Any], force: bool = False,
+                  numbers: Optional[dict[str, str]] = None) -> dict[str, Any]:
     """Load one live file into the DataStore with xloader's loader, recording
     xloader's status and log; never raises for a bad file (its status is
-    ``error`` with the reason)."""
+    ``error`` with the reason). ``numbers``: the declared number variables
+    (:func:`numeric_variables`); a file loaded before they changed is
+    loaded again."""
     from ckanext.xloader import db as xloader_db
     from ckanext.xloader import jobs as xloader_jobs
     from ckanext.xloader import loader
@@ -188,8 +193,10 @@ def load_resource(res: dict[str, Any], force: bool = False) -> dict[str, Any]:
     digest = file_hash(path) if path else None
     task = _task(resource_id)
     previous = json.loads(task["value"] or "{}") if task else {}
+    numbers = numbers or {}
     if (not force and digest and task and task.get("state") == "complete"
-            and previous.get("file_hash") == digest and res.get("datastore_active")):
+            and previous.get("file_hash") == digest and res.get("datastore_active")
+            and previous.get("numbers", {}) == numbers):
         return {"resource_id": resource_id, "status": "unchanged"}
 
     job_id = str(uuid.uuid4())
@@ -224,9 +231,13 @@ def load_resource(res: dict[str, Any], force: bool = False) -> dict[str, Any]:
         xloader_jobs.set_datastore_active({"resource_id": resource_id}, res, logger)
         if fields:
             loader.create_column_indexes(fields=fields, resource_id=resource_id, logger=logger)
+        typed = type_columns(resource_id, numbers)
+        if typed:
+            logger.info("Number columns (declared variables): %s", ", ".join(typed))
         logger.info("Express Load completed")
         xloader_db.mark_job_as_completed(job_id, {"resource_id": resource_id})
-        _set_task(resource_id, "complete", {"job_id": job_id, "file_hash": digest})
+        _set_task(resource_id, "complete",
+                  {"job_id": job_id, "file_hash": digest, "numbers": numbers})
         # xloader's own completion: the default views that need the
         # DataStore (the datatables_view preview), IXloader.after_upload
         hook_context = dict(_site_context())
@@ -245,6 +256,68 @@ def load_resource(res: dict[str, Any], force: bool = False) -> dict[str, Any]:
         logger.removeHandler(handler)
     model.Session.commit()
     return result
+
+
+#: a plain number in a cell, by declared data type (no thousands separator:
+#: "1.234" is not a whole number, and a decimal reads as the data check
+#: reads it, with a point)
+_NUMBER_PATTERNS = {"integer": r"^[-+]?[0-9]+$",
+                    "decimal": r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"}
+
+
+def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
+    """The declared variables of whole numbers and decimals: normalized
+    name -> data type."""
+    return {validation.normalize(var["name"]): var["data_type"]
+            for var in validation.variables(pkg_dict)
+            if var["data_type"] in _NUMBER_PATTERNS}
+
+
+def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
+    """Make each text column of a loaded table that ``numbers`` declares a
+    number a ``numeric`` column, when every non-empty cell of it is a plain
+    number (empty cells become NULL); a column with another value ("-",
+    "1.234,5", a note) stays text, as xloader loaded it, and so does a
+    column whose type was set on the Data Dictionary page. The columns
+    made numbers, in table order."""
+    if not numbers:
+        return []
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+    typed = []
+    with get_write_engine().begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '15s'"))
+        fields = tk.get_action("datastore_info")(
+            dict(_site_context()), {"id": resource_id})["fields"]
+        for field in fields:
+            name, declared = field["id"], numbers.get(validation.normalize(field["id"]))
+            if (not declared or field.get("type") != "text"
+                    or (field.get("info") or {}).get("type_override")):
+                continue
+            column = identifier(name)
+            plain = conn.execute(sa.text(
+                f"SELECT bool_and(btrim({column}) ~ :pattern) FROM {identifier(resource_id)} "
+                f"WHERE btrim(coalesce({column}, '')) <> ''"),
+                {"pattern": _NUMBER_PATTERNS[declared]}).scalar()
+            if plain:
+                for index in conn.execute(_TEXT_INDEXES, {"table": identifier(resource_id),
+                                                          "column": name}).scalars():
+                    conn.execute(sa.text(f"DROP INDEX {index}"))
+                conn.execute(sa.text(
+                    f"ALTER TABLE {identifier(resource_id)} ALTER COLUMN {column} "
+                    f"TYPE numeric USING nullif(btrim({column}), '')::numeric"))
+                typed.append(name)
+    return typed
+
+
+#: the full-text indexes of a column (``to_tsvector`` of text, which the
+#: DataStore builds on each text column and a number has not): the
+#: qualified index names, by table (quoted) and column name
+_TEXT_INDEXES = sa.text("""
+    SELECT DISTINCT d.objid::regclass::text FROM pg_depend d
+    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.refobjid = CAST(:table AS regclass)
+      AND a.attname = :column AND pg_get_indexdef(d.objid) LIKE '%to_tsvector(%'""")
 
 
 #: what the producer reads for xloader's states

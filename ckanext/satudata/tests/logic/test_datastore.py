@@ -141,6 +141,54 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert refused("xloader_status", ANONYMOUS, resource_id=csv["id"])
 
 
+def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp):
+    """xloader loads every column as text: the preview sorted 215 before 31.
+    A column its variable declares a number is one when every cell is a
+    plain number; a declared number with a "-" or a thousands separator
+    stays text, and the load still completes."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    declared = [("tahun", "integer"), ("jumlah", "integer"), ("rasio", "decimal"),
+                ("keterangan", "integer"), ("penduduk", "integer"), ("kode", "text")]
+    region.call("producer", "package_patch", id=pkg_id, variables=[
+        {"name": name, "definition": name, "data_type": kind, "unit": ""}
+        for name, kind in declared])
+    table = add_csv(region, "producer", pkg_id,
+                    "Tahun,Jumlah,Rasio,Keterangan,Penduduk,Kode\n"
+                    "2024,88,1.5,-,1.234,007\n"
+                    "2025,215,,3,999,010\n"
+                    "2026,31,.25,-,2.001,3\n")
+    run_jobs()
+
+    producer = as_user(region, "producer")
+    status = helpers.call_action("xloader_status", context=dict(producer),
+                                 resource_id=table["id"])
+    assert status["status"] == "complete", status
+    info = helpers.call_action("datastore_info", context=dict(producer), id=table["id"])
+    types = {f["id"]: f["type"] for f in info["fields"]}
+    assert types == {"Tahun": "numeric", "Jumlah": "numeric", "Rasio": "numeric",
+                     "Keterangan": "text", "Penduduk": "text", "Kode": "text"}
+    found = helpers.call_action("datastore_search", context=dict(producer),
+                                resource_id=table["id"], sort="Jumlah desc")
+    assert [r["Jumlah"] for r in found["records"]] == [215, 88, 31]
+    assert [r["Rasio"] for r in found["records"]] == [None, 1.5, 0.25]
+    assert [r["Kode"] for r in found["records"]] == ["010", "007", "3"]
+    # the preview's search box and column filters still find the rows
+    for query in ({"q": "215"}, {"filters": {"Jumlah": 215}}, {"q": {"Jumlah": "215"}}):
+        found = helpers.call_action("datastore_search", context=dict(producer),
+                                    resource_id=table["id"], **query)
+        assert [r["Tahun"] for r in found["records"]] == [2025], query
+
+    # declared text again: the same file is loaded again, as text
+    region.call("producer", "package_patch", id=pkg_id, variables=[
+        {"name": name, "definition": name, "data_type": "text", "unit": ""}
+        for name, _kind in declared])
+    region.call("producer", "resource_patch", id=table["id"], description="Tabel")
+    run_jobs()
+    info = helpers.call_action("datastore_info", context=dict(producer), id=table["id"])
+    assert {f["type"] for f in info["fields"]} == {"text"}
+
+
 def test_a_table_that_cannot_be_loaded_shows_its_error_to_the_producer(region, run_jobs, smtp):
     request = region.request_of(region.opd_a)
     bad = region.call("producer", "resource_create", package_id=request["package_id"],
