@@ -37,6 +37,7 @@ import time
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -140,14 +141,13 @@ def ensure(pkg_dict: dict[str, Any], *, check: bool = True) -> list[dict[str, An
         row = stored.get(res["id"])
         if (row is None or row.fingerprint != current) and check:
             found = check_file(path, metadata.data_file_kind(res) or "csv", schema)
+            found.update(package_id=pkg_dict["id"], fingerprint=current,
+                         checked_at=datetime.datetime.utcnow())
             if row is None:
-                row = DataCheck(resource_id=res["id"])
-                model.Session.add(row)
-            row.package_id = pkg_dict["id"]
-            row.fingerprint = current
-            row.checked_at = datetime.datetime.utcnow()
-            for key, value in found.items():
-                setattr(row, key, value)
+                row = _insert(res["id"], found)
+            else:
+                for key, value in found.items():
+                    setattr(row, key, value)
         entry = {"resource_id": res["id"], "name": res.get("name") or res.get("url") or "",
                  "format": metadata.data_file_kind(res), "fingerprint": current}
         if row is not None and row.fingerprint == current:
@@ -160,6 +160,18 @@ def ensure(pkg_dict: dict[str, Any], *, check: bool = True) -> list[dict[str, An
     if check:
         model.Session.flush()
     return result
+
+
+def _insert(resource_id: str, values: dict[str, Any]) -> DataCheck:
+    """Store the first result of a file. Two transactions may check the
+    same new file at once (a transition's check and the ``check_data`` job,
+    or two clicks on one transition): the later one waits for the earlier,
+    then writes its result over it, instead of failing on the primary key
+    (HTTP 500)."""
+    model.Session.execute(
+        insert(DataCheck.__table__).values(resource_id=resource_id, **values)
+        .on_conflict_do_update(index_elements=["resource_id"], set_=values))
+    return model.Session.get(DataCheck, resource_id, populate_existing=True)
 
 
 def entries(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:

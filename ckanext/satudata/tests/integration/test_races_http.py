@@ -51,7 +51,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing, roles
 from ckanext.satudata.model import DataRequest, Release, RequestEvent
 
-from ..factories import Region, build_region, complete_metadata, publish, to_ready
+from ..factories import Region, add_csv, build_region, complete_metadata, publish, to_ready
 
 pytestmark = pytest.mark.slow
 
@@ -685,3 +685,31 @@ def test_a_discard_racing_the_revise_has_one_winner(portal) -> None:
     report = f"revise|discard races: {dict(outcomes)}"
     print(report)
     assert not problems and not portal.tracebacks(), report + "\n" + "\n".join(problems)
+
+
+def test_a_submit_clicked_five_times_on_an_unchecked_file_has_one_winner(portal) -> None:
+    """The producer's five clients submit at the same instant a request
+    whose new file the jobs worker has not checked yet: each transition
+    checks the file first, and the first result of a file is stored once.
+    One submission wins, the others are refused: none answers 500."""
+    region = build_region(tuple(f"Indikator klik {i:02d}" for i in range(2)))
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    problems: list[str] = []
+    for request in region.requests_of(region.opd_a):
+        add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+        complete_metadata(request["package_id"], "produsen-a")
+        model.Session.remove()
+        results = _race(portal, token, (("satudata_request_submit", {"id": request["id"]}),)
+                        * 5)
+        statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
+        events = model.Session.execute(sa.select(sa.func.count()).where(
+            RequestEvent.request_id == request["id"],
+            RequestEvent.to_state == "submitted")).scalar()
+        state = load(request["id"]).state
+        model.Session.remove()
+        if (statuses.count(OK) != 1 or any(s not in (OK, *REFUSED) for s in statuses)
+                or state != "submitted" or events != 1):
+            problems.append(f"{request['id'][:8]}: {statuses}, request {state}, "
+                            f"{events} submission(s)")
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
