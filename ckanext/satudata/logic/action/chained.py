@@ -67,7 +67,8 @@ from .. import validators
 __all__ = [
     # the visibility lock and revision staging
     "package_create", "package_update", "package_show", "resource_show", "resource_create",
-    "resource_update", "resource_delete", "package_delete", "package_owner_org_update",
+    "resource_update", "resource_delete", "package_delete", "dataset_purge",
+    "package_owner_org_update",
     "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
@@ -720,6 +721,20 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
 def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of the workflow are withdrawn, archived or cancelled through
     it, not deleted (by their producers, or anybody but the engine)."""
+    pkg = _package(data_dict)
+    if pkg is not None:
+        publishing.refuse_frozen(context, pkg.id, tk._(
+            "This dataset belongs to a data request; ask the walidata to cancel or "
+            "withdraw it instead of deleting it"))
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def dataset_purge(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Nor purged: a sysadmin's purge took a dataset under review off the
+    portal with no withdrawal, and left its request to be verified and
+    approved with no dataset."""
+    tk.check_access("dataset_purge", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None:
         publishing.refuse_frozen(context, pkg.id, tk._(

@@ -134,6 +134,27 @@ class TestPublish:
                             org_id=region.opd_a["id"])
         assert _anon_show(request["package_id"])["private"] is False
 
+    def test_not_even_a_sysadmin_purges_a_requests_dataset(self, region):
+        """A purge took a dataset under review off the portal with no
+        withdrawal and left its request to be verified with no dataset."""
+        reviewed, published = region.request_of(region.opd_a), region.request_of(region.opd_b)
+        complete_metadata(reviewed["package_id"], region.users["producer"]["name"])
+        region.call("producer", "satudata_request_submit", id=reviewed["id"])
+        to_ready(region, published)
+        publish(region, published)
+        for request in (reviewed, published):
+            with pytest.raises(tk.NotAuthorized):
+                region.call("sysadmin", "dataset_purge", id=request["package_id"])
+            assert region.call("sysadmin", "satudata_request_show",
+                               id=request["id"])["package_id"] == request["package_id"]
+        assert _anon_show(published["package_id"])["private"] is False
+        # a dataset outside the workflow is purged as CKAN purges it
+        other = region.call("sysadmin", "package_create", name="di-luar-alur",
+                            owner_org=region.opd_a["id"])
+        region.call("sysadmin", "dataset_purge", id=other["id"])
+        with pytest.raises(tk.ObjectNotFound):
+            region.call("sysadmin", "package_show", id=other["id"])
+
     def test_only_walidata_admin_publishes(self, region):
         request = region.request_of(region.opd_a)
         to_ready(region, request)
