@@ -131,7 +131,7 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
     the revision that the live version ``live`` does not have). Every file
     with a ``url`` is downloadable: CKAN serves a staged revision's uploads
     too, to whom may see the revision."""
-    live_ids = {r["id"] for r in (live or pkg_dict).get("resources", [])}
+    live_ids = set(_by_id(live or pkg_dict))
     return [{
         "id": res.get("id"), "name": res.get("name") or res.get("url") or "",
         "format": res.get("format") or "", "url": res.get("url") or "",
@@ -139,7 +139,7 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
         "size": previews.file_size(res),
         "preview": previews.preview(res) if with_preview else None,
         "new": live is not None and res.get("id") not in live_ids,
-    } for res in pkg_dict.get("resources", []) or []]
+    } for res in pkg_dict.get("resources", []) or [] if isinstance(res, dict)]
 
 
 #: what tells a changed table apart (its name, format, file or description)
@@ -155,20 +155,33 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     fields = [f for f in metadata.dataset_schema(dataset_type)["dataset_fields"]
               if f["field_name"] != "name"
               and _value(f, staged) != _value(f, live)]
-    live_res = {r["id"]: r for r in live.get("resources", []) or []}
-    staged_res = {r["id"]: r for r in staged.get("resources", []) or []}
+    live_res = _by_id(live)
+    staged_res = _by_id(staged)
     # a new file of a live table is staged under a new id (publishing.stage)
-    replaced = {r.get(publishing.REPLACES_KEY) for r in staged_res.values()
-                if isinstance(r.get(publishing.REPLACES_KEY), str)} & set(live_res)
+    replaced = {_replaces(r) for r in staged_res.values()} & set(live_res)
     return {
         "fields": fields,
         "added": [r for i, r in staged_res.items()
-                  if i not in live_res and r.get(publishing.REPLACES_KEY) not in replaced],
+                  if i not in live_res and _replaces(r) not in replaced],
         "removed": [r for i, r in live_res.items() if i not in staged_res and i not in replaced],
         "changed": [r for i, r in staged_res.items()
                     if (i in live_res and any(r.get(k) != live_res[i].get(k) for k in _TABLE_KEYS))
-                    or r.get(publishing.REPLACES_KEY) in replaced],
+                    or _replaces(r) in replaced],
     }
+
+
+def _by_id(pkg_dict: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The tables of a dataset or a revision by id. A revision stored before
+    its values were checked may hold anything (a list as an id made the
+    request page answer 500 to everyone): what is not a table is left out."""
+    return {r["id"]: r for r in pkg_dict.get("resources") or []
+            if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
+def _replaces(res: dict[str, Any]) -> Optional[str]:
+    """The live table a staged one replaces (a text), or None."""
+    value = res.get(publishing.REPLACES_KEY)
+    return value if isinstance(value, str) else None
 
 
 def table_change(live_res: dict[str, Any], staged: dict[str, Any]) -> Optional[str]:
@@ -176,7 +189,7 @@ def table_change(live_res: dict[str, Any], staged: dict[str, Any]) -> Optional[s
     table ``live_res``: ``"removed"``, ``"new_file"`` (a new file is staged
     for it), ``"changed"`` (its name, format or description) or None."""
     resources = [r for r in staged.get("resources") or [] if isinstance(r, dict)]
-    if any(r.get(publishing.REPLACES_KEY) == live_res.get("id") for r in resources):
+    if any(_replaces(r) == live_res.get("id") for r in resources):
         return "new_file"
     held = next((r for r in resources if r.get("id") == live_res.get("id")), None)
     if held is None:

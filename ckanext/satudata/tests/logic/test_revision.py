@@ -9,6 +9,7 @@ import logging
 import pytest
 
 import ckan.lib.uploader as uploader
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
@@ -342,3 +343,26 @@ def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region)
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
     assert [r["id"] for r in staged] == [table["id"]]
     assert staged[0].get("satudata_replaces") is None
+
+
+def test_a_revision_stored_with_hostile_values_still_opens_for_review(region, app):
+    """A revision an earlier version stored with a list as the table it
+    replaces (and a table that is not an object) made the request page
+    answer 500 to the producer and to every reviewer."""
+    from ckanext.satudata.lib import publishing
+
+    request, pkg_id, table = _published_with_a_table(region)
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan revisi")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    staged = publishing.staged_for(pkg_id)
+    staged.data = dict(staged.data, resources=[
+        dict(staged.data["resources"][0], satudata_replaces=[table["id"]]),
+        dict(staged.data["resources"][0], id="tambahan", satudata_replaces={"a": 1}),
+        "bukan tabel"])
+    model.Session.commit()
+
+    for who in ("verifier", "producer"):
+        page = login(app, region.users[who]["name"]).get(
+            f"/permintaan-data/{request['id']}")
+        assert page.status_code == 200, who
+        assert "Catatan revisi" in page.body
