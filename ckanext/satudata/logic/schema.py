@@ -6,7 +6,9 @@ control characters or lone surrogates anywhere in the input), takes ids as
 bounded strings (``satudata_id``), bounds the length of every text the
 database indexes or stores, and the range of every number and date
 (``satudata_limit``, ``satudata_offset``, ``satudata_year_int``,
-``satudata_date``, ``satudata_working_days``). A refused input is a
+``satudata_date``, ``satudata_working_days``). A required text is
+checked again once stripped (``strip_value, not_empty``): a title of
+spaces is missing, not an empty title. A refused input is a
 ``ValidationError`` (HTTP 409 in the API), never a database error.
 """
 from __future__ import annotations
@@ -61,7 +63,8 @@ def daftar_data_create(
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
-        "title": [not_empty, satudata_text, unicode_safe, strip_value, satudata_length(TITLE_MAX)],
+        "title": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
+                  satudata_length(TITLE_MAX)],
         "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
         "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
@@ -84,6 +87,13 @@ def daftar_data_create(
     }
 
 
+def _optional(validators: list[Validator], not_empty: Validator) -> list[Validator]:
+    """The validators of a required field but its leading ``not_empty``: a
+    field an update leaves out keeps its value; one it gives is checked as
+    on create, blank once stripped included."""
+    return validators[1:] if validators and validators[0] is not_empty else validators
+
+
 @validator_args
 def daftar_data_update(
     not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
@@ -95,7 +105,7 @@ def daftar_data_update(
         schema[field] = [satudata_boolean]
     for field, validators in schema.items():
         if field != "__before":
-            schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
+            schema[field] = [ignore_missing] + _optional(validators, not_empty)
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["id"] = [not_empty, satudata_id, satudata_daftar_data_id]
     return schema
@@ -157,7 +167,7 @@ def round_create(
         "__before": [satudata_clean_strings],
         "name": [not_empty, name_validator],
         "title": [not_empty, satudata_text, unicode_safe,
-                  strip_value, satudata_length(ROUND_TITLE_MAX)],
+                  strip_value, not_empty, satudata_length(ROUND_TITLE_MAX)],
         "year": [not_empty, satudata_year_int],
         "period": [ignore_missing, satudata_text, unicode_safe,
                    strip_value, satudata_length(SHORT_MAX)],
@@ -189,7 +199,7 @@ def round_update(
     schema["verify_when_complete"] = schema["verify_when_complete"][1:]
     for field, validators in schema.items():
         if field != "__before":
-            schema[field] = [ignore_missing] + [v for v in validators if v is not not_empty]
+            schema[field] = [ignore_missing] + _optional(validators, not_empty)
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
@@ -272,7 +282,7 @@ def forum_decide(
         "__before": [satudata_clean_strings],
         "ids": [not_empty, satudata_request_ids],
         "decision": [not_empty, one_of(["approve", "return"])],
-        "decree_number": [not_empty, satudata_text, unicode_safe, strip_value,
+        "decree_number": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                           satudata_length(SHORT_MAX)],
         "meeting_date": [not_empty, satudata_date],
         "reason": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
@@ -390,9 +400,9 @@ def public_request_create(
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
-        "title": [not_empty, satudata_text, unicode_safe, strip_value,
+        "title": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                   satudata_length(TITLE_MAX)],
-        "description": [not_empty, satudata_text, unicode_safe, strip_value,
+        "description": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                         satudata_length(LONG_MAX)],
         "purpose": [ignore_missing, satudata_text, unicode_safe, strip_value,
                     satudata_length(LONG_MAX)],
