@@ -108,6 +108,17 @@ class TestCatalogue:
                     wrong.append(msgid)
         assert not wrong, wrong[:20]
 
+    def test_no_translation_says_its_sentence_twice(self):
+        """14 refusals read "...memublikasikan dataHanya administrator ...
+        memublikasikan data": a translation glued to itself."""
+        doubled = []
+        for message in (m for m in _read(PO) if m.id):
+            for string in filter(None, _strings(message)):
+                again = string.find(string[:20], 1)
+                if again >= 20 and string[again:].startswith(string[:again].rstrip(".")):
+                    doubled.append(_ids(message)[0])
+        assert not doubled, doubled[:20]
+
     def test_ours_win_over_ckan_catalogue(self, app):
         # flask_babel merges the directories in order, later ones winning:
         # CKAN's, then ITranslation plugins in reverse ckan.plugins order

@@ -20,12 +20,15 @@ sandboxed (and, as every answer, never type-sniffed: :mod:`.headers`).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 from ckan.views import resource as core_resource
+
+log = logging.getLogger(__name__)
 
 satudata_downloads = Blueprint("satudata_downloads", __name__)
 
@@ -43,7 +46,12 @@ def download(id: str, resource_id: str, filename: Optional[str] = None) -> Any:
     if resource.get("url_type") != "upload" and not (
             tk.h.is_url(url) or url.startswith("/")):
         return tk.abort(404, tk._("This resource has no web address to download from"))
-    return _served_safely(core_resource.download("dataset", id, resource_id, filename))
+    try:
+        response = core_resource.download("dataset", id, resource_id, filename)
+    except (FileNotFoundError, IsADirectoryError):  # the storage lost it: tell the admin
+        log.warning("The stored file of resource %s is missing", resource_id)
+        return tk.abort(404, tk._("The file of this resource is not on the server"))
+    return _served_safely(response)
 
 
 #: types a browser shows without running anything in them

@@ -22,6 +22,8 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
+from ..factories import add_csv
+
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -75,6 +77,20 @@ class TestLinks:
         ok = region.call("producer", "resource_create", package_id=dataset,
                          url="https://example.org/data.csv", name="ok")
         assert ok["url"] == "https://example.org/data.csv"
+
+    def test_download_of_a_file_the_storage_lost_is_404(self, app, region):
+        """An upload whose file is gone from the storage answered 500."""
+        import os
+        from ckanext.satudata.lib import preview
+
+        dataset = region.request_of(region.opd_a)["package_id"]
+        resource = add_csv(region, "producer", dataset, "tahun,jumlah\n2024,10\n")
+        os.remove(preview.stored_path(resource))
+        token = factories.APIToken(user="produsen-a")["token"]
+        resp = app.get(tk.url_for("resource.download", id=dataset, resource_id=resource["id"]),
+                       headers={"Authorization": token})
+        assert resp.status_code == 404
+        assert "tidak ada di server" in resp.body
 
     def test_download_of_a_stored_javascript_link_is_404(self, app, region):
         dataset = region.request_of(region.opd_a)["package_id"]
@@ -216,6 +232,33 @@ class TestBadInput:
         assert resp.status_code == 409, resp.body[:500]
         assert resp.json["error"]["email"] == ["Paling banyak 200 karakter"]
         assert model.Session.query(DaftarData).filter_by(title="Jumlah Bidan").count() == 0
+
+    @pytest.mark.parametrize("blank", ["   ", "\n\t", "\u00a0\u00a0"])
+    def test_a_required_text_of_spaces_is_missing(self, app, region, blank):
+        """A title of spaces was stored as an empty title, and a round sent
+        requests titled "" to the OPDs."""
+        admin = {"Authorization": factories.APIToken(user="admin-walidata")["token"]}
+        citizen = {"Authorization": factories.APIToken(user=factories.User()["name"])["token"]}
+        item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
+                           owner_org=region.opd_a["name"], year=2026)
+        for action, data, headers, fields in (
+                ("satudata_daftar_data_create", {"title": blank, "owner_org": "dinas-kesehatan",
+                                                 "year": 2026}, admin, ["title"]),
+                ("satudata_daftar_data_update", {"id": item["id"], "title": blank}, admin,
+                 ["title"]),
+                ("satudata_round_create", {"name": "putaran-kosong", "title": blank,
+                                           "year": 2026, "start_date": "2026-01-05"}, admin,
+                 ["title"]),
+                ("satudata_public_request_create", {"title": blank, "description": blank,
+                                                    "name": "Warga"}, citizen,
+                 ["description", "title"])):
+            resp = app.post(f"/api/3/action/{action}", json=data, headers=headers)
+            assert resp.status_code == 409, (action, resp.body[:300])
+            assert sorted(resp.json["error"]) == ["__type"] + fields, action
+            assert resp.json["error"]["title"] == ["Belum diisi"], action
+        assert region.call("walidata_admin", "satudata_daftar_data_show",
+                           id=item["id"])["title"] == "Jumlah Bidan"
+        assert region.call("walidata_admin", "satudata_round_list")["count"] == 1
 
     @pytest.mark.parametrize("field,value,error", [
         ("tags", "statistik", ["Harus berupa daftar objek"]),
