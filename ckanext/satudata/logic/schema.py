@@ -190,7 +190,7 @@ def round_create(
 
 @validator_args
 def round_update(
-    not_empty: Validator, ignore_missing: Validator, one_of: Validator,
+    not_empty: Validator, ignore_missing: Validator, satudata_one_of: Validator,
     satudata_id: Validator, satudata_round_id: Validator,
 ) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change)."""
@@ -203,20 +203,20 @@ def round_update(
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
-    schema["state"] = [ignore_missing, one_of(["draft", "open", "closed"])]
+    schema["state"] = [ignore_missing, satudata_one_of(["draft", "open", "closed"])]
     return schema
 
 
 @validator_args
 def round_list(
-    ignore_missing: Validator, default: Validator, one_of: Validator,
+    ignore_missing: Validator, default: Validator, satudata_one_of: Validator,
     satudata_clean_strings: Validator, satudata_year_int: Validator,
     satudata_limit: Validator, satudata_offset: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "year": [ignore_missing, satudata_year_int],
-        "state": [ignore_missing, one_of(["draft", "open", "closed"])],
+        "state": [ignore_missing, satudata_one_of(["draft", "open", "closed"])],
         "limit": [default(100), satudata_limit],
         "offset": [default(0), satudata_offset],
     }
@@ -230,7 +230,7 @@ REQUEST_SORTS = ["due_date", "-due_date", "modified", "-modified", "title", "org
 def request_list(
     ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, default: Validator,
-    one_of: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
+    satudata_one_of: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
     satudata_length: Validator, satudata_boolean: Validator, satudata_limit: Validator,
     satudata_offset: Validator, satudata_organization_id: Validator,
     satudata_request_states: Validator, satudata_round_id: Validator,
@@ -243,7 +243,7 @@ def request_list(
         "overdue": [ignore_missing, satudata_boolean],
         "actionable": [ignore_missing, satudata_boolean],
         "q": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)],
-        "sort": [default("due_date"), one_of(REQUEST_SORTS)],
+        "sort": [default("due_date"), satudata_one_of(REQUEST_SORTS)],
         "limit": [default(50), satudata_limit],
         "offset": [default(0), satudata_offset],
     }
@@ -274,14 +274,14 @@ def request_transition(
 @validator_args
 def forum_decide(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    one_of: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
+    satudata_one_of: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
     satudata_length: Validator, satudata_date: Validator, satudata_request_ids: Validator,
     strip_value: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "ids": [not_empty, satudata_request_ids],
-        "decision": [not_empty, one_of(["approve", "return"])],
+        "decision": [not_empty, satudata_one_of(["approve", "return"])],
         "decree_number": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                           satudata_length(SHORT_MAX)],
         "meeting_date": [not_empty, satudata_date],
@@ -450,16 +450,47 @@ def public_request_plan(
     return schema
 
 
+#: at most this many codes in one satudata_reference_list answer
+REFERENCE_LIMIT_MAX = 1000
+
+
+@validator_args
+def metadata_check(default: Validator, satudata_one_of: Validator) -> Schema:
+    from ..lib.metadata import LEVELS
+
+    result = dataset_ref()
+    result["level"] = [default("submit"), satudata_one_of(list(LEVELS))]
+    return result
+
+
+@validator_args
+def reference_list(not_empty: Validator, ignore_missing: Validator,
+                   unicode_safe: Validator, satudata_one_of: Validator,
+                   default: Validator, satudata_clean_strings: Validator,
+                   satudata_id: Validator, satudata_length: Validator,
+                   satudata_limit: Validator) -> Schema:
+    from ..lib.reference import LIST_NAMES
+
+    return {
+        "__before": [satudata_clean_strings],
+        "list": [not_empty, satudata_id, satudata_one_of(list(LIST_NAMES))],
+        "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
+        "parent": [ignore_missing, satudata_id],
+        "level": [ignore_missing, satudata_id],
+        "limit": [default(REFERENCE_LIMIT_MAX), satudata_limit],
+    }
+
+
 @validator_args
 def public_request_list(
     ignore_missing: Validator, satudata_clean_strings: Validator, satudata_limit: Validator,
-    satudata_offset: Validator, satudata_boolean: Validator, one_of: Validator,
+    satudata_offset: Validator, satudata_boolean: Validator, satudata_one_of: Validator,
 ) -> Schema:
     from ..lib.states import PublicState
 
     return {
         "__before": [satudata_clean_strings],
-        "state": [ignore_missing, one_of([s.value for s in PublicState])],
+        "state": [ignore_missing, satudata_one_of([s.value for s in PublicState])],
         "mine": [ignore_missing, satudata_boolean],
         "limit": [ignore_missing, satudata_limit],
         "offset": [ignore_missing, satudata_offset],
@@ -470,10 +501,10 @@ def public_request_list(
 
 @validator_args
 def letter_issue(not_empty: Validator, default: Validator, satudata_id: Validator,
-                 one_of: Validator, satudata_clean_strings: Validator) -> Schema:
+                 satudata_one_of: Validator, satudata_clean_strings: Validator) -> Schema:
     return {"__before": [satudata_clean_strings],
             "id": [not_empty, satudata_id],
-            "kind": [default("berita_acara"), one_of(["berita_acara"])]}
+            "kind": [default("berita_acara"), satudata_one_of(["berita_acara"])]}
 
 
 @validator_args

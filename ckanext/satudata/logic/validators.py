@@ -36,7 +36,7 @@ __all__ = [
     "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
-    "satudata_request_ids",
+    "satudata_request_ids", "satudata_one_of",
 ]
 
 #: lists up to this long are spelled out in the error message
@@ -95,6 +95,21 @@ def unknown_code_message(list_name: str, value: Any) -> str:
             "value": shown(value), "allowed": ", ".join(c.code for c in entries)}
     return tk._('"%(value)s" is not a known code in the list of %(list)s') % {
         "value": shown(value), "list": reference.list_title(list_name)}
+
+
+def satudata_one_of(values: list[str]) -> Callable[[Any], Any]:
+    """One of ``values`` (an empty text passes, as with CKAN's ``one_of``),
+    refused in the reader's language: CKAN's ``one_of`` fills the list in
+    before it translates, so its message is English on every page."""
+
+    def validator(value: Any) -> Any:
+        if value != "" and (not isinstance(value, str) or value not in values):
+            raise tk.Invalid(tk._(
+                '"%(value)s" is not an allowed value. Allowed values: %(allowed)s') % {
+                    "value": shown(value), "allowed": ", ".join(values)})
+        return value
+
+    return validator
 
 
 def _list_name(field: dict[str, Any]) -> str:

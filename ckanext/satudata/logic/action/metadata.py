@@ -9,8 +9,7 @@ from typing import Any
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.logic.schema import validator_args
-from ckan.types import Context, DataDict, Schema, Validator
+from ckan.types import Context, DataDict
 
 from ...lib import metadata, metadata_workbook, reference
 from .. import schema
@@ -18,37 +17,6 @@ from ._common import validate as _validate
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
-
-#: at most this many codes in one satudata_reference_list answer
-REFERENCE_LIMIT_MAX = 1000
-
-
-@validator_args
-def metadata_check_schema(default: Validator, one_of: Validator) -> Schema:
-    result = schema.dataset_ref()
-    result["level"] = [default("submit"), one_of(list(metadata.LEVELS))]
-    return result
-
-
-def metadata_id_schema() -> Schema:
-    return schema.dataset_ref()
-
-
-@validator_args
-def reference_list_schema(not_empty: Validator, ignore_missing: Validator,
-                          unicode_safe: Validator, one_of: Validator,
-                          default: Validator, satudata_clean_strings: Validator,
-                          satudata_id: Validator, satudata_length: Validator,
-                          satudata_limit: Validator) -> Schema:
-    return {
-        "__before": [satudata_clean_strings],
-        "list": [not_empty, satudata_id, one_of(list(reference.LIST_NAMES))],
-        "q": [ignore_missing, unicode_safe, satudata_length(schema.SHORT_MAX)],
-        "parent": [ignore_missing, satudata_id],
-        "level": [ignore_missing, satudata_id],
-        "limit": [default(REFERENCE_LIMIT_MAX), satudata_limit],
-    }
-
 
 @tk.side_effect_free
 def satudata_metadata_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -68,7 +36,7 @@ def satudata_metadata_check(context: Context, data_dict: DataDict) -> dict[str, 
     :rtype: dictionary
     """
     tk.check_access("satudata_metadata_check", context, data_dict)
-    data = _validate(data_dict, metadata_check_schema(), context)
+    data = _validate(data_dict, schema.metadata_check(), context)
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
     result = metadata.completeness(pkg, data["level"])
     result["checklist"] = metadata.checklist(pkg, data["level"])
@@ -88,7 +56,7 @@ def satudata_metadata_template(context: Context, data_dict: DataDict) -> dict[st
     :rtype: dictionary
     """
     tk.check_access("satudata_metadata_template", context, data_dict)
-    data = _validate(data_dict, metadata_id_schema(), context)
+    data = _validate(data_dict, schema.dataset_ref(), context)
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
     content = metadata_workbook.build_template(pkg)
     return {"filename": f"metadata-{pkg['name']}.xlsx",
@@ -113,7 +81,7 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     :raises ValidationError: with the errors of the file
     """
     tk.check_access("satudata_metadata_import", context, data_dict)
-    data = _validate({"id": data_dict.get("id")}, metadata_id_schema(), context)
+    data = _validate({"id": data_dict.get("id")}, schema.dataset_ref(), context)
     upload = data_dict.get("upload")
     if upload is None or upload == "" or (hasattr(upload, "filename") and not upload.filename):
         raise tk.ValidationError({"upload": [tk._("Choose the filled-in Excel template")]})
@@ -178,9 +146,9 @@ def satudata_reference_list(context: Context, data_dict: DataDict) -> dict[str, 
     :rtype: dictionary
     """
     tk.check_access("satudata_reference_list", context, data_dict)
-    data = _validate(data_dict, reference_list_schema(), context)
+    data = _validate(data_dict, schema.reference_list(), context)
     found = reference.search(data["list"], data.get("q", ""), data.get("parent"),
-                             data.get("level"), min(int(data["limit"]), REFERENCE_LIMIT_MAX))
+                             data.get("level"), min(int(data["limit"]), schema.REFERENCE_LIMIT_MAX))
     lang = reference.current_language()
     return {"list": data["list"], "title": reference.list_title(data["list"]),
             "count": len(found), "results": [c.as_dict(lang) for c in found]}

@@ -341,6 +341,27 @@ class TestBadInput:
         resp = app.get(tk.url_for(endpoint), query_string=query,
                        headers={"Authorization": token})
         assert resp.status_code == 400
+        assert "must be one of" not in resp.body  # CKAN's one_of: English
+
+    @pytest.mark.parametrize("action,data,field", [
+        ("satudata_request_list", {"sort": "bogus"}, "sort"),
+        ("satudata_round_update", {"id": "putaran-x", "state": "bogus"}, "state"),
+        ("satudata_round_list", {"state": "bogus"}, "state"),
+        ("satudata_public_request_list", {"state": "bogus"}, "state"),
+        ("satudata_metadata_check", {"level": "bogus"}, "level"),
+        ("satudata_reference_list", {"list": "bogus"}, "list"),
+    ])
+    def test_a_value_outside_a_choice_is_refused_in_indonesian(self, app, region, action,
+                                                                data, field):
+        region.call("walidata_admin", "satudata_round_create", name="putaran-x",
+                    title="Putaran", year=2026, start_date="2026-01-05")
+        if action == "satudata_metadata_check":
+            data = dict(data, id=region.request_of(region.opd_a)["package_id"])
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.post(f"/api/3/action/{action}", json=data, headers={"Authorization": token})
+        assert resp.status_code == 409, resp.body[:300]
+        assert resp.json["error"][field][0].startswith('"'), resp.json["error"]
+        assert "bukan nilai yang diizinkan" in resp.json["error"][field][0]
 
     def test_a_search_with_a_pasted_control_character_searches_without_it(self, app, region):
         token = factories.APIToken(user="admin-walidata")["token"]
