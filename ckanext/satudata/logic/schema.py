@@ -190,8 +190,8 @@ def round_create(
 
 @validator_args
 def round_update(
-    not_empty: Validator, ignore_missing: Validator, satudata_one_of: Validator,
-    satudata_id: Validator, satudata_round_id: Validator,
+    not_empty: Validator, ignore_missing: Validator, ignore_empty: Validator,
+    satudata_one_of: Validator, satudata_id: Validator, satudata_round_id: Validator,
 ) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change)."""
     schema = round_create()
@@ -203,7 +203,7 @@ def round_update(
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
-    schema["state"] = [ignore_missing, satudata_one_of(["draft", "open", "closed"])]
+    schema["state"] = [ignore_empty, satudata_one_of(["draft", "open", "closed"])]
     return schema
 
 

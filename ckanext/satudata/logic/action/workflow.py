@@ -523,6 +523,11 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(
             "A round without requests cannot be opened: send it instead")]})
+    if data.get("state") == "draft" and round_.state != "draft" and _count(
+            DataRequest, [DataRequest.round_id == round_.id]):
+        raise tk.ValidationError({"state": [tk._(
+            "A round whose requests were sent cannot go back to draft: its producers "
+            "are working on them (close the round instead)")]})
     if "approval_chain" in data and data["approval_chain"] != round_.approval_chain and _count(
             DataRequest, [DataRequest.round_id == round_.id, DataRequest.state.in_(
                 [State.SUBMITTED.value, State.RESUBMITTED.value, State.VERIFIED.value])]):

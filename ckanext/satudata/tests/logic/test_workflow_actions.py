@@ -141,6 +141,30 @@ class TestRounds:
         model.Session.refresh(request)
         assert request.due_date.isoformat() == "2026-01-27"
 
+    def test_a_sent_round_does_not_go_back_to_draft(self, region):
+        """Set back to draft, the producers' round page answered 403 while
+        its requests stayed in their lists."""
+        round_ = region.round
+        for state in ("draft", "bogus"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                            state=state)
+            assert list(err.value.error_dict) == ["state"]
+        kept = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                           state="")
+        assert kept["state"] == "open"
+        closed = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                             state="closed")
+        assert closed["state"] == "closed"
+        with pytest.raises(tk.ValidationError):
+            region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                        state="draft")
+        # a round not sent yet goes back and forth
+        draft = region.call("walidata_admin", "satudata_round_create", name="belum-dikirim",
+                            title="Belum dikirim", year=2026, start_date="2026-07-01")
+        assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
+                           state="draft")["state"] == "draft"
+
     def test_round_name_is_unique_and_cli_creates(self, region, cli):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
