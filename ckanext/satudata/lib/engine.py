@@ -369,6 +369,10 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     # auth function before the lock was only the early, cheap check)
     kinds = roles.actor_kinds(context.get("user"), request)
     acting = transition.actors & kinds
+    if acting and roles.took_part(context.get("user"), request, transition.name):
+        raise tk.NotAuthorized(tk._(
+            "You took an earlier step of this submission: another officer must "
+            "take this one"))
     if not acting:
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {

@@ -13,8 +13,8 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..model import CollectionRound, DataRequest, WalidataRole
-from .states import STEPS, TABLE, Actor, actors_of, rule
+from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
+from .states import FOUR_EYES, HANDS, STEPS, SUBMISSIONS, TABLE, Actor, actors_of, rule
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
 #: besides its administrators who always hold them: keep the Daftar Data and
@@ -389,6 +389,23 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
         is_walidata_admin=is_walidata_admin(user_name, user, capacities), duties=duties(),
         is_opd_head=org_role is not None and org_role == opd_approval_role(),
     )
+
+
+def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """Whether ``transition`` needs a second pair of eyes
+    (:data:`.states.FOUR_EYES`) and the user took a step of the submission
+    under review (:data:`.states.HANDS`, since its latest submission). One
+    query, for those transitions only."""
+    user = user_obj(user_name) if transition in FOUR_EYES else None
+    if user is None:
+        return False
+    event = RequestEvent
+    started = (sa.select(sa.func.max(event.version))
+               .where(event.request_id == request.id, event.transition.in_(SUBMISSIONS))
+               .scalar_subquery())
+    return bool(model.Session.execute(sa.select(sa.exists().where(
+        event.request_id == request.id, event.user_id == user.id,
+        event.transition.in_(HANDS), event.version >= started))).scalar())
 
 
 def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:

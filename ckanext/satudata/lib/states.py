@@ -205,6 +205,17 @@ PUBLIC_STATES = frozenset({S.PUBLISHED, S.ARCHIVED})
 FINAL_STATES = frozenset({S.ARCHIVED, S.CANCELLED})
 
 
+#: the steps that hand data in for review: each starts a submission
+SUBMISSIONS = frozenset({"submit", "resubmit", "revise"})
+#: the decisions on a submission that take a second pair of eyes: nobody
+#: who took a step of the same submission (:data:`HANDS`) takes them, so the
+#: producer does not verify their own data and nobody approves it twice
+#: (one user may hold the producer's and every chain role)
+FOUR_EYES = frozenset({"verify", "return", "approve", "return_approval"})
+#: the steps of a submission whose takers do not take a :data:`FOUR_EYES` one
+HANDS = SUBMISSIONS | {"opd_approve", "verify", "approve"}
+
+
 def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:
     """The row of the table for taking ``name`` from ``state``, if any."""
     for t in TABLE:

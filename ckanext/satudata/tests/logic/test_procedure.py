@@ -5,6 +5,8 @@ public state follows its request through one function — through every side
 door a producer, an approver or a walidata administrator could try."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import ckan.model as model
@@ -59,6 +61,51 @@ def test_an_approver_cannot_approve_the_next_level_too(region):
     shown = region.call("sysadmin", "satudata_request_show", id=request["id"])
     assert (shown["state"], shown["approval_level"]) == ("verified", 2)
     assert shown["waiting_for"] == "kadis"
+
+
+def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
+    """Four eyes: one user given the producer's and every chain role
+    submitted, verified and approved their own data at every level."""
+    request = region.request_of(region.opd_a)
+    producer = region.users["producer"]["name"]
+    for role in ("verifikator", "kabid", "kadis"):
+        region.call("walidata_admin", "satudata_role_create", user=producer, role=role)
+    region.call("walidata_admin", "satudata_role_create", user=region.users["verifier"]["name"],
+                role="kabid")
+    region.call("walidata_admin", "satudata_role_create", user=region.users["kabid"]["name"],
+                role="kadis")
+    complete_metadata(request["package_id"], producer)
+    region.call("producer", "satudata_request_submit", id=request["id"])
+
+    def refused(who: str, action: str, **data: Any) -> str:
+        for ignore_auth in (False, True):  # the auth function, then the engine alone
+            with pytest.raises(tk.NotAuthorized) as err:
+                helpers.call_action(action, context={"user": region.users[who]["name"],
+                                                     "ignore_auth": ignore_auth},
+                                    id=request["id"], **data)
+        return str(err.value)
+
+    assert "another officer" in refused("producer", "satudata_request_verify")
+    refused("producer", "satudata_request_return", note="x")
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    for who in ("producer", "verifier"):  # the submitter, the verifier: not kabid too
+        refused(who, "satudata_request_approve")
+        refused(who, "satudata_request_return", note="x")
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    refused("kabid", "satudata_request_approve")  # not kadis too
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    assert request_state(region, request) == "ready"
+    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+    actors = [e["user_id"] for e in events if e["transition"] in ("submit", "verify", "approve")]
+    assert len(actors) == len(set(actors)) == 4
+
+    # a returned submission is a new one: who verified it before verifies it again
+    other = region.request_of(region.opd_b)
+    complete_metadata(other["package_id"], region.users["producer_b"]["name"])
+    region.call("producer_b", "satudata_request_submit", id=other["id"])
+    region.call("verifier", "satudata_request_return", id=other["id"], note="Lengkapi")
+    region.call("producer_b", "satudata_request_resubmit", id=other["id"])
+    region.call("verifier", "satudata_request_verify", id=other["id"])
 
 
 def test_the_engine_refuses_what_the_table_refuses_even_without_auth(region):
