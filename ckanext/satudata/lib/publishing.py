@@ -566,6 +566,13 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     data.pop("private", None)
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
+    held = staged_for(pkg.id)
+    if "resources" not in data and context.get("allow_partial_update"):
+        # the dataset form sends no tables (CKAN keeps a dataset's own): the
+        # revision keeps those it holds, else the live ones; the update
+        # below is of the live package, which would drop them
+        data["resources"] = (list(held.data.get("resources") or []) if held is not None
+                             else [r for r in live_dict(pkg.id).get("resources") or []])
     if "resources" in data:  # read below before CKAN validates it
         errors = metadata.shape_errors({"resources": data["resources"]}, {"resources": {}})
         if errors:
@@ -573,7 +580,6 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}
-        held = staged_for(pkg.id)
         own_ids = live_ids | {r.get("id") for r in (
             (held.data.get("resources") or []) if held is not None else [])}
         for index, res in enumerate(resources):
@@ -598,6 +604,8 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         "model": model, "session": model.Session, "user": context.get("user"),
         "auth_user_obj": context.get("auth_user_obj"), "ignore_auth": True,
         ENGINE: True, "defer_commit": True, "use_cache": False, "return_id_only": True,
+        # what the caller leaves out (the form: groups) stays as it is
+        "allow_partial_update": bool(context.get("allow_partial_update")),
     }
     nested = model.Session.begin_nested()
     try:

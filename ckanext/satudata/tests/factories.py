@@ -9,6 +9,7 @@ the real actions against the real database and search index."""
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 import io
 import re
 from typing import Any
@@ -389,3 +390,35 @@ def magetan_world(region: Region) -> Region:
         for title in item_titles:
             DaftarDataItem(title=title, owner_org=org_id, year=2027)
     return region
+
+
+def form_fields(html: str, form_id: str = "dataset-edit") -> dict[str, Any]:
+    """The values a browser would submit from the dataset form (inputs,
+    textareas, selected options)."""
+    form = html[html.index(f'id="{form_id}"'):]
+    form = form[:form.index("</form>")]
+    form = re.sub(r'(?s)<div name="repeating-template".*?</fieldset>', "</fieldset>", form)
+    fields: dict[str, Any] = {}
+
+    def add(name: str, value: str) -> None:
+        value = html_lib.unescape(value)
+        if name in fields:
+            existing = fields[name]
+            fields[name] = (existing if isinstance(existing, list) else [existing]) + [value]
+        else:
+            fields[name] = value
+
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        kind = re.search(r'\btype="([^"]*)"', tag)
+        if not name or (kind and kind.group(1) in ("submit", "button", "file", "checkbox")):
+            continue
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        add(name.group(1), value.group(1) if value else "")
+    for name, value in re.findall(r'(?s)<textarea\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</textarea>',
+                                  form):
+        add(name, value)
+    for name, body in re.findall(r'(?s)<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', form):
+        for value in re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', body):
+            add(name, value)
+    return fields

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ..factories import (
-    add_csv, csrf_token, csv_upload, login, publish, request_state, to_ready,
+    add_csv, csrf_token, csv_upload, form_fields, login, publish, request_state, to_ready,
 )
 
 SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
@@ -366,3 +366,39 @@ def test_a_revision_stored_with_hostile_values_still_opens_for_review(region, ap
             f"/permintaan-data/{request['id']}")
         assert page.status_code == 200, who
         assert "Catatan revisi" in page.body
+
+
+def test_a_form_edit_of_published_data_keeps_its_tables(region, app):
+    """The dataset form sends no tables (CKAN keeps them: a partial
+    update): a revision saved from it removed every table, the staged new
+    file included, and could not be sent for review."""
+    from ckanext.satudata.lib import publishing
+
+    request, pkg_id, table = _published_with_a_table(region)
+    client = login(app, region.users["producer"]["name"])
+    name = region.call("producer", "package_show", id=pkg_id)["name"]
+
+    def save_form(notes: str) -> None:
+        edit = tk.url_for("dataset.edit", id=name)
+        form = form_fields(client.get(edit).body)
+        form.update(notes=notes, save="")
+        response = client.post(edit, data=form, follow_redirects=False)
+        assert response.status_code == 302, response.body[-2000:]
+
+    save_form("Deskripsi baru")
+    staged = publishing.staged_for(pkg_id).data
+    assert staged["notes"] == "Deskripsi baru"
+    assert [r["id"] for r in staged["resources"]] == [table["id"]]
+
+    # a new file for the table, then the form again: the new file stays staged
+    region.call("producer", "resource_update", id=table["id"], name=table["name"],
+                upload=csv_upload("tahun,jumlah\n2024,11\n"), url="tabel.csv")
+    new_file = publishing.staged_for(pkg_id).data["resources"][0]
+    assert new_file["id"] != table["id"]
+    save_form("Deskripsi lagi")
+    staged = publishing.staged_for(pkg_id).data
+    assert staged["notes"] == "Deskripsi lagi"
+    assert [(r["id"], r.get(publishing.REPLACES_KEY)) for r in staged["resources"]] == [
+        (new_file["id"], table["id"])]
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    assert request_state(region, request) == "submitted"

@@ -4,7 +4,6 @@ in Indonesian (the portal default) and English, the facets of /dataset, and
 the dataset form with its searchable selects and completeness checklist."""
 from __future__ import annotations
 
-import html as html_lib
 import re
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ..factories import form_fields
 from ..metadata_samples import full_metadata
 
 
@@ -117,7 +117,7 @@ class TestDatasetForm:
         user = factories.UserWithToken()
         org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
         headers = {"Authorization": user["token"]}
-        form = _form_fields(app.get(tk.url_for("dataset.new"), headers=headers).body,
+        form = form_fields(app.get(tk.url_for("dataset.new"), headers=headers).body,
                             form_id="dataset-edit")
         form.update({"title": "Jumlah Puskesmas", "name": "jumlah-puskesmas",
                      "owner_org": org["id"], "save": "continue"})
@@ -156,7 +156,7 @@ class TestDatasetForm:
         user = factories.SysadminWithToken()
         form_page = app.get(tk.url_for("dataset.edit", id=dataset["name"]),
                             headers={"Authorization": user["token"]}).body
-        form = _form_fields(form_page)
+        form = form_fields(form_page)
         form["save"] = ""
         form["data_year"] = "2024"
 
@@ -169,38 +169,6 @@ class TestDatasetForm:
         for key, value in full_metadata().items():
             if key not in ("tags", "data_year"):
                 assert shown[key] == value, key
-
-
-def _form_fields(html: str, form_id: str = "dataset-edit") -> dict[str, Any]:
-    """The values a browser would submit from the dataset form (inputs,
-    textareas, selected options)."""
-    form = html[html.index(f'id="{form_id}"'):]
-    form = form[:form.index("</form>")]
-    form = re.sub(r'(?s)<div name="repeating-template".*?</fieldset>', "</fieldset>", form)
-    fields: dict[str, Any] = {}
-
-    def add(name: str, value: str) -> None:
-        value = html_lib.unescape(value)
-        if name in fields:
-            existing = fields[name]
-            fields[name] = (existing if isinstance(existing, list) else [existing]) + [value]
-        else:
-            fields[name] = value
-
-    for tag in re.findall(r"<input\b[^>]*>", form):
-        name = re.search(r'\bname="([^"]*)"', tag)
-        kind = re.search(r'\btype="([^"]*)"', tag)
-        if not name or (kind and kind.group(1) in ("submit", "button", "file", "checkbox")):
-            continue
-        value = re.search(r'\bvalue="([^"]*)"', tag)
-        add(name.group(1), value.group(1) if value else "")
-    for name, value in re.findall(r'(?s)<textarea\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</textarea>',
-                                  form):
-        add(name, value)
-    for name, body in re.findall(r'(?s)<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', form):
-        for value in re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', body):
-            add(name, value)
-    return fields
 
 
 @pytest.mark.usefixtures("clean_db")
