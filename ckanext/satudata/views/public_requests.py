@@ -27,12 +27,16 @@ def index() -> Any:
     """Every public data request with its status (no requester details)."""
     page = page_number()
     state = tk.request.args.get("state") or None
+    # a citizen's own requests (the dashboard links here)
+    mine = tk.request.args.get("mine") == "1" and tk.current_user.is_authenticated
     data: dict[str, Any] = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
     if state:
         data["state"] = state
+    if mine:
+        data["mine"] = True
     result = call("satudata_public_request_list", data)
     return tk.render("satudata/public_requests/index.html", {
-        "result": result, "page": page, "state": state, "page_size": PAGE_SIZE,
+        "result": result, "page": page, "state": state, "mine": mine, "page_size": PAGE_SIZE,
         "states": [{"value": s.value, "text": public_state_label(s)} for s in PublicState],
     })
 

@@ -42,6 +42,17 @@ class TestPages:
         client = _login(app, "warga")
         client.get(tk.url_for("satudata_request.index"), status=403)
         client.get(tk.url_for("satudata_round.index"), status=403)
+        # the dashboard offers a citizen their own public data requests, not
+        # a tab that answers 403
+        region.call("public", "satudata_public_request_create", title="Data bidan saya",
+                    description="Per kecamatan", name="Warga")
+        dashboard = client.get("/dashboard/datasets").body
+        assert tk.url_for("satudata_request.index") not in dashboard
+        mine = tk.url_for("satudata_public_request.index", mine="1")
+        assert mine.replace("&", "&amp;") in dashboard
+        page = client.get(mine).body
+        assert "Permohonan data saya" in page and "Data bidan saya" in page
+        assert "Data bidan saya" not in _login(app, "produsen-a").get(mine).body
 
     def test_producer_dashboard_and_submit_form(self, app, region):
         req_a = region.request_of(region.opd_a)
