@@ -65,7 +65,8 @@ __all__ = ["package_show", "package_update", "resource_show", "resource_update",
            "package_collaborator_list", "datastore_create", "datastore_upsert",
            "datastore_delete", "datastore_records_delete", "resource_view_create",
            "resource_view_update", "resource_view_delete", "resource_view_reorder",
-           "package_relationship_create", "package_relationship_update"]
+           "package_relationship_create", "package_relationship_update",
+           "package_delete", "dataset_purge"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -247,6 +248,26 @@ def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthR
     if sysadmins:
         auth = tk.auth_sysadmins_check(auth)
     return tk.chained_auth_function(auth)
+
+
+def _deleting(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """A dataset of the workflow is withdrawn, archived or cancelled through
+    it, never deleted or purged, not even by a sysadmin: the dataset form
+    offers no delete button that would lead to a refusal (the chained
+    actions refuse too)."""
+    ref = (data_dict or {}).get("id")
+    pkg = model.Package.get(ref) if roles.clean_id(ref) else None
+    if pkg is not None and _governed_by_others(context, pkg.id):
+        return refuse(tk._(
+            "This dataset belongs to a data request; ask the walidata to cancel or "
+            "withdraw it instead of deleting it"))
+    if authz.is_sysadmin(context.get("user")):
+        return allow()
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+package_delete = _chained("package_delete", _deleting, sysadmins=True)
+dataset_purge = _chained("dataset_purge", _deleting, sysadmins=True)
 
 
 # -- the tables of a staged revision ---------------------------------------------------

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ..conftest import statements_run
-from ..factories import complete_metadata, publish, to_ready
+from ..factories import complete_metadata, login, publish, to_ready
 
 # ``region``: the small region of tests/conftest.py, put back for each test
 
@@ -134,10 +134,15 @@ class TestPublish:
                             org_id=region.opd_a["id"])
         assert _anon_show(request["package_id"])["private"] is False
 
-    def test_not_even_a_sysadmin_purges_a_requests_dataset(self, region):
+    def test_not_even_a_sysadmin_purges_a_requests_dataset(self, region, app):
         """A purge took a dataset under review off the portal with no
         withdrawal and left its request to be verified with no dataset."""
         reviewed, published = region.request_of(region.opd_a), region.request_of(region.opd_b)
+        # the dataset form offers no delete button that would lead to a refusal
+        edit = tk.url_for("dataset.edit", id=reviewed["package_id"])
+        for user in ("produsen-a", "sysadmin-uji"):
+            form = login(app, user).get(edit).body
+            assert "/dataset/delete/" not in form, user
         complete_metadata(reviewed["package_id"], region.users["producer"]["name"])
         region.call("producer", "satudata_request_submit", id=reviewed["id"])
         to_ready(region, published)
