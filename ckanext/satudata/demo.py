@@ -141,6 +141,103 @@ def _ensure_org(org: dict[str, Any]) -> None:
 
 ROUND_NAME = "demo-semester-2"
 
+# What each OPD fills in for its own indicator, over the common metadata of
+# DEMO_DATASET (a dataset of health workers for an item on school
+# enrolment read as nonsense in search), and the table it uploads.
+DEMO_ITEMS: dict[str, tuple[dict[str, Any], str]] = {
+    "Jumlah Tenaga Kesehatan Menurut Jenis": ({}, DEMO_CSV),
+    "Jumlah Puskesmas Menurut Kecamatan": ({
+        "notes": "Jumlah pusat kesehatan masyarakat (puskesmas) menurut kecamatan.",
+        "concept": "Puskesmas adalah fasilitas pelayanan kesehatan tingkat pertama yang "
+                   "menyelenggarakan upaya kesehatan masyarakat dan perseorangan.",
+        "definition": "Jumlah puskesmas yang beroperasi di setiap kecamatan pada akhir tahun.",
+        "classification": "Puskesmas rawat inap dan non rawat inap",
+        "unit": "Unit",
+        "indicator_name": "Rasio puskesmas per kecamatan",
+        "indicator_definition": "Jumlah puskesmas dibagi jumlah kecamatan.",
+        "indicator_interpretation": "Setiap kecamatan sekurang-kurangnya memiliki satu "
+                                    "puskesmas.",
+        "calculation_method": "jumlah puskesmas / jumlah kecamatan",
+        "disaggregation": "Kecamatan",
+        "variables": [
+            {"name": "kecamatan", "definition": "Nama kecamatan", "data_type": "category"},
+            {"name": "jumlah_puskesmas", "definition": "Jumlah puskesmas",
+             "data_type": "integer", "unit": "unit"}],
+        "data_source": "Profil Kesehatan Kota",
+    }, "kecamatan,jumlah_puskesmas\nSamarinda Ulu,3\nSungai Kunjang,2\n"),
+    "Cakupan Imunisasi Dasar Lengkap": ({
+        "notes": "Persentase bayi usia 0-11 bulan yang mendapat imunisasi dasar lengkap.",
+        "concept": "Imunisasi dasar lengkap adalah imunisasi yang diberikan kepada bayi "
+                   "sebelum berusia satu tahun sesuai jadwal nasional.",
+        "definition": "Bayi yang mendapat imunisasi dasar lengkap dibagi jumlah bayi, "
+                      "dikali 100.",
+        "classification": "Menurut kecamatan",
+        "measure": "Persentase",
+        "unit": "Persen",
+        "indicator_name": "Cakupan imunisasi dasar lengkap",
+        "indicator_definition": "Persentase bayi yang mendapat imunisasi dasar lengkap.",
+        "indicator_interpretation": "Semakin tinggi cakupan, semakin baik perlindungan bayi.",
+        "calculation_method": "(bayi diimunisasi lengkap / jumlah bayi) x 100",
+        "disaggregation": "Kecamatan",
+        "variables": [
+            {"name": "kecamatan", "definition": "Nama kecamatan", "data_type": "category"},
+            {"name": "cakupan", "definition": "Cakupan imunisasi dasar lengkap",
+             "data_type": "decimal", "unit": "persen"}],
+        "data_source": "Laporan imunisasi puskesmas",
+    }, "kecamatan,cakupan\nSamarinda Ulu,94.5\nSungai Kunjang,91.2\n"),
+    "Jumlah Sekolah Menurut Jenjang": ({
+        "notes": "Jumlah sekolah menurut jenjang pendidikan dan kecamatan.",
+        "concept": "Sekolah adalah satuan pendidikan formal yang menyelenggarakan "
+                   "pendidikan dasar dan menengah.",
+        "definition": "Jumlah sekolah negeri dan swasta yang aktif pada tahun ajaran "
+                      "berjalan.",
+        "classification": "Jenjang pendidikan (SD, SMP)",
+        "unit": "Unit",
+        "indicator_name": "Jumlah sekolah",
+        "indicator_definition": "Banyaknya sekolah menurut jenjang.",
+        "indicator_interpretation": "Menggambarkan ketersediaan sarana pendidikan.",
+        "calculation_method": "Penjumlahan sekolah aktif",
+        "disaggregation": "Jenjang pendidikan, kecamatan",
+        "variables": [
+            {"name": "kecamatan", "definition": "Nama kecamatan", "data_type": "category"},
+            {"name": "jenjang", "definition": "Jenjang pendidikan", "data_type": "category"},
+            {"name": "jumlah", "definition": "Jumlah sekolah", "data_type": "integer",
+             "unit": "unit"}],
+        "data_source": "Data Pokok Pendidikan (Dapodik)",
+        "government_affairs": ["1.01"],
+        "sdgs_goals": ["4"],
+        "producer_contact_name": "Operator Data Dinas Pendidikan",
+        "producer_contact_email": "produsen-dindik@satudata.example",
+    }, "kecamatan,jenjang,jumlah\nSamarinda Ulu,SD,24\nSamarinda Ulu,SMP,9\n"
+       "Sungai Kunjang,SD,21\nSungai Kunjang,SMP,7\n"),
+    "Angka Partisipasi Murni SD": ({
+        "notes": "Angka partisipasi murni (APM) jenjang SD menurut kecamatan.",
+        "concept": "APM adalah proporsi penduduk usia sekolah yang bersekolah pada "
+                   "jenjang yang sesuai dengan usianya.",
+        "definition": "Murid SD berusia 7-12 tahun dibagi penduduk berusia 7-12 tahun, "
+                      "dikali 100.",
+        "classification": "Menurut kecamatan",
+        "measure": "Persentase",
+        "unit": "Persen",
+        "indicator_name": "Angka partisipasi murni SD",
+        "indicator_definition": "Persentase penduduk usia 7-12 tahun yang bersekolah di SD.",
+        "indicator_interpretation": "Semakin mendekati 100, semakin banyak anak usia SD "
+                                    "yang bersekolah tepat jenjang.",
+        "calculation_method": "(murid SD usia 7-12 / penduduk usia 7-12) x 100",
+        "disaggregation": "Kecamatan",
+        "variables": [
+            {"name": "kecamatan", "definition": "Nama kecamatan", "data_type": "category"},
+            {"name": "apm", "definition": "Angka partisipasi murni SD",
+             "data_type": "decimal", "unit": "persen"}],
+        "data_source": "Data Pokok Pendidikan (Dapodik)",
+        "government_affairs": ["1.01"],
+        "sdgs_goals": ["4"],
+        "producer_contact_name": "Operator Data Dinas Pendidikan",
+        "producer_contact_email": "produsen-dindik@satudata.example",
+    }, "kecamatan,apm\nSamarinda Ulu,97.8\nSungai Kunjang,96.4\n"),
+}
+
+
 # title, OPD, update_frequency, government_affairs, unit, priority (the
 # dataset schema's fields and codes: the request's dataset starts with them)
 ITEMS = [
@@ -232,14 +329,15 @@ def _load_workflow(demo_dataset: dict[str, Any], csv_text: str) -> Iterator[str]
     tk.get_action("satudata_round_send")(_site(), {"id": round_["id"]})
     requests = tk.get_action("satudata_request_list")(
         _site(), {"round_id": round_["id"], "limit": 100})["results"]
-    metadata = _metadata(demo_dataset)
     for request in requests:
         steps = STEPS.get(request["item_title"], [])
+        own, table = DEMO_ITEMS.get(request["item_title"], ({}, csv_text))
         try:
             if steps and request["package_id"]:
                 tk.get_action("package_patch")(
-                    {"user": steps[0][0]}, {"id": request["package_id"], **metadata})
-                _add_data_file(steps[0][0], request["package_id"], csv_text)
+                    {"user": steps[0][0]},
+                    {"id": request["package_id"], **_metadata(demo_dataset), **own})
+                _add_data_file(steps[0][0], request["package_id"], table)
             for user, transition, note in steps:
                 data: dict[str, Any] = {"id": request["id"], "note": note}
                 if transition == "return":

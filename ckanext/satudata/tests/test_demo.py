@@ -24,6 +24,17 @@ def test_demo_round_has_requests_in_several_states():
     assert states["Cakupan Imunisasi Dasar Lengkap"] == "verified"
     assert states["Jumlah Sekolah Menurut Jenjang"] == "submitted"
     assert states["Indeks Pembangunan Manusia"] == "requested"
+    # each OPD describes its own indicator (every demo dataset carried the
+    # health workers' metadata, urusan Kesehatan on school enrolment)
+    for request in result["results"]:
+        if request["package_id"] and request["state"] != "requested":
+            shown = helpers.call_action("package_show", context={"user": "admin"},
+                                        id=request["package_id"])
+            health = request["owner_org"] == shown["owner_org"] == helpers.call_action(
+                "organization_show", id="dinas-kesehatan")["id"]
+            assert shown["government_affairs"] == (["1.02"] if health else ["1.01"])
+            assert ("tenaga kesehatan" in shown["notes"]) == (
+                request["item_title"] == "Jumlah Tenaga Kesehatan Menurut Jenis")
     # the published one is public and the only one the public can find
     found = helpers.call_action("package_search", context={"user": ""}, q="*:*")
     # (one dataset per indicator: titled after the item, its periods on its tables)
