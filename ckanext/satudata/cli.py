@@ -20,6 +20,7 @@ import click
 import ckan.plugins.toolkit as tk
 
 from . import demo
+from .lib import notifications
 
 __all__ = ["satudata"]
 
@@ -55,9 +56,11 @@ def _enqueued(job: Any) -> None:
               show_default=True, help="Password given to every demo user.")
 def load_demo(password: str):
     """Create the demo walidata, OPDs and users (idempotent) and print the
-    credentials."""
-    for line in demo.load(password):
-        click.echo(line)
+    credentials. The demo is made in the portal's language (what CKAN makes
+    on the way, such as the titles of a table's previews, is stored)."""
+    with notifications.portal_context():
+        for line in demo.load(password):
+            click.echo(line)
 
 
 @satudata.command("role-add")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -105,6 +106,18 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
     # titled in the portal's language: the tabs above the preview
     assert sorted(v["title"] for v in views) == ["Grafik", "Tabel"]
+    # made in English (by a command, or an editor browsing /en/): the tabs
+    # are still in the reader's language
+    for view in views:
+        helpers.call_action("resource_view_update", context={"ignore_auth": True,
+                                                             "user": "sysadmin-uji"},
+                            **dict(view, title={"Grafik": "Chart", "Tabel": "Table"}[
+                                view["title"]]))
+    page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}",
+                   headers=token_of(producer["user"])).body
+    tabs = re.findall(r'class="nav-link[^"]*view-item[^"]*"[^>]*>\s*<i[^>]*></i>\s*([^<]*?)\s*<',
+                      page)
+    assert sorted(tabs) == ["Grafik", "Tabel"]
     views = [v for v in views if v["view_type"] == "datatables_view"]
 
     # unpublished: refused to the public and to another OPD's producer
