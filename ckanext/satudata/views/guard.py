@@ -190,8 +190,15 @@ _ACTIVITY_ARGUMENT_ERRORS = (IndexError, OverflowError, ValueError, KeyError,
 
 def activity_not_shown(error: Exception) -> Any:
     """A page of the activity streams that cannot use the arguments of its
-    address answers 400 (each gave a 500). The same errors elsewhere stay
-    errors of the portal (500)."""
+    address answers 400 (each gave a 500), and so does a download of a
+    table (the DataStore's dump: ``offset=-1``, a ``format`` it does not
+    write raise a ValidationError its view does not catch). The same errors
+    elsewhere stay errors of the portal (500)."""
+    if request.blueprint == "datastore" and isinstance(error, tk.ValidationError):
+        log.warning("%s answered 400: %r", request.full_path, error)
+        return current_app.handle_http_exception(BadRequest(tk._(
+            "The table cannot be downloaded with the arguments of this address "
+            "(offset, limit, format): download it again from its page.")))
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

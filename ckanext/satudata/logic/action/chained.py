@@ -72,7 +72,7 @@ __all__ = [
     "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
-    "xloader_submit", "xloader_hook", "datastore_search",
+    "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -861,3 +861,19 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
             and not authz.is_sysadmin(context.get("user")):
         raise tk.NotAuthorized(tk._("Not authorized to read this resource"))
     return original(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search_sql(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN runs the query as SQLAlchemy text, where a colon before a name
+    is a parameter: a query with ``':a'`` in a string answered 500 (to
+    anybody, the public included). Refused as a query that cannot run."""
+    try:
+        return original(context, data_dict)
+    except (sa.exc.InvalidRequestError, sa.exc.StatementError) as e:
+        if "bind parameter" not in str(e):
+            raise
+        raise tk.ValidationError({"sql": [tk._(
+            "The query cannot be run: a colon followed by a name (:name) is read "
+            "as a parameter; write it as \\:name")]})

@@ -444,3 +444,21 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
                 if v["view_type"] == "satudata_chart")
     body = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{view['id']}").body
     assert 'data-module="satudata-chart"' in body and "satudata-chart.js" in body
+
+
+def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, published_table):
+    """Each answered a 500 to the public: a dump with a negative offset, and
+    a query with a colon before a name inside a string (SQLAlchemy reads a
+    parameter)."""
+    resource_id = published_table["resource"]["id"]
+    assert app.get(f"/datastore/dump/{resource_id}").status_code == 200
+    for query in ("offset=-1", "limit=-5", "format=bogus", "offset=abc"):
+        assert app.get(f"/datastore/dump/{resource_id}?{query}").status_code == 400, query
+    assert "tidak dapat diunduh" in app.get(f"/datastore/dump/{resource_id}?offset=-1").body
+    refused = app.post("/api/3/action/datastore_search_sql", json={
+        "sql": f"SELECT ':a' AS x FROM \"{resource_id}\""})
+    assert refused.status_code == 409
+    assert "titik dua" in refused.json["error"]["sql"][0]
+    found = app.post("/api/3/action/datastore_search_sql", json={
+        "sql": f"SELECT '\\:a' AS x FROM \"{resource_id}\" LIMIT 1"})
+    assert found.status_code == 200 and found.json["result"]["records"] == [{"x": ":a"}]
