@@ -67,14 +67,30 @@ def file_response(result: dict[str, Any]) -> Response:
 
 def error_list(error: tk.ValidationError) -> list[str]:
     """The messages of a validation error for flashing, prefixed with the
-    field name unless the message speaks for itself."""
+    label of their field in the reader's language (a dataset field's label
+    from the schema) unless the message names it; a message of another
+    field speaks for itself (the field's key, "release_at: …", meant
+    nothing to the reader)."""
+    from ..lib import review
+
+    labels = {**review.field_labels(), **_form_labels()}
     messages = []
     for field, errors in (error.error_dict or {}).items():
+        label = labels.get(field)
         for message in errors if isinstance(errors, list) else [errors]:
-            messages.append(message if field in ("rows", "upload", "state", "stage", "version",
-                                                 "kind", "note", "message")
-                            else f"{field}: {message}")
+            named = not label or label.lower() in str(message).lower()
+            messages.append(str(message) if named else f"{label}: {message}")
     return messages
+
+
+def _form_labels() -> dict[str, str]:
+    """The labels of the fields of the workflow's forms."""
+    return {"release_at": tk._("Release time"), "user": tk._("User"), "role": tk._("Role"),
+            "title": tk._("Title"), "owner_org": tk._("OPD"), "year": tk._("Year"),
+            "start_date": tk._("Start date"), "meeting_date": tk._("Meeting date"),
+            "decision": tk._("Decision"), "reason": tk._("Reason"),
+            "package_id": tk._("Dataset"), "period": tk._("Period"),
+            "description": tk._("Description")}
 
 
 def organization_list() -> list[dict[str, Any]]:

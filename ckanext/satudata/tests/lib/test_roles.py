@@ -50,6 +50,12 @@ class TestRolesPage:
         assert response.status_code == 400
         assert "Peran walidata tidak dikenal" in response.body
         assert roles.user_roles(user["id"]) == set()
+        # an unknown user: the error names the field by its label, not its key
+        response = app.post(tk.url_for("satudata_roles.index"), headers=_env(admin),
+                            data={"user": "tidak-ada", "role": "kabid"})
+        assert response.status_code == 400
+        assert "Tidak ditemukan" in response.body
+        assert "user:" not in response.body and "role:" not in response.body
 
     def test_producers_and_the_public_cannot_manage_roles(self, app):
         producer = factories.User()
