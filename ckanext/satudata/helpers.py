@@ -21,7 +21,8 @@ __all__ = [
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "satudata_waiting_for_me", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
-    "satudata_visibility_editable", "satudata_has_data_file", "satudata_code_choices",
+    "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
+    "satudata_code_choices",
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
     "satudata_is_walidata_organization", "satudata_recently_published",
@@ -216,6 +217,13 @@ def satudata_visibility_editable(package_id: Optional[str] = None) -> bool:
     if not authz.is_sysadmin(tk.current_user.name):  # type: ignore[attr-defined]
         return False
     return not (package_id and publishing.governed(package_id))
+
+
+def satudata_governed(package_id: Optional[str]) -> bool:
+    """Whether the workflow decides what becomes of the dataset (linked to a
+    data request or published through one): its form offers no Delete
+    button, which would only lead to a refusal. One query."""
+    return bool(package_id) and publishing.governed(package_id)
 
 
 def satudata_has_data_file(pkg_dict: dict[str, Any]) -> bool:

@@ -66,7 +66,7 @@ __all__ = ["package_show", "package_update", "resource_show", "resource_update",
            "datastore_delete", "datastore_records_delete", "resource_view_create",
            "resource_view_update", "resource_view_delete", "resource_view_reorder",
            "package_relationship_create", "package_relationship_update",
-           "package_delete", "dataset_purge"]
+           "dataset_purge"]
 
 
 def activity_readable(context: Context, activity: Any) -> bool:
@@ -250,11 +250,12 @@ def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthR
     return tk.chained_auth_function(auth)
 
 
-def _deleting(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+def _purging(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     """A dataset of the workflow is withdrawn, archived or cancelled through
-    it, never deleted or purged, not even by a sysadmin: the dataset form
-    offers no delete button that would lead to a refusal (the chained
-    actions refuse too)."""
+    it, never purged, not even by a sysadmin (the chained action refuses
+    too). ``package_delete``'s auth stays CKAN's: CKAN asks it whether a
+    dataset's resource may be deleted; the chained action refuses the
+    deletion of the dataset itself."""
     ref = (data_dict or {}).get("id")
     pkg = model.Package.get(ref) if roles.clean_id(ref) else None
     if pkg is not None and _governed_by_others(context, pkg.id):
@@ -266,8 +267,7 @@ def _deleting(next_auth: AuthFunction, context: Context, data_dict: DataDict) ->
     return next_auth(context, data_dict)  # type: ignore[call-arg]
 
 
-package_delete = _chained("package_delete", _deleting, sysadmins=True)
-dataset_purge = _chained("dataset_purge", _deleting, sysadmins=True)
+dataset_purge = _chained("dataset_purge", _purging, sysadmins=True)
 
 
 # -- the tables of a staged revision ---------------------------------------------------
