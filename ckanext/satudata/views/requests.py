@@ -83,10 +83,12 @@ def read(id: str) -> Any:
 
 
 def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = None,
-                    status: int = 200) -> Any:
+                    status: int = 200, typed: Optional[dict[str, Any]] = None) -> Any:
     """The request page: the latest return's reason and labelled notes at
     the top while returned, the edit links while the producer may edit, the
-    transition forms, the reviewer's view of the data, the timeline."""
+    transition forms, the reviewer's view of the data, the timeline.
+    ``typed``: what the user typed into a step's form that was refused
+    (:func:`_typed`), shown again in it."""
     request = call("satudata_request_show", {"id": id})
     events = call("satudata_request_event_list", {"id": id})
     actor_labels = review.actor_labels()
@@ -111,6 +113,7 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
         "can_edit": can_edit,
         "review": _review(request),
         "error_summary": error_summary or [],
+        "typed": typed,
     }), status
 
 
@@ -180,16 +183,29 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
+        # one summary of what is missing, each linked to its field; other
+        # refusals flashed; the page again with what was typed in the form
         summary = _error_summary(id, e)
-        if summary:
-            # one summary of what is missing, each linked to its field
-            return _render_request(id, summary, 400)
-        for message in error_list(e):
-            tk.h.flash_error(message)
+        if not summary:
+            for message in error_list(e):
+                tk.h.flash_error(message)
+        return _render_request(id, summary, 400, typed=_typed(transition))
     else:
         tk.h.flash_success(tk._("Done: %(transition)s") % {
             "transition": transition_label(transition)})
     return tk.redirect_to("satudata_request.read", id=id)
+
+
+def _typed(transition: str) -> dict[str, Any]:
+    """What the user typed into the form of ``transition`` (its note, its
+    notes per field, a release's date, time and reason): a refused step
+    lost it all."""
+    form = tk.request.form
+    return {"transition": transition,
+            **{key: form.get(key, "") for key in ("note", "reason", "release_date",
+                                                  "release_time")},
+            "field_notes": {key[len("field_note-"):]: value for key, value in form.items()
+                            if key.startswith("field_note-")}}
 
 
 def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:

@@ -58,6 +58,13 @@ class TestRequestPage:
         kadis = login(app, "kadis")
         page = kadis.get(f"/permintaan-data/{request['id']}")
         assert "/diseminasi/publish" not in page.body
+        # a refused step shows its form again with what was typed in it
+        refused = kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
+            "_csrf_token": csrf_token(page.body), "release_date": "2001-03-01",
+            "release_time": "10:45", "note": "Rilis bersama publikasi"})
+        assert refused.status_code == 400
+        assert 'value="2001-03-01"' in refused.body and 'value="10:45"' in refused.body
+        assert ">Rilis bersama publikasi</textarea>" in refused.body
         kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
             "_csrf_token": csrf_token(page.body), "release_date": "2099-03-01",
             "release_time": "10:30"}, follow_redirects=True)

@@ -259,8 +259,10 @@ class TestForms:
         page = _page(client, request["id"])
         response = client.post(
             tk.url_for("satudata_request.take", id=request["id"], transition="submit"),
-            data={"_csrf_token": csrf_token(page.body), "version": "1"}, status=400)
+            data={"_csrf_token": csrf_token(page.body), "version": "1",
+                  "note": "Mohon dicek"}, status=400)
         body = response.body
+        assert ">Mohon dicek</textarea>" in body  # what was typed stays
         assert body.count("satudata-error-summary") == 1
         assert "alert-error" not in body                  # no flash per field
         summary = re.search(r'<div[^>]*satudata-error-summary.*?</div>', body, re.S).group(0)
