@@ -152,8 +152,10 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
         "_csrf_token": _csrf(resp.body), "name": "semester-2-2026",
         "title": "Semester II 2026", "year": "2026", "start_date": "2026-07-01"})
     assert "Semester II 2026" in resp.body
+    # sending reaches every OPD: the form asks for a confirmation first
+    assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', resp.body)
     resp = client.post(tk.url_for("satudata_round.send", round_id="semester-2-2026"),
-                       data={"_csrf_token": _csrf(resp.body)})
+                       data={"_csrf_token": _csrf(resp.body), "confirm": "1"})
     assert "3" in resp.body and "satudata-round-counts" in resp.body
     result = region.call("walidata_admin", "satudata_round_show", id="semester-2-2026")
     assert result["counts"]["requested"] == 3
