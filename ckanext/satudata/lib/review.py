@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import metadata, publishing
+from . import metadata, publishing, roles
 from .states import Actor, State
 from . import preview as previews
 
@@ -105,7 +105,8 @@ def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) 
     if role and actors and set(actors) & {Actor.VERIFIER.value, Actor.APPROVER.value,
                                           Actor.FINAL_APPROVER.value, Actor.PUBLISHER.value,
                                           Actor.ARCHIVER.value}:
-        return f"{text} ({role})"
+        title = roles.role_label(role)
+        return text if title.lower() == text.lower() else f"{text} ({title})"
     return text or (role or "")
 
 

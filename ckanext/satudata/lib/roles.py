@@ -73,6 +73,16 @@ def duty_labels() -> dict[str, str]:
     }
 
 
+def role_label(role: Optional[str]) -> str:
+    """A walidata role as people call it, in the reader's language: the
+    roles of the default approval chain (``verifikator kabid kadis``) by
+    their titles, any other role by its name ("menunggu kabid" read as a
+    code)."""
+    titles = {"verifikator": tk._("Verifier"), "kabid": tk._("Head of Division"),
+              "kadis": tk._("Head of Agency")}
+    return titles.get(role or "", role or "")
+
+
 def known_roles() -> list[str]:
     """The walidata roles a user can be given: those of the approval chain,
     then those only named by a duty, each once."""

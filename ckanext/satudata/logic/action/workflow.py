@@ -858,7 +858,7 @@ def _waiting_label(role: Optional[str]) -> str:
         return tk._("Head of the OPD")
     if role == "walidata":
         return tk._("Walidata administrator")
-    return role
+    return roles.role_label(role)
 
 
 class _Scope:
