@@ -61,6 +61,7 @@ def test_an_approver_cannot_approve_the_next_level_too(region):
     shown = region.call("sysadmin", "satudata_request_show", id=request["id"])
     assert (shown["state"], shown["approval_level"]) == ("verified", 2)
     assert shown["waiting_for"] == "kadis"
+    assert shown["waiting_for_label"] in ("Head of Agency", "Kepala Dinas")  # not the code
 
 
 def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
