@@ -182,6 +182,10 @@ class TestPages:
         assert "403 Akses Ditolak" in app.get("/ckan-admin/", status=403).body
         assert "400 Permintaan Tidak Valid" in app.get("/user/?limit=x", status=400).body
         assert "404 Not Found" in app.get("/en/dataset/tidak-ada", status=404).body
+        # an address no page answers: werkzeug's English description
+        body = app.get("/dataset/tidak-ada/groups-tidak-ada", status=404).body
+        assert "Halaman yang Anda minta tidak ada" in body
+        assert "The requested URL was not found" not in body
 
     def test_logged_in_pages(self, app, clean_db, clean_index):
         factories.Sysadmin(name="admin-uji", password="correct123")
