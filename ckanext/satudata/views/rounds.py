@@ -129,7 +129,7 @@ def report(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/surat/<letter_id>.pdf")
 def letter(round_id: str, letter_id: str) -> Any:
-    return file_response(call("satudata_letter_export", {"id": letter_id}))
+    return file_response(call("satudata_letter_export", {"id": letter_id, "round_id": round_id}))
 
 
 @satudata_round.route("/<round_id>/berita-acara", methods=["POST"])
@@ -155,7 +155,8 @@ def upload_document(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/dokumen/<document_id>")
 def document(round_id: str, document_id: str) -> Any:
-    return file_response(call("satudata_round_document_export", {"id": document_id}))
+    return file_response(call("satudata_round_document_export",
+                              {"id": document_id, "round_id": round_id}))
 
 
 @satudata_round.route("/<round_id>/dokumen/<document_id>/hapus", methods=["POST"])

@@ -41,8 +41,15 @@ def _round(context: Context, data_dict: DataDict) -> CollectionRound:
 
 def _get(entity: Any, context: Context, data_dict: DataDict, missing: str) -> Any:
     """The letter or document the call names (a sysadmin's call skips the
-    auth function that otherwise looked it up first)."""
+    auth function that otherwise looked it up first); with ``round_id`` (an
+    id or a name), only one of that round (a letter's address names its
+    round: another round's address served it)."""
     found = model.Session.get(entity, _ref(context, data_dict))
+    round_ref = data_dict.get("round_id")
+    if found is not None and round_ref is not None:
+        round_ = model.Session.get(CollectionRound, found.round_id)
+        if round_ is None or round_ref not in (round_.id, round_.name):
+            found = None
     if found is None:
         raise tk.ObjectNotFound(missing)
     return found
@@ -95,6 +102,8 @@ def satudata_letter_export(context: Context, data_dict: DataDict) -> dict[str, A
     (the same number, date and text at every download).
 
     :param id: id of the letter
+    :param round_id: id or name of its round (optional: another round's
+        letter is not found)
     :returns: ``{"filename", "mimetype", "content"}``, the content base64-encoded
     :rtype: dictionary
     """
@@ -182,6 +191,7 @@ def satudata_round_document_export(context: Context, data_dict: DataDict) -> dic
     """The file of a round's document.
 
     :param id: id of the document
+    :param round_id: id or name of its round (optional, as for a letter)
     :returns: ``{"filename", "mimetype", "content"}``, the content base64-encoded
     :rtype: dictionary
     """

@@ -309,6 +309,13 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     assert "pedoman.csv" in doc.headers["Content-Disposition"]
     assert app.get(f"{round_url}/dokumen/{document['id']}").status_code == 403
     assert _login(app, "warga").get(links[0]).status_code == 403
+    # a letter or a document is served under its own round's address only
+    region.call("walidata_admin", "satudata_round_create", name="putaran-lain",
+                title="Putaran lain", year=2026, start_date="2026-07-01")
+    elsewhere = round_url.replace(region.round["name"], "putaran-lain")
+    assert elsewhere != round_url
+    assert producer.get(links[0].replace(round_url, elsewhere)).status_code == 404
+    assert producer.get(f"{elsewhere}/dokumen/{document['id']}").status_code == 404
 
     # the verifier issues the Berita Acara from the page once something is decided
     request = region.request_of(region.opd_a)
