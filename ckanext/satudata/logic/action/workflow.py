@@ -202,6 +202,13 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     data = _validate(data_dict, schema.daftar_data_update(), context)
     item = model.Session.get(DaftarData, data.pop("id"))
     assert item
+    if data.get("owner_org", item.owner_org) != item.owner_org and _count(
+            DataRequest, [DataRequest.item_id == item.id,
+                          DataRequest.state != State.CANCELLED.value]):
+        # its requests, datasets and letters are the OPD's it was sent to
+        raise tk.ValidationError({"owner_org": [tk._(
+            "This item was already requested from its OPD: it stays with it (deactivate "
+            "it and add an item for the other OPD)")]})
     for key, value in data.items():
         setattr(item, key, value)
     if sk_pdf:

@@ -165,6 +165,22 @@ class TestRounds:
         assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
                            state="draft")["state"] == "draft"
 
+    def test_a_requested_item_stays_with_its_opd(self, region):
+        """Moved to another OPD after its request was sent, an item's
+        request, dataset and letter stayed with the first OPD."""
+        request = region.request_of(region.opd_a)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_update",
+                        id=request["item_id"], owner_org=region.opd_b["name"])
+        assert list(err.value.error_dict) == ["owner_org"]
+        region.call("walidata_admin", "satudata_daftar_data_update", id=request["item_id"],
+                    owner_org=region.opd_a["name"], title="Jumlah Puskesmas (baru)")
+        fresh = region.call("walidata_admin", "satudata_daftar_data_create", title="Baru",
+                            owner_org=region.opd_a["name"], year=2026)
+        moved = region.call("walidata_admin", "satudata_daftar_data_update", id=fresh["id"],
+                            owner_org=region.opd_b["name"])
+        assert moved["owner_org"] == region.opd_b["id"]
+
     def test_round_name_is_unique_and_cli_creates(self, region, cli):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
