@@ -502,6 +502,12 @@ def refuse_frozen(context: Context, package_id: str, message: str) -> None:
         raise tk.NotAuthorized(message)
 
 
+def not_deleted_message() -> str:
+    """Why a dataset of the workflow is not deleted or purged."""
+    return tk._("This dataset belongs to a data request; ask the walidata to cancel or "
+                "withdraw it instead of deleting it")
+
+
 def refuse_move(context: Context, pkg: model.Package, owner_org: Any) -> None:
     """A ``ValidationError`` when anyone but the engine would move a dataset
     of the workflow to another organization (``owner_org``, an id or a

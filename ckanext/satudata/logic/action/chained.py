@@ -721,11 +721,7 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
 def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of the workflow are withdrawn, archived or cancelled through
     it, not deleted (by their producers, or anybody but the engine)."""
-    pkg = _package(data_dict)
-    if pkg is not None:
-        publishing.refuse_frozen(context, pkg.id, tk._(
-            "This dataset belongs to a data request; ask the walidata to cancel or "
-            "withdraw it instead of deleting it"))
+    _refuse_deletion(context, data_dict)
     return original(context, data_dict)
 
 
@@ -735,12 +731,14 @@ def dataset_purge(original: Action, context: Context, data_dict: DataDict) -> An
     portal with no withdrawal, and left its request to be verified and
     approved with no dataset."""
     tk.check_access("dataset_purge", context, data_dict)
+    _refuse_deletion(context, data_dict)
+    return original(context, data_dict)
+
+
+def _refuse_deletion(context: Context, data_dict: DataDict) -> None:
     pkg = _package(data_dict)
     if pkg is not None:
-        publishing.refuse_frozen(context, pkg.id, tk._(
-            "This dataset belongs to a data request; ask the walidata to cancel or "
-            "withdraw it instead of deleting it"))
-    return original(context, data_dict)
+        publishing.refuse_frozen(context, pkg.id, publishing.not_deleted_message())
 
 
 @tk.chained_action

@@ -259,9 +259,7 @@ def _purging(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> 
     ref = (data_dict or {}).get("id")
     pkg = model.Package.get(ref) if roles.clean_id(ref) else None
     if pkg is not None and _governed_by_others(context, pkg.id):
-        return refuse(tk._(
-            "This dataset belongs to a data request; ask the walidata to cancel or "
-            "withdraw it instead of deleting it"))
+        return refuse(publishing.not_deleted_message())
     if authz.is_sysadmin(context.get("user")):
         return allow()
     return next_auth(context, data_dict)  # type: ignore[call-arg]
