@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import helpers
 from ..lib import review
-from ..lib.states import ACTION_OF, TABLE, transition_label
+from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, context, error_list, organization_list,
                       page_number, post, states)
 
@@ -177,7 +177,7 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     and go back to the request page (403/404 when refused or not found).
     Shared by the workflow and the dissemination forms."""
     try:
-        tk.get_action(f"satudata_request_{transition}")(context(), data)
+        result = tk.get_action(f"satudata_request_{transition}")(context(), data)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except tk.ObjectNotFound:
@@ -191,8 +191,14 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
                 tk.h.flash_error(message)
         return _render_request(id, summary, 400, typed=_typed(transition))
     else:
-        tk.h.flash_success(tk._("Done: %(transition)s") % {
-            "transition": transition_label(transition)})
+        # what was done and where the request is now ("Selesai: Ajukan"
+        # read as an order)
+        state = result.get("state") if isinstance(result, dict) else None
+        label = transition_label(transition)
+        tk.h.flash_success(
+            tk._('Step "%(transition)s" done. The request is now: %(state)s') % {
+                "transition": label, "state": state_label(state)} if state
+            else tk._('Step "%(transition)s" done.') % {"transition": label})
     return tk.redirect_to("satudata_request.read", id=id)
 
 

@@ -28,7 +28,7 @@ from .conftest import CSV_BYTES, CSV_NAME, CSV_VARIABLES, World, assert_no_serve
 pytestmark = pytest.mark.slow
 
 MAIN = "[role=main], main"  # CKAN's primary column
-DONE = "Selesai:"  # "Done: %(transition)s", the flash after a transition
+DONE = "selesai. Status permintaan kini:"  # the flash after a transition
 
 
 def state_of(world: World, key: str) -> tuple[str, int]:
@@ -59,7 +59,7 @@ def on_portal(world: World, href: str) -> str:
 
 def take(page: Any, transition: str, note: str = "") -> None:
     """Fill the note of a transition's form on the request page and press its
-    button; the portal answers with "Selesai: …"."""
+    button; the portal answers with "Langkah … selesai. Status permintaan kini: …"."""
     assert_no_server_error(page)
     form = page.locator(f"form.satudata-transition-{transition}")
     if note:

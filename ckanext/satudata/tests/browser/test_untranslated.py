@@ -29,8 +29,9 @@ pytestmark = pytest.mark.slow
 
 PAGES_PER_ROLE = int(os.environ.get("SATUDATA_CRAWL_PAGES", "16"))
 SKIP = re.compile(
-    r"/_logout|/logout|delete|/api/|/download|/feeds?/|/catalog|\.(xlsx|pdf|csv|ttl|rdf|xml"
-    r"|jsonld|json|n3|zip|ics)($|\?)|/util/|/revision/|/changes|/history/|^/en(/|$)|/webassets/"
+    r"/_logout|/logout|delete|/api/|/download|/datastore/dump/|/feeds?/|/catalog"
+    r"|\.(xlsx|pdf|csv|ttl|rdf|xml|jsonld|json|n3|zip|ics)($|\?)|/util/|/revision/|/changes"
+    r"|/history/|^/en(/|$)|/webassets/"
     r"|/base/|/uploads/|/new_resource|/reset|/register")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ASSETS = re.compile(r"\.(png|jpe?g|gif|svg|ico|webp|woff2?|ttf|eot)(\?|$)")

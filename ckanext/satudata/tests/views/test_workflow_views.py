@@ -81,6 +81,8 @@ class TestPages:
                         data={"_csrf_token": _csrf(page.body), "version": "1",
                               "note": "Sudah lengkap"})
         assert "Sudah lengkap" in resp.body           # the timeline
+        # what was done and where the request is now ("Selesai: Ajukan" read as an order)
+        assert "selesai. Status permintaan kini: diajukan" in resp.body
         assert "satudata-state-submitted" in resp.body
 
         other = region.request_of(region.opd_b)
