@@ -34,6 +34,16 @@ __all__ = [
 ]
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's "no-op" marker, read by babel)
+    return message
+
+
+#: CKAN's user page prints a user's state with ``_(user.state)``, a message
+#: of no catalogue ("Status: active" on an Indonesian page): marked here for
+#: the catalogue
+CKAN_STATES = (N_("active"), N_("pending"), N_("deleted"))
+
+
 def satudata_approval_chain() -> list[str]:
     return roles.approval_chain()
 

@@ -201,6 +201,8 @@ class TestPages:
         assert "Ikuti" in body and _visible_english(body, ["Follow"]) == []
         assert "Required field" in client.get("/en/dataset/new").body
         # CKAN labels the API token's name in English: our copy translates it
+        # CKAN prints the user's state through _(user.state): "Status: active"
+        assert "<dd>aktif</dd>" in client.get("/user/admin-uji").body
         body = client.get("/user/admin-uji/api-tokens").body
         assert re.search(r"> ?Nama\s*</label>", body) and _visible_english(body, ["Name"]) == []
 
