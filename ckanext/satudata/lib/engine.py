@@ -370,9 +370,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     kinds = roles.actor_kinds(context.get("user"), request)
     acting = transition.actors & kinds
     if acting and roles.took_part(context.get("user"), request, transition.name):
-        raise tk.NotAuthorized(tk._(
-            "You took an earlier step of this submission: another officer must "
-            "take this one"))
+        raise tk.NotAuthorized(roles.four_eyes_message())
     if not acting:
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {

@@ -578,7 +578,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         # revision keeps those it holds, else the live ones; the update
         # below is of the live package, which would drop them
         data["resources"] = (list(held.data.get("resources") or []) if held is not None
-                             else [r for r in live_dict(pkg.id).get("resources") or []])
+                             else list(live_dict(pkg.id).get("resources") or []))
     if "resources" in data:  # read below before CKAN validates it
         errors = metadata.shape_errors({"resources": data["resources"]}, {"resources": {}})
         if errors:

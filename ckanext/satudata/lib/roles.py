@@ -418,6 +418,12 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
         event.transition.in_(HANDS), event.version >= started))).scalar())
 
 
+def four_eyes_message() -> str:
+    """Why :func:`took_part` refuses a step."""
+    return tk._("You took an earlier step of this submission: another officer must "
+                "take this one")
+
+
 def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:
     """The auth functions' early check: the table lets the user take
     ``transition`` on ``request`` now, or the transition is not possible

@@ -79,11 +79,6 @@ def has_chain_role(context: Context, level: int) -> bool:
     return 0 <= level < len(chain) and roles.has_role(context.get("user"), chain[level])
 
 
-def four_eyes_message() -> str:
-    return tk._("You took an earlier step of this submission: another officer must "
-                "take this one")
-
-
 def transition_auth(action: str, message: Callable[[], str]) -> Any:
     """The auth function of the transition action ``action``: the state
     table decides (:func:`roles.may_attempt`), for the transition the action
@@ -94,7 +89,7 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
         request = request_of(context, data_dict)
         name = transition_for(action, request.state, bool(request.revision_of))
         if roles.took_part(context.get("user"), request, name):
-            return refuse(four_eyes_message())
+            return refuse(roles.four_eyes_message())
         if roles.may_attempt(context.get("user"), request, name):
             return allow()
         return refuse(message())
