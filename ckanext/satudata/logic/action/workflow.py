@@ -140,6 +140,27 @@ def _item_dict(item: DaftarData, org: Optional[model.Group] = None) -> dict[str,
     return result
 
 
+def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -> None:
+    """Refuse a second item of the same title (case and surrounding spaces
+    aside) for the same OPD in the same year, as the workbook import treats
+    it as the same item. Waits for the imports and additions of that year
+    (the lock ends with the transaction), so two at once cannot both add it."""
+    title = data.get("title", item.title if item else None)
+    owner_org = data.get("owner_org", item.owner_org if item else None)
+    year = data.get("year", item.year if item else None)
+    if not title or not owner_org or not year:
+        return
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, year)))
+    where = [DaftarData.year == year, DaftarData.owner_org == owner_org,
+             sa.func.lower(sa.func.btrim(DaftarData.title)) == title.strip().lower()]
+    if item is not None:
+        where.append(DaftarData.id != item.id)
+    if _count(DaftarData, where):
+        raise tk.ValidationError({"title": [tk._(
+            "This OPD already has an item with this title in the Daftar Data of "
+            "%(year)s (an inactive one can be made active again)") % {"year": year}]})
+
+
 def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Add an item to the Daftar Data.
 
@@ -175,6 +196,7 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
     data_dict = dict(data_dict)
     sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     data = _validate(data_dict, schema.daftar_data_create(), context)
+    _refuse_duplicate(data)
     item = DaftarData(id=model.types.make_uuid(), created_by=_user_id(context), **data)
     if sk_pdf:
         item.sk_url = storage.save_sk(item.id, sk_pdf)
@@ -209,6 +231,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
         raise tk.ValidationError({"owner_org": [tk._(
             "This item was already requested from its OPD: it stays with it (deactivate "
             "it and add an item for the other OPD)")]})
+    _refuse_duplicate(data, item)
     for key, value in data.items():
         setattr(item, key, value)
     if sk_pdf:

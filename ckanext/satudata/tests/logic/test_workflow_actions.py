@@ -181,6 +181,37 @@ class TestRounds:
                             owner_org=region.opd_b["name"])
         assert moved["owner_org"] == region.opd_b["id"]
 
+    def test_an_item_is_listed_once_per_opd_and_year(self, region):
+        """The walidata typed an item the Daftar Data already had: a second
+        "Jumlah Puskesmas" for the same OPD would be sent as a second
+        request for the same data."""
+        request = region.request_of(region.opd_a)
+        item = region.call("walidata_admin", "satudata_daftar_data_show", id=request["item_id"])
+        for call in (
+                {"action": "satudata_daftar_data_create", "year": item["year"],
+                 "owner_org": region.opd_a["name"], "title": "  " + item["title"].upper()},
+                {"action": "satudata_daftar_data_update", "id": region.call(
+                    "walidata_admin", "satudata_daftar_data_create", title="Lain",
+                    owner_org=region.opd_a["name"], year=item["year"])["id"],
+                 "title": item["title"]}):
+            action = call.pop("action")
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", action, **call)
+            assert list(err.value.error_dict) == ["title"]
+        # the same title is another OPD's item (the region has one), or next year's
+        other = region.request_of(region.opd_b)
+        assert other["item_id"] != item["id"] and region.call(
+            "walidata_admin", "satudata_daftar_data_show", id=other["item_id"])["title"] == item["title"]
+        region.call("walidata_admin", "satudata_daftar_data_create", title=item["title"],
+                    owner_org=region.opd_a["name"], year=item["year"] + 1)
+        # and an item keeps its own title when changed otherwise
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    title=item["title"], priority=True)
+        titles = [i["title"] for i in region.call(
+            "walidata_admin", "satudata_daftar_data_list", year=item["year"],
+            owner_org=region.opd_a["name"])["results"]]
+        assert sorted(titles) == sorted([item["title"], "Lain"])
+
     def test_round_name_is_unique_and_cli_creates(self, region, cli):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
