@@ -111,10 +111,10 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from ..model import (
-    LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataRequest, Dissemination, Release,
-    StagedRevision, public_dict_of,
+    LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataCheck, DataRequest, Dissemination,
+    Release, StagedRevision, public_dict_of,
 )
-from . import metadata, roles
+from . import metadata, roles, storage
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
 
 log = logging.getLogger(__name__)
@@ -1059,8 +1059,17 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     data.pop(DICT_KEY, None)
     data["id"] = pkg.id
     resources = data.get("resources") or []
+    live_created = {r.id: r.created for r in pkg.resources}
     for res in resources:
-        res.pop(REPLACES_KEY, None)
+        origin = res.pop(REPLACES_KEY, None)
+        if origin in live_created and origin not in {r.get("id") for r in resources}:
+            # the new file takes the place of the published one: the table
+            # keeps its id, its address, its views and its DataStore table
+            # (loaded again from the new file)
+            if storage.take_place(res["id"], origin):
+                DataCheck.move(res["id"], origin)
+            res["id"] = origin
+            res["created"] = live_created[origin].isoformat() if live_created[origin] else None
     data["resources"] = _period_resources(request, copy.deepcopy(resources))
     changed = False
     if staged is not None or pkg.private or _changed(resources, data["resources"]):

@@ -7,6 +7,11 @@ copying it, after the dataset was already updated in the transaction, and
 with an untranslated message; :func:`refuse_oversized` refuses it first,
 with a translated message under the resource form's ``upload`` field.
 
+A revision's new file of a published table is stored under a resource id
+of its own until the revision is published; :func:`take_place` then puts it
+in the place of the published file, so that the table keeps its id and its
+address.
+
 An SK decree (PDF) of a Daftar Data item is kept in
 ``<ckan.storage_path>/satudata_private/sk/<item id>.pdf`` and served only by
 ``/permintaan-data/daftar-data/<id>/sk.pdf`` to whoever may see the item.
@@ -27,16 +32,21 @@ against ``satudata.round_document.max_size``.
 from __future__ import annotations
 
 import os
+import shutil
+import uuid
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.lib.uploader as uploader
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
 __all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
            "save_sk", "read_round_document", "round_document_path", "save_round_document",
            "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara",
-           "delete_berita_acara"]
+           "delete_berita_acara", "resource_path", "take_place", "took_place"]
 
 MB = 1024 * 1024
 
@@ -217,3 +227,73 @@ def delete_berita_acara(decision_id: str) -> None:
     path = berita_acara_path(decision_id)
     if path and os.path.exists(path):
         os.remove(path)
+
+
+# -- a revision's new file takes the place of the published one ----------------------------
+
+_PLACES = "satudata_file_places"
+
+
+def resource_path(resource_id: str) -> Optional[str]:
+    """Where CKAN's uploader keeps the file of resource ``resource_id``
+    (None without a storage path)."""
+    upload = uploader.get_resource_uploader({"id": resource_id, "url_type": "upload"})
+    if not getattr(upload, "storage_path", None):
+        return None
+    return upload.get_path(resource_id)
+
+
+def take_place(new_id: str, resource_id: str) -> bool:
+    """Store the file of ``new_id`` (a staged revision's file) as the file
+    of the resource ``resource_id``, keeping its modification time (the
+    data check's fingerprint). The published file is replaced at once (no
+    moment without a file) and put back if the transaction rolls back; the
+    staged copy and the old file are removed once it commits. False when
+    ``new_id`` has no stored file."""
+    source, target = resource_path(new_id), resource_path(resource_id)
+    if not source or not target or not os.path.isfile(source):
+        return False
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = f"{target}~{uuid.uuid4().hex}"
+    shutil.copy2(source, tmp)
+    old = None
+    if os.path.isfile(target):
+        old = f"{target}~{uuid.uuid4().hex}"
+        os.link(target, old)
+    os.replace(tmp, target)
+    model.Session.info.setdefault(_PLACES, []).append((source, target, old, resource_id))
+    return True
+
+
+def took_place(resource_id: str) -> bool:
+    """Whether a file took the place of the file of ``resource_id`` in the
+    current transaction (:func:`take_place`): its contents changed under
+    the same name."""
+    return any(place[3] == resource_id for place in model.Session.info.get(_PLACES) or [])
+
+
+def _remove(path: Optional[str]) -> None:
+    if path:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+
+
+def _places_committed(session: Any) -> None:
+    for source, _target, old, _id in session.info.pop(_PLACES, None) or []:
+        _remove(source)
+        _remove(old)
+
+
+def _places_rolled_back(session: Any) -> None:
+    for _source, target, old, _id in reversed(session.info.pop(_PLACES, None) or []):
+        if old:
+            os.replace(old, target)
+        else:
+            _remove(target)
+
+
+if not sa.event.contains(model.Session, "after_commit", _places_committed):
+    sa.event.listen(model.Session, "after_commit", _places_committed)
+    sa.event.listen(model.Session, "after_rollback", _places_rolled_back)

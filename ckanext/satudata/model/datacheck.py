@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, UnicodeText
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.model import domain_object
 
@@ -58,6 +60,18 @@ class DataCheck(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     seconds: Mapped[Optional[float]] = Column(Float)  # type: ignore
     checked_at: Mapped[datetime.datetime] = Column(  # type: ignore
         DateTime, nullable=False, default=_utcnow)
+
+    @classmethod
+    def move(cls, new_id: str, resource_id: str) -> None:
+        """The result of a staged revision's file (``new_id``) becomes the
+        result of the table whose place the file takes when the revision is
+        published (``resource_id``: ``lib.storage.take_place``, which keeps
+        the file's fingerprint)."""
+        session = model.Session
+        session.execute(sa.delete(cls).where(cls.resource_id == resource_id))
+        session.execute(sa.update(cls).where(cls.resource_id == new_id)
+                        .values(resource_id=resource_id)
+                        .execution_options(synchronize_session=False))
 
     def dictize(self) -> dict[str, Any]:
         return {

@@ -5,6 +5,7 @@ approved and published; the activity stream records both versions."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
@@ -83,6 +84,11 @@ def test_revision_stays_invisible_until_approved_and_published(region, app):
     region.call("kadis", "satudata_request_approve", id=request["id"])
     assert request_state(region, request) == "ready"
     assert _api_show(app, pkg_id) == before
+    staged_file = region.call("verifier", "satudata_revision_show", id=pkg_id)[
+        "data"]["resources"][0]
+    assert staged_file["id"] != live_resource["id"]
+    staged_path = uploader.get_resource_uploader(staged_file).get_path(staged_file["id"])
+    assert os.path.isfile(staged_path)
 
     publish(region, request)
 
@@ -93,7 +99,14 @@ def test_revision_stays_invisible_until_approved_and_published(region, app):
     assert after["resources"][0]["description"] == "Deskripsi revisi"
     assert _file(after["resources"][0]) == b"tahun,jumlah\n2025,12\n"
     assert _file(after["resources"][1]) == b"tahun,jumlah\n2025,99\n"
-    assert _file(live_resource) == live_file  # the old file was never overwritten
+    # the new file took the place of the published one: the table kept its
+    # id, so a link to it (its page, its download, DCAT's distribution) holds
+    assert after["resources"][0]["id"] == live_resource["id"]
+    assert _file(live_resource) == b"tahun,jumlah\n2025,12\n"
+    page = app.get(tk.url_for("resource.read", id=live["name"],
+                              resource_id=live_resource["id"]))
+    assert "Deskripsi revisi" in page.body
+    assert not os.path.exists(staged_path)  # no copy left behind
     activities = helpers.call_action(
         "package_activity_list", context={"user": "", "ignore_auth": False}, id=pkg_id)
     titles = [a["data"]["package"]["title"] for a in activities]
