@@ -38,12 +38,14 @@ Who reads it
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 import logging
+import re
 import uuid
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -57,7 +59,8 @@ from . import preview as previews
 log = logging.getLogger(__name__)
 
 __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "loadable", "file_hash",
-           "load_package", "load_resource", "numeric_variables", "type_columns", "status"]
+           "load_package", "load_resource", "numeric_variables", "type_columns", "status",
+           "translated_errors"]
 
 #: task type and key of xloader's status (``task_status``)
 TASK = "xloader"
@@ -355,3 +358,56 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
     return {"status": state, "label": _labels().get(state, state), "error": error or None,
             "last_updated": found.get("last_updated"),
             "log": [f"{entry.get('level', '')}: {entry.get('message', '')}" for entry in logs]}
+
+
+# -- CKAN's DataStore messages, in the reader's language ---------------------------
+
+#: CKAN's DataStore writes these without marking them for translation
+_NOT_FOUND = re.compile(r'^Resource(?:/Alias)? "(?P<id>.*)" was not found\.$', re.S)
+_NOT_A_TABLE = re.compile(r'relation "(?P<name>[^"]*)" does not exist')
+
+
+def _untranslated_message(text: str) -> str:
+    if text == "Query is not a single statement.":
+        return tk._("The query is not a single statement")
+    if text == "Not authorized to access system tables":
+        return tk._("The system tables of the database cannot be queried")
+    if text.startswith("(psycopg2.") or "[SQL:" in text:
+        # PostgreSQL's error, with the statement CKAN ran around the query
+        table = _NOT_A_TABLE.search(text)
+        if table:
+            return tk._('There is no table "%(name)s": query a table by its resource id') % {
+                "name": table.group("name")}
+        first = text.split("\n", 1)[0]
+        return tk._("The query cannot be run: %(reason)s") % {
+            "reason": re.sub(r"^\([\w.]+\)\s*", "", first)}
+    return text
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """Around a DataStore read action: CKAN's own English messages (a
+    missing table, a query refused or failing in PostgreSQL, with the SQL
+    CKAN wrapped it in) become the portal's translated ones."""
+    try:
+        yield
+    except tk.ObjectNotFound as e:
+        found = _NOT_FOUND.match(str(e))
+        if found:
+            raise tk.ObjectNotFound(tk._('Table "%(id)s" was not found') % {
+                "id": found.group("id")[:100]})
+        raise
+    except tk.NotAuthorized as e:
+        text = str(e)
+        if not text:
+            raise
+        raise tk.NotAuthorized(_untranslated_message(text))
+    except tk.ValidationError as e:
+        errors = e.error_dict if isinstance(e.error_dict, dict) else {}
+        if not any(isinstance(v, list) and any(isinstance(m, str) for m in v)
+                   for v in errors.values()):
+            raise
+        raise tk.ValidationError({
+            key: [_untranslated_message(m) if isinstance(m, str) else m for m in value]
+            for key, value in errors.items()
+            if key != "info" and isinstance(value, list)})

@@ -73,6 +73,7 @@ __all__ = [
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
+    "datastore_info",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -516,7 +517,8 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
         for res in incoming:
             old = (stored.get(res["id"]) if isinstance(res, dict)
                    and isinstance(res.get("id"), str) else None)
-            if old is None or "upload" in res or _file_of(res.get) != _file_of(old.get):
+            if (old is None or "upload" in res or _file_of(res.get) != _file_of(old.get)
+                    or storage.took_place(res["id"])):  # a revision's file, published
                 return True
     for field in fields:
         new, old = data_dict[field], _stored(extras.get(field))
@@ -858,7 +860,16 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
     if (data_dict or {}).get("resource_id") == "_table_metadata" \
             and not authz.is_sysadmin(context.get("user")):
         raise tk.NotAuthorized(tk._("Not authorized to read this resource"))
-    return original(context, data_dict)
+    with datastore.translated_errors():
+        return original(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_info(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's answer about a missing table is English: translated."""
+    with datastore.translated_errors():
+        return original(context, data_dict)
 
 
 @tk.chained_action
@@ -866,9 +877,11 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
 def datastore_search_sql(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN runs the query as SQLAlchemy text, where a colon before a name
     is a parameter: a query with ``':a'`` in a string answered 500 (to
-    anybody, the public included). Refused as a query that cannot run."""
+    anybody, the public included). Refused as a query that cannot run.
+    CKAN's English messages are translated."""
     try:
-        return original(context, data_dict)
+        with datastore.translated_errors():
+            return original(context, data_dict)
     except (sa.exc.InvalidRequestError, sa.exc.StatementError) as e:
         if "bind parameter" not in str(e):
             raise

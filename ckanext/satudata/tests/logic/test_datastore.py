@@ -409,10 +409,12 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     publish(region, request)
     run_jobs()
 
-    assert rows_of(new_id, ANONYMOUS) == [(2024, 10), (2025, MARKER)]
-    # the replaced file's table is gone with its resource
-    assert refused("datastore_search", as_user(region, "sysadmin"),
-                   resource_id=live["id"])
+    # the new file took the place of the published one: the table keeps its
+    # id (its address, its views) and its DataStore table holds the new rows
+    assert rows_of(live["id"], ANONYMOUS) == [(2024, 10), (2025, MARKER)]
+    assert [r["id"] for r in helpers.call_action(
+        "package_show", context=dict(ANONYMOUS), id=pkg_id)["resources"]] == [live["id"]]
+    assert refused("datastore_search", as_user(region, "sysadmin"), resource_id=new_id)
 
 
 def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
@@ -462,3 +464,26 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     found = app.post("/api/3/action/datastore_search_sql", json={
         "sql": f"SELECT '\\:a' AS x FROM \"{resource_id}\" LIMIT 1"})
     assert found.status_code == 200 and found.json["result"]["records"] == [{"x": ":a"}]
+
+
+def test_the_datastore_answers_in_the_readers_language(app, published_table):
+    """CKAN's DataStore wrote its refusals in English (a table not found, a
+    query of two statements, the system tables), and showed PostgreSQL's
+    error with the SQL it ran around the query to anybody."""
+    resource_id = published_table["resource"]["id"]
+
+    def error(action: str, status: int, **data) -> str:
+        response = app.post(f"/api/3/action/{action}", json=data)
+        assert response.status_code == status, response.body
+        return json.dumps(response.json["error"], ensure_ascii=False)
+
+    for action, data in (("datastore_search", {"resource_id": "tidak-ada"}),
+                         ("datastore_info", {"id": "tidak-ada"})):
+        assert 'Tabel \\"tidak-ada\\" tidak ditemukan' in error(action, 404, **data)
+    two = error("datastore_search_sql", 409, sql=f'SELECT 1; SELECT * FROM "{resource_id}"')
+    system = error("datastore_search_sql", 403, sql="SELECT * FROM pg_class")
+    unknown = error("datastore_search_sql", 409, sql='SELECT * FROM "tabel-lain"')
+    for text in (two, system, unknown):
+        assert not any(english in text for english in (
+            "statement", "Not authorized", "relation", "psycopg2", "SQL:", "LIMIT 32001"))
+    assert "tabel-lain" in unknown
