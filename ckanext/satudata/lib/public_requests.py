@@ -32,7 +32,7 @@ from .engine import queue_signal
 from .states import PUBLIC_OPEN, PublicActor, PublicState, public_rule, public_steps_for
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
-           "steps_for", "create", "take", "fulfil_published", "may_see_contact",
+           "steps_for", "create", "lock", "take", "fulfil_published", "may_see_contact",
            "due_for_reminder"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
@@ -102,10 +102,13 @@ def create(user: model.User, data: dict[str, Any],
     return request, _event(request, CREATE, None, user.id, None)
 
 
-def _locked(request_id: str) -> PublicRequest:
+def lock(request_id: str) -> PublicRequest:
+    """The request, read again and locked until the transaction ends: two
+    officers' steps at once are taken one after the other, the second from
+    where the first left it."""
     request = model.Session.execute(
         sa.select(PublicRequest).where(PublicRequest.id == request_id)
-        .with_for_update()).scalar_one_or_none()
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
@@ -122,7 +125,7 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     """Take ``step`` on the request, under its row lock: the table decides
     (again) whether ``user_name`` may, from where the request is now. The
     caller commits."""
-    request = _locked(request_id)
+    request = lock(request_id)
     rule = public_rule(step, request.state)
     if rule is None or not rule.actors & actors_of(user_name) or (
             step == "extend" and request.extended):

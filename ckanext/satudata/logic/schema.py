@@ -529,6 +529,16 @@ def round_report_ref(not_empty: Validator, satudata_id: Validator,
 
 
 @validator_args
+def round_advance(ignore_missing: Validator, satudata_one_of: Validator) -> Schema:
+    """A round, and the stage its page showed (optional)."""
+    from ..model import ROUND_STAGES
+
+    schema = round_report_ref()
+    schema["stage"] = [ignore_missing, satudata_one_of(list(ROUND_STAGES))]
+    return schema
+
+
+@validator_args
 def round_report_update(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,

@@ -413,9 +413,13 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     """
     tk.check_access("satudata_publication_build", context, data_dict)
     data = _validate(data_dict, schema.round_ref(), context)
+    # builds of a round wait for each other on its row (the first one of a
+    # round has no publication row yet to lock): the second sees the first's
+    model.Session.execute(sa.select(CollectionRound.id).where(
+        CollectionRound.id == data["round_id"]).with_for_update())
     publication = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == data["round_id"])
-        .with_for_update()).scalar_one_or_none()
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if publication is None:
         publication = Publication(id=model.types.make_uuid(), round_id=data["round_id"])
         model.Session.add(publication)

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import public_requests, roles, workdays
-from ...lib.states import PUBLIC_OPEN, public_state_label
+from ...lib.states import PUBLIC_OPEN, public_rule, public_state_label
 from ...model import DaftarData, PublicRequest, PublicRequestEvent
 from .. import schema
 from ._common import commit as _commit, validate as _validate
@@ -211,9 +211,16 @@ def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[
     """
     tk.check_access("satudata_public_request_plan", context, data_dict)
     data = _validate(data_dict, schema.public_request_plan(), context)
-    request = model.Session.get(PublicRequest, data["id"])
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
+    try:
+        # locked before its item is added: a second click waits, then is
+        # refused from the planned request (no second item)
+        request = public_requests.lock(data["id"])
+        if not public_rule("plan", request.state):
+            raise tk.ValidationError({"state": [tk._(
+                "This step cannot be taken on the request in its present state")]})
+    except Exception:
+        model.Session.rollback()
+        raise
     owner_org = data.get("owner_org") or request.owner_org
     if not owner_org:
         raise tk.ValidationError({"owner_org": [tk._(

@@ -49,14 +49,21 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     is skipped. The report's last approval ends the report stage.
 
     :param id: id or name of the round
+    :param stage: the stage the caller saw the round in (optional; the
+        round's page sends it): refused when the round has moved on since,
+        so that a second click does not skip a stage
     :returns: the round, with ``stage`` and the stages' deadlines
     :rtype: dictionary
     """
     tk.check_access("satudata_round_advance", context, data_dict)
-    data = validate(data_dict, schema.round_report_ref(), context)
+    data = validate(data_dict, schema.round_advance(), context)
     round_, _report = round_report.lock_round(data["id"])
     if round_.state == "draft":
         raise tk.ValidationError({"stage": [tk._("Send the round first")]})
+    if data.get("stage") and data["stage"] != round_.stage:
+        raise tk.ValidationError({"stage": [tk._(
+            "The round has already moved on to the stage \"%(stage)s\"") % {
+                "stage": rounds.stage_label(round_.stage)}]})
     if round_.stage == "report":
         raise tk.ValidationError({"stage": [tk._(
             "The report stage ends with the report's last approval")]})

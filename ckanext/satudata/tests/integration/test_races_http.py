@@ -713,3 +713,51 @@ def test_a_submit_clicked_five_times_on_an_unchecked_file_has_one_winner(portal)
             problems.append(f"{request['id'][:8]}: {statuses}, request {state}, "
                             f"{events} submission(s)")
     assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
+def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
+    """Two clicks (or two officers) on the same walidata step at the same
+    instant: planning a citizen's request in the Daftar Data, building a
+    round's publication, moving a round to its next stage. One click wins,
+    the others are refused: no second Daftar Data item, no 500, no stage
+    skipped."""
+    from ckanext.satudata.model import DaftarData, PublicRequestEvent
+
+    region = build_region()
+    admin = helpers.call_action("api_token_create", context={"user": "admin-walidata"},
+                                user="admin-walidata", name="races")["token"]
+    asked = helpers.call_action(
+        "satudata_public_request_create", context={"user": "warga"},
+        title="Jumlah desa wisata per kecamatan", description="Per kecamatan, 2025",
+        purpose="Perencanaan", owner_org=region.opd_a["name"])
+    helpers.call_action("satudata_public_request_accept", context={"user": "verifikator"},
+                        id=asked["id"])
+    for request in region.requests:  # nothing left to collect: the round may move on
+        helpers.call_action("satudata_request_cancel", context={"user": "admin-walidata"},
+                            id=request["id"], note="Tidak jadi dihimpun")
+    round_id = region.round["id"]
+    helpers.call_action("satudata_round_update", context={"user": "admin-walidata"},
+                        id=round_id, compile_days=20, report_days=10)
+    model.Session.remove()
+    problems = []
+    for label, calls in (
+            ("plan", (("satudata_public_request_plan", {"id": asked["id"], "year": 2027}),) * 3),
+            ("build", (("satudata_publication_build", {"round_id": round_id}),) * 3),
+            ("advance", (("satudata_round_advance", {"id": round_id,
+                                                     "stage": "collection"}),) * 3)):
+        statuses = sorted(getattr(r, "status_code", repr(r))
+                          for r in _race(portal, admin, calls))
+        if statuses.count(OK) != 1 or any(s not in (OK, *REFUSED) for s in statuses):
+            problems.append(f"{label}: {statuses}")
+    fresh()
+    items = model.Session.execute(sa.select(sa.func.count()).select_from(DaftarData).where(
+        DaftarData.title == "Jumlah desa wisata per kecamatan")).scalar()
+    plans = model.Session.execute(sa.select(sa.func.count()).where(
+        PublicRequestEvent.request_id == asked["id"],
+        PublicRequestEvent.step == "plan")).scalar()
+    stage = helpers.call_action("satudata_round_show", context={"user": "admin-walidata"},
+                                id=round_id)["stage"]
+    model.Session.remove()
+    assert (items, plans) == (1, 1), problems
+    assert stage == "compile", stage
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
