@@ -428,6 +428,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         raise tk.ValidationError(errors)
 
     now = datetime.datetime.utcnow()
+    # delivered for the first time: in an all-in round, the last first
+    # delivery opens verification (rounds.start_verification)
+    delivered = request.submitted_at is None and transition.name in ("submit", "resubmit")
     late = (late_data.late_policy_at_submit(request, round_, today)
             if transition.name == "submit" and request.late is None else None)
     if late:
@@ -478,8 +481,13 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         completeness=completeness, approval_level=level, data=data,
     )
     model.Session.flush()
-    if transition.name in ("submit", "resubmit"):  # under the round's lock (lock_for)
-        rounds.start_verification(round_, today)
+    if delivered:  # under the round's lock (lock_for)
+        opened = rounds.start_verification(round_, today)
+        if round_.verify_when_complete:
+            # the verifiers' e-mail says whether they can start (rounds.pending_of)
+            waiting = len(rounds.pending_of([round_.id]).get(round_.id, []))
+            event.data = dict(event.data or {}, waiting_for_all=waiting,
+                              verification_opened=opened if not waiting else 0)
     # the dataset follows the request, in the same transaction
     publishing.after_transition(context, request, transition.name, current, note)
     result = request.dictize()

@@ -35,7 +35,7 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import letters, metadata, outbox, roles
+from . import letters, outbox, review, roles
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
 )
@@ -212,11 +212,8 @@ def _template_of(event: RequestEvent) -> str:
 
 def _field_notes(notes: Optional[dict[str, list[str]]]) -> list[tuple[str, str]]:
     """(field label, note) pairs of a return's per-field notes."""
-    if not notes:
-        return []
-    fields = {f["field_name"]: f for f in metadata.dataset_schema().get("dataset_fields", [])}
-    return [(metadata.field_label(fields[key]) if key in fields else key, note)
-            for key, values in notes.items() for note in values]
+    return [(note["label"], reason) for note in review.labelled_notes(notes)
+            for reason in note["reasons"]]
 
 
 def message_for_transition(event: RequestEvent, request: DataRequest, item: DaftarData,
@@ -243,6 +240,10 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "request_url": request_url(request.id), "transition": event.transition,
         # a withdrawal or archive of one period: the others stay published
         "period_only": bool((event.data or {}).get("period_only")),
+        # an all-in round: how many requests its verification still waits
+        # for, or how many it starts with now (the last delivery)
+        "waiting_for_all": (event.data or {}).get("waiting_for_all") or 0,
+        "verification_opened": (event.data or {}).get("verification_opened") or 0,
     }
     return _template_of(event), values
 
@@ -439,13 +440,16 @@ def notify_public_request(event_id: str) -> int:
     requester = model.Session.get(model.User, request.requester_id)
     pkg = model.Package.get(request.package_id) if request.package_id else None
     public_pkg = pkg is not None and pkg.state == "active" and not pkg.private
+    # the message tells of its own step: the request may have moved on
+    # before the e-mail is sent (accepted, then rejected a moment later)
+    state = event.to_state
     with portal_context():
         values = {
             "title": request.title, "step": event.step, "note": event.note or "",
-            "fulfilled": request.state == PublicState.FULFILLED.value,
-            "state": public_state_label(request.state),
-            "due_date": (request.due_date.isoformat()
-                         if PublicState(request.state) in PUBLIC_OPEN else ""),
+            "fulfilled": state == PublicState.FULFILLED.value,
+            "state": public_state_label(state),
+            "due_date": (event.due_date.isoformat()
+                         if event.due_date and PublicState(state) in PUBLIC_OPEN else ""),
             "dataset_url": (tk.url_for("dataset.read", id=pkg.name, _external=True)
                             if public_pkg else ""),
             "request_url": public_request_url(request.id),

@@ -77,7 +77,7 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
         CollectionRound.verify_when_complete.is_(True),
         DataRequest.state.in_(rounds.GATED_STATES),
         sa.select(other.id).where(other.round_id == DataRequest.round_id,
-                                  other.state.in_(rounds.WITH_PRODUCERS)).exists())
+                                  rounds.undelivered(other)).exists())
     stmt = (
         sa.select(DataRequest, kind, DaftarData.title, model.Group.title, CollectionRound.title)
         .join(DaftarData, DaftarData.id == DataRequest.item_id)

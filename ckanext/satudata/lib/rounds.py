@@ -30,7 +30,7 @@ from . import workdays
 from .states import TABLE, State
 
 __all__ = [
-    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "pending_of", "missing_text",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered", "pending_of", "missing_text",
     "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "next_stage", "advance_stage",
 ]
@@ -62,9 +62,18 @@ def lock_for(request_id: str, transition: str) -> None:
         .with_for_update(of=CollectionRound))
 
 
+def undelivered(t: Any = DataRequest) -> Any:
+    """The requests an all-in round's verification waits for: with their
+    producers and never delivered. Once every OPD has delivered ("ketika
+    semua data sudah terkumpul"), verification has started: a request
+    returned for revision after that holds back nobody else's."""
+    return sa.and_(t.state.in_(WITH_PRODUCERS), t.submitted_at.is_(None))
+
+
 def pending_of(round_ids: list[str] | set[str]) -> dict[str, list[str]]:
     """For the all-in rounds among ``round_ids`` that still wait for some
-    OPD: ``{round_id: ["OPD — item", …]}`` (one query)."""
+    OPD (:func:`undelivered`): ``{round_id: ["OPD — item", …]}`` (one
+    query)."""
     if not round_ids:
         return {}
     stmt = (
@@ -74,7 +83,7 @@ def pending_of(round_ids: list[str] | set[str]) -> dict[str, list[str]]:
         .join(DaftarData, DaftarData.id == DataRequest.item_id)
         .where(DataRequest.round_id.in_(list(round_ids)),
                CollectionRound.verify_when_complete.is_(True),
-               DataRequest.state.in_(WITH_PRODUCERS))
+               undelivered())
         .order_by(model.Group.title, DaftarData.title)
     )
     pending: dict[str, list[str]] = {}

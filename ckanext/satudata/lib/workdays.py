@@ -136,9 +136,14 @@ def round_deadlines(start: Date, prepare_days: int, submit_days: int,
 
 def deadline(start: Date, days: int, calendar_days: bool = False) -> Date:
     """The date ``days`` after ``start``: working days, or calendar days when
-    the SOP counts them so (Balikpapan: "one week per data item")."""
+    the SOP counts them so (Balikpapan: "one week per data item"); a count
+    of calendar days that ends on a weekend or holiday ends on the next
+    working day, when the office is open to receive the data."""
     if calendar_days:
-        return start + datetime.timedelta(days=days)
+        due = start + datetime.timedelta(days=days)
+        while not is_working_day(due):
+            due += datetime.timedelta(days=1)
+        return due
     return add_working_days(start, days)
 
 

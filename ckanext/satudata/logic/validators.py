@@ -778,6 +778,11 @@ def satudata_round_chain(value: Any) -> Any:
             "role": ", ".join(unknown[:_SPELL_OUT_MAX]), "roles": ", ".join(site)})
     if len(set(value)) != len(value):
         raise tk.Invalid(tk._("A role can appear only once in the approval chain"))
+    if value != sorted(value, key=site.index):
+        # a round may leave levels out, never turn the chain around (the
+        # first role verifies, each next one approves what the last passed)
+        raise tk.Invalid(tk._("The roles must keep the order of the site's approval "
+                              "chain: %(roles)s") % {"roles": " → ".join(site)})
     if len(value) > MAX_CHAIN:
         raise tk.Invalid(tk._("An approval chain has at most %(n)s levels") % {"n": MAX_CHAIN})
     return list(value)
@@ -855,6 +860,12 @@ def satudata_field_notes(value: Any) -> Any:
                            for r in reasons)):
             raise tk.Invalid(message)
         result[field] = reasons
+    from ..lib import review
+    known = review.field_labels()
+    unknown = sorted(field for field in result if field not in known)
+    if unknown:
+        raise tk.Invalid(tk._("Not a field of the dataset: %(fields)s") % {
+            "fields": ", ".join(unknown)})
     return result
 
 

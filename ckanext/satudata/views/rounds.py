@@ -91,7 +91,7 @@ def read(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/tahap", methods=["POST"])
 def advance(round_id: str) -> Any:
-    post("satudata_round_advance", {"id": round_id},
+    post("satudata_round_advance", {"id": round_id, "stage": tk.request.form.get("stage")},
          tk._("The round moved on to its next stage."),
          forbidden=tk._("Only walidata administrators and the staff who prepare them can "
                         "manage collection rounds"),

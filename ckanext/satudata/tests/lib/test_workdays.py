@@ -71,3 +71,16 @@ def test_round_deadlines_follow_the_tjb_sop():
     # 16 Jan is off), 18 in February (Imlek and its cuti bersama), 17 in
     # March (Nyepi/Idul Fitri week), then 12 in April skipping Good Friday
     assert dates["submit_due"] == D(2026, 4, 17)
+
+
+@pytest.mark.parametrize("start,days,expected", [
+    # a week after Tuesday 3 March: Tuesday 10 March, a working day
+    (D(2026, 3, 3), 7, D(2026, 3, 10)),
+    # three weeks after Friday 4 December 2026: Friday 25 December (Christmas,
+    # cuti bersama on the 24th and 26th-27th a weekend): Monday the 28th
+    (D(2026, 12, 4), 21, D(2026, 12, 28)),
+    # ending on a Saturday: the Monday after
+    (D(2026, 1, 5), 5, D(2026, 1, 12)),
+])
+def test_a_count_of_calendar_days_ends_on_a_working_day(start, days, expected):
+    assert workdays.deadline(start, days, calendar_days=True) == expected

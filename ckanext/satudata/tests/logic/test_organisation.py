@@ -161,13 +161,14 @@ def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
 
         complete_metadata(schools["package_id"], "produsen-b")
         _call("produsen-b", "satudata_request_submit", id=schools["id"])
-        # every OPD has delivered: verification starts, returns included
-        assert _call("verifikator", "satudata_request_verify", id=health["id"])[
-            "state"] == "verified"
+        # every OPD has delivered: verification starts, returns included;
+        # a request returned for revision holds back nobody else's
         assert _call("verifikator", "satudata_request_return", id=schools["id"],
                      note="Angka 2025 belum final")["state"] == "returned"
         assert _call("verifikator", "satudata_round_show", id=world["round"]["id"])[
-            "waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
+            "waiting_for_all"] == []
+        assert _call("verifikator", "satudata_request_verify", id=health["id"])[
+            "state"] == "verified"
         # the verified one goes on up the chain; no OPD waits for the others there
         assert _call("kabid", "satudata_request_approve", id=health["id"])["state"] == "verified"
 

@@ -81,6 +81,25 @@ def test_an_overdue_request_is_reminded_once(region, citizen, smtp):
     assert public_reminders("2027-01-19") == (0, [])  # answered: nothing owed
 
 
+def test_each_e_mail_tells_of_its_own_step(region, citizen, smtp, run_jobs):
+    """Accepted, then rejected a moment later, before the jobs worker sent
+    the first e-mail: the citizen's first message still says accepted."""
+    asked = _ask(citizen)
+    run_jobs()
+    smtp.take()
+    verifier = region.users["verifier"]
+    _call(verifier, "satudata_public_request_accept", id=asked["id"], note="Sedang dicari")
+    _call(verifier, "satudata_public_request_reject", id=asked["id"],
+          note="Data tidak dikuasai pemerintah daerah")
+    run_jobs()
+    mails = sorted((m for m in smtp.take() if "warga@example.org" in m["to"]),
+                   key=lambda m: "ditolak" in m["subject"])
+    assert [("diterima, sedang diproses" in m["subject"], "ditolak" in m["subject"])
+            for m in mails] == [(True, False), (False, True)]
+    assert "Sedang dicari" in mails[0]["body"] and "ditolak" not in mails[0]["body"]
+    assert "tidak dikuasai" in mails[1]["body"]
+
+
 def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run_jobs):
     request = region.request_of(region.opd_a)
     asked = _ask(citizen, owner_org=region.opd_a["name"])

@@ -427,6 +427,12 @@ def test_each_request_follows_its_rounds_chain(region, smtp, run_jobs):
             CollectionRound(name="metro-salah", title="Metro", year=2027,
                             start_date="2027-01-04", approval_chain="verifikator lurah")
         assert "lurah" in err.value.error_dict["approval_chain"][0]
+        # levels may be left out, the chain never turned around (the Kabid
+        # would verify, the verifier approve)
+        with pytest.raises(tk.ValidationError) as err:
+            CollectionRound(name="metro-terbalik", title="Metro", year=2027,
+                            start_date="2027-01-04", approval_chain="kabid verifikator")
+        assert "verifikator → " in err.value.error_dict["approval_chain"][0]
         round_, requests = _send_round(region, "metro-2027", "2027-01-04",
                                        approval_chain="verifikator")
         metro = requests["Jumlah Taman Kota"]

@@ -33,6 +33,13 @@ def test_full_tjb_flow(region):
         region.call("verifier", "satudata_request_return", id=req["id"])
     assert "note" in err.value.error_dict
 
+    # a note on something that is no field of the dataset is no note at all:
+    # the producer could not find what to correct
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("verifier", "satudata_request_return", id=req["id"],
+                    note="Satuan belum diisi", field_notes={"bogus_field": ["x"]})
+    assert "bogus_field" in str(err.value.error_dict["field_notes"])
+
     r = region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi",
                     field_notes={"notes": ["Tambahkan definisi operasional"]})
