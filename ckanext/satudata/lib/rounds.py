@@ -118,18 +118,20 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     (``today``), the verification of every request waiting for it starts:
     their deadline becomes the round's ``verify_days`` from ``today`` (an
     early submission's deadline ran while verification could not start).
-    Called under the round's row lock after a submission; how many
-    deadlines were set (0 while a request is still with its producers)."""
+    Called under the round's row lock after a first delivery; how many
+    requests wait for verification now (0 while a request is still with its
+    producers)."""
     if not round_.verify_when_complete or pending_of([round_.id]):
         return 0
     due = workdays.add_working_days(today, round_.verify_days)
-    result = model.Session.execute(
+    waiting = DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES)
+    model.Session.execute(
         sa.update(DataRequest)
-        .where(DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES),
-               sa.or_(DataRequest.due_date.is_(None), DataRequest.due_date < due))
+        .where(*waiting, sa.or_(DataRequest.due_date.is_(None), DataRequest.due_date < due))
         .values(due_date=due)
         .execution_options(synchronize_session="fetch"))
-    return result.rowcount
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(DataRequest).where(*waiting)).scalar_one()
 
 
 # -- an item's own deadline --------------------------------------------------------

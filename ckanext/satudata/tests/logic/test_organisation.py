@@ -173,6 +173,27 @@ def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
         assert _call("kabid", "satudata_request_approve", id=health["id"])["state"] == "verified"
 
 
+def test_balikpapan_verifiers_hear_when_verification_can_start(clean_db, clean_index, smtp,
+                                                              run_jobs):
+    """An early submission's e-mail asked the verifier to verify what the
+    round did not let them verify yet; nobody told them when they could."""
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        smtp.take()
+        for request, producer in ((world["health"], "produsen-a"),
+                                  (world["schools"], "produsen-b")):
+            complete_metadata(request["package_id"], producer)
+            _call(producer, "satudata_request_submit", id=request["id"])
+            run_jobs()
+            [mail] = [m for m in smtp.take() if "verifikator@example.org" in m["to"]]
+            if producer == "produsen-a":
+                assert "1 permintaan masih berada di OPD" in mail["body"]
+                assert "dimulai hari ini" not in mail["body"]
+            else:
+                assert "verifikasi 2 permintaan" in mail["body"]
+                assert "dimulai hari ini" in mail["body"]
+
+
 def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
         clean_db, clean_index, smtp):
     """The verifier cannot act before every OPD has delivered: no reminder nor
