@@ -135,11 +135,38 @@ def decode_csv(data: bytes, sample: int = 8192) -> tuple[str, Any]:
             continue
     else:
         text = data.decode("latin-1")
+    return text, _dialect(text[:sample])
+
+
+#: the delimiters a CSV file may use (Indonesian Excel writes ``;``)
+DELIMITERS = ",;\t|"
+
+
+def _dialect(sample: str) -> Any:
+    """The dialect of a CSV sample: the delimiter that splits its header
+    into most columns among those that split most of its rows alike (quoted
+    cells holding a delimiter, as Excel writes ``"Termasuk; pos baru"``,
+    and empty last cells fooled ``csv.Sniffer``); Python's sniffer when no
+    delimiter splits the header, Excel's dialect when that fails too."""
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last may be cut by the sample
+    best: Optional[tuple[float, int, str]] = None
+    for delimiter in DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO("".join(lines), newline=""),
+                                      delimiter=delimiter, quotechar='"') if r]
+        if not rows or len(rows[0]) < 2:
+            continue
+        alike = sum(len(r) == len(rows[0]) for r in rows) / len(rows)
+        score = (alike, len(rows[0]), delimiter)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    if best is not None and best[0] >= 0.5:
+        return type("Sniffed", (csv.excel,), {"delimiter": best[2]})
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:sample], delimiters=",;\t|")
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
     except csv.Error:
-        dialect = csv.excel
-    return text, dialect
+        return csv.excel
 
 
 def _csv(path: str, max_rows: int) -> Preview:

@@ -15,8 +15,11 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
   ``boolean``: ya/tidak, true/false, 1/0; ``text``/``category``: anything);
 * ``required``: an empty cell: every declared variable needs a value in
   every row (a statistical table with a gap is incomplete data; a value
-  that is not available is written as the SDI/BPS symbols ``-`` or ``...``
-  in a text column, or the column declared as text);
+  that is not available is written as one of the BPS symbols ``-``,
+  ``...``, ``x`` or ``NA``, which any column takes);
+* numbers as Indonesian spreadsheets write them are numbers: a decimal
+  comma (``12,5``), dots between thousands (``1.234,56``; in a whole-number
+  column ``1.234``), as are English ones (``1,234.56``);
 * ``duplicate_row``: a row equal to an earlier one;
 * ``outside_area``: in a wilayah code column (named ``kode_wilayah``,
   ``kode_provinsi``, ``kode_kabupaten_kota``, ``kode_kab_kota`` or
@@ -55,6 +58,11 @@ AREA_COLUMNS = ("kode_wilayah", "kode_provinsi", "kode_kabupaten_kota", "kode_ka
 PERIOD_COLUMNS = ("tahun", "tahun_data", "year")
 #: errors kept (and shown) per file; the count is always complete
 MAX_ERRORS = 200
+#: the BPS symbols of a value that is not available (nil, not available,
+#: confidential), taken in a column of any type
+MISSING_SYMBOLS = frozenset({"-", "\u2013", "...", "\u2026", "x", "X", "NA", "N/A"})
+_ID_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d+")
+_EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _TRUE = ["ya", "Ya", "YA", "true", "True", "TRUE", "1", "y", "Y"]
 _FALSE = ["tidak", "Tidak", "TIDAK", "false", "False", "FALSE", "0", "t", "T", "n", "N"]
 
@@ -201,6 +209,8 @@ def validate(labels: list[str], rows: list[list[Any]],
     caches: list[dict[str, Any]] = [{} for _f in fields]
     columns = [{"column": i + 1, "letter": column_letter(i + 1), "field": _short(labels[i])}
                for i in keep]
+    numeric = [f["type"] in ("number", "integer") for f in fields]
+    typed = [f["type"] != "string" for f in fields]
     seen: dict[tuple[str, ...], int] = {}
     cells: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=2):
@@ -212,8 +222,10 @@ def validate(labels: list[str], rows: list[list[Any]],
             cache = caches[j]
             if value in cache:
                 notes = cache[value]
+            elif typed[j] and value in MISSING_SYMBOLS:
+                notes = cache[value] = None
             else:
-                notes = readers[j](value)[1]
+                notes = readers[j](_plain_number(value) if numeric[j] else value)[1]
                 if len(cache) < _CACHE_SIZE:
                     cache[value] = notes
             if notes:
@@ -228,6 +240,17 @@ def validate(labels: list[str], rows: list[list[Any]],
                               "letter": "", "field": "", "first": first})
     errors.extend(cells[: max(MAX_ERRORS - len(errors), 0)])
     return errors, count
+
+
+def _plain_number(value: str) -> str:
+    """A number as an Indonesian (``1.234,56``, ``12,5``) or English
+    (``1,234.56``) spreadsheet writes it, written plainly (``1234.56``);
+    any other text as it is."""
+    if _ID_NUMBER.fullmatch(value):
+        return value.replace(".", "").replace(",", ".")
+    if _EN_NUMBER.fullmatch(value):
+        return value.replace(",", "")
+    return value
 
 
 def _reader(field: Any, declared: dict[str, Any]) -> Any:
@@ -294,7 +317,8 @@ def message(error: dict[str, Any]) -> str:
     if code == "type":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a %(type)s") % where
     if code == "required":
-        return tk._("Row %(row)s, %(column)s: the cell is empty") % where
+        return tk._("Row %(row)s, %(column)s: the cell is empty (write the value, or "
+                    "\"-\" or \"...\" when it is not available)") % where
     if code == "duplicate_row":
         return tk._("Row %(row)s repeats row %(first)s") % {
             "row": error.get("row"), "first": error.get("first") or "?"}

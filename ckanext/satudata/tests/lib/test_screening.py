@@ -92,3 +92,43 @@ def test_a_file_that_is_no_workbook_is_unreadable(tmp_path):
     with pytest.raises(tables.Unreadable) as e:
         tables.read(str(path), "xlsx")
     assert e.value.error["code"] == "not_xlsx"
+
+
+#: as Indonesian Excel saves a sheet "CSV (dipisah titik koma)": decimal
+#: commas, a quoted cell holding the delimiter, CRLF, an empty last cell
+EXCEL_ID_CSV = ('Kecamatan;Jumlah;Persentase (%);Keterangan\r\n'
+                'Balikpapan Utara;1.234;12,5;"Termasuk; pos baru"\r\n'
+                'Balikpapan Barat;87;33,75;\r\n'
+                'Balikpapan Timur;-;...;Belum dilaporkan\r\n')
+
+
+@pytest.mark.parametrize("text, delimiter", [
+    (EXCEL_ID_CSV, ";"),
+    ('a,b,c\n1,"x, y",3\n2,,4\n', ","),
+    ("a\tb\n1\t2\n", "\t"),
+    ("kode|nama\n64.71|Balikpapan\n", "|"),
+])
+def test_a_csv_delimiter_is_found_with_quoted_cells_and_empty_last_cells(
+        tmp_path, text, delimiter):
+    path = tmp_path / "tabel.csv"
+    path.write_bytes(text.encode("cp1252" if delimiter == ";" else "utf-8"))
+    table = tables.read(str(path), "csv")
+    assert len(table.labels) == text.splitlines()[0].count(delimiter) + 1
+    assert all(len(row) == len(table.labels) for row in table.rows)
+
+
+def test_numbers_as_indonesian_spreadsheets_write_them_pass_the_check(tmp_path):
+    path = tmp_path / "tabel.csv"
+    path.write_bytes(EXCEL_ID_CSV.encode("utf-8"))
+    table = tables.read(str(path), "csv")
+    schema = validation.table_schema({"variables": [
+        {"name": "Kecamatan", "data_type": "text"},
+        {"name": "Jumlah", "data_type": "integer"},
+        {"name": "Persentase (%)", "data_type": "decimal"},
+        {"name": "Keterangan", "data_type": "text"}]})
+    errors, count = validation.validate(table.labels, table.rows, schema)
+    # the empty remark of row 3 is the one error: "-" and "..." say "not available"
+    assert [(e["code"], e["row"], e["letter"]) for e in errors] == [("required", 3, "D")]
+    for text in ("12,5x", "1.23", "1,5"):
+        errors, _count = validation.validate(["Jumlah"], [[text]], schema)
+        assert [e["code"] for e in errors if e["code"] == "type"] == ["type"], text

@@ -63,7 +63,8 @@ def test_a_table_gives_exactly_its_errors_in_indonesian_with_row_and_column(
     assert [e["message"] for e in found["errors"]] == [
         'Judul (baris 1): variabel "jenis_kelamin" yang dideklarasikan tidak mempunyai kolom',
         'Baris 3, kolom B "jumlah": "sepuluh" bukan bilangan bulat',
-        'Baris 4, kolom B "jumlah": sel kosong',
+        'Baris 4, kolom B "jumlah": sel kosong (isi nilainya, atau "-" atau "..." bila '
+        'data tidak tersedia)',
         "Baris 5 mengulang baris 2",
     ]
 
