@@ -4,8 +4,9 @@ stored, and the SK decree documents of Daftar Data items.
 
 CKAN refuses a file over ``ckan.max_resource_size`` (megabytes) only while
 copying it, after the dataset was already updated in the transaction, and
-with an untranslated message; :func:`refuse_oversized` refuses it first,
-with a translated message under the resource form's ``upload`` field.
+with an untranslated message, and takes an empty file or a program;
+:func:`refuse_unusable_upload` refuses each first, with a translated
+message under the resource form's ``upload`` field.
 
 A revision's new file of a published table is stored under a resource id
 of its own until the revision is published; :func:`take_place` then puts it
@@ -43,7 +44,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-__all__ = ["upload_size", "refuse_oversized", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
+__all__ = ["upload_size", "refuse_unusable_upload", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
            "save_sk", "read_round_document", "round_document_path", "save_round_document",
            "delete_round_document", "read_pdf", "berita_acara_path", "save_berita_acara",
            "delete_berita_acara", "resource_path", "take_place", "took_place"]
@@ -67,15 +68,44 @@ def upload_size(upload: Any) -> int | None:
     return size
 
 
-def refuse_oversized(data_dict: dict[str, Any]) -> None:
+#: what libmagic calls a program (Windows, Linux, macOS), and the names of
+#: programs and scripts a browser or a desktop would run: never data
+PROGRAM_MIMETYPES = ("application/x-dosexec", "application/x-msdownload",
+                     "application/vnd.microsoft.portable-executable",
+                     "application/x-executable", "application/x-pie-executable",
+                     "application/x-sharedlib", "application/x-mach-binary",
+                     "application/x-msi", "application/x-ms-installer")
+PROGRAM_EXTENSIONS = (".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".scr", ".ps1",
+                      ".vbs", ".jar", ".apk", ".sh", ".elf", ".bin")
+
+
+def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
     """A ``ValidationError`` on ``upload`` when the file uploaded with a
-    resource is larger than ``ckan.max_resource_size``."""
-    size = upload_size(data_dict.get("upload"))
+    resource is larger than ``ckan.max_resource_size``, empty, or a
+    program."""
+    upload = data_dict.get("upload")
+    size = upload_size(upload)
+    if size is None:
+        return
     limit = uploader.get_max_resource_size()
-    if size is not None and size > limit * MB:
+    if size > limit * MB:
         raise tk.ValidationError({"upload": [tk._(
             "The file is too large: %(size)s MB, the limit is %(limit)s MB") % {
                 "size": f"{size / MB:.1f}", "limit": limit}]})
+    if size == 0:
+        raise tk.ValidationError({"upload": [tk._("The file is empty")]})
+    import magic
+
+    stream = getattr(upload, "stream", None) or getattr(upload, "file", None)
+    position = stream.tell()
+    head = stream.read(65536)
+    stream.seek(position)
+    name = os.path.basename(str(getattr(upload, "filename", "") or "")).lower()
+    if (magic.from_buffer(head, mime=True) in PROGRAM_MIMETYPES
+            or name.endswith(PROGRAM_EXTENSIONS)):
+        raise tk.ValidationError({"upload": [tk._(
+            "A program cannot be uploaded as data: upload a table (CSV, XLSX), a "
+            "document (PDF) or another data file")]})
 
 
 SK_MAX_MB = 10

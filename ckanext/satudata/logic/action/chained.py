@@ -664,8 +664,13 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
 def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A resource added to a published dataset by anyone but the engine goes
     into the staged revision; none is added while the dataset is reviewed.
-    A file over the size limit is refused first (:mod:`...lib.storage`)."""
-    storage.refuse_oversized(data_dict)
+    A file over the size limit, empty or a program is refused first
+    (:mod:`...lib.storage`), as is a table with neither a file nor a link."""
+    storage.refuse_unusable_upload(data_dict)
+    if not storage.upload_size(data_dict.get("upload")) and not str(
+            data_dict.get("url") or "").strip():
+        raise tk.ValidationError({"url": [tk._(
+            "Choose a file to upload or give a link to the data")]})
     pkg = _package(data_dict, "package_id")
     if pkg is not None:
         datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
@@ -681,7 +686,7 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As :func:`resource_create`, for a change of a resource."""
-    storage.refuse_oversized(data_dict)
+    storage.refuse_unusable_upload(data_dict)
     pkg = _resource_package(data_dict)
     if pkg is not None:
         datacheck.queue_check(pkg.id)

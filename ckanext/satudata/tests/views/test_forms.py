@@ -181,6 +181,31 @@ class TestUploads:
         assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
 
 
+    @pytest.mark.parametrize("content, file_name, field, words", [
+        (b"", "tabel.csv", "upload", "kosong"),
+        (b"MZ\x90\x00\x03" + b"\x00" * 200, "program.exe", "upload", "program"),
+        (b"#!/bin/sh\necho hai\n", "pasang.sh", "upload", "program"),
+        (None, "", "url", "berkas untuk diunggah"),
+    ])
+    def test_an_empty_file_a_program_or_nothing_is_refused_at_upload(
+            self, app, region, content, file_name, field, words):
+        """Each was saved with no word: a "resource without a name", an .exe
+        that went on to verification."""
+        request = region.request_of(region.opd_a)
+        client = login(app, "produsen-a")
+        new = tk.url_for("dataset_resource.new", id=request["package_id"])
+        page = client.get(new)
+        data = {"_csrf_token": csrf_token(page.body), "id": "", "name": "Berkas", "url": "",
+                "save": "again"}
+        if content is not None:
+            data["upload"] = (io.BytesIO(content), file_name)
+        response = client.post(new, data=data, content_type="multipart/form-data")
+        assert response.status_code == 200
+        summary = _summary(response.body)
+        assert f'href="#field-resource-{field}"' in summary and words in summary.lower()
+        assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
+
+
 # -- the error summary --------------------------------------------------------------------
 
 class TestErrorSummaryHelper:
