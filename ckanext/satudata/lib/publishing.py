@@ -524,6 +524,24 @@ def refuse_move(context: Context, pkg: model.Package, owner_org: Any) -> None:
             "A dataset of a data request stays with the OPD the request was sent to")]})
 
 
+def refuse_core_change(context: Context, pkg: model.Package, data_dict: dict[str, Any]) -> None:
+    """A ``ValidationError`` when anyone but the engine would change the
+    state or the type of a dataset of the workflow through an update (a
+    producer's ``package_patch`` with ``state: deleted`` went into a
+    revision that reviewers could not see, and its publication deleted the
+    published data)."""
+    changes = {key: data_dict[key] for key in ("state", "type")
+               if key in data_dict and data_dict[key] not in (None, getattr(pkg, key))}
+    if not changes or bypasses_lock(context, pkg.id) or not governed(pkg.id):
+        return
+    errors = {}
+    if "state" in changes:
+        errors["state"] = [not_deleted_message()]
+    if "type" in changes:
+        errors["type"] = [tk._("A dataset of a data request keeps its type")]
+    raise tk.ValidationError(errors)
+
+
 def refuse_on_live(context: Context, package_ids: list[str], message: str) -> None:
     """``NotAuthorized`` when anyone but the engine acts on datasets of the
     workflow in a way only the workflow may (bulk private/public/delete)."""
@@ -570,6 +588,9 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     data = dict(data_dict)
     data["id"] = pkg.id
     data.pop("private", None)
+    # a revision changes the data and its description, never whether the
+    # dataset exists or what kind it is (refuse_core_change tells the caller)
+    data["state"], data["type"] = pkg.state, pkg.type
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
     held = staged_for(pkg.id)
@@ -1058,6 +1079,7 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     data = copy.deepcopy(staged.data) if staged is not None else live_dict(pkg.id)
     data.pop(DICT_KEY, None)
     data["id"] = pkg.id
+    data["state"], data["type"] = "active", pkg.type
     resources = data.get("resources") or []
     live_created = {r.id: r.created for r in pkg.resources}
     for res in resources:

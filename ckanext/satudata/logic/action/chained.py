@@ -561,9 +561,11 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     revision; of an unpublished one, keeps it private."""
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
-    if pkg is not None and "owner_org" in data_dict:
+    if pkg is not None:
         try:
-            publishing.refuse_move(context, pkg, data_dict["owner_org"])
+            if "owner_org" in data_dict:
+                publishing.refuse_move(context, pkg, data_dict["owner_org"])
+            publishing.refuse_core_change(context, pkg, data_dict)
         except tk.ValidationError:
             tk.check_access("package_update", context, data_dict)  # told first
             raise

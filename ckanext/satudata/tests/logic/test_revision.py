@@ -14,6 +14,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ckanext.satudata.lib import publishing
+
 from ..factories import (
     add_csv, csrf_token, csv_upload, form_fields, login, publish, request_state, to_ready,
 )
@@ -315,6 +317,33 @@ def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(reg
     region.call("producer", "package_patch", id=pkg_id, notes="Catatan baru")
     assert region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"][0][
         "id"] == live_table["id"]
+
+
+def test_a_revision_never_deletes_or_retypes_the_published_dataset(region, app):
+    """A producer patched ``state: deleted`` into the revision of published
+    data; reviewers saw no change, and its publication deleted the data."""
+    request, pkg_id, _table = _published_with_a_table(region)
+    draft = region.request_of(region.opd_b)
+    for package_id in (pkg_id, draft["package_id"]):  # published, and still a draft
+        for change in ({"state": "deleted"}, {"state": "draft"}, {"type": "harvest"}):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer" if package_id == pkg_id else "producer_b",
+                            "package_patch", id=package_id, **change)
+            assert list(err.value.error_dict) == list(change)
+    # a revision staged otherwise is published as an active dataset of its type
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan baru")
+    staged = publishing.staged_for(pkg_id)
+    staged.data = dict(staged.data, state="deleted")  # as an older version stored it
+    model.Session.commit()
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    publish(region, request)
+    shown = region.call("anonymous", "package_show", id=pkg_id)
+    assert (shown["state"], shown["type"], shown["notes"]) == ("active", "dataset",
+                                                               "Catatan baru")
+    assert app.get(f"/dataset/{pkg_id}").status_code == 200
 
 
 def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region):
