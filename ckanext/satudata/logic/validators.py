@@ -345,7 +345,12 @@ _TEXT_ARGUMENTS = frozenset({
     "about", "capacity", "comment", "description", "email", "format", "fullname", "group_id",
     "id", "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id",
     "password", "rel", "resource_id", "role", "sql", "subject", "title", "type", "url",
-    "url_type", "user", "user_id", "username", "view_type"})
+    "url_type", "user", "user_id", "username", "view_type", "license_id"})
+#: texts Solr indexes whole (a ``string`` field holds at most 32,766 bytes:
+#: a longer one answered 500): their longest length
+_LONGEST_TEXT = {"title": 2000, "url": 2000, "license_id": 100}
+#: lists of objects whose members CKAN looks up by ``id`` or ``name``
+_NAMED_OBJECTS = frozenset({"groups", "users", "tags"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
 #: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
 _BOOLEAN_ARGUMENTS = frozenset({
@@ -459,6 +464,8 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
         if value is None and name not in _NEVER_NULL or isinstance(value, str):
             if name == "password" and value and len(value) > _LONGEST_PASSWORD:
                 return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_PASSWORD}
+            if value and len(value) > _LONGEST_TEXT.get(name, len(value)):
+                return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_TEXT[name]}
             return None
         return tk._("Must be text")
     if name in _BOOLEAN_ARGUMENTS:
@@ -485,9 +492,13 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
             return None
         return tk._("Must be a list of texts")
     if name in _OBJECT_LIST_ARGUMENTS:
-        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            return None
-        return tk._("Must be a list of objects")
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return tk._("Must be a list of objects")
+        if name in _NAMED_OBJECTS and any(
+                not isinstance(v.get(key), (str, type(None))) for v in value
+                for key in ("id", "name")):
+            return tk._("An id or a name must be text")
+        return None
     return None
 
 

@@ -282,6 +282,27 @@ class TestBadInput:
         assert resp.json["error"][field] == error
         assert model.Session.query(model.Package).filter_by(name="jumlah-bidan").count() == 0
 
+    @pytest.mark.parametrize("field,value", [
+        ("license_id", ["b", "c"]), ("license_id", {}), ("title", "a" * 100_000),
+        ("url", "https://example.org/" + "a" * 100_000), ("groups", [{"id": 1}]),
+    ])
+    def test_a_dataset_update_that_crashed_after_saving_answers_409(
+            self, app, region, field, value):
+        """``license_id: ["b", "c"]`` was saved as "{b,c}" and answered 500
+        (shown after saving); a title Solr cannot index, a group id that is
+        a number answered 500."""
+        request = region.request_of(region.opd_a)
+        token = factories.APIToken(user="produsen-a")["token"]
+        before = helpers.call_action("package_show", id=request["package_id"])
+        resp = app.post("/api/3/action/package_patch",
+                        json={"id": request["package_id"], field: value},
+                        headers={"Authorization": token, "Accept-Language": "id"})
+        assert resp.status_code == 409, resp.body[:300]
+        assert field in resp.json["error"]
+        after = helpers.call_action("package_show", id=request["package_id"])
+        assert (after.get("license_id"), after["title"]) == (before.get("license_id"),
+                                                             before["title"])
+
     @pytest.mark.parametrize("action,user,value,error", [
         ("package_create", "produsen-a", "maybe", "Jenis tidak dikenal: gunakan salah satu"),
         ("package_create", "produsen-a", {"a": 1}, "Harus berupa teks"),
