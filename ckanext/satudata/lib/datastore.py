@@ -47,6 +47,7 @@ import re
 import uuid
 from typing import Any, Iterator, Optional
 
+import psycopg2
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -385,12 +386,19 @@ def _untranslated_message(text: str) -> str:
 
 
 @contextlib.contextmanager
-def translated_errors() -> Iterator[None]:
+def translated_errors(key: str = "query") -> Iterator[None]:
     """Around a DataStore read action: CKAN's own English messages (a
     missing table, a query refused or failing in PostgreSQL, with the SQL
-    CKAN wrapped it in) become the portal's translated ones."""
+    CKAN wrapped it in) become the portal's translated ones, and values
+    PostgreSQL refuses (a division by zero, a number out of range: CKAN
+    lets them through, a 500) a ``ValidationError`` on ``key``."""
     try:
         yield
+    except (sa.exc.DataError, psycopg2.DataError) as e:
+        # the dump copies with psycopg2 itself: its error is not SQLAlchemy's
+        reason = str(getattr(e, "orig", None) or e).split("\n", 1)[0]
+        raise tk.ValidationError({key: [tk._("The query cannot be run: %(reason)s")
+                                        % {"reason": reason}]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))
         if found:

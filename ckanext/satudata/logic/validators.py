@@ -399,7 +399,10 @@ _ACTION_ARGUMENTS = {
     ("task_status_update_many", "data"): "objects", ("datastore_create", "resource"): "object",
     ("resource_create_default_resource_views", "resource"): "object with id",
     ("resource_create_default_resource_views", "package"): "object",
-    ("package_create_default_resource_views", "package"): "object with id"}
+    ("package_create_default_resource_views", "package"): "object with id",
+    # the DataStore's column names: a list of lists answered 500
+    ("datastore_search", "fields"): "text or texts",
+    ("datastore_search", "sort"): "text or texts"}
 #: arguments an action reads without checking that they were given
 REQUIRED_API_ARGUMENTS = {
     "organization_member_create": ("id",), "group_member_create": ("id",),

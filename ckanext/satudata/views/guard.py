@@ -33,6 +33,7 @@ import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
@@ -185,7 +186,7 @@ def search_not_run(error: SearchError) -> Any:
 #: ``type=bogus`` (KeyError) or ``type`` without ``name``, and the changes
 #: between two activities a visitor may not see (ValidationError)
 _ACTIVITY_ARGUMENT_ERRORS = (IndexError, OverflowError, ValueError, KeyError,
-                             tk.ValidationError)
+                             tk.ValidationError, sa.exc.DataError)
 
 
 def activity_not_shown(error: Exception) -> Any:
@@ -194,11 +195,20 @@ def activity_not_shown(error: Exception) -> Any:
     table (the DataStore's dump: ``offset=-1``, a ``format`` it does not
     write raise a ValidationError its view does not catch). The same errors
     elsewhere stay errors of the portal (500)."""
-    if request.blueprint == "datastore" and isinstance(error, tk.ValidationError):
+    if request.blueprint == "datastore" and isinstance(
+            error, (tk.ValidationError, sa.exc.DataError)):  # offset past bigint
         log.warning("%s answered 400: %r", request.full_path, error)
         return current_app.handle_http_exception(BadRequest(tk._(
             "The table cannot be downloaded with the arguments of this address "
             "(offset, limit, format): download it again from its page.")))
+    if request.blueprint == "api" and isinstance(error, tk.ValidationError):
+        # CKAN's autocompletion (/api/2/util/…) does not catch a refused
+        # argument (limit=-1)
+        log.warning("%s answered 400: %r", request.full_path, error)
+        return current_app.handle_http_exception(BadRequest(tk._(
+            "The arguments of this address cannot be used: %(errors)s") % {
+                "errors": "; ".join(f"{k}: {', '.join(map(str, v))}" if isinstance(v, list)
+                                    else str(v) for k, v in (error.error_dict or {}).items())}))
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

@@ -887,7 +887,7 @@ def datastore_search_sql(original: Action, context: Context, data_dict: DataDict
     anybody, the public included). Refused as a query that cannot run.
     CKAN's English messages are translated."""
     try:
-        with datastore.translated_errors():
+        with datastore.translated_errors("sql"):
             return original(context, data_dict)
     except (sa.exc.InvalidRequestError, sa.exc.StatementError) as e:
         if "bind parameter" not in str(e):

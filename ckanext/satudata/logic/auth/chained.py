@@ -58,7 +58,7 @@ from ...lib.states import Actor, available
 from ...model import DataRequest
 from ._common import allow, refuse
 
-__all__ = ["package_show", "package_update", "resource_show", "resource_update",
+__all__ = ["activity_show", "package_show", "package_update", "resource_show", "resource_update",
            "resource_delete", "activity_diff", "datastore_search",
            "datastore_info", "datastore_search_sql", "xloader_status",
            "package_collaborator_create", "package_collaborator_delete",
@@ -110,6 +110,16 @@ def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
     if previous is not None and not activity_readable(context, previous):
         return {"success": False, "msg": tk._("Unauthorized to view activity data")}
     return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def activity_show(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                  ) -> AuthResult:
+    """CKAN's function reads ``include_data`` without a default: asked
+    without it by anyone but a sysadmin, ``activity_show`` answered 500."""
+    return next_auth(context, dict(data_dict or {}, include_data=bool(
+        (data_dict or {}).get("include_data"))))
 
 
 @tk.chained_auth_function
@@ -431,7 +441,7 @@ def _collaborators(next_auth: AuthFunction, context: Context, data_dict: DataDic
                    ) -> AuthResult:
     """CKAN's auth function of a dataset's collaborators, with the caller
     and the dataset known to exist."""
-    if context.get("auth_user_obj") is None:  # set by check_access
+    if roles.user_obj(context.get("user")) is None:  # anonymous (CKAN asserts a user)
         return {"success": False, "msg": tk._("Not authorized to see this page")}
     package_id = data_dict.get("id")
     if not isinstance(package_id, str) or model.Package.get(package_id) is None:

@@ -229,7 +229,7 @@ def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_
     assert rows_of(table["id"], producer) == [(2024, 10), (2025, 12)]
 
     region.call("producer", "resource_update", id=table["id"], name="Tabel data",
-                format="CSV", url="tabel.csv", upload=csv_upload(""))
+                format="CSV", url="tabel.csv", upload=csv_upload("\x00\x01 bukan tabel\n"))
     run_jobs()
 
     with pytest.raises(tk.ObjectNotFound):
@@ -461,6 +461,17 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
         "sql": f"SELECT ':a' AS x FROM \"{resource_id}\""})
     assert refused.status_code == 409
     assert "titik dua" in refused.json["error"]["sql"][0]
+    # values PostgreSQL refuses, a list of lists for column names: 500s too
+    for sql_text in (f'SELECT 1/0 FROM "{resource_id}"',
+                     f'SELECT CAST(\'x\' AS integer) FROM "{resource_id}"',
+                     f'SELECT * FROM "{resource_id}" OFFSET 99999999999999999999'):
+        refused = app.post("/api/3/action/datastore_search_sql", json={"sql": sql_text})
+        assert refused.status_code == 409, (sql_text, refused.status_code)
+        assert "tidak dapat dijalankan" in refused.json["error"]["sql"][0]
+    assert app.post("/api/3/action/datastore_search", json={
+        "resource_id": resource_id, "fields": [[1]]}).status_code == 409
+    assert app.get(f"/datastore/dump/{resource_id}?offset=99999999999999999999"
+                   ).status_code == 400
     found = app.post("/api/3/action/datastore_search_sql", json={
         "sql": f"SELECT '\\:a' AS x FROM \"{resource_id}\" LIMIT 1"})
     assert found.status_code == 200 and found.json["result"]["records"] == [{"x": ":a"}]

@@ -239,6 +239,29 @@ def test_collaborators_of_a_dataset_that_does_not_exist_are_a_404_not_a_500(app)
         assert app.post(f"/api/3/action/{action}", json=body).status_code in (403, 404)
 
 
+def test_what_anonymous_callers_got_a_500_for_is_refused_or_answered(app, region):
+    """Each answered 500 to a visitor: the collaborators of a dataset that
+    exists (CKAN's auth asserts a user), an activity asked for without
+    ``include_data``, CKAN's autocompletion with a negative limit."""
+    pkg_id = region.requests[0]["package_id"]
+    for action in ("package_collaborator_create", "package_collaborator_delete",
+                   "package_collaborator_list"):
+        refused = app.post(f"/api/3/action/{action}",
+                           json={"id": pkg_id, "user_id": "warga", "capacity": "member"})
+        assert refused.status_code == 403, (action, refused.status_code)
+    activity = helpers.call_action("package_activity_list", context={
+        "user": region.users["sysadmin"]["name"]}, id=pkg_id)[0]
+    for who in (None, "warga"):
+        headers = ({"Authorization": factories.APIToken(user=who)["token"]} if who else {})
+        shown = app.get("/api/3/action/activity_show", query_string={"id": activity["id"]},
+                        headers=headers)
+        assert shown.status_code == 403, shown.status_code  # a private draft's activity
+    for path in ("/api/2/util/dataset/autocomplete", "/api/2/util/tag/autocomplete",
+                 "/api/2/util/resource/format_autocomplete"):
+        assert app.get(path, query_string={"incomplete": "a", "limit": "-1"}).status_code \
+            == 400, path
+
+
 def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, region):
     """CKAN's activity pages read ``before``, ``after`` and the dashboard's
     ``type`` and ``name`` unchecked: each of these answered a 500 when the
