@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """What the action modules share: validating a data dict against a schema,
 committing unless the caller defers it, taking a data request's row lock,
-finding a round by id or name."""
+waiting for the other creations of a unique name, finding a round by id or
+name."""
 from __future__ import annotations
 
 from typing import Any
@@ -38,6 +39,16 @@ def lock_request(request_id: str) -> DataRequest:
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
+
+
+def lock_name(kind: str, *key: str) -> None:
+    """Wait, until the transaction ends, for the other transactions creating
+    a ``kind`` of the same unique ``key`` (a round's or a dataset's URL
+    name, a user's role): the second one then finds the first's row and is
+    refused, or answered, by its own check, instead of failing on the
+    database's unique key (HTTP 500)."""
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        sa.func.hashtext(":".join((kind, *key))))))
 
 
 def get_round(value: str) -> CollectionRound:

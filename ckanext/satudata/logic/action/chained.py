@@ -63,6 +63,7 @@ from ckan.types import Action, Context, DataDict
 
 from ...lib import datacheck, datastore, publishing, roles, storage
 from .. import validators
+from ._common import lock_name
 
 __all__ = [
     # the visibility lock and revision staging
@@ -552,6 +553,9 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     _known_type("dataset", "package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
     publishing.lock_create(context, data_dict)
+    if isinstance(data_dict.get("name"), str):
+        # two creations of one URL name: the second is told it is taken
+        lock_name("package", data_dict["name"])
     return original(context, data_dict)
 
 

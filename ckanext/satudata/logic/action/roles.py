@@ -13,6 +13,7 @@ from ckan.types import Context, DataDict
 from ...lib import roles
 from ...model import WalidataRole
 from .. import schema
+from ._common import lock_name
 
 __all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list"]
 
@@ -36,6 +37,7 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
         raise tk.ValidationError(errors)
     user = model.User.get(data["user"])
     assert user
+    lock_name("role", user.id, data["role"])
     existing = model.Session.execute(
         sa.select(WalidataRole).where(
             WalidataRole.user_id == user.id, WalidataRole.role == data["role"]

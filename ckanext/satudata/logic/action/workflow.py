@@ -43,7 +43,7 @@ from ...lib.states import (
 )
 from .. import schema
 from . import forum
-from ._common import commit as _commit, get_round, lock_request, validate as _validate
+from ._common import commit as _commit, get_round, lock_name, lock_request, validate as _validate
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -510,6 +510,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     tk.check_access("satudata_round_create", context, data_dict)
     data = _validate(data_dict, schema.round_create(), context)
     _refuse_past_deadlines(data)
+    lock_name("round", data["name"])
     taken = model.Session.execute(
         sa.select(CollectionRound.id).where(CollectionRound.name == data["name"])
     ).first()
@@ -1359,7 +1360,10 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset must belong to the requested OPD")]})
     # a dataset answers one request, and published data changes only
-    # through its own request's review (never through another request)
+    # through its own request's review (never through another request);
+    # two links of one dataset at once wait for each other on its row
+    model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg.id)
+                          .with_for_update())
     other = model.Session.execute(
         sa.select(DataRequest.id).where(DataRequest.package_id == pkg.id,
                                         DataRequest.id != request.id,

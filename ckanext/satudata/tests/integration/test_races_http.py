@@ -761,3 +761,51 @@ def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
     assert (items, plans) == (1, 1), problems
     assert stage == "compile", stage
     assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
+def test_two_creations_of_one_unique_name_give_one_row_and_a_refusal(portal) -> None:
+    """Ten clients creating the same round, giving a user the same role,
+    creating a dataset of the same URL name, or linking one dataset to two
+    requests at once: some answered 500 (the database's unique key), and
+    one dataset answered two requests."""
+    from ckanext.satudata.model import WalidataRole
+
+    region = build_region(("Indikator tautan 01", "Indikator tautan 02"))
+    admin = helpers.call_action("api_token_create", context={"user": "admin-walidata"},
+                                user="admin-walidata", name="races")["token"]
+    sysadmin = helpers.call_action("api_token_create", context={"user": "sysadmin-uji"},
+                                   user="sysadmin-uji", name="races")["token"]
+    producer = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                   user="produsen-a", name="races")["token"]
+    two = region.requests_of(region.opd_a)[:2]
+    dataset = helpers.call_action("package_create", context={"user": "produsen-a"},
+                                  name="tabel-bersama", title="Tabel bersama",
+                                  owner_org=region.opd_a["id"])
+    model.Session.remove()
+    problems = []
+    for label, token, calls in (
+            ("round", admin, (("satudata_round_create", {
+                "name": "putaran-kembar", "title": "Putaran kembar", "year": 2027,
+                "start_date": "2027-01-04"}),) * 6),
+            ("role", sysadmin, (("satudata_role_create", {"user": "warga",
+                                                          "role": "kabid"}),) * 6),
+            ("dataset", producer, (("package_create", {
+                "name": "dataset-kembar", "title": "Dataset kembar",
+                "owner_org": region.opd_a["id"]}),) * 6),
+            ("link", producer, tuple(("satudata_request_link_dataset", {
+                "id": r["id"], "package_id": dataset["id"]}) for r in two) * 3)):
+        results = _race(portal, token, calls)
+        statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
+        # giving a role twice answers the role; linking a request to its own
+        # dataset again changes nothing: one request's three clicks win
+        winners = {"role": 6, "link": 3}.get(label, 1)
+        if statuses.count(OK) != winners or any(s not in (OK, *REFUSED) for s in statuses):
+            problems.append(f"{label}: {statuses}")
+    fresh()
+    linked = model.Session.execute(sa.select(sa.func.count()).select_from(DataRequest).where(
+        DataRequest.package_id == dataset["id"])).scalar()
+    roles_given = model.Session.execute(sa.select(sa.func.count()).select_from(
+        WalidataRole).where(WalidataRole.role == "kabid")).scalar()
+    model.Session.remove()
+    assert linked == 1 and roles_given == 2, (linked, roles_given, problems)
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
