@@ -32,8 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import ckan.plugins.toolkit as tk
 
-from . import metadata, reference
-from . import cells
+from . import cells, metadata, reference, spreadsheets
 
 __all__ = ["XLSX_MIMETYPE", "METADATA_SHEET", "VARIABLES_SHEET", "CODES_SHEET",
            "ParsedWorkbook", "CellError", "template_fields", "build_template",
@@ -48,6 +47,8 @@ VARIABLES_FIELD = "variables"
 #: the column of each part of a Metadata row
 KEY_COL, GROUP_COL, LABEL_COL, VALUE_COL, REQUIRED_COL, HELP_COL = range(1, 7)
 FIRST_VARIABLE_ROW = 3
+#: a filled template unpacks to ~100 KB (:func:`read_workbook`)
+MAX_UNPACKED = 5 * 1024 * 1024
 #: fields the template leaves out: the URL name and the OPD are not changed
 #: from a file; the variables have their own sheet
 _NOT_IN_TEMPLATE = {"name", "owner_org", VARIABLES_FIELD}
@@ -349,8 +350,15 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
     Metadata sheet, unknown keys) are in ``errors``; values are not validated
     here but by the dataset schema (see :func:`cell_errors`)."""
     parsed = ParsedWorkbook()
+    data = _read_bytes(upload)
+    if spreadsheets.unpacked_size(data) > MAX_UNPACKED:
+        # the template unpacks to ~100 KB; openpyxl loads a sheet whole
+        parsed.errors.append(CellError("", "", "upload", tk._(
+            "The workbook is too large for a metadata template: download the "
+            "template again")))
+        return parsed
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(_read_bytes(upload)), data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         parsed.errors.append(CellError("", "", "upload",
                                        tk._("The file is not an Excel workbook (.xlsx)")))

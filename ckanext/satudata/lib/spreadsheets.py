@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from . import reference
 from . import cells
 
-__all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data",
+__all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data", "unpacked_size",
            "round_status_workbook", "XLSX_MIMETYPE"]
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -179,6 +179,23 @@ def _cell(value: Any) -> Any:
 FileLike = Union[bytes, IO[bytes], Any]
 
 
+#: an imported workbook unpacks to at most this many bytes: a template of
+#: thousands of rows unpacks to a few MB, while a small file of 400,000
+#: empty-looking rows kept a worker busy for 23 s and 250 MB
+MAX_UNPACKED = 20 * 1024 * 1024
+
+
+def unpacked_size(data: bytes) -> int:
+    """The bytes an XLSX file (a zip) unpacks to; 0 when it is no zip."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        return 0
+
+
 def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(row number, {field: value})`` for each non-empty row of the
     "Daftar Data" sheet (else the first sheet), fields named as in
@@ -196,6 +213,12 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             if hasattr(stream, "seek"):
                 stream.seek(0)
             stream = io.BytesIO(stream.read())
+    except Exception:
+        raise unreadable
+    if unpacked_size(stream.getvalue()) > MAX_UNPACKED:
+        raise tk.ValidationError({"upload": [tk._(
+            "The workbook is too large to import: split it into smaller files")]})
+    try:
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         # read every row now: a damaged sheet fails here, not half-way
         sheet = wb["Daftar Data"] if "Daftar Data" in wb.sheetnames else wb.worksheets[0]

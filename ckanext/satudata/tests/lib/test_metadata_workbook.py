@@ -224,6 +224,19 @@ class TestImport:
 
         assert list(e.value.error_dict) == ["upload"]
 
+    def test_a_workbook_of_a_hundred_thousand_rows_is_refused_before_it_is_loaded(
+            self, producer, draft):
+        """A 2 MB workbook of 400,000 rows kept a worker busy for 23 s and
+        250 MB before its refusal."""
+        wb = _template(producer, draft)
+        sheet = wb[metadata_workbook.VARIABLES_SHEET]
+        for row in range(3, 150_003):
+            sheet.cell(row=row, column=1, value="x")
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+        assert any(words in str(e.value.error_dict["upload"])
+                   for words in ("too large", "terlalu besar"))
+
     def test_strangers_cannot_import(self, draft):
         stranger = factories.User()
         with pytest.raises(tk.NotAuthorized):
