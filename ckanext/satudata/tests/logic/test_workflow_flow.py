@@ -39,6 +39,10 @@ def test_full_tjb_flow(region):
         region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi", field_notes={"bogus_field": ["x"]})
     assert "bogus_field" in str(err.value.error_dict["field_notes"])
+    with pytest.raises(tk.ValidationError) as err:  # nor ten thousand of them
+        region.call("verifier", "satudata_request_return", id=req["id"],
+                    note="Satuan belum diisi", field_notes={"notes": ["x"] * 10_000})
+    assert "field_notes" in err.value.error_dict
 
     r = region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi",
