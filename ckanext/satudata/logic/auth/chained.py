@@ -55,7 +55,7 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ...lib import publishing, roles
 from ...lib.states import Actor, available
-from ...model import DataRequest
+from ...model import DataRequest, Dissemination
 from ._common import allow, refuse
 
 __all__ = ["activity_show", "package_show", "package_update", "resource_show", "resource_update",
@@ -65,6 +65,7 @@ __all__ = ["activity_show", "package_show", "package_update", "resource_show", "
            "package_collaborator_list", "datastore_create", "datastore_upsert",
            "datastore_delete", "datastore_records_delete", "resource_view_create",
            "resource_view_update", "resource_view_delete", "resource_view_reorder",
+           "resource_view_clear",
            "package_relationship_create", "package_relationship_update",
            "dataset_purge"]
 
@@ -408,6 +409,29 @@ def _view_change(next_auth: AuthFunction, context: Context, data_dict: DataDict
     return next_auth(context, data_dict)  # type: ignore[call-arg]
 
 
+def _views_cleared(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                   ) -> AuthResult:
+    """CKAN's rule, and no clearing of the views of every dataset (of some
+    types) while one of them is published or reviewed: the views of a
+    governed dataset stay as reviewed (``resource_view_delete`` refuses
+    them one by one)."""
+    types = (data_dict or {}).get("view_types")
+    view, res = model.ResourceView, model.Resource
+    stmt = (sa.select(res.package_id).join(view, view.resource_id == res.id)
+            .where(res.state == "active", sa.or_(
+                res.package_id.in_(sa.select(DataRequest.package_id)),
+                res.package_id.in_(sa.select(Dissemination.package_id))))
+            .distinct())
+    if isinstance(types, list) and types:
+        stmt = stmt.where(view.view_type.in_([t for t in types if isinstance(t, str)]))
+    for package_id in model.Session.execute(stmt).scalars():
+        refusal = _presentation_refusal(context, package_id)
+        if refusal:
+            return refusal
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+resource_view_clear = _chained("resource_view_clear", _views_cleared, sysadmins=True)
 resource_view_create = _chained("resource_view_create", _view_change, sysadmins=True)
 resource_view_update = _chained("resource_view_update", _view_change, sysadmins=True)
 resource_view_delete = _chained("resource_view_delete", _view_change, sysadmins=True)

@@ -291,6 +291,9 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
         assert refused("resource_view_delete", context, id=views[0]["id"])
         assert refused("resource_view_reorder", context, id=resource["id"],
                        order=[v["id"] for v in reversed(views)])
+        # nor cleared with every view of the site (a sysadmin's clear took them)
+        assert refused("resource_view_clear", context, view_types=["datatables_view"])
+        assert refused("resource_view_clear", context)
     assert rows_of(resource["id"], ANONYMOUS) == rows
     assert helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
                                id=resource["id"]) == views
