@@ -10,12 +10,19 @@ showed their text to anyone. The same URL is registered here first (the
 satudata plugin precedes ``activity`` in ``ckan.plugins``; the first rule
 registered for a URL wins): it asks ``activity_show`` whether the visitor may
 see that activity's data, then hands over to the plugin's own view.
+
+The pages of a dataset that need more than reading it (its activity
+stream, resources list, followers, a table's edit and views pages, the
+DCAT export) answered 403 for a private dataset and 404 for a name that
+does not exist, so a visitor guessing names learned which unpublished
+datasets exist. Each answers 404 to whoever may not read the dataset
+(:func:`hide_unreadable_dataset`); the dataset's own page already did.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
@@ -42,3 +49,29 @@ def resource_history(id: str, resource_id: str, activity_id: str) -> Any:
     from ckanext.activity.views import resource_history as activity_resource_history
 
     return activity_resource_history(id, resource_id, activity_id)
+
+
+#: the pages of a dataset (endpoint → the argument naming it) that asked for
+#: more than reading the dataset, so refused a private one with a 403
+_DATASET_PAGES = {
+    "activity.package_activity": "id", "dataset.resources": "id",
+    "dataset.followers": "id", "dataset_resource.edit": "id", "resource.edit": "id",
+    "dataset_resource.views": "id", "resource.views": "id", "satudata_staged.views": "id",
+    "dataset_resource.edit_view": "id", "resource.edit_view": "id",
+    "dataset_resource.new": "id", "resource.new": "id",
+    "xloader.resource_data": "id", "dcat.read_dataset": "_id",
+}
+
+
+@satudata_privacy.before_app_request
+def hide_unreadable_dataset() -> Any:
+    key = _DATASET_PAGES.get(str(request.endpoint))
+    ref = (request.view_args or {}).get(key) if key else None
+    if not isinstance(ref, str):
+        return None
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
+    try:
+        tk.check_access("package_show", {"user": user}, {"id": ref})  # type: ignore[arg-type]
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return tk.abort(404, tk._("Dataset not found"))
+    return None

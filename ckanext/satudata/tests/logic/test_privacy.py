@@ -254,3 +254,27 @@ def test_a_relationship_never_names_a_dataset_the_caller_cannot_read(tagged: Reg
     assert tagged.call("producer", "package_relationships_list", id=draft)[0]["comment"] \
         == "ke draf"
     assert tagged.call("sysadmin", "package_relationships_list", id=public)
+
+
+def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(region: Region,
+                                                                          app):
+    """Its activity stream, resources list, followers, a table's edit and
+    views pages and its DCAT export answered 403, a name that does not
+    exist 404: guessing names told which unpublished datasets exist."""
+    draft = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", draft["package_id"], "tahun,jumlah\n2024,10\n")
+    name = helpers.call_action("package_show", id=draft["package_id"])["name"]
+    pages = ["/dataset/activity/{}", "/dataset/resources/{}",
+             "/dataset/followers/{}", "/dataset/{}/resource/" + table["id"] + "/edit",
+             "/dataset/{}/resource/" + table["id"] + "/views", "/dataset/{}.rdf",
+             "/dataset/{}/resource/new"]
+    token = factories.APIToken(user=region.users["producer_b"]["name"])["token"]
+    for page in pages:
+        for headers in ({}, {"Authorization": token}):
+            assert app.get(page.format(name), headers=headers).status_code == 404, page
+            assert app.get(page.format("tidak-ada-" + name), headers=headers
+                           ).status_code == 404, page
+    # its producer still opens them
+    own = factories.APIToken(user=region.users["producer"]["name"])["token"]
+    assert app.get(f"/dataset/resources/{name}",
+                   headers={"Authorization": own}).status_code == 200
