@@ -160,6 +160,8 @@ def read_pdf(upload: Any, field: str, *, too_large: str, not_pdf: str) -> Option
             return None
         stream = getattr(upload, "stream", upload)
         content = stream.read(SK_MAX_MB * 1024 * 1024 + 1)
+        if not content:  # a file was chosen, and it is empty: not "nothing"
+            raise tk.ValidationError({field: [tk._("The file is empty")]})
     if not content:
         return None
     if len(content) > SK_MAX_MB * 1024 * 1024:

@@ -140,6 +140,25 @@ def _item_dict(item: DaftarData, org: Optional[model.Group] = None) -> dict[str,
     return result
 
 
+def _item_data(data_dict: DataDict, schema_: dict[str, Any], context: Context
+               ) -> tuple[dict[str, Any], Optional[bytes]]:
+    """A Daftar Data item's validated fields and its SK document (PDF bytes
+    or None); every error at once, the document's with the fields' (the
+    form showed the others only after the document was fixed)."""
+    data_dict = dict(data_dict)
+    errors: dict[str, Any] = {}
+    sk_pdf = None
+    try:
+        sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
+    except tk.ValidationError as e:
+        errors.update(e.error_dict)
+    data, field_errors = tk.navl_validate(data_dict, schema_, context)
+    errors.update({k: v for k, v in field_errors.items() if v})
+    if errors:
+        raise tk.ValidationError(errors)
+    return data, sk_pdf
+
+
 def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -> None:
     """Refuse a second item of the same title (case and surrounding spaces
     aside) for the same OPD in the same year, as the workbook import treats
@@ -193,9 +212,7 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_create", context, data_dict)
-    data_dict = dict(data_dict)
-    sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
-    data = _validate(data_dict, schema.daftar_data_create(), context)
+    data, sk_pdf = _item_data(data_dict, schema.daftar_data_create(), context)
     _refuse_duplicate(data)
     item = DaftarData(id=model.types.make_uuid(), created_by=_user_id(context), **data)
     if sk_pdf:
@@ -219,9 +236,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     ``sk_upload`` included.
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
-    data_dict = dict(data_dict)
-    sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
-    data = _validate(data_dict, schema.daftar_data_update(), context)
+    data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
     item = model.Session.get(DaftarData, data.pop("id"))
     assert item
     if data.get("owner_org", item.owner_org) != item.owner_org and _count(

@@ -193,6 +193,17 @@ def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, reg
         region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
                     sk_upload=b"not a pdf")
     assert "sk_upload" in err.value.error_dict
+    # an empty PDF chosen in the form was dropped with "saved"; with other
+    # errors, only the document's was shown (the others after it was fixed)
+    client = _login(app, "admin-walidata")
+    edit = f"/permintaan-data/daftar-data/{item['id']}/edit"
+    page = client.get(edit)
+    response = client.post(edit, data={
+        "_csrf_token": _csrf(page.body), "title": "Jumlah Bidan", "owner_org": "dinas-kesehatan",
+        "year": "dua ribu", "active": "on", "sk_upload": (io.BytesIO(b""), "sk-kosong.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Berkas kosong" in response.body and 'href="#field-year"' in response.body
 
 
 def test_sk_decree_is_not_served_as_a_public_upload(app, region):
