@@ -395,7 +395,7 @@ def public_request_create(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     strip_value: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator,
-    satudata_organization_id: Validator, email_validator: Validator,
+    satudata_organization_id: Validator, satudata_email: Validator,
     satudata_phone: Validator,
 ) -> Schema:
     return {
@@ -408,7 +408,7 @@ def public_request_create(
                     satudata_length(LONG_MAX)],
         "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
         "email": [ignore_missing, satudata_text, unicode_safe, strip_value,
-                  satudata_length(SHORT_MAX), email_validator],
+                  satudata_length(SHORT_MAX), satudata_email],
         "phone": [ignore_missing, satudata_text, unicode_safe, strip_value, satudata_phone],
     }
 

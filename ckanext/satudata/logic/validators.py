@@ -28,7 +28,7 @@ __all__ = [
     "satudata_role_name", "satudata_deadline_days",
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
-    "satudata_phone", "satudata_identifier",
+    "satudata_phone", "satudata_email", "satudata_identifier",
     "satudata_code_in", "satudata_codes_in", "satudata_text",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
@@ -253,6 +253,19 @@ def satudata_flag_output(value: Any) -> Any:
         return value
     flag = _flag(value)
     return value if flag is None else flag
+
+
+def satudata_email(value: Any, context: Context) -> Any:
+    """An e-mail address, as CKAN's ``email_validator`` checks it, refused
+    with the typed value quoted (CKAN's message read "Format email bukan
+    email tidak valid")."""
+    if _empty(value):
+        return value
+    try:
+        return tk.get_validator("email_validator")(value, context)
+    except tk.Invalid:
+        raise tk.Invalid(tk._('"%(value)s" is not an e-mail address, e.g. '
+                              'nama@dinas.go.id') % {"value": shown(value)})
 
 
 def satudata_phone(value: Any) -> Any:

@@ -72,7 +72,7 @@ BAD_VALUES = [
     pytest.param("collection_method", "wawancara", "wawancara", id="unknown-cara"),
     pytest.param("sdgs_goals", ["18"], "18", id="no-sdg-18"),
     pytest.param("priority_data", "mungkin", "mungkin", id="flag-not-yes-no"),
-    pytest.param("producer_contact_email", "bukan-email", "bukan-email", id="bad-email"),
+    pytest.param("producer_contact_email", "bukan-email", "\"bukan-email\"", id="bad-email"),
     pytest.param("bps_activity_code", "kode kegiatan!", "kode kegiatan!", id="bad-code"),
 ]
 
