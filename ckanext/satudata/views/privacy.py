@@ -17,6 +17,12 @@ DCAT export) answered 403 for a private dataset and 404 for a name that
 does not exist, so a visitor guessing names learned which unpublished
 datasets exist. Each answers 404 to whoever may not read the dataset
 (:func:`hide_unreadable_dataset`); the dataset's own page already did.
+
+A dataset the walidata withdrew was public: a citizen following a link or a
+citation to it got "the page does not exist, check the address you typed".
+Its page and its tables' pages answer 410 Gone, saying that it was
+withdrawn and when (:func:`withdrawn_notice`); never its reason, which the
+walidata wrote for the producers.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 
@@ -63,15 +70,45 @@ _DATASET_PAGES = {
 }
 
 
+#: the public pages of a dataset and its tables
+_PUBLIC_PAGES = ("dataset.read", "resource.read", "dataset_resource.read", "satudata_staged.read")
+
+
+def withdrawn_notice(ref: str) -> Any:
+    """A 410 page for the dataset ``ref`` (id or name) if the walidata
+    withdrew it from publication and the visitor may not read it, else
+    None. Two queries for a dataset that was not withdrawn."""
+    from ..lib import publishing
+
+    pkg = model.Package.get(ref)
+    record = publishing.record_for(pkg.id) if pkg is not None else None
+    if record is None or record.status != "withdrawn" or _readable(pkg.id):
+        return None
+    when = publishing.format_local(record.withdrawn_at) if record.withdrawn_at else ""
+    return tk.abort(410, tk._(
+        "The data \"%(title)s\" was withdrawn from publication on %(date)s. Ask the "
+        "walidata (Diskominfo) for it, or search the portal for its other data.") % {
+            "title": pkg.title or pkg.name, "date": when})
+
+
 @satudata_privacy.before_app_request
 def hide_unreadable_dataset() -> Any:
+    if request.endpoint in _PUBLIC_PAGES:
+        ref = (request.view_args or {}).get("id")
+        return withdrawn_notice(ref) if isinstance(ref, str) else None
     key = _DATASET_PAGES.get(str(request.endpoint))
     ref = (request.view_args or {}).get(key) if key else None
-    if not isinstance(ref, str):
-        return None
+    if isinstance(ref, str) and not _readable(ref):
+        return tk.abort(404, tk._("Dataset not found"))
+    return None
+
+
+def _readable(ref: str) -> bool:
+    """Whether the visitor may read the dataset ``ref`` (False: it does not
+    exist, or they may not)."""
     user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
     try:
         tk.check_access("package_show", {"user": user}, {"id": ref})  # type: ignore[arg-type]
     except (tk.NotAuthorized, tk.ObjectNotFound):
-        return tk.abort(404, tk._("Dataset not found"))
-    return None
+        return False
+    return True

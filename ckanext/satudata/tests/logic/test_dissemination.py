@@ -173,7 +173,7 @@ class TestPublish:
 
 
 class TestWithdrawArchive:
-    def test_withdraw_needs_a_reason_and_hides_everything(self, region):
+    def test_withdraw_needs_a_reason_and_hides_everything(self, region, app):
         request = region.request_of(region.opd_a)
         to_ready(region, request)
         publish(region, request)
@@ -205,6 +205,16 @@ class TestWithdrawArchive:
         # the producers still see their dataset and its whole history
         own = region.call("producer", "package_activity_list", id=request["package_id"])
         assert len(own) >= 3
+        # a citizen following a link is told it was withdrawn (not "check the
+        # address you typed"), never the reason
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        for page in (f"/dataset/{pkg['name']}",
+                     f"/dataset/{pkg['name']}/resource/{pkg['resources'][0]['id']}"
+                     if pkg["resources"] else f"/dataset/{pkg['id']}"):
+            gone = app.get(page)
+            assert gone.status_code == 410, page
+            assert "ditarik dari publikasi" in gone.body and "Angka keliru" not in gone.body
+        assert app.get("/dataset/tidak-pernah-ada").status_code == 404
 
         # published again: public again, with its public history
         publish(region, request)
