@@ -100,16 +100,40 @@ def step_label(name: str) -> str:
 
 # -- who may act ---------------------------------------------------------------------
 
+#: the steps that make a user one of a submitted report's hands: who wrote
+#: it, sent it for approval or approved it at a level decides on it no more
+HANDS = ("edit", "submit", "approve")
+
+
+def took_part(report: RoundReport, user_id: str) -> bool:
+    """Whether the user wrote, submitted or approved the report since it
+    was last returned (four eyes, as :func:`.roles.took_part` for a data
+    request). One query."""
+    event = RoundReportEvent
+    returned = (sa.select(sa.func.max(event.timestamp))
+                .where(event.report_id == report.id, event.step == "return")
+                .scalar_subquery())
+    return bool(model.Session.execute(sa.select(sa.exists().where(
+        event.report_id == report.id, event.user_id == user_id, event.step.in_(HANDS),
+        sa.or_(returned.is_(None), event.timestamp > returned)))).scalar())
+
+
+def _holds_level(user: Any, report: RoundReport) -> bool:
+    chain = roles.approval_chain()
+    return (user is not None and report.state == R.IN_APPROVAL.value
+            and 0 <= report.approval_level < len(chain)
+            and chain[report.approval_level] in roles.user_roles(user.id))
+
+
 def actors_of(user_name: Optional[str], report: RoundReport) -> set[Actor]:
-    """Which actor kinds of :data:`TABLE` the user is for ``report`` now."""
+    """Which actor kinds of :data:`TABLE` the user is for ``report`` now: an
+    approver holds the role of the level it waits at and took no earlier
+    part in it (:func:`took_part`)."""
     kinds: set[Actor] = set()
     if roles.may("draft", user_name):
         kinds.add(Actor.DRAFTER)
     user = roles.user_obj(user_name)
-    chain = roles.approval_chain()
-    if user is not None and report.state == R.IN_APPROVAL.value \
-            and 0 <= report.approval_level < len(chain) \
-            and chain[report.approval_level] in roles.user_roles(user.id):
+    if _holds_level(user, report) and not took_part(report, user.id):
         kinds.add(Actor.APPROVER)
     return kinds
 
@@ -280,6 +304,9 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
             "\"%(step)s\" is not possible while the report is %(state)s") % {
                 "step": step_label(name), "state": state_label(current.value)}]})
     acting = step.actors & actors_of(user_name, report)
+    if not acting and Actor.APPROVER in step.actors \
+            and _holds_level(roles.user_obj(user_name), report):
+        raise tk.NotAuthorized(roles.four_eyes_message())
     if not acting:
         raise tk.NotAuthorized(tk._("You cannot take this step on the report as it is now"))
     if step.reason_required and not note:

@@ -416,8 +416,13 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     page = admin.get(url)
     admin.post(url, data={"_csrf_token": csrf_token(page.body), "step": "submit",
                           "version": version + 1})
-    for who in ("verifikator", "kabid"):
-        _call(who, "satudata_round_report_approve", id=round_["id"])
+    # an officer holding two levels approves the report at one of them only
+    WalidataRole(user="verifikator", role="kabid")
+    _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+    with pytest.raises(tk.NotAuthorized) as err:
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+    assert "another officer" in str(err.value) or "petugas lain" in str(err.value)
+    _call("kabid", "satudata_round_report_approve", id=round_["id"])
     page = kabid.get(url)
     assert "satudata-report-approve" not in page.body  # the kadis's turn now
     assert "kadis" in page.body
