@@ -260,13 +260,30 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
             # the search index out of reach: the release stays scheduled and
             # the next run (cron, every minute) publishes it
             waits = isinstance(e, tk.ValidationError) and "search" in (e.error_dict or {})
-            release = None if waits else model.Session.get(Release, release_id)
+            release = None if waits else model.Session.execute(
+                sa.select(Release).where(Release.id == release_id).with_for_update()
+                .execution_options(populate_existing=True)).scalar_one_or_none()
+            if release is not None and release.status != "scheduled":
+                # another run (or an officer) released or moved it meanwhile
+                model.Session.rollback()
+                continue
+            message = _error_text(e)
             if release is not None:
                 release.status = "failed"
-                release.error = str(getattr(e, "error_dict", None) or e)
+                release.error = message
                 model.repo.commit()
-            failed.append({"request_id": request_id, "error": str(e)})
+            failed.append({"request_id": request_id, "error": message})
     return {"published": published, "failed": failed}
+
+
+def _error_text(error: Exception) -> str:
+    """An action's refusal as its messages, for a person (not the
+    exception's repr: "None - {'state': [...]}")."""
+    errors = getattr(error, "error_dict", None)
+    if isinstance(errors, dict) and errors:
+        return "; ".join(" ".join(map(str, v)) if isinstance(v, list) else str(v)
+                         for v in errors.values())
+    return str(getattr(error, "message", None) or error) or type(error).__name__
 
 
 @tk.side_effect_free
