@@ -14,7 +14,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
-from .states import FOUR_EYES, HANDS, STEPS, SUBMISSIONS, TABLE, Actor, actors_of, rule
+from .states import (
+    FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE, Actor, actors_of, rule,
+)
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
 #: besides its administrators who always hold them: keep the Daftar Data and
@@ -403,19 +405,37 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
 
 def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     """Whether ``transition`` needs a second pair of eyes
-    (:data:`.states.FOUR_EYES`) and the user took a step of the submission
-    under review (:data:`.states.HANDS`, since its latest submission). One
-    query, for those transitions only."""
+    (:data:`.states.FOUR_EYES`) and the user had a hand in the submission
+    under review: took a step of it (:data:`.states.HANDS`, since its latest
+    submission), or changed its dataset while it was prepared (an activity
+    of theirs since the latest :data:`.states.PREPARATIONS` event, or the
+    staged revision last written by them): an editor of the OPD who also
+    verifies verified data they wrote. One query, for those transitions
+    only."""
     user = user_obj(user_name) if transition in FOUR_EYES else None
     if user is None:
         return False
+    from ckanext.activity.model import Activity
+
+    from ..model import StagedRevision
+
     event = RequestEvent
     started = (sa.select(sa.func.max(event.version))
                .where(event.request_id == request.id, event.transition.in_(SUBMISSIONS))
                .scalar_subquery())
-    return bool(model.Session.execute(sa.select(sa.exists().where(
+    prepared = (sa.select(sa.func.max(event.timestamp))
+                .where(event.request_id == request.id, event.transition.in_(PREPARATIONS))
+                .scalar_subquery())
+    stepped = sa.exists().where(
         event.request_id == request.id, event.user_id == user.id,
-        event.transition.in_(HANDS), event.version >= started))).scalar())
+        event.transition.in_(HANDS), event.version >= started)
+    edited = sa.exists().where(
+        Activity.object_id == request.package_id, Activity.user_id == user.id,
+        Activity.activity_type == "changed package", Activity.timestamp > prepared)
+    staged = sa.exists().where(
+        StagedRevision.package_id == request.package_id,
+        StagedRevision.request_id == request.id, StagedRevision.modified_by == user.id)
+    return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
 
 
 def four_eyes_message() -> str:

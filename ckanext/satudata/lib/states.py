@@ -214,6 +214,10 @@ SUBMISSIONS = frozenset({"submit", "resubmit", "revise"})
 FOUR_EYES = frozenset({"verify", "return", "approve", "return_approval"})
 #: the steps of a submission whose takers do not take a :data:`FOUR_EYES` one
 HANDS = SUBMISSIONS | {"opd_approve", "verify", "approve"}
+#: the events after which the producers prepare the next submission: whoever
+#: changed the dataset since the latest of them had a hand in it too
+PREPARATIONS = frozenset({"request", "return", "return_approval", "opd_return", "publish",
+                          "cancel_revision"})
 
 
 def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:

@@ -109,6 +109,34 @@ def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
     region.call("verifier", "satudata_request_verify", id=other["id"])
 
 
+def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
+    """An officer who is both an editor of the OPD and the verifier changed
+    a returned request's table, the producer resubmitted it, and the
+    officer verified data they wrote."""
+    request = region.request_of(region.opd_a)
+    verifier = region.users["verifier"]["name"]
+    helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                        id=region.opd_a["id"], username=verifier, role="editor")
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+    complete_metadata(request["package_id"], region.users["producer"]["name"])
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_return", id=request["id"], note="Lengkapi")
+    region.call("verifier", "resource_patch", id=table["id"], description="Diisi verifikator")
+    region.call("producer", "satudata_request_resubmit", id=request["id"])
+    for ignore_auth in (False, True):  # the auth function, then the engine alone
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_verify",
+                                context={"user": verifier, "ignore_auth": ignore_auth},
+                                id=request["id"])
+    # another verifier takes it; an edit before the last return is no hand in it
+    region.call("walidata_admin", "satudata_role_create", user=region.users["kabid"]["name"],
+                role="verifikator")
+    region.call("kabid", "satudata_request_return", id=request["id"], note="Sekali lagi")
+    region.call("producer", "satudata_request_resubmit", id=request["id"])
+    assert region.call("verifier", "satudata_request_verify",
+                       id=request["id"])["state"] == "verified"
+
+
 def test_the_engine_refuses_what_the_table_refuses_even_without_auth(region):
     """Auth is the early check; the engine alone would still refuse."""
     request = region.request_of(region.opd_a)
