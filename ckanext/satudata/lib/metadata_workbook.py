@@ -350,14 +350,14 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
     Metadata sheet, unknown keys) are in ``errors``; values are not validated
     here but by the dataset schema (see :func:`cell_errors`)."""
     parsed = ParsedWorkbook()
-    data = _read_bytes(upload)
-    if spreadsheets.unpacked_size(data) > MAX_UNPACKED:
-        # the template unpacks to ~100 KB; openpyxl loads a sheet whole
-        parsed.errors.append(CellError("", "", "upload", tk._(
-            "The workbook is too large for a metadata template: download the "
-            "template again")))
-        return parsed
     try:
+        data = _read_bytes(upload)
+        if spreadsheets.unpacked_size(data) > MAX_UNPACKED:
+            # the template unpacks to ~100 KB; openpyxl loads a sheet whole
+            parsed.errors.append(CellError("", "", "upload", tk._(
+                "The workbook is too large for a metadata template: download the "
+                "template again")))
+            return parsed
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         parsed.errors.append(CellError("", "", "upload",

@@ -21,8 +21,8 @@ datasets exist. Each answers 404 to whoever may not read the dataset
 A dataset the walidata withdrew was public: a citizen following a link or a
 citation to it got "the page does not exist, check the address you typed".
 Its page and its tables' pages answer 410 Gone, saying that it was
-withdrawn and when (:func:`withdrawn_notice`); never its reason, which the
-walidata wrote for the producers.
+withdrawn and when (:func:`withdrawn_notice`); never its title (it may have
+changed since) nor its reason, which the walidata wrote for the producers.
 """
 from __future__ import annotations
 
@@ -85,10 +85,10 @@ def withdrawn_notice(ref: str) -> Any:
     if record is None or record.status != "withdrawn" or _readable(pkg.id):
         return None
     when = publishing.format_local(record.withdrawn_at) if record.withdrawn_at else ""
+    # not its title: it may have changed since the data was public
     return tk.abort(410, tk._(
-        "The data \"%(title)s\" was withdrawn from publication on %(date)s. Ask the "
-        "walidata (Diskominfo) for it, or search the portal for its other data.") % {
-            "title": pkg.title or pkg.name, "date": when})
+        "This data was withdrawn from publication on %(date)s. Ask the walidata "
+        "(Diskominfo) for it, or search the portal for its other data.") % {"date": when})
 
 
 @satudata_privacy.before_app_request

@@ -213,7 +213,8 @@ class TestWithdrawArchive:
                      if pkg["resources"] else f"/dataset/{pkg['id']}"):
             gone = app.get(page)
             assert gone.status_code == 410, page
-            assert "ditarik dari publikasi" in gone.body and "Angka keliru" not in gone.body
+            assert "ditarik dari publikasi" in gone.body and "Sudah Ditarik" in gone.body
+            assert "Angka keliru" not in gone.body and pkg["title"] not in gone.body
         assert app.get("/dataset/tidak-pernah-ada").status_code == 404
 
         # published again: public again, with its public history
