@@ -666,17 +666,23 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
     return publishing.record_for(pkg.id) is not None
 
 
+def _refuse_without_data(data_dict: DataDict) -> None:
+    """A table's upload that is too large, empty or a program, or a table
+    with neither a file nor a link: a ``ValidationError``."""
+    storage.refuse_unusable_upload(data_dict)
+    if not storage.upload_size(data_dict.get("upload")) and not str(
+            data_dict.get("url") or "").strip():
+        raise tk.ValidationError({"url": [tk._(
+            "Choose a file to upload or give a link to the data")]})
+
+
 @tk.chained_action
 def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A resource added to a published dataset by anyone but the engine goes
     into the staged revision; none is added while the dataset is reviewed.
     A file over the size limit, empty or a program is refused first
     (:mod:`...lib.storage`), as is a table with neither a file nor a link."""
-    storage.refuse_unusable_upload(data_dict)
-    if not storage.upload_size(data_dict.get("upload")) and not str(
-            data_dict.get("url") or "").strip():
-        raise tk.ValidationError({"url": [tk._(
-            "Choose a file to upload or give a link to the data")]})
+    _refuse_without_data(data_dict)
     pkg = _package(data_dict, "package_id")
     if pkg is not None:
         datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
@@ -691,8 +697,10 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
 
 @tk.chained_action
 def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """As :func:`resource_create`, for a change of a resource."""
-    storage.refuse_unusable_upload(data_dict)
+    """As :func:`resource_create`, for a change of a resource (a link
+    emptied, or an update without one, left a table of nothing that still
+    counted for the submission)."""
+    _refuse_without_data(data_dict)
     pkg = _resource_package(data_dict)
     if pkg is not None:
         datacheck.queue_check(pkg.id)

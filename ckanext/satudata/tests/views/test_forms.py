@@ -206,6 +206,22 @@ class TestUploads:
         assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
 
 
+    def test_a_table_emptied_of_its_link_is_refused(self, region):
+        """A patch to an empty link (or an update without one) left a table
+        of nothing that still counted for the submission."""
+        request = region.request_of(region.opd_a)
+        table = region.call("producer", "resource_create", package_id=request["package_id"],
+                            name="Tabel", url="https://opd.example.org/tabel.csv")
+        for call in ({"action": "resource_patch", "url": ""},
+                     {"action": "resource_update", "name": "Tabel"}):
+            action = call.pop("action")
+            with pytest.raises(tk.ValidationError) as refusal:
+                region.call("producer", action, id=table["id"], **call)
+            assert list(refusal.value.error_dict) == ["url"]
+        assert helpers.call_action("resource_show", id=table["id"])["url"] == \
+            "https://opd.example.org/tabel.csv"
+
+
 # -- the error summary --------------------------------------------------------------------
 
 class TestErrorSummaryHelper:
