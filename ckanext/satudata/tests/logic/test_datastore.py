@@ -296,7 +296,8 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
         assert refused("resource_view_clear", context)
     # a sysadmin still clears the views no governed dataset has
     helpers.call_action("resource_view_clear", context={
-        "user": region.users["sysadmin"]["name"]}, view_types=["image_view"])
+        "user": region.users["sysadmin"]["name"], "ignore_auth": False},
+        view_types=["image_view"])
     assert rows_of(resource["id"], ANONYMOUS) == rows
     assert helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
                                id=resource["id"]) == views
