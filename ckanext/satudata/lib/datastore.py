@@ -267,6 +267,20 @@ def load_resource(res: dict[str, Any], force: bool = False,
 #: reads it, with a point)
 _NUMBER_PATTERNS = {"integer": r"^[-+]?[0-9]+$",
                     "decimal": r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"}
+#: how a number column may be written, tried in turn (the first every cell
+#: of the column follows wins): plainly; as Indonesian spreadsheets write
+#: it (dots between thousands, a decimal comma: ``1.234,5``); as English
+#: ones do (``1,234.5``). The SQL turning a cell (``{c}``, trimmed) into a
+#: plain number.
+_NOTATIONS = {
+    "integer": ((_NUMBER_PATTERNS["integer"], "{c}"),
+                (r"^[-+]?[0-9]{1,3}([.][0-9]{3})*$", "replace({c}, '.', '')"),
+                (r"^[-+]?[0-9]{1,3}(,[0-9]{3})*$", "replace({c}, ',', '')")),
+    "decimal": ((_NUMBER_PATTERNS["decimal"], "{c}"),
+                (r"^[-+]?([0-9]{1,3}([.][0-9]{3})*|[0-9]+)(,[0-9]+)?$",
+                 "replace(replace({c}, '.', ''), ',', '.')"),
+                (r"^[-+]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?$", "replace({c}, ',', '')")),
+}
 
 
 def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
@@ -279,11 +293,12 @@ def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
 
 def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
     """Make each text column of a loaded table that ``numbers`` declares a
-    number a ``numeric`` column, when every non-empty cell of it is a plain
-    number (empty cells become NULL); a column with another value ("-",
-    "1.234,5", a note) stays text, as xloader loaded it, and so does a
-    column whose type was set on the Data Dictionary page. The columns
-    made numbers, in table order."""
+    number a ``numeric`` column, when every non-empty cell of it is a
+    number written in one notation (:data:`_NOTATIONS`: plainly, ``1.234,5``
+    or ``1,234.5``; empty cells become NULL); a column with another value
+    ("-", a note) stays text, as xloader loaded it, and so does a column
+    whose type was set on the Data Dictionary page. The columns made
+    numbers, in table order."""
     if not numbers:
         return []
     from ckanext.datastore.backend.postgres import get_write_engine, identifier
@@ -299,17 +314,19 @@ def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
                     or (field.get("info") or {}).get("type_override")):
                 continue
             column = identifier(name)
-            plain = conn.execute(sa.text(
-                f"SELECT bool_and(btrim({column}) ~ :pattern) FROM {identifier(resource_id)} "
-                f"WHERE btrim(coalesce({column}, '')) <> ''"),
-                {"pattern": _NUMBER_PATTERNS[declared]}).scalar()
-            if plain:
+            written = next((sql for pattern, sql in _NOTATIONS[declared] if conn.execute(
+                sa.text(f"SELECT bool_and(btrim({column}) ~ :pattern) "
+                        f"FROM {identifier(resource_id)} "
+                        f"WHERE btrim(coalesce({column}, '')) <> ''"),
+                {"pattern": pattern}).scalar()), None)
+            if written:
                 for index in conn.execute(_TEXT_INDEXES, {"table": identifier(resource_id),
                                                           "column": name}).scalars():
                     conn.execute(sa.text(f"DROP INDEX {index}"))
+                cell = written.format(c=f"btrim({column})")
                 conn.execute(sa.text(
                     f"ALTER TABLE {identifier(resource_id)} ALTER COLUMN {column} "
-                    f"TYPE numeric USING nullif(btrim({column}), '')::numeric"))
+                    f"TYPE numeric USING nullif({cell}, '')::numeric"))
                 typed.append(name)
     return typed
 

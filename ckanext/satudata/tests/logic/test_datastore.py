@@ -157,20 +157,22 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
 def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp):
     """xloader loads every column as text: the preview sorted 215 before 31.
     A column its variable declares a number is one when every cell is a
-    plain number; a declared number with a "-" or a thousands separator
-    stays text, and the load still completes."""
+    number written plainly or as Indonesian (or English) spreadsheets write
+    it; a declared number with a "-" stays text, and the load still
+    completes."""
     request = region.request_of(region.opd_a)
     pkg_id = request["package_id"]
     declared = [("tahun", "integer"), ("jumlah", "integer"), ("rasio", "decimal"),
-                ("keterangan", "integer"), ("penduduk", "integer"), ("kode", "text")]
+                ("keterangan", "integer"), ("penduduk", "integer"), ("kode", "text"),
+                ("persen", "decimal")]
     region.call("producer", "package_patch", id=pkg_id, variables=[
         {"name": name, "definition": name, "data_type": kind, "unit": ""}
         for name, kind in declared])
     table = add_csv(region, "producer", pkg_id,
-                    "Tahun,Jumlah,Rasio,Keterangan,Penduduk,Kode\n"
-                    "2024,88,1.5,-,1.234,007\n"
-                    "2025,215,,3,999,010\n"
-                    "2026,31,.25,-,2.001,3\n")
+                    "Tahun,Jumlah,Rasio,Keterangan,Penduduk,Kode,Persen\n"
+                    '2024,88,1.5,-,1.234,007,"12,5"\n'
+                    '2025,215,,3,999,010,"1.204,75"\n'
+                    "2026,31,.25,-,2.001,3,3\n")
     run_jobs()
 
     producer = as_user(region, "producer")
@@ -180,12 +182,16 @@ def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, 
     info = helpers.call_action("datastore_info", context=dict(producer), id=table["id"])
     types = {f["id"]: f["type"] for f in info["fields"]}
     assert types == {"Tahun": "numeric", "Jumlah": "numeric", "Rasio": "numeric",
-                     "Keterangan": "text", "Penduduk": "text", "Kode": "text"}
+                     "Keterangan": "text", "Penduduk": "numeric", "Kode": "text",
+                     "Persen": "numeric"}
     found = helpers.call_action("datastore_search", context=dict(producer),
                                 resource_id=table["id"], sort="Jumlah desc")
     assert [r["Jumlah"] for r in found["records"]] == [215, 88, 31]
     assert [r["Rasio"] for r in found["records"]] == [None, 1.5, 0.25]
     assert [r["Kode"] for r in found["records"]] == ["010", "007", "3"]
+    # "1.234" and "12,5" as Indonesian spreadsheets write them
+    assert [r["Penduduk"] for r in found["records"]] == [999, 1234, 2001]
+    assert [r["Persen"] for r in found["records"]] == [1204.75, 12.5, 3]
     # the preview's search box and column filters still find the rows
     for query in ({"q": "215"}, {"filters": {"Jumlah": 215}}, {"q": {"Jumlah": "215"}}):
         found = helpers.call_action("datastore_search", context=dict(producer),
