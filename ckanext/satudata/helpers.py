@@ -31,6 +31,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
+    "satudata_working_request",
 ]
 
 
@@ -435,3 +436,23 @@ def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]
     user reads it (``datastore_search``); None for unpublished data. Two
     queries of the DataStore."""
     return charts.dataset_chart(tk.g.user, pkg_dict)
+
+
+def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The data request still working on a dataset (not published, withdrawn,
+    archived or cancelled), for a user who may open it: ``{"id", "state"}``
+    (its label), else None. The producer who filled in the metadata or
+    added a table from the request page lands on the dataset page: it
+    links back to the request, where the next step is."""
+    if not tk.g.user or not pkg_dict.get("id"):
+        return None
+    working = [r for r in publishing.package_requests(pkg_dict["id"])
+               if r.state not in publishing.FINISHED]
+    if not working:
+        return None
+    request = working[-1]
+    try:
+        tk.check_access("satudata_request_show", {"user": tk.g.user}, {"id": request.id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return {"id": request.id, "state": states.state_label(request.state)}

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
 from ...lib import storage
-from ..factories import complete_metadata, daftar_data_workbook
+from ..factories import complete_metadata, daftar_data_workbook, publish, to_ready
 
 
 def _login(app, name):
@@ -282,6 +282,9 @@ def test_the_opds_first_visit_is_the_proof_of_receipt(app, region):
     page = producer.get(url)
     assert page.status_code == 200
     assert "Diterima OPD" in page.body               # in the timeline at once
+    received = page.body[page.body.index('data-transition="received"'):]
+    received = received[:received.index("</li>")]
+    assert "→" not in received                       # not "diminta → diminta"
     producer.get(url)
     [receipt] = receipts()                           # once, by the producer
     assert receipt["user_name"] == "produsen-a" and receipt["to_state"] == "requested"
@@ -345,3 +348,18 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     resp = verifier.post(f"{round_url}/berita-acara",
                          data={"_csrf_token": _csrf(resp.body)}, follow_redirects=True)
     assert "Tidak ada keputusan yang berubah" in resp.body
+
+
+def test_the_dataset_page_leads_its_producer_back_to_the_request(app, region):
+    """From the request page the producer fills in the metadata or adds a
+    table, and lands on the dataset page: it had no way back to the request,
+    where "Ajukan" is."""
+    request = region.request_of(region.opd_a)
+    pkg = region.call("producer", "package_show", id=request["package_id"])
+    page = _login(app, "produsen-a").get(f"/dataset/{pkg['name']}")
+    assert f'/permintaan-data/{request["id"]}' in page.body
+    assert "satudata-working-request" in page.body
+    # once published, the public page names no request
+    to_ready(region, request)
+    publish(region, request)
+    assert "satudata-working-request" not in app.get(f"/dataset/{pkg['name']}").body
