@@ -514,6 +514,10 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
                 not isinstance(v.get(key), (str, type(None))) for v in value
                 for key in ("id", "name")):
             return tk._("An id or a name must be text")
+        if name in _NAMED_OBJECTS and any(len(v.get("name") or "") > MAX_ID_LENGTH
+                                          for v in value):
+            # CKAN's refusal of a long tag repeated the whole of it
+            return tk._("Must be at most %(max)s characters") % {"max": MAX_ID_LENGTH}
         return None
     return None
 
