@@ -879,10 +879,13 @@ def satudata_field_notes(value: Any) -> Any:
             value = json.loads(value)
         except ValueError:
             raise tk.Invalid(message)
-    if not isinstance(value, dict) or len(value) > FIELD_NOTES_MAX or sum(
+    if not isinstance(value, dict):
+        raise tk.Invalid(message)
+    if len(value) > FIELD_NOTES_MAX or sum(
             len(r) if isinstance(r, list) else 1 for r in value.values()) > FIELD_NOTES_MAX:
         # at most FIELD_NOTES_MAX reasons in all (10,000 made a page of 600 KB)
-        raise tk.Invalid(message)
+        raise tk.Invalid(tk._("At most %(max)s notes per field in all") % {
+            "max": FIELD_NOTES_MAX})
     result: dict[str, list[str]] = {}
     for field, reasons in value.items():
         if isinstance(reasons, str):
