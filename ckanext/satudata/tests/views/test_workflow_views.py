@@ -363,3 +363,18 @@ def test_the_dataset_page_leads_its_producer_back_to_the_request(app, region):
     to_ready(region, request)
     publish(region, request)
     assert "satudata-working-request" not in app.get(f"/dataset/{pkg['name']}").body
+
+
+def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
+    """"Hapus" on an item's page deleted it at once."""
+    item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
+                       owner_org="dinas-kesehatan", year=2026)
+    client = _login(app, "admin-walidata")
+    page = client.get(f"/permintaan-data/daftar-data/{item['id']}/edit")
+    form = page.body[page.body.index('class="satudata-daftar-data-delete'):]
+    form = form[:form.index("</details>")]
+    assert "<summary" in form and "Ya, hapus butir ini" in form
+    client.post(f"/permintaan-data/daftar-data/{item['id']}/delete",
+                data={"_csrf_token": _csrf(page.body)})
+    assert region.call("walidata_admin", "satudata_daftar_data_list", year=2026,
+                       q="Jumlah Bidan")["count"] == 0
