@@ -33,6 +33,8 @@ def key_pages(world: World) -> list[tuple[str, str, str]]:
         ("home", "anonymous", "/"),
         ("dataset-search", "anonymous", "/dataset/"),
         ("dataset", "anonymous", f"/dataset/{datasets['published']['name']}"),
+        ("table", "anonymous", f"/dataset/{datasets['published']['name']}/resource/"
+                               f"{datasets['published']['resources'][0]['id']}"),
         ("request-list", "admin-walidata", "/permintaan-data/?mine=0"),
         ("request-producer", "produsen-a", f"/permintaan-data/{requests['returned']['id']}"),
         ("request-verifier", "verifikator", f"/permintaan-data/{requests['review']['id']}"),
@@ -98,6 +100,13 @@ def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if width < 500 and scroll_width > width:
                 too_wide.append(f"{name} ({path}): {scroll_width} px")
+            if width < 500 and name == "table":
+                # the download and API buttons above the heading, not squeezing
+                # it into "Fa/sili/tas"
+                heading = page.eval_on_selector("h1.page-heading",
+                                                "e => e.getBoundingClientRect().width")
+                if heading < width * 0.75:
+                    too_wide.append(f"table heading squeezed to {heading} px")
             height = min(page.evaluate("document.documentElement.scrollHeight"),
                          MAX_SCREENSHOT_HEIGHT)
             page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True,
