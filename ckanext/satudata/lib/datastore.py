@@ -396,10 +396,13 @@ def _untranslated_message(text: str) -> str:
         if table:
             return tk._('There is no table "%(name)s": query a table by its resource id') % {
                 "name": table.group("name")}
-        first = text.split("\n", 1)[0]
-        return tk._("The query cannot be run: %(reason)s") % {
-            "reason": re.sub(r"^\([\w.]+\)\s*", "", first)}
+        return _cannot_run(re.sub(r"^\([\w.]+\)\s*", "", text))
     return text
+
+
+def _cannot_run(reason: str) -> str:
+    """PostgreSQL's reason a query cannot run: its first line."""
+    return tk._("The query cannot be run: %(reason)s") % {"reason": reason.split("\n", 1)[0]}
 
 
 @contextlib.contextmanager
@@ -413,9 +416,7 @@ def translated_errors(key: str = "query") -> Iterator[None]:
         yield
     except (sa.exc.DataError, psycopg2.DataError) as e:
         # the dump copies with psycopg2 itself: its error is not SQLAlchemy's
-        reason = str(getattr(e, "orig", None) or e).split("\n", 1)[0]
-        raise tk.ValidationError({key: [tk._("The query cannot be run: %(reason)s")
-                                        % {"reason": reason}]})
+        raise tk.ValidationError({key: [_cannot_run(str(getattr(e, "orig", None) or e))]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))
         if found:
@@ -433,6 +434,6 @@ def translated_errors(key: str = "query") -> Iterator[None]:
                    for v in errors.values()):
             raise
         raise tk.ValidationError({
-            key: [_untranslated_message(m) if isinstance(m, str) else m for m in value]
-            for key, value in errors.items()
-            if key != "info" and isinstance(value, list)})
+            field: [_untranslated_message(m) if isinstance(m, str) else m for m in value]
+            for field, value in errors.items()
+            if field != "info" and isinstance(value, list)})

@@ -1082,9 +1082,10 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     data["state"], data["type"] = "active", pkg.type
     resources = data.get("resources") or []
     live_created = {r.id: r.created for r in pkg.resources}
+    kept = {r.get("id") for r in resources}
     for res in resources:
         origin = res.pop(REPLACES_KEY, None)
-        if origin in live_created and origin not in {r.get("id") for r in resources}:
+        if origin in live_created and origin not in kept:
             # the new file takes the place of the published one: the table
             # keeps its id, its address, its views and its DataStore table
             # (loaded again from the new file)

@@ -106,9 +106,10 @@ def hide_unreadable_dataset() -> Any:
 def _readable(ref: str) -> bool:
     """Whether the visitor may read the dataset ``ref`` (False: it does not
     exist, or they may not)."""
-    user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
+    from ..lib import roles
+
     try:
-        tk.check_access("package_show", {"user": user}, {"id": ref})  # type: ignore[arg-type]
+        tk.check_access("package_show", roles.web_context(), {"id": ref})  # type: ignore[arg-type]
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
     return True
