@@ -29,7 +29,7 @@ import ckan.plugins.toolkit as tk
 from ..model import (
     CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
 )
-from . import roles, rounds, workdays
+from . import roles, round_history, rounds, workdays
 from .states import State, state_labels
 
 __all__ = [
@@ -324,7 +324,8 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         report.state = R.APPROVED.value
         report.due_date = None
         if round_.stage == "report":
-            rounds.advance_stage(round_, today)
+            round_history.record(round_, "advance", user_id,
+                                 rounds.advance_stage(round_, today))
     elif step.target == R.IN_APPROVAL:
         report.state, report.approval_level = step.target.value, 0
         report.due_date = workdays.add_working_days(today, round_.approval_days)

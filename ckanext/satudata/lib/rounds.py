@@ -180,7 +180,8 @@ def advance_stage(round_: CollectionRound, today: Optional[datetime.date] = None
                   ) -> dict[str, Any]:
     """Move ``round_`` (row locked by the caller) to its next stage; the
     deadlines of the stages still ahead are counted again from ``today``.
-    Returns ``{"from": stage, "to": stage}``."""
+    Returns ``{"from": stage, "to": stage}`` (the caller records it in the
+    round's trail, :mod:`.round_history`)."""
     target = next_stage(round_)
     if target is None:
         raise tk.ValidationError({"stage": [tk._("This round has no further stage")]})

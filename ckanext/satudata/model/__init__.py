@@ -7,7 +7,7 @@ from __future__ import annotations
 from .role import WalidataRole
 from .workflow import (
     ROUND_STAGES, ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DataRequest,
-    ForumDecision, ReminderSent, RequestEvent, RoundReport, RoundReportEvent,
+    ForumDecision, ReminderSent, RequestEvent, RoundEvent, RoundReport, RoundReportEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
@@ -22,7 +22,7 @@ __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent", "LATE_POLICIES",
-    "ForumDecision",
+    "ForumDecision", "RoundEvent",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PUBLIC_COLUMNS", "public_dict_of",

@@ -21,9 +21,11 @@
 * :class:`RoundReport` — the report of a round (TJB, Maluku Utara: drafted
   from the round's verified data after the compile/analyse stage, then
   approved up the chain), and :class:`RoundReportEvent`, its audit trail.
+* :class:`RoundEvent` — a round's own audit trail: who created, changed, sent
+  or moved it on, and its documents added and removed.
 
 The tables are created by ``migration/satudata/versions/0002_workflow.py``
-(and ``0012_organisation_of_work.py``).
+(and ``0012_organisation_of_work.py``, ``0015_round_events.py``).
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ from ckan.model import domain_object
 __all__ = [
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "RoundReport", "RoundReportEvent", "ROUND_STATES", "ROUND_STAGES", "request_count",
-    "LATE_POLICIES", "ForumDecision",
+    "LATE_POLICIES", "ForumDecision", "RoundEvent",
 ]
 
 # A round is prepared (draft), then its requests are sent (open), then closed.
@@ -343,6 +345,34 @@ request_count = Table(
     Column("due_date", Date, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+
+
+class RoundEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One decision on a round (created, changed, sent, moved to its next
+    stage, a document added or removed), written in the same transaction.
+    ``data`` holds what changed: ``{"changes": {field: [before, after]}}``,
+    the stages moved between, the number of requests sent or the document's
+    title."""
+
+    __tablename__ = "satudata_round_event"
+    __table_args__ = (
+        Index("satudata_round_event_round_ts_idx", "round_id", "timestamp"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    round_id: Mapped[str] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_round.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    timestamp: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    step: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    data: Mapped[Optional[dict[str, Any]]] = Column(JSONB)  # type: ignore
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "round_id": self.round_id, "user_id": self.user_id,
+            "timestamp": _iso(self.timestamp), "step": self.step, "data": self.data or {},
+        }
 
 
 class RoundReport(domain_object.DomainObject, tk.BaseModel):  # type: ignore

@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import letters, roles, storage
+from ...lib import letters, roles, round_history, storage
 from ...model import CollectionRound, Letter, RoundDocument
 from .. import schema
 from ._common import commit as _commit, get_round, validate as _validate
@@ -166,6 +166,8 @@ def satudata_round_document_create(context: Context, data_dict: DataDict) -> dic
         uploaded_by=user.id if user else None)
     model.Session.add(document)
     model.Session.flush()
+    round_history.record(round_, "document_add", document.uploaded_by, {
+        "title": document.title, "file_name": document.file_name})
     storage.save_round_document(document.id, content)
     _commit(context)
     return document.dictize()
@@ -216,6 +218,10 @@ def satudata_round_document_delete(context: Context, data_dict: DataDict) -> Non
     tk.check_access("satudata_round_document_delete", context, data_dict)
     document = _get(RoundDocument, context, data_dict, tk._("Document not found"))
     ref = document.id
+    user = roles.user_obj(context.get("user"))
+    round_ = model.Session.get(CollectionRound, document.round_id)
+    round_history.record(round_, "document_remove", user.id if user else None, {
+        "title": document.title, "file_name": document.file_name})
     model.Session.delete(document)
     if not context.get("defer_commit"):
         model.Session.commit()

@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import roles, round_report, rounds
+from ...lib import roles, round_history, round_report, rounds
 from ...lib.states import State, state_labels
 from ...model import DataRequest, RoundReport
 from .. import schema
@@ -77,6 +77,7 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
                 "%(count)s request(s) of this round are still being collected, "
                 "verified or approved") % {"count": collecting}]})
     moved = rounds.advance_stage(round_)
+    round_history.record(round_, "advance", _user_id(context), moved)
     if moved["to"] == "report":
         round_report.draft(round_, _user_id(context))
     model.Session.flush()

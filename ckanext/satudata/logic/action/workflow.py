@@ -33,8 +33,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles, rounds,
-                   spreadsheets, workdays)
+from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles,
+                   round_history, rounds, spreadsheets, workdays)
 from ...model import LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...model.workflow import request_count
 from ...lib.states import (
@@ -542,6 +542,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
     model.Session.add(round_)
     model.Session.flush()
+    round_history.record(round_, "create", round_.created_by)
     _commit(context)
     return _round_dict(round_, {"total": 0, "overdue": 0})
 
@@ -565,6 +566,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     assert round_
     data.pop("name", None)
     _refuse_past_deadlines(data, round_)
+    before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not _count(
             DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(
@@ -606,6 +608,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         .values(due_date=round_.submit_due, submit_due=round_.submit_due)
         .execution_options(synchronize_session="fetch")
     )
+    round_history.record_changes(round_, before, _user_id(context))
     if renamed:  # its public datasets carry its title in the search index
         publishing.reindex_round(round_.id)
     _commit(context)
@@ -618,7 +621,9 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     (``counts``: state → n, plus ``total`` and ``overdue``), the stage it is
     at (``stage_label``) and, in an all-in round (``verify_when_complete``),
     the requests its verification still waits for (``waiting_for_all``:
-    "OPD — item").
+    "OPD — item"). The walidata staff also get the round's own trail
+    (``events``, oldest first: who created, changed, sent or moved it on,
+    and each changed field before and after).
 
     :param id: id or name of the round
     :rtype: dictionary
@@ -631,6 +636,9 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
         if roles.is_walidata_staff(context.get("user")) else []
     result["stage_label"] = rounds.stage_label(round_.stage)
+    # its own trail (who changed, sent, moved it on): the walidata staff's
+    result["events"] = round_history.events(round_.id) \
+        if roles.is_walidata_staff(context.get("user")) else []
     return result
 
 
@@ -803,6 +811,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_.sent_at = round_.sent_at or now
     model.Session.flush()
     if created:
+        round_history.record(round_, "send", user_id, {
+            "created": len(created), "new_periods": len(reused), "skipped": skipped})
         # a Surat Permintaan Data to each OPD, attached to its e-mail
         sent_letters = letters.issue_request_letters(round_, created, user_id)
         outbox.add("notify_round_sent", [round_.id, created, sent_letters],

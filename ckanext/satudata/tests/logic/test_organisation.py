@@ -14,12 +14,14 @@ its SOP on a frozen clock:
 from __future__ import annotations
 
 import datetime
+import io
 import threading
 import time
 
 import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
+from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -443,6 +445,54 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     # nobody outside the walidata reads it
     assert login(app, "produsen-a").get(url).status_code == 403
     assert app.get(url).status_code in (302, 403)
+    # the round's own trail: who moved it on, and the last approval that ended it
+    moves = [(e["user_name"], e["data"]["from"], e["data"]["to"]) for e in _call(
+        "kadis", "satudata_round_show", id=round_["id"])["events"] if e["step"] == "advance"]
+    assert moves == [("admin-walidata", "collection", "compile"),
+                     ("admin-walidata", "compile", "report"), ("kadis", "report", "done")]
+
+
+def test_a_rounds_own_decisions_stand_in_its_history(clean_db, app):
+    """Who created the round, moved its deadline, changed its chain, sent it
+    and uploaded or removed its documents: on the round's page for the
+    walidata, not for the OPDs."""
+    with freeze_time(MONDAY, tick=True):  # the trail's order
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = _call("admin-walidata", "satudata_round_create", name="s1-2026",
+                       title="Semester I 2026", year=2026, start_date="2026-03-02")
+        _call("admin-walidata", "satudata_round_update", id="s1-2026",
+              submit_due="2026-07-01", approval_chain="verifikator kadis")
+        _call("admin-walidata", "satudata_round_update", id="s1-2026",
+              submit_due="2026-07-01")  # no change: no event
+        _call("admin-walidata", "satudata_round_send", id="s1-2026")
+        document = helpers.call_action(
+            "satudata_round_document_create",
+            context={"user": "admin-walidata", "ignore_auth": False}, id="s1-2026",
+            title="Matriks indikator",
+            upload=FileStorage(stream=io.BytesIO(b"indikator;satuan\nPuskesmas;unit\n"),
+                               filename="matriks.csv"))
+        _call("admin-walidata", "satudata_round_document_delete", id=document["id"])
+
+    events = _call("verifikator", "satudata_round_show", id="s1-2026")["events"]
+    assert [(e["step"], e["user_name"]) for e in events] == [
+        ("create", "admin-walidata"), ("update", "admin-walidata"),
+        ("send", "admin-walidata"), ("document_add", "admin-walidata"),
+        ("document_remove", "admin-walidata")]
+    changes = {c["field"]: (c["before"], c["after"]) for c in events[1]["changes"]}
+    assert changes == {"submit_due": (round_["submit_due"], "2026-07-01"),
+                       "approval_chain": (None, ["verifikator", "kadis"])}
+    assert events[2]["data"]["created"] == 1
+
+    page = login(app, "verifikator").get("/permintaan-data/putaran/s1-2026")
+    history = page.body[page.body.index("satudata-round-history"):]
+    assert "Tenggat pengajuan" in history and "Riwayat putaran" in history
+    assert "1 Juli 2026" in history or "July 1, 2026" in history
+    assert "verifikator → kadis" in history and "matriks.csv" in history
+    # an OPD's producer reads the round, not the walidata's decisions on it
+    assert _call("produsen-a", "satudata_round_show", id="s1-2026")["events"] == []
+    page = login(app, "produsen-a").get("/permintaan-data/putaran/s1-2026")
+    assert page.status_code == 200 and "satudata-round-history" not in page.body
 
 
 def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db, clean_index,
