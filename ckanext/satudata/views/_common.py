@@ -133,10 +133,10 @@ def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str
 
 
 def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
-         forbidden: Optional[str] = None) -> None:
+         forbidden: Optional[str] = None) -> Any:
     """Call the action of a button: flash ``done`` (formatted with the
     result) or the validation errors; a refusal or an unknown id is a
-    403/404 page."""
+    403/404 page. Returns the action's result (None when refused)."""
     try:
         result = tk.get_action(action)(context(), data)
     except tk.NotAuthorized:
@@ -149,3 +149,5 @@ def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
     else:
         tk.h.flash_success(done % result if isinstance(result, dict) and "%(" in done
                            else done)
+        return result
+    return None

@@ -170,12 +170,18 @@ def delete_document(round_id: str, document_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
-    post("satudata_round_send", {"id": round_id,
-                                 "new_datasets": tk.request.form.get("new_datasets")},
-         tk._("%(created)s request(s) sent to the OPDs."),
-         forbidden=tk._(
-             "Only walidata administrators and the staff who send them can send rounds"),
-         not_found=tk._("Collection round not found"))
+    sent = post("satudata_round_send", {"id": round_id,
+                                        "new_datasets": tk.request.form.get("new_datasets")},
+                tk._("%(created)s request(s) sent to the OPDs."),
+                forbidden=tk._(
+                    "Only walidata administrators and the staff who send them can send "
+                    "rounds"),
+                not_found=tk._("Collection round not found"))
+    if sent and sent["held_back"]:
+        tk.h.flash_notice(tk._(
+            "Not sent yet, their earlier period is not released: %(items)s. Send the "
+            "round again once it is public, so that the indicator keeps one dataset.") % {
+                "items": "; ".join(i["title"] for i in sent["held_back"])})
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 

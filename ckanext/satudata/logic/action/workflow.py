@@ -737,6 +737,35 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     return found
 
 
+#: an earlier period's request in these states is still on its way to the
+#: public: its dataset is not public yet
+_UNRELEASED = tuple(s.value for s in (
+    State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
+    State.VERIFIED, State.READY, State.SCHEDULED))
+
+
+def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
+                        published: dict[str, str]) -> list[DaftarData]:
+    """The items (not published before) whose earlier period, requested in
+    another round, is still on its way to the public (collected, verified,
+    approved or scheduled, not yet released): sending now would give the
+    indicator a second dataset. One query."""
+    candidates = [i.id for i in items if i.id not in published]
+    if not candidates:
+        return []
+    earlier = sa.orm.aliased(DaftarData)
+    held = set(model.Session.execute(
+        sa.select(DaftarData.id).select_from(DaftarData)
+        .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
+                               sa.or_(earlier.id == DaftarData.id,
+                                      earlier.title == DaftarData.title)))
+        .join(DataRequest, DataRequest.item_id == earlier.id)
+        .where(DaftarData.id.in_(candidates), DataRequest.round_id != round_.id,
+               DataRequest.revision_of.is_(None),
+               DataRequest.state.in_(_UNRELEASED))).scalars())
+    return [i for i in items if i.id in held]
+
+
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Send a round's requests in one action: one request per active Daftar
     Data item of the round's year, to the item's OPD. An item published
@@ -748,6 +777,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     (``satudata.request.create_dataset``), as does every item when
     ``new_datasets`` is true. Items already requested in this round are
     skipped, so sending again after adding items only sends the new ones.
+    An item whose earlier period (requested in another round) is not
+    released yet is held back (``held_back``): sending it now would give the
+    indicator a second dataset; send the round again once that period is
+    public (or give ``new_datasets``).
     The round becomes ``open``; each OPD receiving requests gets a numbered
     Surat Permintaan Data listing them (``satudata_letter_list``), and its
     producers an e-mail listing their new requests with that letter attached
@@ -757,7 +790,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     :param new_datasets: a new dataset for every item, even one published
         before (optional, default false)
     :returns: ``{"round": round, "created": n, "skipped": n, "new_periods": n,
-        "without_dataset": [request id]}``
+        "without_dataset": [request id], "held_back": [{"item_id", "title",
+        "owner_org"}]}``
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
@@ -790,6 +824,14 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     sent_on = workdays.today()
     created, unlinked = [], []
     reused = {} if new_datasets else _published_datasets(items)
+    # one dataset per indicator: an item whose earlier period is not public
+    # yet waits (sent again once it is released), unless new datasets are asked
+    held = [] if new_datasets else _unreleased_earlier(items, round_, reused)
+    items = [i for i in items if i not in held]
+    if not items and not skipped and held:
+        raise tk.ValidationError({"state": [tk._(
+            "Every item of this round waits for its earlier period to be released: "
+            "release it first, then send the round (or create new datasets)")]})
     for item in items:
         package_id = reused.get(item.id) or (
             _create_dataset(context, item, round_) if create_dataset else None)
@@ -821,7 +863,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
                               round_id=round_.id, request_ids=created, user_id=user_id)
     _commit(context)
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
-            "new_periods": len(reused), "without_dataset": unlinked}
+            "new_periods": len(reused), "without_dataset": unlinked,
+            "held_back": [{"item_id": i.id, "title": i.title, "owner_org": i.owner_org}
+                          for i in held]}
 
 
 @tk.side_effect_free

@@ -412,3 +412,40 @@ def test_a_period_published_again_has_its_table_in_the_datastore_again(
                     if r["id"] == first_id)
     assert restored["datastore_active"] is True
     assert _rows(first_id) == [(2025, 10)] and _rows(second_id) == [(2026, 12)]
+
+
+def test_a_second_period_waits_while_the_first_is_approved_but_not_released(clean_db,
+                                                                             clean_index):
+    """Maluku Utara sends Semester II while Semester I of an indicator is
+    approved but not released yet: the item waits (a second dataset would
+    split the indicator), the other OPD's item gets its new period; once the
+    first period is public, sending again adds the second to the same dataset."""
+    region = build_region()
+    first = region.request_of(region.opd_a)
+    with freeze_time("2026-03-02 03:00:00"):
+        add_csv(region, "producer", first["package_id"], "tahun,jumlah\n2025,10\n", name=FIRST)
+        to_ready(region, first)  # approved, not released
+        other = region.request_of(region.opd_b)
+        to_ready(region, other)
+        publish(region, other)
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-06-22 02:00:00"):
+        round_ = helpers.call_action("satudata_round_create", context=dict(site),
+                                     name="semester-2-2026", title="Semester II 2026",
+                                     year=2026, period="S2", start_date="2026-07-01")
+    with freeze_time("2026-07-01 01:00:00"):
+        sent = helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"])
+    assert (sent["created"], sent["new_periods"]) == (1, 1)
+    assert [i["owner_org"] for i in sent["held_back"]] == [region.opd_a["id"]]
+    datasets = _public("package_search", q="*:*", include_private=False)["count"]
+
+    with freeze_time("2026-07-02 03:00:00"):
+        publish(region, first)
+        again = helpers.call_action("satudata_round_send", context=dict(site),
+                                    id=round_["id"])
+    assert (again["created"], again["new_periods"], again["held_back"]) == (1, 1, [])
+    second = next(r for r in region.call("sysadmin", "satudata_request_list",
+                                         round_id=round_["id"])["results"]
+                  if r["owner_org"] == region.opd_a["id"])
+    assert second["package_id"] == first["package_id"]  # one dataset, two periods
+    assert _public("package_search", q="*:*")["count"] == datasets + 1  # A's, now public
