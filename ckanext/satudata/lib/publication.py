@@ -91,19 +91,19 @@ class Book:
 
 def published_package_ids(round_id: str) -> list[str]:
     """Ids of the round's datasets that its publication contains, in book
-    order: what the requests' state makes public (withdrawn data leaves the
-    publication when it is built again). One query."""
-    from .publishing import in_publication_clause
-    from ..model import DataRequest
+    order: those whose request of this round (its period) the requests'
+    state makes public; withdrawn data leaves the publication when it is
+    built again, a later period published on the same dataset does not take
+    it out. One query."""
     stmt = (
         sa.select(model.Package.id)
-        .join(Dissemination, Dissemination.package_id == model.Package.id)
-        .join(DataRequest, DataRequest.id == Dissemination.request_id)
+        .join(DataRequest, DataRequest.package_id == model.Package.id)
         .join(model.Group, model.Group.id == model.Package.owner_org)
-        .where(Dissemination.round_id == round_id,
-               in_publication_clause(),
+        .where(DataRequest.round_id == round_id,
+               publishing.in_publication_clause(),
                model.Package.state == "active",
                model.Package.private.is_(False))
+        .group_by(model.Package.id, model.Group.title, model.Package.title)
         .order_by(model.Group.title, model.Package.title, model.Package.id)
     )
     return list(model.Session.execute(stmt).scalars())
@@ -171,10 +171,24 @@ def _read_xlsx(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
         workbook.close()
 
 
-def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS) -> Table:
-    """The data table of a dataset: its first uploaded CSV/XLSX resource;
-    the first row is the header."""
-    for res in pkg.get("resources") or []:
+def _tables_of(pkg: dict[str, Any], round_id: Optional[str]) -> list[dict[str, Any]]:
+    """The dataset's resources that may hold ``round_id``'s table: those of
+    that period first, then those of no period; another period's tables
+    (a dataset of several rounds) never."""
+    resources = pkg.get("resources") or []
+    if round_id is None:
+        return resources
+    key = publishing.ROUND_KEY
+    return ([r for r in resources if r.get(key) == round_id]
+            + [r for r in resources if not r.get(key)])
+
+
+def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
+               round_id: Optional[str] = None) -> Table:
+    """The data table of a dataset: its first uploaded CSV/XLSX resource
+    (of the period of ``round_id``, when given); the first row is the
+    header."""
+    for res in _tables_of(pkg, round_id):
         fmt = metadata.data_file_kind(res)
         if not fmt:
             continue
@@ -239,7 +253,7 @@ def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], Non
         entries.append(Entry(
             number=number, pkg=pkg,
             organization=org.get("title") or org.get("name") or "",
-            fields=key_fields(pkg), table=read_table(pkg, max_rows),
+            fields=key_fields(pkg), table=read_table(pkg, max_rows, round_.id),
             anchor=f"dataset-{number}"))
         if progress:
             progress(number, len(ids))

@@ -449,3 +449,22 @@ def test_a_second_period_waits_while_the_first_is_approved_but_not_released(clea
                   if r["owner_org"] == region.opd_a["id"])
     assert second["package_id"] == first["package_id"]  # one dataset, two periods
     assert _public("package_search", q="*:*")["count"] == datasets + 1  # A's, now public
+
+
+def test_each_rounds_publication_shows_its_own_periods_table(second_published):
+    """A dataset of two periods: the compilation of each round holds that
+    round's table, not the dataset's first one, and the first round's
+    publication keeps the dataset once the second period is published."""
+    from ckanext.satudata.lib import publication
+    from ckanext.satudata.model import CollectionRound
+    import ckan.model as model
+
+    region, first, second = second_published
+    books = {}
+    for request in (first, second):
+        round_ = model.Session.get(CollectionRound, request["round_id"])
+        entries = [e for e in publication.collect(round_).entries
+                   if e.pkg["id"] == first["package_id"]]
+        books[request["round_id"]] = [e.table.source for e in entries]
+    assert books[second["round_id"]] == [MARKER], books
+    assert books[first["round_id"]] == [FIRST], books
