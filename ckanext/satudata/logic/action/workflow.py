@@ -487,6 +487,39 @@ def _refuse_past_deadlines(data: dict[str, Any],
         raise tk.ValidationError(errors)
 
 
+def _refuse_verification_before_submission(submit_due: Any, verify_due: Any,
+                                           given: set[str]) -> None:
+    """The verification deadline cannot come before the submission one;
+    the error names the deadline given by hand (the verification one when
+    both were)."""
+    if submit_due and verify_due and verify_due < submit_due:
+        key = "submit_due" if "submit_due" in given and "verify_due" not in given \
+            else "verify_due"
+        raise tk.ValidationError({key: [tk._(
+            "The verification deadline (%(verify)s) cannot come before the submission "
+            "deadline (%(submit)s)") % {"verify": tk.h.render_datetime(verify_due),
+                                        "submit": tk.h.render_datetime(submit_due)}]})
+
+
+def _deadlines_after(round_: CollectionRound, data: dict[str, Any]) -> tuple[Any, Any]:
+    """The submission and verification deadlines ``round_`` would have with
+    the change ``data`` (those not given are computed again when the start
+    date or a duration changes), without changing it."""
+    def value(key: str) -> Any:
+        return data[key] if key in data else getattr(round_, key)
+
+    due = {key: value(key) for key in ("submit_due", "verify_due")}
+    if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
+        computed = workdays.round_deadlines(value("start_date"), value("prepare_days"),
+                                            value("submit_days"), value("verify_days"))
+        due.update({key: computed[key] for key in due if key not in data})
+    if "submit_due" in data and "verify_due" not in data:
+        # verification follows a submission deadline given by hand
+        due["verify_due"] = workdays.add_working_days(due["submit_due"],
+                                                      value("verify_days"))
+    return due["submit_due"], due["verify_due"]
+
+
 def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Create a collection round. Stage durations default to the
     ``satudata.deadline.*`` options (TJB SOP: 5 working days to prepare, 60
@@ -505,8 +538,10 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     :param verify_days: (optional) working days to verify a submission
     :param approval_days: (optional) working days per approval level
     :param prepare_due: (optional) override of the computed date (not past)
-    :param submit_due: (optional) override of the computed date (not past)
-    :param verify_due: (optional) override of the computed date (not past)
+    :param submit_due: (optional) override of the computed date (not past);
+        the verification deadline then follows it by ``verify_days``
+    :param verify_due: (optional) override of the computed date (not past,
+        not before the submission deadline)
     :param verify_when_complete: (optional, default false) the all-in gate:
         verification starts only once every OPD has delivered
     :type verify_when_complete: bool
@@ -524,6 +559,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("satudata_round_create", context, data_dict)
     data = _validate(data_dict, schema.round_create(), context)
+    given = set(data)
     _refuse_past_deadlines(data)
     lock_name("round", data["name"])
     taken = model.Session.execute(
@@ -537,6 +573,10 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
         data["start_date"], data["prepare_days"], data["submit_days"], data["verify_days"])
     for key, due in computed.items():
         data.setdefault(key, due)
+    if "submit_due" in given and "verify_due" not in given:
+        # verification follows a submission deadline given by hand
+        data["verify_due"] = workdays.add_working_days(data["submit_due"], data["verify_days"])
+    _refuse_verification_before_submission(data["submit_due"], data["verify_due"], given)
     data.update(workdays.stage_deadlines(
         data["verify_due"], data.get("compile_days"), data.get("report_days")))
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
@@ -582,6 +622,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"approval_chain": [tk._(
             "The approval chain cannot change while requests of this round are being "
             "verified or approved")]})
+    submit_due, verify_due = _deadlines_after(round_, data)
+    _refuse_verification_before_submission(submit_due, verify_due, set(data))
     renamed = "title" in data and data["title"] != round_.title
     for key, value in data.items():
         setattr(round_, key, value)
@@ -591,6 +633,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         for key, value in computed.items():
             if key not in data:
                 setattr(round_, key, value)
+    round_.verify_due = verify_due
     round_.modified = datetime.datetime.utcnow()
     if round_.stage == "collection":
         # the later stages' planned deadlines, from the end of the collection
@@ -737,19 +780,17 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     return found
 
 
-#: an earlier period's request in these states is still on its way to the
-#: public: its dataset is not public yet
-_UNRELEASED = tuple(s.value for s in (
-    State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
-    State.VERIFIED, State.READY, State.SCHEDULED))
+#: an earlier period's request in these states is approved (or in the
+#: approval chain) but not released: its dataset will be public soon. One
+#: still being collected may take long, and its period gets its own dataset
+_UNRELEASED = tuple(s.value for s in (State.VERIFIED, State.READY, State.SCHEDULED))
 
 
 def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
                         published: dict[str, str]) -> list[DaftarData]:
     """The items (not published before) whose earlier period, requested in
-    another round, is still on its way to the public (collected, verified,
-    approved or scheduled, not yet released): sending now would give the
-    indicator a second dataset. One query."""
+    another round, is verified, approved or scheduled but not released yet:
+    sending now would give the indicator a second dataset. One query."""
     candidates = [i.id for i in items if i.id not in published]
     if not candidates:
         return []

@@ -324,6 +324,31 @@ class TestRoundDeadlines:
                             verify_due=past)
             assert list(refusal.value.error_dict) == ["verify_due"]
 
+    def test_verification_follows_the_submission_deadline_never_before_it(self, region):
+        today = workdays.today()
+        submit = workdays.add_working_days(today, 30)
+        created = region.call("sysadmin", "satudata_round_create", name="urut",
+                              title="Urut", year=today.year, start_date=today.isoformat(),
+                              submit_due=submit.isoformat(), verify_days=5)
+        assert created["verify_due"] == workdays.add_working_days(submit, 5).isoformat()
+        with pytest.raises(tk.ValidationError) as refusal:
+            region.call("sysadmin", "satudata_round_create", name="terbalik",
+                        title="Terbalik", year=today.year, start_date=today.isoformat(),
+                        submit_due=submit.isoformat(),
+                        verify_due=(submit - datetime.timedelta(days=1)).isoformat())
+        assert list(refusal.value.error_dict) == ["verify_due"]
+        with pytest.raises(tk.ValidationError) as refusal:
+            region.call("sysadmin", "satudata_round_update", id="urut",
+                        verify_due=(submit - datetime.timedelta(days=1)).isoformat())
+        assert list(refusal.value.error_dict) == ["verify_due"]
+        assert region.call("sysadmin", "satudata_round_show", id="urut")["verify_due"] \
+            == created["verify_due"]
+        # a later submission deadline moves the verification one with it
+        later = workdays.add_working_days(submit, 20)
+        moved = region.call("sysadmin", "satudata_round_update", id="urut",
+                            submit_due=later.isoformat())
+        assert moved["verify_due"] == workdays.add_working_days(later, 5).isoformat()
+
     def test_the_round_form_shows_the_error_at_the_field(self, app, region):
         yesterday = (workdays.today() - datetime.timedelta(days=1)).isoformat()
         client = login(app, "sysadmin-uji")
