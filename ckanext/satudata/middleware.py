@@ -31,9 +31,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Optional
 
 import ckan
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from whitenoise import WhiteNoise
@@ -94,6 +95,7 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
     if hasattr(app, "wsgi_app"):
         app.wsgi_app = static_files(app.wsgi_app, config)
         refusals_as_errors(app)
+        errors_after_a_failed_transaction(app)
         return app
     return static_files(app, config)
 
@@ -116,6 +118,36 @@ def refusals_as_errors(app: Any) -> None:
 
     app.register_error_handler(tk.NotAuthorized, refused)
     app.register_error_handler(tk.ObjectNotFound, not_found)
+
+
+def errors_after_a_failed_transaction(app: Any) -> None:
+    """A request whose database transaction failed (a query PostgreSQL
+    refused) must neither break its own error page nor the worker's next
+    request. CKAN disposes of the session after a response only
+    (``ckan_after_request``); its error page renders the header, which asks
+    the database again in the failed transaction, so the page itself
+    failed (gunicorn's bare 500) and the session stayed open in the failed
+    transaction: every later request of that worker answered 500. Each
+    error handler now rolls the session back first, and the session is
+    removed at the end of a request that failed even so."""
+    def rolled_back(handler: Callable[[Exception], Any]) -> Callable[[Exception], Any]:
+        def handle(error: Exception) -> Any:
+            try:
+                model.Session.rollback()
+            except Exception:  # a connection that is gone: a new one next
+                log.exception("Rolling back before an error page failed")
+                model.Session.remove()
+            return handler(error)
+        return handle
+
+    for by_class in app.error_handler_spec.get(None, {}).values():
+        for error_class, handler in list(by_class.items()):
+            by_class[error_class] = rolled_back(handler)
+
+    @app.teardown_request
+    def remove_session(error: Optional[BaseException]) -> None:
+        if error is not None:  # otherwise ckan_after_request did
+            model.Session.remove()
 
 
 def build_assets(echo: Callable[[str], Any] = log.info) -> list[str]:

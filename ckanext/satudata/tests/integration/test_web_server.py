@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from ..factories import publish, to_ready
 from .conftest import Portal, serve
@@ -107,3 +108,36 @@ def test_served_by_gunicorn_workers_in_indonesian_with_compressed_assets(served)
     assert messages.json()
 
     assert portal.tracebacks() == []
+
+
+def test_a_request_whose_transaction_broke_leaves_the_next_one_whole(region, tmp_path):
+    """One worker; a round page fails in the database (its trail's table is
+    missing, as after a deploy before ``ckan db upgrade``): that visitor
+    gets the portal's error page, not an empty answer, and the next visitor
+    of the same worker gets their page (the failed transaction used to stay
+    open on the worker: every later request answered 500)."""
+    from ckan.tests import helpers
+    import ckan.model as model
+
+    token = helpers.call_action("api_token_create", context={"user": "sysadmin-uji"},
+                                user="sysadmin-uji", name="satu")["token"]
+    with serve(tmp_path / "ckan-server.log", production=True,
+               env={"SATUDATA_WEB_WORKERS": "1"}) as portal:
+        round_page = f"{portal.url}/api/3/action/satudata_round_show"
+        assert requests.get(round_page, params={"id": region.round["id"]},
+                            headers={"Authorization": token}, timeout=60).status_code == 200
+        model.Session.execute(sa.text(
+            "ALTER TABLE satudata_round_event RENAME TO satudata_round_event_away"))
+        model.Session.commit()
+        try:
+            failed = requests.get(f"{portal.url}/permintaan-data/putaran/{region.round['name']}",
+                                  headers={"Authorization": token}, timeout=60)
+            after = [requests.get(f"{portal.url}/dataset/", timeout=60).status_code
+                     for _ in range(3)]
+        finally:
+            model.Session.execute(sa.text(
+                "ALTER TABLE satudata_round_event_away RENAME TO satudata_round_event"))
+            model.Session.commit()
+    assert after == [200, 200, 200]
+    assert failed.status_code == 500
+    assert "Terjadi kesalahan pada portal" in failed.text, failed.text  # the portal's page
