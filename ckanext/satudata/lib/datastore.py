@@ -283,6 +283,11 @@ _NOTATIONS = {
 }
 
 
+#: the BPS symbols of a figure not available (:data:`.validation.MISSING_SYMBOLS`):
+#: no value in a number column
+_MISSING = sorted(validation.MISSING_SYMBOLS)
+
+
 def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
     """The declared variables of whole numbers and decimals: normalized
     name -> data type."""
@@ -295,8 +300,9 @@ def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
     """Make each text column of a loaded table that ``numbers`` declares a
     number a ``numeric`` column, when every non-empty cell of it is a
     number written in one notation (:data:`_NOTATIONS`: plainly, ``1.234,5``
-    or ``1,234.5``; empty cells become NULL); a column with another value
-    ("-", a note) stays text, as xloader loaded it, and so does a column
+    or ``1,234.5``; empty cells and the symbols of a figure not available,
+    ``-``, ``...``, ``x``, ``NA``, become NULL); a column with another value
+    (a note) stays text, as xloader loaded it, and so does a column
     whose type was set on the Data Dictionary page. The columns made
     numbers, in table order."""
     if not numbers:
@@ -317,16 +323,20 @@ def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
             written = next((sql for pattern, sql in _NOTATIONS[declared] if conn.execute(
                 sa.text(f"SELECT bool_and(btrim({column}) ~ :pattern) "
                         f"FROM {identifier(resource_id)} "
-                        f"WHERE btrim(coalesce({column}, '')) <> ''"),
-                {"pattern": pattern}).scalar()), None)
+                        f"WHERE btrim(coalesce({column}, '')) <> '' "
+                        f"AND btrim({column}) <> ALL(:missing)"),
+                {"pattern": pattern, "missing": _MISSING}).scalar()), None)
             if written:
                 for index in conn.execute(_TEXT_INDEXES, {"table": identifier(resource_id),
                                                           "column": name}).scalars():
                     conn.execute(sa.text(f"DROP INDEX {index}"))
                 cell = written.format(c=f"btrim({column})")
+                missing = ", ".join("'" + symbol.replace("'", "''") + "'"
+                                    for symbol in _MISSING)
                 conn.execute(sa.text(
                     f"ALTER TABLE {identifier(resource_id)} ALTER COLUMN {column} "
-                    f"TYPE numeric USING nullif({cell}, '')::numeric"))
+                    f"TYPE numeric USING CASE WHEN btrim({column}) IN ({missing}) "
+                    f"THEN NULL ELSE nullif({cell}, '')::numeric END"))
                 typed.append(name)
     return typed
 
