@@ -431,9 +431,9 @@ def public_request_step(
 
 @validator_args
 def public_request_fulfil(not_empty: Validator, satudata_id: Validator,
-                          package_id_or_name_exists: Validator) -> Schema:
+                          satudata_dataset_id: Validator) -> Schema:
     schema = public_request_step()
-    schema["package_id"] = [not_empty, satudata_id, package_id_or_name_exists]
+    schema["package_id"] = [not_empty, satudata_id, satudata_dataset_id]
     return schema
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
     "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
+    "satudata_dataset_id",
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
     "satudata_request_ids", "satudata_one_of",
@@ -765,6 +766,18 @@ def satudata_organization_id(value: Any, context: Context) -> Any:
     if not group or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("Organization not found"))
     return group.id
+
+
+def satudata_dataset_id(value: Any, context: Context) -> Any:
+    """A dataset of the portal (not deleted) given by id or URL name;
+    returns its id. The message names what was typed."""
+    package = model.Package.get(value) if not id_refusal(value) else None
+    if not package or package.state == "deleted":
+        raise tk.Invalid(tk._(
+            'No dataset of the portal has the name or id "%(value)s": choose one from '
+            'the list as you type, or copy the name from the end of its address') % {
+                "value": shown(value)})
+    return package.id
 
 
 def satudata_round_id(value: Any, context: Context) -> Any:

@@ -11,7 +11,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
-from ._common import PAGE_SIZE, call, organization_options, page_number, post, save
+from ._common import PAGE_SIZE, call, organization_options, page_number, save
 
 satudata_public_request = Blueprint("satudata_public_request", __name__,
                                     url_prefix="/permohonan-data")
@@ -67,13 +67,16 @@ def new() -> Any:
 
 
 @satudata_public_request.route("/<id>")
-def read(id: str) -> Any:
-    """One request, its steps and, for the walidata, the answer forms."""
+def read(id: str, step: str = "", values: Any = None, errors: Any = None) -> Any:
+    """One request, its steps and, for the walidata, the answer forms (the
+    form of a refused ``step`` keeps its ``values`` and shows its
+    ``errors``)."""
     request = call("satudata_public_request_show", {"id": id})
     org_options = organization_options() if "plan" in request["allowed_steps"] else []
     return tk.render("satudata/public_requests/read.html", {
-        "r": request, "org_options": org_options,
-    })
+        "r": request, "org_options": org_options, "refused_step": step,
+        "values": values or {}, "errors": errors or {},
+    }), (400 if errors else 200)
 
 
 @satudata_public_request.route("/<id>/<step>", methods=["POST"])
@@ -86,7 +89,10 @@ def take(id: str, step: str) -> Any:
     for key in ("package_id", "owner_org", "year", "update_frequency"):
         if form.get(key):
             data[key] = form[key]
-    post(f"satudata_public_request_{step}", data, tk._("The data request is updated."),
-         not_found=tk._(_NOT_FOUND),
-         forbidden=tk._("You may not take this step on the data request"))
+    saved, errors = save(f"satudata_public_request_{step}", data,
+                         not_found=tk._(_NOT_FOUND),
+                         forbidden=tk._("You may not take this step on the data request"))
+    if not saved:  # the answer's form again, as typed, with the errors at its fields
+        return read(id, step, dict(form), errors)
+    tk.h.flash_success(tk._("The data request is updated."))
     return tk.redirect_to("satudata_public_request.read", id=id)

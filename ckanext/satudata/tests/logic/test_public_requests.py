@@ -16,7 +16,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import reminders
 
-from ..factories import publish, to_ready
+from ..factories import csrf_token, login, publish, to_ready
 
 
 def _call(user, action, **data):
@@ -230,3 +230,25 @@ def test_auth_matrix(region, citizen, action, state, allowed):
         except tk.NotAuthorized:
             cells[who] = False
     assert cells == {who: who in allowed for who in USERS}
+
+
+def test_a_mistyped_dataset_keeps_the_answer_and_names_what_was_typed(region, citizen, app):
+    """The walidata answers a citizen's request with a dataset name that
+    does not exist: the page says which name is unknown, at its form, and
+    keeps the name and the note typed (they came back empty)."""
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    _call(region.users["verifier"], "satudata_public_request_accept", id=asked["id"])
+    client = login(app, region.users["verifier"]["name"])
+    url = f"/permohonan-data/{asked['id']}"
+    page = client.get(url)
+    assert 'data-module="autocomplete"' in page.body  # the datasets as one types
+    response = client.post(f"{url}/fulfil", data={
+        "_csrf_token": csrf_token(page.body), "package_id": "tidak-ada-dataset-ini",
+        "note": "Data ada di Dinas Kesehatan"})
+    assert response.status_code == 400
+    form = response.body[response.body.index("satudata-public-request-fulfil"):]
+    assert "tidak-ada-dataset-ini" in form[:form.index("</form>")]
+    assert "Data ada di Dinas Kesehatan" in form[:form.index("</form>")]
+    assert "Tidak ada dataset portal dengan nama atau id" in form
+    assert _call(region.users["verifier"], "satudata_public_request_show",
+                 id=asked["id"])["state"] == "accepted"
