@@ -8,7 +8,8 @@ The round moves through its stages (:data:`..model.ROUND_STAGES`):
 has no days for. Entering ``report`` drafts the report from the round's
 verified data (:func:`summary`: each request's OPD, item, state, dataset
 and returns; the walidata edits the text). The report then goes up
-``satudata.approval_chain`` as a request does: :data:`TABLE` says who may
+the round's approval chain (else ``satudata.approval_chain``) as its
+requests do: :data:`TABLE` says who may
 take which step from where; the actions check it early, :func:`apply`
 again under the report's row lock, writes the audit event
 (:class:`..model.RoundReportEvent`) in the same transaction, and the last
@@ -119,7 +120,7 @@ def took_part(report: RoundReport, user_id: str) -> bool:
 
 
 def _holds_level(user: Any, report: RoundReport) -> bool:
-    chain = roles.approval_chain()
+    chain = roles.approval_chain(report.round_id)
     return (user is not None and report.state == R.IN_APPROVAL.value
             and 0 <= report.approval_level < len(chain)
             and chain[report.approval_level] in roles.user_roles(user.id))
@@ -311,7 +312,7 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         raise tk.NotAuthorized(tk._("You cannot take this step on the report as it is now"))
     if step.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
-    chain = roles.approval_chain()
+    chain = roles.approval_chain(round_)
     level = report.approval_level
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if Actor.APPROVER in acting:

@@ -528,3 +528,33 @@ def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
     # the report waits for the verifier's level: the verifier is reminded
     assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}
+
+
+def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index):
+    """A round whose chain is the verifier then the Kepala Dinas: its
+    report is approved by those two levels, the Kabid (on the portal's
+    chain, not on this round's) has no say in it."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="dua-tingkat", title="Dua tingkat",
+                                 start_date="2026-03-02", report_days=5,
+                                 approval_chain=["verifikator", "kadis"])
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        complete_metadata(request["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=request["id"])
+        _call("verifikator", "satudata_request_verify", id=request["id"])
+        _call("kadis", "satudata_request_approve", id=request["id"])
+        _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        report = _call("kadis", "satudata_round_report_show", id=round_["id"])
+        assert report["waiting_for"] == "kadis"
+        with pytest.raises(tk.NotAuthorized):
+            _call("kabid", "satudata_round_report_approve", id=round_["id"])
+        _call("kadis", "satudata_round_report_approve", id=round_["id"])
+        assert _call("kadis", "satudata_round_report_show", id=round_["id"])["state"] \
+            == "approved"
+        assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
