@@ -100,6 +100,19 @@ def test_each_e_mail_tells_of_its_own_step(region, citizen, smtp, run_jobs):
     assert "tidak dikuasai" in mails[1]["body"]
 
 
+def test_the_extension_e_mail_says_so_in_its_subject(region, citizen, smtp, run_jobs):
+    asked = _ask(citizen)
+    verifier = region.users["verifier"]
+    _call(verifier, "satudata_public_request_accept", id=asked["id"])
+    run_jobs()
+    smtp.take()
+    _call(verifier, "satudata_public_request_extend", id=asked["id"],
+          note="Butuh koordinasi dengan OPD")
+    run_jobs()
+    mail, = [m for m in smtp.take() if "warga@example.org" in m["to"]]
+    assert "diperpanjang" in mail["subject"] and "diterima" not in mail["subject"]
+
+
 def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run_jobs):
     request = region.request_of(region.opd_a)
     asked = _ask(citizen, owner_org=region.opd_a["name"])
