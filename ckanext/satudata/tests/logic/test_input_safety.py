@@ -233,6 +233,16 @@ class TestBadInput:
         assert resp.json["error"]["email"] == ["Paling banyak 200 karakter"]
         assert model.Session.query(DaftarData).filter_by(title="Jumlah Bidan").count() == 0
 
+    def test_a_too_long_title_is_told_its_own_limit(self, app, region):
+        """A round's title is at most 200 characters, a citizen's request's
+        500: the API said 2000 (CKAN's own limit for datasets) above it."""
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.post("/api/3/action/satudata_round_create", json={
+            "name": "panjang-sekali", "title": "a" * 2500, "year": 2027,
+            "start_date": "2027-01-04"}, headers={"Authorization": token})
+        assert resp.status_code == 409, resp.body[:500]
+        assert resp.json["error"]["title"] == ["Paling banyak 200 karakter"]
+
     @pytest.mark.parametrize("blank", ["   ", "\n\t", "\u00a0\u00a0"])
     def test_a_required_text_of_spaces_is_missing(self, app, region, blank):
         """A title of spaces was stored as an empty title, and a round sent
