@@ -84,7 +84,9 @@ def withdrawn_notice(ref: str) -> Any:
     record = publishing.record_for(pkg.id) if pkg is not None else None
     if record is None or record.status != "withdrawn" or _readable(pkg.id):
         return None
-    when = publishing.format_local(record.withdrawn_at) if record.withdrawn_at else ""
+    # as every page writes a date: "4 Desember 2026 21.59 WIB"
+    when = tk.h.render_datetime(record.withdrawn_at, with_hours=True) \
+        if record.withdrawn_at else ""
     # not its title: it may have changed since the data was public
     return tk.abort(410, tk._(
         "This data was withdrawn from publication on %(date)s. Ask the walidata "

@@ -3,6 +3,8 @@
 activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ckan.model as model
@@ -215,6 +217,9 @@ class TestWithdrawArchive:
             assert gone.status_code == 410, page
             assert "ditarik dari publikasi" in gone.body and "Sudah Ditarik" in gone.body
             assert "Angka keliru" not in gone.body and pkg["title"] not in gone.body
+            # the date as every page writes it ("4 Desember 2026 21.59 WIB")
+            assert re.search(r"pada \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2} WIB", gone.body), \
+                gone.body[gone.body.index("ditarik"):][:200]
         assert app.get("/dataset/tidak-pernah-ada").status_code == 404
 
         # published again: public again, with its public history
