@@ -487,11 +487,18 @@ def _refuse_past_deadlines(data: dict[str, Any],
         raise tk.ValidationError(errors)
 
 
-def _refuse_verification_before_submission(submit_due: Any, verify_due: Any,
-                                           given: set[str]) -> None:
-    """The verification deadline cannot come before the submission one;
-    the error names the deadline given by hand (the verification one when
-    both were)."""
+def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: Any,
+                                 given: set[str]) -> None:
+    """The submission deadline cannot come before the round's start, nor
+    the verification deadline before the submission one; the error names
+    the date given by hand (the later one when both were)."""
+    if start_date and submit_due and submit_due < start_date:
+        key = "start_date" if "start_date" in given and "submit_due" not in given \
+            else "submit_due"
+        raise tk.ValidationError({key: [tk._(
+            "The submission deadline (%(submit)s) cannot come before the round's start "
+            "(%(start)s)") % {"submit": tk.h.render_datetime(submit_due),
+                              "start": tk.h.render_datetime(start_date)}]})
     if submit_due and verify_due and verify_due < submit_due:
         key = "submit_due" if "submit_due" in given and "verify_due" not in given \
             else "verify_due"
@@ -576,7 +583,8 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     if "submit_due" in given and "verify_due" not in given:
         # verification follows a submission deadline given by hand
         data["verify_due"] = workdays.add_working_days(data["submit_due"], data["verify_days"])
-    _refuse_verification_before_submission(data["submit_due"], data["verify_due"], given)
+    _refuse_disordered_deadlines(data["start_date"], data["submit_due"], data["verify_due"],
+                                 given)
     data.update(workdays.stage_deadlines(
         data["verify_due"], data.get("compile_days"), data.get("report_days")))
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
@@ -623,7 +631,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             "The approval chain cannot change while requests of this round are being "
             "verified or approved")]})
     submit_due, verify_due = _deadlines_after(round_, data)
-    _refuse_verification_before_submission(submit_due, verify_due, set(data))
+    _refuse_disordered_deadlines(data.get("start_date", round_.start_date), submit_due,
+                                 verify_due, set(data))
     renamed = "title" in data and data["title"] != round_.title
     for key, value in data.items():
         setattr(round_, key, value)

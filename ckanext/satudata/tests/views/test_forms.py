@@ -337,6 +337,12 @@ class TestRoundDeadlines:
                         submit_due=submit.isoformat(),
                         verify_due=(submit - datetime.timedelta(days=1)).isoformat())
         assert list(refusal.value.error_dict) == ["verify_due"]
+        with pytest.raises(tk.ValidationError) as refusal:  # due before the round starts
+            region.call("sysadmin", "satudata_round_create", name="mundur",
+                        title="Mundur", year=today.year,
+                        start_date=workdays.add_working_days(submit, 5).isoformat(),
+                        submit_due=submit.isoformat())
+        assert list(refusal.value.error_dict) == ["submit_due"]
         with pytest.raises(tk.ValidationError) as refusal:
             region.call("sysadmin", "satudata_round_update", id="urut",
                         verify_due=(submit - datetime.timedelta(days=1)).isoformat())
