@@ -223,11 +223,13 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
     chain = roles.approval_chain(round_)
     level = _level_after(event)
     pkg = model.Package.get(request.package_id) if request.package_id else None
-    release = None
-    if event.transition == "schedule":
+    # the release time this step set (a later postponement has its own e-mail)
+    release_at = (event.data or {}).get("release_at")
+    if event.transition == "schedule" and not release_at:  # an event of an earlier version
         release = model.Session.execute(
             sa.select(Release).where(Release.request_id == request.id,
                                      Release.status == "scheduled")).scalar_one_or_none()
+        release_at = release.release_at if release else None
     due = (event.data or {}).get("due_date")
     values = {
         "title": (pkg.title if pkg and pkg.title else None) or item.title,
@@ -235,7 +237,7 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "role": chain[level] if 0 <= level < len(chain) else "",
         "note": event.note or "", "field_notes": _field_notes(event.field_notes),
         "due_date": due or "",
-        "release_at": release.release_at if release else None,
+        "release_at": release_at,
         "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
         "request_url": request_url(request.id), "transition": event.transition,
         # a withdrawal or archive of one period: the others stay published

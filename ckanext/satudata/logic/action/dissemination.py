@@ -47,14 +47,15 @@ def _locked_request(request_id: str) -> DataRequest:
     return request
 
 
-def _transition(context: Context, data: dict[str, Any], name: str) -> dict[str, Any]:
+def _transition(context: Context, data: dict[str, Any], name: str,
+                event_data: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Take the transition with ``defer_commit`` (the dataset side follows in
     the same transaction); returns the engine's result."""
     inner = dict(context)
     inner["defer_commit"] = True
     return engine.apply_transition(
         inner, data["id"], name, note=data.get("note"),  # type: ignore[arg-type]
-        expected_version=data.get("version"))
+        expected_version=data.get("version"), event_data=event_data)
 
 
 def _request_result(result: dict[str, Any], request: DataRequest) -> dict[str, Any]:
@@ -64,14 +65,15 @@ def _request_result(result: dict[str, Any], request: DataRequest) -> dict[str, A
 
 
 def _take(context: Context, data: dict[str, Any], name: str,
-          then: Optional[Callable[[DataRequest], Any]] = None) -> tuple[dict[str, Any], Any]:
+          then: Optional[Callable[[DataRequest], Any]] = None,
+          event_data: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], Any]:
     """Take the transition ``name`` and ``then(request)`` in one transaction,
     rolled back whole when either fails, then commit: the request's result
-    and what ``then`` returned."""
+    and what ``then`` returned. ``event_data`` goes into the step's event."""
     engine.prepare_data_check(context, data["id"])
     with publishing.search_required():  # Solr down: refused whole, cleanly
         try:
-            result = _transition(context, data, name)
+            result = _transition(context, data, name, event_data)
             request = _locked_request(data["id"])
             extra = then(request) if then else None
         except Exception:
@@ -151,9 +153,11 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": data["reason"]}
     if data.get("note"):
         note = f"{note}. {data['note']}"
+    # the step's own release time: its e-mail, sent later, tells that one
     out, release = _take(context, dict(data, note=note), "schedule", lambda request:
                          publishing.schedule(context, request, data["release_at"],
-                                             data.get("reason")))
+                                             data.get("reason")),
+                         event_data={"release_at": data["release_at"].isoformat()})
     out["release"] = release.dictize()
     return out
 

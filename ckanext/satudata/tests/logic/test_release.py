@@ -184,3 +184,23 @@ def test_a_failing_release_does_not_stop_the_others(cli):
     # why, as words for the officer (it was the exception's repr, "None - {'package_id': …")
     assert failed.status == "failed" and "{" not in failed.error
     assert any(words in failed.error for words in ("No dataset", "Belum ada dataset"))
+
+
+def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, run_jobs):
+    """Scheduled for the 10th, then postponed to the 11th before the jobs
+    worker sent the first e-mail: the first still says the 10th."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    run_jobs()
+    smtp.take()
+    first = publishing.to_local(publishing.utcnow() + datetime.timedelta(days=10))
+    second = first + datetime.timedelta(days=1)
+    region.call("kadis", "satudata_request_schedule", id=request["id"],
+                release_at=first.strftime("%Y-%m-%d 09:00"))
+    region.call("kadis", "satudata_request_schedule", id=request["id"],
+                release_at=second.strftime("%Y-%m-%d 09:00"), reason="Menunggu rapat forum")
+    run_jobs()
+    bodies = [m["body"] for m in smtp.take() if "produsen-a@example.org" in m["to"]]
+    days = sorted(int(b.split(" akan dipublikasikan pada ")[1].split()[0]) for b in bodies
+                  if " akan dipublikasikan pada " in b)
+    assert days == sorted([first.day, second.day]), bodies
