@@ -101,7 +101,16 @@ class TestSubmitNeedsADataFile:
         edit = tk.url_for("dataset.edit", id=pkg["name"])
         assert "satudata-data-file missing" in client.get(edit).body
         add_csv(region, "producer", request["package_id"], CSV)
-        assert "satudata-data-file filled" in client.get(edit).body
+        page = client.get(edit).body
+        assert "satudata-data-file filled" in page
+        # every label and every link of the checklist leads to an element
+        # of the form (the variables' label and link led nowhere)
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        targets = set(re.findall(r'<label[^>]* for="([^"]+)"', page)) | {
+            a for a in re.findall(r'href="#(field-[^"]+)"', page)}
+        assert "field-variables" in targets and targets <= ids, targets - ids
+        # the metadata is the walidata's to publish, not released under the ODbL
+        assert "licenses/odbl/1-0" not in page and "Perpres 39/2019" in page
 
 
 # -- uploads ----------------------------------------------------------------------------
