@@ -7,6 +7,7 @@ requester's contact details."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from freezegun import freeze_time
@@ -265,3 +266,10 @@ def test_a_mistyped_dataset_keeps_the_answer_and_names_what_was_typed(region, ci
     assert "Tidak ada dataset portal dengan nama atau id" in form
     assert _call(region.users["verifier"], "satudata_public_request_show",
                  id=asked["id"])["state"] == "accepted"
+
+
+def test_the_request_form_says_its_limits_before_it_is_sent(region, citizen, app):
+    page = login(app, citizen["name"]).get("/permohonan-data/baru").body
+    for field, limit in (("title", 500), ("description", 10000), ("purpose", 10000)):
+        tag = re.search(rf'<(?:input|textarea)[^>]*id="field-{field}"[^>]*>', page).group(0)
+        assert f'maxlength="{limit}"' in tag, tag
