@@ -69,7 +69,9 @@ def edit(round_id: Optional[str] = None) -> Any:
 
 
 @satudata_round.route("/<round_id>")
-def read(round_id: str) -> Any:
+def read(round_id: str, document_title: str = "") -> Any:
+    """The round's page (``document_title``: what the document form keeps
+    after a refused upload)."""
     round_ = call("satudata_round_show", {"id": round_id})
     ref = {"id": round_["id"]}
     return tk.render("satudata/workflow/round.html", {
@@ -86,6 +88,7 @@ def read(round_id: str) -> Any:
         "can_issue": can("satudata_letter_issue", ref),
         "can_upload": can("satudata_round_document_create", ref),
         "max_size": tk.config.get("satudata.round_document.max_size"),
+        "document_title": document_title,
     })
 
 
@@ -144,12 +147,14 @@ def issue_record(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/dokumen", methods=["POST"])
 def upload_document(round_id: str) -> Any:
-    post("satudata_round_document_create",
-         {"id": round_id, "title": tk.request.form.get("title", ""),
-          "upload": tk.request.files.get("upload")},
-         tk._("The document %(title)s is uploaded."),
-         forbidden=tk._("Only walidata staff can manage the documents of a round"),
-         not_found=tk._("Collection round not found"))
+    title = tk.request.form.get("title", "")
+    uploaded = post("satudata_round_document_create",
+                    {"id": round_id, "title": title, "upload": tk.request.files.get("upload")},
+                    tk._("The document %(title)s is uploaded."),
+                    forbidden=tk._("Only walidata staff can manage the documents of a round"),
+                    not_found=tk._("Collection round not found"))
+    if uploaded is None:  # refused: the page again, the description kept
+        return read(round_id, document_title=title), 400
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 

@@ -297,12 +297,14 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     admin = _login(app, "admin-walidata")
     page = admin.get(round_url)
     assert "Surat Permintaan Data" in page.body and "Dinas Pendidikan" in page.body
-    # a refused file: the form's page says why, in Indonesian, and keeps nothing
+    # a refused file: the form's page says why, in Indonesian, keeps the
+    # description typed and stores nothing
     resp = admin.post(f"{round_url}/dokumen", data={
-        "_csrf_token": _csrf(page.body), "title": "Program",
+        "_csrf_token": _csrf(page.body), "title": "Program kerja 2026",
         "upload": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "program.pdf")},
         follow_redirects=True)
-    assert "tidak dapat diunggah" in resp.body
+    assert resp.status_code == 400 and "tidak dapat diunggah" in resp.body
+    assert re.search(r'id="document-title"[^>]*value="Program kerja 2026"', resp.body)
     assert region.call("verifier", "satudata_round_document_list", id=region.round["id"]) == []
     resp = admin.post(f"{round_url}/dokumen", data={
         "_csrf_token": _csrf(resp.body), "title": "Pedoman Pengisian",
