@@ -154,7 +154,8 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert refused("xloader_status", ANONYMOUS, resource_id=csv["id"])
 
 
-def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp):
+def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp,
+                                                                       app):
     """xloader loads every column as text: the preview sorted 215 before 31.
     A column its variable declares a number is one when every cell is a
     number written plainly or as Indonesian (or English) spreadsheets write
@@ -193,6 +194,12 @@ def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, 
     # "1.234" and "12,5" as Indonesian spreadsheets write them
     assert [r["Penduduk"] for r in found["records"]] == [999, 1234, 2001]
     assert [r["Persen"] for r in found["records"]] == [1204.75, 12.5, None]
+    # the data dictionary names the types in the reader's language
+    page = app.get(f"/dataset/{pkg_id}/resource/{table['id']}",
+                   headers=token_of(region.users["producer"]["name"])).body
+    dictionary = page[page.index("Kamus Data"):]
+    assert "Numerik" in dictionary and "Teks" in dictionary
+    assert not re.search(r">\s*(text|numeric)\s*<", dictionary)
     # the preview's search box and column filters still find the rows
     for query in ({"q": "215"}, {"filters": {"Jumlah": 215}}, {"q": {"Jumlah": "215"}}):
         found = helpers.call_action("datastore_search", context=dict(producer),
