@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from typing import Any, Callable, Iterable, Optional
 
 import ckan
@@ -162,7 +163,41 @@ def build_assets(echo: Callable[[str], Any] = log.info) -> list[str]:
     build_js_translations()
     if webassets_main(["build"], webassets_tools.env):
         raise RuntimeError("building the webassets bundles failed")
+    copied = copy_referenced_files(webassets_tools.env)
+    echo(f"{len(copied)} files the stylesheets refer to copied beside them")
     return compress(webassets_tools.env.directory, echo)
+
+
+#: a relative ``url(...)`` of a stylesheet (not data:, not absolute, not a
+#: fragment)
+_CSS_URL = re.compile(r"""url\(\s*['"]?(?![a-z]+:|/|#)([^'")?#]+)""", re.I)
+
+
+def copy_referenced_files(env: Any) -> list[str]:
+    """Copy the images and fonts a bundled stylesheet refers to beside its
+    bundle. A bundle is written to ``<webassets>/<library>/``, while the files
+    its stylesheets name relatively stay in the plugin's source folder:
+    DataTables' preview asked for ``vendor/FontAwesome/images/…svg`` and got
+    a 404 on every table page. Returns the files copied."""
+    copied = []
+    for name, bundle in env._named_bundles.items():
+        library = name.split("/", 1)[0]
+        for source in bundle.contents:
+            if not isinstance(source, str) or not source.endswith(".css") \
+                    or not os.path.isfile(source):
+                continue
+            with open(source, encoding="utf-8", errors="replace") as f:
+                references = set(_CSS_URL.findall(f.read()))
+            for reference in references:
+                found = os.path.normpath(os.path.join(os.path.dirname(source), reference))
+                target = os.path.normpath(os.path.join(env.directory, library, reference))
+                if not target.startswith(os.path.join(env.directory, library) + os.sep) \
+                        or not os.path.isfile(found) or os.path.exists(target):
+                    continue
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(found, target)
+                copied.append(target)
+    return copied
 
 
 def compress(folder: str, echo: Callable[[str], Any] = log.info) -> list[str]:

@@ -101,6 +101,12 @@ def test_served_by_gunicorn_workers_in_indonesian_with_compressed_assets(served)
                          headers={"If-None-Match": logo.headers["ETag"]})
     assert again.status_code == 304
 
+    # an image a bundled stylesheet names beside it (the table preview's
+    # clear-search icon answered 404 on every table page)
+    icon = requests.get(f"{portal.url}/webassets/ckanext-datatablesview/vendor/FontAwesome/"
+                        "images/times-circle-solid.svg", timeout=30)
+    assert icon.status_code == 200 and b"<svg" in icon.content
+
     # the JavaScript messages in Indonesian (built by build-assets: gunicorn,
     # unlike ckan run, does not build them)
     messages = requests.get(f"{portal.url}/api/i18n/id", timeout=30)
