@@ -5,6 +5,7 @@ rounds, publish and archive: ``satudata.roles.<duty>``) and who holds which
 role. Auth functions ask here; nothing else decides roles."""
 from __future__ import annotations
 
+import datetime
 from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
@@ -15,7 +16,8 @@ import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
 from .states import (
-    FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE, Actor, actors_of, rule,
+    DATASET_WRITES, FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE, Actor,
+    actors_of, rule,
 )
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
@@ -403,6 +405,11 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     )
 
 
+#: seconds between a workflow step's event and the dataset change it wrote
+#: (one transaction: well under a second; a long publication, a few)
+_STEP_WRITE_WINDOW = 30
+
+
 def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     """Whether ``transition`` needs a second pair of eyes
     (:data:`.states.FOUR_EYES`) and the user had a hand in the submission
@@ -429,9 +436,19 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     stepped = sa.exists().where(
         event.request_id == request.id, event.user_id == user.id,
         event.transition.in_(HANDS), event.version >= started)
+    # a change the user's own workflow step on a request of the same dataset
+    # wrote (publishing another period of it) is no edit
+    step = sa.orm.aliased(RequestEvent)
+    window = datetime.timedelta(seconds=_STEP_WRITE_WINDOW)
+    by_a_step = sa.exists().where(
+        step.user_id == user.id, step.transition.in_(DATASET_WRITES),
+        step.request_id.in_(sa.select(DataRequest.id)
+                            .where(DataRequest.package_id == request.package_id)),
+        step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window))
     edited = sa.exists().where(
         Activity.object_id == request.package_id, Activity.user_id == user.id,
-        Activity.activity_type == "changed package", Activity.timestamp > prepared)
+        Activity.activity_type == "changed package", Activity.timestamp > prepared,
+        ~by_a_step)
     staged = sa.exists().where(
         StagedRevision.package_id == request.package_id,
         StagedRevision.request_id == request.id, StagedRevision.modified_by == user.id)

@@ -218,6 +218,12 @@ HANDS = SUBMISSIONS | {"opd_approve", "verify", "approve"}
 #: changed the dataset since the latest of them had a hand in it too
 PREPARATIONS = frozenset({"request", "return", "return_approval", "opd_return", "publish",
                           "cancel_revision"})
+#: the steps that write their dataset themselves (its publication, withdrawal,
+#: archive, release schedule): the dataset's change is the step's, not an
+#: edit by whoever took it (a dataset of several periods is changed by the
+#: publication of one period while another period is under review)
+DATASET_WRITES = frozenset({"publish", "withdraw", "archive", "schedule", "unschedule",
+                            "cancel", "cancel_revision"})
 
 
 def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:

@@ -7,6 +7,8 @@ acts on that period only. Played on a frozen clock, through the real
 actions, and checked as the public sees it over HTTP."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from freezegun import freeze_time
 
@@ -468,3 +470,40 @@ def test_each_rounds_publication_shows_its_own_periods_table(second_published):
         books[request["round_id"]] = [e.table.source for e in entries]
     assert books[second["round_id"]] == [MARKER], books
     assert books[first["round_id"]] == [FIRST], books
+
+
+
+def test_a_dataset_change_written_by_a_step_on_another_period_is_no_edit(two_periods):
+    """Four eyes counts who changed the dataset while a submission was
+    prepared. A Kepala Dinas whose publication of another period of the same
+    dataset wrote it did not edit this period: still a second pair of eyes
+    (the request was stuck at the last level, nobody could approve it). An
+    edit of their own still counts."""
+    from ckanext.activity.model import Activity
+    from ckanext.satudata.lib import roles
+    from ckanext.satudata.model import DataRequest, RequestEvent
+    import ckan.model as model
+
+    region, first, second = two_periods
+    kadis = model.User.get(region.users["kadis"]["name"])
+    request = model.Session.get(DataRequest, second["id"])
+    now = datetime.datetime.utcnow()
+
+    def changed_by_kadis(at):
+        activity = Activity(user_id=kadis.id, object_id=second["package_id"],
+                            activity_type="changed package", data={})
+        activity.timestamp = at
+        model.Session.add(activity)
+
+    # the publication of the first period (its step, its write of the dataset)
+    model.Session.add(RequestEvent(
+        request_id=first["id"], user_id=kadis.id, timestamp=now, transition="publish",
+        from_state="ready", to_state="published", version=99, approval_level=0))
+    changed_by_kadis(now + datetime.timedelta(seconds=1))
+    model.Session.flush()
+    assert not roles.took_part(kadis.name, request, "approve")
+    # an edit of their own an hour later
+    changed_by_kadis(now + datetime.timedelta(hours=1))
+    model.Session.flush()
+    assert roles.took_part(kadis.name, request, "approve")
+    model.Session.rollback()
