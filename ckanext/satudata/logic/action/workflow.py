@@ -762,6 +762,12 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
     return pkg["id"]
 
 
+def _same_title(a: Any, b: Any) -> Any:
+    """Two Daftar Data titles name one indicator: equal but for case and
+    surrounding spaces (as :func:`_refuse_duplicate` compares them)."""
+    return sa.func.lower(sa.func.btrim(a)) == sa.func.lower(sa.func.btrim(b))
+
+
 def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     """``{item id: dataset id}``: the dataset of each item's latest
     published request, where the item (or the same OPD's item of the same
@@ -775,7 +781,7 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
         .select_from(DaftarData)
         .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
                                sa.or_(earlier.id == DaftarData.id,
-                                      earlier.title == DaftarData.title)))
+                                      _same_title(earlier.title, DaftarData.title))))
         .join(DataRequest, DataRequest.item_id == earlier.id)
         .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .join(model.Package, model.Package.id == DataRequest.package_id)
@@ -793,27 +799,40 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
 #: approval chain) but not released: its dataset will be public soon. One
 #: still being collected may take long, and its period gets its own dataset
 _UNRELEASED = tuple(s.value for s in (State.VERIFIED, State.READY, State.SCHEDULED))
+#: a request of a new period in these states is still open on its dataset
+_OPEN_PERIOD = tuple(s.value for s in (
+    State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
+    State.VERIFIED, State.READY, State.SCHEDULED))
 
 
 def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
                         published: dict[str, str]) -> list[DaftarData]:
-    """The items (not published before) whose earlier period, requested in
-    another round, is verified, approved or scheduled but not released yet:
-    sending now would give the indicator a second dataset. One query."""
+    """The items whose earlier period, requested in another round, is not
+    released yet: one not published before whose earlier period is
+    verified, approved or scheduled (sending now would give the indicator a
+    second dataset), and one published before whose dataset another round's
+    new period is still open on (its uploads are staged for that period
+    only). Two queries."""
+    open_period = set(model.Session.execute(
+        sa.select(DataRequest.package_id).where(
+            DataRequest.package_id.in_(set(published.values())),
+            DataRequest.round_id != round_.id, DataRequest.revision_of.is_(None),
+            DataRequest.state.in_(_OPEN_PERIOD))).scalars()) if published else set()
+    held_published = {i for i, package_id in published.items() if package_id in open_period}
     candidates = [i.id for i in items if i.id not in published]
     if not candidates:
-        return []
+        return [i for i in items if i.id in held_published]
     earlier = sa.orm.aliased(DaftarData)
     held = set(model.Session.execute(
         sa.select(DaftarData.id).select_from(DaftarData)
         .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
                                sa.or_(earlier.id == DaftarData.id,
-                                      earlier.title == DaftarData.title)))
+                                      _same_title(earlier.title, DaftarData.title))))
         .join(DataRequest, DataRequest.item_id == earlier.id)
         .where(DaftarData.id.in_(candidates), DataRequest.round_id != round_.id,
                DataRequest.revision_of.is_(None),
                DataRequest.state.in_(_UNRELEASED))).scalars())
-    return [i for i in items if i.id in held]
+    return [i for i in items if i.id in held or i.id in held_published]
 
 
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -878,6 +897,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     # yet waits (sent again once it is released), unless new datasets are asked
     held = [] if new_datasets else _unreleased_earlier(items, round_, reused)
     items = [i for i in items if i not in held]
+    reused = {i: p for i, p in reused.items() if i not in {h.id for h in held}}
     if not items and not skipped and held:
         raise tk.ValidationError({"state": [tk._(
             "Every item of this round waits for its earlier period to be released: "

@@ -507,3 +507,20 @@ def test_a_dataset_change_written_by_a_step_on_another_period_is_no_edit(two_per
     model.Session.flush()
     assert roles.took_part(kadis.name, request, "approve")
     model.Session.rollback()
+
+
+def test_a_third_period_waits_while_the_second_is_open_on_the_dataset(two_periods):
+    """The second round's new periods are open on both OPDs' datasets: a
+    third round's items wait (their uploads would be staged for the second
+    period only), all of them here, so sending is refused with the reason."""
+    region, first, second = two_periods
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-08-03 02:00:00"):
+        round_ = helpers.call_action("satudata_round_create", context=dict(site),
+                                     name="triwulan-3-2026", title="Triwulan III 2026",
+                                     year=2026, period="Q3", start_date="2026-08-03")
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"])
+    assert "earlier period" in refused.value.error_dict["state"][0]
+    assert region.call("sysadmin", "satudata_request_list",
+                       round_id=round_["id"])["count"] == 0
