@@ -33,6 +33,7 @@ against ``satudata.round_document.max_size``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from typing import Any, Optional
@@ -199,6 +200,14 @@ def round_document_path(document_id: str) -> Optional[str]:
     return os.path.join(storage, "satudata_private", "round_documents", document_id)
 
 
+#: what a round document's name may end with (its content is checked too)
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "xlsx", "xls", "ods", "docx", "doc", "odt", "csv",
+                                 "txt"})
+#: a round document's file name (and default title) is at most this long
+DOCUMENT_NAME_MAX = 200
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def read_round_document(upload: Any, field: str = "upload"
                         ) -> tuple[bytes, str, str, str]:
     """``(content, mimetype, file name, safe file name)`` of a file
@@ -208,10 +217,21 @@ def read_round_document(upload: Any, field: str = "upload"
     is empty, too large or of a type not allowed."""
     import magic
 
-    name = os.path.basename(getattr(upload, "filename", "") or "")
+    # a name PostgreSQL can store and a page can show: no control
+    # characters (a NUL answered 500), at most 200 characters
+    name = _UNSHOWABLE.sub("", os.path.basename(getattr(upload, "filename", "") or ""))
+    stem, dot, extension = name.rpartition(".")
+    if len(name) > DOCUMENT_NAME_MAX:
+        name = (stem[:DOCUMENT_NAME_MAX - len(extension) - 1] + "." + extension) \
+            if dot and len(extension) <= 10 else name[:DOCUMENT_NAME_MAX]
     stream = getattr(upload, "stream", None) or getattr(upload, "file", None)
     if not name or stream is None:
         raise tk.ValidationError({field: [tk._("Choose a file to upload")]})
+    if extension.lower() not in DOCUMENT_EXTENSIONS or not dot:
+        raise tk.ValidationError({field: [tk._(
+            "%(name)s cannot be uploaded: upload a PDF, a spreadsheet, a text document or "
+            "a CSV file (.pdf, .xlsx, .xls, .ods, .docx, .doc, .odt, .csv, .txt)") % {
+                "name": name}]})
     limit = tk.config.get("satudata.round_document.max_size")
     content = stream.read(limit * MB + 1)
     if not content:
@@ -224,8 +244,8 @@ def read_round_document(upload: Any, field: str = "upload"
         mimetype = "text/csv"
     if mimetype not in tk.config.get("satudata.round_document.mimetypes"):
         raise tk.ValidationError({field: [tk._(
-            "This type of file cannot be uploaded (%(type)s): upload a PDF, a "
-            "spreadsheet, a text document or a CSV file") % {"type": mimetype}]})
+            "%(name)s cannot be uploaded: its content is not a PDF, a spreadsheet, a "
+            "text document or a CSV file") % {"name": name}]})
     from werkzeug.utils import secure_filename
 
     return content, mimetype, name, secure_filename(name) or "dokumen"

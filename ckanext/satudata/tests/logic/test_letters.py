@@ -296,9 +296,11 @@ def test_uploaded_documents_reach_the_rounds_opds_and_staff_only(region):
     (None, None, "Pilih berkas"),
     (b"", "kosong.pdf", "Berkas kosong"),
     (b"a,b\n" * 300_000, "besar.csv", "terlalu besar: batasnya 1 MB"),
-    (PNG, "gambar.pdf", "(image/png)"),
+    (PNG, "gambar.pdf", "gambar.pdf tidak dapat diunggah: isinya bukan"),
     (b"MZ\x90\x00" + b"\x00" * 200, "program.xlsx", "tidak dapat diunggah"),
-], ids=["missing", "empty", "too-large", "image", "program"])
+    (b"echo hai\n", "skrip.exe", "skrip.exe tidak dapat diunggah"),
+    (b"a,b\n", "x" * 300 + ".exe", "x" * 195 + ".exe tidak dapat diunggah"),
+], ids=["missing", "empty", "too-large", "image", "program", "extension", "long"])
 def test_a_refused_upload_is_a_clear_error_and_stores_nothing(app, region, content, name,
                                                              message):
     upload = _upload(content, name) if content is not None else None
@@ -310,6 +312,17 @@ def test_a_refused_upload_is_a_clear_error_and_stores_nothing(app, region, conte
     model.Session.rollback()
     assert model.Session.execute(sa.select(sa.func.count()).select_from(
         RoundDocument)).scalar() == 0
+
+
+def test_a_document_name_is_stored_as_a_page_can_show_it(region):
+    """A NUL in the file name answered 500; a 300-character name became a
+    300-character title (the limit is 200)."""
+    stored = region.call("walidata_admin", "satudata_round_document_create",
+                         id=region.round["id"], upload=_upload(b"a,b\n", "nul\x00.csv"))
+    assert (stored["title"], stored["file_name"]) == ("nul.csv", "nul.csv")
+    long = region.call("walidata_admin", "satudata_round_document_create",
+                       id=region.round["id"], upload=_upload(b"a,b\n", "x" * 300 + ".csv"))
+    assert long["title"] == "x" * 196 + ".csv"
 
 
 def test_the_berita_acara_names_every_state_in_indonesian():
