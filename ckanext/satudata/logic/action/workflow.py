@@ -508,23 +508,43 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
                                         "submit": tk.h.render_datetime(submit_due)}]})
 
 
-def _deadlines_after(round_: CollectionRound, data: dict[str, Any]) -> tuple[Any, Any]:
-    """The submission and verification deadlines ``round_`` would have with
-    the change ``data`` (those not given are computed again when the start
-    date or a duration changes), without changing it."""
+#: what a round's deadlines are counted from, in order: each deadline follows
+#: the one before it by its working days
+_DEADLINE_INPUTS = ("start_date", "prepare_days", "submit_days", "verify_days")
+
+
+def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
+    """Drop from ``data`` the dates and durations it gives as they are (the
+    edit form sends every field back): only a changed one is a decision,
+    and a deadline typed earlier stays when another field changes."""
+    for key in (*_DEADLINE_INPUTS, *_ROUND_DEADLINES):
+        if key in data and data[key] == getattr(round_, key):
+            del data[key]
+
+
+def _deadlines_after(round_: CollectionRound, data: dict[str, Any]) -> dict[str, Any]:
+    """The deadlines ``round_`` would have with the change ``data``,
+    without changing it: a deadline given is kept; one not given is counted
+    again from the one before it when that one or its duration changed (a
+    new start moves all three, a new submission deadline or verification
+    time the verification deadline only); the others keep their date."""
     def value(key: str) -> Any:
         return data[key] if key in data else getattr(round_, key)
 
-    due = {key: value(key) for key in ("submit_due", "verify_due")}
-    if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
-        computed = workdays.round_deadlines(value("start_date"), value("prepare_days"),
-                                            value("submit_days"), value("verify_days"))
-        due.update({key: computed[key] for key in due if key not in data})
-    if "submit_due" in data and "verify_due" not in data:
-        # verification follows a submission deadline given by hand
-        due["verify_due"] = workdays.add_working_days(due["submit_due"],
-                                                      value("verify_days"))
-    return due["submit_due"], due["verify_due"]
+    due: dict[str, Any] = {}
+    moved = "start_date" in data
+    for key, days, since in (("prepare_due", "prepare_days", "start_date"),
+                             ("submit_due", "submit_days", "prepare_due"),
+                             ("verify_due", "verify_days", "submit_due")):
+        moved = moved or days in data
+        if key in data:
+            due[key] = data[key]
+        elif moved:
+            due[key] = workdays.add_working_days(due.get(since) or value(since), value(days))
+        else:
+            due[key] = getattr(round_, key)
+        moved = moved or key in data
+    return due
 
 
 def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -596,10 +616,13 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Change a round; fields not given keep their value. Changing the start
-    date or a duration recomputes the deadlines that are not given; a new
-    submission deadline moves the due date of the requests still waiting
-    for their producers.
+    """Change a round; fields not given, or given as they are (the edit form
+    sends every field back), keep their value. A deadline not given is
+    counted again when what it follows changes (the start date, the
+    deadline before it or its working days), so a deadline typed earlier
+    stays when a later duration changes; a new submission deadline moves
+    the due date of the requests still waiting for their producers. Two
+    changes at once are made one after the other.
 
     :param id: id or name of the round
     :returns: the round
@@ -610,9 +633,13 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("satudata_round_update", context, data_dict)
     data = _validate(data_dict, schema.round_update(), context)
-    round_ = model.Session.get(CollectionRound, data.pop("id"))
-    assert round_
+    # one change at a time: a second officer's change waits, then starts from
+    # this one's result (and the trail records what each one changed)
+    round_ = model.Session.execute(
+        sa.select(CollectionRound).where(CollectionRound.id == data.pop("id"))
+        .with_for_update().execution_options(populate_existing=True)).scalar_one()
     data.pop("name", None)
+    _unchanged_dropped(round_, data)
     _refuse_past_deadlines(data, round_)
     before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not _count(
@@ -630,19 +657,12 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"approval_chain": [tk._(
             "The approval chain cannot change while requests of this round are being "
             "verified or approved")]})
-    submit_due, verify_due = _deadlines_after(round_, data)
-    _refuse_disordered_deadlines(data.get("start_date", round_.start_date), submit_due,
-                                 verify_due, set(data))
+    due = _deadlines_after(round_, data)
+    _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
+                                 due["verify_due"], set(data))
     renamed = "title" in data and data["title"] != round_.title
-    for key, value in data.items():
+    for key, value in {**data, **due}.items():
         setattr(round_, key, value)
-    if {"start_date", "prepare_days", "submit_days", "verify_days"} & set(data):
-        computed = workdays.round_deadlines(
-            round_.start_date, round_.prepare_days, round_.submit_days, round_.verify_days)
-        for key, value in computed.items():
-            if key not in data:
-                setattr(round_, key, value)
-    round_.verify_due = verify_due
     round_.modified = datetime.datetime.utcnow()
     if round_.stage == "collection":
         # the later stages' planned deadlines, from the end of the collection

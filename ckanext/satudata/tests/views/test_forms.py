@@ -358,11 +358,21 @@ class TestRoundDeadlines:
         assert list(refusal.value.error_dict) == ["verify_due"]
         assert region.call("sysadmin", "satudata_round_show", id="urut")["verify_due"] \
             == created["verify_due"]
-        # a later submission deadline moves the verification one with it
+        # a later submission deadline moves the verification one with it,
+        # also from the edit form, which sends every field back as it was
         later = workdays.add_working_days(submit, 20)
+        shown = region.call("sysadmin", "satudata_round_show", id="urut")
+        echoed = {key: shown[key] for key in (
+            "title", "year", "start_date", "prepare_days", "submit_days", "verify_days",
+            "approval_days", "prepare_due", "verify_due")}
         moved = region.call("sysadmin", "satudata_round_update", id="urut",
-                            submit_due=later.isoformat())
+                            submit_due=later.isoformat(), **echoed)
         assert moved["verify_due"] == workdays.add_working_days(later, 5).isoformat()
+        # a new verification time moves the verification deadline only: the
+        # submission deadline typed stays
+        moved = region.call("sysadmin", "satudata_round_update", id="urut", verify_days=4)
+        assert moved["submit_due"] == later.isoformat()
+        assert moved["verify_due"] == workdays.add_working_days(later, 4).isoformat()
 
     def test_the_round_form_shows_the_error_at_the_field(self, app, region):
         yesterday = (workdays.today() - datetime.timedelta(days=1)).isoformat()
