@@ -217,6 +217,12 @@ def satudata_round_document_delete(context: Context, data_dict: DataDict) -> Non
     """
     tk.check_access("satudata_round_document_delete", context, data_dict)
     document = _get(RoundDocument, context, data_dict, tk._("Document not found"))
+    # two removals at once: the second waits, then finds it gone (404)
+    document = model.Session.execute(
+        sa.select(RoundDocument).where(RoundDocument.id == document.id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if document is None:
+        raise tk.ObjectNotFound(tk._("Document not found"))
     ref = document.id
     user = roles.user_obj(context.get("user"))
     round_ = model.Session.get(CollectionRound, document.round_id)

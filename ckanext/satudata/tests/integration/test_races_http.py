@@ -34,6 +34,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import datetime
+import io
 import os
 import threading
 import time
@@ -48,7 +49,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata.lib import publishing, roles
+from werkzeug.datastructures import FileStorage
+
+from ckanext.satudata.lib import publishing, roles, workdays
 from ckanext.satudata.model import DataRequest, Release, RequestEvent
 
 from ..factories import Region, add_csv, build_region, complete_metadata, publish, to_ready
@@ -809,3 +812,36 @@ def test_two_creations_of_one_unique_name_give_one_row_and_a_refusal(portal) -> 
     model.Session.remove()
     assert linked == 1 and roles_given == 2, (linked, roles_given, problems)
     assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
+def test_two_officers_changing_or_clearing_a_round_at_once(portal) -> None:
+    """Six clients move a round's submission deadline at once: each change
+    waits for the one before, so the round's trail reads as a chain (each
+    change's 'before' is the last one's 'after'; they recorded stale values).
+    Six clients remove one document: one removes it, the others find it
+    gone (three answered that they removed it)."""
+    region = build_region(("Indikator putaran 01",))
+    admin = helpers.call_action("api_token_create", context={"user": "admin-walidata"},
+                                user="admin-walidata", name="races")["token"]
+    round_id = region.round["id"]
+    document = helpers.call_action(
+        "satudata_round_document_create", context={"user": "admin-walidata"}, id=round_id,
+        upload=FileStorage(stream=io.BytesIO(b"kode,indikator\n1,IPM\n"), filename="m.csv"))
+    model.Session.remove()
+    days = [workdays.add_working_days(workdays.today(), 40 + i) for i in range(6)]
+    changes = _race(portal, admin, tuple(
+        ("satudata_round_update", {"id": round_id, "submit_due": day.isoformat()})
+        for day in days))
+    removals = _race(portal, admin, (("satudata_round_document_delete",
+                                      {"id": document["id"]}),) * 6)
+    fresh()
+    assert [getattr(r, "status_code", repr(r)) for r in changes] == [OK] * 6
+    trail = [e for e in helpers.call_action("satudata_round_show",
+                                            context={"user": "admin-walidata"},
+                                            id=round_id)["events"]
+             if e["step"] == "update"]
+    submits = [e["data"]["changes"]["submit_due"] for e in trail]
+    assert all(earlier[1] == later[0] for earlier, later in zip(submits, submits[1:])), submits
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in removals)
+    assert statuses == [OK] + [404] * 5, statuses
+    assert not portal.tracebacks()
