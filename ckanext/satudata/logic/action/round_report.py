@@ -106,6 +106,8 @@ def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[st
     waiting = report.state == round_report.ReportState.IN_APPROVAL.value
     result["waiting_for"] = chain[report.approval_level] if waiting and \
         report.approval_level < len(chain) else None
+    result["waiting_for_label"] = roles.role_label(result["waiting_for"]) \
+        if result["waiting_for"] else None
     result["state_label"] = round_report.state_label(report.state)
     result["events"] = round_report.events(report.id)
     result["allowed_steps"] = round_report.steps_for(context.get("user"), report)

@@ -891,6 +891,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_ = get_round(_ref(data_dict, context))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
+    if round_.stage != "collection":
+        raise tk.ValidationError({"state": [tk._(
+            "This round's collection is over (stage \"%(stage)s\"): send its new items in "
+            "another round") % {"stage": rounds.stage_label(round_.stage)}]})
     model.Session.execute(
         sa.select(CollectionRound.id).where(CollectionRound.id == round_.id)
         .with_for_update())

@@ -427,7 +427,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     _call("kabid", "satudata_round_report_approve", id=round_["id"])
     page = kabid.get(url)
     assert "satudata-report-approve" not in page.body  # the kadis's turn now
-    assert "kadis" in page.body
+    assert "menunggu <strong>Kepala Dinas</strong>" in page.body  # by title, not code
     kadis = login(app, "kadis")
     page = kadis.get(url)
     assert "satudata-report-approve" in page.body
@@ -437,6 +437,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     report = _call("kadis", "satudata_round_report_show", id=round_["id"])
     assert report["state"] == "approved" and "naik 4%" in report["body"]
     assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+    # a finished round: no more sending, neither on its page nor by the API
+    page = admin.get("/permintaan-data/putaran/tjb-2026").body
+    assert "satudata-round-send" not in page and "satudata-round-history" in page
+    with pytest.raises(tk.ValidationError):
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
     assert [(e["step"], e["user_name"]) for e in report["events"]] == [
         ("draft", "admin-walidata"), ("edit", "admin-walidata"),
         ("submit", "admin-walidata"), ("approve", "verifikator"),
@@ -552,6 +557,7 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index):
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
         report = _call("kadis", "satudata_round_report_show", id=round_["id"])
         assert report["waiting_for"] == "kadis"
+        assert report["waiting_for_label"] in ("Kepala Dinas", "Head of Agency")
         with pytest.raises(tk.NotAuthorized):
             _call("kabid", "satudata_round_report_approve", id=round_["id"])
         _call("kadis", "satudata_round_report_approve", id=round_["id"])
