@@ -71,6 +71,10 @@ class TestRequestPage:
         calendar = app.get("/jadwal-rilis").body
         assert "1 Maret 2099 10.30 WIB" in calendar
         assert "Dinas Kesehatan" in calendar
+        # moving it: the form starts from the release as it is (it offered
+        # 09:00 and an empty date, and a new date alone reset the time)
+        page = kadis.get(f"/permintaan-data/{request['id']}").body
+        assert 'value="2099-03-01"' in page and 'value="10:30"' in page
 
 
 class TestPublicationPage:
