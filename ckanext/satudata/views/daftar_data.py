@@ -23,6 +23,7 @@ _ITEM_FIELDS = ("title", "owner_org", "year", "update_frequency", "unit",
 
 
 @satudata_daftar_data.route("")
+@satudata_daftar_data.route("/")  # the address with a trailing slash too
 def index() -> Any:
     filters = args("year", "owner_org", "q")
     page = page_number()

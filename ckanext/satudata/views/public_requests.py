@@ -23,6 +23,7 @@ _NOT_FOUND = "Data request not found"
 
 
 @satudata_public_request.route("")
+@satudata_public_request.route("/")  # the address with a trailing slash too
 def index() -> Any:
     """Every public data request with its status (no requester details)."""
     page = page_number()

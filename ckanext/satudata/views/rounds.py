@@ -24,6 +24,7 @@ _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
 
 
 @satudata_round.route("")
+@satudata_round.route("/")  # the address with a trailing slash too
 def index() -> Any:
     result = call("satudata_round_list", args("year", "state"))
     return tk.render("satudata/workflow/rounds.html", {

@@ -380,3 +380,11 @@ def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
                 data={"_csrf_token": _csrf(page.body)})
     assert region.call("walidata_admin", "satudata_daftar_data_list", year=2026,
                        q="Jumlah Bidan")["count"] == 0
+
+
+def test_the_lists_answer_with_or_without_a_trailing_slash(app, region):
+    admin = _login(app, "admin-walidata")
+    for path in ("/permintaan-data/putaran", "/permintaan-data/daftar-data",
+                 "/permohonan-data"):
+        assert admin.get(path).status_code == 200, path
+        assert admin.get(path + "/").status_code == 200, path + "/"
