@@ -455,6 +455,17 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
 
 
+def with_their_users(event: Any, *where: Any) -> list[tuple[Any, Optional[str], str]]:
+    """The rows of the trail table ``event`` (a model with ``user_id`` and
+    ``timestamp``) matching ``where``, oldest first, each with its user's
+    name and the name to show (full name, else name). One query."""
+    stmt = (sa.select(event, model.User.name, model.User.fullname)
+            .outerjoin(model.User, model.User.id == event.user_id)
+            .where(*where).order_by(event.timestamp, event.id))
+    return [(row, name, fullname or name)
+            for row, name, fullname in model.Session.execute(stmt).all()]
+
+
 def four_eyes_message() -> str:
     """Why :func:`took_part` refuses a step."""
     return tk._("You took an earlier step of this submission: another officer must "

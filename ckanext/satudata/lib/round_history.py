@@ -15,13 +15,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-import sqlalchemy as sa
-
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, RoundEvent
-from . import rounds
+from . import roles, rounds
 
 __all__ = ["TRACKED", "snapshot", "record", "record_changes", "events", "step_label",
            "field_label", "value_text"]
@@ -127,16 +125,11 @@ def value_text(field: str, value: Any) -> str:
 def events(round_id: str) -> list[dict[str, Any]]:
     """The round's trail, oldest first, each with its user's name and the
     labels of its step and changed fields. One query."""
-    stmt = (
-        sa.select(RoundEvent, model.User.name, model.User.fullname)
-        .outerjoin(model.User, model.User.id == RoundEvent.user_id)
-        .where(RoundEvent.round_id == round_id)
-        .order_by(RoundEvent.timestamp, RoundEvent.id)
-    )
     result = []
-    for event, name, fullname in model.Session.execute(stmt).all():
+    for event, name, shown in roles.with_their_users(RoundEvent,
+                                                     RoundEvent.round_id == round_id):
         item = event.dictize()
-        item.update(user_name=name, user_display_name=fullname or name,
+        item.update(user_name=name, user_display_name=shown,
                     step_label=step_label(event.step),
                     changes=[{"field": key, "label": field_label(key),
                               "before": before, "after": after,

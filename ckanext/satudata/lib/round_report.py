@@ -343,16 +343,11 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
 
 def events(report_id: str) -> list[dict[str, Any]]:
     """The report's timeline, oldest first, with the user's name."""
-    stmt = (
-        sa.select(RoundReportEvent, model.User.name, model.User.fullname)
-        .outerjoin(model.User, model.User.id == RoundReportEvent.user_id)
-        .where(RoundReportEvent.report_id == report_id)
-        .order_by(RoundReportEvent.timestamp, RoundReportEvent.id)
-    )
     result = []
-    for event, name, fullname in model.Session.execute(stmt).all():
+    for event, name, shown in roles.with_their_users(
+            RoundReportEvent, RoundReportEvent.report_id == report_id):
         item = event.dictize()
-        item.update(user_name=name, user_display_name=fullname or name,
+        item.update(user_name=name, user_display_name=shown,
                     step_label=step_label(event.step),
                     to_state_label=state_label(event.to_state))
         result.append(item)

@@ -492,20 +492,23 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
     """The submission deadline cannot come before the round's start, nor
     the verification deadline before the submission one; the error names
     the date given by hand (the later one when both were)."""
-    if start_date and submit_due and submit_due < start_date:
-        key = "start_date" if "start_date" in given and "submit_due" not in given \
-            else "submit_due"
-        raise tk.ValidationError({key: [tk._(
-            "The submission deadline (%(submit)s) cannot come before the round's start "
-            "(%(start)s)") % {"submit": tk.h.render_datetime(submit_due),
-                              "start": tk.h.render_datetime(start_date)}]})
-    if submit_due and verify_due and verify_due < submit_due:
-        key = "submit_due" if "submit_due" in given and "verify_due" not in given \
-            else "verify_due"
-        raise tk.ValidationError({key: [tk._(
-            "The verification deadline (%(verify)s) cannot come before the submission "
-            "deadline (%(submit)s)") % {"verify": tk.h.render_datetime(verify_due),
-                                        "submit": tk.h.render_datetime(submit_due)}]})
+    dates = {"start": start_date, "submit": submit_due, "verify": verify_due}
+    shown = {name: tk.h.render_datetime(day) for name, day in dates.items() if day}
+    for early, late, message in (
+            ("start", "submit", lambda: tk._(
+                "The submission deadline (%(submit)s) cannot come before the round's start "
+                "(%(start)s)")),
+            ("submit", "verify", lambda: tk._(
+                "The verification deadline (%(verify)s) cannot come before the submission "
+                "deadline (%(submit)s)"))):
+        if dates[early] and dates[late] and dates[late] < dates[early]:
+            early_key, late_key = _DATE_KEYS[early], _DATE_KEYS[late]
+            key = early_key if early_key in given and late_key not in given else late_key
+            raise tk.ValidationError({key: [message() % shown]})
+
+
+#: the round fields of :func:`_refuse_disordered_deadlines`' dates
+_DATE_KEYS = {"start": "start_date", "submit": "submit_due", "verify": "verify_due"}
 
 
 #: what a round's deadlines are counted from, in order: each deadline follows

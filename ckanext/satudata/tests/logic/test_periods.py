@@ -73,18 +73,26 @@ def _second_round(region) -> dict:
     return round_
 
 
-def _build_two_periods() -> tuple:
-    """The region, the first period of OPD A's item published (March), the
-    second round sent (July)."""
+def _first_periods(release_a: bool = True) -> tuple:
+    """The region and OPD A's first-period request, approved in March and
+    published unless ``release_a`` is false; OPD B's published."""
     region = build_region()
     first = region.request_of(region.opd_a)
     with freeze_time("2026-03-02 03:00:00"):
         add_csv(region, "producer", first["package_id"], "tahun,jumlah\n2025,10\n", name=FIRST)
         to_ready(region, first)
-        publish(region, first)
+        if release_a:
+            publish(region, first)
         other = region.request_of(region.opd_b)
         to_ready(region, other)
         publish(region, other)
+    return region, first
+
+
+def _build_two_periods() -> tuple:
+    """The region, the first period of OPD A's item published (March), the
+    second round sent (July)."""
+    region, first = _first_periods()
     round_ = _second_round(region)
     second = next(r for r in region.call("sysadmin", "satudata_request_list",
                                          round_id=round_["id"])["results"]
@@ -422,14 +430,7 @@ def test_a_second_period_waits_while_the_first_is_approved_but_not_released(clea
     approved but not released yet: the item waits (a second dataset would
     split the indicator), the other OPD's item gets its new period; once the
     first period is public, sending again adds the second to the same dataset."""
-    region = build_region()
-    first = region.request_of(region.opd_a)
-    with freeze_time("2026-03-02 03:00:00"):
-        add_csv(region, "producer", first["package_id"], "tahun,jumlah\n2025,10\n", name=FIRST)
-        to_ready(region, first)  # approved, not released
-        other = region.request_of(region.opd_b)
-        to_ready(region, other)
-        publish(region, other)
+    region, first = _first_periods(release_a=False)  # A's approved, not released
     site = {"user": region.users["sysadmin"]["name"]}
     with freeze_time("2026-06-22 02:00:00"):
         round_ = helpers.call_action("satudata_round_create", context=dict(site),
