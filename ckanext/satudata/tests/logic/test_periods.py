@@ -59,8 +59,9 @@ def _publish_second(region, second: dict) -> None:
         publish(region, second)
 
 
-def _second_round(region) -> dict:
-    """Semester II 2026 of the same Daftar Data, sent on 1 July."""
+def _send_second_round(region) -> tuple[dict, dict]:
+    """Semester II 2026 of the same Daftar Data, sent on 1 July: the round
+    and what sending it answered."""
     site = {"user": region.users["sysadmin"]["name"]}
     with freeze_time("2026-06-22 02:00:00"):
         round_ = helpers.call_action("satudata_round_create", context=dict(site),
@@ -69,6 +70,11 @@ def _second_round(region) -> dict:
     with freeze_time("2026-07-01 01:00:00"):
         sent = helpers.call_action("satudata_round_send", context=dict(site),
                                    id=round_["id"])
+    return round_, sent
+
+
+def _second_round(region) -> dict:
+    round_, sent = _send_second_round(region)
     assert sent["new_periods"] == 2  # both OPDs' items were published before
     return round_
 
@@ -432,12 +438,7 @@ def test_a_second_period_waits_while_the_first_is_approved_but_not_released(clea
     first period is public, sending again adds the second to the same dataset."""
     region, first = _first_periods(release_a=False)  # A's approved, not released
     site = {"user": region.users["sysadmin"]["name"]}
-    with freeze_time("2026-06-22 02:00:00"):
-        round_ = helpers.call_action("satudata_round_create", context=dict(site),
-                                     name="semester-2-2026", title="Semester II 2026",
-                                     year=2026, period="S2", start_date="2026-07-01")
-    with freeze_time("2026-07-01 01:00:00"):
-        sent = helpers.call_action("satudata_round_send", context=dict(site), id=round_["id"])
+    round_, sent = _send_second_round(region)
     assert (sent["created"], sent["new_periods"]) == (1, 1)
     assert [i["owner_org"] for i in sent["held_back"]] == [region.opd_a["id"]]
     datasets = _public("package_search", q="*:*", include_private=False)["count"]
