@@ -36,6 +36,7 @@ DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("deskripsi", "description", ("description", "keterangan")),
 ]
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
+_NO = {"tidak", "t", "no", "n", "false", "0", "", "-", "bukan"}
 #: the rows of the template the dropdowns cover
 _TEMPLATE_ROWS = 1000
 #: the description of the example row of templates before the example had its own
@@ -239,8 +240,10 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
         if not any(row.values()) or row.get("description") == _OLD_EXAMPLE_NOTE:
             continue
-        if "priority" in row:
-            row["priority"] = str(row["priority"] or "").lower() in _YES
+        if "priority" in row:  # another word is left for the validator to name
+            said = str(row["priority"] or "").strip().lower()
+            row["priority"] = True if said in _YES else False if said in _NO \
+                else row["priority"]
         # the sheet offers the labels; the item keeps the codes (what matches
         # no label nor code is left as typed, for the validator to name)
         if row.get("update_frequency"):

@@ -92,8 +92,12 @@ def unknown_code_message(list_name: str, value: Any) -> str:
     """The translated message for a value that is not in a code list."""
     entries = reference.codes(list_name)
     if len(entries) <= _SPELL_OUT_MAX:
+        # each by its label in the reader's language (what the forms and
+        # the workbooks offer), with its code where that differs
+        allowed = ", ".join(c.label() if c.label() == c.code else f"{c.label()} ({c.code})"
+                            for c in entries)
         return tk._('"%(value)s" is not an allowed value. Allowed values: %(allowed)s') % {
-            "value": shown(value), "allowed": ", ".join(c.code for c in entries)}
+            "value": shown(value), "allowed": allowed}
     return tk._('"%(value)s" is not a known code in the list of %(list)s') % {
         "value": shown(value), "list": reference.list_title(list_name)}
 

@@ -68,7 +68,8 @@ BAD_VALUES = [
     pytest.param("data_year", "25", "25", id="two-digit-year"),
     pytest.param("data_year", "1850", "1900", id="year-out-of-range"),
     pytest.param("presentation_level", "rt-rw", "rt-rw", id="unknown-level"),
-    pytest.param("data_status", "final-ish", "provisional, final", id="unknown-sifat"),
+    pytest.param("data_status", "final-ish", "Sementara (provisional), Tetap (final)",
+                 id="unknown-sifat"),
     pytest.param("collection_method", "wawancara", "wawancara", id="unknown-cara"),
     pytest.param("sdgs_goals", ["18"], "18", id="no-sdg-18"),
     pytest.param("priority_data", "mungkin", "mungkin", id="flag-not-yes-no"),
@@ -129,15 +130,19 @@ class TestMalformedValues:
         indonesian = app.post("/api/3/action/package_create", json=body,
                               headers={"Authorization": user["token"]}, status=409).json
 
+        # each allowed value by its label, with its code (the API's word)
         assert english["error"]["update_frequency"] == [
-            '"setiap saat" is not an allowed value. Allowed values: daily, weekly, monthly, '
-            'quarterly, four_monthly, semiannual, annual, biennial, ad_hoc']
+            '"setiap saat" is not an allowed value. Allowed values: Daily (daily), '
+            'Weekly (weekly), Monthly (monthly), Quarterly (quarterly), Every four months '
+            '(four_monthly), Semiannual (semiannual), Annual (annual), Biennial (biennial), '
+            'Ad hoc (ad_hoc)']
         assert english["error"]["data_year"] == [
             '"20x5" is not a year: use four digits, e.g. 2024']
         assert indonesian["error"]["data_year"] == [
             '"20x5" bukan tahun: gunakan empat digit, mis. 2024']
         assert indonesian["error"]["update_frequency"][0].startswith(
             '"setiap saat" bukan nilai yang diizinkan.')
+        assert "Tahunan (annual)" in indonesian["error"]["update_frequency"][0]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -5,8 +5,10 @@ filters and the dataset link."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -281,3 +283,21 @@ class TestRequests:
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "satudata_request_submit", id=a["id"])
         assert "state" in err.value.error_dict
+
+
+def test_an_imported_priority_that_is_neither_yes_nor_no_is_named(region):
+    """'mungkin' in the prioritas column was imported as 'not a priority'."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Daftar Data"
+    sheet.append(["judul", "opd", "prioritas"])
+    sheet.append(["Jumlah Posyandu", region.opd_a["name"], "mungkin"])
+    content = io.BytesIO()
+    book.save(content)
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_daftar_data_import", year=2027,
+                    upload=FileStorage(stream=io.BytesIO(content.getvalue()),
+                                       filename="daftar.xlsx"))
+    assert "mungkin" in str(refused.value.error_dict)
