@@ -25,6 +25,7 @@ __all__ = [
     "satudata_code_choices",
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
+    "satudata_saved_dataset",
     "satudata_is_walidata_organization", "satudata_recently_published",
     "satudata_staged_revision", "satudata_staged_table_change", "satudata_dissemination_facts", "satudata_resource_period",
     "satudata_next_release",
@@ -318,6 +319,18 @@ def satudata_metadata_completeness(pkg_dict: dict[str, Any],
     result = metadata.completeness(pkg_dict, level)
     result["checklist"] = metadata.checklist(pkg_dict, level)
     return result
+
+
+def satudata_saved_dataset(package_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """The dataset as it is saved (the edit form, shown again with errors,
+    holds what was typed): for the completeness checklist, which must not
+    count values that were refused. None when it cannot be read."""
+    if not package_id:
+        return None
+    try:
+        return tk.get_action("package_show")({}, {"id": package_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
 
 
 def satudata_is_walidata_organization(name_or_id: str | None) -> bool:

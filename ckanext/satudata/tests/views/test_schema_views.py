@@ -150,6 +150,18 @@ class TestDatasetForm:
         assert f"{percent}%" in checklist
         assert tk.url_for("satudata_metadata.template", id=draft["id"]) in checklist
 
+        # saved with a concept and a refused e-mail: the checklist counts what
+        # is saved, not the concept typed (it said filled, nothing was saved)
+        form = form_fields(app.get(tk.url_for("dataset.edit", id=draft["name"]),
+                                   headers={"Authorization": user["token"]}).body)
+        form.update({"concept": "Konsep yang belum tersimpan", "save": "",
+                     "producer_contact_email": "bukan-surel"})
+        refused = app.post(tk.url_for("dataset.edit", id=draft["name"]), data=form,
+                           headers={"Authorization": user["token"]}).body
+        checklist = refused[refused.index('id="metadata-checklist"'):]
+        assert re.search(r'class="missing[^"]*" data-field="concept"', checklist)
+        assert "Konsep yang belum tersimpan" in refused  # the form keeps it
+
     def test_form_round_trip_keeps_metadata(self, app, dataset):
         """Saving the edit form unchanged keeps every value (selects,
         multi-selects, the flag and the variables survive the HTML form)."""
