@@ -416,7 +416,7 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     under review: took a step of it (:data:`.states.HANDS`, since its latest
     submission), or changed its dataset while it was prepared (an activity
     of theirs since the latest :data:`.states.PREPARATIONS` event, or the
-    staged revision last written by them): an editor of the OPD who also
+    staged revision they began or last wrote): an editor of the OPD who also
     verifies verified data they wrote. One query, for those transitions
     only."""
     user = user_obj(user_name) if transition in FOUR_EYES else None
@@ -451,7 +451,8 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
         ~by_a_step)
     staged = sa.exists().where(
         StagedRevision.package_id == request.package_id,
-        StagedRevision.request_id == request.id, StagedRevision.modified_by == user.id)
+        StagedRevision.request_id == request.id,
+        sa.or_(StagedRevision.created_by == user.id, StagedRevision.modified_by == user.id))
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
 
 

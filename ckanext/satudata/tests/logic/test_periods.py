@@ -504,6 +504,14 @@ def test_a_dataset_change_written_by_a_step_on_another_period_is_no_edit(two_per
     changed_by_kadis(now + datetime.timedelta(seconds=1))
     model.Session.flush()
     assert not roles.took_part(kadis.name, request, "approve")
+    # a staged edit they began, which a producer's upload wrote last
+    from ckanext.satudata.model import StagedRevision
+    producer = model.User.get(region.users["producer"]["name"])
+    model.Session.add(StagedRevision(package_id=second["package_id"], request_id=second["id"],
+                                     data={}, created_by=kadis.id, modified_by=producer.id))
+    model.Session.flush()
+    assert roles.took_part(kadis.name, request, "approve")
+    model.Session.rollback()
     # an edit of their own an hour later
     changed_by_kadis(now + datetime.timedelta(hours=1))
     model.Session.flush()
