@@ -230,6 +230,13 @@ def _make_page_input_storable() -> None:
     """Puts the storable text (:func:`storable_text`) in place of each
     query argument and form field that needs it, and tells the reader."""
     changed = False
+    if request.method == "POST" and any(isinstance(v, str) and "\r" in v
+                                        for v in request.form.values()):
+        # a browser sends a textarea's line breaks as CRLF but counts each as
+        # one character against its maxlength: one, as the limits count them
+        request.form = ImmutableMultiDict(
+            [(k, v.replace("\r\n", "\n") if isinstance(v, str) else v)
+             for k, v in request.form.items(multi=True)])
     for name, source in zip(("args", "form"), _sources()):
         items = list(source.items(multi=True))
         if not any(isinstance(v, str) and bad_text_message(v) for _, v in items):

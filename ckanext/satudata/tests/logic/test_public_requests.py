@@ -273,3 +273,17 @@ def test_the_request_form_says_its_limits_before_it_is_sent(region, citizen, app
     for field, limit in (("title", 500), ("description", 10000), ("purpose", 10000)):
         tag = re.search(rf'<(?:input|textarea)[^>]*id="field-{field}"[^>]*>', page).group(0)
         assert f'maxlength="{limit}"' in tag, tag
+
+
+def test_a_form_s_line_breaks_count_once_as_the_browser_counts_them(region, citizen, app):
+    """A browser lets 10,000 characters of 1,000 lines into the details and
+    sends each line break as CRLF: 11,000 for the server, refused."""
+    client = login(app, citizen["name"])
+    page = client.get("/permohonan-data/baru")
+    details = "\r\n".join(["x" * 9] * 1000)  # 9,999 characters to the browser
+    response = client.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(page.body), "title": "Data per desa",
+        "description": details})
+    assert "Paling banyak" not in response.body
+    mine = _call(citizen, "satudata_public_request_list", mine=True)["results"]
+    assert [r["title"] for r in mine] == ["Data per desa"]
