@@ -465,6 +465,7 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
                 ) -> dict[str, Any]:
     result = round_.dictize()
     result["counts"] = counts if counts is not None else _state_counts([round_.id])[round_.id]
+    result["stage_label"] = rounds.stage_label(round_.stage)
     return result
 
 
@@ -643,6 +644,12 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         .with_for_update().execution_options(populate_existing=True)).scalar_one()
     data.pop("name", None)
     _unchanged_dropped(round_, data)
+    if round_.stage != "collection":
+        late = [key for key in (*_DEADLINE_INPUTS, *_ROUND_DEADLINES) if key in data]
+        if late:  # they are history now: its requests were collected by them
+            raise tk.ValidationError({key: [tk._(
+                "The collection of this round is over: its dates no longer change")]
+                for key in late})
     _refuse_past_deadlines(data, round_)
     before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not _count(
@@ -710,7 +717,6 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     # to the walidata staff only: a producer does not see the other OPDs' items)
     result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
         if roles.is_walidata_staff(context.get("user")) else []
-    result["stage_label"] = rounds.stage_label(round_.stage)
     # its own trail (who changed, sent, moved it on): the walidata staff's
     result["events"] = round_history.events(round_.id) \
         if roles.is_walidata_staff(context.get("user")) else []

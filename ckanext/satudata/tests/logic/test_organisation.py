@@ -442,6 +442,14 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     assert "satudata-round-send" not in page and "satudata-round-history" in page
     with pytest.raises(tk.ValidationError):
         _call("admin-walidata", "satudata_round_send", id=round_["id"])
+    with pytest.raises(tk.ValidationError) as refused:  # its dates are history
+        _call("admin-walidata", "satudata_round_update", id=round_["id"],
+              submit_due="2027-12-01")
+    assert list(refused.value.error_dict) == ["submit_due"]
+    _call("admin-walidata", "satudata_round_update", id=round_["id"], title="TJB 2026 (final)")
+    listed = admin.get("/permintaan-data/putaran").body
+    row = listed[listed.index("TJB 2026 (final)"):]
+    assert "Selesai" in row[:row.index("</tr>")]
     assert [(e["step"], e["user_name"]) for e in report["events"]] == [
         ("draft", "admin-walidata"), ("edit", "admin-walidata"),
         ("submit", "admin-walidata"), ("approve", "verifikator"),
