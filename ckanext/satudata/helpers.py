@@ -17,7 +17,8 @@ from .lib import metadata, publishing, reference, release_calendar, roles, state
 from .lib import charts, dates, datastore, markdown_text, review
 
 __all__ = [
-    "satudata_approval_chain", "satudata_is_walidata_staff", "satudata_returned_notes",
+    "satudata_approval_chain", "satudata_role_label", "satudata_is_walidata_staff",
+    "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "satudata_waiting_for_me", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
@@ -48,6 +49,11 @@ CKAN_STATES = (N_("active"), N_("pending"), N_("deleted"))
 
 def satudata_approval_chain() -> list[str]:
     return roles.approval_chain()
+
+
+def satudata_role_label(role: str | None) -> str:
+    """A walidata role as people call it ("Kepala Dinas", not "kadis")."""
+    return roles.role_label(role)
 
 
 def satudata_is_walidata_staff(user_name: str | None) -> bool:

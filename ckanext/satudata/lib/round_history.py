@@ -111,8 +111,8 @@ def value_text(field: str, value: Any) -> str:
         return tk._("yes") if value else tk._("no")
     if field in _DATES:
         return tk.h.render_datetime(value)
-    if isinstance(value, list):
-        return " → ".join(str(v) for v in value)
+    if isinstance(value, list):  # a chain: its roles as people call them
+        return " → ".join(roles.role_label(str(v)) for v in value)
     labels = {
         "state": {"draft": tk._("draft"), "open": tk._("open"), "closed": tk._("closed")},
         "late_policy": {"accept": tk._("accepted, recorded as late"),
