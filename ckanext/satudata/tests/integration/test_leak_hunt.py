@@ -602,6 +602,7 @@ ROUTES: dict[str, Provider] = {
     "/jadwal-rilis": none,
     "/jadwal-rilis.ics": queries({}, {"perkiraan": "1"}, {"opd": "dinas-kesehatan"}),
     "/permohonan-data": queries({}, {"state": "awaiting_publication"}),
+    "/permohonan-data/": none,
     "/permohonan-data/baru": none,
     "/permohonan-data/<id>": per("id", lambda w: w.public_request_ids),
     "/organization/": queries({"q": "dinas"}),
@@ -626,6 +627,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/": queries({"mine": "0"}),
     "/permintaan-data/<id>": per("id", request_ids),
     "/permintaan-data/daftar-data": none,
+    "/permintaan-data/daftar-data/": none,
     "/permintaan-data/daftar-data/<item_id>/edit": per("item_id", item_ids),
     "/permintaan-data/daftar-data/<item_id>/sk.pdf": per("item_id", item_ids),
     "/permintaan-data/daftar-data/import": none,
@@ -635,6 +637,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/forum/keputusan/<decision_id>/berita-acara.pdf":
         per("decision_id", lambda w: [w.forum_decision_id]),
     "/permintaan-data/putaran": none,
+    "/permintaan-data/putaran/": none,
     "/permintaan-data/putaran/<round_id>": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/edit": per("round_id", round_refs),
     "/permintaan-data/putaran/<round_id>/laporan": per("round_id", round_refs),
