@@ -313,3 +313,17 @@ class TestChanges:
         producer = login(app, "produsen-a")
         own = producer.get("/user/activity/produsen-a").body
         assert re.search(r'href="/dataset/(changes/|[^"/]+/history/)', own)
+
+
+def test_a_table_page_names_its_licence_once_inside_its_table(app, region):
+    """ckanext-scheming's licence row also filled CKAN's side-column block of
+    the same name: a lone table row there, outside any table and card."""
+    from ..factories import add_csv
+
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,3\n")
+    page = login(app, "produsen-a").get(
+        f"/dataset/{request['package_id']}/resource/{table['id']}").body
+    rows = [m.start() for m in re.finditer(r'<th scope="row">Lisensi</th>', page)]
+    assert len(rows) == 1, len(rows)
+    assert page.rfind("<table", 0, rows[0]) > page.rfind("</table>", 0, rows[0])
