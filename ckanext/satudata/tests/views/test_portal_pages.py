@@ -327,3 +327,13 @@ def test_a_table_page_names_its_licence_once_inside_its_table(app, region):
     rows = [m.start() for m in re.finditer(r'<th scope="row">Lisensi</th>', page)]
     assert len(rows) == 1, len(rows)
     assert page.rfind("<table", 0, rows[0]) > page.rfind("</table>", 0, rows[0])
+
+
+def test_a_producer_without_datasets_of_their_own_is_sent_to_their_requests(app, region):
+    """CKAN invited an OPD's producer, who fills the datasets the walidata's
+    requests created, to create a dataset of their own."""
+    page = login(app, "produsen-a").get("/dashboard/datasets").body
+    assert "satudata-no-own-datasets" in page and 'href="/permintaan-data/"' in page
+    assert "Buat sekarang" not in page
+    # a citizen (no data requests) keeps CKAN's own words
+    assert "satudata-no-own-datasets" not in login(app, "warga").get("/dashboard/datasets").body
