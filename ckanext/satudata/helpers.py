@@ -17,7 +17,8 @@ from .lib import metadata, publishing, reference, release_calendar, roles, state
 from .lib import charts, dates, datastore, markdown_text, review
 
 __all__ = [
-    "satudata_approval_chain", "satudata_role_label", "satudata_is_walidata_staff",
+    "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
+    "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "satudata_waiting_for_me", "satudata_home_facts",
@@ -49,6 +50,18 @@ CKAN_STATES = (N_("active"), N_("pending"), N_("deleted"))
 
 def satudata_approval_chain() -> list[str]:
     return roles.approval_chain()
+
+
+def satudata_column_type_label(column_type: str | None) -> str:
+    """A DataStore column's type in the reader's language ("Teks",
+    "Numerik"), not PostgreSQL's word; an unknown type as it is."""
+    labels = {
+        "text": tk._("Text"), "numeric": tk._("Numeric"), "int": tk._("Whole number"),
+        "int4": tk._("Whole number"), "int8": tk._("Whole number"),
+        "float8": tk._("Numeric"), "timestamp": tk._("Date and time"), "date": tk._("Date"),
+        "time": tk._("Time"), "bool": tk._("Yes/no"), "json": tk._("JSON"),
+    }
+    return labels.get(column_type or "", column_type or "")
 
 
 def satudata_role_label(role: str | None) -> str:

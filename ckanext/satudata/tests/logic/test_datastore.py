@@ -366,7 +366,11 @@ def test_the_producer_sets_up_the_views_of_a_draft_but_not_while_it_is_reviewed(
     assert label() == "Tahun data"
     page = f"/dataset/{request['package_id']}/dictionary/{resource['id']}"
     token = token_of(region.users["producer"]["name"])
-    assert "Tahun data" in app.get(page, headers=token).body  # the Data Dictionary form
+    form = app.get(page, headers=token).body
+    assert "Tahun data" in form  # the Data Dictionary form
+    # the column types in Indonesian, not PostgreSQL's words
+    assert re.search(r'value="numeric"[^>]*>\s*Numerik\s*<', form)
+    assert not re.search(r'>\s*(text|numeric|timestamp)\s*<', form)
     edit = app.get(f"/dataset/{request['package_id']}/resource/{resource['id']}/edit",
                    headers=token).body
     assert f"/dictionary/{resource['id']}" in edit  # its tab
