@@ -32,7 +32,14 @@ import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, DataRequest
 
-__all__ = ["late_policy_at_submit", "next_period_start", "carry_errors"]
+__all__ = ["policy_label", "late_policy_at_submit", "next_period_start", "carry_errors"]
+
+
+def policy_label(policy: str) -> str:
+    """A round's late policy (:data:`..model.LATE_POLICIES`) as its page says it."""
+    return {"accept": tk._("accepted, recorded as late"),
+            "flag": tk._("flagged as late"),
+            "carry": tk._("carried into the next publication period")}.get(policy, policy)
 
 
 def late_policy_at_submit(request: DataRequest, round_: CollectionRound,

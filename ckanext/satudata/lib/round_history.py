@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, RoundEvent
-from . import roles, rounds
+from . import late_data, roles, rounds
 
 __all__ = ["TRACKED", "snapshot", "record", "record_changes", "events", "step_label",
            "field_label", "value_text"]
@@ -113,13 +113,11 @@ def value_text(field: str, value: Any) -> str:
         return tk.h.render_datetime(value)
     if isinstance(value, list):  # a chain: its roles as people call them
         return " → ".join(roles.role_label(str(v)) for v in value)
-    labels = {
-        "state": {"draft": tk._("draft"), "open": tk._("open"), "closed": tk._("closed")},
-        "late_policy": {"accept": tk._("accepted, recorded as late"),
-                        "flag": tk._("flagged as late"),
-                        "carry": tk._("carried into the next publication period")},
-    }.get(field, {})
-    return labels.get(value, str(value))
+    if field == "state":
+        return rounds.state_label(value)
+    if field == "late_policy":
+        return late_data.policy_label(value)
+    return str(value)
 
 
 def events(round_id: str) -> list[dict[str, Any]]:

@@ -32,7 +32,8 @@ from .states import TABLE, State
 __all__ = [
     "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered", "pending_of", "missing_text",
     "gate_errors", "start_verification",
-    "submit_due_of", "stage_label", "stage_labels", "next_stage", "advance_stage",
+    "submit_due_of", "stage_label", "stage_labels", "state_label", "status_label",
+    "next_stage", "advance_stage",
 ]
 
 #: the verifier's steps that wait for every request of an all-in round
@@ -159,6 +160,20 @@ def stage_labels() -> dict[str, str]:
 
 def stage_label(stage: str) -> str:
     return stage_labels().get(stage, stage)
+
+
+def state_label(state: str) -> str:
+    """A round's state (:data:`..model.ROUND_STATES`) in the reader's language."""
+    return {"draft": tk._("draft"), "open": tk._("open"),
+            "closed": tk._("closed")}.get(state, state)
+
+
+def status_label(round_: CollectionRound) -> str:
+    """What a round's pages say it is: its state, or "done" for an open
+    round whose work is over."""
+    if round_.state == "open" and round_.stage == "done":
+        return stage_label("done")
+    return state_label(round_.state)
 
 
 def next_stage(round_: CollectionRound) -> Optional[str]:

@@ -123,15 +123,19 @@ def stage_days() -> dict[str, int]:
 
 
 def round_deadlines(start: Date, prepare_days: int, submit_days: int,
-                    verify_days: int) -> dict[str, Date]:
+                    verify_days: int, given: Optional[dict[str, Date]] = None
+                    ) -> dict[str, Date]:
     """Round-wide deadlines: the requests go out within ``prepare_days``,
     producers submit within ``submit_days`` after that, verification ends
-    ``verify_days`` later."""
-    prepare_due = add_working_days(start, prepare_days)
-    submit_due = add_working_days(prepare_due, submit_days)
-    verify_due = add_working_days(submit_due, verify_days)
-    return {"prepare_due": prepare_due, "submit_due": submit_due,
-            "verify_due": verify_due}
+    ``verify_days`` later. A deadline in ``given`` is taken as it is, and
+    the ones after it follow it."""
+    given = given or {}
+    due: dict[str, Date] = {}
+    since = start
+    for key, days in (("prepare_due", prepare_days), ("submit_due", submit_days),
+                      ("verify_due", verify_days)):
+        since = due[key] = given[key] if key in given else add_working_days(since, days)
+    return due
 
 
 def deadline(start: Date, days: int, calendar_days: bool = False) -> Date:

@@ -33,8 +33,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import (datacheck, engine, letters, metadata, outbox, publishing, roles,
-                   round_history, rounds, spreadsheets, workdays)
+from ...lib import (datacheck, engine, late_data, letters, metadata, outbox, publishing,
+                   roles, round_history, rounds, spreadsheets, workdays)
 from ...model import LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent
 from ...model.workflow import request_count
 from ...lib.states import (
@@ -466,6 +466,8 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     result = round_.dictize()
     result["counts"] = counts if counts is not None else _state_counts([round_.id])[round_.id]
     result["stage_label"] = rounds.stage_label(round_.stage)
+    result["status_label"] = rounds.status_label(round_)
+    result["late_policy_label"] = late_data.policy_label(round_.late_policy)
     return result
 
 
@@ -526,29 +528,26 @@ def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
             del data[key]
 
 
-def _deadlines_after(round_: CollectionRound, data: dict[str, Any]) -> dict[str, Any]:
-    """The deadlines ``round_`` would have with the change ``data``,
-    without changing it: a deadline given is kept; one not given is counted
-    again from the one before it when that one or its duration changed (a
-    new start moves all three, a new submission deadline or verification
-    time the verification deadline only); the others keep their date."""
+def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any]
+                     ) -> dict[str, Any]:
+    """The deadlines ``round_`` would have with the change ``data`` (a new
+    round's when ``round_`` is None), without changing it: a deadline given
+    is kept; one not given is counted from the one before it when that one
+    or its duration changed (a new start moves all three, a new submission
+    deadline or verification time the verification deadline only); the
+    others keep their date."""
     def value(key: str) -> Any:
         return data[key] if key in data else getattr(round_, key)
 
-    due: dict[str, Any] = {}
-    moved = "start_date" in data
-    for key, days, since in (("prepare_due", "prepare_days", "start_date"),
-                             ("submit_due", "submit_days", "prepare_due"),
-                             ("verify_due", "verify_days", "submit_due")):
-        moved = moved or days in data
-        if key in data:
-            due[key] = data[key]
-        elif moved:
-            due[key] = workdays.add_working_days(due.get(since) or value(since), value(days))
-        else:
-            due[key] = getattr(round_, key)
-        moved = moved or key in data
-    return due
+    kept: dict[str, Any] = {}
+    moved = round_ is None or "start_date" in data
+    for key, days in (("prepare_due", "prepare_days"), ("submit_due", "submit_days"),
+                      ("verify_due", "verify_days")):
+        moved = moved or days in data or key in data
+        if key in data or not moved:
+            kept[key] = value(key)
+    return workdays.round_deadlines(value("start_date"), value("prepare_days"),
+                                    value("submit_days"), value("verify_days"), kept)
 
 
 def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -600,13 +599,9 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"name": [tk._("That URL is already in use.")]})
     for key, days in workdays.stage_days().items():
         data.setdefault(key, days)
-    computed = workdays.round_deadlines(
-        data["start_date"], data["prepare_days"], data["submit_days"], data["verify_days"])
-    for key, due in computed.items():
-        data.setdefault(key, due)
-    if "submit_due" in given and "verify_due" not in given:
-        # verification follows a submission deadline given by hand
-        data["verify_due"] = workdays.add_working_days(data["submit_due"], data["verify_days"])
+    # each deadline not given follows the one before it (a typed submission
+    # deadline moves the verification one)
+    data.update(_deadlines_after(None, data))
     _refuse_disordered_deadlines(data["start_date"], data["submit_due"], data["verify_due"],
                                  given)
     data.update(workdays.stage_deadlines(
@@ -715,11 +710,11 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     result = _round_dict(round_)
     # an all-in round: the requests its verification still waits for (named
     # to the walidata staff only: a producer does not see the other OPDs' items)
+    staff = roles.is_walidata_staff(context.get("user"))
     result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
-        if roles.is_walidata_staff(context.get("user")) else []
+        if staff else []
     # its own trail (who changed, sent, moved it on): the walidata staff's
-    result["events"] = round_history.events(round_.id) \
-        if roles.is_walidata_staff(context.get("user")) else []
+    result["events"] = round_history.events(round_.id) if staff else []
     return result
 
 
@@ -791,10 +786,18 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
     return pkg["id"]
 
 
-def _same_title(a: Any, b: Any) -> Any:
-    """Two Daftar Data titles name one indicator: equal but for case and
-    surrounding spaces (as :func:`_refuse_duplicate` compares them)."""
-    return sa.func.lower(sa.func.btrim(a)) == sa.func.lower(sa.func.btrim(b))
+def _earlier_requests(*columns: Any) -> Any:
+    """``SELECT columns`` over each Daftar Data item joined with the
+    requests of the item and of the same OPD's items of the same indicator
+    (equal titles but for case and surrounding spaces, as
+    :func:`_refuse_duplicate` compares them, in any year)."""
+    earlier = sa.orm.aliased(DaftarData)
+    same_title = (sa.func.lower(sa.func.btrim(earlier.title))
+                  == sa.func.lower(sa.func.btrim(DaftarData.title)))
+    return (sa.select(*columns).select_from(DaftarData)
+            .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
+                                   sa.or_(earlier.id == DaftarData.id, same_title)))
+            .join(DataRequest, DataRequest.item_id == earlier.id))
 
 
 def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
@@ -804,14 +807,8 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     query for all the items."""
     if not items:
         return {}
-    earlier = sa.orm.aliased(DaftarData)
     rows = model.Session.execute(
-        sa.select(DaftarData.id, DataRequest.package_id)
-        .select_from(DaftarData)
-        .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
-                               sa.or_(earlier.id == DaftarData.id,
-                                      _same_title(earlier.title, DaftarData.title))))
-        .join(DataRequest, DataRequest.item_id == earlier.id)
+        _earlier_requests(DaftarData.id, DataRequest.package_id)
         .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .join(model.Package, model.Package.id == DataRequest.package_id)
         .where(DaftarData.id.in_([i.id for i in items]), model.Package.state == "active",
@@ -847,21 +844,15 @@ def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
             DataRequest.package_id.in_(set(published.values())),
             DataRequest.round_id != round_.id, DataRequest.revision_of.is_(None),
             DataRequest.state.in_(_OPEN_PERIOD))).scalars()) if published else set()
-    held_published = {i for i, package_id in published.items() if package_id in open_period}
+    held = {i for i, package_id in published.items() if package_id in open_period}
     candidates = [i.id for i in items if i.id not in published]
-    if not candidates:
-        return [i for i in items if i.id in held_published]
-    earlier = sa.orm.aliased(DaftarData)
-    held = set(model.Session.execute(
-        sa.select(DaftarData.id).select_from(DaftarData)
-        .join(earlier, sa.and_(earlier.owner_org == DaftarData.owner_org,
-                               sa.or_(earlier.id == DaftarData.id,
-                                      _same_title(earlier.title, DaftarData.title))))
-        .join(DataRequest, DataRequest.item_id == earlier.id)
-        .where(DaftarData.id.in_(candidates), DataRequest.round_id != round_.id,
-               DataRequest.revision_of.is_(None),
-               DataRequest.state.in_(_UNRELEASED))).scalars())
-    return [i for i in items if i.id in held or i.id in held_published]
+    if candidates:
+        held |= set(model.Session.execute(
+            _earlier_requests(DaftarData.id)
+            .where(DaftarData.id.in_(candidates), DataRequest.round_id != round_.id,
+                   DataRequest.revision_of.is_(None),
+                   DataRequest.state.in_(_UNRELEASED))).scalars())
+    return [i for i in items if i.id in held]
 
 
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -929,8 +920,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     # one dataset per indicator: an item whose earlier period is not public
     # yet waits (sent again once it is released), unless new datasets are asked
     held = [] if new_datasets else _unreleased_earlier(items, round_, reused)
-    items = [i for i in items if i not in held]
-    reused = {i: p for i, p in reused.items() if i not in {h.id for h in held}}
+    held_ids = {i.id for i in held}
+    items = [i for i in items if i.id not in held_ids]
+    reused = {i: p for i, p in reused.items() if i not in held_ids}
     if not items and not skipped and held:
         raise tk.ValidationError({"state": [tk._(
             "Every item of this round waits for its earlier period to be released: "
