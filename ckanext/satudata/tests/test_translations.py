@@ -205,6 +205,10 @@ class TestPages:
         assert "<dd>aktif</dd>" in client.get("/user/admin-uji").body
         body = client.get("/user/admin-uji/api-tokens").body
         assert re.search(r"> ?Nama\s*</label>", body) and _visible_english(body, ["Name"]) == []
+        # CKAN writes the "promote to sysadmin" field's placeholder in English
+        body = client.get("/ckan-admin/").body
+        assert 'placeholder="Nama pengguna"' in body and 'placeholder="Username"' not in body
+        assert 'placeholder="Username"' in client.get("/en/ckan-admin/").body
 
     def test_published_dataset_page_and_search(self, app, clean_db, clean_index):
         region = build_region()
