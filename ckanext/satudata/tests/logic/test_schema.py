@@ -190,6 +190,16 @@ class TestFullMetadata:
         assert resource["period"] == "Triwulan I 2025"
         assert resource["format"] == "CSV"
 
+    def test_a_tables_name_and_period_have_a_length_limit(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"])
+        with pytest.raises(tk.ValidationError) as raised:
+            helpers.call_action("resource_create", package_id=created["id"],
+                                url="http://example.com/nakes.csv",
+                                name="Tabel " + "x" * 500, period="2025" * 30)
+        assert raised.value.error_dict["name"] == ["Must be at most 500 characters long"]
+        assert raised.value.error_dict["period"] == ["Must be at most 100 characters long"]
+        assert helpers.call_action("package_show", id=created["id"])["resources"] == []
+
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 class TestFacets:
