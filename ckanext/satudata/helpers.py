@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from markupsafe import Markup, escape
+
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
@@ -34,7 +36,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
-    "satudata_working_request",
+    "satudata_working_request", "satudata_core_markup",
 ]
 
 
@@ -46,6 +48,26 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's "no-op" marker, read by ba
 #: of no catalogue ("Status: active" on an Indonesian page): marked here for
 #: the catalogue
 CKAN_STATES = (N_("active"), N_("pending"), N_("deleted"))
+
+#: CKAN's own templates write a few words in English outside its catalogue:
+#: (the markup CKAN writes, the same markup with a translated message, the message)
+CKAN_ENGLISH_MARKUP = (
+    # the user fields of the "promote to sysadmin" and "add a group member" forms
+    ('placeholder="Username"', 'placeholder="%s"', N_("Username")),
+    ('placeholder="Email address"', 'placeholder="%s"', N_("Email address")),
+    # the (screen reader's) label of the button closing the facets on a phone
+    ('<span class="text">close</span>', '<span class="text">%s</span>', N_("Close")),
+)
+
+
+def satudata_core_markup(html: Any) -> Markup:
+    """A block of CKAN's own markup (``super()`` in a template) with the
+    words CKAN writes outside its catalogue translated."""
+    text = str(html)
+    for english, translated, message in CKAN_ENGLISH_MARKUP:
+        if english in text:
+            text = text.replace(english, translated % escape(tk._(message)))
+    return Markup(text)
 
 
 def satudata_approval_chain() -> list[str]:

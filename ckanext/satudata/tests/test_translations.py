@@ -205,10 +205,17 @@ class TestPages:
         assert "<dd>aktif</dd>" in client.get("/user/admin-uji").body
         body = client.get("/user/admin-uji/api-tokens").body
         assert re.search(r"> ?Nama\s*</label>", body) and _visible_english(body, ["Name"]) == []
-        # CKAN writes the "promote to sysadmin" field's placeholder in English
+        # CKAN writes a few words of its templates in English, outside its catalogue
         body = client.get("/ckan-admin/").body
         assert 'placeholder="Nama pengguna"' in body and 'placeholder="Username"' not in body
         assert 'placeholder="Username"' in client.get("/en/ckan-admin/").body
+        factories.Group(name="tema-uji")
+        body = client.get("/group/member_new/tema-uji").body
+        assert 'placeholder="Alamat email"' in body and 'placeholder="Email address"' not in body
+        for page in ("/dataset/", "/organization/dinas-uji", "/group/tema-uji"):
+            body = client.get(page).body
+            assert '<span class="text">Tutup</span>' in body, page
+            assert ">close<" not in body, page
 
     def test_published_dataset_page_and_search(self, app, clean_db, clean_index):
         region = build_region()
