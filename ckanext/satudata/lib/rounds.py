@@ -13,7 +13,8 @@
 * **an item's own deadline** (Balikpapan: a week per data item):
   :func:`submit_due_of`;
 * **the stages after the collection** (TJB, Maluku Utara): compile/analyse,
-  then the report, then done (:func:`advance_stage`).
+  then the report, then done (:func:`advance_stage`);
+* **what stays as it was** once it was used (:func:`locked_fields`).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ __all__ = [
     "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered", "pending_of", "missing_text",
     "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "state_label", "status_label",
-    "next_stage", "advance_stage",
+    "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
 ]
 
 #: the verifier's steps that wait for every request of an all-in round
@@ -174,6 +175,32 @@ def status_label(round_: CollectionRound) -> str:
     if round_.state == "open" and round_.stage == "done":
         return stage_label("done")
     return state_label(round_.state)
+
+
+#: a round's dates: its requests were collected by them
+DATE_FIELDS = ("start_date", "prepare_days", "submit_days", "verify_days",
+               "prepare_due", "submit_due", "verify_due")
+#: a round's rules: its report was approved by its chain, its late data
+#: judged by its rule, its stages run for their working days
+RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days")
+
+
+def locked_fields(round_: CollectionRound, sent: bool) -> dict[str, str]:
+    """The fields of ``round_`` that no longer change, each with the reason
+    a refusal gives: its year once it is ``sent`` (its requests came from
+    that year's Daftar Data), its dates once its collection is over, its
+    chain and rules once it is done."""
+    locked = {}
+    if sent:
+        locked["year"] = tk._("The requests of this round were sent from the Daftar Data "
+                              "of its year: the year no longer changes")
+    if round_.stage != "collection":
+        locked.update(dict.fromkeys(DATE_FIELDS, tk._(
+            "The collection of this round is over: its dates no longer change")))
+    if round_.stage == "done":
+        locked.update(dict.fromkeys(RULE_FIELDS, tk._(
+            "This round is done: its chain, rules and stages no longer change")))
+    return locked
 
 
 def next_stage(round_: CollectionRound) -> Optional[str]:

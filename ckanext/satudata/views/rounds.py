@@ -41,6 +41,7 @@ def edit(round_id: Optional[str] = None) -> Any:
             "Only walidata administrators and the staff who prepare them can manage "
             "collection rounds"))
     data: dict[str, Any] = call("satudata_round_show", {"id": round_id}) if round_id else {}
+    locked = data.get("locked_fields") or {}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
@@ -64,7 +65,7 @@ def edit(round_id: Optional[str] = None) -> Any:
     if isinstance(chain, list):
         data = dict(data, approval_chain=" ".join(chain))
     return tk.render("satudata/workflow/round_form.html", {
-        "data": data, "errors": errors, "round_id": round_id,
+        "data": data, "errors": errors, "round_id": round_id, "locked": locked,
         "site_chain": tk.h.satudata_approval_chain(),
     }), (400 if errors else 200)
 

@@ -468,6 +468,9 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     result["stage_label"] = rounds.stage_label(round_.stage)
     result["status_label"] = rounds.status_label(round_)
     result["late_policy_label"] = late_data.policy_label(round_.late_policy)
+    # the fields that no longer change, with the reason (its edit form shows them as they are)
+    result["locked_fields"] = rounds.locked_fields(
+        round_, sent=result["counts"].get("total", 0) > 0)
     return result
 
 
@@ -514,16 +517,12 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
 _DATE_KEYS = {"start": "start_date", "submit": "submit_due", "verify": "verify_due"}
 
 
-#: what a round's deadlines are counted from, in order: each deadline follows
-#: the one before it by its working days
-_DEADLINE_INPUTS = ("start_date", "prepare_days", "submit_days", "verify_days")
-
-
 def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
-    """Drop from ``data`` the dates and durations it gives as they are (the
-    edit form sends every field back): only a changed one is a decision,
-    and a deadline typed earlier stays when another field changes."""
-    for key in (*_DEADLINE_INPUTS, *_ROUND_DEADLINES):
+    """Drop from ``data`` the year, dates, durations and rules it gives as
+    they are (the edit form sends every field back): only a changed one is
+    a decision (and refused once the field is locked), and a deadline typed
+    earlier stays when another field changes."""
+    for key in ("year", *rounds.DATE_FIELDS, *rounds.RULE_FIELDS):
         if key in data and data[key] == getattr(round_, key):
             del data[key]
 
@@ -639,12 +638,10 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         .with_for_update().execution_options(populate_existing=True)).scalar_one()
     data.pop("name", None)
     _unchanged_dropped(round_, data)
-    if round_.stage != "collection":
-        late = [key for key in (*_DEADLINE_INPUTS, *_ROUND_DEADLINES) if key in data]
-        if late:  # they are history now: its requests were collected by them
-            raise tk.ValidationError({key: [tk._(
-                "The collection of this round is over: its dates no longer change")]
-                for key in late})
+    locked = rounds.locked_fields(
+        round_, sent=bool(_count(DataRequest, [DataRequest.round_id == round_.id])))
+    if set(data) & set(locked):
+        raise tk.ValidationError({key: [locked[key]] for key in data if key in locked})
     _refuse_past_deadlines(data, round_)
     before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not _count(

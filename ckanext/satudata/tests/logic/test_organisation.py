@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import threading
 import time
 
@@ -446,7 +447,31 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         _call("admin-walidata", "satudata_round_update", id=round_["id"],
               submit_due="2027-12-01")
     assert list(refused.value.error_dict) == ["submit_due"]
-    _call("admin-walidata", "satudata_round_update", id=round_["id"], title="TJB 2026 (final)")
+    # nor its year (its requests came from that year's list), chain or rules
+    for change in ({"year": 2027}, {"approval_chain": ["verifikator", "kadis"]},
+                   {"late_policy": "carry"}):
+        with pytest.raises(tk.ValidationError) as refused:
+            _call("admin-walidata", "satudata_round_update", id=round_["id"], **change)
+        assert list(refused.value.error_dict) == list(change)
+    done = _call("admin-walidata", "satudata_round_show", id=round_["id"])
+    assert (done["year"], done["late_policy"]) == (round_["year"], round_["late_policy"])
+    # its edit form shows them as they are, says why, and still saves a new title
+    form = admin.get("/permintaan-data/putaran/tjb-2026/edit").body
+    for field in ("year", "submit-due", "approval-chain"):
+        assert re.search(rf'id="field-{field}"[^>]*readonly', form), field
+    assert re.search(r'id="field-late-policy"[^>]*disabled', form)
+    assert not re.search(r'id="field-title"[^>]*readonly', form)
+    assert "Putaran ini sudah selesai" in form or "This round is done" in form
+    # the form sends every field back (the disabled select aside): the unchanged ones pass
+    sent_back = {key: str(done[key] or "") for key in (
+        "year", "period", "start_date", "prepare_days", "submit_days", "verify_days",
+        "approval_days", "submit_due", "verify_due", "compile_days", "report_days")}
+    response = admin.post("/permintaan-data/putaran/tjb-2026/edit", data=dict(
+        sent_back, _csrf_token=csrf_token(form), title="TJB 2026 (final)",
+        approval_chain=" ".join(done["approval_chain"] or [])))
+    assert response.status_code == 200, response.body
+    assert _call("admin-walidata", "satudata_round_show", id=round_["id"])["title"] == \
+        "TJB 2026 (final)"
     listed = admin.get("/permintaan-data/putaran").body
     row = listed[listed.index("TJB 2026 (final)"):]
     assert "Selesai" in row[:row.index("</tr>")]

@@ -167,6 +167,21 @@ class TestRounds:
         assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
                            state="draft")["state"] == "draft"
 
+    def test_a_sent_rounds_year_stays(self, region):
+        """Moved to another year after it was sent, a round sent the next
+        year's items under its period, and its earlier year's pages said the
+        new year."""
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        year=2027)
+        assert list(err.value.error_dict) == ["year"]
+        assert region.call("walidata_admin", "satudata_round_show",
+                           id=region.round["id"])["year"] == 2026
+        draft = region.call("walidata_admin", "satudata_round_create", name="belum-dikirim",
+                            title="Belum dikirim", year=2026, start_date="2026-07-01")
+        assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
+                           year=2027)["year"] == 2027
+
     def test_a_requested_item_stays_with_its_opd(self, region):
         """Moved to another OPD after its request was sent, an item's
         request, dataset and letter stayed with the first OPD."""
