@@ -2,9 +2,10 @@
 """Publications of a collection round: a PDF book (WeasyPrint) and an XLSX
 compilation (openpyxl) of the round's published datasets.
 
-* The datasets are those published through the workflow in the round and
-  still live (:class:`~.model.Dissemination` ``published``), ordered by OPD
-  title, dataset title and id.
+* The datasets are those whose request of the round (its period) is public
+  and not archived (:func:`published_package_ids`), ordered by OPD title,
+  dataset title and id; the book is dated the day the round's data last
+  went public, in the portal's time zone.
 * Each dataset's data table is read from its first CSV or XLSX resource
   uploaded to the portal (``ckan.storage_path``, through
   ``get_resource_uploader(res).get_path(id)``); links to other sites are not
@@ -29,6 +30,7 @@ import hashlib
 import io
 import os
 import zipfile
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -41,8 +43,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import metadata, publishing, reference, roles
-from . import cells, notifications, preview
-from ..model import CollectionRound, DataRequest, Dissemination, Publication
+from . import cells, dates, notifications, preview
+from ..model import CollectionRound, DataRequest, Publication, RequestEvent
+from .states import State
 
 XLSX_MAX_ROWS = 100_000
 #: the fields of a dataset shown in the book and on top of its sheet
@@ -110,10 +113,15 @@ def published_package_ids(round_id: str) -> list[str]:
 
 
 def _last_published(round_id: str) -> Optional[datetime.datetime]:
+    """When the round's data last went public (UTC): the last publication
+    step of a request of this round still in its publication (a dataset's
+    own record names the round that published it first)."""
     return model.Session.execute(
-        sa.select(sa.func.max(Dissemination.published_at))
-        .where(Dissemination.round_id == round_id,
-               Dissemination.status == "published")).scalar()
+        sa.select(sa.func.max(RequestEvent.timestamp))
+        .join(DataRequest, DataRequest.id == RequestEvent.request_id)
+        .where(DataRequest.round_id == round_id,
+               RequestEvent.to_state == State.PUBLISHED.value,
+               publishing.in_publication_clause())).scalar()
 
 
 def _cell(value: Any) -> Any:
@@ -261,7 +269,10 @@ def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], Non
     walidata = model.Group.get(tk.config.get("satudata.walidata_organization"))
     return Book(
         round=round_, entries=entries,
-        date=(last or datetime.datetime.combine(round_.start_date, datetime.time())).date(),
+        # the day its data went public, in the portal's time zone
+        date=last.replace(tzinfo=datetime.timezone.utc).astimezone(
+            zoneinfo.ZoneInfo(tk.config.get("satudata.timezone"))).date()
+        if last else round_.start_date,
         walidata=(walidata.title or walidata.name) if walidata else "",
         site_title=tk.config.get("ckan.site_title") or "CKAN")
 
@@ -291,7 +302,9 @@ def book_html(book: Book) -> str:
         })
     return _env().get_template("publication_book.html").render(
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
-        date=book.date.isoformat())
+        date=book.date.isoformat(),
+        date_text=dates.format_datetime(book.date, tk.config.get("ckan.locale_default") or "id",
+                                        datetime.timezone.utc))
 
 
 def pdf_bytes(book: Book) -> bytes:

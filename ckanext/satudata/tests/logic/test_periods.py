@@ -464,14 +464,20 @@ def test_each_rounds_publication_shows_its_own_periods_table(second_published):
     import ckan.model as model
 
     region, first, second = second_published
-    books = {}
+    books, dated = {}, {}
     for request in (first, second):
         round_ = model.Session.get(CollectionRound, request["round_id"])
-        entries = [e for e in publication.collect(round_).entries
-                   if e.pkg["id"] == first["package_id"]]
+        book = publication.collect(round_)
+        entries = [e for e in book.entries if e.pkg["id"] == first["package_id"]]
         books[request["round_id"]] = [e.table.source for e in entries]
+        dated[request["round_id"]] = (book.date, book)
     assert books[second["round_id"]] == [MARKER], books
     assert books[first["round_id"]] == [FIRST], books
+    # each book is dated the day its period went public (the second one's
+    # record of the dataset names the first round: it was dated the round's start)
+    assert dated[first["round_id"]][0] == datetime.date(2026, 3, 2)
+    assert dated[second["round_id"]][0] == datetime.date(2026, 7, 6)
+    assert "6 Juli 2026" in publication.book_html(dated[second["round_id"]][1])
 
 
 
