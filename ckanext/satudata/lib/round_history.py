@@ -104,15 +104,18 @@ _DATES = frozenset({"start_date", "prepare_due", "submit_due", "verify_due", "co
 
 def value_text(field: str, value: Any) -> str:
     """A recorded value as the round's page shows it: a date in the
-    portal's format, a chain as "a → b", a state or policy by its label."""
+    portal's format, a chain as "a, b, c" (the trail writes a change "before
+    → after"), a state or policy by its label."""
+    if field == "approval_chain" and not value:
+        return tk._("the portal's chain")
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return tk._("yes") if value else tk._("no")
     if field in _DATES:
         return tk.h.render_datetime(value)
-    if isinstance(value, list):  # a chain: its roles as people call them
-        return " → ".join(roles.role_label(str(v)) for v in value)
+    if isinstance(value, list):  # a chain: its roles as people call them, in order
+        return ", ".join(roles.role_label(str(v)) for v in value)
     if field == "state":
         return rounds.state_label(value)
     if field == "late_policy":

@@ -206,10 +206,12 @@ def satudata_request_withdraw(context: Context, data_dict: DataDict) -> dict[str
 
 
 def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Archive (arsip) a published or withdrawn request's dataset. A
-    published dataset stays reachable by its URL with an "archived" banner,
-    but leaves the default search (find it with the ``satudata_status``
-    filter, ``/dataset?satudata_status=archived``)."""
+    """Archive (arsip) a published request's dataset: it stays reachable by
+    its URL with an "archived" banner, but leaves the default search (find
+    it with the ``satudata_status`` filter,
+    ``/dataset?satudata_status=archived``). A withdrawn dataset is not
+    archived: archiving keeps data public, withdrawing took it back (publish
+    it again first)."""
     tk.check_access("satudata_request_archive", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
     return _take(context, data, "archive")[0]

@@ -527,7 +527,7 @@ def test_a_rounds_own_decisions_stand_in_its_history(clean_db, app):
     history = page.body[page.body.index("satudata-round-history"):]
     assert "Tenggat pengajuan" in history and "Riwayat putaran" in history
     assert "1 Juli 2026" in history or "July 1, 2026" in history
-    assert "— → <strong>Verifikator → Kepala Dinas" in history and "matriks.csv" in history
+    assert "rantai portal → <strong>Verifikator, Kepala Dinas<" in history and "matriks.csv" in history
     chain = page.body[page.body.index("satudata-round-chain"):]
     assert chain.startswith('satudata-round-chain">Verifikator → Kepala Dinas'), chain[:80]
     # an OPD's producer reads the round, not the walidata's decisions on it
