@@ -926,6 +926,21 @@ def _latest_event(request: DataRequest, transition: str) -> Any:
         .order_by(RequestEvent.version.desc()).limit(1)).scalar()
 
 
+def table_withdrawn_at(package_id: str, resource_id: str) -> Optional[datetime.datetime]:
+    """When the walidata withdrew the period holding table ``resource_id``
+    of the public dataset ``package_id`` (the dataset's other periods stay
+    public), if that period is still withdrawn; else None. One query."""
+    from ..model import RequestEvent
+
+    return model.Session.execute(
+        sa.select(sa.func.max(RequestEvent.timestamp))
+        .join(DataRequest, DataRequest.id == RequestEvent.request_id)
+        .where(DataRequest.package_id == package_id,
+               DataRequest.state == State.WITHDRAWN.value,
+               RequestEvent.transition == "withdraw",
+               RequestEvent.data["resources"].contains([resource_id]))).scalar()
+
+
 def _note_period_only(request: DataRequest, transition: str) -> None:
     """Mark the request's latest ``transition`` event as acting on its
     period only (the dataset's other periods stay published): its e-mail

@@ -20,9 +20,11 @@ datasets exist. Each answers 404 to whoever may not read the dataset
 
 A dataset the walidata withdrew was public: a citizen following a link or a
 citation to it got "the page does not exist, check the address you typed".
-Its page and its tables' pages answer 410 Gone, saying that it was
-withdrawn and when (:func:`withdrawn_notice`); never its title (it may have
-changed since) nor its reason, which the walidata wrote for the producers.
+Its page, its tables' pages and downloads, its DCAT export answer 410 Gone,
+saying that it was withdrawn and when (:func:`withdrawn_notice`); never its
+title (it may have changed since) nor its reason, which the walidata wrote
+for the producers. So does a table of a period withdrawn from a dataset
+whose other periods stay public (:func:`withdrawn_table_notice`).
 """
 from __future__ import annotations
 
@@ -71,7 +73,8 @@ _DATASET_PAGES = {
 
 
 #: the public pages of a dataset and its tables
-_PUBLIC_PAGES = ("dataset.read", "resource.read", "dataset_resource.read", "satudata_staged.read")
+_PUBLIC_PAGES = ("dataset.read", "resource.read", "dataset_resource.read", "satudata_staged.read",
+                 "satudata_downloads.download")
 
 
 def withdrawn_notice(ref: str) -> Any:
@@ -84,24 +87,53 @@ def withdrawn_notice(ref: str) -> Any:
     record = publishing.record_for(pkg.id) if pkg is not None else None
     if record is None or record.status != "withdrawn" or _readable(pkg.id):
         return None
-    # as every page writes a date: "4 Desember 2026 21.59 WIB"
-    when = tk.h.render_datetime(record.withdrawn_at, with_hours=True) \
-        if record.withdrawn_at else ""
     # not its title: it may have changed since the data was public
     return tk.abort(410, tk._(
         "This data was withdrawn from publication on %(date)s. Ask the walidata "
-        "(Diskominfo) for it, or search the portal for its other data.") % {"date": when})
+        "(Diskominfo) for it, or search the portal for its other data.")
+        % {"date": _when(record.withdrawn_at)})
+
+
+def withdrawn_table_notice(ref: str, resource_id: str) -> Any:
+    """A 410 page for table ``resource_id`` of the public dataset ``ref``
+    if the walidata withdrew its period (the dataset's other periods stay
+    public), else None. One query for a live table."""
+    from ..lib import publishing
+
+    res = model.Resource.get(resource_id)
+    if res is None or res.state == "active" or res.package_id is None:
+        return None
+    pkg = model.Package.get(ref)
+    if pkg is None or pkg.id != res.package_id:
+        return None
+    when = publishing.table_withdrawn_at(pkg.id, resource_id)
+    if when is None:
+        return None
+    return tk.abort(410, tk._(
+        "This table was withdrawn from publication on %(date)s, with the period it "
+        "covers. The dataset's other periods are still published on its page.")
+        % {"date": _when(when)})
+
+
+def _when(timestamp: Any) -> str:
+    """As every page writes a date: "4 Desember 2026 21.59 WIB"."""
+    return tk.h.render_datetime(timestamp, with_hours=True) if timestamp else ""
 
 
 @satudata_privacy.before_app_request
 def hide_unreadable_dataset() -> Any:
+    args = request.view_args or {}
     if request.endpoint in _PUBLIC_PAGES:
-        ref = (request.view_args or {}).get("id")
-        return withdrawn_notice(ref) if isinstance(ref, str) else None
+        ref, resource_id = args.get("id"), args.get("resource_id")
+        if not isinstance(ref, str):
+            return None
+        return withdrawn_notice(ref) or (
+            withdrawn_table_notice(ref, resource_id) if isinstance(resource_id, str) else None)
     key = _DATASET_PAGES.get(str(request.endpoint))
-    ref = (request.view_args or {}).get(key) if key else None
+    ref = args.get(key) if key else None
     if isinstance(ref, str) and not _readable(ref):
-        return tk.abort(404, tk._("Dataset not found"))
+        # a withdrawn dataset's other pages (its DCAT export…) say so too
+        return withdrawn_notice(ref) or tk.abort(404, tk._("Dataset not found"))
     return None
 
 

@@ -221,6 +221,9 @@ class TestWithdrawArchive:
             assert re.search(r"pada \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2} WIB", gone.body), \
                 gone.body[gone.body.index("ditarik"):][:200]
         assert app.get("/dataset/tidak-pernah-ada").status_code == 404
+        # its DCAT export too (a harvester learns it is gone, not unknown)
+        assert app.get(f"/dataset/{pkg['id']}.ttl").status_code == 410
+        assert app.get("/dataset/tidak-pernah-ada.ttl").status_code == 404
 
         # published again: public again, with its public history
         publish(region, request)

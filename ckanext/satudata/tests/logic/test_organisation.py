@@ -461,7 +461,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         assert re.search(rf'id="field-{field}"[^>]*readonly', form), field
     assert re.search(r'id="field-late-policy"[^>]*disabled', form)
     assert not re.search(r'id="field-title"[^>]*readonly', form)
-    assert "Putaran ini sudah selesai" in form or "This round is done" in form
+    assert "Putaran ini sudah selesai" in form
     # the form sends every field back (the disabled select aside): the unchanged ones pass
     sent_back = {key: str(done[key] or "") for key in (
         "year", "period", "start_date", "prepare_days", "submit_days", "verify_days",

@@ -223,7 +223,13 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     gone = _pages(app, pkg, second_resource["id"])
     assert MARKER not in gone["page"] and MARKER not in gone["api"]
     assert MARKER not in gone["dcat"]
-    assert (gone["resource"], gone["download"]) == (404, 404)
+    # a citizen following a link to the period's table is told it was
+    # withdrawn, and when, not "the page does not exist"
+    assert (gone["resource"], gone["download"]) == (410, 410)
+    table_page = app.get(tk.url_for("resource.read", id=pkg["name"],
+                                    resource_id=second_resource["id"]))
+    assert "20 Juli 2026 10.00 WIB" in table_page.body and "Periode lain" in table_page.body
+    assert "Angka semester II salah" not in table_page.body
     assert _found(MARKER) == 0 and _found(FIRST) == 1
     assert [p["title"] for p in pkg["satudata_dissemination"]["periods"]] == ["Semester I 2026"]
     first_file = app.get(tk.url_for("resource.download", id=pkg["name"],
@@ -382,7 +388,7 @@ def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back
     assert _found(FIRST) == 1 and _found(MARKER) == 0
     gone = _pages(app, pkg, second_id)
     assert MARKER not in gone["page"] and MARKER not in gone["api"]
-    assert (gone["resource"], gone["download"]) == (404, 404)
+    assert (gone["resource"], gone["download"]) == (410, 410)  # its period is withdrawn
     first_file = app.get(tk.url_for("resource.download", id=pkg["name"],
                                     resource_id=first_id, filename="tabel.csv"))
     assert first_file.status_code == 200 and first_file.body == "tahun,jumlah\n2025,10\n"
