@@ -152,9 +152,25 @@ def _missing_argument(action: str) -> tuple[Optional[str], Optional[str]]:
     return (missing[0], tk._("Missing value")) if missing else (None, None)
 
 
+def _unparsable_json() -> bool:
+    """Whether a POST's JSON body is nested deeper than Python's parser
+    goes (about 990 levels: it raises ``RecursionError``, not the
+    ``ValueError`` of bad JSON, and CKAN's API answered 500); its parse is
+    cached otherwise, and CKAN reads that copy."""
+    if request.method != "POST" or not request.is_json:
+        return False
+    try:
+        request.get_json(silent=True)
+    except RecursionError:
+        return True
+    return False
+
+
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
+        if _unparsable_json():
+            return _api_error(None, tk._("The value is nested too deeply"))
         field, message = _first_bad(_api_entries(), _action())
         if not message:
             field, message = _missing_argument(_action())

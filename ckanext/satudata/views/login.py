@@ -1,12 +1,18 @@
 # -*- coding: utf-8 -*-
 """The login form refuses an account locked after too many failed logins
 (:mod:`..lib.login_attempts`): the login page again, with a message, and
-HTTP 429, before CKAN checks the password."""
+HTTP 429, before CKAN checks the password.
+
+Where to go after logging in (``came_from``, ``next``) is a path of the
+portal: CKAN takes any other local-looking value (``foo``, ``dataset``) for
+the name of a route and answered 500 once the user was logged in. Such a
+value is dropped (the user lands on their dashboard)."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 import ckan.plugins.toolkit as tk
 
@@ -26,3 +32,24 @@ def refuse_locked_account() -> Any:
         "paused for %(minutes)s minutes; try again later or reset your password.")
         % {"minutes": tk.config["satudata.login.lock_minutes"]})
     return tk.render("user/login.html", {}), 429
+
+
+#: the arguments CKAN's login views redirect to
+_TARGETS = ("came_from", "next")
+
+
+@satudata_login.before_app_request
+def drop_unusable_target() -> None:
+    if request.endpoint not in ("user.login", "user.logged_in", "user.logout"):
+        return
+    if not any(_unusable(v) for name in _TARGETS for v in request.args.getlist(name)):
+        return
+    request.args = ImmutableMultiDict(  # type: ignore[misc]
+        [(k, v) for k, v in request.args.items(multi=True)
+         if k not in _TARGETS or not _unusable(v)])
+
+
+def _unusable(target: str) -> bool:
+    """A target CKAN would read as a route's name: not an address (an
+    absolute one is CKAN's to judge: it refuses another site's)."""
+    return bool(target) and not target.startswith("/") and "://" not in target

@@ -98,6 +98,17 @@ def test_a_json_body_with_a_nul_is_refused_and_nothing_is_created(app):
     assert json.loads(created.body)["result"]["title"] == "Jumlah Puskesmas"
 
 
+def test_a_json_body_nested_beyond_the_parser_is_a_bad_request(app):
+    """About 990 levels of ``[``: Python's JSON parser raises a
+    RecursionError (not a ValueError) and every API action answered 500."""
+    for depth, status in ((25, 409), (2000, 400)):
+        body = '{"id": ' + "[" * depth + "]" * depth + "}"
+        refused = app.post("/api/3/action/status_show", data=body,
+                           content_type="application/json", status=status)
+        error = json.loads(refused.body)["error"]
+        assert "terlalu dalam" in str(error), (depth, error)
+
+
 def _api_error(app, url, status=409):
     response = app.get(url, status=status)
     body = json.loads(response.body)

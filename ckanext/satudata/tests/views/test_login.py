@@ -61,3 +61,27 @@ def test_guessing_a_password_pauses_the_accounts_logins(app, ckan_config):
     assert 14 * 60 < connect_to_redis().ttl(key) <= 15 * 60
     # another account is not affected
     assert _log_in(app.test_client(), other["name"], "correct123").status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
+    """``came_from=foo``: CKAN took "foo" for a route's name and answered 500
+    to a user it had just logged in."""
+    factories.User(name="warga", password="correct123")
+    for target in ("foo", "dataset", "user.logout"):
+        client = app.test_client()
+        page = client.get("/user/login")
+        landed = client.post(f"/user/login?came_from={target}", data={
+            "login": "warga", "password": "correct123",
+            "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
+        assert landed.status_code == 302, target
+        assert "/dashboard" in landed.headers["Location"] or \
+            landed.headers["Location"].rstrip("/").endswith("/user/warga"), target
+        assert client.get(f"/user/_logout?came_from={target}").status_code in (200, 302)
+    # a path of the portal is still where the user goes
+    client = app.test_client()
+    page = client.get("/user/login")
+    landed = client.post("/user/login?came_from=/dataset/", data={
+        "login": "warga", "password": "correct123",
+        "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
+    assert landed.headers["Location"].endswith("/dataset/")
