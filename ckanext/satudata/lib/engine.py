@@ -405,6 +405,11 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         errors = _submit_errors(staged.data if staged else pkg, completeness)
         # a new period of a published dataset brings a table of its own
         errors.update(publishing.period_errors(request))
+    elif transition.name == "revise" and staged is not None:
+        # the revision as it is now, under its lock: an edit that committed
+        # while the producer's step waited is what the reviewers receive
+        errors = _submit_errors(staged.data, completeness)
+        completeness = metadata.completeness(staged.data, "submit")
     elif transition.name == "revise" and staged is None \
             and publishing.staged_for(request.package_id) is not None:
         raise tk.ValidationError({"revision": [tk._(

@@ -178,7 +178,8 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     tk.check_access("satudata_request_revise", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
     request = _locked_request(data["id"])
-    staged = publishing.staged_for(request.package_id)
+    # read again after the request's lock (an edit may have committed meanwhile)
+    staged = publishing.lock_staged(request.package_id)
     if staged is not None and staged.request_id not in (None, request.id):
         raise tk.ValidationError({"revision": [tk._(
             "The changes staged on this dataset belong to the request of another "

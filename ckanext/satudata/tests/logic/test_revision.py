@@ -138,6 +138,34 @@ def test_revise_needs_staged_changes_and_the_producer(region):
     assert "notes" in err.value.error_dict
 
 
+def test_revise_checks_the_revision_as_an_edit_committed_while_it_waited(region):
+    """An edit racing the producer's "submit the revision" committed after
+    the revision was read (its copy in the session, from before the
+    request's lock): the reviewers received, and the walidata published, a
+    revision without its unit. Here the other edit commits on a connection
+    of its own once this session holds the complete copy."""
+    import json
+    import sqlalchemy as sa
+
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    region.call("producer", "package_patch", id=request["package_id"], title="Baru")
+    held = publishing.staged_for(request["package_id"])  # read before the step: complete
+    incomplete = dict(held.data, unit="")
+    with model.meta.engine.begin() as other:
+        other.execute(sa.text("UPDATE satudata_staged_revision SET data = :data "
+                              "WHERE package_id = :id"),
+                      {"data": json.dumps(incomplete), "id": request["package_id"]})
+    # this session still holds the complete copy
+    assert publishing.staged_for(request["package_id"]) is held and held.data["unit"]
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_revise", id=request["id"])
+    assert "unit" in err.value.error_dict
+    assert region.call("producer", "satudata_request_show",
+                       id=request["id"])["state"] == "published"
+
+
 def test_withdrawal_keeps_an_unreviewed_revision_out_of_sight(region, app):
     request = region.request_of(region.opd_a)
     to_ready(region, request)
