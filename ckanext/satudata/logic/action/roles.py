@@ -69,6 +69,18 @@ def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
         raise tk.ValidationError(errors)
     user = model.User.get(data["user"])
     assert user
+    # one removal of a role at a time: two officers cannot each remove one
+    # of its last two holders
+    lock_name("role", data["role"])
+    if data["role"] in roles.approval_chain() and not model.Session.execute(
+            sa.select(WalidataRole.id).where(WalidataRole.role == data["role"],
+                                             WalidataRole.user_id != user.id).limit(1)
+    ).first():
+        # nobody would approve at that level: every request reaching it would wait
+        raise tk.ValidationError({"role": [tk._(
+            "%(user)s is the only %(role)s of the approval chain: give the role to "
+            "another officer first") % {"user": user.display_name,
+                                         "role": roles.role_label(data["role"])}]})
     model.Session.execute(
         sa.delete(WalidataRole).where(
             WalidataRole.user_id == user.id, WalidataRole.role == data["role"]

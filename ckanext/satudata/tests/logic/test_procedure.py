@@ -386,3 +386,20 @@ def test_a_dataset_under_review_cannot_be_deleted_or_changed(region, app):
     assert pkg["state"] == "active" and len(pkg["resources"]) == 1
     assert model.Session.get(DataRequest, request["id"]).state == "submitted"
     assert publishing.under_review(request["package_id"])
+
+
+def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
+    """Removed from its only holder, a level of the approval chain had
+    nobody to approve at it: every request reaching it waited for ever."""
+    kadis = region.users["kadis"]["name"]
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_role_delete", user=kadis, role="kadis")
+    assert "role" in err.value.error_dict
+    assert [r["user_name"] for r in region.call(
+        "walidata_admin", "satudata_role_list", role="kadis")] == [kadis]
+    # with a second holder, either may go
+    region.call("walidata_admin", "satudata_role_create",
+                user=region.users["kabid"]["name"], role="kadis")
+    region.call("walidata_admin", "satudata_role_delete", user=kadis, role="kadis")
+    assert [r["user_name"] for r in region.call(
+        "walidata_admin", "satudata_role_list", role="kadis")] == [region.users["kabid"]["name"]]
