@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import engine, late_data, metadata, outbox, publishing, release_calendar, roles
+from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 from ._common import commit as _commit, validate as _validate
@@ -141,6 +142,14 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
+    pending = publishing.pending_release(request.id)
+    if request.state == State.SCHEDULED.value and pending is not None \
+            and pending.release_at == data["release_at"] and not data.get("reason"):
+        # the release is already at that time (a second click, a second
+        # officer): no step, no e-mail, the trail says it once
+        out = dict(request.dictize(), event=None, release=pending.dictize())
+        _commit(context)
+        return out
     round_ = model.Session.get(CollectionRound, request.round_id)
     local = publishing.to_local(data["release_at"])
     carried = late_data.carry_errors(request, round_, local.date(), "release_at") \

@@ -48,6 +48,12 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         assert result["state"] == "scheduled"
         assert result["release"]["release_at"] == "2026-12-01T02:00:00"  # UTC
         assert "2026-12-01 09:00 WIB" in result["event"]["note"]
+        # the same time again (a second click, another officer): no second step
+        again = region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                            release_at="2026-12-01 09:00")
+        assert again["event"] is None and again["release"]["id"] == result["release"]["id"]
+        assert [e["transition"] for e in region.call(
+            "sysadmin", "satudata_request_event_list", id=request["id"])].count("schedule") == 1
 
         calendar = _calendar()
         assert calendar == [{
