@@ -1348,7 +1348,7 @@ def public_rounds(limit: int = 50) -> list[CollectionRound]:
 def progress(round_: CollectionRound, today: Optional[datetime.date] = None
              ) -> list[dict[str, Any]]:
     """Per OPD of a round: how many data were requested, submitted (at least
-    once), verified, published, and how many were first submitted by their
+    once), verified, published (public now), and how many were first submitted by their
     deadline. ``on_time_rate`` is the share (percent) of on-time
     submissions among the requests that were submitted or whose deadline
     has passed (``None`` when there are none yet). Cancelled requests are
@@ -1363,11 +1363,6 @@ def progress(round_: CollectionRound, today: Optional[datetime.date] = None
         .where(RequestEvent.transition == "submit")
         .group_by(RequestEvent.request_id)
         .subquery())
-    published = (
-        sa.select(RequestEvent.request_id.label("request_id"))
-        .where(RequestEvent.transition == "publish")
-        .group_by(RequestEvent.request_id)
-        .subquery())
     deadline = sa.func.coalesce(DataRequest.submit_due, round_.submit_due)
     submitted_day = sa.cast(
         sa.func.timezone(tz, sa.func.timezone("UTC", first_submit.c.at)), sa.Date)
@@ -1378,14 +1373,14 @@ def progress(round_: CollectionRound, today: Optional[datetime.date] = None
             sa.func.count().label("requested"),
             sa.func.count(first_submit.c.at).label("submitted"),
             sa.func.count(DataRequest.verified_at).label("verified"),
-            sa.func.count(published.c.request_id).label("published"),
+            # public now: data withdrawn since is not counted
+            sa.func.count().filter(public_clause()).label("published"),
             sa.func.count().filter(submitted_day <= deadline).label("on_time"),
             sa.func.count().filter(counted).label("due"),
         )
         .select_from(DataRequest)
         .join(model.Group, model.Group.id == DataRequest.owner_org)
         .outerjoin(first_submit, first_submit.c.request_id == DataRequest.id)
-        .outerjoin(published, published.c.request_id == DataRequest.id)
         .where(DataRequest.round_id == round_.id,
                DataRequest.state != State.CANCELLED.value)
         .group_by(model.Group.name, model.Group.title)

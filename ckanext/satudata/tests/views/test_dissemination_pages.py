@@ -201,6 +201,14 @@ class TestPublicPages:
                               r'</table>', page.body, re.S).group(0)
             assert ">2</td>" in table
 
+            # withdrawn: no longer counted as published
+            region.call("walidata_admin", "satudata_request_withdraw", id=a1["id"],
+                        note="Angka keliru")
+            dashboard = helpers.call_action("satudata_progress_dashboard",
+                                            context={"user": "", "ignore_auth": False})
+            rows = {r["organization"]["name"]: r for r in dashboard["organizations"]}
+            assert rows["dinas-kesehatan"]["published"] == 0
+
 
 def test_publish_and_withdraw_notify_the_producers(smtp, region, run_jobs):
     request = region.request_of(region.opd_a)
