@@ -46,8 +46,9 @@ field_notes=None, expected_version=None) -> dict``
    transaction (the row stays locked) and commits or rolls back itself.
 7. The work the step owes is written to the outbox in the same
    transaction (:mod:`.outbox`): the e-mails of the step
-   (``jobs.notify_transition``) and, when the dataset leaves the public
-   (withdrawn, archived), the round's publication built again. It reaches
+   (``jobs.notify_transition``) and, when the dataset enters or leaves the
+   public (published, withdrawn, archived), the round's publication built
+   again (once it was built). It reaches
    the jobs queue after the commit, or later if Redis cannot be reached.
 8. The signal ``satudata_request_transition`` (:data:`request_transition`,
    sender = the transition name, keyword arguments ``request_id``,
@@ -96,7 +97,7 @@ __all__ = [
     "apply_transition", "apply_step", "prepare_data_check", "record_event",
     "queue_signal", "due_date_for",
     "request_transition", "round_sent", "SIGNAL_NAME", "dataset_completeness",
-    "CREATE", "ACTIVE_STATES", "LEAVES_PUBLICATION",
+    "CREATE", "ACTIVE_STATES", "CHANGES_PUBLICATION",
 ]
 
 SIGNAL_NAME = "satudata_request_transition"
@@ -114,8 +115,10 @@ _DATA_GATED = frozenset({"submit", "resubmit", "revise", "publish"})
 #: states in which someone has a deadline to act (overdue flags, reminders)
 ACTIVE_STATES = frozenset({State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED,
                            State.RETURNED, State.RESUBMITTED, State.VERIFIED, State.READY})
-#: target states in which a dataset leaves its round's public publication
-LEAVES_PUBLICATION = frozenset({State.WITHDRAWN.value, State.ARCHIVED.value})
+#: target states in which a dataset enters or leaves its round's public
+#: publication (published again after a withdrawal, published after the book)
+CHANGES_PUBLICATION = frozenset({State.PUBLISHED.value, State.WITHDRAWN.value,
+                                 State.ARCHIVED.value})
 
 
 # -- signals after commit ---------------------------------------------------
@@ -213,8 +216,8 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
                  signal: bool = True) -> RequestEvent:
     """Add the audit event of a step of ``request`` (already updated) to the
     session and, unless ``signal`` is false, the work the step owes to the
-    outbox (its e-mails; the publication built again when the dataset left
-    it) and the transition signal for after the commit."""
+    outbox (its e-mails; the publication built again when the dataset
+    entered or left it) and the transition signal for after the commit."""
     # what the step led to, for jobs that run later (the request may have
     # moved on by then)
     data = dict(data or {})
@@ -241,7 +244,7 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
         return event
     outbox.add("notify_transition", [event.id],
                title=f"satudata: notify {transition} {request.id}")
-    if request.state in LEAVES_PUBLICATION:
+    if request.state in CHANGES_PUBLICATION:
         outbox.add("refresh_publication", [request.id], timeout=3600,
                    title=f"satudata: refresh publication {request.id}")
     if request.state == State.PUBLISHED.value:  # public data requests waiting for it

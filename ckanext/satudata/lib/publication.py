@@ -494,9 +494,9 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
 
 def refresh_for(request_id: str) -> Optional[dict[str, Any]]:
     """Build the publication of a request's round again after its dataset
-    left the public (withdrawn or archived), so that the public book and
-    compilation contain only what is public. Nothing when the round's
-    publication was never built."""
+    entered or left the public (published, withdrawn or archived), so that
+    the public book and compilation contain what is public. Nothing when the
+    round's publication was never built."""
     request = model.Session.get(DataRequest, request_id)
     if request is None:
         return None

@@ -93,3 +93,12 @@ def test_publication_book_and_compilation(region, run_jobs):
     assert (again["pdf_sha256"], again["xlsx_sha256"]) == (status["pdf_sha256"],
                                                            status["xlsx_sha256"])
     assert _files(again) == (pdf, xlsx)
+
+    # a dataset of the round published after the book: the book holds it
+    publish(region, region.requests[3])
+    run_jobs()
+    later = region.call("walidata_admin", "satudata_publication_show",
+                        round_id=region.round["id"])
+    assert later["status"] == "done" and later["dataset_count"] == 4
+    assert "Data Belum Terbit" in "\n".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(_files(later)[0])).pages)
