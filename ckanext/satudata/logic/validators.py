@@ -29,7 +29,7 @@ __all__ = [
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_email", "satudata_identifier",
-    "satudata_code_in", "satudata_codes_in", "satudata_text",
+    "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -614,6 +614,16 @@ def satudata_text(value: Any) -> Any:
     object is refused rather than stored as its Python spelling."""
     if isinstance(value, (list, tuple, dict, set)):
         raise tk.Invalid(tk._("Expecting text"))
+    return value
+
+
+def satudata_license(value: Any) -> Any:
+    """The id of one of the portal's licences (CKAN's licence register), or
+    empty (a licence is required when the dataset is submitted)."""
+    if value in (None, ""):
+        return value
+    if value not in model.Package.get_license_register():
+        raise tk.Invalid(tk._("Unknown licence: choose one of the portal's licences"))
     return value
 
 

@@ -190,6 +190,25 @@ class TestFullMetadata:
         assert resource["period"] == "Triwulan I 2025"
         assert resource["format"] == "CSV"
 
+    def test_text_fields_take_text_and_the_licence_is_one_of_the_portals(self, sysadmin, opd):
+        """A list or an object was stored as its Python spelling, any text as
+        the licence."""
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"])
+        site = {"user": sysadmin["name"]}
+        for field, value in (("concept", ["a", "b"]), ("unit", {"a": 1}),
+                             ("producer_contact_email", ["x@example.org"])):
+            with pytest.raises(tk.ValidationError) as raised:
+                helpers.call_action("package_patch", context=dict(site), id=created["id"],
+                                    **{field: value})
+            assert field in raised.value.error_dict, field
+        with pytest.raises(tk.ValidationError) as raised:
+            helpers.call_action("package_patch", context=dict(site), id=created["id"],
+                                license_id="<script>x</script>")
+        assert raised.value.error_dict["license_id"] == [
+            "Unknown licence: choose one of the portal's licences"]
+        assert helpers.call_action("package_patch", context=dict(site), id=created["id"],
+                                   license_id="cc-by", unit=12)["unit"] == "12"
+
     def test_a_tables_name_and_period_have_a_length_limit(self, sysadmin, opd):
         created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"])
         with pytest.raises(tk.ValidationError) as raised:
