@@ -60,6 +60,11 @@ def args(*names: str) -> dict[str, Any]:
 
 
 def file_response(result: dict[str, Any]) -> Response:
+    """A file an action gave (a letter, a round's document, an export): for
+    the user who asked only. CKAN marks a response ``public`` (cacheable by
+    shared proxies) unless the request says ``__no_cache__``, which a user
+    logged in by an API token does not."""
+    tk.request.environ["__no_cache__"] = True
     return Response(base64.b64decode(result["content"]), mimetype=result["mimetype"],
                     headers={"Content-Disposition":
                              f'attachment; filename="{result["filename"]}"'})

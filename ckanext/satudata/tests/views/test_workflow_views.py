@@ -13,6 +13,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
+from ckan.tests import helpers
 
 from ...lib import storage
 from ..factories import complete_metadata, daftar_data_workbook, publish, to_ready
@@ -325,6 +326,16 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     doc = producer.get(f"{round_url}/dokumen/{document['id']}")
     assert doc.data == b"kode,indikator\n1,IPM\n"
     assert "pedoman.csv" in doc.headers["Content-Disposition"]
+    assert "private" in doc.headers["Cache-Control"]
+    # fetched with an API token too: for the user only, never kept by a shared proxy
+    name = region.users["producer"]["name"]
+    token = helpers.call_action("api_token_create", context={"user": name}, user=name,
+                                name="unduh")["token"]
+    by_token = app.get(f"{round_url}/dokumen/{document['id']}",
+                       headers={"Authorization": token})
+    assert by_token.data == b"kode,indikator\n1,IPM\n"
+    assert "private" in by_token.headers["Cache-Control"]
+    assert "public" not in by_token.headers["Cache-Control"]
     assert app.get(f"{round_url}/dokumen/{document['id']}").status_code == 403
     assert _login(app, "warga").get(links[0]).status_code == 403
     # a letter or a document is served under its own round's address only
