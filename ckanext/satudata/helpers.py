@@ -57,6 +57,9 @@ CKAN_ENGLISH_MARKUP = (
     ('placeholder="Email address"', 'placeholder="%s"', N_("Email address")),
     # the (screen reader's) label of the button closing the facets on a phone
     ('<span class="text">close</span>', '<span class="text">%s</span>', N_("Close")),
+    # the (screen reader's) label of the DataStore's download formats button
+    ('aria-label="list of downloadable formats"', 'aria-label="%s"',
+     N_("List of downloadable formats")),
 )
 
 
