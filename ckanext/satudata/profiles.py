@@ -27,8 +27,16 @@ first publication (workflow)      ``dct:issued`` (instead of the creation date)
 ``collection_method``             ``dct:provenance``
 ``concept`` … ``unit``            ``dct:conformsTo`` (the data standard of
                                   Perpres 39/2019 as a ``dct:Standard``)
-portal language                   ``dct:language`` (``IND``)
+portal language                   ``dct:language`` (``IND``); titles,
+                                  descriptions and keywords tagged ``@id``
+``license_id``                    ``dct:license`` of each distribution (the
+                                  licence register's document)
+a file uploaded to the portal     ``dcat:downloadURL`` of its distribution
+CKAN's timestamps (UTC)           ``dct:issued``/``dct:modified`` with ``Z``
 ================================  ==============================================
+
+The region and urusan concepts are named by pages of the portal
+(``/kode/<list>/<code>``, :mod:`.views.reference`).
 
 Which datasets appear is decided by ckanext-dcat's catalog search (public
 datasets only, and, through :func:`ckanext.satudata.lib.publishing.
@@ -42,7 +50,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
 from ckanext.dcat.profiles import DCAT, DCT, RDF, SKOS, VCARD, XSD, RDFProfile
-from ckanext.dcat.utils import catalog_uri
+from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from .lib import publishing, reference
 
@@ -52,6 +60,8 @@ EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/langua
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+#: the language the portal's data is described in
+PORTAL_LANGUAGE = "id"
 
 #: satudata frequency code -> EU frequency authority table
 FREQUENCIES = {
@@ -93,6 +103,9 @@ class SatudataDCATProfile(RDFProfile):
         self._contact(dataset_dict, dataset_ref)
         self._provenance(dataset_dict, dataset_ref)
         self._standard(dataset_dict, dataset_ref)
+        self._distributions(dataset_dict, dataset_ref)
+        self._utc_dates(dataset_ref)
+        self._language_tags(dataset_ref)
         if not list(g.objects(dataset_ref, DCT.language)):
             g.add((dataset_ref, DCT.language, EU_LANGUAGE.IND))
 
@@ -214,6 +227,61 @@ class SatudataDCATProfile(RDFProfile):
         self.g.add((standard, RDF.type, DCT.Standard))
         self.g.add((standard, DCT.title, Literal("Standar data", lang="id")))
         self.g.add((standard, DCT.description, Literal("\n".join(lines), lang="id")))
+
+
+    def _distributions(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """Each distribution's licence (the dataset's, from CKAN's licence
+        register: DCAT-AP puts it on the distribution) and, for a file
+        uploaded to the portal, its ``dcat:downloadURL``."""
+        g = self.g
+        licence = dataset_dict.get("license_url")
+        by_uri = {str(d): d for d in g.objects(dataset_ref, DCAT.distribution)}
+        for resource in dataset_dict.get("resources") or []:
+            distribution = by_uri.get(resource_uri(resource))
+            if distribution is None:
+                continue
+            if licence and (distribution, DCT.license, None) not in g:
+                document = URIRef(licence)
+                g.add((distribution, DCT.license, document))
+                g.add((document, RDF.type, DCT.LicenseDocument))
+                if dataset_dict.get("license_title"):
+                    g.add((document, DCT.title, Literal(dataset_dict["license_title"])))
+            url = resource.get("url")
+            if resource.get("url_type") == "upload" and url \
+                    and (distribution, DCAT.downloadURL, None) not in g:
+                g.add((distribution, DCAT.downloadURL, URIRef(url)))
+
+    def _utc_dates(self, dataset_ref: URIRef) -> None:
+        """CKAN's timestamps are UTC but written without a zone, which a
+        reader takes for local time (seven hours off in WIB): say so."""
+        g = self.g
+        subjects = [dataset_ref, *g.objects(dataset_ref, DCAT.distribution)]
+        for subject in subjects:
+            for prop in (DCT.issued, DCT.modified):
+                for value in list(g.objects(subject, prop)):
+                    if isinstance(value, Literal) and value.datatype == XSD.dateTime \
+                            and "T" in str(value) and not _has_zone(str(value)):
+                        g.remove((subject, prop, value))
+                        g.add((subject, prop, Literal(f"{value}Z", datatype=XSD.dateTime)))
+
+    def _language_tags(self, dataset_ref: URIRef) -> None:
+        """Titles, descriptions and keywords are written in the portal's
+        language (Indonesian): tagged so, where CKAN gave no tag."""
+        g = self.g
+        subjects = [dataset_ref, *g.objects(dataset_ref, DCAT.distribution)]
+        for subject in subjects:
+            for prop in (DCT.title, DCT.description, DCAT.keyword):
+                for value in list(g.objects(subject, prop)):
+                    if isinstance(value, Literal) and value.language is None \
+                            and value.datatype is None:
+                        g.remove((subject, prop, value))
+                        g.add((subject, prop, Literal(str(value), lang=PORTAL_LANGUAGE)))
+
+
+def _has_zone(text: str) -> bool:
+    """Whether an ISO date-time names its zone (``Z``, ``+07:00``)."""
+    clock = text.split("T", 1)[1]
+    return clock.endswith("Z") or "+" in clock or "-" in clock
 
 
 def model_walidata() -> Any:

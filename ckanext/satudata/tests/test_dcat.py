@@ -3,13 +3,15 @@
 RDF, lists exactly the published datasets, and maps the satudata fields."""
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 import rdflib
 from rdflib.namespace import RDF
 
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, SKOS, VCARD
 
-from .factories import build_region, publish, to_ready
+from .factories import add_csv, build_region, publish, to_ready
 from .metadata_samples import full_metadata
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -63,6 +65,7 @@ def test_catalog_lists_exactly_the_published_datasets(region, app):
 
 def test_satudata_fields_map_to_dcat(region, app):
     request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "jenis_nakes,jumlah\nBidan,10\n")
     to_ready(region, request, **{k: v for k, v in full_metadata().items()
                                  if k not in ("tags",)})
     publish(region, request)
@@ -90,3 +93,25 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert issued is not None and issued.datatype.endswith("dateTime")
     assert graph.value(ref, DCT.language) == rdflib.URIRef(EU + "language/IND")
     assert graph.value(ref, DCT.provenance) is not None
+
+    # each distribution: the dataset's licence; an uploaded file its download address
+    distributions = list(graph.objects(ref, DCAT.distribution))
+    assert distributions
+    for distribution in distributions:
+        licence = graph.value(distribution, DCT.license)
+        assert licence is not None and (licence, RDF.type, DCT.LicenseDocument) in graph
+    downloads = [str(graph.value(d, DCAT.downloadURL)) for d in distributions
+                 if graph.value(d, DCAT.downloadURL) is not None]
+    assert downloads and all("/download/" in url for url in downloads), downloads
+    # timestamps say they are UTC; titles say their language
+    assert all(str(value).endswith(("Z", "+00:00"))
+               for value in (issued, graph.value(ref, DCT.modified)))
+    assert graph.value(ref, DCT.title).language == "id"
+    # the region and the urusan are pages of the portal
+    page = app.get(urlparse(str(location)).path)
+    assert page.status_code == 200 and "Balikpapan" in page.body and "64.71" in page.body
+    urusan = next(c for c in graph.objects(ref, DCT.subject)
+                  if str(graph.value(c, SKOS.notation)) == "1.02")
+    assert "Kesehatan" in app.get(urlparse(str(urusan)).path).body
+    assert app.get("/kode/wilayah/99.99").status_code == 404
+    assert app.get("/kode/tidak-ada/1").status_code == 404

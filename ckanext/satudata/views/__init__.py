@@ -13,6 +13,7 @@ from .login import satudata_login
 from .metadata import satudata_metadata
 from .privacy import satudata_privacy
 from .public_requests import satudata_public_request
+from .reference import satudata_reference
 from .requests import satudata_request
 from .roles import satudata_roles
 from .rounds import satudata_round
@@ -23,4 +24,4 @@ __all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_login",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
                       "satudata_staged",
-                      "satudata_public_request", "satudata_forum"]
+                      "satudata_public_request", "satudata_forum", "satudata_reference"]
