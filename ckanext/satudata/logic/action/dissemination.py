@@ -166,7 +166,11 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     out, release = _take(context, dict(data, note=note), "schedule", lambda request:
                          publishing.schedule(context, request, data["release_at"],
                                              data.get("reason")),
-                         event_data={"release_at": data["release_at"].isoformat()})
+                         # the pages say the time and reason in the reader's
+                         # language and date format (the note is the scheduler's)
+                         event_data={"release_at": data["release_at"].isoformat(),
+                                     "reason": data.get("reason") or None,
+                                     "note": data.get("note") or None})
     out["release"] = release.dictize()
     return out
 

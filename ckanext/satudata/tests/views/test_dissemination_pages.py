@@ -75,6 +75,11 @@ class TestRequestPage:
         # 09:00 and an empty date, and a new date alone reset the time)
         page = kadis.get(f"/permintaan-data/{request['id']}").body
         assert 'value="2099-03-01"' in page and 'value="10:30"' in page
+        # its step in the timeline, in the reader's language and date format,
+        # whatever the language it was scheduled in
+        assert "Rilis: 1 Maret 2099 10.30 WIB" in page
+        english = kadis.get(f"/en/permintaan-data/{request['id']}").body
+        assert "Release: 1 March 2099 10:30 WIB" in english and "Rilis:" not in english
 
 
 class TestPublicationPage:
