@@ -54,7 +54,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ...lib import publishing, roles
-from ...lib.states import Actor, available
+from ...lib.states import Actor, State, available
 from ...model import DataRequest, Dissemination
 from ._common import allow, refuse
 
@@ -127,7 +127,8 @@ def activity_show(next_auth: AuthFunction, context: Context, data_dict: DataDict
 @tk.auth_allow_anonymous_access
 def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     """The walidata reviewers read the private dataset of a request they
-    must act on now (the state table says who): its page, its files, its
+    must act on now (the state table says who), and the officers of its
+    approval chain once it was submitted: its page, its files, its
     metadata. CKAN's refusal names the dataset's id ("not authorized to
     read package <id>"), which turns a guessed name into an id for anyone;
     the refusal here names nothing."""
@@ -162,10 +163,20 @@ def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
         return False
     requests = model.Session.execute(
         sa.select(DataRequest).where(DataRequest.package_id == pkg.id)).scalars()
+    held = None
     for request in requests:
         kinds = roles.actor_kinds(user, request) - {Actor.PRODUCER}
         if kinds and available(request.state, bool(request.revision_of), kinds):
             return True
+        if request.submitted_at is not None and request.state != State.CANCELLED.value:
+            # submitted at least once: every level of its chain reads it, the
+            # next ones before it reaches them, the earlier ones after they acted
+            # (a verifier re-checks what they returned)
+            if held is None:
+                found = roles.user_obj(user)
+                held = roles.user_roles(found.id if found else None)
+            if held & set(roles.chain_of(request)):
+                return True
     return False
 
 
