@@ -183,11 +183,23 @@ def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
 @tk.chained_auth_function
 def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict
                    ) -> AuthResult:
-    """As :func:`package_show`: CKAN's refusal names the dataset's id."""
+    """As :func:`package_show`: CKAN's refusal names the dataset's id. An
+    archived dataset of the workflow is not changed by anyone (the engine
+    aside): its pages offer no edit (its action refused only after the
+    form was filled in)."""
     _refuse_bad_id(data_dict)
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to edit this dataset"))
+    pkg = context.get("package") if isinstance(context.get("package"), model.Package) \
+        else None
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
+    if pkg is None and roles.clean_id(ref):
+        pkg = model.Package.get(ref)
+    if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+        record = publishing.record_for(pkg.id)
+        if record is not None and record.status == "archived":
+            return refuse(tk._("Archived datasets cannot be changed"))
     return result
 
 

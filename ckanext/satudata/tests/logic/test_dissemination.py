@@ -255,6 +255,13 @@ class TestWithdrawArchive:
         assert "satudata_status=archived" in default  # the archive filter
         events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
         assert events[-1]["transition"] == "archive"
+        # its producers are offered no edit (refused only once the form was filled in)
+        assert region.may("package_update", ["producer"],
+                          id=request["package_id"]) == {"producer": False}
+        producer = login(app, "produsen-a")
+        page = producer.get(tk.url_for("dataset.read", id=pkg["name"])).body
+        assert f"/dataset/edit/{pkg['name']}" not in page
+        assert producer.get(f"/dataset/edit/{pkg['name']}").status_code in (403, 404)
 
 
 def test_a_requests_dataset_stays_with_its_opd(region):
