@@ -276,7 +276,7 @@ def is_public(package_id: str) -> bool:
         helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
                             id=package_id)
         return True
-    except tk.NotAuthorized:
+    except (tk.NotAuthorized, tk.ObjectNotFound):  # unreadable: "not found"
         return False
 
 

@@ -44,9 +44,10 @@ to it answered 500. CKAN's updates keep the stored type.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 from dateutil.parser import parse as dateutil_parse
@@ -67,7 +68,8 @@ from ._common import lock_name
 
 __all__ = [
     # the visibility lock and revision staging
-    "package_create", "package_update", "package_show", "resource_show", "resource_create",
+    "package_create", "package_update", "package_show", "package_activity_list",
+    "resource_show", "resource_create",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
     "bulk_update_public",
@@ -589,11 +591,35 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
 @tk.side_effect_free
 def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Editors reading a published dataset to change it (``for_update``,
-    ``for_edit``) get its staged revision; everyone else the live version."""
-    result = original(context, data_dict)
+    ``for_edit``) get its staged revision; everyone else the live version.
+    Whoever may not read a dataset is told it is not found, as its page
+    says (:func:`_unreadable_not_found`)."""
+    with _unreadable_not_found():
+        result = original(context, data_dict)
     if context.get("for_update") or context.get("for_edit"):
         return publishing.staged_view(context, result)
     return result
+
+
+@contextlib.contextmanager
+def _unreadable_not_found() -> Iterator[None]:
+    """CKAN refuses a dataset its caller may not read with 403 "not
+    authorized", and answers 404 for a name nobody took: a guessed name
+    (an item's title and a round's) told an outsider which data were
+    requested from which OPD. Both are "not found" here, as on the pages
+    (:mod:`..views.privacy`)."""
+    try:
+        yield
+    except tk.NotAuthorized as e:
+        raise tk.ObjectNotFound(tk._("Dataset not found")) from e
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_activity_list(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As :func:`package_show`: an unreadable dataset is not found."""
+    with _unreadable_not_found():
+        return original(context, data_dict)
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:

@@ -38,6 +38,13 @@ class TestRolesPage:
         assert roles.user_roles(staff["id"]) == {"kabid"}
         assert "pak-kabid" in app.get(url, headers=_env(admin)).body
 
+        # the only kabid keeps the role: the page says why
+        refused = app.post(url, headers=_env(admin),
+                           data={"user": "pak-kabid", "role": "kabid", "remove": "1"})
+        assert refused.status_code == 400 and "satu-satunya" in refused.body
+        assert roles.user_roles(staff["id"]) == {"kabid"}
+        factories.User(name="bu-kabid")
+        app.post(url, headers=_env(admin), data={"user": "bu-kabid", "role": "kabid"})
         app.post(url, headers=_env(admin),
                  data={"user": "pak-kabid", "role": "kabid", "remove": "1"})
         assert roles.user_roles(staff["id"]) == set()
@@ -82,7 +89,13 @@ def test_cli_gives_lists_and_removes_roles(cli):
     bad = cli.invoke(satudata_cli, ["role-add", "bu-verifikator", "bupati"])
     assert bad.exit_code == 1
 
-    cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
+    # the only verifier keeps the role (the command says why and fails)
+    refused = cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
+    assert refused.exit_code == 1 and roles.user_roles(user["id"]) == {"verifikator"}
+    factories.User(name="pak-verifikator")
+    cli.invoke(satudata_cli, ["role-add", "pak-verifikator", "verifikator"])
+    removed = cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
+    assert removed.exit_code == 0, removed.output
     assert roles.user_roles(user["id"]) == set()
 
 

@@ -26,11 +26,18 @@ def _anon_search(**params):
 
 
 class TestPublish:
-    def test_ready_request_is_private_until_published(self, region):
+    def test_ready_request_is_private_until_published(self, region, app):
         request = region.request_of(region.opd_a)
         to_ready(region, request)
-        with pytest.raises(tk.NotAuthorized):
+        # not found, as its page says: a 403 told that a dataset of that name exists
+        with pytest.raises(tk.ObjectNotFound):
             _anon_show(request["package_id"])
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        for action in ("package_show", "package_activity_list"):
+            for ref in (pkg["name"], "tidak-pernah-ada"):
+                refused = app.get(f"/api/3/action/{action}", query_string={"id": ref},
+                                  status=404)
+                assert refused.json["error"]["__type"] == "Not Found Error", (action, ref)
 
         result = publish(region, request)
 
@@ -200,7 +207,7 @@ class TestWithdrawArchive:
                              id=request["id"], note="Angka keliru")
 
         assert result["state"] == "withdrawn"
-        with pytest.raises(tk.NotAuthorized):
+        with pytest.raises(tk.ObjectNotFound):
             _anon_show(request["package_id"])
         assert _anon_search(q="*:*")["count"] == 0
         assert public_activity() == []

@@ -186,9 +186,10 @@ class TestReviewerView:
         assert "Rahasia 1" not in _page(app, request["id"], 403).body
         for name in ("warga", "produsen-b"):
             assert "Rahasia 1" not in _page(login(app, name), request["id"], 403).body
-        # kabid acts later in the chain: the request page, but no private data
+        # kabid acts later in the chain: reads what is coming, takes no step yet
         body = _page(login(app, "kabid"), request["id"]).body
-        assert "Rahasia 1" not in body and "satudata-review" not in body
+        assert "Rahasia 1" in body and "satudata-transition-approve" not in body
+        assert "satudata-transition-verify" not in body
 
     def test_a_revision_shows_what_changed_against_the_live_version(self, app, region):
         request = region.request_of(region.opd_a)

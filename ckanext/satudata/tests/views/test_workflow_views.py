@@ -111,11 +111,10 @@ class TestPages:
         assert "Gunakan definisi BPS" in resp.body
         events = region.call("verifier", "satudata_request_event_list", id=req["id"])
         assert events[-1]["field_notes"] == {"definition": ["Gunakan definisi BPS"]}
-        # back with the producer, the dataset is not the verifier's to read:
-        # its title, no link to a page that answers 404
+        # back with the producer, the verifier still reads what they returned
         page = client.get(tk.url_for("satudata_request.read", id=req["id"]))
-        assert pkg["title"] in page.body and dataset_link not in page.body
-        client.get(f"/dataset/{pkg['name']}", status=404)
+        assert pkg["title"] in page.body and dataset_link in page.body
+        client.get(f"/dataset/{pkg['name']}", status=200)
 
     def test_walidata_pages_and_exports(self, app, region):
         client = _login(app, "admin-walidata")
