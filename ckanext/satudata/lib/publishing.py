@@ -463,12 +463,30 @@ def lock_create(context: Context, data_dict: dict[str, Any]) -> None:
         _unstamp(data_dict)
 
 
+#: what only the portal writes on a resource: its period's round, the live
+#: table a staged file replaces, whether the DataStore holds its rows
+PORTAL_RESOURCE_KEYS = (ROUND_KEY, REPLACES_KEY, "datastore_active")
+
+
 def _unstamp(data_dict: dict[str, Any]) -> None:
-    """Only the engine says which period a resource belongs to."""
+    """Only the portal says which period a resource belongs to, which table
+    it replaces and whether the DataStore holds it (a table of the dataset
+    keeps what the portal said)."""
     resources = data_dict.get("resources")
     for res in resources if isinstance(resources, list) else ():
         if isinstance(res, dict):
-            res.pop(ROUND_KEY, None)
+            unstamp_resource(res)
+
+
+def unstamp_resource(res: dict[str, Any]) -> None:
+    """:func:`_unstamp` for one resource dictionary, given by a caller: the
+    portal's keys of an existing table are those stored, a new one has none."""
+    stored = model.Resource.get(res["id"]) if isinstance(res.get("id"), str) else None
+    for key in PORTAL_RESOURCE_KEYS:
+        if stored is not None and key in stored.extras:
+            res[key] = stored.extras[key]
+        else:
+            res.pop(key, None)
 
 
 def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any]) -> None:

@@ -714,6 +714,8 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
         datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
         datastore.queue_load(pkg.id)
     if not _frozen(context, pkg):
+        if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+            publishing.unstamp_resource(data_dict)  # the portal's keys are the portal's
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_create", context, data_dict)
@@ -732,6 +734,8 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)
     if not _frozen(context, pkg):
+        if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+            publishing.unstamp_resource(data_dict)
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_update", context, data_dict)

@@ -302,6 +302,25 @@ def test_a_staged_table_is_its_own_producers_whatever_another_revision_claims(re
     assert a_shown["name"] == "Tabel A 2025" and "satudata_replaces" not in a_shown
 
 
+def test_a_table_of_a_dataset_not_yet_published_takes_no_portal_keys(region):
+    """A producer's table claimed DataStore rows it had not, a replaced table
+    and a period: only the portal writes those."""
+    request = region.request_of(region.opd_a)
+    theirs = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+    table = region.call("producer", "resource_create", package_id=request["package_id"],
+                        name="Tabel", url="https://example.org/t.csv", format="CSV",
+                        satudata_replaces=theirs["id"], datastore_active=True,
+                        satudata_round=region.round["id"], period="2025")
+    shown = region.call("producer", "resource_show", id=table["id"])
+    assert shown["period"] == "2025"
+    for key in ("satudata_replaces", "satudata_round"):
+        assert key not in shown, key
+    assert not shown.get("datastore_active")
+    patched = region.call("producer", "resource_patch", id=table["id"], datastore_active=True,
+                          satudata_round=region.round["id"])
+    assert not patched.get("datastore_active") and "satudata_round" not in patched
+
+
 def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(region, app):
     request, pkg_id, live_table = _published_with_a_table(region)
     live = region.call("producer", "package_show", id=pkg_id)
