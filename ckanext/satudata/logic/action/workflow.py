@@ -485,12 +485,33 @@ def _refuse_past_deadlines(data: dict[str, Any],
     round whose deadline has passed can still be edited otherwise. Computed
     deadlines are not refused (a round may be recorded after its start)."""
     today = workdays.today()
+    given = [key for key in _ROUND_DEADLINES if data.get(key) is not None
+             and (round_ is None or getattr(round_, key) != data[key])]
     errors = {key: [tk._("This deadline has already passed: choose today or a later date")]
-              for key in _ROUND_DEADLINES
-              if data.get(key) is not None and data[key] < today
-              and (round_ is None or getattr(round_, key) != data[key])}
+              for key in given if data[key] < today}
+    # a deadline falls on a working day, as the counted ones do
+    for key in given:
+        if key not in errors and not workdays.is_working_day(data[key]):
+            errors[key] = [tk._(
+                "%(date)s is not a working day (a weekend, a public holiday or cuti "
+                "bersama): choose another date, e.g. %(next)s") % {
+                    "date": tk.h.render_datetime(data[key]),
+                    "next": tk.h.render_datetime(workdays.add_working_days(data[key], 1))}]
     if errors:
         raise tk.ValidationError(errors)
+
+
+def _refuse_past_submission(round_: CollectionRound, due: dict[str, Any]) -> None:
+    """New dates of a round already sent must not put its submission
+    deadline in the past: its producers' requests follow it (they would all
+    be overdue at once)."""
+    if due["submit_due"] == round_.submit_due or due["submit_due"] >= workdays.today():
+        return
+    if _count(DataRequest, [DataRequest.round_id == round_.id]):
+        raise tk.ValidationError({"start_date": [tk._(
+            "With these dates the submission deadline (%(date)s) would already be past for "
+            "the producers working on this round's requests: choose later dates")
+            % {"date": tk.h.render_datetime(due["submit_due"])}]})
 
 
 def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: Any,
@@ -662,6 +683,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     due = _deadlines_after(round_, data)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data))
+    _refuse_past_submission(round_, due)
     renamed = "title" in data and data["title"] != round_.title
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)

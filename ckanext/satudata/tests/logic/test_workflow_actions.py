@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from freezegun import freeze_time
 from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
@@ -136,8 +137,9 @@ class TestRounds:
         assert workdays.working_days_between(
             datetime.date.fromisoformat(round_["submit_due"]),
             datetime.date.fromisoformat(round_["verify_due"])) == 15
-        updated = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
-                              submit_days=10)
+        with freeze_time("2026-01-06 03:00:00"):  # early in the round: still ahead
+            updated = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                                  submit_days=10)
         assert updated["submit_due"] == "2026-01-27"  # 16 Jan is Isra Mi'raj
         request = model.Session.get(DataRequest, region.requests[0]["id"])
         model.Session.refresh(request)
@@ -166,6 +168,24 @@ class TestRounds:
                             title="Belum dikirim", year=2026, start_date="2026-07-01")
         assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
                            state="draft")["state"] == "draft"
+
+    def test_a_sent_rounds_dates_stay_ahead_and_on_working_days(self, region):
+        """Moved to start in 2020, a sent round put its producers' deadline
+        in the past; a typed deadline could fall on Christmas."""
+        with freeze_time("2026-03-02 03:00:00"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                            start_date="2020-01-01")
+            assert list(err.value.error_dict) == ["start_date"]
+            for typed in ("2026-12-25", "2027-01-02"):  # Christmas, a Saturday
+                with pytest.raises(tk.ValidationError) as err:
+                    region.call("walidata_admin", "satudata_round_update",
+                                id=region.round["id"], submit_due=typed)
+                assert "hari kerja" in err.value.error_dict["submit_due"][0] or \
+                    "working day" in err.value.error_dict["submit_due"][0]
+            moved = region.call("walidata_admin", "satudata_round_update",
+                                id=region.round["id"], submit_due="2026-12-28")
+            assert moved["submit_due"] == "2026-12-28"
 
     def test_a_sent_rounds_year_stays(self, region):
         """Moved to another year after it was sent, a round sent the next
