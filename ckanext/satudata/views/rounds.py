@@ -186,8 +186,9 @@ def send(round_id: str) -> Any:
                 not_found=tk._("Collection round not found"))
     if sent and sent["held_back"]:
         tk.h.flash_notice(tk._(
-            "Not sent yet, their earlier period is not released: %(items)s. Send the "
-            "round again once it is public, so that the indicator keeps one dataset.") % {
+            "Not sent yet, their earlier period is not released (or was withdrawn): "
+            "%(items)s. Send the round again once it is public, so that the indicator "
+            "keeps one dataset.") % {
                 "items": "; ".join(i["title"] for i in sent["held_back"])})
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 

@@ -822,8 +822,9 @@ def _earlier_requests(*columns: Any) -> Any:
 def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     """``{item id: dataset id}``: the dataset of each item's latest
     published request, where the item (or the same OPD's item of the same
-    title in an earlier year's Daftar Data) was published before. One
-    query for all the items."""
+    title in an earlier year's Daftar Data) was published before and is not
+    archived (an archived dataset takes no new period: its producers cannot
+    change it). One query for all the items."""
     if not items:
         return {}
     rows = model.Session.execute(
@@ -831,7 +832,7 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
         .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .join(model.Package, model.Package.id == DataRequest.package_id)
         .where(DaftarData.id.in_([i.id for i in items]), model.Package.state == "active",
-               publishing.public_clause())
+               publishing.in_publication_clause())
         .order_by(DaftarData.id, CollectionRound.start_date.desc(),
                   CollectionRound.created.desc())).all()
     found: dict[str, str] = {}
@@ -841,9 +842,12 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
 
 
 #: an earlier period's request in these states is approved (or in the
-#: approval chain) but not released: its dataset will be public soon. One
-#: still being collected may take long, and its period gets its own dataset
-_UNRELEASED = tuple(s.value for s in (State.VERIFIED, State.READY, State.SCHEDULED))
+#: approval chain) but not released: its dataset will be public soon; or it
+#: was withdrawn: published again, it would be a second public dataset of the
+#: indicator. One still being collected may take long, and its period gets
+#: its own dataset
+_UNRELEASED = tuple(s.value for s in (State.VERIFIED, State.READY, State.SCHEDULED,
+                                      State.WITHDRAWN))
 #: a request of a new period in these states is still open on its dataset
 _OPEN_PERIOD = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
@@ -886,9 +890,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     ``new_datasets`` is true. Items already requested in this round are
     skipped, so sending again after adding items only sends the new ones.
     An item whose earlier period (requested in another round) is not
-    released yet is held back (``held_back``): sending it now would give the
-    indicator a second dataset; send the round again once that period is
-    public (or give ``new_datasets``).
+    released yet, or was withdrawn, is held back (``held_back``): sending it
+    now would give the indicator a second dataset; send the round again once
+    that period is public (or give ``new_datasets``).
     The round becomes ``open``; each OPD receiving requests gets a numbered
     Surat Permintaan Data listing them (``satudata_letter_list``), and its
     producers an e-mail listing their new requests with that letter attached
@@ -903,8 +907,11 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
+    given = data_dict.get("new_datasets")
     try:
-        new_datasets = tk.asbool(data_dict.get("new_datasets") or False)
+        if given is not None and not isinstance(given, (bool, str, int)):
+            raise ValueError(given)  # a list or an object is no yes or no
+        new_datasets = tk.asbool(given or False)
     except ValueError:
         raise tk.ValidationError({"new_datasets": [tk._("Give true or false")]})
     round_ = get_round(_ref(data_dict, context))
@@ -944,8 +951,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     reused = {i: p for i, p in reused.items() if i not in held_ids}
     if not items and not skipped and held:
         raise tk.ValidationError({"state": [tk._(
-            "Every item of this round waits for its earlier period to be released: "
-            "release it first, then send the round (or create new datasets)")]})
+            "Every item of this round waits for its earlier period to be released (or "
+            "published again, when it was withdrawn): release it first, then send the "
+            "round (or create new datasets)")]})
     for item in items:
         package_id = reused.get(item.id) or (
             _create_dataset(context, item, round_) if create_dataset else None)

@@ -546,3 +546,26 @@ def test_a_third_period_waits_while_the_second_is_open_on_the_dataset(two_period
     assert "earlier period" in refused.value.error_dict["state"][0]
     assert region.call("sysadmin", "satudata_request_list",
                        round_id=round_["id"])["count"] == 0
+
+
+def test_a_second_period_waits_for_a_withdrawn_first_and_skips_an_archived_one(
+        clean_db, clean_index):
+    """Semester I of OPD A's indicator withdrawn: Semester II got a second
+    dataset, and publishing Semester I again gave the indicator two public
+    datasets. OPD B's archived: its new period went onto the archived
+    dataset, which its producers cannot change (a request nobody could
+    complete). Now A's item waits, B's gets a dataset of its own."""
+    region, first = _first_periods()
+    other = region.request_of(region.opd_b)
+    with freeze_time("2026-06-01 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Angka keliru")
+        region.call("walidata_admin", "satudata_request_archive", id=other["id"])
+    round_, sent = _send_second_round(region)
+    assert [i["owner_org"] for i in sent["held_back"]] == [region.opd_a["id"]]
+    assert (sent["created"], sent["new_periods"]) == (1, 0)
+    (b_second,) = region.call("sysadmin", "satudata_request_list",
+                              round_id=round_["id"])["results"]
+    assert b_second["package_id"] != other["package_id"]
+    # the producers of B can work on it
+    add_csv(region, "producer_b", b_second["package_id"], "tahun,jumlah\n2026,3\n")
