@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.satudata.lib import publication, publishing, states
-from ckanext.satudata.lib import notifications
+from ckanext.satudata.lib import notifications, roles
 from ckanext.satudata.model import DataRequest, Release
 
 from ..factories import (
@@ -408,3 +408,17 @@ def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
     region.call("walidata_admin", "satudata_role_delete", user=kadis, role="kadis")
     assert [r["user_name"] for r in region.call(
         "walidata_admin", "satudata_role_list", role="kadis")] == [region.users["kabid"]["name"]]
+
+
+def test_a_step_the_request_is_past_is_refused_as_such(region):
+    """Verifying a request one had just verified was refused as a second
+    pair of eyes ("you took the step before"), not as a step it is past."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("satudata_request_verify", context={
+            "user": region.users["verifier"]["name"], "ignore_auth": False}, id=request["id"])
+    assert roles.four_eyes_message() not in str(err.value)
+    assert "state" in err.value.error_dict
