@@ -85,3 +85,14 @@ def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
         "login": "warga", "password": "correct123",
         "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
     assert landed.headers["Location"].endswith("/dataset/")
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.ckan_config("ckan.auth.create_user_via_web", False)
+def test_a_failed_login_keeps_the_name_and_the_page_says_how_to_get_an_account(app):
+    factories.User(name="warga", password="correct123")
+    client = app.test_client()
+    failed = _log_in(client, "warga<b>", "salah")
+    assert failed.status_code == 200
+    assert 'name="login" value="warga&lt;b&gt;"' in failed.body
+    assert "Akun portal ini dibuat oleh walidata" in client.get("/user/login").body
