@@ -39,11 +39,14 @@ import uuid
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from babel.numbers import format_decimal
 
 import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
+
+from . import reference
 
 __all__ = ["upload_size", "refuse_unusable_upload", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
            "save_sk", "read_round_document", "round_document_path", "save_round_document",
@@ -92,7 +95,9 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
     if size > limit * MB:
         raise tk.ValidationError({"upload": [tk._(
             "The file is too large: %(size)s MB, the limit is %(limit)s MB") % {
-                "size": f"{size / MB:.1f}", "limit": limit}]})
+                # written as the page's language writes a number (102,1 in Indonesian)
+                "size": format_decimal(round(size / MB, 1), locale=reference.current_language()),
+                "limit": limit}]})
     if size == 0:
         raise tk.ValidationError({"upload": [tk._("The file is empty")]})
     import magic

@@ -173,7 +173,8 @@ class TestUploads:
         with pytest.raises(tk.ValidationError) as refusal:
             add_csv(region, "producer", request["package_id"], big)
         message = refusal.value.error_dict["upload"][0]
-        assert "1.4 MB" in message and "1 MB" in message
+        # the size as the portal's language writes a number (1,4 in Indonesian)
+        assert "1,4 MB" in message and "1 MB" in message
 
         client = login(app, "produsen-a")
         new = tk.url_for("dataset_resource.new", id=request["package_id"])
@@ -185,7 +186,7 @@ class TestUploads:
             content_type="multipart/form-data")
         assert response.status_code == 200
         summary = _summary(response.body)
-        assert "1.4 MB" in summary
+        assert "1,4 MB" in summary
         assert 'href="#field-resource-upload"' in summary
         assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
 
