@@ -264,6 +264,8 @@ def delete_round_document(document_id: str) -> None:
     path = round_document_path(document_id)
     if path and os.path.exists(path):
         os.remove(path)
+
+
 def berita_acara_path(decision_id: str) -> Optional[str]:
     """Where the Berita Acara (PDF) of a Forum Satu Data decision is kept:
     ``<ckan.storage_path>/satudata_private/forum/<decision id>.pdf``, outside

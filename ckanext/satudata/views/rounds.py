@@ -12,7 +12,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, file_response, post, save, states
+from ._common import args, call, can, context, error_list, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -173,6 +173,24 @@ def delete_document(round_id: str, document_id: str) -> Any:
          forbidden=tk._("Only walidata staff can manage the documents of a round"),
          not_found=tk._("Document not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+@satudata_round.route("/<round_id>/hapus", methods=["POST"])
+def delete(round_id: str) -> Any:
+    try:
+        tk.get_action("satudata_round_delete")(context(), {"id": round_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._(
+            "Only walidata administrators and the staff who prepare them can manage "
+            "collection rounds"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Collection round not found"))
+    except tk.ValidationError as e:  # sent: it stays
+        for message in error_list(e):
+            tk.h.flash_error(message)
+        return tk.redirect_to("satudata_round.read", round_id=round_id)
+    tk.h.flash_success(tk._("The round is deleted."))
+    return tk.redirect_to("satudata_round.index")
 
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import logging
 import re
 import unicodedata
 from typing import Any, Optional
@@ -35,7 +36,8 @@ from ckan.types import Context, DataDict
 from ...lib import storage
 from ...lib import (datacheck, engine, late_data, letters, metadata, outbox, publishing,
                    roles, round_history, rounds, spreadsheets, workdays)
-from ...model import LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent
+from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent,
+                      RoundDocument)
 from ...model.workflow import request_count
 from ...lib.states import (
     ACTION_OF, DUTY_ACTORS, Actor, State, available, late_label, next_actors, state_label,
@@ -45,11 +47,14 @@ from .. import schema
 from . import forum
 from ._common import commit as _commit, get_round, lock_name, lock_request, validate as _validate
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
     "satudata_daftar_data_delete", "satudata_daftar_data_show",
     "satudata_daftar_data_list", "satudata_daftar_data_import",
-    "satudata_round_create", "satudata_round_update", "satudata_round_show",
+    "satudata_round_create", "satudata_round_update", "satudata_round_delete",
+    "satudata_round_show",
     "satudata_round_list", "satudata_round_send", "satudata_round_status",
     "satudata_round_export", "satudata_daftar_data_template",
     "satudata_request_show", "satudata_request_list", "satudata_request_event_list",
@@ -709,6 +714,32 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         publishing.reindex_round(round_.id)
     _commit(context)
     return _round_dict(round_)
+
+
+def satudata_round_delete(context: Context, data_dict: DataDict) -> None:
+    """Delete a round created by mistake: only one never sent (no request
+    was made from it); its documents go with it. A sent round is closed
+    instead (``satudata_round_update`` with ``state`` ``closed``): its
+    requests, letters and trail stay.
+
+    :param id: id or name of the round
+    """
+    tk.check_access("satudata_round_delete", context, data_dict)
+    round_ = get_round(_ref(data_dict, context))
+    # one change of the round at a time: a send waits for this, or this for it
+    model.Session.execute(sa.select(CollectionRound.id).where(
+        CollectionRound.id == round_.id).with_for_update())
+    if _count(DataRequest, [DataRequest.round_id == round_.id]):
+        raise tk.ValidationError({"state": [tk._(
+            "This round was sent: its requests, letters and history stay. Close it "
+            "instead")]})
+    documents = [d.id for d in model.Session.execute(
+        sa.select(RoundDocument).where(RoundDocument.round_id == round_.id)).scalars()]
+    log.info("Round %s (%s) deleted by %s", round_.name, round_.id, context.get("user"))
+    model.Session.delete(round_)
+    _commit(context)
+    for document_id in documents:  # their rows went with the round's
+        storage.delete_round_document(document_id)
 
 
 @tk.side_effect_free

@@ -36,7 +36,8 @@ __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
     "satudata_daftar_data_delete", "satudata_daftar_data_show",
     "satudata_daftar_data_list", "satudata_daftar_data_import",
-    "satudata_round_create", "satudata_round_update", "satudata_round_show",
+    "satudata_round_create", "satudata_round_update", "satudata_round_delete",
+    "satudata_round_show",
     "satudata_round_list", "satudata_round_send", "satudata_round_status",
     "satudata_round_export", "satudata_daftar_data_template",
     "satudata_request_show", "satudata_request_list", "satudata_request_event_list",
@@ -93,6 +94,12 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def satudata_round_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return satudata_round_create(context, data_dict)
+
+
+def satudata_round_delete(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever prepares rounds deletes one never sent (the action refuses a
+    sent one)."""
     return satudata_round_create(context, data_dict)
 
 

@@ -398,3 +398,27 @@ def test_the_lists_answer_with_or_without_a_trailing_slash(app, region):
                  "/permohonan-data"):
         assert admin.get(path).status_code == 200, path
         assert admin.get(path + "/").status_code == 200, path + "/"
+
+
+def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
+    """A round made by mistake stayed listed for ever (it could only be closed)."""
+    admin = _login(app, "admin-walidata")
+    draft = region.call("walidata_admin", "satudata_round_create", name="salah-buat",
+                        title="Salah buat", year=2026, start_date="2026-07-01")
+    page = admin.get("/permintaan-data/putaran/salah-buat").body
+    assert "satudata-round-delete" in page
+    # a producer may not; the sent round of the region stays, with the reason
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("satudata_round_delete", context={
+            "user": region.users["producer"]["name"], "ignore_auth": False}, id=draft["id"])
+    sent_page = admin.get(f"/permintaan-data/putaran/{region.round['name']}").body
+    assert "satudata-round-delete" not in sent_page
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_round_delete", id=region.round["id"])
+    response = admin.post("/permintaan-data/putaran/salah-buat/hapus",
+                          data={"_csrf_token": _csrf(page)})
+    assert "Putaran dihapus." in response.body
+    with pytest.raises(tk.ObjectNotFound):
+        region.call("walidata_admin", "satudata_round_show", id="salah-buat")
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["counts"]["total"] >= 1
