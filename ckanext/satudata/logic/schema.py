@@ -542,9 +542,12 @@ def round_advance(ignore_missing: Validator, satudata_one_of: Validator) -> Sche
 def round_report_update(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,
+    strip_value: Validator,
 ) -> Schema:
     schema = round_report_ref()
-    schema["body"] = [not_empty, satudata_text, unicode_safe, satudata_length(REPORT_MAX)]
+    # blank text is no report: stripped first, then required
+    schema["body"] = [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
+                      satudata_length(REPORT_MAX)]
     schema["version"] = [ignore_missing, satudata_version]
     return schema
 
