@@ -23,6 +23,7 @@ __all__ = [
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
+    "datatablesview_get_language_file_path",
     "satudata_waiting_for_me", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
@@ -99,6 +100,17 @@ def satudata_is_walidata_staff(user_name: str | None) -> bool:
 
 
 # -- portal pages: dates, home page, "waiting for me" -------------------------------
+
+@tk.chained_helper
+def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
+    """The table preview's translation with the language's own number
+    symbols (:mod:`.views.preview`): the shipped Indonesian one wrote 1'000."""
+    shipped = next_helper(lang)
+    if not shipped:  # English: none needed
+        return shipped
+    name = shipped.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return tk.h.url_for("satudata_preview.language", lang=name)
+
 
 @tk.chained_helper
 def render_datetime(next_helper: Any, datetime_: Any, date_format: Optional[str] = None,

@@ -269,3 +269,15 @@ def test_the_data_check_report_is_in_indonesian(app, region, run_jobs, smtp):
                            "tampak seperti nomor telepon", "Ditemukan data pribadi"):
             assert indonesian in body, (url, indonesian)
         assert _visible_english(body, english) == [], url
+
+
+def test_the_table_previews_numbers_are_written_as_the_language_writes_them(app):
+    """ckanext-datatablesview's Indonesian file groups thousands with ' (the
+    preview's page sizes read 1'000)."""
+    with app.flask_app.test_request_context("/"):
+        url = tk.h.datatablesview_get_language_file_path("id")
+        assert tk.h.datatablesview_get_language_file_path("en") == ""
+    strings = json.loads(app.get(url).body)
+    assert (strings["thousands"], strings["decimal"]) == (".", ",")
+    assert strings["lengthMenu"] == "Tampilkan _MENU_ entri"  # the rest as shipped
+    assert app.get("/satudata/datatables/..%2Fsecret.json").status_code == 404

@@ -11,6 +11,7 @@ from .guard import satudata_guard
 from .headers import satudata_headers
 from .login import satudata_login
 from .metadata import satudata_metadata
+from .preview import satudata_preview
 from .privacy import satudata_privacy
 from .public_requests import satudata_public_request
 from .reference import satudata_reference
@@ -24,4 +25,5 @@ __all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_login",
                       "satudata_request", "satudata_daftar_data", "satudata_round",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
                       "satudata_staged",
-                      "satudata_public_request", "satudata_forum", "satudata_reference"]
+                      "satudata_public_request", "satudata_forum", "satudata_reference",
+                      "satudata_preview"]

@@ -600,6 +600,7 @@ ROUTES: dict[str, Provider] = {
     "/group/members/<id>": per("id", groups),
     "/group/new": none,
     "/jadwal-rilis": none,
+    "/satudata/datatables/<lang>.json": lambda w: [({"lang": "id"}, {})],
     "/kode/<list_name>/<code>": lambda w: [({"list_name": "wilayah", "code": "64.71"}, {}),
                                            ({"list_name": "urusan", "code": "1.02"}, {})],
     "/jadwal-rilis.ics": queries({}, {"perkiraan": "1"}, {"opd": "dinas-kesehatan"}),
