@@ -87,7 +87,8 @@ from ckan.types import Context
 from . import datacheck, late_data, metadata, outbox, publishing, roles, rounds, workdays
 from ..model import CollectionRound, DataRequest, RequestEvent
 from .states import (
-    DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, level_role, rule,
+    DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, given_reason,
+    level_role, rule,
     state_label, step_rule, transition_label,
 )
 
@@ -358,7 +359,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     if transition_name not in NAMES:
         raise tk.ValidationError({"transition": [
             tk._("Unknown transition: %(name)s") % {"name": transition_name}]})
-    note = (note or "").strip() or None
+    note = given_reason(note)
     field_notes = _clean_field_notes(field_notes)
 
     rounds.lock_for(request_id, transition_name)  # an all-in round: round, then request
@@ -556,7 +557,7 @@ def apply_step(context: Context, request_id: str, name: str, *,
     + 1; the event in the same transaction; committed unless
     ``defer_commit``), without changing its state and without a
     notification. Returns the request with the new ``event``."""
-    note = (note or "").strip() or None
+    note = given_reason(note)
     request = _lock(request_id)
     _check_version(request, expected_version)
     current = State(request.state)

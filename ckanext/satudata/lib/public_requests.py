@@ -29,7 +29,8 @@ import ckan.plugins.toolkit as tk
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
 from . import outbox, roles, workdays
 from .engine import queue_signal
-from .states import PUBLIC_OPEN, PublicActor, PublicState, public_rule, public_steps_for
+from .states import (PUBLIC_OPEN, PublicActor, PublicState, given_reason, public_rule,
+                     public_steps_for)
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
            "steps_for", "create", "lock", "take", "fulfil_published", "may_see_contact",
@@ -131,6 +132,7 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
             step == "extend" and request.extended):
         raise tk.ValidationError({"state": [tk._(
             "This step cannot be taken on the request in its present state")]})
+    note = given_reason(note)
     if rule.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("Give the reason")]})
     from_state = request.state

@@ -16,6 +16,7 @@ staff disseminate), as the actor kinds :attr:`Actor.PUBLISHER` and
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -224,6 +225,19 @@ PREPARATIONS = frozenset({"request", "return", "return_approval", "opd_return", 
 #: publication of one period while another period is under review)
 DATASET_WRITES = frozenset({"publish", "withdraw", "archive", "schedule", "unschedule",
                             "cancel", "cancel_revision"})
+
+
+#: what a reason made of nothing else is blank: spaces of any kind, and the
+#: invisible characters a paste may bring (zero-width spaces, joiners, a BOM)
+_BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
+
+
+def given_reason(note: Optional[str]) -> Optional[str]:
+    """The reason given for a step, without surrounding spaces; None when
+    nothing visible was written (a step that needs a reason refuses it)."""
+    if note is None or _BLANK.match(note):
+        return None
+    return note.strip()
 
 
 def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:

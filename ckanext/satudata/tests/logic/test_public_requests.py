@@ -44,9 +44,12 @@ def test_the_deadline_counts_working_days_across_holidays_and_extends_once(regio
         asked = _ask(citizen)
         assert asked["state"] == "submitted"
         assert asked["due_date"] == "2027-01-13"     # not the 11th: two holidays
-        with pytest.raises(tk.ValidationError) as err:
-            _call(region.users["verifier"], "satudata_public_request_extend", id=asked["id"])
-        assert "note" in err.value.error_dict       # the reason is told to the requester
+        # the reason is told to the requester: blanks (spaces, a zero-width space) are none
+        for blank in (None, " \n\t ", "\u00a0\u200b"):
+            with pytest.raises(tk.ValidationError) as err:
+                _call(region.users["verifier"], "satudata_public_request_extend",
+                      id=asked["id"], **({"note": blank} if blank is not None else {}))
+            assert "note" in err.value.error_dict, repr(blank)
         extended = _call(region.users["verifier"], "satudata_public_request_extend",
                          id=asked["id"], note="Data masih dihimpun dari kecamatan")
         assert extended["due_date"] == "2027-01-22" and extended["extended"] is True
