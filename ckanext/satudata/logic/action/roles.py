@@ -37,6 +37,8 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
         raise tk.ValidationError(errors)
     user = model.User.get(data["user"])
     assert user
+    if user.state != "active":  # a deleted account approves nothing
+        raise tk.ValidationError({"user": [tk._("This account is not active")]})
     lock_name("role", user.id, data["role"])
     existing = model.Session.execute(
         sa.select(WalidataRole).where(
@@ -72,9 +74,16 @@ def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
     # one removal of a role at a time: two officers cannot each remove one
     # of its last two holders
     lock_name("role", data["role"])
+    if not model.Session.execute(sa.select(WalidataRole.id).where(
+            WalidataRole.role == data["role"], WalidataRole.user_id == user.id)).first():
+        raise tk.ValidationError({"role": [tk._("%(user)s does not hold this role") % {
+            "user": user.display_name}]})
+    # the other holders who can act: an active account
     if data["role"] in roles.approval_chain() and not model.Session.execute(
-            sa.select(WalidataRole.id).where(WalidataRole.role == data["role"],
-                                             WalidataRole.user_id != user.id).limit(1)
+            sa.select(WalidataRole.id)
+            .join(model.User, model.User.id == WalidataRole.user_id)
+            .where(WalidataRole.role == data["role"], WalidataRole.user_id != user.id,
+                   model.User.state == "active").limit(1)
     ).first():
         # nobody would approve at that level: every request reaching it would wait
         raise tk.ValidationError({"role": [tk._(
@@ -105,7 +114,7 @@ def satudata_role_list(context: Context, data_dict: DataDict) -> list[dict[str, 
         raise tk.ValidationError(errors)
     stmt = sa.select(WalidataRole, model.User).join(
         model.User, model.User.id == WalidataRole.user_id
-    )
+    ).where(model.User.state == "active")  # a deleted account holds no role
     if data.get("role"):
         stmt = stmt.where(WalidataRole.role == data["role"])
     order = {name: i for i, name in enumerate(roles.known_roles())}

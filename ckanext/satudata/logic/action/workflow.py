@@ -242,15 +242,22 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
     data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
-    item = model.Session.get(DaftarData, data.pop("id"))
-    assert item
-    if data.get("owner_org", item.owner_org) != item.owner_org and _count(
-            DataRequest, [DataRequest.item_id == item.id,
-                          DataRequest.state != State.CANCELLED.value]):
+    # one change of the item at a time, read as it is under its lock
+    item = model.Session.execute(
+        sa.select(DaftarData).where(DaftarData.id == data.pop("id")).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
+    requested = _count(DataRequest, [DataRequest.item_id == item.id,
+                                     DataRequest.state != State.CANCELLED.value])
+    if data.get("owner_org", item.owner_org) != item.owner_org and requested:
         # its requests, datasets and letters are the OPD's it was sent to
         raise tk.ValidationError({"owner_org": [tk._(
             "This item was already requested from its OPD: it stays with it (deactivate "
             "it and add an item for the other OPD)")]})
+    if str(data.get("year", item.year)) != str(item.year) and requested:
+        # its requests were sent in that year's rounds
+        raise tk.ValidationError({"year": [tk._(
+            "This item was already requested in a round of its year: it stays in that "
+            "year's Daftar Data (add it to the other year's list instead)")]})
     _refuse_duplicate(data, item)
     for key, value in data.items():
         setattr(item, key, value)
@@ -945,16 +952,18 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         new_datasets = tk.asbool(given or False)
     except ValueError:
         raise tk.ValidationError({"new_datasets": [tk._("Give true or false")]})
-    round_ = get_round(_ref(data_dict, context))
+    # the round as it is under its lock: a change of its year or dates made
+    # meanwhile is read here (its row read before the lock was stale)
+    round_ = model.Session.execute(
+        sa.select(CollectionRound).where(
+            CollectionRound.id == get_round(_ref(data_dict, context)).id)
+        .with_for_update().execution_options(populate_existing=True)).scalar_one()
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
     if round_.stage != "collection":
         raise tk.ValidationError({"state": [tk._(
             "This round's collection is over (stage \"%(stage)s\"): send its new items in "
             "another round") % {"stage": rounds.stage_label(round_.stage)}]})
-    model.Session.execute(
-        sa.select(CollectionRound.id).where(CollectionRound.id == round_.id)
-        .with_for_update())
     already = sa.select(DataRequest.item_id).where(DataRequest.round_id == round_.id)
     items = list(model.Session.execute(
         sa.select(DaftarData).where(

@@ -11,7 +11,7 @@ import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import publication, publishing, states
 from ckanext.satudata.lib import notifications, roles
@@ -402,6 +402,19 @@ def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
     assert "role" in err.value.error_dict
     assert [r["user_name"] for r in region.call(
         "walidata_admin", "satudata_role_list", role="kadis")] == [kadis]
+    # a deleted account is no holder: it may not be given a role, nor count as one
+    gone = factories.User(name="mantan-kadis")
+    region.call("walidata_admin", "satudata_role_create", user=gone["name"], role="kadis")
+    helpers.call_action("user_delete", id=gone["id"])
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_role_delete", user=kadis, role="kadis")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_role_create", user=gone["name"], role="kabid")
+    assert "user" in err.value.error_dict
+    # nor is a role taken from someone who does not hold it
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_role_delete",
+                    user=region.users["producer"]["name"], role="kabid")
     # with a second holder, either may go
     region.call("walidata_admin", "satudata_role_create",
                 user=region.users["kabid"]["name"], role="kadis")

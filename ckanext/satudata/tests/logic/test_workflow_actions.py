@@ -210,8 +210,14 @@ class TestRounds:
             region.call("walidata_admin", "satudata_daftar_data_update",
                         id=request["item_id"], owner_org=region.opd_b["name"])
         assert list(err.value.error_dict) == ["owner_org"]
+        # nor to another year (its request was sent in a round of its year)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_update",
+                        id=request["item_id"], year=2027)
+        assert list(err.value.error_dict) == ["year"]
         region.call("walidata_admin", "satudata_daftar_data_update", id=request["item_id"],
-                    owner_org=region.opd_a["name"], title="Jumlah Puskesmas (baru)")
+                    owner_org=region.opd_a["name"], title="Jumlah Puskesmas (baru)",
+                    year=2026)
         fresh = region.call("walidata_admin", "satudata_daftar_data_create", title="Baru",
                             owner_org=region.opd_a["name"], year=2026)
         moved = region.call("walidata_admin", "satudata_daftar_data_update", id=fresh["id"],
