@@ -9,7 +9,11 @@ proxy's own headers win, as they are only set when missing):
   view (``/dataset/<id>/resource/<resource_id>/view/<view_id>``), which
   CKAN's "Embed" button offers to other sites;
 * ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
-  the portal's address, not the page (a request's, a search's).
+  the portal's address, not the page (a request's, a search's);
+* ``Cache-Control: private`` for a caller who sent an API token: CKAN marks
+  an answer ``public`` (a shared proxy may keep it) unless a cookie logged
+  the user in, so a private dataset, a letter or a round's document read
+  with a token was cacheable for everyone behind the same proxy.
 """
 from __future__ import annotations
 
@@ -28,3 +32,13 @@ def security_headers(response: Any) -> Any:
     if not (request.endpoint or "").endswith("resource.view"):
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     return response
+
+
+#: the headers a CKAN API token comes in (CKAN's ``apitoken_header_name`` and its old name)
+_TOKEN_HEADERS = ("Authorization", "X-CKAN-API-Key")
+
+
+@satudata_headers.before_app_request
+def private_for_a_token() -> None:
+    if any(request.headers.get(name) for name in _TOKEN_HEADERS):
+        request.environ["__no_cache__"] = True  # CKAN then says private

@@ -22,3 +22,19 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
     assert embedded.status_code == 200
     assert "X-Frame-Options" not in embedded.headers
     assert embedded.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_an_answer_to_a_token_is_for_its_caller_only(app):
+    """A private dataset read with an API token was marked public (a shared
+    proxy could keep it for everyone behind it)."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(owner_org=org["id"], private=True)
+    shown = app.get("/api/3/action/package_show", query_string={"id": dataset["id"]},
+                    headers={"Authorization": user["token"]})
+    assert shown.status_code == 200
+    assert "private" in shown.headers["Cache-Control"]
+    assert "public" not in shown.headers["Cache-Control"]
+    # an anonymous answer stays cacheable
+    assert "public" in app.get("/api/3/action/status_show").headers["Cache-Control"]
