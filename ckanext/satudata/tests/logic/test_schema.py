@@ -218,6 +218,10 @@ class TestFullMetadata:
         assert raised.value.error_dict["name"] == ["Must be at most 500 characters long"]
         assert raised.value.error_dict["period"] == ["Must be at most 100 characters long"]
         assert helpers.call_action("package_show", id=created["id"])["resources"] == []
+        with pytest.raises(tk.ValidationError) as raised:  # text, not a list
+            helpers.call_action("resource_create", package_id=created["id"],
+                                url="http://example.com/nakes.csv", period=["a", "b"])
+        assert list(raised.value.error_dict) == ["period"]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
