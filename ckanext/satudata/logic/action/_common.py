@@ -2,7 +2,7 @@
 """What the action modules share: validating a data dict against a schema,
 committing unless the caller defers it, taking a data request's row lock,
 waiting for the other creations of a unique name, finding a round by id or
-name."""
+name, telling "not found" to whoever may not read a dataset."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +22,21 @@ def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> 
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def readable_or_not_found(context: Context, ref: Any) -> None:
+    """``ObjectNotFound`` when the caller may not read the dataset ``ref``
+    (an id or a name): CKAN's 403 for a dataset that exists, against 404 for
+    a name nobody took, told an outsider which guessed names were requested.
+    A value that is no name is left to the action's own validation."""
+    if not isinstance(ref, str) or not ref or len(ref) > 100 or "\x00" in ref:
+        return
+    try:
+        tk.check_access("package_show", {"user": context.get("user"),  # type: ignore
+                                         "auth_user_obj": context.get("auth_user_obj")},
+                        {"id": ref})
+    except (tk.NotAuthorized, tk.ObjectNotFound) as e:
+        raise tk.ObjectNotFound(tk._("Dataset not found")) from e
 
 
 def commit(context: Context) -> None:

@@ -64,11 +64,13 @@ from ckan.types import Action, Context, DataDict
 
 from ...lib import datacheck, datastore, publishing, roles, storage
 from .. import validators
-from ._common import lock_name
+from ._common import lock_name, readable_or_not_found
 
 __all__ = [
     # the visibility lock and revision staging
     "package_create", "package_update", "package_show", "package_activity_list",
+    "dataset_follower_count", "dataset_follower_list", "am_following_dataset",
+    "follow_dataset", "package_collaborator_list", "package_patch",
     "resource_show", "resource_create",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
@@ -620,6 +622,27 @@ def package_activity_list(original: Action, context: Context, data_dict: DataDic
     """As :func:`package_show`: an unreadable dataset is not found."""
     with _unreadable_not_found():
         return original(context, data_dict)
+
+
+def _hidden_unless_readable(name: str, side_effect_free: bool) -> Action:
+    """CKAN's ``name``, whose ``id`` names a dataset: not found for whoever
+    may not read it (CKAN answered 403, or counted its followers, for a
+    dataset that exists and 404 or 409 for a name nobody took)."""
+    def action(original: Action, context: Context, data_dict: DataDict) -> Any:
+        readable_or_not_found(context, (data_dict or {}).get("id"))
+        return original(context, data_dict)
+    action.__name__ = name
+    action.__doc__ = _hidden_unless_readable.__doc__
+    action = tk.chained_action(action)
+    return tk.side_effect_free(action) if side_effect_free else action
+
+
+dataset_follower_count = _hidden_unless_readable("dataset_follower_count", True)
+dataset_follower_list = _hidden_unless_readable("dataset_follower_list", True)
+am_following_dataset = _hidden_unless_readable("am_following_dataset", True)
+follow_dataset = _hidden_unless_readable("follow_dataset", False)
+package_collaborator_list = _hidden_unless_readable("package_collaborator_list", True)
+package_patch = _hidden_unless_readable("package_patch", False)
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:

@@ -16,6 +16,7 @@ from ...lib import datacheck, publishing
 from ...lib.states import State
 from ...model import DataRequest
 from .. import schema
+from ._common import readable_or_not_found
 
 __all__ = ["satudata_data_check_list"]
 
@@ -45,6 +46,7 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
         (names of linked files, not checked), ``request_id``
     :rtype: dictionary
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
     tk.check_access("satudata_data_check_list", context, data_dict)
     data = _validated(data_dict, context)
     # the auth function decided who may see the results

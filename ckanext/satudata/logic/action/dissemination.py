@@ -23,7 +23,7 @@ from ...lib import engine, late_data, metadata, outbox, publishing, release_cale
 from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
-from ._common import commit as _commit, validate as _validate
+from ._common import commit as _commit, readable_or_not_found, validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -345,6 +345,7 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[di
     :param id: the dataset's id or name
     :rtype: dictionary
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
     tk.check_access("satudata_revision_show", context, data_dict)
     data = _validate(data_dict, schema.package_ref(), context)
     pkg = model.Package.get(data["id"])

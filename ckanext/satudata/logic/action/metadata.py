@@ -13,7 +13,7 @@ from ckan.types import Context, DataDict
 
 from ...lib import metadata, metadata_workbook, reference
 from .. import schema
-from ._common import validate as _validate
+from ._common import readable_or_not_found, validate as _validate
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
@@ -35,6 +35,7 @@ def satudata_metadata_check(context: Context, data_dict: DataDict) -> dict[str, 
         submission of the dataset would be refused at this level)
     :rtype: dictionary
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
     tk.check_access("satudata_metadata_check", context, data_dict)
     data = _validate(data_dict, schema.metadata_check(), context)
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})

@@ -33,11 +33,17 @@ class TestPublish:
         with pytest.raises(tk.ObjectNotFound):
             _anon_show(request["package_id"])
         pkg = helpers.call_action("package_show", id=request["package_id"])
-        for action in ("package_show", "package_activity_list"):
+        for action in ("package_show", "package_activity_list", "dataset_follower_count",
+                       "am_following_dataset", "package_collaborator_list",
+                       "satudata_revision_show", "satudata_metadata_check",
+                       "satudata_data_check_list"):
             for ref in (pkg["name"], "tidak-pernah-ada"):
                 refused = app.get(f"/api/3/action/{action}", query_string={"id": ref},
                                   status=404)
                 assert refused.json["error"]["__type"] == "Not Found Error", (action, ref)
+        for page in (f"/dataset/{pkg['name']}/metadata/template.xlsx",
+                     "/dataset/tidak-pernah-ada/metadata/template.xlsx"):
+            assert app.get(page).status_code == 404, page
 
         result = publish(region, request)
 
