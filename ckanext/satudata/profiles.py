@@ -113,6 +113,8 @@ class SatudataDCATProfile(RDFProfile):
                            catalog_ref: URIRef) -> None:
         g = self.g
         g.set((catalog_ref, DCT.language, EU_LANGUAGE.IND))
+        self._utc_dates(catalog_ref)
+        self._language_tags(catalog_ref)
         walidata = model_walidata()
         if walidata is not None and not list(g.objects(catalog_ref, DCT.publisher)):
             agent = URIRef(f"{catalog_uri().rstrip('/')}/organization/{walidata.name}")

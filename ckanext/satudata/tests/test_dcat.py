@@ -3,6 +3,8 @@
 RDF, lists exactly the published datasets, and maps the satudata fields."""
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -107,11 +109,19 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert all(str(value).endswith(("Z", "+00:00"))
                for value in (issued, graph.value(ref, DCT.modified)))
     assert graph.value(ref, DCT.title).language == "id"
+    (catalog,) = list(graph.subjects(RDF.type, DCAT.Catalog))
+    modified = graph.value(catalog, DCT.modified)
+    assert modified is None or str(modified).endswith(("Z", "+00:00"))
+    assert graph.value(catalog, DCT.title).language == "id"
     # the region and the urusan are pages of the portal
     page = app.get(urlparse(str(location)).path)
     assert page.status_code == 200 and "Balikpapan" in page.body and "64.71" in page.body
     urusan = next(c for c in graph.objects(ref, DCT.subject)
                   if str(graph.value(c, SKOS.notation)) == "1.02")
     assert "Kesehatan" in app.get(urlparse(str(urusan)).path).body
+    # a province's page finds the datasets of its regencies
+    province = app.get("/kode/wilayah/64").body
+    search = re.search(r'href="(/dataset/\?q=[^"]+)"', province).group(1)
+    assert "Jumlah Puskesmas" in app.get(html.unescape(search)).body
     assert app.get("/kode/wilayah/99.99").status_code == 404
     assert app.get("/kode/tidak-ada/1").status_code == 404

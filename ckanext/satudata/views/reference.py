@@ -28,8 +28,14 @@ def code(list_name: str, code: str) -> Any:
                   if listed == list_name), None)
     label = (reference.wilayah_label(code, reference.current_language())
              if list_name == reference.WILAYAH else entry.label())
+    if facet and list_name == reference.WILAYAH and entry.level == "province":
+        # a province's datasets are those of its regencies too (64 holds 64.71)
+        search_url = tk.h.url_for("dataset.search", q=f"{facet}:{code} OR {facet}:{code}.*")
+    elif facet:
+        search_url = tk.h.url_for("dataset.search", **{facet: code})
+    else:
+        search_url = None
     return tk.render("satudata/reference_code.html", {
         "entry": entry, "label": label, "list_name": list_name,
-        "list_title": reference.list_title(list_name),
-        "search_url": tk.h.url_for("dataset.search", **{facet: code}) if facet else None,
+        "list_title": reference.list_title(list_name), "search_url": search_url,
     })
