@@ -153,11 +153,11 @@ def _letterhead() -> dict[str, str]:
 
 
 def _local(timestamp: datetime.datetime) -> str:
-    """A UTC time of the database as written in the portal's time zone:
-    2 Desember 2026 10.15."""
+    """A UTC time of the database as written in the portal's time zone, as
+    the pages write it: 2 Desember 2026 10.15 WIB."""
     local = timestamp.replace(tzinfo=datetime.timezone.utc).astimezone(
         zoneinfo.ZoneInfo(tk.config.get("satudata.timezone")))
-    return f"{tanggal(local.date())} {local:%H.%M}"
+    return f"{tanggal(local.date())} {local:%H.%M} {local.tzname() or ''}".rstrip()
 
 
 def _round(round_: CollectionRound) -> dict[str, Any]:

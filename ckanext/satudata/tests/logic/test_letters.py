@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import threading
 
 import pypdf
@@ -101,8 +102,11 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
                      "Diverifikasi", "Dikembalikan untuk perbaikan",
                      "Satuan belum sesuai standar", "verifikator"):
         assert expected in text, expected
-    # the returned request is still open and listed as such
+    # the returned request is still open and listed as such, counted once
     assert "Permintaan yang masih terbuka" in text
+    assert "di antaranya dikembalikan untuk perbaikan" in text
+    # decisions at the time the pages write ("… 10.15 WIB")
+    assert re.search(r"\d{2}\.\d{2} WIB", text), text
     assert "Dinas Pendidikan: Jumlah Puskesmas (dikembalikan untuk perbaikan)" in text
 
     # nothing changed: no new version
