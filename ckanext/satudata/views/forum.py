@@ -29,6 +29,10 @@ def _waiting() -> list[dict[str, Any]]:
 
 @satudata_forum.route("", methods=["GET", "POST"])
 def index() -> Any:
+    if roles.forum_role() is None:  # no level of the chain is the forum here
+        return tk.abort(404, tk._(
+            "The Forum Satu Data is not a level of this portal's approval chain "
+            "(satudata.forum_level)"))
     if not can("satudata_forum_decide"):
         return tk.abort(403, tk._("Only members of the Forum Satu Data can record its decisions"))
     errors: dict[str, Any] = {}

@@ -422,3 +422,10 @@ def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
         region.call("walidata_admin", "satudata_round_show", id="salah-buat")
     assert region.call("walidata_admin", "satudata_round_show",
                        id=region.round["id"])["counts"]["total"] >= 1
+
+
+def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
+    """Without a forum level it answered 403 "only members of the Forum…",
+    even to a sysadmin."""
+    page = _login(app, "admin-walidata").get("/permintaan-data/forum")
+    assert page.status_code == 404 and "satudata.forum_level" in page.body
