@@ -10,6 +10,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ..lib import workdays
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
 from ._common import PAGE_SIZE, call, organization_options, page_number, save
 
@@ -74,9 +75,11 @@ def read(id: str, step: str = "", values: Any = None, errors: Any = None) -> Any
     ``errors``)."""
     request = call("satudata_public_request_show", {"id": id})
     org_options = organization_options() if "plan" in request["allowed_steps"] else []
+    this_year = workdays.today().year
     return tk.render("satudata/public_requests/read.html", {
         "r": request, "org_options": org_options, "refused_step": step,
         "values": values or {}, "errors": errors or {},
+        "plan_years": [this_year, this_year + 1],
     }), (400 if errors else 200)
 
 

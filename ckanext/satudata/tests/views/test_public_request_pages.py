@@ -62,3 +62,31 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     assert "/accept" not in own.body
     assert citizen.post(f"{request_url}/accept", data={
         "_csrf_token": csrf_token(own.body)}).status_code == 403
+
+
+def test_the_walidata_plans_a_request_into_the_year_it_chooses(app, region):
+    """The plan form had no year: it always planned into this year's Daftar
+    Data, whose rounds may be over (a request asked in December was never
+    requested from the OPD)."""
+    from ckan.tests import helpers
+
+    from ckanext.satudata.lib import workdays
+
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    sent = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "Jumlah bidan desa",
+        "description": "Per desa"}, follow_redirects=True)
+    request_url = sent.request.path
+    admin = login(app, "admin-walidata")
+    page = admin.get(request_url)
+    next_year = workdays.today().year + 1
+    assert f'<option value="{next_year}"' in page.body and 'name="year"' in page.body
+    planned = admin.post(f"{request_url}/plan", data={
+        "_csrf_token": csrf_token(page.body), "owner_org": region.opd_a["id"],
+        "year": str(next_year)}, follow_redirects=True)
+    assert "direncanakan dalam Daftar Data" in planned.body
+    shown = helpers.call_action("satudata_public_request_show",
+                                id=request_url.rsplit("/", 1)[-1])
+    item = helpers.call_action("satudata_daftar_data_show", id=shown["item_id"])
+    assert (item["title"], item["year"]) == ("Jumlah bidan desa", next_year)
