@@ -16,7 +16,7 @@ staff disseminate), as the actor kinds :attr:`Actor.PUBLISHER` and
 from __future__ import annotations
 
 import enum
-import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -227,15 +227,24 @@ DATASET_WRITES = frozenset({"publish", "withdraw", "archive", "schedule", "unsch
                             "cancel", "cancel_revision"})
 
 
-#: what a reason made of nothing else is blank: spaces of any kind, and the
-#: invisible characters a paste may bring (zero-width spaces, joiners, a BOM)
-_BLANK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*$")
+#: characters that show nothing though Unicode does not call them spaces
+#: (the braille blank, the Hangul fillers)
+_BLANK_LETTERS = frozenset("\u2800\u3164\uffa0\u115f\u1160")
+
+
+def blank(text: Optional[str]) -> bool:
+    """Whether ``text`` shows nothing: empty, spaces of any kind, control
+    and format characters (zero-width spaces, joiners, direction marks, a
+    soft hyphen, a BOM) and the letters that show nothing."""
+    return not text or all(
+        ch.isspace() or ch in _BLANK_LETTERS
+        or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp") for ch in text)
 
 
 def given_reason(note: Optional[str]) -> Optional[str]:
     """The reason given for a step, without surrounding spaces; None when
     nothing visible was written (a step that needs a reason refuses it)."""
-    if note is None or _BLANK.match(note):
+    if note is None or blank(note):
         return None
     return note.strip()
 

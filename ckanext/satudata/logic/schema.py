@@ -542,11 +542,11 @@ def round_advance(ignore_missing: Validator, satudata_one_of: Validator) -> Sche
 def round_report_update(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,
-    strip_value: Validator,
+    strip_value: Validator, satudata_visible: Validator,
 ) -> Schema:
     schema = round_report_ref()
-    # blank text is no report: stripped first, then required
-    schema["body"] = [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
+    # blank text is no report (spaces, invisible characters)
+    schema["body"] = [not_empty, satudata_text, unicode_safe, strip_value, satudata_visible,
                       satudata_length(REPORT_MAX)]
     schema["version"] = [ignore_missing, satudata_version]
     return schema

@@ -22,14 +22,14 @@ from ckanext.scheming.validation import scheming_validator
 
 from ..lib import reference, roles
 from ..model import CollectionRound, DaftarData
-from ..lib.states import State
+from ..lib.states import State, blank
 
 __all__ = [
     "satudata_role_name", "satudata_deadline_days",
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_email", "satudata_identifier",
-    "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license",
+    "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -614,6 +614,14 @@ def satudata_text(value: Any) -> Any:
     object is refused rather than stored as its Python spelling."""
     if isinstance(value, (list, tuple, dict, set)):
         raise tk.Invalid(tk._("Expecting text"))
+    return value
+
+
+def satudata_visible(value: Any) -> Any:
+    """A text that shows something: spaces and invisible characters alone
+    (a zero-width space, a soft hyphen) are refused as missing."""
+    if isinstance(value, str) and blank(value):
+        raise tk.Invalid(tk._("Missing value"))
     return value
 
 

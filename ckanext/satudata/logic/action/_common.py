@@ -36,7 +36,7 @@ def readable_or_not_found(context: Context, ref: Any) -> None:
                                          "auth_user_obj": context.get("auth_user_obj")},
                         {"id": ref})
     except (tk.NotAuthorized, tk.ObjectNotFound) as e:
-        raise tk.ObjectNotFound(tk._("Dataset not found")) from e
+        raise tk.ObjectNotFound() from e  # word for word CKAN's answer for a missing one
 
 
 def commit(context: Context) -> None:

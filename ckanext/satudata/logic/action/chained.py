@@ -613,7 +613,7 @@ def _unreadable_not_found() -> Iterator[None]:
     try:
         yield
     except tk.NotAuthorized as e:
-        raise tk.ObjectNotFound(tk._("Dataset not found")) from e
+        raise tk.ObjectNotFound() from e  # word for word CKAN's answer for a missing one
 
 
 @tk.chained_action

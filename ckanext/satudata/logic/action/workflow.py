@@ -957,7 +957,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     round_ = model.Session.execute(
         sa.select(CollectionRound).where(
             CollectionRound.id == get_round(_ref(data_dict, context)).id)
-        .with_for_update().execution_options(populate_existing=True)).scalar_one()
+        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    if round_ is None:  # deleted while this waited for it
+        raise tk.ObjectNotFound(tk._("Collection round not found"))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
     if round_.stage != "collection":
@@ -965,11 +967,15 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             "This round's collection is over (stage \"%(stage)s\"): send its new items in "
             "another round") % {"stage": rounds.stage_label(round_.stage)}]})
     already = sa.select(DataRequest.item_id).where(DataRequest.round_id == round_.id)
+    # the items locked until the requests are made: a change of an item's year
+    # or OPD waits for this send (then sees its request), or this send for it
+    # (then takes the item as changed)
     items = list(model.Session.execute(
         sa.select(DaftarData).where(
             DaftarData.year == round_.year, DaftarData.active.is_(True),
             DaftarData.id.not_in(already))
-        .order_by(DaftarData.owner_org, DaftarData.title)).scalars())
+        .order_by(DaftarData.owner_org, DaftarData.title)
+        .with_for_update(of=DaftarData).execution_options(populate_existing=True)).scalars())
     skipped = model.Session.execute(
         sa.select(sa.func.count()).select_from(DataRequest)
         .where(DataRequest.round_id == round_.id)).scalar_one()

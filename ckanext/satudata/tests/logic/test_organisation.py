@@ -390,10 +390,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
             ("Dinas Kesehatan", "published"), ("Dinas Pendidikan", "ready")]
         with pytest.raises(tk.NotAuthorized):  # drafting is no verifier's duty here
             _call("verifikator", "satudata_round_report_update", id=round_["id"], body="x")
-        with pytest.raises(tk.ValidationError) as blank:  # spaces are no report
-            _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
-                  body=" \n  ")
-        assert list(blank.value.error_dict) == ["body"]
+        for nothing in (" \n  ", "\u200b", "\u00ad\u200e"):  # blanks are no report
+            with pytest.raises(tk.ValidationError) as blank:
+                _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
+                      body=nothing)
+            assert list(blank.value.error_dict) == ["body"], repr(nothing)
         _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
               body=report["body"] + "\n\nAnalisis: cakupan layanan dasar meningkat.")
         with pytest.raises(tk.ValidationError):  # not submitted yet

@@ -45,7 +45,7 @@ def test_the_deadline_counts_working_days_across_holidays_and_extends_once(regio
         assert asked["state"] == "submitted"
         assert asked["due_date"] == "2027-01-13"     # not the 11th: two holidays
         # the reason is told to the requester: blanks (spaces, a zero-width space) are none
-        for blank in (None, " \n\t ", "\u00a0\u200b"):
+        for blank in (None, " \n\t ", "\u00a0\u200b", "\u00ad", "\u200e", "\u2800"):
             with pytest.raises(tk.ValidationError) as err:
                 _call(region.users["verifier"], "satudata_public_request_extend",
                       id=asked["id"], **({"note": blank} if blank is not None else {}))
