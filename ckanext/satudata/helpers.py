@@ -37,7 +37,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
-    "satudata_working_request", "satudata_core_markup",
+    "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
 ]
 
 
@@ -387,6 +387,18 @@ def satudata_saved_dataset(package_id: Optional[str]) -> Optional[dict[str, Any]
         return tk.get_action("package_show")({}, {"id": package_id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
+
+
+def satudata_walidata_contact() -> Optional[dict[str, Any]]:
+    """How to reach the walidata (its organization's title, description and
+    contact fields), for the about page; None when it has no organization."""
+    org = roles.walidata_organization()
+    if org is None:
+        return None
+    extras = org.extras or {}
+    return {"name": org.name, "title": org.title or org.name,
+            "description": org.description or "",
+            **{key: extras.get(key) or "" for key in ("address", "phone", "email", "website")}}
 
 
 def satudata_is_walidata_organization(name_or_id: str | None) -> bool:

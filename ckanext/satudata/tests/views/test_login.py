@@ -96,3 +96,12 @@ def test_a_failed_login_keeps_the_name_and_the_page_says_how_to_get_an_account(a
     assert failed.status_code == 200
     assert 'name="login" value="warga&lt;b&gt;"' in failed.body
     assert "Akun portal ini dibuat oleh walidata" in client.get("/user/login").body
+
+
+def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
+    """The login page's "Contact the walidata" led to CKAN's generic about text."""
+    from ..factories import build_region
+
+    world_of("region", build_region)
+    page = app.get("/about").body
+    assert "Hubungi walidata" in page and "Diskominfo" in page
