@@ -947,8 +947,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     tk.check_access("satudata_round_send", context, data_dict)
     given = data_dict.get("new_datasets")
     try:
-        if given is not None and not isinstance(given, (bool, str, int)):
-            raise ValueError(given)  # a list or an object is no yes or no
+        if given is not None and not isinstance(given, (bool, str, int)) or (
+                type(given) is int and given not in (0, 1)):
+            raise ValueError(given)  # a list, an object or a 2 is no yes or no
         new_datasets = tk.asbool(given or False)
     except ValueError:
         raise tk.ValidationError({"new_datasets": [tk._("Give true or false")]})
