@@ -16,6 +16,8 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ckanext.satudata.lib import publication
+
 from ..factories import TWO_ITEMS, add_csv, build_region, publish, to_ready
 
 
@@ -102,3 +104,16 @@ def test_publication_book_and_compilation(region, run_jobs):
     assert later["status"] == "done" and later["dataset_count"] == 4
     assert "Data Belum Terbit" in "\n".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(_files(later)[0])).pages)
+
+
+def test_an_xlsx_table_stored_without_its_extension_is_read(tmp_path):
+    """CKAN stores an upload under its resource id: openpyxl refused the
+    path ("does not support file format") and the book printed that error
+    in English in place of every XLSX table."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["kecamatan", "jumlah"])
+    workbook.active.append(["Magetan", 12])
+    path = tmp_path / "6151912c-0000-4000-8000-000000000000"
+    workbook.save(path)
+    rows, total = publication._read_xlsx(str(path), 10)
+    assert rows == [["kecamatan", "jumlah"], ["Magetan", 12]] and total == 2
