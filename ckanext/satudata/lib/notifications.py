@@ -374,10 +374,12 @@ def notify_round_sent(round_id: str, request_ids: list[str],
         .join(model.Group, model.Group.id == DataRequest.owner_org)
         .where(DataRequest.id.in_(request_ids))
         .order_by(model.Group.title, DaftarData.title)).all()
-    by_org: dict[str, list[tuple[str, str]]] = {}
+    # each request with its own deadline (an item may have its own: Balikpapan)
+    by_org: dict[str, list[tuple[str, str, str]]] = {}
     orgs: dict[str, model.Group] = {}
     for request, title, org in rows:
-        by_org.setdefault(org.id, []).append((title, request_url(request.id)))
+        due = request.submit_due or request.due_date or round_.submit_due
+        by_org.setdefault(org.id, []).append((title, request_url(request.id), due.isoformat()))
         orgs[org.id] = org
     directory = Directory(by_org)
     sent = 0

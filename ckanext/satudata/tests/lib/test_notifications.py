@@ -29,7 +29,7 @@ VALUES = {
     "release_at": datetime.datetime(2026, 12, 22, 2, 0),
     "dataset_url": "http://test.ckan.net/dataset/jumlah-puskesmas",
     "request_url": "http://test.ckan.net/permintaan-data/abc",
-    "requests": [("Jumlah Puskesmas", "http://test.ckan.net/permintaan-data/abc")],
+    "requests": [("Jumlah Puskesmas", "http://test.ckan.net/permintaan-data/abc", "2026-12-22")],
     "state": "Diminta",
     "days": 2,
     "round_title": "Semester I 2026",
