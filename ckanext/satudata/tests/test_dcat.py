@@ -11,6 +11,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
+from ckan.tests import helpers
+
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, SKOS, VCARD
 
 from .factories import add_csv, build_region, publish, to_ready
@@ -74,6 +76,7 @@ def test_satudata_fields_map_to_dcat(region, app):
 
     graph = _catalog(app)
     (ref,) = list(graph.subjects(RDF.type, DCAT.Dataset))
+    ref_id = request["package_id"]
     assert graph.value(ref, DCT.accrualPeriodicity) == rdflib.URIRef(EU + "frequency/ANNUAL")
     themes = set(graph.objects(ref, DCAT.theme))
     assert {rdflib.URIRef(EU + "data-theme/HEAL"), rdflib.URIRef(EU + "data-theme/GOVE")} \
@@ -121,7 +124,9 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert "Kesehatan" in app.get(urlparse(str(urusan)).path).body
     # a province's page finds the datasets of its regencies
     province = app.get("/kode/wilayah/64").body
-    search = re.search(r'href="(/dataset/\?q=[^"]+)"', province).group(1)
-    assert "Jumlah Puskesmas" in app.get(html.unescape(search)).body
+    search = html.unescape(re.search(r'href="(/dataset/\?q=[^"]+)"', province).group(1))
+    assert search == "/dataset/?q=area_code:64+OR+area_code:64.*"
+    found = helpers.call_action("package_search", q="area_code:64 OR area_code:64.*")
+    assert ref_id in [d["id"] for d in found["results"]], found["count"]
     assert app.get("/kode/wilayah/99.99").status_code == 404
     assert app.get("/kode/tidak-ada/1").status_code == 404

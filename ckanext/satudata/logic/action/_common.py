@@ -29,8 +29,9 @@ def readable_or_not_found(context: Context, ref: Any) -> None:
     (an id or a name): CKAN's 403 for a dataset that exists, against 404 for
     a name nobody took, told an outsider which guessed names were requested.
     A value that is no name is left to the action's own validation."""
-    if not isinstance(ref, str) or not ref or len(ref) > 100 or "\x00" in ref:
-        return
+    if context.get("ignore_auth") or not isinstance(ref, str) or not ref or len(ref) > 100 \
+            or "\x00" in ref:
+        return  # the portal's own calls, and a value the action's validation refuses
     try:
         tk.check_access("package_show", {"user": context.get("user"),  # type: ignore
                                          "auth_user_obj": context.get("auth_user_obj")},

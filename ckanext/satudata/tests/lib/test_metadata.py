@@ -150,7 +150,7 @@ class TestMetadataCheckAction:
         draft = factories.Dataset(owner_org=org["id"], title="Draf", private=True)
         stranger = factories.User()
 
-        with pytest.raises(tk.NotAuthorized):
+        with pytest.raises(tk.ObjectNotFound):  # not found, as its page says
             helpers.call_action("satudata_metadata_check",
                                 {"user": stranger["name"], "ignore_auth": False},
                                 id=draft["id"])
