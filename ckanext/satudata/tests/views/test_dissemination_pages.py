@@ -78,6 +78,9 @@ class TestRequestPage:
         # its step in the timeline, in the reader's language and date format,
         # whatever the language it was scheduled in
         assert "Rilis: 1 Maret 2099 10.30 WIB" in page
+        # and beside its status
+        status = page[page.index("satudata-release-at"):][:120]
+        assert "1 Maret 2099 10.30 WIB" in status, status
         english = kadis.get(f"/en/permintaan-data/{request['id']}").body
         assert "Release: 1 March 2099 10:30 WIB" in english and "Rilis:" not in english
 
