@@ -31,7 +31,6 @@ import io
 import logging
 import os
 import zipfile
-import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -280,9 +279,7 @@ def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], Non
     return Book(
         round=round_, entries=entries,
         # the day its data went public, in the portal's time zone
-        date=last.replace(tzinfo=datetime.timezone.utc).astimezone(
-            zoneinfo.ZoneInfo(tk.config.get("satudata.timezone"))).date()
-        if last else round_.start_date,
+        date=publishing.to_local(last).date() if last else round_.start_date,  # type: ignore
         walidata=(walidata.title or walidata.name) if walidata else "",
         site_title=tk.config.get("ckan.site_title") or "CKAN")
 

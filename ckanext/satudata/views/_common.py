@@ -62,8 +62,8 @@ def args(*names: str) -> dict[str, Any]:
 def file_response(result: dict[str, Any]) -> Response:
     """A file an action gave (a letter, a round's document, an export): for
     the user who asked only. CKAN marks a response ``public`` (cacheable by
-    shared proxies) unless the request says ``__no_cache__``, which a user
-    logged in by an API token does not."""
+    shared proxies, keyed by cookie only) unless the request says
+    ``__no_cache__``: a file is never kept for another user."""
     tk.request.environ["__no_cache__"] = True
     return Response(base64.b64decode(result["content"]), mimetype=result["mimetype"],
                     headers={"Content-Disposition":
@@ -141,7 +141,8 @@ def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
          forbidden: Optional[str] = None) -> Any:
     """Call the action of a button: flash ``done`` (formatted with the
     result) or the validation errors; a refusal or an unknown id is a
-    403/404 page. Returns the action's result (None when refused)."""
+    403/404 page. Returns the action's result (True for an action that
+    answers nothing, None when refused)."""
     try:
         result = tk.get_action(action)(context(), data)
     except tk.NotAuthorized:
@@ -154,5 +155,5 @@ def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
     else:
         tk.h.flash_success(done % result if isinstance(result, dict) and "%(" in done
                            else done)
-        return result
+        return True if result is None else result
     return None

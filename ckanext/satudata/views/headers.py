@@ -21,6 +21,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
+import ckan.plugins.toolkit as tk
+
 satudata_headers = Blueprint("satudata_headers", __name__)
 
 
@@ -34,11 +36,9 @@ def security_headers(response: Any) -> Any:
     return response
 
 
-#: the headers a CKAN API token comes in (CKAN's ``apitoken_header_name`` and its old name)
-_TOKEN_HEADERS = ("Authorization", "X-CKAN-API-Key")
-
-
 @satudata_headers.before_app_request
 def private_for_a_token() -> None:
-    if any(request.headers.get(name) for name in _TOKEN_HEADERS):
+    # the header a CKAN API token comes in (``apitoken_header_name``) and its old name
+    names = (tk.config.get("apitoken_header_name") or "Authorization", "X-CKAN-API-Key")
+    if any(request.headers.get(name) for name in names):
         request.environ["__no_cache__"] = True  # CKAN then says private

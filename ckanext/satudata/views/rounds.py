@@ -12,9 +12,14 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, context, error_list, file_response, post, save, states
+from ._common import args, call, can, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
+
+
+def _managing_refused() -> str:
+    return tk._("Only walidata administrators and the staff who prepare them can manage "
+                "collection rounds")
 
 
 _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
@@ -37,9 +42,7 @@ def index() -> Any:
 def edit(round_id: Optional[str] = None) -> Any:
     action = "satudata_round_update" if round_id else "satudata_round_create"
     if not can(action, {"id": round_id} if round_id else {}):
-        return tk.abort(403, tk._(
-            "Only walidata administrators and the staff who prepare them can manage "
-            "collection rounds"))
+        return tk.abort(403, _managing_refused())
     data: dict[str, Any] = call("satudata_round_show", {"id": round_id}) if round_id else {}
     locked = data.get("locked_fields") or {}
     errors: dict[str, Any] = {}
@@ -54,10 +57,8 @@ def edit(round_id: Optional[str] = None) -> Any:
                 data.setdefault(key, "")
             data["id"] = round_id
             data.pop("name", None)
-        saved, errors = save(action, data, forbidden=tk._(
-            "Only walidata administrators and the staff who prepare them can manage "
-            "collection rounds"),
-            not_found=tk._("Collection round not found"))
+        saved, errors = save(action, data, forbidden=_managing_refused(),
+                             not_found=tk._("Collection round not found"))
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
             return tk.redirect_to("satudata_round.read", round_id=saved["name"])
@@ -98,9 +99,7 @@ def read(round_id: str, document_title: str = "") -> Any:
 def advance(round_id: str) -> Any:
     post("satudata_round_advance", {"id": round_id, "stage": tk.request.form.get("stage")},
          tk._("The round moved on to its next stage."),
-         forbidden=tk._("Only walidata administrators and the staff who prepare them can "
-                        "manage collection rounds"),
-         not_found=tk._("Collection round not found"))
+         forbidden=_managing_refused(), not_found=tk._("Collection round not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 
@@ -177,19 +176,10 @@ def delete_document(round_id: str, document_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/hapus", methods=["POST"])
 def delete(round_id: str) -> Any:
-    try:
-        tk.get_action("satudata_round_delete")(context(), {"id": round_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._(
-            "Only walidata administrators and the staff who prepare them can manage "
-            "collection rounds"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Collection round not found"))
-    except tk.ValidationError as e:  # sent: it stays
-        for message in error_list(e):
-            tk.h.flash_error(message)
+    deleted = post("satudata_round_delete", {"id": round_id}, tk._("The round is deleted."),
+                   forbidden=_managing_refused(), not_found=tk._("Collection round not found"))
+    if not deleted:  # sent: it stays, and its page says why
         return tk.redirect_to("satudata_round.read", round_id=round_id)
-    tk.h.flash_success(tk._("The round is deleted."))
     return tk.redirect_to("satudata_round.index")
 
 

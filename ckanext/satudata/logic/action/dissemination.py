@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, late_data, metadata, outbox, publishing, release_calendar, roles
+from ...lib import engine, late_data, outbox, publishing, release_calendar, roles
 from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
@@ -190,20 +190,13 @@ def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, 
     complete enough to submit."""
     tk.check_access("satudata_request_revise", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    request = _locked_request(data["id"])
-    # read again after the request's lock (an edit may have committed meanwhile)
-    staged = publishing.lock_staged(request.package_id)
-    if staged is not None and staged.request_id not in (None, request.id):
-        raise tk.ValidationError({"revision": [tk._(
-            "The changes staged on this dataset belong to the request of another "
-            "period; they are reviewed through that request")]})
-    if staged is None:
-        raise tk.ValidationError({"revision": [tk._(
-            "There are no changes to submit: edit the dataset first")]})
-    errors = metadata.submit_errors(staged.data)
-    if errors:
-        raise tk.ValidationError(errors)
+    # the engine checks the revision as it is under its lock (an edit that
+    # committed while this waited is what the reviewers receive): there is
+    # one, it is this request's and complete enough to submit
+
     def claim(request: DataRequest) -> None:
+        staged = publishing.staged_for(request.package_id)
+        assert staged is not None  # the engine found it
         staged.request_id = request.id
 
     return _take(context, data, "revise", claim)[0]

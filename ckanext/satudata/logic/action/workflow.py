@@ -43,7 +43,7 @@ from ...lib.states import (
     ACTION_OF, DUTY_ACTORS, Actor, State, available, late_label, next_actors, state_label,
     state_labels, transition_for, transition_label,
 )
-from .. import schema
+from .. import schema, validators
 from . import forum
 from ._common import commit as _commit, get_round, lock_name, lock_request, validate as _validate
 
@@ -513,17 +513,17 @@ def _refuse_past_deadlines(data: dict[str, Any],
         raise tk.ValidationError(errors)
 
 
-def _refuse_past_submission(round_: CollectionRound, due: dict[str, Any]) -> None:
-    """New dates of a round already sent must not put its submission
+def _refuse_past_submission(round_: CollectionRound, due: dict[str, Any], sent: bool) -> None:
+    """New dates of a round already ``sent`` must not put its submission
     deadline in the past: its producers' requests follow it (they would all
     be overdue at once)."""
-    if due["submit_due"] == round_.submit_due or due["submit_due"] >= workdays.today():
+    if not sent or due["submit_due"] == round_.submit_due \
+            or due["submit_due"] >= workdays.today():
         return
-    if _count(DataRequest, [DataRequest.round_id == round_.id]):
-        raise tk.ValidationError({"start_date": [tk._(
-            "With these dates the submission deadline (%(date)s) would already be past for "
-            "the producers working on this round's requests: choose later dates")
-            % {"date": tk.h.render_datetime(due["submit_due"])}]})
+    raise tk.ValidationError({"start_date": [tk._(
+        "With these dates the submission deadline (%(date)s) would already be past for "
+        "the producers working on this round's requests: choose later dates")
+        % {"date": tk.h.render_datetime(due["submit_due"])}]})
 
 
 def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: Any,
@@ -671,18 +671,16 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         .with_for_update().execution_options(populate_existing=True)).scalar_one()
     data.pop("name", None)
     _unchanged_dropped(round_, data)
-    locked = rounds.locked_fields(
-        round_, sent=bool(_count(DataRequest, [DataRequest.round_id == round_.id])))
+    sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))
+    locked = rounds.locked_fields(round_, sent=sent)
     if set(data) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in data if key in locked})
     _refuse_past_deadlines(data, round_)
     before = round_history.snapshot(round_)
-    if data.get("state") == "open" and round_.state != "open" and not _count(
-            DataRequest, [DataRequest.round_id == round_.id]):
+    if data.get("state") == "open" and round_.state != "open" and not sent:
         raise tk.ValidationError({"state": [tk._(
             "A round without requests cannot be opened: send it instead")]})
-    if data.get("state") == "draft" and round_.state != "draft" and _count(
-            DataRequest, [DataRequest.round_id == round_.id]):
+    if data.get("state") == "draft" and round_.state != "draft" and sent:
         raise tk.ValidationError({"state": [tk._(
             "A round whose requests were sent cannot go back to draft: its producers "
             "are working on them (close the round instead)")]})
@@ -695,7 +693,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     due = _deadlines_after(round_, data)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data))
-    _refuse_past_submission(round_, due)
+    _refuse_past_submission(round_, due, sent)
     renamed = "title" in data and data["title"] != round_.title
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)
@@ -945,14 +943,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
-    given = data_dict.get("new_datasets")
-    try:
-        if given is not None and not isinstance(given, (bool, str, int)) or (
-                type(given) is int and given not in (0, 1)):
-            raise ValueError(given)  # a list, an object or a 2 is no yes or no
-        new_datasets = tk.asbool(given or False)
-    except ValueError:
-        raise tk.ValidationError({"new_datasets": [tk._("Give true or false")]})
+    try:  # a strict yes or no (a list, an object or a 2 is none)
+        new_datasets = validators.satudata_boolean(data_dict.get("new_datasets"))
+    except tk.Invalid as e:
+        raise tk.ValidationError({"new_datasets": [e.error]})
     # the round as it is under its lock: a change of its year or dates made
     # meanwhile is read here (its row read before the lock was stale)
     round_ = model.Session.execute(

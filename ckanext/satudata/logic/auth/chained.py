@@ -150,15 +150,21 @@ def _refuse_bad_id(data_dict: DataDict) -> None:
             raise tk.ObjectNotFound(tk._("Dataset not found"))
 
 
+def _package_of(context: Context, data_dict: DataDict) -> Optional[model.Package]:
+    """The dataset an auth function is asked about: the one CKAN's action
+    put in the context, else the one its ``id`` or ``name`` names."""
+    pkg = context.get("package")
+    if isinstance(pkg, model.Package):
+        return pkg
+    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
+    return model.Package.get(ref) if roles.clean_id(ref) else None
+
+
 def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
     user = context.get("user")
     if not user or not roles.is_walidata_staff(user):
         return False
-    pkg = context.get("package") if isinstance(context.get("package"), model.Package) \
-        else None
-    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
-    if pkg is None and roles.clean_id(ref):
-        pkg = model.Package.get(ref)
+    pkg = _package_of(context, data_dict)
     if pkg is None:
         return False
     requests = model.Session.execute(
@@ -191,11 +197,7 @@ def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDic
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to edit this dataset"))
-    pkg = context.get("package") if isinstance(context.get("package"), model.Package) \
-        else None
-    ref = (data_dict or {}).get("id") or (data_dict or {}).get("name")
-    if pkg is None and roles.clean_id(ref):
-        pkg = model.Package.get(ref)
+    pkg = _package_of(context, data_dict)
     if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
         record = publishing.record_for(pkg.id)
         if record is not None and record.status == "archived":
