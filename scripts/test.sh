@@ -23,6 +23,10 @@ fi
 # several suites run side by side on one set of services.
 export_ckan_env "${SATUDATA_TEST_REDIS_DB:-1}"
 export CKAN_SITE_ID="${SATUDATA_TEST_SITE_ID:-satudata_test}"
+# No SMTP server answers the suite unless a test starts one (the `smtp`
+# fixture): the demo portal's sink (SATUDATA_SMTP_PORT) took a test's
+# e-mails when the portal ran, and the same test failed where it did not
+export CKAN_SMTP_SERVER="127.0.0.1:1"
 export CKAN_INI="$ROOT/test.ini"
 # The test databases are thrown away after the run: no TLS handshake on the
 # loopback (~6 ms of each new connection) and no wait for the disk at each

@@ -39,7 +39,7 @@ def _files(status: dict) -> tuple[bytes, bytes]:
     return _read(by_format["PDF"]), _read(by_format["XLSX"])
 
 
-def test_publication_book_and_compilation(region, run_jobs):
+def test_publication_book_and_compilation(region, run_jobs, smtp):
     published = []
     for index, request in enumerate(region.requests[:3]):
         who = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
@@ -99,6 +99,10 @@ def test_publication_book_and_compilation(region, run_jobs):
     # a dataset of the round published after the book: the book holds it
     publish(region, region.requests[3])
     run_jobs()
+    # and its producer is told it is on the portal
+    producer = "producer" if region.requests[3]["owner_org"] == region.opd_a["id"] \
+        else "producer_b"
+    assert region.users[producer]["email"] in smtp.recipients(smtp.take())
     later = region.call("walidata_admin", "satudata_publication_show",
                         round_id=region.round["id"])
     assert later["status"] == "done" and later["dataset_count"] == 4
