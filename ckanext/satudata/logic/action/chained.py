@@ -70,8 +70,11 @@ __all__ = [
     # the visibility lock and revision staging
     "package_create", "package_update", "package_show", "package_activity_list",
     "dataset_follower_count", "dataset_follower_list", "am_following_dataset",
-    "follow_dataset", "package_collaborator_list", "package_patch",
-    "resource_show", "resource_create",
+    "follow_dataset", "package_collaborator_list", "package_patch", "unfollow_dataset",
+    "package_collaborator_create", "package_collaborator_delete", "member_create",
+    "package_relationship_create", "package_relationship_update",
+    "package_relationship_delete",
+    "resource_show", "resource_create", "resource_patch",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
     "bulk_update_public",
@@ -387,14 +390,16 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
                                              % {"formats": "xml, ttl, n3, nt, jsonld"}]})
 
 
-def _checked(name: str, check: Callable[[Action, Context, DataDict], Any]) -> Action:
-    """The read action ``name`` chained to ``check`` (which calls it)."""
+def _checked(name: str, check: Callable[[Action, Context, DataDict], Any],
+             side_effect_free: bool = True) -> Action:
+    """The action ``name`` (a read action unless told) chained to ``check``
+    (which calls it)."""
     def action(original: Action, context: Context, data_dict: DataDict) -> Any:
         return check(original, context, data_dict)
 
     action.__name__ = action.__qualname__ = name
     action.__doc__ = f"``{name}``: {check.__doc__}"
-    return tk.chained_action(tk.side_effect_free(action))
+    return tk.chained_action(tk.side_effect_free(action) if side_effect_free else action)
 
 
 organization_autocomplete = _checked("organization_autocomplete", _q_given)
@@ -566,7 +571,9 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
 @tk.chained_action
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A non-sysadmin's update of a live (published) dataset is staged as a
-    revision; of an unpublished one, keeps it private."""
+    revision; of an unpublished one, keeps it private. Whoever may not
+    read the dataset is told it is not found."""
+    readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None:
@@ -643,6 +650,34 @@ am_following_dataset = _hidden_unless_readable("am_following_dataset", True)
 follow_dataset = _hidden_unless_readable("follow_dataset", False)
 package_collaborator_list = _hidden_unless_readable("package_collaborator_list", True)
 package_patch = _hidden_unless_readable("package_patch", False)
+unfollow_dataset = _hidden_unless_readable("unfollow_dataset", False)
+package_collaborator_create = _hidden_unless_readable("package_collaborator_create", False)
+package_collaborator_delete = _hidden_unless_readable("package_collaborator_delete", False)
+
+
+@tk.chained_action
+def member_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A dataset the caller may not read is not found when they add it to a
+    group or an organization (CKAN said 403 for one that exists)."""
+    if (data_dict or {}).get("object_type") == "package":
+        readable_or_not_found(context, data_dict.get("object"))
+    return original(context, data_dict)
+
+
+def _relationship_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's relationship action, its two datasets not found for whoever
+    may not read them."""
+    for key in ("subject", "object"):
+        readable_or_not_found(context, (data_dict or {}).get(key))
+    return original(context, data_dict)
+
+
+package_relationship_create = _checked("package_relationship_create",
+                                       _relationship_of_readable, side_effect_free=False)
+package_relationship_update = _checked("package_relationship_update",
+                                       _relationship_of_readable, side_effect_free=False)
+package_relationship_delete = _checked("package_relationship_delete",
+                                       _relationship_of_readable, side_effect_free=False)
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
@@ -654,6 +689,19 @@ def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
     staged = publishing.staged_holding(data_dict["id"]) if res is None else None
     package_id = res.package_id if res is not None else staged.package_id if staged else None
     return model.Package.get(package_id) if package_id else None
+
+
+def _resource_readable_or_not_found(context: Context, pkg: Optional[model.Package],
+                                    message: str = "") -> None:
+    """A table of a dataset the caller may not read is not found, in the
+    words (``message``) of the action for a table that does not exist (CKAN
+    said 403 for one that exists)."""
+    if pkg is None:
+        return
+    try:
+        readable_or_not_found(context, pkg.id)
+    except tk.ObjectNotFound as e:
+        raise tk.ObjectNotFound(message) from e
 
 
 def _position(resources: list[dict[str, Any]], resource_id: str) -> int:
@@ -674,8 +722,10 @@ def resource_show(original: Action, context: Context, data_dict: DataDict) -> An
     file (logic/auth/chained.py): by its own id, and to the editors by the id
     of the live table it replaces when they read to change it
     (``for_update``/``for_edit``, as ``resource_patch`` and the edit form
-    do). Nobody else learns of it."""
+    do). Nobody else learns of it, nor of any table of a dataset they may
+    not read."""
     pkg = _resource_package(data_dict)
+    _resource_readable_or_not_found(context, pkg)
     staged = publishing.staged_for(pkg.id) if pkg is not None else None
     resources = (staged.data.get("resources") or []) if staged is not None else []
     to_change = bool(context.get("for_update") or context.get("for_edit"))
@@ -730,9 +780,14 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     """A resource added to a published dataset by anyone but the engine goes
     into the staged revision; none is added while the dataset is reviewed.
     A file over the size limit, empty or a program is refused first
-    (:mod:`...lib.storage`), as is a table with neither a file nor a link."""
-    _refuse_without_data(data_dict)
+    (:mod:`...lib.storage`), as is a table with neither a file nor a link.
+    Whoever may not read the dataset is told it is not found; whoever may
+    not change it is told so before anything about its review."""
+    readable_or_not_found(context, (data_dict or {}).get("package_id"))
     pkg = _package(data_dict, "package_id")
+    if pkg is not None:
+        tk.check_access("resource_create", context, data_dict)
+    _refuse_without_data(data_dict)
     if pkg is not None:
         datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
         datastore.queue_load(pkg.id)
@@ -751,8 +806,12 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
     """As :func:`resource_create`, for a change of a resource (a link
     emptied, or an update without one, left a table of nothing that still
     counted for the submission)."""
-    _refuse_without_data(data_dict)
     pkg = _resource_package(data_dict)
+    missing = tk._("Resource was not found.")  # CKAN's own words are not translated
+    if pkg is None and roles.clean_id(data_dict.get("id")):
+        raise tk.ObjectNotFound(missing)
+    _resource_readable_or_not_found(context, pkg, missing)
+    _refuse_without_data(data_dict)
     if pkg is not None:
         datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)
@@ -776,9 +835,18 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
 
 
 @tk.chained_action
+def resource_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's (which goes through :func:`resource_update`); a table of a
+    dataset the caller may not read is not found, as a missing one."""
+    _resource_readable_or_not_found(context, _resource_package(data_dict))
+    return original(context, data_dict)
+
+
+@tk.chained_action
 def resource_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As :func:`resource_create`, for the removal of a resource."""
     pkg = _resource_package(data_dict)
+    _resource_readable_or_not_found(context, pkg)
     if not _frozen(context, pkg):
         return original(context, data_dict)
     assert pkg is not None
@@ -795,6 +863,8 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
 def package_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of the workflow are withdrawn, archived or cancelled through
     it, not deleted (by their producers, or anybody but the engine)."""
+    readable_or_not_found(context, (data_dict or {}).get("id"))
+    tk.check_access("package_delete", context, data_dict)
     _refuse_deletion(context, data_dict)
     return original(context, data_dict)
 
@@ -804,6 +874,7 @@ def dataset_purge(original: Action, context: Context, data_dict: DataDict) -> An
     """Nor purged: a sysadmin's purge took a dataset under review off the
     portal with no withdrawal, and left its request to be verified and
     approved with no dataset."""
+    readable_or_not_found(context, (data_dict or {}).get("id"))
     tk.check_access("dataset_purge", context, data_dict)
     _refuse_deletion(context, data_dict)
     return original(context, data_dict)

@@ -364,6 +364,7 @@ def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str
     :param id: the dataset's id or name
     :rtype: dictionary ``{"id"}`` (the dataset's id)
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))
     tk.check_access("satudata_revision_discard", context, data_dict)
     data = _validate(data_dict, schema.package_ref(), context)
     pkg = model.Package.get(data["id"])

@@ -56,6 +56,7 @@ def satudata_metadata_template(context: Context, data_dict: DataDict) -> dict[st
         base64-encoded)
     :rtype: dictionary
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
     tk.check_access("satudata_metadata_template", context, data_dict)
     data = _validate(data_dict, schema.dataset_ref(), context)
     pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
@@ -81,6 +82,7 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     :rtype: dictionary
     :raises ValidationError: with the errors of the file
     """
+    readable_or_not_found(context, (data_dict or {}).get("id"))
     tk.check_access("satudata_metadata_import", context, data_dict)
     data = _validate({"id": data_dict.get("id")}, schema.dataset_ref(), context)
     upload = data_dict.get("upload")

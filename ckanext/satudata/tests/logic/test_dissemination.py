@@ -4,15 +4,16 @@ activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ..conftest import statements_run
-from ..factories import complete_metadata, login, publish, to_ready
+from ..factories import add_csv, complete_metadata, login, publish, to_ready
 
 # ``region``: the small region of tests/conftest.py, put back for each test
 
@@ -59,6 +60,59 @@ class TestPublish:
         found = _anon_search(q="*:*")["results"]
         assert [p["id"] for p in found] == [request["package_id"]]
         assert found[0]["satudata_dissemination"]["status"] == "published"
+
+    def test_changing_an_unreadable_dataset_says_it_is_not_found(self, region, app):
+        """Every action that names a dataset (or one of its tables) answers
+        an outsider, logged in or not, word for word as for a name nobody
+        took: CKAN's 403 or an "under review" told them the dataset exists."""
+        request = region.request_of(region.opd_a)
+        table = add_csv(region, "producer", request["package_id"], "a;b\n1;2\n")
+        name = helpers.call_action("package_show", id=request["package_id"])["name"]
+        outsider = factories.UserWithToken()
+        group = factories.Group()
+        by_dataset = {
+            "package_update": lambda ref: {"id": ref, "title": "Diubah"},
+            "package_patch": lambda ref: {"id": ref, "title": "Diubah"},
+            "package_delete": lambda ref: {"id": ref},
+            "dataset_purge": lambda ref: {"id": ref},
+            "unfollow_dataset": lambda ref: {"id": ref},
+            "package_collaborator_create": lambda ref: {
+                "id": ref, "user_id": outsider["name"], "capacity": "editor"},
+            "package_collaborator_delete": lambda ref: {"id": ref, "user_id": outsider["name"]},
+            "resource_create": lambda ref: {"package_id": ref, "name": "Tabel",
+                                            "url": "https://example.org/tabel.csv"},
+            "member_create": lambda ref: {"id": group["id"], "object": ref,
+                                          "object_type": "package", "capacity": "public"},
+            "package_relationship_create": lambda ref: {"subject": ref, "object": ref,
+                                                        "type": "depends_on"},
+            "satudata_revision_discard": lambda ref: {"id": ref},
+            "satudata_metadata_template": lambda ref: {"id": ref},
+            "satudata_metadata_import": lambda ref: {"id": ref},
+        }
+        by_table = {
+            "resource_show": lambda ref: {"id": ref},
+            "resource_update": lambda ref: {"id": ref, "url": "https://example.org/b.csv"},
+            "resource_patch": lambda ref: {"id": ref, "name": "Diubah"},
+            "resource_delete": lambda ref: {"id": ref},
+        }
+        cases = [(action, body, (name, "tidak-pernah-ada"))
+                 for action, body in by_dataset.items()] + [
+                (action, body, (table["id"], str(uuid.uuid4())))
+                for action, body in by_table.items()]
+        told_apart = []
+        for headers in ({}, {"Authorization": outsider["token"]}):
+            for action, body, refs in cases:
+                answers = [app.post(f"/api/3/action/{action}", json=body(ref), headers=headers)
+                           for ref in refs]
+                if [a.status_code for a in answers] != [404, 404] \
+                        or answers[0].json["error"] != answers[1].json["error"]:
+                    told_apart.append((action, bool(headers),
+                                       [(a.status_code, a.json["error"]) for a in answers]))
+        assert told_apart == []
+        # nothing changed
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        assert pkg["title"] != "Diubah" and pkg["state"] == "active"
+        assert [r["id"] for r in pkg["resources"]] == [table["id"]]
 
     def test_facts_come_from_the_index_without_a_query(self, region):
         """The search index keeps the publication facts: showing or
