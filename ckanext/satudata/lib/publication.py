@@ -477,9 +477,14 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
     try:
         with notifications.portal_context():
             book, pdf, xlsx = build(round_, progress)
-            _set(publication_id, progress=85, message=tk._("Attaching the files"))
             context = {"user": publishing.site_user_name(), "ignore_auth": True}
+            if not book.entries:
+                return _withdraw_empty(publication_id, context, row.package_id)
+            _set(publication_id, progress=85, message=tk._("Attaching the files"))
             pkg = _publication_dataset(context, round_, row.package_id)
+            if pkg.get("private"):  # hidden while it was empty (_withdraw_empty)
+                pkg = tk.get_action("package_patch")(dict(context), {
+                    "id": pkg["id"], "private": False})
             pdf_name, xlsx_name = file_names(round_)
             _attach(context, pkg, tk._("Publication book (PDF)"), pdf_name, pdf, "PDF",
                     "application/pdf")
@@ -495,6 +500,22 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
          dataset_count=len(book.entries), pdf_sha256=sha256(pdf),
          xlsx_sha256=sha256(xlsx), message=message,
          finished_at=publishing.utcnow())
+    row = model.Session.get(Publication, publication_id)
+    return row.dictize() if row else None
+
+
+def _withdraw_empty(publication_id: str, context: dict[str, Any],
+                    package_id: Optional[str]) -> Optional[dict[str, Any]]:
+    """A round none of whose data is public (every dataset withdrawn or
+    archived) has no publication to show: its dataset, if built before, is
+    made private (a book of no data stayed public, dated the round's start)
+    until data of the round is public again."""
+    pkg = model.Package.get(package_id) if package_id else None
+    if pkg is not None and pkg.state == "active" and not pkg.private:
+        tk.get_action("package_patch")(dict(context), {"id": pkg.id, "private": True})
+    _set(publication_id, status="done", progress=100, dataset_count=0,
+         pdf_sha256=None, xlsx_sha256=None, finished_at=publishing.utcnow(),
+         message=tk._("No data of this round is public: the publication is not shown"))
     row = model.Session.get(Publication, publication_id)
     return row.dictize() if row else None
 

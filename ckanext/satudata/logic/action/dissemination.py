@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import engine, late_data, outbox, publishing, release_calendar, roles
+from ...lib.publication import published_package_ids
 from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
@@ -452,6 +453,11 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     publication = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == data["round_id"])
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    if (publication is None or publication.package_id is None) \
+            and not published_package_ids(data["round_id"]):
+        raise tk.ValidationError({"round_id": [tk._(
+            "No data of this round has been published yet: there is nothing to publish "
+            "as a book")]})
     if publication is None:
         publication = Publication(id=model.types.make_uuid(), round_id=data["round_id"])
         model.Session.add(publication)

@@ -121,3 +121,35 @@ def test_an_xlsx_table_stored_without_its_extension_is_read(tmp_path):
     workbook.save(path)
     rows, total = publication._read_xlsx(str(path), 10)
     assert rows == [["kecamatan", "jumlah"], ["Magetan", 12]] and total == 2
+
+
+def test_a_publication_of_no_public_data_is_not_shown(region, run_jobs, smtp):
+    """Nothing of the round published: no book to build. Every dataset of
+    the book withdrawn: the publication leaves the public (a book of no
+    data stayed public) until data of the round is published again."""
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
+    assert "round_id" in refused.value.error_dict
+    request = region.requests[0]
+    to_ready(region, request)
+    publish(region, request)
+    region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
+    run_jobs()
+    book_id = region.call("walidata_admin", "satudata_publication_show",
+                          round_id=region.round["id"])["package_id"]
+    assert region.call("anonymous", "package_show", id=book_id)["num_resources"] == 2
+
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka salah hitung")
+    run_jobs()
+    with pytest.raises(tk.ObjectNotFound):
+        region.call("anonymous", "package_show", id=book_id)
+    status = region.call("walidata_admin", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert status["status"] == "done" and status["dataset_count"] == 0
+
+    publish(region, request)
+    run_jobs()
+    assert region.call("anonymous", "package_show", id=book_id)["private"] is False
+    assert region.call("walidata_admin", "satudata_publication_show",
+                       round_id=region.round["id"])["dataset_count"] == 1
