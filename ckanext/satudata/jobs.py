@@ -20,7 +20,8 @@ import ckan.model as model
 from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
-__all__ = ["deliver", "notify_transition", "notify_round_sent", "send_reminders",
+__all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_report_step",
+           "send_reminders",
            "build_publication", "refresh_publication", "release_due",
            "notify_public_request", "fulfil_public_requests", "check_data",
            "load_datastore"]
@@ -58,6 +59,12 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     the OPD's Surat Permintaan Data (``letter_ids``: organization id →
     letter id) attached."""
     return notifications.notify_round_sent(round_id, request_ids, letter_ids)
+
+
+@_in_portal_language
+def notify_report_step(event_id: str) -> int:
+    """E-mail the people a step of a round's report concerns."""
+    return notifications.notify_report_step(event_id)
 
 
 @_in_portal_language

@@ -35,9 +35,10 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import letters, outbox, review, roles
+from . import letters, outbox, review, roles, round_report
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
+    RoundReport, RoundReportEvent,
 )
 from .states import DUTY_ACTORS, Actor, State, next_actors, state_label
 
@@ -45,7 +46,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
            "send", "send_message", "message_key", "message_for_transition", "notify_transition",
-           "notify_round_sent", "notify_public_request", "send_to_address", "TEMPLATES"]
+           "notify_round_sent", "notify_public_request", "notify_report_step",
+           "send_to_address", "TEMPLATES"]
 
 #: states whose producers hear of a step even when they need not act
 INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
@@ -57,7 +59,7 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "scheduled", "published", "withdrawn", "archived", "round_sent", "opd_review",
              "reminder", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
-             "round_stage_reminder")
+             "round_stage_reminder", "report_step")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -406,6 +408,38 @@ def reminder_values(request: DataRequest, item: str, org: str, round_: str,
 
 
 # -- public data requests (permohonan data) -----------------------------------------------
+
+def notify_report_step(event_id: str) -> int:
+    """E-mail the people a step of a round's report concerns: the holders of
+    the level it now waits at (submitted, or approved at a lower level), or
+    its drafters (returned with the reason, or approved at the last level).
+    Never the one who took the step. The number sent."""
+    event = model.Session.get(RoundReportEvent, event_id)
+    report = model.Session.get(RoundReport, event.report_id) if event else None
+    round_ = model.Session.get(CollectionRound, report.round_id) if report else None
+    if event is None or round_ is None:
+        return 0
+    chain = roles.approval_chain(round_)
+    level = round_report.waiting_level(event)
+    if level is not None and level < len(chain):
+        role, recipients = chain[level], roles.users_with_role(chain[level])
+    elif event.step in ("return", "approve"):
+        role, recipients = "", round_report.drafters()
+    else:
+        return 0
+    recipients = [user for user in recipients if user.id != event.user_id]
+    actor = model.Session.get(model.User, event.user_id) if event.user_id else None
+    with portal_context():
+        return send_message(
+            "report_step", recipients, step=event.step, waiting=level is not None,
+            round_title=round_.title, actor=actor.display_name if actor else _site(),
+            role=roles.role_label(role) if role else "", note=event.note or "",
+            # the deadline while the report still waits where the step left it
+            due_date=report.due_date.isoformat() if level is not None and report.due_date
+            and report.state == "in_approval" and report.approval_level == level else "",
+            report_url=tk.url_for("satudata_round.report", round_id=round_.name,
+                                  _external=True))
+
 
 def round_url(round_name: str) -> str:
     return tk.url_for("satudata_round.read", round_id=round_name, _external=True)

@@ -44,7 +44,7 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import public_requests, roles, rounds, workdays
+from . import public_requests, roles, round_report, rounds, workdays
 from ..model import (
     CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent, RoundReport,
 )
@@ -206,12 +206,12 @@ def _stage_people(round_: CollectionRound, report: Optional[RoundReport],
                   kind: str) -> list[model.User]:
     """Who owes the stage's work: the report's level while it is in approval,
     else the drafters; the administrators too once it is overdue."""
-    chain = roles.approval_chain()
+    chain = roles.approval_chain(round_)
     if report is not None and report.state == "in_approval" \
             and report.approval_level < len(chain):
         users = roles.users_with_role(chain[report.approval_level])
     else:
-        users = roles.walidata_admins() + roles.users_with_duty("draft")
+        users = round_report.drafters()
     if kind == "escalation":
         users += roles.walidata_admins()
     return list({user.id: user for user in users}.values())

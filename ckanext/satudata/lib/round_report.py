@@ -30,7 +30,7 @@ import ckan.plugins.toolkit as tk
 from ..model import (
     CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
 )
-from . import roles, round_history, rounds, workdays
+from . import outbox, roles, round_history, rounds, workdays
 from .states import State, state_labels
 
 __all__ = [
@@ -336,9 +336,28 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
                               workdays.add_working_days(today, 1))
     report.version += 1
     report.modified = datetime.datetime.utcnow()
-    _event(report, user_id=user_id, step=step.name, from_state=current.value, level=level,
-           note=note, data=data)
+    event = _event(report, user_id=user_id, step=step.name, from_state=current.value,
+                   level=level, note=note, data=data)
+    model.Session.flush()
+    # the people the step concerns are told once it commits
+    outbox.add("notify_report_step", [event.id],
+               title=f"satudata: report {report.id} {step.name}")
     return report
+
+
+def drafters() -> list[model.User]:
+    """Who drafts the round reports: the walidata's administrators and the
+    holders of the drafting duty."""
+    users = roles.walidata_admins() + roles.users_with_duty("draft")
+    return list({user.id: user for user in users}.values())
+
+
+def waiting_level(event: RoundReportEvent) -> Optional[int]:
+    """The level of the chain the report waits at after the step ``event``
+    (None when it does not wait for an approval)."""
+    if event.to_state != R.IN_APPROVAL.value:
+        return None
+    return 0 if event.step == "submit" else event.approval_level + 1
 
 
 def events(report_id: str) -> list[dict[str, Any]]:

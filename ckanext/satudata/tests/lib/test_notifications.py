@@ -35,6 +35,9 @@ VALUES = {
     "round_title": "Semester I 2026",
     "stage": "Kompilasi dan analisis data",
     "round_url": "http://test.ckan.net/permintaan-data/putaran/semester-1-2026",
+    "report_url": "http://test.ckan.net/permintaan-data/putaran/semester-1-2026/laporan",
+    "step": "approve",
+    "waiting": True,
 }
 
 
@@ -63,7 +66,7 @@ def test_each_message_renders_in_indonesian_and_english(app, name):
     assert body_en.startswith("Dear Siti Aminah,")
     assert body_id.startswith("Yth. Siti Aminah,")
     assert subject_id != subject_en and body_id != body_en
-    if name == "round_stage_reminder":  # about a round, not a request
+    if name in ("round_stage_reminder", "report_step"):  # about a round, not a request
         assert "Semester I 2026" in subject_id and "/putaran/semester-1-2026" in body_id
     elif name != "round_sent":
         assert 'Puskesmas" & Posyandu' in subject_en + body_en

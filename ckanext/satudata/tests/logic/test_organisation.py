@@ -578,10 +578,12 @@ def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db
     assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}
 
 
-def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index):
+def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs):
     """A round whose chain is the verifier then the Kepala Dinas: its
     report is approved by those two levels, the Kabid (on the portal's
-    chain, not on this round's) has no say in it."""
+    chain, not on this round's) has no say in it. Each level is e-mailed
+    when the report waits for it; the drafters when it comes back with a
+    reason, and when the last level approves it."""
     with freeze_time(MONDAY, tick=True):
         _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
         DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
@@ -596,14 +598,34 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index):
         _call("verifikator", "satudata_request_verify", id=request["id"])
         _call("kadis", "satudata_request_approve", id=request["id"])
         _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        run_jobs()
+        smtp.take()
+
+        def told() -> list[tuple[str, str, str]]:
+            run_jobs()
+            return sorted((m["to"].split("<")[-1].rstrip(">").split("@")[0], m["subject"],
+                           m["body"]) for m in smtp.take())
+
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        (to, subject, body), = told()
+        assert to == "verifikator" and "menunggu persetujuan" in subject.lower(), subject
+        assert "/putaran/dua-tingkat/laporan" in body
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        assert [to for to, _s, _b in told()] == ["kadis"]  # not the kabid
+        _call("kadis", "satudata_round_report_return", id=round_["id"],
+              note="Tambahkan analisis tren")
+        (to, subject, body), = told()
+        assert to == "admin-walidata" and "Tambahkan analisis tren" in body
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        told()
         report = _call("kadis", "satudata_round_report_show", id=round_["id"])
         assert report["waiting_for"] == "kadis"
         assert report["waiting_for_label"] in ("Kepala Dinas", "Head of Agency")
         with pytest.raises(tk.NotAuthorized):
             _call("kabid", "satudata_round_report_approve", id=round_["id"])
         _call("kadis", "satudata_round_report_approve", id=round_["id"])
+        assert [to for to, _s, _b in told()] == ["admin-walidata"]
         assert _call("kadis", "satudata_round_report_show", id=round_["id"])["state"] \
             == "approved"
         assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
