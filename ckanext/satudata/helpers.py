@@ -24,7 +24,7 @@ __all__ = [
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "datatablesview_get_language_file_path",
-    "satudata_waiting_for_me", "satudata_home_facts",
+    "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
     "satudata_code_choices",
@@ -178,6 +178,17 @@ def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:
         except tk.NotAuthorized:
             cache[limit] = None
     return cache[limit]
+
+
+def satudata_public_requests_waiting(limit: int = 5) -> Optional[dict[str, Any]]:
+    """The citizens' data requests the walidata still owes an answer, the
+    soonest deadline first (``{"count", "results"}``, at most ``limit``);
+    None for whoever does not answer them (all but the walidata staff)."""
+    if not roles.is_walidata_staff(tk.current_user.name if tk.current_user.is_authenticated
+                                   else None):
+        return None
+    return tk.get_action("satudata_public_request_list")(
+        roles.web_context(), {"waiting": True, "limit": limit})
 
 
 def waiting_for_me_counted(count: int) -> None:

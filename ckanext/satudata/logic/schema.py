@@ -492,6 +492,7 @@ def public_request_list(
         "__before": [satudata_clean_strings],
         "state": [ignore_missing, satudata_one_of([s.value for s in PublicState])],
         "mine": [ignore_missing, satudata_boolean],
+        "waiting": [ignore_missing, satudata_boolean],
         "limit": [ignore_missing, satudata_limit],
         "offset": [ignore_missing, satudata_offset],
     }

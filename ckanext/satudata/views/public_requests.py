@@ -32,7 +32,9 @@ def index() -> Any:
     # a citizen's own requests (the dashboard links here)
     mine = tk.request.args.get("mine") == "1" and tk.current_user.is_authenticated
     data: dict[str, Any] = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
-    if state:
+    if state == "waiting":  # owed an answer, the soonest deadline first
+        data["waiting"] = True
+    elif state:
         data["state"] = state
     if mine:
         data["mine"] = True

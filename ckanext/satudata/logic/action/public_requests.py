@@ -112,6 +112,8 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
 
     :param state: only requests in this state (optional)
     :param mine: only the caller's own requests (optional)
+    :param waiting: only the requests the walidata still owes an answer
+        (submitted or being processed), the soonest deadline first (optional)
     :param limit: at most this many (default 50)
     :param offset: skip this many (default 0)
     :rtype: dictionary ``{"count", "results"}``
@@ -124,10 +126,14 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
     if data.get("mine"):
         user = roles.user_obj(context.get("user"))
         stmt = stmt.where(PublicRequest.requester_id == (user.id if user else None))
+    order: tuple[Any, ...] = (PublicRequest.created.desc(), PublicRequest.id)
+    if data.get("waiting"):
+        stmt = stmt.where(PublicRequest.state.in_([s.value for s in PUBLIC_OPEN]))
+        order = (PublicRequest.due_date, PublicRequest.created, PublicRequest.id)
     count = model.Session.execute(
         sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
     rows = model.Session.execute(
-        stmt.order_by(PublicRequest.created.desc(), PublicRequest.id)
+        stmt.order_by(*order)
         .limit(data.get("limit", 50)).offset(data.get("offset", 0))).scalars().all()
     today = workdays.today()
     # the list never carries contact details, whoever asks

@@ -13,6 +13,7 @@ import pytest
 from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
 
 from ..factories import TWO_ITEMS, build_region, complete_metadata, login, publish, to_ready
 
@@ -125,6 +126,26 @@ class TestDashboard:
     def test_nothing_for_a_user_without_requests(self, app, region):
         body = login(app, "warga").get("/dashboard/datasets").body
         assert "satudata-my-tasks" not in body
+        assert "satudata-public-requests-waiting" not in body
+
+    def test_the_walidata_sees_the_citizens_waiting_for_an_answer(self, app, region):
+        """A citizen's request owed an answer is on the walidata staff's
+        dashboard and in the list filtered on it; an answered one is not;
+        producers do not answer citizens and see neither."""
+        asked = [helpers.call_action("satudata_public_request_create",
+                                     context={"user": "warga"}, title=title,
+                                     description="Per kecamatan, 2025", purpose="Penelitian")
+                 for title in ("Jumlah UMKM per kecamatan", "Jumlah koperasi aktif")]
+        helpers.call_action("satudata_public_request_reject", context={"user": "verifikator"},
+                            id=asked[1]["id"], note="Data dikecualikan")
+        body = login(app, "verifikator").get("/dashboard/datasets").body
+        waiting = body.split('id="satudata-asked-title"')[1].split("</section>")[0]
+        assert "Jumlah UMKM per kecamatan" in waiting and "Jumlah koperasi aktif" not in waiting
+        assert "/permohonan-data/?state=waiting" in waiting
+        listing = app.get("/permohonan-data?state=waiting").body
+        assert "Jumlah UMKM per kecamatan" in listing and "Jumlah koperasi aktif" not in listing
+        body = login(app, "produsen-a").get("/dashboard/datasets").body
+        assert "satudata-public-requests-waiting" not in body
 
 
 class TestDates:
