@@ -14,8 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import ckan.plugins.toolkit as tk
 
-from . import reference
-from . import cells
+from . import cells, dates, reference
 
 __all__ = ["DAFTAR_DATA_COLUMNS", "daftar_data_template", "read_daftar_data", "unpacked_size",
            "round_status_workbook", "XLSX_MIMETYPE"]
@@ -255,16 +254,39 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
     wb.close()
 
 
-def round_status_workbook(round_dict: dict[str, Any],
-                          rows: list[dict[str, Any]]) -> bytes:
-    """One sheet with a line per request of the round, one with the counts."""
+#: how a date cell shows (the sheet's dates sort and filter as dates)
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _day(value: Any, tz: datetime.tzinfo) -> Any:
+    """The day of an ISO date, or of an ISO UTC timestamp in the portal's
+    time zone ``tz`` (a step taken at 20:00 UTC was on the next day in
+    WIB); "" for none."""
+    parsed = dates.parse(value)
+    if isinstance(parsed, datetime.datetime):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed.astimezone(tz).date()
+    return parsed if parsed is not None else ""
+
+
+def _date_cells(ws: Any, row: int, columns: Iterable[int]) -> None:
+    for column in columns:
+        ws.cell(row=row, column=column).number_format = DATE_FORMAT
+
+
+def round_status_workbook(round_dict: dict[str, Any], rows: list[dict[str, Any]],
+                          tz: datetime.tzinfo) -> bytes:
+    """One sheet with a line per request of the round, one with the counts;
+    dates are date cells, each step's day in the portal's time zone ``tz``."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = tk._("Status")
     ws.append(cells.row([round_dict["title"]]))
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([tk._("Submission deadline"), round_dict["submit_due"],
-               tk._("Verification deadline"), round_dict["verify_due"]])
+    ws.append([tk._("Submission deadline"), _day(round_dict["submit_due"], tz),
+               tk._("Verification deadline"), _day(round_dict["verify_due"], tz)])
+    _date_cells(ws, 2, (2, 4))
     ws.append([])
     headers = [
         tk._("No."), tk._("Data"), tk._("OPD"), tk._("Priority"), tk._("Status"),
@@ -284,13 +306,14 @@ def round_status_workbook(round_dict: dict[str, Any],
         ws.append(cells.row([
             i, row["item_title"], row["organization"]["title"],
             yes if row["priority"] else no, row["state_label"],
-            row.get("waiting_for_label") or "", row["due_date"] or "",
+            row.get("waiting_for_label") or "", _day(row["due_date"], tz),
             yes if row["overdue"] else no,
-            (row["submitted_at"] or "")[:10], (row["verified_at"] or "")[:10],
-            (row["ready_at"] or "")[:10], row["return_count"],
+            _day(row["submitted_at"], tz), _day(row["verified_at"], tz),
+            _day(row["ready_at"], tz), row["return_count"],
             row.get("completeness") if row.get("completeness") is not None else "",
             row["dataset"]["url"] if row.get("dataset") else "",
         ]))
+        _date_cells(ws, 4 + i, (7, 9, 10, 11))
         if row["overdue"]:
             ws.cell(row=4 + i, column=8).fill = late_fill
     for i, width in enumerate([5, 45, 35, 9, 22, 16, 12, 10, 12, 12, 12, 10, 12, 50],

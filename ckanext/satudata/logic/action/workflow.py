@@ -1065,7 +1065,8 @@ def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("satudata_round_export", context, data_dict)
     status = satudata_round_status(context, data_dict)
-    content = spreadsheets.round_status_workbook(status["round"], status["rows"])
+    content = spreadsheets.round_status_workbook(status["round"], status["rows"],
+                                                 publishing.timezone())
     return _file(f"status-{status['round']['name']}.xlsx", content)
 
 
