@@ -999,22 +999,45 @@ def live_dict(package_id: str) -> dict[str, Any]:
     return result
 
 
-def _relabel_activities(package_id: str, hide: bool) -> None:
+#: an activity whose dataset snapshot holds one of the tables ``:tables``
+_HOLDS_TABLES = (
+    "EXISTS (SELECT 1 FROM jsonb_array_elements("
+    "CASE WHEN jsonb_typeof(data::jsonb -> 'package' -> 'resources') = 'array' "
+    "THEN data::jsonb -> 'package' -> 'resources' ELSE '[]'::jsonb END) AS r "
+    "WHERE r ->> 'id' = ANY(:tables))")
+
+
+def _relabel_activities(package_id: str, hide: bool, tables: Iterable[str] = ()) -> None:
     """Hide the public activities of a withdrawn dataset from the public (and
-    show them again when it is published again). ``activity.permission_labels``
-    is a PostgreSQL text array (the activity plugin's own filter uses ``&&``)."""
+    show them again when it is published again). With ``tables`` (a period
+    withdrawn from a dataset that stays public): hide only the activities
+    whose snapshot holds one of them (their names, descriptions and the
+    changes page showed the withdrawn period), or show again all but those.
+    ``activity.permission_labels`` is a PostgreSQL text array (the activity
+    plugin's own filter uses ``&&``)."""
     if not plugins.plugin_loaded("activity"):
         return
     pkg = model.Package.get(package_id)
     assert pkg is not None
+    tables = [t for t in tables if t]
     if hide:
         labels, marker = [f"member-{pkg.owner_org}", WITHDRAWN_LABEL], "public"
     else:
         labels, marker = ["public"], WITHDRAWN_LABEL
+    holding = f" AND {'' if hide else 'NOT '}{_HOLDS_TABLES}" if tables else ""
     model.Session.execute(
         sa.text("UPDATE activity SET permission_labels = :labels "
-                "WHERE object_id = :package_id AND :marker = ANY(permission_labels)"),
-        {"labels": labels, "package_id": package_id, "marker": marker})
+                "WHERE object_id = :package_id AND :marker = ANY(permission_labels)"
+                + holding),
+        {"labels": labels, "package_id": package_id, "marker": marker, "tables": tables})
+
+
+def _withheld_tables(package_id: str, publishing_id: str) -> list[str]:
+    """The tables of the dataset's other periods withdrawn now (their
+    activities stay hidden when ``publishing_id`` is published)."""
+    return [str(res.get("id")) for other in package_requests(package_id)
+            if other.id != publishing_id and other.state == State.WITHDRAWN.value
+            for res in _withdrawn_resources(other)]
 
 
 @contextlib.contextmanager
@@ -1152,8 +1175,9 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     for release in pending:
         release.status = "released"
         release.released_at = now
-    if was_withdrawn:
-        _relabel_activities(pkg.id, hide=False)
+    withheld = _withheld_tables(pkg.id, request.id)
+    if was_withdrawn or withheld or _withdrawn_resources(request):
+        _relabel_activities(pkg.id, hide=False, tables=withheld)
     model.Session.flush()
     if not changed:
         reindex(pkg.id)
@@ -1211,6 +1235,7 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
         taken = {r["id"] for r in mine}
         data["resources"] = [r for r in resources if r["id"] not in taken]
         tk.get_action("package_update")(engine_context(context.get("user")), data)
+        _relabel_activities(pkg.id, hide=True, tables=taken)
     record.modified = utcnow()
     _point_record(record, pkg.id)
     model.Session.flush()

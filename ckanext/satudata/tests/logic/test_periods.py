@@ -140,6 +140,9 @@ def _pages(app, pkg: dict, resource_id: str) -> dict[str, int | str]:
         "dcat": app.get("/catalog.ttl").body,
         "api": app.get("/api/3/action/package_show",
                        query_string={"id": pkg["id"]}).body,
+        "activity": app.get("/api/3/action/package_activity_list",
+                            query_string={"id": pkg["id"]}).body
+        + app.get(f"/dataset/activity/{pkg['name']}").body,
     }
 
 
@@ -223,6 +226,8 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     gone = _pages(app, pkg, second_resource["id"])
     assert MARKER not in gone["page"] and MARKER not in gone["api"]
     assert MARKER not in gone["dcat"]
+    # nor in the dataset's history (its first period's steps stay there)
+    assert MARKER not in gone["activity"] and FIRST in gone["activity"]
     # a citizen following a link to the period's table is told it was
     # withdrawn, and when, not "the page does not exist"
     assert (gone["resource"], gone["download"]) == (410, 410)
@@ -242,6 +247,7 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
         region.call("walidata_admin", "satudata_request_publish", id=second["id"])
     assert _resource_names(pkg_id) == [FIRST, MARKER]
     assert _public("package_show", id=pkg_id)["resources"][1]["id"] == second_resource["id"]
+    assert MARKER in _pages(app, pkg, second_resource["id"])["activity"]
 
     # withdrawing the first period now leaves the second public
     with freeze_time("2026-07-22 03:00:00"):
