@@ -152,8 +152,10 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
         "year": "2026", "start_date": "2026-07-01"}, status=400)
     resp = client.post(tk.url_for("satudata_round.edit"), data={
         "_csrf_token": _csrf(resp.body), "name": "semester-2-2026",
-        "title": "Semester II 2026", "year": "2026", "start_date": "2026-07-01"})
+        "title": "Semester II 2026", "year": "2026", "start_date": "2026-07-01",
+        "period": "S2"})
     assert "Semester II 2026" in resp.body
+    assert 'satudata-round-period">S2<' in resp.body  # the period typed is shown
     # sending reaches every OPD: the form asks for a confirmation first
     assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', resp.body)
     resp = client.post(tk.url_for("satudata_round.send", round_id="semester-2-2026"),
