@@ -649,7 +649,26 @@ dataset_follower_list = _hidden_unless_readable("dataset_follower_list", True)
 am_following_dataset = _hidden_unless_readable("am_following_dataset", True)
 follow_dataset = _hidden_unless_readable("follow_dataset", False)
 package_collaborator_list = _hidden_unless_readable("package_collaborator_list", True)
-package_patch = _hidden_unless_readable("package_patch", False)
+
+
+@tk.chained_action
+def package_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, on a dataset the caller may read (else not found); the
+    dataset's requests are share-locked before CKAN locks its row (see
+    :func:`_requests_first`)."""
+    readable_or_not_found(context, (data_dict or {}).get("id"))
+    _requests_first(context, _package(data_dict or {}))
+    return original(context, data_dict)
+
+
+def _requests_first(context: Context, pkg: Optional[model.Package]) -> None:
+    """Take the share lock on the dataset's requests now: CKAN's patch
+    actions read the dataset ``FOR UPDATE`` before they update it, and the
+    update then share-locks its requests (:func:`.publishing.under_review`)
+    — the reverse of a transition's order (the request, then the dataset):
+    a submit racing a table's patch deadlocked (HTTP 500)."""
+    if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+        publishing.under_review(pkg.id)
 unfollow_dataset = _hidden_unless_readable("unfollow_dataset", False)
 package_collaborator_create = _hidden_unless_readable("package_collaborator_create", False)
 package_collaborator_delete = _hidden_unless_readable("package_collaborator_delete", False)
@@ -838,7 +857,9 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
 def resource_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's (which goes through :func:`resource_update`); a table of a
     dataset the caller may not read is not found, as a missing one."""
-    _resource_readable_or_not_found(context, _resource_package(data_dict))
+    pkg = _resource_package(data_dict)
+    _resource_readable_or_not_found(context, pkg)
+    _requests_first(context, pkg)
     return original(context, data_dict)
 
 

@@ -568,6 +568,8 @@ def _report(h: Harness, elapsed: float) -> str:
 
 #: requests raced (each once): an edit and a submit of the same request
 EDIT_TRIES = int(os.environ.get("SATUDATA_EDIT_RACE_TRIES", "16"))
+#: how many requests the upload|patch|submit race is run on
+TABLE_TRIES = int(os.environ.get("SATUDATA_TABLE_RACE_TRIES", "8"))
 
 
 def test_an_edit_racing_the_submit_is_either_refused_or_seen_by_it(portal) -> None:
@@ -715,6 +717,59 @@ def test_a_submit_clicked_five_times_on_an_unchecked_file_has_one_winner(portal)
                 or state != "submitted" or events != 1):
             problems.append(f"{request['id'][:8]}: {statuses}, request {state}, "
                             f"{events} submission(s)")
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
+def test_a_submit_racing_new_tables_and_table_edits_answers_no_500(portal) -> None:
+    """The producer's clients upload a table, patch another and submit, at
+    the same instant. CKAN's patch read the dataset's row ``FOR UPDATE``
+    before the portal share-locked its request; the submit locks the
+    request, then writes the new table's check (which needs the dataset's
+    row): opposite orders, a deadlock, HTTP 500 (1 race in 3 with six
+    clients each). Every call now wins or is refused."""
+    region = build_region(tuple(f"Indikator tabel {i:02d}" for i in range(TABLE_TRIES)))
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    problems: list[str] = []
+    for request in region.requests_of(region.opd_a):
+        table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+        complete_metadata(request["package_id"], "produsen-a")
+        model.Session.remove()
+        barrier = threading.Barrier(6)
+        results: list[Any] = [None] * 6
+
+        def client(slot: int) -> None:
+            try:
+                barrier.wait(BARRIER_TIMEOUT)
+                if slot < 2:  # a new table, uploaded
+                    results[slot] = requests.post(
+                        f"{portal.url}/api/3/action/resource_create",
+                        headers={"Authorization": token}, timeout=REQUEST_TIMEOUT,
+                        data={"package_id": request["package_id"], "name": f"Tabel {slot}",
+                              "format": "CSV"},
+                        files={"upload": (f"tabel-{slot}.csv", b"tahun,jumlah\n2025,3\n")})
+                elif slot < 4:
+                    results[slot] = portal.api("resource_patch", token,
+                                               timeout=REQUEST_TIMEOUT, id=table["id"],
+                                               description=f"Catatan {slot}")
+                else:
+                    results[slot] = portal.api("satudata_request_submit", token,
+                                               timeout=REQUEST_TIMEOUT, id=request["id"])
+            except Exception as e:  # reported below
+                results[slot] = e
+
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        statuses = [getattr(r, "status_code", repr(r)) for r in results]
+        state = load(request["id"]).state
+        model.Session.remove()
+        submitted = statuses[4:].count(OK)
+        if any(s not in (OK, *REFUSED) for s in statuses) or submitted > 1 \
+                or (state == "submitted") != (submitted == 1):
+            problems.append(f"{request['id'][:8]}: {statuses}, request {state}")
     assert not problems and not portal.tracebacks(), "\n".join(problems)
 
 
