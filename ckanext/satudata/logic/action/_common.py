@@ -17,10 +17,18 @@ from ...model import CollectionRound, DataRequest
 
 
 def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
-    """The validated data, or a ``ValidationError`` with every field's errors."""
+    """The validated data, or a ``ValidationError`` with every field's errors.
+    CKAN's validation hands back an empty list or object it did not validate
+    (a field not in the schema, or one ``ignore_empty`` skips): dropped, as
+    an empty text is (``"state": []`` was stored as a round's state: 500)."""
     data, errors = tk.navl_validate(dict(data_dict), schema_, context)
     if errors:
         raise tk.ValidationError(errors)
+    skip = tk.get_validator("ignore_empty")
+    for key, value in list(data.items()):
+        if isinstance(value, (list, dict)) and not value and (
+                key not in schema_ or skip in (schema_[key] or [])[:1]):
+            del data[key]
     return data
 
 

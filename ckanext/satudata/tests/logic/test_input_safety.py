@@ -194,6 +194,18 @@ class TestBadInput:
                         headers={"Authorization": token})
         assert resp.status_code == 409, resp.body
 
+    def test_an_empty_list_for_a_text_is_ignored_not_stored(self, app, region):
+        """``"state": []`` passed CKAN's validation untouched: stored as a
+        round's state (500 on its answer), or given twice to a new round."""
+        token = factories.APIToken(user="admin-walidata")["token"]
+        created = app.post("/api/3/action/satudata_round_create", json={
+            "name": "putaran-kosong", "title": "Putaran kosong", "year": 2026,
+            "start_date": "2026-07-01", "state": []}, headers={"Authorization": token})
+        assert created.status_code == 200 and created.json["result"]["state"] == "draft"
+        updated = app.post("/api/3/action/satudata_round_update", json={
+            "id": "putaran-kosong", "state": []}, headers={"Authorization": token})
+        assert updated.status_code == 200 and updated.json["result"]["state"] == "draft"
+
     @pytest.mark.parametrize("field,value", [
         ("update_frequency", ["annual"]), ("update_frequency", "Setiap saat"),
         ("government_affairs", {"a": 1}), ("government_affairs", 5),
