@@ -37,6 +37,7 @@ STEP_FORMS = ("override_screening",)
 REASON_REQUIRED = {ACTION_OF.get(t.name, t.name) for t in TABLE if t.reason_required}
 
 
+@satudata_request.route("")  # typed without the slash (/en kept: no redirect)
 @satudata_request.route("/")
 def index() -> Any:
     """The requests the user may see, filtered; walidata staff start on

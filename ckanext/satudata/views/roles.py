@@ -16,6 +16,7 @@ from ._common import call, can, context, error_list
 satudata_roles = Blueprint("satudata_roles", __name__, url_prefix="/permintaan-data/peran")
 
 
+@satudata_roles.route("", methods=["GET", "POST"])  # typed without the slash
 @satudata_roles.route("/", methods=["GET", "POST"])
 def index() -> Any:
     errors: list[str] = []

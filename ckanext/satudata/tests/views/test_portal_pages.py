@@ -111,6 +111,15 @@ class TestNavigation:
         assert link.group(2).strip() == "Permintaan Data"
 
 
+def test_an_english_address_typed_without_its_slash_stays_english(app, region):
+    """``/en/permintaan-data`` was redirected to ``/permintaan-data/``: the
+    Indonesian page, for an address typed or shared without its slash."""
+    verifier = login(app, "verifikator")
+    for path in ("/en/permintaan-data", "/en/permintaan-data/peran"):
+        page = verifier.get(path, follow_redirects=False)
+        assert page.status_code == 200 and 'lang="en"' in page.body, path
+
+
 class TestDashboard:
     def test_my_tasks_lists_the_requests_waiting_for_me_with_their_deadline(self, app, region):
         first, second = region.requests_of(region.opd_a)
