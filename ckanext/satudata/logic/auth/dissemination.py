@@ -20,13 +20,14 @@ that the state does not allow.
 """
 from __future__ import annotations
 
-
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ...lib import roles
-from ._common import allow, refuse, staff_or_producer_of, transition_auth, walidata_admin
+from ...lib import publishing, roles
+from ...lib.states import REVISION_STATES
+from ._common import allow, refuse, transition_auth, walidata_admin
 
 __all__ = [
     "satudata_request_publish", "satudata_request_schedule",
@@ -58,7 +59,14 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> AuthResult:
     pkg = model.Package.get(ref) if ref else None
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    if staff_or_producer_of(context, pkg.owner_org):
+    user = context.get("user")
+    if roles.is_producer(user, pkg.owner_org) or authz.is_sysadmin(user):
+        return allow()
+    # the walidata's officers review what the producers sent: a revision
+    # not sent yet (or the new period of a request not submitted) is the
+    # producers' draft (the chain's officers read it before)
+    if roles.is_walidata_staff(user) and publishing.under_review(
+            pkg.id, lock=False, states=REVISION_STATES):
         return allow()
     return refuse(tk._("Not authorized to see the revision of this dataset"))
 

@@ -71,14 +71,23 @@ def test_revision_stays_invisible_until_approved_and_published(region, app):
     # what the producer edits next is the staged version
     form = region.call("producer", "package_show", id=pkg_id)
     assert form["title"] == live["title"]  # a plain read shows the live version
-    revision = region.call("verifier", "satudata_revision_show", id=pkg_id)
+    revision = region.call("producer", "satudata_revision_show", id=pkg_id)
     assert {"title", "notes", "resources"} <= set(revision["changed_fields"])
-    with pytest.raises(tk.NotAuthorized):
-        region.call("producer_b", "satudata_revision_show", id=pkg_id)
+    # the producers' draft until they send it: not the walidata's officers
+    # (the chain read it, its new file too), nor another OPD
+    for who in ("producer_b", "verifier", "kadis"):
+        with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_revision_show", id=pkg_id)
+    with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
+        region.call("verifier", "resource_show", id=new_resource["id"])
 
     # through verification and approval again, still invisible
     result = region.call("producer", "satudata_request_revise", id=request["id"])
     assert result["state"] == "submitted"
+    revision = region.call("verifier", "satudata_revision_show", id=pkg_id)
+    assert {"title", "notes", "resources"} <= set(revision["changed_fields"])
+    assert region.call("verifier", "resource_show", id=new_resource["id"])["name"] \
+        == "Tabel 2025"
     with pytest.raises(tk.ValidationError):
         region.call("producer", "package_patch", id=pkg_id, title="Lagi")
     region.call("verifier", "satudata_request_verify", id=request["id"])

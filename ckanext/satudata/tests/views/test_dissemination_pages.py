@@ -89,6 +89,8 @@ class TestPublicationPage:
     @pytest.mark.usefixtures("clean_queues")
     def test_walidata_starts_a_build_and_follows_it(self, app, region):
         url = f"/publikasi/{region.round['name']}"
+        to_ready(region, region.requests[0])  # a book of some data
+        publish(region, region.requests[0])
         producer = login(app, "produsen-a")
         assert producer.get(url).status_code == 403
         admin = login(app, "admin-walidata")
@@ -125,6 +127,9 @@ class TestPublicPages:
         assert "satudata-staged-notice" in dataset_page
         assert "Judul Bertahap" not in app.get(f"/dataset/{name}").body
         verifier = login(app, "verifikator")
+        # the producers' draft until they send it for review
+        assert verifier.get(f"/dataset/{name}/revisi").status_code == 404
+        region.call("producer", "satudata_request_revise", id=revised["id"])
         revision = verifier.get(f"/dataset/{name}/revisi")
         assert revision.status_code == 200 and "Judul Bertahap" in revision.body
         # the changed field by its label, the values as text (no JSON dump)
