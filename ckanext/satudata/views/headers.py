@@ -10,10 +10,12 @@ proxy's own headers win, as they are only set when missing):
   CKAN's "Embed" button offers to other sites;
 * ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
   the portal's address, not the page (a request's, a search's);
-* ``Cache-Control: private`` for a caller who sent an API token: CKAN marks
-  an answer ``public`` (a shared proxy may keep it) unless a cookie logged
-  the user in, so a private dataset, a letter or a round's document read
-  with a token was cacheable for everyone behind the same proxy.
+* ``Cache-Control: private`` for a logged-in caller (an API token or the
+  session's cookie): CKAN marks an answer ``public`` (a shared proxy may
+  keep it) unless a page template was rendered for a logged-in user, so a
+  private dataset's API answer, DCAT export, DataStore rows or file, a
+  letter or a round's document read by its officer was cacheable for
+  everyone behind the same proxy. Static files stay cacheable.
 """
 from __future__ import annotations
 
@@ -36,9 +38,15 @@ def security_headers(response: Any) -> Any:
     return response
 
 
+#: the endpoints of static files (the same for everyone)
+_STATIC = ("static", "webassets.index")
+
+
 @satudata_headers.before_app_request
-def private_for_a_token() -> None:
+def private_for_a_user() -> None:
+    if request.endpoint in _STATIC:
+        return
     # the header a CKAN API token comes in (``apitoken_header_name``) and its old name
     names = (tk.config.get("apitoken_header_name") or "Authorization", "X-CKAN-API-Key")
-    if any(request.headers.get(name) for name in names):
+    if any(request.headers.get(name) for name in names) or tk.current_user.is_authenticated:
         request.environ["__no_cache__"] = True  # CKAN then says private

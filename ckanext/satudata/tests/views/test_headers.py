@@ -38,3 +38,21 @@ def test_an_answer_to_a_token_is_for_its_caller_only(app):
     assert "public" not in shown.headers["Cache-Control"]
     # an anonymous answer stays cacheable
     assert "public" in app.get("/api/3/action/status_show").headers["Cache-Control"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_an_answer_to_a_logged_in_browser_is_for_its_user_only(app):
+    """Logged in by the session's cookie, a private dataset's API answer and
+    DCAT export were marked public (only rendered pages were private)."""
+    from ..factories import login
+
+    user = factories.User(password="correct123")
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(owner_org=org["id"], private=True, title="Draf 7c1e")
+    browser = login(app, user["name"])
+    for url in (f"/api/3/action/package_show?id={dataset['id']}",
+                f"/dataset/{dataset['name']}.ttl"):
+        shown = browser.get(url)
+        assert shown.status_code == 200 and "Draf 7c1e" in shown.body, url
+        assert "private" in shown.headers["Cache-Control"], url
+        assert "public" not in shown.headers["Cache-Control"], url
