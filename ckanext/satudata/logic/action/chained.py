@@ -74,6 +74,9 @@ __all__ = [
     "package_collaborator_create", "package_collaborator_delete", "member_create",
     "package_relationship_create", "package_relationship_update",
     "package_relationship_delete",
+    # no user's e-mail hash leaves the portal
+    "user_show", "user_list", "organization_show", "organization_list", "group_show",
+    "group_list",
     "resource_show", "resource_create", "resource_patch",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
@@ -407,6 +410,39 @@ group_autocomplete = _checked("group_autocomplete", _q_given)
 dcat_dataset_show = _checked("dcat_dataset_show", _rdf)
 dcat_catalog_show = _checked("dcat_catalog_show", _rdf)
 dcat_catalog_search = _checked("dcat_catalog_search", _rdf)
+
+
+def _without_email_hashes(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Users without the MD5 of their e-mail address (CKAN's
+    ``email_hash``, for gravatar.com, which the portal does not use): a
+    guessed address checked against it told whose account it was, a
+    citizen's included. Sysadmins and the user themselves keep it."""
+    result = original(context, data_dict)
+    user = context.get("user")
+    if context.get("ignore_auth") or authz.is_sysadmin(user):
+        return result
+    _drop_email_hashes(result, user)
+    return result
+
+
+def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _drop_email_hashes(item, user)
+    elif isinstance(value, dict):
+        if "email_hash" in value and not (user and value.get("name") == user):
+            del value["email_hash"]
+        for item in value.values():
+            if isinstance(item, (list, dict)):
+                _drop_email_hashes(item, user)
+
+
+user_show = _checked("user_show", _without_email_hashes)
+user_list = _checked("user_list", _without_email_hashes)
+organization_show = _checked("organization_show", _without_email_hashes)
+organization_list = _checked("organization_list", _without_email_hashes)
+group_show = _checked("group_show", _without_email_hashes)
+group_list = _checked("group_list", _without_email_hashes)
 
 
 def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -278,3 +279,25 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
     own = factories.APIToken(user=region.users["producer"]["name"])["token"]
     assert app.get(f"/dataset/resources/{name}",
                    headers={"Authorization": own}).status_code == 200
+
+
+@pytest.mark.usefixtures("clean_db", "with_plugins")
+def test_no_users_e_mail_hash_leaves_the_portal(app):
+    """Anyone listed the accounts with the MD5 of their e-mail address: a
+    guessed address (a citizen's) was confirmed against it."""
+    citizen = factories.UserWithToken(email="warga@contoh.example")
+    org = factories.Organization(users=[{"name": citizen["name"], "capacity": "member"}])
+    other = factories.UserWithToken()
+    citizen_hash = hashlib.md5(b"warga@contoh.example").hexdigest()
+    answers = {}
+    for who, headers in (("anonymous", {}), ("other", {"Authorization": other["token"]})):
+        answers[who] = [app.get(f"/api/3/action/{path}", headers=headers).body for path in (
+            "user_list", f"user_show?id={citizen['name']}",
+            f"organization_show?id={org['name']}&include_users=true",
+            "organization_list?all_fields=true&include_users=true")]
+    for who, bodies in answers.items():
+        assert all(citizen["name"] in body for body in bodies), who
+        assert [i for i, body in enumerate(bodies) if citizen_hash in body] == [], who
+    own = app.get(f"/api/3/action/user_show?id={citizen['name']}",
+                  headers={"Authorization": citizen["token"]}).json["result"]
+    assert own["email_hash"] == citizen_hash  # their own account, as CKAN gives it
