@@ -338,7 +338,10 @@ def package_relationships_list(original: Action, context: Context, data_dict: Da
     """CKAN's ``package_relationships_list`` without the relationships to a
     dataset the caller may not read (CKAN checks only the datasets asked
     about: the list of a published dataset named the private one it was
-    related to)."""
+    related to). A dataset asked about that the caller may not read is not
+    found, as one nobody named (CKAN said 403 for it, and English for that)."""
+    for key in ("id", "id2"):
+        readable_or_not_found(context, (data_dict or {}).get(key))
     known: dict[Any, bool] = {}  # the dataset asked about is in every relationship
 
     def readable(ref: Any) -> bool:

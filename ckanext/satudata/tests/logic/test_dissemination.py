@@ -88,6 +88,7 @@ class TestPublish:
             "satudata_revision_discard": lambda ref: {"id": ref},
             "satudata_metadata_template": lambda ref: {"id": ref},
             "satudata_metadata_import": lambda ref: {"id": ref},
+            "package_relationships_list": lambda ref: {"id": ref},
         }
         by_table = {
             "resource_show": lambda ref: {"id": ref},
