@@ -12,7 +12,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, file_response, post, save, states
+from ._common import args, call, can, error_list, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -115,20 +115,33 @@ def report(round_id: str) -> Any:
     """A round's report: the walidata staff read it; its drafters edit and
     submit it, each level of the chain approves or returns it."""
     round_ = call("satudata_round_show", {"id": round_id})
+    typed: dict[str, str] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         step = form.get("step", "")
         data = {"id": round_["id"], "version": form.get("version") or None}
         if step in _REPORT_DONE:
-            post(f"satudata_round_report_{step}", dict(data, note=form.get("note", "")),
-                 _REPORT_DONE[step](), not_found=tk._("This round has no report yet"))
+            typed = {"step": step, "note": form.get("note", "")}
+            action, done = f"satudata_round_report_{step}", _REPORT_DONE[step]()
+            data["note"] = typed["note"]
         else:
-            post("satudata_round_report_update", dict(data, body=form.get("body", "")),
-                 tk._("The report is saved."), not_found=tk._("This round has no report yet"))
-        return tk.redirect_to("satudata_round.report", round_id=round_id)
-    return tk.render("satudata/workflow/round_report.html", {
+            typed = {"body": form.get("body", "")}
+            action, done = "satudata_round_report_update", tk._("The report is saved.")
+            data["body"] = typed["body"]
+        saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
+                             not_found=tk._("This round has no report yet"))
+        if not errors:
+            tk.h.flash_success(done)
+            return tk.redirect_to("satudata_round.report", round_id=round_id)
+        # refused (changed meanwhile, too long, no reason): the form again,
+        # with what was typed and why
+        for message in error_list(tk.ValidationError(errors)):
+            tk.h.flash_error(message)
+    page = tk.render("satudata/workflow/round_report.html", {
         "round": round_, "report": call("satudata_round_report_show", {"id": round_["id"]}),
+        "typed": typed,
     })
+    return (page, 400) if typed else page
 
 
 @satudata_round.route("/<round_id>/surat/<letter_id>.pdf")

@@ -431,3 +431,30 @@ def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
     even to a sysadmin."""
     page = _login(app, "admin-walidata").get("/permintaan-data/forum")
     assert page.status_code == 404 and "satudata.forum_level" in page.body
+
+
+def test_a_refused_report_edit_keeps_the_text_typed(app, region):
+    """A report saved over a newer version, or too long, redirected to the
+    stored text: the officer's edit was gone."""
+    for request in region.requests:  # nothing left to collect
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak jadi dihimpun")
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                compile_days=5, report_days=5)
+    for _stage in ("collection", "compile"):
+        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"])
+    client = _login(app, "admin-walidata")
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
+                body="Teks rekan kerja")  # a colleague saved meanwhile
+    stale = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                   "body": "Analisis tren saya yang panjang"}, status=400)
+    assert "Analisis tren saya yang panjang" in stale.body
+    assert "diubah oleh orang lain" in stale.body
+    too_long = client.post(url, data={"_csrf_token": _csrf(stale.body), "body": "x" * 100_001},
+                           status=400)
+    assert "x" * 1000 in too_long.body and "100000" in too_long.body
+    assert region.call("walidata_admin", "satudata_round_report_show",
+                       id=region.round["id"])["body"] == "Teks rekan kerja"
