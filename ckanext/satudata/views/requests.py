@@ -84,7 +84,8 @@ def read(id: str) -> Any:
 
 
 def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = None,
-                    status: int = 200, typed: Optional[dict[str, Any]] = None) -> Any:
+                    status: int = 200, typed: Optional[dict[str, Any]] = None,
+                    refused: Optional[str] = None) -> Any:
     """The request page: the latest return's reason and labelled notes at
     the top while returned, the edit links while the producer may edit, the
     transition forms, the reviewer's view of the data, the timeline.
@@ -114,7 +115,7 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
         "can_edit": can_edit,
         "review": _review(request),
         "error_summary": error_summary or [],
-        "typed": typed,
+        "typed": typed, "refused": refused,
     }), status
 
 
@@ -179,8 +180,13 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     Shared by the workflow and the dissemination forms."""
     try:
         result = tk.get_action(f"satudata_request_{transition}")(context(), data)
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.NotAuthorized as e:
+        if not can("satudata_request_show", {"id": id}):
+            return tk.abort(403, tk._("Not authorized to see this page"))
+        # a form opened before the request moved on (another officer took
+        # the step): the page as it is now, why, and what was typed
+        return _render_request(id, None, 409, typed=_typed(transition),
+                               refused=_refusal(id, data.get("version"), e))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
@@ -201,6 +207,16 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
                 "transition": label, "state": state_label(state)} if state
             else tk._('Step "%(transition)s" done.') % {"transition": label})
     return tk.redirect_to("satudata_request.read", id=id)
+
+
+def _refusal(id: str, version: Any, error: tk.NotAuthorized) -> str:
+    """Why a step of a request the user reads was refused: changed since
+    the page was opened, or the refusal's own reason."""
+    current = call("satudata_request_show", {"id": id}).get("version")
+    if version not in (None, "") and str(version) != str(current):
+        return tk._("This request was changed by someone else since you opened the page. "
+                    "Reload it and try again.")
+    return str(error) or tk._("You cannot take this step on the request as it is now")
 
 
 def _typed(transition: str) -> dict[str, Any]:

@@ -458,3 +458,23 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
     assert "x" * 1000 in too_long.body and "100000" in too_long.body
     assert region.call("walidata_admin", "satudata_round_report_show",
                        id=region.round["id"])["body"] == "Teks rekan kerja"
+
+
+def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region):
+    """A verifier's page opened before a colleague verified the request:
+    returning it from there answered "not authorized to see this page" and
+    the reason typed was gone."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    client = _login(app, "verifikator")
+    page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    region.call("verifier", "satudata_request_verify", id=request["id"])  # the colleague
+    resp = client.post(tk.url_for("satudata_request.take", id=request["id"],
+                                  transition="return"),
+                       data={"_csrf_token": _csrf(page.body), "version": version,
+                             "note": "Satuan tabel tidak sesuai"}, status=409)
+    assert "diubah oleh orang lain" in resp.body
+    assert "Satuan tabel tidak sesuai" in resp.body
+    assert "satudata-state-verified" in resp.body
