@@ -1378,14 +1378,29 @@ def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
 PUBLIC_ROUND_STATES = ("open", "closed")
 
 
+def _public_round_clause() -> Any:
+    """A round whose requests were sent (its progress is public)."""
+    return sa.and_(CollectionRound.state.in_(PUBLIC_ROUND_STATES),
+                   sa.exists().where(DataRequest.round_id == CollectionRound.id))
+
+
 def public_rounds(limit: int = 50) -> list[CollectionRound]:
-    """Rounds whose requests were sent, newest first."""
+    """Rounds whose requests were sent: those started by today first, the
+    newest first (a round planned for a later year does not push the
+    current one out of the list), then those starting later."""
+    today = to_local(utcnow()).date()  # type: ignore[union-attr]
     return list(model.Session.execute(
-        sa.select(CollectionRound)
-        .where(CollectionRound.state.in_(PUBLIC_ROUND_STATES),
-               sa.exists().where(DataRequest.round_id == CollectionRound.id))
-        .order_by(CollectionRound.start_date.desc(), CollectionRound.name)
+        sa.select(CollectionRound).where(_public_round_clause())
+        .order_by((CollectionRound.start_date <= today).desc(),
+                  CollectionRound.start_date.desc(), CollectionRound.name)
         .limit(limit)).scalars())
+
+
+def public_round(round_id: str) -> Optional[CollectionRound]:
+    """The round ``round_id`` if its progress is public, whatever its age."""
+    return model.Session.execute(
+        sa.select(CollectionRound).where(CollectionRound.id == round_id,
+                                         _public_round_clause())).scalar_one_or_none()
 
 
 def progress(round_: CollectionRound, today: Optional[datetime.date] = None

@@ -185,8 +185,8 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
             return tk.abort(403, tk._("Not authorized to see this page"))
         # a form opened before the request moved on (another officer took
         # the step): the page as it is now, why, and what was typed
-        return _render_request(id, None, 409, typed=_typed(transition),
-                               refused=_refusal(id, data.get("version"), e))
+        message, status = _refusal(id, data.get("version"), e)
+        return _render_request(id, None, status, typed=_typed(transition), refused=message)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
@@ -209,14 +209,15 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     return tk.redirect_to("satudata_request.read", id=id)
 
 
-def _refusal(id: str, version: Any, error: tk.NotAuthorized) -> str:
-    """Why a step of a request the user reads was refused: changed since
-    the page was opened, or the refusal's own reason."""
+def _refusal(id: str, version: Any, error: tk.NotAuthorized) -> tuple[str, int]:
+    """Why a step of a request the user reads was refused, and the status:
+    changed since the page was opened (409), or the refusal's own reason
+    (403)."""
     current = call("satudata_request_show", {"id": id}).get("version")
     if version not in (None, "") and str(version) != str(current):
         return tk._("This request was changed by someone else since you opened the page. "
-                    "Reload it and try again.")
-    return str(error) or tk._("You cannot take this step on the request as it is now")
+                    "Reload it and try again."), 409
+    return str(error) or tk._("You cannot take this step on the request as it is now"), 403
 
 
 def _typed(transition: str) -> dict[str, Any]:

@@ -395,9 +395,11 @@ def satudata_progress_dashboard(context: Context, data_dict: DataDict) -> dict[s
     rounds = publishing.public_rounds()
     round_: Optional[CollectionRound] = None
     if data.get("round_id"):
-        round_ = next((r for r in rounds if r.id == data["round_id"]), None)
+        round_ = publishing.public_round(data["round_id"])
         if round_ is None:
             raise tk.ObjectNotFound(tk._("Collection round not found"))
+        if all(r.id != round_.id for r in rounds):
+            rounds.append(round_)  # an older one asked for by its address
     elif rounds:
         round_ = rounds[0]
     rows = publishing.progress(round_) if round_ else []

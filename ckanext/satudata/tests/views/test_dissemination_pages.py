@@ -4,6 +4,8 @@ numbers, and the e-mails of publication and withdrawal (delivered by the
 background jobs to a loopback SMTP server)."""
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 
 import pytest
@@ -221,6 +223,27 @@ class TestPublicPages:
                                             context={"user": "", "ignore_auth": False})
             rows = {r["organization"]["name"]: r for r in dashboard["organizations"]}
             assert rows["dinas-kesehatan"]["published"] == 0
+
+
+def test_every_sent_rounds_progress_is_public_and_the_current_one_first(app, region,
+                                                                          monkeypatch):
+    """Rounds were listed newest start first and only the first 50 had a
+    page: a round sent for next year hid the current one, and an older
+    round's address answered 404."""
+    from ckanext.satudata.lib import publishing
+
+    later = region.call("walidata_admin", "satudata_round_create", name="putaran-depan",
+                        title="Putaran tahun depan", year=region.round["year"],
+                        start_date=(datetime.date.today()
+                                    + datetime.timedelta(days=400)).isoformat())
+    region.call("walidata_admin", "satudata_round_send", id=later["id"], new_datasets=True)
+    dashboard = helpers.call_action("satudata_progress_dashboard",
+                                    context={"user": "", "ignore_auth": False})
+    assert dashboard["round"]["name"] == region.round["name"]  # started, not planned
+    only_one = functools.partial(publishing.public_rounds, limit=1)
+    monkeypatch.setattr(publishing, "public_rounds", only_one)
+    for name in (region.round["name"], "putaran-depan"):
+        assert app.get(f"/progres-data/{name}").status_code == 200, name
 
 
 def test_publish_and_withdraw_notify_the_producers(smtp, region, run_jobs):
