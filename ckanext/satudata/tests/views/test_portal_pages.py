@@ -107,8 +107,10 @@ class TestNavigation:
         body = login(app, "produsen-a").get("/").body
         link = re.search(r'<li class="satudata-nav-requests[^"]*">\s*<a href="([^"]+)">([^<]+)',
                          body)
-        assert link and link.group(1) == "/permintaan-data/"
+        # with something waiting, the link (and its number) opens that queue
+        assert link and link.group(1) == "/permintaan-data/?mine=1"
         assert link.group(2).strip() == "Permintaan Data"
+        assert "Dinas Kesehatan" in login(app, "produsen-a").get(link.group(1)).body
 
 
 def test_an_english_address_typed_without_its_slash_stays_english(app, region):
