@@ -52,6 +52,10 @@ def _dict(request: PublicRequest, user_name: Optional[str],
         out["dataset"] = {"name": pkg.name, "title": pkg.title or pkg.name}
     else:
         out["package_id"] = None
+    org = model.Group.get(request.owner_org) if request.owner_org else None
+    # the OPD the requester named (the walidata's plan starts from it)
+    out["organization"] = ({"name": org.name, "title": org.display_name}
+                           if org is not None else None)
     if contact:
         requester = model.Session.get(model.User, request.requester_id)
         out["requester"] = requester.display_name if requester else None

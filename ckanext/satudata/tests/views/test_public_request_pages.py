@@ -90,3 +90,20 @@ def test_the_walidata_plans_a_request_into_the_year_it_chooses(app, region):
                                 id=request_url.rsplit("/", 1)[-1])
     item = helpers.call_action("satudata_daftar_data_show", id=shown["item_id"])
     assert (item["title"], item["year"]) == ("Jumlah bidan desa", next_year)
+
+
+def test_the_opd_the_citizen_named_is_shown_and_planned_by_default(app, region):
+    """The OPD a citizen named was stored but shown nowhere, and the plan
+    form offered the first OPD of the list: one click planned the item for
+    the wrong OPD."""
+    from ckan.tests import helpers
+
+    asked = helpers.call_action("satudata_public_request_create", context={"user": "warga"},
+                                title="Jumlah sekolah inklusi", description="Per kecamatan",
+                                owner_org=region.opd_b["name"])
+    citizen_page = login(app, "warga").get(f"/permohonan-data/{asked['id']}").body
+    assert 'satudata-public-request-org">Dinas Pendidikan<' in citizen_page
+    page = login(app, "admin-walidata").get(f"/permohonan-data/{asked['id']}").body
+    plan = page.split('id="plan-org"')[1].split("</select>")[0]
+    assert f'<option value="{region.opd_b["name"]}" selected>' in plan
+    assert plan.count(" selected") == 1
