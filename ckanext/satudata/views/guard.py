@@ -108,6 +108,24 @@ def _page_number_message() -> Optional[str]:
     return None
 
 
+def _catalog_message() -> Optional[str]:
+    """Why the DCAT catalogue's ``profiles`` or ``modified_since`` cannot be
+    used, or None (ckanext-dcat's page answered 409 with the error's
+    dictionary as its text)."""
+    if request.blueprint != "dcat" or not (
+            request.args.get("profiles") or request.args.get("modified_since")):
+        return None
+    from ..logic.action.chained import rdf_arguments
+
+    try:
+        rdf_arguments({key: request.args.get(key) for key in ("profiles", "modified_since")
+                       if request.args.get(key)})
+    except tk.ValidationError as error:
+        return " ".join(str(message) for messages in (error.error_dict or {}).values()
+                        for message in messages)
+    return None
+
+
 #: the form fields CKAN's resource form views (``<dataset type>_resource``)
 #: delete or pop without checking them (``del data["save"]``), by view: a
 #: form posted without its button by a script answered 500. The dataset
@@ -177,7 +195,7 @@ def refuse_unstorable_text() -> Any:
         return _api_error(field, message) if message else None
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
-        None) or _page_number_message() or _form_field_message()
+        None) or _page_number_message() or _form_field_message() or _catalog_message()
     if message:
         return tk.abort(400, message)
     _make_page_input_storable()

@@ -366,12 +366,14 @@ def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
     return original(context, data_dict)
 
 
-def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """ckanext-dcat's serialization with its ``format``, ``profiles`` and
-    ``modified_since`` checked: an unknown or unreadable one is a validation
-    error of that argument."""
-    from rdflib.plugin import PluginException
+def rdf_arguments(data_dict: DataDict) -> DataDict:
+    """ckanext-dcat's ``profiles`` (a list, or a comma-separated text: the
+    list) and ``modified_since`` checked: a ``ValidationError`` of the
+    argument that is not a list of known profiles, or not a date. Also
+    used by the catalogue's pages (:mod:`...views.guard`), where dcat
+    showed the error's dictionary as the page."""
     from ckanext.dcat.exceptions import RDFProfileException
+    from ckanext.dcat.processors import RDFSerializer
 
     profiles = data_dict.get("profiles")
     if isinstance(profiles, str):
@@ -379,6 +381,13 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
     elif profiles is not None and not (
             isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)):
         raise tk.ValidationError({"profiles": [tk._("Must be a list of texts")]})
+    if data_dict.get("profiles"):
+        try:
+            RDFSerializer(profiles=data_dict["profiles"])
+        except RDFProfileException as error:
+            raise tk.ValidationError({"profiles": [tk._(
+                "Unknown RDF profiles: %(profiles)s") % {
+                    "profiles": str(error).split(": ", 1)[-1]}]})
     since = data_dict.get("modified_since")
     if since:
         try:  # dcat answers ValueError only: 99999999999999999999 overflowed
@@ -386,6 +395,17 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
         except (ValueError, OverflowError, TypeError):
             raise tk.ValidationError({"modified_since": [tk._(
                 "Use a date in the ISO-8601 format, such as 2026-12-03")]})
+    return data_dict
+
+
+def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's serialization with its ``format``, ``profiles`` and
+    ``modified_since`` checked (:func:`rdf_arguments`): an unknown or
+    unreadable one is a validation error of that argument."""
+    from rdflib.plugin import PluginException
+    from ckanext.dcat.exceptions import RDFProfileException
+
+    data_dict = rdf_arguments(data_dict)
     try:
         return original(context, data_dict)
     except RDFProfileException as error:

@@ -315,6 +315,13 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
         assert message in page.body, url
     assert app.get("/organization/dinas-uji?_tags_limit=0").status_code == 200
     assert app.get("/catalog.ttl?modified_since=2026-01-01").status_code == 200
+    # the catalogue's refusals are a sentence, not the error's dictionary
+    for url, message in [("/catalog.ttl?modified_since=kemarin", "format ISO-8601"),
+                         ("/catalog.jsonld?profiles=bogus", "bogus"),
+                         ("/en/catalog.ttl?modified_since=kemarin", "ISO-8601 format")]:
+        page = app.get(url)
+        assert page.status_code == 400 and message in page.body, (url, page.status_code)
+        assert "{'" not in page.body and "None -" not in page.body, url
     error = _api_error(app, "/api/3/action/dcat_catalog_search?modified_since=99999999999999999999")
     assert error["modified_since"][0].startswith("Gunakan tanggal")
 
