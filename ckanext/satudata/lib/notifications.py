@@ -166,8 +166,11 @@ def recipients_for(event: RequestEvent, org_id: str,
     state = State(event.to_state)
     kinds = next_actors(state, bool((event.data or {}).get("revision_of")))
     directory = directory or Directory([org_id])
+    # a release cancelled: the producers were told when their data would
+    # be public (release_cancelled)
+    cancelled = event.transition == "unschedule"
     return directory.waiting(kinds, org_id, _level_after(event),
-                             producers=state in INFORM_PRODUCERS, chain=chain)
+                             producers=state in INFORM_PRODUCERS or cancelled, chain=chain)
 
 
 # -- wording -----------------------------------------------------------------------------
@@ -240,6 +243,9 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "note": event.note or "", "field_notes": _field_notes(event.field_notes),
         "due_date": due or "",
         "release_at": release_at,
+        # a release moved: from when, and why (a postponement's reason)
+        "previous_release_at": (event.data or {}).get("previous_release_at"),
+        "reason": (event.data or {}).get("reason") or "",
         "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
         "request_url": request_url(request.id), "transition": event.transition,
         # a withdrawal or archive of one period: the others stay published

@@ -171,7 +171,12 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
                          # language and date format (the note is the scheduler's)
                          event_data={"release_at": data["release_at"].isoformat(),
                                      "reason": data.get("reason") or None,
-                                     "note": data.get("note") or None})
+                                     "note": data.get("note") or None,
+                                     # a move: its e-mail says from when
+                                     "previous_release_at": (
+                                         pending.release_at.isoformat()
+                                         if pending is not None and request.state
+                                         == State.SCHEDULED.value else None)})
     out["release"] = release.dictize()
     return out
 

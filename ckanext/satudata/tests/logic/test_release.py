@@ -207,6 +207,15 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
                 release_at=second.strftime("%Y-%m-%d 09:00"), reason="Menunggu rapat forum")
     run_jobs()
     bodies = [m["body"] for m in smtp.take() if "produsen-a@example.org" in m["to"]]
-    days = sorted(int(b.split(" akan dipublikasikan pada ")[1].split()[0]) for b in bodies
-                  if " akan dipublikasikan pada " in b)
-    assert days == sorted([first.day, second.day]), bodies
+    days = [int(b.split(" akan dipublikasikan pada ")[1].split()[0]) for b in bodies
+            if " akan dipublikasikan pada " in b]
+    assert days == [first.day], bodies
+    # the move says from when, to when and why
+    moved, = [b for b in bodies if " dipindahkan dari " in b]
+    assert f"dari {first.day} " in moved and f"ke {second.day} " in moved
+    assert "Alasan: Menunggu rapat forum" in moved
+    # cancelled: the producers, told when their data would be public, hear of it
+    region.call("kadis", "satudata_request_unschedule", id=request["id"])
+    run_jobs()
+    assert "produsen-a@example.org" in smtp.recipients(
+        [m for m in smtp.take() if "Jadwal rilis dibatalkan" in m["subject"]])
