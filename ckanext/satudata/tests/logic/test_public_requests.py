@@ -102,6 +102,9 @@ def test_each_e_mail_tells_of_its_own_step(region, citizen, smtp, run_jobs):
             for m in mails] == [(True, False), (False, True)]
     assert "Sedang dicari" in mails[0]["body"] and "ditolak" not in mails[0]["body"]
     assert "tidak dikuasai" in mails[1]["body"]
+    # a refusal says how to object to it (UU 14/2008), an acceptance does not
+    assert "keberatan kepada PPID" in mails[1]["body"]
+    assert "keberatan" not in mails[0]["body"]
 
 
 def test_the_extension_e_mail_says_so_in_its_subject(region, citizen, smtp, run_jobs):
