@@ -401,6 +401,16 @@ class TestVisibility:
             body = client.get(url).body
             assert 'name="private"' not in body
             assert "satudata-visibility-note" in body
+            assert "tetap privat sampai walidata mempublikasikannya" in body
+
+    def test_a_published_datasets_form_says_a_save_is_a_revision(self, app, region):
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        body = login(app, "produsen-a").get(tk.url_for("dataset.edit", id=pkg["name"])).body
+        assert "disimpan sebagai revisi" in body
+        assert "tetap privat sampai" not in body
 
     def test_shown_to_a_sysadmin_outside_the_workflow_only(self, app, region):
         client = login(app, "sysadmin-uji")
