@@ -141,6 +141,10 @@ def test_a_published_dataset_expects_its_next_period(app, region):
     page = app.get(f"/dataset/{pkg['name']}")
     assert "Rilis berikutnya" in page.body and "perkiraan" in page.body
     assert f'datetime="{next_year.isoformat()}"' in page.body
+    # when it went public (its "Created" is the day it was requested)
+    on = page.body.split('class="satudata-published-on"')[1].split("</dl>")[0]
+    assert "Dipublikasikan" in on
+    assert f'datetime="{pkg[publishing.DICT_KEY]["first_published"]}Z"' in on
     calendar_page = app.get("/jadwal-rilis")
     assert pkg["title"] in calendar_page.body
 
