@@ -23,7 +23,7 @@ __all__ = [
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
-    "datatablesview_get_language_file_path",
+    "datatablesview_get_language_file_path", "xloader_badge",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
@@ -110,6 +110,21 @@ def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
         return shipped
     name = shipped.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return tk.h.url_for("satudata_preview.language", lang=name)
+
+
+@tk.chained_helper
+def xloader_badge(next_helper: Any, resource: dict[str, Any]) -> Any:
+    """xloader's badge of a table's loading into the DataStore ("pending",
+    "error") for whoever may change the table only: a citizen read a red
+    "Error" on a file the portal could not load (a publication's
+    compilation), which told them nothing they could act on."""
+    try:
+        tk.check_access("resource_update", {"user": tk.current_user.name  # type: ignore
+                                            if tk.current_user.is_authenticated else ""},
+                        {"id": resource.get("id")})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return ""
+    return next_helper(resource)
 
 
 @tk.chained_helper
