@@ -57,26 +57,3 @@ def test_an_answer_to_a_logged_in_browser_is_for_its_user_only(app):
         assert "private" in shown.headers["Cache-Control"], url
         assert "public" not in shown.headers["Cache-Control"], url
 
-
-@pytest.mark.usefixtures("clean_db", "clean_index")
-def test_a_tables_loading_error_is_shown_to_its_editors_only(app):
-    """Citizens read a red "Error" badge on a publication's compilation the
-    DataStore could not load: nothing they could act on."""
-    import datetime
-
-    from ckan.tests import helpers
-
-    from ..factories import login
-
-    editor = factories.User(password="correct123")
-    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
-    dataset = factories.Dataset(owner_org=org["id"])
-    resource = factories.Resource(package_id=dataset["id"], format="CSV",
-                                  url="https://example.org/tabel.csv")
-    helpers.call_action("task_status_update", entity_id=resource["id"],
-                        entity_type="resource", task_type="xloader", key="xloader",
-                        value="{}", state="error", error="{}",
-                        last_updated=datetime.datetime.utcnow().isoformat())
-    page = f"/dataset/{dataset['name']}"
-    assert "loader-badge" not in app.get(page).body
-    assert "loader-badge" in login(app, editor["name"]).get(page).body

@@ -369,3 +369,25 @@ def test_a_producer_without_datasets_of_their_own_is_sent_to_their_requests(app,
     assert "Buat sekarang" not in page
     # a citizen (no data requests) keeps CKAN's own words
     assert "satudata-no-own-datasets" not in login(app, "warga").get("/dashboard/datasets").body
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_tables_loading_error_is_shown_to_its_editors_only(app):
+    """Citizens read a red "Error" badge on a publication's compilation the
+    DataStore could not load: nothing they could act on."""
+    import datetime
+
+    from ckan.tests import factories
+
+    editor = factories.User(password="correct123")
+    org = factories.Organization(users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = factories.Dataset(owner_org=org["id"])
+    resource = factories.Resource(package_id=dataset["id"], format="CSV",
+                                  url="https://example.org/tabel.csv")
+    helpers.call_action("task_status_update", entity_id=resource["id"],
+                        entity_type="resource", task_type="xloader", key="xloader",
+                        value="{}", state="error", error="{}",
+                        last_updated=datetime.datetime.utcnow().isoformat())
+    page = f"/dataset/{dataset['name']}"
+    assert "loader-badge" not in app.get(page).body
+    assert "loader-badge" in login(app, editor["name"]).get(page).body
