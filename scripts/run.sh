@@ -32,6 +32,7 @@ fi
   "ckan.site_title = Portal Satu Data" \
   "ckan.site_description = Data statistik sektoral daerah" \
   "ckan.site_intro_text = Portal Satu Data menyajikan data statistik sektoral yang dihasilkan perangkat daerah (OPD), diverifikasi dan dipublikasikan oleh walidata sesuai Perpres 39/2019 tentang Satu Data Indonesia." \
+  "satudata.site_intro_text_en = The One Data portal publishes the sectoral statistics produced by the regional agencies (OPD), verified and published by the walidata under Presidential Regulation 39/2019 on One Data Indonesia." \
   "ckan.storage_path = $STATE/storage" \
   "ckan.uploads_enabled = true" \
   "ckan.max_resource_size = 100" \

@@ -38,6 +38,7 @@ __all__ = [
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
+    "satudata_site_intro",
 ]
 
 
@@ -210,6 +211,17 @@ def waiting_for_me_counted(count: int) -> None:
     """The page listed the user's whole queue itself (``actionable`` and no
     other filter): the header's number is that count, not a second one."""
     tk.g.setdefault("_satudata_waiting_for_me", {})[0] = {"count": count, "results": []}
+
+
+def satudata_site_intro() -> str:
+    """The home page's introduction in the reader's language: CKAN's
+    ``ckan.site_intro_text`` (the portal's language), or for English
+    readers ``satudata.site_intro_text_en``; "" for the portal's own
+    sentence (an English page had the Indonesian introduction)."""
+    default = tk.config.get("ckan.locale_default") or "id"
+    if (tk.h.lang() or default) != default:
+        return tk.config.get("satudata.site_intro_text_en") or ""
+    return tk.config.get("ckan.site_intro_text") or ""
 
 
 def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:

@@ -391,3 +391,13 @@ def test_a_tables_loading_error_is_shown_to_its_editors_only(app):
     page = f"/dataset/{dataset['name']}"
     assert "loader-badge" not in app.get(page).body
     assert "loader-badge" in login(app, editor["name"]).get(page).body
+
+
+@pytest.mark.ckan_config("ckan.site_intro_text", "Portal ini menyajikan data sektoral.")
+@pytest.mark.ckan_config("satudata.site_intro_text_en", "This portal publishes sectoral data.")
+def test_the_home_pages_introduction_speaks_the_readers_language(app):
+    """CKAN's introduction is one text: English readers got the Indonesian one."""
+    assert "Portal ini menyajikan data sektoral." in app.get("/").body
+    english = app.get("/en/").body
+    assert "This portal publishes sectoral data." in english
+    assert "Portal ini menyajikan" not in english
