@@ -551,10 +551,10 @@ def satudata_datastore_status(resource_id: Optional[str],
 
 
 def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The chart of a public dataset's first chartable table, as the current
-    user reads it (``datastore_search``); None for unpublished data. Two
-    queries of the DataStore."""
-    return charts.dataset_chart(tk.g.user, pkg_dict)
+    """The chart of a public dataset's first chartable table of its latest
+    period, as the current user reads it (``datastore_search``); None for
+    unpublished data. Two queries of the DataStore per table tried."""
+    return charts.dataset_chart(tk.g.user, pkg_dict, period_key=publishing.ROUND_KEY)
 
 
 def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:

@@ -107,14 +107,22 @@ def viewer_chart(user: Optional[str], resource_id: str) -> Optional[dict[str, An
         return None
 
 
-def dataset_chart(user: Optional[str], pkg_dict: dict[str, Any]
+def dataset_chart(user: Optional[str], pkg_dict: dict[str, Any], period_key: str = ""
                   ) -> Optional[dict[str, Any]]:
     """The chart of the first table of a **public** dataset that has one
-    (for its page), with its resource: ``{"resource": …, "chart": …}``."""
+    (for its page), with its resource: ``{"resource": …, "chart": …}``.
+    With ``period_key`` (the resources' key naming their period, in period
+    order): the latest period's first table first (the chart showed an
+    earlier, archived period's data)."""
     if pkg_dict.get("private"):
         return None
-    for res in pkg_dict.get("resources") or []:
-        if res.get("datastore_active"):
+    resources = [r for r in pkg_dict.get("resources") or [] if r.get("datastore_active")]
+    periods = list(dict.fromkeys(r.get(period_key) for r in resources)) if period_key \
+        else [None]
+    for period in reversed(periods):
+        for res in resources:
+            if period_key and res.get(period_key) != period:
+                continue
             chart = viewer_chart(user, res["id"])
             if chart:
                 return {"resource": res, "chart": chart}

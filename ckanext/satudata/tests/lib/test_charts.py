@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+"""Which table a public dataset's chart draws."""
+from __future__ import annotations
+
+from ckanext.satudata.lib import charts
+
+KEY = "satudata_round"
+
+
+def _pkg(*resources):
+    return {"private": False, "resources": [
+        {"id": rid, "datastore_active": True, KEY: period} for rid, period in resources]}
+
+
+def test_the_chart_draws_the_latest_period_first(monkeypatch):
+    """Semester I archived, Semester II published: the chart drew
+    Semester I (the first table of the dataset)."""
+    drawable = {"s1-a", "s1-b", "s2-a", "s2-b"}
+    monkeypatch.setattr(charts, "viewer_chart",
+                        lambda user, rid: {"table": rid} if rid in drawable else None)
+    pkg = _pkg(("s1-a", "s1"), ("s1-b", "s1"), ("s2-a", "s2"), ("s2-b", "s2"))
+    assert charts.dataset_chart("", pkg, period_key=KEY)["resource"]["id"] == "s2-a"
+    drawable -= {"s2-a", "s2-b"}  # nothing to draw in the latest: the one before
+    assert charts.dataset_chart("", pkg, period_key=KEY)["resource"]["id"] == "s1-a"
+    assert charts.dataset_chart("", dict(pkg, private=True), period_key=KEY) is None
