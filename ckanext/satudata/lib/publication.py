@@ -51,7 +51,8 @@ XLSX_MAX_ROWS = 100_000
 #: the fields of a dataset shown in the book and on top of its sheet
 KEY_FIELDS = (
     "notes", "concept", "definition", "classification", "measure", "unit",
-    "indicator_name", "calculation_method", "presentation_level", "area_code",
+    "indicator_name", "indicator_definition", "indicator_interpretation",
+    "calculation_method", "presentation_level", "disaggregation", "variables", "area_code",
     "data_year", "reference_period", "update_frequency", "data_status",
     "data_source", "collection_method", "government_affairs",
     "producer_contact_name", "producer_contact_email",
@@ -233,6 +234,10 @@ def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
 def _field_value(schema_field: dict[str, Any], value: Any) -> str:
     if value in (None, "", []):
         return ""
+    if schema_field.get("repeating_subfields") and isinstance(value, list):
+        # the variables: one line each, "name — definition (type, unit)"
+        return "\n".join(filter(None, (_row_text(schema_field["repeating_subfields"], row)
+                                       for row in value if isinstance(row, dict))))
     list_name = schema_field.get("satudata_code_list")
     if list_name:
         codes = reference.as_code_list(value)
@@ -242,6 +247,14 @@ def _field_value(schema_field: dict[str, Any], value: Any) -> str:
     if isinstance(value, (list, dict)):
         return ""
     return str(value)
+
+
+def _row_text(subfields: list[dict[str, Any]], row: dict[str, Any]) -> str:
+    values = [_field_value(sub, row.get(sub["field_name"])) for sub in subfields]
+    head, rest = (values[0], values[1:]) if values else ("", [])
+    definition, details = (rest[0], [v for v in rest[1:] if v]) if rest else ("", [])
+    text = " — ".join(v for v in (head, definition) if v)
+    return f"{text} ({', '.join(details)})" if details and text else text
 
 
 def key_fields(pkg: dict[str, Any]) -> list[tuple[str, str]]:

@@ -153,3 +153,20 @@ def test_a_publication_of_no_public_data_is_not_shown(region, run_jobs, smtp):
     assert region.call("anonymous", "package_show", id=book_id)["private"] is False
     assert region.call("walidata_admin", "satudata_publication_show",
                        round_id=region.round["id"])["dataset_count"] == 1
+
+
+def test_the_book_prints_the_indicators_definition_and_the_variables(app):
+    """The book went from the indicator's name to its calculation: its
+    definition, interpretation and the variables (on the dataset's page)
+    were left out."""
+    import flask_babel
+
+    pkg = {"type": "dataset", "indicator_name": "Rasio bidan",
+           "indicator_definition": "Bidan per 1.000 penduduk",
+           "variables": [{"name": "tahun", "definition": "Tahun data",
+                          "data_type": "integer", "unit": "tahun"},
+                         {"name": "kecamatan", "definition": "", "data_type": "", "unit": ""}]}
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        fields = dict(publication.key_fields(pkg))
+    assert fields["Definisi indikator"] == "Bidan per 1.000 penduduk"
+    assert fields["Variabel"] == "tahun — Tahun data (Bilangan bulat, tahun)\nkecamatan"
