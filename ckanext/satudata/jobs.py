@@ -23,7 +23,8 @@ from .lib import notifications, outbox, reminders
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_report_step",
            "send_reminders",
            "build_publication", "refresh_publication", "release_due",
-           "notify_public_request", "fulfil_public_requests", "check_data",
+           "notify_public_request", "fulfil_public_requests", "reopen_public_requests",
+           "check_data",
            "load_datastore"]
 
 
@@ -106,6 +107,15 @@ def fulfil_public_requests(request_id: str) -> list[str]:
     done = public_requests.fulfil_published(request_id)
     model.Session.commit()
     return done
+
+
+@_in_portal_language
+def reopen_public_requests(request_id: str) -> list[str]:
+    """The public data requests a withdrawn dataset had fulfilled wait for
+    it again (their requesters are told after the commit)."""
+    reopened = public_requests.reopen_withdrawn(request_id)
+    model.Session.commit()
+    return reopened
 
 
 @_in_portal_language

@@ -251,6 +251,9 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
     if request.state == State.PUBLISHED.value:  # public data requests waiting for it
         outbox.add("fulfil_public_requests", [request.id],
                    title=f"satudata: public requests of {request.id}")
+    elif request.state == State.WITHDRAWN.value:  # and those it had fulfilled
+        outbox.add("reopen_public_requests", [request.id],
+                   title=f"satudata: public requests of {request.id}")
     queue_signal(
         model.Session(), request_transition, transition,
         request_id=request.id, event_id=event.id, transition=transition,

@@ -183,6 +183,28 @@ def fulfil_published(data_request_id: str) -> list[str]:
     return done
 
 
+def reopen_withdrawn(data_request_id: str) -> list[str]:
+    """The public requests fulfilled with the dataset of a data request
+    that left the public (withdrawn) wait for it again, and their
+    requesters are told (they kept "fulfilled" and a link answering 410);
+    its publication fulfils them again (:func:`fulfil_published`). Their
+    ids. The caller commits."""
+    data_request = model.Session.get(DataRequest, data_request_id)
+    if data_request is None or not data_request.package_id \
+            or _dataset_public(data_request.package_id):
+        return []  # a period withdrawn from a dataset that stays public
+    reopened = []
+    for request in model.Session.execute(
+            sa.select(PublicRequest).where(
+                PublicRequest.state == PublicState.FULFILLED.value,
+                PublicRequest.package_id == data_request.package_id).with_for_update()
+    ).scalars():
+        request.state = PublicState.AWAITING.value
+        _event(request, "withdrawn", PublicState.FULFILLED.value, None, None)
+        reopened.append(request.id)
+    return reopened
+
+
 def due_for_reminder(today: datetime.date, horizon: datetime.date
                      ) -> list[tuple[PublicRequest, str]]:
     """Open requests whose answer is due by ``horizon`` and not reminded yet

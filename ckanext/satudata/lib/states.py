@@ -457,6 +457,9 @@ PUBLIC_TABLE: tuple[PublicTransition, ...] = (
                      frozenset({PA.WALIDATA}), reason_required=True),
     PublicTransition("published", frozenset({P.AWAITING, P.PLANNED}), P.FULFILLED,
                      frozenset({PA.SYSTEM})),
+    # the dataset that fulfilled it was withdrawn: it waits for it again
+    PublicTransition("withdrawn", frozenset({P.FULFILLED}), P.AWAITING,
+                     frozenset({PA.SYSTEM})),
 )
 PUBLIC_STEPS: tuple[str, ...] = tuple(t.name for t in PUBLIC_TABLE)
 
@@ -498,5 +501,6 @@ def public_step_label(name: str) -> str:
         "fulfil": tk._("Fulfil with a dataset"),
         "reject": tk._("Reject"),
         "published": tk._("Published"),
+        "withdrawn": tk._("Data withdrawn"),
     }
     return labels.get(name, name)

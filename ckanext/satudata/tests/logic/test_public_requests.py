@@ -171,6 +171,24 @@ def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run
     assert "telah dipublikasikan di portal" in mails[0]["body"]
     assert f"/dataset/{done['dataset']['name']}" in mails[0]["body"]
 
+    # withdrawn: the request waits for the data again and its requester is
+    # told (it stayed "fulfilled", its link answering 410); published
+    # again, it is fulfilled again
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka keliru")
+    run_jobs()
+    run_jobs()
+    reopened = _call(citizen, "satudata_public_request_show", id=asked["id"])
+    assert reopened["state"] == "awaiting_publication" and "dataset" not in reopened
+    mails = [m for m in smtp.take() if "warga@example.org" in m["to"]]
+    assert len(mails) == 1 and "ditarik dari portal" in mails[0]["body"]
+    publish(region, request)
+    run_jobs()
+    run_jobs()
+    again = _call(None, "satudata_public_request_show", id=asked["id"])
+    assert again["state"] == "fulfilled"
+    assert [e["step"] for e in again["events"]][-2:] == ["withdrawn", "published"]
+
 
 def test_planning_adds_a_daftar_data_item(region, citizen):
     asked = _ask(citizen)
