@@ -30,7 +30,7 @@ import ckan.plugins.toolkit as tk
 from ..model import (
     CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
 )
-from . import outbox, roles, round_history, rounds, workdays
+from . import outbox, publishing, roles, round_history, rounds, workdays
 from .states import State, state_labels
 
 __all__ = [
@@ -177,16 +177,20 @@ def summary(round_id: str) -> dict[str, Any]:
     for request, org, item, unit, pkg_name, pkg_title in model.Session.execute(stmt).all():
         counts[request.state] = counts.get(request.state, 0) + 1
         on_time = None
-        if request.submitted_at and request.submit_due:
-            on_time = request.submitted_at.date() <= request.submit_due
+        if request.submitted_at and request.submit_due:  # the day in WIB
+            on_time = publishing.to_local(request.submitted_at).date() \
+                <= request.submit_due  # type: ignore[union-attr]
         rows.append({
             "request_id": request.id, "organization": org, "item": item, "unit": unit,
             "state": request.state, "dataset_name": pkg_name, "dataset_title": pkg_title,
             "return_count": request.return_count, "on_time": on_time,
         })
+    # verified at some point (withdrawn data was: the Berita Acara counts
+    # it); a cancelled request is no longer asked for
     verified = {State.VERIFIED.value, State.READY.value, State.SCHEDULED.value,
-                State.PUBLISHED.value, State.ARCHIVED.value}
-    return {"requests": rows, "counts": counts, "total": len(rows),
+                State.PUBLISHED.value, State.ARCHIVED.value, State.WITHDRAWN.value}
+    return {"requests": rows, "counts": counts,
+            "total": len(rows) - counts.get(State.CANCELLED.value, 0),
             "verified": sum(n for s, n in counts.items() if s in verified),
             "generated": datetime.datetime.utcnow().isoformat(timespec="seconds")}
 

@@ -371,3 +371,21 @@ def test_a_requests_dataset_stays_with_its_opd(region):
     moved = region.call("producer", "package_patch", id=other["id"],
                         owner_org=region.opd_b["id"])
     assert moved["owner_org"] == region.opd_b["id"]
+
+
+def test_the_reports_counts_agree_with_the_berita_acara(region):
+    """The report's draft counted a withdrawn dataset as never verified
+    (the Berita Acara counts it) and a cancelled request as still asked for
+    ("1 of 5 verified" with 4 cancelled)."""
+    from ckanext.satudata.lib import round_report
+
+    published, cancelled = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    to_ready(region, published)
+    publish(region, published)
+    region.call("walidata_admin", "satudata_request_withdraw", id=published["id"],
+                note="Angka keliru")
+    region.call("walidata_admin", "satudata_request_cancel", id=cancelled["id"],
+                note="Tidak jadi dihimpun")
+    summary = round_report.summary(region.round["id"])
+    assert summary["total"] == len(region.requests) - 1
+    assert summary["verified"] == 1
