@@ -50,8 +50,9 @@ def edit(round_id: Optional[str] = None) -> Any:
         form = tk.request.form
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
         data["verify_when_complete"] = bool(form.get("verify_when_complete"))
-        # empty: the site's chain (also when a round's own chain is removed)
-        data["approval_chain"] = form.get("approval_chain", "")
+        # the levels ticked, in the form's (the portal's) order; none: the
+        # site's chain (also when a round's own chain is removed)
+        data["approval_chain"] = " ".join(form.getlist("approval_chain"))
         if round_id:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
@@ -68,6 +69,8 @@ def edit(round_id: Optional[str] = None) -> Any:
     return tk.render("satudata/workflow/round_form.html", {
         "data": data, "errors": errors, "round_id": round_id, "locked": locked,
         "site_chain": tk.h.satudata_approval_chain(),
+        "site_chain_labels": " → ".join(tk.h.satudata_role_label(role)
+                                        for role in tk.h.satudata_approval_chain()),
     }), (400 if errors else 200)
 
 

@@ -478,3 +478,28 @@ def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region)
     assert "diubah oleh orang lain" in resp.body
     assert "Satuan tabel tidak sesuai" in resp.body
     assert "satudata-state-verified" in resp.body
+
+
+def test_the_rounds_chain_is_ticked_not_typed(app, region):
+    """The chain was a text of role codes ("kepala dinas" refused): each
+    level of the portal's chain is a box, ticked in its order."""
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_round.edit"))
+    assert 'type="checkbox" name="approval_chain" value="kadis"' in page.body
+    assert "Kepala Dinas" in page.body
+    resp = client.post(tk.url_for("satudata_round.edit"), data={
+        "_csrf_token": _csrf(page.body), "name": "dua-tingkat", "title": "Dua tingkat",
+        "year": "2026", "start_date": "2026-07-01",
+        "approval_chain": ["verifikator", "kadis"]})
+    assert resp.status_code == 200
+    shown = region.call("walidata_admin", "satudata_round_show", id="dua-tingkat")
+    assert shown["approval_chain"] == ["verifikator", "kadis"]
+    edit = client.get(tk.url_for("satudata_round.edit", round_id="dua-tingkat")).body
+    assert re.search(r'value="kadis" id="[^"]+" checked', edit)
+    assert not re.search(r'value="kabid" id="[^"]+" checked', edit)
+    # none ticked: the portal's whole chain
+    client.post(tk.url_for("satudata_round.edit", round_id="dua-tingkat"), data={
+        "_csrf_token": _csrf(edit), "title": "Dua tingkat", "year": "2026",
+        "start_date": "2026-07-01"})
+    assert not region.call("walidata_admin", "satudata_round_show",
+                           id="dua-tingkat")["approval_chain"]
