@@ -647,11 +647,13 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         datacheck.queue_check(pkg.id)
         datastore.queue_load(pkg.id)  # only live files are loaded
     if pkg is None or publishing.bypasses_lock(context, pkg.id):
+        _lock_for_change(context, pkg)
         return original(context, data_dict)
     if publishing.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
     publishing.lock_update(context, pkg, data_dict)
+    _lock_for_change(context, pkg)
     return original(context, data_dict)
 
 
@@ -714,20 +716,31 @@ package_collaborator_list = _hidden_unless_readable("package_collaborator_list",
 def package_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, on a dataset the caller may read (else not found); the
     dataset's requests are share-locked before CKAN locks its row (see
-    :func:`_requests_first`)."""
+    :func:`_lock_for_change`)."""
     readable_or_not_found(context, (data_dict or {}).get("id"))
-    _requests_first(context, _package(data_dict or {}))
+    _lock_for_change(context, _package(data_dict or {}))
     return original(context, data_dict)
 
 
-def _requests_first(context: Context, pkg: Optional[model.Package]) -> None:
-    """Take the share lock on the dataset's requests now: CKAN's patch
-    actions read the dataset ``FOR UPDATE`` before they update it, and the
-    update then share-locks its requests (:func:`.publishing.under_review`)
-    — the reverse of a transition's order (the request, then the dataset):
-    a submit racing a table's patch deadlocked (HTTP 500)."""
-    if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
+    """Before CKAN changes the dataset: share-lock its requests, then lock
+    its row, then read everything again. A transition's order is the
+    request, then the dataset: CKAN's patch actions locked the dataset
+    first, and a submit racing a table's patch deadlocked (HTTP 500). And
+    CKAN's own lock (``Package.get(for_update=True)``) takes none when the
+    session already holds the dataset (the portal's checks loaded it): an
+    upload read the dataset before a concurrent edit committed and wrote
+    it back over the edit, both answered 200."""
+    if pkg is None:
+        return
+    if not publishing.bypasses_lock(context, pkg.id):
         publishing.under_review(pkg.id)
+    model.Session.flush()
+    model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg.id)
+                          .with_for_update())
+    model.Session.expire_all()  # what CKAN reads next is what is committed now
+
+
 unfollow_dataset = _hidden_unless_readable("unfollow_dataset", False)
 package_collaborator_create = _hidden_unless_readable("package_collaborator_create", False)
 package_collaborator_delete = _hidden_unless_readable("package_collaborator_delete", False)
@@ -872,6 +885,7 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     if not _frozen(context, pkg):
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)  # the portal's keys are the portal's
+        _lock_for_change(context, pkg)
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_create", context, data_dict)
@@ -896,6 +910,7 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
     if not _frozen(context, pkg):
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)
+        _lock_for_change(context, pkg)
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_update", context, data_dict)
@@ -918,7 +933,7 @@ def resource_patch(original: Action, context: Context, data_dict: DataDict) -> A
     dataset the caller may not read is not found, as a missing one."""
     pkg = _resource_package(data_dict)
     _resource_readable_or_not_found(context, pkg)
-    _requests_first(context, pkg)
+    _lock_for_change(context, pkg)
     return original(context, data_dict)
 
 
@@ -928,6 +943,7 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
     pkg = _resource_package(data_dict)
     _resource_readable_or_not_found(context, pkg)
     if not _frozen(context, pkg):
+        _lock_for_change(context, pkg)
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_delete", context, data_dict)

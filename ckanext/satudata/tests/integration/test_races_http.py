@@ -773,6 +773,55 @@ def test_a_submit_racing_new_tables_and_table_edits_answers_no_500(portal) -> No
     assert not problems and not portal.tracebacks(), "\n".join(problems)
 
 
+def test_an_edit_racing_uploads_is_kept(portal) -> None:
+    """The producer's client edits the dataset's description while others
+    upload tables, at the same instant: every call answered 200, and an
+    upload that had read the dataset before the edit wrote the old
+    description back (CKAN's lock is no lock when the session already holds
+    the dataset). What was answered 200 is what is stored."""
+    region = build_region(tuple(f"Indikator catatan {i:02d}" for i in range(TABLE_TRIES)))
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    problems: list[str] = []
+    for number, request in enumerate(region.requests_of(region.opd_a)):
+        model.Session.remove()
+        barrier = threading.Barrier(5)
+        results: list[Any] = [None] * 5
+        notes = f"Catatan baru {number}"
+
+        def client(slot: int) -> None:
+            try:
+                barrier.wait(BARRIER_TIMEOUT)
+                if slot == 0:
+                    results[slot] = portal.api("package_patch", token, timeout=REQUEST_TIMEOUT,
+                                               id=request["package_id"], notes=notes)
+                else:
+                    results[slot] = requests.post(
+                        f"{portal.url}/api/3/action/resource_create",
+                        headers={"Authorization": token}, timeout=REQUEST_TIMEOUT,
+                        data={"package_id": request["package_id"], "name": f"Unggahan {slot}",
+                              "format": "CSV"},
+                        files={"upload": (f"tabel-{slot}.csv", b"tahun,jumlah\n2025,3\n")})
+            except Exception as e:  # reported below
+                results[slot] = e
+
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        statuses = [getattr(r, "status_code", repr(r)) for r in results]
+        fresh()
+        stored = helpers.call_action("package_show", context={"user": "sysadmin-uji"},
+                                     id=request["package_id"])
+        model.Session.remove()
+        tables = len([r for r in stored["resources"] if r["name"].startswith("Unggahan ")])
+        if statuses != [OK] * 5 or stored["notes"] != notes or tables != 4:
+            problems.append(f"{request['id'][:8]}: {statuses}, notes {stored['notes']!r}, "
+                            f"{tables} tables of 4")
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
 def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
     """Two clicks (or two officers) on the same walidata step at the same
     instant: planning a citizen's request in the Daftar Data, building a
