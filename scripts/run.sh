@@ -54,6 +54,7 @@ fi
   "ckan.auth.create_unowned_dataset = false" \
   "ckan.auth.user_create_organizations = false" \
   "ckan.auth.user_create_groups = false" \
+  "ckan.auth.public_user_details = false" \
   "ckan.csrf_protection.ignore_extensions = false" \
   "SESSION_COOKIE_DOMAIN = 127.0.0.1" \
   "smtp.server = 127.0.0.1:$SMTP_PORT" \

@@ -351,13 +351,15 @@ class TestBadInput:
         assert resp.json["error"]["type"][0].startswith(error)
         assert model.Session.query(model.Package).filter_by(name="uji-jenis").count() == 0
         assert model.Session.query(model.Group).filter_by(name="uji-jenis").count() == 0
-        assert app.get(f"/user/activity/{user}").status_code == 200
+        assert app.get(f"/user/activity/{user}",
+                       headers={"Authorization": token}).status_code == 200
         # the site's own types are still accepted
         if action == "organization_create":
             resp = app.post(f"/api/3/action/{action}", json=dict(data, type="organization"),
                             headers={"Authorization": token})
             assert resp.json["result"]["type"] == "organization"
-            assert app.get(f"/user/activity/{user}").status_code == 200
+            assert app.get(f"/user/activity/{user}",
+                       headers={"Authorization": token}).status_code == 200
 
     def test_unknown_round_is_404(self, app, region):
         token = factories.APIToken(user="admin-walidata")["token"]

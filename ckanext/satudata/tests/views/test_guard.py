@@ -282,14 +282,18 @@ def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, re
     to_ready(region, request)
     publish(region, request)
     dataset = region.call("sysadmin", "package_show", id=request["package_id"])["name"]
-    streams = [f"/dataset/activity/{dataset}", "/organization/activity/dinas-kesehatan",
-               "/user/activity/produsen-a"]
-    for stream in streams:
-        assert app.get(stream).status_code == 200, stream
-        for query in ("before=-1", "before=1000", "after=99999999999999999999"):
-            page = app.get(f"{stream}?{query}", status=400)
-            assert "Aliran aktivitas tidak dapat ditampilkan" in page.body, (stream, query)
     producer = login(app, "produsen-a")
+    # the users' pages to logged-in users only (ckan.auth.public_user_details)
+    streams = [(app, f"/dataset/activity/{dataset}"),
+               (app, "/organization/activity/dinas-kesehatan"),
+               (producer, "/user/activity/produsen-a")]
+    assert app.get("/user/activity/produsen-a").status_code == 403
+    for client, stream in streams:
+        assert client.get(stream).status_code == 200, stream
+        for query in ("before=-1", "before=1000", "after=99999999999999999999"):
+            page = client.get(f"{stream}?{query}")
+            assert page.status_code == 400, (stream, query)
+            assert "Aliran aktivitas tidak dapat ditampilkan" in page.body, (stream, query)
     assert producer.get("/dashboard/").status_code == 200
     for query in ("type=dataset", "type=bogus", "before=abc", "after=99999999999999999999"):
         page = producer.get(f"/dashboard/?{query}")
