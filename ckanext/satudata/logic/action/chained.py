@@ -72,6 +72,7 @@ __all__ = [
     "dataset_follower_count", "dataset_follower_list", "am_following_dataset",
     "follow_dataset", "package_collaborator_list", "package_patch", "unfollow_dataset",
     "package_collaborator_create", "package_collaborator_delete", "member_create",
+    "member_delete",
     "package_relationship_create", "package_relationship_update",
     "package_relationship_delete",
     # no user's e-mail hash leaves the portal
@@ -390,8 +391,9 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
                     "profiles": str(error).split(": ", 1)[-1]}]})
     since = data_dict.get("modified_since")
     if since:
-        try:  # dcat answers ValueError only: 99999999999999999999 overflowed
-            dateutil_parse(since)
+        try:  # dcat answers ValueError only: 99999999999999999999 overflowed,
+            # and an offset of +25:00 fails only when it is written out
+            dateutil_parse(since).isoformat()
         except (ValueError, OverflowError, TypeError):
             raise tk.ValidationError({"modified_since": [tk._(
                 "Use a date in the ISO-8601 format, such as 2026-12-03")]})
@@ -753,6 +755,18 @@ def member_create(original: Action, context: Context, data_dict: DataDict) -> An
     if (data_dict or {}).get("object_type") == "package":
         readable_or_not_found(context, data_dict.get("object"))
     return original(context, data_dict)
+
+
+def _member_delete_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A dataset the caller may not read is not found when they take it out
+    of a group or an organization (CKAN said 403 for one that exists, and
+    "Package was not found." in English for one that does not)."""
+    if (data_dict or {}).get("object_type") == "package":
+        readable_or_not_found(context, data_dict.get("object"))
+    return original(context, data_dict)
+
+
+member_delete = _checked("member_delete", _member_delete_readable, side_effect_free=False)
 
 
 def _relationship_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:

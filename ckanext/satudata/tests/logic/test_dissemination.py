@@ -83,6 +83,8 @@ class TestPublish:
                                             "url": "https://example.org/tabel.csv"},
             "member_create": lambda ref: {"id": group["id"], "object": ref,
                                           "object_type": "package", "capacity": "public"},
+            "member_delete": lambda ref: {"id": group["id"], "object": ref,
+                                          "object_type": "package"},
             "package_relationship_create": lambda ref: {"subject": ref, "object": ref,
                                                         "type": "depends_on"},
             "satudata_revision_discard": lambda ref: {"id": ref},
@@ -256,7 +258,9 @@ class TestWithdrawArchive:
             streams = (
                 helpers.call_action("recently_changed_packages_activity_list",
                                     context=dict(anonymous)),
-                helpers.call_action("user_activity_list", context=dict(anonymous),
+                # users' streams: logged-in readers only (public_user_details)
+                helpers.call_action("user_activity_list", context={
+                    "user": region.users["public"]["name"], "ignore_auth": False},
                                     id=region.users["walidata_admin"]["name"]),
             )
             return [a for stream in streams for a in stream

@@ -322,6 +322,9 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
     # the catalogue's refusals are a sentence, not the error's dictionary
     for url, message in [("/catalog.ttl?modified_since=kemarin", "format ISO-8601"),
                          ("/catalog.jsonld?profiles=bogus", "bogus"),
+                         ("/catalog.ttl?page=0", "dimulai dari 1"),
+                         ("/catalog.ttl?modified_since=2026-01-01T00:00:00%2B25:00",
+                          "format ISO-8601"),
                          ("/en/catalog.ttl?modified_since=kemarin", "ISO-8601 format")]:
         page = app.get(url)
         assert page.status_code == 400 and message in page.body, (url, page.status_code)
