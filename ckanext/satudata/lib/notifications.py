@@ -430,7 +430,7 @@ def notify_report_step(event_id: str) -> int:
     if level is not None and level < len(chain):
         role, recipients = chain[level], roles.users_with_role(chain[level])
     elif event.step in ("return", "approve"):
-        role, recipients = "", round_report.drafters()
+        role, recipients = "", round_report.drafters(report)
     else:
         return 0
     recipients = [user for user in recipients if user.id != event.user_id]

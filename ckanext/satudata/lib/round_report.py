@@ -349,10 +349,18 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
     return report
 
 
-def drafters() -> list[model.User]:
+def drafters(report: Optional[RoundReport] = None) -> list[model.User]:
     """Who drafts the round reports: the walidata's administrators and the
-    holders of the drafting duty."""
+    holders of the drafting duty; with ``report``, also whoever drafted,
+    edited or submitted that one (a sysadmin who wrote it is neither)."""
     users = roles.walidata_admins() + roles.users_with_duty("draft")
+    if report is not None:
+        wrote = model.Session.execute(
+            sa.select(model.User).join(RoundReportEvent, RoundReportEvent.user_id == model.User.id)
+            .where(RoundReportEvent.report_id == report.id,
+                   RoundReportEvent.step.in_((DRAFTED, EDIT, "submit")),
+                   model.User.state == "active")).scalars().all()
+        users += list(wrote)
     return list({user.id: user for user in users}.values())
 
 

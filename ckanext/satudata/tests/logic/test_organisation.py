@@ -465,8 +465,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     assert (done["year"], done["late_policy"]) == (round_["year"], round_["late_policy"])
     # its edit form shows them as they are, says why, and still saves a new title
     form = admin.get("/permintaan-data/putaran/tjb-2026/edit").body
-    for field in ("year", "submit-due", "approval-chain"):
+    for field in ("year", "submit-due"):
         assert re.search(rf'id="field-{field}"[^>]*readonly', form), field
+    chain_boxes = re.findall(r'<input[^>]*name="approval_chain"[^>]*>', form)
+    assert chain_boxes and all("disabled" in box or 'type="hidden"' in box
+                               for box in chain_boxes)
     assert re.search(r'id="field-late-policy"[^>]*disabled', form)
     assert not re.search(r'id="field-title"[^>]*readonly', form)
     assert "Putaran ini sudah selesai" in form
@@ -576,6 +579,31 @@ def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
     # the report waits for the verifier's level: the verifier is reminded
     assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}
+
+
+def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smtp, run_jobs):
+    """A sysadmin (no walidata administrator) wrote and submitted the
+    report: its return went to the administrators only, not to them."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        factories.Sysadmin(name="penulis", email="penulis@example.org")
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="laporan-penulis", title="Laporan penulis",
+                                 start_date="2026-03-02", report_days=5)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        _call("admin-walidata", "satudata_request_cancel", id=request["id"],
+              note="Data tidak tersedia tahun ini")
+        _call("admin-walidata", "satudata_round_advance", id=round_["id"])
+        _call("penulis", "satudata_round_report_update", id=round_["id"], body="Isi laporan")
+        _call("penulis", "satudata_round_report_submit", id=round_["id"])
+        run_jobs()
+        smtp.take()
+        _call("verifikator", "satudata_round_report_return", id=round_["id"],
+              note="Lengkapi ringkasan")
+        run_jobs()
+    told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
+    assert {"penulis@example.org", "admin-walidata@example.org"} <= told
 
 
 def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs):
