@@ -55,7 +55,8 @@ def calendar_ics() -> Any:
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="jadwal-rilis.ics"'
-    response.headers["Cache-Control"] = "public, max-age=300"
+    # CKAN's caching headers, as for every answer (its own "public,
+    # max-age=300" read "public, ..., private" to a logged-in reader)
     return response
 
 

@@ -215,7 +215,10 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
     assert f"dari {first.day} " in moved and f"ke {second.day} " in moved
     assert "Alasan: Menunggu rapat forum" in moved
     # cancelled: the producers, told when their data would be public, hear of it
-    region.call("kadis", "satudata_request_unschedule", id=request["id"])
+    region.call("kadis", "satudata_request_unschedule", id=request["id"],
+                note="Rapat forum ditunda")
     run_jobs()
-    assert "produsen-a@example.org" in smtp.recipients(
-        [m for m in smtp.take() if "Jadwal rilis dibatalkan" in m["subject"]])
+    cancelled = [m for m in smtp.take() if "Jadwal rilis dibatalkan" in m["subject"]]
+    assert "produsen-a@example.org" in smtp.recipients(cancelled)
+    assert all("Alasan: Rapat forum ditunda" in m["body"] and "Tenggat" not in m["body"]
+               for m in cancelled)
