@@ -116,6 +116,10 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
         "review": _review(request),
         "error_summary": error_summary or [],
         "typed": typed, "refused": refused,
+        # a refused step's notes per field, by label (kept for the user)
+        "kept_notes": review.labelled_notes(
+            {key: [value] for key, value in (typed or {}).get("field_notes", {}).items()
+             if value.strip()}) if refused else [],
     }), status
 
 

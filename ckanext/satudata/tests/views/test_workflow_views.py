@@ -474,9 +474,11 @@ def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region)
     resp = client.post(tk.url_for("satudata_request.take", id=request["id"],
                                   transition="return"),
                        data={"_csrf_token": _csrf(page.body), "version": version,
-                             "note": "Satuan tabel tidak sesuai"}, status=409)
+                             "note": "Satuan tabel tidak sesuai",
+                             "field_note-unit": "Isi satuan orang"}, status=409)
     assert "diubah oleh orang lain" in resp.body
     assert "Satuan tabel tidak sesuai" in resp.body
+    assert "Isi satuan orang" in resp.body  # the notes per field too
     assert "satudata-state-verified" in resp.body
 
 
