@@ -453,6 +453,9 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
                                    "body": "Analisis tren saya yang panjang"}, status=400)
     assert "Analisis tren saya yang panjang" in stale.body
     assert "diubah oleh orang lain" in stale.body
+    # and what the colleague saved, before a second save replaces it
+    saved_now = stale.body.split('class="satudata-report-saved-now')[1].split("</section>")[0]
+    assert "Teks rekan kerja" in saved_now
     too_long = client.post(url, data={"_csrf_token": _csrf(stale.body), "body": "x" * 100_001},
                            status=400)
     assert "x" * 1000 in too_long.body and "100000" in too_long.body
@@ -505,3 +508,28 @@ def test_the_rounds_chain_is_ticked_not_typed(app, region):
         "start_date": "2026-07-01"})
     assert not region.call("walidata_admin", "satudata_round_show",
                            id="dua-tingkat")["approval_chain"]
+
+
+def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
+    """The verifier's return of a report a colleague had approved meanwhile
+    said "reload and try again" (they had no step left) and lost the
+    reason typed."""
+    for request in region.requests:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak jadi dihimpun")
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                compile_days=5, report_days=5)
+    for _stage in ("collection", "compile"):
+        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"])
+    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    client = _login(app, "verifikator")
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    region.call("verifier", "satudata_round_report_approve", id=region.round["id"])
+    for sent_version in (version, ""):  # a form with its version, and one without
+        resp = client.post(url, data={"_csrf_token": _csrf(page.body), "version": sent_version,
+                                      "step": "return", "note": "Ringkasan belum lengkap"})
+        assert resp.status_code == 400, sent_version
+        moved = resp.body.split('class="alert alert-warning satudata-report-moved"')[1]
+        assert "Ringkasan belum lengkap" in moved and "Kepala Bidang" in moved
