@@ -1384,15 +1384,19 @@ def _public_round_clause() -> Any:
                    sa.exists().where(DataRequest.round_id == CollectionRound.id))
 
 
-def public_rounds(limit: int = 50) -> list[CollectionRound]:
+def public_rounds(limit: int = 200) -> list[CollectionRound]:
     """Rounds whose requests were sent: those started by today first, the
     newest first (a round planned for a later year does not push the
-    current one out of the list), then those starting later."""
+    current one out of the list), then those starting later, the soonest
+    first."""
     today = to_local(utcnow()).date()  # type: ignore[union-attr]
+    started = CollectionRound.start_date <= today
     return list(model.Session.execute(
         sa.select(CollectionRound).where(_public_round_clause())
-        .order_by((CollectionRound.start_date <= today).desc(),
-                  CollectionRound.start_date.desc(), CollectionRound.name)
+        .order_by(started.desc(),
+                  sa.case((started, CollectionRound.start_date)).desc().nulls_last(),
+                  sa.case((~started, CollectionRound.start_date)).asc().nulls_last(),
+                  CollectionRound.name)
         .limit(limit)).scalars())
 
 

@@ -237,9 +237,17 @@ def test_every_sent_rounds_progress_is_public_and_the_current_one_first(app, reg
                         start_date=(datetime.date.today()
                                     + datetime.timedelta(days=400)).isoformat())
     region.call("walidata_admin", "satudata_round_send", id=later["id"], new_datasets=True)
+    sooner = region.call("walidata_admin", "satudata_round_create", name="putaran-dekat",
+                         title="Putaran berikutnya", year=region.round["year"],
+                         start_date=(datetime.date.today()
+                                     + datetime.timedelta(days=200)).isoformat())
+    region.call("walidata_admin", "satudata_round_send", id=sooner["id"], new_datasets=True)
     dashboard = helpers.call_action("satudata_progress_dashboard",
                                     context={"user": "", "ignore_auth": False})
     assert dashboard["round"]["name"] == region.round["name"]  # started, not planned
+    # the selector: the started ones, then those to come, the soonest first
+    assert [r["name"] for r in dashboard["rounds"]] == [
+        region.round["name"], "putaran-dekat", "putaran-depan"]
     only_one = functools.partial(publishing.public_rounds, limit=1)
     monkeypatch.setattr(publishing, "public_rounds", only_one)
     for name in (region.round["name"], "putaran-depan"):
