@@ -58,6 +58,8 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         "_csrf_token": csrf_token(page.body), "note": "Data dikecualikan (UU 14/2008 Pasal 17)"},
         follow_redirects=True)
     assert "ditolak" in response.body and "Pasal 17" in response.body
+    # the refusal says how to object to it (UU 14/2008), on the citizen's page too
+    assert "keberatan kepada PPID" in citizen.get(request_url).body
     own = citizen.get(request_url)
     assert "/accept" not in own.body
     assert citizen.post(f"{request_url}/accept", data={

@@ -533,3 +533,6 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
         assert resp.status_code == 400, sent_version
         moved = resp.body.split('class="alert alert-warning satudata-report-moved"')[1]
         assert "Ringkasan belum lengkap" in moved and "Kepala Bidang" in moved
+    # the timeline names the level as people call it, not its code
+    timeline = resp.body.split('class="list-unstyled satudata-timeline"')[1]
+    assert "(Verifikator)" in timeline and "(verifikator)" not in timeline
