@@ -36,11 +36,12 @@ from ckan.types import Context, DataDict
 from ...lib import storage
 from ...lib import (datacheck, engine, late_data, letters, metadata, outbox, publishing,
                    roles, round_history, rounds, spreadsheets, workdays)
-from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, RequestEvent,
-                      RoundDocument)
+from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, PublicRequest,
+                      RequestEvent, RoundDocument)
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, DUTY_ACTORS, Actor, State, available, late_label, next_actors, state_label,
+    ACTION_OF, DUTY_ACTORS, Actor, PublicState, State, available, late_label, next_actors,
+    state_label,
     state_labels, transition_for, transition_label,
 )
 from .. import schema, validators
@@ -280,6 +281,14 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
     data = _validate(data_dict, schema.daftar_data_ref(), context)
     item = model.Session.get(DaftarData, data["id"])
     assert item
+    planned = model.Session.execute(
+        sa.select(sa.func.count()).select_from(PublicRequest)
+        .where(PublicRequest.item_id == item.id,
+               PublicRequest.state == PublicState.PLANNED.value)).scalar_one()
+    if planned:  # the citizen was told it is planned: it stays (deleted, it left them nothing)
+        raise tk.ValidationError({"id": [tk._(
+            "A citizen's data request was planned on this item: it cannot be deleted "
+            "until that request is fulfilled or rejected")]})
     used = model.Session.execute(
         sa.select(sa.func.count()).select_from(DataRequest)
         .where(DataRequest.item_id == item.id)).scalar_one()

@@ -311,3 +311,16 @@ def test_a_form_s_line_breaks_count_once_as_the_browser_counts_them(region, citi
     assert "Paling banyak" not in response.body
     mine = _call(citizen, "satudata_public_request_list", mine=True)["results"]
     assert [r["title"] for r in mine] == ["Data per desa"]
+
+
+def test_an_item_a_citizens_request_is_planned_on_is_not_deleted(region, citizen):
+    """Deleted, it left the citizen's request "planned" on nothing."""
+    asked = _ask(citizen)
+    planned = _call(region.users["walidata_admin"], "satudata_public_request_plan",
+                    id=asked["id"], owner_org=region.opd_a["name"])
+    with pytest.raises(tk.ValidationError) as refused:
+        _call(region.users["walidata_admin"], "satudata_daftar_data_delete",
+              id=planned["item_id"])
+    assert "id" in refused.value.error_dict
+    assert _call(region.users["walidata_admin"], "satudata_daftar_data_show",
+                 id=planned["item_id"])["title"]
