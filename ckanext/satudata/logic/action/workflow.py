@@ -41,8 +41,7 @@ from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, P
 from ...model.workflow import request_count
 from ...lib.states import (
     ACTION_OF, DUTY_ACTORS, Actor, PublicState, State, available, late_label, next_actors,
-    state_label,
-    state_labels, transition_for, transition_label,
+    state_label, state_labels, transition_for, transition_label,
 )
 from .. import schema, validators
 from . import forum
