@@ -24,7 +24,7 @@ TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archi
 
 
 
-@satudata_dissemination.route("/jadwal-rilis")
+@satudata_dissemination.route("/jadwal-rilis", strict_slashes=False)  # with a slash too
 def calendar() -> Any:
     """The public release calendar."""
     result = tk.get_action("satudata_release_calendar")(context(), {})
@@ -60,8 +60,8 @@ def calendar_ics() -> Any:
     return response
 
 
-@satudata_dissemination.route("/progres-data")
-@satudata_dissemination.route("/progres-data/<round_id>")
+@satudata_dissemination.route("/progres-data", strict_slashes=False)
+@satudata_dissemination.route("/progres-data/<round_id>", strict_slashes=False)
 def progress(round_id: str | None = None) -> Any:
     """The public progress dashboard of a collection round."""
     data = {"round_id": round_id} if round_id else {}

@@ -74,7 +74,7 @@ def edit(round_id: Optional[str] = None) -> Any:
     }), (400 if errors else 200)
 
 
-@satudata_round.route("/<round_id>")
+@satudata_round.route("/<round_id>", strict_slashes=False)  # with a slash too
 def read(round_id: str, document_title: str = "") -> Any:
     """The round's page (``document_title``: what the document form keeps
     after a refused upload)."""

@@ -401,3 +401,12 @@ def test_the_home_pages_introduction_speaks_the_readers_language(app):
     english = app.get("/en/").body
     assert "This portal publishes sectoral data." in english
     assert "Portal ini menyajikan" not in english
+
+
+def test_public_pages_answer_with_a_trailing_slash(app, region):
+    """/jadwal-rilis/, /progres-data/ and a round's page with its slash
+    answered 404 (other lists accept it)."""
+    for path in ("/jadwal-rilis/", "/progres-data/", f"/progres-data/{region.round['name']}/"):
+        assert app.get(path).status_code == 200, path
+    verifier = login(app, "verifikator")
+    assert verifier.get(f"/permintaan-data/putaran/{region.round['name']}/").status_code == 200
