@@ -112,7 +112,7 @@ from ckan.types import Context
 
 from ..model import (
     LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataCheck, DataRequest, Dissemination,
-    Release, StagedRevision, public_dict_of,
+    Publication, Release, StagedRevision, public_dict_of,
 )
 from . import metadata, roles, storage
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
@@ -1191,6 +1191,21 @@ def _changed(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> bool:
     return key(before) != key(after)
 
 
+def _hide_round_publication(context: Context, request: DataRequest) -> None:
+    """Take the round's publication (its book and compilation hold the data
+    just withdrawn) off the public in the withdrawal's transaction; its
+    rebuild (``refresh_publication``, owed with the step) shows it again
+    without that data. It stayed downloadable until the job ran, with no
+    end if the jobs worker was down."""
+    package_id = model.Session.execute(
+        sa.select(Publication.package_id).where(Publication.round_id == request.round_id)
+    ).scalar_one_or_none()
+    pkg = model.Package.get(package_id) if package_id else None
+    if pkg is not None and pkg.state == "active" and not pkg.private:
+        tk.get_action("package_patch")(engine_context(context.get("user")),
+                                       {"id": pkg.id, "private": True})
+
+
 def withdraw(context: Context, request: DataRequest, reason: Optional[str]) -> Optional[Dissemination]:
     """Make a published dataset private again (with the reason on record) and
     hide its past activities from the public. A staged revision is kept: the
@@ -1201,6 +1216,7 @@ def withdraw(context: Context, request: DataRequest, reason: Optional[str]) -> O
     pkg = model.Package.get(request.package_id or "")
     if pkg is None:
         return None
+    _hide_round_publication(context, request)
     record = record_for(pkg.id)
     now = utcnow()
     if record is not None and package_public(pkg.id):

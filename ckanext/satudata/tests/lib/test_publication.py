@@ -141,6 +141,10 @@ def test_a_publication_of_no_public_data_is_not_shown(region, run_jobs, smtp):
 
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Angka salah hitung")
+    # off the public at once (its files hold the data withdrawn), not when
+    # the jobs worker rebuilds it
+    with pytest.raises(tk.ObjectNotFound):
+        region.call("anonymous", "package_show", id=book_id)
     run_jobs()
     with pytest.raises(tk.ObjectNotFound):
         region.call("anonymous", "package_show", id=book_id)
