@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import charts, dates, datastore, markdown_text, review
+from .lib import charts, dates, datastore, markdown_text, review, round_report
 
 __all__ = [
     "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
@@ -38,7 +38,7 @@ __all__ = [
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
-    "satudata_site_intro",
+    "satudata_site_intro", "satudata_reports_waiting",
 ]
 
 
@@ -194,6 +194,17 @@ def satudata_waiting_for_me(limit: int = 0) -> Optional[dict[str, Any]]:
         except tk.NotAuthorized:
             cache[limit] = None
     return cache[limit]
+
+
+def satudata_reports_waiting() -> list[dict[str, Any]]:
+    """The round reports waiting for something the current user may do:
+    ``[{"round", "title", "state", "due_date"}]``, the earliest first."""
+    if not tk.current_user.is_authenticated:
+        return []
+    return [{"round": round_.name, "title": report.title or round_.title,
+             "state": round_report.state_label(report.state),
+             "due_date": report.due_date.isoformat() if report.due_date else None}
+            for round_, report in round_report.waiting_for(tk.current_user.name)]
 
 
 def satudata_public_requests_waiting(limit: int = 5) -> Optional[dict[str, Any]]:

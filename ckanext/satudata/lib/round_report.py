@@ -35,7 +35,7 @@ from .states import State, state_labels
 
 __all__ = [
     "ReportState", "Actor", "Step", "TABLE", "DRAFTED", "EDIT", "actors_of",
-    "steps_for", "may_attempt", "summary", "draft", "apply", "edit", "events",
+    "steps_for", "waiting_for", "may_attempt", "summary", "draft", "apply", "edit", "events",
     "state_label", "step_label", "lock_round",
 ]
 
@@ -144,6 +144,20 @@ def steps_for(user_name: Optional[str], report: RoundReport) -> list[str]:
     kinds = actors_of(user_name, report)
     return [s.name for s in TABLE
             if ReportState(report.state) in s.sources and s.actors & kinds]
+
+
+def waiting_for(user_name: Optional[str]) -> list[tuple[CollectionRound, RoundReport]]:
+    """The rounds whose report waits for something the user may do (edit and
+    submit it, approve or return it at their level), the earliest deadline
+    first: a report waiting for the Kabid was in no queue of the portal."""
+    if not user_name:
+        return []
+    rows = model.Session.execute(
+        sa.select(CollectionRound, RoundReport)
+        .join(RoundReport, RoundReport.round_id == CollectionRound.id)
+        .where(RoundReport.state != R.APPROVED.value)
+        .order_by(RoundReport.due_date.asc().nulls_last(), CollectionRound.name)).all()
+    return [(round_, report) for round_, report in rows if steps_for(user_name, report)]
 
 
 def may_attempt(user_name: Optional[str], name: str) -> bool:

@@ -536,3 +536,8 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     # the timeline names the level as people call it, not its code
     timeline = resp.body.split('class="list-unstyled satudata-timeline"')[1]
     assert "(Verifikator)" in timeline and "(verifikator)" not in timeline
+    # the report waits for the Kabid: on their dashboard (it was in no queue)
+    kabid = _login(app, "kabid").get("/dashboard/datasets").body
+    waiting = kabid.split('id="satudata-reports-title"')[1].split("</section>")[0]
+    assert url in waiting
+    assert 'id="satudata-reports-title"' not in client.get("/dashboard/datasets").body
