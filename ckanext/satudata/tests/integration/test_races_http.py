@@ -34,6 +34,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import datetime
+import functools
 import io
 import os
 import threading
@@ -629,25 +630,41 @@ def test_an_edit_racing_the_submit_is_either_refused_or_seen_by_it(portal) -> No
     assert not problems and not portal.tracebacks(), report + "\n" + "\n".join(problems)
 
 
-def _race(portal: Any, token: str, calls: tuple[tuple[str, dict[str, Any]], ...]) -> list[Any]:
-    """The calls, each from its own client, released at the same instant."""
+def _together(calls: list[Any]) -> list[Any]:
+    """Each of ``calls`` (a function of no argument sending one request)
+    from its own thread, released at the same instant; their answers (or
+    the exception each raised), in order."""
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
 
-    def client(slot: int, action: str, data: dict[str, Any]) -> None:
+    def client(slot: int) -> None:
         try:
             barrier.wait(BARRIER_TIMEOUT)
-            results[slot] = portal.api(action, token, timeout=REQUEST_TIMEOUT, **data)
+            results[slot] = calls[slot]()
         except Exception as e:  # reported by the caller
             results[slot] = e
 
-    threads = [threading.Thread(target=client, args=(i, *c), daemon=True)
-               for i, c in enumerate(calls)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True)
+               for i in range(len(calls))]
     for t in threads:
         t.start()
     for t in threads:
         t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
     return results
+
+
+def _race(portal: Any, token: str, calls: tuple[tuple[str, dict[str, Any]], ...]) -> list[Any]:
+    """The API calls, each from its own client, released at the same instant."""
+    return _together([functools.partial(portal.api, action, token, timeout=REQUEST_TIMEOUT,
+                                        **data) for action, data in calls])
+
+
+def _upload(portal: Any, token: str, package_id: str, name: str) -> Any:
+    """A table uploaded to the dataset (a multipart ``resource_create``)."""
+    return requests.post(f"{portal.url}/api/3/action/resource_create",
+                         headers={"Authorization": token}, timeout=REQUEST_TIMEOUT,
+                         data={"package_id": package_id, "name": name, "format": "CSV"},
+                         files={"upload": (f"{name}.csv", b"tahun,jumlah\n2025,3\n")})
 
 
 def test_a_discard_racing_the_revise_has_one_winner(portal) -> None:
@@ -735,34 +752,15 @@ def test_a_submit_racing_new_tables_and_table_edits_answers_no_500(portal) -> No
         table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
         complete_metadata(request["package_id"], "produsen-a")
         model.Session.remove()
-        barrier = threading.Barrier(6)
-        results: list[Any] = [None] * 6
-
-        def client(slot: int) -> None:
-            try:
-                barrier.wait(BARRIER_TIMEOUT)
-                if slot < 2:  # a new table, uploaded
-                    results[slot] = requests.post(
-                        f"{portal.url}/api/3/action/resource_create",
-                        headers={"Authorization": token}, timeout=REQUEST_TIMEOUT,
-                        data={"package_id": request["package_id"], "name": f"Tabel {slot}",
-                              "format": "CSV"},
-                        files={"upload": (f"tabel-{slot}.csv", b"tahun,jumlah\n2025,3\n")})
-                elif slot < 4:
-                    results[slot] = portal.api("resource_patch", token,
-                                               timeout=REQUEST_TIMEOUT, id=table["id"],
-                                               description=f"Catatan {slot}")
-                else:
-                    results[slot] = portal.api("satudata_request_submit", token,
-                                               timeout=REQUEST_TIMEOUT, id=request["id"])
-            except Exception as e:  # reported below
-                results[slot] = e
-
-        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        package_id = request["package_id"]
+        results = _together(
+            [functools.partial(_upload, portal, token, package_id, f"Tabel {slot}")
+             for slot in range(2)]
+            + [functools.partial(portal.api, "resource_patch", token, timeout=REQUEST_TIMEOUT,
+                                 id=table["id"], description=f"Catatan {slot}")
+               for slot in range(2)]
+            + [functools.partial(portal.api, "satudata_request_submit", token,
+                                 timeout=REQUEST_TIMEOUT, id=request["id"])] * 2)
         statuses = [getattr(r, "status_code", repr(r)) for r in results]
         state = load(request["id"]).state
         model.Session.remove()
@@ -785,31 +783,12 @@ def test_an_edit_racing_uploads_is_kept(portal) -> None:
     problems: list[str] = []
     for number, request in enumerate(region.requests_of(region.opd_a)):
         model.Session.remove()
-        barrier = threading.Barrier(5)
-        results: list[Any] = [None] * 5
         notes = f"Catatan baru {number}"
-
-        def client(slot: int) -> None:
-            try:
-                barrier.wait(BARRIER_TIMEOUT)
-                if slot == 0:
-                    results[slot] = portal.api("package_patch", token, timeout=REQUEST_TIMEOUT,
-                                               id=request["package_id"], notes=notes)
-                else:
-                    results[slot] = requests.post(
-                        f"{portal.url}/api/3/action/resource_create",
-                        headers={"Authorization": token}, timeout=REQUEST_TIMEOUT,
-                        data={"package_id": request["package_id"], "name": f"Unggahan {slot}",
-                              "format": "CSV"},
-                        files={"upload": (f"tabel-{slot}.csv", b"tahun,jumlah\n2025,3\n")})
-            except Exception as e:  # reported below
-                results[slot] = e
-
-        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(5)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(REQUEST_TIMEOUT + BARRIER_TIMEOUT + 5)
+        results = _together(
+            [functools.partial(portal.api, "package_patch", token, timeout=REQUEST_TIMEOUT,
+                               id=request["package_id"], notes=notes)]
+            + [functools.partial(_upload, portal, token, request["package_id"],
+                                 f"Unggahan {slot}") for slot in range(1, 5)])
         statuses = [getattr(r, "status_code", repr(r)) for r in results]
         fresh()
         stored = helpers.call_action("package_show", context={"user": "sysadmin-uji"},

@@ -433,16 +433,22 @@ def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
     assert page.status_code == 404 and "satudata.forum_level" in page.body
 
 
-def test_a_refused_report_edit_keeps_the_text_typed(app, region):
-    """A report saved over a newer version, or too long, redirected to the
-    stored text: the officer's edit was gone."""
-    for request in region.requests:  # nothing left to collect
+def _to_the_report_stage(region) -> None:
+    """The region's round at its report stage (nothing left to collect: its
+    requests cancelled), its report drafted."""
+    for request in region.requests:
         region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
                     note="Tidak jadi dihimpun")
     region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
                 compile_days=5, report_days=5)
     for _stage in ("collection", "compile"):
         region.call("walidata_admin", "satudata_round_advance", id=region.round["id"])
+
+
+def test_a_refused_report_edit_keeps_the_text_typed(app, region):
+    """A report saved over a newer version, or too long, redirected to the
+    stored text: the officer's edit was gone."""
+    _to_the_report_stage(region)
     client = _login(app, "admin-walidata")
     url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
     page = client.get(url)
@@ -514,13 +520,7 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     """The verifier's return of a report a colleague had approved meanwhile
     said "reload and try again" (they had no step left) and lost the
     reason typed."""
-    for request in region.requests:
-        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
-                    note="Tidak jadi dihimpun")
-    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
-                compile_days=5, report_days=5)
-    for _stage in ("collection", "compile"):
-        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"])
+    _to_the_report_stage(region)
     region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
     client = _login(app, "verifikator")
     url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
