@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 import json
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -393,10 +394,19 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
     if since:
         try:  # dcat answers ValueError only: 99999999999999999999 overflowed,
             # and an offset of +25:00 fails only when it is written out
-            dateutil_parse(since).isoformat()
+            parsed = dateutil_parse(since)
+            parsed.isoformat()
         except (ValueError, OverflowError, TypeError):
             raise tk.ValidationError({"modified_since": [tk._(
                 "Use a date in the ISO-8601 format, such as 2026-12-03")]})
+        if parsed.tzinfo is not None:
+            # dcat writes the time with its offset and a "Z" after it
+            # ("…+07:00Z"), which Solr refused: the same instant in UTC
+            data_dict = dict(data_dict, modified_since=parsed.astimezone(
+                datetime.timezone.utc).replace(tzinfo=None).isoformat())
+    page = data_dict.get("page")
+    if page not in (None, "") and str(page).lstrip("-").isdigit() and int(page) < 1:
+        raise tk.ValidationError({"page": [tk._("The page number starts at 1")]})
     return data_dict
 
 

@@ -319,6 +319,11 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
         assert message in page.body, url
     assert app.get("/organization/dinas-uji?_tags_limit=0").status_code == 200
     assert app.get("/catalog.ttl?modified_since=2026-01-01").status_code == 200
+    # a time with its zone, as ISO-8601 allows (dcat wrote "+00:00Z": Solr refused it)
+    for since in ("2026-01-01T00:00:00Z", "2026-01-01T07:00:00%2B07:00"):
+        assert app.get(f"/catalog.ttl?modified_since={since}").status_code == 200, since
+    error = _api_error(app, "/api/3/action/dcat_catalog_show?page=0")
+    assert error["page"] == ["Nomor halaman dimulai dari 1"]
     # the catalogue's refusals are a sentence, not the error's dictionary
     for url, message in [("/catalog.ttl?modified_since=kemarin", "format ISO-8601"),
                          ("/catalog.jsonld?profiles=bogus", "bogus"),
