@@ -145,16 +145,21 @@ def report(round_id: str) -> Any:
         if not errors:
             tk.h.flash_success(done)
             return tk.redirect_to("satudata_round.report", round_id=round_id)
-        # refused (changed meanwhile, too long, no reason): the form again,
-        # with what was typed and why
-        for message in error_list(tk.ValidationError(errors)):
-            tk.h.flash_error(message)
+    report_dict = call("satudata_round_report_show", {"id": round_["id"]})
+    # refused for a newer version: what was saved meanwhile is shown beside
+    # the text typed (a second save replaced it unseen); a step the report
+    # has moved past: where it is now (the page says both, so "reload and
+    # try again", which loses what was typed, is not said)
+    stale = "body" in typed and "version" in errors
+    moved = bool(typed.get("step")) and typed["step"] not in report_dict["allowed_steps"]
+    told = {"version", "step"} if moved else {"version"} if stale else set()
+    # refused (changed meanwhile, too long, no reason): the form again,
+    # with what was typed and why
+    for message in error_list(tk.ValidationError(
+            {key: value for key, value in errors.items() if key not in told})):
+        tk.h.flash_error(message)
     page = tk.render("satudata/workflow/round_report.html", {
-        "round": round_, "report": call("satudata_round_report_show", {"id": round_["id"]}),
-        "typed": typed,
-        # refused for a newer version: what was saved meanwhile is shown
-        # beside the text typed (a second save replaced it unseen)
-        "stale": bool(typed) and "version" in errors,
+        "round": round_, "report": report_dict, "typed": typed, "stale": stale,
     })
     return (page, 400) if typed else page
 

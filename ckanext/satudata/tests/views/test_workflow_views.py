@@ -458,7 +458,7 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
     stale = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
                                    "body": "Analisis tren saya yang panjang"}, status=400)
     assert "Analisis tren saya yang panjang" in stale.body
-    assert "diubah oleh orang lain" in stale.body
+    assert "diubah oleh orang lain" not in stale.body  # the box below says it
     # and what the colleague saved, before a second save replaces it
     saved_now = stale.body.split('class="satudata-report-saved-now')[1].split("</section>")[0]
     assert "Teks rekan kerja" in saved_now
@@ -533,6 +533,7 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
         assert resp.status_code == 400, sent_version
         moved = resp.body.split('class="alert alert-warning satudata-report-moved"')[1]
         assert "Ringkasan belum lengkap" in moved and "Kepala Bidang" in moved
+        assert "Muat ulang halaman" not in resp.body  # a reload would lose the reason
     # the timeline names the level as people call it, not its code
     timeline = resp.body.split('class="list-unstyled satudata-timeline"')[1]
     assert "(Verifikator)" in timeline and "(verifikator)" not in timeline
