@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from markupsafe import Markup, escape
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
@@ -23,7 +24,7 @@ __all__ = [
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
-    "datatablesview_get_language_file_path", "xloader_badge",
+    "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
     "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
@@ -111,6 +112,22 @@ def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
         return shipped
     name = shipped.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return tk.h.url_for("satudata_preview.language", lang=name)
+
+
+@tk.chained_helper
+def linked_user(next_helper: Any, user: Any, maxlength: int = 0, avatar: int = 20) -> Any:
+    """CKAN's link to a user's page, as text where that page is refused
+    (``ckan.auth.public_user_details`` off, an anonymous reader): the
+    public activity streams linked every actor to a 403."""
+    if tk.current_user.is_authenticated or tk.config.get("ckan.auth.public_user_details"):
+        return next_helper(user, maxlength, avatar)
+    user_obj = user if isinstance(user, model.User) else model.User.get(str(user))
+    if user_obj is None:
+        return str(user)
+    name = user_obj.display_name
+    if maxlength and len(name) > maxlength:
+        name = name[:maxlength] + "..."
+    return escape(name)
 
 
 @tk.chained_helper

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 
@@ -288,6 +289,10 @@ def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, re
                (app, "/organization/activity/dinas-kesehatan"),
                (producer, "/user/activity/produsen-a")]
     assert app.get("/user/activity/produsen-a").status_code == 403
+    # so the public streams name their actors without a link to that 403
+    profile_link = re.compile(r'href="/user/(?!login|register|reset|_logout)[^"]+"')
+    assert not profile_link.search(app.get(f"/dataset/activity/{dataset}").body)
+    assert profile_link.search(producer.get(f"/dataset/activity/{dataset}").body)
     for client, stream in streams:
         assert client.get(stream).status_code == 200, stream
         for query in ("before=-1", "before=1000", "after=99999999999999999999"):
