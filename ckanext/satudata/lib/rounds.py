@@ -185,12 +185,22 @@ DATE_FIELDS = ("start_date", "prepare_days", "submit_days", "verify_days",
 RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days")
 
 
-def locked_fields(round_: CollectionRound, sent: bool) -> dict[str, str]:
+#: the states of a request its chain is working on
+REVIEWING = (State.SUBMITTED.value, State.RESUBMITTED.value, State.VERIFIED.value)
+
+
+def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False
+                  ) -> dict[str, str]:
     """The fields of ``round_`` that no longer change, each with the reason
     a refusal gives: its year once it is ``sent`` (its requests came from
-    that year's Daftar Data), its dates once its collection is over, its
-    chain and rules once it is done."""
+    that year's Daftar Data), its chain while requests of it are
+    ``reviewing`` (being verified or approved), its dates once its
+    collection is over, its chain and rules once it is done."""
     locked = {}
+    if reviewing:
+        locked["approval_chain"] = tk._(
+            "The approval chain cannot change while requests of this round are being "
+            "verified or approved")
     if sent:
         locked["year"] = tk._("The requests of this round were sent from the Daftar Data "
                               "of its year: the year no longer changes")

@@ -490,7 +490,8 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     result["late_policy_label"] = late_data.policy_label(round_.late_policy)
     # the fields that no longer change, with the reason (its edit form shows them as they are)
     result["locked_fields"] = rounds.locked_fields(
-        round_, sent=result["counts"].get("total", 0) > 0)
+        round_, sent=result["counts"].get("total", 0) > 0,
+        reviewing=any(result["counts"].get(state) for state in rounds.REVIEWING))
     return result
 
 
@@ -680,7 +681,9 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     data.pop("name", None)
     _unchanged_dropped(round_, data)
     sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))
-    locked = rounds.locked_fields(round_, sent=sent)
+    locked = rounds.locked_fields(round_, sent=sent, reviewing=bool(_count(
+        DataRequest, [DataRequest.round_id == round_.id,
+                      DataRequest.state.in_(rounds.REVIEWING)])))
     if set(data) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in data if key in locked})
     _refuse_past_deadlines(data, round_)
@@ -692,12 +695,6 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"state": [tk._(
             "A round whose requests were sent cannot go back to draft: its producers "
             "are working on them (close the round instead)")]})
-    if "approval_chain" in data and data["approval_chain"] != round_.approval_chain and _count(
-            DataRequest, [DataRequest.round_id == round_.id, DataRequest.state.in_(
-                [State.SUBMITTED.value, State.RESUBMITTED.value, State.VERIFIED.value])]):
-        raise tk.ValidationError({"approval_chain": [tk._(
-            "The approval chain cannot change while requests of this round are being "
-            "verified or approved")]})
     due = _deadlines_after(round_, data)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data))

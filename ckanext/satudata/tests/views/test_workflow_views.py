@@ -542,3 +542,22 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     waiting = kabid.split('id="satudata-reports-title"')[1].split("</section>")[0]
     assert url in waiting
     assert 'id="satudata-reports-title"' not in client.get("/dashboard/datasets").body
+
+
+def test_the_chain_of_a_round_under_review_is_shown_locked(app, region):
+    """While requests of a round were verified or approved its chain was
+    refused on save, yet its form offered the boxes as editable."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    shown = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+    assert "approval_chain" in shown["locked_fields"]
+    form = _login(app, "admin-walidata").get(
+        tk.url_for("satudata_round.edit", round_id=region.round["name"])).body
+    boxes = re.findall(r'<input[^>]*type="checkbox" name="approval_chain"[^>]*>', form)
+    assert boxes and all("disabled" in box for box in boxes)
+    assert "sedang diverifikasi atau disetujui" in form
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                    approval_chain=["verifikator", "kadis"])
+    assert list(refused.value.error_dict) == ["approval_chain"]
