@@ -126,7 +126,8 @@ def discard_revision(id: str) -> Any:
     return tk.redirect_to("dataset.read", id=id)
 
 
-@satudata_dissemination.route("/publikasi/<round_id>", methods=["GET", "POST"])
+@satudata_dissemination.route("/publikasi/<round_id>", methods=["GET", "POST"],
+                              strict_slashes=False)
 def publication(round_id: str) -> Any:
     """The publication of a round: its build status, and (POST) a rebuild."""
     if tk.request.method == "POST":

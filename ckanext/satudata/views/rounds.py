@@ -113,7 +113,7 @@ _REPORT_DONE = {
 }
 
 
-@satudata_round.route("/<round_id>/laporan", methods=["GET", "POST"])
+@satudata_round.route("/<round_id>/laporan", methods=["GET", "POST"], strict_slashes=False)
 def report(round_id: str) -> Any:
     """A round's report: the walidata staff read it; its drafters edit and
     submit it, each level of the chain approves or returns it."""

@@ -409,4 +409,6 @@ def test_public_pages_answer_with_a_trailing_slash(app, region):
     for path in ("/jadwal-rilis/", "/progres-data/", f"/progres-data/{region.round['name']}/"):
         assert app.get(path).status_code == 200, path
     verifier = login(app, "verifikator")
-    assert verifier.get(f"/permintaan-data/putaran/{region.round['name']}/").status_code == 200
+    for path in (f"/permintaan-data/putaran/{region.round['name']}/",
+                 f"/publikasi/{region.round['name']}/"):
+        assert verifier.get(path).status_code == 200, path
