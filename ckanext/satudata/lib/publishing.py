@@ -1127,7 +1127,6 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     user = context.get("user")
     now = utcnow()
     record = record_for(pkg.id)
-    was_withdrawn = bool(record and record.status == "withdrawn")
 
     staged = staged_for(pkg.id) if reviewed else None
     if staged is not None and staged.request_id not in (None, request.id):
@@ -1175,9 +1174,9 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     for release in pending:
         release.status = "released"
         release.released_at = now
-    withheld = _withheld_tables(pkg.id, request.id)
-    if was_withdrawn or withheld or _withdrawn_resources(request):
-        _relabel_activities(pkg.id, hide=False, tables=withheld)
+    # the history a withdrawal hid (the whole dataset's, or this period's),
+    # but the activities holding another period still withdrawn
+    _relabel_activities(pkg.id, hide=False, tables=_withheld_tables(pkg.id, request.id))
     model.Session.flush()
     if not changed:
         reindex(pkg.id)

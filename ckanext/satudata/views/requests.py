@@ -85,13 +85,14 @@ def read(id: str) -> Any:
 
 def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = None,
                     status: int = 200, typed: Optional[dict[str, Any]] = None,
-                    refused: Optional[str] = None) -> Any:
+                    refused: Optional[str] = None,
+                    request: Optional[dict[str, Any]] = None) -> Any:
     """The request page: the latest return's reason and labelled notes at
     the top while returned, the edit links while the producer may edit, the
     transition forms, the reviewer's view of the data, the timeline.
     ``typed``: what the user typed into a step's form that was refused
     (:func:`_typed`), shown again in it."""
-    request = call("satudata_request_show", {"id": id})
+    request = request or call("satudata_request_show", {"id": id})
     events = call("satudata_request_event_list", {"id": id})
     actor_labels = review.actor_labels()
     for event in events:
@@ -185,12 +186,15 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     try:
         result = tk.get_action(f"satudata_request_{transition}")(context(), data)
     except tk.NotAuthorized as e:
-        if not can("satudata_request_show", {"id": id}):
+        try:
+            current = tk.get_action("satudata_request_show")(context(), {"id": id})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
             return tk.abort(403, tk._("Not authorized to see this page"))
         # a form opened before the request moved on (another officer took
         # the step): the page as it is now, why, and what was typed
-        message, status = _refusal(id, data.get("version"), e)
-        return _render_request(id, None, status, typed=_typed(transition), refused=message)
+        message, status = _refusal(data.get("version"), current.get("version"), e)
+        return _render_request(id, None, status, typed=_typed(transition), refused=message,
+                               request=current)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
@@ -213,11 +217,10 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     return tk.redirect_to("satudata_request.read", id=id)
 
 
-def _refusal(id: str, version: Any, error: tk.NotAuthorized) -> tuple[str, int]:
+def _refusal(version: Any, current: Any, error: tk.NotAuthorized) -> tuple[str, int]:
     """Why a step of a request the user reads was refused, and the status:
-    changed since the page was opened (409), or the refusal's own reason
-    (403)."""
-    current = call("satudata_request_show", {"id": id}).get("version")
+    changed since the page was opened (the form's ``version`` is not the
+    request's ``current`` one: 409), or the refusal's own reason (403)."""
     if version not in (None, "") and str(version) != str(current):
         return tk._("This request was changed by someone else since you opened the page. "
                     "Reload it and try again."), 409

@@ -704,24 +704,40 @@ def package_activity_list(original: Action, context: Context, data_dict: DataDic
         return original(context, data_dict)
 
 
-def _hidden_unless_readable(name: str, side_effect_free: bool) -> Action:
-    """CKAN's ``name``, whose ``id`` names a dataset: not found for whoever
-    may not read it (CKAN answered 403, or counted its followers, for a
-    dataset that exists and 404 or 409 for a name nobody took)."""
-    def action(original: Action, context: Context, data_dict: DataDict) -> Any:
-        readable_or_not_found(context, (data_dict or {}).get("id"))
+def _readable(*keys: str) -> Callable[[Action, Context, DataDict], Any]:
+    """A check (:func:`_checked`) that the datasets named by ``keys`` of an
+    action's data are readable by the caller, else not found (CKAN answered
+    403, or counted its followers, for a dataset that exists and 404 or 409
+    for a name nobody took). A member action's ``object`` is checked when
+    it is a dataset."""
+    def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        data = data_dict or {}
+        for key in keys:
+            if key != "object" or data.get("object_type") == "package":
+                readable_or_not_found(context, data.get(key))
         return original(context, data_dict)
-    action.__name__ = name
-    action.__doc__ = _hidden_unless_readable.__doc__
-    action = tk.chained_action(action)
-    return tk.side_effect_free(action) if side_effect_free else action
+    check.__doc__ = _readable.__doc__
+    return check
 
 
-dataset_follower_count = _hidden_unless_readable("dataset_follower_count", True)
-dataset_follower_list = _hidden_unless_readable("dataset_follower_list", True)
-am_following_dataset = _hidden_unless_readable("am_following_dataset", True)
-follow_dataset = _hidden_unless_readable("follow_dataset", False)
-package_collaborator_list = _hidden_unless_readable("package_collaborator_list", True)
+dataset_follower_count = _checked("dataset_follower_count", _readable("id"))
+dataset_follower_list = _checked("dataset_follower_list", _readable("id"))
+am_following_dataset = _checked("am_following_dataset", _readable("id"))
+package_collaborator_list = _checked("package_collaborator_list", _readable("id"))
+follow_dataset = _checked("follow_dataset", _readable("id"), side_effect_free=False)
+unfollow_dataset = _checked("unfollow_dataset", _readable("id"), side_effect_free=False)
+package_collaborator_create = _checked("package_collaborator_create", _readable("id"),
+                                       side_effect_free=False)
+package_collaborator_delete = _checked("package_collaborator_delete", _readable("id"),
+                                       side_effect_free=False)
+member_create = _checked("member_create", _readable("object"), side_effect_free=False)
+member_delete = _checked("member_delete", _readable("object"), side_effect_free=False)
+package_relationship_create = _checked("package_relationship_create",
+                                       _readable("subject", "object"), side_effect_free=False)
+package_relationship_update = _checked("package_relationship_update",
+                                       _readable("subject", "object"), side_effect_free=False)
+package_relationship_delete = _checked("package_relationship_delete",
+                                       _readable("subject", "object"), side_effect_free=False)
 
 
 @tk.chained_action
@@ -745,54 +761,27 @@ def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
     it back over the edit, both answered 200."""
     if pkg is None:
         return
+    # once per dataset and transaction (a patch's update, an upload's update)
+    transaction = model.Session().get_transaction()
+    held, locked = model.Session().info.get(_LOCKED) or (None, set())
+    if held is not transaction:  # a new transaction: none locked yet
+        locked = set()
+        model.Session().info[_LOCKED] = (transaction, locked)
+    if pkg.id in locked:
+        return
     if not publishing.bypasses_lock(context, pkg.id):
         publishing.under_review(pkg.id)
     model.Session.flush()
     model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg.id)
                           .with_for_update())
     model.Session.expire_all()  # what CKAN reads next is what is committed now
+    locked.add(pkg.id)
 
 
-unfollow_dataset = _hidden_unless_readable("unfollow_dataset", False)
-package_collaborator_create = _hidden_unless_readable("package_collaborator_create", False)
-package_collaborator_delete = _hidden_unless_readable("package_collaborator_delete", False)
+#: ``Session.info`` key: (the transaction, the datasets it locked for a change)
+_LOCKED = "satudata_locked_for_change"
 
 
-@tk.chained_action
-def member_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A dataset the caller may not read is not found when they add it to a
-    group or an organization (CKAN said 403 for one that exists)."""
-    if (data_dict or {}).get("object_type") == "package":
-        readable_or_not_found(context, data_dict.get("object"))
-    return original(context, data_dict)
-
-
-def _member_delete_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A dataset the caller may not read is not found when they take it out
-    of a group or an organization (CKAN said 403 for one that exists, and
-    "Package was not found." in English for one that does not)."""
-    if (data_dict or {}).get("object_type") == "package":
-        readable_or_not_found(context, data_dict.get("object"))
-    return original(context, data_dict)
-
-
-member_delete = _checked("member_delete", _member_delete_readable, side_effect_free=False)
-
-
-def _relationship_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's relationship action, its two datasets not found for whoever
-    may not read them."""
-    for key in ("subject", "object"):
-        readable_or_not_found(context, (data_dict or {}).get(key))
-    return original(context, data_dict)
-
-
-package_relationship_create = _checked("package_relationship_create",
-                                       _relationship_of_readable, side_effect_free=False)
-package_relationship_update = _checked("package_relationship_update",
-                                       _relationship_of_readable, side_effect_free=False)
-package_relationship_delete = _checked("package_relationship_delete",
-                                       _relationship_of_readable, side_effect_free=False)
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
@@ -911,8 +900,7 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
             publishing.unstamp_resource(data_dict)  # the portal's keys are the portal's
         _lock_for_change(context, pkg)
         return original(context, data_dict)
-    assert pkg is not None
-    tk.check_access("resource_create", context, data_dict)
+    assert pkg is not None  # and its access checked above
     staged = _stage_resources(context, pkg, lambda rs: rs + [dict(data_dict)])
     return staged["resources"][-1]
 
