@@ -660,13 +660,15 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         datastore.queue_load(pkg.id)  # only live files are loaded
     if pkg is None or publishing.bypasses_lock(context, pkg.id):
         _lock_for_change(context, pkg)
-        return original(context, data_dict)
+        with publishing.search_required():  # Solr away: refused whole, not a 500
+            return original(context, data_dict)
     if publishing.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
     publishing.lock_update(context, pkg, data_dict)
     _lock_for_change(context, pkg)
-    return original(context, data_dict)
+    with publishing.search_required():
+        return original(context, data_dict)
 
 
 @tk.chained_action
@@ -899,7 +901,8 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)  # the portal's keys are the portal's
         _lock_for_change(context, pkg)
-        return original(context, data_dict)
+        with publishing.search_required():
+            return original(context, data_dict)
     assert pkg is not None  # and its access checked above
     staged = _stage_resources(context, pkg, lambda rs: rs + [dict(data_dict)])
     return staged["resources"][-1]
@@ -923,7 +926,8 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)
         _lock_for_change(context, pkg)
-        return original(context, data_dict)
+        with publishing.search_required():
+            return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_update", context, data_dict)
     positions: list[int] = []
