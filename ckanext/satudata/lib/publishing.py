@@ -214,14 +214,24 @@ def bypasses_lock(context: Context, package_id: Optional[str] = None) -> bool:
 def governed(*package_ids: str) -> bool:
     """Whether the workflow decides the visibility of any of the datasets:
     it is linked to a data request or was published through one. One
-    query."""
+    query, none when the transaction already found a dataset free (an
+    update asked up to four times: its checks, the lock, the indexing)."""
+    absent = model.Session.info.get(_ABSENT, ())
+    if all((_UNGOVERNED, i) in absent for i in package_ids):
+        return False
     linked = sa.select(sa.literal(True)).where(DataRequest.package_id.in_(package_ids))
     recorded = sa.select(sa.literal(True)).where(Dissemination.package_id.in_(package_ids))
     found = bool(model.Session.execute(sa.select(sa.or_(
         sa.exists(linked), sa.exists(recorded)))).scalar())
     if not found:  # none has a record: the indexing of an update need not ask
         remember_absent(Dissemination, package_ids)
+        remember_absent(_UNGOVERNED, package_ids)
     return found
+
+
+#: :func:`remember_absent`'s name for "no request links the dataset and it
+#: has no publication record" (:func:`governed`)
+_UNGOVERNED = "ungoverned"
 
 
 def dataset_public(request: DataRequest) -> bool:
@@ -340,7 +350,15 @@ def _forget_absent_at_end(session: Any, transaction: Any) -> None:
 
 @sa.event.listens_for(model.Session, "after_attach")
 def _forget_absent_on_add(session: Any, instance: Any) -> None:
-    if isinstance(instance, (Dissemination, StagedRevision)):
+    if isinstance(instance, (Dissemination, StagedRevision, DataRequest)):
+        session.info.pop(_ABSENT, None)
+
+
+@sa.event.listens_for(DataRequest.package_id, "set")
+def _forget_absent_on_link(target: Any, value: Any, old: Any, initiator: Any) -> None:
+    # a request linked to a dataset makes it governed (:func:`governed`)
+    session = sa.inspect(target).session
+    if session is not None and value:
         session.info.pop(_ABSENT, None)
 
 
@@ -354,6 +372,28 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
     """The staged revision of a dataset (no query when the transaction
     already looked)."""
     return _get(StagedRevision, package_id)
+
+
+def share_lock_requests(package_id: str) -> None:
+    """Share-lock the rows of the dataset's requests until the transaction
+    ends (see :func:`under_review`), unless it already did."""
+    if package_id not in in_transaction(_SHARED):
+        under_review(package_id)
+
+
+def in_transaction(key: str) -> set[str]:
+    """A set kept in the session under ``key`` for the current transaction
+    (a new one starts empty): what the transaction already did once."""
+    transaction = model.Session().get_transaction()
+    held, done = model.Session.info.get(key) or (None, set())
+    if held is not transaction:
+        done = set()
+        model.Session.info[key] = (transaction, done)
+    return done
+
+
+#: :func:`in_transaction` key: the datasets whose requests the transaction share-locked
+_SHARED = "satudata_requests_share_locked"
 
 
 def under_review(package_id: str, lock: bool = True,
@@ -371,6 +411,8 @@ def under_review(package_id: str, lock: bool = True,
     stmt = sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
     found = model.Session.execute(
         stmt.with_for_update(read=True) if lock else stmt).scalars()
+    if lock:
+        in_transaction(_SHARED).add(package_id)
     return any(state in states for state in found)
 
 

@@ -655,20 +655,26 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         except tk.ValidationError:
             tk.check_access("package_update", context, data_dict)  # told first
             raise
-    if pkg is not None and _data_may_change(pkg, data_dict):
-        datacheck.queue_check(pkg.id)
-        datastore.queue_load(pkg.id)  # only live files are loaded
-    if pkg is None or publishing.bypasses_lock(context, pkg.id):
-        _lock_for_change(context, pkg)
-        with publishing.search_required():  # Solr away: refused whole, not a 500
+    if pkg is None:
+        with publishing.search_required():
             return original(context, data_dict)
-    if publishing.record_for(pkg.id) is not None:
+    bypass = publishing.bypasses_lock(context, pkg.id)
+    if not bypass and publishing.record_for(pkg.id) is not None:
+        _queue_jobs_if_data_may_change(pkg, data_dict)
         tk.check_access("package_update", context, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
-    publishing.lock_update(context, pkg, data_dict)
+    if not bypass:
+        publishing.lock_update(context, pkg, data_dict)
     _lock_for_change(context, pkg)
-    with publishing.search_required():
+    _queue_jobs_if_data_may_change(pkg, data_dict)
+    with publishing.search_required():  # Solr away: refused whole, not a 500
         return original(context, data_dict)
+
+
+def _queue_jobs_if_data_may_change(pkg: model.Package, data_dict: DataDict) -> None:
+    if _data_may_change(pkg, data_dict):
+        datacheck.queue_check(pkg.id)
+        datastore.queue_load(pkg.id)  # only live files are loaded
 
 
 @tk.chained_action
@@ -754,36 +760,36 @@ def package_patch(original: Action, context: Context, data_dict: DataDict) -> An
 
 def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
     """Before CKAN changes the dataset: share-lock its requests, then lock
-    its row, then read everything again. A transition's order is the
-    request, then the dataset: CKAN's patch actions locked the dataset
-    first, and a submit racing a table's patch deadlocked (HTTP 500). And
-    CKAN's own lock (``Package.get(for_update=True)``) takes none when the
-    session already holds the dataset (the portal's checks loaded it): an
-    upload read the dataset before a concurrent edit committed and wrote
-    it back over the edit, both answered 200."""
+    its row and read it again. A transition's order is the request, then the
+    dataset: CKAN's patch actions locked the dataset first, and a submit
+    racing a table's patch deadlocked (HTTP 500). And CKAN's own lock
+    (``Package.get(for_update=True)``) takes none when the session already
+    holds the dataset (the portal's checks loaded it): an upload read the
+    dataset before a concurrent edit committed and wrote it back over the
+    edit, both answered 200. So the dataset and what the session holds of
+    it (its resources, extras, tags) are read again under the lock; the
+    rest of the session stays as loaded. Once per dataset and transaction
+    (a patch's update, an upload's update)."""
     if pkg is None:
         return
-    # once per dataset and transaction (a patch's update, an upload's update)
-    transaction = model.Session().get_transaction()
-    held, locked = model.Session().info.get(_LOCKED) or (None, set())
-    if held is not transaction:  # a new transaction: none locked yet
-        locked = set()
-        model.Session().info[_LOCKED] = (transaction, locked)
+    locked = publishing.in_transaction(_LOCKED)
     if pkg.id in locked:
         return
     if not publishing.bypasses_lock(context, pkg.id):
-        publishing.under_review(pkg.id)
+        publishing.share_lock_requests(pkg.id)
     model.Session.flush()
-    model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg.id)
-                          .with_for_update())
-    model.Session.expire_all()  # what CKAN reads next is what is committed now
-    locked.add(pkg.id)
+    package_id = pkg.id  # read before it expires
+    for held in list(model.Session.identity_map.values()):
+        if held is pkg or getattr(held, "package_id", None) == package_id:
+            model.Session.expire(held)
+    model.Session.execute(sa.select(model.Package).where(model.Package.id == package_id)
+                          .with_for_update().execution_options(populate_existing=True)
+                          ).scalar_one()
+    locked.add(package_id)
 
 
-#: ``Session.info`` key: (the transaction, the datasets it locked for a change)
+#: :func:`.publishing.in_transaction` key: the datasets locked for a change
 _LOCKED = "satudata_locked_for_change"
-
-
 
 
 def _resource_package(data_dict: DataDict) -> Optional[model.Package]:
