@@ -90,7 +90,8 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
     place of ``scheming_datasets``) whose output validation, run by every
     uncached ``package_show`` and by every indexing of a dataset, gives
     scheming's result at a fraction of its cost
-    (:func:`.lib.metadata.validate_for_show`), and whose input validation
+    (:func:`.lib.metadata.validate_for_show`), as does its input validation
+    (:func:`.lib.metadata.validate_for_save`), and whose input validation
     answers a field that is not the list of objects it must be with a
     translated error, not CKAN's ``DataError``
     (:func:`.lib.metadata.shape_errors`)."""
@@ -104,4 +105,7 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
             errors = metadata.shape_errors(data_dict, schema, expanded)
             if errors:
                 return data_dict, errors
+            if expanded is not None:
+                return metadata.validate_for_save(super().validate, context, data_dict,
+                                                  schema, expanded, action)
         return super().validate(context, data_dict, schema, action)
