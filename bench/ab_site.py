@@ -32,11 +32,13 @@ def _sql_counter():
     """Count the statements of every engine (CKAN's is made after import)."""
     import sqlalchemy as sa
     from sqlalchemy.engine import Engine
-    state = {"n": 0}
+    state: dict[str, Any] = {"n": 0, "log": None}
 
     @sa.event.listens_for(Engine, "before_cursor_execute")
-    def _count(*_args: Any) -> None:
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         state["n"] += 1
+        if state["log"] is not None:
+            state["log"].append(statement)
     return state
 
 

@@ -17,7 +17,8 @@ search-index rebuild``); then:
 
 prints a table and writes ``<site>/prof/<operation>.prof`` for pstats
 (SATUDATA_PROF_CALLS calls per operation, 40 by default; SATUDATA_PROF_TOP
-lines of the profile printed per operation, 0 by default).
+lines of the profile printed per operation, 0 by default; SATUDATA_PROF_SQL=1
+prints the SQL statements of one call).
 """
 from __future__ import annotations
 
@@ -126,6 +127,12 @@ def main(site_dir: str, only: list[str]) -> None:
             op(i)
             cpu.append(CLOCK() - t0)
             sql.append(counted["n"])
+        if os.environ.get("SATUDATA_PROF_SQL"):  # the statements of one more call
+            counted["log"] = []
+            op(CALLS)
+            for statement in counted["log"]:
+                print("   ", " ".join(statement.split())[:240])
+            counted["log"] = None
         prof = cProfile.Profile(CLOCK)
         prof.enable()
         for i in range(CALLS):
