@@ -294,3 +294,65 @@ class TestShowValidation:
         assert lifted == {"type": "dataset", "unit": "orang", "variables": [{"name": "tahun"}],
                           "extras": [{"key": "catatan_lama", "value": "x"}]}
         assert stored["extras"][0] == {"key": "unit", "value": "orang"}  # not changed
+
+
+class TestSaveValidation:
+    """``satudata_datasets`` moves the schema's fields to the extras once,
+    after scheming's input validators: a create or update stores what
+    scheming alone stores, and refuses what it refuses."""
+
+    @staticmethod
+    def _extras(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The validated dataset without its extras, and its extras as
+        CKAN saves them (by key, the last of a key wins)."""
+        data = dict(data)
+        return data, {e["key"]: e["value"] for e in data.pop("extras", None) or []}
+
+    def _both(self, action: str, data_dict: dict[str, Any]) -> tuple[Any, Any]:
+        """Ours and scheming's result, as a sysadmin (who may use any OPD)."""
+        from ckan import model
+        from ckan.lib import plugins as lib_plugins
+        from ckanext.scheming.plugins import SchemingDatasetsPlugin
+
+        plugin = lib_plugins.lookup_package_plugin("dataset")
+        schema = (plugin.create_package_schema if action == "package_create"
+                  else plugin.update_package_schema)
+        results = []
+        user = factories.Sysadmin()["name"]
+        for validate in (type(plugin).validate, SchemingDatasetsPlugin.validate):
+            context = {"model": model, "session": model.Session, "user": user}
+            data, errors = validate(plugin, context, json.loads(json.dumps(data_dict)),
+                                    schema(), action)
+            results.append((self._extras(data), errors))
+        return results[0], results[1]
+
+    @pytest.mark.parametrize("action", ["package_create", "package_update"])
+    @pytest.mark.parametrize("change", [
+        pytest.param({}, id="complete"),
+        pytest.param({"government_affairs": [], "data_year": "", "concept": None,
+                      "unit": "   "}, id="emptied fields"),
+        pytest.param({"extras": [{"key": "catatan_lama", "value": "x"}]}, id="extras"),
+        pytest.param({"extras": [{"key": "data_year", "value": "1999"}]},
+                     id="an extra named like a field (refused)"),
+        pytest.param({"update_frequency": "tiap-detik", "data_year": "abc"}, id="refused"),
+        pytest.param({"priority_data": True, "sdgs_goals": "3"}, id="other shapes"),
+    ])
+    def test_a_dataset_is_saved_as_scheming_alone_saves_it(self, org, action, change):
+        data_dict = dict(full_metadata(), name="tenaga-kesehatan", title="Tenaga kesehatan",
+                         owner_org=org["id"], type="dataset", **change)
+        (ours, our_errors), (scheming, scheming_errors) = self._both(action, data_dict)
+        assert our_errors == scheming_errors
+        if not our_errors:  # a refused dataset is not saved: its data is not compared
+            assert ours == scheming
+
+    def test_filled_fields_become_extras_and_emptied_ones_do_not(self, org):
+        data_dict = dict(full_metadata(), name="tenaga-kesehatan", title="Tenaga kesehatan",
+                         owner_org=org["id"], type="dataset", government_affairs=[],
+                         data_year="", concept=None)
+        ((data, extras), errors), _scheming = self._both("package_update", data_dict)
+        assert not errors
+        assert extras["indicator_name"] == full_metadata()["indicator_name"]
+        assert json.loads(extras["variables"])[0]["name"] == \
+            full_metadata()["variables"][0]["name"]
+        assert not {"government_affairs", "data_year", "concept"} & set(extras)
+
