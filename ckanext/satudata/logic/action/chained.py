@@ -780,7 +780,8 @@ def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
     model.Session.flush()
     package_id = pkg.id  # read before it expires
     for held in list(model.Session.identity_map.values()):
-        if held is pkg or getattr(held, "package_id", None) == package_id:
+        # what the session loaded (reading an expired attribute would load it)
+        if held is pkg or sa.inspect(held).dict.get("package_id") == package_id:
             model.Session.expire(held)
     model.Session.execute(sa.select(model.Package).where(model.Package.id == package_id)
                           .with_for_update().execution_options(populate_existing=True)
