@@ -297,14 +297,19 @@ def _submit_errors(pkg: Optional[dict[str, Any]],
     return dict(metadata.submit_errors(pkg) or {})
 
 
-def _lock(request_id: str) -> DataRequest:
-    stmt = (
-        sa.select(DataRequest)
-        .where(DataRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    request = model.Session.execute(stmt).scalar_one_or_none()
+def lock_request(request_id: str) -> DataRequest:
+    """The data request, its row locked until the transaction ends (and read
+    again from the database), once its dataset's gate is passed (the
+    changes of the dataset running now finish first, those that come later
+    wait: :func:`.publishing.changes_gate`); ``ObjectNotFound`` when there
+    is none."""
+    package_id = model.Session.execute(
+        sa.select(DataRequest.package_id).where(DataRequest.id == request_id)).scalar()
+    if package_id:
+        publishing.changes_gate(package_id, exclusive=True)
+    request = model.Session.execute(
+        sa.select(DataRequest).where(DataRequest.id == request_id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
     return request
@@ -366,7 +371,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     field_notes = _clean_field_notes(field_notes)
 
     rounds.lock_for(request_id, transition_name)  # an all-in round: round, then request
-    request = _lock(request_id)
+    request = lock_request(request_id)
     _check_version(request, expected_version)
     current = State(request.state)
     transition = rule(transition_name, current, bool(request.revision_of))
@@ -561,7 +566,7 @@ def apply_step(context: Context, request_id: str, name: str, *,
     ``defer_commit``), without changing its state and without a
     notification. Returns the request with the new ``event``."""
     note = given_reason(note)
-    request = _lock(request_id)
+    request = lock_request(request_id)
     _check_version(request, expected_version)
     current = State(request.state)
     step = step_rule(name, current)

@@ -374,6 +374,22 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
     return _get(StagedRevision, package_id)
 
 
+def changes_gate(package_id: str, exclusive: bool = False) -> None:
+    """Pass, until the transaction ends, the dataset's gate: shared by the
+    changes of the dataset (before they share-lock its requests,
+    :func:`under_review`), exclusive for a step of one of its requests
+    (before it locks the request, :func:`.engine.lock_request`).
+
+    The requests' rows alone do not queue: PostgreSQL grants a row's share
+    lock to a newcomer while a step waits for the row, so producers editing
+    without pause kept a submission waiting until they stopped (20 s with
+    three editors, killed by the web server's timeout with twelve). The
+    gate is an advisory lock, which queues in order: a step waits for the
+    changes already running, and the changes that come after wait for it."""
+    lock = sa.func.pg_advisory_xact_lock if exclusive else sa.func.pg_advisory_xact_lock_shared
+    model.Session.execute(sa.select(lock(sa.func.hashtext(f"dataset-change:{package_id}"))))
+
+
 def share_lock_requests(package_id: str) -> None:
     """Share-lock the rows of the dataset's requests until the transaction
     ends (see :func:`under_review`), unless it already did."""
@@ -409,6 +425,8 @@ def under_review(package_id: str, lock: bool = True,
     comes after a submission sees the request under review. ``lock=False``:
     a page asking whether to offer a change locks nothing."""
     stmt = sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
+    if lock:
+        changes_gate(package_id)
     found = model.Session.execute(
         stmt.with_for_update(read=True) if lock else stmt).scalars()
     if lock:

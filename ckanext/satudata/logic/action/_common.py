@@ -13,7 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...model import CollectionRound, DataRequest
+from ...model import CollectionRound
 
 
 def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> dict[str, Any]:
@@ -52,17 +52,6 @@ def commit(context: Context) -> None:
     """Commit, unless the caller does (``defer_commit``)."""
     if not context.get("defer_commit"):
         model.Session.commit()
-
-
-def lock_request(request_id: str) -> DataRequest:
-    """The data request, its row locked until the transaction ends (and read
-    again from the database); ``ObjectNotFound`` when there is none."""
-    request = model.Session.execute(
-        sa.select(DataRequest).where(DataRequest.id == request_id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one_or_none()
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
-    return request
 
 
 def lock_name(kind: str, *key: str) -> None:

@@ -25,7 +25,7 @@ from ...lib import engine, publishing, roles, storage, workdays
 from ...lib.states import State, level_role, state_label
 from ...model import DaftarData, DataRequest, ForumDecision
 from .. import schema
-from ._common import lock_request, validate as _validate
+from ._common import validate as _validate
 
 __all__ = ["satudata_forum_decide", "satudata_forum_decision_show"]
 
@@ -95,7 +95,7 @@ def satudata_forum_decide(context: Context, data_dict: DataDict) -> dict[str, An
     refused: dict[str, str] = {}
     for request_id in ids:
         try:
-            request = lock_request(request_id)
+            request = engine.lock_request(request_id)
         except tk.ObjectNotFound:
             refused[request_id] = tk._("Data request not found")
             continue

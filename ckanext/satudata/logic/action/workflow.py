@@ -45,7 +45,7 @@ from ...lib.states import (
 )
 from .. import schema, validators
 from . import forum
-from ._common import commit as _commit, get_round, lock_name, lock_request, validate as _validate
+from ._common import commit as _commit, get_round, lock_name, validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -1559,7 +1559,7 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
     """
     tk.check_access("satudata_request_acknowledge", context, data_dict)
     data = _validate(data_dict, schema.request_show(), context)
-    request = lock_request(data["id"])
+    request = engine.lock_request(data["id"])
     seen = model.Session.execute(
         sa.select(RequestEvent.timestamp).where(RequestEvent.request_id == request.id,
                                                 RequestEvent.transition == RECEIVED)
@@ -1585,7 +1585,7 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
     """
     tk.check_access("satudata_request_link_dataset", context, data_dict)
     data = _validate(data_dict, schema.request_link_dataset(), context)
-    request = lock_request(data["id"])
+    request = engine.lock_request(data["id"])
     if request.state not in (State.REQUESTED.value, State.RETURNED.value):
         raise tk.ValidationError({"state": [tk._(
             "A dataset can only be linked while the request is with its producers")]})

@@ -801,6 +801,63 @@ def test_an_edit_racing_uploads_is_kept(portal) -> None:
     assert not problems and not portal.tracebacks(), "\n".join(problems)
 
 
+#: editors that keep sending changes while a submission waits
+EDITORS = 3
+
+
+def test_a_submit_is_not_held_back_by_edits_that_keep_coming(portal) -> None:
+    """Three of the producer's clients keep editing the dataset, each sending
+    its next change as soon as the last is answered, while a fourth submits:
+    the submission waits for the changes already running, then goes
+    through, and the changes sent after it are refused (the dataset is under
+    review). PostgreSQL gave each new change its share lock on the
+    request's row ahead of the waiting submission, which waited until the
+    editing stopped (20 s with three editors; the web server's time-out
+    killed it with twelve)."""
+    region = build_region(("Indikator disunting terus",))
+    request = region.requests_of(region.opd_a)[0]
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+    complete_metadata(request["package_id"], "produsen-a")
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    model.Session.remove()
+    editing = threading.Barrier(EDITORS + 1)  # every editor answered once
+    submitted = threading.Event()
+    after: list[Any] = []  # what the changes sent after the submission got
+
+    def editor(slot: int) -> None:
+        deadline = time.monotonic() + 2 * REQUEST_TIMEOUT  # beyond the submission's time-out
+        answered = False
+        while time.monotonic() < deadline:
+            late = submitted.is_set()
+            answer = portal.api("package_patch", token, timeout=REQUEST_TIMEOUT,
+                                id=request["package_id"], notes=f"Catatan {slot} {time.time()}")
+            if late:
+                after.append(answer.status_code)
+                return
+            if not answered:
+                answered = True
+                editing.wait(BARRIER_TIMEOUT)
+
+    editors = [threading.Thread(target=editor, args=(slot,), daemon=True)
+               for slot in range(EDITORS)]
+    for thread in editors:
+        thread.start()
+    editing.wait(BARRIER_TIMEOUT)
+    try:
+        submit = portal.api("satudata_request_submit", token, timeout=REQUEST_TIMEOUT,
+                            id=request["id"])
+    except requests.exceptions.Timeout as e:
+        submit = e
+    submitted.set()
+    for thread in editors:
+        thread.join(2 * REQUEST_TIMEOUT + 5)
+    assert getattr(submit, "status_code", submit) == OK
+    assert load(request["id"]).state == "submitted"
+    assert after == [409] * EDITORS, after
+    assert not portal.tracebacks()
+
+
 def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
     """Two clicks (or two officers) on the same walidata step at the same
     instant: planning a citizen's request in the Daftar Data, building a
