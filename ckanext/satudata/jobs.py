@@ -137,4 +137,9 @@ def register() -> None:
     when CKAN loads it: in the web processes, the commands and the workers)."""
     for name in __all__:
         if name != "deliver":
-            outbox.register(globals()[name])
+            outbox.register(globals()[name], message=name in MESSAGES)
+
+
+#: the jobs that only send e-mails: handed to the front of the queue
+MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_report_step",
+                      "notify_public_request"})

@@ -585,12 +585,16 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
     """Whether a ``package_update`` of ``pkg`` can change what the data check
     and the DataStore see: its files (a resource added, removed, or with
     another link, kind or format) or a field the check reads. An update of
-    the description, the contacts, the dates… queues neither job. Any doubt
+    the description, the contacts, the dates… queues neither job, nor does
+    any update of a dataset without tables before and after. Any doubt
     counts as a change."""
     fields = [f for f in _CHECKED_FIELDS if f in data_dict]
     if "resources" not in data_dict and not fields:
         return False
     stored, extras = _stored_files_and_fields(pkg, fields)
+    incoming = data_dict.get("resources") if "resources" in data_dict else stored
+    if not stored and not incoming:  # no file to check or load, before or after
+        return False
     if "resources" in data_dict:
         incoming = data_dict.get("resources") or []
         if not isinstance(incoming, list) or len(incoming) != len(stored):

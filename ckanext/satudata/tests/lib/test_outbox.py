@@ -22,7 +22,7 @@ from ckanext.satudata import jobs
 from ckanext.satudata.model import OutboxEntry
 
 from ..conftest import free_port
-from ..factories import complete_metadata, is_public, publish, request_state, to_ready
+from ..factories import add_csv, complete_metadata, is_public, publish, request_state, to_ready
 
 
 def _entries(job: str) -> list[OutboxEntry]:
@@ -132,3 +132,40 @@ def test_publish_while_solr_is_unreachable_is_refused_and_changes_nothing(
     assert request_state(region, req) == "published"
     found = tk.get_action("package_search")({"user": ""}, {"q": f"id:{req['package_id']}"})
     assert found["count"] == 1 and is_public(req["package_id"])
+
+
+def test_a_message_goes_to_the_front_of_the_queue_past_the_data_work(region):
+    """A producer saving datasets again and again owes data checks and
+    DataStore loads; an e-mail owed after them is handed to the front of
+    the jobs queue (a citizen's acknowledgement waited five minutes behind
+    700 of them)."""
+    from ckan.lib import jobs as ckan_jobs
+    from ckanext.satudata.lib import datacheck, outbox
+
+    req = region.request_of(region.opd_a)
+    complete_metadata(req["package_id"], "produsen-a")
+    for other in region.requests_of(region.opd_b)[:3]:
+        datacheck.queue_check(other["package_id"])
+    model.Session.commit()
+    region.call("producer", "satudata_request_submit", id=req["id"])
+
+    queued = ckan_jobs.get_queue().job_ids
+    [message] = _entries("notify_transition")
+    checks = [entry.id for entry in _entries("check_data")]
+    assert checks and set(checks) <= set(queued)
+    assert queued.index(message.id) < min(queued.index(i) for i in checks), queued
+    assert outbox.status()["pending"] == 0
+
+
+def test_saving_a_dataset_without_tables_owes_no_data_work(region):
+    """The data check and the DataStore load read a dataset's tables: a
+    change of the fields they read owes them only when it has tables."""
+    req = region.request_of(region.opd_a)
+    region.call("producer", "package_patch", id=req["package_id"], data_year="2024")
+    assert not _entries("check_data") and not _entries("load_datastore")
+
+    add_csv(region, "producer", req["package_id"], "tahun,jumlah\n2024,1\n")
+    model.Session.remove()
+    done = {e.id for e in _entries("check_data")}
+    region.call("producer", "package_patch", id=req["package_id"], data_year="2025")
+    assert {e.id for e in _entries("check_data")} - done
