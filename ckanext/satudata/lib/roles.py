@@ -258,6 +258,22 @@ def users_with_role(role: str) -> list[model.User]:
     return list(model.Session.execute(stmt).scalars())
 
 
+def last_holder_message(user: model.User, role: str) -> Optional[str]:
+    """Why ``user`` may not stop holding ``role`` (by losing it or their
+    account), or None: they are the only active holder of a level of the
+    approval chain, and every request reaching that level would wait for
+    nobody."""
+    if role not in approval_chain():
+        return None
+    others = sa.select(WalidataRole.id).join(model.User, model.User.id == WalidataRole.user_id)\
+        .where(WalidataRole.role == role, WalidataRole.user_id != user.id,
+               model.User.state == "active").limit(1)
+    if model.Session.execute(others).first():
+        return None
+    return tk._("%(user)s is the only %(role)s of the approval chain: give the role to "
+                "another officer first") % {"user": user.display_name, "role": role_label(role)}
+
+
 # -- producers (OPD members), used by the data-request workflow --------------
 
 PRODUCER_CAPACITIES = ("editor", "admin")

@@ -97,6 +97,8 @@ __all__ = [
     "organization_create", "group_create",
     # a member removed from an organization or group that exists
     "organization_member_delete", "group_member_delete",
+    # the approval chain keeps an officer at each level
+    "user_delete",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -980,6 +982,23 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
         return resources[:position] + resources[position + 1:]
     _stage_resources(context, pkg, remove)
     return None
+
+
+@tk.chained_action
+def user_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, but not of the only officer holding a level of the approval
+    chain (as :func:`.roles.satudata_role_delete` refuses to take the role):
+    the requests reaching that level would wait for nobody. Refused as not
+    authorized, which CKAN's delete page shows."""
+    tk.check_access("user_delete", context, data_dict)
+    user = model.User.get(data_dict.get("id")) if roles.clean_id(data_dict.get("id")) else None
+    if user is not None and user.state == "active":
+        for role in sorted(roles.user_roles(user.id)):
+            lock_name("role", role)  # as a removal of the role: one at a time
+            last = roles.last_holder_message(user, role)
+            if last:
+                raise tk.NotAuthorized(last)
+    return original(context, data_dict)
 
 
 @tk.chained_action

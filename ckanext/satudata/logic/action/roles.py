@@ -78,18 +78,9 @@ def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
             WalidataRole.role == data["role"], WalidataRole.user_id == user.id)).first():
         raise tk.ValidationError({"role": [tk._("%(user)s does not hold this role") % {
             "user": user.display_name}]})
-    # the other holders who can act: an active account
-    if data["role"] in roles.approval_chain() and not model.Session.execute(
-            sa.select(WalidataRole.id)
-            .join(model.User, model.User.id == WalidataRole.user_id)
-            .where(WalidataRole.role == data["role"], WalidataRole.user_id != user.id,
-                   model.User.state == "active").limit(1)
-    ).first():
-        # nobody would approve at that level: every request reaching it would wait
-        raise tk.ValidationError({"role": [tk._(
-            "%(user)s is the only %(role)s of the approval chain: give the role to "
-            "another officer first") % {"user": user.display_name,
-                                         "role": roles.role_label(data["role"])}]})
+    last = roles.last_holder_message(user, data["role"])
+    if last:
+        raise tk.ValidationError({"role": [last]})
     model.Session.execute(
         sa.delete(WalidataRole).where(
             WalidataRole.user_id == user.id, WalidataRole.role == data["role"]

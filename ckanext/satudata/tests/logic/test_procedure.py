@@ -423,6 +423,28 @@ def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
         "walidata_admin", "satudata_role_list", role="kadis")] == [region.users["kabid"]["name"]]
 
 
+def test_the_last_holder_of_a_chain_level_keeps_their_account(region):
+    """Deleting the account of a level's only holder took the level away as
+    surely as taking the role (the role removal was refused, the account's
+    deletion was not): it is refused the same way, until another officer
+    holds the role."""
+    kadis = region.users["kadis"]
+    with pytest.raises(tk.NotAuthorized) as err:
+        helpers.call_action("user_delete", context={"user": region.users["sysadmin"]["name"]},
+                            id=kadis["name"])
+    assert kadis["name"] in str(err.value) or kadis["fullname"] in str(err.value)
+    assert model.User.get(kadis["id"]).state == "active"
+    assert [r["user_name"] for r in region.call(
+        "walidata_admin", "satudata_role_list", role="kadis")] == [kadis["name"]]
+
+    region.call("walidata_admin", "satudata_role_create",
+                user=region.users["kabid"]["name"], role="kadis")
+    helpers.call_action("user_delete", context={"user": region.users["sysadmin"]["name"]},
+                        id=kadis["name"])
+    model.Session.remove()
+    assert model.User.get(kadis["id"]).state == "deleted"
+
+
 def test_a_step_the_request_is_past_is_refused_as_such(region):
     """Verifying a request one had just verified was refused as a second
     pair of eyes ("you took the step before"), not as a step it is past."""
