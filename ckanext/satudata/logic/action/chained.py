@@ -86,7 +86,7 @@ __all__ = [
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
-    "datastore_info",
+    "datastore_info", "resource_view_show",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -1145,16 +1145,42 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
     if (data_dict or {}).get("resource_id") == "_table_metadata" \
             and not authz.is_sysadmin(context.get("user")):
         raise tk.NotAuthorized(tk._("Not authorized to read this resource"))
-    with datastore.translated_errors():
+    with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return original(context, data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def datastore_info(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's answer about a missing table is English: translated."""
-    with datastore.translated_errors():
+    """CKAN's answer about a missing table is English: translated. A table
+    the caller may not read is not found (:func:`_unreadable_table_not_found`)."""
+    with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return original(context, data_dict)
+
+
+@contextlib.contextmanager
+def _unreadable_table_not_found(data_dict: DataDict) -> Iterator[None]:
+    """A DataStore table of a dataset the caller may not read is not found,
+    in the words of a table that does not exist (CKAN said 403: the table
+    of unpublished data exists)."""
+    try:
+        yield
+    except tk.NotAuthorized:
+        data = data_dict or {}
+        table = data.get("resource_id") or data.get("id")
+        raise tk.ObjectNotFound(tk._('Table "%(id)s" was not found') % {
+            "id": str(table)[:100]})
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A view of a table the caller may not read is not found, in CKAN's
+    words for a view that does not exist (CKAN said 403)."""
+    try:
+        return original(context, data_dict)
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(tk._("Resource view not found, cannot check auth."))
 
 
 @tk.chained_action

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 import re
 from typing import Any
 
@@ -128,9 +129,17 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
             assert refused("datastore_info", who, id=res["id"])
             assert refused("datastore_search_sql", who, sql=sql(res["id"]))
             assert refused("xloader_status", who, resource_id=res["id"])
-    assert app.get("/api/3/action/datastore_search",
-                   query_string={"resource_id": csv["id"]}, status=403)
-    assert datatables_ajax(app, views[0]["id"]).status_code == 403
+    # not found, in the words of a table (or a view) that does not exist
+    missing = str(uuid.uuid4())
+    for action, key, hidden in (("datastore_search", "resource_id", csv["id"]),
+                                ("datastore_info", "id", csv["id"]),
+                                ("resource_view_show", "id", views[0]["id"])):
+        unpublished = app.get(f"/api/3/action/{action}", query_string={key: hidden},
+                              status=404).json["error"]
+        nobody = app.get(f"/api/3/action/{action}", query_string={key: missing},
+                         status=404).json["error"]
+        assert json.loads(json.dumps(unpublished).replace(hidden, missing)) == nobody
+    assert datatables_ajax(app, views[0]["id"]).status_code == 404  # as a view nobody made
     assert app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}",
                    status=404)
 
