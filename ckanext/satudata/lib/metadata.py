@@ -25,6 +25,7 @@ from typing import Any, Optional, Iterable
 import ckan.plugins.toolkit as tk
 
 from . import reference
+from .states import blank
 
 LEVELS = ("draft", "submit")
 DATASET_TYPE = "dataset"
@@ -314,6 +315,7 @@ def validate_for_save(validate: Any, context: Any, data_dict: dict[str, Any],
     plain = [f["field_name"] for f in scheming_schema["dataset_fields"]
              if f["field_name"] not in schema and "repeating_subfields" not in f]
     schema.update((name, []) for name in plain)  # scheming sets each field's validators
+    data_dict = clear_blank_composites(data_dict, scheming_schema)
     data, errors = validate(context, data_dict, schema, action)
     if errors:
         return data, errors
@@ -332,6 +334,62 @@ def _plain_value(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+def _blank_value(value: Any) -> bool:
+    """None, or a text that shows nothing: no value for a composite field."""
+    return value is None or isinstance(value, str) and blank(value)
+
+
+def clear_blank_composites(data_dict: dict[str, Any],
+                           scheming_schema: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """``data_dict`` with each composite field (``variables``) that is null
+    or a text of spaces given as ``[]``, which clears it (as a blank text
+    field is left out)."""
+    blanks = [f["field_name"] for f in (scheming_schema or {}).get("dataset_fields", [])
+              if "repeating_subfields" in f and f["field_name"] in data_dict
+              and _blank_value(data_dict[f["field_name"]])]
+    return dict(data_dict, **{name: [] for name in blanks}) if blanks else data_dict
+
+
+def _holds_objects(value: Any) -> bool:
+    """A list with an object in it, which CKAN's validation spreads into
+    keys of their own (its error: "[('concept', 0, 'a')] not expected")."""
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def _not_text_message(field: dict[str, Any]) -> str:
+    """What a scheming field that takes text or codes answers a list of
+    objects with."""
+    validators = str(field.get("validators", "")).split()
+    if "satudata_codes" in validators:
+        return tk._("Expecting a list of codes")
+    if "satudata_code" in validators:
+        return tk._("Must be one code, given as text")
+    return tk._("Must be text")
+
+
+def _extra_errors(extra: dict[str, Any]) -> dict[str, list[str]]:
+    """The errors of one of a dataset's ``extras``: its key and value are
+    text (a number or a boolean is stored as its text); a list was stored
+    as PostgreSQL's spelling of an array ("{a}"), an object answered 500."""
+    return {name: [tk._("Must be text")] for name in ("key", "value")
+            if isinstance(extra.get(name), (list, tuple, dict, set))}
+
+
+def _row_errors(row: dict[str, Any], subfields: list[dict[str, Any]]) -> dict[str, Any]:
+    """The errors of one row of a composite field (a variable): a key that
+    is none of its subfields (it was dropped, and the row with it, without
+    a word), a subfield holding objects."""
+    known = [f["field_name"] for f in subfields]
+    errors: dict[str, Any] = {}
+    for key, value in row.items():
+        if key not in known:
+            errors[key] = [tk._('"%(key)s" is not a field of a variable: use %(fields)s') % {
+                "key": key, "fields": ", ".join(known)}]
+        elif _holds_objects(value):
+            errors[key] = [_not_text_message(subfields[known.index(key)])]
+    return errors
+
+
 def shape_errors(data_dict: dict[str, Any], schema: dict[str, Any],
                  scheming_schema: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The fields of ``data_dict`` that ``schema`` (or the composite fields
@@ -340,22 +398,40 @@ def shape_errors(data_dict: dict[str, Any], schema: dict[str, Any],
     error sits at its place in the list, as CKAN reports resources' errors).
     CKAN's validation stops at the first of them with a ``DataError`` ("Only
     lists of dicts can be placed against subschema …"), which its API
-    answers as an untranslated "Integrity Error" and its forms as a 500."""
+    answers as an untranslated "Integrity Error" and its forms as a 500.
+
+    Also refused here, each with its error at its place: a row of a
+    composite field with a key that is none of its subfields, an extra whose
+    key or value is a list or an object (:func:`_extra_errors`), and a list
+    of objects given to a field of the schema that takes text or codes
+    (CKAN's validation reported it under ``__junk`` as a Python tuple). A
+    composite field that is null or blank is no value
+    (:func:`clear_blank_composites`)."""
     subschemas = {key: value for key, value in schema.items() if isinstance(value, dict)}
-    for field in (scheming_schema or {}).get("dataset_fields", []):
-        if "repeating_subfields" in field:
-            subschemas.setdefault(field["field_name"], {})
+    rows: dict[str, list[dict[str, Any]]] = {}
     errors: dict[str, Any] = {}
+    for field in (scheming_schema or {}).get("dataset_fields", []):
+        name = field["field_name"]
+        if "repeating_subfields" in field:
+            subschemas.setdefault(name, {})
+            rows[name] = field["repeating_subfields"]
+        elif name not in subschemas and _holds_objects(data_dict.get(name)):
+            errors[name] = [_not_text_message(field)]
     for key, subschema in subschemas.items():
         value = data_dict.get(key, [])
-        if value == []:
+        if value == [] or key in rows and _blank_value(value):
             continue
         if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
             message = tk._("Must be a list of objects")
             # CKAN's ValidationError reads the errors of tags per tag name
             errors[key] = [{"name": [message]}] if key == "tags" else [message]
             continue
-        nested = [shape_errors(item, subschema) for item in value]
+        if key in rows:
+            nested = [_row_errors(item, rows[key]) for item in value]
+        elif key == "extras":
+            nested = [_extra_errors(item) for item in value]
+        else:
+            nested = [shape_errors(item, subschema) for item in value]
         if any(nested):
             errors[key] = nested
     return errors

@@ -37,7 +37,8 @@ __all__ = [
     "satudata_dataset_id",
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
-    "satudata_request_ids", "satudata_one_of",
+    "satudata_request_ids", "satudata_one_of", "satudata_ignore_blank", "satudata_blank_as_empty",
+    "satudata_tag_string",
 ]
 
 #: lists up to this long are spelled out in the error message
@@ -88,6 +89,37 @@ def _empty(value: Any) -> bool:
     return value is tk.missing or value is None or value == "" or value == []
 
 
+def _blank(value: Any) -> bool:
+    """No value: missing, None, ``[]`` or a text that shows nothing (spaces
+    of any kind and invisible characters alone, :func:`..lib.states.blank`).
+    ``False`` and ``0`` are values."""
+    return _empty(value) or isinstance(value, str) and blank(value)
+
+
+def satudata_ignore_blank(key: FlattenKey, data: FlattenDataDict,
+                          errors: FlattenErrorDict, context: Context) -> None:
+    """As CKAN's ``ignore_empty``, but for what :func:`_blank` calls no
+    value: a text of spaces is left out as "" is (it was stored as "", or
+    refused by a code field), and ``False`` and ``0`` are kept for the next
+    validators (``ignore_empty`` dropped them: ``priority_data: false``
+    removed the flag, ``measure: 0`` the measure, each without a word)."""
+    if _blank(data.get(key)):
+        data.pop(key, None)
+        raise tk.StopOnError
+
+
+def satudata_blank_as_empty(value: Any) -> Any:
+    """A text that shows nothing as "" (for ``if_empty_same_as``: a title of
+    spaces falls back to the URL name, as an empty title does)."""
+    return "" if isinstance(value, str) and blank(value) else value
+
+
+def _not_text(value: Any) -> bool:
+    """A value a text field does not take: a list, an object or a boolean
+    (a number is written as text)."""
+    return isinstance(value, (list, tuple, dict, set, bool))
+
+
 def unknown_code_message(list_name: str, value: Any) -> str:
     """The translated message for a value that is not in a code list."""
     entries = reference.codes(list_name)
@@ -135,6 +167,9 @@ def satudata_code(field: dict[str, Any], schema: dict[str, Any]) -> Callable[...
     def validator(value: Any) -> Any:
         if _empty(value):
             return value
+        if _not_text(value):
+            # not its Python spelling ("['11.01']" is not a known code)
+            raise tk.Invalid(tk._("Must be one code, given as text"))
         code = str(value).strip()
         if not reference.is_valid(list_name, code):
             raise tk.Invalid(unknown_code_message(list_name, value))
@@ -152,10 +187,10 @@ def satudata_codes(field: dict[str, Any], schema: dict[str, Any]) -> Callable[..
     def validator(key: FlattenKey, data: FlattenDataDict,
                   errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key)
-        if _empty(value):
+        if _blank(value):
             data.pop(key, None)
             raise tk.StopOnError
-        if not isinstance(value, (str, list, tuple, int)):
+        if not isinstance(value, (str, list, tuple, int)) or isinstance(value, bool):
             errors[key].append(tk._("Expecting a list of codes"))
             raise tk.StopOnError
         given = reference.as_code_list(value)
@@ -246,6 +281,8 @@ def satudata_flag(value: Any) -> Any:
     every update of the dataset wrote the extra again.)"""
     if _empty(value):
         return value
+    if not isinstance(value, (bool, int, float, str)):
+        raise tk.Invalid(tk._("Must be true or false"))
     flag = _flag(value)
     if flag is None:
         raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": shown(value)})
@@ -609,12 +646,28 @@ def satudata_id(key: FlattenKey, data: FlattenDataDict,
     data[key] = value.strip()
 
 
-def satudata_text(value: Any) -> Any:
-    """A text field takes text (or a number, written as text): a list or an
-    object is refused rather than stored as its Python spelling."""
-    if isinstance(value, (list, tuple, dict, set)):
-        raise tk.Invalid(tk._("Expecting text"))
-    return value
+def satudata_text(key: FlattenKey, data: FlattenDataDict,
+                  errors: FlattenErrorDict, context: Context) -> None:
+    """A text field takes text (or a number, written as text): a list, an
+    object or a boolean is refused rather than stored as its Python spelling
+    (or, for ``false``, dropped). The refusal stops the field's validators:
+    the next ones (an e-mail or a code check) would only repeat it, with the
+    value spelled out."""
+    if _not_text(data.get(key)):
+        errors[key].append(tk._("Must be text"))
+        raise tk.StopOnError
+
+
+def satudata_tag_string(key: FlattenKey, data: FlattenDataDict,
+                        errors: FlattenErrorDict, context: Context) -> None:
+    """Tags as CKAN's ``tag_string_convert`` reads them: a text of tags
+    separated by commas, or a list of texts. A number or a boolean answered
+    500 there (it splits the value)."""
+    value = data.get(key)
+    if not (isinstance(value, str) or isinstance(value, list)
+            and all(isinstance(v, str) for v in value)):
+        errors[key].append(tk._("Must be text"))
+        raise tk.StopOnError
 
 
 def satudata_visible(value: Any) -> Any:

@@ -489,3 +489,86 @@ def test_empty_round_is_not_sent(app, region):
     dashboard = helpers.call_action("satudata_progress_dashboard",
                                     context={"user": "", "ignore_auth": False})
     assert "kosong" not in [r["name"] for r in dashboard["rounds"]]
+
+
+class TestDatasetValueTypes:
+    """An external tester's findings: a dataset value of the wrong JSON type
+    answered 500, was stored mangled (a list as PostgreSQL's "{a}"), or was
+    dropped with a 200, and some refusals were a Python repr or came twice."""
+
+    @staticmethod
+    def _patch(app, dataset_id, data):
+        token = factories.APIToken(user="produsen-a")["token"]
+        return app.post("/api/3/action/package_patch", json={"id": dataset_id, **data},
+                        headers={"Authorization": token, "Accept-Language": "id"})
+
+    @pytest.mark.parametrize("field,value,error", [
+        ("tag_string", 123, ["Harus berupa teks"]),
+        ("tag_string", True, ["Harus berupa teks"]),
+        ("extras", [{"key": "x", "value": {"a": 1}}], [{"value": ["Harus berupa teks"]}]),
+        ("extras", [{"key": "x", "value": ["a"]}], [{"value": ["Harus berupa teks"]}]),
+        ("extras", [{"key": "x", "value": "a"}, {"key": "y", "value": []}],
+         [{}, {"value": ["Harus berupa teks"]}]),
+        ("concept", False, ["Harus berupa teks"]),
+        ("concept", [{"a": 1}], ["Harus berupa teks"]),
+        ("unit", True, ["Harus berupa teks"]),
+        ("area_code", False, ["Harus berupa satu kode, dalam bentuk teks"]),
+        ("area_code", ["11.01"], ["Harus berupa satu kode, dalam bentuk teks"]),
+        ("update_frequency", {"a": 1}, ["Harus berupa satu kode, dalam bentuk teks"]),
+        ("government_affairs", False, ["Diharapkan daftar kode"]),
+        ("producer_contact_email", ["x@example.org"], ["Harus berupa teks"]),
+        ("producer_contact_phone", {"a": 1}, ["Harus berupa teks"]),
+        ("bps_activity_code", ["2025-001"], ["Harus berupa teks"]),
+    ])
+    def test_a_value_of_the_wrong_type_answers_409_and_changes_nothing(
+            self, app, region, field, value, error):
+        dataset_id = region.request_of(region.opd_a)["package_id"]
+        before = helpers.call_action("package_show", id=dataset_id)
+        resp = self._patch(app, dataset_id, {field: value})
+        assert resp.status_code == 409, resp.body[:500]
+        assert sorted(resp.json["error"]) == ["__type", field], resp.body[:500]
+        assert resp.json["error"][field] == error
+        after = helpers.call_action("package_show", id=dataset_id)
+        assert after["metadata_modified"] == before["metadata_modified"]
+
+    def test_extras_take_text_numbers_and_booleans_as_text(self, app, region):
+        dataset_id = region.request_of(region.opd_a)["package_id"]
+        resp = self._patch(app, dataset_id, {"extras": [
+            {"key": "catatan", "value": "teks"}, {"key": "angka", "value": 5},
+            {"key": "bendera", "value": True}]})
+        assert resp.status_code == 200, resp.body[:500]
+        extras = {e["key"]: e["value"]
+                  for e in helpers.call_action("package_show", id=dataset_id)["extras"]}
+        assert extras["catatan"] == "teks" and extras["angka"] == "5"
+        assert extras["bendera"] in ("True", "true")
+
+    @pytest.mark.parametrize("variables,error", [
+        ([{"nama": "v1", "tipe": "integer"}],
+         [{"nama": ['"nama" bukan isian variabel: gunakan name, definition, data_type, unit'],
+           "tipe": ['"tipe" bukan isian variabel: gunakan name, definition, data_type, unit']}]),
+        ([{"name": "jumlah"}, {"name": "v", "bogus": "x"}],
+         [{}, {"bogus": ['"bogus" bukan isian variabel: gunakan name, definition, '
+                         'data_type, unit']}]),
+    ])
+    def test_a_variable_with_an_unknown_key_is_refused(self, app, region, variables, error):
+        """The variables were wiped (or the key dropped) with a 200."""
+        dataset_id = region.request_of(region.opd_a)["package_id"]
+        kept = [{"name": "jumlah", "definition": "Jumlah", "data_type": "integer"}]
+        helpers.call_action("package_patch", {"user": "produsen-a"}, id=dataset_id,
+                            variables=kept)
+        resp = self._patch(app, dataset_id, {"variables": variables})
+        assert resp.status_code == 409, resp.body[:500]
+        assert resp.json["error"]["variables"] == error
+        assert helpers.call_action("package_show", id=dataset_id)["variables"] == kept
+
+    def test_json_false_and_zero_are_not_dropped(self, app, region):
+        """``priority_data: false`` removed the flag, ``measure: 0`` the
+        measure, each with a 200."""
+        dataset_id = region.request_of(region.opd_a)["package_id"]
+        helpers.call_action("package_patch", {"user": "produsen-a"}, id=dataset_id,
+                            priority_data=True, measure="Jumlah")
+        resp = self._patch(app, dataset_id, {"priority_data": False, "measure": 0})
+        assert resp.status_code == 200, resp.body[:500]
+        shown = helpers.call_action("package_show", id=dataset_id)
+        assert shown["priority_data"] is False
+        assert shown["measure"] == "0"

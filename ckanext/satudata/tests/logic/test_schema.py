@@ -336,3 +336,55 @@ class TestOrganizationSchema:
 
         page = app.get("/en" + tk.url_for("organization.about", id="walidata")).body
         assert "satudata-walidata-badge" in page
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestBlankValues:
+    """Whitespace and null are no value, as "" is: the field is left out (a
+    title falls back to the URL name, as CKAN does for an empty title)."""
+
+    @pytest.mark.parametrize("blank", ["   ", "\u00a0", "\n\t"])
+    def test_a_title_of_spaces_is_the_name(self, sysadmin, opd, blank):
+        created = _create(sysadmin, name="judul-kosong", title=blank, owner_org=opd["id"])
+        assert created["title"] == "judul-kosong"
+        patched = helpers.call_action("package_patch", {"user": sysadmin["name"]},
+                                      id=created["id"], title=blank)
+        assert patched["title"] == "judul-kosong"
+
+    @pytest.mark.parametrize("blank", ["   ", "\u00a0", None])
+    def test_blank_fields_are_removed_not_refused(self, sysadmin, opd, blank):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          **full_metadata())
+        patched = helpers.call_action(
+            "package_patch", {"user": sysadmin["name"]}, id=created["id"], notes=blank,
+            concept=blank, unit=blank, area_code=blank, update_frequency=blank,
+            data_year=blank, priority_data=blank, government_affairs=blank,
+            producer_contact_email=blank, producer_contact_phone=blank,
+            bps_activity_code=blank)
+        shown = helpers.call_action("package_show", id=created["id"])
+        for field in ("concept", "unit", "area_code", "update_frequency", "data_year",
+                      "priority_data", "government_affairs", "producer_contact_email",
+                      "producer_contact_phone", "bps_activity_code"):
+            assert field not in shown, field
+            assert field not in patched, field
+        assert not shown.get("notes")
+        assert shown["measure"] == "Jumlah"  # untouched
+
+    def test_text_is_stripped_notes_too(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          notes="  Jumlah nakes.  ", concept="  Nakes  ")
+        assert (created["notes"], created["concept"]) == ("Jumlah nakes.", "Nakes")
+
+    @pytest.mark.parametrize("empty", [None, "", "  ", []])
+    def test_null_or_blank_variables_clear_them(self, sysadmin, opd, empty):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          **full_metadata())
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=created["id"],
+                            variables=empty)
+        assert not helpers.call_action("package_show", id=created["id"]).get("variables")
+
+    def test_json_false_is_stored_as_no(self, sysadmin, opd):
+        created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"],
+                          priority_data=False)
+        assert created["priority_data"] is False
+        assert helpers.call_action("package_show", id=created["id"])["priority_data"] is False
