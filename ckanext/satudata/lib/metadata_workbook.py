@@ -341,8 +341,24 @@ def _parse_value(field: dict[str, Any], raw: Any) -> Any:
     if not list_name or value == "":
         return value
     if field.get("satudata_multiple"):
-        return reference.parse_codes(list_name, value)
+        return _parse_codes(list_name, value)
     return _parse_code(list_name, value)
+
+
+def _parse_codes(list_name: str, text: str) -> list[str]:
+    """Several codes in one cell (:func:`reference.parse_codes`: separated
+    by ``;``); a part that is no code but whose comma-separated pieces all
+    are ("1.01, 1.02", as one types a list) gives those codes (a label may
+    hold a comma, so the comma is tried only then)."""
+    codes = []
+    for code in reference.parse_codes(list_name, text):
+        if not reference.is_valid(list_name, code) and "," in code:
+            pieces = [_parse_code(list_name, p) for p in code.split(",") if p.strip()]
+            if pieces and all(reference.is_valid(list_name, p) for p in pieces):
+                codes.extend(pieces)
+                continue
+        codes.append(code)
+    return codes
 
 
 def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWorkbook:
@@ -370,13 +386,33 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
             tk._('The workbook has no sheet "%(sheet)s"; download the template again')
             % {"sheet": METADATA_SHEET}))
         return parsed
-    _read_metadata(wb[METADATA_SHEET], dataset_type, parsed)
+    empty: list[CellError] = []
+    _read_metadata(wb[METADATA_SHEET], dataset_type, parsed, empty)
     if VARIABLES_SHEET in wb.sheetnames:
-        _read_variables(wb[VARIABLES_SHEET], dataset_type, parsed)
+        _read_variables(wb[VARIABLES_SHEET], dataset_type, parsed, empty)
+    parsed.errors.extend(_formulas_without_values(data, empty))
     return parsed
 
 
-def _read_metadata(ws: Any, dataset_type: str, parsed: ParsedWorkbook) -> None:
+def _formulas_without_values(data: bytes, empty: list[CellError]) -> list[CellError]:
+    """The cells of ``empty`` (cells read as empty, each with its field)
+    that hold a formula without a value: openpyxl and other writers save a
+    formula without its result, which only a spreadsheet program computes,
+    and the import read the cell as empty (and removed the field). The
+    workbook is read a second time for its formulas, and only then."""
+    if not empty:
+        return []
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return [CellError(e.sheet, e.cell, e.field, tk._(
+                "The cell holds a formula without its value: type the value, or open the "
+                "file in a spreadsheet program and save it again"))
+            for e in empty if wb[e.sheet][e.cell].data_type == "f"]
+
+
+def _read_metadata(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
+                   empty: list[CellError]) -> None:
+    """The Metadata sheet's values into ``parsed``; the value cells read as
+    empty go to ``empty`` (:func:`_formulas_without_values`)."""
     fields = {f["field_name"]: f for f in template_fields(dataset_type)}
     for row in ws.iter_rows(min_row=2):
         key_cell = row[KEY_COL - 1]
@@ -397,9 +433,14 @@ def _read_metadata(ws: Any, dataset_type: str, parsed: ParsedWorkbook) -> None:
         parsed.cells[key] = value_cell.coordinate if value_cell is not None \
             else f"{get_column_letter(VALUE_COL)}{key_cell.row}"
         parsed.values[key] = _parse_value(fields[key], value_cell.value if value_cell else None)
+        if value_cell is not None and value_cell.value is None:
+            empty.append(CellError(METADATA_SHEET, value_cell.coordinate, key, ""))
 
 
-def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook) -> None:
+def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
+                    empty: list[CellError]) -> None:
+    """The Variabel sheet's rows into ``parsed``; the cells read as empty
+    go to ``empty`` (:func:`_formulas_without_values`)."""
     field = _variables_field(dataset_type)
     if not field:
         return
@@ -421,6 +462,8 @@ def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook) -> None:
             key = columns.get(cell.column)
             if key is None:
                 continue
+            if cell.value is None:
+                empty.append(CellError(VARIABLES_SHEET, cell.coordinate, VARIABLES_FIELD, ""))
             value = _parse_value(subfields[key], cell.value)
             if value != "":
                 entry[key] = value

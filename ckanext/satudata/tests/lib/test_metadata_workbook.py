@@ -281,3 +281,48 @@ class TestImportPage:
         assert "Impor metadata dari Excel" in page
         assert 'type="file" name="upload"' in page
         assert tk.url_for("satudata_metadata.template", id=draft["name"]) in page
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestImportEdgeCases:
+    def test_priority_data_no_round_trips(self, producer, draft):
+        """The template wrote "Tidak" for a dataset that is not priority
+        data, and its import removed the flag."""
+        helpers.call_action("package_patch", {"user": producer["name"]}, id=draft["id"],
+                            priority_data=False)
+        _import(producer, draft, _bytes(_template(producer, draft)))
+        assert helpers.call_action("package_show", id=draft["id"])["priority_data"] is False
+
+    @pytest.mark.parametrize("typed,stored", [("Tidak", False), ("Ya", True), ("No", False),
+                                              ("Yes", True), ("tidak", False)])
+    def test_priority_data_typed_yes_or_no(self, producer, draft, typed, stored):
+        wb = _template(producer, draft)
+        _set(wb, {"priority_data": typed})
+        _import(producer, draft, _bytes(wb))
+        assert helpers.call_action("package_show", id=draft["id"])["priority_data"] is stored
+
+    def test_a_formula_without_a_value_is_refused_by_its_cell(self, producer, draft):
+        """openpyxl (and other writers) save a formula without its result:
+        the cell read as empty and the import deleted the field."""
+        helpers.call_action("package_patch", {"user": producer["name"]}, id=draft["id"],
+                            concept="Tenaga kesehatan")
+        wb = _template(producer, draft)
+        _set(wb, {"concept": "=1+1"})
+        _set_variables(wb, [["jumlah", "=A1", None, None]])
+        rows = _rows(wb)
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+        [message] = e.value.error_dict["concept"]
+        assert message.startswith(f"Metadata!D{rows['concept']}: ")
+        assert "formula" in message
+        assert e.value.error_dict["variables"][0].startswith("Variabel!B3: ")
+        assert helpers.call_action("package_show", id=draft["id"])["concept"] == \
+            "Tenaga kesehatan"
+
+    def test_several_codes_separated_by_commas(self, producer, draft):
+        wb = _template(producer, draft)
+        _set(wb, {"government_affairs": "1.02, 2.20", "sdgs_goals": "3,8"})
+        _import(producer, draft, _bytes(wb))
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert shown["government_affairs"] == ["1.02", "2.20"]
+        assert shown["sdgs_goals"] == ["3", "8"]
