@@ -190,7 +190,8 @@ def release_due(enqueue: bool, limit: int | None):
         _enqueued(tk.enqueue_job(jobs.release_due, [], title="satudata: scheduled releases"))
         return
     data = {"limit": limit} if limit else {}
-    result = tk.get_action("satudata_release_run_due")(_site_context(), data)
+    with notifications.portal_context():  # the steps' notes in the portal's language
+        result = tk.get_action("satudata_release_run_due")(_site_context(), data)
     for request_id in result["published"]:
         click.echo(f"published {request_id}")
     for failure in result["failed"]:

@@ -96,7 +96,8 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     events = call("satudata_request_event_list", {"id": id})
     actor_labels = review.actor_labels()
     for event in events:
-        event["actor_label"] = review.actor_label(event, actor_labels)
+        event["actor_label"] = None if event.get("system") else review.actor_label(
+            event, actor_labels)
         event["labelled_notes"] = review.labelled_notes(event.get("field_notes"))
     allowed = request["allowed_transitions"]
     forms = [{"name": name, "label": transition_label(name),

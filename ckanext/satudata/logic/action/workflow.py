@@ -1514,7 +1514,8 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
     the metadata completeness at that moment.
 
     :param id: the request's id
-    :returns: events with ``user_name``, ``user_display_name``,
+    :returns: events with ``user_name``, ``user_display_name``, ``system``
+        (a step the portal took by itself),
         ``transition_label``, ``from_state_label``, ``to_state_label`` and
         ``role`` (the chain role at which it was taken, if any)
     :rtype: list of dictionaries
@@ -1531,10 +1532,15 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
     decisions = forum.decisions_by_id({(e.data or {}).get("forum_decision_id")
                                        for e, _n, _f in rows} - {None})
     events = []
+    site_user = tk.config.get("ckan.site_id")
     for event, name, fullname in rows:
         result = event.dictize()
+        # the portal's own steps (a scheduled release, a job) are taken by
+        # CKAN's site user, named after the site id ("satudata_demo")
+        system = name is not None and name == site_user
         result.update({
-            "user_name": name, "user_display_name": fullname or name,
+            "user_name": name, "system": system,
+            "user_display_name": tk._("The portal (automatic)") if system else fullname or name,
             "transition_label": transition_label(event.transition),
             "from_state_label": state_label(event.from_state) if event.from_state else None,
             "to_state_label": state_label(event.to_state),

@@ -83,6 +83,11 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
         assert [e["transition"] for e in events[-2:]] == ["schedule", "publish"]
         assert events[-1]["timestamp"].startswith("2026-12-01T02:00")
+        # taken by the portal, noted in its language (cron's command wrote
+        # "Scheduled release" in English, signed by the site user's name)
+        assert events[-1]["note"] == "Rilis terjadwal"
+        assert events[-1]["system"] and not events[-2]["system"]
+        assert events[-1]["user_display_name"] != events[-1]["user_name"]
         facts = helpers.call_action("package_show", id=request["package_id"])[
             publishing.DICT_KEY]
         assert facts["published"].startswith("2026-12-01T02:00")
