@@ -504,10 +504,13 @@ def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
             _attach(context, pkg, tk._("Data compilation (XLSX)"), xlsx_name, xlsx, "XLSX",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             message = tk._("%(count)s datasets") % {"count": len(book.entries)}
-    except Exception as e:
+    except Exception:
         model.Session.rollback()
-        _set(publication_id, status="failed", message=str(e)[:1000],
-             finished_at=publishing.utcnow())
+        with notifications.portal_context():  # the reason is in the worker's log, not here
+            failed = tk._("The publication could not be built. Build it again; if it fails "
+                          "again, the portal's administrator finds the reason in the jobs "
+                          "worker's log.")
+        _set(publication_id, status="failed", message=failed, finished_at=publishing.utcnow())
         raise
     _set(publication_id, status="done", progress=100, package_id=pkg["id"],
          dataset_count=len(book.entries), pdf_sha256=sha256(pdf),

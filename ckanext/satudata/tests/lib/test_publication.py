@@ -110,6 +110,30 @@ def test_publication_book_and_compilation(region, run_jobs, smtp):
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(_files(later)[0])).pages)
 
 
+def test_a_failed_build_says_so_in_the_portals_words(region, monkeypatch):
+    """A build that fails tells the walidata what to do, in the portal's
+    language; the exception (English, technical: "validator/converter not
+    found: ...") stays in the worker's log."""
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "Kecamatan;Jumlah\nKota;1\n")
+    to_ready(region, request)
+    publish(region, request)
+    helpers.call_action("job_clear")
+    queued = region.call("walidata_admin", "satudata_publication_build",
+                         round_id=region.round["id"])
+
+    def broken(book):
+        raise RuntimeError("validator/converter not found: 'satudata_x'")
+    monkeypatch.setattr(publication, "pdf_bytes", broken)
+    with pytest.raises(RuntimeError):
+        publication.build_and_attach(queued["id"])
+    status = region.call("walidata_admin", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert status["status"] == "failed"
+    assert "converter" not in status["message"]
+    assert status["message"].startswith("Publikasi tidak dapat disusun")
+
+
 def test_an_xlsx_table_stored_without_its_extension_is_read(tmp_path):
     """CKAN stores an upload under its resource id: openpyxl refused the
     path ("does not support file format") and the book printed that error
