@@ -324,7 +324,7 @@ def core_calls(world: World) -> dict[str, tuple[dict[str, Any], list[str]]]:
         "resource_create": ({"package_id": dataset, "url": "https://example.org/b.csv"},
                             ["package_id", "url", "name", "format", "size", "description"]),
         "resource_patch": ({"id": resource}, ["id", "url", "format", "size", "name"]),
-        "organization_create": ({"name": "fuzz-opd"},
+        "organization_create": ({"name": "fuzz-opd", "title": "OPD Fuzz"},
                                 ["name", "title", "description", "state", "type", "users",
                                  "extras"]),
         "organization_member_create": ({"id": org, "username": "produsen-b", "role": "member"},
