@@ -9,7 +9,8 @@ labels, form choices, grouped metadata, completeness); dissemination.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import re
+from typing import Any, Callable, Optional
 
 from markupsafe import Markup, escape
 
@@ -40,6 +41,8 @@ __all__ = [
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting",
+    "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
+    "satudata_with_values",
 ]
 
 
@@ -74,6 +77,58 @@ def satudata_core_markup(html: Any) -> Markup:
         if english in text:
             text = text.replace(english, translated % escape(tk._(message)))
     return Markup(text)
+
+
+def satudata_nav_without(html: Any, endpoint: str, **kw: Any) -> Markup:
+    """A block of CKAN's navigation tabs (``super()``) without the tab that
+    opens ``endpoint`` with ``kw``: a tab its reader would only meet a 403
+    behind (an OPD's "Members" for a visitor)."""
+    href = re.escape(str(escape(tk.h.url_for(endpoint, **kw))))
+    return Markup(re.sub(rf'<li[^>]*>\s*<a href="{href}"[^>]*>.*?</a>\s*</li>', "",
+                         str(html), flags=re.S))
+
+
+def satudata_pending_invitations(group_id: str) -> list[dict[str, str]]:
+    """The people invited by e-mail to an OPD or group who have not accepted
+    yet (a pending account with an active membership), oldest first: CKAN's
+    member list leaves them out, so an invitation seemed lost. One query."""
+    rows = model.Session.query(model.User, model.Member.capacity).join(
+        model.Member, model.Member.table_id == model.User.id).filter(
+        model.Member.group_id == group_id, model.Member.table_name == "user",
+        model.Member.state == model.State.ACTIVE,
+        model.User.state == model.State.PENDING).order_by(model.User.created)
+    return [{"id": user.id, "name": user.name, "email": user.email or "", "capacity": capacity}
+            for user, capacity in rows]
+
+
+def satudata_member_draft() -> dict[str, str]:
+    """What was typed in the "add member" form before CKAN sent it back with
+    an error (:mod:`.views.members`), read once; {} otherwise."""
+    from .views import members
+
+    return members.member_draft()
+
+
+def satudata_with_values(html: Any, values: dict[str, str]) -> Markup:
+    """A block of CKAN's form markup (``super()``) with the ``value`` of the
+    inputs named in ``values`` set (CKAN writes ``value=""``); an empty
+    value leaves its input as it is."""
+    text = str(html)
+    for name, value in values.items():
+        if value:
+            text = re.sub(rf'<input\b[^>]*\bname="{re.escape(name)}"[^>]*>',
+                          _with_value(value), text)
+    return Markup(text)
+
+
+def _with_value(value: str) -> Callable[["re.Match[str]"], str]:
+    """The replacement of an ``<input ...>`` tag (a match) by the same tag
+    with ``value`` as its only value attribute."""
+    def replace(tag: "re.Match[str]") -> str:
+        markup = re.sub(r'\svalue="[^"]*"', "", tag.group(0))
+        return f'{markup[:-1].rstrip("/ ")} value="{escape(value)}">'
+
+    return replace
 
 
 def satudata_approval_chain() -> list[str]:
@@ -114,11 +169,18 @@ def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
     return tk.h.url_for("satudata_preview.language", lang=name)
 
 
+#: the longest user name a link shows in full (:func:`linked_user`)
+LINKED_NAME_LENGTH = 60
+
+
 @tk.chained_helper
 def linked_user(next_helper: Any, user: Any, maxlength: int = 0, avatar: int = 20) -> Any:
     """CKAN's link to a user's page, as text where that page is refused
     (``ckan.auth.public_user_details`` off, an anonymous reader): the
-    public activity streams linked every actor to a 403."""
+    public activity streams linked every actor to a 403. A name is cut at
+    :data:`LINKED_NAME_LENGTH` characters where the caller sets no limit (a
+    2,000-character full name widened the activity stream to 14,000 px)."""
+    maxlength = maxlength or LINKED_NAME_LENGTH
     if tk.current_user.is_authenticated or tk.config.get("ckan.auth.public_user_details"):
         return next_helper(user, maxlength, avatar)
     user_obj = user if isinstance(user, model.User) else model.User.get(str(user))

@@ -10,6 +10,7 @@ from .forum import satudata_forum
 from .guard import satudata_guard
 from .headers import satudata_headers
 from .login import satudata_login
+from .members import satudata_members
 from .metadata import satudata_metadata
 from .preview import satudata_preview
 from .privacy import satudata_privacy
@@ -26,4 +27,4 @@ __all__: list[str] = ["satudata_guard", "satudata_headers", "satudata_login",
                       "satudata_dissemination", "satudata_roles", "satudata_downloads",
                       "satudata_staged",
                       "satudata_public_request", "satudata_forum", "satudata_reference",
-                      "satudata_preview"]
+                      "satudata_preview", "satudata_members"]

@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+"""Administration pages (OPDs, groups, members, users, API tokens) as an
+external tester met them, in Indonesian and English: the invitation e-mail
+in plain text, tabs only for who may open them, a required OPD name, the
+user pages' own words, long names that wrap, member forms that keep what
+was typed, and confirmations that name what they act on."""
+from __future__ import annotations
+
+import html
+import pathlib
+import re
+
+import pytest
+
+import ckan.model as model
+from ckan.tests import factories, helpers
+
+from ..factories import csrf_token, login
+
+OPD_TITLE = 'Dinas PPPA & KB "Uji"'
+
+
+@pytest.fixture
+def sysadmin():
+    return factories.Sysadmin(password="correct123")
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_invitation_email_shows_the_opds_name_as_typed(app, sysadmin, smtp):
+    """Plain text: ``&`` and ``"`` arrived as ``&amp;`` and ``&#34;``."""
+    org = factories.Organization(title=OPD_TITLE)
+    admin = login(app, sysadmin["name"])
+    page = admin.get(f"/organization/member_new/{org['name']}")
+    admin.post(f"/organization/member_new/{org['name']}", data={
+        "_csrf_token": csrf_token(page.body), "username": "", "email": "baru@example.org",
+        "role": "editor"})
+    [message] = smtp.take()
+    assert OPD_TITLE in message["body"]
+    assert "&amp;" not in message["body"] and "&#34;" not in message["body"]
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("prefix", ["", "/en"])
+@pytest.mark.parametrize("kind", ["organization", "group"])
+def test_the_members_tab_is_shown_to_who_may_open_it(app, sysadmin, prefix, kind):
+    """Anonymous visitors and citizens saw a "Members" tab that answered 403."""
+    factories.User(name="warga-uji", password="correct123")
+    group = (factories.Organization if kind == "organization" else factories.Group)()
+    members = f"/{kind}/members/{group['name']}"
+    for client in (app, login(app, "warga-uji")):
+        page = client.get(f"{prefix}/{kind}/{group['name']}").body
+        assert f'href="{prefix}{members}"' not in page
+        assert client.get(f"{prefix}{members}", status=403)
+    admin = login(app, sysadmin["name"])
+    assert f'href="{prefix}{members}"' in admin.get(f"{prefix}/{kind}/{group['name']}").body
+    admin.get(f"{prefix}{members}", status=200)
+
+
+def _flashes(body: str) -> list[str]:
+    """The texts of the flash messages of a page."""
+    return [html.unescape(re.sub(r"<[^>]+>|\s+", " ", m)).strip() for m in re.findall(
+        r'<div class="alert[^"]*fade[^"]*"[^>]*>(.*?)</div>', body, re.S)]
+
+
+def _text(body: str) -> str:
+    """The words of a page, as a reader sees them (one space between)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def _value(body: str, name: str) -> str | None:
+    """The value of the input ``name`` of a page (None without one)."""
+    tag = re.search(rf'<input\b[^>]*\bname="{name}"[^>]*>', body)
+    value = tag and re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else None
+
+
+# -- 3. the OPD form --------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("prefix,missing", [("", "Nama: Belum diisi"),
+                                            ("/en", "Name: Missing value")])
+def test_an_opd_needs_a_name_and_keeps_what_was_typed(app, sysadmin, prefix, missing):
+    """An OPD was created, and saved, with an empty "Nama"."""
+    admin = login(app, sysadmin["name"])
+    form = admin.get(f"{prefix}/organization/new").body
+    assert re.search(r'<label[^>]*for="field-title"[^>]*>\s*<span[^>]*>\*</span>', form), \
+        "the Name is marked required"
+    response = admin.post(f"{prefix}/organization/new", data={
+        "_csrf_token": csrf_token(form), "title": "  ", "name": "dinas-tanpa-nama",
+        "short_name": "DTN", "save": ""})
+    assert response.status_code == 200
+    assert missing in _text(response.body)
+    assert _value(response.body, "name") == "dinas-tanpa-nama"
+    assert _value(response.body, "short_name") == "DTN"
+    assert not model.Group.get("dinas-tanpa-nama")
+
+    org = factories.Organization(title="Dinas Lama")
+    form = admin.get(f"{prefix}/organization/edit/{org['name']}").body
+    response = admin.post(f"{prefix}/organization/edit/{org['name']}", data={
+        "_csrf_token": csrf_token(form), "title": "", "name": org["name"], "save": ""})
+    assert missing in _text(response.body)
+    assert helpers.call_action("organization_show", id=org["id"])["title"] == "Dinas Lama"
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_taken_opd_address_is_not_called_a_group(app, sysadmin):
+    factories.Organization(name="dinas-ada")
+    admin = login(app, sysadmin["name"])
+    form = admin.get("/organization/new").body
+    response = admin.post("/organization/new", data={
+        "_csrf_token": csrf_token(form), "title": "Dinas Ada", "name": "dinas-ada", "save": ""})
+    assert "Nama grup" not in _text(response.body)
+    assert "URL ini sudah dipakai" in _text(response.body)
+
+
+# -- 4. the user edit page --------------------------------------------------------------------
+
+@pytest.fixture
+def person():
+    return factories.User(name="s21d-u3", fullname="Siti Rahma", password="correct123")
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("prefix,words", [
+    ("", {"heading": "Ubah kata sandi Siti Rahma", "label": "kata sandi administrator sistem",
+          "mine": "Profil Anda", "password": "Kata sandi"}),
+    ("/en", {"heading": "Change the password of Siti Rahma", "label": "sysadmin password",
+             "mine": "Your profile", "password": "Password"})])
+def test_a_sysadmin_editing_someone_reads_the_page_in_one_language(app, sysadmin, person,
+                                                                  prefix, words):
+    admin = login(app, sysadmin["name"])
+    url = f"{prefix}/user/edit/{person['name']}"
+    page = admin.get(url).body
+    assert "S21d-u3" not in page and "'s password" not in page
+    assert words["heading"] in page
+    assert page.lower().count(words["label"]) == 1
+    assert words["mine"] not in page and "Siti Rahma" in _sidebar(page)
+    response = admin.post(url, data={
+        "_csrf_token": csrf_token(page), "name": person["name"], "fullname": "Siti Rahma",
+        "email": person["email"], "password1": "a", "password2": "a",
+        "old_password": "correct123", "save": ""})
+    summary = re.search(r'id="error-summary".*?</div>', response.body, re.S)
+    assert summary and "Password1" not in response.body
+    assert f'href="#field-password">{words["password"]}</a>' in summary.group(0)
+
+
+def _sidebar(body: str) -> str:
+    match = re.search(r'<aside class="secondary.*?</aside>', body, re.S)
+    return match.group(0) if match else ""
+
+
+# -- 5. long names ----------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("clean_db")
+def test_long_names_wrap_or_are_cut(app):
+    """A 2,000-character full name made the activity page 14,000 px wide; a
+    300-character token name pushed the revoke button off a phone's screen."""
+    long_name = "A" * 2000
+    user = factories.User(fullname=long_name, password="correct123")
+    factories.APIToken(user=user["name"], name="t" * 300)
+    client = login(app, user["name"])
+    activity = client.get(f"/user/activity/{user['name']}").body
+    heading = re.search(r'<h1 class="heading[^"]*">', activity)
+    assert heading and "satudata-wrap" in heading.group(0)
+    # the page title, the side column's heading and the header's title, not each item
+    assert len(re.sub(r'title="[^"]*"', "", activity).split(long_name)) - 1 <= 2
+    tokens = client.get(f"/user/{user['name']}/api-tokens").body
+    assert "t" * 300 not in re.sub(r'title="[^"]*"', "", tokens)
+    assert re.search(r'<code class="satudata-wrap" title="t{300}">', tokens)
+    css = (pathlib.Path(__file__).parents[2] / "assets" / "satudata.css").read_text()
+    assert re.search(r"\.satudata-wrap[^{]*\{[^}]*overflow-wrap:\s*anywhere", css)
+
+
+# -- 6. adding members ------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("prefix,missing,sent,pending", [
+    ("", "belum diisi", "Undangan telah dikirim ke baru@example.org", "Menunggu"),
+    ("/en", "missing", "An invitation was sent to baru@example.org", "Pending")])
+def test_adding_a_member_keeps_what_was_typed_and_lists_invitations(app, sysadmin, smtp, prefix,
+                                                                   missing, sent, pending):
+    org = factories.Organization()
+    admin = login(app, sysadmin["name"])
+    url = f"{prefix}/organization/member_new/{org['name']}"
+    page = admin.get(url).body
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "",
+                                     "role": "editor"}, follow_redirects=True)
+    assert any(missing in f.lower() for f in _flashes(response.body)), _flashes(response.body)
+    assert "Tidak ditemukan: Pengguna" not in response.body
+    assert re.search(r'<option value="editor"\s+selected', response.body)
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "tidak-ada",
+                                     "role": "admin"}, follow_redirects=True)
+    assert _value(response.body, "username") == "tidak-ada"
+    assert re.search(r'<option value="admin"\s+selected', response.body)
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "",
+                                     "email": "baru@example.org", "role": "editor"},
+                          follow_redirects=True)
+    assert any(sent in f for f in _flashes(response.body)), _flashes(response.body)
+    invitations = re.search(r'id="satudata-pending-invitations".*?</table>', response.body, re.S)
+    assert invitations and "baru@example.org" in invitations.group(0)
+    assert pending in invitations.group(0)
+
+
+# -- 7. deleting ------------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("prefix,asks,deleted", [
+    ("", "menghapus pengguna Siti Rahma?", "Pengguna Siti Rahma telah dihapus."),
+    ("/en", "delete user - Siti Rahma?", "User Siti Rahma was deleted.")])
+def test_deleting_a_user_names_them_and_says_it_is_done(app, sysadmin, person, prefix, asks,
+                                                       deleted):
+    admin = login(app, sysadmin["name"])
+    page = admin.get(f"{prefix}/user/delete/{person['name']}").body
+    assert asks in html.unescape(page)
+    response = admin.post(f"{prefix}/user/delete/{person['id']}", data={
+        "_csrf_token": csrf_token(page), "delete": ""}, follow_redirects=True)
+    assert deleted in _flashes(response.body), _flashes(response.body)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("kind", ["organization", "group"])
+def test_deleting_an_opd_or_a_group_names_it(app, sysadmin, kind):
+    group = (factories.Organization if kind == "organization" else factories.Group)(
+        name="dinas-uji-hapus", title=OPD_TITLE)
+    admin = login(app, sysadmin["name"])
+    page = html.unescape(admin.get(f"/{kind}/delete/{group['name']}").body)
+    assert f"{OPD_TITLE}?" in page and "dinas-uji-hapus?" not in page
+    member = html.unescape(admin.get(
+        f"/{kind}/member_delete/{group['id']}?user={sysadmin['id']}").body)
+    assert f"{sysadmin['fullname']}?" in member

@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+"""Around CKAN's own administration views, which answer a form by a bare
+redirect:
+
+* adding a member to an OPD or a group (``<type>.member_new``) redirected
+  back to an empty form on an error: what was typed (user name, e-mail,
+  role) is kept in the session for the form shown next
+  (:func:`..helpers.satudata_member_draft`); an empty form is refused with
+  "missing" (CKAN said "Not found: User"); an e-mail invitation sent says
+  so (the invited person is listed as pending on the members page);
+* deleting a user (``user.delete``) returned to the user list without a
+  word: it now says who was deleted.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
+from ckan.common import session
+
+from . import _common
+
+satudata_members = Blueprint("satudata_members", __name__)
+
+#: CKAN's endpoints of the "add member" form
+MEMBER_NEW = ("organization.member_new", "group.member_new")
+#: the session key of what was typed in the "add member" form
+DRAFT_KEY = "satudata_member_draft"
+#: the fields of the "add member" form kept across an error
+DRAFT_FIELDS = ("username", "email", "role")
+
+
+def _member_form_posted() -> bool:
+    return request.endpoint in MEMBER_NEW and request.method == "POST"
+
+
+@satudata_members.before_app_request
+def refuse_an_empty_member_form() -> Any:
+    """Neither a user name nor an e-mail address: the form again, with what
+    is missing, before CKAN looks for a user called ""."""
+    if not _member_form_posted():
+        return None
+    if request.form.get("username", "").strip() or request.form.get("email", "").strip():
+        return None
+    tk.h.flash_error(tk._("Username: missing value. Enter the name of an existing user, "
+                          "or the e-mail address of a new user to invite."))
+    _keep_draft()
+    return tk.redirect_to(request.endpoint, id=(request.view_args or {}).get("id"))
+
+
+@satudata_members.after_app_request
+def after_the_member_form(response: Any) -> Any:
+    """Keep what was typed when CKAN sends the form back (an error); say
+    that an invitation went out when it did."""
+    if not _member_form_posted() or response.status_code not in (302, 303):
+        return response
+    location = response.headers.get("Location", "")
+    if "/member_new/" in location:
+        _keep_draft()
+    elif request.form.get("email", "").strip():
+        tk.h.flash_success(tk._("An invitation was sent to %(email)s.")
+                           % {"email": request.form["email"].strip()})
+    return response
+
+
+def _keep_draft() -> None:
+    session[DRAFT_KEY] = {name: request.form.get(name, "") for name in DRAFT_FIELDS}
+
+
+def member_draft() -> dict[str, str]:
+    """What was typed in the "add member" form before it came back with an
+    error (read once), or {}."""
+    return session.pop(DRAFT_KEY, None) or {}
+
+
+@satudata_members.after_app_request
+def say_the_user_was_deleted(response: Any) -> Any:
+    """A user deleted by someone else (CKAN then redirects to the user list)."""
+    if (request.endpoint != "user.delete" or request.method != "POST"
+            or response.status_code not in (302, 303) or "cancel" in request.form):
+        return response
+    user_id = (request.view_args or {}).get("id")
+    try:
+        user = tk.get_action("user_show")(_common.context(), {"id": user_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return response
+    if user.get("state") == "deleted":
+        tk.h.flash_success(tk._("User %(name)s was deleted.") % {"name": user["display_name"]})
+    return response
