@@ -130,6 +130,39 @@ def _catalog_message() -> Optional[str]:
     return None
 
 
+#: the serializations of ckanext-dcat's pages (``/catalog.<format>``,
+#: ``/dataset/<id>.<format>``; ``rdf`` is RDF/XML)
+_RDF_FORMATS = ("rdf", "xml", "ttl", "n3", "nt", "jsonld")
+
+
+def _unknown_rdf_format() -> Optional[str]:
+    """Why a dcat page's format is unknown, or None: a page that does not
+    exist (dcat answered 409 with its error dictionary: "None - {'format':
+    [...]}")."""
+    if request.blueprint != "dcat":
+        return None
+    found = (request.view_args or {}).get("_format")
+    if found is None or found in _RDF_FORMATS:
+        return None
+    return tk._("There is no such version of this page: use one of %(formats)s") % {
+        "formats": ", ".join(_RDF_FORMATS)}
+
+
+def _sort_message() -> Optional[str]:
+    """Why a search page's ``sort`` cannot be used, or None: CKAN reads it
+    as fields each followed by ``asc`` or ``desc`` and refused anything else
+    in English ("Invalid "sort" parameter") on an Indonesian page."""
+    sort = request.args.get("sort")
+    if not sort:
+        return None
+    for part in sort.split(","):
+        words = part.strip().split(" ")
+        if len(words) != 2 or words[1] not in ("asc", "desc"):
+            return tk._("The search cannot be sorted by this: name a field followed by asc "
+                        "or desc")
+    return None
+
+
 #: the form fields CKAN's resource form views (``<dataset type>_resource``)
 #: delete or pop without checking them (``del data["save"]``), by view: a
 #: form posted without its button by a script answered 500. The dataset
@@ -199,9 +232,13 @@ def refuse_unstorable_text() -> Any:
         return _api_error(field, message) if message else None
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
-        None) or _page_number_message() or _form_field_message() or _catalog_message()
+        None) or _page_number_message() or _form_field_message() or _catalog_message() \
+        or _sort_message()
     if message:
         return tk.abort(400, message)
+    missing = _unknown_rdf_format()
+    if missing:
+        return tk.abort(404, missing)
     _make_page_input_storable()
     return None
 

@@ -391,3 +391,21 @@ def test_the_sysadmins_form_with_a_status_that_is_not_yes_or_no_answers_400(app,
     assert promoted.status_code == 302
     model.Session.expire_all()
     assert model.User.by_name("warga").sysadmin
+
+
+def test_a_catalogue_format_or_a_sort_nobody_offers_is_told_in_the_readers_language(app):
+    """``/catalog.foo`` answered 409 with dcat's error dictionary as its
+    text ("None - {'format': [...]}"), ``/dataset/?sort=abc`` 400 with
+    CKAN's English "Invalid "sort" parameter"."""
+    for path in ("/catalog.foo", "/en/catalog.foo", "/dataset/tidak-ada.abc"):
+        page = app.get(path)
+        assert page.status_code == 404, path
+        assert "{'format'" not in page.body and "None -" not in page.body
+        assert ("gunakan salah satu dari" in page.body) != path.startswith("/en/"), path
+    assert app.get("/catalog.ttl").status_code == 200
+    for path in ("/dataset/?sort=abc", "/organization/?sort=title+sideways",
+                 "/dataset/?sort=title_string+asc,name"):
+        page = app.get(path)
+        assert page.status_code == 400, path
+        assert "Invalid" not in page.body and "tidak dapat diurutkan" in page.body, path
+    assert app.get("/dataset/?sort=title_string+asc,name+desc").status_code == 200
