@@ -338,7 +338,11 @@ def satudata_identifier(value: Any) -> Any:
 #: what PostgreSQL cannot store: control characters but tab and line
 #: breaks, and lone UTF-16 surrogates (one scan in C, not a Python loop over
 #: the characters: the guard reads every address, argument and form field)
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+#: the controls that turn the direction of the text after them (a title
+#: with U+202E was shown reversed on the public list and in e-mail
+#: subjects: text made to look like something else)
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def bad_text_message(value: str) -> Optional[str]:
@@ -349,6 +353,8 @@ def bad_text_message(value: str) -> Optional[str]:
         return None
     if found.group() < " ":
         return tk._("Control characters (such as NUL) are not allowed")
+    if _DIRECTION.match(found.group()):
+        return tk._("Characters that change the direction of the text are not allowed")
     return tk._("The text is not valid Unicode")
 
 
@@ -362,7 +368,8 @@ def storable_text(value: str) -> str:
 
 
 #: what :func:`storable_text` puts for each control character it finds
-_STORED_AS = {chr(code): "" for code in range(0x20)}
+_STORED_AS = {chr(code): "" for code in [*range(0x20), *range(0x202a, 0x202f),
+                                         *range(0x2066, 0x206a)]}
 _STORED_AS.update({"\x0b": "\n", "\x0c": "\n"})
 
 

@@ -30,6 +30,8 @@ def _waiting() -> list[dict[str, Any]]:
 @satudata_forum.route("", methods=["GET", "POST"])
 def index() -> Any:
     if roles.forum_role() is None:  # no level of the chain is the forum here
+        if not tk.current_user.is_authenticated or not tk.current_user.sysadmin:
+            return tk.abort(404)  # the setting's name is for the administrator
         return tk.abort(404, tk._(
             "The Forum Satu Data is not a level of this portal's approval chain "
             "(satudata.forum_level)"))

@@ -42,6 +42,24 @@ def test_an_api_address_with_a_nul_is_a_bad_request(app):
     assert error["message"].endswith(NUL_MESSAGE)
 
 
+def test_a_control_turning_the_texts_direction_is_refused_or_dropped(app, region):
+    """U+202E (right-to-left override) was stored in a citizen's request
+    title and shown reversed on the public list and in e-mail subjects:
+    text made to look like something else. The API refuses it; a form
+    drops it, as the other invisible controls."""
+    response = app.post("/api/3/action/package_search", data={"q": "abc\u202edef"},
+                        status=409)
+    assert json.loads(response.body)["error"]["q"] == [
+        "Karakter yang mengubah arah teks tidak diperbolehkan"]
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    sent = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "Data \u202eFDP.exe\u2066 UMKM",
+        "description": "Per desa", "phone": "0813 1111 2222"}, follow_redirects=True)
+    assert sent.status_code == 200
+    assert model.Session.query(PublicRequest).one().title == "Data FDP.exe UMKM"
+
+
 PASTED_NOTICE = "Karakter kontrol yang tidak terlihat"
 
 
