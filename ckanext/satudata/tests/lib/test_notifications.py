@@ -53,13 +53,14 @@ def test_ckans_password_reset_message_keeps_its_lines(app, locale, greeting):
 
     with app.flask_app.test_request_context(), flask_babel.force_locale(locale):
         body = flask.render_template("emails/reset_password.txt", user_name="budi",
-                                     site_title="Portal Satu Data (uji)",
+                                     site_title='Portal "Satu Data" & Uji',
                                      site_url="http://test.ckan.net",
                                      reset_link="http://test.ckan.net/user/reset/abc?key=1")
     lines = [line.strip() for line in body.strip().splitlines()]
     assert lines[0] == greeting
     assert "http://test.ckan.net/user/reset/abc?key=1" in lines  # a line of its own
     assert len([line for line in lines if line]) >= 6
+    assert 'Portal "Satu Data" & Uji' in body  # plain text, not HTML escapes
 
 
 def _render(app, name: str, locale: str) -> tuple[str, str]:
