@@ -99,6 +99,8 @@ __all__ = [
     "organization_member_delete", "group_member_delete",
     # the approval chain keeps an officer at each level
     "user_delete",
+    # names a page can show
+    "user_create", "user_update", "api_token_create",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -473,6 +475,31 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
             if isinstance(item, (list, dict)):
                 _drop_email_hashes(item, user)
 
+
+def _limited(name: str, limits: dict[str, int]) -> Action:
+    """The action ``name`` refusing, after the caller's access, a text
+    named in ``limits`` longer than its limit."""
+    def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        tk.check_access(name, context, data_dict)
+        data = data_dict or {}
+        errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
+                  for key, limit in limits.items()
+                  if isinstance(data.get(key), str) and len(data[key]) > limit}
+        if errors:
+            raise tk.ValidationError(errors)
+        return original(context, data_dict)
+    check.__doc__ = ("CKAN's, with a limit to the length of " + ", ".join(limits) + ": CKAN "
+                     "sets none, and a name of 2,000 characters widened every page showing "
+                     "it (an activity stream to 14,000 px).")
+    return _checked(name, check, side_effect_free=False)
+
+
+#: the longest full name and API token name (characters)
+NAME_LENGTH = 200
+TOKEN_NAME_LENGTH = 100
+user_create = _limited("user_create", {"fullname": NAME_LENGTH})
+user_update = _limited("user_update", {"fullname": NAME_LENGTH})
+api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH})
 
 user_show = _checked("user_show", _without_email_hashes)
 user_list = _checked("user_list", _without_email_hashes)

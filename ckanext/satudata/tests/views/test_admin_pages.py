@@ -13,6 +13,7 @@ import re
 import pytest
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ..factories import csrf_token, login
@@ -156,8 +157,13 @@ def test_long_names_wrap_or_are_cut(app):
     """A 2,000-character full name made the activity page 14,000 px wide; a
     300-character token name pushed the revoke button off a phone's screen."""
     long_name = "A" * 2000
-    user = factories.User(fullname=long_name, password="correct123")
-    factories.APIToken(user=user["name"], name="t" * 300)
+    # stored before the portal limited them (test_a_full_name_or_a_token_name_too_long...)
+    user = factories.User(fullname="Pendek", password="correct123")
+    factories.APIToken(user=user["name"], name="pendek")
+    model.User.get(user["id"]).fullname = long_name
+    model.Session.query(model.ApiToken).filter(model.ApiToken.user_id == user["id"]).update(
+        {"name": "t" * 300})
+    model.Session.commit()
     client = login(app, user["name"])
     activity = client.get(f"/user/activity/{user['name']}").body
     heading = re.search(r'<h1 class="heading[^"]*">', activity)
@@ -228,3 +234,34 @@ def test_deleting_an_opd_or_a_group_names_it(app, sysadmin, kind):
     member = html.unescape(admin.get(
         f"/{kind}/member_delete/{group['id']}?user={sysadmin['id']}").body)
     assert f"{sysadmin['fullname']}?" in member
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_full_name_or_a_token_name_too_long_for_a_page_is_refused(app, sysadmin):
+    """CKAN set no limit: a full name of 2,000 characters was stored and
+    widened every page showing it."""
+    long_name = "Nama Panjang " * 20  # 260 characters
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("user_create", context={"user": sysadmin["name"]},
+                            name="nama-panjang", email="panjang@example.org",
+                            password="kata-sandi-uji", fullname=long_name)
+    assert "fullname" in error.value.error_dict
+    user = factories.User(name="nama-pendek", fullname="Nama Pendek")
+    with pytest.raises(tk.ValidationError):
+        helpers.call_action("user_patch", context={"user": sysadmin["name"]},
+                            id=user["id"], fullname=long_name)
+    assert model.User.get("nama-pendek").fullname == "Nama Pendek"
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("api_token_create", context={"user": user["name"]},
+                            user=user["name"], name="t" * 101)
+    assert "name" in error.value.error_dict
+    # the registration form says so, and keeps what was typed
+    admin = login(app, sysadmin["name"])
+    page = admin.get("/user/register")
+    answer = admin.post("/user/register", data={
+        "_csrf_token": csrf_token(page.body), "name": "nama-panjang", "fullname": long_name,
+        "email": "panjang@example.org", "password1": "kata-sandi-uji-1",
+        "password2": "kata-sandi-uji-1", "save": ""})
+    assert "Paling banyak 200 karakter" in answer.body
+    assert 'value="panjang@example.org"' in answer.body
+    assert model.User.get("nama-panjang") is None
