@@ -64,6 +64,18 @@ def _first_bad(entries: Iterable[tuple[Optional[str], Any]], action: str
     return None, None
 
 
+def _unknown_action() -> bool:
+    """Whether an API call names an action that does not exist."""
+    name = _action()
+    if not name or request.url_rule is None or request.url_rule.endpoint != "api.action":
+        return False
+    try:
+        tk.get_action(name)
+    except (KeyError, AttributeError):
+        return True
+    return False
+
+
 def _action() -> str:
     """The action an API call names (``/api/3/action/<name>``), or ""."""
     return (request.view_args or {}).get("logic_function") or ""
@@ -227,6 +239,8 @@ def refuse_unstorable_text() -> Any:
         if _unparsable_json():
             return _api_error(None, tk._("The value is nested too deeply"))
         field, message = _first_bad(_api_entries(), _action())
+        if not message and _unknown_action():  # CKAN's words for it are not translated
+            message = tk._("There is no action called %(name)s") % {"name": shown(_action())}
         if not message:
             field, message = _missing_argument(_action())
         return _api_error(field, message) if message else None

@@ -60,6 +60,7 @@ import ckan.lib.dictization as d
 import ckan.lib.dictization.model_dictize as model_dictize
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
@@ -86,7 +87,7 @@ __all__ = [
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
-    "datastore_info", "resource_view_show",
+    "datastore_info", "resource_view_show", "resource_view_create",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -1088,8 +1089,10 @@ def bulk_update_private(original: Action, context: Context, data_dict: DataDict)
 
 @tk.chained_action
 def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
-        "Published datasets cannot be deleted; ask the walidata to withdraw them"))
+    # of a request, published or not ("published datasets cannot be deleted"
+    # was said of one under review that never was)
+    publishing.refuse_on_live(context, list(data_dict.get("datasets") or []),
+                              publishing.not_deleted_message())
     return original(context, data_dict)
 
 
@@ -1183,6 +1186,24 @@ def datastore_info(original: Action, context: Context, data_dict: DataDict) -> A
     the caller may not read is not found (:func:`_unreadable_table_not_found`)."""
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return original(context, data_dict)
+
+
+@tk.chained_action
+def resource_view_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, with a view type nobody offers refused in the reader's
+    language (CKAN: "No plugin found for view_type …", in English and as a
+    bare text where a field's errors are a list)."""
+    try:
+        return original(context, data_dict)
+    except tk.ValidationError as error:
+        if not isinstance((error.error_dict or {}).get("view_type"), str):
+            raise
+        offered = sorted(view.info()["name"]
+                         for view in plugins.PluginImplementations(plugins.IResourceView))
+        raise tk.ValidationError({"view_type": [tk._(
+            '"%(type)s" is not a view this portal offers: use one of %(types)s') % {
+                "type": validators.shown(data_dict.get("view_type")),
+                "types": ", ".join(offered)}]})
 
 
 @contextlib.contextmanager

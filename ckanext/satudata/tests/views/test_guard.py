@@ -427,3 +427,24 @@ def test_a_catalogue_format_or_a_sort_nobody_offers_is_told_in_the_readers_langu
         assert page.status_code == 400, path
         assert "Invalid" not in page.body and "tidak dapat diurutkan" in page.body, path
     assert app.get("/dataset/?sort=title_string+asc,name+desc").status_code == 200
+
+
+def test_an_unknown_action_or_view_type_is_told_in_the_readers_language(app, region):
+    """CKAN answered "Action name not known: …" and "No plugin found for
+    view_type …" in English (the second as a bare text, not a list)."""
+    response = app.get("/api/3/action/dataset_follow", status=400)
+    error = json.loads(response.body)["error"]
+    assert error["__type"] == "Bad request"
+    assert "Tidak ada aksi bernama dataset_follow" in error["message"]
+    assert "not known" not in error["message"]
+    table = region.call("producer", "resource_create",
+                        package_id=region.request_of(region.opd_a)["package_id"],
+                        name="Tabel", url="https://data.example.org/t.csv", format="CSV")
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="uji")["token"]
+    response = app.post("/api/3/action/resource_view_create", headers={"Authorization": token},
+                        json={"resource_id": table["id"], "view_type": "text_view",
+                              "title": "Teks"}, status=409)
+    [message] = json.loads(response.body)["error"]["view_type"]
+    assert message.startswith('"text_view" bukan tampilan yang tersedia') \
+        and "datatables_view" in message
