@@ -40,7 +40,7 @@ __all__ = [
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
-    "satudata_site_intro", "satudata_reports_waiting",
+    "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_with_values",
 ]
@@ -129,6 +129,32 @@ def _with_value(value: str) -> Callable[["re.Match[str]"], str]:
         return f'{markup[:-1].rstrip("/ ")} value="{escape(value)}">'
 
     return replace
+
+
+#: the default titles of a table's views (CKAN's DataTables view, the
+#: portal's chart), which are stored in the language of whoever made them
+VIEW_TITLES = ("Table", "Chart")
+#: each default title in each offered language -> its message (filled once)
+_VIEW_TITLE_MESSAGES: dict[str, str] = {}
+
+
+def satudata_view_title(title: Optional[str]) -> str:
+    """A view's title in the reader's language when it is one of the
+    default titles in any offered language (a view made on the Indonesian
+    portal is "Tabel", and /en showed "Tabel"); any other title as given."""
+    if not title:
+        return ""
+    if not _VIEW_TITLE_MESSAGES:
+        import flask_babel
+
+        for locale in tk.aslist(tk.config.get("ckan.locales_offered")) or ["en"]:
+            with flask_babel.force_locale(locale):
+                for message in VIEW_TITLES:
+                    _VIEW_TITLE_MESSAGES.setdefault(str(tk._(message)), message)
+        for message in VIEW_TITLES:
+            _VIEW_TITLE_MESSAGES[message] = message
+    message = _VIEW_TITLE_MESSAGES.get(title)
+    return tk._(message) if message else title
 
 
 def satudata_approval_chain() -> list[str]:

@@ -105,8 +105,14 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     # the preview exists (datatables_view), for the producer only
     views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
     assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
-    # titled in the portal's language: the tabs above the preview
+    # titled in the portal's language: the tabs above the preview, in the
+    # reader's (/en showed "Tabel")
     assert sorted(v["title"] for v in views) == ["Grafik", "Tabel"]
+    page = app.get(f"/en/dataset/{pkg_id}/resource/{csv['id']}",
+                   headers=token_of(producer["user"])).body
+    assert sorted(re.findall(
+        r'class="nav-link[^"]*view-item[^"]*"[^>]*>\s*<i[^>]*></i>\s*([^<]*?)\s*<', page)) == [
+        "Chart", "Table"]
     # made in English (by a command, or an editor browsing /en/): the tabs
     # are still in the reader's language
     for view in views:
