@@ -35,6 +35,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -255,6 +256,20 @@ def refuse_unstorable_text() -> Any:
         return tk.abort(404, missing)
     _make_page_input_storable()
     return None
+
+
+@satudata_guard.app_errorhandler(CSRFError)
+def form_expired(error: CSRFError) -> Any:
+    """A form whose security token no longer matches the session (sent
+    after a logout and login in another tab, or kept open too long): what
+    to do, in the reader's language (Flask-WTF's "The CSRF tokens do not
+    match." was the whole page)."""
+    message = tk._("The form could not be sent: it was opened before your last login or "
+                   "logout, or too long ago. Go back, copy what you typed, reload the page "
+                   "and send it again.")
+    if request.path.startswith("/api/"):
+        return _api_error(None, message)
+    return current_app.handle_http_exception(BadRequest(message))
 
 
 @satudata_guard.app_errorhandler(SearchError)

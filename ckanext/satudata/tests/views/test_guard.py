@@ -448,3 +448,13 @@ def test_an_unknown_action_or_view_type_is_told_in_the_readers_language(app, reg
     [message] = json.loads(response.body)["error"]["view_type"]
     assert message.startswith('"text_view" bukan tampilan yang tersedia') \
         and "datatables_view" in message
+
+
+def test_a_form_sent_with_a_token_of_another_session_says_what_to_do(app, region):
+    """Flask-WTF's English "The CSRF tokens do not match." was the whole
+    page (a form opened before a logout and login in another tab)."""
+    producer = login(app, "produsen-a")
+    for token in ("bukan-token", ""):
+        page = producer.post("/dataset/new", data={"_csrf_token": token, "title": "Data"})
+        assert page.status_code == 400
+        assert "CSRF" not in page.body and "Salin yang sudah Anda ketik" in page.body
