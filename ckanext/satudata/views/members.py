@@ -6,8 +6,9 @@ redirect:
   back to an empty form on an error: what was typed (user name, e-mail,
   role) is kept in the session for the form shown next
   (:func:`..helpers.satudata_member_draft`); an empty form is refused with
-  "missing" (CKAN said "Not found: User"); an e-mail invitation sent says
-  so (the invited person is listed as pending on the members page);
+  "missing" (CKAN said "Not found: User"); a member added or an e-mail
+  invitation sent says so (the invited person is listed as pending on the
+  members page);
 * deleting a user (``user.delete``) returned to the user list without a
   word: it now says who was deleted.
 """
@@ -59,10 +60,20 @@ def after_the_member_form(response: Any) -> Any:
     location = response.headers.get("Location", "")
     if "/member_new/" in location:
         _keep_draft()
+    elif request.form.get("username", "").strip():  # CKAN said nothing
+        tk.h.flash_success(tk._("%(name)s is now a member, as %(role)s.") % {
+            "name": request.form["username"].strip(),
+            "role": _role_label(request.form.get("role", ""))})
     elif request.form.get("email", "").strip():
         tk.h.flash_success(tk._("An invitation was sent to %(email)s.")
                            % {"email": request.form["email"].strip()})
     return response
+
+
+def _role_label(role: str) -> str:
+    """A member's role as CKAN's member pages name it."""
+    return {"admin": tk._("Admin"), "editor": tk._("Editor"),
+            "member": tk._("Member")}.get(role, role)
 
 
 def _keep_draft() -> None:

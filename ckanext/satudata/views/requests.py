@@ -180,6 +180,14 @@ def take(id: str, transition: str) -> Any:
     return take_transition(id, transition, data)
 
 
+@satudata_request.route("/<id>/<any(%s):step>" % ", ".join((*FORMS, *STEP_FORMS, "dataset")))
+def step_address(id: str, step: str) -> Any:
+    """A step's address opened (a refused step shows the request page at
+    the address it was posted to: a reload, a bookmark or the language
+    switch then answered 404): the request page."""
+    return tk.redirect_to("satudata_request.read", id=id)
+
+
 def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     """Call ``satudata_request_<transition>`` with ``data``, flash its outcome
     and go back to the request page (403/404 when refused or not found).

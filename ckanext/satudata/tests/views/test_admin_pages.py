@@ -205,6 +205,12 @@ def test_adding_a_member_keeps_what_was_typed_and_lists_invitations(app, sysadmi
     invitations = re.search(r'id="satudata-pending-invitations".*?</table>', response.body, re.S)
     assert invitations and "baru@example.org" in invitations.group(0)
     assert pending in invitations.group(0)
+    # an existing user added: said too (CKAN said nothing)
+    factories.User(name="anggota-lama")
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "anggota-lama",
+                                     "role": "editor"}, follow_redirects=True)
+    assert any("anggota-lama" in f and ("Editor" in f) for f in _flashes(response.body)), \
+        _flashes(response.body)
 
 
 # -- 7. deleting ------------------------------------------------------------------------------

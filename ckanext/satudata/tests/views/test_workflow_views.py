@@ -402,6 +402,20 @@ def test_the_lists_answer_with_or_without_a_trailing_slash(app, region):
         assert admin.get(path + "/").status_code == 200, path + "/"
 
 
+def test_a_steps_address_opened_again_is_the_request_page(app, region):
+    """A refused step shows the request page at the address the form was
+    posted to: reloading it, bookmarking it or switching the language there
+    answered 404."""
+    request = region.request_of(region.opd_a)
+    producer = _login(app, "produsen-a")
+    for prefix in ("", "/en"):
+        again = producer.get(f"{prefix}/permintaan-data/{request['id']}/submit",
+                             follow_redirects=False)
+        assert again.status_code == 302
+        assert again.headers["Location"].endswith(f"{prefix}/permintaan-data/{request['id']}")
+    assert producer.get(f"/permintaan-data/{request['id']}/bukan-langkah").status_code == 404
+
+
 def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
     """A round made by mistake stayed listed for ever (it could only be closed)."""
     admin = _login(app, "admin-walidata")
