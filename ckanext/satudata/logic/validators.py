@@ -407,7 +407,8 @@ _TEXT_ARGUMENTS = frozenset({
     "about", "capacity", "comment", "description", "email", "format", "fullname", "group_id",
     "id", "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id",
     "password", "rel", "resource_id", "role", "sql", "subject", "title", "type", "url",
-    "url_type", "user", "user_id", "username", "view_type", "license_id"})
+    "url_type", "user", "user_id", "username", "view_type", "license_id", "object_type",
+    "vocabulary_id"})
 #: texts Solr indexes whole (a ``string`` field holds at most 32,766 bytes:
 #: a longer one answered 500): their longest length
 _LONGEST_TEXT = {"title": 2000, "url": 2000, "license_id": 100}
@@ -514,14 +515,36 @@ def _timestamp_message(value: Any) -> Optional[str]:
     return tk._("The number is too large") if stamp > _LATEST_TIMESTAMP else None
 
 
+#: CKAN's lists of organizations and groups: ``q`` must be text (null
+#: answered 500) and ``sort`` one of its fields, with an order (a blank one
+#: answered 500, an unknown one "Cannot sort by field" in English)
+_GROUP_LISTS = frozenset({"organization_list", "group_list"})
+_GROUP_LIST_SORT = re.compile(r"^\s*(name|title|package_count)(\s+(asc|desc))?\s*$")
+#: the keys CKAN's validation reserves for itself (a body with "__junk"
+#: answered 500)
+RESERVED_KEYS = frozenset({"__junk", "__extras", "__before", "__after"})
+
+
+def _group_list_message(name: str, value: Any) -> Optional[str]:
+    if not isinstance(value, str):
+        return tk._("Must be text")
+    if name == "sort" and not _GROUP_LIST_SORT.match(value):
+        return tk._("Sort by name, title or package_count, optionally followed by asc or desc")
+    return None
+
+
 def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
     """Why the value of the top-level argument ``name`` of an API call of
     ``action`` would fail inside CKAN for its type, or None."""
     if (action, name) in _ACTION_ARGUMENTS:
         return _typed_message(_ACTION_ARGUMENTS[action, name], value)
+    if name in RESERVED_KEYS:
+        return tk._("This field is not accepted")
     if name in _TIMESTAMP_ARGUMENTS and value not in (None, ""):
         return _timestamp_message(value)
     if name in ("q", "sort"):
+        if action in _GROUP_LISTS:
+            return _group_list_message(name, value)
         if action.startswith("datastore_") or value is None or isinstance(value, str):
             return None
         return tk._("Must be text")
@@ -552,6 +575,9 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
             number = int(value)
         else:
             return tk._("Must be a whole number")
+        if number < 0 and name in ("limit", "offset", "rows", "start"):
+            # organization_autocomplete handed limit=-1 to PostgreSQL (500)
+            return tk._("Must be a natural number")
         return tk._("The number is too large") if abs(number) > _NUMBER_ARGUMENTS[name] else None
     if name in _TEXT_LIST_ARGUMENTS:
         if value is None and name != "fq_list" or name in _ONE_TEXT_TOO and isinstance(value, str) \

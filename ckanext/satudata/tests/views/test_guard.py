@@ -458,3 +458,21 @@ def test_a_form_sent_with_a_token_of_another_session_says_what_to_do(app, region
         page = producer.post("/dataset/new", data={"_csrf_token": token, "title": "Data"})
         assert page.status_code == 400
         assert "CSRF" not in page.body and "Salin yang sudah Anda ketik" in page.body
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_core_arguments_that_answered_500_are_validation_errors(app):
+    """Each answered a 500 to anybody, anonymous callers included, when the
+    running portal was fuzzed."""
+    for url, field in (("/api/3/action/organization_list?sort=%20", "sort"),
+                       ("/api/3/action/group_list?sort=title+sideways", "sort"),
+                       ("/api/3/action/organization_autocomplete?q=a&limit=-1", "limit"),
+                       ("/api/3/action/package_search?__junk=x", "__junk")):
+        assert field in _api_error(app, url), url
+    for action, body, field in (("organization_list", {"q": None}, "q"),
+                                ("member_list", {"id": "x", "object_type": 5}, "object_type"),
+                                ("tag_show", {"id": "x", "vocabulary_id": 1}, "vocabulary_id"),
+                                ("package_search", {"__junk": "x"}, "__junk")):
+        response = app.post(f"/api/3/action/{action}", json=body, status=409)
+        assert field in json.loads(response.body)["error"], action
+    assert json.loads(app.get("/api/3/action/organization_list?sort=title+desc").body)["success"]
