@@ -102,6 +102,9 @@ __all__ = [
     "user_delete",
     # names a page can show
     "user_create", "user_update", "api_token_create",
+    # the views of a table in the activity streams: of readable datasets only
+    "user_activity_list", "dashboard_activity_list", "organization_activity_list",
+    "group_activity_list",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -744,6 +747,37 @@ def package_activity_list(original: Action, context: Context, data_dict: DataDic
     """As :func:`package_show`: an unreadable dataset is not found."""
     with _unreadable_not_found():
         return original(context, data_dict)
+
+
+def _views_of_readable_datasets(original: Action, context: Context,
+                                 data_dict: DataDict) -> Any:
+    """Without the activities about a table's views ("made the view …") of
+    datasets the caller may not read: the activity plugin filters only the
+    activities whose type ends with "package", and a user's or an
+    organization's stream showed anybody the views made on unpublished
+    data, with the dataset's and the table's ids."""
+    result = original(context, data_dict)
+    if context.get("ignore_auth") or authz.is_sysadmin(context.get("user")):
+        return result
+    readable: dict[str, bool] = {}
+
+    def shown(activity: dict[str, Any]) -> bool:
+        if not str(activity.get("activity_type") or "").endswith("resource view"):
+            return True
+        package_id = activity.get("object_id")
+        if package_id not in readable:
+            readable[package_id] = authz.is_authorized_boolean(
+                "package_show", dict(context), {"id": package_id})
+        return readable[package_id]
+    return [a for a in result if not isinstance(a, dict) or shown(a)] \
+        if isinstance(result, list) else result
+
+
+user_activity_list = _checked("user_activity_list", _views_of_readable_datasets)
+dashboard_activity_list = _checked("dashboard_activity_list", _views_of_readable_datasets)
+organization_activity_list = _checked("organization_activity_list",
+                                      _views_of_readable_datasets)
+group_activity_list = _checked("group_activity_list", _views_of_readable_datasets)
 
 
 def _readable(*keys: str) -> Callable[[Action, Context, DataDict], Any]:

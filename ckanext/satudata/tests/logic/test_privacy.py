@@ -303,3 +303,24 @@ def test_no_users_e_mail_hash_leaves_the_portal(app):
     own = app.get(f"/api/3/action/user_show?id={citizen['name']}",
                   headers={"Authorization": citizen["token"]}).json["result"]
     assert own["email_hash"] == citizen_hash  # their own account, as CKAN gives it
+
+
+def test_a_view_made_on_unpublished_data_stays_out_of_other_peoples_streams(region: Region):
+    """The activity plugin labels a dataset's own activities only: a user's
+    stream showed anybody "made the view <title>" of another OPD's
+    unpublished table, with the dataset's and the table's ids."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+    region.call("producer", "resource_view_create", resource_id=table["id"],
+                view_type="datatables_view", title="Tampilan rahasia")
+    producer = region.users["producer"]["name"]
+
+    def seen_by(who: str) -> list[str]:
+        return [a["activity_type"] for a in region.call(who, "user_activity_list", id=producer)
+                if "resource view" in a["activity_type"]]
+    for who in ("producer_b", "public"):
+        assert seen_by(who) == [], who
+        assert not [a for a in region.call(who, "organization_activity_list",
+                                           id=region.opd_a["id"])
+                    if "resource view" in a["activity_type"]], who
+    assert seen_by("producer") == ["new resource view"]
