@@ -87,7 +87,8 @@ __all__ = [
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
-    "datastore_info", "resource_view_show", "resource_view_create",
+    "datastore_info", "resource_view_show", "resource_view_create", "resource_view_update",
+    "resource_view_delete", "resource_view_list", "resource_view_reorder",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
     "vocabulary_show", "vocabulary_list", "package_relationships_list",
@@ -1238,6 +1239,40 @@ def resource_view_create(original: Action, context: Context, data_dict: DataDict
             '"%(type)s" is not a view this portal offers: use one of %(types)s') % {
                 "type": validators.shown(data_dict.get("view_type")),
                 "types": ", ".join(offered)}]})
+
+
+def _view_of_readable(kind: str, message: str = "") -> Callable[[Action, Context, DataDict], Any]:
+    """A check (:func:`_checked`) that the view (``kind`` "view") or the
+    table (``kind`` "table") named by ``id`` belongs to a dataset the caller
+    may read, else not found in CKAN's words for one that does not exist
+    (the msgid ``message``; CKAN said 403, and named the table a hidden view
+    belongs to)."""
+    def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        ref = roles.clean_id((data_dict or {}).get("id"))
+        if ref and kind == "view":
+            view = model.ResourceView.get(ref)
+            ref = view.resource_id if view is not None else None
+        res = model.Resource.get(ref) if ref else None
+        if res is not None:
+            _resource_readable_or_not_found(context, model.Package.get(res.package_id),
+                                            tk._(message) if message else "")
+        try:
+            return original(context, data_dict)
+        except tk.ObjectNotFound as error:
+            if message and str(error) == message:  # CKAN's words, not translated
+                raise tk.ObjectNotFound(tk._(message)) from error
+            raise
+    check.__doc__ = _view_of_readable.__doc__
+    return check
+
+
+resource_view_update = _checked("resource_view_update", _view_of_readable("view"),
+                                side_effect_free=False)
+resource_view_delete = _checked("resource_view_delete", _view_of_readable("view"),
+                                side_effect_free=False)
+resource_view_list = _checked("resource_view_list", _view_of_readable("table"))
+resource_view_reorder = _checked("resource_view_reorder", _view_of_readable(
+    "table", "Resource was not found."), side_effect_free=False)  # CKAN's words
 
 
 @contextlib.contextmanager

@@ -426,11 +426,16 @@ def _view_resources(context: Context, data_dict: DataDict) -> list[Any]:
 
 def _view_change(next_auth: AuthFunction, context: Context, data_dict: DataDict
                  ) -> AuthResult:
-    """CKAN's rule, and the views of a governed dataset stay as reviewed."""
-    for resource_id in _view_resources(context, data_dict):
+    """CKAN's rule, and the views of a governed dataset stay as reviewed.
+    CKAN's rule reads the view's table from ``resource_id``, which a caller
+    may leave out (a ``KeyError``, HTTP 500): the view's own is given."""
+    resources = _view_resources(context, data_dict)
+    for resource_id in resources:
         refusal = _presentation_refusal(context, _package_of_resource(resource_id))
         if refusal:
             return refusal
+    if resources and not (data_dict or {}).get("resource_id"):
+        data_dict = dict(data_dict or {}, resource_id=resources[-1])
     return next_auth(context, data_dict)  # type: ignore[call-arg]
 
 

@@ -145,6 +145,17 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
         nobody = app.get(f"/api/3/action/{action}", query_string={key: missing},
                          status=404).json["error"]
         assert json.loads(json.dumps(unpublished).replace(hidden, missing)) == nobody
+    # changing, removing, listing or ordering them too (CKAN said 403 and
+    # named the view's table; a change without the table's id answered 500)
+    for action, body in (("resource_view_update", {"id": views[0]["id"], "title": "x"}),
+                         ("resource_view_delete", {"id": views[0]["id"]}),
+                         ("resource_view_list", {"id": csv["id"]}),
+                         ("resource_view_reorder", {"id": csv["id"], "order": []})):
+        unpublished = app.post(f"/api/3/action/{action}", json=body, status=404)
+        body_missing = {k: (missing if k == "id" else v) for k, v in body.items()}
+        nobody = app.post(f"/api/3/action/{action}", json=body_missing, status=404)
+        assert json.loads(unpublished.body)["error"] == json.loads(
+            nobody.body.replace(missing, body["id"]))["error"], action
     assert datatables_ajax(app, views[0]["id"]).status_code == 404  # as a view nobody made
     assert app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}",
                    status=404)
