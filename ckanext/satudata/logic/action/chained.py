@@ -50,6 +50,7 @@ import datetime
 import json
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+import flask
 import sqlalchemy as sa
 from dateutil.parser import parse as dateutil_parse
 from sqlalchemy.sql.elements import ColumnElement
@@ -62,6 +63,7 @@ import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.types import Action, Context, DataDict
 
 from ...lib import datacheck, datastore, publishing, roles, storage
@@ -71,6 +73,7 @@ from ._common import lock_name, readable_or_not_found
 __all__ = [
     # the visibility lock and revision staging
     "package_create", "package_update", "package_show", "package_activity_list",
+    "package_search",
     "dataset_follower_count", "dataset_follower_list", "am_following_dataset",
     "follow_dataset", "package_collaborator_list", "package_patch", "unfollow_dataset",
     "package_collaborator_create", "package_collaborator_delete", "member_create",
@@ -815,6 +818,28 @@ package_relationship_update = _checked("package_relationship_update",
                                        _readable("subject", "object"), side_effect_free=False)
 package_relationship_delete = _checked("package_relationship_delete",
                                        _readable("subject", "object"), side_effect_free=False)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's; through the API, a search Solr refuses is a validation error
+    in the reader's language. CKAN's API answered with Solr's whole query
+    (the portal's visibility filters, its site id) and Solr's Java error,
+    in English. The pages keep CKAN's own handling."""
+    try:
+        return original(context, data_dict)
+    except SearchError as error:
+        if not (flask.has_request_context() and flask.request.path.startswith("/api/")):
+            raise
+        if isinstance(error, SearchQueryError):
+            field = "sort" if "sort" in str(error) else "q"
+            raise tk.ValidationError({field: [tk._(
+                "The search cannot be run as asked: check its query, sort, fields and "
+                "filters")]}) from error
+        raise tk.ValidationError({"q": [tk._(
+            "The search could not be run: check its brackets and quotation marks.")]}) \
+            from error
 
 
 @tk.chained_action

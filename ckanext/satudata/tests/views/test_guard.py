@@ -289,8 +289,8 @@ def test_what_anonymous_callers_got_a_500_for_is_refused_or_answered(app, region
         assert shown.status_code == 403, shown.status_code  # a private draft's activity
     for path in ("/api/2/util/dataset/autocomplete", "/api/2/util/tag/autocomplete",
                  "/api/2/util/resource/format_autocomplete"):
-        assert app.get(path, query_string={"incomplete": "a", "limit": "-1"}).status_code \
-            == 400, path
+        refused = app.get(path, query_string={"incomplete": "a", "limit": "-1"})
+        assert refused.status_code == 409 and "limit" in json.loads(refused.body)["error"], path
 
 
 def test_activity_stream_pages_with_arguments_they_cannot_use_answer_400(app, region):
@@ -476,3 +476,19 @@ def test_core_arguments_that_answered_500_are_validation_errors(app):
         response = app.post(f"/api/3/action/{action}", json=body, status=409)
         assert field in json.loads(response.body)["error"], action
     assert json.loads(app.get("/api/3/action/organization_list?sort=title+desc").body)["success"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_search_solr_refuses_keeps_solrs_query_to_itself(app):
+    """CKAN's API answered with Solr's whole query (the portal's visibility
+    filters, its site id) and Solr's Java error, in English; the DCAT
+    catalogue's API too."""
+    for url in ("/api/3/action/package_search?q=%3A",
+                "/api/3/action/dcat_catalog_search?q=%3A",
+                "/api/3/action/package_search?sort=1e9"):
+        error = _api_error(app, url)
+        text = json.dumps(error)
+        assert "fq" not in text and "site_id" not in text and "Solr" not in text, url
+        assert error["__type"] == "Validation Error" and "pencarian" in text.lower(), url
+    # the page keeps its own answer
+    assert app.get("/dataset/?q=%3A").status_code == 200
