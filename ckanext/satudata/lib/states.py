@@ -94,11 +94,16 @@ class Transition:
     #: True: the row applies only while ``satudata.opd_approval`` is on
     #: (rows are read in order: the first that applies is taken)
     opd_approval: bool = False
+    #: True: the row applies only while the request's data is public
+    #: (:func:`is_public`; a revision of withdrawn data is not)
+    live: bool = False
 
-    def applies(self, state: State | str, revising: bool) -> bool:
+    def applies(self, state: State | str, revising: bool,
+                revision_of: Optional[str] = None) -> bool:
         return State(state) in self.sources and (
             self.revising is None or self.revising == revising) and (
-            not self.opd_approval or opd_approval_enabled())
+            not self.opd_approval or opd_approval_enabled()) and (
+            not self.live or is_public(state, revision_of))
 
 
 def opd_approval_enabled() -> bool:
@@ -107,9 +112,9 @@ def opd_approval_enabled() -> bool:
 
 
 def _t(name, sources, target, actors, reason_required=False, revising=None,
-       next_step=False, opd_approval=False) -> Transition:
+       next_step=False, opd_approval=False, live=False) -> Transition:
     return Transition(name, frozenset(sources), target, frozenset(actors),
-                      reason_required, revising, next_step, opd_approval)
+                      reason_required, revising, next_step, opd_approval, live)
 
 
 S, A = State, Actor
@@ -154,8 +159,10 @@ TABLE: tuple[Transition, ...] = (
     _t("withdraw", [S.PUBLISHED, S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER],
        True),
     # published data under revision is live: it can be withdrawn meanwhile
+    # (a revision of withdrawn data is not: it is cancelled instead, and the
+    # producer was told their data was "withdrawn from the portal")
     _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
-       revising=True),
+       revising=True, live=True),
     _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN, A.ARCHIVER]),
     _t("cancel", _ACTIVE, S.CANCELLED, [A.WALIDATA_ADMIN], True, revising=False),
     # cancelling a revision ends its review; the data stays as it was
@@ -249,10 +256,12 @@ def given_reason(note: Optional[str]) -> Optional[str]:
     return note.strip()
 
 
-def rule(name: str, state: State | str, revising: bool) -> Optional[Transition]:
-    """The row of the table for taking ``name`` from ``state``, if any."""
+def rule(name: str, state: State | str, revising: bool,
+         revision_of: Optional[str] = None) -> Optional[Transition]:
+    """The row of the table for taking ``name`` from ``state`` (in a
+    revision of ``revision_of``), if any."""
     for t in TABLE:
-        if t.name == name and t.applies(state, revising):
+        if t.name == name and t.applies(state, revising, revision_of):
             return t
     return None
 
@@ -305,12 +314,13 @@ def actors_of(*, state: State | str, level: int, chain: list[str],
 
 
 def available(state: State | str, revising: bool,
-              kinds: Optional[set[Actor]] = None) -> list[Transition]:
+              kinds: Optional[set[Actor]] = None,
+              revision_of: Optional[str] = None) -> list[Transition]:
     """The rows that can be taken from ``state`` (by one of ``kinds``, or by
     anyone when None), each name once."""
     seen: dict[str, Transition] = {}
     for t in TABLE:
-        if t.name in seen or not t.applies(state, revising):
+        if t.name in seen or not t.applies(state, revising, revision_of):
             continue
         if kinds is None or t.actors & kinds:
             seen[t.name] = t

@@ -500,3 +500,26 @@ def test_a_form_edit_of_published_data_keeps_its_tables(region, app):
         (new_file["id"], table["id"])]
     region.call("producer", "satudata_request_revise", id=request["id"])
     assert request_state(region, request) == "submitted"
+
+
+def test_a_revision_of_withdrawn_data_is_cancelled_not_withdrawn(region):
+    """Withdrawing is for data on the portal: a revision of withdrawn data
+    was "withdrawn" again, which ended the producer's review and told them
+    their data had been taken off the portal. It is cancelled instead; a
+    revision of published data can still be withdrawn (the data is live)."""
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+    to_ready(region, request)
+    publish(region, request)
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Salah angka")
+    region.call("producer", "package_patch", id=request["package_id"], notes="Diperbaiki")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
+    assert "withdraw" not in shown["allowed_transitions"]
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                    note="Tarik lagi")
+    assert request_state(region, request) == "submitted"
+    region.call("walidata_admin", "satudata_request_cancel", id=request["id"], note="Batal")
+    assert request_state(region, request) == "withdrawn"
