@@ -530,12 +530,13 @@ def round_report_ref(not_empty: Validator, satudata_id: Validator,
 
 
 @validator_args
-def round_advance(ignore_missing: Validator, satudata_one_of: Validator) -> Schema:
-    """A round, and the stage its page showed (optional)."""
+def round_advance(not_empty: Validator, satudata_one_of: Validator) -> Schema:
+    """A round, and the stage the caller saw it in (required: two clicks, or
+    a script's two calls, moved a round through a whole stage)."""
     from ..model import ROUND_STAGES
 
     schema = round_report_ref()
-    schema["stage"] = [ignore_missing, satudata_one_of(list(ROUND_STAGES))]
+    schema["stage"] = [not_empty, satudata_one_of(list(ROUND_STAGES))]
     return schema
 
 

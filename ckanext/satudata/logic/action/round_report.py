@@ -49,9 +49,9 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     is skipped. The report's last approval ends the report stage.
 
     :param id: id or name of the round
-    :param stage: the stage the caller saw the round in (optional; the
-        round's page sends it): refused when the round has moved on since,
-        so that a second click does not skip a stage
+    :param stage: the stage the caller saw the round in (the round's page
+        sends it): refused when the round has moved on since, so that a
+        second click does not skip a stage
     :returns: the round, with ``stage`` and the stages' deadlines
     :rtype: dictionary
     """
@@ -60,7 +60,7 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     round_, _report = round_report.lock_round(data["id"])
     if round_.state == "draft":
         raise tk.ValidationError({"stage": [tk._("Send the round first")]})
-    if data.get("stage") and data["stage"] != round_.stage:
+    if data["stage"] != round_.stage:
         raise tk.ValidationError({"stage": [tk._(
             "The round has already moved on to the stage \"%(stage)s\"") % {
                 "stage": rounds.stage_label(round_.stage)}]})

@@ -363,8 +363,8 @@ def build_world() -> World:
         region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
                     note="Tidak tersedia")
         all_in_requests.append(request)
-    for _stage in ("compile", "report"):
-        region.call("walidata_admin", "satudata_round_advance", id=reported["id"])
+    for stage in ("collection", "compile"):  # to the report
+        region.call("walidata_admin", "satudata_round_advance", id=reported["id"], stage=stage)
     region.call("walidata_admin", "satudata_round_report_update", id=reported["id"],
                 body=REPORT_TEXT)
     all_in_letters = [x["id"] for x in region.call("walidata_admin", "satudata_letter_list",

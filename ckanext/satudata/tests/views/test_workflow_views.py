@@ -459,8 +459,9 @@ def _to_the_report_stage(region) -> None:
                     note="Tidak jadi dihimpun")
     region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
                 compile_days=5, report_days=5)
-    for _stage in ("collection", "compile"):
-        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"])
+    for stage in ("collection", "compile"):
+        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"],
+                    stage=stage)
 
 
 def test_a_refused_report_edit_keeps_the_text_typed(app, region):
