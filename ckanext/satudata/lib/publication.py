@@ -540,13 +540,15 @@ def refresh_for(request_id: str) -> Optional[dict[str, Any]]:
     """Build the publication of a request's round again after its dataset
     entered or left the public (published, withdrawn or archived), so that
     the public book and compilation contain what is public. Nothing when the
-    round's publication was never built."""
+    round's publication was never built (or its last build failed, or one
+    waits); one built when nothing of the round was public is built again
+    (it said "nothing published" after the round's data went public)."""
     request = model.Session.get(DataRequest, request_id)
     if request is None:
         return None
     row = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == request.round_id)
     ).scalar_one_or_none()
-    if row is None or row.package_id is None:
+    if row is None or row.package_id is None and row.status != "done":
         return None
     return build_and_attach(row.id)

@@ -183,6 +183,31 @@ def test_a_publication_of_no_public_data_is_not_shown(region, run_jobs, smtp):
                        round_id=region.round["id"])["dataset_count"] == 1
 
 
+def test_a_book_built_when_nothing_was_public_is_built_once_data_is(region, run_jobs, smtp):
+    """Built while the round's only published data was being withdrawn, the
+    publication said "nothing of this round is published" for good: the
+    data published again did not enter it."""
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "Kecamatan;Jumlah\nKota;1\n")
+    to_ready(region, request)
+    publish(region, request)
+    helpers.call_action("job_clear")
+    region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka salah hitung")
+    run_jobs()
+    status = region.call("walidata_admin", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert (status["status"], status["package_id"]) == ("done", None)
+
+    publish(region, request)
+    run_jobs()
+    status = region.call("walidata_admin", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert status["dataset_count"] == 1 and status["package_id"]
+    assert region.call("anonymous", "package_show", id=status["package_id"])["num_resources"] == 2
+
+
 def test_the_book_prints_the_indicators_definition_and_the_variables(app):
     """The book went from the indicator's name to its calculation: its
     definition, interpretation and the variables (on the dataset's page)
