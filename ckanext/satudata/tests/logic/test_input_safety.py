@@ -572,3 +572,21 @@ class TestDatasetValueTypes:
         shown = helpers.call_action("package_show", id=dataset_id)
         assert shown["priority_data"] is False
         assert shown["measure"] == "0"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b\u200c\ufeff", "\u00ad", " \u200b "])
+def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisible):
+    """A Daftar Data item, a round and a citizen's request were saved with a
+    title (or a description) that shows nothing."""
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_daftar_data_create", title=invisible,
+                    owner_org=region.opd_a["id"], year=2026)
+    assert "title" in err.value.error_dict
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_round_create", name="putaran-kosong",
+                    title=invisible, year=2026, start_date="2026-07-01")
+    assert "title" in err.value.error_dict
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("public", "satudata_public_request_create", title="Data UMKM",
+                    description=invisible, email="warga@example.org")
+    assert "description" in err.value.error_dict
