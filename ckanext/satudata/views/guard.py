@@ -106,13 +106,14 @@ _FACET_LIMIT = re.compile(r"^_\w+_limit$")
 
 def _page_number_message() -> Optional[str]:
     """Why a page's ``page``, ``limit`` or ``_<facet>_limit`` argument
-    cannot be used, or None. An empty ``page`` is the first page, as CKAN
-    reads it."""
+    cannot be used, or None. An empty ``page`` or page 0 is refused in the
+    reader's language (CKAN answered '"page" parameter must be a positive
+    integer' in English)."""
     for name, value in request.args.items(multi=True):
         if name not in _PAGE_NUMBERS and not _FACET_LIMIT.match(name):
             continue
-        if name == "page" and value == "":
-            continue
+        if name == "page" and value.strip("0") == "":
+            return tk._("The page number starts at 1")
         if not value.isdigit():
             return tk._("Must be a natural number")
         too_large = api_argument_message(name, value)

@@ -161,7 +161,10 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
     for url, message in [
             ("/organization/?page=99999999999999999999", "Angkanya terlalu besar"),
             ("/user/?limit=abc", "Harus berupa bilangan asli"),
-            ("/catalog.ttl?q=title:(", "Pencarian tidak dapat dijalankan")]:
+            ("/catalog.ttl?q=title:(", "Pencarian tidak dapat dijalankan"),
+            # CKAN's English '"page" parameter must be a positive integer'
+            ("/dataset/?page=", "dimulai dari 1"), ("/dataset/?page=0", "dimulai dari 1"),
+            ("/organization/?page=00", "dimulai dari 1")]:
         page = app.get(url, status=400)
         assert "<html" in page.body and message in page.body, url
 
