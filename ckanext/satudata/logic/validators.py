@@ -857,7 +857,9 @@ def satudata_boolean(value: Any) -> Any:
     ``yes``/``no``, ``1``/``0``); empty is false; anything else is refused."""
     if _empty(value):
         return False
-    flag = _flag(value) if isinstance(value, (bool, int, str)) else None
+    if not isinstance(value, (bool, int, str)):  # not its Python spelling ("[None]")
+        raise tk.Invalid(tk._("Must be true or false"))
+    flag = _flag(value)
     if flag is None:
         raise tk.Invalid(tk._('"%(value)s" is not yes or no') % {"value": shown(value)})
     return flag

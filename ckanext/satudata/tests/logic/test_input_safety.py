@@ -590,3 +590,12 @@ def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisi
         region.call("public", "satudata_public_request_create", title="Data UMKM",
                     description=invisible, email="warga@example.org")
     assert "description" in err.value.error_dict
+
+
+def test_a_yes_or_no_given_a_list_says_so_without_python(region):
+    """'"[None]" is not yes or no': the Python spelling of the value."""
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Data Ya",
+                    owner_org=region.opd_a["id"], year=2026, priority=[None])
+    [message] = err.value.error_dict["priority"]
+    assert "None" not in message and "[" not in message
