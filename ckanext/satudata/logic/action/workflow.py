@@ -1557,10 +1557,14 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
     """The proof of receipt of a request by its OPD: the first time one of
     its producers opens it (the request page calls this), a ``received``
     event enters the timeline; later calls change nothing. The state does
-    not change and nobody is notified.
+    not change and nobody is notified. Only while the request waits for its
+    producers' first step: one opened first after its submission (its
+    producers worked through the API) got its receipt after its approval,
+    or its publication.
 
     :param id: the request's id
-    :returns: ``{"received": <timestamp>, "recorded": <whether this call recorded it>}``
+    :returns: ``{"received": <timestamp or None>, "recorded": <whether this
+        call recorded it>}``
     :rtype: dictionary
     """
     tk.check_access("satudata_request_acknowledge", context, data_dict)
@@ -1570,9 +1574,9 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
         sa.select(RequestEvent.timestamp).where(RequestEvent.request_id == request.id,
                                                 RequestEvent.transition == RECEIVED)
         .limit(1)).scalar()
-    if seen is not None:
+    if seen is not None or request.state != State.REQUESTED.value:
         model.Session.rollback()  # the row lock
-        return {"received": seen.isoformat(), "recorded": False}
+        return {"received": seen.isoformat() if seen else None, "recorded": False}
     user = roles.user_obj(context.get("user"))
     event = engine.record_event(request, user_id=user.id if user else None,
                                 transition=RECEIVED, from_state=request.state, signal=False)

@@ -293,6 +293,16 @@ def test_the_opds_first_visit_is_the_proof_of_receipt(app, region):
     assert region.call("sysadmin", "satudata_request_show", id=request["id"])["state"] == \
         "requested"
 
+    # a request its producers opened first after submitting it (through the
+    # API): no receipt after the fact (it came after the approval, the
+    # publication)
+    other = region.request_of(region.opd_b)
+    complete_metadata(other["package_id"], "produsen-b")
+    region.call("producer_b", "satudata_request_submit", id=other["id"])
+    assert _login(app, "produsen-b").get(f"/permintaan-data/{other['id']}").status_code == 200
+    assert not [e for e in region.call("sysadmin", "satudata_request_event_list",
+                                       id=other["id"]) if e["transition"] == "received"]
+
 
 def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, region):
     round_url = f"/permintaan-data/putaran/{region.round['name']}"
