@@ -560,6 +560,12 @@ def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any])
     refuse_under_review(pkg.id)
     _unstamp(data_dict)
     if pkg.private or governed(pkg.id):
+        asked = data_dict.get("private")
+        if asked not in (None, "") and tk.asbool(asked) != pkg.private:
+            # it answered 200 and kept the dataset as it was, without a word
+            raise tk.ValidationError({"private": [tk._(
+                "The walidata publishes the data of a request: its visibility does not "
+                "change through an edit")]})
         data_dict["private"] = pkg.private
 
 

@@ -159,9 +159,10 @@ class TestPublish:
 
     def test_producer_cannot_make_a_dataset_public(self, region):
         request = region.request_of(region.opd_a)
-        pkg = region.call("producer", "package_patch", id=request["package_id"],
-                          private=False)
-        assert pkg["private"] is True
+        with pytest.raises(tk.ValidationError) as err:  # it was 200, ignored without a word
+            region.call("producer", "package_patch", id=request["package_id"], private=False)
+        assert "private" in err.value.error_dict
+        assert region.call("producer", "package_show", id=request["package_id"])["private"]
         created = region.call("producer", "package_create", name="buatan-produsen",
                               title="Buatan Produsen", owner_org=region.opd_a["id"],
                               private=False)

@@ -240,7 +240,13 @@ def test_archived_data_can_be_withdrawn(region):
 
 def test_a_sysadmin_cannot_make_a_requested_dataset_public_by_hand(region):
     request = region.request_of(region.opd_a)
-    region.call("sysadmin", "package_patch", id=request["package_id"], private=False)
+    # refused with the reason (it answered 200 and kept it private, without a word)
+    for who in ("sysadmin", "producer"):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call(who, "package_patch", id=request["package_id"], private=False)
+        assert "private" in err.value.error_dict
+    region.call("producer", "package_patch", id=request["package_id"], private=True,
+                notes="Tetap privat")  # its visibility as it is: no refusal
     assert not is_public(request["package_id"])
     with pytest.raises(tk.NotAuthorized):
         region.call("sysadmin", "bulk_update_public", datasets=[request["package_id"]],
