@@ -221,6 +221,27 @@ def _missing_argument(action: str) -> tuple[Optional[str], Optional[str]]:
     return (missing[0], tk._("Missing value")) if missing else (None, None)
 
 
+def _json_body_message() -> Optional[str]:
+    """Why the body of an API call cannot be read, or None: CKAN answered
+    in English with Python's spelling of what it found ("Error decoding
+    JSON data. Error: <BadRequest ...>", "Request data JSON decoded to [1,
+    2] but it needs to be a dictionary"), and an HTML page for a body that
+    is neither JSON nor a form."""
+    if request.method != "POST" or not request.get_data(cache=True):
+        return None
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if body is None:
+            return tk._("The request body is not valid JSON")
+        if not isinstance(body, dict):
+            return tk._("The request body must be a JSON object of the action's arguments")
+        return None
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data",
+                                ""):
+        return tk._("Send the arguments as JSON (Content-Type: application/json) or as a form")
+    return None
+
+
 def _unparsable_json() -> bool:
     """Whether a POST's JSON body is nested deeper than Python's parser
     goes (about 990 levels: it raises ``RecursionError``, not the
@@ -240,6 +261,9 @@ def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
         if _unparsable_json():
             return _api_error(None, tk._("The value is nested too deeply"))
+        body_message = _json_body_message()
+        if body_message:
+            return _api_error(None, body_message)
         field, message = _first_bad(_api_entries(), _action())
         if not message and _unknown_action():  # CKAN's words for it are not translated
             message = tk._("There is no action called %(name)s") % {"name": shown(_action())}

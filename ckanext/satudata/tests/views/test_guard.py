@@ -495,3 +495,19 @@ def test_a_search_solr_refuses_keeps_solrs_query_to_itself(app):
         assert error["__type"] == "Validation Error" and "pencarian" in text.lower(), url
     # the page keeps its own answer
     assert app.get("/dataset/?q=%3A").status_code == 200
+
+
+def test_an_api_body_that_cannot_be_read_is_told_in_the_readers_language(app):
+    """CKAN answered in English with Python's spelling of what it found, and
+    an HTML page for a body of another kind."""
+    for data, content_type, expected in (
+            ("{bad", "application/json", "bukan JSON yang sah"),
+            ("[1, 2]", "application/json", "objek JSON"),
+            ("null", "application/json", "bukan JSON yang sah"),
+            ("<a/>", "application/xml", "Content-Type: application/json")):
+        response = app.post("/api/3/action/package_search", data=data,
+                            headers={"Content-Type": content_type}, status=400)
+        error = json.loads(response.body)["error"]
+        assert expected in error["message"], (data, error)
+        assert "decoded" not in error["message"] and "BadRequest" not in error["message"]
+    assert json.loads(app.post("/api/3/action/package_search", json={"rows": 1}).body)["success"]
