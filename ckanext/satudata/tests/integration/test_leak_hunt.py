@@ -52,6 +52,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata import jobs as satudata_jobs
+from ckanext.satudata.views import requests as request_views
 
 from ..factories import (CollectionRound, DaftarDataItem, build_region, complete_metadata,
                          csv_upload, publish, to_ready)
@@ -630,6 +631,10 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/": queries({"mine": "0"}),
     "/permintaan-data": queries({"mine": "0"}),
     "/permintaan-data/<id>": per("id", request_ids),
+    # a step's address opened again: a redirect to the request page
+    "/permintaan-data/<id>/<any(%s):step>" % ", ".join(
+        (*request_views.FORMS, *request_views.STEP_FORMS, "dataset")):
+        lambda w: [({"id": i, "step": "submit"}, {}) for i in request_ids(w)],
     "/permintaan-data/daftar-data": none,
     "/permintaan-data/daftar-data/": none,
     "/permintaan-data/daftar-data/<item_id>/edit": per("item_id", item_ids),
