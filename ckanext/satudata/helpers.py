@@ -101,12 +101,17 @@ def satudata_pending_invitations(group_id: str) -> list[dict[str, str]]:
             for user, capacity in rows]
 
 
+#: the session key under which :mod:`.views.members` keeps what was typed
+#: in the "add member" form
+MEMBER_DRAFT_KEY = "satudata_member_draft"
+
+
 def satudata_member_draft() -> dict[str, str]:
     """What was typed in the "add member" form before CKAN sent it back with
     an error (:mod:`.views.members`), read once; {} otherwise."""
-    from .views import members
+    from ckan.common import session
 
-    return members.member_draft()
+    return session.pop(MEMBER_DRAFT_KEY, None) or {}
 
 
 def satudata_with_values(html: Any, values: dict[str, str]) -> Markup:

@@ -21,14 +21,13 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 from ckan.common import session
 
+from ..helpers import MEMBER_DRAFT_KEY
 from . import _common
 
 satudata_members = Blueprint("satudata_members", __name__)
 
 #: CKAN's endpoints of the "add member" form
 MEMBER_NEW = ("organization.member_new", "group.member_new")
-#: the session key of what was typed in the "add member" form
-DRAFT_KEY = "satudata_member_draft"
 #: the fields of the "add member" form kept across an error
 DRAFT_FIELDS = ("username", "email", "role")
 
@@ -77,13 +76,7 @@ def _role_label(role: str) -> str:
 
 
 def _keep_draft() -> None:
-    session[DRAFT_KEY] = {name: request.form.get(name, "") for name in DRAFT_FIELDS}
-
-
-def member_draft() -> dict[str, str]:
-    """What was typed in the "add member" form before it came back with an
-    error (read once), or {}."""
-    return session.pop(DRAFT_KEY, None) or {}
+    session[MEMBER_DRAFT_KEY] = {name: request.form.get(name, "") for name in DRAFT_FIELDS}
 
 
 @satudata_members.after_app_request
