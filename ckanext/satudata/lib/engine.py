@@ -384,6 +384,10 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     if acting and roles.took_part(context.get("user"), request, transition.name):
         raise tk.NotAuthorized(roles.four_eyes_message())
     if not acting:
+        if roles.just_took(context.get("user"), request, transition.name):
+            raise tk.ValidationError({"state": [tk._(
+                "You have just taken this step: the request is now %(state)s") % {
+                    "state": state_label(current)}]})
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})

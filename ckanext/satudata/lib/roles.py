@@ -16,8 +16,8 @@ import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
 from .states import (
-    DATASET_WRITES, FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE, Actor,
-    actors_of, rule,
+    ACTION_OF, DATASET_WRITES, FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE,
+    Actor, actors_of, rule,
 )
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
@@ -470,6 +470,21 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
         StagedRevision.request_id == request.id,
         sa.or_(StagedRevision.created_by == user.id, StagedRevision.modified_by == user.id))
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
+
+
+def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """Whether the request's latest step is ``transition`` taken by the user
+    (a second click, or a second client, of one who just took it). One
+    query."""
+    user = user_obj(user_name)
+    if user is None:
+        return False
+    latest = model.Session.execute(
+        sa.select(RequestEvent.user_id, RequestEvent.transition)
+        .where(RequestEvent.request_id == request.id)
+        .order_by(RequestEvent.version.desc(), RequestEvent.timestamp.desc()).limit(1)).first()
+    return latest is not None and latest.user_id == user.id and transition in (
+        latest.transition, ACTION_OF.get(latest.transition))
 
 
 def with_their_users(event: Any, *where: Any) -> list[tuple[Any, Optional[str], str]]:

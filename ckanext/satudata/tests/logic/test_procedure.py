@@ -53,8 +53,10 @@ def test_an_approver_cannot_approve_the_next_level_too(region):
     region.call("producer", "satudata_request_submit", id=request["id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
-    # what a second, concurrent call of kabid finds once it gets the lock
-    with pytest.raises(tk.NotAuthorized):
+    # what a second, concurrent call of kabid finds once it gets the lock:
+    # refused, by where the request is now (409; it was a 403 "only the
+    # approver of the current level", an access-denied page for their click)
+    with pytest.raises(tk.ValidationError):
         region.call("kabid", "satudata_request_approve", id=request["id"])
     with pytest.raises(tk.NotAuthorized):
         region.call("verifier", "satudata_request_return", id=request["id"], note="x")
@@ -463,3 +465,23 @@ def test_a_step_the_request_is_past_is_refused_as_such(region):
             "user": region.users["verifier"]["name"], "ignore_auth": False}, id=request["id"])
     assert roles.four_eyes_message() not in str(err.value)
     assert "state" in err.value.error_dict
+
+
+def test_a_second_click_on_a_step_just_taken_says_where_the_request_is(region):
+    """The kabid's second click on "approve" (or "return") got "only the
+    approver of the current level may approve" (403), an access-denied page
+    for a step they had just taken: it says where the request is (409)."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+    assert "state" in err.value.error_dict
+    # whoever did not take it is still refused as before
+    with pytest.raises(tk.NotAuthorized):
+        region.call("verifier", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
+    with pytest.raises(tk.ValidationError):
+        region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
