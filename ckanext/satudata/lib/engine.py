@@ -374,7 +374,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     request = lock_request(request_id)
     _check_version(request, expected_version)
     current = State(request.state)
-    transition = rule(transition_name, current, bool(request.revision_of), request.revision_of)
+    transition = rule(transition_name, current, request.revision_of)
     if transition is None:
         raise _refuse_state(transition_name, current)
     # the table decides, at the state and level found under the lock (the

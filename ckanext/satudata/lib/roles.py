@@ -510,7 +510,7 @@ def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool
     from the request's state at all and the user is one who could take it
     elsewhere (the engine then says why it is not possible now)."""
     kinds = actor_kinds(user_name, request)
-    row = rule(transition, request.state, bool(request.revision_of), request.revision_of)
+    row = rule(transition, request.state, request.revision_of)
     if row is not None:
         return bool(row.actors & kinds)
     if set(chain_of(request)[1:]) & user_roles(getattr(user_obj(user_name), "id", None)):

@@ -256,12 +256,12 @@ def given_reason(note: Optional[str]) -> Optional[str]:
     return note.strip()
 
 
-def rule(name: str, state: State | str, revising: bool,
-         revision_of: Optional[str] = None) -> Optional[Transition]:
-    """The row of the table for taking ``name`` from ``state`` (in a
-    revision of ``revision_of``), if any."""
+def rule(name: str, state: State | str, revision_of: Optional[str]) -> Optional[Transition]:
+    """The row of the table for taking ``name`` from ``state``, in a
+    revision of ``revision_of`` (a request's, None when it revises
+    nothing), if any."""
     for t in TABLE:
-        if t.name == name and t.applies(state, revising, revision_of):
+        if t.name == name and t.applies(state, bool(revision_of), revision_of):
             return t
     return None
 
@@ -313,14 +313,14 @@ def actors_of(*, state: State | str, level: int, chain: list[str],
     return kinds
 
 
-def available(state: State | str, revising: bool,
-              kinds: Optional[set[Actor]] = None,
-              revision_of: Optional[str] = None) -> list[Transition]:
-    """The rows that can be taken from ``state`` (by one of ``kinds``, or by
-    anyone when None), each name once."""
+def available(state: State | str, revision_of: Optional[str],
+              kinds: Optional[set[Actor]] = None) -> list[Transition]:
+    """The rows that can be taken from ``state`` in a revision of
+    ``revision_of`` (by one of ``kinds``, or by anyone when None), each name
+    once."""
     seen: dict[str, Transition] = {}
     for t in TABLE:
-        if t.name in seen or not t.applies(state, revising, revision_of):
+        if t.name in seen or not t.applies(state, bool(revision_of), revision_of):
             continue
         if kinds is None or t.actors & kinds:
             seen[t.name] = t

@@ -1444,7 +1444,7 @@ def _allowed_transitions(context: Context, request_id: str) -> list[str]:
     assert request
     kinds = roles.actor_kinds(context.get("user"), request)
     allowed: list[str] = []
-    for transition in available(request.state, bool(request.revision_of), kinds, request.revision_of):
+    for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
         if action not in allowed:
             allowed.append(action)

@@ -96,7 +96,7 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
             return refuse(message())
         # a step the request is past (verifying a verified request) is left to
         # the engine, which says so, not refused as a second pair of eyes
-        if rule(name, request.state, bool(request.revision_of), request.revision_of) is not None \
+        if rule(name, request.state, request.revision_of) is not None \
                 and roles.took_part(context.get("user"), request, name):
             return refuse(roles.four_eyes_message())
         return allow()

@@ -172,7 +172,7 @@ def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
     held = None
     for request in requests:
         kinds = roles.actor_kinds(user, request) - {Actor.PRODUCER}
-        if kinds and available(request.state, bool(request.revision_of), kinds, request.revision_of):
+        if kinds and available(request.state, request.revision_of, kinds):
             return True
         if request.submitted_at is not None and request.state != State.CANCELLED.value:
             # submitted at least once: every level of its chain reads it, the
