@@ -629,8 +629,7 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
     if "resources" not in data_dict and not fields:
         return False
     stored, extras = _stored_files_and_fields(pkg, fields)
-    incoming = data_dict.get("resources") if "resources" in data_dict else stored
-    if not stored and not incoming:  # no file to check or load, before or after
+    if not stored and not data_dict.get("resources"):  # no file, before or after
         return False
     if "resources" in data_dict:
         incoming = data_dict.get("resources") or []
@@ -1291,6 +1290,8 @@ def _view_of_readable(kind: str, message: str = "") -> Callable[[Action, Context
     return check
 
 
+resource_view_show = _checked("resource_view_show", _view_of_readable(
+    "view", "Resource view not found, cannot check auth."))  # CKAN's words
 resource_view_update = _checked("resource_view_update", _view_of_readable("view"),
                                 side_effect_free=False)
 resource_view_delete = _checked("resource_view_delete", _view_of_readable("view"),
@@ -1314,15 +1315,6 @@ def _unreadable_table_not_found(data_dict: DataDict) -> Iterator[None]:
             "id": str(table)[:100]})
 
 
-@tk.chained_action
-@tk.side_effect_free
-def resource_view_show(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A view of a table the caller may not read is not found, in CKAN's
-    words for a view that does not exist (CKAN said 403)."""
-    try:
-        return original(context, data_dict)
-    except tk.NotAuthorized:
-        raise tk.ObjectNotFound(tk._("Resource view not found, cannot check auth."))
 
 
 @tk.chained_action
