@@ -338,11 +338,13 @@ def satudata_identifier(value: Any) -> Any:
 #: what PostgreSQL cannot store: control characters but tab and line
 #: breaks, and lone UTF-16 surrogates (one scan in C, not a Python loop over
 #: the characters: the guard reads every address, argument and form field)
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 #: the controls that turn the direction of the text after them (a title
 #: with U+202E was shown reversed on the public list and in e-mail
-#: subjects: text made to look like something else)
-_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: subjects: text made to look like something else), as first and last code
+_DIRECTION_CONTROLS = ((0x202a, 0x202e), (0x2066, 0x2069))
+_DIRECTION_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _DIRECTION_CONTROLS)
+_UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{_DIRECTION_CLASS}]")
+_DIRECTION = re.compile(f"[{_DIRECTION_CLASS}]")
 
 
 def bad_text_message(value: str) -> Optional[str]:
@@ -368,8 +370,8 @@ def storable_text(value: str) -> str:
 
 
 #: what :func:`storable_text` puts for each control character it finds
-_STORED_AS = {chr(code): "" for code in [*range(0x20), *range(0x202a, 0x202f),
-                                         *range(0x2066, 0x206a)]}
+_STORED_AS = {chr(code): "" for code in [*range(0x20), *(
+    code for first, last in _DIRECTION_CONTROLS for code in range(first, last + 1))]}
 _STORED_AS.update({"\x0b": "\n", "\x0c": "\n"})
 
 

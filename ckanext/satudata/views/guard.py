@@ -126,12 +126,8 @@ def _catalog_message() -> Optional[str]:
     """Why the DCAT catalogue's ``profiles`` or ``modified_since`` cannot be
     used, or None (ckanext-dcat's page answered 409 with the error's
     dictionary as its text)."""
-    if request.blueprint != "dcat":
-        return None
-    page = request.args.get("page") or ""
-    if page.isdigit() and int(page) == 0:  # dcat answered 409 with its dictionary
-        return tk._("The page number starts at 1")
-    if not (request.args.get("profiles") or request.args.get("modified_since")):
+    if request.blueprint != "dcat" or not (
+            request.args.get("profiles") or request.args.get("modified_since")):
         return None
     from ..logic.action.chained import rdf_arguments
 
