@@ -122,14 +122,20 @@ def states() -> list[dict[str, str]]:
     return [{"value": s.value, "text": labels[s]} for s in State]
 
 
-def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str
+def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str,
+         readable: Optional[tuple[str, dict[str, Any]]] = None
          ) -> tuple[Optional[Any], dict[str, Any]]:
     """Call the action of a form: ``(result, {})``, or ``(None, errors)``
     for the form to show at its fields; a refusal or an unknown id is a
-    403/404 page with the given message."""
+    403/404 page with the given message. ``readable`` (an auth function and
+    its data): the refusal of a user who still passes it is the form's
+    ``step`` error, with its reason (what the form acts on moved on since
+    the page was shown), not a 403 page."""
     try:
         return tk.get_action(action)(context(), data), {}
-    except tk.NotAuthorized:
+    except tk.NotAuthorized as error:
+        if readable is not None and can(*readable):
+            return None, {"step": [str(error)]}
         return tk.abort(403, forbidden), {}
     except tk.ObjectNotFound:
         return tk.abort(404, not_found), {}

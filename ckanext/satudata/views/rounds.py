@@ -12,7 +12,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, context, error_list, file_response, post, save, states
+from ._common import args, call, can, error_list, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -132,16 +132,10 @@ def report(round_id: str) -> Any:
             typed = {"body": form.get("body", "")}
             action, done = "satudata_round_report_update", tk._("The report is saved.")
             data["body"] = typed["body"]
-        try:
-            tk.get_action(action)(context(), data)
-        except tk.NotAuthorized as e:
-            if not can("satudata_round_report_show", {"id": round_["id"]}):
-                return tk.abort(403, tk._("Not authorized to see this page"))
-            errors = {"step": [str(e)]}  # the report moved on, or never was theirs
-        except tk.ObjectNotFound:
-            return tk.abort(404, tk._("This round has no report yet"))
-        except tk.ValidationError as e:
-            errors = dict(e.error_dict or {})
+        # a refusal of a reader of the report: it moved on, or never was theirs
+        _saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
+                              not_found=tk._("This round has no report yet"),
+                              readable=("satudata_round_report_show", {"id": round_["id"]}))
         if not errors:
             tk.h.flash_success(done)
             return tk.redirect_to("satudata_round.report", round_id=round_id)
