@@ -94,9 +94,11 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
             if roles.just_took(context.get("user"), request, name):
                 return allow()
             return refuse(message())
-        # a step the request is past (verifying a verified request) is left to
-        # the engine, which says so, not refused as a second pair of eyes
+        # a step the request is past (verifying a verified request), or the
+        # same step again of one who just took it, is left to the engine,
+        # which says so, not refused as a second pair of eyes
         if rule(name, request.state, request.revision_of) is not None \
+                and not roles.just_took(context.get("user"), request, name) \
                 and roles.took_part(context.get("user"), request, name):
             return refuse(roles.four_eyes_message())
         return allow()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -485,3 +486,28 @@ def test_a_second_click_on_a_step_just_taken_says_where_the_request_is(region):
     region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
     with pytest.raises(tk.ValidationError):
         region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
+
+
+
+def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where_it_is(region):
+    """Twenty clicks of the kabid at once: a call whose auth function read the
+    request before the first approval committed (still at the kabid level)
+    but its trail after it was refused as a second pair of eyes ("take the
+    step to another officer", 403) instead of being left to the engine,
+    which says where the request is now (409)."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    stale = model.Session.get(DataRequest, request["id"])
+    level = stale.approval_level
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    context = {"user": region.users["kabid"]["name"]}
+    with model.Session.no_autoflush:
+        model.Session.refresh(stale)
+        set_committed_value(stale, "approval_level", level)  # as read before the commit
+        assert tk.check_access("satudata_request_approve", context, {"id": request["id"]})
+    model.Session.expire_all()
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+    assert "state" in err.value.error_dict
