@@ -315,6 +315,14 @@ def lock_request(request_id: str) -> DataRequest:
     return request
 
 
+def lock_for_transition(request_id: str, transition_name: str) -> DataRequest:
+    """:func:`lock_request` as a transition takes it: an all-in round's row
+    first when the transition needs it (the lock order is round, then
+    request)."""
+    rounds.lock_for(request_id, transition_name)
+    return lock_request(request_id)
+
+
 def _check_version(request: DataRequest, expected_version: Optional[int | str]) -> None:
     if expected_version in (None, ""):
         return
@@ -370,8 +378,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     note = given_reason(note)
     field_notes = _clean_field_notes(field_notes)
 
-    rounds.lock_for(request_id, transition_name)  # an all-in round: round, then request
-    request = lock_request(request_id)
+    request = lock_for_transition(request_id, transition_name)
     _check_version(request, expected_version)
     current = State(request.state)
     transition = rule(transition_name, current, request.revision_of)

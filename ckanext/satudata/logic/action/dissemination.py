@@ -68,13 +68,23 @@ def _request_result(result: dict[str, Any], request: DataRequest) -> dict[str, A
 
 def _take(context: Context, data: dict[str, Any], name: str,
           then: Optional[Callable[[DataRequest], Any]] = None,
-          event_data: Optional[dict[str, Any]] = None) -> tuple[dict[str, Any], Any]:
+          event_data: Optional[dict[str, Any]] = None,
+          done: Optional[Callable[[DataRequest], Optional[tuple[dict[str, Any], Any]]]] = None,
+          ) -> tuple[dict[str, Any], Any]:
     """Take the transition ``name`` and ``then(request)`` in one transaction,
     rolled back whole when either fails, then commit: the request's result
-    and what ``then`` returned. ``event_data`` goes into the step's event."""
+    and what ``then`` returned. ``event_data`` goes into the step's event.
+    ``done(request)``, asked under the request's lock before the step, may
+    answer that the step is already done (its result instead of the step's:
+    a second click, a second officer)."""
     engine.prepare_data_check(context, data["id"])
     with publishing.search_required():  # Solr down: refused whole, cleanly
         try:
+            if done is not None:
+                already = done(engine.lock_for_transition(data["id"], name))
+                if already is not None:
+                    _commit(context)
+                    return already
             result = _transition(context, data, name, event_data)
             request = _locked_request(data["id"])
             extra = then(request) if then else None
@@ -143,14 +153,6 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
-    pending = publishing.pending_release(request.id)
-    if request.state == State.SCHEDULED.value and pending is not None \
-            and pending.release_at == data["release_at"] and not data.get("reason"):
-        # the release is already at that time (a second click, a second
-        # officer): no step, no e-mail, the trail says it once
-        out = dict(request.dictize(), event=None, release=pending.dictize())
-        _commit(context)
-        return out
     round_ = model.Session.get(CollectionRound, request.round_id)
     local = publishing.to_local(data["release_at"])
     carried = late_data.carry_errors(request, round_, local.date(), "release_at") \
@@ -163,20 +165,28 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": data["reason"]}
     if data.get("note"):
         note = f"{note}. {data['note']}"
-    # the step's own release time: its e-mail, sent later, tells that one
+    # the pages say the time and reason in the reader's language and date
+    # format (the note is the scheduler's); the step's own release time: its
+    # e-mail, sent later, tells that one
+    event_data = {"release_at": data["release_at"].isoformat(),
+                  "reason": data.get("reason") or None, "note": data.get("note") or None}
+
+    def done(request: DataRequest) -> Optional[tuple[dict[str, Any], Release]]:
+        """Under the lock: the release is already at that time (a second
+        click, a second officer, ten clients at once): no step, no e-mail,
+        the trail says it once. A move: its e-mail says from when."""
+        pending = publishing.pending_release(request.id)
+        scheduled = request.state == State.SCHEDULED.value and pending is not None
+        if scheduled and pending.release_at == data["release_at"] and not data.get("reason"):
+            return dict(request.dictize(), event=None), pending
+        event_data["previous_release_at"] = (pending.release_at.isoformat()
+                                             if scheduled else None)
+        return None
+
     out, release = _take(context, dict(data, note=note), "schedule", lambda request:
                          publishing.schedule(context, request, data["release_at"],
                                              data.get("reason")),
-                         # the pages say the time and reason in the reader's
-                         # language and date format (the note is the scheduler's)
-                         event_data={"release_at": data["release_at"].isoformat(),
-                                     "reason": data.get("reason") or None,
-                                     "note": data.get("note") or None,
-                                     # a move: its e-mail says from when
-                                     "previous_release_at": (
-                                         pending.release_at.isoformat()
-                                         if pending is not None and request.state
-                                         == State.SCHEDULED.value else None)})
+                         event_data=event_data, done=done)
     out["release"] = release.dictize()
     return out
 

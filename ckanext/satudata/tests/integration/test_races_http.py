@@ -987,3 +987,28 @@ def test_two_officers_changing_or_clearing_a_round_at_once(portal) -> None:
     statuses = sorted(getattr(r, "status_code", repr(r)) for r in removals)
     assert statuses == [OK] + [404] * 5, statuses
     assert not portal.tracebacks()
+
+
+def test_ten_officers_scheduling_the_same_release_time_take_one_step(portal) -> None:
+    """Ten clients scheduling a ready request at the same time at once: all
+    ten were answered 200 and the trail got four "schedule" steps (three
+    from "scheduled" to "scheduled"), each e-mailing the producers that a
+    release date was set. The time is compared under the request's lock:
+    one step, one release, and the others answer that it is already so."""
+    region = build_region(("Indikator jadwal 01",))
+    request = region.requests_of(region.opd_a)[0]
+    to_ready(region, request)
+    admin = helpers.call_action("api_token_create", context={"user": "admin-walidata"},
+                                user="admin-walidata", name="races")["token"]
+    model.Session.remove()
+    when = release_time(0)
+    results = _race(portal, admin, (("satudata_request_schedule",
+                                     {"id": request["id"], "release_at": when}),) * 10)
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    steps = [e for e in events_of(request["id"]) if e["transition"] == "schedule"]
+    releases = model.Session.execute(sa.select(sa.func.count()).where(
+        Release.request_id == request["id"])).scalar()
+    model.Session.remove()
+    assert statuses == [OK] * 10, statuses
+    assert (len(steps), releases) == (1, 1), (steps, releases)
+    assert not portal.tracebacks()
