@@ -117,6 +117,27 @@ def check_file(path: Optional[str], kind: str, schema: dict[str, Any]) -> dict[s
             "seconds": round(time.perf_counter() - started, 3)}
 
 
+def unreadable(pkg_dict: dict[str, Any]) -> set[str]:
+    """The ids of the uploaded data files of ``pkg_dict`` that cannot be read
+    as a table: by their stored result, and, for a file without a current
+    one (a dataset outside the workflow is never checked), by reading it
+    now within the reader's limits (too wide, a line too long, binary, a
+    workbook that unpacks too large), storing nothing."""
+    found = set()
+    for entry, res in zip(entries(pkg_dict), uploaded_files(pkg_dict)):
+        if entry["status"] == "pending":
+            path = previews.stored_path(res)
+            try:
+                if path is None:
+                    raise tables.Unreadable("not_stored")
+                tables.read(path, metadata.data_file_kind(res) or "csv")
+            except tables.Unreadable:
+                found.add(res["id"])
+        elif entry["status"] == "unreadable":
+            found.add(res["id"])
+    return found
+
+
 def _stored(package_id: str, resource_ids: list[str]) -> dict[str, DataCheck]:
     if not resource_ids:
         return {}

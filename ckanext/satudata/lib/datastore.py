@@ -138,8 +138,7 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     from .publishing import live_dict
 
     live = live_dict(package_id)
-    unreadable = {entry["resource_id"] for entry in datacheck.entries(live)
-                  if entry["status"] == "unreadable"}
+    unreadable = datacheck.unreadable(live)
     numbers = numeric_variables(live)
     results = [_not_loaded(res) if res["id"] in unreadable
                else load_resource(res, force=force, numbers=numbers)

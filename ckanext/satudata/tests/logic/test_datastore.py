@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata.lib import charts
+from ckanext.satudata.lib import charts, tables
 
 from ..factories import add_csv, csv_upload, publish, to_ready, xlsx_upload
 
@@ -279,6 +279,29 @@ def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_
     status = helpers.call_action("xloader_status", context=dict(producer),
                                  resource_id=table["id"])
     assert status["status"] == "error"
+
+
+def test_a_file_too_wide_to_read_is_not_loaded_outside_the_workflow_either(region, run_jobs,
+                                                                           smtp):
+    """A dataset outside the workflow (made by hand, no request) has no data
+    check stored: its files were all handed to xloader, so that a table of
+    100,000 columns or a workbook that unpacks to 400 MB held the only jobs
+    worker (and every e-mail behind it) for minutes. They are read within
+    the reader's limits first, and one it cannot read is not loaded."""
+    pkg = helpers.call_action("package_create", context={"user": "produsen-a"},
+                              name="tabel-di-luar-alur", title="Tabel di luar alur",
+                              owner_org=region.opd_a["id"])
+    header = ",".join(f"k{i}" for i in range(tables.MAX_COLUMNS + 1))
+    wide = add_csv(region, "producer", pkg["id"], header + "\n" + ",".join(["1"] * (
+        tables.MAX_COLUMNS + 1)) + "\n")
+    narrow = add_csv(region, "producer", pkg["id"], CSV)
+    run_jobs()
+
+    assert not helpers.call_action("resource_show", id=wide["id"]).get("datastore_active")
+    status = helpers.call_action("xloader_status", context={"user": "produsen-a"},
+                                 resource_id=wide["id"])
+    assert status["status"] == "error"
+    assert helpers.call_action("resource_show", id=narrow["id"]).get("datastore_active")
 
 
 def test_no_table_metadata_and_no_other_table_through_sql_for_the_public(
