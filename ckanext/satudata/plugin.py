@@ -14,7 +14,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 from . import jobs, middleware, search, subscriptions
-from .lib import charts, datastore, metadata, publishing
+from .lib import charts, datastore, metadata, publishing, sessions
 
 
 @tk.blanket.actions
@@ -28,6 +28,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
@@ -48,6 +49,10 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     # ISignal
     def get_signal_subscriptions(self):
         return subscriptions.get_subscriptions()
+
+    # IAuthenticator
+    def identify(self):
+        sessions.refuse_ended()
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str):

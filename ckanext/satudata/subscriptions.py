@@ -14,16 +14,19 @@ The signals (:data:`.lib.engine.request_transition`,
 other plugins; this plugin subscribes to none of them.
 
 CKAN's ``failed_login`` and ``logged_in`` count and forget an account's
-failed logins (:mod:`.lib.login_attempts`).
+failed logins (:mod:`.lib.login_attempts`); ``logged_in`` and ``logged_out``
+mark when a session began and when the account's sessions ended
+(:mod:`.lib.sessions`).
 """
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from ckan.types import SignalMapping
 
-from .lib import login_attempts
+from .lib import login_attempts, sessions
 
 
 def get_subscriptions() -> SignalMapping:
     return {tk.signals.failed_login: [login_attempts.failed],
-            tk.signals.user_logged_in: [login_attempts.succeeded]}
+            tk.signals.user_logged_in: [login_attempts.succeeded, sessions.started],
+            tk.signals.user_logged_out: [sessions.ended]}

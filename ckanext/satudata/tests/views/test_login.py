@@ -105,3 +105,37 @@ def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
     world_of("region", build_region)
     page = app.get("/about").body
     assert "Hubungi walidata" in page and "Diskominfo" in page
+
+
+def _session_cookie(client, name: str = "ckan") -> tuple[str, str]:
+    """The value and domain of the session cookie."""
+    found = [c for c in client._cookies.values() if c.key == name]
+    assert len(found) == 1
+    return found[0].value, found[0].domain
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
+    """"Keluar" only told the browser to forget its session cookie: a copy
+    of it (a shared office computer, a proxy's log) went on opening the
+    producer's dashboard. A session that began before the account's logout
+    is anonymous; logging in again opens a new one."""
+    factories.User(name="operator", password="correct123")
+    office = app.test_client()
+    assert _log_in(office, "operator", "correct123").status_code == 302
+    assert 'name="login"' not in office.get("/dashboard/datasets").body
+    copied = _session_cookie(office)
+    phone = app.test_client()
+    assert _log_in(phone, "operator", "correct123").status_code == 302
+
+    assert office.get("/user/_logout", follow_redirects=False).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("ckan", copied[0], domain=copied[1])
+    assert 'name="login"' in thief.get("/dashboard/datasets").body
+    # logging out ends the account's other sessions too
+    assert 'name="login"' in phone.get("/dashboard/datasets").body
+    # a new login is a new session; the copy stays out
+    again = app.test_client()
+    assert _log_in(again, "operator", "correct123").status_code == 302
+    assert 'name="login"' not in again.get("/dashboard/datasets").body
+    assert 'name="login"' in thief.get("/dashboard/datasets").body
