@@ -197,8 +197,8 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     except tk.NotAuthorized as e:
         try:
             current = tk.get_action("satudata_request_show")(context(), {"id": id})
-        except (tk.NotAuthorized, tk.ObjectNotFound):
-            return tk.abort(403, tk._("Not authorized to see this page"))
+        except (tk.NotAuthorized, tk.ObjectNotFound):  # as if there were none
+            return tk.abort(404, tk._("Data request not found"))
         # a form opened before the request moved on (another officer took
         # the step): the page as it is now, why, and what was typed
         message, status = _refusal(data.get("version"), current.get("version"), e)

@@ -45,7 +45,8 @@ from ...lib.states import (
 )
 from .. import schema, validators
 from . import forum
-from ._common import commit as _commit, get_round, lock_name, validate as _validate
+from ._common import commit as _commit, get_round, lock_name, readable_or_not_found, \
+    validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -1477,6 +1478,15 @@ def _periods_of(request_id: str) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+def _readable_request(context: Context, data_dict: DataDict, auth: str) -> None:
+    """``auth`` checked; a request the caller may not read is not found (it
+    answered 403 for another OPD's request and 404 for a made-up id)."""
+    try:
+        tk.check_access(auth, context, data_dict)
+    except tk.NotAuthorized as e:
+        raise tk.ObjectNotFound(tk._("Data request not found")) from e
+
+
 def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One data request, as in :func:`satudata_request_list`, plus the
     metadata completeness of its dataset now (``completeness``, from
@@ -1487,7 +1497,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     :param id: the request's id
     :rtype: dictionary
     """
-    tk.check_access("satudata_request_show", context, data_dict)
+    _readable_request(context, data_dict, "satudata_request_show")
     data = _validate(data_dict, schema.request_show(), context)
     rows = _request_rows(_Scope(context, restrict=False), {"id": data["id"]},
                          limit=1, offset=0)
@@ -1520,8 +1530,10 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> list[d
         ``role`` (the chain role at which it was taken, if any)
     :rtype: list of dictionaries
     """
-    tk.check_access("satudata_request_event_list", context, data_dict)
+    _readable_request(context, data_dict, "satudata_request_event_list")
     data = _validate(data_dict, schema.request_show(), context)
+    if roles.get_request(data["id"]) is None:  # a sysadmin's typo is no empty trail
+        raise tk.ObjectNotFound(tk._("Data request not found"))
     stmt = (
         sa.select(RequestEvent, model.User.name, model.User.fullname)
         .outerjoin(model.User, model.User.id == RequestEvent.user_id)
@@ -1594,6 +1606,11 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("satudata_request_link_dataset", context, data_dict)
+    try:  # another OPD's unpublished dataset is answered as a missing one
+        readable_or_not_found(context, (data_dict or {}).get("package_id"))
+    except tk.ObjectNotFound:
+        raise tk.ValidationError({"package_id": [
+            "%s: %s" % (tk._("Not found"), tk._("Dataset"))]})
     data = _validate(data_dict, schema.request_link_dataset(), context)
     request = engine.lock_request(data["id"])
     if request.state not in (State.REQUESTED.value, State.RETURNED.value):

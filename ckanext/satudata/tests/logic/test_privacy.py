@@ -281,6 +281,42 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
                    headers={"Authorization": own}).status_code == 200
 
 
+def test_another_opds_request_and_dataset_answer_as_if_they_did_not_exist(region: Region,
+                                                                          app):
+    """Another OPD's producer, a citizen and a visitor got 403 for a request
+    that exists (its page, request_show, event_list) and 404 for a made-up
+    id; linking another OPD's unpublished dataset said it "must belong to
+    the requested OPD", a made-up name "not found". Both answer as for
+    nothing; a sysadmin's made-up id is not found either (it was an empty
+    trail)."""
+    request = region.request_of(region.opd_a)
+    own = region.request_of(region.opd_b)
+    made_up = "00000000-0000-0000-0000-000000000000"
+    outsiders = [region.users["producer_b"]["name"], factories.User()["name"], ""]
+    for user in outsiders:
+        for action in ("satudata_request_show", "satudata_request_event_list"):
+            answers = []
+            for ref in (request["id"], made_up):
+                with pytest.raises(tk.ObjectNotFound) as err:
+                    helpers.call_action(action, context={"user": user, "ignore_auth": False},
+                                        id=ref)
+                answers.append(str(err.value))
+            assert answers[0] == answers[1], (user, action, answers)
+        token = {"Authorization": factories.APIToken(user=user)["token"]} if user else {}
+        assert app.get(f"/permintaan-data/{request['id']}", headers=token).status_code == 404
+    with pytest.raises(tk.ObjectNotFound):
+        region.call("sysadmin", "satudata_request_event_list", id=made_up)
+
+    name = helpers.call_action("package_show", id=request["package_id"])["name"]
+    answers = []
+    for ref in (name, "tidak-ada-" + name):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer_b", "satudata_request_link_dataset", id=own["id"],
+                        package_id=ref)
+        answers.append(err.value.error_dict)
+    assert answers[0] == answers[1] and "package_id" in answers[0], answers
+
+
 @pytest.mark.usefixtures("clean_db", "with_plugins")
 def test_no_users_e_mail_hash_leaves_the_portal(app):
     """Anyone listed the accounts with the MD5 of their e-mail address: a

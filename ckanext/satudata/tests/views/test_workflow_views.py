@@ -39,7 +39,7 @@ class TestPages:
     def test_public_sees_nothing(self, app, region):
         app.get(tk.url_for("satudata_request.index"), status=403)
         req = region.request_of(region.opd_a)
-        app.get(tk.url_for("satudata_request.read", id=req["id"]), status=403)
+        app.get(tk.url_for("satudata_request.read", id=req["id"]), status=404)
         client = _login(app, "warga")
         client.get(tk.url_for("satudata_request.index"), status=403)
         client.get(tk.url_for("satudata_round.index"), status=403)
@@ -87,7 +87,7 @@ class TestPages:
         assert "satudata-state-submitted" in resp.body
 
         other = region.request_of(region.opd_b)
-        client.get(tk.url_for("satudata_request.read", id=other["id"]), status=403)
+        client.get(tk.url_for("satudata_request.read", id=other["id"]), status=404)
 
     def test_verifier_queue_return_with_field_notes(self, app, region):
         req = region.request_of(region.opd_a)
