@@ -29,11 +29,13 @@ import ckan.plugins.toolkit as tk
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
 from . import outbox, roles, workdays
 from .engine import queue_signal
-from .states import (PUBLIC_OPEN, PublicActor, PublicState, given_reason, public_rule,
+from .states import (PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, PublicTransition,
+                     given_reason, public_rule, public_state_label, public_step_label,
                      public_steps_for)
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
-           "steps_for", "create", "lock", "take", "fulfil_published", "may_see_contact",
+           "steps_for", "may_attempt", "check_step", "create", "lock", "take", "fulfil_published",
+           "may_see_contact",
            "due_for_reminder"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
@@ -63,6 +65,34 @@ def steps_for(request: PublicRequest, user_name: Optional[str]) -> list[str]:
     while the deadline was never extended."""
     steps = public_steps_for(request.state, actors_of(user_name))
     return [s for s in steps if not (s == "extend" and request.extended)]
+
+
+def may_attempt(step: str, user_name: Optional[str]) -> bool:
+    """Whether ``user_name`` is an actor of ``step`` in some state of the
+    table: the auth functions' early check (whether the request's state
+    allows it now is the step's own check, under the row lock, answered
+    with the state)."""
+    kinds = actors_of(user_name)
+    return any(t.name == step and t.actors & kinds for t in PUBLIC_TABLE)
+
+
+def check_step(step: str, request: PublicRequest, user_name: Optional[str]) -> PublicTransition:
+    """The table's row for ``step`` from where ``request`` is (read under its
+    lock), for ``user_name``; ``NotAuthorized`` for one who is no actor of
+    the step, else ``ValidationError`` on ``state`` saying where the request
+    is (another officer's step came first)."""
+    if not may_attempt(step, user_name):
+        raise tk.NotAuthorized(tk._("You may not take this step on the data request"))
+    rule = public_rule(step, request.state)
+    if rule is None or not rule.actors & actors_of(user_name):
+        raise tk.ValidationError({"state": [tk._(
+            "\"%(transition)s\" is not possible while the request is %(state)s") % {
+                "transition": public_step_label(step),
+                "state": public_state_label(request.state)}]})
+    if step == "extend" and request.extended:
+        raise tk.ValidationError({"state": [tk._(
+            "The deadline of this request was already extended once")]})
+    return rule
 
 
 def may_see_contact(request: PublicRequest, user_name: Optional[str]) -> bool:
@@ -127,11 +157,7 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     (again) whether ``user_name`` may, from where the request is now. The
     caller commits."""
     request = lock(request_id)
-    rule = public_rule(step, request.state)
-    if rule is None or not rule.actors & actors_of(user_name) or (
-            step == "extend" and request.extended):
-        raise tk.ValidationError({"state": [tk._(
-            "This step cannot be taken on the request in its present state")]})
+    rule = check_step(step, request, user_name)
     note = given_reason(note)
     if rule.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("Give the reason")]})

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import public_requests, roles, workdays
-from ...lib.states import PUBLIC_OPEN, public_rule, public_state_label
+from ...lib.states import PUBLIC_OPEN, public_state_label
 from ...model import DaftarData, PublicRequest, PublicRequestEvent
 from .. import schema
 from ._common import commit as _commit, validate as _validate
@@ -225,9 +225,7 @@ def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[
         # locked before its item is added: a second click waits, then is
         # refused from the planned request (no second item)
         request = public_requests.lock(data["id"])
-        if not public_rule("plan", request.state):
-            raise tk.ValidationError({"state": [tk._(
-                "This step cannot be taken on the request in its present state")]})
+        public_requests.check_step("plan", request, context.get("user"))
     except Exception:
         model.Session.rollback()
         raise

@@ -47,7 +47,9 @@ def _step_auth(step: str) -> Callable[[Context, DataDict], AuthResult]:
         request = model.Session.get(PublicRequest, request_id) if request_id else None
         if request is None:
             raise tk.ObjectNotFound(tk._("Data request not found"))
-        if step in public_requests.steps_for(request, context.get("user")):
+        # an actor of the step: whether the request's state allows it now is
+        # the step's own answer (409, where the request is)
+        if public_requests.may_attempt(step, context.get("user")):
             return allow()
         return refuse(tk._("You may not take this step on the data request"))
     auth.__name__ = f"satudata_public_request_{step}"

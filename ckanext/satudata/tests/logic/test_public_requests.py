@@ -55,9 +55,11 @@ def test_the_deadline_counts_working_days_across_holidays_and_extends_once(regio
         assert extended["due_date"] == "2027-01-22" and extended["extended"] is True
         assert "extend" not in _call(region.users["verifier"], "satudata_public_request_show",
                                      id=asked["id"])["allowed_steps"]
-        with pytest.raises(tk.NotAuthorized):       # once only
+        with pytest.raises(tk.ValidationError) as err:  # once only, and it says so
             _call(region.users["verifier"], "satudata_public_request_extend",
                   id=asked["id"], note="lagi")
+        assert "sudah pernah diperpanjang" in str(err.value) \
+            or "already extended" in str(err.value)
 
 
 def test_an_overdue_request_is_reminded_once(region, citizen, smtp):
@@ -230,22 +232,57 @@ USERS = ["anonymous", "public", "producer", "producer_b", "verifier", "kabid", "
          "walidata_admin", "sysadmin"]
 STAFF = {"verifier", "kabid", "kadis", "walidata_admin", "sysadmin"}
 ADMINS = {"walidata_admin", "sysadmin"}
-#: action, the state the request is put in, who is allowed
+#: action, the state the request is put in, who is let in (the officers of a
+#: step in a state that does not allow it are let in, and refused by the
+#: step with the request's state: :data:`PAST`)
 MATRIX = [
     ("satudata_public_request_create", None, set(USERS) - {"anonymous"}),
     ("satudata_public_request_list", None, set(USERS)),
     ("satudata_public_request_show", "rejected", set(USERS)),
     ("satudata_public_request_accept", "submitted", STAFF),
-    ("satudata_public_request_accept", "accepted", set()),
+    ("satudata_public_request_accept", "accepted", STAFF),
     ("satudata_public_request_extend", "accepted", STAFF),
-    ("satudata_public_request_extend", "planned", set()),
+    ("satudata_public_request_extend", "planned", STAFF),
     ("satudata_public_request_plan", "submitted", ADMINS),
-    ("satudata_public_request_plan", "planned", set()),
+    ("satudata_public_request_plan", "planned", ADMINS),
     ("satudata_public_request_fulfil", "planned", STAFF),
-    ("satudata_public_request_fulfil", "awaiting_publication", set()),
+    ("satudata_public_request_fulfil", "awaiting_publication", STAFF),
     ("satudata_public_request_reject", "accepted", STAFF),
-    ("satudata_public_request_reject", "fulfilled", set()),
+    ("satudata_public_request_reject", "fulfilled", STAFF),
 ]
+#: a step the request's state does not allow: action, state, label of the state
+PAST = [
+    ("satudata_public_request_accept", "accepted", ("diterima", "accepted")),
+    ("satudata_public_request_extend", "planned", ("direncanakan", "planned")),
+    ("satudata_public_request_plan", "awaiting_publication",
+     ("menunggu publikasi", "awaiting publication")),
+    ("satudata_public_request_fulfil", "rejected", ("ditolak", "rejected")),
+    ("satudata_public_request_reject", "fulfilled", ("dipenuhi", "fulfilled")),
+]
+
+
+@pytest.mark.parametrize("action,state,labels", PAST,
+                         ids=[f"{a.replace('satudata_public_request_', '')}@{s}"
+                              for a, s, _l in PAST])
+def test_a_step_the_request_is_past_says_where_it_is(region, citizen, action, state, labels):
+    """A second officer's accept, reject or fulfil after the first officer's
+    step won (or a plan of a request already waiting for its data) was
+    refused "you may not take this step" (403), as if they were not an
+    officer: it says where the request is (409)."""
+    import ckan.model as model
+    from ckanext.satudata.model import PublicRequest
+
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    model.Session.get(PublicRequest, asked["id"]).state = state
+    model.Session.commit()
+    with pytest.raises(tk.ValidationError) as err:
+        _call(region.users["walidata_admin"], action, id=asked["id"], note="Alasan",
+              owner_org=region.opd_a["name"],
+              package_id=region.request_of(region.opd_a)["package_id"])
+    assert "state" in err.value.error_dict
+    assert any(label in str(err.value).lower() for label in labels), str(err.value)
+    assert _call(region.users["walidata_admin"], "satudata_public_request_show",
+                 id=asked["id"])["state"] == state
 
 
 @pytest.mark.parametrize("action,state,allowed", MATRIX,
