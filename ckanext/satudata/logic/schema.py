@@ -60,13 +60,13 @@ def daftar_data_create(
     satudata_date: Validator, satudata_boolean: Validator, satudata_web_link: Validator,
     satudata_organization_id: Validator, satudata_code_in: Validator,
     satudata_codes_in: Validator, satudata_deadline_days: Validator,
-    satudata_visible: Validator,
+    satudata_visible: Validator, satudata_title: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         # a title of invisible characters alone (a zero-width space) is none
         "title": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
-                  satudata_visible, satudata_length(TITLE_MAX)],
+                  satudata_visible, satudata_title, satudata_length(TITLE_MAX)],
         "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
         "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
@@ -162,6 +162,7 @@ def round_create(
     satudata_working_days: Validator, satudata_deadline_days: Validator,
     satudata_boolean: Validator, satudata_round_chain: Validator,
     satudata_late_policy: Validator, default: Validator, satudata_visible: Validator,
+    satudata_title: Validator,
 ) -> Schema:
     return {
         "approval_chain": [ignore_missing, satudata_round_chain],
@@ -169,7 +170,8 @@ def round_create(
         "__before": [satudata_clean_strings],
         "name": [not_empty, name_validator],
         "title": [not_empty, satudata_text, unicode_safe,
-                  strip_value, not_empty, satudata_visible, satudata_length(ROUND_TITLE_MAX)],
+                  strip_value, not_empty, satudata_visible, satudata_title,
+                  satudata_length(ROUND_TITLE_MAX)],
         "year": [not_empty, satudata_year_int],
         "period": [ignore_missing, satudata_text, unicode_safe,
                    strip_value, satudata_length(SHORT_MAX)],
@@ -398,12 +400,12 @@ def public_request_create(
     strip_value: Validator, satudata_text: Validator, satudata_clean_strings: Validator,
     satudata_id: Validator, satudata_length: Validator,
     satudata_organization_id: Validator, satudata_email: Validator,
-    satudata_phone: Validator, satudata_visible: Validator,
+    satudata_phone: Validator, satudata_visible: Validator, satudata_title: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "title": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
-                  satudata_visible, satudata_length(TITLE_MAX)],
+                  satudata_visible, satudata_title, satudata_length(TITLE_MAX)],
         "description": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                         satudata_visible, satudata_length(LONG_MAX)],
         "purpose": [ignore_missing, satudata_text, unicode_safe, strip_value,

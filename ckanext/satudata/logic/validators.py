@@ -30,6 +30,7 @@ __all__ = [
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_email", "satudata_identifier",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
+    "satudata_title",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -711,6 +712,26 @@ def satudata_visible(value: Any) -> Any:
     if isinstance(value, str) and blank(value):
         raise tk.Invalid(tk._("Missing value"))
     return value
+
+
+#: characters that show nothing inside a word: the soft hyphen, zero-width
+#: spaces, joiners and marks, the word joiner and invisible operators, the BOM
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def satudata_title(value: Any) -> Any:
+    """A title as one line of plain spaces: any run of spaces (a
+    non-breaking space pasted from a word processor, a tab, a line break)
+    is one space. A character that shows nothing (a zero-width space) is
+    refused: "Item\u200b Uji" looked like "Item Uji" and was a second item
+    of that title."""
+    if not isinstance(value, str):
+        return value
+    if _INVISIBLE.search(value):
+        raise tk.Invalid(tk._(
+            "The title contains an invisible character (such as a zero-width space): "
+            "type it again without it"))
+    return " ".join(value.split())
 
 
 def satudata_license(value: Any) -> Any:

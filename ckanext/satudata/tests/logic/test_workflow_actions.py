@@ -255,6 +255,33 @@ class TestRounds:
             owner_org=region.opd_a["name"])["results"]]
         assert sorted(titles) == sorted([item["title"], "Lain"])
 
+    def test_a_title_that_only_looks_the_same_is_the_same_item(self, region):
+        """ "Jumlah\u00a0Puskesmas" (a non-breaking space) and "Jumlah\u200b
+        Puskesmas" (a zero-width space) were new items beside "Jumlah
+        Puskesmas": three look-alike items, three requests. Spaces of any
+        kind are one plain space; an invisible character is refused, with
+        why."""
+        request = region.request_of(region.opd_a)
+        item = region.call("walidata_admin", "satudata_daftar_data_show", id=request["item_id"])
+        first, rest = item["title"].split(" ", 1)
+        for look_alike in (f"{first}\u00a0{rest}", f"{first}\t {rest}", f"{first}\u3000{rest}"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_daftar_data_create", title=look_alike,
+                            owner_org=region.opd_a["name"], year=item["year"])
+            assert "sudah memiliki butir" in err.value.error_dict["title"][0] \
+                or "already has an item" in err.value.error_dict["title"][0]
+        for hidden in (f"{first}\u200b {rest}", f"{first[:2]}\u00ad{first[2:]} {rest}",
+                       f"{first}\u2060 {rest}"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_daftar_data_create", title=hidden,
+                            owner_org=region.opd_a["name"], year=item["year"])
+            assert "spasi lebar nol" in err.value.error_dict["title"][0] \
+                or "zero-width space" in err.value.error_dict["title"][0]
+        stored = region.call("walidata_admin", "satudata_daftar_data_create",
+                             title="Jumlah\u00a0\u00a0Posyandu  aktif",
+                             owner_org=region.opd_a["name"], year=item["year"])
+        assert stored["title"] == "Jumlah Posyandu aktif"
+
     def test_round_name_is_unique_and_cli_creates(self, region, cli):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
