@@ -30,7 +30,7 @@ __all__ = [
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_email", "satudata_identifier",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
-    "satudata_title",
+    "satudata_title", "satudata_request_title",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -113,6 +113,22 @@ def satudata_blank_as_empty(value: Any) -> Any:
     """A text that shows nothing as "" (for ``if_empty_same_as``: a title of
     spaces falls back to the URL name, as an empty title does)."""
     return "" if isinstance(value, str) and blank(value) else value
+
+
+def satudata_request_title(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                           context: Context) -> None:
+    """The title of a dataset of a data request is required: emptied, it
+    fell back to the URL name (CKAN's ``if_empty_same_as(name)``, kept for
+    the other datasets), and the title the Daftar Data gave it was lost."""
+    if data.get(key) not in (None, "", tk.missing):
+        return
+    pkg = context.get("package")
+    if pkg is not None and getattr(pkg, "id", None):
+        from ..lib import publishing
+
+        if publishing.governed(pkg.id):
+            errors[key].append(tk._("Missing value"))
+            raise tk.StopOnError
 
 
 def _not_text(value: Any) -> bool:

@@ -369,3 +369,17 @@ def test_an_imported_priority_that_is_neither_yes_nor_no_is_named(region):
                     upload=FileStorage(stream=io.BytesIO(content.getvalue()),
                                        filename="daftar.xlsx"))
     assert "mungkin" in str(refused.value.error_dict)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_the_dataset_of_a_request_keeps_its_title(region, blank):
+    """A producer emptying the title of a request's dataset got the URL name
+    in its place (CKAN's fallback, kept for datasets outside the workflow):
+    the title the Daftar Data gave it was lost without a word. It is
+    required."""
+    request = region.request_of(region.opd_a)
+    before = helpers.call_action("package_show", id=request["package_id"])["title"]
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "package_patch", id=request["package_id"], title=blank)
+    assert list(err.value.error_dict) == ["title"]
+    assert helpers.call_action("package_show", id=request["package_id"])["title"] == before
