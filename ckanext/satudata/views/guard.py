@@ -77,6 +77,20 @@ def _unknown_action() -> bool:
     return False
 
 
+def _changing_action_by_get() -> bool:
+    """Whether an API call asks by GET for an action that is not a read
+    (CKAN answers a bare string, half in English)."""
+    name = _action()
+    if request.method != "GET" or not name or request.url_rule is None \
+            or request.url_rule.endpoint != "api.action":
+        return False
+    try:
+        function = tk.get_action(name)
+    except (KeyError, AttributeError):
+        return False
+    return not getattr(function, "side_effect_free", False)
+
+
 def _action() -> str:
     """The action an API call names (``/api/3/action/<name>``), or ""."""
     return (request.view_args or {}).get("logic_function") or ""
@@ -263,6 +277,9 @@ def refuse_unstorable_text() -> Any:
         field, message = _first_bad(_api_entries(), _action())
         if not message and _unknown_action():  # CKAN's words for it are not translated
             message = tk._("There is no action called %(name)s") % {"name": shown(_action())}
+        if not message and _changing_action_by_get():  # CKAN's: a bare, English string
+            message = tk._("The action %(name)s changes data: send it with POST") % {
+                "name": shown(_action())}
         if not message:
             field, message = _missing_argument(_action())
         return _api_error(field, message) if message else None

@@ -440,6 +440,13 @@ def test_an_unknown_action_or_view_type_is_told_in_the_readers_language(app, reg
     assert error["__type"] == "Bad request"
     assert "Tidak ada aksi bernama dataset_follow" in error["message"]
     assert "not known" not in error["message"]
+    # an action that changes data, asked by GET: CKAN's answer was a bare
+    # string, half in English ("… Please use POST method for your request")
+    response = app.get("/api/3/action/satudata_request_verify?id=x", status=400)
+    error = json.loads(response.body)["error"]
+    assert "satudata_request_verify" in error["message"] and "POST" in error["message"]
+    assert "Please use" not in error["message"] and "mengubah data" in error["message"]
+    assert app.get("/api/3/action/package_search?q=x").status_code == 200  # a read is a GET
     table = region.call("producer", "resource_create",
                         package_id=region.request_of(region.opd_a)["package_id"],
                         name="Tabel", url="https://data.example.org/t.csv", format="CSV")
