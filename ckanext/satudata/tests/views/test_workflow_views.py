@@ -67,6 +67,8 @@ class TestPages:
 
         page = client.get(tk.url_for("satudata_request.read", id=req_a["id"]))
         assert 'name="version" value="1"' in page.body
+        # the step's deadline, told apart from the round's (two dates, one name)
+        assert "Tenggat langkah ini" in page.body and "halaman putaran" in page.body
         assert "satudata-transition-submit" in page.body
         assert "satudata-transition-verify" not in page.body
         # a stale form (version 0) is refused with a clear message
