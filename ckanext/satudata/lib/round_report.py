@@ -323,6 +323,24 @@ def edit(round_id: str, user_name: Optional[str], user_id: Optional[str], body: 
     return report
 
 
+def _where(report: RoundReport) -> str:
+    """The report's state, and the level it waits for while in approval."""
+    shown = state_label(report.state)
+    chain = roles.approval_chain(report.round_id)
+    if report.state == R.IN_APPROVAL.value and 0 <= report.approval_level < len(chain):
+        shown = f"{shown} ({roles.role_label(chain[report.approval_level])})"
+    return shown
+
+
+def _just_took(report: RoundReport, user_id: Optional[str], name: str) -> bool:
+    """Whether the report's latest step is ``name`` taken by the user."""
+    latest = model.Session.execute(
+        sa.select(RoundReportEvent.user_id, RoundReportEvent.step)
+        .where(RoundReportEvent.report_id == report.id)
+        .order_by(RoundReportEvent.timestamp.desc()).limit(1)).first()
+    return latest is not None and user_id is not None and tuple(latest) == (user_id, name)
+
+
 def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[str], *,
           note: Optional[str] = None, expected_version: Any = None) -> RoundReport:
     """Take the step ``name`` of :data:`TABLE` on the round's report: under
@@ -344,7 +362,14 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
             and _holds_level(roles.user_obj(user_name), report):
         raise tk.NotAuthorized(roles.four_eyes_message())
     if not acting:
-        raise tk.NotAuthorized(tk._("You cannot take this step on the report as it is now"))
+        where = _where(report)
+        if _just_took(report, user_id, name):  # a second click, a second client
+            raise tk.ValidationError({"state": [tk._(
+                "You have just taken this step: the report is now %(state)s") % {
+                    "state": where}]})
+        raise tk.NotAuthorized(tk._(
+            "You cannot take this step on the report as it is now: %(state)s") % {
+                "state": where})
     if step.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
     chain = roles.approval_chain(round_)

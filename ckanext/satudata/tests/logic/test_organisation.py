@@ -657,6 +657,14 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         assert "/putaran/dua-tingkat/laporan" in body
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
         assert [to for to, _s, _b in told()] == ["kadis"]  # not the kabid
+        # a second click says where the report is now (it was "you cannot
+        # take this step on the report as it is now", a 403 naming nothing)
+        with pytest.raises(tk.ValidationError) as err:
+            _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        assert "Head of Agency" in err.value.error_dict["state"][0]  # who it waits for
+        with pytest.raises(tk.NotAuthorized) as refused:  # the Kabid: not this round's chain
+            _call("kabid", "satudata_round_report_approve", id=round_["id"])
+        assert "Head of Agency" in str(refused.value)
         _call("kadis", "satudata_round_report_return", id=round_["id"],
               note="Tambahkan analisis tren")
         (to, subject, body), = told()
