@@ -107,6 +107,7 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
             if expanded is not None:
                 return metadata.validate_for_show(context, data_dict, schema, expanded)
         else:
+            metadata.expand_form_rows(data_dict, expanded)
             errors = metadata.shape_errors(data_dict, schema, expanded)
             if errors:
                 return data_dict, errors

@@ -25,6 +25,7 @@ from typing import Any, Optional, Iterable
 import ckan.plugins.toolkit as tk
 
 from . import reference
+from .tables import MAX_COLUMNS
 from .states import blank
 
 LEVELS = ("draft", "submit")
@@ -390,6 +391,40 @@ def _row_errors(row: dict[str, Any], subfields: list[dict[str, Any]]) -> dict[st
     return errors
 
 
+def expand_form_rows(data_dict: dict[str, Any],
+                     scheming_schema: Optional[dict[str, Any]]) -> None:
+    """The rows of the composite fields a form posts as ``variables-0-name``
+    … made the list of objects the API sends (scheming's own step, taken
+    first so that :func:`shape_errors` checks a form's rows as an API
+    call's)."""
+    from ckanext.scheming.plugins import expand_form_composite
+
+    composites = {f["field_name"] for f in (scheming_schema or {}).get("dataset_fields", [])
+                  if "repeating_subfields" in f}
+    if composites:
+        expand_form_composite(data_dict, composites)
+
+
+#: the most rows of a composite field (``variables``): the columns a data
+#: file may have (:data:`.tables.MAX_COLUMNS`)
+MAX_ROWS = MAX_COLUMNS
+
+
+def _same_names(nested: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``nested`` (the rows' errors) with an error at each row named as an
+    earlier one (case and spaces aside): two variables of one column."""
+    seen: set[str] = set()
+    for errors, row in zip(nested, rows):
+        name = row.get("name")
+        if not isinstance(name, str) or blank(name):
+            continue
+        key = " ".join(name.split()).casefold()
+        if key in seen:
+            errors.setdefault("name", []).append(tk._("Another entry already has this name"))
+        seen.add(key)
+    return nested
+
+
 def shape_errors(data_dict: dict[str, Any], schema: dict[str, Any],
                  scheming_schema: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The fields of ``data_dict`` that ``schema`` (or the composite fields
@@ -426,8 +461,14 @@ def shape_errors(data_dict: dict[str, Any], schema: dict[str, Any],
             # CKAN's ValidationError reads the errors of tags per tag name
             errors[key] = [{"name": [message]}] if key == "tags" else [message]
             continue
+        if key in rows and len(value) > MAX_ROWS:
+            # a table has at most that many columns, one variable each (ten
+            # thousand rows made a dataset page of 3 MB)
+            errors[key] = [tk._("At most %(max)s entries: one for each column of the table")
+                           % {"max": MAX_ROWS}]
+            continue
         if key in rows:
-            nested = [_row_errors(item, rows[key]) for item in value]
+            nested = _same_names([_row_errors(item, rows[key]) for item in value], value)
         elif key == "extras":
             nested = [_extra_errors(item) for item in value]
         else:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
+from ckanext.satudata.lib import metadata
 
 from ..metadata_samples import SCHEMA_FIELDS, full_metadata
 
@@ -336,6 +337,34 @@ class TestOrganizationSchema:
 
         page = app.get("/en" + tk.url_for("organization.about", id="walidata")).body
         assert "satudata-walidata-badge" in page
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_variables_and_description_have_limits_a_page_can_show(sysadmin, opd):
+    """Ten thousand variables of one name, or a description of two million
+    characters, were taken (the dataset page grew to 3 MB): a table has at
+    most as many variables as columns, each named once, and a description
+    has a length."""
+    created = _create(sysadmin, name="nakes", title="Nakes", owner_org=opd["id"])
+    variable = {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "orang"}
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=created["id"],
+                            variables=[dict(variable, name=f"k{i}")
+                                       for i in range(metadata.MAX_ROWS + 1)])
+    assert str(metadata.MAX_ROWS) in err.value.error_dict["variables"][0]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=created["id"],
+                            variables=[variable, dict(variable, unit="jiwa"),
+                                       dict(variable, name=" JUMLAH ")])
+    rows = err.value.error_dict["variables"]
+    assert not rows[0] and rows[1]["name"] and rows[2]["name"]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=created["id"],
+                            notes="x" * 50001)
+    assert "notes" in err.value.error_dict
+    shown = helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=created["id"],
+                                notes="x" * 50000, variables=[variable])
+    assert len(shown["notes"]) == 50000 and len(shown["variables"]) == 1
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

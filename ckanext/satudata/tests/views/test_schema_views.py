@@ -183,6 +183,25 @@ class TestDatasetForm:
                 assert shown[key] == value, key
 
 
+    def test_two_variables_of_one_name_are_refused_at_the_second(self, app, dataset):
+        """The form shows the refusal at the variable named twice and keeps
+        both rows as typed."""
+        user = factories.SysadminWithToken()
+        form = form_fields(app.get(tk.url_for("dataset.edit", id=dataset["name"]),
+                                   headers={"Authorization": user["token"]}).body)
+        names = sorted(k for k in form if k.startswith("variables-") and k.endswith("-name"))
+        assert names, form
+        first = form[names[0]]
+        index = len(names)
+        form.update({"save": "", f"variables-{index}-name": first.upper(),
+                     f"variables-{index}-definition": "Kolom kembar"})
+        response = app.post(tk.url_for("dataset.edit", id=dataset["name"]), data=form,
+                            headers={"Authorization": user["token"]})
+        assert response.status_code == 200
+        assert "Isian lain sudah memakai nama ini" in response.body
+        assert "Kolom kembar" in response.body and first.upper() in response.body
+
+
 @pytest.mark.usefixtures("clean_db")
 def test_organization_form_offers_the_opd_fields(app):
     user = factories.SysadminWithToken()
