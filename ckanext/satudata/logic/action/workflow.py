@@ -279,8 +279,12 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
     """
     tk.check_access("satudata_daftar_data_delete", context, data_dict)
     data = _validate(data_dict, schema.daftar_data_ref(), context)
-    item = model.Session.get(DaftarData, data["id"])
-    assert item
+    # locked: a round being sent with it finishes first, and the item is then
+    # deactivated (deleted under it, the new request went with it, and the
+    # round's letter and dataset named a request that no longer was)
+    item = model.Session.execute(
+        sa.select(DaftarData).where(DaftarData.id == data["id"]).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
     planned = model.Session.execute(
         sa.select(sa.func.count()).select_from(PublicRequest)
         .where(PublicRequest.item_id == item.id,

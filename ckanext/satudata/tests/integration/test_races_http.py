@@ -1012,3 +1012,44 @@ def test_ten_officers_scheduling_the_same_release_time_take_one_step(portal) -> 
     assert statuses == [OK] * 10, statuses
     assert (len(steps), releases) == (1, 1), (steps, releases)
     assert not portal.tracebacks()
+
+
+def test_an_item_deleted_while_its_round_is_sent_is_deactivated_never_orphaned(portal) -> None:
+    """The walidata deletes a Daftar Data item while the round is being sent:
+    the delete counted the item's requests without waiting for the send,
+    removed the item and, with it, the request just made, leaving its
+    dataset and the round's letter naming a request that no longer was.
+    Either the delete comes first (no request) or it waits and deactivates
+    the item (its request stays)."""
+    from ckanext.satudata.model import DaftarData
+
+    from ..factories import CollectionRound, DaftarDataItem
+
+    region = build_region()
+    admin = helpers.call_action("api_token_create", context={"user": "admin-walidata"},
+                                user="admin-walidata", name="races")["token"]
+    problems = []
+    for i in range(3):
+        round_ = CollectionRound(name=f"hapus-kirim-{i}", title=f"Hapus kirim {i}", year=2027,
+                                 start_date=release_time(0)[:10])
+        item = DaftarDataItem(title=f"Indikator hapus {i}", owner_org=region.opd_a["name"],
+                              year=2027)
+        DaftarDataItem(title=f"Indikator tetap {i}", owner_org=region.opd_a["name"], year=2027)
+        model.Session.remove()
+        results = _race(portal, admin, (("satudata_round_send", {"id": round_["id"]}),
+                                        ("satudata_daftar_data_delete", {"id": item["id"]})))
+        statuses = [getattr(r, "status_code", repr(r)) for r in results]
+        fresh()
+        requests_ = model.Session.execute(sa.select(DataRequest).where(
+            DataRequest.round_id == round_["id"],
+            DataRequest.item_id == item["id"])).scalars().all()
+        kept = model.Session.get(DaftarData, item["id"])
+        datasets = model.Session.execute(sa.select(sa.func.count()).select_from(model.Package)
+                                         .where(model.Package.name.like(f"indikator-hapus-{i}%"),
+                                                model.Package.state == "active")).scalar()
+        model.Session.remove()
+        if statuses != [OK, OK] or (kept is None) != (not requests_) \
+                or datasets != len(requests_) or (kept is not None and kept.active):
+            problems.append(f"{i}: {statuses}, item {'kept' if kept else 'gone'}, "
+                            f"{len(requests_)} request(s), {datasets} dataset(s)")
+    assert not problems and not portal.tracebacks(), "\n".join(problems)
