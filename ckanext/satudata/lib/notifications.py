@@ -239,7 +239,7 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
     values = {
         "title": (pkg.title if pkg and pkg.title else None) or item.title,
         "round": round_.title, "org": org.title or org.name, "actor": actor,
-        "role": chain[level] if 0 <= level < len(chain) else "",
+        "role": roles.role_label(chain[level]) if 0 <= level < len(chain) else "",
         "note": event.note or "", "field_notes": _field_notes(event.field_notes),
         "due_date": due or "",
         "release_at": release_at,

@@ -44,6 +44,11 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
         assert smtp.recipients(sent) == recipients, (action, sent)
         assert all("Jumlah Puskesmas" in m["subject"] for m in sent), sent
         assert all(f"/permintaan-data/{req['id']}" in m["body"] for m in sent), sent
+        if action in ("satudata_request_verify", "satudata_request_approve") \
+                and recipients != {"admin-walidata@example.org"}:
+            # the level by its name, as on the pages (it was "(kabid)")
+            level = {"kabid@example.org": "Kepala Bidang", "kadis@example.org": "Kepala Dinas"}
+            assert f"({level[next(iter(recipients))]})" in sent[0]["body"], sent[0]["body"]
         if action == "satudata_request_return":
             assert "Satuan belum diisi" in sent[0]["body"]
             assert "Satuan: Isi satuan" in sent[0]["body"]  # the field label, not its key
