@@ -887,13 +887,15 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
     return found
 
 
-#: an earlier period's request in these states is approved (or in the
-#: approval chain) but not released: its dataset will be public soon; or it
-#: was withdrawn: published again, it would be a second public dataset of the
-#: indicator. One still being collected may take long, and its period gets
-#: its own dataset
-_UNRELEASED = tuple(s.value for s in (State.VERIFIED, State.READY, State.SCHEDULED,
-                                      State.WITHDRAWN))
+#: an earlier period's request in these states is not released: still with
+#: its producers, in review or approval, or scheduled (its dataset will be the
+#: indicator's), or withdrawn (published again, it would be a second public
+#: dataset of the indicator). Sending the item now split the indicator over
+#: two datasets and asked its producers twice; the walidata sends it again
+#: once that period is public, cancels it, or asks for new datasets
+_UNRELEASED = tuple(s.value for s in (
+    State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
+    State.VERIFIED, State.READY, State.SCHEDULED, State.WITHDRAWN))
 #: a request of a new period in these states is still open on its dataset
 _OPEN_PERIOD = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
@@ -903,9 +905,10 @@ _OPEN_PERIOD = tuple(s.value for s in (
 def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
                         published: dict[str, str]) -> list[DaftarData]:
     """The items whose earlier period, requested in another round, is not
-    released yet: one not published before whose earlier period is
-    verified, approved or scheduled (sending now would give the indicator a
-    second dataset), and one published before whose dataset another round's
+    released yet: one not published before whose earlier period is still
+    collected, reviewed, approved, scheduled or withdrawn (sending now would
+    give the indicator a second dataset, and its producers two requests for
+    one indicator), and one published before whose dataset another round's
     new period is still open on (its uploads are staged for that period
     only). Two queries."""
     open_period = set(model.Session.execute(

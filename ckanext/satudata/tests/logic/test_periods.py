@@ -18,7 +18,8 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing
 
 from ..factories import (
-    add_csv, build_region, csv_upload, is_public, publish, request_state, to_ready,
+    CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, publish,
+    request_state, to_ready,
 )
 
 #: the second period's table: nobody but its producers and the walidata
@@ -575,3 +576,23 @@ def test_a_second_period_waits_for_a_withdrawn_first_and_skips_an_archived_one(
     assert b_second["package_id"] != other["package_id"]
     # the producers of B can work on it
     add_csv(region, "producer_b", b_second["package_id"], "tahun,jumlah\n2026,3\n")
+
+
+def test_an_item_still_collected_in_another_round_waits(region):
+    """An item whose request in another round is still with its producers
+    (returned for revision) was sent again: a second request and a second
+    dataset for one indicator, two e-mails to the OPD asking for it with two
+    deadlines. It waits, unless the walidata asks for new datasets."""
+    first = region.request_of(region.opd_a)
+    complete_metadata(first["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=first["id"])
+    region.call("verifier", "satudata_request_return", id=first["id"], note="Lengkapi")
+    second = CollectionRound(name="semester-2-2026", title="Semester II 2026")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_round_send", id=second["id"])
+    assert "state" in err.value.error_dict
+    assert not region.call("sysadmin", "satudata_request_list",
+                           round_id=second["id"])["results"]
+    sent = region.call("walidata_admin", "satudata_round_send", id=second["id"],
+                       new_datasets=True)
+    assert sent["created"] == 2 and sent["held_back"] == []

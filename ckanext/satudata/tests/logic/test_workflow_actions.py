@@ -287,9 +287,12 @@ class TestRounds:
             region.call("walidata_admin", "satudata_round_create", name="semester-1-2026",
                         title="x", year=2026, start_date="2026-07-01")
         assert "name" in err.value.error_dict
+        for org in (region.opd_a, region.opd_b):  # next year's Daftar Data
+            region.call("walidata_admin", "satudata_daftar_data_create",
+                        title="Jumlah Posyandu", owner_org=org["name"], year=2027)
         result = cli.invoke(satudata_cli.satudata, [
-            "round-create", "semester-2-2026", "--title", "Semester II 2026",
-            "--year", "2026", "--start-date", "2026-07-01", "--send"])
+            "round-create", "tahun-2027", "--title", "Tahun 2027",
+            "--year", "2027", "--start-date", "2027-01-04", "--send"])
         assert result.exit_code == 0, result.output
         assert "Sent 2 request(s)" in result.output
 
