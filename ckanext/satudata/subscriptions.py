@@ -15,8 +15,8 @@ other plugins; this plugin subscribes to none of them.
 
 CKAN's ``failed_login`` and ``logged_in`` count and forget an account's
 failed logins (:mod:`.lib.login_attempts`); ``logged_in`` and ``logged_out``
-mark when a session began and when the account's sessions ended
-(:mod:`.lib.sessions`).
+mark when a session began and that it ended, ``perform_password_reset``
+that the account's other sessions ended (:mod:`.lib.sessions`).
 """
 from __future__ import annotations
 
@@ -29,4 +29,5 @@ from .lib import login_attempts, sessions
 def get_subscriptions() -> SignalMapping:
     return {tk.signals.failed_login: [login_attempts.failed],
             tk.signals.user_logged_in: [login_attempts.succeeded, sessions.started],
-            tk.signals.user_logged_out: [sessions.ended]}
+            tk.signals.user_logged_out: [sessions.ended],
+            tk.signals.perform_password_reset: [sessions.password_changed]}

@@ -298,7 +298,9 @@ def send(users: Iterable[model.User], subject: str, body: str,
                 (name, io.BytesIO(content), mimetype)
                 for name, content, mimetype in attachments])
             sent += 1
-        except mailer.MailerException as e:
+        except (mailer.MailerException, ValueError) as e:
+            # ValueError: a header the account's name or address cannot make
+            # (a line break in it); the others are still e-mailed
             log.error("Could not e-mail %s: %s", user.name, e)
             failures.append(user.name)
             continue
@@ -464,7 +466,8 @@ def send_to_address(name: str, email: str, subject: str, body: str) -> int:
     key = f"{email}:{_digest(subject, body)}"
     if ledger is not None and key in ledger.sent:
         return 0
-    mailer.mail_recipient(name, email, subject, body)
+    # one line: a name with a line break cannot be an e-mail header
+    mailer.mail_recipient(" ".join((name or "").split()), email, subject, body)
     if ledger is not None:
         ledger.record(key)
     return 1

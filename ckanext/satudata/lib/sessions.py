@@ -5,13 +5,19 @@ CKAN keeps the session in a signed cookie (``SESSION_TYPE = cookie``): "Keluar"
 only told the browser to forget it, and a copy of the cookie (from a shared
 office computer, a proxy log) went on working for as long as the cookie
 lives. So each login writes its time into the session (CKAN's ``logged_in``
-signal), each logout writes the time into the account
-(``plugin_extras["satudata"]["signed_out_at"]``, read with the user on every
-request: no query of its own), and a session that began before the
-account's latest logout is not a login any more (:func:`refuse_ended`, the
-plugin's ``IAuthenticator.identify``). Logging out ends every session of the
-account (the other devices log in again). API tokens are not sessions and
-are revoked on their own page.
+signal) and the account remembers, in ``plugin_extras["satudata"]`` (read with
+the user on every request: no query of its own):
+
+* ``ended``: the login times of the sessions that logged out (the latest
+  :data:`KEPT`): a copy of such a session is no login any more. Logging out
+  ends that session only, as in CKAN (an image pointing at the logout
+  address logs out the one who views it, not the account's other devices);
+* ``signed_out_at``: when the password was changed or reset: every session
+  that began until then has ended, but the one that changed it.
+
+:func:`refuse_ended` (the plugin's ``IAuthenticator.identify``) makes such a
+session anonymous. API tokens are not sessions and are revoked on their own
+page.
 """
 from __future__ import annotations
 
@@ -25,8 +31,21 @@ import ckan.model as model
 
 #: the session's key holding when it logged in (seconds since the epoch)
 SINCE = "satudata_since"
+#: how many ended sessions an account remembers
+KEPT = 50
 #: ``flask.g`` flag: the logout is this module's, not the user's
 _ENDING = "satudata_ending_session"
+
+
+def _remember(user: model.User, **values: Any) -> None:
+    extras = dict(user.plugin_extras or {})
+    extras["satudata"] = dict(extras.get("satudata") or {}, **values)
+    user.plugin_extras = extras
+    model.Session.commit()
+
+
+def _facts(user: model.User) -> dict[str, Any]:
+    return (user.plugin_extras or {}).get("satudata") or {}
 
 
 def started(sender: Any, user: Any = None, **kwargs: Any) -> None:
@@ -35,30 +54,46 @@ def started(sender: Any, user: Any = None, **kwargs: Any) -> None:
 
 
 def ended(sender: Any, user: Any = None, **kwargs: Any) -> None:
-    """CKAN's ``logged_out`` signal: every session of the account that
-    began until now has ended."""
+    """CKAN's ``logged_out`` signal: this session has ended (a session that
+    began before this was recorded: every session until now)."""
     if flask.g.get(_ENDING) or not isinstance(user, model.User):
         return
-    extras = dict(user.plugin_extras or {})
-    extras["satudata"] = dict(extras.get("satudata") or {}, signed_out_at=time.time())
-    user.plugin_extras = extras
-    model.Session.commit()
+    since = flask.session.get(SINCE)
+    if since is None:
+        _remember(user, signed_out_at=time.time())
+    else:
+        _remember(user, ended=[*(_facts(user).get("ended") or []), since][-KEPT:])
+
+
+def password_changed(sender: Any, user: Any = None, **kwargs: Any) -> None:
+    """A password changed (the user's form, the API) or reset (CKAN's
+    ``perform_password_reset`` signal): every other session of the account
+    ends; the one that changed it goes on."""
+    if not isinstance(user, model.User):
+        return
+    now = time.time()
+    _remember(user, signed_out_at=now)
+    if flask.has_request_context() and flask.session.get("_user_id") == user.id:
+        flask.session[SINCE] = now + 0.001
 
 
 def signed_out_at(user: model.User) -> Optional[float]:
-    return ((user.plugin_extras or {}).get("satudata") or {}).get("signed_out_at")
+    return _facts(user).get("signed_out_at")
 
 
 def refuse_ended() -> None:
-    """The request's session is anonymous when it began before its account's
-    latest logout (a copy of a cookie of a session that logged out)."""
+    """The request's session is anonymous when it ended (a copy of the
+    cookie of a session that logged out, or that began before the
+    account's password changed)."""
     if "_user_id" not in flask.session:  # no session login (anonymous, API token)
         return
     user = flask_login.current_user
     if not user.is_authenticated or not isinstance(user, model.User):
         return
+    since = flask.session.get(SINCE)
     out = signed_out_at(user)
-    if out is not None and float(flask.session.get(SINCE) or 0) <= out:
+    if since in (_facts(user).get("ended") or ()) or (
+            out is not None and float(since or 0) <= out):
         setattr(flask.g, _ENDING, True)  # not a logout of the account's other sessions
         flask_login.logout_user()
         flask.session.pop(SINCE, None)

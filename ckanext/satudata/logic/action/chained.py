@@ -66,7 +66,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.types import Action, Context, DataDict
 
-from ...lib import datacheck, datastore, publishing, roles, storage
+from ...lib import datacheck, datastore, publishing, roles, sessions, storage
 from .. import validators
 from ._common import lock_name, readable_or_not_found
 
@@ -493,12 +493,17 @@ def _limited(name: str, limits: dict[str, int]) -> Action:
         errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
                   for key, limit in limits.items()
                   if isinstance(data.get(key), str) and len(data[key]) > limit}
+        # one line: a name with a line break went into e-mail headers, where
+        # it stopped the account's e-mails and the password reset (HTTP 500)
+        errors.update({key: [tk._("Must be one line, without line breaks")]
+                       for key in limits if key not in errors and isinstance(data.get(key), str)
+                       and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
         if errors:
             raise tk.ValidationError(errors)
         return original(context, data_dict)
-    check.__doc__ = ("CKAN's, with a limit to the length of " + ", ".join(limits) + ": CKAN "
-                     "sets none, and a name of 2,000 characters widened every page showing "
-                     "it (an activity stream to 14,000 px).")
+    check.__doc__ = ("CKAN's, with a limit to the length of " + ", ".join(limits) + " (one "
+                     "line each): CKAN sets none, and a name of 2,000 characters widened "
+                     "every page showing it (an activity stream to 14,000 px).")
     return _checked(name, check, side_effect_free=False)
 
 
@@ -506,7 +511,21 @@ def _limited(name: str, limits: dict[str, int]) -> Action:
 NAME_LENGTH = 200
 TOKEN_NAME_LENGTH = 100
 user_create = _limited("user_create", {"fullname": NAME_LENGTH})
-user_update = _limited("user_update", {"fullname": NAME_LENGTH})
+_user_update_limited = _limited("user_update", {"fullname": NAME_LENGTH})
+
+
+def _user_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, limited; a changed password ends the account's other sessions
+    (:func:`...lib.sessions.password_changed`)."""
+    result = _user_update_limited(original, context, data_dict)
+    data = data_dict or {}
+    if any(isinstance(data.get(key), str) and data[key] for key in ("password", "password1")):
+        user = model.User.get(result["id"])
+        sessions.password_changed(None, user=user)
+    return result
+
+
+user_update = _checked("user_update", _user_update, side_effect_free=False)
 api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH})
 
 user_show = _checked("user_show", _without_email_hashes)

@@ -361,3 +361,26 @@ def test_an_item_a_citizens_request_is_planned_on_is_not_deleted(region, citizen
     assert "id" in refused.value.error_dict
     assert _call(region.users["walidata_admin"], "satudata_daftar_data_show",
                  id=planned["item_id"])["title"]
+
+
+def test_a_name_with_a_line_break_is_refused_and_stops_no_e_mail(region, citizen, smtp,
+                                                                  run_jobs):
+    """A citizen gave their name a line break (``user_patch``): accepted, it
+    went into the e-mail headers, their request's e-mails (the walidata's
+    too) were never sent, and the password reset answered 500. It is
+    refused; a name already stored so is written on one line."""
+    with pytest.raises(tk.ValidationError) as err:
+        _call(citizen, "user_patch", id=citizen["name"], fullname="Warga\nX-Header: 1")
+    assert "fullname" in err.value.error_dict
+    import ckan.model as model
+
+    user = model.User.get(citizen["id"])
+    user.fullname = "Warga\r\nX-Header: 1"  # as stored before the refusal
+    model.Session.commit()
+    run_jobs()
+    smtp.take()
+    _ask(citizen)
+    run_jobs()
+    sent = smtp.take()
+    assert citizen["email"] in smtp.recipients(sent)
+    assert "verifikator@example.org" in smtp.recipients(sent)

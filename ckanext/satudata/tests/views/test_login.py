@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from ckan.lib.redis import connect_to_redis
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 from ..factories import csrf_token
 
@@ -107,6 +107,10 @@ def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
     assert "Hubungi walidata" in page and "Diskominfo" in page
 
 
+def _csrf_of(client) -> str:
+    return csrf_token(client.get("/dashboard/datasets").body)
+
+
 def _session_cookie(client, name: str = "ckan") -> tuple[str, str]:
     """The value and domain of the session cookie."""
     found = [c for c in client._cookies.values() if c.key == name]
@@ -118,8 +122,9 @@ def _session_cookie(client, name: str = "ckan") -> tuple[str, str]:
 def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
     """"Keluar" only told the browser to forget its session cookie: a copy
     of it (a shared office computer, a proxy's log) went on opening the
-    producer's dashboard. A session that began before the account's logout
-    is anonymous; logging in again opens a new one."""
+    producer's dashboard, as did the other sessions of an account whose
+    password was changed. A session that logged out, or began before its
+    account's password changed, is anonymous."""
     factories.User(name="operator", password="correct123")
     office = app.test_client()
     assert _log_in(office, "operator", "correct123").status_code == 302
@@ -132,10 +137,27 @@ def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
     thief = app.test_client()
     thief.set_cookie("ckan", copied[0], domain=copied[1])
     assert 'name="login"' in thief.get("/dashboard/datasets").body
-    # logging out ends the account's other sessions too
-    assert 'name="login"' in phone.get("/dashboard/datasets").body
+    # that session only, as in CKAN: an image pointing at the logout address
+    # logs out the one who views it, not the account's other devices
+    assert 'name="login"' not in phone.get("/dashboard/datasets").body
     # a new login is a new session; the copy stays out
     again = app.test_client()
     assert _log_in(again, "operator", "correct123").status_code == 302
     assert 'name="login"' not in again.get("/dashboard/datasets").body
     assert 'name="login"' in thief.get("/dashboard/datasets").body
+
+    # a changed password ends every other session, not the one that changed it
+    token = factories.APIToken(user="operator")["token"]
+    helpers.call_action("user_patch", context={"user": "operator"}, id="operator",
+                        password="baru-sekali-123", old_password="correct123")
+    for client in (phone, again):
+        assert 'name="login"' in client.get("/dashboard/datasets").body
+    assert app.get("/api/3/action/dashboard_activity_list",
+                   headers={"Authorization": token}).status_code == 200  # tokens stay
+    fresh = app.test_client()
+    assert _log_in(fresh, "operator", "baru-sekali-123").status_code == 302
+    response = fresh.post("/api/3/action/user_patch", json={
+        "id": "operator", "password": "lagi-lagi-12345", "old_password": "baru-sekali-123"},
+        headers={"X-CSRFToken": _csrf_of(fresh)})
+    assert response.status_code == 200, response.body
+    assert 'name="login"' not in fresh.get("/dashboard/datasets").body
