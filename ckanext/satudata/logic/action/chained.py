@@ -1079,6 +1079,13 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
     _resource_readable_or_not_found(context, pkg)
     if not _frozen(context, pkg):
         _lock_for_change(context, pkg)
+        # CKAN deletes a deleted resource again (a second click, a second
+        # client that waited for the lock): a second change of the dataset
+        if pkg is not None:
+            resource = model.Session.get(model.Resource, data_dict["id"],
+                                         populate_existing=True)
+            if resource is None or resource.state != "active":
+                raise tk.ObjectNotFound(tk._("Resource was not found."))
         return original(context, data_dict)
     assert pkg is not None
     tk.check_access("resource_delete", context, data_dict)

@@ -1053,3 +1053,30 @@ def test_an_item_deleted_while_its_round_is_sent_is_deactivated_never_orphaned(p
             problems.append(f"{i}: {statuses}, item {'kept' if kept else 'gone'}, "
                             f"{len(requests_)} request(s), {datasets} dataset(s)")
     assert not problems and not portal.tracebacks(), "\n".join(problems)
+
+
+def test_a_table_deleted_by_fifteen_clicks_at_once_is_deleted_once(portal) -> None:
+    """Fifteen clients deleting one table of a request's dataset at once: two
+    were answered 200 and the dataset's history got two changes for one
+    deletion (CKAN deletes a deleted resource again). One deletes it, the
+    others are told it is not found."""
+    from ckanext.activity.model import Activity
+
+    region = build_region(("Indikator hapus tabel",))
+    request = region.requests_of(region.opd_a)[0]
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+    token = helpers.call_action("api_token_create", context={"user": "produsen-a"},
+                                user="produsen-a", name="races")["token"]
+    fresh()
+    before = model.Session.execute(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.object_id == request["package_id"])).scalar()
+    model.Session.remove()
+    results = _race(portal, token, (("resource_delete", {"id": table["id"]}),) * 15)
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    fresh()
+    after = model.Session.execute(sa.select(sa.func.count()).select_from(Activity).where(
+        Activity.object_id == request["package_id"])).scalar()
+    model.Session.remove()
+    assert statuses == [OK] + [404] * 14, statuses
+    assert after - before == 1
+    assert not portal.tracebacks()
