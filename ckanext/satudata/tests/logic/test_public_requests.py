@@ -128,7 +128,8 @@ def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run
     run_jobs()
     sent = smtp.take()
     to_citizen = [m for m in sent if "warga@example.org" in m["to"]]
-    assert len(to_citizen) == 1 and "Permohonan data diterima" in to_citizen[0]["subject"]
+    # "tercatat" (recorded), not "diterima", which also reads "accepted"
+    assert len(to_citizen) == 1 and "Permohonan data tercatat" in to_citizen[0]["subject"]
     assert "admin-walidata@example.org" in smtp.recipients(sent)
 
     # the contact details: the requester and the walidata only
