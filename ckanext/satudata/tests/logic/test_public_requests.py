@@ -130,6 +130,7 @@ def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run
     to_citizen = [m for m in sent if "warga@example.org" in m["to"]]
     # "tercatat" (recorded), not "diterima", which also reads "accepted"
     assert len(to_citizen) == 1 and "Permohonan data tercatat" in to_citizen[0]["subject"]
+    assert "Batas waktu jawaban:" in to_citizen[0]["body"]
     assert "admin-walidata@example.org" in smtp.recipients(sent)
 
     # the contact details: the requester and the walidata only

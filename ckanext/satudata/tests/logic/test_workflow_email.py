@@ -49,6 +49,8 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
             # the level by its name, as on the pages (it was "(kabid)")
             level = {"kabid@example.org": "Kepala Bidang", "kadis@example.org": "Kepala Dinas"}
             assert f"({level[next(iter(recipients))]})" in sent[0]["body"], sent[0]["body"]
+        if action == "satudata_request_submit":  # which deadline: the step's
+            assert "Tenggat langkah ini:" in sent[0]["body"], sent[0]["body"]
         if action == "satudata_request_return":
             assert "Satuan belum diisi" in sent[0]["body"]
             assert "Satuan: Isi satuan" in sent[0]["body"]  # the field label, not its key
