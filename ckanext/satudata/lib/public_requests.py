@@ -34,7 +34,7 @@ from .states import (PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, Public
                      public_steps_for)
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
-           "steps_for", "may_attempt", "check_step", "create", "lock", "take", "fulfil_published",
+           "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take", "fulfil_published",
            "may_see_contact",
            "due_for_reminder"]
 
@@ -76,13 +76,29 @@ def may_attempt(step: str, user_name: Optional[str]) -> bool:
     return any(t.name == step and t.actors & kinds for t in PUBLIC_TABLE)
 
 
-def check_step(step: str, request: PublicRequest, user_name: Optional[str]) -> PublicTransition:
+def version_of(request: PublicRequest) -> int:
+    """The request's version: how many steps it has had (one query). A
+    form is built from one; an officer's decision made on a page opened
+    before another officer's is refused (:func:`check_step`)."""
+    return int(model.Session.execute(
+        sa.select(sa.func.count()).select_from(PublicRequestEvent)
+        .where(PublicRequestEvent.request_id == request.id)).scalar_one())
+
+
+def check_step(step: str, request: PublicRequest, user_name: Optional[str],
+               expected_version: Optional[int] = None) -> PublicTransition:
     """The table's row for ``step`` from where ``request`` is (read under its
     lock), for ``user_name``; ``NotAuthorized`` for one who is no actor of
     the step, else ``ValidationError`` on ``state`` saying where the request
-    is (another officer's step came first)."""
+    is (another officer's step came first), or on ``version`` when the
+    request had another step since ``expected_version`` (two officers'
+    decisions at once: a plan and a rejection both applied)."""
     if not may_attempt(step, user_name):
         raise tk.NotAuthorized(tk._("You may not take this step on the data request"))
+    if expected_version is not None and expected_version != version_of(request):
+        raise tk.ValidationError({"version": [tk._(
+            "This request was changed by someone else since you opened "
+            "the page. Reload it and try again.")]})
     rule = public_rule(step, request.state)
     if rule is None or not rule.actors & actors_of(user_name):
         raise tk.ValidationError({"state": [tk._(
@@ -152,12 +168,13 @@ def _dataset_public(package_id: str) -> bool:
 
 def take(step: str, request_id: str, user_name: Optional[str], *,
          note: Optional[str] = None, package_id: Optional[str] = None,
-         item_id: Optional[str] = None) -> tuple[PublicRequest, PublicRequestEvent]:
+         item_id: Optional[str] = None, expected_version: Optional[int] = None,
+         ) -> tuple[PublicRequest, PublicRequestEvent]:
     """Take ``step`` on the request, under its row lock: the table decides
     (again) whether ``user_name`` may, from where the request is now. The
     caller commits."""
     request = lock(request_id)
-    rule = check_step(step, request, user_name)
+    rule = check_step(step, request, user_name, expected_version)
     note = given_reason(note)
     if rule.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("Give the reason")]})

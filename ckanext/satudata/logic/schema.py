@@ -426,10 +426,13 @@ def public_request_ref(not_empty: Validator, satudata_clean_strings: Validator,
 @validator_args
 def public_request_step(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-    satudata_text: Validator, satudata_length: Validator,
+    satudata_text: Validator, satudata_length: Validator, satudata_version: Validator,
 ) -> Schema:
     schema = public_request_ref()
     schema["note"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)]
+    # the version the form was built from (optional): a decision made on a
+    # page opened before another officer's is refused
+    schema["version"] = [ignore_missing, satudata_version]
     return schema
 
 

@@ -92,7 +92,7 @@ def take(id: str, step: str) -> Any:
         return tk.abort(404, tk._("Not found"))
     form = tk.request.form
     data = {"id": id, "note": form.get("note", "")}
-    for key in ("package_id", "owner_org", "year", "update_frequency"):
+    for key in ("package_id", "owner_org", "year", "update_frequency", "version"):
         if form.get(key):
             data[key] = form[key]
     saved, errors = save(f"satudata_public_request_{step}", data,

@@ -105,6 +105,7 @@ def satudata_public_request_show(context: Context, data_dict: DataDict) -> dict[
         sa.select(PublicRequestEvent).where(PublicRequestEvent.request_id == request.id)
         .order_by(PublicRequestEvent.timestamp, PublicRequestEvent.id)).scalars()
     out["events"] = [e.dictize() for e in events]
+    out["version"] = len(out["events"])  # what a form sends back (public_requests.version_of)
     out["allowed_steps"] = public_requests.steps_for(request, user_name)
     return out
 
@@ -159,7 +160,7 @@ def _step(context: Context, data_dict: DataDict, step: str,
     try:
         request, _event = public_requests.take(
             step, data["id"], context.get("user"), note=data.get("note"),
-            package_id=package.id if package else None)
+            package_id=package.id if package else None, expected_version=data.get("version"))
         _commit(context)
     except Exception:
         model.Session.rollback()
@@ -225,7 +226,7 @@ def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[
         # locked before its item is added: a second click waits, then is
         # refused from the planned request (no second item)
         request = public_requests.lock(data["id"])
-        public_requests.check_step("plan", request, context.get("user"))
+        public_requests.check_step("plan", request, context.get("user"), data.get("version"))
     except Exception:
         model.Session.rollback()
         raise

@@ -386,3 +386,33 @@ def test_a_name_with_a_line_break_is_refused_and_stops_no_e_mail(region, citizen
     sent = smtp.take()
     assert citizen["email"] in smtp.recipients(sent)
     assert "verifikator@example.org" in smtp.recipients(sent)
+
+
+def test_a_decision_made_on_a_page_opened_before_another_officers_is_refused(
+        region, citizen, app):
+    """Two officers answered one request at once, one planning it, one
+    rejecting it: both applied (planned, then rejected; the citizen told
+    both, the planned item left in the Daftar Data). A form sends the
+    version it was built from; the later decision is refused, says why, and
+    keeps what was typed."""
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    admin = login(app, region.users["walidata_admin"]["name"])
+    verifier = login(app, region.users["verifier"]["name"])
+    url = f"/permohonan-data/{asked['id']}"
+    planning, rejecting = admin.get(url).body, verifier.get(url).body
+    assert 'name="version" value="1"' in rejecting
+    response = admin.post(f"{url}/plan", data={
+        "_csrf_token": csrf_token(planning), "version": "1", "owner_org": region.opd_a["id"],
+        "year": "2026", "note": ""}, follow_redirects=False)
+    assert response.status_code == 302, response.body
+    refused = verifier.post(f"{url}/reject", data={
+        "_csrf_token": csrf_token(rejecting), "version": "1", "note": "Bukan data sektoral"})
+    assert refused.status_code == 400  # the form again, as the other refused forms
+    assert "diubah oleh orang lain" in refused.body and "Bukan data sektoral" in refused.body
+    shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
+    assert shown["state"] == "planned" and shown["version"] == 2
+    # over the API, the version is optional: without it the step is taken as it is now
+    with pytest.raises(tk.ValidationError) as err:
+        _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+              note="Alasan", version=1)
+    assert "version" in err.value.error_dict
