@@ -103,14 +103,15 @@ class Region:
 
     def may(self, action: str, users: Any, **data: Any) -> dict[str, bool]:
         """``{user: True when the auth function of action lets them}`` for
-        each of ``users`` (CKAN's ``call_auth``, no action run)."""
+        each of ``users`` (CKAN's ``call_auth``, no action run; one who may
+        not read the request is told it is not found)."""
         cells = {}
         for who in users:
             try:
                 helpers.call_auth(action, {"user": self.ctx(who)["user"], "model": model},
                                   **data)
                 cells[who] = True
-            except tk.NotAuthorized:
+            except (tk.NotAuthorized, tk.ObjectNotFound):  # refused, or told there is none
                 cells[who] = False
         return cells
 

@@ -35,6 +35,23 @@ def request_of(context: Context, data_dict: Optional[DataDict]) -> DataRequest:
     return request
 
 
+def readable_request_of(context: Context, data_dict: Optional[DataDict]) -> DataRequest:
+    """:func:`request_of`, not found for one who may not read the request
+    (another OPD's producer, a citizen, a visitor): a step on another OPD's
+    request answered 403 where a made-up id answered 404, telling which
+    guessed ids exist. The readers are :func:`may_read_request`'s."""
+    request = request_of(context, data_dict)
+    if not may_read_request(context, request):
+        raise tk.ObjectNotFound(tk._("Data request not found"))
+    return request
+
+
+def may_read_request(context: Context, request: DataRequest) -> bool:
+    """Walidata staff, the producers of its OPD and the OPD's head."""
+    return staff_or_producer_of(context, request.owner_org) or roles.is_opd_head(
+        context.get("user"), request.owner_org)
+
+
 def walidata_admin(context: Context, msg: str) -> AuthResult:
     return allow() if roles.is_walidata_admin(context.get("user")) else refuse(msg)
 
@@ -86,7 +103,7 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
     Sysadmins are checked too: the approval chain has no bypass."""
     @tk.auth_sysadmins_check
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
-        request = request_of(context, data_dict)
+        request = readable_request_of(context, data_dict)
         name = transition_for(action, request.state, bool(request.revision_of))
         if not roles.may_attempt(context.get("user"), request, name):
             # a second click of one who just took the step: the engine says
@@ -113,7 +130,7 @@ def step_auth(name: str, message: Callable[[], str]) -> Any:
     engine checks again, and the state, under the row lock."""
     @tk.auth_sysadmins_check
     def auth(context: Context, data_dict: DataDict) -> AuthResult:
-        request = request_of(context, data_dict)
+        request = readable_request_of(context, data_dict)
         if roles.may_take_step(context.get("user"), request, name):
             return allow()
         return refuse(message())

@@ -29,8 +29,9 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ...lib import roles
 from ...model import DaftarData
-from ._common import (allow, duty, refuse, request_of, staff_or_any_producer,
-                      staff_or_producer_of, step_auth, transition_auth)
+from ._common import (allow, duty, may_read_request, readable_request_of, refuse, request_of,
+                      staff_or_any_producer, staff_or_producer_of, step_auth, transition_auth)
+
 
 __all__ = [
     "satudata_daftar_data_create", "satudata_daftar_data_update",
@@ -149,9 +150,9 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 def satudata_request_show(context: Context, data_dict: DataDict) -> AuthResult:
-    request = request_of(context, data_dict)
-    if staff_or_producer_of(context, request.owner_org) or roles.is_opd_head(
-            context.get("user"), request.owner_org):
+    # refused, not "not found": a template's check_access only catches a
+    # refusal (the actions answer it as not found)
+    if may_read_request(context, request_of(context, data_dict)):
         return allow()
     return refuse(tk._("Not authorized to see this data request"))
 
@@ -162,7 +163,7 @@ def satudata_request_event_list(context: Context, data_dict: DataDict) -> AuthRe
 
 def _producer(context: Context, data_dict: DataDict,
               msg: Optional[str] = None) -> AuthResult:
-    request = request_of(context, data_dict)
+    request = readable_request_of(context, data_dict)
     if roles.is_producer(context.get("user"), request.owner_org):
         return allow()
     return refuse(msg or tk._("Only the producers of the requested OPD can do this"))

@@ -238,9 +238,11 @@ class TestPublish:
     def test_only_walidata_admin_publishes(self, region):
         request = region.request_of(region.opd_a)
         to_ready(region, request)
-        for who in ("producer", "verifier", "kadis", "public"):
+        for who in ("producer", "verifier", "kadis"):
             with pytest.raises(tk.NotAuthorized):
                 region.call(who, "satudata_request_publish", id=request["id"])
+        with pytest.raises(tk.ObjectNotFound):  # a citizen: as if there were none
+            region.call("public", "satudata_request_publish", id=request["id"])
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_request_publish",
                         id=region.request_of(region.opd_b)["id"])

@@ -302,6 +302,18 @@ def test_another_opds_request_and_dataset_answer_as_if_they_did_not_exist(region
                                         id=ref)
                 answers.append(str(err.value))
             assert answers[0] == answers[1], (user, action, answers)
+        # a step on it too (it answered 403 "only the verifier…", 404 for a made-up id)
+        for action in ("satudata_request_verify", "satudata_request_submit",
+                       "satudata_request_publish", "satudata_request_acknowledge",
+                       "satudata_request_link_dataset"):
+            answers = []
+            for ref in (request["id"], made_up):
+                # a visitor is asked to log in first, whatever the id
+                with pytest.raises(tk.ObjectNotFound if user else tk.NotAuthorized) as err:
+                    helpers.call_action(action, context={"user": user, "ignore_auth": False},
+                                        id=ref, package_id="x")
+                answers.append(str(err.value))
+            assert answers[0] == answers[1], (user, action, answers)
         token = {"Authorization": factories.APIToken(user=user)["token"]} if user else {}
         assert app.get(f"/permintaan-data/{request['id']}", headers=token).status_code == 404
     with pytest.raises(tk.ObjectNotFound):

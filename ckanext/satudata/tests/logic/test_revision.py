@@ -137,8 +137,11 @@ def test_revise_needs_staged_changes_and_the_producer(region):
         region.call("producer", "satudata_request_revise", id=request["id"])
     assert "revision" in err.value.error_dict
     region.call("producer", "package_patch", id=request["package_id"], title="Baru")
-    for who in ("producer_b", "verifier", "walidata_admin", "public"):
+    for who in ("verifier", "walidata_admin"):
         with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_request_revise", id=request["id"])
+    for who in ("producer_b", "public"):  # another OPD, a citizen: as if there were none
+        with pytest.raises(tk.ObjectNotFound):
             region.call(who, "satudata_request_revise", id=request["id"])
     # an incomplete staged version cannot be submitted
     region.call("producer", "package_patch", id=request["package_id"], notes="")
