@@ -195,7 +195,19 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[s
     """Cancel the scheduled release of a request (back to ``ready``)."""
     tk.check_access("satudata_request_unschedule", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    return _take(context, data, "unschedule")[0]
+
+    def due(request: DataRequest) -> None:
+        """Under the lock: a release whose announced time has come is
+        published by ``release-due`` (the calendar announced it; cancelled
+        then, it silently did not happen): withdraw it once public."""
+        pending = publishing.pending_release(request.id)
+        if pending is not None and pending.release_at <= publishing.utcnow():
+            raise tk.ValidationError({"state": [tk._(
+                "The announced release time has come: the data is being published. "
+                "Withdraw it once it is public if it must not be")]})
+        return None
+
+    return _take(context, data, "unschedule", done=due)[0]
 
 
 def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -228,3 +228,23 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
     assert "produsen-a@example.org" in smtp.recipients(cancelled)
     assert all("Alasan: Rapat forum ditunda" in m["body"] and "Tenggat" not in m["body"]
                for m in cancelled)
+
+
+def test_a_release_whose_time_has_come_is_not_cancelled(region):
+    """The walidata cancelled a scheduled release 0.3 s after its announced
+    time, before the release job ran: the public calendar had announced a
+    release that then silently did not happen. Once the time has come it is
+    published (withdrawn after, if it must not be public)."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    with freeze_time("2026-12-01 00:00:00"):
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2026-12-01 09:00")  # 02:00 UTC
+    with freeze_time("2026-12-01 02:00:01"):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_unschedule", id=request["id"])
+        assert "state" in err.value.error_dict
+        assert request_state(region, request) == "scheduled"
+    with freeze_time("2026-12-01 01:59:00"):  # a minute before: still cancelled
+        region.call("walidata_admin", "satudata_request_unschedule", id=request["id"])
+    assert request_state(region, request) == "ready"
