@@ -1080,3 +1080,24 @@ def test_a_table_deleted_by_fifteen_clicks_at_once_is_deleted_once(portal) -> No
     assert statuses == [OK] + [404] * 14, statuses
     assert after - before == 1
     assert not portal.tracebacks()
+
+
+def test_a_citizens_request_sent_fifteen_times_at_once_is_one_request(portal) -> None:
+    """Fifteen clients sending one citizen's request form at once made
+    fifteen requests; one is made, the others are refused pointing at it."""
+    from ckanext.satudata.model import PublicRequest
+
+    build_region()
+    token = helpers.call_action("api_token_create", context={"user": "warga"},
+                                user="warga", name="races")["token"]
+    model.Session.remove()
+    data = {"title": "Jumlah UMKM per kecamatan", "description": "Tahun 2025"}
+    results = _race(portal, token, (("satudata_public_request_create", data),) * 15)
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    fresh()
+    made = model.Session.execute(sa.select(sa.func.count()).select_from(PublicRequest)
+                                 .where(PublicRequest.title == data["title"])).scalar()
+    model.Session.remove()
+    assert statuses == [OK] + [409] * 14, statuses
+    assert made == 1
+    assert not portal.tracebacks()

@@ -416,3 +416,18 @@ def test_a_decision_made_on_a_page_opened_before_another_officers_is_refused(
         _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
               note="Alasan", version=1)
     assert "version" in err.value.error_dict
+
+
+def test_the_same_request_sent_again_while_open_is_refused(region, citizen):
+    """A citizen's form sent fifteen times at once made fifteen requests (45
+    e-mails to the walidata). While one is open, the same title is refused,
+    pointing at it; another title, or the same once answered, is a new one."""
+    asked = _ask(citizen)
+    with pytest.raises(tk.ValidationError) as err:
+        _ask(citizen)
+    assert f"/permohonan-data/{asked['id']}" in err.value.error_dict["title"][0]
+    _call(citizen, "satudata_public_request_create", title="Data lain sama sekali",
+          description="Per desa")
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+          note="Data tidak dihimpun")
+    assert _ask(citizen)["id"] != asked["id"]
