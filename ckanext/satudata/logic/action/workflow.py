@@ -1484,7 +1484,6 @@ def _periods_of(request_id: str) -> dict[str, Any]:
                 for r in publishing.new_period_resources(request)] if new_period else []}
 
 
-@tk.side_effect_free
 def _readable_request(context: Context, data_dict: DataDict, auth: str) -> None:
     """``auth`` checked; a request the caller may not read is not found (it
     answered 403 for another OPD's request and 404 for a made-up id)."""
@@ -1494,6 +1493,7 @@ def _readable_request(context: Context, data_dict: DataDict, auth: str) -> None:
         raise tk.ObjectNotFound(tk._("Data request not found")) from e
 
 
+@tk.side_effect_free
 def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One data request, as in :func:`satudata_request_list`, plus the
     metadata completeness of its dataset now (``completeness``, from

@@ -12,6 +12,7 @@ import re
 import pytest
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ..factories import csrf_token, login, publish, to_ready
@@ -447,6 +448,15 @@ def test_an_unknown_action_or_view_type_is_told_in_the_readers_language(app, reg
     assert "satudata_request_verify" in error["message"] and "POST" in error["message"]
     assert "Please use" not in error["message"] and "mengubah data" in error["message"]
     assert app.get("/api/3/action/package_search?q=x").status_code == 200  # a read is a GET
+    # every read action of the portal answers a GET (satudata_request_show once
+    # lost its side_effect_free to a helper written above it)
+    from ckanext.satudata.logic import action as actions
+
+    reads = [name for name in actions.__all__ if name.startswith("satudata_")
+             and name.rsplit("_", 1)[-1] in ("show", "list", "status", "check", "calendar")]
+    assert "satudata_request_show" in reads
+    assert [name for name in reads
+            if not getattr(tk.get_action(name), "side_effect_free", False)] == []
     table = region.call("producer", "resource_create",
                         package_id=region.request_of(region.opd_a)["package_id"],
                         name="Tabel", url="https://data.example.org/t.csv", format="CSV")
