@@ -261,8 +261,12 @@ def package_public(package_id: str) -> bool:
 
 def is_period_request(request: DataRequest) -> bool:
     """Whether ``request`` adds a new period to a dataset that another
-    request published (not a revision of its own published data)."""
-    if request.revision_of or not request.package_id or dataset_public(request):
+    request published (not a revision of its own published data, nor a
+    period that is over: withdrawn, archived or cancelled; the first period
+    of a dataset, withdrawn while a later one stays public, was shown as a
+    new period without a table)."""
+    if request.revision_of or not request.package_id or request.state in FINISHED \
+            or dataset_public(request):
         return False
     return any(r.id != request.id and dataset_public(r)
                for r in package_requests(request.package_id))

@@ -255,6 +255,10 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
         region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
                     note="Semester I ditarik")
     assert is_public(pkg_id) and _resource_names(pkg_id) == [MARKER]
+    # its request page does not take it for a new period still owing a table
+    # (it said so, with a "new period" badge, while the second was public)
+    shown = region.call("walidata_admin", "satudata_request_show", id=first["id"])
+    assert shown["new_period"] is False and shown["new_period_resources"] == []
     # and withdrawing the last public period makes the dataset private
     with freeze_time("2026-07-23 03:00:00"):
         region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
