@@ -22,6 +22,7 @@ from .lib import charts, dates, datastore, markdown_text, review, round_report
 
 __all__ = [
     "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
+    "satudata_row_errors",
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
@@ -104,6 +105,22 @@ def satudata_pending_invitations(group_id: str) -> list[dict[str, str]]:
 #: the session key under which :mod:`.views.members` keeps what was typed
 #: in the "add member" form
 MEMBER_DRAFT_KEY = "satudata_member_draft"
+
+
+def satudata_row_errors(field: dict[str, Any], errors: Any) -> Any:
+    """``errors`` for the form of a composite field (``variables``): a
+    message about the whole list (more rows than a table has columns) is
+    shown at the first subfield of its first row. Scheming's form reads one
+    object per row, and a message string there was an HTTP 500."""
+    name = field.get("field_name")
+    messages = (errors or {}).get(name) if isinstance(errors, dict) else None
+    if "repeating_subfields" not in field or not isinstance(messages, list) \
+            or all(isinstance(m, dict) for m in messages):
+        return errors
+    rows = [dict(m) for m in messages if isinstance(m, dict)] or [{}]
+    first = field["repeating_subfields"][0]["field_name"]
+    rows[0][first] = [*rows[0].get(first, []), *(m for m in messages if isinstance(m, str))]
+    return dict(errors, **{name: rows})
 
 
 def satudata_member_draft() -> dict[str, str]:

@@ -12,6 +12,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.satudata.lib import metadata
+
 from ..factories import form_fields
 from ..metadata_samples import full_metadata
 
@@ -200,6 +202,24 @@ class TestDatasetForm:
         assert response.status_code == 200
         assert "Isian lain sudah memakai nama ini" in response.body
         assert "Kolom kembar" in response.body and first.upper() in response.body
+
+    def test_more_variables_than_a_table_has_columns_are_refused_on_the_form(self, app,
+                                                                            dataset):
+        """501 rows on the form answered HTTP 500 (the message about the whole
+        list where scheming's form reads one per row): the form again, with
+        the message at the first row, the rows as typed."""
+        user = factories.SysadminWithToken()
+        form = form_fields(app.get(tk.url_for("dataset.edit", id=dataset["name"]),
+                                   headers={"Authorization": user["token"]}).body)
+        form = {k: v for k, v in form.items() if not k.startswith("variables-")}
+        form["save"] = ""
+        for i in range(metadata.MAX_ROWS + 1):
+            form.update({f"variables-{i}-name": f"kolom_{i}", f"variables-{i}-definition": "x"})
+        response = app.post(tk.url_for("dataset.edit", id=dataset["name"]), data=form,
+                            headers={"Authorization": user["token"]})
+        assert response.status_code == 200
+        assert "Paling banyak 500 isian" in response.body
+        assert f"kolom_{metadata.MAX_ROWS}" in response.body
 
 
 @pytest.mark.usefixtures("clean_db")
