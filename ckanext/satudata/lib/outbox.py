@@ -256,7 +256,40 @@ def _locked(conn: Any, entry_id: str) -> Iterator[bool]:
 def deliver(entry_id: str) -> Any:
     """Run the job of the outbox row ``entry_id`` unless it is done or being
     run by another worker; mark it done when it returned. What the job
-    returned (``None`` when nothing was run)."""
+    returned (``None`` when nothing was run).
+
+    A message (:func:`register`) is handed to the front of the queue, so a
+    later one could run first: a citizen heard "rejected" before "your
+    request is recorded". The messages owed before it that are not done
+    yet are sent first, oldest first (one failing is left to its own job)."""
+    for earlier in _earlier_messages(entry_id):
+        try:
+            _deliver_one(earlier)
+        except Exception:  # its own job tries again, and records why
+            log.exception("Outbox message %s owed before %s failed", earlier, entry_id)
+    return _deliver_one(entry_id)
+
+
+def _earlier_messages(entry_id: str) -> list[str]:
+    """The message rows owed before the message row ``entry_id`` and not
+    done (nor failed), oldest first; none for a row that is no message."""
+    if not _MESSAGES:
+        return []
+    t = _TABLE.c
+    this = sa.select(t.created).where(t.id == entry_id, t.job.in_(_MESSAGES)).scalar_subquery()
+    with _engine().connect() as conn:
+        return list(conn.execute(
+            sa.select(t.id).where(t.job.in_(_MESSAGES), t.done_at.is_(None), t.error.is_(None),
+                                  t.created < this, t.id != entry_id)
+            .order_by(t.created, t.id).limit(_EARLIER_LIMIT)).scalars())
+
+
+#: the most earlier messages a message sends first (a backlog is sent by
+#: the jobs of its own rows meanwhile)
+_EARLIER_LIMIT = 20
+
+
+def _deliver_one(entry_id: str) -> Any:
     t = _TABLE.c
     with _engine().connect() as conn, _locked(conn, entry_id) as mine:
         if not mine:

@@ -431,3 +431,21 @@ def test_the_same_request_sent_again_while_open_is_refused(region, citizen):
     _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
           note="Data tidak dihimpun")
     assert _ask(citizen)["id"] != asked["id"]
+
+
+def test_a_citizens_e_mails_arrive_in_the_order_of_the_steps(region, citizen, smtp, run_jobs):
+    """Messages go to the front of the jobs queue, so the last owed ran
+    first: a citizen answered within a second heard "rejected" before
+    "your request is recorded". Each message sends those owed before it
+    first."""
+    run_jobs()
+    smtp.take()
+    asked = _ask(citizen)
+    _call(region.users["verifier"], "satudata_public_request_accept", id=asked["id"])
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+          note="Data tidak dihimpun")
+    run_jobs()
+    subjects = [m["subject"] for m in smtp.take() if m["to"].endswith(citizen["email"] + ">")
+                or m["to"] == citizen["email"]]
+    assert len(subjects) == 3, subjects
+    assert "tercatat" in subjects[0] and "diterima" in subjects[1] and "ditolak" in subjects[2]
