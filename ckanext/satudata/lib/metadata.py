@@ -25,7 +25,6 @@ from typing import Any, Optional, Iterable
 import ckan.plugins.toolkit as tk
 
 from . import reference
-from .tables import MAX_COLUMNS
 from .states import blank
 
 LEVELS = ("draft", "submit")
@@ -405,9 +404,9 @@ def expand_form_rows(data_dict: dict[str, Any],
         expand_form_composite(data_dict, composites)
 
 
-#: the most rows of a composite field (``variables``): the columns a data
-#: file may have (:data:`.tables.MAX_COLUMNS`)
-MAX_ROWS = MAX_COLUMNS
+#: the most rows of a composite field (``variables``: one for each column of
+#: a table, so the most columns a data file may have, :data:`.tables.MAX_COLUMNS`)
+MAX_ROWS = 500
 
 
 def _same_names(nested: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

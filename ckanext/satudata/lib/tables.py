@@ -24,12 +24,13 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
-from . import preview
+from . import metadata, preview
 
 __all__ = ["Table", "Unreadable", "read", "read_message", "MAX_COLUMNS", "MAX_CELL"]
 
-#: columns of a table at most (a "header" of thousands of columns is no table)
-MAX_COLUMNS = 500
+#: columns of a table at most (a "header" of thousands of columns is no table):
+#: as many as a dataset declares variables, one for each
+MAX_COLUMNS = metadata.MAX_ROWS
 #: characters of one line (and so of one cell) at most
 MAX_CELL = 131072
 
