@@ -57,6 +57,7 @@ import contextvars
 import dataclasses
 import datetime
 import logging
+import re
 from typing import Any, Callable, Iterator, Optional
 
 import redis.exceptions
@@ -261,7 +262,8 @@ def deliver(entry_id: str) -> Any:
     A message (:func:`register`) is handed to the front of the queue, so a
     later one could run first: a citizen heard "rejected" before "your
     request is recorded". The messages owed before it that are not done
-    yet are sent first, oldest first (one failing is left to its own job)."""
+    yet, about the same thing, are sent first, oldest first (one failing is
+    left to its own job)."""
     for earlier in _earlier_messages(entry_id):
         try:
             _deliver_one(earlier)
@@ -271,17 +273,30 @@ def deliver(entry_id: str) -> Any:
 
 
 def _earlier_messages(entry_id: str) -> list[str]:
-    """The message rows owed before the message row ``entry_id`` and not
-    done (nor failed), oldest first; none for a row that is no message."""
+    """The message rows about the same thing as the message row
+    ``entry_id`` (the id its title names: a data request, a citizen's
+    request, a round) owed before it and not done (nor failed, nor given
+    up), oldest first; none for a row that is no message."""
     if not _MESSAGES:
         return []
     t = _TABLE.c
-    this = sa.select(t.created).where(t.id == entry_id, t.job.in_(_MESSAGES)).scalar_subquery()
     with _engine().connect() as conn:
+        this = conn.execute(sa.select(t.created, t.title).where(
+            t.id == entry_id, t.job.in_(_MESSAGES))).first()
+        subject = _SUBJECT.search(this.title or "") if this is not None else None
+        if subject is None:
+            return []
         return list(conn.execute(
-            sa.select(t.id).where(t.job.in_(_MESSAGES), t.done_at.is_(None), t.error.is_(None),
-                                  t.created < this, t.id != entry_id)
+            sa.select(t.id).where(
+                t.job.in_(_MESSAGES), t.done_at.is_(None), t.error.is_(None),
+                t.attempts < tk.config.get("satudata.outbox.max_attempts"),
+                t.created < this.created, t.id != entry_id,
+                t.title.contains(subject.group(), autoescape=True))
             .order_by(t.created, t.id).limit(_EARLIER_LIMIT)).scalars())
+
+
+#: the id a message's title names (what it is about)
+_SUBJECT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 #: the most earlier messages a message sends first (a backlog is sent by

@@ -307,7 +307,8 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
     assert len(to_citizen) == 1 and "dipublikasikan" in to_citizen[0]["body"]
 
     with freeze_time("2027-07-01 03:00:00"):              # the next period: out it goes
-        region.call("kadis", "satudata_request_unschedule", id=sekolah["id"])
+        with pytest.raises(tk.ValidationError):  # its announced time has come: not cancelled
+            region.call("kadis", "satudata_request_unschedule", id=sekolah["id"])
         assert region.call("walidata_admin", "satudata_request_publish",
                            id=sekolah["id"])["state"] == "published"
 
