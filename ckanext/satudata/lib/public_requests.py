@@ -97,8 +97,8 @@ def check_step(step: str, request: PublicRequest, user_name: Optional[str],
         raise tk.NotAuthorized(tk._("You may not take this step on the data request"))
     if expected_version is not None and expected_version != version_of(request):
         raise tk.ValidationError({"version": [tk._(
-            "This request was changed by someone else since you opened "
-            "the page. Reload it and try again.")]})
+            "This data request was answered by someone else since you opened "
+            "the page. Reload it to see the answer.")]})
     rule = public_rule(step, request.state)
     if rule is None or not rule.actors & actors_of(user_name):
         raise tk.ValidationError({"state": [tk._(

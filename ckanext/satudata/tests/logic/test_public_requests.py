@@ -408,7 +408,8 @@ def test_a_decision_made_on_a_page_opened_before_another_officers_is_refused(
     refused = verifier.post(f"{url}/reject", data={
         "_csrf_token": csrf_token(rejecting), "version": "1", "note": "Bukan data sektoral"})
     assert refused.status_code == 400  # the form again, as the other refused forms
-    assert "diubah oleh orang lain" in refused.body and "Bukan data sektoral" in refused.body
+    assert "Permohonan ini sudah dijawab orang lain" in refused.body
+    assert "Bukan data sektoral" in refused.body
     shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
     assert shown["state"] == "planned" and shown["version"] == 2
     # over the API, the version is optional: without it the step is taken as it is now
