@@ -42,7 +42,8 @@ __all__ = [
 ]
 
 
-def _locked_request(request_id: str) -> DataRequest:
+def _request_or_not_found(request_id: str) -> DataRequest:
+    """The request (not locked: the engine locks it for a step)."""
     request = roles.get_request(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Data request not found"))
@@ -74,9 +75,9 @@ def _take(context: Context, data: dict[str, Any], name: str,
     """Take the transition ``name`` and ``then(request)`` in one transaction,
     rolled back whole when either fails, then commit: the request's result
     and what ``then`` returned. ``event_data`` goes into the step's event.
-    ``done(request)``, asked under the request's lock before the step, may
+    ``done(request)``, asked under the locks the step takes, before it, may
     answer that the step is already done (its result instead of the step's:
-    a second click, a second officer)."""
+    a second click, a second officer) or refuse it (a ``ValidationError``)."""
     engine.prepare_data_check(context, data["id"])
     with publishing.search_required():  # Solr down: refused whole, cleanly
         try:
@@ -86,7 +87,7 @@ def _take(context: Context, data: dict[str, Any], name: str,
                     _commit(context)
                     return already
             result = _transition(context, data, name, event_data)
-            request = _locked_request(data["id"])
+            request = _request_or_not_found(data["id"])
             extra = then(request) if then else None
         except Exception:
             model.Session.rollback()
@@ -120,7 +121,7 @@ def satudata_request_publish(context: Context, data_dict: DataDict) -> dict[str,
     """
     tk.check_access("satudata_request_publish", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-    request = _locked_request(data["id"])
+    request = _request_or_not_found(data["id"])
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
@@ -149,7 +150,7 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     if data["release_at"] <= publishing.utcnow():
         raise tk.ValidationError({"release_at": [tk._(
             "The release time must be in the future")]})
-    request = _locked_request(data["id"])
+    request = _request_or_not_found(data["id"])
     if not request.package_id:
         raise tk.ValidationError({"package_id": [tk._(
             "No dataset is linked to this request")]})
