@@ -311,7 +311,8 @@ def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str
     :type id: string
     :rtype: dictionary
     """
-    tk.check_access("satudata_daftar_data_show", context, data_dict)
+    _readable_request(context, data_dict, "satudata_daftar_data_show",
+                      tk._("Daftar Data item not found"))
     item = model.Session.get(DaftarData, _ref(data_dict, context))
     if item is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
@@ -1484,13 +1485,15 @@ def _periods_of(request_id: str) -> dict[str, Any]:
                 for r in publishing.new_period_resources(request)] if new_period else []}
 
 
-def _readable_request(context: Context, data_dict: DataDict, auth: str) -> None:
-    """``auth`` checked; a request the caller may not read is not found (it
-    answered 403 for another OPD's request and 404 for a made-up id)."""
+def _readable_request(context: Context, data_dict: DataDict, auth: str,
+                      message: Optional[str] = None) -> None:
+    """``auth`` checked; a request (or an item: ``message``) the caller may
+    not read is not found (it answered 403 for another OPD's and 404 for a
+    made-up id)."""
     try:
         tk.check_access(auth, context, data_dict)
     except tk.NotAuthorized as e:
-        raise tk.ObjectNotFound(tk._("Data request not found")) from e
+        raise tk.ObjectNotFound(message or tk._("Data request not found")) from e
 
 
 @tk.side_effect_free

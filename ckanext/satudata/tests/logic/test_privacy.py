@@ -318,6 +318,18 @@ def test_another_opds_request_and_dataset_answer_as_if_they_did_not_exist(region
         assert app.get(f"/permintaan-data/{request['id']}", headers=token).status_code == 404
     with pytest.raises(tk.ObjectNotFound):
         region.call("sysadmin", "satudata_request_event_list", id=made_up)
+    # the Daftar Data item of another OPD, and its SK's address, as a made-up one
+    producer_b = region.users["producer_b"]["name"]
+    answers = []
+    for ref in (request["item_id"], made_up):
+        with pytest.raises(tk.ObjectNotFound) as err:
+            helpers.call_action("satudata_daftar_data_show",
+                                context={"user": producer_b, "ignore_auth": False}, id=ref)
+        answers.append(str(err.value))
+    assert answers[0] == answers[1]
+    token = {"Authorization": factories.APIToken(user=producer_b)["token"]}
+    assert app.get(f"/permintaan-data/daftar-data/{request['item_id']}/sk.pdf",
+                   headers=token).status_code == 404
 
     name = helpers.call_action("package_show", id=request["package_id"])["name"]
     answers = []
