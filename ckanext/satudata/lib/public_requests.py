@@ -34,9 +34,8 @@ from .states import (PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, Public
                      public_steps_for)
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
-           "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take", "fulfil_published",
-           "may_see_contact",
-           "due_for_reminder"]
+           "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take",
+           "fulfil_published", "may_see_contact", "due_for_reminder"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
 RESPONSE_DAYS = 10
@@ -67,12 +66,13 @@ def steps_for(request: PublicRequest, user_name: Optional[str]) -> list[str]:
     return [s for s in steps if not (s == "extend" and request.extended)]
 
 
-def may_attempt(step: str, user_name: Optional[str]) -> bool:
-    """Whether ``user_name`` is an actor of ``step`` in some state of the
-    table: the auth functions' early check (whether the request's state
-    allows it now is the step's own check, under the row lock, answered
-    with the state)."""
-    kinds = actors_of(user_name)
+def may_attempt(step: str, user_name: Optional[str],
+                kinds: Optional[set[PublicActor]] = None) -> bool:
+    """Whether ``user_name`` (of the actor ``kinds``, when known) is an
+    actor of ``step`` in some state of the table: the auth functions' early
+    check (whether the request's state allows it now is the step's own
+    check, under the row lock, answered with the state)."""
+    kinds = actors_of(user_name) if kinds is None else kinds
     return any(t.name == step and t.actors & kinds for t in PUBLIC_TABLE)
 
 
@@ -93,14 +93,15 @@ def check_step(step: str, request: PublicRequest, user_name: Optional[str],
     is (another officer's step came first), or on ``version`` when the
     request had another step since ``expected_version`` (two officers'
     decisions at once: a plan and a rejection both applied)."""
-    if not may_attempt(step, user_name):
+    kinds = actors_of(user_name)
+    if not may_attempt(step, user_name, kinds):
         raise tk.NotAuthorized(tk._("You may not take this step on the data request"))
     if expected_version is not None and expected_version != version_of(request):
         raise tk.ValidationError({"version": [tk._(
             "This data request was answered by someone else since you opened "
             "the page. Reload it to see the answer.")]})
     rule = public_rule(step, request.state)
-    if rule is None or not rule.actors & actors_of(user_name):
+    if rule is None or not rule.actors & kinds:
         raise tk.ValidationError({"state": [tk._(
             "\"%(transition)s\" is not possible while the request is %(state)s") % {
                 "transition": public_step_label(step),

@@ -484,9 +484,11 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
                 _drop_email_hashes(item, user)
 
 
-def _limited(name: str, limits: dict[str, int]) -> Action:
+def _limited(name: str, limits: dict[str, int],
+             then: Optional[Callable[[Any, DataDict], None]] = None) -> Action:
     """The action ``name`` refusing, after the caller's access, a text
-    named in ``limits`` longer than its limit."""
+    named in ``limits`` longer than its limit (or of more than one line);
+    ``then(result, data_dict)`` after it succeeded."""
     def check(original: Action, context: Context, data_dict: DataDict) -> Any:
         tk.check_access(name, context, data_dict)
         data = data_dict or {}
@@ -500,7 +502,10 @@ def _limited(name: str, limits: dict[str, int]) -> Action:
                        and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
         if errors:
             raise tk.ValidationError(errors)
-        return original(context, data_dict)
+        result = original(context, data_dict)
+        if then is not None:
+            then(result, data_dict or {})
+        return result
     check.__doc__ = ("CKAN's, with a limit to the length of " + ", ".join(limits) + " (one "
                      "line each): CKAN sets none, and a name of 2,000 characters widened "
                      "every page showing it (an activity stream to 14,000 px).")
@@ -511,21 +516,16 @@ def _limited(name: str, limits: dict[str, int]) -> Action:
 NAME_LENGTH = 200
 TOKEN_NAME_LENGTH = 100
 user_create = _limited("user_create", {"fullname": NAME_LENGTH})
-_user_update_limited = _limited("user_update", {"fullname": NAME_LENGTH})
 
 
-def _user_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's, limited; a changed password ends the account's other sessions
-    (:func:`...lib.sessions.password_changed`)."""
-    result = _user_update_limited(original, context, data_dict)
-    data = data_dict or {}
+def _password_changed(result: Any, data: DataDict) -> None:
+    """A new password (the API's ``password``, the form's ``password1``)
+    ends the account's other sessions (:func:`...lib.sessions.password_changed`)."""
     if any(isinstance(data.get(key), str) and data[key] for key in ("password", "password1")):
-        user = model.User.get(result["id"])
-        sessions.password_changed(None, user=user)
-    return result
+        sessions.password_changed(None, user=model.User.get(result["id"]))
 
 
-user_update = _checked("user_update", _user_update, side_effect_free=False)
+user_update = _limited("user_update", {"fullname": NAME_LENGTH}, then=_password_changed)
 api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH})
 
 user_show = _checked("user_show", _without_email_hashes)
