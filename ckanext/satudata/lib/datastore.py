@@ -394,6 +394,12 @@ _NOT_FOUND = re.compile(r'^Resource(?:/Alias)? "(?P<id>.*)" was not found\.$', r
 _NOT_A_TABLE = re.compile(r'relation "(?P<name>[^"]*)" does not exist')
 
 
+def no_such_table(name: str) -> str:
+    """What a DataStore query naming table ``name`` is told when there is none."""
+    return tk._('There is no table "%(name)s": query a table by its resource id') % {
+        "name": name}
+
+
 def _untranslated_message(text: str) -> str:
     if text == "Query is not a single statement.":
         return tk._("The query is not a single statement")
@@ -403,8 +409,7 @@ def _untranslated_message(text: str) -> str:
         # PostgreSQL's error, with the statement CKAN ran around the query
         table = _NOT_A_TABLE.search(text)
         if table:
-            return tk._('There is no table "%(name)s": query a table by its resource id') % {
-                "name": table.group("name")}
+            return no_such_table(table.group("name"))
         return _cannot_run(re.sub(r"^\([\w.]+\)\s*", "", text))
     return text
 

@@ -89,8 +89,9 @@ __all__ = [
     "bulk_update_public",
     "bulk_update_private", "bulk_update_delete", "member_list", "activity_create",
     # the DataStore: loaded by the portal's job, from live files only
-    "xloader_submit", "xloader_hook", "datastore_search", "datastore_search_sql",
-    "datastore_info", "resource_view_show", "resource_view_create", "resource_view_update",
+    "xloader_submit", "xloader_hook", "xloader_status", "datastore_search",
+    "datastore_search_sql", "datastore_info", "datastore_create", "datastore_upsert",
+    "datastore_delete", "datastore_records_delete", "resource_view_show", "resource_view_create", "resource_view_update",
     "resource_view_delete", "resource_view_list", "resource_view_reorder",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
@@ -106,6 +107,8 @@ __all__ = [
     "user_delete",
     # names a page can show
     "user_create", "user_update", "api_token_create",
+    # an activity of a dataset the caller may not read is not found
+    "activity_show", "activity_data_show", "activity_diff",
     # the views of a table in the activity streams: of readable datasets only
     "user_activity_list", "dashboard_activity_list", "organization_activity_list",
     "group_activity_list",
@@ -771,6 +774,29 @@ def package_activity_list(original: Action, context: Context, data_dict: DataDic
         return original(context, data_dict)
 
 
+def _activity_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """An activity of a dataset the caller may not see is not found, as a
+    made-up id: CKAN said 403, so the id of a step on unpublished data was
+    confirmed to an outsider (the page of a change, ``/dataset/changes/<id>``,
+    said 403 too). Other refusals (an organization's activity: sysadmins
+    only) stay CKAN's."""
+    try:
+        return original(context, data_dict)
+    except tk.NotAuthorized as e:
+        from ckanext.activity.model import Activity
+
+        ref = roles.clean_id((data_dict or {}).get("id"))
+        activity = model.Session.get(Activity, ref) if ref else None
+        if activity is not None and model.Package.get(activity.object_id) is not None:
+            raise tk.ObjectNotFound() from e  # word for word CKAN's answer for a missing one
+        raise
+
+
+activity_show = _checked("activity_show", _activity_of_readable)
+activity_data_show = _checked("activity_data_show", _activity_of_readable)
+activity_diff = _checked("activity_diff", _activity_of_readable)
+
+
 def _views_of_readable_datasets(original: Action, context: Context,
                                  data_dict: DataDict) -> Any:
     """Without the activities about a table's views ("made the view …") of
@@ -1224,7 +1250,9 @@ def xloader_submit(original: Action, context: Context, data_dict: DataDict) -> A
     unless ``defer_commit``. xloader's own hooks (which call it ignoring
     auth, at every commit that touches a resource) owe nothing: every change
     of a dataset's resources owes its load already (``package_update``,
-    ``resource_create/update`` above). :returns: True"""
+    ``resource_create/update`` above). A table of a dataset the caller may
+    not read is not found (:func:`_table_of_readable`). :returns: True"""
+    _table_readable_or_not_found(context, data_dict)
     tk.check_access("xloader_submit", context, data_dict)
     if context.get("ignore_auth"):
         return True
@@ -1236,6 +1264,46 @@ def xloader_submit(original: Action, context: Context, data_dict: DataDict) -> A
     if not context.get("defer_commit"):
         model.repo.commit()
     return True
+
+
+def _table_readable_or_not_found(context: Context, data_dict: DataDict,
+                                 missing: bool = False) -> None:
+    """The table (``resource_id``, or ``id``) of a dataset the caller may not
+    read is not found, in CKAN's words for one that does not exist: CKAN
+    said 403 and why (the table "was loaded from the approved file", the
+    user "may not change resource <id>"), which confirmed to an outsider
+    that the table of unpublished data exists. ``missing``: a table that
+    does not exist is not found here too (the action's own rule refuses it
+    as not readable)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    ref = roles.clean_id(data.get("resource_id") or data.get("id"))
+    res = model.Resource.get(ref) if ref else None
+    if res is not None:
+        _resource_readable_or_not_found(context, model.Package.get(res.package_id))
+    elif ref and missing:
+        raise tk.ObjectNotFound()
+
+
+def _table_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A table of a dataset the caller may not read is not found
+    (:func:`_table_readable_or_not_found`)."""
+    _table_readable_or_not_found(context, data_dict)
+    return original(context, data_dict)
+
+
+def _status_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A table of a dataset the caller may not read, or of none, is not
+    found (:func:`_table_readable_or_not_found`)."""
+    _table_readable_or_not_found(context, data_dict, missing=True)
+    return original(context, data_dict)
+
+
+xloader_status = _checked("xloader_status", _status_of_readable)
+datastore_create = _checked("datastore_create", _table_of_readable, side_effect_free=False)
+datastore_upsert = _checked("datastore_upsert", _table_of_readable, side_effect_free=False)
+datastore_delete = _checked("datastore_delete", _table_of_readable, side_effect_free=False)
+datastore_records_delete = _checked("datastore_records_delete", _table_of_readable,
+                                    side_effect_free=False)
 
 
 @tk.chained_action
@@ -1277,7 +1345,14 @@ def datastore_info(original: Action, context: Context, data_dict: DataDict) -> A
 def resource_view_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, with a view type nobody offers refused in the reader's
     language (CKAN: "No plugin found for view_type …", in English and as a
-    bare text where a field's errors are a list)."""
+    bare text where a field's errors are a list). The table of a dataset the
+    caller may not read is refused as a table that does not exist (CKAN said
+    403, and whether its dataset was being reviewed)."""
+    try:
+        _table_readable_or_not_found(context, data_dict)
+    except tk.ObjectNotFound:
+        raise tk.ValidationError({"resource_id": [  # CKAN's resource_id_exists
+            "%s: %s" % (tk._("Not found"), tk._("Resource"))]})
     try:
         return original(context, data_dict)
     except tk.ValidationError as error:

@@ -53,7 +53,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ...lib import publishing, roles
+from ...lib import datastore, publishing, roles
 from ...lib.states import Actor, State, available
 from ...model import DataRequest, Dissemination
 from ._common import allow, refuse
@@ -97,7 +97,9 @@ def previous_activity(activity: Any) -> Optional[Any]:
 def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
                   ) -> AuthResult:
     """Also refuse when the activity it is compared with is not readable by
-    the caller (its text would be printed in the diff)."""
+    the caller and its text would be printed in the diff (an activity about a
+    table's view, unlabelled, holds no dataset to print: its dataset's
+    producer was refused the page of their next change)."""
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success") or not plugins.plugin_loaded("activity"):
         return result
@@ -108,7 +110,9 @@ def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
     if activity is None:
         return result
     previous = previous_activity(activity)
-    if previous is not None and not activity_readable(context, previous):
+    shown = (previous.data or {}).get(data_dict.get("object_type") or "package") \
+        if previous is not None and isinstance(previous.data, dict) else None
+    if shown is not None and not activity_readable(context, previous):
         return {"success": False, "msg": tk._("Unauthorized to view activity data")}
     return result
 
@@ -259,16 +263,31 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
                          ) -> AuthResult:
     """Every table the query reads (CKAN passes them as ``table_names``)
     must be a live resource of a dataset the caller may read; a sysadmin
-    reads everything."""
+    reads everything. One that is not is refused as PostgreSQL refuses a
+    table that does not exist (raised here, where CKAN names the tables):
+    CKAN's 403 told an outsider that the table of unpublished data exists."""
     if authz.is_sysadmin(context.get("user")):
         return next_auth(context, data_dict)  # type: ignore[call-arg]
     names = list(context.get("table_names") or [])  # type: ignore[call-overload]
-    if not names or not all(_live_resource(name) for name in names):
+    if not names:
         return refuse(tk._("Not authorized to read this resource"))
+    for name in names:
+        if not _live_resource(name) or not _table_readable(context, name):
+            raise tk.ValidationError({"query": [datastore.no_such_table(name)]})
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to read this resource"))
     return result
+
+
+def _table_readable(context: Context, resource_id: str) -> bool:
+    """Whether the caller may read the resource (its dataset)."""
+    try:
+        tk.check_access("resource_show", {"user": context.get("user")},  # type: ignore
+                        {"id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
 
 
 def _chained(name: str, check: Callable[[AuthFunction, Context, DataDict], AuthResult],

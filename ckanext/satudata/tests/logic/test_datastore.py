@@ -133,7 +133,10 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
         for res in (csv, xlsx):
             assert refused("datastore_search", who, resource_id=res["id"])
             assert refused("datastore_info", who, id=res["id"])
-            assert refused("datastore_search_sql", who, sql=sql(res["id"]))
+            with pytest.raises(tk.ValidationError) as err:  # as a table that does not exist
+                helpers.call_action("datastore_search_sql", context=dict(who), sql=sql(res["id"]))
+            assert err.value.error_dict["query"] == [
+                f'There is no table "{res["id"]}": query a table by its resource id']
             assert refused("xloader_status", who, resource_id=res["id"])
     # not found, in the words of a table (or a view) that does not exist
     missing = str(uuid.uuid4())

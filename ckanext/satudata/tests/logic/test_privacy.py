@@ -185,7 +185,7 @@ def test_private_era_text_stays_out_of_resource_history(region: Region, app, cka
     if public_detail:  # the public version is there for the public
         assert page.status_code == 200 and "Deskripsi terbit" in page.body
         # but not its diff, which is against a private-era version
-        with pytest.raises(tk.NotAuthorized):
+        with pytest.raises(tk.ObjectNotFound):
             _call("", "activity_diff", id=public.id, object_type="package")
     else:
         assert page.status_code == 404
@@ -384,3 +384,57 @@ def test_a_view_made_on_unpublished_data_stays_out_of_other_peoples_streams(regi
                                            id=region.opd_a["id"])
                     if "resource view" in a["activity_type"]], who
     assert seen_by("producer") == ["new resource view"]
+
+
+def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, run_jobs,
+                                                         smtp):
+    """The table of another OPD's unpublished dataset (loaded into the
+    DataStore) and a step in its history answered 403, and said why (the
+    table "was loaded from the approved file", "is being reviewed", the user
+    "may not change resource <id>"), where a made-up id was not found: an
+    outsider learnt that the data exist. Each now answers, over the API and
+    on the page of a change, as a made-up id does."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,1\n")["id"]
+    run_jobs()  # loaded into the DataStore, not public
+    for notes in ("Catatan", "Catatan kedua"):  # a change after a change (not after a view)
+        region.call("producer", "package_patch", id=request["package_id"], notes=notes)
+    from ckanext.activity.model import Activity
+
+    step = model.Session.query(Activity.id).filter_by(
+        object_id=request["package_id"], activity_type="changed package").order_by(
+        Activity.timestamp.desc()).first()[0]
+    made_up = "00000000-0000-4000-8000-000000000000"
+    calls = [
+        ("activity_show", lambda ref: {"id": ref}),
+        ("activity_data_show", lambda ref: {"id": ref}),
+        ("activity_diff", lambda ref: {"id": ref, "object_type": "package"}),
+        ("datastore_delete", lambda ref: {"resource_id": ref, "force": True}),
+        ("datastore_upsert", lambda ref: {"resource_id": ref, "force": True,
+                                          "records": [{"tahun": 1}]}),
+        ("xloader_submit", lambda ref: {"resource_id": ref}),
+        ("xloader_status", lambda ref: {"resource_id": ref}),
+        ("resource_view_create", lambda ref: {"resource_id": ref, "title": "Tabel",
+                                              "view_type": "datatables_view"}),
+        ("datastore_search_sql", lambda ref: {"sql": f'SELECT * FROM "{ref}"'}),
+    ]
+    for user in (region.users["producer_b"]["name"], factories.User()["name"], ""):
+        headers = {"Authorization": factories.APIToken(user=user)["token"]} if user else {}
+        for action, data in calls:
+            real = step if action.startswith("activity") else table
+            answers = []
+            for ref in (real, made_up):
+                response = app.post(f"/api/3/action/{action}", json=data(ref), headers=headers)
+                answers.append((response.status_code,
+                                str(response.json["error"]).replace(ref, "<id>")))
+            assert answers[0] == answers[1], (user, action, answers)
+            assert answers[0][0] in (404, 409), (user, action, answers)
+        for ref in (step, made_up):
+            page = app.get(f"/dataset/changes/{ref}", headers=headers)
+            assert page.status_code == 404, (user, ref)
+    # its producer still reads its table, its steps and their changes
+    own = {"Authorization": factories.APIToken(user=region.users["producer"]["name"])["token"]}
+    assert app.get(f"/dataset/changes/{step}", headers=own).status_code == 200
+    found = app.post("/api/3/action/datastore_search_sql", headers=own,
+                     json={"sql": f'SELECT jumlah FROM "{table}"'})
+    assert found.status_code == 200 and found.json["result"]["records"] == [{"jumlah": "1"}]
