@@ -74,7 +74,7 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
     # the all-in gate: a submission waits for the round's other OPDs
     other = sa.orm.aliased(DataRequest)
     gated = sa.and_(
-        CollectionRound.verify_when_complete.is_(True),
+        rounds.waiting(),
         DataRequest.state.in_(rounds.GATED_STATES),
         sa.select(other.id).where(other.round_id == DataRequest.round_id,
                                   rounds.undelivered(other)).exists())

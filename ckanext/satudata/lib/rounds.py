@@ -31,7 +31,8 @@ from . import workdays
 from .states import TABLE, State
 
 __all__ = [
-    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered", "pending_of", "missing_text",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered",
+    "waiting", "pending_of", "missing_text",
     "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "state_label", "status_label",
     "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
@@ -72,10 +73,18 @@ def undelivered(t: Any = DataRequest) -> Any:
     return sa.and_(t.state.in_(WITH_PRODUCERS), t.submitted_at.is_(None))
 
 
+def waiting(round_: Any = CollectionRound) -> Any:
+    """The all-in rounds whose verification has not started yet. Once it
+    has (every OPD delivered), items sent later do not close the gate again:
+    the requests under verification are not held back by them."""
+    return sa.and_(round_.verify_when_complete.is_(True),
+                   round_.verification_started_at.is_(None))
+
+
 def pending_of(round_ids: list[str] | set[str]) -> dict[str, list[str]]:
     """For the all-in rounds among ``round_ids`` that still wait for some
-    OPD (:func:`undelivered`): ``{round_id: ["OPD — item", …]}`` (one
-    query)."""
+    OPD (:func:`waiting`, :func:`undelivered`): ``{round_id: ["OPD — item",
+    …]}`` (one query)."""
     if not round_ids:
         return {}
     stmt = (
@@ -83,9 +92,7 @@ def pending_of(round_ids: list[str] | set[str]) -> dict[str, list[str]]:
         .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .join(model.Group, model.Group.id == DataRequest.owner_org)
         .join(DaftarData, DaftarData.id == DataRequest.item_id)
-        .where(DataRequest.round_id.in_(list(round_ids)),
-               CollectionRound.verify_when_complete.is_(True),
-               undelivered())
+        .where(DataRequest.round_id.in_(list(round_ids)), waiting(), undelivered())
         .order_by(model.Group.title, DaftarData.title)
     )
     pending: dict[str, list[str]] = {}
@@ -122,9 +129,11 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     early submission's deadline ran while verification could not start).
     Called under the round's row lock after a first delivery; how many
     requests wait for verification now (0 while a request is still with its
-    producers)."""
-    if not round_.verify_when_complete or pending_of([round_.id]):
+    producers, or when it had started before)."""
+    if not round_.verify_when_complete or round_.verification_started_at is not None \
+            or pending_of([round_.id]):
         return 0
+    round_.verification_started_at = datetime.datetime.utcnow()
     due = workdays.add_working_days(today, round_.verify_days)
     waiting = DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES)
     model.Session.execute(

@@ -157,6 +157,10 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     # Balikpapan: verification starts only once every OPD has delivered
     verify_when_complete: Mapped[bool] = Column(  # type: ignore
         Boolean, nullable=False, default=False, server_default=false())
+    # when its verification started (every OPD had delivered): the gate stays
+    # open after that, for the requests of items sent later too
+    verification_started_at: Mapped[Optional[datetime.datetime]] = Column(  # type: ignore
+        DateTime)
     # one of ROUND_STAGES; the compile/analyse and report stages (working
     # days, None: the round has no such stage) and their deadlines
     stage: Mapped[str] = Column(  # type: ignore
@@ -192,7 +196,8 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "verify_days": self.verify_days, "approval_days": self.approval_days,
             "prepare_due": _iso(self.prepare_due), "submit_due": _iso(self.submit_due),
             "verify_due": _iso(self.verify_due), "state": self.state,
-            "verify_when_complete": self.verify_when_complete, "stage": self.stage,
+            "verify_when_complete": self.verify_when_complete,
+            "verification_started_at": _iso(self.verification_started_at), "stage": self.stage,
             "compile_days": self.compile_days, "report_days": self.report_days,
             "compile_due": _iso(self.compile_due), "report_due": _iso(self.report_due),
             "sent_at": _iso(self.sent_at), "created": _iso(self.created),

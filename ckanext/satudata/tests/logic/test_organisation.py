@@ -183,6 +183,31 @@ def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
         assert _call("kabid", "satudata_request_approve", id=health["id"])["state"] == "verified"
 
 
+def test_balikpapan_items_sent_later_do_not_stop_a_verification_that_started(clean_db,
+                                                                            clean_index):
+    """Once every OPD had delivered, the walidata sent the round again with
+    items added later: the verifier was refused the requests already under
+    verification ("waits for every OPD", naming the new items) while their
+    deadline ran."""
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        for request, producer in ((world["health"], "produsen-a"),
+                                  (world["schools"], "produsen-b")):
+            complete_metadata(request["package_id"], producer)
+            _call(producer, "satudata_request_submit", id=request["id"])
+        DaftarDataItem(title="Jumlah Posyandu", owner_org="dinas-kesehatan")
+        _call("admin-walidata", "satudata_round_send", id=world["round"]["id"])
+        states = sorted(r["state"] for r in _call("admin-walidata", "satudata_request_list",
+                                                  round_id=world["round"]["id"])["results"])
+        assert states == ["requested", "submitted", "submitted"]  # Posyandu is with its OPD
+        assert _call("verifikator", "satudata_round_show", id=world["round"]["id"])[
+            "waiting_for_all"] == []
+        assert _call("verifikator", "satudata_request_verify", id=world["health"]["id"])[
+            "state"] == "verified"
+        assert _call("verifikator", "satudata_request_return", id=world["schools"]["id"],
+                     note="Angka 2025 belum final")["state"] == "returned"
+
+
 def test_balikpapan_verifiers_hear_when_verification_can_start(clean_db, clean_index, smtp,
                                                               run_jobs):
     """An early submission's e-mail asked the verifier to verify what the
