@@ -91,7 +91,8 @@ __all__ = [
     # the DataStore: loaded by the portal's job, from live files only
     "xloader_submit", "xloader_hook", "xloader_status", "datastore_search",
     "datastore_search_sql", "datastore_info", "datastore_create", "datastore_upsert",
-    "datastore_delete", "datastore_records_delete", "resource_view_show", "resource_view_create", "resource_view_update",
+    "datastore_delete", "datastore_records_delete", "package_create_default_resource_views",
+    "resource_create_default_resource_views", "task_status_show", "resource_view_show", "resource_view_create", "resource_view_update",
     "resource_view_delete", "resource_view_list", "resource_view_reorder",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
@@ -1298,8 +1299,68 @@ def _status_of_readable(original: Action, context: Context, data_dict: DataDict)
     return original(context, data_dict)
 
 
+def _new_table_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A table of a dataset the caller may not read is refused as one that
+    does not exist (CKAN's ``resource_id`` validation); a new table
+    (``resource``) for such a dataset is not found, as for a made-up name."""
+    try:
+        _table_readable_or_not_found(context, data_dict)
+    except tk.ObjectNotFound:
+        raise tk.ValidationError({"resource_id": [_no_resource_message()]})
+    resource = (data_dict or {}).get("resource") if isinstance(data_dict, dict) else None
+    if isinstance(resource, dict):
+        readable_or_not_found(context, resource.get("package_id"))
+    return original(context, data_dict)
+
+
+def _default_views_of_readable(original: Action, context: Context, data_dict: DataDict
+                               ) -> Any:
+    """The default views of a dataset (``package``) or a table
+    (``resource``) the caller may not read: not found, as for a made-up id
+    (CKAN said 403, and named the dataset of a hidden table)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    for key in ("package", "resource"):
+        given = data.get(key)
+        if not isinstance(given, dict):
+            continue
+        if key == "package":
+            readable_or_not_found(context, given.get("id") or given.get("name"))
+        else:
+            _table_readable_or_not_found(context, given)
+            readable_or_not_found(context, given.get("package_id"))
+    return original(context, data_dict)
+
+
+def _no_resource_message() -> str:
+    """CKAN's ``resource_id_exists`` message."""
+    return "%s: %s" % (tk._("Not found"), tk._("Resource"))
+
+
+def _task_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """The status of a task on a table or a dataset the caller may not read
+    (xloader's: the table's columns and types, the hash of its file, when it
+    was loaded) is not found, as a made-up one: CKAN shows any task to
+    anybody."""
+    result = original(context, data_dict)
+    entity = result.get("entity_id") if isinstance(result, dict) else None
+    res = model.Resource.get(entity) if roles.clean_id(entity) else None
+    try:
+        readable_or_not_found(context, res.package_id if res is not None else entity)
+    except tk.ObjectNotFound:
+        raise tk.ObjectNotFound() from None
+    return result
+
+
 xloader_status = _checked("xloader_status", _status_of_readable)
-datastore_create = _checked("datastore_create", _table_of_readable, side_effect_free=False)
+task_status_show = _checked("task_status_show", _task_of_readable)
+datastore_create = _checked("datastore_create", _new_table_of_readable,
+                            side_effect_free=False)
+package_create_default_resource_views = _checked(
+    "package_create_default_resource_views", _default_views_of_readable,
+    side_effect_free=False)
+resource_create_default_resource_views = _checked(
+    "resource_create_default_resource_views", _default_views_of_readable,
+    side_effect_free=False)
 datastore_upsert = _checked("datastore_upsert", _table_of_readable, side_effect_free=False)
 datastore_delete = _checked("datastore_delete", _table_of_readable, side_effect_free=False)
 datastore_records_delete = _checked("datastore_records_delete", _table_of_readable,
@@ -1351,8 +1412,7 @@ def resource_view_create(original: Action, context: Context, data_dict: DataDict
     try:
         _table_readable_or_not_found(context, data_dict)
     except tk.ObjectNotFound:
-        raise tk.ValidationError({"resource_id": [  # CKAN's resource_id_exists
-            "%s: %s" % (tk._("Not found"), tk._("Resource"))]})
+        raise tk.ValidationError({"resource_id": [_no_resource_message()]})
     try:
         return original(context, data_dict)
     except tk.ValidationError as error:

@@ -8,6 +8,9 @@
 * issuing the Berita Acara Verifikasi: the verifiers and the walidata
   administrators;
 * uploading and removing documents: walidata staff.
+
+A letter or a document the caller may not see is not found, as a made-up
+id (a 403 confirmed to an outsider that it exists).
 """
 from __future__ import annotations
 
@@ -51,7 +54,8 @@ def satudata_letter_export(context: Context, data_dict: DataDict) -> AuthResult:
     if roles.is_walidata_staff(user) or (
             letter.kind == PERMINTAAN and roles.is_producer(user, letter.owner_org)):
         return allow()
-    return refuse(tk._("Not authorized to see this letter"))
+    # not found, as a made-up id: a 403 confirmed that the letter exists
+    raise tk.ObjectNotFound(tk._("Letter not found"))
 
 
 def satudata_letter_issue(context: Context, data_dict: DataDict) -> AuthResult:
@@ -83,4 +87,4 @@ def satudata_round_document_export(context: Context, data_dict: DataDict) -> Aut
     round_ = model.Session.get(CollectionRound, document.round_id)
     if round_ is not None and _round_reader(context, round_.id):
         return allow()
-    return refuse(tk._("Not authorized to see this document"))
+    raise tk.ObjectNotFound(tk._("Document not found"))  # as a made-up id

@@ -79,8 +79,13 @@ def test_sending_a_round_issues_a_request_letter_to_each_opd(region):
     # an OPD's producers see only their own letter
     mine = region.call("producer", "satudata_letter_list", id=region.round["id"])
     assert [x["id"] for x in mine] == [letter_a["id"]]
-    with pytest.raises(tk.NotAuthorized):
-        region.call("producer_b", "satudata_letter_export", id=letter_a["id"])
+    # another OPD's letter is not found, as a made-up id (a 403 confirmed it exists)
+    answers = []
+    for ref in (letter_a["id"], "00000000-0000-4000-8000-000000000000"):
+        with pytest.raises(tk.ObjectNotFound) as err:
+            region.call("producer_b", "satudata_letter_export", id=ref)
+        answers.append(str(err.value))
+    assert answers[0] == answers[1]
     for who in ("public", "anonymous"):
         with pytest.raises(tk.NotAuthorized):
             region.call(who, "satudata_letter_list", id=region.round["id"])
@@ -133,7 +138,7 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     # the Berita Acara covers every OPD: not for producers
     assert all(x["kind"] == "permintaan" for x in region.call(
         "producer", "satudata_letter_list", id=region.round["id"]))
-    with pytest.raises(tk.NotAuthorized):
+    with pytest.raises(tk.ObjectNotFound):
         region.call("producer", "satudata_letter_export", id=first["id"])
     with pytest.raises(tk.NotAuthorized):
         region.call("producer", "satudata_letter_issue", id=region.round["id"])
@@ -283,8 +288,13 @@ def test_uploaded_documents_reach_the_rounds_opds_and_staff_only(region):
         got = region.call(who, "satudata_round_document_export", id=created["id"])
         assert base64.b64decode(got["content"]).startswith(b"%PDF-1.4")
     for who in ("public", "anonymous"):
-        with pytest.raises(tk.NotAuthorized):
-            region.call(who, "satudata_round_document_export", id=created["id"])
+        answers = []  # as a made-up id: a visitor asked to log in, a user not found
+        for ref in (created["id"], "00000000-0000-4000-8000-000000000000"):
+            with pytest.raises(tk.ObjectNotFound if who == "public" else tk.NotAuthorized) \
+                    as err:
+                region.call(who, "satudata_round_document_export", id=ref)
+            answers.append(str(err.value))
+        assert answers[0] == answers[1]
         with pytest.raises(tk.NotAuthorized):
             region.call(who, "satudata_round_document_list", id=region.round["id"])
     with pytest.raises(tk.NotAuthorized):

@@ -401,29 +401,42 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
         region.call("producer", "package_patch", id=request["package_id"], notes=notes)
     from ckanext.activity.model import Activity
 
+    name = helpers.call_action("package_show", id=request["package_id"])["name"]
     step = model.Session.query(Activity.id).filter_by(
         object_id=request["package_id"], activity_type="changed package").order_by(
         Activity.timestamp.desc()).first()[0]
     made_up = "00000000-0000-4000-8000-000000000000"
+    # (action, what it names: a step, a table or a dataset's name, its arguments)
     calls = [
-        ("activity_show", lambda ref: {"id": ref}),
-        ("activity_data_show", lambda ref: {"id": ref}),
-        ("activity_diff", lambda ref: {"id": ref, "object_type": "package"}),
-        ("datastore_delete", lambda ref: {"resource_id": ref, "force": True}),
-        ("datastore_upsert", lambda ref: {"resource_id": ref, "force": True,
-                                          "records": [{"tahun": 1}]}),
-        ("xloader_submit", lambda ref: {"resource_id": ref}),
-        ("xloader_status", lambda ref: {"resource_id": ref}),
-        ("resource_view_create", lambda ref: {"resource_id": ref, "title": "Tabel",
-                                              "view_type": "datatables_view"}),
-        ("datastore_search_sql", lambda ref: {"sql": f'SELECT * FROM "{ref}"'}),
+        ("activity_show", "step", lambda ref: {"id": ref}),
+        ("activity_data_show", "step", lambda ref: {"id": ref}),
+        ("activity_diff", "step", lambda ref: {"id": ref, "object_type": "package"}),
+        ("datastore_delete", "table", lambda ref: {"resource_id": ref, "force": True}),
+        ("datastore_upsert", "table", lambda ref: {"resource_id": ref, "force": True,
+                                                   "records": [{"tahun": 1}]}),
+        ("datastore_create", "table", lambda ref: {"resource_id": ref, "force": True,
+                                                   "records": [{"a": 1}]}),
+        ("xloader_submit", "table", lambda ref: {"resource_id": ref}),
+        ("xloader_status", "table", lambda ref: {"resource_id": ref}),
+        ("task_status_show", "table", lambda ref: {"entity_id": ref, "task_type": "xloader",
+                                                   "key": "xloader"}),
+        ("resource_view_create", "table", lambda ref: {"resource_id": ref, "title": "Tabel",
+                                                       "view_type": "datatables_view"}),
+        ("resource_create_default_resource_views", "table",
+         lambda ref: {"resource": {"id": ref}}),
+        ("datastore_search_sql", "table", lambda ref: {"sql": f'SELECT * FROM "{ref}"'}),
+        # the dataset's name, guessed from an item's title and a round's
+        ("datastore_create", "dataset", lambda ref: {"resource": {"package_id": ref,
+                                                                  "name": "x"}}),
+        ("package_create_default_resource_views", "dataset",
+         lambda ref: {"package": {"id": ref}}),
     ]
     for user in (region.users["producer_b"]["name"], factories.User()["name"], ""):
         headers = {"Authorization": factories.APIToken(user=user)["token"]} if user else {}
-        for action, data in calls:
-            real = step if action.startswith("activity") else table
+        for action, kind, data in calls:
+            real = {"step": step, "table": table, "dataset": name}[kind]
             answers = []
-            for ref in (real, made_up):
+            for ref in (real, made_up if kind != "dataset" else "tidak-ada-" + name):
                 response = app.post(f"/api/3/action/{action}", json=data(ref), headers=headers)
                 answers.append((response.status_code,
                                 str(response.json["error"]).replace(ref, "<id>")))
@@ -438,3 +451,6 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
     found = app.post("/api/3/action/datastore_search_sql", headers=own,
                      json={"sql": f'SELECT jumlah FROM "{table}"'})
     assert found.status_code == 200 and found.json["result"]["records"] == [{"jumlah": "1"}]
+    task = app.post("/api/3/action/task_status_show", headers=own, json={
+        "entity_id": table, "task_type": "xloader", "key": "xloader"})
+    assert task.status_code == 200 and task.json["result"]["state"] == "complete"

@@ -352,8 +352,10 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     assert by_token.data == b"kode,indikator\n1,IPM\n"
     assert "private" in by_token.headers["Cache-Control"]
     assert "public" not in by_token.headers["Cache-Control"]
+    # a visitor is asked to log in (as for a made-up id); to a user who may
+    # not see them, not found, as made-up ones
     assert app.get(f"{round_url}/dokumen/{document['id']}").status_code == 403
-    assert _login(app, "warga").get(links[0]).status_code == 403
+    assert _login(app, "warga").get(links[0]).status_code == 404
     # a letter or a document is served under its own round's address only
     region.call("walidata_admin", "satudata_round_create", name="putaran-lain",
                 title="Putaran lain", year=2026, start_date="2026-07-01")
