@@ -11,6 +11,7 @@ import datetime
 import json
 import re
 from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -549,6 +550,27 @@ def _group_list_message(name: str, value: Any) -> Optional[str]:
         return tk._("Must be text")
     if name == "sort" and not _GROUP_LIST_SORT.match(value):
         return tk._("Sort by name, title or package_count, optionally followed by asc or desc")
+    return None
+
+
+def link_message(resource: Any) -> Optional[str]:
+    """Why the ``url`` of ``resource`` (a dictionary) cannot be stored, or
+    None. CKAN's uploader parses it before anything validates it, and CKAN
+    stores a link without a scheme as ``http://…``: a host in brackets that
+    is no IP address (``http://[x]/a.csv``, ``a b [c]``) answered 500 on
+    that save and on every later save of its dataset. An uploaded file's
+    name is stored without a scheme (brackets are fine there)."""
+    value = resource.get("url") if isinstance(resource, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if "://" not in text and resource.get("url_type") != "upload" \
+            and not resource.get("upload"):
+        text = "http://" + text
+    try:
+        urlsplit(text)
+    except ValueError:
+        return tk._("This is not a valid link address")
     return None
 
 

@@ -673,7 +673,7 @@ def _data_may_change(pkg: model.Package, data_dict: DataDict) -> bool:
 
 def _refuse_unusable_resources(action: str, context: Context, data_dict: DataDict) -> None:
     """Refuses a dataset whose resources hold a value CKAN uses before it
-    validates them (its uploader reads ``url`` as a text; ``size`` must fit
+    validates them (its uploader parses ``url``, a text; ``size`` must fit
     PostgreSQL's bigint; a name or description that is an object cannot be
     stored): each answered 500, through every action that writes a
     dataset's resources (``package_revise`` and ``package_patch`` too). A
@@ -682,7 +682,8 @@ def _refuse_unusable_resources(action: str, context: Context, data_dict: DataDic
     if not isinstance(resources, list):
         return
     errors = [{key: [message] for key, value in res.items()
-               if (message := validators.api_argument_message(key, value))}
+               if (message := validators.api_argument_message(key, value)
+                   or (validators.link_message(res) if key == "url" else None))}
               if isinstance(res, dict) else {} for res in resources]
     if any(errors):
         tk.check_access(action, context, data_dict)
@@ -1021,6 +1022,8 @@ def _refuse_without_data(data_dict: DataDict) -> None:
     """A table's upload that is too large, empty or a program, or a table
     with neither a file nor a link: a ``ValidationError``."""
     storage.refuse_unusable_upload(data_dict)
+    if message := validators.link_message(data_dict):
+        raise tk.ValidationError({"url": [message]})
     if not storage.upload_size(data_dict.get("upload")) and not str(
             data_dict.get("url") or "").strip():
         raise tk.ValidationError({"url": [tk._(

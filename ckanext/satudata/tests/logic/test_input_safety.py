@@ -22,7 +22,7 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from ..factories import add_csv
+from ..factories import add_csv, csv_upload
 
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -77,6 +77,30 @@ class TestLinks:
         ok = region.call("producer", "resource_create", package_id=dataset,
                          url="https://example.org/data.csv", name="ok")
         assert ok["url"] == "https://example.org/data.csv"
+
+    @pytest.mark.parametrize("url", ["a b [c]", "http://[x]/a.csv",
+                                     "http://*:* OR id:* OR title:[* TO *]"])
+    def test_a_link_the_uploader_cannot_read_is_refused_and_the_dataset_stays_editable(
+            self, region, url):
+        """A link with a host in brackets that is no IP address was stored
+        (``a b [c]`` as ``http://a b [c]``), or answered 500; once stored,
+        every later save of the dataset answered 500 (its producer could not
+        save its metadata or upload data any more)."""
+        dataset = region.request_of(region.opd_a)["package_id"]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_create", package_id=dataset, url=url, name="x")
+        assert err.value.error_dict == {"url": ["This is not a valid link address"]}
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=dataset,
+                        resources=[{"url": url, "name": "x"}])
+        assert err.value.error_dict == {"resources": [{"url": [
+            "This is not a valid link address"]}]}
+        # nothing stored: the dataset is saved as before, a file named with brackets too
+        region.call("producer", "package_patch", id=dataset, notes="Masih bisa disimpan")
+        region.call("producer", "resource_create", package_id=dataset, name="Tabel [final]",
+                    url="data [final].csv", upload=csv_upload("a,b\n1,2\n", "data [final].csv"))
+        assert [r["name"] for r in helpers.call_action("package_show", id=dataset)[
+            "resources"]] == ["Tabel [final]"]
 
     def test_download_of_a_file_the_storage_lost_is_404(self, app, region):
         """An upload whose file is gone from the storage answered 500."""
