@@ -489,11 +489,15 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
 
 
 def _limited(name: str, limits: dict[str, int],
-             then: Optional[Callable[[Any, DataDict], None]] = None) -> Action:
+             then: Optional[Callable[[Any, DataDict], None]] = None,
+             first: Optional[Callable[[Context, DataDict], None]] = None) -> Action:
     """The action ``name`` refusing, after the caller's access, a text
     named in ``limits`` longer than its limit (or of more than one line);
-    ``then(result, data_dict)`` after it succeeded."""
+    ``first(context, data_dict)`` before the access is checked, ``then(result,
+    data_dict)`` after it succeeded."""
     def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        if first is not None:
+            first(context, data_dict if isinstance(data_dict, dict) else {})
         tk.check_access(name, context, data_dict)
         data = data_dict or {}
         errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
@@ -530,7 +534,21 @@ def _password_changed(result: Any, data: DataDict) -> None:
 
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH}, then=_password_changed)
-api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH})
+def _token_owner_exists(context: Context, data: DataDict) -> None:
+    """A visitor is asked to log in; the user a token is for is given and
+    exists: CKAN's auth function reads it unchecked, and answered 500 to
+    anyone but a sysadmin for a missing or unknown one."""
+    if not context.get("user"):
+        raise tk.NotAuthorized(tk._("Log in to create an API token"))
+    user = data.get("user")
+    if not isinstance(user, str) or not user.strip():
+        raise tk.ValidationError({"user": [tk._("Missing value")]})
+    if roles.clean_id(user) is None or model.User.get(user) is None:
+        raise tk.ObjectNotFound(tk._("User not found"))
+
+
+api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},
+                            first=_token_owner_exists)
 
 user_show = _checked("user_show", _without_email_hashes)
 user_list = _checked("user_list", _without_email_hashes)

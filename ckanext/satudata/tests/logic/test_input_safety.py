@@ -623,3 +623,26 @@ def test_a_yes_or_no_given_a_list_says_so_without_python(region):
                     owner_org=region.opd_a["id"], year=2026, priority=[None])
     [message] = err.value.error_dict["priority"]
     assert "None" not in message and "[" not in message
+
+
+def test_a_token_for_nobody_is_refused_clearly(region, app):
+    """``api_token_create`` without a user, or for a user who does not
+    exist, answered 500 to anyone but a sysadmin."""
+    warga = factories.User()["name"]
+    headers = {"Authorization": factories.APIToken(user=warga)["token"]}
+    for body, status, error in (
+            ({"name": "x"}, 409, {"user": ["Belum diisi"]}),
+            ({"user": "tidak-ada-orangnya", "name": "x"}, 404,
+             "Tidak ditemukan: Pengguna tidak ditemukan"),
+            ({"user": ["a"], "name": "x"}, 409, {"user": ["Harus berupa teks"]})):
+        response = app.post("/api/3/action/api_token_create", json=body, headers=headers)
+        assert response.status_code == status, (body, response.body)
+        answer = response.json["error"]
+        assert (answer.get("message") if isinstance(error, str) else
+                {k: v for k, v in answer.items() if k != "__type"}) == error
+    visitor = app.post("/api/3/action/api_token_create", json={"name": "x"})
+    assert visitor.status_code == 403
+    # one's own token still
+    mine = app.post("/api/3/action/api_token_create", headers=headers,
+                    json={"user": warga, "name": "x"})
+    assert mine.status_code == 200 and mine.json["result"]["token"]
