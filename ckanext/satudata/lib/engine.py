@@ -384,6 +384,10 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     transition = rule(transition_name, current, request.revision_of)
     if transition is None:
         raise _refuse_state(transition_name, current)
+    if transition.undoes and expected_version in (None, ""):
+        raise tk.ValidationError({"version": [tk._(
+            "The request is now %(state)s: to take this step, reload it and try again "
+            "(send its \"version\")") % {"state": state_label(current)}]})
     # the table decides, at the state and level found under the lock (the
     # auth function before the lock was only the early, cheap check)
     kinds = roles.actor_kinds(context.get("user"), request)

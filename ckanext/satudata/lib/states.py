@@ -97,6 +97,11 @@ class Transition:
     #: True: the row applies only while the request's data is public
     #: (:func:`is_public`; a revision of withdrawn data is not)
     live: bool = False
+    #: True: the step undoes another officer's decision (publishing a
+    #: withdrawn or scheduled request): the caller sends the request's
+    #: ``version`` they saw, so that a click made before that decision (a
+    #: publish racing a withdrawal) does not undo it unseen
+    undoes: bool = False
 
     def applies(self, state: State | str, revising: bool,
                 revision_of: Optional[str] = None) -> bool:
@@ -112,9 +117,9 @@ def opd_approval_enabled() -> bool:
 
 
 def _t(name, sources, target, actors, reason_required=False, revising=None,
-       next_step=False, opd_approval=False, live=False) -> Transition:
+       next_step=False, opd_approval=False, live=False, undoes=False) -> Transition:
     return Transition(name, frozenset(sources), target, frozenset(actors),
-                      reason_required, revising, next_step, opd_approval, live)
+                      reason_required, revising, next_step, opd_approval, live, undoes)
 
 
 S, A = State, Actor
@@ -151,7 +156,8 @@ TABLE: tuple[Transition, ...] = (
     # from withdrawn: the last approved version again (the producers' edits
     # of withdrawn data are staged and go through ``revise``)
     _t("publish", [S.READY], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER], next_step=True),
-    _t("publish", [S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER]),
+    _t("publish", [S.SCHEDULED, S.WITHDRAWN], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER],
+       undoes=True),
     # a producer revising published (or withdrawn) data: it goes through
     # verification and approval again while the live version stays as it was
     _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),

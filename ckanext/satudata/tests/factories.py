@@ -268,7 +268,16 @@ def to_ready(region: Region, request: dict[str, Any], **metadata: Any) -> dict[s
 
 
 def publish(region: Region, request: dict[str, Any]) -> dict[str, Any]:
-    return region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    """Publish (or publish again) as the walidata admin, from the request's
+    page as it is now (``version``)."""
+    return region.call("walidata_admin", "satudata_request_publish", id=request["id"],
+                       version=seen(request["id"]))
+
+
+def seen(request_id: str) -> int:
+    """The request's ``version`` as its page shows it now: a step that undoes
+    another's decision (publishing a withdrawn or scheduled request) sends it."""
+    return helpers.call_action("satudata_request_show", id=request_id)["version"]
 
 
 def is_public(package_id: str) -> bool:

@@ -1299,9 +1299,9 @@ def _table_readable_or_not_found(context: Context, data_dict: DataDict,
     as not readable)."""
     data = data_dict if isinstance(data_dict, dict) else {}
     ref = roles.clean_id(data.get("resource_id") or data.get("id"))
-    res = model.Resource.get(ref) if ref else None
-    if res is not None:
-        _resource_readable_or_not_found(context, model.Package.get(res.package_id))
+    pkg = _resource_package({"id": ref})  # a live table, or one a revision holds
+    if pkg is not None:
+        _resource_readable_or_not_found(context, pkg)
     elif ref and missing:
         raise tk.ObjectNotFound()
 

@@ -102,8 +102,9 @@ _PARAMS = """
     :param id: the request's id
     :type id: string
     :param version: the request's ``version`` the form was built from
-        (optional); a changed request is refused with a ``ValidationError``
-        on ``version``
+        (optional, but required to publish a withdrawn or scheduled request
+        again: a publish sent before a withdrawal must not undo it); a
+        changed request is refused with a ``ValidationError`` on ``version``
     :type version: int
     :param note: a note for the timeline{note}
     :type note: string
@@ -287,9 +288,12 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
     published, failed = [], []
     for release_id, request_id in due:
         try:
+            due_request = roles.get_request(request_id)
             tk.get_action("satudata_request_publish")(
                 {"user": context.get("user")},  # type: ignore[arg-type]
-                {"id": request_id, "note": tk._("Scheduled release")})
+                {"id": request_id, "note": tk._("Scheduled release"),
+                 # as it was found due: a change since then refuses the release
+                 "version": due_request.version if due_request is not None else None})
             published.append(request_id)
         except Exception as e:  # noqa: BLE001 - recorded; the other releases go on
             if isinstance(e, (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized)):

@@ -396,3 +396,24 @@ def test_the_reports_counts_agree_with_the_berita_acara(region):
     summary = round_report.summary(region.round["id"])
     assert summary["total"] == len(region.requests) - 1
     assert summary["verified"] == 1
+
+
+def test_a_publish_made_before_a_withdrawal_does_not_undo_it(region):
+    """A withdrawal and a publish fired at once through the API (no
+    ``version``) took turns: each publish undid the withdrawal before it,
+    each with its e-mail and publication rebuild. Publishing a withdrawn (or
+    scheduled) request again needs the version of the request one saw."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka salah")
+    with pytest.raises(tk.ValidationError) as err:  # clicked before the withdrawal
+        region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    assert "withdrawn" in err.value.error_dict["version"][0]
+    assert region.call("walidata_admin", "satudata_request_show",
+                       id=request["id"])["state"] == "withdrawn"
+    # from its page, as it is now: published again
+    shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
+    assert region.call("walidata_admin", "satudata_request_publish", id=request["id"],
+                       version=shown["version"])["state"] == "published"

@@ -19,7 +19,7 @@ from ckanext.satudata.lib import publishing
 
 from ..factories import (
     CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, publish,
-    request_state, to_ready,
+    request_state, seen, to_ready,
 )
 
 #: the second period's table: nobody but its producers and the walidata
@@ -245,7 +245,8 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
 
     # published again: the period's own table comes back, nothing else changes
     with freeze_time("2026-07-21 03:00:00"):
-        region.call("walidata_admin", "satudata_request_publish", id=second["id"])
+        region.call("walidata_admin", "satudata_request_publish", id=second["id"],
+                    version=seen(second["id"]))
     assert _resource_names(pkg_id) == [FIRST, MARKER]
     assert _public("package_show", id=pkg_id)["resources"][1]["id"] == second_resource["id"]
     assert MARKER in _pages(app, pkg, second_resource["id"])["activity"]
@@ -391,7 +392,8 @@ def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back
     assert not is_public(pkg_id)
 
     with freeze_time("2026-07-22 03:00:00"):
-        region.call("walidata_admin", "satudata_request_publish", id=first["id"])
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"],
+                    version=seen(first["id"]))
     pkg = _public("package_show", id=pkg_id)
     assert [(r["id"], r["name"]) for r in pkg["resources"]] == [(first_id, FIRST)]
     assert [p["title"] for p in pkg["satudata_dissemination"]["periods"]] == [
@@ -406,7 +408,8 @@ def test_a_period_published_again_after_both_were_withdrawn_gets_its_tables_back
 
     # the second period published again: its table comes back beside the first
     with freeze_time("2026-07-23 03:00:00"):
-        region.call("walidata_admin", "satudata_request_publish", id=second["id"])
+        region.call("walidata_admin", "satudata_request_publish", id=second["id"],
+                    version=seen(second["id"]))
     assert [r["id"] for r in _public("package_show", id=pkg_id)["resources"]] == [
         first_id, second_id]
     assert _found(MARKER) == 1
@@ -439,7 +442,8 @@ def test_a_period_published_again_has_its_table_in_the_datastore_again(
         _public("datastore_search", resource_id=first_id)
 
     with freeze_time("2026-07-22 03:00:00"):
-        region.call("walidata_admin", "satudata_request_publish", id=first["id"])
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"],
+                    version=seen(first["id"]))
     run_jobs()
     restored = next(r for r in _public("package_show", id=pkg_id)["resources"]
                     if r["id"] == first_id)

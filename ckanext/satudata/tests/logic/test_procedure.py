@@ -19,7 +19,8 @@ from ckanext.satudata.lib import notifications, roles
 from ckanext.satudata.model import DataRequest, Release
 
 from ..factories import (
-    add_csv, build_region, complete_metadata, is_public, login, publish, request_state, to_ready,
+    add_csv, build_region, complete_metadata, is_public, login, publish, request_state, seen,
+    to_ready,
 )
 
 MARKER = "Teks belum ditinjau 5d1f"
@@ -200,7 +201,8 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     # the producer's edit of withdrawn data is staged, not applied
     region.call("producer", "package_patch", id=request["package_id"], title=MARKER)
     assert region.call("sysadmin", "package_show", id=request["package_id"])["title"] == approved
-    region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    region.call("walidata_admin", "satudata_request_publish", id=request["id"],
+                version=seen(request["id"]))
     assert _public_title(request["package_id"]) == approved
 
     # through review, the edit goes live
