@@ -146,12 +146,14 @@ def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict)
 
 
 def _refuse_bad_id(data_dict: DataDict) -> None:
-    """CKAN looks the dataset up with whatever ``id`` it is given: a number,
-    a list or a NUL byte would reach the database (HTTP 500)."""
-    for key in ("id", "name"):
-        value = (data_dict or {}).get(key)
-        if value not in (None, "") and roles.clean_id(value) is None:
-            raise tk.ObjectNotFound(tk._("Dataset not found"))
+    """CKAN looks the dataset up with whatever ``id`` (else ``name``) it is
+    given: a number, a list or a NUL byte would reach the database (HTTP
+    500). A ``name`` beside an ``id`` is the new name, which the schema
+    validates (a long one made the edit form "not found", its input lost)."""
+    data = data_dict or {}
+    key = "id" if data.get("id") not in (None, "") else "name"
+    if data.get(key) not in (None, "") and roles.clean_id(data.get(key)) is None:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
 
 
 def _package_of(context: Context, data_dict: DataDict) -> Optional[model.Package]:

@@ -113,6 +113,23 @@ class TestSubmitNeedsADataFile:
         assert "licenses/odbl/1-0" not in page and "Perpres 39/2019" in page
 
 
+    def test_a_long_url_name_is_an_error_on_the_form_not_a_missing_dataset(self, app, region):
+        """A URL name over 100 characters made the edit form answer "dataset
+        not found" (404), and everything typed was lost."""
+        request = region.request_of(region.opd_a)
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        client = login(app, "produsen-a")
+        edit = tk.url_for("dataset.edit", id=pkg["name"])
+        page = client.post(edit, data={
+            "_csrf_token": csrf_token(client.get(edit).body), "name": "a" * 205,
+            "title": pkg["title"], "owner_org": pkg["owner_org"],
+            "notes": "Catatan yang baru saja diketik", "save": ""})
+        assert page.status_code == 200
+        assert "Nama paling banyak 100 karakter" in page.body
+        assert "Catatan yang baru saja diketik" in page.body
+        assert helpers.call_action("package_show", id=pkg["id"])["name"] == pkg["name"]
+
+
 # -- uploads ----------------------------------------------------------------------------
 
 class TestUploads:
