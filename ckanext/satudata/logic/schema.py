@@ -198,6 +198,8 @@ def round_update(
     satudata_one_of: Validator, satudata_id: Validator, satudata_round_id: Validator,
 ) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change)."""
+    from ..lib import rounds
+
     schema = round_create()
     del schema["name"]
     schema["verify_when_complete"] = schema["verify_when_complete"][1:]
@@ -207,7 +209,8 @@ def round_update(
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["late_policy"] = [ignore_missing, schema["late_policy"][-1]]
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
-    schema["state"] = [ignore_empty, satudata_one_of(["draft", "open", "closed"])]
+    schema["state"] = [ignore_empty, satudata_one_of(["draft", "open", "closed"],
+                                                     rounds.state_label)]
     return schema
 
 
@@ -217,10 +220,13 @@ def round_list(
     satudata_clean_strings: Validator, satudata_year_int: Validator,
     satudata_limit: Validator, satudata_offset: Validator,
 ) -> Schema:
+    from ..lib import rounds
+
     return {
         "__before": [satudata_clean_strings],
         "year": [ignore_missing, satudata_year_int],
-        "state": [ignore_missing, satudata_one_of(["draft", "open", "closed"])],
+        "state": [ignore_missing, satudata_one_of(["draft", "open", "closed"],
+                                                  rounds.state_label)],
         "limit": [default(100), satudata_limit],
         "offset": [default(0), satudata_offset],
     }
@@ -493,11 +499,12 @@ def public_request_list(
     ignore_missing: Validator, satudata_clean_strings: Validator, satudata_limit: Validator,
     satudata_offset: Validator, satudata_boolean: Validator, satudata_one_of: Validator,
 ) -> Schema:
-    from ..lib.states import PublicState
+    from ..lib.states import PublicState, public_state_label
 
     return {
         "__before": [satudata_clean_strings],
-        "state": [ignore_missing, satudata_one_of([s.value for s in PublicState])],
+        "state": [ignore_missing, satudata_one_of([s.value for s in PublicState],
+                                                  public_state_label)],
         "mine": [ignore_missing, satudata_boolean],
         "waiting": [ignore_missing, satudata_boolean],
         "limit": [ignore_missing, satudata_limit],
@@ -540,10 +547,11 @@ def round_report_ref(not_empty: Validator, satudata_id: Validator,
 def round_advance(not_empty: Validator, satudata_one_of: Validator) -> Schema:
     """A round, and the stage the caller saw it in (required: two clicks, or
     a script's two calls, moved a round through a whole stage)."""
+    from ..lib import rounds
     from ..model import ROUND_STAGES
 
     schema = round_report_ref()
-    schema["stage"] = [not_empty, satudata_one_of(list(ROUND_STAGES))]
+    schema["stage"] = [not_empty, satudata_one_of(list(ROUND_STAGES), rounds.stage_label)]
     return schema
 
 

@@ -152,16 +152,25 @@ def unknown_code_message(list_name: str, value: Any) -> str:
         "value": shown(value), "list": reference.list_title(list_name)}
 
 
-def satudata_one_of(values: list[str]) -> Callable[[Any], Any]:
+def satudata_one_of(values: list[str],
+                    label: Optional[Callable[[str], str]] = None) -> Callable[[Any], Any]:
     """One of ``values`` (an empty text passes, as with CKAN's ``one_of``),
     refused in the reader's language: CKAN's ``one_of`` fills the list in
-    before it translates, so its message is English on every page."""
+    before it translates, so its message is English on every page. A value
+    that is not a text is told so (not repeated in its Python spelling);
+    ``label(value)``: the allowed values are named by their labels too."""
+
+    def named(value: str) -> str:
+        text = label(value) if label is not None else value
+        return value if text == value else f"{text} ({value})"
 
     def validator(value: Any) -> Any:
+        if _not_text(value) or value is None:
+            raise tk.Invalid(tk._("Must be text"))
         if value != "" and (not isinstance(value, str) or value not in values):
             raise tk.Invalid(tk._(
                 '"%(value)s" is not an allowed value. Allowed values: %(allowed)s') % {
-                    "value": shown(value), "allowed": ", ".join(values)})
+                    "value": shown(value), "allowed": ", ".join(named(v) for v in values)})
         return value
 
     return validator
@@ -231,6 +240,8 @@ def satudata_code_in(list_name: str) -> Callable[[Any], Any]:
     def validator(value: Any) -> Any:
         if _empty(value):
             return None
+        if _not_text(value):  # not its Python spelling ("['11.01']")
+            raise tk.Invalid(tk._("Must be one code, given as text"))
         code = str(value).strip()
         if not reference.is_valid(list_name, code):
             raise tk.Invalid(unknown_code_message(list_name, value))

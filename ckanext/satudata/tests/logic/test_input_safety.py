@@ -646,3 +646,24 @@ def test_a_token_for_nobody_is_refused_clearly(region, app):
     mine = app.post("/api/3/action/api_token_create", headers=headers,
                     json={"user": warga, "name": "x"})
     assert mine.status_code == 200 and mine.json["result"]["token"]
+
+
+def test_a_list_where_a_code_is_expected_is_told_so_in_words(region, app):
+    """A list or an object sent where one code is expected came back in its
+    Python spelling ("['a']" is not an allowed value), and the allowed
+    values were the raw English codes."""
+    admin = region.users["walidata_admin"]["name"]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("satudata_round_list", context={"user": admin}, state=["a"])
+    assert err.value.error_dict == {"state": ["Must be text"]}
+    # the allowed values named in the reader's language, with their codes
+    answer = app.post("/api/3/action/satudata_round_list", json={"state": "x"}, headers={
+        "Authorization": factories.APIToken(user=admin)["token"]})
+    message = answer.json["error"]["state"][0]
+    assert answer.status_code == 409 and "Nilai yang diizinkan" in message, message
+    assert "(draft)" in message and "(closed)" in message, message
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("satudata_daftar_data_create", context={"user": admin},
+                            title="Jumlah Bidan", owner_org=region.opd_a["id"], year=2027,
+                            update_frequency={"a": 1})
+    assert err.value.error_dict["update_frequency"] == ["Must be one code, given as text"]
