@@ -29,7 +29,8 @@ __all__ = [
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary",
-    "satudata_visibility_editable", "satudata_governed", "satudata_has_data_file",
+    "satudata_visibility_editable", "satudata_governed", "satudata_review_message",
+    "satudata_has_data_file",
     "satudata_code_choices",
     "satudata_code_labels", "satudata_selected_codes", "satudata_flag_label",
     "satudata_metadata_groups", "satudata_form_group", "satudata_metadata_completeness",
@@ -468,6 +469,17 @@ def satudata_governed(package_id: Optional[str]) -> bool:
     data request or published through one): its form offers no Delete
     button, which would only lead to a refusal. One query."""
     return bool(package_id) and publishing.governed(package_id)
+
+
+def satudata_review_message(package_id: Optional[str]) -> Optional[str]:  # or a name
+    """Why the dataset cannot be changed now, while its request is reviewed
+    or approved and waits for publication (None otherwise, and for the
+    workflow itself): its pages offered "Manage", "Edit resource" and an
+    editable form, refused only once saved. Two queries at most."""
+    pkg = model.Package.get(package_id) if roles.clean_id(package_id) else None
+    if pkg is None or publishing.bypasses_lock({"user": tk.g.user}, pkg.id):
+        return None
+    return publishing.review_message(pkg.id)
 
 
 def satudata_has_data_file(pkg_dict: dict[str, Any]) -> bool:

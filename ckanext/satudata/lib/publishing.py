@@ -573,12 +573,28 @@ def lock_update(context: Context, pkg: model.Package, data_dict: dict[str, Any])
         data_dict["private"] = pkg.private
 
 
+#: the states of a request whose review is over: its data waits to be published
+_APPROVED = frozenset({State.READY.value, State.SCHEDULED.value})
+
+
+def review_message(package_id: str, lock: bool = False) -> Optional[str]:
+    """Why the dataset does not change now (its request is being reviewed,
+    or approved and waiting for publication), or None (``lock``: as
+    :func:`under_review`)."""
+    if not under_review(package_id, lock=lock):
+        return None
+    if under_review(package_id, lock=False, states=REVIEW_STATES - _APPROVED):
+        return tk._("This dataset is being reviewed for publication; it can be changed "
+                    "again once its request is returned")
+    return tk._("This dataset is approved and waits for publication; once it is "
+                "published, a change goes through a revision")
+
+
 def refuse_under_review(package_id: str) -> None:
     """A ``ValidationError`` when the dataset's request is being reviewed."""
-    if under_review(package_id):
-        raise tk.ValidationError({"state": [tk._(
-            "This dataset is being reviewed for publication; it can be changed "
-            "again once its request is returned")]})
+    message = review_message(package_id, lock=True)
+    if message:
+        raise tk.ValidationError({"state": [message]})
 
 
 def refuse_frozen(context: Context, package_id: str, message: str) -> None:

@@ -130,6 +130,30 @@ class TestSubmitNeedsADataFile:
         assert helpers.call_action("package_show", id=pkg["id"])["name"] == pkg["name"]
 
 
+    def test_a_dataset_under_review_offers_no_edit_and_its_forms_say_why(self, app, region):
+        """The pages of a submitted (or approved, waiting) dataset offered
+        its producer "Manage", "Edit resource" and editable forms, refused
+        only once saved (a chosen file picked again)."""
+        request = region.request_of(region.opd_a)
+        resource = add_csv(region, "producer", request["package_id"], CSV)
+        pkg = helpers.call_action("package_show", id=request["package_id"])
+        client = login(app, "produsen-a")
+        edit = tk.url_for("dataset.edit", id=pkg["name"])
+        resource_edit = tk.url_for("dataset_resource.edit", id=pkg["name"],
+                                   resource_id=resource["id"])
+        page = client.get(tk.url_for("dataset.read", id=pkg["name"])).body
+        assert edit in page and resource_edit in page  # a draft: its producer edits it
+        complete_metadata(request["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        page = client.get(tk.url_for("dataset.read", id=pkg["name"])).body
+        assert edit not in page and resource_edit not in page
+        resource_page = client.get(tk.url_for("dataset_resource.read", id=pkg["name"],
+                                              resource_id=resource["id"])).body
+        assert resource_edit not in resource_page
+        for form in (edit, tk.url_for("dataset_resource.new", id=pkg["name"])):
+            assert "sedang diperiksa untuk dipublikasikan" in client.get(form).body, form
+
+
 # -- uploads ----------------------------------------------------------------------------
 
 class TestUploads:
