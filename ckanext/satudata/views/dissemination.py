@@ -73,11 +73,16 @@ def progress(round_id: str | None = None) -> Any:
 
 
 @satudata_dissemination.route("/permintaan-data/<id>/diseminasi/<transition>",
-                              methods=["POST"])
+                              methods=["GET", "POST"])
 def take(id: str, transition: str) -> Any:
-    """Take a dissemination transition from the request page's form."""
+    """Take a dissemination transition from the request page's form. The
+    address of a refused step (the page shown again with its error) leads
+    back to the request when reloaded, or opened in another language (a
+    404 before)."""
     if transition not in TRANSITIONS:
         return tk.abort(404, tk._("Not found"))
+    if tk.request.method == "GET":
+        return tk.redirect_to("satudata_request.read", id=id)
     form = tk.request.form
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":

@@ -85,11 +85,15 @@ def read(id: str, step: str = "", values: Any = None, errors: Any = None) -> Any
     }), (400 if errors else 200)
 
 
-@satudata_public_request.route("/<id>/<step>", methods=["POST"])
+@satudata_public_request.route("/<id>/<step>", methods=["GET", "POST"])
 def take(id: str, step: str) -> Any:
-    """The walidata's answer from the request page."""
+    """The walidata's answer from the request page. The address of a refused
+    answer (the page shown again with its error) leads back to the request
+    when reloaded, or opened in another language (a 404 before)."""
     if step not in _STEPS:
         return tk.abort(404, tk._("Not found"))
+    if tk.request.method == "GET":
+        return tk.redirect_to("satudata_public_request.read", id=id)
     form = tk.request.form
     data = {"id": id, "note": form.get("note", "")}
     for key in ("package_id", "owner_org", "year", "update_frequency", "version"):

@@ -597,3 +597,17 @@ def test_the_chain_of_a_round_under_review_is_shown_locked(app, region):
         region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
                     approval_chain=["verifikator", "kadis"])
     assert list(refused.value.error_dict) == ["approval_chain"]
+
+
+def test_the_address_of_a_refused_step_leads_back_to_its_request(app, region):
+    """A step refused with a validation error shows the request page again
+    at the step's (POST) address: reloading it, or choosing another language
+    there, answered 404."""
+    request = region.request_of(region.opd_a)
+    for path, back in (
+            (f"/permintaan-data/{request['id']}/diseminasi/schedule",
+             f"/permintaan-data/{request['id']}"),
+            ("/en/permohonan-data/ab12/fulfil", "/en/permohonan-data/ab12")):
+        response = app.get(path, follow_redirects=False)
+        assert response.status_code in (302, 303), path
+        assert response.headers["Location"].endswith(back), response.headers["Location"]
