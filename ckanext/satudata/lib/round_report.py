@@ -396,6 +396,10 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
                               workdays.add_working_days(today, 1))
     report.version += 1
     report.modified = datetime.datetime.utcnow()
+    if report.state == R.IN_APPROVAL.value and report.due_date:
+        # the deadline of the level it now waits at, as its e-mail tells it
+        # (delivered later, the report may have moved on)
+        data["due_date"] = report.due_date.isoformat()
     event = _event(report, user_id=user_id, step=step.name, from_state=current.value,
                    level=level, note=note, data=data)
     model.Session.flush()

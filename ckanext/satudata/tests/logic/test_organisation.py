@@ -680,6 +680,7 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         (to, subject, body), = told()
         assert to == "verifikator" and "menunggu persetujuan" in subject.lower(), subject
         assert "/putaran/dua-tingkat/laporan" in body
+        assert "Tenggat langkah ini" in body  # the level's deadline, as every step's
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
         assert [to for to, _s, _b in told()] == ["kadis"]  # not the kabid
         # a second click says where the report is now (it was "you cannot
@@ -696,7 +697,9 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         assert to == "admin-walidata" and "Tambahkan analisis tren" in body
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
-        told()
+        # delivered after both steps: each still tells its level's deadline
+        assert [(to, "Tenggat langkah ini" in body) for to, _s, body in told()] == [
+            ("kadis", True), ("verifikator", True)]
         report = _call("kadis", "satudata_round_report_show", id=round_["id"])
         assert report["waiting_for"] == "kadis"
         assert report["waiting_for_label"] in ("Kepala Dinas", "Head of Agency")
