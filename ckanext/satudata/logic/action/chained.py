@@ -104,6 +104,8 @@ __all__ = [
     "organization_create", "group_create",
     # a member removed from an organization or group that exists
     "organization_member_delete", "group_member_delete",
+    # CKAN's English "not found" translated
+    "organization_update", "organization_delete", "group_update", "group_delete",
     # the approval chain keeps an officer at each level
     "user_delete",
     # names a page can show
@@ -444,12 +446,39 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
                                              % {"formats": "xml, ttl, n3, nt, jsonld"}]})
 
 
+def _core_not_found(message: str) -> Optional[str]:
+    """The reader's words for a "not found" CKAN's actions raise in English."""
+    return {"Group was not found.": tk._("Group was not found."),
+            "User was not found.": tk._("User was not found."),
+            "User not found": tk._("User not found")}.get(message)
+
+
+@contextlib.contextmanager
+def _core_words_translated() -> Iterator[None]:
+    """CKAN's own "not found" messages that it does not translate (an
+    unknown organization, user or member: "Tidak ditemukan: Group was not
+    found."), in the reader's language."""
+    try:
+        yield
+    except tk.ObjectNotFound as e:
+        translated = _core_not_found(str(e))
+        if translated is None:
+            raise
+        raise tk.ObjectNotFound(translated) from e
+
+
+def _as_it_is(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's action, its English "not found" translated."""
+    return original(context, data_dict)
+
+
 def _checked(name: str, check: Callable[[Action, Context, DataDict], Any],
              side_effect_free: bool = True) -> Action:
     """The action ``name`` (a read action unless told) chained to ``check``
     (which calls it)."""
     def action(original: Action, context: Context, data_dict: DataDict) -> Any:
-        return check(original, context, data_dict)
+        with _core_words_translated():
+            return check(original, context, data_dict)
 
     action.__name__ = action.__qualname__ = name
     action.__doc__ = f"``{name}``: {check.__doc__}"
@@ -875,6 +904,10 @@ package_collaborator_create = _checked("package_collaborator_create", _readable(
 package_collaborator_delete = _checked("package_collaborator_delete", _readable("id"),
                                        side_effect_free=False)
 member_create = _checked("member_create", _readable("object"), side_effect_free=False)
+organization_update = _checked("organization_update", _as_it_is, side_effect_free=False)
+organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
+group_update = _checked("group_update", _as_it_is, side_effect_free=False)
+group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
 member_delete = _checked("member_delete", _readable("object"), side_effect_free=False)
 package_relationship_create = _checked("package_relationship_create",
                                        _readable("subject", "object"), side_effect_free=False)

@@ -667,3 +667,19 @@ def test_a_list_where_a_code_is_expected_is_told_so_in_words(region, app):
                             title="Jumlah Bidan", owner_org=region.opd_a["id"], year=2027,
                             update_frequency={"a": 1})
     assert err.value.error_dict["update_frequency"] == ["Must be one code, given as text"]
+
+
+def test_cores_not_found_is_said_in_the_readers_language(region, app):
+    """CKAN's own "not found" of an organization, a user or a member was
+    English on the Indonesian API ("Tidak ditemukan: Group was not found.")."""
+    admin = {"Authorization": factories.APIToken(
+        user=region.users["sysadmin"]["name"])["token"]}
+    for action, body in (("organization_update", {"id": "tidak-ada", "name": "tidak-ada"}),
+                         ("organization_delete", {"id": "tidak-ada"}),
+                         ("user_update", {"id": "tidak-ada", "email": "a@example.org"}),
+                         ("member_create", {"id": region.opd_a["id"], "object": "tidak-ada",
+                                            "object_type": "user", "capacity": "member"})):
+        response = app.post(f"/api/3/action/{action}", json=body, headers=admin)
+        assert response.status_code == 404, (action, response.body)
+        message = response.json["error"]["message"]
+        assert "was not found" not in message and "tidak ditemukan" in message, message
