@@ -1247,16 +1247,23 @@ def bulk_update_public(original: Action, context: Context, data_dict: DataDict) 
 
 @tk.chained_action
 def bulk_update_private(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Published datasets are made private by a withdrawal (with a reason)."""
+    """A dataset of the workflow changes its visibility through it (a
+    published one is withdrawn, with a reason). Whoever may not act on the
+    organization's datasets at all is told so first, as for any id (the
+    workflow's refusal told an outsider which ids are requests' datasets)."""
+    tk.check_access("bulk_update_private", context, data_dict)
     publishing.refuse_on_live(context, list(data_dict.get("datasets") or []), tk._(
-        "Published datasets are made private by a withdrawal through the workflow"))
+        "The visibility of a data request's dataset changes only through the workflow: "
+        "a published one is withdrawn"))
     return original(context, data_dict)
 
 
 @tk.chained_action
 def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
-    # of a request, published or not ("published datasets cannot be deleted"
-    # was said of one under review that never was)
+    """As :func:`bulk_update_private`: datasets of a request, published or
+    not, are not deleted ("published datasets cannot be deleted" was said of
+    one under review that never was)."""
+    tk.check_access("bulk_update_delete", context, data_dict)
     publishing.refuse_on_live(context, list(data_dict.get("datasets") or []),
                               publishing.not_deleted_message())
     return original(context, data_dict)
