@@ -496,7 +496,9 @@ def _without_email_hashes(original: Action, context: Context, data_dict: DataDic
     """Users without the MD5 of their e-mail address (CKAN's
     ``email_hash``, for gravatar.com, which the portal does not use): a
     guessed address checked against it told whose account it was, a
-    citizen's included. Sysadmins and the user themselves keep it."""
+    citizen's included; nor when they were last active (any registered
+    user read when each official last used the portal). Sysadmins and the
+    user themselves keep both."""
     result = original(context, data_dict)
     user = context.get("user")
     if context.get("ignore_auth") or authz.is_sysadmin(user):
@@ -505,13 +507,18 @@ def _without_email_hashes(original: Action, context: Context, data_dict: DataDic
     return result
 
 
+#: what a user's dictionary tells only the user and the sysadmins
+_PRIVATE_USER_KEYS = frozenset({"email_hash", "last_active"})
+
+
 def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
     if isinstance(value, list):
         for item in value:
             _drop_email_hashes(item, user)
     elif isinstance(value, dict):
-        if "email_hash" in value and not (user and value.get("name") == user):
-            del value["email_hash"]
+        if not (user and value.get("name") == user):
+            for private in _PRIVATE_USER_KEYS & value.keys():
+                del value[private]
         for item in value.values():
             if isinstance(item, (list, dict)):
                 _drop_email_hashes(item, user)

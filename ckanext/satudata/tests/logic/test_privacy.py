@@ -363,6 +363,10 @@ def test_no_users_e_mail_hash_leaves_the_portal(app):
     own = app.get(f"/api/3/action/user_show?id={citizen['name']}",
                   headers={"Authorization": citizen["token"]}).json["result"]
     assert own["email_hash"] == citizen_hash  # their own account, as CKAN gives it
+    # nor when an account was last active (when an official last used the portal)
+    shown = app.get(f"/api/3/action/user_show?id={citizen['name']}",
+                    headers={"Authorization": other["token"]}).json["result"]
+    assert "last_active" not in shown and "last_active" in own
 
 
 def test_a_view_made_on_unpublished_data_stays_out_of_other_peoples_streams(region: Region):
