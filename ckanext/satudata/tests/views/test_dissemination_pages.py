@@ -127,7 +127,9 @@ class TestPublicPages:
         assert 'value="Judul Bertahap"' in edit  # the form edits the staged version
         dataset_page = producer.get(f"/dataset/{name}").body
         assert "satudata-staged-notice" in dataset_page
-        assert "Judul Bertahap" not in app.get(f"/dataset/{name}").body
+        public_page = app.get(f"/dataset/{name}").body
+        assert "Judul Bertahap" not in public_page
+        assert "twitter.com/share" in public_page  # published: anyone may share it
         verifier = login(app, "verifikator")
         # the producers' draft until they send it for review
         assert verifier.get(f"/dataset/{name}/revisi").status_code == 404

@@ -143,6 +143,7 @@ class TestSubmitNeedsADataFile:
                                    resource_id=resource["id"])
         page = client.get(tk.url_for("dataset.read", id=pkg["name"])).body
         assert edit in page and resource_edit in page  # a draft: its producer edits it
+        assert "twitter.com/share" not in page  # nobody else can open it: nothing to share
         complete_metadata(request["package_id"], "produsen-a")
         region.call("producer", "satudata_request_submit", id=request["id"])
         page = client.get(tk.url_for("dataset.read", id=pkg["name"])).body
