@@ -84,6 +84,10 @@ def take(id: str, transition: str) -> Any:
     if tk.request.method == "GET":
         return tk.redirect_to("satudata_request.read", id=id)
     form = tk.request.form
+    if transition == "publish" and not form.get("confirm") and can(
+            "satudata_request_publish", {"id": id}):  # shown to everyone at once
+        tk.h.flash_error(tk._("Tick the confirmation to publish the data."))
+        return tk.redirect_to("satudata_request.read", id=id)
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),

@@ -64,6 +64,9 @@ def take(page: Any, transition: str, note: str = "") -> None:
     form = page.locator(f"form.satudata-transition-{transition}")
     if note:
         form.locator("textarea[name=note]").fill(note)
+    confirm = form.locator("input[name=confirm]")  # publishing is confirmed first
+    if confirm.count():
+        confirm.check()
     with page.expect_navigation():
         form.locator("button[type=submit]").last.click()
     assert_no_server_error(page)

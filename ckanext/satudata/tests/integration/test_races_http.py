@@ -352,7 +352,8 @@ class Harness:
             return self.act("producer", "revise", rid)
         if pos in ("ready", "scheduled", "withdrawn") and target in (
                 "published", "archived", "rev:submitted"):
-            return self.act("walidata_admin", "publish", rid)
+            # from its page as it is (publishing a withdrawn or scheduled one needs it)
+            return self.act("walidata_admin", "publish", rid, version=load(rid).version)
         if pos in order and pos != "ready" and target not in order:
             # before ready: go forward
             return self.step(request, "ready")

@@ -36,8 +36,14 @@ class TestRequestPage:
         assert f"/permintaan-data/{request['id']}/diseminasi/schedule" in page.body
         assert "/diseminasi/withdraw" not in page.body  # not possible while ready
 
-        response = client.post(publish_url, data={"_csrf_token": csrf_token(page.body)},
-                               follow_redirects=True)
+        # shown to everyone at once: not without the confirmation ticked
+        unconfirmed = client.post(publish_url, data={"_csrf_token": csrf_token(page.body)},
+                                  follow_redirects=True)
+        assert "Centang konfirmasi" in unconfirmed.body, unconfirmed.body[:300]
+        assert helpers.call_action("package_show", id=request["package_id"])["private"]
+        assert 'name="confirm"' in page.body
+        response = client.post(publish_url, data={"_csrf_token": csrf_token(page.body),
+                                                  "confirm": "1"}, follow_redirects=True)
 
         assert response.status_code == 200
         pkg = helpers.call_action("package_show",
