@@ -163,6 +163,10 @@ class TestDatasetForm:
         checklist = refused[refused.index('id="metadata-checklist"'):]
         assert re.search(r'class="missing[^"]*" data-field="concept"', checklist)
         assert "Konsep yang belum tersimpan" in refused  # the form keeps it
+        # and the checklist says it is of the saved dataset (read as "what I
+        # typed is lost")
+        assert "(yang tersimpan)" in checklist and "belum tersimpan" in checklist
+        assert "(yang tersimpan)" not in page
 
     def test_form_round_trip_keeps_metadata(self, app, dataset):
         """Saving the edit form unchanged keeps every value (selects,
