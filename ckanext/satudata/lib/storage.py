@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import uuid
+import zipfile
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -112,6 +113,26 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
         raise tk.ValidationError({"upload": [tk._(
             "A program cannot be uploaded as data: upload a table (CSV, XLSX), a "
             "document (PDF) or another data file")]})
+    if head.startswith(b"PK") and _has_macros(stream):
+        raise tk.ValidationError({"upload": [tk._(
+            "A workbook with macros cannot be uploaded: save it as a workbook without "
+            "macros (.xlsx) and upload that")]})
+
+
+def _has_macros(stream: Any) -> bool:
+    """Whether the zip file in ``stream`` (an Office file) holds a macro
+    project (``vbaProject.bin``: a macro-enabled workbook renamed .xlsx was
+    loaded and would have been served as the published data). The stream is
+    left where it was."""
+    position = stream.tell()
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return any(info.filename.lower().endswith("vbaproject.bin")
+                       for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a zip file: the data check says what it is
+    finally:
+        stream.seek(position)
 
 
 SK_MAX_MB = 10

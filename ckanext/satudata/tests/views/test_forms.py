@@ -36,6 +36,19 @@ def _without_data_files(region, request):
     return pkg
 
 
+def _with_macros() -> bytes:
+    """A workbook with a macro project (what Excel saves as .xlsm)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["tahun", "jumlah"])
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 makro")
+    return buffer.getvalue()
+
+
 def _summary(body: str) -> str:
     match = re.search(r'<div class="alert alert-danger satudata-error-summary.*?</div>',
                       body, re.S)
@@ -235,6 +248,8 @@ class TestUploads:
 
     @pytest.mark.parametrize("content, file_name, field, words", [
         (b"", "tabel.csv", "upload", "kosong"),
+        # a macro-enabled workbook renamed .xlsx was loaded, and would be served
+        (lambda: _with_macros(), "tabel.xlsx", "upload", "makro"),
         (b"MZ\x90\x00\x03" + b"\x00" * 200, "program.exe", "upload", "program"),
         (b"#!/bin/sh\necho hai\n", "pasang.sh", "upload", "program"),
         (None, "", "url", "berkas untuk diunggah"),
@@ -250,7 +265,8 @@ class TestUploads:
         data = {"_csrf_token": csrf_token(page.body), "id": "", "name": "Berkas", "url": "",
                 "save": "again"}
         if content is not None:
-            data["upload"] = (io.BytesIO(content), file_name)
+            data["upload"] = (io.BytesIO(content() if callable(content) else content),
+                              file_name)
         response = client.post(new, data=data, content_type="multipart/form-data")
         assert response.status_code == 200
         summary = _summary(response.body)
