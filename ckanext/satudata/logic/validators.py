@@ -274,8 +274,25 @@ def satudata_codes_output(value: Any) -> Any:
     return reference.as_code_list(value)
 
 
-def satudata_year(value: Any) -> Any:
-    """A four-digit year (``2024``), between 1900 and next year; kept as a string."""
+def _requested_year(context: Context) -> int:
+    """The latest Daftar Data year the dataset being saved was requested
+    for (0: none)."""
+    from ..model import DataRequest
+
+    pkg = context.get("package")
+    if not getattr(pkg, "id", None):
+        return 0
+    year = model.Session.execute(
+        sa.select(sa.func.max(DaftarData.year))
+        .join(DataRequest, DataRequest.item_id == DaftarData.id)
+        .where(DataRequest.package_id == pkg.id)).scalar()  # type: ignore[union-attr]
+    return int(year or 0)
+
+
+def satudata_year(value: Any, context: Context) -> Any:
+    """A four-digit year (``2024``), between 1900 and next year, or the year
+    of the Daftar Data the dataset was requested for (an item of a later
+    year refused its own year); kept as a string."""
     if _empty(value):
         return value
     if isinstance(value, bool):
@@ -286,6 +303,8 @@ def satudata_year(value: Any) -> Any:
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
                          % {"value": shown(value)})
     latest = datetime.date.today().year + 1
+    if int(text) > latest:
+        latest = max(latest, _requested_year(context))
     if not MIN_YEAR <= int(text) <= latest:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
                          % {"min": MIN_YEAR, "max": latest})

@@ -683,3 +683,27 @@ def test_cores_not_found_is_said_in_the_readers_language(region, app):
         assert response.status_code == 404, (action, response.body)
         message = response.json["error"]["message"]
         assert "was not found" not in message and "tidak ditemukan" in message, message
+
+
+def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
+    """The data year stopped at next year, also for a dataset requested on a
+    Daftar Data of a later year (its own year was refused); other years past
+    next year stay refused."""
+    import datetime
+
+    from ..factories import CollectionRound, DaftarDataItem
+
+    later = datetime.date.today().year + 3
+    DaftarDataItem(title="Jumlah Bidan", owner_org=region.opd_a["id"], year=later)
+    round_ = CollectionRound(year=later, start_date=f"{later}-01-05")
+    region.call("walidata_admin", "satudata_round_send", id=round_["id"])
+    [request] = region.call("walidata_admin", "satudata_request_list",
+                            round_id=round_["id"])["results"]
+    saved = region.call("producer", "package_patch", id=request["package_id"],
+                        data_year=str(later))
+    assert saved["data_year"] == str(later)
+    for dataset, year in ((request["package_id"], later + 1),
+                          (region.request_of(region.opd_a)["package_id"], later)):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=dataset, data_year=str(year))
+        assert "data_year" in err.value.error_dict
