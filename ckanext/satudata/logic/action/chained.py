@@ -92,7 +92,8 @@ __all__ = [
     "xloader_submit", "xloader_hook", "xloader_status", "datastore_search",
     "datastore_search_sql", "datastore_info", "datastore_create", "datastore_upsert",
     "datastore_delete", "datastore_records_delete", "package_create_default_resource_views",
-    "resource_create_default_resource_views", "task_status_show", "resource_view_show", "resource_view_create", "resource_view_update",
+    "resource_create_default_resource_views", "task_status_show", "resource_view_show",
+    "resource_view_create", "resource_view_update",
     "resource_view_delete", "resource_view_list", "resource_view_reorder",
     # tags, formats and relationships of readable datasets only
     "tag_list", "tag_search", "tag_autocomplete", "tag_show", "format_autocomplete",
