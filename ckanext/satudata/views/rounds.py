@@ -87,7 +87,9 @@ def read(round_id: str, document_title: str = "") -> Any:
         "can_export": can("satudata_round_export", ref),
         "can_advance": round_["state"] != "draft" and round_["stage"] not in ("report", "done")
         and can("satudata_round_advance", ref),
-        "can_see_report": round_["stage"] in ("report", "done")
+        # a round without a report stage has none, done or not (its link led to a 404)
+        "can_see_report": (round_["stage"] == "report" or round_["stage"] == "done"
+                           and bool(round_.get("report_days")))
         and can("satudata_round_report_show", ref),
         "letters": call("satudata_letter_list", ref),
         "documents": call("satudata_round_document_list", ref),

@@ -146,6 +146,10 @@ class TestPublicPages:
         assert '<th scope="row">Judul</th>' in revision.body
         assert "satudata-revision-changes" in revision.body
         app.get(f"/dataset/{name}/revisi", status=404)
+        # under review its producers are told why it cannot be thrown away, not
+        # offered a button that can only be refused
+        own = producer.get(f"/dataset/{name}/revisi").body
+        assert "/revisi/buang" not in own and "dapat dibuang setelah" in own
 
     def test_the_producer_sees_what_a_revision_does_to_a_table_and_discards_it(
             self, app, region):

@@ -611,3 +611,18 @@ def test_the_address_of_a_refused_step_leads_back_to_its_request(app, region):
         response = app.get(path, follow_redirects=False)
         assert response.status_code in (302, 303), path
         assert response.headers["Location"].endswith(back), response.headers["Location"]
+
+
+def test_a_round_without_a_report_stage_offers_no_report(app, region):
+    """A round that went from its collection to "done" (no compile or report
+    stage) linked "The round's report" to a 404 ("no report yet")."""
+    for request in region.requests:  # nothing left to collect
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak jadi dihimpun")
+    region.call("walidata_admin", "satudata_round_advance", id=region.round["id"],
+                stage="collection")
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["stage"] == "done"
+    page = _login(app, "admin-walidata").get(
+        f"/permintaan-data/putaran/{region.round['name']}").body
+    assert "satudata-round-report-link" not in page
