@@ -48,6 +48,7 @@ import contextlib
 import copy
 import datetime
 import json
+import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 import flask
@@ -107,6 +108,7 @@ __all__ = [
     "organization_member_delete", "group_member_delete",
     # CKAN's English "not found" translated
     "organization_update", "organization_delete", "group_update", "group_delete",
+    "group_purge", "organization_purge", "api_token_list",
     # the approval chain keeps an officer at each level
     "user_delete",
     # names a page can show
@@ -449,7 +451,11 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
 
 def _core_not_found(message: str) -> Optional[str]:
     """The reader's words for a "not found" CKAN's actions raise in English."""
+    if re.fullmatch(r'User ".*" was not found\.', message):
+        return tk._("User not found")
     return {"Group was not found.": tk._("Group was not found."),
+            "Group was not found": tk._("Group was not found."),
+            "Organization was not found": tk._("Organization was not found."),
             "User was not found.": tk._("User was not found."),
             "User not found": tk._("User not found")}.get(message)
 
@@ -916,6 +922,9 @@ organization_update = _checked("organization_update", _as_it_is, side_effect_fre
 organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
 group_update = _checked("group_update", _as_it_is, side_effect_free=False)
 group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
+group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
+organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)
+api_token_list = _checked("api_token_list", _as_it_is)
 member_delete = _checked("member_delete", _readable("object"), side_effect_free=False)
 package_relationship_create = _checked("package_relationship_create",
                                        _readable("subject", "object"), side_effect_free=False)
@@ -1194,6 +1203,8 @@ def user_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     authorized, which CKAN's delete page shows."""
     tk.check_access("user_delete", context, data_dict)
     user = model.User.get(data_dict.get("id")) if roles.clean_id(data_dict.get("id")) else None
+    if user is None:
+        raise tk.ObjectNotFound(tk._("User not found"))  # CKAN's words are English
     if user is not None and user.state == "active":
         for role in sorted(roles.user_roles(user.id)):
             lock_name("role", role)  # as a removal of the role: one at a time
