@@ -164,8 +164,11 @@ class TestSubmitNeedsADataFile:
         resource_page = client.get(tk.url_for("dataset_resource.read", id=pkg["name"],
                                               resource_id=resource["id"])).body
         assert resource_edit not in resource_page
-        for form in (edit, tk.url_for("dataset_resource.new", id=pkg["name"])):
+        for form in (edit, tk.url_for("dataset_resource.new", id=pkg["name"]),
+                     tk.url_for("satudata_metadata.import_form", id=pkg["name"])):
             assert "sedang diperiksa untuk dipublikasikan" in client.get(form).body, form
+        assert "satudata-import-form" not in client.get(
+            tk.url_for("satudata_metadata.import_form", id=pkg["name"])).body
 
 
 # -- uploads ----------------------------------------------------------------------------
