@@ -1144,11 +1144,17 @@ def satudata_local_datetime(value: Any) -> Any:
 def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
                                errors: FlattenErrorDict, context: Context) -> None:
     """(``__before``) Forms send ``release_date`` and ``release_time``
-    separately; join them into ``release_at`` when it is not given."""
+    separately; join them into ``release_at`` when it is not given. A day
+    without a time is refused on ``release_time`` (it was released at
+    midnight without a word)."""
     if data.get(("release_at",)):
         return
     day = data.pop(("release_date",), None)
-    time = data.pop(("release_time",), None) or "00:00"
+    time = data.pop(("release_time",), None)
+    if day and not time:  # the error is the time's alone
+        errors.setdefault(("release_time",), []).append(tk._("Missing value"))
+        data[("release_at",)] = day
+        return
     if isinstance(day, str) and day.strip() and isinstance(time, str):
         data[("release_at",)] = f"{day.strip()} {time.strip()}"
     elif day:

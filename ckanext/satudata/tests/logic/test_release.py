@@ -248,3 +248,16 @@ def test_a_release_whose_time_has_come_is_not_cancelled(region):
         clock.move_to("2026-12-01 01:59:00")  # a minute before: still cancelled
         region.call("walidata_admin", "satudata_request_unschedule", id=request["id"])
         assert request_state(region, request) == "ready"
+
+
+def test_a_release_day_without_a_time_is_asked_for_its_time(region):
+    """A schedule with ``release_date`` and no ``release_time`` was set for
+    midnight without a word."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_date="2099-01-01")
+    assert err.value.error_dict == {"release_time": ["Missing value"]}
+    assert region.call("walidata_admin", "satudata_request_show",
+                       id=request["id"])["state"] == "ready"
