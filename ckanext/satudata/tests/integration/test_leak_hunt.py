@@ -609,6 +609,9 @@ ROUTES: dict[str, Provider] = {
     "/permohonan-data/": none,
     "/permohonan-data/baru": none,
     "/permohonan-data/<id>": per("id", lambda w: w.public_request_ids),
+    # an answer's address opened again: a redirect to the request page
+    "/permohonan-data/<id>/<step>": lambda w: [({"id": i, "step": "fulfil"}, {})
+                                               for i in w.public_request_ids],
     "/organization/": queries({"q": "dinas"}),
     "/organization/<id>": lambda w: [({"id": o}, q) for o in w.orgs()
                                      for q in ({}, {"q": "Rahasia"})],
@@ -635,6 +638,8 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/<id>/<any(%s):step>" % ", ".join(
         (*request_views.FORMS, *request_views.STEP_FORMS, "dataset")):
         lambda w: [({"id": i, "step": "submit"}, {}) for i in request_ids(w)],
+    "/permintaan-data/<id>/diseminasi/<transition>":
+        lambda w: [({"id": i, "transition": "publish"}, {}) for i in request_ids(w)],
     "/permintaan-data/daftar-data": none,
     "/permintaan-data/daftar-data/": none,
     "/permintaan-data/daftar-data/<item_id>/edit": per("item_id", item_ids),
