@@ -1058,11 +1058,14 @@ def satudata_request_ids(value: Any) -> Any:
 
 def satudata_late_policy(value: Any) -> Any:
     """A round's policy for late submissions: one of ``LATE_POLICIES``."""
+    from ..lib.states import late_label
     from ..model import LATE_POLICIES
 
+    if _not_text(value):  # not echoed in its Python spelling
+        raise tk.Invalid(tk._("Must be text"))
     if value not in LATE_POLICIES:
         raise tk.Invalid(tk._("Choose what happens to late data: %(values)s") % {
-            "values": ", ".join(LATE_POLICIES)})
+            "values": ", ".join(f"{late_label(p)} ({p})" for p in LATE_POLICIES)})
     return value
 
 

@@ -711,3 +711,16 @@ def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "package_patch", id=dataset, data_year=str(year))
         assert "data_year" in err.value.error_dict
+
+
+def test_a_rounds_late_policy_is_chosen_by_its_label(region, app):
+    """The late policy listed its raw codes, and a list came back in its
+    Python spelling."""
+    admin = {"Authorization": factories.APIToken(
+        user=region.users["walidata_admin"]["name"])["token"]}
+    for value, expected in ((["accept"], "Harus berupa teks"), ("zzz", "(carry)")):
+        answer = app.post("/api/3/action/satudata_round_update", headers=admin, json={
+            "id": region.round["id"], "late_policy": value})
+        assert answer.status_code == 409
+        message = answer.json["error"]["late_policy"][0]
+        assert expected in message and "['accept']" not in message, message
