@@ -471,11 +471,11 @@ def satudata_governed(package_id: Optional[str]) -> bool:
     return bool(package_id) and publishing.governed(package_id)
 
 
-def satudata_review_message(package_id: Optional[str]) -> Optional[str]:  # or a name
-    """Why the dataset cannot be changed now, while its request is reviewed
-    or approved and waits for publication (None otherwise, and for the
-    workflow itself): its pages offered "Manage", "Edit resource" and an
-    editable form, refused only once saved. Two queries at most."""
+def satudata_review_message(package_id: Optional[str]) -> Optional[str]:
+    """Why the dataset (an id or a name) cannot be changed now, while its
+    request is reviewed or approved and waits for publication (None
+    otherwise, and for the workflow itself): its pages offered "Manage",
+    "Edit resource" and an editable form, refused only once saved."""
     pkg = model.Package.get(package_id) if roles.clean_id(package_id) else None
     user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
     if pkg is None or publishing.bypasses_lock({"user": user}, pkg.id):
