@@ -14,7 +14,7 @@ from flask import Blueprint, make_response
 import ckan.plugins.toolkit as tk
 
 from ..lib import publishing, release_calendar, review
-from .requests import take_transition
+from .requests import refused_step, take_transition
 from ._common import can, context, error_list, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
@@ -86,8 +86,8 @@ def take(id: str, transition: str) -> Any:
     form = tk.request.form
     if transition == "publish" and not form.get("confirm") and can(
             "satudata_request_publish", {"id": id}):  # shown to everyone at once
-        tk.h.flash_error(tk._("Tick the confirmation to publish the data."))
-        return tk.redirect_to("satudata_request.read", id=id)
+        return refused_step(id, transition, tk.ValidationError({"confirm": [
+            tk._("Tick the confirmation to publish the data.")]}))
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),

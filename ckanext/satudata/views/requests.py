@@ -207,13 +207,7 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
-        # one summary of what is missing, each linked to its field; other
-        # refusals flashed; the page again with what was typed in the form
-        summary = _error_summary(id, e)
-        if not summary:
-            for message in error_list(e):
-                tk.h.flash_error(message)
-        return _render_request(id, summary, 400, typed=_typed(transition))
+        return refused_step(id, transition, e)
     else:
         # what was done and where the request is now ("Selesai: Ajukan"
         # read as an order)
@@ -246,6 +240,17 @@ def _typed(transition: str) -> dict[str, Any]:
                                                   "release_time")},
             "field_notes": {key[len("field_note-"):]: value for key, value in form.items()
                             if key.startswith("field_note-")}}
+
+
+def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
+    """The request page again (400) after ``transition`` was refused: one
+    summary of what is missing, each linked to its field, other refusals
+    flashed, and what was typed in the step's form kept."""
+    summary = _error_summary(id, error)
+    if not summary:
+        for message in error_list(error):
+            tk.h.flash_error(message)
+    return _render_request(id, summary, 400, typed=_typed(transition))
 
 
 def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:

@@ -37,9 +37,11 @@ class TestRequestPage:
         assert "/diseminasi/withdraw" not in page.body  # not possible while ready
 
         # shown to everyone at once: not without the confirmation ticked
-        unconfirmed = client.post(publish_url, data={"_csrf_token": csrf_token(page.body)},
-                                  follow_redirects=True)
+        unconfirmed = client.post(publish_url, data={"_csrf_token": csrf_token(page.body),
+                                                     "note": "Rilis pagi"})
+        assert unconfirmed.status_code == 400
         assert "Centang konfirmasi" in unconfirmed.body, unconfirmed.body[:300]
+        assert ">Rilis pagi</textarea>" in unconfirmed.body  # what was typed is kept
         assert helpers.call_action("package_show", id=request["package_id"])["private"]
         assert 'name="confirm"' in page.body
         response = client.post(publish_url, data={"_csrf_token": csrf_token(page.body),
