@@ -577,6 +577,8 @@ def _password_changed(result: Any, data: DataDict) -> None:
 
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH}, then=_password_changed)
+
+
 def _token_owner_exists(context: Context, data: DataDict) -> None:
     """A visitor is asked to log in; the user a token is for is given and
     exists: CKAN's auth function reads it unchecked, and answered 500 to
@@ -1205,7 +1207,7 @@ def user_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     user = model.User.get(data_dict.get("id")) if roles.clean_id(data_dict.get("id")) else None
     if user is None:
         raise tk.ObjectNotFound(tk._("User not found"))  # CKAN's words are English
-    if user is not None and user.state == "active":
+    if user.state == "active":
         for role in sorted(roles.user_roles(user.id)):
             lock_name("role", role)  # as a removal of the role: one at a time
             last = roles.last_holder_message(user, role)
@@ -1332,7 +1334,7 @@ def xloader_submit(original: Action, context: Context, data_dict: DataDict) -> A
     auth, at every commit that touches a resource) owe nothing: every change
     of a dataset's resources owes its load already (``package_update``,
     ``resource_create/update`` above). A table of a dataset the caller may
-    not read is not found (:func:`_table_of_readable`). :returns: True"""
+    not read is not found (:func:`_table_readable_or_not_found`). :returns: True"""
     _table_readable_or_not_found(context, data_dict)
     tk.check_access("xloader_submit", context, data_dict)
     if context.get("ignore_auth"):
@@ -1365,28 +1367,33 @@ def _table_readable_or_not_found(context: Context, data_dict: DataDict,
         raise tk.ObjectNotFound()
 
 
-def _table_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A table of a dataset the caller may not read is not found
+def _table_readable_or_invalid(context: Context, data_dict: DataDict) -> None:
+    """:func:`_table_readable_or_not_found` for the actions that refuse a
+    table that does not exist as an invalid ``resource_id`` (CKAN's
+    ``resource_id_exists``)."""
+    try:
+        _table_readable_or_not_found(context, data_dict)
+    except tk.ObjectNotFound:
+        raise tk.ValidationError({"resource_id": [
+            "%s: %s" % (tk._("Not found"), tk._("Resource"))]})
+
+
+def _table_of_readable(missing: bool = False) -> Callable[[Action, Context, DataDict], Any]:
+    """A check (:func:`_checked`): a table of a dataset the caller may not
+    read (``missing``: or of none) is not found
     (:func:`_table_readable_or_not_found`)."""
-    _table_readable_or_not_found(context, data_dict)
-    return original(context, data_dict)
-
-
-def _status_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A table of a dataset the caller may not read, or of none, is not
-    found (:func:`_table_readable_or_not_found`)."""
-    _table_readable_or_not_found(context, data_dict, missing=True)
-    return original(context, data_dict)
+    def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        _table_readable_or_not_found(context, data_dict, missing=missing)
+        return original(context, data_dict)
+    check.__doc__ = _table_of_readable.__doc__
+    return check
 
 
 def _new_table_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A table of a dataset the caller may not read is refused as one that
-    does not exist (CKAN's ``resource_id`` validation); a new table
+    does not exist (:func:`_table_readable_or_invalid`); a new table
     (``resource``) for such a dataset is not found, as for a made-up name."""
-    try:
-        _table_readable_or_not_found(context, data_dict)
-    except tk.ObjectNotFound:
-        raise tk.ValidationError({"resource_id": [_no_resource_message()]})
+    _table_readable_or_invalid(context, data_dict)
     resource = (data_dict or {}).get("resource") if isinstance(data_dict, dict) else None
     if isinstance(resource, dict):
         readable_or_not_found(context, resource.get("package_id"))
@@ -1411,27 +1418,21 @@ def _default_views_of_readable(original: Action, context: Context, data_dict: Da
     return original(context, data_dict)
 
 
-def _no_resource_message() -> str:
-    """CKAN's ``resource_id_exists`` message."""
-    return "%s: %s" % (tk._("Not found"), tk._("Resource"))
-
-
 def _task_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
     """The status of a task on a table or a dataset the caller may not read
     (xloader's: the table's columns and types, the hash of its file, when it
     was loaded) is not found, as a made-up one: CKAN shows any task to
     anybody."""
     result = original(context, data_dict)
-    entity = result.get("entity_id") if isinstance(result, dict) else None
-    res = model.Resource.get(entity) if roles.clean_id(entity) else None
-    try:
-        readable_or_not_found(context, res.package_id if res is not None else entity)
-    except tk.ObjectNotFound:
-        raise tk.ObjectNotFound() from None
+    entity = roles.clean_id(result.get("entity_id") if isinstance(result, dict) else None)
+    res = model.Resource.get(entity) if entity else None
+    pkg = model.Package.get(res.package_id if res is not None else entity) if entity else None
+    if pkg is not None:  # a task of another entity (a user's) stays CKAN's
+        readable_or_not_found(context, pkg.id)
     return result
 
 
-xloader_status = _checked("xloader_status", _status_of_readable)
+xloader_status = _checked("xloader_status", _table_of_readable(missing=True))
 task_status_show = _checked("task_status_show", _task_of_readable)
 datastore_create = _checked("datastore_create", _new_table_of_readable,
                             side_effect_free=False)
@@ -1441,9 +1442,9 @@ package_create_default_resource_views = _checked(
 resource_create_default_resource_views = _checked(
     "resource_create_default_resource_views", _default_views_of_readable,
     side_effect_free=False)
-datastore_upsert = _checked("datastore_upsert", _table_of_readable, side_effect_free=False)
-datastore_delete = _checked("datastore_delete", _table_of_readable, side_effect_free=False)
-datastore_records_delete = _checked("datastore_records_delete", _table_of_readable,
+datastore_upsert = _checked("datastore_upsert", _table_of_readable(), side_effect_free=False)
+datastore_delete = _checked("datastore_delete", _table_of_readable(), side_effect_free=False)
+datastore_records_delete = _checked("datastore_records_delete", _table_of_readable(),
                                     side_effect_free=False)
 
 
@@ -1489,10 +1490,7 @@ def resource_view_create(original: Action, context: Context, data_dict: DataDict
     bare text where a field's errors are a list). The table of a dataset the
     caller may not read is refused as a table that does not exist (CKAN said
     403, and whether its dataset was being reviewed)."""
-    try:
-        _table_readable_or_not_found(context, data_dict)
-    except tk.ObjectNotFound:
-        raise tk.ValidationError({"resource_id": [_no_resource_message()]})
+    _table_readable_or_invalid(context, data_dict)
     try:
         return original(context, data_dict)
     except tk.ValidationError as error:

@@ -110,7 +110,7 @@ def activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict
     if activity is None:
         return result
     previous = previous_activity(activity)
-    shown = (previous.data or {}).get(data_dict.get("object_type") or "package") \
+    shown = previous.data.get(data_dict.get("object_type") or "package") \
         if previous is not None and isinstance(previous.data, dict) else None
     if shown is not None and not activity_readable(context, previous):
         return {"success": False, "msg": tk._("Unauthorized to view activity data")}
