@@ -428,14 +428,20 @@ def under_review(package_id: str, lock: bool = True,
     waits for the change, then checks the dataset as changed; a change that
     comes after a submission sees the request under review. ``lock=False``:
     a page asking whether to offer a change locks nothing."""
+    return bool(_request_states(package_id, lock) & states)
+
+
+def _request_states(package_id: str, lock: bool) -> set[str]:
+    """The states of the requests linked to the dataset (``lock``: as
+    :func:`under_review` takes them)."""
     stmt = sa.select(DataRequest.state).where(DataRequest.package_id == package_id)
     if lock:
         changes_gate(package_id)
-    found = model.Session.execute(
-        stmt.with_for_update(read=True) if lock else stmt).scalars()
+    found = set(model.Session.execute(
+        stmt.with_for_update(read=True) if lock else stmt).scalars())
     if lock:
         in_transaction(_SHARED).add(package_id)
-    return any(state in states for state in found)
+    return found
 
 
 def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -581,9 +587,10 @@ def review_message(package_id: str, lock: bool = False) -> Optional[str]:
     """Why the dataset does not change now (its request is being reviewed,
     or approved and waiting for publication), or None (``lock``: as
     :func:`under_review`)."""
-    if not under_review(package_id, lock=lock):
+    reviewed = _request_states(package_id, lock) & REVIEW_STATES
+    if not reviewed:
         return None
-    if under_review(package_id, lock=False, states=REVIEW_STATES - _APPROVED):
+    if reviewed - _APPROVED:
         return tk._("This dataset is being reviewed for publication; it can be changed "
                     "again once its request is returned")
     return tk._("This dataset is approved and waits for publication; once it is "
