@@ -297,6 +297,29 @@ def _submit_errors(pkg: Optional[dict[str, Any]],
     return dict(metadata.submit_errors(pkg) or {})
 
 
+def _unchanged_since_return(request: DataRequest, pkg: Optional[dict[str, Any]],
+                            staged: Any) -> bool:
+    """Whether the returned ``request`` comes back as it was returned: its
+    dataset (or the staged revision of it) not saved, its files not
+    changed and no other dataset linked since the last return."""
+    returned_at = model.Session.execute(
+        sa.select(sa.func.max(RequestEvent.timestamp))
+        .where(RequestEvent.request_id == request.id,
+               RequestEvent.to_state == State.RETURNED.value)).scalar()
+    if returned_at is None:
+        return False
+    if staged is not None and staged.modified and staged.modified > returned_at:
+        return False
+    modified = (pkg or {}).get("metadata_modified")
+    if modified and datetime.datetime.fromisoformat(str(modified)) > returned_at:
+        return False
+    return not model.Session.execute(
+        sa.select(RequestEvent.id).where(
+            RequestEvent.request_id == request.id,
+            RequestEvent.transition == "link_dataset",
+            RequestEvent.timestamp > returned_at).limit(1)).first()
+
+
 def lock_request(request_id: str) -> DataRequest:
     """The data request, its row locked until the transaction ends (and read
     again from the database), once its dataset's gate is passed (the
@@ -428,6 +451,12 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             "There are no changes to submit: edit the dataset first")]})
     if staged is not None and staged.request_id not in (None, request.id):
         staged = None  # another request's (another period's) edits
+    if transition.name == "resubmit" and not note \
+            and _unchanged_since_return(request, pkg, staged):
+        # "dikembalikan untuk dilengkapi": what comes back unchanged says why
+        raise tk.ValidationError({"note": [tk._(
+            "Nothing was changed since the request was returned: change the data "
+            "or its metadata first, or say in a note why it is sent back unchanged")]})
     if transition.name in ("submit", "resubmit"):
         errors = _submit_errors(staged.data if staged else pkg, completeness)
         # a new period of a published dataset brings a table of its own

@@ -227,7 +227,8 @@ def test_mail_owed_while_redis_is_stopped_arrives_exactly_once(
             if round_no == 0:
                 region.call(producer, "satudata_request_submit", id=req["id"])
             else:
-                region.call(producer, "satudata_request_resubmit", id=req["id"])
+                region.call(producer, "satudata_request_resubmit", id=req["id"],
+                            note="Sudah diperbaiki")
             expected["verifikator@example.org"] += 1
             note = f"Perbaiki tabel, putaran {round_no} ({producers[req['id']]})"
             region.call("verifier", "satudata_request_return", id=req["id"], note=note)

@@ -151,8 +151,8 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
     assert "verifikator@example.org" in smtp.recipients(mails)  # on to the walidata
 
     with freeze_time("2027-01-08 02:00:00"):
-        assert region.call("producer", "satudata_request_resubmit",
-                           id=bidan["id"])["state"] == "opd_review"
+        assert region.call("producer", "satudata_request_resubmit", id=bidan["id"],
+                           note="Sudah dilengkapi")["state"] == "opd_review"
         assert region.call("head_a", "satudata_request_opd_approve",
                            id=bidan["id"])["state"] == "resubmitted"
         events = _events(region, bidan)

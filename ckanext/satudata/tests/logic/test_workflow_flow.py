@@ -74,3 +74,33 @@ def test_full_tjb_flow(region):
     assert events[2]["field_notes"] == {"notes": ["Tambahkan definisi operasional"]}
     assert [e["role"] for e in events[4:]] == ["verifikator", "kabid", "kadis"]
     assert [e["completeness"] for e in events[1:]] == [100] * 6
+
+
+def test_a_returned_request_comes_back_changed_or_with_a_reason(region):
+    """"Dikembalikan untuk dilengkapi": sent back exactly as it was returned,
+    the request is refused unless the producer says why; a saved change of
+    the dataset lets it through without a note."""
+    req = region.request_of(region.opd_a)
+    complete_metadata(req["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=req["id"])
+    region.call("verifier", "satudata_request_return", id=req["id"],
+                note="Satuan belum sesuai")
+
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_resubmit", id=req["id"])
+    assert "Nothing was changed" in err.value.error_dict["note"][0]
+    assert region.call("producer", "satudata_request_show",
+                       id=req["id"])["state"] == "returned"
+
+    # a reply in a note is enough: the data was right
+    r = region.call("producer", "satudata_request_resubmit", id=req["id"],
+                    note="Satuan sudah sesuai standar BPS")
+    assert r["state"] == "resubmitted"
+
+    # the second return: the producer edits the dataset, no note needed
+    region.call("verifier", "satudata_request_return", id=req["id"],
+                note="Definisi belum jelas")
+    region.call("producer", "package_patch", id=req["package_id"],
+                notes="Jumlah tenaga kesehatan menurut jenis, definisi BPS")
+    r = region.call("producer", "satudata_request_resubmit", id=req["id"])
+    assert r["state"] == "resubmitted"

@@ -87,7 +87,8 @@ class TestProducerAfterReturn:
         assert 'id="note-concept"' not in form          # no note, no block
 
         # once resubmitted the notes are history: no longer at the top
-        region.call("producer", "satudata_request_resubmit", id=request["id"])
+        region.call("producer", "satudata_request_resubmit", id=request["id"],
+                    note="Sudah diperbaiki")
         body = _page(client, request["id"]).body
         assert "satudata-returned" not in body
         assert "satudata-returned" not in client.get(edit_url).body
@@ -117,7 +118,8 @@ class TestProducerAfterReturn:
         assert "(verifikator))" not in by_transition["return"]
         # still editable while returned; not while the verifier has it
         assert tk.url_for("dataset.edit", id=pkg["name"]) in body
-        region.call("producer", "satudata_request_resubmit", id=request["id"])
+        region.call("producer", "satudata_request_resubmit", id=request["id"],
+                    note="Sudah diperbaiki")
         body = _page(client, request["id"]).body
         assert "satudata-edit-actions" not in body
 
