@@ -98,9 +98,10 @@ class Transition:
     #: (:func:`is_public`; a revision of withdrawn data is not)
     live: bool = False
     #: True: the step undoes another officer's decision (publishing a
-    #: withdrawn or scheduled request): the caller sends the request's
-    #: ``version`` they saw, so that a click made before that decision (a
-    #: publish racing a withdrawal) does not undo it unseen
+    #: withdrawn or scheduled request, cancelling a release, withdrawing
+    #: archived data): the caller sends the request's ``version`` they saw,
+    #: so that a click made before that decision (a publish racing a
+    #: withdrawal, a withdrawal racing an archiving) does not undo it unseen
     undoes: bool = False
 
     def applies(self, state: State | str, revising: bool,
@@ -151,8 +152,9 @@ TABLE: tuple[Transition, ...] = (
     _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
     _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED,
        [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
+    # a cancelled release undoes the scheduling officer's decision
     _t("unschedule", [S.SCHEDULED], S.READY,
-       [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
+       [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER], undoes=True),
     # from withdrawn: the last approved version again (the producers' edits
     # of withdrawn data are staged and go through ``revise``)
     _t("publish", [S.READY], S.PUBLISHED, [A.WALIDATA_ADMIN, A.PUBLISHER], next_step=True),
@@ -162,8 +164,10 @@ TABLE: tuple[Transition, ...] = (
     # verification and approval again while the live version stays as it was
     _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),
     # who puts data out may take it out again
-    _t("withdraw", [S.PUBLISHED, S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER],
-       True),
+    _t("withdraw", [S.PUBLISHED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True),
+    # archived data taken back undoes the archiving officer's decision
+    _t("withdraw", [S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
+       undoes=True),
     # published data under revision is live: it can be withdrawn meanwhile
     # (a revision of withdrawn data is not: it is cancelled instead, and the
     # producer was told their data was "withdrawn from the portal")

@@ -102,9 +102,11 @@ _PARAMS = """
     :param id: the request's id
     :type id: string
     :param version: the request's ``version`` the form was built from
-        (optional, but required to publish a withdrawn or scheduled request
-        again: a publish sent before a withdrawal must not undo it); a
-        changed request is refused with a ``ValidationError`` on ``version``
+        (optional, but required for a step that undoes another officer's
+        decision: publishing a withdrawn or scheduled request, cancelling a
+        release, withdrawing archived data; a publish sent before a
+        withdrawal must not undo it); a changed request is refused with a
+        ``ValidationError`` on ``version``
     :type version: int
     :param note: a note for the timeline{note}
     :type note: string
@@ -175,11 +177,12 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
 
     def done(request: DataRequest) -> Optional[tuple[dict[str, Any], Release]]:
         """Under the lock: the release is already at that time (a second
-        click, a second officer, ten clients at once): no step, no e-mail,
-        the trail says it once. A move: its e-mail says from when."""
+        click, a second officer, ten clients at once, a "postponement" to
+        the time it has): no step, no e-mail, the trail says it once. A
+        move: its e-mail says from when."""
         pending = publishing.pending_release(request.id)
         scheduled = request.state == State.SCHEDULED.value and pending is not None
-        if scheduled and pending.release_at == data["release_at"] and not data.get("reason"):
+        if scheduled and pending.release_at == data["release_at"]:
             return dict(request.dictize(), event=None), pending
         event_data["previous_release_at"] = (pending.release_at.isoformat()
                                              if scheduled else None)

@@ -157,6 +157,9 @@ class Race:
 
 
 NOTE = (("note", "alasan uji balapan"),)
+#: the request's version as the clients' pages showed it (a step undoing
+#: another officer's decision sends it)
+SEEN = (("version", None),)
 
 
 def _same(n: int, who: str, action: str, data: tuple = ()) -> tuple[Call, ...]:
@@ -168,7 +171,7 @@ def _same(n: int, who: str, action: str, data: tuple = ()) -> tuple[Call, ...]:
 LIFELINE = (
     Race("submit", "requested", _same(3, "producer", "submit"), tries=FEWER),
     Race("return", "submitted", _same(3, "verifier", "return", NOTE)),
-    Race("resubmit", "returned", _same(3, "producer", "resubmit"), tries=FEWER),
+    Race("resubmit", "returned", _same(3, "producer", "resubmit", NOTE), tries=FEWER),
     Race("verify", "submitted", _same(3, "verifier", "verify")),
     Race("return_approval@kabid", "v1", _same(3, "kabid", "return", NOTE)),
     Race("approve@kabid", "v1", _same(3, "kabid", "approve")),
@@ -178,9 +181,10 @@ LIFELINE = (
                                Call("walidata_admin", "schedule", (("release_at", 2),)),
                                Call("kadis", "schedule", (("release_at", 3),))),
          all_may_win=True, tries=FEWER),
-    Race("unschedule", "scheduled", (Call("kadis", "unschedule"),
-                                     Call("walidata_admin", "unschedule"),
-                                     Call("walidata_admin", "unschedule")), tries=FEWER),
+    Race("unschedule", "scheduled", (Call("kadis", "unschedule", SEEN),
+                                     Call("walidata_admin", "unschedule", SEEN),
+                                     Call("walidata_admin", "unschedule", SEEN)),
+         tries=FEWER),
     Race("publish", "ready", (Call("walidata_admin", "publish"),
                               Call("walidata_admin", "publish"),
                               Call("sysadmin", "publish")), tries=FEWER),
@@ -194,8 +198,8 @@ LIFELINE = (
                                                 Call("sysadmin", "withdraw", NOTE)),
          tries=FEWER),
     Race("archive", "published", _same(3, "walidata_admin", "archive"), tries=FEWER),
-    Race("withdraw@archived", "archived", _same(3, "walidata_admin", "withdraw", NOTE),
-         tries=FEWER),
+    Race("withdraw@archived", "archived",
+         _same(3, "walidata_admin", "withdraw", NOTE + SEEN), tries=FEWER),
 )
 
 MIXED = (
@@ -208,6 +212,15 @@ MIXED = (
     Race("publish|cancel", "ready",
          (Call("walidata_admin", "publish"), Call("walidata_admin", "cancel", NOTE)) * 2,
          tries=FEWER),
+)
+
+#: a pair on published data (a lifeline of its own: either end is final for it)
+PUBLISHED_MIXED = (
+    # a withdrawal decided on the published data does not take down the data
+    # another officer archived meanwhile: one of the two, the other refused
+    Race("archive|withdraw", "published",
+         (Call("walidata_admin", "archive", SEEN),
+          Call("walidata_admin", "withdraw", NOTE + SEEN)) * 2, tries=FEWER),
 )
 
 CANCEL_FROM = ("requested", "submitted", "returned", "v1", "v2", "ready", "scheduled")
@@ -325,7 +338,9 @@ class Harness:
         if target in order and pos in order:
             if order[pos] < order[target] or pos in ("requested", "returned"):
                 who, action = forward[pos]
-                return self.act(who, action, rid)
+                # sent back unchanged, a resubmission says why
+                return self.act(who, action, rid,
+                                **({"note": "sudah diperiksa"} if action == "resubmit" else {}))
             if pos in holder:
                 return self.act(holder[pos], "return", rid, note="mundur")
             raise Broken(f"{pos} -> {target}")
@@ -336,12 +351,14 @@ class Harness:
         post = {
             ("ready", "scheduled"): ("walidata_admin", "schedule",
                                      {"release_at": release_time(0)}),
-            ("scheduled", "ready"): ("walidata_admin", "unschedule", {}),
+            ("scheduled", "ready"): ("walidata_admin", "unschedule",
+                                     {"version": request.version}),
             ("published", "withdrawn"): ("walidata_admin", "withdraw", {"note": "tarik"}),
             ("published", "archived"): ("walidata_admin", "archive", {}),
             ("rev:submitted", "published"): ("walidata_admin", "cancel_revision",
                                              {"note": "batal"}),
-            ("archived", "withdrawn"): ("walidata_admin", "withdraw", {"note": "tarik"}),
+            ("archived", "withdrawn"): ("walidata_admin", "withdraw",
+                                        {"note": "tarik", "version": request.version}),
         }
         if (pos, target) in post:
             who, action, data = post[(pos, target)]
@@ -382,7 +399,8 @@ class Harness:
             data: dict[str, Any] = {"id": request.id}
             token = self.tokens[self.user_for(call.who, request)]
             for key, value in call.data:
-                data[key] = release_time(value) if key == "release_at" else value
+                data[key] = (release_time(value) if key == "release_at"
+                             else request.version if key == "version" else value)
             try:
                 barrier.wait(BARRIER_TIMEOUT)
                 results[slot] = self.portal.api(
@@ -489,7 +507,7 @@ class Harness:
 @pytest.fixture
 def harness(portal) -> Harness:
     started = time.monotonic()
-    lifelines = TRIES + TRIES + FEWER  # full, mixed, cancel
+    lifelines = TRIES + TRIES + FEWER + FEWER  # full, mixed, cancel, published mixed
     titles = tuple(f"Indikator balapan {i:02d}" for i in range((lifelines + 1) // 2))
     region = build_region(titles)
     region.requests = helpers.call_action(
@@ -538,6 +556,7 @@ def test_every_transition_raced_over_http_has_exactly_one_winner(harness: Harnes
         work.append((next(ids), MIXED, i))
     for i in range(FEWER):
         work.append((next(ids), (cancel_race(i),), 0))
+        work.append((next(ids), PUBLISHED_MIXED, i))
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         for future in [pool.submit(_lifeline, h, *args) for args in work]:
             future.result()
@@ -547,7 +566,7 @@ def test_every_transition_raced_over_http_has_exactly_one_winner(harness: Harnes
     tracebacks = portal.tracebacks()
     assert not h.failures and not tracebacks, report + "\n".join(tracebacks[:3])
     # every race ran as often as planned
-    for race in LIFELINE + MIXED:
+    for race in LIFELINE + MIXED + PUBLISHED_MIXED:
         assert h.counts[race.label] == race.tries, report
     assert sum(n for label, n in h.counts.items() if label.startswith("cancel@")) == FEWER
 

@@ -350,9 +350,10 @@ class WorkflowMachine(RuleBasedStateMachine):
                 # (without it the model failed only across a minute boundary)
                 data["reason"] = "alasan penundaan"
         before = self.db(req.id)
-        if action == "publish":
-            # from the request's page as it is: publishing a withdrawn or
-            # scheduled request needs its version
+        if action in ("publish", "unschedule", "withdraw"):
+            # from the request's page as it is: a step undoing another
+            # officer's decision (publishing a withdrawn or scheduled request,
+            # cancelling a release, withdrawing archived data) needs its version
             data["version"] = before.version
         before_events = self.events(req.id)
         ok, result = self.call(who, f"satudata_request_{action}", **data)

@@ -109,7 +109,7 @@ def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
     complete_metadata(other["package_id"], region.users["producer_b"]["name"])
     region.call("producer_b", "satudata_request_submit", id=other["id"])
     region.call("verifier", "satudata_request_return", id=other["id"], note="Lengkapi")
-    region.call("producer_b", "satudata_request_resubmit", id=other["id"])
+    region.call("producer_b", "satudata_request_resubmit", id=other["id"], note="Sudah")
     region.call("verifier", "satudata_request_verify", id=other["id"])
 
 
@@ -136,7 +136,7 @@ def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
     region.call("walidata_admin", "satudata_role_create", user=region.users["kabid"]["name"],
                 role="verifikator")
     region.call("kabid", "satudata_request_return", id=request["id"], note="Sekali lagi")
-    region.call("producer", "satudata_request_resubmit", id=request["id"])
+    region.call("producer", "satudata_request_resubmit", id=request["id"], note="Sudah")
     assert region.call("verifier", "satudata_request_verify",
                        id=request["id"])["state"] == "verified"
 
@@ -236,9 +236,19 @@ def test_cancelling_a_revision_goes_back_to_published_and_can_be_withdrawn(regio
 def test_archived_data_can_be_withdrawn(region):
     request = region.request_of(region.opd_a)
     _published(region, request)
+    published = seen(request["id"])
     region.call("walidata_admin", "satudata_request_archive", id=request["id"])
     assert is_public(request["package_id"])
-    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x")
+    # a withdrawal decided on the published data (sent with an archiving, or
+    # without the version seen) does not take down what was archived meanwhile
+    for version in (None, published):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                        note="x", version=version)
+        assert "version" in err.value.error_dict
+        assert is_public(request["package_id"])
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="x",
+                version=seen(request["id"]))
     assert not is_public(request["package_id"])
     assert request_state(region, request) == "withdrawn"
 

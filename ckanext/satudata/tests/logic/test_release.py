@@ -21,7 +21,7 @@ from ckanext.satudata.lib import publishing
 from ckanext.satudata.model import Release
 
 from ..conftest import free_port
-from ..factories import build_region, is_public, request_state, to_ready
+from ..factories import build_region, is_public, request_state, seen, to_ready
 
 
 def _calendar():
@@ -48,9 +48,13 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         assert result["state"] == "scheduled"
         assert result["release"]["release_at"] == "2026-12-01T02:00:00"  # UTC
         assert "2026-12-01 09:00 WIB" in result["event"]["note"]
-        # the same time again (a second click, another officer): no second step
+        # the same time again (a second click, another officer, a
+        # "postponement" to the time it has): no second step, no e-mail
         again = region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                             release_at="2026-12-01 09:00")
+        assert again["event"] is None and again["release"]["id"] == result["release"]["id"]
+        again = region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                            release_at="2026-12-01 09:00", reason="Data belum lengkap")
         assert again["event"] is None and again["release"]["id"] == result["release"]["id"]
         assert [e["transition"] for e in region.call(
             "sysadmin", "satudata_request_event_list", id=request["id"])].count("schedule") == 1
@@ -109,7 +113,12 @@ def test_unschedule_and_who_may_schedule(region):
     region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                 release_at=later)
     assert len(_calendar()) == 1
-    result = region.call("kadis", "satudata_request_unschedule", id=request["id"])
+    # cancelling undoes another officer's decision: on the version seen
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kadis", "satudata_request_unschedule", id=request["id"])
+    assert "version" in err.value.error_dict
+    result = region.call("kadis", "satudata_request_unschedule", id=request["id"],
+                         version=seen(request["id"]))
     assert result["state"] == "ready"
     assert _calendar() == []
     with pytest.raises(tk.ValidationError) as err:
@@ -222,7 +231,7 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
     assert "Alasan: Menunggu rapat forum" in moved
     # cancelled: the producers, told when their data would be public, hear of it
     region.call("kadis", "satudata_request_unschedule", id=request["id"],
-                note="Rapat forum ditunda")
+                note="Rapat forum ditunda", version=seen(request["id"]))
     run_jobs()
     cancelled = [m for m in smtp.take() if "Jadwal rilis dibatalkan" in m["subject"]]
     assert "produsen-a@example.org" in smtp.recipients(cancelled)
@@ -246,7 +255,8 @@ def test_a_release_whose_time_has_come_is_not_cancelled(region):
         assert "state" in err.value.error_dict
         assert request_state(region, request) == "scheduled"
         clock.move_to("2026-12-01 01:59:00")  # a minute before: still cancelled
-        region.call("walidata_admin", "satudata_request_unschedule", id=request["id"])
+        region.call("walidata_admin", "satudata_request_unschedule", id=request["id"],
+                    version=seen(request["id"]))
         assert request_state(region, request) == "ready"
 
 

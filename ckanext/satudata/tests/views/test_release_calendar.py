@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.satudata.lib import publishing
 
-from ..factories import TWO_ITEMS, build_region, login, publish, to_ready
+from ..factories import TWO_ITEMS, build_region, login, publish, seen, to_ready
 
 
 @pytest.fixture
@@ -110,7 +110,8 @@ def test_the_feed_lists_the_announced_releases_and_follows_a_postponement(app, r
     moved = _feed(app)[_uid(one)]
     assert moved["sequence"] == 2 and "BPS" not in str(moved["description"])
 
-    region.call("kadis", "satudata_request_unschedule", id=second["id"])
+    region.call("kadis", "satudata_request_unschedule", id=second["id"],
+                version=seen(second["id"]))
     assert set(_feed(app)) == {_uid(one)}
 
 
