@@ -60,7 +60,7 @@ def daftar_data_create(
     satudata_date: Validator, satudata_boolean: Validator, satudata_web_link: Validator,
     satudata_organization_id: Validator, satudata_code_in: Validator,
     satudata_codes_in: Validator, satudata_deadline_days: Validator,
-    satudata_visible: Validator, satudata_title: Validator,
+    satudata_visible: Validator, satudata_title: Validator, satudata_blank_clears: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -79,10 +79,11 @@ def daftar_data_create(
         # its own submission deadline (days from the round's sending)
         "submit_days": [ignore_missing, satudata_deadline_days],
         "submit_calendar_days": [default(False), satudata_boolean],
-        "sk_number": [ignore_missing, satudata_text, unicode_safe,
+        # emptied: cleared (the decree is not known after all)
+        "sk_number": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
                       strip_value, satudata_length(SHORT_MAX)],
-        "sk_date": [ignore_missing, satudata_date],
-        "sk_url": [ignore_missing, satudata_text, unicode_safe,
+        "sk_date": [ignore_missing, satudata_blank_clears, satudata_date],
+        "sk_url": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
                    strip_value, satudata_length(URL_MAX),
                    satudata_web_link],
         "active": [default(True), satudata_boolean],
@@ -498,11 +499,15 @@ def reference_list(not_empty: Validator, ignore_missing: Validator,
 def public_request_list(
     ignore_missing: Validator, satudata_clean_strings: Validator, satudata_limit: Validator,
     satudata_offset: Validator, satudata_boolean: Validator, satudata_one_of: Validator,
+    satudata_text: Validator, unicode_safe: Validator, satudata_length: Validator,
+    satudata_id: Validator, satudata_organization_id: Validator,
 ) -> Schema:
     from ..lib.states import PublicState, public_state_label
 
     return {
         "__before": [satudata_clean_strings],
+        "q": [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)],
+        "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
         "state": [ignore_missing, satudata_one_of([s.value for s in PublicState],
                                                   public_state_label)],
         "mine": [ignore_missing, satudata_boolean],

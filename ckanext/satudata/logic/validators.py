@@ -29,7 +29,7 @@ __all__ = [
     "satudata_role_name", "satudata_deadline_days",
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
-    "satudata_phone", "satudata_email", "satudata_identifier",
+    "satudata_phone", "satudata_email", "satudata_identifier", "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
     "satudata_title", "satudata_request_title",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
@@ -40,6 +40,7 @@ __all__ = [
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
     "satudata_request_ids", "satudata_one_of", "satudata_ignore_blank", "satudata_blank_as_empty",
+    "satudata_blank_clears",
     "satudata_tag_string",
 ]
 
@@ -107,6 +108,16 @@ def satudata_ignore_blank(key: FlattenKey, data: FlattenDataDict,
     removed the flag, ``measure: 0`` the measure, each without a word)."""
     if _blank(data.get(key)):
         data.pop(key, None)
+        raise tk.StopOnError
+
+
+def satudata_blank_clears(key: FlattenKey, data: FlattenDataDict,
+                          errors: FlattenErrorDict, context: Context) -> None:
+    """A blank optional value given is no value: ``None``, which an update
+    stores (an emptied SK number, date or link of a Daftar Data item was
+    answered "saved" and kept its old value)."""
+    if _blank(data.get(key)):
+        data[key] = None
         raise tk.StopOnError
 
 
@@ -295,9 +306,8 @@ def satudata_year(value: Any, context: Context) -> Any:
     year refused its own year); kept as a string."""
     if _empty(value):
         return value
-    if isinstance(value, bool):
-        raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
-                         % {"value": shown(value)})
+    if _not_text(value):  # a list repeated its Python spelling ("['2055', 'abc']")
+        raise tk.Invalid(tk._("Give one year: use four digits, e.g. 2024"))
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
     if not re.fullmatch(r"\d{4}", text):
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
@@ -363,8 +373,21 @@ def satudata_phone(value: Any) -> Any:
     if _empty(value):
         return value
     text = str(value).strip()
-    if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 5:
+    # 5 to 15 digits (E.164: a number, its country code included, has at most 15)
+    if not _PHONE.match(text) or not 5 <= sum(ch.isdigit() for ch in text) <= 15:
         raise tk.Invalid(tk._('"%(value)s" is not a telephone number') % {"value": shown(value)})
+    return text
+
+
+def satudata_nip(value: Any) -> Any:
+    """A civil servant number (NIP): 18 digits, spaces between its parts
+    allowed (``19800101 200501 1 001``); kept as typed, trimmed."""
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9 ]+", text) or len(text.replace(" ", "")) != 18:
+        raise tk.Invalid(tk._('"%(value)s" is not a NIP: a NIP has 18 digits')
+                         % {"value": shown(value)})
     return text
 
 

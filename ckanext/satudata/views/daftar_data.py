@@ -44,8 +44,11 @@ def edit(item_id: Optional[str] = None) -> Any:
     if not can(action, {"id": item_id} if item_id else {}):
         return tk.abort(403, tk._(
             "Only walidata administrators and the staff who keep it can manage the Daftar Data"))
+    # a new item: of the year whose list it was added from
+    year = tk.request.args.get("year", "")
     data: dict[str, Any] = call("satudata_daftar_data_show", {"id": item_id}) \
-        if item_id else {"year": datetime.date.today().year, "active": True}
+        if item_id else {"year": year if year.isdigit() and len(year) == 4
+                         else datetime.date.today().year, "active": True}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
@@ -59,15 +62,13 @@ def edit(item_id: Optional[str] = None) -> Any:
         data["active"] = bool(form.get("active"))
         if item_id:
             data["id"] = item_id
-        for key in ("sk_date", "sk_url", "sk_number"):
-            if not data.get(key):
-                data.pop(key, None)
         saved, errors = save(action, data, forbidden=tk._(
             "Only walidata administrators and the staff who keep it can manage the Daftar Data"),
             not_found=tk._("Daftar Data item not found"))
         if saved:
             tk.h.flash_success(tk._("The Daftar Data item is saved."))
-            return tk.redirect_to("satudata_daftar_data.index")
+            # back to the list of its year
+            return tk.redirect_to("satudata_daftar_data.index", year=saved["year"])
     org_options = organization_options("")
     return tk.render("satudata/workflow/daftar_data_form.html", {
         "data": data, "errors": errors, "item_id": item_id, "org_options": org_options,

@@ -21,6 +21,16 @@ satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
 #: the dissemination transitions a request page may post here
 TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archive")
+#: the steps a form takes only once confirmed (on the server too: a form
+#: posted without its checkbox took them): what the refusal says
+CONFIRMED = {
+    # shown to everyone at once
+    "publish": lambda: tk._("Tick the confirmation to publish the data."),
+    # off the portal at once
+    "withdraw": lambda: tk._("Tick the confirmation to withdraw the data."),
+    # its last step but a withdrawal
+    "archive": lambda: tk._("Tick the confirmation to archive the data."),
+}
 
 
 
@@ -84,10 +94,10 @@ def take(id: str, transition: str) -> Any:
     if tk.request.method == "GET":
         return tk.redirect_to("satudata_request.read", id=id)
     form = tk.request.form
-    if transition == "publish" and not form.get("confirm") and can(
-            "satudata_request_publish", {"id": id}):  # shown to everyone at once
+    if transition in CONFIRMED and not form.get("confirm") and can(
+            f"satudata_request_{transition}", {"id": id}):
         return refused_step(id, transition, tk.ValidationError({"confirm": [
-            tk._("Tick the confirmation to publish the data.")]}))
+            CONFIRMED[transition]()]}))
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),

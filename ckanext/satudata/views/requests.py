@@ -171,6 +171,10 @@ def take(id: str, transition: str) -> Any:
     if transition not in FORMS + STEP_FORMS:
         return tk.abort(404, tk._("Not found"))
     form = tk.request.form
+    if transition == "cancel" and not form.get("confirm") and can(
+            "satudata_request_cancel", {"id": id}):  # final: confirmed on the server too
+        return refused_step(id, transition, tk.ValidationError({"confirm": [
+            tk._("Tick the confirmation to end the request.")]}))
     field_notes: dict[str, list[str]] = {}
     for key, value in form.items():
         if key.startswith("field_note-") and value.strip():

@@ -56,6 +56,11 @@ def edit(round_id: Optional[str] = None) -> Any:
         if round_id:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
+            for key in ("title", "period", "description"):
+                # emptied texts are changes too (an emptied title was
+                # answered "saved" and kept, an emptied period stayed)
+                if key in form:
+                    data.setdefault(key, "")
             data["id"] = round_id
             data.pop("name", None)
         saved, errors = save(action, data, forbidden=_managing_refused(),
@@ -214,6 +219,10 @@ def delete(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
+    if not tk.request.form.get("confirm") and can("satudata_round_send", {"id": round_id}):
+        # it reaches every OPD at once: confirmed on the server too
+        tk.h.flash_error(tk._("Tick the confirmation to send the requests."))
+        return tk.redirect_to("satudata_round.read", round_id=round_id)
     sent = post("satudata_round_send", {"id": round_id,
                                         "new_datasets": tk.request.form.get("new_datasets")},
                 tk._("%(created)s request(s) sent to the OPDs."),

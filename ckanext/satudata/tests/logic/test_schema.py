@@ -144,6 +144,13 @@ class TestMalformedValues:
         assert indonesian["error"]["update_frequency"][0].startswith(
             '"setiap saat" bukan nilai yang diizinkan.')
         assert "Tahunan (annual)" in indonesian["error"]["update_frequency"][0]
+        # a year given twice (a form posting the field twice) is not echoed
+        # in Python's spelling ("['2055', 'abc']" bukan tahun)
+        twice = app.post("/api/3/action/package_create", json=dict(
+            body, update_frequency="annual", data_year=["2025", "abc"]),
+            headers={"Authorization": user["token"]}, status=409).json
+        assert twice["error"]["data_year"] == [
+            "Isikan satu tahun: gunakan empat digit, mis. 2024"]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -277,7 +284,8 @@ class TestFacets:
         concept = "Konsep panjang. " * 2500 + "kata-unik-xyz"
 
         _create(sysadmin, name="konsep-panjang", title="Panjang", owner_org=opd["id"],
-                concept=concept, variables=[{"name": "v", "definition": "d" * 40000}])
+                concept=concept,
+                variables=[{"name": f"v{i}", "definition": "d" * 2000} for i in range(20)])
 
         found = helpers.call_action("package_search", q="kata-unik-xyz")["results"]
         assert [d["name"] for d in found] == ["konsep-panjang"]
@@ -314,6 +322,11 @@ class TestOrganizationSchema:
         ("email", "dinkes-at-example"),
         ("website", "dinkes.example"),
         ("phone", "telepon kantor"),
+        ("phone", "0812 3456 7890 1234 5678 90"),   # 22 digits: no telephone number
+        ("head_nip", "abc"),
+        ("head_nip", "1970010119900310"),            # 16 digits: a NIP has 18
+        ("short_name", "x" * 2001),
+        ("address", "Jl. Sudirman " * 4000),          # 52,000 characters
     ])
     def test_bad_values_are_refused(self, sysadmin, field, value):
         with pytest.raises(tk.ValidationError) as e:

@@ -15,7 +15,8 @@ from ckan.tests import helpers
 
 from ..conftest import statements_run
 from ..factories import (
-    TWO_ITEMS, build_region, complete_metadata, csrf_token, login, publish, to_ready,
+    TWO_ITEMS, build_region, complete_metadata, csrf_token, login, publish, request_state,
+    seen, to_ready,
 )
 
 
@@ -54,6 +55,21 @@ class TestRequestPage:
         assert pkg["private"] is False
         page = client.get(f"/permintaan-data/{request['id']}")
         assert "/diseminasi/withdraw" in page.body and "/diseminasi/archive" in page.body
+        # archiving and withdrawing are confirmed too (one click archived)
+        for step, typed in (("archive", "Arsip lama"), ("withdraw", "Angka keliru")):
+            assert f'id="confirm-{step}"' in page.body
+            url = f"/permintaan-data/{request['id']}/diseminasi/{step}"
+            unconfirmed = client.post(url, data={"_csrf_token": csrf_token(page.body),
+                                                 "version": seen(request["id"]),
+                                                 "note": typed})
+            assert unconfirmed.status_code == 400
+            assert "Centang konfirmasi" in unconfirmed.body
+            assert f">{typed}</textarea>" in unconfirmed.body
+            assert request_state(region, request) == "published"
+        client.post(f"/permintaan-data/{request['id']}/diseminasi/archive",
+                    data={"_csrf_token": csrf_token(page.body), "confirm": "1",
+                          "version": seen(request["id"])})
+        assert request_state(region, request) == "archived"
 
     def test_schedule_form_and_producer_cannot_publish(self, app, region):
         request = region.request_of(region.opd_a)

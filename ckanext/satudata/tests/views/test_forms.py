@@ -546,3 +546,77 @@ def test_uploads_are_configured():
     assert tk.h.uploads_enabled() is True
     assert tk.config.get("ckan.max_resource_size") == 100
     assert tk.config.get("ckan.storage_path")
+
+
+class TestFinalStepsAreConfirmedOnTheServer:
+    """The confirmation checkbox of a final step is no browser nicety: a
+    form posted without it (a script, a browser without ``required``) takes
+    no step."""
+
+    def test_cancelling_a_request_needs_its_confirmation(self, app, region):
+        request = region.request_of(region.opd_a)
+        client = login(app, "admin-walidata")
+        page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
+        url = tk.url_for("satudata_request.take", id=request["id"], transition="cancel")
+        data = {"_csrf_token": csrf_token(page.body), "version": request["version"],
+                "note": "Tidak jadi diminta"}
+        response = client.post(url, data=data, status=400)
+        assert "Centang konfirmasi untuk mengakhiri permintaan" in response.body
+        assert "Tidak jadi diminta" in response.body  # the reason typed is kept
+        assert region.call("sysadmin", "satudata_request_show",
+                           id=request["id"])["state"] == "requested"
+        client.post(url, data=dict(data, confirm="1"))
+        assert region.call("sysadmin", "satudata_request_show",
+                           id=request["id"])["state"] == "cancelled"
+
+    def test_sending_a_round_needs_its_confirmation(self, app, region):
+        today = workdays.today()
+        region.call("sysadmin", "satudata_round_create", name="kirim-cek", title="Kirim",
+                    year=region.round["year"], start_date=today.isoformat())
+        client = login(app, "admin-walidata")
+        page = client.get(tk.url_for("satudata_round.read", round_id="kirim-cek"))
+        url = tk.url_for("satudata_round.send", round_id="kirim-cek")
+        response = client.post(url, data={"_csrf_token": csrf_token(page.body)})
+        assert "Centang konfirmasi untuk mengirim permintaan" in response.body
+        assert region.call("sysadmin", "satudata_round_show",
+                           id="kirim-cek")["state"] == "draft"
+
+
+class TestEmptiedFieldsAreChanges:
+    """A field emptied in an edit form was answered "saved" and kept its old
+    value."""
+
+    def test_the_sk_of_a_daftar_data_item_can_be_cleared(self, app, region):
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Perawat", owner_org="dinas-kesehatan", year=2026,
+                           sk_number="8/SK/2026", sk_date="2026-01-05",
+                           sk_url="https://jdih.example.go.id/sk-8.pdf", unit="orang")
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_daftar_data.edit", item_id=item["id"])
+        page = client.get(url)
+        client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "title": "Jumlah Perawat",
+            "owner_org": "dinas-kesehatan", "year": "2026", "unit": "orang",
+            "sk_number": "", "sk_date": "", "sk_url": " ", "active": "1"})
+        shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+        assert (shown["sk_number"], shown["sk_date"], shown["sk_url"]) == (None, None, None)
+        assert shown["unit"] == "orang"
+
+    def test_an_emptied_round_title_is_refused_and_its_period_cleared(self, app, region):
+        today = workdays.today()
+        region.call("sysadmin", "satudata_round_create", name="ubah-cek", title="Ubah",
+                    year=region.round["year"], start_date=today.isoformat(), period="S9",
+                    description="Catatan lama")
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_round.edit", round_id="ubah-cek")
+        page = client.get(url)
+        response = client.post(url, data={"_csrf_token": csrf_token(page.body), "title": "",
+                                          "year": str(region.round["year"]),
+                                          "start_date": today.isoformat()}, status=400)
+        assert 'href="#field-title"' in _summary(response.body)
+        assert region.call("sysadmin", "satudata_round_show", id="ubah-cek")["title"] == "Ubah"
+        client.post(url, data={"_csrf_token": csrf_token(page.body), "title": "Ubah",
+                               "year": str(region.round["year"]), "period": "",
+                               "description": "", "start_date": today.isoformat()})
+        shown = region.call("sysadmin", "satudata_round_show", id="ubah-cek")
+        assert not shown["period"] and not shown["description"]

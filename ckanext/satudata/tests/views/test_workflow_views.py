@@ -626,3 +626,21 @@ def test_a_round_without_a_report_stage_offers_no_report(app, region):
     page = _login(app, "admin-walidata").get(
         f"/permintaan-data/putaran/{region.round['name']}").body
     assert "satudata-round-report-link" not in page
+
+
+def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
+    """"Tambah butir" from the list of 2031 opened a form of this year, and
+    the saved item led back to the list of every year."""
+    client = _login(app, "admin-walidata")
+    listing = client.get(tk.url_for("satudata_daftar_data.index", year=2031))
+    new_url = tk.url_for("satudata_daftar_data.edit", year=2031)
+    assert f'href="{new_url}"' in listing.body
+    page = client.get(new_url)
+    assert re.search(r'name="year"[^>]*value="2031"|value="2031"[^>]*name="year"', page.body)
+    saved = client.post(tk.url_for("satudata_daftar_data.edit"), data={
+        "_csrf_token": _csrf(page.body), "title": "Jumlah Kader Posyandu",
+        "owner_org": "dinas-kesehatan", "year": "2031", "active": "true"},
+        follow_redirects=False)
+    assert saved.status_code == 302
+    assert saved.headers["Location"].split("/permintaan-data/daftar-data")[-1].lstrip(
+        "/") == "?year=2031"
