@@ -394,6 +394,22 @@ _NOT_FOUND = re.compile(r'^Resource(?:/Alias)? "(?P<id>.*)" was not found\.$', r
 _NOT_A_TABLE = re.compile(r'relation "(?P<name>[^"]*)" does not exist')
 
 
+#: a DataStore table as a query names it: its resource id, double-quoted
+_QUOTED_TABLE = re.compile(
+    r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"', re.IGNORECASE)
+
+
+def named_tables(sql: Any) -> list[str]:
+    """The tables a DataStore query names (quoted resource ids), in order,
+    read from its text: CKAN learns them from PostgreSQL's plan of the query,
+    and planning a query that names a hidden table answered with that
+    table's columns and their types ("column … does not exist", "UNION
+    types … cannot be matched")."""
+    if not isinstance(sql, str):
+        return []
+    return list(dict.fromkeys(m.group(1) for m in _QUOTED_TABLE.finditer(sql)))
+
+
 def no_such_table(name: str) -> str:
     """What a DataStore query naming table ``name`` is told when there is none."""
     return tk._('There is no table "%(name)s": query a table by its resource id') % {

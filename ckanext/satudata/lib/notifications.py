@@ -254,8 +254,28 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         # for, or how many it starts with now (the last delivery)
         "waiting_for_all": (event.data or {}).get("waiting_for_all") or 0,
         "verification_opened": (event.data or {}).get("verification_opened") or 0,
+        "published_as": _published_as(event, request) if event.transition == "publish" else "",
     }
     return _template_of(event), values
+
+
+def _published_as(event: RequestEvent, request: DataRequest) -> str:
+    """What a publication brings (its e-mail says so): ``again`` (the
+    request's data was published before: a revision, or withdrawn data
+    back), ``period`` (a new period of a dataset another request published)
+    or ``first``."""
+    earlier = (sa.select(RequestEvent.request_id)
+               .where(RequestEvent.transition == "publish", RequestEvent.id != event.id,
+                      RequestEvent.timestamp <= event.timestamp))
+    if model.Session.execute(earlier.where(RequestEvent.request_id == request.id)
+                             .limit(1)).first():
+        return "again"
+    if request.package_id and model.Session.execute(
+            earlier.join(DataRequest, DataRequest.id == RequestEvent.request_id)
+            .where(DataRequest.package_id == request.package_id,
+                   DataRequest.id != request.id).limit(1)).first():
+        return "period"
+    return "first"
 
 
 # -- sending -----------------------------------------------------------------------------
@@ -502,7 +522,12 @@ def notify_public_request(event_id: str) -> int:
         }
         name = requester.display_name if requester else request.email
         subject, body = render("public_request_answer", user_name=name, **values)
-        sent = send_to_address(name, request.email, subject, body)
+        # to the account's address: the one typed into the request is a
+        # contact for the walidata, never verified (any account could have
+        # had the portal mail its text to any address)
+        address = requester.email if requester is not None and requester.email \
+            else request.email
+        sent = send_to_address(name, address, subject, body)
         if event.step == "submit":
             chain = roles.approval_chain()
             staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])

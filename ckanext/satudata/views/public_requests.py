@@ -4,7 +4,7 @@ form a logged-in citizen fills in, one request with its steps, and the
 walidata's answers. Thin: parse, call the action, render."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from flask import Blueprint
 
@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import workdays
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
-from ._common import PAGE_SIZE, call, organization_options, page_number, save
+from ._common import PAGE_SIZE, args, call, organization_options, page_number, save
 
 satudata_public_request = Blueprint("satudata_public_request", __name__,
                                     url_prefix="/permohonan-data")
@@ -38,9 +38,12 @@ def index() -> Any:
         data["state"] = state
     if mine:
         data["mine"] = True
-    result = call("satudata_public_request_list", data)
+    # the walidata finds a request among many: by its words, by its OPD
+    filters = args("q", "owner_org")
+    result = call("satudata_public_request_list", {**data, **filters})
     return tk.render("satudata/public_requests/index.html", {
         "result": result, "page": page, "state": state, "mine": mine, "page_size": PAGE_SIZE,
+        "filters": filters, "org_options": organization_options(tk._("All OPDs")),
         "states": [{"value": s.value, "text": public_state_label(s)} for s in PublicState],
     })
 
@@ -67,7 +70,19 @@ def new() -> Any:
     org_options = organization_options(tk._("I do not know"))
     return tk.render("satudata/public_requests/new.html", {
         "data": data, "errors": errors, "org_options": org_options,
+        "earlier": _earlier(data.get("title")) if errors.get("title") else None,
     }), (400 if errors else 200)
+
+
+def _earlier(title: Any) -> Optional[str]:
+    """The page of the caller's open request of this title (a second one
+    is refused: the form links to the first)."""
+    if not isinstance(title, str) or not title.strip():
+        return None
+    found = call("satudata_public_request_list",
+                 {"mine": True, "waiting": True, "q": title.strip()[:200], "limit": 20})
+    same = [r for r in found["results"] if r["title"].lower() == title.strip().lower()]
+    return tk.h.url_for("satudata_public_request.read", id=same[0]["id"]) if same else None
 
 
 @satudata_public_request.route("/<id>")

@@ -48,6 +48,13 @@ def readable_or_not_found(context: Context, ref: Any) -> None:
         raise tk.ObjectNotFound() from e  # word for word CKAN's answer for a missing one
 
 
+def contains(column: Any, term: str) -> Any:
+    """``column ILIKE '%term%'``, the term's ``%``, ``_`` and ``\\`` taken
+    as themselves."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
 def commit(context: Context) -> None:
     """Commit, unless the caller does (``defer_commit``)."""
     if not context.get("defer_commit"):

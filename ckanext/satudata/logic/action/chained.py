@@ -69,7 +69,7 @@ from ckan.types import Action, Context, DataDict
 
 from ...lib import datacheck, datastore, publishing, roles, sessions, storage
 from .. import validators
-from ._common import lock_name, readable_or_not_found
+from ._common import contains, lock_name, readable_or_not_found
 
 __all__ = [
     # the visibility lock and revision staging
@@ -215,15 +215,11 @@ def _visible_tags(context: Context, data: dict[str, Any], strict_vocabulary: boo
     else:
         stmt = stmt.where(model.Tag.vocabulary_id.is_(None))
     for term in data["terms"]:
-        stmt = stmt.where(model.Tag.name.ilike(f"%{_escape_like(term)}%", escape="\\"))
+        stmt = stmt.where(contains(model.Tag.name, term))
     count = model.Session.execute(
         sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
     stmt = stmt.order_by(model.Tag.name).offset(data.get("offset")).limit(data.get("limit"))
     return list(model.Session.execute(stmt).scalars()), count
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- tags -------------------------------------------------------------------------------------
@@ -346,7 +342,7 @@ def format_autocomplete(original: Action, context: Context, data_dict: DataDict)
     total = sa.func.count(resource.format)
     stmt = (sa.select(resource.format, total)
             .where(resource.state == "active",
-                   resource.format.ilike(f"%{_escape_like(data['q'])}%", escape="\\"))
+                   contains(resource.format, data['q']))
             .group_by(resource.format).order_by(total.desc(), resource.format)
             .limit(data["limit"]))
     if not _sees_everything(context):
@@ -1562,7 +1558,13 @@ def datastore_search_sql(original: Action, context: Context, data_dict: DataDict
     """CKAN runs the query as SQLAlchemy text, where a colon before a name
     is a parameter: a query with ``':a'`` in a string answered 500 (to
     anybody, the public included). Refused as a query that cannot run.
-    CKAN's English messages are translated."""
+    CKAN's English messages are translated. The tables a query names are
+    checked before PostgreSQL plans it: a hidden one is refused as a table
+    that does not exist, whatever else is wrong with the query."""
+    named = datastore.named_tables((data_dict or {}).get("sql"))
+    if named and not authz.is_sysadmin(context.get("user")):
+        tk.check_access("datastore_search_sql", dict(context, table_names=named),  # type: ignore
+                        data_dict)
     try:
         with datastore.translated_errors("sql"):
             return original(context, data_dict)

@@ -20,7 +20,7 @@ from ...lib import public_requests, roles, workdays
 from ...lib.states import PUBLIC_OPEN, public_state_label
 from ...model import DaftarData, PublicRequest, PublicRequestEvent
 from .. import schema
-from ._common import commit as _commit, lock_name, validate as _validate
+from ._common import commit as _commit, contains, lock_name, validate as _validate
 
 __all__ = [
     "satudata_public_request_create", "satudata_public_request_show",
@@ -70,7 +70,8 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
     :param description: what exactly is needed (period, area, detail)
     :param purpose: what the data is for (optional)
     :param owner_org: the OPD that may hold it, id or name (optional)
-    :param email: where the answer goes (optional; default: the account's)
+    :param email: a contact address for the walidata (optional; default: the
+        account's); the answers are e-mailed to the account's address
     :param phone: a telephone number (optional)
     :rtype: dictionary (the request, with the requester's contact details)
     """
@@ -93,7 +94,7 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
         raise tk.ValidationError({"title": [tk._(
             "You already asked for this data and its answer is still open: follow it on "
             "its page (%(url)s)") % {"url": tk.url_for("satudata_public_request.read",
-                                                        id=earlier)}]})
+                                                        id=earlier, _external=True)}]})
     request, _event = public_requests.create(user, data)
     _commit(context)
     return _dict(request, user.name)
@@ -129,6 +130,8 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
     details.
 
     :param state: only requests in this state (optional)
+    :param q: only requests whose title or details hold this text (optional)
+    :param owner_org: only requests for this OPD, id or name (optional)
     :param mine: only the caller's own requests (optional)
     :param waiting: only the requests the walidata still owes an answer
         (submitted or being processed), the soonest deadline first (optional)
@@ -141,6 +144,12 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
     stmt = sa.select(PublicRequest)
     if data.get("state"):
         stmt = stmt.where(PublicRequest.state == data["state"])
+    if data.get("q"):
+        term = data["q"].strip()
+        stmt = stmt.where(sa.or_(contains(PublicRequest.title, term),
+                                 contains(PublicRequest.description, term)))
+    if data.get("owner_org"):
+        stmt = stmt.where(PublicRequest.owner_org == data["owner_org"])
     if data.get("mine"):
         user = roles.user_obj(context.get("user"))
         stmt = stmt.where(PublicRequest.requester_id == (user.id if user else None))

@@ -211,7 +211,13 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     second_resource = _public("package_show", id=pkg_id)["resources"][1]
     assert second_resource["name"] == MARKER
     run_jobs()
-    smtp.take()
+    # its producers heard of a new period, not of a first publication
+    published = [" ".join(m["body"].split()) for m in smtp.take()
+                 if "Data dipublikasikan" in m["subject"]]
+    second_period = [body for body in published if "Semester II 2026" in body]
+    assert second_period and all(
+        "Data periode Semester II 2026 kini dipublikasikan" in body
+        and "di samping periode sebelumnya" in body for body in second_period), published
 
     with freeze_time("2026-07-20 03:00:00"):
         region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],

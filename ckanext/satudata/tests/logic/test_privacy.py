@@ -429,6 +429,10 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
         ("resource_create_default_resource_views", "table",
          lambda ref: {"resource": {"id": ref}}),
         ("datastore_search_sql", "table", lambda ref: {"sql": f'SELECT * FROM "{ref}"'}),
+        # a query PostgreSQL cannot plan ("column … does not exist" named
+        # the hidden table's columns, one guess at a time)
+        ("datastore_search_sql", "table",
+         lambda ref: {"sql": f'SELECT "tebakan" FROM "{ref}" UNION SELECT 1'}),
         ("bulk_update_private", "dataset",
          lambda ref: {"datasets": [ref], "org_id": region.opd_a["id"]}),
         ("bulk_update_delete", "dataset",

@@ -450,3 +450,39 @@ def test_a_citizens_e_mails_arrive_in_the_order_of_the_steps(region, citizen, sm
                 or m["to"] == citizen["email"]]
     assert len(subjects) == 3, subjects
     assert "tercatat" in subjects[0] and "diterima" in subjects[1] and "ditolak" in subjects[2]
+
+
+def test_the_answers_go_to_the_account_not_to_a_typed_address(region, citizen, smtp,
+                                                              run_jobs):
+    """Any account could have the portal e-mail text of its choosing to any
+    address, as often as it liked: the address typed into a request is a
+    contact for the walidata, never mailed."""
+    asked = _call(citizen, "satudata_public_request_create",
+                  title="Beli obat murah http://jahat.example",
+                  description="Klik http://jahat.example untuk hadiah",
+                  email="korban@jahat.example")
+    run_jobs()
+    sent = smtp.take()
+    assert "korban@jahat.example" not in smtp.recipients(sent)
+    assert [m["subject"] for m in sent if "warga@example.org" in m["to"]]
+    shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
+    assert shown["email"] == "korban@jahat.example"  # the contact stays for the walidata
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+          note="Bukan permohonan data")
+    run_jobs()
+    assert "korban@jahat.example" not in smtp.recipients(smtp.take())
+
+
+def test_the_walidata_finds_a_request_by_its_words_and_its_opd(region, citizen, app):
+    """161 waiting requests and a status drop-down: the new one was on page 4."""
+    _ask(citizen, owner_org=region.opd_a["name"])
+    _call(citizen, "satudata_public_request_create", title="Jumlah sekolah dasar 2025",
+          description="Per kecamatan, 100%_lengkap", owner_org=region.opd_b["name"])
+    found = _call(None, "satudata_public_request_list", q="miskin")
+    assert [r["title"] for r in found["results"]] == ["Jumlah rumah tangga miskin per desa 2025"]
+    assert _call(None, "satudata_public_request_list", q="%_")["count"] == 1  # as typed
+    by_opd = _call(None, "satudata_public_request_list", owner_org=region.opd_b["name"])
+    assert [r["title"] for r in by_opd["results"]] == ["Jumlah sekolah dasar 2025"]
+    page = app.get("/permohonan-data/", query_string={"q": "sekolah"}).body
+    assert "Jumlah sekolah dasar 2025" in page and "rumah tangga miskin" not in page
+    assert "1 permohonan data ditemukan" in page

@@ -526,3 +526,26 @@ def test_a_revision_of_withdrawn_data_is_cancelled_not_withdrawn(region):
     assert request_state(region, request) == "submitted"
     region.call("walidata_admin", "satudata_request_cancel", id=request["id"], note="Batal")
     assert request_state(region, request) == "withdrawn"
+
+
+def test_the_producers_hear_what_a_publication_brings(region, smtp, run_jobs):
+    """A revision (or withdrawn data back) was announced as a first
+    publication: the e-mail says it is the last approved version again."""
+    request, pkg_id, _table = _published_with_a_table(region)
+    run_jobs()
+    first = [m for m in smtp.take() if "produsen-a@example.org" in m["to"]
+             and "Data dipublikasikan" in m["subject"]]
+    assert len(first) == 1 and "kini dipublikasikan di portal" in " ".join(
+        first[0]["body"].split())
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan direvisi")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    publish(region, request)
+    run_jobs()
+    again = [m for m in smtp.take() if "produsen-a@example.org" in m["to"]
+             and "Data dipublikasikan" in m["subject"]]
+    assert len(again) == 1
+    assert "kembali dipublikasikan di portal, dalam versi terakhir yang disetujui" \
+        in " ".join(again[0]["body"].split())

@@ -37,6 +37,13 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     assert "Jumlah UMKM per kecamatan" in sent.body and "0813 1111 2222" in sent.body
     request_url = sent.request.path
     assert request_url.startswith("/permohonan-data/")
+    # the same data asked again: refused, with a link to the open request
+    # (the message showed a bare path)
+    again = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "jumlah umkm per kecamatan",
+        "description": "Tahun 2025"})
+    assert again.status_code == 400
+    assert f'class="btn btn-default" href="{request_url}"' in again.body
 
     # the public and other users: the request, not the contact details
     for client in (app, login(app, "produsen-a")):
@@ -54,6 +61,10 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     response = verifier.post(f"{request_url}/reject", data={
         "_csrf_token": csrf_token(page.body), "note": ""}, follow_redirects=True)
     assert "Berikan alasannya" in response.body      # the reason is required
+    # said at the top too, linked to the form (far below on a small screen)
+    top = response.body.index("satudata-step-refused")
+    assert top < response.body.index('id="step-reject"')
+    assert 'href="#step-reject"' in response.body[top:top + 600]
     response = verifier.post(f"{request_url}/reject", data={
         "_csrf_token": csrf_token(page.body), "note": "Data dikecualikan (UU 14/2008 Pasal 17)"},
         follow_redirects=True)
