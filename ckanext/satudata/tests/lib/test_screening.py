@@ -94,6 +94,17 @@ def test_a_file_that_is_no_workbook_is_unreadable(tmp_path):
     assert e.value.error["code"] == "not_xlsx"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_text_file_is_told_to_be_saved_as_utf8(tmp_path, encoding):
+    """Excel's "Unicode Text" (UTF-16) was called a binary file."""
+    path = tmp_path / "tabel"
+    path.write_bytes("tahun\tjumlah\n2025\t1\n".encode(encoding))
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "csv")
+    assert e.value.error["code"] == "utf16"
+    assert "UTF-16" in tables.read_message(e.value.error)
+
+
 #: as Indonesian Excel saves a sheet "CSV (dipisah titik koma)": decimal
 #: commas, a quoted cell holding the delimiter, CRLF, an empty last cell
 EXCEL_ID_CSV = ('Kecamatan;Jumlah;Persentase (%);Keterangan\r\n'
