@@ -57,6 +57,7 @@ fi
   "ckan.auth.public_user_details = false" \
   "ckan.csrf_protection.ignore_extensions = false" \
   "SESSION_COOKIE_DOMAIN = 127.0.0.1" \
+  "SESSION_PERMANENT = false" \
   "smtp.server = 127.0.0.1:$SMTP_PORT" \
   "smtp.mail_from = satudata@127.0.0.1" \
   "ckan.devserver.host = 127.0.0.1" \

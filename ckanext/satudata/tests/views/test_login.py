@@ -3,6 +3,7 @@
 (lib/login_attempts.py, views/login.py), counted in the real Redis."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import pytest
@@ -95,7 +96,12 @@ def test_a_failed_login_keeps_the_name_and_the_page_says_how_to_get_an_account(a
     failed = _log_in(client, "warga<b>", "salah")
     assert failed.status_code == 200
     assert 'name="login" value="warga&lt;b&gt;"' in failed.body
-    assert "Akun portal ini dibuat oleh walidata" in client.get("/user/login").body
+    page = client.get("/user/login").body
+    assert "Akun portal ini dibuat oleh walidata" in page
+    # "remember me" is offered, not ticked: a shared computer's session ends
+    # with its browser
+    remember = re.search(r'<input[^>]*name="remember"[^>]*>', page).group(0)
+    assert "checked" not in remember
 
 
 def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
@@ -105,6 +111,10 @@ def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
     world_of("region", build_region)
     page = app.get("/about").body
     assert "Hubungi walidata" in page and "Diskominfo" in page
+    # the portal and its procedure, not CKAN's marketing text
+    assert "data.gov.uk" not in page and "Bagaimana data sampai ke portal" in page
+    english = app.get("/en/about").body
+    assert "How data reaches the portal" in english and "data.gov.uk" not in english
 
 
 def _csrf_of(client) -> str:
