@@ -31,6 +31,7 @@ from dateutil.relativedelta import relativedelta
 import ckan.model as model
 
 from ..model import Dissemination, Release
+from . import workdays
 from .publishing import format_local, timezone, to_local, utcnow
 
 #: the period of each code of the ``frequency`` list; ``ad_hoc`` has none
@@ -110,9 +111,12 @@ def _expected_query() -> Any:
 
 
 def _next_date(published_at: datetime.datetime, frequency: str) -> datetime.date:
+    """The last publication's day plus the update period, moved to the next
+    working day (a release expected on a Sunday or a holiday)."""
     local = to_local(published_at)
     assert local is not None
-    return local.date() + PERIODS[frequency]
+    due = local.date() + PERIODS[frequency]
+    return due if workdays.is_working_day(due) else workdays.add_working_days(due, 1)
 
 
 def _expected(row: Any, today: datetime.date) -> dict[str, Any]:

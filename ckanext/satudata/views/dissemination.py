@@ -5,15 +5,15 @@ request, the staged revision of a dataset and the publication of a round.
 Views stay thin: they parse the request, call an action and render."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
-
 from urllib.parse import urlparse
 
 from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import publishing, release_calendar, review
+from ..lib import publishing, release_calendar, review, workdays
 from .requests import refused_step, take_transition
 from ._common import can, context, error_list, post
 
@@ -103,7 +103,23 @@ def take(id: str, transition: str) -> Any:
         data.update({"release_date": form.get("release_date", ""),
                      "release_time": form.get("release_time", ""),
                      "reason": form.get("reason", "")})
-    return take_transition(id, transition, data)
+    response = take_transition(id, transition, data)
+    if transition == "schedule" and getattr(response, "status_code", None) == 302:
+        _note_a_day_off(data["release_date"])
+    return response
+
+
+def _note_a_day_off(release_date: str) -> None:
+    """A release set on a weekend or a public holiday is allowed (the portal
+    publishes on its own) but said: every other date of the procedure
+    skips those days."""
+    try:
+        day = datetime.date.fromisoformat(release_date)
+    except ValueError:
+        return
+    if not workdays.is_working_day(day):
+        tk.h.flash_notice(tk._("Note: %(date)s is not a working day (a weekend or a "
+                               "public holiday).") % {"date": tk.h.render_datetime(day)})
 
 
 @satudata_dissemination.route("/dataset/<id>/revisi")

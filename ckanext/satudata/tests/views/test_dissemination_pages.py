@@ -91,9 +91,11 @@ class TestRequestPage:
         assert refused.status_code == 400
         assert 'value="2001-03-01"' in refused.body and 'value="10:45"' in refused.body
         assert ">Rilis bersama publikasi</textarea>" in refused.body
-        kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
+        scheduled = kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
             "_csrf_token": csrf_token(page.body), "release_date": "2099-03-01",
             "release_time": "10:30"}, follow_redirects=True)
+        # a Sunday: allowed, and said (every other date skips days off)
+        assert "1 Maret 2099 bukan hari kerja" in scheduled.body
         calendar = app.get("/jadwal-rilis").body
         assert "1 Maret 2099 10.30 WIB" in calendar
         assert "Dinas Kesehatan" in calendar

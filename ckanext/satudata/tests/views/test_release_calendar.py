@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata.lib import publishing
+from ckanext.satudata.lib import publishing, release_calendar, workdays
 
 from ..factories import TWO_ITEMS, build_region, login, publish, seen, to_ready
 
@@ -125,6 +125,8 @@ def test_a_published_dataset_expects_its_next_period(app, region):
     published = publishing.to_local(datetime.datetime.fromisoformat(
         pkg[publishing.DICT_KEY]["published"])).date()  # type: ignore[union-attr]
     next_year = published + relativedelta(years=1)  # 29 February: the 28th
+    if not workdays.is_working_day(next_year):  # a Sunday or a holiday: the next working day
+        next_year = workdays.add_working_days(next_year, 1)
 
     calendar = region.call("anonymous", "satudata_release_calendar")
     assert calendar["results"] == []
@@ -153,3 +155,12 @@ def test_a_published_dataset_expects_its_next_period(app, region):
 def test_the_feed_refuses_an_unknown_opd(app):
     response = app.get("/jadwal-rilis.ics?opd=tidak-ada")
     assert response.status_code == 400
+
+
+def test_an_expected_release_falls_on_a_working_day():
+    """Published on Saturday 5 December 2026, an annual dataset was expected
+    on Sunday 5 December 2027."""
+    published = datetime.datetime(2026, 12, 5, 3, 0)  # 10:00 WIB
+    assert release_calendar._next_date(published, "annual") == datetime.date(2027, 12, 6)
+    assert release_calendar._next_date(datetime.datetime(2026, 12, 7, 3, 0), "annual") \
+        == datetime.date(2027, 12, 7)  # a Tuesday stays
