@@ -169,9 +169,35 @@ def _dialect(sample: str) -> Any:
         return csv.excel
 
 
+def not_text(data: bytes) -> Optional[str]:
+    """Why a file named as CSV is no text table, from its first bytes:
+    ``utf16`` (Excel's "Unicode Text": a byte order mark, or a zero byte
+    beside every other character), ``binary`` (a zero byte, a zip), or None."""
+    head = data[:8192]
+    half = len(head) // 2
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            half >= 2 and max(head[0::2].count(0), head[1::2].count(0)) > half * 0.9):
+        return "utf16"
+    if b"\x00" in head or head.startswith(b"PK\x03\x04"):
+        return "binary"
+    return None
+
+
+def not_text_message(code: str) -> str:
+    """What :func:`not_text` found, in the current language."""
+    if code == "utf16":
+        return tk._("The file is saved as Unicode (UTF-16) text: save the table as "
+                    "\"CSV UTF-8 (Comma delimited)\" and upload it again")
+    return tk._("The file is not a text table: it looks like a binary file. "
+                "Save the table as CSV or XLSX and upload it again")
+
+
 def _csv(path: str, max_rows: int) -> Preview:
     with open(path, "rb") as f:
         data = f.read(MAX_BYTES + 1)
+    code = not_text(data)
+    if code:  # its bytes shown as text were garbage
+        return Preview(error=not_text_message(code))
     cut = len(data) > MAX_BYTES
     if cut:
         # drop the partial last line (and a partial UTF-8 character with it)

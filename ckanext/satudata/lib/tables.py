@@ -71,11 +71,9 @@ def read(path: str, kind: str) -> Table:
 def _csv(path: str) -> Table:
     with open(path, "rb") as f:
         data = f.read()
-    head = data[:8192]
-    if _utf16(head):
-        raise Unreadable("utf16")
-    if b"\x00" in head or head.startswith(b"PK\x03\x04"):
-        raise Unreadable("binary")
+    code = preview.not_text(data)
+    if code:
+        raise Unreadable(code)
     text, dialect = preview.decode_csv(data)
     # checked here, not left to the csv module: its limit is process-wide
     # and other libraries raise it
@@ -92,15 +90,6 @@ def _csv(path: str) -> Table:
     if labels is None:
         raise Unreadable("empty")
     return Table([c.strip() for c in labels], rows)
-
-
-def _utf16(head: bytes) -> bool:
-    """Whether a file begins as UTF-16 text (Excel's "Unicode Text"): its
-    byte order mark, or a zero byte beside every other character."""
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return True
-    half = len(head) // 2
-    return half >= 2 and max(head[0::2].count(0), head[1::2].count(0)) > half * 0.9
 
 
 def _text(value: Any) -> str:
@@ -167,12 +156,8 @@ def read_message(error: dict[str, Any]) -> str:
         return tk._("The file is empty: a table needs a header row and data rows")
     if code == "no_header":
         return tk._("The table has no header row (row 1 must name the columns)")
-    if code == "binary":
-        return tk._("The file is not a text table: it looks like a binary file. "
-                    "Save the table as CSV or XLSX and upload it again")
-    if code == "utf16":
-        return tk._("The file is saved as Unicode (UTF-16) text: save the table as "
-                    "\"CSV UTF-8 (Comma delimited)\" and upload it again")
+    if code in ("binary", "utf16"):
+        return preview.not_text_message(code)
     if code == "too_long":
         return tk._("A line or a cell of the file is longer than %(limit)s characters: "
                     "this is not a table that can be read") % {"limit": error.get("limit")}

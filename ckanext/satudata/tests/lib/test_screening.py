@@ -9,7 +9,7 @@ import datetime
 import openpyxl
 import pytest
 
-from ckanext.satudata.lib import screening, tables, validation
+from ckanext.satudata.lib import preview, screening, tables, validation
 
 
 @pytest.mark.parametrize("digits, plausible", [
@@ -103,6 +103,17 @@ def test_a_utf16_text_file_is_told_to_be_saved_as_utf8(tmp_path, encoding):
         tables.read(str(path), "csv")
     assert e.value.error["code"] == "utf16"
     assert "UTF-16" in tables.read_message(e.value.error)
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "binary"),
+    ("tahun;jumlah\n2025;1\n".encode("utf-16"), "UTF-16"),
+])
+def test_a_csv_that_is_no_text_gets_a_reason_not_a_garbled_preview(tmp_path, content, says):
+    path = tmp_path / "tabel"
+    path.write_bytes(content)
+    shown = preview._csv(str(path), 10)
+    assert not shown.rows and says in shown.error
 
 
 #: as Indonesian Excel saves a sheet "CSV (dipisah titik koma)": decimal
