@@ -34,6 +34,25 @@ def refuse_locked_account() -> Any:
     return tk.render("user/login.html", {}), 429
 
 
+#: how long "Remember me" keeps a login, in milliseconds: CKAN's login view
+#: reads the checkbox's value as milliseconds (its form sends 63072000, 17.5
+#: hours, meant as two years of seconds): 30 days
+REMEMBER_MS = 30 * 24 * 3600 * 1000
+
+
+@satudata_login.before_app_request
+def remember_as_ticked() -> None:
+    """A ticked "Remember me" lasts :data:`REMEMBER_MS`, whatever value the
+    form sent: CKAN's ``int(remember)`` answered 500 to ``remember=abc`` (and
+    logged the user in behind the error page to a huge one)."""
+    if request.endpoint != "user.login" or request.method != "POST" \
+            or not request.form.get("remember"):
+        return
+    request.form = ImmutableMultiDict(  # type: ignore[misc]
+        [(k, str(REMEMBER_MS) if k == "remember" else v)
+         for k, v in request.form.items(multi=True)])
+
+
 #: the arguments CKAN's login views redirect to
 _TARGETS = ("came_from", "next")
 

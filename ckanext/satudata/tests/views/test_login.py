@@ -3,6 +3,7 @@
 (lib/login_attempts.py, views/login.py), counted in the real Redis."""
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Iterator
 
@@ -30,11 +31,27 @@ def counters(ckan_config) -> Iterator[None]:
     forget()
 
 
-def _log_in(client, login: str, password: str):
+def _log_in(client, login: str, password: str, **more: str):
     page = client.get("/user/login")
     return client.post("/user/login", data={
-        "login": login, "password": password, "_csrf_token": csrf_token(page.body)},
+        "login": login, "password": password, "_csrf_token": csrf_token(page.body), **more},
         follow_redirects=False)
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.parametrize("remember", ["1", "abc", "999999999999999", "1e3"])
+def test_remember_me_keeps_a_login_for_thirty_days_whatever_the_form_sends(app, remember):
+    """CKAN read the checkbox as milliseconds (17.5 hours) and answered 500
+    to a value that is no whole number, with the user logged in behind it."""
+    factories.User(name="warga", password="correct123")
+    client = app.test_client()
+    response = _log_in(client, "warga", "correct123", remember=remember)
+    assert response.status_code == 302
+    cookie = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("remember_token="))
+    expires = datetime.datetime.strptime(
+        re.search(r"Expires=([^;]+)", cookie).group(1), "%a, %d %b %Y %H:%M:%S GMT")
+    assert abs((expires - datetime.datetime.utcnow()).days - 30) <= 1
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
