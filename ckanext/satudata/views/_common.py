@@ -37,6 +37,13 @@ def call(action: str, data: dict[str, Any]) -> Any:
         return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
 
 
+def confirmed() -> bool:
+    """Whether the form's confirmation checkbox is ticked (``confirm``: a
+    checkbox sends 1; ``0``, ``false`` or ``no`` typed into a posted form
+    are no confirmation)."""
+    return str(tk.request.form.get("confirm", "")).strip().lower() in ("1", "on", "true", "yes")
+
+
 def page_number() -> int:
     """The ``page`` query argument (1 when absent); a 400 page when it is not
     a whole number from 1 to :data:`MAX_PAGE`."""
@@ -95,7 +102,7 @@ def _form_labels() -> dict[str, str]:
             "start_date": tk._("Start date"), "meeting_date": tk._("Meeting date"),
             "decision": tk._("Decision"), "reason": tk._("Reason"),
             "package_id": tk._("Dataset"), "period": tk._("Period"),
-            "description": tk._("Description")}
+            "description": tk._("Description"), "q": tk._("Search words"), "state": tk._("Status")}
 
 
 def organization_list() -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import publishing, release_calendar, review, workdays
 from .requests import refused_step, take_transition
-from ._common import can, context, error_list, post
+from ._common import can, confirmed, context, error_list, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -94,7 +94,7 @@ def take(id: str, transition: str) -> Any:
     if tk.request.method == "GET":
         return tk.redirect_to("satudata_request.read", id=id)
     form = tk.request.form
-    if transition in CONFIRMED and not form.get("confirm") and can(
+    if transition in CONFIRMED and not confirmed() and can(
             f"satudata_request_{transition}", {"id": id}):
         return refused_step(id, transition, tk.ValidationError({"confirm": [
             CONFIRMED[transition]()]}))
@@ -143,7 +143,7 @@ def revision(id: str) -> Any:
 @satudata_dissemination.route("/dataset/<id>/revisi/buang", methods=["POST"])
 def discard_revision(id: str) -> Any:
     """Discard the staged revision (its producers, behind a confirmation)."""
-    if not tk.request.form.get("confirm"):
+    if not confirmed():
         tk.h.flash_error(tk._("Tick the confirmation to discard the staged changes."))
         return tk.redirect_to("satudata_dissemination.revision", id=id)
     try:

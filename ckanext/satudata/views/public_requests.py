@@ -12,7 +12,8 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import workdays
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
-from ._common import PAGE_SIZE, args, call, organization_options, page_number, save
+from ._common import (PAGE_SIZE, args, call, context, error_list, organization_options,
+                      page_number, save)
 
 satudata_public_request = Blueprint("satudata_public_request", __name__,
                                     url_prefix="/permohonan-data")
@@ -40,12 +41,17 @@ def index() -> Any:
         data["mine"] = True
     # the walidata finds a request among many: by its words, by its OPD
     filters = args("q", "owner_org")
-    result = call("satudata_public_request_list", {**data, **filters})
+    errors: list[str] = []
+    try:
+        result = tk.get_action("satudata_public_request_list")(context(), {**data, **filters})
+    except tk.ValidationError as e:  # the list again, the search kept, why beside it
+        result, errors = {"count": 0, "results": []}, error_list(e)
     return tk.render("satudata/public_requests/index.html", {
         "result": result, "page": page, "state": state, "mine": mine, "page_size": PAGE_SIZE,
         "filters": filters, "org_options": organization_options(tk._("All OPDs")),
+        "errors": errors,
         "states": [{"value": s.value, "text": public_state_label(s)} for s in PublicState],
-    })
+    }), (400 if errors else 200)
 
 
 @satudata_public_request.route("/baru", methods=["GET", "POST"])

@@ -23,8 +23,8 @@ import ckan.plugins.toolkit as tk
 from .. import helpers
 from ..lib import review
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
-from ._common import (PAGE_SIZE, args, call, can, context, error_list, organization_list,
-                      page_number, post, states)
+from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
+                      organization_list, page_number, post, states)
 
 satudata_request = Blueprint("satudata_request", __name__, url_prefix="/permintaan-data")
 
@@ -171,7 +171,7 @@ def take(id: str, transition: str) -> Any:
     if transition not in FORMS + STEP_FORMS:
         return tk.abort(404, tk._("Not found"))
     form = tk.request.form
-    if transition == "cancel" and not form.get("confirm") and can(
+    if transition == "cancel" and not confirmed() and can(
             "satudata_request_cancel", {"id": id}):  # final: confirmed on the server too
         return refused_step(id, transition, tk.ValidationError({"confirm": [
             tk._("Tick the confirmation to end the request.")]}))
@@ -217,6 +217,13 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
         # read as an order)
         state = result.get("state") if isinstance(result, dict) else None
         label = transition_label(transition)
+        if isinstance(result, dict) and "event" in result and result["event"] is None:
+            # already so (a release moved to the time it has): no step taken,
+            # and what was typed with it (a reason) was not recorded
+            tk.h.flash_notice(tk._(
+                'Nothing was changed: the request was already so (%(state)s); '
+                'nothing of the form was recorded.') % {"state": state_label(state)})
+            return tk.redirect_to("satudata_request.read", id=id)
         tk.h.flash_success(
             tk._('Step "%(transition)s" done. The request is now: %(state)s') % {
                 "transition": label, "state": state_label(state)} if state

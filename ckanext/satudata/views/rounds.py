@@ -12,7 +12,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ._common import args, call, can, error_list, file_response, post, save, states
+from ._common import args, call, can, confirmed, error_list, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -219,7 +219,7 @@ def delete(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
-    if not tk.request.form.get("confirm") and can("satudata_round_send", {"id": round_id}):
+    if not confirmed() and can("satudata_round_send", {"id": round_id}):
         # it reaches every OPD at once: confirmed on the server too
         tk.h.flash_error(tk._("Tick the confirmation to send the requests."))
         return tk.redirect_to("satudata_round.read", round_id=round_id)

@@ -22,7 +22,7 @@ from ckan.types import Context, DataDict
 from ...lib import engine, late_data, outbox, publishing, release_calendar, roles
 from ...lib.publication import published_package_ids
 from ...lib.states import State
-from ...model import CollectionRound, DataRequest, Publication, Release
+from ...model import CollectionRound, DataRequest, Publication, Release, RequestEvent
 from .. import schema
 from ._common import commit as _commit, readable_or_not_found, validate as _validate
 
@@ -184,6 +184,12 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         scheduled = request.state == State.SCHEDULED.value and pending is not None
         if scheduled and pending.release_at == data["release_at"]:
             return dict(request.dictize(), event=None), pending
+        if data.get("reason") and not scheduled and _last_step(request.id) == "unschedule":
+            # a postponement of a release another officer cancelled meanwhile
+            # (it scheduled it again: cancelled, set, cancelled, …)
+            raise tk.ValidationError({"reason": [tk._(
+                "There is no scheduled release to postpone: it was cancelled or published "
+                "meanwhile. Reload the request")]})
         event_data["previous_release_at"] = (pending.release_at.isoformat()
                                              if scheduled else None)
         return None
@@ -194,6 +200,13 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
                          event_data=event_data, done=done)
     out["release"] = release.dictize()
     return out
+
+
+def _last_step(request_id: str) -> Optional[str]:
+    """The transition of the request's latest event."""
+    return model.Session.execute(
+        sa.select(RequestEvent.transition).where(RequestEvent.request_id == request_id)
+        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar()
 
 
 def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -130,7 +130,8 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
     details.
 
     :param state: only requests in this state (optional)
-    :param q: only requests whose title or details hold this text (optional)
+    :param q: only requests whose title or details hold each of these words
+        (optional)
     :param owner_org: only requests for this OPD, id or name (optional)
     :param mine: only the caller's own requests (optional)
     :param waiting: only the requests the walidata still owes an answer
@@ -144,10 +145,9 @@ def satudata_public_request_list(context: Context, data_dict: DataDict) -> dict[
     stmt = sa.select(PublicRequest)
     if data.get("state"):
         stmt = stmt.where(PublicRequest.state == data["state"])
-    if data.get("q"):
-        term = data["q"].strip()
-        stmt = stmt.where(sa.or_(contains(PublicRequest.title, term),
-                                 contains(PublicRequest.description, term)))
+    for word in (data.get("q") or "").split()[:10]:  # each word, anywhere
+        stmt = stmt.where(sa.or_(contains(PublicRequest.title, word),
+                                 contains(PublicRequest.description, word)))
     if data.get("owner_org"):
         stmt = stmt.where(PublicRequest.owner_org == data["owner_org"])
     if data.get("mine"):

@@ -344,10 +344,11 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert local is not None
             data["release_at"] = (local + datetime.timedelta(hours=2)).strftime(
                 "%Y-%m-%d %H:%M")
-            if with_note:
+            if with_note and req.state == "scheduled":
                 # moving an announced release later is a postponement, which
                 # needs its reason: a second schedule a minute later is one
-                # (without it the model failed only across a minute boundary)
+                # (without it the model failed only across a minute boundary);
+                # a release cancelled meanwhile has none to postpone
                 data["reason"] = "alasan penundaan"
         before = self.db(req.id)
         if action in ("publish", "unschedule", "withdraw"):

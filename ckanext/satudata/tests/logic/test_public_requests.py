@@ -480,9 +480,18 @@ def test_the_walidata_finds_a_request_by_its_words_and_its_opd(region, citizen, 
           description="Per kecamatan, 100%_lengkap", owner_org=region.opd_b["name"])
     found = _call(None, "satudata_public_request_list", q="miskin")
     assert [r["title"] for r in found["results"]] == ["Jumlah rumah tangga miskin per desa 2025"]
+    # by its words, wherever they stand (title or details)
+    assert _call(None, "satudata_public_request_list", q="miskin Magetan")["count"] == 1
+    assert _call(None, "satudata_public_request_list", q="miskin sekolah")["count"] == 0
     assert _call(None, "satudata_public_request_list", q="%_")["count"] == 1  # as typed
     by_opd = _call(None, "satudata_public_request_list", owner_org=region.opd_b["name"])
     assert [r["title"] for r in by_opd["results"]] == ["Jumlah sekolah dasar 2025"]
     page = app.get("/permohonan-data/", query_string={"q": "sekolah"}).body
     assert "Jumlah sekolah dasar 2025" in page and "rumah tangga miskin" not in page
     assert "1 permohonan data ditemukan" in page
+    nothing = app.get("/permohonan-data/", query_string={"q": "tidak ada yang cocok"}).body
+    assert "Tidak ada permohonan data yang cocok" in nothing
+    # a search the list cannot take: the list again, the search kept, why beside it
+    refused = app.get("/permohonan-data/", query_string={"q": "x" * 201}, status=400).body
+    assert 'id="filter-q"' in refused and "satudata-filter-errors" in refused
+    assert "Kata pencarian: Paling banyak 200 karakter" in refused

@@ -120,6 +120,13 @@ def test_unschedule_and_who_may_schedule(region):
     result = region.call("kadis", "satudata_request_unschedule", id=request["id"],
                          version=seen(request["id"]))
     assert result["state"] == "ready"
+    # a postponement sent after the cancellation has nothing to postpone (it
+    # scheduled the cancelled release again)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at=later, reason="Menunggu data BPS")
+    assert "reason" in err.value.error_dict
+    assert request_state(region, request) == "ready"
     assert _calendar() == []
     with pytest.raises(tk.ValidationError) as err:
         region.call("kadis", "satudata_request_schedule", id=request["id"],

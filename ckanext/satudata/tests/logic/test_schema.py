@@ -151,6 +151,11 @@ class TestMalformedValues:
             headers={"Authorization": user["token"]}, status=409).json
         assert twice["error"]["data_year"] == [
             "Isikan satu tahun: gunakan empat digit, mis. 2024"]
+        # a title given twice was stored as its JSON spelling
+        titled = app.post("/api/3/action/package_create", json=dict(
+            body, update_frequency="annual", data_year="2025", title=["Satu", "Dua"]),
+            headers={"Authorization": user["token"]}, status=409).json
+        assert titled["error"]["title"] == ["Harus berupa teks"]
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -327,6 +332,7 @@ class TestOrganizationSchema:
         ("head_nip", "1970010119900310"),            # 16 digits: a NIP has 18
         ("short_name", "x" * 2001),
         ("address", "Jl. Sudirman " * 4000),          # 52,000 characters
+        ("description", "Dinas " * 10_000),
     ])
     def test_bad_values_are_refused(self, sysadmin, field, value):
         with pytest.raises(tk.ValidationError) as e:

@@ -56,12 +56,14 @@ class TestRequestPage:
         page = client.get(f"/permintaan-data/{request['id']}")
         assert "/diseminasi/withdraw" in page.body and "/diseminasi/archive" in page.body
         # archiving and withdrawing are confirmed too (one click archived)
-        for step, typed in (("archive", "Arsip lama"), ("withdraw", "Angka keliru")):
+        for step, typed, ticked in (("archive", "Arsip lama", "0"),
+                                    ("withdraw", "Angka keliru", None)):
             assert f'id="confirm-{step}"' in page.body
             url = f"/permintaan-data/{request['id']}/diseminasi/{step}"
             unconfirmed = client.post(url, data={"_csrf_token": csrf_token(page.body),
                                                  "version": seen(request["id"]),
-                                                 "note": typed})
+                                                 "note": typed,
+                                                 **({"confirm": ticked} if ticked else {})})
             assert unconfirmed.status_code == 400
             assert "Centang konfirmasi" in unconfirmed.body
             assert f">{typed}</textarea>" in unconfirmed.body
@@ -99,6 +101,12 @@ class TestRequestPage:
         calendar = app.get("/jadwal-rilis").body
         assert "1 Maret 2099 10.30 WIB" in calendar
         assert "Dinas Kesehatan" in calendar
+        # the same time again, with a reason: nothing changed, and said so
+        # (it read "done" and the reason went nowhere)
+        again = kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
+            "_csrf_token": csrf_token(page.body), "release_date": "2099-03-01",
+            "release_time": "10:30", "reason": "Alasan sama"}, follow_redirects=True)
+        assert "Tidak ada yang diubah" in again.body and "selesai" not in again.body
         # moving it: the form starts from the release as it is (it offered
         # 09:00 and an empty date, and a new date alone reset the time)
         page = kadis.get(f"/permintaan-data/{request['id']}").body
