@@ -58,7 +58,6 @@ fi
   "ckan.csrf_protection.ignore_extensions = false" \
   "SESSION_COOKIE_DOMAIN = 127.0.0.1" \
   "SESSION_PERMANENT = false" \
-  "REMEMBER_COOKIE_SAMESITE = Lax" \
   "smtp.server = 127.0.0.1:$SMTP_PORT" \
   "smtp.mail_from = satudata@127.0.0.1" \
   "ckan.devserver.host = 127.0.0.1" \

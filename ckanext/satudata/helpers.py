@@ -44,6 +44,7 @@ __all__ = [
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
+    "satudata_without_remember",
     "satudata_with_values",
 ]
 
@@ -79,6 +80,18 @@ def satudata_core_markup(html: Any) -> Markup:
         if english in text:
             text = text.replace(english, translated % escape(tk._(message)))
     return Markup(text)
+
+
+#: the "Remember me" checkbox of CKAN's login form, with its form group
+_REMEMBER = re.compile(r'<div class="form-group\s*">\s*<div class="controls">\s*'
+                       r'<label class="checkbox" for="field-remember">.*?</div>\s*</div>',
+                       re.S)
+
+
+def satudata_without_remember(html: Any) -> Markup:
+    """CKAN's login form without its "Remember me" checkbox (a login lasts
+    its browser session: views/login.py)."""
+    return Markup(_REMEMBER.sub("", str(html), count=1))
 
 
 def satudata_nav_without(html: Any, endpoint: str, **kw: Any) -> Markup:

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Failed logins per account, counted in Redis: after
+"""Failed logins and password-reset requests per account, counted in Redis
+(:func:`reset_allowed`: at most ``satudata.login.max_resets_per_hour``
+reset e-mails an hour). After
 ``satudata.login.max_failures`` failed logins, each within
 ``satudata.login.lock_minutes`` of the one before, the account's logins are
 refused until that many minutes have passed since the last failure. A
@@ -34,8 +36,26 @@ def _key(login: str) -> str:
     return _account_key(user.id if user is not None else typed.lower())
 
 
-def _account_key(account: str) -> str:
-    return f"{tk.config['ckan.site_id']}:satudata:login-failures:{account}"
+def _account_key(account: str, kind: str = "login-failures") -> str:
+    return f"{tk.config['ckan.site_id']}:satudata:{kind}:{account}"
+
+
+def reset_allowed(login: Any) -> bool:
+    """Counts a password-reset request for the account ``login`` names
+    (typed into the reset form) and says whether its e-mail may go."""
+    if not isinstance(login, str) or not login.strip():
+        return True
+    typed = login.strip()
+    user = model.User.by_name(typed) or model.User.by_email(typed)
+    key = _account_key(user.id if user is not None else typed.lower(), "reset-requests")
+    try:
+        with connect_to_redis().pipeline() as pipe:
+            # the hour starts at the first request
+            _new, count = pipe.set(key, 0, ex=3600, nx=True).incr(key).execute()
+    except _REDIS_ERRORS:
+        log.warning("Redis is out of reach: reset requests are not counted", exc_info=True)
+        return True
+    return int(count) <= tk.config["satudata.login.max_resets_per_hour"]
 
 
 def _lock_seconds() -> int:

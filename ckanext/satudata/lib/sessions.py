@@ -9,7 +9,8 @@ signal) and the account remembers, in ``plugin_extras["satudata"]`` (read with
 the user on every request: no query of its own):
 
 * ``ended``: the login times of the sessions that logged out (the latest
-  :data:`KEPT`): a copy of such a session is no login any more. Logging out
+  :data:`KEPT`; an older one moves ``signed_out_at`` on to its time): a copy
+  of such a session is no login any more. Logging out
   ends that session only, as in CKAN (an image pointing at the logout
   address logs out the one who views it, not the account's other devices);
 * ``signed_out_at``: when the password was changed or reset: every session
@@ -61,8 +62,16 @@ def ended(sender: Any, user: Any = None, **kwargs: Any) -> None:
     since = flask.session.get(SINCE)
     if since is None:
         _remember(user, signed_out_at=time.time())
-    else:
-        _remember(user, ended=[*(_facts(user).get("ended") or []), since][-KEPT:])
+        return
+    ended_logins = [*(_facts(user).get("ended") or []), since]
+    values: dict[str, Any] = {"ended": ended_logins[-KEPT:]}
+    if ended_logins[:-KEPT]:
+        # one forgotten would be a login again (a copy of a session that
+        # logged out 51 logouts ago worked): every session that began by
+        # then has ended
+        values["signed_out_at"] = max(float(signed_out_at(user) or 0),
+                                      *map(float, ended_logins[:-KEPT]))
+    _remember(user, **values)
 
 
 def password_changed(sender: Any, user: Any = None, **kwargs: Any) -> None:

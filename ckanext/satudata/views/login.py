@@ -34,23 +34,31 @@ def refuse_locked_account() -> Any:
     return tk.render("user/login.html", {}), 429
 
 
-#: how long "Remember me" keeps a login, in milliseconds: CKAN's login view
-#: reads the checkbox's value as milliseconds (its form sends 63072000, 17.5
-#: hours, meant as two years of seconds): 30 days
-REMEMBER_MS = 30 * 24 * 3600 * 1000
+@satudata_login.before_app_request
+def no_remembered_login() -> None:
+    """A login lasts as long as its browser session: "Remember me" is not
+    offered (its form field is dropped). CKAN's remember cookie holds the
+    account's id and a signature, the same for every login: a copy of it
+    stayed a login after the user logged out, changed or reset the password
+    (and CKAN answered 500 to ``remember=abc``)."""
+    if request.endpoint != "user.login" or request.method != "POST" \
+            or "remember" not in request.form:
+        return
+    request.form = ImmutableMultiDict(  # type: ignore[misc]
+        [(k, v) for k, v in request.form.items(multi=True) if k != "remember"])
 
 
 @satudata_login.before_app_request
-def remember_as_ticked() -> None:
-    """A ticked "Remember me" lasts :data:`REMEMBER_MS`, whatever value the
-    form sent: CKAN's ``int(remember)`` answered 500 to ``remember=abc`` (and
-    logged the user in behind the error page to a huge one)."""
-    if request.endpoint != "user.login" or request.method != "POST" \
-            or not request.form.get("remember"):
-        return
-    request.form = ImmutableMultiDict(  # type: ignore[misc]
-        [(k, str(REMEMBER_MS) if k == "remember" else v)
-         for k, v in request.form.items(multi=True)])
+def few_reset_emails() -> Any:
+    """Past :func:`...lib.login_attempts.reset_allowed`, a reset request is
+    answered as CKAN answers every one (whether the account exists or not)
+    and sends nothing: fifteen requests sent an officer fifteen e-mails."""
+    if request.endpoint != "user.request_reset" or request.method != "POST" \
+            or login_attempts.reset_allowed(request.form.get("user")):
+        return None
+    tk.h.flash_success(tk._("A reset link has been emailed to you "
+                            "(unless the account specified does not exist)"))
+    return tk.redirect_to(tk.config.get("ckan.user_reset_landing_page"))
 
 
 #: the arguments CKAN's login views redirect to

@@ -3,8 +3,6 @@
 (lib/login_attempts.py, views/login.py), counted in the real Redis."""
 from __future__ import annotations
 
-import datetime
-import re
 from typing import Iterator
 
 import pytest
@@ -19,12 +17,13 @@ LOCKED = "Terlalu banyak percobaan masuk yang gagal ke akun ini"
 
 @pytest.fixture
 def counters(ckan_config) -> Iterator[None]:
-    """No failed logins counted before or after the test."""
+    """No failed logins (nor reset requests) counted before or after the test."""
     redis = connect_to_redis()
 
     def forget() -> None:
-        for key in redis.scan_iter(f"{ckan_config['ckan.site_id']}:satudata:login-failures:*"):
-            redis.delete(key)
+        for kind in ("login-failures", "reset-requests"):
+            for key in redis.scan_iter(f"{ckan_config['ckan.site_id']}:satudata:{kind}:*"):
+                redis.delete(key)
 
     forget()
     yield
@@ -39,19 +38,44 @@ def _log_in(client, login: str, password: str, **more: str):
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
-@pytest.mark.parametrize("remember", ["1", "abc", "999999999999999", "1e3"])
-def test_remember_me_keeps_a_login_for_thirty_days_whatever_the_form_sends(app, remember):
-    """CKAN read the checkbox as milliseconds (17.5 hours) and answered 500
-    to a value that is no whole number, with the user logged in behind it."""
+@pytest.mark.parametrize("remember", ["63072000", "abc", "999999999999999"])
+def test_a_login_lasts_its_browser_session_whatever_the_form_sends(app, remember):
+    """CKAN's remember cookie is the account's id and a signature, the same
+    for every login: a copy of it stayed a login after the user logged out,
+    changed or reset the password (and ``remember=abc`` answered 500). No
+    "Remember me": no such cookie."""
     factories.User(name="warga", password="correct123")
     client = app.test_client()
+    assert 'name="remember"' not in client.get("/user/login").body
     response = _log_in(client, "warga", "correct123", remember=remember)
     assert response.status_code == 302
-    cookie = next(h for h in response.headers.getlist("Set-Cookie")
-                  if h.startswith("remember_token="))
-    expires = datetime.datetime.strptime(
-        re.search(r"Expires=([^;]+)", cookie).group(1), "%a, %d %b %Y %H:%M:%S GMT")
-    assert abs((expires - datetime.datetime.utcnow()).days - 30) <= 1
+    cookies = response.headers.getlist("Set-Cookie")
+    assert not [c for c in cookies if c.startswith("remember_token=")], cookies
+    assert 'name="login"' not in client.get("/dashboard/datasets").body
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_an_ended_session_stays_ended_however_many_logouts_follow(app, monkeypatch):
+    """The account remembered the last 50 ended logins: a copy of a session
+    that logged out worked again after 50 more logouts."""
+    from ckanext.satudata.lib import sessions
+
+    monkeypatch.setattr(sessions, "KEPT", 2)
+    factories.User(name="operator", password="correct123")
+    office = app.test_client()
+    assert _log_in(office, "operator", "correct123").status_code == 302
+    copied = _session_cookie(office)
+    office.get("/user/_logout")
+    for _ in range(3):  # more logouts than are kept
+        later = app.test_client()
+        _log_in(later, "operator", "correct123")
+        later.get("/user/_logout")
+    thief = app.test_client()
+    thief.set_cookie("ckan", copied[0], domain=copied[1])
+    assert 'name="login"' in thief.get("/dashboard/datasets").body
+    fresh = app.test_client()
+    assert _log_in(fresh, "operator", "correct123").status_code == 302
+    assert 'name="login"' not in fresh.get("/dashboard/datasets").body
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
@@ -115,10 +139,6 @@ def test_a_failed_login_keeps_the_name_and_the_page_says_how_to_get_an_account(a
     assert 'name="login" value="warga&lt;b&gt;"' in failed.body
     page = client.get("/user/login").body
     assert "Akun portal ini dibuat oleh walidata" in page
-    # "remember me" is offered, not ticked: a shared computer's session ends
-    # with its browser
-    remember = re.search(r'<input[^>]*name="remember"[^>]*>', page).group(0)
-    assert "checked" not in remember
 
 
 def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
@@ -188,3 +208,19 @@ def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
         headers={"X-CSRFToken": _csrf_of(fresh)})
     assert response.status_code == 200, response.body
     assert 'name="login"' not in fresh.get("/dashboard/datasets").body
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_a_reset_request_sends_a_few_emails_an_hour_and_answers_as_ever(app, smtp):
+    """Fifteen requests on the reset form sent an officer fifteen e-mails
+    (anyone may ask, for anyone)."""
+    factories.User(name="kadis", email="kadis@example.org")
+    client = app.test_client()
+    answers = []
+    for _ in range(5):
+        page = client.get("/user/reset")
+        answers.append(client.post("/user/reset", data={
+            "user": "kadis", "_csrf_token": csrf_token(page.body)}, follow_redirects=True))
+    assert len([m for m in smtp.take() if "kadis@example.org" in m["to"]]) == 3
+    # the same answer every time (whether the account exists is not told)
+    assert all("Tautan pengaturan ulang telah dikirim" in a.body for a in answers)
