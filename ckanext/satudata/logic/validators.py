@@ -538,7 +538,12 @@ _ACTION_ARGUMENTS = {
     ("package_create_default_resource_views", "package"): "object with id",
     # the DataStore's column names: a list of lists answered 500
     ("datastore_search", "fields"): "text or texts",
-    ("datastore_search", "sort"): "text or texts"}
+    ("datastore_search", "sort"): "text or texts",
+    # sorted by a hidden column (e-mail, password hash, reset key), the list
+    # told any account the e-mail addresses of the others, letter by letter
+    ("user_list", "order_by"): "user sort"}
+#: what the list of users may be sorted by (CKAN takes any column of the table)
+USER_SORTS = ("name", "display_name", "fullname", "created", "number_created_packages")
 #: arguments an action reads without checking that they were given
 REQUIRED_API_ARGUMENTS = {
     "organization_member_create": ("id",), "group_member_create": ("id",),
@@ -558,6 +563,8 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         if not isinstance(value, str):
             return tk._("Must be text")
         return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
+    if kind == "user sort":
+        return user_sort_message(value)
     texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "texts" and not texts or kind == "text or texts" and not (
             texts or isinstance(value, str)):
@@ -571,6 +578,13 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         return tk._("Must be a list of objects")
     return None
 
+
+
+def user_sort_message(value: Any) -> Optional[str]:
+    """Why the list of users cannot be sorted by ``value``, or None."""
+    if value in (None, "") or value in USER_SORTS:
+        return None
+    return tk._("Must be one of: %(values)s") % {"values": ", ".join(USER_SORTS)}
 
 
 def _timestamp_message(value: Any) -> Optional[str]:

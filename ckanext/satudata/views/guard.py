@@ -45,7 +45,7 @@ from ckan.lib.search.common import SearchError
 
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
-                                storable_text)
+                                storable_text, user_sort_message)
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,22 @@ def _sort_message() -> Optional[str]:
     return None
 
 
+def _user_sort_message() -> Optional[str]:
+    """Why the users page cannot be sorted by its ``order_by``, or None
+    (:func:`...logic.validators.user_sort_message`)."""
+    if request.endpoint != "user.index":
+        return None
+    return user_sort_message(request.args.get("order_by"))
+
+
+def _line_break_message() -> Optional[str]:
+    """A line break in the address (``…/download/a%0aB.csv``): CKAN put the
+    file name into a header and answered 500."""
+    if "\n" in request.path or "\r" in request.path:
+        return tk._("The address cannot hold a line break")
+    return None
+
+
 #: the form fields CKAN's resource form views (``<dataset type>_resource``)
 #: delete or pop without checking them (``del data["save"]``), by view: a
 #: form posted without its button by a script answered 500. The dataset
@@ -286,7 +302,7 @@ def refuse_unstorable_text() -> Any:
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
-        or _sort_message()
+        or _sort_message() or _user_sort_message() or _line_break_message()
     if message:
         return tk.abort(400, message)
     missing = _unknown_rdf_format()

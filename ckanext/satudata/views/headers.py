@@ -8,6 +8,10 @@ proxy's own headers win, as they are only set when missing):
   decoy to make a logged-in officer click (clickjacking), except a resource
   view (``/dataset/<id>/resource/<resource_id>/view/<view_id>``), which
   CKAN's "Embed" button offers to other sites;
+* ``Content-Security-Policy: frame-ancestors 'self'; object-src 'none';
+  base-uri 'self'`` (a resource view: no ``frame-ancestors``): framing as
+  above for browsers that read only CSP, no plugins, no ``<base>`` pointing
+  a page's links elsewhere (an uploaded file keeps its own ``sandbox``);
 * ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
   the portal's address, not the page (a request's, a search's);
 * ``Cache-Control: private`` for a logged-in caller (an API token or the
@@ -33,8 +37,11 @@ def security_headers(response: Any) -> Any:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not (request.endpoint or "").endswith("resource.view"):
+    embeddable = (request.endpoint or "").endswith("resource.view")
+    if not embeddable:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    headers.setdefault("Content-Security-Policy", "object-src 'none'; base-uri 'self'" + (
+        "" if embeddable else "; frame-ancestors 'self'"))
     return response
 
 

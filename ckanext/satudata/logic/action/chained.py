@@ -456,11 +456,26 @@ def _core_not_found(message: str) -> Optional[str]:
             "User not found": tk._("User not found")}.get(message)
 
 
+#: CKAN's uploader's refusal of a file type, in English whatever the page
+_UNSUPPORTED_UPLOAD = re.compile(r"Unsupported upload type: (?P<type>.*)")
+
+
+def _core_message(message: Any) -> Any:
+    """The reader's words for a validation message CKAN writes in English."""
+    found = _UNSUPPORTED_UPLOAD.fullmatch(message) if isinstance(message, str) else None
+    if found is None:
+        return message
+    return tk._("This type of file cannot be uploaded here: %(type)s") % {
+        "type": found.group("type")}
+
+
 @contextlib.contextmanager
 def _core_words_translated() -> Iterator[None]:
     """CKAN's own "not found" messages that it does not translate (an
     unknown organization, user or member: "Tidak ditemukan: Group was not
-    found."), in the reader's language."""
+    found."), and its uploader's refusal of a file type (an SVG picture of a
+    profile, "Unsupported upload type: image/svg+xml"), in the reader's
+    language."""
     try:
         yield
     except tk.ObjectNotFound as e:
@@ -468,6 +483,15 @@ def _core_words_translated() -> Iterator[None]:
         if translated is None:
             raise
         raise tk.ObjectNotFound(translated) from e
+    except tk.ValidationError as e:
+        errors = e.error_dict or {}
+        if not any(isinstance(messages, list) and any(
+                isinstance(m, str) and _UNSUPPORTED_UPLOAD.fullmatch(m) for m in messages)
+                for messages in errors.values()):
+            raise
+        raise tk.ValidationError({
+            key: [_core_message(m) for m in messages] if isinstance(messages, list)
+            else messages for key, messages in errors.items()}) from e
 
 
 def _as_it_is(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -632,9 +656,11 @@ def _known_type(kind: str, action: str, context: Context, data_dict: DataDict) -
 
 @tk.chained_action
 def organization_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's, with the ``type`` one of the site's organization types."""
+    """CKAN's, with the ``type`` one of the site's organization types (and
+    its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
-    return original(context, data_dict)
+    with _core_words_translated():
+        return original(context, data_dict)
 
 
 @tk.chained_action

@@ -4,6 +4,7 @@ malformed values are refused at any level and nothing is stored, full
 metadata round-trips, and every facet finds the dataset in Solr."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -340,6 +341,19 @@ class TestOrganizationSchema:
                                 **dict(self.OPD, **{field: value}))
         assert field in e.value.error_dict
         assert model.Group.get("dinas-kesehatan") is None
+
+    def test_a_logo_of_a_refused_type_is_told_in_the_readers_language(self, app):
+        """CKAN's uploader said "Unsupported upload type: image/svg+xml" on
+        the Indonesian form."""
+        token = factories.SysadminWithToken()["token"]
+        response = app.post("/api/3/action/organization_create", data={
+            "name": "dinas-svg", "title": "Dinas SVG",
+            "image_upload": (io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+                             "logo.svg")},
+            headers={"Authorization": token}, status=409)
+        assert response.json["error"]["image_upload"] == [
+            "Jenis berkas ini tidak dapat diunggah di sini: image/svg+xml"]
+        assert model.Group.get("dinas-svg") is None
 
     def test_about_page_shows_labels(self, app, sysadmin):
         helpers.call_action("organization_create", {"user": sysadmin["name"]}, **self.OPD)

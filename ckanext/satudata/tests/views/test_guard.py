@@ -165,7 +165,12 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
             ("/catalog.ttl?q=title:(", "Pencarian tidak dapat dijalankan"),
             # CKAN's English '"page" parameter must be a positive integer'
             ("/dataset/?page=", "dimulai dari 1"), ("/dataset/?page=0", "dimulai dari 1"),
-            ("/organization/?page=00", "dimulai dari 1")]:
+            ("/organization/?page=00", "dimulai dari 1"),
+            # a file name with a line break went into a header
+            ("/dataset/x/resource/y/download/a%0aB.csv", "jeda baris"),
+            ("/en/dataset/x/resource/y/download/a%0dB.csv", "line break"),
+            # sorted by the hidden e-mail column, the list gave the addresses away
+            ("/user/?order_by=email", "Harus salah satu dari: name, display_name")]:
         page = app.get(url, status=400)
         assert "<html" in page.body and message in page.body, url
 
@@ -202,6 +207,10 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
     ("package_activity_list", "include_hidden_activity", "mungkin",
      "Harus bernilai true atau false"),
     ("config_option_show", "key", ["ckan.site_title"], "Harus berupa teks"),
+    ("user_list", "order_by", "email", "Harus salah satu dari: name, display_name, fullname, "
+     "created, number_created_packages"),
+    ("user_list", "order_by", "password", "Harus salah satu dari: name, display_name, "
+     "fullname, created, number_created_packages"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
@@ -223,7 +232,7 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
              "resource_view_reorder": {"id": "tidak-ada"},
              "package_activity_list": {"id": dataset["id"]}, "user_show": {"id": "x"},
              "resource_create_default_resource_views": {}, "task_status_update_many": {},
-             "organization_list": {}, "config_option_show": {}}[action]
+             "organization_list": {}, "config_option_show": {}, "user_list": {}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}

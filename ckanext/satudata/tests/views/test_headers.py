@@ -14,6 +14,9 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
         assert headers["X-Frame-Options"] == "SAMEORIGIN", url
         assert headers["X-Content-Type-Options"] == "nosniff", url
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+        # and for browsers that read only CSP
+        assert "frame-ancestors 'self'" in headers["Content-Security-Policy"], url
+        assert "object-src 'none'" in headers["Content-Security-Policy"], url
 
     dataset = factories.Dataset(owner_org=factories.Organization()["id"])
     resource = factories.Resource(package_id=dataset["id"], url="https://example.org/a.csv")
@@ -21,6 +24,7 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
     embedded = app.get(f"/dataset/{dataset['id']}/resource/{resource['id']}/view/{view['id']}")
     assert embedded.status_code == 200
     assert "X-Frame-Options" not in embedded.headers
+    assert "frame-ancestors" not in embedded.headers["Content-Security-Policy"]
     assert embedded.headers["X-Content-Type-Options"] == "nosniff"
 
 
