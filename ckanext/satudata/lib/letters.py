@@ -237,11 +237,21 @@ def _decisions(round_id: str) -> list[dict[str, Any]]:
                    RequestEvent.transition.in_(list(DECISIONS)))
             .order_by(RequestEvent.timestamp, RequestEvent.id)).all():
         level = event.approval_level
+        # the role the step was taken in, as the engine recorded it (a
+        # walidata administrator's cancellation was printed "(verifikator)",
+        # the role of the level the request stood at)
+        # a verifier's or an approver's decision: the role of its level in the
+        # round's chain; another's (a walidata administrator's cancellation,
+        # printed "(verifikator)", the role of the level the request stood
+        # at): the role it recorded, if any
+        data = event.data or {}
+        level_role = "actor" not in data or {"verifier", "approver"} & set(data["actor"])
         events.setdefault(event.request_id, []).append({
             "transition": event.transition, "decision": DECISIONS[event.transition],
             "at": _local(event.timestamp),
             "by": full_name or user_name or "",
-            "role": chain[level] if 0 <= level < len(chain) else "",
+            "role": (chain[level] if 0 <= level < len(chain) else "") if level_role
+            else data.get("role") or "",
             "note": event.note or "",
         })
     return [{"id": rid, "opd": org_title or org_name, "item": title, "state": state,

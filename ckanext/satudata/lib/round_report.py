@@ -233,9 +233,17 @@ def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
         "round": round_.title, "year": round_.year}, "",
         tk._("%(verified)s of the %(total)s data requested were verified.") % {
             "verified": data["verified"], "total": data["total"]}, ""]
+    # the requests counted, then those cancelled apart (listed among them,
+    # "5 of the 5" read wrong beside a list of 7)
+    cancelled = [row for row in data["requests"] if row["state"] == State.CANCELLED.value]
     for row in data["requests"]:
-        lines.append(f"- {row['organization']} — {row['item']}: "
-                     f"{labels.get(row['state'], row['state'])}")
+        if row["state"] != State.CANCELLED.value:
+            lines.append(f"- {row['organization']} — {row['item']}: "
+                         f"{labels.get(row['state'], row['state'])}")
+    if cancelled:
+        lines += ["", tk._("Cancelled, no longer asked for (%(count)s):") % {
+            "count": len(cancelled)}]
+        lines += [f"- {row['organization']} — {row['item']}" for row in cancelled]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ..lib import workdays
 from ._common import args, call, can, confirmed, error_list, file_response, post, save, states
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
@@ -85,8 +86,13 @@ def read(round_id: str, document_title: str = "") -> Any:
     after a refused upload)."""
     round_ = call("satudata_round_show", {"id": round_id})
     ref = {"id": round_["id"]}
+    today = workdays.today().isoformat()
     return tk.render("satudata/workflow/round.html", {
         "round": round_, "states": states(),
+        # sent now, its requests would be late at once (the deadlines are
+        # counted from its start date): said before it is sent
+        "past_deadlines": [key for key in ("prepare_due", "submit_due")
+                           if (round_.get(key) or "9999") < today],
         "can_edit": can("satudata_round_update", ref),
         "can_send": can("satudata_round_send", ref),
         "can_export": can("satudata_round_export", ref),

@@ -152,6 +152,8 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
         assert state_of(world, key)[0] == "requested"
         errors = page.locator(".satudata-error-summary, .alert-danger, .alert-error")
         assert errors.count() and "CSV" in errors.first.inner_text(), page.inner_text("body")[:3000]
+        # a screen reader starts with what is wrong
+        assert page.evaluate("document.activeElement.id") == "error-summary"
 
     # upload the CSV through the resource form
     page.goto(request_url)

@@ -112,3 +112,20 @@ def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
             page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True,
                             clip={"x": 0, "y": 0, "width": width, "height": height})
     assert not too_wide, "wider than a 390 px phone:\n" + "\n".join(too_wide)
+
+
+def test_a_refused_form_leads_to_what_is_wrong(world, open_as):
+    """A form shown again with its errors left the focus on the page: a
+    screen reader heard nothing of them, and no field was marked invalid nor
+    tied to its message (assets/form-errors.js)."""
+    page = open_as("produsen-a")
+    page.goto(f"{world.url}/dataset/edit/{world.datasets['returned']['name']}")
+    page.fill("#field-producer_contact_email", "bukan-email")
+    with page.expect_navigation():
+        page.locator("form#dataset-edit button[name=save]").click()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    field = page.locator("#field-producer_contact_email")
+    assert field.get_attribute("aria-invalid") == "true"
+    described = field.get_attribute("aria-describedby")
+    assert described and "bukan alamat email" in page.locator(
+        f"#{described.split()[-1]}").inner_text()

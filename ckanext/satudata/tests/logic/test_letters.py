@@ -122,11 +122,18 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     # a decision changes: a new version with a new number, the old one kept
     region.call("kabid", "satudata_request_approve",
                 id=region.request_of(region.opd_a)["id"])
+    # a walidata administrator's cancellation: in no role of the chain (it
+    # was printed "(verifikator)", the role of the level the request stood at)
+    region.call("walidata_admin", "satudata_request_cancel",
+                id=region.request_of(region.opd_b)["id"], note="Tidak jadi diminta")
     second = region.call("walidata_admin", "satudata_letter_issue", id=region.round["id"])
     assert second["version"] == 2 and second["number"] != first["number"]
     assert second["seq"] == first["seq"] + 1
     text2 = pdf_text(region.call("verifier", "satudata_letter_export", id=second["id"]))
     assert "Disetujui" in text2
+    cancelled = " ".join(text2.split())
+    cancelled = cancelled[cancelled.index("Dibatalkan"):][:200]
+    assert "Tidak jadi diminta" in cancelled and "(verifikator)" not in cancelled
     # it says which number it replaces (the line may break inside the number)
     assert f"menggantikanBeritaAcaraVerifikasinomor{first['number']}" in text2.replace(" ", "")
     assert "Disetujui" not in pdf_text(

@@ -576,6 +576,7 @@ class TestFinalStepsAreConfirmedOnTheServer:
         client = login(app, "admin-walidata")
         page = client.get(tk.url_for("satudata_round.read", round_id="kirim-cek"))
         url = tk.url_for("satudata_round.send", round_id="kirim-cek")
+        assert "satudata-past-deadlines" not in page.body
         response = client.post(url, data={"_csrf_token": csrf_token(page.body)})
         assert "Centang konfirmasi untuk mengirim permintaan" in response.body
         assert region.call("sysadmin", "satudata_round_show",
@@ -620,3 +621,14 @@ class TestEmptiedFieldsAreChanges:
                                "description": "", "start_date": today.isoformat()})
         shown = region.call("sysadmin", "satudata_round_show", id="ubah-cek")
         assert not shown["period"] and not shown["description"]
+
+    def test_a_round_whose_deadline_has_passed_says_so_before_it_is_sent(self, app, region):
+        """Sent, its requests were overdue at once (its deadlines are counted
+        from its start date, months ago)."""
+        start = workdays.today() - datetime.timedelta(days=200)
+        region.call("sysadmin", "satudata_round_create", name="lewat-cek", title="Lewat",
+                    year=region.round["year"], start_date=start.isoformat())
+        page = login(app, "admin-walidata").get(
+            tk.url_for("satudata_round.read", round_id="lewat-cek")).body
+        warning = page[page.index("satudata-past-deadlines"):][:600]
+        assert "sudah lewat" in warning and "langsung terlambat" in warning

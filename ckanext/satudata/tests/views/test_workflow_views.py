@@ -39,8 +39,15 @@ class TestPages:
     def test_public_sees_nothing(self, app, region):
         app.get(tk.url_for("satudata_request.index"), status=403)
         req = region.request_of(region.opd_a)
-        app.get(tk.url_for("satudata_request.read", id=req["id"]), status=404)
+        # a visitor (the link of a workflow e-mail, the session ended with the
+        # browser) is asked to log in, for a real id as for a made-up one
+        for ref in (req["id"], "00000000-0000-4000-8000-000000000000"):
+            page = app.get(tk.url_for("satudata_request.read", id=ref), follow_redirects=False)
+            assert page.status_code == 302
+            assert "/user/login?came_from=" in page.headers["Location"]
+            assert ref in page.headers["Location"]
         client = _login(app, "warga")
+        client.get(tk.url_for("satudata_request.read", id=req["id"]), status=404)
         client.get(tk.url_for("satudata_request.index"), status=403)
         client.get(tk.url_for("satudata_round.index"), status=403)
         # the dashboard offers a citizen their own public data requests, not

@@ -1,0 +1,37 @@
+/* A form shown again with its errors. Focus moves to the error summary
+ * (templates/satudata/snippets/error_summary.html, id "error-summary"), so a
+ * screen reader reads what is wrong first; each field with an error (CKAN's
+ * form macros mark its group "error" and write the message beside it,
+ * unlinked) is marked invalid and described by its message. A link to a
+ * field that select2 hides (the summary's, the completeness box's) goes to
+ * its picker: the hidden <select> neither scrolled nor took the focus. */
+jQuery(function ($) {
+  var summary = document.getElementById('error-summary');
+  if (summary) {
+    summary.focus();
+  }
+  $('.form-group.error, .control-group.error').each(function (i) {
+    var field = $(this).find('input, select, textarea').not('[type=hidden]').first();
+    var message = $(this).find('.error-block').first();
+    if (!field.length) {
+      return;
+    }
+    field.attr('aria-invalid', 'true');
+    if (message.length) {
+      var id = message.attr('id') || 'satudata-field-error-' + i;
+      var described = field.attr('aria-describedby');
+      message.attr('id', id);
+      field.attr('aria-describedby', described ? described + ' ' + id : id);
+    }
+  });
+  $(document).on('click', 'a[href^="#field-"]', function (event) {
+    var target = document.getElementById(this.getAttribute('href').slice(1));
+    var picker = target && $('#s2id_' + target.id);
+    if (!target || $(target).is(':visible') || !picker || !picker.length) {
+      return;
+    }
+    event.preventDefault();
+    picker[0].scrollIntoView({block: 'center'});
+    $(target).select2('focus');
+  });
+});
