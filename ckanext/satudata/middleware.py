@@ -25,6 +25,10 @@ A file WhiteNoise did not see at start-up (a bundle CKAN builds later, an
 upload under ``ckan.storage_path``) still goes to CKAN as before. The public
 folders are looked up in CKAN's order (``extra_public_paths``, the plugins'
 folders, CKAN's own): the first that has a file wins.
+
+In front of it, a request's "Remember me" cookie is dropped
+(:func:`without_remember_cookie`); behind it, an action's refusal a view lets
+through is its HTTP error, not a 500.
 """
 from __future__ import annotations
 
@@ -94,11 +98,28 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
     WSGI middleware (``app.wsgi_app``), so that every way of serving CKAN
     (gunicorn, uWSGI, ``ckan run``, the test client) goes through it."""
     if hasattr(app, "wsgi_app"):
-        app.wsgi_app = static_files(app.wsgi_app, config)
+        app.wsgi_app = without_remember_cookie(static_files(app.wsgi_app, config), config)
         refusals_as_errors(app)
         errors_after_a_failed_transaction(app)
         return app
-    return static_files(app, config)
+    return without_remember_cookie(static_files(app, config), config)
+
+
+def without_remember_cookie(wsgi_app: Any, config: CKANConfig) -> Any:
+    """No login from a "Remember me" cookie (views/login.py offers none):
+    one issued before, the account's id and a signature, the same for every
+    login, stayed a login after a logout, a password change or a reset. The
+    cookie is dropped from the request before CKAN reads it."""
+    name = config.get("REMEMBER_COOKIE_NAME") or "remember_token"
+
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies and name + "=" in cookies:
+            environ["HTTP_COOKIE"] = ";".join(
+                part for part in cookies.split(";")
+                if part.strip().split("=", 1)[0] != name)
+        return wsgi_app(environ, start_response)
+    return application
 
 
 def refusals_as_errors(app: Any) -> None:

@@ -55,6 +55,20 @@ def test_a_login_lasts_its_browser_session_whatever_the_form_sends(app, remember
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
+def test_a_remember_cookie_issued_before_is_no_login(app):
+    """Issued before the portal stopped offering "Remember me", such a cookie
+    (the account's id and a signature) stayed a login for good."""
+    from flask_login.utils import encode_cookie
+
+    user = factories.User(name="operator", password="correct123")
+    with app.flask_app.test_request_context():
+        remembered = encode_cookie(user["id"])
+    client = app.test_client()
+    client.set_cookie("remember_token", remembered, domain="test.ckan.net")
+    assert 'name="login"' in client.get("/dashboard/datasets").body
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
 def test_an_ended_session_stays_ended_however_many_logouts_follow(app, monkeypatch):
     """The account remembered the last 50 ended logins: a copy of a session
     that logged out worked again after 50 more logouts."""
