@@ -163,7 +163,8 @@ def _local(timestamp: datetime.datetime) -> str:
 def _round(round_: CollectionRound) -> dict[str, Any]:
     return {key: value for key, value in round_.dictize().items() if key in (
         "id", "name", "title", "year", "period", "description", "start_date", "prepare_due",
-        "submit_due", "verify_due", "submit_days", "verify_days", "approval_days")}
+        "submit_due", "verify_due", "submit_days", "verify_days", "approval_days",
+        "late_policy")}
 
 
 def _issue(round_: CollectionRound, kind: str, opd: Optional[model.Group],

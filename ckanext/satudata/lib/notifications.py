@@ -423,7 +423,8 @@ def notify_round_sent(round_id: str, request_ids: list[str],
                 "round_sent", producers, attachments, round=round_.title,
                 org=orgs[org_id].title or orgs[org_id].name, requests=requests,
                 due_date=round_.submit_due.isoformat(), documents=documents,
-                letter_number=letter.number if letter is not None else "")
+                letter_number=letter.number if letter is not None else "",
+                late_policy=round_.late_policy or "accept")
     return sent
 
 

@@ -94,6 +94,8 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
                          "Jumlah Bidan Desa 2027", letters.tanggal("2027-01-18")):
             assert expected in text, expected
         assert "Jumlah Sekolah Dasar 2027" not in text     # the other OPD's item
+        # the SOP's warning: late data misses this publication period
+        assert "dialihkan ke periode publikasi berikutnya" in " ".join(text.split())
         # a citizen asks for data the OPD is preparing (permohonan data)
         asked = region.call("public", "satudata_public_request_create",
                             title="Jumlah puskesmas per kecamatan",
@@ -103,7 +105,10 @@ def test_the_magetan_sop(world, smtp, run_jobs, app):
         region.call("verifier", "satudata_public_request_fulfil", id=asked["id"],
                     package_id=puskesmas["package_id"], note="Sedang disiapkan")
     run_jobs()
-    smtp.take()
+    sent = [m for m in smtp.take() if "Permintaan data baru" in m["subject"]
+            and round_["title"] in m["subject"]]
+    assert sent and all("dialihkan ke periode publikasi berikutnya" in " ".join(
+        m["body"].split()) for m in sent)
 
     # -- 1. the OPD's head approves before the walidata sees it -----------------------
     with freeze_time("2027-01-06 02:00:00"):
