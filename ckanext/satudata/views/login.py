@@ -3,8 +3,9 @@
 (:mod:`..lib.login_attempts`): the login page again, with a message, and
 HTTP 429, before CKAN checks the password.
 
-Where to go after logging in (``came_from``, ``next``) is a path of the
-portal: CKAN takes any other local-looking value (``foo``, ``dataset``) for
+A visitor opening an officer's page is asked to log in first
+(:func:`log_in_first`). Where to go after logging in (``came_from``,
+``next``) is a path of the portal: CKAN takes any other local-looking value (``foo``, ``dataset``) for
 the name of a route and answered 500 once the user was logged in. Such a
 value is dropped (the user lands on their dashboard)."""
 from __future__ import annotations
@@ -59,6 +60,24 @@ def few_reset_emails() -> Any:
     tk.h.flash_success(tk._("A reset link has been emailed to you "
                             "(unless the account specified does not exist)"))
     return tk.redirect_to(tk.config.get("ckan.user_reset_landing_page"))
+
+
+#: the blueprints of the officers' pages (requests, rounds, the Daftar Data,
+#: roles, forum): a visitor opening one is asked to log in
+_STAFF_PAGES = ("satudata_request.", "satudata_round.", "satudata_daftar_data.",
+                "satudata_roles.", "satudata_forum.")
+
+
+@satudata_login.before_app_request
+def log_in_first() -> Any:
+    """A visitor opening an officer's page (the link of a workflow e-mail or
+    a reminder: the session ended with the browser) is asked to log in and
+    comes back to it, whatever the id: a request answered 404 "not found",
+    a round 403 with a login link that led to the dashboard."""
+    if request.method != "GET" or not (request.endpoint or "").startswith(_STAFF_PAGES) \
+            or tk.current_user.is_authenticated:
+        return None
+    return tk.redirect_to("user.login", came_from=request.full_path.rstrip("?"))
 
 
 #: the arguments CKAN's login views redirect to

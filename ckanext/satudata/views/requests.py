@@ -77,12 +77,8 @@ def index() -> Any:
 @satudata_request.route("/<id>")
 def read(id: str) -> Any:
     """The request page; the first visit of one of the OPD's producers is
-    the proof of receipt. A visitor is asked to log in first, whatever the
-    id (the link of every workflow e-mail answered a logged-out officer
-    404, "not found")."""
-    if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.h.url_for(
-            "satudata_request.read", id=id))
+    the proof of receipt (a visitor is asked to log in first:
+    views/login.py)."""
     if can("satudata_request_acknowledge", {"id": id}):
         tk.get_action("satudata_request_acknowledge")(context(), {"id": id})
     return _render_request(id)

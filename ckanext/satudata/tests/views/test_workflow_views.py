@@ -7,6 +7,7 @@ import importlib.util
 import io
 import os
 import re
+import urllib.parse
 
 import openpyxl
 import pytest
@@ -37,15 +38,19 @@ def _csrf(body: str) -> str:
 
 class TestPages:
     def test_public_sees_nothing(self, app, region):
-        app.get(tk.url_for("satudata_request.index"), status=403)
         req = region.request_of(region.opd_a)
-        # a visitor (the link of a workflow e-mail, the session ended with the
-        # browser) is asked to log in, for a real id as for a made-up one
-        for ref in (req["id"], "00000000-0000-4000-8000-000000000000"):
-            page = app.get(tk.url_for("satudata_request.read", id=ref), follow_redirects=False)
-            assert page.status_code == 302
-            assert "/user/login?came_from=" in page.headers["Location"]
-            assert ref in page.headers["Location"]
+        # a visitor (the link of a workflow e-mail or a reminder, the session
+        # ended with the browser) is asked to log in and comes back, for a
+        # real id as for a made-up one
+        for url in (tk.url_for("satudata_request.index"),
+                    tk.url_for("satudata_request.read", id=req["id"]),
+                    tk.url_for("satudata_request.read", id="00000000-0000-4000-8000-000000000000"),
+                    tk.url_for("satudata_round.read", round_id=region.round["name"]),
+                    tk.url_for("satudata_daftar_data.index", year=2026)):
+            page = app.get(url, follow_redirects=False)
+            assert page.status_code == 302, url
+            location = urllib.parse.unquote(page.headers["Location"])
+            assert "/user/login?came_from=" + url in location, (url, location)
         client = _login(app, "warga")
         client.get(tk.url_for("satudata_request.read", id=req["id"]), status=404)
         client.get(tk.url_for("satudata_request.index"), status=403)
@@ -231,7 +236,7 @@ def test_sk_decree_is_not_served_as_a_public_upload(app, region):
     app.get(f"/uploads/satudata_sk/{item['id']}.pdf", status=404)
     _login(app, "produsen-b").get(f"/uploads/satudata_sk/{item['id']}.pdf", status=404)
     assert _login(app, "produsen-a").get(item["sk_url"]).data == pdf
-    app.get(item["sk_url"], status=404)
+    assert "/user/login" in app.get(item["sk_url"], follow_redirects=False).headers["Location"]
 
     # an SK stored by an earlier version, where CKAN served it to anyone
     old = region.call("walidata_admin", "satudata_daftar_data_create",
@@ -361,7 +366,8 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     assert "public" not in by_token.headers["Cache-Control"]
     # a visitor is asked to log in (as for a made-up id); to a user who may
     # not see them, not found, as made-up ones
-    assert app.get(f"{round_url}/dokumen/{document['id']}").status_code == 403
+    assert "/user/login" in app.get(f"{round_url}/dokumen/{document['id']}",
+                                    follow_redirects=False).headers["Location"]
     assert _login(app, "warga").get(links[0]).status_code == 404
     # a letter or a document is served under its own round's address only
     region.call("walidata_admin", "satudata_round_create", name="putaran-lain",
@@ -470,9 +476,11 @@ def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
     (a visitor read the name of a configuration key)."""
     page = _login(app, "sysadmin-uji").get("/permintaan-data/forum")
     assert page.status_code == 404 and "satudata.forum_level" in page.body
-    for client in (app, _login(app, "admin-walidata")):
-        page = client.get("/permintaan-data/forum")
-        assert page.status_code == 404 and "satudata.forum_level" not in page.body
+    page = _login(app, "admin-walidata").get("/permintaan-data/forum")
+    assert page.status_code == 404 and "satudata.forum_level" not in page.body
+    # a visitor is asked to log in first
+    assert "/user/login" in app.get("/permintaan-data/forum",
+                                    follow_redirects=False).headers["Location"]
 
 
 def _to_the_report_stage(region) -> None:
