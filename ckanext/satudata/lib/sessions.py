@@ -23,10 +23,11 @@ page.
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import flask
 import flask_login
+import sqlalchemy as sa
 
 import ckan.model as model
 
@@ -38,10 +39,17 @@ KEPT = 50
 _ENDING = "satudata_ending_session"
 
 
-def _remember(user: model.User, **values: Any) -> None:
-    extras = dict(user.plugin_extras or {})
-    extras["satudata"] = dict(extras.get("satudata") or {}, **values)
-    user.plugin_extras = extras
+def _remember(user: model.User, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Store ``change(facts)`` into the account's facts, its row locked
+    (two sessions logging out at once each wrote over the other's ended
+    login: a copy of one of them stayed a login)."""
+    locked = model.Session.execute(
+        sa.select(model.User).where(model.User.id == user.id).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one()
+    extras = dict(locked.plugin_extras or {})
+    facts = dict(extras.get("satudata") or {})
+    extras["satudata"] = dict(facts, **change(facts))
+    locked.plugin_extras = extras
     model.Session.commit()
 
 
@@ -61,17 +69,21 @@ def ended(sender: Any, user: Any = None, **kwargs: Any) -> None:
         return
     since = flask.session.get(SINCE)
     if since is None:
-        _remember(user, signed_out_at=time.time())
+        now = time.time()
+        _remember(user, lambda facts: {"signed_out_at": now})
         return
-    ended_logins = [*(_facts(user).get("ended") or []), since]
-    values: dict[str, Any] = {"ended": ended_logins[-KEPT:]}
-    if ended_logins[:-KEPT]:
-        # one forgotten would be a login again (a copy of a session that
-        # logged out 51 logouts ago worked): every session that began by
-        # then has ended
-        values["signed_out_at"] = max(float(signed_out_at(user) or 0),
-                                      *map(float, ended_logins[:-KEPT]))
-    _remember(user, **values)
+
+    def end(facts: dict[str, Any]) -> dict[str, Any]:
+        ended_logins = [*(facts.get("ended") or []), since]
+        values: dict[str, Any] = {"ended": ended_logins[-KEPT:]}
+        if ended_logins[:-KEPT]:
+            # one forgotten would be a login again (a copy of a session that
+            # logged out 51 logouts ago worked): every session that began
+            # by then has ended
+            values["signed_out_at"] = max(float(facts.get("signed_out_at") or 0),
+                                          *map(float, ended_logins[:-KEPT]))
+        return values
+    _remember(user, end)
 
 
 def password_changed(sender: Any, user: Any = None, **kwargs: Any) -> None:
@@ -81,7 +93,7 @@ def password_changed(sender: Any, user: Any = None, **kwargs: Any) -> None:
     if not isinstance(user, model.User):
         return
     now = time.time()
-    _remember(user, signed_out_at=now)
+    _remember(user, lambda facts: {"signed_out_at": now})
     if flask.has_request_context() and flask.session.get("_user_id") == user.id:
         flask.session[SINCE] = now + 0.001
 
