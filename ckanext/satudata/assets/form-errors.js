@@ -4,7 +4,8 @@
  * form macros mark its group "error" and write the message beside it,
  * unlinked) is marked invalid and described by its message. A link to a
  * field that select2 hides (the summary's, the completeness box's) goes to
- * its picker: the hidden <select> neither scrolled nor took the focus. */
+ * its picker, one to a link field the upload chooser hides to its buttons:
+ * the hidden field neither scrolled nor took the focus. */
 jQuery(function ($) {
   var summary = document.getElementById('error-summary');
   if (summary) {
@@ -26,12 +27,23 @@ jQuery(function ($) {
   });
   $(document).on('click', 'a[href^="#field-"]', function (event) {
     var target = document.getElementById(this.getAttribute('href').slice(1));
-    var picker = target && $('#s2id_' + target.id);
-    if (!target || $(target).is(':visible') || !picker || !picker.length) {
+    if (!target || $(target).is(':visible')) {
+      return;
+    }
+    var picker = $('#s2id_' + target.id);
+    // a link field CKAN's upload chooser hides until "Link" is chosen: its
+    // "Upload" / "Link" buttons
+    var chooser = picker.length ? picker : $(target).closest('.image-upload, .form-group')
+      .parent().find('a:visible, button:visible, input:visible').first();
+    if (!chooser.length) {
       return;
     }
     event.preventDefault();
-    picker[0].scrollIntoView({block: 'center'});
-    $(target).select2('focus');
+    chooser[0].scrollIntoView({block: 'center'});
+    if (picker.length) {
+      $(target).select2('focus');
+    } else {
+      chooser.focus();
+    }
   });
 });

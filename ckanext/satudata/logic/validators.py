@@ -563,8 +563,8 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         if not isinstance(value, str):
             return tk._("Must be text")
         return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
-    if kind == "user sort":
-        return user_sort_message(value)
+    if kind == "user sort":  # null (CKAN's getattr of None answered 500) is no sort
+        return tk._("Must be text") if value is None else user_sort_message(value)
     texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "texts" and not texts or kind == "text or texts" and not (
             texts or isinstance(value, str)):

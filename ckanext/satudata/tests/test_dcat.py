@@ -65,6 +65,11 @@ def test_catalog_lists_exactly_the_published_datasets(region, app):
     for fmt, parser in (("rdf", "xml"), ("jsonld", "json-ld")):
         other = rdflib.Graph().parse(data=app.get(f"/catalog.{fmt}").body, format=parser)
         assert _dataset_ids(other) == {r["package_id"] for r in published}
+    # a search of two words (a space in the page links: Turtle and N3 answered 500)
+    for path in ("/catalog.ttl?q=Jumlah%20Puskesmas", "/catalog.ttl?q=a%7Cb%22c",
+                 "/catalog.ttl?fq=organization:a%20OR%20organization:b"):
+        assert _dataset_ids(_catalog(app, path)) <= {r["package_id"] for r in published}, path
+    assert app.get("/catalog.n3?q=Jumlah%20Puskesmas").status_code == 200
 
 
 def test_satudata_fields_map_to_dcat(region, app):

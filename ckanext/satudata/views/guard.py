@@ -195,11 +195,16 @@ def _user_sort_message() -> Optional[str]:
     return user_sort_message(request.args.get("order_by"))
 
 
+#: what no address holds (a tab passes): control characters and DEL
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _line_break_message() -> Optional[str]:
-    """A line break in the address (``…/download/a%0aB.csv``): CKAN put the
-    file name into a header and answered 500."""
-    if "\n" in request.path or "\r" in request.path:
-        return tk._("The address cannot hold a line break")
+    """A line break or a control character in the address
+    (``…/download/a%0aB.csv``, ``a%7Fb.csv``): CKAN put the file name into
+    a header and answered 500."""
+    if _CONTROL.search(request.path):
+        return tk._("The address cannot hold a line break or a control character")
     return None
 
 

@@ -50,12 +50,14 @@ import datetime
 import json
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
+from urllib.parse import quote
 
 import flask
 import sqlalchemy as sa
 from dateutil.parser import parse as dateutil_parse
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Exists
+from werkzeug.datastructures import ImmutableMultiDict
 
 import ckan.authz as authz
 import ckan.lib.dictization as d
@@ -427,6 +429,32 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
     return data_dict
 
 
+#: the arguments ckanext-dcat copies into a catalogue's page links
+_PAGE_LINK_ARGUMENTS = ("modified_since", "profiles", "q", "fq")
+
+
+@contextlib.contextmanager
+def _page_links_encoded() -> Iterator[None]:
+    """ckanext-dcat writes a catalogue's page links (hydra ``next``,
+    ``last``, …) from the request's arguments as they were typed: a search
+    of two words (``q=posyandu aktif``) made an address with a space, which
+    the Turtle and N3 serializers refuse (500). The arguments it reads for
+    them are percent-encoded while it serializes (the search itself took
+    them from ``data_dict`` already)."""
+    if not flask.has_request_context() or not any(
+            key in _PAGE_LINK_ARGUMENTS for key in flask.request.args):
+        yield
+        return
+    typed = flask.request.args
+    flask.request.args = ImmutableMultiDict(  # type: ignore[misc]
+        [(key, quote(value, safe="") if key in _PAGE_LINK_ARGUMENTS else value)
+         for key, value in typed.items(multi=True)])
+    try:
+        yield
+    finally:
+        flask.request.args = typed  # type: ignore[misc]
+
+
 def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
     """ckanext-dcat's serialization with its ``format``, ``profiles`` and
     ``modified_since`` checked (:func:`rdf_arguments`): an unknown or
@@ -436,7 +464,8 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
 
     data_dict = rdf_arguments(data_dict)
     try:
-        return original(context, data_dict)
+        with _page_links_encoded():
+            return original(context, data_dict)
     except RDFProfileException as error:
         raise tk.ValidationError({"profiles": [tk._("Unknown RDF profiles: %(profiles)s") % {
             "profiles": str(error).split(": ", 1)[-1]}]})
@@ -586,7 +615,10 @@ def _limited(name: str, limits: dict[str, int],
 #: the longest full name and API token name (characters)
 NAME_LENGTH = 200
 TOKEN_NAME_LENGTH = 100
-user_create = _limited("user_create", {"fullname": NAME_LENGTH})
+#: a picture's address (a 100,000-character one made every page showing it
+#: ask the server for a 414)
+IMAGE_URL_LENGTH = 2000
+user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH})
 
 
 def _password_changed(result: Any, data: DataDict) -> None:
@@ -596,7 +628,8 @@ def _password_changed(result: Any, data: DataDict) -> None:
         sessions.password_changed(None, user=model.User.get(result["id"]))
 
 
-user_update = _limited("user_update", {"fullname": NAME_LENGTH}, then=_password_changed)
+user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH},
+                       then=_password_changed)
 
 
 def _token_owner_exists(context: Context, data: DataDict) -> None:
@@ -665,9 +698,11 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
 
 @tk.chained_action
 def group_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's, with the ``type`` one of the site's group types."""
+    """CKAN's, with the ``type`` one of the site's group types (and its
+    English refusal of a picture's file type translated)."""
     _known_type("group", "group_create", context, data_dict)
-    return original(context, data_dict)
+    with _core_words_translated():
+        return original(context, data_dict)
 
 
 # -- the visibility lock and revision staging --------------------------------------------
@@ -1339,11 +1374,29 @@ def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
 @tk.chained_action
 def activity_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """No "changed package" activity for an update that was only staged (the
-    live dataset did not change)."""
+    live dataset did not change). A resource view's activity carries the
+    dataset as it stands (CKAN's holds the view only: the next change's
+    "Changes" page, compared with it, answered 404 "Could not find object
+    in the activity data", for nearly every dataset with a table)."""
     if publishing.skip_activity(data_dict.get("object_id")):
         tk.check_access("activity_create", context, data_dict)
         return None
+    if data_dict.get("activity_type") in _VIEW_ACTIVITIES and data_dict.get("object_id") \
+            and isinstance(data_dict.get("data"), dict) and "package" not in data_dict["data"]:
+        from ckanext.activity.model import Activity
+
+        last = model.Session.execute(
+            sa.select(Activity.data).where(Activity.object_id == data_dict["object_id"],
+                                           Activity.data.like('%"package"%'))
+            .order_by(Activity.timestamp.desc()).limit(1)).scalar()
+        if isinstance(last, dict) and "package" in last:
+            data_dict = dict(data_dict, data=dict(data_dict["data"], package=last["package"]))
     return original(context, data_dict)
+
+
+#: the activities of a dataset's resource views
+_VIEW_ACTIVITIES = frozenset({"new resource view", "changed resource view",
+                              "deleted resource view"})
 
 
 # -- the DataStore ----------------------------------------------------------------------------

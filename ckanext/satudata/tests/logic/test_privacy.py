@@ -471,3 +471,28 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
     task = app.post("/api/3/action/task_status_show", headers=own, json={
         "entity_id": table, "task_type": "xloader", "key": "xloader"})
     assert task.status_code == 200 and task.json["result"]["state"] == "complete"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_change_after_a_table_view_was_made_can_be_shown(app):
+    """A resource view's activity held the view only: the next change of the
+    dataset, compared with it, answered 404 "Could not find object in the
+    activity data" (its "Changes" link was dead on nearly every dataset)."""
+    from ckanext.activity.model import Activity
+
+    sysadmin = factories.Sysadmin()
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"], notes="Sebelum")
+    # what CKAN's activity plugin does when a view is created (the portal's
+    # jobs create the table views once a file is loaded)
+    helpers.call_action("activity_create", context={"ignore_auth": True}, user_id=sysadmin["id"],
+                        object_id=dataset["id"], activity_type="new resource view",
+                        data={"id": "tampilan", "resource_id": "tabel",
+                              "package_id": dataset["id"]})
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                        id=dataset["id"], notes="Sesudah")
+    changed = model.Session.query(Activity).filter_by(
+        object_id=dataset["id"], activity_type="changed package").order_by(
+        Activity.timestamp.desc()).first()
+    diff = helpers.call_action("activity_diff", context={"user": sysadmin["name"]},
+                               id=changed.id, object_type="package")["diff"]
+    assert "-  \"notes\": \"Sebelum\"" in diff and "+  \"notes\": \"Sesudah\"" in diff

@@ -334,6 +334,7 @@ class TestOrganizationSchema:
         ("short_name", "x" * 2001),
         ("address", "Jl. Sudirman " * 4000),          # 52,000 characters
         ("description", "Dinas " * 10_000),
+        ("image_url", "https://dinkes.example.go.id/" + "a" * 2000),  # every page asked a 414
     ])
     def test_bad_values_are_refused(self, sysadmin, field, value):
         with pytest.raises(tk.ValidationError) as e:
@@ -354,6 +355,12 @@ class TestOrganizationSchema:
         assert response.json["error"]["image_upload"] == [
             "Jenis berkas ini tidak dapat diunggah di sini: image/svg+xml"]
         assert model.Group.get("dinas-svg") is None
+        group = app.post("/api/3/action/group_create", data={
+            "name": "grup-svg", "image_upload": (
+                io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "logo.svg")},
+            headers={"Authorization": token}, status=409)
+        assert group.json["error"]["image_upload"] == [
+            "Jenis berkas ini tidak dapat diunggah di sini: image/svg+xml"]
 
     def test_about_page_shows_labels(self, app, sysadmin):
         helpers.call_action("organization_create", {"user": sysadmin["name"]}, **self.OPD)

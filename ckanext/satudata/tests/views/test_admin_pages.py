@@ -257,6 +257,12 @@ def test_a_full_name_or_a_token_name_too_long_for_a_page_is_refused(app, sysadmi
         helpers.call_action("user_patch", context={"user": sysadmin["name"]},
                             id=user["id"], fullname=long_name)
     assert model.User.get("nama-pendek").fullname == "Nama Pendek"
+    # nor a picture's address of 100,000 characters (every page showing it
+    # asked the server for a 414)
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("user_patch", context={"user": user["name"]}, id=user["id"],
+                            image_url="https://foto.example.org/" + "a" * 2000)
+    assert "image_url" in error.value.error_dict
     with pytest.raises(tk.ValidationError) as error:
         helpers.call_action("api_token_create", context={"user": user["name"]},
                             user=user["name"], name="t" * 101)

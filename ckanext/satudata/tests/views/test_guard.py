@@ -169,6 +169,7 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
             # a file name with a line break went into a header
             ("/dataset/x/resource/y/download/a%0aB.csv", "jeda baris"),
             ("/en/dataset/x/resource/y/download/a%0dB.csv", "line break"),
+            ("/dataset/x/resource/y/download/a%7Fb.csv", "karakter kendali"),
             # sorted by the hidden e-mail column, the list gave the addresses away
             ("/user/?order_by=email", "Harus salah satu dari: name, display_name")]:
         page = app.get(url, status=400)
@@ -211,6 +212,7 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
      "created, number_created_packages"),
     ("user_list", "order_by", "password", "Harus salah satu dari: name, display_name, "
      "fullname, created, number_created_packages"),
+    ("user_list", "order_by", None, "Harus berupa teks"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
