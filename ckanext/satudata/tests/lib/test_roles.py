@@ -68,7 +68,8 @@ class TestRolesPage:
         producer = factories.User()
         factories.Organization(users=[{"name": producer["name"], "capacity": "editor"}])
         url = tk.url_for("satudata_roles.index")
-        assert app.get(url).status_code == 403
+        # a visitor is asked to log in; a producer is refused
+        assert "/user/login" in app.get(url, follow_redirects=False).headers["Location"]
         assert app.get(url, headers=_env(producer)).status_code == 403
         response = app.post(url, headers=_env(producer),
                             data={"user": producer["name"], "role": "kadis"})
