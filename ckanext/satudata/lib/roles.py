@@ -472,6 +472,15 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
 
 
+def latest_step(request_id: str) -> Any:
+    """``(user_id, transition)`` of the request's latest event, or None. One
+    query."""
+    return model.Session.execute(
+        sa.select(RequestEvent.user_id, RequestEvent.transition)
+        .where(RequestEvent.request_id == request_id)
+        .order_by(RequestEvent.version.desc(), RequestEvent.timestamp.desc()).limit(1)).first()
+
+
 def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
     """Whether the request's latest step is ``transition`` taken by the user
     (a second click, or a second client, of one who just took it). One
@@ -479,10 +488,7 @@ def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
     user = user_obj(user_name)
     if user is None:
         return False
-    latest = model.Session.execute(
-        sa.select(RequestEvent.user_id, RequestEvent.transition)
-        .where(RequestEvent.request_id == request.id)
-        .order_by(RequestEvent.version.desc(), RequestEvent.timestamp.desc()).limit(1)).first()
+    latest = latest_step(request.id)
     return latest is not None and latest.user_id == user.id and transition in (
         latest.transition, ACTION_OF.get(latest.transition))
 

@@ -22,7 +22,7 @@ from ckan.types import Context, DataDict
 from ...lib import engine, late_data, outbox, publishing, release_calendar, roles
 from ...lib.publication import published_package_ids
 from ...lib.states import State
-from ...model import CollectionRound, DataRequest, Publication, Release, RequestEvent
+from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 from ._common import commit as _commit, readable_or_not_found, validate as _validate
 
@@ -184,7 +184,9 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         scheduled = request.state == State.SCHEDULED.value and pending is not None
         if scheduled and pending.release_at == data["release_at"]:
             return dict(request.dictize(), event=None), pending
-        if data.get("reason") and not scheduled and _last_step(request.id) == "unschedule":
+        latest = roles.latest_step(request.id) if data.get("reason") and not scheduled \
+            else None
+        if latest is not None and latest.transition == "unschedule":
             # a postponement of a release another officer cancelled meanwhile
             # (it scheduled it again: cancelled, set, cancelled, …)
             raise tk.ValidationError({"reason": [tk._(
@@ -200,13 +202,6 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
                          event_data=event_data, done=done)
     out["release"] = release.dictize()
     return out
-
-
-def _last_step(request_id: str) -> Optional[str]:
-    """The transition of the request's latest event."""
-    return model.Session.execute(
-        sa.select(RequestEvent.transition).where(RequestEvent.request_id == request_id)
-        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar()
 
 
 def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[str, Any]:
