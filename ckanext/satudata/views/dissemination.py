@@ -14,23 +14,13 @@ from flask import Blueprint, make_response
 import ckan.plugins.toolkit as tk
 
 from ..lib import publishing, release_calendar, review, workdays
-from .requests import refused_step, take_transition
+from .requests import refused_unconfirmed, take_transition
 from ._common import can, confirmed, context, error_list, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
 #: the dissemination transitions a request page may post here
 TRANSITIONS = ("publish", "schedule", "unschedule", "revise", "withdraw", "archive")
-#: the steps a form takes only once confirmed (on the server too: a form
-#: posted without its checkbox took them): what the refusal says
-CONFIRMED = {
-    # shown to everyone at once
-    "publish": lambda: tk._("Tick the confirmation to publish the data."),
-    # off the portal at once
-    "withdraw": lambda: tk._("Tick the confirmation to withdraw the data."),
-    # its last step but a withdrawal
-    "archive": lambda: tk._("Tick the confirmation to archive the data."),
-}
 
 
 
@@ -94,10 +84,9 @@ def take(id: str, transition: str) -> Any:
     if tk.request.method == "GET":
         return tk.redirect_to("satudata_request.read", id=id)
     form = tk.request.form
-    if transition in CONFIRMED and not confirmed() and can(
-            f"satudata_request_{transition}", {"id": id}):
-        return refused_step(id, transition, tk.ValidationError({"confirm": [
-            CONFIRMED[transition]()]}))
+    unconfirmed = refused_unconfirmed(id, transition)
+    if unconfirmed is not None:
+        return unconfirmed
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None}
     if transition == "schedule":
         data.update({"release_date": form.get("release_date", ""),

@@ -199,7 +199,7 @@ def _user_sort_message() -> Optional[str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-def _line_break_message() -> Optional[str]:
+def _control_character_message() -> Optional[str]:
     """A line break or a control character in the address
     (``…/download/a%0aB.csv``, ``a%7Fb.csv``): CKAN put the file name into
     a header and answered 500."""
@@ -307,7 +307,7 @@ def refuse_unstorable_text() -> Any:
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
-        or _sort_message() or _user_sort_message() or _line_break_message()
+        or _sort_message() or _user_sort_message() or _control_character_message()
     if message:
         return tk.abort(400, message)
     missing = _unknown_rdf_format()

@@ -172,10 +172,9 @@ def take(id: str, transition: str) -> Any:
     if transition not in FORMS + STEP_FORMS:
         return tk.abort(404, tk._("Not found"))
     form = tk.request.form
-    if transition == "cancel" and not confirmed() and can(
-            "satudata_request_cancel", {"id": id}):  # final: confirmed on the server too
-        return refused_step(id, transition, tk.ValidationError({"confirm": [
-            tk._("Tick the confirmation to end the request.")]}))
+    unconfirmed = refused_unconfirmed(id, transition)
+    if unconfirmed is not None:
+        return unconfirmed
     field_notes: dict[str, list[str]] = {}
     for key, value in form.items():
         if key.startswith("field_note-") and value.strip():
@@ -191,6 +190,31 @@ def step_address(id: str, step: str) -> Any:
     the address it was posted to: a reload, a bookmark or the language
     switch then answered 404): the request page."""
     return tk.redirect_to("satudata_request.read", id=id)
+
+
+#: the steps a form takes only once its checkbox is ticked (on the server
+#: too: a form posted without it took them), with what the refusal says
+CONFIRMED = {
+    # final
+    "cancel": lambda: tk._("Tick the confirmation to end the request."),
+    # shown to everyone at once
+    "publish": lambda: tk._("Tick the confirmation to publish the data."),
+    # off the portal at once
+    "withdraw": lambda: tk._("Tick the confirmation to withdraw the data."),
+    # its last step but a withdrawal
+    "archive": lambda: tk._("Tick the confirmation to archive the data."),
+}
+
+
+def refused_unconfirmed(id: str, transition: str) -> Any:
+    """The request page again (400) when ``transition`` is one of
+    :data:`CONFIRMED`, its checkbox not ticked, and the user may take it
+    (others are refused by the step itself); None otherwise."""
+    if transition not in CONFIRMED or confirmed() or not can(
+            f"satudata_request_{transition}", {"id": id}):
+        return None
+    return refused_step(id, transition, tk.ValidationError({"confirm": [
+        CONFIRMED[transition]()]}))
 
 
 def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
