@@ -62,12 +62,14 @@ def new() -> Any:
             "satudata_public_request.new"))
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
     errors: dict[str, Any] = {}
+    earlier: Optional[str] = None
     if tk.request.method == "POST":
         data = {k: tk.request.form.get(k, "") for k in _FIELDS}
         saved, errors = save("satudata_public_request_create",
                              {k: v for k, v in data.items() if v != ""},
                              forbidden=tk._("Log in to ask for data"),
                              not_found=tk._(_NOT_FOUND))
+        earlier = (errors.pop("earlier", None) or [None])[0]
         if saved:
             tk.h.flash_success(tk._(
                 "Your request has been sent. The walidata answers by %(date)s.")
@@ -76,19 +78,8 @@ def new() -> Any:
     org_options = organization_options(tk._("I do not know"))
     return tk.render("satudata/public_requests/new.html", {
         "data": data, "errors": errors, "org_options": org_options,
-        "earlier": _earlier(data.get("title")) if errors.get("title") else None,
+        "earlier": earlier and tk.h.url_for("satudata_public_request.read", id=earlier),
     }), (400 if errors else 200)
-
-
-def _earlier(title: Any) -> Optional[str]:
-    """The page of the caller's open request of this title (a second one
-    is refused: the form links to the first)."""
-    if not isinstance(title, str) or not title.strip():
-        return None
-    found = call("satudata_public_request_list",
-                 {"mine": True, "waiting": True, "q": title.strip()[:200], "limit": 20})
-    same = [r for r in found["results"] if r["title"].lower() == title.strip().lower()]
-    return tk.h.url_for("satudata_public_request.read", id=same[0]["id"]) if same else None
 
 
 @satudata_public_request.route("/<id>")

@@ -91,10 +91,12 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
             sa.func.lower(PublicRequest.title) == data["title"].lower(),
             PublicRequest.state.in_([s.value for s in PUBLIC_OPEN])).limit(1)).scalar()
     if earlier is not None:
+        # ``earlier``: its id, for the form's link to it (and an API client)
         raise tk.ValidationError({"title": [tk._(
             "You already asked for this data and its answer is still open: follow it on "
             "its page (%(url)s)") % {"url": tk.url_for("satudata_public_request.read",
-                                                        id=earlier, _external=True)}]})
+                                                        id=earlier, _external=True)}],
+            "earlier": [earlier]})
     request, _event = public_requests.create(user, data)
     _commit(context)
     return _dict(request, user.name)
