@@ -84,8 +84,12 @@ trap cleanup EXIT INT TERM
 "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Debugging \
   >>"$LOGS/mail.log" 2>&1 &
 PIDS+=($!)
-"$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
-PIDS+=($!)
+# two jobs workers, as in production (README): a long job (a publication
+# build, the DataStore load of a large table) leaves the other for e-mails
+for _ in 1 2; do
+  "$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
+  PIDS+=($!)
+done
 # scheduled releases (jadwal rilis): what cron does in production, every minute
 # one failed release (exit 1, recorded on the release) must not stop the later ones
 ( while sleep 60; do "$CKAN" -c "$INI" satudata release-due >>"$LOGS/release.log" 2>&1 || true; done ) &
@@ -97,5 +101,5 @@ PIDS+=($!)
 "$ROOT/scripts/web.sh" "$INI" "$CKAN_PORT" &
 WEB=$!
 PIDS+=("$WEB")
-log "portal: http://127.0.0.1:$CKAN_PORT  (gunicorn, $(web_workers) workers; requests: $LOGS/web-access.log, jobs worker: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
+log "portal: http://127.0.0.1:$CKAN_PORT  (gunicorn, $(web_workers) workers; requests: $LOGS/web-access.log, 2 jobs workers: $LOGS/worker.log, e-mail sink: $LOGS/mail.log)"
 wait "$WEB"

@@ -9,8 +9,9 @@ a float loses its ``.0``, a date is written ``YYYY-MM-DD``; a formula is
 read as its text, never evaluated). A file that is no readable table raises
 :class:`Unreadable` with a code that :func:`read_message` renders in the
 current language: an empty file, a binary file under a ``.csv`` name, a
-line or cell too long, more than :data:`MAX_COLUMNS` columns, a workbook
-that is not one or too large to unpack.
+line or cell too long, more than :data:`MAX_COLUMNS` columns or more data
+rows than ``satudata.table.max_rows`` (:func:`max_rows`), a workbook that
+is not one or too large to unpack.
 """
 from __future__ import annotations
 
@@ -23,16 +24,31 @@ import zipfile
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from babel.numbers import format_decimal
 
-from . import metadata, preview
+from . import metadata, preview, reference
 
-__all__ = ["Table", "Unreadable", "read", "read_message", "MAX_COLUMNS", "MAX_CELL"]
+__all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "MAX_COLUMNS", "MAX_CELL"]
 
 #: columns of a table at most (a "header" of thousands of columns is no table):
 #: as many as a dataset declares variables, one for each
 MAX_COLUMNS = metadata.MAX_ROWS
 #: characters of one line (and so of one cell) at most
 MAX_CELL = 131072
+
+
+def max_rows() -> int:
+    """Data rows of a table at most (``satudata.table.max_rows``): a
+    sectoral table has hundreds or thousands of rows; a file of millions
+    (50 MB of ``1,2`` lines) held the jobs worker for many minutes, its
+    rows in memory, then in the DataStore's index, while every e-mail
+    waited behind it. Such a file is reported, not read further, and not
+    loaded into the DataStore."""
+    return tk.config.get("satudata.table.max_rows")
+
+
+def _too_many_rows(limit: int) -> Unreadable:
+    return Unreadable("too_many_rows", limit=limit)
 
 
 @dataclasses.dataclass
@@ -75,21 +91,35 @@ def _csv(path: str) -> Table:
     if code:
         raise Unreadable(code)
     text, dialect = preview.decode_csv(data)
-    # checked here, not left to the csv module: its limit is process-wide
-    # and other libraries raise it
-    if max(map(len, text.splitlines()), default=0) > MAX_CELL:
-        raise Unreadable("too_long", limit=MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         labels = next(reader, None)
+        if labels is not None and _too_long(labels):
+            raise Unreadable("too_long", limit=MAX_CELL)
         if labels is not None and len(labels) > MAX_COLUMNS:
             raise Unreadable("too_many_columns", count=len(labels), limit=MAX_COLUMNS)
-        rows = list(reader)
+        limit = max_rows()
+        rows = []
+        for row in reader:
+            if _too_long(row):
+                raise Unreadable("too_long", limit=MAX_CELL)
+            if len(rows) >= limit:  # blank lines after the last row are dropped
+                if any(c.strip() for c in row):
+                    raise _too_many_rows(limit)
+                continue
+            rows.append(row)
     except csv.Error:
         raise Unreadable("too_long", limit=MAX_CELL) from None
     if labels is None:
         raise Unreadable("empty")
     return Table([c.strip() for c in labels], rows)
+
+
+def _too_long(row: list[str]) -> bool:
+    """A line longer than :data:`MAX_CELL` characters: checked here, not
+    left to the csv module (its limit is process-wide and other libraries
+    raise it), row by row (the lines of a large file are not held at once)."""
+    return sum(map(len, row)) + len(row) - 1 > MAX_CELL
 
 
 def _text(value: Any) -> str:
@@ -135,8 +165,13 @@ def _xlsx(path: str) -> Table:
                     raise Unreadable("too_many_columns", count=len(labels),
                                      limit=MAX_COLUMNS)
                 rows = []
+                limit = max_rows()
                 for values in rows_iter:
                     row = [_text(v) for v in values]
+                    if len(rows) >= limit:
+                        if any(c.strip() for c in row):
+                            raise _too_many_rows(limit)
+                        continue
                     while len(row) > len(labels) and not row[-1]:
                         row.pop()
                     rows.append(row)
@@ -164,6 +199,11 @@ def read_message(error: dict[str, Any]) -> str:
     if code == "too_many_columns":
         return tk._("The table has %(count)s columns, more than the %(limit)s that can "
                     "be checked") % {"count": error.get("count"), "limit": error.get("limit")}
+    if code == "too_many_rows":
+        return tk._("The table has more than %(limit)s data rows, more than a table of "
+                    "this portal may hold: split it (e.g. by year or by area) into "
+                    "several files") % {"limit": format_decimal(
+                        error.get("limit") or 0, locale=reference.current_language())}
     if code == "not_xlsx":
         return tk._("The file is not an XLSX workbook that can be read")
     if code == "too_large":

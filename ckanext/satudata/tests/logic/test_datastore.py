@@ -575,3 +575,28 @@ def test_the_datastore_answers_in_the_readers_language(app, published_table):
         assert not any(english in text for english in (
             "statement", "Not authorized", "relation", "psycopg2", "SQL:", "LIMIT 32001"))
     assert "tabel-lain" in unknown
+
+
+@pytest.mark.ckan_config("satudata.table.max_rows", 3)
+def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, smtp):
+    """A file of millions of rows (50 MB of ``1,2`` lines) held the only
+    jobs worker for many minutes (its rows in memory, then a full-text index
+    of 13 million rows) while every e-mail waited. Past
+    ``satudata.table.max_rows`` data rows the data check says to split the
+    file, and it is not loaded; blank lines after the last row do not count."""
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    large = add_csv(region, "producer", request["package_id"],
+                    "tahun,jumlah\n2022,1\n2023,2\n2024,3\n2025,4\n", name="Besar")
+    fits = add_csv(region, "producer", request["package_id"],
+                   "tahun,jumlah\n2023,2\n2024,3\n2025,4\n\n\n,\n", name="Pas")
+    run_jobs()
+
+    files = {f["resource_id"]: f for f in helpers.call_action(
+        "satudata_data_check_list", context=dict(producer), id=request["package_id"])["files"]}
+    assert files[large["id"]]["status"] == "unreadable"
+    message = files[large["id"]]["errors"][0]["message"]
+    assert "3 data rows" in message and "split" in message
+    assert files[fits["id"]]["status"] != "unreadable"
+    assert not helpers.call_action("resource_show", id=large["id"]).get("datastore_active")
+    assert rows_of(fits["id"], producer) == [(2023, 2), (2024, 3), (2025, 4)]
