@@ -407,7 +407,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     transition = rule(transition_name, current, request.revision_of)
     if transition is None:
         raise _refuse_state(transition_name, current)
-    if transition.undoes and expected_version in (None, ""):
+    if expected_version in (None, "") and transition.needs_version(
+            lambda: roles.took_step(request.id, "withdraw")):
         raise tk.ValidationError({"version": [tk._(
             "The request is now %(state)s: to take this step, reload it and try again "
             "(send its \"version\")") % {"state": state_label(current)}]})

@@ -481,6 +481,14 @@ def latest_step(request_id: str) -> Any:
         .order_by(RequestEvent.version.desc(), RequestEvent.timestamp.desc()).limit(1)).first()
 
 
+def took_step(request_id: str, transition: str) -> bool:
+    """Whether the request's trail holds the step ``transition``. One query."""
+    return model.Session.execute(
+        sa.select(RequestEvent.id).where(RequestEvent.request_id == request_id,
+                                         RequestEvent.transition == transition)
+        .limit(1)).first() is not None
+
+
 def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
     """Whether the request's latest step is ``transition`` taken by the user
     (a second click, or a second client, of one who just took it). One

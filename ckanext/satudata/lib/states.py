@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import ckan.plugins.toolkit as tk
 from flask_babel import pgettext
@@ -75,6 +75,10 @@ TARGET_STATES: dict[Target, tuple[State, ...]] = {
     Target.OPD_APPROVED: (State.SUBMITTED, State.RESUBMITTED),
 }
 
+#: :attr:`Transition.undoes`: the step undoes a decision once the request
+#: was withdrawn before (and published again)
+AFTER_WITHDRAWAL = "after_withdrawal"
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -101,8 +105,17 @@ class Transition:
     #: withdrawn or scheduled request, cancelling a release, withdrawing
     #: archived data): the caller sends the request's ``version`` they saw,
     #: so that a click made before that decision (a publish racing a
-    #: withdrawal, a withdrawal racing an archiving) does not undo it unseen
-    undoes: bool = False
+    #: withdrawal, a withdrawal racing an archiving) does not undo it unseen.
+    #: :data:`AFTER_WITHDRAWAL`: so once the request was withdrawn before
+    #: (withdrawing data published again undoes its republication; a
+    #: withdrawal sent twice, the second after the republication, took the
+    #: data down again)
+    undoes: bool | str = False
+
+    def needs_version(self, withdrawn_before: Callable[[], bool]) -> bool:
+        """Whether the caller must send the ``version`` they saw
+        (``withdrawn_before``: asked only when it matters)."""
+        return self.undoes is True or (self.undoes == AFTER_WITHDRAWAL and withdrawn_before())
 
     def applies(self, state: State | str, revising: bool,
                 revision_of: Optional[str] = None) -> bool:
@@ -118,7 +131,8 @@ def opd_approval_enabled() -> bool:
 
 
 def _t(name, sources, target, actors, reason_required=False, revising=None,
-       next_step=False, opd_approval=False, live=False, undoes=False) -> Transition:
+       next_step=False, opd_approval=False, live=False, undoes: bool | str = False
+       ) -> Transition:
     return Transition(name, frozenset(sources), target, frozenset(actors),
                       reason_required, revising, next_step, opd_approval, live, undoes)
 
@@ -164,7 +178,8 @@ TABLE: tuple[Transition, ...] = (
     # verification and approval again while the live version stays as it was
     _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),
     # who puts data out may take it out again
-    _t("withdraw", [S.PUBLISHED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True),
+    _t("withdraw", [S.PUBLISHED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
+       undoes=AFTER_WITHDRAWAL),
     # archived data taken back undoes the archiving officer's decision
     _t("withdraw", [S.ARCHIVED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
        undoes=True),

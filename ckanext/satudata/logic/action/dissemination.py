@@ -104,8 +104,10 @@ _PARAMS = """
     :param version: the request's ``version`` the form was built from
         (optional, but required for a step that undoes another officer's
         decision: publishing a withdrawn or scheduled request, cancelling a
-        release, withdrawing archived data; a publish sent before a
-        withdrawal must not undo it); a changed request is refused with a
+        release, withdrawing archived data or data published again after a
+        withdrawal; a publish sent before a withdrawal must not undo it, nor
+        a withdrawal sent twice the republication); a changed request is
+        refused with a
         ``ValidationError`` on ``version``
     :type version: int
     :param note: a note for the timeline{note}

@@ -353,7 +353,9 @@ class Harness:
                                      {"release_at": release_time(0)}),
             ("scheduled", "ready"): ("walidata_admin", "unschedule",
                                      {"version": request.version}),
-            ("published", "withdrawn"): ("walidata_admin", "withdraw", {"note": "tarik"}),
+            # (published again after a withdrawal, the version is needed)
+            ("published", "withdrawn"): ("walidata_admin", "withdraw",
+                                         {"note": "tarik", "version": request.version}),
             ("published", "archived"): ("walidata_admin", "archive", {}),
             ("rev:submitted", "published"): ("walidata_admin", "cancel_revision",
                                              {"note": "batal"}),

@@ -311,6 +311,21 @@ class TestWithdrawArchive:
         assert transitions[-3:] == ["publish", "withdraw", "publish"]
         assert events[-2]["note"] == "Angka keliru"
 
+        # a withdrawal sent again after the republication (a second client
+        # of the first one) does not take the data down unseen: it needs the
+        # version its sender saw, and a stale one is refused
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                        note="Angka keliru")
+        assert "version" in err.value.error_dict
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                        note="Angka keliru", version=events[-2]["version"])
+        assert _anon_show(request["package_id"])["private"] is False
+        seen = region.call("walidata_admin", "satudata_request_show", id=request["id"])
+        assert region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                           note="Lagi", version=seen["version"])["state"] == "withdrawn"
+
     def test_archived_reachable_by_url_not_in_default_search(self, region, app):
         request = region.request_of(region.opd_a)
         to_ready(region, request)

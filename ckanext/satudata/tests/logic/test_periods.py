@@ -268,8 +268,9 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     assert shown["new_period"] is False and shown["new_period_resources"] == []
     # and withdrawing the last public period makes the dataset private
     with freeze_time("2026-07-23 03:00:00"):
+        # (published again after a withdrawal: the version seen is sent)
         region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
-                    note="Semua ditarik")
+                    note="Semua ditarik", version=seen(second["id"]))
     assert not is_public(pkg_id) and _found(MARKER) == 0
     run_jobs()
     mail = [m["body"] for m in smtp.take()

@@ -206,7 +206,8 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     assert _public_title(request["package_id"]) == approved
 
     # through review, the edit goes live
-    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi")
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi",
+                version=seen(request["id"]))
     region.call("producer", "satudata_request_revise", id=request["id"])
     assert not is_public(request["package_id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
