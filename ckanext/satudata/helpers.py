@@ -28,7 +28,7 @@ __all__ = [
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
-    "satudata_upcoming_releases", "satudata_error_summary",
+    "satudata_upcoming_releases", "satudata_error_summary", "satudata_error_labels",
     "satudata_visibility_editable", "satudata_governed", "satudata_review_message",
     "satudata_has_data_file",
     "satudata_code_choices",
@@ -459,6 +459,19 @@ def satudata_error_summary(errors: Any, fields: Any = ()) -> list[dict[str, str]
             summary.append({"label": label, "message": message,
                             "anchor": f"#{element}" if label and element else ""})
     return summary
+
+
+def satudata_error_labels(errors: Any, fields: Any = ()) -> dict[str, str]:
+    """CKAN's ``error_summary`` (``{label: message}``, for its own forms'
+    ``form.errors``) with the fields named by their labels
+    (:func:`satudata_error_summary`'s ``fields``): CKAN names them by their
+    keys ("Password1: ...")."""
+    labelled: dict[str, str] = {}
+    for error in satudata_error_summary(errors, fields):
+        key = error["label"]
+        labelled[key] = f"{labelled[key]} {error['message']}" if key in labelled \
+            else error["message"]
+    return labelled
 
 
 def satudata_visibility_editable(package_id: Optional[str] = None) -> bool:

@@ -5,7 +5,7 @@ downloads and validation errors as flash messages."""
 from __future__ import annotations
 
 import base64
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from flask import Response
 
@@ -150,10 +150,11 @@ def save(action: str, data: dict[str, Any], *, forbidden: str, not_found: str,
         return None, dict(e.error_dict or {})
 
 
-def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
-         forbidden: Optional[str] = None) -> Any:
+def post(action: str, data: dict[str, Any], done: str | Callable[[Any], str], *,
+         not_found: str, forbidden: Optional[str] = None) -> Any:
     """Call the action of a button: flash ``done`` (formatted with the
-    result) or the validation errors; a refusal or an unknown id is a
+    result; or what it gives for the result, e.g. a plural) or the
+    validation errors; a refusal or an unknown id is a
     403/404 page. Returns the action's result (True for an action that
     answers nothing, None when refused)."""
     try:
@@ -166,7 +167,8 @@ def post(action: str, data: dict[str, Any], done: str, *, not_found: str,
         for message in error_list(e):
             tk.h.flash_error(message)
     else:
-        tk.h.flash_success(done % result if isinstance(result, dict) and "%(" in done
+        tk.h.flash_success(done(result) if callable(done)
+                           else done % result if isinstance(result, dict) and "%(" in done
                            else done)
         return True if result is None else result
     return None

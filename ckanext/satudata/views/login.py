@@ -77,7 +77,9 @@ def log_in_first() -> Any:
     if request.method != "GET" or not (request.endpoint or "").startswith(_STAFF_PAGES) \
             or tk.current_user.is_authenticated:
         return None
-    return tk.redirect_to("user.login", came_from=request.full_path.rstrip("?"))
+    tk.h.flash_notice(tk._("Log in to open this page."))
+    # in the page's language (/en/...: Flask's path has no language prefix)
+    return tk.redirect_to("user.login", came_from=tk.h.url_for(request.full_path.rstrip("?")))
 
 
 #: the arguments CKAN's login views redirect to

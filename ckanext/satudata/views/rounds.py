@@ -231,7 +231,9 @@ def send(round_id: str) -> Any:
         return tk.redirect_to("satudata_round.read", round_id=round_id)
     sent = post("satudata_round_send", {"id": round_id,
                                         "new_datasets": tk.request.form.get("new_datasets")},
-                tk._("%(created)s request(s) sent to the OPDs."),
+                lambda sent: tk.ungettext("%(num)s request sent to the OPDs.",
+                                          "%(num)s requests sent to the OPDs.",
+                                          sent["created"]) % {"num": sent["created"]},
                 forbidden=tk._(
                     "Only walidata administrators and the staff who send them can send "
                     "rounds"),

@@ -277,3 +277,13 @@ def test_a_full_name_or_a_token_name_too_long_for_a_page_is_refused(app, sysadmi
     assert "Paling banyak 200 karakter" in answer.body
     assert 'value="panjang@example.org"' in answer.body
     assert model.User.get("nama-panjang") is None
+    # two different passwords: the summary names the field by its label,
+    # not by its key ("Password1:"), in either language
+    for prefix, label in (("", "Kata sandi: "), ("/en", "Password: ")):
+        page = admin.get(prefix + "/user/register")
+        answer = admin.post(prefix + "/user/register", data={
+            "_csrf_token": csrf_token(page.body), "name": "sandi-beda",
+            "email": "sandi@example.org", "password1": "kata-sandi-uji-1",
+            "password2": "kata-sandi-uji-2", "save": ""})
+        summary = answer.body[answer.body.index("error-explanation"):][:600]
+        assert label in summary and "Password1" not in summary, summary

@@ -51,6 +51,12 @@ class TestPages:
             assert page.status_code == 302, url
             location = urllib.parse.unquote(page.headers["Location"])
             assert "/user/login?came_from=" + url in location, (url, location)
+            # from an English page, back to the English page
+            page = app.get("/en" + url, follow_redirects=False)
+            location = urllib.parse.unquote(page.headers["Location"])
+            assert "/en/user/login?came_from=/en" + url in location, (url, location)
+        # the login page says why it is shown
+        assert "Masuk untuk membuka halaman ini" in app.get(url).body
         client = _login(app, "warga")
         client.get(tk.url_for("satudata_request.read", id=req["id"]), status=404)
         client.get(tk.url_for("satudata_request.index"), status=403)
@@ -659,3 +665,8 @@ def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
     assert saved.status_code == 302
     assert saved.headers["Location"].split("/permintaan-data/daftar-data")[-1].lstrip(
         "/") == "?year=2031"
+    # its list counts in the reader's language, with English plurals
+    # ("1 item", not "1 item(s)")
+    assert "1 butir" in client.get(tk.url_for("satudata_daftar_data.index", year=2031)).body
+    english = client.get("/en" + tk.url_for("satudata_daftar_data.index", year=2031)).body
+    assert "1 item<" in english and "item(s)" not in english
