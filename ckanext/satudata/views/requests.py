@@ -151,7 +151,9 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
     live = None
-    if request.get("revision_of"):
+    # a revision, and a new period of published data: its tables are staged
+    # (the reviewers read and download them there, not the live ones)
+    if request.get("revision_of") or request.get("new_period"):
         try:
             staged = tk.get_action("satudata_revision_show")(context(), {"id": pkg["id"]})
         except (tk.NotAuthorized, tk.ObjectNotFound):

@@ -1481,7 +1481,8 @@ def _periods_of(request_id: str) -> dict[str, Any]:
     new_period = publishing.is_period_request(request)
     return {"periods": periods, "new_period": new_period,
             "new_period_resources": [
-                {"id": r.get("id"), "name": r.get("name"), "format": r.get("format")}
+                {"id": r.get("id"), "name": r.get("name"), "format": r.get("format"),
+                 "url": r.get("url")}
                 for r in publishing.new_period_resources(request)] if new_period else []}
 
 

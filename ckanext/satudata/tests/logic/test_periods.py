@@ -8,6 +8,8 @@ actions, and checked as the public sees it over HTTP."""
 from __future__ import annotations
 
 import datetime
+import re
+import urllib.parse
 
 import pytest
 from freezegun import freeze_time
@@ -18,8 +20,8 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing
 
 from ..factories import (
-    CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, publish,
-    request_state, seen, to_ready,
+    CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, login,
+    publish, request_state, seen, to_ready,
 )
 
 #: the second period's table: nobody but its producers and the walidata
@@ -183,8 +185,20 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, app):
         assert (before["resource"], before["download"]) == (404, 404)
         assert _found(MARKER) == 0 and _found(FIRST) == 1
 
+        # the verifier reads the period's own table on the request page and
+        # downloads it (the page offered only the earlier period's file)
+        region.call("producer", "satudata_request_submit", id=second["id"])
+        verifier = login(app, region.users["verifier"]["name"])
+        page = verifier.get(tk.url_for("satudata_request.read", id=second["id"])).body
+        download = re.search(r'href="([^"]*/resource/%s/download/[^"]*)"' % staged["id"], page)
+        assert download, page[page.find("review-files"):][:1500]
+        got = verifier.get(urllib.parse.urlsplit(download.group(1)).path)
+        assert got.status_code == 200 and "2026,12" in got.body
+
         # reviewed through the same chain; still invisible while ready
-        _review(region, second)
+        region.call("verifier", "satudata_request_verify", id=second["id"])
+        region.call("kabid", "satudata_request_approve", id=second["id"])
+        region.call("kadis", "satudata_request_approve", id=second["id"])
         assert request_state(region, second) == "ready"
         assert _resource_names(pkg_id) == [FIRST] and _found(MARKER) == 0
 
