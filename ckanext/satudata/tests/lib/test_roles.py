@@ -29,14 +29,16 @@ class TestRolesPage:
         url = tk.url_for("satudata_roles.index")
         page = app.get(url, headers=_env(admin))
         assert page.status_code == 200
-        assert "verifikator → kabid → kadis" in page.body
+        # the chain and the roles by their titles, as the request pages say
+        assert "Verifikator → Kepala Bidang → Kepala Dinas" in page.body
 
         response = app.post(url, headers=_env(admin),
                             data={"user": "pak-kabid", "role": "kabid"},
                             follow_redirects=False)
         assert response.status_code == 302
         assert roles.user_roles(staff["id"]) == {"kabid"}
-        assert "pak-kabid" in app.get(url, headers=_env(admin)).body
+        given = app.get(url, headers=_env(admin)).body
+        assert "pak-kabid" in given and "<td>Kepala Bidang <code" in given
 
         # the only kabid keeps the role: the page says why
         refused = app.post(url, headers=_env(admin),

@@ -294,6 +294,9 @@ class TestWithdrawArchive:
             assert gone.status_code == 410, page
             assert "ditarik dari publikasi" in gone.body and "Sudah Ditarik" in gone.body
             assert "Angka keliru" not in gone.body and pkg["title"] not in gone.body
+            # and where to go next, as links
+            for target in ("dataset.search", "satudata_public_request.new", "home.about"):
+                assert f'href="{tk.url_for(target)}"' in gone.body, target
             # the date as every page writes it ("4 Desember 2026 21.59 WIB")
             assert re.search(r"pada \d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2} WIB", gone.body), \
                 gone.body[gone.body.index("ditarik"):][:200]
