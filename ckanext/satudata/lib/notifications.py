@@ -55,7 +55,7 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 
 #: every message template (``templates/emails/<name>.txt``)
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
-             "returned", "cancelled", "waiting_approval", "ready", "release_cancelled",
+             "returned", "returned_upchain", "cancelled", "waiting_approval", "ready", "release_cancelled",
              "scheduled", "published", "withdrawn", "archived", "round_sent", "opd_review",
              "reminder", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
@@ -362,13 +362,37 @@ def notify_transition(event_id: str) -> int:
         return 0
     request, item, round_, org = row
     recipients = recipients_for(event, request.owner_org, chain=roles.approval_chain(round_))
-    if not recipients:
+    # a return higher in the chain: the reviewers below it hear of it too
+    # (the SOPs send a rejection back down the chain)
+    reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
+    if not recipients and not reviewers:
         return 0
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None
     with portal_context():
         name, values = message_for_transition(
             event, request, item, round_, org, actor_obj.display_name if actor_obj else _site())
-        return send_message(name, recipients, **values)
+        return send_message(name, recipients, **values) + (
+            send_message("returned_upchain", reviewers, **values) if reviewers else 0)
+
+
+def earlier_reviewers(event: RequestEvent) -> list[model.User]:
+    """Who verified or approved the request in the review a return higher
+    in the approval chain (``return_approval``) ends: the steps since its
+    latest submission, their officers but the one returning it."""
+    if event.transition != "return_approval":
+        return []
+    e = RequestEvent
+    submitted = (sa.select(sa.func.max(e.version))
+                 .where(e.request_id == event.request_id, e.version < event.version,
+                        e.transition.in_(("submit", "resubmit", "revise", "opd_approve")))
+                 .scalar_subquery())
+    return list(model.Session.execute(
+        sa.select(model.User).join(e, e.user_id == model.User.id)
+        .where(e.request_id == event.request_id, e.version < event.version,
+               e.version > sa.func.coalesce(submitted, 0),
+               e.transition.in_(("verify", "approve")),
+               model.User.id != (event.user_id or ""), model.User.state == "active")
+        .distinct()).scalars())
 
 
 def _round_documents(round_: CollectionRound) -> list[tuple[str, str]]:

@@ -36,6 +36,14 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
          {"verifikator@example.org"}),
         ("verifier", "satudata_request_verify", {}, {"kabid@example.org"}),
         ("kabid", "satudata_request_approve", {}, {"kadis@example.org"}),
+        # a return higher in the chain goes to the producers, and the
+        # officers below it who verified and approved hear of it
+        ("kadis", "satudata_request_return", {"note": "Sumber data belum jelas"},
+         {"produsen-a@example.org", "verifikator@example.org", "kabid@example.org"}),
+        ("producer", "satudata_request_resubmit", {"note": "Sumber diperjelas"},
+         {"verifikator@example.org"}),
+        ("verifier", "satudata_request_verify", {}, {"kabid@example.org"}),
+        ("kabid", "satudata_request_approve", {}, {"kadis@example.org"}),
         ("kadis", "satudata_request_approve", {}, {"admin-walidata@example.org"}),
     ]
     for who, action, extra, recipients in steps:
@@ -52,7 +60,12 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
             assert f"({level[next(iter(recipients))]})" in sent[0]["body"], sent[0]["body"]
         if action == "satudata_request_submit":  # which deadline: the step's
             assert "Tenggat langkah ini:" in sent[0]["body"], sent[0]["body"]
-        if action == "satudata_request_return":
+        if action == "satudata_request_return" and who == "kadis":
+            assert all("Sumber data belum jelas" in m["body"] for m in sent), sent
+            reviewers = [m for m in sent if "produsen" not in m["to"]]
+            assert len(reviewers) == 2 and all(
+                "yang Anda periksa" in m["body"] for m in reviewers), reviewers
+        elif action == "satudata_request_return":
             assert "Satuan belum diisi" in sent[0]["body"]
             assert "Satuan: Isi satuan" in sent[0]["body"]  # the field label, not its key
 
