@@ -32,6 +32,8 @@ through is its HTTP error, not a 500.
 """
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import os
 import re
@@ -100,6 +102,7 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
     if hasattr(app, "wsgi_app"):
         app.wsgi_app = without_remember_cookie(static_files(app.wsgi_app, config), config)
         refusals_as_errors(app)
+        table_preview_arguments_checked(app)
         errors_after_a_failed_transaction(app)
         return app
     return without_remember_cookie(static_files(app, config), config)
@@ -140,6 +143,27 @@ def refusals_as_errors(app: Any) -> None:
 
     app.register_error_handler(tk.NotAuthorized, refused)
     app.register_error_handler(tk.ObjectNotFound, not_found)
+
+
+def table_preview_arguments_checked(app: Any) -> None:
+    """The table preview's data endpoint (``datatables_view``'s
+    ``/datatables/ajax/<view>``, public) reads its paging and sorting
+    arguments with ``int()`` and a list index unguarded: ``start=abc`` or
+    a sort on column 999 answered 500. Such a request is told it cannot
+    be read (400, in the reader's language), as its own errors are."""
+    view = app.view_functions.get("datatablesview.ajax")
+    if view is None:
+        return
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except (ValueError, IndexError, KeyError):
+            return json.dumps({"error": tk._(
+                "The table could not be read with these arguments")}), 400
+
+    app.view_functions["datatablesview.ajax"] = checked
 
 
 def errors_after_a_failed_transaction(app: Any) -> None:

@@ -1545,8 +1545,24 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
     if (data_dict or {}).get("resource_id") == "_table_metadata" \
             and not authz.is_sysadmin(context.get("user")):
         raise tk.NotAuthorized(tk._("Not authorized to read this resource"))
+    _refuse_filters_not_an_object(data_dict)
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return original(context, data_dict)
+
+
+def _refuse_filters_not_an_object(data_dict: DataDict) -> None:
+    """``filters`` given as a list (``filters=[1]``, even anonymously)
+    reached the DataStore's ``filters.keys()``: HTTP 500."""
+    filters = (data_dict or {}).get("filters")
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            return  # CKAN's own validator says it is no JSON
+    if filters is not None and not isinstance(filters, dict):
+        raise tk.ValidationError({"filters": [tk._(
+            'Give the filters as an object of column names and values, e.g. '
+            '{"tahun": 2025}')]})
 
 
 @tk.chained_action

@@ -177,6 +177,17 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert json.loads(response.body)["result"]["total"] == 2
     body = json.loads(datatables_ajax(app, views[0]["id"]).body)
     assert body["recordsTotal"] == 2
+    # arguments the preview cannot read are told so, not a 500
+    for bad in ({"start": "abc"}, {"draw": "x"}, {"order[0][column]": "999",
+                                                  "order[0][dir]": "asc"}):
+        answer = app.post(f"/datatables/ajax/{views[0]['id']}", data={
+            "draw": "1", "search[value]": "", "start": "0", "length": "10", **bad})
+        assert answer.status_code == 400, bad
+        assert "tidak dapat dibaca" in json.loads(answer.body)["error"]
+    for filters in ("[1]", "[]", '[["a", "b"]]'):
+        answer = app.get("/api/3/action/datastore_search", query_string={
+            "resource_id": csv["id"], "filters": filters})
+        assert answer.status_code == 409 and "filters" in json.loads(answer.body)["error"]
     page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}")
     assert "datatables" in page.body
     # xloader's status and log stay with the editors
