@@ -692,6 +692,7 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     """CKAN's, with the ``type`` one of the site's organization types (and
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
+    _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
 
@@ -701,8 +702,17 @@ def group_create(original: Action, context: Context, data_dict: DataDict) -> Any
     """CKAN's, with the ``type`` one of the site's group types (and its
     English refusal of a picture's file type translated)."""
     _known_type("group", "group_create", context, data_dict)
+    _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
+
+
+def _lock_group_name(data_dict: DataDict) -> None:
+    """Two creations of one organization's or group's URL name at once: the
+    second is told the name is taken (it failed on the database's unique
+    key, HTTP 500). Organizations and groups share their names."""
+    if isinstance(data_dict.get("name"), str):
+        lock_name("group", data_dict["name"])
 
 
 # -- the visibility lock and revision staging --------------------------------------------

@@ -932,9 +932,9 @@ def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
 
 def test_two_creations_of_one_unique_name_give_one_row_and_a_refusal(portal) -> None:
     """Ten clients creating the same round, giving a user the same role,
-    creating a dataset of the same URL name, or linking one dataset to two
-    requests at once: some answered 500 (the database's unique key), and
-    one dataset answered two requests."""
+    creating a dataset (or an organization or group) of the same URL name,
+    or linking one dataset to two requests at once: some answered 500 (the
+    database's unique key), and one dataset answered two requests."""
     from ckanext.satudata.model import WalidataRole
 
     region = build_region(("Indikator tautan 01", "Indikator tautan 02"))
@@ -959,6 +959,10 @@ def test_two_creations_of_one_unique_name_give_one_row_and_a_refusal(portal) -> 
             ("dataset", producer, (("package_create", {
                 "name": "dataset-kembar", "title": "Dataset kembar",
                 "owner_org": region.opd_a["id"]}),) * 6),
+            # organizations and groups share their URL names
+            ("organization", sysadmin, (("organization_create", {
+                "name": "opd-kembar", "title": "OPD kembar"}),) * 3
+             + (("group_create", {"name": "opd-kembar", "title": "Grup kembar"}),) * 3),
             ("link", producer, tuple(("satudata_request_link_dataset", {
                 "id": r["id"], "package_id": dataset["id"]}) for r in two) * 3)):
         results = _race(portal, token, calls)

@@ -335,6 +335,8 @@ class TestOrganizationSchema:
         ("address", "Jl. Sudirman " * 4000),          # 52,000 characters
         ("description", "Dinas " * 10_000),
         ("image_url", "https://dinkes.example.go.id/" + "a" * 2000),  # every page asked a 414
+        ("image_url", ["https://dinkes.example.go.id/logo.png"]),  # stored as the text "[...]"
+        ("image_url", {"a": 1}),
     ])
     def test_bad_values_are_refused(self, sysadmin, field, value):
         with pytest.raises(tk.ValidationError) as e:
