@@ -992,6 +992,14 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         raise tk.ValidationError({"state": [tk._(
             "The Daftar Data of %(year)s has no active items: there is nothing to "
             "send") % {"year": round_.year}]})
+    if items and round_.submit_due is not None and round_.submit_due < workdays.today() \
+            and not tk.config.get("satudata.round.send_after_deadline"):
+        # its requests would all be late at once, and its letter ask for the
+        # data by a date already past
+        raise tk.ValidationError({"submit_due": [tk._(
+            "The round's submission deadline (%(date)s) has passed: change the round's "
+            "dates before sending its requests") % {
+                "date": tk.h.render_datetime(round_.submit_due)}]})
     create_dataset = tk.config.get("satudata.request.create_dataset")
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()

@@ -130,6 +130,29 @@ class TestRounds:
                              id=region.requests[0]["id"])
         assert [e["transition"] for e in events] == ["request"]
 
+    @pytest.mark.ckan_config("satudata.round.send_after_deadline", False)
+    def test_a_round_past_its_submission_deadline_is_not_sent(self, region):
+        """Its requests were all late from the start, and its letter asked
+        for the data by a date already past: the walidata is told to change
+        the round's dates, then it is sent."""
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
+                    owner_org="dinas-kesehatan", year=2026)
+        late = region.call("walidata_admin", "satudata_round_create", name="putaran-lewat",
+                           title="Putaran lewat", year=2026,
+                           start_date=workdays.add_working_days(workdays.today(), -80))
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_send", id=late["id"])
+        assert "submit_due" in err.value.error_dict
+        assert "has passed" in err.value.error_dict["submit_due"][0]
+        assert region.call("walidata_admin", "satudata_round_show",
+                           id=late["id"])["state"] != "open"
+        region.call("walidata_admin", "satudata_round_update", id=late["id"],
+                    start_date=workdays.add_working_days(workdays.today(), 1).isoformat())
+        sent = region.call("walidata_admin", "satudata_round_send", id=late["id"])
+        assert sent["created"] >= 1 and not any(
+            r["overdue"] for r in region.call("walidata_admin", "satudata_request_list",
+                                              round_id=late["id"])["results"])
+
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
         assert round_["prepare_due"] == "2026-01-12"
