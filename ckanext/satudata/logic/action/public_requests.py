@@ -99,7 +99,9 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
             "earlier": [earlier]})
     request, _event = public_requests.create(user, data)
     _commit(context)
-    return _dict(request, user.name)
+    # with its version, as satudata_public_request_show: an officer's
+    # decision on what was created sends it
+    return dict(_dict(request, user.name), version=public_requests.version_of(request))
 
 
 @tk.side_effect_free

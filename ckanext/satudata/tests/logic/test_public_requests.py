@@ -44,6 +44,10 @@ def test_the_deadline_counts_working_days_across_holidays_and_extends_once(regio
         asked = _ask(citizen)
         assert asked["state"] == "submitted"
         assert asked["due_date"] == "2027-01-13"     # not the 11th: two holidays
+        # with the version an officer's decision sends, as its page has it
+        assert asked["version"] == _call(region.users["verifier"],
+                                         "satudata_public_request_show",
+                                         id=asked["id"])["version"] == 1
         # the reason is told to the requester: blanks (spaces, a zero-width space) are none
         for blank in (None, " \n\t ", "\u00a0\u200b", "\u00ad", "\u200e", "\u2800"):
             with pytest.raises(tk.ValidationError) as err:
