@@ -133,8 +133,18 @@ def _ensure_user(name: str, fullname: str, password: str, sysadmin: bool = False
 
 
 def _ensure_org(org: dict[str, Any]) -> None:
+    """The organization, without the site's own user among its members
+    (CKAN makes its creator an admin: the OPD's member list showed an
+    account nobody knows; the site user needs no membership)."""
+    context = _site_context()
     if model.Group.get(org["name"]) is None:
-        tk.get_action("organization_create")(_site_context(), dict(org))
+        tk.get_action("organization_create")(dict(context), dict(org))
+    site = model.User.get(context["user"])
+    members = tk.get_action("member_list")(dict(context), {"id": org["name"],
+                                                           "object_type": "user"})
+    if site is not None and any(member[0] == site.id for member in members):
+        tk.get_action("organization_member_delete")(
+            dict(context), {"id": org["name"], "username": context["user"]})
 
 
 # -- the data-request workflow of the demo -----------------------------------

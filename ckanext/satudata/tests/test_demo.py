@@ -39,6 +39,11 @@ def test_demo_round_has_requests_in_several_states():
     found = helpers.call_action("package_search", context={"user": ""}, q="*:*")
     # (one dataset per indicator: titled after the item, its periods on its tables)
     assert [d["title"] for d in found["results"]] == ["Jumlah Tenaga Kesehatan Menurut Jenis"]
+    # an OPD's members are its people, not the site's own account
+    site = helpers.call_action("get_site_user")["name"]
+    members = helpers.call_action("member_list", id="dinas-kesehatan", object_type="user")
+    assert members and helpers.call_action("user_show", id=site)["id"] not in {
+        m[0] for m in members}
     # idempotent
     list(demo.load("demo-password"))
     assert helpers.call_action("satudata_request_list", context={"user": "admin"},
