@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import IO, Any, Iterable, Iterator, Union
+from typing import IO, Any, Iterable, Iterator, Optional, Union
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -86,17 +86,22 @@ def _column(field: str) -> int:
     return next(i for i, (_h, f, _a) in enumerate(DAFTAR_DATA_COLUMNS, start=1) if f == field)
 
 
-def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
-    """The import template: an empty Daftar Data sheet (only that sheet is
+def daftar_data_template(organizations: Iterable[dict[str, Any]],
+                         items: Iterable[tuple[Any, str]] = ()) -> bytes:
+    """The import template: a Daftar Data sheet (only that sheet is
     imported) with dropdowns for the coded columns (opd from the OPD sheet,
     frekuensi and urusan from the reference code lists, prioritas ya/tidak),
     an example row on a sheet of its own, the OPD codes, the code lists and
-    short instructions."""
+    short instructions. ``items`` (``(Daftar Data item, its OPD's name)``,
+    e.g. a year's): their rows, as the import reads them (the list fixed by an SK, to attach to
+    it or to import again, changed, into another year)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Daftar Data"
     headers = [header for header, _f, _a in DAFTAR_DATA_COLUMNS]
     _bold_header(ws, headers)
+    for item, org_name in items:
+        ws.append(cells.row(_item_row(item, org_name)))
     orgs = list(organizations)
     widths = [45, 28, 14, 20, 12, 10, 18, 14, 45]
     for i, width in enumerate(widths, start=1):
@@ -161,6 +166,26 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]]) -> bytes:
         ws_help.append([line])
     ws_help.column_dimensions["A"].width = 110
     return _to_bytes(wb)
+
+
+def _item_row(item: Any, org_name: str) -> list[Any]:
+    """An item's row, in :data:`DAFTAR_DATA_COLUMNS`' order, coded values by
+    their Indonesian labels (as the dropdowns offer them)."""
+    def label(list_name: str, code: Optional[str]) -> str:
+        entry = reference.get(list_name, code) if code else None
+        return entry.label_id if entry else (code or "")
+
+    values = {
+        "title": item.title, "owner_org": org_name,
+        "update_frequency": label("frequency", item.update_frequency),
+        "government_affairs": "; ".join(label(reference.URUSAN, c)
+                                        for c in item.government_affairs or []),
+        "unit": item.unit or "", "priority": "ya" if item.priority else "tidak",
+        "sk_number": item.sk_number or "",
+        "sk_date": item.sk_date.isoformat() if item.sk_date else "",
+        "description": item.description or "",
+    }
+    return [values[field] for _header, field, _aliases in DAFTAR_DATA_COLUMNS]
 
 
 def _cell(value: Any) -> Any:

@@ -95,7 +95,9 @@ def delete(item_id: str) -> Any:
 
 @satudata_daftar_data.route("/template.xlsx")
 def template() -> Any:
-    return file_response(call("satudata_daftar_data_template", {}))
+    # with ?year=: that year's Daftar Data in it
+    year = tk.request.args.get("year", "")
+    return file_response(call("satudata_daftar_data_template", {"year": year} if year else {}))
 
 
 @satudata_daftar_data.route("/import", methods=["GET", "POST"])

@@ -1095,18 +1095,35 @@ def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, An
 @tk.side_effect_free
 def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The Excel template for :func:`satudata_daftar_data_import`, with the
-    codes of the active organizations on its OPD sheet.
+    codes of the active OPDs on its OPD sheet (not the walidata's); with
+    ``year``, the Daftar Data of that year in it (its active items, by OPD
+    and title): the list an SK fixes, ready to import again.
 
+    :param year: the year whose items fill the sheet (optional)
+    :type year: int
     :returns: ``{"filename", "mimetype", "content"}``, the content base64-encoded
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_template", context, data_dict)
+    year = (data_dict or {}).get("year")
+    if year not in (None, ""):
+        try:
+            year = validators.satudata_year_int(year)
+        except tk.Invalid as e:
+            raise tk.ValidationError({"year": [e.error]})
     orgs = model.Session.execute(
         sa.select(model.Group.name, model.Group.title).where(
-            model.Group.is_organization.is_(True), model.Group.state == "active")
+            model.Group.is_organization.is_(True), model.Group.state == "active",
+            model.Group.name != tk.config.get("satudata.walidata_organization"))
         .order_by(model.Group.title)).all()
-    content = spreadsheets.daftar_data_template([{"name": n, "title": t} for n, t in orgs])
-    return _file("template-daftar-data.xlsx", content)
+    items = model.Session.execute(
+        sa.select(DaftarData, model.Group.name)
+        .join(model.Group, model.Group.id == DaftarData.owner_org)
+        .where(DaftarData.year == year, DaftarData.active.is_(True))
+        .order_by(model.Group.title, DaftarData.title)).all() if year else []
+    content = spreadsheets.daftar_data_template([{"name": n, "title": t} for n, t in orgs],
+                                                [(item, name) for item, name in items])
+    return _file(f"daftar-data-{year}.xlsx" if year else "template-daftar-data.xlsx", content)
 
 
 # -- requests ----------------------------------------------------------------------

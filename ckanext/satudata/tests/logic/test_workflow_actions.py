@@ -4,9 +4,11 @@ XLSX import (row errors, all or nothing), sending a round, deadlines,
 filters and the dataset link."""
 from __future__ import annotations
 
+import base64
 import datetime
 import io
 
+import openpyxl
 import pytest
 from freezegun import freeze_time
 from werkzeug.datastructures import FileStorage
@@ -68,6 +70,36 @@ class TestDaftarDataImport:
                             upload=content, year=2027)
         assert (again["created"], again["updated"]) == (0, 2)
         assert _count(2027) == 2
+
+    def test_a_years_daftar_data_is_exported_and_imports_again(self, region):
+        """The list an SK fixes (SOP Magetan) is downloaded as the import
+        template filled with that year's items; imported into another year
+        it gives the same items. The OPD sheet lists the OPDs, not the
+        walidata."""
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Sekolah",
+                    owner_org="dinas-pendidikan", year=2026, update_frequency="annual",
+                    government_affairs=["1.01", "1.02"], unit="unit", priority=True,
+                    sk_number="10/SK/2026", sk_date="2026-01-15")
+        exported = region.call("walidata_admin", "satudata_daftar_data_template", year=2026)
+        assert exported["filename"] == "daftar-data-2026.xlsx"
+        content = base64.b64decode(exported["content"])
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        assert "walidata" not in [r[0].value for r in workbook["OPD"].iter_rows(min_row=2)]
+        rows = [[c.value for c in r] for r in workbook["Daftar Data"].iter_rows(min_row=2)]
+        assert ["Jumlah Sekolah", "dinas-pendidikan"] in [r[:2] for r in rows]
+
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=content, year=2027)
+        assert result["created"] == _count(2026) == len(rows)
+        again = {(i["title"], i["organization"]["name"]): i for i in region.call(
+            "walidata_admin", "satudata_daftar_data_list", year=2027)["results"]}
+        school = again[("Jumlah Sekolah", "dinas-pendidikan")]
+        assert (school["update_frequency"], school["government_affairs"], school["priority"],
+                school["sk_number"], school["sk_date"]) == (
+            "annual", ["1.01", "1.02"], True, "10/SK/2026", "2026-01-15")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_template", year="dua")
+        assert "year" in err.value.error_dict
 
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
         content = daftar_data_workbook([

@@ -656,6 +656,12 @@ def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
     listing = client.get(tk.url_for("satudata_daftar_data.index", year=2031))
     new_url = tk.url_for("satudata_daftar_data.edit", year=2031)
     assert f'href="{new_url}"' in listing.body
+    # the year's list is downloaded as the import template filled in
+    export = tk.url_for("satudata_daftar_data.template", year=2031)
+    assert f'href="{export}"' in listing.body
+    download = client.get(export)
+    assert download.status_code == 200 and "daftar-data-2031.xlsx" in download.headers[
+        "Content-Disposition"]
     page = client.get(new_url)
     assert re.search(r'name="year"[^>]*value="2031"|value="2031"[^>]*name="year"', page.body)
     saved = client.post(tk.url_for("satudata_daftar_data.edit"), data={
