@@ -340,6 +340,15 @@ def _where(report: RoundReport) -> str:
     return shown
 
 
+def _edited_since_return(report: RoundReport) -> bool:
+    """Whether the report's text was changed since its latest return."""
+    latest = model.Session.execute(
+        sa.select(RoundReportEvent.step).where(RoundReportEvent.report_id == report.id,
+                                               RoundReportEvent.step.in_((EDIT, "return")))
+        .order_by(RoundReportEvent.timestamp.desc()).limit(1)).scalar()
+    return latest == EDIT
+
+
 def _just_took(report: RoundReport, user_id: Optional[str], name: str) -> bool:
     """Whether the report's latest step is ``name`` taken by the user."""
     latest = model.Session.execute(
@@ -380,6 +389,12 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
                 "state": where})
     if step.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
+    if step.name == "submit" and current == R.RETURNED and not note \
+            and not _edited_since_return(report):
+        # as a returned data request: changed, or the note says why not
+        raise tk.ValidationError({"note": [tk._(
+            "The report was returned: change it, or say in a note why it goes back "
+            "unchanged")]})
     chain = roles.approval_chain(round_)
     level = report.approval_level
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}

@@ -695,7 +695,9 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
               note="Tambahkan analisis tren")
         (to, subject, body), = told()
         assert to == "admin-walidata" and "Tambahkan analisis tren" in body
-        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        # (returned, it goes back unchanged with a note saying why)
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"],
+              note="Analisis tren ada di lampiran")
         _call("verifikator", "satudata_round_report_approve", id=round_["id"])
         # delivered after both steps: each still tells its level's deadline
         assert [(to, "Tenggat langkah ini" in body) for to, _s, body in told()] == [

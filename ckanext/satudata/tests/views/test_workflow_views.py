@@ -600,6 +600,22 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     assert url in waiting
     assert 'id="satudata-reports-title"' not in client.get("/dashboard/datasets").body
 
+    # returned, it goes back changed, or with a note saying why not
+    region.call("kabid", "satudata_round_report_return", id=region.round["id"],
+                note="Ringkasan belum lengkap")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    assert "note" in err.value.error_dict
+    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"],
+                note="Ringkasan sudah lengkap, lihat lampiran")
+    region.call("verifier", "satudata_round_report_return", id=region.round["id"],
+                note="Tetap belum lengkap")
+    shown = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
+    region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
+                body=shown["body"] + "\nRingkasan ditambah.", version=shown["version"])
+    assert region.call("walidata_admin", "satudata_round_report_submit",
+                       id=region.round["id"])["state"] == "in_approval"
+
 
 def test_the_chain_of_a_round_under_review_is_shown_locked(app, region):
     """While requests of a round were verified or approved its chain was
