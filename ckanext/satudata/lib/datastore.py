@@ -416,7 +416,21 @@ def no_such_table(name: str) -> str:
         "name": name}
 
 
+#: CKAN's DataStore messages about a search's arguments (in English)
+_INVALID_VALUE = re.compile(r'^invalid value "(?P<value>.*)"$', re.S)
+_ONE_OF = re.compile(r"^Value must be one of (?P<values>\[.*\])$", re.S)
+
+
 def _untranslated_message(text: str) -> str:
+    found = _INVALID_VALUE.match(text)
+    if found:
+        return tk._('Invalid value "%(value)s"') % {"value": found.group("value")[:100]}
+    found = _ONE_OF.match(text)
+    if found:
+        values = re.findall(r"'([^']*)'", found.group("values"))
+        return tk._("Must be one of: %(values)s") % {"values": ", ".join(values)}
+    if text == "Invalid query":
+        return tk._("The search words cannot be read as a query")
     if text == "Query is not a single statement.":
         return tk._("The query is not a single statement")
     if text == "Not authorized to access system tables":

@@ -188,6 +188,11 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
         answer = app.get("/api/3/action/datastore_search", query_string={
             "resource_id": csv["id"], "filters": filters})
         assert answer.status_code == 409 and "filters" in json.loads(answer.body)["error"]
+    # CKAN's English messages about a search's arguments, translated
+    answer = app.get("/api/3/action/datastore_search", query_string={
+        "resource_id": csv["id"], "records_format": "abc"})
+    assert json.loads(answer.body)["error"]["records_format"] == [
+        "Harus salah satu dari: objects, lists, csv, tsv"]
     page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}")
     assert "datatables" in page.body
     # xloader's status and log stay with the editors
