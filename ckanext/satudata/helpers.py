@@ -29,6 +29,7 @@ __all__ = [
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary", "satudata_error_labels",
+    "satudata_named_filters",
     "satudata_visibility_editable", "satudata_governed", "satudata_review_message",
     "satudata_has_data_file",
     "satudata_code_choices",
@@ -472,6 +473,19 @@ def satudata_error_labels(errors: Any, fields: Any = ()) -> dict[str, str]:
         labelled[key] = f"{labelled[key]} {error['message']}" if key in labelled \
             else error["message"]
     return labelled
+
+
+def satudata_named_filters(facets: dict[str, Any]) -> dict[str, Any]:
+    """The search form's ``facets`` with the publication status filter
+    (``satudata_status``, not a facet: the link "show archived data") named
+    and its value translated in the list of active filters."""
+    if "satudata_status" not in (facets.get("fields") or {}):
+        return facets
+    titles = dict(facets.get("titles") or {}, satudata_status=tk._("Status"))
+    translated = dict(facets.get("translated_fields") or {})
+    for value in facets["fields"]["satudata_status"]:
+        translated[("satudata_status", value)] = states.state_label(value)
+    return dict(facets, titles=titles, translated_fields=translated)
 
 
 def satudata_visibility_editable(package_id: Optional[str] = None) -> bool:
