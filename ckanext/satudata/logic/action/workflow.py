@@ -542,16 +542,22 @@ def _refuse_past_submission(round_: CollectionRound, due: dict[str, Any], sent: 
 
 
 def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: Any,
-                                 given: set[str]) -> None:
+                                 given: set[str], prepare_due: Any = None) -> None:
     """The submission deadline cannot come before the round's start, nor
-    the verification deadline before the submission one; the error names
-    the date given by hand (the later one when both were)."""
-    dates = {"start": start_date, "submit": submit_due, "verify": verify_due}
+    before the date its requests are sent by (``prepare_due``: the letter
+    printed both, the later first), nor the verification deadline before
+    the submission one; the error names the date given by hand (the later
+    one when both were)."""
+    dates = {"start": start_date, "prepare": prepare_due, "submit": submit_due,
+             "verify": verify_due}
     shown = {name: tk.h.render_datetime(day) for name, day in dates.items() if day}
     for early, late, message in (
             ("start", "submit", lambda: tk._(
                 "The submission deadline (%(submit)s) cannot come before the round's start "
                 "(%(start)s)")),
+            ("prepare", "submit", lambda: tk._(
+                "The submission deadline (%(submit)s) cannot come before the date the "
+                "requests are sent by (%(prepare)s)")),
             ("submit", "verify", lambda: tk._(
                 "The verification deadline (%(verify)s) cannot come before the submission "
                 "deadline (%(submit)s)"))):
@@ -562,7 +568,8 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
 
 
 #: the round fields of :func:`_refuse_disordered_deadlines`' dates
-_DATE_KEYS = {"start": "start_date", "submit": "submit_due", "verify": "verify_due"}
+_DATE_KEYS = {"start": "start_date", "prepare": "prepare_due", "submit": "submit_due",
+              "verify": "verify_due"}
 
 
 def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
@@ -650,7 +657,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     # deadline moves the verification one)
     data.update(_deadlines_after(None, data))
     _refuse_disordered_deadlines(data["start_date"], data["submit_due"], data["verify_due"],
-                                 given)
+                                 given, data.get("prepare_due"))
     data.update(workdays.stage_deadlines(
         data["verify_due"], data.get("compile_days"), data.get("report_days")))
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
@@ -703,7 +710,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
             "are working on them (close the round instead)")]})
     due = _deadlines_after(round_, data)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
-                                 due["verify_due"], set(data))
+                                 due["verify_due"], set(data), due.get("prepare_due"))
     _refuse_past_submission(round_, due, sent)
     renamed = "title" in data and data["title"] != round_.title
     for key, value in {**data, **due}.items():

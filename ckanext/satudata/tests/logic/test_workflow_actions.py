@@ -185,6 +185,24 @@ class TestRounds:
             r["overdue"] for r in region.call("walidata_admin", "satudata_request_list",
                                               round_id=late["id"])["results"])
 
+    def test_a_submission_deadline_before_the_requests_go_out_is_refused(self, region):
+        """A typed submission deadline came before the date the requests are
+        sent by: the letter asked for the data before it was requested."""
+        start = workdays.add_working_days(workdays.today(), 1)
+        round_ = region.call("walidata_admin", "satudata_round_create", name="urutan-tenggat",
+                             title="Urutan tenggat", year=2026, start_date=start.isoformat(),
+                             prepare_days=5)
+        early = workdays.add_working_days(start, 1).isoformat()
+        for action, data in (("satudata_round_update", {"id": round_["id"]}),
+                             ("satudata_round_create", {
+                                 "name": "urutan-tenggat-2", "title": "Urutan 2", "year": 2026,
+                                 "start_date": start.isoformat(), "prepare_days": 5})):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", action, submit_due=early, **data)
+            assert list(err.value.error_dict) == ["submit_due"], err.value.error_dict
+        shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
+        assert shown["submit_due"] > shown["prepare_due"]
+
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
         assert round_["prepare_due"] == "2026-01-12"
