@@ -55,11 +55,17 @@ def record_changes(round_: CollectionRound, before: dict[str, Any],
     ``before`` (:func:`snapshot` taken before the change); nothing when no
     field changed."""
     after = snapshot(round_)
+    # an empty text for none is no change (the form sends "" for an empty
+    # field: the trail read "Periode: — → —")
     changes = {key: [before[key], after[key]] for key in TRACKED
-               if before[key] != after[key]}
+               if _blank_as_none(before[key]) != _blank_as_none(after[key])}
     if not changes:
         return None
     return record(round_, "update", user_id, {"changes": changes})
+
+
+def _blank_as_none(value: Any) -> Any:
+    return None if value == "" else value
 
 
 def step_label(step: str) -> str:

@@ -202,6 +202,14 @@ class TestRounds:
             assert list(err.value.error_dict) == ["submit_due"], err.value.error_dict
         shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
         assert shown["submit_due"] > shown["prepare_due"]
+        # a field the form sends empty, as it was, is no change in the trail
+        # (it read "Periode: — → —")
+        region.call("walidata_admin", "satudata_round_update", id=round_["id"], period="",
+                    description="", start_date=workdays.add_working_days(start, 1).isoformat())
+        changed = region.call("walidata_admin", "satudata_round_show",
+                              id=round_["id"])["events"][-1]
+        assert {c["field"] for c in changed["changes"]} == {
+            "start_date", "prepare_due", "submit_due", "verify_due"}, changed["changes"]
 
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
