@@ -305,6 +305,10 @@ def test_the_dataset_form_lists_its_errors_once_by_label_with_links(app, region)
     client = login(app, "produsen-a")
     edit_url = tk.url_for("dataset.edit", id=pkg["name"])
     page = client.get(edit_url)
+    # an e-mail field is one (a phone offers its keyboard, a browser checks
+    # it): its type was given twice, the first ("text") the one that counts
+    field = re.search(r'<input id="field-producer_contact_email"[^>]*>', page.body).group(0)
+    assert re.findall(r'\btype="([^"]+)"', field) == ["email"], field
     response = client.post(edit_url, data={
         "_csrf_token": csrf_token(page.body), "name": pkg["name"], "title": pkg["title"],
         "owner_org": pkg["owner_org"], "producer_contact_email": "bukan-email",
