@@ -29,7 +29,7 @@ __all__ = [
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary", "satudata_error_labels",
-    "satudata_named_filters",
+    "satudata_named_filters", "satudata_datastore_page_status",
     "satudata_visibility_editable", "satudata_governed", "satudata_review_message",
     "satudata_has_data_file",
     "satudata_code_choices",
@@ -728,6 +728,12 @@ def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
             {"user": tk.g.user}, {"id": package_id})  # type: ignore[typeddict-item]
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return None
+
+
+def satudata_datastore_page_status(status: Any) -> Any:
+    """xloader's DataStore page's status, a file the data check could not
+    read told so in the reader's language (:func:`.lib.datastore.page_status`)."""
+    return datastore.page_status(status) if isinstance(status, dict) else status
 
 
 def satudata_datastore_status(resource_id: Optional[str],

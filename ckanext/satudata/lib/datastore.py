@@ -379,12 +379,29 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
     if isinstance(error, dict):
         error = error.get("message")
     if error == UNREADABLE:
-        error = tk._("The data check could not read this file (see its report), "
-                     "so it is not loaded: upload a readable CSV or XLSX table")
+        error = unreadable_message()
     logs = ((found.get("task_info") or {}).get("logs") or [])[-8:]
     return {"status": state, "label": _labels().get(state, state), "error": error or None,
             "last_updated": found.get("last_updated"),
             "log": [f"{entry.get('level', '')}: {entry.get('message', '')}" for entry in logs]}
+
+
+def unreadable_message() -> str:
+    """What a file the data check could not read is told where its load is
+    shown (:data:`UNREADABLE` is what the load records)."""
+    return tk._("The data check could not read this file (see its report), "
+                "so it is not loaded: upload a readable CSV or XLSX table")
+
+
+def page_status(found: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """xloader's status for its DataStore page (``resource_data``): a file
+    the data check could not read told so in the reader's language (the
+    page printed "unreadable by the data check"), ``unreadable`` set."""
+    error = (found or {}).get("error")
+    if not isinstance(error, dict) or error.get("message") != UNREADABLE:
+        return found
+    return dict(found, error=dict(error, message=unreadable_message()),  # type: ignore[arg-type]
+                unreadable=True)
 
 
 # -- CKAN's DataStore messages, in the reader's language ---------------------------

@@ -594,7 +594,7 @@ def test_the_datastore_answers_in_the_readers_language(app, published_table):
 
 
 @pytest.mark.ckan_config("satudata.table.max_rows", 3)
-def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, smtp):
+def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, smtp, app):
     """A file of millions of rows (50 MB of ``1,2`` lines) held the only
     jobs worker for many minutes (its rows in memory, then a full-text index
     of 13 million rows) while every e-mail waited. Past
@@ -616,3 +616,9 @@ def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, s
     assert files[fits["id"]]["status"] != "unreadable"
     assert not helpers.call_action("resource_show", id=large["id"]).get("datastore_active")
     assert rows_of(fits["id"], producer) == [(2023, 2), (2024, 3), (2025, 4)]
+    # its DataStore page says why in the reader's language, with no button
+    # to load it (which did nothing)
+    page = app.get(f"/dataset/{request['package_id']}/resource_data/{large['id']}",
+                   headers=token_of(producer["user"])).body
+    assert "Pemeriksaan data tidak dapat membaca berkas ini" in page
+    assert "unreadable by the data check" not in page and 'name="save"' not in page
