@@ -476,14 +476,21 @@ def satudata_error_labels(errors: Any, fields: Any = ()) -> dict[str, str]:
 
 
 def satudata_named_filters(facets: dict[str, Any]) -> dict[str, Any]:
-    """The search form's ``facets`` with the publication status filter
-    (``satudata_status``, not a facet: the link "show archived data") named
-    and its value translated in the list of active filters."""
-    if "satudata_status" not in (facets.get("fields") or {}):
+    """The search form's ``facets`` with every active filter named in the
+    list of active filters: one that is no facet of the page (the link
+    "show archived data", a tag of a dataset's page) read "None: …"; the
+    publication status's values translated."""
+    fields = facets.get("fields") or {}
+    titles = dict(facets.get("titles") or {})
+    missing = [name for name in fields if not titles.get(name)]
+    if not missing:
         return facets
-    titles = dict(facets.get("titles") or {}, satudata_status=tk._("Status"))
+    names = {"satudata_status": tk._("Status"), "tags": tk._("Tags"),
+             "groups": tk._("Groups"), "license_id": tk._("Licenses"),
+             "res_format": tk._("Formats")}
+    titles.update({name: names.get(name, name) for name in missing})
     translated = dict(facets.get("translated_fields") or {})
-    for value in facets["fields"]["satudata_status"]:
+    for value in fields.get("satudata_status") or []:
         translated[("satudata_status", value)] = states.state_label(value)
     return dict(facets, titles=titles, translated_fields=translated)
 

@@ -130,6 +130,8 @@ def _page_number_message() -> Optional[str]:
             return tk._("The page number starts at 1")
         if not value.isdigit():
             return tk._("Must be a natural number")
+        if name == "limit" and int(value) == 0:  # the users' list divided by it (500)
+            return tk._("Must be at least 1")
         too_large = api_argument_message(name, value)
         if too_large:
             return too_large

@@ -352,6 +352,7 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
             ("/organization/dinas-uji?_res_format_limit=", "Harus berupa bilangan asli"),
             ("/organization/dinas-uji?_organization_limit=%5B", "Harus berupa bilangan asli"),
             ("/user/?limit=", "Harus berupa bilangan asli"),
+            ("/user/?limit=0", "Paling sedikit 1"),            # a division by zero
             ("/catalog.ttl?modified_since=99999999999999999999", "format ISO-8601")]:
         page = app.get(url)
         assert page.status_code in (400, 409), (url, page.status_code)

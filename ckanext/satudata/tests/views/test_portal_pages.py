@@ -412,3 +412,15 @@ def test_public_pages_answer_with_a_trailing_slash(app, region):
     for path in (f"/permintaan-data/putaran/{region.round['name']}/",
                  f"/publikasi/{region.round['name']}/"):
         assert verifier.get(path).status_code == 200, path
+
+
+def test_every_active_search_filter_is_named_and_a_failed_search_speaks_indonesian(app):
+    """A tag of a dataset's page (no facet of the search page) was listed as
+    "None: kesehatan"; a search Solr cannot read was headed "Error"."""
+    page = app.get("/dataset/", query_string={"tags": "kesehatan"}).body
+    pills = page[page.index('class="filter-list"'):][:400]
+    assert "Tag:" in pills and "None" not in pills, pills
+    english = app.get("/en/dataset/", query_string={"tags": "kesehatan"}).body
+    assert "Tags:" in english[english.index('class="filter-list"'):][:400]
+    failed = app.get("/dataset/", query_string={"tags": "\\"}).body
+    assert re.search(r"<h1>\s*Kesalahan\s*</h1>", failed), failed[failed.find("<h1"):][:200]
