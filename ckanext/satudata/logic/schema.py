@@ -101,8 +101,10 @@ def _optional(validators: list[Validator], not_empty: Validator) -> list[Validat
 def daftar_data_update(
     not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
     satudata_boolean: Validator, satudata_daftar_data_id: Validator,
+    satudata_text: Validator, unicode_safe: Validator, satudata_length: Validator,
 ) -> Schema:
-    """Fields that are not given keep their value."""
+    """Fields that are not given keep their value; ``modified``: the item's
+    as the edit form was built from (a change since is refused)."""
     schema = daftar_data_create()
     for field in ("priority", "active", "submit_calendar_days"):
         schema[field] = [satudata_boolean]
@@ -111,6 +113,7 @@ def daftar_data_update(
             schema[field] = [ignore_missing] + _optional(validators, not_empty)
     schema["title"] = [ignore_missing, not_empty] + schema["title"][1:]
     schema["id"] = [not_empty, satudata_id, satudata_daftar_data_id]
+    schema["modified"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(40)]
     return schema
 
 
@@ -197,8 +200,11 @@ def round_create(
 def round_update(
     not_empty: Validator, ignore_missing: Validator, ignore_empty: Validator,
     satudata_one_of: Validator, satudata_id: Validator, satudata_round_id: Validator,
+    satudata_text: Validator, unicode_safe: Validator, satudata_length: Validator,
 ) -> Schema:
-    """Fields that are not given keep their value (``name`` cannot change)."""
+    """Fields that are not given keep their value (``name`` cannot change);
+    ``modified``: the round's as the edit form was built from (a change
+    since is refused)."""
     from ..lib import rounds
 
     schema = round_create()
@@ -212,6 +218,7 @@ def round_update(
     schema["id"] = [not_empty, satudata_id, satudata_round_id]
     schema["state"] = [ignore_empty, satudata_one_of(["draft", "open", "closed"],
                                                      rounds.state_label)]
+    schema["modified"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(40)]
     return schema
 
 

@@ -19,7 +19,7 @@ satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
 
 
 _ITEM_FIELDS = ("title", "owner_org", "year", "update_frequency", "unit",
-                "description", "sk_number", "sk_date", "sk_url", "submit_days")
+                "description", "sk_number", "sk_date", "sk_url", "submit_days", "modified")
 
 
 @satudata_daftar_data.route("")

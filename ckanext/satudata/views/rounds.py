@@ -26,7 +26,7 @@ def _managing_refused() -> str:
 _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
                  "prepare_days", "submit_days", "verify_days", "approval_days",
                  "prepare_due", "submit_due", "verify_due", "compile_days", "report_days",
-                 "late_policy")
+                 "late_policy", "modified")
 
 
 @satudata_round.route("")

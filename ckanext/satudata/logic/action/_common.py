@@ -71,6 +71,20 @@ def lock_name(kind: str, *key: str) -> None:
         sa.func.hashtext(":".join((kind, *key))))))
 
 
+def refuse_changed_since(modified: Any, seen: Any) -> None:
+    """``seen``: the ``modified`` time of a record (an item, a round) its
+    edit form was built from; a record changed since then is not
+    overwritten by the form (two officers' tabs: the second save put back
+    the first one's change unseen). Nothing to check without it (an API
+    call changing only what it names)."""
+    if seen in (None, "") or modified is None:
+        return
+    if str(seen) != modified.isoformat():
+        raise tk.ValidationError({"modified": [tk._(
+            "Someone else changed this since you opened the form: open it again to "
+            "see their change, then make yours (what you typed is below)")]})
+
+
 def get_round(value: str) -> CollectionRound:
     """The collection round of id or name ``value``; ``ObjectNotFound``
     when there is none."""

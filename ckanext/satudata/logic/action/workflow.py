@@ -46,7 +46,7 @@ from ...lib.states import (
 from .. import schema, validators
 from . import forum
 from ._common import commit as _commit, get_round, lock_name, readable_or_not_found, \
-    validate as _validate
+    refuse_changed_since, validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +235,9 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
 
     :param id: the item's id
     :type id: string
+    :param modified: the item's ``modified`` as the caller read it (optional:
+        a change made since is refused, not overwritten)
+    :type modified: string
     :returns: the item
     :rtype: dictionary
 
@@ -247,6 +250,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     item = model.Session.execute(
         sa.select(DaftarData).where(DaftarData.id == data.pop("id")).with_for_update()
         .execution_options(populate_existing=True)).scalar_one()
+    refuse_changed_since(item.modified, data.pop("modified", None))
     requested = _count(DataRequest, [DataRequest.item_id == item.id,
                                      DataRequest.state != State.CANCELLED.value])
     if data.get("owner_org", item.owner_org) != item.owner_org and requested:
@@ -678,6 +682,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     changes at once are made one after the other.
 
     :param id: id or name of the round
+    :param modified: the round's ``modified`` as the caller read it (optional:
+        a change made since is refused, not overwritten)
     :returns: the round
     :rtype: dictionary
 
@@ -691,6 +697,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     round_ = model.Session.execute(
         sa.select(CollectionRound).where(CollectionRound.id == data.pop("id"))
         .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    refuse_changed_since(round_.modified, data.pop("modified", None))
     data.pop("name", None)
     _unchanged_dropped(round_, data)
     sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))

@@ -377,10 +377,11 @@ class TestRoundDeadlines:
                         submit_due=(today - datetime.timedelta(days=1)).isoformat())
         assert list(refusal.value.error_dict) == ["submit_due"]
 
-        # today when it is a working day (a deadline falls on one), else the next one
+        # today when it is a working day (a deadline falls on one), else the
+        # next one (the requests sent the day it starts: not after it)
         first = today if workdays.is_working_day(today) else workdays.add_working_days(today, 1)
         created = region.call("sysadmin", "satudata_round_create", name="hari-ini",
-                              title="Hari ini", year=first.year,
+                              title="Hari ini", year=first.year, prepare_days=0,
                               start_date=today.isoformat(), submit_due=first.isoformat())
         assert created["submit_due"] == first.isoformat()
 

@@ -692,3 +692,41 @@ def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
     assert "1 butir" in client.get(tk.url_for("satudata_daftar_data.index", year=2031)).body
     english = client.get("/en" + tk.url_for("satudata_daftar_data.index", year=2031)).body
     assert "1 item<" in english and "item(s)" not in english
+
+
+def test_two_tabs_editing_one_item_or_round_do_not_overwrite_each_other(app, region):
+    """Two officers' tabs of one Daftar Data item (or round) edit form: the
+    second save put the first one's change back unseen. It is refused with
+    what was typed kept, and saved once the form is opened again."""
+    client = _login(app, "admin-walidata")
+    item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Kader",
+                       owner_org="dinas-kesehatan", year=2031, unit="orang")
+    url = tk.url_for("satudata_daftar_data.edit", item_id=item["id"])
+    first, second = client.get(url).body, client.get(url).body
+
+    def fields(page: str, **changed: str) -> dict[str, str]:
+        values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+        return {**values, "owner_org": "dinas-kesehatan", "active": "true", **changed}
+
+    saved = client.post(url, data=fields(first, unit="jiwa"), follow_redirects=False)
+    assert saved.status_code == 302
+    stale = client.post(url, data=fields(second, description="Kader posyandu aktif"))
+    assert stale.status_code == 400 and "Kader posyandu aktif" in stale.body
+    assert "Seseorang telah mengubah" in stale.body
+    assert region.call("walidata_admin", "satudata_daftar_data_show",
+                       id=item["id"])["unit"] == "jiwa"
+    again = client.get(url).body
+    assert client.post(url, data=fields(again, description="Kader posyandu aktif"),
+                       follow_redirects=False).status_code == 302
+    shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+    assert (shown["unit"], shown["description"]) == ("jiwa", "Kader posyandu aktif")
+
+    round_url = tk.url_for("satudata_round.edit", round_id=region.round["name"])
+    first, second = client.get(round_url).body, client.get(round_url).body
+    title = region.round["title"]
+    assert client.post(round_url, data=dict(fields(first), title=title + " (revisi)"),
+                       follow_redirects=False).status_code == 302
+    stale = client.post(round_url, data=dict(fields(second), title=title + " (lain)"))
+    assert stale.status_code == 400 and "Seseorang telah mengubah" in stale.body
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["title"] == title + " (revisi)"
