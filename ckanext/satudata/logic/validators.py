@@ -1148,9 +1148,12 @@ def satudata_field_notes(value: Any) -> Any:
             reasons = [reasons]
         if (not isinstance(field, str) or not field or len(field) > 100
                 or not isinstance(reasons, list)
-                or not all(isinstance(r, str) and len(r) <= FIELD_NOTE_MAX_LENGTH
-                           for r in reasons)):
+                or not all(isinstance(r, str) for r in reasons)):
             raise tk.Invalid(message)
+        if any(len(r) > FIELD_NOTE_MAX_LENGTH for r in reasons):
+            # a note too long was told the notes were no pairs of field and reason
+            raise tk.Invalid(tk._("A note on a field: at most %(max)s characters") % {
+                "max": FIELD_NOTE_MAX_LENGTH})
         result[field] = reasons
     from ..lib import review
     known = review.field_labels()

@@ -43,6 +43,10 @@ def test_full_tjb_flow(region):
         region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi", field_notes={"notes": ["x"] * 10_000})
     assert "200" in str(err.value.error_dict["field_notes"])
+    with pytest.raises(tk.ValidationError) as err:  # one too long says so (it read "no pairs")
+        region.call("verifier", "satudata_request_return", id=req["id"],
+                    note="Satuan belum diisi", field_notes={"notes": ["x" * 5001]})
+    assert "5000" in str(err.value.error_dict["field_notes"])
 
     r = region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi",
