@@ -168,6 +168,28 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
     }
 
 
+#: the forms that change a dataset or its files (endpoint: its dataset's argument)
+_EDIT_FORMS = {"dataset.edit": "id", "resource.edit": "id", "dataset_resource.edit": "id",
+               "dataset_resource.new": "id", "resource.new": "id"}
+
+
+@satudata_request.before_app_request
+def locked_edit_form_explained() -> Any:
+    """A dataset whose request is reviewed (or approved, waiting for
+    publication) cannot change: opened by its address (a bookmark, the
+    browser's history), its edit form let the producer type everything and
+    said so only on saving. Its page says why instead."""
+    key = _EDIT_FORMS.get(str(tk.request.endpoint))
+    ref = (tk.request.view_args or {}).get(key) if key else None
+    if tk.request.method != "GET" or not isinstance(ref, str):
+        return None
+    reason = helpers.satudata_review_message(ref)
+    if not reason:
+        return None
+    tk.h.flash_notice(reason)
+    return tk.redirect_to("dataset.read", id=ref)
+
+
 @satudata_request.route("/<id>/<transition>", methods=["POST"])
 def take(id: str, transition: str) -> Any:
     """Take a transition from the request page's form."""

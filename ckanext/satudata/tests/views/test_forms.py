@@ -167,6 +167,14 @@ class TestSubmitNeedsADataFile:
         for form in (edit, tk.url_for("dataset_resource.new", id=pkg["name"]),
                      tk.url_for("satudata_metadata.import_form", id=pkg["name"])):
             assert "sedang diperiksa untuk dipublikasikan" in client.get(form).body, form
+        # opened by their addresses, the edit forms are no dead end (the
+        # producer typed everything, refused on saving): the dataset's page
+        # says why
+        for form in (edit, resource_edit, tk.url_for("dataset_resource.new", id=pkg["name"])):
+            answer = client.get(form, follow_redirects=False)
+            assert answer.status_code == 302, form
+            assert answer.headers["Location"].endswith(
+                tk.url_for("dataset.read", id=pkg["name"])), answer.headers["Location"]
         assert "satudata-import-form" not in client.get(
             tk.url_for("satudata_metadata.import_form", id=pkg["name"])).body
 
