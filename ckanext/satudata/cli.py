@@ -146,7 +146,8 @@ def daftar_data_import(xlsx_file: Any, year: int, dry_run: bool):
         _fail(tk.ValidationError({k: v for k, v in e.error_dict.items() if k != "rows"}))
         return
     verb = "Would import" if dry_run else "Imported"
-    click.echo(f"{verb}: {result['created']} new, {result['updated']} updated.")
+    click.echo(f"{verb}: {result['created']} new, {result['updated']} updated, "
+               f"{result['unchanged']} unchanged.")
 
 
 @satudata.command("send-reminders")

@@ -118,7 +118,7 @@ def import_form() -> Any:
             errors = e.error_dict  # type: ignore[assignment]  (labelled by the template)
         else:
             tk.h.flash_success(tk._("Daftar Data imported: %(created)s new, %(updated)s "
-                                    "updated.") % result)
+                                    "updated, %(unchanged)s unchanged.") % result)
             return tk.redirect_to("satudata_daftar_data.index", year=year)
     return tk.render("satudata/workflow/daftar_data_import.html", {
         "errors": errors, "year": year}), (400 if errors else 200)

@@ -379,7 +379,9 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     :type year: int
     :param dry_run: only check the file (optional, default false)
     :type dry_run: bool
-    :returns: ``{"created": n, "updated": n, "items": [item]}``
+    :returns: ``{"created": n, "updated": n, "unchanged": n, "items": [item]}``
+        (``updated``: items the file changed; ``unchanged``: items it has as
+        they are)
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_import", context, data_dict)
@@ -442,20 +444,27 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
                             "the rows below and upload the file again.")],
             "rows": row_errors,
         })
-    created = updated = 0
+    created = updated = unchanged = 0
     items = []
     user_id = _user_id(context)
     for _number, clean in valid:
         item_id = existing.get((clean["title"].strip().lower(), clean["owner_org"]))
+        item = model.Session.get(DaftarData, item_id) if item_id else None
+        # a file imported again as it was changes nothing (it said every
+        # item was updated)
+        same = item is not None and all(getattr(item, f) == v for f, v in clean.items())
         if data["dry_run"]:
-            created, updated = created + (not item_id), updated + bool(item_id)
+            created += item is None
+            updated += item is not None and not same
+            unchanged += same
             continue
-        if item_id:
-            item = model.Session.get(DaftarData, item_id)
-            assert item
-            for field, value in clean.items():
-                setattr(item, field, value)
-            updated += 1
+        if item is not None:
+            if same:
+                unchanged += 1
+            else:
+                for field, value in clean.items():
+                    setattr(item, field, value)
+                updated += 1
         else:
             item = DaftarData(created_by=user_id, **clean)
             model.Session.add(item)
@@ -464,8 +473,8 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     if not data["dry_run"]:
         model.Session.flush()
         _commit(context)
-    return {"created": created, "updated": updated, "dry_run": data["dry_run"],
-            "items": [item.dictize() for item in items]}
+    return {"created": created, "updated": updated, "unchanged": unchanged,
+            "dry_run": data["dry_run"], "items": [item.dictize() for item in items]}
 
 
 # -- collection rounds -----------------------------------------------------------

@@ -68,8 +68,18 @@ class TestDaftarDataImport:
             == ("annual", ["1.01"], "unit")
         again = region.call("walidata_admin", "satudata_daftar_data_import",
                             upload=content, year=2027)
-        assert (again["created"], again["updated"]) == (0, 2)
+        # imported again as it was: nothing changed, and it says so
+        assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
         assert _count(2027) == 2
+        changed = daftar_data_workbook([
+            ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "sekolah", "ya",
+             "10/SK/2026", datetime.datetime(2026, 1, 15), "SD dan SMP"],
+            ["Jumlah Puskesmas", "Dinas Kesehatan", "Tahunan", "Kesehatan", "unit", "tidak",
+             None, None, None],
+        ])
+        third = region.call("walidata_admin", "satudata_daftar_data_import",
+                            upload=changed, year=2027)
+        assert (third["created"], third["updated"], third["unchanged"]) == (0, 1, 1)
 
     def test_a_years_daftar_data_is_exported_and_imports_again(self, region):
         """The list an SK fixes (SOP Magetan) is downloaded as the import
