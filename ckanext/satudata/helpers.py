@@ -737,10 +737,10 @@ def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:
         return None
 
 
-def satudata_datastore_page_status(status: Any) -> Any:
+def satudata_datastore_page_status(status: Any, resource_id: Optional[str] = None) -> Any:
     """xloader's DataStore page's status, a file the data check could not
-    read told so in the reader's language (:func:`.lib.datastore.page_status`)."""
-    return datastore.page_status(status) if isinstance(status, dict) else status
+    read told why in the reader's language (:func:`.lib.datastore.page_status`)."""
+    return datastore.page_status(status, resource_id) if isinstance(status, dict) else status
 
 
 def satudata_datastore_status(resource_id: Optional[str],

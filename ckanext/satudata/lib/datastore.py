@@ -54,6 +54,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
+from ..model import DataCheck
 from . import datacheck, outbox, validation
 from . import preview as previews
 
@@ -393,14 +394,21 @@ def unreadable_message() -> str:
                 "so it is not loaded: upload a readable CSV or XLSX table")
 
 
-def page_status(found: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+def page_status(found: Optional[dict[str, Any]],
+                resource_id: Optional[str] = None) -> Optional[dict[str, Any]]:
     """xloader's status for its DataStore page (``resource_data``): a file
-    the data check could not read told so in the reader's language (the
-    page printed "unreadable by the data check"), ``unreadable`` set."""
+    the data check could not read told why in the reader's language (the
+    page printed "unreadable by the data check"; the check's own reason,
+    e.g. too many rows, when it has one), ``unreadable`` set."""
     error = (found or {}).get("error")
     if not isinstance(error, dict) or error.get("message") != UNREADABLE:
         return found
-    return dict(found, error=dict(error, message=unreadable_message()),  # type: ignore[arg-type]
+    check = model.Session.get(DataCheck, resource_id) if resource_id else None
+    reason = (validation.message(check.errors[0]) if check is not None
+              and check.status == "unreadable" and check.errors else None)
+    message = (tk._("The data check could not use this file, so it is not loaded: "
+                    "%(reason)s") % {"reason": reason}) if reason else unreadable_message()
+    return dict(found, error=dict(error, message=message),  # type: ignore[arg-type]
                 unreadable=True)
 
 

@@ -323,6 +323,10 @@ def edit(round_id: str, user_name: Optional[str], user_id: Optional[str], body: 
             "The report can only be edited while it is a draft or returned")]})
     if Actor.DRAFTER not in actors_of(user_name, report):
         raise tk.NotAuthorized(tk._("You cannot edit this report"))
+    if body == report.body:
+        # the same text saved again is no change (it let a returned report
+        # go back unchanged, without the note that says why)
+        return report
     report.body = body
     report.version += 1
     report.modified = datetime.datetime.utcnow()

@@ -620,5 +620,5 @@ def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, s
     # to load it (which did nothing)
     page = app.get(f"/dataset/{request['package_id']}/resource_data/{large['id']}",
                    headers=token_of(producer["user"])).body
-    assert "Pemeriksaan data tidak dapat membaca berkas ini" in page
+    assert "lebih dari 3 baris data" in page and "pecah menjadi beberapa berkas" in page
     assert "unreadable by the data check" not in page and 'name="save"' not in page

@@ -611,6 +611,12 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     region.call("verifier", "satudata_round_report_return", id=region.round["id"],
                 note="Tetap belum lengkap")
     shown = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
+    # its text saved again as it was is no change
+    region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
+                body=shown["body"], version=shown["version"])
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    assert "note" in err.value.error_dict
     region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
                 body=shown["body"] + "\nRingkasan ditambah.", version=shown["version"])
     assert region.call("walidata_admin", "satudata_round_report_submit",
