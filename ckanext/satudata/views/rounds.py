@@ -93,6 +93,8 @@ def read(round_id: str, document_title: str = "") -> Any:
         # counted from its start date): said before it is sent
         "past_deadlines": [key for key in ("prepare_due", "submit_due")
                            if (round_.get(key) or "9999") < today],
+        # and it is not sent then, unless the portal allows it
+        "send_after_deadline": tk.config.get("satudata.round.send_after_deadline"),
         "can_edit": can("satudata_round_update", ref),
         "can_send": can("satudata_round_send", ref),
         "can_export": can("satudata_round_export", ref),

@@ -641,3 +641,16 @@ class TestEmptiedFieldsAreChanges:
             tk.url_for("satudata_round.read", round_id="lewat-cek")).body
         warning = page[page.index("satudata-past-deadlines"):][:600]
         assert "sudah lewat" in warning and "langsung terlambat" in warning
+
+    @pytest.mark.ckan_config("satudata.round.send_after_deadline", False)
+    def test_a_round_whose_deadline_has_passed_offers_no_send(self, app, region):
+        """It is not sent (satudata_round_send refuses it): its page says to
+        change its dates, and offers no send button that would be refused."""
+        start = workdays.today() - datetime.timedelta(days=200)
+        region.call("sysadmin", "satudata_round_create", name="lewat-kirim", title="Lewat",
+                    year=region.round["year"], start_date=start.isoformat())
+        page = login(app, "admin-walidata").get(
+            tk.url_for("satudata_round.read", round_id="lewat-kirim")).body
+        warning = page[page.index("satudata-past-deadlines"):][:600]
+        assert "sebelum mengirim" in warning and "kecuali" not in warning
+        assert "confirm-send" not in page
