@@ -57,6 +57,10 @@ def index() -> Any:
     if set(filters) == {"actionable"}:
         helpers.waiting_for_me_counted(result["count"])
     rounds = call("satudata_round_list", {"limit": 100})["results"]
+    chosen = filters.get("round_id")
+    if chosen and not any(chosen in (r["id"], r["name"]) for r in rounds):
+        # a round older than the list's (a link of its page): still named
+        rounds.append(call("satudata_round_show", {"id": chosen}))
     organizations = organization_list() if is_staff else []
     # each deadline of the page formatted once (a page shares a few)
     due_dates = {day: tk.h.render_datetime(day)
@@ -65,6 +69,11 @@ def index() -> Any:
         "result": result, "due_dates": due_dates,
         "filters": filters, "mine": mine == "1", "is_staff": is_staff,
         "rounds": rounds, "organizations": organizations, "states": states(),
+        "sorts": [("due_date", tk._("Deadline, soonest first")),
+                  ("-due_date", tk._("Deadline, latest first")),
+                  ("-modified", tk._("Last changed first")),
+                  ("modified", tk._("Least recently changed first")),
+                  ("title", tk._("Title")), ("organization", tk._("OPD"))],
         "page": page, "page_size": PAGE_SIZE,
         # a capped count (a broad text search): one more page while this
         # one is full

@@ -736,3 +736,20 @@ def test_two_tabs_editing_one_item_or_round_do_not_overwrite_each_other(app, reg
     assert stale.status_code == 400 and "Seseorang telah mengubah" in stale.body
     assert region.call("walidata_admin", "satudata_round_show",
                        id=region.round["id"])["title"] == title + " (revisi)"
+
+
+def test_the_request_list_sorts(app, region):
+    """Every documented sort of the requests list was refused by the
+    portal's check of CKAN's search sorts (400); the list offers them."""
+    client = _login(app, "admin-walidata")
+    url = tk.url_for("satudata_request.index")
+    for sort in ("due_date", "-due_date", "modified", "-modified", "title", "organization"):
+        page = client.get(url, query_string={"sort": sort, "mine": "0"})
+        assert page.status_code == 200, sort
+        assert f'<option value="{sort}" selected' in page.body, sort
+    def ids(sort: str) -> list[str]:
+        return re.findall(r'data-request="([^"]+)"', client.get(
+            url, query_string={"sort": sort, "mine": "0"}).body)
+
+    assert len(ids("modified")) >= 2 and ids("modified") == ids("-modified")[::-1]
+    assert client.get(url, query_string={"sort": "judul desc", "mine": "0"}).status_code == 400
