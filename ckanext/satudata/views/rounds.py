@@ -13,7 +13,8 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ..lib import workdays
-from ._common import args, call, can, confirmed, error_list, file_response, post, save, states
+from ._common import (PAGE_SIZE, args, call, can, confirmed, error_list, file_response,
+                      page_number, post, save, states)
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -32,9 +33,15 @@ _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
 @satudata_round.route("")
 @satudata_round.route("/")  # the address with a trailing slash too
 def index() -> Any:
-    result = call("satudata_round_list", args("year", "state"))
+    """The rounds, newest first, by pages (a year's only with ``year``; the
+    list stopped at its first hundred)."""
+    filters = args("year", "state")
+    page = page_number()
+    result = call("satudata_round_list",
+                  {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     return tk.render("satudata/workflow/rounds.html", {
-        "result": result, "can_manage": can("satudata_round_create"),
+        "result": result, "can_manage": can("satudata_round_create"), "filters": filters,
+        "page": page, "pages": max(1, -(-result["count"] // PAGE_SIZE)),
     })
 
 

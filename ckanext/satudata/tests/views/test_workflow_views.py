@@ -753,3 +753,21 @@ def test_the_request_list_sorts(app, region):
 
     assert len(ids("modified")) >= 2 and ids("modified") == ids("-modified")[::-1]
     assert client.get(url, query_string={"sort": "judul desc", "mine": "0"}).status_code == 400
+
+
+def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
+    """It showed the first hundred rounds and no way to the others."""
+    for i in range(51):
+        region.call("walidata_admin", "satudata_round_create", name=f"putaran-{i:02d}",
+                    title=f"Putaran {i:02d}", year=2030, start_date="2030-01-07")
+    client = _login(app, "admin-walidata")
+    url = tk.url_for("satudata_round.index")
+    first = client.get(url).body
+    total = region.call("walidata_admin", "satudata_round_list")["count"]
+    assert total > 51 and f"{total} putaran" in first and "Halaman 1 dari 2" in first
+    second = client.get(url, query_string={"page": 2}).body
+    assert "Halaman 2 dari 2" in second
+    names = set(re.findall(r"/permintaan-data/putaran/([\w-]+)\"", first + second))
+    assert {f"putaran-{i:02d}" for i in range(51)} | {region.round["name"]} <= names
+    year = client.get(url, query_string={"year": 2030}).body
+    assert "51 putaran" in year and region.round["name"] not in year
