@@ -45,8 +45,8 @@ from ...lib.states import (
 )
 from .. import schema, validators
 from . import forum
-from ._common import commit as _commit, get_round, lock_name, readable_or_not_found, \
-    refuse_changed_since, validate as _validate
+from ._common import commit as _commit, contains, get_round, lock_name, \
+    readable_or_not_found, refuse_changed_since, validate as _validate
 
 log = logging.getLogger(__name__)
 
@@ -349,7 +349,7 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
     if "active" in data:
         where.append(DaftarData.active.is_(bool(data["active"])))
     if data.get("q"):
-        where.append(DaftarData.title.ilike(f"%{data['q']}%"))
+        where.append(contains(DaftarData.title, data["q"]))
     if not roles.is_walidata_staff(context.get("user")):
         where.append(DaftarData.owner_org.in_(roles.producer_org_ids(context.get("user"))))
     count = _count(DaftarData, where)
@@ -1296,13 +1296,13 @@ def _filters(scope: _Scope, data: dict[str, Any], t: Any = DataRequest) -> list[
         where.append(scope.actionable(t))
     if data.get("q"):
         # the requests of the items whose title matches (hashed from a
-        # trigram index) or of the OPDs whose title does
-        pattern = f"%{data['q']}%"
+        # trigram index) or of the OPDs whose title does; "%" and "_" are
+        # letters (they matched every request)
         where.append(sa.or_(
             DataRequest.item_id.in_(
-                sa.select(DaftarData.id).where(DaftarData.title.ilike(pattern))),
+                sa.select(DaftarData.id).where(contains(DaftarData.title, data["q"]))),
             DataRequest.owner_org.in_(
-                sa.select(model.Group.id).where(model.Group.title.ilike(pattern)))))
+                sa.select(model.Group.id).where(contains(model.Group.title, data["q"])))))
     return where
 
 
@@ -1329,16 +1329,15 @@ def _text_matches(scope: _Scope, data: dict[str, Any]) -> Optional[list[str]]:
     subqueries PostgreSQL read every request to find a few: at 100,000
     requests a search matching 11 took 30 ms and one matching none 14 ms,
     now 2 ms and 0.6 ms (one matching 5,000 items: 14 -> 17 ms)."""
-    pattern = f"%{data['q']}%"
     others = _filters(scope, dict(data, q=None))
     by_item = (sa.select(DataRequest.id)
                .join(DaftarData, DaftarData.id == DataRequest.item_id)
-               .where(DaftarData.title.ilike(pattern), *others))
+               .where(contains(DaftarData.title, data["q"]), *others))
     by_opd = (sa.select(DataRequest.id)
               .join(model.Group, model.Group.id == DataRequest.owner_org)
               .join(DaftarData, DaftarData.id == DataRequest.item_id)
-              .where(model.Group.title.ilike(pattern),
-                     sa.not_(DaftarData.title.ilike(pattern)), *others))
+              .where(contains(model.Group.title, data["q"]),
+                     sa.not_(contains(DaftarData.title, data["q"])), *others))
     ids = list(model.Session.execute(
         sa.union_all(by_item, by_opd).limit(TEXT_COUNT_CAP + 1)).scalars())
     return ids if len(ids) <= TEXT_COUNT_CAP else None

@@ -136,6 +136,9 @@ def test_text_search_counts_up_to_a_thousand_matches(world_of, app):
     assert (both["count"], len({r["id"] for r in both["results"]})) == (5, 5)
     # a producer finds only their own OPD's requests
     assert region.call("producer", "satudata_request_list", q="dinas pendidikan")["count"] == 0
+    # "%" and "_" are letters of the search, not wildcards (they found every request)
+    for letter in ("%", "_", "\\"):
+        assert region.call("walidata_admin", "satudata_request_list", q=letter)["count"] == 0
     # no filter: the counts table, exactly
     assert region.call("walidata_admin", "satudata_request_list")["count"] \
         == 4 + TEXT_COUNT_CAP + 1 + 7 + 3
