@@ -456,6 +456,8 @@ def _untranslated_message(text: str) -> str:
         return tk._("Must be one of: %(values)s") % {"values": ", ".join(values)}
     if text == "Invalid query":
         return tk._("The search words cannot be read as a query")
+    if text == "Cannot parse JSON":
+        return tk._("This is not valid JSON")
     if text == "Query is not a single statement.":
         return tk._("The query is not a single statement")
     if text == "Not authorized to access system tables":

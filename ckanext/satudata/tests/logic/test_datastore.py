@@ -193,6 +193,9 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
         "resource_id": csv["id"], "records_format": "abc"})
     assert json.loads(answer.body)["error"]["records_format"] == [
         "Harus salah satu dari: objects, lists, csv, tsv"]
+    answer = app.get("/api/3/action/datastore_search", query_string={
+        "resource_id": csv["id"], "filters": '{"a":'})
+    assert json.loads(answer.body)["error"]["filters"] == ["Ini bukan JSON yang sah"]
     page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/view/{views[0]['id']}")
     assert "datatables" in page.body
     # xloader's status and log stay with the editors
