@@ -93,8 +93,8 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]],
     frekuensi and urusan from the reference code lists, prioritas ya/tidak),
     an example row on a sheet of its own, the OPD codes, the code lists and
     short instructions. ``items`` (``(Daftar Data item, its OPD's name)``,
-    e.g. a year's): their rows, as the import reads them (the list fixed by an SK, to attach to
-    it or to import again, changed, into another year)."""
+    e.g. a year's): their rows, as the import reads them (the list fixed by
+    an SK, to attach to it or to import again, changed, into another year)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Daftar Data"
