@@ -89,6 +89,11 @@ def test_a_csv_with_a_bom_and_semicolons_passes_and_is_submitted(app, region, ru
                                  resource_id=resource_id))
     assert page.status_code == 200
     assert "Sesuai dengan variabel yang dideklarasikan" in page.body
+    # its counts, in each language (English with its plurals)
+    assert "2 baris, 0 kesalahan, 0 temuan data pribadi" in " ".join(page.body.split())
+    english = client.get("/en" + tk.url_for("dataset_resource.edit", id=request["package_id"],
+                                            resource_id=resource_id)).body
+    assert "2 rows, 0 errors, 0 personal-data findings" in " ".join(english.split())
     page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
     response = client.post(tk.url_for("satudata_request.take", id=request["id"],
                                       transition="submit"),
