@@ -43,6 +43,13 @@ def index() -> Any:
     """The requests the user may see, filtered; walidata staff start on
     their queue ("waiting for me")."""
     filters = args("round_id", "owner_org", "state", "q", "sort")
+    sorts = _sorts()
+    if filters.get("sort") and filters["sort"] not in dict(sorts):
+        # an order the list does not offer: said, the list in its own order
+        # with the other filters kept (a bare error page lost them)
+        tk.h.flash_error(tk._("The list cannot be ordered this way: it is ordered by %(order)s")
+                         % {"order": sorts[0][1].lower()})
+        del filters["sort"]
     if tk.request.args.get("overdue"):
         filters["overdue"] = True
     mine = tk.request.args.get("mine")
@@ -69,11 +76,7 @@ def index() -> Any:
         "result": result, "due_dates": due_dates,
         "filters": filters, "mine": mine == "1", "is_staff": is_staff,
         "rounds": rounds, "organizations": organizations, "states": states(),
-        "sorts": [("due_date", tk._("Deadline, soonest first")),
-                  ("-due_date", tk._("Deadline, latest first")),
-                  ("-modified", tk._("Last changed first")),
-                  ("modified", tk._("Least recently changed first")),
-                  ("title", tk._("Title")), ("organization", tk._("OPD"))],
+        "sorts": sorts,
         "page": page, "page_size": PAGE_SIZE,
         # a capped count (a broad text search): one more page while this
         # one is full
@@ -175,6 +178,16 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
         "changes": review.changes(live, pkg) if live else None,
         "resources_note": review.RESOURCES_NOTE,
     }
+
+
+def _sorts() -> list[tuple[str, str]]:
+    """The orders of the requests list (``satudata_request_list``'s
+    ``sort``), the default first, by their names."""
+    return [("due_date", tk._("Deadline, soonest first")),
+            ("-due_date", tk._("Deadline, latest first")),
+            ("-modified", tk._("Last changed first")),
+            ("modified", tk._("Least recently changed first")),
+            ("title", tk._("Title")), ("organization", tk._("OPD"))]
 
 
 #: the forms that change a dataset or its files (endpoint: its dataset's argument)

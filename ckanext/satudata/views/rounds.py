@@ -39,9 +39,12 @@ def index() -> Any:
     page = page_number()
     result = call("satudata_round_list",
                   {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    pages = max(1, -(-result["count"] // PAGE_SIZE))
+    if page > pages:  # past the last page (it said there were no rounds): the last one
+        return tk.redirect_to("satudata_round.index", page=pages, **filters)
     return tk.render("satudata/workflow/rounds.html", {
         "result": result, "can_manage": can("satudata_round_create"), "filters": filters,
-        "page": page, "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        "page": page, "pages": pages,
     })
 
 

@@ -752,7 +752,10 @@ def test_the_request_list_sorts(app, region):
             url, query_string={"sort": sort, "mine": "0"}).body)
 
     assert len(ids("modified")) >= 2 and ids("modified") == ids("-modified")[::-1]
-    assert client.get(url, query_string={"sort": "judul desc", "mine": "0"}).status_code == 400
+    # an order it does not offer: said, in its own order, the other filters kept
+    bogus = client.get(url, query_string={"sort": "judul desc", "mine": "0", "q": "Puskesmas"})
+    assert bogus.status_code == 200 and "tidak dapat diurutkan" in bogus.body
+    assert 'value="Puskesmas"' in bogus.body and '<option value="due_date" selected' in bogus.body
 
 
 def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
@@ -769,5 +772,8 @@ def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
     assert "Halaman 2 dari 2" in second
     names = set(re.findall(r"/permintaan-data/putaran/([\w-]+)\"", first + second))
     assert {f"putaran-{i:02d}" for i in range(51)} | {region.round["name"]} <= names
+    # past the last page: the last page (it said there were no rounds)
+    beyond = client.get(url, query_string={"page": 9, "year": 2030}, follow_redirects=False)
+    assert beyond.status_code == 302 and "page=2" in beyond.headers["Location"]
     year = client.get(url, query_string={"year": 2030}).body
     assert "51 putaran" in year and region.round["name"] not in year
