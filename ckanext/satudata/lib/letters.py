@@ -238,9 +238,6 @@ def _decisions(round_id: str) -> list[dict[str, Any]]:
                    RequestEvent.transition.in_(list(DECISIONS)))
             .order_by(RequestEvent.timestamp, RequestEvent.id)).all():
         level = event.approval_level
-        # the role the step was taken in, as the engine recorded it (a
-        # walidata administrator's cancellation was printed "(verifikator)",
-        # the role of the level the request stood at)
         # a verifier's or an approver's decision: the role of its level in the
         # round's chain; another's (a walidata administrator's cancellation,
         # printed "(verifikator)", the role of the level the request stood

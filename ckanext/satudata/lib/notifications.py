@@ -56,8 +56,8 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 #: every message template (``templates/emails/<name>.txt``)
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
              "returned", "returned_upchain", "cancelled", "waiting_approval", "ready",
-             "release_cancelled", "scheduled", "published", "withdrawn", "archived", "round_sent", "opd_review",
-             "reminder", "escalation",
+             "release_cancelled", "scheduled", "published", "withdrawn", "archived",
+             "round_sent", "opd_review", "reminder", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
              "round_stage_reminder", "report_step")
 

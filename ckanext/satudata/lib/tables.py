@@ -47,8 +47,14 @@ def max_rows() -> int:
     return tk.config.get("satudata.table.max_rows")
 
 
-def _too_many_rows(limit: int) -> Unreadable:
-    return Unreadable("too_many_rows", limit=limit)
+def _add_row(rows: list[list[str]], row: list[str], limit: int) -> None:
+    """``row`` added to ``rows``, at most ``limit`` of them: past it a row
+    with a value makes the table unreadable, a blank one (after the last
+    row) is dropped."""
+    if len(rows) < limit:
+        rows.append(row)
+    elif any(c.strip() for c in row):
+        raise Unreadable("too_many_rows", limit=limit)
 
 
 @dataclasses.dataclass
@@ -99,15 +105,11 @@ def _csv(path: str) -> Table:
         if labels is not None and len(labels) > MAX_COLUMNS:
             raise Unreadable("too_many_columns", count=len(labels), limit=MAX_COLUMNS)
         limit = max_rows()
-        rows = []
+        rows: list[list[str]] = []
         for row in reader:
             if _too_long(row):
                 raise Unreadable("too_long", limit=MAX_CELL)
-            if len(rows) >= limit:  # blank lines after the last row are dropped
-                if any(c.strip() for c in row):
-                    raise _too_many_rows(limit)
-                continue
-            rows.append(row)
+            _add_row(rows, row, limit)
     except csv.Error:
         raise Unreadable("too_long", limit=MAX_CELL) from None
     if labels is None:
@@ -168,13 +170,9 @@ def _xlsx(path: str) -> Table:
                 limit = max_rows()
                 for values in rows_iter:
                     row = [_text(v) for v in values]
-                    if len(rows) >= limit:
-                        if any(c.strip() for c in row):
-                            raise _too_many_rows(limit)
-                        continue
                     while len(row) > len(labels) and not row[-1]:
                         row.pop()
-                    rows.append(row)
+                    _add_row(rows, row, limit)
             finally:
                 workbook.close()
     except Unreadable:

@@ -406,10 +406,9 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
         if title:
             org_lookup.setdefault(title.strip().lower(), org_id)
     existing = {
-        (title.strip().lower(), owner_org): item_id
-        for item_id, title, owner_org in model.Session.execute(
-            sa.select(DaftarData.id, DaftarData.title, DaftarData.owner_org)
-            .where(DaftarData.year == year)).all()
+        (item.title.strip().lower(), item.owner_org): item
+        for item in model.Session.execute(
+            sa.select(DaftarData).where(DaftarData.year == year)).scalars()
     }
     item_schema = schema.daftar_data_create()
     row_errors: list[str] = []
@@ -448,8 +447,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     items = []
     user_id = _user_id(context)
     for _number, clean in valid:
-        item_id = existing.get((clean["title"].strip().lower(), clean["owner_org"]))
-        item = model.Session.get(DaftarData, item_id) if item_id else None
+        item = existing.get((clean["title"].strip().lower(), clean["owner_org"]))
         # a file imported again as it was changes nothing (it said every
         # item was updated)
         same = item is not None and all(getattr(item, f) == v for f, v in clean.items())
