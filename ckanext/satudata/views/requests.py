@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import helpers
 from ..lib import review
+from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
                       organization_list, page_number, post, states)
@@ -182,17 +183,18 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
 
 def _sorts() -> list[tuple[str, str]]:
     """The orders of the requests list (``satudata_request_list``'s
-    ``sort``), the default first, by their names."""
-    return [("due_date", tk._("Deadline, soonest first")),
-            ("-due_date", tk._("Deadline, latest first")),
-            ("-modified", tk._("Last changed first")),
-            ("modified", tk._("Least recently changed first")),
-            ("title", tk._("Title")), ("organization", tk._("OPD"))]
+    ``sort``, the action's default first), by their names."""
+    names = {"due_date": tk._("Deadline, soonest first"),
+             "-due_date": tk._("Deadline, latest first"),
+             "modified": tk._("Least recently changed first"),
+             "-modified": tk._("Last changed first"),
+             "title": tk._("Title"), "organization": tk._("OPD")}
+    return [(value, names.get(value, value)) for value in REQUEST_SORTS]
 
 
-#: the forms that change a dataset or its files (endpoint: its dataset's argument)
-_EDIT_FORMS = {"dataset.edit": "id", "resource.edit": "id", "dataset_resource.edit": "id",
-               "dataset_resource.new": "id", "resource.new": "id"}
+#: the forms that change a dataset or its files (its id or name: ``id``)
+_EDIT_FORMS = frozenset({"dataset.edit", "resource.edit", "dataset_resource.edit",
+                         "dataset_resource.new", "resource.new"})
 
 
 @satudata_request.before_app_request
@@ -201,9 +203,10 @@ def locked_edit_form_explained() -> Any:
     publication) cannot change: opened by its address (a bookmark, the
     browser's history), its edit form let the producer type everything and
     said so only on saving. Its page says why instead."""
-    key = _EDIT_FORMS.get(str(tk.request.endpoint))
-    ref = (tk.request.view_args or {}).get(key) if key else None
-    if tk.request.method != "GET" or not isinstance(ref, str):
+    if tk.request.method != "GET" or tk.request.endpoint not in _EDIT_FORMS:
+        return None
+    ref = (tk.request.view_args or {}).get("id")
+    if not isinstance(ref, str):
         return None
     reason = helpers.satudata_review_message(ref)
     if not reason:
