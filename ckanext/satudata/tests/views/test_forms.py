@@ -631,26 +631,26 @@ class TestEmptiedFieldsAreChanges:
         shown = region.call("sysadmin", "satudata_round_show", id="ubah-cek")
         assert not shown["period"] and not shown["description"]
 
-    def test_a_round_whose_deadline_has_passed_says_so_before_it_is_sent(self, app, region):
+    def test_a_round_whose_deadline_has_passed_says_so_before_it_is_sent(
+            self, app, region, ckan_config, monkeypatch):
         """Sent, its requests were overdue at once (its deadlines are counted
-        from its start date, months ago)."""
+        from its start date, months ago). Where the portal allows it (the
+        tests' config) its page warns; by default it is not sent
+        (satudata_round_send refuses it): its page says to change its dates,
+        and offers no send button that would be refused."""
         start = workdays.today() - datetime.timedelta(days=200)
         region.call("sysadmin", "satudata_round_create", name="lewat-cek", title="Lewat",
                     year=region.round["year"], start_date=start.isoformat())
-        page = login(app, "admin-walidata").get(
-            tk.url_for("satudata_round.read", round_id="lewat-cek")).body
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_round.read", round_id="lewat-cek")
+
+        page = client.get(url).body
         warning = page[page.index("satudata-past-deadlines"):][:600]
         assert "sudah lewat" in warning and "langsung terlambat" in warning
+        assert "confirm-send" in page
 
-    @pytest.mark.ckan_config("satudata.round.send_after_deadline", False)
-    def test_a_round_whose_deadline_has_passed_offers_no_send(self, app, region):
-        """It is not sent (satudata_round_send refuses it): its page says to
-        change its dates, and offers no send button that would be refused."""
-        start = workdays.today() - datetime.timedelta(days=200)
-        region.call("sysadmin", "satudata_round_create", name="lewat-kirim", title="Lewat",
-                    year=region.round["year"], start_date=start.isoformat())
-        page = login(app, "admin-walidata").get(
-            tk.url_for("satudata_round.read", round_id="lewat-kirim")).body
+        monkeypatch.setitem(ckan_config, "satudata.round.send_after_deadline", False)
+        page = client.get(url).body
         warning = page[page.index("satudata-past-deadlines"):][:600]
         assert "sebelum mengirim" in warning and "kecuali" not in warning
         assert "confirm-send" not in page
