@@ -50,12 +50,13 @@ class TestDaftarDataImport:
         assert _count(2027) == 0
 
     def test_valid_file_is_imported_and_reimport_updates(self, region):
-        content = daftar_data_workbook([
+        rows = [
             ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit", "ya",
              "10/SK/2026", datetime.datetime(2026, 1, 15), "SD dan SMP"],
             ["Jumlah Puskesmas", "Dinas Kesehatan", "Tahunan", "Kesehatan", "unit", "tidak",
              None, None, None],
-        ])
+        ]
+        content = daftar_data_workbook(rows)
         result = region.call("walidata_admin", "satudata_daftar_data_import",
                              upload=content, year=2027)
         assert (result["created"], result["updated"]) == (2, 0)
@@ -71,12 +72,8 @@ class TestDaftarDataImport:
         # imported again as it was: nothing changed, and it says so
         assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
         assert _count(2027) == 2
-        changed = daftar_data_workbook([
-            ["Jumlah Sekolah", "dinas-pendidikan", "Tahunan", "Pendidikan", "sekolah", "ya",
-             "10/SK/2026", datetime.datetime(2026, 1, 15), "SD dan SMP"],
-            ["Jumlah Puskesmas", "Dinas Kesehatan", "Tahunan", "Kesehatan", "unit", "tidak",
-             None, None, None],
-        ])
+        # the school's unit changed, the other row as it was
+        changed = daftar_data_workbook([rows[0][:4] + ["sekolah"] + rows[0][5:], rows[1]])
         third = region.call("walidata_admin", "satudata_daftar_data_import",
                             upload=changed, year=2027)
         assert (third["created"], third["updated"], third["unchanged"]) == (0, 1, 1)
