@@ -18,7 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
-from .lib import charts, dates, datastore, markdown_text, review, round_report
+from .lib import charts, dates, datastore, markdown_text, review, round_report, validation
 
 __all__ = [
     "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
@@ -42,6 +42,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
+    "satudata_figure",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
@@ -759,6 +760,12 @@ def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]
     period, as the current user reads it (``datastore_search``); None for
     unpublished data. Two queries of the DataStore per table tried."""
     return charts.dataset_chart(tk.g.user, pkg_dict, period_key=publishing.ROUND_KEY)
+
+
+def satudata_figure(value: Any) -> Any:
+    """A number as the page's language writes it (``1.012`` for 1012.0 on
+    an Indonesian page); anything else as it is."""
+    return validation.figure(value, reference.current_language())
 
 
 def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:

@@ -262,27 +262,6 @@ def load_resource(res: dict[str, Any], force: bool = False,
     return result
 
 
-#: a plain number in a cell, by declared data type (no thousands separator:
-#: "1.234" is not a whole number, and a decimal reads as the data check
-#: reads it, with a point)
-_NUMBER_PATTERNS = {"integer": r"^[-+]?[0-9]+$",
-                    "decimal": r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"}
-#: how a number column may be written, tried in turn (the first every cell
-#: of the column follows wins): plainly; as Indonesian spreadsheets write
-#: it (dots between thousands, a decimal comma: ``1.234,5``); as English
-#: ones do (``1,234.5``). The SQL turning a cell (``{c}``, trimmed) into a
-#: plain number.
-_NOTATIONS = {
-    "integer": ((_NUMBER_PATTERNS["integer"], "{c}"),
-                (r"^[-+]?[0-9]{1,3}([.][0-9]{3})*$", "replace({c}, '.', '')"),
-                (r"^[-+]?[0-9]{1,3}(,[0-9]{3})*$", "replace({c}, ',', '')")),
-    "decimal": ((_NUMBER_PATTERNS["decimal"], "{c}"),
-                (r"^[-+]?([0-9]{1,3}([.][0-9]{3})*|[0-9]+)(,[0-9]+)?$",
-                 "replace(replace({c}, '.', ''), ',', '.')"),
-                (r"^[-+]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?$", "replace({c}, ',', '')")),
-}
-
-
 #: the BPS symbols of a figure not available (:data:`.validation.MISSING_SYMBOLS`):
 #: no value in a number column
 _MISSING = sorted(validation.MISSING_SYMBOLS)
@@ -293,13 +272,13 @@ def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
     name -> data type."""
     return {validation.normalize(var["name"]): var["data_type"]
             for var in validation.variables(pkg_dict)
-            if var["data_type"] in _NUMBER_PATTERNS}
+            if var["data_type"] in validation.NOTATIONS}
 
 
 def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
     """Make each text column of a loaded table that ``numbers`` declares a
     number a ``numeric`` column, when every non-empty cell of it is a
-    number written in one notation (:data:`_NOTATIONS`: plainly, ``1.234,5``
+    number written in one notation (:data:`.validation.NOTATIONS`: plainly, ``1.234,5``
     or ``1,234.5``; empty cells and the symbols of a figure not available,
     ``-``, ``...``, ``x``, ``NA``, become NULL); a column with another value
     (a note) stays text, as xloader loaded it, and so does a column
@@ -320,17 +299,18 @@ def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
                     or (field.get("info") or {}).get("type_override")):
                 continue
             column = identifier(name)
-            written = next((sql for pattern, sql in _NOTATIONS[declared] if conn.execute(
+            written = next((notation for notation in validation.NOTATIONS[declared]
+                            if conn.execute(
                 sa.text(f"SELECT bool_and(btrim({column}) ~ :pattern) "
                         f"FROM {identifier(resource_id)} "
                         f"WHERE btrim(coalesce({column}, '')) <> '' "
                         f"AND btrim({column}) <> ALL(:missing)"),
-                {"pattern": pattern, "missing": _MISSING}).scalar()), None)
+                {"pattern": notation.pattern, "missing": _MISSING}).scalar()), None)
             if written:
                 for index in conn.execute(_TEXT_INDEXES, {"table": identifier(resource_id),
                                                           "column": name}).scalars():
                     conn.execute(sa.text(f"DROP INDEX {index}"))
-                cell = written.format(c=f"btrim({column})")
+                cell = written.sql(f"btrim({column})")
                 missing = ", ".join("'" + symbol.replace("'", "''") + "'"
                                     for symbol in _MISSING)
                 conn.execute(sa.text(

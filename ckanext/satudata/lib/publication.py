@@ -30,6 +30,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -43,7 +44,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import metadata, publishing, reference, roles
-from . import cells, dates, notifications, preview
+from . import cells, dates, datastore, notifications, preview, validation
 from ..model import CollectionRound, DataRequest, Publication, RequestEvent
 from .states import State
 
@@ -146,20 +147,30 @@ def _read_csv(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
             continue
         total += 1
         if len(rows) < max_rows + 1:
-            rows.append([_number(c) for c in row])
+            rows.append([c.strip() for c in row])
     return rows, total
 
 
-def _number(text: str) -> Any:
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
+def _typed(header: list[str], rows: list[list[Any]], numbers: dict[str, str]) -> None:
+    """Make numbers, in place, of the text cells of each column the dataset
+    declares a whole number or a decimal (``numbers``:
+    :func:`.datastore.numeric_variables`), when they are all written in one
+    notation (:data:`.validation.NOTATIONS`), as the DataStore's load types
+    the same table: ``1.234`` in a whole-number column is 1234, not 1.234;
+    every other column keeps its text as written (a code ``0010`` stays
+    ``0010``)."""
+    for position, label in enumerate(header):
+        declared = numbers.get(validation.normalize(label))
+        if not declared:
+            continue
+        texts = [row[position] for row in rows if isinstance(row[position], str)]
+        notation = validation.column_notation(texts, declared)
+        if notation is None:
+            continue
+        for row in rows:
+            value = row[position]
+            if isinstance(value, str) and re.fullmatch(notation.pattern, value.strip()):
+                row[position] = notation.number(value)
 
 
 def _read_xlsx(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
@@ -226,6 +237,7 @@ def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
         width = max(len(r) for r in rows)
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
         header = [str(h) for h in rows[0]]
+        _typed(header, rows[1:], datastore.numeric_variables(pkg))
         return Table(header=header, rows=rows[1:], total_rows=max(total - 1, 0),
                      source=res.get("name") or os.path.basename(res.get("url") or ""))
     return Table(note=tk._("No data table (CSV or XLSX) is attached to this dataset."))
@@ -303,6 +315,8 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals["_"] = tk._
+    env.filters["figure"] = lambda value: validation.figure(
+        value, tk.config.get("ckan.locale_default") or "id")
     return env
 
 

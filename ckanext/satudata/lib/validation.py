@@ -38,16 +38,19 @@ the web layer.
 """
 from __future__ import annotations
 
+import dataclasses
+import decimal
 import hashlib
 import json
+import math
 import re
-from typing import Any
+from typing import Any, Iterable, Optional, Union
 
 import ckan.plugins.toolkit as tk
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
-           "MAX_ERRORS"]
+           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation", "figure"]
 
 #: the ``data_type`` codes of a variable and the Frictionless field types
 TYPES = {"text": "string", "category": "string", "integer": "integer",
@@ -63,6 +66,85 @@ MAX_ERRORS = 200
 MISSING_SYMBOLS = frozenset({"-", "\u2013", "...", "\u2026", "x", "X", "NA", "N/A"})
 _ID_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d+")
 _EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+@dataclasses.dataclass(frozen=True)
+class Notation:
+    """One way a column of numbers is written: every cell (trimmed) matches
+    ``pattern``; ``thousands`` is written between groups of thousands (and
+    dropped), ``decimal`` is the decimal mark. The DataStore's load types a
+    column in SQL (:meth:`sql`) and the publication reads its file in Python
+    (:meth:`number`) by the same notation, so the book prints the figures
+    the DataStore holds."""
+    pattern: str
+    thousands: str = ""
+    decimal: str = "."
+
+    def plain(self, cell: str) -> str:
+        """The cell written plainly (``1.234,5`` -> ``1234.5``)."""
+        text = cell.strip()
+        if self.thousands:
+            text = text.replace(self.thousands, "")
+        return text.replace(self.decimal, ".") if self.decimal != "." else text
+
+    def number(self, cell: str) -> Union[int, float]:
+        """The cell's number: a whole number as an int."""
+        value = decimal.Decimal(self.plain(cell))
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    def sql(self, cell: str) -> str:
+        """The SQL writing the cell (an SQL expression of trimmed text)
+        plainly."""
+        if self.thousands:
+            cell = f"replace({cell}, '{self.thousands}', '')"
+        return f"replace({cell}, '{self.decimal}', '.')" if self.decimal != "." else cell
+
+
+#: how a column of a declared number type may be written, tried in turn
+#: (the first every cell of the column follows wins): plainly (no thousands
+#: separator: "1.234" is not a whole number, and a decimal reads as the
+#: data check reads it, with a point); as Indonesian spreadsheets write it
+#: (dots between thousands, a decimal comma: ``1.234,5``); as English ones
+#: do (``1,234.5``)
+NOTATIONS = {
+    "integer": (Notation(r"^[-+]?[0-9]+$"),
+                Notation(r"^[-+]?[0-9]{1,3}([.][0-9]{3})*$", thousands="."),
+                Notation(r"^[-+]?[0-9]{1,3}(,[0-9]{3})*$", thousands=",")),
+    "decimal": (Notation(r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"),
+                Notation(r"^[-+]?([0-9]{1,3}([.][0-9]{3})*|[0-9]+)(,[0-9]+)?$",
+                         thousands=".", decimal=","),
+                Notation(r"^[-+]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?$", thousands=",")),
+}
+
+
+def figure(value: Any, language: str) -> Any:
+    """A number as ``language`` writes it (``1.234``, ``2,5`` in
+    Indonesian), every digit kept (``1012.0`` is ``1.012``); anything else
+    as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
+        return value
+    from babel.numbers import format_decimal
+
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return value
+        value = decimal.Decimal(repr(value))
+    if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return format_decimal(value, locale=language, decimal_quantization=False)
+
+
+def column_notation(cells: Iterable[str], data_type: str) -> Optional[Notation]:
+    """The notation (:data:`NOTATIONS`) every cell of a column of that
+    declared type follows, empty cells and :data:`MISSING_SYMBOLS` left
+    out; None when there is none, or no cell to read."""
+    values = [c.strip() for c in cells]
+    values = [v for v in values if v and v not in MISSING_SYMBOLS]
+    if not values:
+        return None
+    return next((notation for notation in NOTATIONS.get(data_type, ())
+                 if all(re.fullmatch(notation.pattern, v) for v in values)), None)
+
 _TRUE = ["ya", "Ya", "YA", "true", "True", "TRUE", "1", "y", "Y"]
 _FALSE = ["tidak", "Tidak", "TIDAK", "false", "False", "FALSE", "0", "t", "T", "n", "N"]
 

@@ -5,6 +5,7 @@ per dataset, both attached to a public dataset of the walidata; a rebuild
 gives the same bytes."""
 from __future__ import annotations
 
+import datetime
 import io
 import os
 
@@ -13,10 +14,12 @@ import pypdf
 import pytest
 
 import ckan.lib.uploader as uploader
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.satudata.lib import publication
+from ckanext.satudata.model import CollectionRound
 
 from ..factories import TWO_ITEMS, add_csv, build_region, publish, to_ready
 
@@ -223,3 +226,35 @@ def test_the_book_prints_the_indicators_definition_and_the_variables(app):
         fields = dict(publication.key_fields(pkg))
     assert fields["Definisi indikator"] == "Bidan per 1.000 penduduk"
     assert fields["Variabel"] == "tahun — Tahun data (Bilangan bulat, tahun)\nkecamatan"
+
+
+def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(region, app):
+    """The book read every CSV cell with Python's ``int``/``float``: a
+    whole number written the Indonesian way (``1.234``) came out as 1.234,
+    ``2.500`` as 2.5, and a code ``0010`` of a text column as 10 (the
+    DataStore, loading the same file, holds 1234, 2500 and '0010')."""
+    import flask_babel
+
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"],
+            "jenis_nakes;jumlah;kode_posyandu\nBidan;1.234;0010\nPerawat;\"2.500\";0020\n"
+            "Dokter;-;0030\n")
+    pkg = dict(region.call("sysadmin", "package_show", id=request["package_id"]), variables=[
+        {"name": "jenis_nakes", "data_type": "category"}, {"name": "jumlah", "data_type": "integer"},
+        {"name": "kode_posyandu", "data_type": "text"}])
+    table = publication.read_table(pkg)
+    assert table.header == ["jenis_nakes", "jumlah", "kode_posyandu"]
+    assert table.rows == [["Bidan", 1234, "0010"], ["Perawat", 2500, "0020"],
+                          ["Dokter", "-", "0030"]]
+
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        book = publication.Book(round=model.Session.get(CollectionRound, region.round["id"]), date=datetime.date(2026, 3, 2),
+                                walidata="Diskominfo", site_title="Portal", entries=[
+                                    publication.Entry(number=1, pkg=pkg, organization="OPD",
+                                                      fields=[], table=table)])
+        html = publication.book_html(book)
+        sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
+    assert '<td class="num">1.234</td>' in html and '<td class="num">2.500</td>' in html
+    assert "<td>0010</td>" in html
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Bidan"]
+    assert rows == [("Bidan", 1234, "0010")]

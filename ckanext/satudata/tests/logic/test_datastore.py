@@ -517,11 +517,11 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
         region, run_jobs, smtp, app):
     request = region.request_of(region.opd_a)
     pkg_id = request["package_id"]
-    csv = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2025,12\n2024,10\n2025,3\n")
+    csv = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2025,1200\n2024,1012\n2025,3\n")
     run_jobs()
     producer = region.users["producer"]["name"]
 
-    assert charts.viewer_chart(producer, csv["id"])["values"] == [10, 15]
+    assert charts.viewer_chart(producer, csv["id"])["values"] == [1012, 1203]
     assert charts.viewer_chart("", csv["id"]) is None
     page = app.get(f"/dataset/{pkg_id}", headers=token_of(producer))
     assert "satudata-dataset-chart" not in page.body  # not on unpublished data's page
@@ -532,11 +532,14 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
 
     chart = charts.viewer_chart("", csv["id"])
     assert (chart["kind"], chart["x"], chart["y"], chart["labels"], chart["values"]) == (
-        "period", "tahun", "jumlah", ["2024", "2025"], [10, 15])
+        "period", "tahun", "jumlah", ["2024", "2025"], [1012, 1203])
     page = app.get(f"/dataset/{pkg_id}").body
     assert "satudata-dataset-chart" in page and "Grafik" in page
     assert "jumlah menurut periode" in page  # Indonesian labels
     assert '"labels": ["2024", "2025"]' in page
+    # the figures under the chart as the page's language writes numbers (were "1012.0")
+    assert "<td>1.012</td>" in page and "<td>1.203</td>" in page
+    assert "<td>1,012</td>" in app.get(f"/en/dataset/{pkg_id}").body
     view = next(v for v in helpers.call_action("resource_view_list", context=dict(ANONYMOUS),
                                                 id=csv["id"])
                 if v["view_type"] == "satudata_chart")
