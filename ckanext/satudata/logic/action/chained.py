@@ -986,7 +986,39 @@ package_collaborator_create = _checked("package_collaborator_create", _readable(
                                        side_effect_free=False)
 package_collaborator_delete = _checked("package_collaborator_delete", _readable("id"),
                                        side_effect_free=False)
-member_create = _checked("member_create", _readable("object"), side_effect_free=False)
+#: what CKAN's ``member_create`` adds to a group or organization
+_MEMBER_OBJECT_TYPES = ("user", "package", "group")
+
+
+def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A membership of a known kind (``object_type``: user, package or
+    group) with a capacity, a user's one of CKAN's roles (admin, editor,
+    member): CKAN answered 500 to an ``object_type`` or ``capacity`` of
+    null, and stored any text (``<b>x</b>``, a megabyte) as a user's role,
+    shown on the organization's members page. Then the dataset named
+    (:func:`_readable`)."""
+    data = data_dict or {}
+    errors: dict[str, list[str]] = {}
+    object_type = data.get("object_type")
+    if "object_type" in data and object_type not in _MEMBER_OBJECT_TYPES:
+        errors["object_type"] = [tk._("Must be one of: %(values)s") % {
+            "values": ", ".join(_MEMBER_OBJECT_TYPES)}]
+    capacity = data.get("capacity")
+    roles_of_users = list(authz.ROLE_PERMISSIONS)
+    if "capacity" in data:
+        if not isinstance(capacity, str) or not capacity.strip():
+            errors["capacity"] = [tk._("Missing value")]
+        elif object_type == "user" and capacity not in roles_of_users:
+            errors["capacity"] = [tk._("Must be one of: %(values)s") % {
+                "values": ", ".join(roles_of_users)}]
+        elif len(capacity) > 100:
+            errors["capacity"] = [tk._("At most %(max)s characters") % {"max": 100}]
+    if errors:
+        raise tk.ValidationError(errors)
+    return _readable("object")(original, context, data_dict)
+
+
+member_create = _checked("member_create", _member, side_effect_free=False)
 organization_update = _checked("organization_update", _as_it_is, side_effect_free=False)
 organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
 group_update = _checked("group_update", _as_it_is, side_effect_free=False)

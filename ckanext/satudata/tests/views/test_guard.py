@@ -271,6 +271,35 @@ def test_an_argument_ckan_reads_without_checking_it_was_given_is_required(app):
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_membership_of_no_known_kind_or_role_is_refused(app):
+    """``member_create`` answered 500 to an ``object_type`` or a
+    ``capacity`` of null, and stored any text as a user's role (shown on
+    the organization's members page)."""
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization()
+    user = factories.User()
+    headers = {"Authorization": sysadmin["token"]}
+    member = {"id": org["id"], "object": user["name"], "object_type": "user",
+              "capacity": "member"}
+    for change, field, message in (({"object_type": None}, "object_type", "Harus salah satu"),
+                                   ({"object_type": "s26d-junk"}, "object_type",
+                                    "Harus salah satu"),
+                                   ({"capacity": None}, "capacity", "Belum diisi"),
+                                   ({"capacity": ""}, "capacity", "Belum diisi"),
+                                   ({"capacity": "<b>x</b>"}, "capacity", "Harus salah satu"),
+                                   ({"capacity": "owner"}, "capacity", "Harus salah satu")):
+        response = app.post("/api/3/action/member_create", json=dict(member, **change),
+                            headers=headers, status=409)
+        assert json.loads(response.body)["error"][field][0].startswith(message), change
+    assert user["id"] not in [i for i, _kind, _role in helpers.call_action(
+        "member_list", id=org["id"], object_type="user")]
+    app.post("/api/3/action/member_create", json=dict(member, capacity="editor"),
+             headers=headers, status=200)
+    assert (user["id"], "user", "Editor") in [tuple(m) for m in helpers.call_action(
+        "member_list", id=org["id"], object_type="user")]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
 def test_collaborators_of_a_dataset_that_does_not_exist_are_a_404_not_a_500(app):
     """CKAN's collaborator auth functions assert the dataset exists: a
     producer naming one that does not got a 500 when probed."""
