@@ -430,7 +430,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
     round_ = model.Session.get(CollectionRound, request.round_id)
     assert round_ is not None
-    gate = rounds.gate_errors(round_, transition.name)  # under the round's lock
+    gate = rounds.gate_errors(round_, transition.name,  # under the round's lock
+                              revising=request.revision_of is not None)
     if gate:
         raise tk.ValidationError(gate)
 

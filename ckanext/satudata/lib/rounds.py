@@ -1,6 +1,9 @@
 # -*- coding: utf-8 -*-
 """A collection round's own rules, beside its requests' state table:
 
+* **a closed round takes no more data**: its requests not delivered yet
+  are not submitted any more (:func:`gate_errors`, :data:`CLOSED_TO`);
+  what was delivered is still reviewed and published;
 * **the all-in gate** (Balikpapan: verification starts only once every OPD
   has delivered): in a round with ``verify_when_complete``, the verifier's
   steps (``verify``, ``return``) are refused while any request of the round
@@ -31,7 +34,8 @@ from . import workdays
 from .states import TABLE, State
 
 __all__ = [
-    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "lock_for", "undelivered",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "lock_for",
+    "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
     "gate_errors", "start_verification",
     "submit_due_of", "stage_label", "stage_labels", "state_label", "status_label",
@@ -46,6 +50,10 @@ GATED_STATES = tuple(sorted({state.value for t in TABLE if t.name in GATED
                              for state in t.sources}))
 #: the steps that take the round's row lock in an all-in round
 SERIALIZED = GATED | {"submit", "resubmit"}
+#: the deliveries a closed round no longer takes ("submit" a request, send
+#: it again after a return, an OPD head's approval that submits it): its
+#: producers' queues leave them out
+CLOSED_TO = frozenset({"submit", "resubmit", "opd_approve"})
 #: a request in these states is still with its producers
 WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: how many missing requests a refusal names before "and n more"
@@ -63,6 +71,12 @@ def lock_for(request_id: str, transition: str) -> None:
         .join(DataRequest, DataRequest.round_id == CollectionRound.id)
         .where(DataRequest.id == request_id, CollectionRound.verify_when_complete.is_(True))
         .with_for_update(of=CollectionRound))
+
+
+def closed_ids() -> list[str]:
+    """The ids of the closed rounds (a handful a year)."""
+    return list(model.Session.execute(sa.select(CollectionRound.id).where(
+        CollectionRound.state == "closed")).scalars())
 
 
 def undelivered(t: Any = DataRequest) -> Any:
@@ -109,9 +123,16 @@ def missing_text(missing: list[str]) -> str:
     return text
 
 
-def gate_errors(round_: CollectionRound, transition: str) -> dict[str, list[str]]:
-    """Why ``transition`` must wait in ``round_`` (empty: it need not): the
-    all-in gate, naming the OPDs and items not delivered yet."""
+def gate_errors(round_: CollectionRound, transition: str,
+                revising: bool = False) -> dict[str, list[str]]:
+    """Why ``transition`` cannot be taken now in ``round_`` (empty: it
+    can): a closed round takes no more data (:data:`CLOSED_TO`; a revision
+    of published data, ``revising``, still goes through); the all-in gate,
+    naming the OPDs and items not delivered yet."""
+    if round_.state == "closed" and transition in CLOSED_TO and not revising:
+        return {"state": [tk._(
+            "This round is closed: it takes no more data. The walidata can reopen it "
+            "on the round's edit page to receive it.")]}
     if not round_.verify_when_complete or transition not in GATED:
         return {}
     missing = pending_of([round_.id]).get(round_.id)

@@ -1199,6 +1199,8 @@ class _Scope:
         self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
         self.head_org_ids = roles.opd_head_org_ids(user) if user_obj else set()
         self.admin = roles.is_walidata_admin(user, user_obj) if user_obj else False
+        #: a closed round's requests wait for no producer (:data:`.rounds.CLOSED_TO`)
+        self.closed_rounds = rounds.closed_ids() if self.org_ids or self.head_org_ids else []
         staff = self.staff = bool(self.held) or self.admin
         # None: every OPD
         self.visible: Optional[set[str]] = (
@@ -1236,11 +1238,13 @@ class _Scope:
                 for kind in next_actors(state, revising):
                     waiting.setdefault(kind, []).append(here)
         conditions: list[Any] = []
+        open_round = (sa.or_(t.round_id.not_in(self.closed_rounds), _revising(t))
+                      if self.closed_rounds else sa.true())
         if self.org_ids and waiting.get(Actor.PRODUCER):
-            conditions.append(sa.and_(t.owner_org.in_(self.org_ids),
+            conditions.append(sa.and_(t.owner_org.in_(self.org_ids), open_round,
                                       sa.or_(*waiting[Actor.PRODUCER])))
         if self.head_org_ids and waiting.get(Actor.OPD_HEAD):
-            conditions.append(sa.and_(t.owner_org.in_(self.head_org_ids),
+            conditions.append(sa.and_(t.owner_org.in_(self.head_org_ids), open_round,
                                       sa.or_(*waiting[Actor.OPD_HEAD])))
         # the verifier's requests wait at level 0 of their round's chain
         verifier = self._at_levels(
@@ -1490,19 +1494,28 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
     return {"count": count, "count_capped": capped, "results": results}
 
 
-def _allowed_transitions(context: Context, request_id: str) -> list[str]:
+def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], list[str]]:
     """The transition actions of the request the calling user may take now,
     as the state table says (``return_approval`` is offered as ``return``,
-    ``cancel_revision`` as ``cancel``: one action each)."""
+    ``cancel_revision`` as ``cancel``: one action each), and why the
+    others the table gives them wait (the request's round is closed, or
+    waits for every OPD: :func:`.rounds.gate_errors`; their buttons always
+    failed)."""
     request = model.Session.get(DataRequest, request_id)
     assert request
     kinds = roles.actor_kinds(context.get("user"), request)
+    round_ = model.Session.get(CollectionRound, request.round_id)
     allowed: list[str] = []
+    held_back: list[str] = []
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
-        if action not in allowed:
+        gate = rounds.gate_errors(round_, transition.name,
+                                  revising=request.revision_of is not None) if round_ else {}
+        if gate:
+            held_back.extend(m for m in gate["state"] if m not in held_back)
+        elif action not in allowed:
             allowed.append(action)
-    return allowed
+    return allowed, held_back
 
 
 def _periods_of(request_id: str) -> dict[str, Any]:
@@ -1547,8 +1560,10 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     """One data request, as in :func:`satudata_request_list`, plus the
     metadata completeness of its dataset now (``completeness``, from
     :func:`ckanext.satudata.lib.metadata.completeness`) and its field by field
-    ``checklist``, the approval chain and the transitions the calling user
-    may take (``allowed_transitions``).
+    ``checklist``, the approval chain, the transitions the calling user
+    may take (``allowed_transitions``) and why the other steps the state
+    table gives them wait (``held_back``: its round is closed, or waits for
+    every OPD).
 
     :param id: the request's id
     :rtype: dictionary
@@ -1565,7 +1580,8 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     result["checklist"] = (metadata.checklist(pkg, "submit")
                            if pkg is not None and hasattr(metadata, "checklist") else [])
     result["approval_chain"] = roles.approval_chain(result["round_id"])
-    result["allowed_transitions"] = _allowed_transitions(context, data["id"])
+    result["allowed_transitions"], result["held_back"] = _allowed_transitions(
+        context, data["id"])
     result.update(_periods_of(data["id"]))
     if result["due_date"]:
         result["working_days_left"] = workdays.working_days_between(

@@ -166,6 +166,10 @@ def test_balikpapan_verification_waits_for_every_opd(clean_db, clean_index):
         assert shown["state"] == "submitted"
         assert shown["waiting_for"] == "all_opds"
         assert shown["waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
+        # the verifier is offered no step that would fail, and told why
+        assert not {"verify", "return"} & set(shown["allowed_transitions"])
+        assert len(shown["held_back"]) == 1
+        assert "Dinas Pendidikan — Jumlah Sekolah" in shown["held_back"][0]
         assert _call("verifikator", "satudata_round_show", id=world["round"]["id"])[
             "waiting_for_all"] == ["Dinas Pendidikan — Jumlah Sekolah"]
 

@@ -21,7 +21,7 @@ from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DaftarData, DataRequest
 
-from ..factories import daftar_data_workbook
+from ..factories import complete_metadata, daftar_data_workbook, login
 
 
 
@@ -256,6 +256,33 @@ class TestRounds:
                             title="Belum dikirim", year=2026, start_date="2026-07-01")
         assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
                            state="draft")["state"] == "draft"
+
+    def test_a_closed_round_takes_no_more_data_until_it_is_reopened(self, region, app):
+        """Closed (what the walidata does in place of deleting a sent round),
+        a round's requests were still submitted, verified and listed in the
+        producers' queues."""
+        request = region.request_of(region.opd_a)
+        complete_metadata(request["package_id"], region.users["producer"]["name"])
+        region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                    state="closed")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_submit", id=request["id"])
+        assert err.value.error_dict["state"][0].startswith("This round is closed")
+        shown = region.call("producer", "satudata_request_show", id=request["id"])
+        assert "submit" not in shown["allowed_transitions"]
+        assert shown["held_back"] == err.value.error_dict["state"]
+        assert not [r for r in region.call("producer", "satudata_request_list",
+                                           actionable=True)["results"]
+                    if r["round"]["id"] == region.round["id"]]
+        page = login(app, region.users["producer"]["name"]).get(
+            f"/permintaan-data/{request['id']}").get_data(as_text=True)
+        assert "Putaran ini ditutup: tidak lagi menerima data" in page
+        assert "satudata-transition-submit" not in page
+
+        region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                    state="open")
+        assert region.call("producer", "satudata_request_submit",
+                           id=request["id"])["state"] == "submitted"
 
     def test_a_sent_rounds_dates_stay_ahead_and_on_working_days(self, region):
         """Moved to start in 2020, a sent round put its producers' deadline
