@@ -423,6 +423,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             raise tk.ValidationError({"state": [tk._(
                 "You have just taken this step: the request is now %(state)s") % {
                     "state": state_label(current)}]})
+        if roles.moved_past(context.get("user"), request, transition.name):
+            raise _refuse_state(transition_name, current)
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})

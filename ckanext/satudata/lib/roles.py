@@ -501,6 +501,23 @@ def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
         latest.transition, ACTION_OF.get(latest.transition))
 
 
+def moved_past(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """Whether the user holds a level of the request's approval chain that
+    takes ``transition`` (a return: any level; an approval: past the
+    verifier's) and the request's review has moved past it (a verifier
+    returning a request they, or another verifier, just verified): the
+    engine then says where the request is now, not "only the current
+    level"."""
+    user = user_obj(user_name)
+    if user is None or request.approval_level is None:
+        return False
+    lowest = 1 if ACTION_OF.get(transition, transition) == "approve" else 0
+    held = user_roles(user.id)
+    levels = [level for level, role in enumerate(chain_of(request))
+              if role in held and level >= lowest]
+    return bool(levels) and max(levels) < request.approval_level
+
+
 def with_their_users(event: Any, *where: Any) -> list[tuple[Any, Optional[str], str]]:
     """The rows of the trail table ``event`` (a model with ``user_id`` and
     ``timestamp``) matching ``where``, oldest first, each with its user's
