@@ -95,11 +95,20 @@ def static_files(app: Any, config: CKANConfig) -> WhiteNoise:
     return static
 
 
+#: bytes of a form's text fields read into memory at most
+FORM_MEMORY = 4 * 1024 * 1024
+
+
 def make_middleware(app: Any, config: CKANConfig) -> Any:
     """Put WhiteNoise in front of the Flask application, where Flask puts a
     WSGI middleware (``app.wsgi_app``), so that every way of serving CKAN
     (gunicorn, uWSGI, ``ckan run``, the test client) goes through it."""
     if hasattr(app, "wsgi_app"):
+        # the text fields of a form (not its files) read into memory: a
+        # text pasted past Flask's 500 KB lost the whole form to a "413"
+        # page; the fields' own limits (10,000 characters) refuse it with
+        # the form kept
+        app.config["MAX_FORM_MEMORY_SIZE"] = FORM_MEMORY
         app.wsgi_app = without_remember_cookie(static_files(app.wsgi_app, config), config)
         refusals_as_errors(app)
         table_preview_arguments_checked(app)

@@ -29,6 +29,7 @@ sysadmins' form with a ``status`` that is not a yes or no, answers 400.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
@@ -37,7 +38,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
@@ -275,6 +276,43 @@ def _json_body_message() -> Optional[str]:
     return None
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
+    """Why the form fields of an API call cannot be read, or None:
+    ``(field, message, status)``. CKAN reads a form of one field whose value
+    is empty or ``1`` as a JSON text in the field's name (what old clients
+    sent): ``id=`` answered a bare string with Python's ``JSONDecodeError``;
+    a multipart call of only a file made CKAN read a JSON body, an HTML page
+    in English (415); fields larger than the form's memory an HTML page (413)."""
+    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
+        return None
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        return None, tk._("What was sent is too large for the portal: send long texts "
+                          "as JSON (Content-Type: application/json)"), 413
+    if not form:
+        if request.mimetype == "multipart/form-data":
+            return None, tk._("The action's arguments are missing: send them as form "
+                              "fields beside the file"), 400
+        return None
+    values = list(form.values())
+    if len(values) != 1 or values[0] not in ("", "1"):
+        return None
+    key = next(iter(form.keys()))
+    try:
+        if isinstance(json.loads(key), dict):
+            return None  # a JSON object sent as a form's only field: CKAN reads it
+    except ValueError:
+        pass
+    if values[0] == "":
+        return key, tk._("Missing value"), 409
+    return None, tk._("Send the arguments as JSON (Content-Type: application/json): "
+                      "a form of one field with the value 1 cannot be read"), 400
+
+
 def _unparsable_json() -> bool:
     """Whether a POST's JSON body is nested deeper than Python's parser
     goes (about 990 levels: it raises ``RecursionError``, not the
@@ -292,6 +330,9 @@ def _unparsable_json() -> bool:
 @satudata_guard.before_app_request
 def refuse_unstorable_text() -> Any:
     if request.path.startswith("/api/"):
+        unreadable = _api_form_message()
+        if unreadable:
+            return _api_error(*unreadable)
         if _unparsable_json():
             return _api_error(None, tk._("The value is nested too deeply"))
         body_message = _json_body_message()
@@ -415,14 +456,16 @@ def _make_page_input_storable() -> None:
             "removed from what you entered; its line breaks were kept."))
 
 
-def _api_error(field: Optional[str], message: str) -> Any:
+def _api_error(field: Optional[str], message: str, status: Optional[int] = None) -> Any:
     """The API answers as CKAN's own API does: a field's value is a
-    validation error (409), a bad address or name a bad request (400)."""
+    validation error (409), a bad address or name a bad request (400;
+    ``status``: another one, e.g. 413)."""
     if field is not None:
-        status, error = 409, {"__type": "Validation Error", field: [message]}
+        status, error = status or 409, {"__type": "Validation Error", field: [message]}
     else:
-        status, error = 400, {"__type": "Bad request",
-                              "message": "{} - {}".format(tk._("Bad request"), message)}
+        status, error = status or 400, {"__type": "Bad request",
+                                        "message": "{} - {}".format(tk._("Bad request"),
+                                                                    message)}
     body: dict[str, Any] = {"success": False, "error": error}
     action = _action()
     if action and request.url_rule is not None and request.url_rule.endpoint == "api.action":
