@@ -265,7 +265,7 @@ def _json_body_message() -> Optional[str]:
         return None
     if request.is_json:
         body = request.get_json(silent=True)
-        if body is None:
+        if body is None or _not_standard_json(request.get_data(cache=True)):
             return tk._("The request body is not valid JSON")
         if not isinstance(body, dict):
             return tk._("The request body must be a JSON object of the action's arguments")
@@ -274,6 +274,22 @@ def _json_body_message() -> Optional[str]:
                                 ""):
         return tk._("Send the arguments as JSON (Content-Type: application/json) or as a form")
     return None
+
+
+def _not_standard_json(data: bytes) -> bool:
+    """Whether a body Python's parser read holds ``NaN``, ``Infinity`` or
+    ``-Infinity``, which JSON has not (a bare NaN was stored as the text
+    "nan"); the body is parsed again only when one of the words is in it."""
+    if b"NaN" not in data and b"Infinity" not in data:
+        return False
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(constant)
+    try:
+        json.loads(data, parse_constant=refuse)
+    except (ValueError, RecursionError):
+        return True
+    return False
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -298,6 +314,11 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
             return None, tk._("The action's arguments are missing: send them as form "
                               "fields beside the file"), 400
         return None
+    for key, value in form.items(multi=True):
+        # bytes that are no UTF-8 (a JSON body refuses them): read by
+        # Werkzeug as U+FFFD, they were stored in their place
+        if "\ufffd" in value:
+            return key, tk._("The text is not valid Unicode"), 409
     values = list(form.values())
     if len(values) != 1 or values[0] not in ("", "1"):
         return None

@@ -588,6 +588,19 @@ def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
     assert "kolom formulir" in json.loads(response.body)["error"]["message"]
     response = app.post("/api/3/action/package_show", data={"id": "x" * 5_000_000}, status=413)
     assert json.loads(response.body)["success"] is False
+    # bytes that are no UTF-8 were stored as U+FFFD
+    response = app.post("/api/3/action/package_search", data=(
+        b'--XX\r\nContent-Disposition: form-data; name="q"\r\n\r\n\xed\xa0\x80x\r\n'
+        b'--XX\r\nContent-Disposition: form-data; name="rows"\r\n\r\n1\r\n--XX--\r\n'),
+        content_type="multipart/form-data; boundary=XX", status=409)
+    assert "q" in json.loads(response.body)["error"]
+    # a bare NaN, which JSON has not, was stored as the text "nan"
+    for body in (b'{"q": NaN}', b'{"rows": -Infinity}'):
+        response = app.post("/api/3/action/package_search", data=body,
+                            content_type="application/json", status=400)
+        assert "bukan JSON yang sah" in json.loads(response.body)["error"]["message"]
+    assert json.loads(app.post("/api/3/action/package_search",
+                               json={"q": "NaN Infinity"}).body)["success"]
     # a JSON object sent as a form's only field is read, as CKAN does
     assert json.loads(app.post("/api/3/action/package_search",
                                data={'{"rows": 1}': ""}).body)["success"]
