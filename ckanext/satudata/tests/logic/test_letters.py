@@ -8,6 +8,7 @@ pypdf."""
 from __future__ import annotations
 
 import base64
+import datetime
 import io
 import re
 import threading
@@ -365,3 +366,23 @@ def test_the_berita_acara_names_the_roles_of_the_rounds_own_chain(region):
     text = pdf_text(region.call("walidata_admin", "satudata_letter_export", id=letter["id"]))
     assert "kasi" in text
     assert "verifikator" not in text
+
+
+def test_the_letters_schedule_points_to_the_items_own_deadlines():
+    """A letter listed an item due on 11 December (a week per data item)
+    while its schedule said the data was due on 23 March, nothing else."""
+    from ckanext.satudata.model import Letter
+
+    round_ = {"title": "Putaran 2027", "year": 2027, "start_date": "2026-12-07",
+              "prepare_due": "2026-12-14", "submit_due": "2027-03-23", "verify_due":
+              "2027-04-15", "submit_days": 60, "verify_days": 15, "approval_days": 5}
+    item = {"title": "Jumlah Posyandu", "unit": "unit", "due_date": "2027-03-23"}
+    letter = Letter(kind=letters.PERMINTAAN, number="001/SPD",
+                    issued_on=datetime.date(2026, 12, 5), content={
+                        "round": round_, "opd": {"title": "Dinas Kesehatan"}, "items": [item],
+                        "letterhead": {"title": "Diskominfo", "position": "Kepala"}})
+    assert "batas waktu tersendiri" not in letters.letter_html(letter)
+    letter.content = dict(letter.content, items=[item, dict(item, due_date="2026-12-11")])
+    page = letters.letter_html(letter)
+    assert "23 Maret 2027" in page and "11 Desember 2026" in page
+    assert "data dengan batas waktu tersendiri paling lambat pada tanggal yang tercantum" in page
