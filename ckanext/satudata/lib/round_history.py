@@ -2,7 +2,8 @@
 """A collection round's own audit trail (:class:`..model.RoundEvent`): who
 created the round, changed its dates, chain or rules (each field before and
 after), sent its requests, moved it to its next stage, added or removed one
-of its documents, and when. Its requests have their trail
+of its documents, issued its Berita Acara Verifikasi, asked for its
+publication to be built, and when. Its requests have their trail
 (:class:`..model.RequestEvent`), its report its own
 (:class:`..model.RoundReportEvent`); this one answers "who moved the
 deadline?" and "who closed the collection?".
@@ -76,6 +77,8 @@ def step_label(step: str) -> str:
         "advance": tk._("Moved on to the next stage"),
         "document_add": tk._("Document uploaded"),
         "document_remove": tk._("Document removed"),
+        "letter_issue": tk._("Berita Acara Verifikasi issued"),
+        "publication_build": tk._("Publication (book and compilation) built"),
     }
     return labels.get(step, step)
 

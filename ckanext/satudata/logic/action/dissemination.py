@@ -19,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, late_data, outbox, publishing, release_calendar, roles
+from ...lib import engine, late_data, outbox, publishing, release_calendar, roles, round_history
 from ...lib.publication import published_package_ids
 from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
@@ -524,6 +524,9 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     entry = outbox.add("build_publication", [publication.id], timeout=3600,
                        title=f"satudata: publication {data['round_id']}")
     publication.job_id = entry.id
+    round_ = model.Session.get(CollectionRound, data["round_id"])
+    assert round_ is not None
+    round_history.record(round_, "publication_build", publication.requested_by)
     result = publication.dictize()
     model.repo.commit()
     return result

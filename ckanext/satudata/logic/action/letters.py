@@ -134,6 +134,8 @@ def satudata_letter_issue(context: Context, data_dict: DataDict) -> dict[str, An
         .with_for_update())
     user = roles.user_obj(context.get("user"))
     letter = letters.issue_verification_record(round_, user.id if user else None)
+    round_history.record(round_, "letter_issue", user.id if user else None, {
+        "number": letter.number, "version": letter.version})
     _commit(context)
     return _letter_dict(letter, None)
 

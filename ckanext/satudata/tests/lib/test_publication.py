@@ -62,6 +62,10 @@ def test_publication_book_and_compilation(region, run_jobs, smtp):
     queued = region.call("walidata_admin", "satudata_publication_build",
                          round_id=region.round["name"])
     assert queued["status"] == "queued" and queued["progress"] == 0
+    # who asked for it is in the round's trail
+    assert [e["user_name"] for e in region.call("walidata_admin", "satudata_round_show",
+                                                id=region.round["id"])["events"]
+            if e["step"] == "publication_build"] == [region.users["walidata_admin"]["name"]]
     run_jobs()
 
     status = region.call("verifier", "satudata_publication_show",

@@ -114,6 +114,12 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     # decisions at the time the pages write ("… 10.15 WIB")
     assert re.search(r"\d{2}\.\d{2} WIB", text), text
     assert "Dinas Pendidikan: Jumlah Puskesmas (dikembalikan untuk perbaikan)" in text
+    # the round's own trail says who issued it (the letters list did not)
+    issued = [e for e in region.call("walidata_admin", "satudata_round_show",
+                                     id=region.round["id"])["events"]
+              if e["step"] == "letter_issue"]
+    assert [(e["user_name"], e["data"]["number"]) for e in issued] == [
+        (region.users["verifier"]["name"], first["number"])]
 
     # nothing changed: no new version
     with pytest.raises(tk.ValidationError) as unchanged:
