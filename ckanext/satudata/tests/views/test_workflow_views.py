@@ -777,3 +777,16 @@ def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
     assert beyond.status_code == 302 and "page=2" in beyond.headers["Location"]
     year = client.get(url, query_string={"year": 2030}).body
     assert "51 putaran" in year and region.round["name"] not in year
+
+
+def test_a_stage_the_round_moved_past_reads_as_done(app, region):
+    """Moved on to its report early, the round page showed the compile
+    stage's deadline (planned in March) beside the report's (December), as
+    if the compiling were still ahead."""
+    _to_the_report_stage(region)
+    page = _login(app, "admin-walidata").get(
+        f"/permintaan-data/putaran/{region.round['name']}").body
+    compile_stage = page.split('satudata-stage-compile">')[1].split("</dd>")[0]
+    assert "Selesai" in compile_stage and "direncanakan" in compile_stage
+    report_stage = page.split('satudata-stage-report">')[1].split("</dd>")[0]
+    assert "Selesai" not in report_stage and "hari kerja" in report_stage
