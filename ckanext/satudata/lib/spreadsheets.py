@@ -33,7 +33,15 @@ DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("nomor_sk", "sk_number", ("sk_number", "nomor sk", "sk")),
     ("tanggal_sk", "sk_date", ("sk_date", "tanggal sk")),
     ("deskripsi", "description", ("description", "keterangan")),
+    # the item's own submission deadline (a week per data item: Balikpapan),
+    # and the decree's address: a year's file imported into the next year
+    # lost them
+    ("batas_hari", "submit_days", ("submit_days", "batas hari", "batas waktu")),
+    ("hari_kalender", "submit_calendar_days", ("submit_calendar_days", "hari kalender")),
+    ("tautan_sk", "sk_url", ("sk_url", "tautan sk", "url sk")),
 ]
+#: the columns of yes or no
+_YES_NO_FIELDS = ("priority", "submit_calendar_days")
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
 _NO = {"tidak", "t", "no", "n", "false", "0", "", "-", "bukan"}
 #: the rows of the template the dropdowns cover
@@ -103,7 +111,7 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]],
     for item, org_name in items:
         ws.append(cells.row(_item_row(item, org_name)))
     orgs = list(organizations)
-    widths = [45, 28, 14, 20, 12, 10, 18, 14, 45]
+    widths = [45, 28, 14, 20, 12, 10, 18, 14, 45, 11, 14, 30]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -113,7 +121,7 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]],
     ws_example.append(["Jumlah Puskesmas Menurut Kecamatan", example_org, "Tahunan",
                        "Kesehatan", "unit", "ya", "100/KPTS/2026", "2026-01-15",
                        tk._("An example: this sheet is never imported. Fill in the "
-                            "Daftar Data sheet.")])
+                            "Daftar Data sheet."), 5, "tidak", "https://jdih.example.go.id/sk-100"])
     for i, width in enumerate(widths, start=1):
         ws_example.column_dimensions[get_column_letter(i)].width = width
 
@@ -145,8 +153,8 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]],
     _dropdown(ws, _column("government_affairs"), f"{codes}!$B$2:$B${len(affairs) + 1}",
               tk._("The government affair (urusan pemerintahan); several are "
                    "separated by ;"), strict=False)
-    _dropdown(ws, _column("priority"), '"ya,tidak"',
-              tk._("ya or tidak"), strict=True)
+    for field in _YES_NO_FIELDS:
+        _dropdown(ws, _column(field), '"ya,tidak"', tk._("ya or tidak"), strict=True)
 
     ws_help = wb.create_sheet(tk._("Instructions"))
     for line in [
@@ -158,6 +166,9 @@ def daftar_data_template(organizations: Iterable[dict[str, Any]],
         tk._("frekuensi and urusan: a label or code of the Codes sheet; several "
              "urusan are separated by ;"),
         tk._("prioritas: ya or tidak. tanggal_sk: YYYY-MM-DD."),
+        tk._("batas_hari: the item's own submission deadline, in working days from "
+             "the sending of the round (empty: the round's deadline); hari_kalender: "
+             "ya when those days are calendar days."),
         tk._("An item with the same title and OPD in the same year is updated, "
              "not duplicated."),
         tk._("If any row has an error, nothing is imported: fix the file and "
@@ -184,6 +195,9 @@ def _item_row(item: Any, org_name: str) -> list[Any]:
         "sk_number": item.sk_number or "",
         "sk_date": item.sk_date.isoformat() if item.sk_date else "",
         "description": item.description or "",
+        "submit_days": item.submit_days if item.submit_days is not None else "",
+        "submit_calendar_days": "ya" if item.submit_calendar_days else "tidak",
+        "sk_url": item.sk_url or "",
     }
     return [values[field] for _header, field, _aliases in DAFTAR_DATA_COLUMNS]
 
@@ -264,10 +278,10 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
         if not any(row.values()) or row.get("description") == _OLD_EXAMPLE_NOTE:
             continue
-        if "priority" in row:  # another word is left for the validator to name
-            said = str(row["priority"] or "").strip().lower()
-            row["priority"] = True if said in _YES else False if said in _NO \
-                else row["priority"]
+        for field in _YES_NO_FIELDS:  # another word is left for the validator to name
+            if field in row:
+                said = str(row[field] or "").strip().lower()
+                row[field] = True if said in _YES else False if said in _NO else row[field]
         # the sheet offers the labels; the item keeps the codes (what matches
         # no label nor code is left as typed, for the validator to name)
         if row.get("update_frequency"):

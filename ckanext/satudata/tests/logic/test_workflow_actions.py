@@ -86,7 +86,8 @@ class TestDaftarDataImport:
         region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Sekolah",
                     owner_org="dinas-pendidikan", year=2026, update_frequency="annual",
                     government_affairs=["1.01", "1.02"], unit="unit", priority=True,
-                    sk_number="10/SK/2026", sk_date="2026-01-15")
+                    sk_number="10/SK/2026", sk_date="2026-01-15", submit_days=7,
+                    submit_calendar_days=True, sk_url="https://jdih.example.go.id/sk-10")
         exported = region.call("walidata_admin", "satudata_daftar_data_template", year=2026)
         assert exported["filename"] == "daftar-data-2026.xlsx"
         content = base64.b64decode(exported["content"])
@@ -104,6 +105,11 @@ class TestDaftarDataImport:
         assert (school["update_frequency"], school["government_affairs"], school["priority"],
                 school["sk_number"], school["sk_date"]) == (
             "annual", ["1.01", "1.02"], True, "10/SK/2026", "2026-01-15")
+        # its own deadline (7 calendar days) and its decree's address too: they were lost
+        assert (school["submit_days"], school["submit_calendar_days"], school["sk_url"]) == (
+            7, True, "https://jdih.example.go.id/sk-10")
+        assert next(i for (title, _org), i in again.items()
+                    if title != "Jumlah Sekolah")["submit_days"] is None
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_daftar_data_template", year="dua")
         assert "year" in err.value.error_dict
