@@ -42,7 +42,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
-    "satudata_figure",
+    "satudata_figure", "satudata_readable_changes",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
@@ -766,6 +766,13 @@ def satudata_figure(value: Any) -> Any:
     """A number as the page's language writes it (``1.012`` for 1012.0 on
     an Indonesian page); anything else as it is."""
     return validation.figure(value, reference.current_language())
+
+
+def satudata_readable_changes(found: list[dict[str, Any]],
+                              dataset_type: Optional[str] = None) -> list[dict[str, Any]]:
+    """CKAN's changes of a dataset in the reader's words
+    (:func:`.lib.review.readable_changes`)."""
+    return review.readable_changes(found, dataset_type or metadata.DATASET_TYPE)
 
 
 def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:

@@ -6,7 +6,9 @@
   field of the edit form);
 * the reviewers: every metadata value under its group, the data files with
   a preview of their first rows, and for a revision of published data what
-  changed against the live version.
+  changed against the live version;
+* anyone who may read a dataset's history: CKAN's description of each of
+  its changes, in the reader's words (:func:`readable_changes`).
 
 Nothing here decides who may see what: callers pass dictionaries they
 obtained through the actions (``satudata_request_show``,
@@ -18,15 +20,17 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..model import CollectionRound
 from . import metadata, publishing, roles
 from .states import Actor, State
 from . import preview as previews
 
 __all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",
            "actor_label", "metadata_groups", "resources", "changes", "error_summary",
-           "returned_for_package"]
+           "returned_for_package", "readable_changes"]
 
 #: the key of a reviewer's note about the data files (not a schema field)
 RESOURCES_NOTE = "resources"
@@ -268,3 +272,60 @@ def returned_for_package(package_id: Optional[str], user: Optional[str]
         event["request_id"] = request_id
         event["notes_by_field"] = {n["field"]: n for n in event["labelled_notes"]}
     return event
+
+
+#: what the portal and its plugins write on a resource for themselves (the
+#: DataStore's flags, the load's bookkeeping): no change anybody made
+_OWN_RESOURCE_KEYS = frozenset({
+    "datastore_active", "datastore_contains_all_records_of_source_file", "resource_id",
+    "ignore_hash", "original_url", "set_url_type", "hash"})
+
+
+def readable_changes(found: list[dict[str, Any]],
+                     dataset_type: str = metadata.DATASET_TYPE) -> list[dict[str, Any]]:
+    """CKAN's changes of a dataset (``compare_pkg_dicts``), in the reader's
+    words: its fields and its resources' fields named by their labels
+    (they read "period", "satudata_round" and the round's id), the keys the
+    portal writes on a resource for itself left out ("datastore_active
+    changed to True"), its visibility in the reader's language (CKAN's
+    "Public"). A change left with nothing to say is dropped (CKAN's "no
+    change" when none is left)."""
+    schema = metadata.dataset_schema(dataset_type)
+    labels = {f["field_name"]: metadata.field_label(f) for f in schema["dataset_fields"]}
+    resource_labels = {f["field_name"]: metadata.field_label(f)
+                       for f in schema.get("resource_fields") or []}
+
+    def value_of(key: str, value: Any) -> Any:
+        if key == publishing.ROUND_KEY and value:
+            round_ = model.Session.get(CollectionRound, value)
+            return round_.title if round_ is not None else value
+        return value
+
+    readable = []
+    for change in found:
+        change = dict(change)
+        kind = change.get("type")
+        if kind == "private":
+            change["new"] = tk._("Private") if change.get("new") == "Private" \
+                else tk._("Public")
+        elif kind == "extension_fields":
+            change["key"] = labels.get(change.get("key"), change.get("key"))
+        elif kind == "resource_extras":
+            if "key_list" in change:
+                keys = [k for k in change["key_list"] if k not in _OWN_RESOURCE_KEYS]
+                if not keys:
+                    continue
+                values = change.get("value_list") or {}
+                change["key_list"] = [resource_labels.get(k, k) for k in keys]
+                change["value_list"] = {resource_labels.get(k, k): value_of(k, values.get(k, ""))
+                                        for k in keys}
+            else:
+                key = change.get("key")
+                if key in _OWN_RESOURCE_KEYS:
+                    continue
+                for name in ("value", "new_value", "old_value"):
+                    if name in change:
+                        change[name] = value_of(key, change[name])
+                change["key"] = resource_labels.get(key, key)
+        readable.append(change)
+    return readable or [{"type": "no_change"}]

@@ -285,6 +285,32 @@ class TestChanges:
         assert text.count("lisensi") >= 4  # each licence change is named
         assert "Open Data Commons Open Database License" in text
         assert "Tanpa lisensi" in text  # what the draft had before
+        # the page's own words in the reader's language
+        assert "Lihat perubahan dari" in text and "View changes from" not in text
+        assert "Show metadata diff" not in text
+
+    def test_changes_name_fields_by_their_labels_and_visibility_in_the_readers_words(
+            self, app):
+        import flask_babel
+
+        from ckanext.satudata.lib import review
+
+        found = [{"type": "private", "new": "Public"},
+                 {"type": "extension_fields", "key": "data_status", "value": "final"},
+                 {"type": "resource_extras", "method": "change_value_no_old",
+                  "key": "datastore_active", "new_value": True},
+                 {"type": "resource_extras", "method": "add_multiple",
+                  "key_list": ["datastore_active", "period"],
+                  "value_list": {"datastore_active": True, "period": "2026"}}]
+        with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+            readable = review.readable_changes(found)
+            nothing = review.readable_changes(found[2:3])
+        assert readable == [
+            {"type": "private", "new": "Publik"},
+            {"type": "extension_fields", "key": "Sifat data", "value": "final"},
+            {"type": "resource_extras", "method": "add_multiple", "key_list": ["Periode"],
+             "value_list": {"Periode": "2026"}}]
+        assert nothing == [{"type": "no_change"}]
 
     @pytest.mark.ckan_config("ckan.activity_list_limit", 2)
     def test_the_first_page_of_a_stream_has_no_link_to_none(self, app, region, ckan_config):
