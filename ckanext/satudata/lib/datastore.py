@@ -374,12 +374,61 @@ def unreadable_message() -> str:
                 "so it is not loaded: upload a readable CSV or XLSX table")
 
 
+#: the lines of a load's log (xloader's, and :func:`load_resource`'s own), in
+#: the reader's words: a pattern, and the message (None: a line for the
+#: technicians, left out: "Fields: [{'id': …}]", "Using chunk size: …")
+def _log_lines() -> list[tuple[re.Pattern[str], Optional[str]]]:
+    lines = [
+        (r"Loading (?P<name>.*) \((?P<format>\w+), MD5 .*\)",
+         tk._("Loading %(name)s (%(format)s)")),
+        (r"Determining column names and types", tk._("Reading the columns and their types")),
+        (r"Copying to database\.\.\.", tk._("Copying the rows into the DataStore")),
+        (r"\.\.\.copying done", tk._("The rows are copied")),
+        (r"\.\.\.search index created", tk._("The search index is built")),
+        (r"\.\.\.column indexes created\.?", tk._("The column indexes are built")),
+        (r"Successfully pushed (?P<count>\d+) entries.*", tk._("%(count)s rows loaded")),
+        (r"Trying again with tabulator", tk._("Trying again with another reader")),
+        (r"Load using COPY failed: .*", tk._("The fast load did not work")),
+        (r"Setting resource\.datastore_active = True", tk._("The table is in the DataStore")),
+        (r"Number columns \(declared variables\): (?P<columns>.*)",
+         tk._("Columns read as numbers (declared variables): %(columns)s")),
+        (r"Express Load completed", tk._("Loading completed")),
+        (r"xloader error: (?P<message>.*)", tk._("The load failed: %(message)s")),
+    ]
+    return [(re.compile(pattern, re.S), message) for pattern, message in lines]
+
+
+def readable_log(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A load's log in the reader's words (:func:`_log_lines`): the steps a
+    producer follows, translated; xloader's technical lines ("Fields:
+    [{'id': 'jenis_nakes', 'type': 'text', …}]", "Using chunk size: …")
+    left out; a warning or error nobody translated kept as it is."""
+    lines = _log_lines()
+    readable = []
+    for item in items or []:
+        text = str(item.get("message") or "").strip()
+        found = next(((m, message) for pattern, message in lines
+                      for m in [pattern.fullmatch(text)] if m), None)
+        if found is not None:
+            match, message = found
+            readable.append(dict(item, message=message % match.groupdict()))
+        elif item.get("level") not in ("INFO", "DEBUG"):
+            readable.append(item)
+    return readable
+
+
 def page_status(found: Optional[dict[str, Any]],
                 resource_id: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """xloader's status for its DataStore page (``resource_data``): a file
-    the data check could not read told why in the reader's language (the
-    page printed "unreadable by the data check"; the check's own reason,
-    e.g. too many rows, when it has one), ``unreadable`` set."""
+    """xloader's status for its DataStore page (``resource_data``): its log
+    in the reader's words (:func:`readable_log`: English and Python's
+    dumps of the columns); a file the data check could not read told why in
+    the reader's language (the page printed "unreadable by the data check";
+    the check's own reason, e.g. too many rows, when it has one),
+    ``unreadable`` set."""
+    task_info = (found or {}).get("task_info")
+    if isinstance(task_info, dict) and task_info.get("logs"):
+        found = dict(found or {}, task_info=dict(task_info,
+                                                 logs=readable_log(task_info["logs"])))
     error = (found or {}).get("error")
     if not isinstance(error, dict) or error.get("message") != UNREADABLE:
         return found

@@ -403,6 +403,9 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     pkg_id = published_table["request"]["package_id"]
     page = app.get(f"/dataset/{pkg_id}/resource_data/{resource['id']}", headers=token)
     assert "Tabel data" in page.body and "delete-datastore" not in page.body
+    # its load's log in the reader's words, without xloader's dumps of the columns
+    assert "Pemuatan selesai" in page.body and "Express Load completed" not in page.body
+    assert "Fields: [" not in page.body and "Determining column names" not in page.body
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/views", headers=token)
     assert "dropdownView" not in page.body
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/edit", headers=token)
