@@ -17,11 +17,14 @@ approval ends the round's work (stage ``done``).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 from dataclasses import dataclass
 from typing import Any, Optional
 
+import flask
+import flask_babel
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -226,6 +229,14 @@ def summary(round_id: str) -> dict[str, Any]:
             "generated": datetime.datetime.utcnow().isoformat(timespec="seconds")}
 
 
+def _in_portal_language() -> Any:
+    """Translations in the portal's language (``ckan.locale_default``)
+    during a web request; outside one (a job, a command) as they are."""
+    if not flask.has_request_context():
+        return contextlib.nullcontext()
+    return flask_babel.force_locale(tk.config.get("ckan.locale_default") or "en")
+
+
 def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
     """The first text of the report, for the walidata to edit."""
     labels = {s.value: label for s, label in state_labels().items()}
@@ -266,11 +277,15 @@ def draft(round_: CollectionRound, user_id: Optional[str]) -> RoundReport:
     if existing is not None:
         return existing
     data = summary(round_.id)
+    # written once, in the portal's language (it was the language of the
+    # page the stage was moved on from: an English title on the Indonesian portal)
+    with _in_portal_language():
+        title = tk._("Report of %(round)s") % {"round": round_.title}
+        body = _body(round_, data)
     report = RoundReport(
         id=model.types.make_uuid(), round_id=round_.id, state=R.DRAFT.value,
-        approval_level=0, title=tk._("Report of %(round)s") % {"round": round_.title},
-        body=_body(round_, data), summary=data, due_date=round_.report_due, version=1,
-        created_by=user_id)
+        approval_level=0, title=title, body=body, summary=data,
+        due_date=round_.report_due, version=1, created_by=user_id)
     model.Session.add(report)
     model.Session.flush()
     _event(report, user_id=user_id, step=DRAFTED, from_state=None, level=0)

@@ -790,3 +790,22 @@ def test_a_stage_the_round_moved_past_reads_as_done(app, region):
     assert "Selesai" in compile_stage and "direncanakan" in compile_stage
     report_stage = page.split('satudata-stage-report">')[1].split("</dd>")[0]
     assert "Selesai" not in report_stage and "hari kerja" in report_stage
+
+
+def test_a_report_drafted_from_an_english_page_is_in_the_portals_language(app, region):
+    """The report's first title and text were written in the language of
+    the page its round was moved on from: "Report of …" on the
+    Indonesian portal, for every reader."""
+    import flask_babel
+
+    for request in region.requests:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak jadi dihimpun")
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                report_days=5)
+    with app.flask_app.test_request_context("/en/"), flask_babel.force_locale("en"):
+        region.call("walidata_admin", "satudata_round_advance", id=region.round["id"],
+                    stage="collection")
+    report = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
+    assert report["title"] == f"Laporan {region.round['title']}"
+    assert report["body"].startswith("Laporan putaran pengumpulan")
