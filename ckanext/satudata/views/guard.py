@@ -381,6 +381,47 @@ def refuse_unstorable_text() -> Any:
     return None
 
 
+#: CKAN's (and the DataStore's) words it does not mark for translation, in
+#: an API error: a lookup without an id ("Missing id, can not get Resource
+#: object", any caller of resource_patch), a dataset or resource not found
+_MISSING_ID = re.compile(r"Missing id, can not get \w+ object")
+_NOT_FOUND_TAIL = re.compile(r"(?P<what>Package|Resource|Dataset) was not found\.?$")
+
+
+@satudata_guard.after_app_request
+def api_errors_in_the_readers_words(response: Any) -> Any:
+    """An API error CKAN writes in English, in the reader's language
+    (:data:`_MISSING_ID`, :data:`_NOT_FOUND_TAIL`; "Missing value" of the
+    DataStore's own schema). Only an action's error is read (a 4xx JSON
+    answer of ``/api/``): the answers that succeed are not touched."""
+    if (response.status_code not in (400, 404, 409) or not request.path.startswith("/api/")
+            or response.mimetype != "application/json"):
+        return response
+    body = response.get_json(silent=True)
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return response
+    changed = False
+    message = error.get("message")
+    if isinstance(message, str) and _MISSING_ID.fullmatch(message):
+        error.pop("message")
+        error["id"] = [tk._("Missing value")]
+        changed = True
+    elif isinstance(message, str) and _NOT_FOUND_TAIL.search(message):
+        what = _NOT_FOUND_TAIL.search(message).group("what")
+        words = tk._("Resource not found") if what == "Resource" else tk._("Dataset not found")
+        error["message"] = _NOT_FOUND_TAIL.sub(words, message)
+        changed = True
+    for key, value in error.items():
+        if isinstance(value, list) and "Missing value" in value and tk._("Missing value") \
+                != "Missing value":
+            error[key] = [tk._("Missing value") if v == "Missing value" else v for v in value]
+            changed = True
+    if changed:
+        response.set_data(json.dumps(body))
+    return response
+
+
 @satudata_guard.app_errorhandler(CSRFError)
 def form_expired(error: CSRFError) -> Any:
     """A form whose security token no longer matches the session (sent

@@ -573,6 +573,27 @@ def test_an_api_body_that_cannot_be_read_is_told_in_the_readers_language(app):
     assert json.loads(app.post("/api/3/action/package_search", json={"rows": 1}).body)["success"]
 
 
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_api_errors_ckan_writes_in_english_are_in_the_readers_words(app):
+    """"Missing id, can not get Resource object" (any caller), "Package was
+    not found.", the DataStore's own "Missing value"."""
+    for action in ("resource_patch", "package_patch"):
+        response = app.post(f"/api/3/action/{action}", json={"id": ""}, status=409)
+        assert json.loads(response.body)["error"] == {"__type": "Validation Error",
+                                                      "id": ["Belum diisi"]}, action
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization()
+    for action, body in (("member_create", {"id": org["id"], "object": "tidak-ada",
+                                            "object_type": "package", "capacity": "public"}),
+                         ("resource_view_list", {"id": "tidak-ada"})):
+        response = app.post(f"/api/3/action/{action}", json=body,
+                            headers={"Authorization": sysadmin["token"]}, status=404)
+        assert "was not found" not in json.loads(response.body)["error"]["message"], action
+    response = app.post("/api/3/action/datastore_info", json={},
+                        headers={"Authorization": sysadmin["token"]}, status=409)
+    assert "Missing value" not in response.body
+
+
 def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
     """A form of one empty field (``id=``) answered a bare string with
     Python's ``JSONDecodeError``; a multipart call of only a file an HTML
