@@ -171,5 +171,5 @@ def satudata_forum_decision_show(context: Context, data_dict: DataDict) -> dict[
     data = _validate(data_dict, schema.request_show(), context)
     decision = model.Session.get(ForumDecision, data["id"])
     if decision is None:
-        raise tk.ObjectNotFound(tk._("Not found"))
+        raise tk.ObjectNotFound(tk._("Forum decision not found"))
     return _decision_dict(decision)

@@ -29,7 +29,7 @@ def satudata_forum_decision_show(context: Context, data_dict: DataDict) -> AuthR
     decision_id = roles.clean_id((data_dict or {}).get("id"))
     decision = model.Session.get(ForumDecision, decision_id) if decision_id else None
     if decision is None:
-        raise tk.ObjectNotFound(tk._("Not found"))
+        raise tk.ObjectNotFound(tk._("Forum decision not found"))
     for request_id in decision.request_ids:
         try:
             tk.check_access("satudata_request_show", dict(context), {"id": request_id})
