@@ -38,7 +38,7 @@ __all__ = [
     "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
     "gate_errors", "start_verification",
-    "submit_due_of", "stage_label", "stage_labels", "state_label", "status_label",
+    "submit_due_of", "publication_wait", "stage_label", "stage_labels", "state_label", "status_label",
     "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
 ]
 
@@ -167,6 +167,17 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
 
 
 # -- an item's own deadline --------------------------------------------------------
+
+def publication_wait(report_days: Optional[int], stage: Optional[str]) -> Optional[str]:
+    """Why a round's publication cannot be built yet, or None: a round with
+    a report stage (TJB, Maluku Utara: the report is checked and approved
+    up the chain, then published) builds its book once its report is
+    approved (stage ``done``); it went public while the report was a draft."""
+    if report_days and stage != "done":
+        return tk._("The publication of this round is built once its report is approved "
+                    "(the round is now at: %(stage)s)") % {"stage": stage_label(stage or "")}
+    return None
+
 
 def submit_due_of(item: DaftarData, round_: CollectionRound,
                   sent_on: datetime.date) -> datetime.date:

@@ -13,7 +13,7 @@ from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import publishing, release_calendar, review, workdays
+from ..lib import publishing, release_calendar, review, rounds, workdays
 from .requests import refused_unconfirmed, take_transition
 from ._common import can, confirmed, context, error_list, post
 
@@ -169,4 +169,5 @@ def publication(round_id: str) -> Any:
         return tk.abort(404, tk._("Collection round not found"))
     can_build = tk.h.check_access("satudata_publication_build", {"round_id": round_id})
     return tk.render("satudata/dissemination/publication.html", {
-        "status": status, "round": round_, "can_build": can_build})
+        "status": status, "round": round_, "can_build": can_build,
+        "wait": rounds.publication_wait(round_.get("report_days"), round_.get("stage"))})

@@ -19,7 +19,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import engine, late_data, outbox, publishing, release_calendar, roles, round_history
+from ...lib import (engine, late_data, outbox, publishing, release_calendar, roles,
+                     round_history, rounds)
 from ...lib.publication import published_package_ids
 from ...lib.states import State
 from ...model import CollectionRound, DataRequest, Publication, Release
@@ -500,6 +501,11 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     publication = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == data["round_id"])
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    round_ = model.Session.get(CollectionRound, data["round_id"])
+    assert round_ is not None
+    wait = rounds.publication_wait(round_.report_days, round_.stage)
+    if wait:
+        raise tk.ValidationError({"round_id": [wait]})
     if (publication is None or publication.package_id is None) \
             and not published_package_ids(data["round_id"]):
         raise tk.ValidationError({"round_id": [tk._(
@@ -524,8 +530,6 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     entry = outbox.add("build_publication", [publication.id], timeout=3600,
                        title=f"satudata: publication {data['round_id']}")
     publication.job_id = entry.id
-    round_ = model.Session.get(CollectionRound, data["round_id"])
-    assert round_ is not None
     round_history.record(round_, "publication_build", publication.requested_by)
     result = publication.dictize()
     model.repo.commit()

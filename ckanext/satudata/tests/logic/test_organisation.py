@@ -450,6 +450,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         returned = _call("kabid", "satudata_round_report_return", id=round_["id"],
                          note="Tambahkan perbandingan dengan tahun lalu")
         assert returned["state"] == "returned"
+        # the round's book waits for its report's approval (it went public
+        # while the report was a draft)
+        with pytest.raises(tk.ValidationError) as waits:
+            _call("admin-walidata", "satudata_publication_build", round_id=round_["id"])
+        assert list(waits.value.error_dict) == ["round_id"]
 
     # over HTTP: the drafters edit and submit again, each level approves
     admin, kabid = login(app, "admin-walidata"), login(app, "kabid")
@@ -463,6 +468,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     page = admin.get(url)
     admin.post(url, data={"_csrf_token": csrf_token(page.body), "step": "submit",
                           "version": version + 1})
+    assert "satudata-publication-wait" in admin.get("/publikasi/tjb-2026").body
     # an officer holding two levels approves the report at one of them only
     WalidataRole(user="verifikator", role="kabid")
     _call("verifikator", "satudata_round_report_approve", id=round_["id"])
@@ -482,6 +488,9 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     report = _call("kadis", "satudata_round_report_show", id=round_["id"])
     assert report["state"] == "approved" and "naik 4%" in report["body"]
     assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+    assert "satudata-publication-wait" not in admin.get("/publikasi/tjb-2026").body
+    assert _call("admin-walidata", "satudata_publication_build",
+                 round_id=round_["id"])["status"] == "queued"
     # a finished round: no more sending, neither on its page nor by the API
     page = admin.get("/permintaan-data/putaran/tjb-2026").body
     assert "satudata-round-send" not in page and "satudata-round-history" in page
