@@ -472,9 +472,14 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         completeness = metadata.completeness(staged.data, "submit")
     elif transition.name == "revise" and staged is None \
             and publishing.staged_for(request.package_id) is not None:
+        # which period's request to open (the producer was left to guess)
+        owner = model.Session.get(DataRequest, publishing.staged_for(
+            request.package_id).request_id or "")
+        owner_round = model.Session.get(CollectionRound, owner.round_id) if owner else None
         raise tk.ValidationError({"revision": [tk._(
-            "The changes staged on this dataset belong to the request of another "
-            "period; they are reviewed through that request")]})
+            "The changes staged on this dataset belong to the request of the period "
+            "%(period)s; they are reviewed through that request") % {
+                "period": owner_round.title if owner_round else "?"}]})
     # the data files, checked (again) at every step and recorded in its event
     checked = _checked_dataset(request, pkg)
     files = datacheck.ensure(checked) if checked is not None else []

@@ -387,7 +387,7 @@ def test_the_staged_period_belongs_to_its_request_and_leaves_with_it(two_periods
         # the first period's request cannot carry the second period's table
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "satudata_request_revise", id=first["id"])
-        assert "another period" in err.value.error_dict["revision"][0]
+        assert "of the period Semester II 2026;" in err.value.error_dict["revision"][0]
         assert request_state(region, first) == "published"
         # a cancelled new period: its staged table never goes live
         region.call("walidata_admin", "satudata_request_cancel", id=second["id"],
