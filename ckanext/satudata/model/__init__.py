@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from .role import WalidataRole
 from .workflow import (
-    ROUND_STAGES, ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DataRequest,
-    ForumDecision, ReminderSent, RequestEvent, RoundEvent, RoundReport, RoundReportEvent,
+    ROUND_STAGES, ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DaftarDataEvent,
+    DataRequest, ForumDecision, ReminderSent, RequestEvent, RoundEvent, RoundReport,
+    RoundReportEvent,
 )
 from .public_request import PublicRequest, PublicRequestEvent
 from .datacheck import CHECK_STATUSES, DataCheck
@@ -22,7 +23,7 @@ __all__ = [
     "WalidataRole",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent", "LATE_POLICIES",
-    "ForumDecision", "RoundEvent",
+    "ForumDecision", "RoundEvent", "DaftarDataEvent",
     "DataCheck", "CHECK_STATUSES",
     "Dissemination", "Release", "StagedRevision", "Publication", "LIVE_STATUSES",
     "PUBLIC_COLUMNS", "public_dict_of",

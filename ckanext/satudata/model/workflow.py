@@ -127,6 +127,33 @@ class DaftarData(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         }
 
 
+class DaftarDataEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One change of an item of the Daftar Data (the list an SK fixes):
+    added, changed (each field before and after), imported, deactivated or
+    deleted, by whom and when, written in the same transaction. A deleted
+    item's events stay (``item_id`` then empty; ``data`` names the item)."""
+
+    __tablename__ = "satudata_daftar_data_event"
+    __table_args__ = (
+        Index("satudata_daftar_data_event_item_ts_idx", "item_id", "timestamp"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    item_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("satudata_daftar_data.id", ondelete="SET NULL"))
+    user_id: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    timestamp: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    step: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    data: Mapped[Optional[dict[str, Any]]] = Column(JSONB)  # type: ignore
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "item_id": self.item_id, "user_id": self.user_id,
+            "timestamp": _iso(self.timestamp), "step": self.step, "data": self.data or {},
+        }
+
+
 class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     """A collection round and its stage deadlines.
 

@@ -49,6 +49,7 @@ def edit(item_id: Optional[str] = None) -> Any:
     data: dict[str, Any] = call("satudata_daftar_data_show", {"id": item_id}) \
         if item_id else {"year": year if year.isdigit() and len(year) == 4
                          else datetime.date.today().year, "active": True}
+    events = data.get("events") or []  # the item's trail, under the form
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
@@ -72,6 +73,7 @@ def edit(item_id: Optional[str] = None) -> Any:
     org_options = organization_options("")
     return tk.render("satudata/workflow/daftar_data_form.html", {
         "data": data, "errors": errors, "item_id": item_id, "org_options": org_options,
+        "events": events,
     }), (400 if errors else 200)
 
 

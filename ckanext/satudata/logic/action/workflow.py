@@ -34,8 +34,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import storage
-from ...lib import (datacheck, engine, late_data, letters, metadata, outbox, publishing,
-                   roles, round_history, rounds, spreadsheets, workdays)
+from ...lib import (daftar_data_history, datacheck, engine, late_data, letters, metadata,
+                    outbox, publishing, roles, round_history, rounds, spreadsheets, workdays)
 from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, PublicRequest,
                       RequestEvent, RoundDocument)
 from ...model.workflow import request_count
@@ -225,6 +225,7 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     model.Session.add(item)
     model.Session.flush()
+    daftar_data_history.record(item, "create", item.created_by)
     _commit(context)
     return _item_dict(item)
 
@@ -264,11 +265,13 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
             "This item was already requested in a round of its year: it stays in that "
             "year's Daftar Data (add it to the other year's list instead)")]})
     _refuse_duplicate(data, item)
+    before = daftar_data_history.snapshot(item)
     for key, value in data.items():
         setattr(item, key, value)
     if sk_pdf:
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     item.modified = datetime.datetime.utcnow()
+    daftar_data_history.record_changes(item, before, _user_id(context))
     _commit(context)
     return _item_dict(item)
 
@@ -301,15 +304,22 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
         sa.select(sa.func.count()).select_from(DataRequest)
         .where(DataRequest.item_id == item.id)).scalar_one()
     if used:
-        item.active = False
+        if item.active:
+            before = daftar_data_history.snapshot(item)
+            item.active = False
+            daftar_data_history.record_changes(item, before, _user_id(context), "deactivate")
     else:
+        daftar_data_history.record(item, "delete", _user_id(context))
+        model.Session.flush()
         model.Session.delete(item)
     _commit(context)
 
 
 @tk.side_effect_free
 def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """One item of the Daftar Data.
+    """One item of the Daftar Data, with its trail for the walidata staff
+    (``events``: who added, changed, imported, deactivated it; each change
+    of a field before and after).
 
     :param id: the item's id
     :type id: string
@@ -320,7 +330,11 @@ def satudata_daftar_data_show(context: Context, data_dict: DataDict) -> dict[str
     item = model.Session.get(DaftarData, _ref(data_dict, context))
     if item is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
-    return _item_dict(item)
+    result = _item_dict(item)
+    # its own trail (who added, changed, imported it): the walidata staff's
+    result["events"] = daftar_data_history.events(item.id) \
+        if roles.is_walidata_staff(context.get("user")) else []
+    return result
 
 
 @tk.side_effect_free
@@ -460,12 +474,15 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
             if same:
                 unchanged += 1
             else:
+                before = daftar_data_history.snapshot(item)
                 for field, value in clean.items():
                     setattr(item, field, value)
+                daftar_data_history.record_changes(item, before, user_id, "import_update")
                 updated += 1
         else:
-            item = DaftarData(created_by=user_id, **clean)
+            item = DaftarData(id=model.types.make_uuid(), created_by=user_id, **clean)
             model.Session.add(item)
+            daftar_data_history.record(item, "import_create", user_id)
             created += 1
         items.append(item)
     if not data["dry_run"]:

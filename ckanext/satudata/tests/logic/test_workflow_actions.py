@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 from freezegun import freeze_time
 from werkzeug.datastructures import FileStorage
 
@@ -19,7 +20,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.lib import workdays
-from ckanext.satudata.model import DaftarData, DataRequest
+from ckanext.satudata.model import DaftarData, DaftarDataEvent, DataRequest
 
 from ..factories import complete_metadata, daftar_data_workbook, login
 
@@ -77,6 +78,44 @@ class TestDaftarDataImport:
         third = region.call("walidata_admin", "satudata_daftar_data_import",
                             upload=changed, year=2027)
         assert (third["created"], third["updated"], third["unchanged"]) == (0, 1, 1)
+        # the item's trail: added by the import, then its unit changed (the
+        # import as it was is no change)
+        trail = region.call("walidata_admin", "satudata_daftar_data_show",
+                            id=school["id"])["events"]
+        assert [(e["step"], e["user_name"]) for e in trail] == [
+            ("import_create", region.users["walidata_admin"]["name"]),
+            ("import_update", region.users["walidata_admin"]["name"])]
+        assert [(c["field"], c["before_text"], c["after_text"])
+                for c in trail[1]["changes"]] == [("unit", "unit", "sekolah")]
+
+    def test_each_change_of_an_item_is_in_its_trail(self, region, app):
+        """The list an SK fixes had no record of who changed what: an item's
+        unit changed after the round was sent left no trace."""
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Bidan", owner_org="dinas-kesehatan", year=2026,
+                           unit="orang")
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    unit="jiwa", priority=True, update_frequency="annual")
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    unit="jiwa")  # saved as it was: no change
+        trail = region.call("walidata_admin", "satudata_daftar_data_show",
+                            id=item["id"])["events"]
+        assert [e["step"] for e in trail] == ["create", "update"]
+        assert {c["field"]: (c["before_text"], c["after_text"])
+                for c in trail[1]["changes"]} == {
+            "unit": ("orang", "jiwa"), "priority": ("no", "yes"),
+            "update_frequency": ("—", "Tahunan")}
+        # the producers read the item, not its trail
+        assert region.call("producer", "satudata_daftar_data_show",
+                           id=item["id"])["events"] == []
+        page = login(app, region.users["walidata_admin"]["name"]).get(
+            f"/permintaan-data/daftar-data/{item['id']}/edit").get_data(as_text=True)
+        assert "Riwayat data" in page and "orang → <strong>jiwa</strong>" in page
+        # deleted (never requested): its trail stays, naming it
+        region.call("walidata_admin", "satudata_daftar_data_delete", id=item["id"])
+        kept = model.Session.execute(sa.select(DaftarDataEvent).where(
+            DaftarDataEvent.step == "delete")).scalars().all()
+        assert [(e.item_id, e.data["title"]) for e in kept] == [(None, "Jumlah Bidan")]
 
     def test_a_years_daftar_data_is_exported_and_imports_again(self, region):
         """The list an SK fixes (SOP Magetan) is downloaded as the import

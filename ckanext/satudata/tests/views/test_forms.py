@@ -510,7 +510,7 @@ class TestDaftarDataTemplate:
         ranges = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
         letter = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers, 1)}
         assert set(ranges) == {f"{letter[h]}2" for h in ("opd", "frekuensi", "urusan",
-                                                         "prioritas")}
+                                                         "prioritas", "hari_kalender")}
         assert ranges[f"{letter['opd']}2"].formula1 == "OPD!$A$2:$A$3"
         assert ranges[f"{letter['prioritas']}2"].formula1 == '"ya,tidak"'
         codes_sheet, cells_range = ranges[f"{letter['urusan']}2"].formula1.split("!")
@@ -531,7 +531,8 @@ class TestDaftarDataTemplate:
         out = io.BytesIO()
         wb.save(out)
         assert [row for _n, row in spreadsheets.read_daftar_data(out.getvalue())] == [
-            {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False}]
+            {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False,
+             "submit_calendar_days": False}]
 
     def test_the_example_row_of_an_old_template_is_skipped(self):
         wb = openpyxl.Workbook()
