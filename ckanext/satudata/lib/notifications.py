@@ -487,8 +487,11 @@ def notify_report_step(event_id: str) -> int:
             "report_step", recipients, step=event.step, waiting=level is not None,
             round_title=round_.title, actor=actor.display_name if actor else _site(),
             role=roles.role_label(role) if role else "", note=event.note or "",
-            # the deadline of the level the step left it waiting at
-            due_date=(event.data or {}).get("due_date", "") if level is not None else "",
+            # the deadline of the level the step left it waiting at, or, back
+            # with its drafters, the report's (the return said none)
+            due_date=(event.data or {}).get("due_date", "") if level is not None
+            else report.due_date.isoformat() if event.step == "return" and report.due_date
+            else "",
             report_url=tk.url_for("satudata_round.report", round_id=round_.name,
                                   _external=True))
 

@@ -708,6 +708,7 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
               note="Tambahkan analisis tren")
         (to, subject, body), = told()
         assert to == "admin-walidata" and "Tambahkan analisis tren" in body
+        assert "Tenggat langkah ini" in body  # the report's own deadline: it said none
         # (returned, it goes back unchanged with a note saying why)
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"],
               note="Analisis tren ada di lampiran")
