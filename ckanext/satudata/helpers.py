@@ -768,11 +768,14 @@ def satudata_figure(value: Any) -> Any:
     return validation.figure(value, reference.current_language())
 
 
-def satudata_readable_changes(found: list[dict[str, Any]],
+def satudata_readable_changes(old: dict[str, Any], new: dict[str, Any],
+                              old_activity_id: str,
                               dataset_type: Optional[str] = None) -> list[dict[str, Any]]:
-    """CKAN's changes of a dataset in the reader's words
+    """CKAN's changes between two versions of a dataset
+    (``compare_pkg_dicts``), in the reader's words
     (:func:`.lib.review.readable_changes`)."""
-    return review.readable_changes(found, dataset_type or metadata.DATASET_TYPE)
+    return review.readable_changes(tk.h.compare_pkg_dicts(old, new, old_activity_id), old,
+                                   new, dataset_type or metadata.DATASET_TYPE)
 
 
 def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:

@@ -232,6 +232,9 @@ def load_resource(res: dict[str, Any], force: bool = False,
             loader.load_table(path, resource_id=resource_id, mimetype=fmt, logger=logger)
             fields = None
         loader.calculate_record_count(resource_id=resource_id, logger=logger)
+        # how many rows the table has (xloader's COPY says it nowhere)
+        logger.info("Rows loaded: %s", tk.get_action("datastore_search")(
+            dict(_site_context()), {"resource_id": resource_id, "limit": 0})["total"])
         xloader_jobs.set_datastore_active({"resource_id": resource_id}, res, logger)
         if fields:
             loader.create_column_indexes(fields=fields, resource_id=resource_id, logger=logger)
@@ -386,7 +389,8 @@ def _log_lines() -> list[tuple[re.Pattern[str], Optional[str]]]:
         (r"\.\.\.copying done", tk._("The rows are copied")),
         (r"\.\.\.search index created", tk._("The search index is built")),
         (r"\.\.\.column indexes created\.?", tk._("The column indexes are built")),
-        (r"Successfully pushed (?P<count>\d+) entries.*", tk._("%(count)s rows loaded")),
+        (r"(Successfully pushed (?P<count>\d+) entries.*|Rows loaded: (?P<rows>\d+))",
+         tk._("%(count)s rows loaded")),
         (r"Trying again with tabulator", tk._("Trying again with another reader")),
         (r"Load using COPY failed: .*", tk._("The fast load did not work")),
         (r"Setting resource\.datastore_active = True", tk._("The table is in the DataStore")),
@@ -411,7 +415,9 @@ def readable_log(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                       for m in [pattern.fullmatch(text)] if m), None)
         if found is not None:
             match, message = found
-            readable.append(dict(item, message=message % match.groupdict()))
+            values = match.groupdict()
+            values["count"] = values.get("count") or values.get("rows")
+            readable.append(dict(item, message=message % values))
         elif item.get("level") not in ("INFO", "DEBUG"):
             readable.append(item)
     return readable

@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound
-from . import metadata, publishing, roles
+from . import metadata, publishing, reference, roles
 from .states import Actor, State
 from . import preview as previews
 
@@ -281,27 +281,36 @@ _OWN_RESOURCE_KEYS = frozenset({
     "ignore_hash", "original_url", "set_url_type", "hash"})
 
 
-def readable_changes(found: list[dict[str, Any]],
+def readable_changes(found: list[dict[str, Any]], old: Optional[dict[str, Any]] = None,
+                     new: Optional[dict[str, Any]] = None,
                      dataset_type: str = metadata.DATASET_TYPE) -> list[dict[str, Any]]:
-    """CKAN's changes of a dataset (``compare_pkg_dicts``), in the reader's
-    words: its fields and its resources' fields named by their labels
-    (they read "period", "satudata_round" and the round's id), the keys the
-    portal writes on a resource for itself left out ("datastore_active
-    changed to True"), its visibility in the reader's language (CKAN's
-    "Public"). A change left with nothing to say is dropped (CKAN's "no
-    change" when none is left)."""
+    """CKAN's changes of a dataset (``compare_pkg_dicts`` of ``old`` and
+    ``new``), in the reader's words: its fields and its resources' fields
+    named by their labels (they read "period", "satudata_round" and the
+    round's id) with their values as a reader writes them (a flag "Ya", not
+    "True"; a code by its label), the keys the portal writes on a resource
+    for itself left out ("datastore_active changed to True"), its
+    visibility in the reader's language (CKAN's "Public"), and the schema's
+    fields filled in for the first time (CKAN names only the fields both
+    versions have: a draft's metadata filled in listed two of thirty). A
+    change left with nothing to say is dropped (CKAN's "no change" when
+    none is left)."""
     schema = metadata.dataset_schema(dataset_type)
-    labels = {f["field_name"]: metadata.field_label(f) for f in schema["dataset_fields"]}
+    fields = {f["field_name"]: f for f in schema["dataset_fields"]}
     resource_labels = {f["field_name"]: metadata.field_label(f)
                        for f in schema.get("resource_fields") or []}
 
-    def value_of(key: str, value: Any) -> Any:
+    def label_of(key: Any) -> Any:
+        return metadata.field_label(fields[key]) if key in fields else key
+
+    def resource_value(key: str, value: Any) -> Any:
         if key == publishing.ROUND_KEY and value:
             round_ = model.Session.get(CollectionRound, value)
             return round_.title if round_ is not None else value
         return value
 
-    readable = []
+    readable: list[dict[str, Any]] = []
+    reported = set()
     for change in found:
         change = dict(change)
         kind = change.get("type")
@@ -309,23 +318,65 @@ def readable_changes(found: list[dict[str, Any]],
             change["new"] = tk._("Private") if change.get("new") == "Private" \
                 else tk._("Public")
         elif kind == "extension_fields":
-            change["key"] = labels.get(change.get("key"), change.get("key"))
+            key = change.get("key")
+            reported.add(key)
+            if key in fields:
+                change["value"] = _change_text(fields[key], (new or {}).get(key, change.get("value")))
+            change["key"] = label_of(key)
         elif kind == "resource_extras":
             if "key_list" in change:
-                keys = [k for k in change["key_list"] if k not in _OWN_RESOURCE_KEYS]
+                keys = list(change["key_list"])
+                values = change.get("value_list")
+                # CKAN's list of the values of added fields (its template reads
+                # it by name: they showed none), or a dictionary by name
+                values = dict(zip(keys, values)) if isinstance(values, list) \
+                    else dict(values or {})
+                keys = [k for k in keys if k not in _OWN_RESOURCE_KEYS]
                 if not keys:
                     continue
-                values = change.get("value_list") or {}
                 change["key_list"] = [resource_labels.get(k, k) for k in keys]
-                change["value_list"] = {resource_labels.get(k, k): value_of(k, values.get(k, ""))
-                                        for k in keys}
+                change["value_list"] = {resource_labels.get(k, k):
+                                        resource_value(k, values.get(k, "")) for k in keys}
             else:
                 key = change.get("key")
                 if key in _OWN_RESOURCE_KEYS:
                     continue
                 for name in ("value", "new_value", "old_value"):
                     if name in change:
-                        change[name] = value_of(key, change[name])
+                        change[name] = resource_value(key, change[name])
                 change["key"] = resource_labels.get(key, key)
         readable.append(change)
+    for key, field in fields.items() if old is not None and new is not None else ():
+        if key in reported or key in _CORE_FIELDS or _empty(new.get(key)) \
+                or not _empty(old.get(key)):
+            continue
+        readable.append({"type": "extension_fields", "pkg_id": new.get("id"),
+                         "title": new.get("title"), "key": label_of(key),
+                         "value": _change_text(field, new.get(key))})
     return readable or [{"type": "no_change"}]
+
+
+#: the dataset fields CKAN's own descriptions of a change cover
+_CORE_FIELDS = frozenset({"title", "name", "notes", "owner_org", "private", "tag_string",
+                          "tags", "license_id", "url", "version", "author", "author_email",
+                          "maintainer", "maintainer_email", "resources", "extras"})
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _change_text(field: dict[str, Any], value: Any) -> str:
+    """A field's value as a reader writes it: a flag yes or no, codes by
+    their labels, a list of entries counted."""
+    if isinstance(value, bool):
+        return tk._("yes") if value else tk._("no")
+    code_list = field.get("satudata_code_list")
+    if code_list and not _empty(value):
+        return ", ".join(reference.labels(code_list, value))
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return ", ".join(value)
+        return tk.ungettext("%(num)s entry", "%(num)s entries", len(value)) % {
+            "num": len(value)}
+    return "" if value is None else str(value)

@@ -208,6 +208,10 @@ def locked_edit_form_explained() -> Any:
     ref = (tk.request.view_args or {}).get("id")
     if not isinstance(ref, str):
         return None
+    # only to whom may read it: a redirect told anyone that a private
+    # dataset of that name exists and is reviewed (a made-up name: 404)
+    if not can("package_show", {"id": ref}):
+        return None
     reason = helpers.satudata_review_message(ref)
     if not reason:
         return None

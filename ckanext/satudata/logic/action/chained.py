@@ -988,6 +988,9 @@ package_collaborator_delete = _checked("package_collaborator_delete", _readable(
                                        side_effect_free=False)
 #: what CKAN's ``member_create`` adds to a group or organization
 _MEMBER_OBJECT_TYPES = ("user", "package", "group")
+#: the capacity of a dataset or group in a group (CKAN writes "public",
+#: the group hierarchy "parent")
+_OBJECT_CAPACITIES = ("public", "private", "parent")
 
 
 def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -1004,15 +1007,16 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
         errors["object_type"] = [tk._("Must be one of: %(values)s") % {
             "values": ", ".join(_MEMBER_OBJECT_TYPES)}]
     capacity = data.get("capacity")
-    roles_of_users = list(authz.ROLE_PERMISSIONS)
+    # a user's: one of CKAN's roles; a dataset's or a group's: how CKAN and
+    # the group hierarchy write it
+    capacities = list(authz.ROLE_PERMISSIONS) if object_type == "user" \
+        else [*_OBJECT_CAPACITIES, *authz.ROLE_PERMISSIONS]
     if "capacity" in data:
         if not isinstance(capacity, str) or not capacity.strip():
             errors["capacity"] = [tk._("Missing value")]
-        elif object_type == "user" and capacity not in roles_of_users:
+        elif capacity not in capacities:
             errors["capacity"] = [tk._("Must be one of: %(values)s") % {
-                "values": ", ".join(roles_of_users)}]
-        elif len(capacity) > 100:
-            errors["capacity"] = [tk._("At most %(max)s characters") % {"max": 100}]
+                "values": ", ".join(capacities)}]
     if errors:
         raise tk.ValidationError(errors)
     return _readable("object")(original, context, data_dict)
@@ -1264,7 +1268,10 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def resource_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's (which goes through :func:`resource_update`); a table of a
-    dataset the caller may not read is not found, as a missing one."""
+    dataset the caller may not read is not found, as a missing one; no id
+    at all is a missing value (it was "not found"; a form's ``id=`` was)."""
+    if not (data_dict or {}).get("id"):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
     pkg = _resource_package(data_dict)
     _resource_readable_or_not_found(context, pkg)
     _lock_for_change(context, pkg)

@@ -405,6 +405,7 @@ def test_nobody_writes_the_table_or_the_views_of_a_published_dataset_by_hand(
     assert "Tabel data" in page.body and "delete-datastore" not in page.body
     # its load's log in the reader's words, without xloader's dumps of the columns
     assert "Pemuatan selesai" in page.body and "Express Load completed" not in page.body
+    assert re.search(r"\d+ baris dimuat", page.body)
     assert "Fields: [" not in page.body and "Determining column names" not in page.body
     page = app.get(f"/dataset/{pkg_id}/resource/{resource['id']}/views", headers=token)
     assert "dropdownView" not in page.body

@@ -177,6 +177,12 @@ class TestSubmitNeedsADataFile:
                 tk.url_for("dataset.read", id=pkg["name"])), answer.headers["Location"]
         assert "satudata-import-form" not in client.get(
             tk.url_for("satudata_metadata.import_form", id=pkg["name"])).body
+        # to whom may not read it, as a name nobody took (the redirect told
+        # anyone a private dataset of that name was reviewed)
+        for who in (app, login(app, "produsen-b")):
+            for ref in (pkg["name"], "tidak-ada-" + pkg["name"]):
+                answer = who.get(tk.url_for("dataset.edit", id=ref), follow_redirects=False)
+                assert answer.status_code == 404, (ref, answer.status_code)
 
 
 # -- uploads ----------------------------------------------------------------------------

@@ -294,6 +294,12 @@ def test_a_membership_of_no_known_kind_or_role_is_refused(app):
         assert json.loads(response.body)["error"][field][0].startswith(message), change
     assert user["id"] not in [i for i, _kind, _role in helpers.call_action(
         "member_list", id=org["id"], object_type="user")]
+    # a dataset's capacity is CKAN's too (any text was stored)
+    dataset = factories.Dataset(owner_org=org["id"])
+    response = app.post("/api/3/action/member_create", json={
+        "id": org["id"], "object": dataset["id"], "object_type": "package",
+        "capacity": "<b>x</b>"}, headers=headers, status=409)
+    assert "capacity" in json.loads(response.body)["error"]
     app.post("/api/3/action/member_create", json=dict(member, capacity="editor"),
              headers=headers, status=200)
     assert (user["id"], "user", "Editor") in [tuple(m) for m in helpers.call_action(
@@ -577,10 +583,11 @@ def test_an_api_body_that_cannot_be_read_is_told_in_the_readers_language(app):
 def test_api_errors_ckan_writes_in_english_are_in_the_readers_words(app):
     """"Missing id, can not get Resource object" (any caller), "Package was
     not found.", the DataStore's own "Missing value"."""
-    for action in ("resource_patch", "package_patch"):
-        response = app.post(f"/api/3/action/{action}", json={"id": ""}, status=409)
+    for action, body in (("resource_patch", {"id": ""}), ("package_patch", {"id": ""}),
+                         ("resource_patch", {"id": "", "name": "x"})):
+        response = app.post(f"/api/3/action/{action}", json=body, status=409)
         assert json.loads(response.body)["error"] == {"__type": "Validation Error",
-                                                      "id": ["Belum diisi"]}, action
+                                                      "id": ["Belum diisi"]}, body
     sysadmin = factories.SysadminWithToken()
     org = factories.Organization()
     for action, body in (("member_create", {"id": org["id"], "object": "tidak-ada",

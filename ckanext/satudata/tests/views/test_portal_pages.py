@@ -299,17 +299,23 @@ class TestChanges:
                  {"type": "extension_fields", "key": "data_status", "value": "final"},
                  {"type": "resource_extras", "method": "change_value_no_old",
                   "key": "datastore_active", "new_value": True},
+                 # CKAN gives the values of added fields as a list (its template
+                 # reads them by name: a 500 here)
                  {"type": "resource_extras", "method": "add_multiple",
-                  "key_list": ["datastore_active", "period"],
-                  "value_list": {"datastore_active": True, "period": "2026"}}]
+                  "key_list": ["datastore_active", "period"], "value_list": [True, "2026"]}]
+        old = {"id": "x", "title": "Jumlah", "unit": "orang"}
+        new = dict(old, unit="orang", priority_data=True, concept="Konsep baru")
         with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
-            readable = review.readable_changes(found)
+            readable = review.readable_changes(found, old, new)
             nothing = review.readable_changes(found[2:3])
-        assert readable == [
+        assert readable[:3] == [
             {"type": "private", "new": "Publik"},
-            {"type": "extension_fields", "key": "Sifat data", "value": "final"},
+            {"type": "extension_fields", "key": "Sifat data", "value": "Tetap"},
             {"type": "resource_extras", "method": "add_multiple", "key_list": ["Periode"],
              "value_list": {"Periode": "2026"}}]
+        # the fields filled in for the first time are named too (CKAN left them out)
+        assert {(c["key"], c["value"]) for c in readable[3:]} == {
+            ("Konsep", "Konsep baru"), ("Data prioritas", "ya")}
         assert nothing == [{"type": "no_change"}]
 
     @pytest.mark.ckan_config("ckan.activity_list_limit", 2)
