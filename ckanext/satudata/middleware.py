@@ -83,7 +83,8 @@ def static_files(app: Any, config: CKANConfig) -> WhiteNoise:
     webassets found on disk now."""
     webassets_url = config["ckan.webassets.url"].rstrip("/") + "/"
     static = WhiteNoise(app, max_age=config["satudata.static_max_age"],
-                        immutable_file_test=immutable_test(webassets_url))
+                        immutable_file_test=immutable_test(webassets_url),
+                        add_headers_function=_static_headers)
     # a later add_files takes a URL over from an earlier one: CKAN's own
     # folder first, the first of CKAN's order last
     for folder in reversed(public_folders(config)):
@@ -93,6 +94,20 @@ def static_files(app: Any, config: CKANConfig) -> WhiteNoise:
     if os.path.isdir(assets):
         static.add_files(assets, prefix=webassets_url)
     return static
+
+
+#: the headers every answer of the portal carries, its static files too
+#: (views/headers.py adds the pages' framing and content policy)
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def _static_headers(headers: Any, _path: str, _url: str) -> None:
+    """A static file's headers: :data:`SECURITY_HEADERS`, and no framing
+    (a style sheet or a script served without them: the probe's finding)."""
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    headers["X-Frame-Options"] = "SAMEORIGIN"
 
 
 #: bytes of a form's text fields read into memory at most

@@ -29,14 +29,16 @@ from flask import Blueprint, request
 
 import ckan.plugins.toolkit as tk
 
+from ..middleware import SECURITY_HEADERS
+
 satudata_headers = Blueprint("satudata_headers", __name__)
 
 
 @satudata_headers.after_app_request
 def security_headers(response: Any) -> Any:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
     embeddable = (request.endpoint or "").endswith("resource.view")
     if not embeddable:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")

@@ -28,6 +28,14 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
     assert embedded.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_static_files_carry_the_security_headers_too(app):
+    """Served by WhiteNoise in front of the application, a style sheet had none."""
+    headers = app.get("/base/css/main.css").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_an_answer_to_a_token_is_for_its_caller_only(app):
     """A private dataset read with an API token was marked public (a shared
