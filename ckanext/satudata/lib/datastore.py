@@ -54,7 +54,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
-from ..model import DataCheck
+from ..model import DataCheck, Publication
 from . import datacheck, outbox, validation
 from . import preview as previews
 
@@ -134,7 +134,7 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     contents changed since its last load (all of them with ``force``), and
     drop the tables of its deleted resources. One result per file."""
     pkg = model.Package.get(package_id)
-    if pkg is None or pkg.state != "active":
+    if pkg is None or pkg.state != "active" or _is_publication(package_id):
         return []
     from .publishing import live_dict
 
@@ -146,6 +146,15 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
                for res in datacheck.uploaded_files(live)]
     _drop_deleted(package_id)
     return results
+
+
+def _is_publication(package_id: str) -> bool:
+    """Whether the dataset holds a round's publication: its compilation is
+    a workbook of one sheet per dataset, each a block of metadata above a
+    table, no table to load (its load failed: an error badge on the
+    walidata's own publication)."""
+    return model.Session.execute(sa.select(Publication.id).where(
+        Publication.package_id == package_id)).first() is not None
 
 
 def _not_loaded(res: dict[str, Any]) -> dict[str, Any]:

@@ -92,6 +92,14 @@ def test_publication_book_and_compilation(region, run_jobs, smtp):
     values = [cell for row in first.iter_rows(values_only=True) for cell in row]
     assert "Kecamatan" in values and "Balikpapan Kota" in values
 
+    # the compilation (a block of metadata above each table) is no table for
+    # the DataStore: its load failed, an error badge on the publication
+    xlsx_resource = next(r for r in helpers.call_action(
+        "package_show", id=status["package_id"])["resources"] if r["format"] == "XLSX")
+    assert not xlsx_resource.get("datastore_active")
+    with pytest.raises(tk.ObjectNotFound):  # no load was tried
+        helpers.call_action("xloader_status", resource_id=xlsx_resource["id"])
+
     # rebuilding gives the same content, byte for byte
     region.call("walidata_admin", "satudata_publication_build", round_id=region.round["id"])
     run_jobs()

@@ -632,3 +632,24 @@ def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, s
                    headers=token_of(producer["user"])).body
     assert "lebih dari 3 baris data" in page and "pecah menjadi beberapa berkas" in page
     assert "unreadable by the data check" not in page and 'name="save"' not in page
+
+
+def test_a_number_declared_after_the_upload_types_the_loaded_table(region, run_jobs, smtp):
+    """The data check told the producer to declare the uploaded table's
+    column; declared then, the published table kept it as text (sorted 10
+    before 9)."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    table = add_csv(region, "producer", pkg_id, "kecamatan,jumlah\nA,9\nB,10\n")
+    run_jobs()
+    producer = as_user(region, "producer")
+    types = {f["id"]: f["type"] for f in helpers.call_action(
+        "datastore_info", context=dict(producer), id=table["id"])["fields"]}
+    assert types["jumlah"] == "text"
+    region.call("producer", "package_patch", id=pkg_id, variables=[
+        {"name": "kecamatan", "definition": "Kecamatan", "data_type": "text", "unit": "-"},
+        {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "unit"}])
+    run_jobs()
+    types = {f["id"]: f["type"] for f in helpers.call_action(
+        "datastore_info", context=dict(producer), id=table["id"])["fields"]}
+    assert types["jumlah"] == "numeric"
