@@ -332,6 +332,7 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     admin = _login(app, "admin-walidata")
     page = admin.get(round_url)
     assert "Surat Permintaan Data" in page.body and "Dinas Pendidikan" in page.body
+    assert "Data request letter (Surat Permintaan Data)" in admin.get("/en" + round_url).body
     # a refused file: the form's page says why, in Indonesian, keeps the
     # description typed and stores nothing
     resp = admin.post(f"{round_url}/dokumen", data={
