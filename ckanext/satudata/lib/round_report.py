@@ -252,8 +252,10 @@ def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
             lines.append(f"- {row['organization']} — {row['item']}: "
                          f"{labels.get(row['state'], row['state'])}")
     if cancelled:
+        # a blank line before the list: Markdown read it as the sentence's
+        # continuation ("…(2): - Dinas Kesehatan — … - Dinas Pendidikan …")
         lines += ["", tk._("Cancelled, no longer asked for (%(count)s):") % {
-            "count": len(cancelled)}]
+            "count": len(cancelled)}, ""]
         lines += [f"- {row['organization']} — {row['item']}" for row in cancelled]
     return "\n".join(lines)
 

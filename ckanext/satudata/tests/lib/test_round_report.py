@@ -18,3 +18,5 @@ def test_the_draft_counts_what_it_lists_and_sets_cancelled_requests_apart():
     assert "5 of the 5 data requested were verified" in counted
     assert counted.count("\n- ") == 5 and apart.count("\n- ") == 2
     assert "Data 5" in apart and "Data 6" in apart and "Data 5" not in counted
+    # a list of its own, as Markdown reads one: after a blank line
+    assert apart.startswith("\n\n- ")
