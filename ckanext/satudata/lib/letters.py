@@ -280,6 +280,8 @@ def issue_verification_record(round_: CollectionRound, user_id: Optional[str]) -
                         and r["state"] != State.CANCELLED.value),
         "returned": sum(1 for r in requests if r["state"] == State.RETURNED.value),
         "open": sum(1 for r in requests if r["open"]),
+        # the three add up to the total (the cancelled ones were in no line)
+        "cancelled": sum(1 for r in requests if r["state"] == State.CANCELLED.value),
     }
     content = {"letterhead": _letterhead(), "round": _round(round_), "requests": requests,
                "summary": summary,

@@ -141,6 +141,8 @@ def test_berita_acara_records_the_decisions_and_is_reissued_as_a_new_version(reg
     cancelled = " ".join(text2.split())
     cancelled = cancelled[cancelled.index("Dibatalkan"):][:200]
     assert "Tidak jadi diminta" in cancelled and "(verifikator)" not in cancelled
+    # its summary counts the cancelled one too: its lines add up to the total
+    assert "Tidak lagi diminta (dibatalkan) 1" in " ".join(text2.split())
     # it says which number it replaces (the line may break inside the number)
     assert f"menggantikanBeritaAcaraVerifikasinomor{first['number']}" in text2.replace(" ", "")
     assert "Disetujui" not in pdf_text(
