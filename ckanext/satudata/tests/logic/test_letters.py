@@ -394,3 +394,25 @@ def test_the_letters_schedule_points_to_the_items_own_deadlines():
     page = letters.letter_html(letter)
     assert "23 Maret 2027" in page and "11 Desember 2026" in page
     assert "data dengan batas waktu tersendiri paling lambat pada tanggal yang tercantum" in page
+
+
+@pytest.mark.parametrize("items", [1, 9, 14, 18])
+def test_the_closing_sentence_and_the_signature_share_a_page(items):
+    """A letter whose list filled its first page printed the signature
+    alone on the second."""
+    from ckanext.satudata.model import Letter
+
+    round_ = {"title": "Putaran 2027", "year": 2027, "start_date": "2026-12-07",
+              "prepare_due": "2026-12-14", "submit_due": "2027-03-23", "verify_due":
+              "2027-04-15", "submit_days": 60, "verify_days": 15, "approval_days": 5}
+    letter = Letter(kind=letters.PERMINTAAN, number="001/SPD",
+                    issued_on=datetime.date(2026, 12, 5), content={
+                        "round": round_, "opd": {"title": "Dinas Kesehatan"},
+                        "letterhead": {"title": "Diskominfo", "position": "Kepala Diskominfo"},
+                        "items": [{"title": f"Data nomor {n}", "unit": "unit",
+                                   "description": "Keterangan data " * 6,
+                                   "due_date": "2027-03-23"} for n in range(items)]})
+    pages = [page.extract_text() for page in pypdf.PdfReader(
+        io.BytesIO(letters.pdf_bytes(letter))).pages]
+    closing = [text for text in pages if "Demikian disampaikan" in text]
+    assert len(closing) == 1 and "Kepala Diskominfo" in closing[0], len(pages)
