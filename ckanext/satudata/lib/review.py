@@ -321,7 +321,8 @@ def readable_changes(found: list[dict[str, Any]], old: Optional[dict[str, Any]] 
             key = change.get("key")
             reported.add(key)
             if key in fields:
-                change["value"] = _change_text(fields[key], (new or {}).get(key, change.get("value")))
+                change["value"] = _change_text(fields[key],
+                                               (new or {}).get(key, change.get("value")))
             change["key"] = label_of(key)
         elif kind == "resource_extras":
             if "key_list" in change:

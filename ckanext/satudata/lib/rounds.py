@@ -38,7 +38,8 @@ __all__ = [
     "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
     "gate_errors", "start_verification",
-    "submit_due_of", "publication_wait", "stage_label", "stage_labels", "state_label", "status_label",
+    "submit_due_of", "publication_wait", "stage_label", "stage_labels", "state_label",
+    "status_label",
     "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
 ]
 
@@ -166,8 +167,6 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
         sa.select(sa.func.count()).select_from(DataRequest).where(*waiting)).scalar_one()
 
 
-# -- an item's own deadline --------------------------------------------------------
-
 def publication_wait(report_days: Optional[int], stage: Optional[str]) -> Optional[str]:
     """Why a round's publication cannot be built yet, or None: a round with
     a report stage (TJB, Maluku Utara: the report is checked and approved
@@ -178,6 +177,8 @@ def publication_wait(report_days: Optional[int], stage: Optional[str]) -> Option
                     "(the round is now at: %(stage)s)") % {"stage": stage_label(stage or "")}
     return None
 
+
+# -- an item's own deadline --------------------------------------------------------
 
 def submit_due_of(item: DaftarData, round_: CollectionRound,
                   sent_on: datetime.date) -> datetime.date:

@@ -413,8 +413,7 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
         error["message"] = _NOT_FOUND_TAIL.sub(words, message)
         changed = True
     for key, value in error.items():
-        if isinstance(value, list) and "Missing value" in value and tk._("Missing value") \
-                != "Missing value":
+        if isinstance(value, list) and "Missing value" in value:
             error[key] = [tk._("Missing value") if v == "Missing value" else v for v in value]
             changed = True
     if changed:

@@ -382,8 +382,10 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     ``judul``, ``opd`` (organization name or title), ``frekuensi`` (a code
     or label of the frequency list), ``urusan`` (codes or labels of the
     government affairs, separated by ``;``), ``satuan``, ``prioritas``
-    (ya/tidak), ``nomor_sk``, ``tanggal_sk`` and ``deskripsi``. An item with the same title and OPD in
-    the same year is updated rather than duplicated.
+    (ya/tidak), ``nomor_sk``, ``tanggal_sk``, ``deskripsi``, ``batas_hari``
+    (the item's own deadline in days), ``hari_kalender`` (ya/tidak: calendar
+    days) and ``tautan_sk``. An item with the same title and OPD in the same
+    year is updated rather than duplicated.
 
     All or nothing: when any row has an error nothing is saved and a
     ``ValidationError`` lists every error by row under ``rows``.

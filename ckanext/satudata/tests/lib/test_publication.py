@@ -252,7 +252,8 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
             "jenis_nakes;jumlah;kode_posyandu\nBidan;1.234;0010\nPerawat;\"2.500\";0020\n"
             "Dokter;-;0030\n")
     pkg = dict(region.call("sysadmin", "package_show", id=request["package_id"]), variables=[
-        {"name": "jenis_nakes", "data_type": "category"}, {"name": "jumlah", "data_type": "integer"},
+        {"name": "jenis_nakes", "data_type": "category"},
+        {"name": "jumlah", "data_type": "integer"},
         {"name": "kode_posyandu", "data_type": "text"}])
     table = publication.read_table(pkg)
     assert table.header == ["jenis_nakes", "jumlah", "kode_posyandu"]
@@ -260,10 +261,11 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
                           ["Dokter", "-", "0030"]]
 
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
-        book = publication.Book(round=model.Session.get(CollectionRound, region.round["id"]), date=datetime.date(2026, 3, 2),
-                                walidata="Diskominfo", site_title="Portal", entries=[
-                                    publication.Entry(number=1, pkg=pkg, organization="OPD",
-                                                      fields=[], table=table)])
+        book = publication.Book(
+            round=model.Session.get(CollectionRound, region.round["id"]),
+            date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
+            entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
+                                       table=table)])
         html = publication.book_html(book)
         sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
     assert '<td class="num">1.234</td>' in html and '<td class="num">2.500</td>' in html
