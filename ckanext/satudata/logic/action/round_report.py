@@ -14,7 +14,7 @@ from ckan.types import Context, DataDict
 
 from ...lib import roles, round_history, round_report, rounds
 from ...lib.states import State, state_labels
-from ...model import DataRequest, RoundReport
+from ...model import DaftarData, DataRequest, RoundReport
 from .. import schema
 from ._common import commit, validate
 
@@ -68,14 +68,18 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
         raise tk.ValidationError({"stage": [tk._(
             "The report stage ends with the report's last approval")]})
     if round_.stage == "collection":
-        collecting = model.Session.execute(
-            sa.select(sa.func.count()).select_from(DataRequest).where(
-                DataRequest.round_id == round_.id,
-                DataRequest.state.in_(_COLLECTING))).scalar_one()
+        # which ones (the count alone left the walidata to look for them)
+        collecting = [f"{org} — {item}" for org, item in model.Session.execute(
+            sa.select(model.Group.title, DaftarData.title).select_from(DataRequest)
+            .join(model.Group, model.Group.id == DataRequest.owner_org)
+            .join(DaftarData, DaftarData.id == DataRequest.item_id)
+            .where(DataRequest.round_id == round_.id, DataRequest.state.in_(_COLLECTING))
+            .order_by(model.Group.title, DaftarData.title)).all()]
         if collecting:
             raise tk.ValidationError({"stage": [tk._(
                 "%(count)s request(s) of this round are still being collected, "
-                "verified or approved") % {"count": collecting}]})
+                "verified or approved: %(requests)s") % {
+                    "count": len(collecting), "requests": rounds.missing_text(collecting)}]})
     moved = rounds.advance_stage(round_)
     round_history.record(round_, "advance", _user_id(context), moved)
     if moved["to"] == "report":

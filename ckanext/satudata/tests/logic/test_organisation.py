@@ -404,6 +404,8 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         with pytest.raises(tk.ValidationError) as err:
             _advance(round_["id"])
         assert "2" in err.value.error_dict["stage"][0]
+        # which ones (the count alone left the walidata to look for them)
+        assert "Dinas Kesehatan — Jumlah Puskesmas" in err.value.error_dict["stage"][0]
         _ready(health, "produsen-a")
         _ready(schools, "produsen-b")
         _call("admin-walidata", "satudata_request_publish", id=health["id"])
