@@ -125,6 +125,10 @@ def read(round_id: str, document_title: str = "") -> Any:
 
 @satudata_round.route("/<round_id>/tahap", methods=["POST"])
 def advance(round_id: str) -> Any:
+    if not confirmed() and can("satudata_round_advance", {"id": round_id}):
+        # it ends the stage for every OPD: confirmed on the server too
+        tk.h.flash_error(tk._("Tick the confirmation to move the round on."))
+        return tk.redirect_to("satudata_round.read", round_id=round_id)
     post("satudata_round_advance", {"id": round_id, "stage": tk.request.form.get("stage")},
          tk._("The round moved on to its next stage."),
          forbidden=_managing_refused(), not_found=tk._("Collection round not found"))

@@ -810,3 +810,26 @@ def test_a_report_drafted_from_an_english_page_is_in_the_portals_language(app, r
     report = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
     assert report["title"] == f"Laporan {region.round['title']}"
     assert report["body"].startswith("Laporan putaran pengumpulan")
+
+
+def test_moving_a_round_on_is_confirmed_first(app, region):
+    """One click ended the collection for every OPD: the page's form asks to
+    confirm, and the server refuses the post without it."""
+    for request in region.requests:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak jadi dihimpun")
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                compile_days=5)
+    client = _login(app, "admin-walidata")
+    url = f"/permintaan-data/putaran/{region.round['name']}"
+    page = client.get(url).body
+    assert 'id="confirm-advance"' in page
+    data = {"_csrf_token": _csrf(page), "stage": "collection"}
+    refused = client.post(f"{url}/tahap", data=data, follow_redirects=True)
+    assert "Centang konfirmasi" in refused.body
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["stage"] == "collection"
+    page = client.get(url).body
+    client.post(f"{url}/tahap", data=dict(data, _csrf_token=_csrf(page), confirm="1"))
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["stage"] == "compile"
