@@ -471,10 +471,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         errors = _submit_errors(staged.data, completeness)
         completeness = metadata.completeness(staged.data, "submit")
     elif transition.name == "revise" and staged is None \
-            and publishing.staged_for(request.package_id) is not None:
+            and (others := publishing.staged_for(request.package_id)) is not None:
         # which period's request to open (the producer was left to guess)
-        owner = model.Session.get(DataRequest, publishing.staged_for(
-            request.package_id).request_id or "")
+        owner = model.Session.get(DataRequest, others.request_id or "")
         owner_round = model.Session.get(CollectionRound, owner.round_id) if owner else None
         raise tk.ValidationError({"revision": [tk._(
             "The changes staged on this dataset belong to the request of the period "

@@ -47,6 +47,7 @@ import re
 from typing import Any, Iterable, Optional, Union
 
 import ckan.plugins.toolkit as tk
+from babel.numbers import format_decimal
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
@@ -72,20 +73,20 @@ _EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 class Notation:
     """One way a column of numbers is written: every cell (trimmed) matches
     ``pattern``; ``thousands`` is written between groups of thousands (and
-    dropped), ``decimal`` is the decimal mark. The DataStore's load types a
+    dropped), ``decimal_mark`` separates the fraction. The DataStore's load types a
     column in SQL (:meth:`sql`) and the publication reads its file in Python
     (:meth:`number`) by the same notation, so the book prints the figures
     the DataStore holds."""
     pattern: str
     thousands: str = ""
-    decimal: str = "."
+    decimal_mark: str = "."
 
     def plain(self, cell: str) -> str:
         """The cell written plainly (``1.234,5`` -> ``1234.5``)."""
         text = cell.strip()
         if self.thousands:
             text = text.replace(self.thousands, "")
-        return text.replace(self.decimal, ".") if self.decimal != "." else text
+        return text.replace(self.decimal_mark, ".") if self.decimal_mark != "." else text
 
     def number(self, cell: str) -> Union[int, float]:
         """The cell's number: a whole number as an int."""
@@ -97,7 +98,8 @@ class Notation:
         plainly."""
         if self.thousands:
             cell = f"replace({cell}, '{self.thousands}', '')"
-        return f"replace({cell}, '{self.decimal}', '.')" if self.decimal != "." else cell
+        return (f"replace({cell}, '{self.decimal_mark}', '.')" if self.decimal_mark != "."
+                else cell)
 
 
 #: how a column of a declared number type may be written, tried in turn
@@ -112,7 +114,7 @@ NOTATIONS = {
                 Notation(r"^[-+]?[0-9]{1,3}(,[0-9]{3})*$", thousands=",")),
     "decimal": (Notation(r"^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"),
                 Notation(r"^[-+]?([0-9]{1,3}([.][0-9]{3})*|[0-9]+)(,[0-9]+)?$",
-                         thousands=".", decimal=","),
+                         thousands=".", decimal_mark=","),
                 Notation(r"^[-+]?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?$", thousands=",")),
 }
 
@@ -123,8 +125,6 @@ def figure(value: Any, language: str) -> Any:
     as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
         return value
-    from babel.numbers import format_decimal
-
     if isinstance(value, float):
         if not math.isfinite(value):
             return value

@@ -44,6 +44,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
+from ..logic.action.chained import core_not_found
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
                                 storable_text, user_sort_message)
@@ -381,19 +382,20 @@ def refuse_unstorable_text() -> Any:
     return None
 
 
-#: CKAN's (and the DataStore's) words it does not mark for translation, in
-#: an API error: a lookup without an id ("Missing id, can not get Resource
-#: object", any caller of resource_patch), a dataset or resource not found
+#: CKAN's words it does not mark for translation, in an API error: a lookup
+#: without an id ("Missing id, can not get Resource object", any caller of
+#: resource_patch)
 _MISSING_ID = re.compile(r"Missing id, can not get \w+ object")
-_NOT_FOUND_TAIL = re.compile(r"(?P<what>Package|Resource|Dataset) was not found\.?$")
 
 
 @satudata_guard.after_app_request
 def api_errors_in_the_readers_words(response: Any) -> Any:
     """An API error CKAN writes in English, in the reader's language
-    (:data:`_MISSING_ID`, :data:`_NOT_FOUND_TAIL`; "Missing value" of the
-    DataStore's own schema). Only an action's error is read (a 4xx JSON
-    answer of ``/api/``): the answers that succeed are not touched."""
+    (:data:`_MISSING_ID`; a "not found" the chained actions translate,
+    :func:`..logic.action.chained.core_not_found`, raised by an action they
+    do not wrap; "Missing value" of the DataStore's own schema). Only an
+    action's error is read (a 4xx JSON answer of ``/api/``): the answers
+    that succeed are not touched."""
     if (response.status_code not in (400, 404, 409) or not request.path.startswith("/api/")
             or response.mimetype != "application/json"):
         return response
@@ -407,11 +409,13 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
         error.pop("message")
         error["id"] = [tk._("Missing value")]
         changed = True
-    elif isinstance(message, str) and _NOT_FOUND_TAIL.search(message):
-        what = _NOT_FOUND_TAIL.search(message).group("what")
-        words = tk._("Resource not found") if what == "Resource" else tk._("Dataset not found")
-        error["message"] = _NOT_FOUND_TAIL.sub(words, message)
-        changed = True
+    elif isinstance(message, str):
+        # CKAN writes "<Not found, translated>: <its English words>"
+        prefix, sep, words = message.rpartition(": ")
+        translated = core_not_found(words)
+        if translated is not None:
+            error["message"] = prefix + sep + translated
+            changed = True
     for key, value in error.items():
         if isinstance(value, list) and "Missing value" in value:
             error[key] = [tk._("Missing value") if v == "Missing value" else v for v in value]

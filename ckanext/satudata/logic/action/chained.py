@@ -474,11 +474,14 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
                                              % {"formats": "xml, ttl, n3, nt, jsonld"}]})
 
 
-def _core_not_found(message: str) -> Optional[str]:
-    """The reader's words for a "not found" CKAN's actions raise in English."""
+def core_not_found(message: str) -> Optional[str]:
+    """The reader's words for a "not found" CKAN's actions raise in English
+    (here, and in an API answer: ``views/guard.py``)."""
     if re.fullmatch(r'User ".*" was not found\.', message):
         return tk._("User not found")
-    return {"Group was not found.": tk._("Group was not found."),
+    return {"Package was not found.": tk._("Dataset not found"),
+            "Resource was not found.": tk._("Resource not found"),
+            "Group was not found.": tk._("Group was not found."),
             "Group was not found": tk._("Group was not found."),
             "Organization was not found": tk._("Organization was not found."),
             "User was not found.": tk._("User was not found."),
@@ -508,7 +511,7 @@ def _core_words_translated() -> Iterator[None]:
     try:
         yield
     except tk.ObjectNotFound as e:
-        translated = _core_not_found(str(e))
+        translated = core_not_found(str(e))
         if translated is None:
             raise
         raise tk.ObjectNotFound(translated) from e

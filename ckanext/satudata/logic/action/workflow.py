@@ -1526,10 +1526,17 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     round_ = model.Session.get(CollectionRound, request.round_id)
     allowed: list[str] = []
     held_back: list[str] = []
+    # the gate is the same for the steps it holds back alike (verify and
+    # return wait for the same OPDs): asked once per kind of step
+    gates: dict[tuple[bool, bool], dict[str, list[str]]] = {}
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
-        gate = rounds.gate_errors(round_, transition.name,
-                                  revising=request.revision_of is not None) if round_ else {}
+        kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED)
+        if kind not in gates:
+            gates[kind] = rounds.gate_errors(
+                round_, transition.name, revising=request.revision_of is not None) \
+                if round_ else {}
+        gate = gates[kind]
         if gate:
             held_back.extend(m for m in gate["state"] if m not in held_back)
         elif action not in allowed:
