@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import metadata_workbook, publication
@@ -626,9 +627,10 @@ def test_a_yes_or_no_given_a_list_says_so_without_python(region):
     assert "None" not in message and "[" not in message
 
 
-def test_a_token_for_nobody_is_refused_clearly(region, app):
+def test_a_token_for_nobody_is_refused_clearly(region, app, cli):
     """``api_token_create`` without a user, or for a user who does not
-    exist, answered 500 to anyone but a sysadmin."""
+    exist, answered 500 to anyone but a sysadmin; the administrator's
+    ``ckan user token add`` still makes one (it was told "Log in")."""
     warga = factories.User()["name"]
     headers = {"Authorization": factories.APIToken(user=warga)["token"]}
     for body, status, error in (
@@ -647,6 +649,10 @@ def test_a_token_for_nobody_is_refused_clearly(region, app):
     mine = app.post("/api/3/action/api_token_create", headers=headers,
                     json={"user": warga, "name": "x"})
     assert mine.status_code == 200 and mine.json["result"]["token"]
+    made = cli.invoke(ckan_command, ["user", "token", "add", warga, "baris-perintah"])
+    assert made.exit_code == 0, made.output
+    assert model.Session.query(model.ApiToken).filter_by(
+        user_id=model.User.get(warga).id, name="baris-perintah").count() == 1
 
 
 def test_a_list_where_a_code_is_expected_is_told_so_in_words(region, app):
