@@ -317,6 +317,8 @@ def _env() -> jinja2.Environment:
     env.globals["_"] = tk._
     env.filters["figure"] = lambda value: validation.figure(
         value, tk.config.get("ckan.locale_default") or "id")
+    env.filters["as_written"] = lambda value: (
+        int(value) if isinstance(value, float) and value.is_integer() else value)
     return env
 
 
@@ -331,6 +333,8 @@ def book_html(book: Book) -> str:
             "entry": entry,
             "header": table.header[:max_columns],
             "rows": [r[:max_columns] for r in table.rows[:max_rows]],
+            # a year or a code printed as written (2030, not 2.030)
+            "labels": [validation.names_a_label(h) for h in table.header[:max_columns]],
             "cut_rows": table.total_rows > max_rows,
             "cut_columns": len(table.header) > max_columns,
         })

@@ -51,7 +51,8 @@ from babel.numbers import format_decimal
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
-           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation", "figure"]
+           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation", "figure",
+           "names_a_label"]
 
 #: the ``data_type`` codes of a variable and the Frictionless field types
 TYPES = {"text": "string", "category": "string", "integer": "integer",
@@ -132,6 +133,15 @@ def figure(value: Any, language: str) -> Any:
     if isinstance(value, decimal.Decimal) and value == value.to_integral_value():
         value = int(value)
     return format_decimal(value, locale=language, decimal_quantization=False)
+
+
+def names_a_label(column: Any) -> bool:
+    """Whether the column holds years or codes (``tahun``, ``kode_wilayah``,
+    ``kode_posyandu``): numbers that name something, printed as written
+    (2030, not 2.030), even in a column declared a whole number."""
+    name = normalize(column)
+    return (name in PERIOD_COLUMNS or name in AREA_COLUMNS
+            or name.startswith(("tahun", "year", "kode", "code")))
 
 
 def column_notation(cells: Iterable[str], data_type: str) -> Optional[Notation]:

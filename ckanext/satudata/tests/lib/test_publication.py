@@ -244,21 +244,23 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
     """The book read every CSV cell with Python's ``int``/``float``: a
     whole number written the Indonesian way (``1.234``) came out as 1.234,
     ``2.500`` as 2.5, and a code ``0010`` of a text column as 10 (the
-    DataStore, loading the same file, holds 1234, 2500 and '0010')."""
+    DataStore, loading the same file, holds 1234, 2500 and '0010'); a year
+    declared a whole number is printed 2030, not 2.030."""
     import flask_babel
 
     request = region.request_of(region.opd_a)
     add_csv(region, "producer", request["package_id"],
-            "jenis_nakes;jumlah;kode_posyandu\nBidan;1.234;0010\nPerawat;\"2.500\";0020\n"
-            "Dokter;-;0030\n")
+            "jenis_nakes;jumlah;kode_posyandu;tahun\nBidan;1.234;0010;2030\n"
+            "Perawat;\"2.500\";0020;2030\nDokter;-;0030;2030\n")
     pkg = dict(region.call("sysadmin", "package_show", id=request["package_id"]), variables=[
         {"name": "jenis_nakes", "data_type": "category"},
         {"name": "jumlah", "data_type": "integer"},
-        {"name": "kode_posyandu", "data_type": "text"}])
+        {"name": "kode_posyandu", "data_type": "text"},
+        {"name": "tahun", "data_type": "integer"}])
     table = publication.read_table(pkg)
-    assert table.header == ["jenis_nakes", "jumlah", "kode_posyandu"]
-    assert table.rows == [["Bidan", 1234, "0010"], ["Perawat", 2500, "0020"],
-                          ["Dokter", "-", "0030"]]
+    assert table.header == ["jenis_nakes", "jumlah", "kode_posyandu", "tahun"]
+    assert table.rows == [["Bidan", 1234, "0010", 2030], ["Perawat", 2500, "0020", 2030],
+                          ["Dokter", "-", "0030", 2030]]
 
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
         book = publication.Book(
@@ -270,5 +272,6 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
         sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
     assert '<td class="num">1.234</td>' in html and '<td class="num">2.500</td>' in html
     assert "<td>0010</td>" in html
+    assert '<td class="num">2030</td>' in html and "2.030" not in html
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Bidan"]
-    assert rows == [("Bidan", 1234, "0010")]
+    assert rows == [("Bidan", 1234, "0010", 2030)]
