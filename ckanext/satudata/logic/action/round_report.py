@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import roles, round_history, round_report, rounds
+from ...lib import roles, round_history, round_report, rounds, workdays
 from ...lib.states import State, state_labels
 from ...model import DaftarData, DataRequest, RoundReport
 from .. import schema
@@ -30,6 +30,18 @@ _COLLECTING = (State.REQUESTED.value, State.SUBMITTED.value, State.RETURNED.valu
                State.RESUBMITTED.value, State.VERIFIED.value)
 
 
+def _carried_late(round_: Any) -> Any:
+    """The requests of ``round_`` that do not hold its collection up: under
+    the rule "carried into the next period" (TJB: late data misses the
+    publication period), those still with their producers after their
+    deadline; they stay open, and what comes in later goes through the
+    chain and out in the next period (:mod:`...lib.late_data`)."""
+    if round_.late_policy != "carry":
+        return sa.false()
+    return sa.and_(DataRequest.state.in_((State.REQUESTED.value, State.RETURNED.value)),
+                   DataRequest.due_date < workdays.today())
+
+
 def _user_id(context: Context) -> Optional[str]:
     user = roles.user_obj(context.get("user"))
     return user.id if user else None
@@ -43,7 +55,9 @@ def _round_result(round_: Any) -> dict[str, Any]:
 
 def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Move a sent round to its next stage: from the collection (once no
-    request is still with its producers, verifier or approvers) to compiling
+    request is still with its producers, verifier or approvers; in a round
+    that carries late data into the next period, a request still with its
+    producers after its deadline stays open and does not hold it) to compiling
     and analysing the data, then to the report (which is then drafted from
     the round's verified data), then done; a stage the round has no days for
     is skipped. The report's last approval ends the report stage.
@@ -73,7 +87,8 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
             sa.select(model.Group.title, DaftarData.title).select_from(DataRequest)
             .join(model.Group, model.Group.id == DataRequest.owner_org)
             .join(DaftarData, DaftarData.id == DataRequest.item_id)
-            .where(DataRequest.round_id == round_.id, DataRequest.state.in_(_COLLECTING))
+            .where(DataRequest.round_id == round_.id, DataRequest.state.in_(_COLLECTING),
+                   ~_carried_late(round_))
             .order_by(model.Group.title, DaftarData.title)).all()]
         if collecting:
             raise tk.ValidationError({"stage": [tk._(

@@ -388,6 +388,36 @@ def _ready(request: dict, producer: str) -> None:
     _call("kadis", "satudata_request_approve", id=request["id"])
 
 
+def test_tjb_late_data_misses_the_period_but_not_the_portal(clean_db, clean_index):
+    """TJB: "late data misses the publication period". Under the rule that
+    carries it into the next period, the round moves on once the deadline
+    has passed without an OPD that has not delivered (the walidata had to
+    cancel its request, which then took no data at all); the late data,
+    when it comes, goes up the chain for the next period."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        DaftarDataItem(title="Jumlah Sekolah", owner_org="dinas-pendidikan")
+        round_ = CollectionRound(name="tjb-2026", title="TJB 2026", start_date="2026-03-02",
+                                 compile_days=60, report_days=15, late_policy="carry")
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        health, schools = _call("admin-walidata", "satudata_request_list",
+                                round_id=round_["id"], sort="organization")["results"]
+        _ready(health, "produsen-a")
+        # before its deadline, the OPD still delivering holds the round
+        with pytest.raises(tk.ValidationError) as err:
+            _advance(round_["id"])
+        assert "Dinas Pendidikan — Jumlah Sekolah" in err.value.error_dict["stage"][0]
+    late = workdays.add_working_days(datetime.date.fromisoformat(round_["submit_due"]), 1)
+    with freeze_time(f"{late} 02:00:00", tick=True):
+        assert _advance(round_["id"])["stage"] == "compile"
+        waiting = _call("produsen-b", "satudata_request_show", id=schools["id"])
+        assert waiting["state"] == "requested"
+        complete_metadata(schools["package_id"], "produsen-b")
+        submitted = _call("produsen-b", "satudata_request_submit", id=schools["id"])
+        assert (submitted["state"], submitted["late"]) == ("submitted", "carry")
+
+
 def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app):
     with freeze_time(MONDAY, tick=True):  # the timeline's order
         _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
