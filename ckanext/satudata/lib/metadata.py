@@ -401,6 +401,12 @@ def expand_form_rows(data_dict: dict[str, Any],
     composites = {f["field_name"] for f in (scheming_schema or {}).get("dataset_fields", [])
                   if "repeating_subfields" in f}
     if composites:
+        # the form's hidden model of a new row (``variables-REPEATING-INDEX0-
+        # name``), posted when the form is sent before its script removed it:
+        # it became a row of its own, whose error hid the form's real ones
+        for key in [k for k in data_dict if isinstance(k, str) and "-REPEATING-INDEX" in k
+                    and k.split("-", 1)[0] in composites]:
+            del data_dict[key]
         expand_form_composite(data_dict, composites)
 
 

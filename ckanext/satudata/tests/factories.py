@@ -402,12 +402,15 @@ def magetan_world(region: Region) -> Region:
     return region
 
 
-def form_fields(html: str, form_id: str = "dataset-edit") -> dict[str, Any]:
+def form_fields(html: str, form_id: str = "dataset-edit",
+                scripts: bool = True) -> dict[str, Any]:
     """The values a browser would submit from the dataset form (inputs,
-    textareas, selected options)."""
+    textareas, selected options); with ``scripts`` false, as sent before the
+    page's scripts ran (the hidden model of a new variable row included)."""
     form = html[html.index(f'id="{form_id}"'):]
     form = form[:form.index("</form>")]
-    form = re.sub(r'(?s)<div name="repeating-template".*?</fieldset>', "</fieldset>", form)
+    if scripts:
+        form = re.sub(r'(?s)<div name="repeating-template".*?</fieldset>', "</fieldset>", form)
     fields: dict[str, Any] = {}
 
     def add(name: str, value: str) -> None:

@@ -190,6 +190,29 @@ class TestDatasetForm:
                 assert shown[key] == value, key
 
 
+    def test_a_form_sent_before_its_scripts_ran_says_what_is_wrong(self, app, dataset):
+        """Sent before the page's scripts removed the hidden model of a new
+        variable row (a quick click, a slow line), the form answered only
+        "Variabel: Periksa nilai isian ini", hid the real error and came
+        back with two extra rows."""
+        user = factories.SysadminWithToken()
+        page = app.get(tk.url_for("dataset.edit", id=dataset["name"]),
+                       headers={"Authorization": user["token"]}).body
+        form = form_fields(page, scripts=False)
+        assert any("REPEATING-INDEX" in key for key in form)
+        rows = len(helpers.call_action("package_show", id=dataset["id"])["variables"])
+        form.update({"save": "", "producer_contact_email": "bukan-surel"})
+        refused = app.post(tk.url_for("dataset.edit", id=dataset["name"]), data=form,
+                           headers={"Authorization": user["token"]}).body
+        summary = refused[refused.index('id="error-summary"'):]
+        summary = summary[:summary.index("</ul>")]
+        assert "E-mail" in summary and "Variabel" not in summary, summary
+        form["producer_contact_email"] = "kontak@dinkes.example.go.id"
+        saved = app.post(tk.url_for("dataset.edit", id=dataset["name"]), data=form,
+                         headers={"Authorization": user["token"]}, follow_redirects=False)
+        assert saved.status_code == 302, _text(saved.body)[:2000]
+        assert len(helpers.call_action("package_show", id=dataset["id"])["variables"]) == rows
+
     def test_two_variables_of_one_name_are_refused_at_the_second(self, app, dataset):
         """The form shows the refusal at the variable named twice and keeps
         both rows as typed."""
