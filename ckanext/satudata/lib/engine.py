@@ -165,7 +165,9 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     * ``returned``: that submission deadline, but at least
       ``satudata.deadline.resubmit_days`` working days from the return;
     * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
-      submission;
+      submission, but not before the round's verification deadline (the
+      date its letter gives the OPDs and the walidata: one deadline, not an
+      earlier one per early submission);
     * ``verified`` (waiting for an approval level) and ``opd_review``
       (waiting for the OPD's head): ``approval_days``;
     * ``ready``: ``satudata.deadline.publish_days`` to publish (or schedule)
@@ -182,7 +184,8 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
         days = tk.config.get("satudata.deadline.resubmit_days")
         return max(submit_due, workdays.add_working_days(today, days))
     if state in _SUBMIT_TARGETS:
-        return workdays.add_working_days(today, round_.verify_days)
+        counted = workdays.add_working_days(today, round_.verify_days)
+        return max(counted, round_.verify_due) if round_.verify_due else counted
     if state in (State.VERIFIED, State.OPD_REVIEW):
         return workdays.add_working_days(today, round_.approval_days)
     if state == State.READY:

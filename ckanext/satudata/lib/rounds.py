@@ -151,12 +151,13 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     early submission's deadline ran while verification could not start).
     Called under the round's row lock after a first delivery; how many
     requests wait for verification now (0 while a request is still with its
-    producers, or when it had started before)."""
+    producers, or when it had started before). Never before the round's
+    verification deadline (:func:`.engine.due_date_for`)."""
     if not round_.verify_when_complete or round_.verification_started_at is not None \
             or pending_of([round_.id]):
         return 0
     round_.verification_started_at = datetime.datetime.utcnow()
-    due = workdays.add_working_days(today, round_.verify_days)
+    due = max(workdays.add_working_days(today, round_.verify_days), round_.verify_due)
     waiting = DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES)
     model.Session.execute(
         sa.update(DataRequest)

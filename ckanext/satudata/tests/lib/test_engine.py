@@ -10,7 +10,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.satudata.lib import engine
+from ckanext.satudata.lib import engine, workdays
 from ckanext.satudata.model import CollectionRound, DaftarData, DataRequest, RequestEvent
 
 from ..factories import complete_metadata
@@ -124,3 +124,17 @@ class TestApplyTransition:
             assert received == [("submit", "submitted")]
         finally:
             engine.request_transition.disconnect(receiver)
+
+
+def test_a_submission_is_verified_by_the_date_its_round_gives():
+    """The round's letter gives the OPDs and the walidata one verification
+    deadline: an early submission was due for verification weeks before it
+    (its own ``verify_days``), then flagged overdue and escalated; a late
+    one still gets its ``verify_days``."""
+    round_ = CollectionRound(verify_days=15, submit_due=datetime.date(2026, 4, 10),
+                             verify_due=datetime.date(2026, 5, 4))
+    early = engine.due_date_for(round_, "submitted", today=datetime.date(2026, 3, 2))
+    assert early == datetime.date(2026, 5, 4)
+    late = engine.due_date_for(round_, "resubmitted", today=datetime.date(2026, 4, 30))
+    assert late == workdays.add_working_days(datetime.date(2026, 4, 30), 15)
+    assert late > datetime.date(2026, 5, 4)
