@@ -21,7 +21,8 @@ __all__ = ["VIEW", "info", "can_view", "chart_data", "viewer_chart", "dataset_ch
 VIEW = "satudata_chart"
 #: the columns of a period (line chart), then of a wilayah (bar chart), by name
 PERIOD_COLUMNS = ("tahun", "tahun_data", "year", "periode", "semester", "triwulan", "bulan")
-AREA_COLUMNS = ("nama_wilayah", "wilayah", "kabupaten_kota", "nama_kabupaten_kota",
+AREA_COLUMNS = ("nama_wilayah", "wilayah", "kabupaten_kota", "nama_kabupaten_kota", "kabupaten",
+                "kota", "provinsi", "kelurahan", "nama_kelurahan", "desa_kelurahan",
                 "kecamatan", "nama_kecamatan", "desa", "kode_wilayah",
                 "kode_kabupaten_kota", "kode_kab_kota", "kode_kecamatan", "kode_provinsi")
 #: the measure, by name first, else the first numeric column
@@ -44,11 +45,13 @@ def can_view(data_dict: dict[str, Any]) -> bool:
     return bool(data_dict.get("resource", {}).get("datastore_active"))
 
 
-def _pick(fields: list[dict[str, Any]]) -> Optional[tuple[str, str, str]]:
-    """(x column, measure column, "period"/"area") or None."""
+def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """The charts a table's columns allow, in order of preference: (x
+    column, measure column, "period"/"area")."""
     names = {f["id"].strip().lower(): f["id"] for f in fields if f["id"] != "_id"}
     numeric = [f["id"] for f in fields if f["id"] != "_id"
                and any(t in str(f.get("type", "")).lower() for t in NUMERIC)]
+    found = []
     for kind, candidates in (("period", PERIOD_COLUMNS), ("area", AREA_COLUMNS)):
         x = next((names[c] for c in candidates if c in names), None)
         if x is None:
@@ -56,8 +59,8 @@ def _pick(fields: list[dict[str, Any]]) -> Optional[tuple[str, str, str]]:
         measure = next((names[c] for c in MEASURE_COLUMNS if c in names and names[c] != x),
                        None) or next((n for n in numeric if n != x), None)
         if measure:
-            return x, measure, kind
-    return None
+            found.append((x, measure, kind))
+    return found
 
 
 def _number(value: Any) -> Optional[float]:
@@ -77,25 +80,26 @@ def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, 
     """
     search = tk.get_action("datastore_search")
     fields = search(dict(context), {"resource_id": resource_id, "limit": 0})["fields"]
-    picked = _pick(fields)
-    if picked is None:
-        return None
-    x, y, kind = picked
-    records = search(dict(context), {"resource_id": resource_id, "fields": [x, y],
-                                     "limit": MAX_ROWS})["records"]
-    sums: dict[str, float] = {}
-    for record in records:
-        value = _number(record.get(y))
-        label = str(record.get(x) if record.get(x) is not None else "")
-        if value is None or not label:
+    candidates = _candidates(fields)
+    for x, y, kind in candidates:
+        records = search(dict(context), {"resource_id": resource_id, "fields": [x, y],
+                                         "limit": MAX_ROWS})["records"]
+        sums: dict[str, float] = {}
+        for record in records:
+            value = _number(record.get(y))
+            label = str(record.get(x) if record.get(x) is not None else "")
+            if value is None or not label:
+                continue
+            label = label[:-2] if label.endswith(".0") else label
+            sums[label] = sums.get(label, 0.0) + value
+        # one period (a year's table by kecamatan) is one dot: its wilayah
+        # make the chart, when the table has them
+        if not sums or (len(sums) < 2 and (x, y, kind) != candidates[-1]):
             continue
-        label = label[:-2] if label.endswith(".0") else label
-        sums[label] = sums.get(label, 0.0) + value
-    if not sums:
-        return None
-    labels = sorted(sums) if kind == "period" else list(sums)
-    return {"kind": kind, "x": x, "y": y, "labels": labels,
-            "values": [round(sums[label], 6) for label in labels], "rows": len(records)}
+        labels = sorted(sums) if kind == "period" else list(sums)
+        return {"kind": kind, "x": x, "y": y, "labels": labels,
+                "values": [round(sums[label], 6) for label in labels], "rows": len(records)}
+    return None
 
 
 def viewer_chart(user: Optional[str], resource_id: str) -> Optional[dict[str, Any]]:

@@ -23,3 +23,27 @@ def test_the_chart_draws_the_latest_period_first(monkeypatch):
     drawable -= {"s2-a", "s2-b"}  # nothing to draw in the latest: the one before
     assert charts.dataset_chart("", pkg, period_key=KEY)["resource"]["id"] == "s1-a"
     assert charts.dataset_chart("", dict(pkg, private=True), period_key=KEY) is None
+
+
+def test_a_table_of_one_period_is_drawn_across_its_wilayah(monkeypatch):
+    """A year's table by kabupaten (both semesters of 2033 carry ``tahun``
+    2033) was drawn "by period": one dot; its wilayah make the bars. A
+    table of several years stays a line."""
+    table = [{"tahun": 2033, "kabupaten": "Halmahera Barat", "jumlah": 12},
+             {"tahun": 2033, "kabupaten": "Ternate", "jumlah": 11}]
+
+    def search(context, data):
+        fields = [{"id": "_id", "type": "int"}, {"id": "tahun", "type": "numeric"},
+                  {"id": "kabupaten", "type": "text"}, {"id": "jumlah", "type": "numeric"}]
+        if not data.get("fields"):
+            return {"fields": fields, "records": []}
+        return {"fields": fields,
+                "records": [{k: row[k] for k in data["fields"]} for row in table]}
+
+    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    chart = charts.chart_data({}, "tabel")
+    assert (chart["kind"], chart["x"], chart["labels"], chart["values"]) == (
+        "area", "kabupaten", ["Halmahera Barat", "Ternate"], [12, 11])
+    table[1]["tahun"] = 2034
+    chart = charts.chart_data({}, "tabel")
+    assert (chart["kind"], chart["labels"]) == ("period", ["2033", "2034"])
