@@ -373,10 +373,14 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
         error = error.get("message")
     if error == UNREADABLE:
         error = unreadable_message()
-    logs = ((found.get("task_info") or {}).get("logs") or [])[-8:]
+    # in the reader's words, as on the DataStore page (this page printed
+    # xloader's English lines, "INFO: Rows loaded: 6")
+    logs = readable_log((found.get("task_info") or {}).get("logs") or [])[-8:]
     return {"status": state, "label": _labels().get(state, state), "error": error or None,
             "last_updated": found.get("last_updated"),
-            "log": [f"{entry.get('level', '')}: {entry.get('message', '')}" for entry in logs]}
+            "log": [str(entry.get("message") or "") if entry.get("level") in ("INFO", "DEBUG")
+                    else f"{entry.get('level', '')}: {entry.get('message', '')}"
+                    for entry in logs]}
 
 
 def unreadable_message() -> str:

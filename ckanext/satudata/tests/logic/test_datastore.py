@@ -102,6 +102,11 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     page = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/edit",
                    headers=token_of(producer["user"]))
     assert "Data di DataStore" in page.body and "Sudah di DataStore" in page.body
+    # its loading log too (xloader's English lines, "INFO: Rows loaded: 2")
+    log = page.body[page.body.index('id="datastore-status"'):]
+    log = log[:log.index("</section>")]
+    assert "Pemuatan selesai" in log and re.search(r"\d+ baris dimuat", log)
+    assert "INFO" not in log and "Rows loaded" not in log and "Express Load" not in log
     # the preview exists (datatables_view), for the producer only
     views = helpers.call_action("resource_view_list", context=dict(producer), id=csv["id"])
     assert sorted(v["view_type"] for v in views) == ["datatables_view", "satudata_chart"]
