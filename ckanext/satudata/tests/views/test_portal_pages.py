@@ -288,6 +288,9 @@ class TestChanges:
         # the page's own words in the reader's language
         assert "Lihat perubahan dari" in text and "View changes from" not in text
         assert "Show metadata diff" not in text
+        # the site's name once in the window's title
+        title = re.search(r"<title>(.*?)</title>", bodies[0], re.S).group(1)
+        assert title.count(tk.config.get("ckan.site_title")) == 1, title
 
     def test_changes_name_fields_by_their_labels_and_visibility_in_the_readers_words(
             self, app):
