@@ -166,13 +166,13 @@ def round_create(
     satudata_working_days: Validator, satudata_deadline_days: Validator,
     satudata_boolean: Validator, satudata_round_chain: Validator,
     satudata_late_policy: Validator, default: Validator, satudata_visible: Validator,
-    satudata_title: Validator,
+    satudata_title: Validator, satudata_name_not_an_id: Validator,
 ) -> Schema:
     return {
         "approval_chain": [ignore_missing, satudata_round_chain],
         "late_policy": [default("accept"), satudata_late_policy],
         "__before": [satudata_clean_strings],
-        "name": [not_empty, name_validator],
+        "name": [not_empty, name_validator, satudata_name_not_an_id],
         "title": [not_empty, satudata_text, unicode_safe,
                   strip_value, not_empty, satudata_visible, satudata_title,
                   satudata_length(ROUND_TITLE_MAX)],

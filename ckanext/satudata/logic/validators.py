@@ -41,7 +41,7 @@ __all__ = [
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
     "satudata_request_ids", "satudata_one_of", "satudata_ignore_blank", "satudata_blank_as_empty",
     "satudata_blank_clears",
-    "satudata_tag_string",
+    "satudata_tag_string", "satudata_name_not_an_id",
 ]
 
 #: lists up to this long are spelled out in the error message
@@ -824,6 +824,19 @@ def satudata_visible(value: Any) -> Any:
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
+_ID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def satudata_name_not_an_id(value: Any) -> Any:
+    """A URL name that is not shaped like an id: a round named with another
+    round's id made both answer "not found" or HTTP 500 wherever it is
+    looked up by id or name."""
+    if isinstance(value, str) and _ID_SHAPE.fullmatch(value.strip().lower()):
+        raise tk.Invalid(tk._(
+            "A name cannot be shaped like an id: use words, such as tjb-2026-semester-1"))
+    return value
+
+
 def satudata_title(value: Any) -> Any:
     """A title as one line of plain spaces: any run of spaces (a
     non-breaking space pasted from a word processor, a tab, a line break)
@@ -1025,6 +1038,7 @@ def satudata_round_id(value: Any, context: Context) -> Any:
     found = model.Session.execute(
         sa.select(CollectionRound.id).where(
             sa.or_(CollectionRound.id == value, CollectionRound.name == value))
+        .order_by((CollectionRound.id == value).desc()).limit(1)
     ).scalar_one_or_none() if not id_refusal(value) else None
     if not found:
         raise tk.Invalid(tk._("Collection round not found"))

@@ -23,7 +23,7 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from ..factories import add_csv, csv_upload
+from ..factories import add_csv, csv_upload, login
 
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -718,6 +718,32 @@ def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "package_patch", id=dataset, data_year=str(year))
         assert "data_year" in err.value.error_dict
+
+
+def test_a_round_cannot_be_named_with_an_id(region, app):
+    """A round named with another round's id made that round answer HTTP
+    500 wherever it is looked up (its page, its publication, the request
+    lists): such a name is refused; a look-up by id finds the round of
+    that id even beside an older round so named."""
+    original = region.round
+    for name in (original["id"], original["id"].upper(), model.types.make_uuid()):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_create", name=name, title="Bayangan",
+                        year=2026, start_date=original["start_date"])
+        assert list(err.value.error_dict) == ["name"], name
+    # a round so named before the rule (written as it stood)
+    shadow = region.call("walidata_admin", "satudata_round_create", name="bayangan",
+                         title="Bayangan", year=2026, start_date=original["start_date"])
+    model.Session.execute(sa.text("UPDATE satudata_round SET name = :n WHERE id = :i"),
+                          {"n": original["id"], "i": shadow["id"]})
+    model.Session.commit()
+    shown = region.call("walidata_admin", "satudata_round_show", id=original["id"])
+    assert (shown["id"], shown["title"]) == (original["id"], original["title"])
+    listed = region.call("walidata_admin", "satudata_request_list", round_id=original["id"])
+    assert listed["count"] > 0
+    page = login(app, region.users["walidata_admin"]["name"]).get(
+        f"/permintaan-data/putaran/{original['id']}")
+    assert page.status_code == 200 and original["title"] in page.body
 
 
 def test_a_rounds_late_policy_is_chosen_by_its_label(region, app):
