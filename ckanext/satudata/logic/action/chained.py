@@ -1404,11 +1404,19 @@ def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) 
 @tk.side_effect_free
 def member_list(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN lists every dataset of an organization as a member, private ones
-    included; keep only the datasets the caller may see (one query)."""
+    included; keep only the datasets the caller may see (one query). Its
+    members who are users only for whom CKAN shows them: asked for users
+    (``object_type=user``), a visitor is refused; asked for every kind, the
+    visitor got each account's id and capacity (the walidata's included)."""
     result = original(context, data_dict)
     user = context.get("user")
     if context.get("ignore_auth") or authz.is_sysadmin(user):
         return result
+    if not data_dict.get("object_type") and any(row[1] == "user" for row in result):
+        try:
+            tk.check_access("group_show", dict(context), dict(data_dict, object_type="user"))
+        except tk.NotAuthorized:
+            result = [row for row in result if row[1] != "user"]
     package_ids = [row[0] for row in result if row[1] == "package"]
     if not package_ids:
         return result

@@ -372,6 +372,19 @@ def test_no_users_e_mail_hash_leaves_the_portal(app):
     shown = app.get(f"/api/3/action/user_show?id={citizen['name']}",
                     headers={"Authorization": other["token"]}).json["result"]
     assert "last_active" not in shown and "last_active" in own
+    # nor an organization's accounts, asked for with the other members
+    # (asked for as users, a visitor was refused; asked for every kind,
+    # given each account's id and capacity)
+    users = model.Session.query(model.User.id).filter(
+        model.User.name.in_([citizen["name"], other["name"]])).all()
+    for path in (f"member_list?id={org['name']}", f"member_list?id={org['name']}"
+                 "&object_type=user"):
+        answer = app.get(f"/api/3/action/{path}")
+        assert answer.status_code == 403 or not any(
+            user_id in answer.body for (user_id,) in users), (path, answer.body)
+    listed = app.get(f"/api/3/action/member_list?id={org['name']}",
+                     headers={"Authorization": other["token"]}).json["result"]
+    assert {row[0] for row in listed} >= {user_id for (user_id,) in users}
 
 
 def test_a_view_made_on_unpublished_data_stays_out_of_other_peoples_streams(region: Region):
