@@ -108,6 +108,7 @@ class SatudataDatasetsPlugin(SchemingDatasetsPlugin):
                 return metadata.validate_for_show(context, data_dict, schema, expanded)
         else:
             metadata.expand_form_rows(data_dict, expanded)
+            schema = metadata.with_safe_links(schema)
             errors = metadata.shape_errors(data_dict, schema, expanded)
             if errors:
                 return data_dict, errors

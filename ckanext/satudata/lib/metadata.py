@@ -292,6 +292,16 @@ def validate_for_show(context: Any, data_dict: dict[str, Any], schema: dict[str,
     return data, errors
 
 
+def with_safe_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with the dataset's own link (CKAN's ``url``, the DCAT
+    catalogue's ``landingPage``) refused unless ``http``/``https``: no form
+    shows it, and a producer's ``javascript:`` link went through review
+    unseen into the public catalogue."""
+    if "url" not in schema:
+        return schema
+    return dict(schema, url=list(schema["url"]) + [tk.get_validator("satudata_safe_url")])
+
+
 def validate_for_save(validate: Any, context: Any, data_dict: dict[str, Any],
                       schema: dict[str, Any], scheming_schema: dict[str, Any],
                       action: str) -> tuple[dict[str, Any], Any]:

@@ -720,6 +720,24 @@ def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
         assert "data_year" in err.value.error_dict
 
 
+def test_a_datasets_own_link_is_a_web_address(region, app):
+    """CKAN's ``url`` of a dataset (no form shows it; the DCAT catalogue
+    makes it the ``landingPage``) took ``javascript:`` from a producer and
+    went through review unseen into the public catalogue."""
+    request = region.request_of(region.opd_a)
+    for link in ("javascript:alert(document.domain)", "data:text/html,x", " JaVaScRiPt:x"):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=request["package_id"], url=link)
+        assert "url" in err.value.error_dict, link
+    token = {"Authorization": factories.APIToken(user=region.users["producer"]["name"])["token"]}
+    answer = app.post("/api/3/action/package_patch", headers=token, json={
+        "id": request["package_id"], "url": "javascript:alert(1)"})
+    assert answer.status_code == 409 and "url" in answer.json["error"]
+    patched = region.call("producer", "package_patch", id=request["package_id"],
+                          url="https://dinkes.example.go.id/data")
+    assert patched["url"] == "https://dinkes.example.go.id/data"
+
+
 def test_a_round_cannot_be_named_with_an_id(region, app):
     """A round named with another round's id made that round answer HTTP
     500 wherever it is looked up (its page, its publication, the request
