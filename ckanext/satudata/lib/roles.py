@@ -489,6 +489,15 @@ def took_step(request_id: str, transition: str) -> bool:
         .limit(1)).first() is not None
 
 
+def moved_on_since(request: Any) -> bool:
+    """Whether the request's trail holds a step taken since ``request`` was
+    read (a concurrent call's). One query."""
+    return model.Session.execute(
+        sa.select(RequestEvent.id).where(RequestEvent.request_id == request.id,
+                                         RequestEvent.version > (request.version or 0))
+        .limit(1)).first() is not None
+
+
 def just_took(user_name: Optional[str], request: Any, transition: str) -> bool:
     """Whether the request's latest step is ``transition`` taken by the user
     (a second click, or a second client, of one who just took it). One

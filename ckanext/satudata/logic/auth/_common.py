@@ -122,7 +122,11 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
         # which says so, not refused as a second pair of eyes
         if rule(name, request.state, request.revision_of) is not None \
                 and not roles.just_took(context.get("user"), request, name) \
-                and roles.took_part(context.get("user"), request, name):
+                and roles.took_part(context.get("user"), request, name) \
+                and not roles.moved_on_since(request):
+            # (a step taken since the request was read here, by a second
+            # client of the same officer, is no earlier step of theirs: the
+            # engine says where the request is now)
             return refuse(roles.four_eyes_message())
         return allow()
     auth.__name__ = f"satudata_request_{action}"

@@ -523,14 +523,21 @@ def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where
     region.call("producer", "satudata_request_submit", id=request["id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     stale = model.Session.get(DataRequest, request["id"])
-    level = stale.approval_level
+    level, version = stale.approval_level, stale.version
     region.call("kabid", "satudata_request_approve", id=request["id"])
     context = {"user": region.users["kabid"]["name"]}
     with model.Session.no_autoflush:
         model.Session.refresh(stale)
         set_committed_value(stale, "approval_level", level)  # as read before the commit
+        set_committed_value(stale, "version", version)
         assert tk.check_access("satudata_request_approve", context, {"id": request["id"]})
+        # nor was a return of theirs, sent with the approval (approve and
+        # return clicked in two tabs): the engine says where it is now
+        assert tk.check_access("satudata_request_return", context, {"id": request["id"]})
     model.Session.expire_all()
     with pytest.raises(tk.ValidationError) as err:
         region.call("kabid", "satudata_request_approve", id=request["id"])
+    assert "state" in err.value.error_dict
+    with pytest.raises(tk.ValidationError) as err:
+        engine.apply_transition(context, request["id"], "return_approval", note="Kurang")
     assert "state" in err.value.error_dict
