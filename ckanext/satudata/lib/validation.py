@@ -21,6 +21,8 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
   comma (``12,5``), dots between thousands (``1.234,56``; in a whole-number
   column ``1.234``), as are English ones (``1,234.56``);
 * ``duplicate_row``: a row equal to an earlier one;
+* ``extra_cells``: a row with a value beyond the header's last column (a
+  value without a column: often a separator inside an unquoted value);
 * ``outside_area``: in a wilayah code column (named ``kode_wilayah``,
   ``kode_provinsi``, ``kode_kabupaten_kota``, ``kode_kab_kota`` or
   ``kode_kecamatan``), a code that is not the declared area
@@ -305,11 +307,18 @@ def validate(labels: list[str], rows: list[list[Any]],
     typed = [f["type"] != "string" for f in fields]
     seen: dict[tuple[str, ...], int] = {}
     cells: list[dict[str, Any]] = []
+    header_width = len(labels)
     for number, row in enumerate(rows, start=2):
         width = len(row)
         values = tuple((row[i] or "").strip() if i < width else "" for i in keep)
         if not any(values):
             continue
+        if width > header_width and any(str(c or "").strip() for c in row[header_width:]):
+            count += 1
+            if len(cells) < MAX_ERRORS:
+                cells.append({"code": "extra_cells", "row": number, "column": None,
+                              "letter": "", "field": "", "cells": width,
+                              "columns": header_width})
         for j, value in enumerate(values):
             cache = caches[j]
             if value in cache:
@@ -414,6 +423,11 @@ def message(error: dict[str, Any]) -> str:
     if code == "duplicate_row":
         return tk._("Row %(row)s repeats row %(first)s") % {
             "row": error.get("row"), "first": error.get("first") or "?"}
+    if code == "extra_cells":
+        return tk._("Row %(row)s has %(cells)s cells, the header %(columns)s: a value "
+                    "without a column (a separator inside a value?)") % {
+            "row": error.get("row"), "cells": error.get("cells") or "?",
+            "columns": error.get("columns") or "?"}
     if code == "outside_area":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is outside the declared "
                     "area %(area)s") % dict(where, area=error.get("area", ""))

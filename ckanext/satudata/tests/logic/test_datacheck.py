@@ -22,8 +22,9 @@ VARIABLES = [
      "unit": ""},
     {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "orang"},
 ]
-#: row 3 has a wrong type, row 4 an empty cell, row 5 repeats row 2
-BAD = "tahun,jumlah\n2025,10\n2025,sepuluh\n2025,\n2025,10\n"
+#: row 3 has a wrong type, row 4 an empty cell, row 5 repeats row 2, row 6 has
+#: a value without a column (it was not reported)
+BAD = "tahun,jumlah\n2025,10\n2025,sepuluh\n2025,\n2025,10\n2025,11,99\n"
 GOOD = "tahun,jenis_kelamin,jumlah\n2025,L,10\n2025,P,12\n"
 #: a plausible NIK: Jawa Barat (32), Kota Bandung (73), a woman born 05-06-1990
 NIK_TABLE = "tahun,jumlah,keterangan\n2025,10,ok\n2025,11,NIK 3273014506900001\n"
@@ -59,13 +60,15 @@ def test_a_table_gives_exactly_its_errors_in_indonesian_with_row_and_column(
     assert found["status"] == "invalid"
     assert [(e["code"], e["row"], e["letter"]) for e in found["errors"]] == [
         ("missing_column", 1, ""), ("type", 3, "B"), ("required", 4, "B"),
-        ("duplicate_row", 5, "")]
+        ("duplicate_row", 5, ""), ("extra_cells", 6, "")]
     assert [e["message"] for e in found["errors"]] == [
         'Judul (baris 1): variabel "jenis_kelamin" yang dideklarasikan tidak mempunyai kolom',
         'Baris 3, kolom B "jumlah": "sepuluh" bukan bilangan bulat',
         'Baris 4, kolom B "jumlah": sel kosong (isi nilainya, atau "-" atau "..." bila '
         'data tidak tersedia)',
         "Baris 5 mengulang baris 2",
+        "Baris 6 berisi 3 sel, judulnya 2: ada nilai tanpa kolom (pemisah di dalam "
+        "sebuah nilai?)",
     ]
 
 
@@ -76,7 +79,7 @@ def test_submit_is_refused_while_a_file_fails_and_passes_after_the_fix(region, a
         with pytest.raises(tk.ValidationError) as e:
             region.call("producer", "satudata_request_submit", id=request["id"])
     assert list(e.value.error_dict) == ["resources"]
-    assert "tidak sesuai dengan variabel yang dideklarasikan: 4 kesalahan" in \
+    assert "tidak sesuai dengan variabel yang dideklarasikan: 5 kesalahan" in \
         e.value.error_dict["resources"][0]
     assert request_state(region, request) == "requested"
 
