@@ -117,7 +117,9 @@ class SatudataDCATProfile(RDFProfile):
         self._language_tags(catalog_ref)
         walidata = model_walidata()
         if walidata is not None and not list(g.objects(catalog_ref, DCT.publisher)):
-            agent = URIRef(f"{catalog_uri().rstrip('/')}/organization/{walidata.name}")
+            # by id, as ckanext-dcat names each dataset's publisher (a
+            # harvester saw two addresses of one organisation)
+            agent = URIRef(f"{catalog_uri().rstrip('/')}/organization/{walidata.id}")
             g.add((agent, RDF.type, Namespace("http://xmlns.com/foaf/0.1/").Agent))
             g.add((agent, Namespace("http://xmlns.com/foaf/0.1/").name,
                    Literal(walidata.title or walidata.name)))

@@ -11,6 +11,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
+import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, SKOS, VCARD
@@ -99,6 +101,15 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert str(graph.value(contact, VCARD.hasEmail)) == "mailto:data@dinkes.example.go.id"
     publisher = graph.value(ref, DCT.publisher)
     assert str(graph.value(publisher, FOAF.name)) == "Dinas Kesehatan"
+    # the catalogue's publisher named as the datasets' are (by id; it was by
+    # name: two addresses of one organisation for a harvester)
+    (catalog,) = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert str(graph.value(catalog, DCT.publisher)).rsplit("/", 1)[-1] == \
+        model.Group.get(tk.config.get("satudata.walidata_organization")).id
+    # and the RDF says its charset (read as Latin-1, the dashes were "â")
+    for path in ("/catalog.ttl", "/catalog.xml", "/catalog.jsonld",
+                 f"/dataset/{ref_id}.ttl"):
+        assert "charset=utf-8" in app.get(path).headers["Content-Type"].lower(), path
     issued = graph.value(ref, DCT.issued)
     assert issued is not None and issued.datatype.endswith("dateTime")
     assert graph.value(ref, DCT.language) == rdflib.URIRef(EU + "language/IND")

@@ -20,6 +20,8 @@ proxy's own headers win, as they are only set when missing):
   private dataset's API answer, DCAT export, DataStore rows or file, a
   letter or a round's document read by its officer was cacheable for
   everyone behind the same proxy. Static files stay cacheable.
+
+and the catalogue's RDF says its charset (UTF-8).
 """
 from __future__ import annotations
 
@@ -34,9 +36,18 @@ from ..middleware import SECURITY_HEADERS
 satudata_headers = Blueprint("satudata_headers", __name__)
 
 
+#: the text types (ckanext-dcat's catalogue) served without their charset:
+#: a client reading them as Latin-1 printed "â" for the catalogue's dashes
+_TEXT_WITHOUT_CHARSET = frozenset({"text/turtle", "text/n3", "application/n-triples",
+                                   "application/rdf+xml", "application/ld+json"})
+
+
 @satudata_headers.after_app_request
 def security_headers(response: Any) -> Any:
     headers = response.headers
+    if response.mimetype in _TEXT_WITHOUT_CHARSET and not response.mimetype_params.get(
+            "charset"):
+        response.mimetype_params["charset"] = "utf-8"
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
     embeddable = (request.endpoint or "").endswith("resource.view")
