@@ -197,9 +197,28 @@ def _item_row(item: Any, org_name: str) -> list[Any]:
         "description": item.description or "",
         "submit_days": item.submit_days if item.submit_days is not None else "",
         "submit_calendar_days": "ya" if item.submit_calendar_days else "tidak",
-        "sk_url": item.sk_url or "",
+        # a whole address: the workbook is read (and attached to the decree)
+        # outside the portal, where "/permintaan-data/…" leads nowhere
+        "sk_url": _site_address(item.sk_url or ""),
     }
     return [values[field] for _header, field, _aliases in DAFTAR_DATA_COLUMNS]
+
+
+def _site_root() -> str:
+    return str(tk.config.get("ckan.site_url") or "").rstrip("/")
+
+
+def _site_address(link: str) -> str:
+    """A path of this site (an uploaded decree's) as a whole address."""
+    return _site_root() + link if link.startswith("/") and _site_root() else link
+
+
+def _own_path(link: str) -> str:
+    """A whole address of this site as its path (what :func:`_site_address`
+    made of it), anything else as it is."""
+    root = _site_root()
+    text = link.strip()
+    return text[len(root):] if root and text.startswith(root + "/") else link
 
 
 def _cell(value: Any) -> Any:
@@ -289,6 +308,8 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         if row.get("government_affairs"):
             row["government_affairs"] = reference.parse_codes(reference.URUSAN,
                                                               row["government_affairs"])
+        if isinstance(row.get("sk_url"), str):  # the portal's own address, as it keeps it
+            row["sk_url"] = _own_path(row["sk_url"])
         yield number, {k: v for k, v in row.items() if v is not None}
     wb.close()
 

@@ -127,6 +127,11 @@ class TestDaftarDataImport:
                     government_affairs=["1.01", "1.02"], unit="unit", priority=True,
                     sk_number="10/SK/2026", sk_date="2026-01-15", submit_days=7,
                     submit_calendar_days=True, sk_url="https://jdih.example.go.id/sk-10")
+        # a decree uploaded to the portal: its whole address in the workbook
+        # (read outside the portal, where the path led nowhere), its path again
+        uploaded = "/permintaan-data/daftar-data/sk-guru/sk.pdf"
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Guru SK",
+                    owner_org="dinas-pendidikan", year=2026, sk_url=uploaded)
         exported = region.call("walidata_admin", "satudata_daftar_data_template", year=2026)
         assert exported["filename"] == "daftar-data-2026.xlsx"
         content = base64.b64decode(exported["content"])
@@ -134,6 +139,8 @@ class TestDaftarDataImport:
         assert "walidata" not in [r[0].value for r in workbook["OPD"].iter_rows(min_row=2)]
         rows = [[c.value for c in r] for r in workbook["Daftar Data"].iter_rows(min_row=2)]
         assert ["Jumlah Sekolah", "dinas-pendidikan"] in [r[:2] for r in rows]
+        site = tk.config.get("ckan.site_url").rstrip("/")
+        assert site.startswith("http") and site + uploaded in [r[-1] for r in rows]
 
         result = region.call("walidata_admin", "satudata_daftar_data_import",
                              upload=content, year=2027)
@@ -149,6 +156,7 @@ class TestDaftarDataImport:
             7, True, "https://jdih.example.go.id/sk-10")
         assert next(i for (title, _org), i in again.items()
                     if title != "Jumlah Sekolah")["submit_days"] is None
+        assert again[("Jumlah Guru SK", "dinas-pendidikan")]["sk_url"] == uploaded
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_daftar_data_template", year="dua")
         assert "year" in err.value.error_dict
