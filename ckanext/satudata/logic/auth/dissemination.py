@@ -49,7 +49,7 @@ satudata_request_archive = transition_auth("archive", lambda: tk._(
 satudata_request_schedule = transition_auth("schedule", lambda: tk._(
     "Only the final approver or a walidata administrator can schedule a release"))
 satudata_request_unschedule = transition_auth("unschedule", lambda: tk._(
-    "Only the final approver or a walidata administrator can schedule a release"))
+    "Only the final approver or a walidata administrator can cancel a scheduled release"))
 satudata_request_revise = transition_auth("revise", lambda: tk._(
     "Only the producers of the OPD can revise its published data"))
 

@@ -19,7 +19,10 @@ def satudata_forum_decide(context: Context, data_dict: DataDict) -> AuthResult:
     engine checks each request again under its row lock. Sysadmins too: the
     chain has no bypass."""
     role = roles.forum_role()
-    if role and roles.has_role(context.get("user"), role):
+    if not role:  # the portal has no forum (Magetan's SOP has one)
+        return refuse(tk._("The Forum Satu Data is not a level of this portal's approval "
+                           "chain (satudata.forum_level)"))
+    if roles.has_role(context.get("user"), role):
         return allow()
     return refuse(tk._("Only members of the Forum Satu Data can record its decisions"))
 

@@ -261,3 +261,18 @@ def test_every_action_of_issue_i_is_in_a_matrix():
     assert len(issue_i) > 25
     rows = {row[0] for row in I_MATRIX}
     assert issue_i - rows - set(ELSEWHERE) == set()
+
+
+def test_a_portal_without_a_forum_says_so(region):
+    """Where no level of the chain is the Forum Satu Data, recording its
+    decision was refused to everyone (the sysadmin included) as "only
+    members of the Forum Satu Data": a forum nobody could join. A release
+    is cancelled, not "scheduled", by whom its refusal names."""
+    request = region.request_of(region.opd_a)
+    for who in ("sysadmin", "walidata_admin", "kadis"):
+        with pytest.raises(tk.NotAuthorized) as err:
+            region.call(who, "satudata_forum_decide", ids=request["id"], decision="approve")
+        assert "satudata.forum_level" in str(err.value), who
+    with pytest.raises(tk.NotAuthorized) as err:
+        region.call("producer", "satudata_request_unschedule", id=request["id"])
+    assert "cancel a scheduled release" in str(err.value)
