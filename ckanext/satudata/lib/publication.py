@@ -2,8 +2,9 @@
 """Publications of a collection round: a PDF book (WeasyPrint) and an XLSX
 compilation (openpyxl) of the round's published datasets.
 
-* The datasets are those whose request of the round (its period) is public
-  and not archived (:func:`published_package_ids`), ordered by OPD title,
+* The datasets are those whose request of the round (its period) is public,
+  archived ones included (the book is the period's record; archiving keeps
+  the data readable) (:func:`published_package_ids`), ordered by OPD title,
   dataset title and id; the book is dated the day the round's data last
   went public, in the portal's time zone.
 * Each dataset's data table is read from its first CSV or XLSX resource
@@ -106,7 +107,7 @@ def published_package_ids(round_id: str) -> list[str]:
         .join(DataRequest, DataRequest.package_id == model.Package.id)
         .join(model.Group, model.Group.id == model.Package.owner_org)
         .where(DataRequest.round_id == round_id,
-               publishing.in_publication_clause(),
+               publishing.public_clause(),
                model.Package.state == "active",
                model.Package.private.is_(False))
         .group_by(model.Package.id, model.Group.title, model.Package.title)
@@ -124,7 +125,7 @@ def _last_published(round_id: str) -> Optional[datetime.datetime]:
         .join(DataRequest, DataRequest.id == RequestEvent.request_id)
         .where(DataRequest.round_id == round_id,
                RequestEvent.to_state == State.PUBLISHED.value,
-               publishing.in_publication_clause())).scalar()
+               publishing.public_clause())).scalar()
 
 
 def _cell(value: Any) -> Any:

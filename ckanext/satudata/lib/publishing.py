@@ -296,9 +296,9 @@ def public_clause() -> Any:
                 DataRequest.state.in_([s.value for s in REVISION_STATES])))
 
 
-def in_publication_clause() -> Any:
-    """Which requests' datasets a round's publication contains: the public
-    ones that are not archived."""
+def public_not_archived_clause() -> Any:
+    """The requests whose data is public and not archived (the dataset a
+    later period of the item is added to)."""
     return sa.and_(public_clause(), DataRequest.state != State.ARCHIVED.value)
 
 

@@ -919,7 +919,7 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
         .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .join(model.Package, model.Package.id == DataRequest.package_id)
         .where(DaftarData.id.in_([i.id for i in items]), model.Package.state == "active",
-               publishing.in_publication_clause())
+               publishing.public_not_archived_clause())
         .order_by(DaftarData.id, CollectionRound.start_date.desc(),
                   CollectionRound.created.desc())).all()
     found: dict[str, str] = {}

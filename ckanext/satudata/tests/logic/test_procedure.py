@@ -329,6 +329,13 @@ def test_withdrawn_data_leaves_the_rounds_publication(region):
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
     assert first_title not in text
     assert region.call("sysadmin", "package_show", id=second["package_id"])["title"] in text
+    # archived data stays in its period's book (it took the book down with
+    # it: every book vanished once its data was archived)
+    region.call("walidata_admin", "satudata_request_archive", id=second["id"])
+    assert publication.published_package_ids(region.round["id"]) == [second["package_id"]]
+    assert publication.refresh_for(second["id"])["dataset_count"] == 1
+    assert helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                               id=refreshed["package_id"])["id"] == refreshed["package_id"]
 
 
 # -- finding 7: the reviewers read what they verify ------------------------------------
