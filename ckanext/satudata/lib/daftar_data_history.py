@@ -11,6 +11,8 @@ transaction; :func:`events` reads them for the item's edit page.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 from typing import Any, Optional
 
 import ckan.model as model
@@ -19,7 +21,8 @@ import ckan.plugins.toolkit as tk
 from ..model import DaftarData, DaftarDataEvent
 from . import reference, roles
 
-__all__ = ["TRACKED", "snapshot", "record", "record_changes", "events"]
+__all__ = ["TRACKED", "snapshot", "added", "document_text", "record", "record_changes",
+           "events"]
 
 #: the fields of an item whose changes the trail records
 TRACKED = ("title", "owner_org", "year", "description", "update_frequency",
@@ -46,14 +49,34 @@ def record(item: DaftarData, step: str, user_id: Optional[str],
     return event
 
 
+def added(item: DaftarData) -> dict[str, Any]:
+    """The ``data`` of an item's first event: what it was added with (the
+    decree that fixed it included), each field from nothing."""
+    return {"changes": {key: [None, value] for key, value in snapshot(item).items()
+                        if key not in ("title", "owner_org", "year", "active")
+                        and value not in (None, "", [], False)}}
+
+
+def document_text(name: Optional[str], content: bytes) -> str:
+    """An uploaded document as the trail names it: its file name, size and
+    the start of its SHA-256 (the printed decree can be matched to it)."""
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    return f"{os.path.basename(name or '') or 'SK.pdf'} ({len(content):,} B, SHA-256 {digest}…)"
+
+
 def record_changes(item: DaftarData, before: dict[str, Any], user_id: Optional[str],
-                   step: str = "update") -> Optional[DaftarDataEvent]:
+                   step: str = "update", sk_file: Optional[str] = None
+                   ) -> Optional[DaftarDataEvent]:
     """Record ``step`` with each tracked field that differs from ``before``
     (:func:`snapshot` taken before the change); nothing when no field
-    changed (an empty text and none are no change)."""
+    changed (an empty text and none are no change). ``sk_file``: the name
+    of a decree document uploaded with the change (it replaces the one
+    before at the same address, so no field says so)."""
     after = snapshot(item)
     changes = {key: [before[key], after[key]] for key in TRACKED
                if (before[key] or None) != (after[key] or None)}
+    if sk_file:
+        changes["sk_file"] = [bool(before["sk_url"]) or None, sk_file]
     if not changes:
         return None
     return record(item, step, user_id, {"changes": changes})
@@ -76,6 +99,7 @@ def _field_label(field: str) -> str:
             "submit_calendar_days": tk._("Count calendar days, not working days"),
             "sk_number": tk._("SK decree number"), "sk_date": tk._("SK decree date"),
             "sk_url": tk._("Link to the SK decree document"),
+            "sk_file": tk._("SK decree document (PDF)"),
             "active": tk._("Active (requested in new rounds)")}.get(field, field)
 
 
@@ -84,6 +108,8 @@ def _value_text(field: str, value: Any) -> str:
     its label, yes or no, a date in the portal's format."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "sk_file" and value is True:
+        return tk._("the document uploaded before")
     if isinstance(value, bool):
         return tk._("yes") if value else tk._("no")
     if field == "owner_org":

@@ -225,7 +225,8 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     model.Session.add(item)
     model.Session.flush()
-    daftar_data_history.record(item, "create", item.created_by)
+    daftar_data_history.record(item, "create", item.created_by,
+                               daftar_data_history.added(item))
     _commit(context)
     return _item_dict(item)
 
@@ -246,6 +247,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     ``sk_upload`` included.
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
+    upload_name = getattr(data_dict.get("sk_upload"), "filename", None)
     data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
     # one change of the item at a time, read as it is under its lock
     item = model.Session.execute(
@@ -271,7 +273,9 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     if sk_pdf:
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     item.modified = datetime.datetime.utcnow()
-    daftar_data_history.record_changes(item, before, _user_id(context))
+    daftar_data_history.record_changes(
+        item, before, _user_id(context),
+        sk_file=daftar_data_history.document_text(upload_name, sk_pdf) if sk_pdf else None)
     _commit(context)
     return _item_dict(item)
 

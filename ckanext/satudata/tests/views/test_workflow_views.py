@@ -218,6 +218,18 @@ def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, reg
         region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
                     sk_upload=b"not a pdf")
     assert "sk_upload" in err.value.error_dict
+    # the item's trail names the decree it was added with, and a new document
+    # (at the same address as the one before: no field changed, no trace)
+    newer = b"%PDF-1.4\n% SK Bupati perubahan\n%%EOF\n"
+    region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"], sk_upload=newer)
+    assert client.get(item["sk_url"]).data == newer
+    added, replaced = region.call("walidata_admin", "satudata_daftar_data_show",
+                                  id=item["id"])["events"]
+    assert ("sk_number", "—", "7/SK/2026") in [
+        (c["field"], c["before_text"], c["after_text"]) for c in added["changes"]]
+    [change] = replaced["changes"]
+    assert change["field"] == "sk_file" and change["before_text"] != "—"
+    assert f"{len(newer)} B" in change["after_text"] and "SHA-256" in change["after_text"]
     # an empty PDF chosen in the form was dropped with "saved"; with other
     # errors, only the document's was shown (the others after it was fixed)
     client = _login(app, "admin-walidata")
