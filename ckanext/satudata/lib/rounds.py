@@ -288,6 +288,10 @@ def advance_stage(round_: CollectionRound, today: Optional[datetime.date] = None
     elif target == "report":
         round_.report_due = workdays.stage_deadlines(
             today, None, round_.report_days)["report_due"]
+        if before == "compile" and round_.compile_due and round_.compile_due > today:
+            # ended early: on the day it ended (its planned deadline came
+            # after the report's, the round's page read as the wrong order)
+            round_.compile_due = today
     round_.stage = target
     round_.modified = datetime.datetime.utcnow()
     return {"from": before, "to": target}

@@ -416,6 +416,10 @@ def test_tjb_late_data_misses_the_period_but_not_the_portal(clean_db, clean_inde
         complete_metadata(schools["package_id"], "produsen-b")
         submitted = _call("produsen-b", "satudata_request_submit", id=schools["id"])
         assert (submitted["state"], submitted["late"]) == ("submitted", "carry")
+        # the compilation ended early: on that day, before the report's deadline
+        reporting = _advance(round_["id"])
+        assert reporting["stage"] == "report"
+        assert reporting["compile_due"] == late.isoformat() < reporting["report_due"]
 
 
 def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app):
