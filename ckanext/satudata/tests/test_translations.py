@@ -244,6 +244,8 @@ class TestPages:
         # the search page has no licence facet (search.HIDDEN_FACETS)
         assert "1 dataset ditemukan" in body
         assert "Creative Commons Attribution<" not in body
+        # the footer's badge described in the page's language
+        assert 'alt="Data Terbuka (Open Definition)"' in body and 'alt="Open Data"' not in body
 
 
 def test_the_data_check_report_is_in_indonesian(app, region, run_jobs, smtp):
