@@ -967,6 +967,18 @@ def _withdrawn_resources(request: DataRequest) -> list[dict[str, Any]]:
     return result
 
 
+#: the longest period a table carries (the dataset schema's ``period``)
+PERIOD_LENGTH = 100
+
+
+def period_label(round_: CollectionRound) -> str:
+    """The period a round's tables are labelled with: its title, within the
+    table's limit (a round titled in 139 characters made every publication
+    of it refused over a field its publisher never sees)."""
+    label = round_.title or ""
+    return label if len(label) <= PERIOD_LENGTH else label[:PERIOD_LENGTH - 1].rstrip() + "…"
+
+
 def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
                       ) -> list[dict[str, Any]]:
     """The resources of the dataset once ``request`` is published: those of
@@ -978,7 +990,7 @@ def _period_resources(request: DataRequest, resources: list[dict[str, Any]]
     public_rounds = {r.round_id for r in package_requests(package_id)
                      if r.id == request.id or dataset_public(r)}
     round_ = model.Session.get(CollectionRound, request.round_id)
-    label = round_.title if round_ else None
+    label = period_label(round_) if round_ else None
     ids = {r.get("id") for r in resources}
     for restored in _withdrawn_resources(request):
         if restored.get("id") not in ids:

@@ -23,7 +23,7 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from ..factories import add_csv, csv_upload, login
+from ..factories import add_csv, csv_upload, login, publish, to_ready
 
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -736,6 +736,23 @@ def test_a_datasets_own_link_is_a_web_address(region, app):
     patched = region.call("producer", "package_patch", id=request["package_id"],
                           url="https://dinkes.example.go.id/data")
     assert patched["url"] == "https://dinkes.example.go.id/data"
+
+
+def test_a_round_with_a_long_title_publishes_its_data(region):
+    """A round's title (up to 200 characters) labels the period of each
+    table it publishes, whose limit is 100: every publication of a round
+    titled in 139 characters was refused over the tables' "period", a
+    field its publisher never sees."""
+    title = "Pengumpulan Data Statistik Sektoral " * 5
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                title=title.strip())
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2026,4\n")
+    to_ready(region, request)
+    publish(region, request)
+    [period] = {r["period"] for r in region.call("sysadmin", "package_show",
+                                                  id=request["package_id"])["resources"]}
+    assert len(period) <= 100 and period.endswith("…") and title.startswith(period[:-1])
 
 
 def test_a_round_cannot_be_named_with_an_id(region, app):
