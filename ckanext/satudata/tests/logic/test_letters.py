@@ -416,3 +416,28 @@ def test_the_closing_sentence_and_the_signature_share_a_page(items):
         io.BytesIO(letters.pdf_bytes(letter))).pages]
     closing = [text for text in pages if "Demikian disampaikan" in text]
     assert len(closing) == 1 and "Kepala Diskominfo" in closing[0], len(pages)
+
+
+def test_a_long_word_wraps_inside_the_letters_table():
+    """An item titled with an unbroken word of 300 characters (an address,
+    a code) pushed the letter's unit and deadline columns off the A4 page:
+    the OPD read no unit and no deadline for any item."""
+    from ckanext.satudata.model import Letter
+
+    round_ = {"title": "Putaran 2027", "year": 2027, "start_date": "2026-12-07",
+              "prepare_due": "2026-12-14", "submit_due": "2027-03-23", "verify_due":
+              "2027-04-15", "submit_days": 60, "verify_days": 15, "approval_days": 5}
+    letter = Letter(kind=letters.PERMINTAAN, number="002/SPD",
+                    issued_on=datetime.date(2026, 12, 5), content={
+                        "round": round_, "opd": {"title": "Dinas Kesehatan"},
+                        "letterhead": {"title": "Diskominfo", "position": "Kepala Diskominfo"},
+                        "items": [{"title": "Data" + "x" * 300, "unit": "satuanunik",
+                                   "description": "", "due_date": "2027-03-23"}]})
+    placed: list[tuple[float, str]] = []
+    for page in pypdf.PdfReader(io.BytesIO(letters.pdf_bytes(letter))).pages:
+        width = float(page.mediabox.width)
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: placed.append(
+            (tm[4] * cm[0] + cm[4], text)))
+    assert "satuanunik" in "".join(text for _x, text in placed).replace("\n", "")
+    beyond = [(round(x), text[:20]) for x, text in placed if text.strip() and x > width]
+    assert beyond == [], beyond
