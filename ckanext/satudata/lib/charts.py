@@ -48,9 +48,14 @@ def can_view(data_dict: dict[str, Any]) -> bool:
 def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """The charts a table's columns allow, in order of preference: (x
     column, measure column, "period"/"area")."""
-    names = {f["id"].strip().lower(): f["id"] for f in fields if f["id"] != "_id"}
+    from . import validation
+
+    # matched as the data check matches them ("Nama Kecamatan" is nama_kecamatan)
+    names = {validation.normalize(f["id"]): f["id"] for f in fields if f["id"] != "_id"}
+    # a year or a code is no measure (a bar of 2040 per kecamatan)
     numeric = [f["id"] for f in fields if f["id"] != "_id"
-               and any(t in str(f.get("type", "")).lower() for t in NUMERIC)]
+               and any(t in str(f.get("type", "")).lower() for t in NUMERIC)
+               and not validation.names_a_label(f["id"])]
     found = []
     for kind, candidates in (("period", PERIOD_COLUMNS), ("area", AREA_COLUMNS)):
         x = next((names[c] for c in candidates if c in names), None)
@@ -64,8 +69,14 @@ def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 
 def _number(value: Any) -> Optional[float]:
+    """A figure: a number as the DataStore holds it, or a text cell written
+    the way the data check reads it (``1.234`` is 1234, ``12,5`` 12.5)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    from . import validation
+
     try:
-        return float(str(value).replace(",", "."))
+        return float(validation.plain_number(str(value).strip()))
     except (TypeError, ValueError):
         return None
 

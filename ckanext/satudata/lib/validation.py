@@ -54,7 +54,7 @@ from babel.numbers import format_decimal
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
            "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation", "figure",
-           "names_a_label"]
+           "names_a_label", "plain_number"]
 
 #: the ``data_type`` codes of a variable and the Frictionless field types
 TYPES = {"text": "string", "category": "string", "integer": "integer",
@@ -326,7 +326,7 @@ def validate(labels: list[str], rows: list[list[Any]],
             elif typed[j] and value in MISSING_SYMBOLS:
                 notes = cache[value] = None
             else:
-                notes = readers[j](_plain_number(value) if numeric[j] else value)[1]
+                notes = readers[j](plain_number(value) if numeric[j] else value)[1]
                 if len(cache) < _CACHE_SIZE:
                     cache[value] = notes
             if notes:
@@ -343,7 +343,7 @@ def validate(labels: list[str], rows: list[list[Any]],
     return errors, count
 
 
-def _plain_number(value: str) -> str:
+def plain_number(value: str) -> str:
     """A number as an Indonesian (``1.234,56``, ``12,5``) or English
     (``1,234.56``) spreadsheet writes it, written plainly (``1234.56``);
     any other text as it is."""

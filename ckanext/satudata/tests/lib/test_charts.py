@@ -47,3 +47,34 @@ def test_a_table_of_one_period_is_drawn_across_its_wilayah(monkeypatch):
     table[1]["tahun"] = 2034
     chart = charts.chart_data({}, "tabel")
     assert (chart["kind"], chart["labels"]) == ("period", ["2033", "2034"])
+
+
+def test_the_measure_is_a_figure_not_a_year_and_headers_match_as_the_check_does(monkeypatch):
+    """"Tahun;Nama Kecamatan;Jumlah Penduduk" (passed by the data check)
+    was one dot "by period", and "tahun;kecamatan;penduduk" a bar of 2040
+    per kecamatan (the year taken as the measure); a figure the DataStore
+    holds as text was read "1.234" -> 1.234."""
+    fields = [{"id": "_id", "type": "int"}, {"id": "Tahun", "type": "numeric"},
+              {"id": "Nama Kecamatan", "type": "text"},
+              {"id": "Jumlah Penduduk", "type": "text"}]
+    table = [{"Tahun": 2040, "Nama Kecamatan": "Ngariboyo", "Jumlah Penduduk": "1.234"},
+             {"Tahun": 2040, "Nama Kecamatan": "Poncol", "Jumlah Penduduk": "12,5"}]
+
+    def search(context, data):
+        if not data.get("fields"):
+            return {"fields": fields, "records": []}
+        return {"fields": fields,
+                "records": [{k: row[k] for k in data["fields"]} for row in table]}
+
+    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    fields[3]["type"] = "numeric"
+    chart = charts.chart_data({}, "tabel")
+    assert (chart["kind"], chart["x"], chart["y"]) == ("area", "Nama Kecamatan",
+                                                       "Jumlah Penduduk")
+    assert chart["values"] == [1234, 12.5]
+    # no figure but the year: no chart of years as bars
+    fields[3]["type"] = "text"
+    fields[2]["id"] = "kecamatan"
+    for row in table:
+        row["kecamatan"] = row.pop("Nama Kecamatan")
+    assert charts.chart_data({}, "tabel") is None
