@@ -13,6 +13,7 @@ or "Health" finds the datasets of that affair.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 import ckan.model as model
@@ -129,8 +130,39 @@ def _both_labels(list_name: str, codes: list[str]) -> list[str]:
     return found
 
 
+#: what Solr's query parsers read as syntax in a query typed on a page
+_SYNTAX = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
+_OPERATORS = re.compile(r"\b(AND|OR|NOT)\b")
+#: the words of a typed query searched for (3,000 characters were refused by Solr)
+TYPED_WORDS = 40
+
+
+def typed_query(q: str) -> str:
+    """A query a person typed in a search box as the words it holds: a
+    copied title with a colon ("Publikasi: …") was read as a field name and
+    found nothing, a lone quote or "AND", or 3,000 characters, ended on an
+    error page ("try again", and again)."""
+    words = _OPERATORS.sub(lambda m: m.group(1).lower(), _SYNTAX.sub(" ", q)).split()
+    return " ".join(words[:TYPED_WORDS])
+
+
+def _typed_on_a_page() -> bool:
+    """Whether the search is a search page's (its box), not an API call,
+    where a query may use Solr's syntax."""
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return False
+    endpoint = request.endpoint or ""
+    return endpoint.endswith(".search") or endpoint in ("organization.read", "group.read")
+
+
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
-    """Archived datasets are left out unless the search asks for them."""
+    """Archived datasets are left out unless the search asks for them; a
+    query typed on a search page is searched as its words."""
+    q = search_params.get("q")
+    if isinstance(q, str) and q.strip() and _typed_on_a_page():
+        search_params["q"] = typed_query(q)
     return publishing.search_params(search_params)
 
 

@@ -459,3 +459,23 @@ def test_every_active_search_filter_is_named_and_a_failed_search_speaks_indonesi
     assert "Tags:" in english[english.index('class="filter-list"'):][:400]
     failed = app.get("/dataset/", query_string={"tags": "\\"}).body
     assert re.search(r"<h1>\s*Kesalahan\s*</h1>", failed), failed[failed.find("<h1"):][:200]
+
+
+def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, app):
+    """A copied title with a colon ("Publikasi: …") was read by Solr as a
+    field name and found nothing; a lone quote, "AND", or 3,000 characters
+    ended on "an error occurred, try again" with every filter emptied. The
+    API keeps Solr's syntax."""
+    request = region.request_of(region.opd_a)
+    region.call("producer", "package_patch", id=request["package_id"],
+                title="Jumlah Bidan: Menurut Kecamatan")
+    to_ready(region, request)
+    publish(region, request)
+    for q in ("Jumlah Bidan: Menurut Kecamatan", "bidan (kecamatan"):
+        page = app.get("/dataset/", query_string={"q": q})
+        assert page.status_code == 200 and "1 dataset ditemukan" in page.body, q
+    for q in ('"', "-", "AND", "puskesmas AND", "*:*", "bidan " * 600):
+        page = app.get("/dataset/", query_string={"q": q})
+        assert page.status_code == 200 and "Terjadi kesalahan saat pencarian" not in page.body, q
+    fielded = helpers.call_action("package_search", q="title:Bidan")
+    assert fielded["count"] == 1
