@@ -479,3 +479,6 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
         assert page.status_code == 200 and "Terjadi kesalahan saat pencarian" not in page.body, q
     fielded = helpers.call_action("package_search", q="title:Bidan")
     assert fielded["count"] == 1
+    # nothing found: the way on is asking the walidata (it ended at "try another search")
+    page = app.get("/dataset/", query_string={"q": "kesehatn"}).body
+    assert "Mintalah kepada walidata" in page and 'href="/permohonan-data/baru"' in page
