@@ -85,7 +85,7 @@ __all__ = [
     "package_relationship_delete",
     # no user's e-mail hash leaves the portal
     "user_show", "user_list", "organization_show", "organization_list", "group_show",
-    "group_list",
+    "group_list", "organization_list_for_user",
     "resource_show", "resource_create", "resource_patch",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
@@ -653,6 +653,24 @@ api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},
                             first=_token_owner_exists)
 
 user_show = _checked("user_show", _without_email_hashes)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_list_for_user(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, for another user only to whom may read that user's account:
+    a visitor asking for ``id=kadis`` got the walidata's organization (and
+    "not found" for a made-up name: which accounts exist), where
+    ``user_show`` refuses them."""
+    asked = (data_dict or {}).get("id")
+    if asked and not context.get("ignore_auth"):
+        caller = roles.user_obj(context.get("user"))
+        if caller is None or asked not in (caller.id, caller.name):
+            try:
+                tk.check_access("user_show", dict(context), {"id": asked})
+            except (tk.NotAuthorized, tk.ObjectNotFound):
+                raise tk.NotAuthorized(tk._("Not authorized to see this user's organizations"))
+    return original(context, data_dict)
 user_list = _checked("user_list", _without_email_hashes)
 organization_show = _checked("organization_show", _without_email_hashes)
 organization_list = _checked("organization_list", _without_email_hashes)

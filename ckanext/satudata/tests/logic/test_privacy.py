@@ -509,3 +509,18 @@ def test_the_change_after_a_table_view_was_made_can_be_shown(app):
     diff = helpers.call_action("activity_diff", context={"user": sysadmin["name"]},
                                id=changed.id, object_type="package")["diff"]
     assert "-  \"notes\": \"Sebelum\"" in diff and "+  \"notes\": \"Sesudah\"" in diff
+
+
+def test_a_visitor_learns_no_accounts_organizations(region: Region, app):
+    """``organization_list_for_user?id=kadis`` told a visitor the walidata's
+    organization of that account (and "not found" for a made-up name: which
+    accounts exist), where ``user_show`` refuses them."""
+    producer = region.users["producer"]["name"]
+    for name in (producer, "tidak-ada-orangnya"):
+        answer = app.get("/api/3/action/organization_list_for_user", query_string={"id": name})
+        assert answer.status_code == 403, (name, answer.body)
+    token = {"Authorization": factories.APIToken(user=producer)["token"]}
+    own = app.get("/api/3/action/organization_list_for_user", query_string={"id": producer},
+                  headers=token).json["result"]
+    assert own and app.get("/api/3/action/organization_list_for_user",
+                           headers=token).json["result"] == own
