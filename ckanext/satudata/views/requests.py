@@ -18,10 +18,11 @@ from typing import Any, Optional
 
 from flask import Blueprint
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import helpers
-from ..lib import review
+from ..lib import review, roles
 from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
@@ -211,6 +212,14 @@ def locked_edit_form_explained() -> Any:
     # only to whom may read it: a redirect told anyone that a private
     # dataset of that name exists and is reviewed (a made-up name: 404)
     if not can("package_show", {"id": ref}):
+        return None
+    # and only to who could edit it were it not reviewed: to a visitor, the
+    # edit address of a public dataset said a revision of it was in review
+    # ("it can be changed again later"), where one without answered 403
+    package = model.Package.get(ref)
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    if package is None or not (roles.is_producer(user, package.owner_org)
+                               or roles.is_walidata_staff(user)):
         return None
     reason = helpers.satudata_review_message(ref)
     if not reason:

@@ -549,3 +549,24 @@ def test_the_producers_hear_what_a_publication_brings(region, smtp, run_jobs):
     assert len(again) == 1
     assert "kembali dipublikasikan di portal, dalam versi terakhir yang disetujui" \
         in " ".join(again[0]["body"].split())
+
+
+def test_the_edit_address_of_a_revision_in_review_tells_nobody_else(region, app):
+    """The edit address of a published dataset whose revision is in review
+    sent a visitor, a citizen or another OPD to its page with "it is being
+    reviewed; it can be changed again later" (where one without a revision
+    answered 403): that a revision exists, and that they might edit it."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    name = region.call("producer", "package_show", id=request["package_id"])["name"]
+    region.call("producer", "package_patch", id=request["package_id"], notes="Catatan baru")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    edit = tk.url_for("dataset.edit", id=name)
+    for who in (app, login(app, "produsen-b")):
+        answer = who.get(edit, follow_redirects=False)
+        assert answer.status_code != 302 or "/user/login" in answer.headers["Location"], \
+            answer.headers.get("Location")
+    own = login(app, "produsen-a").get(edit, follow_redirects=False)
+    assert own.status_code == 302 and own.headers["Location"].endswith(
+        tk.url_for("dataset.read", id=name))
