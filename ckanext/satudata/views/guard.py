@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, Conflict, RequestEntityTooLarge
 
 import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
@@ -480,6 +480,17 @@ def activity_not_shown(error: Exception) -> Any:
             "The arguments of this address cannot be used: %(errors)s") % {
                 "errors": "; ".join(f"{k}: {', '.join(map(str, v))}" if isinstance(v, list)
                                     else str(v) for k, v in (error.error_dict or {}).items())}))
+    if isinstance(error, tk.ValidationError) and (request.blueprint or "").endswith(
+            ("dataset", "resource")):
+        # a step of a dataset or table form that CKAN's view takes unguarded:
+        # its "go-metadata" save updates the dataset after the table was
+        # added, refused once the request went into review meanwhile (a
+        # submission in another tab): it answered 500, the table saved
+        log.warning("%s answered 409: %r", request.full_path, error)
+        return current_app.handle_http_exception(Conflict("; ".join(
+            str(message) for messages in (error.error_dict or {}).values()
+            for message in (messages if isinstance(messages, list) else [messages]))
+            or tk._("The dataset could not be saved")))
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

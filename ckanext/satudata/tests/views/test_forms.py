@@ -263,6 +263,44 @@ class TestUploads:
         assert not helpers.call_action("package_show", id=request["package_id"])["resources"]
 
 
+    def test_a_table_added_as_its_request_goes_into_review_is_no_500(self, app, region,
+                                                                      monkeypatch):
+        """The table form's "go-metadata" save updates the dataset after
+        adding the table; refused because the request was submitted from
+        another tab meanwhile, CKAN's view let the refusal through: HTTP 500,
+        with the table saved."""
+        import sqlalchemy as sa
+
+        import ckan.model as model
+        from ckanext.satudata.lib import publishing
+
+        request = region.request_of(region.opd_a)
+        client = login(app, "produsen-a")
+        new = tk.url_for("dataset_resource.new", id=request["package_id"])
+        page = client.get(new)
+        refuse = publishing.refuse_under_review
+
+        def submitted_meanwhile(package_id):
+            # once the table is committed (seen from another connection), the
+            # request was submitted from another tab
+            with model.meta.engine.connect() as other:
+                added = other.execute(sa.text(
+                    "SELECT count(*) FROM resource WHERE package_id = :p AND name = :n "
+                    "AND state = 'active'"), {"p": package_id, "n": "Tabel balapan"}).scalar()
+            if added:
+                raise tk.ValidationError({"state": [
+                    "Dataset ini sedang diperiksa untuk dipublikasikan"]})
+            return refuse(package_id)
+
+        monkeypatch.setattr(publishing, "refuse_under_review", submitted_meanwhile)
+        response = client.post(new, data={
+            "_csrf_token": csrf_token(page.body), "id": "", "name": "Tabel balapan",
+            "url": "", "format": "CSV", "save": "go-metadata",
+            "upload": (io.BytesIO(CSV.encode()), "balapan.csv")},
+            content_type="multipart/form-data", follow_redirects=False)
+        assert response.status_code == 409, response.status_code
+        assert "sedang diperiksa untuk dipublikasikan" in response.body
+
     @pytest.mark.parametrize("content, file_name, field, words", [
         (b"", "tabel.csv", "upload", "kosong"),
         # a macro-enabled workbook renamed .xlsx was loaded, and would be served
