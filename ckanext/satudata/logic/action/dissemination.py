@@ -168,15 +168,21 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         raise tk.ValidationError(carried)
     when = publishing.format_local(data["release_at"])
     note = tk._("Release: %(when)s") % {"when": when}
-    if data.get("reason"):
-        note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": data["reason"]}
-    if data.get("note"):
-        note = f"{note}. {data['note']}"
+    # a reason postpones a release only when there is one to move (the first
+    # schedule's was recorded "Postponed"): otherwise it is the step's note
+    moving = request.state == State.SCHEDULED.value
+    reason = data.get("reason") if moving else None
+    own_note = ". ".join(n for n in (None if moving else data.get("reason"), data.get("note"))
+                         if n) or None
+    if reason:
+        note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": reason}
+    if own_note:
+        note = f"{note}. {own_note}"
     # the pages say the time and reason in the reader's language and date
     # format (the note is the scheduler's); the step's own release time: its
     # e-mail, sent later, tells that one
     event_data = {"release_at": data["release_at"].isoformat(),
-                  "reason": data.get("reason") or None, "note": data.get("note") or None}
+                  "reason": reason or None, "note": own_note}
 
     def done(request: DataRequest) -> Optional[tuple[dict[str, Any], Release]]:
         """Under the lock: the release is already at that time (a second

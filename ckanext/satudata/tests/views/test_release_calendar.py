@@ -63,8 +63,15 @@ def test_the_feed_lists_the_announced_releases_and_follows_a_postponement(app, r
     first_at, second_at = _local(3, 9), _local(5, 10)
     one = region.call("kadis", "satudata_request_schedule", id=first["id"],
                       release_at=_text(first_at))["release"]
-    two = region.call("walidata_admin", "satudata_request_schedule", id=second["id"],
-                      release_at=_text(second_at))["release"]
+    scheduled = region.call("walidata_admin", "satudata_request_schedule", id=second["id"],
+                            release_at=_text(second_at), reason="Sesuai kalender BPS")
+    two = scheduled["release"]
+    # a first schedule's reason postpones nothing (it was recorded "Postponed")
+    assert scheduled["event"]["data"]["reason"] is None
+    assert scheduled["event"]["data"]["note"] == "Sesuai kalender BPS"
+    assert "Sesuai kalender BPS" in scheduled["event"]["note"]
+    assert "Ditunda" not in scheduled["event"]["note"] and "Postponed" not in \
+        scheduled["event"]["note"]
 
     events = _feed(app)
     assert set(events) == {_uid(one), _uid(two)}
