@@ -379,6 +379,30 @@ def _just_took(report: RoundReport, user_id: Optional[str], name: str) -> bool:
     return latest is not None and user_id is not None and tuple(latest) == (user_id, name)
 
 
+def _refuse_unapprovable(report: RoundReport, chain: list[str],
+                         user_id: Optional[str]) -> None:
+    """A report nobody could approve at a level of its chain is not sent:
+    every holder of that level's role wrote or sends it (four eyes), and it
+    waited there for ever (the Kepala Dinas, the only one, who drafted it)."""
+    event = RoundReportEvent
+    returned = (sa.select(sa.func.max(event.timestamp))
+                .where(event.report_id == report.id, event.step == "return")
+                .scalar_subquery())
+    hands = set(model.Session.execute(
+        sa.select(event.user_id).where(
+            event.report_id == report.id, event.step.in_(HANDS), event.user_id.isnot(None),
+            sa.or_(returned.is_(None), event.timestamp > returned))).scalars())
+    if user_id:
+        hands.add(user_id)
+    for role in chain:
+        holders = {user.id for user in roles.users_with_role(role)}
+        if holders and holders <= hands:
+            raise tk.ValidationError({"state": [tk._(
+                "Nobody could approve this report at the level %(role)s: every holder of "
+                "that role wrote or sends it. Let another officer of the walidata send it, "
+                "or give the role to one more officer.") % {"role": roles.role_label(role)}]})
+
+
 def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[str], *,
           note: Optional[str] = None, expected_version: Any = None) -> RoundReport:
     """Take the step ``name`` of :data:`TABLE` on the round's report: under
@@ -417,6 +441,8 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
             "The report was returned: change it, or say in a note why it goes back "
             "unchanged")]})
     chain = roles.approval_chain(round_)
+    if step.name == "submit":
+        _refuse_unapprovable(report, chain, user_id)
     level = report.approval_level
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if Actor.APPROVER in acting:

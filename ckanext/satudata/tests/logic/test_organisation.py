@@ -762,3 +762,39 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         assert _call("kadis", "satudata_round_report_show", id=round_["id"])["state"] \
             == "approved"
         assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+
+
+def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
+    """The Kepala Dinas, the only one and also an administrator of the
+    walidata, wrote and sent the round's report: at their level it was
+    refused as their own (four eyes) and waited for ever, with the round's
+    book waiting for it."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                            id=tk.config.get("satudata.walidata_organization"),
+                            username="kadis", role="admin")
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="laporan-kadis", title="Laporan Kadis",
+                                 start_date="2026-03-02", report_days=5,
+                                 approval_chain=["verifikator", "kadis"])
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        _call("admin-walidata", "satudata_request_cancel", id=request["id"], note="Tidak jadi")
+        _advance(round_["id"])
+        _call("kadis", "satudata_round_report_update", id=round_["id"], body="Laporan Kadis")
+        with pytest.raises(tk.ValidationError) as err:
+            _call("kadis", "satudata_round_report_submit", id=round_["id"])
+        assert "Head of Agency" in err.value.error_dict["state"][0]
+        report = _call("admin-walidata", "satudata_round_report_show", id=round_["id"])
+        assert report["state"] == "draft"
+        # another officer edits and sends it: the Kepala Dinas wrote it too,
+        # so nobody could approve it yet; a second holder of the role can
+        _call("admin-walidata", "satudata_round_report_update", id=round_["id"],
+              body="Laporan Kadis, diperiksa")
+        with pytest.raises(tk.ValidationError):  # the kadis still wrote it
+            _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        WalidataRole(user="kabid", role="kadis")
+        assert _call("admin-walidata", "satudata_round_report_submit",
+                     id=round_["id"])["state"] == "in_approval"
