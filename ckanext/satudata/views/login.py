@@ -101,3 +101,25 @@ def _unusable(target: str) -> bool:
     """A target CKAN would read as a route's name: not an address (an
     absolute one is CKAN's to judge: it refuses another site's)."""
     return bool(target) and not target.startswith("/") and "://" not in target
+
+
+@satudata_login.before_app_request
+def back_where_they_were() -> Any:
+    """The header's "Log in" (no ``came_from``) took a visitor reading a
+    dataset to their dashboard ("you have not created any datasets", to a
+    citizen): the login form comes back to the page it was opened from (a
+    page of this portal, not the login or logout pages themselves)."""
+    if request.endpoint != "user.login" or request.method != "GET" \
+            or any(request.args.get(name) for name in _TARGETS) \
+            or tk.current_user.is_authenticated:
+        return None
+    from urllib.parse import urlsplit
+
+    referrer = urlsplit(request.referrer or "")
+    if not referrer.path or referrer.netloc != request.host \
+            or any(part in referrer.path for part in ("/user/login", "/user/_logout",
+                                                       "/user/logged_in", "/user/logout")):
+        return None
+    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    # in the page's language: the login form of /en keeps /en
+    return tk.redirect_to("user.login", came_from=target)

@@ -141,6 +141,27 @@ def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
         "login": "warga", "password": "correct123",
         "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
     assert landed.headers["Location"].endswith("/dataset/")
+    # the header's "Log in" (no came_from) comes back to the page it was
+    # opened from: a citizen reading a dataset landed on "you have not
+    # created any datasets"
+    client = app.test_client()
+    site = "http://test.ckan.net"
+    asked = client.get("/user/login", base_url=site, follow_redirects=False,
+                       headers={"Referer": f"{site}/dataset/?q=bidan"})
+    assert asked.status_code == 302
+    login_url = asked.headers["Location"]
+    assert "came_from=/dataset/?q%3Dbidan" in login_url or \
+        "came_from=%2Fdataset%2F%3Fq%3Dbidan" in login_url, login_url
+    page = client.get(login_url, base_url=site)
+    landed = client.post(login_url, base_url=site, data={
+        "login": "warga", "password": "correct123",
+        "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
+    assert landed.headers["Location"].endswith("/dataset/?q=bidan"), landed.headers["Location"]
+    # another site's page, or none: CKAN's own landing
+    for referrer in ("https://contoh.example/dataset/", None):
+        answer = app.test_client().get("/user/login", base_url=site, follow_redirects=False,
+                                       headers={"Referer": referrer} if referrer else {})
+        assert answer.status_code == 200, referrer
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
