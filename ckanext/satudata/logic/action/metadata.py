@@ -59,7 +59,10 @@ def satudata_metadata_template(context: Context, data_dict: DataDict) -> dict[st
     readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
     tk.check_access("satudata_metadata_template", context, data_dict)
     data = _validate(data_dict, schema.dataset_ref(), context)
-    pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
+    # its editors get what they are changing: a published dataset's staged
+    # revision (the live version's template, imported again, threw away the
+    # revision's changes prepared since)
+    pkg = tk.get_action("package_show")(dict(context, for_edit=True), {"id": data["id"]})
     content = metadata_workbook.build_template(pkg)
     return {"filename": f"metadata-{pkg['name']}.xlsx",
             "mimetype": metadata_workbook.XLSX_MIMETYPE,

@@ -570,3 +570,30 @@ def test_the_edit_address_of_a_revision_in_review_tells_nobody_else(region, app)
     own = login(app, "produsen-a").get(edit, follow_redirects=False)
     assert own.status_code == 302 and own.headers["Location"].endswith(
         tk.url_for("dataset.read", id=name))
+
+
+def test_the_metadata_workbook_of_a_revision_holds_the_revision(region):
+    """The workbook its producers download to change a published dataset
+    held the live metadata: filled in and imported again, it threw away
+    the revision's changes prepared since."""
+    import base64
+    import io
+
+    import openpyxl
+
+    from ckanext.satudata.lib import metadata_workbook
+
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    region.call("producer", "package_patch", id=request["package_id"], notes=SECRET_NOTES)
+
+    def notes_in(who: str) -> str:
+        content = region.call(who, "satudata_metadata_template", id=request["package_id"])
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(content["content"])))[
+            metadata_workbook.METADATA_SHEET]
+        row = next(r for r in range(2, sheet.max_row + 1)
+                   if sheet.cell(row=r, column=1).value == "notes")
+        return str(sheet.cell(row=row, column=metadata_workbook.VALUE_COL).value or "")
+
+    assert notes_in("producer") == SECRET_NOTES
