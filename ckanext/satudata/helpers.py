@@ -42,7 +42,7 @@ __all__ = [
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
-    "satudata_figure", "satudata_readable_changes",
+    "satudata_figure", "satudata_readable_changes", "satudata_form_version",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
@@ -760,6 +760,13 @@ def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]
     period, as the current user reads it (``datastore_search``); None for
     unpublished data. Two queries of the DataStore per table tried."""
     return charts.dataset_chart(tk.g.user, pkg_dict, period_key=publishing.ROUND_KEY)
+
+
+def satudata_form_version(package_id: Optional[str]) -> str:
+    """The version of a dataset its edit form is built from (sent back on
+    saving: a stale form is refused, :func:`.lib.publishing.refuse_stale_form`)."""
+    package = model.Package.get(package_id) if package_id else None
+    return publishing.form_version(package) if package is not None else ""
 
 
 def satudata_figure(value: Any) -> Any:

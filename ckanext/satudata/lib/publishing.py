@@ -93,6 +93,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import datetime
 import json
 import logging
@@ -376,6 +377,43 @@ def staged_for(package_id: Optional[str]) -> Optional[StagedRevision]:
     """The staged revision of a dataset (no query when the transaction
     already looked)."""
     return _get(StagedRevision, package_id)
+
+
+#: the dataset form's hidden field: the version of the dataset it was built from
+SEEN_KEY = "satudata_seen"
+
+
+#: the dataset's own columns its form edits
+_FORM_COLUMNS = ("name", "title", "notes", "url", "license_id", "owner_org", "version",
+                 "author", "author_email", "maintainer", "maintainer_email")
+
+
+def form_version(package: model.Package) -> str:
+    """The version of a dataset its edit form shows: its staged revision's
+    (a published dataset's form edits that), else a digest of what the form
+    edits (not ``metadata_modified``: the DataStore's load of a table
+    changes it, and a form opened before it was refused for nobody's edit)."""
+    staged = staged_for(package.id)
+    if staged is not None:
+        return staged.modified.isoformat() if staged.modified else ""
+    fields: dict[str, Any] = {column: getattr(package, column) for column in _FORM_COLUMNS}
+    fields["extras"] = sorted((str(k), str(v)) for k, v in (package.extras or {}).items())
+    fields["tags"] = sorted(tag.name for tag in package.get_tags())
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()
+                          ).hexdigest()[:20]
+
+
+def refuse_stale_form(package: model.Package, data_dict: dict[str, Any]) -> None:
+    """A dataset form built from an older version than the dataset's now (a
+    second tab, a colleague's save) is refused: its save overwrote the
+    other change without a word. ``SEEN_KEY`` is taken out of
+    ``data_dict``; a call without it (the API) is not checked."""
+    seen = data_dict.pop(SEEN_KEY, None)
+    if not seen or not isinstance(seen, str) or seen == form_version(package):
+        return
+    raise tk.ValidationError({SEEN_KEY: [tk._(
+        "Someone else changed this since you opened the form: open it again to "
+        "see their change, then make yours (what you typed is below)")]})
 
 
 def changes_gate(package_id: str, exclusive: bool = False) -> None:

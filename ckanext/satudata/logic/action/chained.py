@@ -863,6 +863,9 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
+    if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
+        tk.check_access("package_update", context, data_dict)
+        publishing.refuse_stale_form(pkg, data_dict)
     if pkg is not None:
         try:
             if "owner_org" in data_dict:

@@ -213,6 +213,35 @@ class TestDatasetForm:
         assert saved.status_code == 302, _text(saved.body)[:2000]
         assert len(helpers.call_action("package_show", id=dataset["id"])["variables"]) == rows
 
+    def test_a_form_opened_before_another_save_is_refused_not_saved_over_it(self, app,
+                                                                           dataset):
+        """The same dataset's form in two tabs (or two officers): the second
+        save silently put back what the first had changed."""
+        user = factories.SysadminWithToken()
+        headers = {"Authorization": user["token"]}
+        url = tk.url_for("dataset.edit", id=dataset["name"])
+        first = form_fields(app.get(url, headers=headers).body)
+        second = form_fields(app.get(url, headers=headers).body)
+        assert first["satudata_seen"] == second["satudata_seen"]
+        first.update({"save": "", "concept": "Konsep dari tab pertama"})
+        saved = app.post(url, data=first, headers=headers, follow_redirects=False)
+        assert saved.status_code == 302, _text(saved.body)[:2000]
+        second.update({"save": "", "notes": "Deskripsi dari tab kedua"})
+        refused = app.post(url, data=second, headers=headers)
+        assert refused.status_code == 200
+        assert "Seseorang telah mengubah" in refused.body
+        assert "Deskripsi dari tab kedua" in refused.body  # what was typed is kept
+        shown = helpers.call_action("package_show", id=dataset["id"])
+        assert shown["concept"] == "Konsep dari tab pertama"
+        assert shown["notes"] != "Deskripsi dari tab kedua"
+        # opened again, it saves
+        again = form_fields(app.get(url, headers=headers).body)
+        again.update({"save": "", "notes": "Deskripsi dari tab kedua"})
+        assert app.post(url, data=again, headers=headers,
+                        follow_redirects=False).status_code == 302
+        assert helpers.call_action("package_show", id=dataset["id"])["concept"] == \
+            "Konsep dari tab pertama"
+
     def test_two_variables_of_one_name_are_refused_at_the_second(self, app, dataset):
         """The form shows the refusal at the variable named twice and keeps
         both rows as typed."""
