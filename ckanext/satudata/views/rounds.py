@@ -249,7 +249,11 @@ def send(round_id: str) -> Any:
                                         "new_datasets": tk.request.form.get("new_datasets")},
                 lambda sent: tk.ungettext("%(num)s request sent to the OPDs.",
                                           "%(num)s requests sent to the OPDs.",
-                                          sent["created"]) % {"num": sent["created"]},
+                                          sent["created"]) % {"num": sent["created"]}
+                if sent["created"] or sent["held_back"] else tk._(
+                    # a second officer's click: "0 requests sent", in green
+                    "No new request: every item of this round had already been sent "
+                    "to its OPD."),
                 forbidden=tk._(
                     "Only walidata administrators and the staff who send them can send "
                     "rounds"),

@@ -635,6 +635,14 @@ class TestFinalStepsAreConfirmedOnTheServer:
         assert "Centang konfirmasi untuk mengirim permintaan" in response.body
         assert region.call("sysadmin", "satudata_round_show",
                            id="kirim-cek")["state"] == "draft"
+        # sent, then sent again by a second officer's click: said so, not "0
+        # requests sent to the OPDs" in green
+        data = {"_csrf_token": csrf_token(page.body), "confirm": "1", "new_datasets": "1"}
+        first = client.post(url, data=data).body
+        assert region.call("sysadmin", "satudata_round_show",
+                           id="kirim-cek")["state"] == "open", re.sub(r"<[^>]+>", " ", first)[-4000:]
+        again = client.post(url, data=data).body
+        assert "Tidak ada permintaan baru" in again and "0 permintaan" not in again
 
 
 class TestEmptiedFieldsAreChanges:
