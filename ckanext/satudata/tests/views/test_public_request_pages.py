@@ -4,6 +4,8 @@
 without the requester's contact details, and the walidata's answer forms."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ..factories import csrf_token, login
@@ -69,6 +71,17 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         "_csrf_token": csrf_token(page.body), "note": "Data dikecualikan (UU 14/2008 Pasal 17)"},
         follow_redirects=True)
     assert "ditolak" in response.body and "Pasal 17" in response.body
+    # an officer who had the page open accepts it: the form of that step is
+    # gone, so the reason and what was typed are said at the top (its link
+    # led to no form: neither was seen)
+    version = re.search(r'name="version" value="([^"]+)"', page.body).group(1)
+    late = verifier.post(f"{request_url}/accept", data={
+        "_csrf_token": csrf_token(page.body), "version": version,
+        "note": "Akan kami siapkan"}, follow_redirects=True)
+    top = late.body[late.body.index("satudata-step-refused"):]
+    top = top[:top.index("</div>\n")]
+    assert 'href="#step-accept"' not in top and "Akan kami siapkan" in top
+    assert "orang lain" in top, top
     # the refusal says how to object to it (UU 14/2008), on the citizen's page too
     assert "keberatan kepada PPID" in citizen.get(request_url).body
     own = citizen.get(request_url)
