@@ -54,6 +54,10 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         assert "0813 1111 2222" not in page.body and "warga@example.org" not in page.body
     listing = app.get("/permohonan-data")
     assert "Jumlah UMKM per kecamatan" in listing.body and "0813" not in listing.body
+    # the filter of every open request is not named as one of the statuses
+    # ("Waiting for an answer" beside "submitted, waiting for an answer")
+    assert "Belum selesai (jawaban atau datanya masih ditunggu)" in listing.body
+    assert ">Diajukan" in listing.body
     assert app.get("/permohonan-data?state=bukan-status").status_code == 400
 
     verifier = login(app, "verifikator")
