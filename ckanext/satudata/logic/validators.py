@@ -44,6 +44,8 @@ __all__ = [
     "satudata_tag_string", "satudata_name_not_an_id",
 ]
 
+#: the most tags of a dataset (each costs CKAN a few milliseconds to save)
+MAX_TAGS = 100
 #: lists up to this long are spelled out in the error message
 _SPELL_OUT_MAX = 20
 MIN_YEAR = 1900
@@ -484,7 +486,10 @@ _TEXT_ARGUMENTS = frozenset({
     "vocabulary_id"})
 #: texts Solr indexes whole (a ``string`` field holds at most 32,766 bytes:
 #: a longer one answered 500): their longest length
-_LONGEST_TEXT = {"title": 2000, "url": 2000, "license_id": 100}
+_LONGEST_TEXT = {"title": 2000, "url": 2000, "license_id": 100,
+                 # a table's format and type (a 1 MB one was "the search index
+                 # cannot be reached", a retry that never works)
+                 "format": 100, "resource_type": 100}
 #: lists of objects whose members CKAN looks up by ``id`` or ``name``
 _NAMED_OBJECTS = frozenset({"groups", "users", "tags"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
@@ -496,7 +501,10 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_tags", "include_total", "include_users", "plain", "private", "sysadmin",
     "use_default_schema", "force", "include_site_user", "include_num_followers",
     "calculate_record_count", "delete_fields", "dry_run", "or_replace",
-    "include_hidden_activity", "include_password_hash"})
+    "include_hidden_activity", "include_password_hash",
+    # package_show's (500 for anyone, before the dataset's access), an
+    # organization's flag, a table preview's
+    "include_plugin_data", "is_organization", "responsive"})
 #: those of them the DataStore reads with CKAN's ``boolean_validator``: a
 #: boolean or a word, not a number
 _WORD_BOOLEAN_ARGUMENTS = frozenset({
@@ -508,7 +516,8 @@ _LATEST_TIMESTAMP = 10**11
 #: arguments that reach PostgreSQL or Solr as whole numbers, and their
 #: largest value (Solr's 32-bit integers; a file's size is a bigint)
 _NUMBER_ARGUMENTS = {"limit": 2**31 - 1, "offset": 2**31 - 1, "rows": 2**31 - 1,
-                     "start": 2**31 - 1, "page": 2**31 - 1, "size": 2**63 - 1}
+                     "start": 2**31 - 1, "page": 2**31 - 1, "size": 2**63 - 1,
+                     "facet.mincount": 2**31 - 1}
 #: arguments that are a list of texts (``order``: the ids of a reordering),
 #: and those that may also be one text (``satudata_request_list`` takes a list
 #: of states)
@@ -541,7 +550,18 @@ _ACTION_ARGUMENTS = {
     ("datastore_search", "sort"): "text or texts",
     # sorted by a hidden column (e-mail, password hash, reset key), the list
     # told any account the e-mail addresses of the others, letter by letter
-    ("user_list", "order_by"): "user sort"}
+    ("user_list", "order_by"): "user sort",
+    # CKAN strips or iterates them: another type answered 500
+    ("tag_list", "query"): "text", ("tag_autocomplete", "query"): "text",
+    ("tag_search", "query"): "text or texts",
+    ("resource_view_create", "filter_fields"): "texts",
+    ("resource_view_update", "filter_fields"): "texts",
+    ("resource_view_create", "filter_values"): "texts",
+    ("resource_view_update", "filter_values"): "texts",
+    # a group's or an organization's new name: CKAN checks it at creation
+    # only (an update took "<i>x</i>" as the address; 1 MB answered 500)
+    **{(f"{kind}_{step}", "name"): "url name" for kind in ("group", "organization")
+       for step in ("update", "patch")}}
 #: what the list of users may be sorted by (CKAN takes any column of the table)
 USER_SORTS = ("name", "display_name", "fullname", "created", "number_created_packages")
 #: arguments an action reads without checking that they were given
@@ -565,6 +585,15 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         return tk._("Must be one of: %(values)s") % {"values": ", ".join(types)}
     if kind == "user sort":  # null (CKAN's getattr of None answered 500) is no sort
         return tk._("Must be text") if value is None else user_sort_message(value)
+    if kind == "text":
+        return None if value is None or isinstance(value, str) else tk._("Must be text")
+    if kind == "url name":
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            return tk._("Must be text")
+        return None if re.fullmatch(r"[a-z0-9_\-]{2,100}", value) else tk._(
+            "Must be purely lowercase alphanumeric (ascii) characters and these symbols: -_")
     texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "texts" and not texts or kind == "text or texts" and not (
             texts or isinstance(value, str)):
@@ -695,6 +724,8 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
     if name in _OBJECT_LIST_ARGUMENTS:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             return tk._("Must be a list of objects")
+        if name == "tags" and len(value) > MAX_TAGS:
+            return tk._("At most %(max)s tags") % {"max": MAX_TAGS}
         if name in _NAMED_OBJECTS and any(
                 not isinstance(v.get(key), (str, type(None))) for v in value
                 for key in ("id", "name")):
@@ -808,6 +839,10 @@ def satudata_tag_string(key: FlattenKey, data: FlattenDataDict,
     if not (isinstance(value, str) or isinstance(value, list)
             and all(isinstance(v, str) for v in value)):
         errors[key].append(tk._("Must be text"))
+        raise tk.StopOnError
+    count = len(value.split(",")) if isinstance(value, str) else len(value)
+    if count > MAX_TAGS:  # 100,000 tags held a web process past its time (killed)
+        errors[key].append(tk._("At most %(max)s tags") % {"max": MAX_TAGS})
         raise tk.StopOnError
 
 

@@ -519,6 +519,13 @@ def _make_page_input_storable() -> None:
         request.form = ImmutableMultiDict(
             [(k, v.replace("\r\n", "\n") if isinstance(v, str) else v)
              for k, v in request.form.items(multi=True)])
+    if request.method == "POST" and len(request.form.getlist("tag_string")) > 1:
+        # the dataset form's tags posted twice: CKAN's view splits the list
+        # (500); one text of both, as the form's own field joins them
+        tags = ",".join(v for v in request.form.getlist("tag_string") if isinstance(v, str))
+        request.form = ImmutableMultiDict(
+            [(k, v) for k, v in request.form.items(multi=True) if k != "tag_string"]
+            + [("tag_string", tags)])
     for name, source in zip(("args", "form"), _sources()):
         items = list(source.items(multi=True))
         if not any(isinstance(v, str) and bad_text_message(v) for _, v in items):
