@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 import threading
+from typing import Any
 
 import pypdf
 import pytest
@@ -396,22 +397,27 @@ def test_the_letters_schedule_points_to_the_items_own_deadlines():
     assert "data dengan batas waktu tersendiri paling lambat pada tanggal yang tercantum" in page
 
 
-@pytest.mark.parametrize("items", [1, 9, 14, 18])
-def test_the_closing_sentence_and_the_signature_share_a_page(items):
-    """A letter whose list filled its first page printed the signature
-    alone on the second."""
+def _request_letter(number: str, items: list[dict[str, str]]) -> Any:
+    """A request letter (not saved) of a 2027 round to Dinas Kesehatan."""
     from ckanext.satudata.model import Letter
 
     round_ = {"title": "Putaran 2027", "year": 2027, "start_date": "2026-12-07",
               "prepare_due": "2026-12-14", "submit_due": "2027-03-23", "verify_due":
               "2027-04-15", "submit_days": 60, "verify_days": 15, "approval_days": 5}
-    letter = Letter(kind=letters.PERMINTAAN, number="001/SPD",
-                    issued_on=datetime.date(2026, 12, 5), content={
-                        "round": round_, "opd": {"title": "Dinas Kesehatan"},
-                        "letterhead": {"title": "Diskominfo", "position": "Kepala Diskominfo"},
-                        "items": [{"title": f"Data nomor {n}", "unit": "unit",
-                                   "description": "Keterangan data " * 6,
-                                   "due_date": "2027-03-23"} for n in range(items)]})
+    return Letter(kind=letters.PERMINTAAN, number=number,
+                  issued_on=datetime.date(2026, 12, 5), content={
+                      "round": round_, "opd": {"title": "Dinas Kesehatan"},
+                      "letterhead": {"title": "Diskominfo", "position": "Kepala Diskominfo"},
+                      "items": items})
+
+
+@pytest.mark.parametrize("items", [1, 9, 14, 18])
+def test_the_closing_sentence_and_the_signature_share_a_page(items):
+    """A letter whose list filled its first page printed the signature
+    alone on the second."""
+    letter = _request_letter("001/SPD", [
+        {"title": f"Data nomor {n}", "unit": "unit", "description": "Keterangan data " * 6,
+         "due_date": "2027-03-23"} for n in range(items)])
     pages = [page.extract_text() for page in pypdf.PdfReader(
         io.BytesIO(letters.pdf_bytes(letter))).pages]
     closing = [text for text in pages if "Demikian disampaikan" in text]
@@ -422,17 +428,8 @@ def test_a_long_word_wraps_inside_the_letters_table():
     """An item titled with an unbroken word of 300 characters (an address,
     a code) pushed the letter's unit and deadline columns off the A4 page:
     the OPD read no unit and no deadline for any item."""
-    from ckanext.satudata.model import Letter
-
-    round_ = {"title": "Putaran 2027", "year": 2027, "start_date": "2026-12-07",
-              "prepare_due": "2026-12-14", "submit_due": "2027-03-23", "verify_due":
-              "2027-04-15", "submit_days": 60, "verify_days": 15, "approval_days": 5}
-    letter = Letter(kind=letters.PERMINTAAN, number="002/SPD",
-                    issued_on=datetime.date(2026, 12, 5), content={
-                        "round": round_, "opd": {"title": "Dinas Kesehatan"},
-                        "letterhead": {"title": "Diskominfo", "position": "Kepala Diskominfo"},
-                        "items": [{"title": "Data" + "x" * 300, "unit": "satuanunik",
-                                   "description": "", "due_date": "2027-03-23"}]})
+    letter = _request_letter("002/SPD", [{"title": "Data" + "x" * 300, "unit": "satuanunik",
+                                          "description": "", "due_date": "2027-03-23"}])
     placed: list[tuple[float, str]] = []
     for page in pypdf.PdfReader(io.BytesIO(letters.pdf_bytes(letter))).pages:
         width = float(page.mediabox.width)
