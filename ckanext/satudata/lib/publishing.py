@@ -407,10 +407,13 @@ def refuse_stale_form(package: model.Package, data_dict: dict[str, Any]) -> None
     """A dataset form built from an older version than the dataset's now (a
     second tab, a colleague's save) is refused: its save overwrote the
     other change without a word. ``SEEN_KEY`` is taken out of
-    ``data_dict``; a call without it (the API) is not checked."""
-    seen = data_dict.pop(SEEN_KEY, None)
+    ``data_dict`` once checked; a call without it (the API) is not checked."""
+    seen = data_dict.get(SEEN_KEY)
     if not seen or not isinstance(seen, str) or seen == form_version(package):
+        data_dict.pop(SEEN_KEY, None)
         return
+    # kept in the form's data: its page shown again still carries the version
+    # it was built from (a second click saved over the other change)
     raise tk.ValidationError({SEEN_KEY: [tk._(
         "Someone else changed this since you opened the form: open it again to "
         "see their change, then make yours (what you typed is below)")]})
@@ -901,7 +904,13 @@ def staged_view(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
                         {"id": pkg_dict["id"]})
     except tk.NotAuthorized:
         return pkg_dict
-    return copy.deepcopy(staged.data)
+    data = copy.deepcopy(staged.data)
+    if context.get("for_edit"):
+        # the edit form writes its tags from the live dataset's unless given
+        # (a revision's tags were not shown, and its next save removed them)
+        data["tag_string"] = ", ".join(
+            t["name"] for t in data.get("tags") or [] if isinstance(t, dict) and t.get("name"))
+    return data
 
 
 # -- periods ------------------------------------------------------------------------------

@@ -597,3 +597,16 @@ def test_the_metadata_workbook_of_a_revision_holds_the_revision(region):
         return str(sheet.cell(row=row, column=metadata_workbook.VALUE_COL).value or "")
 
     assert notes_in("producer") == SECRET_NOTES
+
+
+def test_the_edit_form_of_a_revision_shows_its_tags(region, app):
+    """A published dataset's edit form showed the live dataset's tags, not
+    its revision's: the next save of the form removed the revision's."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    region.call("producer", "package_patch", id=request["package_id"],
+                tag_string="delta,epsilon")
+    name = region.call("producer", "package_show", id=request["package_id"])["name"]
+    form = form_fields(login(app, "produsen-a").get(tk.url_for("dataset.edit", id=name)).body)
+    assert {t.strip() for t in form["tag_string"].split(",")} == {"delta", "epsilon"}

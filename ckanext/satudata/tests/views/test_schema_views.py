@@ -231,6 +231,12 @@ class TestDatasetForm:
         assert refused.status_code == 200
         assert "Seseorang telah mengubah" in refused.body
         assert "Deskripsi dari tab kedua" in refused.body  # what was typed is kept
+        # sent again from the refusal's page: still the version it was built
+        # from (it carried the new one, and the second click saved over it)
+        again_refused = form_fields(refused.body)
+        again_refused["save"] = ""
+        assert "Seseorang telah mengubah" in app.post(url, data=again_refused,
+                                                      headers=headers).body
         shown = helpers.call_action("package_show", id=dataset["id"])
         assert shown["concept"] == "Konsep dari tab pertama"
         assert shown["notes"] != "Deskripsi dari tab kedua"
