@@ -561,7 +561,12 @@ _ACTION_ARGUMENTS = {
     # a group's or an organization's new name: CKAN checks it at creation
     # only (an update took "<i>x</i>" as the address; 1 MB answered 500)
     **{(f"{kind}_{step}", "name"): "url name" for kind in ("group", "organization")
-       for step in ("update", "patch")}}
+       for step in ("update", "patch")},
+    # an OPD made a group (and back) by a sysadmin's is_organization=false:
+    # its datasets and producers under a "group"
+    **{(f"organization_{step}", "is_organization"): "kept true"
+       for step in ("update", "patch")},
+    **{(f"group_{step}", "is_organization"): "kept false" for step in ("update", "patch")}}
 #: what the list of users may be sorted by (CKAN takes any column of the table)
 USER_SORTS = ("name", "display_name", "fullname", "created", "number_created_packages")
 #: arguments an action reads without checking that they were given
@@ -587,6 +592,16 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         return tk._("Must be text") if value is None else user_sort_message(value)
     if kind == "text":
         return None if value is None or isinstance(value, str) else tk._("Must be text")
+    if kind in ("kept true", "kept false"):
+        if value is None or value == "":
+            return None
+        said = str(value).strip().lower()
+        if said not in truthy | falsy and not isinstance(value, bool):
+            return tk._("Must be true or false")
+        if (said in truthy or value is True) != (kind == "kept true"):
+            return tk._("An organization stays an organization and a group a group: "
+                        "create the other kind instead")
+        return None
     if kind == "url name":
         if value is None:
             return None

@@ -572,6 +572,11 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
              producer, "responsive"),
             ("organization_patch", {"id": org, "is_organization": "x"}, admin,
              "is_organization"),
+            # an OPD made a group, its datasets and producers with it
+            ("organization_patch", {"id": org, "is_organization": False}, admin,
+             "is_organization"),
+            ("group_patch", {"id": group, "is_organization": "true"}, admin,
+             "is_organization"),
             ("group_patch", {"id": group, "name": "<i>grup</i>"}, admin, "name"),
             ("group_patch", {"id": group, "name": "g" * 1_000_000}, admin, "name"),
             ("package_patch", {"id": request["package_id"],
@@ -586,6 +591,7 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
         assert response.status_code == 409, (action, response.status_code, response.body[:300])
         assert field in json.loads(response.body)["error"], (action, response.body[:300])
     assert region.call("sysadmin", "group_show", id=group)["name"] == group
+    assert region.call("sysadmin", "organization_show", id=org)["is_organization"]
     # the dataset form's tags posted twice are both kept
     client = login(app, "produsen-a")
     url = tk.url_for("dataset.edit", id=request["package_id"])
