@@ -25,8 +25,14 @@ AREA_COLUMNS = ("nama_wilayah", "wilayah", "kabupaten_kota", "nama_kabupaten_kot
                 "kota", "provinsi", "kelurahan", "nama_kelurahan", "desa_kelurahan",
                 "kecamatan", "nama_kecamatan", "desa", "kode_wilayah",
                 "kode_kabupaten_kota", "kode_kab_kota", "kode_kecamatan", "kode_provinsi")
-#: the measure, by name first, else the first numeric column
+#: the measure, by name first (a count before a share), else the first
+#: numeric column whose name starts like a count, else any numeric column
 MEASURE_COLUMNS = ("jumlah", "nilai", "value", "total", "persentase")
+COUNT_PREFIXES = ("jumlah", "banyak", "total", "nilai")
+#: a measure whose name says it is a share or a rate is averaged over the
+#: rows of a period or wilayah, never summed (three kecamatan's percentages
+#: made a year's 127.5 %)
+RATE_WORDS = ("persen", "rasio", "rata", "indeks", "proporsi", "tingkat", "angka", "laju")
 NUMERIC = ("int", "numeric", "float", "double", "real", "bigint", "smallint")
 #: rows read for a chart (an indicator table has a few hundred at most)
 MAX_ROWS = 5000
@@ -61,11 +67,21 @@ def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         x = next((names[c] for c in candidates if c in names), None)
         if x is None:
             continue
-        measure = next((names[c] for c in MEASURE_COLUMNS if c in names and names[c] != x),
-                       None) or next((n for n in numeric if n != x), None)
+        counts = [n for n in numeric if n != x
+                  and validation.normalize(n).startswith(COUNT_PREFIXES)]
+        measure = next((names[c] for c in MEASURE_COLUMNS[:-1] if c in names and names[c] != x),
+                       None) or next(iter(counts), None) or next(
+            (names[c] for c in MEASURE_COLUMNS[-1:] if c in names and names[c] != x),
+            None) or next((n for n in numeric if n != x), None)
         if measure:
             found.append((x, measure, kind))
     return found
+
+
+def _is_rate(column: str) -> bool:
+    from . import validation
+
+    return any(word in validation.normalize(column) for word in RATE_WORDS)
 
 
 def _number(value: Any) -> Optional[float]:
@@ -84,7 +100,8 @@ def _number(value: Any) -> Optional[float]:
 def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]]:
     """The chart of a table as ``context``'s user may read it: ``{"kind":
     "period"|"area", "x", "y", "labels", "values", "rows"}`` (the measure
-    summed per period or wilayah, in the table's order of first appearance;
+    summed per period or wilayah, a share or a rate averaged, in the table's
+    order of first appearance;
     periods sorted), or None when the table has no such columns.
 
     :raises tk.NotAuthorized: the user may not read the table
@@ -96,6 +113,7 @@ def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, 
         records = search(dict(context), {"resource_id": resource_id, "fields": [x, y],
                                          "limit": MAX_ROWS})["records"]
         sums: dict[str, float] = {}
+        counted: dict[str, int] = {}
         for record in records:
             value = _number(record.get(y))
             label = str(record.get(x) if record.get(x) is not None else "")
@@ -103,6 +121,9 @@ def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, 
                 continue
             label = label[:-2] if label.endswith(".0") else label
             sums[label] = sums.get(label, 0.0) + value
+            counted[label] = counted.get(label, 0) + 1
+        if _is_rate(y):  # a share is averaged, never summed
+            sums = {label: total / counted[label] for label, total in sums.items()}
         # one period (a year's table by kecamatan) is one dot: its wilayah
         # make the chart, when the table has them
         if not sums or (len(sums) < 2 and (x, y, kind) != candidates[-1]):

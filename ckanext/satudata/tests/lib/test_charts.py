@@ -78,3 +78,26 @@ def test_the_measure_is_a_figure_not_a_year_and_headers_match_as_the_check_does(
     for row in table:
         row["kecamatan"] = row.pop("Nama Kecamatan")
     assert charts.chart_data({}, "tabel") is None
+
+
+def test_a_count_is_charted_before_a_share_and_a_share_is_never_summed(monkeypatch):
+    """"tahun;kecamatan;jumlah_bidan;persentase": the chart drew the
+    percentages, summed per year (127.5 % of a year)."""
+    fields = [{"id": "tahun", "type": "numeric"}, {"id": "kecamatan", "type": "text"},
+              {"id": "jumlah_bidan", "type": "numeric"}, {"id": "persentase", "type": "numeric"}]
+    table = [{"tahun": 2045, "kecamatan": k, "jumlah_bidan": n, "persentase": p}
+             for k, n, p in (("A", 10, 40.0), ("B", 20, 50.0), ("C", 5, 37.5))]
+    table += [dict(row, tahun=2046) for row in table]
+
+    def search(context, data):
+        if not data.get("fields"):
+            return {"fields": fields, "records": []}
+        return {"fields": fields,
+                "records": [{k: row[k] for k in data["fields"]} for row in table]}
+
+    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    chart = charts.chart_data({}, "tabel")
+    assert (chart["y"], chart["values"]) == ("jumlah_bidan", [35, 35])
+    fields.pop(2)
+    chart = charts.chart_data({}, "tabel")
+    assert chart["y"] == "persentase" and chart["values"] == [42.5, 42.5]
