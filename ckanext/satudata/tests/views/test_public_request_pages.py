@@ -56,7 +56,7 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     assert "Jumlah UMKM per kecamatan" in listing.body and "0813" not in listing.body
     # the filter of every open request is not named as one of the statuses
     # ("Waiting for an answer" beside "submitted, waiting for an answer")
-    assert "Belum selesai (jawaban atau datanya masih ditunggu)" in listing.body
+    assert "Menunggu jawaban sesuai tenggatnya (diajukan atau diterima)" in listing.body
     assert ">Diajukan" in listing.body
     assert app.get("/permohonan-data?state=bukan-status").status_code == 400
 
