@@ -643,6 +643,8 @@ class TestFinalStepsAreConfirmedOnTheServer:
                            id="kirim-cek")["state"] == "open", re.sub(r"<[^>]+>", " ", first)[-4000:]
         again = client.post(url, data=data).body
         assert "Tidak ada permintaan baru" in again and "0 permintaan" not in again
+        # the message is announced to a screen reader (CKAN's had no role)
+        assert re.search(r'role="status">\s*Tidak ada permintaan baru', again)
 
 
 class TestEmptiedFieldsAreChanges:

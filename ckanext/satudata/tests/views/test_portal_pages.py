@@ -479,6 +479,8 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
         assert page.status_code == 200 and "Terjadi kesalahan saat pencarian" not in page.body, q
     fielded = helpers.call_action("package_search", q="title:Bidan")
     assert fielded["count"] == 1
+    # the header's search button is named for what it does ("Submit" in English)
+    assert 'aria-label="Search"><i' in app.get("/en/dataset/").body
     # nothing found: the way on is asking the walidata (it ended at "try another search")
     page = app.get("/dataset/", query_string={"q": "kesehatn"}).body
     assert "Mintalah kepada walidata" in page and 'href="/permohonan-data/baru"' in page
