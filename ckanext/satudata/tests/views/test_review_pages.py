@@ -209,6 +209,9 @@ class TestReviewerView:
         region.call("producer", "satudata_request_revise", id=request["id"])
 
         body = _page(login(app, "verifikator"), request["id"]).body
+        # a keyboard skips the review to the step forms (some 65 Tabs)
+        assert 'href="#satudata-steps"' in body and 'id="satudata-steps"' in body
+        assert body.index('id="satudata-steps"') < body.index("satudata-transition-verify")
         changes = re.search(r'<table[^>]*satudata-revision-changes.*?</table>', body,
                             re.S).group(0)
         unit = _text(re.search(r'<tr data-field="unit".*?</tr>', changes, re.S).group(0))
