@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Spreadsheet cells the extension writes, made inert.
+"""The cells of the documents the extension writes: spreadsheet cells made
+inert, and the text of a printed table's cell made breakable
+(:func:`breakable`).
 
 Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is taken for a formula by spreadsheet programs (CSV/formula injection). Every
@@ -12,11 +14,12 @@ dropped by :func:`text` instead of failing the whole file.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-__all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert"]
+__all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,3 +55,19 @@ def make_inert(workbook: Any) -> Any:
                     cell.data_type = "s"
                     cell.quotePrefix = True
     return workbook
+
+
+#: a word this long may be broken in a printed table (an address, a code)
+_LONG_WORD = re.compile(r"\S{31,}")
+
+
+def breakable(value: Any) -> Any:
+    """Text whose words of more than 30 characters may break every 30
+    characters (a zero-width space between), in a letter's or the book's
+    table: unbroken, such a word pushed the other columns off the page;
+    every other word stays whole (CSS's ``overflow-wrap: anywhere`` narrowed
+    every column and broke ordinary words too). Anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    return _LONG_WORD.sub(lambda m: "\u200b".join(
+        m.group(0)[i:i + 30] for i in range(0, len(m.group(0)), 30)), value)

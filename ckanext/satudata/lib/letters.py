@@ -41,7 +41,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import roles, workdays
+from . import cells, roles, workdays
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, LetterCounter, RequestEvent,
 )
@@ -301,6 +301,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["tanggal"] = tanggal
+    env.filters["breakable"] = cells.breakable
     return env
 
 

@@ -318,6 +318,7 @@ def _env() -> jinja2.Environment:
     env.globals["_"] = tk._
     env.filters["figure"] = lambda value: validation.figure(
         value, tk.config.get("ckan.locale_default") or "id")
+    env.filters["breakable"] = cells.breakable
     env.filters["as_written"] = lambda value: (
         int(value) if isinstance(value, float) and value.is_integer() else value)
     return env

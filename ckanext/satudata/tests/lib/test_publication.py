@@ -275,3 +275,35 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
     assert '<td class="num">2030</td>' in html and "2.030" not in html
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Bidan"]
     assert rows == [("Bidan", 1234, "0010", 2030)]
+
+
+def test_a_long_word_stays_on_the_books_page(region, app):
+    """A table cell and a dataset title with an unbroken word of 300
+    characters ran off the A4 page (the cell, the heading and the running
+    header); ordinary words stay whole."""
+    import flask_babel
+    import pypdf
+
+    request = region.request_of(region.opd_a)
+    word = "Kode" + "x" * 300
+    add_csv(region, "producer", request["package_id"],
+            f"kecamatan;keterangan\nNgariboyo;{word}\n")
+    pkg = dict(region.call("sysadmin", "package_show", id=request["package_id"]),
+               title="Jumlah Posyandu " + word)
+    table = publication.read_table(pkg)
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        book = publication.Book(
+            round=model.Session.get(CollectionRound, region.round["id"]),
+            date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
+            entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
+                                       table=table)])
+        pdf = publication.pdf_bytes(book)
+    placed: list[tuple[float, str]] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        width = float(page.mediabox.width)
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: placed.append(
+            (tm[4] * cm[0] + cm[4], text)))
+    outside = [(round(x), text[:20]) for x, text in placed
+               if text.strip() and not 0 <= x <= width]
+    assert outside == [], outside
+    assert "Ngariboyo" in "".join(text for _x, text in placed)
