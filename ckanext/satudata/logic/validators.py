@@ -624,6 +624,12 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
 
 
 
+def url_name_message(value: Any) -> Optional[str]:
+    """Why ``value`` cannot be the URL name of a group or an organization
+    (lower-case letters, digits, ``-`` and ``_``, 2 to 100), or None."""
+    return _typed_message("url name", value)
+
+
 def user_sort_message(value: Any) -> Optional[str]:
     """Why the list of users cannot be sorted by ``value``, or None."""
     if value in (None, "") or value in USER_SORTS:

@@ -47,6 +47,7 @@ from ckan.lib.search.common import SearchError
 from ..logic.action.chained import core_not_found
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
+                                url_name_message,
                                 storable_text, user_sort_message)
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,32 @@ def _control_character_message() -> Optional[str]:
 #: form reads ``save`` only on its later stages (``_ckan_phase``), the
 #: settings form always.
 _RESOURCE_FORM_FIELDS = {"new": ("save", "id"), "edit": ("save",)}
+#: the fields of CKAN's forms its views read as one text (a field sent twice
+#: answered 500: ``urlparse`` of a list, a list as a primary key, a list
+#: stripped), by the view's name
+_ONE_VALUE_FIELDS = {
+    "resource": ("id", "url", "url_type", "name", "format", "description"),
+    "group": ("id", "name", "title", "image_url", "description", "email"),
+    "user": ("name", "fullname", "email", "about", "image_url", "old_password",
+             "password1", "password2"),
+    "member": ("username", "email", "role"),
+}
+#: the fields of the profile form its view reads unchecked (``del``, ``[]``)
+_USER_EDIT_FIELDS = ("email", "old_password")
+#: the longest password passlib hashes (a longer one answered 500)
+_LONGEST_FORM_PASSWORD = 4096
+
+
+def _one_value_fields(endpoint: str, blueprint: str, view: str) -> tuple[str, ...]:
+    if blueprint.endswith("_resource"):
+        return _ONE_VALUE_FIELDS["resource"]
+    if view in ("member_new", "member_edit"):
+        return _ONE_VALUE_FIELDS["member"]
+    if blueprint == "user" or endpoint.startswith("user."):
+        return _ONE_VALUE_FIELDS["user"]
+    if blueprint in site_types("organization") | site_types("group"):
+        return _ONE_VALUE_FIELDS["group"]
+    return ()
 
 
 def _form_field_message() -> Optional[str]:
@@ -240,8 +267,24 @@ def _form_field_message() -> Optional[str]:
     elif (view == "edit" and "_ckan_phase" in request.form
           and blueprint in site_types("dataset")):
         needed = ("save",)
+    if endpoint == "user.edit" and request.form.get("save") is not None:
+        needed = needed + _USER_EDIT_FIELDS
     if any(name not in request.form for name in needed):
         return tk._("The form is incomplete: send it again from its page.")
+    twice = next((name for name in _one_value_fields(endpoint, blueprint, view)
+                  if len(request.form.getlist(name)) > 1), None)
+    if twice:
+        return tk._("The field %(name)s was sent more than once: send the form again "
+                    "from its page.") % {"name": shown(twice)}
+    if view == "edit" and blueprint in site_types("group") and "name" in request.form:
+        # CKAN checks a group's name at its creation only: the edit form took
+        # "<script>…" as its address (its pages then answered 404)
+        message = url_name_message(request.form.get("name"))
+        if message:
+            return tk._("Name") + ": " + message
+    if any(len(request.form.get(name) or "") > _LONGEST_FORM_PASSWORD
+           for name in ("old_password", "password1", "password2")):
+        return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_FORM_PASSWORD}
     return None
 
 

@@ -85,7 +85,7 @@ __all__ = [
     "package_relationship_delete",
     # no user's e-mail hash leaves the portal
     "user_show", "user_list", "organization_show", "organization_list", "group_show",
-    "group_list", "organization_list_for_user",
+    "group_list", "organization_list_for_user", "group_update",
     "resource_show", "resource_create", "resource_patch",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
@@ -653,6 +653,18 @@ api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},
                             first=_token_owner_exists)
 
 user_show = _checked("user_show", _without_email_hashes)
+
+
+@tk.chained_action
+def group_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, a group's new name checked as at its creation: the edit form
+    took "<script>…</script>" as the group's address (its pages then
+    answered 404)."""
+    if isinstance(data_dict, dict) and "name" in data_dict:
+        message = validators.url_name_message(data_dict["name"])
+        if message:
+            raise tk.ValidationError({"name": [message]})
+    return original(context, data_dict)
 
 
 @tk.chained_action

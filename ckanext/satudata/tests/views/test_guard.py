@@ -700,3 +700,46 @@ def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
     # (Flask's 500 KB of form memory answered 413 before the form was read)
     assert app.post("/api/3/action/package_search", data={"q": "x" * 1_000_000,
                                                           "rows": "1"}).status_code != 413
+
+
+def test_core_forms_posted_with_a_field_twice_or_without_one_are_told_so(app, region):
+    """Each answered 500 when the running portal's forms were fuzzed: a
+    table's link or id sent twice, an organization's picture, a profile's
+    e-mail, a member's role; the profile form without its e-mail or its
+    password box, or with a password of a megabyte. A group's edit form
+    took "<script>" as its address (its pages then answered 404)."""
+    admin = login(app, region.users["sysadmin"]["name"])
+    producer = login(app, "produsen-a")
+    request = region.request_of(region.opd_a)
+    org = region.opd_a["name"]
+    group = factories.Group(name="grup-uji")["name"]
+    person = region.users["producer"]["name"]
+    for client, url, fields in (
+            (producer, f"/dataset/{request['package_id']}/resource/new",
+             [("id", ""), ("save", "again"), ("name", "T"), ("url", "https://a.example"),
+              ("url", "https://b.example")]),
+            (admin, f"/organization/edit/{org}",
+             [("title", "Dinas"), ("name", org), ("image_url", "a"), ("image_url", "b"),
+              ("save", "")]),
+            (admin, f"/organization/member_new/{org}",
+             [("username", person), ("role", "editor"), ("role", "admin")]),
+            (admin, f"/user/edit/{person}",
+             [("name", person), ("email", "a@example.org"), ("email", "b@example.org"),
+              ("old_password", "x"), ("save", "")]),
+            (admin, f"/user/edit/{person}", [("name", person), ("save", "")]),
+            (admin, f"/user/edit/{person}",
+             [("name", person), ("email", "a@example.org"), ("old_password", "x" * 5000),
+              ("save", "")])):
+        from werkzeug.datastructures import MultiDict
+
+        page = client.get(url)
+        data = MultiDict(fields)
+        data.add("_csrf_token", csrf_token(page.body))
+        response = client.post(url, data=data)
+        assert response.status_code == 400, (url, fields, response.status_code)
+    page = admin.get(f"/group/edit/{group}")
+    response = admin.post(f"/group/edit/{group}", data={
+        "_csrf_token": csrf_token(page.body), "title": "Grup", "name": "<script>x</script>",
+        "save": ""})
+    assert response.status_code == 400 and "Hanya boleh berisi huruf kecil" in response.body
+    assert helpers.call_action("group_show", id=group)["name"] == group
