@@ -85,7 +85,7 @@ __all__ = [
     "package_relationship_delete",
     # no user's e-mail hash leaves the portal
     "user_show", "user_list", "organization_show", "organization_list", "group_show",
-    "group_list", "organization_list_for_user", "group_update",
+    "group_list", "organization_list_for_user",
     "resource_show", "resource_create", "resource_patch",
     "resource_update", "resource_delete", "package_delete", "dataset_purge",
     "package_owner_org_update",
@@ -656,18 +656,6 @@ user_show = _checked("user_show", _without_email_hashes)
 
 
 @tk.chained_action
-def group_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's, a group's new name checked as at its creation: the edit form
-    took "<script>…</script>" as the group's address (its pages then
-    answered 404)."""
-    if isinstance(data_dict, dict) and "name" in data_dict:
-        message = validators.url_name_message(data_dict["name"])
-        if message:
-            raise tk.ValidationError({"name": [message]})
-    return original(context, data_dict)
-
-
-@tk.chained_action
 @tk.side_effect_free
 def organization_list_for_user(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, for another user only to whom may read that user's account:
@@ -1062,7 +1050,18 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
 member_create = _checked("member_create", _member, side_effect_free=False)
 organization_update = _checked("organization_update", _as_it_is, side_effect_free=False)
 organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
-group_update = _checked("group_update", _as_it_is, side_effect_free=False)
+def _group_name_checked(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """a group's new name checked as at its creation (CKAN checks it then
+    only: an update took "<script>…</script>" as the group's address, its
+    pages then answered 404)."""
+    if isinstance(data_dict, dict) and "name" in data_dict:
+        message = validators.url_name_message(data_dict["name"])
+        if message:
+            raise tk.ValidationError({"name": [message]})
+    return original(context, data_dict)
+
+
+group_update = _checked("group_update", _group_name_checked, side_effect_free=False)
 group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
 group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
 organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)

@@ -743,3 +743,5 @@ def test_core_forms_posted_with_a_field_twice_or_without_one_are_told_so(app, re
         "save": ""})
     assert response.status_code == 400 and "Hanya boleh berisi huruf kecil" in response.body
     assert helpers.call_action("group_show", id=group)["name"] == group
+    with pytest.raises(tk.ValidationError):  # nor by a call inside the portal
+        helpers.call_action("group_patch", id=group, name="<b>grup</b>")
