@@ -93,8 +93,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import datetime
+import hashlib
 import json
 import logging
 import zoneinfo
