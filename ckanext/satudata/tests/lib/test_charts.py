@@ -7,6 +7,18 @@ from ckanext.satudata.lib import charts
 KEY = "satudata_round"
 
 
+def _datastore(monkeypatch, fields: list, table: list) -> None:
+    """``datastore_search`` answering from ``fields`` and the rows of
+    ``table`` (both read at each call: a test may change them)."""
+    def search(context, data):
+        if not data.get("fields"):
+            return {"fields": fields, "records": []}
+        return {"fields": fields,
+                "records": [{k: row[k] for k in data["fields"]} for row in table]}
+
+    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+
+
 def _pkg(*resources):
     return {"private": False, "resources": [
         {"id": rid, "datastore_active": True, KEY: period} for rid, period in resources]}
@@ -32,15 +44,9 @@ def test_a_table_of_one_period_is_drawn_across_its_wilayah(monkeypatch):
     table = [{"tahun": 2033, "kabupaten": "Halmahera Barat", "jumlah": 12},
              {"tahun": 2033, "kabupaten": "Ternate", "jumlah": 11}]
 
-    def search(context, data):
-        fields = [{"id": "_id", "type": "int"}, {"id": "tahun", "type": "numeric"},
-                  {"id": "kabupaten", "type": "text"}, {"id": "jumlah", "type": "numeric"}]
-        if not data.get("fields"):
-            return {"fields": fields, "records": []}
-        return {"fields": fields,
-                "records": [{k: row[k] for k in data["fields"]} for row in table]}
-
-    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    _datastore(monkeypatch, [
+        {"id": "_id", "type": "int"}, {"id": "tahun", "type": "numeric"},
+        {"id": "kabupaten", "type": "text"}, {"id": "jumlah", "type": "numeric"}], table)
     chart = charts.chart_data({}, "tabel")
     assert (chart["kind"], chart["x"], chart["labels"], chart["values"]) == (
         "area", "kabupaten", ["Halmahera Barat", "Ternate"], [12, 11])
@@ -60,13 +66,7 @@ def test_the_measure_is_a_figure_not_a_year_and_headers_match_as_the_check_does(
     table = [{"Tahun": 2040, "Nama Kecamatan": "Ngariboyo", "Jumlah Penduduk": "1.234"},
              {"Tahun": 2040, "Nama Kecamatan": "Poncol", "Jumlah Penduduk": "12,5"}]
 
-    def search(context, data):
-        if not data.get("fields"):
-            return {"fields": fields, "records": []}
-        return {"fields": fields,
-                "records": [{k: row[k] for k in data["fields"]} for row in table]}
-
-    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    _datastore(monkeypatch, fields, table)
     fields[3]["type"] = "numeric"
     chart = charts.chart_data({}, "tabel")
     assert (chart["kind"], chart["x"], chart["y"]) == ("area", "Nama Kecamatan",
@@ -89,13 +89,7 @@ def test_a_count_is_charted_before_a_share_and_a_share_is_never_summed(monkeypat
              for k, n, p in (("A", 10, 40.0), ("B", 20, 50.0), ("C", 5, 37.5))]
     table += [dict(row, tahun=2046) for row in table]
 
-    def search(context, data):
-        if not data.get("fields"):
-            return {"fields": fields, "records": []}
-        return {"fields": fields,
-                "records": [{k: row[k] for k in data["fields"]} for row in table]}
-
-    monkeypatch.setattr(charts.tk, "get_action", lambda name: search)
+    _datastore(monkeypatch, fields, table)
     chart = charts.chart_data({}, "tabel")
     assert (chart["y"], chart["values"]) == ("jumlah_bidan", [35, 35])
     fields.pop(2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+from typing import Any
 
 import openpyxl
 import pypdf
@@ -240,6 +241,15 @@ def test_the_book_prints_the_indicators_definition_and_the_variables(app):
     assert fields["Variabel"] == "tahun — Tahun data (Bilangan bulat, tahun)\nkecamatan"
 
 
+def _book_of(region, pkg: dict, table: Any) -> Any:
+    """The round's book of one dataset and its table."""
+    return publication.Book(
+        round=model.Session.get(CollectionRound, region.round["id"]),
+        date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
+        entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
+                                   table=table)])
+
+
 def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(region, app):
     """The book read every CSV cell with Python's ``int``/``float``: a
     whole number written the Indonesian way (``1.234``) came out as 1.234,
@@ -263,11 +273,7 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
                           ["Dokter", "-", "0030", 2030]]
 
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
-        book = publication.Book(
-            round=model.Session.get(CollectionRound, region.round["id"]),
-            date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
-            entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
-                                       table=table)])
+        book = _book_of(region, pkg, table)
         html = publication.book_html(book)
         sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
     assert '<td class="num">1.234</td>' in html and '<td class="num">2.500</td>' in html
@@ -282,7 +288,6 @@ def test_a_long_word_stays_on_the_books_page(region, app):
     characters ran off the A4 page (the cell, the heading and the running
     header); ordinary words stay whole."""
     import flask_babel
-    import pypdf
 
     request = region.request_of(region.opd_a)
     word = "Kode" + "x" * 300
@@ -292,11 +297,7 @@ def test_a_long_word_stays_on_the_books_page(region, app):
                title="Jumlah Posyandu " + word)
     table = publication.read_table(pkg)
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
-        book = publication.Book(
-            round=model.Session.get(CollectionRound, region.round["id"]),
-            date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
-            entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
-                                       table=table)])
+        book = _book_of(region, pkg, table)
         pdf = publication.pdf_bytes(book)
     placed: list[tuple[float, str]] = []
     for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
