@@ -583,6 +583,10 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
                 _drop_email_hashes(item, user)
 
 
+#: the limited texts that may hold line breaks (a profile's "about")
+_MULTILINE = frozenset({"about"})
+
+
 def _limited(name: str, limits: dict[str, int],
              then: Optional[Callable[[Any, DataDict], None]] = None,
              first: Optional[Callable[[Context, DataDict], None]] = None) -> Action:
@@ -601,7 +605,8 @@ def _limited(name: str, limits: dict[str, int],
         # one line: a name with a line break went into e-mail headers, where
         # it stopped the account's e-mails and the password reset (HTTP 500)
         errors.update({key: [tk._("Must be one line, without line breaks")]
-                       for key in limits if key not in errors and isinstance(data.get(key), str)
+                       for key in limits if key not in errors and key not in _MULTILINE
+                       and isinstance(data.get(key), str)
                        and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
         if errors:
             raise tk.ValidationError(errors)
@@ -621,7 +626,10 @@ TOKEN_NAME_LENGTH = 100
 #: a picture's address (a 100,000-character one made every page showing it
 #: ask the server for a 414)
 IMAGE_URL_LENGTH = 2000
-user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH})
+#: the longest "about" of a profile (it took a megabyte)
+ABOUT_LENGTH = 5000
+user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,
+                                       "about": ABOUT_LENGTH})
 
 
 def _password_changed(result: Any, data: DataDict) -> None:
@@ -631,7 +639,8 @@ def _password_changed(result: Any, data: DataDict) -> None:
         sessions.password_changed(None, user=model.User.get(result["id"]))
 
 
-user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH},
+user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,
+                                       "about": ABOUT_LENGTH},
                        then=_password_changed)
 
 

@@ -738,6 +738,16 @@ def test_a_datasets_own_link_is_a_web_address(region, app):
     assert patched["url"] == "https://dinkes.example.go.id/data"
 
 
+def test_a_tables_description_has_the_datasets_limit(region):
+    """A table's description took a megabyte (the dataset's stops at 50,000)."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2026,1\n")
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "resource_patch", id=table["id"], description="d" * 50_001)
+    assert region.call("producer", "resource_patch", id=table["id"],
+                       description="Tabel jumlah")["description"] == "Tabel jumlah"
+
+
 def test_a_round_with_a_long_title_publishes_its_data(region):
     """A round's title (up to 200 characters) labels the period of each
     table it publishes, whose limit is 100: every publication of a round

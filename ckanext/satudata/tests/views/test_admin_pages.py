@@ -257,6 +257,14 @@ def test_a_full_name_or_a_token_name_too_long_for_a_page_is_refused(app, sysadmi
         helpers.call_action("user_patch", context={"user": sysadmin["name"]},
                             id=user["id"], fullname=long_name)
     assert model.User.get("nama-pendek").fullname == "Nama Pendek"
+    # nor an "about" of a megabyte; one of several lines is a profile's
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("user_patch", context={"user": user["name"]}, id=user["id"],
+                            about="a" * 1_000_000)
+    assert "about" in error.value.error_dict
+    assert helpers.call_action("user_patch", context={"user": user["name"]}, id=user["id"],
+                               about="Operator data.\nDinas Kesehatan")["about"] == \
+        "Operator data.\nDinas Kesehatan"
     # nor a picture's address of 100,000 characters (every page showing it
     # asked the server for a 414)
     with pytest.raises(tk.ValidationError) as error:
