@@ -117,8 +117,9 @@ def back_where_they_were() -> Any:
 
     referrer = urlsplit(request.referrer or "")
     if not referrer.path or referrer.netloc != request.host \
-            or any(part in referrer.path for part in ("/user/login", "/user/_logout",
-                                                       "/user/logged_in", "/user/logout")):
+            or any(part in referrer.path for part in (
+                "/user/login", "/user/_logout", "/user/logged_in", "/user/logout",
+                "/user/register", "/user/reset")):  # back there: nothing to do logged in
         return None
     target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
     # in the page's language: the login form of /en keeps /en

@@ -157,8 +157,8 @@ def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
         "login": "warga", "password": "correct123",
         "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
     assert landed.headers["Location"].endswith("/dataset/?q=bidan"), landed.headers["Location"]
-    # another site's page, or none: CKAN's own landing
-    for referrer in ("https://contoh.example/dataset/", None):
+    # another site's page, the registration or reset page, or none: CKAN's own landing
+    for referrer in ("https://contoh.example/dataset/", f"{site}/user/reset", None):
         answer = app.test_client().get("/user/login", base_url=site, follow_redirects=False,
                                        headers={"Referer": referrer} if referrer else {})
         assert answer.status_code == 200, referrer
