@@ -557,16 +557,7 @@ _ACTION_ARGUMENTS = {
     ("resource_view_create", "filter_fields"): "texts",
     ("resource_view_update", "filter_fields"): "texts",
     ("resource_view_create", "filter_values"): "texts",
-    ("resource_view_update", "filter_values"): "texts",
-    # a group's or an organization's new name: CKAN checks it at creation
-    # only (an update took "<i>x</i>" as the address; 1 MB answered 500)
-    **{(f"{kind}_{step}", "name"): "url name" for kind in ("group", "organization")
-       for step in ("update", "patch")},
-    # an OPD made a group (and back) by a sysadmin's is_organization=false:
-    # its datasets and producers under a "group"
-    **{(f"organization_{step}", "is_organization"): "kept true"
-       for step in ("update", "patch")},
-    **{(f"group_{step}", "is_organization"): "kept false" for step in ("update", "patch")}}
+    ("resource_view_update", "filter_values"): "texts"}
 #: what the list of users may be sorted by (CKAN takes any column of the table)
 USER_SORTS = ("name", "display_name", "fullname", "created", "number_created_packages")
 #: arguments an action reads without checking that they were given
@@ -592,23 +583,6 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
         return tk._("Must be text") if value is None else user_sort_message(value)
     if kind == "text":
         return None if value is None or isinstance(value, str) else tk._("Must be text")
-    if kind in ("kept true", "kept false"):
-        if value is None or value == "":
-            return None
-        said = str(value).strip().lower()
-        if said not in truthy | falsy and not isinstance(value, bool):
-            return tk._("Must be true or false")
-        if (said in truthy or value is True) != (kind == "kept true"):
-            return tk._("An organization stays an organization and a group a group: "
-                        "create the other kind instead")
-        return None
-    if kind == "url name":
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            return tk._("Must be text")
-        return None if re.fullmatch(r"[a-z0-9_\-]{2,100}", value) else tk._(
-            "Must be purely lowercase alphanumeric (ascii) characters and these symbols: -_")
     texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == "texts" and not texts or kind == "text or texts" and not (
             texts or isinstance(value, str)):
@@ -627,7 +601,10 @@ def _typed_message(kind: str, value: Any) -> Optional[str]:
 def url_name_message(value: Any) -> Optional[str]:
     """Why ``value`` cannot be the URL name of a group or an organization
     (lower-case letters, digits, ``-`` and ``_``, 2 to 100), or None."""
-    return _typed_message("url name", value)
+    if not isinstance(value, str):
+        return tk._("Must be text")
+    return None if re.fullmatch(r"[a-z0-9_\-]{2,100}", value) else tk._(
+        "Must be purely lowercase alphanumeric (ascii) characters and these symbols: -_")
 
 
 def user_sort_message(value: Any) -> Optional[str]:
@@ -1091,11 +1068,8 @@ def satudata_dataset_id(value: Any, context: Context) -> Any:
 
 def satudata_round_id(value: Any, context: Context) -> Any:
     """A collection round given by id or name; returns its id."""
-    found = model.Session.execute(
-        sa.select(CollectionRound.id).where(
-            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
-        .order_by((CollectionRound.id == value).desc()).limit(1)
-    ).scalar_one_or_none() if not id_refusal(value) else None
+    found = model.Session.execute(sa.select(CollectionRound.id_for(value))).scalar() \
+        if not id_refusal(value) else None
     if not found:
         raise tk.Invalid(tk._("Collection round not found"))
     return found

@@ -89,11 +89,8 @@ def get_round(value: str) -> CollectionRound:
     """The collection round of id or name ``value`` (its id first: a name
     shaped like another round's id, from before such names were refused,
     answered HTTP 500); ``ObjectNotFound`` when there is none."""
-    round_ = model.Session.execute(
-        sa.select(CollectionRound).where(
-            sa.or_(CollectionRound.id == value, CollectionRound.name == value))
-        .order_by((CollectionRound.id == value).desc()).limit(1)
-    ).scalar_one_or_none()
+    round_ = model.Session.execute(sa.select(CollectionRound).where(
+        CollectionRound.id == CollectionRound.id_for(value))).scalar_one_or_none()
     if round_ is None:
         raise tk.ObjectNotFound(tk._("Collection round not found"))
     return round_

@@ -662,6 +662,11 @@ api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},
                             first=_token_owner_exists)
 
 user_show = _checked("user_show", _without_email_hashes)
+user_list = _checked("user_list", _without_email_hashes)
+organization_show = _checked("organization_show", _without_email_hashes)
+organization_list = _checked("organization_list", _without_email_hashes)
+group_show = _checked("group_show", _without_email_hashes)
+group_list = _checked("group_list", _without_email_hashes)
 
 
 @tk.chained_action
@@ -680,11 +685,6 @@ def organization_list_for_user(original: Action, context: Context, data_dict: Da
             except (tk.NotAuthorized, tk.ObjectNotFound):
                 raise tk.NotAuthorized(tk._("Not authorized to see this user's organizations"))
     return original(context, data_dict)
-user_list = _checked("user_list", _without_email_hashes)
-organization_show = _checked("organization_show", _without_email_hashes)
-organization_list = _checked("organization_list", _without_email_hashes)
-group_show = _checked("group_show", _without_email_hashes)
-group_list = _checked("group_list", _without_email_hashes)
 
 
 def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -1056,21 +1056,38 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
     return _readable("object")(original, context, data_dict)
 
 
-member_create = _checked("member_create", _member, side_effect_free=False)
-organization_update = _checked("organization_update", _as_it_is, side_effect_free=False)
-organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
-def _group_name_checked(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """a group's new name checked as at its creation (CKAN checks it then
-    only: an update took "<script>…</script>" as the group's address, its
-    pages then answered 404)."""
-    if isinstance(data_dict, dict) and "name" in data_dict:
-        message = validators.url_name_message(data_dict["name"])
-        if message:
-            raise tk.ValidationError({"name": [message]})
+def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """a group's or an organization's new name checked as at its creation
+    (CKAN checks it then only: an update took "<script>…</script>" as a
+    group's address, its pages then answered 404), and its kind kept (a
+    sysadmin's ``is_organization=false`` made an OPD a group, its datasets
+    and producers with it)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    errors: dict[str, list[str]] = {}
+    if "name" in data and (message := validators.url_name_message(data["name"])):
+        errors["name"] = [message]
+    group = model.Group.get(data.get("id") or "") if data.get("is_organization") not in (
+        None, "") and isinstance(data.get("id"), str) else None
+    if group is not None:
+        try:
+            changed = tk.asbool(data["is_organization"]) != bool(group.is_organization)
+        except ValueError:
+            errors["is_organization"] = [tk._("Must be true or false")]
+        else:
+            if changed:
+                errors["is_organization"] = [tk._(
+                    "An organization stays an organization and a group a group: "
+                    "create the other kind instead")]
+    if errors:
+        raise tk.ValidationError(errors)
     return original(context, data_dict)
 
 
-group_update = _checked("group_update", _group_name_checked, side_effect_free=False)
+member_create = _checked("member_create", _member, side_effect_free=False)
+organization_update = _checked("organization_update", _kind_and_name_kept,
+                               side_effect_free=False)
+organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
+group_update = _checked("group_update", _kind_and_name_kept, side_effect_free=False)
 group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
 group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
 organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)

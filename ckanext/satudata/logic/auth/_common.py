@@ -83,10 +83,8 @@ def staff_or_any_producer(context: Context, round_ref: Optional[str] = None) -> 
     requests = sa.select(DataRequest.id).where(DataRequest.owner_org.in_(org_ids))
     if round_ref is not None:
         requests = requests.join(CollectionRound, CollectionRound.id == DataRequest.round_id) \
-            .where(CollectionRound.id == sa.select(CollectionRound.id).where(
-                sa.or_(CollectionRound.id == round_ref, CollectionRound.name == round_ref))
-                .order_by((CollectionRound.id == round_ref).desc()).limit(1)
-                .scalar_subquery(), CollectionRound.state != "draft")
+            .where(CollectionRound.id == CollectionRound.id_for(round_ref),
+                   CollectionRound.state != "draft")
         return model.Session.execute(requests.limit(1)).first() is not None
     items = sa.select(DaftarData.id).where(DaftarData.owner_org.in_(org_ids))
     return bool(model.Session.execute(sa.select(sa.or_(sa.exists(requests),
