@@ -184,8 +184,7 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
         days = tk.config.get("satudata.deadline.resubmit_days")
         return max(submit_due, workdays.add_working_days(today, days))
     if state in _SUBMIT_TARGETS:
-        counted = workdays.add_working_days(today, round_.verify_days)
-        return max(counted, round_.verify_due) if round_.verify_due else counted
+        return rounds.verification_due(round_, today)
     if state in (State.VERIFIED, State.OPD_REVIEW):
         return workdays.add_working_days(today, round_.approval_days)
     if state == State.READY:

@@ -109,17 +109,23 @@ def step_label(name: str) -> str:
 HANDS = ("edit", "submit", "approve")
 
 
-def took_part(report: RoundReport, user_id: str) -> bool:
-    """Whether the user wrote, submitted or approved the report since it
-    was last returned (four eyes, as :func:`.roles.took_part` for a data
-    request). One query."""
+def _hands(report: RoundReport) -> Any:
+    """The events of the report's hands (:data:`HANDS`) since it was last
+    returned, as a WHERE clause."""
     event = RoundReportEvent
     returned = (sa.select(sa.func.max(event.timestamp))
                 .where(event.report_id == report.id, event.step == "return")
                 .scalar_subquery())
+    return sa.and_(event.report_id == report.id, event.step.in_(HANDS),
+                   sa.or_(returned.is_(None), event.timestamp > returned))
+
+
+def took_part(report: RoundReport, user_id: str) -> bool:
+    """Whether the user wrote, submitted or approved the report since it
+    was last returned (four eyes, as :func:`.roles.took_part` for a data
+    request). One query."""
     return bool(model.Session.execute(sa.select(sa.exists().where(
-        event.report_id == report.id, event.user_id == user_id, event.step.in_(HANDS),
-        sa.or_(returned.is_(None), event.timestamp > returned)))).scalar())
+        _hands(report), RoundReportEvent.user_id == user_id))).scalar())
 
 
 def _holds_level(user: Any, report: RoundReport) -> bool:
@@ -384,14 +390,8 @@ def _refuse_unapprovable(report: RoundReport, chain: list[str],
     """A report nobody could approve at a level of its chain is not sent:
     every holder of that level's role wrote or sends it (four eyes), and it
     waited there for ever (the Kepala Dinas, the only one, who drafted it)."""
-    event = RoundReportEvent
-    returned = (sa.select(sa.func.max(event.timestamp))
-                .where(event.report_id == report.id, event.step == "return")
-                .scalar_subquery())
-    hands = set(model.Session.execute(
-        sa.select(event.user_id).where(
-            event.report_id == report.id, event.step.in_(HANDS), event.user_id.isnot(None),
-            sa.or_(returned.is_(None), event.timestamp > returned))).scalars())
+    hands = set(model.Session.execute(sa.select(RoundReportEvent.user_id).where(
+        _hands(report), RoundReportEvent.user_id.isnot(None))).scalars())
     if user_id:
         hands.add(user_id)
     for role in chain:

@@ -37,7 +37,7 @@ __all__ = [
     "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "lock_for",
     "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
-    "gate_errors", "start_verification",
+    "gate_errors", "verification_due", "start_verification",
     "submit_due_of", "publication_wait", "stage_label", "stage_labels", "state_label",
     "status_label",
     "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
@@ -144,6 +144,15 @@ def gate_errors(round_: CollectionRound, transition: str,
         "Still waiting for: %(missing)s") % {"missing": missing_text(missing)}]}
 
 
+def verification_due(round_: CollectionRound, today: datetime.date) -> datetime.date:
+    """When a submission (or an all-in round's whole verification) starting
+    ``today`` is due: the round's ``verify_days`` later, but never before
+    the round's verification deadline, the date its letter gives (an early
+    submission was flagged overdue weeks before it)."""
+    counted = workdays.add_working_days(today, round_.verify_days)
+    return max(counted, round_.verify_due) if round_.verify_due else counted
+
+
 def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     """In an all-in round, once its last request has been delivered
     (``today``), the verification of every request waiting for it starts:
@@ -151,13 +160,13 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
     early submission's deadline ran while verification could not start).
     Called under the round's row lock after a first delivery; how many
     requests wait for verification now (0 while a request is still with its
-    producers, or when it had started before). Never before the round's
-    verification deadline (:func:`.engine.due_date_for`)."""
+    producers, or when it had started before); their deadline is
+    :func:`verification_due`."""
     if not round_.verify_when_complete or round_.verification_started_at is not None \
             or pending_of([round_.id]):
         return 0
     round_.verification_started_at = datetime.datetime.utcnow()
-    due = max(workdays.add_working_days(today, round_.verify_days), round_.verify_due)
+    due = verification_due(round_, today)
     waiting = DataRequest.round_id == round_.id, DataRequest.state.in_(GATED_STATES)
     model.Session.execute(
         sa.update(DataRequest)
