@@ -15,6 +15,8 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
+from . import validation
+
 __all__ = ["VIEW", "info", "can_view", "chart_data", "viewer_chart", "dataset_chart",
            "MAX_ROWS"]
 
@@ -25,10 +27,11 @@ AREA_COLUMNS = ("nama_wilayah", "wilayah", "kabupaten_kota", "nama_kabupaten_kot
                 "kota", "provinsi", "kelurahan", "nama_kelurahan", "desa_kelurahan",
                 "kecamatan", "nama_kecamatan", "desa", "kode_wilayah",
                 "kode_kabupaten_kota", "kode_kab_kota", "kode_kecamatan", "kode_provinsi")
-#: the measure, by name first (a count before a share), else the first
-#: numeric column whose name starts like a count, else any numeric column
-MEASURE_COLUMNS = ("jumlah", "nilai", "value", "total", "persentase")
+#: the measure, in order of preference: a count by its name, a numeric
+#: column named like a count, a share by its name, any numeric column
+COUNT_COLUMNS = ("jumlah", "nilai", "value", "total")
 COUNT_PREFIXES = ("jumlah", "banyak", "total", "nilai")
+SHARE_COLUMNS = ("persentase",)
 #: a measure whose name says it is a share or a rate is averaged over the
 #: rows of a period or wilayah, never summed (three kecamatan's percentages
 #: made a year's 127.5 %)
@@ -54,8 +57,6 @@ def can_view(data_dict: dict[str, Any]) -> bool:
 def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """The charts a table's columns allow, in order of preference: (x
     column, measure column, "period"/"area")."""
-    from . import validation
-
     # matched as the data check matches them ("Nama Kecamatan" is nama_kecamatan)
     names = {validation.normalize(f["id"]): f["id"] for f in fields if f["id"] != "_id"}
     # a year or a code is no measure (a bar of 2040 per kecamatan)
@@ -67,20 +68,18 @@ def _candidates(fields: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         x = next((names[c] for c in candidates if c in names), None)
         if x is None:
             continue
-        counts = [n for n in numeric if n != x
-                  and validation.normalize(n).startswith(COUNT_PREFIXES)]
-        measure = next((names[c] for c in MEASURE_COLUMNS[:-1] if c in names and names[c] != x),
-                       None) or next(iter(counts), None) or next(
-            (names[c] for c in MEASURE_COLUMNS[-1:] if c in names and names[c] != x),
-            None) or next((n for n in numeric if n != x), None)
+        others = [n for n in numeric if n != x]
+        ranked = ([names[c] for c in COUNT_COLUMNS if c in names and names[c] != x]
+                  + [n for n in others if validation.normalize(n).startswith(COUNT_PREFIXES)]
+                  + [names[c] for c in SHARE_COLUMNS if c in names and names[c] != x]
+                  + others)
+        measure = next(iter(ranked), None)
         if measure:
             found.append((x, measure, kind))
     return found
 
 
 def _is_rate(column: str) -> bool:
-    from . import validation
-
     return any(word in validation.normalize(column) for word in RATE_WORDS)
 
 
@@ -89,8 +88,6 @@ def _number(value: Any) -> Optional[float]:
     the way the data check reads it (``1.234`` is 1234, ``12,5`` 12.5)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    from . import validation
-
     try:
         return float(validation.plain_number(str(value).strip()))
     except (TypeError, ValueError):

@@ -210,7 +210,8 @@ def _site_root() -> str:
 
 def _site_address(link: str) -> str:
     """A path of this site (an uploaded decree's) as a whole address."""
-    return _site_root() + link if link.startswith("/") and _site_root() else link
+    root = _site_root()
+    return root + link if root and link.startswith("/") else link
 
 
 def _own_path(link: str) -> str:

@@ -11,6 +11,7 @@ value is dropped (the user lands on their dashboard)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -113,8 +114,6 @@ def back_where_they_were() -> Any:
             or any(request.args.get(name) for name in _TARGETS) \
             or tk.current_user.is_authenticated:
         return None
-    from urllib.parse import urlsplit
-
     referrer = urlsplit(request.referrer or "")
     if not referrer.path or referrer.netloc != request.host \
             or any(part in referrer.path for part in (

@@ -172,8 +172,8 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     # schedule's was recorded "Postponed"): otherwise it is the step's note
     moving = request.state == State.SCHEDULED.value
     reason = data.get("reason") if moving else None
-    own_note = ". ".join(n for n in (None if moving else data.get("reason"), data.get("note"))
-                         if n) or None
+    own_note = ". ".join(filter(None, [None if moving else data.get("reason"),
+                                       data.get("note")])) or None
     if reason:
         note = f"{note}. " + tk._("Postponed: %(reason)s") % {"reason": reason}
     if own_note:
