@@ -419,10 +419,14 @@ def readable_log(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A load's log in the reader's words (:func:`_log_lines`): the steps a
     producer follows, translated; xloader's technical lines ("Fields:
     [{'id': 'jenis_nakes', 'type': 'text', …}]", "Using chunk size: …")
-    left out; a warning or error nobody translated kept as it is."""
+    left out; a warning or error nobody translated kept as it is; the lines
+    in the order they were written."""
     lines = _log_lines()
     readable = []
-    for item in items or []:
+    # in the order it was written: xloader reads its log table without an
+    # order, and a table whose rows were deleted hands them back shuffled
+    # ("Loading completed" came before the rows were copied, or was cut off)
+    for item in sorted(items or [], key=lambda item: str(item.get("timestamp") or "")):
         text = str(item.get("message") or "").strip()
         found = next(((m, message) for pattern, message in lines
                       for m in [pattern.fullmatch(text)] if m), None)

@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from ckanext.satudata.lib import charts, tables
+from ckanext.satudata.lib import charts, datastore, tables
 
 from ..factories import add_csv, csv_upload, publish, to_ready, xlsx_upload
 
@@ -205,6 +205,26 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
     assert "datatables" in page.body
     # xloader's status and log stay with the editors
     assert refused("xloader_status", ANONYMOUS, resource_id=csv["id"])
+
+
+def test_a_load_log_reads_in_the_order_it_was_written(app):
+    """xloader reads its log table without an order: where earlier rows were
+    deleted the lines came back shuffled, and the page showed "Loading
+    completed" before the rows were copied, or cut it off."""
+    written = ["Loading data.csv (CSV, MD5 abc)", "Determining column names and types",
+               "Copying to database...", "...copying done", "...search index created",
+               "Rows loaded: 2", "Setting resource.datastore_active = True",
+               "Express Load completed"]
+    items = [{"timestamp": f"2026-01-01T10:00:00.{n:06d}", "level": "INFO", "message": m}
+             for n, m in enumerate(written)]
+    shuffled = items[3:] + items[:3]
+    shuffled.reverse()
+    with app.flask_app.test_request_context("/"):
+        read = [line["message"] for line in datastore.readable_log(shuffled)]
+        assert read == [line["message"] for line in datastore.readable_log(items)]
+        assert len(read) == len(written)
+        assert read[-1] == datastore.readable_log(items[-1:])[0]["message"] != written[-1]
+        assert read[0] == datastore.readable_log(items[:1])[0]["message"]
 
 
 def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp,
