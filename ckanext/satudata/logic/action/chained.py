@@ -583,8 +583,24 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
                 _drop_email_hashes(item, user)
 
 
-#: the limited texts that may hold line breaks (a profile's "about")
-_MULTILINE = frozenset({"about"})
+#: the limited texts that may hold line breaks (a profile's "about", an
+#: organization's or a group's description)
+_MULTILINE = frozenset({"about", "description"})
+
+
+def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]:
+    """The texts named in ``limits`` longer than their limit, or of more
+    than one line (but those of :data:`_MULTILINE`)."""
+    errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
+              for key, limit in limits.items()
+              if isinstance(data.get(key), str) and len(data[key]) > limit}
+    # one line: a name with a line break went into e-mail headers, where it
+    # stopped the account's e-mails and the password reset (HTTP 500)
+    errors.update({key: [tk._("Must be one line, without line breaks")]
+                   for key in limits if key not in errors and key not in _MULTILINE
+                   and isinstance(data.get(key), str)
+                   and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
+    return errors
 
 
 def _limited(name: str, limits: dict[str, int],
@@ -598,16 +614,7 @@ def _limited(name: str, limits: dict[str, int],
         if first is not None:
             first(context, data_dict if isinstance(data_dict, dict) else {})
         tk.check_access(name, context, data_dict)
-        data = data_dict or {}
-        errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
-                  for key, limit in limits.items()
-                  if isinstance(data.get(key), str) and len(data[key]) > limit}
-        # one line: a name with a line break went into e-mail headers, where
-        # it stopped the account's e-mails and the password reset (HTTP 500)
-        errors.update({key: [tk._("Must be one line, without line breaks")]
-                       for key in limits if key not in errors and key not in _MULTILINE
-                       and isinstance(data.get(key), str)
-                       and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
+        errors = _text_errors(data_dict or {}, limits)
         if errors:
             raise tk.ValidationError(errors)
         result = original(context, data_dict)
@@ -709,6 +716,21 @@ def group_member_delete(original: Action, context: Context, data_dict: DataDict)
     return _member_delete(original, context, data_dict)
 
 
+#: an organization's or a group's title and description (CKAN limits
+#: neither: an empty-looking title of 1 MB, a description of 1 MB were stored
+#: and widened or weighed down every page listing them)
+GROUP_LIMITS = {"title": NAME_LENGTH, "description": 10_000}
+
+
+def _group_texts(action: str, context: Context, data_dict: DataDict) -> None:
+    """Refuses a title or description beyond :data:`GROUP_LIMITS` (a caller
+    who may not run ``action`` is told that first)."""
+    errors = _text_errors(data_dict, GROUP_LIMITS)
+    if errors:
+        tk.check_access(action, context, data_dict)
+        raise tk.ValidationError(errors)
+
+
 def _known_type(kind: str, action: str, context: Context, data_dict: DataDict) -> None:
     """Refuses a ``type`` the site does not have (:func:`type_refusal`); a
     caller who may not run ``action`` is told that first."""
@@ -723,6 +745,7 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     """CKAN's, with the ``type`` one of the site's organization types (and
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
+    _group_texts("organization_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
@@ -733,6 +756,7 @@ def group_create(original: Action, context: Context, data_dict: DataDict) -> Any
     """CKAN's, with the ``type`` one of the site's group types (and its
     English refusal of a picture's file type translated)."""
     _known_type("group", "group_create", context, data_dict)
+    _group_texts("group_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
@@ -1066,6 +1090,7 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     errors: dict[str, list[str]] = {}
     if "name" in data and (message := validators.url_name_message(data["name"])):
         errors["name"] = [message]
+    errors.update(_text_errors(data, GROUP_LIMITS))
     group = model.Group.get(data.get("id") or "") if data.get("is_organization") not in (
         None, "") and isinstance(data.get("id"), str) else None
     if group is not None:
@@ -1079,6 +1104,11 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
                     "An organization stays an organization and a group a group: "
                     "create the other kind instead")]
     if errors:
+        # a caller who may not edit it is told that first
+        existing = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+        if existing is not None:
+            tk.check_access("organization_update" if existing.is_organization
+                            else "group_update", context, data_dict)
         raise tk.ValidationError(errors)
     return original(context, data_dict)
 

@@ -579,6 +579,15 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
              "is_organization"),
             ("group_patch", {"id": group, "name": "<i>grup</i>"}, admin, "name"),
             ("group_patch", {"id": group, "name": "g" * 1_000_000}, admin, "name"),
+            # titles and descriptions of a megabyte were stored, and widened
+            # every page listing them
+            ("group_patch", {"id": group, "title": "g" * 1_000_000}, admin, "title"),
+            ("organization_patch", {"id": org, "title": "Dinas\nKesehatan"}, admin, "title"),
+            ("organization_patch", {"id": org, "description": "d" * 1_000_000}, admin,
+             "description"),
+            ("organization_create", {"name": "opd-baru", "title": "o" * 201}, admin, "title"),
+            ("group_create", {"name": "grup-baru", "description": "d" * 10_001}, admin,
+             "description"),
             ("package_patch", {"id": request["package_id"],
                                "tag_string": ",".join(f"t{i}" for i in range(101))},
              producer, "tag_string"),
@@ -592,6 +601,11 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
         assert field in json.loads(response.body)["error"], (action, response.body[:300])
     assert region.call("sysadmin", "group_show", id=group)["name"] == group
     assert region.call("sysadmin", "organization_show", id=org)["is_organization"]
+    assert len(region.call("sysadmin", "organization_show", id=org)["description"]) < 10_000
+    # a producer of the OPD is refused its edit, not told about the title
+    response = app.post("/api/3/action/organization_patch", headers=producer,
+                        json={"id": org, "title": "o" * 201})
+    assert response.status_code == 403
     # the dataset form's tags posted twice are both kept
     client = login(app, "produsen-a")
     url = tk.url_for("dataset.edit", id=request["package_id"])
