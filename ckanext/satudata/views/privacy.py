@@ -102,10 +102,13 @@ def withdrawn_table_notice(ref: str, resource_id: str) -> Any:
     from ..lib import publishing
 
     res = model.Resource.get(resource_id)
-    if res is None or res.state == "active" or res.package_id is None:
+    if res is not None and (res.state == "active" or res.package_id is None):
         return None
+    # its row may be gone: CKAN purges a dataset's deleted resources at its
+    # next update (another period revised: the page said 404), the
+    # withdrawal keeps its id
     pkg = model.Package.get(ref)
-    if pkg is None or pkg.id != res.package_id:
+    if pkg is None or (res is not None and pkg.id != res.package_id):
         return None
     when = publishing.table_withdrawn_at(pkg.id, resource_id)
     if when is None:

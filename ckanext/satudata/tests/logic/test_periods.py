@@ -14,6 +14,7 @@ import urllib.parse
 import pytest
 from freezegun import freeze_time
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
@@ -256,6 +257,13 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
                                     resource_id=second_resource["id"]))
     assert "20 Juli 2026 10.00 WIB" in table_page.body and "Periode lain" in table_page.body
     assert "Angka semester II salah" not in table_page.body
+    # still once its row is gone: CKAN purges a dataset's deleted resources
+    # at its next update (another period revised), and the page said 404
+    model.Resource.get(second_resource["id"]).purge()
+    model.repo.commit_and_remove()
+    assert app.get(tk.url_for("resource.read", id=pkg["name"],
+                              resource_id=second_resource["id"])).status_code == 410
+    assert _pages(app, pkg, second_resource["id"])["download"] == 410
     assert _found(MARKER) == 0 and _found(FIRST) == 1
     assert [p["title"] for p in pkg["satudata_dissemination"]["periods"]] == ["Semester I 2026"]
     first_file = app.get(tk.url_for("resource.download", id=pkg["name"],
