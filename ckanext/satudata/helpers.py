@@ -41,7 +41,8 @@ __all__ = [
     "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label",
-    "satudata_data_checks", "satudata_datastore_status", "satudata_dataset_chart",
+    "satudata_data_checks", "satudata_datastore_status", "satudata_table_loaded",
+    "satudata_dataset_chart",
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
@@ -753,6 +754,13 @@ def satudata_datastore_status(resource_id: Optional[str],
     if not resource_id:
         return None
     return datastore.status(context or {"user": tk.g.user}, resource_id)
+
+
+def satudata_table_loaded(resource_id: Optional[str]) -> bool:
+    """Whether the DataStore's rows of the resource are its file's (a new
+    file waits for its load: the preview says so instead of showing the old
+    rows). One query."""
+    return bool(resource_id) and datastore.loaded(str(resource_id))
 
 
 def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -60,7 +60,8 @@ from . import preview as previews
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "loadable", "file_hash",
+__all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "note_new_files", "loaded",
+           "loadable", "file_hash",
            "load_package", "load_resource", "numeric_variables", "type_columns", "status",
            "translated_errors"]
 
@@ -90,6 +91,53 @@ def queue_load(package_id: Optional[str], force: bool = False) -> None:
     if package_id:
         outbox.add_once("load_datastore", [package_id, True] if force else [package_id],
                         timeout=3600, title=f"satudata: load DataStore {package_id}")
+
+
+def note_new_files(resources: Any) -> None:
+    """The loaded tables of the resources an update gives a new file (an
+    upload, which CKAN's uploader stamps with the time, or another address)
+    wait for its load: their loading task is pending again, in the update's
+    transaction, and their rows, the old file's, are not served
+    (:func:`loaded`) until the job loaded the new one. The old rows were
+    served to the reviewers as the new file's, and to the public when the
+    data was published before the busy jobs worker came round."""
+    for res in resources if isinstance(resources, list) else ():
+        stored = model.Resource.get(res["id"]) if isinstance(res, dict) and isinstance(
+            res.get("id"), str) else None
+        if stored is None or not _new_file(res, stored):
+            continue
+        task = _task_row(stored.id)
+        if task is not None and task.state != "pending":
+            task.state, task.last_updated = "pending", datetime.datetime.utcnow()
+
+
+def _new_file(res: dict[str, Any], stored: model.Resource) -> bool:
+    """Whether an update of the resource ``stored`` gives it another file."""
+    if getattr(res.get("upload"), "filename", None):
+        return True
+    modified = res.get("last_modified")
+    if isinstance(modified, datetime.datetime) and modified != stored.last_modified:
+        return True
+    url = res.get("url")
+    return isinstance(url, str) and url.rsplit("/", 1)[-1] != (stored.url or "").rsplit(
+        "/", 1)[-1]
+
+
+def _task_row(resource_id: str) -> Optional[model.TaskStatus]:
+    return model.Session.execute(sa.select(model.TaskStatus).where(
+        model.TaskStatus.entity_id == resource_id, model.TaskStatus.task_type == TASK,
+        model.TaskStatus.key == TASK)).scalar()
+
+
+def loaded(resource_id: str) -> bool:
+    """Whether the rows the DataStore holds for the resource are its
+    file's: its last load completed and no new file came since
+    (:func:`note_new_files`), or no loading job made its table (a table
+    written through the API). One query."""
+    state = model.Session.execute(sa.select(model.TaskStatus.state).where(
+        model.TaskStatus.entity_id == resource_id, model.TaskStatus.task_type == TASK,
+        model.TaskStatus.key == TASK)).scalar()
+    return state in (None, "complete")
 
 
 def loadable(resource: dict[str, Any]) -> bool:

@@ -1298,6 +1298,8 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
             # (loaded again from the new file)
             if storage.take_place(res["id"], origin):
                 DataCheck.move(res["id"], origin)
+                # a new file: its table waits for its load (``package_update``)
+                res["last_modified"] = utcnow()
             res["id"] = origin
             res["created"] = live_created[origin].isoformat() if live_created[origin] else None
     data["resources"] = _period_resources(request, copy.deepcopy(resources))

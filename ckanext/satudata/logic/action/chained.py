@@ -919,6 +919,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.lock_update(context, pkg, data_dict)
     _lock_for_change(context, pkg)
     _queue_jobs_if_data_may_change(pkg, data_dict)
+    datastore.note_new_files(data_dict.get("resources"))
     with publishing.search_required():  # Solr away: refused whole, not a 500
         return original(context, data_dict)
 

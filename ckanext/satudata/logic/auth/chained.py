@@ -213,21 +213,24 @@ def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDic
 
 # -- the DataStore ---------------------------------------------------------------------------
 
-def _live_resource(resource_id: Any) -> bool:
-    """An active resource of an active dataset: the only tables served."""
+def _live_resource(resource_id: Any, loaded: bool = False) -> bool:
+    """An active resource of an active dataset: the only tables served;
+    ``loaded``: whose rows are its file's (:func:`...lib.datastore.loaded`)."""
     if not roles.clean_id(resource_id):
         return False
     res = model.Resource.get(resource_id)
-    if res is None or res.state != "active":
+    if res is None or res.state != "active" or (loaded and not datastore.loaded(res.id)):
         return False
     pkg = model.Package.get(res.package_id)
     return pkg is not None and pkg.state == "active"
 
 
-def _datastore_read(next_auth: AuthFunction, context: Context, data_dict: DataDict
-                    ) -> AuthResult:
+def _datastore_read(next_auth: AuthFunction, context: Context, data_dict: DataDict,
+                    loaded: bool = True) -> AuthResult:
+    """A live resource (its rows: ``loaded``) of a dataset the caller may read."""
     resource_id = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id")
-    if not authz.is_sysadmin(context.get("user")) and not _live_resource(resource_id):
+    if not authz.is_sysadmin(context.get("user")) and not _live_resource(resource_id,
+                                                                         loaded):
         return refuse(tk._("Not authorized to read this resource"))
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
@@ -256,7 +259,7 @@ def xloader_status(next_auth: AuthFunction, context: Context, data_dict: DataDic
                    ) -> AuthResult:
     """xloader's status and log: its editors (xloader's rule), of a live
     resource."""
-    return _datastore_read(next_auth, context, data_dict)
+    return _datastore_read(next_auth, context, data_dict, loaded=False)
 
 
 @tk.chained_auth_function
@@ -274,7 +277,7 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
     if not names:
         return refuse(tk._("Not authorized to read this resource"))
     for name in names:
-        if not _live_resource(name) or not _table_readable(context, name):
+        if not _live_resource(name, loaded=True) or not _table_readable(context, name):
             raise tk.ValidationError({"query": [datastore.no_such_table(name)]})
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):

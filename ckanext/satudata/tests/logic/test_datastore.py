@@ -532,6 +532,12 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     assert not marker_public()
 
     publish(region, request)
+    # before the loading job comes round the old rows are not served as
+    # the new file's (the download is already the new file)
+    assert refused("datastore_search", ANONYMOUS, resource_id=live["id"])
+    with pytest.raises(tk.ValidationError, match="no table"):
+        helpers.call_action("datastore_search_sql", context=dict(ANONYMOUS),
+                            sql=sql(live["id"]))
     run_jobs()
 
     # the new file took the place of the published one: the table keeps its
@@ -540,6 +546,44 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     assert [r["id"] for r in helpers.call_action(
         "package_show", context=dict(ANONYMOUS), id=pkg_id)["resources"]] == [live["id"]]
     assert refused("datastore_search", as_user(region, "sysadmin"), resource_id=new_id)
+
+
+def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
+        region, run_jobs, smtp, app):
+    """A producer replaced a refused file and the data was published before
+    the jobs worker (busy) loaded the new one: the public DataStore served
+    the refused file's rows while the download gave the approved file."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    producer = as_user(region, "producer")
+    table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,1\n")
+    run_jobs()
+    assert rows_of(table["id"], producer) == [(2024, 1)]
+
+    region.call("producer", "resource_patch", id=table["id"],
+                upload=csv_upload("tahun,jumlah\n2024,10\n2025,12\n"))
+    # its reviewers are not shown the old rows as the new file's either
+    assert refused("datastore_search", producer, resource_id=table["id"])
+    view = next(v for v in helpers.call_action("resource_view_list", id=table["id"])
+                if v["view_type"] == "datatables_view")
+    view_page = f"/dataset/{pkg_id}/resource/{table['id']}/view/{view['id']}"
+    page = app.get(view_page, headers=token_of(producer["user"])).body
+    assert "satudata-table-loading" in page and "dimuat" in page and "dtprv" not in page
+    to_ready(region, request)
+    publish(region, request)
+    assert refused("datastore_search", ANONYMOUS, resource_id=table["id"])
+    with pytest.raises(tk.ValidationError, match="no table"):
+        helpers.call_action("datastore_search_sql", context=dict(ANONYMOUS),
+                            sql=sql(table["id"]))
+
+    assert "satudata-table-loading" in app.get(view_page).body
+    run_jobs()
+    assert rows_of(table["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
+    page = app.get(view_page).body
+    assert "dtprv" in page and "satudata-table-loading" not in page
+    # a change of its description alone keeps the table served
+    region.call("sysadmin", "resource_patch", id=table["id"], description="Catatan")
+    assert rows_of(table["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
 
 
 def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
