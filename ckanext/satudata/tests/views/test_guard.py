@@ -588,6 +588,10 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
             ("organization_create", {"name": "opd-baru", "title": "o" * 201}, admin, "title"),
             ("group_create", {"name": "grup-baru", "description": "d" * 10_001}, admin,
              "description"),
+            # an empty list was stored as the state: the page answered 500
+            ("package_create", {"name": "data-keadaan", "title": "x", "owner_org": org,
+                                "state": []}, producer, "state"),
+            ("group_create", {"name": "grup-keadaan", "state": []}, admin, "state"),
             ("package_patch", {"id": request["package_id"],
                                "tag_string": ",".join(f"t{i}" for i in range(101))},
              producer, "tag_string"),
@@ -600,6 +604,10 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
         assert response.status_code == 409, (action, response.status_code, response.body[:300])
         assert field in json.loads(response.body)["error"], (action, response.body[:300])
     assert region.call("sysadmin", "group_show", id=group)["name"] == group
+    # the request list still takes a list of states
+    for body in ({"state": ["requested", "returned"]}, {"state": "requested"}):
+        assert app.post("/api/3/action/satudata_request_list", json=body,
+                        headers=admin).status_code == 200
     assert region.call("sysadmin", "organization_show", id=org)["is_organization"]
     assert len(region.call("sysadmin", "organization_show", id=org)["description"]) < 10_000
     # a producer of the OPD is refused its edit, not told about the title
