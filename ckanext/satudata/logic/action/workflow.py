@@ -113,6 +113,18 @@ def _count(entity: Any, where: list[Any]) -> int:
         sa.select(sa.func.count()).select_from(entity).where(*where)).scalar_one()
 
 
+def _locked(entity: Any, id_: str, missing: str) -> Any:
+    """The row ``id_`` of ``entity`` as it is under its lock (a change made
+    while this waited for it is read); not found (``missing``) when it was
+    deleted meanwhile (a delete and an update at once answered 500)."""
+    row = model.Session.execute(
+        sa.select(entity).where(entity.id == id_).with_for_update()
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+    if row is None:
+        raise tk.ObjectNotFound(missing)
+    return row
+
+
 def _page(stmt: Any, data: dict[str, Any]) -> Any:
     """``stmt`` limited to the page asked for by ``limit``/``offset``."""
     return stmt.limit(_limit(data)).offset(data.get("offset", 0))
@@ -250,9 +262,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     upload_name = getattr(data_dict.get("sk_upload"), "filename", None)
     data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
     # one change of the item at a time, read as it is under its lock
-    item = model.Session.execute(
-        sa.select(DaftarData).where(DaftarData.id == data.pop("id")).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
+    item = _locked(DaftarData, data.pop("id"), tk._("Daftar Data item not found"))
     refuse_changed_since(item.modified, data.pop("modified", None))
     requested = _count(DataRequest, [DataRequest.item_id == item.id,
                                      DataRequest.state != State.CANCELLED.value])
@@ -293,9 +303,7 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
     # locked: a round being sent with it finishes first, and the item is then
     # deactivated (deleted under it, the new request went with it, and the
     # round's letter and dataset named a request that no longer was)
-    item = model.Session.execute(
-        sa.select(DaftarData).where(DaftarData.id == data["id"]).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
+    item = _locked(DaftarData, data["id"], tk._("Daftar Data item not found"))
     planned = model.Session.execute(
         sa.select(sa.func.count()).select_from(PublicRequest)
         .where(PublicRequest.item_id == item.id,
@@ -724,9 +732,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     data = _validate(data_dict, schema.round_update(), context)
     # one change at a time: a second officer's change waits, then starts from
     # this one's result (and the trail records what each one changed)
-    round_ = model.Session.execute(
-        sa.select(CollectionRound).where(CollectionRound.id == data.pop("id"))
-        .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    round_ = _locked(CollectionRound, data.pop("id"), tk._("Collection round not found"))
     refuse_changed_since(round_.modified, data.pop("modified", None))
     data.pop("name", None)
     _unchanged_dropped(round_, data)
@@ -1007,12 +1013,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         raise tk.ValidationError({"new_datasets": [e.error]})
     # the round as it is under its lock: a change of its year or dates made
     # meanwhile is read here (its row read before the lock was stale)
-    round_ = model.Session.execute(
-        sa.select(CollectionRound).where(
-            CollectionRound.id == get_round(_ref(data_dict, context)).id)
-        .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
-    if round_ is None:  # deleted while this waited for it
-        raise tk.ObjectNotFound(tk._("Collection round not found"))
+    round_ = _locked(CollectionRound, get_round(_ref(data_dict, context)).id,
+                     tk._("Collection round not found"))
     if round_.state == "closed":
         raise tk.ValidationError({"state": [tk._("This round is closed")]})
     if round_.stage != "collection":

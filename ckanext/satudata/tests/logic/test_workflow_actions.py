@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+import threading
+import time
 
 import openpyxl
 import pytest
@@ -116,6 +118,41 @@ class TestDaftarDataImport:
         kept = model.Session.execute(sa.select(DaftarDataEvent).where(
             DaftarDataEvent.step == "delete")).scalars().all()
         assert [(e.item_id, e.data["title"]) for e in kept] == [(None, "Jumlah Bidan")]
+
+    def test_an_item_deleted_while_its_update_waits_is_not_found(self, region):
+        """Deleted by one officer while another's change of it waited for
+        its row: the change answered 500 (no row where one was required)."""
+        admin = region.users["walidata_admin"]["name"]
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Perawat", owner_org="dinas-kesehatan", year=2026)
+        model.Session.remove()
+        # the deletion, not committed yet (it holds the item's row)
+        helpers.call_action("satudata_daftar_data_delete",
+                            context={"user": admin, "defer_commit": True}, id=item["id"])
+        outcome: list = []
+
+        def update() -> None:
+            try:
+                helpers.call_action("satudata_daftar_data_update", context={"user": admin},
+                                    id=item["id"], unit="orang")
+                outcome.append("updated")
+            except Exception as e:  # noqa: BLE001 (what it answered is the point)
+                outcome.append(e)
+            finally:
+                model.Session.remove()
+
+        thread = threading.Thread(target=update)
+        thread.start()
+        waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND wait_event_type = 'Lock'")
+        deadline = time.monotonic() + 30
+        with model.meta.engine.connect() as probe:
+            while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
+                thread.join(0.05)  # wait on the condition, not a fixed time
+        assert thread.is_alive() and not outcome, "the update did not wait for the row"
+        model.Session.commit()
+        thread.join(30)
+        assert len(outcome) == 1 and isinstance(outcome[0], tk.ObjectNotFound), outcome
 
     def test_a_years_daftar_data_is_exported_and_imports_again(self, region):
         """The list an SK fixes (SOP Magetan) is downloaded as the import
