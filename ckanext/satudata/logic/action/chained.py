@@ -1138,7 +1138,11 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
     """CKAN's; through the API, a search Solr refuses is a validation error
     in the reader's language. CKAN's API answered with Solr's whole query
     (the portal's visibility filters, its site id) and Solr's Java error,
-    in English. The pages keep CKAN's own handling."""
+    in English. The pages keep CKAN's own handling. Solr's functions are
+    refused (:func:`_index_function_errors`)."""
+    errors = _index_function_errors(context, data_dict if isinstance(data_dict, dict) else {})
+    if errors:
+        raise tk.ValidationError(errors)
     try:
         return original(context, data_dict)
     except SearchError as error:
@@ -1152,6 +1156,50 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
         raise tk.ValidationError({"q": [tk._(
             "The search could not be run: check its brackets and quotation marks.")]}) \
             from error
+
+
+#: a field name in ``fl``, a sort clause, a ``qf`` field with its weight
+_FIELD_NAME = re.compile(r"[\w.\-*]+")
+_SORT_CLAUSE = re.compile(r"\s*[\w.\-]+(\s+(asc|desc))?\s*", re.I)
+_QUERY_FIELD = re.compile(r"[\w.\-]+(\^\d+(\.\d+)?)?")
+#: Solr's function queries inside a query (``_val_:"docfreq(text,'x')"``)
+_FUNCTION_QUERY = re.compile(r"_val_|_query_", re.I)
+
+
+def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[str]]:
+    """``package_search``'s arguments that would run Solr functions, for
+    anyone but a sysadmin: a function in ``fl`` or ``sort``, ``bf`` and
+    ``boost``, ``_val_`` in a query. Functions read the whole index, past the
+    visibility filter: ``fl=n:docfreq(text,'word')`` told anybody whether a
+    word or a figure was in an unpublished dataset (and a guessed name
+    existed). And an answer other than JSON (``wt=xml``, 500)."""
+    errors: dict[str, list[str]] = {}
+    wt = data.get("wt")
+    if wt not in (None, "", "json"):
+        errors["wt"] = [tk._("The API answers in JSON only: leave wt out")]
+    if authz.is_sysadmin(context.get("user")):
+        return errors
+    fields = data.get("fl")
+    names = [n for item in (fields if isinstance(fields, list) else [fields])
+             if isinstance(item, str) for n in re.split(r"[\s,]+", item) if n]
+    if any(not _FIELD_NAME.fullmatch(n) for n in names):
+        errors["fl"] = [tk._("Give the names of fields only, without functions")]
+    sort = data.get("sort")
+    if isinstance(sort, str) and sort.strip() and any(
+            not _SORT_CLAUSE.fullmatch(clause) for clause in sort.split(",")):
+        errors["sort"] = [tk._('Sort by field names, e.g. "metadata_modified desc"')]
+    qf = data.get("qf")
+    if isinstance(qf, str) and any(not _QUERY_FIELD.fullmatch(f) for f in qf.split()):
+        errors["qf"] = [tk._("Give the names of fields only, without functions")]
+    for key in ("bf", "boost"):
+        if data.get(key) not in (None, ""):
+            errors[key] = [tk._("This field is not accepted")]
+    queries = [data.get("q"), data.get("fq")] + list(
+        data.get("fq_list") if isinstance(data.get("fq_list"), list) else [])
+    if any(isinstance(q, str) and _FUNCTION_QUERY.search(q) for q in queries):
+        errors["q"] = [tk._("The search cannot be run as asked: check its query, sort, "
+                            "fields and filters")]
+    return errors
 
 
 @tk.chained_action

@@ -633,6 +633,34 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
     assert {"kesehatan", "puskesmas"} <= shown
 
 
+def test_solr_functions_cannot_read_unpublished_datasets(app, region):
+    """Solr's functions read the whole index past the visibility filter:
+    ``fl=n:docfreq(text,'word')`` told anybody whether a word was in an
+    unpublished dataset; ``wt=xml`` answered 500."""
+    request = region.request_of(region.opd_a)
+    region.call("producer", "package_patch", id=request["package_id"],
+                notes="Angka rahasia zqxrahasia")
+    search = "/api/3/action/package_search?q=*:*"
+    for args, field in (("&fl=name,n:docfreq(text,'zqxrahasia')", "fl"),
+                        ("&fl=docfreq(text,'zqxrahasia')", "fl"),
+                        ("&sort=docfreq(text,'zqxrahasia') desc", "sort"),
+                        ("&defType=edismax&qf=name&bf=docfreq(text,'zqxrahasia')", "bf"),
+                        ("&boost=docfreq(text,'zqxrahasia')", "boost"),
+                        ("&qf=name docfreq(text,'x')", "qf")):
+        assert field in _api_error(app, search + args), args
+    assert "q" in _api_error(app, "/api/3/action/package_search?q=_val_:%22docfreq(text,"
+                                  "'zqxrahasia')%22&fl=name,score")
+    assert "wt" in _api_error(app, search + "&wt=xml")
+    # field names, plain sorts and weights as before
+    for args in ("&fl=name,title", "&fl=name title", "&sort=metadata_modified desc, name asc",
+                 "&qf=name^4 title", "&wt=json"):
+        assert app.get(search + args).status_code == 200, args
+    admin = {"Authorization": factories.APIToken(user=region.users["sysadmin"]["name"])[
+        "token"]}
+    assert app.get(search + "&fl=name,n:docfreq(text,'zqxrahasia')", headers=admin
+                   ).status_code == 200
+
+
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_a_search_solr_refuses_keeps_solrs_query_to_itself(app):
     """CKAN's API answered with Solr's whole query (the portal's visibility
