@@ -615,6 +615,11 @@ def _limited(name: str, limits: dict[str, int],
             first(context, data_dict if isinstance(data_dict, dict) else {})
         tk.check_access(name, context, data_dict)
         errors = _text_errors(data_dict or {}, limits)
+        picture = (data_dict or {}).get("image_url")
+        if "image_url" in limits and "image_url" not in errors and picture \
+                and (refusal := validators.url_refusal(picture)):
+            # a javascript: picture was stored (a broken image on every page)
+            errors["image_url"] = [refusal]
         if errors:
             raise tk.ValidationError(errors)
         result = original(context, data_dict)
@@ -639,6 +644,35 @@ user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMA
                                        "about": ABOUT_LENGTH})
 
 
+def _last_holder(user: model.User) -> Optional[str]:
+    """Why the active ``user`` may not leave: the only holder of a level of
+    the approval chain (the roles locked as a removal of the role locks
+    them, one at a time), or None."""
+    if user.state != "active":
+        return None
+    for role in sorted(roles.user_roles(user.id)):
+        lock_name("role", role)
+        last = roles.last_holder_message(user, role)
+        if last:
+            return last
+    return None
+
+
+def _account_kept(context: Context, data: DataDict) -> None:
+    """A sysadmin's ``user_update``/``user_patch`` of ``state`` (deleted,
+    pending) is a deletion: the only officer holding a level of the chain
+    keeps their account, as :func:`user_delete` refuses (the requests
+    reaching that level waited for nobody)."""
+    state = data.get("state")
+    if not isinstance(state, str) or state in ("", "active"):
+        return
+    user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
+    last = _last_holder(user) if user is not None else None
+    if last:
+        tk.check_access("user_update", context, data)  # told first
+        raise tk.ValidationError({"state": [last]})
+
+
 def _password_changed(result: Any, data: DataDict) -> None:
     """A new password (the API's ``password``, the form's ``password1``)
     ends the account's other sessions (:func:`...lib.sessions.password_changed`)."""
@@ -648,7 +682,7 @@ def _password_changed(result: Any, data: DataDict) -> None:
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,
                                        "about": ABOUT_LENGTH},
-                       then=_password_changed)
+                       then=_password_changed, first=_account_kept)
 
 
 def _token_owner_exists(context: Context, data: DataDict) -> None:
@@ -1454,12 +1488,9 @@ def user_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     user = model.User.get(data_dict.get("id")) if roles.clean_id(data_dict.get("id")) else None
     if user is None:
         raise tk.ObjectNotFound(tk._("User not found"))  # CKAN's words are English
-    if user.state == "active":
-        for role in sorted(roles.user_roles(user.id)):
-            lock_name("role", role)  # as a removal of the role: one at a time
-            last = roles.last_holder_message(user, role)
-            if last:
-                raise tk.NotAuthorized(last)
+    last = _last_holder(user)
+    if last:
+        raise tk.NotAuthorized(last)
     return original(context, data_dict)
 
 

@@ -463,6 +463,21 @@ def test_the_last_holder_of_a_chain_level_keeps_their_account(region):
                             id=kadis["name"])
     assert kadis["name"] in str(err.value) or kadis["fullname"] in str(err.value)
     assert model.User.get(kadis["id"]).state == "active"
+    # nor by setting the account's state (user_patch as a sysadmin)
+    for state in ("deleted", "pending"):
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action("user_patch",
+                                context={"user": region.users["sysadmin"]["name"]},
+                                id=kadis["name"], state=state)
+        assert "state" in refused.value.error_dict
+    assert model.User.get(kadis["id"]).state == "active"
+    helpers.call_action("user_patch", context={"user": region.users["sysadmin"]["name"]},
+                        id=kadis["name"], state="active", fullname="Kepala Dinas")
+    # a picture that is not a link (it was stored: a broken image on every page)
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("user_patch", context={"user": kadis["name"]},
+                            id=kadis["name"], image_url="javascript:alert(1)")
+    assert "image_url" in refused.value.error_dict
     assert [r["user_name"] for r in region.call(
         "walidata_admin", "satudata_role_list", role="kadis")] == [kadis["name"]]
 
