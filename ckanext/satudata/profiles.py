@@ -104,6 +104,7 @@ class SatudataDCATProfile(RDFProfile):
         self._provenance(dataset_dict, dataset_ref)
         self._standard(dataset_dict, dataset_ref)
         self._distributions(dataset_dict, dataset_ref)
+        self._landing_page(dataset_dict, dataset_ref)
         self._utc_dates(dataset_ref)
         self._language_tags(dataset_ref)
         if not list(g.objects(dataset_ref, DCT.language)):
@@ -254,6 +255,18 @@ class SatudataDCATProfile(RDFProfile):
             if resource.get("url_type") == "upload" and url \
                     and (distribution, DCAT.downloadURL, None) not in g:
                 g.add((distribution, DCAT.downloadURL, URIRef(url)))
+
+    def _landing_page(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """Only an http(s) landing page (a ``javascript:`` one stored before
+        the dataset form refused it went out to the national portal); the
+        dataset's page on the portal when it names none."""
+        g = self.g
+        for page in list(g.objects(dataset_ref, DCAT.landingPage)):
+            if not str(page).lower().startswith(("http://", "https://")):
+                g.remove((dataset_ref, DCAT.landingPage, page))
+        if not list(g.objects(dataset_ref, DCAT.landingPage)) and dataset_dict.get("name"):
+            g.add((dataset_ref, DCAT.landingPage, URIRef(
+                f"{catalog_uri().rstrip('/')}/dataset/{dataset_dict['name']}")))
 
     def _utc_dates(self, dataset_ref: URIRef) -> None:
         """CKAN's timestamps are UTC but written without a zone, which a

@@ -74,6 +74,27 @@ def test_catalog_lists_exactly_the_published_datasets(region, app):
     assert app.get("/catalog.n3?q=Jumlah%20Puskesmas").status_code == 200
 
 
+def test_a_landing_page_is_an_http_link(region, app):
+    """A ``javascript:`` link stored before the dataset form refused it went
+    out as the dataset's ``dcat:landingPage``; a dataset naming none gets
+    its page on the portal."""
+    import ckan.lib.search as search
+
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    pkg = model.Package.get(request["package_id"])
+    pkg.url = "javascript:alert(document.domain)"
+    model.repo.commit_and_remove()
+    search.rebuild(request["package_id"])
+    for path in ("/catalog.ttl", f"/dataset/{request['package_id']}.ttl"):
+        graph = _catalog(app, path)
+        (ref,) = list(graph.subjects(RDF.type, DCAT.Dataset))
+        pages = [str(p) for p in graph.objects(ref, DCAT.landingPage)]
+        assert len(pages) == 1 and pages[0].startswith("http") and \
+            pages[0].endswith("/dataset/" + model.Package.get(request["package_id"]).name), pages
+
+
 def test_satudata_fields_map_to_dcat(region, app):
     request = region.request_of(region.opd_a)
     add_csv(region, "producer", request["package_id"], "jenis_nakes,jumlah\nBidan,10\n")
