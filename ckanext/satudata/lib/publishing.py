@@ -1233,6 +1233,30 @@ def reindex_round(round_id: str) -> None:
     index.commit()
 
 
+def reindex_group(group: model.Group) -> None:
+    """Index again every active dataset of the organization or group ``group``
+    (renamed: CKAN indexes none of them again, and the search pages listed
+    the OPD's datasets in progress under its old name and title, with a
+    facet of an OPD that no longer existed); one index commit."""
+    model.Session.flush()
+    if group.is_organization:
+        where = model.Package.owner_org == group.id
+    else:
+        where = model.Package.id.in_(sa.select(model.Member.table_id).where(
+            model.Member.group_id == group.id, model.Member.table_name == "package",
+            model.Member.state == "active"))
+    package_ids = model.Session.execute(sa.select(model.Package.id).where(
+        where, model.Package.state == "active")).scalars().all()
+    if not package_ids:
+        return
+    index = search.index_for(model.Package)
+    for package_id in package_ids:
+        index.update_dict(tk.get_action("package_show")(
+            {"ignore_auth": True, "use_cache": False, "validate": False},  # type: ignore
+            {"id": package_id}), defer_commit=True)
+    index.commit()
+
+
 def after_transition(context: Context, request: DataRequest, transition: str,
                      from_state: State, note: Optional[str]) -> None:
     """The dataset side of a transition, in its transaction (called by the

@@ -1145,7 +1145,12 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
             tk.check_access("organization_update" if existing.is_organization
                             else "group_update", context, data_dict)
         raise tk.ValidationError(errors)
-    return original(context, data_dict)
+    group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+    shown = (group.name, group.title) if group is not None else None
+    result = original(context, data_dict)
+    if group is not None and shown != (group.name, group.title):
+        publishing.reindex_group(group)  # its datasets show its name and title
+    return result
 
 
 member_create = _checked("member_create", _member, side_effect_free=False)

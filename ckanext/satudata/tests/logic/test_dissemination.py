@@ -440,3 +440,22 @@ def test_a_publish_made_before_a_withdrawal_does_not_undo_it(region):
     shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
     assert region.call("walidata_admin", "satudata_request_publish", id=request["id"],
                        version=shown["version"])["state"] == "published"
+
+
+def test_a_renamed_opd_is_searched_under_its_new_name(region):
+    """CKAN indexes none of an organization's datasets again when it is
+    renamed: its datasets in progress were listed under the old name and
+    title (a facet of an OPD that no longer existed), and searching by the
+    new name missed them."""
+    request = region.request_of(region.opd_a)
+    region.call("sysadmin", "organization_patch", id=region.opd_a["id"],
+                name="dinas-kesehatan-baru", title="Dinas Kesehatan (baru)")
+    found = helpers.call_action(
+        "package_search", context={"user": region.users["sysadmin"]["name"]},
+        fq="organization:dinas-kesehatan-baru", include_private=True, rows=100)["results"]
+    assert request["package_id"] in {p["id"] for p in found}
+    shown = next(p for p in found if p["id"] == request["package_id"])
+    assert shown["organization"]["title"] == "Dinas Kesehatan (baru)"
+    assert not helpers.call_action(
+        "package_search", context={"user": region.users["sysadmin"]["name"]},
+        fq="organization:" + region.opd_a["name"], include_private=True)["count"]
