@@ -800,7 +800,9 @@ def test_a_stage_the_round_moved_past_reads_as_done(app, region):
     page = _login(app, "admin-walidata").get(
         f"/permintaan-data/putaran/{region.round['name']}").body
     compile_stage = page.split('satudata-stage-compile">')[1].split("</dd>")[0]
-    assert "Selesai" in compile_stage and "direncanakan" in compile_stage
+    # (its deadline the day it ended: it said "planned by" that day)
+    assert "Selesai" in compile_stage and "tenggat" in compile_stage
+    assert "direncanakan" not in compile_stage
     report_stage = page.split('satudata-stage-report">')[1].split("</dd>")[0]
     assert "Selesai" not in report_stage and "hari kerja" in report_stage
 
