@@ -801,7 +801,10 @@ def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str
     links back to the request, where the next step is."""
     if not tk.g.user or not pkg_dict.get("id"):
         return None
-    working = [r for r in publishing.package_requests(pkg_dict["id"])
+    pkg = model.Package.get(pkg_dict["id"])  # its id or (a table's form) its name
+    if pkg is None:
+        return None
+    working = [r for r in publishing.package_requests(pkg.id)
                if r.state not in publishing.FINISHED]
     if not working:
         return None

@@ -121,6 +121,10 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     dataset = request.get("dataset")
     can_edit = bool(dataset) and any(t in allowed for t in ("submit", "resubmit", "revise")) \
         and can("package_update", {"id": dataset["id"]})
+    # the live tables the producer may replace from this page (a file the
+    # check refused took five clicks through the dataset to replace)
+    pkg = model.Package.get(dataset["id"]) if can_edit else None
+    editable = {res.id for res in pkg.resources} if pkg is not None else set()
     checks = _data_checks(request)
     override = (request["id"] if checks and can("satudata_request_override_screening",
                                                 {"id": request["id"]}) else None)
@@ -129,7 +133,7 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
         "checks": checks, "override": override,
         "can_link": "submit" in allowed or "resubmit" in allowed,
         "returned": review.latest_return(request, events),
-        "can_edit": can_edit,
+        "can_edit": can_edit, "editable_files": editable,
         "review": _review(request),
         "error_summary": error_summary or [],
         "typed": typed, "refused": refused,

@@ -60,6 +60,10 @@ def test_a_hostile_file_gets_a_clear_report_never_a_500(app, region, run_jobs, s
         assert page.status_code == 200, url
         assert expected in page.body, url
         assert 'data-status="unreadable"' in page.body
+    # the request page leads to the file's edit page to replace it, and back
+    # (it offered only "Download": five clicks through the dataset)
+    assert f'/resource/{resource_id}/edit"' in client.get(pages[-1]).body
+    assert f'href="{pages[-1]}"' in client.get(pages[0]).body
     # not handed to xloader: the DataStore status says why
     page = client.get(pages[0])
     assert "Tidak dapat dimuat" in page.body
