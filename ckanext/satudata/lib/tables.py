@@ -87,6 +87,9 @@ def read(path: str, kind: str) -> Table:
         raise Unreadable("too_many_columns", count=len(table.labels), limit=MAX_COLUMNS)
     while table.rows and not any(c.strip() for c in table.rows[-1]):
         table.rows.pop()
+    if not table.rows:
+        # a header alone passed the check and counted as the period's data
+        raise Unreadable("no_rows")
     return table
 
 
@@ -189,6 +192,8 @@ def read_message(error: dict[str, Any]) -> str:
         return tk._("The file is empty: a table needs a header row and data rows")
     if code == "no_header":
         return tk._("The table has no header row (row 1 must name the columns)")
+    if code == "no_rows":
+        return tk._("The table has a header row but no data rows: add the data below it")
     if code in ("binary", "utf16"):
         return preview.not_text_message(code)
     if code == "too_long":

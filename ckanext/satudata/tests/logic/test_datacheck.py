@@ -125,6 +125,18 @@ def test_a_dataset_without_any_data_file_cannot_be_submitted(region):
     assert list(e.value.error_dict) == ["resources"]
 
 
+def test_a_table_of_a_header_alone_is_no_data(region, run_jobs, smtp, app):
+    """A CSV of its header row only passed the check (and counted as the
+    period's data table); an empty XLSX sheet was refused."""
+    request, resource = _prepare(region, "tahun,jumlah\n\n,\n")
+    run_jobs()
+    checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert checked["status"] == "unreadable"
+    assert "tidak ada baris data" in checked["errors"][0]["message"]
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "satudata_request_submit", id=request["id"])
+
+
 # -- personal data ----------------------------------------------------------------------
 
 def test_a_nik_is_blocked_listed_by_row_and_column_masked(region, app, run_jobs, smtp):
