@@ -12,13 +12,14 @@ evaluated); a file that cannot be read gives a :class:`Preview` with an
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
 import logging
 import os
 import zipfile
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
@@ -209,9 +210,56 @@ def _csv(path: str, max_rows: int) -> Preview:
     return result
 
 
-def _xlsx(path: str, max_rows: int) -> Preview:
+def _has_formulas(path: str) -> bool:
+    """Whether a sheet of the workbook holds formulas (an ``<f>`` element;
+    each sheet read in chunks, never whole)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.namelist():
+                if not part.startswith("xl/worksheets/sheet"):
+                    continue
+                with archive.open(part) as f:
+                    tail = b""
+                    for chunk in iter(lambda: f.read(1 << 16), b""):
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                            return True
+                        tail = chunk[-3:]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def xlsx_rows(f: Any, path: str, **options: Any) -> Iterator[tuple[Any, ...]]:
+    """The values of the first sheet's rows of the workbook open as ``f``
+    (at ``path``), as Excel last computed them: a formula's cached result,
+    its text only when the file holds none (written by a program that does
+    not compute, e.g. openpyxl). Formulas were read as their text, and
+    "=D2/SUM($D$2:$D$4)" was no number to the data check where the
+    DataStore and the public read 0.29. ``options``: ``iter_rows``'s."""
     import openpyxl
 
+    computed = openpyxl.load_workbook(f, read_only=True, data_only=True)
+    written = None
+    try:
+        if not computed.worksheets:
+            return
+        rows = computed.worksheets[0].iter_rows(values_only=True, **options)
+        if not _has_formulas(path):
+            yield from rows
+            return
+        with open(path, "rb") as again:
+            written = openpyxl.load_workbook(again, read_only=True, data_only=False)
+            texts = written.worksheets[0].iter_rows(values_only=True, **options)
+            for values, formulas in zip(rows, texts):
+                yield tuple(v if v is not None or not (isinstance(t, str) and t.startswith("="))
+                            else t for v, t in zip(values, formulas))
+    finally:
+        computed.close()
+        if written is not None:
+            written.close()
+
+
+def _xlsx(path: str, max_rows: int) -> Preview:
     if os.path.getsize(path) > MAX_XLSX_BYTES:
         return Preview(error=tk._("The file is too large for a preview; download it "
                                   "to see it."))
@@ -222,13 +270,6 @@ def _xlsx(path: str, max_rows: int) -> Preview:
                                   "to see it."))
     # a file object: CKAN stores uploads without their suffix, which
     # openpyxl would check
-    with open(path, "rb") as f:
-        workbook = openpyxl.load_workbook(f, read_only=True, data_only=False)
-        try:
-            sheet = workbook.worksheets[0] if workbook.worksheets else None
-            if sheet is None:
-                return Preview()
-            return _rows(sheet.iter_rows(max_row=max_rows + 1, max_col=MAX_COLUMNS + 1,
-                                         values_only=True), max_rows)
-        finally:
-            workbook.close()
+    with open(path, "rb") as f, contextlib.closing(xlsx_rows(
+            f, path, max_row=max_rows + 1, max_col=MAX_COLUMNS + 1)) as rows:
+        return _rows(rows, max_rows)

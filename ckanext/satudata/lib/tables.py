@@ -15,6 +15,7 @@ is not one or too large to unpack.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -143,8 +144,6 @@ def _text(value: Any) -> str:
 
 
 def _xlsx(path: str) -> Table:
-    import openpyxl
-
     if os.path.getsize(path) > preview.MAX_XLSX_BYTES:
         raise Unreadable("too_large")
     try:
@@ -155,29 +154,23 @@ def _xlsx(path: str) -> Table:
     if unpacked > preview.MAX_XLSX_UNPACKED:
         raise Unreadable("too_large")
     try:
-        with open(path, "rb") as f:
-            workbook = openpyxl.load_workbook(f, read_only=True, data_only=False)
-            try:
-                sheet = workbook.worksheets[0]
-                rows_iter = sheet.iter_rows(values_only=True)
-                first: Optional[tuple[Any, ...]] = next(rows_iter, None)
-                if first is None:
-                    raise Unreadable("empty")
-                labels = [_text(v).strip() for v in first]
-                while labels and not labels[-1]:
-                    labels.pop()
-                if len(labels) > MAX_COLUMNS:
-                    raise Unreadable("too_many_columns", count=len(labels),
-                                     limit=MAX_COLUMNS)
-                rows = []
-                limit = max_rows()
-                for values in rows_iter:
-                    row = [_text(v) for v in values]
-                    while len(row) > len(labels) and not row[-1]:
-                        row.pop()
-                    _add_row(rows, row, limit)
-            finally:
-                workbook.close()
+        # the values Excel computed (a formula's text only without one)
+        with open(path, "rb") as f, contextlib.closing(preview.xlsx_rows(f, path)) as rows_iter:
+            first: Optional[tuple[Any, ...]] = next(rows_iter, None)
+            if first is None:
+                raise Unreadable("empty")
+            labels = [_text(v).strip() for v in first]
+            while labels and not labels[-1]:
+                labels.pop()
+            if len(labels) > MAX_COLUMNS:
+                raise Unreadable("too_many_columns", count=len(labels), limit=MAX_COLUMNS)
+            rows = []
+            limit = max_rows()
+            for values in rows_iter:
+                row = [_text(v) for v in values]
+                while len(row) > len(labels) and not row[-1]:
+                    row.pop()
+                _add_row(rows, row, limit)
     except Unreadable:
         raise
     except Exception:  # a corrupt workbook: a report, never an error page

@@ -6,12 +6,15 @@ a walidata administrator may override personal-data findings with a
 reason; every transition records the result in its event."""
 from __future__ import annotations
 
+import io
+import re
 from typing import Any
 
 import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
+from werkzeug.datastructures import FileStorage
 
 from ..factories import add_csv, complete_metadata, csv_upload, publish, request_state, to_ready
 
@@ -135,6 +138,54 @@ def test_a_table_of_a_header_alone_is_no_data(region, run_jobs, smtp, app):
     assert "tidak ada baris data" in checked["errors"][0]["message"]
     with pytest.raises(tk.ValidationError):
         region.call("producer", "satudata_request_submit", id=request["id"])
+
+
+def _workbook_with_computed_formulas(year: int) -> bytes:
+    """An XLSX as Excel saves it: column C a formula with its computed
+    result (openpyxl writes formulas without one: the result is added)."""
+    import openpyxl
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["tahun", "jumlah", "persentase"], [year, 30, 0.3], [year, 70, 0.7]):
+        sheet.append(row)
+    plain = io.BytesIO()
+    workbook.save(plain)
+    result = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(result, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for n in (2, 3):
+                    text = re.sub(rf'(<c r="C{n}"[^>]*>)(<v>)', rf"\1<f>B{n}/100</f>\2", text)
+                assert text.count("<f>") == 2
+                data = text.encode()
+            target.writestr(item, data)
+    return result.getvalue()
+
+
+def test_a_workbook_s_formulas_are_read_as_excel_computed_them(region, run_jobs, smtp, app):
+    """Nearly every OPD workbook has formulas: the check read their text
+    ("=B2/100" is no number) and refused the file, while the DataStore and
+    the public read the values Excel computed."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "package_patch", id=request["package_id"], variables=[
+        {"name": "tahun", "definition": "Tahun", "data_type": "integer", "unit": "tahun"},
+        {"name": "jumlah", "definition": "Jumlah", "data_type": "integer", "unit": "orang"},
+        {"name": "persentase", "definition": "Persentase", "data_type": "decimal",
+         "unit": "persen"}])
+    resource = region.call("producer", "resource_create", package_id=request["package_id"],
+                           name="Tabel rumus", format="XLSX", url="rumus.xlsx",
+                           upload=FileStorage(io.BytesIO(_workbook_with_computed_formulas(
+                               int(helpers.call_action("package_show", id=request[
+                                   "package_id"])["data_year"]))), "rumus.xlsx"))
+    run_jobs()
+    checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert checked["status"] == "valid", checked["errors"]
+    region.call("producer", "satudata_request_submit", id=request["id"])
 
 
 # -- personal data ----------------------------------------------------------------------
