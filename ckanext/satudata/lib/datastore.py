@@ -353,19 +353,23 @@ def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:
         conn.execute(sa.text("SET LOCAL lock_timeout = '15s'"))
         fields = tk.get_action("datastore_info")(
             dict(_site_context()), {"id": resource_id})["fields"]
+        matching = {}
         for field in fields:
             name, declared = field["id"], numbers.get(validation.normalize(field["id"]))
             if (not declared or field.get("type") != "text"
                     or (field.get("info") or {}).get("type_override")):
                 continue
             column = identifier(name)
-            written = next((notation for notation in validation.NOTATIONS[declared]
-                            if conn.execute(
+            matching[name] = [notation for notation in validation.NOTATIONS[declared]
+                              if conn.execute(
                 sa.text(f"SELECT bool_and(btrim({column}) ~ :pattern) "
                         f"FROM {identifier(resource_id)} "
                         f"WHERE btrim(coalesce({column}, '')) <> '' "
                         f"AND btrim({column}) <> ALL(:missing)"),
-                {"pattern": notation.pattern, "missing": _MISSING}).scalar()), None)
+                {"pattern": notation.pattern, "missing": _MISSING}).scalar()]
+        # a column that reads both ways is read as the table's others are
+        for name, written in validation.table_notations(matching).items():
+            column = identifier(name)
             if written:
                 for index in conn.execute(_TEXT_INDEXES, {"table": identifier(resource_id),
                                                           "column": name}).scalars():

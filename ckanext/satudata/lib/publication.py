@@ -160,12 +160,14 @@ def _typed(header: list[str], rows: list[list[Any]], numbers: dict[str, str]) ->
     the same table: ``1.234`` in a whole-number column is 1234, not 1.234;
     every other column keeps its text as written (a code ``0010`` stays
     ``0010``)."""
+    matching = {}
     for position, label in enumerate(header):
         declared = numbers.get(validation.normalize(label))
-        if not declared:
-            continue
-        texts = [row[position] for row in rows if isinstance(row[position], str)]
-        notation = validation.column_notation(texts, declared)
+        if declared:
+            matching[position] = validation.column_notations(
+                [row[position] for row in rows if isinstance(row[position], str)], declared)
+    # the table's way of writing figures decides a column that reads both ways
+    for position, notation in validation.table_notations(matching).items():
         if notation is None:
             continue
         for row in rows:

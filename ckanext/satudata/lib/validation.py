@@ -53,7 +53,8 @@ from babel.numbers import format_decimal
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
-           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation", "figure",
+           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation",
+           "column_notations", "table_notations", "figure",
            "names_a_label", "plain_number"]
 
 #: the ``data_type`` codes of a variable and the Frictionless field types
@@ -150,12 +151,41 @@ def column_notation(cells: Iterable[str], data_type: str) -> Optional[Notation]:
     """The notation (:data:`NOTATIONS`) every cell of a column of that
     declared type follows, empty cells and :data:`MISSING_SYMBOLS` left
     out; None when there is none, or no cell to read."""
+    matching = column_notations(cells, data_type)
+    return matching[0] if matching else None
+
+
+def column_notations(cells: Iterable[str], data_type: str) -> list[Notation]:
+    """Every notation (:data:`NOTATIONS`, in their order) every cell of a
+    column of that declared type follows (:func:`column_notation`)."""
     values = [c.strip() for c in cells]
     values = [v for v in values if v and v not in MISSING_SYMBOLS]
     if not values:
-        return None
-    return next((notation for notation in NOTATIONS.get(data_type, ())
-                 if all(re.fullmatch(notation.pattern, v) for v in values)), None)
+        return []
+    return [notation for notation in NOTATIONS.get(data_type, ())
+            if all(re.fullmatch(notation.pattern, v) for v in values)]
+
+
+def table_notations(matching: dict[str, list[Notation]]) -> dict[str, Optional[Notation]]:
+    """The notation of each number column of one table, given those its
+    cells follow (:func:`column_notations`, by column): a column whose
+    cells read both plainly and as the table's other columns are written
+    takes the table's way. In a file of Indonesian figures (``4.266``
+    thousands in a whole-number column, ``36,25``) the ratio column's
+    ``1.234`` read plainly was 1.234 where the same text in the next column
+    was 1234: the public read figures a thousand times too small. A table
+    whose columns show both ways, or neither, keeps each column's first."""
+    shown = {_written_as(options[0]) for options in matching.values()
+             if options and _written_as(options[0])}
+    way = shown.pop() if len(shown) == 1 else None
+    return {column: (next((n for n in options if _written_as(n) == way), options[0])
+                     if options else None)
+            for column, options in matching.items()}
+
+
+def _written_as(notation: Notation) -> str:
+    """``id`` (``1.234,5``), ``en`` (``1,234.5``) or "" (plainly)."""
+    return {".": "id", ",": "en"}.get(notation.thousands, "")
 
 _TRUE = ["ya", "Ya", "YA", "true", "True", "TRUE", "1", "y", "Y"]
 _FALSE = ["tidak", "Tidak", "TIDAK", "false", "False", "FALSE", "0", "t", "T", "n", "N"]

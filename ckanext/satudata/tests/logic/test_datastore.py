@@ -227,6 +227,35 @@ def test_a_load_log_reads_in_the_order_it_was_written(app):
         assert read[0] == datastore.readable_log(items[:1])[0]["message"]
 
 
+def test_a_column_that_reads_both_ways_is_read_as_the_table_is_written(region, run_jobs,
+                                                                       smtp, app):
+    """An Indonesian spreadsheet's export: "1.234" is 1234 in the whole-number
+    column beside it, and was 1.234 in the decimal column (read plainly
+    first): the public read a ratio a thousand times too small. The book
+    reads it as the DataStore does."""
+    from ckanext.satudata.lib import publication
+
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    region.call("producer", "package_patch", id=pkg_id, variables=[
+        {"name": "jumlah_nakes", "definition": "Jumlah", "data_type": "integer", "unit": ""},
+        {"name": "rasio", "definition": "Rasio", "data_type": "decimal", "unit": ""}])
+    text = "jumlah_nakes;rasio\n1.234;1.234\n987;2.045\n2.045;987\n"
+    table = add_csv(region, "producer", pkg_id, text)
+    run_jobs()
+    found = helpers.call_action("datastore_search", context=as_user(region, "producer"),
+                                resource_id=table["id"], sort="_id")["records"]
+    assert [(r["jumlah_nakes"], r["rasio"]) for r in found] == [
+        (1234, 1234), (987, 2045), (2045, 987)]
+    header, *rows = [line.split(";") for line in text.strip().split("\n")]
+    publication._typed(header, rows, {"jumlah_nakes": "integer", "rasio": "decimal"})
+    assert rows == [[1234, 1234], [987, 2045], [2045, 987]]
+    # a table written plainly keeps its decimal points
+    header, *rows = [["rasio"], ["1.234"], ["0.5"]]
+    publication._typed(header, rows, {"rasio": "decimal"})
+    assert rows == [[1.234], [0.5]]
+
+
 def test_declared_numbers_sort_as_numbers_and_other_cells_stay_as_typed(region, run_jobs, smtp,
                                                                        app):
     """xloader loads every column as text: the preview sorted 215 before 31.
