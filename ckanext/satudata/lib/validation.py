@@ -334,7 +334,10 @@ def validate(labels: list[str], rows: list[list[Any]],
     columns = [{"column": i + 1, "letter": column_letter(i + 1), "field": _short(labels[i])}
                for i in keep]
     numeric = [f["type"] in ("number", "integer") for f in fields]
-    typed = [f["type"] != "string" for f in fields]
+    # where a figure-not-available symbol stands for a value (the empty
+    # cell's message offers it): typed columns and a wilayah code column
+    # ("-" there was "outside the declared area")
+    typed = [f["type"] != "string" or "satudata:area" in f for f in fields]
     seen: dict[tuple[str, ...], int] = {}
     cells: list[dict[str, Any]] = []
     header_width = len(labels)
@@ -459,8 +462,11 @@ def message(error: dict[str, Any]) -> str:
             "row": error.get("row"), "cells": error.get("cells") or "?",
             "columns": error.get("columns") or "?"}
     if code == "outside_area":
-        return tk._("Row %(row)s, %(column)s: \"%(value)s\" is outside the declared "
-                    "area %(area)s") % dict(where, area=error.get("area", ""))
+        # a BPS code (3318010) is no Kemendagri one (33.18.01): say how to write it
+        return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a Kemendagri wilayah "
+                    "code within the declared area %(area)s (write it with dots, e.g. "
+                    "%(example)s)") % dict(where, area=error.get("area", ""),
+                                           example=f"{error.get('area', '')}.01")
     if code == "outside_period":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is outside the declared "
                     "period %(period)s") % dict(where, period=error.get("period", ""))

@@ -71,6 +71,21 @@ def test_the_table_schema_of_the_declared_variables():
     ]
 
 
+def test_a_wilayah_code_outside_the_area_says_how_to_write_it(app):
+    """A BPS code (3318010, a kecamatan of Pati) was told it was outside Pati
+    (33.18); "-", which the empty cell's message offers, was refused too."""
+    schema = validation.table_schema({
+        "area_code": "33.18", "variables": [{"name": "kode_wilayah", "data_type": "text"},
+                                            {"name": "jumlah", "data_type": "integer"}]})
+    errors, count = validation.validate(["kode_wilayah", "jumlah"],
+                                        [["33.18.01", "5"], ["3318010", "7"], ["-", "12"]],
+                                        schema)
+    assert count == 1 and errors[0]["row"] == 3
+    with app.flask_app.test_request_context("/"):
+        message = validation.message(errors[0])
+    assert "3318010" in message and "33.18.01" in message and "Kemendagri" in message
+
+
 def test_an_xlsx_table_is_read_as_text(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
