@@ -428,11 +428,22 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
     # in the reader's words, as on the DataStore page (this page printed
     # xloader's English lines, "INFO: Rows loaded: 6")
     logs = readable_log((found.get("task_info") or {}).get("logs") or [])[-8:]
-    return {"status": state, "label": _labels().get(state, state), "error": error or None,
+    label = _labels().get(state, state)
+    if state == "complete" and _public(resource_id):
+        # it said "available once published" on a published table
+        label = tk._("In the DataStore: previewed and open through the data API")
+    return {"status": state, "label": label, "error": error or None,
             "last_updated": found.get("last_updated"),
             "log": [str(entry.get("message") or "") if entry.get("level") in ("INFO", "DEBUG")
                     else f"{entry.get('level', '')}: {entry.get('message', '')}"
                     for entry in logs]}
+
+
+def _public(resource_id: str) -> bool:
+    """Whether the resource's dataset is public."""
+    res = model.Resource.get(resource_id)
+    pkg = model.Package.get(res.package_id) if res is not None else None
+    return pkg is not None and not pkg.private
 
 
 def unreadable_message() -> str:

@@ -174,6 +174,10 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
 
     assert rows_of(csv["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
     assert rows_of(xlsx["id"], ANONYMOUS) == [(2024, 7), (2025, 9)]
+    # its editor reads that it is open now (it said "once published")
+    with app.flask_app.test_request_context("/"):
+        label = tk.h.satudata_datastore_status(csv["id"], producer)["label"]
+    assert "terbuka melalui API data" in label and "setelah dipublikasikan" not in label
     found = helpers.call_action("datastore_search_sql", context=dict(ANONYMOUS),
                                 sql=sql(xlsx["id"]))
     assert sorted(int(r["jumlah"]) for r in found["records"]) == [7, 9]
