@@ -496,7 +496,10 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
         else:
             item = DaftarData(id=model.types.make_uuid(), created_by=user_id, **clean)
             model.Session.add(item)
-            daftar_data_history.record(item, "import_create", user_id)
+            # with what it was added (the decree's number and date), as a
+            # hand-made item's trail says
+            daftar_data_history.record(item, "import_create", user_id,
+                                       daftar_data_history.added(item))
             created += 1
         items.append(item)
     if not data["dry_run"]:

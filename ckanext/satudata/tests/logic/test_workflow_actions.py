@@ -89,6 +89,9 @@ class TestDaftarDataImport:
             ("import_update", region.users["walidata_admin"]["name"])]
         assert [(c["field"], c["before_text"], c["after_text"])
                 for c in trail[1]["changes"]] == [("unit", "unit", "sekolah")]
+        # added with its decree, as a hand-made item's trail says (it named
+        # nothing it was added with)
+        assert {c["field"] for c in trail[0]["changes"]} >= {"sk_number", "sk_date", "unit"}
 
     def test_each_change_of_an_item_is_in_its_trail(self, region, app):
         """The list an SK fixes had no record of who changed what: an item's
