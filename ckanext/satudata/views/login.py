@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
 from werkzeug.datastructures import ImmutableMultiDict
 
 import ckan.plugins.toolkit as tk
@@ -21,6 +23,19 @@ import ckan.plugins.toolkit as tk
 from ..lib import login_attempts
 
 satudata_login = Blueprint("satudata_login", __name__)
+
+
+@satudata_login.before_app_request
+def login_form_token() -> None:
+    """The login form carries its security token, as every other form: a
+    hostile page posting it logged a citizen into the attacker's account
+    (their next data request, with their e-mail and phone, went there)."""
+    if request.endpoint != "user.login" or request.method != "POST":
+        return
+    try:
+        validate_csrf(request.form.get(tk.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"))
+    except ValidationError as error:
+        raise CSRFError(str(error)) from error
 
 
 @satudata_login.before_app_request

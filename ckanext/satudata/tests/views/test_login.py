@@ -259,3 +259,18 @@ def test_a_reset_request_sends_a_few_emails_an_hour_and_answers_as_ever(app, smt
     assert len([m for m in smtp.take() if "kadis@example.org" in m["to"]]) == 3
     # the same answer every time (whether the account exists is not told)
     assert all("Tautan pengaturan ulang telah dikirim" in a.body for a in answers)
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_the_login_form_needs_its_token(app):
+    """A hostile page posting the login form logged a citizen into the
+    attacker's account (login CSRF): the form's token is required, as on
+    every other form."""
+    factories.User(name="warga", password="correct123")
+    client = app.test_client()
+    response = client.post("/user/login", data={"login": "warga", "password": "correct123"},
+                           headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert response.status_code == 400
+    assert "formulir" in response.body.lower()
+    assert client.get("/dashboard/datasets", follow_redirects=False).status_code != 200
+    assert _log_in(client, "warga", "correct123").status_code == 302
