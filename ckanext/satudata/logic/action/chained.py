@@ -1208,10 +1208,12 @@ _FUNCTION_QUERY = re.compile(r"_val_|_query_", re.I)
 def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[str]]:
     """``package_search``'s arguments that would run Solr functions, for
     anyone but a sysadmin: a function in ``fl`` or ``sort``, ``bf`` and
-    ``boost``, ``_val_`` in a query. Functions read the whole index, past the
+    ``boost``, ``_val_`` in a query, another query parser than CKAN's (``func``),
+    a score, facets of no dataset. They read the whole index, past the
     visibility filter: ``fl=n:docfreq(text,'word')`` told anybody whether a
     word or a figure was in an unpublished dataset (and a guessed name
-    existed). And an answer other than JSON (``wt=xml``, 500)."""
+    existed), ``facet.mincount=0`` listed every term. And an answer other
+    than JSON (``wt=xml``, 500)."""
     errors: dict[str, list[str]] = {}
     wt = data.get("wt")
     if wt not in (None, "", "json"):
@@ -1221,7 +1223,8 @@ def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[s
     fields = data.get("fl")
     names = [n for item in (fields if isinstance(fields, list) else [fields])
              if isinstance(item, str) for n in re.split(r"[\s,]+", item) if n]
-    if any(not _FIELD_NAME.fullmatch(n) for n in names):
+    # (a score weighs words by how many datasets hold them, unpublished ones too)
+    if any(not _FIELD_NAME.fullmatch(n) or n == "score" for n in names):
         errors["fl"] = [tk._("Give the names of fields only, without functions")]
     sort = data.get("sort")
     if isinstance(sort, str) and sort.strip() and any(
@@ -1233,6 +1236,18 @@ def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[s
     for key in ("bf", "boost"):
         if data.get(key) not in (None, ""):
             errors[key] = [tk._("This field is not accepted")]
+    # a query parser of functions (defType=func&q=docfreq(text,'word'))
+    if data.get("defType") not in (None, "", "dismax", "edismax", "lucene"):
+        errors["defType"] = [tk._("Use dismax, edismax or lucene")]
+    # facets of no dataset: every term of the index, those of unpublished
+    # datasets too (facet.mincount=0 listed their titles, names, tags,
+    # file addresses and words, with a count of 0)
+    try:
+        mincount = int(data.get("facet.mincount") or 1)
+    except (TypeError, ValueError):
+        mincount = 1  # the API guard says what is wrong with it
+    if mincount < 1:
+        errors["facet.mincount"] = [tk._("Must be at least 1")]
     queries = [data.get("q"), data.get("fq")] + list(
         data.get("fq_list") if isinstance(data.get("fq_list"), list) else [])
     if any(isinstance(q, str) and _FUNCTION_QUERY.search(q) for q in queries):

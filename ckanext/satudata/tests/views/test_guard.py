@@ -646,7 +646,12 @@ def test_solr_functions_cannot_read_unpublished_datasets(app, region):
                         ("&sort=docfreq(text,'zqxrahasia') desc", "sort"),
                         ("&defType=edismax&qf=name&bf=docfreq(text,'zqxrahasia')", "bf"),
                         ("&boost=docfreq(text,'zqxrahasia')", "boost"),
-                        ("&qf=name docfreq(text,'x')", "qf")):
+                        ("&qf=name docfreq(text,'x')", "qf"),
+                        # a parser of functions, a score, facets of no dataset
+                        ("&defType=func&q=docfreq(text,'zqxrahasia')", "defType"),
+                        ("&fl=name,score", "fl"),
+                        ('&facet.field=["title_string"]&facet.mincount=0&rows=0',
+                         "facet.mincount")):
         assert field in _api_error(app, search + args), args
     assert "q" in _api_error(app, "/api/3/action/package_search?q=_val_:%22docfreq(text,"
                                   "'zqxrahasia')%22&fl=name,score")
