@@ -282,7 +282,9 @@ def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
                             if isinstance(vocabulary, str) else None)
         if tag is not None and not model.Session.execute(
                 sa.select(_tag_used(context)).where(model.Tag.id == tag.id)).scalar():
-            raise tk.ObjectNotFound(tk._("Tag not found"))
+            # as CKAN answers a tag that does not exist (its own words differed:
+            # "Tag not found" told that a tag of unpublished data existed)
+            raise tk.ObjectNotFound()
     return original(context, data_dict)
 
 

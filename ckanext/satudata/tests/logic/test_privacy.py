@@ -73,8 +73,13 @@ def test_tags_and_formats_come_only_from_readable_datasets(tagged: Region, app, 
     assert _call(user, "tag_autocomplete", q="tag") == [PUBLIC_TAG]
     assert _call(user, "format_autocomplete", q="x") == [PUBLIC_FORMAT.lower()]
     assert _call(user, "format_autocomplete", q="rahasia") == []
-    with pytest.raises(tk.ObjectNotFound):
+    # in the very words of a tag that does not exist ("Tag not found" for a
+    # hidden one told it existed)
+    with pytest.raises(tk.ObjectNotFound) as hidden:
         _call(user, "tag_show", id=SECRET_TAG)
+    with pytest.raises(tk.ObjectNotFound) as nowhere:
+        _call(user, "tag_show", id="tidak-ada-di-mana-pun")
+    assert str(hidden.value) == str(nowhere.value)
     assert _call(user, "tag_show", id=PUBLIC_TAG)["name"] == PUBLIC_TAG
 
     headers = {"Authorization": helpers.call_action(
