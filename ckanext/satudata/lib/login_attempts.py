@@ -89,7 +89,8 @@ def failed(login: Any, **kwargs: Any) -> None:
 
 def succeeded(sender: Any, user: Any = None, **kwargs: Any) -> None:
     """Forgets an account's failed logins when it logs in (CKAN's
-    ``logged_in`` signal)."""
+    ``logged_in`` signal) or its password is changed (the reset the lock's
+    message offers: the account stayed locked after it)."""
     user_id = getattr(user, "id", None)
     if not user_id:
         return

@@ -69,7 +69,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.types import Action, Context, DataDict
 
-from ...lib import datacheck, datastore, publishing, roles, sessions, storage
+from ...lib import datacheck, datastore, login_attempts, publishing, roles, sessions, storage
 from .. import validators
 from ._common import contains, lock_name, readable_or_not_found
 
@@ -679,7 +679,9 @@ def _password_changed(result: Any, data: DataDict) -> None:
     """A new password (the API's ``password``, the form's ``password1``)
     ends the account's other sessions (:func:`...lib.sessions.password_changed`)."""
     if any(isinstance(data.get(key), str) and data[key] for key in ("password", "password1")):
-        sessions.password_changed(None, user=model.User.get(result["id"]))
+        user = model.User.get(result["id"])
+        sessions.password_changed(None, user=user)
+        login_attempts.succeeded(None, user=user)  # a reset ends the lock it was offered for
 
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,

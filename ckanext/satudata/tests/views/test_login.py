@@ -117,6 +117,11 @@ def test_guessing_a_password_pauses_the_accounts_logins(app, ckan_config):
     assert 14 * 60 < connect_to_redis().ttl(key) <= 15 * 60
     # another account is not affected
     assert _log_in(app.test_client(), other["name"], "correct123").status_code == 302
+    # a new password (the reset the message offers) ends the lock: the
+    # account stayed locked after it
+    helpers.call_action("user_patch", context={"user": "warga", "ignore_auth": True},
+                        id="warga", password="baru-sekali-123")
+    assert _log_in(app.test_client(), "warga", "baru-sekali-123").status_code == 302
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
