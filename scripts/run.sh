@@ -36,6 +36,8 @@ fi
   "ckan.storage_path = $STATE/storage" \
   "ckan.uploads_enabled = true" \
   "ckan.max_resource_size = 100" \
+  "ckan.upload.admin.types = image" \
+  "ckan.upload.admin.mimetypes = image/png image/gif image/jpeg" \
   "ckan.plugins = satudata satudata_datasets scheming_organizations dcat activity datastore xloader datatables_view" \
   "ckan.datastore.write_url = $(datastore_write_url "$DB_NAME")" \
   "ckan.datastore.read_url = $(datastore_read_url "$DB_NAME")" \
