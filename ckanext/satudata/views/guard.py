@@ -228,6 +228,10 @@ _ONE_VALUE_FIELDS = {
     "user": ("name", "fullname", "email", "about", "image_url", "old_password",
              "password1", "password2"),
     "member": ("username", "email", "role"),
+    # the dataset form's core fields (its schema's own say "must be text";
+    # an OPD posted twice reached the database as a list: 500)
+    "dataset": ("owner_org", "name", "title", "notes", "url", "version", "license_id",
+                "private", "satudata_seen"),
 }
 #: the fields of the profile form its view reads unchecked (``del``, ``[]``)
 _USER_EDIT_FIELDS = ("email", "old_password")
@@ -244,6 +248,8 @@ def _one_value_fields(endpoint: str, blueprint: str, view: str) -> tuple[str, ..
         return _ONE_VALUE_FIELDS["user"]
     if blueprint in site_types("organization") | site_types("group"):
         return _ONE_VALUE_FIELDS["group"]
+    if blueprint in site_types("dataset") and view in ("new", "edit"):
+        return _ONE_VALUE_FIELDS["dataset"]
     return ()
 
 

@@ -631,6 +631,15 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
     shown = {t["name"] for t in region.call("sysadmin", "package_show",
                                             id=request["package_id"])["tags"]}
     assert {"kesehatan", "puskesmas"} <= shown
+    # its OPD posted twice reached the database as a list (500)
+    form = form_fields(client.get(url).body)
+    posted = MultiDict([(k, v) for k, values in form.items()
+                        for v in (values if isinstance(values, list) else [values])])
+    posted.add("save", "")
+    posted.add("owner_org", form["owner_org"] if isinstance(form["owner_org"], str)
+               else form["owner_org"][0])
+    response = client.post(url, data=posted)
+    assert response.status_code == 400 and "lebih dari sekali" in response.body
 
 
 def test_solr_functions_cannot_read_unpublished_datasets(app, region):
