@@ -233,8 +233,11 @@ def status_label(round_: CollectionRound) -> str:
 DATE_FIELDS = ("start_date", "prepare_days", "submit_days", "verify_days",
                "prepare_due", "submit_due", "verify_due")
 #: a round's rules: its report was approved by its chain, its late data
-#: judged by its rule, its stages run for their working days
-RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days")
+#: judged by its rule, its stages run for their working days, its approvals
+#: given their working days, its verification waiting for every OPD or not
+#: (a done round's record showed rules it never ran with)
+RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days",
+               "approval_days", "verify_when_complete")
 
 
 #: the states of a request its chain is working on

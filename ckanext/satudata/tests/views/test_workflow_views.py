@@ -682,6 +682,17 @@ def test_a_round_without_a_report_stage_offers_no_report(app, region):
     page = _login(app, "admin-walidata").get(
         f"/permintaan-data/putaran/{region.round['name']}").body
     assert "satudata-round-report-link" not in page
+    # a done round keeps the rules it ran with: its approval days and its
+    # all-in verification too (both were changed on its form)
+    for field, value in (("approval_days", 7), ("verify_when_complete", True)):
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        **{field: value})
+        assert field in refused.value.error_dict
+    client = _login(app, "admin-walidata")
+    form = client.get(f"/permintaan-data/putaran/{region.round['name']}/edit").body
+    assert re.search(r'id="field-approval-days"[^>]*readonly', form)
+    assert re.search(r'id="field-verify-when-complete"[^>]*disabled', form)
 
 
 def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
