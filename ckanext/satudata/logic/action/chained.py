@@ -783,6 +783,7 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     """CKAN's, with the ``type`` one of the site's organization types (and
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
+    _state_is_text("organization_create", context, data_dict)
     _group_texts("organization_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
@@ -794,6 +795,7 @@ def group_create(original: Action, context: Context, data_dict: DataDict) -> Any
     """CKAN's, with the ``type`` one of the site's group types (and its
     English refusal of a picture's file type translated)."""
     _known_type("group", "group_create", context, data_dict)
+    _state_is_text("group_create", context, data_dict)
     _group_texts("group_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
@@ -913,11 +915,24 @@ def _refuse_unusable_resources(action: str, context: Context, data_dict: DataDic
         raise tk.ValidationError({"resources": errors})
 
 
+def _state_is_text(action: str, context: Context, data_dict: DataDict) -> None:
+    """A ``state`` given is one text: CKAN's schemas take a list (a form's
+    field sent twice, ``package_revise``'s update) and stored it, and the
+    pages of the dataset, group or OPD then answered 500 or 404 to everyone
+    (the API's arguments are checked by the guard; these paths pass by it).
+    A caller who may not run ``action`` is told that first."""
+    state = data_dict.get("state") if isinstance(data_dict, dict) else None
+    if state is not None and not isinstance(state, str):
+        tk.check_access(action, context, data_dict)
+        raise tk.ValidationError({"state": [tk._("Must be text")]})
+
+
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
     workflow), of one of the site's dataset types."""
     _known_type("dataset", "package_create", context, data_dict)
+    _state_is_text("package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
     publishing.lock_create(context, data_dict)
     if isinstance(data_dict.get("name"), str):
@@ -932,6 +947,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     revision; of an unpublished one, keeps it private. Whoever may not
     read the dataset is told it is not found."""
     readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
+    _state_is_text("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
@@ -1130,6 +1146,11 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     if "name" in data and (message := validators.url_name_message(data["name"])):
         errors["name"] = [message]
     errors.update(_text_errors(data, GROUP_LIMITS))
+    if data.get("state") is not None and not isinstance(data.get("state"), str):
+        errors["state"] = [tk._("Must be text")]  # (a field sent twice: 404 since)
+    picture = data.get("image_url")
+    if picture and "image_url" not in errors and (refusal := validators.url_refusal(picture)):
+        errors["image_url"] = [refusal]  # a javascript: picture (as an OPD's is refused)
     group = model.Group.get(data.get("id") or "") if data.get("is_organization") not in (
         None, "") and isinstance(data.get("id"), str) else None
     if group is not None:

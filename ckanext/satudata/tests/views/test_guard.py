@@ -592,6 +592,11 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
             ("package_create", {"name": "data-keadaan", "title": "x", "owner_org": org,
                                 "state": []}, producer, "state"),
             ("group_create", {"name": "grup-keadaan", "state": []}, admin, "state"),
+            # past the guard: package_revise's update, a group's picture
+            ("package_revise", {"match": {"id": request["package_id"]},
+                                "update": {"state": []}}, producer, "state"),
+            ("group_patch", {"id": group, "image_url": "javascript:alert(1)"}, admin,
+             "image_url"),
             ("package_patch", {"id": request["package_id"],
                                "tag_string": ",".join(f"t{i}" for i in range(101))},
              producer, "tag_string"),
@@ -640,6 +645,16 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
                else form["owner_org"][0])
     response = client.post(url, data=posted)
     assert response.status_code == 400 and "lebih dari sekali" in response.body
+    # a state posted twice on the OPD's form was stored as "{active,x}" (the
+    # OPD's pages answered 404, its datasets' pages 500)
+    admin_client = login(app, region.users["sysadmin"]["name"])
+    edit = tk.url_for("organization.edit", id=org)
+    page = admin_client.get(edit).body
+    response = admin_client.post(edit, data=MultiDict([
+        ("_csrf_token", csrf_token(page)), ("title", region.opd_a["title"]), ("name", org),
+        ("save", ""), ("state", "active"), ("state", "x")]))
+    assert "Harus berupa teks" in response.body
+    assert region.call("sysadmin", "organization_show", id=org)["state"] == "active"
 
 
 def test_solr_functions_cannot_read_unpublished_datasets(app, region):
