@@ -189,10 +189,12 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     live = live_dict(package_id)
     unreadable = datacheck.unreadable(live)
     numbers = numeric_variables(live)
+    uploaded = datacheck.uploaded_files(live)
     results = [_not_loaded(res) if res["id"] in unreadable
                else load_resource(res, force=force, numbers=numbers)
-               for res in datacheck.uploaded_files(live)]
+               for res in uploaded]
     _drop_deleted(package_id)
+    _drop_unloadable(live, {res["id"] for res in uploaded})
     return results
 
 
@@ -235,6 +237,28 @@ def _drop_deleted(package_id: str) -> None:
             tk.get_action("datastore_delete")(
                 dict(_site_context()), {"resource_id": resource_id, "force": True})
             log.info("DataStore table of deleted resource %s dropped", resource_id)
+
+
+def _drop_unloadable(live: dict[str, Any], uploaded: set[str]) -> None:
+    """The tables the loader made of the dataset's live resources that no
+    longer hold an uploaded table (a file replaced by a link): their rows
+    and their loading status go (the rows were the old file's, and the
+    preview said "being loaded" for ever)."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    backend = DatastoreBackend.get_active_backend()
+    for res in live.get("resources") or []:
+        if res["id"] in uploaded:
+            continue
+        task = _task_row(res["id"])
+        if task is None:
+            continue  # a table written through the API, not the loader's
+        if backend.resource_exists(res["id"]):
+            tk.get_action("datastore_delete")(
+                dict(_site_context()), {"resource_id": res["id"], "force": True})
+        model.Session.delete(task)
+        model.Session.commit()
+        log.info("DataStore table of %s dropped: it holds no uploaded table now", res["id"])
 
 
 def load_resource(res: dict[str, Any], force: bool = False,

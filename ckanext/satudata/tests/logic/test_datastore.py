@@ -619,6 +619,26 @@ def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
     assert rows_of(table["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
 
 
+def test_a_file_replaced_by_a_link_leaves_no_table(region, run_jobs, smtp, app):
+    """A link is not loaded: the old file's table stayed, unserved, and the
+    preview said "being loaded" for ever."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    producer = as_user(region, "producer")
+    table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,1\n")
+    run_jobs()
+    assert rows_of(table["id"], producer) == [(2024, 1)]
+    region.call("producer", "resource_patch", id=table["id"], url_type="",
+                url="https://example.org/tabel.csv")
+    run_jobs()
+    assert refused("datastore_search", as_user(region, "sysadmin"), resource_id=table["id"])
+    # no DataStore table: no preview of one, nothing "being loaded"
+    assert not helpers.call_action("resource_show", id=table["id"]).get("datastore_active")
+    assert refused("xloader_status", producer, resource_id=table["id"]) or \
+        helpers.call_action("xloader_status", context=dict(producer),
+                            resource_id=table["id"])["status"] != "pending"
+
+
 def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
         region, run_jobs, smtp, app):
     request = region.request_of(region.opd_a)
