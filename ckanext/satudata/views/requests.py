@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import helpers
 from ..lib import review, roles
+from ..lib.publishing import FINISHED, package_requests
 from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
@@ -124,6 +125,11 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     # the live tables the producer may replace from this page (a file the
     # check refused took five clicks through the dataset to replace)
     pkg = model.Package.get(dataset["id"]) if can_edit else None
+    # not while another request of the dataset is working on it (a new
+    # period's: its form refused to save a table of this one)
+    if pkg is not None and any(other.id != request["id"] and other.state not in FINISHED
+                               for other in package_requests(pkg.id)):
+        pkg = None
     editable = {res.id for res in pkg.resources} if pkg is not None else set()
     checks = _data_checks(request)
     override = (request["id"] if checks and can("satudata_request_override_screening",

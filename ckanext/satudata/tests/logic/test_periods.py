@@ -171,6 +171,10 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, app):
             region.call("producer", "resource_patch", id=live_first["id"],
                         name="Diubah lewat periode lain")
         assert "resources" in err.value.error_dict
+        # nor does the first period's page offer to (its form refused to save)
+        first_page = login(app, region.users["producer"]["name"]).get(
+            tk.url_for("satudata_request.read", id=first["id"])).body
+        assert f'/resource/{live_first["id"]}/edit"' not in first_page
 
         # the second period's table is staged; the public sees the first only
         staged = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
