@@ -264,6 +264,7 @@ class SatudataDCATProfile(RDFProfile):
         for page in list(g.objects(dataset_ref, DCAT.landingPage)):
             if not str(page).lower().startswith(("http://", "https://")):
                 g.remove((dataset_ref, DCAT.landingPage, page))
+                g.remove((page, None, None))  # its "a foaf:Document" too
         if not list(g.objects(dataset_ref, DCAT.landingPage)) and dataset_dict.get("name"):
             g.add((dataset_ref, DCAT.landingPage, URIRef(
                 f"{catalog_uri().rstrip('/')}/dataset/{dataset_dict['name']}")))

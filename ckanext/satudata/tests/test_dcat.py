@@ -93,6 +93,8 @@ def test_a_landing_page_is_an_http_link(region, app):
         pages = [str(p) for p in graph.objects(ref, DCAT.landingPage)]
         assert len(pages) == 1 and pages[0].startswith("http") and \
             pages[0].endswith("/dataset/" + model.Package.get(request["package_id"]).name), pages
+        # nor any other statement about it ("<javascript:…> a foaf:Document")
+        assert "javascript" not in app.get(path).body
 
 
 def test_satudata_fields_map_to_dcat(region, app):
