@@ -34,6 +34,7 @@ import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
 
+import jinja2
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
@@ -472,6 +473,23 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
     if changed:
         response.set_data(json.dumps(body))
     return response
+
+
+@satudata_guard.before_app_request
+def snippet_that_exists() -> Any:
+    """CKAN's ``/api/util/snippet/<path>`` (the pages' scripts fetch a few)
+    renders whatever template is named, with whatever arguments: a name of
+    no snippet, or a snippet without the arguments it needs, answered 500.
+    Not found, or a bad request, instead."""
+    if request.endpoint != "api.snippet":
+        return None
+    path = f"ajax_snippets/{(request.view_args or {}).get('snippet_path', '')}"
+    try:
+        return tk.render(path, extra_vars=request.args.to_dict())
+    except jinja2.TemplateNotFound:
+        return tk.abort(404, tk._("Not found"))
+    except jinja2.UndefinedError:
+        return tk.abort(400, tk._("Bad request"))
 
 
 @satudata_guard.app_errorhandler(CSRFError)

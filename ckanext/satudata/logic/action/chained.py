@@ -1267,8 +1267,10 @@ def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[s
     # facets of no dataset: every term of the index, those of unpublished
     # datasets too (facet.mincount=0 listed their titles, names, tags,
     # file addresses and words, with a count of 0)
+    asked = data.get("facet.mincount")
     try:
-        mincount = int(data.get("facet.mincount") or 1)
+        # (a JSON 0 is falsy: "or 1" let it through)
+        mincount = 1 if asked is None or asked == "" else float(asked)
     except (TypeError, ValueError):
         mincount = 1  # the API guard says what is wrong with it
     if mincount < 1:

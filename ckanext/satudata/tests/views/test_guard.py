@@ -657,6 +657,14 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
     assert region.call("sysadmin", "organization_show", id=org)["state"] == "active"
 
 
+def test_the_snippet_address_answers_no_500(app):
+    """CKAN renders any template named under /api/util/snippet/: no such
+    snippet, or one without its arguments, answered 500."""
+    assert app.get("/api/util/snippet/tidak-ada.html").status_code == 404
+    assert app.get("/api/util/snippet/package_item.html?name=x").status_code == 404
+    assert app.get("/api/util/snippet/follow_button.html").status_code == 400
+
+
 def test_solr_functions_cannot_read_unpublished_datasets(app, region):
     """Solr's functions read the whole index past the visibility filter:
     ``fl=n:docfreq(text,'word')`` told anybody whether a word was in an
@@ -680,6 +688,11 @@ def test_solr_functions_cannot_read_unpublished_datasets(app, region):
     assert "q" in _api_error(app, "/api/3/action/package_search?q=_val_:%22docfreq(text,"
                                   "'zqxrahasia')%22&fl=name,score")
     assert "wt" in _api_error(app, search + "&wt=xml")
+    # a JSON number 0 too (falsy, it was taken for "not given")
+    for zero in (0, 0.0):
+        response = app.post("/api/3/action/package_search", json={
+            "facet.field": ["title_string"], "facet.mincount": zero, "rows": 0}, status=409)
+        assert "facet.mincount" in json.loads(response.body)["error"]
     # field names, plain sorts and weights as before
     for args in ("&fl=name,title", "&fl=name title", "&sort=metadata_modified desc, name asc",
                  "&qf=name^4 title", "&wt=json"):
