@@ -357,8 +357,8 @@ def _check_version(request: DataRequest, expected_version: Optional[int | str]) 
         raise tk.ValidationError({"version": [tk._("Invalid version")]})
     if expected != request.version:
         raise tk.ValidationError({"version": [tk._(
-            "This request was changed by someone else since you opened "
-            "the page. Reload it and try again.")]})
+            "This request changed since you opened the page (a step was taken, "
+            "perhaps by you in another tab): reload it to see where it is now.")]})
 
 
 def _refuse_state(name: str, current: State) -> tk.ValidationError:

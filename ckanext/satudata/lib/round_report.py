@@ -324,8 +324,8 @@ def _check_version(report: RoundReport, expected: Any) -> None:
         raise tk.ValidationError({"version": [tk._("Invalid version")]})
     if not same:
         raise tk.ValidationError({"version": [tk._(
-            "This report was changed by someone else since you opened the page. "
-            "Reload it and try again.")]})
+            "This report changed since you opened the page (a step was taken, "
+            "perhaps by you in another tab): reload it to see where it is now.")]})
 
 
 def _report_of(report: Optional[RoundReport]) -> RoundReport:

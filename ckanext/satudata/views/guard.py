@@ -232,7 +232,7 @@ _ONE_VALUE_FIELDS = {
     # the dataset form's core fields (its schema's own say "must be text";
     # an OPD posted twice reached the database as a list: 500)
     "dataset": ("owner_org", "name", "title", "notes", "url", "version", "license_id",
-                "private", "satudata_seen"),
+                "private", "satudata_seen", "state"),
 }
 #: the fields of the profile form its view reads unchecked (``del``, ``[]``)
 _USER_EDIT_FIELDS = ("email", "old_password")

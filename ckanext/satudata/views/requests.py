@@ -333,8 +333,8 @@ def _refusal(version: Any, current: Any, error: tk.NotAuthorized) -> tuple[str, 
     changed since the page was opened (the form's ``version`` is not the
     request's ``current`` one: 409), or the refusal's own reason (403)."""
     if version not in (None, "") and str(version) != str(current):
-        return tk._("This request was changed by someone else since you opened the page. "
-                    "Reload it and try again."), 409
+        return tk._("This request changed since you opened the page (a step was taken, "
+                    "perhaps by you in another tab): reload it to see where it is now."), 409
     return str(error) or tk._("You cannot take this step on the request as it is now"), 403
 
 

@@ -93,7 +93,7 @@ class TestPages:
         resp = client.post(tk.url_for("satudata_request.take", id=req_a["id"],
                                    transition="submit"),
                         data={"_csrf_token": _csrf(page.body), "version": "0", "note": "x"})
-        assert "changed by someone else" in resp.body or "diubah" in resp.body
+        assert "berubah sejak halaman dibuka" in resp.body
         # without the CSRF token the POST is rejected
         client.post(tk.url_for("satudata_request.take", id=req_a["id"], transition="submit"),
                  data={"version": "1"}, status=400)
@@ -528,7 +528,7 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
     stale = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
                                    "body": "Analisis tren saya yang panjang"}, status=400)
     assert "Analisis tren saya yang panjang" in stale.body
-    assert "diubah oleh orang lain" not in stale.body  # the box below says it
+    assert "berubah sejak halaman dibuka" not in stale.body  # the box below says it
     # and what the colleague saved, before a second save replaces it
     saved_now = stale.body.split('class="satudata-report-saved-now')[1].split("</section>")[0]
     assert "Teks rekan kerja" in saved_now
@@ -555,7 +555,8 @@ def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region)
                        data={"_csrf_token": _csrf(page.body), "version": version,
                              "note": "Satuan tabel tidak sesuai",
                              "field_note-unit": "Isi satuan orang"}, status=409)
-    assert "diubah oleh orang lain" in resp.body
+    # (not blamed on "someone else": it may have been the same officer's other tab)
+    assert "berubah sejak halaman dibuka" in resp.body and "orang lain" not in resp.body
     assert "Satuan tabel tidak sesuai" in resp.body
     assert "Isi satuan orang" in resp.body  # the notes per field too
     assert "satudata-state-verified" in resp.body
