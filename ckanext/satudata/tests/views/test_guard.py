@@ -645,6 +645,14 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
                else form["owner_org"][0])
     response = client.post(url, data=posted)
     assert response.status_code == 400 and "lebih dari sekali" in response.body
+    # and its state twice (CKAN's form, shown again, read it as a text: 500)
+    posted = MultiDict([(k, v) for k, values in form.items()
+                        for v in (values if isinstance(values, list) else [values])])
+    posted.add("save", "")
+    posted.add("state", "active")
+    posted.add("state", "deleted")
+    response = client.post(url, data=posted)
+    assert response.status_code == 400 and "lebih dari sekali" in response.body
     # a state posted twice on the OPD's form was stored as "{active,x}" (the
     # OPD's pages answered 404, its datasets' pages 500)
     admin_client = login(app, region.users["sysadmin"]["name"])
