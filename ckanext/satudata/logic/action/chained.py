@@ -389,6 +389,10 @@ def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
     return original(context, data_dict)
 
 
+#: the portal's DCAT profile (``ckanext.dcat.rdf.profiles``' last)
+PORTAL_PROFILE = "satudata_dcat_ap"
+
+
 def rdf_arguments(data_dict: DataDict) -> DataDict:
     """ckanext-dcat's ``profiles`` (a list, or a comma-separated text: the
     list) and ``modified_since`` checked: a ``ValidationError`` of the
@@ -411,6 +415,12 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
             raise tk.ValidationError({"profiles": [tk._(
                 "Unknown RDF profiles: %(profiles)s") % {
                     "profiles": str(error).split(": ", 1)[-1]}]})
+    if data_dict.get("profiles"):
+        # the portal's profile always runs, last: its safety and its Satu Data
+        # fields (profiles=euro_dcat_ap_2 brought a javascript: landing page
+        # back and dropped every other)
+        data_dict = dict(data_dict, profiles=[
+            p for p in data_dict["profiles"] if p != PORTAL_PROFILE] + [PORTAL_PROFILE])
     since = data_dict.get("modified_since")
     if since:
         try:  # dcat answers ValueError only: 99999999999999999999 overflowed,
