@@ -131,6 +131,9 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
                                for other in package_requests(pkg.id)):
         pkg = None
     editable = {res.id for res in pkg.resources} if pkg is not None else set()
+    if request.get("new_period"):
+        # a new period's own tables only: the others are their periods'
+        editable &= {res["id"] for res in request.get("new_period_resources") or []}
     checks = _data_checks(request)
     override = (request["id"] if checks and can("satudata_request_override_screening",
                                                 {"id": request["id"]}) else None)

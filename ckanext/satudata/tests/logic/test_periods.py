@@ -175,6 +175,10 @@ def test_two_rounds_give_one_public_dataset_with_both_periods(two_periods, app):
         first_page = login(app, region.users["producer"]["name"]).get(
             tk.url_for("satudata_request.read", id=first["id"])).body
         assert f'/resource/{live_first["id"]}/edit"' not in first_page
+        # nor the new period's page (the first period's table is not its own)
+        second_page = login(app, region.users["producer"]["name"]).get(
+            tk.url_for("satudata_request.read", id=second["id"])).body
+        assert f'/resource/{live_first["id"]}/edit"' not in second_page
 
         # the second period's table is staged; the public sees the first only
         staged = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,12\n", name=MARKER)
