@@ -65,6 +65,8 @@ __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "note_new_files
            "load_package", "load_resource", "numeric_variables", "type_columns", "status",
            "translated_errors"]
 
+#: the views that show a DataStore table (CKAN's preview, the portal's chart)
+TABLE_VIEWS = ("datatables_view", "satudata_chart")
 #: task type and key of xloader's status (``task_status``)
 TASK = "xloader"
 #: the error of a file the data check could not read, which is not loaded
@@ -256,6 +258,11 @@ def _drop_unloadable(live: dict[str, Any], uploaded: set[str]) -> None:
         if backend.resource_exists(res["id"]):
             tk.get_action("datastore_delete")(
                 dict(_site_context()), {"resource_id": res["id"], "force": True})
+        # and the previews of that table (an empty table and a chart of nothing)
+        for view in model.Session.execute(sa.select(model.ResourceView).where(
+                model.ResourceView.resource_id == res["id"],
+                model.ResourceView.view_type.in_(TABLE_VIEWS))).scalars().all():
+            model.Session.delete(view)
         model.Session.delete(task)
         model.Session.commit()
         log.info("DataStore table of %s dropped: it holds no uploaded table now", res["id"])

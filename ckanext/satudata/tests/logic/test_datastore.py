@@ -634,6 +634,8 @@ def test_a_file_replaced_by_a_link_leaves_no_table(region, run_jobs, smtp, app):
     assert refused("datastore_search", as_user(region, "sysadmin"), resource_id=table["id"])
     # no DataStore table: no preview of one, nothing "being loaded"
     assert not helpers.call_action("resource_show", id=table["id"]).get("datastore_active")
+    assert not [v for v in helpers.call_action("resource_view_list", id=table["id"])
+                if v["view_type"] in ("datatables_view", "satudata_chart")]
     assert refused("xloader_status", producer, resource_id=table["id"]) or \
         helpers.call_action("xloader_status", context=dict(producer),
                             resource_id=table["id"])["status"] != "pending"
