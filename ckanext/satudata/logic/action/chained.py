@@ -1423,10 +1423,25 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
     return publishing.record_for(pkg.id) is not None
 
 
+def _format_of_upload(data_dict: DataDict) -> None:
+    """A CSV or XLSX file uploaded into a table whose format says the other
+    kind (or nothing) gives the table its format: the form kept "CSV" when
+    a workbook replaced the file, and the data check read the workbook as a
+    CSV ("a binary file: save it as CSV or XLSX", of an XLSX) and the
+    DataStore did not load it."""
+    name = getattr(data_dict.get("upload"), "filename", None)
+    kind = name.rsplit(".", 1)[-1].lower() if isinstance(name, str) and "." in name else ""
+    given = str(data_dict.get("format") or "").strip().lower().lstrip(".")
+    if kind in ("csv", "xlsx") and given in ("", "csv", "xlsx") and given != kind:
+        data_dict["format"] = kind.upper()
+
+
 def _refuse_without_data(data_dict: DataDict) -> None:
     """A table's upload that is too large, empty or a program, or a table
-    with neither a file nor a link: a ``ValidationError``."""
+    with neither a file nor a link: a ``ValidationError``. A table's format
+    follows the data file uploaded (:func:`_format_of_upload`)."""
     storage.refuse_unusable_upload(data_dict)
+    _format_of_upload(data_dict)
     if message := validators.link_message(data_dict):
         raise tk.ValidationError({"url": [message]})
     if not storage.upload_size(data_dict.get("upload")) and not str(

@@ -188,6 +188,20 @@ def test_a_workbook_s_formulas_are_read_as_excel_computed_them(region, run_jobs,
     region.call("producer", "satudata_request_submit", id=request["id"])
 
 
+def test_a_workbook_replacing_a_csv_is_read_as_a_workbook(region, run_jobs, smtp, app):
+    """The table form kept "CSV" when a workbook replaced its file: the check
+    read the XLSX as a CSV ("a binary file: save it as CSV or XLSX")."""
+    request, resource = _prepare(region, GOOD, VARIABLES)
+    year = int(helpers.call_action("package_show", id=request["package_id"])["data_year"])
+    region.call("producer", "resource_patch", id=resource["id"], format="CSV",
+                upload=FileStorage(io.BytesIO(_workbook_with_computed_formulas(year)),
+                                   "tabel.xlsx"))
+    assert helpers.call_action("resource_show", id=resource["id"])["format"] == "XLSX"
+    run_jobs()
+    checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert checked["status"] != "unreadable", checked["errors"]
+
+
 # -- personal data ----------------------------------------------------------------------
 
 def test_a_nik_is_blocked_listed_by_row_and_column_masked(region, app, run_jobs, smtp):
