@@ -756,11 +756,14 @@ def satudata_datastore_status(resource_id: Optional[str],
     return datastore.status(context or {"user": tk.g.user}, resource_id)
 
 
-def satudata_table_loaded(resource_id: Optional[str]) -> bool:
-    """Whether the DataStore's rows of the resource are its file's (a new
-    file waits for its load: the preview says so instead of showing the old
-    rows). One query."""
-    return bool(resource_id) and datastore.loaded(str(resource_id))
+def satudata_table_loaded(resource_id: Optional[str]) -> Optional[str]:
+    """Why the DataStore's rows of the resource are not shown: ``loading``
+    (a new file waits for its load), ``failed`` (it could not be loaded);
+    None when they are its file's. One query."""
+    state = datastore.load_state(str(resource_id)) if resource_id else None
+    if state in (None, "complete"):
+        return None
+    return "failed" if state == "error" else "loading"
 
 
 def satudata_dataset_chart(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -61,6 +61,7 @@ from . import preview as previews
 log = logging.getLogger(__name__)
 
 __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "note_new_files", "loaded",
+           "load_state",
            "loadable", "file_hash",
            "load_package", "load_resource", "numeric_variables", "type_columns", "status",
            "translated_errors"]
@@ -136,10 +137,15 @@ def loaded(resource_id: str) -> bool:
     file's: its last load completed and no new file came since
     (:func:`note_new_files`), or no loading job made its table (a table
     written through the API). One query."""
-    state = model.Session.execute(sa.select(model.TaskStatus.state).where(
+    return load_state(resource_id) in (None, "complete")
+
+
+def load_state(resource_id: str) -> Optional[str]:
+    """The state of the resource's last load (``pending``, ``running``,
+    ``complete``, ``error``), None when no loading job made its table."""
+    return model.Session.execute(sa.select(model.TaskStatus.state).where(
         model.TaskStatus.entity_id == resource_id, model.TaskStatus.task_type == TASK,
         model.TaskStatus.key == TASK)).scalar()
-    return state in (None, "complete")
 
 
 def loadable(resource: dict[str, Any]) -> bool:

@@ -12,8 +12,10 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
@@ -617,6 +619,13 @@ def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
     # a change of its description alone keeps the table served
     region.call("sysadmin", "resource_patch", id=table["id"], description="Catatan")
     assert rows_of(table["id"], ANONYMOUS) == [(2024, 10), (2025, 12)]
+    # a new file whose load failed is said to have failed, not "being loaded"
+    task = model.Session.execute(sa.select(model.TaskStatus).where(
+        model.TaskStatus.entity_id == table["id"])).scalar_one()
+    task.state = "error"
+    model.repo.commit_and_remove()
+    page = app.get(view_page).body
+    assert "tidak dapat dimuat" in page and "sedang dimuat" not in page
 
 
 def test_a_file_replaced_by_a_link_leaves_no_table(region, run_jobs, smtp, app):
