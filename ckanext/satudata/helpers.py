@@ -40,7 +40,7 @@ __all__ = [
     "satudata_staged_revision", "satudata_staged_table_change", "satudata_dissemination_facts", "satudata_resource_period",
     "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
-    "satudata_public_step_label",
+    "satudata_public_step_label", "satudata_public_event_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_table_loaded",
     "satudata_dataset_chart",
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
@@ -724,6 +724,11 @@ def satudata_dissemination_transition_label(name: str) -> str:
 def satudata_public_step_label(name: str) -> str:
     """The translated name of a step of a public data request."""
     return states.public_step_label(name)
+
+
+def satudata_public_event_label(name: str) -> str:
+    """What a step of a public data request did, for its history."""
+    return states.public_event_label(name)
 
 
 def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:

@@ -539,3 +539,19 @@ def public_step_label(name: str) -> str:
         "withdrawn": tk._("Data withdrawn"),
     }
     return labels.get(name, name)
+
+
+def public_event_label(name: str) -> str:
+    """What a step of a public data request did, for its history (the
+    history read as its buttons: "Reject: …", "Fulfil with a dataset")."""
+    labels = {
+        "submit": tk._("Submitted"),
+        "accept": tk._("Accepted"),
+        "extend": tk._("Deadline extended"),
+        "plan": tk._("Planned in the Daftar Data"),
+        "fulfil": tk._("Fulfilled with a dataset"),
+        "reject": tk._("Rejected"),
+        "published": tk._("Published"),
+        "withdrawn": tk._("Data withdrawn"),
+    }
+    return labels.get(name, name)

@@ -75,6 +75,9 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         "_csrf_token": csrf_token(page.body), "note": "Data dikecualikan (UU 14/2008 Pasal 17)"},
         follow_redirects=True)
     assert "ditolak" in response.body and "Pasal 17" in response.body
+    # its history says what happened, not the button's name ("Tolak: …")
+    assert "Ditolak: Data dikecualikan" in response.body
+    assert "Tolak: Data dikecualikan" not in response.body
     # an officer who had the page open accepts it: the form of that step is
     # gone, so the reason and what was typed are said at the top (its link
     # led to no form: neither was seen)
