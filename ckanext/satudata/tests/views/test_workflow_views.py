@@ -624,6 +624,10 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
                 note="Ringkasan sudah lengkap, lihat lampiran")
     region.call("verifier", "satudata_round_report_return", id=region.round["id"],
                 note="Tetap belum lengkap")
+    # its drafter reads why at the top of its page (only in the timeline below)
+    page = client.get(url).body
+    top = page[page.index("satudata-report-returned"):]
+    assert top.index("Tetap belum lengkap") < top.index("satudata-timeline")
     shown = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
     # its text saved again as it was is no change
     region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
