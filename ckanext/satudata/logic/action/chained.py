@@ -120,6 +120,11 @@ __all__ = [
     # the views of a table in the activity streams: of readable datasets only
     "user_activity_list", "dashboard_activity_list", "organization_activity_list",
     "group_activity_list",
+    # which accounts exist: only to whom may read them
+    "user_follower_count", "am_following_user", "followee_count", "user_followee_count",
+    "followee_list", "user_followee_list", "dataset_followee_count", "dataset_followee_list",
+    "group_followee_count", "group_followee_list", "organization_followee_count",
+    "organization_followee_list",
 ]
 
 #: prefixes of CKAN's permission labels (ckan.lib.plugins.DefaultPermissionLabels)
@@ -722,6 +727,38 @@ organization_show = _checked("organization_show", _without_email_hashes)
 organization_list = _checked("organization_list", _without_email_hashes)
 group_show = _checked("group_show", _without_email_hashes)
 group_list = _checked("group_list", _without_email_hashes)
+
+
+def _account_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, for another user's account only to whom may read it
+    (``user_show``): a visitor counting an account's followers got a number
+    for an account that exists and "not found" for one that does not, so
+    citizens' account names could be confirmed though user details are not
+    public."""
+    asked = (data_dict or {}).get("id") if isinstance(data_dict, dict) else None
+    if isinstance(asked, str) and asked and not context.get("ignore_auth"):
+        caller = roles.user_obj(context.get("user"))
+        if caller is None or asked not in (caller.id, caller.name):
+            try:
+                tk.check_access("user_show", {"user": context.get("user")},  # type: ignore
+                                {"id": asked})
+            except (tk.NotAuthorized, tk.ObjectNotFound):
+                raise tk.NotAuthorized(tk._("Not authorized to see this user"))
+    return original(context, data_dict)
+
+
+user_follower_count = _checked("user_follower_count", _account_readable)
+am_following_user = _checked("am_following_user", _account_readable)
+followee_count = _checked("followee_count", _account_readable)
+user_followee_count = _checked("user_followee_count", _account_readable)
+followee_list = _checked("followee_list", _account_readable)
+user_followee_list = _checked("user_followee_list", _account_readable)
+dataset_followee_count = _checked("dataset_followee_count", _account_readable)
+dataset_followee_list = _checked("dataset_followee_list", _account_readable)
+group_followee_count = _checked("group_followee_count", _account_readable)
+group_followee_list = _checked("group_followee_list", _account_readable)
+organization_followee_count = _checked("organization_followee_count", _account_readable)
+organization_followee_list = _checked("organization_followee_list", _account_readable)
 
 
 @tk.chained_action

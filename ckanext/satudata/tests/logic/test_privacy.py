@@ -529,3 +529,20 @@ def test_a_visitor_learns_no_accounts_organizations(region: Region, app):
                   headers=token).json["result"]
     assert own and app.get("/api/3/action/organization_list_for_user",
                            headers=token).json["result"] == own
+
+
+def test_a_visitor_learns_no_accounts_from_their_followers(region: Region, app):
+    """``user_follower_count?id=warga`` answered a count for an account that
+    exists and "not found" for a made-up one: citizens' account names could
+    be confirmed though user details are not public."""
+    producer = region.users["producer"]["name"]
+    for action in ("user_follower_count", "followee_count", "user_followee_count",
+                   "followee_list", "user_followee_list", "dataset_followee_count",
+                   "organization_followee_list"):
+        answers = [app.get(f"/api/3/action/{action}", query_string={"id": name})
+                   for name in (producer, "tidak-ada-orangnya")]
+        assert [a.status_code for a in answers] == [403, 403], action
+        assert answers[0].json["error"] == answers[1].json["error"], action
+    token = {"Authorization": factories.APIToken(user=producer)["token"]}
+    assert app.get("/api/3/action/followee_count", query_string={"id": producer},
+                   headers=token).json["result"] == 0
