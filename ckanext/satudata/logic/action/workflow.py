@@ -1446,7 +1446,10 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
             "late_label": late_labels.get(request.late or "", ""),
             "overdue": bool(request.due_date and request.due_date < today
                             and request.state in active),
-            "working_days_left": None,
+            # as satudata_request_show says it (the list said null, always)
+            "working_days_left": (workdays.working_days_between(today, request.due_date)
+                                  if request.due_date and request.state in active
+                                  else None),
         })
         if with_completeness:
             result["completeness"] = row[11]

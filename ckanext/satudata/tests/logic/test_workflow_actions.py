@@ -281,9 +281,14 @@ class TestRounds:
         region.call("walidata_admin", "satudata_round_update", id=late["id"],
                     start_date=workdays.add_working_days(workdays.today(), 1).isoformat())
         sent = region.call("walidata_admin", "satudata_round_send", id=late["id"])
-        assert sent["created"] >= 1 and not any(
-            r["overdue"] for r in region.call("walidata_admin", "satudata_request_list",
-                                              round_id=late["id"])["results"])
+        listed = region.call("walidata_admin", "satudata_request_list",
+                             round_id=late["id"])["results"]
+        assert sent["created"] >= 1 and not any(r["overdue"] for r in listed)
+        # the list says the working days left as the request says them (it said null)
+        assert [r["working_days_left"] for r in listed] == [
+            region.call("walidata_admin", "satudata_request_show", id=r["id"])[
+                "working_days_left"] for r in listed]
+        assert all(isinstance(r["working_days_left"], int) for r in listed)
 
     def test_a_submission_deadline_before_the_requests_go_out_is_refused(self, region):
         """A typed submission deadline came before the date the requests are
