@@ -29,7 +29,9 @@ mkdir -p "$LOGS"
 
 export CKAN_INI="$INI"
 # --no-control-socket: gunicorn >= 24 opens one at ~/.gunicorn/gunicorn.ctl,
-# a path every gunicorn of the machine would share
+# a path every gunicorn of the machine would share; --limit-request-line:
+# gunicorn's most (its default, 4094, answered a long search with a bare
+# English "414 Request-URI Too Long")
 exec "$VENV/bin/gunicorn" ckanext.satudata.wsgi:application \
   --bind "127.0.0.1:$PORT" \
   --workers "$WORKERS" \
@@ -37,6 +39,7 @@ exec "$VENV/bin/gunicorn" ckanext.satudata.wsgi:application \
   --timeout "${SATUDATA_WEB_TIMEOUT:-120}" \
   --graceful-timeout 30 \
   --max-requests 5000 --max-requests-jitter 500 \
+  --limit-request-line 8190 \
   --no-control-socket \
   --access-logfile "$LOGS/web-access.log" \
   --access-logformat '%(h)s %(t)s "%(r)s" %(s)s %(B)s pid=%(p)s %(D)sus' \
