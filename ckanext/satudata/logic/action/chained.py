@@ -716,6 +716,10 @@ def _token_owner_exists(context: Context, data: DataDict) -> None:
         raise tk.ValidationError({"user": [tk._("Missing value")]})
     if roles.clean_id(user) is None or model.User.get(user) is None:
         raise tk.ObjectNotFound(tk._("User not found"))
+    name = data.get("name")
+    if isinstance(name, str) and name and not name.strip():
+        # a name of spaces made a token nobody could tell from another
+        raise tk.ValidationError({"name": [tk._("Missing value")]})
 
 
 api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},

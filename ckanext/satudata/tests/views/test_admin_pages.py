@@ -275,6 +275,11 @@ def test_a_full_name_or_a_token_name_too_long_for_a_page_is_refused(app, sysadmi
         helpers.call_action("api_token_create", context={"user": user["name"]},
                             user=user["name"], name="t" * 101)
     assert "name" in error.value.error_dict
+    # nor of spaces only (a token nobody could tell from another)
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("api_token_create", context={"user": user["name"]},
+                            user=user["name"], name="  \t  ")
+    assert "name" in error.value.error_dict
     # the registration form says so, and keeps what was typed
     admin = login(app, sysadmin["name"])
     page = admin.get("/user/register")
