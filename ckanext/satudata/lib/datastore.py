@@ -61,8 +61,7 @@ from . import preview as previews
 log = logging.getLogger(__name__)
 
 __all__ = ["TASK", "JOBS_DB_DEFAULT", "configure", "queue_load", "note_new_files", "loaded",
-           "load_state",
-           "loadable", "file_hash",
+           "load_state", "loadable", "file_hash",
            "load_package", "load_resource", "numeric_variables", "type_columns", "status",
            "translated_errors"]
 
@@ -143,9 +142,8 @@ def loaded(resource_id: str) -> bool:
 def load_state(resource_id: str) -> Optional[str]:
     """The state of the resource's last load (``pending``, ``running``,
     ``complete``, ``error``), None when no loading job made its table."""
-    return model.Session.execute(sa.select(model.TaskStatus.state).where(
-        model.TaskStatus.entity_id == resource_id, model.TaskStatus.task_type == TASK,
-        model.TaskStatus.key == TASK)).scalar()
+    task = _task_row(resource_id)
+    return task.state if task is not None else None
 
 
 def loadable(resource: dict[str, Any]) -> bool:
