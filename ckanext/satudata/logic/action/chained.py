@@ -966,16 +966,33 @@ def _refuse_unusable_resources(action: str, context: Context, data_dict: DataDic
         raise tk.ValidationError({"resources": errors})
 
 
+#: the states CKAN gives a dataset, an organization or a group
+KNOWN_STATES = ("active", "draft", "deleted")
+
+
+def _state_message(state: Any) -> Optional[str]:
+    """Why ``state`` (given) is no state of CKAN's, or None."""
+    if state is None:
+        return None  # as not given
+    if not isinstance(state, str):
+        return tk._("Must be text")
+    if state not in KNOWN_STATES:
+        return tk._("Must be one of: %(values)s") % {"values": ", ".join(KNOWN_STATES)}
+    return None
+
+
 def _state_is_text(action: str, context: Context, data_dict: DataDict) -> None:
-    """A ``state`` given is one text: CKAN's schemas take a list (a form's
-    field sent twice, ``package_revise``'s update) and stored it, and the
-    pages of the dataset, group or OPD then answered 500 or 404 to everyone
-    (the API's arguments are checked by the guard; these paths pass by it).
+    """A ``state`` given is one of CKAN's (:data:`KNOWN_STATES`): its schemas
+    take anything (a form's field sent twice, ``package_revise``'s update, an
+    empty or made-up one) and stored it, and the pages of the dataset, group
+    or OPD then answered 500 or 404 to everyone, search lost the dataset.
     A caller who may not run ``action`` is told that first."""
-    state = data_dict.get("state") if isinstance(data_dict, dict) else None
-    if state is not None and not isinstance(state, str):
+    if not isinstance(data_dict, dict) or "state" not in data_dict:
+        return
+    message = _state_message(data_dict["state"])
+    if message:
         tk.check_access(action, context, data_dict)
-        raise tk.ValidationError({"state": [tk._("Must be text")]})
+        raise tk.ValidationError({"state": [message]})
 
 
 @tk.chained_action
@@ -1197,8 +1214,8 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     if "name" in data and (message := validators.url_name_message(data["name"])):
         errors["name"] = [message]
     errors.update(_text_errors(data, GROUP_LIMITS))
-    if data.get("state") is not None and not isinstance(data.get("state"), str):
-        errors["state"] = [tk._("Must be text")]  # (a field sent twice: 404 since)
+    if "state" in data and (message := _state_message(data["state"])):
+        errors["state"] = [message]  # (a field sent twice, a made-up one: 404 since)
     picture = data.get("image_url")
     if picture and "image_url" not in errors and (refusal := validators.url_refusal(picture)):
         errors["image_url"] = [refusal]  # a javascript: picture (as an OPD's is refused)

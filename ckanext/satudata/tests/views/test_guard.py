@@ -592,6 +592,10 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
             ("package_create", {"name": "data-keadaan", "title": "x", "owner_org": org,
                                 "state": []}, producer, "state"),
             ("group_create", {"name": "grup-keadaan", "state": []}, admin, "state"),
+            # an empty or made-up one was stored too (search lost the dataset)
+            ("package_create", {"name": "data-keadaan-2", "title": "x", "owner_org": org,
+                                "state": ""}, producer, "state"),
+            ("group_patch", {"id": group, "state": "zzz"}, admin, "state"),
             # past the guard: package_revise's update, a group's picture
             ("package_revise", {"match": {"id": request["package_id"]},
                                 "update": {"state": []}}, producer, "state"),
