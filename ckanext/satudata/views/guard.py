@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import BadRequest, Conflict, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, RequestEntityTooLarge
 
 import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
@@ -488,7 +488,11 @@ def snippet_that_exists() -> Any:
         return tk.render(path, extra_vars=request.args.to_dict())
     except jinja2.TemplateNotFound:
         return tk.abort(404, tk._("Not found"))
-    except jinja2.UndefinedError:
+    except HTTPException:
+        raise
+    except Exception:  # the snippet's own helpers on its arguments: a bad request
+        # (a table id that is no UUID, a follow button of no kind of object)
+        log.info("Snippet %s refused its arguments", path, exc_info=True)
         return tk.abort(400, tk._("Bad request"))
 
 

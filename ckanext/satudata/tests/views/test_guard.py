@@ -675,6 +675,9 @@ def test_the_snippet_address_answers_no_500(app):
     assert app.get("/api/util/snippet/tidak-ada.html").status_code == 404
     assert app.get("/api/util/snippet/package_item.html?name=x").status_code == 404
     assert app.get("/api/util/snippet/follow_button.html").status_code == 400
+    # the snippet's own helpers refusing its arguments
+    assert app.get("/api/util/snippet/api_info.html?resource_id=x").status_code == 400
+    assert app.get("/api/util/snippet/follow_button.html?type=bogus&id=x").status_code == 400
 
 
 def test_solr_functions_cannot_read_unpublished_datasets(app, region):
