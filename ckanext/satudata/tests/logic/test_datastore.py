@@ -626,6 +626,11 @@ def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
     model.repo.commit_and_remove()
     page = app.get(view_page).body
     assert "tidak dapat dimuat" in page and "sedang dimuat" not in page
+    # its chart too (it said the table had to be published)
+    chart = next(v for v in helpers.call_action("resource_view_list", id=table["id"])
+                 if v["view_type"] == "satudata_chart")
+    page = app.get(f"/dataset/{pkg_id}/resource/{table['id']}/view/{chart['id']}").body
+    assert "tidak dapat dimuat" in page and "dipublikasikan" not in page
 
 
 def test_a_file_replaced_by_a_link_leaves_no_table(region, run_jobs, smtp, app):
