@@ -507,11 +507,14 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_hidden_activity", "include_password_hash",
     # package_show's (500 for anyone, before the dataset's access), an
     # organization's flag, a table preview's
-    "include_plugin_data", "is_organization", "responsive"})
+    "include_plugin_data", "is_organization", "responsive",
+    # a profile's e-mail setting (a number or a list answered 500)
+    "activity_streams_email_notifications"})
 #: those of them the DataStore reads with CKAN's ``boolean_validator``: a
 #: boolean or a word, not a number
 _WORD_BOOLEAN_ARGUMENTS = frozenset({
-    "force", "calculate_record_count", "delete_fields", "dry_run", "or_replace"})
+    "force", "calculate_record_count", "delete_fields", "dry_run", "or_replace",
+    "activity_streams_email_notifications"})
 #: the time stamps (seconds since 1970) of the activity lists' ``before`` and
 #: ``after``, and the largest one (year 5138: Python's datetime overflowed)
 _TIMESTAMP_ARGUMENTS = frozenset({"before", "after"})

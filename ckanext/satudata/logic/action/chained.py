@@ -1216,6 +1216,13 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     errors.update(_text_errors(data, GROUP_LIMITS))
     if "state" in data and (message := _state_message(data["state"])):
         errors["state"] = [message]  # (a field sent twice, a made-up one: 404 since)
+    users = data.get("users")
+    if isinstance(users, list) and any(
+            isinstance(u, dict) and u.get("capacity") not in (None, "", "admin", "editor",
+                                                              "member") for u in users):
+        # a member of capacity "god" was stored: no role the portal knows
+        errors["users"] = [tk._("Must be one of: %(values)s") % {
+            "values": "admin, editor, member"}]
     picture = data.get("image_url")
     if picture and "image_url" not in errors and (refusal := validators.url_refusal(picture)):
         errors["image_url"] = [refusal]  # a javascript: picture (as an OPD's is refused)
@@ -1500,6 +1507,11 @@ def _refuse_without_data(data_dict: DataDict) -> None:
     follows the data file uploaded (:func:`_format_of_upload`)."""
     storage.refuse_unusable_upload(data_dict)
     _format_of_upload(data_dict)
+    if data_dict.get("url_type") not in (None, "", "upload", "datastore"):
+        # a made-up one left the uploaded file unreachable (its download led
+        # to the dataset page)
+        raise tk.ValidationError({"url_type": [tk._("Must be one of: %(values)s") % {
+            "values": "upload, datastore"}]})
     if message := validators.link_message(data_dict):
         raise tk.ValidationError({"url": [message]})
     if not storage.upload_size(data_dict.get("upload")) and not str(

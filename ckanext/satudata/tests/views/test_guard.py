@@ -592,6 +592,16 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
             ("package_create", {"name": "data-keadaan", "title": "x", "owner_org": org,
                                 "state": []}, producer, "state"),
             ("group_create", {"name": "grup-keadaan", "state": []}, admin, "state"),
+            # a profile's e-mail setting as a number (500), a table's made-up
+            # kind (its file unreachable), a member of no role
+            ("user_patch", {"id": region.users["producer"]["name"],
+                            "activity_streams_email_notifications": 1}, producer,
+             "activity_streams_email_notifications"),
+            ("resource_patch", {"id": resource["id"], "url_type": "bogus"}, producer,
+             "url_type"),
+            ("organization_patch", {"id": org, "users": [
+                {"name": region.users["producer"]["name"], "capacity": "god"}]}, admin,
+             "users"),
             # an empty or made-up one was stored too (search lost the dataset)
             ("package_create", {"name": "data-keadaan-2", "title": "x", "owner_org": org,
                                 "state": ""}, producer, "state"),
