@@ -20,6 +20,8 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
 * numbers as Indonesian spreadsheets write them are numbers: a decimal
   comma (``12,5``), dots between thousands (``1.234,56``; in a whole-number
   column ``1.234``), as are English ones (``1,234.56``);
+* ``formula``: a cell of a typed column holding a workbook's formula whose
+  result the file does not hold (written by a program that does not compute);
 * ``duplicate_row``: a row equal to an earlier one;
 * ``extra_cells``: a row with a value beyond the header's last column (a
   value without a column: often a separator inside an unquoted value);
@@ -407,6 +409,10 @@ def _cell_error(notes: dict[str, str], value: str, row: int, column: dict[str, A
     entry = dict(column, row=row)
     if "required" in notes and not value:
         return dict(entry, code="required")
+    if "type" in notes and value.startswith("="):
+        # a workbook's formula with no result saved (a program that does not
+        # compute wrote it): "=C2+D2 is not a whole number" told nothing
+        return dict(entry, code="formula", value=_short(value))
     if "type" in notes:
         return dict(entry, code="type", value=_short(value), type=field.get("type"))
     if "pattern" in notes and "satudata:area" in field:
@@ -448,6 +454,10 @@ def message(error: dict[str, Any]) -> str:
         return tk._("Header (row 1): %(column)s is not a declared variable") % where
     if code == "duplicate_column":
         return tk._("Header (row 1): %(column)s repeats an earlier column") % where
+    if code == "formula":
+        return tk._("Row %(row)s, %(column)s: the cell holds the formula \"%(value)s\" "
+                    "without its result: open the file in Excel or LibreOffice and save it "
+                    "again, or type the values") % where
     if code == "type":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a %(type)s") % where
     if code == "required":

@@ -86,6 +86,18 @@ def test_a_wilayah_code_outside_the_area_says_how_to_write_it(app):
     assert "3318010" in message and "33.18.01" in message and "Kemendagri" in message
 
 
+def test_a_formula_without_its_result_says_what_to_do(app):
+    """A workbook written by a program that does not compute holds formulas
+    without results: '"=C2+D2" is not a whole number' told nothing."""
+    schema = validation.table_schema({"variables": [{"name": "jumlah",
+                                                     "data_type": "integer"}]})
+    errors, count = validation.validate(["jumlah"], [["=C2+D2"], ["7"]], schema)
+    assert count == 1 and errors[0]["code"] == "formula"
+    with app.flask_app.test_request_context("/"):
+        message = validation.message(errors[0])
+    assert "=C2+D2" in message and "simpan lagi" in message
+
+
 def test_an_xlsx_table_is_read_as_text(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
