@@ -48,6 +48,8 @@ import contextlib
 import copy
 import datetime
 import json
+import mimetypes
+import os
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import quote
@@ -1488,25 +1490,37 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
     return publishing.record_for(pkg.id) is not None
 
 
-def _format_of_upload(data_dict: DataDict) -> None:
-    """A CSV or XLSX file uploaded into a table whose format says the other
-    kind (or nothing) gives the table its format: the form kept "CSV" when
-    a workbook replaced the file, and the data check read the workbook as a
-    CSV ("a binary file: save it as CSV or XLSX", of an XLSX) and the
-    DataStore did not load it."""
+def _table_follows_upload(data_dict: DataDict) -> None:
+    """A file uploaded into a table gives it its type (MIME), its name when
+    the table was named after its old file, and, a CSV or XLSX into a table
+    whose format says the other kind (or nothing), its format: the form
+    kept "CSV" when a workbook replaced the file, and the data check read
+    the workbook as a CSV ("a binary file: save it as CSV or XLSX", of an
+    XLSX) and the DataStore did not load it."""
     name = getattr(data_dict.get("upload"), "filename", None)
-    kind = name.rsplit(".", 1)[-1].lower() if isinstance(name, str) and "." in name else ""
+    if not isinstance(name, str) or not name:
+        return
+    kind = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     given = str(data_dict.get("format") or "").strip().lower().lstrip(".")
     if kind in ("csv", "xlsx") and given in ("", "csv", "xlsx") and given != kind:
         data_dict["format"] = kind.upper()
+    # its type and, when it was named after its file, its name are the new
+    # file's (a CSV replacing "tabel.xlsx" was served as an Excel workbook,
+    # titled "tabel.xlsx")
+    data_dict["mimetype"] = mimetypes.guess_type(name)[0] or data_dict.get("mimetype")
+    stored = model.Resource.get(data_dict["id"]) if isinstance(data_dict.get("id"), str) \
+        else None
+    old_file = (stored.url or "").rsplit("/", 1)[-1] if stored is not None else ""
+    if old_file and stored.name == old_file and data_dict.get("name") in (None, old_file):
+        data_dict["name"] = os.path.basename(name.replace("\\", "/"))
 
 
 def _refuse_without_data(data_dict: DataDict) -> None:
     """A table's upload that is too large, empty or a program, or a table
     with neither a file nor a link: a ``ValidationError``. A table's format
-    follows the data file uploaded (:func:`_format_of_upload`)."""
+    follows the data file uploaded (:func:`_table_follows_upload`)."""
     storage.refuse_unusable_upload(data_dict)
-    _format_of_upload(data_dict)
+    _table_follows_upload(data_dict)
     if data_dict.get("url_type") not in (None, "", "upload", "datastore"):
         # a made-up one left the uploaded file unreachable (its download led
         # to the dataset page)

@@ -194,9 +194,17 @@ def test_a_workbook_replacing_a_csv_is_read_as_a_workbook(region, run_jobs, smtp
     request, resource = _prepare(region, GOOD, VARIABLES)
     year = int(helpers.call_action("package_show", id=request["package_id"])["data_year"])
     region.call("producer", "resource_patch", id=resource["id"], format="CSV",
+                name="tabel.xlsx",
                 upload=FileStorage(io.BytesIO(_workbook_with_computed_formulas(year)),
                                    "tabel.xlsx"))
-    assert helpers.call_action("resource_show", id=resource["id"])["format"] == "XLSX"
+    shown = helpers.call_action("resource_show", id=resource["id"])
+    assert shown["format"] == "XLSX" and shown["mimetype"].endswith("spreadsheetml.sheet")
+    # and back: a CSV named as its file takes the new file's name and type
+    region.call("producer", "resource_patch", id=resource["id"], name="tabel.xlsx",
+                upload=csv_upload(GOOD, "tabel-baru.csv"))
+    shown = helpers.call_action("resource_show", id=resource["id"])
+    assert (shown["format"], shown["mimetype"], shown["name"]) == (
+        "CSV", "text/csv", "tabel-baru.csv")
     run_jobs()
     checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
     assert checked["status"] != "unreadable", checked["errors"]
