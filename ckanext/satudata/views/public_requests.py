@@ -58,6 +58,9 @@ def index() -> Any:
 def new() -> Any:
     """Ask for data (logged-in users; others are sent to the login page)."""
     if not tk.current_user.is_authenticated:  # back here once logged in
+        # said why (the login page appeared without a word)
+        tk.h.flash_notice(tk._("Log in to ask for data: your request and its answers "
+                               "are kept in your account."))
         return tk.redirect_to("user.login", came_from=tk.h.url_for(
             "satudata_public_request.new"))
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]

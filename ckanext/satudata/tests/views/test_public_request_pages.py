@@ -20,6 +20,10 @@ def region(world_of):
 
 def test_a_citizen_asks_and_the_walidata_answers(app, region):
     assert app.get("/permohonan-data/baru", follow_redirects=False).status_code == 302
+    # the login page says why it came (it appeared without a word)
+    visitor = app.test_client()
+    assert "Masuk untuk meminta data" in visitor.get("/permohonan-data/baru",
+                                                     follow_redirects=True).body
 
     citizen = login(app, "warga")
     form = citizen.get("/permohonan-data/baru")
