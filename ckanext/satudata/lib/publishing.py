@@ -1219,10 +1219,14 @@ def reindex_round(round_id: str) -> None:
     """Index again the public datasets published in a round (their facts
     carry its title); one index commit."""
     model.Session.flush()
-    package_ids = model.Session.execute(
+    _reindex_all(model.Session.execute(
         sa.select(Dissemination.package_id).where(
             Dissemination.round_id == round_id,
-            Dissemination.status.in_(LIVE_STATUSES))).scalars().all()
+            Dissemination.status.in_(LIVE_STATUSES))).scalars().all())
+
+
+def _reindex_all(package_ids: list[str]) -> None:
+    """Index the datasets again, in one index commit."""
     if not package_ids:
         return
     index = search.index_for(model.Package)
@@ -1245,16 +1249,8 @@ def reindex_group(group: model.Group) -> None:
         where = model.Package.id.in_(sa.select(model.Member.table_id).where(
             model.Member.group_id == group.id, model.Member.table_name == "package",
             model.Member.state == "active"))
-    package_ids = model.Session.execute(sa.select(model.Package.id).where(
-        where, model.Package.state == "active")).scalars().all()
-    if not package_ids:
-        return
-    index = search.index_for(model.Package)
-    for package_id in package_ids:
-        index.update_dict(tk.get_action("package_show")(
-            {"ignore_auth": True, "use_cache": False, "validate": False},  # type: ignore
-            {"id": package_id}), defer_commit=True)
-    index.commit()
+    _reindex_all(model.Session.execute(sa.select(model.Package.id).where(
+        where, model.Package.state == "active")).scalars().all())
 
 
 def after_transition(context: Context, request: DataRequest, transition: str,
