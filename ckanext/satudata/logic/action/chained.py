@@ -735,12 +735,9 @@ group_show = _checked("group_show", _without_email_hashes)
 group_list = _checked("group_list", _without_email_hashes)
 
 
-def _account_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN's, for another user's account only to whom may read it
-    (``user_show``): a visitor counting an account's followers got a number
-    for an account that exists and "not found" for one that does not, so
-    citizens' account names could be confirmed though user details are not
-    public."""
+def _refuse_unreadable_account(context: Context, data_dict: DataDict, message: str) -> None:
+    """Refuse (``message``) a caller asking about another user's account
+    (``id``) they may not read (``user_show``)."""
     asked = (data_dict or {}).get("id") if isinstance(data_dict, dict) else None
     if isinstance(asked, str) and asked and not context.get("ignore_auth"):
         caller = roles.user_obj(context.get("user"))
@@ -749,7 +746,16 @@ def _account_readable(original: Action, context: Context, data_dict: DataDict) -
                 tk.check_access("user_show", {"user": context.get("user")},  # type: ignore
                                 {"id": asked})
             except (tk.NotAuthorized, tk.ObjectNotFound):
-                raise tk.NotAuthorized(tk._("Not authorized to see this user"))
+                raise tk.NotAuthorized(message)
+
+
+def _account_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, for another user's account only to whom may read it
+    (``user_show``): a visitor counting an account's followers got a number
+    for an account that exists and "not found" for one that does not, so
+    citizens' account names could be confirmed though user details are not
+    public."""
+    _refuse_unreadable_account(context, data_dict, tk._("Not authorized to see this user"))
     return original(context, data_dict)
 
 
@@ -774,14 +780,8 @@ def organization_list_for_user(original: Action, context: Context, data_dict: Da
     a visitor asking for ``id=kadis`` got the walidata's organization (and
     "not found" for a made-up name: which accounts exist), where
     ``user_show`` refuses them."""
-    asked = (data_dict or {}).get("id")
-    if asked and not context.get("ignore_auth"):
-        caller = roles.user_obj(context.get("user"))
-        if caller is None or asked not in (caller.id, caller.name):
-            try:
-                tk.check_access("user_show", dict(context), {"id": asked})
-            except (tk.NotAuthorized, tk.ObjectNotFound):
-                raise tk.NotAuthorized(tk._("Not authorized to see this user's organizations"))
+    _refuse_unreadable_account(context, data_dict, tk._(
+        "Not authorized to see this user's organizations"))
     return original(context, data_dict)
 
 
