@@ -41,7 +41,7 @@ __all__ = [
     "satudata_next_release",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label", "satudata_public_event_label",
-    "satudata_data_checks", "satudata_datastore_status", "satudata_table_loaded",
+    "satudata_data_checks", "satudata_datastore_status", "satudata_table_unshown",
     "satudata_dataset_chart",
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
@@ -761,7 +761,7 @@ def satudata_datastore_status(resource_id: Optional[str],
     return datastore.status(context or {"user": tk.g.user}, resource_id)
 
 
-def satudata_table_loaded(resource_id: Optional[str]) -> Optional[str]:
+def satudata_table_unshown(resource_id: Optional[str]) -> Optional[str]:
     """Why the DataStore's rows of the resource are not shown: ``loading``
     (a new file waits for its load), ``failed`` (it could not be loaded);
     None when they are its file's. One query."""

@@ -218,30 +218,32 @@ def _not_loaded(res: dict[str, Any]) -> dict[str, Any]:
     too long) is not handed to xloader, whose type guessing would spend the
     worker's time on it for nothing: its status says why, and a table an
     earlier file of the resource left goes, so that nothing stale is served."""
-    from ckanext.datastore.backend import DatastoreBackend
-
     resource_id = res["id"]
-    if DatastoreBackend.get_active_backend().resource_exists(resource_id):
-        tk.get_action("datastore_delete")(
-            dict(_site_context()), {"resource_id": resource_id, "force": True})
+    _drop_table(resource_id)
     _set_task(resource_id, "error", {}, error=json.dumps({"message": UNREADABLE}))
     model.Session.commit()
     return {"resource_id": resource_id, "status": "error", "error": UNREADABLE}
 
 
+def _drop_table(resource_id: str) -> bool:
+    """Drop the resource's DataStore table, if it has one; whether it had."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    if not DatastoreBackend.get_active_backend().resource_exists(resource_id):
+        return False
+    tk.get_action("datastore_delete")(
+        dict(_site_context()), {"resource_id": resource_id, "force": True})
+    return True
+
+
 def _drop_deleted(package_id: str) -> None:
     """The tables of the dataset's deleted resources (a file a published
     revision replaced) go: only live files are served."""
-    from ckanext.datastore.backend import DatastoreBackend
-
-    backend = DatastoreBackend.get_active_backend()
     ids = model.Session.execute(sa.select(model.Resource.id).where(
         model.Resource.package_id == package_id,
         model.Resource.state == "deleted")).scalars().all()
     for resource_id in ids:
-        if backend.resource_exists(resource_id):
-            tk.get_action("datastore_delete")(
-                dict(_site_context()), {"resource_id": resource_id, "force": True})
+        if _drop_table(resource_id):
             log.info("DataStore table of deleted resource %s dropped", resource_id)
 
 
@@ -250,18 +252,13 @@ def _drop_unloadable(live: dict[str, Any], uploaded: set[str]) -> None:
     longer hold an uploaded table (a file replaced by a link): their rows
     and their loading status go (the rows were the old file's, and the
     preview said "being loaded" for ever)."""
-    from ckanext.datastore.backend import DatastoreBackend
-
-    backend = DatastoreBackend.get_active_backend()
     for res in live.get("resources") or []:
         if res["id"] in uploaded:
             continue
         task = _task_row(res["id"])
         if task is None:
             continue  # a table written through the API, not the loader's
-        if backend.resource_exists(res["id"]):
-            tk.get_action("datastore_delete")(
-                dict(_site_context()), {"resource_id": res["id"], "force": True})
+        _drop_table(res["id"])
         # and the previews of that table (an empty table and a chart of nothing)
         for view in model.Session.execute(sa.select(model.ResourceView).where(
                 model.ResourceView.resource_id == res["id"],

@@ -544,14 +544,13 @@ def public_step_label(name: str) -> str:
 def public_event_label(name: str) -> str:
     """What a step of a public data request did, for its history (the
     history read as its buttons: "Reject: …", "Fulfil with a dataset")."""
-    labels = {
+    done = {
         "submit": tk._("Submitted"),
         "accept": tk._("Accepted"),
         "extend": tk._("Deadline extended"),
         "plan": tk._("Planned in the Daftar Data"),
         "fulfil": tk._("Fulfilled with a dataset"),
         "reject": tk._("Rejected"),
-        "published": tk._("Published"),
-        "withdrawn": tk._("Data withdrawn"),
     }
-    return labels.get(name, name)
+    # "published" and "withdrawn" name what happened already
+    return done.get(name) or public_step_label(name)

@@ -55,8 +55,8 @@ from babel.numbers import format_decimal
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
-           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notation",
-           "column_notations", "table_notations", "figure",
+           "MAX_ERRORS", "MISSING_SYMBOLS", "NOTATIONS", "Notation", "column_notations",
+           "table_notations", "figure",
            "names_a_label", "plain_number"]
 
 #: the ``data_type`` codes of a variable and the Frictionless field types
@@ -149,17 +149,11 @@ def names_a_label(column: Any) -> bool:
             or name.startswith(("tahun", "year", "kode", "code")))
 
 
-def column_notation(cells: Iterable[str], data_type: str) -> Optional[Notation]:
-    """The notation (:data:`NOTATIONS`) every cell of a column of that
-    declared type follows, empty cells and :data:`MISSING_SYMBOLS` left
-    out; None when there is none, or no cell to read."""
-    matching = column_notations(cells, data_type)
-    return matching[0] if matching else None
-
-
 def column_notations(cells: Iterable[str], data_type: str) -> list[Notation]:
     """Every notation (:data:`NOTATIONS`, in their order) every cell of a
-    column of that declared type follows (:func:`column_notation`)."""
+    column of that declared type follows, empty cells and
+    :data:`MISSING_SYMBOLS` left out; none when no cell is left to read
+    (:func:`table_notations` chooses among them)."""
     values = [c.strip() for c in cells]
     values = [v for v in values if v and v not in MISSING_SYMBOLS]
     if not values:
