@@ -1208,6 +1208,23 @@ def search_required() -> Iterator[None]:
             "change its visibility. Nothing was changed; try again in a moment.")]}) from e
 
 
+def replaceable_tables(request: dict[str, Any]) -> set[str]:
+    """The ids of the live tables of a request's dataset (``request``:
+    ``satudata_request_show``'s answer) whose file may be replaced for it:
+    none while another request of the dataset is working on it (a new
+    period's: the save of this one's table is refused), a new period's own
+    tables only."""
+    dataset = request.get("dataset") or {}
+    pkg = model.Package.get(dataset.get("id") or "")
+    if pkg is None or any(other.id != request["id"] and other.state not in FINISHED
+                          for other in package_requests(pkg.id)):
+        return set()
+    ids = {res.id for res in pkg.resources}
+    if request.get("new_period"):
+        ids &= {res["id"] for res in request.get("new_period_resources") or []}
+    return ids
+
+
 def reindex(package_id: str) -> None:
     """Index the dataset again (its publication facts changed without a
     package change); runs in the current transaction's view."""

@@ -22,8 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import helpers
-from ..lib import review, roles
-from ..lib.publishing import FINISHED, package_requests
+from ..lib import publishing, review, roles
 from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
@@ -122,18 +121,9 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     dataset = request.get("dataset")
     can_edit = bool(dataset) and any(t in allowed for t in ("submit", "resubmit", "revise")) \
         and can("package_update", {"id": dataset["id"]})
-    # the live tables the producer may replace from this page (a file the
-    # check refused took five clicks through the dataset to replace)
-    pkg = model.Package.get(dataset["id"]) if can_edit else None
-    # not while another request of the dataset is working on it (a new
-    # period's: its form refused to save a table of this one)
-    if pkg is not None and any(other.id != request["id"] and other.state not in FINISHED
-                               for other in package_requests(pkg.id)):
-        pkg = None
-    editable = {res.id for res in pkg.resources} if pkg is not None else set()
-    if request.get("new_period"):
-        # a new period's own tables only: the others are their periods'
-        editable &= {res["id"] for res in request.get("new_period_resources") or []}
+    # the tables the producer may replace from this page (a file the check
+    # refused took five clicks through the dataset to replace)
+    editable = publishing.replaceable_tables(request) if can_edit else set()
     checks = _data_checks(request)
     override = (request["id"] if checks and can("satudata_request_override_screening",
                                                 {"id": request["id"]}) else None)
