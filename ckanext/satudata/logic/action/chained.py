@@ -836,7 +836,7 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     """CKAN's, with the ``type`` one of the site's organization types (and
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
-    _state_is_text("organization_create", context, data_dict)
+    _state_known("organization_create", context, data_dict)
     _group_texts("organization_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
@@ -848,7 +848,7 @@ def group_create(original: Action, context: Context, data_dict: DataDict) -> Any
     """CKAN's, with the ``type`` one of the site's group types (and its
     English refusal of a picture's file type translated)."""
     _known_type("group", "group_create", context, data_dict)
-    _state_is_text("group_create", context, data_dict)
+    _state_known("group_create", context, data_dict)
     _group_texts("group_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
@@ -983,7 +983,7 @@ def _state_message(state: Any) -> Optional[str]:
     return None
 
 
-def _state_is_text(action: str, context: Context, data_dict: DataDict) -> None:
+def _state_known(action: str, context: Context, data_dict: DataDict) -> None:
     """A ``state`` given is one of CKAN's (:data:`KNOWN_STATES`): its schemas
     take anything (a form's field sent twice, ``package_revise``'s update, an
     empty or made-up one) and stored it, and the pages of the dataset, group
@@ -1002,7 +1002,7 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     """Datasets of non-sysadmins are created private (published only by the
     workflow), of one of the site's dataset types."""
     _known_type("dataset", "package_create", context, data_dict)
-    _state_is_text("package_create", context, data_dict)
+    _state_known("package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
     publishing.lock_create(context, data_dict)
     if isinstance(data_dict.get("name"), str):
@@ -1017,7 +1017,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     revision; of an unpublished one, keeps it private. Whoever may not
     read the dataset is told it is not found."""
     readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
-    _state_is_text("package_update", context, data_dict)
+    _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:

@@ -583,17 +583,22 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     assert refused("datastore_search", as_user(region, "sysadmin"), resource_id=new_id)
 
 
+def _a_loaded_table(region, run_jobs) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The region's first request with a CSV table of one row, loaded."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+    run_jobs()
+    assert rows_of(table["id"], as_user(region, "producer")) == [(2024, 1)]
+    return request, table
+
+
 def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
         region, run_jobs, smtp, app):
     """A producer replaced a refused file and the data was published before
     the jobs worker (busy) loaded the new one: the public DataStore served
     the refused file's rows while the download gave the approved file."""
-    request = region.request_of(region.opd_a)
-    pkg_id = request["package_id"]
-    producer = as_user(region, "producer")
-    table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,1\n")
-    run_jobs()
-    assert rows_of(table["id"], producer) == [(2024, 1)]
+    request, table = _a_loaded_table(region, run_jobs)
+    pkg_id, producer = request["package_id"], as_user(region, "producer")
 
     region.call("producer", "resource_patch", id=table["id"],
                 upload=csv_upload("tahun,jumlah\n2024,10\n2025,12\n"))
@@ -636,12 +641,8 @@ def test_a_file_replaced_before_its_load_is_not_served_as_the_old_rows(
 def test_a_file_replaced_by_a_link_leaves_no_table(region, run_jobs, smtp, app):
     """A link is not loaded: the old file's table stayed, unserved, and the
     preview said "being loaded" for ever."""
-    request = region.request_of(region.opd_a)
-    pkg_id = request["package_id"]
+    request, table = _a_loaded_table(region, run_jobs)
     producer = as_user(region, "producer")
-    table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,1\n")
-    run_jobs()
-    assert rows_of(table["id"], producer) == [(2024, 1)]
     region.call("producer", "resource_patch", id=table["id"], url_type="",
                 url="https://example.org/tabel.csv")
     run_jobs()
