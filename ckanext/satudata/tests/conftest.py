@@ -29,6 +29,7 @@ import os
 import socket
 import copy
 import threading
+import time
 from typing import Any, Callable, Iterator, Optional
 
 import pytest
@@ -271,6 +272,18 @@ def statements_run() -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", seen)
+
+
+def wait_until_blocked(thread: threading.Thread, timeout: float = 30) -> None:
+    """Wait (on the condition, not a fixed time) until a transaction of the
+    database waits for a lock: ``thread``'s, started to race one the test
+    holds open."""
+    waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                      "current_database() AND wait_event_type = 'Lock'")
+    deadline = time.monotonic() + timeout
+    with model.meta.engine.connect() as probe:
+        while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
+            thread.join(0.05)
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ import datetime
 import io
 import re
 import threading
-import time
 
 import pytest
-import sqlalchemy as sa
 from freezegun import freeze_time
 from werkzeug.datastructures import FileStorage
 
@@ -31,6 +29,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import notifications, reminders, workdays
 from ckanext.satudata.model import RequestEvent
 
+from ..conftest import wait_until_blocked
 from ..factories import (
     CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, csrf_token, is_public,
     login,
@@ -365,12 +364,7 @@ def test_balikpapan_a_verification_waits_for_a_submission_in_flight(clean_db, cl
 
     thread = threading.Thread(target=verify)
     thread.start()
-    waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                      " AND wait_event_type = 'Lock'")
-    deadline = time.monotonic() + 30
-    with model.meta.engine.connect() as probe:
-        while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
-            thread.join(0.05)  # wait on the condition, not a fixed time
+    wait_until_blocked(thread)
     assert thread.is_alive() and not outcome, "the verification did not wait for the lock"
     model.Session.commit()
     thread.join(30)

@@ -8,7 +8,6 @@ import base64
 import datetime
 import io
 import threading
-import time
 
 import openpyxl
 import pytest
@@ -24,6 +23,7 @@ from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DaftarData, DaftarDataEvent, DataRequest
 
+from ..conftest import wait_until_blocked
 from ..factories import complete_metadata, daftar_data_workbook, login
 
 
@@ -146,12 +146,7 @@ class TestDaftarDataImport:
 
         thread = threading.Thread(target=update)
         thread.start()
-        waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                          "current_database() AND wait_event_type = 'Lock'")
-        deadline = time.monotonic() + 30
-        with model.meta.engine.connect() as probe:
-            while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
-                thread.join(0.05)  # wait on the condition, not a fixed time
+        wait_until_blocked(thread)
         assert thread.is_alive() and not outcome, "the update did not wait for the row"
         model.Session.commit()
         thread.join(30)
