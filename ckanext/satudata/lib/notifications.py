@@ -123,21 +123,26 @@ class Directory:
         return self._admins
 
     def waiting(self, kinds: set[Actor], org_id: str, level: int,
-                producers: bool = False, chain: Optional[list[str]] = None
-                ) -> list[model.User]:
+                producers: bool = False, chain: Optional[list[str]] = None,
+                request: Optional[DataRequest] = None) -> list[model.User]:
         """The users of the actor ``kinds`` a request of ``org_id`` at approval
         ``level`` of ``chain`` (the site's when None) waits for (and its
-        producers if ``producers``), each once."""
+        producers if ``producers``), each once. Given the ``request``, a
+        reviewer who took an earlier step of its submission is left out: the
+        decision is another officer's (four eyes, :func:`.roles.took_part`)."""
         chain = self.chain if chain is None else chain
         users: list[model.User] = []
         if Actor.PRODUCER in kinds or producers:
             users += self.producers.get(org_id, [])
         if Actor.OPD_HEAD in kinds:
             users += roles.opd_heads_of(org_id)
+        reviewers: list[model.User] = []
         if Actor.VERIFIER in kinds and chain:
-            users += self.with_role(chain[0])
+            reviewers += self.with_role(chain[0])
         if Actor.APPROVER in kinds and 0 <= level < len(chain):
-            users += self.with_role(chain[level])
+            reviewers += self.with_role(chain[level])
+        users += [user for user in reviewers if request is None or user in users
+                  or not roles.took_part(user.name, request, "approve")]
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
         for kind, duty in DUTY_ACTORS.items():
@@ -149,7 +154,7 @@ class Directory:
         """Whom ``request`` waits for now (reminders)."""
         return self.waiting(next_actors(request.state, bool(request.revision_of)),
                             request.owner_org, request.approval_level,
-                            chain=roles.chain_of(request))
+                            chain=roles.chain_of(request), request=request)
 
 
 def _level_after(event: RequestEvent) -> int:
@@ -158,11 +163,13 @@ def _level_after(event: RequestEvent) -> int:
 
 def recipients_for(event: RequestEvent, org_id: str,
                    directory: Optional[Directory] = None,
-                   chain: Optional[list[str]] = None) -> list[model.User]:
+                   chain: Optional[list[str]] = None,
+                   request: Optional[DataRequest] = None) -> list[model.User]:
     """Who hears of a step: the actors its target state waits for (from the
     state table, at the level and revision recorded on the event, not the
     request's current ones, which may have moved on), and the producers of
-    the OPD when it is about their data."""
+    the OPD when it is about their data; given the ``request``, not a
+    reviewer who may not take the next decision (:meth:`Directory.waiting`)."""
     state = State(event.to_state)
     kinds = next_actors(state, bool((event.data or {}).get("revision_of")))
     directory = directory or Directory([org_id])
@@ -170,7 +177,8 @@ def recipients_for(event: RequestEvent, org_id: str,
     # be public (release_cancelled)
     cancelled = event.transition == "unschedule"
     return directory.waiting(kinds, org_id, _level_after(event),
-                             producers=state in INFORM_PRODUCERS or cancelled, chain=chain)
+                             producers=state in INFORM_PRODUCERS or cancelled, chain=chain,
+                             request=request)
 
 
 # -- wording -----------------------------------------------------------------------------
@@ -361,7 +369,8 @@ def notify_transition(event_id: str) -> int:
     if row is None:
         return 0
     request, item, round_, org = row
-    recipients = recipients_for(event, request.owner_org, chain=roles.approval_chain(round_))
+    recipients = recipients_for(event, request.owner_org, chain=roles.approval_chain(round_),
+                                request=request)
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]

@@ -443,15 +443,10 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     from ..model import StagedRevision
 
     event = RequestEvent
-    started = (sa.select(sa.func.max(event.version))
-               .where(event.request_id == request.id, event.transition.in_(SUBMISSIONS))
-               .scalar_subquery())
     prepared = (sa.select(sa.func.max(event.timestamp))
                 .where(event.request_id == request.id, event.transition.in_(PREPARATIONS))
                 .scalar_subquery())
-    stepped = sa.exists().where(
-        event.request_id == request.id, event.user_id == user.id,
-        event.transition.in_(HANDS), event.version >= started)
+    stepped = took_a_step(user.id, request.id)
     # a change the user's own workflow step on a request of the same dataset
     # wrote (publishing another period of it) is no edit
     step = sa.orm.aliased(RequestEvent)
@@ -470,6 +465,21 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
         StagedRevision.request_id == request.id,
         sa.or_(StagedRevision.created_by == user.id, StagedRevision.modified_by == user.id))
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
+
+
+def took_a_step(user_id: str, request_id: Any) -> Any:
+    """SQL: the user took a step (:data:`.states.HANDS`) of the request's
+    latest submission; ``request_id`` a value or a column (the queue asks it
+    of each request it lists: the part of :func:`took_part` a list can ask
+    without reading the datasets' activity)."""
+    event, submission = sa.orm.aliased(RequestEvent), sa.orm.aliased(RequestEvent)
+    started = (sa.select(sa.func.max(submission.version))
+               .where(submission.request_id == request_id,
+                      submission.transition.in_(SUBMISSIONS))
+               .scalar_subquery())
+    return sa.exists().where(
+        event.request_id == request_id, event.user_id == user_id,
+        event.transition.in_(HANDS), event.version >= started)
 
 
 def latest_step(request_id: str) -> Any:

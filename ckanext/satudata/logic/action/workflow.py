@@ -40,7 +40,7 @@ from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, P
                       RequestEvent, RoundDocument)
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, DUTY_ACTORS, Actor, PublicState, State, available, late_label, next_actors,
+    ACTION_OF, DUTY_ACTORS, FOUR_EYES, Actor, PublicState, State, available, late_label, next_actors,
     state_label, state_labels, transition_for, transition_label,
 )
 from .. import schema, validators
@@ -1223,6 +1223,7 @@ class _Scope:
         self.chain = roles.approval_chain()
         #: the rounds with their own chain (the others follow ``chain``)
         self.round_chains = roles.round_chains()
+        self.user_id = user_obj.id if user_obj else None
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
         self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
         self.head_org_ids = roles.opd_head_org_ids(user) if user_obj else set()
@@ -1274,15 +1275,19 @@ class _Scope:
         if self.head_org_ids and waiting.get(Actor.OPD_HEAD):
             conditions.append(sa.and_(t.owner_org.in_(self.head_org_ids), open_round,
                                       sa.or_(*waiting[Actor.OPD_HEAD])))
-        # the verifier's requests wait at level 0 of their round's chain
+        # the verifier's requests wait at level 0 of their round's chain;
+        # a reviewer waits for none they took a step of (four eyes: another
+        # officer decides; the counts, of no single request, cannot tell)
+        second_pair = (sa.not_(roles.took_a_step(self.user_id, DataRequest.id))
+                       if t is DataRequest and self.user_id else sa.true())
         verifier = self._at_levels(
             lambda chain: [0] if chain and chain[0] in self.held else [], t)
         if verifier is not None and waiting.get(Actor.VERIFIER):
-            conditions.append(sa.and_(sa.or_(*waiting[Actor.VERIFIER]), verifier))
+            conditions.append(sa.and_(sa.or_(*waiting[Actor.VERIFIER]), verifier, second_pair))
         approver = self._at_levels(
             lambda chain: [i for i, role in enumerate(chain) if i > 0 and role in self.held], t)
         if approver is not None and waiting.get(Actor.APPROVER):
-            conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]), approver))
+            conditions.append(sa.and_(sa.or_(*waiting[Actor.APPROVER]), approver, second_pair))
         if self.admin and waiting.get(Actor.WALIDATA_ADMIN):
             conditions.append(sa.or_(*waiting[Actor.WALIDATA_ADMIN]))
         for kind, duty in DUTY_ACTORS.items():
@@ -1345,6 +1350,12 @@ def _count_requests(scope: _Scope, data: dict[str, Any]) -> int:
     hundred rows whatever the number of requests)."""
     c = request_count.c
     stmt = sa.select(sa.func.coalesce(sa.func.sum(c.n), 0)).where(*_filters(scope, data, c))
+    return int(model.Session.execute(stmt).scalar_one())
+
+
+def _count_rows(scope: _Scope, data: dict[str, Any]) -> int:
+    """How many requests match, counted from the requests themselves."""
+    stmt = sa.select(sa.func.count(DataRequest.id)).where(*_filters(scope, data))
     return int(model.Session.execute(stmt).scalar_one())
 
 
@@ -1518,6 +1529,10 @@ def satudata_request_list(context: Context, data_dict: DataDict) -> dict[str, An
         ids = _text_matches(scope, data)
         count, capped = (len(ids), False) if ids is not None else (TEXT_COUNT_CAP, True)
         page_data = {"id": ids, "sort": data["sort"]} if ids is not None else data
+    elif data.get("actionable") and scope.held:
+        # a reviewer's queue leaves out the submissions they took a step of,
+        # which the counts cannot tell: counted from the requests
+        count, page_data = _count_rows(scope, data), data
     else:
         count, page_data = _count_requests(scope, data), data
     results = _request_rows(scope, page_data, limit=limit,
@@ -1531,7 +1546,8 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     ``cancel_revision`` as ``cancel``: one action each), and why the
     others the table gives them wait (the request's round is closed, or
     waits for every OPD: :func:`.rounds.gate_errors`; their buttons always
-    failed)."""
+    failed), or wait for another officer (the user took an earlier step of
+    the submission: :func:`.roles.took_part`, as the engine refuses it)."""
     request = model.Session.get(DataRequest, request_id)
     assert request
     kinds = roles.actor_kinds(context.get("user"), request)
@@ -1541,8 +1557,17 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     # the gate is the same for the steps it holds back alike (verify and
     # return wait for the same OPDs): asked once per kind of step
     gates: dict[tuple[bool, bool], dict[str, list[str]]] = {}
+    second_hands: list[bool] = []  # took_part, asked once for all four-eyes steps
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
+        if transition.name in FOUR_EYES:
+            if not second_hands:
+                second_hands.append(
+                    roles.took_part(context.get("user"), request, transition.name))
+            if second_hands[0]:
+                if roles.four_eyes_message() not in held_back:
+                    held_back.append(roles.four_eyes_message())
+                continue
         kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED)
         if kind not in gates:
             gates[kind] = rounds.gate_errors(

@@ -113,6 +113,35 @@ def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
     region.call("verifier", "satudata_request_verify", id=other["id"])
 
 
+def test_a_reviewer_barred_by_four_eyes_is_neither_offered_queued_nor_told(
+        region, smtp, run_jobs):
+    """The verifier who also holds the Kabid role verified a submission:
+    the approval was refused to them, yet their request page offered it,
+    their queue listed it and they were e-mailed to take it."""
+    request = region.request_of(region.opd_a)
+    verifier = region.users["verifier"]["name"]
+    region.call("walidata_admin", "satudata_role_create", user=verifier, role="kabid")
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    run_jobs()
+    smtp.take()
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    run_jobs()
+    # only the other Kabid is asked to approve
+    assert smtp.recipients(smtp.take()) == {"kabid@example.org"}
+
+    shown = region.call("verifier", "satudata_request_show", id=request["id"])
+    assert shown["allowed_transitions"] == []
+    assert roles.four_eyes_message() in shown["held_back"]
+    queue = region.call("verifier", "satudata_request_list", actionable=True)
+    assert request["id"] not in [r["id"] for r in queue["results"]]
+    assert queue["count"] == len(queue["results"])
+    other_kabid = region.call("kabid", "satudata_request_list", actionable=True)
+    assert request["id"] in [r["id"] for r in other_kabid["results"]]
+    assert "approve" in region.call("kabid", "satudata_request_show",
+                                    id=request["id"])["allowed_transitions"]
+
+
 def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
     """An officer who is both an editor of the OPD and the verifier changed
     a returned request's table, the producer resubmitted it, and the
