@@ -484,6 +484,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     # the data files, checked (again) at every step and recorded in its event
     checked = _checked_dataset(request, pkg)
     files = datacheck.ensure(checked) if checked is not None else []
+    if files:  # a new period answers for its own tables
+        others = publishing.other_periods_tables(request)
+        files = [f for f in files if f["resource_id"] not in others]
     covered = datacheck.overridden(request.id) if files else set()
     if transition.name in _DATA_GATED:
         # a submission needs tables that match their variables (once they are

@@ -964,6 +964,19 @@ def new_period_resources(request: DataRequest) -> list[dict[str, Any]]:
             or stamps[r.get("id")] == request.round_id]
 
 
+def other_periods_tables(request: DataRequest) -> set[str]:
+    """The ids of the tables of the dataset's other periods, when
+    ``request`` adds a new period (:func:`is_period_request`), else none.
+    They were checked against their own period's metadata when it was
+    published, and this request cannot change them
+    (:func:`refuse_other_periods`): the new period's metadata (its data
+    year) does not hold them back."""
+    if not is_period_request(request):
+        return set()
+    return {rid for rid, stamp in _stamps(request.package_id or "").items()
+            if stamp != request.round_id}
+
+
 def period_errors(request: DataRequest) -> dict[str, list[str]]:
     """A new period is submitted with at least one table of its own."""
     if is_period_request(request) and not new_period_resources(request):

@@ -21,7 +21,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing
 
 from ..factories import (
-    CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, login,
+    VARIABLES, CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, login,
     publish, request_state, seen, to_ready,
 )
 
@@ -355,6 +355,30 @@ def test_the_new_period_table_is_screened_for_personal_data(two_periods, app):
                 region.call("producer", "satudata_request_submit", id=second["id"])
     assert "data pribadi" in err.value.error_dict["resources"][0]
     assert request_state(region, second) == "requested"
+    assert _resource_names(pkg_id) == [FIRST]
+
+
+def test_a_new_period_answers_for_its_own_tables_only(two_periods, app):
+    """A producer set the new period's data year (2026): the first period's
+    table of 2025, which this request cannot change, held back every
+    submission as not matching the year; its own table is still checked."""
+    region, first, second = two_periods
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-06 03:00:00"):
+        region.call("producer", "package_patch", id=pkg_id, data_year="2026",
+                    variables=VARIABLES)  # a year column of numbers: checked against it
+        table = region.call("producer", "resource_create", package_id=pkg_id, name=MARKER,
+                            format="CSV", url="tabel.csv",
+                            upload=csv_upload("tahun,jumlah\n2024,12\n"))
+        with app.flask_app.test_request_context("/"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", "satudata_request_submit", id=second["id"])
+        assert [MARKER in m for m in err.value.error_dict["resources"]] == [True]
+        region.call("producer", "resource_patch", id=table["id"],
+                    upload=csv_upload("tahun,jumlah\n2026,12\n"), url="tabel.csv")
+        with app.flask_app.test_request_context("/"):
+            region.call("producer", "satudata_request_submit", id=second["id"])
+    assert request_state(region, second) == "submitted"
     assert _resource_names(pkg_id) == [FIRST]
 
 
