@@ -20,10 +20,10 @@ datasets exist. Each answers 404 to whoever may not read the dataset
 
 A dataset the walidata withdrew was public: a citizen following a link or a
 citation to it got "the page does not exist, check the address you typed".
-Its page, its tables' pages and downloads, its DCAT export answer 410 Gone,
-saying that it was withdrawn and when (:func:`withdrawn_notice`); never its
-title (it may have changed since) nor its reason, which the walidata wrote
-for the producers. So does a table of a period withdrawn from a dataset
+Its page, its tables' pages and downloads (their DataStore dumps too), its
+DCAT export answer 410 Gone, saying that it was withdrawn and when
+(:func:`withdrawn_notice`); never its title (it may have changed since) nor
+its reason, which the walidata wrote for the producers. So does a table of a period withdrawn from a dataset
 whose other periods stay public (:func:`withdrawn_table_notice`).
 """
 from __future__ import annotations
@@ -133,12 +133,25 @@ def hide_unreadable_dataset() -> Any:
             return None
         return withdrawn_notice(ref) or (
             withdrawn_table_notice(ref, resource_id) if isinstance(resource_id, str) else None)
+    if request.endpoint == "datastore.dump" and isinstance(args.get("resource_id"), str):
+        return _withdrawn_dump(args["resource_id"])
     key = _DATASET_PAGES.get(str(request.endpoint))
     ref = args.get(key) if key else None
     if isinstance(ref, str) and not _readable(ref):
         # a withdrawn dataset's other pages (its DCAT export…) say so too
         return withdrawn_notice(ref) or tk.abort(404, tk._("Dataset not found"))
     return None
+
+
+def _withdrawn_dump(resource_id: str) -> Any:
+    """The 410 of a table's DataStore download (``/datastore/dump/<id>``,
+    an address without its dataset) when its dataset or its period was
+    withdrawn, as its file's download says; else None (CKAN's view)."""
+    res = model.Resource.get(resource_id)
+    if res is None or res.package_id is None:
+        return None
+    return withdrawn_notice(res.package_id) or withdrawn_table_notice(
+        res.package_id, resource_id)
 
 
 def _readable(ref: str) -> bool:

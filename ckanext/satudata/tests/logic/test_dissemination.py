@@ -306,6 +306,9 @@ class TestWithdrawArchive:
         # its DCAT export too (a harvester learns it is gone, not unknown)
         assert app.get(f"/dataset/{pkg['id']}.ttl").status_code == 410
         assert app.get("/dataset/tidak-pernah-ada.ttl").status_code == 404
+        # and a table's DataStore download, an address without its dataset
+        for res in pkg["resources"]:
+            assert app.get(f"/datastore/dump/{res['id']}").status_code == 410
 
         # published again: public again, with its public history
         publish(region, request)

@@ -261,6 +261,7 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     # a citizen following a link to the period's table is told it was
     # withdrawn, and when, not "the page does not exist"
     assert (gone["resource"], gone["download"]) == (410, 410)
+    assert app.get(f"/datastore/dump/{second_resource['id']}").status_code == 410
     table_page = app.get(tk.url_for("resource.read", id=pkg["name"],
                                     resource_id=second_resource["id"]))
     assert "20 Juli 2026 10.00 WIB" in table_page.body and "Periode lain" in table_page.body
