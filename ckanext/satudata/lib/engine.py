@@ -367,6 +367,24 @@ def _refuse_state(name: str, current: State) -> tk.ValidationError:
             "transition": transition_label(name), "state": state_label(current)}]})
 
 
+def moved_past_error(request: DataRequest) -> tk.ValidationError:
+    """The answer to a reviewer the request has moved on past (another
+    officer of their level took the step first, or a level above theirs
+    acts now): where it is and whom it waits for, the same whichever of the
+    racing calls loses and however late (it was a 403 or a 409, one saying
+    an approval was refused "while the request is in approval")."""
+    current = State(request.state)
+    chain = roles.chain_of(request)
+    if current == State.VERIFIED and 0 < request.approval_level < len(chain):
+        return tk.ValidationError({"state": [tk._(
+            "The request has moved on past your level: it is now %(state)s and waits "
+            "for the %(role)s") % {"state": state_label(current),
+                                   "role": roles.role_label(chain[request.approval_level])}]})
+    return tk.ValidationError({"state": [tk._(
+        "The request has moved on past your level: it is now %(state)s") % {
+            "state": state_label(current)}]})
+
+
 def _target(transition: Transition, request: DataRequest,
             chain: list[str]) -> tuple[State, int]:
     """The state and approval level a transition leads to from where the
@@ -426,7 +444,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
                 "You have just taken this step: the request is now %(state)s") % {
                     "state": state_label(current)}]})
         if roles.moved_past(context.get("user"), request, transition.name):
-            raise _refuse_state(transition_name, current)
+            raise moved_past_error(request)
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})
