@@ -84,18 +84,56 @@ _STAFF_PAGES = ("satudata_request.", "satudata_round.", "satudata_daftar_data.",
                 "satudata_roles.", "satudata_forum.")
 
 
+#: CKAN's pages that add or change a dataset, a table or an OPD: only a
+#: logged-in user has anything to do there
+_EDIT_PAGES = frozenset({
+    "dataset.new", "dataset.edit", "dataset.delete", "dataset.resources",
+    "resource.new", "resource.edit", "resource.delete", "resource.views",
+    "resource.edit_view", "resource.new_view", "dataset_resource.new", "dataset_resource.edit",
+    "dataset_resource.delete", "dataset_resource.views", "dataset_resource.edit_view",
+    "dataset_resource.new_view", "satudata_staged.views",
+    "organization.new", "organization.edit", "organization.delete", "organization.members",
+    "organization.member_new", "group.new", "group.edit", "group.delete",
+})
+
+
 @satudata_login.before_app_request
 def log_in_first() -> Any:
-    """A visitor opening an officer's page (the link of a workflow e-mail or
-    a reminder: the session ended with the browser) is asked to log in and
-    comes back to it, whatever the id: a request answered 404 "not found",
-    a round 403 with a login link that led to the dashboard."""
-    if request.method != "GET" or not (request.endpoint or "").startswith(_STAFF_PAGES) \
-            or tk.current_user.is_authenticated:
+    """A visitor opening an officer's page or an edit page (the link of a
+    workflow e-mail or a reminder: the session ended with the browser) is
+    asked to log in and comes back to it, whatever the id: a request
+    answered 404 "not found", a round 403 with a login link that led to the
+    dashboard. A form sent once the session ended (a logout in another tab)
+    said "not found" too, as if the dataset or request had been deleted:
+    the sender is told the session ended and what they sent was not saved,
+    and comes back to the form's page after logging in."""
+    endpoint = request.endpoint or ""
+    if tk.current_user.is_authenticated \
+            or not (endpoint.startswith(_STAFF_PAGES) or endpoint in _EDIT_PAGES):
         return None
-    tk.h.flash_notice(tk._("Log in to open this page."))
-    # in the page's language (/en/...: Flask's path has no language prefix)
-    return tk.redirect_to("user.login", came_from=tk.h.url_for(request.full_path.rstrip("?")))
+    if request.method in ("GET", "HEAD"):
+        tk.h.flash_notice(tk._("Log in to open this page."))
+        # in the page's language (/en/...: Flask's path has no language prefix)
+        return tk.redirect_to("user.login",
+                              came_from=tk.h.url_for(request.full_path.rstrip("?")))
+    tk.h.flash_error(tk._("Your session has ended, so what you sent was not saved. Log in "
+                          "again, then fill in and send the form again."))
+    page = _same_site_referrer()
+    if page is None and endpoint in _EDIT_PAGES:  # the form's own address
+        page = tk.h.url_for(request.full_path.rstrip("?"))
+    response = tk.redirect_to("user.login", came_from=page) if page \
+        else tk.redirect_to("user.login")
+    response.status_code = 303  # the login page, by GET
+    return response
+
+
+def _same_site_referrer() -> Any:
+    """The path (and query) of the page of this portal the request came
+    from, or None."""
+    referrer = urlsplit(request.referrer or "")
+    if not referrer.path or referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 #: the arguments CKAN's login views redirect to
@@ -129,12 +167,10 @@ def back_where_they_were() -> Any:
             or any(request.args.get(name) for name in _TARGETS) \
             or tk.current_user.is_authenticated:
         return None
-    referrer = urlsplit(request.referrer or "")
-    if not referrer.path or referrer.netloc != request.host \
-            or any(part in referrer.path for part in (
-                "/user/login", "/user/_logout", "/user/logged_in", "/user/logout",
-                "/user/register", "/user/reset")):  # back there: nothing to do logged in
+    target = _same_site_referrer()
+    if target is None or any(part in target.split("?")[0] for part in (
+            "/user/login", "/user/_logout", "/user/logged_in", "/user/logout",
+            "/user/register", "/user/reset")):  # back there: nothing to do logged in
         return None
-    target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
     # in the page's language: the login form of /en keeps /en
     return tk.redirect_to("user.login", came_from=target)

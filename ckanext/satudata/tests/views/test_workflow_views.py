@@ -17,7 +17,7 @@ from ckan.lib.uploader import get_storage_path
 from ckan.tests import helpers
 
 from ...lib import storage
-from ..factories import complete_metadata, daftar_data_workbook, publish, to_ready
+from ..factories import complete_metadata, daftar_data_workbook, publish, request_state, to_ready
 
 
 def _login(app, name):
@@ -72,6 +72,35 @@ class TestPages:
         page = client.get(mine).body
         assert "Permohonan data saya" in page and "Data bidan saya" in page
         assert "Data bidan saya" not in _login(app, "produsen-a").get(mine).body
+
+    def test_a_form_sent_after_the_session_ended_asks_to_log_in_again(self, app, region):
+        """The producer logged out in another tab, then sent the request's
+        step form or the dataset's edit form: "not found", as if the
+        request or the dataset had been deleted."""
+        req = region.request_of(region.opd_a)
+        pkg = region.call("sysadmin", "package_show", id=req["package_id"])
+        client = _login(app, "produsen-a")
+        read = tk.url_for("satudata_request.read", id=req["id"])
+        page = client.get(read)
+        edit_url = tk.url_for("dataset.edit", id=pkg["name"])
+        edit = client.get(edit_url)
+        client.get("/user/_logout")  # the other tab
+        for url, form, origin in (
+                (tk.url_for("satudata_request.take", id=req["id"], transition="submit"),
+                 page, read),
+                (edit_url, edit, edit_url)):
+            sent = client.post(url, data={"_csrf_token": _csrf(form.body), "notes": "Baru"},
+                               headers={"Referer": "http://test.ckan.net" + origin},
+                               follow_redirects=False)
+            assert sent.status_code == 303, (url, sent.status_code)
+            location = urllib.parse.unquote(sent.headers["Location"])
+            assert "/user/login?came_from=" + origin in location, location
+            login_page = client.get(location).body
+            assert "Sesi Anda telah berakhir" in login_page, url
+        assert request_state(region, req) == "requested"
+        # an edit page opened logged out asks to log in too (it said "not found")
+        page = app.get(edit_url, follow_redirects=False)
+        assert page.status_code == 302 and "/user/login" in page.headers["Location"]
 
     def test_producer_dashboard_and_submit_form(self, app, region):
         req_a = region.request_of(region.opd_a)
