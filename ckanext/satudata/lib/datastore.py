@@ -593,6 +593,10 @@ _INVALID_VALUE = re.compile(r'^invalid value "(?P<value>.*)"$', re.S)
 _ONE_OF = re.compile(r"^Value must be one of (?P<values>\[.*\])$", re.S)
 
 
+#: CKAN's refusal of a function a query calls (``pg_sleep``, ``version``)
+_FUNCTION_REFUSED = re.compile(r"^Not authorized to call function (?P<name>.+)$")
+
+
 def _untranslated_message(text: str) -> str:
     found = _INVALID_VALUE.match(text)
     if found:
@@ -609,6 +613,15 @@ def _untranslated_message(text: str) -> str:
         return tk._("The query is not a single statement")
     if text == "Not authorized to access system tables":
         return tk._("The system tables of the database cannot be queried")
+    if text == "Query took too long":
+        return tk._("The query took too long and was stopped: ask for fewer rows, or "
+                    "filter them")
+    if text == "Not authorized to read resource.":
+        return tk._("The query reads something other than the portal's public tables")
+    function = _FUNCTION_REFUSED.match(text)
+    if function:
+        return tk._("The query may not call the function %(name)s") % {
+            "name": function.group("name")[:100]}
     if text.startswith("(psycopg2.") or "[SQL:" in text:
         # PostgreSQL's error, with the statement CKAN ran around the query
         table = _NOT_A_TABLE.search(text)

@@ -1931,8 +1931,18 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
             and not authz.is_sysadmin(context.get("user")):
         raise tk.NotAuthorized(tk._("Not authorized to read this resource"))
     _refuse_filters_not_an_object(data_dict)
+    _time_limited(context)
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return original(context, data_dict)
+
+
+def _time_limited(context: Context) -> None:
+    """A DataStore query of anyone but a sysadmin runs at most
+    ``satudata.datastore.query_timeout`` milliseconds (CKAN's limit, a
+    minute, let a few anonymous queries hold every web process)."""
+    if not authz.is_sysadmin(context.get("user")):
+        context["query_timeout"] = tk.config.get(  # type: ignore[typeddict-unknown-key]
+            "satudata.datastore.query_timeout")
 
 
 def _refuse_filters_not_an_object(data_dict: DataDict) -> None:
@@ -2045,6 +2055,7 @@ def datastore_search_sql(original: Action, context: Context, data_dict: DataDict
     if named and not authz.is_sysadmin(context.get("user")):
         tk.check_access("datastore_search_sql", dict(context, table_names=named),  # type: ignore
                         data_dict)
+    _time_limited(context)
     try:
         with datastore.translated_errors("sql"):
             return original(context, data_dict)
