@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from werkzeug.urls import iri_to_uri
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -483,7 +484,7 @@ _TEXT_ARGUMENTS = frozenset({
     "id", "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id",
     "password", "rel", "resource_id", "role", "sql", "subject", "title", "type", "url",
     "url_type", "user", "user_id", "username", "view_type", "license_id", "object_type",
-    "vocabulary_id",
+    "vocabulary_id", "name_or_id", "org_id",
     # a dataset's or a group's (an empty list was stored: its page answered
     # 500, and search lost it)
     "state"})
@@ -496,6 +497,8 @@ _LONGEST_TEXT = {"title": 2000, "url": 2000, "license_id": 100,
 #: lists of objects whose members CKAN looks up by ``id`` or ``name``
 _NAMED_OBJECTS = frozenset({"groups", "users", "tags"})
 _NEVER_NULL = frozenset({"sql", "order_by"})
+#: the longest text an autocomplete completes (what a person types in a field)
+_LONGEST_AUTOCOMPLETE = 200
 #: arguments CKAN reads with ``asbool`` (a word of its own, a boolean, 0 or 1)
 _BOOLEAN_ARGUMENTS = frozenset({
     "all_fields", "distinct", "include_datasets", "include_dataset_count",
@@ -507,14 +510,17 @@ _BOOLEAN_ARGUMENTS = frozenset({
     "include_hidden_activity", "include_password_hash",
     # package_show's (500 for anyone, before the dataset's access), an
     # organization's flag, a table preview's
-    "include_plugin_data", "is_organization", "responsive",
+    "include_plugin_data", "is_organization", "responsive", "ignore_hash",
     # a profile's e-mail setting (a number or a list answered 500)
     "activity_streams_email_notifications"})
 #: those of them the DataStore reads with CKAN's ``boolean_validator``: a
 #: boolean or a word, not a number
 _WORD_BOOLEAN_ARGUMENTS = frozenset({
     "force", "calculate_record_count", "delete_fields", "dry_run", "or_replace",
-    "activity_streams_email_notifications"})
+    "activity_streams_email_notifications",
+    # the activity lists' and a dataset's (a sysadmin's ``private: 0``), read
+    # with the same validator
+    "include_hidden_activity", "private"})
 #: the time stamps (seconds since 1970) of the activity lists' ``before`` and
 #: ``after``, and the largest one (year 5138: Python's datetime overflowed)
 _TIMESTAMP_ARGUMENTS = frozenset({"before", "after"})
@@ -562,7 +568,10 @@ _ACTION_ARGUMENTS = {
     ("resource_view_create", "filter_fields"): "texts",
     ("resource_view_update", "filter_fields"): "texts",
     ("resource_view_create", "filter_values"): "texts",
-    ("resource_view_update", "filter_values"): "texts"}
+    ("resource_view_update", "filter_values"): "texts",
+    # the datasets of the bulk actions (a number answered 500)
+    ("bulk_update_private", "datasets"): "texts", ("bulk_update_public", "datasets"): "texts",
+    ("bulk_update_delete", "datasets"): "texts"}
 #: what the list of users may be sorted by (CKAN takes any column of the table)
 USER_SORTS = ("name", "display_name", "fullname", "created", "number_created_packages")
 #: arguments an action reads without checking that they were given
@@ -683,6 +692,9 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
     if name in _TIMESTAMP_ARGUMENTS and value not in (None, ""):
         return _timestamp_message(value)
     if name in ("q", "sort"):
+        if action.endswith("_autocomplete") and isinstance(value, str) \
+                and len(value) > _LONGEST_AUTOCOMPLETE:  # (Solr's error, English, 4 MB)
+            return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_AUTOCOMPLETE}
         if action in _GROUP_LISTS:
             return _group_list_message(name, value)
         if action.startswith("datastore_") or value is None or isinstance(value, str):
@@ -1007,6 +1019,11 @@ def url_refusal(value: Any) -> Optional[str]:
         return None
     if match.group(1).lower() not in ("http", "https"):
         return tk._("Only http:// and https:// links are allowed")
+    try:  # as a download redirects to it: a host of spaces or mixed scripts answered 500
+        iri_to_uri(value)
+    except (UnicodeError, ValueError):
+        return tk._("This web address cannot be opened: check its host name (no spaces) "
+                    "and port")
     return None
 
 

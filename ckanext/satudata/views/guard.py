@@ -108,6 +108,8 @@ def _api_entries() -> Iterator[tuple[Optional[str], Any]]:
         for key, values in source.lists():
             yield None, key
             yield from ((key, v) for v in values if isinstance(v, str))
+            if len(values) > 1:  # CKAN reads an argument given twice as a list
+                yield key, values
     if request.method == "POST" and request.is_json:
         body = request.get_json(silent=True)  # parsed once: CKAN reads the cached copy
         for key, value in body.items() if isinstance(body, dict) else ():
@@ -254,6 +256,13 @@ def _one_value_fields(endpoint: str, blueprint: str, view: str) -> tuple[str, ..
     return ()
 
 
+def _nested_name(name: str) -> bool:
+    """Whether CKAN's forms can read the field ``name`` (``resources__0__url``:
+    a number after every other ``__``)."""
+    parts = name.split("__")
+    return all(part.isdigit() for part in parts[1::2])
+
+
 def _form_field_message() -> Optional[str]:
     """Why a POST to one of CKAN's dataset, resource or settings forms
     cannot be read (a field its view needs is missing), or to its
@@ -278,6 +287,12 @@ def _form_field_message() -> Optional[str]:
         needed = needed + _USER_EDIT_FIELDS
     if any(name not in request.form for name in needed):
         return tk._("The form is incomplete: send it again from its page.")
+    if blueprint.endswith("_resource") or blueprint in site_types("dataset") \
+            or blueprint in site_types("group") or blueprint in site_types("organization"):
+        unreadable = next((name for name in request.form if not _nested_name(name)), None)
+        if unreadable is not None:  # CKAN's views read it as a nested field: 500
+            return tk._("The form has a field its page does not offer (%(name)s): send it "
+                        "again from its page.") % {"name": shown(unreadable)}
     twice = next((name for name in _one_value_fields(endpoint, blueprint, view)
                   if len(request.form.getlist(name)) > 1), None)
     if twice:
