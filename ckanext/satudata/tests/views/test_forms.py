@@ -8,6 +8,7 @@ never imports its example."""
 from __future__ import annotations
 
 import datetime
+import html
 import io
 import pathlib
 import re
@@ -594,6 +595,23 @@ def test_long_words_wrap_on_the_daftar_data_page():
     css = (pathlib.Path(spreadsheets.__file__).parents[1] / "assets" / "satudata.css").read_text()
     section = css[css.index("-- forms and lists: long unbroken words wrap"):]
     assert ".satudata-daftar-data td" in section and "overflow-wrap: anywhere" in section
+
+
+def test_the_markdown_quick_reference_is_in_the_readers_language(app, region):
+    """Every form's "Markdown formatting" help opened in English on the
+    Indonesian pages (CKAN writes it as one untranslatable string)."""
+    client = login(app, "admin-walidata")
+    for prefix, words, other in (("", "Teks tebal", "Bold text"),
+                                 ("/en", "Bold text", "Teks tebal")):
+        page = client.get(prefix + "/permintaan-data/daftar-data/new").body
+        help_text = html.unescape(re.search(r'data-bs-content="([^"]*)"', page).group(1))
+        assert words in help_text and other not in help_text, prefix
+
+
+def test_the_explore_menu_of_a_table_stays_on_a_phone():
+    css = (pathlib.Path(spreadsheets.__file__).parents[1] / "assets" / "satudata.css").read_text()
+    section = css[css.index("A dataset's tables on a phone"):]
+    assert ".resource-item .btn-group" in section and "display: inline-flex" in section
 
 
 def test_uploads_are_configured():
