@@ -314,11 +314,27 @@ def take_transition(id: str, transition: str, data: dict[str, Any]) -> Any:
                 'Nothing was changed: the request was already so (%(state)s); '
                 'nothing of the form was recorded.') % {"state": state_label(state)})
             return tk.redirect_to("satudata_request.read", id=id)
-        tk.h.flash_success(
-            tk._('Step "%(transition)s" done. The request is now: %(state)s') % {
-                "transition": label, "state": state_label(state)} if state
-            else tk._('Step "%(transition)s" done.') % {"transition": label})
+        waiting = _next_approver(id) if state == "verified" else None
+        if waiting:  # an approval in the middle of the chain: the state reads the same
+            tk.h.flash_success(tk._(
+                'Step "%(transition)s" done. The request is now: %(state)s, waiting for '
+                'the %(role)s') % {"transition": label, "state": state_label(state),
+                                   "role": waiting})
+        else:
+            tk.h.flash_success(
+                tk._('Step "%(transition)s" done. The request is now: %(state)s') % {
+                    "transition": label, "state": state_label(state)} if state
+                else tk._('Step "%(transition)s" done.') % {"transition": label})
     return tk.redirect_to("satudata_request.read", id=id)
+
+
+def _next_approver(id: str) -> Optional[str]:
+    """Whom a request in approval waits for now ("Kepala Dinas"), or None."""
+    try:
+        shown = tk.get_action("satudata_request_show")(context(), {"id": id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return shown.get("waiting_for_label") or None
 
 
 def _refusal(version: Any, current: Any, error: tk.NotAuthorized) -> tuple[str, int]:

@@ -165,6 +165,21 @@ class TestPages:
         assert pkg["title"] in page.body and dataset_link in page.body
         client.get(f"/dataset/{pkg['name']}", status=200)
 
+    def test_a_middle_approval_says_whom_the_request_waits_for_now(self, app, region):
+        """The Kabid's approval said "the request is now: verified, in
+        approval", as before the click."""
+        req = region.request_of(region.opd_a)
+        complete_metadata(req["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=req["id"])
+        region.call("verifier", "satudata_request_verify", id=req["id"])
+        client = _login(app, "kabid")
+        page = client.get(tk.url_for("satudata_request.read", id=req["id"]))
+        done = client.post(tk.url_for("satudata_request.take", id=req["id"],
+                                      transition="approve"),
+                           data={"_csrf_token": _csrf(page.body), "version": "3"})
+        assert "Status permintaan kini: terverifikasi, dalam persetujuan, menunggu " \
+               "Kepala Dinas" in done.body, done.body[:3000]
+
     def test_walidata_pages_and_exports(self, app, region):
         client = _login(app, "admin-walidata")
         page = client.get(tk.url_for("satudata_round.read",
