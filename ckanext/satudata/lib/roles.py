@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
 from .states import (
     ACTION_OF, DATASET_WRITES, FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE,
-    Actor, actors_of, rule,
+    Actor, State, actors_of, next_actors, rule,
 )
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
@@ -310,7 +310,9 @@ def is_producer(user_name: Optional[str], org_id: Optional[str]) -> bool:
 
 
 def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
-    """Active editors and admins of each organization, in one query."""
+    """Active editors and admins of each organization, in one query; not a
+    sysadmin (CKAN makes whoever creates an OPD its admin: the sysadmin
+    who set the OPDs up received each one's requests and returns)."""
     result: dict[str, list[model.User]] = {org_id: [] for org_id in org_ids}
     if not org_ids:
         return result
@@ -323,12 +325,39 @@ def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
             model.Member.capacity.in_(PRODUCER_CAPACITIES),
             model.Member.group_id.in_(list(org_ids)),
             model.User.state == "active",
+            model.User.sysadmin.is_(False),
         )
         .order_by(model.User.name)
     )
     for org_id, user in model.Session.execute(stmt).all():
         result[org_id].append(user)
     return result
+
+
+def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[str]:
+    """Why ``user`` may not stop producing for the OPDs ``org_ids`` (by
+    leaving them or their account), or None: the only active producer of an
+    OPD whose requests wait for its producers now (they would wait for
+    nobody, and its returns e-mailed nobody)."""
+    org_ids = set(org_ids)
+    if not org_ids:
+        return None
+    producers = producers_of(org_ids)
+    alone = [org_id for org_id in org_ids
+             if [u.id for u in producers[org_id]] == [user.id]]
+    if not alone:
+        return None
+    waiting = [state.value for state in State if Actor.PRODUCER in next_actors(state, False)
+               or Actor.PRODUCER in next_actors(state, True)]
+    org = model.Session.execute(
+        sa.select(model.Group).join(DataRequest, DataRequest.owner_org == model.Group.id)
+        .where(DataRequest.owner_org.in_(alone), DataRequest.state.in_(waiting))
+        .limit(1)).scalar()
+    if org is None:
+        return None
+    return tk._("%(user)s is the only producer of %(opd)s, whose data requests wait for "
+                "its producers: add another producer to the OPD first") % {
+                    "user": user.display_name, "opd": org.display_name}
 
 
 def users_with_duty(duty: str) -> list[model.User]:

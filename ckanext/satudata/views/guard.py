@@ -577,6 +577,16 @@ def activity_not_shown(error: Exception) -> Any:
             str(message) for messages in (error.error_dict or {}).values()
             for message in (messages if isinstance(messages, list) else [messages]))
             or tk._("The dataset could not be saved")))
+    if isinstance(error, tk.ValidationError) and (request.endpoint or "").endswith(
+            ".member_delete") and request.blueprint:
+        # CKAN's view of a member's removal does not catch a refusal (an
+        # OPD's only producer while its requests wait for one): the
+        # members' page again, saying why
+        for messages in (error.error_dict or {}).values():
+            for message in (messages if isinstance(messages, list) else [messages]):
+                tk.h.flash_error(str(message))
+        return tk.redirect_to(f"{request.blueprint}.members",
+                              id=(request.view_args or {}).get("id"))
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

@@ -108,8 +108,9 @@ __all__ = [
     "dcat_catalog_show", "dcat_catalog_search",
     # the type of a new organization or group (of a dataset: package_create)
     "organization_create", "group_create",
-    # a member removed from an organization or group that exists
-    "organization_member_delete", "group_member_delete",
+    # a member removed from an organization or group that exists; an OPD
+    # keeps a producer while its requests wait for one
+    "organization_member_delete", "group_member_delete", "organization_member_create",
     # CKAN's English "not found" translated
     "organization_update", "organization_delete", "group_update", "group_delete",
     "group_purge", "organization_purge", "api_token_list",
@@ -674,7 +675,7 @@ def _last_holder(user: model.User) -> Optional[str]:
         last = roles.last_holder_message(user, role)
         if last:
             return last
-    return None
+    return roles.last_producer_message(user, roles.producer_org_ids(user.name, user))
 
 
 def _account_kept(context: Context, data: DataDict) -> None:
@@ -787,11 +788,35 @@ def organization_list_for_user(original: Action, context: Context, data_dict: Da
 
 def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, with the organization or group known to exist (CKAN asserts
-    it: a 500)."""
+    it: a 500), and not of an OPD's only producer while its requests wait
+    for its producers (:func:`_producer_kept`)."""
     ref = data_dict.get("id")
-    if not isinstance(ref, str) or model.Group.get(ref) is None:
+    group = model.Group.get(ref) if isinstance(ref, str) else None
+    if group is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
+    _producer_kept(context, data_dict, group,
+                   data_dict.get("username") or data_dict.get("user_id"))
     return original(context, data_dict)
+
+
+def _producer_kept(context: Context, data_dict: DataDict, group: model.Group,
+                   username: Any, capacity: Optional[str] = None) -> None:
+    """Refuses to take an OPD's only producer out of it (a removal, or a
+    ``capacity`` that is no producer's) while its data requests wait for its
+    producers: they waited for nobody, and a return was e-mailed to nobody
+    (the only holder of a chain level is kept the same way)."""
+    if not group.is_organization or capacity in roles.PRODUCER_CAPACITIES \
+            or not isinstance(username, str):
+        return
+    user = model.User.get(username)
+    if user is None:
+        return
+    lock_name("producers", group.id)  # two removals at once: the second sees the first
+    last = roles.last_producer_message(user, [group.id])
+    if last:
+        tk.check_access("organization_member_delete" if capacity is None
+                        else "organization_member_create", context, data_dict)  # told first
+        raise tk.ValidationError({"username": [last]})
 
 
 @tk.chained_action
@@ -799,6 +824,19 @@ def organization_member_delete(original: Action, context: Context, data_dict: Da
                                ) -> Any:
     """As CKAN's, a 404 for an organization that does not exist."""
     return _member_delete(original, context, data_dict)
+
+
+@tk.chained_action
+def organization_member_create(original: Action, context: Context, data_dict: DataDict
+                               ) -> Any:
+    """CKAN's, not making an OPD's only producer a plain member while its
+    requests wait for its producers (:func:`_producer_kept`)."""
+    ref = data_dict.get("id")
+    group = model.Group.get(ref) if isinstance(ref, str) else None
+    role = data_dict.get("role")
+    if group is not None and isinstance(role, str):
+        _producer_kept(context, data_dict, group, data_dict.get("username"), capacity=role)
+    return original(context, data_dict)
 
 
 @tk.chained_action

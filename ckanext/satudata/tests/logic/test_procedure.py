@@ -481,6 +481,44 @@ def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
         "walidata_admin", "satudata_role_list", role="kadis")] == [region.users["kabid"]["name"]]
 
 
+def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
+    """The OPD's only producer was removed while a request waited for its
+    producers (returned): the request waited for nobody, its return was
+    e-mailed to nobody, the queues looked normal."""
+    from ..factories import login
+
+    producer = region.users["producer"]
+    sysadmin = {"user": region.users["sysadmin"]["name"]}
+    opd = region.opd_a["id"]
+    # the sysadmin who set the OPD up is no producer of it
+    assert [u.name for u in notifications.Directory([opd]).producers[opd]] == [producer["name"]]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("organization_member_delete", context=dict(sysadmin),
+                            id=opd, username=producer["name"])
+    assert "Dinas Kesehatan" in err.value.error_dict["username"][0]
+    with pytest.raises(tk.ValidationError):  # nor made a plain member
+        helpers.call_action("organization_member_create", context=dict(sysadmin),
+                            id=opd, username=producer["name"], role="member")
+    with pytest.raises(tk.NotAuthorized):  # nor their account deleted
+        helpers.call_action("user_delete", context=dict(sysadmin), id=producer["name"])
+    # the members' page says why (CKAN's view answered 500)
+    admin = login(app, region.users["sysadmin"]["name"])
+    url = tk.url_for("organization.member_delete", id=region.opd_a["name"],
+                     user=producer["id"])
+    page = admin.get(url)
+    from ..factories import csrf_token
+    answer = admin.post(url, data={"_csrf_token": csrf_token(page.body), "delete": "1"})
+    assert answer.status_code == 200 and "Dinas Kesehatan" in answer.body
+    assert producer["name"] in [u.name for u in notifications.Directory([opd]).producers[opd]]
+
+    other = factories.User(name="produsen-a2")
+    helpers.call_action("organization_member_create", context=dict(sysadmin),
+                        id=opd, username=other["name"], role="editor")
+    helpers.call_action("organization_member_delete", context=dict(sysadmin),
+                        id=opd, username=producer["name"])
+    assert [u.name for u in notifications.Directory([opd]).producers[opd]] == [other["name"]]
+
+
 def test_the_last_holder_of_a_chain_level_keeps_their_account(region):
     """Deleting the account of a level's only holder took the level away as
     surely as taking the role (the role removal was refused, the account's
