@@ -10,7 +10,10 @@ redirect:
   invitation sent says so (the invited person is listed as pending on the
   members page);
 * deleting a user (``user.delete``) returned to the user list without a
-  word: it now says who was deleted.
+  word: it now says who was deleted;
+* deleting a dataset of the workflow (``<type>.delete``) asked "are you
+  sure?", then answered a bare "not authorized": its page says at once
+  that it is cancelled, withdrawn or archived instead.
 """
 from __future__ import annotations
 
@@ -21,7 +24,11 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 from ckan.common import session
 
+import ckan.model as model
+
 from ..helpers import MEMBER_DRAFT_KEY
+from ..lib import publishing
+from ..logic.validators import site_types
 from . import _common
 
 satudata_members = Blueprint("satudata_members", __name__)
@@ -93,3 +100,19 @@ def say_the_user_was_deleted(response: Any) -> Any:
     if user.get("state") == "deleted":
         tk.h.flash_success(tk._("User %(name)s was deleted.") % {"name": user["display_name"]})
     return response
+
+
+@satudata_members.before_app_request
+def say_why_a_workflow_dataset_is_not_deleted() -> Any:
+    blueprint, _, view = (request.endpoint or "").rpartition(".")
+    if view != "delete" or blueprint not in site_types("dataset") \
+            or not tk.current_user.is_authenticated:
+        return None
+    pkg = model.Package.get((request.view_args or {}).get("id") or "")
+    if pkg is None or not publishing.governed(pkg.id):
+        return None
+    try:  # (told only to whoever may read the dataset: others, CKAN's 404)
+        tk.check_access("package_show", _common.context(), {"id": pkg.id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return tk.abort(403, publishing.not_deleted_message())

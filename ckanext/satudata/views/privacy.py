@@ -63,7 +63,7 @@ def resource_history(id: str, resource_id: str, activity_id: str) -> Any:
 #: the pages of a dataset (endpoint → the argument naming it) that asked for
 #: more than reading the dataset, so refused a private one with a 403
 _DATASET_PAGES = {
-    "activity.package_activity": "id", "dataset.resources": "id",
+    "activity.package_activity": "id", "dataset.resources": "id", "dataset.delete": "id",
     "dataset.followers": "id", "dataset_resource.edit": "id", "resource.edit": "id",
     "dataset_resource.views": "id", "resource.views": "id", "satudata_staged.views": "id",
     "dataset_resource.edit_view": "id", "resource.edit_view": "id",

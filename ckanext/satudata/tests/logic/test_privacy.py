@@ -273,7 +273,7 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
     pages = ["/dataset/activity/{}", "/dataset/resources/{}",
              "/dataset/followers/{}", "/dataset/{}/resource/" + table["id"] + "/edit",
              "/dataset/{}/resource/" + table["id"] + "/views", "/dataset/{}.rdf",
-             "/dataset/{}/resource/new"]
+             "/dataset/{}/resource/new", "/dataset/delete/{}"]
     token = factories.APIToken(user=region.users["producer_b"]["name"])["token"]
     for page in pages:
         for headers in ({}, {"Authorization": token}):
@@ -282,12 +282,18 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
                               follow_redirects=False)
             # (a visitor on an edit page is asked to log in, whatever the name)
             expected = 302 if not headers and page.endswith(("/edit", "/views", "/new")) \
-                or not headers and page.startswith("/dataset/resources/") else 404
+                or not headers and page.startswith(("/dataset/resources/", "/dataset/delete/")) \
+                else 404
             assert real.status_code == made_up.status_code == expected, page
     # its producer still opens them
     own = factories.APIToken(user=region.users["producer"]["name"])["token"]
     assert app.get(f"/dataset/resources/{name}",
                    headers={"Authorization": own}).status_code == 200
+    # and is told at once why its deletion page offers nothing (it asked
+    # "are you sure?", then answered a bare "not authorized")
+    refused = app.get(f"/dataset/delete/{name}", headers={"Authorization": own})
+    assert refused.status_code == 403
+    assert "bagian dari permintaan data" in refused.body
 
 
 def test_another_opds_request_and_dataset_answer_as_if_they_did_not_exist(region: Region,
