@@ -416,6 +416,11 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     data = _validate(data_dict, schema.daftar_data_import(), context)
     year = data["year"]
     parsed = list(spreadsheets.read_daftar_data(_file_upload(data["upload"], "upload") or b""))
+    most = tk.config.get("satudata.daftar_data.import_max_rows")
+    if len(parsed) > most:  # 20,000 rows held a web process for over a minute
+        raise tk.ValidationError({"upload": [tk._(
+            "The workbook has %(count)s items; one import takes at most %(max)s: split it "
+            "into smaller files") % {"count": len(parsed), "max": most}]})
     if not data["dry_run"]:
         # Imports of the same year wait for each other, so that each one
         # sees the items the previous one added (an item is updated, not

@@ -152,6 +152,21 @@ class TestDaftarDataImport:
         thread.join(30)
         assert len(outcome) == 1 and isinstance(outcome[0], tk.ObjectNotFound), outcome
 
+    @pytest.mark.ckan_config("satudata.daftar_data.import_max_rows", 2)
+    def test_a_workbook_of_more_items_than_an_import_takes_is_refused(self, region):
+        """20,000 rows held a web process for over a minute."""
+        rows = [[f"Indikator {n}", "dinas-pendidikan", "Tahunan", "Pendidikan", "unit",
+                 "tidak", None, None, None] for n in range(3)]
+        for dry_run in (True, False):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_daftar_data_import",
+                            upload=daftar_data_workbook(rows), year=2027, dry_run=dry_run)
+            assert "3" in err.value.error_dict["upload"][0]
+        assert region.call("walidata_admin", "satudata_daftar_data_list",
+                           year=2027)["count"] == 0
+        region.call("walidata_admin", "satudata_daftar_data_import",
+                    upload=daftar_data_workbook(rows[:2]), year=2027)
+
     def test_a_years_daftar_data_is_exported_and_imports_again(self, region):
         """The list an SK fixes (SOP Magetan) is downloaded as the import
         template filled with that year's items; imported into another year
