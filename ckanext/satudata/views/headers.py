@@ -12,6 +12,9 @@ proxy's own headers win, as they are only set when missing):
   base-uri 'self'`` (a resource view: no ``frame-ancestors``): framing as
   above for browsers that read only CSP, no plugins, no ``<base>`` pointing
   a page's links elsewhere (an uploaded file keeps its own ``sandbox``);
+  on an officer's pages (requests, rounds, Daftar Data) ``img-src 'self'
+  data: blob:`` too: no image from another site tells anyone when a
+  reviewer opened a request;
 * ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
   the portal's address, not the page (a request's, a search's);
 * ``Cache-Control: private`` for a logged-in caller (an API token or the
@@ -32,6 +35,7 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 
 from ..middleware import SECURITY_HEADERS
+from .login import STAFF_PAGES
 
 satudata_headers = Blueprint("satudata_headers", __name__)
 
@@ -53,8 +57,13 @@ def security_headers(response: Any) -> Any:
     embeddable = (request.endpoint or "").endswith("resource.view")
     if not embeddable:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    # an officer's pages load no image from another site: a producer's
+    # ![](https://…) in a note told them when, and from where, a reviewer
+    # opened the request
+    own_images = (request.endpoint or "").startswith(STAFF_PAGES)
     headers.setdefault("Content-Security-Policy", "object-src 'none'; base-uri 'self'" + (
-        "" if embeddable else "; frame-ancestors 'self'"))
+        "" if embeddable else "; frame-ancestors 'self'") + (
+        "; img-src 'self' data: blob:" if own_images else ""))
     return response
 
 

@@ -80,8 +80,8 @@ def few_reset_emails() -> Any:
 
 #: the blueprints of the officers' pages (requests, rounds, the Daftar Data,
 #: roles, forum): a visitor opening one is asked to log in
-_STAFF_PAGES = ("satudata_request.", "satudata_round.", "satudata_daftar_data.",
-                "satudata_roles.", "satudata_forum.")
+STAFF_PAGES = ("satudata_request.", "satudata_round.", "satudata_daftar_data.",
+               "satudata_roles.", "satudata_forum.")
 
 
 #: CKAN's pages that add or change a dataset, a table or an OPD: only a
@@ -109,7 +109,7 @@ def log_in_first() -> Any:
     and comes back to the form's page after logging in."""
     endpoint = request.endpoint or ""
     if tk.current_user.is_authenticated \
-            or not (endpoint.startswith(_STAFF_PAGES) or endpoint in _EDIT_PAGES):
+            or not (endpoint.startswith(STAFF_PAGES) or endpoint in _EDIT_PAGES):
         return None
     if request.method in ("GET", "HEAD"):
         tk.h.flash_notice(tk._("Log in to open this page."))

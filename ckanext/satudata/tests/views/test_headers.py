@@ -28,6 +28,19 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
     assert embedded.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_an_officers_pages_load_no_image_from_another_site(app, region):
+    """A producer's ``![](https://…)`` in a note told them when, and from
+    where, a reviewer opened the request."""
+    from ..factories import login
+
+    request = region.request_of(region.opd_a)
+    verifier = login(app, "verifikator")
+    page = verifier.get(f"/permintaan-data/{request['id']}")
+    assert "img-src 'self' data: blob:" in page.headers["Content-Security-Policy"]
+    # the public pages keep their pictures
+    assert "img-src" not in app.get("/dataset/").headers["Content-Security-Policy"]
+
+
 def test_static_files_carry_the_security_headers_too(app):
     """Served by WhiteNoise in front of the application, a style sheet had none."""
     headers = app.get("/base/css/main.css").headers
