@@ -56,6 +56,13 @@ def _dict(request: PublicRequest, user_name: Optional[str],
     # the OPD the requester named (the walidata's plan starts from it)
     out["organization"] = ({"name": org.name, "title": org.display_name}
                            if org is not None else None)
+    # planned: in which year's Daftar Data, from which OPD (the status alone
+    # told the citizen nothing of when to expect it)
+    item = model.Session.get(DaftarData, request.item_id) if request.item_id else None
+    item_org = model.Group.get(item.owner_org) if item is not None else None
+    out["plan"] = ({"year": item.year,
+                    "organization": item_org.display_name if item_org is not None else None}
+                   if item is not None else None)
     if contact:
         requester = model.Session.get(model.User, request.requester_id)
         out["requester"] = requester.display_name if requester else None

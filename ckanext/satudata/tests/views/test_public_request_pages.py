@@ -127,6 +127,10 @@ def test_the_walidata_plans_a_request_into_the_year_it_chooses(app, region):
                                 id=request_url.rsplit("/", 1)[-1])
     item = helpers.call_action("satudata_daftar_data_show", id=shown["item_id"])
     assert (item["title"], item["year"]) == ("Jumlah bidan desa", next_year)
+    # the citizen reads in which year's list, and from which OPD (the status
+    # alone said nothing of when to expect it)
+    mine = citizen.get(request_url).body
+    assert f"Masuk Daftar Data {next_year}: Dinas Kesehatan dimintai data ini" in mine
 
 
 def test_the_opd_the_citizen_named_is_shown_and_planned_by_default(app, region):
