@@ -141,7 +141,7 @@ class TestCatalogue:
 
 PUBLIC_PAGES = [
     ("/dataset/", ["Masuk", "Urutkan berdasarkan", "Cari"], ["Log in", "Order by", "Register"]),
-    ("/organization/", ["Apa itu Organisasi?"], ["What are Organizations?", "Log in"]),
+    ("/organization/", ["Apa itu OPD?"], ["What are Organizations?", "Log in"]),
     ("/organization/dinas-uji", ["Tentang", "Urutkan berdasarkan"], ["About", "Log in"]),
     ("/user/login", ["Lupa kata sandi?", "Nama Pengguna atau Email"],
      ["Forgotten your password?", "Username or Email", "Need an Account?"]),
