@@ -23,8 +23,9 @@ citation to it got "the page does not exist, check the address you typed".
 Its page, its tables' pages and downloads (their DataStore dumps too), its
 DCAT export answer 410 Gone, saying that it was withdrawn and when
 (:func:`withdrawn_notice`); never its title (it may have changed since) nor
-its reason, which the walidata wrote for the producers. So does a table of a period withdrawn from a dataset
-whose other periods stay public (:func:`withdrawn_table_notice`).
+its reason, which the walidata wrote for the producers. So does a table of
+a period withdrawn from a dataset whose other periods stay public
+(:func:`withdrawn_table_notice`).
 """
 from __future__ import annotations
 

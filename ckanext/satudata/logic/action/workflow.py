@@ -40,7 +40,8 @@ from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, P
                       RequestEvent, RoundDocument)
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, DUTY_ACTORS, FOUR_EYES, Actor, PublicState, State, available, late_label, next_actors,
+    ACTION_OF, DUTY_ACTORS, FOUR_EYES, Actor, PublicState, State, available, late_label,
+    next_actors,
     state_label, state_labels, transition_for, transition_label,
 )
 from .. import schema, validators

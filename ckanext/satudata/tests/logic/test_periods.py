@@ -21,8 +21,8 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing
 
 from ..factories import (
-    VARIABLES, CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public, login,
-    publish, request_state, seen, to_ready,
+    VARIABLES, CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public,
+    login, publish, request_state, seen, to_ready,
 )
 
 #: the second period's table: nobody but its producers and the walidata

@@ -486,7 +486,8 @@ def test_a_table_form_with_a_field_it_does_not_offer_or_a_link_nobody_can_open_i
     refused = producer.post(new, data=dict(form, url="https://data.example.org/t.csv",
                                            __junk="x"))
     assert refused.status_code == 400 and "__junk" in refused.body
-    for url in ("http://ud مرحبا/x.csv", "http://ud 😀 مرحبا", "https://example.org:99999/t.csv"):
+    for url in ("http://ud مرحبا/x.csv", "http://ud 😀 مرحبا",
+                "https://example.org:99999/t.csv"):
         page = producer.post(new, data=dict(form, url=url))
         assert page.status_code == 200, url  # the form again, with the reason
         assert "Alamat web ini tidak dapat dibuka" in page.body, url
