@@ -362,27 +362,35 @@ def _check_version(request: DataRequest, expected_version: Optional[int | str]) 
 
 
 def _refuse_state(name: str, current: State) -> tk.ValidationError:
-    return tk.ValidationError({"state": [tk._(
-        "\"%(transition)s\" is not possible while the request is %(state)s") % {
-            "transition": transition_label(name), "state": state_label(current)}]})
+    return tk.ValidationError({"state": [state_refusal_message(name, current)]})
+
+
+def state_refusal_message(name: str, current: State) -> str:
+    """Why the step ``name`` is not possible where the request is."""
+    return tk._("\"%(transition)s\" is not possible while the request is %(state)s") % {
+        "transition": transition_label(name), "state": state_label(current)}
 
 
 def moved_past_error(request: DataRequest) -> tk.ValidationError:
     """The answer to a reviewer the request has moved on past (another
     officer of their level took the step first, or a level above theirs
-    acts now): where it is and whom it waits for, the same whichever of the
-    racing calls loses and however late (it was a 403 or a 409, one saying
-    an approval was refused "while the request is in approval")."""
+    acts now): :func:`moved_past_message` (it said an approval was refused
+    "while the request is in approval")."""
+    return tk.ValidationError({"state": [moved_past_message(request)]})
+
+
+def moved_past_message(request: DataRequest) -> str:
+    """Where the request is now and whom it waits for, in the same words
+    whichever of the racing calls loses and however late."""
     current = State(request.state)
     chain = roles.chain_of(request)
     if current == State.VERIFIED and 0 < request.approval_level < len(chain):
-        return tk.ValidationError({"state": [tk._(
-            "The request has moved on past your level: it is now %(state)s and waits "
-            "for the %(role)s") % {"state": state_label(current),
-                                   "role": roles.role_label(chain[request.approval_level])}]})
-    return tk.ValidationError({"state": [tk._(
-        "The request has moved on past your level: it is now %(state)s") % {
-            "state": state_label(current)}]})
+        return tk._("The request has moved on past your level: it is now %(state)s and "
+                    "waits for the %(role)s") % {
+                        "state": state_label(current),
+                        "role": roles.role_label(chain[request.approval_level])}
+    return tk._("The request has moved on past your level: it is now %(state)s") % {
+        "state": state_label(current)}
 
 
 def _target(transition: Transition, request: DataRequest,

@@ -124,12 +124,15 @@ class Directory:
 
     def waiting(self, kinds: set[Actor], org_id: str, level: int,
                 producers: bool = False, chain: Optional[list[str]] = None,
-                request: Optional[DataRequest] = None) -> list[model.User]:
+                request: Optional[DataRequest] = None,
+                upto: Optional[int] = None) -> list[model.User]:
         """The users of the actor ``kinds`` a request of ``org_id`` at approval
         ``level`` of ``chain`` (the site's when None) waits for (and its
         producers if ``producers``), each once. Given the ``request``, a
         reviewer who took an earlier step of its submission is left out: the
-        decision is another officer's (four eyes, :func:`.roles.took_part`)."""
+        decision is another officer's (four eyes, :func:`.roles.took_part`;
+        ``upto``: by the steps up to that version, the step being told: a
+        message sent after the reviewer took the next step still goes)."""
         chain = self.chain if chain is None else chain
         users: list[model.User] = []
         if Actor.PRODUCER in kinds or producers:
@@ -142,7 +145,7 @@ class Directory:
         if Actor.APPROVER in kinds and 0 <= level < len(chain):
             reviewers += self.with_role(chain[level])
         users += [user for user in reviewers if request is None or user in users
-                  or not roles.took_part(user.name, request, "approve")]
+                  or not roles.took_part(user.name, request, "approve", upto)]
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
         for kind, duty in DUTY_ACTORS.items():
@@ -178,7 +181,7 @@ def recipients_for(event: RequestEvent, org_id: str,
     cancelled = event.transition == "unschedule"
     return directory.waiting(kinds, org_id, _level_after(event),
                              producers=state in INFORM_PRODUCERS or cancelled, chain=chain,
-                             request=request)
+                             request=request, upto=event.version)
 
 
 # -- wording -----------------------------------------------------------------------------

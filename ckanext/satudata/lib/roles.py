@@ -345,19 +345,26 @@ def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[
     producers = producers_of(org_ids)
     alone = [org_id for org_id in org_ids
              if [u.id for u in producers[org_id]] == [user.id]]
-    if not alone:
-        return None
-    waiting = [state.value for state in State if Actor.PRODUCER in next_actors(state, False)
-               or Actor.PRODUCER in next_actors(state, True)]
-    org = model.Session.execute(
-        sa.select(model.Group).join(DataRequest, DataRequest.owner_org == model.Group.id)
-        .where(DataRequest.owner_org.in_(alone), DataRequest.state.in_(waiting))
-        .limit(1)).scalar()
+    org = waiting_for_producers(alone)
     if org is None:
         return None
     return tk._("%(user)s is the only producer of %(opd)s, whose data requests wait for "
                 "its producers: add another producer to the OPD first") % {
                     "user": user.display_name, "opd": org.display_name}
+
+
+def waiting_for_producers(org_ids: Iterable[str]) -> Optional[model.Group]:
+    """The first of the OPDs ``org_ids`` with a data request waiting for its
+    producers now, or None. One query."""
+    org_ids = list(org_ids)
+    if not org_ids:
+        return None
+    waiting = [state.value for state in State if Actor.PRODUCER in next_actors(state, False)
+               or Actor.PRODUCER in next_actors(state, True)]
+    return model.Session.execute(
+        sa.select(model.Group).join(DataRequest, DataRequest.owner_org == model.Group.id)
+        .where(DataRequest.owner_org.in_(org_ids), DataRequest.state.in_(waiting))
+        .limit(1)).scalar()
 
 
 def users_with_duty(duty: str) -> list[model.User]:
@@ -455,7 +462,8 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
 _STEP_WRITE_WINDOW = 30
 
 
-def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
+def took_part(user_name: Optional[str], request: Any, transition: str,
+              upto: Optional[int] = None) -> bool:
     """Whether ``transition`` needs a second pair of eyes
     (:data:`.states.FOUR_EYES`) and the user had a hand in the submission
     under review: took a step of it (:data:`.states.HANDS`, since its latest
@@ -463,7 +471,8 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     of theirs since the latest :data:`.states.PREPARATIONS` event, or the
     staged revision they began or last wrote): an editor of the OPD who also
     verifies verified data they wrote. One query, for those transitions
-    only."""
+    only. ``upto``: the steps up to that version of the request only (who
+    had a hand in it when a step was taken, not since)."""
     user = user_obj(user_name) if transition in FOUR_EYES else None
     if user is None:
         return False
@@ -475,7 +484,7 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     prepared = (sa.select(sa.func.max(event.timestamp))
                 .where(event.request_id == request.id, event.transition.in_(PREPARATIONS))
                 .scalar_subquery())
-    stepped = took_a_step(user.id, request.id)
+    stepped = took_a_step(user.id, request.id, upto)
     # a change the user's own workflow step on a request of the same dataset
     # wrote (publishing another period of it) is no edit
     step = sa.orm.aliased(RequestEvent)
@@ -496,19 +505,22 @@ def took_part(user_name: Optional[str], request: Any, transition: str) -> bool:
     return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
 
 
-def took_a_step(user_id: str, request_id: Any) -> Any:
+def took_a_step(user_id: str, request_id: Any, upto: Optional[int] = None) -> Any:
     """SQL: the user took a step (:data:`.states.HANDS`) of the request's
     latest submission; ``request_id`` a value or a column (the queue asks it
     of each request it lists: the part of :func:`took_part` a list can ask
     without reading the datasets' activity)."""
     event, submission = sa.orm.aliased(RequestEvent), sa.orm.aliased(RequestEvent)
+    # each request of a list by its own latest submission (correlated: left
+    # to itself, the subquery read the latest of every request)
     started = (sa.select(sa.func.max(submission.version))
                .where(submission.request_id == request_id,
                       submission.transition.in_(SUBMISSIONS))
-               .scalar_subquery())
+               .correlate_except(submission).scalar_subquery())
     return sa.exists().where(
         event.request_id == request_id, event.user_id == user_id,
-        event.transition.in_(HANDS), event.version >= started)
+        event.transition.in_(HANDS), event.version >= started,
+        event.version <= upto if upto is not None else sa.true()).correlate_except(event)
 
 
 def latest_step(request_id: str) -> Any:
@@ -581,6 +593,12 @@ def four_eyes_message() -> str:
     """Why :func:`took_part` refuses a step."""
     return tk._("You took an earlier step of this submission: another officer must "
                 "take this one")
+
+
+def reviews(user_name: Optional[str], request: Any) -> bool:
+    """Whether the user holds a role of the request's approval chain."""
+    user = user_obj(user_name)
+    return user is not None and bool(set(chain_of(request)) & user_roles(user.id))
 
 
 def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:

@@ -108,9 +108,8 @@ __all__ = [
     "dcat_catalog_show", "dcat_catalog_search",
     # the type of a new organization or group (of a dataset: package_create)
     "organization_create", "group_create",
-    # a member removed from an organization or group that exists; an OPD
-    # keeps a producer while its requests wait for one
-    "organization_member_delete", "group_member_delete", "organization_member_create",
+    # a member removed from an organization or group that exists
+    "organization_member_delete", "group_member_delete",
     # CKAN's English "not found" translated
     "organization_update", "organization_delete", "group_update", "group_delete",
     "group_purge", "organization_purge", "api_token_list",
@@ -788,35 +787,11 @@ def organization_list_for_user(original: Action, context: Context, data_dict: Da
 
 def _member_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, with the organization or group known to exist (CKAN asserts
-    it: a 500), and not of an OPD's only producer while its requests wait
-    for its producers (:func:`_producer_kept`)."""
+    it: a 500)."""
     ref = data_dict.get("id")
-    group = model.Group.get(ref) if isinstance(ref, str) else None
-    if group is None:
+    if not isinstance(ref, str) or model.Group.get(ref) is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
-    _producer_kept(context, data_dict, group,
-                   data_dict.get("username") or data_dict.get("user_id"))
     return original(context, data_dict)
-
-
-def _producer_kept(context: Context, data_dict: DataDict, group: model.Group,
-                   username: Any, capacity: Optional[str] = None) -> None:
-    """Refuses to take an OPD's only producer out of it (a removal, or a
-    ``capacity`` that is no producer's) while its data requests wait for its
-    producers: they waited for nobody, and a return was e-mailed to nobody
-    (the only holder of a chain level is kept the same way)."""
-    if not group.is_organization or capacity in roles.PRODUCER_CAPACITIES \
-            or not isinstance(username, str):
-        return
-    user = model.User.get(username)
-    if user is None:
-        return
-    lock_name("producers", group.id)  # two removals at once: the second sees the first
-    last = roles.last_producer_message(user, [group.id])
-    if last:
-        tk.check_access("organization_member_delete" if capacity is None
-                        else "organization_member_create", context, data_dict)  # told first
-        raise tk.ValidationError({"username": [last]})
 
 
 @tk.chained_action
@@ -826,17 +801,44 @@ def organization_member_delete(original: Action, context: Context, data_dict: Da
     return _member_delete(original, context, data_dict)
 
 
-@tk.chained_action
-def organization_member_create(original: Action, context: Context, data_dict: DataDict
-                               ) -> Any:
-    """CKAN's, not making an OPD's only producer a plain member while its
-    requests wait for its producers (:func:`_producer_kept`)."""
-    ref = data_dict.get("id")
-    group = model.Group.get(ref) if isinstance(ref, str) else None
-    role = data_dict.get("role")
-    if group is not None and isinstance(role, str):
-        _producer_kept(context, data_dict, group, data_dict.get("username"), capacity=role)
-    return original(context, data_dict)
+def _producer_kept(name: str, context: Context, data_dict: DataDict) -> None:
+    """``member_create``/``member_delete`` (which the organization's member
+    actions and pages call too) refuse to take an OPD's only producer out of
+    it (a removal, or a capacity that is no producer's) while its data
+    requests wait for its producers: they waited for nobody, and a return
+    was e-mailed to nobody (the only holder of a chain level is kept the
+    same way)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    capacity = data.get("capacity") if name == "member_create" else None
+    group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+    user = model.User.get(data["object"]) if isinstance(data.get("object"), str) else None
+    if group is None or user is None or not group.is_organization \
+            or data.get("object_type") != "user" or capacity in roles.PRODUCER_CAPACITIES:
+        return
+    lock_name("producers", group.id)  # two removals at once: the second sees the first
+    last = roles.last_producer_message(user, [group.id])
+    if last:
+        tk.check_access(name, context, data_dict)  # a caller who may not is told that first
+        raise tk.ValidationError({"username": [last]})
+
+
+def _producers_kept(context: Context, data: DataDict, group: Optional[model.Group]) -> None:
+    """An organization's update that gives its members (``users``) keeps a
+    producer while its data requests wait for one (:func:`_producer_kept`)."""
+    users = data.get("users")
+    if group is None or not group.is_organization or not isinstance(users, list):
+        return
+    kept = [model.User.get(u.get("name") or u.get("id") or "") for u in users
+            if isinstance(u, dict) and u.get("capacity") in roles.PRODUCER_CAPACITIES]
+    if any(u is not None and u.state == "active" and not u.sysadmin for u in kept):
+        return
+    lock_name("producers", group.id)
+    org = roles.waiting_for_producers([group.id])
+    if org is not None:
+        tk.check_access("organization_update", context, data)
+        raise tk.ValidationError({"users": [tk._(
+            "%(opd)s keeps at least one producer (an editor or admin) while its data "
+            "requests wait for its producers") % {"opd": org.display_name}]})
 
 
 @tk.chained_action
@@ -1240,6 +1242,14 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
                 "values": ", ".join(capacities)}]
     if errors:
         raise tk.ValidationError(errors)
+    _producer_kept("member_create", context, data)
+    return _readable("object")(original, context, data_dict)
+
+
+def _member_removed(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Not an OPD's only producer while its requests wait for one
+    (:func:`_producer_kept`); then the dataset named (:func:`_readable`)."""
+    _producer_kept("member_delete", context, data_dict)
     return _readable("object")(original, context, data_dict)
 
 
@@ -1278,6 +1288,9 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
                 errors["is_organization"] = [tk._(
                     "An organization stays an organization and a group a group: "
                     "create the other kind instead")]
+    if not errors:
+        _producers_kept(context, data, model.Group.get(data["id"])
+                        if isinstance(data.get("id"), str) else None)
     if errors:
         # a caller who may not edit it is told that first
         existing = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
@@ -1302,7 +1315,7 @@ group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
 group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
 organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)
 api_token_list = _checked("api_token_list", _as_it_is)
-member_delete = _checked("member_delete", _readable("object"), side_effect_free=False)
+member_delete = _checked("member_delete", _member_removed, side_effect_free=False)
 package_relationship_create = _checked("package_relationship_create",
                                        _readable("subject", "object"), side_effect_free=False)
 package_relationship_update = _checked("package_relationship_update",

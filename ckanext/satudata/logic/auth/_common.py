@@ -14,8 +14,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ...lib import roles
-from ...lib.states import rule, transition_for
+from ...lib import engine, roles
+from ...lib.states import State, rule, transition_for
 from ...model import CollectionRound, DaftarData, DataRequest
 
 
@@ -110,10 +110,18 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
             # where the request is now (409), not "only the current level"
             if roles.just_took(context.get("user"), request, name):
                 return allow()
-            # a reviewer the request has moved past is told by the engine
-            # where it is now (409), as the losers of a race are
+            # a reviewer the request has moved past is told where it is now
+            # and whom it waits for, in the words the engine tells the losers
+            # of a race (:func:`.engine.moved_past_message`)
             if roles.moved_past(context.get("user"), request, name):
-                return allow()
+                return refuse(engine.moved_past_message(request))
+            # and a reviewer whose step the request's state no longer offers
+            # (another officer returned it first) why, as the engine tells
+            # one let in first ("only the verifier or the current
+            # approver…", to a Kabid)
+            if rule(name, request.state, request.revision_of) is None \
+                    and roles.reviews(context.get("user"), request):
+                return refuse(engine.state_refusal_message(name, State(request.state)))
             return refuse(message())
         # a step the request is past (verifying a verified request), or the
         # same step again of one who just took it, is left to the engine,

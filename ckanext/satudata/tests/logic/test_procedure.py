@@ -60,8 +60,10 @@ def test_an_approver_cannot_approve_the_next_level_too(region):
     # approver of the current level", an access-denied page for their click)
     with pytest.raises(tk.ValidationError):
         region.call("kabid", "satudata_request_approve", id=request["id"])
-    with pytest.raises(tk.NotAuthorized):
+    # the verifier is told where it is now, as one who lost a race is
+    with pytest.raises(tk.NotAuthorized) as err:
         region.call("verifier", "satudata_request_return", id=request["id"], note="x")
+    assert "moved on past your level" in str(err.value)
     shown = region.call("sysadmin", "satudata_request_show", id=request["id"])
     assert (shown["state"], shown["approval_level"]) == ("verified", 2)
     assert shown["waiting_for"] == "kadis"
@@ -121,6 +123,14 @@ def test_a_reviewer_barred_by_four_eyes_is_neither_offered_queued_nor_told(
     request = region.request_of(region.opd_a)
     verifier = region.users["verifier"]["name"]
     region.call("walidata_admin", "satudata_role_create", user=verifier, role="kabid")
+    # another OPD's request submitted more often (its submissions' versions
+    # are higher: the queue once compared with the latest of all requests)
+    other = region.request_of(region.opd_b)
+    complete_metadata(other["package_id"], "produsen-b")
+    region.call("producer_b", "satudata_request_submit", id=other["id"])
+    for _ in range(2):
+        region.call("verifier", "satudata_request_return", id=other["id"], note="Lengkapi")
+        region.call("producer_b", "satudata_request_resubmit", id=other["id"], note="Sudah")
     complete_metadata(request["package_id"], "produsen-a")
     region.call("producer", "satudata_request_submit", id=request["id"])
     run_jobs()
@@ -191,8 +201,9 @@ def test_verify_then_return_by_the_verifier_leaves_it_verified(region):
     complete_metadata(request["package_id"], "produsen-a")
     region.call("producer", "satudata_request_submit", id=request["id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
-    with pytest.raises(tk.NotAuthorized):
+    with pytest.raises(tk.NotAuthorized) as err:  # where it is: with the Head of Division
         region.call("verifier", "satudata_request_return", id=request["id"], note="kurang")
+    assert "waits for the Head of Division" in str(err.value)
     assert request_state(region, request) == "verified"
 
 
@@ -501,6 +512,19 @@ def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
                             id=opd, username=producer["name"], role="member")
     with pytest.raises(tk.NotAuthorized):  # nor their account deleted
         helpers.call_action("user_delete", context=dict(sysadmin), id=producer["name"])
+    # nor by any other of CKAN's ways to the same
+    for action, data in (
+            ("member_delete", {"id": opd, "object": producer["name"], "object_type": "user"}),
+            ("member_create", {"id": opd, "object": producer["name"], "object_type": "user",
+                               "capacity": "member"}),
+            ("group_member_delete", {"id": opd, "username": producer["name"]}),
+            ("organization_patch", {"id": opd, "users": []}),
+            ("organization_patch", {"id": opd, "users": [
+                {"name": region.users["sysadmin"]["name"], "capacity": "admin"}]}),
+            ("user_patch", {"id": producer["name"], "state": "deleted"})):
+        with pytest.raises(tk.ValidationError):
+            helpers.call_action(action, context=dict(sysadmin), **data)
+    assert model.User.get(producer["name"]).state == "active"
     # the members' page says why (CKAN's view answered 500)
     admin = login(app, region.users["sysadmin"]["name"])
     url = tk.url_for("organization.member_delete", id=region.opd_a["name"],
@@ -587,21 +611,38 @@ def test_a_second_click_on_a_step_just_taken_says_where_the_request_is(region):
         region.call("verifier", "satudata_request_approve", id=request["id"])
     # a verifier the review has moved past is told where it is and whom it
     # waits for, not "only the verifier or the current approver can return
-    # this request"; the same (409) as one let in before the approval
-    # committed (a race: it was a 403 or a 409 saying another thing)
-    with pytest.raises(tk.ValidationError) as refused:
+    # this request"; in the same words as one let in before the approval
+    # committed (a race: it said another thing)
+    words = ("The request has moved on past your level: it is now verified, in approval "
+             "and waits for the Head of Agency")
+    with pytest.raises(tk.NotAuthorized) as refused:
         region.call("verifier", "satudata_request_return", id=request["id"], note="Kurang")
+    assert str(refused.value) == words
     with pytest.raises(tk.ValidationError) as err:
         engine.apply_transition({"user": region.users["verifier"]["name"]}, request["id"],
                                 "return_approval", note="Kurang")
-    for error in (refused, err):
-        assert error.value.error_dict["state"] == [
-            "The request has moved on past your level: it is now verified, in approval "
-            "and waits for the Head of Agency"], error.value.error_dict
+    assert err.value.error_dict["state"] == [words]
     region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
     with pytest.raises(tk.ValidationError):
         region.call("kadis", "satudata_request_return", id=request["id"], note="Kurang")
 
+
+
+def test_an_officer_returning_what_another_returned_first_is_told_where_it_is(region):
+    """Two Kabids returned one request at once: the loser was told "only the
+    verifier or the current approver may return this request" (403)."""
+    request = region.request_of(region.opd_a)
+    second = factories.User(name="kabid-2")
+    region.call("walidata_admin", "satudata_role_create", user=second["name"], role="kabid")
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_return", id=request["id"], note="Kurang")
+    with pytest.raises(tk.NotAuthorized) as err:
+        helpers.call_action("satudata_request_return", context={"user": second["name"],
+                                                               "ignore_auth": False},
+                            id=request["id"], note="Kurang juga")
+    assert "is not possible while the request is returned" in str(err.value)
 
 
 def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where_it_is(region):
