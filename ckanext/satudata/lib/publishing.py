@@ -774,7 +774,15 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
                 # a new file makes a new resource: the live file stays as it is
                 origin = origin or res.get("id")
                 res.pop("id", None)
-                uploads.append((index, uploader.get_resource_uploader(res)))
+                upload = uploader.get_resource_uploader(res)
+                # its size and type, as CKAN's own update sets them (the
+                # staged table was published without a size: no byteSize in
+                # the catalogue)
+                if getattr(upload, "filesize", None) is not None:
+                    res["size"] = upload.filesize
+                if getattr(upload, "mimetype", None) and not res.get("mimetype"):
+                    res["mimetype"] = upload.mimetype
+                uploads.append((index, upload))
             if origin in live_ids:
                 replaced[index] = origin
         data["resources"] = resources
@@ -965,16 +973,20 @@ def new_period_resources(request: DataRequest) -> list[dict[str, Any]]:
 
 
 def other_periods_tables(request: DataRequest) -> set[str]:
-    """The ids of the tables of the dataset's other periods, when
-    ``request`` adds a new period (:func:`is_period_request`), else none.
-    They were checked against their own period's metadata when it was
-    published, and this request cannot change them
-    (:func:`refuse_other_periods`): the new period's metadata (its data
-    year) does not hold them back."""
-    if not is_period_request(request):
+    """The ids of the tables of the dataset's other periods: those published
+    with another round's request (and, for a request adding a new period,
+    :func:`is_period_request`, the tables published before periods were
+    recorded). They were checked against their own period's metadata when it
+    was published, and this request cannot change them
+    (:func:`refuse_other_periods`): a later period's metadata (its data year)
+    does not hold back this one's submission or revision."""
+    if not request.package_id:
         return set()
-    return {rid for rid, stamp in _stamps(request.package_id or "").items()
-            if stamp != request.round_id}
+    stamps = _stamps(request.package_id)
+    if is_period_request(request):
+        return {rid for rid, stamp in stamps.items() if stamp != request.round_id}
+    return {rid for rid, stamp in stamps.items()
+            if stamp is not None and stamp != request.round_id}
 
 
 def period_errors(request: DataRequest) -> dict[str, list[str]]:

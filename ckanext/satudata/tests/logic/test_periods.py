@@ -381,6 +381,16 @@ def test_a_new_period_answers_for_its_own_tables_only(two_periods, app):
             region.call("producer", "satudata_request_submit", id=second["id"])
     assert request_state(region, second) == "submitted"
     assert _resource_names(pkg_id) == [FIRST]
+    # published, then corrected: its revision answers for its own tables too
+    with freeze_time("2026-07-07 03:00:00"):
+        region.call("verifier", "satudata_request_verify", id=second["id"])
+        region.call("kabid", "satudata_request_approve", id=second["id"])
+        region.call("kadis", "satudata_request_approve", id=second["id"])
+        publish(region, second)
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan diperbaiki")
+        with app.flask_app.test_request_context("/"):
+            region.call("producer", "satudata_request_revise", id=second["id"])
+    assert request_state(region, second) != "published"
 
 
 def test_a_round_can_still_create_new_datasets(region):

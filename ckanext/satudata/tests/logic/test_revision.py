@@ -224,6 +224,8 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
                 upload=csv_upload("tahun,jumlah\n2025,12\n"))
     [replaced] = staged()["resources"]
     assert replaced["id"] != live_resource["id"]
+    # with the new file's size (published without one: no byteSize in DCAT)
+    assert replaced["size"] == len("tahun,jumlah\n2025,12\n")
     # changed again through the live table's id (its edit form): the staged one changes
     region.call("producer", "resource_patch", id=live_resource["id"],
                 description="Tabel diperbaiki")
@@ -237,6 +239,7 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
     added = region.call("producer", "resource_create", package_id=pkg_id,
                         name="Tabel tambahan", upload=csv_upload("tahun,jumlah\n2025,9\n"),
                         url="tambahan.csv", format="CSV")
+    assert added["size"] == len("tahun,jumlah\n2025,9\n")
     region.call("producer", "resource_patch", id=added["id"], description="Salah unggah")
     assert staged()["resources"][-1]["description"] == "Salah unggah"
     # the revision's page names the replaced file as changed, the new one as added,
@@ -261,7 +264,11 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
     assert views.status_code == 200 and "satudata-file-added" in views.body
     assert staged()["resources"][-1]["description"] == "Diperbaiki lewat formulir"
     # nobody else opens it
-    assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit").status_code in (403, 404)
+    # (a visitor is asked to log in first, as on any edit page)
+    assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit",
+                   follow_redirects=False).status_code in (302, 403, 404)
+    assert login(app, "produsen-b").get(
+        f"/dataset/{pkg_id}/resource/{added['id']}/edit").status_code in (403, 404)
     assert app.get(f"/dataset/{pkg_id}/resource/{added['id']}").status_code == 404
     with pytest.raises(tk.ObjectNotFound):
         region.call("anonymous", "resource_show", id=added["id"])
