@@ -15,6 +15,7 @@ from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 from . import jobs, middleware, search, subscriptions
 from .lib import charts, datastore, metadata, publishing, sessions
+from .logic import schema as logic_schema
 
 
 @tk.blanket.actions
@@ -41,6 +42,9 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")
+
+    def update_config_schema(self, schema: dict[str, Any]):
+        return logic_schema.site_settings(schema)
 
     # IMiddleware
     def make_middleware(self, app: Any, config: CKANConfig):

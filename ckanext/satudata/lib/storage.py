@@ -81,7 +81,16 @@ PROGRAM_MIMETYPES = ("application/x-dosexec", "application/x-msdownload",
                      "application/x-sharedlib", "application/x-mach-binary",
                      "application/x-msi", "application/x-ms-installer")
 PROGRAM_EXTENSIONS = (".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".scr", ".ps1",
-                      ".vbs", ".jar", ".apk", ".sh", ".elf", ".bin")
+                      ".vbs", ".jar", ".apk", ".sh", ".elf", ".bin",
+                      # scripts Windows or a browser runs
+                      ".js", ".mjs", ".jse", ".vbe", ".wsf", ".hta", ".reg", ".cpl")
+
+
+#: what libmagic finds in a file that is no text (a picture, a document, an
+#: archive), whatever its name says
+NOT_TEXT = ("image/", "audio/", "video/", "application/pdf", "application/zip",
+            "application/gzip", "application/x-7z", "application/x-rar",
+            "application/vnd.", "application/msword", "application/x-dosexec")
 
 
 def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
@@ -108,11 +117,19 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
     head = stream.read(65536)
     stream.seek(position)
     name = os.path.basename(str(getattr(upload, "filename", "") or "")).lower()
-    if (magic.from_buffer(head, mime=True) in PROGRAM_MIMETYPES
-            or name.endswith(PROGRAM_EXTENSIONS)):
+    kind = magic.from_buffer(head, mime=True)
+    if kind in PROGRAM_MIMETYPES or name.endswith(PROGRAM_EXTENSIONS):
         raise tk.ValidationError({"upload": [tk._(
             "A program cannot be uploaded as data: upload a table (CSV, XLSX), a "
             "document (PDF) or another data file")]})
+    if name.endswith((".csv", ".tsv")) and kind.startswith(NOT_TEXT):
+        raise tk.ValidationError({"upload": [tk._(
+            "The file is named %(name)s but is no table: its content is %(kind)s. Upload "
+            "the table itself (CSV, XLSX)") % {"name": name, "kind": kind}]})
+    if name.endswith((".xlsx", ".xlsm")) and not head.startswith(b"PK"):
+        raise tk.ValidationError({"upload": [tk._(
+            "The file is named %(name)s but is no Excel workbook: save it again as an "
+            "Excel workbook (.xlsx) or a CSV") % {"name": name}]})
     if head.startswith(b"PK") and _has_macros(stream):
         raise tk.ValidationError({"upload": [tk._(
             "A workbook with macros cannot be uploaded: save it as a workbook without "

@@ -590,3 +590,26 @@ def round_report_step(
     schema["note"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)]
     schema["version"] = [ignore_missing, satudata_version]
     return schema
+
+
+#: the site's texts a sysadmin sets on /ckan-admin/config, and their longest
+SITE_TEXTS = {"ckan.site_title": 100, "ckan.site_description": 1000,
+              "ckan.site_about": 20000, "ckan.site_intro_text": 20000,
+              "ckan.site_custom_css": 50000}
+
+
+def site_settings(schema: Schema) -> Schema:
+    """CKAN's schema of the settings a sysadmin changes at run time (the
+    form of /ckan-admin/config, ``config_option_update``), its texts as
+    text: a title sent twice was stored as a list ("[1, 2]", in every
+    e-mail's subject), one of thousands of characters broke the e-mails
+    (a line too long for SMTP); the title is one line."""
+    from ckan.plugins.toolkit import get_validator
+
+    text, length = get_validator("satudata_text"), get_validator("satudata_length")
+    for key, longest in SITE_TEXTS.items():
+        validators = list(schema.get(key) or [])
+        checks = [text, length(longest)] + (
+            [get_validator("satudata_title")] if key == "ckan.site_title" else [])
+        schema[key] = validators[:1] + checks + validators[1:]  # after ignore_missing
+    return schema

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
@@ -454,6 +455,9 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
     objects) cannot be stored, or None (:func:`bad_text_message`)."""
     if isinstance(value, str):
         return bad_text_message(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON's 1e309 or NaN: stored as the text "inf" or "nan"
+        return tk._("Must be a finite number")
     if depth > 20:
         return tk._("The value is nested too deeply")
     if isinstance(value, dict):
@@ -484,7 +488,7 @@ _TEXT_ARGUMENTS = frozenset({
     "id", "id2", "key", "name", "notes", "object", "order_by", "owner_org", "package_id",
     "password", "rel", "resource_id", "role", "sql", "subject", "title", "type", "url",
     "url_type", "user", "user_id", "username", "view_type", "license_id", "object_type",
-    "vocabulary_id", "name_or_id", "org_id",
+    "vocabulary_id", "name_or_id", "org_id", "entity_id", "task_type",
     # a dataset's or a group's (an empty list was stored: its page answered
     # 500, and search lost it)
     "state"})
@@ -569,6 +573,8 @@ _ACTION_ARGUMENTS = {
     ("resource_view_update", "filter_fields"): "texts",
     ("resource_view_create", "filter_values"): "texts",
     ("resource_view_update", "filter_values"): "texts",
+    # the fields a tag search matches (a list answered 500)
+    ("tag_search", "fields"): "object", ("tag_autocomplete", "fields"): "object",
     # the datasets of the bulk actions (a number answered 500)
     ("bulk_update_private", "datasets"): "texts", ("bulk_update_public", "datasets"): "texts",
     ("bulk_update_delete", "datasets"): "texts"}
@@ -685,6 +691,11 @@ def link_message(resource: Any) -> Optional[str]:
 def api_argument_message(name: str, value: Any, action: str = "") -> Optional[str]:
     """Why the value of the top-level argument ``name`` of an API call of
     ``action`` would fail inside CKAN for its type, or None."""
+    if name in ("q", "query") and isinstance(value, str) and len(value) > _LONGEST_AUTOCOMPLETE \
+            and (action.endswith("_autocomplete") or action in ("tag_list", "tag_search")):
+        # what a person types in a field: a 1 MB query held a web process for a
+        # minute (tags) or answered Solr's English error of 4 MB
+        return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_AUTOCOMPLETE}
     if (action, name) in _ACTION_ARGUMENTS:
         return _typed_message(_ACTION_ARGUMENTS[action, name], value)
     if name in RESERVED_KEYS:
@@ -692,9 +703,6 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
     if name in _TIMESTAMP_ARGUMENTS and value not in (None, ""):
         return _timestamp_message(value)
     if name in ("q", "sort"):
-        if action.endswith("_autocomplete") and isinstance(value, str) \
-                and len(value) > _LONGEST_AUTOCOMPLETE:  # (Solr's error, English, 4 MB)
-            return tk._("Must be at most %(max)s characters") % {"max": _LONGEST_AUTOCOMPLETE}
         if action in _GROUP_LISTS:
             return _group_list_message(name, value)
         if action.startswith("datastore_") or value is None or isinstance(value, str):
@@ -1019,11 +1027,20 @@ def url_refusal(value: Any) -> Optional[str]:
         return None
     if match.group(1).lower() not in ("http", "https"):
         return tk._("Only http:// and https:// links are allowed")
+    unusable = tk._("This web address cannot be opened: check its host name (no spaces) "
+                    "and port")
     try:  # as a download redirects to it: a host of spaces or mixed scripts answered 500
         iri_to_uri(value)
+        parts = urlsplit(value.strip())
+        host, port = parts.hostname, parts.port
     except (UnicodeError, ValueError):
-        return tk._("This web address cannot be opened: check its host name (no spaces) "
-                    "and port")
+        return unusable
+    # a host a browser cannot reach (none, spaces, a label with a dash at an
+    # end) or port 0: the download sent every reader to it
+    authority = value.strip().split("//", 1)[-1].split("/", 1)[0]  # (urlsplit drops tabs)
+    if not host or any(c.isspace() or ord(c) < 32 for c in authority) or port == 0 \
+            or any(label.startswith("-") or label.endswith("-") for label in host.split(".")):
+        return unusable
     return None
 
 

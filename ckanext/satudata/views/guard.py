@@ -256,11 +256,29 @@ def _one_value_fields(endpoint: str, blueprint: str, view: str) -> tuple[str, ..
     return ()
 
 
-def _nested_name(name: str) -> bool:
-    """Whether CKAN's forms can read the field ``name`` (``resources__0__url``:
-    a number after every other ``__``)."""
-    parts = name.split("__")
-    return all(part.isdigit() for part in parts[1::2])
+def _unreadable_field(names: Iterable[str]) -> Optional[str]:
+    """The first field of a form CKAN's views cannot read as a nested field
+    (``resources__0__url``: a name, then a number, after each ``__``; a
+    list's numbers from 0 without a gap), or None: ``__junk``, ``x__1``
+    alone or ``name__`` answered 500."""
+    numbers: dict[tuple[str, ...], set[int]] = {}
+    first: dict[tuple[str, ...], str] = {}
+    for name in names:
+        if "__" not in name:
+            continue
+        parts = name.split("__")
+        if not all(parts[0::2]) or not all(p.isdigit() and len(p) < 6 for p in parts[1::2]):
+            return name
+        for i in range(1, len(parts), 2):
+            numbers.setdefault(tuple(parts[:i]), set()).add(int(parts[i]))
+            first.setdefault(tuple(parts[:i]), name)
+    return next((first[prefix] for prefix, found in numbers.items()
+                 if found != set(range(len(found)))), None)
+
+
+#: the file fields of CKAN's forms: a table's file, an OPD's or a group's
+#: picture, the site's logo
+_FILE_FIELDS = ("upload", "image_upload", "logo_upload")
 
 
 def _form_field_message() -> Optional[str]:
@@ -287,12 +305,22 @@ def _form_field_message() -> Optional[str]:
         needed = needed + _USER_EDIT_FIELDS
     if any(name not in request.form for name in needed):
         return tk._("The form is incomplete: send it again from its page.")
-    if blueprint.endswith("_resource") or blueprint in site_types("dataset") \
-            or blueprint in site_types("group") or blueprint in site_types("organization"):
-        unreadable = next((name for name in request.form if not _nested_name(name)), None)
-        if unreadable is not None:  # CKAN's views read it as a nested field: 500
-            return tk._("The form has a field its page does not offer (%(name)s): send it "
-                        "again from its page.") % {"name": shown(unreadable)}
+    unreadable = _unreadable_field(list(request.form) + list(request.files))
+    if unreadable is None and blueprint in site_types("dataset") and view in ("new", "edit"):
+        # a dataset form's tables are the table forms' (one posted with it
+        # replaced every table of the dataset, unchecked)
+        unreadable = next((name for name in request.form if name.startswith("resources__")),
+                          None)
+    if unreadable is None and not blueprint.startswith("satudata"):  # CKAN's forms
+        unreadable = next((name for name in request.files if name not in _FILE_FIELDS), None)
+    if unreadable is not None:  # CKAN's views read it as a nested field: 500
+        return tk._("The form has a field its page does not offer (%(name)s): send it "
+                    "again from its page.") % {"name": shown(unreadable)}
+    doubled = next((name for name in _FILE_FIELDS if len(request.files.getlist(name)) > 1),
+                   None)
+    if doubled is not None:
+        return tk._("The field %(name)s was sent more than once: send the form again "
+                    "from its page.") % {"name": shown(doubled)}
     twice = next((name for name in _one_value_fields(endpoint, blueprint, view)
                   if len(request.form.getlist(name)) > 1), None)
     if twice:

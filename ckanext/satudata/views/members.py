@@ -13,7 +13,11 @@ redirect:
   word: it now says who was deleted;
 * deleting a dataset of the workflow (``<type>.delete``) asked "are you
   sure?", then answered a bare "not authorized": its page says at once
-  that it is cancelled, withdrawn or archived instead.
+  that it is cancelled, withdrawn or archived instead;
+* following an OPD or a group (``<type>.follow``/``unfollow``): CKAN's view
+  reads it with its member list, which only its members may see here
+  (``ckan.auth.public_user_details`` off), so a citizen's "Follow" answered
+  404: it is read without the list.
 """
 from __future__ import annotations
 
@@ -116,3 +120,37 @@ def say_why_a_workflow_dataset_is_not_deleted() -> Any:
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
     return tk.abort(403, publishing.not_deleted_message())
+
+
+#: CKAN's follow buttons of an OPD or a group: endpoint -> (action, is it
+#: an organization, following once done)
+_FOLLOW = {"organization.follow": ("follow_group", True, True),
+           "organization.unfollow": ("unfollow_group", True, False),
+           "group.follow": ("follow_group", False, True),
+           "group.unfollow": ("unfollow_group", False, False)}
+
+
+@satudata_members.before_app_request
+def follow_a_group_without_its_members() -> Any:
+    step = _FOLLOW.get(request.endpoint or "")
+    if step is None or request.method != "POST":
+        return None
+    action, is_organization, following = step
+    group_id = (request.view_args or {}).get("id")
+    try:
+        group = tk.get_action("organization_show" if is_organization else "group_show")(
+            _common.context(), {"id": group_id, "include_datasets": True,
+                                "include_users": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found") if is_organization
+                        else tk._("Group not found"))
+    error_message = ""
+    try:
+        tk.get_action(action)(_common.context(), {"id": group_id})
+    except tk.ValidationError as e:  # already so
+        error_message = str((e.error_dict or {}).get("message") or e.error_summary)
+        following = not following
+    kind = "organization" if is_organization else "group"
+    return tk.render(f"{kind}/snippets/info.html", {
+        kind: group, "current_user": tk.current_user, "show_nums": True,
+        "error_message": error_message, "am_following": following})

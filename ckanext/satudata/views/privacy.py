@@ -69,6 +69,7 @@ _DATASET_PAGES = {
     "dataset_resource.views": "id", "resource.views": "id", "satudata_staged.views": "id",
     "dataset_resource.edit_view": "id", "resource.edit_view": "id",
     "dataset_resource.new": "id", "resource.new": "id",
+    "dataset_resource.delete": "id", "resource.delete": "id",
     "xloader.resource_data": "id", "dcat.read_dataset": "_id",
     "satudata_metadata.template": "id", "satudata_metadata.import_form": "id",
 }

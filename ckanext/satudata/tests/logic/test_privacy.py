@@ -273,7 +273,8 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
     pages = ["/dataset/activity/{}", "/dataset/resources/{}",
              "/dataset/followers/{}", "/dataset/{}/resource/" + table["id"] + "/edit",
              "/dataset/{}/resource/" + table["id"] + "/views", "/dataset/{}.rdf",
-             "/dataset/{}/resource/new", "/dataset/delete/{}"]
+             "/dataset/{}/resource/new", "/dataset/delete/{}",
+             "/dataset/{}/resource/" + table["id"] + "/delete"]
     token = factories.APIToken(user=region.users["producer_b"]["name"])["token"]
     for page in pages:
         for headers in ({}, {"Authorization": token}):
@@ -281,7 +282,8 @@ def test_the_pages_of_an_unpublished_dataset_answer_as_if_it_did_not_exist(regio
             made_up = app.get(page.format("tidak-ada-" + name), headers=headers,
                               follow_redirects=False)
             # (a visitor on an edit page is asked to log in, whatever the name)
-            expected = 302 if not headers and page.endswith(("/edit", "/views", "/new")) \
+            expected = 302 if not headers and page.endswith(("/edit", "/views", "/new",
+                                                             "/delete")) \
                 or not headers and page.startswith(("/dataset/resources/", "/dataset/delete/")) \
                 else 404
             assert real.status_code == made_up.status_code == expected, page

@@ -51,7 +51,9 @@ def test_the_members_tab_is_shown_to_who_may_open_it(app, sysadmin, prefix, kind
     for client in (app, login(app, "warga-uji")):
         page = client.get(f"{prefix}/{kind}/{group['name']}").body
         assert f'href="{prefix}{members}"' not in page
-        assert client.get(f"{prefix}{members}", status=403)
+    # (a visitor is asked to log in first: an OPD's members are an officer's page)
+    assert app.get(f"{prefix}{members}", follow_redirects=False).status_code in (302, 403)
+    login(app, "warga-uji").get(f"{prefix}{members}", status=403)
     admin = login(app, sysadmin["name"])
     assert f'href="{prefix}{members}"' in admin.get(f"{prefix}/{kind}/{group['name']}").body
     admin.get(f"{prefix}{members}", status=200)
@@ -325,3 +327,54 @@ def test_the_site_logo_can_be_uploaded(app, sysadmin):
         assert "logo.png" in helpers.call_action("config_option_show", key="ckan.site_logo")
     finally:  # the site's settings as they were, for the tests after this one
         helpers.call_action("config_option_update", **before)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_sites_title_is_one_line_of_text(app, sysadmin):
+    """A title sent twice was stored as a list (every e-mail's subject read
+    "[1, 2]"); one of thousands of characters broke the e-mails."""
+    before = helpers.call_action("config_option_show", key="ckan.site_title")
+    context = {"user": sysadmin["name"]}
+    try:
+        for title in (["Portal", "Lain"], "x" * 101):
+            with pytest.raises(tk.ValidationError) as err:
+                helpers.call_action("config_option_update", context=dict(context),
+                                    **{"ckan.site_title": title})
+            assert "ckan.site_title" in err.value.error_dict
+        assert helpers.call_action("config_option_show", key="ckan.site_title") == before
+        admin = login(app, sysadmin["name"])
+        page = admin.get("/ckan-admin/config")
+        from werkzeug.datastructures import MultiDict
+        refused = admin.post("/ckan-admin/config", data=MultiDict([
+            ("_csrf_token", csrf_token(page.body)), ("ckan.site_title", "Portal"),
+            ("ckan.site_title", "Lain"), ("save", "")]))
+        assert refused.status_code == 200 and "Harus berupa teks" in refused.body
+        assert helpers.call_action("config_option_show", key="ckan.site_title") == before
+        helpers.call_action("config_option_update", context=dict(context),
+                            **{"ckan.site_title": "Portal\nSatu  Data"})
+        assert helpers.call_action("config_option_show",
+                                   key="ckan.site_title") == "Portal Satu Data"
+    finally:
+        helpers.call_action("config_option_update", **{"ckan.site_title": before})
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.parametrize("kind", ["organization", "group"])
+def test_a_citizen_follows_and_unfollows_an_opd_or_a_group(app, kind):
+    """CKAN's view read the OPD with its member list, which only its members
+    may see here: a citizen's "Follow" answered 404, and "Unfollow" too."""
+    citizen = factories.User(name="warga", password="correct123")
+    group = (factories.Organization if kind == "organization" else factories.Group)()
+    client = login(app, "warga")
+    page = client.get(f"/{kind}/{group['name']}")
+    token = csrf_token(page.body)
+    followed = client.post(f"/{kind}/follow/{group['id']}", data={"_csrf_token": token})
+    assert followed.status_code == 200, followed.body[:500]
+    assert helpers.call_action("am_following_group", context={"user": citizen["name"]},
+                               id=group["id"]) is True
+    unfollowed = client.post(f"/{kind}/unfollow/{group['id']}", data={"_csrf_token": token})
+    assert unfollowed.status_code == 200
+    assert helpers.call_action("am_following_group", context={"user": citizen["name"]},
+                               id=group["id"]) is False
+    assert client.post(f"/{kind}/follow/tidak-ada",
+                       data={"_csrf_token": token}).status_code == 404

@@ -180,10 +180,11 @@ class TestSubmitNeedsADataFile:
             tk.url_for("satudata_metadata.import_form", id=pkg["name"])).body
         # to whom may not read it, as a name nobody took (the redirect told
         # anyone a private dataset of that name was reviewed)
-        for who in (app, login(app, "produsen-b")):
+        # (a visitor is asked to log in, whatever the name)
+        for who, status in ((app, 302), (login(app, "produsen-b"), 404)):
             for ref in (pkg["name"], "tidak-ada-" + pkg["name"]):
                 answer = who.get(tk.url_for("dataset.edit", id=ref), follow_redirects=False)
-                assert answer.status_code == 404, (ref, answer.status_code)
+                assert answer.status_code == status, (ref, answer.status_code)
 
 
 # -- uploads ----------------------------------------------------------------------------
@@ -308,6 +309,11 @@ class TestUploads:
         (lambda: _with_macros(), "tabel.xlsx", "upload", "makro"),
         (b"MZ\x90\x00\x03" + b"\x00" * 200, "program.exe", "upload", "program"),
         (b"#!/bin/sh\necho hai\n", "pasang.sh", "upload", "program"),
+        (b"alert(document.cookie)\n", "skrip.js", "upload", "program"),
+        # a picture or a document named as a table
+        (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
+         "tabel.csv", "upload", "bukan tabel"),
+        (b"bukan buku kerja, hanya teks\n", "tabel.xlsx", "upload", "bukan buku kerja excel"),
         (None, "", "url", "berkas untuk diunggah"),
     ])
     def test_an_empty_file_a_program_or_nothing_is_refused_at_upload(

@@ -119,6 +119,22 @@ def test_a_json_body_with_a_nul_is_refused_and_nothing_is_created(app):
     assert json.loads(created.body)["result"]["title"] == "Jumlah Puskesmas"
 
 
+def test_a_number_json_cannot_hold_is_refused_not_stored_as_text(app, region):
+    """``sk_number: 1e309`` (or NaN) was stored as the text "inf" ("nan")."""
+    token = factories.APIToken(user=region.users["walidata_admin"]["name"])["token"]
+    for number in ("1e309", "-1e309", "NaN"):
+        body = ('{"title": "Jumlah Bidan", "owner_org": "dinas-kesehatan", "year": 2027, '
+                f'"sk_number": {number}}}')
+        refused = app.post("/api/3/action/satudata_daftar_data_create", data=body,
+                           headers={"Authorization": token,
+                                    "Content-Type": "application/json"})
+        assert refused.status_code in (400, 409), refused.body  # (CKAN's parser or ours)
+        if refused.status_code == 409:
+            assert refused.json["error"]["sk_number"] == ["Harus berupa bilangan terhingga"]
+    assert region.call("walidata_admin", "satudata_daftar_data_list",
+                       year=2027)["count"] == 0
+
+
 def test_a_json_body_nested_beyond_the_parser_is_a_bad_request(app):
     """About 990 levels of ``[``: Python's JSON parser raises a
     RecursionError (not a ValueError) and every API action answered 500."""
@@ -223,6 +239,11 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
     ("bulk_update_public", "org_id", ["a"], "Harus berupa teks"),
     ("package_show", "name_or_id", ["a", "b"], "Harus berupa teks"),
     ("package_autocomplete", "q", "x" * 1000, "Paling banyak 200 karakter"),
+    ("tag_autocomplete", "query", "x" * 1000, "Paling banyak 200 karakter"),
+    ("tag_list", "query", "x" * 1000, "Paling banyak 200 karakter"),
+    ("task_status_show", "entity_id", ["a"], "Harus berupa teks"),
+    ("task_status_show", "task_type", ["a"], "Harus berupa teks"),
+    ("tag_search", "fields", ["a"], "Harus berupa objek"),
 ])
 def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, field, value,
                                                                  message):
@@ -248,7 +269,9 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
              "xloader_submit": {"resource_id": "tidak-ada"},
              "bulk_update_private": {"org_id": org["id"]},
              "bulk_update_delete": {"org_id": org["id"]}, "bulk_update_public": {"datasets": []},
-             "package_show": {}, "package_autocomplete": {}}[action]
+             "package_show": {}, "package_autocomplete": {},
+             "task_status_show": {"entity_id": "a", "task_type": "xloader", "key": "xloader"},
+             "tag_search": {}, "tag_autocomplete": {}, "tag_list": {}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
@@ -487,13 +510,51 @@ def test_a_table_form_with_a_field_it_does_not_offer_or_a_link_nobody_can_open_i
                                            __junk="x"))
     assert refused.status_code == 400 and "__junk" in refused.body
     for url in ("http://ud مرحبا/x.csv", "http://ud 😀 مرحبا",
-                "https://example.org:99999/t.csv"):
+                "https://example.org:99999/t.csv", "http://exa mple.com/data.csv",
+                "http:///x.csv", "http://example.com:0/x", "http://-bad-.com/x"):
         page = producer.post(new, data=dict(form, url=url))
         assert page.status_code == 200, url  # the form again, with the reason
         assert "Alamat web ini tidak dapat dibuka" in page.body, url
         with pytest.raises(tk.ValidationError) as err:
             helpers.call_action("resource_create", package_id=pkg["id"], url=url)
         assert "url" in err.value.error_dict
+    assert helpers.call_action("package_show", id=pkg["id"])["resources"] == pkg["resources"]
+
+
+def test_forms_with_nested_fields_no_page_offers_answer_400_and_keep_the_tables(app, region):
+    """``x__1`` alone (a list with a gap), ``name__``, a dataset form with a
+    table's fields (it replaced every table of the dataset, unchecked), a
+    second file field or a file sent twice: 500s, one data loss."""
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+    pkg = helpers.call_action("package_show", id=request["package_id"])
+    producer = login(app, "produsen-a")
+    edit = f"/dataset/edit/{pkg['name']}"
+    token = csrf_token(producer.get(edit).body)
+    form = {"_csrf_token": token, "_ckan_phase": "dataset_new_1", "save": "", "name": pkg["name"],
+            "title": pkg["title"], "owner_org": pkg["owner_org"]}
+    for extra in ({"x__1": "1"}, {"x__0__y__1": "1"}, {"name__": "1"},
+                  {"x__99999999999999999999": "1"},
+                  {"resources__0__url": "http://example.org/x.csv",
+                   "resources__0__name": "disusupkan"}):
+        refused = producer.post(edit, data=dict(form, **extra))
+        assert refused.status_code == 400, (extra, refused.status_code)
+        assert "tidak ditawarkan halamannya" in refused.body, extra
+    assert helpers.call_action("package_show", id=pkg["id"])["resources"] == pkg["resources"]
+    for page in ("/user/edit/produsen-a", "/user/produsen-a/api-tokens"):
+        refused = producer.post(page, data={"_csrf_token": token, "x__1": "1"})
+        assert refused.status_code == 400, page
+    new = f"/dataset/{pkg['name']}/resource/new"
+    table = {"_csrf_token": token, "id": "", "save": "again", "name": "Tabel", "url": ""}
+    for files, words in (({"upload": (io.BytesIO(b"a,b\n1,2\n"), "a.csv"),
+                           "upload2": (io.BytesIO(b"a,b\n1,2\n"), "b.csv")},
+                          "tidak ditawarkan halamannya"),
+                         ({"upload": [(io.BytesIO(b"a,b\n1,2\n"), "a.csv"),
+                                      (io.BytesIO(b"a,b\n1,2\n"), "b.csv")]},
+                          "lebih dari sekali")):
+        refused = producer.post(new, data=dict(table, **files),
+                                content_type="multipart/form-data")
+        assert refused.status_code == 400 and words in refused.body, words
     assert helpers.call_action("package_show", id=pkg["id"])["resources"] == pkg["resources"]
 
 
@@ -748,13 +809,16 @@ def test_solr_functions_cannot_read_unpublished_datasets(app, region):
                         ("&boost=docfreq(text,'zqxrahasia')", "boost"),
                         ("&qf=name docfreq(text,'x')", "qf"),
                         # a parser of functions, a score, facets of no dataset
-                        ("&defType=func&q=docfreq(text,'zqxrahasia')", "defType"),
+                        # (given twice, q is refused first: CKAN reads it as a list)
+                        ("&defType=func&q=docfreq(text,'zqxrahasia')", "q"),
                         ("&fl=name,score", "fl"),
                         ('&facet.field=["title_string"]&facet.mincount=0&rows=0',
                          "facet.mincount")):
         assert field in _api_error(app, search + args), args
     assert "q" in _api_error(app, "/api/3/action/package_search?q=_val_:%22docfreq(text,"
                                   "'zqxrahasia')%22&fl=name,score")
+    assert "defType" in _api_error(app, "/api/3/action/package_search?defType=func"
+                                        "&q=docfreq(text,'zqxrahasia')")
     assert "wt" in _api_error(app, search + "&wt=xml")
     # a JSON number 0 too (falsy, it was taken for "not given")
     for zero in (0, 0.0):
