@@ -328,7 +328,9 @@ def test_a_table_that_cannot_be_loaded_shows_its_error_to_the_producer(region, r
     request = region.request_of(region.opd_a)
     bad = region.call("producer", "resource_create", package_id=request["package_id"],
                       name="Rusak", format="XLSX", url="rusak.xlsx",
-                      upload=FileStorage(stream=io.BytesIO(b"bukan xlsx \x00\x01"),
+                      # (a zip's first bytes, then none of a workbook: a file
+                      # that is no zip at all is refused at upload)
+                      upload=FileStorage(stream=io.BytesIO(b"PK\x03\x04bukan xlsx \x00\x01"),
                                          filename="rusak.xlsx"))
     run_jobs()
 

@@ -17,8 +17,9 @@ from ckan.tests import helpers
 from ..factories import complete_metadata, csrf_token, login
 
 HOSTILE = [
-    # a workbook (a zip: binary) under a .csv name
-    ("biner.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 40,
+    # bytes of no kind a .csv name hides (a zip, a picture or a PDF is refused at
+    # upload, test_forms)
+    ("biner.csv", b"\x00\xff\xfe\x01" * 2000,
      "Berkas bukan tabel teks: tampaknya berkas biner"),
     # an empty file is refused at upload (test_forms)
     ("judul-raksasa.csv",
