@@ -22,7 +22,7 @@ from .lib import charts, dates, datastore, markdown_text, review, round_report, 
 
 __all__ = [
     "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
-    "satudata_row_errors",
+    "satudata_row_errors", "satudata_may",
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
     "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
@@ -122,6 +122,16 @@ def satudata_pending_invitations(group_id: str) -> list[dict[str, str]]:
 #: the session key under which :mod:`.views.members` keeps what was typed
 #: in the "add member" form
 MEMBER_DRAFT_KEY = "satudata_member_draft"
+
+
+def satudata_may(action: str, data_dict: Optional[dict[str, Any]] = None) -> bool:
+    """CKAN's ``h.check_access``, false also for what is not found: an
+    activity of a dataset purged since, in a user's stream, made the whole
+    page "not found" (the portal answers an unreadable dataset so)."""
+    try:
+        return bool(tk.h.check_access(action, data_dict))
+    except tk.ObjectNotFound:
+        return False
 
 
 def satudata_row_errors(field: dict[str, Any], errors: Any) -> Any:

@@ -362,6 +362,16 @@ class TestChanges:
         page = sysadmin.get(link)
         assert page.status_code == 200 and "Profil kedua" in page.body
 
+    def test_a_users_stream_opens_after_one_of_their_datasets_was_purged(self, app, region):
+        """An activity of a dataset purged since made the producer's whole
+        activity page "not found"."""
+        pkg = region.call("producer", "package_create", name="dibuang-nanti",
+                          title="Dataset yang dibuang", owner_org=region.opd_a["id"])
+        region.call("producer", "package_patch", id=pkg["id"], notes="Diubah")
+        region.call("sysadmin", "dataset_purge", id=pkg["id"])
+        page = login(app, "produsen-a").get("/user/activity/produsen-a")
+        assert page.status_code == 200
+
     def test_every_detail_link_of_a_users_own_stream_opens(self, app, region):
         """A user's own stream offered the details of every activity in it,
         also of a dataset they may not change or whose earlier version they
