@@ -323,7 +323,11 @@ def compare_pkg_dicts(next_helper: Any, old: dict[str, Any], new: dict[str, Any]
     """The activity plugin's changes between two versions of a dataset (the
     history's "Changes" page), with a version without a licence named
     "No licence": CKAN's description of a licence change joins the old and
-    new titles to its text and fails on a missing one (a 500)."""
+    new titles to its text and fails on a missing one (a 500). The
+    portal's own record of a dataset's publication
+    (``satudata_dissemination``, which its own pages show) is no change of
+    the dataset: it read as a raw dictionary."""
+    old, new = ({k: v for k, v in d.items() if k != publishing.DICT_KEY} for d in (old, new))
     changes = next_helper(old, new, old_activity_id)
     for change in changes:
         if change.get("type") == "license":

@@ -494,3 +494,4 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
     # nothing found: the way on is asking the walidata (it ended at "try another search")
     page = app.get("/dataset/", query_string={"q": "kesehatn"}).body
     assert "Mintalah kepada walidata" in page and 'href="/permohonan-data/baru"' in page
+
