@@ -371,17 +371,12 @@ def state_refusal_message(name: str, current: State) -> str:
         "transition": transition_label(name), "state": state_label(current)}
 
 
-def moved_past_error(request: DataRequest) -> tk.ValidationError:
-    """The answer to a reviewer the request has moved on past (another
-    officer of their level took the step first, or a level above theirs
-    acts now): :func:`moved_past_message` (it said an approval was refused
-    "while the request is in approval")."""
-    return tk.ValidationError({"state": [moved_past_message(request)]})
-
-
 def moved_past_message(request: DataRequest) -> str:
-    """Where the request is now and whom it waits for, in the same words
-    whichever of the racing calls loses and however late."""
+    """Why a reviewer the request has moved on past (another officer of
+    their level took the step first, or a level above theirs acts now) may
+    not take the step: where it is and whom it waits for, the same
+    whichever of the racing calls loses and however late (it said an
+    approval was refused "while the request is in approval")."""
     current = State(request.state)
     chain = roles.chain_of(request)
     if current == State.VERIFIED and 0 < request.approval_level < len(chain):
@@ -452,7 +447,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
                 "You have just taken this step: the request is now %(state)s") % {
                     "state": state_label(current)}]})
         if roles.moved_past(context.get("user"), request, transition.name):
-            raise moved_past_error(request)
+            # as the auth function tells one who comes later (403)
+            raise tk.NotAuthorized(moved_past_message(request))
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})
