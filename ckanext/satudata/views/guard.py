@@ -479,6 +479,8 @@ def refuse_unstorable_text() -> Any:
 #: without an id ("Missing id, can not get Resource object", any caller of
 #: resource_patch)
 _MISSING_ID = re.compile(r"Missing id, can not get \w+ object")
+#: CKAN's refusal of a setting ``config_option_show`` does not show
+_OPTION_NOT_SHOWN = re.compile(r"Configuration option '(.{0,200})' can not be shown")
 
 
 @satudata_guard.after_app_request
@@ -501,6 +503,13 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
     if isinstance(message, str) and _MISSING_ID.fullmatch(message):
         error.pop("message")
         error["id"] = [tk._("Missing value")]
+        changed = True
+    elif message == "Type cannot be updated":  # an organization's or group's
+        error["message"] = tk._("The type of an organization or a group cannot be changed")
+        changed = True
+    elif isinstance(message, str) and (option := _OPTION_NOT_SHOWN.fullmatch(message)):
+        error["message"] = tk._("The setting %(key)s cannot be shown") % {
+            "key": option.group(1)}
         changed = True
     elif isinstance(message, str):
         # CKAN writes "<Not found, translated>: <its English words>"

@@ -887,6 +887,15 @@ def test_api_errors_ckan_writes_in_english_are_in_the_readers_words(app):
     response = app.post("/api/3/action/datastore_info", json={},
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert "Missing value" not in response.body
+    # a sysadmin's: a group's type, a setting that is not shown
+    response = app.post("/api/3/action/organization_patch",
+                        json={"id": org["id"], "type": "group"},
+                        headers={"Authorization": sysadmin["token"]}, status=409)
+    assert response.json["error"]["message"] == \
+        "Jenis organisasi atau grup tidak dapat diubah"
+    response = app.post("/api/3/action/config_option_show", json={"key": "rahasia"},
+                        headers={"Authorization": sysadmin["token"]}, status=409)
+    assert response.json["error"]["message"] == "Pengaturan rahasia tidak dapat ditampilkan"
 
 
 def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
