@@ -144,8 +144,9 @@ class Directory:
             reviewers += self.with_role(chain[0])
         if Actor.APPROVER in kinds and 0 <= level < len(chain):
             reviewers += self.with_role(chain[level])
-        users += [user for user in reviewers if request is None or user in users
-                  or not roles.took_part(user.name, request, "approve", upto)]
+        barred = roles.hands_in({u.id for u in reviewers if u not in users}, request, upto) \
+            if request is not None else set()
+        users += [user for user in reviewers if user.id not in barred]
         if Actor.WALIDATA_ADMIN in kinds:
             users += self.admins
         for kind, duty in DUTY_ACTORS.items():

@@ -474,35 +474,45 @@ def took_part(user_name: Optional[str], request: Any, transition: str,
     only. ``upto``: the steps up to that version of the request only (who
     had a hand in it when a step was taken, not since)."""
     user = user_obj(user_name) if transition in FOUR_EYES else None
-    if user is None:
-        return False
+    return user is not None and bool(hands_in([user.id], request, upto))
+
+
+def hands_in(user_ids: Iterable[str], request: Any, upto: Optional[int] = None) -> set[str]:
+    """The users of ``user_ids`` who had a hand in the submission of
+    ``request`` under review (:func:`took_part`). One query, however many
+    users (a step's e-mail asks it of every holder of the next level)."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return set()
     from ckanext.activity.model import Activity
 
     from ..model import StagedRevision
 
+    who = model.User.id
     event = RequestEvent
     prepared = (sa.select(sa.func.max(event.timestamp))
                 .where(event.request_id == request.id, event.transition.in_(PREPARATIONS))
                 .scalar_subquery())
-    stepped = took_a_step(user.id, request.id, upto)
+    stepped = took_a_step(who, request.id, upto)
     # a change the user's own workflow step on a request of the same dataset
     # wrote (publishing another period of it) is no edit
     step = sa.orm.aliased(RequestEvent)
     window = datetime.timedelta(seconds=_STEP_WRITE_WINDOW)
     by_a_step = sa.exists().where(
-        step.user_id == user.id, step.transition.in_(DATASET_WRITES),
+        step.user_id == who, step.transition.in_(DATASET_WRITES),
         step.request_id.in_(sa.select(DataRequest.id)
                             .where(DataRequest.package_id == request.package_id)),
         step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window))
     edited = sa.exists().where(
-        Activity.object_id == request.package_id, Activity.user_id == user.id,
+        Activity.object_id == request.package_id, Activity.user_id == who,
         Activity.activity_type == "changed package", Activity.timestamp > prepared,
         ~by_a_step)
     staged = sa.exists().where(
         StagedRevision.package_id == request.package_id,
         StagedRevision.request_id == request.id,
-        sa.or_(StagedRevision.created_by == user.id, StagedRevision.modified_by == user.id))
-    return bool(model.Session.execute(sa.select(sa.or_(stepped, edited, staged))).scalar())
+        sa.or_(StagedRevision.created_by == who, StagedRevision.modified_by == who))
+    return set(model.Session.execute(
+        sa.select(who).where(who.in_(user_ids), sa.or_(stepped, edited, staged))).scalars())
 
 
 def took_a_step(user_id: str, request_id: Any, upto: Optional[int] = None) -> Any:

@@ -1563,14 +1563,13 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     # the gate is the same for the steps it holds back alike (verify and
     # return wait for the same OPDs): asked once per kind of step
     gates: dict[tuple[bool, bool], dict[str, list[str]]] = {}
-    second_hands: list[bool] = []  # took_part, asked once for all four-eyes steps
+    took_part: Optional[bool] = None  # asked once for all the four-eyes steps
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
         if transition.name in FOUR_EYES:
-            if not second_hands:
-                second_hands.append(
-                    roles.took_part(context.get("user"), request, transition.name))
-            if second_hands[0]:
+            if took_part is None:
+                took_part = roles.took_part(context.get("user"), request, transition.name)
+            if took_part:
                 if roles.four_eyes_message() not in held_back:
                     held_back.append(roles.four_eyes_message())
                 continue
