@@ -316,13 +316,9 @@ def _form_field_message() -> Optional[str]:
     if unreadable is not None:  # CKAN's views read it as a nested field: 500
         return tk._("The form has a field its page does not offer (%(name)s): send it "
                     "again from its page.") % {"name": shown(unreadable)}
-    doubled = next((name for name in _FILE_FIELDS if len(request.files.getlist(name)) > 1),
-                   None)
-    if doubled is not None:
-        return tk._("The field %(name)s was sent more than once: send the form again "
-                    "from its page.") % {"name": shown(doubled)}
     twice = next((name for name in _one_value_fields(endpoint, blueprint, view)
-                  if len(request.form.getlist(name)) > 1), None)
+                  if len(request.form.getlist(name)) > 1), None) or next(
+        (name for name in _FILE_FIELDS if len(request.files.getlist(name)) > 1), None)
     if twice:
         return tk._("The field %(name)s was sent more than once: send the form again "
                     "from its page.") % {"name": shown(twice)}
