@@ -429,6 +429,12 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     current = State(request.state)
     transition = rule(transition_name, current, request.revision_of)
     if transition is None:
+        # an officer of the level that took the step first (the other
+        # Kadis, the other verifier) is told where it is now and whom it
+        # waits for, as the auth function tells one who comes later
+        if not roles.just_took(context.get("user"), request, transition_name) \
+                and roles.moved_past(context.get("user"), request, transition_name):
+            raise tk.NotAuthorized(moved_past_message(request))
         raise _refuse_state(transition_name, current)
     if expected_version in (None, "") and transition.needs_version(
             lambda: roles.took_step(request.id, "withdraw")):

@@ -16,8 +16,8 @@ import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
 from .states import (
-    ACTION_OF, DATASET_WRITES, FOUR_EYES, HANDS, PREPARATIONS, STEPS, SUBMISSIONS, TABLE,
-    Actor, State, actors_of, next_actors, rule,
+    ACTION_OF, DATASET_WRITES, FOUR_EYES, HANDS, PAST_REVIEW, PREPARATIONS, STEPS, SUBMISSIONS,
+    TABLE, Actor, State, actors_of, next_actors, rule,
 )
 
 #: the walidata's duties a region gives to roles (``satudata.roles.<duty>``),
@@ -581,10 +581,16 @@ def moved_past(user_name: Optional[str], request: Any, transition: str) -> bool:
     user = user_obj(user_name)
     if user is None or request.approval_level is None:
         return False
-    lowest = 1 if ACTION_OF.get(transition, transition) == "approve" else 0
+    action = ACTION_OF.get(transition, transition)
+    if not any(t.actors & {Actor.VERIFIER, Actor.APPROVER}
+               for t in TABLE if ACTION_OF.get(t.name, t.name) == action):
+        return False  # not a step of the review (publishing, scheduling)
+    lowest = 1 if action == "approve" else 0
     held = user_roles(user.id)
     levels = [level for level, role in enumerate(chain_of(request))
               if role in held and level >= lowest]
+    if State(request.state) in PAST_REVIEW:  # the last level approved it
+        return bool(levels)
     return bool(levels) and max(levels) < request.approval_level
 
 
@@ -605,10 +611,22 @@ def four_eyes_message() -> str:
                 "take this one")
 
 
-def reviews(user_name: Optional[str], request: Any) -> bool:
-    """Whether the user holds a role of the request's approval chain."""
+def reviews(user_name: Optional[str], request: Any, transition: str) -> bool:
+    """Whether the user holds a level of the request's approval chain whose
+    holders take ``transition`` in some state (a Kabid verifies nothing and
+    publishes nothing: they are told who does, not that the state forbids
+    it)."""
     user = user_obj(user_name)
-    return user is not None and bool(set(chain_of(request)) & user_roles(user.id))
+    if user is None:
+        return False
+    chain, held = chain_of(request), user_roles(user.id)
+    kinds = {Actor.VERIFIER} if chain and chain[0] in held else set()
+    if set(chain[1:]) & held:
+        kinds.add(Actor.APPROVER)
+    if chain and chain[-1] in held:
+        kinds.add(Actor.FINAL_APPROVER)
+    action = ACTION_OF.get(transition, transition)  # a return at any level
+    return any(t.actors & kinds for t in TABLE if ACTION_OF.get(t.name, t.name) == action)
 
 
 def may_attempt(user_name: Optional[str], request: Any, transition: str) -> bool:

@@ -145,6 +145,9 @@ REVIEW_STATES = frozenset({S.OPD_REVIEW, S.SUBMITTED, S.RESUBMITTED, S.VERIFIED,
 REVISION_STATES = REVIEW_STATES | {S.RETURNED}
 _ACTIVE = [S.REQUESTED, S.OPD_REVIEW, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
            S.READY, S.SCHEDULED]
+#: states a request reaches once every level of its chain approved it: its
+#: review is past every reviewer's level
+PAST_REVIEW = frozenset({S.READY, S.SCHEDULED, S.PUBLISHED, S.ARCHIVED, S.WITHDRAWN})
 
 #: THE table: the only statement of who may take which step from where.
 #: Auth functions, the engine (under the row lock), forms, "waiting for",

@@ -659,7 +659,9 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     """Create a collection round. Stage durations default to the
     ``satudata.deadline.*`` options (TJB SOP: 5 working days to prepare, 60
     to submit, 15 to verify, 1 per approval level); the deadlines are
-    computed in working days from ``start_date`` unless given.
+    computed in working days unless given, one stage after the other:
+    ``prepare_due`` from ``start_date``, ``submit_due`` from ``prepare_due``,
+    ``verify_due`` from ``submit_due`` (as the SOPs chain them).
 
     :param name: URL name, e.g. ``semester-1-2026``
     :param title: e.g. "Semester I 2026"

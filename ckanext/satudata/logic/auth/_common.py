@@ -120,7 +120,7 @@ def transition_auth(action: str, message: Callable[[], str]) -> Any:
             # one let in first ("only the verifier or the current
             # approver…", to a Kabid)
             if rule(name, request.state, request.revision_of) is None \
-                    and roles.reviews(context.get("user"), request):
+                    and roles.reviews(context.get("user"), request, name):
                 return refuse(engine.state_refusal_message(name, State(request.state)))
             return refuse(message())
         # a step the request is past (verifying a verified request), or the

@@ -645,6 +645,47 @@ def test_an_officer_returning_what_another_returned_first_is_told_where_it_is(re
     assert "is not possible while the request is returned" in str(err.value)
 
 
+def test_the_other_officer_of_a_level_is_told_where_it_is_at_every_level(region):
+    """Two Kadis (or two verifiers) took one step at once: the loser got 409
+    "'Approve' is not possible while the request is ready" where the losing
+    Kabid got 403 "moved on past your level"; and a Kabid sending publish to
+    published data was told the state forbids it, not who publishes."""
+    request = region.request_of(region.opd_a)
+    for name, role in (("verifikator-2", "verifikator"), ("kadis-2", "kadis")):
+        factories.User(name=name)
+        region.call("walidata_admin", "satudata_role_create", user=name, role=role)
+
+    def step(user: str, action: str) -> Any:
+        return helpers.call_action(action, context={"user": user, "ignore_auth": False},
+                                   id=request["id"])
+
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    for refused_by in (step, lambda user, action: engine.apply_transition(
+            {"user": user}, request["id"], action.rsplit("_", 1)[1])):
+        with pytest.raises(tk.NotAuthorized) as refused:
+            refused_by("verifikator-2", "satudata_request_verify")
+        assert str(refused.value) == ("The request has moved on past your level: it is now "
+                                      "verified, in approval and waits for the Head of Division")
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    words = "The request has moved on past your level: it is now ready to publish"
+    with pytest.raises(tk.NotAuthorized) as refused:  # a later click
+        step("kadis-2", "satudata_request_approve")
+    assert str(refused.value) == words
+    with pytest.raises(tk.NotAuthorized) as refused:  # let in before the approval committed
+        engine.apply_transition({"user": "kadis-2"}, request["id"], "approve")
+    assert str(refused.value) == words
+    with pytest.raises(tk.ValidationError):  # the winner's second click: by its state
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+    region.call("walidata_admin", "satudata_request_publish", id=request["id"])
+    with pytest.raises(tk.NotAuthorized) as refused:
+        region.call("kabid", "satudata_request_publish", id=request["id"])
+    assert "is not possible while" not in str(refused.value)
+    assert "publish" in str(refused.value)
+
+
 def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where_it_is(region):
     """Twenty clicks of the kabid at once: a call whose auth function read the
     request before the first approval committed (still at the kabid level)
