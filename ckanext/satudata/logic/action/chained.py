@@ -1813,7 +1813,8 @@ def activity_create(original: Action, context: Context, data_dict: DataDict) -> 
     live dataset did not change). A resource view's activity carries the
     dataset as it stands (CKAN's holds the view only: the next change's
     "Changes" page, compared with it, answered 404 "Could not find object
-    in the activity data", for nearly every dataset with a table)."""
+    in the activity data", for nearly every dataset with a table), with the
+    permission labels of the activity it was read from."""
     if publishing.skip_activity(data_dict.get("object_id")):
         tk.check_access("activity_create", context, data_dict)
         return None
@@ -1822,11 +1823,15 @@ def activity_create(original: Action, context: Context, data_dict: DataDict) -> 
         from ckanext.activity.model import Activity
 
         last = model.Session.execute(
-            sa.select(Activity.data).where(Activity.object_id == data_dict["object_id"],
-                                           Activity.data.like('%"package"%'))
-            .order_by(Activity.timestamp.desc()).limit(1)).scalar()
-        if isinstance(last, dict) and "package" in last:
-            data_dict = dict(data_dict, data=dict(data_dict["data"], package=last["package"]))
+            sa.select(Activity.data, Activity.permission_labels)
+            .where(Activity.object_id == data_dict["object_id"],
+                   Activity.data.like('%"package"%'))
+            .order_by(Activity.timestamp.desc()).limit(1)).first()
+        if last is not None and isinstance(last.data, dict) and "package" in last.data:
+            # and whom that dataset is shown to: unlabelled, only sysadmins
+            # read it, and its producer was refused the next change's page
+            data_dict = dict(data_dict, data=dict(data_dict["data"], package=last.data["package"]),
+                             permission_labels=list(last.permission_labels or []))
     return original(context, data_dict)
 
 

@@ -292,6 +292,35 @@ class TestChanges:
         title = re.search(r"<title>(.*?)</title>", bodies[0], re.S).group(1)
         assert title.count(tk.config.get("ckan.site_title")) == 1, title
 
+    def test_the_change_after_a_tables_view_was_made_is_shown(self, app, region):
+        """The portal makes the views of a loaded table (as the site user):
+        CKAN compares a change with the activity just before it, a view's
+        (which holds the dataset as it stood, since an earlier fix), and that
+        activity had no permission labels: the page of the dataset's next
+        change answered 404 "Activity not found" to its producer."""
+        import ckan.model as model
+        from ckanext.activity.model import Activity
+
+        pkg_id = region.request_of(region.opd_a)["package_id"]
+        resource = region.call("producer", "resource_create", package_id=pkg_id,
+                               name="Tautan", url="https://data.example.org/t", format="CSV")
+        region.call("sysadmin", "resource_view_create", resource_id=resource["id"],
+                    view_type="datatables_view", title="Tabel")
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan baru yang jelas")
+        view, change = model.Session.query(Activity).filter(
+            Activity.object_id == pkg_id).order_by(Activity.timestamp.desc()).limit(2).all()[::-1]
+        assert view.activity_type == "new resource view"
+
+        page = login(app, "produsen-a").get(f"/dataset/changes/{change.id}")
+        assert page.status_code == 200
+        assert "Catatan baru yang jelas" in page.body
+        diff = region.call("producer", "activity_diff", id=change.id, object_type="package")
+        assert diff["activities"][1]["id"] == change.id
+        assert diff["activities"][0]["id"] == view.id
+        assert "+  \"notes\": \"Catatan baru yang jelas\"" in diff["diff"]
+        # another OPD's producer may read neither
+        assert login(app, "produsen-b").get(f"/dataset/changes/{change.id}").status_code == 404
+
     def test_changes_name_fields_by_their_labels_and_visibility_in_the_readers_words(
             self, app):
         import flask_babel
