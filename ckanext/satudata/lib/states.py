@@ -489,9 +489,12 @@ PUBLIC_TABLE: tuple[PublicTransition, ...] = (
                      frozenset({PA.WALIDATA}), reason_required=True),
     PublicTransition("plan", frozenset(PUBLIC_OPEN), P.PLANNED,
                      frozenset({PA.WALIDATA_ADMIN})),
-    PublicTransition("fulfil", frozenset(PUBLIC_OPEN | {P.PLANNED}), P.FULFILLED,
+    # a request waiting for data that will not come (its data request was
+    # cancelled, its dataset withdrawn for good) is still answered: with
+    # another dataset, or rejected with the reason
+    PublicTransition("fulfil", frozenset(PUBLIC_OPEN | {P.PLANNED, P.AWAITING}), P.FULFILLED,
                      frozenset({PA.WALIDATA})),
-    PublicTransition("reject", frozenset(PUBLIC_OPEN | {P.PLANNED}), P.REJECTED,
+    PublicTransition("reject", frozenset(PUBLIC_OPEN | {P.PLANNED, P.AWAITING}), P.REJECTED,
                      frozenset({PA.WALIDATA}), reason_required=True),
     PublicTransition("published", frozenset({P.AWAITING, P.PLANNED}), P.FULFILLED,
                      frozenset({PA.SYSTEM})),

@@ -255,6 +255,7 @@ MATRIX = [
     ("satudata_public_request_fulfil", "awaiting_publication", STAFF),
     ("satudata_public_request_reject", "accepted", STAFF),
     ("satudata_public_request_reject", "fulfilled", STAFF),
+    ("satudata_public_request_reject", "awaiting_publication", STAFF),
 ]
 #: a step the request's state does not allow: action, state, label of the state
 PAST = [
@@ -265,6 +266,34 @@ PAST = [
     ("satudata_public_request_fulfil", "rejected", ("ditolak", "rejected")),
     ("satudata_public_request_reject", "fulfilled", ("dipenuhi", "fulfilled")),
 ]
+
+
+def test_a_request_waiting_for_data_that_will_not_come_is_still_answered(region, citizen):
+    """The data request whose dataset a citizen's request waited for was
+    cancelled (or its dataset withdrawn): the request stayed "awaiting
+    publication" for good, no deadline, every answer of the walidata refused
+    by its state."""
+    waited_for, other = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    verifier = region.users["verifier"]
+    asked = [_ask(citizen, owner_org=region.opd_a["name"]),
+             _call(citizen, "satudata_public_request_create", title="Jumlah puskesmas 2026",
+                   description="Per kecamatan", purpose="Liputan")]
+    for one in asked:
+        _call(verifier, "satudata_public_request_accept", id=one["id"])
+        assert _call(verifier, "satudata_public_request_fulfil", id=one["id"],
+                     package_id=waited_for["package_id"])["state"] == "awaiting_publication"
+    region.call("walidata_admin", "satudata_request_cancel", id=waited_for["id"],
+                note="Indikator dihapus dari Daftar Data")
+    rejected = _call(verifier, "satudata_public_request_reject", id=asked[0]["id"],
+                     note="Data ini tidak jadi dihimpun tahun ini")
+    assert rejected["state"] == "rejected"
+    assert rejected["response"] == "Data ini tidak jadi dihimpun tahun ini"
+    # or pointed to other data, which it waits for in turn
+    pointed = _call(verifier, "satudata_public_request_fulfil", id=asked[1]["id"],
+                    package_id=other["package_id"])
+    assert pointed["state"] == "awaiting_publication"
+    assert _call(citizen, "satudata_public_request_show",
+                 id=asked[1]["id"])["events"][-1]["step"] == "fulfil"
 
 
 @pytest.mark.parametrize("action,state,labels", PAST,
