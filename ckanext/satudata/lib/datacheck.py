@@ -44,7 +44,7 @@ import ckan.plugins.toolkit as tk
 
 from . import metadata, outbox, screening, tables, validation
 from . import preview as previews
-from ..model import DataCheck, RequestEvent
+from ..model import CollectionRound, DataCheck, DataRequest, RequestEvent
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,16 @@ def unreadable(pkg_dict: dict[str, Any]) -> set[str]:
     return found
 
 
+def period_years(package_id: str) -> list[int]:
+    """The years of the rounds whose requests ask for the dataset (one per
+    period of a yearly indicator), a cancelled request's left out."""
+    return list(model.Session.execute(
+        sa.select(CollectionRound.year).distinct()
+        .join(DataRequest, DataRequest.round_id == CollectionRound.id)
+        .where(DataRequest.package_id == package_id, DataRequest.state != "cancelled",
+               CollectionRound.year.isnot(None))).scalars())
+
+
 def _stored(package_id: str, resource_ids: list[str]) -> dict[str, DataCheck]:
     if not resource_ids:
         return {}
@@ -153,7 +163,7 @@ def ensure(pkg_dict: dict[str, Any], *, check: bool = True) -> list[dict[str, An
     result stored in the session (not committed); without, it is
     ``pending``. One query for the stored results."""
     files = uploaded_files(pkg_dict)
-    schema = validation.table_schema(pkg_dict)
+    schema = validation.table_schema(pkg_dict, period_years(pkg_dict["id"]))
     stored = _stored(pkg_dict["id"], [r["id"] for r in files])
     result = []
     for res in files:

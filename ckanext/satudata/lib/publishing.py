@@ -771,9 +771,12 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
             origin = (origin if isinstance(origin, str) and origin in live_ids
                       and res.get("id") not in live_ids else None)
             if res.get("upload") and hasattr(res["upload"], "stream"):
-                # a new file makes a new resource: the live file stays as it is
-                origin = origin or res.get("id")
-                res.pop("id", None)
+                # a new file of a live table makes a new resource: the live
+                # file stays as it is; a table only the revision holds keeps
+                # its id (its producer's script corrected it by that id, and
+                # was told "not found" at the next correction)
+                if res.get("id") in live_ids:
+                    origin = origin or res.pop("id")
                 upload = uploader.get_resource_uploader(res)
                 # its size and type, as CKAN's own update sets them (the
                 # staged table was published without a size: no byteSize in

@@ -219,14 +219,17 @@ def _years(pkg_dict: dict[str, Any]) -> list[int]:
     return sorted(years)
 
 
-def table_schema(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def table_schema(pkg_dict: dict[str, Any], period_years: Iterable[int] = ()) -> dict[str, Any]:
     """The Frictionless Table Schema (a descriptor) of the declared variables:
     one required field per variable, of its type, with its unit and
     definition; a wilayah code column constrained to the declared area, a
-    year column to the declared years."""
+    year column to the declared years and ``period_years`` (the years of
+    the rounds that asked for the dataset: each period's table holds its own
+    year, whatever year the dataset's metadata now names)."""
     fields = []
     area = str(pkg_dict.get("area_code") or "").strip()
-    years = _years(pkg_dict)
+    declared = _years(pkg_dict)
+    years = sorted(set(declared) | set(period_years)) if declared else []
     for var in variables(pkg_dict):
         field: dict[str, Any] = {"name": var["name"],
                                  "type": TYPES.get(var["data_type"], "string"),

@@ -21,7 +21,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import publishing
 
 from ..factories import (
-    VARIABLES, CollectionRound, add_csv, build_region, complete_metadata, csv_upload, is_public,
+    VARIABLES, CollectionRound, DaftarDataItem, add_csv, build_region, complete_metadata, csv_upload, is_public,
     login, publish, request_state, seen, to_ready,
 )
 
@@ -391,6 +391,52 @@ def test_a_new_period_answers_for_its_own_tables_only(two_periods, app):
         with app.flask_app.test_request_context("/"):
             region.call("producer", "satudata_request_revise", id=second["id"])
     assert request_state(region, second) != "published"
+
+
+def test_each_periods_table_holds_the_year_of_its_round(region, app):
+    """A yearly indicator asked again by the next year's round (the Daftar
+    Data 2027 names it again): its table of 2027 was refused "outside the
+    declared period (2026)", the dataset's data year; and once the producer
+    set the data year to 2027, the first period's table of 2026 was reported
+    invalid on both requests' pages."""
+    first = region.request_of(region.opd_a)
+    pkg_id = first["package_id"]
+    with freeze_time("2026-03-02 03:00:00"):
+        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2026,10\n", name=FIRST)
+        to_ready(region, first, data_year="2026", variables=VARIABLES)
+        publish(region, first)
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-12-01 02:00:00"):
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org=region.opd_a["name"], year=2027)
+        round_ = helpers.call_action("satudata_round_create", context=dict(site),
+                                     name="tahunan-2027", title="Tahunan 2027", year=2027,
+                                     start_date="2027-01-04")
+    with freeze_time("2027-01-04 01:00:00"):
+        assert helpers.call_action("satudata_round_send", context=dict(site),
+                                   id=round_["id"])["new_periods"] == 1
+        second = next(r for r in region.call("sysadmin", "satudata_request_list",
+                                             round_id=round_["id"])["results"])
+        assert second["package_id"] == pkg_id
+        table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2027,12\n", name=MARKER)
+        with app.flask_app.test_request_context("/"):
+            region.call("producer", "satudata_request_submit", id=second["id"])
+        assert request_state(region, second) == "submitted"
+    checks = {f["name"]: f for f in region.call("producer", "satudata_data_check_list",
+                                                 id=pkg_id)["files"]}
+    assert checks[FIRST]["status"] == "valid" and checks[MARKER]["status"] == "valid"
+    # a year of neither period is still refused; the table the period adds
+    # keeps its id when its file is replaced (it took a new one each time)
+    with freeze_time("2027-01-05 01:00:00"):
+        region.call("verifier", "satudata_request_return", id=second["id"], note="Tahun")
+    with freeze_time("2027-01-05 02:00:00"):
+        patched = region.call("producer", "resource_patch", id=table["id"], url="tabel.csv",
+                              upload=csv_upload("tahun,jumlah\n2020,12\n"))
+        assert patched["id"] == table["id"]
+        with app.flask_app.test_request_context("/"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", "satudata_request_resubmit", id=second["id"])
+    assert [MARKER in m for m in err.value.error_dict["resources"]] == [True]
+    assert region.call("producer", "resource_show", id=table["id"])["name"] == MARKER
 
 
 def test_a_round_can_still_create_new_datasets(region):
