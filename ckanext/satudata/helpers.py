@@ -61,6 +61,11 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's "no-op" marker, read by ba
 #: the catalogue
 CKAN_STATES = (N_("active"), N_("pending"), N_("deleted"))
 
+#: CKAN names a form's field in its list of errors by the field's key, through
+#: the catalogue ("Logo upload: …" on the settings page, "Image upload: …"
+#: on a group's): marked here for it
+CKAN_FIELD_LABELS = (N_("Logo upload"), N_("Image upload"))
+
 #: CKAN's own templates write a few words in English outside its catalogue:
 #: (the markup CKAN writes, the same markup with a translated message, the message)
 CKAN_ENGLISH_MARKUP = (

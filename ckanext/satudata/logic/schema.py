@@ -603,7 +603,8 @@ def site_settings(schema: Schema) -> Schema:
     form of /ckan-admin/config, ``config_option_update``), its texts as
     text: a title sent twice was stored as a list ("[1, 2]", in every
     e-mail's subject), one of thousands of characters broke the e-mails
-    (a line too long for SMTP); the title is one line."""
+    (a line too long for SMTP); the title is one line; the logo a web
+    address or an uploaded file (``satudata_uploaded_logo``)."""
     from ckan.plugins.toolkit import get_validator
 
     text, length = get_validator("satudata_text"), get_validator("satudata_length")
@@ -612,4 +613,6 @@ def site_settings(schema: Schema) -> Schema:
         checks = [text, length(longest)] + (
             [get_validator("satudata_title")] if key == "ckan.site_title" else [])
         schema[key] = validators[:1] + checks + validators[1:]  # after ignore_missing
+    schema["ckan.site_logo"] = list(schema.get("ckan.site_logo") or []) + [
+        get_validator("satudata_uploaded_logo")]
     return schema

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import re
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ __all__ = [
     "satudata_year", "satudata_flag", "satudata_flag_output",
     "satudata_phone", "satudata_email", "satudata_identifier", "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
-    "satudata_title", "satudata_request_title",
+    "satudata_title", "satudata_request_title", "satudata_uploaded_logo",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -1042,6 +1043,43 @@ def url_refusal(value: Any) -> Optional[str]:
             or any(label.startswith("-") or label.endswith("-") for label in host.split(".")):
         return unusable
     return None
+
+
+def picture_refusal(value: Any, kind: str, kept: Optional[str] = None) -> Optional[str]:
+    """Why the picture ``value`` of a ``kind`` ("user", "group", "admin":
+    CKAN's uploader of that kind) cannot be shown, or None. CKAN stores an
+    uploaded picture by its bare file name; the form keeps the name of a
+    file it refused (the browser's upload widget writes it into the address
+    field), and saving again set a picture that was never uploaded: a broken
+    image on every page (the site logo) or on the profile. A bare name must
+    be a file the uploader stored; ``kept``, the picture as it is now,
+    stays."""
+    from ckan.lib import uploader
+
+    if not isinstance(value, str) or not value.strip() or value == kept \
+            or _SCHEME.match(value) or value.startswith("/"):
+        return None
+    storage = uploader.get_storage_path()
+    if not storage:
+        return None
+    name = value.strip()
+    if os.path.basename(name) == name and os.path.isfile(
+            os.path.join(storage, "storage", "uploads", kind, name)):
+        return None
+    return tk._("No picture named \"%(name)s\" was uploaded (a file that was refused?): "
+                "choose the file again, or give the web address of a picture") % {
+                    "name": name[:100]}
+
+
+def satudata_uploaded_logo(value: Any) -> Any:
+    """The site logo (``ckan.site_logo``) is a web address or a file the
+    admin uploader stored (:func:`picture_refusal`): after a refused upload
+    the settings form kept the refused file's name, and saving again set a
+    logo that was never uploaded, a broken image in every page's header."""
+    refusal = picture_refusal(value, "admin")
+    if refusal:
+        raise tk.Invalid(refusal)
+    return value
 
 
 def satudata_safe_url(value: Any) -> Any:

@@ -112,7 +112,7 @@ __all__ = [
     "organization_member_delete", "group_member_delete",
     # CKAN's English "not found" translated
     "organization_update", "organization_delete", "group_update", "group_delete",
-    "group_purge", "organization_purge", "api_token_list",
+    "group_purge", "organization_purge", "api_token_list", "config_option_update",
     # the approval chain keeps an officer at each level
     "user_delete",
     # names a page can show
@@ -622,6 +622,22 @@ def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]
     return errors
 
 
+def _picture_refusal(kind: str, data: DataDict) -> Optional[str]:
+    """Why the ``image_url`` of a user's or a group's update cannot be shown
+    (a link that is no web address, or the bare name of a file that was
+    never uploaded: :func:`.validators.picture_refusal`), or None. A file
+    uploaded with it is checked by CKAN's uploader."""
+    picture = data.get("image_url")
+    if not picture:
+        return None
+    refusal = validators.url_refusal(picture)
+    if refusal or getattr(data.get("image_upload"), "filename", None):
+        return refusal
+    ref = data.get("id") if isinstance(data.get("id"), str) else None
+    found = (model.User.get(ref) if kind == "user" else model.Group.get(ref)) if ref else None
+    return validators.picture_refusal(picture, kind, getattr(found, "image_url", None))
+
+
 def _limited(name: str, limits: dict[str, int],
              then: Optional[Callable[[Any, DataDict], None]] = None,
              first: Optional[Callable[[Context, DataDict], None]] = None) -> Action:
@@ -634,9 +650,8 @@ def _limited(name: str, limits: dict[str, int],
             first(context, data_dict if isinstance(data_dict, dict) else {})
         tk.check_access(name, context, data_dict)
         errors = _text_errors(data_dict or {}, limits)
-        picture = (data_dict or {}).get("image_url")
-        if "image_url" in limits and "image_url" not in errors and picture \
-                and (refusal := validators.url_refusal(picture)):
+        if "image_url" in limits and "image_url" not in errors \
+                and (refusal := _picture_refusal("user", data_dict or {})):
             # a javascript: picture was stored (a broken image on every page)
             errors["image_url"] = [refusal]
         if errors:
@@ -1273,8 +1288,7 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
         # a member of capacity "god" was stored: no role the portal knows
         errors["users"] = [tk._("Must be one of: %(values)s") % {
             "values": "admin, editor, member"}]
-    picture = data.get("image_url")
-    if picture and "image_url" not in errors and (refusal := validators.url_refusal(picture)):
+    if "image_url" not in errors and (refusal := _picture_refusal("group", data)):
         errors["image_url"] = [refusal]  # a javascript: picture (as an OPD's is refused)
     group = model.Group.get(data.get("id") or "") if data.get("is_organization") not in (
         None, "") and isinstance(data.get("id"), str) else None
@@ -1315,6 +1329,8 @@ group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
 group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
 organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)
 api_token_list = _checked("api_token_list", _as_it_is)
+# its uploader's refusal of the logo's file type, in the reader's language
+config_option_update = _checked("config_option_update", _as_it_is, side_effect_free=False)
 member_delete = _checked("member_delete", _member_removed, side_effect_free=False)
 package_relationship_create = _checked("package_relationship_create",
                                        _readable("subject", "object"), side_effect_free=False)

@@ -330,6 +330,55 @@ def test_the_site_logo_can_be_uploaded(app, sysadmin):
 
 
 @pytest.mark.usefixtures("clean_db")
+def test_a_refused_picture_is_not_set_by_saving_again(app, sysadmin):
+    """A text file uploaded as the site logo (or a profile picture) was
+    refused, in English on the settings page ("Logo upload: Unsupported
+    upload type: text/plain"), and the form kept its name: saving again set a
+    logo that was never uploaded, a broken image in every page's header
+    (and on the profile)."""
+    import io
+
+    before = {key: helpers.call_action("config_option_show", key=key)
+              for key in ("ckan.site_logo", "ckan.site_title")}
+    admin = login(app, sysadmin["name"])
+    try:
+        page = admin.get("/ckan-admin/config")
+        refused = admin.post("/ckan-admin/config", data={
+            "_csrf_token": csrf_token(page.body), "ckan.site_title": before["ckan.site_title"],
+            "ckan.site_logo": "bukan-gambar.png",
+            "logo_upload": (io.BytesIO(b"bukan gambar\n"), "bukan-gambar.png"), "save": ""},
+            content_type="multipart/form-data")
+        summary = html.unescape(refused.body[refused.body.index("error-explanation"):][:800])
+        assert "Unggahan logo: Jenis berkas ini tidak dapat diunggah di sini: text/plain" \
+            in summary, summary
+        # the form as it came back, saved again
+        again = admin.post("/ckan-admin/config", data={
+            "_csrf_token": csrf_token(refused.body),
+            "ckan.site_title": before["ckan.site_title"], "ckan.site_logo": "bukan-gambar.png",
+            "save": ""})
+        assert again.status_code == 200
+        assert "Tidak ada gambar bernama" in html.unescape(again.body)
+        assert helpers.call_action("config_option_show",
+                                   key="ckan.site_logo") == before["ckan.site_logo"]
+    finally:  # the site's settings as they were, for the tests after this one
+        helpers.call_action("config_option_update", **before)
+
+    user = factories.User(name="warga-foto", password="correct123")
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("user_patch", context={"user": user["name"]}, id=user["id"],
+                            image_url="bukan-gambar.png")
+    assert '"bukan-gambar.png"' in err.value.error_dict["image_url"][0]
+    assert helpers.call_action("user_show", id=user["id"])["image_url"] == user["image_url"]
+    # a web address, or the picture it has, is kept as it is
+    helpers.call_action("user_patch", context={"user": user["name"]}, id=user["id"],
+                        image_url="https://example.org/foto.png")
+    group = factories.Group(image_url="https://example.org/logo.png")
+    with pytest.raises(tk.ValidationError):
+        helpers.call_action("group_patch", context={"user": sysadmin["name"]},
+                            id=group["id"], image_url="bukan-gambar.png")
+
+
+@pytest.mark.usefixtures("clean_db")
 def test_the_sites_title_is_one_line_of_text(app, sysadmin):
     """A title sent twice was stored as a list (every e-mail's subject read
     "[1, 2]"); one of thousands of characters broke the e-mails."""
@@ -378,3 +427,15 @@ def test_a_citizen_follows_and_unfollows_an_opd_or_a_group(app, kind):
                                id=group["id"]) is False
     assert client.post(f"/{kind}/follow/tidak-ada",
                        data={"_csrf_token": token}).status_code == 404
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_trash_confirmation_speaks_the_readers_language(app, sysadmin):
+    """CKAN's page asking to confirm emptying the trash wrote "Cancel" in
+    English beside "Konfirmasi Penghapusan"."""
+    admin = login(app, sysadmin["name"])
+    for name in ("all", "package", "group"):
+        page = admin.get(f"/ckan-admin/trash?name={name}").body
+        form = page[page.index('confirm-delete-form'):][:1200]
+        assert ">Batalkan</button>" in form and "Cancel" not in form, form
+    assert ">Cancel</button>" in admin.get("/en/ckan-admin/trash?name=all").body
