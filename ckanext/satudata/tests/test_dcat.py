@@ -72,6 +72,16 @@ def test_catalog_lists_exactly_the_published_datasets(region, app):
                  "/catalog.ttl?fq=organization:a%20OR%20organization:b"):
         assert _dataset_ids(_catalog(app, path)) <= {r["package_id"] for r in published}, path
     assert app.get("/catalog.n3?q=Jumlah%20Puskesmas").status_code == 200
+    # a published dataset's page links its DCAT metadata (it was only in the
+    # page's head, for machines)
+    pkg = helpers.call_action("package_show", id=published[0]["package_id"])
+    page = app.get(f"/dataset/{pkg['name']}").body
+    for fmt in ("rdf", "ttl", "jsonld"):
+        link = re.search(rf'<a href="(/dataset/{pkg["name"]}\.{fmt})"', page)
+        assert link, fmt
+        assert _dataset_ids(rdflib.Graph().parse(
+            data=app.get(link.group(1)).body,
+            format={"rdf": "xml", "ttl": "turtle", "jsonld": "json-ld"}[fmt])) == {pkg["id"]}
 
 
 def test_a_landing_page_is_an_http_link(region, app):
