@@ -1312,8 +1312,13 @@ def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
     """(``__before``) Forms send ``release_date`` and ``release_time``
     separately; join them into ``release_at`` when it is not given. A day
     without a time is refused on ``release_time`` (it was released at
-    midnight without a word)."""
+    midnight without a word); both ways at once are refused (the date and
+    time were ignored without a word)."""
     if data.get(("release_at",)):
+        if data.get(("release_date",)) or data.get(("release_time",)):
+            errors.setdefault(("release_at",), []).append(tk._(
+                "Give the release time either as release_at or as release_date and "
+                "release_time, not both"))
         return
     day = data.pop(("release_date",), None)
     time = data.pop(("release_time",), None)

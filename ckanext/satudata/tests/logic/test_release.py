@@ -276,5 +276,11 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
         region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                     release_date="2099-01-01")
     assert err.value.error_dict == {"release_time": ["Missing value"]}
+    # nor is a time given both ways (the date and time were ignored)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2099-01-02 10:00", release_date="2099-01-20",
+                    release_time="09:00")
+    assert list(err.value.error_dict) == ["release_at"]
     assert region.call("walidata_admin", "satudata_request_show",
                        id=request["id"])["state"] == "ready"
