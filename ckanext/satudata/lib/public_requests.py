@@ -98,8 +98,8 @@ def check_step(step: str, request: PublicRequest, user_name: Optional[str],
         raise tk.NotAuthorized(tk._("You may not take this step on the data request"))
     if expected_version is not None and expected_version != version_of(request):
         raise tk.ValidationError({"version": [tk._(
-            "This data request was answered by someone else since you opened "
-            "the page. Reload it to see the answer.")]})
+            "This data request was answered since you opened the page (perhaps by "
+            "you, in another tab). Reload it to see the answer.")]})
     rule = public_rule(step, request.state)
     if rule is None or not rule.actors & kinds:
         raise tk.ValidationError({"state": [tk._(

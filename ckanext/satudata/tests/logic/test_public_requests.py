@@ -441,7 +441,7 @@ def test_a_decision_made_on_a_page_opened_before_another_officers_is_refused(
     refused = verifier.post(f"{url}/reject", data={
         "_csrf_token": csrf_token(rejecting), "version": "1", "note": "Bukan data sektoral"})
     assert refused.status_code == 400  # the form again, as the other refused forms
-    assert "Permohonan ini sudah dijawab orang lain" in refused.body
+    assert "sudah dijawab sejak halaman dibuka" in refused.body
     assert "Bukan data sektoral" in refused.body
     shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
     assert shown["state"] == "planned" and shown["version"] == 2
