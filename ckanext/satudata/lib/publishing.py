@@ -818,7 +818,8 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     owner = (model.Session.get(DataRequest, current.request_id)
              if current is not None and current.request_id else None)
     request_id = (owner.id if owner is not None and owner.state not in FINISHED
-                  else working_request(pkg.id, record))
+                  else _period_request(pkg.id, shown.get("resources") or [])
+                  or working_request(pkg.id, record))
     request = model.Session.get(DataRequest, request_id) if request_id else None
     if request is not None and is_period_request(request):
         refuse_other_periods(request, shown.get("resources") or [])
@@ -840,6 +841,31 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if context.get("return_id_only"):
         return pkg.id
     return copy.deepcopy(staged.data)
+
+
+def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optional[str]:
+    """The published (or withdrawn) request of the one earlier period whose
+    live tables a staged change corrects, when it touches tables of that
+    period only and no new period is open: that period's revision, as the
+    README says ("revise that period's request"); a correction of the 2077
+    table went to the 2088 request, whose revision then published it, and
+    the 2077 request could not be revised. None otherwise."""
+    if working_request(package_id, None):
+        return None  # an open new period takes the edits (it refuses others' tables)
+    stamps, staged = _stamps(package_id), {r.get("id"): r for r in resources}
+    replaced = {r.get(REPLACES_KEY) for r in resources}
+    touched = {stamps.get(res["id"]) for res in live_dict(package_id).get("resources") or []
+               if res["id"] in replaced or res["id"] not in staged
+               or any((staged[res["id"]].get(k) or "") != (res.get(k) or "")
+                      for k in _RESOURCE_FIELDS)}
+    if len(touched) != 1 or None in touched:
+        return None
+    requests = [r for r in package_requests(package_id) if r.round_id in touched
+                and r.state in (State.PUBLISHED.value, State.WITHDRAWN.value)]
+    latest = package_requests(package_id)[-1:]
+    if len(requests) != 1 or requests == latest:
+        return None
+    return requests[0].id
 
 
 def lock_staged(package_id: str) -> Optional[StagedRevision]:

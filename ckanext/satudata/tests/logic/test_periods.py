@@ -310,6 +310,26 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
                         for b in mail)
 
 
+def test_an_earlier_periods_table_is_corrected_through_its_own_request(second_published):
+    """Correcting the first period's table once the second was published
+    staged the change for the second period's request: revising the first
+    was refused ("the staged changes belong to Semester II"), and the
+    second's revision published a change of a table that is not its own."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    table = next(r for r in _public("package_show", id=pkg_id)["resources"]
+                 if r["name"] == FIRST)
+    with freeze_time("2026-07-21 03:00:00"):
+        region.call("producer", "resource_patch", id=table["id"],
+                    description="Koreksi keterangan semester I")
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("producer", "satudata_request_revise", id=second["id"])
+        assert "revision" in refused.value.error_dict
+        region.call("producer", "satudata_request_revise", id=first["id"])
+    assert request_state(region, first) == "submitted"
+    assert request_state(region, second) == "published"
+
+
 def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(
         second_published, app, smtp, run_jobs):
     region, first, second = second_published
