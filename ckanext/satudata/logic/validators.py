@@ -1237,6 +1237,8 @@ def satudata_request_states(value: Any) -> Any:
         raise tk.Invalid(tk._("Unknown request state"))
     known = {s.value for s in State}
     for v in value:
+        if not isinstance(v, str):  # a list of lists answered 500
+            raise tk.Invalid(tk._("Unknown request state"))
         if v not in known:
             raise tk.Invalid(tk._("Unknown request state: %(state)s") % {"state": v})
     return list(value)
