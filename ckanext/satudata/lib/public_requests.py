@@ -29,7 +29,7 @@ import ckan.plugins.toolkit as tk
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
 from . import outbox, roles, workdays
 from .engine import queue_signal
-from .states import (PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, PublicTransition,
+from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, PublicTransition,
                      given_reason, public_rule, public_state_label, public_step_label,
                      public_steps_for)
 
@@ -167,6 +167,15 @@ def _dataset_public(package_id: str) -> bool:
     return bool(pkg) and pkg.state == "active" and not pkg.private
 
 
+def _being_prepared(package_id: str) -> bool:
+    """Whether a data request of the workflow is preparing the dataset (one
+    that will publish it, unless the walidata stops it)."""
+    return model.Session.execute(
+        sa.select(DataRequest.id).where(DataRequest.package_id == package_id,
+                                        DataRequest.state.in_(ACTIVE_STATES)).limit(1)
+    ).first() is not None
+
+
 def take(step: str, request_id: str, user_name: Optional[str], *,
          note: Optional[str] = None, package_id: Optional[str] = None,
          item_id: Optional[str] = None, expected_version: Optional[int] = None,
@@ -186,9 +195,16 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
         request.response = note
     elif step == "fulfil":
         assert package_id
+        public = _dataset_public(package_id)
+        if not public and not _being_prepared(package_id):
+            # it waited for good, its requester told the data was coming
+            raise tk.ValidationError({"package_id": [tk._(
+                "This dataset is not public and no data request is preparing it (its "
+                "request was cancelled or withdrawn, or it has none): choose a public "
+                "dataset or one still being prepared, or reject the request with the "
+                "reason")]})
         request.package_id = package_id
-        request.state = (PublicState.FULFILLED if _dataset_public(package_id)
-                         else PublicState.AWAITING).value
+        request.state = (PublicState.FULFILLED if public else PublicState.AWAITING).value
     elif step == "plan":
         request.item_id = item_id
         request.state = PublicState.PLANNED.value

@@ -145,6 +145,8 @@ REVIEW_STATES = frozenset({S.OPD_REVIEW, S.SUBMITTED, S.RESUBMITTED, S.VERIFIED,
 REVISION_STATES = REVIEW_STATES | {S.RETURNED}
 _ACTIVE = [S.REQUESTED, S.OPD_REVIEW, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VERIFIED,
            S.READY, S.SCHEDULED]
+#: states of a request still working towards its publication (their values)
+ACTIVE_STATES = frozenset(s.value for s in _ACTIVE)
 #: states a request reaches once every level of its chain approved it: its
 #: review is past every reviewer's level
 PAST_REVIEW = frozenset({S.READY, S.SCHEDULED, S.PUBLISHED, S.ARCHIVED, S.WITHDRAWN})

@@ -1328,6 +1328,9 @@ def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
         errors.setdefault(("release_time",), []).append(tk._("Missing value"))
         data[("release_at",)] = day
         return
+    if time and not day:  # and the day's (it was told on release_at alone)
+        errors.setdefault(("release_date",), []).append(tk._("Missing value"))
+        return
     if isinstance(day, str) and day.strip() and isinstance(time, str):
         data[("release_at",)] = f"{day.strip()} {time.strip()}"
     elif day:

@@ -289,6 +289,11 @@ def test_a_request_waiting_for_data_that_will_not_come_is_still_answered(region,
     assert rejected["state"] == "rejected"
     assert rejected["response"] == "Data ini tidak jadi dihimpun tahun ini"
     # or pointed to other data, which it waits for in turn
+    # not to the cancelled data again: it would wait for good
+    with pytest.raises(tk.ValidationError) as err:
+        _call(verifier, "satudata_public_request_fulfil", id=asked[1]["id"],
+              package_id=waited_for["package_id"])
+    assert "package_id" in err.value.error_dict
     pointed = _call(verifier, "satudata_public_request_fulfil", id=asked[1]["id"],
                     package_id=other["package_id"])
     assert pointed["state"] == "awaiting_publication"

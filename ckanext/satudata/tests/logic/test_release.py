@@ -276,6 +276,10 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
         region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                     release_date="2099-01-01")
     assert err.value.error_dict == {"release_time": ["Missing value"]}
+    with pytest.raises(tk.ValidationError) as err:  # and a time without its day
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_time="10:00")
+    assert err.value.error_dict["release_date"] == ["Missing value"]
     # nor is a time given both ways (the date and time were ignored)
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_request_schedule", id=request["id"],

@@ -92,7 +92,7 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     top = late.body[late.body.index("satudata-step-refused"):]
     top = top[:top.index("</div>\n")]
     assert 'href="#step-accept"' not in top and "Akan kami siapkan" in top
-    assert "orang lain" in top, top
+    assert "sudah dijawab sejak halaman dibuka" in top, top
     # the refusal says how to object to it (UU 14/2008), on the citizen's page too
     assert "keberatan kepada PPID" in citizen.get(request_url).body
     own = citizen.get(request_url)
