@@ -484,42 +484,54 @@ def hands_in(user_ids: Iterable[str], request: Any, upto: Optional[int] = None) 
     user_ids = list(user_ids)
     if not user_ids:
         return set()
+    who = model.User.id
+    return set(model.Session.execute(
+        sa.select(who).where(who.in_(user_ids), had_a_hand(
+            who, request.id, request.package_id, upto))).scalars())
+
+
+def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
+               upto: Optional[int] = None) -> Any:
+    """SQL: the user had a hand in the request's submission under review
+    (:func:`took_part`): took a step of it (:func:`took_a_step`), changed
+    its dataset while it was prepared, or began or last wrote its staged
+    revision. ``user_id``, ``request_id`` and ``package_id`` are values or
+    columns: the queue asks it of each request it lists ("Menunggu tindakan
+    saya" listed a submission to the officer who had edited its dataset,
+    whom the page and the engine refused)."""
     from ckanext.activity.model import Activity
 
     from ..model import StagedRevision
 
-    who = model.User.id
-    event = RequestEvent
+    event = sa.orm.aliased(RequestEvent)
     prepared = (sa.select(sa.func.max(event.timestamp))
-                .where(event.request_id == request.id, event.transition.in_(PREPARATIONS))
-                .scalar_subquery())
-    stepped = took_a_step(who, request.id, upto)
+                .where(event.request_id == request_id, event.transition.in_(PREPARATIONS))
+                .correlate_except(event).scalar_subquery())
     # a change the user's own workflow step on a request of the same dataset
     # wrote (publishing another period of it) is no edit
-    step = sa.orm.aliased(RequestEvent)
+    step, same = sa.orm.aliased(RequestEvent), sa.orm.aliased(DataRequest)
     window = datetime.timedelta(seconds=_STEP_WRITE_WINDOW)
     by_a_step = sa.exists().where(
-        step.user_id == who, step.transition.in_(DATASET_WRITES),
-        step.request_id.in_(sa.select(DataRequest.id)
-                            .where(DataRequest.package_id == request.package_id)),
-        step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window))
+        step.user_id == user_id, step.transition.in_(DATASET_WRITES),
+        step.request_id.in_(sa.select(same.id).where(same.package_id == package_id)
+                            .correlate_except(same)),
+        step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window)
+    ).correlate_except(step)
     edited = sa.exists().where(
-        Activity.object_id == request.package_id, Activity.user_id == who,
+        Activity.object_id == package_id, Activity.user_id == user_id,
         Activity.activity_type == "changed package", Activity.timestamp > prepared,
-        ~by_a_step)
+        ~by_a_step).correlate_except(Activity)
     staged = sa.exists().where(
-        StagedRevision.package_id == request.package_id,
-        StagedRevision.request_id == request.id,
-        sa.or_(StagedRevision.created_by == who, StagedRevision.modified_by == who))
-    return set(model.Session.execute(
-        sa.select(who).where(who.in_(user_ids), sa.or_(stepped, edited, staged))).scalars())
+        StagedRevision.package_id == package_id, StagedRevision.request_id == request_id,
+        sa.or_(StagedRevision.created_by == user_id, StagedRevision.modified_by == user_id)
+    ).correlate_except(StagedRevision)
+    return sa.or_(took_a_step(user_id, request_id, upto), edited, staged)
 
 
 def took_a_step(user_id: str, request_id: Any, upto: Optional[int] = None) -> Any:
     """SQL: the user took a step (:data:`.states.HANDS`) of the request's
-    latest submission; ``request_id`` a value or a column (the queue asks it
-    of each request it lists: the part of :func:`took_part` a list can ask
-    without reading the datasets' activity)."""
+    latest submission; ``request_id`` a value or a column (part of
+    :func:`had_a_hand`)."""
     event, submission = sa.orm.aliased(RequestEvent), sa.orm.aliased(RequestEvent)
     # each request of a list by its own latest submission (correlated: left
     # to itself, the subquery read the latest of every request)

@@ -20,8 +20,16 @@ def validate(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> 
     """The validated data, or a ``ValidationError`` with every field's errors.
     CKAN's validation hands back an empty list or object it did not validate
     (a field not in the schema, or one ``ignore_empty`` skips): dropped, as
-    an empty text is (``"state": []`` was stored as a round's state: 500)."""
+    an empty text is (``"state": []`` was stored as a round's state: 500).
+    A list of objects for a field the schema reads as a value or a list
+    of values is refused: CKAN's validation takes it apart into sub-fields
+    the schema does not know, and the field was left out (``"state": [{"a":
+    1}]`` listed every request)."""
     data, errors = tk.navl_validate(dict(data_dict), schema_, context)
+    for key, value in dict(data_dict).items():
+        if key in schema_ and not isinstance(schema_[key], dict) and isinstance(value, list) \
+                and any(isinstance(v, dict) for v in value) and key not in errors:
+            errors[key] = [tk._("Must be text")]
     if errors:
         raise tk.ValidationError(errors)
     skip = tk.get_validator("ignore_empty")

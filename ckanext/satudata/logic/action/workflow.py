@@ -1286,7 +1286,8 @@ class _Scope:
         # the verifier's requests wait at level 0 of their round's chain;
         # a reviewer waits for none they took a step of (four eyes: another
         # officer decides; the counts, of no single request, cannot tell)
-        second_pair = (sa.not_(roles.took_a_step(self.user_id, DataRequest.id))
+        second_pair = (sa.not_(roles.had_a_hand(self.user_id, DataRequest.id,
+                                                DataRequest.package_id))
                        if t is DataRequest and self.user_id else sa.true())
         verifier = self._at_levels(
             lambda chain: [0] if chain and chain[0] in self.held else [], t)

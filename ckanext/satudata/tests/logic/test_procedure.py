@@ -171,6 +171,10 @@ def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
             helpers.call_action("satudata_request_verify",
                                 context={"user": verifier, "ignore_auth": ignore_auth},
                                 id=request["id"])
+    # nor is it in their queue ("Menunggu tindakan saya" listed it)
+    queue = region.call("verifier", "satudata_request_list", actionable=True)
+    assert request["id"] not in [r["id"] for r in queue["results"]]
+    assert queue["count"] == len(queue["results"])
     # another verifier takes it; an edit before the last return is no hand in it
     region.call("walidata_admin", "satudata_role_create", user=region.users["kabid"]["name"],
                 role="verifikator")

@@ -738,10 +738,11 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
     for body in ({"state": ["requested", "returned"]}, {"state": "requested"}):
         assert app.post("/api/3/action/satudata_request_list", json=body,
                         headers=admin).status_code == 200
-    # and not a list of lists (500)
-    refused = app.post("/api/3/action/satudata_request_list", json={"state": [["requested"]]},
-                       headers=admin)
-    assert refused.status_code == 409 and "state" in json.loads(refused.body)["error"]
+    # and not a list of lists (500), nor of objects (every request was listed)
+    for state in ([["requested"]], [{"a": 1}]):
+        refused = app.post("/api/3/action/satudata_request_list", json={"state": state},
+                           headers=admin)
+        assert refused.status_code == 409 and "state" in json.loads(refused.body)["error"]
     assert region.call("sysadmin", "organization_show", id=org)["is_organization"]
     assert len(region.call("sysadmin", "organization_show", id=org)["description"]) < 10_000
     # a producer of the OPD is refused its edit, not told about the title
