@@ -67,7 +67,8 @@ def load_demo(password: str):
 @click.argument("user")
 @click.argument("role")
 def role_add(user: str, role: str):
-    """Give USER the walidata ROLE (a role of satudata.approval_chain)."""
+    """Give USER the walidata ROLE (a role of satudata.approval_chain, or of a
+    duty: satudata.roles.draft/send/publish/archive)."""
     _role_action("satudata_role_create", user, role)
     click.secho(f"{user}: {role}", fg="green")
 

@@ -497,7 +497,7 @@ def reference_list(not_empty: Validator, ignore_missing: Validator,
         "list": [not_empty, satudata_id, satudata_one_of(list(LIST_NAMES))],
         "q": [ignore_missing, unicode_safe, satudata_length(SHORT_MAX)],
         "parent": [ignore_missing, satudata_id],
-        "level": [ignore_missing, satudata_id],
+        "level": [ignore_missing, satudata_id, satudata_one_of(["province", "regency"])],
         "limit": [default(REFERENCE_LIMIT_MAX), satudata_limit],
     }
 

@@ -206,6 +206,9 @@ def satudata_public_request_accept(context: Context, data_dict: DataDict) -> dic
 
     :param id: the request's id
     :param note: a note to the requester (optional)
+    :param version: the request's ``version`` as the caller read it
+        (``satudata_public_request_show``; optional): a decision on an older
+        version is refused (another officer answered since)
     """
     return _step(context, data_dict, "accept", schema.public_request_step())
 
@@ -216,6 +219,9 @@ def satudata_public_request_extend(context: Context, data_dict: DataDict) -> dic
 
     :param id: the request's id
     :param note: the reason
+    :param version: the request's ``version`` as the caller read it
+        (``satudata_public_request_show``; optional): a decision on an older
+        version is refused (another officer answered since)
     """
     return _step(context, data_dict, "extend", schema.public_request_step())
 
@@ -226,6 +232,9 @@ def satudata_public_request_reject(context: Context, data_dict: DataDict) -> dic
 
     :param id: the request's id
     :param note: the reason
+    :param version: the request's ``version`` as the caller read it
+        (``satudata_public_request_show``; optional): a decision on an older
+        version is refused (another officer answered since)
     """
     return _step(context, data_dict, "reject", schema.public_request_step())
 
@@ -237,6 +246,9 @@ def satudata_public_request_fulfil(context: Context, data_dict: DataDict) -> dic
     :param id: the request's id
     :param package_id: the dataset, id or name
     :param note: a note to the requester (optional)
+    :param version: the request's ``version`` as the caller read it
+        (``satudata_public_request_show``; optional): a decision on an older
+        version is refused (another officer answered since)
     """
     return _step(context, data_dict, "fulfil", schema.public_request_fulfil())
 
@@ -252,6 +264,9 @@ def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[
     :param update_frequency: a code of the ``frequency`` list (optional)
     :param note: a note to the requester (optional)
     :returns: the request, with ``item_id``
+    :param version: the request's ``version`` as the caller read it
+        (``satudata_public_request_show``; optional): a decision on an older
+        version is refused (another officer answered since)
     """
     tk.check_access("satudata_public_request_plan", context, data_dict)
     data = _validate(data_dict, schema.public_request_plan(), context)

@@ -63,9 +63,9 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     is skipped. The report's last approval ends the report stage.
 
     :param id: id or name of the round
-    :param stage: the stage the caller saw the round in (the round's page
-        sends it): refused when the round has moved on since, so that a
-        second click does not skip a stage
+    :param stage: the stage the caller saw the round in (required; the
+        round's page sends it): refused when the round has moved on since,
+        so that a second click does not skip a stage
     :returns: the round, with ``stage`` and the stages' deadlines
     :rtype: dictionary
     """

@@ -227,6 +227,12 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
         ``sk_url`` points at the stored copy)
     :param active: requested in new rounds (optional, default true)
     :type active: bool
+    :param submit_days: the item's own time to submit, in working days from
+        the day its round is sent (optional; the round's deadline otherwise)
+    :type submit_days: int
+    :param submit_calendar_days: count ``submit_days`` in calendar days
+        instead (optional, default false)
+    :type submit_calendar_days: bool
     :returns: the item
     :rtype: dictionary
     """
@@ -403,7 +409,8 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     All or nothing: when any row has an error nothing is saved and a
     ``ValidationError`` lists every error by row under ``rows``.
 
-    :param upload: the .xlsx file (a multipart upload, or bytes)
+    :param upload: the .xlsx file (a multipart upload over HTTP; bytes from
+        Python code)
     :param year: the year of the Daftar Data
     :type year: int
     :param dry_run: only check the file (optional, default false)

@@ -100,6 +100,12 @@ class TestReferenceListAction:
         with pytest.raises(tk.ValidationError) as e:
             helpers.call_action("satudata_reference_list", list="kode-pos")
         assert "list" in e.value.error_dict
+        # a level the list does not have (it answered nothing, without a word)
+        with pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("satudata_reference_list", list="wilayah", level="bogus")
+        assert "level" in e.value.error_dict
+        assert helpers.call_action("satudata_reference_list", list="wilayah",
+                                   level="province")["count"] > 30
 
     def test_api_labels_follow_the_request_language(self, app):
         default = app.get("/api/3/action/satudata_reference_list?list=frequency").json
