@@ -67,6 +67,14 @@ def announced(limit: int = 200, owner_org: Optional[str] = None) -> list[dict[st
             for release, org_name, org_title in model.Session.execute(stmt).all()]
 
 
+def announced_count(owner_org: Optional[str] = None) -> int:
+    """How many scheduled releases there are (all, not one page of them)."""
+    stmt = sa.select(sa.func.count()).select_from(Release).where(Release.status == "scheduled")
+    if owner_org:
+        stmt = stmt.where(Release.owner_org == owner_org)
+    return model.Session.execute(stmt).scalar() or 0
+
+
 def _announced(release: Release, org_name: str, org_title: Optional[str]) -> dict[str, Any]:
     postponed = None
     if release.first_release_at:

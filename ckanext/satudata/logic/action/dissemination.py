@@ -368,13 +368,15 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
 
     :param owner_org: only this OPD's releases (id or name) (optional)
     :param limit: at most this many of each (default 200)
-    :rtype: dictionary ``{"count", "results", "expected", "timezone"}``
+    :rtype: dictionary ``{"count", "results", "expected", "timezone"}``;
+        ``count``: how many releases are announced in all (``results`` holds
+        at most ``limit`` of them)
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
     data = _validate(data_dict, schema.release_calendar(), context)
     limit, owner_org = data.get("limit", 200), data.get("owner_org")
     results = release_calendar.announced(limit=limit, owner_org=owner_org)
-    return {"count": len(results), "results": results,
+    return {"count": release_calendar.announced_count(owner_org), "results": results,
             "expected": release_calendar.expected(limit=limit, owner_org=owner_org),
             "timezone": str(publishing.timezone())}
 

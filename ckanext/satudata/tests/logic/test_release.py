@@ -67,6 +67,15 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
             "organization": {"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
             "postponed": None, "sequence": 0,
         }]
+        # a page of the calendar says how many there are in all
+        other = region.request_of(region.opd_b)
+        to_ready(region, other)
+        region.call("kadis", "satudata_request_schedule", id=other["id"],
+                    release_at="2026-12-02 09:00")
+        page = helpers.call_action("satudata_release_calendar", limit=1)
+        assert (page["count"], len(page["results"])) == (2, 1)
+        region.call("kadis", "satudata_request_unschedule", id=other["id"],
+                    version=seen(other["id"]))
 
         clock.move_to("2026-12-01 01:59:00")  # 08:59 WIB
         # through `ckan`, as cron runs it; the later runs call the command
