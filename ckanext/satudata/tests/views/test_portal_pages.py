@@ -524,3 +524,16 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
     page = app.get("/dataset/", query_string={"q": "kesehatn"}).body
     assert "Mintalah kepada walidata" in page and 'href="/permohonan-data/baru"' in page
 
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_refusal_names_a_dataset_not_a_package(app):
+    """CKAN's jargon in its refusals: "Tidak berwenang membaca paket …"
+    (the followers page of a public dataset, for a citizen)."""
+    from ckan.tests import factories
+
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    factories.User(name="warga-lain", password="correct123")
+    page = login(app, "warga-lain").get(f"/dataset/followers/{dataset['name']}")
+    assert page.status_code == 403
+    assert "dataset" in html.unescape(page.body) and "paket" not in page.body
