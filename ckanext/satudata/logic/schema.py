@@ -274,6 +274,13 @@ def request_show(not_empty: Validator, satudata_id: Validator,
 
 
 @validator_args
+def data_check_list(not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
+                    satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings], "id": [not_empty, satudata_id],
+            "request_id": [ignore_missing, satudata_id]}
+
+
+@validator_args
 def request_transition(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator,

@@ -150,7 +150,8 @@ def _data_checks(request: dict[str, Any]) -> Optional[dict[str, Any]]:
     if not dataset:
         return None
     try:
-        return tk.get_action("satudata_data_check_list")(context(), {"id": dataset["id"]})
+        return tk.get_action("satudata_data_check_list")(
+            context(), {"id": dataset["id"], "request_id": request["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
 

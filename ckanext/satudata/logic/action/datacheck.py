@@ -22,7 +22,7 @@ __all__ = ["satudata_data_check_list"]
 
 
 def _validated(data_dict: DataDict, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict), schema.request_show(), context)
+    data, errors = tk.navl_validate(dict(data_dict), schema.data_check_list(), context)
     if errors:
         raise tk.ValidationError(errors)
     return data
@@ -38,6 +38,9 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
     ``pending``.
 
     :param id: the dataset's id or name
+    :param request_id: one data request of the dataset (optional): only the
+        files that request answers for (its period's tables, and the staged
+        ones when its revision holds them), as its page lists them
     :returns: ``files`` (``resource_id``, ``name``, ``status`` — ``valid``,
         ``invalid``, ``personal``, ``unreadable`` or ``pending`` —,
         ``error_count``, ``errors`` and ``finding_count``, ``findings``, each
@@ -52,14 +55,22 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
     # the auth function decided who may see the results
     pkg = tk.get_action("package_show")(
         {"ignore_auth": True, "for_view": False}, {"id": data["id"]})  # type: ignore
+    request = model.Session.get(DataRequest, data["request_id"]) \
+        if data.get("request_id") else None
+    if request is not None and request.package_id != pkg["id"]:
+        raise tk.ValidationError({"request_id": [tk._("Not a data request of this dataset")]})
     staged = publishing.staged_for(pkg["id"])
-    if staged is not None:
+    if staged is not None and (request is None or staged.request_id in (None, request.id)):
         try:
             tk.check_access("satudata_revision_show", context, {"id": pkg["id"]})
             pkg = dict(staged.data, id=pkg["id"])
         except tk.NotAuthorized:
             pass
-    request_id = model.Session.execute(
+    if request is not None:  # another period's tables are that period's request's
+        others = publishing.other_periods_tables(request)
+        pkg = dict(pkg, resources=[r for r in pkg.get("resources") or []
+                                   if r.get("id") not in others])
+    request_id = request.id if request is not None else model.Session.execute(
         sa.select(DataRequest.id).where(DataRequest.package_id == pkg["id"],
                                         DataRequest.state != State.CANCELLED.value)
         .limit(1)).scalar()

@@ -444,6 +444,13 @@ def test_each_periods_table_holds_the_year_of_its_round(region, app):
     checks = {f["name"]: f for f in region.call("producer", "satudata_data_check_list",
                                                  id=pkg_id)["files"]}
     assert checks[FIRST]["status"] == "valid" and checks[MARKER]["status"] == "valid"
+    # each request's page lists the files it answers for (the first, published,
+    # listed the new period's staged table under "cannot be submitted while…")
+    for request, names in ((first, [FIRST]), (second, [MARKER])):
+        listed = region.call("producer", "satudata_data_check_list", id=pkg_id,
+                             request_id=request["id"])
+        assert [f["name"] for f in listed["files"]] == names
+        assert listed["request_id"] == request["id"]
     # a year of neither period is still refused; the table the period adds
     # keeps its id when its file is replaced (it took a new one each time)
     with freeze_time("2027-01-05 01:00:00"):
