@@ -548,6 +548,12 @@ def page_status(found: Optional[dict[str, Any]],
         found = dict(found or {}, task_info=dict(task_info,
                                                  logs=readable_log(task_info["logs"])))
     error = (found or {}).get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str) \
+            and error["message"] != UNREADABLE:
+        # xloader's own failure, in English and Python's dumps ("Validation
+        # error writing rows to db: None - {'field': [...]}")
+        return dict(found, error=dict(error, message=load_failure_message(
+            error["message"])))  # type: ignore[arg-type]
     if not isinstance(error, dict) or error.get("message") != UNREADABLE:
         return found
     check = model.Session.get(DataCheck, resource_id) if resource_id else None
@@ -557,6 +563,25 @@ def page_status(found: Optional[dict[str, Any]],
                     "%(reason)s") % {"reason": reason}) if reason else unreadable_message()
     return dict(found, error=dict(error, message=message),  # type: ignore[arg-type]
                 unreadable=True)
+
+
+#: xloader's failures whose cause the reader can mend, and how to say it
+_LOAD_FAILURES = (
+    ("Duplicate column names", lambda: tk._(
+        "two columns of its first row have the same name: name each column once")),
+    ("too long", lambda: tk._("a column name or a value is too long")),
+)
+
+
+def load_failure_message(raw: str) -> str:
+    """xloader's failure to load a file, in the reader's words: its cause
+    when it is one the producer can mend, else where to look."""
+    reason = next((say() for found, say in _LOAD_FAILURES if found in raw), None)
+    if reason is None:
+        reason = tk._("check that its first row names the columns and that every row has "
+                      "the same columns; the walidata can read the details in the logs")
+    return tk._("The table could not be loaded for the preview and the API: %(reason)s") % {
+        "reason": reason}
 
 
 # -- CKAN's DataStore messages, in the reader's language ---------------------------

@@ -5,6 +5,7 @@ queried by the public once published and never before; a staged revision's
 new file never reaches the live table before the revision is published."""
 from __future__ import annotations
 
+import html
 import io
 import json
 import uuid
@@ -788,6 +789,23 @@ def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, s
                    headers=token_of(producer["user"])).body
     assert "lebih dari 3 baris data" in page and "pecah menjadi beberapa berkas" in page
     assert "unreadable by the data check" not in page and 'name="save"' not in page
+
+
+def test_a_table_the_loader_refuses_is_told_in_the_readers_words(region, run_jobs, smtp, app):
+    """A file whose first row names a column twice failed to load, and its
+    DataStore page printed xloader's English and Python's dump: "Validation
+    error writing rows to db: None - {'field': ['Duplicate column names are
+    not supported']}"."""
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    table = add_csv(region, "producer", request["package_id"],
+                    "tahun,jumlah,tahun\n2022,1,2022\n", name="Ganda")
+    run_jobs()
+    page = html.unescape(app.get(
+        f"/dataset/{request['package_id']}/resource_data/{table['id']}",
+        headers=token_of(producer["user"])).body)
+    assert "dua kolom di baris pertamanya bernama sama" in page
+    assert "Duplicate column names" not in page and "{'field'" not in page
 
 
 def test_a_number_declared_after_the_upload_types_the_loaded_table(region, run_jobs, smtp):
