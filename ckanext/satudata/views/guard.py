@@ -500,6 +500,10 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
         error.pop("message")
         error["id"] = [tk._("Missing value")]
         changed = True
+    elif message == "Values in lists need to be dicts":  # CKAN's reading of [{…}, "x"]
+        error["message"] = tk._("A list of the arguments holds objects and plain values "
+                                "together: give one kind only")
+        changed = True
     elif message == "Type cannot be updated":  # an organization's or group's
         error["message"] = tk._("The type of an organization or a group cannot be changed")
         changed = True

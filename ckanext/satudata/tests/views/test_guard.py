@@ -738,6 +738,11 @@ def test_more_core_arguments_that_answered_500_are_validation_errors(app, region
     for body in ({"state": ["requested", "returned"]}, {"state": "requested"}):
         assert app.post("/api/3/action/satudata_request_list", json=body,
                         headers=admin).status_code == 200
+    # a list of objects and values, CKAN's English "Integrity Error"
+    mixed = app.post("/api/3/action/satudata_round_list", json={"year": [{"a": 1}, "x"]},
+                     headers=admin)
+    assert mixed.status_code == 400
+    assert "memuat objek dan nilai biasa" in json.loads(mixed.body)["error"]["message"]
     # and not a list of lists (500), nor of objects (every request was listed)
     for state in ([["requested"]], [{"a": 1}]):
         refused = app.post("/api/3/action/satudata_request_list", json={"state": state},
