@@ -88,6 +88,9 @@ PROGRAM_EXTENSIONS = (".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".scr", ".
 
 #: what libmagic finds in a file that is no text (a picture, a document, an
 #: archive), whatever its name says
+#: the first bytes of an OLE2 compound file (an Excel 97-2003 workbook)
+_OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
+
 NOT_TEXT = ("image/", "audio/", "video/", "application/pdf", "application/zip",
             "application/gzip", "application/x-7z", "application/x-rar",
             "application/vnd.", "application/msword", "application/x-dosexec")
@@ -126,7 +129,10 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
         raise tk.ValidationError({"upload": [tk._(
             "The file is named %(name)s but is no table: its content is %(kind)s. Upload "
             "the table itself (CSV, XLSX)") % {"name": name, "kind": kind}]})
-    if name.endswith((".xlsx", ".xlsm")) and not head.startswith(b"PK"):
+    # an old workbook (.xls) is an OLE2 compound file (a picture renamed
+    # .xls was kept as one); a new one named .xls, a zip, is a workbook too
+    if name.endswith((".xlsx", ".xlsm")) and not head.startswith(b"PK") or \
+            name.endswith(".xls") and not head.startswith((_OLE2, b"PK")):
         raise tk.ValidationError({"upload": [tk._(
             "The file is named %(name)s but is no Excel workbook: save it again as an "
             "Excel workbook (.xlsx) or a CSV") % {"name": name}]})

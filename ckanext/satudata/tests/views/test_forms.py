@@ -314,6 +314,9 @@ class TestUploads:
         (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
          "tabel.csv", "upload", "bukan tabel"),
         (b"bukan buku kerja, hanya teks\n", "tabel.xlsx", "upload", "bukan buku kerja excel"),
+        # and an old workbook's name (.xls) on a picture
+        (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
+         "tabel.xls", "upload", "bukan buku kerja excel"),
         (None, "", "url", "berkas untuk diunggah"),
     ])
     def test_an_empty_file_a_program_or_nothing_is_refused_at_upload(
