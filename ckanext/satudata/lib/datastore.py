@@ -190,6 +190,30 @@ def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.state != "active" or _is_publication(package_id):
         return []
+    with _one_load_at_a_time(package_id):
+        return _load_package(package_id, force)
+
+
+@contextlib.contextmanager
+def _one_load_at_a_time(package_id: str) -> Iterator[None]:
+    """The loads of one dataset, one after the other (a PostgreSQL advisory
+    lock held on a connection of its own for the whole load, whatever the
+    load commits meanwhile): two jobs workers loaded a table at once, each
+    copying its rows into it, and the public read every row twice (and a
+    number column as text). The later load then finds the file loaded."""
+    key = sa.func.hashtext("satudata_load:" + package_id)
+    with model.meta.engine.connect() as conn:
+        with conn.begin():
+            conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        try:
+            model.Session.expire_all()  # what the load before this one wrote
+            yield
+        finally:
+            with conn.begin():
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+
+
+def _load_package(package_id: str, force: bool) -> list[dict[str, Any]]:
     from .publishing import live_dict
 
     live = live_dict(package_id)

@@ -281,7 +281,10 @@ def wait_until_blocked(thread: threading.Thread, timeout: float = 30) -> None:
     waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
                       "current_database() AND wait_event_type = 'Lock'")
     deadline = time.monotonic() + timeout
-    with model.meta.engine.connect() as probe:
+    # each probe in a transaction of its own: PostgreSQL keeps one snapshot
+    # of pg_stat_activity per transaction, and a wait that began after the
+    # first probe was seen only at the timeout
+    with model.meta.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
         while not probe.execute(waiting).scalar() and time.monotonic() < deadline:
             thread.join(0.05)
 

@@ -791,6 +791,44 @@ def test_a_table_of_too_many_rows_is_reported_and_not_loaded(region, run_jobs, s
     assert "unreadable by the data check" not in page and 'name="save"' not in page
 
 
+def test_two_loads_of_one_dataset_run_one_after_the_other(region, run_jobs, smtp, app):
+    """Two jobs workers loaded one dataset at once (a soak of 40 clients:
+    each publication and withdrawal owes a load): both copied the rows into
+    the table, and the public read every row twice. A load waits for the
+    one running; it then finds the file loaded."""
+    import threading
+
+    from ckanext.satudata.lib import datastore
+
+    from ..conftest import wait_until_blocked
+
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    table = add_csv(region, "producer", request["package_id"], CSV)
+    run_jobs()
+    assert rows_of(table["id"], producer) == [(2024, 10), (2025, 12)]
+    key = sa.func.hashtext("satudata_load:" + request["package_id"])
+    done: list[Any] = []
+
+    def load() -> None:
+        with app.flask_app.test_request_context("/"):
+            try:
+                done.append(datastore.load_package(request["package_id"], force=True))
+            finally:
+                model.Session.remove()
+
+    with model.meta.engine.connect() as running:  # a load running in another worker
+        running.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        later = threading.Thread(target=load)
+        later.start()
+        wait_until_blocked(later)
+        assert later.is_alive() and not done  # it waits for the one running
+        running.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+    later.join(60)
+    assert done and done[0][0]["status"] == "complete"
+    assert rows_of(table["id"], producer) == [(2024, 10), (2025, 12)]
+
+
 def test_a_table_the_loader_refuses_is_told_in_the_readers_words(region, run_jobs, smtp, app):
     """A file whose first row names a column twice failed to load, and its
     DataStore page printed xloader's English and Python's dump: "Validation
