@@ -672,9 +672,14 @@ def test_the_other_officer_of_a_level_is_told_where_it_is_at_every_level(region)
             refused_by("verifikator-2", "satudata_request_verify")
         assert str(refused.value) == ("The request has moved on past your level: it is now "
                                       "verified, in approval and waits for the Head of Division")
+    seen_by_both = seen(request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
     region.call("kadis", "satudata_request_approve", id=request["id"])
     words = "The request has moved on past your level: it is now ready to publish"
+    with pytest.raises(tk.NotAuthorized) as refused:  # with the version its page had
+        engine.apply_transition({"user": "kadis-2"}, request["id"], "approve",
+                                expected_version=seen_by_both + 1)
+    assert str(refused.value) == words
     with pytest.raises(tk.NotAuthorized) as refused:  # a later click
         step("kadis-2", "satudata_request_approve")
     assert str(refused.value) == words
