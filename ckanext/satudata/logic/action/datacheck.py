@@ -69,7 +69,7 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
     if request is not None:  # another period's tables are that period's request's
         others = publishing.other_periods_tables(request)
         pkg = dict(pkg, resources=[r for r in pkg.get("resources") or []
-                                   if r.get("id") not in others])
+                                   if not isinstance(r, dict) or r.get("id") not in others])
     request_id = request.id if request is not None else model.Session.execute(
         sa.select(DataRequest.id).where(DataRequest.package_id == pkg["id"],
                                         DataRequest.state != State.CANCELLED.value)
