@@ -45,6 +45,7 @@ import ckan.plugins.toolkit as tk
 from . import metadata, outbox, screening, tables, validation
 from . import preview as previews
 from ..model import CollectionRound, DataCheck, DataRequest, RequestEvent
+from .states import State
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,8 @@ def period_years(package_id: str) -> list[int]:
     return list(model.Session.execute(
         sa.select(CollectionRound.year).distinct()
         .join(DataRequest, DataRequest.round_id == CollectionRound.id)
-        .where(DataRequest.package_id == package_id, DataRequest.state != "cancelled",
+        .where(DataRequest.package_id == package_id,
+               DataRequest.state != State.CANCELLED.value,
                CollectionRound.year.isnot(None))).scalars())
 
 

@@ -388,6 +388,16 @@ def moved_past_message(request: DataRequest) -> str:
         "state": state_label(current)}
 
 
+def _refuse_moved_past(context: Context, request: DataRequest, name: str) -> None:
+    """``NotAuthorized`` saying where the request is now and whom it waits
+    for, to a reviewer it has moved past (:func:`.roles.moved_past`) who did
+    not just take the step themselves: the same words (403) as the auth
+    function tells one who comes later, however the race ends."""
+    user = context.get("user")
+    if not roles.just_took(user, request, name) and roles.moved_past(user, request, name):
+        raise tk.NotAuthorized(moved_past_message(request))
+
+
 def _target(transition: Transition, request: DataRequest,
             chain: list[str]) -> tuple[State, int]:
     """The state and approval level a transition leads to from where the
@@ -428,21 +438,15 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     try:
         _check_version(request, expected_version)
     except tk.ValidationError:
-        # the other officer of the level took the step since the page was
-        # read: where it is now and whom it waits for, as without a version
-        if not roles.just_took(context.get("user"), request, transition_name) \
-                and roles.moved_past(context.get("user"), request, transition_name):
-            raise tk.NotAuthorized(moved_past_message(request))
+        # the other officer of the level took the step since the page was read
+        _refuse_moved_past(context, request, transition_name)
         raise
     current = State(request.state)
     transition = rule(transition_name, current, request.revision_of)
     if transition is None:
-        # an officer of the level that took the step first (the other
-        # Kadis, the other verifier) is told where it is now and whom it
-        # waits for, as the auth function tells one who comes later
-        if not roles.just_took(context.get("user"), request, transition_name) \
-                and roles.moved_past(context.get("user"), request, transition_name):
-            raise tk.NotAuthorized(moved_past_message(request))
+        # the other officer of the level (the other Kadis, the other
+        # verifier) took the step first
+        _refuse_moved_past(context, request, transition_name)
         raise _refuse_state(transition_name, current)
     if expected_version in (None, "") and transition.needs_version(
             lambda: roles.took_step(request.id, "withdraw")):
@@ -460,9 +464,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             raise tk.ValidationError({"state": [tk._(
                 "You have just taken this step: the request is now %(state)s") % {
                     "state": state_label(current)}]})
-        if roles.moved_past(context.get("user"), request, transition.name):
-            # as the auth function tells one who comes later (403)
-            raise tk.NotAuthorized(moved_past_message(request))
+        _refuse_moved_past(context, request, transition.name)
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})

@@ -29,9 +29,9 @@ import ckan.plugins.toolkit as tk
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
 from . import outbox, roles, workdays
 from .engine import queue_signal
-from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState, PublicTransition,
-                     given_reason, public_rule, public_state_label, public_step_label,
-                     public_steps_for)
+from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState,
+                     PublicTransition, given_reason, public_rule, public_state_label,
+                     public_step_label, public_steps_for)
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
            "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take",

@@ -860,11 +860,11 @@ def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optiona
                       for k in _RESOURCE_FIELDS)}
     if len(touched) != 1 or None in touched:
         return None
-    requests = [r for r in package_requests(package_id) if r.round_id in touched
+    periods = package_requests(package_id)
+    requests = [r for r in periods if r.round_id in touched
                 and r.state in (State.PUBLISHED.value, State.WITHDRAWN.value)]
-    latest = package_requests(package_id)[-1:]
-    if len(requests) != 1 or requests == latest:
-        return None
+    if len(requests) != 1 or requests == periods[-1:]:
+        return None  # the latest period's edits go to it anyway
     return requests[0].id
 
 

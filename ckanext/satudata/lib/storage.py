@@ -86,11 +86,11 @@ PROGRAM_EXTENSIONS = (".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".scr", ".
                       ".js", ".mjs", ".jse", ".vbe", ".wsf", ".hta", ".reg", ".cpl")
 
 
-#: what libmagic finds in a file that is no text (a picture, a document, an
-#: archive), whatever its name says
 #: the first bytes of an OLE2 compound file (an Excel 97-2003 workbook)
 _OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 
+#: what libmagic finds in a file that is no text (a picture, a document, an
+#: archive), whatever its name says
 NOT_TEXT = ("image/", "audio/", "video/", "application/pdf", "application/zip",
             "application/gzip", "application/x-7z", "application/x-rar",
             "application/vnd.", "application/msword", "application/x-dosexec")

@@ -224,8 +224,9 @@ def table_schema(pkg_dict: dict[str, Any], period_years: Iterable[int] = ()) -> 
     one required field per variable, of its type, with its unit and
     definition; a wilayah code column constrained to the declared area, a
     year column to the declared years and ``period_years`` (the years of
-    the rounds that asked for the dataset: each period's table holds its own
-    year, whatever year the dataset's metadata now names)."""
+    the rounds that asked for the dataset: a yearly indicator asked again
+    by next year's round takes that year's table, and the earlier table
+    stays valid when the data year moves)."""
     fields = []
     area = str(pkg_dict.get("area_code") or "").strip()
     declared = _years(pkg_dict)
