@@ -482,7 +482,25 @@ def _request_states(package_id: str, lock: bool) -> set[str]:
         stmt.with_for_update(read=True) if lock else stmt).scalars())
     if lock:
         in_transaction(_SHARED).add(package_id)
+        _read_again(package_id)
     return found
+
+
+def _read_again(package_id: str) -> None:
+    """What the transaction read of the dataset's publication before its
+    lock is read again after it (its record, revision and visibility): a
+    step of its requests may have committed while the lock waited. An upload
+    that waited for the dataset's first publication had found no
+    publication record before, and wrote into the now public dataset
+    instead of its revision. (A record with changes of
+    this transaction is its own, and stays.)"""
+    absent = model.Session.info.get(_ABSENT)
+    if absent:
+        absent.difference_update([key for key in absent if key[1] == package_id])
+    for cls in (Dissemination, StagedRevision, model.Package):
+        row = model.Session.identity_map.get(model.Session.identity_key(cls, package_id))
+        if row is not None and row not in model.Session.dirty:
+            model.Session.expire(row)
 
 
 def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:

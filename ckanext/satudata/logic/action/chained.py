@@ -1090,6 +1090,10 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         with publishing.search_required():
             return original(context, data_dict)
     bypass = publishing.bypasses_lock(context, pkg.id)
+    if not bypass:
+        # decided under the lock: an update that waited for the dataset's
+        # first publication wrote the public dataset private again
+        publishing.share_lock_requests(pkg.id)
     if not bypass and publishing.record_for(pkg.id) is not None:
         _queue_jobs_if_data_may_change(pkg, data_dict)
         tk.check_access("package_update", context, data_dict)

@@ -4,6 +4,7 @@ activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 
 import pytest
@@ -12,8 +13,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ..conftest import statements_run
-from ..factories import add_csv, complete_metadata, login, publish, to_ready
+from ..conftest import statements_run, wait_until_blocked
+from ..factories import (add_csv, complete_metadata, csv_upload, login, publish, seen,
+                         to_ready)
 
 # ``region``: the small region of tests/conftest.py, put back for each test
 
@@ -249,6 +251,63 @@ class TestPublish:
             region.call("walidata_admin", "satudata_request_publish",
                         id=region.request_of(region.opd_b)["id"])
         assert "state" in err.value.error_dict
+
+
+@pytest.mark.parametrize("change", ["upload", "patch", "update"])
+def test_a_change_that_waited_for_the_first_publication_goes_into_a_revision(
+        region, app, change):
+    """A producer's upload (or edit) sent while the dataset was being
+    published for the first time waited for the publication, then went
+    into the public dataset unreviewed, a file the data check had flagged
+    as personal data included: it had read the dataset as unpublished
+    before it waited. After the wait it is staged as a revision."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    package_id = request["package_id"]
+    before = helpers.call_action("package_show", id=package_id)
+    # the publication, not committed yet (it holds the dataset's gate)
+    helpers.call_action("satudata_request_publish", context={
+        "user": region.users["walidata_admin"]["name"], "defer_commit": True},
+        id=request["id"], version=seen(request["id"]))
+    outcome: list = []
+
+    def change_it() -> None:
+        context = {"user": region.users["producer"]["name"], "ignore_auth": False}
+        with app.flask_app.test_request_context("/"):
+            try:
+                if change == "upload":
+                    helpers.call_action(
+                        "resource_create", context=context, package_id=package_id,
+                        name="Tambahan", format="CSV", url="p.csv",
+                        upload=csv_upload("nama,nik\nBudi,3201012505800001\n", "p.csv"))
+                elif change == "patch":
+                    helpers.call_action("package_patch", context=context, id=package_id,
+                                        notes="Diubah ketika diterbitkan")
+                else:  # the whole dataset, as the page had it
+                    helpers.call_action("package_update", context=context,
+                                        **dict(before, notes="Diubah ketika diterbitkan"))
+                outcome.append("saved")
+            except Exception as e:  # noqa: BLE001 (what it answered is the point)
+                outcome.append(e)
+            finally:
+                model.Session.remove()
+
+    thread = threading.Thread(target=change_it)
+    thread.start()
+    wait_until_blocked(thread)
+    assert thread.is_alive() and not outcome, "the change did not wait for the publication"
+    model.Session.commit()
+    thread.join(60)
+    assert outcome == ["saved"]
+    model.Session.remove()  # what the thread committed, not what this session holds
+    live = _anon_show(package_id)
+    assert [r["id"] for r in live["resources"]] == [r["id"] for r in before["resources"]]
+    assert live["notes"] == before["notes"]
+    staged = region.call("producer", "satudata_revision_show", id=package_id)["data"]
+    if change == "upload":
+        assert [r["name"] for r in staged["resources"]][-1] == "Tambahan"
+    else:
+        assert staged["notes"] == "Diubah ketika diterbitkan"
 
 
 class TestWithdrawArchive:
