@@ -1348,8 +1348,9 @@ def after_transition(context: Context, request: DataRequest, transition: str,
     engine after the request changed): the dataset is made public or private
     as :func:`dataset_public` says, a reviewed staged revision is applied on
     publication, and a release is pending only while the request is
-    scheduled. ``note`` is the transition's (a withdrawal's reason)."""
-    if request.state != State.SCHEDULED.value:
+    scheduled (published: released, by :func:`publish`). ``note`` is the
+    transition's (a withdrawal's reason)."""
+    if request.state != State.SCHEDULED.value and transition != "publish":
         unschedule(request)
     pkg = model.Package.get(request.package_id or "")
     if pkg is None:

@@ -193,6 +193,11 @@ def test_a_release_due_while_solr_is_unreachable_is_published_by_a_later_run(
         assert "1 published, 0 failed" in out.output
         assert request_state(region, request) == "published"
         assert is_public(request["package_id"])
+        # the release's record says it went out, and when (it said "cancelled")
+        model.Session.remove()
+        release = model.Session.query(Release).filter_by(request_id=request["id"]).one()
+        assert (release.status, release.released_at) == (
+            "released", datetime.datetime(2026, 12, 1, 2, 1))
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
