@@ -66,6 +66,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
 
 from ..model import OutboxEntry
 
@@ -363,6 +364,18 @@ def status() -> dict[str, Any]:
             "given_up": counts[3], "stuck": [e.dictize() for e in stuck]}
 
 
+def ended(entry_id: Optional[str]) -> bool:
+    """Whether the row ``entry_id`` will not run (again): it is done,
+    cancelled or given up, or there is no such row."""
+    if not entry_id:
+        return True
+    t = _TABLE.c
+    waiting = model.Session.execute(sa.select(sa.literal(True)).where(
+        t.id == entry_id, t.done_at.is_(None),
+        t.attempts < tk.config.get("satudata.outbox.max_attempts"))).scalar()
+    return not waiting
+
+
 def cancel(entry_id: str) -> None:
     """Mark the row ``entry_id`` done without running it (its work was done
     otherwise) and cancel its job if the queue has it; commits."""
@@ -371,7 +384,7 @@ def cancel(entry_id: str) -> None:
         .values(done_at=_utcnow(), error="cancelled"))
     model.Session.commit()
     try:
-        tk.job_from_id(entry_id).cancel()
+        jobs.job_from_id(entry_id).cancel()  # the toolkit has no job_from_id
     except (KeyError, *QUEUE_ERRORS):
         pass  # never handed over, already gone, or the queue is out of reach
 

@@ -522,7 +522,9 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     if publication is None:
         publication = Publication(id=model.types.make_uuid(), round_id=data["round_id"])
         model.Session.add(publication)
-    elif publication.status in ("queued", "running"):
+    elif publication.status in ("queued", "running") and not outbox.ended(publication.job_id):
+        # (a build whose job ended without it, cancelled or given up, is
+        # built again: it said "being built" for good)
         raise tk.ValidationError({"round_id": [tk._(
             "The publication of this round is already being built")]})
     user = roles.user_obj(context.get("user"))

@@ -308,3 +308,45 @@ def test_a_long_word_stays_on_the_books_page(region, app):
                if text.strip() and not 0 <= x <= width]
     assert outside == [], outside
     assert "Ngariboyo" in "".join(text for _x, text in placed)
+
+
+def test_the_command_builds_the_publication_itself(region, cli, run_jobs, smtp):
+    """``ckan satudata build-publication ROUND`` (the README's way to build a
+    book at once) failed after marking the queued build done: the book was
+    never built and the round's publication said "queued" for good (its
+    rebuild refused: "being built")."""
+    from ckanext.satudata.cli import satudata as satudata_command
+
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,3\n")
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+
+    out = cli.invoke(satudata_command, ["build-publication", region.round["name"]])
+    assert out.exit_code == 0, out.output
+    assert "1 datasets" in out.output
+    model.Session.remove()
+    status = region.call("walidata_admin", "satudata_publication_show",
+                         round_id=region.round["id"])
+    assert (status["status"], status["dataset_count"]) == ("done", 1)
+    pdf, _xlsx = _files(status)
+    assert pdf.startswith(b"%PDF")
+    run_jobs()  # the queued job, cancelled, builds nothing again
+    again = region.call("walidata_admin", "satudata_publication_show",
+                        round_id=region.round["id"])
+    assert again["finished_at"] == status["finished_at"]
+
+    # a build whose job ended without building it (cancelled here; given up
+    # by the outbox) is asked again, not refused as "being built" for good
+    from ckanext.satudata.lib import outbox
+
+    queued = region.call("walidata_admin", "satudata_publication_build",
+                         round_id=region.round["id"])
+    with pytest.raises(tk.ValidationError, match="being built|sedang disusun"):
+        region.call("walidata_admin", "satudata_publication_build",
+                    round_id=region.round["id"])
+    outbox.cancel(queued["job_id"])
+    again = region.call("walidata_admin", "satudata_publication_build",
+                        round_id=region.round["id"])
+    assert again["status"] == "queued" and again["job_id"] != queued["job_id"]
