@@ -37,7 +37,8 @@ def index() -> Any:
         else:
             message = (tk._("Role %(role)s taken from %(user)s") if remove
                        else tk._("Role %(role)s given to %(user)s"))
-            tk.h.flash_success(message % form)
+            # the role as the page names it ("Kepala Dinas", not "kadis")
+            tk.h.flash_success(message % dict(form, role=roles.role_label(form["role"])))
             return tk.redirect_to("satudata_roles.index")
     assignments = call("satudata_role_list", {})
     return tk.render("satudata/workflow/roles.html", {

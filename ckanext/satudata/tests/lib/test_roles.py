@@ -46,7 +46,9 @@ class TestRolesPage:
         assert refused.status_code == 400 and "satu-satunya" in refused.body
         assert roles.user_roles(staff["id"]) == {"kabid"}
         factories.User(name="bu-kabid")
-        app.post(url, headers=_env(admin), data={"user": "bu-kabid", "role": "kabid"})
+        given = app.post(url, headers=_env(admin), data={"user": "bu-kabid", "role": "kabid"})
+        # told by the role's name on the page, not its code
+        assert "Peran Kepala Bidang diberikan kepada bu-kabid" in given.body
         app.post(url, headers=_env(admin),
                  data={"user": "pak-kabid", "role": "kabid", "remove": "1"})
         assert roles.user_roles(staff["id"]) == set()
