@@ -219,6 +219,13 @@ def drain(limit: Optional[int] = None) -> Drained:
         if done:
             conn.execute(_TABLE.update().where(t.id.in_(done))
                          .values(enqueued_at=now, attempts=t.attempts + 1))
+    if not rows:
+        # nothing to hand over: whether the queue could take it all the
+        # same (cron tells an outage before the first e-mail waits for it)
+        try:
+            jobs.get_queue().connection.ping()
+        except QUEUE_ERRORS as e:
+            result.error = f"{type(e).__name__}: {e}"
     result.enqueued, result.left = len(done), len(rows) - len(done)
     return result
 

@@ -73,6 +73,11 @@ def test_mail_of_a_step_taken_while_redis_is_down_arrives_once_when_it_is_back(
     run_jobs()
     assert smtp.take() == []
     assert _entries("notify_transition")[0].done_at is not None
+    # nothing waits, and the queue is out of reach: cron is told all the same
+    jobs_at(_nowhere())
+    result = cli.invoke(satudata_cli.satudata, ["outbox", "drain"])
+    assert result.exit_code == 1
+    assert "0 handed to the jobs queue, 0 waiting" in result.output
 
 
 def test_the_next_commit_hands_over_what_an_earlier_one_could_not(
