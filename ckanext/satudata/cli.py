@@ -105,7 +105,9 @@ def _role_action(action: str, user: str, role: str) -> None:
 @click.option("--start-date", required=True, help="YYYY-MM-DD")
 @click.option("--period", default=None, help='Free text, e.g. "S1".')
 @click.option("--submit-days", type=int, default=None,
-              help="Working days producers have (default: satudata.deadline.submit_days).")
+              help="Working days producers have after the preparation days "
+                   "(satudata.deadline.prepare_days) to submit (default: "
+                   "satudata.deadline.submit_days).")
 @click.option("--send", is_flag=True, help="Send the round's requests right away.")
 def round_create(name: str, title: str, year: int, start_date: str,
                  period: Optional[str], submit_days: Optional[int], send: bool):
@@ -125,7 +127,15 @@ def round_create(name: str, title: str, year: int, start_date: str,
     click.echo(f"Round {round_['name']}: submit by {round_['submit_due']}, "
                f"verify by {round_['verify_due']}")
     if send:
-        result = tk.get_action("satudata_round_send")(_site_context(), {"id": round_["id"]})
+        try:
+            result = tk.get_action("satudata_round_send")(_site_context(),
+                                                          {"id": round_["id"]})
+        except tk.ValidationError as e:
+            # the round stays, as a draft: say so (run again, the name was taken)
+            click.secho(f"Round {round_['name']} was created but not sent "
+                        f"(send it from its page once this is fixed):", fg="red", err=True)
+            _fail(e)
+            return
         click.echo(f"Sent {result['created']} request(s).")
 
 
@@ -160,7 +170,11 @@ def send_reminders(day: Optional[str], enqueue: bool):
     Safe to run from cron as often as wanted: nothing is sent twice."""
     from . import jobs
     from .lib import reminders
-    today = datetime.date.fromisoformat(day) if day else None
+    try:
+        today = datetime.date.fromisoformat(day) if day else None
+    except ValueError:
+        _fail(tk.ValidationError({"date": [tk._("Date format incorrect, use YYYY-MM-DD")]}))
+        return
     if enqueue:
         _enqueued(tk.enqueue_job(jobs.send_reminders, [day], title="satudata: reminders"))
         return

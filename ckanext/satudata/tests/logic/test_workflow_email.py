@@ -11,6 +11,7 @@ import datetime
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest, ReminderSent
 
@@ -125,3 +126,24 @@ def test_reminders_run_as_a_background_job(smtp, region, cli, run_jobs):
     assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org",
                          "admin-walidata@example.org"}
     assert all("Jumlah Puskesmas" in m["subject"] for m in sent)
+
+
+def test_the_commands_refuse_bad_input_in_words_not_a_traceback(region, cli):
+    """``send-reminders --date 2026-13-45`` and a ``round-create --send``
+    whose send is refused printed Python tracebacks; the second had created
+    the round, and running it again said the name was taken."""
+    from ckanext.satudata import cli as satudata_cli
+
+    result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", "2026-13-45"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "YYYY-MM-DD" in result.output
+
+    today = datetime.date.today().isoformat()
+    result = cli.invoke(satudata_cli.satudata, [
+        "round-create", "putaran-kosong", "--title", "Putaran Kosong", "--year", "2091",
+        "--start-date", today, "--send"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "putaran-kosong was created but not sent" in result.output
+    assert "2091" in result.output  # why: that year's Daftar Data has no items
+    shown = helpers.call_action("satudata_round_show", id="putaran-kosong")
+    assert shown["state"] == "draft"
