@@ -54,7 +54,7 @@ __all__ = ["VERSION", "OVERRIDE", "queue_check", "uploaded_files",
            "summary", "overridden", "gate_errors", "present"]
 
 #: the checker's version: a new one makes every earlier result stale
-VERSION = "2"
+VERSION = "3"
 #: the timeline step of a walidata administrator's override of findings
 OVERRIDE = "override_screening"
 

@@ -154,6 +154,9 @@ def _xlsx(path: str) -> Table:
     if unpacked > preview.MAX_XLSX_UNPACKED:
         raise Unreadable("too_large")
     try:
+        others = _other_sheets_with_data(path)
+        if others:
+            raise Unreadable("other_sheets", sheets=", ".join(f"'{name}'" for name in others))
         # the values Excel computed (a formula's text only without one)
         with open(path, "rb") as f, contextlib.closing(preview.xlsx_rows(f, path)) as rows_iter:
             first: Optional[tuple[Any, ...]] = next(rows_iter, None)
@@ -178,6 +181,22 @@ def _xlsx(path: str) -> Table:
     return Table(labels, rows)
 
 
+def _other_sheets_with_data(path: str) -> list[str]:
+    """The names of the workbook's sheets after the first that hold a value.
+    Only the first sheet is checked, screened and loaded, and the public
+    downloads the whole file: a NIK on a second sheet was published unseen."""
+    import openpyxl
+
+    with open(path, "rb") as f:
+        book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+        try:
+            return [sheet.title for sheet in book.worksheets[1:]
+                    if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)
+                           for v in row)]
+        finally:
+            book.close()
+
+
 def read_message(error: dict[str, Any]) -> str:
     """Why a file could not be read, in the current language."""
     code = error.get("code")
@@ -200,6 +219,12 @@ def read_message(error: dict[str, Any]) -> str:
                     "this portal may hold: split it (e.g. by year or by area) into "
                     "several files") % {"limit": format_decimal(
                         error.get("limit") or 0, locale=reference.current_language())}
+    if code == "other_sheets":
+        return tk._("The workbook holds data on sheets other than the first "
+                    "(%(sheets)s): only the first sheet is checked and loaded, yet the "
+                    "file is published whole. Keep one table per file, on its first "
+                    "sheet: move the other sheets to files of their own, or delete "
+                    "them") % {"sheets": error.get("sheets")}
     if code == "not_xlsx":
         return tk._("The file is not an XLSX workbook that can be read")
     if code == "too_large":

@@ -340,6 +340,8 @@ def validate(labels: list[str], rows: list[list[Any]],
     typed = [f["type"] != "string" or "satudata:area" in f for f in fields]
     seen: dict[tuple[str, ...], int] = {}
     cells: list[dict[str, Any]] = []
+    # the row each value of a number column is first met in (its notation)
+    first_rows: list[dict[str, int]] = [{} for _f in fields]
     header_width = len(labels)
     for number, row in enumerate(rows, start=2):
         width = len(row)
@@ -362,6 +364,8 @@ def validate(labels: list[str], rows: list[list[Any]],
                 notes = readers[j](plain_number(value) if numeric[j] else value)[1]
                 if len(cache) < _CACHE_SIZE:
                     cache[value] = notes
+                if numeric[j] and not notes:
+                    first_rows[j].setdefault(value, number)
             if notes:
                 count += 1
                 if len(cells) < MAX_ERRORS:
@@ -372,8 +376,35 @@ def validate(labels: list[str], rows: list[list[Any]],
             if len(cells) < MAX_ERRORS:
                 cells.append({"code": "duplicate_row", "row": number, "column": None,
                               "letter": "", "field": "", "first": first})
+    failed = {e["column"] for e in cells if e.get("column")}
+    for j, column in enumerate(columns):
+        if numeric[j] and column["column"] not in failed:
+            mixed = _mixed_notation(first_rows[j], fields[j]["type"])
+            if mixed:
+                count += 1
+                cells.append(dict(column, **mixed))
     errors.extend(cells[: max(MAX_ERRORS - len(errors), 0)])
     return errors, count
+
+
+def _mixed_notation(first_rows: dict[str, int], field_type: str) -> Optional[dict[str, Any]]:
+    """The error of a number column whose figures, each a number, are
+    written in no one notation (:data:`NOTATIONS`): ``12.5`` and ``3,5``
+    passed the check, and the DataStore, which reads a column in one
+    notation, left it text (the public sorted "1.250" as a word). Its two
+    first figures that no notation reads alike, with their rows."""
+    data_type = "decimal" if field_type == "number" else field_type
+    if data_type not in NOTATIONS or not first_rows:
+        return None
+    if column_notations(first_rows, data_type):
+        return None
+    values = sorted(first_rows, key=first_rows.__getitem__)
+    first = values[0]
+    ways = column_notations([first], data_type)
+    other = next((v for v in values[1:]
+                  if not any(re.fullmatch(n.pattern, v) for n in ways)), values[-1])
+    return {"code": "mixed_notation", "row": first_rows[first], "value": _short(first),
+            "other_row": first_rows[other], "other": _short(other)}
 
 
 def plain_number(value: str) -> str:
@@ -458,6 +489,12 @@ def message(error: dict[str, Any]) -> str:
                     "again, or type the values") % where
     if code == "type":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a %(type)s") % where
+    if code == "mixed_notation":
+        return tk._("In %(column)s the figures are written in more than one way (row "
+                    "%(row)s: \"%(value)s\", row %(other_row)s: \"%(other)s\"): which "
+                    "mark separates thousands and which decimals cannot be told. Write "
+                    "every figure of the column the same way") % dict(
+            where, other_row=error.get("other_row"), other=error.get("other", ""))
     if code == "required":
         return tk._("Row %(row)s, %(column)s: the cell is empty (write the value, or "
                     "\"-\" or \"...\" when it is not available)") % where

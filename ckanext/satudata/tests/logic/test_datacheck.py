@@ -210,6 +210,73 @@ def test_a_workbook_replacing_a_csv_is_read_as_a_workbook(region, run_jobs, smtp
     assert checked["status"] != "unreadable", checked["errors"]
 
 
+
+def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
+        region, run_jobs, smtp, app):
+    """Only a workbook's first sheet is checked, screened and loaded, but the
+    public downloads the whole file: a NIK on a second sheet was published
+    unseen (and a table on the second sheet behind a note on the first was
+    "no data rows", naming no sheet). An empty second sheet is no matter."""
+    import openpyxl
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "package_patch", id=request["package_id"],
+                variables=VARIABLES[:1] + VARIABLES[2:])
+    year = int(helpers.call_action("package_show", id=request["package_id"])["data_year"])
+
+    def upload(name: str, extra: list[list[Any]] | None) -> dict[str, Any]:
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Data"
+        for row in (["tahun", "jumlah"], [year, 10]):
+            workbook.active.append(row)
+        sheet = workbook.create_sheet("Rahasia")
+        for row in extra or []:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return region.call("producer", "resource_create", package_id=request["package_id"],
+                           name=name, format="XLSX", url=f"{name}.xlsx",
+                           upload=FileStorage(io.BytesIO(buffer.getvalue()), f"{name}.xlsx"))
+
+    hidden = upload("dua-lembar", [[], [None, "nama", "nik"],
+                                   [None, "Budi", "3273014506900001"]])
+    empty = upload("lembar-kosong", None)
+    run_jobs()
+    checks = _checks(region, "producer", request["package_id"], app)
+    refused = _file(checks, hidden["id"])
+    assert refused["status"] == "unreadable"
+    message = refused["errors"][0]["message"]
+    assert "'Rahasia'" in message and "lembar" in message, message
+    assert _file(checks, empty["id"])["status"] == "valid"
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "satudata_request_submit", id=request["id"])
+
+
+
+def test_a_number_column_written_two_ways_is_told_with_its_rows(region, run_jobs, smtp, app):
+    """Each figure was a number, so the check passed "12.5", "1.250" and
+    "3,5" in one decimal column; the DataStore, which reads a column in one
+    notation, left it text, and the public sorted the figures as words.
+    The check names the column and two rows that disagree; a column in one
+    notation (Indonesian here) passes."""
+    variables = [VARIABLES[0], {"name": "nilai", "definition": "Nilai",
+                                "data_type": "decimal", "unit": "persen"}]
+    request, mixed = _prepare(region, 'tahun,nilai\n2025,12.5\n2025,"1.250"\n2025,"3,5"\n',
+                              variables)
+    alike = add_csv(region, "producer", request["package_id"],
+                    'tahun,nilai\n2025,"1.250,5"\n2025,"3,5"\n2025,-\n', name="Sama")
+    run_jobs()
+    checks = _checks(region, "producer", request["package_id"], app)
+    told = _file(checks, mixed["id"])
+    assert told["status"] == "invalid"
+    assert [e["message"] for e in told["errors"]] == [
+        'Di kolom B "nilai" angka ditulis dengan lebih dari satu cara (baris 2: "12.5", '
+        'baris 4: "3,5"): tidak dapat diketahui tanda mana pemisah ribuan dan mana '
+        'pemisah desimal. Tulis semua angka di kolom itu dengan cara yang sama']
+    assert _file(checks, alike["id"])["status"] == "valid"
+
+
 # -- personal data ----------------------------------------------------------------------
 
 def test_a_nik_is_blocked_listed_by_row_and_column_masked(region, app, run_jobs, smtp):
