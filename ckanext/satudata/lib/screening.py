@@ -10,7 +10,8 @@ Every cell of every column is scanned (:func:`scan`) for
 * ``nik``: a population ID number (NIK): 16 digits whose first two are a
   real province code (``data/wilayah_provinces.csv``), the regency and
   district parts not ``00``, the birth date part plausible (day 01–31, or
-  41–71 for women; month 01–12) and the serial not ``0000``;
+  41–71 for women; month 01–12) and the serial not ``0000``; plain or in
+  groups (``3273 0145 0690 0001``);
 * ``npwp``: a tax ID number: 15 digits, plain or formatted
   ``99.999.999.9-999.999``, or the 16-digit form (a leading ``0``);
 * ``phone``: an Indonesian phone number: ``+62``/``62``/``0`` then a
@@ -39,6 +40,9 @@ KINDS = ("nik", "npwp", "phone", "email")
 MAX_FINDINGS = 200
 
 _DIGITS16 = re.compile(r"(?<![\d.])\d{16}(?![\d.])")
+#: 16 digits in groups (``3273 0145 0690 0001``, ``32.73.01.450690.0001``), not
+#: inside a longer run of digits and separators
+_DIGITS16_GROUPED = re.compile(r"(?<![\d.])(?<!\d[\s\-])\d(?:[\s.\-]?\d){15}(?![\s.\-]?\d)")
 _NPWP_FORMATTED = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _DIGITS15 = re.compile(r"(?<![\d.])\d{15}(?![\d.])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+62[\s.\-]?|62|0)8\d(?:[\s.\-]?\d){7,10}(?![\d])"
@@ -92,6 +96,9 @@ def _cell_findings(text: str) -> list[tuple[str, str]]:
             add("nik", m)
         elif m.group(0).startswith("0"):
             add("npwp", m)
+    for m in _DIGITS16_GROUPED.finditer(text):
+        if is_nik(re.sub(r"\D", "", m.group(0))):
+            add("nik", m)
     for m in _NPWP_FORMATTED.finditer(text):
         add("npwp", m)
     for m in _DIGITS15.finditer(text):

@@ -29,6 +29,9 @@ def test_a_nik_needs_a_real_province_and_a_plausible_birth_date(digits, plausibl
 @pytest.mark.parametrize("cell, kinds", [
     ("3273014506900001", ["nik"]),
     ("NIK: 3273014506900001 (ibu)", ["nik"]),
+    # written in groups, as on the card or a form (it was not found)
+    ("3273 0145 0690 0001", ["nik"]), ("3273.0145.0690.0001", ["nik"]),
+    ("32.73.01.450690.0001", ["nik"]), ("3273-0145-0690-0001", ["nik"]),
     ("01.234.567.8-901.234", ["npwp"]),
     ("012345678901234", ["npwp"]),
     ("0012345678901234", ["npwp"]),         # the 16-digit NPWP
@@ -41,6 +44,8 @@ def test_a_nik_needs_a_real_province_and_a_plausible_birth_date(digits, plausibl
     ("1234567", []), ("2025", []), ("64.71.01", []), ("3.141.592", []),
     ("9973014506900001", []),               # 16 digits, no NIK, no NPWP
     ("Rp 1.250.000.000", []), ("12,5", []),
+    ("9973 0145 0690 0001", []),            # grouped, no NIK
+    ("1.234.567.890.123.456.789", []),      # a long figure, no 16 digits of its own
 ])
 def test_what_the_screening_finds(cell, kinds):
     findings, count = screening.scan(["kolom"], [[cell]])
