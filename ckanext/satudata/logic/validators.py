@@ -361,13 +361,18 @@ def satudata_flag_output(value: Any) -> Any:
 
 
 def satudata_email(value: Any, context: Context) -> Any:
-    """An e-mail address, as CKAN's ``email_validator`` checks it, refused
+    """An e-mail address, as CKAN's ``email_validator`` checks it and with a
+    domain (``nama@dinas.go.id``, not ``nama@dinas``), refused
     with the typed value quoted (CKAN's message read "Format email bukan
     email tidak valid")."""
     if _empty(value):
         return value
     try:
-        return tk.get_validator("email_validator")(value, context)
+        value = tk.get_validator("email_validator")(value, context)
+        if "." not in str(value).rpartition("@")[2]:
+            # "warga@bukan": a host of no domain, which no mail reaches
+            raise tk.Invalid("no domain")
+        return value
     except tk.Invalid:
         raise tk.Invalid(tk._('"%(value)s" is not an e-mail address, e.g. '
                               'nama@dinas.go.id') % {"value": shown(value)})
