@@ -96,6 +96,23 @@ NOT_TEXT = ("image/", "audio/", "video/", "application/pdf", "application/zip",
             "application/vnd.", "application/msword", "application/x-dosexec")
 
 
+def _kind_words(kind: str) -> str:
+    """A file's content type as its reader names it ("a picture", not
+    ``image/png``); an uncommon one as its type."""
+    if kind.startswith("image/"):
+        return tk._("a picture")
+    if kind == "application/pdf":
+        return tk._("a PDF document")
+    if kind.startswith(("application/zip", "application/gzip", "application/x-7z",
+                        "application/x-rar")):
+        return tk._("a compressed archive")
+    if kind.startswith(("audio/", "video/")):
+        return tk._("a sound or video recording")
+    if "word" in kind or "opendocument.text" in kind:
+        return tk._("a text document")
+    return kind
+
+
 def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
     """A ``ValidationError`` on ``upload`` when the file uploaded with a
     resource is larger than ``ckan.max_resource_size``, empty, or a
@@ -126,9 +143,15 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
             "A program cannot be uploaded as data: upload a table (CSV, XLSX), a "
             "document (PDF) or another data file")]})
     if name.endswith((".csv", ".tsv")) and kind.startswith(NOT_TEXT):
+        if head.startswith(b"PK") and b"xl/" in head:
+            # a workbook is a table: told so, not "its content is
+            # application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            raise tk.ValidationError({"upload": [tk._(
+                "The file is named %(name)s but is an Excel workbook: name it .xlsx, or "
+                "save it from Excel as CSV") % {"name": name}]})
         raise tk.ValidationError({"upload": [tk._(
             "The file is named %(name)s but is no table: its content is %(kind)s. Upload "
-            "the table itself (CSV, XLSX)") % {"name": name, "kind": kind}]})
+            "the table itself (CSV, XLSX)") % {"name": name, "kind": _kind_words(kind)}]})
     # an old workbook (.xls) is an OLE2 compound file (a picture renamed
     # .xls was kept as one); a new one named .xls, a zip, is a workbook too
     if name.endswith((".xlsx", ".xlsm")) and not head.startswith(b"PK") or \

@@ -50,6 +50,14 @@ def _with_macros() -> bytes:
     return buffer.getvalue()
 
 
+def _workbook() -> bytes:
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["tahun", "jumlah"])
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def _summary(body: str) -> str:
     match = re.search(r'<div class="alert alert-danger satudata-error-summary.*?</div>',
                       body, re.S)
@@ -314,6 +322,8 @@ class TestUploads:
         (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
          "tabel.csv", "upload", "bukan tabel"),
         (b"bukan buku kerja, hanya teks\n", "tabel.xlsx", "upload", "bukan buku kerja excel"),
+        # a workbook named .csv: told what it is in words, not a MIME type
+        (lambda: _workbook(), "tabel.csv", "upload", "buku kerja excel: beri nama .xlsx"),
         # and an old workbook's name (.xls) on a picture
         (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
          "tabel.xls", "upload", "bukan buku kerja excel"),
