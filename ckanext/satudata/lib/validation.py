@@ -237,8 +237,6 @@ def table_schema(pkg_dict: dict[str, Any], period_years: Iterable[int] = ()) -> 
                                  "constraints": {"required": True}}
         if var["unit"]:
             field["unit"] = var["unit"]
-        if field["type"] == "date":
-            field["format"] = "any"
         if field["type"] == "boolean":
             field["trueValues"], field["falseValues"] = _TRUE, _FALSE
         name = normalize(var["name"])
@@ -455,7 +453,7 @@ def _cell_error(notes: dict[str, str], value: str, row: int, column: dict[str, A
 
 def _type_labels() -> dict[str, str]:
     return {"string": tk._("text"), "integer": tk._("whole number"),
-            "number": tk._("number"), "date": tk._("date"),
+            "number": tk._("number"), "date": tk._("date (YYYY-MM-DD)"),
             "boolean": tk._("yes/no value")}
 
 

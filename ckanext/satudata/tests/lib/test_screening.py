@@ -91,6 +91,20 @@ def test_a_wilayah_code_outside_the_area_says_how_to_write_it(app):
     assert "3318010" in message and "33.18.01" in message and "Kemendagri" in message
 
 
+def test_a_date_is_written_as_the_readme_says_and_told_so(app):
+    """"31/01/2053" passed as a date, and so would "01/02/2053" (the first
+    of February, or the second of January?): a date column holds
+    YYYY-MM-DD, as the README says, and the error says so."""
+    schema = validation.table_schema({"variables": [{"name": "tanggal",
+                                                     "data_type": "date"}]})
+    errors, count = validation.validate(
+        ["tanggal"], [["2053-01-31"], ["31/01/2053"], ["01/02/2053"], ["-"]], schema)
+    assert count == 2 and [e["row"] for e in errors] == [3, 4]
+    with app.flask_app.test_request_context("/"):
+        message = validation.message(errors[0])
+    assert message == 'Baris 3, kolom A "tanggal": "31/01/2053" bukan tanggal (TTTT-BB-HH)'
+
+
 def test_a_formula_without_its_result_says_what_to_do(app):
     """A workbook written by a program that does not compute holds formulas
     without results: '"=C2+D2" is not a whole number' told nothing."""
