@@ -132,8 +132,9 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
               with_preview: bool = True) -> list[dict[str, Any]]:
     """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
-    ``preview`` (:class:`preview.Preview` or None) and ``new`` (a file of
-    the revision that the live version ``live`` does not have). Every file
+    ``preview`` (:class:`preview.Preview` or None), ``new`` (a file of
+    the revision that the live version ``live`` does not have) and ``page``
+    (its table's page shows this file). Every file
     with a ``url`` is downloadable: CKAN serves a staged revision's uploads
     too, to whom may see the revision."""
     live_ids = set(_by_id(live or pkg_dict))
@@ -144,6 +145,9 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
         "size": previews.file_size(res),
         "preview": previews.preview(res) if with_preview else None,
         "new": live is not None and res.get("id") not in live_ids,
+        # its page (the whole table, its DataStore preview) shows the file
+        # under review only when no revision stages another version of it
+        "page": live is None and bool(res.get("id")),
     } for res in pkg_dict.get("resources", []) or [] if isinstance(res, dict)]
 
 

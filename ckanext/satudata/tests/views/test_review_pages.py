@@ -164,6 +164,11 @@ class TestReviewerView:
         assert "Tabel CSV" in text and "Tabel XLSX" in text
         csv_res = next(r for r in pkg["resources"] if r["name"] == "Tabel CSV")
         assert f'href="{csv_res["url"]}"' in review
+        # and the whole table on its page, which the reviewer may open
+        table_page = tk.url_for("dataset_resource.read", id=pkg["name"],
+                                resource_id=csv_res["id"])
+        assert f'href="{table_page}"' in review and "Buka seluruh tabel" in text
+        assert client.get(table_page).status_code == 200
         assert "2000" in text and "Kec 0" in text and f"Kec {preview.MAX_ROWS - 2}" in text
         assert f"Kec {preview.MAX_ROWS}" not in text and "Kec 39" not in text
         assert "Kota A" in text and "1.5" in text and "=1+1" in text   # as text
@@ -220,6 +225,8 @@ class TestReviewerView:
         assert 'data-field="concept"' not in changes         # unchanged fields
         review = _text(_section(body, "satudata-review"))
         assert "2025" in review and "99" in review            # the staged file's rows
+        # no link to a table's page, which shows the live version, not the one reviewed
+        assert "Buka seluruh tabel" not in review
         # the public still sees the live version
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
 
