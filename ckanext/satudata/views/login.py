@@ -94,6 +94,8 @@ _EDIT_PAGES = frozenset({
     "dataset_resource.new_view", "satudata_staged.views",
     "organization.new", "organization.edit", "organization.delete", "organization.members",
     "organization.member_new", "group.new", "group.edit", "group.delete",
+    # a round's publication and its build: the walidata's
+    "satudata_dissemination.publication",
 })
 
 

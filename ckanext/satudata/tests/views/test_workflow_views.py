@@ -46,6 +46,9 @@ class TestPages:
                     tk.url_for("satudata_request.read", id=req["id"]),
                     tk.url_for("satudata_request.read", id="00000000-0000-4000-8000-000000000000"),
                     tk.url_for("satudata_round.read", round_id=region.round["name"]),
+                    # a round's publication (it answered 403)
+                    tk.url_for("satudata_dissemination.publication",
+                               round_id=region.round["name"]),
                     tk.url_for("satudata_daftar_data.index", year=2026)):
             page = app.get(url, follow_redirects=False)
             assert page.status_code == 302, url
