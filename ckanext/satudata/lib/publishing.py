@@ -889,10 +889,27 @@ def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optiona
 def lock_staged(package_id: str) -> Optional[StagedRevision]:
     """The staged revision of a dataset, read again and locked until the
     transaction ends (None when there is none). Whoever also locks the
-    dataset's request rows locks them first."""
-    return model.Session.execute(
+    dataset's request rows locks them first, and the dataset's row after.
+
+    The lock is the dataset's staging, not only the row: with no revision
+    staged yet there was no row to lock, and two first edits of a
+    published dataset both added one (HTTP 500); a discard and an edit
+    that had read the revision before it were not ordered, and the edit
+    wrote the discarded changes back."""
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        sa.func.hashtext(f"dataset-staging:{package_id}"))))
+    absent = model.Session.info.get(_ABSENT)
+    if absent:
+        absent.discard((StagedRevision, package_id))
+    staged = model.Session.execute(
         sa.select(StagedRevision).where(StagedRevision.package_id == package_id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+    if staged is None:  # discarded meanwhile: not the copy read before
+        held = model.Session.identity_map.get(
+            model.Session.identity_key(StagedRevision, package_id))
+        if held is not None and held not in model.Session.new:
+            model.Session.expunge(held)
+    return staged
 
 
 def discard(package_id: str) -> None:

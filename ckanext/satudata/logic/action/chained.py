@@ -1460,6 +1460,11 @@ def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
         return
     if not publishing.bypasses_lock(context, pkg.id):
         publishing.share_lock_requests(pkg.id)
+        if publishing.record_for(pkg.id) is not None:
+            # a published dataset's change goes into its revision: read as
+            # it is once the staging is this change's (a patch built on the
+            # revision read before a discard wrote the discarded changes back)
+            publishing.lock_staged(pkg.id)
     model.Session.flush()
     package_id = pkg.id  # read before it expires
     for held in list(model.Session.identity_map.values()):
@@ -1541,7 +1546,9 @@ def resource_show(original: Action, context: Context, data_dict: DataDict) -> An
 def _stage_resources(context: Context, pkg: model.Package,
                      change: Any) -> dict[str, Any]:
     """Change the resources of a published dataset's staged revision (CKAN's
-    own resource actions would write the live dataset and its files)."""
+    own resource actions would write the live dataset and its files), as it
+    is once the staging is this change's (:func:`.publishing.lock_staged`)."""
+    publishing.lock_staged(pkg.id)
     pkg_dict = tk.get_action("package_show")(dict(context, for_update=True), {"id": pkg.id})
     pkg_dict["resources"] = change(list(pkg_dict.get("resources") or []))
     try:

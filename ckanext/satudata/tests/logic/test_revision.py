@@ -617,3 +617,73 @@ def test_the_edit_form_of_a_revision_shows_its_tags(region, app):
     name = region.call("producer", "package_show", id=request["package_id"])["name"]
     form = form_fields(login(app, "produsen-a").get(tk.url_for("dataset.edit", id=name)).body)
     assert {t.strip() for t in form["tag_string"].split(",")} == {"delta", "epsilon"}
+
+
+def _while_held(app, hold, change) -> list:
+    """Run ``hold`` (a step, not committed), then ``change`` in another
+    thread until it waits for a lock, then commit the step: what ``change``
+    answered."""
+    import threading
+
+    from ..conftest import wait_until_blocked
+
+    hold()
+    outcome: list = []
+
+    def run() -> None:
+        with app.flask_app.test_request_context("/"):
+            try:
+                outcome.append(change())
+            except Exception as e:  # noqa: BLE001 (what it answered is the point)
+                outcome.append(e)
+            finally:
+                model.Session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    wait_until_blocked(thread)
+    assert thread.is_alive() and not outcome, "the change did not wait"
+    model.Session.commit()
+    thread.join(60)
+    model.Session.remove()
+    return outcome
+
+
+def test_an_edit_waiting_for_a_discard_does_not_bring_the_discarded_changes_back(
+        region, app):
+    """A producer's patch that had read the staged revision before another
+    tab discarded it wrote the discarded changes back with its own (a
+    revision thrown away could then be sent for review and published)."""
+    request, pkg_id, _table = _published_with_a_table(region)
+    producer = region.users["producer"]["name"]
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan yang dibuang")
+    outcome = _while_held(
+        app,
+        lambda: helpers.call_action("satudata_revision_discard", context={
+            "user": producer, "defer_commit": True}, id=pkg_id),
+        lambda: helpers.call_action("package_patch", context={
+            "user": producer, "ignore_auth": False}, id=pkg_id, title="Judul Baru"))
+    assert not isinstance(outcome[0], Exception), outcome
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    live = helpers.call_action("package_show", id=pkg_id)
+    assert staged["title"] == "Judul Baru"
+    assert staged["notes"] == live["notes"] != "Catatan yang dibuang"
+
+
+def test_two_first_edits_of_a_published_dataset_make_one_revision(region, app):
+    """The first edit of a published dataset adds its revision: a second
+    one at the same moment added one too (HTTP 500, a duplicate key)."""
+    request, pkg_id, _table = _published_with_a_table(region)
+    producer = region.users["producer"]["name"]
+    live = helpers.call_action("package_show", id=pkg_id)
+    outcome = _while_held(
+        app,
+        lambda: helpers.call_action("package_patch", context={
+            "user": producer, "defer_commit": True}, id=pkg_id, notes="Catatan pertama"),
+        # the whole dataset as the second tab's page had it
+        lambda: helpers.call_action("package_update", context={
+            "user": producer, "ignore_auth": False}, **dict(live, title="Judul Kedua")))
+    assert not isinstance(outcome[0], Exception), outcome
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    # the second tab's whole dataset, sent last, is the revision
+    assert (staged["notes"], staged["title"]) == (live["notes"], "Judul Kedua")
