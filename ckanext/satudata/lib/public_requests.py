@@ -27,7 +27,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..model import DataRequest, PublicRequest, PublicRequestEvent
-from . import outbox, roles, workdays
+from . import outbox, publishing, roles, workdays
 from .engine import queue_signal
 from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, PublicState,
                      PublicTransition, given_reason, public_rule, public_state_label,
@@ -163,8 +163,12 @@ def lock(request_id: str) -> PublicRequest:
 
 
 def _dataset_public(package_id: str) -> bool:
-    pkg = model.Package.get(package_id)
-    return bool(pkg) and pkg.state == "active" and not pkg.private
+    """Whether the dataset is public, as the database has it now (not as
+    this session read it before a lock)."""
+    found = model.Session.execute(
+        sa.select(model.Package.state, model.Package.private)
+        .where(model.Package.id == package_id)).first()
+    return bool(found) and found.state == "active" and not found.private
 
 
 def _being_prepared(package_id: str) -> bool:
@@ -183,6 +187,13 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     """Take ``step`` on the request, under its row lock: the table decides
     (again) whether ``user_name`` may, from where the request is now. The
     caller commits."""
+    if step == "fulfil" and isinstance(package_id, str):
+        # the dataset's publication or withdrawal under way first, then
+        # whether it is public (a fulfil racing a withdrawal left the
+        # request fulfilled with withdrawn data; racing the first
+        # publication, waiting for good); before the request's row, as a
+        # step of the workflow takes them
+        publishing.changes_gate(package_id)
     request = lock(request_id)
     rule = check_step(step, request, user_name, expected_version)
     note = given_reason(note)
@@ -196,6 +207,12 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     elif step == "fulfil":
         assert package_id
         public = _dataset_public(package_id)
+        if not public and request.state == PublicState.AWAITING.value \
+                and request.package_id == package_id:
+            # several officers answering at once with the same dataset: one
+            # step, one e-mail
+            raise tk.ValidationError({"state": [tk._(
+                "This request already waits for the publication of that dataset")]})
         if not public and not _being_prepared(package_id):
             # it waited for good, its requester told the data was coming
             raise tk.ValidationError({"package_id": [tk._(

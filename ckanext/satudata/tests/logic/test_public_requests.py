@@ -537,3 +537,83 @@ def test_the_walidata_finds_a_request_by_its_words_and_its_opd(region, citizen, 
     refused = app.get("/permohonan-data/", query_string={"q": "x" * 201}, status=400).body
     assert 'id="filter-q"' in refused and "satudata-filter-errors" in refused
     assert "Kata pencarian: Paling banyak 200 karakter" in refused
+
+
+def _fulfil_while(app, hold, asked, verifier, package_id) -> object:
+    """The fulfil of ``asked`` with ``package_id`` sent while the workflow's
+    step ``hold`` (not committed yet) is taken: what it answered."""
+    import threading
+
+    import ckan.model as model
+
+    from ..conftest import wait_until_blocked
+
+    hold()
+    outcome: list = []
+
+    def fulfil() -> None:
+        try:
+            outcome.append(_call(verifier, "satudata_public_request_fulfil",
+                                 id=asked["id"], package_id=package_id))
+        except Exception as e:  # noqa: BLE001 (what it answered is the point)
+            outcome.append(e)
+        finally:
+            model.Session.remove()
+
+    thread = threading.Thread(target=fulfil)
+    thread.start()
+    wait_until_blocked(thread)
+    assert thread.is_alive() and not outcome, "the fulfil did not wait for the step"
+    model.Session.commit()
+    thread.join(60)
+    model.Session.remove()
+    return outcome[0]
+
+
+def test_a_fulfil_sent_during_a_withdrawal_or_the_first_publication_waits_for_it(
+        region, citizen, app):
+    """A fulfil racing a withdrawal left the request "fulfilled" with data no
+    longer public (the requester told to download it); racing the first
+    publication, "waiting for publication" for good. It waits for the
+    step, then answers from where the dataset is."""
+    from ..factories import seen
+
+    request = region.request_of(region.opd_a)
+    admin, verifier = region.users["walidata_admin"]["name"], region.users["verifier"]
+    asked = [_call(citizen, "satudata_public_request_create", title=f"Jumlah bidan {n}",
+                   description="Per desa", owner_org=region.opd_a["name"]) for n in (1, 2)]
+    for one in asked:
+        _call(verifier, "satudata_public_request_accept", id=one["id"])
+    to_ready(region, request)
+
+    published = _fulfil_while(app, lambda: helpers.call_action(
+        "satudata_request_publish", context={"user": admin, "defer_commit": True},
+        id=request["id"], version=seen(request["id"])), asked[0], verifier,
+        request["package_id"])
+    assert published["state"] == "fulfilled", published
+
+    refused = _fulfil_while(app, lambda: helpers.call_action(
+        "satudata_request_withdraw", context={"user": admin, "defer_commit": True},
+        id=request["id"], note="Angka keliru"), asked[1], verifier, request["package_id"])
+    assert isinstance(refused, tk.ValidationError) and "package_id" in refused.error_dict
+    assert _call(citizen, "satudata_public_request_show",
+                 id=asked[1]["id"])["state"] == "accepted"
+
+
+def test_a_second_answer_with_the_dataset_the_request_waits_for_is_no_step(
+        region, citizen, smtp, run_jobs):
+    """Four officers answering with the same dataset at once: four steps
+    and four e-mails to the citizen saying the same."""
+    request = region.request_of(region.opd_a)
+    verifier, kabid = region.users["verifier"], region.users["kabid"]
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    _call(verifier, "satudata_public_request_accept", id=asked["id"])
+    _call(verifier, "satudata_public_request_fulfil", id=asked["id"],
+          package_id=request["package_id"])
+    with pytest.raises(tk.ValidationError) as err:
+        _call(kabid, "satudata_public_request_fulfil", id=asked["id"],
+              package_id=request["package_id"])
+    assert "state" in err.value.error_dict
+    steps = [e["step"] for e in _call(citizen, "satudata_public_request_show",
+                                      id=asked["id"])["events"]]
+    assert steps == ["submit", "accept", "fulfil"]
