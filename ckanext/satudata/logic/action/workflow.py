@@ -978,12 +978,14 @@ def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
     collected, reviewed, approved, scheduled or withdrawn (sending now would
     give the indicator a second dataset, and its producers two requests for
     one indicator), and one published before whose dataset another round's
-    new period is still open on (its uploads are staged for that period
-    only). Two queries."""
+    new period, or a correction of a published period, is still open on
+    (its uploads are staged for that period only: a table of the new period
+    went into the correction, and was published as the earlier period's).
+    Two queries."""
     open_period = set(model.Session.execute(
         sa.select(DataRequest.package_id).where(
             DataRequest.package_id.in_(set(published.values())),
-            DataRequest.round_id != round_.id, DataRequest.revision_of.is_(None),
+            DataRequest.round_id != round_.id,
             DataRequest.state.in_(_OPEN_PERIOD))).scalars()) if published else set()
     held = {i for i, package_id in published.items() if package_id in open_period}
     candidates = [i.id for i in items if i.id not in published]

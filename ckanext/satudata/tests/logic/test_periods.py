@@ -708,6 +708,31 @@ def test_a_third_period_waits_while_the_second_is_open_on_the_dataset(two_period
                        round_id=round_["id"])["count"] == 0
 
 
+def test_a_second_period_waits_while_the_first_periods_correction_is_reviewed(
+        clean_db, clean_index):
+    """Semester II sent while Semester I's correction was in review: its
+    table could only be staged into the correction, which published it as
+    Semester I's without its own review, and Semester II's request waited
+    for good. The item waits until the correction is published."""
+    region, first = _first_periods()
+    with freeze_time("2026-06-01 03:00:00"):
+        region.call("producer", "package_patch", id=first["package_id"],
+                    notes="Catatan koreksi semester I")
+        region.call("producer", "satudata_request_revise", id=first["id"])
+    round_, sent = _send_second_round(region)
+    assert [i["owner_org"] for i in sent["held_back"]] == [region.opd_a["id"]]
+    assert (sent["created"], sent["new_periods"]) == (1, 1)
+
+    with freeze_time("2026-07-02 03:00:00"):
+        region.call("verifier", "satudata_request_verify", id=first["id"])
+        region.call("kabid", "satudata_request_approve", id=first["id"])
+        region.call("kadis", "satudata_request_approve", id=first["id"])
+        publish(region, first)
+        again = helpers.call_action("satudata_round_send", context={
+            "user": region.users["sysadmin"]["name"]}, id=round_["id"])
+    assert (again["created"], again["new_periods"], again["held_back"]) == (1, 1, [])
+
+
 def test_a_second_period_waits_for_a_withdrawn_first_and_skips_an_archived_one(
         clean_db, clean_index):
     """Semester I of OPD A's indicator withdrawn: Semester II got a second
