@@ -207,12 +207,6 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     elif step == "fulfil":
         assert package_id
         public = _dataset_public(package_id)
-        if not public and request.state == PublicState.AWAITING.value \
-                and request.package_id == package_id:
-            # several officers answering at once with the same dataset: one
-            # step, one e-mail
-            raise tk.ValidationError({"state": [tk._(
-                "This request already waits for the publication of that dataset")]})
         if not public and not _being_prepared(package_id):
             # it waited for good, its requester told the data was coming
             raise tk.ValidationError({"package_id": [tk._(
@@ -220,6 +214,12 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
                 "request was cancelled or withdrawn, or it has none): choose a public "
                 "dataset or one still being prepared, or reject the request with the "
                 "reason")]})
+        if not public and request.state == PublicState.AWAITING.value \
+                and request.package_id == package_id:
+            # several officers answering at once with the same dataset: one
+            # step, one e-mail
+            raise tk.ValidationError({"state": [tk._(
+                "This request already waits for the publication of that dataset")]})
         request.package_id = package_id
         request.state = (PublicState.FULFILLED if public else PublicState.AWAITING).value
     elif step == "plan":
