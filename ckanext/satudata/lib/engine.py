@@ -519,8 +519,11 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             "The changes staged on this dataset belong to the request of the period "
             "%(period)s; they are reviewed through that request") % {
                 "period": owner_round.title if owner_round else "?"}]})
-    # the data files, checked (again) at every step and recorded in its event
-    checked = _checked_dataset(request, pkg)
+    # the data files, checked (again) at every step and recorded in its event;
+    # withdrawn data published again is the last approved version, not the
+    # changes staged since (their files refused the publication, unseen)
+    checked = (pkg if transition.name == "publish" and current == State.WITHDRAWN
+               else _checked_dataset(request, pkg))
     files = datacheck.ensure(checked) if checked is not None else []
     if files:  # a new period answers for its own tables
         others = publishing.other_periods_tables(request)

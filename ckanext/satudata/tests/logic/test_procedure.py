@@ -242,16 +242,21 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Salah angka")
     assert not is_public(request["package_id"])
-    # the producer's edit of withdrawn data is staged, not applied
+    # the producer's edit of withdrawn data is staged, not applied, and a
+    # staged file the check flags does not hold up the approved version
+    # (a file with a NIK refused the publication, though it would not go live)
     region.call("producer", "package_patch", id=request["package_id"], title=MARKER)
     assert region.call("sysadmin", "package_show", id=request["package_id"])["title"] == approved
+    flagged = add_csv(region, "producer", request["package_id"],
+                      "nama,nik\nBudi,3273014506900001\n", name="Tabel bernik")
     region.call("walidata_admin", "satudata_request_publish", id=request["id"],
                 version=seen(request["id"]))
     assert _public_title(request["package_id"]) == approved
 
-    # through review, the edit goes live
+    # through review, the edit goes live (the flagged table taken out first)
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi",
                 version=seen(request["id"]))
+    region.call("producer", "resource_delete", id=flagged["id"])
     region.call("producer", "satudata_request_revise", id=request["id"])
     assert not is_public(request["package_id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
