@@ -80,7 +80,8 @@ __all__ = [
     "package_create", "package_update", "package_show", "package_activity_list",
     "package_search",
     "dataset_follower_count", "dataset_follower_list", "am_following_dataset",
-    "follow_dataset", "package_collaborator_list", "package_patch", "unfollow_dataset",
+    "follow_dataset", "package_collaborator_list", "package_patch", "package_revise",
+    "unfollow_dataset",
     "package_collaborator_create", "package_collaborator_delete", "member_create",
     "member_delete",
     "package_relationship_create", "package_relationship_update",
@@ -1095,8 +1096,9 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         # first publication wrote the public dataset private again
         publishing.share_lock_requests(pkg.id)
     if not bypass and publishing.record_for(pkg.id) is not None:
-        _queue_jobs_if_data_may_change(pkg, data_dict)
         tk.check_access("package_update", context, data_dict)
+        publishing.lock_staged(pkg.id)  # before the jobs it owes (see _queue_checks)
+        _queue_jobs_if_data_may_change(pkg, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
     if not bypass:
         publishing.lock_update(context, pkg, data_dict)
@@ -1441,6 +1443,26 @@ def package_patch(original: Action, context: Context, data_dict: DataDict) -> An
     return original(context, data_dict)
 
 
+@tk.chained_action
+def package_revise(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's, on a dataset the caller may read (else not found), with the
+    dataset's locks taken first, in the order of every change of it
+    (:func:`_lock_for_change`): CKAN's own read locked the dataset's row,
+    then its update waited for the revision another change held while that
+    change waited for the row (a deadlock, HTTP 500)."""
+    match = (data_dict or {}).get("match")
+    if isinstance(match, str):
+        try:
+            match = json.loads(match)
+        except ValueError:
+            match = None  # CKAN says what is wrong with it
+    ref = (match.get("id") or match.get("name")) if isinstance(match, dict) else None
+    if isinstance(ref, str) and ref:
+        readable_or_not_found(context, ref)
+        _lock_for_change(context, model.Package.get(ref))
+    return original(context, data_dict)
+
+
 def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
     """Before CKAN changes the dataset: share-lock its requests, then lock
     its row and read it again. A transition's order is the request, then the
@@ -1612,6 +1634,16 @@ def _refuse_without_data(data_dict: DataDict) -> None:
             "Choose a file to upload or give a link to the data")]})
 
 
+def _queue_checks(pkg: Optional[model.Package]) -> None:
+    """The data check and the DataStore load a table's change owes, once the
+    dataset's locks are held: an upload that owed them first waited for the
+    revision (or the step) another change held while that change owed the
+    same jobs, a deadlock (HTTP 500)."""
+    if pkg is not None:
+        datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
+        datastore.queue_load(pkg.id)
+
+
 @tk.chained_action
 def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """A resource added to a published dataset by anyone but the engine goes
@@ -1625,13 +1657,12 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     if pkg is not None:
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
-    if pkg is not None:
-        datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
-        datastore.queue_load(pkg.id)
-    if not _frozen(context, pkg):
+    frozen = _frozen(context, pkg)
+    _lock_for_change(context, pkg)
+    _queue_checks(pkg)
+    if not frozen:
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)  # the portal's keys are the portal's
-        _lock_for_change(context, pkg)
         with publishing.search_required():
             return original(context, data_dict)
     assert pkg is not None  # and its access checked above
@@ -1650,13 +1681,12 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         raise tk.ObjectNotFound(missing)
     _resource_readable_or_not_found(context, pkg, missing)
     _refuse_without_data(data_dict)
-    if pkg is not None:
-        datacheck.queue_check(pkg.id)
-        datastore.queue_load(pkg.id)
-    if not _frozen(context, pkg):
+    frozen = _frozen(context, pkg)
+    _lock_for_change(context, pkg)
+    _queue_checks(pkg)
+    if not frozen:
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
             publishing.unstamp_resource(data_dict)
-        _lock_for_change(context, pkg)
         with publishing.search_required():
             return original(context, data_dict)
     assert pkg is not None

@@ -687,3 +687,45 @@ def test_two_first_edits_of_a_published_dataset_make_one_revision(region, app):
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
     # the second tab's whole dataset, sent last, is the revision
     assert (staged["notes"], staged["title"]) == (live["notes"], "Judul Kedua")
+
+
+def test_a_revise_of_ckan_takes_the_datasets_locks_in_the_portals_order(region, app):
+    """CKAN's package_revise locked the dataset's row first, then waited for
+    the revision another change held while that change waited for the row:
+    a deadlock (HTTP 500 to one of them, under 10 producers at once)."""
+    import threading
+
+    import sqlalchemy as sa
+
+    from ..conftest import wait_until_blocked
+
+    request, pkg_id, _table = _published_with_a_table(region)
+    producer = region.users["producer"]["name"]
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan revisi")
+    # another change holding the revision, about to write the dataset's row
+    publishing.lock_staged(pkg_id)
+    outcome: list = []
+
+    def revise() -> None:
+        with app.flask_app.test_request_context("/"):
+            try:
+                outcome.append(helpers.call_action(
+                    "package_revise", context={"user": producer, "ignore_auth": False},
+                    match={"id": pkg_id}, update={"title": "Judul Revisi"}))
+            except Exception as e:  # noqa: BLE001 (what it answered is the point)
+                outcome.append(e)
+            finally:
+                model.Session.remove()
+
+    thread = threading.Thread(target=revise)
+    thread.start()
+    wait_until_blocked(thread)
+    assert thread.is_alive() and not outcome, "the revise did not wait"
+    model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg_id)
+                          .with_for_update())
+    model.Session.commit()
+    thread.join(60)
+    model.Session.remove()
+    assert not isinstance(outcome[0], Exception), outcome
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert (staged["title"], staged["notes"]) == ("Judul Revisi", "Catatan revisi")
