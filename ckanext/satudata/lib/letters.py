@@ -263,7 +263,9 @@ def issue_verification_record(round_: CollectionRound, user_id: Optional[str]) -
     first), in the caller's transaction. A ``ValidationError`` when nothing
     was decided yet, or nothing changed since the latest version."""
     requests = _decisions(round_.id)
-    if not any(r["decisions"] for r in requests):
+    # a cancellation is listed, but is no verification: a round of
+    # cancelled requests only took a letter number for "0 verified"
+    if not any(d["transition"] != "cancel" for r in requests for d in r["decisions"]):
         raise tk.ValidationError({"kind": [tk._(
             "Nothing in this round has been verified, returned or approved yet: there is "
             "no verification to record")]})

@@ -438,3 +438,17 @@ def test_a_long_word_wraps_inside_the_letters_table():
     assert "satuanunik" in "".join(text for _x, text in placed).replace("\n", "")
     beyond = [(round(x), text[:20]) for x, text in placed if text.strip() and x > width]
     assert beyond == [], beyond
+
+
+def test_a_round_of_cancelled_requests_has_no_verification_to_record(region):
+    """A Berita Acara was issued for a round whose requests were only
+    cancelled: "0 verified", a letter number taken, the cancellation's
+    internal reason printed."""
+    for request in region.requests:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Indikator dihapus")
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_letter_issue", id=region.round["id"])
+    assert "kind" in refused.value.error_dict
+    assert not model.Session.execute(sa.select(Letter).where(
+        Letter.kind == "berita_acara")).first()
