@@ -32,12 +32,12 @@ REPORT_MAX = 100_000
 
 @validator_args
 def role_create(
-    not_empty: Validator, user_id_or_name_exists: Validator, satudata_role_name: Validator,
+    not_empty: Validator, satudata_user_exists: Validator, satudata_role_name: Validator,
     satudata_clean_strings: Validator, satudata_id: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
-        "user": [not_empty, satudata_id, user_id_or_name_exists],
+        "user": [not_empty, satudata_id, satudata_user_exists],
         "role": [not_empty, satudata_id, satudata_role_name],
     }
 

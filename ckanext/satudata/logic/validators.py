@@ -32,7 +32,8 @@ __all__ = [
     "satudata_role_name", "satudata_deadline_days",
     "satudata_code", "satudata_codes", "satudata_codes_output",
     "satudata_year", "satudata_flag", "satudata_flag_output",
-    "satudata_phone", "satudata_email", "satudata_identifier", "satudata_nip",
+    "satudata_phone", "satudata_email", "satudata_user_exists", "satudata_identifier",
+    "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
     "satudata_title", "satudata_request_title", "satudata_uploaded_logo",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
@@ -832,6 +833,15 @@ def type_refusal(kind: str, value: Any) -> Optional[str]:
     if isinstance(value, str) and value in types:
         return None
     return tk._("Unknown type: use one of %(types)s") % {"types": ", ".join(sorted(types))}
+
+
+def satudata_user_exists(value: Any, context: Context) -> Any:
+    """A user's name or id that an account has, refused naming what was
+    typed (CKAN's message read "Not found: User")."""
+    if model.User.get(value) is None:
+        raise tk.Invalid(tk._('No user is named "%(name)s": give a user name '
+                              'as it is on the user\'s page') % {"name": shown(value)})
+    return value
 
 
 def satudata_id(key: FlattenKey, data: FlattenDataDict,

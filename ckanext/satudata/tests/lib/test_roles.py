@@ -3,6 +3,7 @@
 the CLI."""
 from __future__ import annotations
 
+import html
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -65,7 +66,7 @@ class TestRolesPage:
         response = app.post(tk.url_for("satudata_roles.index"), headers=_env(admin),
                             data={"user": "tidak-ada", "role": "kabid"})
         assert response.status_code == 400
-        assert "Tidak ditemukan" in response.body
+        assert 'Tidak ada pengguna bernama "tidak-ada"' in html.unescape(response.body)
         assert "user:" not in response.body and "role:" not in response.body
 
     def test_producers_and_the_public_cannot_manage_roles(self, app):
