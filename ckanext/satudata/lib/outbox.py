@@ -387,7 +387,7 @@ def cancel(entry_id: str) -> None:
     """Mark the row ``entry_id`` done without running it (its work was done
     otherwise) and cancel its job if the queue has it; commits."""
     model.Session.execute(
-        sa.update(OutboxEntry).where(_TABLE.c.id == entry_id, _TABLE.c.done_at.is_(None))
+        sa.update(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.done_at.is_(None))
         .values(done_at=_utcnow(), error="cancelled"))
     model.Session.commit()
     try:
@@ -402,6 +402,6 @@ def prune(now: Optional[datetime.datetime] = None) -> int:
     cutoff = (now or _utcnow()) - datetime.timedelta(
         days=tk.config.get("satudata.outbox.keep_days"))
     deleted = model.Session.execute(
-        sa.delete(OutboxEntry).where(_TABLE.c.done_at < cutoff)).rowcount
+        sa.delete(OutboxEntry).where(OutboxEntry.done_at < cutoff)).rowcount
     model.Session.commit()
     return deleted
