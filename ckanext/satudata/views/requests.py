@@ -74,8 +74,13 @@ def index() -> Any:
     # each deadline of the page formatted once (a page shares a few)
     due_dates = {day: tk.h.render_datetime(day)
                  for day in {r["due_date"] for r in result["results"]} if day}
+    # a search of "waiting for me" that found nothing: the same search of
+    # every request, a click away (an officer took it for "no such request")
+    searched = {k: v for k, v in filters.items() if k != "actionable"}
+    search_all = dict(searched, mine="0") if mine == "1" and searched \
+        and not result["results"] else None
     return tk.render("satudata/workflow/index.html", {
-        "result": result, "due_dates": due_dates,
+        "result": result, "due_dates": due_dates, "search_all": search_all,
         "filters": filters, "mine": mine == "1", "is_staff": is_staff,
         "rounds": rounds, "organizations": organizations, "states": states(),
         "sorts": sorts,

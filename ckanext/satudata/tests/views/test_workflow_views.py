@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import html
 import re
 import urllib.parse
 
@@ -832,6 +833,18 @@ def test_the_request_list_sorts(app, region):
     bogus = client.get(url, query_string={"sort": "judul desc", "mine": "0", "q": "Puskesmas"})
     assert bogus.status_code == 200 and "tidak dapat diurutkan" in bogus.body
     assert 'value="Puskesmas"' in bogus.body and '<option value="due_date" selected' in bogus.body
+
+
+def test_a_search_of_the_requests_waiting_for_me_offers_every_request(app, region):
+    """The list opens on "waiting for me": a search there that found nothing
+    said "no data requests here" of a request the officer could open."""
+    client = _login(app, "admin-walidata")
+    url = tk.url_for("satudata_request.index")
+    page = client.get(url, query_string={"q": "Puskesmas"}).body
+    assert "Tidak ada permintaan data di sini" in page
+    link = re.search(r'satudata-search-all.*?href="([^"]+)"', page, re.S).group(1)
+    every = client.get(html.unescape(link)).body
+    assert "Puskesmas" in every and 'data-request="' in every
 
 
 def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
