@@ -58,7 +58,8 @@ from ...lib.states import Actor, State, available
 from ...model import DataRequest, Dissemination
 from ._common import allow, refuse
 
-__all__ = ["activity_show", "package_show", "package_update", "resource_show", "resource_update",
+__all__ = ["activity_show", "package_show", "package_update", "resource_show", "resource_create",
+           "resource_update",
            "resource_delete", "activity_diff", "datastore_search",
            "datastore_info", "datastore_search_sql", "xloader_status",
            "package_collaborator_create", "package_collaborator_delete",
@@ -353,8 +354,38 @@ def _staged_table(read: bool) -> Callable[[AuthFunction, Context, DataDict], Aut
 
 resource_show = tk.auth_allow_anonymous_access(
     _chained("resource_show", _staged_table(read=True)))
-resource_update = _chained("resource_update", _staged_table(read=False))
-resource_delete = _chained("resource_delete", _staged_table(read=False))
+def _archived_says_so(check: Callable[[AuthFunction, Context, DataDict], AuthResult],
+                      package_key: str) -> Callable[[AuthFunction, Context, DataDict],
+                                                    AuthResult]:
+    """``check``, whose refusal of a table of an archived dataset says why
+    (as the dataset's edit does): a producer's upload racing the archiving
+    was told CKAN's "not authorized to create resources on dataset <id>"."""
+    def archived(next_auth: AuthFunction, context: Context, data_dict: DataDict
+                 ) -> AuthResult:
+        result = check(next_auth, context, data_dict)
+        if result.get("success"):
+            return result
+        ref = (data_dict or {}).get(package_key)
+        package = (_package_of_resource(ref) if package_key == "id"
+                   else (model.Package.get(ref) if roles.clean_id(ref) else None))
+        package_id = package.id if isinstance(package, model.Package) else package
+        if isinstance(package_id, str) and not publishing.bypasses_lock(context, package_id):
+            record = publishing.record_for(package_id)
+            if record is not None and record.status == "archived":
+                return refuse(tk._("Archived datasets cannot be changed"))
+        return result
+    return archived
+
+
+def _ckan_own(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return next_auth(context, data_dict)  # type: ignore[call-arg]
+
+
+resource_create = _chained("resource_create", _archived_says_so(_ckan_own, "package_id"))
+resource_update = _chained("resource_update",
+                           _archived_says_so(_staged_table(read=False), "id"))
+resource_delete = _chained("resource_delete",
+                           _archived_says_so(_staged_table(read=False), "id"))
 
 
 # -- what the public reads of a governed dataset: its tables and views ------------------

@@ -395,6 +395,7 @@ class TestWithdrawArchive:
 
     def test_archived_reachable_by_url_not_in_default_search(self, region, app):
         request = region.request_of(region.opd_a)
+        add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,3\n")
         to_ready(region, request)
         publish(region, request)
         region.call("walidata_admin", "satudata_request_archive", id=request["id"])
@@ -424,6 +425,16 @@ class TestWithdrawArchive:
         page = producer.get(tk.url_for("dataset.read", id=pkg["name"])).body
         assert f"/dataset/edit/{pkg['name']}" not in page
         assert producer.get(f"/dataset/edit/{pkg['name']}").status_code in (403, 404)
+        # nor a table, told why in the same words (CKAN's refusal named the
+        # dataset's id)
+        table = pkg["resources"][0]["id"]
+        for action, data in (("resource_create", {"package_id": pkg["id"], "url": "x.csv",
+                                                  "name": "Baru"}),
+                             ("resource_patch", {"id": table, "name": "Ganti"}),
+                             ("resource_delete", {"id": table})):
+            with pytest.raises(tk.NotAuthorized) as refused:
+                region.call("producer", action, **data)
+            assert "Archived datasets cannot be changed" in str(refused.value), action
 
 
 def test_a_requests_dataset_stays_with_its_opd(region):
