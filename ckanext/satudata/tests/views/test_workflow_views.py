@@ -570,6 +570,10 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
     client = _login(app, "admin-walidata")
     url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
     page = client.get(url)
+    # its heading in the page's language (the stored title is the portal's)
+    title = region.round["title"]
+    assert f"Laporan {title}" in page.body
+    assert f"Report of {title}" in client.get("/en" + url).body
     version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
     region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
                 body="Teks rekan kerja")  # a colleague saved meanwhile
