@@ -171,7 +171,9 @@ def send_reminders(day: Optional[str], enqueue: bool):
     from . import jobs
     from .lib import reminders
     try:
-        today = datetime.date.fromisoformat(day) if day else None
+        # an empty --date (a cron line's unset variable) is no date: it sent
+        # today's reminders
+        today = datetime.date.fromisoformat(day) if day is not None else None
     except ValueError:
         _fail(tk.ValidationError({"date": [tk._("Date format incorrect, use YYYY-MM-DD")]}))
         return
@@ -194,8 +196,8 @@ def send_reminders(day: Optional[str], enqueue: bool):
 
 @satudata.command("release-due")
 @click.option("--enqueue", is_flag=True, help=ENQUEUE_HELP)
-@click.option("--limit", type=int, default=None,
-              help="The most releases to publish in one run "
+@click.option("--limit", type=click.IntRange(1, 1000), default=None,
+              help="The most releases to publish in one run, 1 to 1000 "
                    "(default: satudata.release.batch_size).")
 def release_due(enqueue: bool, limit: int | None):
     """Publish the scheduled releases whose time has come. Meant for cron,
@@ -262,7 +264,8 @@ def outbox_group():
 
 
 @outbox_group.command("drain")
-@click.option("--limit", type=int, default=None, help="Hand over at most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Hand over at most this many rows.")
 def outbox_drain(limit: Optional[int]):
     """Hand the outbox's pending work (e-mails, publications) to the jobs
     queue, and forget the rows done long ago (satudata.outbox.keep_days).

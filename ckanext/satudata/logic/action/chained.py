@@ -1457,6 +1457,9 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
         except ValueError:
             match = None  # CKAN says what is wrong with it
     ref = (match.get("id") or match.get("name")) if isinstance(match, dict) else None
+    if ref is not None and not isinstance(ref, str):
+        # an object or a list as the id answered 500 (CKAN's lookup of it)
+        raise tk.ValidationError({"match": [tk._("Must be a string")]})
     if isinstance(ref, str) and ref:
         readable_or_not_found(context, ref)
         _lock_for_change(context, model.Package.get(ref))

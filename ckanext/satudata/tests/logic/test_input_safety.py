@@ -219,6 +219,15 @@ class TestBadInput:
                         headers={"Authorization": token})
         assert resp.status_code == 409, resp.body
 
+    @pytest.mark.parametrize("match", [{"name": {"a": 1}}, {"id": ["a"]}, {"name": 5},
+                                       {"id": None, "name": {"x": 1}}, {"name": True}])
+    def test_package_revise_of_a_match_that_is_no_text_answers_409(self, app, region, match):
+        """CKAN looked the object up as a dataset's id: HTTP 500, anonymously too."""
+        resp = app.post("/api/3/action/package_revise",
+                        json={"match": match, "update": {"notes": "x"}})
+        assert resp.status_code == 409, resp.body
+        assert "match" in resp.json["error"]
+
     def test_an_empty_list_for_a_text_is_ignored_not_stored(self, app, region):
         """``"state": []`` passed CKAN's validation untouched: stored as a
         round's state (500 on its answer), or given twice to a new round."""

@@ -147,3 +147,20 @@ def test_the_commands_refuse_bad_input_in_words_not_a_traceback(region, cli):
     assert "2091" in result.output  # why: that year's Daftar Data has no items
     shown = helpers.call_action("satudata_round_show", id="putaran-kosong")
     assert shown["state"] == "draft"
+
+
+def test_the_commands_refuse_an_empty_date_and_a_limit_below_one(region, cli, smtp):
+    """``send-reminders --date ""`` (a cron line's unset variable) sent
+    today's reminders; ``--limit -1`` of ``outbox drain`` and ``release-due``
+    printed tracebacks."""
+    from ckanext.satudata import cli as satudata_cli
+
+    smtp.take()
+    result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", ""])
+    assert result.exit_code == 1 and "YYYY-MM-DD" in result.output
+    assert smtp.take() == []
+    for command in (["outbox", "drain", "--limit", "-1"], ["release-due", "--limit", "0"],
+                    ["release-due", "--limit", "5000"]):
+        result = cli.invoke(satudata_cli.satudata, command)
+        assert result.exit_code == 2 and "--limit" in result.output, (command, result.output)
+        assert isinstance(result.exception, SystemExit), command
