@@ -1072,6 +1072,11 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     sent_on = workdays.today()
     created, unlinked = [], []
     reused = {} if new_datasets else _published_datasets(items)
+    # the datasets' steps under way first (a correction's revise sent at the
+    # same moment was not seen, and the new period it holds back was sent):
+    # a step that comes after sees the new period and is refused
+    for package_id in sorted(set(reused.values())):
+        publishing.changes_gate(package_id)
     # one dataset per indicator: an item whose earlier period is not public
     # yet waits (sent again once it is released), unless new datasets are asked
     held = [] if new_datasets else _unreleased_earlier(items, round_, reused)
