@@ -887,7 +887,7 @@ def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optiona
     replaced = {r.get(REPLACES_KEY) for r in resources}
     touched = {stamps.get(res["id"]) for res in live_dict(package_id).get("resources") or []
                if res["id"] in replaced or res["id"] not in staged
-               or any((staged[res["id"]].get(k) or "") != (res.get(k) or "")
+               or any(table_value(staged[res["id"]], k) != table_value(res, k)
                       for k in _RESOURCE_FIELDS)}
     if len(touched) != 1 or None in touched:
         return None
@@ -1018,6 +1018,17 @@ def round_order(package_id: str) -> dict[str, int]:
 _RESOURCE_FIELDS = ("name", "url", "format", "description", PERIOD_KEY)
 
 
+def table_value(res: dict[str, Any], key: str) -> Any:
+    """A table's ``key`` as compared between versions: an uploaded file's
+    address by its file name (CKAN writes the download address in the
+    language of the page that read it: a revision read on an Indonesian page
+    held "/id/dataset/…" and every table of it counted as changed)."""
+    value = res.get(key) or ""
+    if key == "url" and res.get("url_type") == "upload" and isinstance(value, str):
+        return value.rsplit("/", 1)[-1]
+    return value
+
+
 def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) -> None:
     """A new period's staged revision may add and change its own tables
     only: a ``ValidationError`` when it changes or removes a live table of
@@ -1029,7 +1040,7 @@ def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) 
         if stamps.get(res["id"]) == request.round_id:
             continue  # (an unstamped live table was published before the periods)
         mine = staged.get(res["id"])
-        if mine is None or any((mine.get(k) or "") != (res.get(k) or "")
+        if mine is None or any(table_value(mine, k) != table_value(res, k)
                                for k in _RESOURCE_FIELDS):
             raise tk.ValidationError({"resources": [tk._(
                 "This request adds a new period to the dataset: the tables of the "

@@ -174,7 +174,9 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
                   if i not in live_res and _replaces(r) not in replaced],
         "removed": [r for i, r in live_res.items() if i not in staged_res and i not in replaced],
         "changed": [r for i, r in staged_res.items()
-                    if (i in live_res and any(r.get(k) != live_res[i].get(k) for k in _TABLE_KEYS))
+                    if (i in live_res and any(publishing.table_value(r, k) != publishing
+                                              .table_value(live_res[i], k)
+                                              for k in _TABLE_KEYS))
                     or _replaces(r) in replaced],
     }
 
@@ -203,7 +205,8 @@ def table_change(live_res: dict[str, Any], staged: dict[str, Any]) -> Optional[s
     held = next((r for r in resources if r.get("id") == live_res.get("id")), None)
     if held is None:
         return "removed"
-    return "changed" if any(held.get(k) != live_res.get(k) for k in _TABLE_KEYS) else None
+    return "changed" if any(publishing.table_value(held, k) != publishing.table_value(
+        live_res, k) for k in _TABLE_KEYS) else None
 
 
 def _value(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Any:

@@ -742,3 +742,25 @@ def test_a_published_datasets_visibility_is_not_changed_by_an_edit(region):
     assert region.call("producer", "satudata_revision_show",
                        id=pkg_id)["data"]["notes"] == "Catatan baru"
     assert helpers.call_action("package_show", id=pkg_id)["private"] is False
+
+
+def test_a_revision_saved_from_a_page_in_a_language_changes_no_table_by_its_address(
+        region, app):
+    """An edit saved from an /id/ page kept the tables' download addresses as
+    that page wrote them ("/id/dataset/…"): the revision page listed every
+    table as "changed", and a new period could be refused for changing the
+    other periods' tables."""
+    from ckanext.satudata.lib import review
+
+    request, pkg_id, table = _published_with_a_table(region)
+    # a page asked as /id/… (CKAN's middleware marks the language as asked)
+    with app.flask_app.test_request_context("/dataset/", environ_base={
+            "CKAN_LANG": "id", "CKAN_LANG_IS_DEFAULT": False}):
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan dari halaman")
+        staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert "/id/dataset/" in staged["resources"][0]["url"]  # as that page wrote it
+    live = helpers.call_action("package_show", id=pkg_id)
+    assert "/id/dataset/" not in live["resources"][0]["url"]
+    changes = review.changes(live, staged)
+    assert [f["field_name"] for f in changes["fields"]] == ["notes"]
+    assert changes["changed"] == [] and changes["added"] == [] and changes["removed"] == []
