@@ -727,14 +727,6 @@ def _json(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))
 
 
-def _flag(value: Any) -> Optional[bool]:
-    """A yes/no a caller sent, or None when it is neither."""
-    try:
-        return tk.asbool(value)
-    except ValueError:
-        return None
-
-
 def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
           pkg: model.Package, data_dict: dict[str, Any]) -> Any:
     """Keep ``data_dict`` (a ``package_update`` of the live dataset ``pkg``)
@@ -765,12 +757,10 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
 
     data = dict(data_dict)
     data["id"] = pkg.id
-    asked = data.pop("private", None)
-    if asked not in (None, "") and _flag(asked) is not pkg.private:
-        # it answered 200 and changed nothing ("private": true on published data)
-        raise tk.ValidationError({"private": [tk._(
-            "The walidata publishes the data of a request: its visibility does not "
-            "change through an edit")]})
+    # the workflow decides the visibility: what an edit carries is dropped (a
+    # page opened before the publication, or a revision read when the data
+    # was public, carries the visibility it was read with)
+    data.pop("private", None)
     # a revision changes the data and its description, never whether the
     # dataset exists or what kind it is (refuse_core_change tells the caller)
     data["state"], data["type"] = pkg.state, pkg.type

@@ -731,19 +731,6 @@ def test_a_revise_of_ckan_takes_the_datasets_locks_in_the_portals_order(region, 
     assert (staged["title"], staged["notes"]) == ("Judul Revisi", "Catatan revisi")
 
 
-def test_a_published_datasets_visibility_is_not_changed_by_an_edit(region):
-    """``private: true`` sent with an edit of published data answered 200 and
-    changed nothing; the same value it has is no change."""
-    request, pkg_id, _table = _published_with_a_table(region)
-    with pytest.raises(tk.ValidationError) as refused:
-        region.call("producer", "package_patch", id=pkg_id, private=True, notes="x")
-    assert "private" in refused.value.error_dict
-    region.call("producer", "package_patch", id=pkg_id, private=False, notes="Catatan baru")
-    assert region.call("producer", "satudata_revision_show",
-                       id=pkg_id)["data"]["notes"] == "Catatan baru"
-    assert helpers.call_action("package_show", id=pkg_id)["private"] is False
-
-
 def test_a_revision_saved_from_a_page_in_a_language_changes_no_table_by_its_address(
         region, app):
     """An edit saved from an /id/ page kept the tables' download addresses as
