@@ -289,6 +289,39 @@ def wait_until_blocked(thread: threading.Thread, timeout: float = 30) -> None:
             thread.join(0.05)
 
 
+def answer_while_held(change: Callable[[], Any], app: Any = None,
+                      then: Optional[Callable[[], Any]] = None) -> Any:
+    """What ``change`` answers (its result, or the exception it raised) when
+    it runs in another thread (in a request of ``app``, if given) while the
+    test's open transaction holds a lock it needs: found waiting, then
+    ``then`` runs (the test's transaction going on), then the transaction
+    commits and the answer is awaited. The session is fresh afterwards."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        context = app.flask_app.test_request_context("/") if app is not None \
+            else contextlib.nullcontext()
+        with context:
+            try:
+                outcome.append(change())
+            except Exception as e:  # noqa: BLE001 (what it answered is the point)
+                outcome.append(e)
+            finally:
+                model.Session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    wait_until_blocked(thread)
+    assert thread.is_alive() and not outcome, "the change did not wait for the lock"
+    if then is not None:
+        then()
+    model.Session.commit()
+    thread.join(60)
+    model.Session.remove()
+    assert outcome, "the change did not end"
+    return outcome[0]
+
+
 @pytest.fixture
 def smtp(ckan_config: Any, monkeypatch: Any) -> Iterator[Inbox]:
     """A real SMTP server the portal sends to (``smtp.server``, also in the

@@ -4,7 +4,6 @@ activity stream: who sees what, and the audit trail."""
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ..conftest import statements_run, wait_until_blocked
+from ..conftest import answer_while_held, statements_run
 from ..factories import (add_csv, complete_metadata, csv_upload, login, publish, seen,
                          to_ready)
 
@@ -269,37 +268,23 @@ def test_a_change_that_waited_for_the_first_publication_goes_into_a_revision(
     helpers.call_action("satudata_request_publish", context={
         "user": region.users["walidata_admin"]["name"], "defer_commit": True},
         id=request["id"], version=seen(request["id"]))
-    outcome: list = []
+    context = {"user": region.users["producer"]["name"], "ignore_auth": False}
 
-    def change_it() -> None:
-        context = {"user": region.users["producer"]["name"], "ignore_auth": False}
-        with app.flask_app.test_request_context("/"):
-            try:
-                if change == "upload":
-                    helpers.call_action(
-                        "resource_create", context=context, package_id=package_id,
-                        name="Tambahan", format="CSV", url="p.csv",
-                        upload=csv_upload("nama,nik\nBudi,3201012505800001\n", "p.csv"))
-                elif change == "patch":
-                    helpers.call_action("package_patch", context=context, id=package_id,
-                                        notes="Diubah ketika diterbitkan")
-                else:  # the whole dataset, as the page had it
-                    helpers.call_action("package_update", context=context,
-                                        **dict(before, notes="Diubah ketika diterbitkan"))
-                outcome.append("saved")
-            except Exception as e:  # noqa: BLE001 (what it answered is the point)
-                outcome.append(e)
-            finally:
-                model.Session.remove()
+    def change_it() -> object:
+        if change == "upload":
+            return helpers.call_action(
+                "resource_create", context=context, package_id=package_id,
+                name="Tambahan", format="CSV", url="p.csv",
+                upload=csv_upload("nama,nik\nBudi,3201012505800001\n", "p.csv"))
+        if change == "patch":
+            return helpers.call_action("package_patch", context=context, id=package_id,
+                                       notes="Diubah ketika diterbitkan")
+        # the whole dataset, as the page had it
+        return helpers.call_action("package_update", context=context,
+                                   **dict(before, notes="Diubah ketika diterbitkan"))
 
-    thread = threading.Thread(target=change_it)
-    thread.start()
-    wait_until_blocked(thread)
-    assert thread.is_alive() and not outcome, "the change did not wait for the publication"
-    model.Session.commit()
-    thread.join(60)
-    assert outcome == ["saved"]
-    model.Session.remove()  # what the thread committed, not what this session holds
+    outcome = answer_while_held(change_it, app)
+    assert not isinstance(outcome, Exception), outcome
     live = _anon_show(package_id)
     assert [r["id"] for r in live["resources"]] == [r["id"] for r in before["resources"]]
     assert live["notes"] == before["notes"]

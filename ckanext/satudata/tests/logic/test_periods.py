@@ -737,11 +737,7 @@ def test_a_round_sent_while_a_correction_is_revised_waits_for_it(clean_db, clean
     """A round sent at the same moment as the first period's correction
     (revise) did not see it: the new period was sent, and could take no
     table while the correction was reviewed."""
-    import threading
-
-    import ckan.model as model
-
-    from ..conftest import wait_until_blocked
+    from ..conftest import answer_while_held
 
     region, first = _first_periods()
     site = {"user": region.users["sysadmin"]["name"]}
@@ -756,24 +752,9 @@ def test_a_round_sent_while_a_correction_is_revised_waits_for_it(clean_db, clean
         # the correction's revise, not committed yet
         helpers.call_action("satudata_request_revise", context={
             "user": region.users["producer"]["name"], "defer_commit": True}, id=first["id"])
-        sent: list = []
-
-        def send() -> None:
-            try:
-                sent.append(helpers.call_action("satudata_round_send", context=dict(site),
-                                                id=round_["id"]))
-            except Exception as e:  # noqa: BLE001 (what it answered is the point)
-                sent.append(e)
-            finally:
-                model.Session.remove()
-
-        thread = threading.Thread(target=send)
-        thread.start()
-        wait_until_blocked(thread)
-        assert thread.is_alive() and not sent, "the send did not wait for the revise"
-        model.Session.commit()
-        thread.join(60)
-    assert [i["owner_org"] for i in sent[0]["held_back"]] == [region.opd_a["id"]], sent
+        sent = answer_while_held(lambda: helpers.call_action(
+            "satudata_round_send", context=dict(site), id=round_["id"]))
+    assert [i["owner_org"] for i in sent["held_back"]] == [region.opd_a["id"]], sent
 
 
 def test_a_second_period_waits_for_a_withdrawn_first_and_skips_an_archived_one(

@@ -539,36 +539,15 @@ def test_the_walidata_finds_a_request_by_its_words_and_its_opd(region, citizen, 
     assert "Kata pencarian: Paling banyak 200 karakter" in refused
 
 
+
 def _fulfil_while(app, hold, asked, verifier, package_id) -> object:
     """The fulfil of ``asked`` with ``package_id`` sent while the workflow's
     step ``hold`` (not committed yet) is taken: what it answered."""
-    import threading
-
-    import ckan.model as model
-
-    from ..conftest import wait_until_blocked
+    from ..conftest import answer_while_held
 
     hold()
-    outcome: list = []
-
-    def fulfil() -> None:
-        try:
-            outcome.append(_call(verifier, "satudata_public_request_fulfil",
-                                 id=asked["id"], package_id=package_id))
-        except Exception as e:  # noqa: BLE001 (what it answered is the point)
-            outcome.append(e)
-        finally:
-            model.Session.remove()
-
-    thread = threading.Thread(target=fulfil)
-    thread.start()
-    wait_until_blocked(thread)
-    assert thread.is_alive() and not outcome, "the fulfil did not wait for the step"
-    model.Session.commit()
-    thread.join(60)
-    model.Session.remove()
-    return outcome[0]
-
+    return answer_while_held(lambda: _call(verifier, "satudata_public_request_fulfil",
+                                           id=asked["id"], package_id=package_id))
 
 def test_a_fulfil_sent_during_a_withdrawal_or_the_first_publication_waits_for_it(
         region, citizen, app):

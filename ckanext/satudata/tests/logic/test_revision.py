@@ -16,6 +16,7 @@ from ckan.tests import helpers
 
 from ckanext.satudata.lib import publishing
 
+from ..conftest import answer_while_held
 from ..factories import (
     add_csv, csrf_token, csv_upload, form_fields, login, publish, request_state, to_ready,
 )
@@ -619,36 +620,6 @@ def test_the_edit_form_of_a_revision_shows_its_tags(region, app):
     assert {t.strip() for t in form["tag_string"].split(",")} == {"delta", "epsilon"}
 
 
-def _while_held(app, hold, change) -> list:
-    """Run ``hold`` (a step, not committed), then ``change`` in another
-    thread until it waits for a lock, then commit the step: what ``change``
-    answered."""
-    import threading
-
-    from ..conftest import wait_until_blocked
-
-    hold()
-    outcome: list = []
-
-    def run() -> None:
-        with app.flask_app.test_request_context("/"):
-            try:
-                outcome.append(change())
-            except Exception as e:  # noqa: BLE001 (what it answered is the point)
-                outcome.append(e)
-            finally:
-                model.Session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    wait_until_blocked(thread)
-    assert thread.is_alive() and not outcome, "the change did not wait"
-    model.Session.commit()
-    thread.join(60)
-    model.Session.remove()
-    return outcome
-
-
 def test_an_edit_waiting_for_a_discard_does_not_bring_the_discarded_changes_back(
         region, app):
     """A producer's patch that had read the staged revision before another
@@ -657,13 +628,11 @@ def test_an_edit_waiting_for_a_discard_does_not_bring_the_discarded_changes_back
     request, pkg_id, _table = _published_with_a_table(region)
     producer = region.users["producer"]["name"]
     region.call("producer", "package_patch", id=pkg_id, notes="Catatan yang dibuang")
-    outcome = _while_held(
-        app,
-        lambda: helpers.call_action("satudata_revision_discard", context={
-            "user": producer, "defer_commit": True}, id=pkg_id),
-        lambda: helpers.call_action("package_patch", context={
-            "user": producer, "ignore_auth": False}, id=pkg_id, title="Judul Baru"))
-    assert not isinstance(outcome[0], Exception), outcome
+    helpers.call_action("satudata_revision_discard", context={
+        "user": producer, "defer_commit": True}, id=pkg_id)
+    outcome = answer_while_held(lambda: helpers.call_action("package_patch", context={
+        "user": producer, "ignore_auth": False}, id=pkg_id, title="Judul Baru"), app)
+    assert not isinstance(outcome, Exception), outcome
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
     live = helpers.call_action("package_show", id=pkg_id)
     assert staged["title"] == "Judul Baru"
@@ -676,14 +645,12 @@ def test_two_first_edits_of_a_published_dataset_make_one_revision(region, app):
     request, pkg_id, _table = _published_with_a_table(region)
     producer = region.users["producer"]["name"]
     live = helpers.call_action("package_show", id=pkg_id)
-    outcome = _while_held(
-        app,
-        lambda: helpers.call_action("package_patch", context={
-            "user": producer, "defer_commit": True}, id=pkg_id, notes="Catatan pertama"),
-        # the whole dataset as the second tab's page had it
-        lambda: helpers.call_action("package_update", context={
-            "user": producer, "ignore_auth": False}, **dict(live, title="Judul Kedua")))
-    assert not isinstance(outcome[0], Exception), outcome
+    helpers.call_action("package_patch", context={
+        "user": producer, "defer_commit": True}, id=pkg_id, notes="Catatan pertama")
+    # the whole dataset as the second tab's page had it
+    outcome = answer_while_held(lambda: helpers.call_action("package_update", context={
+        "user": producer, "ignore_auth": False}, **dict(live, title="Judul Kedua")), app)
+    assert not isinstance(outcome, Exception), outcome
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
     # the second tab's whole dataset, sent last, is the revision
     assert (staged["notes"], staged["title"]) == (live["notes"], "Judul Kedua")
@@ -693,40 +660,20 @@ def test_a_revise_of_ckan_takes_the_datasets_locks_in_the_portals_order(region, 
     """CKAN's package_revise locked the dataset's row first, then waited for
     the revision another change held while that change waited for the row:
     a deadlock (HTTP 500 to one of them, under 10 producers at once)."""
-    import threading
-
     import sqlalchemy as sa
-
-    from ..conftest import wait_until_blocked
 
     request, pkg_id, _table = _published_with_a_table(region)
     producer = region.users["producer"]["name"]
     region.call("producer", "package_patch", id=pkg_id, notes="Catatan revisi")
     # another change holding the revision, about to write the dataset's row
     publishing.lock_staged(pkg_id)
-    outcome: list = []
-
-    def revise() -> None:
-        with app.flask_app.test_request_context("/"):
-            try:
-                outcome.append(helpers.call_action(
-                    "package_revise", context={"user": producer, "ignore_auth": False},
-                    match={"id": pkg_id}, update={"title": "Judul Revisi"}))
-            except Exception as e:  # noqa: BLE001 (what it answered is the point)
-                outcome.append(e)
-            finally:
-                model.Session.remove()
-
-    thread = threading.Thread(target=revise)
-    thread.start()
-    wait_until_blocked(thread)
-    assert thread.is_alive() and not outcome, "the revise did not wait"
-    model.Session.execute(sa.select(model.Package.id).where(model.Package.id == pkg_id)
-                          .with_for_update())
-    model.Session.commit()
-    thread.join(60)
-    model.Session.remove()
-    assert not isinstance(outcome[0], Exception), outcome
+    outcome = answer_while_held(
+        lambda: helpers.call_action(
+            "package_revise", context={"user": producer, "ignore_auth": False},
+            match={"id": pkg_id}, update={"title": "Judul Revisi"}),
+        app, then=lambda: model.Session.execute(  # the other change writing the row
+            sa.select(model.Package.id).where(model.Package.id == pkg_id).with_for_update()))
+    assert not isinstance(outcome, Exception), outcome
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
     assert (staged["title"], staged["notes"]) == ("Judul Revisi", "Catatan revisi")
 
