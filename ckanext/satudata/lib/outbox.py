@@ -357,8 +357,7 @@ def status() -> dict[str, Any]:
     themselves (``stuck``, newest first)."""
     t = _TABLE.c
     now = _utcnow()
-    given_up = sa.and_(t.done_at.is_(None),
-                       t.attempts >= tk.config.get("satudata.outbox.max_attempts"))
+    given_up = _given_up()
     counts = model.Session.execute(sa.select(
         sa.func.count().filter(_due(now)),
         sa.func.count().filter(t.done_at.is_(None), t.enqueued_at.is_not(None),
@@ -371,6 +370,13 @@ def status() -> dict[str, Any]:
             "given_up": counts[3], "stuck": [e.dictize() for e in stuck]}
 
 
+def _given_up() -> Any:
+    """The rows not done after ``satudata.outbox.max_attempts`` hand-overs."""
+    t = _TABLE.c
+    return sa.and_(t.done_at.is_(None),
+                   t.attempts >= tk.config.get("satudata.outbox.max_attempts"))
+
+
 def ended(entry_id: Optional[str]) -> bool:
     """Whether the row ``entry_id`` will not run (again): it is done,
     cancelled or given up, or there is no such row."""
@@ -378,8 +384,7 @@ def ended(entry_id: Optional[str]) -> bool:
         return True
     t = _TABLE.c
     waiting = model.Session.execute(sa.select(sa.literal(True)).where(
-        t.id == entry_id, t.done_at.is_(None),
-        t.attempts < tk.config.get("satudata.outbox.max_attempts"))).scalar()
+        t.id == entry_id, t.done_at.is_(None), sa.not_(_given_up()))).scalar()
     return not waiting
 
 

@@ -494,13 +494,20 @@ def _read_again(package_id: str) -> None:
     publication record before, and wrote into the now public dataset
     instead of its revision. (A record with changes of
     this transaction is its own, and stays.)"""
-    absent = model.Session.info.get(_ABSENT)
-    if absent:
-        absent.difference_update([key for key in absent if key[1] == package_id])
+    _forget_absent(package_id)
     for cls in (Dissemination, StagedRevision, model.Package):
         row = model.Session.identity_map.get(model.Session.identity_key(cls, package_id))
         if row is not None and row not in model.Session.dirty:
             model.Session.expire(row)
+
+
+def _forget_absent(package_id: str, cls: Any = None) -> None:
+    """What :func:`_get` remembers missing of the dataset (of ``cls``, or
+    of every kind) is asked again."""
+    absent = model.Session.info.get(_ABSENT)
+    if absent:
+        absent.difference_update([key for key in absent if key[1] == package_id
+                                  and (cls is None or key[0] is cls)])
 
 
 def show_facts(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -889,6 +896,10 @@ def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optiona
     return requests[0].id
 
 
+#: :func:`in_transaction` key: the datasets whose staging the transaction locked
+_STAGING = "satudata_staging_locked"
+
+
 def lock_staged(package_id: str) -> Optional[StagedRevision]:
     """The staged revision of a dataset, read again and locked until the
     transaction ends (None when there is none). Whoever also locks the
@@ -898,12 +909,15 @@ def lock_staged(package_id: str) -> Optional[StagedRevision]:
     staged yet there was no row to lock, and two first edits of a
     published dataset both added one (HTTP 500); a discard and an edit
     that had read the revision before it were not ordered, and the edit
-    wrote the discarded changes back."""
+    wrote the discarded changes back. Once per transaction: then the
+    revision is this transaction's to read and change."""
+    locked = in_transaction(_STAGING)
+    if package_id in locked:
+        return staged_for(package_id)
     model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(
         sa.func.hashtext(f"dataset-staging:{package_id}"))))
-    absent = model.Session.info.get(_ABSENT)
-    if absent:
-        absent.discard((StagedRevision, package_id))
+    locked.add(package_id)
+    _forget_absent(package_id, StagedRevision)
     staged = model.Session.execute(
         sa.select(StagedRevision).where(StagedRevision.package_id == package_id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()

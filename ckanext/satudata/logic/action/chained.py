@@ -1111,8 +1111,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
 
 def _queue_jobs_if_data_may_change(pkg: model.Package, data_dict: DataDict) -> None:
     if _data_may_change(pkg, data_dict):
-        datacheck.queue_check(pkg.id)
-        datastore.queue_load(pkg.id)  # only live files are loaded
+        _queue_checks(pkg)
 
 
 @tk.chained_action
@@ -1644,7 +1643,7 @@ def _queue_checks(pkg: Optional[model.Package]) -> None:
     same jobs, a deadlock (HTTP 500)."""
     if pkg is not None:
         datacheck.queue_check(pkg.id)  # checked on upload, by the jobs worker
-        datastore.queue_load(pkg.id)
+        datastore.queue_load(pkg.id)  # only live files are loaded
 
 
 @tk.chained_action

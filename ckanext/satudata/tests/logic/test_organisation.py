@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import threading
 
 import pytest
 from freezegun import freeze_time
@@ -29,7 +28,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import notifications, reminders, workdays
 from ckanext.satudata.model import RequestEvent
 
-from ..conftest import wait_until_blocked
+from ..conftest import answer_while_held
 from ..factories import (
     CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, csrf_token, is_public,
     login,
@@ -351,24 +350,9 @@ def test_balikpapan_a_verification_waits_for_a_submission_in_flight(clean_db, cl
     # the submission, not committed yet (it holds the round's lock)
     helpers.call_action("satudata_request_submit",
                         context={"user": "produsen-b", "defer_commit": True}, id=schools["id"])
-    outcome: list = []
-
-    def verify() -> None:
-        try:
-            outcome.append(_call("verifikator", "satudata_request_verify",
-                                 id=health["id"])["state"])
-        except tk.ValidationError as e:
-            outcome.append(e.error_dict)
-        finally:
-            model.Session.remove()
-
-    thread = threading.Thread(target=verify)
-    thread.start()
-    wait_until_blocked(thread)
-    assert thread.is_alive() and not outcome, "the verification did not wait for the lock"
-    model.Session.commit()
-    thread.join(30)
-    assert outcome == ["verified"]
+    outcome = answer_while_held(lambda: _call("verifikator", "satudata_request_verify",
+                                              id=health["id"]))
+    assert not isinstance(outcome, Exception) and outcome["state"] == "verified", outcome
     assert _timeline(schools["id"]) == ["request", "submit"]
 
 

@@ -63,14 +63,21 @@ def _publish_second(region, second: dict) -> None:
         publish(region, second)
 
 
-def _send_second_round(region) -> tuple[dict, dict]:
-    """Semester II 2026 of the same Daftar Data, sent on 1 July: the round
-    and what sending it answered."""
-    site = {"user": region.users["sysadmin"]["name"]}
+def _create_second_round(region) -> dict:
+    """Semester II 2026 of the same Daftar Data, created on 22 June to start
+    on 1 July."""
     with freeze_time("2026-06-22 02:00:00"):
-        round_ = helpers.call_action("satudata_round_create", context=dict(site),
-                                     name="semester-2-2026", title="Semester II 2026",
-                                     year=2026, period="S2", start_date="2026-07-01")
+        return helpers.call_action(
+            "satudata_round_create", context={"user": region.users["sysadmin"]["name"]},
+            name="semester-2-2026", title="Semester II 2026", year=2026, period="S2",
+            start_date="2026-07-01")
+
+
+def _send_second_round(region) -> tuple[dict, dict]:
+    """Semester II 2026 (:func:`_create_second_round`), sent on 1 July: the
+    round and what sending it answered."""
+    site = {"user": region.users["sysadmin"]["name"]}
+    round_ = _create_second_round(region)
     with freeze_time("2026-07-01 01:00:00"):
         sent = helpers.call_action("satudata_round_send", context=dict(site),
                                    id=round_["id"])
@@ -744,10 +751,7 @@ def test_a_round_sent_while_a_correction_is_revised_waits_for_it(clean_db, clean
     with freeze_time("2026-06-01 03:00:00"):
         region.call("producer", "package_patch", id=first["package_id"],
                     notes="Catatan koreksi semester I")
-    with freeze_time("2026-06-22 02:00:00"):
-        round_ = helpers.call_action("satudata_round_create", context=dict(site),
-                                     name="semester-2-2026", title="Semester II 2026",
-                                     year=2026, period="S2", start_date="2026-07-01")
+    round_ = _create_second_round(region)
     with freeze_time("2026-07-01 01:00:00"):
         # the correction's revise, not committed yet
         helpers.call_action("satudata_request_revise", context={

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-import threading
 
 import openpyxl
 import pytest
@@ -23,7 +22,7 @@ from ckanext.satudata import cli as satudata_cli
 from ckanext.satudata.lib import workdays
 from ckanext.satudata.model import DaftarData, DaftarDataEvent, DataRequest
 
-from ..conftest import wait_until_blocked
+from ..conftest import answer_while_held
 from ..factories import complete_metadata, daftar_data_workbook, login
 
 
@@ -132,25 +131,10 @@ class TestDaftarDataImport:
         # the deletion, not committed yet (it holds the item's row)
         helpers.call_action("satudata_daftar_data_delete",
                             context={"user": admin, "defer_commit": True}, id=item["id"])
-        outcome: list = []
-
-        def update() -> None:
-            try:
-                helpers.call_action("satudata_daftar_data_update", context={"user": admin},
-                                    id=item["id"], unit="orang")
-                outcome.append("updated")
-            except Exception as e:  # noqa: BLE001 (what it answered is the point)
-                outcome.append(e)
-            finally:
-                model.Session.remove()
-
-        thread = threading.Thread(target=update)
-        thread.start()
-        wait_until_blocked(thread)
-        assert thread.is_alive() and not outcome, "the update did not wait for the row"
-        model.Session.commit()
-        thread.join(30)
-        assert len(outcome) == 1 and isinstance(outcome[0], tk.ObjectNotFound), outcome
+        outcome = answer_while_held(lambda: helpers.call_action(
+            "satudata_daftar_data_update", context={"user": admin}, id=item["id"],
+            unit="orang"))
+        assert isinstance(outcome, tk.ObjectNotFound), outcome
 
     @pytest.mark.ckan_config("satudata.daftar_data.import_max_rows", 2)
     def test_a_workbook_of_more_items_than_an_import_takes_is_refused(self, region):
