@@ -58,7 +58,8 @@ One indicator, many periods
       download, no index, and purges them at the dataset's next update;
       their ids and a copy of each are kept in the withdrawal's event so
       that publishing the period again restores them, under the same ids and
-      with the same files); withdrawing the last
+      with the same files; a revision another request staged lets them go
+      too); withdrawing the last
       public period makes the dataset private as before;
     * archiving a period keeps its resources, labelled archived on the
       dataset page and in ``satudata_dissemination.periods``; the dataset
@@ -265,11 +266,13 @@ def is_period_request(request: DataRequest) -> bool:
     request published (not a revision of its own published data, nor a
     period that is over: withdrawn, archived or cancelled; the first period
     of a dataset, withdrawn while a later one stays public, was shown as a
-    new period without a table)."""
+    new period without a table). A period withdrawn since is still one: its
+    tables stay its own (the second period's staging changed and deleted
+    the withdrawn first period's table, which never came back)."""
     if request.revision_of or not request.package_id or request.state in FINISHED \
             or dataset_public(request):
         return False
-    return any(r.id != request.id and dataset_public(r)
+    return any(r.id != request.id and (dataset_public(r) or r.state == State.WITHDRAWN.value)
                for r in package_requests(request.package_id))
 
 
@@ -1199,7 +1202,9 @@ def _note_withdrawn(request: DataRequest, resources: list[dict[str, Any]],
     for res in resources:
         if res["id"] not in noted:
             noted.append(res["id"])
-        copies[res["id"]] = {k: v for k, v in res.items() if k not in ("state", "package_id")}
+        if res["id"] not in copies:  # the copy taken at the withdrawal stays
+            copies[res["id"]] = {k: v for k, v in res.items()
+                                 if k not in ("state", "package_id")}
     event.data = dict(data, resources=noted, tables=copies)
 
 
@@ -1557,6 +1562,7 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     _note_period_only(request, "withdraw")
     if mine:
         taken = {r["id"] for r in mine}
+        _unstage_tables(pkg.id, request, taken)
         data["resources"] = [r for r in resources if r["id"] not in taken]
         tk.get_action("package_update")(engine_context(context.get("user")), data)
         _relabel_activities(pkg.id, hide=True, tables=taken)
@@ -1565,6 +1571,20 @@ def _withdraw_period(context: Context, request: DataRequest, pkg: model.Package,
     model.Session.flush()
     if not mine:
         reindex(pkg.id)
+
+
+def _unstage_tables(package_id: str, request: DataRequest, taken: set[str]) -> None:
+    """Take the tables ``taken`` (a withdrawn period's) out of the revision
+    another request has staged: it held them as they were read when it was
+    staged, and a producer could still change them there."""
+    staged = lock_staged(package_id)
+    if staged is None or staged.request_id == request.id:
+        return
+    resources = staged.data.get("resources") or []
+    kept = [r for r in resources
+            if r.get("id") not in taken and r.get(REPLACES_KEY) not in taken]
+    if len(kept) != len(resources):
+        staged.data = dict(staged.data, resources=kept)
 
 
 def archive(context: Context, request: DataRequest) -> Dissemination:

@@ -802,3 +802,71 @@ def test_an_item_still_collected_in_another_round_waits(region):
     sent = region.call("walidata_admin", "satudata_round_send", id=second["id"],
                        new_datasets=True)
     assert sent["created"] == 2 and sent["held_back"] == []
+
+
+def _download(app, pkg_id: str, resource_id: str):
+    return app.get(tk.url_for("resource.download", id=pkg_id, resource_id=resource_id,
+                              filename="tabel.csv"))
+
+
+def test_a_withdrawn_first_periods_table_stays_out_of_the_open_second_period(
+        two_periods, app):
+    """Semester I withdrawn (the dataset private) while Semester II was
+    open on it: its table was changed and deleted through Semester II's
+    staging (200), Semester II's publication took it out for good, and
+    publishing Semester I again did not bring it back."""
+    region, first, second = two_periods
+    pkg_id = first["package_id"]
+    (table,) = _public("package_show", id=pkg_id)["resources"]
+    with freeze_time("2026-07-03 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik")
+    with freeze_time("2026-07-04 03:00:00"):
+        for action, data in (("resource_patch", {"name": "Diganti semester II"}),
+                             ("resource_update", {"name": "Diganti", "url": "http://x.test/a.csv",
+                                                  "format": "CSV"}),
+                             ("resource_delete", {})):
+            with pytest.raises(tk.ValidationError) as refused:
+                region.call("producer", action, id=table["id"], **data)
+            assert FIRST in str(refused.value.error_dict), action
+    _publish_second(region, second)
+    assert _resource_names(pkg_id) == [MARKER]
+    with freeze_time("2026-07-22 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"],
+                    version=seen(first["id"]))
+    assert _resource_names(pkg_id) == [FIRST, MARKER]
+    assert _public("package_show", id=pkg_id)["resources"][0]["id"] == table["id"]
+    assert _download(app, pkg_id, table["id"]).body == "tahun,jumlah\n2025,10\n"
+
+
+def test_a_periods_table_withdrawn_while_a_revision_is_staged_leaves_the_revision(
+        second_published, app):
+    """Both periods public, a correction of Semester II staged (its staging
+    holds both tables), then Semester I withdrawn: its table stayed in the
+    staged revision, where a producer could still change it (200) — the
+    correction's publication then kept the change as Semester I's."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
+    with freeze_time("2026-07-20 03:00:00"):
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan semester II")
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik")
+    with freeze_time("2026-07-21 03:00:00"):
+        with pytest.raises(tk.ObjectNotFound):
+            region.call("producer", "resource_patch", id=first_id, name="Diganti")
+        staged = helpers.call_action("package_show", context=dict(
+            region.ctx("producer"), for_update=True), id=pkg_id)
+        assert [r["id"] for r in staged["resources"]] == [second_id]
+        region.call("producer", "satudata_request_revise", id=second["id"])
+        region.call("verifier", "satudata_request_verify", id=second["id"])
+        region.call("kabid", "satudata_request_approve", id=second["id"])
+        region.call("kadis", "satudata_request_approve", id=second["id"])
+        publish(region, second)
+    assert _resource_names(pkg_id) == [MARKER]
+    assert _public("package_show", id=pkg_id)["notes"] == "Catatan semester II"
+    with freeze_time("2026-07-22 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"],
+                    version=seen(first["id"]))
+    assert _resource_names(pkg_id) == [FIRST, MARKER]
+    assert _download(app, pkg_id, first_id).body == "tahun,jumlah\n2025,10\n"
