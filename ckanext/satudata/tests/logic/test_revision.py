@@ -386,6 +386,24 @@ def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(reg
         "id"] == live_table["id"]
 
 
+def test_the_producer_discards_a_revision_left_when_the_data_was_archived(region, app):
+    """Archived with unsent changes staged: the producers could neither send
+    them (archived data does not change) nor discard them ("only the
+    producers of this dataset"), and the dataset said "changes staged" for
+    good."""
+    request, pkg_id, live_table = _published_with_a_table(region)
+    region.call("producer", "package_patch", id=pkg_id, title=SECRET_TITLE)
+    region.call("walidata_admin", "satudata_request_archive", id=request["id"])
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "satudata_request_revise", id=request["id"])
+    for who in ("producer_b", "verifier", "public"):
+        with pytest.raises(tk.NotAuthorized):
+            region.call(who, "satudata_revision_discard", id=pkg_id)
+    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id}
+    assert region.call("producer", "satudata_revision_show", id=pkg_id) is None
+    assert helpers.call_action("package_show", id=pkg_id)["title"] != SECRET_TITLE
+
+
 def test_a_revision_never_deletes_or_retypes_the_published_dataset(region, app):
     """A producer patched ``state: deleted`` into the revision of published
     data; reviewers saw no change, and its publication deleted the data."""
