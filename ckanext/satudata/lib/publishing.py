@@ -767,6 +767,12 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
 
     data = dict(data_dict)
     data["id"] = pkg.id
+    if isinstance(data.get("name"), str) and data["name"] and data["name"] != pkg.name:
+        # its publication took the old address away: links to it (the
+        # national portal's, a citation's) answered 404
+        raise tk.ValidationError({"name": [tk._(
+            "The address of published data does not change: links to it, in the "
+            "national portal too, would stop working")]})
     # the workflow decides the visibility: what an edit carries is dropped (a
     # page opened before the publication, or a revision read when the data
     # was public, carries the visibility it was read with)

@@ -404,6 +404,20 @@ def test_the_producer_discards_a_revision_left_when_the_data_was_archived(region
     assert helpers.call_action("package_show", id=pkg_id)["title"] != SECRET_TITLE
 
 
+def test_a_revision_keeps_the_address_of_the_published_data(region, app):
+    """A revision renamed the dataset: reviewed and published, its old
+    address (linked from the national portal) answered 404."""
+    request, pkg_id, _ = _published_with_a_table(region)
+    name = helpers.call_action("package_show", id=pkg_id)["name"]
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "package_patch", id=pkg_id, name="alamat-baru",
+                    notes="Catatan baru")
+    assert list(refused.value.error_dict) == ["name"]
+    assert region.call("producer", "satudata_revision_show", id=pkg_id) is None
+    region.call("producer", "package_patch", id=pkg_id, name=name, notes="Catatan baru")
+    assert app.get(f"/dataset/{name}").status_code == 200
+
+
 def test_a_revision_never_deletes_or_retypes_the_published_dataset(region, app):
     """A producer patched ``state: deleted`` into the revision of published
     data; reviewers saw no change, and its publication deleted the data."""
