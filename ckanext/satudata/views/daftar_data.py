@@ -89,9 +89,11 @@ def sk(item_id: str) -> Any:
 
 @satudata_daftar_data.route("/<item_id>/delete", methods=["POST"])
 def delete(item_id: str) -> Any:
-    call("satudata_daftar_data_delete", {"id": item_id})
-    tk.h.flash_success(tk._("The Daftar Data item is deleted (or deactivated if it "
-                            "was already requested)."))
+    if call("satudata_daftar_data_delete", {"id": item_id})["deleted"]:
+        tk.h.flash_success(tk._("The Daftar Data item is deleted."))
+    else:
+        tk.h.flash_success(tk._("The Daftar Data item was already requested: it is "
+                                "deactivated (no longer requested), and its history stays."))
     return tk.redirect_to("satudata_daftar_data.index")
 
 

@@ -297,13 +297,16 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     return _item_dict(item)
 
 
-def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
+def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Delete an item of the Daftar Data that was never requested. An item
     with requests is deactivated instead (``active`` false), so that its
     history stays.
 
     :param id: the item's id
     :type id: string
+    :returns: ``{"id", "deleted"}``: ``deleted`` false when the item was
+        deactivated (the caller was told nothing either way)
+    :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_delete", context, data_dict)
     data = _validate(data_dict, schema.daftar_data_ref(), context)
@@ -331,7 +334,9 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> None:
         daftar_data_history.record(item, "delete", _user_id(context))
         model.Session.flush()
         model.Session.delete(item)
+    result = {"id": data["id"], "deleted": not used}
     _commit(context)
+    return result
 
 
 @tk.side_effect_free

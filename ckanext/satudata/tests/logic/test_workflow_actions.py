@@ -116,7 +116,8 @@ class TestDaftarDataImport:
             f"/permintaan-data/daftar-data/{item['id']}/edit").get_data(as_text=True)
         assert "Riwayat data" in page and "orang → <strong>jiwa</strong>" in page
         # deleted (never requested): its trail stays, naming it
-        region.call("walidata_admin", "satudata_daftar_data_delete", id=item["id"])
+        assert region.call("walidata_admin", "satudata_daftar_data_delete",
+                           id=item["id"]) == {"id": item["id"], "deleted": True}
         kept = model.Session.execute(sa.select(DaftarDataEvent).where(
             DaftarDataEvent.step == "delete")).scalars().all()
         assert [(e.item_id, e.data["title"]) for e in kept] == [(None, "Jumlah Bidan")]

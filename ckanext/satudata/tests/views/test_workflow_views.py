@@ -485,10 +485,19 @@ def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
     form = page.body[page.body.index('class="satudata-daftar-data-delete'):]
     form = form[:form.index("</details>")]
     assert "<summary" in form and "Ya, hapus butir ini" in form
-    client.post(f"/permintaan-data/daftar-data/{item['id']}/delete",
-                data={"_csrf_token": _csrf(page.body)})
+    done = client.post(f"/permintaan-data/daftar-data/{item['id']}/delete",
+                       data={"_csrf_token": _csrf(page.body)}, follow_redirects=True)
+    assert "Butir Daftar Data telah dihapus" in done.body
     assert region.call("walidata_admin", "satudata_daftar_data_list", year=2026,
                        q="Jumlah Bidan")["count"] == 0
+    # one already requested is deactivated, and the officer is told so (one
+    # message said "deleted (or deactivated)", the API answered nothing)
+    requested = region.requests[0]["item_id"]
+    done = client.post(f"/permintaan-data/daftar-data/{requested}/delete",
+                       data={"_csrf_token": _csrf(page.body)}, follow_redirects=True)
+    assert "sudah pernah diminta: butir ini dinonaktifkan" in done.body
+    assert region.call("walidata_admin", "satudata_daftar_data_show",
+                       id=requested)["active"] is False
 
 
 def test_the_lists_answer_with_or_without_a_trailing_slash(app, region):
