@@ -92,7 +92,10 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     if upload is None or upload == "" or (hasattr(upload, "filename") and not upload.filename):
         raise tk.ValidationError({"upload": [tk._("Choose the filled-in Excel template")]})
 
-    pkg = tk.get_action("package_show")(dict(context), {"id": data["id"]})
+    # what the producer edits: a published dataset's staged revision (the
+    # live version, merged and staged over it, undid the revision's edits
+    # and dropped or brought back its tables)
+    pkg = tk.get_action("package_show")(dict(context, for_edit=True), {"id": data["id"]})
     parsed = metadata_workbook.read_workbook(upload, pkg.get("type") or "dataset")
     errors = list(parsed.errors)
     if parsed.identifier and parsed.identifier != pkg["id"]:
@@ -107,8 +110,11 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     if errors:
         raise tk.ValidationError(metadata_workbook.error_dict(errors))
 
-    update_context = dict(context)
-    updated = tk.get_action("package_update")(update_context, new_pkg)
+    # the metadata only: the tables stay as the dataset (or its revision)
+    # holds them when the update runs, one uploaded meanwhile included
+    new_pkg.pop("resources", None)
+    updated = tk.get_action("package_update")(dict(context, allow_partial_update=True),
+                                              new_pkg)
     return {"dataset": updated,
             "fields": sorted(parsed.values) + (
                 [metadata_workbook.VARIABLES_FIELD] if parsed.variables is not None else []),

@@ -404,6 +404,36 @@ def test_the_producer_discards_a_revision_left_when_the_data_was_archived(region
     assert helpers.call_action("package_show", id=pkg_id)["title"] != SECRET_TITLE
 
 
+def test_a_metadata_workbook_imported_into_a_revision_keeps_its_tables_and_edits(region):
+    """The workbook was merged into the live version and staged over the
+    revision: a table the producer had uploaded into it was gone without a
+    word, one they had removed came back, and their other edits were undone."""
+    import base64
+    import io
+
+    import openpyxl
+
+    from ckanext.satudata.lib import metadata_workbook
+
+    request, pkg_id, live_table = _published_with_a_table(region)
+    region.call("producer", "package_patch", id=pkg_id, title=SECRET_TITLE)
+    region.call("producer", "resource_create", package_id=pkg_id, name="Tabel 2025",
+                upload=csv_upload("tahun,jumlah\n2025,99\n"), url="t.csv", format="CSV")
+    region.call("producer", "resource_delete", id=live_table["id"])
+    template = region.call("producer", "satudata_metadata_template", id=pkg_id)
+    wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(template["content"])))
+    sheet = wb[metadata_workbook.METADATA_SHEET]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "notes")
+    sheet.cell(row=row, column=metadata_workbook.VALUE_COL, value="Catatan dari berkas")
+    filled = io.BytesIO()
+    wb.save(filled)
+    filled.seek(0)
+    region.call("producer", "satudata_metadata_import", id=pkg_id, upload=filled)
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert [r["name"] for r in staged["resources"]] == ["Tabel 2025"]
+    assert (staged["title"], staged["notes"]) == (SECRET_TITLE, "Catatan dari berkas")
+
+
 def test_a_revision_keeps_the_address_of_the_published_data(region, app):
     """A revision renamed the dataset: reviewed and published, its old
     address (linked from the national portal) answered 404."""
