@@ -281,6 +281,28 @@ def test_a_release_whose_time_has_come_is_not_cancelled(region):
         assert request_state(region, request) == "ready"
 
 
+def test_a_release_whose_time_has_come_is_not_postponed(region):
+    """Postponed while ``release-due`` published the releases of that
+    minute: the officer was told it was postponed, the calendar announced
+    the new day, and the run published it three days early."""
+    request = region.request_of(region.opd_a)
+    with freeze_time("2026-11-30 03:00:00") as clock:  # the whole scenario
+        to_ready(region, request)
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2026-12-01 09:00")  # 02:00 UTC
+        clock.move_to("2026-12-01 02:00:01")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                        release_at="2026-12-04 09:00", reason="Data belum lengkap")
+        assert "state" in err.value.error_dict
+        assert [r["release_at_local"] for r in _calendar()] == ["2026-12-01 09:00 WIB"]
+        clock.move_to("2026-12-01 01:59:00")  # a minute before: still moved
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2026-12-04 09:00", reason="Data belum lengkap",
+                    version=seen(request["id"]))
+        assert [r["release_at_local"] for r in _calendar()] == ["2026-12-04 09:00 WIB"]
+
+
 def test_a_release_day_without_a_time_is_asked_for_its_time(region):
     """A schedule with ``release_date`` and no ``release_time`` was set for
     midnight without a word."""
