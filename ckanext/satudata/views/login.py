@@ -143,6 +143,18 @@ _TARGETS = ("came_from", "next")
 
 
 @satudata_login.before_app_request
+def confirm_logout() -> Any:
+    """Opening the logout address asks first; the form's POST logs out.
+    CKAN logs out on a GET too: an image addressed to it in a dataset's
+    description logged out every officer who opened the dataset (a form
+    open in another tab then lost what was sent)."""
+    if request.endpoint != "user.logout" or request.method != "GET" \
+            or not tk.current_user.is_authenticated:
+        return None
+    return tk.render("user/logout_confirm.html")
+
+
+@satudata_login.before_app_request
 def drop_unusable_target() -> None:
     if request.endpoint not in ("user.login", "user.logged_in", "user.logout"):
         return

@@ -37,6 +37,29 @@ def _log_in(client, login: str, password: str, **more: str):
         follow_redirects=False)
 
 
+def _log_out(client, query: str = ""):
+    """"Keluar": the page the logout address shows, then its form."""
+    page = client.get(f"/user/_logout{query}")
+    assert 'action="/user/_logout"' in page.body
+    return client.post(f"/user/_logout{query}", data={"_csrf_token": csrf_token(page.body)},
+                       follow_redirects=False)
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_opening_the_logout_address_ends_no_session(app):
+    """An image in a dataset's description addressed to the logout page
+    (``![logo](/user/_logout)``) logged out every officer who opened the
+    dataset: opening the address asks, its form logs out."""
+    factories.User(name="operator", password="correct123")
+    office = app.test_client()
+    assert _log_in(office, "operator", "correct123").status_code == 302
+    asked = office.get("/user/_logout")
+    assert asked.status_code == 200 and "Keluar dari portal?" in asked.body
+    assert 'name="login"' not in office.get("/dashboard/datasets").body
+    assert _log_out(office).status_code == 302
+    assert 'name="login"' in office.get("/dashboard/datasets").body
+
+
 @pytest.mark.usefixtures("clean_db", "counters")
 @pytest.mark.parametrize("remember", ["63072000", "abc", "999999999999999"])
 def test_a_login_lasts_its_browser_session_whatever_the_form_sends(app, remember):
@@ -79,11 +102,11 @@ def test_an_ended_session_stays_ended_however_many_logouts_follow(app, monkeypat
     office = app.test_client()
     assert _log_in(office, "operator", "correct123").status_code == 302
     copied = _session_cookie(office)
-    office.get("/user/_logout")
+    _log_out(office)
     for _ in range(3):  # more logouts than are kept
         later = app.test_client()
         _log_in(later, "operator", "correct123")
-        later.get("/user/_logout")
+        _log_out(later)
     thief = app.test_client()
     thief.set_cookie("ckan", copied[0], domain=copied[1])
     assert 'name="login"' in thief.get("/dashboard/datasets").body
@@ -138,7 +161,7 @@ def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
         assert landed.status_code == 302, target
         assert "/dashboard" in landed.headers["Location"] or \
             landed.headers["Location"].rstrip("/").endswith("/user/warga"), target
-        assert client.get(f"/user/_logout?came_from={target}").status_code in (200, 302)
+        assert _log_out(client, f"?came_from={target}").status_code == 302
     # a path of the portal is still where the user goes
     client = app.test_client()
     page = client.get("/user/login")
@@ -220,12 +243,11 @@ def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
     phone = app.test_client()
     assert _log_in(phone, "operator", "correct123").status_code == 302
 
-    assert office.get("/user/_logout", follow_redirects=False).status_code == 302
+    assert _log_out(office).status_code == 302
     thief = app.test_client()
     thief.set_cookie("ckan", copied[0], domain=copied[1])
     assert 'name="login"' in thief.get("/dashboard/datasets").body
-    # that session only, as in CKAN: an image pointing at the logout address
-    # logs out the one who views it, not the account's other devices
+    # that session only, as in CKAN: not the account's other devices
     assert 'name="login"' not in phone.get("/dashboard/datasets").body
     # a new login is a new session; the copy stays out
     again = app.test_client()
