@@ -690,7 +690,12 @@ def _last_holder(user: model.User) -> Optional[str]:
         last = roles.last_holder_message(user, role)
         if last:
             return last
-    return roles.last_producer_message(user, roles.producer_org_ids(user.name, user))
+    orgs = sorted(roles.producer_org_ids(user.name, user))
+    for org_id in orgs:
+        # as a removal from the OPD locks it: the account deleted while the
+        # OPD's other producer was taken out left its requests to nobody
+        lock_name("producers", org_id)
+    return roles.last_producer_message(user, orgs)
 
 
 def _account_kept(context: Context, data: DataDict) -> None:

@@ -552,6 +552,34 @@ def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
     assert [u.name for u in notifications.Directory([opd]).producers[opd]] == [other["name"]]
 
 
+def test_an_account_deleted_while_the_opds_other_producer_leaves_is_refused(region):
+    """The OPD's two producers, one taken out of it while the other's account
+    was deleted at the same moment: both were done, and the OPD's waiting
+    requests had nobody (the account's deletion did not wait for the
+    removal, as a second removal does)."""
+    from ckanext.satudata.logic.action._common import lock_name
+
+    from ..conftest import answer_while_held
+
+    sysadmin = {"user": region.users["sysadmin"]["name"]}
+    opd = region.opd_a["id"]
+    other = factories.User(name="produsen-a2")
+    helpers.call_action("organization_member_create", context=dict(sysadmin),
+                        id=opd, username=other["name"], role="editor")
+    model.Session.remove()
+    # the removal of the other producer, not committed yet (as
+    # organization_member_delete does it, under the OPD's producers lock)
+    lock_name("producers", opd)
+    model.Session.query(model.Member).filter(
+        model.Member.group_id == opd, model.Member.table_id == other["id"],
+        model.Member.state == "active").one().state = "deleted"
+    outcome = answer_while_held(lambda: helpers.call_action(
+        "user_delete", context=dict(sysadmin), id=region.users["producer"]["name"]))
+    assert isinstance(outcome, tk.NotAuthorized), outcome
+    assert [u.name for u in notifications.Directory([opd]).producers[opd]] == [
+        region.users["producer"]["name"]]
+
+
 def test_the_last_holder_of_a_chain_level_keeps_their_account(region):
     """Deleting the account of a level's only holder took the level away as
     surely as taking the role (the role removal was refused, the account's
