@@ -264,6 +264,12 @@ def send(round_id: str) -> Any:
             "%(items)s. Send the round again once it is public, so that the indicator "
             "keeps one dataset.") % {
                 "items": "; ".join(i["title"] for i in sent["held_back"])})
+    if sent and sent["without_producers"]:
+        tk.h.flash_error(tk._(
+            "No producer (an editor or admin of the OPD) received these requests: "
+            "%(opds)s. Add a producer to each of these OPDs; they find the requests "
+            "in their queue.") % {
+                "opds": "; ".join(o["title"] for o in sent["without_producers"])})
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 

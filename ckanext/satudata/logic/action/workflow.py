@@ -1028,7 +1028,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         before (optional, default false)
     :returns: ``{"round": round, "created": n, "skipped": n, "new_periods": n,
         "without_dataset": [request id], "held_back": [{"item_id", "title",
-        "owner_org"}]}``
+        "owner_org"}], "without_producers": [{"id", "title"}] (the OPDs sent
+        requests that have no producer: no e-mail reached them; add one)}``
     :rtype: dictionary
     """
     tk.check_access("satudata_round_send", context, data_dict)
@@ -1093,6 +1094,12 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             "Every item of this round waits for its earlier period to be released (or "
             "published again, when it was withdrawn): release it first, then send the "
             "round (or create new datasets)")]})
+    # the OPDs' producers as they are once the requests exist: a producer's
+    # removal waits for this send (then sees the requests wait for them)
+    orgs = sorted({i.owner_org for i in items})
+    for org_id in orgs:
+        lock_name("producers", org_id)
+    producers = roles.producers_of(orgs)
     for item in items:
         package_id = reused.get(item.id) or (
             _create_dataset(context, item, round_) if create_dataset else None)
@@ -1126,7 +1133,11 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
             "new_periods": len(reused), "without_dataset": unlinked,
             "held_back": [{"item_id": i.id, "title": i.title, "owner_org": i.owner_org}
-                          for i in held]}
+                          for i in held],
+            # sent to an OPD with no producer: nobody was told, nobody can answer
+            "without_producers": [{"id": group.id, "title": group.display_name}
+                                  for group in map(model.Group.get, orgs)
+                                  if group is not None and not producers[group.id]]}
 
 
 @tk.side_effect_free

@@ -684,6 +684,24 @@ class TestFinalStepsAreConfirmedOnTheServer:
         assert re.search(r'role="status">\s*Tidak ada permintaan baru', again)
 
 
+    def test_a_round_sent_to_an_opd_without_producers_says_so(self, app, region):
+        """Requests sent to an OPD with no producer waited for nobody: no
+        e-mail reached anyone, and the officer was told "sent"."""
+        factories.Organization(name="dinas-tanpa-produsen", title="Dinas Tanpa Produsen")
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Pasar",
+                    owner_org="dinas-tanpa-produsen", year=region.round["year"])
+        region.call("sysadmin", "satudata_round_create", name="kirim-kosong", title="Kirim",
+                    year=region.round["year"], start_date=workdays.today().isoformat())
+        client = login(app, "admin-walidata")
+        page = client.get(tk.url_for("satudata_round.read", round_id="kirim-kosong"))
+        sent = client.post(tk.url_for("satudata_round.send", round_id="kirim-kosong"), data={
+            "_csrf_token": csrf_token(page.body), "confirm": "1"}, follow_redirects=True)
+        assert re.search(r"Tidak ada produsen[^<]*Dinas Tanpa Produsen", sent.body), \
+            re.sub(r"<[^>]+>", " ", sent.body)[-3000:]
+        assert "Dinas Kesehatan" not in re.search(
+            r"Tidak ada produsen[^<]*", sent.body).group(0)
+
+
 class TestEmptiedFieldsAreChanges:
     """A field emptied in an edit form was answered "saved" and kept its old
     value."""
