@@ -796,17 +796,26 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if isinstance(data.get("resources"), list):
         resources = [dict(r) for r in data["resources"]]
         live_ids = {r.id for r in pkg.resources}
-        own_ids = live_ids | {r.get("id") for r in (
+        # what the revision says each of its own tables replaces
+        held_replaces = {r.get("id"): r.get(REPLACES_KEY) for r in (
             (held.data.get("resources") or []) if held is not None else [])}
+        own_ids = live_ids | set(held_replaces)
         for index, res in enumerate(resources):
             if not isinstance(res.get("id"), str) or res["id"] not in own_ids:
                 res.pop("id", None)  # a new table: CKAN gives it its id
+                for key in PORTAL_RESOURCE_KEYS:
+                    # nor the period, the table replaced, the DataStore's
+                    # state a caller gives it (a new table said it replaced
+                    # a live one: reviewers saw "file changed", the
+                    # publication added a table)
+                    res.pop(key, None)
             # which live table a staged file replaces is the portal's to say:
             # only a table of this dataset, and never one a caller names
             # (it decides who reads and changes the staged file)
             origin = res.pop(REPLACES_KEY, None)
             origin = (origin if isinstance(origin, str) and origin in live_ids
-                      and res.get("id") not in live_ids else None)
+                      and res.get("id") not in live_ids
+                      and held_replaces.get(res.get("id")) == origin else None)
             if res.get("upload") and hasattr(res["upload"], "stream"):
                 # a new file of a live table makes a new resource: the live
                 # file stays as it is; a table only the revision holds keeps

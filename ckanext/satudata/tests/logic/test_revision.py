@@ -434,6 +434,27 @@ def test_a_metadata_workbook_imported_into_a_revision_keeps_its_tables_and_edits
     assert (staged["title"], staged["notes"]) == (SECRET_TITLE, "Catatan dari berkas")
 
 
+def test_a_new_table_of_a_revision_claims_no_live_table_nor_period(region):
+    """A client's new table said it replaced the live one (and belonged to
+    another round): the producer was told "this revision brings a new file
+    for this table", the reviewers "file changed", and the publication
+    added a table beside the one it claimed to replace."""
+    request, pkg_id, live_table = _published_with_a_table(region)
+    added = region.call("producer", "resource_create", package_id=pkg_id, name="Tabel baru",
+                        upload=csv_upload("tahun,jumlah\n2025,99\n"), url="t.csv",
+                        format="CSV", satudata_replaces=live_table["id"],
+                        satudata_round="another-round", datastore_active=True)
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    new = next(r for r in staged["resources"] if r["id"] == added["id"])
+    assert not {"satudata_replaces", "satudata_round", "datastore_active"} & {
+        k for k, v in new.items() if v}
+    # nor through the whole dataset sent back with the claim
+    staged["resources"][-1]["satudata_replaces"] = live_table["id"]
+    region.call("producer", "package_update", **staged)
+    again = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert [r.get("satudata_replaces") for r in again["resources"]] == [None, None]
+
+
 def test_a_revision_keeps_the_address_of_the_published_data(region, app):
     """A revision renamed the dataset: reviewed and published, its old
     address (linked from the national portal) answered 404."""
