@@ -73,11 +73,19 @@ def is_filled(field: dict[str, Any], pkg_dict: dict[str, Any]) -> bool:
     name = field["field_name"]
     if "repeating_subfields" in field:
         rows = pkg_dict.get(name)
-        if isinstance(rows, list):
-            return any(isinstance(r, dict) and any(_has_value(v) for v in r.values())
-                       for r in rows)
-        prefix = name + "-"
-        return any(k.startswith(prefix) and _has_value(v) for k, v in pkg_dict.items())
+        if not isinstance(rows, list):  # a re-rendered form: name-0-key
+            prefix, grouped = name + "-", {}
+            for key, value in pkg_dict.items():
+                parts = key.split("-", 2) if key.startswith(prefix) else []
+                if len(parts) == 3:
+                    grouped.setdefault(parts[1], {})[parts[2]] = value
+            rows = list(grouped.values())
+        # the rows given, each with the subfields a row needs (a variable
+        # without a name counted, and the dataset was submitted with it)
+        needed = [f["field_name"] for f in field["repeating_subfields"]
+                  if f.get("satudata_required")]
+        given = [r for r in rows if isinstance(r, dict) and any(_has_value(v) for v in r.values())]
+        return bool(given) and all(_has_value(r.get(key)) for r in given for key in needed)
     if name == "tag_string":
         return _has_value(pkg_dict.get("tag_string")) or bool(pkg_dict.get("tags"))
     if name == "license_id":
@@ -138,7 +146,22 @@ def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, l
     dataset lacks, in schema order."""
     message = (tk._("Required before the dataset can be submitted for verification")
                if level == "submit" else tk._("Missing value"))
-    return {m["field"]: [message] for m in missing_fields(pkg_dict, level)}
+    fields = {f["field_name"]: f for f in required_fields(level, pkg_dict.get("type")
+                                                          or DATASET_TYPE)}
+    return {m["field"]: [_rows_message(fields[m["field"]], pkg_dict) or message]
+            for m in missing_fields(pkg_dict, level)}
+
+
+def _rows_message(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Optional[str]:
+    """For a composite field with rows that lack what a row needs (a
+    variable with no name): what each row needs; else None."""
+    rows = pkg_dict.get(field["field_name"])
+    if "repeating_subfields" not in field or not isinstance(rows, list) or not any(
+            isinstance(r, dict) and any(_has_value(v) for v in r.values()) for r in rows):
+        return None
+    return tk._("Each row needs its %(fields)s") % {"fields": ", ".join(
+        field_label(f).lower() for f in field["repeating_subfields"]
+        if f.get("satudata_required"))}
 
 
 def data_file_kind(resource: dict[str, Any]) -> Optional[str]:

@@ -82,6 +82,22 @@ class TestCompleteness:
 
         assert [m["field"] for m in metadata.completeness(dataset)["missing"]] == ["variables"]
 
+    @pytest.mark.parametrize("row", [{"definition": "tanpa nama", "data_type": "integer"},
+                                     {"name": "jumlah", "definition": "Jumlah"}])
+    def test_a_variable_without_its_name_or_type_does_not_count(self, app, org, row):
+        """A variable of a definition only counted as filled in: 100 %, and
+        the request was submitted with it (the check compares the table's
+        columns by name, and reads them by type)."""
+        named = {"name": "tahun", "definition": "Tahun", "data_type": "integer"}
+        dataset = factories.Dataset(owner_org=org["id"],
+                                    **full_metadata(variables=[named, row]))
+        result = metadata.completeness(dataset)
+        assert (result["complete"], [m["field"] for m in result["missing"]]) == (
+            False, ["variables"])
+        with app.flask_app.test_request_context("/"):
+            assert metadata.submit_errors(dataset)["variables"] == [
+                "Setiap baris memerlukan nama, tipe data"]
+
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
 class TestSubmitErrors:
