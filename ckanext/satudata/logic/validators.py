@@ -319,7 +319,9 @@ def satudata_year(value: Any, context: Context) -> Any:
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
                          % {"value": shown(value)})
     latest = datetime.date.today().year + 1
-    if int(text) > latest:
+    if not MIN_YEAR <= int(text) <= latest:
+        # the range told is the one this dataset accepts (1899 was told
+        # "between 1900 and 2027" of a dataset requested for 2096)
         latest = max(latest, _requested_year(context))
     if not MIN_YEAR <= int(text) <= latest:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")

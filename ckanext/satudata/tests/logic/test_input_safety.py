@@ -705,7 +705,7 @@ def test_cores_not_found_is_said_in_the_readers_language(region, app):
         assert "not found" not in message and "tidak ditemukan" in message, message
 
 
-def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
+def test_a_dataset_requested_for_a_later_year_takes_that_year(region, app):
     """The data year stopped at next year, also for a dataset requested on a
     Daftar Data of a later year (its own year was refused); other years past
     next year stay refused."""
@@ -727,6 +727,11 @@ def test_a_dataset_requested_for_a_later_year_takes_that_year(region):
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "package_patch", id=dataset, data_year=str(year))
         assert "data_year" in err.value.error_dict
+    # a year too early is told the range this dataset takes (it said "between
+    # 1900 and" next year)
+    with pytest.raises(tk.ValidationError) as err, app.flask_app.test_request_context("/"):
+        region.call("producer", "package_patch", id=request["package_id"], data_year="1899")
+    assert err.value.error_dict["data_year"] == [f"Tahun harus antara 1900 dan {later}"]
 
 
 def test_a_datasets_own_link_is_a_web_address(region, app):
