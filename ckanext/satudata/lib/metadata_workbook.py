@@ -246,6 +246,10 @@ def _write_metadata(ws: Any, pkg_dict: dict[str, Any], dataset_type: str,
         help_text = " ".join(t for t in (_text(field.get("help_text"), lang), _format_hint(field)) if t)
         ws.cell(row=row, column=HELP_COL, value=help_text or None).alignment = _WRAP
         list_name = _code_list(field)
+        if list_name:
+            # a code typed is text: Excel made 2.10 (Statistik) the number
+            # 2.1, refused as "not a known code"
+            value_cell.number_format = "@"
         if list_name and not field.get("satudata_multiple") and list_name in ranges:
             dv = validations.get(list_name)
             if dv is None:

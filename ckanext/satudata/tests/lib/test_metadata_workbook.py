@@ -108,6 +108,8 @@ class TestTemplate:
         assert ws.cell(row=rows["government_affairs"], column=4).value == \
             "1.02 — Kesehatan; 2.20 — Statistik"
         assert ws.cell(row=rows["data_year"], column=4).value == 2025
+        # a code typed into it stays text (Excel made 2.10 the number 2.1)
+        assert ws.cell(row=rows["government_affairs"], column=4).number_format == "@"
         assert ws.cell(row=rows["priority_data"], column=4).value == "Ya"
         assert ws.cell(row=rows["update_frequency"], column=5).value == "Ya"  # needed to submit
         assert wb["Variabel"]["A3"].value == "jenis_nakes"
