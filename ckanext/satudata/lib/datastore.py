@@ -45,7 +45,7 @@ import json
 import logging
 import re
 import uuid
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import psycopg2
 import sqlalchemy as sa
@@ -502,9 +502,15 @@ def _public(resource_id: str) -> bool:
     return pkg is not None and not pkg.private
 
 
-def unreadable_message() -> str:
+def unreadable_message(report: bool = True) -> str:
     """What a file the data check could not read is told where its load is
-    shown (:data:`UNREADABLE` is what the load records)."""
+    shown (:data:`UNREADABLE` is what the load records); ``report``: the
+    check kept one (a dataset outside the workflow is never checked: the
+    page cited a report that did not exist)."""
+    if not report:
+        return tk._("This file cannot be read as a table (binary, empty, too wide or a "
+                    "line too long), so it is not loaded: upload a readable CSV or XLSX "
+                    "table")
     return tk._("The data check could not read this file (see its report), "
                 "so it is not loaded: upload a readable CSV or XLSX table")
 
@@ -567,6 +573,8 @@ def page_status(found: Optional[dict[str, Any]],
     the reader's language (the page printed "unreadable by the data check";
     the check's own reason, e.g. too many rows, when it has one),
     ``unreadable`` set."""
+    if (found or {}).get("unreadable"):
+        return found  # told already (``xloader_status`` answers so)
     task_info = (found or {}).get("task_info")
     if isinstance(task_info, dict) and task_info.get("logs"):
         found = dict(found or {}, task_info=dict(task_info,
@@ -584,7 +592,8 @@ def page_status(found: Optional[dict[str, Any]],
     reason = (validation.message(check.errors[0]) if check is not None
               and check.status == "unreadable" and check.errors else None)
     message = (tk._("The data check could not use this file, so it is not loaded: "
-                    "%(reason)s") % {"reason": reason}) if reason else unreadable_message()
+                    "%(reason)s") % {"reason": reason}) if reason else unreadable_message(
+        report=check is not None)
     return dict(found, error=dict(error, message=message),  # type: ignore[arg-type]
                 unreadable=True)
 
@@ -681,8 +690,37 @@ def _untranslated_message(text: str) -> str:
 
 
 def _cannot_run(reason: str) -> str:
-    """PostgreSQL's reason a query cannot run: its first line."""
-    return tk._("The query cannot be run: %(reason)s") % {"reason": reason.split("\n", 1)[0]}
+    """PostgreSQL's reason a query cannot run: its first line, in the
+    reader's language when it is one of the usual ones (they were English)."""
+    first = reason.split("\n", 1)[0].strip()
+    for pattern, message in _PG_REASONS:
+        found = pattern.fullmatch(first)
+        if found:
+            first = message() % {k: v[:100] for k, v in found.groupdict().items()}
+            break
+    return tk._("The query cannot be run: %(reason)s") % {"reason": first}
+
+
+#: PostgreSQL's usual reasons, as the reader is told them
+_PG_REASONS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+    (re.compile(r'column "?(?P<name>[^"]*)"? does not exist'),
+     lambda: tk._('there is no column "%(name)s"')),
+    (re.compile(r'syntax error at or near "\)"'),  # of the wrapping CKAN gives it
+     lambda: tk._("it is not valid SQL (it ends too early)")),
+    (re.compile(r'syntax error at or near "(?P<near>.*)"'),
+     lambda: tk._('it is not valid SQL (near "%(near)s")')),
+    (re.compile(r"syntax error at end of input"),
+     lambda: tk._("it is not valid SQL (it ends too early)")),
+    (re.compile(r"division by zero"), lambda: tk._("a division by zero")),
+    (re.compile(r'invalid input syntax for type (?P<type>[\w ]+): "(?P<value>.*)"'),
+     lambda: tk._('"%(value)s" is not a value of type %(type)s')),
+    (re.compile(r'unrecognized configuration parameter "(?P<name>.*)"'),
+     lambda: tk._('there is no setting "%(name)s"')),
+    (re.compile(r"function (?P<name>.+) does not exist"),
+     lambda: tk._("there is no function %(name)s")),
+    (re.compile(r"operator does not exist: (?P<name>.+)"),
+     lambda: tk._("there is no operator %(name)s")),
+]
 
 
 @contextlib.contextmanager
@@ -713,7 +751,9 @@ def translated_errors(key: str = "query") -> Iterator[None]:
         if not any(isinstance(v, list) and any(isinstance(m, str) for m in v)
                    for v in errors.values()):
             raise
+        # CKAN keys a failing query "query", whatever the caller named it
         raise tk.ValidationError({
-            field: [_untranslated_message(m) if isinstance(m, str) else m for m in value]
+            key if field == "query" else field:
+            [_untranslated_message(m) if isinstance(m, str) else m for m in value]
             for field, value in errors.items()
             if field != "info" and isinstance(value, list)})

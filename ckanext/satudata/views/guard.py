@@ -527,6 +527,25 @@ def api_errors_in_the_readers_words(response: Any) -> Any:
     return response
 
 
+#: the formats CKAN's DataStore download writes
+_DUMP_FORMATS = ("csv", "tsv", "json", "xml")
+
+
+@satudata_guard.before_app_request
+def dump_format_known() -> Any:
+    """A table's DataStore download in a format it does not write
+    (``?format=xlsx``) is told which it writes, in the reader's language
+    (CKAN's view answered "format: Value must be one of ('csv', …)")."""
+    if request.endpoint != "datastore.dump":
+        return None
+    wanted = request.args.get("format")
+    if wanted is None or wanted in _DUMP_FORMATS:
+        return None
+    return current_app.handle_http_exception(BadRequest(tk._(
+        "A table is downloaded as CSV, TSV, JSON or XML (format=csv, tsv, json or xml); "
+        "its page offers the original file too.")))
+
+
 @satudata_guard.before_app_request
 def snippet_that_exists() -> Any:
     """CKAN's ``/api/util/snippet/<path>`` (the pages' scripts fetch a few)

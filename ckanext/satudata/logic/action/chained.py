@@ -2012,7 +2012,19 @@ def _task_of_readable(original: Action, context: Context, data_dict: DataDict) -
     return result
 
 
-xloader_status = _checked("xloader_status", _table_of_readable(missing=True))
+def _status_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """xloader's status of a table the caller may read, its error in the
+    reader's words as its DataStore page shows it (the API said "unreadable
+    by the data check", in English)."""
+    result = _table_of_readable(missing=True)(original, context, data_dict)
+    error = result.get("error") if isinstance(result, dict) else None
+    if not isinstance(error, dict) or error.get("message") != datastore.UNREADABLE:
+        return result
+    resource_id = (data_dict or {}).get("resource_id")
+    return datastore.page_status(result, resource_id if isinstance(resource_id, str) else None)
+
+
+xloader_status = _checked("xloader_status", _status_of_readable)
 task_status_show = _checked("task_status_show", _task_of_readable)
 datastore_create = _checked("datastore_create", _new_table_of_readable,
                             side_effect_free=False)

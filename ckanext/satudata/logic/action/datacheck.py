@@ -46,7 +46,8 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
         ``error_count``, ``errors`` and ``finding_count``, ``findings``, each
         with its ``row``, ``column``, ``letter``, ``field`` and translated
         ``message``, personal values masked; ``overridden``), ``linked``
-        (names of linked files, not checked), ``request_id``
+        (names of linked files, not checked), ``request_id``; no files for
+        a dataset of no data request (the workflow's datasets are checked)
     :rtype: dictionary
     """
     readable_or_not_found(context, (data_dict or {}).get("id"))  # not found, as its page says
@@ -74,6 +75,10 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
         sa.select(DataRequest.id).where(DataRequest.package_id == pkg["id"],
                                         DataRequest.state != State.CANCELLED.value)
         .limit(1)).scalar()
+    if request_id is None:
+        # a dataset outside the workflow is never checked (its files said
+        # "waiting for the check" for good)
+        return {"files": [], "linked": [], "request_id": None}
     covered = datacheck.overridden(request_id) if request_id else set()
     return {"files": datacheck.present(datacheck.entries(pkg), covered),
             "linked": [r.get("name") or r.get("url") for r in datacheck.linked_files(pkg)],

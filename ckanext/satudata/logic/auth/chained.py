@@ -279,7 +279,7 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
         return refuse(tk._("Not authorized to read this resource"))
     for name in names:
         if not _live_resource(name, loaded=True) or not _table_readable(context, name):
-            raise tk.ValidationError({"query": [datastore.no_such_table(name)]})
+            raise tk.ValidationError({"sql": [datastore.no_such_table(name)]})
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to read this resource"))

@@ -143,7 +143,7 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
             assert refused("datastore_info", who, id=res["id"])
             with pytest.raises(tk.ValidationError) as err:  # as a table that does not exist
                 helpers.call_action("datastore_search_sql", context=dict(who), sql=sql(res["id"]))
-            assert err.value.error_dict["query"] == [
+            assert err.value.error_dict["sql"] == [
                 f'There is no table "{res["id"]}": query a table by its resource id']
             assert refused("xloader_status", who, resource_id=res["id"])
     # not found, in the words of a table (or a view) that does not exist
@@ -367,7 +367,7 @@ def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_
 
 
 def test_a_file_too_wide_to_read_is_not_loaded_outside_the_workflow_either(region, run_jobs,
-                                                                           smtp):
+                                                                           smtp, app):
     """A dataset outside the workflow (made by hand, no request) has no data
     check stored: its files were all handed to xloader, so that a table of
     100,000 columns or a workbook that unpacks to 400 MB held the only jobs
@@ -383,9 +383,15 @@ def test_a_file_too_wide_to_read_is_not_loaded_outside_the_workflow_either(regio
     run_jobs()
 
     assert not helpers.call_action("resource_show", id=wide["id"]).get("datastore_active")
-    status = helpers.call_action("xloader_status", context={"user": "produsen-a"},
-                                 resource_id=wide["id"])
+    with app.flask_app.test_request_context("/"):
+        status = helpers.call_action("xloader_status", context={"user": "produsen-a"},
+                                     resource_id=wide["id"])
     assert status["status"] == "error"
+    # told why in the reader's words, citing no report (there is none; the
+    # API said "unreadable by the data check"), and no check said to come
+    assert status["error"]["message"].startswith("Berkas ini tidak dapat dibaca sebagai tabel")
+    assert helpers.call_action("satudata_data_check_list", context={"user": "produsen-a"},
+                               id=pkg["id"])["files"] == []
     assert helpers.call_action("resource_show", id=narrow["id"]).get("datastore_active")
 
 
@@ -702,6 +708,11 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     for query in ("offset=-1", "limit=-5", "format=bogus", "offset=abc"):
         assert app.get(f"/datastore/dump/{resource_id}?{query}").status_code == 400, query
     assert "tidak dapat diunduh" in app.get(f"/datastore/dump/{resource_id}?offset=-1").body
+    # a format it does not write, told which it writes (in English, "Value
+    # must be one of")
+    asked = app.get(f"/datastore/dump/{resource_id}?format=xlsx")
+    assert asked.status_code == 400 and "CSV, TSV, JSON atau XML" in asked.body
+    assert app.get(f"/datastore/dump/{resource_id}?format=json").status_code == 200
     refused = app.post("/api/3/action/datastore_search_sql", json={
         "sql": f"SELECT ':a' AS x FROM \"{resource_id}\""})
     assert refused.status_code == 409
@@ -746,6 +757,14 @@ def test_the_datastore_answers_in_the_readers_language(app, published_table):
         assert not any(english in text for english in (
             "statement", "Not authorized", "relation", "psycopg2", "SQL:", "LIMIT 32001"))
     assert "tabel-lain" in unknown and "fungsi version" in function
+    # PostgreSQL's usual reasons too, under the name the query was sent as
+    # (English, under "query" or "sql" by the kind of failure)
+    for sql_text, told in ((f'SELECT nosuchcol FROM "{resource_id}"',
+                            'tidak ada kolom \\"nosuchcol\\"'),
+                           (f'SELECT 1/0 FROM "{resource_id}"', "pembagian dengan nol"),
+                           (f'SELECT * FROM "{resource_id}" WHERE', "berakhir terlalu cepat")):
+        text = error("datastore_search_sql", 409, sql=sql_text)
+        assert told in text and '"sql"' in text and '"query"' not in text, text
 
 
 @pytest.mark.ckan_config("satudata.datastore.query_timeout", 300)
@@ -757,7 +776,7 @@ def test_a_public_query_runs_a_short_while_at_most(app, published_table):
     sql = f'SELECT count(*) FROM "{resource_id}", generate_series(1, 1000000000)'
     response = app.post("/api/3/action/datastore_search_sql", json={"sql": sql})
     assert response.status_code == 409, response.body
-    assert "terlalu lama" in response.json["error"]["query"][0]
+    assert "terlalu lama" in response.json["error"]["sql"][0]
 
 
 @pytest.mark.ckan_config("satudata.table.max_rows", 3)
