@@ -339,6 +339,15 @@ def csrf_token(body: str) -> str:
     return match.group(1)
 
 
+def log_out(client: Any, query: str = "") -> Any:
+    """"Keluar": the page the logout address shows (it ends no session),
+    then its form."""
+    page = client.get(f"/user/_logout{query}")
+    assert 'action="/user/_logout"' in page.body
+    return client.post(f"/user/_logout{query}", data={"_csrf_token": csrf_token(page.body)},
+                       follow_redirects=False)
+
+
 def pdf_text(exported: dict[str, Any]) -> str:
     """The text of a PDF an export action answered (base64 ``content``),
     read with pypdf, its whitespace collapsed."""

@@ -10,7 +10,7 @@ import pytest
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ..factories import csrf_token
+from ..factories import csrf_token, log_out as _log_out
 
 LOCKED = "Terlalu banyak percobaan masuk yang gagal ke akun ini"
 
@@ -35,14 +35,6 @@ def _log_in(client, login: str, password: str, **more: str):
     return client.post("/user/login", data={
         "login": login, "password": password, "_csrf_token": csrf_token(page.body), **more},
         follow_redirects=False)
-
-
-def _log_out(client, query: str = ""):
-    """"Keluar": the page the logout address shows, then its form."""
-    page = client.get(f"/user/_logout{query}")
-    assert 'action="/user/_logout"' in page.body
-    return client.post(f"/user/_logout{query}", data={"_csrf_token": csrf_token(page.body)},
-                       follow_redirects=False)
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
