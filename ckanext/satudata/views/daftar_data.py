@@ -89,6 +89,7 @@ def sk(item_id: str) -> Any:
 
 @satudata_daftar_data.route("/<item_id>/delete", methods=["POST"])
 def delete(item_id: str) -> Any:
+    call("satudata_daftar_data_show", {"id": item_id})  # an item that is not: 404
     if call("satudata_daftar_data_delete", {"id": item_id})["deleted"]:
         tk.h.flash_success(tk._("The Daftar Data item is deleted."))
     else:

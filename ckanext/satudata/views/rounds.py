@@ -125,6 +125,7 @@ def read(round_id: str, document_title: str = "") -> Any:
 
 @satudata_round.route("/<round_id>/tahap", methods=["POST"])
 def advance(round_id: str) -> Any:
+    call("satudata_round_show", {"id": round_id})  # a round that is not: 404
     if not confirmed() and can("satudata_round_advance", {"id": round_id}):
         # it ends the stage for every OPD: confirmed on the server too
         tk.h.flash_error(tk._("Tick the confirmation to move the round on."))
@@ -157,14 +158,21 @@ def report(round_id: str) -> Any:
             typed = {"step": step, "note": form.get("note", "")}
             action, done = f"satudata_round_report_{step}", _REPORT_DONE[step]()
             data["note"] = typed["note"]
+            if "body" in form:
+                # the text typed beside "submit" is saved first (it went to
+                # approval as it was, what was typed lost without a word)
+                typed["body"] = form.get("body", "")
+                data["version"] = _saved_text(round_["id"], typed["body"], data["version"],
+                                              errors)
         else:
             typed = {"body": form.get("body", "")}
             action, done = "satudata_round_report_update", tk._("The report is saved.")
             data["body"] = typed["body"]
-        # a refusal of a reader of the report: it moved on, or never was theirs
-        _saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
-                              not_found=tk._("This round has no report yet"),
-                              readable=("satudata_round_report_show", {"id": round_["id"]}))
+        if not errors:
+            # a refusal of a reader of the report: it moved on, or never was theirs
+            _saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
+                                  not_found=tk._("This round has no report yet"),
+                                  readable=("satudata_round_report_show", {"id": round_["id"]}))
         if not errors:
             tk.h.flash_success(done)
             return tk.redirect_to("satudata_round.report", round_id=round_id)
@@ -187,6 +195,20 @@ def report(round_id: str) -> Any:
     return (page, 400) if typed else page
 
 
+def _saved_text(round_id: str, body: str, version: Any, errors: dict[str, Any]) -> Any:
+    """Save the report's text ``body`` when it differs from the saved one:
+    the version to take the next step from; a refusal goes into ``errors``."""
+    if body == call("satudata_round_report_show", {"id": round_id}).get("body"):
+        return version
+    saved, refused = save("satudata_round_report_update",
+                          {"id": round_id, "version": version, "body": body},
+                          forbidden=tk._("Not authorized to see this page"),
+                          not_found=tk._("This round has no report yet"),
+                          readable=("satudata_round_report_show", {"id": round_id}))
+    errors.update(refused)
+    return saved.get("version") if saved else version
+
+
 @satudata_round.route("/<round_id>/surat/<letter_id>.pdf")
 def letter(round_id: str, letter_id: str) -> Any:
     return file_response(call("satudata_letter_export", {"id": letter_id, "round_id": round_id}))
@@ -202,8 +224,12 @@ def issue_record(round_id: str) -> Any:
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 
-@satudata_round.route("/<round_id>/dokumen", methods=["POST"])
+@satudata_round.route("/<round_id>/dokumen", methods=["GET", "POST"])
 def upload_document(round_id: str) -> Any:
+    if tk.request.method == "GET":
+        # a refused upload shows the round's page at this address: reloading
+        # it or switching the language there answered 404
+        return tk.redirect_to("satudata_round.read", round_id=round_id)
     title = tk.request.form.get("title", "")
     uploaded = post("satudata_round_document_create",
                     {"id": round_id, "title": title, "upload": tk.request.files.get("upload")},
@@ -241,6 +267,7 @@ def delete(round_id: str) -> Any:
 
 @satudata_round.route("/<round_id>/send", methods=["POST"])
 def send(round_id: str) -> Any:
+    call("satudata_round_show", {"id": round_id})  # a round that is not: 404
     if not confirmed() and can("satudata_round_send", {"id": round_id}):
         # it reaches every OPD at once: confirmed on the server too
         tk.h.flash_error(tk._("Tick the confirmation to send the requests."))

@@ -18,7 +18,9 @@ from ckan.lib.uploader import get_storage_path
 from ckan.tests import helpers
 
 from ...lib import storage
-from ..factories import complete_metadata, daftar_data_workbook, publish, request_state, to_ready
+from ..factories import (
+    complete_metadata, daftar_data_workbook, log_out, publish, request_state, to_ready,
+)
 
 
 def _login(app, name):
@@ -88,7 +90,7 @@ class TestPages:
         page = client.get(read)
         edit_url = tk.url_for("dataset.edit", id=pkg["name"])
         edit = client.get(edit_url)
-        client.get("/user/_logout")  # the other tab
+        log_out(client)  # the other tab
         for url, form, origin in (
                 (tk.url_for("satudata_request.take", id=req["id"], transition="submit"),
                  page, read),
@@ -500,6 +502,21 @@ def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
                        id=requested)["active"] is False
 
 
+def test_a_button_of_an_item_or_round_that_is_not_answers_404(app, region):
+    """Deleting a Daftar Data item that is not answered 400; moving on or
+    sending a round that is not redirected to its page, which said 404."""
+    client = _login(app, "admin-walidata")
+    token = _csrf(client.get("/permintaan-data/daftar-data").body)
+    missing = "00000000-0000-0000-0000-000000000000"
+    for path in (f"/permintaan-data/daftar-data/{missing}/delete",
+                 f"/permintaan-data/putaran/{missing}/tahap",
+                 f"/permintaan-data/putaran/{missing}/send",
+                 f"/permintaan-data/daftar-data/{region.requests[0]['package_id']}/delete"):
+        answer = client.post(path, data={"_csrf_token": token, "confirm": "1"},
+                             follow_redirects=False)
+        assert answer.status_code == 404, (path, answer.status_code)
+
+
 def test_the_lists_answer_with_or_without_a_trailing_slash(app, region):
     admin = _login(app, "admin-walidata")
     for path in ("/permintaan-data/putaran", "/permintaan-data/daftar-data",
@@ -520,6 +537,12 @@ def test_a_steps_address_opened_again_is_the_request_page(app, region):
         assert again.status_code == 302
         assert again.headers["Location"].endswith(f"{prefix}/permintaan-data/{request['id']}")
     assert producer.get(f"/permintaan-data/{request['id']}/bukan-langkah").status_code == 404
+    # a round's document upload, refused and shown at its address, the same
+    admin = _login(app, "admin-walidata")
+    again = admin.get(f"/en/permintaan-data/putaran/{region.round['name']}/dokumen",
+                      follow_redirects=False)
+    assert again.status_code == 302 and again.headers["Location"].endswith(
+        f"/en/permintaan-data/putaran/{region.round['name']}")
 
 
 def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
@@ -598,6 +621,27 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
     assert "x" * 1000 in too_long.body and "100000" in too_long.body
     assert region.call("walidata_admin", "satudata_round_report_show",
                        id=region.round["id"])["body"] == "Teks rekan kerja"
+
+
+def test_a_report_submitted_with_its_text_typed_goes_with_that_text(app, region):
+    """"Ajukan untuk persetujuan" clicked after typing the analysis, without
+    "Simpan": the report went to approval with the text saved before, the
+    analysis typed lost without a word (the step was a form of its own)."""
+    _to_the_report_stage(region)
+    client = _login(app, "admin-walidata")
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url)
+    edit = page.body.split('class="satudata-report-edit')[1].split("</form>")[0]
+    assert 'name="step" value="submit"' in edit  # one form: the text and the step
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    done = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                  "body": "Analisis: jumlah puskesmas naik 5%.",
+                                  "step": "submit", "note": "Mohon diperiksa"},
+                       follow_redirects=True)
+    assert "Laporan telah diajukan untuk persetujuan" in done.body
+    shown = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
+    assert shown["body"] == "Analisis: jumlah puskesmas naik 5%."
+    assert shown["state"] != "draft"
 
 
 def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region):
