@@ -158,7 +158,7 @@ def lock(request_id: str) -> PublicRequest:
         sa.select(PublicRequest).where(PublicRequest.id == request_id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
+        raise tk.ObjectNotFound(tk._("Public data request not found"))
     return request
 
 

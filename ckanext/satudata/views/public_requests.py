@@ -21,7 +21,12 @@ satudata_public_request = Blueprint("satudata_public_request", __name__,
 _FIELDS = ("title", "description", "purpose", "owner_org", "email", "phone")
 #: the walidata's answers a request page may post (``published`` is the portal's)
 _STEPS = tuple(s for s in PUBLIC_STEPS if s != "published")
-_NOT_FOUND = "Data request not found"
+
+
+def _not_found() -> str:
+    """A citizen's request that is not (a "permohonan", not an OPD's
+    "permintaan")."""
+    return tk._("Public data request not found")
 
 
 @satudata_public_request.route("")
@@ -71,7 +76,7 @@ def new() -> Any:
         saved, errors = save("satudata_public_request_create",
                              {k: v for k, v in data.items() if v != ""},
                              forbidden=tk._("Log in to ask for data"),
-                             not_found=tk._(_NOT_FOUND))
+                             not_found=_not_found())
         earlier = (errors.pop("earlier", None) or [None])[0]
         if saved:
             tk.h.flash_success(tk._(
@@ -115,7 +120,7 @@ def take(id: str, step: str) -> Any:
         if form.get(key):
             data[key] = form[key]
     saved, errors = save(f"satudata_public_request_{step}", data,
-                         not_found=tk._(_NOT_FOUND),
+                         not_found=_not_found(),
                          forbidden=tk._("You may not take this step on the data request"))
     if not saved:  # the answer's form again, as typed, with the errors at its fields
         return read(id, step, dict(form), errors)

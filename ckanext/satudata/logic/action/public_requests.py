@@ -123,7 +123,7 @@ def satudata_public_request_show(context: Context, data_dict: DataDict) -> dict[
     data = _validate(data_dict, schema.public_request_ref(), context)
     request = model.Session.get(PublicRequest, data["id"])
     if request is None:
-        raise tk.ObjectNotFound(tk._("Data request not found"))
+        raise tk.ObjectNotFound(tk._("Public data request not found"))
     user_name = context.get("user")
     out = _dict(request, user_name)
     events = model.Session.execute(
