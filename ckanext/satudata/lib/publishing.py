@@ -1677,16 +1677,20 @@ def unschedule(request: DataRequest) -> Optional[Release]:
     return release
 
 
-def due_releases(now: Optional[datetime.datetime] = None, limit: int = 100) -> list[Release]:
-    """Pending releases whose time has come (oldest first), at most ``limit``."""
+def due_releases(now: Optional[datetime.datetime] = None,
+                 limit: int = 100) -> list[tuple[Release, int]]:
+    """Pending releases whose time has come (oldest first), at most
+    ``limit``, each with the version of its request as it was due (read in
+    the same statement: a postponement committed after it is a change the
+    release's publication is refused for)."""
     now = now or utcnow()
     return list(model.Session.execute(
-        sa.select(Release)
+        sa.select(Release, DataRequest.version)
         .join(DataRequest, DataRequest.id == Release.request_id)
         .where(Release.status == "scheduled", Release.release_at <= now,
                DataRequest.state == State.SCHEDULED.value)
         .order_by(Release.release_at, Release.id)
-        .limit(limit)).scalars())
+        .limit(limit)).all())
 
 
 # -- search -------------------------------------------------------------------------------

@@ -313,16 +313,18 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
     tk.check_access("satudata_release_run_due", context, data_dict)
     data = _validate(data_dict, schema.release_run_due(), context)
     limit = data.get("limit") or tk.config.get("satudata.release.batch_size")
-    due = [(r.id, r.request_id) for r in publishing.due_releases(limit=limit)]
+    due = [(r.id, r.request_id, version)
+           for r, version in publishing.due_releases(limit=limit)]
     published, failed = [], []
-    for release_id, request_id in due:
+    for release_id, request_id, version in due:
         try:
-            due_request = roles.get_request(request_id)
             tk.get_action("satudata_request_publish")(
                 {"user": context.get("user")},  # type: ignore[arg-type]
                 {"id": request_id, "note": tk._("Scheduled release"),
-                 # as it was found due: a change since then refuses the release
-                 "version": due_request.version if due_request is not None else None})
+                 # as it was found due: a change since then (a postponement
+                 # committed meanwhile) refuses the release; read when its
+                 # turn came, it took the postponement in and published early
+                 "version": version})
             published.append(request_id)
         except Exception as e:  # noqa: BLE001 - recorded; the other releases go on
             if isinstance(e, (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized)):
@@ -338,8 +340,11 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
             release = None if waits else model.Session.execute(
                 sa.select(Release).where(Release.id == release_id).with_for_update()
                 .execution_options(populate_existing=True)).scalar_one_or_none()
-            if release is not None and release.status != "scheduled":
-                # another run (or an officer) released or moved it meanwhile
+            if release is not None and (release.status != "scheduled"
+                                        or release.release_at > publishing.utcnow()):
+                # another run (or an officer) released or moved it meanwhile:
+                # a postponement that committed once it was found due left it
+                # "failed", out of the calendar, published by no later run
                 model.Session.rollback()
                 continue
             message = _error_text(e)

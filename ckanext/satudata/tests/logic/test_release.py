@@ -294,6 +294,36 @@ def test_a_release_whose_time_has_come_is_neither_cancelled_nor_postponed(region
             [] if move == "cancelled" else ["2026-12-04 09:00 WIB"])
 
 
+def test_a_release_postponed_as_it_fell_due_moves_and_is_not_lost(region, monkeypatch):
+    """A postponement checked just before the release time and committed
+    just after ``release-due`` found the release due: the run published it
+    days early (it read the request as it was when its turn came), or
+    marked it failed, out of the calendar, published by no later run."""
+    request = region.request_of(region.opd_a)
+    admin = {"user": region.users["walidata_admin"]["name"]}
+    with freeze_time("2026-11-30 03:00:00") as clock:  # the whole scenario
+        to_ready(region, request)
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2026-12-01 09:00")  # 02:00 UTC
+        clock.move_to("2026-12-01 02:00:01")
+        found = publishing.due_releases
+
+        def postponed_meanwhile(*args, **kwargs):
+            due = found(*args, **kwargs)
+            clock.move_to("2026-12-01 01:59:59")  # its check, a moment before
+            helpers.call_action("satudata_request_schedule", context=dict(admin),
+                                id=request["id"], release_at="2026-12-04 09:00",
+                                reason="Data belum lengkap", version=seen(request["id"]))
+            clock.move_to("2026-12-01 02:00:01")
+            return due
+
+        monkeypatch.setattr(publishing, "due_releases", postponed_meanwhile)
+        ran = helpers.call_action("satudata_release_run_due", context=dict(admin))
+        assert ran == {"published": [], "failed": []}
+        assert request_state(region, request) == "scheduled"
+        assert [r["release_at_local"] for r in _calendar()] == ["2026-12-04 09:00 WIB"]
+
+
 def test_a_release_day_without_a_time_is_asked_for_its_time(region):
     """A schedule with ``release_date`` and no ``release_time`` was set for
     midnight without a word."""
