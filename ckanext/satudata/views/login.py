@@ -148,8 +148,8 @@ def confirm_logout() -> Any:
     CKAN logs out on a GET too: an image addressed to it in a dataset's
     description logged out every officer who opened the dataset (a form
     open in another tab then lost what was sent)."""
-    if request.endpoint != "user.logout" or request.method != "GET" \
-            or not tk.current_user.is_authenticated:
+    if request.endpoint != "user.logout" or request.method not in ("GET", "HEAD") \
+            or not tk.current_user.is_authenticated:  # (Flask answers HEAD with the GET view)
         return None
     return tk.render("user/logout_confirm.html")
 

@@ -47,6 +47,7 @@ def test_opening_the_logout_address_ends_no_session(app):
     assert _log_in(office, "operator", "correct123").status_code == 302
     asked = office.get("/user/_logout")
     assert asked.status_code == 200 and "Keluar dari portal?" in asked.body
+    assert office.head("/user/_logout").status_code == 200
     assert 'name="login"' not in office.get("/dashboard/datasets").body
     assert _log_out(office).status_code == 302
     assert 'name="login"' in office.get("/dashboard/datasets").body
