@@ -11,13 +11,12 @@ jQuery(function ($) {
   if (!table.length) { return; }
   var word = document.body.getAttribute('data-satudata-filter') || 'Filter';
   function label() {
-    var names = table.find('thead tr').first().children('th');
-    $('input.fhead').each(function () {
-      var index = parseInt(String(this.id).split('-').pop(), 10);
-      var column = $.trim(names.eq(isNaN(index) ? -1 : index).text());
-      if (column && !this.hasAttribute('aria-label')) {
-        this.setAttribute('aria-label', word + ' ' + column);
-      }
+    $('input.fhead:not([aria-label])').each(function () {
+      // the column's name heads the cell above the filter's
+      var cell = $(this).closest('th');
+      var names = cell.closest('thead').find('tr').first().children('th');
+      var column = $.trim(names.eq(cell.index()).text());
+      if (column) { this.setAttribute('aria-label', word + ' ' + column); }
     });
     $('iframe[src="about:blank"]:not([title])').attr(
       {'title': word, 'aria-hidden': 'true', 'tabindex': '-1'});
@@ -28,4 +27,7 @@ jQuery(function ($) {
     if (api.keys && api.keys.disable) { api.keys.disable(); }
   });
   label();
+  if (window.MutationObserver) {  // the resize frame comes after the table
+    new MutationObserver(label).observe(document.body, {childList: true, subtree: true});
+  }
 });
