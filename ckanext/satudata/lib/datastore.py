@@ -54,7 +54,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
-from ..model import DataCheck, Publication
+from ..model import DataCheck, DataRequest, Publication
 from . import datacheck, outbox, validation
 from . import preview as previews
 
@@ -502,6 +502,15 @@ def _public(resource_id: str) -> bool:
     return pkg is not None and not pkg.private
 
 
+def _in_workflow(resource_id: str) -> bool:
+    """Whether the table's dataset is a data request's (its files are
+    checked; the check of a new file may still be on its way)."""
+    return model.Session.execute(
+        sa.select(DataRequest.id).join(model.Resource,
+                                       model.Resource.package_id == DataRequest.package_id)
+        .where(model.Resource.id == resource_id).limit(1)).first() is not None
+
+
 def unreadable_message(report: bool = True) -> str:
     """What a file the data check could not read is told where its load is
     shown (:data:`UNREADABLE` is what the load records); ``report``: the
@@ -593,7 +602,7 @@ def page_status(found: Optional[dict[str, Any]],
               and check.status == "unreadable" and check.errors else None)
     message = (tk._("The data check could not use this file, so it is not loaded: "
                     "%(reason)s") % {"reason": reason}) if reason else unreadable_message(
-        report=check is not None)
+        report=check is not None or not resource_id or _in_workflow(resource_id))
     return dict(found, error=dict(error, message=message),  # type: ignore[arg-type]
                 unreadable=True)
 

@@ -2013,12 +2013,14 @@ def _task_of_readable(original: Action, context: Context, data_dict: DataDict) -
 
 
 def _status_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """xloader's status of a table the caller may read, its error in the
-    reader's words as its DataStore page shows it (the API said "unreadable
-    by the data check", in English)."""
+    """xloader's status of a table the caller may read; to an API caller,
+    a file the data check could not read is told why in the reader's words
+    as its DataStore page tells it (it said "unreadable by the data check",
+    in English). The pages translate what they read themselves."""
     result = _table_of_readable(missing=True)(original, context, data_dict)
     error = result.get("error") if isinstance(result, dict) else None
-    if not isinstance(error, dict) or error.get("message") != datastore.UNREADABLE:
+    if not context.get("api_version") or not isinstance(error, dict) \
+            or error.get("message") != datastore.UNREADABLE:
         return result
     resource_id = (data_dict or {}).get("resource_id")
     return datastore.page_status(result, resource_id if isinstance(resource_id, str) else None)

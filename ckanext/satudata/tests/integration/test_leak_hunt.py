@@ -660,6 +660,7 @@ ROUTES: dict[str, Provider] = {
     "/permintaan-data/putaran/<round_id>/dokumen/<document_id>":
         lambda w: [({"round_id": w.region.round["name"], "document_id": i}, {})
                    for i in w.document_ids],
+    "/permintaan-data/putaran/<round_id>/dokumen": per("round_id", round_refs),
     "/permintaan-data/putaran/new": none,
     "/permintaan-data/peran/": none,
     "/permintaan-data/peran": none,

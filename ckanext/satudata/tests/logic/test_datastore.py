@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import charts, datastore, tables
 
@@ -383,9 +383,9 @@ def test_a_file_too_wide_to_read_is_not_loaded_outside_the_workflow_either(regio
     run_jobs()
 
     assert not helpers.call_action("resource_show", id=wide["id"]).get("datastore_active")
-    with app.flask_app.test_request_context("/"):
-        status = helpers.call_action("xloader_status", context={"user": "produsen-a"},
-                                     resource_id=wide["id"])
+    token = {"Authorization": factories.APIToken(user="produsen-a")["token"]}
+    status = app.post("/api/3/action/xloader_status", json={"resource_id": wide["id"]},
+                      headers=token).json["result"]
     assert status["status"] == "error"
     # told why in the reader's words, citing no report (there is none; the
     # API said "unreadable by the data check"), and no check said to come
