@@ -95,6 +95,16 @@ def test_each_message_renders_in_indonesian_and_english(app, name):
         assert 'Puskesmas" & Posyandu' in subject_en + body_en
 
 
+def test_a_request_made_ready_by_its_verification_says_so(app):
+    """A round of one level (Kota Metro): "approved at every level" of a
+    request nobody approved, only verified."""
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        _subject, verified = notifications.render("ready", **dict(VALUES, transition="verify"))
+        _subject, approved = notifications.render("ready", **dict(VALUES, transition="approve"))
+    assert "telah diverifikasi" in verified and "semua tingkat" not in verified
+    assert "semua tingkat" in approved
+
+
 def test_a_return_lists_the_reason_and_the_notes_by_label(app):
     _subject, body = _render(app, "returned", "id")
     assert "Satuan belum diisi" in body
