@@ -54,7 +54,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
-from ..model import DataCheck, DataRequest, Publication
+from ..model import DataCheck, Publication
 from . import datacheck, outbox, validation
 from . import preview as previews
 
@@ -503,12 +503,12 @@ def _public(resource_id: str) -> bool:
 
 
 def _in_workflow(resource_id: str) -> bool:
-    """Whether the table's dataset is a data request's (its files are
+    """Whether the table's dataset is one of the workflow's (its files are
     checked; the check of a new file may still be on its way)."""
-    return model.Session.execute(
-        sa.select(DataRequest.id).join(model.Resource,
-                                       model.Resource.package_id == DataRequest.package_id)
-        .where(model.Resource.id == resource_id).limit(1)).first() is not None
+    from .publishing import governed
+
+    res = model.Resource.get(resource_id)
+    return res is not None and governed(res.package_id)
 
 
 def unreadable_message(report: bool = True) -> str:
