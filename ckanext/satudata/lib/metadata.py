@@ -72,25 +72,36 @@ def is_filled(field: dict[str, Any], pkg_dict: dict[str, Any]) -> bool:
     output and on the raw data of a re-rendered form."""
     name = field["field_name"]
     if "repeating_subfields" in field:
-        rows = pkg_dict.get(name)
-        if not isinstance(rows, list):  # a re-rendered form: name-0-key
-            prefix, grouped = name + "-", {}
-            for key, value in pkg_dict.items():
-                parts = key.split("-", 2) if key.startswith(prefix) else []
-                if len(parts) == 3:
-                    grouped.setdefault(parts[1], {})[parts[2]] = value
-            rows = list(grouped.values())
         # the rows given, each with the subfields a row needs (a variable
         # without a name counted, and the dataset was submitted with it)
-        needed = [f["field_name"] for f in field["repeating_subfields"]
-                  if f.get("satudata_required")]
-        given = [r for r in rows if isinstance(r, dict) and any(_has_value(v) for v in r.values())]
-        return bool(given) and all(_has_value(r.get(key)) for r in given for key in needed)
+        given = _given_rows(field, pkg_dict)
+        return bool(given) and all(_has_value(r.get(f["field_name"])) for r in given
+                                   for f in _row_needs(field))
     if name == "tag_string":
         return _has_value(pkg_dict.get("tag_string")) or bool(pkg_dict.get("tags"))
     if name == "license_id":
         return _has_value(pkg_dict.get("license_id")) and pkg_dict["license_id"] != "notspecified"
     return _has_value(pkg_dict.get(name))
+
+
+def _given_rows(field: dict[str, Any], pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the composite ``field`` with a value, from package_show
+    output or from a re-rendered form (``name-0-key``)."""
+    name = field["field_name"]
+    rows = pkg_dict.get(name)
+    if not isinstance(rows, list):
+        prefix, grouped = name + "-", {}
+        for key, value in pkg_dict.items():
+            parts = key.split("-", 2) if key.startswith(prefix) else []
+            if len(parts) == 3:
+                grouped.setdefault(parts[1], {})[parts[2]] = value
+        rows = list(grouped.values())
+    return [r for r in rows if isinstance(r, dict) and any(_has_value(v) for v in r.values())]
+
+
+def _row_needs(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subfields each row of a composite field needs."""
+    return [f for f in field["repeating_subfields"] if f.get("satudata_required")]
 
 
 def _has_value(value: Any) -> bool:
@@ -155,13 +166,10 @@ def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, l
 def _rows_message(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Optional[str]:
     """For a composite field with rows that lack what a row needs (a
     variable with no name): what each row needs; else None."""
-    rows = pkg_dict.get(field["field_name"])
-    if "repeating_subfields" not in field or not isinstance(rows, list) or not any(
-            isinstance(r, dict) and any(_has_value(v) for v in r.values()) for r in rows):
+    if "repeating_subfields" not in field or not _given_rows(field, pkg_dict):
         return None
     return tk._("Each row needs its %(fields)s") % {"fields": ", ".join(
-        field_label(f).lower() for f in field["repeating_subfields"]
-        if f.get("satudata_required"))}
+        field_label(f).lower() for f in _row_needs(field))}
 
 
 def data_file_kind(resource: dict[str, Any]) -> Optional[str]:
