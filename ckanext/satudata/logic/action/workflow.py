@@ -1136,8 +1136,16 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
                           for i in held],
             # sent to an OPD with no producer: nobody was told, nobody can answer
             "without_producers": [{"id": group.id, "title": group.display_name}
-                                  for group in map(model.Group.get, orgs)
-                                  if group is not None and not producers[group.id]]}
+                                  for group in _groups([o for o in orgs if not producers[o]])]}
+
+
+def _groups(ids: list[str]) -> list[model.Group]:
+    """The organizations ``ids``, in that order, in one query (none for none)."""
+    if not ids:
+        return []
+    found = {g.id: g for g in model.Session.execute(
+        sa.select(model.Group).where(model.Group.id.in_(ids))).scalars()}
+    return [found[i] for i in ids if i in found]
 
 
 @tk.side_effect_free
