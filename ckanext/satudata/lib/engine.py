@@ -18,7 +18,9 @@ field_notes=None, expected_version=None) -> dict``
    ``{"state": [...]}`` when the transition is not allowed from the current
    state, or when the verifier's step must wait for every OPD of an all-in
    round (:func:`.rounds.gate_errors`, checked under the round's row lock,
-   taken before the request's: :func:`.rounds.lock_for`); ``{"note": [...]}`` when the transition needs a reason and none was
+   taken before the request's: :func:`.rounds.lock_for`), or a ready
+   request's publication for its round's report; ``{"note": [...]}`` when
+   the transition needs a reason and none was
    given; for transitions into ``submitted``/``resubmitted`` (submit,
    resubmit, D's revise) ``{"package_id": [...]}`` when no dataset is linked
    and ``{<dataset field>: [...]}`` from :func:`metadata.submit_errors` (or
@@ -172,7 +174,9 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
       (waiting for the OPD's head): ``approval_days``;
     * ``ready``: ``satudata.deadline.publish_days`` to publish (or schedule)
       it, counted from the next period's start for data carried into it
-      (``late="carry"``, :mod:`.late_data`);
+      (``late="carry"``, :mod:`.late_data`); none while its round's report
+      is not approved (:func:`.rounds.report_pending`: the deadline starts
+      with the approval, :func:`.rounds.start_publication`);
     * any later state: no deadline here (dissemination).
     """
     state = State(state)
@@ -188,6 +192,8 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     if state in (State.VERIFIED, State.OPD_REVIEW):
         return workdays.add_working_days(today, round_.approval_days)
     if state == State.READY:
+        if late != "carry" and rounds.report_pending(round_):
+            return None
         start = today
         if late == "carry":
             start = max(today, late_data.next_period_start(round_) or today)
@@ -472,8 +478,7 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
     round_ = model.Session.get(CollectionRound, request.round_id)
     assert round_ is not None
-    gate = rounds.gate_errors(round_, transition.name,  # under the round's lock
-                              revising=request.revision_of is not None)
+    gate = rounds.gate_errors(round_, transition.name, request)  # under the round's lock
     if gate:
         raise tk.ValidationError(gate)
 
@@ -588,6 +593,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             if duty_role:
                 data["role"] = duty_role
                 break
+    if target == State.READY and request.due_date is None and request.late != "carry" \
+            and rounds.report_pending(round_):
+        data["report_wait"] = True  # its e-mail says so
     if checked is not None:
         data["data_check"] = datacheck.summary(files, covered, checked)
     event = record_event(

@@ -267,6 +267,8 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "waiting_for_all": (event.data or {}).get("waiting_for_all") or 0,
         "verification_opened": (event.data or {}).get("verification_opened") or 0,
         "published_as": _published_as(event, request) if event.transition == "publish" else "",
+        # ready in a round whose report is not approved yet: published after it
+        "report_wait": bool((event.data or {}).get("report_wait")),
     }
     return _template_of(event), values
 
@@ -506,7 +508,10 @@ def notify_report_step(event_id: str) -> int:
             else report.due_date.isoformat() if event.step == "return" and report.due_date
             else "",
             report_url=tk.url_for("satudata_round.report", round_id=round_.name,
-                                  _external=True))
+                                  _external=True),
+            # the last approval: the round's data that may be published now
+            ready=(event.data or {}).get("ready") or 0,
+            publish_due=(event.data or {}).get("publish_due") or "")
 
 
 def round_url(round_name: str) -> str:

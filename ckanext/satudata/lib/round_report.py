@@ -457,6 +457,11 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         if round_.stage == "report":
             round_history.record(round_, "advance", user_id,
                                  rounds.advance_stage(round_, today))
+            # its data may go out now, by the deadline its e-mail tells
+            ready = rounds.start_publication(round_, today)
+            if ready:
+                data["ready"] = len(ready)
+                data["publish_due"] = ready[0].due_date.isoformat()
     elif step.target == R.IN_APPROVAL:
         report.state, report.approval_level = step.target.value, 0
         report.due_date = workdays.add_working_days(today, round_.approval_days)

@@ -16,7 +16,12 @@
 * **an item's own deadline** (Balikpapan: a week per data item):
   :func:`submit_due_of`;
 * **the stages after the collection** (TJB, Maluku Utara): compile/analyse,
-  then the report, then done (:func:`advance_stage`);
+  then the report, then done (:func:`advance_stage`); the data is
+  disseminated once the report is approved (SOP 001 step 8, SOP 003 step
+  6: "bahan pelaporan ... yang sudah disetujui" is the publication's input),
+  so a ready request of such a round is neither published nor scheduled
+  before (:data:`PUBLISHING`, :func:`report_pending`) and its deadline to
+  publish starts at the report's approval (:func:`start_publication`);
 * **what stays as it was** once it was used (:func:`locked_fields`).
 """
 from __future__ import annotations
@@ -34,7 +39,8 @@ from . import workdays
 from .states import TABLE, State
 
 __all__ = [
-    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "lock_for",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "PUBLISHING",
+    "lock_for", "report_pending", "start_publication",
     "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
     "gate_errors", "verification_due", "start_verification",
@@ -55,6 +61,9 @@ SERIALIZED = GATED | {"submit", "resubmit"}
 #: it again after a return, an OPD head's approval that submits it): its
 #: producers' queues leave them out
 CLOSED_TO = frozenset({"submit", "resubmit", "opd_approve"})
+#: the steps that put a ready request's data out (now or at a release
+#: time): in a round with a report stage, they wait for its approval
+PUBLISHING = frozenset({"publish", "schedule"})
 #: a request in these states is still with its producers
 WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: how many missing requests a refusal names before "and n more"
@@ -124,16 +133,30 @@ def missing_text(missing: list[str]) -> str:
     return text
 
 
-def gate_errors(round_: CollectionRound, transition: str,
-                revising: bool = False) -> dict[str, list[str]]:
-    """Why ``transition`` cannot be taken now in ``round_`` (empty: it
-    can): a closed round takes no more data (:data:`CLOSED_TO`; a revision
-    of published data, ``revising``, still goes through); the all-in gate,
-    naming the OPDs and items not delivered yet."""
-    if round_.state == "closed" and transition in CLOSED_TO and not revising:
+def report_pending(round_: CollectionRound) -> bool:
+    """Whether ``round_`` has a report stage whose report is not approved
+    yet (its stage is not ``done``): its data is not disseminated before."""
+    return bool(round_.report_days) and round_.stage != "done"
+
+
+def gate_errors(round_: CollectionRound, transition: str, request: DataRequest
+                ) -> dict[str, list[str]]:
+    """Why ``transition`` cannot be taken now on ``request`` of ``round_``
+    (empty: it can): a closed round takes no more data (:data:`CLOSED_TO`;
+    a revision of published data still goes through); the all-in gate,
+    naming the OPDs and items not delivered yet; the report a ready
+    request's first publication waits for (:data:`PUBLISHING`; data carried
+    into the next period waits for that period instead)."""
+    if round_.state == "closed" and transition in CLOSED_TO \
+            and request.revision_of is None:
         return {"state": [tk._(
             "This round is closed: it takes no more data. The walidata can reopen it "
             "on the round's edit page to receive it.")]}
+    if transition in PUBLISHING and request.state == State.READY.value \
+            and request.late != "carry" and report_pending(round_):
+        return {"state": [tk._(
+            "The data of this round is published once the round's report is approved "
+            "(the round is now at: %(stage)s)") % {"stage": stage_label(round_.stage)}]}
     if not round_.verify_when_complete or transition not in GATED:
         return {}
     missing = pending_of([round_.id]).get(round_.id)
@@ -186,6 +209,23 @@ def publication_wait(report_days: Optional[int], stage: Optional[str]) -> Option
         return tk._("The publication of this round is built once its report is approved "
                     "(the round is now at: %(stage)s)") % {"stage": stage_label(stage or "")}
     return None
+
+
+def start_publication(round_: CollectionRound, today: datetime.date) -> list[DataRequest]:
+    """Once the report of ``round_`` is approved (its stage now ``done``,
+    called under the round's row lock), the round's ready requests may be
+    published: their deadline to publish starts ``today`` (they had none
+    while they waited). The requests now ready to publish."""
+    ready = list(model.Session.execute(
+        sa.select(DataRequest).where(
+            DataRequest.round_id == round_.id, DataRequest.state == State.READY.value,
+            sa.or_(DataRequest.late.is_(None), DataRequest.late != "carry"))
+        .order_by(DataRequest.id).with_for_update()).scalars())
+    due = workdays.add_working_days(today, tk.config.get("satudata.deadline.publish_days"))
+    for request in ready:
+        if request.due_date is None or request.due_date < due:
+            request.due_date = due
+    return ready
 
 
 # -- an item's own deadline --------------------------------------------------------

@@ -1591,8 +1591,8 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     """The transition actions of the request the calling user may take now,
     as the state table says (``return_approval`` is offered as ``return``,
     ``cancel_revision`` as ``cancel``: one action each), and why the
-    others the table gives them wait (the request's round is closed, or
-    waits for every OPD: :func:`.rounds.gate_errors`; their buttons always
+    others the table gives them wait (the request's round is closed, waits
+    for every OPD, or for its report: :func:`.rounds.gate_errors`; their buttons always
     failed), or wait for another officer (the user took an earlier step of
     the submission: :func:`.roles.took_part`, as the engine refuses it)."""
     request = model.Session.get(DataRequest, request_id)
@@ -1603,7 +1603,7 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     held_back: list[str] = []
     # the gate is the same for the steps it holds back alike (verify and
     # return wait for the same OPDs): asked once per kind of step
-    gates: dict[tuple[bool, bool], dict[str, list[str]]] = {}
+    gates: dict[tuple[bool, bool, bool], dict[str, list[str]]] = {}
     took_part: Optional[bool] = None  # asked once for all the four-eyes steps
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
@@ -1614,10 +1614,10 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
                 if roles.four_eyes_message() not in held_back:
                     held_back.append(roles.four_eyes_message())
                 continue
-        kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED)
+        kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED,
+                transition.name in rounds.PUBLISHING)
         if kind not in gates:
-            gates[kind] = rounds.gate_errors(
-                round_, transition.name, revising=request.revision_of is not None) \
+            gates[kind] = rounds.gate_errors(round_, transition.name, request) \
                 if round_ else {}
         gate = gates[kind]
         if gate:

@@ -420,7 +420,20 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         assert "Dinas Kesehatan — Jumlah Puskesmas" in err.value.error_dict["stage"][0]
         _ready(health, "produsen-a")
         _ready(schools, "produsen-b")
-        _call("admin-walidata", "satudata_request_publish", id=health["id"])
+        # its data goes out once its report is approved (SOP 003 step 6: the
+        # approved report is the publication's input): neither now nor at a
+        # release time, no deadline runs meanwhile, the page says why
+        waiting = _call("admin-walidata", "satudata_request_show", id=health["id"])
+        assert (waiting["state"], waiting["due_date"]) == ("ready", None)
+        assert "publish" not in waiting["allowed_transitions"]
+        assert any("laporan" in m or "report" in m for m in waiting["held_back"])
+        for action, extra in (("satudata_request_publish", {}),
+                              ("satudata_request_schedule",
+                               {"release_at": "2026-03-30 09:00"})):
+            with pytest.raises(tk.ValidationError) as held:
+                _call("admin-walidata", action, id=health["id"], **extra)
+            assert held.value.error_dict["state"] == waiting["held_back"]
+        assert not is_public(health["package_id"])
 
         compiling = _advance(round_["id"])
         # 60 working days from Monday 2 March 2026 (Nyepi, Idul Fitri and its
@@ -440,7 +453,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         assert (report["summary"]["total"], report["summary"]["verified"]) == (2, 2)
         assert "Dinas Kesehatan — Jumlah Puskesmas" in report["body"]
         assert [(r["organization"], r["state"]) for r in report["summary"]["requests"]] == [
-            ("Dinas Kesehatan", "published"), ("Dinas Pendidikan", "ready")]
+            ("Dinas Kesehatan", "ready"), ("Dinas Pendidikan", "ready")]
         with pytest.raises(tk.NotAuthorized):  # drafting is no verifier's duty here
             _call("verifikator", "satudata_round_report_update", id=round_["id"], body="x")
         for nothing in (" \n  ", "\u200b", "\u00ad\u200e"):  # blanks are no report
@@ -502,6 +515,15 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     report = _call("kadis", "satudata_round_report_show", id=round_["id"])
     assert report["state"] == "approved" and "naik 4%" in report["body"]
     assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
+    # its data may go out now, by the deadline counted from the approval
+    publish_due = workdays.add_working_days(
+        workdays.today(), tk.config.get("satudata.deadline.publish_days")).isoformat()
+    for request in (health, schools):
+        ready = _call("admin-walidata", "satudata_request_show", id=request["id"])
+        assert (ready["due_date"], ready["held_back"]) == (publish_due, [])
+        assert "publish" in ready["allowed_transitions"]
+    _call("admin-walidata", "satudata_request_publish", id=health["id"])
+    assert is_public(health["package_id"])
     assert "satudata-publication-wait" not in admin.get("/publikasi/tjb-2026").body
     assert _call("admin-walidata", "satudata_publication_build",
                  round_id=round_["id"])["status"] == "queued"
@@ -675,7 +697,8 @@ def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smt
     assert {"penulis@example.org", "admin-walidata@example.org"} <= told
 
 
-def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs):
+def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs,
+                                                      app):
     """A round whose chain is the verifier then the Kepala Dinas: its
     report is approved by those two levels, the Kabid (on the portal's
     chain, not on this round's) has no say in it. Each level is e-mailed
@@ -694,6 +717,11 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         _call("produsen-a", "satudata_request_submit", id=request["id"])
         _call("verifikator", "satudata_request_verify", id=request["id"])
         _call("kadis", "satudata_request_approve", id=request["id"])
+        run_jobs()
+        # ready before its report: the walidata learns it waits for the report
+        ready_mail, = [m for m in smtp.take() if "admin-walidata" in m["to"]]
+        assert "setelah laporan putaran disetujui" in ready_mail["body"], ready_mail["body"]
+        assert "Tenggat langkah ini" not in ready_mail["body"]
         _advance(round_["id"])
         run_jobs()
         smtp.take()
@@ -736,7 +764,15 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         with pytest.raises(tk.NotAuthorized):
             _call("kabid", "satudata_round_report_approve", id=round_["id"])
         _call("kadis", "satudata_round_report_approve", id=round_["id"])
-        assert [to for to, _s, _b in told()] == ["admin-walidata"]
+        (to, _subject, body), = told()
+        # the drafters are told the round's data may go out now, and by when
+        publish_due = workdays.add_working_days(
+            workdays.today(), tk.config.get("satudata.deadline.publish_days"))
+        assert to == "admin-walidata" and "Data dari 1 permintaan" in body, body
+        with app.flask_app.test_request_context("/"):  # as the portal writes it
+            assert tk.h.render_datetime(publish_due) in body
+        assert _call("admin-walidata", "satudata_request_show",
+                     id=request["id"])["due_date"] == publish_due.isoformat()
         assert _call("kadis", "satudata_round_report_show", id=round_["id"])["state"] \
             == "approved"
         assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
