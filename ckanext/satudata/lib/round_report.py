@@ -341,6 +341,14 @@ def edit(round_id: str, user_name: Optional[str], user_id: Optional[str], body: 
     _round, report = lock_round(round_id)
     report = _report_of(report)
     _check_version(report, expected_version)
+    _write(report, user_name, user_id, body)
+    return report
+
+
+def _write(report: RoundReport, user_name: Optional[str], user_id: Optional[str],
+           body: str) -> None:
+    """Under the report's lock: its text becomes ``body`` (its drafters,
+    while they hold it), an event records the edit."""
     if ReportState(report.state) not in EDITABLE:
         raise tk.ValidationError({"state": [tk._(
             "The report can only be edited while it is a draft or returned")]})
@@ -349,13 +357,13 @@ def edit(round_id: str, user_name: Optional[str], user_id: Optional[str], body: 
     if body == report.body:
         # the same text saved again is no change (it let a returned report
         # go back unchanged, without the note that says why)
-        return report
+        return
     report.body = body
     report.version += 1
     report.modified = datetime.datetime.utcnow()
     _event(report, user_id=user_id, step=EDIT, from_state=report.state,
            level=report.approval_level)
-    return report
+    model.Session.flush()
 
 
 def _where(report: RoundReport) -> str:
@@ -404,15 +412,21 @@ def _refuse_unapprovable(report: RoundReport, chain: list[str],
 
 
 def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[str], *,
-          note: Optional[str] = None, expected_version: Any = None) -> RoundReport:
+          note: Optional[str] = None, expected_version: Any = None,
+          body: Optional[str] = None) -> RoundReport:
     """Take the step ``name`` of :data:`TABLE` on the round's report: under
     the round's and the report's row locks the table decides again; the
     deadline of the level it reaches is counted in the round's
-    ``approval_days``; the last approval ends the round's work."""
+    ``approval_days``; the last approval ends the round's work. A
+    ``body`` given with ``submit`` is the text it goes with: saved first,
+    in the same transaction (the text typed beside "submit" went to
+    approval as it was before)."""
     note = (note or "").strip() or None
     round_, report = lock_round(round_id)
     report = _report_of(report)
     _check_version(report, expected_version)
+    if body is not None and name == "submit":
+        _write(report, user_name, user_id, body)
     current = ReportState(report.state)
     step = next((s for s in TABLE if s.name == name and current in s.sources), None)
     if step is None:

@@ -599,6 +599,15 @@ def round_report_step(
     return schema
 
 
+@validator_args
+def round_report_submit(ignore_missing: Validator) -> Schema:
+    """A submission of the report, with the text it goes with (optional;
+    given, it is checked as an edit's)."""
+    schema = round_report_step()
+    schema["body"] = [ignore_missing] + round_report_update()["body"]
+    return schema
+
+
 #: the site's texts a sysadmin sets on /ckan-admin/config, and their longest
 SITE_TEXTS = {"ckan.site_title": 100, "ckan.site_description": 1000,
               "ckan.site_about": 20000, "ckan.site_intro_text": 20000,

@@ -158,21 +158,18 @@ def report(round_id: str) -> Any:
             typed = {"step": step, "note": form.get("note", "")}
             action, done = f"satudata_round_report_{step}", _REPORT_DONE[step]()
             data["note"] = typed["note"]
-            if "body" in form:
-                # the text typed beside "submit" is saved first (it went to
+            if "body" in form and step == "submit":
+                # the text typed beside "submit" goes with it (it went to
                 # approval as it was, what was typed lost without a word)
-                typed["body"] = form.get("body", "")
-                data["version"] = _saved_text(round_["id"], typed["body"], data["version"],
-                                              errors)
+                typed["body"] = data["body"] = form.get("body", "")
         else:
             typed = {"body": form.get("body", "")}
             action, done = "satudata_round_report_update", tk._("The report is saved.")
             data["body"] = typed["body"]
-        if not errors:
-            # a refusal of a reader of the report: it moved on, or never was theirs
-            _saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
-                                  not_found=tk._("This round has no report yet"),
-                                  readable=("satudata_round_report_show", {"id": round_["id"]}))
+        # a refusal of a reader of the report: it moved on, or never was theirs
+        _saved, errors = save(action, data, forbidden=tk._("Not authorized to see this page"),
+                              not_found=tk._("This round has no report yet"),
+                              readable=("satudata_round_report_show", {"id": round_["id"]}))
         if not errors:
             tk.h.flash_success(done)
             return tk.redirect_to("satudata_round.report", round_id=round_id)
@@ -193,20 +190,6 @@ def report(round_id: str) -> Any:
         "round": round_, "report": report_dict, "typed": typed, "stale": stale,
     })
     return (page, 400) if typed else page
-
-
-def _saved_text(round_id: str, body: str, version: Any, errors: dict[str, Any]) -> Any:
-    """Save the report's text ``body`` when it differs from the saved one:
-    the version to take the next step from; a refusal goes into ``errors``."""
-    if body == call("satudata_round_report_show", {"id": round_id}).get("body"):
-        return version
-    saved, refused = save("satudata_round_report_update",
-                          {"id": round_id, "version": version, "body": body},
-                          forbidden=tk._("Not authorized to see this page"),
-                          not_found=tk._("This round has no report yet"),
-                          readable=("satudata_round_report_show", {"id": round_id}))
-    errors.update(refused)
-    return saved.get("version") if saved else version
 
 
 @satudata_round.route("/<round_id>/surat/<letter_id>.pdf")

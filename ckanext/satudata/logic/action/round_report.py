@@ -162,9 +162,11 @@ def satudata_round_report_update(context: Context, data_dict: DataDict) -> dict[
 def _step(name: str) -> Any:
     def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"satudata_round_report_{name}", context, data_dict)
-        data = validate(data_dict, schema.round_report_step(), context)
+        data = validate(data_dict, schema.round_report_submit() if name == "submit"
+                        else schema.round_report_step(), context)
         report = round_report.apply(data["id"], name, context.get("user"), _user_id(context),
-                                    note=data.get("note"), expected_version=data.get("version"))
+                                    note=data.get("note"), expected_version=data.get("version"),
+                                    body=data.get("body"))
         model.Session.flush()
         commit(context)
         return report.dictize()
@@ -178,6 +180,8 @@ returned) to the first level of the approval chain.
 
 :param id: id or name of the round
 :param version: (optional) the report's version the form showed
+:param body: (optional) the report's text it goes with (its drafters' last
+    edit, saved with the submission)
 :returns: the report
 :rtype: dictionary
 """

@@ -634,6 +634,13 @@ def test_a_report_submitted_with_its_text_typed_goes_with_that_text(app, region)
     edit = page.body.split('class="satudata-report-edit')[1].split("</form>")[0]
     assert 'name="step" value="submit"' in edit  # one form: the text and the step
     version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    # a blank text typed: neither saved nor submitted, the page says why
+    refused = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                     "body": " \u200b ", "step": "submit"}, status=400)
+    assert "satudata-report-edit" in refused.body
+    drafted = region.call("walidata_admin", "satudata_round_report_show",
+                          id=region.round["id"])
+    assert drafted["state"] == "draft" and drafted["body"].strip()
     done = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
                                   "body": "Analisis: jumlah puskesmas naik 5%.",
                                   "step": "submit", "note": "Mohon diperiksa"},
@@ -642,6 +649,8 @@ def test_a_report_submitted_with_its_text_typed_goes_with_that_text(app, region)
     shown = region.call("walidata_admin", "satudata_round_report_show", id=region.round["id"])
     assert shown["body"] == "Analisis: jumlah puskesmas naik 5%."
     assert shown["state"] != "draft"
+    # the text went with the step: its edit, then the submission, in its timeline
+    assert [e["step"] for e in shown["events"]][-2:] == ["edit", "submit"]
 
 
 def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region):
