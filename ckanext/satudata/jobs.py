@@ -20,7 +20,8 @@ import ckan.model as model
 from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
-__all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_report_step",
+__all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_deadline_moved",
+           "notify_report_step",
            "send_reminders",
            "build_publication", "refresh_publication", "release_due",
            "notify_public_request", "fulfil_public_requests", "reopen_public_requests",
@@ -60,6 +61,13 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     the OPD's Surat Permintaan Data (``letter_ids``: organization id →
     letter id) attached."""
     return notifications.notify_round_sent(round_id, request_ids, letter_ids)
+
+
+@_in_portal_language
+def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
+    """E-mail each producer their OPD's requests whose submission deadline
+    a change of the round moved (request id → [before, after])."""
+    return notifications.notify_deadline_moved(round_id, moves)
 
 
 @_in_portal_language
@@ -141,5 +149,5 @@ def register() -> None:
 
 
 #: the jobs that only send e-mails: handed to the front of the queue
-MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_report_step",
-                      "notify_public_request"})
+MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_deadline_moved",
+                      "notify_report_step", "notify_public_request"})

@@ -87,7 +87,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
 from . import datacheck, late_data, metadata, outbox, publishing, roles, rounds, workdays
-from ..model import CollectionRound, DataRequest, RequestEvent
+from ..model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from .states import (
     DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, given_reason,
     level_role, rule,
@@ -199,6 +199,58 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
             start = max(today, late_data.next_period_start(round_) or today)
         return workdays.add_working_days(start, tk.config.get("satudata.deadline.publish_days"))
     return None
+
+
+def follow_round_deadlines(round_: CollectionRound
+                           ) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """After a change of ``round_``'s dates (its row locked by the caller):
+    the deadlines of its requests counted from them follow, as
+    :func:`due_date_for` counts them. Waiting for their producers
+    (``requested``, ``returned``; an item with its own deadline keeps it):
+    the new submission deadline, a returned one still at least
+    ``resubmit_days`` after its return; waiting for verification: the
+    round's verification deadline (a returned request kept the old date and
+    was escalated as overdue during the longer collection). Returns the
+    producers' requests whose deadline moved: ``{id: (before, after)}``."""
+    own = sa.select(DaftarData.id).where(DaftarData.submit_days.isnot(None))
+    waiting = list(model.Session.execute(
+        sa.select(DataRequest).where(
+            DataRequest.round_id == round_.id,
+            DataRequest.state.in_(rounds.WITH_PRODUCERS + rounds.GATED_STATES),
+            sa.or_(DataRequest.state.in_(rounds.GATED_STATES),
+                   DataRequest.item_id.notin_(own)))
+        .order_by(DataRequest.id).with_for_update()).scalars())
+    returned_on = _returned_on([r.id for r in waiting if r.state == State.RETURNED.value])
+    started = publishing.to_local(round_.verification_started_at)
+    moved = {}
+    for request in waiting:
+        state = State(request.state)
+        if state in _SUBMIT_TARGETS:
+            since = (started.date() if started and round_.verify_when_complete
+                     else publishing.to_local(request.submitted_at or request.modified).date())
+            due = due_date_for(round_, state, today=since)
+        else:
+            request.submit_due = round_.submit_due
+            due = due_date_for(round_, state, today=returned_on.get(request.id),
+                               submit_due=round_.submit_due)
+        if due is None or due == request.due_date:
+            continue
+        if state not in _SUBMIT_TARGETS and request.due_date is not None:
+            moved[request.id] = (request.due_date, due)
+        request.due_date = due
+    return moved
+
+
+def _returned_on(request_ids: list[str]) -> dict[str, datetime.date]:
+    """The day (the portal's) each of the returned requests was last returned."""
+    if not request_ids:
+        return {}
+    latest = model.Session.execute(
+        sa.select(RequestEvent.request_id, sa.func.max(RequestEvent.timestamp))
+        .where(RequestEvent.request_id.in_(request_ids),
+               RequestEvent.to_state == State.RETURNED.value)
+        .group_by(RequestEvent.request_id)).all()
+    return {rid: publishing.to_local(at).date() for rid, at in latest}
 
 
 # -- events ------------------------------------------------------------------

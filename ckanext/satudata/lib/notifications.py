@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
            "send", "send_message", "message_key", "message_for_transition", "notify_transition",
-           "notify_round_sent", "notify_public_request", "notify_report_step",
+           "notify_round_sent", "notify_deadline_moved", "notify_public_request",
+           "notify_report_step",
            "send_to_address", "TEMPLATES"]
 
 #: states whose producers hear of a step even when they need not act
@@ -59,7 +60,7 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
-             "round_stage_reminder", "report_step")
+             "round_stage_reminder", "report_step", "deadline_moved")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -464,6 +465,35 @@ def notify_round_sent(round_id: str, request_ids: list[str],
                 due_date=round_.submit_due.isoformat(), documents=documents,
                 letter_number=letter.number if letter is not None else "",
                 late_policy=round_.late_policy or "accept")
+    return sent
+
+
+def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
+    """E-mail each producer one message listing their OPD's requests whose
+    submission deadline a change of the round moved (``moves``: request id
+    → [before, after], ISO dates). The number sent."""
+    round_ = model.Session.get(CollectionRound, round_id)
+    if round_ is None or not moves:
+        return 0
+    rows = model.Session.execute(
+        sa.select(DataRequest.id, DataRequest.owner_org, DaftarData.title, model.Group)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .where(DataRequest.id.in_(list(moves)))
+        .order_by(model.Group.title, DaftarData.title)).all()
+    by_org: dict[str, list[tuple[str, str, str, str]]] = {}
+    orgs: dict[str, model.Group] = {}
+    for request_id, org_id, title, org in rows:
+        before, after = moves[request_id]
+        by_org.setdefault(org_id, []).append((title, request_url(request_id), before, after))
+        orgs[org_id] = org
+    directory = Directory(by_org)
+    sent = 0
+    with portal_context():
+        for org_id, moved in by_org.items():
+            sent += send_message("deadline_moved", directory.producers.get(org_id, []),
+                                 round=round_.title, moves=moved,
+                                 org=orgs[org_id].title or orgs[org_id].name)
     return sent
 
 

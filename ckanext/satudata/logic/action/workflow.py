@@ -738,8 +738,10 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     sends every field back), keep their value. A deadline not given is
     counted again when what it follows changes (the start date, the
     deadline before it or its working days), so a deadline typed earlier
-    stays when a later duration changes; a new submission deadline moves
-    the due date of the requests still waiting for their producers. Two
+    stays when a later duration changes; the deadlines of the sent
+    requests counted from the round's follow (:func:`.engine.follow_round_deadlines`:
+    waiting for their producers, returned, waiting for verification), and
+    the producers whose submission deadline moved are e-mailed. Two
     changes at once are made one after the other.
 
     :param id: id or name of the round
@@ -787,18 +789,17 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         for key, value in workdays.stage_deadlines(
                 round_.verify_due, round_.compile_days, round_.report_days).items():
             setattr(round_, key, value)
-    # the requests still waiting for their producers follow the round's new
-    # deadline, but for those whose item has its own
-    model.Session.execute(
-        sa.update(DataRequest)
-        .where(DataRequest.round_id == round_.id,
-               DataRequest.state == State.REQUESTED.value,
-               DataRequest.item_id.in_(sa.select(DaftarData.id)
-                                       .where(DaftarData.submit_days.is_(None))))
-        .values(due_date=round_.submit_due, submit_due=round_.submit_due)
-        .execution_options(synchronize_session="fetch")
-    )
+    moved = {}
+    after = round_history.snapshot(round_)
+    if sent and any(before.get(key) != after.get(key) for key in rounds.DATE_FIELDS):
+        # its requests' deadlines follow; their producers are told of a
+        # moved submission deadline (it changed unseen, the letter's stood)
+        moved = engine.follow_round_deadlines(round_)
     round_history.record_changes(round_, before, _user_id(context))
+    if moved:
+        outbox.add("notify_deadline_moved", [round_.id, {
+            rid: [old.isoformat(), new.isoformat()] for rid, (old, new) in moved.items()}],
+            title=f"satudata: deadlines of round {round_.name}")
     if renamed:  # its public datasets carry its title in the search index
         publishing.reindex_round(round_.id)
     _commit(context)

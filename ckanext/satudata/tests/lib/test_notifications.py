@@ -30,6 +30,8 @@ VALUES = {
     "dataset_url": "http://test.ckan.net/dataset/jumlah-puskesmas",
     "request_url": "http://test.ckan.net/permintaan-data/abc",
     "requests": [("Jumlah Puskesmas", "http://test.ckan.net/permintaan-data/abc", "2026-12-22")],
+    "moves": [('Jumlah "Puskesmas" & Posyandu', "http://test.ckan.net/permintaan-data/abc",
+               "2026-12-15", "2026-12-22")],
     "state": "Diminta",
     "days": 2,
     "round_title": "Semester I 2026",

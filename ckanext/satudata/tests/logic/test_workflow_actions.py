@@ -326,6 +326,36 @@ class TestRounds:
         model.Session.refresh(request)
         assert request.due_date.isoformat() == "2026-01-27"
 
+    def test_a_moved_deadline_moves_every_request_counted_from_it_and_is_told(
+            self, region, smtp, run_jobs):
+        """A later submission deadline moved only the requests not yet
+        submitted: a returned one kept the old date (escalated as overdue
+        while the collection still ran), a submitted one its verification
+        deadline; and the producers were not told (the letter's date stood)."""
+        returned, submitted = region.request_of(region.opd_a), region.request_of(region.opd_b)
+        with freeze_time("2026-01-06 03:00:00"):
+            complete_metadata(returned["package_id"], "produsen-a")
+            complete_metadata(submitted["package_id"], "produsen-b")
+            region.call("producer", "satudata_request_submit", id=returned["id"])
+            region.call("verifier", "satudata_request_return", id=returned["id"],
+                        note="Lengkapi satuan")
+            region.call("producer_b", "satudata_request_submit", id=submitted["id"])
+            run_jobs()
+            smtp.take()
+            updated = region.call("walidata_admin", "satudata_round_update",
+                                  id=region.round["id"], submit_due="2026-05-18")
+            run_jobs()
+        assert updated["verify_due"] > "2026-05-18"
+        shown = {r["id"]: r for r in region.call(
+            "walidata_admin", "satudata_request_list", round_id=region.round["id"])["results"]}
+        assert shown[returned["id"]]["due_date"] == "2026-05-18"
+        assert shown[submitted["id"]]["due_date"] == updated["verify_due"]
+        # the returned request's producers are told the new date, once
+        (mail,) = smtp.take()
+        assert "produsen-a@" in mail["to"] and "2026" in mail["subject"] + mail["body"]
+        assert "18 Mei 2026" in mail["body"] and "17 April 2026" in mail["body"]
+        assert f"/permintaan-data/{returned['id']}" in mail["body"]
+
     def test_a_sent_round_does_not_go_back_to_draft(self, region):
         """Set back to draft, the producers' round page answered 403 while
         its requests stayed in their lists."""
