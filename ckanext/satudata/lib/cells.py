@@ -11,18 +11,37 @@ export, the Daftar Data and metadata templates) passes through
 is stored as a string with Excel's *quote prefix*, so that neither opening
 nor editing the cell evaluates it. Characters that XML cannot carry are
 dropped by :func:`text` instead of failing the whole file.
+
+A workbook the extension reads (a table, a Daftar Data import, a
+publication's compilation) is opened by :func:`read_workbook`: every cell a
+spreadsheet program shows, not only the range the file declares.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Iterable
 
+import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-__all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable"]
+__all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
+           "read_workbook"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_workbook(source: Any, data_only: bool = True) -> Any:
+    """A workbook opened to be read (openpyxl's read-only mode), each
+    worksheet read as far as its cells go: read-only openpyxl stops at the
+    range the file declares (``<dimension ref="A1:B3">``), which Excel and
+    LibreOffice ignore, so rows past it (a NIK, an e-mail) were never
+    checked nor screened, and shown to whoever downloads the file."""
+    book = openpyxl.load_workbook(source, read_only=True, data_only=data_only)
+    for sheet in book.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+    return book
 
 
 def is_formula_like(value: Any) -> bool:

@@ -236,9 +236,7 @@ def xlsx_rows(f: Any, path: str, **options: Any) -> Iterator[tuple[Any, ...]]:
     not compute, e.g. openpyxl). Formulas were read as their text, and
     "=D2/SUM($D$2:$D$4)" was no number to the data check where the
     DataStore and the public read 0.29. ``options``: ``iter_rows``'s."""
-    import openpyxl
-
-    computed = openpyxl.load_workbook(f, read_only=True, data_only=True)
+    computed = cells.read_workbook(f)
     written = None
     try:
         if not computed.worksheets:
@@ -248,7 +246,7 @@ def xlsx_rows(f: Any, path: str, **options: Any) -> Iterator[tuple[Any, ...]]:
             yield from rows
             return
         with open(path, "rb") as again:
-            written = openpyxl.load_workbook(again, read_only=True, data_only=False)
+            written = cells.read_workbook(again, data_only=False)
             texts = written.worksheets[0].iter_rows(values_only=True, **options)
             for values, formulas in zip(rows, texts):
                 yield tuple(v if v is not None or not (isinstance(t, str) and t.startswith("="))

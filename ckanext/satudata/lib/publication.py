@@ -177,13 +177,11 @@ def _typed(header: list[str], rows: list[list[Any]], numbers: dict[str, str]) ->
 
 
 def _read_xlsx(path: str, max_rows: int) -> tuple[list[list[Any]], int]:
-    import openpyxl
-
     # opened as a file: openpyxl refuses a path without an Excel extension,
     # and CKAN stores an upload under its resource id
     with open(path, "rb") as f:
         content = io.BytesIO(f.read())
-    workbook = openpyxl.load_workbook(content, read_only=True, data_only=True)
+    workbook = cells.read_workbook(content)
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[Any]] = []

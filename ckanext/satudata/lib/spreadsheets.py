@@ -278,7 +278,7 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         raise tk.ValidationError({"upload": [tk._(
             "The workbook is too large to import: split it into smaller files")]})
     try:
-        wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        wb = cells.read_workbook(stream)
         # read every row now: a damaged sheet fails here, not half-way
         sheet = wb["Daftar Data"] if "Daftar Data" in wb.sheetnames else wb.worksheets[0]
         rows = iter(list(sheet.iter_rows(values_only=True)))

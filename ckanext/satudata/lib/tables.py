@@ -27,7 +27,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from babel.numbers import format_decimal
 
-from . import metadata, preview, reference
+from . import cells, metadata, preview, reference
 
 __all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "MAX_COLUMNS", "MAX_CELL"]
 
@@ -185,10 +185,8 @@ def _other_sheets_with_data(path: str) -> list[str]:
     """The names of the workbook's sheets after the first that hold a value.
     Only the first sheet is checked, screened and loaded, and the public
     downloads the whole file: a NIK on a second sheet was published unseen."""
-    import openpyxl
-
     with open(path, "rb") as f:
-        book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+        book = cells.read_workbook(f)
         try:
             return [sheet.title for sheet in book.worksheets[1:]
                     if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)

@@ -254,6 +254,46 @@ def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
 
 
 
+def test_rows_past_the_range_a_workbook_declares_are_screened(region, run_jobs, smtp, app):
+    """Read-only openpyxl stops at the range a workbook declares
+    (``<dimension ref="A1:B2"/>``), Excel and LibreOffice show every row: a
+    NIK in row 10 passed the check and the screening ("valid"), and went
+    up the chain to the public."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "package_patch", id=request["package_id"],
+                variables=[{"name": "nama", "data_type": "text"},
+                           {"name": "nik", "data_type": "text"}])
+    workbook = openpyxl.Workbook()
+    for row in (["nama", "nik"], ["Puskesmas A", "-"]):
+        workbook.active.append(row)
+    workbook.active.cell(row=10, column=1, value="Budi")
+    workbook.active.cell(row=10, column=2, value="3273014506900001")
+    saved = io.BytesIO()
+    workbook.save(saved)
+    stated, crafted = zipfile.ZipFile(saved), io.BytesIO()
+    with zipfile.ZipFile(crafted, "w") as out:  # the range a stale tool writes
+        for entry in stated.infolist():
+            data = stated.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:B2"', data)
+            out.writestr(entry, data)
+    resource = region.call("producer", "resource_create", package_id=request["package_id"],
+                           name="tersembunyi", format="XLSX", url="tersembunyi.xlsx",
+                           upload=FileStorage(io.BytesIO(crafted.getvalue()),
+                                              "tersembunyi.xlsx"))
+    run_jobs()
+    checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert checked["status"] == "personal", checked
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "satudata_request_submit", id=request["id"])
+
+
 def test_a_number_column_written_two_ways_is_told_with_its_rows(region, run_jobs, smtp, app):
     """Each figure was a number, so the check passed "12.5", "1.250" and
     "3,5" in one decimal column; the DataStore, which reads a column in one
