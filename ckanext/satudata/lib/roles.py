@@ -367,6 +367,30 @@ def waiting_for_producers(org_ids: Iterable[str]) -> Optional[model.Group]:
         .limit(1)).scalar()
 
 
+def opd_in_use(group: model.Group, purge: bool = False) -> Optional[str]:
+    """Why the OPD ``group`` stays (deleted, or ``purge``-d), or None: while
+    its Daftar Data has active items (a round sent later made requests in a
+    deleted OPD, its producers e-mailed for data nobody could open) or it has
+    data requests not cancelled; purged, while any request or item of it is
+    kept (their trail went with it, its published data left ownerless and
+    its page answered 500)."""
+    from ..model import DaftarData
+
+    items = sa.select(DaftarData.id).where(DaftarData.owner_org == group.id)
+    requests = sa.select(DataRequest.id).where(DataRequest.owner_org == group.id)
+    if not purge:
+        items = items.where(DaftarData.active.is_(True))
+        requests = requests.where(DataRequest.state != State.CANCELLED.value)
+    if model.Session.execute(sa.union_all(items.limit(1), requests.limit(1))).first() is None:
+        return None
+    return tk._(
+        "%(opd)s has items in the Daftar Data or data requests: it stays while they do "
+        "(deactivate its items and cancel its open requests first)") % {
+            "opd": group.display_name} if not purge else tk._(
+        "%(opd)s has items in the Daftar Data or data requests, whose history stays: "
+        "it can be deleted, not purged") % {"opd": group.display_name}
+
+
 def users_with_duty(duty: str) -> list[model.User]:
     """The holders of the roles configured for ``duty`` (not the
     administrators, see :func:`walidata_admins`), in one query."""

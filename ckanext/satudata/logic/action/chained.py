@@ -1313,8 +1313,11 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
                     "An organization stays an organization and a group a group: "
                     "create the other kind instead")]
     if not errors:
-        _producers_kept(context, data, model.Group.get(data["id"])
-                        if isinstance(data.get("id"), str) else None)
+        group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+        _producers_kept(context, data, group)
+        if group is not None and group.is_organization and data.get("state") == "deleted" \
+                and group.state != "deleted":
+            _refuse_opd_removal(context, data_dict, group)  # a deletion by its update
     if errors:
         # a caller who may not edit it is told that first
         existing = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
@@ -1330,14 +1333,46 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     return result
 
 
+def _opd_kept(purge: bool, as_group: bool = False
+              ) -> Callable[[Action, Context, DataDict], Any]:
+    def check(original: Action, context: Context, data_dict: DataDict) -> Any:
+        """An OPD is deleted (or purged) as an organization, and stays while
+        its Daftar Data and requests do (:func:`.roles.opd_in_use`):
+        ``group_purge`` of an OPD deleted its requests, items and trail with
+        it (CKAN checks an organization's datasets only as one), its
+        published data left ownerless."""
+        group = model.Group.get(data_dict.get("id") or "") \
+            if isinstance(data_dict, dict) and isinstance(data_dict.get("id"), str) else None
+        if group is not None and group.is_organization:
+            if as_group:  # the organization's own action, with its checks
+                return tk.get_action("organization_purge" if purge
+                                     else "organization_delete")(context, data_dict)
+            _refuse_opd_removal(context, data_dict, group, purge)
+        return original(context, data_dict)
+    return check
+
+
+def _refuse_opd_removal(context: Context, data_dict: DataDict, group: model.Group,
+                        purge: bool = False) -> None:
+    """The refusal of the OPD ``group``'s deletion while it is in use (a
+    caller who may not delete it is told that first)."""
+    message = roles.opd_in_use(group, purge)
+    if message:
+        tk.check_access("organization_purge" if purge else "organization_delete",
+                        context, {"id": group.id})
+        raise tk.ValidationError({"id": [message]})
+
+
 member_create = _checked("member_create", _member, side_effect_free=False)
 organization_update = _checked("organization_update", _kind_and_name_kept,
                                side_effect_free=False)
-organization_delete = _checked("organization_delete", _as_it_is, side_effect_free=False)
+organization_delete = _checked("organization_delete", _opd_kept(False),
+                               side_effect_free=False)
 group_update = _checked("group_update", _kind_and_name_kept, side_effect_free=False)
-group_delete = _checked("group_delete", _as_it_is, side_effect_free=False)
-group_purge = _checked("group_purge", _as_it_is, side_effect_free=False)
-organization_purge = _checked("organization_purge", _as_it_is, side_effect_free=False)
+group_delete = _checked("group_delete", _opd_kept(False, as_group=True),
+                        side_effect_free=False)
+group_purge = _checked("group_purge", _opd_kept(True, as_group=True), side_effect_free=False)
+organization_purge = _checked("organization_purge", _opd_kept(True), side_effect_free=False)
 api_token_list = _checked("api_token_list", _as_it_is)
 # its uploader's refusal of the logo's file type, in the reader's language
 config_option_update = _checked("config_option_update", _as_it_is, side_effect_free=False)

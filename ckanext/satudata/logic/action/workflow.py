@@ -1055,7 +1055,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     items = list(model.Session.execute(
         sa.select(DaftarData).where(
             DaftarData.year == round_.year, DaftarData.active.is_(True),
-            DaftarData.id.not_in(already))
+            DaftarData.id.not_in(already),
+            # an OPD deleted since its items were listed is asked nothing
+            DaftarData.owner_org.in_(sa.select(model.Group.id).where(
+                model.Group.state == "active")))
         .order_by(DaftarData.owner_org, DaftarData.title)
         .with_for_update(of=DaftarData).execution_options(populate_existing=True)).scalars())
     skipped = model.Session.execute(

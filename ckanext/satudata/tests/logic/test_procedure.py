@@ -19,8 +19,8 @@ from ckanext.satudata.lib import engine, notifications, roles
 from ckanext.satudata.model import DataRequest, Release
 
 from ..factories import (
-    add_csv, build_region, complete_metadata, is_public, login, publish, request_state, seen,
-    to_ready,
+    DaftarDataItem, add_csv, build_region, complete_metadata, is_public, login, publish,
+    request_state, seen, to_ready,
 )
 
 MARKER = "Teks belum ditinjau 5d1f"
@@ -757,3 +757,31 @@ def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where
     with pytest.raises(tk.NotAuthorized) as refused:  # where it is now, and whom it waits for
         engine.apply_transition(context, request["id"], "return_approval", note="Kurang")
     assert "moved on past your level" in str(refused.value)
+
+
+def test_an_opd_with_requests_or_listed_items_stays(region):
+    """``group_purge`` of an OPD purged its requests, Daftar Data items and
+    their trail (CKAN checks datasets only in ``organization_purge``), its
+    published data left ownerless (its page 500); ``group_delete`` and an
+    update to "deleted" soft-deleted one with requests waiting; and an OPD
+    with only listed items, deleted, was sent a round's requests nobody
+    could open."""
+    sysadmin = {"user": region.users["sysadmin"]["name"]}
+    opd = region.opd_a
+    for action, data in (("group_purge", {}), ("organization_purge", {}),
+                         ("group_delete", {}), ("organization_delete", {}),
+                         ("organization_patch", {"state": "deleted"})):
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action(action, context=dict(sysadmin), id=opd["name"], **data)
+        assert "Daftar Data" in str(refused.value.error_dict), action
+    assert model.Group.get(opd["id"]).state == "active"
+    assert model.Session.get(DataRequest, region.request_of(opd)["id"]) is not None
+    # an OPD with listed items only: deleted once they are deactivated
+    listed = factories.Organization(name="dinas-baru")
+    item = DaftarDataItem(title="Jumlah Pasar", owner_org="dinas-baru")
+    with pytest.raises(tk.ValidationError):
+        helpers.call_action("organization_delete", context=dict(sysadmin), id="dinas-baru")
+    helpers.call_action("satudata_daftar_data_update", context=dict(sysadmin),
+                        id=item["id"], active=False)
+    helpers.call_action("organization_delete", context=dict(sysadmin), id="dinas-baru")
+    assert model.Group.get(listed["id"]).state == "deleted"
