@@ -68,6 +68,7 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
             ReminderSent.request_id == DataRequest.id,
             ReminderSent.kind == kind,
             ReminderSent.state == DataRequest.state,
+            ReminderSent.approval_level == DataRequest.approval_level,
             ReminderSent.due_date == DataRequest.due_date)
         .exists()
     )
@@ -86,7 +87,10 @@ def due(today: Optional[datetime.date] = None) -> list[Due]:
         .where(DataRequest.state.in_([s.value for s in ACTIVE_STATES]),
                DataRequest.due_date.is_not(None),
                DataRequest.due_date <= horizon,
-               sa.not_(already), sa.not_(gated))
+               sa.not_(already), sa.not_(gated),
+               # a closed round takes no more data: nobody is chased for it
+               sa.not_(sa.and_(CollectionRound.state == "closed",
+                               DataRequest.state.in_(rounds.WITH_PRODUCERS))))
         .order_by(DataRequest.due_date, DataRequest.id)
     )
     return [tuple(row) for row in model.Session.execute(stmt).all()]  # type: ignore[misc]
@@ -97,8 +101,8 @@ def _claim(request: DataRequest, kind: str) -> bool:
     inserted = model.Session.execute(
         insert(ReminderSent.__table__).values(
             id=model.types.make_uuid(), request_id=request.id, kind=kind,
-            state=request.state, due_date=request.due_date,
-            sent_at=datetime.datetime.utcnow())
+            state=request.state, approval_level=request.approval_level or 0,
+            due_date=request.due_date, sent_at=datetime.datetime.utcnow())
         .on_conflict_do_nothing(constraint="satudata_reminder_sent_key")
         .returning(ReminderSent.__table__.c.id)
     ).first()
@@ -109,7 +113,9 @@ def _claim(request: DataRequest, kind: str) -> bool:
 def _release(request: DataRequest, kind: str) -> None:
     model.Session.execute(sa.delete(ReminderSent).where(
         ReminderSent.request_id == request.id, ReminderSent.kind == kind,
-        ReminderSent.state == request.state, ReminderSent.due_date == request.due_date))
+        ReminderSent.state == request.state,
+        ReminderSent.approval_level == (request.approval_level or 0),
+        ReminderSent.due_date == request.due_date))
     model.Session.commit()
 
 

@@ -351,12 +351,13 @@ class RequestEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
 class ReminderSent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     """A reminder (before a deadline) or an escalation (after it) that went
     out for one stage deadline of one request. Unique per request, kind,
-    state and deadline: a changed deadline earns a new reminder, a rerun of
-    the cron command does not."""
+    state, approval level and deadline: a changed deadline (or the next
+    level's, on the same day) earns a new reminder, a rerun of the cron
+    command does not."""
 
     __tablename__ = "satudata_reminder_sent"
     __table_args__ = (
-        UniqueConstraint("request_id", "kind", "state", "due_date",
+        UniqueConstraint("request_id", "kind", "state", "approval_level", "due_date",
                          name="satudata_reminder_sent_key"),
     )
 
@@ -366,6 +367,8 @@ class ReminderSent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     # "reminder" (before the deadline) or "escalation" (overdue)
     kind: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
     state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    approval_level: Mapped[int] = Column(Integer, nullable=False, default=0,  # type: ignore
+                                         server_default="0")
     due_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
     sent_at: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
 

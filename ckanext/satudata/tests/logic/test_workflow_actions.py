@@ -356,6 +356,36 @@ class TestRounds:
         assert "18 Mei 2026" in mail["body"] and "17 April 2026" in mail["body"]
         assert f"/permintaan-data/{returned['id']}" in mail["body"]
 
+    def test_each_approval_level_is_reminded_even_on_the_same_day(self, region, smtp):
+        """A chain moving within a day: the Kabid approved on the day the
+        Kadis's level fell due too; the reminder of "verified" on that date
+        was counted as sent, the Kadis never reminded. And a closed round's
+        request still with its producers is chased no more."""
+        from ckanext.satudata.lib import reminders
+
+        request, other = region.request_of(region.opd_a), region.request_of(region.opd_b)
+        with freeze_time("2026-01-06 03:00:00"):
+            complete_metadata(request["package_id"], "produsen-a")
+            region.call("producer", "satudata_request_submit", id=request["id"])
+            region.call("verifier", "satudata_request_verify", id=request["id"])
+            smtp.take()
+            today = workdays.today()
+            reminders.send_reminders(today)
+            assert {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()
+                    if "Jumlah Puskesmas" in m["subject"]} == {"kabid@example.org"}
+            region.call("kabid", "satudata_request_approve", id=request["id"])
+            smtp.take()
+            reminders.send_reminders(today)
+            assert {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()
+                    if "Jumlah Puskesmas" in m["subject"]} == {"kadis@example.org"}
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        state="closed")
+        late = datetime.date.fromisoformat(region.round["submit_due"]) + datetime.timedelta(7)
+        reminders.send_reminders(late)
+        assert not [m for m in smtp.take() if "produsen-b@" in m["to"]]
+        assert region.call("producer_b", "satudata_request_show",
+                           id=other["id"])["state"] == "requested"
+
     def test_a_sent_round_does_not_go_back_to_draft(self, region):
         """Set back to draft, the producers' round page answered 403 while
         its requests stayed in their lists."""
