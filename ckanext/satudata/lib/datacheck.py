@@ -181,7 +181,7 @@ def ensure(pkg_dict: dict[str, Any], *, check: bool = True) -> list[dict[str, An
             else:
                 for key, value in found.items():
                     setattr(row, key, value)
-        entry = {"resource_id": res["id"], "name": res.get("name") or res.get("url") or "",
+        entry = {"resource_id": res["id"], "name": metadata.data_file_label(res),
                  "format": metadata.data_file_kind(res), "fingerprint": current}
         if row is not None and row.fingerprint == current:
             entry.update(row.dictize())

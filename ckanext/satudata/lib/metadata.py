@@ -20,6 +20,7 @@ server); a resource of another format (a PDF, a web page) does not.
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
 from typing import Any, Optional, Iterable
 
 import ckan.plugins.toolkit as tk
@@ -170,6 +171,16 @@ def _rows_message(field: dict[str, Any], pkg_dict: dict[str, Any]) -> Optional[s
         return None
     return tk._("Each row needs its %(fields)s") % {"fields": ", ".join(
         field_label(f).lower() for f in _row_needs(field))}
+
+
+def data_file_label(resource: dict[str, Any]) -> str:
+    """What a data file is called where it is listed: its name, else the
+    file name its address ends with (the whole address, with its host and
+    the uploader's language prefix, read as the file's title)."""
+    if resource.get("name"):
+        return str(resource["name"])
+    path = str(resource.get("url") or "").split("?", 1)[0].split("#", 1)[0]
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def data_file_kind(resource: dict[str, Any]) -> Optional[str]:

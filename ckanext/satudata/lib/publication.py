@@ -240,7 +240,7 @@ def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
         header = [str(h) for h in rows[0]]
         _typed(header, rows[1:], datastore.numeric_variables(pkg))
         return Table(header=header, rows=rows[1:], total_rows=max(total - 1, 0),
-                     source=res.get("name") or os.path.basename(res.get("url") or ""))
+                     source=metadata.data_file_label(res))
     return Table(note=tk._("No data table (CSV or XLSX) is attached to this dataset."))
 
 

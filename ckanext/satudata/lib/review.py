@@ -139,7 +139,7 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
     too, to whom may see the revision."""
     live_ids = set(_by_id(live or pkg_dict))
     return [{
-        "id": res.get("id"), "name": res.get("name") or res.get("url") or "",
+        "id": res.get("id"), "name": metadata.data_file_label(res),
         "format": res.get("format") or "", "url": res.get("url") or "",
         "url_type": res.get("url_type"),
         "size": previews.file_size(res),

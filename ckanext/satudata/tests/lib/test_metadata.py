@@ -372,3 +372,14 @@ class TestSaveValidation:
             full_metadata()["variables"][0]["name"]
         assert not {"government_affairs", "data_year", "concept"} & set(extras)
 
+
+
+def test_an_unnamed_data_file_is_listed_by_its_file_name():
+    """A file uploaded without a name was listed (in the data check, the
+    review, the submission's refusal) as its whole address, with the host
+    and the uploader's "/en/" prefix."""
+    address = ("http://127.0.0.1:5000/en/dataset/95c8/resource/6eb4/download/"
+               "tabel%20puskesmas.csv?x=1")
+    assert metadata.data_file_label({"url": address}) == "tabel puskesmas.csv"
+    assert metadata.data_file_label({"name": "Tabel 1", "url": address}) == "Tabel 1"
+    assert metadata.data_file_label({}) == ""
