@@ -1719,8 +1719,28 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if isinstance(validated, str):
         shown = json.loads(validated)
         shown[DICT_KEY] = facts
+        for res in shown.get("resources") or []:
+            if isinstance(res, dict) and res.get("url_type") == "upload":
+                res["url"] = _without_language(res.get("url"))
         pkg_dict["validated_data_dict"] = json.dumps(shown)
+    if isinstance(pkg_dict.get("res_url"), list):
+        pkg_dict["res_url"] = [_without_language(url) for url in pkg_dict["res_url"]]
     return pkg_dict
+
+
+def _without_language(url: Any) -> Any:
+    """An uploaded file's address without the language of the page that
+    indexed its dataset: CKAN writes it with the indexing request's prefix
+    ("/en/…/download/…"), and ``package_show`` and search serve that copy
+    to every reader, the DCAT feed to the national portal too."""
+    if not isinstance(url, str):
+        return url
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    for lang in tk.config.get("ckan.locales_offered") or []:
+        prefix = f"{site}/{lang}/"
+        if url.startswith(prefix):
+            return f"{site}/{url[len(prefix):]}"
+    return url
 
 
 def search_params(search_params: dict[str, Any]) -> dict[str, Any]:

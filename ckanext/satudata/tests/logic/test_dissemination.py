@@ -517,3 +517,24 @@ def test_a_renamed_opd_is_searched_under_its_new_name(region):
     assert not helpers.call_action(
         "package_search", context={"user": region.users["sysadmin"]["name"]},
         fq="organization:" + region.opd_a["name"], include_private=True)["count"]
+
+
+def test_an_uploaded_files_address_is_the_same_in_every_language(region, app):
+    """A table uploaded from an English page kept "/en/" in its download
+    address: the index copy that package_show, search and the DCAT feed
+    serve carried the language of the page that indexed it, for everyone."""
+    import flask_babel
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    english = {"CKAN_LANG": "en", "CKAN_LANG_IS_DEFAULT": False}
+    with app.flask_app.test_request_context("/en/dataset/", environ_overrides=english), \
+            flask_babel.force_locale("en"):
+        resource = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2026,1\n")
+    site = tk.config.get("ckan.site_url").rstrip("/")
+    shown = helpers.call_action("package_show", id=request["package_id"])
+    url = next(r["url"] for r in shown["resources"] if r["id"] == resource["id"])
+    assert url.startswith(f"{site}/dataset/"), url
+    found = helpers.call_action("package_search", q=f"id:{request['package_id']}",
+                                include_private=True)["results"][0]
+    assert all("/en/" not in r["url"] for r in found["resources"])
