@@ -120,8 +120,9 @@ def fulfil_public_requests(request_id: str) -> list[str]:
 @_in_portal_language
 def reopen_public_requests(request_id: str) -> list[str]:
     """The public data requests a withdrawn dataset had fulfilled wait for
-    it again (their requesters are told after the commit)."""
-    reopened = public_requests.reopen_withdrawn(request_id)
+    it again, those waiting for a cancelled request's data go back to the
+    walidata (their requesters are told after the commit)."""
+    reopened = public_requests.reopen(request_id)
     model.Session.commit()
     return reopened
 

@@ -311,7 +311,8 @@ def record_event(request: DataRequest, *, user_id: Optional[str], transition: st
     if request.state == State.PUBLISHED.value:  # public data requests waiting for it
         outbox.add("fulfil_public_requests", [request.id],
                    title=f"satudata: public requests of {request.id}")
-    elif request.state == State.WITHDRAWN.value:  # and those it had fulfilled
+    elif request.state in (State.WITHDRAWN.value, State.CANCELLED.value):
+        # and those it had fulfilled, or whose data it was preparing
         outbox.add("reopen_public_requests", [request.id],
                    title=f"satudata: public requests of {request.id}")
     queue_signal(

@@ -35,7 +35,7 @@ from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, Publ
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
            "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take",
-           "fulfil_published", "may_see_contact", "due_for_reminder"]
+           "fulfil_published", "reopen", "may_see_contact", "due_for_reminder"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
 RESPONSE_DAYS = 10
@@ -260,24 +260,36 @@ def fulfil_published(data_request_id: str) -> list[str]:
     return done
 
 
-def reopen_withdrawn(data_request_id: str) -> list[str]:
-    """The public requests fulfilled with the dataset of a data request
-    that left the public (withdrawn) wait for it again, and their
-    requesters are told (they kept "fulfilled" and a link answering 410);
-    its publication fulfils them again (:func:`fulfil_published`). Their
-    ids. The caller commits."""
+def reopen(data_request_id: str) -> list[str]:
+    """The public requests a data request's dataset answered, once it will
+    not be public (withdrawn, or its request cancelled): those it had
+    fulfilled wait for it again (they kept "fulfilled" and a link answering
+    410); those waiting for it while no other request prepares it go back
+    to the walidata, who owes an answer again within
+    :data:`EXTENSION_DAYS` working days (they waited for good). Their
+    requesters are told; a publication fulfils the waiting ones
+    (:func:`fulfil_published`). Their ids. The caller commits."""
     data_request = model.Session.get(DataRequest, data_request_id)
     if data_request is None or not data_request.package_id \
             or _dataset_public(data_request.package_id):
         return []  # a period withdrawn from a dataset that stays public
+    package_id = data_request.package_id
+    states = [PublicState.FULFILLED.value]
+    if not _being_prepared(package_id):
+        states.append(PublicState.AWAITING.value)
     reopened = []
     for request in model.Session.execute(
-            sa.select(PublicRequest).where(
-                PublicRequest.state == PublicState.FULFILLED.value,
-                PublicRequest.package_id == data_request.package_id).with_for_update()
-    ).scalars():
-        request.state = PublicState.AWAITING.value
-        _event(request, "withdrawn", PublicState.FULFILLED.value, None, None)
+            sa.select(PublicRequest).where(PublicRequest.state.in_(states),
+                                           PublicRequest.package_id == package_id)
+            .order_by(PublicRequest.id).with_for_update()).scalars():
+        from_state = request.state
+        if from_state == PublicState.FULFILLED.value:
+            request.state, step = PublicState.AWAITING.value, "withdrawn"
+        else:
+            request.state, step = PublicState.ACCEPTED.value, "stopped"
+            request.due_date = max(request.due_date, workdays.add_working_days(
+                workdays.today(), EXTENSION_DAYS))
+        _event(request, step, from_state, None, None)
         reopened.append(request.id)
     return reopened
 

@@ -503,6 +503,11 @@ PUBLIC_TABLE: tuple[PublicTransition, ...] = (
     # the dataset that fulfilled it was withdrawn: it waits for it again
     PublicTransition("withdrawn", frozenset({P.FULFILLED}), P.AWAITING,
                      frozenset({PA.SYSTEM})),
+    # the data request preparing the dataset it waits for was cancelled:
+    # the data will not come, the walidata owes an answer again (it waited
+    # "menunggu publikasi" for good, in nobody's queue)
+    PublicTransition("stopped", frozenset({P.AWAITING}), P.ACCEPTED,
+                     frozenset({PA.SYSTEM})),
 )
 PUBLIC_STEPS: tuple[str, ...] = tuple(t.name for t in PUBLIC_TABLE)
 
@@ -545,6 +550,7 @@ def public_step_label(name: str) -> str:
         "reject": tk._("Reject"),
         "published": tk._("Published"),
         "withdrawn": tk._("Data withdrawn"),
+        "stopped": tk._("The data being prepared will not come"),
     }
     return labels.get(name, name)
 

@@ -15,7 +15,7 @@ from freezegun import freeze_time
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import reminders
+from ckanext.satudata.lib import public_requests, reminders, workdays
 
 from ..factories import csrf_token, login, publish, to_ready
 
@@ -303,6 +303,37 @@ def test_a_request_waiting_for_data_that_will_not_come_is_still_answered(region,
     assert pointed["state"] == "awaiting_publication"
     assert _call(citizen, "satudata_public_request_show",
                  id=asked[1]["id"])["events"][-1]["step"] == "fulfil"
+
+
+def test_a_request_whose_data_is_cancelled_goes_back_to_the_walidata(
+        region, citizen, smtp, run_jobs):
+    """Fulfilled with a dataset being prepared, then that data request was
+    cancelled: the citizen's request stayed "awaiting publication" with no
+    deadline, in no list of open requests, nobody reminded, its requester
+    never told the data would not come."""
+    waited_for = region.request_of(region.opd_a)
+    verifier = region.users["verifier"]
+    asked = _ask(citizen, owner_org=region.opd_a["name"])
+    _call(verifier, "satudata_public_request_accept", id=asked["id"])
+    _call(verifier, "satudata_public_request_fulfil", id=asked["id"],
+          package_id=waited_for["package_id"])
+    run_jobs()
+    smtp.take()
+    region.call("walidata_admin", "satudata_request_cancel", id=waited_for["id"],
+                note="Indikator dihapus dari Daftar Data")
+    run_jobs()
+    shown = _call(verifier, "satudata_public_request_show", id=asked["id"])
+    assert shown["state"] == "accepted" and shown["events"][-1]["step"] == "stopped"
+    assert shown["due_date"] >= workdays.add_working_days(
+        workdays.today(), public_requests.EXTENSION_DAYS).isoformat()
+    assert asked["id"] in [r["id"] for r in _call(
+        verifier, "satudata_public_request_list", waiting=True)["results"]]
+    told = [m for m in smtp.take() if "warga@" in m["to"]]
+    assert len(told) == 1 and "tidak akan dipublikasikan" in told[0]["body"], told
+    assert "Batas waktu jawaban" in told[0]["body"]
+    # answered again as any open request
+    assert _call(verifier, "satudata_public_request_reject", id=asked["id"],
+                 note="Data ini tidak jadi dihimpun")["state"] == "rejected"
 
 
 @pytest.mark.parametrize("action,state,labels", PAST,
