@@ -1268,14 +1268,37 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
     if errors:
         raise tk.ValidationError(errors)
     _producer_kept("member_create", context, data)
-    return _readable("object")(original, context, data_dict)
+    return _readable("object")(_groups_reviewed(original), context, data_dict)
 
 
 def _member_removed(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Not an OPD's only producer while its requests wait for one
     (:func:`_producer_kept`); then the dataset named (:func:`_readable`)."""
     _producer_kept("member_delete", context, data_dict)
-    return _readable("object")(original, context, data_dict)
+    return _readable("object")(_groups_reviewed(original), context, data_dict)
+
+
+def _groups_reviewed(original: Action) -> Action:
+    """A dataset of the workflow joins or leaves a group as its edit does
+    (a group's editor put data under review, or published data, into a
+    group at once, no review): refused while its request is reviewed;
+    once published, by the walidata's curation only (its producers' change
+    of groups goes through the revision, ``package_patch``)."""
+    def action(context: Context, data_dict: DataDict) -> Any:
+        data = data_dict if isinstance(data_dict, dict) else {}
+        pkg = model.Package.get(data.get("object") or "") if data.get(
+            "object_type") == "package" and isinstance(data.get("object"), str) else None
+        if pkg is not None and publishing.governed(pkg.id) \
+                and not publishing.bypasses_lock(context, pkg.id):
+            publishing.refuse_under_review(pkg.id)
+            user = context.get("user")
+            if publishing.record_for(pkg.id) is not None and not (
+                    authz.is_sysadmin(user) or roles.is_walidata_staff(user)):
+                raise tk.ValidationError({"object": [tk._(
+                    "The groups of published data change through its revision: edit the "
+                    "dataset, the change is reviewed before it goes public")]})
+        return original(context, data_dict)
+    return action
 
 
 def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict) -> Any:

@@ -538,3 +538,37 @@ def test_an_uploaded_files_address_is_the_same_in_every_language(region, app):
     found = helpers.call_action("package_search", q=f"id:{request['package_id']}",
                                 include_private=True)["results"][0]
     assert all("/en/" not in r["url"] for r in found["resources"])
+
+
+def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
+    """member_create/member_delete (the dataset's "Grup" tab) put data under
+    review, or published data, into a group at once: the same change by
+    package_patch is refused, or staged for review."""
+    request = region.request_of(region.opd_a)
+    group = factories.Group(name="tema-kesehatan", users=[
+        {"name": "produsen-a", "capacity": "editor"},
+        {"name": "admin-walidata", "capacity": "editor"}])
+    membership = {"id": group["name"], "object": request["package_id"],
+                  "object_type": "package", "capacity": "public"}
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    with pytest.raises(tk.ValidationError) as refused:  # under review
+        region.call("producer", "member_create", **membership)
+    assert "state" in refused.value.error_dict
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    publish(region, request)
+    with pytest.raises(tk.ValidationError) as refused:  # published: through its revision
+        region.call("producer", "member_create", **membership)
+    assert "object" in refused.value.error_dict
+    assert helpers.call_action("package_show", context={"user": ""},
+                               id=request["package_id"])["groups"] == []
+    # the walidata curates its groups
+    region.call("walidata_admin", "member_create", **membership)
+    assert [g["name"] for g in helpers.call_action(
+        "package_show", context={"user": ""}, id=request["package_id"])["groups"]] == [
+            "tema-kesehatan"]
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "member_delete", id=group["name"],
+                    object=request["package_id"], object_type="package")
