@@ -1058,6 +1058,21 @@ def _state_known(action: str, context: Context, data_dict: DataDict) -> None:
         raise tk.ValidationError({"state": [message]})
 
 
+#: CKAN's own dataset fields the portal's schema has not: no form shows
+#: them, no reviewer sees them, the DCAT feed sent them to the national
+#: portal (a producer's ``url`` as the landing page, ``version`` "[1, 2]")
+UNKEPT_FIELDS = ("url", "version", "author", "author_email", "maintainer",
+                 "maintainer_email")
+
+
+def _unkept_fields_cleared(data_dict: DataDict) -> None:
+    """The :data:`UNKEPT_FIELDS` a caller gives are kept empty."""
+    if isinstance(data_dict, dict):
+        for key in UNKEPT_FIELDS:
+            if key in data_dict:
+                data_dict[key] = None
+
+
 @tk.chained_action
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """Datasets of non-sysadmins are created private (published only by the
@@ -1065,6 +1080,7 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     _known_type("dataset", "package_create", context, data_dict)
     _state_known("package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
+    _unkept_fields_cleared(data_dict)
     publishing.lock_create(context, data_dict)
     if isinstance(data_dict.get("name"), str):
         # two creations of one URL name: the second is told it is taken
@@ -1080,6 +1096,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
+    _unkept_fields_cleared(data_dict)
     pkg = _package(data_dict)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
         tk.check_access("package_update", context, data_dict)
@@ -1722,6 +1739,13 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     if pkg is not None:
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
+    given_id = (data_dict or {}).get("id")
+    if isinstance(given_id, str) and given_id and model.Session.execute(
+            sa.select(model.Resource.id).where(model.Resource.id == given_id,
+                                               model.Resource.state != "deleted")).first():
+        # CKAN refuses another dataset's; one of the same dataset was
+        # overwritten, its name, description and file replaced unseen
+        raise tk.ValidationError({"id": [tk._("Resource id already exists.")]})
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
     _queue_checks(pkg)

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
@@ -127,9 +128,17 @@ def satudata_public_request_show(context: Context, data_dict: DataDict) -> dict[
     user_name = context.get("user")
     out = _dict(request, user_name)
     events = model.Session.execute(
-        sa.select(PublicRequestEvent).where(PublicRequestEvent.request_id == request.id)
-        .order_by(PublicRequestEvent.timestamp, PublicRequestEvent.id)).scalars()
-    out["events"] = [e.dictize() for e in events]
+        sa.select(PublicRequestEvent, model.User.name, model.User.fullname)
+        .outerjoin(model.User, model.User.id == PublicRequestEvent.user_id)
+        .where(PublicRequestEvent.request_id == request.id)
+        .order_by(PublicRequestEvent.timestamp, PublicRequestEvent.id)).all()
+    # the walidata's own trail names the officer of each answer (UU 14/2008:
+    # who extended, rejected or fulfilled it); the requester reads the steps
+    staff = authz.is_sysadmin(user_name) or roles.is_walidata_staff(user_name)
+    out["events"] = [dict(e.dictize(), **({"user_name": name,
+                                           "user_display_name": fullname or name}
+                                          if staff and name else {}))
+                     for e, name, fullname in events]
     out["version"] = len(out["events"])  # what a form sends back (public_requests.version_of)
     out["allowed_steps"] = public_requests.steps_for(request, user_name)
     return out

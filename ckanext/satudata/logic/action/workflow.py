@@ -171,8 +171,11 @@ def _item_data(data_dict: DataDict, schema_: dict[str, Any], context: Context
         sk_pdf = storage.read_sk(_file_upload(data_dict.pop("sk_upload", None), "sk_upload"))
     except tk.ValidationError as e:
         errors.update(e.error_dict)
-    data, field_errors = tk.navl_validate(data_dict, schema_, context)
-    errors.update({k: v for k, v in field_errors.items() if v})
+    try:  # (a list of objects for a value was taken apart and left out, unsaid)
+        data = _validate(data_dict, schema_, context)
+    except tk.ValidationError as e:
+        errors.update({k: v for k, v in e.error_dict.items() if v})
+        data = {}
     if errors:
         raise tk.ValidationError(errors)
     return data, sk_pdf

@@ -572,3 +572,17 @@ def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
     with pytest.raises(tk.ValidationError):
         region.call("producer", "member_delete", id=group["name"],
                     object=request["package_id"], object_type="package")
+
+
+def test_a_new_table_with_the_id_of_an_existing_one_is_refused(region):
+    """resource_create with the id of a table of the same dataset replaced
+    that table (its name, description and file) and added none."""
+    request = region.request_of(region.opd_a)
+    kept = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2026,1\n")
+    region.call("producer", "resource_patch", id=kept["id"], description="Jangan hilang")
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "resource_create", package_id=request["package_id"],
+                    id=kept["id"], name="Tabel kedua", url="https://example.org/lain.csv")
+    assert list(refused.value.error_dict) == ["id"]
+    shown = helpers.call_action("package_show", id=request["package_id"])["resources"]
+    assert [(r["id"], r["description"]) for r in shown] == [(kept["id"], "Jangan hilang")]

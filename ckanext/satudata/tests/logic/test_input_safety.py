@@ -816,3 +816,18 @@ def test_a_rounds_late_policy_is_chosen_by_its_label(region, app):
         assert answer.status_code == 409
         message = answer.json["error"]["late_policy"][0]
         assert expected in message and "['accept']" not in message, message
+
+
+def test_ckans_fields_the_portal_does_not_keep_stay_empty(region):
+    """``url``, ``version``, ``author*`` and ``maintainer*`` are in no form
+    and no review: a producer's ``url`` became the dataset's landing page in
+    the DCAT feed to the national portal, a list was stored as its text."""
+    request = region.request_of(region.opd_a)
+    region.call("producer", "package_patch", id=request["package_id"],
+                url="http://evil.example/", version=[1, 2], author={"x": 1},
+                maintainer="x" * 1000, author_email="a@example.org")
+    shown = helpers.call_action("package_show", id=request["package_id"])
+    assert not any(shown.get(key) for key in (
+        "url", "version", "author", "maintainer", "author_email", "maintainer_email")), shown
+    assert "evil.example" not in helpers.call_action(
+        "dcat_dataset_show", id=request["package_id"], _format="turtle")

@@ -334,6 +334,13 @@ def test_a_request_whose_data_is_cancelled_goes_back_to_the_walidata(
     # answered again as any open request
     assert _call(verifier, "satudata_public_request_reject", id=asked["id"],
                  note="Data ini tidak jadi dihimpun")["state"] == "rejected"
+    # the walidata's trail names who answered; the requester's does not
+    trail = _call(verifier, "satudata_public_request_show", id=asked["id"])["events"]
+    assert [(e["step"], e.get("user_name")) for e in trail] == [
+        ("submit", "warga"), ("accept", "verifikator"), ("fulfil", "verifikator"),
+        ("stopped", None), ("reject", "verifikator")]
+    assert not any("user_name" in e for e in _call(
+        citizen, "satudata_public_request_show", id=asked["id"])["events"])
 
 
 @pytest.mark.parametrize("action,state,labels", PAST,

@@ -235,6 +235,21 @@ class TestDaftarDataImport:
         assert "Row 2," in result.output or "Baris 2," in result.output
 
 
+def test_an_item_given_a_list_of_objects_is_told_not_left_unchanged(region):
+    """``active: [{"x": 1}]`` (and ``unit``, ``year``…) answered 200 and
+    changed nothing, the value taken apart and dropped unsaid."""
+    item = region.call("walidata_admin", "satudata_daftar_data_list", year=2026)["results"][0]
+    for field in ("active", "unit", "year"):
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                        **{field: [{"x": 1}]})
+        assert field in refused.value.error_dict, field
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Pasar",
+                    owner_org=region.opd_a["name"], year=2026, unit=[{"x": 1}])
+    assert "unit" in refused.value.error_dict
+
+
 class TestRounds:
     def test_send_creates_one_request_per_active_item_with_a_private_dataset(self, region):
         assert len(region.requests) == 2
