@@ -31,16 +31,24 @@ __all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def read_workbook(source: Any, data_only: bool = True) -> Any:
+def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> Any:
     """A workbook opened to be read (openpyxl's read-only mode), each
     worksheet read as far as its cells go: read-only openpyxl stops at the
     range the file declares (``<dimension ref="A1:B3">``), which Excel and
     LibreOffice ignore, so rows past it (a NIK, an e-mail) were never
-    checked nor screened, and shown to whoever downloads the file."""
+    checked nor screened, and shown to whoever downloads the file.
+    ``sized``: its real range measured first (one reading more), so that
+    every row comes as wide as the widest; else rows end at their last
+    cell (a preview of the first rows)."""
     book = openpyxl.load_workbook(source, read_only=True, data_only=data_only)
     for sheet in book.worksheets:
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
+            if sized:
+                try:
+                    sheet.calculate_dimension(force=True)
+                except UnboundLocalError:  # an empty sheet (openpyxl measures no cell)
+                    pass
     return book
 
 

@@ -54,7 +54,7 @@ __all__ = ["VERSION", "OVERRIDE", "queue_check", "uploaded_files",
            "summary", "overridden", "gate_errors", "present"]
 
 #: the checker's version: a new one makes every earlier result stale
-VERSION = "3"
+VERSION = "4"
 #: the timeline step of a walidata administrator's override of findings
 OVERRIDE = "override_screening"
 
@@ -112,6 +112,10 @@ def check_file(path: Optional[str], kind: str, schema: dict[str, Any]) -> dict[s
         rows = len(table.rows)
         errors, error_count = validation.validate(table.labels, table.rows, schema)
         findings, finding_count = screening.scan(table.labels, table.rows)
+        if kind == "xlsx":  # what a downloader reads beside the cells
+            more, more_count = screening.scan_places(tables.workbook_places(path))
+            findings = (findings + more)[:screening.MAX_FINDINGS]
+            finding_count += more_count
         status = "personal" if finding_count else "invalid" if error_count else "valid"
     return {"status": status, "errors": errors, "error_count": error_count,
             "findings": findings, "finding_count": finding_count, "row_count": rows,
@@ -285,16 +289,21 @@ def gate_errors(files: list[dict[str, Any]], covered: set[tuple[str, str]], *,
             messages.append(tk._("Data file \"%(name)s\" cannot be checked: %(reason)s") % {
                 "name": name, "reason": tables.read_message(f["errors"][0])})
         elif validate and f["error_count"]:
-            messages.append(tk._(
+            messages.append(tk.ungettext(
                 "Data file \"%(name)s\" does not match the declared variables: "
-                "%(count)s errors (see its validation report)") % {
-                    "name": name, "count": f["error_count"]})
+                "%(count)s error (see its validation report)",
+                "Data file \"%(name)s\" does not match the declared variables: "
+                "%(count)s errors (see its validation report)", f["error_count"],
+                name=name, count=f["error_count"]))
         if f["finding_count"] and (f["resource_id"], f["fingerprint"]) not in covered:
-            messages.append(tk._(
+            messages.append(tk.ungettext(
+                "Data file \"%(name)s\" seems to contain personal data: %(count)s "
+                "finding (see its report). Remove it, or ask a walidata "
+                "administrator to override with a reason",
                 "Data file \"%(name)s\" seems to contain personal data: %(count)s "
                 "findings (see its report). Remove them, or ask a walidata "
-                "administrator to override with a reason") % {
-                    "name": name, "count": f["finding_count"]})
+                "administrator to override with a reason", f["finding_count"],
+                name=name, count=f["finding_count"]))
     return {"resources": messages} if messages else {}
 
 

@@ -213,6 +213,14 @@ def follow_round_deadlines(round_: CollectionRound
     was escalated as overdue during the longer collection). Returns the
     producers' requests whose deadline moved: ``{id: (before, after)}``."""
     own = sa.select(DaftarData.id).where(DaftarData.submit_days.isnot(None))
+    # the submission deadline every request of the round keeps (a request
+    # returned later is due by it: it kept the old date)
+    model.Session.execute(
+        sa.update(DataRequest)
+        .where(DataRequest.round_id == round_.id, DataRequest.item_id.notin_(own),
+               DataRequest.state.in_([s.value for s in ACTIVE_STATES]))
+        .values(submit_due=round_.submit_due)
+        .execution_options(synchronize_session="fetch"))
     waiting = list(model.Session.execute(
         sa.select(DataRequest).where(
             DataRequest.round_id == round_.id,

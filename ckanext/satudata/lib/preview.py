@@ -229,14 +229,16 @@ def _has_formulas(path: str) -> bool:
     return False
 
 
-def xlsx_rows(f: Any, path: str, **options: Any) -> Iterator[tuple[Any, ...]]:
+def xlsx_rows(f: Any, path: str, sized: bool = True,
+              **options: Any) -> Iterator[tuple[Any, ...]]:
     """The values of the first sheet's rows of the workbook open as ``f``
     (at ``path``), as Excel last computed them: a formula's cached result,
     its text only when the file holds none (written by a program that does
     not compute, e.g. openpyxl). Formulas were read as their text, and
     "=D2/SUM($D$2:$D$4)" was no number to the data check where the
-    DataStore and the public read 0.29. ``options``: ``iter_rows``'s."""
-    computed = cells.read_workbook(f)
+    DataStore and the public read 0.29. ``sized``: as
+    :func:`.cells.read_workbook`'s; ``options``: ``iter_rows``'s."""
+    computed = cells.read_workbook(f, sized=sized)
     written = None
     try:
         if not computed.worksheets:
@@ -246,7 +248,7 @@ def xlsx_rows(f: Any, path: str, **options: Any) -> Iterator[tuple[Any, ...]]:
             yield from rows
             return
         with open(path, "rb") as again:
-            written = cells.read_workbook(again, data_only=False)
+            written = cells.read_workbook(again, data_only=False, sized=sized)
             texts = written.worksheets[0].iter_rows(values_only=True, **options)
             for values, formulas in zip(rows, texts):
                 yield tuple(v if v is not None or not (isinstance(t, str) and t.startswith("="))
@@ -269,5 +271,5 @@ def _xlsx(path: str, max_rows: int) -> Preview:
     # a file object: CKAN stores uploads without their suffix, which
     # openpyxl would check
     with open(path, "rb") as f, contextlib.closing(xlsx_rows(
-            f, path, max_row=max_rows + 1, max_col=MAX_COLUMNS + 1)) as rows:
+            f, path, sized=False, max_row=max_rows + 1, max_col=MAX_COLUMNS + 1)) as rows:
         return _rows(rows, max_rows)

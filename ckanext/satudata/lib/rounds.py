@@ -46,7 +46,7 @@ __all__ = [
     "gate_errors", "verification_due", "start_verification",
     "submit_due_of", "publication_wait", "stage_label", "stage_labels", "state_label",
     "status_label",
-    "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "locked_fields",
+    "next_stage", "advance_stage", "DATE_FIELDS", "RULE_FIELDS", "APPROVED", "locked_fields",
 ]
 
 #: the verifier's steps that wait for every request of an all-in round
@@ -284,14 +284,26 @@ RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days",
 REVIEWING = (State.SUBMITTED.value, State.RESUBMITTED.value, State.VERIFIED.value)
 
 
-def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False
-                  ) -> dict[str, str]:
+#: the states of a request whose data was approved: a round with such
+#: requests keeps its stages (whether its publication waits for a report)
+APPROVED = (State.READY.value, State.SCHEDULED.value, State.PUBLISHED.value,
+            State.WITHDRAWN.value, State.ARCHIVED.value)
+
+
+def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False,
+                  approved: bool = False) -> dict[str, str]:
     """The fields of ``round_`` that no longer change, each with the reason
     a refusal gives: its year once it is ``sent`` (its requests came from
     that year's Daftar Data), its chain while requests of it are
-    ``reviewing`` (being verified or approved), its dates once its
-    collection is over, its chain and rules once it is done."""
+    ``reviewing`` (being verified or approved), its stages once data of it
+    is ``approved`` or its collection is over (a report stage emptied while
+    the report waited for the Kadis let its data out unreported), its
+    dates once its collection is over, its chain and rules once it is done."""
     locked = {}
+    if approved or round_.stage != "collection":
+        locked.update(dict.fromkeys(("compile_days", "report_days"), tk._(
+            "The round's stages no longer change once its data is approved or its "
+            "collection is over (its publication waits for its report, or not)")))
     if reviewing:
         locked["approval_chain"] = tk._(
             "The approval chain cannot change while requests of this round are being "

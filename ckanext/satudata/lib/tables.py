@@ -19,8 +19,10 @@ import contextlib
 import csv
 import dataclasses
 import datetime
+import html
 import io
 import os
+import re
 import zipfile
 from typing import Any, Optional
 
@@ -29,7 +31,8 @@ from babel.numbers import format_decimal
 
 from . import cells, metadata, preview, reference
 
-__all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "MAX_COLUMNS", "MAX_CELL"]
+__all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "workbook_places",
+           "MAX_COLUMNS", "MAX_CELL"]
 
 #: columns of a table at most (a "header" of thousands of columns is no table):
 #: as many as a dataset declares variables, one for each
@@ -179,6 +182,53 @@ def _xlsx(path: str) -> Table:
     except Exception:  # a corrupt workbook: a report, never an error page
         raise Unreadable("not_xlsx") from None
     return Table(labels, rows)
+
+
+#: a text node, an attribute of a workbook's XML
+_TEXT_NODE = re.compile(r">([^<>]+)<")
+_TARGET = re.compile(r'\bTarget="([^"]*)"')
+_SHEET_NAME = re.compile(r'<sheet\b[^>]*\bname="([^"]*)"')
+_HEADER_FOOTER = re.compile(r"<(?:odd|even|first)(?:Header|Footer)>([^<]*)<")
+#: the parts of a workbook a downloader reads beside its cells, by place
+_PLACES = (
+    (re.compile(r"xl/(?:comments[^/]*\.xml|threadedComments/.+\.xml)$"), "comment"),
+    (re.compile(r"xl/worksheets/_rels/[^/]+\.rels$"), "link"),
+    (re.compile(r"docProps/[^/]+\.xml$"), "properties"),
+    (re.compile(r"xl/workbook\.xml$"), "names"),
+    (re.compile(r"xl/worksheets/[^/]+\.xml$"), "header_footer"),
+    (re.compile(r"xl/drawings/[^/]+\.xml$"), "drawing"),
+)
+
+
+def workbook_places(path: str) -> list[tuple[str, str]]:
+    """The texts of an XLSX file a downloader reads beside its cells:
+    ``(place, text)`` for its comments, link targets, properties, sheet and
+    range names, page headers and footers and text boxes (a NIK in a
+    comment, a ``mailto:`` link, an author's e-mail address were published
+    unscreened). Empty for a file that is no workbook (its cells' reading
+    says so)."""
+    places: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                place = next((p for pattern, p in _PLACES if pattern.match(info.filename)),
+                             None)
+                if place is None or info.file_size > preview.MAX_XLSX_UNPACKED:
+                    continue
+                xml = archive.read(info).decode("utf-8", "replace")
+                if place == "link":
+                    found = _TARGET.findall(xml)
+                elif place == "names":
+                    found = _SHEET_NAME.findall(xml) + _TEXT_NODE.findall(
+                        xml[xml.find("<definedNames"):] if "<definedNames" in xml else "")
+                elif place == "header_footer":
+                    found = _HEADER_FOOTER.findall(xml)
+                else:
+                    found = _TEXT_NODE.findall(xml)
+                places.extend((place, html.unescape(text)) for text in found if text.strip())
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return []
+    return places
 
 
 def _other_sheets_with_data(path: str) -> list[str]:

@@ -643,6 +643,13 @@ def activity_not_shown(error: Exception) -> Any:
                 tk.h.flash_error(str(message))
         return tk.redirect_to(f"{request.blueprint}.members",
                               id=(request.view_args or {}).get("id"))
+    if isinstance(error, tk.ValidationError) and request.endpoint == "admin.trash":
+        # CKAN's trash purges unguarded: an OPD kept for its requests'
+        # history (organization_purge refuses it) answered 500
+        for messages in (error.error_dict or {}).values():
+            for message in (messages if isinstance(messages, list) else [messages]):
+                tk.h.flash_error(str(message))
+        return tk.redirect_to("admin.trash")
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

@@ -703,10 +703,23 @@ def _account_kept(context: Context, data: DataDict) -> None:
     pending) is a deletion: the only officer holding a level of the chain
     keeps their account, as :func:`user_delete` refuses (the requests
     reaching that level waited for nobody)."""
+    user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
+    if user is not None and not user.sysadmin and user.state == "active" \
+            and data.get("sysadmin") not in (None, "", False) \
+            and tk.asbool(data.get("sysadmin") if isinstance(data.get("sysadmin"), (bool, str))
+                          else False):
+        # a sysadmin is no OPD's producer: promoted, the OPD's only producer
+        # left its waiting requests to nobody (and the account deletable)
+        orgs = sorted(roles.producer_org_ids(user.name, user))
+        for org_id in orgs:
+            lock_name("producers", org_id)
+        last = roles.last_producer_message(user, orgs)
+        if last:
+            tk.check_access("user_update", context, data)
+            raise tk.ValidationError({"sysadmin": [last]})
     state = data.get("state")
     if not isinstance(state, str) or state in ("", "active"):
         return
-    user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
     last = _last_holder(user) if user is not None else None
     if last:
         tk.check_access("user_update", context, data)  # told first
@@ -1065,12 +1078,21 @@ UNKEPT_FIELDS = ("url", "version", "author", "author_email", "maintainer",
                  "maintainer_email")
 
 
-def _unkept_fields_cleared(data_dict: DataDict) -> None:
-    """The :data:`UNKEPT_FIELDS` a caller gives are kept empty."""
-    if isinstance(data_dict, dict):
-        for key in UNKEPT_FIELDS:
-            if key in data_dict:
-                data_dict[key] = None
+def _unkept_fields_refused(data_dict: DataDict, pkg: Optional[model.Package] = None) -> None:
+    """A value of the :data:`UNKEPT_FIELDS` is refused, but the one a
+    dataset has stored (an update sends it back as it is)."""
+    if not isinstance(data_dict, dict):
+        return
+    errors = {}
+    for key in UNKEPT_FIELDS:
+        value = data_dict.get(key)
+        if value in (None, "") or (pkg is not None and value == getattr(pkg, key, None)):
+            continue
+        errors[key] = [tk._(
+            "The portal does not keep this field: no form shows it and no reviewer sees "
+            "it (a dataset's contacts are its producer's and the walidata's)")]
+    if errors:
+        raise tk.ValidationError(errors)
 
 
 @tk.chained_action
@@ -1080,7 +1102,7 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     _known_type("dataset", "package_create", context, data_dict)
     _state_known("package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
-    _unkept_fields_cleared(data_dict)
+    _unkept_fields_refused(data_dict)
     publishing.lock_create(context, data_dict)
     if isinstance(data_dict.get("name"), str):
         # two creations of one URL name: the second is told it is taken
@@ -1096,8 +1118,8 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     readable_or_not_found(context, (data_dict or {}).get("id") or (data_dict or {}).get("name"))
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
-    _unkept_fields_cleared(data_dict)
     pkg = _package(data_dict)
+    _unkept_fields_refused(data_dict, pkg)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
         tk.check_access("package_update", context, data_dict)
         publishing.refuse_stale_form(pkg, data_dict)
@@ -1395,12 +1417,14 @@ def _opd_kept(purge: bool, as_group: bool = False
 def _refuse_opd_removal(context: Context, data_dict: DataDict, group: model.Group,
                         purge: bool = False) -> None:
     """The refusal of the OPD ``group``'s deletion while it is in use (a
-    caller who may not delete it is told that first)."""
+    caller who may not delete it is told that first), as CKAN refuses an
+    organization's with datasets: its ``message`` (CKAN's delete page shows
+    it; a list there answered 500)."""
     message = roles.opd_in_use(group, purge)
     if message:
         tk.check_access("organization_purge" if purge else "organization_delete",
                         context, {"id": group.id})
-        raise tk.ValidationError({"id": [message]})
+        raise tk.ValidationError({"message": message})
 
 
 member_create = _checked("member_create", _member, side_effect_free=False)
@@ -1741,10 +1765,12 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     _refuse_without_data(data_dict)
     given_id = (data_dict or {}).get("id")
     if isinstance(given_id, str) and given_id and model.Session.execute(
-            sa.select(model.Resource.id).where(model.Resource.id == given_id,
-                                               model.Resource.state != "deleted")).first():
+            sa.select(model.Resource.id).where(model.Resource.id.in_(
+                {given_id, given_id.strip().lower()}))).first():
         # CKAN refuses another dataset's; one of the same dataset was
-        # overwritten, its name, description and file replaced unseen
+        # overwritten (its name, description and file replaced unseen), a
+        # deleted one came back with its deleted file, an upper-case copy
+        # was a second table of the "same" id
         raise tk.ValidationError({"id": [tk._("Resource id already exists.")]})
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
@@ -1960,7 +1986,17 @@ def activity_create(original: Action, context: Context, data_dict: DataDict) -> 
     dataset as it stands (CKAN's holds the view only: the next change's
     "Changes" page, compared with it, answered 404 "Could not find object
     in the activity data", for nearly every dataset with a table), with the
-    permission labels of the activity it was read from."""
+    permission labels of the activity it was read from. No activity of a
+    dataset is written by hand (only CKAN's own, which ignores auth): a
+    sysadmin's call put "<producer> updated the dataset" with made-up
+    values into the trail of a dataset of the workflow."""
+    ref = data_dict.get("object_id") if isinstance(data_dict, dict) else None
+    if not context.get("ignore_auth") and isinstance(ref, str) \
+            and model.Package.get(ref) is not None:
+        tk.check_access("activity_create", context, data_dict)
+        raise tk.ValidationError({"object_id": [tk._(
+            "A dataset's activity is written by the portal as it changes: it is not "
+            "added by hand")]})
     if publishing.skip_activity(data_dict.get("object_id")):
         tk.check_access("activity_create", context, data_dict)
         return None

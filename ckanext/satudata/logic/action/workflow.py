@@ -563,7 +563,8 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     # the fields that no longer change, with the reason (its edit form shows them as they are)
     result["locked_fields"] = rounds.locked_fields(
         round_, sent=result["counts"].get("total", 0) > 0,
-        reviewing=any(result["counts"].get(state) for state in rounds.REVIEWING))
+        reviewing=any(result["counts"].get(state) for state in rounds.REVIEWING),
+        approved=any(result["counts"].get(state) for state in rounds.APPROVED))
     return result
 
 
@@ -767,7 +768,9 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))
     locked = rounds.locked_fields(round_, sent=sent, reviewing=bool(_count(
         DataRequest, [DataRequest.round_id == round_.id,
-                      DataRequest.state.in_(rounds.REVIEWING)])))
+                      DataRequest.state.in_(rounds.REVIEWING)])), approved=bool(_count(
+        DataRequest, [DataRequest.round_id == round_.id,
+                      DataRequest.state.in_(rounds.APPROVED)])))
     if set(data) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in data if key in locked})
     _refuse_past_deadlines(data, round_)
@@ -1061,7 +1064,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             DaftarData.id.not_in(already),
             # an OPD deleted since its items were listed is asked nothing
             DaftarData.owner_org.in_(sa.select(model.Group.id).where(
-                model.Group.state == "active")))
+                model.Group.state != "deleted")))
         .order_by(DaftarData.owner_org, DaftarData.title)
         .with_for_update(of=DaftarData).execution_options(populate_existing=True)).scalars())
     skipped = model.Session.execute(

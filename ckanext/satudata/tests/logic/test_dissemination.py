@@ -586,3 +586,9 @@ def test_a_new_table_with_the_id_of_an_existing_one_is_refused(region):
     assert list(refused.value.error_dict) == ["id"]
     shown = helpers.call_action("package_show", id=request["package_id"])["resources"]
     assert [(r["id"], r["description"]) for r in shown] == [(kept["id"], "Jangan hilang")]
+    # nor a deleted table's (it came back with its deleted file), nor in capitals
+    region.call("producer", "resource_delete", id=kept["id"])
+    for given in (kept["id"], kept["id"].upper()):
+        with pytest.raises(tk.ValidationError):
+            region.call("producer", "resource_create", package_id=request["package_id"],
+                        id=given, name="Lagi", url="https://example.org/lagi.csv")

@@ -747,9 +747,11 @@ def test_a_datasets_own_link_is_a_web_address(region, app):
     answer = app.post("/api/3/action/package_patch", headers=token, json={
         "id": request["package_id"], "url": "javascript:alert(1)"})
     assert answer.status_code == 409 and "url" in answer.json["error"]
-    patched = region.call("producer", "package_patch", id=request["package_id"],
-                          url="https://dinkes.example.go.id/data")
-    assert patched["url"] == "https://dinkes.example.go.id/data"
+    # nor a web address: no form shows it, no reviewer sees it
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "package_patch", id=request["package_id"],
+                    url="https://dinkes.example.go.id/data")
+    assert list(err.value.error_dict) == ["url"]
 
 
 def test_a_tables_description_has_the_datasets_limit(region):
@@ -818,16 +820,36 @@ def test_a_rounds_late_policy_is_chosen_by_its_label(region, app):
         assert expected in message and "['accept']" not in message, message
 
 
-def test_ckans_fields_the_portal_does_not_keep_stay_empty(region):
+def test_ckans_fields_the_portal_does_not_keep_are_refused(region):
     """``url``, ``version``, ``author*`` and ``maintainer*`` are in no form
     and no review: a producer's ``url`` became the dataset's landing page in
     the DCAT feed to the national portal, a list was stored as its text."""
     request = region.request_of(region.opd_a)
-    region.call("producer", "package_patch", id=request["package_id"],
-                url="http://evil.example/", version=[1, 2], author={"x": 1},
-                maintainer="x" * 1000, author_email="a@example.org")
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "package_patch", id=request["package_id"],
+                    url="http://evil.example/", version=[1, 2], author={"x": 1},
+                    maintainer="x" * 1000, author_email="a@example.org")
+    assert set(refused.value.error_dict) == {"url", "version", "author", "maintainer",
+                                             "author_email"}
+    region.call("producer", "package_patch", id=request["package_id"], notes="Tetap")
     shown = helpers.call_action("package_show", id=request["package_id"])
     assert not any(shown.get(key) for key in (
         "url", "version", "author", "maintainer", "author_email", "maintainer_email")), shown
     assert "evil.example" not in helpers.call_action(
         "dcat_dataset_show", id=request["package_id"], _format="turtle")
+
+
+def test_no_dataset_activity_is_written_by_hand(region):
+    """A sysadmin's activity_create put "<producer> updated the dataset" with
+    made-up notes into a workflow dataset's trail."""
+    request = region.request_of(region.opd_a)
+    producer = model.User.get("produsen-a")
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("activity_create", context={"user": "sysadmin-uji",
+                                                        "ignore_auth": False},
+                            user_id=producer.id, object_id=request["package_id"],
+                            activity_type="changed package",
+                            data={"package": {"notes": "DIPALSUKAN"}})
+    assert list(refused.value.error_dict) == ["object_id"]
+    listed = helpers.call_action("package_activity_list", id=request["package_id"])
+    assert not any("DIPALSUKAN" in str(a.get("data")) for a in listed)

@@ -434,6 +434,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
                 _call("admin-walidata", action, id=health["id"], **extra)
             assert held.value.error_dict["state"] == waiting["held_back"]
         assert not is_public(health["package_id"])
+        # nor is the report stage taken away meanwhile (emptied, the data
+        # went out while the report waited for the Kadis)
+        with pytest.raises(tk.ValidationError) as kept:
+            _call("admin-walidata", "satudata_round_update", id=round_["id"], report_days="")
+        assert list(kept.value.error_dict) == ["report_days"]
 
         compiling = _advance(round_["id"])
         # 60 working days from Monday 2 March 2026 (Nyepi, Idul Fitri and its

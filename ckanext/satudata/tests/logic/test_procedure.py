@@ -19,8 +19,8 @@ from ckanext.satudata.lib import engine, notifications, roles
 from ckanext.satudata.model import DataRequest, Release
 
 from ..factories import (
-    DaftarDataItem, add_csv, build_region, complete_metadata, is_public, login, publish,
-    request_state, seen, to_ready,
+    DaftarDataItem, add_csv, build_region, complete_metadata, csrf_token, is_public, login,
+    publish, request_state, seen, to_ready,
 )
 
 MARKER = "Teks belum ditinjau 5d1f"
@@ -539,7 +539,6 @@ def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
     url = tk.url_for("organization.member_delete", id=region.opd_a["name"],
                      user=producer["id"])
     page = admin.get(url)
-    from ..factories import csrf_token
     answer = admin.post(url, data={"_csrf_token": csrf_token(page.body), "delete": "1"})
     assert answer.status_code == 200 and "Dinas Kesehatan" in answer.body
     assert producer["name"] in [u.name for u in notifications.Directory([opd]).producers[opd]]
@@ -759,7 +758,7 @@ def test_an_approval_let_in_while_the_same_officers_first_one_commits_says_where
     assert "moved on past your level" in str(refused.value)
 
 
-def test_an_opd_with_requests_or_listed_items_stays(region):
+def test_an_opd_with_requests_or_listed_items_stays(region, app):
     """``group_purge`` of an OPD purged its requests, Daftar Data items and
     their trail (CKAN checks datasets only in ``organization_purge``), its
     published data left ownerless (its page 500); ``group_delete`` and an
@@ -775,6 +774,19 @@ def test_an_opd_with_requests_or_listed_items_stays(region):
             helpers.call_action(action, context=dict(sysadmin), id=opd["name"], **data)
         assert "Daftar Data" in str(refused.value.error_dict), action
     assert model.Group.get(opd["id"]).state == "active"
+    # the OPD's delete page says why (CKAN's page read the refusal's
+    # "message": 500)
+    admin = login(app, "sysadmin-uji")
+    page = admin.get(f"/organization/delete/{opd['name']}")
+    refused_page = admin.post(f"/organization/delete/{opd['name']}",
+                              data={"_csrf_token": csrf_token(page.body), "delete": "1"})
+    assert refused_page.status_code == 403 and "Daftar Data" in refused_page.body
+    # nor is its only producer made a sysadmin (no OPD's producer then)
+    with pytest.raises(tk.ValidationError) as promoted:
+        helpers.call_action("user_patch", context=dict(sysadmin), id="produsen-a",
+                            sysadmin=True)
+    assert list(promoted.value.error_dict) == ["sysadmin"]
+    assert not model.User.get("produsen-a").sysadmin
     assert model.Session.get(DataRequest, region.request_of(opd)["id"]) is not None
     # an OPD with listed items only: deleted once they are deactivated
     listed = factories.Organization(name="dinas-baru")

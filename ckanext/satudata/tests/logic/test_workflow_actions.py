@@ -365,6 +365,11 @@ class TestRounds:
             "walidata_admin", "satudata_request_list", round_id=region.round["id"])["results"]}
         assert shown[returned["id"]]["due_date"] == "2026-05-18"
         assert shown[submitted["id"]]["due_date"] == updated["verify_due"]
+        # returned later, the submitted one is due by the new date (it kept the old)
+        with freeze_time("2026-01-07 03:00:00"):
+            again = region.call("verifier", "satudata_request_return", id=submitted["id"],
+                                note="Lengkapi definisi")
+        assert again["due_date"] == "2026-05-18"
         # the returned request's producers are told the new date, once
         (mail,) = smtp.take()
         assert "produsen-a@" in mail["to"] and "2026" in mail["subject"] + mail["body"]
