@@ -191,7 +191,8 @@ _SHEET_NAME = re.compile(r'<sheet\b[^>]*\bname="([^"]*)"')
 _HEADER_FOOTER = re.compile(r"<(?:odd|even|first)(?:Header|Footer)>([^<]*)<")
 #: the parts of a workbook a downloader reads beside its cells, by place
 _PLACES = (
-    (re.compile(r"xl/(?:comments[^/]*\.xml|threadedComments/.+\.xml)$"), "comment"),
+    (re.compile(r"xl/(?:comments[^/]*\.xml|comments/.+\.xml|threadedComments/.+\.xml)$"),
+     "comment"),
     (re.compile(r"xl/worksheets/_rels/[^/]+\.rels$"), "link"),
     (re.compile(r"docProps/[^/]+\.xml$"), "properties"),
     (re.compile(r"xl/workbook\.xml$"), "names"),

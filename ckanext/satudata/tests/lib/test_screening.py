@@ -200,3 +200,46 @@ def test_numbers_as_indonesian_spreadsheets_write_them_pass_the_check(tmp_path):
     for text in ("12,5x", "1.23", "1,5"):
         errors, _count = validation.validate(["Jumlah"], [[text]], schema)
         assert [e["code"] for e in errors if e["code"] == "type"] == ["type"], text
+
+
+def test_a_workbooks_comments_links_and_properties_are_screened(tmp_path, app):
+    """A NIK in a cell's comment, a ``mailto:`` link, an author's address:
+    published unscreened (only the cells were read), in every download."""
+    from openpyxl.comments import Comment
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["kecamatan", "jumlah"])
+    sheet.append(["Kota", 5])
+    sheet["B2"].comment = Comment("Dikonfirmasi ke Ibu Siti, NIK 1872014506900123", "x")
+    sheet["A2"].hyperlink = "mailto:siti.rahayu@gmail.com"
+    workbook.properties.creator = "budi.santoso@gmail.com"
+    path = tmp_path / "tabel"
+    workbook.save(path)
+    findings, count = screening.scan_places(tables.workbook_places(str(path)))
+    assert {(f["place"], f["kind"]) for f in findings} == {
+        ("comment", "nik"), ("link", "email"), ("properties", "email")}
+    assert count == 3 and all("1872014506900123" not in f["masked"] for f in findings)
+    with app.flask_app.test_request_context("/"):  # where, in the reader's language
+        told = " ".join(screening.message(f) for f in findings)
+    assert "komentar" in told and "tautan" in told and "properti berkas" in told
+
+
+@pytest.mark.parametrize("written", [
+    "+62 (21) 555-1234", "62 812 3456 7890", "62-812-3456-7890", "(+62) 812 3456 7890",
+    "(0812) 3456-7890", "0812\u20133456\u20137890"])
+def test_a_phone_number_as_people_write_it_is_found(written):
+    findings, count = screening.scan(["kontak"], [[written]])
+    assert count == 1 and findings[0]["kind"] == "phone", written
+
+
+@pytest.mark.parametrize("written", [
+    "1872014506900123.0", "1,872,014,506,900,123", "\uff11\uff18\uff17\uff12014506900123"])
+def test_a_nik_as_spreadsheets_export_it_is_found(written):
+    findings, count = screening.scan(["nik"], [[written]])
+    assert count == 1 and findings[0]["kind"] == "nik", written
+
+
+def test_the_header_row_is_screened():
+    findings, count = screening.scan(["jumlah (narahubung siti@gmail.com)"], [["5"]])
+    assert count == 1 and findings[0]["row"] == 1
