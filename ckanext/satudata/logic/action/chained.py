@@ -1327,17 +1327,44 @@ def _groups_reviewed(original: Action) -> Action:
         data = data_dict if isinstance(data_dict, dict) else {}
         pkg = model.Package.get(data.get("object") or "") if data.get(
             "object_type") == "package" and isinstance(data.get("object"), str) else None
-        if pkg is not None and publishing.governed(pkg.id) \
-                and not publishing.bypasses_lock(context, pkg.id):
-            publishing.refuse_under_review(pkg.id)
-            user = context.get("user")
-            if publishing.record_for(pkg.id) is not None and not (
-                    authz.is_sysadmin(user) or roles.is_walidata_staff(user)):
-                raise tk.ValidationError({"object": [tk._(
-                    "The groups of published data change through its revision: edit the "
-                    "dataset, the change is reviewed before it goes public")]})
+        if pkg is not None:
+            _refuse_group_change(context, pkg, "object")
         return original(context, data_dict)
     return action
+
+
+def _refuse_group_change(context: Context, pkg: model.Package, key: str) -> None:
+    """Refuse ``pkg`` joining or leaving a group now (:func:`_groups_reviewed`)."""
+    if not publishing.governed(pkg.id) or publishing.bypasses_lock(context, pkg.id):
+        return
+    publishing.refuse_under_review(pkg.id)
+    user = context.get("user")
+    if publishing.record_for(pkg.id) is not None and not (
+            authz.is_sysadmin(user) or roles.is_walidata_staff(user)):
+        raise tk.ValidationError({key: [tk._(
+            "The groups of published data change through its revision: edit the "
+            "dataset, the change is reviewed before it goes public")]})
+
+
+def _group_packages_reviewed(context: Context, data: dict[str, Any],
+                             group: Optional[model.Group]) -> None:
+    """A group's update that gives its datasets (``packages``) changes their
+    groups as :func:`_groups_reviewed` allows (``group_patch`` put data
+    under review into a group at once)."""
+    given = data.get("packages")
+    if group is None or group.is_organization or not isinstance(given, list):
+        return
+    current = {p.id for p in group.packages(with_private=True)}
+    named = set()
+    for entry in given:
+        ref = entry.get("id") or entry.get("name") if isinstance(entry, dict) else entry
+        pkg = model.Package.get(ref) if isinstance(ref, str) and ref else None
+        if pkg is not None:
+            named.add(pkg.id)
+    for package_id in sorted(current ^ named):
+        pkg = model.Package.get(package_id)
+        if pkg is not None:
+            _refuse_group_change(context, pkg, "packages")
 
 
 def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict) -> Any:
@@ -1377,6 +1404,7 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     if not errors:
         group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
         _producers_kept(context, data, group)
+        _group_packages_reviewed(context, data, group)
         if group is not None and group.is_organization and data.get("state") == "deleted" \
                 and group.state != "deleted":
             _refuse_opd_removal(context, data_dict, group)  # a deletion by its update

@@ -546,7 +546,7 @@ def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
     package_patch is refused, or staged for review."""
     request = region.request_of(region.opd_a)
     group = factories.Group(name="tema-kesehatan", users=[
-        {"name": "produsen-a", "capacity": "editor"},
+        {"name": "produsen-a", "capacity": "admin"},
         {"name": "admin-walidata", "capacity": "editor"}])
     membership = {"id": group["name"], "object": request["package_id"],
                   "object_type": "package", "capacity": "public"}
@@ -555,6 +555,9 @@ def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
     with pytest.raises(tk.ValidationError) as refused:  # under review
         region.call("producer", "member_create", **membership)
     assert "state" in refused.value.error_dict
+    with pytest.raises(tk.ValidationError):  # nor through the group's own update
+        region.call("sysadmin", "group_patch", id=group["name"],
+                    packages=[{"id": request["package_id"]}])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
     region.call("kadis", "satudata_request_approve", id=request["id"])
@@ -562,6 +565,9 @@ def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
     with pytest.raises(tk.ValidationError) as refused:  # published: through its revision
         region.call("producer", "member_create", **membership)
     assert "object" in refused.value.error_dict
+    with pytest.raises(tk.ValidationError):
+        region.call("producer", "group_patch", id=group["name"],
+                    packages=[{"id": request["package_id"]}])
     assert helpers.call_action("package_show", context={"user": ""},
                                id=request["package_id"])["groups"] == []
     # the walidata curates its groups
