@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Optional
+from urllib.parse import unquote
 
 from flask import Blueprint
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.views import resource as core_resource
 
@@ -42,7 +44,14 @@ def download(id: str, resource_id: str, filename: Optional[str] = None) -> Any:
             {"user": user}, {"id": resource_id})  # type: ignore[arg-type]
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return tk.abort(404, tk._("Resource not found"))
+    dataset = model.Package.get(id)
+    if dataset is None or dataset.id != resource.get("package_id"):
+        # another dataset's address (a file shown as one dataset's, under
+        # any name the address gave it)
+        return tk.abort(404, tk._("Resource not found"))
     url = resource.get("url") or ""
+    if resource.get("url_type") == "upload" and filename is not None:
+        filename = unquote(url.rsplit("/", 1)[-1]) or filename  # its own, not the address's
     if resource.get("url_type") != "upload" and not (
             tk.h.is_url(url) or url.startswith("/")):
         return tk.abort(404, tk._("This resource has no web address to download from"))

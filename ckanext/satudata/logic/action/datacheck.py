@@ -58,6 +58,15 @@ def satudata_data_check_list(context: Context, data_dict: DataDict) -> dict[str,
         {"ignore_auth": True, "for_view": False}, {"id": data["id"]})  # type: ignore
     request = model.Session.get(DataRequest, data["request_id"]) \
         if data.get("request_id") else None
+    if data.get("request_id"):
+        # one the caller may not read is not found, as a made-up one (which
+        # was ignored): another OPD learnt which ids exist
+        try:
+            if request is None:
+                raise tk.NotAuthorized
+            tk.check_access("satudata_request_show", context, {"id": request.id})
+        except tk.NotAuthorized:
+            raise tk.ObjectNotFound(tk._("Data request not found")) from None
     if request is not None and request.package_id != pkg["id"]:
         raise tk.ValidationError({"request_id": [tk._("Not a data request of this dataset")]})
     staged = publishing.staged_for(pkg["id"])

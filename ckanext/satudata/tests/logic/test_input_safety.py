@@ -853,3 +853,21 @@ def test_no_dataset_activity_is_written_by_hand(region):
     assert list(refused.value.error_dict) == ["object_id"]
     listed = helpers.call_action("package_activity_list", id=request["package_id"])
     assert not any("DIPALSUKAN" in str(a.get("data")) for a in listed)
+
+
+def test_a_file_is_downloaded_at_its_own_datasets_address_by_its_own_name(region, app):
+    """/dataset/<any dataset>/resource/<another's table>/download/<any name>
+    served the other dataset's file under the name the address gave it."""
+    own, other = region.request_of(region.opd_a), region.request_of(region.opd_b)
+    table = add_csv(region, "producer", own["package_id"], "tahun,jumlah\n2026,1\n")
+    client = login(app, "produsen-a")
+    base = f"/resource/{table['id']}/download/lain.html"
+    assert client.get(f"/dataset/{other['package_id']}{base}").status_code == 404
+    served = client.get(f"/dataset/{own['package_id']}{base}")
+    assert served.status_code == 200
+    assert "lain.html" not in served.headers.get("Content-Disposition", "")
+    # and a request of another dataset is no check's filter, nor a made-up one
+    for ref in (other["id"], "8d74041f-1699-4fc9-a68a-000000000000"):
+        with pytest.raises(tk.ObjectNotFound):
+            region.call("producer", "satudata_data_check_list", id=own["package_id"],
+                        request_id=ref)
