@@ -140,6 +140,9 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
     live_ids = set(_by_id(live or pkg_dict))
     return [{
         "id": res.get("id"), "name": metadata.data_file_label(res),
+        # the table's description goes public with it: its reviewers read it
+        "description": res.get("description") if isinstance(res.get("description"), str)
+        else "",
         "format": res.get("format") or "", "url": res.get("url") or "",
         "url_type": res.get("url_type"),
         "size": previews.file_size(res),
@@ -158,8 +161,10 @@ _TABLE_KEYS = ("name", "format", "url", "description", "last_modified")
 def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     """What a revision changes against the live version: ``fields`` (the
     schema fields whose value differs, as field dictionaries, in schema
-    order), ``added`` and ``removed`` files (by resource) and ``changed``
-    files (same resource, different name, format or file)."""
+    order), ``added`` and ``removed`` files (by resource), ``changed``
+    files (same resource, different name, format, description or file) and
+    ``changed_from`` (the live table each changed one was, by its id: the
+    reviewers compare the two, "Data file changed" told them nothing)."""
     dataset_type = live.get("type") or metadata.DATASET_TYPE
     fields = [f for f in metadata.dataset_schema(dataset_type)["dataset_fields"]
               if f["field_name"] != "name"
@@ -168,16 +173,18 @@ def changes(live: dict[str, Any], staged: dict[str, Any]) -> dict[str, Any]:
     staged_res = _by_id(staged)
     # a new file of a live table is staged under a new id (publishing.stage)
     replaced = {_replaces(r) for r in staged_res.values()} & set(live_res)
+    changed = [r for i, r in staged_res.items()
+               if (i in live_res and any(publishing.table_value(r, k) != publishing
+                                         .table_value(live_res[i], k) for k in _TABLE_KEYS))
+               or _replaces(r) in replaced]
     return {
         "fields": fields,
         "added": [r for i, r in staged_res.items()
                   if i not in live_res and _replaces(r) not in replaced],
         "removed": [r for i, r in live_res.items() if i not in staged_res and i not in replaced],
-        "changed": [r for i, r in staged_res.items()
-                    if (i in live_res and any(publishing.table_value(r, k) != publishing
-                                              .table_value(live_res[i], k)
-                                              for k in _TABLE_KEYS))
-                    or _replaces(r) in replaced],
+        "changed": changed,
+        "changed_from": {r["id"]: live_res.get(r["id"]) or live_res.get(_replaces(r) or "")
+                         for r in changed},
     }
 
 

@@ -248,6 +248,10 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
     client = login(app, "produsen-a")
     page = client.get(f"/dataset/{pkg_id}/revisi").body
     assert page.count('class="satudata-file-changed"') == 1 and "satudata-file-removed" not in page
+    # what changed in it, beside what is published (it said "changed" only)
+    row = page.split('class="satudata-file-changed"')[1].split("</tr>")[0]
+    assert "Tabel 2025" in row and "Tabel diperbaiki" in row
+    assert row.count("/download/") == 2  # the published file and the new one
     assert f"/resource/{added['id']}/edit" in page and f"/resource/{replaced['id']}/edit" in page
     form = client.get(f"/dataset/{pkg_id}/resource/{added['id']}/edit")
     assert form.status_code == 200 and "Tabel tambahan" in form.body
