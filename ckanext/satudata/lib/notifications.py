@@ -363,7 +363,8 @@ def notify_transition(event_id: str) -> int:
     """E-mail the people a step concerns (:func:`recipients_for`): the
     producers on a return, a cancellation or a change on the portal, the
     verifiers on a (re)submission, the approvers of the next level, the
-    walidata administrators once a request is ready. The number sent."""
+    walidata administrators once a request is ready; never the one who
+    took it. The number sent."""
     event = model.Session.get(RequestEvent, event_id)
     if event is None:
         return 0
@@ -381,6 +382,10 @@ def notify_transition(event_id: str) -> int:
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
+    # never the one who took the step (the Kadis, a walidata administrator
+    # too, was told "ready to publish" of the approval they had just given)
+    recipients = [u for u in recipients if u.id != event.user_id]
+    reviewers = [u for u in reviewers if u.id != event.user_id]
     if not recipients and not reviewers:
         return 0
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None

@@ -164,3 +164,22 @@ def test_the_commands_refuse_an_empty_date_and_a_limit_below_one(region, cli, sm
         result = cli.invoke(satudata_cli.satudata, command)
         assert result.exit_code == 2 and "--limit" in result.output, (command, result.output)
         assert isinstance(result.exception, SystemExit), command
+
+
+def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
+    """The Kadis, an administrator of the walidata too, gave the last
+    approval and was e-mailed "ready to publish … approved at every level"
+    of it; the other administrators are still told."""
+    helpers.call_action("organization_member_create", context={"user": "sysadmin-uji"},
+                        id=region.walidata["id"], username="kadis", role="admin")
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    run_jobs()
+    smtp.take()
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    run_jobs()
+    told = smtp.recipients(smtp.take())
+    assert "admin-walidata@example.org" in told and "kadis@example.org" not in told
