@@ -336,6 +336,7 @@ def validate(labels: list[str], rows: list[list[Any]],
     # cell's message offers it): typed columns and a wilayah code column
     # ("-" there was "outside the declared area")
     typed = [f["type"] != "string" or "satudata:area" in f for f in fields]
+    whole = [f["type"] == "integer" for f in fields]
     seen: dict[tuple[str, ...], int] = {}
     cells: list[dict[str, Any]] = []
     # the row each value of a number column is first met in (its notation)
@@ -359,7 +360,8 @@ def validate(labels: list[str], rows: list[list[Any]],
             elif typed[j] and value in MISSING_SYMBOLS:
                 notes = cache[value] = None
             else:
-                notes = readers[j](plain_number(value) if numeric[j] else value)[1]
+                notes = readers[j](plain_number(value, whole[j]) if numeric[j]
+                                   else value)[1]
                 if len(cache) < _CACHE_SIZE:
                     cache[value] = notes
                 if numeric[j] and not notes:
@@ -405,10 +407,14 @@ def _mixed_notation(first_rows: dict[str, int], field_type: str) -> Optional[dic
             "other_row": first_rows[other], "other": _short(other)}
 
 
-def plain_number(value: str) -> str:
+def plain_number(value: str, whole: bool = False) -> str:
     """A number as an Indonesian (``1.234,56``, ``12,5``) or English
     (``1,234.56``) spreadsheet writes it, written plainly (``1234.56``);
-    any other text as it is."""
+    any other text as it is. In a column of whole numbers (``whole``),
+    ``1,234`` is an English thousand (an Indonesian 1,234 is no whole
+    number: the check refused what the DataStore read as 1234)."""
+    if whole and "." not in value and _EN_NUMBER.fullmatch(value):
+        return value.replace(",", "")
     if _ID_NUMBER.fullmatch(value):
         return value.replace(".", "").replace(",", ".")
     if _EN_NUMBER.fullmatch(value):

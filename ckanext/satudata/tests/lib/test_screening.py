@@ -243,3 +243,16 @@ def test_a_nik_as_spreadsheets_export_it_is_found(written):
 def test_the_header_row_is_screened():
     findings, count = screening.scan(["jumlah (narahubung siti@gmail.com)"], [["5"]])
     assert count == 1 and findings[0]["row"] == 1
+
+
+def test_whole_numbers_with_english_thousands_pass_as_the_datastore_reads_them():
+    """``1,234`` in a column of whole numbers was "not a whole number" (read
+    as the Indonesian 1,234) while the DataStore stored 1234; a decimal
+    column still reads ``12,5`` the Indonesian way."""
+    schema = validation.table_schema({"variables": [
+        {"name": "jumlah", "data_type": "integer"}, {"name": "rasio", "data_type": "decimal"}]})
+    errors, count = validation.validate(
+        ["jumlah", "rasio"], [["1,234", "12,5"], ["12,000", "3,25"], ["999", "1,5"]], schema)
+    assert count == 0, errors
+    assert validation.plain_number("12,5") == "12.5"
+    assert validation.plain_number("1,234", whole=True) == "1234"
