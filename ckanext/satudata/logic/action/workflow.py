@@ -1523,7 +1523,33 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
             result["completeness"] = row[11]
         results.append(result)
     _mark_waiting_for_all(results, named=scope.staff)
+    _mark_waiting_for_report(results)
     return results
+
+
+#: the value of ``waiting_for`` while a ready request waits for its round's report
+ROUND_REPORT = "round_report"
+
+
+def _mark_waiting_for_report(results: list[dict[str, Any]]) -> None:
+    """Ready requests of a round whose report is not approved yet wait for
+    that report (:func:`.rounds.report_pending`), not for the walidata
+    administrators ("menunggu Administrator walidata", who may not publish
+    them); one query for the page."""
+    ready = {r["round_id"] for r in results if r["state"] == State.READY.value
+             and r.get("late") != "carry"}
+    if not ready:
+        return
+    pending = set(model.Session.execute(
+        sa.select(CollectionRound.id).where(
+            CollectionRound.id.in_(ready), CollectionRound.report_days > 0,
+            CollectionRound.stage != "done")).scalars())
+    for result in results:
+        if result["round_id"] in pending and result["state"] == State.READY.value \
+                and result.get("late") != "carry":
+            result["waiting_for"] = ROUND_REPORT
+            result["waiting_for_label"] = tk._("the round's report (its data is published "
+                                               "once the report is approved)")
 
 
 #: the value of ``waiting_for`` while an all-in round waits for its OPDs

@@ -425,6 +425,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         # release time, no deadline runs meanwhile, the page says why
         waiting = _call("admin-walidata", "satudata_request_show", id=health["id"])
         assert (waiting["state"], waiting["due_date"]) == ("ready", None)
+        assert waiting["waiting_for"] == "round_report"  # not the administrators
         assert "publish" not in waiting["allowed_transitions"]
         assert any("laporan" in m or "report" in m for m in waiting["held_back"])
         for action, extra in (("satudata_request_publish", {}),
@@ -526,6 +527,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     for request in (health, schools):
         ready = _call("admin-walidata", "satudata_request_show", id=request["id"])
         assert (ready["due_date"], ready["held_back"]) == (publish_due, [])
+        assert ready["waiting_for"] != "round_report"
         assert "publish" in ready["allowed_transitions"]
     _call("admin-walidata", "satudata_request_publish", id=health["id"])
     assert is_public(health["package_id"])
