@@ -277,16 +277,24 @@ def reopen(data_request_id: str) -> list[str]:
     states = [PublicState.FULFILLED.value]
     if not _being_prepared(package_id):
         states.append(PublicState.AWAITING.value)
+    waiting = sa.and_(PublicRequest.state.in_(states), PublicRequest.package_id == package_id)
+    if data_request.state == "cancelled" and not model.Session.execute(
+            sa.select(DataRequest.id).where(DataRequest.item_id == data_request.item_id,
+                                            DataRequest.state.in_(ACTIVE_STATES))
+            .limit(1)).first():
+        # planned as that Daftar Data item, collected by no other request
+        waiting = sa.or_(waiting, sa.and_(PublicRequest.state == PublicState.PLANNED.value,
+                                          PublicRequest.item_id == data_request.item_id))
     reopened = []
     for request in model.Session.execute(
-            sa.select(PublicRequest).where(PublicRequest.state.in_(states),
-                                           PublicRequest.package_id == package_id)
+            sa.select(PublicRequest).where(waiting)
             .order_by(PublicRequest.id).with_for_update()).scalars():
         from_state = request.state
         if from_state == PublicState.FULFILLED.value:
             request.state, step = PublicState.AWAITING.value, "withdrawn"
         else:
             request.state, step = PublicState.ACCEPTED.value, "stopped"
+            request.response = None  # the answer it had ("being prepared") no longer holds
             request.due_date = max(request.due_date, workdays.add_working_days(
                 workdays.today(), EXTENSION_DAYS))
         _event(request, step, from_state, None, None)

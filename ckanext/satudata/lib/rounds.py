@@ -39,7 +39,8 @@ from . import workdays
 from .states import TABLE, State
 
 __all__ = [
-    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "PUBLISHING",
+    "GATED", "GATED_STATES", "SERIALIZED", "WITH_PRODUCERS", "CLOSED_TO", "RETURNS",
+    "PUBLISHING",
     "lock_for", "report_pending", "start_publication",
     "undelivered", "closed_ids",
     "waiting", "pending_of", "missing_text",
@@ -64,6 +65,9 @@ CLOSED_TO = frozenset({"submit", "resubmit", "opd_approve"})
 #: the steps that put a ready request's data out (now or at a release
 #: time): in a round with a report stage, they wait for its approval
 PUBLISHING = frozenset({"publish", "schedule"})
+#: the steps that send data back to its producers (a closed round's could
+#: never come back)
+RETURNS = frozenset({"return", "return_approval", "opd_return"})
 #: a request in these states is still with its producers
 WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: how many missing requests a refusal names before "and n more"
@@ -152,6 +156,12 @@ def gate_errors(round_: CollectionRound, transition: str, request: DataRequest
         return {"state": [tk._(
             "This round is closed: it takes no more data. The walidata can reopen it "
             "on the round's edit page to receive it.")]}
+    if round_.state == "closed" and transition in RETURNS and request.revision_of is None:
+        # returned, it could never come back (its producers' resubmission
+        # was refused), their e-mail asking for it by a deadline
+        return {"state": [tk._(
+            "This round is closed: data returned now could not be sent again. The "
+            "walidata can reopen it on the round's edit page first.")]}
     if transition in PUBLISHING and request.state == State.READY.value \
             and request.late != "carry" and report_pending(round_):
         return {"state": [tk._(

@@ -506,7 +506,7 @@ PUBLIC_TABLE: tuple[PublicTransition, ...] = (
     # the data request preparing the dataset it waits for was cancelled:
     # the data will not come, the walidata owes an answer again (it waited
     # "menunggu publikasi" for good, in nobody's queue)
-    PublicTransition("stopped", frozenset({P.AWAITING}), P.ACCEPTED,
+    PublicTransition("stopped", frozenset({P.AWAITING, P.PLANNED}), P.ACCEPTED,
                      frozenset({PA.SYSTEM})),
 )
 PUBLIC_STEPS: tuple[str, ...] = tuple(t.name for t in PUBLIC_TABLE)

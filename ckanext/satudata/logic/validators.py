@@ -532,8 +532,8 @@ _WORD_BOOLEAN_ARGUMENTS = frozenset({
     "force", "calculate_record_count", "delete_fields", "dry_run", "or_replace",
     "activity_streams_email_notifications",
     # the activity lists' and a dataset's (a sysadmin's ``private: 0``), read
-    # with the same validator
-    "include_hidden_activity", "private"})
+    # with the same validator; a user's ``sysadmin: 1`` (CKAN's validator: 500)
+    "include_hidden_activity", "private", "sysadmin"})
 #: the time stamps (seconds since 1970) of the activity lists' ``before`` and
 #: ``after``, and the largest one (year 5138: Python's datetime overflowed)
 _TIMESTAMP_ARGUMENTS = frozenset({"before", "after"})
@@ -548,8 +548,9 @@ _NUMBER_ARGUMENTS = {"limit": 2**31 - 1, "offset": 2**31 - 1, "rows": 2**31 - 1,
 _TEXT_LIST_ARGUMENTS = frozenset({"fq_list", "fl", "order"})
 _ONE_TEXT_TOO = frozenset({"fl"})
 #: arguments that are a list of objects (a dataset's resources, tags,
-#: extras and groups, a group's users)
-_OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "users"})
+#: extras and groups, a group's users and datasets)
+_OBJECT_LIST_ARGUMENTS = frozenset({"resources", "tags", "extras", "groups", "users",
+                                    "packages"})
 #: the longest password passlib hashes
 _LONGEST_PASSWORD = 4096
 

@@ -675,8 +675,17 @@ TOKEN_NAME_LENGTH = 100
 IMAGE_URL_LENGTH = 2000
 #: the longest "about" of a profile (it took a megabyte)
 ABOUT_LENGTH = 5000
+def _flag_typed(context: Context, data: DataDict, action: str = "user_create") -> None:
+    """A user's ``sysadmin`` flag is true or false (CKAN's validator
+    answered 500 to a number)."""
+    flag = data.get("sysadmin")
+    if flag is not None and not isinstance(flag, (bool, str)):
+        tk.check_access(action, context, data)
+        raise tk.ValidationError({"sysadmin": [tk._("Must be true or false")]})
+
+
 user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,
-                                       "about": ABOUT_LENGTH})
+                                       "about": ABOUT_LENGTH}, first=_flag_typed)
 
 
 def _last_holder(user: model.User) -> Optional[str]:
@@ -704,10 +713,11 @@ def _account_kept(context: Context, data: DataDict) -> None:
     keeps their account, as :func:`user_delete` refuses (the requests
     reaching that level waited for nobody)."""
     user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
+    _flag_typed(context, data, "user_update")
+    flag = data.get("sysadmin")
     if user is not None and not user.sysadmin and user.state == "active" \
-            and data.get("sysadmin") not in (None, "", False) \
-            and tk.asbool(data.get("sysadmin") if isinstance(data.get("sysadmin"), (bool, str))
-                          else False):
+            and flag not in (None, "", False) and tk.asbool(flag.strip() if isinstance(
+                flag, str) else flag):
         # a sysadmin is no OPD's producer: promoted, the OPD's only producer
         # left its waiting requests to nobody (and the account deletable)
         orgs = sorted(roles.producer_org_ids(user.name, user))
@@ -716,7 +726,8 @@ def _account_kept(context: Context, data: DataDict) -> None:
         last = roles.last_producer_message(user, orgs)
         if last:
             tk.check_access("user_update", context, data)
-            raise tk.ValidationError({"sysadmin": [last]})
+            # (its message: what the sysadmins' page flashes)
+            raise tk.ValidationError({"sysadmin": [last]}, extra_msg=last)
     state = data.get("state")
     if not isinstance(state, str) or state in ("", "active"):
         return
@@ -924,6 +935,8 @@ def group_create(original: Action, context: Context, data_dict: DataDict) -> Any
     _known_type("group", "group_create", context, data_dict)
     _state_known("group_create", context, data_dict)
     _group_texts("group_create", context, data_dict)
+    if isinstance(data_dict, dict):  # its datasets join it as member_create lets them
+        _group_packages_reviewed(context, data_dict, None, new=True)
     _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
@@ -1071,6 +1084,25 @@ def _state_known(action: str, context: Context, data_dict: DataDict) -> None:
         raise tk.ValidationError({"state": [message]})
 
 
+def _refuse_taken_resource_ids(data_dict: DataDict, pkg: model.Package) -> None:
+    """A dataset's update names its own tables by their ids, and a new one
+    by none or a new uuid: a deleted table's id brought it back with its
+    deleted file, an upper-cased id replaced the tables by copies."""
+    given = data_dict.get("resources") if isinstance(data_dict, dict) else None
+    if not isinstance(given, list):
+        return
+    own = {r.id for r in pkg.resources}
+    ids = [r.get("id") for r in given if isinstance(r, dict)]
+    ids = [i for i in ids if isinstance(i, str) and i and i not in own]
+    if not ids:
+        return
+    if any(not _UUID.fullmatch(i) for i in ids) or model.Session.execute(
+            sa.select(model.Resource.id).where(model.Resource.id.in_(ids))).first():
+        raise tk.ValidationError({"resources": [tk._("Resource id already exists.")]})
+
+
+#: a resource id as CKAN makes them
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: CKAN's own dataset fields the portal's schema has not: no form shows
 #: them, no reviewer sees them, the DCAT feed sent them to the national
 #: portal (a producer's ``url`` as the landing page, ``version`` "[1, 2]")
@@ -1120,6 +1152,8 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
     _unkept_fields_refused(data_dict, pkg)
+    if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
+        _refuse_taken_resource_ids(data_dict, pkg)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
         tk.check_access("package_update", context, data_dict)
         publishing.refuse_stale_form(pkg, data_dict)
@@ -1311,8 +1345,13 @@ def _member(original: Action, context: Context, data_dict: DataDict) -> Any:
 
 
 def _member_removed(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """Not an OPD's only producer while its requests wait for one
+    """A membership of a known kind (``object_type`` null answered 500, to
+    anyone); not an OPD's only producer while its requests wait for one
     (:func:`_producer_kept`); then the dataset named (:func:`_readable`)."""
+    data = data_dict if isinstance(data_dict, dict) else {}
+    if "object_type" in data and data.get("object_type") not in _MEMBER_OBJECT_TYPES:
+        raise tk.ValidationError({"object_type": [tk._("Must be one of: %(values)s") % {
+            "values": ", ".join(_MEMBER_OBJECT_TYPES)}]})
     _producer_kept("member_delete", context, data_dict)
     return _readable("object")(_groups_reviewed(original), context, data_dict)
 
@@ -1347,14 +1386,14 @@ def _refuse_group_change(context: Context, pkg: model.Package, key: str) -> None
 
 
 def _group_packages_reviewed(context: Context, data: dict[str, Any],
-                             group: Optional[model.Group]) -> None:
-    """A group's update that gives its datasets (``packages``) changes their
-    groups as :func:`_groups_reviewed` allows (``group_patch`` put data
-    under review into a group at once)."""
+                             group: Optional[model.Group], new: bool = False) -> None:
+    """A group's update (or creation: ``new``) that gives its datasets
+    (``packages``) changes their groups as :func:`_groups_reviewed` allows
+    (``group_patch`` put data under review into a group at once)."""
     given = data.get("packages")
-    if group is None or group.is_organization or not isinstance(given, list):
+    if not isinstance(given, list) or (not new and (group is None or group.is_organization)):
         return
-    current = {p.id for p in group.packages(with_private=True)}
+    current = {p.id for p in group.packages(with_private=True)} if group is not None else set()
     named = set()
     for entry in given:
         ref = entry.get("id") or entry.get("name") if isinstance(entry, dict) else entry
@@ -1448,6 +1487,7 @@ def _refuse_opd_removal(context: Context, data_dict: DataDict, group: model.Grou
     caller who may not delete it is told that first), as CKAN refuses an
     organization's with datasets: its ``message`` (CKAN's delete page shows
     it; a list there answered 500)."""
+    lock_name("opd", group.id)  # an item added at the same moment: one after the other
     message = roles.opd_in_use(group, purge)
     if message:
         tk.check_access("organization_purge" if purge else "organization_delete",
@@ -1792,6 +1832,12 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
     given_id = (data_dict or {}).get("id")
+    if isinstance(given_id, str) and given_id and not _UUID.fullmatch(given_id):
+        # another spelling of a table's uuid (braces, no hyphens) was a
+        # second table of the "same" id
+        raise tk.ValidationError({"id": [tk._(
+            "A table's id, when given, is a UUID in lower case "
+            "(e.g. 7c9c76af-db0f-42cb-bda6-43c59ed76129)")]})
     if isinstance(given_id, str) and given_id and model.Session.execute(
             sa.select(model.Resource.id).where(model.Resource.id.in_(
                 {given_id, given_id.strip().lower()}))).first():

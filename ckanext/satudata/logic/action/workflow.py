@@ -192,6 +192,12 @@ def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -
     if not title or not owner_org or not year:
         return
     model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, year)))
+    # an OPD's deletion checks its items under this lock (chained.py): an
+    # item added at the same moment stayed, listed, under a deleted OPD
+    lock_name("opd", owner_org)
+    if model.Session.execute(sa.select(model.Group.state).where(
+            model.Group.id == owner_org)).scalar() == "deleted":
+        raise tk.ValidationError({"owner_org": [tk._("Organization does not exist")]})
     where = [DaftarData.year == year, DaftarData.owner_org == owner_org,
              sa.func.lower(sa.func.btrim(DaftarData.title)) == title.strip().lower()]
     if item is not None:
@@ -1639,7 +1645,7 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
     held_back: list[str] = []
     # the gate is the same for the steps it holds back alike (verify and
     # return wait for the same OPDs): asked once per kind of step
-    gates: dict[tuple[bool, bool, bool], dict[str, list[str]]] = {}
+    gates: dict[tuple[bool, ...], dict[str, list[str]]] = {}
     took_part: Optional[bool] = None  # asked once for all the four-eyes steps
     for transition in available(request.state, request.revision_of, kinds):
         action = ACTION_OF.get(transition.name, transition.name)
@@ -1651,7 +1657,7 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
                     held_back.append(roles.four_eyes_message())
                 continue
         kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED,
-                transition.name in rounds.PUBLISHING)
+                transition.name in rounds.PUBLISHING, transition.name in rounds.RETURNS)
         if kind not in gates:
             gates[kind] = rounds.gate_errors(round_, transition.name, request) \
                 if round_ else {}

@@ -558,6 +558,9 @@ def test_a_groups_editor_changes_no_reviewed_data_through_membership(region):
     with pytest.raises(tk.ValidationError):  # nor through the group's own update
         region.call("sysadmin", "group_patch", id=group["name"],
                     packages=[{"id": request["package_id"]}])
+    with pytest.raises(tk.ValidationError):  # nor a new group's
+        region.call("sysadmin", "group_create", name="tema-baru",
+                    packages=[{"id": request["package_id"]}])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
     region.call("kadis", "satudata_request_approve", id=request["id"])
@@ -594,7 +597,14 @@ def test_a_new_table_with_the_id_of_an_existing_one_is_refused(region):
     assert [(r["id"], r["description"]) for r in shown] == [(kept["id"], "Jangan hilang")]
     # nor a deleted table's (it came back with its deleted file), nor in capitals
     region.call("producer", "resource_delete", id=kept["id"])
-    for given in (kept["id"], kept["id"].upper()):
+    for given in (kept["id"], kept["id"].upper(), "{%s}" % kept["id"],
+                  kept["id"].replace("-", "")):
         with pytest.raises(tk.ValidationError):
             region.call("producer", "resource_create", package_id=request["package_id"],
                         id=given, name="Lagi", url="https://example.org/lagi.csv")
+    # nor through the dataset's own update
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "package_patch", id=request["package_id"],
+                    resources=[{"id": kept["id"]}])
+    assert list(refused.value.error_dict) == ["resources"]
+    assert helpers.call_action("package_show", id=request["package_id"])["resources"] == []

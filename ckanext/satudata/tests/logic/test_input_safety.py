@@ -871,3 +871,25 @@ def test_a_file_is_downloaded_at_its_own_datasets_address_by_its_own_name(region
         with pytest.raises(tk.ObjectNotFound):
             region.call("producer", "satudata_data_check_list", id=own["package_id"],
                         request_id=ref)
+
+
+def test_membership_and_account_flags_of_the_wrong_type_are_told(region, app):
+    """``member_delete`` with ``object_type: null`` (anyone, 500),
+    ``user_create``/``user_patch`` with ``sysadmin: 1`` (500), a group's
+    ``packages`` that is no list (an English "Integrity Error")."""
+    group = factories.Group(name="tema-uji")
+    sysadmin = {"user": region.users["sysadmin"]["name"], "ignore_auth": False}
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("member_delete", context=dict(sysadmin), id=group["name"],
+                            object="x", object_type=None)
+    assert list(refused.value.error_dict) == ["object_type"]
+    for action, data in (("user_patch", {"id": "warga"}),
+                         ("user_create", {"name": "akun-baru", "email": "baru@example.org",
+                                          "password": "correct-horse-123"})):
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action(action, context=dict(sysadmin), sysadmin=1, **data)
+        assert "sysadmin" in refused.value.error_dict, action
+    token = {"Authorization": factories.APIToken(user=region.users["sysadmin"]["name"])["token"]}
+    answer = app.post("/api/3/action/group_patch", headers=token,
+                      json={"id": group["name"], "packages": "abc"})
+    assert answer.status_code == 409 and "packages" in answer.json["error"]

@@ -786,7 +786,10 @@ def test_an_opd_with_requests_or_listed_items_stays(region, app):
         helpers.call_action("user_patch", context=dict(sysadmin), id="produsen-a",
                             sysadmin=True)
     assert list(promoted.value.error_dict) == ["sysadmin"]
+    assert promoted.value.message == promoted.value.error_dict["sysadmin"][0]  # flashed
     assert not model.User.get("produsen-a").sysadmin
+    with pytest.raises(tk.ValidationError):  # a number: CKAN's validator answered 500
+        helpers.call_action("user_patch", context=dict(sysadmin), id="warga", sysadmin=1)
     assert model.Session.get(DataRequest, region.request_of(opd)["id"]) is not None
     # an OPD with listed items only: deleted once they are deactivated
     listed = factories.Organization(name="dinas-baru")

@@ -343,6 +343,24 @@ def test_a_request_whose_data_is_cancelled_goes_back_to_the_walidata(
         citizen, "satudata_public_request_show", id=asked["id"])["events"])
 
 
+def test_a_request_planned_as_an_item_whose_request_is_cancelled_goes_back(
+        region, citizen, smtp, run_jobs):
+    """Planned in the Daftar Data, collected by a round, then that data
+    request cancelled: the citizen's request stayed "planned" for good."""
+    asked = _ask(citizen)
+    planned = _call(region.users["walidata_admin"], "satudata_public_request_plan",
+                    id=asked["id"], owner_org=region.opd_a["name"], year=2026)
+    region.call("walidata_admin", "satudata_round_send", id=region.round["id"])
+    collecting = next(r for r in region.call(
+        "walidata_admin", "satudata_request_list", round_id=region.round["id"])["results"]
+        if r["item_id"] == planned["item_id"])
+    region.call("walidata_admin", "satudata_request_cancel", id=collecting["id"],
+                note="Tidak jadi dihimpun")
+    run_jobs()
+    shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
+    assert (shown["state"], shown["events"][-1]["step"]) == ("accepted", "stopped")
+
+
 @pytest.mark.parametrize("action,state,labels", PAST,
                          ids=[f"{a.replace('satudata_public_request_', '')}@{s}"
                               for a, s, _l in PAST])

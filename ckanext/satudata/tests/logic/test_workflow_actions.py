@@ -456,6 +456,15 @@ class TestRounds:
                     state="open")
         assert region.call("producer", "satudata_request_submit",
                            id=request["id"])["state"] == "submitted"
+        # what a closed round's verifier returns could never come back
+        region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                    state="closed")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("verifier", "satudata_request_return", id=request["id"],
+                        note="Lengkapi satuan")
+        assert list(err.value.error_dict) == ["state"]
+        assert "return" not in region.call("verifier", "satudata_request_show",
+                                           id=request["id"])["allowed_transitions"]
 
     def test_a_sent_rounds_dates_stay_ahead_and_on_working_days(self, region):
         """Moved to start in 2020, a sent round put its producers' deadline
