@@ -1272,6 +1272,8 @@ def _waiting_label(role: Optional[str]) -> str:
         return tk._("Head of the OPD")
     if role == "walidata":
         return tk._("Walidata administrator")
+    if role == ROUND_REPORT:
+        return tk._("the round's report (its data is published once the report is approved)")
     return roles.role_label(role)
 
 
@@ -1465,6 +1467,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         DaftarData.update_frequency,
         model.Group.name, model.Group.title, CollectionRound.name, CollectionRound.title,
         model.Package.name, model.Package.title, model.Package.private,
+        # its round's report not approved yet (a ready request waits for it)
+        sa.and_(CollectionRound.report_days > 0, CollectionRound.stage != "done"),
     ]
     stmt = (
         sa.select(*columns)
@@ -1494,7 +1498,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
     dataset_url = tk.config.get("ckan.site_url").rstrip("/") + "/dataset/"
     labels = {state.value: label for state, label in state_labels().items()}
     waiting_labels = {role: _waiting_label(role)
-                      for role in [None, "producer", "opd_head", "walidata", *scope.chain,
+                      for role in [None, "producer", "opd_head", "walidata", ROUND_REPORT,
+                                   *scope.chain,
                                    *(r for c in scope.round_chains.values() for r in c)]}
     late_labels = {policy: late_label(policy) for policy in LATE_POLICIES}
     results = []
@@ -1503,6 +1508,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         result = request.dictize()
         waiting = _waiting_for(request.state, request.approval_level,
                                scope.chain_of(request.round_id), bool(request.revision_of))
+        if row[11] and request.state == State.READY.value and request.late != "carry":
+            waiting = ROUND_REPORT  # not the administrators, who may not publish it yet
         result.update({
             "item_title": row[1], "priority": row[2], "update_frequency": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
@@ -1526,40 +1533,16 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
                                   else None),
         })
         if with_completeness:
-            result["completeness"] = row[11]
+            result["completeness"] = row[12]
         results.append(result)
     _mark_waiting_for_all(results, named=scope.staff)
-    _mark_waiting_for_report(results)
     return results
-
-
-#: the value of ``waiting_for`` while a ready request waits for its round's report
-ROUND_REPORT = "round_report"
-
-
-def _mark_waiting_for_report(results: list[dict[str, Any]]) -> None:
-    """Ready requests of a round whose report is not approved yet wait for
-    that report (:func:`.rounds.report_pending`), not for the walidata
-    administrators ("menunggu Administrator walidata", who may not publish
-    them); one query for the page."""
-    ready = {r["round_id"] for r in results if r["state"] == State.READY.value
-             and r.get("late") != "carry"}
-    if not ready:
-        return
-    pending = set(model.Session.execute(
-        sa.select(CollectionRound.id).where(
-            CollectionRound.id.in_(ready), CollectionRound.report_days > 0,
-            CollectionRound.stage != "done")).scalars())
-    for result in results:
-        if result["round_id"] in pending and result["state"] == State.READY.value \
-                and result.get("late") != "carry":
-            result["waiting_for"] = ROUND_REPORT
-            result["waiting_for_label"] = tk._("the round's report (its data is published "
-                                               "once the report is approved)")
 
 
 #: the value of ``waiting_for`` while an all-in round waits for its OPDs
 ALL_OPDS = "all_opds"
+#: the value of ``waiting_for`` while a ready request waits for its round's report
+ROUND_REPORT = "round_report"
 
 
 def _mark_waiting_for_all(results: list[dict[str, Any]], named: bool) -> None:

@@ -897,16 +897,16 @@ def test_a_walidata_button_clicked_twice_takes_one_step(portal) -> None:
         purpose="Perencanaan", owner_org=region.opd_a["name"])
     helpers.call_action("satudata_public_request_accept", context={"user": "verifikator"},
                         id=asked["id"])
+    round_id = region.round["id"]
+    # a compile stage only (set before its data is approved: its stages stay
+    # then): a round with a report stage builds its book once the report is approved
+    helpers.call_action("satudata_round_update", context={"user": "admin-walidata"},
+                        id=round_id, compile_days=20)
     to_ready(region, region.requests[0])  # one dataset for the book
     publish(region, region.requests[0])
     for request in region.requests[1:]:  # nothing left to collect: the round may move on
         helpers.call_action("satudata_request_cancel", context={"user": "admin-walidata"},
                             id=request["id"], note="Tidak jadi dihimpun")
-    round_id = region.round["id"]
-    # a compile stage only: a round with a report stage builds its book once
-    # the report is approved
-    helpers.call_action("satudata_round_update", context={"user": "admin-walidata"},
-                        id=round_id, compile_days=20)
     model.Session.remove()
     problems = []
     for label, calls in (

@@ -260,11 +260,15 @@ class TestChanges:
 
         request = region.request_of(region.opd_a)
         pkg_id = request["package_id"]
+        # (CKAN's url, version, author and maintainer are no fields of the
+        # portal: the schema's own, set and emptied, stand for them)
         for change in ({"license_id": ""}, {"license_id": "cc-by"}, {"license_id": ""},
-                       {"license_id": "odc-odbl"}, {"url": "https://data.example.org/a"},
-                       {"url": ""}, {"version": "2"}, {"version": ""},
-                       {"author_email": "a@example.org"}, {"author_email": ""},
-                       {"maintainer_email": "m@example.org"}, {"maintainer_email": ""}):
+                       {"license_id": "odc-odbl"}, {"concept": "Konsep"}, {"concept": ""},
+                       {"measure": "Ukuran"}, {"measure": ""},
+                       {"producer_contact_email": "a@example.org"},
+                       {"producer_contact_email": ""},
+                       {"walidata_contact_email": "m@example.org"},
+                       {"walidata_contact_email": ""}):
             region.call("producer", "package_patch", id=pkg_id, **change)
         resource = region.call("producer", "resource_create", package_id=pkg_id,
                                name="Tautan", url="https://data.example.org/t", format="")
