@@ -237,8 +237,7 @@ def follow_round_deadlines(round_: CollectionRound
             since = (started.date() if started and round_.verify_when_complete
                      else publishing.to_local(request.submitted_at or request.modified).date())
             due = due_date_for(round_, state, today=since)
-        else:
-            request.submit_due = round_.submit_due
+        else:  # (its submit_due follows the round's: updated above)
             due = due_date_for(round_, state, today=returned_on.get(request.id),
                                submit_due=round_.submit_due)
         if due is None or due == request.due_date:

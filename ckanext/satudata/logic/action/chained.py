@@ -1094,15 +1094,27 @@ def _refuse_taken_resource_ids(data_dict: DataDict, pkg: model.Package) -> None:
     own = {r.id for r in pkg.resources}
     ids = [r.get("id") for r in given if isinstance(r, dict)]
     ids = [i for i in ids if isinstance(i, str) and i and i not in own]
-    if not ids:
-        return
-    if any(not _UUID.fullmatch(i) for i in ids) or model.Session.execute(
-            sa.select(model.Resource.id).where(model.Resource.id.in_(ids))).first():
-        raise tk.ValidationError({"resources": [tk._("Resource id already exists.")]})
+    if ids and (message := _new_table_id_refusal(ids)):
+        raise tk.ValidationError({"resources": [message]})
 
 
 #: a resource id as CKAN makes them
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _new_table_id_refusal(ids: list[str]) -> Optional[str]:
+    """Why new tables cannot take the ``ids`` their caller gives, or None:
+    another spelling of a uuid (braces, no hyphens, capitals) was a second
+    table of the "same" id; a table's own id overwrote it (its name,
+    description and file replaced unseen), a deleted one's brought it back
+    with its deleted file (CKAN refuses only another dataset's)."""
+    if any(not _UUID.fullmatch(i) for i in ids):
+        return tk._("A table's id, when given, is a UUID in lower case "
+                    "(e.g. 7c9c76af-db0f-42cb-bda6-43c59ed76129)")
+    if model.Session.execute(
+            sa.select(model.Resource.id).where(model.Resource.id.in_(ids))).first():
+        return tk._("Resource id already exists.")
+    return None
 #: CKAN's own dataset fields the portal's schema has not: no form shows
 #: them, no reviewer sees them, the DCAT feed sent them to the national
 #: portal (a producer's ``url`` as the landing page, ``version`` "[1, 2]")
@@ -1832,20 +1844,9 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
     given_id = (data_dict or {}).get("id")
-    if isinstance(given_id, str) and given_id and not _UUID.fullmatch(given_id):
-        # another spelling of a table's uuid (braces, no hyphens) was a
-        # second table of the "same" id
-        raise tk.ValidationError({"id": [tk._(
-            "A table's id, when given, is a UUID in lower case "
-            "(e.g. 7c9c76af-db0f-42cb-bda6-43c59ed76129)")]})
-    if isinstance(given_id, str) and given_id and model.Session.execute(
-            sa.select(model.Resource.id).where(model.Resource.id.in_(
-                {given_id, given_id.strip().lower()}))).first():
-        # CKAN refuses another dataset's; one of the same dataset was
-        # overwritten (its name, description and file replaced unseen), a
-        # deleted one came back with its deleted file, an upper-case copy
-        # was a second table of the "same" id
-        raise tk.ValidationError({"id": [tk._("Resource id already exists.")]})
+    if isinstance(given_id, str) and given_id \
+            and (message := _new_table_id_refusal([given_id])):
+        raise tk.ValidationError({"id": [message]})
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
     _queue_checks(pkg)
