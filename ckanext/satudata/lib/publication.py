@@ -11,8 +11,9 @@ compilation (openpyxl) of the round's published datasets.
   uploaded to the portal (``ckan.storage_path``, through
   ``get_resource_uploader(res).get_path(id)``); links to other sites are not
   fetched.
-* The book has a cover, a table of contents with page numbers, and per
-  dataset its key metadata (labels, not codes) and its data table (the
+* The book has a cover, a table of contents with page numbers, the
+  round's report once its chain approved it (:func:`approved_report`;
+  the XLSX's first sheet), and per dataset its key metadata (labels, not codes) and its data table (the
   first ``satudata.publication.pdf_max_rows`` rows). The XLSX has one sheet per dataset: the
   key metadata on top, then the whole table (up to :data:`XLSX_MAX_ROWS`).
 * Rebuilding from the same data gives the same bytes: fixed ordering, the
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import jinja2
+import markupsafe
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
@@ -45,8 +47,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import metadata, publishing, reference, roles
-from . import cells, dates, datastore, notifications, preview, validation
-from ..model import CollectionRound, DataRequest, Publication, RequestEvent
+from . import cells, dates, datastore, markdown_text, notifications, preview, validation
+from ..model import (
+    CollectionRound, DataRequest, Publication, RequestEvent, RoundReport, RoundReportEvent,
+)
 from .states import State
 
 XLSX_MAX_ROWS = 100_000
@@ -86,12 +90,22 @@ class Entry:
 
 
 @dataclass
+class Report:
+    """The round's approved report (SOP 001 step 8, SOP 003 step 6: the
+    approved report is disseminated with the data)."""
+    title: str
+    body: str        # Markdown, as the walidata wrote it
+    approved: datetime.date  # its last approval, in the portal's time zone
+
+
+@dataclass
 class Book:
     round: CollectionRound
     entries: list[Entry]
     date: datetime.date
     walidata: str
     site_title: str
+    report: Optional[Report] = None
 
 
 # -- collecting --------------------------------------------------------------------
@@ -126,6 +140,23 @@ def _last_published(round_id: str) -> Optional[datetime.datetime]:
         .where(DataRequest.round_id == round_id,
                RequestEvent.to_state == State.PUBLISHED.value,
                publishing.public_clause())).scalar()
+
+
+def approved_report(round_id: str) -> Optional[Report]:
+    """The round's report once its last level approved it (None before, or
+    for a round without a report stage). One query."""
+    approved = (sa.select(sa.func.max(RoundReportEvent.timestamp))
+                .where(RoundReportEvent.report_id == RoundReport.id,
+                       RoundReportEvent.step == "approve",
+                       RoundReportEvent.to_state == "approved")
+                .scalar_subquery())
+    row = model.Session.execute(
+        sa.select(RoundReport.title, RoundReport.body, approved)
+        .where(RoundReport.round_id == round_id, RoundReport.state == "approved")).first()
+    if row is None or row[2] is None:
+        return None
+    return Report(title=row[0], body=row[1] or "",
+                  approved=publishing.to_local(row[2]).date())  # type: ignore[union-attr]
 
 
 def _cell(value: Any) -> Any:
@@ -301,11 +332,15 @@ def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], Non
         if progress:
             progress(number, len(ids))
     last = _last_published(round_.id)
+    report = approved_report(round_.id)
+    # the day its data went public, in the portal's time zone (or its
+    # report was approved, when that came later: the book changed then)
+    day = publishing.to_local(last).date() if last else round_.start_date  # type: ignore
+    if report is not None and report.approved > day:
+        day = report.approved
     walidata = model.Group.get(tk.config.get("satudata.walidata_organization"))
     return Book(
-        round=round_, entries=entries,
-        # the day its data went public, in the portal's time zone
-        date=publishing.to_local(last).date() if last else round_.start_date,  # type: ignore
+        round=round_, entries=entries, date=day, report=report,
         walidata=(walidata.title or walidata.name) if walidata else "",
         site_title=tk.config.get("ckan.site_title") or "CKAN")
 
@@ -340,8 +375,13 @@ def book_html(book: Book) -> str:
             "cut_rows": table.total_rows > max_rows,
             "cut_columns": len(table.header) > max_columns,
         })
+    report = book.report
     return _env().get_template("publication_book.html").render(
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
+        report=report, report_html=markupsafe.Markup(markdown_text.render(report.body))
+        if report else None,
+        report_date=dates.format_datetime(report.approved, tk.config.get(
+            "ckan.locale_default") or "id", datetime.timezone.utc) if report else None,
         date=book.date.isoformat(),
         date_text=dates.format_datetime(book.date, tk.config.get("ckan.locale_default") or "id",
                                         datetime.timezone.utc))
@@ -384,6 +424,24 @@ def sheet_title(number: int, title: str, taken: set[str]) -> str:
     return name
 
 
+def _report_sheet(workbook: Any, report: Report, taken: set[str]) -> None:
+    """The approved report as the compilation's first sheet: its title,
+    the day of its approval, then its text a paragraph per row."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet = workbook.create_sheet(sheet_title(0, tk._("Report"), taken))
+    sheet.append(cells.row([report.title]))
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(cells.row([tk._("Approved on %(date)s") % {
+        "date": dates.format_datetime(report.approved, tk.config.get("ckan.locale_default")
+                                      or "id", datetime.timezone.utc)}]))
+    sheet.append([])
+    for line in report.body.splitlines():
+        sheet.append(cells.row([line]))
+        sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 100
+
+
 def xlsx_bytes(book: Book) -> bytes:
     """One sheet per dataset: title, OPD and key metadata, then the table."""
     import openpyxl
@@ -400,6 +458,8 @@ def xlsx_bytes(book: Book) -> bytes:
     workbook.properties.title = tk._("Publication: %(round)s") % {"round": book.round.title}
     bold = Font(bold=True)
     taken: set[str] = set()
+    if book.report is not None:
+        _report_sheet(workbook, book.report, taken)
     for entry in book.entries:
         sheet = workbook.create_sheet(sheet_title(entry.number, entry.pkg.get("title") or "",
                                                   taken))

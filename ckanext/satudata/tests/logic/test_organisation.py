@@ -17,10 +17,13 @@ import datetime
 import io
 import re
 
+import openpyxl
+import pypdf
 import pytest
 from freezegun import freeze_time
 from werkzeug.datastructures import FileStorage
 
+import ckan.lib.uploader as uploader
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -358,6 +361,19 @@ def test_balikpapan_a_verification_waits_for_a_submission_in_flight(clean_db, cl
 
 # -- TJB / Maluku Utara: compile/analyse, then a report approved up the chain -----------
 
+def _publication_files(package_id: str) -> tuple[bytes, bytes]:
+    """The PDF and the XLSX of a public publication dataset, as anyone
+    downloads them."""
+    pkg = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                              id=package_id)
+    files = {}
+    for resource in pkg["resources"]:
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+        with open(path, "rb") as f:
+            files[resource["format"]] = f.read()
+    return files["PDF"], files["XLSX"]
+
+
 def _ready(request: dict, producer: str) -> None:
     complete_metadata(request["package_id"], producer)
     _call(producer, "satudata_request_submit", id=request["id"])
@@ -400,7 +416,8 @@ def test_tjb_late_data_misses_the_period_but_not_the_portal(clean_db, clean_inde
         assert reporting["compile_due"] == late.isoformat() < reporting["report_due"]
 
 
-def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app):
+def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_index, app,
+                                                           run_jobs, smtp):
     with freeze_time(MONDAY, tick=True):  # the timeline's order
         _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
         DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
@@ -534,6 +551,18 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
     assert "satudata-publication-wait" not in admin.get("/publikasi/tjb-2026").body
     assert _call("admin-walidata", "satudata_publication_build",
                  round_id=round_["id"])["status"] == "queued"
+    run_jobs()
+    # the approved report is disseminated with its data (SOP 001 step 8):
+    # the book's first chapter, the compilation's first sheet
+    book = _call("admin-walidata", "satudata_publication_show", round_id=round_["id"])
+    pdf, xlsx = _publication_files(book["package_id"])
+    text = " ".join(" ".join(page.extract_text().split())
+                    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Dibanding 2025: naik 4%" in text and "Disetujui pada" in text
+    sheets = openpyxl.load_workbook(io.BytesIO(xlsx)).worksheets
+    assert sheets[0]["A1"].value == report["title"] and len(sheets) == 2
+    assert "Dibanding 2025: naik 4%." in [row[0] for row in sheets[0].iter_rows(
+        values_only=True)]
     # a finished round: no more sending, neither on its page nor by the API
     page = admin.get("/permintaan-data/putaran/tjb-2026").body
     assert "satudata-round-send" not in page and "satudata-round-history" in page
