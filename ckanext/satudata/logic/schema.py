@@ -49,6 +49,16 @@ def role_list(ignore_missing: Validator, satudata_id: Validator,
             "role": [ignore_missing, satudata_id, satudata_role_name]}
 
 
+@validator_args
+def role_event_list(ignore_missing: Validator, default: Validator, satudata_id: Validator,
+                    satudata_user_exists: Validator, satudata_limit: Validator,
+                    satudata_offset: Validator, satudata_clean_strings: Validator) -> Schema:
+    return {"__before": [satudata_clean_strings],
+            "user": [ignore_missing, satudata_id, satudata_user_exists],
+            "limit": [default(50), satudata_limit],
+            "offset": [default(0), satudata_offset]}
+
+
 # -- data-request workflow ---------------------------------------------------
 
 @validator_args

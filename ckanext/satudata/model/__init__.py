@@ -4,7 +4,7 @@
 ``migration/satudata``."""
 from __future__ import annotations
 
-from .role import WalidataRole
+from .role import WalidataRole, WalidataRoleEvent
 from .workflow import (
     ROUND_STAGES, ROUND_STATES, LATE_POLICIES, CollectionRound, DaftarData, DaftarDataEvent,
     DataRequest, ForumDecision, ReminderSent, RequestEvent, RoundEvent, RoundReport,
@@ -20,7 +20,7 @@ from .outbox import OutboxEntry
 from .letter import LETTER_KINDS, Letter, LetterCounter, RoundDocument
 
 __all__ = [
-    "WalidataRole",
+    "WalidataRole", "WalidataRoleEvent",
     "DaftarData", "CollectionRound", "DataRequest", "RequestEvent", "ReminderSent",
     "ROUND_STATES", "ROUND_STAGES", "RoundReport", "RoundReportEvent", "LATE_POLICIES",
     "ForumDecision", "RoundEvent", "DaftarDataEvent",

@@ -41,3 +41,33 @@ class WalidataRole(domain_object.DomainObject, tk.BaseModel):  # type: ignore
             "created": self.created.isoformat(),
             "created_by": self.created_by,
         }
+
+
+class WalidataRoleEvent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
+    """One change of who holds a walidata role (given or taken away), by
+    whom and when: the trail a supervisor reads of who could verify and
+    approve at which time."""
+
+    __tablename__ = "satudata_walidata_role_event"
+    __table_args__ = (
+        Index("satudata_walidata_role_event_timestamp_idx", "timestamp"),
+    )
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
+    #: the user given the role or deprived of it
+    user_id: Mapped[str | None] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    role: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    #: ``grant`` or ``revoke``
+    step: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
+    #: who gave or took it (None: the site user, a command)
+    actor_id: Mapped[str | None] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    timestamp: Mapped[datetime.datetime] = Column(  # type: ignore
+        DateTime, nullable=False, default=datetime.datetime.utcnow)
+
+    def dictize(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "user_id": self.user_id, "role": self.role, "step": self.step,
+            "actor_id": self.actor_id, "timestamp": self.timestamp.isoformat(),
+        }

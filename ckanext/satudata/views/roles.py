@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """``/permintaan-data/peran``: who holds which walidata role (verifier and
 each approval level of ``satudata.approval_chain``). Walidata staff see the
-list; walidata administrators and sysadmins give and take roles."""
+list and the trail of its changes; walidata administrators and sysadmins
+give and take roles."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,9 @@ import ckan.plugins.toolkit as tk
 
 from ..lib import roles
 from ._common import call, can, context, error_list
+
+#: the changes of roles shown on the page (the API pages through all)
+TRAIL_SHOWN = 50
 
 satudata_roles = Blueprint("satudata_roles", __name__, url_prefix="/permintaan-data/peran")
 
@@ -43,6 +47,8 @@ def index() -> Any:
     assignments = call("satudata_role_list", {})
     return tk.render("satudata/workflow/roles.html", {
         "assignments": assignments,
+        # who was given or deprived of which role, by whom: the newest
+        "trail": call("satudata_role_event_list", {"limit": TRAIL_SHOWN}),
         "chain": tk.h.satudata_approval_chain(),
         "known_roles": roles.known_roles(),
         "duties": [(label, roles.duty_roles(duty)) for duty, label in roles.duty_labels().items()],

@@ -2,6 +2,7 @@
 """Actions that give walidata staff their roles (verifier, approval levels)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,11 +12,20 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import roles
-from ...model import WalidataRole
+from ...model import WalidataRole, WalidataRoleEvent
 from .. import schema
 from ._common import lock_name
 
-__all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list"]
+__all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list",
+           "satudata_role_event_list"]
+
+
+def _record(user: model.User, role: str, step: str, context: Context) -> None:
+    """The role's trail: ``step`` (grant, revoke) in the same transaction."""
+    actor = roles.user_obj(context["user"])
+    model.Session.add(WalidataRoleEvent(
+        id=model.types.make_uuid(), user_id=user.id, role=role, step=step,
+        actor_id=actor.id if actor else None, timestamp=datetime.datetime.utcnow()))
 
 
 def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -52,6 +62,7 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
         user_id=user.id, role=data["role"], created_by=actor.id if actor else None
     )
     model.Session.add(role)
+    _record(user, data["role"], "grant", context)
     if not context.get("defer_commit"):
         model.Session.commit()
     return role.dictize()
@@ -86,6 +97,7 @@ def satudata_role_delete(context: Context, data_dict: DataDict) -> None:
             WalidataRole.user_id == user.id, WalidataRole.role == data["role"]
         )
     )
+    _record(user, data["role"], "revoke", context)
     if not context.get("defer_commit"):
         model.Session.commit()
 
@@ -118,3 +130,49 @@ def satudata_role_list(context: Context, data_dict: DataDict) -> list[dict[str, 
         result.append(item)
     result.sort(key=lambda r: (order.get(r["role"], len(order)), r["user_name"]))
     return result
+
+
+@tk.side_effect_free
+def satudata_role_event_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The trail of walidata roles, newest first: who was given or deprived
+    of which role, by whom, when.
+
+    :param user: only the changes of this user's roles (id or name; optional)
+    :type user: string
+    :param limit: at most this many (default 50, at most 1000)
+    :type limit: int
+    :param offset: skip this many (default 0)
+    :type offset: int
+    :returns: ``count`` and ``results`` (each with ``user_name``,
+        ``user_display_name``, ``actor_name``, ``actor_display_name`` and
+        ``role_label``)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_role_event_list", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.role_event_list(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    event = WalidataRoleEvent
+    subject = sa.orm.aliased(model.User)
+    actor = sa.orm.aliased(model.User)
+    where = []
+    if data.get("user"):
+        user = model.User.get(data["user"])
+        assert user
+        where.append(event.user_id == user.id)
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(event).where(*where)).scalar()
+    rows = model.Session.execute(
+        sa.select(event, subject.name, subject.fullname, actor.name, actor.fullname)
+        .outerjoin(subject, subject.id == event.user_id)
+        .outerjoin(actor, actor.id == event.actor_id)
+        .where(*where).order_by(event.timestamp.desc(), event.id.desc())
+        .limit(data.get("limit", 50)).offset(data.get("offset", 0))).all()
+    results = []
+    for row, name, fullname, actor_name, actor_fullname in rows:
+        item = row.dictize()
+        item.update(user_name=name, user_display_name=fullname or name,
+                    actor_name=actor_name, actor_display_name=actor_fullname or actor_name,
+                    role_label=roles.role_label(row.role))
+        results.append(item)
+    return {"count": count, "results": results}

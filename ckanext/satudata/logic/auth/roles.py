@@ -7,7 +7,8 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ...lib import roles
 
-__all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list"]
+__all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list",
+           "satudata_role_event_list"]
 
 
 def satudata_role_create(context: Context, data_dict: DataDict) -> AuthResult:
@@ -26,3 +27,8 @@ def satudata_role_list(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only walidata staff can see walidata roles")}
+
+
+def satudata_role_event_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Who may read the roles may read how they changed."""
+    return satudata_role_list(context, data_dict)

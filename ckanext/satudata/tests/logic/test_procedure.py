@@ -501,6 +501,42 @@ def test_the_last_holder_of_a_chain_level_keeps_the_role(region):
         "walidata_admin", "satudata_role_list", role="kadis")] == [region.users["kabid"]["name"]]
 
 
+def test_who_gave_or_took_a_role_and_when_is_kept(region, app):
+    """A role taken away left no trace (only the current holders were
+    kept): a supervisor could not tell who could approve at a level last
+    month, nor who gave them the right."""
+    from ..factories import csrf_token, login
+
+    officer = factories.User(name="petugas-baru", fullname="Petugas Baru")
+    admin = region.users["walidata_admin"]
+    client = login(app, admin["name"])
+    page = client.get("/permintaan-data/peran")
+    client.post("/permintaan-data/peran", data={
+        "_csrf_token": csrf_token(page.body), "user": officer["name"], "role": "kabid"})
+    region.call("walidata_admin", "satudata_role_create", user=officer["name"], role="kabid")
+    region.call("sysadmin", "satudata_role_delete", user=officer["name"], role="kabid")
+    # a refused removal is no change
+    with pytest.raises(tk.ValidationError):
+        region.call("walidata_admin", "satudata_role_delete", user=officer["name"],
+                    role="kabid")
+    trail = region.call("verifier", "satudata_role_event_list", user=officer["name"])
+    assert trail["count"] == 2
+    assert [(e["step"], e["role"], e["user_name"], e["actor_name"])
+            for e in trail["results"]] == [
+        ("revoke", "kabid", "petugas-baru", region.users["sysadmin"]["name"]),
+        ("grant", "kabid", "petugas-baru", admin["name"])]
+    # the page shows it, newest first, in the portal's words
+    rows = client.get("/permintaan-data/peran").body.split(
+        'class="table table-sm satudata-role-trail"')[1].split("</table>")[0]
+    mine = [row for row in rows.split("<tr>") if "petugas-baru" in row]
+    assert len(mine) == 2
+    assert "Dicabut" in mine[0] and "Kepala Bidang" in mine[0]
+    assert "Diberikan" in mine[1] and (admin["fullname"] or admin["name"]) in mine[1]
+    # the staff read it; an OPD's producer does not
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "satudata_role_event_list")
+
+
 def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
     """The OPD's only producer was removed while a request waited for its
     producers (returned): the request waited for nobody, its return was
