@@ -87,9 +87,10 @@ trap cleanup EXIT INT TERM
   >>"$LOGS/mail.log" 2>&1 &
 PIDS+=($!)
 # two jobs workers, as in production (README): a long job (a publication
-# build, the DataStore load of a large table) leaves the other for e-mails
+# build, the DataStore load of a large table) leaves the other for e-mails;
+# CKAN's worker without its fork per job (jobs.Worker)
 for _ in 1 2; do
-  "$CKAN" -c "$INI" jobs worker >>"$LOGS/worker.log" 2>&1 &
+  "$CKAN" -c "$INI" satudata worker >>"$LOGS/worker.log" 2>&1 &
   PIDS+=($!)
 done
 # scheduled releases (jadwal rilis): what cron does in production, every minute

@@ -256,6 +256,23 @@ def build_assets():
     ``scripts/web.sh`` runs it."""
     from . import middleware
     middleware.build_assets(echo=click.echo)
+
+
+@satudata.command("worker")
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=None,
+              help="Stop after this many jobs (a supervisor starts a fresh one).")
+def worker(queues: tuple[str, ...], burst: bool, max_jobs: Optional[int]):
+    """Run background jobs as ``ckan jobs worker`` does, each in this
+    process: CKAN's worker loads CKAN's whole environment again in a fork for
+    every job (seconds per e-mail). QUEUES as ``ckan jobs worker``'s
+    (default: the default queue)."""
+    from .jobs import Worker
+
+    Worker(list(queues)).work(burst=burst, max_jobs=max_jobs)
+
+
 # -- the outbox ----------------------------------------------------------------------------
 
 @satudata.group("outbox")

@@ -4,18 +4,29 @@ calls the domain function that does the work. The work a change owes
 (e-mails, a publication to build again) is written to the outbox in the
 change's transaction and reaches the queue as :func:`deliver` of its row
 (:mod:`.lib.outbox`); the ``ckan satudata`` commands with ``--enqueue`` put
-their job on the queue directly. Run by ``ckan jobs worker``, outside any
-web request: each job runs in the portal's language (:func:`_in_portal_language`).
+their job on the queue directly. Run by a jobs worker, outside any web
+request: each job runs in the portal's language (:func:`_in_portal_language`).
+
+:class:`Worker` (``ckan satudata worker``) is CKAN's jobs worker without
+its fork per job: CKAN's ``ckan jobs worker`` forks a work horse for every
+job and loads CKAN's whole environment again in it (every plugin, the
+templates, the helpers: 2-3 s on a busy 2-core machine), so that an e-mail
+of a few milliseconds cost seconds and, with 20 officers at work, the
+e-mails and the data checks queued up by the hundred behind each other.
 """
 from __future__ import annotations
 
 import datetime
 import functools
+import logging
 from typing import Any, Callable, Optional
 
-import ckan.plugins.toolkit as tk
+import rq
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import app_globals
+from ckan.lib import jobs as ckan_jobs
 
 from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
@@ -152,3 +163,40 @@ def register() -> None:
 #: the jobs that only send e-mails: handed to the front of the queue
 MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_deadline_moved",
                       "notify_report_step", "notify_public_request"})
+
+
+log = logging.getLogger(__name__)
+
+
+class Worker(ckan_jobs.Worker):
+    """CKAN's jobs worker (its queues, names, logging, failed-job registry
+    and warm shutdown) running every job in the worker's own process (no fork), as rq's
+    ``SimpleWorker`` does, with what the fork gave each job done here:
+
+    * the configuration changed on the admin's config page since the last
+      job is read again (``app_globals``, as each web request does);
+    * the job's database session is closed after it, a failed job's too
+      (CKAN's worker also closes the engine's pool: kept here, a job does not
+      open new connections);
+    * a job's time limit (``ckan.jobs.timeout``) is enforced by rq's
+      SIGALRM death penalty in this process.
+
+    A job that crashes the interpreter stops the worker: run it under a
+    supervisor that restarts it (systemd ``Restart=always``), with
+    ``--max-jobs`` to renew it now and then."""
+
+    def execute_job(self, job: rq.job.Job, queue: rq.Queue) -> None:
+        title = (job.meta or {}).get("title")
+        job_id = f"{job.id} ({title})" if title else job.id
+        log.info("Worker %s starts job %s", self.key, job_id)
+        app_globals.app_globals._check_uptodate()
+        self.set_state(rq.worker.WorkerStatus.BUSY)
+        try:
+            rq.Worker.perform_job(self, job, queue)
+        finally:
+            model.Session.remove()
+            self.set_state(rq.worker.WorkerStatus.IDLE)
+        log.info("Worker %s has finished job %s", self.key, job_id)
+
+    def get_heartbeat_ttl(self, job: rq.job.Job) -> int:
+        return rq.SimpleWorker.get_heartbeat_ttl(self, job)

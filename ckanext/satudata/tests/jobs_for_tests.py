@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-"""Jobs used by the tests: importable by a real `ckan jobs worker` process
-(integration/test_real_worker.py)."""
+"""Jobs used by the tests: importable by a real ``ckan satudata worker``
+process (integration/test_real_worker.py)."""
 from __future__ import annotations
 
 import os
@@ -26,3 +26,35 @@ def record_view_title(key: str) -> None:
         return get_view_plugin("datatables_view").info()["default_title"]
 
     connect_to_redis().set(key, title())
+
+
+def record_site_title(key: str) -> None:
+    """Append to the list ``key`` in Redis the worker's process id and the
+    site title a job reads (``ckan.site_title``)."""
+    import ckan.plugins.toolkit as tk
+
+    connect_to_redis().rpush(key, f"{os.getpid()} {tk.config.get('ckan.site_title')}")
+
+
+def retitle_site_elsewhere(title: str) -> None:
+    """Change the site title as the admin's config page in a web process
+    does: in the database only (this process's configuration untouched)."""
+    import datetime
+
+    import ckan.model as model
+
+    model.set_system_info("ckan.site_title", title)
+    model.set_system_info("ckan.config_update", str(datetime.datetime.utcnow().timestamp()))
+
+
+def fail_in_a_transaction() -> None:
+    """Leave the session in a failed transaction, then fail."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    try:
+        model.Session.execute(sa.text("SELECT 1/0"))
+    except sa.exc.DataError:
+        pass  # the transaction is now aborted, the session not rolled back
+    raise RuntimeError("a job that fails")

@@ -10,7 +10,7 @@ never touched.
 
 * Redis stopped during 20 workflow steps: every step is committed, the
   e-mails wait in the outbox; with Redis back, ``ckan satudata outbox
-  drain`` (the cron command) and a real ``ckan jobs worker --burst`` deliver
+  drain`` (the cron command) and a real ``ckan satudata worker --burst`` deliver
   every expected message to the SMTP server exactly once, and running both
   again sends nothing.
 * A jobs worker killed in the middle of sending a round's messages (the
@@ -248,7 +248,7 @@ def test_mail_owed_while_redis_is_stopped_arrives_exactly_once(
     drained = _ckan(ini, "satudata", "outbox", "drain")
     assert drained.returncode == 0, drained.stderr
     assert "20 handed to the jobs queue, 0 waiting" in drained.stdout
-    worker = _ckan(ini, "jobs", "worker", "--burst")
+    worker = _ckan(ini, "satudata", "worker", "--burst")
     assert worker.returncode == 0, worker.stderr
 
     sent = smtp.take()
@@ -259,7 +259,7 @@ def test_mail_owed_while_redis_is_stopped_arrives_exactly_once(
     # cron's next drain and another worker: nothing is sent again
     drained = _ckan(ini, "satudata", "outbox", "drain")
     assert drained.returncode == 0 and "0 handed" in drained.stdout, drained
-    worker = _ckan(ini, "jobs", "worker", "--burst")
+    worker = _ckan(ini, "satudata", "worker", "--burst")
     assert worker.returncode == 0, worker.stderr
     assert smtp.take() == []
 
@@ -278,7 +278,7 @@ def test_a_worker_killed_mid_send_leaves_only_the_rest_to_send(
     # first); the SMTP server hangs on the second
     smtp.held.add("produsen-b@example.org")
     with open(tmp_path / "worker.log", "wb") as log:
-        worker = subprocess.Popen([CKAN_CMD, "-c", ini, "jobs", "worker", "--burst"],
+        worker = subprocess.Popen([CKAN_CMD, "-c", ini, "satudata", "worker", "--burst"],
                                   stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     try:
@@ -298,7 +298,7 @@ def test_a_worker_killed_mid_send_leaves_only_the_rest_to_send(
     assert "1 handed to the jobs queue" in result.output, (
         result.output, entry.attempts, entry.enqueued_at, entry.done_at,
         datetime.datetime.utcnow(), tk.config.get("satudata.outbox.retry_after"))
-    again = _ckan(ini, "jobs", "worker", "--burst")
+    again = _ckan(ini, "satudata", "worker", "--burst")
     assert again.returncode == 0, again.stderr
     assert [_address(m) for m in smtp.take()] == ["produsen-b@example.org"]
     assert _round_sent_entry().done_at is not None

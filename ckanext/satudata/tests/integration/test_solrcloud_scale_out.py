@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """Scale-out on SolrCloud (issue 13, J item 3): two CKAN web processes and two
-``ckan jobs worker`` processes on one PostgreSQL database, one Redis queue and
+``ckan satudata worker`` processes on one PostgreSQL database, one Redis queue and
 a SolrCloud collection of 2 shards x 2 replicas on two nodes
 (``scripts/solrcloud.sh``: ``MiniSolrCloudCluster`` of Solr's test framework,
 an embedded ZooKeeper). Every process points at node 1
@@ -178,14 +178,14 @@ def solrcloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SolrC
 
 @contextlib.contextmanager
 def job_workers(n: int, log_dir: Path) -> Iterator[list[subprocess.Popen]]:
-    """``n`` ``ckan jobs worker`` processes on this site's queue."""
+    """``n`` ``ckan satudata worker`` processes on this site's queue."""
     ckan_bin = Path(sys.executable).with_name("ckan")
     processes = []
     try:
         for i in range(n):
             with open(log_dir / f"worker-{i}.log", "wb") as log:
                 processes.append(subprocess.Popen(
-                    [str(ckan_bin), "-c", _ini(), "jobs", "worker"], stdout=log,
+                    [str(ckan_bin), "-c", _ini(), "satudata", "worker"], stdout=log,
                     stderr=subprocess.STDOUT, env=dict(os.environ),
                     cwd=Path(_ini()).resolve().parent, start_new_session=True))
         yield processes
