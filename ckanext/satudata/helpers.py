@@ -403,8 +403,8 @@ def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:
     search, so nothing private, draft or archived): the number of
     ``datasets``, of OPD publishing (``organizations``), of government
     affairs covered (``affairs``), and every OPD with its number of public
-    datasets (``opd_list``). Two queries: one search with facets and the
-    list of organizations."""
+    datasets (``opd_list``). One search with facets and the list of
+    organizations, a page of 25 at a time."""
     search = tk.get_action("package_search")(
         {"ignore_auth": True, "user": ""}, {  # type: ignore[arg-type]
             "q": "*:*", "rows": 0, "include_private": False,
@@ -413,11 +413,20 @@ def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:
     facets = search.get("facets") or {}
     counts = {name: n for name, n in (facets.get("organization") or {}).items() if n}
     affairs = [name for name, n in (facets.get("vocab_government_affairs") or {}).items() if n]
-    organizations = tk.get_action("organization_list")(
-        {"ignore_auth": True, "user": ""}, {  # type: ignore[arg-type]
-            "all_fields": True, "limit": organization_limit, "sort": "title asc",
-            "include_dataset_count": False, "include_extras": False,
-            "include_users": False, "include_groups": False, "include_tags": False})
+    # CKAN gives at most ckan.group_and_organization_list_all_fields_max (25)
+    # organizations with their fields per call, whatever the limit: the OPDs
+    # after the 25th were missing, some of them publishing
+    organizations: list[dict[str, Any]] = []
+    while len(organizations) < organization_limit:
+        page = tk.get_action("organization_list")(
+            {"ignore_auth": True, "user": ""}, {  # type: ignore[arg-type]
+                "all_fields": True, "sort": "title asc", "offset": len(organizations),
+                "limit": organization_limit - len(organizations),
+                "include_dataset_count": False, "include_extras": False,
+                "include_users": False, "include_groups": False, "include_tags": False})
+        organizations += page
+        if not page:
+            break
     opd_list = [{"name": o["name"], "title": o.get("title") or o["name"],
                  "image_url": o.get("image_display_url") or "",
                  "datasets": counts.get(o["name"], 0)} for o in organizations]

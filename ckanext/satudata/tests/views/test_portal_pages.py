@@ -74,6 +74,21 @@ class TestHomePage:
         opds = body.split('id="satudata-opd-title"')[1].split("</section>")[0]
         assert "Dinas Kesehatan" in opds and "Dinas Pendidikan" in opds
 
+    def test_every_opd_is_listed_past_ckans_page_of_25(self, app, region):
+        """CKAN gives 25 organizations with their fields per call: a regency's
+        OPDs after the 25th (by title) were missing from the home page,
+        those publishing data too."""
+        from ckan.tests import factories
+
+        for number in range(26):
+            factories.Organization(name=f"opd-tambahan-{number:02d}",
+                                   title=f"Badan Tambahan {number:02d}")
+        last = factories.Organization(name="satpol-pp", title="Satuan Polisi Pamong Praja")
+        factories.Dataset(owner_org=last["id"], private=False, title="Jumlah Linmas")
+        opds = app.get("/").body.split('id="satudata-opd-title"')[1].split("</section>")[0]
+        assert "Satuan Polisi Pamong Praja" in opds and "Badan Tambahan 25" in opds
+        assert "Dinas Kesehatan" in opds
+
     def test_logo_and_public_links_in_the_collapsible_menu(self, app, region):
         body = app.get("/").body
         assert "/satudata/satudata-logo.svg" in body
