@@ -22,7 +22,9 @@ proxy's own headers win, as they are only set when missing):
   keep it) unless a page template was rendered for a logged-in user, so a
   private dataset's API answer, DCAT export, DataStore rows or file, a
   letter or a round's document read by its officer was cacheable for
-  everyone behind the same proxy. Static files stay cacheable.
+  everyone behind the same proxy; and ``no-store``: a browser keeps none
+  of it on disk (a shared computer's next user). Static files stay
+  cacheable.
 
 and the catalogue's RDF says its charset (UTF-8).
 """
@@ -64,6 +66,11 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("Content-Security-Policy", "object-src 'none'; base-uri 'self'" + (
         "" if embeddable else "; frame-ancestors 'self'") + (
         "; img-src 'self' data: blob:" if own_images else ""))
+    if request.environ.get("__no_cache__") and request.endpoint not in _STATIC:
+        # nor kept by the browser itself: on a shared office computer the Back
+        # button or the disk cache showed a logged-out producer's unpublished
+        # dataset, data file or request
+        response.cache_control.no_store = True
     return response
 
 

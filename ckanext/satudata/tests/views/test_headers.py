@@ -61,6 +61,7 @@ def test_an_answer_to_a_token_is_for_its_caller_only(app):
     assert shown.status_code == 200
     assert "private" in shown.headers["Cache-Control"]
     assert "public" not in shown.headers["Cache-Control"]
+    assert "no-store" in shown.headers["Cache-Control"]
     # an anonymous answer stays cacheable
     assert "public" in app.get("/api/3/action/status_show").headers["Cache-Control"]
 
@@ -76,9 +77,11 @@ def test_an_answer_to_a_logged_in_browser_is_for_its_user_only(app):
     dataset = factories.Dataset(owner_org=org["id"], private=True, title="Draf 7c1e")
     browser = login(app, user["name"])
     for url in (f"/api/3/action/package_show?id={dataset['id']}",
-                f"/dataset/{dataset['name']}.ttl"):
+                f"/dataset/{dataset['name']}.ttl", f"/dataset/{dataset['name']}"):
         shown = browser.get(url)
         assert shown.status_code == 200 and "Draf 7c1e" in shown.body, url
         assert "private" in shown.headers["Cache-Control"], url
         assert "public" not in shown.headers["Cache-Control"], url
+        # nor kept on the disk of a shared office computer after logging out
+        assert "no-store" in shown.headers["Cache-Control"], url
 
