@@ -181,5 +181,9 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert search == "/dataset/?q=area_code:64+OR+area_code:64.*"
     found = helpers.call_action("package_search", q="area_code:64 OR area_code:64.*")
     assert ref_id in [d["id"] for d in found["results"]], found["count"]
-    assert app.get("/kode/wilayah/99.99").status_code == 404
+    # each page, and an unknown code's, has its main landmark (a screen
+    # reader's "go to main" found nothing)
+    assert province.count('role="main"') == 1
+    unknown = app.get("/kode/wilayah/99.99")
+    assert unknown.status_code == 404 and unknown.body.count('role="main"') == 1
     assert app.get("/kode/tidak-ada/1").status_code == 404
