@@ -33,8 +33,8 @@ against ``satudata.round_document.max_size``.
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import unicodedata
 import uuid
 import zipfile
 from typing import Any, Optional
@@ -277,7 +277,11 @@ DOCUMENT_EXTENSIONS = frozenset({"pdf", "xlsx", "xls", "ods", "docx", "doc", "od
                                  "txt"})
 #: a round document's file name (and default title) is at most this long
 DOCUMENT_NAME_MAX = 200
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+def _showable(name: str) -> str:
+    """``name`` without control, format and surrogate characters: a NUL
+    answered 500; a right-to-left override (``s34e\u202egnp.pdf`` shows as
+    ``s34epdf.png``) became the document's title on the producers' page."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
 
 
 def read_round_document(upload: Any, field: str = "upload"
@@ -291,7 +295,7 @@ def read_round_document(upload: Any, field: str = "upload"
 
     # a name PostgreSQL can store and a page can show: no control
     # characters (a NUL answered 500), at most 200 characters
-    name = _UNSHOWABLE.sub("", os.path.basename(getattr(upload, "filename", "") or ""))
+    name = _showable(os.path.basename(getattr(upload, "filename", "") or "")).strip()
     stem, dot, extension = name.rpartition(".")
     if len(name) > DOCUMENT_NAME_MAX:
         name = (stem[:DOCUMENT_NAME_MAX - len(extension) - 1] + "." + extension) \
@@ -320,7 +324,9 @@ def read_round_document(upload: Any, field: str = "upload"
             "text document or a CSV file") % {"name": name}]})
     from werkzeug.utils import secure_filename
 
-    return content, mimetype, name, secure_filename(name) or "dokumen"
+    # an ASCII name keeping its extension ("😀.pdf" was downloaded as "pdf")
+    return content, mimetype, name, \
+        f"{secure_filename(name.rpartition('.')[0]) or 'dokumen'}.{extension.lower()}"
 
 
 def save_round_document(document_id: str, content: bytes) -> None:

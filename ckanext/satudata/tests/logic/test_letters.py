@@ -299,6 +299,17 @@ def test_uploaded_documents_reach_the_rounds_opds_and_staff_only(region):
     assert created["title"] == "SK Walikota 12.pdf"
     assert created["file_name"] == "SK_Walikota_12.pdf"
     assert created["mimetype"] == "application/pdf"
+    # a name that turns its text around is no title ("SK\u202efdp.exe" shows
+    # as "SKexe.pdf"); a name of no ASCII keeps its extension
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    turned = region.call("verifier", "satudata_round_document_create", id=region.round["id"],
+                         upload=_upload(pdf, "SK\u202egnp.pdf"))
+    assert turned["title"] == "SKgnp.pdf" and turned["file_name"] == "SKgnp.pdf"
+    emoji = region.call("verifier", "satudata_round_document_create", id=region.round["id"],
+                        upload=_upload(pdf, "\U0001F600.PDF"))
+    assert emoji["file_name"] == "dokumen.pdf"
+    for document in (turned, emoji):
+        region.call("walidata_admin", "satudata_round_document_delete", id=document["id"])
     for who in ("producer", "producer_b", "verifier", "kadis", "walidata_admin"):
         listed = region.call(who, "satudata_round_document_list", id=region.round["id"])
         assert [d["id"] for d in listed] == [created["id"]]
