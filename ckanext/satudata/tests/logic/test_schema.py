@@ -111,6 +111,22 @@ class TestMalformedValues:
         assert "float" in errors[1]["data_type"][0]
         assert _package_count() == before
 
+    def test_a_variable_without_its_name_is_refused_when_saved(self, sysadmin, opd):
+        """Saved with only its type, a row was kept without a word: the
+        checklist said "Variables: not filled in" for a table of three
+        declared variables, and only the submission said why."""
+        variables = [{"data_type": "integer"}, {"name": "kecamatan", "data_type": "category"},
+                     {"name": "", "definition": "", "data_type": "", "unit": ""}]
+        before = _package_count()
+        with pytest.raises(tk.ValidationError) as e:
+            _create(sysadmin, name="data-tanpa-nama", title="Data", owner_org=opd["id"],
+                    variables=variables)
+        errors = e.value.error_dict["variables"]
+        assert errors[0] == {"name": [
+            "Variable 1: give the name of the column it describes"]}
+        assert not errors[1] and not errors[2]  # an empty row is no row
+        assert _package_count() == before
+
     def test_bad_values_refused_on_update_too(self, sysadmin, opd):
         dataset = _create(sysadmin, name="data-benar", title="Data", owner_org=opd["id"],
                           **full_metadata())
