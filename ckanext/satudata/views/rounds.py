@@ -6,6 +6,8 @@ letters (download, issue the Berita Acara) and uploaded documents (upload,
 download, remove)."""
 from __future__ import annotations
 
+import datetime
+
 from typing import Any, Optional
 
 from flask import Blueprint
@@ -67,6 +69,10 @@ def edit(round_id: Optional[str] = None) -> Any:
         if round_id:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
+            for key in ("prepare_due", "submit_due", "verify_due"):
+                # emptied: counted again, as the form says (it kept the date typed)
+                if key in form and key not in locked:
+                    data.setdefault(key, "")
             for key in ("title", "period", "description"):
                 # emptied texts are changes too (an emptied title was
                 # answered "saved" and kept, an emptied period stayed)
@@ -98,7 +104,7 @@ def read(round_id: str, document_title: str = "") -> Any:
     ref = {"id": round_["id"]}
     today = workdays.today().isoformat()
     return tk.render("satudata/workflow/round.html", {
-        "round": round_, "states": states(),
+        "round": round_, "states": states(), "spans": _spans(round_),
         # sent now, its requests would be late at once (the deadlines are
         # counted from its start date): said before it is sent
         "past_deadlines": [key for key in ("prepare_due", "submit_due")
@@ -286,3 +292,14 @@ def send(round_id: str) -> Any:
 @satudata_round.route("/<round_id>/status.xlsx")
 def export(round_id: str) -> Any:
     return file_response(call("satudata_round_export", {"id": round_id}))
+
+
+def _spans(round_: dict[str, Any]) -> dict[str, Optional[int]]:
+    """The working days each deadline of the round gives, counted from the
+    date before it (a deadline typed by hand said the count it replaced:
+    "11 Januari 2027 (12 hari kerja)" for 18)."""
+    dates = [datetime.date.fromisoformat(round_[key]) if round_.get(key) else None
+             for key in ("start_date", "prepare_due", "submit_due", "verify_due")]
+    return {key: workdays.working_days_between(since, due) if since and due else None
+            for key, since, due in zip(("prepare_due", "submit_due", "verify_due"),
+                                       dates, dates[1:])}

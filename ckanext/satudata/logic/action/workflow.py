@@ -655,14 +655,23 @@ def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
             del data[key]
 
 
-def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any]
-                     ) -> dict[str, Any]:
+def _emptied_deadlines(data_dict: DataDict) -> set[str]:
+    """The deadlines an update gives empty (``""``, blanks): to be counted
+    again from what they follow (a typed deadline could not be taken back:
+    the form said "saved" and kept it)."""
+    return {key for key in _ROUND_DEADLINES
+            if isinstance(data_dict.get(key), str) and not data_dict[key].strip()}
+
+
+def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
+                     recount: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The deadlines ``round_`` would have with the change ``data`` (a new
     round's when ``round_`` is None), without changing it: a deadline given
     is kept; one not given is counted from the one before it when that one
     or its duration changed (a new start moves all three, a new submission
     deadline or verification time the verification deadline only); the
-    others keep their date."""
+    others keep their date. A deadline in ``recount`` is counted again, and
+    those after it follow."""
     def value(key: str) -> Any:
         return data[key] if key in data else getattr(round_, key)
 
@@ -670,7 +679,7 @@ def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any]
     moved = round_ is None or "start_date" in data
     for key, days in (("prepare_due", "prepare_days"), ("submit_due", "submit_days"),
                       ("verify_due", "verify_days")):
-        moved = moved or days in data or key in data
+        moved = moved or days in data or key in data or key in recount
         if key in data or not moved:
             kept[key] = value(key)
     return workdays.round_deadlines(value("start_date"), value("prepare_days"),
@@ -761,10 +770,13 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     :rtype: dictionary
 
     The other parameters are those of :func:`satudata_round_create`, plus
-    ``state`` (``draft``, ``open`` or ``closed``).
+    ``state`` (``draft``, ``open`` or ``closed``); a deadline given empty
+    (``prepare_due: ""``) is counted again from what it follows.
     """
     tk.check_access("satudata_round_update", context, data_dict)
-    data = _validate(data_dict, schema.round_update(), context)
+    recount = _emptied_deadlines(data_dict)
+    data = _validate({key: value for key, value in data_dict.items() if key not in recount},
+                     schema.round_update(), context)
     # one change at a time: a second officer's change waits, then starts from
     # this one's result (and the trail records what each one changed)
     round_ = _locked(CollectionRound, data.pop("id"), tk._("Collection round not found"))
@@ -777,8 +789,12 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
                       DataRequest.state.in_(rounds.REVIEWING)])), approved=bool(_count(
         DataRequest, [DataRequest.round_id == round_.id,
                       DataRequest.state.in_(rounds.APPROVED)])))
-    if set(data) & set(locked):
-        raise tk.ValidationError({key: [locked[key]] for key in data if key in locked})
+    # an emptied deadline counted again to the date it has is no change
+    recount = frozenset(key for key in recount if _deadlines_after(
+        round_, data, frozenset(recount))[key] != getattr(round_, key))
+    if (set(data) | recount) & set(locked):
+        raise tk.ValidationError({key: [locked[key]] for key in (*data, *sorted(recount))
+                                  if key in locked})
     _refuse_past_deadlines(data, round_)
     before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not sent:
@@ -788,7 +804,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"state": [tk._(
             "A round whose requests were sent cannot go back to draft: its producers "
             "are working on them (close the round instead)")]})
-    due = _deadlines_after(round_, data)
+    due = _deadlines_after(round_, data, recount)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data), due.get("prepare_due"))
     _refuse_past_submission(round_, due, sent)

@@ -326,6 +326,43 @@ class TestRounds:
         assert {c["field"] for c in changed["changes"]} == {
             "start_date", "prepare_due", "submit_due", "verify_due"}, changed["changes"]
 
+    def test_a_typed_deadline_emptied_is_counted_again(self, region, app):
+        """The form says "leave a date empty to have it computed": a typed
+        submission deadline emptied was answered "saved" and kept, and the
+        API refused "" as a malformed date."""
+        from ..factories import csrf_token
+
+        start = workdays.add_working_days(workdays.today(), 1)
+        round_ = region.call("walidata_admin", "satudata_round_create", name="tenggat-ketik",
+                             title="Tenggat diketik", year=2026, start_date=start.isoformat(),
+                             prepare_days=2, submit_days=10, verify_days=5)
+        counted = (round_["submit_due"], round_["verify_due"])
+        typed = workdays.add_working_days(datetime.date.fromisoformat(counted[0]), 7)
+        moved = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                            submit_due=typed.isoformat())
+        assert moved["submit_due"] == typed.isoformat() and moved["verify_due"] > counted[1]
+        client = login(app, region.users["walidata_admin"]["name"])
+        # its page counts the days the typed date gives (it said the 10 it replaced)
+        page = client.get(f"/permintaan-data/putaran/{round_['name']}").body
+        deadline = page.split("Tenggat pengajuan")[1].split("</dd>")[0]
+        assert "(17 hari kerja)" in deadline, deadline
+        # by the form: the field emptied, the others sent back as they are
+        url = f"/permintaan-data/putaran/{round_['name']}/edit"
+        form = client.get(url).body
+        client.post(url, data={
+            "_csrf_token": csrf_token(form), "title": "Tenggat diketik", "year": "2026",
+            "start_date": start.isoformat(), "prepare_days": "2", "submit_days": "10",
+            "verify_days": "5", "prepare_due": moved["prepare_due"], "submit_due": "",
+            "verify_due": moved["verify_due"]})
+        shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
+        assert (shown["submit_due"], shown["verify_due"]) == counted
+        # by the API, and the verification deadline follows it
+        region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                    submit_due=typed.isoformat())
+        again = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                            submit_due=" ")
+        assert (again["submit_due"], again["verify_due"]) == counted
+
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
         assert round_["prepare_due"] == "2026-01-12"
