@@ -181,7 +181,11 @@ TABLE: tuple[Transition, ...] = (
        undoes=True),
     # a producer revising published (or withdrawn) data: it goes through
     # verification and approval again while the live version stays as it was
-    _t("revise", [S.PUBLISHED, S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER]),
+    _t("revise", [S.PUBLISHED], S.SUBMITTED, [A.PRODUCER]),
+    # a revision of withdrawn data undoes the withdrawal's end of the
+    # review: a second "revise" click sent before the withdrawal (of the
+    # revision just sent) put the withdrawn data straight back into review
+    _t("revise", [S.WITHDRAWN], S.SUBMITTED, [A.PRODUCER], undoes=True),
     # who puts data out may take it out again
     _t("withdraw", [S.PUBLISHED], S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
        undoes=AFTER_WITHDRAWAL),

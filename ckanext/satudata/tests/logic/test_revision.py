@@ -612,7 +612,15 @@ def test_a_revision_of_withdrawn_data_is_cancelled_not_withdrawn(region):
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
                 note="Salah angka")
     region.call("producer", "package_patch", id=request["package_id"], notes="Diperbaiki")
-    region.call("producer", "satudata_request_revise", id=request["id"])
+    # revising withdrawn data undoes the withdrawal's end of the review: the
+    # producer sends the version they saw (a second "revise" click sent
+    # before a withdrawal put the withdrawn data back into review)
+    with pytest.raises(tk.ValidationError) as unseen:
+        region.call("producer", "satudata_request_revise", id=request["id"])
+    assert "version" in unseen.value.error_dict
+    seen = region.call("producer", "satudata_request_show", id=request["id"])
+    region.call("producer", "satudata_request_revise", id=request["id"],
+                version=seen["version"])
     shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
     assert "withdraw" not in shown["allowed_transitions"]
     with pytest.raises(tk.ValidationError):
