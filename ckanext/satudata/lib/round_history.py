@@ -78,7 +78,7 @@ def step_label(step: str) -> str:
         "document_add": tk._("Document uploaded"),
         "document_remove": tk._("Document removed"),
         "letter_issue": tk._("Berita Acara Verifikasi issued"),
-        "publication_build": tk._("Publication (book and compilation) built"),
+        "publication_build": tk._("Publication (book and compilation) asked to be built"),
     }
     return labels.get(step, step)
 

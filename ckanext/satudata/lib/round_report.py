@@ -34,7 +34,7 @@ from ..model import (
     CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
 )
 from . import outbox, publishing, roles, round_history, rounds, workdays
-from .states import State, state_labels
+from .states import State, given_reason, state_labels
 
 __all__ = [
     "ReportState", "Actor", "Step", "TABLE", "DRAFTED", "EDIT", "actors_of",
@@ -421,7 +421,7 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
     ``body`` given with ``submit`` is the text it goes with: saved first,
     in the same transaction (the text typed beside "submit" went to
     approval as it was before)."""
-    note = (note or "").strip() or None
+    note = given_reason(note)  # a zero-width space is no reason
     round_, report = lock_round(round_id)
     report = _report_of(report)
     _check_version(report, expected_version)

@@ -44,7 +44,7 @@ __all__ = [
     "satudata_request_states", "satudata_field_notes", "satudata_local_datetime",
     "satudata_release_date_time", "satudata_round_chain", "satudata_late_policy",
     "satudata_request_ids", "satudata_one_of", "satudata_ignore_blank", "satudata_blank_as_empty",
-    "satudata_blank_clears",
+    "satudata_blank_clears", "satudata_variable_named",
     "satudata_tag_string", "satudata_name_not_an_id",
 ]
 
@@ -114,6 +114,23 @@ def satudata_ignore_blank(key: FlattenKey, data: FlattenDataDict,
     removed the flag, ``measure: 0`` the measure, each without a word)."""
     if _blank(data.get(key)):
         data.pop(key, None)
+        raise tk.StopOnError
+
+
+def satudata_variable_named(key: FlattenKey, data: FlattenDataDict,
+                            errors: FlattenErrorDict, context: Context) -> None:
+    """(A variable's ``name``) A row of the variables with a definition,
+    a type or a unit but no name is refused when saved: it was kept, the
+    checklist then said "Variables: not filled in" for a table of three
+    declared variables, and only the submission said why (without which
+    row)."""
+    if not _blank(data.get(key)):
+        return
+    row = key[:-1]
+    if any(not _blank(data.get((*row, field)))
+           for field in ("definition", "data_type", "unit")):
+        errors[key].append(tk._("Variable %(number)s: give the name of the column it "
+                                "describes") % {"number": key[-2] + 1})
         raise tk.StopOnError
 
 
@@ -998,10 +1015,17 @@ def satudata_date(value: Any) -> Any:
     if not isinstance(value, datetime.date):
         if not isinstance(value, str):
             raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+        text = value.strip()
         try:
-            value = datetime.date.fromisoformat(value.strip()[:10])
+            # a date; or a midnight written as a date and time (no zone): a
+            # date followed by anything else was taken as that date
+            # ("2027-01-29 atau 2027-02-05", "2026-12-07garbage")
+            parsed = datetime.datetime.fromisoformat(text)
         except ValueError:
             raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+        if len(text) > 10 and (parsed.tzinfo is not None or parsed.time() != datetime.time()):
+            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+        value = parsed.date()
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
                          % {"min": MIN_YEAR, "max": MAX_YEAR})
@@ -1314,6 +1338,9 @@ def satudata_local_datetime(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 10 or text[10] not in "T ":  # a day alone was taken for midnight
+            raise tk.Invalid(message)
         try:
             parsed = datetime.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
         except ValueError:
@@ -1342,14 +1369,29 @@ def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
         return
     day = data.pop(("release_date",), None)
     time = data.pop(("release_time",), None)
-    if day and not time:  # the error is the time's alone
+    has_day, has_time = _given(day), _given(time)
+    if has_day and not has_time:  # the error is the time's alone
         errors.setdefault(("release_time",), []).append(tk._("Missing value"))
-        data[("release_at",)] = day
+        # release_at stays quiet: it is not what the caller sent
+        data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
         return
-    if time and not day:  # and the day's (it was told on release_at alone)
+    if has_time and not has_day:  # and the day's (it was told on release_at alone)
         errors.setdefault(("release_date",), []).append(tk._("Missing value"))
         return
-    if isinstance(day, str) and day.strip() and isinstance(time, str):
-        data[("release_at",)] = f"{day.strip()} {time.strip()}"
-    elif day:
-        data[("release_at",)] = day
+    if not has_day:
+        return
+    if not isinstance(time, str):  # a list or an object was taken for midnight
+        errors.setdefault(("release_time",), []).append(tk._(
+            "Time format incorrect, use HH:MM"))
+        data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
+        return
+    data[("release_at",)] = f"{day.strip()} {time.strip()}" if isinstance(day, str) else day
+
+
+def _given(value: Any) -> bool:
+    """Whether a form value was given: not missing, empty or blank."""
+    if value is None or value is tk.missing:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in ([], {})

@@ -107,8 +107,9 @@ def _note_a_day_off(release_date: str) -> None:
     except ValueError:
         return
     if not workdays.is_working_day(day):
-        tk.h.flash_notice(tk._("Note: %(date)s is not a working day (a weekend or a "
-                               "public holiday).") % {"date": tk.h.render_datetime(day)})
+        tk.h.flash_notice(tk._("Note: %(date)s is not a working day (a weekend, a public "
+                               "holiday or cuti bersama).") % {
+                                   "date": tk.h.render_datetime(day)})
 
 
 @satudata_dissemination.route("/dataset/<id>/revisi")

@@ -22,7 +22,7 @@ from ckan.types import Context, DataDict
 from ...lib import (engine, late_data, outbox, publishing, release_calendar, roles,
                      round_history, rounds)
 from ...lib.publication import published_package_ids
-from ...lib.states import State
+from ...lib.states import State, given_reason
 from ...model import CollectionRound, DataRequest, Publication, Release
 from .. import schema
 from ._common import commit as _commit, readable_or_not_found, validate as _validate
@@ -153,6 +153,9 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("satudata_request_schedule", context, data_dict)
     data = _validate(data_dict, schema.request_schedule(), context)
+    # a reason of invisible characters is none (the calendar showed
+    # "postponed from …:" and nothing)
+    data["reason"] = given_reason(data.get("reason"))
     if data["release_at"] <= publishing.utcnow():
         raise tk.ValidationError({"release_at": [tk._(
             "The release time must be in the future")]})
@@ -327,10 +330,8 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
                  "version": version})
             published.append(request_id)
         except Exception as e:  # noqa: BLE001 - recorded; the other releases go on
-            if isinstance(e, (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized)):
-                log.warning("Scheduled release %s of request %s refused: %s", release_id,
-                            request_id, getattr(e, "error_dict", None) or e)
-            else:
+            refused = isinstance(e, (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized))
+            if not refused:
                 log.exception("Scheduled release %s of request %s failed", release_id,
                               request_id)
             model.Session.rollback()
@@ -348,6 +349,9 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> dict[str,
                 model.Session.rollback()
                 continue
             message = _error_text(e)
+            if refused:  # said once it is a failure (cron mails the output)
+                log.warning("Scheduled release %s of request %s refused: %s", release_id,
+                            request_id, message)
             if release is not None:
                 release.status = "failed"
                 release.error = message

@@ -199,6 +199,9 @@ class TestBadInput:
         ("submit_days", ""), ("submit_days", 10**7), ("submit_days", -1),
         ("start_date", "9999-12-01"), ("start_date", "0001-01-01 00:00"),
         ("year", "abc"), ("year", 10**20), ("title", "a\x00b"), ("title", "a\ud800b"),
+        # a date followed by more was taken as that date
+        ("start_date", "2026-12-07garbage"), ("start_date", "2026-12-07 atau 2026-12-14"),
+        ("start_date", "2026-01-05T00:00:00+25:00"), ("start_date", "2026-01-05 10:00"),
     ])
     def test_round_create_refuses(self, region, field, value):
         data = {"name": "putaran-x", "title": "Putaran", "year": 2026,

@@ -239,6 +239,12 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
     second = first + datetime.timedelta(days=1)
     region.call("kadis", "satudata_request_schedule", id=request["id"],
                 release_at=first.strftime("%Y-%m-%d 09:00"))
+    # a reason of invisible characters is none (the calendar said
+    # "postponed from …:" and nothing)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kadis", "satudata_request_schedule", id=request["id"],
+                    release_at=second.strftime("%Y-%m-%d 09:00"), reason="\u200b\u00ad")
+    assert list(err.value.error_dict) == ["reason"]
     region.call("kadis", "satudata_request_schedule", id=request["id"],
                 release_at=second.strftime("%Y-%m-%d 09:00"), reason="Menunggu rapat forum")
     run_jobs()
@@ -294,7 +300,8 @@ def test_a_release_whose_time_has_come_is_neither_cancelled_nor_postponed(region
             [] if move == "cancelled" else ["2026-12-04 09:00 WIB"])
 
 
-def test_a_release_postponed_as_it_fell_due_moves_and_is_not_lost(region, monkeypatch):
+def test_a_release_postponed_as_it_fell_due_moves_and_is_not_lost(region, monkeypatch,
+                                                                 caplog):
     """A postponement checked just before the release time and committed
     just after ``release-due`` found the release due: the run published it
     days early (it read the request as it was when its turn came), or
@@ -320,6 +327,10 @@ def test_a_release_postponed_as_it_fell_due_moves_and_is_not_lost(region, monkey
         monkeypatch.setattr(publishing, "due_releases", postponed_meanwhile)
         ran = helpers.call_action("satudata_release_run_due", context=dict(admin))
         assert ran == {"published": [], "failed": []}
+        # and no warning of a refused release (cron mailed it, addressed to
+        # a page user: "reload the page … in another tab")
+        assert not [r for r in caplog.records if r.levelname == "WARNING"
+                    and "Scheduled release" in r.getMessage()]
         assert request_state(region, request) == "scheduled"
         assert [r["release_at_local"] for r in _calendar()] == ["2026-12-04 09:00 WIB"]
 
@@ -343,5 +354,17 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
                     release_at="2099-01-02 10:00", release_date="2099-01-20",
                     release_time="09:00")
     assert list(err.value.error_dict) == ["release_at"]
+    # nor is a day alone, a blank time or a time that is no text taken for
+    # midnight (each was scheduled at 00:00 WIB)
+    for given, field in (({"release_at": "2099-01-06"}, "release_at"),
+                         ({"release_date": "2099-01-07", "release_time": " "}, "release_time"),
+                         ({"release_date": "2099-01-05", "release_time": ["10:00"]},
+                          "release_time"),
+                         ({"release_date": "2099-01-05", "release_time": {"a": 1}},
+                          "release_time")):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                        **given)
+        assert list(err.value.error_dict) == [field], given
     assert region.call("walidata_admin", "satudata_request_show",
                        id=request["id"])["state"] == "ready"
