@@ -33,7 +33,7 @@ from .lib import notifications, outbox, reminders
 
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_deadline_moved",
            "notify_report_step",
-           "send_reminders",
+           "send_reminders", "send_reminder",
            "build_publication", "refresh_publication", "release_due",
            "notify_public_request", "fulfil_public_requests", "reopen_public_requests",
            "check_data",
@@ -91,6 +91,12 @@ def notify_report_step(event_id: str) -> int:
 def send_reminders(today: Optional[str] = None) -> dict[str, int]:
     """``ckan satudata send-reminders`` in the worker (``today`` ISO date)."""
     return reminders.send_reminders(datetime.date.fromisoformat(today) if today else None)
+
+
+@_in_portal_language
+def send_reminder(reminder_id: str) -> int:
+    """E-mail a reminder a walidata officer sent from a request's page."""
+    return reminders.send_manual(reminder_id)
 
 
 @_in_portal_language
@@ -162,6 +168,7 @@ def register() -> None:
 
 #: the jobs that only send e-mails: handed to the front of the queue
 MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_deadline_moved",
+                      "send_reminder",
                       "notify_report_step", "notify_public_request"})
 
 

@@ -58,7 +58,7 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
              "returned", "returned_upchain", "cancelled", "waiting_approval", "ready",
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
-             "round_sent", "opd_review", "reminder", "escalation",
+             "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
              "round_stage_reminder", "report_step", "deadline_moved")
 

@@ -26,6 +26,10 @@ Public data requests (permohonan data) the walidata has not answered are
 reminded to the walidata administrators and verifiers the same way, once
 per request, kind and deadline (``reminded_for``/``escalated_for``).
 
+A walidata administrator may also remind them from the request's page
+(:func:`remind_now`, kind ``manual``): once a day per stage, with a note,
+recorded with who sent it (:func:`sent_for` lists a request's reminders).
+
 Each is sent once per request, kind, state and deadline: the
 ``satudata_reminder_sent`` row is written (and committed) before the message
 goes out and removed again if it could not be delivered, so reruns of the
@@ -44,16 +48,17 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import public_requests, roles, round_report, rounds, workdays
+from . import outbox, public_requests, roles, round_report, rounds, workdays
 from ..model import (
     CollectionRound, DaftarData, DataRequest, PublicRequest, ReminderSent, RoundReport,
 )
-from .engine import ACTIVE_STATES
+from .engine import ACTIVE_STATES, lock_request
+from .states import state_label
 from . import notifications
 
 log = logging.getLogger(__name__)
 
-__all__ = ["due", "send_reminders"]
+__all__ = ["due", "send_reminders", "remind_now", "send_manual", "sent_for"]
 
 Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round titles
 
@@ -269,3 +274,84 @@ def _round_stage_reminders(today: datetime.date, counts: dict[str, int]) -> None
             counts["failed"] += 1
             continue
         counts["rounds"] += 1
+
+
+# -- a reminder sent from the request's page ---------------------------------------------
+
+MANUAL = "manual"
+
+
+def remind_now(request_id: str, user: model.User, note: Optional[str]) -> tuple[ReminderSent, int]:
+    """Remind the people the request waits for now, by ``user`` (a walidata
+    administrator), with ``note``: the reminder row, and how many people it
+    goes to. Under the request's row lock; its message is owed to the
+    outbox (sent once the step commits). Refused when nobody has a step
+    to take, or when one went out today for this stage already."""
+    request = lock_request(request_id)
+    if request.state not in ACTIVE_STATES:
+        raise tk.ValidationError({"state": [tk._(
+            "Nobody has a step to take on this request now: there is nobody to remind")]})
+    users = notifications.Directory({request.owner_org}).for_request(request)
+    if not users:
+        raise tk.ValidationError({"state": [tk._(
+            "Nobody holds the role of the step this request waits for: give the role to "
+            "someone first (Walidata roles)")]})
+    today = workdays.today()
+    inserted = model.Session.execute(
+        insert(ReminderSent.__table__).values(
+            id=model.types.make_uuid(), request_id=request.id, kind=MANUAL,
+            state=request.state, approval_level=request.approval_level or 0,
+            due_date=today, sent_at=datetime.datetime.utcnow(), sent_by=user.id, note=note)
+        .on_conflict_do_nothing(constraint="satudata_reminder_sent_key")
+        .returning(ReminderSent.__table__.c.id)).scalar()
+    if inserted is None:
+        raise tk.ValidationError({"state": [tk._(
+            "A reminder for this step was already sent today: the next one can go "
+            "tomorrow")]})
+    outbox.add("send_reminder", [inserted], title=f"satudata: reminder {request.id}")
+    reminder = model.Session.get(ReminderSent, inserted)
+    assert reminder is not None
+    return reminder, len(users)
+
+
+def send_manual(reminder_id: str) -> int:
+    """E-mail a reminder sent from a request's page to whom the request
+    waits for now (it may have moved on: then nobody); the number sent."""
+    reminder = model.Session.get(ReminderSent, reminder_id)
+    if reminder is None:
+        return 0
+    row = model.Session.execute(
+        sa.select(DataRequest, DaftarData.title, model.Group.title, CollectionRound.title)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .where(DataRequest.id == reminder.request_id)).first()
+    if row is None:
+        return 0
+    request, item, org, round_ = row
+    if (request.state, request.approval_level or 0) != (reminder.state,
+                                                        reminder.approval_level):
+        return 0  # it moved on before the message went out
+    sender = model.Session.get(model.User, reminder.sent_by) if reminder.sent_by else None
+    users = notifications.Directory({request.owner_org}).for_request(request)
+    today = workdays.today()
+    days = workdays.working_days_between(today, request.due_date) if request.due_date else 0
+    with notifications.portal_context():
+        return notifications.send_message(
+            "reminder_manual", users, sender=sender.display_name if sender else "",
+            note=reminder.note or "",
+            **notifications.reminder_values(request, item, org, round_, days))
+
+
+def sent_for(request_id: str) -> list[dict[str, Any]]:
+    """The reminders and escalations a request has had, newest first, with
+    the name of whoever sent one by hand."""
+    rows = model.Session.execute(
+        sa.select(ReminderSent, model.User.fullname, model.User.name)
+        .outerjoin(model.User, model.User.id == ReminderSent.sent_by)
+        .where(ReminderSent.request_id == request_id)
+        .order_by(ReminderSent.sent_at.desc())).all()
+    return [{"kind": r.kind, "state": r.state, "state_label": state_label(r.state),
+             "sent_at": r.sent_at.isoformat(),
+             "due_date": r.due_date.isoformat(), "note": r.note,
+             "sent_by": fullname or name} for r, fullname, name in rows]

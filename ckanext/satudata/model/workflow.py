@@ -364,13 +364,18 @@ class ReminderSent(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     id: Mapped[str] = Column(UnicodeText, primary_key=True, default=model.types.make_uuid)  # type: ignore
     request_id: Mapped[str] = Column(  # type: ignore
         UnicodeText, ForeignKey("satudata_request.id", ondelete="CASCADE"), nullable=False)
-    # "reminder" (before the deadline) or "escalation" (overdue)
+    # "reminder" (before the deadline), "escalation" (overdue), or "manual":
+    # sent from the request's page by ``sent_by`` (``due_date``: that day,
+    # so once a day per stage)
     kind: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
     state: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore
     approval_level: Mapped[int] = Column(Integer, nullable=False, default=0,  # type: ignore
                                          server_default="0")
     due_date: Mapped[datetime.date] = Column(Date, nullable=False)  # type: ignore
     sent_at: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
+    sent_by: Mapped[Optional[str]] = Column(  # type: ignore
+        UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    note: Mapped[Optional[str]] = Column(UnicodeText)  # type: ignore
 
 
 #: Requests per round, OPD, state, revision flag (``revision_of`` set),

@@ -22,7 +22,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import helpers
-from ..lib import publishing, review, roles
+from ..lib import publishing, reminders, review, roles
+from ..lib.engine import ACTIVE_STATES
 from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
 from ._common import (PAGE_SIZE, args, call, can, confirmed, context, error_list,
@@ -132,8 +133,12 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     checks = _data_checks(request)
     override = (request["id"] if checks and can("satudata_request_override_screening",
                                                 {"id": request["id"]}) else None)
+    may_remind = can("satudata_request_remind", {"id": request["id"]})
     return tk.render("satudata/workflow/request.html", {
         "request_dict": request, "events": events, "forms": forms,
+        # the walidata chases a late step from here (only the daily cron did)
+        "can_remind": may_remind and request["state"] in ACTIVE_STATES,
+        "reminders": reminders.sent_for(request["id"]) if may_remind else [],
         "checks": checks, "override": override,
         "can_link": "submit" in allowed or "resubmit" in allowed,
         "returned": review.latest_return(request, events),
@@ -235,6 +240,25 @@ def locked_edit_form_explained() -> Any:
         return None
     tk.h.flash_notice(reason)
     return tk.redirect_to("dataset.read", id=ref)
+
+
+@satudata_request.route("/<id>/ingatkan", methods=["POST"])
+def remind(id: str) -> Any:
+    """Remind whom the request waits for now (a walidata administrator)."""
+    try:
+        sent = tk.get_action("satudata_request_remind")(context(), {
+            "id": id, "note": tk.request.form.get("note", "")})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only walidata administrators can send a reminder"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Data request not found"))
+    except tk.ValidationError as e:
+        tk.h.flash_error(" ".join(error_list(e)))
+    else:
+        tk.h.flash_success(tk.ungettext(
+            "Reminder sent to %(num)s person", "Reminder sent to %(num)s people",
+            sent["recipients"]))
+    return tk.redirect_to("satudata_request.read", id=id)
 
 
 @satudata_request.route("/<id>/<transition>", methods=["POST"])

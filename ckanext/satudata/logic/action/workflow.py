@@ -35,13 +35,14 @@ from ckan.types import Context, DataDict
 
 from ...lib import storage
 from ...lib import (daftar_data_history, datacheck, engine, late_data, letters, metadata,
-                    outbox, publishing, roles, round_history, rounds, spreadsheets, workdays)
+                    outbox, publishing, reminders, roles, round_history, rounds, spreadsheets,
+                    workdays)
 from ...model import (LATE_POLICIES, CollectionRound, DaftarData, DataRequest, PublicRequest,
                       RequestEvent, RoundDocument)
 from ...model.workflow import request_count
 from ...lib.states import (
-    ACTION_OF, DUTY_ACTORS, FOUR_EYES, Actor, PublicState, State, available, late_label,
-    next_actors,
+    ACTION_OF, DUTY_ACTORS, FOUR_EYES, Actor, PublicState, State, available, given_reason,
+    late_label, next_actors,
     state_label, state_labels, transition_for, transition_label,
 )
 from .. import schema, validators
@@ -64,6 +65,7 @@ __all__ = [
     "satudata_request_submit", "satudata_request_resubmit", "satudata_request_return",
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision", "satudata_request_override_screening",
+    "satudata_request_remind",
     "satudata_request_opd_approve", "satudata_request_opd_return",
 ]
 
@@ -1977,6 +1979,28 @@ def satudata_request_override_screening(context: Context, data_dict: DataDict
     engine.prepare_data_check(context, data["id"])
     return engine.apply_step(context, data["id"], datacheck.OVERRIDE,
                              note=data.get("note"), expected_version=data.get("version"))
+
+
+def satudata_request_remind(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A walidata administrator reminds the people the request waits for
+    now (its producers, its verifiers, the approvers of its level, those who
+    publish), by e-mail, with a note: a late OPD chased from the request's
+    page, not only by the daily reminders. Once a day per step; recorded
+    with who sent it (the request's ``reminders``).
+
+    :param id: the request's id
+    :param note: (optional) what the reminder says besides the deadline
+    :returns: ``sent_at`` and ``recipients`` (how many people it goes to)
+    :rtype: dictionary
+    """
+    tk.check_access("satudata_request_remind", context, data_dict)
+    data = _validate(data_dict, schema.request_remind(), context)
+    user = roles.user_obj(context.get("user"))
+    assert user is not None
+    reminder, recipients = reminders.remind_now(data["id"], user,
+                                                given_reason(data.get("note")))
+    _commit(context)
+    return {"sent_at": reminder.sent_at.isoformat(), "recipients": recipients}
 
 
 def satudata_request_opd_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -47,6 +47,7 @@ __all__ = [
     "satudata_request_verify", "satudata_request_approve", "satudata_request_cancel",
     "satudata_request_cancel_revision", "satudata_request_override_screening",
     "satudata_request_opd_approve", "satudata_request_opd_return",
+    "satudata_request_remind",
 ]
 
 
@@ -200,3 +201,11 @@ satudata_request_opd_return = transition_auth("opd_return", lambda: tk._(
     "Only the head of the requested OPD can return its submission"))
 satudata_request_override_screening = step_auth("override_screening", lambda: tk._(
     "Only walidata administrators can override personal-data findings"))
+
+
+def satudata_request_remind(context: Context, data_dict: DataDict) -> AuthResult:
+    """The walidata administrators chase a late step from the request's page."""
+    readable_request_of(context, data_dict)
+    if roles.is_walidata_admin(context.get("user")):
+        return allow()
+    return refuse(tk._("Only walidata administrators can send a reminder"))

@@ -841,6 +841,7 @@ ACTIONS: dict[str, Params] = {
     "satudata_request_show": by("id", request_ids),
     "satudata_revision_show": by("id", datasets),
     "satudata_role_list": p({}),
+    "satudata_role_event_list": p({}, {"limit": 1000}),
     "satudata_round_document_export": by("id", lambda w: w.document_ids),
     "satudata_round_document_list": by("id", round_refs),
     "satudata_round_export": by("id", round_refs),

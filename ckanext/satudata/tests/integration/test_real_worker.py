@@ -92,3 +92,4 @@ def test_the_worker_runs_its_jobs_without_a_fork_and_reads_what_changed(ckan_con
     failing.refresh()
     assert failing.get_status() == "failed"
     assert "a job that fails" in proc.stderr
+    failing.failed_job_registry.remove(failing, delete_job=True)  # not the next test's

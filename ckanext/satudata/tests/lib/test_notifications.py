@@ -40,6 +40,7 @@ VALUES = {
     "report_url": "http://test.ckan.net/permintaan-data/putaran/semester-1-2026/laporan",
     "step": "approve",
     "waiting": True,
+    "sender": "Admin Walidata",
 }
 
 

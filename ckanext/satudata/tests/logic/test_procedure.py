@@ -257,7 +257,8 @@ def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     region.call("walidata_admin", "satudata_request_withdraw", id=request["id"], note="lagi",
                 version=seen(request["id"]))
     region.call("producer", "resource_delete", id=flagged["id"])
-    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("producer", "satudata_request_revise", id=request["id"],
+                version=seen(request["id"]))
     assert not is_public(request["package_id"])
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
@@ -535,6 +536,45 @@ def test_who_gave_or_took_a_role_and_when_is_kept(region, app):
     # the staff read it; an OPD's producer does not
     with pytest.raises(tk.NotAuthorized):
         region.call("producer", "satudata_role_event_list")
+
+
+def test_a_late_step_is_chased_from_the_request_page(region, app, smtp, run_jobs):
+    """A late OPD was chased only by the daily cron (near and after the
+    deadline): the walidata had no way to remind it, with a word of their
+    own, from the request's page."""
+    from ..factories import csrf_token, login
+
+    request = region.request_of(region.opd_a)
+    run_jobs()
+    smtp.take()
+    admin = login(app, region.users["walidata_admin"]["name"])
+    url = f"/permintaan-data/{request['id']}"
+    page = admin.get(url).body
+    assert "satudata-remind" in page
+    page = admin.post(f"{url}/ingatkan", data={"_csrf_token": csrf_token(page),
+                                               "note": "Mohon segera, rapat forum Jumat"}).body
+    assert "Pengingat dikirim ke 1 orang" in page  # back on the request's page
+    sent = page.split('id="satudata-reminders-title"')[1].split("</section>")[0]
+    assert "Mohon segera, rapat forum Jumat" in sent and "(diminta)" in sent
+    run_jobs()
+    mails = smtp.take()
+    assert mails and region.users["producer"]["email"] in mails[0]["to"]
+    assert all(region.users["producer_b"]["email"] not in m["to"] for m in mails)
+    assert "Pengingat" in mails[0]["subject"]
+    assert "Mohon segera, rapat forum Jumat" in mails[0]["body"]
+    assert url in mails[0]["body"]
+    # once a day per step; only the walidata administrators
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_remind", id=request["id"])
+    assert "hari ini" in err.value.error_dict["state"][0] \
+        or "today" in err.value.error_dict["state"][0]
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "satudata_request_remind", id=request["id"])
+    with pytest.raises(tk.NotAuthorized):
+        region.call("verifier", "satudata_request_remind", id=request["id"])
+    # the producer does not see who chased them from the walidata's list
+    assert "satudata-reminders-title" not in login(
+        app, region.users["producer"]["name"]).get(url).body
 
 
 def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):

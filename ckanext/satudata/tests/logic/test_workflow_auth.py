@@ -60,6 +60,7 @@ MATRIX: list[tuple[str, Optional[tuple[str, int]], str, set[str]]] = [
     ("satudata_request_approve", ("verified", 1), "request", {"kabid"}),
     ("satudata_request_approve", ("verified", 2), "request", {"kadis"}),
     ("satudata_request_cancel", ("submitted", 0), "request", ADMINS),
+    ("satudata_request_remind", None, "request", ADMINS),
     # a step beside the table: walidata administrators override personal-data
     # findings (the engine re-checks under the lock); the check results are
     # for the producers and the reviewers
