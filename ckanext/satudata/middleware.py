@@ -89,11 +89,28 @@ def static_files(app: Any, config: CKANConfig) -> WhiteNoise:
     # folder first, the first of CKAN's order last
     for folder in reversed(public_folders(config)):
         if os.path.isdir(folder):
-            static.add_files(folder, prefix="/")
+            _add_files(static, folder, "/")
     assets = webassets_folder()
     if os.path.isdir(assets):
-        static.add_files(assets, prefix=webassets_url)
+        # each bundle's folder, not webassets' own cache (.webassets-cache),
+        # whose files another CKAN process starting at the same time writes
+        # and deletes: a jobs worker died at start on a file gone meanwhile
+        for entry in sorted(os.scandir(assets), key=lambda e: e.name):
+            if entry.is_dir() and not entry.name.startswith("."):
+                _add_files(static, entry.path, f"{webassets_url}{entry.name}/")
     return static
+
+
+def _add_files(static: WhiteNoise, folder: str, prefix: str, attempts: int = 3) -> None:
+    """WhiteNoise's ``add_files``, read again when a file went away while
+    it was read (a bundle rebuilt by another process starting)."""
+    for attempt in range(attempts):
+        try:
+            static.add_files(folder, prefix=prefix)
+            return
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
 
 
 #: the headers every answer of the portal carries, its static files too

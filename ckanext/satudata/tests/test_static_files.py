@@ -89,3 +89,46 @@ def test_public_folder_file_served_before_ckan_and_kept_a_day(app):
         assert response.status_code == 200, url
         assert response.headers["Content-Type"] == kind
         assert response.headers["Cache-Control"] == "max-age=86400, public", url
+
+
+def test_a_cache_file_gone_while_the_portal_starts_breaks_nothing(ckan_config, monkeypatch,
+                                                                    tmp_path):
+    """webassets' cache is written and emptied by another CKAN process
+    starting at the same moment: a jobs worker died at start reading a
+    cache file that was gone; the cache is no static file anyway."""
+    import os as _os
+
+    monkeypatch.setitem(ckan_config, "ckan.webassets.path", str(tmp_path))
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "0a1b2c3d_main.css").write_bytes(CSS)
+    cache = tmp_path / ".webassets-cache"
+    cache.mkdir()
+    (cache / "f341c71b9ed441c7536987bc1f619755").write_bytes(b"x")
+    scandir = _os.scandir
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_os, "scandir",
+                  lambda path: [_Vanishing(e) for e in scandir(path)])
+        client = Client(middleware.static_files(_ckan, ckan_config))
+    assert client.get("/webassets/base/0a1b2c3d_main.css").status_code == 200
+    assert client.get("/webassets/.webassets-cache/f341c71b9ed441c7536987bc1f619755"
+                      ).status_code == 404
+
+
+class _Vanishing:
+    """A directory entry whose file is deleted between listing and stat
+    (one of webassets' cache files)."""
+
+    def __init__(self, entry):
+        self._entry = entry
+        self.name, self.path = entry.name, entry.path
+
+    def is_dir(self):
+        return self._entry.is_dir()
+
+    def is_file(self):
+        return self._entry.is_file()
+
+    def stat(self):
+        if self.name.startswith("f341c71b"):
+            raise FileNotFoundError(self.path)
+        return self._entry.stat()
