@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import html as html_module
 import io
 import logging
 import os
@@ -54,6 +55,8 @@ from ..model import (
 from .states import State
 
 XLSX_MAX_ROWS = 100_000
+#: the characters of a text cell of the compilation (Excel's limit: 32,767)
+CELL_MAX = 32_000
 #: the fields of a dataset shown in the book and on top of its sheet
 KEY_FIELDS = (
     "notes", "concept", "definition", "classification", "measure", "unit",
@@ -387,10 +390,24 @@ def book_html(book: Book) -> str:
                                         datetime.timezone.utc))
 
 
+def _local_only(url: str) -> dict[str, Any]:
+    """WeasyPrint's fetcher for what the book's own files and inline images
+    give, nothing else: an image of a round report (Markdown) was fetched by
+    the jobs worker from any address, inside the network too, and printed
+    in the public book."""
+    import weasyprint
+
+    templates = "file://" + os.path.abspath(_TEMPLATES) + os.sep
+    if url.startswith("data:") or url.startswith(templates):
+        return weasyprint.default_url_fetcher(url)
+    raise ValueError(f"not fetched for the book: {url[:100]}")
+
+
 def pdf_bytes(book: Book) -> bytes:
     import weasyprint
 
-    html = weasyprint.HTML(string=book_html(book), base_url=_TEMPLATES)
+    html = weasyprint.HTML(string=book_html(book), base_url=_TEMPLATES,
+                           url_fetcher=_local_only)
     return html.write_pdf()
 
 
@@ -424,6 +441,25 @@ def sheet_title(number: int, title: str, taken: set[str]) -> str:
     return name
 
 
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|tr|blockquote|pre)>", re.I)
+_CELL_END = re.compile(r"</t[dh]>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_lines(markdown: str) -> list[str]:
+    """The report's text as a reader sees it, a paragraph, heading, item or
+    table row per line (the sheet showed its Markdown: ``#``, ``|---|``)."""
+    rendered = markdown_text.render(markdown)
+    text = _TAG.sub("", _CELL_END.sub(" | ", _BLOCK_END.sub("\n", rendered)))
+    lines = [" ".join(html_module.unescape(line).split()).strip(" |") for line in
+             text.splitlines()]
+    # a Markdown table's rule line (the portal's Markdown draws no tables)
+    return [line for line in lines if line and not _RULE.match(line)]
+
+
+_RULE = re.compile(r"^[-|: ]+$")
+
+
 def _report_sheet(workbook: Any, report: Report, taken: set[str]) -> None:
     """The approved report as the compilation's first sheet: its title,
     the day of its approval, then its text a paragraph per row."""
@@ -436,8 +472,10 @@ def _report_sheet(workbook: Any, report: Report, taken: set[str]) -> None:
         "date": dates.format_datetime(report.approved, tk.config.get("ckan.locale_default")
                                       or "id", datetime.timezone.utc)}]))
     sheet.append([])
-    for line in report.body.splitlines():
-        sheet.append(cells.row([line]))
+    for line in _plain_lines(report.body):
+        # a cell holds 32,767 characters at most (a longer one: a damaged workbook)
+        for start in range(0, len(line), CELL_MAX):
+            sheet.append(cells.row([line[start:start + CELL_MAX]]))
         sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 100
 

@@ -5,6 +5,7 @@ per dataset, both attached to a public dataset of the walidata; a rebuild
 gives the same bytes."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import os
@@ -350,3 +351,40 @@ def test_the_command_builds_the_publication_itself(region, cli, run_jobs, smtp):
     again = region.call("walidata_admin", "satudata_publication_build",
                         round_id=region.round["id"])
     assert again["status"] == "queued" and again["job_id"] != queued["job_id"]
+
+
+def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, app,
+                                                                      monkeypatch):
+    """A round report's image (Markdown or HTML) was fetched by the jobs
+    worker from any address, inside the network too, and printed in the
+    public book; the compilation's sheet showed the report's Markdown."""
+    import flask_babel
+    import weasyprint.urls
+
+    fetched: list[str] = []
+
+    def urlopen(request, *args, **kwargs):  # WeasyPrint's way out to another address
+        fetched.append(getattr(request, "full_url", str(request)))
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(weasyprint.urls, "urlopen", urlopen)
+    body = ("# Ringkasan\n\nCakupan **naik** 4%.\n\n![g](http://127.0.0.1:9/x.png)\n\n"
+            '<img src="http://169.254.169.254/latest">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+            + "y" * 40_000)
+    book = dataclasses.replace(
+        _book_of(region, {"title": "Data"}, publication.Table(note="-")),
+        report=publication.Report(title="Laporan Putaran", body=body,
+                                  approved=datetime.date(2026, 3, 2)))
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        pdf = publication.pdf_bytes(book)
+        sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
+    assert fetched == [], fetched
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Laporan Putaran" in text and "Cakupan naik 4%." in " ".join(text.split())
+    lines = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert lines[0] == "Laporan Putaran" and "Disetujui pada 2 Maret 2026" in lines
+    assert "Ringkasan" in lines and "Cakupan naik 4%." in lines and "1 | 2" in lines
+    assert not [line for line in lines if line.startswith(("#", "|-", "!["))]
+    # a line longer than a cell holds is cut into cells Excel opens
+    assert all(len(line) <= 32_767 for line in lines)
+    assert sum(len(line) for line in lines if set(line) == {"y"}) == 40_000
