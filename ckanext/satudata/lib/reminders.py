@@ -281,21 +281,53 @@ def _round_stage_reminders(today: datetime.date, counts: dict[str, int]) -> None
 MANUAL = "manual"
 
 
-def remind_now(request_id: str, user: model.User, note: Optional[str]) -> tuple[ReminderSent, int]:
+def _recipients(request: DataRequest, sender_id: Optional[str]) -> list[model.User]:
+    """Whom a reminder from a request's page goes to: those it waits for
+    now, not the officer who sends it."""
+    return [user for user in notifications.Directory({request.owner_org}).for_request(request)
+            if user.id != sender_id]
+
+
+#: the step a request in a state waits for, as its round may hold it back
+_NEXT_STEP = {"requested": "submit", "returned": "resubmit", "submitted": "verify",
+              "resubmitted": "verify", "ready": "publish"}
+
+
+def _waits_for_the_round(request: DataRequest) -> bool:
+    """Whether the request waits for its round, not for anyone's step: a
+    ready one for the round's report (published once it is approved), a
+    submission of an all-in round for the OPDs still delivering, one with
+    its producers in a closed round (it takes no more data: the daily
+    reminders do not chase them either)."""
+    round_ = model.Session.get(CollectionRound, request.round_id)
+    step = _NEXT_STEP.get(request.state)
+    return round_ is not None and step is not None and bool(
+        rounds.gate_errors(round_, step, request))
+
+
+def remind_now(request_id: str, user: model.User, note: Optional[str],
+               version: Optional[int] = None) -> tuple[ReminderSent, int]:
     """Remind the people the request waits for now, by ``user`` (a walidata
     administrator), with ``note``: the reminder row, and how many people it
     goes to. Under the request's row lock; its message is owed to the
-    outbox (sent once the step commits). Refused when nobody has a step
-    to take, or when one went out today for this stage already."""
+    outbox (sent once the step commits). Refused when the request moved on
+    since ``version`` (the page's: a click from a stale page chased the
+    next step's officers), when nobody has a step to take (a ready request
+    of a round whose report is not approved waits for no one's step), and
+    when one went out today for this step already."""
     request = lock_request(request_id)
-    if request.state not in ACTIVE_STATES:
-        raise tk.ValidationError({"state": [tk._(
+    if version is not None and version != request.version:
+        raise tk.ValidationError({"remind": [tk._(
+            "The request has moved on since the page was opened: reload it to see whom "
+            "it waits for now")]})
+    if request.state not in ACTIVE_STATES or _waits_for_the_round(request):
+        raise tk.ValidationError({"remind": [tk._(
             "Nobody has a step to take on this request now: there is nobody to remind")]})
-    users = notifications.Directory({request.owner_org}).for_request(request)
+    users = _recipients(request, user.id)
     if not users:
-        raise tk.ValidationError({"state": [tk._(
-            "Nobody holds the role of the step this request waits for: give the role to "
-            "someone first (Walidata roles)")]})
+        raise tk.ValidationError({"remind": [tk._(
+            "Nobody but you holds the role of the step this request waits for: give the "
+            "role to someone first (Walidata roles)")]})
     today = workdays.today()
     inserted = model.Session.execute(
         insert(ReminderSent.__table__).values(
@@ -305,7 +337,7 @@ def remind_now(request_id: str, user: model.User, note: Optional[str]) -> tuple[
         .on_conflict_do_nothing(constraint="satudata_reminder_sent_key")
         .returning(ReminderSent.__table__.c.id)).scalar()
     if inserted is None:
-        raise tk.ValidationError({"state": [tk._(
+        raise tk.ValidationError({"remind": [tk._(
             "A reminder for this step was already sent today: the next one can go "
             "tomorrow")]})
     outbox.add("send_reminder", [inserted], title=f"satudata: reminder {request.id}")
@@ -333,7 +365,7 @@ def send_manual(reminder_id: str) -> int:
                                                         reminder.approval_level):
         return 0  # it moved on before the message went out
     sender = model.Session.get(model.User, reminder.sent_by) if reminder.sent_by else None
-    users = notifications.Directory({request.owner_org}).for_request(request)
+    users = _recipients(request, reminder.sent_by)
     today = workdays.today()
     days = workdays.working_days_between(today, request.due_date) if request.due_date else 0
     with notifications.portal_context():
@@ -352,6 +384,6 @@ def sent_for(request_id: str) -> list[dict[str, Any]]:
         .where(ReminderSent.request_id == request_id)
         .order_by(ReminderSent.sent_at.desc())).all()
     return [{"kind": r.kind, "state": r.state, "state_label": state_label(r.state),
-             "sent_at": r.sent_at.isoformat(),
+             "approval_level": r.approval_level, "sent_at": r.sent_at.isoformat(),
              "due_date": r.due_date.isoformat(), "note": r.note,
              "sent_by": fullname or name} for r, fullname, name in rows]

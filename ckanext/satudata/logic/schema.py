@@ -294,12 +294,13 @@ def data_check_list(not_empty: Validator, ignore_missing: Validator, satudata_id
 def request_remind(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, satudata_clean_strings: Validator, satudata_id: Validator,
-    satudata_length: Validator,
+    satudata_length: Validator, satudata_version: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
         "id": [not_empty, satudata_id],
         "note": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
+        "version": [ignore_missing, satudata_version],
     }
 
 

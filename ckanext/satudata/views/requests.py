@@ -22,7 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import helpers
-from ..lib import publishing, reminders, review, roles
+from ..lib import publishing, reminders, review, roles, workdays
 from ..lib.engine import ACTIVE_STATES
 from ..logic.schema import REQUEST_SORTS
 from ..lib.states import ACTION_OF, TABLE, state_label, transition_label
@@ -134,11 +134,13 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
     override = (request["id"] if checks and can("satudata_request_override_screening",
                                                 {"id": request["id"]}) else None)
     may_remind = can("satudata_request_remind", {"id": request["id"]})
+    sent = reminders.sent_for(request["id"]) if may_remind else []
     return tk.render("satudata/workflow/request.html", {
         "request_dict": request, "events": events, "forms": forms,
         # the walidata chases a late step from here (only the daily cron did)
-        "can_remind": may_remind and request["state"] in ACTIVE_STATES,
-        "reminders": reminders.sent_for(request["id"]) if may_remind else [],
+        "can_remind": may_remind and request["state"] in ACTIVE_STATES
+        and not _reminded_today(sent, request),
+        "reminders": sent,
         "checks": checks, "override": override,
         "can_link": "submit" in allowed or "resubmit" in allowed,
         "returned": review.latest_return(request, events),
@@ -151,6 +153,15 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
             {key: [value] for key, value in (typed or {}).get("field_notes", {}).items()
              if value.strip()}) if refused else [],
     }), status
+
+
+def _reminded_today(sent: list[dict[str, Any]], request: dict[str, Any]) -> bool:
+    """Whether today's reminder of the step the request waits at went out
+    (the next one can go tomorrow: its button was offered to be refused)."""
+    today = workdays.today().isoformat()
+    return any(m["kind"] == reminders.MANUAL and m["due_date"] == today
+               and m["state"] == request["state"]
+               and m["approval_level"] == (request.get("approval_level") or 0) for m in sent)
 
 
 def _data_checks(request: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -245,15 +256,21 @@ def locked_edit_form_explained() -> Any:
 @satudata_request.route("/<id>/ingatkan", methods=["POST"])
 def remind(id: str) -> Any:
     """Remind whom the request waits for now (a walidata administrator)."""
+    note = tk.request.form.get("note", "")
     try:
         sent = tk.get_action("satudata_request_remind")(context(), {
-            "id": id, "note": tk.request.form.get("note", "")})
+            "id": id, "note": note, "version": tk.request.form.get("version") or None})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only walidata administrators can send a reminder"))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Data request not found"))
     except tk.ValidationError as e:
-        tk.h.flash_error(" ".join(error_list(e)))
+        # the page again, the note kept (a redirect lost it); a note's
+        # refusal names the note ("at most 10000 characters" said nothing)
+        for field, messages in (e.error_dict or {}).items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(f"{tk._('Note')}: {message}" if field == "note" else message)
+        return _render_request(id, status=400, typed={"transition": "remind", "note": note})
     else:
         tk.h.flash_success(tk.ungettext(
             "Reminder sent to %(num)s person", "Reminder sent to %(num)s people",

@@ -658,11 +658,12 @@ def _unchanged_dropped(round_: CollectionRound, data: dict[str, Any]) -> None:
 
 
 def _emptied_deadlines(data_dict: DataDict) -> set[str]:
-    """The deadlines an update gives empty (``""``, blanks): to be counted
-    again from what they follow (a typed deadline could not be taken back:
+    """The deadlines a change gives empty (``""``, blanks, ``null``): to be
+    counted (again) from what they follow (a typed deadline could not be taken back:
     the form said "saved" and kept it)."""
-    return {key for key in _ROUND_DEADLINES
-            if isinstance(data_dict.get(key), str) and not data_dict[key].strip()}
+    return {key for key in _ROUND_DEADLINES if key in data_dict and (
+        data_dict[key] is None
+        or isinstance(data_dict[key], str) and not data_dict[key].strip())}
 
 
 def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
@@ -728,7 +729,11 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     :rtype: dictionary
     """
     tk.check_access("satudata_round_create", context, data_dict)
-    data = _validate(data_dict, schema.round_create(), context)
+    # a deadline given empty is counted, as one not given (it was refused
+    # as a malformed date, while an update counts it again)
+    emptied = _emptied_deadlines(data_dict)
+    data = _validate({key: value for key, value in data_dict.items() if key not in emptied},
+                     schema.round_create(), context)
     given = set(data)
     _refuse_past_deadlines(data)
     lock_name("round", data["name"])
@@ -1990,7 +1995,11 @@ def satudata_request_remind(context: Context, data_dict: DataDict) -> dict[str, 
 
     :param id: the request's id
     :param note: (optional) what the reminder says besides the deadline
-    :returns: ``sent_at`` and ``recipients`` (how many people it goes to)
+    :param version: (optional) the request's ``version`` as the caller saw
+        it: refused if it moved on since (its reminder would chase the next
+        step's people)
+    :returns: ``sent_at`` and ``recipients`` (how many people it goes to,
+        never the sender)
     :rtype: dictionary
     """
     tk.check_access("satudata_request_remind", context, data_dict)
@@ -1998,7 +2007,8 @@ def satudata_request_remind(context: Context, data_dict: DataDict) -> dict[str, 
     user = roles.user_obj(context.get("user"))
     assert user is not None
     reminder, recipients = reminders.remind_now(data["id"], user,
-                                                given_reason(data.get("note")))
+                                                given_reason(data.get("note")),
+                                                data.get("version"))
     _commit(context)
     return {"sent_at": reminder.sent_at.isoformat(), "recipients": recipients}
 

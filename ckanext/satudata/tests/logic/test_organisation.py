@@ -452,6 +452,11 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
                 _call("admin-walidata", action, id=health["id"], **extra)
             assert held.value.error_dict["state"] == waiting["held_back"]
         assert not is_public(health["package_id"])
+        # nor is anybody reminded of a step nobody can take yet (the one who
+        # sent it was reminded himself)
+        with pytest.raises(tk.ValidationError) as nobody:
+            _call("admin-walidata", "satudata_request_remind", id=health["id"])
+        assert list(nobody.value.error_dict) == ["remind"]
         # nor is the report stage taken away meanwhile (emptied, the data
         # went out while the report waited for the Kadis)
         with pytest.raises(tk.ValidationError) as kept:

@@ -536,6 +536,15 @@ def test_who_gave_or_took_a_role_and_when_is_kept(region, app):
     # the staff read it; an OPD's producer does not
     with pytest.raises(tk.NotAuthorized):
         region.call("producer", "satudata_role_event_list")
+    # an account deleted ends its roles, in the trail (they stayed, hidden:
+    # the trail said it still held them)
+    region.call("walidata_admin", "satudata_role_create", user=officer["name"], role="kadis")
+    helpers.call_action("user_delete", context={"user": region.users["sysadmin"]["name"]},
+                        id=officer["id"])
+    latest = region.call("verifier", "satudata_role_event_list",
+                         user=officer["id"])["results"][0]
+    assert (latest["step"], latest["role"], latest["actor_name"]) == (
+        "revoke", "kadis", region.users["sysadmin"]["name"])
 
 
 def test_a_late_step_is_chased_from_the_request_page(region, app, smtp, run_jobs):
@@ -563,11 +572,36 @@ def test_a_late_step_is_chased_from_the_request_page(region, app, smtp, run_jobs
     assert "Pengingat" in mails[0]["subject"]
     assert "Mohon segera, rapat forum Jumat" in mails[0]["body"]
     assert url in mails[0]["body"]
-    # once a day per step; only the walidata administrators
+    # once a day per step (the form is no longer offered); from a page of a
+    # step since taken, refused (it chased the next step's officers)
+    assert "satudata-remind " not in page and "satudata-reminders" in page
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_request_remind", id=request["id"])
-    assert "hari ini" in err.value.error_dict["state"][0] \
-        or "today" in err.value.error_dict["state"][0]
+    assert "today" in err.value.error_dict["remind"][0]
+    other = region.request_of(region.opd_b)
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_remind", id=other["id"],
+                    version=seen(other["id"]) - 1)
+    assert list(err.value.error_dict) == ["remind"]
+    # a refused note is kept on the page, and says it is the note
+    form = admin.get(f"/permintaan-data/{other['id']}").body
+    refused = admin.post(f"/permintaan-data/{other['id']}/ingatkan", data={
+        "_csrf_token": csrf_token(form), "note": "x" * 10_001}, status=400).body
+    assert "Catatan: " in refused and "x" * 10_001 in refused
+    # the officer who sends it is not among whom it reminds
+    to_ready(region, other)
+    run_jobs()
+    smtp.take()
+    region.call("walidata_admin", "satudata_request_remind", id=other["id"])
+    run_jobs()
+    assert all(region.users["walidata_admin"]["email"] not in m["to"] for m in smtp.take())
+    # a closed round takes no more data: its producers are not chased (their
+    # submission would be refused), as the daily reminders do not chase them
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                state="closed")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_remind", id=request["id"])
+    assert "Nobody has a step" in err.value.error_dict["remind"][0]
     with pytest.raises(tk.NotAuthorized):
         region.call("producer", "satudata_request_remind", id=request["id"])
     with pytest.raises(tk.NotAuthorized):
