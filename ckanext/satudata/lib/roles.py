@@ -14,7 +14,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole
+from ..model import CollectionRound, DataRequest, RequestEvent, WalidataRole, WalidataRoleEvent
 from .states import (
     ACTION_OF, DATASET_WRITES, FOUR_EYES, HANDS, PAST_REVIEW, PREPARATIONS, STEPS, SUBMISSIONS,
     TABLE, Actor, State, actors_of, next_actors, rule,
@@ -134,6 +134,28 @@ def _session_memo(memo: str, key: str, look_up: Callable[[str], Any],
     if found is not None:
         held[key] = found
     return found
+
+
+def record_role_change(user_id: str, role: str, step: str,
+                       actor: Optional[model.User]) -> None:
+    """The roles' trail: ``user_id`` given (``grant``) or deprived of
+    (``revoke``) ``role`` by ``actor`` (None: the site, a command), in the
+    change's transaction."""
+    model.Session.add(WalidataRoleEvent(
+        id=model.types.make_uuid(), user_id=user_id, role=role, step=step,
+        actor_id=actor.id if actor else None, timestamp=datetime.datetime.utcnow()))
+
+
+def end_roles(user: model.User, actor: Optional[model.User]) -> None:
+    """Take every walidata role of ``user``, whose account is deleted, each
+    recorded in the trail (the roles stayed, hidden: the trail said the
+    account still held them, and an account made active again got them back
+    without a trace)."""
+    held = model.Session.execute(
+        sa.select(WalidataRole).where(WalidataRole.user_id == user.id)).scalars().all()
+    for role in held:
+        record_role_change(user.id, role.role, "revoke", actor)
+        model.Session.delete(role)
 
 
 def user_roles(user_id: Optional[str]) -> set[str]:

@@ -1945,6 +1945,8 @@ def user_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
     last = _last_holder(user)
     if last:
         raise tk.NotAuthorized(last)
+    # their walidata roles end with the account, in the roles' trail
+    roles.end_roles(user, roles.user_obj(context.get("user")))
     return original(context, data_dict)
 
 

@@ -2,7 +2,6 @@
 """Actions that give walidata staff their roles (verifier, approval levels)."""
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,10 +21,7 @@ __all__ = ["satudata_role_create", "satudata_role_delete", "satudata_role_list",
 
 def _record(user: model.User, role: str, step: str, context: Context) -> None:
     """The role's trail: ``step`` (grant, revoke) in the same transaction."""
-    actor = roles.user_obj(context["user"])
-    model.Session.add(WalidataRoleEvent(
-        id=model.types.make_uuid(), user_id=user.id, role=role, step=step,
-        actor_id=actor.id if actor else None, timestamp=datetime.datetime.utcnow()))
+    roles.record_role_change(user.id, role, step, roles.user_obj(context["user"]))
 
 
 def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
