@@ -295,8 +295,14 @@ def read_round_document(upload: Any, field: str = "upload"
 
     # a name PostgreSQL can store and a page can show: no control
     # characters (a NUL answered 500), at most 200 characters
-    name = _showable(os.path.basename(getattr(upload, "filename", "") or "")).strip()
+    # spaces of any kind as one space; a name that is only its extension
+    # (".pdf", or marks dropped above) is "dokumen.pdf"
+    # the last part of a path of any system ("C:\\Users\\op\\x.txt" kept the path)
+    given = (getattr(upload, "filename", "") or "").replace("\\", "/")
+    name = " ".join(_showable(given.rsplit("/", 1)[-1]).split())
     stem, dot, extension = name.rpartition(".")
+    if dot and not stem.strip(" ."):
+        stem, name = "dokumen", f"dokumen.{extension}"
     if len(name) > DOCUMENT_NAME_MAX:
         name = (stem[:DOCUMENT_NAME_MAX - len(extension) - 1] + "." + extension) \
             if dot and len(extension) <= 10 else name[:DOCUMENT_NAME_MAX]

@@ -1377,8 +1377,15 @@ def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
         return
     if has_time and not has_day:  # and the day's (it was told on release_at alone)
         errors.setdefault(("release_date",), []).append(tk._("Missing value"))
+        data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
         return
     if not has_day:
+        return
+    try:  # a day that is none is the day's error (it was told on release_at)
+        satudata_date(day)
+    except tk.Invalid as e:
+        errors.setdefault(("release_date",), []).append(e.error)
+        data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
         return
     if not isinstance(time, str):  # a list or an object was taken for midnight
         errors.setdefault(("release_time",), []).append(tk._(

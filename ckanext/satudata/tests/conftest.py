@@ -140,6 +140,13 @@ def reset_queues() -> Any:
         from ckan.lib import jobs
 
         for queue in jobs.get_all_queues():
+            # and its registries: a job of a worker killed by an earlier test
+            # was moved from "started" to "failed" during a later test
+            for registry in (queue.started_job_registry, queue.failed_job_registry,
+                             queue.finished_job_registry, queue.deferred_job_registry,
+                             queue.scheduled_job_registry, queue.canceled_job_registry):
+                for job_id in registry.get_job_ids():
+                    registry.remove(job_id, delete_job=True)
             queue.empty()
             queue.delete()
 

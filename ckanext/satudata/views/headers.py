@@ -66,10 +66,15 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("Content-Security-Policy", "object-src 'none'; base-uri 'self'" + (
         "" if embeddable else "; frame-ancestors 'self'") + (
         "; img-src 'self' data: blob:" if own_images else ""))
-    if request.environ.get("__no_cache__") and request.endpoint not in _STATIC:
+    # an unknown address is CKAN's catch-all static route: its 404 page
+    # shows the logged-in user's name and queue
+    if request.environ.get("__no_cache__") or (
+            request.endpoint in _STATIC and response.status_code >= 400 and _logged_in()):
         # nor kept by the browser itself: on a shared office computer the Back
         # button or the disk cache showed a logged-out producer's unpublished
         # dataset, data file or request
+        response.cache_control.private = True
+        response.cache_control.public = False
         response.cache_control.no_store = True
     return response
 
@@ -78,11 +83,17 @@ def security_headers(response: Any) -> Any:
 _STATIC = ("static", "webassets.index")
 
 
+def _logged_in() -> bool:
+    """Whether the caller is someone: an API token (the header CKAN reads,
+    ``apitoken_header_name``, and its old name) or a session."""
+    names = (tk.config.get("apitoken_header_name") or "Authorization", "X-CKAN-API-Key")
+    return any(request.headers.get(name) for name in names) or bool(
+        tk.current_user.is_authenticated)
+
+
 @satudata_headers.before_app_request
 def private_for_a_user() -> None:
     if request.endpoint in _STATIC:
         return
-    # the header a CKAN API token comes in (``apitoken_header_name``) and its old name
-    names = (tk.config.get("apitoken_header_name") or "Authorization", "X-CKAN-API-Key")
-    if any(request.headers.get(name) for name in names) or tk.current_user.is_authenticated:
+    if _logged_in():
         request.environ["__no_cache__"] = True  # CKAN then says private

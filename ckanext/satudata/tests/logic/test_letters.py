@@ -308,7 +308,14 @@ def test_uploaded_documents_reach_the_rounds_opds_and_staff_only(region):
     emoji = region.call("verifier", "satudata_round_document_create", id=region.round["id"],
                         upload=_upload(pdf, "\U0001F600.PDF"))
     assert emoji["file_name"] == "dokumen.pdf"
-    for document in (turned, emoji):
+    # a name of marks only is no title; spaces of any kind are one space
+    marks = region.call("verifier", "satudata_round_document_create", id=region.round["id"],
+                        upload=_upload(pdf, "\u202e\u202d.pdf"))
+    assert (marks["title"], marks["file_name"]) == ("dokumen.pdf", "dokumen.pdf")
+    spaced = region.call("verifier", "satudata_round_document_create", id=region.round["id"],
+                         upload=_upload(pdf, "SK  spasi\u00a0\u2003ganda.pdf"))
+    assert spaced["title"] == "SK spasi ganda.pdf"
+    for document in (turned, emoji, marks, spaced):
         region.call("walidata_admin", "satudata_round_document_delete", id=document["id"])
     for who in ("producer", "producer_b", "verifier", "kadis", "walidata_admin"):
         listed = region.call(who, "satudata_round_document_list", id=region.round["id"])

@@ -361,7 +361,13 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
                          ({"release_date": "2099-01-05", "release_time": ["10:00"]},
                           "release_time"),
                          ({"release_date": "2099-01-05", "release_time": {"a": 1}},
-                          "release_time")):
+                          "release_time"),
+                         # and each refusal on the field the form has
+                         ({"release_date": " ", "release_time": "10:00"}, "release_date"),
+                         ({"release_date": "2099-01-05x", "release_time": "10:00"},
+                          "release_date"),
+                         ({"release_date": ["2099-01-05"], "release_time": "10:00"},
+                          "release_date")):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                         **given)

@@ -84,4 +84,9 @@ def test_an_answer_to_a_logged_in_browser_is_for_its_user_only(app):
         assert "public" not in shown.headers["Cache-Control"], url
         # nor kept on the disk of a shared office computer after logging out
         assert "no-store" in shown.headers["Cache-Control"], url
+    # an unknown address's page shows the user's name too (CKAN's catch-all
+    # static route)
+    unknown = browser.get("/tidak-ada-halaman-ini", status=404)
+    assert "no-store" in unknown.headers["Cache-Control"]
+    assert "public" not in unknown.headers["Cache-Control"]
 
