@@ -362,6 +362,17 @@ class TestRounds:
         again = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
                             submit_due=" ")
         assert (again["submit_due"], again["verify_due"]) == counted
+        # null too; and a new round given empty deadlines counts them (refused
+        # as malformed dates)
+        region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                    submit_due=typed.isoformat())
+        assert region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                           submit_due=None)["submit_due"] == counted[0]
+        twin = region.call("walidata_admin", "satudata_round_create", name="tenggat-kosong",
+                           title="Tenggat kosong", year=2026, start_date=start.isoformat(),
+                           prepare_days=2, submit_days=10, verify_days=5, submit_due="",
+                           verify_due=" ", prepare_due=None)
+        assert (twin["submit_due"], twin["verify_due"]) == counted
 
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
