@@ -145,8 +145,7 @@ def reset_queues() -> Any:
             for registry in (queue.started_job_registry, queue.failed_job_registry,
                              queue.finished_job_registry, queue.deferred_job_registry,
                              queue.scheduled_job_registry, queue.canceled_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
+                queue.connection.delete(registry.key)  # its jobs may be gone already
             queue.empty()
             queue.delete()
 
