@@ -362,6 +362,12 @@ def _env() -> jinja2.Environment:
     return env
 
 
+def _day_text(day: datetime.date) -> str:
+    """A day of the book in the portal's language (``2 Maret 2026``)."""
+    return dates.format_datetime(day, tk.config.get("ckan.locale_default") or "id",
+                                 datetime.timezone.utc)
+
+
 def book_html(book: Book) -> str:
     """The HTML of the book (rendered by WeasyPrint)."""
     max_rows = tk.config.get("satudata.publication.pdf_max_rows")
@@ -383,11 +389,9 @@ def book_html(book: Book) -> str:
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
         report=report, report_html=markupsafe.Markup(markdown_text.render(report.body))
         if report else None,
-        report_date=dates.format_datetime(report.approved, tk.config.get(
-            "ckan.locale_default") or "id", datetime.timezone.utc) if report else None,
+        report_date=_day_text(report.approved) if report else None,
         date=book.date.isoformat(),
-        date_text=dates.format_datetime(book.date, tk.config.get("ckan.locale_default") or "id",
-                                        datetime.timezone.utc))
+        date_text=_day_text(book.date))
 
 
 def _local_only(url: str) -> dict[str, Any]:
@@ -469,8 +473,7 @@ def _report_sheet(workbook: Any, report: Report, taken: set[str]) -> None:
     sheet.append(cells.row([report.title]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(cells.row([tk._("Approved on %(date)s") % {
-        "date": dates.format_datetime(report.approved, tk.config.get("ckan.locale_default")
-                                      or "id", datetime.timezone.utc)}]))
+        "date": _day_text(report.approved)}]))
     sheet.append([])
     for line in _plain_lines(report.body):
         # a cell holds 32,767 characters at most (a longer one: a damaged workbook)

@@ -797,8 +797,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         DataRequest, [DataRequest.round_id == round_.id,
                       DataRequest.state.in_(rounds.APPROVED)])))
     # an emptied deadline counted again to the date it has is no change
-    recount = frozenset(key for key in recount if _deadlines_after(
-        round_, data, frozenset(recount))[key] != getattr(round_, key))
+    counted = _deadlines_after(round_, data, frozenset(recount))
+    recount = frozenset(key for key in recount if counted[key] != getattr(round_, key))
     if (set(data) | recount) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in (*data, *sorted(recount))
                                   if key in locked})
