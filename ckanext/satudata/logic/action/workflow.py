@@ -948,8 +948,9 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
             sa.select(model.Package.id).where(model.Package.name == name)).first():
         name = f"{base[:81]}-{model.types.make_uuid()[:8]}"
     try:
-        pkg = tk.get_action("package_create")(
-            {"user": context.get("user"), "ignore_auth": True, "defer_commit": True},
+        return tk.get_action("package_create")(
+            {"user": context.get("user"), "ignore_auth": True, "defer_commit": True,
+             "return_id_only": True},
             {"name": name,
              # the indicator's dataset, whatever the period: the rounds that
              # follow add their periods to it (its resources name them)
@@ -958,7 +959,6 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
              "private": True, **_prefill(item)})
     except tk.ValidationError:
         return None
-    return pkg["id"]
 
 
 def _earlier_requests(*columns: Any) -> Any:
@@ -1115,7 +1115,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     user_id = _user_id(context)
     now = datetime.datetime.utcnow()
     sent_on = workdays.today()
-    created, unlinked = [], []
+    created, unlinked, made = [], [], []
     reused = {} if new_datasets else _published_datasets(items)
     # the datasets' steps under way first (a correction's revise sent at the
     # same moment was not seen, and the new period it holds back was sent):
@@ -1140,8 +1140,10 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         lock_name("producers", org_id)
     producers = roles.producers_of(orgs)
     for item in items:
-        package_id = reused.get(item.id) or (
-            _create_dataset(context, item, round_) if create_dataset else None)
+        package_id = reused.get(item.id)
+        if not package_id and create_dataset:
+            package_id = _create_dataset(context, item, round_)
+            made += [package_id] if package_id else []
         submit_due = rounds.submit_due_of(item, round_, sent_on)
         request = DataRequest(
             id=model.types.make_uuid(), round_id=round_.id, item_id=item.id,
@@ -1168,6 +1170,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
                    title=f"satudata: round {round_.id} sent")
         engine.queue_signal(model.Session(), engine.round_sent, round_.id,
                               round_id=round_.id, request_ids=created, user_id=user_id)
+    publishing.index_created(made)
     _commit(context)
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
             "new_periods": len(reused), "without_dataset": unlinked,

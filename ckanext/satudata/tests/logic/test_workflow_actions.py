@@ -9,6 +9,7 @@ import datetime
 import io
 
 import openpyxl
+import pysolr
 import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
@@ -271,6 +272,29 @@ class TestRounds:
         events = region.call("verifier", "satudata_request_event_list",
                              id=region.requests[0]["id"])
         assert [e["transition"] for e in events] == ["request"]
+
+    def test_a_round_s_new_datasets_are_indexed_together_and_found_by_their_producers(
+            self, region, monkeypatch):
+        """CKAN's commit-time indexing indexed each new dataset twice, each
+        time with an index commit of its own: a round of a few hundred items
+        took minutes to send and its page timed out. One add per dataset and
+        one commit now, and the producers find every new dataset."""
+        titles = ["Jumlah Bidan", "Jumlah Perawat", "Jumlah Dokter Gigi"]
+        for title in titles:
+            region.call("walidata_admin", "satudata_daftar_data_create", title=title,
+                        owner_org="dinas-kesehatan", year=2026)
+        adds, commits = [], []
+        add, commit = pysolr.Solr.add, pysolr.Solr.commit
+        monkeypatch.setattr(pysolr.Solr, "add", lambda self, docs, **kw: (
+            adds.append((len(docs), kw.get("commit"))), add(self, docs, **kw))[1])
+        monkeypatch.setattr(pysolr.Solr, "commit", lambda self, *a, **kw: (
+            commits.append(1), commit(self, *a, **kw))[1])
+        assert region.call("walidata_admin", "satudata_round_send",
+                           id=region.round["name"])["created"] == 3
+        assert adds == [(1, False)] * 3 and len(commits) == 1
+        found = region.call("producer", "package_search", q="Jumlah", include_private=True,
+                            fq="organization:dinas-kesehatan", rows=50)["results"]
+        assert set(titles) <= {pkg["title"] for pkg in found}
 
     @pytest.mark.ckan_config("satudata.round.send_after_deadline", False)
     def test_a_round_past_its_submission_deadline_is_not_sent(self, region):
