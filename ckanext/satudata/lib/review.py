@@ -132,26 +132,37 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
               with_preview: bool = True) -> list[dict[str, Any]]:
     """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
-    ``preview`` (:class:`preview.Preview` or None), ``new`` (a file of
-    the revision that the live version ``live`` does not have) and ``page``
-    (its table's page shows this file). Every file
-    with a ``url`` is downloadable: CKAN serves a staged revision's uploads
-    too, to whom may see the revision."""
-    live_ids = set(_by_id(live or pkg_dict))
-    return [{
-        "id": res.get("id"), "name": metadata.data_file_label(res),
-        # the table's description goes public with it: its reviewers read it
-        "description": res.get("description") if isinstance(res.get("description"), str)
-        else "",
-        "format": res.get("format") or "", "url": res.get("url") or "",
-        "url_type": res.get("url_type"),
-        "size": previews.file_size(res),
-        "preview": previews.preview(res) if with_preview else None,
-        "new": live is not None and res.get("id") not in live_ids,
-        # its page (the whole table, its DataStore preview) shows the file
-        # under review only when no revision stages another version of it
-        "page": live is None and bool(res.get("id")),
-    } for res in pkg_dict.get("resources", []) or [] if isinstance(res, dict)]
+    ``preview`` (:class:`preview.Preview` or None), ``new`` (a table the
+    live version ``live`` does not have), ``replaces`` (the name of the live
+    table whose file this one replaces, or None), ``page`` (its table's page
+    shows this very file: a table the revision leaves as it is keeps the link
+    to the whole table) and the table's period (``period``, ``satudata_round``,
+    for ``h.satudata_resource_period``). Every file with a ``url`` is
+    downloadable: CKAN serves a staged revision's uploads too, to whom may
+    see the revision."""
+    live_res = _by_id(live) if live is not None else {}
+
+    def row(res: dict[str, Any]) -> dict[str, Any]:
+        replaced = live_res.get(_replaces(res) or "")
+        kept = live_res.get(res.get("id"))
+        return {
+            "id": res.get("id"), "name": metadata.data_file_label(res),
+            # the table's description goes public with it: its reviewers read it
+            "description": res.get("description")
+            if isinstance(res.get("description"), str) else "",
+            "format": res.get("format") or "", "url": res.get("url") or "",
+            "url_type": res.get("url_type"),
+            "size": previews.file_size(res),
+            "preview": previews.preview(res) if with_preview else None,
+            "new": live is not None and kept is None and replaced is None,
+            "replaces": metadata.data_file_label(replaced) if replaced else None,
+            "page": bool(res.get("id")) and (live is None or kept is not None and not any(
+                publishing.table_value(res, k) != publishing.table_value(kept, k)
+                for k in _TABLE_KEYS)),
+            publishing.PERIOD_KEY: res.get(publishing.PERIOD_KEY),
+            publishing.ROUND_KEY: res.get(publishing.ROUND_KEY),
+        }
+    return [row(res) for res in pkg_dict.get("resources", []) or [] if isinstance(res, dict)]
 
 
 #: what tells a changed table apart (its name, format, file or description)

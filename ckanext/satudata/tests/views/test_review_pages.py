@@ -168,7 +168,10 @@ class TestReviewerView:
         table_page = tk.url_for("dataset_resource.read", id=pkg["name"],
                                 resource_id=csv_res["id"])
         assert f'href="{table_page}"' in review and "Buka seluruh tabel" in text
-        assert client.get(table_page).status_code == 200
+        # its period row says what fills it on publication (it was an empty cell)
+        period = re.search(r"<th scope=\"row\">Periode</th>\s*<td>(.*?)</td>",
+                           client.get(table_page).body, re.S)
+        assert "Judul putaran pengumpulan, diberikan saat dipublikasikan" in period.group(1)
         assert "2000" in text and "Kec 0" in text and f"Kec {preview.MAX_ROWS - 2}" in text
         assert f"Kec {preview.MAX_ROWS}" not in text and "Kec 39" not in text
         assert "Kota A" in text and "1.5" in text and "=1+1" in text   # as text
@@ -203,10 +206,16 @@ class TestReviewerView:
     def test_a_revision_shows_what_changed_against_the_live_version(self, app, region):
         request = region.request_of(region.opd_a)
         pkg_id = request["package_id"]
-        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n", name="Tabel 2024")
+        kept = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2023,7\n", name="Tabel 2023")
+        replaced = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2024,10\n",
+                           name="Tabel 2024")
         to_ready(region, request, unit="Orang")
         publish(region, request)
         region.call("producer", "package_patch", id=pkg_id, unit="Jiwa")
+        region.call("producer", "resource_update", id=replaced["id"], name="Tabel 2024",
+                    format="CSV", url="tabel-2024.csv",
+                    upload=FileStorage(io.BytesIO(b"tahun,jumlah\n2024,11\n"),
+                                       filename="tabel-2024.csv", content_type="text/csv"))
         region.call("producer", "resource_create", package_id=pkg_id, name="Tabel 2025",
                     format="CSV", url="tabel-2025.csv",
                     upload=FileStorage(io.BytesIO(b"tahun,jumlah\n2025,99\n"),
@@ -225,8 +234,20 @@ class TestReviewerView:
         assert 'data-field="concept"' not in changes         # unchanged fields
         review = _text(_section(body, "satudata-review"))
         assert "2025" in review and "99" in review            # the staged file's rows
-        # no link to a table's page, which shows the live version, not the one reviewed
-        assert "Buka seluruh tabel" not in review
+        files = {re.search(r"<strong[^>]*>(.*?)</strong>", m.group(1), re.S).group(1):
+                 _text(m.group(1)) for m in re.finditer(
+                     r'<li [^>]*data-resource="[^"]+">(.*?)</li>', body, re.S)}
+        # a table the revision leaves as it is: its page shows the whole of it;
+        # a new or replaced file's does not (it shows the live version)
+        assert "Buka seluruh tabel" in files["Tabel 2023"]
+        assert not any("Buka seluruh tabel" in text for name, text in files.items()
+                       if name != "Tabel 2023")
+        # the replaced file is told apart from an added table
+        assert [name for name, text in files.items() if "baru dalam revisi ini" in text] \
+            == ["Tabel 2025"]
+        assert [name for name, text in files.items()
+                if "berkas baru untuk tabel terbitan “Tabel 2024”" in text] == ["Tabel 2024"]
+        assert kept["id"] in body
         # the public still sees the live version
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
 
