@@ -161,7 +161,8 @@ def _xlsx(path: str) -> Table:
         if others:
             raise Unreadable("other_sheets", sheets=", ".join(f"'{name}'" for name in others))
         # the values Excel computed (a formula's text only without one)
-        with open(path, "rb") as f, contextlib.closing(preview.xlsx_rows(f, path)) as rows_iter:
+        with open(path, "rb") as f, contextlib.closing(
+                preview.xlsx_rows(f, path, sized=False)) as rows_iter:
             first: Optional[tuple[Any, ...]] = next(rows_iter, None)
             if first is None:
                 raise Unreadable("empty")
@@ -173,9 +174,14 @@ def _xlsx(path: str) -> Table:
             rows = []
             limit = max_rows()
             for values in rows_iter:
+                # a row as long as its cells go (not padded to the widest: a
+                # far cell, XFD1000, padded every row to 16,384 cells and a
+                # workbook of 1.5 KB took a jobs worker minutes), then as
+                # wide as the header
                 row = [_text(v) for v in values]
                 while len(row) > len(labels) and not row[-1]:
                     row.pop()
+                row += [""] * (len(labels) - len(row))
                 _add_row(rows, row, limit)
     except Unreadable:
         raise
@@ -237,7 +243,9 @@ def _other_sheets_with_data(path: str) -> list[str]:
     Only the first sheet is checked, screened and loaded, and the public
     downloads the whole file: a NIK on a second sheet was published unseen."""
     with open(path, "rb") as f:
-        book = cells.read_workbook(f)
+        # rows as long as their cells go: padded to a far cell's column
+        # (XFD, 16,384), a workbook of 1.5 KB took a worker minutes
+        book = cells.read_workbook(f, sized=False)
         try:
             return [sheet.title for sheet in book.worksheets[1:]
                     if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)

@@ -345,14 +345,16 @@ def validate(labels: list[str], rows: list[list[Any]],
     for number, row in enumerate(rows, start=2):
         width = len(row)
         values = tuple((row[i] or "").strip() if i < width else "" for i in keep)
-        if not any(values):
-            continue
+        # cells past the header's last column, in a row blank under it too
+        # (a value far to the right was passed as a blank row)
         if width > header_width and any(str(c or "").strip() for c in row[header_width:]):
             count += 1
             if len(cells) < MAX_ERRORS:
                 cells.append({"code": "extra_cells", "row": number, "column": None,
                               "letter": "", "field": "", "cells": width,
                               "columns": header_width})
+        if not any(values):
+            continue
         for j, value in enumerate(values):
             cache = caches[j]
             if value in cache:

@@ -132,6 +132,29 @@ def test_an_xlsx_table_is_read_as_text(tmp_path):
     assert table.rows == [["2025", "10", "2025-12-31", "=1+1"], ["2025", "12", "", ""]]
 
 
+def test_a_far_cell_of_a_small_workbook_is_read_as_one_wide_row(tmp_path, app):
+    """A cell in the sheet's last column (XFD) 3,000 rows down: the rows
+    were each padded to 16,384 cells (a 1.5 KB file kept a jobs worker
+    for minutes); the far cell is a row wider than the header, reported."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["kecamatan", "jumlah"])
+    sheet.append(["Kota", 1])
+    sheet.cell(row=3000, column=16384, value=1)
+    path = tmp_path / "tabel"
+    workbook.save(path)
+
+    table = tables.read(str(path), "xlsx")
+
+    assert table.rows[0] == ["Kota", "1"]
+    assert all(row == ["", ""] for row in table.rows[1:-1]) and len(table.rows) == 2999
+    assert len(table.rows[-1]) == 16384 and table.rows[-1][-1] == "1"
+    schema = validation.table_schema({"variables": [
+        {"name": "kecamatan", "data_type": "text"}, {"name": "jumlah", "data_type": "integer"}]})
+    errors, count = validation.validate(table.labels, table.rows, schema)
+    assert [(e["code"], e["row"]) for e in errors] == [("extra_cells", 3000)]
+
+
 def test_a_file_that_is_no_workbook_is_unreadable(tmp_path):
     path = tmp_path / "tabel"
     path.write_bytes(b"tahun,jumlah\n2025,1\n")
