@@ -32,6 +32,7 @@ against ``satudata.round_document.max_size``.
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import unicodedata
@@ -110,7 +111,33 @@ def _kind_words(kind: str) -> str:
         return tk._("a sound or video recording")
     if "word" in kind or "opendocument.text" in kind:
         return tk._("a text document")
-    return kind
+    if "excel" in kind or "spreadsheet" in kind:
+        return tk._("a spreadsheet")
+    if kind.startswith("text/html"):
+        return tk._("a web page")
+    return tk._("a file of another kind (%(type)s)") % {"type": kind}
+
+
+#: spreadsheets the data check cannot read: a table in one of them was
+#: published unchecked and unscreened (NIKs in an .xls, an .ods, a .tsv)
+UNCHECKED_TABLES = (".xls", ".xlsb", ".ods", ".fods", ".numbers", ".tsv", ".tab")
+UNCHECKED_TABLE_TYPES = ("application/vnd.ms-excel", "application/vnd.oasis.opendocument"
+                         ".spreadsheet", "text/tab-separated-values")
+
+
+def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
+    """What an uploaded table the data check cannot read is, in words; None
+    for another file."""
+    if head.startswith(_OLE2) and (kind == "application/vnd.ms-excel" or name.endswith(
+            (".xls", ".xlsx", ".csv"))):
+        return tk._("an Excel 97-2003 workbook (.xls)")
+    if kind.startswith(UNCHECKED_TABLE_TYPES[1]) or name.endswith((".ods", ".fods")):
+        return tk._("an OpenDocument spreadsheet (.ods)")
+    if name.endswith((".tsv", ".tab")) or kind == UNCHECKED_TABLE_TYPES[2]:
+        return tk._("a tab-separated table (.tsv)")
+    if name.endswith(UNCHECKED_TABLES) or kind in UNCHECKED_TABLE_TYPES:
+        return tk._("a spreadsheet")
+    return None
 
 
 def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
@@ -125,8 +152,11 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
     if size > limit * MB:
         raise tk.ValidationError({"upload": [tk._(
             "The file is too large: %(size)s MB, the limit is %(limit)s MB") % {
-                # written as the page's language writes a number (102,1 in Indonesian)
-                "size": format_decimal(round(size / MB, 1), locale=reference.current_language()),
+                # written as the page's language writes a number (102,1 in
+                # Indonesian), rounded up (a byte over read "100 MB, the limit
+                # is 100 MB")
+                "size": format_decimal(math.ceil(size * 10 / MB) / 10,
+                                       locale=reference.current_language()),
                 "limit": limit}]})
     if size == 0:
         raise tk.ValidationError({"upload": [tk._("The file is empty")]})
@@ -154,11 +184,19 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
             "the table itself (CSV, XLSX)") % {"name": name, "kind": _kind_words(kind)}]})
     # an old workbook (.xls) is an OLE2 compound file (a picture renamed
     # .xls was kept as one); a new one named .xls, a zip, is a workbook too
-    if name.endswith((".xlsx", ".xlsm")) and not head.startswith(b"PK") or \
+    if name.endswith((".xlsx", ".xlsm")) and not head.startswith((b"PK", _OLE2)) or \
             name.endswith(".xls") and not head.startswith((_OLE2, b"PK")):
         raise tk.ValidationError({"upload": [tk._(
             "The file is named %(name)s but is no Excel workbook: save it again as an "
             "Excel workbook (.xlsx) or a CSV") % {"name": name}]})
+    # a table the data check cannot read went on unchecked and unscreened
+    # for personal data, and was published so
+    what = _spreadsheet_words(name, head, kind)
+    if what:
+        raise tk.ValidationError({"upload": [tk._(
+            "%(name)s is %(what)s: the portal checks tables, and screens them for "
+            "personal data, in Excel workbooks (.xlsx) and CSV only. Save it as .xlsx "
+            "or CSV and upload that") % {"name": name, "what": what}]})
     if head.startswith(b"PK") and _has_macros(stream):
         raise tk.ValidationError({"upload": [tk._(
             "A workbook with macros cannot be uploaded: save it as a workbook without "

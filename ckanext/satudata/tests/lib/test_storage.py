@@ -3,12 +3,15 @@
 transaction that publishes it: kept if it commits, undone if it rolls back."""
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ...lib import storage
 
@@ -50,3 +53,12 @@ def test_a_file_takes_the_place_of_another_until_the_transaction_ends(outcome):
     assert not storage.took_place("aaa11111-0000-4000-8000-000000000001")
     assert not storage.take_place("ccc33333-0000-4000-8000-000000000003",
                                   "aaa11111-0000-4000-8000-000000000001")
+
+
+@pytest.mark.ckan_config("ckan.max_resource_size", 1)
+def test_a_file_a_byte_over_the_limit_is_told_larger_than_the_limit(app):
+    """It read "the file is too large: 1 MB, the limit is 1 MB"."""
+    upload = FileStorage(io.BytesIO(b"a" * (storage.MB + 1)), filename="tabel.csv")
+    with app.flask_app.test_request_context("/"), pytest.raises(tk.ValidationError) as e:
+        storage.refuse_unusable_upload({"upload": upload})
+    assert e.value.error_dict["upload"] == ["Berkas terlalu besar: 1,1 MB, batasnya 1 MB"]

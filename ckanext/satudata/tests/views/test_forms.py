@@ -12,6 +12,7 @@ import html
 import io
 import pathlib
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -48,6 +49,15 @@ def _with_macros() -> bytes:
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 makro")
     return buffer.getvalue()
+
+
+def _ods() -> bytes:
+    """An OpenDocument spreadsheet's zip (its ``mimetype`` entry first)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
 
 
 def _workbook() -> bytes:
@@ -327,6 +337,13 @@ class TestUploads:
         # and an old workbook's name (.xls) on a picture
         (bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"),
          "tabel.xls", "upload", "bukan buku kerja excel"),
+        # tables the data check cannot read: published unchecked and unscreened
+        (lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600, "tabel.xls", "upload",
+         "excel 97-2003 (.xls): portal memeriksa tabel"),
+        (lambda: bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600, "tabel.xlsx", "upload",
+         "excel 97-2003 (.xls)"),
+        (lambda: _ods(), "tabel.ods", "upload", "opendocument"),
+        (b"nama\tnik\nA\t1871011203800001\n", "tabel.tsv", "upload", "(.tsv)"),
         (None, "", "url", "berkas untuk diunggah"),
     ])
     def test_an_empty_file_a_program_or_nothing_is_refused_at_upload(
