@@ -25,7 +25,7 @@ from typing import Any, Optional, Iterable
 
 import ckan.plugins.toolkit as tk
 
-from . import reference
+from . import reference, validation
 from .states import blank
 
 LEVELS = ("draft", "submit")
@@ -469,16 +469,25 @@ MAX_ROWS = 500
 
 def _same_names(nested: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``nested`` (the rows' errors) with an error at each row named as an
-    earlier one (case and spaces aside): two variables of one column."""
-    seen: set[str] = set()
+    earlier one as the data check matches a column to its variable (case,
+    spaces, ``_``, ``-`` and ``.`` aside, :func:`.validation.normalize`): two
+    variables of one column. "jumlah_anak" beside "jumlah-anak" was saved,
+    and no file could pass the check ("variable jumlah_anak has no column"
+    beside that very column)."""
+    seen: dict[str, str] = {}
     for errors, row in zip(nested, rows):
         name = row.get("name")
         if not isinstance(name, str) or blank(name):
             continue
-        key = " ".join(name.split()).casefold()
+        key = validation.normalize(name)
         if key in seen:
-            errors.setdefault("name", []).append(tk._("Another entry already has this name"))
-        seen.add(key)
+            errors.setdefault("name", []).append(
+                tk._("Another entry already has this name")
+                if " ".join(seen[key].split()).casefold() == " ".join(name.split()).casefold()
+                else tk._("The data check reads this name as the same column as "
+                          "“%(other)s” (case, spaces, _, - and . aside): give each "
+                          "variable its own column name") % {"other": seen[key].strip()})
+        seen.setdefault(key, name)
     return nested
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
     "satudata_title", "satudata_request_title", "satudata_uploaded_logo",
+    "satudata_column_name",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -946,6 +947,18 @@ def satudata_title(value: Any) -> Any:
             "The title contains an invisible character (such as a zero-width space): "
             "type it again without it"))
     return " ".join(value.split())
+
+
+def satudata_column_name(value: Any) -> Any:
+    """(A variable's ``name``) The name of a column, without a character
+    that shows nothing: "jum\u200blah" looked like the column "jumlah", and
+    the data check said both "column jumlah is not declared" and "variable
+    jumlah has no column"."""
+    if isinstance(value, str) and _INVISIBLE.search(value):
+        raise tk.Invalid(tk._(
+            "The name contains an invisible character (such as a zero-width space): "
+            "type it again without it"))
+    return value
 
 
 def satudata_license(value: Any) -> Any:

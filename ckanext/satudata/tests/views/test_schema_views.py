@@ -266,6 +266,21 @@ class TestDatasetForm:
         assert "Isian lain sudah memakai nama ini" in response.body
         assert "Kolom kembar" in response.body and first.upper() in response.body
 
+    @pytest.mark.parametrize("second, words", [
+        # one column to the data check, which found no file could pass
+        ("jumlah-anak", "sebagai kolom yang sama dengan “jumlah_anak”"),
+        ("Jumlah.Anak", "sebagai kolom yang sama dengan “jumlah_anak”"),
+        ("jum\u200blah", "karakter tak terlihat"),
+    ])
+    def test_a_variable_the_data_check_reads_as_another_or_cannot_see_is_refused(
+            self, app, dataset, second, words):
+        variables = [{"name": "jumlah_anak", "data_type": "integer"},
+                     {"name": second, "data_type": "integer"}]
+        with app.flask_app.test_request_context("/"), pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("package_patch", id=dataset["id"], variables=variables)
+        assert words in e.value.error_dict["variables"][1]["name"][0]
+        assert not e.value.error_dict["variables"][0]
+
     def test_more_variables_than_a_table_has_columns_are_refused_on_the_form(self, app,
                                                                             dataset):
         """501 rows on the form answered HTTP 500 (the message about the whole
