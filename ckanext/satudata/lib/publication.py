@@ -37,6 +37,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 import markupsafe
@@ -312,6 +313,10 @@ def key_fields(pkg: dict[str, Any]) -> list[tuple[str, str]]:
     for name in KEY_FIELDS:
         spec = schema.get(name, {"field_name": name, "label": name})
         text = _field_value(spec, pkg.get(name))
+        if text and spec.get("form_snippet") == "markdown.html":
+            # as a reader sees it: the book and the sheet showed its Markdown
+            # ("**Catatan**", "- Sumber") where the dataset page renders it
+            text = "\n".join(_plain_lines(text))
         if text:
             result.append((metadata.field_label(spec), text))
     return result
@@ -387,11 +392,28 @@ def book_html(book: Book) -> str:
     report = book.report
     return _env().get_template("publication_book.html").render(
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
-        report=report, report_html=markupsafe.Markup(markdown_text.render(report.body))
-        if report else None,
+        report=report, report_html=markupsafe.Markup(_site_links(markdown_text.render(
+            report.body))) if report else None,
         report_date=_day_text(report.approved) if report else None,
         date=book.date.isoformat(),
         date_text=_day_text(book.date))
+
+
+_HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+def _site_links(rendered: str) -> str:
+    """The links of a rendered text as the portal's addresses: a relative
+    one (``/dataset/x``) was resolved against the book's own folder and
+    printed as a ``file://`` link into the server's files."""
+    site = str(tk.config.get("ckan.site_url") or "").rstrip("/") + "/"
+
+    def absolute(match: re.Match[str]) -> str:
+        url = html_module.unescape(match.group(1))
+        if urlsplit(url).scheme:
+            return match.group(0)
+        return 'href="%s"' % html_module.escape(urljoin(site, url), quote=True)
+    return _HREF.sub(absolute, rendered)
 
 
 def _local_only(url: str) -> dict[str, Any]:

@@ -336,6 +336,9 @@ def satudata_year(value: Any, context: Context) -> Any:
     if not re.fullmatch(r"\d{4}", text):
         raise tk.Invalid(tk._('"%(value)s" is not a year: use four digits, e.g. 2024')
                          % {"value": shown(value)})
+    # in the digits search and DCAT read: "٢٠٦٦" (Arabic-Indic) was kept as
+    # typed, published as the date "٢٠٦٦-01-01" and found by no year filter
+    text = str(int(text)).zfill(4)
     latest = datetime.date.today().year + 1
     if not MIN_YEAR <= int(text) <= latest:
         # the range told is the one this dataset accepts (1899 was told

@@ -231,7 +231,8 @@ def test_the_book_prints_the_indicators_definition_and_the_variables(app):
     were left out."""
     import flask_babel
 
-    pkg = {"type": "dataset", "indicator_name": "Rasio bidan",
+    pkg = {"type": "dataset", "notes": "**Catatan**: data sementara\n\n- Sumber: SISDMK",
+           "indicator_name": "Rasio bidan",
            "indicator_definition": "Bidan per 1.000 penduduk",
            "variables": [{"name": "tahun", "definition": "Tahun data",
                           "data_type": "integer", "unit": "tahun"},
@@ -239,6 +240,8 @@ def test_the_book_prints_the_indicators_definition_and_the_variables(app):
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
         fields = dict(publication.key_fields(pkg))
     assert fields["Definisi indikator"] == "Bidan per 1.000 penduduk"
+    # the description as the dataset page shows it, not its Markdown
+    assert fields["Deskripsi"] == "Catatan: data sementara\nSumber: SISDMK"
     assert fields["Variabel"] == "tahun — Tahun data (Bilangan bulat, tahun)\nkecamatan"
 
 
@@ -248,7 +251,7 @@ def _book_of(region, pkg: dict, table: Any) -> Any:
         round=model.Session.get(CollectionRound, region.round["id"]),
         date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
         entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
-                                   table=table)])
+                                   table=table, anchor="dataset-1")])
 
 
 def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(region, app):
@@ -368,7 +371,8 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
         raise OSError("no network in this test")
 
     monkeypatch.setattr(weasyprint.urls, "urlopen", urlopen)
-    body = ("# Ringkasan\n\nCakupan **naik** 4%.\n\n![g](http://127.0.0.1:9/x.png)\n\n"
+    body = ("# Ringkasan\n\nCakupan **naik** 4%.\n\n[Lihat data](/dataset/nakes)\n\n"
+            "![g](http://127.0.0.1:9/x.png)\n\n"
             '<img src="http://169.254.169.254/latest">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
             + "y" * 40_000)
     book = dataclasses.replace(
@@ -379,7 +383,13 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
         pdf = publication.pdf_bytes(book)
         sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
     assert fetched == [], fetched
-    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    # a relative link is the portal's address, not a file of the server
+    links = [annot.get_object().get("/A", {}).get("/URI") for page in pages
+             for annot in page.get("/Annots") or []]
+    assert "http://test.ckan.net/dataset/nakes" in links
+    assert not [link for link in links if str(link).startswith("file:")], links
+    text = " ".join(page.extract_text() for page in pages)
     assert "Laporan Putaran" in text and "Cakupan naik 4%." in " ".join(text.split())
     lines = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
     assert lines[0] == "Laporan Putaran" and "Disetujui pada 2 Maret 2026" in lines

@@ -173,6 +173,12 @@ class TestMalformedValues:
             body, update_frequency="annual", data_year="2025", title=["Satu", "Dua"]),
             headers={"Authorization": user["token"]}, status=409).json
         assert titled["error"]["title"] == ["Harus berupa teks"]
+        # a year in other digits is kept in the digits search and DCAT read
+        # ("٢٠٢٥" was published as is, and no year filter found it)
+        created = app.post("/api/3/action/package_create", json=dict(
+            body, update_frequency="annual", data_year="٢٠٢٥"),
+            headers={"Authorization": user["token"]}).json["result"]
+        assert created["data_year"] == "2025"
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
