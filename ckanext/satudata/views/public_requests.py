@@ -4,11 +4,14 @@ form a logged-in citizen fills in, one request with its steps, and the
 walidata's answers. Thin: parse, call the action, render."""
 from __future__ import annotations
 
+import json
+import secrets
 from typing import Any, Optional
 
-from flask import Blueprint
+from flask import Blueprint, session
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
 
 from ..lib import workdays
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
@@ -21,6 +24,43 @@ satudata_public_request = Blueprint("satudata_public_request", __name__,
 _FIELDS = ("title", "description", "purpose", "owner_org", "email", "phone")
 #: the walidata's answers a request page may post (``published`` is the portal's)
 _STEPS = tuple(s for s in PUBLIC_STEPS if s != "published")
+
+
+#: how long a request typed by a visitor whose session had ended is kept
+#: for them to log in and send it (seconds)
+DRAFT_SECONDS = 24 * 60 * 60
+_DRAFT_SESSION_KEY = "satudata_public_request_draft"
+
+
+def _draft_key(token: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:satudata:public_request_draft:{token}"
+
+
+def _keep_draft(data: dict[str, str]) -> None:
+    """Keep a request typed and sent by someone no longer logged in (their
+    session ended in another tab): it was lost at the login page. In Redis
+    (a description of 10,000 characters does not fit the session cookie),
+    its key in the session, which a login keeps."""
+    if not any(data.values()):
+        return
+    token = secrets.token_urlsafe(24)
+    connect_to_redis().setex(_draft_key(token), DRAFT_SECONDS, json.dumps(data))
+    session[_DRAFT_SESSION_KEY] = token
+
+
+def _kept_draft() -> Optional[dict[str, str]]:
+    """The request :func:`_keep_draft` kept for this session, once."""
+    token = session.pop(_DRAFT_SESSION_KEY, None)
+    if not isinstance(token, str):
+        return None
+    redis = connect_to_redis()
+    kept = redis.get(_draft_key(token))
+    redis.delete(_draft_key(token))
+    try:
+        data = json.loads(kept) if kept else None
+    except ValueError:
+        return None
+    return {k: str(data.get(k) or "") for k in _FIELDS} if isinstance(data, dict) else None
 
 
 def _not_found() -> str:
@@ -63,14 +103,24 @@ def index() -> Any:
 def new() -> Any:
     """Ask for data (logged-in users; others are sent to the login page)."""
     if not tk.current_user.is_authenticated:  # back here once logged in
-        # said why (the login page appeared without a word)
-        tk.h.flash_notice(tk._("Log in to ask for data: your request and its answers "
-                               "are kept in your account."))
+        if tk.request.method == "POST":
+            # sent after the session ended: kept, and shown again after the login
+            _keep_draft({k: tk.request.form.get(k, "") for k in _FIELDS})
+            tk.h.flash_notice(tk._("Your request was not sent: you are no longer logged "
+                                   "in. Log in; what you typed is kept for you to send."))
+        else:
+            # said why (the login page appeared without a word)
+            tk.h.flash_notice(tk._("Log in to ask for data: your request and its answers "
+                                   "are kept in your account."))
         return tk.redirect_to("user.login", came_from=tk.h.url_for(
             "satudata_public_request.new"))
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
     errors: dict[str, Any] = {}
     earlier: Optional[str] = None
+    kept = _kept_draft() if tk.request.method == "GET" else None
+    if kept:
+        data = dict(kept, email=kept.get("email") or data["email"])
+        tk.h.flash_notice(tk._("Your request is not sent yet: check it and press Send the request."))
     if tk.request.method == "POST":
         data = {k: tk.request.form.get(k, "") for k in _FIELDS}
         saved, errors = save("satudata_public_request_create",

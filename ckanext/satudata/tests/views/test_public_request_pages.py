@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ..factories import csrf_token, login
+from ..factories import csrf_token, log_out, login
 
 
 @pytest.fixture
@@ -16,6 +16,29 @@ def region(world_of):
     from ..factories import build_region
 
     return world_of("region", build_region)
+
+
+def test_a_request_sent_after_the_session_ended_is_kept_through_the_login(app, region):
+    """Sent after a logout in another tab: the login page came, and the
+    form after it was empty."""
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    assert log_out(citizen).status_code == 302
+    details = "Per desa, 2020-2025. " * 500      # no cookie holds it
+    sent = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "Jumlah posyandu per desa",
+        "description": details, "phone": "0813 1111 2222"}, follow_redirects=True)
+    assert "/user/login" in sent.request.path
+    assert "Permohonan Anda belum terkirim" in sent.body
+    page = citizen.get("/user/login")
+    assert citizen.post("/user/login", data={
+        "login": "warga", "password": "correct123", "_csrf_token": csrf_token(page.body)},
+        follow_redirects=False).status_code == 302
+    again = citizen.get("/permohonan-data/baru")
+    assert "Jumlah posyandu per desa" in again.body and details.strip() in again.body
+    assert "0813 1111 2222" in again.body and "periksa lalu tekan" in again.body
+    # shown once: the next form is a new request's
+    assert "Jumlah posyandu per desa" not in citizen.get("/permohonan-data/baru").body
 
 
 def test_a_citizen_asks_and_the_walidata_answers(app, region):
