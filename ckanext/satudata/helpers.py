@@ -38,7 +38,7 @@ __all__ = [
     "satudata_saved_dataset",
     "satudata_is_walidata_organization", "satudata_recently_published",
     "satudata_staged_revision", "satudata_staged_table_change", "satudata_dissemination_facts", "satudata_resource_period",
-    "satudata_next_release",
+    "satudata_next_release", "satudata_deletion_refusal",
     "satudata_bar_width", "satudata_dissemination_transition_label",
     "satudata_public_step_label", "satudata_public_event_label",
     "satudata_data_checks", "satudata_datastore_status", "satudata_table_unshown",
@@ -726,6 +726,23 @@ def satudata_resource_period(pkg_dict: dict[str, Any], res: dict[str, Any]
     if not label:
         return None
     return {"label": label, "archived": bool(period and period.get("status") == "archived")}
+
+
+def satudata_deletion_refusal(kind: str, id_: Optional[str]) -> Optional[str]:
+    """Why the user or the organization (``kind``) ``id_`` cannot be
+    deleted, or None: CKAN's delete page asked "are you sure?" and, once
+    confirmed, answered "Unauthorized to delete user with id …" (or the
+    OPD's reason on an error page)."""
+    if not isinstance(id_, str) or not id_ or not tk.h.check_access(
+            f"{kind}_delete", {"id": id_}):  # a reason only to whom may delete
+        return None
+    if kind == "user":
+        user = model.User.get(id_)
+        return roles.leaving_refusal(user) if user is not None else None
+    group = model.Group.get(id_)
+    if group is None or not group.is_organization or group.state != "active":
+        return None
+    return roles.opd_in_use(group)
 
 
 def satudata_next_release(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -144,6 +144,7 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
         app.wsgi_app = without_remember_cookie(static_files(app.wsgi_app, config), config)
         refusals_as_errors(app)
         table_preview_arguments_checked(app)
+        user_deletion_refusal_told(app)
         errors_after_a_failed_transaction(app)
         return app
     return without_remember_cookie(static_files(app, config), config)
@@ -205,6 +206,28 @@ def table_preview_arguments_checked(app: Any) -> None:
                 "The table could not be read with these arguments")}), 400
 
     app.view_functions["datatablesview.ajax"] = checked
+
+
+def user_deletion_refusal_told(app: Any) -> None:
+    """CKAN's delete page of a user answers any refused deletion with
+    "Unauthorized to delete user with id <id>" (the user's id, no reason):
+    whom may delete accounts is told why this one stays (the only producer
+    of an OPD whose requests wait, the only holder of a chain level)."""
+    from .helpers import satudata_deletion_refusal
+
+    view = app.view_functions.get("user.delete")
+    if view is None:
+        return
+
+    @functools.wraps(view)
+    def told(id: str, *args: Any, **kwargs: Any) -> Any:
+        if tk.request.method == "POST" and "cancel" not in tk.request.form:
+            refusal = satudata_deletion_refusal("user", id)
+            if refusal:
+                return tk.abort(403, refusal)
+        return view(id, *args, **kwargs)
+
+    app.view_functions["user.delete"] = told
 
 
 def errors_after_a_failed_transaction(app: Any) -> None:

@@ -375,6 +375,20 @@ def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[
                     "user": user.display_name, "opd": org.display_name}
 
 
+def leaving_refusal(user: model.User) -> Optional[str]:
+    """Why the account ``user`` may not be deleted, or None: the only holder
+    of a level of the approval chain, or the only producer of an OPD whose
+    requests wait for its producers (the caller takes the locks first when
+    it deletes)."""
+    if user.state != "active":
+        return None
+    for role in sorted(user_roles(user.id)):
+        last = last_holder_message(user, role)
+        if last:
+            return last
+    return last_producer_message(user, sorted(producer_org_ids(user.name, user)))
+
+
 def waiting_for_producers(org_ids: Iterable[str]) -> Optional[model.Group]:
     """The first of the OPDs ``org_ids`` with a data request waiting for its
     producers now, or None. One query."""

@@ -696,15 +696,11 @@ def _last_holder(user: model.User) -> Optional[str]:
         return None
     for role in sorted(roles.user_roles(user.id)):
         lock_name("role", role)
-        last = roles.last_holder_message(user, role)
-        if last:
-            return last
-    orgs = sorted(roles.producer_org_ids(user.name, user))
-    for org_id in orgs:
+    for org_id in sorted(roles.producer_org_ids(user.name, user)):
         # as a removal from the OPD locks it: the account deleted while the
         # OPD's other producer was taken out left its requests to nobody
         lock_name("producers", org_id)
-    return roles.last_producer_message(user, orgs)
+    return roles.leaving_refusal(user)
 
 
 def _account_kept(context: Context, data: DataDict) -> None:

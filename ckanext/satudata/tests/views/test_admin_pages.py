@@ -439,3 +439,28 @@ def test_the_trash_confirmation_speaks_the_readers_language(app, sysadmin):
         form = page[page.index('confirm-delete-form'):][:1200]
         assert ">Batalkan</button>" in form and "Cancel" not in form, form
     assert ">Cancel</button>" in admin.get("/en/ckan-admin/trash?name=all").body
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_an_account_or_an_opd_that_must_stay_says_why_on_its_delete_page(app):
+    """The delete page asked "are you sure?", and the confirmation answered
+    "Unauthorized to delete user with id <uuid>" (the OPD's reason came on
+    an error page after it)."""
+    from ..factories import build_region
+
+    region = build_region()
+    admin = login(app, region.users["sysadmin"]["name"])
+    page = html.unescape(admin.get("/user/delete/produsen-a").body)
+    assert "Belum dapat dihapus sekarang." in page
+    assert "satu-satunya produsen Dinas Kesehatan" in page
+    assert 'name="delete"' not in page
+    # a confirmation sent anyway (a page opened earlier) is told the reason
+    response = admin.post(f"/user/delete/{region.users['producer']['id']}", data={
+        "_csrf_token": csrf_token(page), "delete": ""})
+    assert response.status_code == 403
+    assert "satu-satunya produsen Dinas Kesehatan" in html.unescape(response.body)
+    page = html.unescape(admin.get("/organization/delete/dinas-kesehatan").body)
+    assert "masih memiliki butir Daftar Data" in page and 'name="delete"' not in page
+    # nobody else learns who holds what
+    other = login(app, "produsen-b")
+    assert "satu-satunya" not in html.unescape(other.get("/user/delete/produsen-a").body)
