@@ -36,7 +36,7 @@ __all__ = [
     "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
     "satudata_title", "satudata_request_title", "satudata_uploaded_logo",
-    "satudata_column_name",
+    "satudata_column_name", "satudata_opd_code_unique",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
@@ -962,6 +962,28 @@ def satudata_column_name(value: Any) -> Any:
             "The name contains an invisible character (such as a zero-width space): "
             "type it again without it"))
     return value
+
+
+def satudata_opd_code_unique(key: FlattenKey, data: FlattenDataDict,
+                             errors: FlattenErrorDict, context: Context) -> None:
+    """(An organization's ``opd_code``) No other OPD's: the code names the
+    agency in the regional nomenclature and in its letters' numbers (two
+    OPDs of one code were saved, their letters numbered alike)."""
+    code = data.get(key)
+    if not isinstance(code, str) or not code.strip():
+        return
+    own = data.get(("id",)) or data.get(("name",))
+    other = model.Session.execute(
+        sa.select(model.Group.title, model.Group.name)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .where(model.GroupExtra.key == "opd_code", model.GroupExtra.state == "active",
+               sa.func.btrim(model.GroupExtra.value) == code.strip(),
+               model.Group.is_organization.is_(True), model.Group.state == "active",
+               model.Group.id != (own or ""), model.Group.name != (own or "")).limit(1)).first()
+    if other:
+        errors[key].append(tk._("Another OPD already has this code: %(opd)s") % {
+            "opd": other.title or other.name})
+        raise tk.StopOnError
 
 
 def satudata_license(value: Any) -> Any:

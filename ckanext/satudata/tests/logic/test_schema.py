@@ -367,6 +367,24 @@ class TestOrganizationSchema:
         assert field in e.value.error_dict
         assert model.Group.get("dinas-kesehatan") is None
 
+    def test_an_opd_code_belongs_to_one_opd(self, app, sysadmin):
+        """Two OPDs of one code were saved: the code names the agency in
+        the nomenclature and numbers its letters."""
+        context = {"user": sysadmin["name"]}
+        helpers.call_action("organization_create", dict(context), **self.OPD)
+        with app.flask_app.test_request_context("/"), pytest.raises(tk.ValidationError) as e:
+            helpers.call_action("organization_create", dict(context), **dict(
+                self.OPD, name="dinas-kesehatan-2", title="Dinas Kesehatan Dua",
+                opd_code=" 1.02.0.00.0.00.01.0000 "))
+        assert e.value.error_dict["opd_code"] == [
+            "OPD lain sudah memakai kode ini: Dinas Kesehatan"]
+        # its own code, kept on an update; a deleted OPD's code free again
+        helpers.call_action("organization_patch", dict(context), id="dinas-kesehatan",
+                            title="Dinas Kesehatan Kota")
+        helpers.call_action("organization_delete", dict(context), id="dinas-kesehatan")
+        helpers.call_action("organization_create", dict(context), **dict(
+            self.OPD, name="dinas-kesehatan-2", title="Dinas Kesehatan Dua"))
+
     def test_a_logo_of_a_refused_type_is_told_in_the_readers_language(self, app):
         """CKAN's uploader said "Unsupported upload type: image/svg+xml" on
         the Indonesian form."""
