@@ -377,8 +377,11 @@ def notify_transition(event_id: str) -> int:
     if row is None:
         return 0
     request, item, round_, org = row
-    recipients = recipients_for(event, request.owner_org, chain=roles.approval_chain(round_),
-                                request=request)
+    chain = roles.approval_chain(round_)
+    recipients = recipients_for(event, request.owner_org, chain=chain, request=request)
+    # a cancellation: the officers it waited for hear it needs them no more
+    # (only its producers were told; the verifiers kept it in mind)
+    recipients += [u for u in waited_for(event, request, chain) if u not in recipients]
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
@@ -394,6 +397,23 @@ def notify_transition(event_id: str) -> int:
             event, request, item, round_, org, actor_obj.display_name if actor_obj else _site())
         return send_message(name, recipients, **values) + (
             send_message("returned_upchain", reviewers, **values) if reviewers else 0)
+
+
+def waited_for(event: RequestEvent, request: DataRequest,
+               chain: Optional[list[str]] = None) -> list[model.User]:
+    """Whom a request waited for when the step ``event`` cancelled it (the
+    verifiers of a submission, the approvers of its level, the walidata
+    administrators of a ready request); none for another step."""
+    if event.transition != "cancel" or not event.from_state:
+        return []
+    try:
+        state = State(event.from_state)
+    except ValueError:
+        return []
+    kinds = next_actors(state, bool(request.revision_of))
+    return Directory([request.owner_org]).waiting(
+        kinds, request.owner_org, event.approval_level, chain=chain, request=request,
+        upto=event.version)
 
 
 def earlier_reviewers(event: RequestEvent) -> list[model.User]:

@@ -70,13 +70,20 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
             assert "Satuan belum diisi" in sent[0]["body"]
             assert "Satuan: Isi satuan" in sent[0]["body"]  # the field label, not its key
 
+    # a cancellation: its producers, and the verifiers it waited for (they
+    # were asked to verify it, and never told it needs them no more)
     other = region.request_of(region.opd_b)
+    complete_metadata(other["package_id"], "produsen-b")
+    region.call("producer_b", "satudata_request_submit", id=other["id"])
+    run_jobs()
+    smtp.take()
     region.call("walidata_admin", "satudata_request_cancel", id=other["id"],
                 note="Tidak lagi diperlukan")
     run_jobs()
     sent = smtp.take()
-    assert smtp.recipients(sent) == {"produsen-b@example.org"}
-    assert "Tidak lagi diperlukan" in sent[0]["body"]
+    assert smtp.recipients(sent) == {"produsen-b@example.org", "verifikator@example.org"}
+    assert all("Tidak lagi diperlukan" in m["body"] and "dibatalkan" in m["subject"]
+               for m in sent), sent
 
 
 def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
