@@ -181,9 +181,14 @@ def verification_due(round_: CollectionRound, today: datetime.date) -> datetime.
     """When a submission (or an all-in round's whole verification) starting
     ``today`` is due: the round's ``verify_days`` later, but never before
     the round's verification deadline, the date its letter gives (an early
-    submission was flagged overdue weeks before it)."""
+    submission was flagged overdue weeks before it), while the round
+    collects: once its collection is over (moved on early), a revision or a
+    late submission has its ``verify_days`` (a revision after the round's
+    report was given the collection's date, four months away)."""
     counted = workdays.add_working_days(today, round_.verify_days)
-    return max(counted, round_.verify_due) if round_.verify_due else counted
+    if not round_.verify_due or round_.stage not in (None, "collection"):
+        return counted
+    return max(counted, round_.verify_due)
 
 
 def start_verification(round_: CollectionRound, today: datetime.date) -> int:
