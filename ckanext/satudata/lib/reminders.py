@@ -222,7 +222,7 @@ def _stage_people(round_: CollectionRound, report: Optional[RoundReport],
             and report.approval_level < len(chain):
         users = roles.users_with_role(chain[report.approval_level])
     else:
-        users = round_report.drafters()
+        users = round_report.drafters(report)  # a sysadmin who wrote it too
     if kind == "escalation":
         users += roles.walidata_admins()
     return list({user.id: user for user in users}.values())

@@ -737,6 +737,12 @@ def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smt
         run_jobs()
     told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
     assert {"penulis@example.org", "admin-walidata@example.org"} <= told
+    # and of the returned report's deadline: the reminder went to the
+    # administrators only
+    due = _call("admin-walidata", "satudata_round_show", id=round_["id"])["report_due"]
+    reminders.send_reminders(datetime.date.fromisoformat(due))
+    told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
+    assert {"penulis@example.org", "admin-walidata@example.org"} <= told
 
 
 def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs,
