@@ -425,8 +425,6 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
     round_, report = lock_round(round_id)
     report = _report_of(report)
     _check_version(report, expected_version)
-    if body is not None and name == "submit":
-        _write(report, user_name, user_id, body)
     current = ReportState(report.state)
     step = next((s for s in TABLE if s.name == name and current in s.sources), None)
     if step is None:
@@ -446,6 +444,10 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the report as it is now: %(state)s") % {
                 "state": where})
+    if body is not None and name == "submit":
+        # once the step is possible: a second "submit" was told "the report
+        # can only be edited while it is a draft or returned"
+        _write(report, user_name, user_id, body)
     if step.reason_required and not note:
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
     if step.name == "submit" and current == R.RETURNED and not note \

@@ -730,6 +730,12 @@ def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smt
         _advance(round_["id"])
         _call("penulis", "satudata_round_report_update", id=round_["id"], body="Isi laporan")
         _call("penulis", "satudata_round_report_submit", id=round_["id"])
+        # a second "submit" with its text: told the step is taken, not that
+        # the report "can only be edited while it is a draft"
+        with pytest.raises(tk.ValidationError) as again:
+            _call("penulis", "satudata_round_report_submit", id=round_["id"],
+                  body="Isi laporan lain")
+        assert "is not possible while the report is" in again.value.error_dict["state"][0]
         run_jobs()
         smtp.take()
         _call("verifikator", "satudata_round_report_return", id=round_["id"],
