@@ -86,7 +86,8 @@ def test_a_csv_with_a_bom_and_semicolons_passes_and_is_submitted(app, region, ru
     request = region.request_of(region.opd_a)
     complete_metadata(request["package_id"], "produsen-a")
     client = login(app, "produsen-a")
-    content = "\ufefftahun;jumlah\r\n2025;10\r\n2025;12\r\n".encode("utf-8")
+    content = ("\ufefftahun;jumlah\r\n" + "".join(f"2025;{n}\r\n" for n in range(1200))
+               ).encode("utf-8")
     resource_id = _upload(app, client, request["package_id"], "bom.csv", content)
     run_jobs()
 
@@ -94,11 +95,12 @@ def test_a_csv_with_a_bom_and_semicolons_passes_and_is_submitted(app, region, ru
                                  resource_id=resource_id))
     assert page.status_code == 200
     assert "Sesuai dengan variabel yang dideklarasikan" in page.body
-    # its counts, in each language (English with its plurals)
-    assert "2 baris, 0 kesalahan, 0 temuan data pribadi" in " ".join(page.body.split())
+    # its counts, in each language (English with its plurals), written as
+    # each writes a number ("1200 baris")
+    assert "1.200 baris, 0 kesalahan, 0 temuan data pribadi" in " ".join(page.body.split())
     english = client.get("/en" + tk.url_for("dataset_resource.edit", id=request["package_id"],
                                             resource_id=resource_id)).body
-    assert "2 rows, 0 errors, 0 personal-data findings" in " ".join(english.split())
+    assert "1,200 rows, 0 errors, 0 personal-data findings" in " ".join(english.split())
     page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
     response = client.post(tk.url_for("satudata_request.take", id=request["id"],
                                       transition="submit"),
