@@ -542,7 +542,7 @@ def notify_report_step(event_id: str) -> int:
     round_ = model.Session.get(CollectionRound, report.round_id) if report else None
     if event is None or round_ is None:
         return 0
-    chain = roles.approval_chain(round_)
+    chain = roles.report_chain(round_)
     level = round_report.waiting_level(event)
     if level is not None and level < len(chain):
         role, recipients = chain[level], roles.users_with_role(chain[level])

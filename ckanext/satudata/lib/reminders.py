@@ -217,7 +217,7 @@ def _stage_people(round_: CollectionRound, report: Optional[RoundReport],
                   kind: str) -> list[model.User]:
     """Who owes the stage's work: the report's level while it is in approval,
     else the drafters; the administrators too once it is overdue."""
-    chain = roles.approval_chain(round_)
+    chain = roles.report_chain(round_)
     if report is not None and report.state == "in_approval" \
             and report.approval_level < len(chain):
         users = roles.users_with_role(chain[report.approval_level])

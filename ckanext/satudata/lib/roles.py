@@ -37,6 +37,16 @@ def approval_chain(round_: Any = None) -> list[str]:
     return list(own) if own else list(tk.config.get("satudata.approval_chain"))
 
 
+def report_chain(round_: Any = None) -> list[str]:
+    """The roles a round's report goes up, verifier first: the round's own
+    report chain (SOP 001: the data validated by the Kasi alone, the report
+    checked up to the Kadis), else its approval chain."""
+    if isinstance(round_, str):
+        round_ = model.Session.get(CollectionRound, round_)
+    own = getattr(round_, "report_chain", None)
+    return list(own) if own else approval_chain(round_)
+
+
 def chain_of(request: Any) -> list[str]:
     """The approval chain ``request`` follows: its round's."""
     return approval_chain(request.round_id)

@@ -30,7 +30,7 @@ TRACKED = (
     "title", "description", "year", "period", "start_date", "prepare_days", "submit_days",
     "verify_days", "approval_days", "prepare_due", "submit_due", "verify_due", "state",
     "verify_when_complete", "compile_days", "report_days", "compile_due", "report_due",
-    "approval_chain", "late_policy",
+    "approval_chain", "report_chain", "late_policy",
 )
 
 
@@ -102,6 +102,7 @@ def field_label(field: str) -> str:
         "compile_due": tk._("Deadline to compile and analyse the data"),
         "report_due": tk._("Report deadline"),
         "approval_chain": tk._("Approval chain of this round"),
+        "report_chain": tk._("Approval chain of the report"),
         "late_policy": tk._("Late data"),
     }
     return labels.get(field, field)
@@ -117,6 +118,8 @@ def value_text(field: str, value: Any) -> str:
     → after"), a state or policy by its label."""
     if field == "approval_chain" and not value:
         return tk._("the portal's chain")
+    if field == "report_chain" and not value:
+        return tk._("the round's approval chain")
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):

@@ -8,8 +8,8 @@ The round moves through its stages (:data:`..model.ROUND_STAGES`):
 has no days for. Entering ``report`` drafts the report from the round's
 verified data (:func:`summary`: each request's OPD, item, state, dataset
 and returns; the walidata edits the text). The report then goes up
-the round's approval chain (else ``satudata.approval_chain``) as its
-requests do: :data:`TABLE` says who may
+the round's report chain (else its approval chain, else
+``satudata.approval_chain``) as its requests do: :data:`TABLE` says who may
 take which step from where; the actions check it early, :func:`apply`
 again under the report's row lock, writes the audit event
 (:class:`..model.RoundReportEvent`) in the same transaction, and the last
@@ -129,7 +129,7 @@ def took_part(report: RoundReport, user_id: str) -> bool:
 
 
 def _holds_level(user: Any, report: RoundReport) -> bool:
-    chain = roles.approval_chain(report.round_id)
+    chain = roles.report_chain(report.round_id)
     return (user is not None and report.state == R.IN_APPROVAL.value
             and 0 <= report.approval_level < len(chain)
             and chain[report.approval_level] in roles.user_roles(user.id))
@@ -177,7 +177,7 @@ def waiting_for(user_name: Optional[str]) -> list[tuple[CollectionRound, RoundRe
         # decides (steps_for) for the reports that pass
         if drafter and ReportState(report.state) in EDITABLE:
             return True
-        chain = roles.approval_chain(round_)
+        chain = roles.report_chain(round_)
         return (report.state == R.IN_APPROVAL.value
                 and 0 <= report.approval_level < len(chain)
                 and chain[report.approval_level] in held)
@@ -369,7 +369,7 @@ def _write(report: RoundReport, user_name: Optional[str], user_id: Optional[str]
 def _where(report: RoundReport) -> str:
     """The report's state, and the level it waits for while in approval."""
     shown = state_label(report.state)
-    chain = roles.approval_chain(report.round_id)
+    chain = roles.report_chain(report.round_id)
     if report.state == R.IN_APPROVAL.value and 0 <= report.approval_level < len(chain):
         shown = f"{shown} ({roles.role_label(chain[report.approval_level])})"
     return shown
@@ -456,7 +456,7 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         raise tk.ValidationError({"note": [tk._(
             "The report was returned: change it, or say in a note why it goes back "
             "unchanged")]})
-    chain = roles.approval_chain(round_)
+    chain = roles.report_chain(round_)
     if step.name == "submit":
         _refuse_unapprovable(report, chain, user_id)
     level = report.approval_level

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..model import ROUND_STAGES, CollectionRound, DaftarData, DataRequest
+from ..model import ROUND_STAGES, CollectionRound, DaftarData, DataRequest, RoundReport
 from . import workdays
 from .states import TABLE, State
 
@@ -291,8 +291,8 @@ DATE_FIELDS = ("start_date", "prepare_days", "submit_days", "verify_days",
 #: judged by its rule, its stages run for their working days, its approvals
 #: given their working days, its verification waiting for every OPD or not
 #: (a done round's record showed rules it never ran with)
-RULE_FIELDS = ("approval_chain", "late_policy", "compile_days", "report_days",
-               "approval_days", "verify_when_complete")
+RULE_FIELDS = ("approval_chain", "report_chain", "late_policy", "compile_days",
+               "report_days", "approval_days", "verify_when_complete")
 
 
 #: the states of a request its chain is working on
@@ -323,6 +323,14 @@ def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False,
         locked["approval_chain"] = tk._(
             "The approval chain cannot change while requests of this round are being "
             "verified or approved")
+    if round_.id and model.Session.execute(sa.select(RoundReport.id).where(
+            RoundReport.round_id == round_.id, RoundReport.state == "in_approval")).first():
+        # the report's levels, while it goes up them (its own chain, or the
+        # round's when it has none)
+        locked.update(dict.fromkeys(
+            ("report_chain",) if round_.report_chain else ("approval_chain", "report_chain"),
+            tk._("The report's approval chain cannot change while the report is being "
+                 "approved")))
     if sent:
         locked["year"] = tk._("The requests of this round were sent from the Daftar Data "
                               "of its year: the year no longer changes")

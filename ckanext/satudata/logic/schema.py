@@ -180,6 +180,7 @@ def round_create(
 ) -> Schema:
     return {
         "approval_chain": [ignore_missing, satudata_round_chain],
+        "report_chain": [ignore_missing, satudata_round_chain],
         "late_policy": [default("accept"), satudata_late_policy],
         "__before": [satudata_clean_strings],
         "name": [not_empty, name_validator, satudata_name_not_an_id],

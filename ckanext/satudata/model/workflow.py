@@ -208,6 +208,8 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     # the round's own approval chain (verifier first); None: the site's
     # ``satudata.approval_chain``
     approval_chain: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
+    # the chain its report goes up (verifier first); None: its approval chain
+    report_chain: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
     # what a submission after its deadline gets: one of LATE_POLICIES
     late_policy: Mapped[str] = Column(  # type: ignore
         UnicodeText, nullable=False, default="accept", server_default="accept")
@@ -223,6 +225,7 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     def dictize(self) -> dict[str, Any]:
         return {
             "approval_chain": list(self.approval_chain) if self.approval_chain else None,
+            "report_chain": list(self.report_chain) if self.report_chain else None,
             "late_policy": self.late_policy,
             "id": self.id, "name": self.name, "title": self.title,
             "description": self.description, "year": self.year,

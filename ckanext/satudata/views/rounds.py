@@ -66,6 +66,7 @@ def edit(round_id: Optional[str] = None) -> Any:
         # the levels ticked, in the form's (the portal's) order; none: the
         # site's chain (also when a round's own chain is removed)
         data["approval_chain"] = " ".join(form.getlist("approval_chain"))
+        data["report_chain"] = " ".join(form.getlist("report_chain"))
         if round_id:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
@@ -85,9 +86,9 @@ def edit(round_id: Optional[str] = None) -> Any:
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
             return tk.redirect_to("satudata_round.read", round_id=saved["name"])
-    chain = data.get("approval_chain")
-    if isinstance(chain, list):
-        data = dict(data, approval_chain=" ".join(chain))
+    for key in ("approval_chain", "report_chain"):
+        if isinstance(data.get(key), list):
+            data = dict(data, **{key: " ".join(data[key])})
     return tk.render("satudata/workflow/round_form.html", {
         "data": data, "errors": errors, "round_id": round_id, "locked": locked,
         "site_chain": tk.h.satudata_approval_chain(),

@@ -121,7 +121,7 @@ def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[st
     if report is None:
         raise tk.ObjectNotFound(tk._("This round has no report yet"))
     result = report.dictize()
-    chain = roles.approval_chain(report.round_id)
+    chain = roles.report_chain(report.round_id)
     waiting = report.state == round_report.ReportState.IN_APPROVAL.value
     result["waiting_for"] = chain[report.approval_level] if waiting and \
         report.approval_level < len(chain) else None

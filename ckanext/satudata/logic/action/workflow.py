@@ -723,6 +723,9 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
     :param approval_chain: (optional) the round's own approval chain, roles of
         ``satudata.approval_chain`` in order, verifier first (a list or a
         string separated by spaces); empty: the site's chain
+    :param report_chain: (optional) the chain the round's report goes up,
+        the same way (SOP 001: the data validated by the verifier alone, the
+        report up to the Kepala Dinas); empty: the round's approval chain
     :param late_policy: (optional) ``accept`` (default), ``flag`` or ``carry``:
         what a submission after its deadline gets (:mod:`...lib.late_data`)
     :returns: the round

@@ -832,6 +832,48 @@ def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smt
         assert _call("kadis", "satudata_round_show", id=round_["id"])["stage"] == "done"
 
 
+def test_tjb_the_data_is_validated_by_the_kasi_and_the_report_goes_up_to_the_kadis(
+        clean_db, clean_index, smtp, run_jobs, app):
+    """SOP 001: the data is validated by the Kasi alone, the report checked
+    up the chain and approved by the Kadis. One chain per round made every
+    item wait for the Kabid and the Kadis too (or the report for nobody)."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="tjb-laporan", title="TJB", start_date="2026-03-02",
+                                 report_days=15, approval_chain=["verifikator"],
+                                 report_chain=["verifikator", "kabid", "kadis"])
+        shown = _call("admin-walidata", "satudata_round_show", id=round_["id"])
+        assert shown["report_chain"] == ["verifikator", "kabid", "kadis"]
+        page = login(app, "admin-walidata").get("/permintaan-data/putaran/tjb-laporan")
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        complete_metadata(request["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=request["id"])
+        _call("verifikator", "satudata_request_verify", id=request["id"])
+        # validated by the Kasi: ready, no Kabid nor Kadis on the item
+        assert _call("admin-walidata", "satudata_request_show",
+                     id=request["id"])["state"] == "ready"
+        _advance(round_["id"])
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        # while it goes up, its levels do not change
+        with pytest.raises(tk.ValidationError) as locked:
+            _call("admin-walidata", "satudata_round_update", id=round_["id"],
+                  report_chain=["verifikator", "kadis"])
+        assert "report_chain" in locked.value.error_dict
+        for level in ("verifikator", "kabid", "kadis"):
+            report = _call(level, "satudata_round_report_show", id=round_["id"])
+            assert report["waiting_for"] == level
+            _call(level, "satudata_round_report_approve", id=round_["id"])
+        assert _call("kadis", "satudata_round_report_show", id=round_["id"])["state"] \
+            == "approved"
+        run_jobs()
+        told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
+        assert {"kabid@example.org", "kadis@example.org"} <= told
+    assert "Rantai persetujuan laporan" in page.body
+
+
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
     """The Kepala Dinas, the only one and also an administrator of the
     walidata, wrote and sent the round's report: at their level it was

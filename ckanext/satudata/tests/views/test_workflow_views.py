@@ -685,20 +685,25 @@ def test_the_rounds_chain_is_ticked_not_typed(app, region):
     assert "Kepala Dinas" in page.body
     resp = client.post(tk.url_for("satudata_round.edit"), data={
         "_csrf_token": _csrf(page.body), "name": "dua-tingkat", "title": "Dua tingkat",
-        "year": "2026", "start_date": "2026-07-01",
-        "approval_chain": ["verifikator", "kadis"]})
+        "year": "2026", "start_date": "2026-07-01", "report_days": "15",
+        "approval_chain": ["verifikator", "kadis"],
+        # SOP 001: the report goes up further than the data
+        "report_chain": ["verifikator", "kabid", "kadis"]})
     assert resp.status_code == 200
     shown = region.call("walidata_admin", "satudata_round_show", id="dua-tingkat")
     assert shown["approval_chain"] == ["verifikator", "kadis"]
+    assert shown["report_chain"] == ["verifikator", "kabid", "kadis"]
+    assert "Rantai persetujuan laporan" in resp.body
     edit = client.get(tk.url_for("satudata_round.edit", round_id="dua-tingkat")).body
-    assert re.search(r'value="kadis" id="[^"]+" checked', edit)
-    assert not re.search(r'value="kabid" id="[^"]+" checked', edit)
+    assert re.search(r'name="approval_chain" value="kadis" id="[^"]+" checked', edit)
+    assert not re.search(r'name="approval_chain" value="kabid" id="[^"]+" checked', edit)
+    assert re.search(r'name="report_chain" value="kabid" id="[^"]+" checked', edit)
     # none ticked: the portal's whole chain
     client.post(tk.url_for("satudata_round.edit", round_id="dua-tingkat"), data={
         "_csrf_token": _csrf(edit), "title": "Dua tingkat", "year": "2026",
         "start_date": "2026-07-01"})
-    assert not region.call("walidata_admin", "satudata_round_show",
-                           id="dua-tingkat")["approval_chain"]
+    shown = region.call("walidata_admin", "satudata_round_show", id="dua-tingkat")
+    assert not shown["approval_chain"] and not shown["report_chain"]
 
 
 def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
