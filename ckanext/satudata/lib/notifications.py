@@ -617,8 +617,10 @@ def notify_public_request(event_id: str) -> int:
             "state": public_state_label(state),
             "due_date": (event.due_date.isoformat()
                          if event.due_date and PublicState(state) in PUBLIC_OPEN else ""),
+            # the dataset of a fulfilment (an "accepted" e-mail sent after
+            # the walidata fulfilled it a moment later carried its link)
             "dataset_url": (tk.url_for("dataset.read", id=pkg.name, _external=True)
-                            if public_pkg else ""),
+                            if public_pkg and state == PublicState.FULFILLED.value else ""),
             "request_url": public_request_url(request.id),
         }
         name = requester.display_name if requester else request.email

@@ -113,6 +113,26 @@ def test_each_e_mail_tells_of_its_own_step(region, citizen, smtp, run_jobs):
     assert "keberatan" not in mails[0]["body"]
 
 
+def test_an_acceptance_e_mail_carries_no_dataset_of_a_later_step(region, citizen, smtp,
+                                                                  run_jobs):
+    """Accepted, then fulfilled with a public dataset a moment later: the
+    "accepted" e-mail, sent after both, linked that dataset."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    asked = _ask(citizen)
+    run_jobs()
+    smtp.take()
+    verifier = region.users["verifier"]
+    _call(verifier, "satudata_public_request_accept", id=asked["id"], note="Sedang dicari")
+    _call(verifier, "satudata_public_request_fulfil", id=asked["id"],
+          package_id=request["package_id"], note="Sudah tersedia")
+    run_jobs()
+    mails = {("diterima" in m["subject"]): m["body"] for m in smtp.take()
+             if "warga@example.org" in m["to"]}
+    assert "/dataset/" not in mails[True] and "/dataset/" in mails[False]
+
+
 def test_the_extension_e_mail_says_so_in_its_subject(region, citizen, smtp, run_jobs):
     asked = _ask(citizen)
     verifier = region.users["verifier"]
