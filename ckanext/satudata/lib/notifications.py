@@ -476,12 +476,13 @@ def notify_round_sent(round_id: str, request_ids: list[str],
         due = request.submit_due or request.due_date or round_.submit_due
         by_org.setdefault(org.id, []).append((title, request_url(request.id), due.isoformat()))
         orgs[org.id] = org
-    directory = Directory(by_org)
+    # an invited producer too: they read it once they set their password
+    invited = roles.producers_of(set(by_org), invited=True)
     sent = 0
     with portal_context():
         documents = _round_documents(round_)
         for org_id, requests in by_org.items():
-            producers = directory.producers.get(org_id, [])
+            producers = invited.get(org_id, [])
             attachments, letter = _letter_attachment((letter_ids or {}).get(org_id)) \
                 if producers else ([], None)
             sent += send_message(

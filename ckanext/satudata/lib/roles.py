@@ -341,10 +341,14 @@ def is_producer(user_name: Optional[str], org_id: Optional[str]) -> bool:
     return _capacity(user_name, org_id) in PRODUCER_CAPACITIES
 
 
-def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
+def producers_of(org_ids: list[str] | set[str], invited: bool = False
+                 ) -> dict[str, list[model.User]]:
     """Active editors and admins of each organization, in one query; not a
     sysadmin (CKAN makes whoever creates an OPD its admin: the sysadmin
-    who set the OPDs up received each one's requests and returns)."""
+    who set the OPDs up received each one's requests and returns).
+    ``invited``: those invited who have not accepted yet too (a round sent
+    before they set their password reached nobody, and was never sent
+    again)."""
     result: dict[str, list[model.User]] = {org_id: [] for org_id in org_ids}
     if not org_ids:
         return result
@@ -356,7 +360,7 @@ def producers_of(org_ids: list[str] | set[str]) -> dict[str, list[model.User]]:
             model.Member.state == "active",
             model.Member.capacity.in_(PRODUCER_CAPACITIES),
             model.Member.group_id.in_(list(org_ids)),
-            model.User.state == "active",
+            model.User.state.in_(("active", "pending") if invited else ("active",)),
             model.User.sysadmin.is_(False),
         )
         .order_by(model.User.name)

@@ -1141,7 +1141,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     orgs = sorted({i.owner_org for i in items})
     for org_id in orgs:
         lock_name("producers", org_id)
-    producers = roles.producers_of(orgs)
+    # an invited producer is told too (the e-mail waits for their password)
+    producers = roles.producers_of(orgs, invited=True)
     for item in items:
         package_id = reused.get(item.id)
         if not package_id and create_dataset:

@@ -190,3 +190,33 @@ def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
     run_jobs()
     told = smtp.recipients(smtp.take())
     assert "admin-walidata@example.org" in told and "kadis@example.org" not in told
+
+
+def test_a_producer_invited_but_not_yet_in_receives_the_rounds_requests(smtp, region,
+                                                                        run_jobs, app):
+    """An OPD's only producer, invited and not yet past the invitation: the
+    send said the OPD had no producer, their e-mail and letter never came,
+    and sending again sent nothing."""
+    from ckan.tests import factories
+
+    from ckanext.satudata.lib import workdays
+
+    sysadmin = {"user": region.users["sysadmin"]["name"]}
+    opd = factories.Organization(name="dinas-perikanan", title="Dinas Perikanan")
+    with app.flask_app.test_request_context("/"):  # the invitation is e-mailed
+        invited = helpers.call_action("user_invite", context=dict(sysadmin),
+                                      email="nelayan@example.org", group_id=opd["id"],
+                                      role="editor")
+    assert invited["state"] == "pending"
+    region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Kapal",
+                owner_org="dinas-perikanan", year=2026)
+    round_ = region.call("sysadmin", "satudata_round_create", name="perikanan",
+                         title="Perikanan", year=2026,
+                         start_date=workdays.today().isoformat())
+    run_jobs()
+    smtp.take()
+    sent = region.call("walidata_admin", "satudata_round_send", id=round_["id"])
+    assert sent["created"] == 1 and sent["without_producers"] == []
+    run_jobs()
+    mail, = [m for m in smtp.take() if "nelayan@example.org" in m["to"]]
+    assert "Jumlah Kapal" in mail["body"]
