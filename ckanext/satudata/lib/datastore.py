@@ -55,7 +55,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 
 from ..model import DataCheck, Publication
-from . import datacheck, outbox, validation
+from . import datacheck, outbox, tables, validation
 from . import preview as previews
 
 log = logging.getLogger(__name__)
@@ -336,6 +336,9 @@ def load_resource(res: dict[str, Any], force: bool = False,
         if not path:
             raise JobError("the file is not stored on this server")
         logger.info("Loading %s (%s, MD5 %s)", res.get("name") or resource_id, fmt, digest)
+        far = tables.far_column(path) if fmt.upper() == "XLSX" else None
+        if far:
+            raise JobError(f"{FAR_VALUE}, column {validation.column_letter(far)}")
         try:
             fields = loader.load_csv(path, resource_id=resource_id, mimetype=fmt,
                                      allow_type_guessing=True, logger=logger)
@@ -377,6 +380,9 @@ def load_resource(res: dict[str, Any], force: bool = False,
     model.Session.commit()
     return result
 
+
+#: a workbook's load refused for a value far to the right (:func:`.tables.far_column`)
+FAR_VALUE = "A value far past the header"
 
 #: the BPS symbols of a figure not available (:data:`.validation.MISSING_SYMBOLS`):
 #: no value in a number column
@@ -544,6 +550,10 @@ def _log_lines() -> list[tuple[re.Pattern[str], Optional[str]]]:
         (r"Number columns \(declared variables\): (?P<columns>.*)",
          tk._("Columns read as numbers (declared variables): %(columns)s")),
         (r"Express Load completed", tk._("Loading completed")),
+        (r"xloader error: A value far past the header, column (?P<column>[A-Z]+)",
+         tk._("Not loaded: the sheet has a value far past its header, in column "
+              "%(column)s (the table would be thousands of columns wide). Delete the cells "
+              "outside the table and upload the file again")),
         (r"xloader error: (?P<message>.*)", tk._("The load failed: %(message)s")),
     ]
     return [(re.compile(pattern, re.S), message) for pattern, message in lines]
@@ -612,6 +622,9 @@ _LOAD_FAILURES = (
     ("Duplicate column names", lambda: tk._(
         "two columns of its first row have the same name: name each column once")),
     ("too long", lambda: tk._("a column name or a value is too long")),
+    (FAR_VALUE, lambda: tk._(
+        "the sheet has a value far past its header (the table would be thousands of "
+        "columns wide): delete the cells outside the table and upload the file again")),
 )
 
 

@@ -32,6 +32,7 @@ from babel.numbers import format_decimal
 from . import cells, metadata, preview, reference
 
 __all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "workbook_places",
+           "far_column",
            "MAX_COLUMNS", "MAX_CELL"]
 
 #: columns of a table at most (a "header" of thousands of columns is no table):
@@ -236,6 +237,23 @@ def workbook_places(path: str) -> list[tuple[str, str]]:
     except (zipfile.BadZipFile, OSError, KeyError):
         return []
     return places
+
+
+def far_column(path: str) -> Optional[int]:
+    """The column (1-based) of the first value of the workbook's first sheet
+    beyond :data:`MAX_COLUMNS`, or None: xloader reads a sheet padded to its
+    widest row, and one value in column XFD (16,384) made the DataStore load
+    of a 46 KB file hold a jobs worker for minutes, every other job waiting.
+    One reading, each row as far as its cells go."""
+    with open(path, "rb") as f, contextlib.closing(
+            preview.xlsx_rows(f, path, sized=False)) as rows:
+        for values in rows:
+            if len(values) > MAX_COLUMNS:
+                far = next((i for i in range(len(values) - 1, MAX_COLUMNS - 1, -1)
+                            if _text(values[i]).strip()), None)
+                if far is not None:
+                    return far + 1
+    return None
 
 
 def _other_sheets_with_data(path: str) -> list[str]:

@@ -12,6 +12,7 @@ import uuid
 import re
 from typing import Any
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -884,3 +885,33 @@ def test_a_number_declared_after_the_upload_types_the_loaded_table(region, run_j
     types = {f["id"]: f["type"] for f in helpers.call_action(
         "datastore_info", context=dict(producer), id=table["id"])["fields"]}
     assert types["jumlah"] == "numeric"
+
+
+def test_a_workbook_with_a_value_far_past_its_header_is_not_loaded(region, run_jobs, smtp,
+                                                                  app):
+    """One value in column XFD of a 46 KB workbook: xloader read every row
+    16,384 cells wide, and its load held a jobs worker for minutes (every
+    other check, e-mail and load waiting). Not loaded, told why."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["kecamatan", "jumlah"])
+    for n in range(300):
+        sheet.append([f"Kecamatan {n}", n])
+    sheet["XFD301"] = "x"
+    content = io.BytesIO()
+    workbook.save(content)
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    table = region.call("producer", "resource_create", package_id=request["package_id"],
+                        name="Jauh", format="XLSX", url="jauh.xlsx",
+                        upload=FileStorage(stream=io.BytesIO(content.getvalue()),
+                                           filename="jauh.xlsx"))
+    run_jobs()
+    status = helpers.call_action("xloader_status", context=dict(producer),
+                                 resource_id=table["id"])
+    assert status["status"] == "error"
+    assert not helpers.call_action("resource_show", id=table["id"]).get("datastore_active")
+    page = html.unescape(app.get(
+        f"/dataset/{request['package_id']}/resource_data/{table['id']}",
+        headers=token_of(producer["user"])).body)
+    assert "nilai jauh di luar baris judulnya" in page and "hapus sel di luar tabel" in page
