@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
 from ..lib import workdays
+from ..logic.schema import LONG_MAX, SHORT_MAX, TITLE_MAX
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
 from ._common import (PAGE_SIZE, args, call, context, error_list, organization_options,
                       page_number, save)
@@ -28,28 +29,48 @@ _STEPS = tuple(s for s in PUBLIC_STEPS if s != "published")
 
 #: how long a request typed by a visitor whose session had ended is kept
 #: for them to log in and send it (seconds)
-DRAFT_SECONDS = 24 * 60 * 60
+DRAFT_SECONDS = 2 * 60 * 60
+#: the drafts one address may leave in an hour (anyone may post the form)
+DRAFTS_PER_HOUR = 20
+#: a draft is kept only within the form's limits (megabytes were kept)
+_DRAFT_LIMITS = {"title": TITLE_MAX, "description": LONG_MAX, "purpose": LONG_MAX,
+                 "owner_org": SHORT_MAX, "email": SHORT_MAX, "phone": SHORT_MAX}
 _DRAFT_SESSION_KEY = "satudata_public_request_draft"
 
 
-def _draft_key(token: str) -> str:
-    return f"{tk.config.get('ckan.site_id')}:satudata:public_request_draft:{token}"
+def _draft_key(name: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:satudata:public_request_draft:{name}"
 
 
-def _keep_draft(data: dict[str, str]) -> None:
+def _keep_draft(data: dict[str, str]) -> bool:
     """Keep a request typed and sent by someone no longer logged in (their
     session ended in another tab): it was lost at the login page. In Redis
     (a description of 10,000 characters does not fit the session cookie),
-    its key in the session, which a login keeps."""
-    if not any(data.values()):
-        return
+    its key in the session, which a login keeps; within the form's limits,
+    a few an hour from one address, for two hours. Whether it was kept."""
+    if not any(data.values()) or any(len(value) > _DRAFT_LIMITS[key]
+                                     for key, value in data.items()):
+        return False
+    redis = connect_to_redis()
+    sender = _draft_key(f"from:{tk.request.remote_addr}")
+    count = redis.incr(sender)
+    if count == 1:
+        redis.expire(sender, 3600)
+    if count > DRAFTS_PER_HOUR:
+        return False
+    earlier = session.get(_DRAFT_SESSION_KEY)
+    if isinstance(earlier, str):
+        redis.delete(_draft_key(earlier))
     token = secrets.token_urlsafe(24)
-    connect_to_redis().setex(_draft_key(token), DRAFT_SECONDS, json.dumps(data))
+    redis.setex(_draft_key(token), DRAFT_SECONDS, json.dumps(data))
     session[_DRAFT_SESSION_KEY] = token
+    return True
 
 
-def _kept_draft() -> Optional[dict[str, str]]:
-    """The request :func:`_keep_draft` kept for this session, once."""
+def _kept_draft(email: str) -> Optional[dict[str, str]]:
+    """The request :func:`_keep_draft` kept for this session, once, for
+    the account of ``email``: a draft typed with another address is not
+    shown (another person on the browser, or a form another site posted)."""
     token = session.pop(_DRAFT_SESSION_KEY, None)
     if not isinstance(token, str):
         return None
@@ -60,7 +81,12 @@ def _kept_draft() -> Optional[dict[str, str]]:
         data = json.loads(kept) if kept else None
     except ValueError:
         return None
-    return {k: str(data.get(k) or "") for k in _FIELDS} if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    draft = {k: str(data.get(k) or "") for k in _FIELDS}
+    if draft["email"].strip().lower() not in ("", (email or "").strip().lower()):
+        return None
+    return draft
 
 
 def _not_found() -> str:
@@ -105,9 +131,13 @@ def new() -> Any:
     if not tk.current_user.is_authenticated:  # back here once logged in
         if tk.request.method == "POST":
             # sent after the session ended: kept, and shown again after the login
-            _keep_draft({k: tk.request.form.get(k, "") for k in _FIELDS})
-            tk.h.flash_notice(tk._("Your request was not sent: you are no longer logged "
-                                   "in. Log in; what you typed is kept for you to send."))
+            if _keep_draft({k: tk.request.form.get(k, "") for k in _FIELDS}):
+                tk.h.flash_notice(tk._("Your request was not sent: you are no longer "
+                                       "logged in. Log in; what you typed is kept for you "
+                                       "to send."))
+            else:
+                tk.h.flash_notice(tk._("Your request was not sent: you are no longer "
+                                       "logged in. Log in and send it again."))
         else:
             # said why (the login page appeared without a word)
             tk.h.flash_notice(tk._("Log in to ask for data: your request and its answers "
@@ -117,9 +147,9 @@ def new() -> Any:
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
     errors: dict[str, Any] = {}
     earlier: Optional[str] = None
-    kept = _kept_draft() if tk.request.method == "GET" else None
+    kept = _kept_draft(data["email"]) if tk.request.method == "GET" else None
     if kept:
-        data = dict(kept, email=kept.get("email") or data["email"])
+        data = dict(kept, email=kept["email"] or data["email"])
         tk.h.flash_notice(tk._("Your request is not sent yet: check it and press Send the request."))
     if tk.request.method == "POST":
         data = {k: tk.request.form.get(k, "") for k in _FIELDS}

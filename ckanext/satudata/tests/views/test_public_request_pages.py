@@ -11,6 +11,16 @@ import pytest
 from ..factories import csrf_token, log_out, login
 
 
+@pytest.fixture(autouse=True)
+def no_drafts_counted():
+    """This address's kept drafts of an earlier run of the tests do not count."""
+    from ckan.lib.redis import connect_to_redis
+
+    from ckanext.satudata.views.public_requests import _draft_key
+
+    connect_to_redis().delete(_draft_key("from:127.0.0.1"))
+
+
 @pytest.fixture
 def region(world_of):
     from ..factories import build_region
@@ -24,7 +34,7 @@ def test_a_request_sent_after_the_session_ended_is_kept_through_the_login(app, r
     citizen = login(app, "warga")
     form = citizen.get("/permohonan-data/baru")
     assert log_out(citizen).status_code == 302
-    details = "Per desa, 2020-2025. " * 500      # no cookie holds it
+    details = "Per desa, 2020-2025. " * 400      # no cookie holds it
     sent = citizen.post("/permohonan-data/baru", data={
         "_csrf_token": csrf_token(form.body), "title": "Jumlah posyandu per desa",
         "description": details, "phone": "0813 1111 2222"}, follow_redirects=True)
@@ -39,6 +49,25 @@ def test_a_request_sent_after_the_session_ended_is_kept_through_the_login(app, r
     assert "0813 1111 2222" in again.body and "periksa lalu tekan" in again.body
     # shown once: the next form is a new request's
     assert "Jumlah posyandu per desa" not in citizen.get("/permohonan-data/baru").body
+
+
+def test_a_kept_request_is_the_typists_and_within_the_forms_limits(app, region):
+    """Anyone could leave megabytes in Redis for a day through the form, and
+    the next person to log in on the browser was shown the draft (with its
+    typist's address)."""
+    visitor = app.test_client()
+    huge = visitor.post("/permohonan-data/baru", data={
+        "title": "Besar", "description": "x" * 1_000_000}, follow_redirects=True)
+    assert "Permohonan Anda belum terkirim" in huge.body
+    assert "isian Anda disimpan" not in huge.body        # not kept
+    kept = visitor.post("/permohonan-data/baru", data={
+        "title": "Data nelayan", "description": "Per desa", "email": "warga@example.org"},
+        follow_redirects=True)
+    assert "isian Anda disimpan" in kept.body
+    page = visitor.get("/user/login")
+    visitor.post("/user/login", data={"login": "produsen-a", "password": "correct123",
+                                      "_csrf_token": csrf_token(page.body)})
+    assert "Data nelayan" not in visitor.get("/permohonan-data/baru").body
 
 
 def test_a_citizen_asks_and_the_walidata_answers(app, region):
