@@ -221,7 +221,13 @@ def user_deletion_refusal_told(app: Any) -> None:
 
     @functools.wraps(view)
     def told(id: str, *args: Any, **kwargs: Any) -> Any:
-        if tk.request.method == "POST" and "cancel" not in tk.request.form:
+        if "cancel" in tk.request.form:
+            return view(id, *args, **kwargs)
+        if tk.current_user.is_authenticated and not tk.h.check_access(
+                "user_delete", {"id": id}):
+            # a user who may not delete accounts was asked "are you sure?"
+            return tk.abort(403, tk._("Only a sysadmin can delete an account"))
+        if tk.request.method == "POST":
             refusal = satudata_deletion_refusal("user", id)
             if refusal:
                 return tk.abort(403, refusal)

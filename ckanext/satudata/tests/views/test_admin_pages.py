@@ -463,4 +463,6 @@ def test_an_account_or_an_opd_that_must_stay_says_why_on_its_delete_page(app):
     assert "masih memiliki butir Daftar Data" in page and 'name="delete"' not in page
     # nobody else learns who holds what
     other = login(app, "produsen-b")
-    assert "satu-satunya" not in html.unescape(other.get("/user/delete/produsen-a").body)
+    page = html.unescape(other.get("/user/delete/produsen-a", status=403).body)
+    assert "satu-satunya" not in page and "Hanya sysadmin yang dapat menghapus akun" in page
+    assert "Apakah Anda yakin" not in page
