@@ -919,9 +919,13 @@ def satudata_visible(value: Any) -> Any:
     return value
 
 
-#: characters that show nothing inside a word: the soft hyphen, zero-width
-#: spaces, joiners and marks, the word joiner and invisible operators, the BOM
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+#: characters that show nothing inside a word: the soft hyphen, the combining
+#: grapheme joiner, the Hangul and Khmer fillers and vowels, the Mongolian
+#: variation selectors and vowel separator, zero-width spaces, joiners and
+#: marks, the word joiner and invisible operators, the BOM, the tag characters
+_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+                        "\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0"
+                        "\U000e0000-\U000e007f]")
 
 
 _ID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

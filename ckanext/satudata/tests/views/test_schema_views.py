@@ -271,6 +271,9 @@ class TestDatasetForm:
         ("jumlah-anak", "sebagai kolom yang sama dengan “jumlah_anak”"),
         ("Jumlah.Anak", "sebagai kolom yang sama dengan “jumlah_anak”"),
         ("jum\u200blah", "karakter tak terlihat"),
+        ("jumlah\u3164", "karakter tak terlihat"),          # a Hangul filler
+        ("jumlah\U000e0041", "karakter tak terlihat"),      # a tag character
+        ("jumlah\u034fanak", "karakter tak terlihat"),      # a grapheme joiner
     ])
     def test_a_variable_the_data_check_reads_as_another_or_cannot_see_is_refused(
             self, app, dataset, second, words):
