@@ -130,14 +130,16 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
-              with_preview: bool = True) -> list[dict[str, Any]]:
+              with_preview: bool = True, new_period: Optional[str] = None
+              ) -> list[dict[str, Any]]:
     """The data files of ``pkg_dict`` with ``size`` (bytes, or None),
     ``preview`` (:class:`preview.Preview` or None), ``new`` (a table the
     live version ``live`` does not have), ``replaces`` (the name of the live
     table whose file this one replaces, or None), ``page`` (its table's page
     shows this very file: a table the revision leaves as it is keeps the link
     to the whole table) and the table's period (``period``, ``satudata_round``,
-    for ``h.satudata_resource_period``). Every file with a ``url`` is
+    for ``h.satudata_resource_period``: a replaced table's, a new table's
+    ``new_period``, the title of the period a request adds). Every file with a ``url`` is
     downloadable: CKAN serves a staged revision's uploads too, to whom may
     see the revision."""
     live_res = _by_id(live) if live is not None else {}
@@ -159,8 +161,11 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
             "page": bool(res.get("id")) and (live is None or kept is not None and not any(
                 publishing.table_value(res, k) != publishing.table_value(kept, k)
                 for k in _TABLE_KEYS)),
-            publishing.PERIOD_KEY: res.get(publishing.PERIOD_KEY),
-            publishing.ROUND_KEY: res.get(publishing.ROUND_KEY),
+            publishing.PERIOD_KEY: res.get(publishing.PERIOD_KEY)
+            or (replaced or {}).get(publishing.PERIOD_KEY)
+            or (new_period if kept is None and replaced is None else None),
+            publishing.ROUND_KEY: res.get(publishing.ROUND_KEY)
+            or (replaced or {}).get(publishing.ROUND_KEY),
         }
     return [row(res) for res in pkg_dict.get("resources", []) or [] if isinstance(res, dict)]
 

@@ -201,7 +201,8 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
             live, pkg = pkg, staged["data"]
     return {
         "pkg": pkg, "live": live, "groups": review.metadata_groups(pkg),
-        "resources": review.resources(pkg, live),
+        "resources": review.resources(pkg, live, new_period=(request.get("round") or {})
+                                      .get("title") if request.get("new_period") else None),
         "changes": review.changes(live, pkg) if live else None,
         "resources_note": review.RESOURCES_NOTE,
     }

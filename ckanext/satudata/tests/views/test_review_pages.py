@@ -247,6 +247,8 @@ class TestReviewerView:
             == ["Tabel 2025"]
         assert [name for name, text in files.items()
                 if "berkas baru untuk tabel terbitan “Tabel 2024”" in text] == ["Tabel 2024"]
+        # the replaced file keeps the period of the table it replaces
+        assert "Periode: Semester I 2026" in files["Tabel 2024"]
         assert kept["id"] in body
         # the public still sees the live version
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
