@@ -220,9 +220,13 @@ class TestReviewerView:
                     format="CSV", url="tabel-2025.csv",
                     upload=FileStorage(io.BytesIO(b"tahun,jumlah\n2025,99\n"),
                                        filename="tabel-2025.csv", content_type="text/csv"))
+        # published, its revision not sent yet: nothing is under review
+        staged = _page(login(app, "verifikator"), request["id"]).body
+        assert "Metadata dan berkas data" in staged and "Data yang ditinjau" not in staged
         region.call("producer", "satudata_request_revise", id=request["id"])
 
         body = _page(login(app, "verifikator"), request["id"]).body
+        assert "Data yang ditinjau" in body
         # a keyboard skips the review to the step forms (some 65 Tabs)
         assert 'href="#satudata-steps"' in body and 'id="satudata-steps"' in body
         assert body.index('id="satudata-steps"') < body.index("satudata-transition-verify")
