@@ -199,6 +199,11 @@ def take(id: str, step: str) -> Any:
     for key in ("package_id", "owner_org", "year", "update_frequency", "version"):
         if form.get(key):
             data[key] = form[key]
+    if step == "fulfil" and not form.get("package_id", "").strip():
+        # said at the field ("Missing value" alone named nothing)
+        return read(id, step, dict(form), {"package_id": [tk._(
+            "Choose the dataset that fulfils the request: type a few letters of its "
+            "title")]})
     saved, errors = save(f"satudata_public_request_{step}", data,
                          not_found=_not_found(),
                          forbidden=tk._("You may not take this step on the data request"))

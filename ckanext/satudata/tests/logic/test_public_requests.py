@@ -445,6 +445,13 @@ def test_a_mistyped_dataset_keeps_the_answer_and_names_what_was_typed(region, ci
     assert "tidak-ada-dataset-ini" in form[:form.index("</form>")]
     assert "Data ada di Dinas Kesehatan" in form[:form.index("</form>")]
     assert "Tidak ada dataset portal dengan nama atau id" in form
+    # none chosen: said at the field (the browser's own message could not
+    # show on the field the autocomplete hides, and the button did nothing)
+    assert 'name="package_id" required' not in page.body
+    empty = client.post(f"{url}/fulfil", data={
+        "_csrf_token": csrf_token(page.body), "package_id": "", "note": "Sudah ada"})
+    assert empty.status_code == 400 and "Pilih dataset yang memenuhi permohonan" in empty.body
+    assert "Sudah ada" in empty.body
     assert _call(region.users["verifier"], "satudata_public_request_show",
                  id=asked["id"])["state"] == "accepted"
 
