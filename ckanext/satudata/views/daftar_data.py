@@ -29,10 +29,13 @@ def index() -> Any:
     page = page_number()
     result = call("satudata_daftar_data_list",
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    pages = max(1, -(-result["count"] // PAGE_SIZE))
+    if page > pages:  # past the last page ("118 items", an empty table, "page 4 of 3")
+        return tk.redirect_to("satudata_daftar_data.index", page=pages, **filters)
     organizations = organization_list()
     return tk.render("satudata/workflow/daftar_data.html", {
         "result": result, "filters": filters, "organizations": organizations,
-        "page": page, "pages": max(1, -(-result["count"] // PAGE_SIZE)),
+        "page": page, "pages": pages,
         "can_manage": can("satudata_daftar_data_create"),
     })
 

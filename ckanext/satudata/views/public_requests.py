@@ -117,6 +117,11 @@ def index() -> Any:
         result = tk.get_action("satudata_public_request_list")(context(), {**data, **filters})
     except tk.ValidationError as e:  # the list again, the search kept, why beside it
         result, errors = {"count": 0, "results": []}, error_list(e)
+    pages = max(1, -(-result["count"] // PAGE_SIZE))
+    if page > pages and not errors:  # past the last page: it said "no data requests yet"
+        kept = {k: v for k, v in (("state", state), ("mine", "1" if mine else None))
+                if v}
+        return tk.redirect_to("satudata_public_request.index", page=pages, **kept, **filters)
     return tk.render("satudata/public_requests/index.html", {
         "result": result, "page": page, "state": state, "mine": mine, "page_size": PAGE_SIZE,
         "filters": filters, "org_options": organization_options(tk._("All OPDs")),

@@ -939,6 +939,19 @@ def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
     assert "51 putaran" in year and region.round["name"] not in year
 
 
+def test_the_daftar_data_and_the_citizens_lists_past_their_last_page_show_it(app, region):
+    """"118 items", an empty table and "page 4 of 3"; "no data requests yet"."""
+    client = _login(app, "admin-walidata")
+    beyond = client.get(tk.url_for("satudata_daftar_data.index"),
+                        query_string={"page": 9, "year": 2026}, follow_redirects=False)
+    assert beyond.status_code == 302 and "page=1" in beyond.headers["Location"]
+    assert "year=2026" in beyond.headers["Location"]
+    beyond = client.get(tk.url_for("satudata_public_request.index"),
+                        query_string={"page": 999, "state": "waiting"}, follow_redirects=False)
+    assert beyond.status_code == 302 and "page=1" in beyond.headers["Location"]
+    assert "state=waiting" in beyond.headers["Location"]
+
+
 def test_a_stage_the_round_moved_past_reads_as_done(app, region):
     """Moved on to its report early, the round page showed the compile
     stage's deadline (planned in March) beside the report's (December), as
