@@ -66,7 +66,10 @@ def index() -> Any:
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     if set(filters) == {"actionable"}:
         helpers.waiting_for_me_counted(result["count"])
-    rounds = call("satudata_round_list", {"limit": 100})["results"]
+    # the rounds that sent requests (drafts have none: 65 of the 100 listed
+    # were drafts, while open rounds with requests were missing)
+    rounds = [r for state in ("open", "closed")
+              for r in call("satudata_round_list", {"state": state, "limit": 1000})["results"]]
     chosen = filters.get("round_id")
     if chosen and not any(chosen in (r["id"], r["name"]) for r in rounds):
         # a round older than the list's (a link of its page): still named

@@ -952,6 +952,17 @@ def test_the_daftar_data_and_the_citizens_lists_past_their_last_page_show_it(app
     assert "state=waiting" in beyond.headers["Location"]
 
 
+def test_the_queues_round_filter_lists_the_sent_rounds(app, region):
+    """It listed the first hundred rounds, drafts (no requests) among them,
+    and left open rounds with requests out."""
+    region.call("walidata_admin", "satudata_round_create", name="konsep-saja",
+                title="Konsep saja", year=2030, start_date="2030-01-07")
+    page = _login(app, "admin-walidata").get(tk.url_for("satudata_request.index")).body
+    select = re.search(r'<select[^>]*id="filter-round".*?</select>', page, re.S).group(0)
+    assert f'value="{region.round["id"]}"' in select and "Konsep saja" not in select
+    assert "Semester I 2026" in select
+
+
 def test_a_stage_the_round_moved_past_reads_as_done(app, region):
     """Moved on to its report early, the round page showed the compile
     stage's deadline (planned in March) beside the report's (December), as
