@@ -393,8 +393,10 @@ def satudata_email(value: Any, context: Context) -> Any:
         return value
     try:
         value = tk.get_validator("email_validator")(value, context)
-        if "." not in str(value).rpartition("@")[2]:
-            # "warga@bukan": a host of no domain, which no mail reaches
+        local, _at, domain = str(value).rpartition("@")
+        if "." not in domain or len(local) > 64:
+            # "warga@bukan": a host of no domain, which no mail reaches; a
+            # name of more than 64 characters no mail server takes (RFC 5321)
             raise tk.Invalid("no domain")
         return value
     except tk.Invalid:
@@ -409,7 +411,8 @@ def satudata_phone(value: Any) -> Any:
     text = str(value).strip()
     # 5 to 15 digits (E.164: a number, its country code included, has at most 15)
     if not _PHONE.match(text) or not 5 <= sum(ch.isdigit() for ch in text) <= 15:
-        raise tk.Invalid(tk._('"%(value)s" is not a telephone number') % {"value": shown(value)})
+        raise tk.Invalid(tk._('"%(value)s" is not a telephone number: write its digits, '
+                              'e.g. 0812 3456 7890 or (0542) 123456') % {"value": shown(value)})
     return text
 
 

@@ -85,7 +85,7 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         "phone": "nomor saya"})
     assert bad.status_code == 400
     assert "Per desa" in bad.body                    # nothing typed is lost
-    assert "bukan nomor telepon" in bad.body
+    assert "bukan nomor telepon" in bad.body and "mis. 0812 3456 7890" in bad.body
 
     sent = citizen.post("/permohonan-data/baru", data={
         "_csrf_token": csrf_token(form.body), "title": "Jumlah UMKM per kecamatan",
