@@ -31,7 +31,7 @@ def index() -> Any:
         remove = tk.request.form.get("remove") == "1"
         action = "satudata_role_delete" if remove else "satudata_role_create"
         try:
-            tk.get_action(action)(context(), form)
+            done = tk.get_action(action)(context(), form)
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Not authorized to see this page"))
         except tk.ObjectNotFound:
@@ -40,6 +40,8 @@ def index() -> Any:
             errors = error_list(e)
         else:
             message = (tk._("Role %(role)s taken from %(user)s") if remove
+                       else tk._("%(user)s already holds the role %(role)s: nothing changed")
+                       if (done or {}).get("held_before")
                        else tk._("Role %(role)s given to %(user)s"))
             # the role as the page names it ("Kepala Dinas", not "kadis")
             tk.h.flash_success(message % dict(form, role=roles.role_label(form["role"])))

@@ -34,7 +34,8 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
         walidata's duties (``satudata.roles.draft``, ``.send``, ``.publish``,
         ``.archive``)
     :type role: string
-    :returns: the role assignment
+    :returns: the role assignment (``held_before``: true when the user
+        already held the role, and nothing changed)
     :rtype: dictionary
     """
     tk.check_access("satudata_role_create", context, data_dict)
@@ -52,7 +53,7 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
         )
     ).scalar_one_or_none()
     if existing:
-        return existing.dictize()
+        return dict(existing.dictize(), held_before=True)
     actor = roles.user_obj(context["user"])
     role = WalidataRole(
         user_id=user.id, role=data["role"], created_by=actor.id if actor else None

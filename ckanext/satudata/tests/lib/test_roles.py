@@ -50,6 +50,9 @@ class TestRolesPage:
         given = app.post(url, headers=_env(admin), data={"user": "bu-kabid", "role": "kabid"})
         # told by the role's name on the page, not its code
         assert "Peran Kepala Bidang diberikan kepada bu-kabid" in given.body
+        # given again: said so ("given to", though nothing changed)
+        again = app.post(url, headers=_env(admin), data={"user": "bu-kabid", "role": "kabid"})
+        assert "bu-kabid sudah memegang peran Kepala Bidang" in again.body
         app.post(url, headers=_env(admin),
                  data={"user": "pak-kabid", "role": "kabid", "remove": "1"})
         assert roles.user_roles(staff["id"]) == set()
