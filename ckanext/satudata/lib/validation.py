@@ -512,6 +512,10 @@ def message(error: dict[str, Any]) -> str:
                     "without a column (a separator inside a value?)") % {
             "row": error.get("row"), "cells": error.get("cells") or "?",
             "columns": error.get("columns") or "?"}
+    if code == "outside_area" and re.fullmatch(r"\d{2}(\.\d{2,4})*", str(error.get("value"))):
+        # a Kemendagri code written right, of another area: no "write it with dots"
+        return tk._("Row %(row)s, %(column)s: \"%(value)s\" is outside the declared area "
+                    "%(area)s") % dict(where, area=error.get("area", ""))
     if code == "outside_area":
         # a BPS code (3318010) is no Kemendagri one (33.18.01): say how to write it
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a Kemendagri wilayah "

@@ -89,6 +89,12 @@ def test_a_wilayah_code_outside_the_area_says_how_to_write_it(app):
     with app.flask_app.test_request_context("/"):
         message = validation.message(errors[0])
     assert "3318010" in message and "33.18.01" in message and "Kemendagri" in message
+    # a code written right, of another area: no "write it with dots"
+    errors, count = validation.validate(["kode_wilayah", "jumlah"], [["35.73", "5"]], schema)
+    with app.flask_app.test_request_context("/"):
+        message = validation.message(errors[0])
+    assert "35.73" in message and "di luar wilayah yang dideklarasikan 33.18" in message
+    assert "titik" not in message
 
 
 def test_a_date_is_written_as_the_readme_says_and_told_so(app):
