@@ -829,6 +829,8 @@ def test_an_item_added_from_a_years_list_is_of_that_year(app, region):
     # the year's list is downloaded as the import template filled in
     export = tk.url_for("satudata_daftar_data.template", year=2031)
     assert f'href="{export}"' in listing.body
+    # of the active items (the list counts the inactive too)
+    assert "Unduh butir aktif Daftar Data 2031 (Excel)" in listing.body
     download = client.get(export)
     assert download.status_code == 200 and "daftar-data-2031.xlsx" in download.headers[
         "Content-Disposition"]
