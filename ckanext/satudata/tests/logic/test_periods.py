@@ -870,3 +870,13 @@ def test_a_periods_table_withdrawn_while_a_revision_is_staged_leaves_the_revisio
                     version=seen(first["id"]))
     assert _resource_names(pkg_id) == [FIRST, MARKER]
     assert _download(app, pkg_id, first_id).body == "tahun,jumlah\n2025,10\n"
+
+
+def test_archiving_a_period_while_another_is_on_its_way_says_what_follows(two_periods, app):
+    """The archive form said nothing, and the dataset page then said it was
+    archived and "no longer updated" while its next period was reviewed."""
+    region, first, second = two_periods
+    page = login(app, "admin-walidata").get(
+        tk.url_for("satudata_request.read", id=first["id"])).body
+    form = re.search(r'<form[^>]*satudata-transition-archive.*?</form>', page, re.S).group(0)
+    assert "Periode lain dataset ini masih berjalan: Semester II 2026" in form
