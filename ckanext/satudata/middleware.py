@@ -213,7 +213,7 @@ def user_deletion_refusal_told(app: Any) -> None:
     "Unauthorized to delete user with id <id>" (the user's id, no reason):
     whom may delete accounts is told why this one stays (the only producer
     of an OPD whose requests wait, the only holder of a chain level)."""
-    from .helpers import satudata_deletion_refusal
+    from .lib import roles
 
     view = app.view_functions.get("user.delete")
     if view is None:
@@ -223,14 +223,13 @@ def user_deletion_refusal_told(app: Any) -> None:
     def told(id: str, *args: Any, **kwargs: Any) -> Any:
         if "cancel" in tk.request.form:
             return view(id, *args, **kwargs)
-        if tk.current_user.is_authenticated and not tk.h.check_access(
-                "user_delete", {"id": id}):
+        if not tk.h.check_access("user_delete", {"id": id}):
             # a user who may not delete accounts was asked "are you sure?"
             return tk.abort(403, tk._("Only a sysadmin can delete an account"))
-        if tk.request.method == "POST":
-            refusal = satudata_deletion_refusal("user", id)
-            if refusal:
-                return tk.abort(403, refusal)
+        user = model.User.get(id) if tk.request.method == "POST" else None
+        refusal = roles.leaving_refusal(user) if user is not None else None
+        if refusal:
+            return tk.abort(403, refusal)
         return view(id, *args, **kwargs)
 
     app.view_functions["user.delete"] = told

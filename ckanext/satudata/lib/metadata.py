@@ -20,12 +20,13 @@ server); a resource of another format (a PDF, a web page) does not.
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import unquote
 from typing import Any, Optional, Iterable
 
 import ckan.plugins.toolkit as tk
 
-from . import reference, validation
+from . import reference
 from .states import blank
 
 LEVELS = ("draft", "submit")
@@ -467,10 +468,16 @@ def expand_form_rows(data_dict: dict[str, Any],
 MAX_ROWS = 500
 
 
+def column_key(name: Any) -> str:
+    """A column or variable name as the data check matches them: lower
+    case, trimmed, runs of spaces, ``_``, ``-`` and ``.`` as one ``_``."""
+    return re.sub(r"[\s_\-.]+", "_", str(name or "").strip().lower()).strip("_")
+
+
 def _same_names(nested: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``nested`` (the rows' errors) with an error at each row named as an
     earlier one as the data check matches a column to its variable (case,
-    spaces, ``_``, ``-`` and ``.`` aside, :func:`.validation.normalize`): two
+    spaces, ``_``, ``-`` and ``.`` aside, :func:`column_key`): two
     variables of one column. "jumlah_anak" beside "jumlah-anak" was saved,
     and no file could pass the check ("variable jumlah_anak has no column"
     beside that very column)."""
@@ -479,7 +486,7 @@ def _same_names(nested: list[dict[str, Any]], rows: list[dict[str, Any]]) -> lis
         name = row.get("name")
         if not isinstance(name, str) or blank(name):
             continue
-        key = validation.normalize(name)
+        key = column_key(name)
         if key in seen:
             errors.setdefault("name", []).append(
                 tk._("Another entry already has this name")

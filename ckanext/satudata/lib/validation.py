@@ -50,8 +50,11 @@ import math
 import re
 from typing import Any, Iterable, Optional, Union
 
-import ckan.plugins.toolkit as tk
 from babel.numbers import format_decimal
+
+import ckan.plugins.toolkit as tk
+
+from . import metadata
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
@@ -187,10 +190,8 @@ _TRUE = ["ya", "Ya", "YA", "true", "True", "TRUE", "1", "y", "Y"]
 _FALSE = ["tidak", "Tidak", "TIDAK", "false", "False", "FALSE", "0", "t", "T", "n", "N"]
 
 
-def normalize(name: Any) -> str:
-    """A column or variable name for matching: lower case, trimmed, runs of
-    spaces, ``_``, ``-`` and ``.`` as one ``_``."""
-    return re.sub(r"[\s_\-.]+", "_", str(name or "").strip().lower()).strip("_")
+#: a column or variable name for matching (:func:`.metadata.column_key`)
+normalize = metadata.column_key
 
 
 def variables(pkg_dict: dict[str, Any]) -> list[dict[str, str]]:
