@@ -336,9 +336,10 @@ def load_resource(res: dict[str, Any], force: bool = False,
         if not path:
             raise JobError("the file is not stored on this server")
         logger.info("Loading %s (%s, MD5 %s)", res.get("name") or resource_id, fmt, digest)
-        far = tables.far_column(path) if fmt.upper() == "XLSX" else None
+        far = tables.far_extent(path) if fmt.upper() == "XLSX" else None
         if far:
-            raise JobError(f"{FAR_VALUE}, column {validation.column_letter(far)}")
+            raise JobError(f"{FAR_VALUE}, column {validation.column_letter(far[1])}"
+                           if far[0] == "column" else f"{FAR_ROWS}, row {far[1]}")
         try:
             fields = loader.load_csv(path, resource_id=resource_id, mimetype=fmt,
                                      allow_type_guessing=True, logger=logger)
@@ -381,8 +382,10 @@ def load_resource(res: dict[str, Any], force: bool = False,
     return result
 
 
-#: a workbook's load refused for a value far to the right (:func:`.tables.far_column`)
-FAR_VALUE = "A value far past the header"
+#: a workbook's load refused for a sheet reaching far to the right, or far
+#: down (:func:`.tables.far_extent`)
+FAR_VALUE = "A cell far past the header"
+FAR_ROWS = "A range far below the table"
 
 #: the BPS symbols of a figure not available (:data:`.validation.MISSING_SYMBOLS`):
 #: no value in a number column
@@ -550,10 +553,14 @@ def _log_lines() -> list[tuple[re.Pattern[str], Optional[str]]]:
         (r"Number columns \(declared variables\): (?P<columns>.*)",
          tk._("Columns read as numbers (declared variables): %(columns)s")),
         (r"Express Load completed", tk._("Loading completed")),
-        (r"xloader error: A value far past the header, column (?P<column>[A-Z]+)",
-         tk._("Not loaded: the sheet has a value far past its header, in column "
-              "%(column)s (the table would be thousands of columns wide). Delete the cells "
-              "outside the table and upload the file again")),
+        (r"xloader error: A cell far past the header, column (?P<column>[A-Z]+)",
+         tk._("Not loaded: the sheet reaches far past its header, to column %(column)s (a "
+              "value, a space or a formatted cell there: the table would be thousands of "
+              "columns wide). Delete the columns right of the table and upload the file "
+              "again")),
+        (r"xloader error: A range far below the table, row (?P<row>\d+)",
+         tk._("Not loaded: the sheet reaches far below the table, to row %(row)s. Delete "
+              "the rows below the table and upload the file again")),
         (r"xloader error: (?P<message>.*)", tk._("The load failed: %(message)s")),
     ]
     return [(re.compile(pattern, re.S), message) for pattern, message in lines]
@@ -623,8 +630,12 @@ _LOAD_FAILURES = (
         "two columns of its first row have the same name: name each column once")),
     ("too long", lambda: tk._("a column name or a value is too long")),
     (FAR_VALUE, lambda: tk._(
-        "the sheet has a value far past its header (the table would be thousands of "
-        "columns wide): delete the cells outside the table and upload the file again")),
+        "the sheet reaches far past its header (a value, a space or a formatted cell: the "
+        "table would be thousands of columns wide): delete the columns right of the table "
+        "and upload the file again")),
+    (FAR_ROWS, lambda: tk._(
+        "the sheet reaches far below the table: delete the rows below it and upload the "
+        "file again")),
 )
 
 

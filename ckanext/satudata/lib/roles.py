@@ -372,13 +372,13 @@ def producers_of(org_ids: list[str] | set[str], invited: bool = False
 
 def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[str]:
     """Why ``user`` may not stop producing for the OPDs ``org_ids`` (by
-    leaving them or their account), or None: the only active producer of an
-    OPD whose requests wait for its producers now (they would wait for
+    leaving them or their account), or None: the only producer (active, or
+    invited and not yet in) of an OPD whose requests wait for its producers now (they would wait for
     nobody, and its returns e-mailed nobody)."""
     org_ids = set(org_ids)
     if not org_ids:
         return None
-    producers = producers_of(org_ids)
+    producers = producers_of(org_ids, invited=True)
     alone = [org_id for org_id in org_ids
              if [u.id for u in producers[org_id]] == [user.id]]
     org = waiting_for_producers(alone)
@@ -393,8 +393,9 @@ def leaving_refusal(user: model.User) -> Optional[str]:
     """Why the account ``user`` may not be deleted, or None: the only holder
     of a level of the approval chain, or the only producer of an OPD whose
     requests wait for its producers (the caller takes the locks first when
-    it deletes)."""
-    if user.state != "active":
+    it deletes). An invited producer not yet in counts as one (the round's
+    e-mail went to them: deleted, the OPD's requests waited for nobody)."""
+    if user.state not in ("active", "pending"):
         return None
     for role in sorted(user_roles(user.id)):
         last = last_holder_message(user, role)

@@ -33,6 +33,9 @@ import ckan.model as model
 
 #: the session's key holding when it logged in (seconds since the epoch)
 SINCE = "satudata_since"
+#: the session's key holding the account last logged in on it (kept after the
+#: logout: a form sent after it is kept for that account, views/public_requests)
+LAST_USER = "satudata_last_user"
 #: how many ended sessions an account remembers
 KEPT = 50
 #: ``flask.g`` flag: the logout is this module's, not the user's
@@ -58,8 +61,10 @@ def _facts(user: model.User) -> dict[str, Any]:
 
 
 def started(sender: Any, user: Any = None, **kwargs: Any) -> None:
-    """CKAN's ``logged_in`` signal: the session's login time."""
+    """CKAN's ``logged_in`` signal: the session's login time, and its account."""
     flask.session[SINCE] = time.time()
+    if isinstance(user, model.User):
+        flask.session[LAST_USER] = user.id
 
 
 def ended(sender: Any, user: Any = None, **kwargs: Any) -> None:

@@ -32,7 +32,7 @@ from babel.numbers import format_decimal
 from . import cells, metadata, preview, reference
 
 __all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "workbook_places",
-           "far_column",
+           "far_extent",
            "MAX_COLUMNS", "MAX_CELL"]
 
 #: columns of a table at most (a "header" of thousands of columns is no table):
@@ -239,20 +239,33 @@ def workbook_places(path: str) -> list[tuple[str, str]]:
     return places
 
 
-def far_column(path: str) -> Optional[int]:
-    """The column (1-based) of the first value of the workbook's first sheet
-    beyond :data:`MAX_COLUMNS`, or None: xloader reads a sheet padded to its
-    widest row, and one value in column XFD (16,384) made the DataStore load
-    of a 46 KB file hold a jobs worker for minutes, every other job waiting.
-    One reading, each row as far as its cells go."""
+def far_extent(path: str) -> Optional[tuple[str, int]]:
+    """Where the workbook's first sheet reaches far past a table xloader
+    can load: ``("column", n)`` for a sheet wider than :data:`MAX_COLUMNS`
+    (its declared range, or a cell, even a blank formatted one, that far to
+    the right), ``("row", n)`` for one declared taller than
+    ``satudata.table.max_rows``; None for a sheet of a table's size.
+    xloader reads a sheet padded to its declared range: a value, a space or
+    a formatted blank cell in column XFD (16,384) made the DataStore load of
+    a 46 KB file hold a jobs worker for minutes, every other job waiting."""
+    import openpyxl
+
+    with open(path, "rb") as f:
+        book = openpyxl.load_workbook(f, read_only=True)  # its declared range
+        try:
+            sheet = book.worksheets[0] if book.worksheets else None
+            columns, rows = (sheet.max_column or 0, sheet.max_row or 0) if sheet else (0, 0)
+        finally:
+            book.close()
+    if columns > MAX_COLUMNS:
+        return ("column", columns)
+    if rows > max_rows() + 1:
+        return ("row", rows)
     with open(path, "rb") as f, contextlib.closing(
-            preview.xlsx_rows(f, path, sized=False)) as rows:
-        for values in rows:
+            preview.xlsx_rows(f, path, sized=False)) as cells:
+        for values in cells:
             if len(values) > MAX_COLUMNS:
-                far = next((i for i in range(len(values) - 1, MAX_COLUMNS - 1, -1)
-                            if _text(values[i]).strip()), None)
-                if far is not None:
-                    return far + 1
+                return ("column", len(values))
     return None
 
 

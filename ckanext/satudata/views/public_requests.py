@@ -13,7 +13,7 @@ from flask import Blueprint, session
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ..lib import workdays
+from ..lib import sessions, workdays
 from ..logic.schema import LONG_MAX, SHORT_MAX, TITLE_MAX
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
 from ._common import (PAGE_SIZE, args, call, context, error_list, organization_options,
@@ -30,7 +30,7 @@ _STEPS = tuple(s for s in PUBLIC_STEPS if s != "published")
 #: how long a request typed by a visitor whose session had ended is kept
 #: for them to log in and send it (seconds)
 DRAFT_SECONDS = 2 * 60 * 60
-#: the drafts one address may leave in an hour (anyone may post the form)
+#: the drafts kept for one account in an hour
 DRAFTS_PER_HOUR = 20
 #: a draft is kept only within the form's limits (megabytes were kept)
 _DRAFT_LIMITS = {"title": TITLE_MAX, "description": LONG_MAX, "purpose": LONG_MAX,
@@ -44,33 +44,36 @@ def _draft_key(name: str) -> str:
 
 def _keep_draft(data: dict[str, str]) -> bool:
     """Keep a request typed and sent by someone no longer logged in (their
-    session ended in another tab): it was lost at the login page. In Redis
-    (a description of 10,000 characters does not fit the session cookie),
-    its key in the session, which a login keeps; within the form's limits,
-    a few an hour from one address, for two hours. Whether it was kept."""
-    if not any(data.values()) or any(len(value) > _DRAFT_LIMITS[key]
-                                     for key, value in data.items()):
+    session ended in another tab): it was lost at the login page. For the
+    account last logged in on the session (:data:`.sessions.LAST_USER`;
+    none: not kept), in Redis (a description of 10,000 characters does not
+    fit the session cookie), its key in the session, which a login keeps;
+    within the form's limits, one per session, a few an hour per account,
+    for two hours. Whether it was kept."""
+    owner = session.get(sessions.LAST_USER)
+    if not isinstance(owner, str) or not any(data.values()) or any(
+            len(value) > _DRAFT_LIMITS[key] for key, value in data.items()):
         return False
     redis = connect_to_redis()
-    sender = _draft_key(f"from:{tk.request.remote_addr}")
-    count = redis.incr(sender)
+    counted = _draft_key(f"for:{owner}")
+    count = redis.incr(counted)
     if count == 1:
-        redis.expire(sender, 3600)
+        redis.expire(counted, 3600)
     if count > DRAFTS_PER_HOUR:
         return False
     earlier = session.get(_DRAFT_SESSION_KEY)
     if isinstance(earlier, str):
         redis.delete(_draft_key(earlier))
     token = secrets.token_urlsafe(24)
-    redis.setex(_draft_key(token), DRAFT_SECONDS, json.dumps(data))
+    redis.setex(_draft_key(token), DRAFT_SECONDS, json.dumps({"owner": owner, "data": data}))
     session[_DRAFT_SESSION_KEY] = token
     return True
 
 
-def _kept_draft(email: str) -> Optional[dict[str, str]]:
+def _kept_draft(user_id: str) -> Optional[dict[str, str]]:
     """The request :func:`_keep_draft` kept for this session, once, for
-    the account of ``email``: a draft typed with another address is not
-    shown (another person on the browser, or a form another site posted)."""
+    the account ``user_id`` it was typed in (another person logging in on
+    the browser does not see it)."""
     token = session.pop(_DRAFT_SESSION_KEY, None)
     if not isinstance(token, str):
         return None
@@ -81,12 +84,10 @@ def _kept_draft(email: str) -> Optional[dict[str, str]]:
         data = json.loads(kept) if kept else None
     except ValueError:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("owner") != user_id \
+            or not isinstance(data.get("data"), dict):
         return None
-    draft = {k: str(data.get(k) or "") for k in _FIELDS}
-    if draft["email"].strip().lower() not in ("", (email or "").strip().lower()):
-        return None
-    return draft
+    return {k: str(data["data"].get(k) or "") for k in _FIELDS}
 
 
 def _not_found() -> str:
@@ -152,7 +153,7 @@ def new() -> Any:
     data: dict[str, Any] = {"email": tk.current_user.email}  # type: ignore[attr-defined]
     errors: dict[str, Any] = {}
     earlier: Optional[str] = None
-    kept = _kept_draft(data["email"]) if tk.request.method == "GET" else None
+    kept = _kept_draft(tk.current_user.id) if tk.request.method == "GET" else None  # type: ignore[attr-defined]
     if kept:
         data = dict(kept, email=kept["email"] or data["email"])
         tk.h.flash_notice(tk._("Your request is not sent yet: check it and press Send the request."))

@@ -692,7 +692,7 @@ def _last_holder(user: model.User) -> Optional[str]:
     """Why the active ``user`` may not leave: the only holder of a level of
     the approval chain (the roles locked as a removal of the role locks
     them, one at a time), or None."""
-    if user.state != "active":
+    if user.state not in ("active", "pending"):
         return None
     for role in sorted(roles.user_roles(user.id)):
         lock_name("role", role)

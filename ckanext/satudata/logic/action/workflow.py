@@ -739,6 +739,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
                      schema.round_create(), context)
     given = set(data)
     _refuse_past_deadlines(data)
+    _refuse_report_chain_without_report(data)
     lock_name("round", data["name"])
     taken = model.Session.execute(
         sa.select(CollectionRound.id).where(CollectionRound.name == data["name"])
@@ -806,6 +807,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({key: [locked[key]] for key in (*data, *sorted(recount))
                                   if key in locked})
     _refuse_past_deadlines(data, round_)
+    _refuse_report_chain_without_report(data, round_)
     before = round_history.snapshot(round_)
     if data.get("state") == "open" and round_.state != "open" and not sent:
         raise tk.ValidationError({"state": [tk._(
@@ -1183,6 +1185,18 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
             # sent to an OPD with no producer: nobody was told, nobody can answer
             "without_producers": [{"id": group.id, "title": group.display_name}
                                   for group in _groups([o for o in orgs if not producers[o]])]}
+
+
+def _refuse_report_chain_without_report(data: dict[str, Any],
+                                        round_: Optional[CollectionRound] = None) -> None:
+    """A report chain on a round without a report stage (it was saved, and
+    the round's page showed the chain of a report it would never have)."""
+    chain = data.get("report_chain", round_.report_chain if round_ else None)
+    days = data.get("report_days", round_.report_days if round_ else None)
+    if chain and not days:
+        raise tk.ValidationError({"report_chain": [tk._(
+            "A report chain needs a report stage: give the working days to draft the "
+            "report, or tick no level")]})
 
 
 def _groups(ids: list[str]) -> list[model.Group]:

@@ -184,11 +184,13 @@ def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
         if request.submitted_at is not None and request.state != State.CANCELLED.value:
             # submitted at least once: every level of its chain reads it, the
             # next ones before it reaches them, the earlier ones after they acted
-            # (a verifier re-checks what they returned)
+            # (a verifier re-checks what they returned); and every level of its
+            # round's report chain, whose report presents it (SOP 001: the
+            # Kabid checks the report against the tables)
             if held is None:
                 found = roles.user_obj(user)
                 held = roles.user_roles(found.id if found else None)
-            if held & set(roles.chain_of(request)):
+            if held & (set(roles.chain_of(request)) | set(roles.report_chain(request.round_id))):
                 return True
     return False
 

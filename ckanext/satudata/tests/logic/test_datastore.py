@@ -887,17 +887,24 @@ def test_a_number_declared_after_the_upload_types_the_loaded_table(region, run_j
     assert types["jumlah"] == "numeric"
 
 
-def test_a_workbook_with_a_value_far_past_its_header_is_not_loaded(region, run_jobs, smtp,
-                                                                  app):
-    """One value in column XFD of a 46 KB workbook: xloader read every row
-    16,384 cells wide, and its load held a jobs worker for minutes (every
-    other check, e-mail and load waiting). Not loaded, told why."""
+@pytest.mark.parametrize("far", ["value", "formatting"])
+def test_a_workbook_reaching_far_past_its_header_is_not_loaded(region, run_jobs, smtp, app,
+                                                               far):
+    """One value, or one formatted blank cell, in column XFD of a 46 KB
+    workbook: xloader read every row 16,384 cells wide, and its load held a
+    jobs worker for minutes (every other check, e-mail and load waiting).
+    Not loaded, told why."""
+    from openpyxl.styles import Font
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["kecamatan", "jumlah"])
     for n in range(300):
         sheet.append([f"Kecamatan {n}", n])
-    sheet["XFD301"] = "x"
+    if far == "value":
+        sheet["XFD301"] = "x"
+    else:
+        sheet["XFD301"].font = Font(bold=True)
     content = io.BytesIO()
     workbook.save(content)
     request = region.request_of(region.opd_a)
@@ -914,4 +921,4 @@ def test_a_workbook_with_a_value_far_past_its_header_is_not_loaded(region, run_j
     page = html.unescape(app.get(
         f"/dataset/{request['package_id']}/resource_data/{table['id']}",
         headers=token_of(producer["user"])).body)
-    assert "nilai jauh di luar baris judulnya" in page and "hapus sel di luar tabel" in page
+    assert "jauh melewati baris judulnya" in page and "hapus kolom di kanan tabel" in page

@@ -845,6 +845,12 @@ def test_tjb_the_data_is_validated_by_the_kasi_and_the_report_goes_up_to_the_kad
                                  report_chain=["verifikator", "kabid", "kadis"])
         shown = _call("admin-walidata", "satudata_round_show", id=round_["id"])
         assert shown["report_chain"] == ["verifikator", "kabid", "kadis"]
+        # no report stage, no report chain (it was saved, and shown)
+        with pytest.raises(tk.ValidationError) as no_report:
+            _call("admin-walidata", "satudata_round_create", name="tanpa-laporan",
+                  title="Tanpa laporan", year=2026, start_date="2026-03-02",
+                  report_chain=["verifikator", "kadis"])
+        assert "report_chain" in no_report.value.error_dict
         page = login(app, "admin-walidata").get("/permintaan-data/putaran/tjb-laporan")
         _call("admin-walidata", "satudata_round_send", id=round_["id"])
         request, = _call("admin-walidata", "satudata_request_list",
@@ -855,6 +861,10 @@ def test_tjb_the_data_is_validated_by_the_kasi_and_the_report_goes_up_to_the_kad
         # validated by the Kasi: ready, no Kabid nor Kadis on the item
         assert _call("admin-walidata", "satudata_request_show",
                      id=request["id"])["state"] == "ready"
+        # the report's levels read the data the report presents (the Kabid,
+        # on the report chain only, was answered "not found")
+        assert _call("kabid", "package_show", id=request["package_id"])["id"] \
+            == request["package_id"]
         _advance(round_["id"])
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
         # while it goes up, its levels do not change

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.satudata.model import DataRequest, ReminderSent
@@ -220,3 +222,6 @@ def test_a_producer_invited_but_not_yet_in_receives_the_rounds_requests(smtp, re
     run_jobs()
     mail, = [m for m in smtp.take() if "nelayan@example.org" in m["to"]]
     assert "Jumlah Kapal" in mail["body"]
+    # the OPD's only producer: their account stays (the requests waited for nobody)
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("user_delete", context=dict(sysadmin), id=invited["id"])

@@ -706,6 +706,21 @@ def test_the_rounds_chain_is_ticked_not_typed(app, region):
     assert not shown["approval_chain"] and not shown["report_chain"]
 
 
+def test_a_levels_approval_of_the_report_says_where_it_waits_now(app, region):
+    """"The report was approved." after the verifier's level, while it
+    waited for the Kabid."""
+    _to_the_report_stage(region)
+    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    client = _login(app, "verifikator")
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    resp = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                  "step": "approve"}, follow_redirects=True)
+    assert "Persetujuan Anda tercatat: laporan kini menunggu Kepala Bidang" in resp.body
+    assert "Laporan telah disetujui" not in resp.body
+
+
 def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     """The verifier's return of a report a colleague had approved meanwhile
     said "reload and try again" (they had no step left) and lost the
@@ -861,7 +876,11 @@ def test_two_tabs_editing_one_item_or_round_do_not_overwrite_each_other(app, reg
     first, second = client.get(url).body, client.get(url).body
 
     def fields(page: str, **changed: str) -> dict[str, str]:
-        values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+        # as a browser sends the form: a box not ticked is not sent
+        values = dict(re.findall(r'<input(?![^>]*type="checkbox")[^>]*name="([^"]+)"'
+                                 r'[^>]*value="([^"]*)"', page))
+        values.update(re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"'
+                                 r'[^>]*value="([^"]*)"[^>]*checked', page))
         return {**values, "owner_org": "dinas-kesehatan", "active": "true", **changed}
 
     saved = client.post(url, data=fields(first, unit="jiwa"), follow_redirects=False)
