@@ -74,6 +74,8 @@ def _kept_draft(user_id: str) -> Optional[dict[str, str]]:
     """The request :func:`_keep_draft` kept for this session, once, for
     the account ``user_id`` it was typed in (another person logging in on
     the browser does not see it)."""
+    if _DRAFT_SESSION_KEY not in session:  # (a pop would rewrite the cookie)
+        return None
     token = session.pop(_DRAFT_SESSION_KEY, None)
     if not isinstance(token, str):
         return None
