@@ -736,13 +736,7 @@ def satudata_deletion_refusal(kind: str, id_: Optional[str]) -> Optional[str]:
     if not isinstance(id_, str) or not id_ or not tk.h.check_access(
             f"{kind}_delete", {"id": id_}):  # a reason only to whom may delete
         return None
-    if kind == "user":
-        user = model.User.get(id_)
-        return roles.leaving_refusal(user) if user is not None else None
-    group = model.Group.get(id_)
-    if group is None or not group.is_organization or group.state != "active":
-        return None
-    return roles.opd_in_use(group)
+    return roles.deletion_refusal(kind, id_)
 
 
 def satudata_next_release(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

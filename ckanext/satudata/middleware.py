@@ -226,8 +226,7 @@ def user_deletion_refusal_told(app: Any) -> None:
         if not tk.h.check_access("user_delete", {"id": id}):
             # a user who may not delete accounts was asked "are you sure?"
             return tk.abort(403, tk._("Only a sysadmin can delete an account"))
-        user = model.User.get(id) if tk.request.method == "POST" else None
-        refusal = roles.leaving_refusal(user) if user is not None else None
+        refusal = roles.deletion_refusal("user", id) if tk.request.method == "POST" else None
         if refusal:
             return tk.abort(403, refusal)
         return view(id, *args, **kwargs)

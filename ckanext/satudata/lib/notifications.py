@@ -378,10 +378,12 @@ def notify_transition(event_id: str) -> int:
         return 0
     request, item, round_, org = row
     chain = roles.approval_chain(round_)
-    recipients = recipients_for(event, request.owner_org, chain=chain, request=request)
+    directory = Directory([request.owner_org])
+    recipients = recipients_for(event, request.owner_org, directory, chain, request)
     # a cancellation: the officers it waited for hear it needs them no more
     # (only its producers were told; the verifiers kept it in mind)
-    recipients += [u for u in waited_for(event, request, chain) if u not in recipients]
+    recipients += [u for u in waited_for(event, request, directory, chain)
+                   if u not in recipients]
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
@@ -399,7 +401,7 @@ def notify_transition(event_id: str) -> int:
             send_message("returned_upchain", reviewers, **values) if reviewers else 0)
 
 
-def waited_for(event: RequestEvent, request: DataRequest,
+def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
                chain: Optional[list[str]] = None) -> list[model.User]:
     """Whom a request waited for when the step ``event`` cancelled it (the
     verifiers of a submission, the approvers of its level, the walidata
@@ -411,9 +413,8 @@ def waited_for(event: RequestEvent, request: DataRequest,
     except ValueError:
         return []
     kinds = next_actors(state, bool(request.revision_of))
-    return Directory([request.owner_org]).waiting(
-        kinds, request.owner_org, event.approval_level, chain=chain, request=request,
-        upto=event.version)
+    return directory.waiting(kinds, request.owner_org, event.approval_level, chain=chain,
+                             request=request, upto=event.version)
 
 
 def earlier_reviewers(event: RequestEvent) -> list[model.User]:
@@ -477,12 +478,12 @@ def notify_round_sent(round_id: str, request_ids: list[str],
         by_org.setdefault(org.id, []).append((title, request_url(request.id), due.isoformat()))
         orgs[org.id] = org
     # an invited producer too: they read it once they set their password
-    invited = roles.producers_of(set(by_org), invited=True)
+    producers_by_org = roles.producers_of(set(by_org), invited=True)
     sent = 0
     with portal_context():
         documents = _round_documents(round_)
         for org_id, requests in by_org.items():
-            producers = invited.get(org_id, [])
+            producers = producers_by_org.get(org_id, [])
             attachments, letter = _letter_attachment((letter_ids or {}).get(org_id)) \
                 if producers else ([], None)
             sent += send_message(

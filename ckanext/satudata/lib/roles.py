@@ -373,8 +373,8 @@ def producers_of(org_ids: list[str] | set[str], invited: bool = False
 def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[str]:
     """Why ``user`` may not stop producing for the OPDs ``org_ids`` (by
     leaving them or their account), or None: the only producer (active, or
-    invited and not yet in) of an OPD whose requests wait for its producers now (they would wait for
-    nobody, and its returns e-mailed nobody)."""
+    invited and not yet in) of an OPD whose requests wait for its producers
+    now (they would wait for nobody, and its returns e-mailed nobody)."""
     org_ids = set(org_ids)
     if not org_ids:
         return None
@@ -402,6 +402,19 @@ def leaving_refusal(user: model.User) -> Optional[str]:
         if last:
             return last
     return last_producer_message(user, sorted(producer_org_ids(user.name, user)))
+
+
+def deletion_refusal(kind: str, ref: str) -> Optional[str]:
+    """Why the user or the organization (``kind``) of id or name ``ref``
+    cannot be deleted now (:func:`leaving_refusal`, :func:`opd_in_use`), or
+    None; the caller decides who may read it."""
+    if kind == "user":
+        user = model.User.get(ref)
+        return leaving_refusal(user) if user is not None else None
+    group = model.Group.get(ref)
+    if group is None or not group.is_organization or group.state != "active":
+        return None
+    return opd_in_use(group)
 
 
 def waiting_for_producers(org_ids: Iterable[str]) -> Optional[model.Group]:

@@ -305,8 +305,17 @@ APPROVED = (State.READY.value, State.SCHEDULED.value, State.PUBLISHED.value,
             State.WITHDRAWN.value, State.ARCHIVED.value)
 
 
+def reports_in_approval(round_ids: list[str]) -> set[str]:
+    """The rounds among ``round_ids`` whose report goes up its chain now
+    (one query)."""
+    if not round_ids:
+        return set()
+    return set(model.Session.execute(sa.select(RoundReport.round_id).where(
+        RoundReport.round_id.in_(round_ids), RoundReport.state == "in_approval")).scalars())
+
+
 def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False,
-                  approved: bool = False) -> dict[str, str]:
+                  approved: bool = False, report_reviewing: bool = False) -> dict[str, str]:
     """The fields of ``round_`` that no longer change, each with the reason
     a refusal gives: its year once it is ``sent`` (its requests came from
     that year's Daftar Data), its chain while requests of it are
@@ -323,8 +332,7 @@ def locked_fields(round_: CollectionRound, sent: bool, reviewing: bool = False,
         locked["approval_chain"] = tk._(
             "The approval chain cannot change while requests of this round are being "
             "verified or approved")
-    if round_.id and model.Session.execute(sa.select(RoundReport.id).where(
-            RoundReport.round_id == round_.id, RoundReport.state == "in_approval")).first():
+    if report_reviewing:
         # the report's levels, while it goes up them (its own chain, or the
         # round's when it has none)
         locked.update(dict.fromkeys(

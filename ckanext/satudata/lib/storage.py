@@ -121,21 +121,22 @@ def _kind_words(kind: str) -> str:
 #: spreadsheets the data check cannot read: a table in one of them was
 #: published unchecked and unscreened (NIKs in an .xls, an .ods, a .tsv)
 UNCHECKED_TABLES = (".xls", ".xlsb", ".ods", ".fods", ".numbers", ".tsv", ".tab")
-UNCHECKED_TABLE_TYPES = ("application/vnd.ms-excel", "application/vnd.oasis.opendocument"
-                         ".spreadsheet", "text/tab-separated-values")
+_XLS_TYPE = "application/vnd.ms-excel"
+_ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_TSV_TYPE = "text/tab-separated-values"
 
 
 def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
     """What an uploaded table the data check cannot read is, in words; None
     for another file."""
-    if head.startswith(_OLE2) and (kind == "application/vnd.ms-excel" or name.endswith(
+    if head.startswith(_OLE2) and (kind == _XLS_TYPE or name.endswith(
             (".xls", ".xlsx", ".csv"))):
         return tk._("an Excel 97-2003 workbook (.xls)")
-    if kind.startswith(UNCHECKED_TABLE_TYPES[1]) or name.endswith((".ods", ".fods")):
+    if kind.startswith(_ODS_TYPE) or name.endswith((".ods", ".fods")):
         return tk._("an OpenDocument spreadsheet (.ods)")
-    if name.endswith((".tsv", ".tab")) or kind == UNCHECKED_TABLE_TYPES[2]:
+    if name.endswith((".tsv", ".tab")) or kind == _TSV_TYPE:
         return tk._("a tab-separated table (.tsv)")
-    if name.endswith(UNCHECKED_TABLES) or kind in UNCHECKED_TABLE_TYPES:
+    if name.endswith(UNCHECKED_TABLES) or kind == _XLS_TYPE:
         return tk._("a spreadsheet")
     return None
 

@@ -262,8 +262,8 @@ def far_extent(path: str) -> Optional[tuple[str, int]]:
     if rows > max_rows() + 1:
         return ("row", rows)
     with open(path, "rb") as f, contextlib.closing(
-            preview.xlsx_rows(f, path, sized=False)) as cells:
-        for values in cells:
+            preview.xlsx_rows(f, path, sized=False)) as rows_iter:
+        for values in rows_iter:
             if len(values) > MAX_COLUMNS:
                 return ("column", len(values))
     return None

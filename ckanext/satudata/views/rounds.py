@@ -14,7 +14,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import roles, workdays
+from ..lib import workdays
 from ._common import (PAGE_SIZE, args, call, can, confirmed, error_list, file_response,
                       page_number, post, save, states)
 
@@ -178,14 +178,11 @@ def report(round_id: str) -> Any:
                               not_found=tk._("This round has no report yet"),
                               readable=("satudata_round_report_show", {"id": round_["id"]}))
         if not errors:
-            if step == "approve" and (_saved or {}).get("state") == "in_approval":
+            if step == "approve" and (_saved or {}).get("waiting_for_label"):
                 # a level's approval, not the report's ("The report was
                 # approved." while it waited for the Kabid)
-                chain = roles.report_chain(round_["id"])
-                level = (_saved or {}).get("approval_level") or 0
                 done = tk._("Your approval is recorded: the report now waits for "
-                            "%(level)s.") % {"level": roles.role_label(
-                                chain[level] if level < len(chain) else "")}
+                            "%(level)s.") % {"level": _saved["waiting_for_label"]}
             tk.h.flash_success(done)
             return tk.redirect_to("satudata_round.report", round_id=round_id)
     report_dict = call("satudata_round_report_show", {"id": round_["id"]})

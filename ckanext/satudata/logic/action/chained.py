@@ -689,9 +689,10 @@ user_create = _limited("user_create", {"fullname": NAME_LENGTH, "image_url": IMA
 
 
 def _last_holder(user: model.User) -> Optional[str]:
-    """Why the active ``user`` may not leave: the only holder of a level of
-    the approval chain (the roles locked as a removal of the role locks
-    them, one at a time), or None."""
+    """Why ``user`` (active, or invited) may not leave: the only holder of a
+    level of the approval chain or the only producer of an OPD waiting for
+    its producers (:func:`.roles.leaving_refusal`, after the locks a removal
+    of the role or of the producer takes), or None."""
     if user.state not in ("active", "pending"):
         return None
     for role in sorted(roles.user_roles(user.id)):

@@ -120,13 +120,7 @@ def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[st
         sa.select(RoundReport).where(RoundReport.round_id == data["id"])).scalar_one_or_none()
     if report is None:
         raise tk.ObjectNotFound(tk._("This round has no report yet"))
-    result = report.dictize()
-    chain = roles.report_chain(report.round_id)
-    waiting = report.state == round_report.ReportState.IN_APPROVAL.value
-    result["waiting_for"] = chain[report.approval_level] if waiting and \
-        report.approval_level < len(chain) else None
-    result["waiting_for_label"] = roles.role_label(result["waiting_for"]) \
-        if result["waiting_for"] else None
+    result = _with_its_level(report)
     result["state_label"] = round_report.state_label(report.state)
     result["events"] = round_report.events(report.id)
     result["allowed_steps"] = round_report.steps_for(context.get("user"), report)
@@ -159,6 +153,19 @@ def satudata_round_report_update(context: Context, data_dict: DataDict) -> dict[
     return report.dictize()
 
 
+def _with_its_level(report: Any) -> dict[str, Any]:
+    """The report with the level of its chain it waits at (``waiting_for``,
+    a role, and ``waiting_for_label``; None unless in approval)."""
+    result = report.dictize()
+    chain = roles.report_chain(report.round_id)
+    waiting = report.state == round_report.ReportState.IN_APPROVAL.value
+    result["waiting_for"] = chain[report.approval_level] if waiting and \
+        report.approval_level < len(chain) else None
+    result["waiting_for_label"] = roles.role_label(result["waiting_for"]) \
+        if result["waiting_for"] else None
+    return result
+
+
 def _step(name: str) -> Any:
     def action(context: Context, data_dict: DataDict) -> dict[str, Any]:
         tk.check_access(f"satudata_round_report_{name}", context, data_dict)
@@ -169,20 +176,21 @@ def _step(name: str) -> Any:
                                     body=data.get("body"))
         model.Session.flush()
         commit(context)
-        return report.dictize()
+        return _with_its_level(report)
     action.__name__ = f"satudata_round_report_{name}"
     return action
 
 
 satudata_round_report_submit = _step("submit")
 satudata_round_report_submit.__doc__ = """Submit a round's report (a draft, or
-returned) to the first level of the approval chain.
+returned) to the first level of its report chain.
 
 :param id: id or name of the round
 :param version: (optional) the report's version the form showed
 :param body: (optional) the report's text it goes with (its drafters' last
     edit, saved with the submission)
-:returns: the report
+:returns: the report, with the level it waits at now (``waiting_for``,
+    ``waiting_for_label``)
 :rtype: dictionary
 """
 satudata_round_report_approve = _step("approve")
@@ -192,7 +200,8 @@ level's approval ends the round's report stage.
 
 :param id: id or name of the round
 :param version: (optional)
-:returns: the report
+:returns: the report, with the level it waits at now (``waiting_for``,
+    ``waiting_for_label``)
 :rtype: dictionary
 """
 satudata_round_report_return = _step("return")
@@ -202,6 +211,7 @@ drafters with a reason (the holder of the level's role).
 :param id: id or name of the round
 :param note: the reason (required)
 :param version: (optional)
-:returns: the report
+:returns: the report, with the level it waits at now (``waiting_for``,
+    ``waiting_for_label``)
 :rtype: dictionary
 """

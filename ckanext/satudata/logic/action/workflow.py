@@ -561,8 +561,10 @@ def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
-                ) -> dict[str, Any]:
+def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None,
+                report_reviewing: Optional[bool] = None) -> dict[str, Any]:
+    """The round with its counts and its locked fields (``counts`` and
+    ``report_reviewing``: read for a whole list at once, else here)."""
     result = round_.dictize()
     result["counts"] = counts if counts is not None else _state_counts([round_.id])[round_.id]
     result["stage_label"] = rounds.stage_label(round_.stage)
@@ -572,7 +574,9 @@ def _round_dict(round_: CollectionRound, counts: Optional[dict[str, int]] = None
     result["locked_fields"] = rounds.locked_fields(
         round_, sent=result["counts"].get("total", 0) > 0,
         reviewing=any(result["counts"].get(state) for state in rounds.REVIEWING),
-        approved=any(result["counts"].get(state) for state in rounds.APPROVED))
+        approved=any(result["counts"].get(state) for state in rounds.APPROVED),
+        report_reviewing=(round_.id in rounds.reports_in_approval([round_.id])
+                          if report_reviewing is None else report_reviewing))
     return result
 
 
@@ -799,7 +803,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         DataRequest, [DataRequest.round_id == round_.id,
                       DataRequest.state.in_(rounds.REVIEWING)])), approved=bool(_count(
         DataRequest, [DataRequest.round_id == round_.id,
-                      DataRequest.state.in_(rounds.APPROVED)])))
+                      DataRequest.state.in_(rounds.APPROVED)])),
+        report_reviewing=round_.id in rounds.reports_in_approval([round_.id]))
     # an emptied deadline counted again to the date it has is no change
     counted = _deadlines_after(round_, data, frozenset(recount))
     recount = frozenset(key for key in recount if counted[key] != getattr(round_, key))
@@ -925,11 +930,13 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
             sa.select(DataRequest.round_id).where(
                 DataRequest.owner_org.in_(roles.producer_org_ids(user)))))
     count = _count(CollectionRound, where)
-    rounds = list(model.Session.execute(_page(
+    listed = list(model.Session.execute(_page(
         sa.select(CollectionRound).where(*where)
         .order_by(CollectionRound.start_date.desc(), CollectionRound.name), data)).scalars())
-    counts = _state_counts([r.id for r in rounds])
-    return {"count": count, "results": [_round_dict(r, counts[r.id]) for r in rounds]}
+    ids = [r.id for r in listed]
+    counts, reviewing = _state_counts(ids), rounds.reports_in_approval(ids)
+    return {"count": count, "results": [_round_dict(r, counts[r.id], r.id in reviewing)
+                                        for r in listed]}
 
 
 def _prefill(item: DaftarData) -> dict[str, Any]:
@@ -1698,7 +1705,8 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
 
 def _periods_of(request_id: str) -> dict[str, Any]:
     """Which period a request is about: ``periods`` (every request of its
-    dataset, oldest period first, ``current`` for this one), ``new_period``
+    dataset, oldest period first, ``current`` for this one, ``open`` for one
+    still on its way), ``new_period``
     (it adds a period to a dataset another period made public) and
     ``new_period_resources`` (the tables it adds, staged)."""
     request = model.Session.get(DataRequest, request_id)
@@ -1713,6 +1721,8 @@ def _periods_of(request_id: str) -> dict[str, Any]:
         "title": rounds[r.round_id].title if r.round_id in rounds else None,
         "state": r.state, "state_label": labels.get(State(r.state), r.state),
         "public": publishing.dataset_public(r), "current": r.id == request.id,
+        # still on its way (neither released, withdrawn, archived nor cancelled)
+        "open": r.state not in publishing.FINISHED,
     } for r in publishing.package_requests(request.package_id)]
     new_period = publishing.is_period_request(request)
     return {"periods": periods, "new_period": new_period,
