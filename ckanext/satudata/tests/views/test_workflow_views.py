@@ -9,6 +9,7 @@ import os
 import html
 import re
 import urllib.parse
+from typing import Any
 
 import openpyxl
 import pytest
@@ -706,15 +707,21 @@ def test_the_rounds_chain_is_ticked_not_typed(app, region):
     assert not shown["approval_chain"] and not shown["report_chain"]
 
 
-def test_a_levels_approval_of_the_report_says_where_it_waits_now(app, region):
-    """"The report was approved." after the verifier's level, while it
-    waited for the Kabid."""
+def _submitted_report_page(app, region) -> tuple[Any, str, Any, str]:
+    """The region's report submitted, its page opened by the verifier:
+    ``(client, url, page, the version the page shows)``."""
     _to_the_report_stage(region)
     region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
     client = _login(app, "verifikator")
     url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
     page = client.get(url)
-    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    return client, url, page, re.search(r'name="version" value="(\d+)"', page.body).group(1)
+
+
+def test_a_levels_approval_of_the_report_says_where_it_waits_now(app, region):
+    """"The report was approved." after the verifier's level, while it
+    waited for the Kabid."""
+    client, url, page, version = _submitted_report_page(app, region)
     resp = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
                                   "step": "approve"}, follow_redirects=True)
     assert "Persetujuan Anda tercatat: laporan kini menunggu Kepala Bidang" in resp.body
@@ -725,12 +732,7 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     """The verifier's return of a report a colleague had approved meanwhile
     said "reload and try again" (they had no step left) and lost the
     reason typed."""
-    _to_the_report_stage(region)
-    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
-    client = _login(app, "verifikator")
-    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
-    page = client.get(url)
-    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    client, url, page, version = _submitted_report_page(app, region)
     region.call("verifier", "satudata_round_report_approve", id=region.round["id"])
     for sent_version in (version, ""):  # a form with its version, and one without
         resp = client.post(url, data={"_csrf_token": _csrf(page.body), "version": sent_version,
