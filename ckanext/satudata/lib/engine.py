@@ -671,6 +671,12 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             waiting = len(rounds.pending_of([round_.id]).get(round_.id, []))
             event.data = dict(event.data or {}, waiting_for_all=waiting,
                               verification_opened=opened if not waiting else 0)
+    elif transition.name == "cancel" and round_.verify_when_complete:
+        # the last request the round waited for will never come: its
+        # verification starts (the verifiers were told they would hear)
+        opened = rounds.start_verification(round_, today)
+        if opened:
+            event.data = dict(event.data or {}, verification_opened=opened)
     # the dataset follows the request, in the same transaction
     publishing.after_transition(context, request, transition.name, current, note)
     result = request.dictize()

@@ -63,6 +63,7 @@ DECISIONS = {
     "verify": "Diverifikasi",
     "return": "Dikembalikan untuk perbaikan",
     "return_approval": "Dikembalikan untuk perbaikan",
+    "return_ready": "Dikembalikan untuk perbaikan",
     "approve": "Disetujui",
     "cancel": "Dibatalkan",
 }

@@ -56,7 +56,8 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 
 #: every message template (``templates/emails/<name>.txt``)
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
-             "returned", "returned_upchain", "cancelled", "waiting_approval", "ready",
+             "returned", "returned_upchain", "cancelled", "verification_started",
+             "waiting_approval", "ready",
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
@@ -220,7 +221,7 @@ def _template_of(event: RequestEvent) -> str:
     return {
         "submit": "submitted", "resubmit": "resubmitted", "revise": "revision_submitted",
         "cancel_revision": "revision_cancelled", "return": "returned",
-        "return_approval": "returned", "cancel": "cancelled",
+        "return_approval": "returned", "return_ready": "returned", "cancel": "cancelled",
         "unschedule": "release_cancelled", "schedule": "scheduled", "publish": "published",
         "withdraw": "withdrawn", "archive": "archived",
         "opd_approve": "submitted" if target == State.SUBMITTED.value else "resubmitted",
@@ -398,7 +399,23 @@ def notify_transition(event_id: str) -> int:
         name, values = message_for_transition(
             event, request, item, round_, org, actor_obj.display_name if actor_obj else _site())
         return send_message(name, recipients, **values) + (
-            send_message("returned_upchain", reviewers, **values) if reviewers else 0)
+            send_message("returned_upchain", reviewers, **values) if reviewers else 0) + (
+            _verification_started(event, directory, chain, values))
+
+
+def _verification_started(event: RequestEvent, directory: Directory, chain: list[str],
+                          values: dict[str, Any]) -> int:
+    """A cancellation of the last request an all-in round's verification
+    waited for: the verifiers, told they would hear when it starts, hear it
+    now (a delivery's own e-mail says so to them)."""
+    opened = (event.data or {}).get("verification_opened")
+    if event.transition != "cancel" or not opened:
+        return 0
+    verifiers = [u for u in directory.waiting({Actor.VERIFIER}, "", 0, chain=chain)
+                 if u.id != event.user_id]
+    queue = tk.url_for("satudata_request.index", mine="1", _external=True)
+    return send_message("verification_started", verifiers,
+                        **dict(values, count=opened, queue_url=queue))
 
 
 def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
@@ -419,9 +436,10 @@ def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
 
 def earlier_reviewers(event: RequestEvent) -> list[model.User]:
     """Who verified or approved the request in the review a return higher
-    in the approval chain (``return_approval``) ends: the steps since its
-    latest submission, their officers but the one returning it."""
-    if event.transition != "return_approval":
+    in the approval chain (``return_approval``) or after it (``return_ready``)
+    ends: the steps since its latest submission, their officers but the one
+    returning it."""
+    if event.transition not in ("return_approval", "return_ready"):
         return []
     e = RequestEvent
     submitted = (sa.select(sa.func.max(e.version))

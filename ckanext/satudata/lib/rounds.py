@@ -56,8 +56,9 @@ GATED = frozenset({"verify", "return"})
 #: for verification
 GATED_STATES = tuple(sorted({state.value for t in TABLE if t.name in GATED
                              for state in t.sources}))
-#: the steps that take the round's row lock in an all-in round
-SERIALIZED = GATED | {"submit", "resubmit"}
+#: the steps that take the round's row lock in an all-in round (a cancelled
+#: request may be the last one the round's verification waited for)
+SERIALIZED = GATED | {"submit", "resubmit", "cancel"}
 #: the deliveries a closed round no longer takes ("submit" a request, send
 #: it again after a return, an OPD head's approval that submits it): its
 #: producers' queues leave them out
@@ -67,7 +68,7 @@ CLOSED_TO = frozenset({"submit", "resubmit", "opd_approve"})
 PUBLISHING = frozenset({"publish", "schedule"})
 #: the steps that send data back to its producers (a closed round's could
 #: never come back)
-RETURNS = frozenset({"return", "return_approval", "opd_return"})
+RETURNS = frozenset({"return", "return_approval", "return_ready", "opd_return"})
 #: a request in these states is still with its producers
 WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: how many missing requests a refusal names before "and n more"
@@ -192,11 +193,13 @@ def verification_due(round_: CollectionRound, today: datetime.date) -> datetime.
 
 
 def start_verification(round_: CollectionRound, today: datetime.date) -> int:
-    """In an all-in round, once its last request has been delivered
-    (``today``), the verification of every request waiting for it starts:
+    """In an all-in round, once its last request has been delivered or the
+    last undelivered one cancelled (``today``), the verification of every
+    request waiting for it starts:
     their deadline becomes the round's ``verify_days`` from ``today`` (an
     early submission's deadline ran while verification could not start).
-    Called under the round's row lock after a first delivery; how many
+    Called under the round's row lock after a first delivery or a
+    cancellation; how many
     requests wait for verification now (0 while a request is still with its
     producers, or when it had started before); their deadline is
     :func:`verification_due`."""

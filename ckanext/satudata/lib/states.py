@@ -169,6 +169,10 @@ TABLE: tuple[Transition, ...] = (
     # any approval level may send the request back to the producer
     _t("return_approval", [S.VERIFIED], S.RETURNED, [A.APPROVER], True, next_step=True),
     _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
+    # an error found once the chain approved it (the walidata's analysis, the
+    # round report's review: SOP 001 steps 3-7) goes back to the producer
+    # before it reaches the public; a scheduled release is cancelled first
+    _t("return_ready", [S.READY], S.RETURNED, [A.VERIFIER, A.WALIDATA_ADMIN], True),
     _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED,
        [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
     # a cancelled release undoes the scheduling officer's decision
@@ -258,8 +262,8 @@ FOUR_EYES = frozenset({"verify", "return", "approve", "return_approval"})
 HANDS = SUBMISSIONS | {"opd_approve", "verify", "approve"}
 #: the events after which the producers prepare the next submission: whoever
 #: changed the dataset since the latest of them had a hand in it too
-PREPARATIONS = frozenset({"request", "return", "return_approval", "opd_return", "publish",
-                          "cancel_revision"})
+PREPARATIONS = frozenset({"request", "return", "return_approval", "return_ready", "opd_return",
+                          "publish", "cancel_revision"})
 #: the steps that write their dataset themselves (its publication, withdrawal,
 #: archive, release schedule): the dataset's change is the step's, not an
 #: edit by whoever took it (a dataset of several periods is changed by the
@@ -363,7 +367,8 @@ def available(state: State | str, revision_of: Optional[str],
 
 #: transitions taken through another transition's action (one form, one
 #: API action each): which one depends on where the request is
-ACTION_OF = {"return_approval": "return", "cancel_revision": "cancel"}
+ACTION_OF = {"return_approval": "return", "return_ready": "return",
+             "cancel_revision": "cancel"}
 
 
 def late_label(policy: Optional[str]) -> str:
@@ -380,6 +385,8 @@ def transition_for(action: str, state: State | str, revising: bool) -> str:
     """The transition the action ``action`` takes on a request in ``state``."""
     if action == "return" and State(state) == S.VERIFIED:
         return "return_approval"
+    if action == "return" and State(state) == S.READY:
+        return "return_ready"
     if action == "cancel" and revising:
         return "cancel_revision"
     return action
@@ -433,6 +440,7 @@ def transition_label(name: str) -> str:
         "resubmit": tk._("Resubmit"),
         "return": tk._("Return for revision"),
         "return_approval": tk._("Return for revision"),
+        "return_ready": tk._("Return for revision"),
         "verify": tk._("Verify"),
         "approve": tk._("Approve"),
         "schedule": tk._("Schedule"),

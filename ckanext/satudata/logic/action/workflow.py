@@ -1957,8 +1957,11 @@ def satudata_request_resubmit(context: Context, data_dict: DataDict) -> dict[str
 
 def satudata_request_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Return a request to its producers for revision, with a reason: the
-    verifier from ``submitted``/``resubmitted``, or the approver of the
-    current level from ``verified``. The producers are notified.
+    verifier from ``submitted``/``resubmitted``, the approver of the
+    current level from ``verified``, or the verifier or a walidata
+    administrator from ``ready`` (an error found after the approval, before
+    publication). The producers are notified, and the officers who
+    approved it of a return above them or after them.
 
     :param field_notes: reasons per dataset field, ``{field: [reason]}``
         (or that object as JSON) (optional)

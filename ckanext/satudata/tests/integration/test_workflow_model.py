@@ -136,8 +136,11 @@ def allowed(action: str, who: str, req: Req, chain: list[str]) -> Optional[bool]
     if action == "resubmit":
         return s == "returned" and "producer" in k
     if action == "return":
+        # after the chain approved it, before it is public: the verifier or
+        # a walidata administrator (an error found in the analysis)
         return (s in ("submitted", "resubmitted") and "verifier" in k) or (
-            s == "verified" and "approver" in k)
+            s == "verified" and "approver" in k) or (
+            s == "ready" and bool(k & {"verifier", "admin"}))
     if action == "verify":
         return s in ("submitted", "resubmitted") and "verifier" in k
     if action == "approve":
@@ -661,6 +664,8 @@ def check_event(events: list[dict[str, Any]], i: int, chain: list[str],
     if name in ("verify", "return"):
         assert level == 0 and chain[0] in held, (
             f"{name} by {actor} at level {level} (holds {held})")
+    if name == "return_ready":
+        assert actor in people["admins"] or chain[0] in held, f"{name} by {actor}"
     if name in ("approve", "return_approval"):
         assert 1 <= level < len(chain) and chain[level] in held, (
             f"{name} by {actor} at level {level} (holds {held})")

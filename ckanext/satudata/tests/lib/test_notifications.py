@@ -41,6 +41,8 @@ VALUES = {
     "step": "approve",
     "waiting": True,
     "sender": "Admin Walidata",
+    "count": 3,
+    "queue_url": "http://test.ckan.net/permintaan-data/?mine=1",
 }
 
 

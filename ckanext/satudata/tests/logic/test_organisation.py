@@ -234,6 +234,40 @@ def test_balikpapan_verifiers_hear_when_verification_can_start(clean_db, clean_i
                 assert "dimulai hari ini" in mail["body"]
 
 
+def test_balikpapan_the_last_undelivered_request_cancelled_starts_the_verification(
+        clean_db, clean_index, smtp, run_jobs):
+    """An OPD that will never deliver: the walidata cancels its request. The
+    verification then could be taken but had not started: the verifiers,
+    told they would hear when it starts, heard nothing, the early
+    submissions kept their old deadline, and an item sent later closed the
+    gate again on a resubmission of a round under verification."""
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        health, schools = world["health"], world["schools"]
+        complete_metadata(health["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=health["id"])
+        run_jobs()
+        smtp.take()
+        _call("admin-walidata", "satudata_request_cancel", id=schools["id"],
+              note="OPD belum memiliki data")
+        shown = _call("verifikator", "satudata_round_show", id=world["round"]["id"])
+        assert shown["verification_started_at"] and shown["waiting_for_all"] == []
+        run_jobs()
+        told = {m["to"].split("<")[-1].rstrip(">"): m for m in smtp.take()}
+        mail = told["verifikator@example.org"]
+        assert "Verifikasi dimulai" in mail["subject"], mail["subject"]
+        assert "verifikasi 1 permintaan" in mail["body"] and "/permintaan-data" in mail["body"]
+        # an item sent later holds back nobody: the verification has started
+        DaftarDataItem(title="Jumlah Posyandu", owner_org="dinas-pendidikan")
+        _call("admin-walidata", "satudata_round_send", id=world["round"]["id"])
+        assert _call("verifikator", "satudata_request_return", id=health["id"],
+                     note="Lengkapi sumber")["state"] == "returned"
+        _call("produsen-a", "satudata_request_resubmit", id=health["id"],
+              note="Sumber sudah ada di lampiran")
+        assert _call("verifikator", "satudata_request_verify", id=health["id"])[
+            "state"] == "verified"
+
+
 def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
         clean_db, clean_index, smtp):
     """The verifier cannot act before every OPD has delivered: no reminder nor
@@ -882,6 +916,74 @@ def test_tjb_the_data_is_validated_by_the_kasi_and_the_report_goes_up_to_the_kad
         told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
         assert {"kabid@example.org", "kadis@example.org"} <= told
     assert "Rantai persetujuan laporan" in page.body
+
+
+def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_public(
+        clean_db, clean_index, smtp, run_jobs, app):
+    """SOP 001 steps 3-7: the walidata analyses the approved data and the
+    report's checkers read it; an error found then goes back to its OPD
+    before publication (a ready request could only be published, the error
+    reaching the public, or cancelled). The verifier or a walidata
+    administrator returns it with a reason; the chain that approved it hears
+    of it and reviews the corrected data again."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="tjb-koreksi", title="TJB koreksi",
+                                 start_date="2026-03-02", report_days=15)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        _ready(request, "produsen-a")
+        _advance(round_["id"])  # compiled and analysed (step 3)
+        run_jobs()
+        smtp.take()
+        shown = _call("verifikator", "satudata_request_show", id=request["id"])
+        assert "return" in shown["allowed_transitions"]
+        for who in ("kabid", "kadis", "produsen-a"):  # not theirs to return
+            assert "return" not in _call(who, "satudata_request_show",
+                                         id=request["id"])["allowed_transitions"], who
+            with pytest.raises(tk.NotAuthorized):
+                _call(who, "satudata_request_return", id=request["id"], note="Salah")
+        with pytest.raises(tk.ValidationError) as no_reason:
+            _call("verifikator", "satudata_request_return", id=request["id"], note=" ")
+        assert list(no_reason.value.error_dict) == ["note"]
+        returned = _call("verifikator", "satudata_request_return", id=request["id"],
+                         note="Angka 2025 tertukar dengan 2024",
+                         field_notes={"title": "Sebutkan tahunnya"})
+        assert returned["state"] == "returned" and returned["due_date"]
+        run_jobs()
+        told = {m["to"].split("<")[-1].rstrip(">").split("@")[0]: m for m in smtp.take()}
+        assert set(told) == {"produsen-a", "kabid", "kadis"}, sorted(told)
+        assert "Angka 2025 tertukar dengan 2024" in told["produsen-a"]["body"]
+        assert "Sebutkan tahunnya" in told["produsen-a"]["body"]
+        # the approvers: back to them once corrected, not "higher in the chain"
+        assert "setelah disetujui" in told["kadis"]["body"], told["kadis"]["body"]
+        events = _call("admin-walidata", "satudata_request_event_list", id=request["id"])
+        assert (events[-1]["transition"], events[-1]["user_name"], events[-1]["note"]) == (
+            "return_ready", "verifikator", "Angka 2025 tertukar dengan 2024")
+        # corrected, it goes up the whole chain again
+        helpers.call_action("package_patch", context={"user": "produsen-a"},
+                            id=request["package_id"], title="Jumlah Puskesmas 2025")
+        _call("produsen-a", "satudata_request_resubmit", id=request["id"])
+        with pytest.raises(tk.ValidationError):  # the kabid's turn comes after the verifier
+            _call("kabid", "satudata_request_approve", id=request["id"])
+        _call("verifikator", "satudata_request_verify", id=request["id"])
+        _call("kabid", "satudata_request_approve", id=request["id"])
+        _call("kadis", "satudata_request_approve", id=request["id"])
+        again = _call("admin-walidata", "satudata_request_show", id=request["id"])
+        assert again["state"] == "ready"
+    # a walidata administrator may return it too, from the request's page
+    admin = login(app, "admin-walidata")
+    url = tk.url_for("satudata_request.read", id=request["id"])
+    page = admin.get(url)
+    assert "satudata-transition-return" in page.body
+    admin.post(tk.url_for("satudata_request.take", id=request["id"], transition="return"),
+               data={"_csrf_token": csrf_token(page.body), "note": "Sumber data belum disebut",
+                     "version": again["version"]})
+    assert _call("produsen-a", "satudata_request_show",
+                 id=request["id"])["state"] == "returned"
+    assert "satudata-transition-return" not in admin.get(url).body
 
 
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
