@@ -158,7 +158,7 @@ class SatudataDCATProfile(RDFProfile):
 
     def _temporal(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         year = str(dataset_dict.get("data_year") or "").strip()
-        if len(year) != 4 or not year.isdigit():
+        if len(year) != 4 or not (year.isascii() and year.isdigit()):  # xsd:date's digits
             return
         period = BNode()
         g = self.g

@@ -184,6 +184,12 @@ def site_user_name() -> str:
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
 
 
+def is_site_user(user: Optional[str]) -> bool:
+    """Whether ``user`` is the portal's own account (CKAN names its site
+    user after the site id, ``get_site_user``), which CKAN's jobs use."""
+    return bool(user) and user == tk.config.get("ckan.site_id")
+
+
 def engine_context(user: Optional[str] = None) -> Context:
     """The context of the engine's own package writes: no auth, no staging,
     no visibility lock, no commit (the calling action commits)."""
@@ -207,8 +213,7 @@ def bypasses_lock(context: Context, package_id: Optional[str] = None) -> bool:
         return False
     if not package_id:
         return True
-    # the site user is named after the site id (CKAN's get_site_user)
-    if user == tk.config.get("ckan.site_id"):
+    if is_site_user(user):
         return True
     return not governed(package_id)
 

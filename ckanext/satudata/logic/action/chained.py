@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import functools
 import json
 import mimetypes
 import os
@@ -1119,12 +1120,17 @@ UNKEPT_FIELDS = ("url", "version", "author", "author_email", "maintainer",
                  "maintainer_email")
 
 
-def _unkept_fields_refused(data_dict: DataDict, pkg: Optional[model.Package] = None) -> None:
+def _unkept_fields_refused(context: Context, data_dict: DataDict,
+                           pkg: Optional[model.Package] = None) -> None:
     """A value of the :data:`UNKEPT_FIELDS` is refused, but the one a
-    dataset has stored (an update sends it back as it is)."""
+    dataset has stored (an update sends it back as it is); so are free
+    extras (``uri``, ``publisher_name``, ``spatial``…: the DCAT feed took
+    them for the dataset's identity and publisher) and a table's fields the
+    portal does not keep (``download_url``, ``license``…: the feed's
+    download address and licence), but from the portal itself."""
     if not isinstance(data_dict, dict):
         return
-    errors = {}
+    errors: dict[str, Any] = {}
     for key in UNKEPT_FIELDS:
         value = data_dict.get(key)
         if value in (None, "") or (pkg is not None and value == getattr(pkg, key, None)):
@@ -1132,8 +1138,55 @@ def _unkept_fields_refused(data_dict: DataDict, pkg: Optional[model.Package] = N
         errors[key] = [tk._(
             "The portal does not keep this field: no form shows it and no reviewer sees "
             "it (a dataset's contacts are its producer's and the walidata's)")]
+    if not context.get("ignore_auth") and not publishing.is_site_user(context.get("user")):
+        stored = pkg.extras if pkg is not None else {}
+        extras = data_dict.get("extras")
+        if isinstance(extras, list) and any(
+                not isinstance(e, dict) or e.get("key") not in stored
+                or stored[e["key"]] != e.get("value") for e in extras):
+            errors["extras"] = [tk._(
+                "The portal keeps no free extra fields: no form shows them and no reviewer "
+                "sees them (each field of the dataset has its own place in its form)")]
+        tables = _unkept_table_fields(data_dict.get("resources"), pkg)
+        if tables:
+            errors["resources"] = tables
     if errors:
         raise tk.ValidationError(errors)
+
+
+def _unkept_table_fields(resources: Any, pkg: Optional[model.Package]) -> list[dict[str, Any]]:
+    """Per table of ``resources`` (as CKAN reports a dataset's resource
+    errors, by position), the fields it is given that the portal does not
+    keep, with a value other than the one stored; empty when there are
+    none."""
+    if not isinstance(resources, list):
+        return []
+    stored = {r.id: r.extras or {} for r in (pkg.resources if pkg is not None else [])}
+    kept = _kept_table_keys()
+    errors: list[dict[str, Any]] = []
+    for resource in resources:
+        extras = stored.get(resource.get("id")) or {} if isinstance(resource, dict) else {}
+        unkept = sorted(
+            key for key, value in (resource.items() if isinstance(resource, dict) else ())
+            if key not in kept and value not in (None, "") and extras.get(key) != value)
+        errors.append({key: [tk._(
+            "The portal does not keep this field of a table: no form shows it and no "
+            "reviewer sees it")] for key in unkept})
+    return errors if any(errors) else []
+
+
+@functools.lru_cache(maxsize=1)
+def _kept_table_keys() -> frozenset[str]:
+    """A table's fields: CKAN's own, the dataset schema's, and those of the
+    file upload and the DataStore."""
+    from ckan.logic.schema import default_resource_schema
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema("dataset") or {}
+    return frozenset(default_resource_schema()) | set(model.Resource.__table__.columns.keys()) | {
+        f["field_name"] for f in schema.get("resource_fields") or []} | {
+        "upload", "clear_upload", "datastore_contains_all_records_of_source_file",
+        "resource_id", "tracking_summary", publishing.REPLACES_KEY}
 
 
 @tk.chained_action
@@ -1143,7 +1196,7 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     _known_type("dataset", "package_create", context, data_dict)
     _state_known("package_create", context, data_dict)
     _refuse_unusable_resources("package_create", context, data_dict)
-    _unkept_fields_refused(data_dict)
+    _unkept_fields_refused(context, data_dict)
     publishing.lock_create(context, data_dict)
     if isinstance(data_dict.get("name"), str):
         # two creations of one URL name: the second is told it is taken
@@ -1160,7 +1213,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
-    _unkept_fields_refused(data_dict, pkg)
+    _unkept_fields_refused(context, data_dict, pkg)
     if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
         _refuse_taken_resource_ids(data_dict, pkg)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
