@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """``/permintaan-data/putaran``: collection rounds: create, edit, send the
-requests, export the status as XLSX, move on to the next stage; a round's
+requests, close and reopen, export the status as XLSX, move on to the next stage; a round's
 report (``/laporan``): edit, submit, approve or return it; the round's
 letters (download, issue the Berita Acara) and uploaded documents (upload,
 download, remove)."""
@@ -139,6 +139,26 @@ def advance(round_id: str) -> Any:
         return tk.redirect_to("satudata_round.read", round_id=round_id)
     post("satudata_round_advance", {"id": round_id, "stage": tk.request.form.get("stage")},
          tk._("The round moved on to its next stage."),
+         forbidden=_managing_refused(), not_found=tk._("Collection round not found"))
+    return tk.redirect_to("satudata_round.read", round_id=round_id)
+
+
+@satudata_round.route("/<round_id>/status", methods=["POST"])
+def set_state(round_id: str) -> Any:
+    """Close a sent round (it takes no more data) or reopen it: the
+    messages of a closed round's refusals send the walidata here."""
+    call("satudata_round_show", {"id": round_id})  # a round that is not: 404
+    state = tk.request.form.get("state")
+    if state not in ("open", "closed"):
+        return tk.abort(400, tk._("Choose whether to close or to reopen the round"))
+    if not confirmed() and can("satudata_round_update", {"id": round_id}):
+        tk.h.flash_error(tk._("Tick the confirmation to close the round.") if state == "closed"
+                         else tk._("Tick the confirmation to reopen the round."))
+        return tk.redirect_to("satudata_round.read", round_id=round_id)
+    post("satudata_round_update", {"id": round_id, "state": state,
+                                   "modified": tk.request.form.get("modified")},
+         tk._("The round is closed: it takes no more data.") if state == "closed"
+         else tk._("The round is open again: its OPDs can deliver."),
          forbidden=_managing_refused(), not_found=tk._("Collection round not found"))
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
