@@ -77,15 +77,16 @@ def file_response(result: dict[str, Any]) -> Response:
                              f'attachment; filename="{result["filename"]}"'})
 
 
-def error_list(error: tk.ValidationError) -> list[str]:
+def error_list(error: tk.ValidationError, labels: Optional[dict[str, str]] = None
+               ) -> list[str]:
     """The messages of a validation error for flashing, prefixed with the
     label of their field in the reader's language (a dataset field's label
-    from the schema) unless the message names it; a message of another
-    field speaks for itself (the field's key, "release_at: …", meant
-    nothing to the reader)."""
+    from the schema, ``labels`` of the form's own fields) unless the
+    message names it; a message of another field speaks for itself (the
+    field's key, "release_at: …", meant nothing to the reader)."""
     from ..lib import review
 
-    labels = {**review.field_labels(), **_form_labels()}
+    labels = {**review.field_labels(), **_form_labels(), **(labels or {})}
     messages = []
     for field, errors in (error.error_dict or {}).items():
         label = labels.get(field)

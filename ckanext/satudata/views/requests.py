@@ -415,10 +415,17 @@ def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
     summary of what is missing, each linked to its field, other refusals
     flashed, and what was typed in the step's form kept."""
     summary = _error_summary(id, error)
+    typed = _typed(transition)
+    errors = error.error_dict or {}
+    # the step form's own note: marked at its field, and named ("at most
+    # 10000 characters" or "a reason is required" flashed at the top of a
+    # long page said which of its fields nothing)
+    typed["errors"] = {"note": errors["note"]} if isinstance(errors.get("note"), list) else {}
     if not summary:
-        for message in error_list(error):
+        label = tk._("Reason") if transition in REASON_REQUIRED else tk._("Note")
+        for message in error_list(error, {"note": label}):
             tk.h.flash_error(message)
-    return _render_request(id, summary, 400, typed=_typed(transition))
+    return _render_request(id, summary, 400, typed=typed)
 
 
 def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
