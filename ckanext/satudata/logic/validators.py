@@ -39,6 +39,7 @@ __all__ = [
     "satudata_column_name", "satudata_opd_code_unique",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
+    "satudata_step_days",
     "satudata_safe_url", "satudata_web_link", "satudata_boolean", "satudata_version",
     "satudata_organization_id", "satudata_round_id", "satudata_daftar_data_id",
     "satudata_dataset_id",
@@ -1052,24 +1053,47 @@ def satudata_year_int(value: Any) -> Any:
     return number
 
 
+#: a date as the forms write it, and a date and time (seconds, their
+#: fractions and a UTC offset allowed): Python's ``fromisoformat`` alone also
+#: took week dates ("2027-W01-1") and nanoseconds
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_DATE_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+                        r"(?:Z|[+-]\d{2}(?::?\d{2})?)?", re.ASCII)
+
+
+def _in_calendar(text: str, pattern: re.Pattern[str], format_message: str
+                 ) -> datetime.datetime:
+    """``text`` as ``pattern`` writes a date (and time): a year outside
+    1900-2100 and a day or time that does not exist (30 February) are told
+    so, not that the format is wrong."""
+    match = pattern.fullmatch(text)
+    if match is None:
+        raise tk.Invalid(format_message)
+    if not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
+        raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
+                         % {"min": MIN_YEAR, "max": MAX_YEAR})
+    try:
+        return datetime.datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        raise tk.Invalid(tk._("There is no such date or time: %(value)s") % {"value": text})
+
+
 def satudata_date(value: Any) -> Any:
     """A calendar date between 1900 and 2100, given as ``YYYY-MM-DD`` (or a
     date); returns a date."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if not isinstance(value, datetime.date):
+        message = tk._("Date format incorrect, use YYYY-MM-DD")
         if not isinstance(value, str):
-            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+            raise tk.Invalid(message)
         text = value.strip()
-        try:
-            # a date; or a midnight written as a date and time (no zone): a
-            # date followed by anything else was taken as that date
-            # ("2027-01-29 atau 2027-02-05", "2026-12-07garbage")
-            parsed = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+        # a date; or a midnight written as a date and time (no zone): a
+        # date followed by anything else was taken as that date
+        # ("2027-01-29 atau 2027-02-05", "2026-12-07garbage")
+        parsed = _in_calendar(text, _DATE if len(text) <= 10 else _DATE_TIME, message)
         if len(text) > 10 and (parsed.tzinfo is not None or parsed.time() != datetime.time()):
-            raise tk.Invalid(tk._("Date format incorrect, use YYYY-MM-DD"))
+            raise tk.Invalid(message)
         value = parsed.date()
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
@@ -1094,6 +1118,12 @@ def satudata_offset(value: Any) -> Any:
 def satudata_working_days(value: Any) -> Any:
     """A stage duration in working days: 0 to 365."""
     return _bounded(value, 0, MAX_WORKING_DAYS)
+
+
+def satudata_step_days(value: Any) -> Any:
+    """The working days of a step somebody must take (submit, verify,
+    approve): 1 to 365 (0 made the data due the day the letters went out)."""
+    return _bounded(value, 1, MAX_WORKING_DAYS)
 
 
 def satudata_deadline_days(value: Any) -> Any:
@@ -1383,13 +1413,8 @@ def satudata_local_datetime(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         parsed = value
     elif isinstance(value, str):
-        text = value.strip()
-        if len(text) <= 10 or text[10] not in "T ":  # a day alone was taken for midnight
-            raise tk.Invalid(message)
-        try:
-            parsed = datetime.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-        except ValueError:
-            raise tk.Invalid(message)
+        # a day alone was taken for midnight
+        parsed = _in_calendar(value.strip(), _DATE_TIME, message)
     else:
         raise tk.Invalid(message)
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
