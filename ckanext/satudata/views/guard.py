@@ -195,6 +195,27 @@ def _sort_message() -> Optional[str]:
     return None
 
 
+#: the search pages that turn each argument of their address they do not
+#: know into a filter ``<name>:"<value>"`` for Solr
+_SEARCH_PAGES = ("dataset.search", "organization.read", "group.read")
+#: an argument's name Solr reads as a field name
+_FILTER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+def _filter_name_message() -> Optional[str]:
+    """Why a search page cannot filter by an argument of its address, or
+    None: a name that is no field name (``owner_org[]``, ``a:b``, ``x)``)
+    made Solr fail on the filter CKAN built from it, logged as an error
+    behind a generic "the search failed" page."""
+    if request.endpoint not in _SEARCH_PAGES:
+        return None
+    for name in request.args:
+        if not _FILTER_NAME.fullmatch(name):
+            return tk._("The search cannot be filtered by %(name)s: it is not a field of "
+                        "the datasets") % {"name": shown(name)}
+    return None
+
+
 def _user_sort_message() -> Optional[str]:
     """Why the users page cannot be sorted by its ``order_by``, or None
     (:func:`...logic.validators.user_sort_message`)."""
@@ -461,7 +482,8 @@ def refuse_unstorable_text() -> Any:
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
-        or _sort_message() or _user_sort_message() or _control_character_message()
+        or _sort_message() or _filter_name_message() or _user_sort_message() \
+        or _control_character_message()
     if message:
         return tk.abort(400, message)
     missing = _unknown_rdf_format()
