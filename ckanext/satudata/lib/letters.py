@@ -165,7 +165,7 @@ def _round(round_: CollectionRound) -> dict[str, Any]:
     return {key: value for key, value in round_.dictize().items() if key in (
         "id", "name", "title", "year", "period", "description", "start_date", "prepare_due",
         "submit_due", "verify_due", "submit_days", "verify_days", "approval_days",
-        "late_policy")}
+        "late_policy", "verify_when_complete")}
 
 
 def _issue(round_: CollectionRound, kind: str, opd: Optional[model.Group],

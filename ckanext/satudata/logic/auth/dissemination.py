@@ -27,7 +27,7 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ...lib import publishing, roles
 from ...lib.states import REVISION_STATES
-from ._common import allow, refuse, transition_auth, walidata_admin
+from ._common import allow, duty, refuse, transition_auth, walidata_admin
 
 __all__ = [
     "satudata_request_publish", "satudata_request_schedule",
@@ -93,8 +93,11 @@ def satudata_release_run_due(context: Context, data_dict: DataDict) -> AuthResul
 
 
 def satudata_publication_build(context: Context, data_dict: DataDict) -> AuthResult:
-    return walidata_admin(
-        context, tk._("Only walidata administrators can build publications"))
+    """Who publishes the data prints its book too (SOP 004: the staff print
+    the publication): the walidata administrators and the holders of a
+    role of ``satudata.roles.publish``."""
+    return duty(context, "publish", tk._(
+        "Only walidata administrators and the staff who publish can build publications"))
 
 
 def satudata_publication_show(context: Context, data_dict: DataDict) -> AuthResult:
