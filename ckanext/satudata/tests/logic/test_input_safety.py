@@ -10,6 +10,8 @@ import io
 import threading
 
 import openpyxl
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -23,7 +25,7 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from ..factories import add_csv, csv_upload, login, publish, to_ready
+from ..factories import add_csv, complete_metadata, csv_upload, login, publish, to_ready
 
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -543,10 +545,6 @@ class TestDatasetValueTypes:
     @pytest.mark.parametrize("field,value,error", [
         ("tag_string", 123, ["Harus berupa teks"]),
         ("tag_string", True, ["Harus berupa teks"]),
-        ("extras", [{"key": "x", "value": {"a": 1}}], [{"value": ["Harus berupa teks"]}]),
-        ("extras", [{"key": "x", "value": ["a"]}], [{"value": ["Harus berupa teks"]}]),
-        ("extras", [{"key": "x", "value": "a"}, {"key": "y", "value": []}],
-         [{}, {"value": ["Harus berupa teks"]}]),
         ("concept", False, ["Harus berupa teks"]),
         ("concept", [{"a": 1}], ["Harus berupa teks"]),
         ("unit", True, ["Harus berupa teks"]),
@@ -569,16 +567,23 @@ class TestDatasetValueTypes:
         after = helpers.call_action("package_show", id=dataset_id)
         assert after["metadata_modified"] == before["metadata_modified"]
 
-    def test_extras_take_text_numbers_and_booleans_as_text(self, app, region):
+    @pytest.mark.parametrize("extras", [
+        [{"key": "catatan", "value": "teks"}, {"key": "angka", "value": 5}],
+        [{"key": "x", "value": {"a": 1}}], [{"key": "x", "value": ["a"]}],
+    ])
+    def test_free_extras_are_refused_whatever_their_value(self, app, region, extras):
+        """No form shows a free extra and no reviewer sees it (the DCAT feed
+        read ``uri`` and ``publisher_name`` from them)."""
         dataset_id = region.request_of(region.opd_a)["package_id"]
-        resp = self._patch(app, dataset_id, {"extras": [
-            {"key": "catatan", "value": "teks"}, {"key": "angka", "value": 5},
-            {"key": "bendera", "value": True}]})
-        assert resp.status_code == 200, resp.body[:500]
-        extras = {e["key"]: e["value"]
-                  for e in helpers.call_action("package_show", id=dataset_id)["extras"]}
-        assert extras["catatan"] == "teks" and extras["angka"] == "5"
-        assert extras["bendera"] in ("True", "true")
+        before = helpers.call_action("package_show", id=dataset_id)
+        resp = self._patch(app, dataset_id, {"extras": extras})
+        assert resp.status_code == 409, resp.body[:500]
+        assert resp.json["error"]["extras"] == [
+            "Portal tidak menyimpan isian tambahan bebas: tidak ada formulir yang "
+            "menampilkannya dan tidak ada pemeriksa yang melihatnya (setiap isian dataset "
+            "punya tempatnya sendiri di formulirnya)"]
+        after = helpers.call_action("package_show", id=dataset_id)
+        assert after["metadata_modified"] == before["metadata_modified"]
 
     @pytest.mark.parametrize("variables,error", [
         ([{"nama": "v1", "tipe": "integer"}],
@@ -840,6 +845,67 @@ def test_ckans_fields_the_portal_does_not_keep_are_refused(region):
         "url", "version", "author", "maintainer", "author_email", "maintainer_email")), shown
     assert "evil.example" not in helpers.call_action(
         "dcat_dataset_show", id=request["package_id"], _format="turtle")
+
+
+def test_free_extras_and_a_tables_unkept_fields_are_refused(region, app):
+    """A producer's free extras (``uri``, ``publisher_name``) and a table's
+    ``download_url``/``license`` went through review unseen (no form, no
+    review page shows them) into the DCAT feed: the dataset's identity,
+    the table's download address and licence, set by the producer."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "package_patch", id=request["package_id"], extras=[
+            {"key": "uri", "value": "http://evil.example/dataset"},
+            {"key": "publisher_name", "value": "Bukan OPD"}])
+    assert list(refused.value.error_dict) == ["extras"], refused.value.error_dict
+    shown = region.call("producer", "package_show", id=request["package_id"])
+    table = shown["resources"][0]
+    token = {"Authorization": factories.APIToken(user="produsen-a")["token"]}
+    answer = app.post("/api/3/action/resource_patch", headers=token, json={
+        "id": table["id"], "download_url": "http://evil.example/data.csv",
+        "license": "http://evil.example/lisensi", "description": "Tabel utama"})
+    assert answer.status_code == 409, answer.body
+    assert set(answer.json["error"]) >= {"download_url", "license"}, answer.json
+    assert "Tabel utama" not in str(region.call("producer", "resource_show", id=table["id"]))
+    # what package_show gives goes back as it is (the DataStore's flags too)
+    shown["notes"] = "Diperbarui"
+    region.call("producer", "package_update", **shown)
+    region.call("producer", "resource_patch", id=table["id"], description="Tabel utama")
+    graph = helpers.call_action("dcat_dataset_show", id=request["package_id"],
+                                _format="turtle")
+    assert "evil.example" not in graph and "Bukan OPD" not in graph
+
+
+def test_a_date_that_does_not_exist_is_told_so_and_week_dates_are_refused(region, app):
+    """30 February was refused as a wrong format (the format was right),
+    year 0 too; a week date ("2027-W01-1") and nanoseconds passed as a
+    release time."""
+    admin = {"Authorization": factories.APIToken(
+        user=region.users["walidata_admin"]["name"])["token"]}
+
+    def refusal(action: str, **data: Any) -> dict[str, list[str]]:
+        answer = app.post(f"/api/3/action/{action}", headers=admin, json=data)
+        assert answer.status_code == 409, answer.body
+        return answer.json["error"]
+
+    for day, said in (("2026-02-30", "Tanggal atau waktu ini tidak ada: 2026-02-30"),
+                      ("0000-01-01", "Tahun harus"), ("2026-2-3", "TTTT-BB-HH")):
+        message = refusal("satudata_round_update", id=region.round["id"],
+                          start_date=day)["start_date"][0]
+        assert said in message, (day, message)
+    # a step of nought days was due the day the letters went out
+    for days in ("submit_days", "verify_days", "approval_days"):
+        message = refusal("satudata_round_update", id=region.round["id"],
+                          **{days: 0})[days][0]
+        assert "antara 1 dan 365" in message, (days, message)
+    request = region.request_of(region.opd_a)
+    for when, said in (("2027-W01-1T10:00", "TTTT-BB-HH JJ:MM"),
+                       ("2027-01-01T10:00:00.123456789", "TTTT-BB-HH JJ:MM"),
+                       ("2027-02-29 10:00", "tidak ada")):
+        message = refusal("satudata_request_schedule", id=request["id"],
+                          release_at=when)["release_at"][0]
+        assert said in message, (when, message)
 
 
 def test_no_dataset_activity_is_written_by_hand(region):

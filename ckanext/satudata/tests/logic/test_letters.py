@@ -415,6 +415,18 @@ def test_the_letters_schedule_points_to_the_items_own_deadlines():
     assert "data dengan batas waktu tersendiri paling lambat pada tanggal yang tercantum" in page
 
 
+def test_an_all_in_rounds_letter_says_verification_waits_for_every_opd():
+    """SOP 002 (Balikpapan): verification "ketika semua data sudah
+    terkumpul". The letter gave the deadline alone."""
+    letter = _request_letter("001/SPD", [{"title": "Jumlah Posyandu", "unit": "unit",
+                                          "due_date": "2027-03-23"}])
+    assert "setelah semua perangkat daerah" not in letters.letter_html(letter)
+    letter.content = dict(letter.content, round=dict(letter.content["round"],
+                                                     verify_when_complete=True))
+    assert "dimulai setelah semua perangkat daerah menyampaikan datanya; paling lambat " \
+        "15 April 2027" in letters.letter_html(letter)
+
+
 def _request_letter(number: str, items: list[dict[str, str]]) -> Any:
     """A request letter (not saved) of a 2027 round to Dinas Kesehatan."""
     from ckanext.satudata.model import Letter

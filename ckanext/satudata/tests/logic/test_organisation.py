@@ -127,6 +127,12 @@ def test_kota_metro_the_kasi_verifies_and_the_staff_publish(clean_db, clean_inde
         # archiving is no duty of the Metro staff here
         with pytest.raises(tk.NotAuthorized):
             _call("staf", "satudata_request_archive", id=request["id"])
+        # who publishes prints the book too (SOP 004: the staff print it);
+        # the Kasi does not
+        with pytest.raises(tk.NotAuthorized):
+            _call("kasi", "satudata_publication_build", round_id=round_["id"])
+        assert _call("staf", "satudata_publication_build",
+                     round_id=round_["id"])["status"] == "queued"
 
         assert _timeline(request["id"]) == ["request", "received", "submit", "verify",
                                             "publish"]

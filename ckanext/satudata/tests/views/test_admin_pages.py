@@ -207,6 +207,17 @@ def test_adding_a_member_keeps_what_was_typed_and_lists_invitations(app, sysadmi
     invitations = re.search(r'id="satudata-pending-invitations".*?</table>', response.body, re.S)
     assert invitations and "baru@example.org" in invitations.group(0)
     assert pending in invitations.group(0)
+    # a mistyped address is withdrawn from the list (it stayed a member,
+    # e-mailed the OPD's requests, with no way out but a typed address)
+    withdraw = re.search(r'class="btn btn-outline-danger btn-sm satudata-withdraw-invitation" '
+                         r'href="([^"]+)"', invitations.group(0)).group(1)
+    confirm = admin.get(html.unescape(withdraw))
+    admin.post(html.unescape(withdraw), data={"_csrf_token": csrf_token(confirm.body)},
+               follow_redirects=True)
+    listed = admin.get(f"{prefix}/organization/members/{org['name']}").body
+    assert "baru@example.org" not in listed
+    assert not helpers.call_action("member_list", id=org["id"], object_type="user",
+                                   capacity="editor")
     # an existing user added: said too (CKAN said nothing)
     factories.User(name="anggota-lama")
     response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "anggota-lama",
@@ -398,6 +409,12 @@ def test_the_sites_title_is_one_line_of_text(app, sysadmin):
             ("_csrf_token", csrf_token(page.body)), ("ckan.site_title", "Portal"),
             ("ckan.site_title", "Lain"), ("save", "")]))
         assert refused.status_code == 200 and "Harus berupa teks" in refused.body
+        # named by its label, at its field (it read "Ckan.site title: ...")
+        too_long = admin.post("/ckan-admin/config", data={
+            "_csrf_token": csrf_token(page.body), "ckan.site_title": "x" * 300, "save": ""}).body
+        assert "Judul Situs: Paling banyak 100 karakter" in html.unescape(too_long)
+        assert "Ckan.site" not in too_long
+        assert re.search(r'id="field-ckan-site-title"[^>]*value="x{300}"', too_long)
         assert helpers.call_action("config_option_show", key="ckan.site_title") == before
         helpers.call_action("config_option_update", context=dict(context),
                             **{"ckan.site_title": "Portal\nSatu  Data"})

@@ -215,6 +215,33 @@ class TestUploads:
         assert 'id="resource-url-upload"' in page.body
         assert 'id="field-resource-upload"' in page.body
 
+    def test_a_refused_new_table_asks_for_its_file_again(self, app, region):
+        """The file of a new table's form refused for another field is not
+        sent again by the browser: the form showed an empty "remove upload"
+        box as if it held it, then refused the next save for a missing
+        "URL". Its fields stop at their limits, and a refused form says to
+        choose the file again, at an empty chooser."""
+        import io
+
+        request = region.request_of(region.opd_a)
+        before = region.call("sysadmin", "package_show", id=request["package_id"])["resources"]
+        client = login(app, "produsen-a")
+        url = tk.url_for("dataset_resource.new", id=request["package_id"])
+        page = client.get(url)
+        assert re.search(r'id="field-period"[^>]*maxlength="100"', page.body)
+        refused = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "name": "Tabel 1", "period": "x" * 400,
+            "upload": (io.BytesIO(CSV.encode()), "tabel.csv"), "url": "", "url_type": "upload",
+            "id": "", "save": "go-metadata"}, content_type="multipart/form-data")
+        assert "satudata-upload-again" in refused.body
+        # the choice of a file or a link again, nothing shown as attached
+        assert re.search(r'id="resource-url-none" name="url_type" value="" checked', refused.body)
+        assert not re.search(r'id="resource-url-upload" name="url_type" value="upload" checked',
+                             refused.body)
+        assert 'value="Tabel 1"' in refused.body  # the rest is kept
+        assert region.call("sysadmin", "package_show",
+                           id=request["package_id"])["resources"] == before
+
     def test_an_uploaded_csv_is_downloadable_by_who_may_see_it(self, app, region):
         request = region.request_of(region.opd_a)
         resource = add_csv(region, "producer", request["package_id"], CSV)

@@ -188,7 +188,13 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
             ("/en/dataset/x/resource/y/download/a%0dB.csv", "line break"),
             ("/dataset/x/resource/y/download/a%7Fb.csv", "karakter kendali"),
             # sorted by the hidden e-mail column, the list gave the addresses away
-            ("/user/?order_by=email", "Harus salah satu dari: name, display_name")]:
+            ("/user/?order_by=email", "Harus salah satu dari: name, display_name"),
+            # a filter name Solr cannot read: an error logged, a generic page
+            ("/dataset/?owner_org[]=x", "owner_org[]"), ("/dataset/?a:b=x", "a:b"),
+            ("/dataset/?tags=x&res_format=CSV&ext_bbox=", None)]:
+        if message is None:  # what CKAN reads still works
+            app.get(url, status=200)
+            continue
         page = app.get(url, status=400)
         assert "<html" in page.body and message in page.body, url
 

@@ -570,6 +570,63 @@ def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
                        id=region.round["id"])["counts"]["total"] >= 1
 
 
+def test_a_sent_round_is_closed_and_reopened_from_its_page(app, region):
+    """A closed round's refusals sent the walidata to "the round's edit
+    page" to reopen it: no page could close or reopen a round."""
+    admin = _login(app, "admin-walidata")
+    url = f"/permintaan-data/putaran/{region.round['name']}"
+    page = admin.get(url).body
+    assert "satudata-round-state" in page and "Tutup putaran" in page
+    # not without the confirmation, nor by a producer
+    admin.post(f"{url}/status", data={"_csrf_token": _csrf(page), "state": "closed"})
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id=region.round["id"])["state"] == "open"
+    producer = _login(app, region.users["producer"]["name"])
+    producer.post(f"{url}/status", data={"_csrf_token": _csrf(producer.get("/dashboard").body),
+                                         "state": "closed", "confirm": "1"}, status=403)
+    closed = admin.post(f"{url}/status", data={"_csrf_token": _csrf(page), "state": "closed",
+                                               "confirm": "1"}).body
+    assert "Putaran ditutup" in closed and "Buka kembali putaran" in closed
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "satudata_request_submit", id=request["id"])
+    assert "ditutup" in str(refused.value.error_dict) or "closed" in str(
+        refused.value.error_dict)
+    admin.post(f"{url}/status", data={"_csrf_token": _csrf(closed), "state": "open",
+                                      "confirm": "1"})
+    assert region.call("producer", "satudata_request_submit",
+                       id=request["id"])["state"] == "submitted"
+    events = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])[
+        "events"]
+    assert sum(1 for e in events if any(c.get("field") == "state"
+                                        for c in e.get("changes") or [])) == 2
+
+
+def test_a_steps_refused_note_is_marked_at_its_field_and_named(app, region):
+    """A reason of spaces, or of 10,001 characters, was refused with a bare
+    flash ("Paling banyak 10000 karakter") at the top of a long page, the
+    form far below, its field not marked."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    client = _login(app, "verifikator")
+    url = tk.url_for("satudata_request.read", id=request["id"])
+    page = client.get(url)
+    for note, said in (("x" * 10001, "Alasan: Paling banyak 10000 karakter"),
+                       ("   ", "Alasan wajib diisi")):
+        refused = client.post(
+            tk.url_for("satudata_request.take", id=request["id"], transition="return"),
+            data={"_csrf_token": _csrf(page.body), "version": "2", "note": note,
+                  "field_note-title": "Judul kurang jelas"}, status=400).body
+        assert said in refused, said
+        assert re.search(r'<textarea class="form-control is-invalid" id="note-return"[^>]*'
+                         r'aria-describedby="note-return-error" autofocus', refused)
+        assert "Judul kurang jelas" in refused  # the notes per field are kept
+    assert region.call("verifier", "satudata_request_show",
+                       id=request["id"])["state"] == "submitted"
+
+
 def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
     """Without a forum level it answered 403 "only members of the Forum…",
     even to a sysadmin; the setting to change is named to the sysadmin only
@@ -614,6 +671,9 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
                                    "body": "Analisis tren saya yang panjang"}, status=400)
     assert "Analisis tren saya yang panjang" in stale.body
     assert "berubah sejak halaman dibuka" not in stale.body  # the box below says it
+    # said at the top that it was not saved (a box below the form showed
+    # the colleague's text, nothing said "yours was not saved")
+    assert "Teks Anda tidak tersimpan" in stale.body
     # and what the colleague saved, before a second save replaces it
     saved_now = stale.body.split('class="satudata-report-saved-now')[1].split("</section>")[0]
     assert "Teks rekan kerja" in saved_now
