@@ -788,6 +788,15 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
     held = staged_for(pkg.id)
+    if held is not None and pkg.metadata_modified is not None \
+            and data_dict.get("metadata_modified") == pkg.metadata_modified.isoformat():
+        # a whole dataset read from the published version (package_show),
+        # sent back while changes are staged: it replaced them unseen
+        raise tk.ValidationError({"revision": [tk._(
+            "Changes to this dataset are staged for review, and what you sent was read "
+            "from its published version: saved, it would replace them. Send your changes "
+            "on the staged version (satudata_revision_show), or only the fields you "
+            "change (package_patch)")]})
     if "resources" not in data and context.get("allow_partial_update"):
         # the dataset form sends no tables (CKAN keeps a dataset's own): the
         # revision keeps those it holds, else the live ones; the update

@@ -49,6 +49,7 @@ import copy
 import datetime
 import functools
 import json
+import logging
 import mimetypes
 import os
 import re
@@ -75,6 +76,8 @@ from ckan.types import Action, Context, DataDict
 from ...lib import datacheck, datastore, login_attempts, publishing, roles, sessions, storage
 from .. import validators
 from ._common import contains, lock_name, readable_or_not_found
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     # the visibility lock and revision staging
@@ -385,8 +388,15 @@ def package_relationships_list(original: Action, context: Context, data_dict: Da
                 known[ref] = False
         return known[ref]
 
-    return [r for r in original(context, data_dict)
-            if readable(r.get("subject")) and readable(r.get("object"))]
+    try:
+        found = original(context, data_dict)
+    except AttributeError:
+        # a relationship written without its other dataset (a producer's
+        # ``relationships_as_subject``, refused since): CKAN fails to name it
+        log.warning("package_relationships_list: a relationship of %s has no other dataset",
+                    data_dict.get("id"))
+        found = []
+    return [r for r in found if readable(r.get("subject")) and readable(r.get("object"))]
 
 
 # -- arguments read without checking ---------------------------------------------------
@@ -1139,6 +1149,14 @@ def _unkept_fields_refused(context: Context, data_dict: DataDict,
             "The portal does not keep this field: no form shows it and no reviewer sees "
             "it (a dataset's contacts are its producer's and the walidata's)")]
     if not context.get("ignore_auth") and not publishing.is_site_user(context.get("user")):
+        # relationships set with the dataset: staged, published unseen (the
+        # rule on package_relationship_create did not see them), and one
+        # without an object made package_relationships_list fail
+        for key in ("relationships_as_subject", "relationships_as_object"):
+            if data_dict.get(key) not in (None, "", []):
+                errors[key] = [tk._(
+                    "The portal keeps no relationships between datasets: no form shows "
+                    "them and no reviewer sees them")]
         stored = pkg.extras if pkg is not None else {}
         extras = data_dict.get("extras")
         if isinstance(extras, list) and any(
@@ -1161,18 +1179,34 @@ def _unkept_table_fields(resources: Any, pkg: Optional[model.Package]) -> list[d
     none."""
     if not isinstance(resources, list):
         return []
-    stored = {r.id: r.extras or {} for r in (pkg.resources if pkg is not None else [])}
+    columns = set(model.Resource.__table__.columns.keys())
+    stored = {r.id: {**(r.extras or {}), **{key: _as_shown(getattr(r, key))
+                                           for key in _CKAN_OWN if key in columns}}
+              for r in (pkg.resources if pkg is not None else [])}
     kept = _kept_table_keys()
     errors: list[dict[str, Any]] = []
     for resource in resources:
         extras = stored.get(resource.get("id")) or {} if isinstance(resource, dict) else {}
         unkept = sorted(
             key for key, value in (resource.items() if isinstance(resource, dict) else ())
-            if key not in kept and value not in (None, "") and extras.get(key) != value)
+            if (key not in kept or key in _CKAN_OWN) and value not in (None, "")
+            and extras.get(key) != value)
         errors.append({key: [tk._(
             "The portal does not keep this field of a table: no form shows it and no "
             "reviewer sees it")] for key in unkept})
     return errors if any(errors) else []
+
+
+def _as_shown(value: Any) -> Any:
+    """A stored value as ``package_show`` gives it (a time in ISO form)."""
+    return value.isoformat() if isinstance(value, datetime.datetime) else value
+
+
+#: a table's fields CKAN (or its DataStore loader) writes itself, never a
+#: producer: the file's checksum (the DCAT feed's ``spdx:checksum``), a
+#: cached copy's address, the loader's own id
+_CKAN_OWN = ("hash", "cache_url", "cache_last_updated", "mimetype_inner", "resource_type",
+             "resource_id")
 
 
 @functools.lru_cache(maxsize=1)
