@@ -166,6 +166,9 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
       item's own, :func:`.rounds.submit_due_of`), else the round's;
     * ``returned``: that submission deadline, but at least
       ``satudata.deadline.resubmit_days`` working days from the return;
+      once the round's collection is over (compiled, reported: a ready
+      request returned after its analysis), those days alone (it got the
+      collection's deadline, months after the report was due);
     * ``submitted``/``resubmitted``: ``verify_days`` of the round after the
       submission, but not before the round's verification deadline (the
       date its letter gives the OPDs and the walidata: one deadline, not an
@@ -185,8 +188,11 @@ def due_date_for(round_: CollectionRound, state: State | str, *, level: int = 0,
     if state == State.REQUESTED:
         return submit_due
     if state == State.RETURNED:
-        days = tk.config.get("satudata.deadline.resubmit_days")
-        return max(submit_due, workdays.add_working_days(today, days))
+        counted = workdays.add_working_days(
+            today, tk.config.get("satudata.deadline.resubmit_days"))
+        if round_.stage not in (None, "collection"):
+            return counted
+        return max(submit_due, counted)
     if state in _SUBMIT_TARGETS:
         return rounds.verification_due(round_, today)
     if state in (State.VERIFIED, State.OPD_REVIEW):

@@ -156,13 +156,13 @@ def gate_errors(round_: CollectionRound, transition: str, request: DataRequest
             and request.revision_of is None:
         return {"state": [tk._(
             "This round is closed: it takes no more data. The walidata can reopen it "
-            "on the round's edit page to receive it.")]}
+            "on the round's page to receive it.")]}
     if round_.state == "closed" and transition in RETURNS and request.revision_of is None:
         # returned, it could never come back (its producers' resubmission
         # was refused), their e-mail asking for it by a deadline
         return {"state": [tk._(
             "This round is closed: data returned now could not be sent again. The "
-            "walidata can reopen it on the round's edit page first.")]}
+            "walidata can reopen it on the round's page first.")]}
     if transition in PUBLISHING and request.state == State.READY.value \
             and request.late != "carry" and report_pending(round_):
         return {"state": [tk._(

@@ -126,6 +126,12 @@ def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[st
     result["allowed_steps"] = round_report.steps_for(context.get("user"), report)
     result["step_labels"] = {name: round_report.step_label(name)
                              for name in result["allowed_steps"]}
+    if report.state != round_report.R.APPROVED.value:
+        # the requests as they are now while the report is checked (a ready
+        # request returned to its OPD read "ready to publish" to the
+        # officers approving the report); the approved report keeps those it
+        # was approved with
+        result["summary"] = round_report.summary(report.round_id)
     labels = {state.value: label for state, label in state_labels().items()}
     for row in result["summary"].get("requests", []):
         row["state_label"] = labels.get(row["state"], row["state"])
