@@ -271,10 +271,14 @@ def remind(id: str) -> Any:
     except tk.ValidationError as e:
         # the page again, the note kept (a redirect lost it); a note's
         # refusal names the note ("at most 10000 characters" said nothing)
-        for field, messages in (e.error_dict or {}).items():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(f"{tk._('Note')}: {message}" if field == "note" else message)
-        return _render_request(id, status=400, typed={"transition": "remind", "note": note})
+        for message in error_list(e, {"note": tk._("Note")}):
+            tk.h.flash_error(message)
+        # as a step's form: what was typed (the review's notes per field
+        # read it too: a 500 on a ready request), the note marked
+        typed = _typed("remind")
+        errors = e.error_dict or {}
+        typed["errors"] = {"note": errors["note"]} if isinstance(errors.get("note"), list) else {}
+        return _render_request(id, status=400, typed=typed)
     else:
         tk.h.flash_success(tk.ungettext(
             "Reminder sent to %(num)s person", "Reminder sent to %(num)s people",
