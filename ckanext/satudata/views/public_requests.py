@@ -76,16 +76,22 @@ def _kept_draft(user_id: str) -> Optional[dict[str, str]]:
     the browser does not see it)."""
     if _DRAFT_SESSION_KEY not in session:  # (a pop would rewrite the cookie)
         return None
-    token = session.pop(_DRAFT_SESSION_KEY, None)
+    token = session.get(_DRAFT_SESSION_KEY)
     if not isinstance(token, str):
+        session.pop(_DRAFT_SESSION_KEY, None)
         return None
     redis = connect_to_redis()
     kept = redis.get(_draft_key(token))
-    redis.delete(_draft_key(token))
     try:
         data = json.loads(kept) if kept else None
     except ValueError:
+        data = None
+    if isinstance(data, dict) and data.get("owner") not in (user_id, None) and kept:
+        # another account on the browser (a shared office computer): left
+        # for the one who typed it (it was destroyed before they came back)
         return None
+    session.pop(_DRAFT_SESSION_KEY, None)
+    redis.delete(_draft_key(token))
     if not isinstance(data, dict) or data.get("owner") != user_id \
             or not isinstance(data.get("data"), dict):
         return None

@@ -70,6 +70,11 @@ def _dict(request: PublicRequest, user_name: Optional[str],
     return out
 
 
+#: the most requests one account (not the walidata's) may have waiting
+#: for an answer at once
+MAX_OPEN = 10
+
+
 def satudata_public_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Ask the walidata for data that is not on the portal (a logged-in
     user). The answer is due in 10 working days (UU 14/2008).
@@ -105,6 +110,17 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
             "its page (%(url)s)") % {"url": tk.url_for("satudata_public_request.read",
                                                         id=earlier, _external=True)}],
             "earlier": [earlier]})
+    open_count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(PublicRequest).where(
+            PublicRequest.requester_id == user.id,
+            PublicRequest.state.in_([s.value for s in PUBLIC_OPEN]))).scalar_one()
+    if open_count >= MAX_OPEN and not roles.is_walidata_staff(user.name):
+        # one account filed 25 at once: 275 e-mails to the walidata, 25
+        # legal deadlines running
+        raise tk.ValidationError({"title": [tk._(
+            "You have %(count)s requests still waiting for an answer: the walidata answers "
+            "them first. Follow them on your requests page, and ask again once one is "
+            "answered") % {"count": open_count}]})
     request, _event = public_requests.create(user, data)
     _commit(context)
     # with its version, as satudata_public_request_show: an officer's
