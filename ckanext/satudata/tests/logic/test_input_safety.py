@@ -875,6 +875,41 @@ def test_free_extras_and_a_tables_unkept_fields_are_refused(region, app):
     graph = helpers.call_action("dcat_dataset_show", id=request["package_id"],
                                 _format="turtle")
     assert "evil.example" not in graph and "Bukan OPD" not in graph
+    # nor what CKAN writes itself (the feed's checksum), nor relationships
+    # (published unseen; one without its other dataset broke their list)
+    with pytest.raises(tk.ValidationError) as own:
+        region.call("producer", "resource_patch", id=table["id"], hash="deadbeef",
+                    cache_url="http://evil.example/salinan")
+    assert set(own.value.error_dict) == {"hash", "cache_url"}, own.value.error_dict
+    with pytest.raises(tk.ValidationError) as related:
+        region.call("producer", "package_patch", id=request["package_id"],
+                    relationships_as_subject=[{"type": "links_to", "comment": "x"}])
+    assert list(related.value.error_dict) == ["relationships_as_subject"]
+    assert not helpers.call_action("package_relationships_list", id=request["package_id"])
+
+
+def test_a_whole_published_dataset_sent_back_does_not_replace_its_staged_changes(region):
+    """CKAN's usual client read the dataset (its published version), changed
+    a field and sent it whole: the changes staged for review were replaced
+    by the published version, and the revision published without them."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    to_ready(region, request)
+    publish(region, request)
+    region.call("producer", "package_patch", id=request["package_id"],
+                notes="Catatan revisi yang ditinjau")
+    shown = region.call("producer", "package_show", id=request["package_id"])
+    shown["title"] = "Judul baru"
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("producer", "package_update", **shown)
+    assert list(refused.value.error_dict) == ["revision"]
+    staged = region.call("producer", "satudata_revision_show", id=request["package_id"])
+    assert staged["data"]["notes"] == "Catatan revisi yang ditinjau"
+    # the staged version sent back whole is a change of it
+    region.call("producer", "package_update", **dict(staged["data"], title="Judul baru"))
+    staged = region.call("producer", "satudata_revision_show", id=request["package_id"])
+    assert (staged["data"]["title"], staged["data"]["notes"]) == (
+        "Judul baru", "Catatan revisi yang ditinjau")
 
 
 def test_a_date_that_does_not_exist_is_told_so_and_week_dates_are_refused(region, app):

@@ -941,7 +941,7 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
         request, = _call("admin-walidata", "satudata_request_list",
                          round_id=round_["id"])["results"]
         _ready(request, "produsen-a")
-        _advance(round_["id"])  # compiled and analysed (step 3)
+        _advance(round_["id"])  # the report drafted (step 4), read by its checkers
         run_jobs()
         smtp.take()
         shown = _call("verifikator", "satudata_request_show", id=request["id"])
@@ -957,7 +957,15 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
         returned = _call("verifikator", "satudata_request_return", id=request["id"],
                          note="Angka 2025 tertukar dengan 2024",
                          field_notes={"title": "Sebutkan tahunnya"})
-        assert returned["state"] == "returned" and returned["due_date"]
+        # due in the resubmission days (it got the collection's deadline,
+        # months after the report was due)
+        assert returned["state"] == "returned"
+        assert returned["due_date"] == workdays.add_working_days(
+            workdays.today(), tk.config.get("satudata.deadline.resubmit_days")).isoformat()
+        # the report's checkers read it as returned, not "ready to publish"
+        summary = _call("kabid", "satudata_round_report_show", id=round_["id"])["summary"]
+        assert [r["state"] for r in summary["requests"]] == ["returned"]
+        assert summary["verified"] == 0
         run_jobs()
         told = {m["to"].split("<")[-1].rstrip(">").split("@")[0]: m for m in smtp.take()}
         assert set(told) == {"produsen-a", "kabid", "kadis"}, sorted(told)

@@ -679,3 +679,19 @@ def test_a_second_answer_with_the_dataset_the_request_waits_for_is_no_step(
     steps = [e["step"] for e in _call(citizen, "satudata_public_request_show",
                                       id=asked["id"])["events"]]
     assert steps == ["submit", "accept", "fulfil"]
+
+
+def test_an_account_has_at_most_ten_requests_waiting_for_an_answer(region, citizen):
+    """One account filed 25 requests in seconds: 275 e-mails to the walidata
+    and 25 legal deadlines running. The walidata's own staff are not held."""
+    asked = [_call(citizen, "satudata_public_request_create", title=f"Data nomor {n}",
+                   description="Per desa") for n in range(10)]
+    with pytest.raises(tk.ValidationError) as refused:
+        _call(citizen, "satudata_public_request_create", title="Data nomor 10",
+              description="Per desa")
+    assert list(refused.value.error_dict) == ["title"]
+    assert "10" in refused.value.error_dict["title"][0]
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked[0]["id"],
+          note="Data tidak dikelola daerah")
+    assert _call(citizen, "satudata_public_request_create", title="Data nomor 10",
+                 description="Per desa")["state"] == "submitted"

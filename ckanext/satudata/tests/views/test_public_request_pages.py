@@ -66,9 +66,13 @@ def test_a_kept_request_is_the_typists_and_within_the_forms_limits(app, region):
         "description": "Per desa", "email": "kontak-lain@example.org"},
         follow_redirects=True)
     assert "isian Anda disimpan" in kept.body
-    # another person logging in on the browser does not see it
+    # another person logging in on the browser does not see it, nor takes
+    # it away from its typist, who logs in after them (it was destroyed)
     sign_in(visitor, "produsen-a")
     assert "Data nelayan" not in visitor.get("/permohonan-data/baru").body
+    log_out(visitor)
+    sign_in(visitor, "warga")
+    assert "Data nelayan" in visitor.get("/permohonan-data/baru").body
     # its typist does, with the contact address typed
     typist = login(app, "warga")
     form = typist.get("/permohonan-data/baru")

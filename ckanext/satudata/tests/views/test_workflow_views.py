@@ -627,6 +627,20 @@ def test_a_steps_refused_note_is_marked_at_its_field_and_named(app, region):
                        id=request["id"])["state"] == "submitted"
 
 
+def test_a_refused_reminder_on_a_ready_request_shows_the_page_again(app, region):
+    """A ready request's page shows its review (it can be returned): a
+    reminder refused there (a note too long) answered 500."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    to_ready(region, request)
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
+    refused = client.post(tk.url_for("satudata_request.remind", id=request["id"]), data={
+        "_csrf_token": _csrf(page.body), "note": "x" * 10001}, status=400).body
+    assert "Catatan: Paling banyak 10000 karakter" in refused
+    assert 'aria-describedby="note-remind-error" autofocus' in refused
+
+
 def test_the_forum_page_says_when_the_portal_has_no_forum(app, region):
     """Without a forum level it answered 403 "only members of the Forum…",
     even to a sysadmin; the setting to change is named to the sysadmin only
