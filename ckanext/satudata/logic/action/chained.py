@@ -1135,9 +1135,11 @@ def _unkept_fields_refused(context: Context, data_dict: DataDict,
     """A value of the :data:`UNKEPT_FIELDS` is refused, but the one a
     dataset has stored (an update sends it back as it is); so are free
     extras (``uri``, ``publisher_name``, ``spatial``…: the DCAT feed took
-    them for the dataset's identity and publisher) and a table's fields the
-    portal does not keep (``download_url``, ``license``…: the feed's
-    download address and licence), but from the portal itself."""
+    them for the dataset's identity and publisher), relationships set with
+    the dataset, and a table's fields the portal does not keep
+    (``download_url``, ``license``…: the feed's download address and
+    licence) or CKAN writes itself (``hash``: the feed's checksum), but from
+    the portal itself."""
     if not isinstance(data_dict, dict):
         return
     errors: dict[str, Any] = {}
@@ -1217,10 +1219,11 @@ def _kept_table_keys() -> frozenset[str]:
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
     schema = scheming_get_dataset_schema("dataset") or {}
-    return frozenset(default_resource_schema()) | set(model.Resource.__table__.columns.keys()) | {
-        f["field_name"] for f in schema.get("resource_fields") or []} | {
-        "upload", "clear_upload", "datastore_contains_all_records_of_source_file",
-        "resource_id", "tracking_summary", publishing.REPLACES_KEY}
+    return (frozenset(default_resource_schema())
+            | set(model.Resource.__table__.columns.keys())
+            | {f["field_name"] for f in schema.get("resource_fields") or []}
+            | {"upload", "clear_upload", "datastore_contains_all_records_of_source_file",
+               "resource_id", "tracking_summary", publishing.REPLACES_KEY})
 
 
 @tk.chained_action
