@@ -86,16 +86,16 @@ def _kept_draft(user_id: str) -> Optional[dict[str, str]]:
         data = json.loads(kept) if kept else None
     except ValueError:
         data = None
-    if isinstance(data, dict) and data.get("owner") not in (user_id, None) and kept:
+    owner = data.get("owner") if isinstance(data, dict) else None
+    if owner and owner != user_id:
         # another account on the browser (a shared office computer): left
         # for the one who typed it (it was destroyed before they came back)
         return None
     session.pop(_DRAFT_SESSION_KEY, None)
     redis.delete(_draft_key(token))
-    if not isinstance(data, dict) or data.get("owner") != user_id \
-            or not isinstance(data.get("data"), dict):
+    if not owner or not isinstance(data.get("data"), dict):  # type: ignore[union-attr]
         return None
-    return {k: str(data["data"].get(k) or "") for k in _FIELDS}
+    return {k: str(data["data"].get(k) or "") for k in _FIELDS}  # type: ignore[index]
 
 
 def _not_found() -> str:

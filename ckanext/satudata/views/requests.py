@@ -273,12 +273,9 @@ def remind(id: str) -> Any:
         # refusal names the note ("at most 10000 characters" said nothing)
         for message in error_list(e, {"note": tk._("Note")}):
             tk.h.flash_error(message)
-        # as a step's form: what was typed (the review's notes per field
-        # read it too: a 500 on a ready request), the note marked
-        typed = _typed("remind")
-        errors = e.error_dict or {}
-        typed["errors"] = {"note": errors["note"]} if isinstance(errors.get("note"), list) else {}
-        return _render_request(id, status=400, typed=typed)
+        # as a step's form (the review's notes per field read it too: a 500
+        # on a ready request)
+        return _render_request(id, status=400, typed=_typed("remind", e))
     else:
         tk.h.flash_success(tk.ungettext(
             "Reminder sent to %(num)s person", "Reminder sent to %(num)s people",
@@ -402,16 +399,19 @@ def _refusal(version: Any, current: Any, error: tk.NotAuthorized) -> tuple[str, 
     return str(error) or tk._("You cannot take this step on the request as it is now"), 403
 
 
-def _typed(transition: str) -> dict[str, Any]:
+def _typed(transition: str, error: Optional[tk.ValidationError] = None) -> dict[str, Any]:
     """What the user typed into the form of ``transition`` (its note, its
     notes per field, a release's date, time and reason): a refused step
-    lost it all."""
+    lost it all; with the refusal of its note (``error``), marked at the
+    field."""
     form = tk.request.form
+    note_errors = (error.error_dict or {}).get("note") if error is not None else None
     return {"transition": transition,
             **{key: form.get(key, "") for key in ("note", "reason", "release_date",
                                                   "release_time")},
             "field_notes": {key[len("field_note-"):]: value for key, value in form.items()
-                            if key.startswith("field_note-")}}
+                            if key.startswith("field_note-")},
+            "errors": {"note": note_errors} if isinstance(note_errors, list) else {}}
 
 
 def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
@@ -419,17 +419,13 @@ def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
     summary of what is missing, each linked to its field, other refusals
     flashed, and what was typed in the step's form kept."""
     summary = _error_summary(id, error)
-    typed = _typed(transition)
-    errors = error.error_dict or {}
-    # the step form's own note: marked at its field, and named ("at most
-    # 10000 characters" or "a reason is required" flashed at the top of a
-    # long page said which of its fields nothing)
-    typed["errors"] = {"note": errors["note"]} if isinstance(errors.get("note"), list) else {}
     if not summary:
+        # the step form's own note named ("at most 10000 characters" or "a
+        # reason is required" at the top of a long page named none)
         label = tk._("Reason") if transition in REASON_REQUIRED else tk._("Note")
         for message in error_list(error, {"note": label}):
             tk.h.flash_error(message)
-    return _render_request(id, summary, 400, typed=typed)
+    return _render_request(id, summary, 400, typed=_typed(transition, error))
 
 
 def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
