@@ -89,7 +89,7 @@ from ckan.types import Context
 from . import datacheck, late_data, metadata, outbox, publishing, roles, rounds, workdays
 from ..model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from .states import (
-    DUTY_ACTORS, NAMES, REVISION_STATES, Actor, State, Target, Transition, given_reason,
+    DUTY_ACTORS, FIRST, NAMES, REVISION_STATES, Actor, State, Target, Transition, given_reason,
     level_role, rule,
     state_label, step_rule, transition_label,
 )
@@ -438,7 +438,14 @@ def _refuse_state(name: str, current: State) -> tk.ValidationError:
 
 
 def state_refusal_message(name: str, current: State) -> str:
-    """Why the step ``name`` is not possible where the request is."""
+    """Why the step ``name`` is not possible where the request is, and the
+    step to take first when there is one (:data:`.states.FIRST`)."""
+    first = FIRST.get((name, current))
+    if first:
+        return tk._("\"%(transition)s\" is not possible while the request is %(state)s: "
+                    "take \"%(first)s\" first") % {
+                        "transition": transition_label(name), "state": state_label(current),
+                        "first": transition_label(first)}
     return tk._("\"%(transition)s\" is not possible while the request is %(state)s") % {
         "transition": transition_label(name), "state": state_label(current)}
 
@@ -518,7 +525,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     if transition is None:
         # the other officer of the level (the other Kadis, the other
         # verifier) took the step first
-        _refuse_moved_past(context, request, transition_name)
+        if (transition_name, current) not in FIRST:
+            _refuse_moved_past(context, request, transition_name)
         raise _refuse_state(transition_name, current)
     if expected_version in (None, "") and transition.needs_version(
             lambda: roles.took_step(request.id, "withdraw")):

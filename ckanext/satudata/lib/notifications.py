@@ -56,7 +56,8 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 
 #: every message template (``templates/emails/<name>.txt``)
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
-             "returned", "returned_upchain", "cancelled", "verification_started",
+             "returned", "returned_upchain", "ready_returned", "cancelled",
+             "verification_started",
              "waiting_approval", "ready",
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
@@ -381,18 +382,22 @@ def notify_transition(event_id: str) -> int:
     chain = roles.approval_chain(round_)
     directory = Directory([request.owner_org])
     recipients = recipients_for(event, request.owner_org, directory, chain, request)
-    # a cancellation: the officers it waited for hear it needs them no more
-    # (only its producers were told; the verifiers kept it in mind)
-    recipients += [u for u in waited_for(event, request, directory, chain)
-                   if u not in recipients]
+    waiting = [u for u in waited_for(event, request, directory, chain) if u not in recipients]
+    if event.transition == "cancel":
+        # a cancellation: the officers it waited for hear it needs them no
+        # more (only its producers were told; the verifiers kept it in mind)
+        recipients, waiting = recipients + waiting, []
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
+    # a return of ready data: who was told it was ready to publish hears it
+    # is not (under a chain of the verifier alone nobody told them)
+    waiting = [u for u in waiting if u not in reviewers]
     # never the one who took the step (the Kadis, a walidata administrator
     # too, was told "ready to publish" of the approval they had just given)
-    recipients = [u for u in recipients if u.id != event.user_id]
-    reviewers = [u for u in reviewers if u.id != event.user_id]
-    if not recipients and not reviewers:
+    recipients, reviewers, waiting = ([u for u in users if u.id != event.user_id]
+                                      for users in (recipients, reviewers, waiting))
+    if not recipients and not reviewers and not waiting:
         return 0
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None
     with portal_context():
@@ -400,6 +405,7 @@ def notify_transition(event_id: str) -> int:
             event, request, item, round_, org, actor_obj.display_name if actor_obj else _site())
         return send_message(name, recipients, **values) + (
             send_message("returned_upchain", reviewers, **values) if reviewers else 0) + (
+            send_message("ready_returned", waiting, **values) if waiting else 0) + (
             _verification_started(event, directory, chain, values))
 
 
@@ -422,8 +428,9 @@ def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
                chain: Optional[list[str]] = None) -> list[model.User]:
     """Whom a request waited for when the step ``event`` cancelled it (the
     verifiers of a submission, the approvers of its level, the walidata
-    administrators of a ready request); none for another step."""
-    if event.transition != "cancel" or not event.from_state:
+    administrators of a ready request) or returned it from ready (who
+    publishes it); none for another step."""
+    if event.transition not in ("cancel", "return_ready") or not event.from_state:
         return []
     try:
         state = State(event.from_state)

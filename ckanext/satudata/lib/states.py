@@ -370,6 +370,12 @@ def available(state: State | str, revision_of: Optional[str],
 ACTION_OF = {"return_approval": "return", "return_ready": "return",
              "cancel_revision": "cancel"}
 
+#: (transition, state) -> the step that makes the transition possible again:
+#: a scheduled request is returned once its release is cancelled (its
+#: officers were told "it has moved past your level", its administrators
+#: "only the verifier or the current approver")
+FIRST = {("return_ready", S.SCHEDULED): "unschedule"}
+
 
 def late_label(policy: Optional[str]) -> str:
     """How a late submission was handled (a round's late policy), for the
@@ -385,8 +391,8 @@ def transition_for(action: str, state: State | str, revising: bool) -> str:
     """The transition the action ``action`` takes on a request in ``state``."""
     if action == "return" and State(state) == S.VERIFIED:
         return "return_approval"
-    if action == "return" and State(state) == S.READY:
-        return "return_ready"
+    if action == "return" and State(state) in (S.READY, S.SCHEDULED):
+        return "return_ready"  # a scheduled one once unscheduled (:data:`FIRST`)
     if action == "cancel" and revising:
         return "cancel_revision"
     return action

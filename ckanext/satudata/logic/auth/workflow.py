@@ -188,7 +188,8 @@ satudata_request_resubmit = transition_auth("resubmit", lambda: tk._(
 satudata_request_verify = transition_auth("verify", lambda: tk._(
     "Only verifiers can verify data requests"))
 satudata_request_return = transition_auth("return", lambda: tk._(
-    "Only the verifier or the current approver can return this request"))
+    "Only the verifier or the current approver can return this request (data ready to "
+    "publish: the verifier or a walidata administrator)"))
 satudata_request_approve = transition_auth("approve", lambda: tk._(
     "Only the approver of the current level can approve this request"))
 satudata_request_cancel = transition_auth("cancel", lambda: tk._(

@@ -968,11 +968,14 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
         assert summary["verified"] == 0
         run_jobs()
         told = {m["to"].split("<")[-1].rstrip(">").split("@")[0]: m for m in smtp.take()}
-        assert set(told) == {"produsen-a", "kabid", "kadis"}, sorted(told)
+        assert set(told) == {"produsen-a", "kabid", "kadis", "admin-walidata"}, sorted(told)
         assert "Angka 2025 tertukar dengan 2024" in told["produsen-a"]["body"]
         assert "Sebutkan tahunnya" in told["produsen-a"]["body"]
         # the approvers: back to them once corrected, not "higher in the chain"
         assert "setelah disetujui" in told["kadis"]["body"], told["kadis"]["body"]
+        # who was told it was ready to publish: not to publish it now
+        assert "Tidak lagi siap dipublikasikan" in told["admin-walidata"]["subject"]
+        assert "Angka 2025 tertukar dengan 2024" in told["admin-walidata"]["body"]
         events = _call("admin-walidata", "satudata_request_event_list", id=request["id"])
         assert (events[-1]["transition"], events[-1]["user_name"], events[-1]["note"]) == (
             "return_ready", "verifikator", "Angka 2025 tertukar dengan 2024")
@@ -998,6 +1001,36 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
     assert _call("produsen-a", "satudata_request_show",
                  id=request["id"])["state"] == "returned"
     assert "satudata-transition-return" not in admin.get(url).body
+
+
+def test_a_scheduled_request_is_returned_once_its_release_is_cancelled(
+        clean_db, clean_index, app):
+    """Both who may return ready data are told to cancel its scheduled
+    release first: the verifier heard "it has moved past your level", the
+    walidata administrator "only the verifier or the current approver"."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="dijadwalkan", title="Dijadwalkan",
+                                 start_date="2026-03-02")
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        _ready(request, "produsen-a")
+        _call("admin-walidata", "satudata_request_schedule", id=request["id"],
+              release_at="2026-03-30 09:00")
+        for who in ("verifikator", "admin-walidata"):
+            with pytest.raises(tk.ValidationError) as scheduled:
+                with app.flask_app.test_request_context("/"):
+                    _call(who, "satudata_request_return", id=request["id"], note="Salah")
+            assert "lakukan \"Batalkan jadwal\" terlebih dahulu" in \
+                scheduled.value.error_dict["state"][0], (who, scheduled.value.error_dict)
+        shown = _call("admin-walidata", "satudata_request_show", id=request["id"])
+        assert shown["state"] == "scheduled"
+        _call("admin-walidata", "satudata_request_unschedule", id=request["id"],
+              version=shown["version"])
+        assert _call("verifikator", "satudata_request_return", id=request["id"],
+                     note="Salah")["state"] == "returned"
 
 
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
