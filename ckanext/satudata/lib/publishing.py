@@ -659,9 +659,15 @@ _APPROVED = frozenset({State.READY.value, State.SCHEDULED.value})
 
 def review_message(package_id: str, lock: bool = False) -> Optional[str]:
     """Why the dataset does not change now (its request is being reviewed,
-    or approved and waiting for publication), or None (``lock``: as
-    :func:`under_review`)."""
-    reviewed = _request_states(package_id, lock) & REVIEW_STATES
+    approved and waiting for publication, or cancelled), or None (``lock``:
+    as :func:`under_review`)."""
+    states = _request_states(package_id, lock)
+    if states == {State.CANCELLED.value}:
+        # the data nobody will review or publish any more (a producer's
+        # edits and uploads went on unseen, as if it were still asked for)
+        return tk._("The data request of this dataset was cancelled: the dataset no "
+                    "longer changes")
+    reviewed = states & REVIEW_STATES
     if not reviewed:
         return None
     if reviewed - _APPROVED:

@@ -723,6 +723,15 @@ class TestRequests:
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "satudata_request_submit", id=a["id"])
         assert "state" in err.value.error_dict
+        # nor does its dataset change (the producer's edits and uploads went
+        # on unseen, as if the data were still asked for)
+        for action, fields in (("package_patch", {"id": a["package_id"], "title": "Baru"}),
+                               ("resource_create", {"package_id": a["package_id"],
+                                                    "url": "http://example.org/a.csv"})):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", action, **fields)
+            assert "cancelled" in err.value.error_dict["state"][0], action
+        assert region.call("producer", "package_show", id=a["package_id"])["title"] != "Baru"
 
 
 def test_an_imported_priority_that_is_neither_yes_nor_no_is_named(region):
