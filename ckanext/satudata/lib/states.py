@@ -171,8 +171,12 @@ TABLE: tuple[Transition, ...] = (
     _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
     # an error found once the chain approved it (the walidata's analysis, the
     # round report's review: SOP 001 steps 3-7) goes back to the producer
-    # before it reaches the public; a scheduled release is cancelled first
-    _t("return_ready", [S.READY], S.RETURNED, [A.VERIFIER, A.WALIDATA_ADMIN], True),
+    # before it reaches the public; a scheduled release is cancelled first.
+    # It undoes the chain's approval: a "return" sent while the request was
+    # still in review, and taken once the other verifier or the Kadis had
+    # approved it, returned data the sender never saw approved
+    _t("return_ready", [S.READY], S.RETURNED, [A.VERIFIER, A.WALIDATA_ADMIN], True,
+       undoes=True),
     _t("schedule", [S.READY, S.SCHEDULED], S.SCHEDULED,
        [A.FINAL_APPROVER, A.WALIDATA_ADMIN, A.PUBLISHER]),
     # a cancelled release undoes the scheduling officer's decision

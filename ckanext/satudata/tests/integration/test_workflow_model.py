@@ -354,10 +354,12 @@ class WorkflowMachine(RuleBasedStateMachine):
                 # a release cancelled meanwhile has none to postpone
                 data["reason"] = "alasan penundaan"
         before = self.db(req.id)
-        if action in ("publish", "unschedule", "withdraw"):
+        if action in ("publish", "unschedule", "withdraw") or (
+                action == "return" and before.state == "ready"):
             # from the request's page as it is: a step undoing another
             # officer's decision (publishing a withdrawn or scheduled request,
-            # cancelling a release, withdrawing archived data) needs its version
+            # cancelling a release, withdrawing archived data, returning
+            # approved data) needs its version
             data["version"] = before.version
         before_events = self.events(req.id)
         ok, result = self.call(who, f"satudata_request_{action}", **data)

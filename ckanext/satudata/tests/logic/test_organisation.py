@@ -952,11 +952,18 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
             with pytest.raises(tk.NotAuthorized):
                 _call(who, "satudata_request_return", id=request["id"], note="Salah")
         with pytest.raises(tk.ValidationError) as no_reason:
-            _call("verifikator", "satudata_request_return", id=request["id"], note=" ")
+            _call("verifikator", "satudata_request_return", id=request["id"], note=" ",
+                  version=shown["version"])
         assert list(no_reason.value.error_dict) == ["note"]
+        # sent without the version read, it is refused: a "return" sent
+        # while the request was in review, taken once another officer had
+        # approved it, returned data its sender never saw approved
+        with pytest.raises(tk.ValidationError) as unseen:
+            _call("verifikator", "satudata_request_return", id=request["id"], note="Salah")
+        assert list(unseen.value.error_dict) == ["version"]
         returned = _call("verifikator", "satudata_request_return", id=request["id"],
                          note="Angka 2025 tertukar dengan 2024",
-                         field_notes={"title": "Sebutkan tahunnya"})
+                         field_notes={"title": "Sebutkan tahunnya"}, version=shown["version"])
         # due in the resubmission days (it got the collection's deadline,
         # months after the report was due)
         assert returned["state"] == "returned"
@@ -1029,8 +1036,8 @@ def test_a_scheduled_request_is_returned_once_its_release_is_cancelled(
         assert shown["state"] == "scheduled"
         _call("admin-walidata", "satudata_request_unschedule", id=request["id"],
               version=shown["version"])
-        assert _call("verifikator", "satudata_request_return", id=request["id"],
-                     note="Salah")["state"] == "returned"
+        assert _call("verifikator", "satudata_request_return", id=request["id"], note="Salah",
+                     version=shown["version"] + 1)["state"] == "returned"
 
 
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
