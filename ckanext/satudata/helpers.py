@@ -25,7 +25,7 @@ __all__ = [
     "satudata_row_errors", "satudata_may",
     "satudata_is_walidata_staff",
     "satudata_returned_notes",
-    "render_datetime", "render_markdown", "markdown_extract", "compare_pkg_dicts",
+    "render_datetime", "satudata_time_zone", "render_markdown", "markdown_extract", "compare_pkg_dicts",
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary", "satudata_error_labels",
@@ -292,15 +292,23 @@ def render_datetime(next_helper: Any, datetime_: Any, date_format: Optional[str]
                     with_hours: bool = False, with_seconds: bool = False) -> str:
     """CKAN's ``h.render_datetime`` in the portal's one format: ``1 Desember
     2026``, with the time ``1 Desember 2026 22.53 WIB`` (see
-    :mod:`.lib.dates`). An explicit ``date_format`` keeps CKAN's behaviour."""
+    :mod:`.lib.dates`), in the zone deadlines and releases are counted in
+    (``satudata.timezone``: with ``ckan.display_timezone`` left at WIB, a
+    release typed 09:00 on a WIT portal was shown as 07.00 WIB). An explicit
+    ``date_format`` keeps CKAN's behaviour."""
     if date_format:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     try:
         locale = tk.h.lang() or tk.config.get("ckan.locale_default")
     except (RuntimeError, AttributeError, KeyError):  # outside a request
         locale = tk.config.get("ckan.locale_default")
-    return dates.format_datetime(datetime_, locale, tk.h.get_display_timezone(),
+    return dates.format_datetime(datetime_, locale, publishing.timezone(),
                                   with_hours=with_hours, with_seconds=with_seconds)
+
+
+def satudata_time_zone() -> str:
+    """The portal's time zone as people name it: WIB, WITA or WIT."""
+    return publishing.to_local(publishing.utcnow()).tzname() or ""  # type: ignore[union-attr]
 
 
 @tk.chained_helper

@@ -396,6 +396,24 @@ _FORM_COLUMNS = ("name", "title", "notes", "url", "license_id", "owner_org", "ve
                  "author", "author_email", "maintainer", "maintainer_email")
 
 
+def same_time(sent: Any, stored: Any) -> bool:
+    """Whether ``sent`` (what a client gives back) is the time ``stored``
+    (an ISO string): however it is written ("…Z", "+00:00", a space for
+    "T"); nothing sent is no time."""
+    def parse(value: Any) -> Optional[datetime.datetime]:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        try:
+            parsed = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return parsed
+    mine = parse(sent)
+    return mine is not None and mine == parse(stored)
+
+
 def form_version(package: model.Package) -> str:
     """The version of a dataset its edit form shows: its staged revision's
     (a published dataset's form edits that), else a digest of what the form
@@ -794,15 +812,20 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
     held = staged_for(pkg.id)
-    if held is not None and pkg.metadata_modified is not None \
-            and data_dict.get("metadata_modified") == pkg.metadata_modified.isoformat():
-        # a whole dataset read from the published version (package_show),
-        # sent back while changes are staged: it replaced them unseen
+    if held is not None and "resources" in data_dict \
+            and not context.get("allow_partial_update") \
+            and not same_time(data_dict.get("metadata_modified"),
+                              held.data.get("metadata_modified")):
+        # a whole dataset not read from the staged version as it is now (from
+        # the published version by package_show, before another editor's
+        # change, or with its read time left out or written otherwise), sent
+        # back while changes are staged: it replaced them unseen
         raise tk.ValidationError({"revision": [tk._(
-            "Changes to this dataset are staged for review, and what you sent was read "
-            "from its published version: saved, it would replace them. Send your changes "
-            "on the staged version (satudata_revision_show), or only the fields you "
-            "change (package_patch)")]})
+            "Changes to this dataset are staged for review, and what you sent was not "
+            "read from them as they are now (from its published version, or before "
+            "another change): saved, it would replace them. Send your changes on the "
+            "staged version (satudata_revision_show, with its metadata_modified), or "
+            "only the fields you change (package_patch)")]})
     if "resources" not in data and context.get("allow_partial_update"):
         # the dataset form sends no tables (CKAN keeps a dataset's own): the
         # revision keeps those it holds, else the live ones; the update

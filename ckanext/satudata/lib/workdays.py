@@ -25,7 +25,7 @@ import holidays
 import ckan.plugins.toolkit as tk
 
 __all__ = [
-    "today", "holidays_in", "is_working_day", "add_working_days",
+    "today", "holidays_in", "estimated_years", "is_working_day", "add_working_days",
     "working_days_between", "stage_days", "round_deadlines", "deadline",
     "stage_deadlines",
 ]
@@ -53,14 +53,40 @@ def _library_holidays(year: int, with_cuti_bersama: bool) -> dict[Date, str]:
         "ID", years=year, categories=categories, language="id"))
 
 
+def _configured_dates(key: str) -> frozenset[Date]:
+    return frozenset(datetime.date.fromisoformat(str(value).strip())
+                     for value in tk.config.get(key))
+
+
 def holidays_in(year: int) -> dict[Date, str]:
-    """Non-working days of ``year`` other than weekends, with their names."""
+    """Non-working days of ``year`` other than weekends, with their names:
+    the library's, but the dates of ``satudata.not_holidays`` (a holiday the
+    library estimated on another day than the decree), and those of
+    ``satudata.cuti_bersama``."""
     days = dict(_library_holidays(
         year, tk.config.get("satudata.cuti_bersama_from_library")))
+    for day in _configured_dates("satudata.not_holidays"):
+        days.pop(day, None)
     for day in _configured_cuti_bersama():
         if day.year == year:
             days.setdefault(day, "Cuti bersama")
     return days
+
+
+def estimated_years(*days: Optional[Date]) -> list[int]:
+    """The years of ``days`` whose holidays the portal only estimates: the
+    yearly decree (SKB) fixing them is not known to it — the library marks
+    holidays of the year as estimates ("perkiraan") or knows no cuti bersama
+    in it, and none are configured — unless the year is listed in
+    ``satudata.calendar_confirmed_years`` (checked against the decree). A
+    deadline in such a year may move once the decree is out."""
+    confirmed = {int(str(year).strip())
+                 for year in tk.config.get("satudata.calendar_confirmed_years")}
+    public = functools.partial(_library_holidays, with_cuti_bersama=False)
+    years = sorted({day.year for day in days if day} - confirmed)
+    return [year for year in years
+            if any("perkiraan" in name for name in public(year).values())
+            or not set(holidays_in(year)) - set(public(year))]
 
 
 class _Calendar:

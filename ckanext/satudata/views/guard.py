@@ -45,7 +45,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
-from ..logic.action.chained import core_not_found
+from ..logic.action.chained import core_not_found, index_function_errors
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
                                 url_name_message,
@@ -214,6 +214,18 @@ def _filter_name_message() -> Optional[str]:
             return tk._("The search cannot be filtered by %(name)s: it is not a field of "
                         "the datasets") % {"name": shown(name)}
     return None
+
+
+def _search_function_message() -> Optional[str]:
+    """Why a search page's query or sort cannot be run, or None: one that
+    would run Solr's functions (:func:`...logic.action.chained.index_function_errors`),
+    refused on the dataset page (409), answered 500 on an OPD's or a group's."""
+    if request.endpoint not in _SEARCH_PAGES:
+        return None
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""  # type: ignore
+    errors = index_function_errors({"user": user}, {  # type: ignore[arg-type]
+        "q": request.args.get("q"), "sort": request.args.get("sort")})
+    return next((texts[0] for texts in errors.values()), None)
 
 
 def _user_sort_message() -> Optional[str]:
@@ -482,7 +494,8 @@ def refuse_unstorable_text() -> Any:
     message = bad_text_message(request.path) or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
-        or _sort_message() or _filter_name_message() or _user_sort_message() \
+        or _sort_message() or _filter_name_message() or _search_function_message() \
+        or _user_sort_message() \
         or _control_character_message()
     if message:
         return tk.abort(400, message)

@@ -1161,12 +1161,16 @@ def _unkept_fields_refused(context: Context, data_dict: DataDict,
                     "them and no reviewer sees them")]
         stored = pkg.extras if pkg is not None else {}
         extras = data_dict.get("extras")
-        if isinstance(extras, list) and any(
-                not isinstance(e, dict) or e.get("key") not in stored
-                or stored[e["key"]] != e.get("value") for e in extras):
-            errors["extras"] = [tk._(
+        unkept = [not isinstance(e, dict) or e.get("key") not in stored
+                  or stored[e["key"]] != e.get("value")
+                  for e in (extras if isinstance(extras, list) else [])]
+        if any(unkept):
+            # per extra, as CKAN reports them (its form's error summary
+            # reads each one's "key": a list of texts answered 500)
+            errors["extras"] = [{"key": [tk._(
                 "The portal keeps no free extra fields: no form shows them and no reviewer "
-                "sees them (each field of the dataset has its own place in its form)")]
+                "sees them (each field of the dataset has its own place in its form)")]}
+                if refused else {} for refused in unkept]
         tables = _unkept_table_fields(data_dict.get("resources"), pkg)
         if tables:
             errors["resources"] = tables
@@ -1194,8 +1198,8 @@ def _unkept_table_fields(resources: Any, pkg: Optional[model.Package]) -> list[d
             if (key not in kept or key in _CKAN_OWN) and value not in (None, "")
             and extras.get(key) != value)
         errors.append({key: [tk._(
-            "The portal does not keep this field of a table: no form shows it and no "
-            "reviewer sees it")] for key in unkept})
+            "The portal does not keep the field \"%(field)s\" of a table: no form shows it "
+            "and no reviewer sees it") % {"field": key}] for key in unkept})
     return errors if any(errors) else []
 
 
@@ -1623,8 +1627,8 @@ def package_search(original: Action, context: Context, data_dict: DataDict) -> A
     in the reader's language. CKAN's API answered with Solr's whole query
     (the portal's visibility filters, its site id) and Solr's Java error,
     in English. The pages keep CKAN's own handling. Solr's functions are
-    refused (:func:`_index_function_errors`)."""
-    errors = _index_function_errors(context, data_dict if isinstance(data_dict, dict) else {})
+    refused (:func:`index_function_errors`)."""
+    errors = index_function_errors(context, data_dict if isinstance(data_dict, dict) else {})
     if errors:
         raise tk.ValidationError(errors)
     try:
@@ -1650,7 +1654,7 @@ _QUERY_FIELD = re.compile(r"[\w.\-]+(\^\d+(\.\d+)?)?")
 _FUNCTION_QUERY = re.compile(r"_(val|query)_\s*:", re.I)
 
 
-def _index_function_errors(context: Context, data: DataDict) -> dict[str, list[str]]:
+def index_function_errors(context: Context, data: DataDict) -> dict[str, list[str]]:
     """``package_search``'s arguments that would run Solr functions, for
     anyone but a sysadmin: a function in ``fl`` or ``sort``, ``bf`` and
     ``boost``, ``_val_`` in a query, another query parser than CKAN's (``func``),

@@ -900,6 +900,11 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
         if staff else []
     # its own trail (who changed, sent, moved it on): the walidata staff's
     result["events"] = round_history.events(round_.id) if staff else []
+    # the years of its deadlines whose holidays are only estimated: the
+    # deadlines may move once the year's decree is out
+    result["calendar_estimated_years"] = workdays.estimated_years(
+        round_.prepare_due, round_.submit_due, round_.verify_due, round_.compile_due,
+        round_.report_due)
     return result
 
 

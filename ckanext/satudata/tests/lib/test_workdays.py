@@ -84,3 +84,25 @@ def test_round_deadlines_follow_the_tjb_sop():
 ])
 def test_a_count_of_calendar_days_ends_on_a_working_day(start, days, expected):
     assert workdays.deadline(start, days, calendar_days=True) == expected
+
+
+def test_the_years_whose_holidays_are_only_estimated_are_named():
+    """The library fixes a year's holidays once its decree (SKB) is out:
+    2026's are, 2028's are estimates without any cuti bersama (a deadline
+    counted over Idul Fitri 2028 was days early, and nobody was told)."""
+    assert workdays.estimated_years(D(2026, 3, 2), None, D(2026, 12, 30)) == []
+    assert workdays.estimated_years(D(2026, 12, 30), D(2028, 3, 6), D(2028, 5, 1)) == [2028]
+
+
+@pytest.mark.ckan_config("satudata.calendar_confirmed_years", ["2028"])
+def test_a_year_checked_against_its_decree_is_not_estimated():
+    assert workdays.estimated_years(D(2028, 3, 6)) == []
+
+
+@pytest.mark.ckan_config("satudata.not_holidays", ["2028-02-28"])
+@pytest.mark.ckan_config("satudata.cuti_bersama", ["2028-03-01"])
+def test_a_holiday_estimated_on_another_day_than_the_decree_is_moved():
+    # the library's second day of Idul Fitri (Mon 28 February) is worked;
+    # the decree's day off (Wed 1 March) is not
+    assert workdays.add_working_days(D(2028, 2, 25), 1) == D(2028, 2, 28)
+    assert workdays.add_working_days(D(2028, 2, 28), 2) == D(2028, 3, 2)

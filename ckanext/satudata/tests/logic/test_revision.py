@@ -512,20 +512,24 @@ def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region)
             dict(draft["resources"][0], url=5)]))
     to_ready(region, request)
     publish(region, request)
-    live = region.call("producer", "package_show", id=pkg_id)
-    # sent as a client that does not send the version it read (a whole
-    # published version sent back over staged changes is refused as such)
-    del live["metadata_modified"]
-    table = live["resources"][0]
+    published = region.call("producer", "package_show", id=pkg_id)
+    table = published["resources"][0]
+
+    def whole(**changes):
+        """The dataset sent whole, as read from its staged changes (a whole
+        published version sent back over them is refused as such)."""
+        staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+        return dict(published, metadata_modified=staged["metadata_modified"], **changes)
+
     for hostile in (["x"], {"a": 1}, 5, True):
         region.call("producer", "resource_create", package_id=pkg_id, name="Tabel",
                     url="http://example.com/t.csv", format="CSV", satudata_replaces=hostile)
-        region.call("producer", "package_update", **dict(live, resources=[
+        region.call("producer", "package_update", **whole(resources=[
             dict(table, satudata_replaces=hostile)]))
         # what CKAN reads before it validates (its uploader, the bigint of a size)
         for field in ("id", "url", "name", "format", "description"):
             for action, data in (
-                    ("package_update", dict(live, resources=[dict(table, **{field: hostile})])),
+                    ("package_update", whole(resources=[dict(table, **{field: hostile})])),
                     ("package_revise", {"match": {"id": pkg_id},
                                         "update__resources__0": {field: hostile}})):
                 with pytest.raises(tk.ValidationError) as err:
@@ -537,7 +541,7 @@ def test_a_revision_of_hostile_shape_is_refused_or_cleaned_never_a_crash(region)
     assert list(err.value.error_dict["resources"][0]) == ["size"]
     for resources in (["abc"], [5], "abc", {"a": 1}):
         with pytest.raises(tk.ValidationError) as err:
-            region.call("producer", "package_update", **dict(live, resources=resources))
+            region.call("producer", "package_update", **whole(resources=resources))
         assert "resources" in err.value.error_dict
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
     assert [r["id"] for r in staged] == [table["id"]]
@@ -756,6 +760,35 @@ def test_two_first_edits_of_a_published_dataset_make_one_revision(region, app):
     staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
     assert (staged["notes"], staged["title"]) == ("Catatan pertama", live["title"])
 
+
+def test_a_whole_dataset_not_read_from_the_staged_changes_does_not_replace_them(region):
+    """The published version sent back with its read time left out, or
+    written with a "Z" as clients re-serialise it, replaced the staged
+    changes unseen (notes, unit, a staged table: gone, answered 200). The
+    staged version sent back as read still saves, and a second editor's
+    whole dataset read before the first one's change is refused."""
+    request, pkg_id, _table = _published_with_a_table(region)
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan bertahap")
+    live = helpers.call_action("package_show", id=pkg_id)
+    stamp = live["metadata_modified"]
+    without = {key: value for key, value in live.items() if key != "metadata_modified"}
+    for sent in (without, dict(live, metadata_modified=stamp + "Z")):
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("producer", "package_update", **dict(sent, title="Judul Lain"))
+        assert list(refused.value.error_dict) == ["revision"], sent.get("metadata_modified")
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert staged["notes"] == "Catatan bertahap" and staged["title"] != "Judul Lain"
+    # the staged version, read as it is, sent back whole: saved
+    read = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    region.call("producer", "package_update",
+                **dict(read, metadata_modified=read["metadata_modified"] + "Z",
+                       title="Judul Baru"))
+    assert region.call("producer", "satudata_revision_show",
+                       id=pkg_id)["data"]["title"] == "Judul Baru"
+    # the same read again, after that change: another editor's, refused
+    with pytest.raises(tk.ValidationError) as stale:
+        region.call("producer", "package_update", **dict(read, title="Judul Ketiga"))
+    assert list(stale.value.error_dict) == ["revision"]
 
 def test_a_revise_of_ckan_takes_the_datasets_locks_in_the_portals_order(region, app):
     """CKAN's package_revise locked the dataset's row first, then waited for

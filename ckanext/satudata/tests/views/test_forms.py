@@ -785,6 +785,26 @@ class TestEmptiedFieldsAreChanges:
         shown = region.call("sysadmin", "satudata_round_show", id="ubah-cek")
         assert not shown["period"] and not shown["description"]
 
+    def test_a_round_with_deadlines_on_estimated_holidays_says_so(
+            self, app, region, ckan_config, monkeypatch):
+        """A round whose deadlines fall in 2028, a year whose holidays the
+        library only estimates (no cuti bersama, Idul Fitri "perkiraan"):
+        its deadlines may move once the year's decree is out, and its page
+        says so; once the year is checked against the decree, no more."""
+        region.call("sysadmin", "satudata_round_create", name="kira-cek", title="Kira",
+                    year=region.round["year"], start_date="2027-12-01")
+        shown = region.call("sysadmin", "satudata_round_show", id="kira-cek")
+        # (2027's Idul Fitri and Idul Adha are estimates in the library too)
+        assert shown["calendar_estimated_years"] == [2027, 2028], shown["submit_due"]
+        client = login(app, "admin-walidata")
+        url = tk.url_for("satudata_round.read", round_id="kira-cek")
+        page = client.get(url).body
+        warning = page[page.index("satudata-calendar-estimated"):][:600]
+        assert "2028" in warning and "belum ditetapkan" in warning, warning
+        monkeypatch.setitem(ckan_config, "satudata.calendar_confirmed_years",
+                            ["2027", "2028"])
+        assert "satudata-calendar-estimated" not in client.get(url).body
+
     def test_a_round_whose_deadline_has_passed_says_so_before_it_is_sent(
             self, app, region, ckan_config, monkeypatch):
         """Sent, its requests were overdue at once (its deadlines are counted

@@ -197,6 +197,15 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
             continue
         page = app.get(url, status=400)
         assert "<html" in page.body and message in page.body, url
+    # Solr's functions in a query or a sort: refused on the dataset page,
+    # answered 500 on an OPD's and a group's
+    org, group = factories.Organization(), factories.Group()
+    for page in ("/dataset/", f"/organization/{org['name']}", f"/group/{group['name']}"):
+        for args in ('?q=_val_:"x(1)"', "?sort=score desc,{!func}x asc"):
+            answer = app.get(page + args, status=400)
+            assert "tidak dapat dijalankan" in answer.body or "nama kolom" in answer.body, \
+                (page, args)
+        app.get(page + "?q=penduduk&sort=title_string asc", status=200)
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")

@@ -356,3 +356,23 @@ def test_the_dataset_form_lists_its_errors_once_by_label_with_links(app, region)
     assert 'href="#field-producer_contact_email"' in summary
     assert "producer_contact_email" not in _text(summary)
     assert "error-explanation" not in body            # not scheming's list of keys too
+
+
+def test_the_dataset_form_posted_with_free_extras_names_the_refusal(app, region):
+    """Free extras added to the form (a hidden input, an old page) were
+    refused as a list of texts, which CKAN's form summary reads per extra:
+    HTTP 500, what was typed lost."""
+    request = region.request_of(region.opd_a)
+    pkg = region.call("producer", "package_show", id=request["package_id"])
+    client = login(app, "produsen-a")
+    edit_url = tk.url_for("dataset.edit", id=pkg["name"])
+    page = client.get(edit_url)
+    response = client.post(edit_url, data={
+        "_csrf_token": csrf_token(page.body), "name": pkg["name"], "title": "Judul diketik",
+        "owner_org": pkg["owner_org"], "extras__0__key": "uri",
+        "extras__0__value": "http://evil.example/", "save": ""})
+    assert response.status_code in (200, 400), response.status_code
+    assert "isian tambahan bebas" in response.body
+    assert 'value="Judul diketik"' in response.body
+    assert "evil.example" not in str(region.call("producer", "package_show",
+                                                 id=request["package_id"]))
