@@ -10,13 +10,23 @@ end), and the owner of a locked account waits minutes, not for an
 administrator.
 
 An account is counted by its user, whether it was named by its user name or
-its e-mail address (an unknown name by what was typed). Redis out of reach
-locks nothing: logging in does not depend on it.
+its e-mail address (an unknown name by a digest of what was typed: a typed
+name of megabytes was a Redis key of megabytes, kept for the lock's
+minutes). Failures and reset requests are counted per account and client
+address: anyone guessing an officer's password locks out themselves, not
+the officer (ten wrong logins every quarter of an hour kept an account
+locked for good, three reset requests an hour swallowed its owner's own).
+An account is locked for everyone only past :data:`ACCOUNT_FACTOR` times
+the limit (guessing from many addresses). Redis out of reach locks nothing:
+logging in does not depend on it.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any, Optional
+
+import flask
 
 import redis.exceptions
 
@@ -29,15 +39,44 @@ log = logging.getLogger(__name__)
 _REDIS_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
-def _key(login: str) -> str:
-    """The counter of the account ``login`` names (a user name or e-mail)."""
+#: how many times an account's limit the failures (or reset requests) from
+#: every address together may reach before the account is locked for all
+ACCOUNT_FACTOR = 10
+
+
+def _account(login: str) -> str:
+    """The account ``login`` names (a user name or e-mail): its user's id,
+    else a digest of what was typed."""
     typed = login.strip()
     user = model.User.by_name(typed) or model.User.by_email(typed)
-    return _account_key(user.id if user is not None else typed.lower())
+    if user is not None:
+        return user.id
+    return hashlib.sha256(typed.lower().encode("utf-8", "replace")).hexdigest()
+
+
+def _client() -> str:
+    """The address the request comes from (behind the reverse proxy, the one
+    it gives CKAN)."""
+    if not flask.has_request_context():
+        return "-"
+    return (flask.request.remote_addr or "-")[:64]
+
+
+def _keys(login: str, kind: str = "login-failures") -> tuple[str, str]:
+    """The counters of the account ``login`` names: a hash of them per
+    client address, and the count from every one."""
+    account = _account_key(_account(login), kind)
+    return f"{account}:by-client", account
 
 
 def _account_key(account: str, kind: str = "login-failures") -> str:
     return f"{tk.config['ckan.site_id']}:satudata:{kind}:{account}"
+
+
+def _over(counts: list[Any], limit: int) -> bool:
+    """Whether the client's count or the account's reached their limits."""
+    mine, everyone = (int(count or 0) for count in counts)
+    return mine >= limit or everyone >= limit * ACCOUNT_FACTOR
 
 
 def reset_allowed(login: Any) -> bool:
@@ -45,17 +84,18 @@ def reset_allowed(login: Any) -> bool:
     (typed into the reset form) and says whether its e-mail may go."""
     if not isinstance(login, str) or not login.strip():
         return True
-    typed = login.strip()
-    user = model.User.by_name(typed) or model.User.by_email(typed)
-    key = _account_key(user.id if user is not None else typed.lower(), "reset-requests")
+    by_client, everyone = _keys(login, "reset-requests")
     try:
         with connect_to_redis().pipeline() as pipe:
-            # the hour starts at the first request
-            _new, count = pipe.set(key, 0, ex=3600, nx=True).incr(key).execute()
+            # the hour starts at the account's first request
+            pipe.hincrby(by_client, _client(), 1).expire(by_client, 3600, nx=True)
+            pipe.incr(everyone).expire(everyone, 3600, nx=True)
+            mine, _set, all_, _set2 = pipe.execute()
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: reset requests are not counted", exc_info=True)
         return True
-    return int(count) <= tk.config["satudata.login.max_resets_per_hour"]
+    return not _over([int(mine) - 1, int(all_) - 1],
+                     tk.config["satudata.login.max_resets_per_hour"])
 
 
 def _lock_seconds() -> int:
@@ -66,12 +106,14 @@ def locked(login: Optional[str]) -> bool:
     """Whether logins to the account ``login`` names are refused now."""
     if not login or not login.strip():
         return False
+    by_client, everyone = _keys(login)
     try:
-        failures = connect_to_redis().get(_key(login))
+        with connect_to_redis().pipeline() as pipe:
+            failures = pipe.hget(by_client, _client()).get(everyone).execute()
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: failed logins are not counted", exc_info=True)
         return False
-    return int(failures or 0) >= tk.config["satudata.login.max_failures"]
+    return _over(failures, tk.config["satudata.login.max_failures"])
 
 
 def failed(login: Any, **kwargs: Any) -> None:
@@ -80,9 +122,10 @@ def failed(login: Any, **kwargs: Any) -> None:
     if not isinstance(login, str) or not login.strip():
         return
     try:
+        by_client, everyone = _keys(login)
         with connect_to_redis().pipeline() as pipe:
-            key = _key(login)
-            pipe.incr(key).expire(key, _lock_seconds()).execute()
+            pipe.hincrby(by_client, _client(), 1).expire(by_client, _lock_seconds())
+            pipe.incr(everyone).expire(everyone, _lock_seconds()).execute()
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: a failed login is not counted", exc_info=True)
 
@@ -95,6 +138,7 @@ def succeeded(sender: Any, user: Any = None, **kwargs: Any) -> None:
     if not user_id:
         return
     try:
-        connect_to_redis().delete(_account_key(user_id))
+        account = _account_key(user_id)
+        connect_to_redis().delete(account, f"{account}:by-client")
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: failed logins are not forgotten", exc_info=True)

@@ -30,11 +30,13 @@ def counters(ckan_config) -> Iterator[None]:
     forget()
 
 
-def _log_in(client, login: str, password: str, **more: str):
-    page = client.get("/user/login")
+def _log_in(client, login: str, password: str, address: str = "127.0.0.1", **more: str):
+    """A login on ``client`` from the client address ``address``."""
+    environ = {"REMOTE_ADDR": address}
+    page = client.get("/user/login", environ_base=environ)
     return client.post("/user/login", data={
         "login": login, "password": password, "_csrf_token": csrf_token(page.body), **more},
-        follow_redirects=False)
+        follow_redirects=False, environ_base=environ)
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
@@ -138,6 +140,32 @@ def test_guessing_a_password_pauses_the_accounts_logins(app, ckan_config):
     helpers.call_action("user_patch", context={"user": "warga", "ignore_auth": True},
                         id="warga", password="baru-sekali-123")
     assert _log_in(app.test_client(), "warga", "baru-sekali-123").status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.ckan_config("satudata.login.max_failures", 3)
+def test_who_guesses_an_officers_password_locks_out_themselves_not_the_officer(
+        app, ckan_config):
+    """Ten wrong logins every quarter of an hour, from anywhere, kept an
+    officer locked out for good; a typed name of megabytes was a Redis key
+    of megabytes. Counted per client address, the guesser waits; the
+    account is locked for everyone only past ten times the limit."""
+    kadis = factories.User(name="kadis", password="correct123")
+    guesser = app.test_client()
+    for _ in range(3):
+        assert _log_in(guesser, "kadis", "tebakan", "10.9.9.9").status_code == 200
+    assert _log_in(guesser, "kadis", "correct123", "10.9.9.9").status_code == 429
+    assert _log_in(app.test_client(), "kadis", "correct123", "10.1.1.1").status_code == 302
+    # from many addresses: past ten times the limit, locked for all
+    for n in range(30):
+        _log_in(app.test_client(), "kadis", "tebakan", f"10.8.0.{n}")
+    assert _log_in(app.test_client(), "kadis", "correct123", "10.1.1.1").status_code == 429
+    # a name nobody has is counted under a digest of it, not the name itself
+    _log_in(guesser, "x" * 100_000, "tebakan", "10.9.9.9")
+    site = ckan_config["ckan.site_id"]
+    keys = [key.decode() for key in connect_to_redis().keys(f"{site}:satudata:login-*")]
+    assert keys and max(len(key) for key in keys) < 200, sorted(keys)
+    assert kadis["id"] in " ".join(keys)
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
@@ -279,6 +307,12 @@ def test_a_reset_request_sends_a_few_emails_an_hour_and_answers_as_ever(app, smt
     assert len([m for m in smtp.take() if "kadis@example.org" in m["to"]]) == 3
     # the same answer every time (whether the account exists is not told)
     assert all("Tautan pengaturan ulang telah dikirim" in a.body for a in answers)
+    # the owner's own request, from elsewhere, is not swallowed by them
+    owner, elsewhere = app.test_client(), {"REMOTE_ADDR": "10.1.1.1"}
+    page = owner.get("/user/reset", environ_base=elsewhere)
+    owner.post("/user/reset", data={"user": "kadis", "_csrf_token": csrf_token(page.body)},
+               environ_base=elsewhere)
+    assert len([m for m in smtp.take() if "kadis@example.org" in m["to"]]) == 1
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
