@@ -1557,6 +1557,14 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
         changed = True
     if staged is not None:
         model.Session.delete(staged)
+    elif changed:
+        # a period published again: its tables go back into the revision
+        # another period staged meanwhile (which its withdrawal had taken
+        # them out of): that revision's publication deleted them
+        stamps = _stamps(pkg.id)
+        _restage_tables(pkg.id, request, [
+            r for r in live_dict(pkg.id).get("resources") or []
+            if stamps.get(r["id"]) == request.round_id])
 
     if record is None:
         record = Dissemination(package_id=pkg.id, first_published_at=now)
@@ -1672,6 +1680,28 @@ def _unstage_tables(package_id: str, request: DataRequest, taken: set[str]) -> N
             if r.get("id") not in taken and r.get(REPLACES_KEY) not in taken]
     if len(kept) != len(resources):
         staged.data = dict(staged.data, resources=kept)
+
+
+def _restage_tables(package_id: str, request: DataRequest,
+                    tables: list[dict[str, Any]]) -> None:
+    """Put ``tables`` (a period's, published again) back into the revision
+    another request has staged, as they are now live: :func:`_unstage_tables`
+    took them out at the period's withdrawal."""
+    staged = lock_staged(package_id)
+    if staged is None or staged.request_id == request.id or not tables:
+        return
+    resources = list(staged.data.get("resources") or [])
+    held = {r.get("id") for r in resources} | {r.get(REPLACES_KEY) for r in resources}
+    missing = [copy.deepcopy(t) for t in tables if t["id"] not in held]
+    if not missing:
+        return
+    # in the order of their periods, as the publication orders them
+    stamps, order = _stamps(package_id), round_order(package_id)
+    staging = model.Session.get(DataRequest, staged.request_id) if staged.request_id else None
+    own = staging.round_id if staging is not None else None
+    staged.data = dict(staged.data, resources=sorted(
+        resources + missing,
+        key=lambda r: order.get(stamps.get(r.get("id")) or r.get(ROUND_KEY) or own, len(order))))
 
 
 def archive(context: Context, request: DataRequest) -> Dissemination:

@@ -872,6 +872,34 @@ def test_a_periods_table_withdrawn_while_a_revision_is_staged_leaves_the_revisio
     assert _download(app, pkg_id, first_id).body == "tahun,jumlah\n2025,10\n"
 
 
+def test_a_period_published_again_goes_back_into_the_revision_staged_meanwhile(
+        second_published, app):
+    """Semester I withdrawn, a correction of Semester II staged without its
+    table, Semester I published again: the correction's publication then
+    deleted Semester I's table (the page still said "published — 0 tables",
+    its address answered 404 to everyone)."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
+    with freeze_time("2026-07-20 03:00:00"):
+        region.call("walidata_admin", "satudata_request_withdraw", id=first["id"],
+                    note="Semester I ditarik", version=seen(first["id"]))
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan semester II")
+    with freeze_time("2026-07-21 03:00:00"):
+        region.call("walidata_admin", "satudata_request_publish", id=first["id"],
+                    version=seen(first["id"]))
+        staged = helpers.call_action("package_show", context=dict(
+            region.ctx("producer"), for_update=True), id=pkg_id)
+        assert [r["id"] for r in staged["resources"]] == [first_id, second_id]
+        region.call("producer", "satudata_request_revise", id=second["id"])
+        region.call("verifier", "satudata_request_verify", id=second["id"])
+        region.call("kabid", "satudata_request_approve", id=second["id"])
+        region.call("kadis", "satudata_request_approve", id=second["id"])
+        publish(region, second)
+    assert _resource_names(pkg_id) == [FIRST, MARKER]
+    assert _public("package_show", id=pkg_id)["notes"] == "Catatan semester II"
+    assert _download(app, pkg_id, first_id).body == "tahun,jumlah\n2025,10\n"
+
 def test_archiving_a_period_while_another_is_on_its_way_says_what_follows(two_periods, app):
     """The archive form said nothing, and the dataset page then said it was
     archived and "no longer updated" while its next period was reviewed."""
