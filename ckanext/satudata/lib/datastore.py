@@ -336,6 +336,9 @@ def load_resource(res: dict[str, Any], force: bool = False,
         if not path:
             raise JobError("the file is not stored on this server")
         logger.info("Loading %s (%s, MD5 %s)", res.get("name") or resource_id, fmt, digest)
+        if fmt.upper() == "XLSX" and \
+                previews.unused_strings(path) > previews.MAX_UNUSED_STRINGS:
+            raise JobError(UNUSED_STRINGS)
         far = tables.far_extent(path) if fmt.upper() == "XLSX" else None
         if far:
             raise JobError(f"{FAR_VALUE}, column {validation.column_letter(far[1])}"
@@ -386,6 +389,8 @@ def load_resource(res: dict[str, Any], force: bool = False,
 #: down (:func:`.tables.far_extent`)
 FAR_VALUE = "A cell far past the header"
 FAR_ROWS = "A range far below the table"
+#: and for texts no cell uses (:func:`.preview.unused_strings`)
+UNUSED_STRINGS = "Texts no cell uses"
 
 #: the BPS symbols of a figure not available (:data:`.validation.MISSING_SYMBOLS`):
 #: no value in a number column
@@ -636,6 +641,9 @@ _LOAD_FAILURES = (
     (FAR_ROWS, lambda: tk._(
         "the sheet reaches far below the table: delete the rows below it and upload the "
         "file again")),
+    (UNUSED_STRINGS, lambda: tk._(
+        "the workbook carries many texts no cell uses: open it in a spreadsheet program "
+        "and save it again, or upload the table as CSV")),
 )
 
 

@@ -157,6 +157,9 @@ def _xlsx(path: str) -> Table:
         raise Unreadable("not_xlsx") from None
     if unpacked > preview.MAX_XLSX_UNPACKED:
         raise Unreadable("too_large")
+    spare = preview.unused_strings(path)
+    if spare > preview.MAX_UNUSED_STRINGS:
+        raise Unreadable("unused_strings", count=spare)
     try:
         others = _other_sheets_with_data(path)
         if others:
@@ -317,6 +320,12 @@ def read_message(error: dict[str, Any]) -> str:
         return tk._("The file is not an XLSX workbook that can be read")
     if code == "too_large":
         return tk._("The workbook is too large to be checked; upload the table as CSV")
+    if code == "unused_strings":
+        return tk._("The workbook carries %(count)s texts no cell uses (left by the program "
+                    "that wrote it), which make it slow to read: open it in a spreadsheet "
+                    "program and save it again, or upload the table as CSV") % {
+                        "count": format_decimal(error.get("count") or 0,
+                                                locale=reference.current_language())}
     if code == "not_stored":
         return tk._("The file is not available on this server.")
     return tk._("The file could not be checked.")
