@@ -912,6 +912,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     request = model.Session.get(DataRequest, request_id) if request_id else None
     if request is not None and is_period_request(request):
         refuse_other_periods(request, shown.get("resources") or [])
+    refuse_archived_periods(pkg.id, shown.get("resources") or [])
     user = roles.user_obj(context.get("user"))
     staged = staged_for(pkg.id)
     if staged is None:
@@ -1114,6 +1115,28 @@ def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) 
                 "once this one is published.") % {"name": res.get("name") or res["id"]}]})
 
 
+def refuse_archived_periods(package_id: str, resources: list[dict[str, Any]]) -> None:
+    """A ``ValidationError`` when a staged change changes, replaces or
+    removes a live table of an archived period: archived data stays as it
+    was archived (a table of the archived 2091 period was changed through
+    the 2095 period's revision, its reviewers not told it was archived)."""
+    archived = {r.round_id for r in package_requests(package_id)
+                if r.state == State.ARCHIVED.value}
+    if not archived:
+        return
+    stamps, staged = _stamps(package_id), {r.get("id"): r for r in resources}
+    replaced = {r.get(REPLACES_KEY) for r in resources}
+    for res in live_dict(package_id).get("resources") or []:
+        if stamps.get(res["id"]) not in archived:
+            continue
+        mine = staged.get(res["id"])
+        if mine is None or res["id"] in replaced or any(
+                table_value(mine, k) != table_value(res, k) for k in _RESOURCE_FIELDS):
+            raise tk.ValidationError({"resources": [tk._(
+                "The table \"%(name)s\" belongs to an archived period: archived data is "
+                "not changed or removed") % {"name": res.get("name") or res["id"]}]})
+
+
 def new_period_resources(request: DataRequest) -> list[dict[str, Any]]:
     """The tables a new-period request adds: those of its staged revision
     that the dataset does not have yet."""
@@ -1313,6 +1336,12 @@ def _point_record(record: Dissemination, package_id: str) -> None:
     if published:
         record.status = "published"
         record.archived_at = None
+    elif record.status != "archived":
+        # its only public period is archived (the published one withdrawn
+        # since): it read "published", in the default search, a next
+        # release expected
+        record.status = "archived"
+        record.archived_at = utcnow()
 
 
 # -- publication ------------------------------------------------------------------------

@@ -372,6 +372,43 @@ def test_archiving_one_period_labels_it_and_keeps_the_dataset_in_search(
                         and "periode lain" not in b.lower() for b in mail)
 
 
+def test_a_dataset_whose_only_public_period_is_archived_is_archived(second_published):
+    """Semester I archived, Semester II withdrawn: the dataset read
+    "published" (in the default search, a next release expected) while its
+    only public period was archived."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-06 04:00:00"):
+        region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+        region.call("walidata_admin", "satudata_request_withdraw", id=second["id"],
+                    note="Semester II ditarik", version=seen(second["id"]))
+    facts = _public("package_show", id=pkg_id)["satudata_dissemination"]
+    assert [(p["title"], p["status"]) for p in facts["periods"]] == [
+        ("Semester I 2026", "archived")]
+    assert facts["status"] == "archived" and facts["archived"]
+    assert _found(FIRST) == 0  # out of the default search, as archived data is
+
+def test_an_archived_periods_table_is_not_changed_through_another_periods_revision(
+        second_published):
+    """Semester I archived: its table's description was changed through
+    Semester II's revision (200), its reviewers not told it was archived."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    first_id, second_id = [r["id"] for r in _public("package_show", id=pkg_id)["resources"]]
+    with freeze_time("2026-07-06 04:00:00"):
+        region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+        for action, data in (("resource_patch", {"id": first_id, "description": "Baru"}),
+                             ("resource_delete", {"id": first_id})):
+            with pytest.raises(tk.ValidationError) as refused:
+                region.call("producer", action, **data)
+            assert "archived period" in refused.value.error_dict["resources"][0]
+        # the published period's table is still corrected
+        region.call("producer", "resource_patch", id=second_id, description="Koreksi")
+    staged = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]
+    assert [r.get("description") for r in staged["resources"]
+            if r["id"] == second_id] == ["Koreksi"]
+    assert _public("package_show", id=pkg_id)["resources"][0].get("description") != "Baru"
+
 def test_the_new_period_table_is_screened_for_personal_data(two_periods, app):
     region, first, second = two_periods
     pkg_id = first["package_id"]
