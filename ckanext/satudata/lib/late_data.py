@@ -54,10 +54,13 @@ def late_policy_at_submit(request: DataRequest, round_: CollectionRound,
 
 def next_period_start(round_: CollectionRound) -> Optional[datetime.date]:
     """The start of the publication period after ``round_``'s: the start
-    date of the first round that starts after it (None if there is none)."""
+    date of the first round sent that starts after it (None if there is
+    none). A draft is no period yet: one made and deleted at once let the
+    carried data out the same day, without a trace."""
     return model.Session.execute(
         sa.select(sa.func.min(CollectionRound.start_date))
         .where(CollectionRound.start_date > round_.start_date,
+               CollectionRound.state != "draft",
                CollectionRound.id != round_.id)).scalar()
 
 
@@ -72,9 +75,10 @@ def carry_errors(request: Any, round_: CollectionRound, on: datetime.date,
         return {field: [tk._(
             "This data was submitted late and is carried into the next publication "
             "period, which has not been set up yet: it can be published once the "
-            "next collection round exists, from its start date")]}
+            "next collection round is sent, from its start date")]}
     if on < start:
         return {field: [tk._(
             "This data was submitted late and is carried into the next publication "
-            "period: it can be published from %(date)s") % {"date": start.isoformat()}]}
+            "period: it can be published from %(date)s") % {
+                "date": tk.h.render_datetime(start)}]}
     return {}
