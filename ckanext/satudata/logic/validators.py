@@ -1393,8 +1393,11 @@ def satudata_field_notes(value: Any) -> Any:
                 or not all(isinstance(r, str) for r in reasons)):
             raise tk.Invalid(message)
         if any(len(r) > FIELD_NOTE_MAX_LENGTH for r in reasons):
-            # a note too long was told the notes were no pairs of field and reason
-            raise tk.Invalid(tk._("A note on a field: at most %(max)s characters") % {
+            # a note too long was told the notes were no pairs of field and
+            # reason; then not which field's it was
+            from ..lib import review
+            raise tk.Invalid(tk._("The note on %(field)s: at most %(max)s characters") % {
+                "field": review.field_labels().get(field, field),
                 "max": FIELD_NOTE_MAX_LENGTH})
         result[field] = reasons
     from ..lib import review

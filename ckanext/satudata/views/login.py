@@ -40,14 +40,25 @@ def login_form_token() -> None:
 
 @satudata_login.before_app_request
 def refuse_locked_account() -> Any:
-    if request.endpoint != "user.login" or request.method != "POST":
+    """A locked account's login, and its profile form's check of the old
+    password (which counts as a login: whoever held a session could guess
+    it without end, and the failures locked the owner out), are refused."""
+    if request.method != "POST" or request.endpoint not in ("user.login", "user.edit"):
         return None
-    if not login_attempts.locked(request.form.get("login")):
+    if request.endpoint == "user.edit":
+        if not request.form.get("old_password") or not tk.current_user.is_authenticated:
+            return None
+        login = tk.current_user.name  # type: ignore[union-attr]
+    else:
+        login = request.form.get("login")
+    if not login_attempts.locked(login):
         return None
     tk.h.flash_error(tk._(
         "Too many failed logins to this account. For its safety, logging in is "
         "paused for %(minutes)s minutes; try again later or reset your password.")
         % {"minutes": tk.config["satudata.login.lock_minutes"]})
+    if request.endpoint == "user.edit":
+        return tk.redirect_to(request.path), 303
     return tk.render("user/login.html", {}), 429
 
 

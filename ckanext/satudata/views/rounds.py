@@ -213,6 +213,11 @@ def report(round_id: str) -> Any:
     stale = "body" in typed and "version" in errors
     moved = bool(typed.get("step")) and typed["step"] not in report_dict["allowed_steps"]
     told = {"version", "step"} if moved else {"version"} if stale else set()
+    # a step's note refused: said at its field, which takes the focus (a
+    # flash at the top only, the field unmarked)
+    note_errors = errors.get("note") if typed.get("step") and not moved else None
+    if note_errors:
+        told.add("note")
     # refused (changed meanwhile, too long, no reason): the form again,
     # with what was typed and why
     for message in error_list(tk.ValidationError(
@@ -220,6 +225,7 @@ def report(round_id: str) -> Any:
         tk.h.flash_error(message)
     page = tk.render("satudata/workflow/round_report.html", {
         "round": round_, "report": report_dict, "typed": typed, "stale": stale,
+        "note_errors": note_errors or [],
     })
     return (page, 400) if typed else page
 

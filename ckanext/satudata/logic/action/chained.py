@@ -1699,11 +1699,13 @@ def index_function_errors(context: Context, data: DataDict) -> dict[str, list[st
         mincount = 1  # the API guard says what is wrong with it
     if mincount < 1:
         errors["facet.mincount"] = [tk._("Must be at least 1")]
-    queries = [data.get("q"), data.get("fq")] + list(
+    filters = [data.get("fq")] + list(
         data.get("fq_list") if isinstance(data.get("fq_list"), list) else [])
-    if any(isinstance(q, str) and _FUNCTION_QUERY.search(q) for q in queries):
-        errors["q"] = [tk._("The search cannot be run as asked: check its query, sort, "
-                            "fields and filters")]
+    for key, queries in (("q", [data.get("q")]), ("fq", filters)):
+        # (a filter's function was reported as the query's)
+        if any(isinstance(q, str) and _FUNCTION_QUERY.search(q) for q in queries):
+            errors[key] = [tk._("The search cannot be run as asked: check its query, "
+                                "sort, fields and filters")]
     return errors
 
 

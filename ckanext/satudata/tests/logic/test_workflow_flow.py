@@ -46,7 +46,10 @@ def test_full_tjb_flow(region):
     with pytest.raises(tk.ValidationError) as err:  # one too long says so (it read "no pairs")
         region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi", field_notes={"notes": ["x" * 5001]})
+    # and names the field (its label), not "a note on a field"
     assert "5000" in str(err.value.error_dict["field_notes"])
+    assert "Description" in str(err.value.error_dict["field_notes"]) or \
+        "Deskripsi" in str(err.value.error_dict["field_notes"])
 
     r = region.call("verifier", "satudata_request_return", id=req["id"],
                     note="Satuan belum diisi",

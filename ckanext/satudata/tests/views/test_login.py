@@ -7,10 +7,11 @@ from typing import Iterator
 
 import pytest
 
+import ckan.model as model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ..factories import csrf_token, log_out as _log_out
+from ..factories import csrf_token, log_out as _log_out, login
 
 LOCKED = "Terlalu banyak percobaan masuk yang gagal ke akun ini"
 
@@ -166,6 +167,32 @@ def test_who_guesses_an_officers_password_locks_out_themselves_not_the_officer(
     keys = [key.decode() for key in connect_to_redis().keys(f"{site}:satudata:login-*")]
     assert keys and max(len(key) for key in keys) < 200, sorted(keys)
     assert kadis["id"] in " ".join(keys)
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.ckan_config("satudata.login.max_failures", 3)
+def test_the_profile_forms_old_password_is_not_guessed_past_the_lock(app):
+    """Whoever held a session (a shared computer) could guess the password
+    on the profile form without end, and its failures locked the owner's
+    logins: past the lock, its check of the old password is refused too."""
+    person = factories.User(name="operator", email="operator@example.org",
+                            password="correct123")
+    client = login(app, "operator")
+    url = "/user/edit/operator"
+
+    def save(old_password: str):
+        page = client.get(url).body
+        return client.post(url, data={
+            "_csrf_token": csrf_token(page), "name": "operator", "fullname": "Operator",
+            "email": "baru@example.org", "old_password": old_password, "save": ""},
+            follow_redirects=False)
+
+    for _ in range(3):
+        assert save("tebakan").status_code == 200
+    refused = save("correct123")
+    assert refused.status_code == 303
+    assert model.User.get(person["id"]).email == "operator@example.org"
+    assert "Terlalu banyak" in client.get(url).body
 
 
 @pytest.mark.usefixtures("clean_db", "counters")

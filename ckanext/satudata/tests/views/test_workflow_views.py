@@ -728,6 +728,29 @@ def test_a_report_submitted_with_its_text_typed_goes_with_that_text(app, region)
     assert [e["step"] for e in shown["events"]][-2:] == ["edit", "submit"]
 
 
+def test_a_report_returned_without_a_reason_says_so_at_its_field(app, region):
+    """The report's return without a reason (its box's "required" dropped,
+    an old browser) was told by a flash at the top only: the box unmarked,
+    the focus nowhere. And its requests are opened from the report."""
+    _to_the_report_stage(region)
+    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    waiting = region.call("walidata_admin", "satudata_round_report_show",
+                          id=region.round["id"])["waiting_for"]
+    officer = {"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"}[waiting]
+    client = _login(app, officer)
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    refused = client.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                     "step": "return", "note": " "}, status=400)
+    box = re.search(r'<textarea[^>]*id="note-return"[^>]*>', refused.body).group(0)
+    assert "is-invalid" in box and 'aria-describedby="note-return-error"' in box
+    assert "autofocus" in box
+    error = refused.body.split('id="note-return-error"')[1].split("</div>")[0]
+    assert "Alasan wajib diisi" in error
+    for request in region.requests:
+        assert tk.url_for("satudata_request.read", id=request["id"]) in page.body
+
 def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region):
     """A verifier's page opened before a colleague verified the request:
     returning it from there answered "not authorized to see this page" and
