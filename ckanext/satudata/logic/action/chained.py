@@ -2424,6 +2424,11 @@ def _view_of_readable(kind: str, message: str = "") -> Callable[[Action, Context
             view = model.ResourceView.get(ref)
             ref = view.resource_id if view is not None else None
         res = model.Resource.get(ref) if ref else None
+        if res is not None and res.state != "active":
+            # a table taken out of its dataset (a period withdrawn from a
+            # public dataset): not found, as resource_show says (its views
+            # were listed to anyone)
+            raise tk.ObjectNotFound(tk._(message) if message else tk._("Resource not found"))
         if res is not None:
             _resource_readable_or_not_found(context, model.Package.get(res.package_id),
                                             tk._(message) if message else "")

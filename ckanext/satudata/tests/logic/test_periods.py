@@ -269,6 +269,9 @@ def test_withdrawing_the_second_period_leaves_the_first_public(second_published,
     # withdrawn, and when, not "the page does not exist"
     assert (gone["resource"], gone["download"]) == (410, 410)
     assert app.get(f"/datastore/dump/{second_resource['id']}").status_code == 410
+    # nor are its views listed (their ids and its dataset's were, to anyone)
+    views = app.get(f"/api/3/action/resource_view_list?id={second_resource['id']}")
+    assert views.status_code == 404, views.body
     table_page = app.get(tk.url_for("resource.read", id=pkg["name"],
                                     resource_id=second_resource["id"]))
     assert "20 Juli 2026 10.00 WIB" in table_page.body and "Periode lain" in table_page.body
