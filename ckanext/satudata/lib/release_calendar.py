@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 import ckan.model as model
 
-from ..model import Dissemination, Release
+from ..model import CollectionRound, DataRequest, Dissemination, Release
 from . import workdays
 from .publishing import format_local, timezone, to_local, utcnow
 
@@ -55,16 +55,18 @@ def _organization(name: str, title: Optional[str]) -> dict[str, str]:
 def announced(limit: int = 200, owner_org: Optional[str] = None) -> list[dict[str, Any]]:
     """Upcoming scheduled releases, soonest first. One query."""
     stmt = (
-        sa.select(Release, model.Group.name, model.Group.title)
+        sa.select(Release, model.Group.name, model.Group.title, CollectionRound.title)
         .join(model.Group, model.Group.id == Release.owner_org)
+        .outerjoin(DataRequest, DataRequest.id == Release.request_id)
+        .outerjoin(CollectionRound, CollectionRound.id == DataRequest.round_id)
         .where(Release.status == "scheduled")
         .order_by(Release.release_at, Release.title)
         .limit(limit)
     )
     if owner_org:
         stmt = stmt.where(Release.owner_org == owner_org)
-    return [_announced(release, org_name, org_title)
-            for release, org_name, org_title in model.Session.execute(stmt).all()]
+    return [_announced(release, org_name, org_title, period)
+            for release, org_name, org_title, period in model.Session.execute(stmt).all()]
 
 
 def announced_count(owner_org: Optional[str] = None) -> int:
@@ -75,7 +77,8 @@ def announced_count(owner_org: Optional[str] = None) -> int:
     return model.Session.execute(stmt).scalar() or 0
 
 
-def _announced(release: Release, org_name: str, org_title: Optional[str]) -> dict[str, Any]:
+def _announced(release: Release, org_name: str, org_title: Optional[str],
+               period: Optional[str] = None) -> dict[str, Any]:
     postponed = None
     if release.first_release_at:
         postponed = {
@@ -86,6 +89,9 @@ def _announced(release: Release, org_name: str, org_title: Optional[str]) -> dic
     return {
         "id": release.id,
         "title": release.title,
+        # the period released (its round): a new period of a dataset
+        # already public was announced by the dataset's title alone
+        "period": period or "",
         "release_at": release.release_at.isoformat(),
         "release_at_local": format_local(release.release_at),
         "organization": _organization(org_name, org_title),
@@ -208,7 +214,8 @@ def to_ical(announced_: list[dict[str, Any]], expected_: list[dict[str, Any]], *
         event.add("dtstamp", stamp)
         event.add("dtstart", datetime.datetime.fromisoformat(
             entry["release_at"]).replace(tzinfo=datetime.timezone.utc))
-        event.add("summary", f"{texts['release']}: {entry['title']}")
+        period = f" ({entry['period']})" if entry.get("period") else ""
+        event.add("summary", f"{texts['release']}: {entry['title']}{period}")
         lines = [f"{texts['producer']}: {entry['organization']['title']}"]
         if entry["postponed"]:
             lines.append(texts["postponed"] % {

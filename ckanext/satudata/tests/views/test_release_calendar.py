@@ -76,7 +76,12 @@ def test_the_feed_lists_the_announced_releases_and_follows_a_postponement(app, r
     events = _feed(app)
     assert set(events) == {_uid(one), _uid(two)}
     event = events[_uid(one)]
-    assert str(event["summary"]) == f"Rilis: {_title(region, first)}"
+    # with the period released (a new period of a public dataset was
+    # announced by the dataset's title alone)
+    assert str(event["summary"]) == f"Rilis: {_title(region, first)} ({region.round['title']})"
+    assert [r["period"] for r in region.call("anonymous", "satudata_release_calendar")[
+        "results"]] == [region.round["title"]] * 2
+    assert region.round["title"] in app.get("/jadwal-rilis").body
     assert event.decoded("dtstart") == _utc(first_at)
     assert events[_uid(two)].decoded("dtstart") == _utc(second_at)
     assert event["sequence"] == 0
