@@ -787,6 +787,12 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if record.status == "archived":
         raise tk.ValidationError({"state": [tk._("Archived datasets cannot be changed")]})
     if under_review(pkg.id):
+        if any(is_period_request(r) and r.state in REVIEW_STATES
+               for r in package_requests(pkg.id)):
+            # a new period reviewed, not a revision (it said so)
+            raise tk.ValidationError({"state": [tk._(
+                "A new period of this dataset is being reviewed; the dataset can be "
+                "changed again once it is returned or published")]})
         raise tk.ValidationError({"state": [tk._(
             "A revision of this dataset is being reviewed; it can be changed again "
             "once it is returned or published")]})

@@ -607,6 +607,19 @@ def _refuse_past_deadlines(data: dict[str, Any],
         raise tk.ValidationError(errors)
 
 
+def _refuse_beyond_calendar(due: dict[str, Any]) -> None:
+    """Deadlines counted past the last year a date may have (a round started
+    late in 2100 was saved with deadlines in 2101, which its own edit form
+    then refused, field by field)."""
+    last = max((value for value in due.values() if isinstance(value, datetime.date)),
+               default=None)
+    if last is not None and last.year > validators.MAX_YEAR:
+        raise tk.ValidationError({"start_date": [tk._(
+            "The deadlines counted from this start date would fall after %(year)s "
+            "(%(date)s): choose an earlier start date or fewer days") % {
+                "year": validators.MAX_YEAR, "date": tk.h.render_datetime(last)}]})
+
+
 def _refuse_past_submission(round_: CollectionRound, due: dict[str, Any], sent: bool) -> None:
     """New dates of a round already ``sent`` must not put its submission
     deadline in the past: its producers' requests follow it (they would all
@@ -759,6 +772,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
                                  given, data.get("prepare_due"))
     data.update(workdays.stage_deadlines(
         data["verify_due"], data.get("compile_days"), data.get("report_days")))
+    _refuse_beyond_calendar(data)
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
     model.Session.add(round_)
     model.Session.flush()
@@ -825,6 +839,9 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data), due.get("prepare_due"))
     _refuse_past_submission(round_, due, sent)
+    _refuse_beyond_calendar({**due, **(workdays.stage_deadlines(
+        due["verify_due"], data.get("compile_days", round_.compile_days),
+        data.get("report_days", round_.report_days)) if due.get("verify_due") else {})})
     renamed = "title" in data and data["title"] != round_.title
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)

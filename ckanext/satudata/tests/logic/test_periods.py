@@ -412,6 +412,18 @@ def test_an_archived_periods_table_is_not_changed_through_another_periods_revisi
             if r["id"] == second_id] == ["Koreksi"]
     assert _public("package_show", id=pkg_id)["resources"][0].get("description") != "Baru"
 
+def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods):
+    """An edit while the second period was reviewed was told "a revision of
+    this dataset is being reviewed"."""
+    region, first, second = two_periods
+    with freeze_time("2026-07-06 03:00:00"):
+        add_csv(region, "producer", second["package_id"], "tahun,jumlah\n2026,12\n",
+                name=MARKER)
+        region.call("producer", "satudata_request_submit", id=second["id"])
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("producer", "package_patch", id=second["package_id"], notes="Baru")
+    assert "new period" in refused.value.error_dict["state"][0]
+
 def test_the_new_period_table_is_screened_for_personal_data(two_periods, app):
     region, first, second = two_periods
     pkg_id = first["package_id"]

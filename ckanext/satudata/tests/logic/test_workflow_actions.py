@@ -734,6 +734,21 @@ class TestRequests:
         assert region.call("producer", "package_show", id=a["package_id"])["title"] != "Baru"
 
 
+def test_a_round_whose_deadlines_would_fall_after_2100_is_refused(region):
+    """Started late in 2100, a round was saved with deadlines in 2101, which
+    its own edit form then refused field by field."""
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_round_create", name="akhir-abad",
+                    title="Akhir abad", year=2100, start_date="2100-12-01")
+    assert list(refused.value.error_dict) == ["start_date"]
+    assert "2100" in refused.value.error_dict["start_date"][0]
+    made = region.call("walidata_admin", "satudata_round_create", name="awal-2100",
+                       title="Awal 2100", year=2100, start_date="2100-01-04")
+    with pytest.raises(tk.ValidationError) as moved:
+        region.call("walidata_admin", "satudata_round_update", id=made["id"],
+                    start_date="2100-11-01")
+    assert list(moved.value.error_dict) == ["start_date"]
+
 def test_an_imported_priority_that_is_neither_yes_nor_no_is_named(region):
     """'mungkin' in the prioritas column was imported as 'not a priority'."""
     import openpyxl
