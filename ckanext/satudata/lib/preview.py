@@ -173,9 +173,12 @@ def _dialect(sample: str) -> Any:
 def not_text(data: bytes) -> Optional[str]:
     """Why a file named as CSV is no text table, from its first bytes:
     ``utf16`` (Excel's "Unicode Text": a byte order mark, or a zero byte
-    beside every other character), ``binary`` (a zero byte, a zip), or None."""
+    beside every other character), ``utf32``, ``binary`` (a zero byte, a
+    zip), or None."""
     head = data[:8192]
     half = len(head) // 2
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf32"  # (it was told UTF-16)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (
             half >= 2 and max(head[0::2].count(0), head[1::2].count(0)) > half * 0.9):
         return "utf16"
@@ -188,6 +191,9 @@ def not_text_message(code: str) -> str:
     """What :func:`not_text` found, in the current language."""
     if code == "utf16":
         return tk._("The file is saved as Unicode (UTF-16) text: save the table as "
+                    "\"CSV UTF-8 (Comma delimited)\" and upload it again")
+    if code == "utf32":
+        return tk._("The file is saved as Unicode (UTF-32) text: save the table as "
                     "\"CSV UTF-8 (Comma delimited)\" and upload it again")
     return tk._("The file is not a text table: it looks like a binary file. "
                 "Save the table as CSV or XLSX and upload it again")

@@ -105,6 +105,11 @@ def _csv(path: str) -> Table:
     if code:
         raise Unreadable(code)
     text, dialect = preview.decode_csv(data)
+    if text.startswith("\ufeff"):
+        # a second byte order mark: the first column's name began with an
+        # invisible character, and the check both refused the column and
+        # missed the variable of the same name
+        raise Unreadable("hidden_start")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         labels = next(reader, None)
@@ -163,7 +168,10 @@ def _xlsx(path: str) -> Table:
     try:
         others = _other_sheets_with_data(path)
         if others:
-            raise Unreadable("other_sheets", sheets=", ".join(f"'{name}'" for name in others))
+            # a few of them named (200 sheets made one line of 200 names)
+            named = ", ".join(f"'{name}'" for name in others[:5])
+            raise Unreadable("other_sheets", sheets=named + (
+                f" … (+{len(others) - 5})" if len(others) > 5 else ""))
         # the values Excel computed (a formula's text only without one)
         with open(path, "rb") as f, contextlib.closing(
                 preview.xlsx_rows(f, path, sized=False)) as rows_iter:
@@ -297,8 +305,12 @@ def read_message(error: dict[str, Any]) -> str:
         return tk._("The table has no header row (row 1 must name the columns)")
     if code == "no_rows":
         return tk._("The table has a header row but no data rows: add the data below it")
-    if code in ("binary", "utf16"):
+    if code in ("binary", "utf16", "utf32"):
         return preview.not_text_message(code)
+    if code == "hidden_start":
+        return tk._("The file begins with an invisible character (a second byte order "
+                    "mark) before the first column's name: save the table again as "
+                    "\"CSV UTF-8 (Comma delimited)\" and upload it again")
     if code == "too_long":
         return tk._("A line or a cell of the file is longer than %(limit)s characters: "
                     "this is not a table that can be read") % {"limit": error.get("limit")}

@@ -180,6 +180,35 @@ def test_a_utf16_text_file_is_told_to_be_saved_as_utf8(tmp_path, encoding):
     assert "UTF-16" in tables.read_message(e.value.error)
 
 
+def test_a_utf32_file_and_a_doubled_byte_order_mark_are_named(tmp_path):
+    """UTF-32 was told UTF-16; a second byte order mark left an invisible
+    character in the first column's name, and the check both refused the
+    column and missed the variable of the same name."""
+    path = tmp_path / "tabel"
+    path.write_bytes("tahun,jumlah\n2025,1\n".encode("utf-32"))
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "csv")
+    assert "UTF-32" in tables.read_message(e.value.error)
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbftahun,jumlah\n2025,1\n")
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "csv")
+    assert "byte order mark" in tables.read_message(e.value.error)
+    path.write_bytes(b"\xef\xbb\xbftahun,jumlah\n2025,1\n")  # one is as Excel writes
+    assert tables.read(str(path), "csv").labels == ["tahun", "jumlah"]
+
+
+def test_a_workbook_of_many_sheets_names_a_few(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["tahun", "jumlah"])
+    for n in range(12):
+        book.create_sheet(f"Lembar {n}").append(["x"])
+    path = tmp_path / "tabel.xlsx"
+    book.save(path)
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "xlsx")
+    assert e.value.error["sheets"] == ("'Lembar 0', 'Lembar 1', 'Lembar 2', 'Lembar 3', "
+                                       "'Lembar 4' … (+7)")
+
 @pytest.mark.parametrize("content, says", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, "binary"),
     ("tahun;jumlah\n2025;1\n".encode("utf-16"), "UTF-16"),
