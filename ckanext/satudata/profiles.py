@@ -36,7 +36,10 @@ CKAN's timestamps (UTC)           ``dct:issued``/``dct:modified`` with ``Z``
 ================================  ==============================================
 
 The region and urusan concepts are named by pages of the portal
-(``/kode/<list>/<code>``, :mod:`.views.reference`).
+(``/kode/<list>/<code>``, :mod:`.views.reference`). A harvest with
+ckanext-dcat's parser gets these fields back as the schema's own
+(:meth:`SatudataDCATProfile.parse_dataset`): a province harvesting its
+regencies' portals.
 
 Which datasets appear is decided by ckanext-dcat's catalog search (public
 datasets only, and, through :func:`ckanext.satudata.lib.publishing.
@@ -109,6 +112,77 @@ class SatudataDCATProfile(RDFProfile):
         self._language_tags(dataset_ref)
         if not list(g.objects(dataset_ref, DCT.language)):
             g.add((dataset_ref, DCT.language, EU_LANGUAGE.IND))
+
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
+        """The Satu Data fields back from what :meth:`graph_from_dataset`
+        wrote, as the dataset schema's own fields (a province harvesting its
+        regencies' portals with ckanext-dcat got the urusan codes dropped,
+        the region and year as bare URIs and dates, the data standard as a
+        blank node's id): the codes from their concepts, the year from a
+        period of one calendar year, the frequency, the standard's five
+        fields and the producer's contact. What the base profile put in the
+        extras for them is taken out."""
+        g, parsed = self.g, {}
+        codes = {"wilayah": [], "urusan": []}
+        for predicate, scheme in ((DCT.spatial, "wilayah"), (DCT.subject, "urusan")):
+            for concept in g.objects(dataset_ref, predicate):
+                code = _code_of(concept, scheme) or str(
+                    g.value(concept, DCT.identifier) or g.value(concept, SKOS.notation) or "")
+                if code and reference.is_valid(
+                        reference.WILAYAH if scheme == "wilayah" else reference.URUSAN, code):
+                    codes[scheme].append(code)
+        if codes["wilayah"]:
+            parsed["area_code"] = codes["wilayah"][0]
+        if codes["urusan"]:
+            parsed["government_affairs"] = sorted(set(codes["urusan"]))
+        start, end = self._time_interval(dataset_ref, DCT.temporal, dcat_ap_version=2)
+        if start and end and start[:4] == end[:4] and start[5:10] == "01-01" \
+                and end[5:10] == "12-31":
+            parsed["data_year"] = start[:4]
+        frequency = g.value(dataset_ref, DCT.accrualPeriodicity)
+        by_uri = {str(EU_FREQUENCY[eu]): code for code, eu in FREQUENCIES.items()}
+        if frequency is not None and str(frequency) in by_uri:
+            parsed["update_frequency"] = by_uri[str(frequency)]
+        parsed.update(self._parsed_standard(dataset_ref))
+        parsed.update(self._parsed_contact(dataset_ref))
+        dataset_dict.update(parsed)
+        # the base profile's extras for the same facts (a blank node's id
+        # for the standard), which the schema's fields now hold
+        taken = {"conforms_to", "frequency", "spatial_uri", "spatial_text", "temporal_start",
+                 "temporal_end", "contact_name", "contact_email", "contact_uri"}
+        dataset_dict["extras"] = [e for e in dataset_dict.get("extras") or []
+                                  if e.get("key") not in taken]
+        return dataset_dict
+
+    def _parsed_standard(self, dataset_ref: Any) -> dict[str, str]:
+        """The five fields of the data standard (:meth:`_standard`)."""
+        fields = {"Konsep": "concept", "Definisi": "definition",
+                  "Klasifikasi": "classification", "Ukuran": "measure", "Satuan": "unit"}
+        found: dict[str, str] = {}
+        for standard in self.g.objects(dataset_ref, DCT.conformsTo):
+            text = str(self.g.value(standard, DCT.description) or "")
+            for line in text.split("\n"):
+                label, _sep, value = line.partition(": ")
+                if label in fields and value.strip():
+                    found[fields[label]] = value.strip()
+        return found
+
+    def _parsed_contact(self, dataset_ref: Any) -> dict[str, str]:
+        """The producer's contact (:meth:`_contact`)."""
+        contact = self.g.value(dataset_ref, DCAT.contactPoint)
+        if contact is None:
+            return {}
+        found: dict[str, str] = {}
+        name = self.g.value(contact, VCARD.fn)
+        email = self.g.value(contact, VCARD.hasEmail)
+        phone = self.g.value(contact, VCARD.hasTelephone)
+        if name:
+            found["producer_contact_name"] = str(name)
+        if email:
+            found["producer_contact_email"] = str(email).removeprefix("mailto:")
+        if phone:
+            found["producer_contact_phone"] = str(phone).removeprefix("tel:")
+        return found
 
     def graph_from_catalog(self, catalog_dict: Optional[dict[str, Any]],
                            catalog_ref: URIRef) -> None:
@@ -294,6 +368,13 @@ class SatudataDCATProfile(RDFProfile):
                             and value.datatype is None:
                         g.remove((subject, prop, value))
                         g.add((subject, prop, Literal(str(value), lang=PORTAL_LANGUAGE)))
+
+
+def _code_of(concept: Any, scheme: str) -> str:
+    """The code a concept URI of the portal's lists names
+    (``…/kode/<scheme>/<code>``), else ""."""
+    head, found, code = str(concept).rpartition(f"/kode/{scheme}/")
+    return code if found and head and code else ""
 
 
 def _has_zone(text: str) -> bool:

@@ -84,6 +84,28 @@ def test_catalog_lists_exactly_the_published_datasets(region, app):
             format={"rdf": "xml", "ttl": "turtle", "jsonld": "json-ld"}[fmt])) == {pkg["id"]}
 
 
+def test_a_harvest_of_the_feed_gets_the_satudata_fields_back(region, app):
+    """A province harvesting its regencies' portals with ckanext-dcat's
+    parser got the urusan codes dropped, the region and year as bare URIs
+    and dates, the data standard as a blank node's id."""
+    from ckanext.dcat.processors import RDFParser
+
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "jenis_nakes,jumlah\nBidan,10\n")
+    sent = {k: v for k, v in full_metadata().items() if k not in ("tags",)}
+    to_ready(region, request, **sent)
+    publish(region, request)
+    parser = RDFParser(profiles=["euro_dcat_ap_2", "satudata_dcat_ap"])
+    parser.parse(app.get(f"/dataset/{request['package_id']}.ttl").body, _format="turtle")
+    (harvested,) = list(parser.datasets())
+    for field in ("area_code", "data_year", "update_frequency", "concept", "definition",
+                  "classification", "measure", "unit", "producer_contact_name",
+                  "producer_contact_email"):
+        assert harvested.get(field) == sent[field], field
+    assert harvested["government_affairs"] == sorted(sent["government_affairs"])
+    extras = {e["key"]: e["value"] for e in harvested["extras"]}
+    assert "conforms_to" not in extras and "temporal_start" not in extras
+
 def test_a_landing_page_is_an_http_link(region, app):
     """A ``javascript:`` link stored before the dataset form refused it went
     out as the dataset's ``dcat:landingPage``; a dataset naming none gets
