@@ -48,11 +48,13 @@ import uuid
 from typing import Any, Callable, Iterator, Optional
 
 import psycopg2
+import redis.exceptions as redis_errors
 import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.lib.redis import connect_to_redis
 
 from ..model import DataCheck, Publication
 from . import datacheck, outbox, tables, validation
@@ -186,28 +188,84 @@ def _set_task(resource_id: str, state: str, value: dict[str, Any],
 def load_package(package_id: str, force: bool = False) -> list[dict[str, Any]]:
     """The job: load each live uploaded data file of the dataset whose
     contents changed since its last load (all of them with ``force``), and
-    drop the tables of its deleted resources. One result per file."""
+    drop the tables of its deleted resources. One result per file.
+
+    A load asked while another worker loads the dataset does not wait for
+    it (a second worker sat blocked behind a long load of the same dataset,
+    every e-mail waiting): it asks the running load to go again once done
+    (:func:`_one_load_at_a_time`), and returns nothing."""
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.state != "active" or _is_publication(package_id):
         return []
-    with _one_load_at_a_time(package_id):
-        return _load_package(package_id, force)
+    results: list[dict[str, Any]] = []
+    while True:
+        with _one_load_at_a_time(package_id, force) as mine:
+            if not mine:
+                return results
+            # this load covers what was asked before it started
+            results = _load_package(package_id, _asked_again(package_id) == "force" or force)
+        # asked meanwhile by a load that found this one running
+        again = _asked_again(package_id)
+        if again is None:
+            return results
+        force = force or again == "force"
+
+
+def _again_key(package_id: str) -> str:
+    return f"{tk.config['ckan.site_id']}:satudata:load-again:{package_id}"
+
+
+def _ask_again(package_id: str, force: bool) -> None:
+    """Asks the load running for the dataset to load it again once done."""
+    key = _again_key(package_id)
+    if force:
+        connect_to_redis().set(key, "force", ex=3600)
+    else:
+        connect_to_redis().set(key, "1", ex=3600, nx=True)
+
+
+def _asked_again(package_id: str) -> Optional[str]:
+    """``"force"`` or ``"1"`` when a load was asked again (and forgets it);
+    None when not (or Redis is out of reach)."""
+    try:
+        value = connect_to_redis().getdel(_again_key(package_id))
+    except (redis_errors.RedisError, OSError):
+        return None
+    return value.decode() if isinstance(value, bytes) else value
 
 
 @contextlib.contextmanager
-def _one_load_at_a_time(package_id: str) -> Iterator[None]:
+def _one_load_at_a_time(package_id: str, force: bool = False) -> Iterator[bool]:
     """The loads of one dataset, one after the other (a PostgreSQL advisory
     lock held on a connection of its own for the whole load, whatever the
     load commits meanwhile): two jobs workers loaded a table at once, each
-    copying its rows into it, and the public read every row twice (and a
-    number column as text). The later load then finds the file loaded."""
+    copying its rows into it, and the public read every row twice. Yields
+    whether this load runs: when another holds the lock, this one asks it to
+    go again (:func:`_ask_again`) and tries once more (the other may have
+    finished meanwhile, before it looked); with Redis out of reach, it
+    waits for the lock as it used to."""
     key = sa.func.hashtext("satudata_load:" + package_id)
     with model.meta.engine.connect() as conn:
-        with conn.begin():
-            conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        def attempt() -> bool:
+            with conn.begin():
+                return bool(conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar())
+
+        got = attempt()
+        if not got:
+            try:
+                _ask_again(package_id, force)
+            except (redis_errors.RedisError, OSError):
+                with conn.begin():
+                    conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
+                got = True
+            else:
+                got = attempt()
+        if not got:
+            yield False
+            return
         try:
             model.Session.expire_all()  # what the load before this one wrote
-            yield
+            yield True
         finally:
             with conn.begin():
                 conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
