@@ -1161,8 +1161,8 @@ def _unkept_fields_refused(context: Context, data_dict: DataDict,
                     "them and no reviewer sees them")]
         stored = pkg.extras if pkg is not None else {}
         extras = data_dict.get("extras")
-        unkept = [not isinstance(e, dict) or e.get("key") not in stored
-                  or stored[e["key"]] != e.get("value")
+        unkept = [not isinstance(e, dict) or not isinstance(e.get("key"), str)
+                  or e["key"] not in stored or stored[e["key"]] != e.get("value")
                   for e in (extras if isinstance(extras, list) else [])]
         if any(unkept):
             # per extra, as CKAN reports them (its form's error summary
@@ -1193,6 +1193,11 @@ def _unkept_table_fields(resources: Any, pkg: Optional[model.Package]) -> list[d
     errors: list[dict[str, Any]] = []
     for resource in resources:
         extras = stored.get(resource.get("id")) or {} if isinstance(resource, dict) else {}
+        # a staged new file of a live table carries what the loader wrote
+        # on that table (its ``resource_id``): as stored there
+        replaced = resource.get(publishing.REPLACES_KEY) if isinstance(resource, dict) else None
+        if not extras and isinstance(replaced, str):
+            extras = stored.get(replaced) or {}
         unkept = sorted(
             key for key, value in (resource.items() if isinstance(resource, dict) else ())
             if (key not in kept or key in _CKAN_OWN) and value not in (None, "")

@@ -550,6 +550,11 @@ def test_a_staged_file_never_reaches_the_live_table_before_publish(
     new_id = staged["resources"][0]["id"]
     assert new_id != live["id"]
     run_jobs()
+    # the dataset is edited again after it (the staged file carried what the
+    # loader wrote on the live table, "resource_id", refused as the
+    # producer's: no edit of the dataset passed any more)
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan revisi")
+    region.call("producer", "resource_patch", id=new_id, description="Berkas baru")
 
     def marker_public() -> bool:
         texts = [json.dumps(helpers.call_action("datastore_search", context=dict(ANONYMOUS),

@@ -570,6 +570,8 @@ class TestDatasetValueTypes:
     @pytest.mark.parametrize("extras", [
         [{"key": "catatan", "value": "teks"}, {"key": "angka", "value": 5}],
         [{"key": "x", "value": {"a": 1}}], [{"key": "x", "value": ["a"]}],
+        # a key that is no text (it answered 500: unhashable)
+        [{"key": ["uri"], "value": "x"}],
     ])
     def test_free_extras_are_refused_whatever_their_value(self, app, region, extras):
         """No form shows a free extra and no reviewer sees it (the DCAT feed
