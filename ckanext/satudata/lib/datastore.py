@@ -307,11 +307,15 @@ def _not_loaded(res: dict[str, Any]) -> dict[str, Any]:
     return {"resource_id": resource_id, "status": "error", "error": UNREADABLE}
 
 
-def _drop_table(resource_id: str) -> bool:
-    """Drop the resource's DataStore table, if it has one; whether it had."""
+def _table_exists(resource_id: str) -> bool:
     from ckanext.datastore.backend import DatastoreBackend
 
-    if not DatastoreBackend.get_active_backend().resource_exists(resource_id):
+    return bool(DatastoreBackend.get_active_backend().resource_exists(resource_id))
+
+
+def _drop_table(resource_id: str) -> bool:
+    """Drop the resource's DataStore table, if it has one; whether it had."""
+    if not _table_exists(resource_id):
         return False
     tk.get_action("datastore_delete")(
         dict(_site_context()), {"resource_id": resource_id, "force": True})
@@ -371,7 +375,9 @@ def load_resource(res: dict[str, Any], force: bool = False,
     numbers = numbers or {}
     if (not force and digest and task and task.get("state") == "complete"
             and previous.get("file_hash") == digest and res.get("datastore_active")
-            and previous.get("numbers", {}) == numbers):
+            and previous.get("numbers", {}) == numbers and _table_exists(resource_id)):
+        # (a period's table published again had its table dropped while it
+        # was withdrawn: "unchanged", it stayed without rows)
         return {"resource_id": resource_id, "status": "unchanged"}
 
     job_id = str(uuid.uuid4())

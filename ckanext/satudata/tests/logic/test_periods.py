@@ -644,6 +644,11 @@ def test_a_period_published_again_has_its_table_in_the_datastore_again(
     run_jobs()
     with pytest.raises(tk.ObjectNotFound):
         _public("datastore_search", resource_id=first_id)
+    # and its row purged meanwhile (CKAN purges a dataset's deleted
+    # resources at its next update): it came back from the withdrawal's copy
+    # saying "in the DataStore", its load skipped as unchanged, no rows
+    model.Resource.get(first_id).purge()
+    model.repo.commit_and_remove()
 
     with freeze_time("2026-07-22 03:00:00"):
         region.call("walidata_admin", "satudata_request_publish", id=first["id"],
