@@ -1128,19 +1128,27 @@ def refuse_archived_periods(package_id: str, resources: list[dict[str, Any]]) ->
     the 2095 period's revision, its reviewers not told it was archived)."""
     archived = {r.round_id for r in package_requests(package_id)
                 if r.state == State.ARCHIVED.value}
-    if not archived:
-        return
+    changed = _changed_table(package_id, archived, resources) if archived else None
+    if changed:
+        raise tk.ValidationError({"resources": [tk._(
+            "The table \"%(name)s\" belongs to an archived period: archived data is "
+            "not changed or removed") % {"name": changed}]})
+
+
+def _changed_table(package_id: str, rounds: set[Optional[str]],
+                   resources: list[dict[str, Any]]) -> Optional[str]:
+    """The name of the first live table of the periods of ``rounds`` that
+    ``resources`` (a staged version) changes, replaces or removes; None."""
     stamps, staged = _stamps(package_id), {r.get("id"): r for r in resources}
     replaced = {r.get(REPLACES_KEY) for r in resources}
     for res in live_dict(package_id).get("resources") or []:
-        if stamps.get(res["id"]) not in archived:
+        if stamps.get(res["id"]) not in rounds:
             continue
         mine = staged.get(res["id"])
         if mine is None or res["id"] in replaced or any(
                 table_value(mine, k) != table_value(res, k) for k in _RESOURCE_FIELDS):
-            raise tk.ValidationError({"resources": [tk._(
-                "The table \"%(name)s\" belongs to an archived period: archived data is "
-                "not changed or removed") % {"name": res.get("name") or res["id"]}]})
+            return res.get("name") or res["id"]
+    return None
 
 
 def new_period_resources(request: DataRequest) -> list[dict[str, Any]]:
@@ -1749,6 +1757,18 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
     if pkg is None or record is None:
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset of this request was never published")]})
+    staged = lock_staged(pkg.id)
+    others = [r for r in package_requests(pkg.id)
+              if r.id != request.id and r.state == State.PUBLISHED.value]
+    if others and staged is not None and (staged.request_id == request.id or _changed_table(
+            pkg.id, {request.round_id}, staged.data.get("resources") or [])):
+        # one period archived with a correction of it staged while another
+        # stays published: the producers could no longer change the dataset
+        # at all (every edit held that correction). (A dataset archived
+        # whole keeps its changes for its producers to discard.)
+        raise tk.ValidationError({"state": [tk._(
+            "Changes to this period are staged (not yet reviewed): have them reviewed "
+            "and published, or discarded, before archiving it")]})
     now = utcnow()
     record.status = "archived"
     record.archived_at = now

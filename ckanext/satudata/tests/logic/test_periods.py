@@ -412,6 +412,23 @@ def test_an_archived_periods_table_is_not_changed_through_another_periods_revisi
             if r["id"] == second_id] == ["Koreksi"]
     assert _public("package_show", id=pkg_id)["resources"][0].get("description") != "Baru"
 
+def test_a_period_with_a_correction_staged_is_not_archived(second_published):
+    """Archived with a correction of its table staged, the producers could
+    no longer change the dataset at all: every edit carried that correction
+    (refused: archived), and revising either period was refused."""
+    region, first, second = second_published
+    pkg_id = first["package_id"]
+    first_id = _public("package_show", id=pkg_id)["resources"][0]["id"]
+    with freeze_time("2026-07-06 04:00:00"):
+        region.call("producer", "resource_patch", id=first_id, description="Koreksi")
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+        assert "staged" in refused.value.error_dict["state"][0]
+        region.call("producer", "satudata_revision_discard", id=pkg_id)
+        region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+        # and the other period is corrected as before
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan semester II")
+
 def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods):
     """An edit while the second period was reviewed was told "a revision of
     this dataset is being reviewed"."""
