@@ -131,9 +131,21 @@ def failed(login: Any, **kwargs: Any) -> None:
 
 
 def succeeded(sender: Any, user: Any = None, **kwargs: Any) -> None:
-    """Forgets an account's failed logins when it logs in (CKAN's
-    ``logged_in`` signal) or its password is changed (the reset the lock's
-    message offers: the account stayed locked after it)."""
+    """Forgets the failed logins from the address an account logged in from
+    (CKAN's ``logged_in`` signal): the other addresses' counts stay (every
+    login of the owner gave a guesser ten more tries)."""
+    user_id = getattr(user, "id", None)
+    if not user_id:
+        return
+    try:
+        connect_to_redis().hdel(f"{_account_key(user_id)}:by-client", _client())
+    except _REDIS_ERRORS:
+        log.warning("Redis is out of reach: failed logins are not forgotten", exc_info=True)
+
+
+def password_changed(user: Any) -> None:
+    """Forgets every failed login of an account whose password changed (the
+    reset the lock's message offers: the account stayed locked after it)."""
     user_id = getattr(user, "id", None)
     if not user_id:
         return

@@ -818,14 +818,14 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     uploads: list[tuple[int, Any]] = []
     replaced: dict[int, str] = {}
     held = staged_for(pkg.id)
-    if held is not None and "resources" in data_dict \
-            and not context.get("allow_partial_update") \
+    if held is not None and not context.get("allow_partial_update") \
             and not same_time(data_dict.get("metadata_modified"),
                               held.data.get("metadata_modified")):
-        # a whole dataset not read from the staged version as it is now (from
-        # the published version by package_show, before another editor's
-        # change, or with its read time left out or written otherwise), sent
-        # back while changes are staged: it replaced them unseen
+        # a whole dataset (with its tables or without: none then) not read
+        # from the staged version as it is now (from the published version by
+        # package_show, before another editor's change, or with its read time
+        # left out), sent back while changes are staged: it replaced them
+        # unseen
         raise tk.ValidationError({"revision": [tk._(
             "Changes to this dataset are staged for review, and what you sent was not "
             "read from them as they are now (from its published version, or before "

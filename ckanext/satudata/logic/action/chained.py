@@ -751,7 +751,7 @@ def _password_changed(result: Any, data: DataDict) -> None:
     if any(isinstance(data.get(key), str) and data[key] for key in ("password", "password1")):
         user = model.User.get(result["id"])
         sessions.password_changed(None, user=user)
-        login_attempts.succeeded(None, user=user)  # a reset ends the lock it was offered for
+        login_attempts.password_changed(user)  # a reset ends the lock it was offered for
 
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,

@@ -314,3 +314,30 @@ def test_whole_numbers_with_english_thousands_pass_as_the_datastore_reads_them()
     assert count == 0, errors
     assert validation.plain_number("12,5") == "12.5"
     assert validation.plain_number("1,234", whole=True) == "1234"
+
+
+def test_texts_no_cell_uses_are_counted_as_the_cells_use_them(tmp_path):
+    """The cells referring to a shared text were counted as the bytes
+    ' t="s"' anywhere in a sheet: a comment holding them passed a workbook
+    of 20,000 unused texts (each reading of it seconds again)."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["kecamatan", "jumlah"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    spare = "".join(f"<si><t>sisa {n}</t></si>" for n in range(20_000))
+    swollen = tmp_path / "swollen.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(swollen, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<!--" + b' t="s"' * 30_000
+                                    + b"--><sheetData>")
+            target.writestr(item, data)
+        target.writestr("xl/sharedStrings.xml", '<x:sst xmlns:x="http://schemas.'
+                        f'openxmlformats.org/spreadsheetml/2006/main">'
+                        f'{spare.replace("<si>", "<x:si>").replace("</si>", "</x:si>")}'
+                        "</x:sst>")
+    assert preview.unused_strings(str(swollen)) == 20_000
+    assert preview.unused_strings(str(plain)) == 0

@@ -157,6 +157,9 @@ def test_who_guesses_an_officers_password_locks_out_themselves_not_the_officer(
         assert _log_in(guesser, "kadis", "tebakan", "10.9.9.9").status_code == 200
     assert _log_in(guesser, "kadis", "correct123", "10.9.9.9").status_code == 429
     assert _log_in(app.test_client(), "kadis", "correct123", "10.1.1.1").status_code == 302
+    # the officer's login forgets their address's count only: the guesser
+    # got ten more tries with every login of the owner
+    assert _log_in(guesser, "kadis", "correct123", "10.9.9.9").status_code == 429
     # from many addresses: past ten times the limit, locked for all
     for n in range(30):
         _log_in(app.test_client(), "kadis", "tebakan", f"10.8.0.{n}")
