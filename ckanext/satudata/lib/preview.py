@@ -250,20 +250,31 @@ def xlsx_rows(f: Any, path: str, sized: bool = True,
     try:
         if not computed.worksheets:
             return
-        rows = computed.worksheets[0].iter_rows(values_only=True, **options)
+        sheet = computed.worksheets[0]
         if not _has_formulas(path):
-            yield from rows
+            yield from sheet.iter_rows(values_only=True, **options)
             return
         with open(path, "rb") as again:
             written = cells.read_workbook(again, data_only=False, sized=sized)
             texts = written.worksheets[0].iter_rows(values_only=True, **options)
-            for values, formulas in zip(rows, texts):
-                yield tuple(v if v is not None or not (isinstance(t, str) and t.startswith("="))
-                            else t for v, t in zip(values, formulas))
+            for row, formulas in zip(sheet.iter_rows(**options), texts):
+                yield tuple(_computed(cell, formula) for cell, formula in zip(row, formulas))
     finally:
         computed.close()
         if written is not None:
             written.close()
+
+
+def _computed(cell: Any, formula: Any) -> Any:
+    """A cell's value as Excel last computed it: its cached result; an empty
+    text for a formula whose result is one (``t="str"``, ``=IF(C3=0;"";…)``:
+    it was read as its formula's text, shown to the reviewers and refused
+    as "a formula without its result"); the formula's text only when the
+    file holds no result at all."""
+    value = getattr(cell, "value", None)
+    if value is not None or not (isinstance(formula, str) and formula.startswith("=")):
+        return value
+    return "" if getattr(cell, "data_type", None) == "str" else formula
 
 
 #: texts a workbook may carry that no cell uses (a program's leftovers)

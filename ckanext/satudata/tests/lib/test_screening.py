@@ -341,3 +341,28 @@ def test_texts_no_cell_uses_are_counted_as_the_cells_use_them(tmp_path):
                         "</x:sst>")
     assert preview.unused_strings(str(swollen)) == 20_000
     assert preview.unused_strings(str(plain)) == 0
+
+
+def test_a_formula_whose_result_is_an_empty_text_is_read_empty(tmp_path):
+    """Excel and LibreOffice store =IF(B2=0;"";A2+B2)'s empty result as an
+    empty text (t="str", an empty v): it was read as the formula's text,
+    shown in the reviewers' preview and refused as "a formula without its
+    result: save it again" (saving again cannot help). A formula with no
+    result at all (openpyxl writes them) is still its text."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b", "jumlah"])
+    book.active.append([1, 0, '=IF(B2=0,"",A2+B2)'])
+    book.active.append([1, 2, "=A3+B3"])
+    written = tmp_path / "written.xlsx"
+    book.save(written)
+    computed = tmp_path / "computed.xlsx"
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(computed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="C2"><f>', b'<c r="C2" t="str"><f>')
+            target.writestr(item, data)
+    table = tables.read(str(computed), "xlsx")
+    assert [row[2] for row in table.rows] == ["", "=A3+B3"]
