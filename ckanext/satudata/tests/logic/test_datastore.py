@@ -900,6 +900,25 @@ def test_a_number_declared_after_the_upload_types_the_loaded_table(region, run_j
     assert types["jumlah"] == "numeric"
 
 
+def test_a_number_column_the_loader_renames_is_typed_too(region, run_jobs, smtp):
+    """The loader writes a column's name in ASCII and cuts it at 63
+    characters: "Penduduk Usia 15–64" became "…15-64", "Suhu (°C)" "…(degC)",
+    and the declared number columns stayed text (10 sorted before 9)."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    long = "Jumlah Tenaga Kesehatan Menurut Jenis Kelamin dan Kelompok Umur Tahun 2025"
+    region.call("producer", "package_patch", id=pkg_id, variables=[
+        {"name": "Penduduk Usia 15–64", "definition": "Penduduk", "data_type": "integer",
+         "unit": "jiwa"},
+        {"name": "Suhu (°C)", "definition": "Suhu", "data_type": "decimal", "unit": "°C"},
+        {"name": long, "definition": "Jumlah", "data_type": "integer", "unit": "orang"}])
+    table = add_csv(region, "producer", pkg_id,
+                    f"Penduduk Usia 15–64,Suhu (°C),{long}\n9,26.1,3\n10,27.5,4\n")
+    run_jobs()
+    types = {f["id"]: f["type"] for f in helpers.call_action(
+        "datastore_info", context=dict(as_user(region, "producer")), id=table["id"])["fields"]}
+    assert set(types.values()) == {"numeric"}, types
+
 @pytest.mark.parametrize("far", ["value", "formatting"])
 def test_a_workbook_reaching_far_past_its_header_is_not_loaded(region, run_jobs, smtp, app,
                                                                far):
