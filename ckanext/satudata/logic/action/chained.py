@@ -1656,7 +1656,7 @@ _FIELD_NAME = re.compile(r"[\w.\-*]+")
 _SORT_CLAUSE = re.compile(r"\s*[\w.\-]+(\s+(asc|desc))?\s*", re.I)
 _QUERY_FIELD = re.compile(r"[\w.\-]+(\^\d+(\.\d+)?)?")
 #: Solr's function queries inside a query (``_val_:"docfreq(text,'x')"``)
-_FUNCTION_QUERY = re.compile(r"_(val|query)_\s*:", re.I)
+_FUNCTION_QUERY = re.compile(r"_(val|query)_\s*:|\{!", re.I)  # (and local parameters)
 
 
 def index_function_errors(context: Context, data: DataDict) -> dict[str, list[str]]:

@@ -366,3 +366,14 @@ def test_a_formula_whose_result_is_an_empty_text_is_read_empty(tmp_path):
             target.writestr(item, data)
     table = tables.read(str(computed), "xlsx")
     assert [row[2] for row in table.rows] == ["", "=A3+B3"]
+
+
+def test_the_preview_writes_a_date_as_the_check_reads_it(tmp_path):
+    """A date cell was shown "1986-01-01 00:00:00" beside the check's
+    "1986-01-01"."""
+    book = openpyxl.Workbook()
+    book.active.append(["tanggal", "jumlah"])
+    book.active.append([datetime.datetime(1986, 1, 1), 5])
+    path = tmp_path / "tabel.xlsx"
+    book.save(path)
+    assert preview._xlsx(str(path), 10).rows[1] == ["1986-01-01", "5"]

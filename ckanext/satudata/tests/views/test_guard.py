@@ -843,8 +843,9 @@ def test_solr_functions_cannot_read_unpublished_datasets(app, region):
     assert "q" in _api_error(app, "/api/3/action/package_search?q=_val_:%22docfreq(text,"
                                   "'zqxrahasia')%22&fl=name,score")
     # a filter's function is the filter's error (it was reported under q)
-    assert set(_api_error(app, "/api/3/action/package_search?fq=_val_:%22x(1)%22")) == {
-        "__type", "fq"}
+    for fq in ("_val_:%22x(1)%22", "%7B!func%7Dx(1)"):  # and local parameters
+        assert set(_api_error(app, f"/api/3/action/package_search?fq={fq}")) == {
+            "__type", "fq"}, fq
     assert "defType" in _api_error(app, "/api/3/action/package_search?defType=func"
                                         "&q=docfreq(text,'zqxrahasia')")
     assert "wt" in _api_error(app, search + "&wt=xml")
