@@ -405,13 +405,15 @@ def _typed(transition: str, error: Optional[tk.ValidationError] = None) -> dict[
     lost it all; with the refusal of its note (``error``), marked at the
     field."""
     form = tk.request.form
-    note_errors = (error.error_dict or {}).get("note") if error is not None else None
+    refused = (error.error_dict or {}) if error is not None else {}
     return {"transition": transition,
             **{key: form.get(key, "") for key in ("note", "reason", "release_date",
                                                   "release_time")},
             "field_notes": {key[len("field_note-"):]: value for key, value in form.items()
                             if key.startswith("field_note-")},
-            "errors": {"note": note_errors} if isinstance(note_errors, list) else {}}
+            # (a release's postponement reason too)
+            "errors": {key: refused[key] for key in ("note", "reason")
+                       if isinstance(refused.get(key), list)}}
 
 
 def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:

@@ -627,6 +627,26 @@ def test_a_steps_refused_note_is_marked_at_its_field_and_named(app, region):
                        id=request["id"])["state"] == "submitted"
 
 
+def test_a_withdrawal_without_a_reason_is_marked_at_its_field(app, region):
+    """The withdrawal's and the postponement's reasons were refused with a
+    flash at the top of a long page only: the box unmarked, the focus
+    nowhere (the return's box already said it)."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    to_ready(region, request)
+    publish(region, request)
+    client = _login(app, "admin-walidata")
+    page = client.get(tk.url_for("satudata_request.read", id=request["id"]))
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    refused = client.post(
+        tk.url_for("satudata_dissemination.take", id=request["id"], transition="withdraw"),
+        data={"_csrf_token": _csrf(page.body), "version": version, "note": " ",
+              "confirm": "1"}, status=400).body
+    assert re.search(r'<textarea class="form-control is-invalid" id="note-withdraw"[^>]*'
+                     r'aria-describedby="note-withdraw-error" autofocus', refused), \
+        re.findall(r'<textarea[^>]*note-withdraw[^>]*>', refused)
+    assert "wajib diisi" in refused.split('id="note-withdraw-error"')[1].split("</div>")[0]
+
 def test_a_refused_reminder_on_a_ready_request_shows_the_page_again(app, region):
     """A ready request's page shows its review (it can be returned): a
     reminder refused there (a note too long) answered 500."""
