@@ -464,22 +464,13 @@ _MISSING = sorted(validation.MISSING_SYMBOLS)
 def numeric_variables(pkg_dict: dict[str, Any]) -> dict[str, str]:
     """The declared variables of whole numbers and decimals: normalized
     name -> data type, under the name the loader gives the column too
-    (:func:`loaded_name`)."""
+    (:func:`.validation.loaded_name`)."""
     found: dict[str, str] = {}
     for var in validation.variables(pkg_dict):
         if var["data_type"] in validation.NOTATIONS:
-            for name in (var["name"], loaded_name(var["name"])):
+            for name in (var["name"], validation.loaded_name(var["name"])):
                 found.setdefault(validation.normalize(name), var["data_type"])
     return found
-
-
-def loaded_name(name: str) -> str:
-    """A column's name as xloader makes it: in ASCII (``15–64`` → ``15-64``,
-    ``°C`` → ``degC``, ``km²`` → ``km2``) and cut to PostgreSQL's 63
-    characters. A declared number column so renamed stayed text."""
-    from unidecode import unidecode
-
-    return unidecode(str(name)).strip()[:63].strip()
 
 
 def type_columns(resource_id: str, numbers: dict[str, str]) -> list[str]:

@@ -10,6 +10,8 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
 * ``missing_column``: a declared variable has no column (matched by name,
   ignoring case, spaces, ``_`` and ``-``); ``extra_column``: a column is not
   declared (or has no name); ``duplicate_column``: two columns of one name;
+  ``same_loaded_name``: two columns of one name once the DataStore cuts it
+  to 63 characters (:func:`loaded_name`);
 * ``type``: a cell is not of its variable's type (``integer``: whole
   numbers; ``decimal``: numbers with a decimal point; ``date``: a date;
   ``boolean``: ya/tidak, true/false, 1/0; ``text``/``category``: anything);
@@ -51,6 +53,7 @@ import re
 from typing import Any, Iterable, Optional, Union
 
 from babel.numbers import format_decimal
+from unidecode import unidecode
 
 import ckan.plugins.toolkit as tk
 
@@ -277,6 +280,14 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def loaded_name(name: str) -> str:
+    """A column's name as xloader makes it: in ASCII (``15–64`` → ``15-64``,
+    ``°C`` → ``degC``, ``km²`` → ``km2``) and cut to PostgreSQL's 63
+    characters. A declared number column so renamed stayed text; two
+    columns the same once cut were not loaded at all."""
+    return unidecode(str(name)).strip()[:63].strip()
+
+
 def _header_errors(labels: list[str], declared: list[dict[str, Any]]
                    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Missing, extra and repeated columns; and ``{declared name: label}``
@@ -285,6 +296,7 @@ def _header_errors(labels: list[str], declared: list[dict[str, Any]]
     by_name = {normalize(f["name"]): f["name"] for f in declared}
     found: dict[str, str] = {}
     seen: dict[str, int] = {}
+    loaded: dict[str, int] = {}
     for position, label in enumerate(labels, start=1):
         key = normalize(label)
         column = {"row": 1, "column": position, "letter": column_letter(position),
@@ -293,6 +305,10 @@ def _header_errors(labels: list[str], declared: list[dict[str, Any]]
             errors.append(dict(column, code="duplicate_column", first=seen[key]))
             continue
         seen[key] = position
+        as_loaded = loaded_name(label).lower()
+        if as_loaded in loaded:
+            errors.append(dict(column, code="same_loaded_name", first=loaded[as_loaded]))
+        loaded.setdefault(as_loaded, position)
         if key in by_name:
             found[by_name[key]] = label
         else:
@@ -490,6 +506,10 @@ def message(error: dict[str, Any]) -> str:
         return tk._("Header (row 1): %(column)s is not a declared variable") % where
     if code == "duplicate_column":
         return tk._("Header (row 1): %(column)s repeats an earlier column") % where
+    if code == "same_loaded_name":
+        return tk._("Header (row 1): %(column)s has the name of column %(first)s once "
+                    "cut to 63 characters, as the data API keeps names: shorten one of "
+                    "them") % dict(where, first=column_letter(error.get("first") or 1))
     if code == "formula":
         return tk._("Row %(row)s, %(column)s: the cell holds the formula \"%(value)s\" "
                     "without its result: open the file in Excel or LibreOffice and save it "

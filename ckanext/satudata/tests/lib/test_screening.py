@@ -377,3 +377,17 @@ def test_the_preview_writes_a_date_as_the_check_reads_it(tmp_path):
     path = tmp_path / "tabel.xlsx"
     book.save(path)
     assert preview._xlsx(str(path), 10).rows[1] == ["1986-01-01", "5"]
+
+
+def test_two_columns_of_one_name_once_cut_as_the_datastore_keeps_them(app):
+    """Two headers that differ only after their 63rd character passed the
+    check, and the table could not be loaded ("Duplicate column names")."""
+    head = "Jumlah Tenaga Kesehatan Menurut Jenis Kelamin dan Kelompok Umur Tahun 2025"
+    labels = [head + " Laki-laki", head + " Perempuan"]
+    schema = validation.table_schema({"variables": [
+        {"name": name, "data_type": "integer"} for name in labels]})
+    errors, _count = validation.validate(labels, [["1", "2"]], schema)
+    assert [e["code"] for e in errors] == ["same_loaded_name"]
+    with app.flask_app.test_request_context("/"):
+        said = validation.message(errors[0])
+    assert "63" in said and "kolom A" in said, said
