@@ -105,6 +105,10 @@ def _csv(path: str) -> Table:
     if code:
         raise Unreadable(code)
     text, dialect = preview.decode_csv(data)
+    if re.match(r"sep=.?\r?\n", text, re.I):
+        # Excel's separator hint, a line above the table: read as its
+        # header, every column "not declared" (Excel opens it as a table)
+        raise Unreadable("sep_line")
     if text.startswith("\ufeff"):
         # a second byte order mark: the first column's name began with an
         # invisible character, and the check both refused the column and
@@ -307,6 +311,10 @@ def read_message(error: dict[str, Any]) -> str:
         return tk._("The table has a header row but no data rows: add the data below it")
     if code in ("binary", "utf16", "utf32"):
         return preview.not_text_message(code)
+    if code == "sep_line":
+        return tk._("The file's first line (\"sep=…\") is Excel's hint of the separator, "
+                    "not part of the table: delete that line (the header comes first) and "
+                    "upload the file again")
     if code == "hidden_start":
         return tk._("The file begins with an invisible character (a second byte order "
                     "mark) before the first column's name: save the table again as "

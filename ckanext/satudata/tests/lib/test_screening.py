@@ -391,3 +391,13 @@ def test_two_columns_of_one_name_once_cut_as_the_datastore_keeps_them(app):
     with app.flask_app.test_request_context("/"):
         said = validation.message(errors[0])
     assert "63" in said and "kolom A" in said, said
+
+
+def test_excels_separator_line_is_named(tmp_path):
+    """A first line "sep=;" (Excel's hint) was read as the header: every
+    column "not declared", every variable "without a column"."""
+    path = tmp_path / "tabel"
+    path.write_bytes(b"sep=;\r\ntahun;jumlah\r\n2025;1\r\n")
+    with pytest.raises(tables.Unreadable) as e:
+        tables.read(str(path), "csv")
+    assert "sep=" in tables.read_message(e.value.error)

@@ -733,6 +733,13 @@ class TestRequests:
             assert "cancelled" in err.value.error_dict["state"][0], action
         assert region.call("producer", "package_show", id=a["package_id"])["title"] != "Baru"
 
+    def test_a_cancelled_requests_dataset_page_says_why_it_does_not_change(self, app, region):
+        a = region.request_of(region.opd_a)
+        region.call("walidata_admin", "satudata_request_cancel", id=a["id"], note="Dobel")
+        producer = login(app, region.users["producer"]["name"])
+        page = producer.get(f"/dataset/{a['package_id']}").body
+        assert "satudata-review-message" in page and "dibatalkan" in page
+
 
 def test_a_round_whose_deadlines_would_fall_after_2100_is_refused(region):
     """Started late in 2100, a round was saved with deadlines in 2101, which
