@@ -283,7 +283,8 @@ def status_label(round_: CollectionRound) -> str:
     """What a round's pages say it is: its state, or "done" for an open
     round whose work is over."""
     if round_.state == "open" and round_.stage == "done":
-        return stage_label("done")
+        # written as the states are ("Selesai" beside "berjalan", "ditutup")
+        return stage_label("done").lower()
     return state_label(round_.state)
 
 

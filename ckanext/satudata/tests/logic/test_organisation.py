@@ -648,7 +648,7 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         "TJB 2026 (final)"
     listed = admin.get("/permintaan-data/putaran").body
     row = listed[listed.index("TJB 2026 (final)"):]
-    assert "Selesai" in row[:row.index("</tr>")]
+    assert "selesai" in row[:row.index("</tr>")]  # written as the other states are
     assert [(e["step"], e["user_name"]) for e in report["events"]] == [
         ("draft", "admin-walidata"), ("edit", "admin-walidata"),
         ("submit", "admin-walidata"), ("approve", "verifikator"),
