@@ -12,7 +12,9 @@ evaluated); a file that cannot be read gives a :class:`Preview` with an
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import copy
 import csv
 import dataclasses
 import datetime
@@ -93,10 +95,33 @@ def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS) -> Optional[Prev
     try:
         if kind == "csv":
             return _csv(path, max_rows)
-        return _xlsx(path, max_rows)
+        return _xlsx_once(path, max_rows)
     except Exception:  # a malformed file must never break the page
         log.info("no preview of resource %s", resource.get("id"), exc_info=True)
         return Preview(error=tk._("The file could not be read for a preview."))
+
+
+#: the previews of workbooks read lately, by file and version (a stored
+#: file does not change: a new upload is a new file)
+_READ: "collections.OrderedDict[tuple[Any, ...], Preview]" = collections.OrderedDict()
+
+
+def _xlsx_once(path: str, max_rows: int) -> Preview:
+    """:func:`_xlsx`, read once per file (in this process): a workbook of
+    200,000 texts made every opening of its request's page wait seconds,
+    openpyxl reading them all for its ten rows. A refusal (its words in the
+    reader's language) is read again."""
+    status = os.stat(path)
+    key = (path, status.st_mtime_ns, status.st_size, max_rows)
+    if key in _READ:
+        _READ.move_to_end(key)
+        return copy.deepcopy(_READ[key])
+    found = _xlsx(path, max_rows)
+    if found.error is None:
+        _READ[key] = copy.deepcopy(found)
+        while len(_READ) > 64:
+            _READ.popitem(last=False)
+    return found
 
 
 def _cell(value: Any) -> str:

@@ -401,3 +401,22 @@ def test_excels_separator_line_is_named(tmp_path):
     with pytest.raises(tables.Unreadable) as e:
         tables.read(str(path), "csv")
     assert "sep=" in tables.read_message(e.value.error)
+
+
+def test_a_workbooks_kept_preview_follows_its_file(tmp_path):
+    """Previews of workbooks are kept (a workbook of 200,000 texts made each
+    opening of its request's page wait seconds): a new file at the same
+    place is read anew, and a caller's change of its copy reaches nobody."""
+    import os
+
+    path = tmp_path / "tabel.xlsx"
+    for value, stamp in ((1, 1_000_000_000), (2, 2_000_000_000)):
+        book = openpyxl.Workbook()
+        book.active.append(["tahun", "jumlah"])
+        book.active.append([2025, value])
+        book.save(path)
+        os.utime(path, ns=(stamp, stamp))
+        first = preview._xlsx_once(str(path), 10)
+        first.rows.append(["diubah"])  # the caller's copy
+        assert preview._xlsx_once(str(path), 10).rows == [["tahun", "jumlah"],
+                                                          ["2025", str(value)]]
