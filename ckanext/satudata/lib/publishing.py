@@ -819,6 +819,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     replaced: dict[int, str] = {}
     held = staged_for(pkg.id)
     if held is not None and not context.get("allow_partial_update") \
+            and held.data.get("metadata_modified") \
             and not same_time(data_dict.get("metadata_modified"),
                               held.data.get("metadata_modified")):
         # a whole dataset (with its tables or without: none then) not read

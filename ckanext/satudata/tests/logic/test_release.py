@@ -62,7 +62,8 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         calendar = _calendar()
         assert calendar == [{
             "id": result["release"]["id"],
-            "title": pkg["title"], "release_at": "2026-12-01T02:00:00",
+            "title": pkg["title"], "period": region.round["title"],
+            "release_at": "2026-12-01T02:00:00",
             "release_at_local": "2026-12-01 09:00 WIB",
             "organization": {"name": "dinas-kesehatan", "title": "Dinas Kesehatan"},
             "postponed": None, "sequence": 0,
