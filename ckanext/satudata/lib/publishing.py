@@ -1105,21 +1105,16 @@ def table_value(res: dict[str, Any], key: str) -> Any:
 def refuse_other_periods(request: DataRequest, resources: list[dict[str, Any]]) -> None:
     """A new period's staged revision may add and change its own tables
     only: a ``ValidationError`` when it changes or removes a live table of
-    another period (that is a revision of that period's request)."""
-    stamps = _stamps(request.package_id or "")
-    staged = {r.get("id"): r for r in resources}
-    live = live_dict(request.package_id or "")
-    for res in live.get("resources") or []:
-        if stamps.get(res["id"]) == request.round_id:
-            continue  # (an unstamped live table was published before the periods)
-        mine = staged.get(res["id"])
-        if mine is None or any(table_value(mine, k) != table_value(res, k)
-                               for k in _RESOURCE_FIELDS):
-            raise tk.ValidationError({"resources": [tk._(
-                "This request adds a new period to the dataset: the tables of the "
-                "other periods cannot be changed or removed in it (\"%(name)s\" is "
-                "one). To correct an earlier period, revise that period's request "
-                "once this one is published.") % {"name": res.get("name") or res["id"]}]})
+    another period (that is a revision of that period's request; an
+    unstamped live table was published before the periods)."""
+    changed = _changed_table(request.package_id or "", resources,
+                             lambda stamp: stamp != request.round_id)
+    if changed:
+        raise tk.ValidationError({"resources": [tk._(
+            "This request adds a new period to the dataset: the tables of the "
+            "other periods cannot be changed or removed in it (\"%(name)s\" is "
+            "one). To correct an earlier period, revise that period's request "
+            "once this one is published.") % {"name": changed}]})
 
 
 def refuse_archived_periods(package_id: str, resources: list[dict[str, Any]]) -> None:
@@ -1129,21 +1124,23 @@ def refuse_archived_periods(package_id: str, resources: list[dict[str, Any]]) ->
     the 2095 period's revision, its reviewers not told it was archived)."""
     archived = {r.round_id for r in package_requests(package_id)
                 if r.state == State.ARCHIVED.value}
-    changed = _changed_table(package_id, archived, resources) if archived else None
+    changed = _changed_table(package_id, resources, archived.__contains__) \
+        if archived else None
     if changed:
         raise tk.ValidationError({"resources": [tk._(
             "The table \"%(name)s\" belongs to an archived period: archived data is "
             "not changed or removed") % {"name": changed}]})
 
 
-def _changed_table(package_id: str, rounds: set[Optional[str]],
-                   resources: list[dict[str, Any]]) -> Optional[str]:
-    """The name of the first live table of the periods of ``rounds`` that
-    ``resources`` (a staged version) changes, replaces or removes; None."""
+def _changed_table(package_id: str, resources: list[dict[str, Any]],
+                   of_period: Callable[[Optional[str]], bool]) -> Optional[str]:
+    """The name of the first live table whose period (its round's id, None
+    for a table stamped with none) ``of_period`` keeps that ``resources`` (a
+    staged version) changes, replaces or removes; None."""
     stamps, staged = _stamps(package_id), {r.get("id"): r for r in resources}
     replaced = {r.get(REPLACES_KEY) for r in resources}
     for res in live_dict(package_id).get("resources") or []:
-        if stamps.get(res["id"]) not in rounds:
+        if not of_period(stamps.get(res["id"])):
             continue
         mine = staged.get(res["id"])
         if mine is None or res["id"] in replaced or any(
@@ -1762,7 +1759,7 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
     others = [r for r in package_requests(pkg.id)
               if r.id != request.id and r.state == State.PUBLISHED.value]
     if others and staged is not None and (staged.request_id == request.id or _changed_table(
-            pkg.id, {request.round_id}, staged.data.get("resources") or [])):
+            pkg.id, staged.data.get("resources") or [], lambda stamp: stamp == request.round_id)):
         # one period archived with a correction of it staged while another
         # stays published: the producers could no longer change the dataset
         # at all (every edit held that correction). (A dataset archived
