@@ -85,6 +85,13 @@ THEMES = {
 }
 
 
+#: the data standard's fields (Perpres 39/2019) and their lines in its
+#: ``dct:Standard`` description, written and read back the same way
+STANDARD_FIELDS = (("concept", "Konsep"), ("definition", "Definisi"),
+                   ("classification", "Klasifikasi"), ("measure", "Ukuran"),
+                   ("unit", "Satuan"))
+
+
 def code_uri(list_name: str, code: str) -> URIRef:
     """A stable URI for a satudata reference code (its concept scheme lives
     on the portal)."""
@@ -156,8 +163,7 @@ class SatudataDCATProfile(RDFProfile):
 
     def _parsed_standard(self, dataset_ref: Any) -> dict[str, str]:
         """The five fields of the data standard (:meth:`_standard`)."""
-        fields = {"Konsep": "concept", "Definisi": "definition",
-                  "Klasifikasi": "classification", "Ukuran": "measure", "Satuan": "unit"}
+        fields = {label: key for key, label in STANDARD_FIELDS}
         found: dict[str, str] = {}
         for standard in self.g.objects(dataset_ref, DCT.conformsTo):
             text = str(self.g.value(standard, DCT.description) or "")
@@ -294,10 +300,7 @@ class SatudataDCATProfile(RDFProfile):
         """The data standard of Perpres 39/2019 (konsep, definisi,
         klasifikasi, ukuran, satuan) as the dct:Standard the dataset
         conforms to."""
-        labels = (("concept", "Konsep"), ("definition", "Definisi"),
-                  ("classification", "Klasifikasi"), ("measure", "Ukuran"),
-                  ("unit", "Satuan"))
-        lines = [f"{label}: {dataset_dict[key]}" for key, label in labels
+        lines = [f"{label}: {dataset_dict[key]}" for key, label in STANDARD_FIELDS
                  if dataset_dict.get(key)]
         if not lines:
             return
