@@ -65,8 +65,13 @@ def _client() -> str:
 def _keys(login: str, kind: str = "login-failures") -> tuple[str, str]:
     """The counters of the account ``login`` names: a hash of them per
     client address, and the count from every one."""
-    account = _account_key(_account(login), kind)
-    return f"{account}:by-client", account
+    return _counters(_account(login), kind)
+
+
+def _counters(account: str, kind: str = "login-failures") -> tuple[str, str]:
+    """An account's counters (its id or digest): per client, and in all."""
+    total = _account_key(account, kind)
+    return f"{total}:by-client", total
 
 
 def _account_key(account: str, kind: str = "login-failures") -> str:
@@ -138,7 +143,7 @@ def succeeded(sender: Any, user: Any = None, **kwargs: Any) -> None:
     if not user_id:
         return
     try:
-        connect_to_redis().hdel(f"{_account_key(user_id)}:by-client", _client())
+        connect_to_redis().hdel(_counters(user_id)[0], _client())
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: failed logins are not forgotten", exc_info=True)
 
@@ -150,7 +155,6 @@ def password_changed(user: Any) -> None:
     if not user_id:
         return
     try:
-        account = _account_key(user_id)
-        connect_to_redis().delete(account, f"{account}:by-client")
+        connect_to_redis().delete(*_counters(user_id))
     except _REDIS_ERRORS:
         log.warning("Redis is out of reach: failed logins are not forgotten", exc_info=True)
