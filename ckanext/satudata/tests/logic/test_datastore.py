@@ -919,6 +919,24 @@ def test_a_number_column_the_loader_renames_is_typed_too(region, run_jobs, smtp)
         "datastore_info", context=dict(as_user(region, "producer")), id=table["id"])["fields"]}
     assert set(types.values()) == {"numeric"}, types
 
+def _loaded_workbook(region, run_jobs, app, name: str, content: bytes) -> tuple[dict, str, str]:
+    """A workbook uploaded as a table of OPD A's request, the jobs run: the
+    table, its load status and its DataStore page as its producer reads it."""
+    request = region.request_of(region.opd_a)
+    producer = as_user(region, "producer")
+    table = region.call("producer", "resource_create", package_id=request["package_id"],
+                        name=name.title(), format="XLSX", url=f"{name}.xlsx",
+                        upload=FileStorage(stream=io.BytesIO(content),
+                                           filename=f"{name}.xlsx"))
+    run_jobs()
+    status = helpers.call_action("xloader_status", context=dict(producer),
+                                 resource_id=table["id"])["status"]
+    page = html.unescape(app.get(
+        f"/dataset/{request['package_id']}/resource_data/{table['id']}",
+        headers=token_of(producer["user"])).body)
+    return table, status, page
+
+
 @pytest.mark.parametrize("far", ["value", "formatting"])
 def test_a_workbook_reaching_far_past_its_header_is_not_loaded(region, run_jobs, smtp, app,
                                                                far):
@@ -939,20 +957,9 @@ def test_a_workbook_reaching_far_past_its_header_is_not_loaded(region, run_jobs,
         sheet["XFD301"].font = Font(bold=True)
     content = io.BytesIO()
     workbook.save(content)
-    request = region.request_of(region.opd_a)
-    producer = as_user(region, "producer")
-    table = region.call("producer", "resource_create", package_id=request["package_id"],
-                        name="Jauh", format="XLSX", url="jauh.xlsx",
-                        upload=FileStorage(stream=io.BytesIO(content.getvalue()),
-                                           filename="jauh.xlsx"))
-    run_jobs()
-    status = helpers.call_action("xloader_status", context=dict(producer),
-                                 resource_id=table["id"])
-    assert status["status"] == "error"
+    table, status, page = _loaded_workbook(region, run_jobs, app, "jauh", content.getvalue())
+    assert status == "error"
     assert not helpers.call_action("resource_show", id=table["id"]).get("datastore_active")
-    page = html.unescape(app.get(
-        f"/dataset/{request['package_id']}/resource_data/{table['id']}",
-        headers=token_of(producer["user"])).body)
     assert "jauh melewati baris judulnya" in page and "hapus kolom di kanan tabel" in page
 
 
@@ -987,17 +994,6 @@ def test_a_workbook_carrying_texts_no_cell_uses_is_refused_at_once(region, run_j
             target.writestr(item, data)
         target.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}" count="20000" '
                         f'uniqueCount="20000">{spare}</sst>')
-    request = region.request_of(region.opd_a)
-    producer = as_user(region, "producer")
-    table = region.call("producer", "resource_create", package_id=request["package_id"],
-                        name="Sisa", format="XLSX", url="sisa.xlsx",
-                        upload=FileStorage(stream=io.BytesIO(swollen.getvalue()),
-                                           filename="sisa.xlsx"))
-    run_jobs()
-    status = helpers.call_action("xloader_status", context=dict(producer),
-                                 resource_id=table["id"])
-    assert status["status"] == "error"
-    page = html.unescape(app.get(
-        f"/dataset/{request['package_id']}/resource_data/{table['id']}",
-        headers=token_of(producer["user"])).body)
+    _table, status, page = _loaded_workbook(region, run_jobs, app, "sisa", swollen.getvalue())
+    assert status == "error"
     assert "tidak dipakai sel mana pun" in page, page[:300]
