@@ -258,8 +258,9 @@ def unpacked_size(data: bytes) -> int:
 def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(row number, {field: value})`` for each non-empty row of the
     "Daftar Data" sheet (else the first sheet), fields named as in
-    ``satudata_daftar_data_create``; the example row of older templates is
-    skipped. Raises
+    ``satudata_daftar_data_create``, every column of the sheet's (an empty
+    cell None: an emptied value, not one the sheet does not have); the
+    example row of older templates is skipped. Raises
     ``tk.ValidationError({"upload": [...]})`` for a file that is not a
     readable .xlsx or lacks the required columns."""
     unreadable = tk.ValidationError({"upload": [tk._(
@@ -311,7 +312,7 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
                                                               row["government_affairs"])
         if isinstance(row.get("sk_url"), str):  # the portal's own address, as it keeps it
             row["sk_url"] = _own_path(row["sk_url"])
-        yield number, {k: v for k, v in row.items() if v is not None}
+        yield number, row
     wb.close()
 
 

@@ -137,6 +137,16 @@ def daftar_data_ref(
 
 
 @validator_args
+def daftar_data_delete(
+    ignore_missing: Validator, satudata_text: Validator, unicode_safe: Validator,
+    satudata_length: Validator,
+) -> Schema:
+    """An item's deletion, with the ``modified`` time its page showed."""
+    return {**daftar_data_ref(), "modified": [ignore_missing, satudata_text, unicode_safe,
+                                              satudata_length(40)]}
+
+
+@validator_args
 def daftar_data_list(
     ignore_missing: Validator, unicode_safe: Validator,
     satudata_text: Validator, default: Validator,

@@ -11,8 +11,8 @@ from flask import Blueprint, send_file
 import ckan.plugins.toolkit as tk
 
 from ..lib import storage
-from ._common import (PAGE_SIZE, args, call, can, context, file_response, organization_list,
-                      organization_options, page_number, save)
+from ._common import (PAGE_SIZE, args, call, can, context, error_list, file_response,
+                      organization_list, organization_options, page_number, save)
 
 satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
                                  url_prefix="/permintaan-data/daftar-data")
@@ -93,7 +93,18 @@ def sk(item_id: str) -> Any:
 @satudata_daftar_data.route("/<item_id>/delete", methods=["POST"])
 def delete(item_id: str) -> Any:
     call("satudata_daftar_data_show", {"id": item_id})  # an item that is not: 404
-    if call("satudata_daftar_data_delete", {"id": item_id})["deleted"]:
+    try:
+        deleted = tk.get_action("satudata_daftar_data_delete")(context(), {
+            "id": item_id, "modified": tk.request.form.get("modified")})["deleted"]
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this page"))
+    except tk.ValidationError as error:  # changed since its page was opened, or kept
+        tk.h.flash_error(tk._(
+            "Someone else changed this item since you opened its page: it was not "
+            "deleted. Read their change below, then delete it again if it should go")
+            if "modified" in error.error_dict else "; ".join(error_list(error)))
+        return tk.redirect_to("satudata_daftar_data.edit", item_id=item_id)
+    if deleted:
         tk.h.flash_success(tk._("The Daftar Data item is deleted."))
     else:
         tk.h.flash_success(tk._("The Daftar Data item was already requested: it is "

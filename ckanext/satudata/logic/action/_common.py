@@ -5,6 +5,7 @@ waiting for the other creations of a unique name, finding a round by id or
 name, telling "not found" to whoever may not read a dataset."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,7 +86,14 @@ def refuse_changed_since(modified: Any, seen: Any) -> None:
     overwritten by the form (two officers' tabs: the second save put back
     the first one's change unseen). Nothing to check without it (an API
     call changing only what it names)."""
-    if seen in (None, "") or modified is None:
+    if seen in (None, ""):
+        return
+    try:  # not a time at all: said "someone else changed this" (nobody had)
+        datetime.datetime.fromisoformat(str(seen))
+    except ValueError:
+        raise tk.ValidationError({"modified": [tk._(
+            "Not a time as the form gives it (YYYY-MM-DDTHH:MM:SS.ffffff)")]})
+    if modified is None:
         return
     if str(seen) != modified.isoformat():
         raise tk.ValidationError({"modified": [tk._(

@@ -315,16 +315,20 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[s
 
     :param id: the item's id
     :type id: string
+    :param modified: the item's ``modified`` as the caller read it (optional:
+        an item changed since is not deleted)
     :returns: ``{"id", "deleted"}``: ``deleted`` false when the item was
         deactivated (the caller was told nothing either way)
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_delete", context, data_dict)
-    data = _validate(data_dict, schema.daftar_data_ref(), context)
+    data = _validate(data_dict, schema.daftar_data_delete(), context)
     # locked: a round being sent with it finishes first, and the item is then
     # deactivated (deleted under it, the new request went with it, and the
     # round's letter and dataset named a request that no longer was)
     item = _locked(DaftarData, data["id"], tk._("Daftar Data item not found"))
+    # one changed since its page was opened is not deleted unseen
+    refuse_changed_since(item.modified, data.get("modified"))
     planned = model.Session.execute(
         sa.select(sa.func.count()).select_from(PublicRequest)
         .where(PublicRequest.item_id == item.id,
@@ -411,6 +415,21 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
     return {"count": count, "results": results}
 
 
+#: what an emptied cell of an item's optional column stores
+_EMPTIED = {"description": None, "update_frequency": None, "government_affairs": [],
+            "unit": None, "submit_days": None, "sk_number": None, "sk_date": None,
+            "sk_url": None}
+
+
+def _imported_changes(clean: dict[str, Any], columns: set[str]) -> dict[str, Any]:
+    """What an imported row changes of the item it names: the columns the
+    sheet has (an empty one cleared: the value emptied in the exported
+    workbook stayed, "unchanged"), not the defaults of those it has not."""
+    return {**{field: _EMPTIED[field] for field in columns & set(_EMPTIED)},
+            **{field: value for field, value in clean.items()
+               if field in columns or field in ("title", "owner_org", "year")}}
+
+
 def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Import Daftar Data items from an Excel workbook (.xlsx) laid out as
     the template (``/permintaan-data/daftar-data/template.xlsx``): columns
@@ -420,7 +439,9 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     (ya/tidak), ``nomor_sk``, ``tanggal_sk``, ``deskripsi``, ``batas_hari``
     (the item's own deadline in days), ``hari_kalender`` (ya/tidak: calendar
     days) and ``tautan_sk``. An item with the same title and OPD in the same
-    year is updated rather than duplicated.
+    year is updated rather than duplicated: the columns the sheet has
+    (an empty cell clears the value), not the others (nor whether it is
+    active).
 
     All or nothing: when any row has an error nothing is saved and a
     ``ValidationError`` lists every error by row under ``rows``.
@@ -472,7 +493,13 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     valid: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str], int] = {}
     labels = {field: header for header, field, _a in spreadsheets.DAFTAR_DATA_COLUMNS}
+    # the columns each row has, an empty cell's included (an update changes
+    # those alone: a sheet without "prioritas" took every item's priority
+    # away, and one read again reactivated a deactivated item)
+    columns = {number: set(row) for number, row in parsed}
     for number, row in parsed:
+        for field in [f for f, v in row.items() if v is None]:
+            del row[field]
         row["year"] = year
         org_value = str(row.get("owner_org") or "").strip()
         if org_value:
@@ -503,8 +530,10 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     created = updated = unchanged = 0
     items = []
     user_id = _user_id(context)
-    for _number, clean in valid:
+    for number, clean in valid:
         item = existing.get((clean["title"].strip().lower(), clean["owner_org"]))
+        if item is not None:
+            clean = _imported_changes(clean, columns[number])
         # a file imported again as it was changes nothing (it said every
         # item was updated)
         same = item is not None and all(getattr(item, f) == v for f, v in clean.items())
@@ -684,24 +713,31 @@ def _emptied_deadlines(data_dict: DataDict) -> set[str]:
 
 
 def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
-                     recount: frozenset[str] = frozenset()) -> dict[str, Any]:
+                     recount: frozenset[str] = frozenset(),
+                     typed: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The deadlines ``round_`` would have with the change ``data`` (a new
     round's when ``round_`` is None), without changing it: a deadline given
     is kept; one not given is counted from the one before it when that one
     or its duration changed (a new start moves all three, a new submission
     deadline or verification time the verification deadline only); the
     others keep their date. A deadline in ``recount`` is counted again, and
-    those after it follow."""
+    those after it follow; one in ``typed`` was given as it is (the edit
+    form sends every date back) and is kept unless a date before it moved:
+    a new duration moved a date left filled in, against the form's word
+    ("leave a date empty to have it computed"), even a sent round's
+    deadline earlier."""
     def value(key: str) -> Any:
         return data[key] if key in data else getattr(round_, key)
 
     kept: dict[str, Any] = {}
-    moved = round_ is None or "start_date" in data
+    moved = shifted = round_ is None or "start_date" in data
     for key, days in (("prepare_due", "prepare_days"), ("submit_due", "submit_days"),
                       ("verify_due", "verify_days")):
         moved = moved or days in data or key in data or key in recount
-        if key in data or not moved:
+        if key in data or not moved or key in typed and not shifted:
             kept[key] = value(key)
+        # a date before it moved: a date sent back as it was follows it
+        shifted = shifted or key in data or key not in kept
     return workdays.round_deadlines(value("start_date"), value("prepare_days"),
                                     value("submit_days"), value("verify_days"), kept)
 
@@ -811,6 +847,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     round_ = _locked(CollectionRound, data.pop("id"), tk._("Collection round not found"))
     refuse_changed_since(round_.modified, data.pop("modified", None))
     data.pop("name", None)
+    typed = frozenset(key for key in _ROUND_DEADLINES if key in data)
     _unchanged_dropped(round_, data)
     sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))
     locked = rounds.locked_fields(round_, sent=sent, reviewing=bool(_count(
@@ -820,7 +857,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
                       DataRequest.state.in_(rounds.APPROVED)])),
         report_reviewing=round_.id in rounds.reports_in_approval([round_.id]))
     # an emptied deadline counted again to the date it has is no change
-    counted = _deadlines_after(round_, data, frozenset(recount))
+    counted = _deadlines_after(round_, data, frozenset(recount), typed)
     recount = frozenset(key for key in recount if counted[key] != getattr(round_, key))
     if (set(data) | recount) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in (*data, *sorted(recount))
@@ -831,11 +868,15 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     if data.get("state") == "open" and round_.state != "open" and not sent:
         raise tk.ValidationError({"state": [tk._(
             "A round without requests cannot be opened: send it instead")]})
+    if data.get("state") == "closed" and round_.state == "draft" and not sent:
+        # closed, it could be neither sent ("closed") nor opened ("send it")
+        raise tk.ValidationError({"state": [tk._(
+            "A round not yet sent cannot be closed: send it, or delete it")]})
     if data.get("state") == "draft" and round_.state != "draft" and sent:
         raise tk.ValidationError({"state": [tk._(
             "A round whose requests were sent cannot go back to draft: its producers "
             "are working on them (close the round instead)")]})
-    due = _deadlines_after(round_, data, recount)
+    due = _deadlines_after(round_, data, recount, typed)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data), due.get("prepare_due"))
     _refuse_past_submission(round_, due, sent)
@@ -843,9 +884,11 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         due["verify_due"], data.get("compile_days", round_.compile_days),
         data.get("report_days", round_.report_days)) if due.get("verify_due") else {})})
     renamed = "title" in data and data["title"] != round_.title
+    changed = any(getattr(round_, key) != value for key, value in {**data, **due}.items())
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)
-    round_.modified = datetime.datetime.utcnow()
+    if changed:  # a close of a closed round refused another officer's open form
+        round_.modified = datetime.datetime.utcnow()
     if round_.stage == "collection":
         # the later stages' planned deadlines, from the end of the collection
         for key, value in workdays.stage_deadlines(

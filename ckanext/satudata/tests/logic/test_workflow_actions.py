@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+import re
 
 import openpyxl
 import pysolr
@@ -93,6 +94,36 @@ class TestDaftarDataImport:
         # nothing it was added with)
         assert {c["field"] for c in trail[0]["changes"]} >= {"sk_number", "sk_date", "unit"}
 
+    def test_a_reimport_changes_the_columns_it_has_and_clears_its_empty_cells(self, region):
+        """A sheet of "judul" and "opd" alone took a priority item's priority
+        away and reactivated a deactivated one ("updated", without a word);
+        a value emptied in the exported sheet stayed ("unchanged")."""
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Posyandu", owner_org="dinas-kesehatan", year=2029,
+                           priority=True, submit_days=7, description="Per desa",
+                           sk_number="5/SK/2029")
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    active=False)
+        wb = openpyxl.Workbook()
+        wb.active.append(["judul", "opd"])
+        wb.active.append(["Jumlah Posyandu", "dinas-kesehatan"])
+        out = io.BytesIO()
+        wb.save(out)
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=out.getvalue(), year=2029)
+        assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, 1)
+        shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+        assert (shown["priority"], shown["active"], shown["submit_days"]) == (True, False, 7)
+        # the whole sheet with the description and decree emptied: cleared
+        emptied = daftar_data_workbook([["Jumlah Posyandu", "dinas-kesehatan", "", "", "",
+                                         "ya", "", "", "", 7]])
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=emptied, year=2029)
+        assert result["updated"] == 1
+        shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+        assert (shown["description"], shown["sk_number"], shown["priority"],
+                shown["submit_days"], shown["active"]) == (None, None, True, 7, False)
+
     def test_each_change_of_an_item_is_in_its_trail(self, region, app):
         """The list an SK fixes had no record of who changed what: an item's
         unit changed after the round was sent left no trace."""
@@ -116,6 +147,20 @@ class TestDaftarDataImport:
         page = login(app, region.users["walidata_admin"]["name"]).get(
             f"/permintaan-data/daftar-data/{item['id']}/edit").get_data(as_text=True)
         assert "Riwayat data" in page and "orang → <strong>jiwa</strong>" in page
+        # deleted from a page opened before another officer's change: kept,
+        # the page says why
+        from ..factories import csrf_token
+        client = login(app, region.users["walidata_admin"]["name"])
+        form = client.get(f"/permintaan-data/daftar-data/{item['id']}/edit").body
+        stale = re.search(r'name="modified" value="([^"]+)"', form).group(1)
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    description="Diubah petugas lain")
+        answer = client.post(f"/permintaan-data/daftar-data/{item['id']}/delete", data={
+            "_csrf_token": csrf_token(form), "modified": stale}, follow_redirects=False)
+        assert answer.status_code == 302, answer.get_data(as_text=True)[-3000:]
+        assert region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+        assert "tidak dihapus" in client.get(
+            f"/permintaan-data/daftar-data/{item['id']}/edit").get_data(as_text=True)
         # deleted (never requested): its trail stays, naming it
         assert region.call("walidata_admin", "satudata_daftar_data_delete",
                            id=item["id"]) == {"id": item["id"], "deleted": True}
@@ -398,6 +443,35 @@ class TestRounds:
                            verify_due=" ", prepare_due=None)
         assert (twin["submit_due"], twin["verify_due"]) == counted
 
+    def test_a_date_left_filled_in_stays_when_its_days_change(self, region):
+        """The edit form sends every date back: raising the working days to
+        submit from 10 to 20 with the typed deadline left filled in moved it
+        five weeks earlier (counted again from the days), against the form's
+        "leave a date empty to have it computed"; a new start still moves
+        the dates sent back as they were."""
+        start = workdays.add_working_days(workdays.today(), 1)
+        round_ = region.call("walidata_admin", "satudata_round_create", name="tenggat-isi",
+                             title="Tenggat diisi", year=2026, start_date=start.isoformat(),
+                             prepare_days=2, submit_days=10, verify_days=5)
+        typed = workdays.add_working_days(datetime.date.fromisoformat(round_["submit_due"]),
+                                          30).isoformat()
+        moved = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                            submit_due=typed)
+        form = {"id": round_["id"], "title": "Tenggat diisi", "year": 2026,
+                "start_date": start.isoformat(), "prepare_days": 2, "verify_days": 5,
+                "approval_days": moved["approval_days"], "prepare_due": moved["prepare_due"],
+                "submit_due": typed, "verify_due": moved["verify_due"]}
+        kept = region.call("walidata_admin", "satudata_round_update", submit_days=20, **form)
+        assert (kept["submit_days"], kept["submit_due"], kept["verify_due"]) == (
+            20, typed, moved["verify_due"])
+        # a new start: the dates sent back as they were follow it
+        later = workdays.add_working_days(start, 3)
+        shifted = region.call("walidata_admin", "satudata_round_update", submit_days=20,
+                              **{**form, "start_date": later.isoformat()})
+        assert shifted["prepare_due"] > moved["prepare_due"]
+        assert shifted["submit_due"] == workdays.add_working_days(
+            datetime.date.fromisoformat(shifted["prepare_due"]), 20).isoformat()
+
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
         assert round_["prepare_due"] == "2026-01-12"
@@ -493,14 +567,27 @@ class TestRounds:
         closed = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
                              state="closed")
         assert closed["state"] == "closed"
+        # closed again: no change, and another officer's form stays good
+        assert region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                           state="closed")["modified"] == closed["modified"]
         with pytest.raises(tk.ValidationError):
             region.call("walidata_admin", "satudata_round_update", id=round_["id"],
                         state="draft")
-        # a round not sent yet goes back and forth
+        # a time that is none is not "someone else changed this"
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                        modified="garbage", title="Lain")
+        assert "Someone" not in err.value.error_dict["modified"][0]
+        # a round not sent yet goes back and forth, and is not closed (then
+        # neither sent, "closed", nor opened, "send it")
         draft = region.call("walidata_admin", "satudata_round_create", name="belum-dikirim",
                             title="Belum dikirim", year=2026, start_date="2026-07-01")
         assert region.call("walidata_admin", "satudata_round_update", id=draft["id"],
                            state="draft")["state"] == "draft"
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=draft["id"],
+                        state="closed")
+        assert "not yet sent" in err.value.error_dict["state"][0]
 
     def test_a_closed_round_takes_no_more_data_until_it_is_reopened(self, region, app):
         """Closed (what the walidata does in place of deleting a sent round),

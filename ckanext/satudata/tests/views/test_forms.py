@@ -638,7 +638,8 @@ class TestDaftarDataTemplate:
         wb["Daftar Data"].append(["Jumlah Sekolah", "dinas-pendidikan"])
         out = io.BytesIO()
         wb.save(out)
-        assert [row for _n, row in spreadsheets.read_daftar_data(out.getvalue())] == [
+        assert [{k: v for k, v in row.items() if v is not None}
+                for _n, row in spreadsheets.read_daftar_data(out.getvalue())] == [
             {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False,
              "submit_calendar_days": False}]
 
