@@ -563,6 +563,12 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
         error = error.get("message")
     if error == UNREADABLE:
         error = unreadable_message()
+    elif isinstance(error, str) and _COLUMN_NAMES_REFUSED.search(error):
+        # the DataStore's refusal of the columns' names, in English and
+        # Python's dump of it (the data check names the columns)
+        error = tk._("The DataStore cannot keep the table's column names (two of one name, "
+                     "or one beginning with \"_\" or holding a double quote): the data "
+                     "check names them. Rename the columns and upload the file again")
     # in the reader's words, as on the DataStore page (this page printed
     # xloader's English lines, "INFO: Rows loaded: 6")
     logs = readable_log((found.get("task_info") or {}).get("logs") or [])[-8:]
@@ -575,6 +581,11 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
             "log": [str(entry.get("message") or "") if entry.get("level") in ("INFO", "DEBUG")
                     else f"{entry.get('level', '')}: {entry.get('message', '')}"
                     for entry in logs]}
+
+
+#: xloader's words for the column names the DataStore refuses
+_COLUMN_NAMES_REFUSED = re.compile(
+    r"Duplicate column names are not supported|is not a valid field name")
 
 
 def _public(resource_id: str) -> bool:

@@ -105,9 +105,10 @@ def _csv(path: str) -> Table:
     if code:
         raise Unreadable(code)
     text, dialect = preview.decode_csv(data)
-    if re.match(r"sep=.?\r?\n", text, re.I):
+    if re.match(r"(\"?)sep=.?\1[ \t]*\r?\n", text, re.I):
         # Excel's separator hint, a line above the table: read as its
-        # header, every column "not declared" (Excel opens it as a table)
+        # header, every column "not declared" (Excel opens it as a table);
+        # quoted as a CSV writer quotes a cell holding ";", or with a blank
         raise Unreadable("sep_line")
     if text.startswith("\ufeff"):
         # a second byte order mark: the first column's name began with an

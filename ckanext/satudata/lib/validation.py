@@ -11,7 +11,8 @@ table-schema/>`_ and :func:`validate` checks a table with frictionless-py:
   ignoring case, spaces, ``_`` and ``-``); ``extra_column``: a column is not
   declared (or has no name); ``duplicate_column``: two columns of one name;
   ``same_loaded_name``: two columns of one name once the DataStore cuts it
-  to 63 characters (:func:`loaded_name`);
+  to 63 characters (:func:`loaded_name`); ``unloadable_name``: a column
+  name the DataStore refuses (:func:`loadable_name`);
 * ``type``: a cell is not of its variable's type (``integer``: whole
   numbers; ``decimal``: numbers with a decimal point; ``date``: a date;
   ``boolean``: ya/tidak, true/false, 1/0; ``text``/``category``: anything);
@@ -288,6 +289,17 @@ def loaded_name(name: str) -> str:
     return unidecode(str(name)).strip()[:63].strip()
 
 
+def loadable_name(name: str) -> bool:
+    """Whether the DataStore takes a column of this name once loaded
+    (:func:`loaded_name`; CKAN's ``is_valid_field_name``): not one
+    beginning with ``_`` (its own columns) nor holding a ``"``. A table
+    with such a column passed the check and the whole chain, then was
+    never loaded: no preview, no data API."""
+    from ckanext.datastore.helpers import is_valid_field_name
+    loaded = loaded_name(name)
+    return not loaded or bool(is_valid_field_name(loaded))
+
+
 def _header_errors(labels: list[str], declared: list[dict[str, Any]]
                    ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Missing, extra and repeated columns; and ``{declared name: label}``
@@ -305,6 +317,8 @@ def _header_errors(labels: list[str], declared: list[dict[str, Any]]
             errors.append(dict(column, code="duplicate_column", first=seen[key]))
             continue
         seen[key] = position
+        if not loadable_name(label):
+            errors.append(dict(column, code="unloadable_name"))
         as_loaded = loaded_name(label).lower()
         if as_loaded in loaded:
             errors.append(dict(column, code="same_loaded_name", first=loaded[as_loaded]))
@@ -508,8 +522,12 @@ def message(error: dict[str, Any]) -> str:
         return tk._("Header (row 1): %(column)s repeats an earlier column") % where
     if code == "same_loaded_name":
         return tk._("Header (row 1): %(column)s has the name of column %(first)s once "
-                    "cut to 63 characters, as the data API keeps names: shorten one of "
-                    "them") % dict(where, first=column_letter(error.get("first") or 1))
+                    "written in plain letters (without accents) and cut to 63 characters, "
+                    "as the data API keeps names: rename one of them") % dict(
+            where, first=column_letter(error.get("first") or 1))
+    if code == "unloadable_name":
+        return tk._("Header (row 1): %(column)s cannot be kept by the data API: a column "
+                    "name may not begin with \"_\" nor hold a double quote (\")") % where
     if code == "formula":
         return tk._("Row %(row)s, %(column)s: the cell holds the formula \"%(value)s\" "
                     "without its result: open the file in Excel or LibreOffice and save it "

@@ -964,11 +964,17 @@ def satudata_column_name(value: Any) -> Any:
     """(A variable's ``name``) The name of a column, without a character
     that shows nothing: "jum\u200blah" looked like the column "jumlah", and
     the data check said both "column jumlah is not declared" and "variable
-    jumlah has no column"."""
+    jumlah has no column"; nor one the DataStore refuses (a leading ``_``,
+    a ``"``: the table passed the check and the chain, then never loaded)."""
     if isinstance(value, str) and _INVISIBLE.search(value):
         raise tk.Invalid(tk._(
             "The name contains an invisible character (such as a zero-width space): "
             "type it again without it"))
+    from ..lib import validation
+    if isinstance(value, str) and not validation.loadable_name(value):
+        raise tk.Invalid(tk._(
+            "A column name may not begin with \"_\" nor hold a double quote (\"): the data "
+            "API cannot keep the column"))
     return value
 
 

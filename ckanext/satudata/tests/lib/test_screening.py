@@ -393,11 +393,28 @@ def test_two_columns_of_one_name_once_cut_as_the_datastore_keeps_them(app):
     assert "63" in said and "kolom A" in said, said
 
 
-def test_excels_separator_line_is_named(tmp_path):
+@pytest.mark.parametrize("label", ['=HYPERLINK("http://x")', "_jumlah", " _id"])
+def test_a_column_the_datastore_refuses_is_named_by_the_check(app, label):
+    """A header holding a double quote passed the check, the verifier and
+    both approvals, then the table never loaded ("is not a valid field
+    name"): no preview, no data API, and xloader's English on the page."""
+    schema = validation.table_schema({"variables": [
+        {"name": "tahun", "data_type": "integer"}, {"name": label, "data_type": "text"}]})
+    errors, _count = validation.validate(["tahun", label], [["2025", "a"]], schema)
+    assert [e["code"] for e in errors] == ["unloadable_name"]
+    with app.flask_app.test_request_context("/"):
+        said = validation.message(errors[0])
+    assert "kolom B" in said and "tanda petik ganda" in said, said
+    assert validation.loadable_name("jumlah_anak") and validation.loadable_name("jumlah (jiwa)")
+
+
+@pytest.mark.parametrize("first", [b"sep=;", b'"sep=;"', b"sep=; ", b"SEP=,"])
+def test_excels_separator_line_is_named(tmp_path, first):
     """A first line "sep=;" (Excel's hint) was read as the header: every
-    column "not declared", every variable "without a column"."""
+    column "not declared", every variable "without a column"; quoted (as a
+    CSV writer quotes a cell holding ";") or with a trailing blank, too."""
     path = tmp_path / "tabel"
-    path.write_bytes(b"sep=;\r\ntahun;jumlah\r\n2025;1\r\n")
+    path.write_bytes(first + b"\r\ntahun;jumlah\r\n2025;1\r\n")
     with pytest.raises(tables.Unreadable) as e:
         tables.read(str(path), "csv")
     assert "sep=" in tables.read_message(e.value.error)

@@ -344,6 +344,21 @@ def test_a_table_that_cannot_be_loaded_shows_its_error_to_the_producer(region, r
     assert status["error"]["message"]
 
 
+def test_column_names_the_datastore_refuses_are_told_in_the_readers_words(
+        region, run_jobs, smtp, app):
+    """xloader's "Validation error writing rows to db: None - {'field':
+    ['Duplicate column names are not supported']}" was the producer's
+    reason on the Indonesian page."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"],
+                    'tahun,"jumlah ""anak"""\n2025,1\n')
+    run_jobs()
+    with app.flask_app.test_request_context("/"):
+        said = tk.h.satudata_datastore_status(table["id"], as_user(region, "producer"))
+    assert said["status"] == "error", said
+    assert "nama kolom" in said["error"] and "Validation error" not in said["error"], said
+
+
 def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_jobs, smtp):
     """The producer replaces a loaded table by a file the data check cannot
     read: it is not handed to xloader, and the table of the earlier file
