@@ -550,7 +550,10 @@ _BOOLEAN_ARGUMENTS = frozenset({
     # organization's flag, a table preview's
     "include_plugin_data", "is_organization", "responsive", "ignore_hash",
     # a profile's e-mail setting (a number or a list answered 500)
-    "activity_streams_email_notifications"})
+    "activity_streams_email_notifications",
+    # the DataStore's function removal's, a table view's (500 for anyone:
+    # validated before the access check)
+    "if_exists", "filterable"})
 #: those of them the DataStore reads with CKAN's ``boolean_validator``: a
 #: boolean or a word, not a number
 _WORD_BOOLEAN_ARGUMENTS = frozenset({
@@ -558,7 +561,7 @@ _WORD_BOOLEAN_ARGUMENTS = frozenset({
     "activity_streams_email_notifications",
     # the activity lists' and a dataset's (a sysadmin's ``private: 0``), read
     # with the same validator; a user's ``sysadmin: 1`` (CKAN's validator: 500)
-    "include_hidden_activity", "private", "sysadmin"})
+    "include_hidden_activity", "private", "sysadmin", "if_exists", "filterable"})
 #: the time stamps (seconds since 1970) of the activity lists' ``before`` and
 #: ``after``, and the largest one (year 5138: Python's datetime overflowed)
 _TIMESTAMP_ARGUMENTS = frozenset({"before", "after"})

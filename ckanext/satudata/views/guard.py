@@ -393,8 +393,9 @@ def _json_body_message() -> Optional[str]:
         if not isinstance(body, dict):
             return tk._("The request body must be a JSON object of the action's arguments")
         return None
-    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data",
-                                ""):
+    if request.mimetype not in _FORM_TYPES:
+        # a body without a Content-Type too: CKAN answered an HTML page in
+        # English (415, "Did not attempt to load JSON data")
         return tk._("Send the arguments as JSON (Content-Type: application/json) or as a form")
     return None
 
@@ -437,6 +438,15 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
             return None, tk._("The action's arguments are missing: send them as form "
                               "fields beside the file"), 400
         return None
+    for key, files in request.files.lists():
+        # a text argument sent as a file part: CKAN passed the file object
+        # on (500 for anyone on package_show) or stored '"n.txt"' as the
+        # title, the file's content lost (package_patch answered 200)
+        if key not in _FILE_FIELDS:
+            return key, tk._("Must be text, not a file"), 409
+        if len(files) > 1:  # the second file was dropped without a word
+            return key, tk._("The field %(name)s was sent more than once") % {
+                "name": shown(key)}, 409
     for key, value in form.items(multi=True):
         # bytes that are no UTF-8 (a JSON body refuses them): read by
         # Werkzeug as U+FFFD, they were stored in their place

@@ -178,8 +178,11 @@ def drop_unusable_target() -> None:
 
 def _unusable(target: str) -> bool:
     """A target CKAN would read as a route's name: not an address (an
-    absolute one is CKAN's to judge: it refuses another site's)."""
-    return bool(target) and not target.startswith("/") and "://" not in target
+    absolute one is CKAN's to judge: it refuses another site's); or one
+    with a line break, which no address has (the login's redirect answered
+    500: "Header values must not contain newline characters")."""
+    return bool(target) and (not target.startswith("/") and "://" not in target
+                             or any(c in target for c in "\r\n"))
 
 
 @satudata_login.before_app_request

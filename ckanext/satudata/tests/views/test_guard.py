@@ -249,6 +249,9 @@ def test_pages_with_a_number_or_a_search_ckan_cannot_use_answer_400(app):
     ("package_create", "private", 0, "Harus bernilai true atau false"),
     ("package_activity_list", "include_hidden_activity", 0, "Harus bernilai true atau false"),
     ("xloader_submit", "ignore_hash", "mungkin", "Harus bernilai true atau false"),
+    # read before the access check: 500 for anyone
+    ("datastore_function_delete", "if_exists", {"a": 1}, "Harus bernilai true atau false"),
+    ("resource_view_create", "filterable", 5, "Harus bernilai true atau false"),
     ("bulk_update_private", "datasets", 5, "Harus berupa daftar teks"),
     ("bulk_update_delete", "datasets", "abc", "Harus berupa daftar teks"),
     ("bulk_update_public", "org_id", ["a"], "Harus berupa teks"),
@@ -286,7 +289,10 @@ def test_an_api_argument_of_the_wrong_type_is_a_validation_error(app, action, fi
              "bulk_update_delete": {"org_id": org["id"]}, "bulk_update_public": {"datasets": []},
              "package_show": {}, "package_autocomplete": {},
              "task_status_show": {"entity_id": "a", "task_type": "xloader", "key": "xloader"},
-             "tag_search": {}, "tag_autocomplete": {}, "tag_list": {}}[action]
+             "tag_search": {}, "tag_autocomplete": {}, "tag_list": {},
+             "datastore_function_delete": {"name": "x"},
+             "resource_view_create": {"resource_id": "tidak-ada", "title": "x",
+                                      "view_type": "datatables_view"}}[action]
     response = app.post(f"/api/3/action/{action}", json=dict(valid, **{field: value}),
                         headers={"Authorization": sysadmin["token"]}, status=409)
     assert json.loads(response.body)["error"] == {"__type": "Validation Error", field: [message]}
@@ -652,7 +658,7 @@ def test_a_form_sent_with_a_token_of_another_session_says_what_to_do(app, region
     for token in ("bukan-token", ""):
         page = producer.post("/dataset/new", data={"_csrf_token": token, "title": "Data"})
         assert page.status_code == 400
-        assert "CSRF" not in page.body and "Salin yang sudah Anda ketik" in page.body
+        assert "CSRF" not in page.body and "salin yang sudah Anda ketik" in page.body
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -948,6 +954,22 @@ def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
         b'--XX\r\nContent-Disposition: form-data; name="rows"\r\n\r\n1\r\n--XX--\r\n'),
         content_type="multipart/form-data; boundary=XX", status=409)
     assert "q" in json.loads(response.body)["error"]
+    # a text argument sent as a file part: 500 for anyone on package_show,
+    # the file's name stored as the title by package_patch
+    for action in ("package_show", "package_patch"):
+        response = app.post(f"/api/3/action/{action}", data={
+            "name": "x", "id": (io.BytesIO(b"some-id"), "f.txt")},
+            content_type="multipart/form-data", status=409)
+        assert json.loads(response.body)["error"]["id"] == ["Harus berupa teks, bukan berkas"]
+    response = app.post("/api/3/action/resource_create", data={
+        "package_id": "x", "upload": [(io.BytesIO(b"a\n1\n"), "a.csv"),
+                                      (io.BytesIO(b"b\n2\n"), "b.csv")]},
+        content_type="multipart/form-data", status=409)
+    assert "lebih dari sekali" in json.loads(response.body)["error"]["upload"][0]
+    # a JSON body without a Content-Type: an HTML page in English (415)
+    response = app.post("/api/3/action/package_search", data=b'{"rows": 1}',
+                        content_type="", status=400)
+    assert "Content-Type: application/json" in json.loads(response.body)["error"]["message"]
     # a bare NaN, which JSON has not, was stored as the text "nan"
     for body in (b'{"q": NaN}', b'{"rows": -Infinity}'):
         response = app.post("/api/3/action/package_search", data=body,
