@@ -374,7 +374,8 @@ def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[
     """Why ``user`` may not stop producing for the OPDs ``org_ids`` (by
     leaving them or their account), or None: the only producer (active, or
     invited and not yet in) of an OPD whose requests wait for its producers
-    now (they would wait for nobody, and its returns e-mailed nobody)."""
+    or may come back to them (they would wait for nobody, and its returns
+    e-mailed nobody)."""
     org_ids = set(org_ids)
     if not org_ids:
         return None
@@ -385,7 +386,8 @@ def last_producer_message(user: model.User, org_ids: Iterable[str]) -> Optional[
     if org is None:
         return None
     return tk._("%(user)s is the only producer of %(opd)s, whose data requests wait for "
-                "its producers: add another producer to the OPD first") % {
+                "its producers or are under review and may come back to them: add another "
+                "producer to the OPD first") % {
                     "user": user.display_name, "opd": org.display_name}
 
 
@@ -419,12 +421,18 @@ def deletion_refusal(kind: str, ref: str) -> Optional[str]:
 
 def waiting_for_producers(org_ids: Iterable[str]) -> Optional[model.Group]:
     """The first of the OPDs ``org_ids`` with a data request waiting for its
-    producers now, or None. One query."""
+    producers now or that may come back to them (under review up to ready
+    or scheduled: a return from any level), or None. One query. (Only
+    those waiting now counted: the only producer removed while the data was
+    under review, the verifier's return went to an OPD of nobody, and no
+    page said why.)"""
     org_ids = list(org_ids)
     if not org_ids:
         return None
     waiting = [state.value for state in State if Actor.PRODUCER in next_actors(state, False)
-               or Actor.PRODUCER in next_actors(state, True)]
+               or Actor.PRODUCER in next_actors(state, True)
+               or state not in (State.PUBLISHED, State.WITHDRAWN, State.ARCHIVED,
+                                State.CANCELLED)]
     return model.Session.execute(
         sa.select(model.Group).join(DataRequest, DataRequest.owner_org == model.Group.id)
         .where(DataRequest.owner_org.in_(org_ids), DataRequest.state.in_(waiting))

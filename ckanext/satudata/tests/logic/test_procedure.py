@@ -661,6 +661,31 @@ def test_an_opd_keeps_a_producer_while_its_requests_wait_for_one(region, app):
     assert [u.name for u in notifications.Directory([opd]).producers[opd]] == [other["name"]]
 
 
+def test_an_opd_keeps_a_producer_while_its_data_is_under_review(region):
+    """The only producer removed while the OPD's data was with the verifier:
+    the verifier's return then went to an OPD of nobody (no e-mail, no page
+    saying why). Once published, they may go."""
+    sysadmin = {"user": region.users["sysadmin"]["name"]}
+    producer = region.users["producer"]
+    opd = region.opd_a["id"]
+    own = [r for r in region.requests if r["owner_org"] == opd]
+    for request in own:
+        complete_metadata(request["package_id"], producer["name"])
+        region.call("producer", "satudata_request_submit", id=request["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("organization_member_delete", context=dict(sysadmin),
+                            id=opd, username=producer["name"])
+    assert "under review" in err.value.error_dict["username"][0]
+    for request in own:
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+        publish(region, request)
+    helpers.call_action("organization_member_delete", context=dict(sysadmin),
+                        id=opd, username=producer["name"])
+    assert notifications.Directory([opd]).producers[opd] == []
+
+
 def test_an_account_deleted_while_the_opds_other_producer_leaves_is_refused(region):
     """The OPD's two producers, one taken out of it while the other's account
     was deleted at the same moment: both were done, and the OPD's waiting
