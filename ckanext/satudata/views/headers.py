@@ -12,9 +12,10 @@ proxy's own headers win, as they are only set when missing):
   base-uri 'self'`` (a resource view: no ``frame-ancestors``): framing as
   above for browsers that read only CSP, no plugins, no ``<base>`` pointing
   a page's links elsewhere (an uploaded file keeps its own ``sandbox``);
-  on an officer's pages (requests, rounds, Daftar Data) ``img-src 'self'
-  data: blob:`` too: no image from another site tells anyone when a
-  reviewer opened a request;
+  on an officer's pages (requests, rounds, Daftar Data) and the pages of a
+  dataset the public cannot read ``img-src 'self' data: blob:`` too: no
+  image from another site tells anyone when a reviewer opened a request
+  or its dataset;
 * ``Referrer-Policy: strict-origin-when-cross-origin``: another site sees
   the portal's address, not the page (a request's, a search's);
 * ``Cache-Control: private`` for a logged-in caller (an API token or the
@@ -34,8 +35,10 @@ from typing import Any
 
 from flask import Blueprint, request
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..logic.validators import site_types
 from ..middleware import SECURITY_HEADERS
 from .login import STAFF_PAGES
 
@@ -46,6 +49,23 @@ satudata_headers = Blueprint("satudata_headers", __name__)
 #: a client reading them as Latin-1 printed "â" for the catalogue's dashes
 _TEXT_WITHOUT_CHARSET = frozenset({"text/turtle", "text/n3", "application/n-triples",
                                    "application/rdf+xml", "application/ld+json"})
+
+
+def _unpublished_dataset() -> bool:
+    """Whether the page is one of a dataset (or of its tables) the public
+    cannot read: a draft or one under review, which its reviewers open from
+    the request (an image of another site in its description told that site
+    when each of them did)."""
+    blueprint = request.blueprint or ""
+    view_args = request.view_args or {}
+    dataset_id = view_args.get("id")
+    # a dataset type's pages, or a table's (CKAN's, and the portal's own
+    # page of a staged table)
+    if not dataset_id or not isinstance(dataset_id, str) or (
+            "resource_id" not in view_args and blueprint not in site_types("dataset")):
+        return False
+    package = model.Package.get(dataset_id)
+    return package is not None and (package.private or package.state != "active")
 
 
 @satudata_headers.after_app_request
@@ -62,7 +82,7 @@ def security_headers(response: Any) -> Any:
     # an officer's pages load no image from another site: a producer's
     # ![](https://…) in a note told them when, and from where, a reviewer
     # opened the request
-    own_images = (request.endpoint or "").startswith(STAFF_PAGES)
+    own_images = (request.endpoint or "").startswith(STAFF_PAGES) or _unpublished_dataset()
     headers.setdefault("Content-Security-Policy", "object-src 'none'; base-uri 'self'" + (
         "" if embeddable else "; frame-ancestors 'self'") + (
         "; img-src 'self' data: blob:" if own_images else ""))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
@@ -31,12 +31,22 @@ def test_pages_cannot_be_framed_by_another_site_but_an_embedded_view_can(app):
 def test_an_officers_pages_load_no_image_from_another_site(app, region):
     """A producer's ``![](https://…)`` in a note told them when, and from
     where, a reviewer opened the request."""
-    from ..factories import login
+    from ..factories import complete_metadata, login
 
     request = region.request_of(region.opd_a)
     verifier = login(app, "verifikator")
     page = verifier.get(f"/permintaan-data/{request['id']}")
     assert "img-src 'self' data: blob:" in page.headers["Content-Security-Policy"]
+    # nor the pages of its dataset and tables, under review
+    complete_metadata(request["package_id"], region.users["producer"]["name"])
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    dataset = verifier.get(f"/dataset/{request['package_id']}")
+    assert dataset.status_code == 200
+    assert "img-src 'self' data: blob:" in dataset.headers["Content-Security-Policy"]
+    table = helpers.call_action("package_show", id=request["package_id"])["resources"][0]
+    page = verifier.get(f"/dataset/{request['package_id']}/resource/{table['id']}")
+    assert page.status_code == 200, page.status_code
+    assert "img-src 'self'" in page.headers["Content-Security-Policy"], page.request.path
     # the public pages keep their pictures
     assert "img-src" not in app.get("/dataset/").headers["Content-Security-Policy"]
 
