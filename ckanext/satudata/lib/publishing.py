@@ -93,6 +93,7 @@ When the search index (Solr) cannot be reached
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import datetime
 import hashlib
@@ -1898,9 +1899,35 @@ def _without_language(url: Any) -> Any:
     return url
 
 
+#: set while the DCAT catalogue is built (:func:`catalog_order`)
+_catalog_search: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "satudata_catalog_search", default=False)
+
+#: ckanext-dcat's order of the catalogue's pages, and the portal's
+CATALOG_SORT = ("metadata_modified desc", "metadata_created asc, id asc")
+
+
+@contextlib.contextmanager
+def catalog_order() -> Iterator[None]:
+    """The DCAT catalogue's searches in the order the datasets came
+    (:func:`search_params`): ckanext-dcat pages it by offset, the latest
+    changed first, so a dataset revised or published while a harvester read
+    the pages went to page 1, one of the pages not yet read slid up past it,
+    and the national portal's harvest left that public dataset out (and
+    deletes what a whole run misses)."""
+    token = _catalog_search.set(True)
+    try:
+        yield
+    finally:
+        _catalog_search.reset(token)
+
+
 def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     """Leave archived datasets out of every search that does not ask for
-    them: a query or filter naming ``satudata_status`` is left alone."""
+    them: a query or filter naming ``satudata_status`` is left alone. The
+    DCAT catalogue's pages in a stable order (:func:`catalog_order`)."""
+    if _catalog_search.get() and search_params.get("sort") == CATALOG_SORT[0]:
+        search_params["sort"] = CATALOG_SORT[1]
     fq = search_params.get("fq") or ""
     q = search_params.get("q") or ""
     fq_list = search_params.get("fq_list") or []

@@ -495,7 +495,7 @@ def _rdf(original: Action, context: Context, data_dict: DataDict) -> Any:
 
     data_dict = rdf_arguments(data_dict)
     try:
-        with _page_links_encoded():
+        with _page_links_encoded(), publishing.catalog_order():
             return original(context, data_dict)
     except RDFProfileException as error:
         raise tk.ValidationError({"profiles": [tk._("Unknown RDF profiles: %(profiles)s") % {
