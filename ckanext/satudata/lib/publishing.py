@@ -690,10 +690,24 @@ def review_message(package_id: str, lock: bool = False) -> Optional[str]:
     if not reviewed:
         return None
     if reviewed - _APPROVED:
+        # published data's new period, or its revision (both were "being
+        # reviewed for publication; … once its request is returned")
+        in_review = [r for r in package_requests(package_id) if r.state in REVIEW_STATES]
+        if any(is_period_request(r) for r in in_review):
+            return period_in_review_message()
+        if any(r.revision_of for r in in_review):
+            return tk._("A revision of this dataset is being reviewed; it can be changed "
+                        "again once it is returned or published")
         return tk._("This dataset is being reviewed for publication; it can be changed "
                     "again once its request is returned")
     return tk._("This dataset is approved and waits for publication; once it is "
                 "published, a change goes through a revision")
+
+
+def period_in_review_message() -> str:
+    """Why published data does not change while its new period is reviewed."""
+    return tk._("A new period of this dataset is being reviewed; the dataset can be "
+                "changed again once it is returned or published")
 
 
 def refuse_under_review(package_id: str) -> None:
@@ -791,9 +805,7 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         if any(is_period_request(r) and r.state in REVIEW_STATES
                for r in package_requests(pkg.id)):
             # a new period reviewed, not a revision (it said so)
-            raise tk.ValidationError({"state": [tk._(
-                "A new period of this dataset is being reviewed; the dataset can be "
-                "changed again once it is returned or published")]})
+            raise tk.ValidationError({"state": [period_in_review_message()]})
         raise tk.ValidationError({"state": [tk._(
             "A revision of this dataset is being reviewed; it can be changed again "
             "once it is returned or published")]})

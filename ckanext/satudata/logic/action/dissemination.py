@@ -404,9 +404,11 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
 @tk.side_effect_free
 def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[dict[str, Any]]:
     """The staged revision of a published dataset, for its producers and the
-    walidata reviewers: the pending package dictionary (``data``) and the
+    walidata reviewers: the pending package dictionary (``data``), the
     top-level fields in which it differs from the live version
-    (``changed_fields``). ``None`` when nothing is staged.
+    (``changed_fields``) and, when it is a new period's data rather than a
+    revision, that period's title (``period``, else null). ``None`` when
+    nothing is staged.
 
     :param id: the dataset's id or name
     :rtype: dictionary
@@ -425,6 +427,12 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[di
                      if k not in ignore and staged.data.get(k) != live.get(k))
     result = staged.dictize()
     result["changed_fields"] = changed
+    # what is staged is a new period's data, not a revision (its page said
+    # "a revision of this dataset is staged")
+    period = next((r for r in publishing.package_requests(pkg.id)
+                   if publishing.is_period_request(r)), None)
+    result["period"] = model.Session.get(CollectionRound, period.round_id).title \
+        if period is not None else None
     return result
 
 

@@ -429,17 +429,29 @@ def test_a_period_with_a_correction_staged_is_not_archived(second_published):
         # and the other period is corrected as before
         region.call("producer", "package_patch", id=pkg_id, notes="Catatan semester II")
 
-def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods):
+def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods, app):
     """An edit while the second period was reviewed was told "a revision of
-    this dataset is being reviewed"."""
+    this dataset is being reviewed"; a table's change that it "is being
+    reviewed for publication … once its request is returned" (the dataset
+    was published), and its page that "a revision is staged"."""
     region, first, second = two_periods
     with freeze_time("2026-07-06 03:00:00"):
-        add_csv(region, "producer", second["package_id"], "tahun,jumlah\n2026,12\n",
-                name=MARKER)
+        table = add_csv(region, "producer", second["package_id"], "tahun,jumlah\n2026,12\n",
+                        name=MARKER)
+        # staged, not sent: the page names the period, not a revision
+        staged = region.call("producer", "satudata_revision_show", id=second["package_id"])
+        assert staged["period"] == "Semester II 2026"
+        page = login(app, region.users["producer"]["name"]).get(
+            f"/dataset/{second['package_id']}").get_data(as_text=True)
+        assert "Data periode baru (Semester II 2026)" in page
+        assert "Revisi dataset ini sudah disiapkan" not in page
         region.call("producer", "satudata_request_submit", id=second["id"])
         with pytest.raises(tk.ValidationError) as refused:
             region.call("producer", "package_patch", id=second["package_id"], notes="Baru")
-    assert "new period" in refused.value.error_dict["state"][0]
+        assert "new period" in refused.value.error_dict["state"][0]
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("producer", "resource_patch", id=table["id"], description="Baru")
+        assert "new period" in refused.value.error_dict["state"][0]
 
 def test_the_new_period_table_is_screened_for_personal_data(two_periods, app):
     region, first, second = two_periods
