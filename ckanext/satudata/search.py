@@ -133,6 +133,10 @@ def _both_labels(list_name: str, codes: list[str]) -> list[str]:
 #: what Solr's query parsers read as syntax in a query typed on a page
 _SYNTAX = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/]')
 _OPERATORS = re.compile(r"\b(AND|OR|NOT)\b")
+#: a word Solr's text field splits into parts at its digits ("pm2.5": pm, 2,
+#: 5; "s38m": s, 38, m), searched as the phrase of its parts: as parts, two
+#: of three sufficed, and a lone letter found almost every dataset
+_SPLIT_WORD = re.compile(r"\d\D|\D\d")
 #: the words of a typed query searched for (3,000 characters were refused by Solr)
 TYPED_WORDS = 40
 
@@ -141,9 +145,11 @@ def typed_query(q: str) -> str:
     """A query a person typed in a search box as the words it holds: a
     copied title with a colon ("Publikasi: …") was read as a field name and
     found nothing, a lone quote or "AND", or 3,000 characters, ended on an
-    error page ("try again", and again)."""
+    error page ("try again", and again). A word of letters and digits is
+    a phrase (:data:`_SPLIT_WORD`)."""
     words = _OPERATORS.sub(lambda m: m.group(1).lower(), _SYNTAX.sub(" ", q)).split()
-    return " ".join(words[:TYPED_WORDS])
+    return " ".join(f'"{word}"' if _SPLIT_WORD.search(word) else word
+                    for word in words[:TYPED_WORDS])
 
 
 def _typed_on_a_page() -> bool:

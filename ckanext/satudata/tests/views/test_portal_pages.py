@@ -526,12 +526,17 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
     API keeps Solr's syntax."""
     request = region.request_of(region.opd_a)
     region.call("producer", "package_patch", id=request["package_id"],
-                title="Jumlah Bidan: Menurut Kecamatan")
+                title="Jumlah Bidan: Menurut Kecamatan, PM2.5")
     to_ready(region, request)
     publish(region, request)
-    for q in ("Jumlah Bidan: Menurut Kecamatan", "bidan (kecamatan"):
+    for q in ("Jumlah Bidan: Menurut Kecamatan", "bidan (kecamatan", "pm2.5"):
         page = app.get("/dataset/", query_string={"q": q})
         assert page.status_code == 200 and "1 dataset ditemukan" in page.body, q
+    # a word of letters and digits is searched as one: as its parts (pm, 2,
+    # 7) two of three found it, and "s38m" found the whole catalogue
+    page = app.get("/dataset/", query_string={"q": "pm2.7"})
+    assert "Tidak ada dataset yang ditemukan" in html.unescape(page.body), page.body[
+        page.body.find("<h1"):][:300]
     for q in ('"', "-", "AND", "puskesmas AND", "*:*", "bidan " * 600):
         page = app.get("/dataset/", query_string={"q": q})
         assert page.status_code == 200 and "Terjadi kesalahan saat pencarian" not in page.body, q
