@@ -278,15 +278,17 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
 
 def _published_as(event: RequestEvent, request: DataRequest) -> str:
     """What a publication brings (its e-mail says so): ``again`` (the
-    request's data was published before: a revision, or withdrawn data
-    back), ``period`` (a new period of a dataset another request published)
-    or ``first``."""
+    request's withdrawn data back), ``revision`` (its published data
+    revised), ``period`` (a new period of a dataset another request
+    published) or ``first``."""
     earlier = (sa.select(RequestEvent.request_id)
                .where(RequestEvent.transition == "publish", RequestEvent.id != event.id,
                       RequestEvent.timestamp <= event.timestamp))
     if model.Session.execute(earlier.where(RequestEvent.request_id == request.id)
                              .limit(1)).first():
-        return "again"
+        # withdrawn data back, or a revision reviewed again (it was told as
+        # withdrawn data back: "in its last approved version")
+        return "again" if event.from_state == State.WITHDRAWN.value else "revision"
     if request.package_id and model.Session.execute(
             earlier.join(DataRequest, DataRequest.id == RequestEvent.request_id)
             .where(DataRequest.package_id == request.package_id,

@@ -18,7 +18,8 @@ from ckanext.satudata.lib import publishing
 
 from ..conftest import answer_while_held
 from ..factories import (
-    add_csv, csrf_token, csv_upload, form_fields, login, publish, request_state, to_ready,
+    add_csv, csrf_token, csv_upload, form_fields, login, publish, request_state, seen,
+    to_ready,
 )
 
 SECRET_TITLE = "Judul Revisi Rahasia 7f3a"
@@ -640,7 +641,8 @@ def test_a_revision_of_withdrawn_data_is_cancelled_not_withdrawn(region):
 
 def test_the_producers_hear_what_a_publication_brings(region, smtp, run_jobs):
     """A revision (or withdrawn data back) was announced as a first
-    publication: the e-mail says it is the last approved version again."""
+    publication; then a revision as withdrawn data back ("in its last
+    approved version"): each e-mail says what it brings."""
     request, pkg_id, _table = _published_with_a_table(region)
     run_jobs()
     first = [m for m in smtp.take() if "produsen-a@example.org" in m["to"]
@@ -652,6 +654,15 @@ def test_the_producers_hear_what_a_publication_brings(region, smtp, run_jobs):
     region.call("verifier", "satudata_request_verify", id=request["id"])
     region.call("kabid", "satudata_request_approve", id=request["id"])
     region.call("kadis", "satudata_request_approve", id=request["id"])
+    publish(region, request)
+    run_jobs()
+    # a revision is told as one (it read as withdrawn data back)
+    revised = [m for m in smtp.take() if "produsen-a@example.org" in m["to"]
+               and "Revisi dipublikasikan" in m["subject"]]
+    assert len(revised) == 1
+    assert "menggantikan versi sebelumnya" in " ".join(revised[0]["body"].split())
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Salah unggah", version=seen(request["id"]))
     publish(region, request)
     run_jobs()
     again = [m for m in smtp.take() if "produsen-a@example.org" in m["to"]
