@@ -483,3 +483,18 @@ def test_an_account_or_an_opd_that_must_stay_says_why_on_its_delete_page(app):
     page = html.unescape(other.get("/user/delete/produsen-a", status=403).body)
     assert "satu-satunya" not in page and "Hanya sysadmin yang dapat menghapus akun" in page
     assert "Apakah Anda yakin" not in page
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_opds_bulk_page_counts_its_datasets_in_the_readers_words(app, sysadmin):
+    """CKAN's heading of an OPD's bulk page read "2 datasets" on the
+    Indonesian page (a word its template does not translate)."""
+    org = factories.Organization()
+    for _ in range(2):
+        factories.Dataset(owner_org=org["id"])
+    client = login(app, sysadmin["name"])
+    heading = client.get(f"/organization/bulk_process/{org['name']}").body
+    heading = heading[heading.index('class="page-heading"'):].split("</h3>")[0]
+    assert "2 dataset ditemukan" in heading and "datasets" not in heading, heading
+    english = client.get(f"/en/organization/bulk_process/{org['name']}").body
+    assert "2 datasets found" in english[english.index('class="page-heading"'):][:200]
