@@ -1322,7 +1322,8 @@ def satudata_round_export(context: Context, data_dict: DataDict) -> dict[str, An
 @tk.side_effect_free
 def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The Excel template for :func:`satudata_daftar_data_import`, with the
-    codes of the active OPDs on its OPD sheet (not the walidata's); with
+    codes of the active OPDs on its OPD sheet (the walidata's when the year
+    lists its own data); with
     ``year``, the Daftar Data of that year in it (its active items, by OPD
     and title): the list an SK fixes, ready to import again.
 
@@ -1338,16 +1339,20 @@ def satudata_daftar_data_template(context: Context, data_dict: DataDict) -> dict
             year = validators.satudata_year_int(year)
         except tk.Invalid as e:
             raise tk.ValidationError({"year": [e.error]})
-    orgs = model.Session.execute(
-        sa.select(model.Group.name, model.Group.title).where(
-            model.Group.is_organization.is_(True), model.Group.state == "active",
-            model.Group.name != tk.config.get("satudata.walidata_organization"))
-        .order_by(model.Group.title)).all()
     items = model.Session.execute(
         sa.select(DaftarData, model.Group.name)
         .join(model.Group, model.Group.id == DaftarData.owner_org)
         .where(DaftarData.year == year, DaftarData.active.is_(True))
         .order_by(model.Group.title, DaftarData.title)).all() if year else []
+    # the walidata too when the year lists its own data (the sheet's own
+    # check of the OPD column refused the rows it had exported)
+    listed = {name for _item, name in items}
+    walidata = tk.config.get("satudata.walidata_organization")
+    orgs = model.Session.execute(
+        sa.select(model.Group.name, model.Group.title).where(
+            model.Group.is_organization.is_(True), model.Group.state == "active",
+            sa.or_(model.Group.name != walidata, model.Group.name.in_(listed)))
+        .order_by(model.Group.title)).all()
     content = spreadsheets.daftar_data_template([{"name": n, "title": t} for n, t in orgs],
                                                 [(item, name) for item, name in items])
     return _file(f"daftar-data-{year}.xlsx" if year else "template-daftar-data.xlsx", content)

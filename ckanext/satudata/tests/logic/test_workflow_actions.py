@@ -218,6 +218,13 @@ class TestDaftarDataImport:
         content = base64.b64decode(exported["content"])
         workbook = openpyxl.load_workbook(io.BytesIO(content))
         assert "walidata" not in [r[0].value for r in workbook["OPD"].iter_rows(min_row=2)]
+        # a year listing the walidata's own data names it on the sheet (the
+        # sheet's check of the OPD column refused its exported rows)
+        region.call("walidata_admin", "satudata_daftar_data_create",
+                    title="Indeks Layanan Daring", owner_org="walidata", year=2031)
+        own = openpyxl.load_workbook(io.BytesIO(base64.b64decode(region.call(
+            "walidata_admin", "satudata_daftar_data_template", year=2031)["content"])))
+        assert "walidata" in [r[0].value for r in own["OPD"].iter_rows(min_row=2)]
         rows = [[c.value for c in r] for r in workbook["Daftar Data"].iter_rows(min_row=2)]
         assert ["Jumlah Sekolah", "dinas-pendidikan"] in [r[:2] for r in rows]
         site = tk.config.get("ckan.site_url").rstrip("/")
