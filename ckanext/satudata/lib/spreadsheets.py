@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import IO, Any, Iterable, Iterator, Optional, Union
 
 import openpyxl
@@ -44,6 +45,8 @@ DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 _YES_NO_FIELDS = ("priority", "submit_calendar_days")
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
 _NO = {"tidak", "t", "no", "n", "false", "0", "", "-", "bukan"}
+#: a date typed as the sheet shows dates (DD/MM/YYYY; dots or dashes too)
+_SHOWN_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 #: the rows of the template the dropdowns cover
 _TEMPLATE_ROWS = 1000
 #: the description of the example row of templates before the example had its own
@@ -310,6 +313,12 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
         if row.get("government_affairs"):
             row["government_affairs"] = reference.parse_codes(reference.URUSAN,
                                                               row["government_affairs"])
+        if isinstance(row.get("sk_date"), str):
+            # typed as the sheet shows its dates (day first): refused as
+            # "use YYYY-MM-DD" while the exported sheet showed 03/01/2027
+            shown = _SHOWN_DATE.fullmatch(row["sk_date"])
+            if shown:
+                row["sk_date"] = "{2}-{1:0>2}-{0:0>2}".format(*shown.groups())
         if isinstance(row.get("sk_url"), str):  # the portal's own address, as it keeps it
             row["sk_url"] = _own_path(row["sk_url"])
         yield number, row

@@ -40,7 +40,9 @@ class TestDaftarDataImport:
              "10/SK/2026", "2026-01-15", ""],
             ["", "dinas-pendidikan", "", "", "", "", "", "", ""],
             ["Jumlah Guru", "dinas-tidak-ada", "", "", "", "", "", "", ""],
-            ["Jumlah Murid", "Dinas Pendidikan", "", "", "", "", "", "15-01-2026", ""],
+            ["Jumlah Murid", "Dinas Pendidikan", "", "", "", "", "", "31/02/2026", ""],
+            # typed as the sheet shows its dates (day first): read
+            ["Jumlah Kelas", "Dinas Pendidikan", "", "", "", "", "", "15/01/2026", ""],
         ])
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_daftar_data_import",
@@ -52,6 +54,13 @@ class TestDaftarDataImport:
                    for r in rows), rows
         assert len(rows) == 3
         assert _count(2027) == 0
+        # a date typed as the sheet shows dates (day first) is read so
+        region.call("walidata_admin", "satudata_daftar_data_import", year=2028,
+                    upload=daftar_data_workbook([["Jumlah Kelas", "dinas-pendidikan", "", "",
+                                                  "", "", "", "15/01/2026", ""]]))
+        (item,) = region.call("walidata_admin", "satudata_daftar_data_list",
+                              year=2028)["results"]
+        assert item["sk_date"] == "2026-01-15"
 
     def test_valid_file_is_imported_and_reimport_updates(self, region):
         rows = [
