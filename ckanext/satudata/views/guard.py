@@ -312,6 +312,8 @@ def _unreadable_field(names: Iterable[str]) -> Optional[str]:
 #: the file fields of CKAN's forms: a table's file, an OPD's or a group's
 #: picture, the site's logo
 _FILE_FIELDS = ("upload", "image_upload", "logo_upload")
+#: and the API's: a Daftar Data item's decree, a forum's Berita Acara
+_API_FILE_FIELDS = _FILE_FIELDS + ("sk_upload", "berita_acara")
 
 
 def _form_field_message() -> Optional[str]:
@@ -442,7 +444,7 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
         # a text argument sent as a file part: CKAN passed the file object
         # on (500 for anyone on package_show) or stored '"n.txt"' as the
         # title, the file's content lost (package_patch answered 200)
-        if key not in _FILE_FIELDS:
+        if key not in _API_FILE_FIELDS:
             return key, tk._("Must be text, not a file"), 409
         if len(files) > 1:  # the second file was dropped without a word
             return key, tk._("The field %(name)s was sent more than once") % {
@@ -580,15 +582,26 @@ _DUMP_FORMATS = ("csv", "tsv", "json", "xml")
 def dump_format_known() -> Any:
     """A table's DataStore download in a format it does not write
     (``?format=xlsx``) is told which it writes, in the reader's language
-    (CKAN's view answered "format: Value must be one of ('csv', …)")."""
+    (CKAN's view answered "format: Value must be one of ('csv', …)"); its
+    ``filters`` that are no JSON object too."""
     if request.endpoint != "datastore.dump":
         return None
     wanted = request.args.get("format")
-    if wanted is None or wanted in _DUMP_FORMATS:
-        return None
-    return current_app.handle_http_exception(BadRequest(tk._(
-        "A table is downloaded as CSV, TSV, JSON or XML (format=csv, tsv, json or xml); "
-        "its page offers the original file too.")))
+    if wanted is not None and wanted not in _DUMP_FORMATS:
+        return current_app.handle_http_exception(BadRequest(tk._(
+            "A table is downloaded as CSV, TSV, JSON or XML (format=csv, tsv, json or "
+            "xml); its page offers the original file too.")))
+    # its filters, in the reader's words (CKAN's "filters: Cannot parse JSON")
+    filters = request.args.get("filters")
+    if filters is not None:
+        try:
+            parsed = json.loads(filters)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            return current_app.handle_http_exception(BadRequest(
+                "filters: " + tk._("This is not valid JSON")))
+    return None
 
 
 @satudata_guard.before_app_request
