@@ -125,7 +125,7 @@ def revision(id: str) -> Any:
     can_discard = bool(revision_dict) and can("satudata_revision_discard", {"id": pkg["id"]})
     return tk.render("satudata/dissemination/revision.html", {
         "pkg_dict": pkg, "revision": revision_dict, "changes": changes,
-        "can_discard": can_discard,
+        "can_discard": can_discard, "period": (revision_dict or {}).get("period"),
         "in_review": can_discard and publishing.under_review(
             pkg["id"], lock=False, states=publishing.IN_REVISION)})
 

@@ -59,10 +59,13 @@ def _unpublished_dataset() -> bool:
     blueprint = request.blueprint or ""
     view_args = request.view_args or {}
     dataset_id = view_args.get("id")
-    # a dataset type's pages, or a table's (CKAN's, and the portal's own
-    # page of a staged table)
+    if request.endpoint == "satudata_dissemination.revision":
+        return True  # the staged changes, unreviewed, shown to their reviewers
+    # a dataset type's pages, its activity and history (an old version), or a
+    # table's (CKAN's, and the portal's own page of a staged table)
     if not dataset_id or not isinstance(dataset_id, str) or (
-            "resource_id" not in view_args and blueprint not in site_types("dataset")):
+            "resource_id" not in view_args and blueprint != "activity"
+            and blueprint not in site_types("dataset")):
         return False
     package = model.Package.get(dataset_id)
     return package is not None and (package.private or package.state != "active")

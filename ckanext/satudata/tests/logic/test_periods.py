@@ -445,6 +445,9 @@ def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods, app):
             f"/dataset/{second['package_id']}").get_data(as_text=True)
         assert "Data periode baru (Semester II 2026)" in page
         assert "Revisi dataset ini sudah disiapkan" not in page
+        staged_page = login(app, region.users["producer"]["name"]).get(
+            f"/dataset/{second['package_id']}/revisi").get_data(as_text=True)
+        assert "Semester II 2026" in staged_page and "Revisi yang disiapkan" not in staged_page
         region.call("producer", "satudata_request_submit", id=second["id"])
         with pytest.raises(tk.ValidationError) as refused:
             region.call("producer", "package_patch", id=second["package_id"], notes="Baru")

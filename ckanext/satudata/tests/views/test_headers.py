@@ -47,6 +47,10 @@ def test_an_officers_pages_load_no_image_from_another_site(app, region):
     page = verifier.get(f"/dataset/{request['package_id']}/resource/{table['id']}")
     assert page.status_code == 200, page.status_code
     assert "img-src 'self'" in page.headers["Content-Security-Policy"], page.request.path
+    # nor its activity and old versions
+    activity = verifier.get(f"/dataset/activity/{request['package_id']}")
+    assert activity.status_code == 200, activity.status_code
+    assert "img-src 'self'" in activity.headers["Content-Security-Policy"]
     # the public pages keep their pictures
     assert "img-src" not in app.get("/dataset/").headers["Content-Security-Policy"]
 
