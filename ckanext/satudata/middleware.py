@@ -192,20 +192,30 @@ def table_preview_arguments_checked(app: Any) -> None:
     ``/datatables/ajax/<view>``, public) reads its paging and sorting
     arguments with ``int()`` and a list index unguarded: ``start=abc`` or
     a sort on column 999 answered 500. Such a request is told it cannot
-    be read (400, in the reader's language), as its own errors are."""
+    be read (400, in the reader's language), as its own errors are; so is
+    its filtered download (``/datatables/filtered-download/<view>``)."""
     view = app.view_functions.get("datatablesview.ajax")
-    if view is None:
-        return
+    if view is not None:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except (ValueError, IndexError, KeyError, TypeError):
+                return json.dumps({"error": tk._(
+                    "The table could not be read with these arguments")}), 400
 
-    @functools.wraps(view)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except (ValueError, IndexError, KeyError):
-            return json.dumps({"error": tk._(
-                "The table could not be read with these arguments")}), 400
+        app.view_functions["datatablesview.ajax"] = checked
+    # its "download what is filtered" form, read the same way (500 for anyone)
+    download = app.view_functions.get("datatablesview.filtered_download")
+    if download is not None:
+        @functools.wraps(download)
+        def download_checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return download(*args, **kwargs)
+            except (ValueError, IndexError, KeyError, TypeError):
+                return tk.abort(400, tk._("The table could not be read with these arguments"))
 
-    app.view_functions["datatablesview.ajax"] = checked
+        app.view_functions["datatablesview.filtered_download"] = download_checked
 
 
 def user_deletion_refusal_told(app: Any) -> None:

@@ -566,9 +566,7 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
     elif isinstance(error, str) and _COLUMN_NAMES_REFUSED.search(error):
         # the DataStore's refusal of the columns' names, in English and
         # Python's dump of it (the data check names the columns)
-        error = tk._("The DataStore cannot keep the table's column names (two of one name, "
-                     "or one beginning with \"_\" or holding a double quote): the data "
-                     "check names them. Rename the columns and upload the file again")
+        error = _column_names_message()
     # in the reader's words, as on the DataStore page (this page printed
     # xloader's English lines, "INFO: Rows loaded: 6")
     logs = readable_log((found.get("task_info") or {}).get("logs") or [])[-8:]
@@ -586,6 +584,13 @@ def status(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]
 #: xloader's words for the column names the DataStore refuses
 _COLUMN_NAMES_REFUSED = re.compile(
     r"Duplicate column names are not supported|is not a valid field name")
+
+
+def _column_names_message() -> str:
+    """What a load refused for its column names is told (its status and log)."""
+    return tk._("The DataStore cannot keep the table's column names (two of one name, "
+                "or one beginning with \"_\" or holding a double quote): the data "
+                "check names them. Rename the columns and upload the file again")
 
 
 def _public(resource_id: str) -> bool:
@@ -645,6 +650,8 @@ def _log_lines() -> list[tuple[re.Pattern[str], Optional[str]]]:
         (r"xloader error: A range far below the table, row (?P<row>\d+)",
          tk._("Not loaded: the sheet reaches far below the table, to row %(row)s. Delete "
               "the rows below the table and upload the file again")),
+        (r"xloader error: .*(Duplicate column names are not supported|is not a valid "
+         r"field name).*", _column_names_message()),
         (r"xloader error: (?P<message>.*)", tk._("The load failed: %(message)s")),
     ]
     return [(re.compile(pattern, re.S), message) for pattern, message in lines]
@@ -784,7 +791,10 @@ def _untranslated_message(text: str) -> str:
         values = re.findall(r"'([^']*)'", found.group("values"))
         return tk._("Must be one of: %(values)s") % {"values": ", ".join(values)}
     if text == "Invalid query":
-        return tk._("The search words cannot be read as a query")
+        # PostgreSQL's refusal of the whole search: its words, or a filter's
+        # value of another type than its column's, or an unknown language
+        return tk._("The search cannot be run: check its words (q), its filters (a value "
+                    "of the column's type) and its language")
     if text == "Cannot parse JSON":
         return tk._("This is not valid JSON")
     if text == "Query is not a single statement.":

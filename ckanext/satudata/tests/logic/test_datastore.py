@@ -198,6 +198,13 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
             "draw": "1", "search[value]": "", "start": "0", "length": "10", **bad})
         assert answer.status_code == 400, bad
         assert "tidak dapat dibaca" in json.loads(answer.body)["error"]
+    # and its "download what is filtered" form (500 for anyone)
+    for params in ("xyz", "{}", json.dumps({"order": [{"column": 9, "dir": "asc"}],
+                                            "columns": [], "search": {"value": ""}})):
+        answer = app.post(f"/datatables/filtered-download/{views[0]['id']}",
+                          data={"params": params, "format": "csv"})
+        assert answer.status_code == 400, params
+        assert "tidak dapat dibaca" in answer.body
     for filters in ("[1]", "[]", '[["a", "b"]]'):
         answer = app.get("/api/3/action/datastore_search", query_string={
             "resource_id": csv["id"], "filters": filters})
@@ -357,6 +364,7 @@ def test_column_names_the_datastore_refuses_are_told_in_the_readers_words(
         said = tk.h.satudata_datastore_status(table["id"], as_user(region, "producer"))
     assert said["status"] == "error", said
     assert "nama kolom" in said["error"] and "Validation error" not in said["error"], said
+    assert not [line for line in said["log"] if "Validation error" in line], said["log"]
 
 
 def test_a_file_replaced_by_an_unreadable_one_leaves_no_stale_table(region, run_jobs, smtp):
@@ -735,6 +743,15 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     asked = app.get(f"/datastore/dump/{resource_id}?format=xlsx")
     assert asked.status_code == 400 and "CSV, TSV, JSON atau XML" in asked.body
     assert app.get(f"/datastore/dump/{resource_id}?format=json").status_code == 200
+    # a search PostgreSQL cannot run names what to check (it said "the search
+    # words cannot be read" of a language it does not know)
+    refused = app.post("/api/3/action/datastore_search", json={
+        "resource_id": resource_id, "q": "bidan", "language": "klingon"}, status=409)
+    assert "bahasa" in json.dumps(refused.json["error"]), refused.json
+    # filters that are no JSON object (CKAN's English "Cannot parse JSON")
+    for filters in ("xyz", "[1]"):
+        asked = app.get(f"/datastore/dump/{resource_id}", query_string={"filters": filters})
+        assert asked.status_code == 400 and "bukan JSON yang sah" in asked.body, filters
     refused = app.post("/api/3/action/datastore_search_sql", json={
         "sql": f"SELECT ':a' AS x FROM \"{resource_id}\""})
     assert refused.status_code == 409
