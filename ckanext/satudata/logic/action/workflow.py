@@ -183,6 +183,17 @@ def _item_data(data_dict: DataDict, schema_: dict[str, Any], context: Context
     return data, sk_pdf
 
 
+def _lock_years(item_id: str, *more: Any) -> None:
+    """Wait for the imports and additions of the item's year (and of the
+    years ``more`` names), in the order an import takes its locks: the
+    year's first, the items' after."""
+    year = model.Session.execute(
+        sa.select(DaftarData.year).where(DaftarData.id == item_id)).scalar()
+    for each in sorted({int(y) for y in (year, *more) if isinstance(y, int) or (
+            isinstance(y, str) and y.isdigit())}):
+        model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, each)))
+
+
 def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -> None:
     """Refuse a second item of the same title (case and surrounding spaces
     aside) for the same OPD in the same year, as the workbook import treats
@@ -279,8 +290,12 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     tk.check_access("satudata_daftar_data_update", context, data_dict)
     upload_name = getattr(data_dict.get("sk_upload"), "filename", None)
     data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
-    # one change of the item at a time, read as it is under its lock
-    item = _locked(DaftarData, data.pop("id"), tk._("Daftar Data item not found"))
+    # one change of the item at a time, read as it is under its lock (taken
+    # after its year's: an import holding that lock and updating the item
+    # deadlocked with the change holding the item)
+    item_id = data.pop("id")
+    _lock_years(item_id, data.get("year"))
+    item = _locked(DaftarData, item_id, tk._("Daftar Data item not found"))
     refuse_changed_since(item.modified, data.pop("modified", None))
     requested = _count(DataRequest, [DataRequest.item_id == item.id,
                                      DataRequest.state != State.CANCELLED.value])
@@ -326,6 +341,8 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[s
     # locked: a round being sent with it finishes first, and the item is then
     # deactivated (deleted under it, the new request went with it, and the
     # round's letter and dataset named a request that no longer was)
+    # after its year's lock: an import of the year updating it failed (500)
+    _lock_years(data["id"])
     item = _locked(DaftarData, data["id"], tk._("Daftar Data item not found"))
     # one changed since its page was opened is not deleted unseen
     refuse_changed_since(item.modified, data.get("modified"))
@@ -413,6 +430,27 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
         .order_by(model.Group.title, DaftarData.title), data)
     results = [_item_dict(item, org) for item, org in model.Session.execute(stmt).all()]
     return {"count": count, "results": results}
+
+
+def _refuse_deleted_opds(valid: list[tuple[int, dict[str, Any]]],
+                         labels: dict[str, str]) -> None:
+    """Under the OPDs' locks (as an item's addition and an OPD's deletion
+    take them), a ``ValidationError`` naming the rows of an OPD deleted
+    since the workbook was read: an import beside the deletion added an
+    active item under the deleted OPD."""
+    owners = sorted({clean["owner_org"] for _number, clean in valid})
+    for owner_org in owners:
+        lock_name("opd", owner_org)
+    gone = set(model.Session.execute(sa.select(model.Group.id).where(
+        model.Group.id.in_(owners), model.Group.state == "deleted")).scalars())
+    if gone:
+        raise tk.ValidationError({
+            "upload": [tk._("The file has errors; nothing was imported. Fix "
+                            "the rows below and upload the file again.")],
+            "rows": [tk._("Row %(row)s, column %(column)s: %(error)s") % {
+                "row": number, "column": labels.get("owner_org", "owner_org"),
+                "error": tk._("Organization does not exist")}
+                for number, clean in valid if clean["owner_org"] in gone]})
 
 
 #: what an emptied cell of an item's optional column stores
@@ -527,6 +565,8 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
                             "the rows below and upload the file again.")],
             "rows": row_errors,
         })
+    if not data["dry_run"]:
+        _refuse_deleted_opds(valid, labels)
     created = updated = unchanged = 0
     items = []
     user_id = _user_id(context)
@@ -901,7 +941,9 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         # moved submission deadline (it changed unseen, the letter's stood)
         moved = engine.follow_round_deadlines(round_)
     round_history.record_changes(round_, before, _user_id(context))
-    if moved:
+    if moved and round_.state != "closed":
+        # a closed round's producers cannot submit: told nothing of a date
+        # they could not keep (they were, three times over a close)
         outbox.add("notify_deadline_moved", [round_.id, {
             rid: [old.isoformat(), new.isoformat()] for rid, (old, new) in moved.items()}],
             title=f"satudata: deadlines of round {round_.name}")
@@ -1163,7 +1205,9 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     already = sa.select(DataRequest.item_id).where(DataRequest.round_id == round_.id)
     # the items locked until the requests are made: a change of an item's year
     # or OPD waits for this send (then sees its request), or this send for it
-    # (then takes the item as changed)
+    # (then takes the item as changed); after the year's lock, as an import
+    # and an item's change take them (an import updating the items deadlocked)
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, round_.year)))
     items = list(model.Session.execute(
         sa.select(DaftarData).where(
             DaftarData.year == round_.year, DaftarData.active.is_(True),

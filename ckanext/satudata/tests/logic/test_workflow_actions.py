@@ -192,6 +192,52 @@ class TestDaftarDataImport:
             unit="orang"))
         assert isinstance(outcome, tk.ObjectNotFound), outcome
 
+    @pytest.mark.parametrize("action", ["satudata_daftar_data_update",
+                                        "satudata_daftar_data_delete"])
+    def test_an_items_change_waits_for_its_years_import_before_holding_it(self, region,
+                                                                          action):
+        """A change (or deletion) of an item held the item, then waited for
+        the import of its year, which waited for the item: a deadlock (500
+        for one of them); a deletion beside an import, a 500 of the
+        import's update."""
+        from ckanext.satudata.logic.action.workflow import IMPORT_LOCK
+
+        admin = region.users["walidata_admin"]["name"]
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Apoteker", owner_org="dinas-kesehatan", year=2026)
+        model.Session.remove()
+        # the import of the year, under way (it holds the year's lock)
+        model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, 2026)))
+
+        def the_import_updates_the_item() -> None:
+            model.Session.execute(sa.select(DaftarData).where(
+                DaftarData.id == item["id"]).with_for_update(nowait=True)).scalar_one()
+
+        data = {"id": item["id"], "unit": "orang"} if action.endswith("update") else {
+            "id": item["id"]}
+        outcome = answer_while_held(lambda: helpers.call_action(
+            action, context={"user": admin}, **data), then=the_import_updates_the_item)
+        assert not isinstance(outcome, Exception), outcome
+
+    def test_an_import_beside_an_opds_deletion_adds_nothing_under_it(self, region):
+        """An import running while the OPD was deleted added an active item
+        listed under the deleted OPD (no edit of it then passed)."""
+        from ckanext.satudata.logic.action._common import lock_name
+
+        admin = region.users["walidata_admin"]["name"]
+        opd = factories.Organization(name="dinas-baru")
+        model.Session.remove()
+        # the OPD's deletion, under way (it holds the OPD's lock)
+        lock_name("opd", opd["id"])
+        model.Session.query(model.Group).filter_by(id=opd["id"]).one().state = "deleted"
+        outcome = answer_while_held(lambda: helpers.call_action(
+            "satudata_daftar_data_import", context={"user": admin}, year=2030,
+            upload=daftar_data_workbook([["Jumlah Kios", "dinas-baru"],
+                                         ["Jumlah Pasar", "dinas-kesehatan"]])))
+        assert isinstance(outcome, tk.ValidationError), outcome
+        assert any(r.startswith(("Row 2,", "Baris 2,")) for r in outcome.error_dict["rows"])
+        assert _count(2030) == 0
+
     @pytest.mark.ckan_config("satudata.daftar_data.import_max_rows", 2)
     def test_a_workbook_of_more_items_than_an_import_takes_is_refused(self, region):
         """20,000 rows held a web process for over a minute."""
@@ -537,6 +583,14 @@ class TestRounds:
         assert "produsen-a@" in mail["to"] and "2026" in mail["subject"] + mail["body"]
         assert "18 Mei 2026" in mail["body"] and "17 April 2026" in mail["body"]
         assert f"/permintaan-data/{returned['id']}" in mail["body"]
+        # a closed round's producers cannot submit: no word of a new date
+        with freeze_time("2026-01-07 03:00:00"):
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        state="closed")
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        submit_due="2026-05-25")
+            run_jobs()
+        assert not [m for m in smtp.take() if "25 Mei 2026" in m["body"]]
 
     def test_each_approval_level_is_reminded_even_on_the_same_day(self, region, smtp):
         """A chain moving within a day: the Kabid approved on the day the
