@@ -891,7 +891,8 @@ def _producers_kept(context: Context, data: DataDict, group: Optional[model.Grou
         tk.check_access("organization_update", context, data)
         raise tk.ValidationError({"users": [tk._(
             "%(opd)s keeps at least one producer (an editor or admin) while its data "
-            "requests wait for its producers") % {"opd": org.display_name}]})
+            "requests wait for its producers or are under review and may come back to "
+            "them") % {"opd": org.display_name}]})
 
 
 @tk.chained_action
