@@ -146,10 +146,37 @@ def typed_query(q: str) -> str:
     copied title with a colon ("Publikasi: …") was read as a field name and
     found nothing, a lone quote or "AND", or 3,000 characters, ended on an
     error page ("try again", and again). A word of letters and digits is
-    a phrase (:data:`_SPLIT_WORD`)."""
-    words = _OPERATORS.sub(lambda m: m.group(1).lower(), _SYNTAX.sub(" ", q)).split()
-    return " ".join(f'"{word}"' if _SPLIT_WORD.search(word) else word
-                    for word in words[:TYPED_WORDS])
+    a phrase (:data:`_SPLIT_WORD`); what a search box is known for stays:
+    a phrase in quotes, and a word after a minus left out ("kesehatan
+    -tenaga" found the datasets with "tenaga" too)."""
+    terms: list[str] = []
+
+    def phrase(match: re.Match[str]) -> str:
+        inner = " ".join(_words(match.group(1)))
+        if inner:
+            terms.append(f'"{inner}"')
+        return " "
+
+    for token in _PHRASE.sub(phrase, q).split():
+        words = _words(token)
+        if token.startswith("-") and len(words) == 1:
+            terms.append("-" + _term(words[0]))
+        else:
+            terms.extend(_term(word) for word in words)
+    return " ".join(terms[:TYPED_WORDS])
+
+
+#: a phrase in quotes, as typed in a search box
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+def _words(text: str) -> list[str]:
+    """The words of a typed text, Solr's syntax taken out."""
+    return _OPERATORS.sub(lambda m: m.group(1).lower(), _SYNTAX.sub(" ", text)).split()
+
+
+def _term(word: str) -> str:
+    return f'"{word}"' if _SPLIT_WORD.search(word) else word
 
 
 def _typed_on_a_page() -> bool:
