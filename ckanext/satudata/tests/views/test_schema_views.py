@@ -231,6 +231,10 @@ class TestDatasetForm:
         assert refused.status_code == 200
         assert "Seseorang telah mengubah" in refused.body
         assert "Deskripsi dari tab kedua" in refused.body  # what was typed is kept
+        # the way on is the form anew (it said "correct the errors and save
+        # again", which was refused again, and again)
+        assert f'href="{url}"' in refused.body and "satudata-reopen" in refused.body
+        assert "perbaiki kesalahannya" not in refused.body.lower()
         # sent again from the refusal's page: still the version it was built
         # from (it carried the new one, and the second click saved over it)
         again_refused = form_fields(refused.body)
