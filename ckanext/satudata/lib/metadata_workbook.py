@@ -246,9 +246,9 @@ def _write_metadata(ws: Any, pkg_dict: dict[str, Any], dataset_type: str,
         help_text = " ".join(t for t in (_text(field.get("help_text"), lang), _format_hint(field)) if t)
         ws.cell(row=row, column=HELP_COL, value=help_text or None).alignment = _WRAP
         list_name = _code_list(field)
-        if list_name:
+        if list_name or _is_phone(field):
             # a code typed is text: Excel made 2.10 (Statistik) the number
-            # 2.1, refused as "not a known code"
+            # 2.1, refused as "not a known code"; a phone number lost its 0
             value_cell.number_format = "@"
         if list_name and not field.get("satudata_multiple") and list_name in ranges:
             dv = validations.get(list_name)
@@ -332,8 +332,17 @@ def _parse_code(list_name: str, text: str) -> str:
     return reference.parse_code(list_name, text)
 
 
+def _is_phone(field: dict[str, Any]) -> bool:
+    return field.get("preset") == "satudata_phone"
+
+
 def _parse_value(field: dict[str, Any], raw: Any) -> Any:
     value = _plain(raw)
+    if _is_phone(field) and isinstance(raw, (int, float)) and not isinstance(raw, bool) \
+            and value.isdigit():
+        # typed 081234567890, kept by Excel as the number 81234567890: its
+        # 0 (stored without a word, a number nobody could call)
+        value = "0" + value
     list_name = _code_list(field)
     if list_name == "yes_no":
         if isinstance(value, bool) or value == "":

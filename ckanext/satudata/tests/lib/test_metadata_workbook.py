@@ -303,6 +303,19 @@ class TestImportEdgeCases:
         _import(producer, draft, _bytes(wb))
         assert helpers.call_action("package_show", id=draft["id"])["priority_data"] is stored
 
+    def test_a_phone_number_keeps_its_leading_zero(self, producer, draft):
+        """081234567890 typed in the template became Excel's number
+        81234567890, stored without a word: its cell is text, and a number
+        read there gets its 0 back."""
+        wb = _template(producer, draft)
+        cell = wb[metadata_workbook.METADATA_SHEET].cell(
+            row=_rows(wb)["producer_contact_phone"], column=metadata_workbook.VALUE_COL)
+        assert cell.number_format == "@"
+        cell.value = 81234567890
+        _import(producer, draft, _bytes(wb))
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert shown["producer_contact_phone"] == "081234567890"
+
     def test_a_formula_without_a_value_is_refused_by_its_cell(self, producer, draft):
         """openpyxl (and other writers) save a formula without its result:
         the cell read as empty and the import deleted the field."""
