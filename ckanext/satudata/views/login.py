@@ -176,6 +176,26 @@ def drop_unusable_target() -> None:
          if k not in _TARGETS or not _unusable(v)])
 
 
+@satudata_login.before_app_request
+def target_in_the_login_language() -> None:
+    """The language chosen on the login page itself stays after it: a
+    producer opening an e-mail's link (an Indonesian address) who switched
+    the login page to English landed on the Indonesian page."""
+    if request.endpoint != "user.login" or request.method != "POST":
+        return
+    lang = tk.h.lang()
+    if not lang or lang == tk.config.get("ckan.locale_default"):
+        return
+    prefix = f"/{lang}"
+    targets = [(k, v) for k, v in request.args.items(multi=True)]
+    if not any(k in _TARGETS and v.startswith("/") and not v.startswith("//")
+               and v != prefix and not v.startswith(prefix + "/") for k, v in targets):
+        return
+    request.args = ImmutableMultiDict(  # type: ignore[misc]
+        [(k, prefix + v if k in _TARGETS and v.startswith("/") and not v.startswith("//")
+          and v != prefix and not v.startswith(prefix + "/") else v) for k, v in targets])
+
+
 def _unusable(target: str) -> bool:
     """A target CKAN would read as a route's name: not an address (an
     absolute one is CKAN's to judge: it refuses another site's); or one
