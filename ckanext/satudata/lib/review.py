@@ -153,6 +153,8 @@ def resources(pkg_dict: dict[str, Any], live: Optional[dict[str, Any]] = None,
             "description": res.get("description")
             if isinstance(res.get("description"), str) else "",
             "format": res.get("format") or "", "url": res.get("url") or "",
+            # a CSV or XLSX table (its page shows the table; a PDF's, no table)
+            "table": metadata.is_data_resource(res),
             "url_type": res.get("url_type"),
             "size": previews.file_size(res),
             "preview": previews.preview(res) if with_preview else None,
