@@ -1225,8 +1225,10 @@ def satudata_web_link(value: Any) -> Any:
     served). As :func:`satudata_safe_url`, and text that is no link at all
     (it made a relative link to nowhere) is refused too."""
     value = satudata_safe_url(value)
-    if not _empty(value) and not (value.startswith("/")
-                                  or _SCHEME.match(_URL_IGNORED.sub("", value))):
+    # "//host/…" (and "/\host/…", which browsers read so) is another site's
+    own_path = value.startswith("/") and value[1:2] not in ("/", "\\") \
+        if isinstance(value, str) else False
+    if not _empty(value) and not (own_path or _SCHEME.match(_URL_IGNORED.sub("", value))):
         raise tk.Invalid(tk._("Please give a web address starting with http:// or https://"))
     return value
 
@@ -1436,6 +1438,10 @@ def satudata_local_datetime(value: Any) -> Any:
     return publishing.to_utc(parsed)
 
 
+#: a release time as a form gives it: hours and minutes (``09:00``, ``9.00``)
+_CLOCK_TIME = re.compile(r"(\d{1,2})[:.]([0-5]\d)")
+
+
 def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
                                errors: FlattenErrorDict, context: Context) -> None:
     """(``__before``) Forms send ``release_date`` and ``release_time``
@@ -1469,12 +1475,17 @@ def satudata_release_date_time(key: FlattenKey, data: FlattenDataDict,
         errors.setdefault(("release_date",), []).append(e.error)
         data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
         return
-    if not isinstance(time, str):  # a list or an object was taken for midnight
+    # hours and minutes alone (a list or an object was taken for midnight;
+    # "10:00Z" for 17:00 WIB, seconds kept and counted as a postponement);
+    # "09.00", as Indonesian writes it, too
+    typed = _CLOCK_TIME.fullmatch(time.strip()) if isinstance(time, str) else None
+    if typed is None:
         errors.setdefault(("release_time",), []).append(tk._(
             "Time format incorrect, use HH:MM"))
         data[("release_at",)] = datetime.datetime(MIN_YEAR, 1, 1)
         return
-    data[("release_at",)] = f"{day.strip()} {time.strip()}" if isinstance(day, str) else day
+    clock = f"{int(typed.group(1)):02d}:{typed.group(2)}"
+    data[("release_at",)] = f"{day.strip()} {clock}" if isinstance(day, str) else day
 
 
 def _given(value: Any) -> bool:

@@ -59,11 +59,13 @@ def edit(item_id: Optional[str] = None) -> Any:
         data = {k: form.get(k, "") for k in _ITEM_FIELDS}
         data = {k: v for k, v in data.items() if v != "" or item_id}
         data["government_affairs"] = form.getlist("government_affairs")
-        data["priority"] = bool(form.get("priority"))
-        data["submit_calendar_days"] = bool(form.get("submit_calendar_days"))
+        # a checkbox not ticked is not sent; what one sends is the action's
+        # to read ("0", "false" or "no" were stored as ticked)
+        data["priority"] = form.get("priority") or False
+        data["submit_calendar_days"] = form.get("submit_calendar_days") or False
         if tk.request.files.get("sk_upload"):
             data["sk_upload"] = tk.request.files["sk_upload"]
-        data["active"] = bool(form.get("active"))
+        data["active"] = form.get("active") or False
         if item_id:
             data["id"] = item_id
         saved, errors = save(action, data, forbidden=tk._(

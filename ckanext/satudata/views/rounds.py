@@ -62,7 +62,9 @@ def edit(round_id: Optional[str] = None) -> Any:
     if tk.request.method == "POST":
         form = tk.request.form
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
-        data["verify_when_complete"] = bool(form.get("verify_when_complete"))
+        # not ticked, not sent; what is sent is the action's to read ("0" or
+        # "false" were stored as ticked)
+        data["verify_when_complete"] = form.get("verify_when_complete") or False
         # the levels ticked, in the form's (the portal's) order; none: the
         # site's chain (also when a round's own chain is removed)
         data["approval_chain"] = " ".join(form.getlist("approval_chain"))

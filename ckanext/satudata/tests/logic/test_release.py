@@ -368,10 +368,21 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
                          ({"release_date": "2099-01-05x", "release_time": "10:00"},
                           "release_date"),
                          ({"release_date": ["2099-01-05"], "release_time": "10:00"},
-                          "release_date")):
+                          "release_date"),
+                         # hours and minutes alone: "10:00Z" became 17:00 WIB,
+                         # seconds were kept (and counted as a postponement)
+                         ({"release_date": "2099-01-05", "release_time": "10:00Z"},
+                          "release_time"),
+                         ({"release_date": "2099-01-05", "release_time": "10:00:59.999"},
+                          "release_time")):
         with pytest.raises(tk.ValidationError) as err:
             region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
                         **given)
         assert list(err.value.error_dict) == [field], given
     assert region.call("walidata_admin", "satudata_request_show",
                        id=request["id"])["state"] == "ready"
+    # a time written as Indonesian writes it
+    scheduled = region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                            release_date="2099-01-05", release_time="9.00")
+    assert scheduled["state"] == "scheduled"
+    assert "2099-01-05 09:00 WIB" in [r["release_at_local"] for r in _calendar()]

@@ -766,6 +766,21 @@ class TestEmptiedFieldsAreChanges:
         shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
         assert (shown["sk_number"], shown["sk_date"], shown["sk_url"]) == (None, None, None)
         assert shown["unit"] == "orang"
+        # a box sent "0" is not ticked (it was stored as ticked), and a decree
+        # "//host/…" is another site's address, not the portal's path
+        region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                    priority=True)
+        page = client.get(url)
+        refused = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "title": "Jumlah Perawat",
+            "owner_org": "dinas-kesehatan", "year": "2026", "active": "1",
+            "priority": "0", "sk_url": "//evil.example/sk.pdf"})
+        assert "http://" in refused.body and "//evil.example" in refused.body
+        client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "title": "Jumlah Perawat",
+            "owner_org": "dinas-kesehatan", "year": "2026", "active": "1", "priority": "0"})
+        shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
+        assert (shown["priority"], shown["sk_url"]) == (False, None)
 
     def test_an_emptied_round_title_is_refused_and_its_period_cleared(self, app, region):
         today = workdays.today()
