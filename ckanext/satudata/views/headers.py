@@ -63,10 +63,10 @@ def _unpublished_dataset() -> bool:
         return True  # the staged changes, unreviewed, shown to their reviewers
     # a dataset type's pages, its activity and history (an old version), or a
     # table's (CKAN's, and the portal's own page of a staged table)
-    if not dataset_id or not isinstance(dataset_id, str) or (
+    if not dataset_id or not isinstance(dataset_id, str) or "\x00" in dataset_id or (
             "resource_id" not in view_args and blueprint != "activity"
             and blueprint not in site_types("dataset")):
-        return False
+        return False  # (a NUL, which PostgreSQL refuses in a text: the page's 500)
     package = model.Package.get(dataset_id)
     return package is not None and (package.private or package.state != "active")
 
