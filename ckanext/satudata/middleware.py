@@ -194,28 +194,32 @@ def table_preview_arguments_checked(app: Any) -> None:
     a sort on column 999 answered 500. Such a request is told it cannot
     be read (400, in the reader's language), as its own errors are; so is
     its filtered download (``/datatables/filtered-download/<view>``)."""
-    view = app.view_functions.get("datatablesview.ajax")
-    if view is not None:
-        @functools.wraps(view)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return view(*args, **kwargs)
-            except (ValueError, IndexError, KeyError, TypeError):
-                return json.dumps({"error": tk._(
-                    "The table could not be read with these arguments")}), 400
+    def unreadable() -> str:
+        return tk._("The table could not be read with these arguments")
 
-        app.view_functions["datatablesview.ajax"] = checked
+    _arguments_checked(app, "datatablesview.ajax",
+                       lambda: (json.dumps({"error": unreadable()}), 400))
     # its "download what is filtered" form, read the same way (500 for anyone)
-    download = app.view_functions.get("datatablesview.filtered_download")
-    if download is not None:
-        @functools.wraps(download)
-        def download_checked(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return download(*args, **kwargs)
-            except (ValueError, IndexError, KeyError, TypeError):
-                return tk.abort(400, tk._("The table could not be read with these arguments"))
+    _arguments_checked(app, "datatablesview.filtered_download",
+                       lambda: tk.abort(400, unreadable()))
 
-        app.view_functions["datatablesview.filtered_download"] = download_checked
+
+def _arguments_checked(app: Any, endpoint: str, refused: Callable[[], Any]) -> None:
+    """The view ``endpoint`` answering ``refused()`` where reading its
+    arguments raised (``ValueError``, ``IndexError``, ``KeyError``,
+    ``TypeError``) instead of a 500."""
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except (ValueError, IndexError, KeyError, TypeError):
+            return refused()
+
+    app.view_functions[endpoint] = checked
 
 
 def user_deletion_refusal_told(app: Any) -> None:

@@ -862,8 +862,9 @@ def translated_errors(key: str = "query") -> Iterator[None]:
     lets them through, a 500) a ``ValidationError`` on ``key``."""
     try:
         yield
-    except (sa.exc.DataError, psycopg2.DataError) as e:
+    except (sa.exc.DataError, psycopg2.DataError, psycopg2.errors.UndefinedObject) as e:
         # the dump copies with psycopg2 itself: its error is not SQLAlchemy's
+        # (and a language PostgreSQL does not know, a 500 of the CSV dump)
         raise tk.ValidationError({key: [_cannot_run(str(getattr(e, "orig", None) or e))]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))

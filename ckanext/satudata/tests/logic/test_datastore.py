@@ -748,6 +748,10 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     refused = app.post("/api/3/action/datastore_search", json={
         "resource_id": resource_id, "q": "bidan", "language": "klingon"}, status=409)
     assert "bahasa" in json.dumps(refused.json["error"]), refused.json
+    # a language PostgreSQL does not know: the CSV dump answered 500
+    for fmt in ("csv", "tsv"):
+        assert app.get(f"/datastore/dump/{resource_id}", query_string={
+            "q": "a", "language": "klingon", "format": fmt}).status_code == 400, fmt
     # filters that are no JSON object (CKAN's English "Cannot parse JSON")
     for filters in ("xyz", "[1]"):
         asked = app.get(f"/datastore/dump/{resource_id}", query_string={"filters": filters})
