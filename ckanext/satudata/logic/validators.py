@@ -1225,9 +1225,10 @@ def satudata_web_link(value: Any) -> Any:
     served). As :func:`satudata_safe_url`, and text that is no link at all
     (it made a relative link to nowhere) is refused too."""
     value = satudata_safe_url(value)
-    # "//host/…" (and "/\host/…", which browsers read so) is another site's
-    own_path = value.startswith("/") and value[1:2] not in ("/", "\\") \
-        if isinstance(value, str) else False
+    # "//host/…" (and "/\host/…", which browsers read so, and with a tab or
+    # a line break between, which browsers drop) is another site's
+    bare = _URL_IGNORED.sub("", value) if isinstance(value, str) else ""
+    own_path = bare.startswith("/") and bare[1:2] not in ("/", "\\")
     if not _empty(value) and not (own_path or _SCHEME.match(_URL_IGNORED.sub("", value))):
         raise tk.Invalid(tk._("Please give a web address starting with http:// or https://"))
     return value

@@ -781,6 +781,12 @@ class TestEmptiedFieldsAreChanges:
             "owner_org": "dinas-kesehatan", "year": "2026", "active": "1", "priority": "0"})
         shown = region.call("walidata_admin", "satudata_daftar_data_show", id=item["id"])
         assert (shown["priority"], shown["sk_url"]) == (False, None)
+        # nor with a tab or a line break between the slashes (browsers drop them)
+        for sneaky in ("/\t/evil.example/x.pdf", "/\n/evil.example/x.pdf"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                            sk_url=sneaky)
+            assert "sk_url" in err.value.error_dict, sneaky
 
     def test_an_emptied_round_title_is_refused_and_its_period_cleared(self, app, region):
         today = workdays.today()
