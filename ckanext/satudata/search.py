@@ -152,9 +152,9 @@ def typed_query(q: str) -> str:
     terms: list[str] = []
 
     def phrase(match: re.Match[str]) -> str:
-        inner = " ".join(_words(match.group(1)))
+        inner = " ".join(_words(match.group(2)))
         if inner:
-            terms.append(f'"{inner}"')
+            terms.append(f'{match.group(1)}"{inner}"')
         return " "
 
     for token in _PHRASE.sub(phrase, q).split():
@@ -166,8 +166,8 @@ def typed_query(q: str) -> str:
     return " ".join(terms[:TYPED_WORDS])
 
 
-#: a phrase in quotes, as typed in a search box
-_PHRASE = re.compile(r'"([^"]*)"')
+#: a phrase in quotes, as typed in a search box (after a minus: left out)
+_PHRASE = re.compile(r'(?:(?<=\s)|^)(-?)"([^"]*)"')
 
 
 def _words(text: str) -> list[str]:

@@ -538,7 +538,7 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
     # minus was dropped: the datasets with the word were found)
     for q, found in (("pm2.7", False), ("bidan -kecamatan", False),
                      ('"menurut kecamatan"', True), ('"kecamatan menurut"', False),
-                     ("bidan -xyzzy", True)):
+                     ("bidan -xyzzy", True), ('bidan -"menurut kecamatan"', False)):
         page = html.unescape(app.get("/dataset/", query_string={"q": q}).body)
         assert ("1 dataset ditemukan" in page) is found, q
         assert found or "Tidak ada dataset yang ditemukan" in page, q
