@@ -339,10 +339,11 @@ def _is_phone(field: dict[str, Any]) -> bool:
 def _parse_value(field: dict[str, Any], raw: Any) -> Any:
     value = _plain(raw)
     if _is_phone(field) and isinstance(raw, (int, float)) and not isinstance(raw, bool) \
-            and value.isdigit():
-        # typed 081234567890, kept by Excel as the number 81234567890: its
-        # 0 (stored without a word, a number nobody could call)
-        value = "0" + value
+            and value.isdigit() and raw > 0:
+        # typed 081234567890 (or +6281234567890), kept by Excel as the number
+        # 81234567890: its 0 (or +) back (stored without a word, a number
+        # nobody could call)
+        value = ("+" if value.startswith("62") else "0") + value
     list_name = _code_list(field)
     if list_name == "yes_no":
         if isinstance(value, bool) or value == "":

@@ -315,6 +315,11 @@ class TestImportEdgeCases:
         _import(producer, draft, _bytes(wb))
         shown = helpers.call_action("package_show", id=draft["id"])
         assert shown["producer_contact_phone"] == "081234567890"
+        # typed with its country code: its + back (not a 0 before the 62)
+        cell.value = 6281234567890
+        _import(producer, draft, _bytes(wb))
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert shown["producer_contact_phone"] == "+6281234567890"
 
     def test_a_formula_without_a_value_is_refused_by_its_cell(self, producer, draft):
         """openpyxl (and other writers) save a formula without its result:
