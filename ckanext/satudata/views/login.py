@@ -187,13 +187,19 @@ def target_in_the_login_language() -> None:
     if not lang or lang == tk.config.get("ckan.locale_default"):
         return
     prefix = f"/{lang}"
+    locales = {str(tk.config.get("ckan.locale_default") or "")} | set(
+        tk.aslist(tk.config.get("ckan.locales_offered") or []))
+
+    def unprefixed(value: str) -> bool:
+        # a path of the portal without a language (an "/id/…" one keeps its own)
+        return value.startswith("/") and not value.startswith("//") \
+            and value.split("/")[1].split("?")[0] not in locales
+
     targets = [(k, v) for k, v in request.args.items(multi=True)]
-    if not any(k in _TARGETS and v.startswith("/") and not v.startswith("//")
-               and v != prefix and not v.startswith(prefix + "/") for k, v in targets):
+    if not any(k in _TARGETS and unprefixed(v) for k, v in targets):
         return
     request.args = ImmutableMultiDict(  # type: ignore[misc]
-        [(k, prefix + v if k in _TARGETS and v.startswith("/") and not v.startswith("//")
-          and v != prefix and not v.startswith(prefix + "/") else v) for k, v in targets])
+        [(k, prefix + v if k in _TARGETS and unprefixed(v) else v) for k, v in targets])
 
 
 def _unusable(target: str) -> bool:

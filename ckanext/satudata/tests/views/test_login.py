@@ -222,13 +222,16 @@ def test_where_to_go_after_logging_in_is_a_path_of_the_portal(app):
         "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
     assert landed.headers["Location"].endswith("/dataset/")
     # the login page switched to English: the page after it is English (an
-    # e-mail's link is an Indonesian address)
-    client = app.test_client()
-    page = client.get("/en/user/login?came_from=/dataset/")
-    landed = client.post("/en/user/login?came_from=/dataset/", data={
-        "login": "warga", "password": "correct123",
-        "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
-    assert landed.headers["Location"].endswith("/en/dataset/"), landed.headers["Location"]
+    # e-mail's link is an Indonesian address); a target of its own language
+    # keeps it (it became /en/id/…, a 404)
+    for target, lands in (("/dataset/", "/en/dataset/"), ("/id/dataset/", "/id/dataset/")):
+        client = app.test_client()
+        page = client.get(f"/en/user/login?came_from={target}")
+        landed = client.post(f"/en/user/login?came_from={target}", data={
+            "login": "warga", "password": "correct123",
+            "_csrf_token": csrf_token(page.body)}, follow_redirects=False)
+        assert landed.headers["Location"].endswith(lands), landed.headers["Location"]
+        assert "/en/id/" not in landed.headers["Location"]
     # the header's "Log in" (no came_from) comes back to the page it was
     # opened from: a citizen reading a dataset landed on "you have not
     # created any datasets"
