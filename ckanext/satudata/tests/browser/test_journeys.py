@@ -250,6 +250,15 @@ def test_verifier_reviews_with_preview_returns_then_verifies(world, open_as):
     world.call("producer", "satudata_request_resubmit", id=world.requests[key]["id"],
                note="Sudah diperbaiki")
     page.goto(request_url)
+    # a note typed beside a value, then "Verifikasi": asked first (the notes
+    # belong to the return, and were dropped without a word)
+    page.locator("[name='field_note-unit']").fill("Catatan yang terlupa")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("form.satudata-transition-verify button[type=submit]").last.click()
+    assert asked and "catatan" in asked[0].lower(), asked
+    assert state_of(world, key)[0] == "resubmitted"
+    page.locator("[name='field_note-unit']").fill("")
     take(page, "verify", "Lengkap")
     assert state_of(world, key) == ("verified", 1)
 

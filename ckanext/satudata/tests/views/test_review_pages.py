@@ -152,6 +152,10 @@ class TestReviewerView:
         assert "Satuan" in row and "Unit Uji 42" in row
         assert 'name="field_note-unit"' in row and 'form="satudata-return-form"' in row
         assert 'id="satudata-return-form"' in body
+        # the notes are the return's: "Verifikasi" asks first while one is
+        # typed (they were dropped without a word)
+        verify_form = re.search(r'<form[^>]*satudata-transition-verify[^>]*>', body).group(0)
+        assert "data-satudata-notes-warning=" in verify_form
         # code labels, not codes
         pkg = region.call("verifier", "package_show", id=pkg_id)
         level = pkg["presentation_level"]
