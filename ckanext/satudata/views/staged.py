@@ -35,9 +35,15 @@ def _staged_page(id: str, resource_id: str) -> Any:
             tk.get_action("resource_show")(context(), {"id": resource_id})
         except (tk.ObjectNotFound, tk.NotAuthorized):
             return None
+        # a new period's data is staged as a revision is: named so
+        pkg = model.Package.get(id)
+        period = pkg is not None and any(publishing.is_period_request(r)
+                                         for r in publishing.package_requests(pkg.id))
         tk.h.flash_notice(tk._(
-            "This data file belongs to the dataset's staged revision: it is public "
-            "once the revision is verified, approved and published."))
+            "This data file belongs to the data of a new period of the dataset: it is "
+            "public once that period is verified, approved and published.") if period
+            else tk._("This data file belongs to the dataset's staged revision: it is "
+                      "public once the revision is verified, approved and published."))
         return tk.redirect_to("satudata_dissemination.revision", id=id)
     return None
 

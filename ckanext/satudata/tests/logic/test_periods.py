@@ -448,6 +448,11 @@ def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods, app):
         staged_page = login(app, region.users["producer"]["name"]).get(
             f"/dataset/{second['package_id']}/revisi").get_data(as_text=True)
         assert "Semester II 2026" in staged_page and "Revisi yang disiapkan" not in staged_page
+        # its staged table's address leads there, saying whose data it is
+        told = login(app, region.users["producer"]["name"]).get(
+            f"/dataset/{second['package_id']}/resource/{table['id']}",
+            follow_redirects=True).get_data(as_text=True)
+        assert "data periode baru" in told and "bagian dari revisi" not in told
         region.call("producer", "satudata_request_submit", id=second["id"])
         with pytest.raises(tk.ValidationError) as refused:
             region.call("producer", "package_patch", id=second["package_id"], notes="Baru")
