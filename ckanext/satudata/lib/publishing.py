@@ -261,6 +261,12 @@ def package_requests(package_id: str) -> list[DataRequest]:
         .order_by(CollectionRound.start_date, CollectionRound.created)).scalars())
 
 
+def period_request(package_id: str) -> Optional[DataRequest]:
+    """The request adding a new period to the dataset (:func:`is_period_request`),
+    or None."""
+    return next((r for r in package_requests(package_id) if is_period_request(r)), None)
+
+
 def package_public(package_id: str) -> bool:
     """Whether the dataset is public: one of its requests makes it so
     (:func:`dataset_public`, per period)."""

@@ -37,8 +37,7 @@ def _staged_page(id: str, resource_id: str) -> Any:
             return None
         # a new period's data is staged as a revision is: named so
         pkg = model.Package.get(id)
-        period = pkg is not None and any(publishing.is_period_request(r)
-                                         for r in publishing.package_requests(pkg.id))
+        period = pkg is not None and publishing.period_request(pkg.id) is not None
         tk.h.flash_notice(tk._(
             "This data file belongs to the data of a new period of the dataset: it is "
             "public once that period is verified, approved and published.") if period

@@ -429,8 +429,7 @@ def satudata_revision_show(context: Context, data_dict: DataDict) -> Optional[di
     result["changed_fields"] = changed
     # what is staged is a new period's data, not a revision (its page said
     # "a revision of this dataset is staged")
-    period = next((r for r in publishing.package_requests(pkg.id)
-                   if publishing.is_period_request(r)), None)
+    period = publishing.period_request(pkg.id)
     result["period"] = model.Session.get(CollectionRound, period.round_id).title \
         if period is not None else None
     return result

@@ -183,6 +183,12 @@ def _item_data(data_dict: DataDict, schema_: dict[str, Any], context: Context
     return data, sk_pdf
 
 
+def _lock_year(year: int) -> None:
+    """Wait for the imports and additions of the Daftar Data of ``year``
+    (the lock ends with the transaction)."""
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, year)))
+
+
 def _lock_years(item_id: str, *more: Any) -> None:
     """Wait for the imports and additions of the item's year (and of the
     years ``more`` names), in the order an import takes its locks: the
@@ -191,7 +197,7 @@ def _lock_years(item_id: str, *more: Any) -> None:
         sa.select(DaftarData.year).where(DaftarData.id == item_id)).scalar()
     for each in sorted({int(y) for y in (year, *more) if isinstance(y, int) or (
             isinstance(y, str) and y.isdigit())}):
-        model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, each)))
+        _lock_year(each)
 
 
 def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -> None:
@@ -204,7 +210,7 @@ def _refuse_duplicate(data: dict[str, Any], item: Optional[DaftarData] = None) -
     year = data.get("year", item.year if item else None)
     if not title or not owner_org or not year:
         return
-    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, year)))
+    _lock_year(year)
     # an OPD's deletion checks its items under this lock (chained.py): an
     # item added at the same moment stayed, listed, under a deleted OPD
     lock_name("opd", owner_org)
@@ -508,8 +514,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
         # Imports of the same year wait for each other, so that each one
         # sees the items the previous one added (an item is updated, not
         # added twice); the lock ends with the transaction.
-        model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(
-            IMPORT_LOCK, year)))
+        _lock_year(year)
 
     orgs = model.Session.execute(
         sa.select(model.Group.id, model.Group.name, model.Group.title).where(
@@ -1207,7 +1212,7 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     # or OPD waits for this send (then sees its request), or this send for it
     # (then takes the item as changed); after the year's lock, as an import
     # and an item's change take them (an import updating the items deadlocked)
-    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, round_.year)))
+    _lock_year(round_.year)
     items = list(model.Session.execute(
         sa.select(DaftarData).where(
             DaftarData.year == round_.year, DaftarData.active.is_(True),
