@@ -169,7 +169,7 @@ def send_reminders(day: Optional[str], enqueue: bool):
     """Send the deadline reminders and overdue escalations that are due.
     Safe to run from cron as often as wanted: nothing is sent twice."""
     from . import jobs
-    from .lib import reminders
+    from .lib import reminders, workdays
     try:
         # an empty --date (a cron line's unset variable) is no date: it sent
         # today's reminders
@@ -179,6 +179,11 @@ def send_reminders(day: Optional[str], enqueue: bool):
         return
     if enqueue:
         _enqueued(tk.enqueue_job(jobs.send_reminders, [day], title="satudata: reminders"))
+        return
+    when = today or workdays.today()
+    if not workdays.is_working_day(when):
+        click.echo(f"{when.isoformat()} is not a working day: no reminder is sent "
+                   "(they go out on the next working day).")
         return
     pending = reminders.due(today)
     with click.progressbar(  # type: ignore[var-annotated]

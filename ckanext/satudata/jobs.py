@@ -32,7 +32,7 @@ from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_deadline_moved",
-           "notify_report_step",
+           "notify_report_step", "notify_stage_started",
            "send_reminders", "send_reminder",
            "build_publication", "refresh_publication", "release_due",
            "notify_public_request", "fulfil_public_requests", "reopen_public_requests",
@@ -85,6 +85,12 @@ def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
 def notify_report_step(event_id: str) -> int:
     """E-mail the people a step of a round's report concerns."""
     return notifications.notify_report_step(event_id)
+
+
+@_in_portal_language
+def notify_stage_started(event_id: str) -> int:
+    """E-mail the round's drafters that it moved on to a stage of theirs."""
+    return notifications.notify_stage_started(event_id)
 
 
 @_in_portal_language
@@ -169,7 +175,7 @@ def register() -> None:
 #: the jobs that only send e-mails: handed to the front of the queue
 MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_deadline_moved",
                       "send_reminder",
-                      "notify_report_step", "notify_public_request"})
+                      "notify_report_step", "notify_stage_started", "notify_public_request"})
 
 
 log = logging.getLogger(__name__)

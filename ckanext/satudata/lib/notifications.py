@@ -35,10 +35,10 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import letters, outbox, review, roles, round_report
+from . import letters, outbox, review, roles, round_report, rounds
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
-    RoundReport, RoundReportEvent,
+    RoundEvent, RoundReport, RoundReportEvent,
 )
 from .states import DUTY_ACTORS, Actor, State, next_actors, state_label
 
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
            "send", "send_message", "message_key", "message_for_transition", "notify_transition",
            "notify_round_sent", "notify_deadline_moved", "notify_public_request",
-           "notify_report_step",
+           "notify_report_step", "notify_stage_started",
            "send_to_address", "TEMPLATES"]
 
 #: states whose producers hear of a step even when they need not act
@@ -58,11 +58,11 @@ INFORM_PRODUCERS = frozenset({State.RETURNED, State.CANCELLED, State.SCHEDULED,
 TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancelled",
              "returned", "returned_upchain", "ready_returned", "cancelled",
              "verification_started",
-             "waiting_approval", "ready",
+             "waiting_approval", "ready", "accepted",
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
              "public_request_answer", "public_request_new", "public_request_reminder",
-             "round_stage_reminder", "report_step", "deadline_moved")
+             "round_stage_reminder", "report_step", "deadline_moved", "stage_started")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -263,6 +263,7 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "reason": (event.data or {}).get("reason") or "",
         "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
         "request_url": request_url(request.id), "transition": event.transition,
+        "from_state": event.from_state or "",
         # a withdrawal or archive of one period: the others stay published
         "period_only": bool((event.data or {}).get("period_only")),
         # an all-in round: how many requests its verification still waits
@@ -399,7 +400,9 @@ def notify_transition(event_id: str) -> int:
     # too, was told "ready to publish" of the approval they had just given)
     recipients, reviewers, waiting = ([u for u in users if u.id != event.user_id]
                                       for users in (recipients, reviewers, waiting))
-    if not recipients and not reviewers and not waiting:
+    accepted = _accepted(event, directory, request.owner_org,
+                         {u.id for u in recipients + reviewers + waiting})
+    if not recipients and not reviewers and not waiting and not accepted:
         return 0
     actor_obj = model.Session.get(model.User, event.user_id) if event.user_id else None
     with portal_context():
@@ -408,7 +411,21 @@ def notify_transition(event_id: str) -> int:
         return send_message(name, recipients, **values) + (
             send_message("returned_upchain", reviewers, **values) if reviewers else 0) + (
             send_message("ready_returned", waiting, **values) if waiting else 0) + (
+            send_message("accepted", accepted, ready=event.to_state == State.READY.value,
+                         **values) if accepted else 0) + (
             _verification_started(event, directory, chain, values))
+
+
+def _accepted(event: RequestEvent, directory: Directory, org_id: str,
+              told: set[str]) -> list[model.User]:
+    """The producers to tell that their delivery was accepted: verified, or
+    approved at every level (ready to publish); not one told otherwise of
+    the step, nor the one who took it."""
+    if not (event.transition == "verify" or
+            (event.transition == "approve" and event.to_state == State.READY.value)):
+        return []
+    return [user for user in directory.producers.get(org_id, [])
+            if user.id not in told and user.id != event.user_id]
 
 
 def _verification_started(event: RequestEvent, directory: Directory, chain: list[str],
@@ -598,6 +615,29 @@ def notify_report_step(event_id: str) -> int:
             publish_due=(event.data or {}).get("publish_due") or "")
 
 
+def notify_stage_started(event_id: str) -> int:
+    """E-mail the round's drafters (:func:`.round_report.drafters`) that it
+    moved on to compiling its data or to its report, with the stage's
+    deadline; not the officer who moved it. The number sent."""
+    event = model.Session.get(RoundEvent, event_id)
+    round_ = model.Session.get(CollectionRound, event.round_id) if event else None
+    stage = (event.data or {}).get("to") if event else None
+    if round_ is None or stage not in ("compile", "report"):
+        return 0
+    report = model.Session.execute(sa.select(RoundReport).where(
+        RoundReport.round_id == round_.id)).scalar_one_or_none()
+    recipients = [user for user in round_report.drafters(report) if user.id != event.user_id]
+    actor = model.Session.get(model.User, event.user_id) if event.user_id else None
+    due = round_.compile_due if stage == "compile" else round_.report_due
+    with portal_context():
+        return send_message(
+            "stage_started", recipients, to=stage, stage=rounds.stage_label(stage),
+            round_title=round_.title, actor=actor.display_name if actor else _site(),
+            due_date=due.isoformat() if due else "", round_url=round_url(round_.name),
+            report_url=tk.url_for("satudata_round.report", round_id=round_.name,
+                                  _external=True))
+
+
 def round_url(round_name: str) -> str:
     return tk.url_for("satudata_round.read", round_id=round_name, _external=True)
 
@@ -652,14 +692,16 @@ def notify_public_request(event_id: str) -> int:
                             if public_pkg and state == PublicState.FULFILLED.value else ""),
             "request_url": public_request_url(request.id),
         }
-        name = requester.display_name if requester else request.email
-        subject, body = render("public_request_answer", user_name=name, **values)
+        sent = 0
         # to the account's address: the one typed into the request is a
         # contact for the walidata, never verified (any account could have
-        # had the portal mail its text to any address)
-        address = requester.email if requester is not None and requester.email \
-            else request.email
-        sent = send_to_address(name, address, subject, body)
+        # had the portal mail its text to any address); an account deleted
+        # since hears nothing (its link asked for a login it cannot give:
+        # the request and its answer stay on the portal's public page)
+        if requester is not None and requester.state == "active" and requester.email:
+            subject, body = render("public_request_answer", user_name=requester.display_name,
+                                   **values)
+            sent += send_to_address(requester.display_name, requester.email, subject, body)
         if event.step == "submit":
             chain = roles.approval_chain()
             staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])

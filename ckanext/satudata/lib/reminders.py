@@ -64,8 +64,11 @@ Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round 
 
 
 def due(today: Optional[datetime.date] = None) -> list[Due]:
-    """The reminders and escalations not yet sent, in one query."""
+    """The reminders and escalations not yet sent, in one query; none on a
+    day off (:func:`send_reminders`)."""
     today = today or workdays.today()
+    if not workdays.is_working_day(today):
+        return []
     horizon = workdays.add_working_days(today, tk.config.get("satudata.reminder_days"))
     kind: Any = sa.case((DataRequest.due_date < today, "escalation"), else_="reminder")
     already = (
@@ -129,11 +132,16 @@ def send_reminders(today: Optional[datetime.date] = None,
                    pending: Optional[list[Due]] = None) -> dict[str, int]:
     """Send the reminders and escalations that are due; returns counts
     ``{"reminder": n, "escalation": n, "messages": n, "failed": n}``.
-    ``progress`` is called with 1 after each request (for a progress bar)."""
+    ``progress`` is called with 1 after each request (for a progress bar).
+    Nothing is sent on a weekend or a holiday: the escalation of a deadline
+    just passed read "0 working days late" there (none had passed) and was
+    not sent again on the next working day, when it was one."""
     today = today or workdays.today()
-    pending = due(today) if pending is None else pending
     counts = {"reminder": 0, "escalation": 0, "messages": 0, "failed": 0,
               "public_requests": 0, "rounds": 0}
+    if not workdays.is_working_day(today):
+        return counts
+    pending = due(today) if pending is None else pending
     _public_request_reminders(today, counts)
     _round_stage_reminders(today, counts)
     if not pending:

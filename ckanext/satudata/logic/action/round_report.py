@@ -12,9 +12,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import roles, round_history, round_report, rounds, workdays
+from ...lib import outbox, roles, round_history, round_report, rounds, workdays
 from ...lib.states import State, state_labels
-from ...model import DaftarData, DataRequest, RoundReport
+from ...model import ROUND_STAGES, DaftarData, DataRequest, RoundReport
 from .. import schema
 from ._common import commit, validate
 
@@ -75,8 +75,14 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     if round_.state == "draft":
         raise tk.ValidationError({"stage": [tk._("Send the round first")]})
     if data["stage"] != round_.stage:
-        raise tk.ValidationError({"stage": [tk._(
-            "The round has already moved on to the stage \"%(stage)s\"") % {
+        stages = list(ROUND_STAGES)
+        ahead = (data["stage"] in stages and round_.stage in stages
+                 and stages.index(data["stage"]) > stages.index(round_.stage))
+        raise tk.ValidationError({"stage": [(tk._(
+            # a stage it never reached: it "had already moved on" to its own
+            "The round is still in the stage \"%(stage)s\": open its page again")
+            if ahead else tk._(
+            "The round has already moved on to the stage \"%(stage)s\"")) % {
                 "stage": rounds.stage_label(round_.stage)}]})
     if round_.stage == "report":
         raise tk.ValidationError({"stage": [tk._(
@@ -96,10 +102,13 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
                 "verified or approved: %(requests)s") % {
                     "count": len(collecting), "requests": rounds.missing_text(collecting)}]})
     moved = rounds.advance_stage(round_)
-    round_history.record(round_, "advance", _user_id(context), moved)
+    event = round_history.record(round_, "advance", _user_id(context), moved)
     if moved["to"] == "report":
         round_report.draft(round_, _user_id(context))
     model.Session.flush()
+    # its drafters are told once the move commits
+    outbox.add("notify_stage_started", [event.id],
+               title=f"satudata: round {round_.id} {moved['to']}")
     commit(context)
     return _round_result(round_)
 

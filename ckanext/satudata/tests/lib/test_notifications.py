@@ -94,7 +94,7 @@ def test_each_message_renders_in_indonesian_and_english(app, name):
     assert body_en.startswith("Dear Siti Aminah,")
     assert body_id.startswith("Yth. Siti Aminah,")
     assert subject_id != subject_en and body_id != body_en
-    if name in ("round_stage_reminder", "report_step"):  # about a round, not a request
+    if name in ("round_stage_reminder", "report_step", "stage_started"):  # about a round
         assert "Semester I 2026" in subject_id and "/putaran/semester-1-2026" in body_id
     elif name != "round_sent":
         assert 'Puskesmas" & Posyandu' in subject_en + body_en
@@ -108,6 +108,24 @@ def test_a_request_made_ready_by_its_verification_says_so(app):
         _subject, approved = notifications.render("ready", **dict(VALUES, transition="approve"))
     assert "telah diverifikasi" in verified and "semua tingkat" not in verified
     assert "semua tingkat" in approved
+
+
+def test_a_revision_of_withdrawn_data_is_not_called_published(app):
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        withdrawn = notifications.render("revision_submitted",
+                                         **dict(VALUES, from_state="withdrawn"))
+        published = notifications.render("revision_submitted",
+                                         **dict(VALUES, from_state="published"))
+    assert "ditarik" in withdrawn[0] and "terpublikasi" not in " ".join(withdrawn)
+    assert "terpublikasi" in published[0]
+
+
+def test_a_reminder_on_the_deadline_day_says_today(app):
+    """It read "0 working day(s) left"."""
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        for name in ("reminder", "public_request_reminder", "round_stage_reminder"):
+            _subject, body = notifications.render(name, **dict(VALUES, days=0, kind="reminder"))
+            assert "hari ini" in body and "0 hari kerja" not in body, (name, body)
 
 
 def test_a_return_lists_the_reason_and_the_notes_by_label(app):

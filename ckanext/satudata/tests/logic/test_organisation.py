@@ -285,7 +285,8 @@ def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
         complete_metadata(health["package_id"], "produsen-a")
         submitted = _call("produsen-a", "satudata_request_submit", id=health["id"])
     smtp.take()
-    overdue = datetime.date.fromisoformat(submitted["due_date"]) + datetime.timedelta(days=1)
+    # the next working day (no reminder goes out on a day off)
+    overdue = workdays.add_working_days(datetime.date.fromisoformat(submitted["due_date"]), 1)
 
     def reminded(day: datetime.date) -> dict[str, list[str]]:
         reminders.send_reminders(day)
@@ -310,7 +311,7 @@ def test_balikpapan_verifiers_are_not_reminded_while_an_opd_has_not_delivered(
                               id=schools["id"])["due_date"]
     assert not any("Jumlah Puskesmas" in b
                    for b in reminded(overdue).get("verifikator@example.org", []))
-    late = datetime.date.fromisoformat(restarted) + datetime.timedelta(days=1)
+    late = workdays.add_working_days(datetime.date.fromisoformat(restarted), 1)
     assert any("Jumlah Puskesmas" in b for b in reminded(late)["verifikator@example.org"])
 
 
@@ -728,9 +729,14 @@ def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db
         assert "stage" in err.value.error_dict
         compiling = _advance(round_["id"])
         assert compiling["compile_due"] == "2026-03-05"
-        with pytest.raises(tk.ValidationError):
+        with pytest.raises(tk.ValidationError) as err:
             _call("admin-walidata", "satudata_round_advance", id=round_["id"],
                   stage="collection")
+        assert "already moved on" in err.value.error_dict["stage"][0]
+        # a stage ahead of its own: it never "moved on" to its own
+        with pytest.raises(tk.ValidationError) as err:
+            _call("admin-walidata", "satudata_round_advance", id=round_["id"], stage="report")
+        assert "is still in the stage" in err.value.error_dict["stage"][0]
         assert _call("admin-walidata", "satudata_round_show", id=round_["id"])["stage"] \
             == "compile"
     smtp.take()
@@ -752,6 +758,44 @@ def test_a_rounds_stage_deadlines_are_reminded_to_whoever_owes_the_work(clean_db
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
     # the report waits for the verifier's level: the verifier is reminded
     assert {to for to, _s in reminded("2026-03-09")} == {"verifikator@example.org"}
+
+
+@pytest.mark.ckan_config("satudata.roles.draft", ["staf"])
+def test_the_drafters_hear_when_the_round_moves_on_to_their_stage(clean_db, clean_index, smtp,
+                                                                  run_jobs):
+    """Compiling the data and drafting the report were told to nobody: the
+    staff heard of their stage from its reminder, days before its end."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"staf": "staf", "verifikator": "verifikator"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="malut-tahap", title="Maluku Utara Tahap",
+                                 start_date="2026-03-02", compile_days=3, report_days=2)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        _call("admin-walidata", "satudata_request_cancel", id=request["id"],
+              note="Data tidak tersedia tahun ini")
+        run_jobs()
+        smtp.take()
+        _advance(round_["id"])
+        run_jobs()
+        compiling = smtp.take()
+        # the staff, not the administrator who moved it on
+        assert smtp.recipients(compiling) == {"staf@example.org"}
+        [mail] = compiling
+        assert "Kompilasi dan analisis data" in mail["subject"], mail
+        assert "Maluku Utara Tahap" in mail["subject"]
+        assert "5 Maret 2026" in mail["body"], mail["body"]  # 3 working days
+        assert "/permintaan-data/putaran/malut-tahap" in mail["body"]
+        _advance(round_["id"])
+        run_jobs()
+        [mail] = smtp.take()
+        assert smtp.recipients([mail]) == {"staf@example.org"}
+        assert "laporan" in mail["body"].lower()
+        assert "/permintaan-data/putaran/malut-tahap/laporan" in mail["body"], mail["body"]
+        # the report's own steps tell it from there: nothing more at its end
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        run_jobs()
+        assert "staf@example.org" not in smtp.recipients(smtp.take())
 
 
 def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smtp, run_jobs):
@@ -1074,3 +1118,21 @@ def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
         WalidataRole(user="kabid", role="kadis")
         assert _call("admin-walidata", "satudata_round_report_submit",
                      id=round_["id"])["state"] == "in_approval"
+
+
+def test_the_walidata_keeps_its_address(clean_db):
+    """Its edit form renamed it like any OPD: the portal finds the walidata
+    by its name, and every walidata administrator lost their steps."""
+    _people({"verifikator": "verifikator"})
+    admin = factories.Sysadmin()
+    name = tk.config.get("satudata.walidata_organization")
+    for who in (admin["name"], "admin-walidata"):
+        with pytest.raises(tk.ValidationError) as err:
+            helpers.call_action("organization_patch", context={"user": who}, id=name,
+                                name="diskominfo-baru")
+        assert list(err.value.error_dict) == ["name"]
+    assert model.Group.get(name) is not None
+    # its title and description are its own to change
+    helpers.call_action("organization_patch", context={"user": admin["name"]}, id=name,
+                        title="Dinas Komunikasi dan Informatika")
+    assert model.Group.get(name).title == "Dinas Komunikasi dan Informatika"

@@ -66,6 +66,23 @@ def test_the_deadline_counts_working_days_across_holidays_and_extends_once(regio
             or "already extended" in str(err.value)
 
 
+def test_a_deleted_account_hears_nothing_more_of_its_request(region, citizen, smtp,
+                                                             run_jobs):
+    """Its answer went to the deleted account's address with a link asking
+    for a login it could not give; the request and its answer stay public."""
+    asked = _ask(citizen, email="kontak@example.org")
+    run_jobs()
+    smtp.take()
+    helpers.call_action("user_delete", context={"user": region.users["sysadmin"]["name"]},
+                        id=citizen["id"])
+    _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
+          note="Data tidak dikuasai pemerintah daerah")
+    run_jobs()
+    assert not {"warga@example.org", "kontak@example.org"} & smtp.recipients(smtp.take())
+    shown = _call(None, "satudata_public_request_show", id=asked["id"])
+    assert shown["state"] == "rejected" and "tidak dikuasai" in str(shown)
+
+
 def test_an_overdue_request_is_reminded_once(region, citizen, smtp):
     with freeze_time("2026-12-28 03:00:00"):
         asked = _ask(citizen)
@@ -592,6 +609,11 @@ def test_the_answers_go_to_the_account_not_to_a_typed_address(region, citizen, s
     assert [m["subject"] for m in sent if "warga@example.org" in m["to"]]
     shown = _call(region.users["verifier"], "satudata_public_request_show", id=asked["id"])
     assert shown["email"] == "korban@jahat.example"  # the contact stays for the walidata
+    # the walidata's e-mail names a citizen's request as such ("Open the
+    # request" named the OPDs' data requests)
+    [staff] = [m for m in sent if "admin-walidata@" in m["to"]]
+    assert f"Buka permohonan data publik: http://test.ckan.net/permohonan-data/{asked['id']}" \
+        in staff["body"], staff["body"]
     _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
           note="Bukan permohonan data")
     run_jobs()

@@ -15,6 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+from ckanext.satudata.lib import reminders
 from ckanext.satudata.model import DataRequest, ReminderSent
 
 from ..factories import complete_metadata
@@ -37,7 +38,9 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
          {"produsen-a@example.org"}),
         ("producer", "satudata_request_resubmit", {"note": "Satuan diisi"},
          {"verifikator@example.org"}),
-        ("verifier", "satudata_request_verify", {}, {"kabid@example.org"}),
+        # the producers hear that their delivery was accepted
+        ("verifier", "satudata_request_verify", {}, {"kabid@example.org",
+                                                      "produsen-a@example.org"}),
         ("kabid", "satudata_request_approve", {}, {"kadis@example.org"}),
         # a return higher in the chain goes to the producers, and the
         # officers below it who verified and approved hear of it
@@ -45,9 +48,12 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
          {"produsen-a@example.org", "verifikator@example.org", "kabid@example.org"}),
         ("producer", "satudata_request_resubmit", {"note": "Sumber diperjelas"},
          {"verifikator@example.org"}),
-        ("verifier", "satudata_request_verify", {}, {"kabid@example.org"}),
+        # the producers hear that their delivery was accepted
+        ("verifier", "satudata_request_verify", {}, {"kabid@example.org",
+                                                      "produsen-a@example.org"}),
         ("kabid", "satudata_request_approve", {}, {"kadis@example.org"}),
-        ("kadis", "satudata_request_approve", {}, {"admin-walidata@example.org"}),
+        ("kadis", "satudata_request_approve", {}, {"admin-walidata@example.org",
+                                                   "produsen-a@example.org"}),
     ]
     for who, action, extra, recipients in steps:
         region.call(who, action, id=req["id"], **extra)
@@ -56,11 +62,19 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
         assert smtp.recipients(sent) == recipients, (action, sent)
         assert all("Jumlah Puskesmas" in m["subject"] for m in sent), sent
         assert all(f"/permintaan-data/{req['id']}" in m["body"] for m in sent), sent
-        if action in ("satudata_request_verify", "satudata_request_approve") \
-                and recipients != {"admin-walidata@example.org"}:
-            # the level by its name, as on the pages (it was "(kabid)")
-            level = {"kabid@example.org": "Kepala Bidang", "kadis@example.org": "Kepala Dinas"}
-            assert f"({level[next(iter(recipients))]})" in sent[0]["body"], sent[0]["body"]
+        level = {"kabid@example.org": "Kepala Bidang", "kadis@example.org": "Kepala Dinas"}
+        for message in sent:
+            to = smtp.recipients([message]).pop()
+            if to in level and action in ("satudata_request_verify",
+                                          "satudata_request_approve"):
+                # the level by its name, as on the pages (it was "(kabid)")
+                assert f"({level[to]})" in message["body"], message["body"]
+            elif action == "satudata_request_verify" and "produsen" in message["to"]:
+                assert "telah diverifikasi" in message["body"], message["body"]
+                assert "persetujuan Kepala Bidang" in message["body"], message["body"]
+            elif action == "satudata_request_approve" and "produsen" in message["to"]:
+                assert "siap dipublikasikan" in message["subject"], message
+                assert "disetujui di semua tingkat" in message["body"], message["body"]
         if action == "satudata_request_submit":  # which deadline: the step's
             assert "Tenggat langkah ini:" in sent[0]["body"], sent[0]["body"]
         if action == "satudata_request_return" and who == "kadis":
@@ -117,6 +131,36 @@ def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
     cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", late])
     assert smtp.take() == []
     assert model.Session.get(DataRequest, req["id"]).state == "requested"
+
+
+def test_no_reminder_goes_out_on_a_day_off_and_the_deadline_day_says_today(smtp, region,
+                                                                           cli):
+    """An escalation sent on a holiday after the deadline read "0 working
+    days late" and was not sent again on the next working day; a reminder
+    on the deadline's day read "0 working days left"."""
+    from ckanext.satudata import cli as satudata_cli
+
+    req = region.request_of(region.opd_a)
+    # Friday 14 August 2026; Monday 17 August is Independence Day
+    model.Session.execute(sa.update(DataRequest).where(DataRequest.id == req["id"])
+                          .values(due_date=datetime.date(2026, 8, 14)))
+    model.Session.commit()
+    smtp.take()
+
+    def run(day: str) -> tuple[str, list[dict[str, str]]]:
+        result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", day])
+        assert result.exit_code == 0, result.output
+        return result.output, [m for m in smtp.take() if "produsen-a@" in m["to"]]
+
+    _output, [reminder] = run("2026-08-14")
+    assert "tenggatnya hari ini" in reminder["body"], reminder["body"]
+    assert "0 hari kerja" not in reminder["body"]
+    for day_off in ("2026-08-15", "2026-08-17"):
+        output, sent = run(day_off)
+        assert sent == [] and "not a working day" in output, output
+    assert reminders.send_reminders(datetime.date(2026, 8, 17))["messages"] == 0
+    _output, [late] = run("2026-08-18")
+    assert "terlambat 1 hari kerja" in late["body"], late["body"]
 
 
 def test_reminders_run_as_a_background_job(smtp, region, cli, run_jobs):
