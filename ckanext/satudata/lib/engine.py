@@ -569,6 +569,19 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     # (publishing.discard) either waited for this or is seen here
     staged = (publishing.lock_staged(request.package_id) if transition.name == "revise"
               else publishing.staged_for(request.package_id))
+    opened = publishing.period_request(request.package_id) \
+        if transition.name == "revise" else None
+    if opened is not None and opened.id != request.id \
+            and (staged is None or staged.request_id in (None, request.id)):
+        # a round sent since opened the dataset's next period: the dataset's
+        # changes are that period's (one staged revision, reviewed as this
+        # period's correction while labelled the next one, and the next
+        # period's producers locked out until the review ended)
+        opened_round = model.Session.get(CollectionRound, opened.round_id)
+        raise tk.ValidationError({"revision": [tk._(
+            "A new period of this dataset (%(period)s) is open: the dataset's changes "
+            "are that period's until it is published; correct this period after that") % {
+                "period": opened_round.title if opened_round else "?"}]})
     if transition.name == "revise" and staged is None:
         raise tk.ValidationError({"revision": [tk._(
             "There are no changes to submit: edit the dataset first")]})

@@ -115,7 +115,7 @@ from ckan.types import Context
 
 from ..model import (
     LIVE_STATUSES, PUBLIC_COLUMNS, CollectionRound, DataCheck, DataRequest, Dissemination,
-    Publication, Release, StagedRevision, public_dict_of,
+    Publication, Release, RequestEvent, StagedRevision, public_dict_of,
 )
 from . import metadata, roles, storage
 from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
@@ -1215,7 +1215,6 @@ def _withdrawn_resources(request: DataRequest) -> list[dict[str, Any]]:
     period withdrawn, revised or published meanwhile). A resource whose row
     is gone comes back from the copy noted with the withdrawal, under its
     own id (so its uploaded file, kept under that id, is served again)."""
-    from ..model import RequestEvent
 
     rows = model.Session.execute(
         sa.select(RequestEvent.transition, RequestEvent.data)
@@ -1557,7 +1556,8 @@ def after_transition(context: Context, request: DataRequest, transition: str,
         return
     if transition == "publish":
         publish(context, request,
-                reviewed=from_state in (State.READY, State.SCHEDULED))
+                reviewed=from_state in (State.READY, State.SCHEDULED)
+                or (from_state == State.WITHDRAWN and _approved_when_withdrawn(request)))
     elif transition == "withdraw":
         withdraw(context, request, note)
     elif transition == "archive":
@@ -1571,6 +1571,23 @@ def after_transition(context: Context, request: DataRequest, transition: str,
             and not package_public(pkg.id):
         # a safety net: nothing stays public that none of its requests makes so
         withdraw(context, request, note)
+
+
+def _approved_when_withdrawn(request: DataRequest) -> bool:
+    """Whether the revision staged for ``request`` had been approved (ready
+    or scheduled) when its data was withdrawn, and is unchanged since: the
+    last approved version, which publishing the data again brings (it
+    brought the version before it, the approval silently dropped)."""
+    staged = staged_for(request.package_id or "")
+    if staged is None or staged.request_id != request.id:
+        return False
+    withdrawal = model.Session.execute(
+        sa.select(RequestEvent).where(RequestEvent.request_id == request.id,
+                                      RequestEvent.transition == "withdraw")
+        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar_one_or_none()
+    return (withdrawal is not None
+            and withdrawal.from_state in (State.READY.value, State.SCHEDULED.value)
+            and staged.modified <= withdrawal.timestamp)
 
 
 def publish(context: Context, request: DataRequest, *, reviewed: bool = True) -> Dissemination:

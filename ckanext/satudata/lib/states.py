@@ -206,8 +206,15 @@ TABLE: tuple[Transition, ...] = (
     _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
        revising=True, live=True),
     _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN, A.ARCHIVER]),
+    # ending approved data undoes the chain's approval and the release the
+    # officers scheduled: a cancel sent while it was still in review ended
+    # a scheduled release unseen (it cannot be undone)
+    _t("cancel", [S.READY, S.SCHEDULED], S.CANCELLED, [A.WALIDATA_ADMIN], True,
+       revising=False, undoes=True),
     _t("cancel", _ACTIVE, S.CANCELLED, [A.WALIDATA_ADMIN], True, revising=False),
     # cancelling a revision ends its review; the data stays as it was
+    _t("cancel_revision", [S.READY, S.SCHEDULED], Target.REVISION_BASE, [A.WALIDATA_ADMIN],
+       True, revising=True, undoes=True),
     _t("cancel_revision", REVISION_STATES, Target.REVISION_BASE, [A.WALIDATA_ADMIN],
        True, revising=True),
     _t("opd_approve", [S.OPD_REVIEW], Target.OPD_APPROVED, [A.OPD_HEAD], next_step=True),

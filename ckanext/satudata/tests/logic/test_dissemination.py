@@ -500,6 +500,40 @@ def test_a_publish_made_before_a_withdrawal_does_not_undo_it(region):
                        version=shown["version"])["state"] == "published"
 
 
+def test_a_cancel_made_before_the_approval_does_not_end_a_scheduled_release(region):
+    """A cancel fired while the request was still in review, taken once
+    the chain had approved it and an officer had scheduled its release,
+    ended both unseen (a cancellation cannot be undone); so did a revision's."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                release_at="2099-01-05 09:00")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                    note="Tidak diperlukan")
+    assert "version" in err.value.error_dict
+    assert region.call("walidata_admin", "satudata_request_show",
+                       id=request["id"])["state"] == "scheduled"
+    # from its page, as it is now: ended
+    assert region.call("walidata_admin", "satudata_request_cancel", id=request["id"],
+                       note="Tidak diperlukan", version=seen(request["id"]))["state"] \
+        == "cancelled"
+    other = region.request_of(region.opd_b)
+    to_ready(region, other)
+    publish(region, other)
+    region.call("producer_b", "package_patch", id=other["package_id"], notes="Revisi")
+    region.call("producer_b", "satudata_request_revise", id=other["id"])
+    region.call("verifier", "satudata_request_verify", id=other["id"])
+    region.call("kabid", "satudata_request_approve", id=other["id"])
+    region.call("kadis", "satudata_request_approve", id=other["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_request_cancel_revision", id=other["id"],
+                    note="Tidak jadi")
+    assert "version" in err.value.error_dict
+    assert region.call("walidata_admin", "satudata_request_cancel_revision", id=other["id"],
+                       note="Tidak jadi", version=seen(other["id"]))["state"] == "published"
+
+
 def test_a_renamed_opd_is_searched_under_its_new_name(region):
     """CKAN indexes none of an organization's datasets again when it is
     renamed: its datasets in progress were listed under the old name and

@@ -834,6 +834,26 @@ def test_a_second_period_waits_while_the_first_periods_correction_is_reviewed(
     assert (again["created"], again["new_periods"], again["held_back"]) == (1, 1, [])
 
 
+def test_a_correction_staged_before_the_next_period_opened_is_not_revised_as_the_first(
+        clean_db, clean_index):
+    """A correction staged (not sent) when Semester II was sent: the
+    first request could still be revised, one staged revision then reviewed
+    as Semester I's correction while labelled Semester II's, and Semester
+    II's producers locked out of their dataset until that review ended."""
+    region, first = _first_periods()
+    with freeze_time("2026-06-01 03:00:00"):
+        region.call("producer", "package_patch", id=first["package_id"],
+                    notes="Catatan koreksi semester I")
+    _round, sent = _send_second_round(region)
+    assert sent["new_periods"] == 2
+    with freeze_time("2026-07-02 03:00:00"):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_revise", id=first["id"])
+    assert "Semester II 2026" in err.value.error_dict["revision"][0]
+    assert region.call("producer", "satudata_request_show", id=first["id"])["state"] \
+        == "published"
+
+
 def test_a_round_sent_while_a_correction_is_revised_waits_for_it(clean_db, clean_index):
     """A round sent at the same moment as the first period's correction
     (revise) did not see it: the new period was sent, and could take no

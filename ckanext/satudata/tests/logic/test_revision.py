@@ -196,6 +196,39 @@ def test_withdrawal_keeps_an_unreviewed_revision_out_of_sight(region, app):
     assert live["title"] != SECRET_TITLE
 
 
+def test_an_approved_revision_withdrawn_before_its_release_is_what_goes_back_out(region):
+    """A scheduled revision withdrawn, then published again: the version
+    before it went out, and the approved revision stayed staged as if
+    nobody had approved it. An edit after the withdrawal voids it."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    for approved in (True, False):
+        title = f"{SECRET_TITLE} {approved}"
+        region.call("producer", "package_patch", id=request["package_id"], title=title)
+        region.call("producer", "satudata_request_revise", id=request["id"])
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+        region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
+                    release_at="2099-01-05 09:00")
+        region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                    version=seen(request["id"]), note="Perlu dicek")
+        if not approved:  # the producers changed it after the withdrawal
+            region.call("producer", "package_patch", id=request["package_id"],
+                        title=title + " diubah")
+        publish(region, request)
+        live = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                                   id=request["package_id"])
+        if approved:
+            assert live["title"] == title
+            # nothing left staged
+            assert region.call("producer", "satudata_revision_show",
+                               id=request["package_id"]) is None
+        else:  # the last approved version: the one before
+            assert live["title"] == f"{SECRET_TITLE} True"
+
+
 @pytest.fixture
 def ckan_errors():
     """The errors CKAN's actions log (their logger is off in the tests)."""
