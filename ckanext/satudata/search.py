@@ -163,7 +163,12 @@ def typed_query(q: str) -> str:
             terms.append("-" + _term(words[0]))
         else:
             terms.extend(_term(word) for word in words)
-    return " ".join(terms[:TYPED_WORDS])
+    terms = terms[:TYPED_WORDS]
+    if terms and all(term.startswith("-") for term in terms):
+        # only words left out ("-kesehatan"): the rest of the catalogue, not
+        # nothing (a query of exclusions alone matches no dataset)
+        terms.insert(0, "*:*")
+    return " ".join(terms)
 
 
 #: a phrase in quotes, as typed in a search box (after a minus: left out)

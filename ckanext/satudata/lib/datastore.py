@@ -751,9 +751,11 @@ _NOT_FOUND = re.compile(r'^Resource(?:/Alias)? "(?P<id>.*)" was not found\.$', r
 _NOT_A_TABLE = re.compile(r'relation "(?P<name>[^"]*)" does not exist')
 
 
-#: a DataStore table as a query names it: its resource id, double-quoted
+#: a DataStore table as a query names it: its resource id, double-quoted,
+#: or single-quoted as a text cast to a table (``'<id>'::regclass`` told an
+#: outsider that the table of unpublished data exists)
 _QUOTED_TABLE = re.compile(
-    r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"', re.IGNORECASE)
+    r'(["\'])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\1', re.IGNORECASE)
 
 
 def named_tables(sql: Any) -> list[str]:
@@ -764,7 +766,7 @@ def named_tables(sql: Any) -> list[str]:
     types … cannot be matched")."""
     if not isinstance(sql, str):
         return []
-    return list(dict.fromkeys(m.group(1) for m in _QUOTED_TABLE.finditer(sql)))
+    return list(dict.fromkeys(m.group(2) for m in _QUOTED_TABLE.finditer(sql)))
 
 
 def no_such_table(name: str) -> str:
@@ -850,6 +852,15 @@ _PG_REASONS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
      lambda: tk._("there is no function %(name)s")),
     (re.compile(r"operator does not exist: (?P<name>.+)"),
      lambda: tk._("there is no operator %(name)s")),
+    # the table's download (CKAN's dump) reads PostgreSQL's own words
+    (re.compile(r'text search configuration "(?P<name>.*)" does not exist'),
+     lambda: tk._('the search language (language) "%(name)s" is not known: leave it out')),
+    (re.compile(r'(?:no operand|syntax error) in tsquery: "(?P<words>.*)"'),
+     lambda: tk._('the search words (q) "%(words)s" cannot be read: write words, '
+                  'not signs alone')),
+    (re.compile(r"No literal value renderer is available for literal value.*"),
+     lambda: tk._("a filter's value (filters) is an object or a list of lists, not a "
+                  "value of its column")),
 ]
 
 
@@ -862,9 +873,12 @@ def translated_errors(key: str = "query") -> Iterator[None]:
     lets them through, a 500) a ``ValidationError`` on ``key``."""
     try:
         yield
-    except (sa.exc.DataError, psycopg2.DataError, psycopg2.errors.UndefinedObject) as e:
+    except (sa.exc.DataError, psycopg2.DataError, psycopg2.ProgrammingError,
+            sa.exc.CompileError) as e:
         # the dump copies with psycopg2 itself: its error is not SQLAlchemy's
-        # (and a language PostgreSQL does not know, a 500 of the CSV dump)
+        # (a language PostgreSQL does not know, a search of punctuation
+        # alone, "q=!!", were 500s of the CSV dump), and a filter whose
+        # value is an object or a list of lists cannot even be written as SQL
         raise tk.ValidationError({key: [_cannot_run(str(getattr(e, "orig", None) or e))]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))

@@ -223,10 +223,12 @@ def round_update(
     not_empty: Validator, ignore_missing: Validator, ignore_empty: Validator,
     satudata_one_of: Validator, satudata_id: Validator, satudata_round_id: Validator,
     satudata_text: Validator, unicode_safe: Validator, satudata_length: Validator,
+    ignore: Validator,
 ) -> Schema:
     """Fields that are not given keep their value (``name`` cannot change);
     ``modified``: the round's as the edit form was built from (a change
-    since is refused)."""
+    since is refused). Other keys are left alone (a round sent back as
+    ``satudata_round_show`` gave it, its ``name`` among them, answered 500)."""
     from ..lib import rounds
 
     schema = round_create()
@@ -241,6 +243,7 @@ def round_update(
     schema["state"] = [ignore_empty, satudata_one_of(["draft", "open", "closed"],
                                                      rounds.state_label)]
     schema["modified"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(40)]
+    schema["__extras"] = [ignore]
     return schema
 
 

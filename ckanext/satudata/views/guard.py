@@ -41,10 +41,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, Conflict, HTTPException, RequestEntityTooLarge
 
+import ckan.authz as authz
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
+from ..lib import publishing, roles
 from ..logic.action.chained import core_not_found, index_function_errors
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
@@ -605,6 +608,81 @@ def dump_format_known() -> Any:
 
 
 @satudata_guard.before_app_request
+def trash_keeps_opds() -> Any:
+    """CKAN's trash purges the deleted OPDs one after the other and stops
+    at the first it may not (one kept for its requests' history,
+    :func:`.roles.opd_in_use`): none after it was ever purged, whatever
+    the administrator did. With such an OPD in the trash, the others are
+    purged here and the kept ones named (and, for "purge all", the datasets
+    and groups as CKAN purges them)."""
+    if request.endpoint != "admin.trash" or request.method != "POST" \
+            or "cancel" in request.form or request.form.get("action") not in (
+                "organization", "all") or not authz.is_sysadmin(tk.current_user.name):
+        return None  # not its case, or CKAN's own refusal
+    deleted = model.Session.query(model.Group).filter_by(
+        state=model.State.DELETED, is_organization=True).all()
+    kept = [group for group in deleted if roles.opd_in_use(group, purge=True)]
+    if not kept:
+        return None
+    context = {"user": tk.current_user.name}
+    if request.form["action"] == "all":
+        from ckan.views.admin import TrashView
+
+        trash = TrashView()
+        for action, entities in (("dataset_purge", trash.deleted_packages),
+                                 ("group_purge", trash.deleted_groups)):
+            for entity in list(entities):
+                tk.get_action(action)(dict(context), {
+                    "id": entity.id if hasattr(entity, "id") else entity["id"]})
+    purged = 0
+    for group in deleted:
+        if group not in kept:
+            tk.get_action("organization_purge")(dict(context), {"id": group.id})
+            purged += 1
+    tk.h.flash_success(tk._("%(number)s OPD(s) purged") % {"number": purged})
+    tk.h.flash_notice(tk._(
+        "Kept in the trash, for the history of their Daftar Data items and data "
+        "requests: %(opds)s") % {"opds": ", ".join(group.display_name for group in kept)})
+    return tk.redirect_to("admin.trash")
+
+
+@satudata_guard.before_app_request
+def opd_refusals_on_its_pages() -> Any:
+    """Two refusals CKAN's OPD views answered with a dead-end "403 Access
+    denied" page, to an administrator who may take the step: an OPD still
+    in use deleted (its edit page again, saying why), and the bulk page's
+    "Make public" (its page again, saying that the walidata publishes
+    through the data requests)."""
+    if request.method != "POST" or "cancel" in request.form:
+        return None
+    group_id = (request.view_args or {}).get("id") or ""
+    if request.endpoint == "organization.delete":
+        group = model.Group.get(group_id)
+        if group is None or not group.is_organization or group.state != "active":
+            return None
+        try:
+            tk.check_access("organization_delete", {"user": tk.current_user.name},
+                            {"id": group.id})
+        except tk.NotAuthorized:
+            return None  # CKAN's own refusal
+        why = roles.opd_in_use(group)
+        if not why:
+            return None
+        tk.h.flash_error(why)
+        return tk.redirect_to("organization.edit", id=group.name)
+    if request.endpoint == "organization.bulk_process" and (
+            "bulk_action.public" in request.form or "public" in request.form.values()):
+        chosen = [key[len("dataset_"):] for key in request.form if key.startswith("dataset_")]
+        if authz.is_sysadmin(tk.current_user.name) and not any(
+                publishing.package_requests(pkg_id) for pkg_id in chosen):
+            return None  # datasets outside the workflow: CKAN's own step
+        tk.h.flash_error(tk._(
+            "Datasets are made public by the walidata through the data request workflow"))
+        return tk.redirect_to("organization.bulk_process", id=group_id)
+    return None
+
+
+@satudata_guard.before_app_request
 def snippet_that_exists() -> Any:
     """CKAN's ``/api/util/snippet/<path>`` (the pages' scripts fetch a few)
     renders whatever template is named, with whatever arguments: a name of
@@ -660,6 +738,16 @@ _ACTIVITY_ARGUMENT_ERRORS = (IndexError, OverflowError, ValueError, KeyError,
                              tk.ValidationError, sa.exc.DataError)
 
 
+def _messages(error: tk.ValidationError) -> str:
+    """The messages of a refusal, "field: message" joined (CKAN keys a
+    failing query "query", a word nobody typed: the message alone)."""
+    return "; ".join(
+        (str(message) if key == "query" else f"{key}: {message}")
+        for key, messages in (error.error_dict or {}).items()
+        for message in (messages if isinstance(messages, list) else [messages])
+        if isinstance(message, str))
+
+
 def activity_not_shown(error: Exception) -> Any:
     """A page of the activity streams that cannot use the arguments of its
     address answers 400 (each gave a 500), and so does a download of a
@@ -669,6 +757,11 @@ def activity_not_shown(error: Exception) -> Any:
     if request.blueprint == "datastore" and isinstance(
             error, (tk.ValidationError, sa.exc.DataError)):  # offset past bigint
         log.warning("%s answered 400: %r", request.full_path, error)
+        reasons = _messages(error) if isinstance(error, tk.ValidationError) else ""
+        if reasons:  # which argument (a language, a search), not a guess
+            return current_app.handle_http_exception(BadRequest(tk._(
+                "The table cannot be downloaded with the arguments of this address: "
+                "%(reasons)s") % {"reasons": reasons}))
         return current_app.handle_http_exception(BadRequest(tk._(
             "The table cannot be downloaded with the arguments of this address "
             "(offset, limit, format): download it again from its page.")))
@@ -708,6 +801,12 @@ def activity_not_shown(error: Exception) -> Any:
             for message in (messages if isinstance(messages, list) else [messages]):
                 tk.h.flash_error(str(message))
         return tk.redirect_to("admin.trash")
+    if isinstance(error, tk.ValidationError) and request.blueprint == "feeds":
+        # a feed's search the portal refuses (a query of Solr's local
+        # parameters, "{!lucene}x"): CKAN's feed view let it through, a 500
+        log.warning("%s answered 400: %r", request.full_path, error)
+        return current_app.handle_http_exception(BadRequest(
+            _messages(error) or tk._("Bad request")))
     if request.blueprint != "activity":
         raise error
     log.warning("%s answered 400: %r", request.full_path, error, exc_info=error)

@@ -412,6 +412,10 @@ def _q_given(original: Action, context: Context, data_dict: DataDict) -> Any:
 PORTAL_PROFILE = "satudata_dcat_ap"
 
 
+#: an ISO-8601 time whose "+HH:MM" offset lost its "+" in a query string
+_MANGLED_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? \d{2}(?::?\d{2})?$")
+
+
 def rdf_arguments(data_dict: DataDict) -> DataDict:
     """ckanext-dcat's ``profiles`` (a list, or a comma-separated text: the
     list) and ``modified_since`` checked: a ``ValidationError`` of the
@@ -441,6 +445,11 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
         data_dict = dict(data_dict, profiles=[
             p for p in data_dict["profiles"] if p != PORTAL_PROFILE] + [PORTAL_PROFILE])
     since = data_dict.get("modified_since")
+    if isinstance(since, str) and _MANGLED_OFFSET.match(since):
+        # "…T04:19:00+07:00" in an address not encoded: its "+" came as a
+        # space, and the time was read as 07:00 local (another window)
+        since = since.replace(" ", "+")
+        data_dict = dict(data_dict, modified_since=since)
     if since:
         try:  # dcat answers ValueError only: 99999999999999999999 overflowed,
             # and an offset of +25:00 fails only when it is written out
@@ -1549,6 +1558,16 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
                 errors["is_organization"] = [tk._(
                     "An organization stays an organization and a group a group: "
                     "create the other kind instead")]
+    walidata = roles.walidata_organization()
+    if "name" not in errors and walidata is not None and isinstance(data.get("id"), str) \
+            and data["id"] in (walidata.id, walidata.name) and "name" in data \
+            and data["name"] != walidata.name:
+        # the portal finds the walidata by its name (satudata.walidata_organization):
+        # renamed, every walidata administrator lost their steps
+        errors["name"] = [tk._(
+            "The walidata's organization keeps its address \"%(name)s\": the portal "
+            "finds the walidata by it (satudata.walidata_organization)") % {
+                "name": walidata.name}]
     if not errors:
         group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
         _producers_kept(context, data, group)

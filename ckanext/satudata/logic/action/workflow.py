@@ -1975,6 +1975,14 @@ def satudata_request_acknowledge(context: Context, data_dict: DataDict) -> dict[
     return {"received": event.timestamp.isoformat(), "recorded": True}
 
 
+def _dataset_name_of(typed: str) -> str:
+    """The dataset name in what was typed: a name, or a dataset's address
+    (``https://…/dataset/<name>?…``, its language prefix or not)."""
+    text = typed.strip()
+    found = re.search(r"/dataset/([^/?#\s]+)", text)
+    return found.group(1) if found else text
+
+
 def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Link another dataset of the same OPD to a request that is with its
     producers (``requested`` or ``returned``). Recorded in the timeline.
@@ -1985,11 +1993,22 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("satudata_request_link_dataset", context, data_dict)
+    typed = (data_dict or {}).get("package_id")
+    if isinstance(typed, str):
+        # its address as copied from the browser's address bar is its name
+        typed = _dataset_name_of(typed)
+        if not typed:
+            raise tk.ValidationError({"package_id": [tk._(
+                "Write the dataset's name, the end of its address (e.g. "
+                "jumlah-puskesmas-2026), or paste its address")]})
+        data_dict = dict(data_dict, package_id=typed)
     try:  # another OPD's unpublished dataset is answered as a missing one
-        readable_or_not_found(context, (data_dict or {}).get("package_id"))
+        readable_or_not_found(context, typed)
     except tk.ObjectNotFound:
-        raise tk.ValidationError({"package_id": [
-            "%s: %s" % (tk._("Not found"), tk._("Dataset"))]})
+        # (the same words whether another OPD's dataset exists or not)
+        raise tk.ValidationError({"package_id": [tk._(
+            "No dataset of that name was found: write its name, the end of its address "
+            "(e.g. jumlah-puskesmas-2026), or paste its address")]})
     data = _validate(data_dict, schema.request_link_dataset(), context)
     request = engine.lock_request(data["id"])
     if request.state not in (State.REQUESTED.value, State.RETURNED.value):

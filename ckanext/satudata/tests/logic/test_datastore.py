@@ -750,8 +750,17 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     assert "bahasa" in json.dumps(refused.json["error"]), refused.json
     # a language PostgreSQL does not know: the CSV dump answered 500
     for fmt in ("csv", "tsv"):
-        assert app.get(f"/datastore/dump/{resource_id}", query_string={
-            "q": "a", "language": "klingon", "format": fmt}).status_code == 400, fmt
+        asked = app.get(f"/datastore/dump/{resource_id}", query_string={
+            "q": "a", "language": "klingon", "format": fmt})
+        assert asked.status_code == 400, fmt
+        # the reason named, not "(offset, limit, format)"
+        assert "bahasa" in asked.body and "offset" not in asked.body, asked.body
+    # a search of punctuation alone, a filter value PostgreSQL cannot be
+    # given: 500s to anyone
+    for args in ({"q": "!!", "plain": "false"}, {"q": "a &", "plain": "false"},
+                 {"filters": '{"_id": {"a": 1}}'}, {"filters": '{"_id": [[1]]}'}):
+        asked = app.get(f"/datastore/dump/{resource_id}", query_string=args)
+        assert asked.status_code == 400 and "tidak dapat dijalankan" in asked.body, args
     # filters that are no JSON object (CKAN's English "Cannot parse JSON")
     for filters in ("xyz", "[1]"):
         asked = app.get(f"/datastore/dump/{resource_id}", query_string={"filters": filters})

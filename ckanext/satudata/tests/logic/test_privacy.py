@@ -468,6 +468,8 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
         # the hidden table's columns, one guess at a time)
         ("datastore_search_sql", "table",
          lambda ref: {"sql": f'SELECT "tebakan" FROM "{ref}" UNION SELECT 1'}),
+        # its id as a text cast to a table: its internal number came back
+        ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT '{ref}'::regclass::oid"}),
         ("bulk_update_private", "dataset",
          lambda ref: {"datasets": [ref], "org_id": region.opd_a["id"]}),
         ("bulk_update_delete", "dataset",

@@ -448,6 +448,12 @@ class TestRounds:
             assert list(err.value.error_dict) == ["submit_due"], err.value.error_dict
         shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
         assert shown["submit_due"] > shown["prepare_due"]
+        # the round sent back as it was read, its name and the keys no
+        # update takes among it (it answered 500): the rest is left alone
+        again = {k: v for k, v in shown.items() if not isinstance(v, (list, dict))}
+        saved = region.call("walidata_admin", "satudata_round_update",
+                            **dict(again, name="nama-lain", foo="1", title="Urutan tenggat (2)"))
+        assert (saved["name"], saved["title"]) == ("urutan-tenggat", "Urutan tenggat (2)")
         # a field the form sends empty, as it was, is no change in the trail
         # (it read "Periode: — → —")
         region.call("walidata_admin", "satudata_round_update", id=round_["id"], period="",
@@ -865,8 +871,16 @@ class TestRequests:
             region.call("producer", "satudata_request_link_dataset", id=a["id"],
                         package_id=other["id"])
         assert "package_id" in err.value.error_dict
+        # blank: what to write, not "Not found: Dataset"
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "satudata_request_link_dataset", id=a["id"],
+                        package_id="   ")
+        assert "name" in err.value.error_dict["package_id"][0]
+        # its address as copied from the browser's address bar (a phone's
+        # producer pastes it): its name
         result = region.call("producer", "satudata_request_link_dataset", id=a["id"],
-                             package_id=own["name"])
+                             package_id=f" https://data.example.go.id/id/dataset/{own['name']}"
+                                        "?activity_id=1#x ")
         assert result["package_id"] == own["id"] and result["version"] == 2
         events = region.call("producer", "satudata_request_event_list", id=a["id"])
         assert events[-1]["transition"] == "link_dataset"

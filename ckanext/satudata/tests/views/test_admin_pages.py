@@ -498,3 +498,18 @@ def test_the_opds_bulk_page_counts_its_datasets_in_the_readers_words(app, sysadm
     assert "2 dataset ditemukan" in heading and "datasets" not in heading, heading
     english = client.get(f"/en/organization/bulk_process/{org['name']}").body
     assert "2 datasets found" in english[english.index('class="page-heading"'):][:200]
+
+
+def test_the_bulk_pages_make_public_says_who_publishes(app, region):
+    """The administrator's "Make public" of a request's dataset on the bulk
+    page ended on a dead-end "403 Not authorized to perform bulk update"."""
+    request = region.request_of(region.opd_a)
+    client = login(app, region.users["sysadmin"]["name"])
+    url = f"/organization/bulk_process/{region.opd_a['name']}"
+    page = client.get(url)
+    response = client.post(url, data={
+        "_csrf_token": csrf_token(page.body), f"dataset_{request['package_id']}": "on",
+        "bulk_action.public": "public"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "dipublikasikan oleh walidata melalui alur" in html.unescape(response.body)
+    assert helpers.call_action("package_show", id=request["package_id"])["private"]

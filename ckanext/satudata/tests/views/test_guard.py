@@ -467,6 +467,17 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
     # a time with its zone, as ISO-8601 allows (dcat wrote "+00:00Z": Solr refused it)
     for since in ("2026-01-01T00:00:00Z", "2026-01-01T07:00:00%2B07:00"):
         assert app.get(f"/catalog.ttl?modified_since={since}").status_code == 200, since
+    # a feed's search of Solr's local parameters (a 500 to anyone)
+    for url in ("/feeds/custom.atom?q=%7B!lucene%7Dx", "/feeds/dataset.atom?q=%7B!lucene%7Dx"):
+        refused = app.get(url)
+        assert refused.status_code in (200, 400), (url, refused.status_code)
+    assert app.get("/feeds/custom.atom?q=%7B!lucene%7Dx").status_code == 400
+    # its "+" not encoded, as harvesters' scripts write it, came as a space:
+    # the time was read as 07:00 (another window), not as 04:19 at +07:00
+    from ckanext.satudata.logic.action.chained import rdf_arguments
+    assert app.get("/catalog.ttl?modified_since=2026-12-07T04:19:00+07:00").status_code == 200
+    assert rdf_arguments({"modified_since": "2026-12-07T04:19:00 07:00"})[
+        "modified_since"] == "2026-12-06T21:19:00"
     error = _api_error(app, "/api/3/action/dcat_catalog_show?page=0")
     assert error["page"] == ["Nomor halaman dimulai dari 1"]
     # the catalogue's refusals are a sentence, not the error's dictionary

@@ -402,7 +402,7 @@ class TestChanges:
         link = f"/organization/changes/{last.id}"
         admin_of_org = login(app, "produsen-a")
         stream = admin_of_org.get("/user/activity/produsen-a").body
-        assert "Profil" in stream or "memperbarui organisasi" in stream
+        assert "Profil" in stream or "memperbarui OPD" in stream
         assert link not in stream
         admin_of_org.get(link, status=403)
         sysadmin = login(app, region.users["sysadmin"]["name"])
@@ -542,6 +542,10 @@ def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, 
         page = html.unescape(app.get("/dataset/", query_string={"q": q}).body)
         assert ("1 dataset ditemukan" in page) is found, q
         assert found or "Tidak ada dataset yang ditemukan" in page, q
+    # only words left out: the rest of the catalogue (it found nothing)
+    for q, found in (("-xyzzy", True), ("-bidan", False), ('-"menurut kecamatan"', False)):
+        page = html.unescape(app.get("/dataset/", query_string={"q": q}).body)
+        assert ("1 dataset ditemukan" in page) is found, q
     for q in ('"', "-", "AND", "puskesmas AND", "*:*", "bidan " * 600):
         page = app.get("/dataset/", query_string={"q": q})
         assert page.status_code == 200 and "Terjadi kesalahan saat pencarian" not in page.body, q
