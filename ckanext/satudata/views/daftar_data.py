@@ -76,9 +76,14 @@ def edit(item_id: Optional[str] = None) -> Any:
             # back to the list of its year
             return tk.redirect_to("satudata_daftar_data.index", year=saved["year"])
     org_options = organization_options("")
+    # a browser sends no file back with the form: a decree chosen before
+    # another field's error was dropped without a word, the item then saved
+    # without it
+    upload = tk.request.files.get("sk_upload") if errors else None
+    dropped = upload.filename if upload and "sk_upload" not in errors else ""
     return tk.render("satudata/workflow/daftar_data_form.html", {
         "data": data, "errors": errors, "item_id": item_id, "org_options": org_options,
-        "events": events,
+        "events": events, "dropped_file": dropped,
     }), (400 if errors else 200)
 
 

@@ -23,7 +23,8 @@ import pytest
 from ckanext.satudata.lib import metadata
 
 from ..factories import field_value
-from .conftest import CSV_BYTES, CSV_NAME, CSV_VARIABLES, World, assert_no_server_error
+from .conftest import (CSV_BYTES, CSV_NAME, CSV_VARIABLES, PASSWORD, World,
+                       assert_no_server_error)
 
 pytestmark = pytest.mark.slow
 
@@ -431,3 +432,34 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
                                f"?resource_id={resource['id']}").json()["result"]["records"]
     assert [r["kecamatan"] for r in rows] == ["Kecamatan Satu", "Kecamatan Dua",
                                               "Kecamatan Tiga"]
+
+
+def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, open_as):
+    """A producer's typed metadata was lost when the session had ended
+    before the save (a logout in another tab): logged in again, the form
+    showed the saved values. This browser kept it and offers it back."""
+    dataset = world.datasets["returned"]
+    typed = "Deskripsi yang diketik sebelum sesinya berakhir"
+    page = open_as("produsen-a")
+    page.goto(f"{world.url}/dataset/edit/{dataset['name']}")
+    page.locator("#field-notes").fill(typed)
+    page.context.clear_cookies()  # the session ends meanwhile
+    save_dataset_form(page)
+    assert "/user/login" in page.url
+    assert "sesi anda telah berakhir" in page.content().lower()
+    page.locator("input[name=login]").fill("produsen-a")
+    page.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dataset/edit/"))
+    assert page.locator("#field-notes").input_value() != typed  # the saved value
+    offer = page.locator(".satudata-kept")
+    assert "sesi Anda telah berakhir" in offer.inner_text()
+    offer.locator("button.btn-primary").click()
+    assert page.locator("#field-notes").input_value() == typed
+    save_dataset_form(page)
+    assert world.call("sysadmin", "package_show", id=dataset["id"])["notes"] == typed
+    # kept once: the form opened again offers nothing
+    page.goto(f"{world.url}/dataset/edit/{dataset['name']}")
+    assert page.locator(".satudata-kept").count() == 0
+    assert_no_server_error(page)

@@ -454,6 +454,16 @@ class TestFormsShowOneSummary:
         for dump in ("{'", "['", "[&#39;", "{&#39;", "owner_org:", "title:"):
             assert dump not in form
         assert response.body.count("satudata-error-summary") == 1
+        # a decree chosen with the form: a browser sends no file back, it was
+        # dropped without a word (the item then saved without it)
+        response = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "title": "Jumlah Pasar",
+            "owner_org": region.opd_a["name"], "year": "20x6",
+            "sk_upload": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "sk-bupati.pdf")},
+            content_type="multipart/form-data")
+        assert response.status_code == 400
+        dropped = html.unescape(response.body)
+        assert "sk-bupati.pdf tidak tersimpan bersama formulir" in dropped, dropped[-3000:]
 
     def test_daftar_data_import_page(self, app, region):
         client = login(app, "admin-walidata")
@@ -566,6 +576,14 @@ class TestRoundDeadlines:
             "submit_due": yesterday})
         assert response.status_code == 400
         assert 'href="#field-submit-due"' in _summary(response.body)
+        # a checkbox sent with a value no box sends: its label, at the box
+        # (the summary said '"mungkin" is not yes or no' of nothing)
+        response = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), "name": "mungkin", "title": "Mungkin",
+            "year": str(workdays.today().year), "start_date": workdays.today().isoformat(),
+            "verify_when_complete": "mungkin"})
+        assert response.status_code == 400
+        assert 'href="#field-verify-when-complete"' in _summary(response.body)
 
 
 # -- the visibility select ----------------------------------------------------------------
@@ -850,3 +868,25 @@ class TestEmptiedFieldsAreChanges:
         warning = page[page.index("satudata-past-deadlines"):][:600]
         assert "sebelum mengirim" in warning and "kecuali" not in warning
         assert "confirm-send" not in page
+
+
+def test_an_edit_refused_because_the_request_went_into_review_says_what_to_do(region, app):
+    """A form opened before a submission in another tab: its save was
+    refused (the dataset is reviewed) with "correct the errors and save
+    again", though there was nothing to correct and saving again failed
+    the same way."""
+    from ..factories import form_fields
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    add_csv(region, "producer", request["package_id"], CSV)
+    client = login(app, "produsen-a")
+    url = tk.url_for("dataset.edit", id=request["package_id"])
+    fields = form_fields(client.get(url).body)
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    fields.update({"save": "", "notes": "Catatan dari tab lain"})
+    refused = html.unescape(client.post(url, data=fields).body)
+    assert "sedang diperiksa" in refused
+    assert "selama dataset diperiksa" in refused
+    assert "perbaiki kesalahannya" not in refused.lower()
+    assert "Catatan dari tab lain" in refused  # kept to be copied

@@ -411,6 +411,10 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
         follow_redirects=True)
     assert "Dokumen Pedoman Pengisian telah diunggah." in resp.body
     [document] = region.call("verifier", "satudata_round_document_list", id=region.round["id"])
+    # its removal asks first and names it (one click deleted it, the OPDs'
+    # download with it)
+    remove = re.search(r'<a [^>]*satudata-document-remove[^>]*>.*?</a>', resp.body, re.S).group(0)
+    assert 'data-module="confirm-action"' in remove and "Pedoman Pengisian" in remove
 
     producer = _login(app, "produsen-a")
     page = producer.get(round_url).body

@@ -1,0 +1,134 @@
+/* What was typed into a long form (the dataset's, a table's) is kept in this
+ * browser's tab (sessionStorage) as the form is sent. A session that ended
+ * meanwhile (a logout in another tab, an expired cookie) lost it: the portal
+ * sends the visitor to the login page and back to the form
+ * (views/login.py log_in_first), where it is offered back. Anything other
+ * than the login page forgets it: a save that went through, an error page
+ * (which shows what was typed itself), or another page.
+ *
+ * A form takes part with a `.satudata-keep` element inside it, whose data
+ * attributes carry the offer's words (`data-offer` with %(time)s,
+ * `data-restore`, `data-discard`). Files, passwords and hidden fields (the
+ * form's version, its CSRF token) are never kept. */
+jQuery(function ($) {
+  var PREFIX = 'satudata-kept:';
+  var HOURS = 12;
+  var store;
+  try {
+    store = window.sessionStorage;
+    store.getItem(PREFIX);
+  } catch (e) {
+    return;  // no storage (a private window's policy): nothing is kept
+  }
+
+  // the form's address without its language prefix: the login sends back to
+  // the form in the language it was sent from, or the site's default
+  function keyOf(form) {
+    var path = new URL(form.getAttribute('action') || window.location.href,
+                       window.location.href).pathname;
+    return PREFIX + path.replace(/^\/[a-z]{2}(_[A-Z]{2})?(?=\/)/, '');
+  }
+
+  function kept(element) {
+    var type = (element.type || '').toLowerCase();
+    return element.name && !element.disabled && element.name !== '_csrf_token' &&
+      ['file', 'password', 'hidden', 'submit', 'button', 'reset', 'image'].indexOf(type) < 0;
+  }
+
+  function fieldsOf(form) {
+    var fields = [];
+    $(form).find('input, textarea, select').each(function () {
+      if (!kept(this)) {
+        return;
+      }
+      var type = (this.type || '').toLowerCase();
+      fields.push({
+        name: this.name,
+        value: (type === 'checkbox' || type === 'radio') ? this.checked : $(this).val()
+      });
+    });
+    return fields;
+  }
+
+  // each field back by its name and its place among the fields of that name
+  function putBack(form, fields) {
+    var places = {};
+    fields.forEach(function (field) {
+      var index = places[field.name] = (places[field.name] || 0);
+      places[field.name] += 1;
+      var element = $(form).find('input, textarea, select').filter(function () {
+        return this.name === field.name && kept(this);
+      }).get(index);
+      if (!element) {
+        return;  // a row added before the save that the form does not have
+      }
+      var type = (element.type || '').toLowerCase();
+      if (type === 'checkbox' || type === 'radio') {
+        element.checked = !!field.value;
+      } else {
+        $(element).val(field.value);
+      }
+      $(element).trigger('change');  // the pickers (select2) show the value
+    });
+  }
+
+  function offer(form, entry) {
+    var marker = $(form).find('.satudata-keep').first();
+    var at = new Date(entry.at);
+    var time = ('0' + at.getHours()).slice(-2) + ':' + ('0' + at.getMinutes()).slice(-2);
+    var box = $('<div class="alert alert-info satudata-kept" role="status"></div>');
+    var restore = $('<button type="button" class="btn btn-primary btn-sm me-2"></button>')
+      .text(marker.attr('data-restore'));
+    var discard = $('<button type="button" class="btn btn-default btn-sm"></button>')
+      .text(marker.attr('data-discard'));
+    box.append($('<p class="mb-2"></p>').text(
+      (marker.attr('data-offer') || '').replace('%(time)s', time)), restore, discard);
+    $(form).prepend(box);
+    restore.on('click', function () {
+      putBack(form, entry.fields);
+      box.remove();
+      $(form).find('input, textarea, select').filter(':visible').first().trigger('focus');
+    });
+    discard.on('click', function () {
+      box.remove();
+    });
+  }
+
+  var forms = $('.satudata-keep').closest('form');
+  var onLoginPage = /\/user\/login\/?$/.test(window.location.pathname);
+  if (!onLoginPage) {
+    var here = {};
+    forms.each(function () {
+      here[keyOf(this)] = this;
+    });
+    // a form sent back with its errors shows what was typed itself
+    var refused = $('#error-summary, .error-explanation').length > 0;
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      if (store.key(i).indexOf(PREFIX) === 0) {
+        keys.push(store.key(i));
+      }
+    }
+    keys.forEach(function (key) {
+      var entry = null;
+      try {
+        entry = JSON.parse(store.getItem(key));
+      } catch (e) {
+        entry = null;
+      }
+      store.removeItem(key);
+      if (here[key] && entry && entry.fields && !refused &&
+          Date.now() - entry.at < HOURS * 3600 * 1000) {
+        offer(here[key], entry);
+      }
+    });
+  }
+
+  forms.on('submit', function () {
+    try {
+      store.setItem(keyOf(this), JSON.stringify({at: Date.now(), fields: fieldsOf(this)}));
+    } catch (e) {
+      // full storage: the form is sent as it always was
+    }
+  });
+});
