@@ -244,6 +244,7 @@ def round_update(
                                                      rounds.state_label)]
     schema["modified"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(40)]
     schema["__extras"] = [ignore]
+    schema["__junk"] = [ignore]  # an unknown key holding a list of objects ("events")
     return schema
 
 

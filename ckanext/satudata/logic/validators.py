@@ -67,9 +67,9 @@ MAX_ID_LENGTH = 100
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 #: browsers drop these anywhere in a URL before reading its scheme
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
-#: starts with its + or a digit or its area code's bracket ("-81234567890",
-#: a number Excel kept as negative, passed)
-_PHONE = re.compile(r"^(?:\+|[0-9(])[0-9 ()\-./]{4,29}$")
+#: a digit first, after its + or its area code's bracket ("-81234567890", a
+#: number Excel kept as negative, and "(-8…" or "+-8…" passed)
+_PHONE = re.compile(r"^(?:\+|\()?[0-9][0-9 ()\-./]{3,28}$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/_]{0,63}$")
 _TRUE = {"true", "ya", "yes", "y", "1", "t"}
 _FALSE = {"false", "tidak", "no", "n", "0", "f"}

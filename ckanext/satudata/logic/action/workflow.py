@@ -1979,7 +1979,7 @@ def _dataset_name_of(typed: str) -> str:
     """The dataset name in what was typed: a name, or a dataset's address
     (``https://…/dataset/<name>?…``, its language prefix or not)."""
     text = typed.strip()
-    found = re.search(r"/dataset/([^/?#\s]+)", text)
+    found = re.search(r"/dataset/(?:edit/)?([^/?#\s]+)", text)
     return found.group(1) if found else text
 
 

@@ -354,6 +354,9 @@ class TestOrganizationSchema:
         ("phone", "0812 3456 7890 1234 5678 90"),   # 22 digits: no telephone number
         ("phone", "-81234567890"),                   # a negative number of a workbook
         ("phone", "/0812345678"),
+        ("phone", "(-81234567890)"),
+        ("phone", "+-81234567890"),
+        ("phone", "((((((12345"),
         ("head_nip", "abc"),
         ("head_nip", "1970010119900310"),            # 16 digits: a NIP has 18
         ("short_name", "x" * 2001),

@@ -450,9 +450,9 @@ class TestRounds:
         assert shown["submit_due"] > shown["prepare_due"]
         # the round sent back as it was read, its name and the keys no
         # update takes among it (it answered 500): the rest is left alone
-        again = {k: v for k, v in shown.items() if not isinstance(v, (list, dict))}
         saved = region.call("walidata_admin", "satudata_round_update",
-                            **dict(again, name="nama-lain", foo="1", title="Urutan tenggat (2)"))
+                            **dict(shown, name="nama-lain", foo="1", bar=[{"a": 1}],
+                                   title="Urutan tenggat (2)"))
         assert (saved["name"], saved["title"]) == ("urutan-tenggat", "Urutan tenggat (2)")
         # a field the form sends empty, as it was, is no change in the trail
         # (it read "Periode: — → —")
@@ -864,6 +864,8 @@ class TestRequests:
                                        id=a["id"])["allowed_transitions"]
 
     def test_link_another_dataset_of_the_same_opd(self, region):
+        from ckanext.satudata.logic.action.workflow import _dataset_name_of
+
         a = region.request_of(region.opd_a)
         own = factories.Dataset(owner_org=region.opd_a["id"], private=True)
         other = factories.Dataset(owner_org=region.opd_b["id"], private=True)
@@ -882,6 +884,7 @@ class TestRequests:
                              package_id=f" https://data.example.go.id/id/dataset/{own['name']}"
                                         "?activity_id=1#x ")
         assert result["package_id"] == own["id"] and result["version"] == 2
+        assert _dataset_name_of(f"https://x.example/dataset/edit/{own['name']}") == own["name"]
         events = region.call("producer", "satudata_request_event_list", id=a["id"])
         assert events[-1]["transition"] == "link_dataset"
 

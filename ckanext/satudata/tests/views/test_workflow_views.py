@@ -414,7 +414,9 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     # its removal asks first and names it (one click deleted it, the OPDs'
     # download with it)
     remove = re.search(r'<a [^>]*satudata-document-remove[^>]*>.*?</a>', resp.body, re.S).group(0)
-    assert 'data-module="confirm-action"' in remove and "Pedoman Pengisian" in remove
+    assert 'data-module="confirm-action"' in remove
+    # the whole question in its attribute (a quote in it ended it after "Hapus dokumen")
+    assert 'data-module-content="Hapus dokumen Pedoman Pengisian? OPD' in remove, remove
 
     producer = _login(app, "produsen-a")
     page = producer.get(round_url).body
