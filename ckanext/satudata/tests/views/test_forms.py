@@ -889,4 +889,5 @@ def test_an_edit_refused_because_the_request_went_into_review_says_what_to_do(re
     assert "sedang diperiksa" in refused
     assert "selama dataset diperiksa" in refused
     assert "perbaiki kesalahannya" not in refused.lower()
+    assert "periksa isian berikut" not in refused  # no field is wrong
     assert "Catatan dari tab lain" in refused  # kept to be copied
