@@ -637,7 +637,10 @@ def trash_keeps_opds() -> Any:
     purged = 0
     for group in deleted:
         if group not in kept:
-            tk.get_action("organization_purge")(dict(context), {"id": group.id})
+            try:
+                tk.get_action("organization_purge")(dict(context), {"id": group.id})
+            except tk.ObjectNotFound:
+                continue  # purged by another click at the same moment
             purged += 1
     tk.h.flash_success(tk._("%(number)s OPD(s) purged") % {"number": purged})
     tk.h.flash_notice(tk._(
