@@ -7,9 +7,13 @@
  * (which shows what was typed itself), or another page.
  *
  * A form takes part with a `.satudata-keep` element inside it, whose data
- * attributes carry the offer's words (`data-offer` with %(time)s,
- * `data-restore`, `data-discard`). Files, passwords and hidden fields (the
- * form's version, its CSRF token) are never kept. */
+ * attributes carry the account (`data-user`: what one account typed is never
+ * offered to another, who logged in on the same tab) and the offer's words
+ * (`data-offer` with %(time)s, `data-restore`, `data-discard`, `data-file`).
+ * Only the fields the visitor changed are kept and put back (the others may
+ * have been changed by a colleague meanwhile), rows they added are added
+ * again; files, passwords and hidden fields (the form's version, its CSRF
+ * token) are never kept. */
 jQuery(function ($) {
   var PREFIX = 'satudata-kept:';
   var HOURS = 12;
@@ -35,32 +39,69 @@ jQuery(function ($) {
       ['file', 'password', 'hidden', 'submit', 'button', 'reset', 'image'].indexOf(type) < 0;
   }
 
-  function fieldsOf(form) {
-    var fields = [];
+  function valueOf(element) {
+    var type = (element.type || '').toLowerCase();
+    return (type === 'checkbox' || type === 'radio') ? element.checked : $(element).val();
+  }
+
+  // each field of the form with its place among the fields of its name
+  function eachField(form, visit) {
+    var places = {};
     $(form).find('input, textarea, select').each(function () {
       if (!kept(this)) {
         return;
       }
-      var type = (this.type || '').toLowerCase();
-      fields.push({
-        name: this.name,
-        value: (type === 'checkbox' || type === 'radio') ? this.checked : $(this).val()
-      });
+      var index = places[this.name] = (places[this.name] || 0);
+      places[this.name] += 1;
+      visit(this, this.name + '#' + index);
+    });
+  }
+
+  // the form as the page brought it
+  function snapshot(form) {
+    var values = {};
+    eachField(form, function (element, place) {
+      values[place] = JSON.stringify(valueOf(element));
+    });
+    return values;
+  }
+
+  // the fields changed since (a row added: all its fields)
+  function changedFields(form, before) {
+    var fields = [];
+    eachField(form, function (element, place) {
+      var value = valueOf(element);
+      if (before[place] !== JSON.stringify(value)) {
+        fields.push({name: element.name, place: place, value: value});
+      }
     });
     return fields;
   }
 
-  // each field back by its name and its place among the fields of that name
+  // a row of a repeating group ("variables-3-name") the form has not yet
+  function addRowsFor(form, name) {
+    var found = /^(.+)-(\d+)-[^-]+$/.exec(name);
+    if (!found) {
+      return;
+    }
+    var add = $(form).find('label[for="field-' + found[1] + '"]').closest('.form-group')
+      .find('a[name="repeating-add"]').first();
+    for (var i = 0; i < 200 && add.length && !$(form).find('[name="' + name + '"]').length; i++) {
+      add.trigger('click');
+    }
+  }
+
+  // each changed field back by its name and its place among the fields of
+  // that name
   function putBack(form, fields) {
-    var places = {};
     fields.forEach(function (field) {
-      var index = places[field.name] = (places[field.name] || 0);
-      places[field.name] += 1;
+      addRowsFor(form, field.name);
+      var index = parseInt(field.place.split('#').pop(), 10);
       var element = $(form).find('input, textarea, select').filter(function () {
         return this.name === field.name && kept(this);
       }).get(index);
       if (!element) {
-        return;  // a row added before the save that the form does not have
+        return;
       }
       var type = (element.type || '').toLowerCase();
       if (type === 'checkbox' || type === 'radio') {
@@ -81,8 +122,11 @@ jQuery(function ($) {
       .text(marker.attr('data-restore'));
     var discard = $('<button type="button" class="btn btn-default btn-sm"></button>')
       .text(marker.attr('data-discard'));
-    box.append($('<p class="mb-2"></p>').text(
-      (marker.attr('data-offer') || '').replace('%(time)s', time)), restore, discard);
+    var words = (marker.attr('data-offer') || '').replace('%(time)s', time);
+    if ($(form).find('input[type=file]').length && marker.attr('data-file')) {
+      words += ' ' + marker.attr('data-file');  // a file chosen is not kept
+    }
+    box.append($('<p class="mb-2"></p>').text(words), restore, discard);
     $(form).prepend(box);
     restore.on('click', function () {
       putBack(form, entry.fields);
@@ -95,6 +139,9 @@ jQuery(function ($) {
   }
 
   var forms = $('.satudata-keep').closest('form');
+  function userOf(form) {
+    return $(form).find('.satudata-keep').first().attr('data-user') || '';
+  }
   var onLoginPage = /\/user\/login\/?$/.test(window.location.pathname);
   if (!onLoginPage) {
     var here = {};
@@ -117,18 +164,25 @@ jQuery(function ($) {
         entry = null;
       }
       store.removeItem(key);
-      if (here[key] && entry && entry.fields && !refused &&
+      if (here[key] && entry && entry.fields && entry.fields.length && !refused &&
+          entry.user && entry.user === userOf(here[key]) &&
           Date.now() - entry.at < HOURS * 3600 * 1000) {
         offer(here[key], entry);
       }
     });
   }
 
-  forms.on('submit', function () {
-    try {
-      store.setItem(keyOf(this), JSON.stringify({at: Date.now(), fields: fieldsOf(this)}));
-    } catch (e) {
-      // full storage: the form is sent as it always was
-    }
+  var before = forms.map(function () {
+    return snapshot(this);
+  }).get();
+  forms.each(function (index) {
+    $(this).on('submit', function () {
+      try {
+        store.setItem(keyOf(this), JSON.stringify({
+          at: Date.now(), user: userOf(this), fields: changedFields(this, before[index])}));
+      } catch (e) {
+        // full storage: the form is sent as it always was
+      }
+    });
   });
 });

@@ -107,6 +107,11 @@ _EDIT_PAGES = frozenset({
     "organization.member_new", "group.new", "group.edit", "group.delete",
     # a round's publication and its build: the walidata's
     "satudata_dissemination.publication",
+    # a step sent once the session had ended answered "not found" (publish,
+    # withdraw, archive; a metadata workbook; the walidata's answer to a
+    # citizen) or "not authorized" (an account's edit): the typed reason lost
+    "satudata_dissemination.take", "satudata_dissemination.discard_revision",
+    "satudata_metadata.import_form", "satudata_public_request.take", "user.edit",
 })
 
 

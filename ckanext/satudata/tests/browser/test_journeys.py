@@ -434,32 +434,61 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
                                               "Kecamatan Tiga"]
 
 
-def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, open_as):
-    """A producer's typed metadata was lost when the session had ended
-    before the save (a logout in another tab): logged in again, the form
-    showed the saved values. This browser kept it and offers it back."""
-    dataset = world.datasets["returned"]
-    typed = "Deskripsi yang diketik sebelum sesinya berakhir"
-    page = open_as("produsen-a")
-    page.goto(f"{world.url}/dataset/edit/{dataset['name']}")
-    page.locator("#field-notes").fill(typed)
-    page.context.clear_cookies()  # the session ends meanwhile
+def _send_after_the_session_ended(page: Any) -> None:
+    page.context.clear_cookies()  # the session ends meanwhile (a logout in another tab)
     save_dataset_form(page)
     assert "/user/login" in page.url
     assert "sesi anda telah berakhir" in page.content().lower()
-    page.locator("input[name=login]").fill("produsen-a")
-    page.locator("input[name=password]").fill(PASSWORD)
+
+
+def _log_in_here(page: Any, user: str, password: str = PASSWORD) -> None:
+    """Log in on the login page the browser is on (it goes back to the form)."""
+    page.locator("input[name=login]").fill(user)
+    page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
         page.locator("form:has(input[name=password]) button[type=submit]").click()
+
+
+def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, open_as):
+    """A producer's typed metadata was lost when the session had ended
+    before the save (a logout in another tab): logged in again, the form
+    showed the saved values. This browser kept what they changed and offers
+    it back: to them only, without undoing a colleague's change made
+    meanwhile, with the rows they added."""
+    dataset = world.datasets["returned"]
+    url = f"{world.url}/dataset/edit/{dataset['name']}"
+    typed = "Deskripsi yang diketik sebelum sesinya berakhir"
+    page = open_as("produsen-a")
+    page.goto(url)
+    page.locator("#field-notes").fill(typed)
+    rows = page.locator('.scheming-subfield-group[data-field="variables"]').count()
+    page.locator('a[name="repeating-add"]').first.click()
+    page.locator(f'[name="variables-{rows}-name"]').fill("variabel_baru")
+    _send_after_the_session_ended(page)
+    # meanwhile the walidata corrects the title
+    world.call("sysadmin", "package_patch", id=dataset["id"], title="Judul dari walidata")
+    _log_in_here(page, "produsen-a")
     page.wait_for_url(re.compile(r"/dataset/edit/"))
     assert page.locator("#field-notes").input_value() != typed  # the saved value
     offer = page.locator(".satudata-kept")
     assert "sesi Anda telah berakhir" in offer.inner_text()
     offer.locator("button.btn-primary").click()
     assert page.locator("#field-notes").input_value() == typed
+    assert page.locator(f'[name="variables-{rows}-name"]').input_value() == "variabel_baru"
+    assert page.locator("#field-title").input_value() == "Judul dari walidata"  # kept
+    page.locator('.scheming-subfield-group[data-field="variables"]').last.locator(
+        'a[name="repeating-remove"]').click()
     save_dataset_form(page)
-    assert world.call("sysadmin", "package_show", id=dataset["id"])["notes"] == typed
+    saved = world.call("sysadmin", "package_show", id=dataset["id"])
+    assert (saved["notes"], saved["title"]) == (typed, "Judul dari walidata")
     # kept once: the form opened again offers nothing
-    page.goto(f"{world.url}/dataset/edit/{dataset['name']}")
+    page.goto(url)
     assert page.locator(".satudata-kept").count() == 0
+    # another account logging in on the same tab is never offered it
+    page.locator("#field-notes").fill("Teks rahasia produsen")
+    _send_after_the_session_ended(page)
+    _log_in_here(page, world.region.users["sysadmin"]["name"])
+    page.wait_for_url(re.compile(r"/dataset/edit/"))
+    assert page.locator(".satudata-kept").count() == 0
+    assert "Teks rahasia produsen" not in page.content()
     assert_no_server_error(page)

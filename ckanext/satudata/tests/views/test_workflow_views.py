@@ -95,7 +95,11 @@ class TestPages:
         for url, form, origin in (
                 (tk.url_for("satudata_request.take", id=req["id"], transition="submit"),
                  page, read),
-                (edit_url, edit, edit_url)):
+                (edit_url, edit, edit_url),
+                # the walidata's steps and the workbook import said "not found"
+                (tk.url_for("satudata_dissemination.take", id=req["id"],
+                            transition="withdraw"), page, read),
+                (tk.url_for("satudata_metadata.import_form", id=pkg["name"]), edit, edit_url)):
             sent = client.post(url, data={"_csrf_token": _csrf(form.body), "notes": "Baru"},
                                headers={"Referer": "http://test.ckan.net" + origin},
                                follow_redirects=False)
