@@ -66,39 +66,49 @@ jQuery(function ($) {
     return values;
   }
 
-  // the fields changed since (a row added: all its fields)
+  // the fields changed since (a row added: all its fields, marked added)
   function changedFields(form, before) {
     var fields = [];
     eachField(form, function (element, place) {
       var value = valueOf(element);
       if (before[place] !== JSON.stringify(value)) {
-        fields.push({name: element.name, place: place, value: value});
+        fields.push({name: element.name, place: place, value: value,
+                     added: !(place in before)});
       }
     });
     return fields;
   }
 
-  // a row of a repeating group ("variables-3-name") the form has not yet
-  function addRowsFor(form, name) {
-    var found = /^(.+)-(\d+)-[^-]+$/.exec(name);
-    if (!found) {
-      return;
-    }
-    var add = $(form).find('label[for="field-' + found[1] + '"]').closest('.form-group')
-      .find('a[name="repeating-add"]').first();
-    for (var i = 0; i < 200 && add.length && !$(form).find('[name="' + name + '"]').length; i++) {
-      add.trigger('click');
-    }
+  // a new row of the repeating group ``field`` ("variables"): its index
+  function addRow(form, field) {
+    $(form).find('label[for="field-' + field + '"]').closest('.form-group')
+      .find('a[name="repeating-add"]').first().trigger('click');
+    var last = $(form).find('.scheming-subfield-group[data-field="' + field + '"]').last();
+    return last.length ? last.attr('data-group-index') : null;
   }
 
   // each changed field back by its name and its place among the fields of
-  // that name
+  // that name; a row the visitor added comes after the rows the form has
+  // now (a colleague may have added one meanwhile: it is not overwritten)
   function putBack(form, fields) {
+    var rows = {};
     fields.forEach(function (field) {
-      addRowsFor(form, field.name);
+      var name = field.name;
       var index = parseInt(field.place.split('#').pop(), 10);
+      var row = field.added && /^(.+)-(\d+)-([^-]+)$/.exec(name);
+      if (row) {
+        var group = row[1] + '-' + row[2];
+        if (!(group in rows)) {
+          rows[group] = addRow(form, row[1]);
+        }
+        if (rows[group] === null) {
+          return;
+        }
+        name = row[1] + '-' + rows[group] + '-' + row[3];
+        index = 0;
+      }
       var element = $(form).find('input, textarea, select').filter(function () {
-        return this.name === field.name && kept(this);
+        return this.name === name && kept(this);
       }).get(index);
       if (!element) {
         return;
@@ -148,8 +158,10 @@ jQuery(function ($) {
     forms.each(function () {
       here[keyOf(this)] = this;
     });
-    // a form sent back with its errors shows what was typed itself
+    // a form sent back with its errors shows what was typed itself: what
+    // counts as changed is still measured from the form as first opened
     var refused = $('#error-summary, .error-explanation').length > 0;
+    var baseline = {};
     var keys = [];
     for (var i = 0; i < store.length; i++) {
       if (store.key(i).indexOf(PREFIX) === 0) {
@@ -164,6 +176,10 @@ jQuery(function ($) {
         entry = null;
       }
       store.removeItem(key);
+      if (refused && here[key] && entry && entry.before && entry.user &&
+          entry.user === userOf(here[key])) {
+        baseline[key] = entry.before;
+      }
       if (here[key] && entry && entry.fields && entry.fields.length && !refused &&
           entry.user && entry.user === userOf(here[key]) &&
           Date.now() - entry.at < HOURS * 3600 * 1000) {
@@ -173,13 +189,14 @@ jQuery(function ($) {
   }
 
   var before = forms.map(function () {
-    return snapshot(this);
+    return (typeof baseline !== 'undefined' && baseline[keyOf(this)]) || snapshot(this);
   }).get();
   forms.each(function (index) {
     $(this).on('submit', function () {
       try {
         store.setItem(keyOf(this), JSON.stringify({
-          at: Date.now(), user: userOf(this), fields: changedFields(this, before[index])}));
+          at: Date.now(), user: userOf(this), before: before[index],
+          fields: changedFields(this, before[index])}));
       } catch (e) {
         // full storage: the form is sent as it always was
       }

@@ -61,7 +61,8 @@ def document_text(name: Optional[str], content: bytes) -> str:
     """An uploaded document as the trail names it: its file name, size and
     the start of its SHA-256 (the printed decree can be matched to it)."""
     digest = hashlib.sha256(content).hexdigest()[:12]
-    return f"{os.path.basename(name or '') or 'SK.pdf'} ({len(content):,} B, SHA-256 {digest}…)"
+    # bytes without a thousands separator: stored once, read in either language
+    return f"{os.path.basename(name or '') or 'SK.pdf'} ({len(content)} B, SHA-256 {digest}…)"
 
 
 def record_changes(item: DaftarData, before: dict[str, Any], user_id: Optional[str],

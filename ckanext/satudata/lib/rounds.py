@@ -75,17 +75,29 @@ WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 _NAMED = 10
 
 
+#: the steps whose deadline depends on the round's stage (a request returned
+#: once the collection is over gets its own days, not the collection's
+#: deadline; ready data waits for the round's report): they read the round
+#: under its share lock, so that a stage moved at the same moment
+#: (``satudata_round_advance``) comes wholly before or after them (a return
+#: racing the move got the collection's deadline, two weeks late)
+STAGED = frozenset({"return", "return_approval", "return_ready", "opd_return", "verify",
+                    "approve"})
+
+
 def lock_for(request_id: str, transition: str) -> None:
     """Before the request's row lock: take its round's row lock when the
-    round is an all-in one and ``transition`` is one of :data:`SERIALIZED`
-    (the lock order is always round, then request)."""
-    if transition not in SERIALIZED:
-        return
-    model.Session.execute(
-        sa.select(CollectionRound.id)
-        .join(DataRequest, DataRequest.round_id == CollectionRound.id)
-        .where(DataRequest.id == request_id, CollectionRound.verify_when_complete.is_(True))
-        .with_for_update(of=CollectionRound))
+    round is an all-in one and ``transition`` is one of :data:`SERIALIZED`,
+    and its share lock for one of :data:`STAGED` (the lock order is always
+    round, then request)."""
+    of_request = (sa.select(CollectionRound.id)
+                  .join(DataRequest, DataRequest.round_id == CollectionRound.id)
+                  .where(DataRequest.id == request_id))
+    if transition in SERIALIZED:
+        model.Session.execute(of_request.where(CollectionRound.verify_when_complete.is_(True))
+                              .with_for_update(of=CollectionRound))
+    if transition in STAGED:
+        model.Session.execute(of_request.with_for_update(of=CollectionRound, read=True))
 
 
 def closed_ids() -> list[str]:

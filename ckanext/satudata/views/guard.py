@@ -632,8 +632,11 @@ def trash_keeps_opds() -> Any:
         for action, entities in (("dataset_purge", trash.deleted_packages),
                                  ("group_purge", trash.deleted_groups)):
             for entity in list(entities):
-                tk.get_action(action)(dict(context), {
-                    "id": entity.id if hasattr(entity, "id") else entity["id"]})
+                try:
+                    tk.get_action(action)(dict(context), {
+                        "id": entity.id if hasattr(entity, "id") else entity["id"]})
+                except tk.ObjectNotFound:
+                    continue  # purged by another click at the same moment
     purged = 0
     for group in deleted:
         if group not in kept:

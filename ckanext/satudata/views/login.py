@@ -112,6 +112,7 @@ _EDIT_PAGES = frozenset({
     # citizen) or "not authorized" (an account's edit): the typed reason lost
     "satudata_dissemination.take", "satudata_dissemination.discard_revision",
     "satudata_metadata.import_form", "satudata_public_request.take", "user.edit",
+    "user.api_tokens", "admin.config", "admin.trash", "organization.bulk_process",
 })
 
 

@@ -1624,6 +1624,10 @@ def _refuse_opd_removal(context: Context, data_dict: DataDict, group: model.Grou
     organization's with datasets: its ``message`` (CKAN's delete page shows
     it; a list there answered 500)."""
     lock_name("opd", group.id)  # an item added at the same moment: one after the other
+    if purge and model.Session.execute(sa.select(model.Group.id).where(
+            model.Group.id == group.id)).first() is None:
+        # purged by another call while this one waited (it answered 200 too)
+        raise tk.ObjectNotFound(tk._("Organization not found"))
     message = roles.opd_in_use(group, purge)
     if message:
         tk.check_access("organization_purge" if purge else "organization_delete",

@@ -465,8 +465,10 @@ def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, 
     page.locator('a[name="repeating-add"]').first.click()
     page.locator(f'[name="variables-{rows}-name"]').fill("variabel_baru")
     _send_after_the_session_ended(page)
-    # meanwhile the walidata corrects the title
-    world.call("sysadmin", "package_patch", id=dataset["id"], title="Judul dari walidata")
+    # meanwhile the walidata corrects the title and adds a variable
+    variables = world.call("sysadmin", "package_show", id=dataset["id"])["variables"]
+    world.call("sysadmin", "package_patch", id=dataset["id"], title="Judul dari walidata",
+               variables=variables + [{"name": "variabel_walidata", "data_type": "text"}])
     _log_in_here(page, "produsen-a")
     page.wait_for_url(re.compile(r"/dataset/edit/"))
     assert page.locator("#field-notes").input_value() != typed  # the saved value
@@ -474,13 +476,30 @@ def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, 
     assert "sesi Anda telah berakhir" in offer.inner_text()
     offer.locator("button.btn-primary").click()
     assert page.locator("#field-notes").input_value() == typed
-    assert page.locator(f'[name="variables-{rows}-name"]').input_value() == "variabel_baru"
+    # the walidata's row kept, the producer's after it
+    assert page.locator(f'[name="variables-{rows}-name"]').input_value() == "variabel_walidata"
+    assert page.locator(f'[name="variables-{rows + 1}-name"]').input_value() == "variabel_baru"
     assert page.locator("#field-title").input_value() == "Judul dari walidata"  # kept
     page.locator('.scheming-subfield-group[data-field="variables"]').last.locator(
         'a[name="repeating-remove"]').click()
     save_dataset_form(page)
     saved = world.call("sysadmin", "package_show", id=dataset["id"])
     assert (saved["notes"], saved["title"]) == (typed, "Judul dari walidata")
+    assert "variabel_walidata" in [v["name"] for v in saved["variables"]]
+    # a field typed before a refused save counts too (the refused page shows
+    # it typed: it was not offered back)
+    page.goto(url)
+    page.locator("#field-title").fill("Judul sebelum galat")
+    page.locator("#field-producer_contact_email").fill("bukan-surel")
+    save_dataset_form(page)
+    assert page.locator("#error-summary").count()
+    page.locator("#field-producer_contact_email").fill("kontak@dinkes.example.go.id")
+    _send_after_the_session_ended(page)
+    _log_in_here(page, "produsen-a")
+    page.wait_for_url(re.compile(r"/dataset/edit/"))
+    page.locator(".satudata-kept button.btn-primary").click()
+    assert page.locator("#field-title").input_value() == "Judul sebelum galat"
+    save_dataset_form(page)
     # kept once: the form opened again offers nothing
     page.goto(url)
     assert page.locator(".satudata-kept").count() == 0

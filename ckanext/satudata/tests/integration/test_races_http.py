@@ -229,9 +229,11 @@ CANCEL_FROM = ("requested", "submitted", "returned", "v1", "v2", "ready", "sched
 def cancel_race(i: int) -> Race:
     """``cancel`` from each active state in turn."""
     pre = CANCEL_FROM[i % len(CANCEL_FROM)]
+    # approved data ended undoes the chain's approval: the version seen is sent
+    data = NOTE + SEEN if pre in ("ready", "scheduled") else NOTE
     return Race(f"cancel@{pre}", pre,
-                (Call("walidata_admin", "cancel", NOTE), Call("walidata_admin", "cancel", NOTE),
-                 Call("sysadmin", "cancel", NOTE)))
+                (Call("walidata_admin", "cancel", data), Call("walidata_admin", "cancel", data),
+                 Call("sysadmin", "cancel", data)))
 
 
 def expected(call: Call, pre: DataRequest, chain: list[str]

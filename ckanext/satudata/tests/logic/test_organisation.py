@@ -1136,3 +1136,31 @@ def test_the_walidata_keeps_its_address(clean_db):
     helpers.call_action("organization_patch", context={"user": admin["name"]}, id=name,
                         title="Dinas Komunikasi dan Informatika")
     assert model.Group.get(name).title == "Dinas Komunikasi dan Informatika"
+
+
+def test_a_return_racing_the_rounds_move_gets_the_deadline_of_the_stage_it_lands_in(
+        clean_db, clean_index):
+    """A ready request returned at the moment the round moved on to its
+    compile stage read the round before the move: it got the collection's
+    deadline (weeks late) instead of its own days. The return waits for the
+    move and counts from the stage the round is in."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
+        round_ = CollectionRound(name="balapan-tahap", title="Balapan tahap",
+                                 start_date="2026-03-02", compile_days=5)
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        _ready(request, "produsen-a")
+        seen = _call("verifikator", "satudata_request_show", id=request["id"])["version"]
+        # the walidata's move, not committed yet
+        helpers.call_action("satudata_round_advance", context={
+            "user": "admin-walidata", "defer_commit": True}, id=round_["id"],
+            stage="collection")
+        returned = answer_while_held(lambda: helpers.call_action(
+            "satudata_request_return", context={"user": "verifikator", "ignore_auth": False},
+            id=request["id"], note="Angka kecamatan tertukar", version=seen))
+        assert not isinstance(returned, Exception), returned
+        own_days = workdays.add_working_days(
+            workdays.today(), tk.config.get("satudata.deadline.resubmit_days"))
+        assert returned["due_date"] == own_days.isoformat(), (returned["due_date"], own_days)
