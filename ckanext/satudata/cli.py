@@ -137,6 +137,17 @@ def round_create(name: str, title: str, year: int, start_date: str,
             _fail(e)
             return
         click.echo(f"Sent {result['created']} request(s).")
+        # what the round's page says of the items it did not send (an officer
+        # using the command believed the whole Daftar Data was requested)
+        held = result.get("held_back") or []
+        if held:
+            click.secho(f"Held back {len(held)} item(s): an earlier period of their "
+                        "dataset is not public yet; send the round again once it is:",
+                        fg="yellow")
+            for item in held:
+                click.echo(f"  - {item['title']}")
+        for org in result.get("without_producers") or []:
+            click.secho(f"OPD {org['title']} has no producer to tell: add one.", fg="yellow")
 
 
 @satudata.command("daftar-data-import")

@@ -854,6 +854,25 @@ def test_a_correction_staged_before_the_next_period_opened_is_not_revised_as_the
         == "published"
 
 
+def test_the_round_create_command_names_the_items_it_held_back(clean_db, clean_index, cli):
+    """``round-create --send`` printed "Sent 1 request(s)." alone: the
+    officer believed the whole Daftar Data was requested."""
+    from ckanext.satudata import cli as satudata_cli
+
+    region, first = _first_periods()
+    with freeze_time("2026-06-01 03:00:00"):
+        region.call("producer", "package_patch", id=first["package_id"],
+                    notes="Catatan koreksi semester I")
+        region.call("producer", "satudata_request_revise", id=first["id"])
+    with freeze_time("2026-06-22 02:00:00"):
+        result = cli.invoke(satudata_cli.satudata, [
+            "round-create", "semester-2-2026", "--title", "Semester II 2026", "--year", "2026",
+            "--start-date", "2026-07-01", "--send"])
+    assert result.exit_code == 0, result.output
+    assert "Held back 1 item(s)" in result.output, result.output
+    assert first["item_title"] in result.output
+
+
 def test_a_round_sent_while_a_correction_is_revised_waits_for_it(clean_db, clean_index):
     """A round sent at the same moment as the first period's correction
     (revise) did not see it: the new period was sent, and could take no
