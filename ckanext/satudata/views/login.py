@@ -107,13 +107,19 @@ _EDIT_PAGES = frozenset({
     "organization.member_new", "group.new", "group.edit", "group.delete",
     # a round's publication and its build: the walidata's
     "satudata_dissemination.publication",
-    # a step sent once the session had ended answered "not found" (publish,
-    # withdraw, archive; a metadata workbook; the walidata's answer to a
-    # citizen) or "not authorized" (an account's edit): the typed reason lost
-    "satudata_dissemination.take", "satudata_dissemination.discard_revision",
-    "satudata_metadata.import_form", "satudata_public_request.take", "user.edit",
-    "user.api_tokens", "admin.config", "admin.trash", "organization.bulk_process",
+    # a form sent once the session had ended answered "not found" (a
+    # metadata workbook) or "not authorized" (an account's edit, its tokens,
+    # the site's settings, the trash, an OPD's bulk page): what was typed lost
+    "satudata_dissemination.discard_revision", "satudata_metadata.import_form",
+    "user.edit", "user.api_tokens", "admin.config", "admin.trash",
+    "organization.bulk_process",
 })
+
+#: step addresses whose GET leads to their request's page (public for a
+#: citizen's): only a step sent once the session had ended asks to log in
+#: (publish, withdraw, archive, the walidata's answer to a citizen said
+#: "not found" or "not authorized")
+_STEP_PAGES = frozenset({"satudata_dissemination.take", "satudata_public_request.take"})
 
 
 @satudata_login.before_app_request
@@ -128,7 +134,8 @@ def log_in_first() -> Any:
     and comes back to the form's page after logging in."""
     endpoint = request.endpoint or ""
     if tk.current_user.is_authenticated \
-            or not (endpoint.startswith(STAFF_PAGES) or endpoint in _EDIT_PAGES):
+            or not (endpoint.startswith(STAFF_PAGES) or endpoint in _EDIT_PAGES
+                    or (endpoint in _STEP_PAGES and request.method == "POST")):
         return None
     if request.method in ("GET", "HEAD"):
         tk.h.flash_notice(tk._("Log in to open this page."))
