@@ -64,11 +64,8 @@ Due = tuple[DataRequest, str, str, str, str]  # request, kind, item, org, round 
 
 
 def due(today: Optional[datetime.date] = None) -> list[Due]:
-    """The reminders and escalations not yet sent, in one query; none on a
-    day off (:func:`send_reminders`)."""
+    """The reminders and escalations not yet sent, in one query."""
     today = today or workdays.today()
-    if not workdays.is_working_day(today):
-        return []
     horizon = workdays.add_working_days(today, tk.config.get("satudata.reminder_days"))
     kind: Any = sa.case((DataRequest.due_date < today, "escalation"), else_="reminder")
     already = (

@@ -621,7 +621,8 @@ def trash_keeps_opds() -> Any:
         return None  # not its case, or CKAN's own refusal
     deleted = model.Session.query(model.Group).filter_by(
         state=model.State.DELETED, is_organization=True).all()
-    kept = [group for group in deleted if roles.opd_in_use(group, purge=True)]
+    in_use = roles.opds_in_use((group.id for group in deleted), purge=True)
+    kept = [group for group in deleted if group.id in in_use]
     if not kept:
         return None
     context = {"user": tk.current_user.name}
@@ -679,8 +680,8 @@ def opd_refusals_on_its_pages() -> Any:
     if request.endpoint == "organization.bulk_process" and (
             "bulk_action.public" in request.form or "public" in request.form.values()):
         chosen = [key[len("dataset_"):] for key in request.form if key.startswith("dataset_")]
-        if authz.is_sysadmin(tk.current_user.name) and not any(
-                publishing.package_requests(pkg_id) for pkg_id in chosen):
+        if authz.is_sysadmin(tk.current_user.name) and not (
+                chosen and publishing.governed(*chosen)):
             return None  # datasets outside the workflow: CKAN's own step
         tk.h.flash_error(tk._(
             "Datasets are made public by the walidata through the data request workflow"))

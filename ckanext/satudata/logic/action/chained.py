@@ -1605,11 +1605,11 @@ def _opd_kept(purge: bool, as_group: bool = False
                 return tk.get_action("organization_purge" if purge
                                      else "organization_delete")(context, data_dict)
             _refuse_opd_removal(context, data_dict, group, purge)
-        if not purge:
-            return original(context, data_dict)
         try:
             return original(context, data_dict)
         except AssertionError:
+            if not purge:
+                raise
             # CKAN commits the removal of the group's members, then asserts
             # that the group is still there: another purge of it at the same
             # moment made that a 500
