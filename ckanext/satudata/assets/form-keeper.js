@@ -153,6 +153,7 @@ jQuery(function ($) {
     return $(form).find('.satudata-keep').first().attr('data-user') || '';
   }
   var onLoginPage = /\/user\/login\/?$/.test(window.location.pathname);
+  var baseline = {};  // form key: the form as first opened, before a refused save
   if (!onLoginPage) {
     var here = {};
     forms.each(function () {
@@ -161,7 +162,6 @@ jQuery(function ($) {
     // a form sent back with its errors shows what was typed itself: what
     // counts as changed is still measured from the form as first opened
     var refused = $('#error-summary, .error-explanation').length > 0;
-    var baseline = {};
     var keys = [];
     for (var i = 0; i < store.length; i++) {
       if (store.key(i).indexOf(PREFIX) === 0) {
@@ -176,20 +176,19 @@ jQuery(function ($) {
         entry = null;
       }
       store.removeItem(key);
-      if (refused && here[key] && entry && entry.before && entry.user &&
-          entry.user === userOf(here[key])) {
+      // what this account typed here, never another's (same tab, another login)
+      var own = here[key] && entry && entry.user && entry.user === userOf(here[key]);
+      if (own && refused && entry.before) {
         baseline[key] = entry.before;
-      }
-      if (here[key] && entry && entry.fields && entry.fields.length && !refused &&
-          entry.user && entry.user === userOf(here[key]) &&
-          Date.now() - entry.at < HOURS * 3600 * 1000) {
+      } else if (own && !refused && entry.fields && entry.fields.length &&
+                 Date.now() - entry.at < HOURS * 3600 * 1000) {
         offer(here[key], entry);
       }
     });
   }
 
   var before = forms.map(function () {
-    return (typeof baseline !== 'undefined' && baseline[keyOf(this)]) || snapshot(this);
+    return baseline[keyOf(this)] || snapshot(this);
   }).get();
   forms.each(function (index) {
     $(this).on('submit', function () {
