@@ -73,13 +73,21 @@ def _people(walidata_roles: dict[str, str]) -> dict[str, dict]:
     return users
 
 
-def _round_with_nothing_to_collect(**fields) -> dict:
-    """A round of one item of Dinas Kesehatan, sent on 2 March 2026, whose
-    only request was cancelled: nothing holds its later stages back."""
+def _sent_round_of_one_item(**fields) -> tuple[dict, dict]:
+    """A round of one item of Dinas Kesehatan, sent on 2 March 2026: the
+    round and its request."""
     DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
     round_ = CollectionRound(start_date="2026-03-02", **fields)
     _call("admin-walidata", "satudata_round_send", id=round_["id"])
-    request = _call("admin-walidata", "satudata_request_list")["results"][0]
+    request, = _call("admin-walidata", "satudata_request_list",
+                     round_id=round_["id"])["results"]
+    return round_, request
+
+
+def _round_with_nothing_to_collect(**fields) -> dict:
+    """:func:`_sent_round_of_one_item` whose only request was cancelled:
+    nothing holds its later stages back."""
+    round_, request = _sent_round_of_one_item(**fields)
     _call("admin-walidata", "satudata_request_cancel", id=request["id"],
           note="Data tidak tersedia tahun ini")
     return round_
@@ -975,12 +983,8 @@ def test_tjb_an_error_found_after_approval_sends_the_data_back_before_it_is_publ
     of it and reviews the corrected data again."""
     with freeze_time(MONDAY, tick=True):
         _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
-        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
-        round_ = CollectionRound(name="tjb-koreksi", title="TJB koreksi",
-                                 start_date="2026-03-02", report_days=15)
-        _call("admin-walidata", "satudata_round_send", id=round_["id"])
-        request, = _call("admin-walidata", "satudata_request_list",
-                         round_id=round_["id"])["results"]
+        round_, request = _sent_round_of_one_item(name="tjb-koreksi", title="TJB koreksi",
+                                                  report_days=15)
         _ready(request, "produsen-a")
         _advance(round_["id"])  # the report drafted (step 4), read by its checkers
         run_jobs()
@@ -1143,11 +1147,8 @@ def test_a_return_racing_the_rounds_move_gets_the_deadline_of_the_stage_it_lands
     move and counts from the stage the round is in."""
     with freeze_time(MONDAY, tick=True):
         _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
-        DaftarDataItem(title="Jumlah Puskesmas", owner_org="dinas-kesehatan")
-        round_ = CollectionRound(name="balapan-tahap", title="Balapan tahap",
-                                 start_date="2026-03-02", compile_days=5)
-        _call("admin-walidata", "satudata_round_send", id=round_["id"])
-        request = _call("admin-walidata", "satudata_request_list")["results"][0]
+        round_, request = _sent_round_of_one_item(name="balapan-tahap", title="Balapan tahap",
+                                                  compile_days=5)
         _ready(request, "produsen-a")
         seen = _call("verifikator", "satudata_request_show", id=request["id"])["version"]
         # the walidata's move, not committed yet
