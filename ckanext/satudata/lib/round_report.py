@@ -303,9 +303,11 @@ def draft(round_: CollectionRound, user_id: Optional[str]) -> RoundReport:
 # -- steps ---------------------------------------------------------------------------------
 
 def lock_round(round_id: str) -> tuple[CollectionRound, Optional[RoundReport]]:
-    """The round and its report, both rows locked (round first)."""
+    """The round and its report, both rows locked (round first; the round's
+    as :func:`.rounds.lock_for` locks it)."""
     round_ = model.Session.execute(
-        sa.select(CollectionRound).where(CollectionRound.id == round_id).with_for_update()
+        sa.select(CollectionRound).where(CollectionRound.id == round_id)
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if round_ is None:
         raise tk.ObjectNotFound(tk._("Collection round not found"))

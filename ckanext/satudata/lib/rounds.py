@@ -89,13 +89,20 @@ def lock_for(request_id: str, transition: str) -> None:
     """Before the request's row lock: take its round's row lock when the
     round is an all-in one and ``transition`` is one of :data:`SERIALIZED`,
     and its share lock for one of :data:`STAGED` (the lock order is always
-    round, then request)."""
+    round, then request).
+
+    The row lock is PostgreSQL's ``FOR NO KEY UPDATE``, as every lock of a
+    round that is not deleted: a round's key never changes, so the rows
+    that refer to it are still written meanwhile. A ``FOR UPDATE`` made
+    them wait for it: a publish of another request of the round, holding
+    its dataset's gate, waited on the round to write its dissemination row
+    while a cancel holding the round waited for the gate (a deadlock, 500)."""
     of_request = (sa.select(CollectionRound.id)
                   .join(DataRequest, DataRequest.round_id == CollectionRound.id)
                   .where(DataRequest.id == request_id))
     if transition in SERIALIZED:
         model.Session.execute(of_request.where(CollectionRound.verify_when_complete.is_(True))
-                              .with_for_update(of=CollectionRound))
+                              .with_for_update(of=CollectionRound, key_share=True))
     if transition in STAGED:
         model.Session.execute(of_request.with_for_update(of=CollectionRound, read=True))
 

@@ -328,6 +328,31 @@ def answer_while_held(change: Callable[[], Any], app: Any = None,
     return outcome[0]
 
 
+def answer_beside_held(change: Callable[[], Any]) -> Any:
+    """What ``change`` answers when it runs in another thread while the
+    test's open transaction holds locks it must not wait for: it must end
+    before the transaction does (then the transaction commits)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(change())
+        except Exception as e:  # noqa: BLE001 (what it answered is the point)
+            outcome.append(e)
+        finally:
+            model.Session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    ended = bool(outcome)
+    model.Session.commit()
+    thread.join(60)
+    model.Session.remove()
+    assert ended, "the change waited for the test's transaction"
+    return outcome[0]
+
+
 @pytest.fixture
 def smtp(ckan_config: Any, monkeypatch: Any) -> Iterator[Inbox]:
     """A real SMTP server the portal sends to (``smtp.server``, also in the

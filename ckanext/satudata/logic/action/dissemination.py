@@ -530,7 +530,7 @@ def satudata_publication_build(context: Context, data_dict: DataDict) -> dict[st
     # builds of a round wait for each other on its row (the first one of a
     # round has no publication row yet to lock): the second sees the first's
     model.Session.execute(sa.select(CollectionRound.id).where(
-        CollectionRound.id == data["round_id"]).with_for_update())
+        CollectionRound.id == data["round_id"]).with_for_update(key_share=True))
     publication = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == data["round_id"])
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()

@@ -119,9 +119,12 @@ def _count(entity: Any, where: list[Any]) -> int:
 def _locked(entity: Any, id_: str, missing: str) -> Any:
     """The row ``id_`` of ``entity`` as it is under its lock (a change made
     while this waited for it is read); not found (``missing``) when it was
-    deleted meanwhile (a delete and an update at once answered 500)."""
+    deleted meanwhile (a delete and an update at once answered 500). A
+    round's lock lets the rows that refer to it be written meanwhile
+    (:func:`.rounds.lock_for`)."""
     row = model.Session.execute(
-        sa.select(entity).where(entity.id == id_).with_for_update()
+        sa.select(entity).where(entity.id == id_)
+        .with_for_update(key_share=entity is CollectionRound)
         .execution_options(populate_existing=True)).scalar_one_or_none()
     if row is None:
         raise tk.ObjectNotFound(missing)

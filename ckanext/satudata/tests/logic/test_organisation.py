@@ -31,7 +31,7 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import notifications, reminders, workdays
 from ckanext.satudata.model import RequestEvent
 
-from ..conftest import answer_while_held
+from ..conftest import answer_beside_held, answer_while_held
 from ..factories import (
     CollectionRound, DaftarDataItem, WalidataRole, complete_metadata, csrf_token, is_public,
     login,
@@ -237,6 +237,33 @@ def test_balikpapan_items_sent_later_do_not_stop_a_verification_that_started(cle
             "state"] == "verified"
         assert _call("verifikator", "satudata_request_return", id=world["schools"]["id"],
                      note="Angka 2025 belum final")["state"] == "returned"
+
+
+def test_balikpapan_a_publish_goes_on_beside_a_cancel_holding_the_round(clean_db,
+                                                                         clean_index):
+    """A publish of a ready request of the all-in round while the walidata
+    cancelled its other request: the cancel held the round and waited for
+    the dataset's gate, the publish held the gate and waited for the round
+    to write its dissemination row (a deadlock, 500 for both)."""
+    from ckanext.satudata.lib import rounds
+
+    with freeze_time(MONDAY):
+        world = _balikpapan()
+        health = world["health"]
+        complete_metadata(health["package_id"], "produsen-a")
+        _call("produsen-a", "satudata_request_submit", id=health["id"])
+        _call("admin-walidata", "satudata_request_cancel", id=world["schools"]["id"],
+              note="OPD belum memiliki data")
+        _call("verifikator", "satudata_request_verify", id=health["id"])
+        for approver in ("kabid", "kadis"):
+            _call(approver, "satudata_request_approve", id=health["id"])
+        model.Session.remove()
+        # a cancel (or a submission) of the round, under way: it holds the round
+        rounds.lock_for(health["id"], "cancel")
+        outcome = answer_beside_held(lambda: _call(
+            "admin-walidata", "satudata_request_publish", id=health["id"]))
+        assert not isinstance(outcome, Exception), outcome
+        assert outcome["state"] == "published" and is_public(health["package_id"])
 
 
 def test_balikpapan_verifiers_hear_when_verification_can_start(clean_db, clean_index, smtp,
