@@ -2,9 +2,11 @@
  * browser's tab (sessionStorage) as the form is sent. A session that ended
  * meanwhile (a logout in another tab, an expired cookie) lost it: the portal
  * sends the visitor to the login page and back to the form
- * (views/login.py log_in_first), where it is offered back. Anything other
- * than the login page forgets it: a save that went through, an error page
- * (which shows what was typed itself), or another page.
+ * (views/login.py log_in_first), where it is offered back: the login page
+ * marks what it finds as on its way back. Anything else forgets it: a save
+ * that went through (a "save and add another" opens the same form again,
+ * without the login page between), an error page (which shows what was
+ * typed itself), or another page.
  *
  * A form takes part with a `.satudata-keep` element inside it, whose data
  * attributes carry the account (`data-user`: what one account typed is never
@@ -154,38 +156,41 @@ jQuery(function ($) {
   }
   var onLoginPage = /\/user\/login\/?$/.test(window.location.pathname);
   var baseline = {};  // form key: the form as first opened, before a refused save
-  if (!onLoginPage) {
-    var here = {};
-    forms.each(function () {
-      here[keyOf(this)] = this;
-    });
-    // a form sent back with its errors shows what was typed itself: what
-    // counts as changed is still measured from the form as first opened
-    var refused = $('#error-summary, .error-explanation').length > 0;
-    var keys = [];
-    for (var i = 0; i < store.length; i++) {
-      if (store.key(i).indexOf(PREFIX) === 0) {
-        keys.push(store.key(i));
-      }
+  var here = {};
+  forms.each(function () {
+    here[keyOf(this)] = this;
+  });
+  // a form sent back with its errors shows what was typed itself: what
+  // counts as changed is still measured from the form as first opened
+  var refused = $('#error-summary, .error-explanation').length > 0;
+  var keys = [];
+  for (var i = 0; i < store.length; i++) {
+    if (store.key(i).indexOf(PREFIX) === 0) {
+      keys.push(store.key(i));
     }
-    keys.forEach(function (key) {
-      var entry = null;
-      try {
-        entry = JSON.parse(store.getItem(key));
-      } catch (e) {
-        entry = null;
-      }
-      store.removeItem(key);
-      // what this account typed here, never another's (same tab, another login)
-      var own = here[key] && entry && entry.user && entry.user === userOf(here[key]);
-      if (own && refused && entry.before) {
-        baseline[key] = entry.before;
-      } else if (own && !refused && entry.fields && entry.fields.length &&
-                 Date.now() - entry.at < HOURS * 3600 * 1000) {
-        offer(here[key], entry);
-      }
-    });
   }
+  keys.forEach(function (key) {
+    var entry = null;
+    try {
+      entry = JSON.parse(store.getItem(key));
+    } catch (e) {
+      entry = null;
+    }
+    if (onLoginPage && entry) {
+      entry.login = true;  // offered on the form the login sends back to
+      store.setItem(key, JSON.stringify(entry));
+      return;
+    }
+    store.removeItem(key);
+    // what this account typed here, never another's (same tab, another login)
+    var own = here[key] && entry && entry.user && entry.user === userOf(here[key]);
+    if (own && refused && entry.before) {
+      baseline[key] = entry.before;
+    } else if (own && !refused && entry.login && entry.fields && entry.fields.length &&
+               Date.now() - entry.at < HOURS * 3600 * 1000) {
+      offer(here[key], entry);
+    }
+  });
 
   var before = forms.map(function () {
     return baseline[keyOf(this)] || snapshot(this);

@@ -449,7 +449,8 @@ def _log_in_here(page: Any, user: str, password: str = PASSWORD) -> None:
         page.locator("form:has(input[name=password]) button[type=submit]").click()
 
 
-def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, open_as):
+def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, open_as,
+                                                                         tmp_path):
     """A producer's typed metadata was lost when the session had ended
     before the save (a logout in another tab): logged in again, the form
     showed the saved values. This browser kept what they changed and offers
@@ -511,3 +512,17 @@ def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, 
     assert page.locator(".satudata-kept").count() == 0
     assert "Teks rahasia produsen" not in page.content()
     assert_no_server_error(page)
+    # a table saved with "save and add another" opens the same form again:
+    # saved, it is not offered back as lost
+    page = open_as("produsen-a")
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/new")
+    csv = tmp_path / CSV_NAME
+    csv.write_bytes(CSV_BYTES)
+    page.locator("input[type=file][name=upload]").set_input_files(str(csv))
+    page.locator("input[name=name]").fill("Tabel pertama")
+    with page.expect_navigation():
+        page.locator("form#resource-edit button[name=save][value=again]").click()
+    assert page.url.endswith("/resource/new")
+    assert "Tabel pertama" in [r["name"] for r in world.call(
+        "sysadmin", "package_show", id=dataset["id"])["resources"]]
+    assert page.locator(".satudata-kept").count() == 0
