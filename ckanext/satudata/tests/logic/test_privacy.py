@@ -470,6 +470,12 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
          lambda ref: {"sql": f'SELECT "tebakan" FROM "{ref}" UNION SELECT 1'}),
         # its id as a text cast to a table: its internal number came back
         ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT '{ref}'::regclass::oid"}),
+        # the same, quoted otherwise (dollar quotes, spaces PostgreSQL trims),
+        # or asked whether it is one: a query that read no table was refused
+        # (403) where a made-up name was not a table (409)
+        ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT $${ref}$$::regclass"}),
+        ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT ' {ref}'::regclass"}),
+        ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT to_regclass($q${ref}$q$)"}),
         ("bulk_update_private", "dataset",
          lambda ref: {"datasets": [ref], "org_id": region.opd_a["id"]}),
         ("bulk_update_delete", "dataset",
