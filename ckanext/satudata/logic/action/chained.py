@@ -73,7 +73,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.types import Action, Context, DataDict
 
-from ...lib import datacheck, datastore, login_attempts, publishing, roles, sessions, storage
+from ...lib import (
+    datacheck, datastore, login_attempts, metadata, publishing, roles, sessions, storage,
+)
 from .. import validators
 from ._common import contains, lock_name, readable_or_not_found
 
@@ -1274,6 +1276,11 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         _refuse_taken_resource_ids(data_dict, pkg)
     if pkg is not None and isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict:
         tk.check_access("package_update", context, data_dict)
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+        # the form's rows (``variables-0-name``) as its page shows them again
+        # when it is refused (before scheming's step: the stored rows were shown)
+        metadata.expand_form_rows(data_dict, scheming_get_dataset_schema(pkg.type))
         publishing.refuse_stale_form(pkg, data_dict)
     if pkg is not None:
         try:

@@ -226,11 +226,13 @@ class TestDatasetForm:
         first.update({"save": "", "concept": "Konsep dari tab pertama"})
         saved = app.post(url, data=first, headers=headers, follow_redirects=False)
         assert saved.status_code == 302, _text(saved.body)[:2000]
-        second.update({"save": "", "notes": "Deskripsi dari tab kedua"})
+        second.update({"save": "", "notes": "Deskripsi dari tab kedua",
+                       "variables-0-name": "variabel_tab_kedua"})
         refused = app.post(url, data=second, headers=headers)
         assert refused.status_code == 200
         assert "Seseorang telah mengubah" in refused.body
         assert "Deskripsi dari tab kedua" in refused.body  # what was typed is kept
+        assert 'value="variabel_tab_kedua"' in refused.body  # the rows too
         # the way on is the form anew (it said "correct the errors and save
         # again", which was refused again, and again)
         assert f'href="{url}"' in refused.body and "satudata-reopen" in refused.body
