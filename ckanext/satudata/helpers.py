@@ -45,6 +45,7 @@ __all__ = [
     "satudata_data_checks", "satudata_datastore_status", "satudata_table_unshown",
     "satudata_dataset_chart",
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
+    "satudata_resource_form_version",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
@@ -838,6 +839,15 @@ def satudata_form_version(package_id: Optional[str]) -> str:
     saving: a stale form is refused, :func:`.lib.publishing.refuse_stale_form`)."""
     package = model.Package.get(package_id) if package_id else None
     return publishing.form_version(package) if package is not None else ""
+
+
+def satudata_resource_form_version(resource_id: Optional[str]) -> str:
+    """The version of a table its edit form is built from (sent back on
+    saving: a stale form is refused, as the dataset's)."""
+    try:
+        return publishing.resource_form_version(tk.g.user, resource_id) if resource_id else ""
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return ""
 
 
 def satudata_figure(value: Any) -> Any:

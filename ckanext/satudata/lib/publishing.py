@@ -436,6 +436,32 @@ def form_version(package: model.Package) -> str:
                           ).hexdigest()[:20]
 
 
+#: what a table's form edits besides its schema's fields (the rest changes
+#: without anyone's edit: the DataStore's load, the data check)
+_RESOURCE_FORM_KEYS = ("name", "description", "url", "url_type", "format")
+
+
+def resource_form_version(user: Optional[str], resource_id: str) -> str:
+    """The version of a table its edit form shows to ``user``: a digest of
+    what the form edits, as ``resource_show`` gives it to them (a published
+    dataset's table as its revision holds it)."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    resource = tk.get_action("resource_show")({"user": user or ""}, {"id": resource_id})
+    fields = [f["field_name"] for f in
+              (scheming_get_dataset_schema("dataset") or {}).get("resource_fields") or []]
+    edited = {key: resource.get(key) for key in (*_RESOURCE_FORM_KEYS, *fields)}
+    return hashlib.sha256(json.dumps(edited, sort_keys=True, default=str).encode()
+                          ).hexdigest()[:20]
+
+
+def stale_form_error() -> tk.ValidationError:
+    """The refusal of a form built from an older version than the one saved."""
+    return tk.ValidationError({SEEN_KEY: [tk._(
+        "Someone else changed this since you opened the form: open it again to "
+        "see their change, then make yours (what you typed is below)")]})
+
+
 def refuse_stale_form(package: model.Package, data_dict: dict[str, Any]) -> None:
     """A dataset form built from an older version than the dataset's now (a
     second tab, a colleague's save) is refused: its save overwrote the
@@ -447,9 +473,7 @@ def refuse_stale_form(package: model.Package, data_dict: dict[str, Any]) -> None
         return
     # kept in the form's data: its page shown again still carries the version
     # it was built from (a second click saved over the other change)
-    raise tk.ValidationError({SEEN_KEY: [tk._(
-        "Someone else changed this since you opened the form: open it again to "
-        "see their change, then make yours (what you typed is below)")]})
+    raise stale_form_error()
 
 
 def changes_gate(package_id: str, exclusive: bool = False) -> None:

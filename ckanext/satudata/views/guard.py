@@ -262,7 +262,7 @@ _RESOURCE_FORM_FIELDS = {"new": ("save", "id"), "edit": ("save",)}
 #: answered 500: ``urlparse`` of a list, a list as a primary key, a list
 #: stripped), by the view's name
 _ONE_VALUE_FIELDS = {
-    "resource": ("id", "url", "url_type", "name", "format", "description"),
+    "resource": ("id", "url", "url_type", "name", "format", "description", "satudata_seen"),
     "group": ("id", "name", "title", "image_url", "description", "email"),
     "user": ("name", "fullname", "email", "about", "image_url", "old_password",
              "password1", "password2"),

@@ -2010,6 +2010,7 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
     _refuse_without_data(data_dict)
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
+    _refuse_stale_table_form(context, data_dict)
     _queue_checks(pkg)
     if not frozen:
         if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
@@ -2029,6 +2030,21 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
             changed[publishing.REPLACES_KEY] = held[publishing.REPLACES_KEY]
         return resources[:positions[0]] + [changed] + resources[positions[0] + 1:]
     return _stage_resources(context, pkg, change)["resources"][positions[0]]
+
+
+def _refuse_stale_table_form(context: Context, data_dict: DataDict) -> None:
+    """A table's form built before another save of the table (a colleague's,
+    a second tab) is refused, as the dataset's: its save put the old name
+    and the old file's address back over the colleague's new file (a
+    workbook then served as ``.csv``). A call without the form's version
+    (the API) is not checked."""
+    seen = data_dict.pop(publishing.SEEN_KEY, None)
+    if not seen or not isinstance(seen, str):
+        return
+    tk.check_access("resource_update", context, data_dict)
+    if seen != publishing.resource_form_version(context.get("user"), data_dict["id"]):
+        data_dict[publishing.SEEN_KEY] = seen  # the page shown again carries it
+        raise publishing.stale_form_error()
 
 
 @tk.chained_action

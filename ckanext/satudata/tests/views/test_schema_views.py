@@ -254,6 +254,48 @@ class TestDatasetForm:
         assert helpers.call_action("package_show", id=dataset["id"])["concept"] == \
             "Konsep dari tab pertama"
 
+    def test_a_table_form_opened_before_another_save_is_refused_not_saved_over_it(
+            self, app, dataset):
+        """Two producers on one table's form: the second save put the old
+        name and the old file's address back over the colleague's new file
+        (a workbook then served as ``.csv``), without a word."""
+        user = factories.SysadminWithToken()
+        headers = {"Authorization": user["token"]}
+        table = helpers.call_action("resource_create", {"user": user["name"]},
+                                    package_id=dataset["id"], name="Tabel 2025",
+                                    url="https://data.example.go.id/tabel-2025.csv")
+        url = tk.url_for("dataset_resource.edit", id=dataset["name"], resource_id=table["id"])
+
+        def opened() -> dict[str, str]:
+            """The table's form as a browser sends it (the link kept)."""
+            form = form_fields(app.get(url, headers=headers).body, "resource-edit")
+            return {"save": "", "id": table["id"], "name": form["name"],
+                    "url": table["url"], "description": form.get("description", ""),
+                    "satudata_seen": form["satudata_seen"]}
+
+        first, second = opened(), opened()
+        first.update({"name": "Tabel 2025 (berkas baru)",
+                      "url": "https://data.example.go.id/tabel-2025-baru.xlsx"})
+        saved = app.post(url, data=first, headers=headers, follow_redirects=False)
+        assert saved.status_code == 302, _text(saved.body)[:2000]
+        second["description"] = "Deskripsi dari tab kedua"
+        refused = app.post(url, data=second, headers=headers)
+        assert "Seseorang telah mengubah" in refused.body
+        assert "Deskripsi dari tab kedua" in refused.body and "satudata-reopen" in refused.body
+        shown = helpers.call_action("resource_show", id=table["id"])
+        assert (shown["name"], shown["url"], shown.get("description") or "") == (
+            "Tabel 2025 (berkas baru)", "https://data.example.go.id/tabel-2025-baru.xlsx", "")
+        # opened again, it saves
+        again = opened()
+        again.update({"description": "Deskripsi dari tab kedua",
+                      "url": "https://data.example.go.id/tabel-2025-baru.xlsx"})
+        assert app.post(url, data=again, headers=headers,
+                        follow_redirects=False).status_code == 302
+        shown = helpers.call_action("resource_show", id=table["id"])
+        assert (shown["name"], shown["description"]) == ("Tabel 2025 (berkas baru)",
+                                                         "Deskripsi dari tab kedua")
+        assert "satudata_seen" not in shown
+
     def test_two_variables_of_one_name_are_refused_at_the_second(self, app, dataset):
         """The form shows the refusal at the variable named twice and keeps
         both rows as typed."""
