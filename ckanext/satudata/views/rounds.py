@@ -61,7 +61,14 @@ def edit(round_id: Optional[str] = None) -> Any:
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
+        shown = data
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
+        for key in ("prepare_due", "submit_due", "verify_due"):
+            # the date the form showed, left as it was, is not typed: it follows
+            # its working days (changing them did nothing: the shown date
+            # went back as typed and was kept)
+            if round_id and data.get(key) == shown.get(key):
+                data.pop(key, None)
         # not ticked, not sent; what is sent is the action's to read ("0" or
         # "false" were stored as ticked)
         data["verify_when_complete"] = form.get("verify_when_complete") or False

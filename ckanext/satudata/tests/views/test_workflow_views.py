@@ -3,6 +3,7 @@
 with their CSRF token and version, the XLSX downloads."""
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import io
 import os
@@ -13,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
@@ -1168,3 +1170,35 @@ def test_moving_a_round_on_is_confirmed_first(app, region):
     client.post(f"{url}/tahap", data=dict(data, _csrf_token=_csrf(page), confirm="1"))
     assert region.call("walidata_admin", "satudata_round_show",
                        id=region.round["id"])["stage"] == "compile"
+
+
+def test_a_rounds_working_days_changed_on_its_form_move_its_deadline(app, region):
+    """The form shows each deadline counted from its working days: changing
+    the days and saving kept the date shown (sent back as if typed), while
+    the trail said the days had changed."""
+    shown = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+    fields = ("title", "year", "period", "description", "start_date", "prepare_days",
+              "submit_days", "verify_days", "approval_days", "prepare_due", "submit_due",
+              "verify_due", "compile_days", "report_days", "late_policy", "modified")
+    url = tk.url_for("satudata_round.edit", round_id=region.round["name"])
+    with freeze_time(shown["start_date"] + " 03:00:00"):  # the round's first day
+        client = _login(app, "admin-walidata")
+        page = client.get(url).body
+        form = {key: str(value) for key, value in shown.items()
+                if key in fields and value not in (None, "")}
+        assert form["submit_due"] in page  # the form shows the counted date
+        form.update({"_csrf_token": _csrf(page), "submit_days": str(shown["submit_days"] + 2)})
+        saved = client.post(url, data=form, follow_redirects=False)
+        assert saved.status_code == 302, saved.body[-3000:]
+        after = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+        assert after["submit_days"] == shown["submit_days"] + 2
+        assert after["submit_due"] > shown["submit_due"]
+        # a date typed on the form is kept as typed
+        typed = (datetime.date.fromisoformat(after["verify_due"])
+                 + datetime.timedelta(days=7)).isoformat()
+        form.update({"_csrf_token": _csrf(client.get(url).body), "verify_due": typed,
+                     "modified": after["modified"], "submit_due": after["submit_due"]})
+        saved = client.post(url, data=form, follow_redirects=False)
+        assert saved.status_code == 302, saved.body[-3000:]
+        assert region.call("walidata_admin", "satudata_round_show",
+                           id=region.round["id"])["verify_due"] == typed
