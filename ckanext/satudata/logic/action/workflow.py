@@ -436,7 +436,10 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
         sa.select(DaftarData, model.Group)
         .join(model.Group, model.Group.id == DaftarData.owner_org)
         .where(*where)
-        .order_by(model.Group.title, DaftarData.title), data)
+        # an item and its copy of another year tie on OPD and title: paged
+        # without a tie-break, one of them was on no page and the other on two
+        .order_by(model.Group.title, DaftarData.title, DaftarData.year.desc(), DaftarData.id),
+        data)
     results = [_item_dict(item, org) for item, org in model.Session.execute(stmt).all()]
     return {"count": count, "results": results}
 

@@ -177,6 +177,21 @@ class TestDaftarDataImport:
             DaftarDataEvent.step == "delete")).scalars().all()
         assert [(e.item_id, e.data["title"]) for e in kept] == [(None, "Jumlah Bidan")]
 
+    def test_items_copied_into_the_next_year_are_each_on_one_page(self, region):
+        """The next year's list copied from this one: an item and its copy
+        tie on OPD and title, and paging skipped one and showed the other
+        twice."""
+        made = {region.call("walidata_admin", "satudata_daftar_data_create",
+                            title=f"Jumlah Pustu {n % 2}", owner_org="dinas-kesehatan",
+                            year=2040 + n // 2)["id"] for n in range(6)}
+        seen = [item["id"] for offset in range(6) for item in region.call(
+            "walidata_admin", "satudata_daftar_data_list", q="Jumlah Pustu", limit=1,
+            offset=offset)["results"]]
+        assert sorted(seen) == sorted(made)
+        # the latest year first
+        assert [region.call("walidata_admin", "satudata_daftar_data_show", id=i)["year"]
+                for i in seen[:3]] == [2042, 2041, 2040]
+
     def test_an_item_deleted_while_its_update_waits_is_not_found(self, region):
         """Deleted by one officer while another's change of it waited for
         its row: the change answered 500 (no row where one was required)."""
