@@ -64,6 +64,12 @@ def index() -> Any:
     page = page_number()
     result = call("satudata_request_list",
                    {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    last = max(1, -(-result["count"] // PAGE_SIZE))
+    if page > last and not result["results"] and not result.get("count_capped"):
+        # past the last page (its requests were acted on, a kept link): the
+        # last one, as the rounds' list (it said "68 requests" over none)
+        return tk.redirect_to("satudata_request.index", **dict(
+            tk.request.args.items(multi=True), page=last))
     if set(filters) == {"actionable"}:
         helpers.waiting_for_me_counted(result["count"])
     # the rounds that sent requests (drafts have none: 65 of the 100 listed

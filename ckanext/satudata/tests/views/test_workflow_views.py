@@ -1092,7 +1092,8 @@ def test_the_rounds_page_has_pages_and_a_year_filter(app, region):
 
 
 def test_the_daftar_data_and_the_citizens_lists_past_their_last_page_show_it(app, region):
-    """"118 items", an empty table and "page 4 of 3"; "no data requests yet"."""
+    """"118 items", an empty table and "page 4 of 3"; "no data requests yet";
+    the requests' queue alike."""
     client = _login(app, "admin-walidata")
     beyond = client.get(tk.url_for("satudata_daftar_data.index"),
                         query_string={"page": 9, "year": 2026}, follow_redirects=False)
@@ -1102,6 +1103,12 @@ def test_the_daftar_data_and_the_citizens_lists_past_their_last_page_show_it(app
                         query_string={"page": 999, "state": "waiting"}, follow_redirects=False)
     assert beyond.status_code == 302 and "page=1" in beyond.headers["Location"]
     assert "state=waiting" in beyond.headers["Location"]
+    # the requests' queue: "2 requests" over an empty list, no pager
+    beyond = client.get(tk.url_for("satudata_request.index"), query_string={
+        "page": 5, "mine": "0", "round_id": region.round["id"]}, follow_redirects=False)
+    assert beyond.status_code == 302 and "page=1" in beyond.headers["Location"]
+    assert "mine=0" in beyond.headers["Location"] and region.round["id"] in beyond.headers[
+        "Location"]
 
 
 def test_the_queues_round_filter_lists_the_sent_rounds(app, region):
