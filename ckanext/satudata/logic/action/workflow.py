@@ -620,9 +620,11 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
 
 # -- collection rounds -----------------------------------------------------------
 
-def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
+def _state_counts(round_ids: list[str], owner_orgs: Optional[list[str]] = None
+                  ) -> dict[str, dict[str, int]]:
     """``{round_id: {state: n, "total": n, "overdue": n}}`` in one query (of
-    the request counts: not one row per request)."""
+    the request counts: not one row per request); of the requests of
+    ``owner_orgs`` only, if given."""
     counts: dict[str, dict[str, int]] = {rid: {"total": 0, "overdue": 0} for rid in round_ids}
     if not round_ids:
         return counts
@@ -630,7 +632,8 @@ def _state_counts(round_ids: list[str]) -> dict[str, dict[str, int]]:
     overdue = sa.func.coalesce(sa.func.sum(c.n).filter(_late(c)), 0)
     stmt = (
         sa.select(c.round_id, c.state, sa.func.sum(c.n), overdue)
-        .where(c.round_id.in_(round_ids))
+        .where(c.round_id.in_(round_ids),
+               *([c.owner_org.in_(owner_orgs)] if owner_orgs is not None else []))
         .group_by(c.round_id, c.state)
         .having(sa.func.sum(c.n) > 0)
     )
@@ -1005,10 +1008,13 @@ def satudata_round_show(context: Context, data_dict: DataDict) -> dict[str, Any]
     """
     tk.check_access("satudata_round_show", context, data_dict)
     round_ = get_round(_ref(data_dict, context))
-    result = _round_dict(round_)
+    staff = context.get("ignore_auth") or roles.is_walidata_staff(context.get("user"))
+    # a producer counts their OPDs' requests (the list behind the counts),
+    # not the walidata's figures of every OPD
+    result = _round_dict(round_, None if staff else _state_counts(
+        [round_.id], roles.producer_org_ids(context.get("user")))[round_.id])
     # an all-in round: the requests its verification still waits for (named
     # to the walidata staff only: a producer does not see the other OPDs' items)
-    staff = roles.is_walidata_staff(context.get("user"))
     result["waiting_for_all"] = rounds.pending_of([round_.id]).get(round_.id, []) \
         if staff else []
     # its own trail (who changed, sent, moved it on): the walidata staff's
@@ -1041,18 +1047,19 @@ def satudata_round_list(context: Context, data_dict: DataDict) -> dict[str, Any]
     if data.get("state"):
         where.append(CollectionRound.state == data["state"])
     user = context.get("user")
+    own: Optional[list[str]] = None  # a producer's OPDs: their requests counted
     if not (context.get("ignore_auth") or roles.is_walidata_staff(user)):
         # producers: only the rounds that sent requests to their OPDs
+        own = list(roles.producer_org_ids(user))
         where.append(CollectionRound.state != "draft")
         where.append(CollectionRound.id.in_(
-            sa.select(DataRequest.round_id).where(
-                DataRequest.owner_org.in_(roles.producer_org_ids(user)))))
+            sa.select(DataRequest.round_id).where(DataRequest.owner_org.in_(own))))
     count = _count(CollectionRound, where)
     listed = list(model.Session.execute(_page(
         sa.select(CollectionRound).where(*where)
         .order_by(CollectionRound.start_date.desc(), CollectionRound.name), data)).scalars())
     ids = [r.id for r in listed]
-    counts, reviewing = _state_counts(ids), rounds.reports_in_approval(ids)
+    counts, reviewing = _state_counts(ids, own), rounds.reports_in_approval(ids)
     return {"count": count, "results": [_round_dict(r, counts[r.id], r.id in reviewing)
                                         for r in listed]}
 

@@ -229,6 +229,15 @@ def test_an_organization_admin_is_no_producer(region: Region):
     producer = region.users["producer"]["name"]
     assert _call(producer, "satudata_round_show", id=sent["name"])["id"] == sent["id"]
     assert _call(producer, "satudata_round_list")["count"] >= 1
+    # the requests counted are their OPD's (the list behind the counts), not
+    # every OPD's (how many are returned, late or published: the walidata's)
+    own = _call(producer, "satudata_request_list", round_id=sent["id"])["count"]
+    everyone = _call(site, "satudata_round_show", id=sent["id"])["counts"]["total"]
+    assert 0 < own < everyone
+    assert _call(producer, "satudata_round_show", id=sent["id"])["counts"]["total"] == own
+    listed, = [r for r in _call(producer, "satudata_round_list")["results"]
+               if r["id"] == sent["id"]]
+    assert listed["counts"]["total"] == own
     for ref in (draft["id"], draft["name"]):
         with pytest.raises(tk.NotAuthorized):
             _call(producer, "satudata_round_show", id=ref)
