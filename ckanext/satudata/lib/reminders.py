@@ -329,6 +329,11 @@ def remind_now(request_id: str, user: model.User, note: Optional[str],
         raise tk.ValidationError({"remind": [tk._(
             "Nobody has a step to take on this request now: there is nobody to remind")]})
     users = _recipients(request, user.id)
+    if not users and request.state in rounds.WITH_PRODUCERS:
+        # the request waits for its OPD: a walidata role would not help
+        raise tk.ValidationError({"remind": [tk._(
+            "This request waits for its OPD, which has no producer (an editor or "
+            "administrator of the OPD): add one to the OPD first")]})
     if not users:
         raise tk.ValidationError({"remind": [tk._(
             "Nobody but you holds the role of the step this request waits for: give the "

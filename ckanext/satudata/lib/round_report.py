@@ -400,13 +400,18 @@ def _refuse_unapprovable(report: RoundReport, chain: list[str],
     """A report nobody could approve at a level of its chain is not sent:
     every holder of that level's role wrote or sends it (four eyes), and it
     waited there for ever (the Kepala Dinas, the only one, who drafted it)."""
-    hands = set(model.Session.execute(sa.select(RoundReportEvent.user_id).where(
+    wrote = set(model.Session.execute(sa.select(RoundReportEvent.user_id).where(
         _hands(report), RoundReportEvent.user_id.isnot(None))).scalars())
-    if user_id:
-        hands.add(user_id)
     for role in chain:
         holders = {user.id for user in roles.users_with_role(role)}
-        if holders and holders <= hands:
+        if holders and holders <= wrote:
+            # another officer's sending does not help: they wrote it already
+            # (it said so, and nobody could send it)
+            raise tk.ValidationError({"state": [tk._(
+                "Nobody could approve this report at the level %(role)s: every holder of "
+                "that role wrote it. Give the role to one more officer of the walidata, "
+                "who did not write it.") % {"role": roles.role_label(role)}]})
+        if holders and holders <= wrote | {user_id}:
             raise tk.ValidationError({"state": [tk._(
                 "Nobody could approve this report at the level %(role)s: every holder of "
                 "that role wrote or sends it. Let another officer of the walidata send it, "

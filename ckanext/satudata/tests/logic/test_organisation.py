@@ -1112,6 +1112,23 @@ def test_a_scheduled_request_is_returned_once_its_release_is_cancelled(
                      version=shown["version"] + 1)["state"] == "returned"
 
 
+def test_a_reminder_to_an_opd_without_producers_says_to_add_one(clean_db, clean_index):
+    """The refusal sent the officer to the walidata roles (a role "besides
+    you"), where no producer can be given: the request waits for its OPD."""
+    with freeze_time(MONDAY):
+        _people({})
+        factories.Organization(name="dinas-baru", title="Dinas Baru")
+        DaftarDataItem(title="Jumlah Kios", owner_org="dinas-baru")
+        round_ = CollectionRound(start_date="2026-03-02")
+        _call("admin-walidata", "satudata_round_send", id=round_["id"])
+        request, = _call("admin-walidata", "satudata_request_list",
+                         round_id=round_["id"])["results"]
+        with pytest.raises(tk.ValidationError) as err:
+            _call("admin-walidata", "satudata_request_remind", id=request["id"])
+        message = err.value.error_dict["remind"][0]
+        assert "no producer" in message and "Walidata roles" not in message
+
+
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
     """The Kepala Dinas, the only one and also an administrator of the
     walidata, wrote and sent the round's report: at their level it was
@@ -1135,6 +1152,10 @@ def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
         with pytest.raises(tk.ValidationError) as err:
             _call("kadis", "satudata_round_report_submit", id=round_["id"])
         assert "Head of Agency" in err.value.error_dict["state"][0]
+        # the way on it gives works: another officer sending it does not
+        # (the Kepala Dinas wrote it), only one more holder of the role
+        assert "Let another officer" not in err.value.error_dict["state"][0]
+        assert "who did not write it" in err.value.error_dict["state"][0]
         report = _call("admin-walidata", "satudata_round_report_show", id=round_["id"])
         assert report["state"] == "draft"
         # another officer edits and sends it: the Kepala Dinas wrote it too,
