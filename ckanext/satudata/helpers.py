@@ -524,21 +524,40 @@ def satudata_error_labels(errors: Any, fields: Any = ()) -> dict[str, str]:
 
 def satudata_named_filters(facets: dict[str, Any]) -> dict[str, Any]:
     """The search form's ``facets`` with every active filter named in the
-    list of active filters: one that is no facet of the page (the link
-    "show archived data", a tag of a dataset's page) read "None: …"; the
-    publication status's values translated."""
+    list of active filters, and each of its values labelled: one that is no
+    facet of the page (the link "show archived data", a tag of a dataset's
+    page) read "None: …", and a value no result has (a search that found
+    nothing) its code ("annual", "1.02", "dinas-kesehatan")."""
+    from .search import FACET_FIELDS
+
     fields = facets.get("fields") or {}
     titles = dict(facets.get("titles") or {})
     missing = [name for name in fields if not titles.get(name)]
-    if not missing:
-        return facets
     names = {"satudata_status": tk._("Status"), "tags": tk._("Tags"),
              "groups": tk._("Groups"), "license_id": tk._("Licenses"),
              "res_format": tk._("Formats")}
     titles.update({name: names.get(name, name) for name in missing})
     translated = dict(facets.get("translated_fields") or {})
-    for value in fields.get("satudata_status") or []:
-        translated[("satudata_status", value)] = states.state_label(value)
+    listed = facets.get("search") or {}
+    lang = reference.current_language()
+    for field, values in fields.items():
+        shown = {item.get("name") for item in (listed.get(field) or {}).get("items") or []}
+        for value in values:
+            if (field, value) in translated or (value in shown and field != "satudata_status"):
+                continue
+            label: Optional[str] = None
+            if field == "satudata_status":
+                label = states.state_label(value)
+                label = label[:1].upper() + label[1:]
+            elif field in ("organization", "groups"):
+                group = model.Group.get(value)
+                label = group.display_name if group is not None and group.state == "active" \
+                    else None
+            elif FACET_FIELDS.get(field, (None, None))[1]:
+                entry = reference.get(FACET_FIELDS[field][1], value)
+                label = entry.label(lang) if entry else None
+            if label:
+                translated[(field, value)] = label
     return dict(facets, titles=titles, translated_fields=translated)
 
 

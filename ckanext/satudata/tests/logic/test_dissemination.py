@@ -397,7 +397,7 @@ class TestWithdrawArchive:
         assert pkg["title"] in listing.body
         # the active filter is named, in the reader's language ("None: archived")
         pills = listing.body[listing.body.index('class="filter-list"'):][:600]
-        assert "Status:" in pills and "diarsipkan" in pills and "None" not in pills, pills
+        assert "Status:" in pills and "Diarsipkan" in pills and "None" not in pills, pills
         default = app.get("/dataset/").body
         assert pkg["title"] not in default
         assert "satudata_status=archived" in default  # the archive filter

@@ -507,7 +507,8 @@ def test_public_pages_answer_with_a_trailing_slash(app, region):
         assert verifier.get(path).status_code == 200, path
 
 
-def test_every_active_search_filter_is_named_and_a_failed_search_speaks_indonesian(app):
+def test_every_active_search_filter_is_named_and_a_failed_search_speaks_indonesian(app,
+                                                                                    region):
     """A tag of a dataset's page (no facet of the search page) was listed as
     "None: kesehatan"; a search Solr cannot read was headed "Error"."""
     page = app.get("/dataset/", query_string={"tags": "kesehatan"}).body
@@ -517,6 +518,15 @@ def test_every_active_search_filter_is_named_and_a_failed_search_speaks_indonesi
     assert "Tags:" in english[english.index('class="filter-list"'):][:400]
     failed = app.get("/dataset/", query_string={"tags": "\\"}).body
     assert re.search(r"<h1>\s*Kesalahan\s*</h1>", failed), failed[failed.find("<h1"):][:200]
+    # a search that found nothing names its filters by label, not by code
+    opd = region.opd_a
+    for prefix, labels in (("", ("Tahunan", "Kesehatan", opd["title"], "Diarsipkan")),
+                           ("/en", ("Annual", "Health", opd["title"], "Archived"))):
+        page = app.get(prefix + "/dataset/", query_string={
+            "q": "zzzqqq", "update_frequency": "annual", "vocab_government_affairs": "1.02",
+            "organization": opd["name"], "satudata_status": "archived"}).body
+        pills = re.findall(r'class="filtered pill">\s*([^<]*?)\s*<', page)
+        assert sorted(pills) == sorted(labels), pills
 
 
 def test_a_typed_search_finds_a_copied_title_and_never_ends_on_an_error(region, app):
