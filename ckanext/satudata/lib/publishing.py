@@ -969,9 +969,15 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         staged = StagedRevision(package_id=pkg.id, created_by=user.id if user else None)
         model.Session.add(staged)
     staged.request_id = request_id
-    staged.data = _json(shown)
-    staged.modified_by = user.id if user else None
-    staged.modified = utcnow()
+    data = _json(shown)
+    if staged.data is None or _content(data) != _content(staged.data):
+        # a save that changed nothing (the form saved as it opened) is no
+        # change, and leaves the row as it is: an approved revision withdrawn
+        # stays approved (it went out as the version before it), a form open
+        # elsewhere stays current
+        staged.data = data
+        staged.modified_by = user.id if user else None
+        staged.modified = utcnow()
     # the package_update that staged this did not change the live package:
     # no "changed package" activity for it (see the chained activity_create)
     model.Session.info.setdefault(_NO_ACTIVITY, set()).add(pkg.id)
@@ -981,6 +987,20 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if context.get("return_id_only"):
         return pkg.id
     return copy.deepcopy(staged.data)
+
+
+#: what a save writes whether or not anything changed
+_SAVED_AT = ("metadata_modified", "revision_id")
+
+
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    """A staged dataset without the times a save writes (its resources'
+    too): what its producers changed or not."""
+    content = {key: value for key, value in data.items() if key not in _SAVED_AT}
+    content["resources"] = [
+        {key: value for key, value in resource.items() if key not in _SAVED_AT}
+        for resource in data.get("resources") or [] if isinstance(resource, dict)]
+    return content
 
 
 def _period_request(package_id: str, resources: list[dict[str, Any]]) -> Optional[str]:
