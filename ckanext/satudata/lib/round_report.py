@@ -466,6 +466,9 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
     chain = roles.report_chain(round_)
     if step.name == "submit":
         _refuse_unapprovable(report, chain, user_id)
+        # its approvers read the round's data as it is now (data returned
+        # and corrected since the draft still read "returned for revision")
+        report.summary = summary(round_.id)
     level = report.approval_level
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if Actor.APPROVER in acting:

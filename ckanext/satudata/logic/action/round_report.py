@@ -31,15 +31,18 @@ _COLLECTING = (State.REQUESTED.value, State.SUBMITTED.value, State.RETURNED.valu
 
 
 def _carried_late(round_: Any) -> Any:
-    """The requests of ``round_`` that do not hold its collection up: under
-    the rule "carried into the next period" (TJB: late data misses the
-    publication period), those still with their producers after their
-    deadline; they stay open, and what comes in later goes through the
-    chain and out in the next period (:mod:`...lib.late_data`)."""
+    """The requests of ``round_`` that do not hold its collection (or its
+    analysis) up: under the rule "carried into the next period" (TJB: late
+    data misses the publication period), those still with their producers
+    after their deadline and those delivered late; they stay open, and what
+    comes in later goes through the chain and out in the next period
+    (:mod:`...lib.late_data`)."""
     if round_.late_policy != "carry":
         return sa.false()
-    return sa.and_(DataRequest.state.in_((State.REQUESTED.value, State.RETURNED.value)),
-                   DataRequest.due_date < workdays.today())
+    # delivered late (carried): reviewed for the next period, neither
+    return sa.or_(sa.and_(DataRequest.state.in_((State.REQUESTED.value, State.RETURNED.value)),
+                          DataRequest.due_date < workdays.today()),
+                  sa.func.coalesce(DataRequest.late, "") == "carry")  # NULL: not late
 
 
 def _user_id(context: Context) -> Optional[str]:
@@ -87,8 +90,10 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
     if round_.stage == "report":
         raise tk.ValidationError({"stage": [tk._(
             "The report stage ends with the report's last approval")]})
-    if round_.stage == "collection":
-        # which ones (the count alone left the walidata to look for them)
+    if round_.stage in ("collection", "compile"):
+        # which ones (the count alone left the walidata to look for them);
+        # data the analysis sent back is corrected before the report is
+        # drafted from it (it was drafted as "returned for revision")
         collecting = [f"{org} — {item}" for org, item in model.Session.execute(
             sa.select(model.Group.title, DaftarData.title).select_from(DataRequest)
             .join(model.Group, model.Group.id == DataRequest.owner_org)

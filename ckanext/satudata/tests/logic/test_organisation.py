@@ -470,6 +470,43 @@ def _ready(request: dict, producer: str) -> None:
     _call("kadis", "satudata_request_approve", id=request["id"])
 
 
+def test_tjb_the_report_reads_the_data_the_analysis_had_corrected(clean_db, clean_index):
+    """Data the analysis (compile stage) sent back: the round moved on to its
+    report anyway, drafted as "returned for revision"; data returned while
+    the report was written and corrected since still read "returned" in the
+    summary its approvers were sent."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kabid": "kabid", "kadis": "kadis"})
+        round_, request = _sent_round_of_one_item(name="tjb-analisis", title="TJB analisis",
+                                                  compile_days=5, report_days=5)
+
+        def returned_and_corrected() -> None:
+            shown = _call("verifikator", "satudata_request_show", id=request["id"])
+            _call("verifikator", "satudata_request_return", id=request["id"],
+                  note="Angka tidak cocok", version=shown["version"])
+            stage = _call("admin-walidata", "satudata_round_show", id=round_["id"])["stage"]
+            if stage == "compile":
+                with pytest.raises(tk.ValidationError) as held:
+                    _advance(round_["id"])
+                assert "Jumlah Puskesmas" in held.value.error_dict["stage"][0]
+            _call("produsen-a", "satudata_request_resubmit", id=request["id"],
+                  note="Sudah diperbaiki")
+            _call("verifikator", "satudata_request_verify", id=request["id"])
+            _call("kabid", "satudata_request_approve", id=request["id"])
+            _call("kadis", "satudata_request_approve", id=request["id"])
+
+        _ready(request, "produsen-a")
+        assert _advance(round_["id"])["stage"] == "compile"
+        returned_and_corrected()
+        assert _advance(round_["id"])["stage"] == "report"
+        drafted = _call("admin-walidata", "satudata_round_report_show", id=round_["id"])
+        assert drafted["summary"]["verified"] == 1
+        returned_and_corrected()  # while the report is written
+        _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
+        sent = _call("kabid", "satudata_round_report_show", id=round_["id"])["summary"]
+        assert [r["state"] for r in sent["requests"]] == ["ready"] and sent["verified"] == 1
+
+
 def test_tjb_late_data_misses_the_period_but_not_the_portal(clean_db, clean_index):
     """TJB: "late data misses the publication period". Under the rule that
     carries it into the next period, the round moves on once the deadline
