@@ -1271,6 +1271,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
+    from_form = isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict
     _unkept_fields_refused(context, data_dict, pkg)
     if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
         _refuse_taken_resource_ids(data_dict, pkg)
@@ -1300,6 +1301,13 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.share_lock_requests(pkg.id)
     if not bypass and publishing.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
+        if not from_form and _asked_visibility(data_dict) not in (None, pkg.private):
+            # an API call's ``private: true`` on published data answered 200
+            # and changed nothing (a form's is the visibility it was read with)
+            raise tk.ValidationError({"private": [tk._(
+                "The walidata publishes the data of a request: its visibility does not "
+                "change through an edit (to take published data out of sight, the walidata "
+                "withdraws it)")]})
         publishing.lock_staged(pkg.id)  # before the jobs it owes (see _queue_checks)
         _queue_jobs_if_data_may_change(pkg, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
@@ -2030,6 +2038,18 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
             changed[publishing.REPLACES_KEY] = held[publishing.REPLACES_KEY]
         return resources[:positions[0]] + [changed] + resources[positions[0] + 1:]
     return _stage_resources(context, pkg, change)["resources"][positions[0]]
+
+
+def _asked_visibility(data_dict: DataDict) -> Optional[bool]:
+    """The ``private`` an update asks for, None when it asks none (or none
+    that reads as yes or no: its validation says so)."""
+    asked = data_dict.get("private")
+    if asked in (None, ""):
+        return None
+    try:
+        return validators.satudata_boolean(asked)
+    except tk.Invalid:
+        return None
 
 
 def _refuse_stale_table_form(context: Context, data_dict: DataDict) -> None:

@@ -210,6 +210,14 @@ class TestPublish:
             with pytest.raises(tk.NotAuthorized):
                 region.call("producer", action, datasets=[request["package_id"]],
                             org_id=region.opd_a["id"])
+        # nor hidden by an edit: refused, with the way (it answered 200 and
+        # kept the data public, the caller believing it hidden)
+        for user in ("producer", "sysadmin"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call(user, "package_patch", id=request["package_id"], private=True)
+            assert "withdraws" in err.value.error_dict["private"][0]
+        assert region.call("producer", "satudata_revision_show",
+                           id=request["package_id"]) is None
         assert _anon_show(request["package_id"])["private"] is False
 
     def test_not_even_a_sysadmin_purges_a_requests_dataset(self, region, app):
