@@ -447,14 +447,18 @@ def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
                chain: Optional[list[str]] = None) -> list[model.User]:
     """Whom a request waited for when the step ``event`` cancelled it (the
     verifiers of a submission, the approvers of its level, the walidata
-    administrators of a ready request) or returned it from ready (who
-    publishes it); none for another step."""
+    administrators of a ready or scheduled request) or returned it from
+    ready (who publishes it); none for another step."""
     if event.transition not in ("cancel", "return_ready") or not event.from_state:
         return []
     try:
         state = State(event.from_state)
     except ValueError:
         return []
+    if state == State.SCHEDULED:
+        # its release was the publishers' step (the table's rows out of a
+        # scheduled request undo it: nobody "waited", and nobody heard)
+        state = State.READY
     kinds = next_actors(state, bool(request.revision_of))
     return directory.waiting(kinds, request.owner_org, event.approval_level, chain=chain,
                              request=request, upto=event.version)
