@@ -18,7 +18,7 @@ from ckan.tests import helpers
 from ckanext.satudata.lib import reminders
 from ckanext.satudata.model import DataRequest, ReminderSent
 
-from ..factories import complete_metadata, seen, to_ready
+from ..factories import complete_metadata, seen
 
 
 
@@ -100,19 +100,18 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
     assert smtp.recipients(sent) == {"produsen-b@example.org", "verifikator@example.org"}
     assert all("Tidak lagi diperlukan" in m["body"] and "dibatalkan" in m["subject"]
                for m in sent), sent
-    # a scheduled release cancelled: who would publish it hears of it as of a
+    # a scheduled release cancelled (by a sysadmin): who would publish it hears of it as of a
     # ready request's (nobody did: no step of the table "waits" on it)
-    scheduled = region.request_of(region.opd_a)
-    to_ready(region, scheduled)
+    scheduled = req  # approved by the chain above
     region.call("kadis", "satudata_request_schedule", id=scheduled["id"],
                 release_at="2099-01-05 09:00")
     run_jobs()
     smtp.take()
-    region.call("walidata_admin", "satudata_request_cancel", id=scheduled["id"],
+    region.call("sysadmin", "satudata_request_cancel", id=scheduled["id"],
                 note="Rilis dibatalkan", version=seen(scheduled["id"]))
     run_jobs()
     told = smtp.recipients(smtp.take())
-    assert {"produsen-a@example.org", "kadis@example.org"} <= told, told
+    assert {"produsen-a@example.org", "admin-walidata@example.org"} <= told, told
 
 
 def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
