@@ -394,6 +394,24 @@ def _unchanged_since_return(request: DataRequest, pkg: Optional[dict[str, Any]],
             RequestEvent.timestamp > returned_at).limit(1)).first()
 
 
+def next_period_open(request: DataRequest, staged: Optional[Any]) -> Optional[str]:
+    """Why the period of ``request`` (published or withdrawn) cannot be
+    revised now, with ``staged`` the dataset's staged changes: a round sent
+    since opened the dataset's next period, whose changes the dataset's are
+    (one staged revision, reviewed as this period's correction while
+    labelled the next one, and the next period's producers locked out until
+    the review ended); None when it can."""
+    opened = publishing.period_request(request.package_id or "")
+    if opened is None or opened.id == request.id \
+            or (staged is not None and staged.request_id not in (None, request.id)):
+        return None
+    opened_round = model.Session.get(CollectionRound, opened.round_id)
+    return tk._(
+        "A new period of this dataset (%(period)s) is open: the dataset's changes "
+        "are that period's until it is published; correct this period after that") % {
+            "period": opened_round.title if opened_round else "?"}
+
+
 def lock_request(request_id: str) -> DataRequest:
     """The data request, its row locked until the transaction ends (and read
     again from the database), once its dataset's gate is passed (the
@@ -569,19 +587,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     # (publishing.discard) either waited for this or is seen here
     staged = (publishing.lock_staged(request.package_id) if transition.name == "revise"
               else publishing.staged_for(request.package_id))
-    opened = publishing.period_request(request.package_id) \
-        if transition.name == "revise" else None
-    if opened is not None and opened.id != request.id \
-            and (staged is None or staged.request_id in (None, request.id)):
-        # a round sent since opened the dataset's next period: the dataset's
-        # changes are that period's (one staged revision, reviewed as this
-        # period's correction while labelled the next one, and the next
-        # period's producers locked out until the review ended)
-        opened_round = model.Session.get(CollectionRound, opened.round_id)
-        raise tk.ValidationError({"revision": [tk._(
-            "A new period of this dataset (%(period)s) is open: the dataset's changes "
-            "are that period's until it is published; correct this period after that") % {
-                "period": opened_round.title if opened_round else "?"}]})
+    later = next_period_open(request, staged) if transition.name == "revise" else None
+    if later:
+        raise tk.ValidationError({"revision": [later]})
     if transition.name == "revise" and staged is None:
         raise tk.ValidationError({"revision": [tk._(
             "There are no changes to submit: edit the dataset first")]})

@@ -1822,6 +1822,13 @@ def _allowed_transitions(context: Context, request_id: str) -> tuple[list[str], 
                 if roles.four_eyes_message() not in held_back:
                     held_back.append(roles.four_eyes_message())
                 continue
+        if transition.name == "revise":
+            # its button could only be refused while the next period is open
+            later = engine.next_period_open(request, publishing.staged_for(
+                request.package_id or ""))
+            if later:
+                held_back.append(later)
+                continue
         kind = (transition.name in rounds.CLOSED_TO, transition.name in rounds.GATED,
                 transition.name in rounds.PUBLISHING, transition.name in rounds.RETURNS)
         if kind not in gates:

@@ -849,9 +849,11 @@ def test_a_correction_staged_before_the_next_period_opened_is_not_revised_as_the
     with freeze_time("2026-07-02 03:00:00"):
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "satudata_request_revise", id=first["id"])
+        # nor offered on its page (its button could only be refused): it says why
+        shown = region.call("producer", "satudata_request_show", id=first["id"])
     assert "Semester II 2026" in err.value.error_dict["revision"][0]
-    assert region.call("producer", "satudata_request_show", id=first["id"])["state"] \
-        == "published"
+    assert shown["state"] == "published" and "revise" not in shown["allowed_transitions"]
+    assert err.value.error_dict["revision"][0] in shown["held_back"]
 
 
 def test_the_round_create_command_names_the_items_it_held_back(clean_db, clean_index, cli):
