@@ -1271,7 +1271,6 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
-    from_form = isinstance(data_dict, dict) and publishing.SEEN_KEY in data_dict
     _unkept_fields_refused(context, data_dict, pkg)
     if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
         _refuse_taken_resource_ids(data_dict, pkg)
@@ -1301,13 +1300,6 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.share_lock_requests(pkg.id)
     if not bypass and publishing.record_for(pkg.id) is not None:
         tk.check_access("package_update", context, data_dict)
-        if not from_form and _asked_visibility(data_dict) not in (None, pkg.private):
-            # an API call's ``private: true`` on published data answered 200
-            # and changed nothing (a form's is the visibility it was read with)
-            raise tk.ValidationError({"private": [tk._(
-                "The walidata publishes the data of a request: its visibility does not "
-                "change through an edit (to take published data out of sight, the walidata "
-                "withdraws it)")]})
         publishing.lock_staged(pkg.id)  # before the jobs it owes (see _queue_checks)
         _queue_jobs_if_data_may_change(pkg, data_dict)
         return publishing.stage(context, original, pkg, data_dict)
@@ -1765,9 +1757,22 @@ def index_function_errors(context: Context, data: DataDict) -> dict[str, list[st
 def package_patch(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's, on a dataset the caller may read (else not found); the
     dataset's requests are share-locked before CKAN locks its row (see
-    :func:`_lock_for_change`)."""
+    :func:`_lock_for_change`). Published data asked to be private is
+    refused with the way (the walidata withdraws it)."""
     readable_or_not_found(context, (data_dict or {}).get("id"))
-    _lock_for_change(context, _package(data_dict or {}))
+    pkg = _package(data_dict or {})
+    _lock_for_change(context, pkg)
+    if pkg is not None and not pkg.private and _asked_visibility(data_dict or {}) \
+            and publishing.record_for(pkg.id) is not None \
+            and not publishing.bypasses_lock(context, pkg.id):
+        # asked to hide published data: it answered 200 and kept it public
+        # (a whole dataset sent to package_update carries the visibility it
+        # was read with, and the workflow's is kept: dropped there)
+        tk.check_access("package_update", context, data_dict)
+        raise tk.ValidationError({"private": [tk._(
+            "The walidata publishes the data of a request: its visibility does not "
+            "change through an edit (to take published data out of sight, the walidata "
+            "withdraws it)")]})
     return original(context, data_dict)
 
 
