@@ -13,6 +13,10 @@ fills it in and uploads it again. The workbook has three sheets:
     the variables (MS Variabel), one per row from row 3; row 1 holds the keys.
 ``Kode``
     the reference lists the drop-downs use.
+``Asal`` (hidden)
+    the values the template was filled with, as :func:`read_workbook` reads
+    them: the import writes only what the producer changed (written back
+    whole, a template downloaded before a colleague's change put it back).
 
 :func:`read_workbook` turns an uploaded file into field values with the cell
 of each; :func:`merge` applies them to a ``package_show`` dict and
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from dataclasses import dataclass, field as dc_field
 from typing import IO, Any, Union
 
@@ -42,6 +47,10 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 METADATA_SHEET = "Metadata"
 VARIABLES_SHEET = "Variabel"
 CODES_SHEET = "Kode"
+ORIGINALS_SHEET = "Asal"
+#: the longest value the hidden sheet keeps (an Excel cell holds 32,767
+#: characters): a longer one is written back as before
+_LONGEST_ORIGINAL = 32_000
 SEPARATOR = reference.SEPARATOR
 VARIABLES_FIELD = "variables"
 #: the column of each part of a Metadata row
@@ -77,6 +86,9 @@ class ParsedWorkbook:
     """What an uploaded template says."""
 
     identifier: str = ""
+    #: the values the template was filled with (field name -> value; the
+    #: variables under :data:`VARIABLES_FIELD`); empty for an older template
+    originals: dict[str, Any] = dc_field(default_factory=dict)
     #: field name -> value in API form (str, list of codes, bool, "")
     values: dict[str, Any] = dc_field(default_factory=dict)
     #: field name -> cell reference (``D9``) on the Metadata sheet
@@ -178,7 +190,35 @@ def build_template(pkg_dict: dict[str, Any], lang: str | None = None) -> bytes:
     cells.make_inert(wb)
     out = io.BytesIO()
     wb.save(out)
+    _write_originals(wb, read_workbook(out.getvalue(), dataset_type))
+    out = io.BytesIO()
+    wb.save(out)
     return out.getvalue()
+
+
+def _write_originals(wb: Any, shown: "ParsedWorkbook") -> None:
+    """The template's values as its import reads them, on a hidden sheet:
+    one row per field (its key, its value as JSON)."""
+    ws = wb.create_sheet(ORIGINALS_SHEET)
+    ws.sheet_state = "hidden"
+    values = dict(shown.values)
+    if shown.variables is not None:
+        values[VARIABLES_FIELD] = shown.variables
+    for key, value in values.items():
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if len(text) <= _LONGEST_ORIGINAL:
+            ws.append([key, text])
+
+
+def _read_originals(ws: Any) -> dict[str, Any]:
+    originals: dict[str, Any] = {}
+    for key, text in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        if isinstance(key, str) and isinstance(text, str):
+            try:
+                originals[key] = json.loads(text)
+            except ValueError:
+                continue  # changed by hand: that field is written back
+    return originals
 
 
 _HEADER_FONT = Font(bold=True)
@@ -394,6 +434,8 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
                                        tk._("The file is not an Excel workbook (.xlsx)")))
         return parsed
     parsed.identifier = wb.properties.identifier or ""
+    if ORIGINALS_SHEET in wb.sheetnames:
+        parsed.originals = _read_originals(wb[ORIGINALS_SHEET])
     if METADATA_SHEET not in wb.sheetnames:
         parsed.errors.append(CellError(
             "", "", "upload",
@@ -492,13 +534,22 @@ def merge(pkg_dict: dict[str, Any], parsed: ParsedWorkbook) -> dict[str, Any]:
     """A copy of ``pkg_dict`` (package_show output) with the workbook's values,
     ready for ``package_update``."""
     data = dict(pkg_dict)
-    for key, value in parsed.values.items():
+    for key, value in changed(parsed).items():
         data[key] = value
-    if "tag_string" in parsed.values:
-        data.pop("tags", None)
-    if parsed.variables is not None:
-        data[VARIABLES_FIELD] = parsed.variables
+        if key == "tag_string":
+            data.pop("tags", None)
     return data
+
+
+def changed(parsed: ParsedWorkbook) -> dict[str, Any]:
+    """The values of the workbook its producer changed (the variables under
+    :data:`VARIABLES_FIELD`): those that differ from what the template was
+    filled with; every value of a template without them."""
+    values = dict(parsed.values)
+    if parsed.variables is not None:
+        values[VARIABLES_FIELD] = parsed.variables
+    return {key: value for key, value in values.items()
+            if key not in parsed.originals or parsed.originals[key] != value}
 
 
 def cell_errors(errors: dict[str, Any], parsed: ParsedWorkbook) -> list[CellError]:

@@ -81,7 +81,8 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     :param upload: the workbook (a multipart file upload)
     :type upload: file
     :returns: ``dataset`` (the updated dataset), ``fields`` (the fields the
-        file set) and ``completeness`` (submit level)
+        file changed: only those are written, a colleague's change to another
+        field since the download stays) and ``completeness`` (submit level)
     :rtype: dictionary
     :raises ValidationError: with the errors of the file
     """
@@ -116,8 +117,7 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     updated = tk.get_action("package_update")(dict(context, allow_partial_update=True),
                                               new_pkg)
     return {"dataset": updated,
-            "fields": sorted(parsed.values) + (
-                [metadata_workbook.VARIABLES_FIELD] if parsed.variables is not None else []),
+            "fields": sorted(metadata_workbook.changed(parsed)),
             "completeness": metadata.completeness(updated, "submit")}
 
 

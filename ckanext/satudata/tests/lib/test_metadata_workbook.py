@@ -100,7 +100,10 @@ class TestTemplate:
 
         wb = _template(producer, dataset)
 
-        assert wb.sheetnames == ["Metadata", "Variabel", "Kode"]
+        assert wb.sheetnames == ["Metadata", "Variabel", "Kode", "Asal"]
+        # what it was filled with, out of sight (the import writes what changed)
+        assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == [
+            "Metadata", "Variabel", "Kode"]
         ws, rows = wb["Metadata"], _rows(wb)
         assert "owner_org" not in rows and "name" not in rows
         assert ws.cell(row=rows["update_frequency"], column=3).value == "Frekuensi pemutakhiran"
@@ -225,6 +228,26 @@ class TestImport:
             _import(producer, draft, _bytes(wb))
 
         assert list(e.value.error_dict) == ["upload"]
+
+    def test_a_template_downloaded_before_a_colleagues_change_keeps_it(self, producer,
+                                                                       draft):
+        """Written back whole, a template downloaded before a colleague's
+        change put it back without a word: only what was changed in the
+        workbook is written."""
+        wb = _template(producer, draft)
+        helpers.call_action("package_patch", {"user": producer["name"]}, id=draft["id"],
+                            notes="Diubah rekan")
+        _set(wb, {"concept": "Konsep dari templat"})
+        result = _import(producer, draft, _bytes(wb))
+        assert result["fields"] == ["concept"]
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert (shown["notes"], shown["concept"]) == ("Diubah rekan", "Konsep dari templat")
+        # the same workbook imported again, corrected: what it changes, again
+        _set(wb, {"concept": "Konsep dari templat, dibetulkan"})
+        _import(producer, draft, _bytes(wb))
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert (shown["notes"], shown["concept"]) == ("Diubah rekan",
+                                                      "Konsep dari templat, dibetulkan")
 
     def test_a_workbook_of_a_hundred_thousand_rows_is_refused_before_it_is_loaded(
             self, producer, draft):
