@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import unicodedata
 import uuid
@@ -300,6 +301,26 @@ def save_sk(item_id: str, content: bytes) -> str:
     """Store the PDF and return the URL that serves it."""
     _write(sk_path(item_id), content, "sk_upload")
     return tk.url_for("satudata_daftar_data.sk", item_id=item_id)
+
+
+#: the portal's address of an item's SK (as ``save_sk`` gives it, and as
+#: the Daftar Data's export writes it, with or without the site's address)
+_SK_ADDRESS = re.compile(r"/daftar-data/([0-9a-f-]{36})/sk\.pdf$")
+
+
+def sk_of_another(item_id: str, sk_url: Optional[str]) -> Optional[str]:
+    """For an item whose SK link is the SK another item stores (a list
+    copied into the next year by its export and import): that SK stored as
+    this item's own, and the address that serves it; None otherwise. The
+    link to the other's died with the other item (deleted, its SK with it)."""
+    found = _SK_ADDRESS.search(sk_url or "")
+    if not found or found.group(1) == item_id:
+        return None
+    other = stored_sk(found.group(1))
+    if other is None:
+        return None
+    with open(other, "rb") as source:
+        return save_sk(item_id, source.read())
 
 
 # -- the documents of a round ---------------------------------------------------------------

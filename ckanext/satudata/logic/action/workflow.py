@@ -610,6 +610,11 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
             daftar_data_history.record(item, "import_create", user_id,
                                        daftar_data_history.added(item))
             created += 1
+        # a list copied from last year's links last year's items' SK: this
+        # item keeps a copy of its own (deleting the other killed the link)
+        own = storage.sk_of_another(item.id, item.sk_url)
+        if own:
+            item.sk_url = own
         items.append(item)
     if not data["dry_run"]:
         model.Session.flush()

@@ -262,6 +262,25 @@ def test_import_form_shows_row_errors_and_imports_a_good_file(app, region):
     assert region.call("walidata_admin", "satudata_daftar_data_list", year=2030)["count"] == 1
 
 
+def test_next_years_list_copied_from_this_years_keeps_its_own_decree(app, region):
+    """The export of this year's list imported into the next year linked
+    this year's items' SK: deleting one of them (never requested) killed the
+    decree of its copy (404), with no word."""
+    import base64
+
+    pdf = b"%PDF-1.4\n% SK Bupati 2041\n%%EOF\n"
+    item = region.call("walidata_admin", "satudata_daftar_data_create",
+                       title="Jumlah Posyandu", owner_org="dinas-kesehatan", year=2041,
+                       sk_number="3/SK/2041", sk_upload=pdf)
+    exported = region.call("walidata_admin", "satudata_daftar_data_template", year=2041)
+    region.call("walidata_admin", "satudata_daftar_data_import", year=2042,
+                upload=base64.b64decode(exported["content"]))
+    copy, = region.call("walidata_admin", "satudata_daftar_data_list", year=2042)["results"]
+    assert copy["sk_url"].endswith(f"/daftar-data/{copy['id']}/sk.pdf")
+    region.call("walidata_admin", "satudata_daftar_data_delete", id=item["id"])
+    assert _login(app, "produsen-a").get(copy["sk_url"]).data == pdf
+
+
 def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, region):
     pdf = b"%PDF-1.4\n% SK Bupati\n%%EOF\n"
     item = region.call("walidata_admin", "satudata_daftar_data_create",
