@@ -33,13 +33,17 @@ from . import cells
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Preview", "MAX_ROWS", "preview", "file_size", "decode_csv", "stored_path"]
+__all__ = ["Preview", "MAX_ROWS", "preview", "table_page", "file_size", "decode_csv",
+           "stored_path"]
 
 MAX_ROWS = 10
 MAX_COLUMNS = 30
 MAX_CELL = 200
 #: bytes of a CSV file read at most
 MAX_BYTES = 256 * 1024
+#: bytes of a CSV file its whole table's pages read at most (a reviewer's
+#: page of a file not yet public: a larger one is downloaded)
+MAX_TABLE_BYTES = 20 * 1024 * 1024
 #: larger XLSX files are not opened (a workbook is a zip: unpacking costs)
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 #: uncompressed size of the sheet parts of an XLSX read at most (zip bombs)
@@ -83,9 +87,11 @@ def file_size(resource: dict[str, Any]) -> Optional[int]:
     return size if isinstance(size, int) else None
 
 
-def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS) -> Optional[Preview]:
-    """The first ``max_rows`` rows of an uploaded CSV or XLSX resource; None
-    for other resources (links, other formats)."""
+def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS,
+            max_bytes: int = MAX_BYTES) -> Optional[Preview]:
+    """The first ``max_rows`` rows of an uploaded CSV or XLSX resource (of a
+    CSV, its first ``max_bytes``); None for other resources (links, other
+    formats)."""
     kind = metadata.data_file_kind(resource)
     if kind is None or resource.get("url_type") != "upload":
         return None
@@ -94,7 +100,7 @@ def preview(resource: dict[str, Any], max_rows: int = MAX_ROWS) -> Optional[Prev
         return Preview(error=tk._("The file is not available on this server."))
     try:
         if kind == "csv":
-            return _csv(path, max_rows)
+            return _csv(path, max_rows, max_bytes)
         return _xlsx_once(path, max_rows)
     except Exception:  # a malformed file must never break the page
         log.info("no preview of resource %s", resource.get("id"), exc_info=True)
@@ -228,16 +234,31 @@ def not_text_message(code: str) -> str:
                 "Save the table as CSV or XLSX and upload it again")
 
 
-def _csv(path: str, max_rows: int) -> Preview:
+def table_page(resource: dict[str, Any], first: int, count: int
+               ) -> Optional[tuple[Preview, bool]]:
+    """The header of an uploaded CSV or XLSX table (``rows[0]``) and its
+    rows ``first`` to ``first + count`` (after the header; ``truncated``:
+    the file holds more rows or columns than this server reads of it), and
+    whether a next page has rows; None for another file."""
+    found = preview(resource, 1 + first + count + 1, MAX_TABLE_BYTES)
+    if found is None or found.error:
+        return (found, False) if found is not None else None
+    rows = found.rows
+    page = Preview(rows=rows[:1] + rows[1 + first:1 + first + count],
+                   truncated=found.truncated)
+    return page, len(rows) > 1 + first + count
+
+
+def _csv(path: str, max_rows: int, max_bytes: int = MAX_BYTES) -> Preview:
     with open(path, "rb") as f:
-        data = f.read(MAX_BYTES + 1)
+        data = f.read(max_bytes + 1)
     code = not_text(data)
     if code:  # its bytes shown as text were garbage
         return Preview(error=not_text_message(code))
-    cut = len(data) > MAX_BYTES
+    cut = len(data) > max_bytes
     if cut:
         # drop the partial last line (and a partial UTF-8 character with it)
-        data = data[:MAX_BYTES]
+        data = data[:max_bytes]
         data = data[: data.rfind(b"\n") + 1] or data
     text, dialect = decode_csv(data.replace(b"\x00", b""))
     result = _rows(csv.reader(io.StringIO(text, newline=""), dialect), max_rows)

@@ -13,9 +13,10 @@ from flask import Blueprint, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import publishing, release_calendar, review, rounds, workdays
+from ..lib import metadata, publishing, release_calendar, review, rounds, workdays
+from ..lib import preview as previews
 from .requests import refused_unconfirmed, take_transition
-from ._common import can, confirmed, context, error_list, post
+from ._common import can, confirmed, context, error_list, page_number, post
 
 satudata_dissemination = Blueprint("satudata_dissemination", __name__)
 
@@ -128,6 +129,36 @@ def revision(id: str) -> Any:
         "can_discard": can_discard, "period": (revision_dict or {}).get("period"),
         "in_review": can_discard and publishing.under_review(
             pkg["id"], lock=False, states=publishing.IN_REVISION)})
+
+
+#: the rows of a staged table's page
+TABLE_PAGE = 100
+
+
+@satudata_dissemination.route("/dataset/<id>/revisi/tabel/<resource_id>")
+def staged_table(id: str, resource_id: str) -> Any:
+    """The whole of a table the staged revision (or a new period) holds, a
+    page at a time, for whoever reviews it or edits it: its reviewers read
+    the first ten rows on the request's page, and had to download the file
+    to read the rest (a staged table has no DataStore table, preview or
+    chart until it is published)."""
+    try:
+        revision_dict = tk.get_action("satudata_revision_show")(context(), {"id": id})
+        pkg = tk.get_action("package_show")(context(), {"id": id})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Dataset not found"))
+    resource = next((r for r in ((revision_dict or {}).get("data") or {}).get("resources") or []
+                     if isinstance(r, dict) and r.get("id") == resource_id), None)
+    if resource is None:
+        return tk.abort(404, tk._("Resource not found"))
+    page = page_number()
+    table = previews.table_page(resource, (page - 1) * TABLE_PAGE, TABLE_PAGE)
+    found, more = table if table is not None else (None, False)
+    return tk.render("satudata/dissemination/staged_table.html", {
+        "pkg_dict": pkg, "resource": resource, "table": found, "page": page,
+        "pages": page + 1 if more else page, "first": (page - 1) * TABLE_PAGE,
+        "period": (revision_dict or {}).get("period"),
+        "label": metadata.data_file_label(resource)})
 
 
 @satudata_dissemination.route("/dataset/<id>/revisi/buang", methods=["POST"])

@@ -6,9 +6,11 @@ resource id until the revision is published; CKAN's resource page looks it up
 in the live dataset and answered 404, also where CKAN itself sends the
 producer (after saving the table's edit form, the links of the resource
 list). The same URL is registered here first (the first rule registered for
-a URL wins): for the dataset's editors such a table's page is the
-revision's page, with a notice (so is its views page: a staged table has
-none); every other resource page is CKAN's own.
+a URL wins): for whoever may read the revision, such a table's page (and its
+views page: a staged table has none) is the staged table's own page, which
+shows the whole file and says why it is not public
+(``satudata_dissemination.staged_table``); every other resource page is
+CKAN's own.
 """
 from __future__ import annotations
 
@@ -35,15 +37,10 @@ def _staged_page(id: str, resource_id: str) -> Any:
             tk.get_action("resource_show")(context(), {"id": resource_id})
         except (tk.ObjectNotFound, tk.NotAuthorized):
             return None
-        # a new period's data is staged as a revision is: named so
-        pkg = model.Package.get(id)
-        period = pkg is not None and publishing.period_request(pkg.id) is not None
-        tk.h.flash_notice(tk._(
-            "This data file belongs to the data of a new period of the dataset: it is "
-            "public once that period is verified, approved and published.") if period
-            else tk._("This data file belongs to the dataset's staged revision: it is "
-                      "public once the revision is verified, approved and published."))
-        return tk.redirect_to("satudata_dissemination.revision", id=id)
+        # the table's own page, which says why it is not public (the
+        # revision's page was a dead end: no table, no way back)
+        return tk.redirect_to("satudata_dissemination.staged_table", id=id,
+                              resource_id=resource_id)
     return None
 
 

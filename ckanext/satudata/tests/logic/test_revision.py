@@ -244,6 +244,31 @@ def ckan_errors():
     logger.disabled = was_disabled
 
 
+def test_the_reviewers_of_a_revision_read_its_whole_new_table(region, app):
+    """A revision's new file (a new period's alike) has no DataStore table,
+    preview or chart until it is published: its reviewers read its first
+    ten rows and had to download it to read the rest."""
+    request, pkg_id, live_resource = _published_with_a_table(region)
+    rows = "".join(f"{2000 + n},{n}\n" for n in range(150))
+    region.call("producer", "resource_patch", id=live_resource["id"],
+                upload=csv_upload("tahun,jumlah\n" + rows))
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    staged, = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
+    verifier = login(app, region.users["verifier"]["name"])
+    page = verifier.get(f"/permintaan-data/{request['id']}").body
+    whole = f"/dataset/{region.call('producer', 'package_show', id=pkg_id)['name']}" \
+        f"/revisi/tabel/{staged['id']}"
+    assert f'href="{whole}"' in page
+    first = verifier.get(whole).body
+    assert "<td>2099</td>" in first and "<td>2100</td>" not in first
+    assert f'href="{whole}?page=2"' in first
+    second = verifier.get(whole, query_string={"page": 2}).body
+    assert "<td>2100</td>" in second and "<td>2149</td>" in second and "page=3" not in second
+    # nobody else reads it
+    for client in (app, login(app, region.users["producer_b"]["name"])):
+        assert client.get(whole, follow_redirects=False).status_code in (302, 403, 404)
+
+
 def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ckan_errors):
     """A table the revision adds, or a file it replaces, is kept under a new
     resource id until the revision is published: the producer still opens,
@@ -300,8 +325,13 @@ def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ck
         "description": "Diperbaiki lewat formulir", "url": "tambahan.csv", "format": "CSV",
         "save": ""}, follow_redirects=True)
     assert saved.status_code == 200 and "revisi" in saved.body.lower()
+    # its page (and its views') is the table's own: the whole file (the
+    # revision's page was a dead end), why it is not public, the way on
     views = client.get(f"/dataset/{pkg_id}/resource/{added['id']}/views", follow_redirects=True)
-    assert views.status_code == 200 and "satudata-file-added" in views.body
+    assert views.status_code == 200 and "/revisi\"" in views.body  # (now a link)
+    table = client.get(f"/dataset/{pkg_id}/resource/{replaced['id']}", follow_redirects=True)
+    assert "satudata-staged-table" in table.body and "<td>12</td>" in table.body
+    assert "/revisi\"" in table.body
     assert staged()["resources"][-1]["description"] == "Diperbaiki lewat formulir"
     # nobody else opens it
     # (a visitor is asked to log in first, as on any edit page)
