@@ -1928,7 +1928,7 @@ def _frozen(context: Context, pkg: Optional[model.Package]) -> bool:
 
 def _table_follows_upload(data_dict: DataDict) -> None:
     """A file uploaded into a table gives it its type (MIME), its name when
-    the table was named after its old file, and, a CSV or XLSX into a table
+    the table was named after its old file or has none, and, a CSV or XLSX into a table
     whose format says the other kind (or nothing), its format: the form
     kept "CSV" when a workbook replaced the file, and the data check read
     the workbook as a CSV ("a binary file: save it as CSV or XLSX", of an
@@ -1948,6 +1948,10 @@ def _table_follows_upload(data_dict: DataDict) -> None:
         else None
     old_file = (stored.url or "").rsplit("/", 1)[-1] if stored is not None else ""
     if old_file and stored.name == old_file and data_dict.get("name") in (None, old_file):
+        data_dict["name"] = os.path.basename(name.replace("\\", "/"))
+    elif not str(data_dict.get("name") or "").strip() and (stored is None or not stored.name):
+        # a table uploaded without a name was listed by its id or its whole
+        # download address, its chart headed "Chart: ", named "" in the API
         data_dict["name"] = os.path.basename(name.replace("\\", "/"))
 
 

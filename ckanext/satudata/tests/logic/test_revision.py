@@ -252,6 +252,13 @@ def test_the_reviewers_of_a_revision_read_its_whole_new_table(region, app):
     rows = "".join(f"{2000 + n},{n}\n" for n in range(150))
     region.call("producer", "resource_patch", id=live_resource["id"],
                 upload=csv_upload("tahun,jumlah\n" + rows))
+    # a table uploaded without a name is named after its file (it was listed by
+    # its id or its whole address, its chart headed "Grafik: ")
+    unnamed = region.call("producer", "resource_create", package_id=pkg_id, name="",
+                          upload=csv_upload("tahun,jumlah\n2025,1\n", "puskesmas-2025.csv"),
+                          url="puskesmas-2025.csv", format="CSV")
+    assert unnamed["name"] == "puskesmas-2025.csv"
+    region.call("producer", "resource_delete", id=unnamed["id"])
     region.call("producer", "satudata_request_revise", id=request["id"])
     staged, = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
     verifier = login(app, region.users["verifier"]["name"])
