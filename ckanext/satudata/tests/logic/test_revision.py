@@ -916,3 +916,26 @@ def test_a_revision_saved_from_a_page_in_a_language_changes_no_table_by_its_addr
     changes = review.changes(live, staged)
     assert [f["field_name"] for f in changes["fields"]] == ["notes"]
     assert changes["changed"] == [] and changes["added"] == [] and changes["removed"] == []
+
+
+def test_a_table_added_while_another_is_added_by_the_form_is_kept(region, app):
+    """CKAN's "Add" of a table saves it, then reads the dataset and writes
+    it again (as active): a table another tab or producer added in between
+    was dropped from that write (every producer told "added", 2 of 4 kept)."""
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    producer = region.users["producer"]["name"]
+    read_before = helpers.call_action("package_show", id=pkg_id)  # the "Add" view's read
+    region.call("producer", "resource_create", package_id=pkg_id, name="Tabel tab lain",
+                format="CSV", url="lain.csv", upload=csv_upload("tahun,jumlah\n2025,2\n"))
+    helpers.call_action("package_update", context={"user": producer,
+                                                   "allow_state_change": True},
+                        **dict(read_before, state="active"))
+    names = [r["name"] for r in region.call("producer", "package_show", id=pkg_id)["resources"]]
+    assert "Tabel tab lain" in names, names
+    # a table deleted on purpose by a later update stays deleted
+    now = helpers.call_action("package_show", id=pkg_id)
+    helpers.call_action("package_update", context={"user": producer}, **dict(
+        now, resources=[r for r in now["resources"] if r["name"] != "Tabel tab lain"]))
+    assert "Tabel tab lain" not in [r["name"] for r in region.call(
+        "producer", "package_show", id=pkg_id)["resources"]]
