@@ -1281,6 +1281,9 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         # the form's rows (``variables-0-name``) as its page shows them again
         # when it is refused (before scheming's step: the stored rows were shown)
         metadata.expand_form_rows(data_dict, scheming_get_dataset_schema(pkg.type))
+        # compared under the dataset's lock: six tabs saving at once all read
+        # the version they were built from, and four saved over each other
+        _lock_for_change(context, pkg)
         publishing.refuse_stale_form(pkg, data_dict)
     if pkg is not None:
         try:

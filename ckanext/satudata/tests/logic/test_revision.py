@@ -939,3 +939,27 @@ def test_a_table_added_while_another_is_added_by_the_form_is_kept(region, app):
         now, resources=[r for r in now["resources"] if r["name"] != "Tabel tab lain"]))
     assert "Tabel tab lain" not in [r["name"] for r in region.call(
         "producer", "package_show", id=pkg_id)["resources"]]
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_two_forms_of_one_version_saved_at_once_are_not_both_saved(region, app, published):
+    """Six tabs of one dataset's form saved at once: each compared the
+    version it was built from before any lock, and four saved over each
+    other, every one told it was saved."""
+    if published:
+        _request, pkg_id, _table = _published_with_a_table(region)
+    else:
+        pkg_id = region.request_of(region.opd_a)["package_id"]
+    producer = region.users["producer"]["name"]
+    seen = publishing.form_version(model.Package.get(pkg_id))
+    form = helpers.call_action("package_show", context={"user": producer, "for_edit": True},
+                               id=pkg_id)
+    model.Session.remove()
+    # the first tab's save, not committed yet
+    helpers.call_action("package_update", context={"user": producer, "defer_commit": True},
+                        **dict(form, notes="Tab pertama", satudata_seen=seen))
+    outcome = answer_while_held(lambda: helpers.call_action(
+        "package_update", context={"user": producer},
+        **dict(form, notes="Tab kedua", satudata_seen=seen)), app)
+    assert isinstance(outcome, tk.ValidationError), outcome
+    assert list(outcome.error_dict) == [publishing.SEEN_KEY]
