@@ -427,10 +427,18 @@ def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
     summary of what is missing, each linked to its field, other refusals
     flashed, and what was typed in the step's form kept."""
     summary = _error_summary(id, error)
+    label = tk._("Reason") if transition in REASON_REQUIRED else tk._("Note")
     if not summary:
+        request = call("satudata_request_show", {"id": id})
+        if transition not in request["allowed_transitions"]:
+            # the request moved on (another officer, another tab): its form is
+            # gone, and with it what was typed into it (a reason, notes per
+            # field): said with the refusal, as a step refused otherwise is
+            return _render_request(id, None, 400, typed=_typed(transition, error),
+                                   refused=" ".join(error_list(error, {"note": label})),
+                                   request=request)
         # the step form's own note named ("at most 10000 characters" or "a
         # reason is required" at the top of a long page named none)
-        label = tk._("Reason") if transition in REASON_REQUIRED else tk._("Note")
         for message in error_list(error, {"note": label}):
             tk.h.flash_error(message)
     return _render_request(id, summary, 400, typed=_typed(transition, error))

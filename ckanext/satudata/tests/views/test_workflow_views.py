@@ -18,11 +18,12 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ...lib import storage
 from ..factories import (
-    complete_metadata, daftar_data_workbook, log_out, publish, request_state, to_ready,
+    WalidataRole, complete_metadata, daftar_data_workbook, log_out, publish, request_state,
+    to_ready,
 )
 
 
@@ -656,6 +657,30 @@ def test_a_steps_refused_note_is_marked_at_its_field_and_named(app, region):
         assert "Judul kurang jelas" in refused  # the notes per field are kept
     assert region.call("verifier", "satudata_request_show",
                        id=request["id"])["state"] == "submitted"
+
+
+def test_a_step_another_officer_took_first_keeps_what_was_typed(app, region):
+    """Two verifiers on one submitted request: the one who was second lost
+    the reason and the notes per field they typed (the page of the request
+    as it is now, their form gone, their words nowhere)."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    client = _login(app, "verifikator")
+    page = client.get(tk.url_for("satudata_request.read", id=request["id"])).body
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    other = factories.User(name="verifikator-dua")
+    WalidataRole(user=other["name"], role="verifikator")
+    helpers.call_action("satudata_request_return", context={"user": other["name"]},
+                        id=request["id"], note="Lengkapi satuan")  # the other officer
+    refused = client.post(
+        tk.url_for("satudata_request.take", id=request["id"], transition="verify"),
+        data={"_csrf_token": _csrf(page), "version": version,
+              "note": "Sudah saya cek semua", "field_note-title": "Judul kurang jelas"},
+        status=400).body
+    box = refused[refused.index("satudata-step-refused"):]
+    box = box[:box.index("</div>")]
+    assert "Sudah saya cek semua" in box and "Judul kurang jelas" in box, box
 
 
 def test_a_withdrawal_without_a_reason_is_marked_at_its_field(app, region):
