@@ -467,8 +467,8 @@ def waited_for(event: RequestEvent, request: DataRequest, directory: Directory,
 def earlier_reviewers(event: RequestEvent) -> list[model.User]:
     """Who verified or approved the request in the review a return higher
     in the approval chain (``return_approval``) or after it (``return_ready``)
-    ends: the steps since its latest submission, their officers but the one
-    returning it."""
+    ends: the steps since its latest submission, their officers (still on
+    the walidata's side) but the one returning it."""
     if event.transition not in ("return_approval", "return_ready"):
         return []
     e = RequestEvent
@@ -476,13 +476,16 @@ def earlier_reviewers(event: RequestEvent) -> list[model.User]:
                  .where(e.request_id == event.request_id, e.version < event.version,
                         e.transition.in_(("submit", "resubmit", "revise", "opd_approve")))
                  .scalar_subquery())
-    return list(model.Session.execute(
+    officers = model.Session.execute(
         sa.select(model.User).join(e, e.user_id == model.User.id)
         .where(e.request_id == event.request_id, e.version < event.version,
                e.version > sa.func.coalesce(submitted, 0),
                e.transition.in_(("verify", "approve")),
                model.User.id != (event.user_id or ""), model.User.state == "active")
-        .distinct()).scalars())
+        .distinct()).scalars()
+    # still on the walidata's side: one whose role was taken away since was
+    # told the data was back with them, with the return's note (its link 404)
+    return [user for user in officers if roles.is_walidata_staff(user.name)]
 
 
 def _round_documents(round_: CollectionRound) -> list[tuple[str, str]]:

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.satudata.lib import reminders
 from ckanext.satudata.model import DataRequest, ReminderSent
 
-from ..factories import complete_metadata, seen
+from ..factories import WalidataRole, complete_metadata, seen
 
 
 
@@ -281,3 +281,24 @@ def test_a_producer_invited_but_not_yet_in_receives_the_rounds_requests(smtp, re
     # the OPD's only producer: their account stays (the requests waited for nobody)
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("user_delete", context=dict(sysadmin), id=invited["id"])
+
+
+def test_a_return_after_approval_is_not_told_to_an_officer_no_longer_walidata(smtp, region,
+                                                                             run_jobs):
+    """The Kabid whose role was taken away was still told "the data is back
+    with you", with the return's note (a page they can no longer open)."""
+    req = region.request_of(region.opd_a)
+    complete_metadata(req["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=req["id"])
+    region.call("verifier", "satudata_request_verify", id=req["id"])
+    region.call("kabid", "satudata_request_approve", id=req["id"])
+    kabid = region.users["kabid"]["name"]
+    WalidataRole(user=factories.User(name="kabid-baru")["name"], role="kabid")  # the new one
+    helpers.call_action("satudata_role_delete", context={"ignore_auth": True},
+                        user=kabid, role="kabid")
+    run_jobs()
+    smtp.take()
+    region.call("kadis", "satudata_request_return", id=req["id"], note="Sumber data belum jelas")
+    run_jobs()
+    told = smtp.recipients(smtp.take())
+    assert "verifikator@example.org" in told and "kabid@example.org" not in told, told
