@@ -736,9 +736,11 @@ def _checked_dataset(request: DataRequest, pkg: Optional[dict[str, Any]]
     return pkg
 
 
-def _override(request: DataRequest) -> dict[str, Any]:
+def _override(request: DataRequest, seen: Optional[frozenset[str]] = None
+              ) -> dict[str, Any]:
     """The event data of ``override_screening``: the files (and their
-    fingerprints) whose personal-data findings it accepts."""
+    fingerprints) whose personal-data findings it accepts; refused when
+    they are not those ``seen`` (``"<resource id>:<fingerprint>"``)."""
     pkg, _completeness = dataset_completeness(request.package_id)
     checked = _checked_dataset(request, pkg)
     files = datacheck.ensure(checked) if checked is not None else []
@@ -748,6 +750,10 @@ def _override(request: DataRequest) -> dict[str, Any]:
     if not pending:
         raise tk.ValidationError({"resources": [tk._(
             "No data file of this request has personal-data findings to override")]})
+    if seen is not None and seen != {f"{f['resource_id']}:{f['fingerprint']}" for f in pending}:
+        raise tk.ValidationError({"resources": [tk._(
+            "The data files changed since the page was opened: read their findings again "
+            "before accepting them")]})
     covered |= {(f["resource_id"], f["fingerprint"]) for f in pending}
     return {"override": {f["resource_id"]: f["fingerprint"] for f in pending},
             "data_check": datacheck.summary(files, covered, checked)}
@@ -765,7 +771,8 @@ def prepare_data_check(context: Context, request_id: str) -> None:
 
 def apply_step(context: Context, request_id: str, name: str, *,
                note: Optional[str] = None,
-               expected_version: Optional[int | str] = None) -> dict[str, Any]:
+               expected_version: Optional[int | str] = None,
+               seen_findings: Optional[frozenset[str]] = None) -> dict[str, Any]:
     """Record the step ``name`` of :data:`states.STEPS` on the request, as
     :func:`apply_transition` does a transition (auth checked by the action
     first; the row locked; the actor checked again under the lock; version
@@ -788,7 +795,7 @@ def apply_step(context: Context, request_id: str, name: str, *,
         raise tk.ValidationError({"note": [tk._("A reason is required")]})
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if name == datacheck.OVERRIDE:
-        data.update(_override(request))
+        data.update(_override(request, seen_findings))
     request.version = (request.version or 0) + 1
     request.modified = datetime.datetime.utcnow()
     event = record_event(request, user_id=_user_id(context), transition=name,

@@ -304,6 +304,8 @@ def take(id: str, transition: str) -> Any:
             field_notes[key[len("field_note-"):]] = [value.strip()]
     data = {"id": id, "note": form.get("note", ""), "version": form.get("version") or None,
             "field_notes": field_notes}
+    if transition == "override_screening" and form.get("findings"):
+        data["findings"] = form.get("findings")  # the findings its page showed
     return take_transition(id, transition, data)
 
 

@@ -2175,12 +2175,22 @@ def satudata_request_override_screening(context: Context, data_dict: DataDict
     findings (UU 27/2022 screening) of the request's data files as they are
     now: submission and publication are no longer refused for them. The
     reason and the files are recorded in the timeline; a file changed
-    afterwards is screened again. Refused when no file has findings."""
+    afterwards is screened again. Refused when no file has findings.
+
+    :param findings: (optional) the findings the caller read, as its page
+        shows them (``"<resource id>:<fingerprint> …"``): refused when the
+        files' findings are others now (a file replaced since the page was
+        opened had its findings accepted unseen)"""
     tk.check_access("satudata_request_override_screening", context, data_dict)
-    data = _validate(data_dict, schema.request_transition(), context)
+    findings = (data_dict or {}).get("findings")
+    data = _validate({k: v for k, v in (data_dict or {}).items() if k != "findings"},
+                     schema.request_transition(), context)
     engine.prepare_data_check(context, data["id"])
+    seen = frozenset(findings.split()) if isinstance(findings, str) and findings.strip() \
+        else None
     return engine.apply_step(context, data["id"], datacheck.OVERRIDE,
-                             note=data.get("note"), expected_version=data.get("version"))
+                             note=data.get("note"), expected_version=data.get("version"),
+                             seen_findings=seen)
 
 
 def satudata_request_remind(context: Context, data_dict: DataDict) -> dict[str, Any]:

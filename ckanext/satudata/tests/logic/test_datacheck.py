@@ -16,7 +16,9 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
-from ..factories import add_csv, complete_metadata, csv_upload, publish, request_state, to_ready
+from ..factories import (
+    add_csv, complete_metadata, csv_upload, login, publish, request_state, to_ready,
+)
 
 #: declared: tahun, jenis_kelamin (missing from the table) and jumlah
 VARIABLES = [
@@ -379,6 +381,35 @@ def test_an_override_does_not_cover_a_file_changed_afterwards(region):
     with pytest.raises(tk.ValidationError) as e:
         region.call("producer", "satudata_request_submit", id=request["id"])
     assert "resources" in e.value.error_dict
+
+
+def test_an_override_from_a_page_before_the_file_was_replaced_is_refused(region, app, smtp,
+                                                                        run_jobs):
+    """The officer read one finding (an e-mail address); the producer then
+    replaced the file with NIKs and phone numbers; the override posted from
+    the page as it was accepted the new findings, never seen."""
+    variables = [*VARIABLES[:1], VARIABLES[2],
+                 {"name": "keterangan", "data_type": "text", "unit": ""}]
+    request, resource = _prepare(region, NIK_TABLE, variables)
+    run_jobs()  # the file checked
+    page = login(app, region.users["walidata_admin"]["name"]).get(
+        f"/permintaan-data/{request['id']}").body
+    shown = re.search(r'name="findings" value="([^"]+)"', page).group(1)
+    assert shown.startswith(resource["id"] + ":")
+    region.call("producer", "resource_update", id=resource["id"], package_id=request["package_id"],
+                name="Tabel data", format="CSV", url="tabel.csv",
+                upload=csv_upload(NIK_TABLE + "2025,12,hubungi 0812-3456-7890\n"))
+    run_jobs()
+    with pytest.raises(tk.ValidationError) as e:
+        region.call("walidata_admin", "satudata_request_override_screening",
+                    id=request["id"], note="Fiktif", findings=shown)
+    assert "changed since the page was opened" in e.value.error_dict["resources"][0]
+    # read again, they are accepted
+    again = re.search(r'name="findings" value="([^"]+)"', login(
+        app, region.users["walidata_admin"]["name"]).get(
+        f"/permintaan-data/{request['id']}").body).group(1)
+    region.call("walidata_admin", "satudata_request_override_screening",
+                id=request["id"], note="Fiktif", findings=again)
 
 
 def test_an_override_without_findings_is_refused(region):
