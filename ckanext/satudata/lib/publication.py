@@ -89,8 +89,14 @@ class Entry:
     pkg: dict[str, Any]
     organization: str
     fields: list[tuple[str, str]]
-    table: Table
+    #: every data table of the dataset's period (a revision may add one)
+    tables: list[Table]
     anchor: str = ""
+
+    @property
+    def table(self) -> Table:
+        """The first of :attr:`tables`."""
+        return self.tables[0]
 
 
 @dataclass
@@ -246,16 +252,25 @@ def _tables_of(pkg: dict[str, Any], round_id: Optional[str]) -> list[dict[str, A
 
 def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
                round_id: Optional[str] = None) -> Table:
-    """The data table of a dataset: its first uploaded CSV/XLSX resource
-    (of the period of ``round_id``, when given); the first row is the
-    header."""
+    """The first data table of a dataset (:func:`read_tables`)."""
+    return read_tables(pkg, max_rows, round_id)[0]
+
+
+def read_tables(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
+                round_id: Optional[str] = None) -> list[Table]:
+    """The data tables of a dataset: each uploaded CSV/XLSX resource (of the
+    period of ``round_id``, when given), the first row the header; a linked
+    or unreadable one says so; none, a table that says there is none (the
+    book printed the first table only: one a revision added was left out)."""
+    tables = []
     for res in _tables_of(pkg, round_id):
         fmt = metadata.data_file_kind(res)
         if not fmt:
             continue
         if res.get("url_type") != "upload":
-            return Table(source=res.get("name"), note=tk._(
-                "The table is published as a link: %(url)s") % {"url": res.get("url")})
+            tables.append(Table(source=res.get("name"), note=tk._(
+                "The table is published as a link: %(url)s") % {"url": res.get("url")}))
+            continue
         path = uploader.get_resource_uploader(res).get_path(res["id"])
         if not os.path.exists(path):
             continue
@@ -265,18 +280,20 @@ def read_table(pkg: dict[str, Any], max_rows: int = XLSX_MAX_ROWS,
             # the reader's words, not the library's (logged for the walidata)
             log.warning("Table %s of %s could not be read for the publication",
                         res.get("id"), pkg.get("name"), exc_info=True)
-            return Table(source=res.get("name"), note=tk._(
+            tables.append(Table(source=res.get("name"), note=tk._(
                 "The table could not be read: its file is damaged or is not a table. "
-                "Download it from the dataset's page."))
+                "Download it from the dataset's page.")))
+            continue
         if not rows:
             continue
         width = max(len(r) for r in rows)
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
         header = [str(h) for h in rows[0]]
         _typed(header, rows[1:], datastore.numeric_variables(pkg))
-        return Table(header=header, rows=rows[1:], total_rows=max(total - 1, 0),
-                     source=metadata.data_file_label(res))
-    return Table(note=tk._("No data table (CSV or XLSX) is attached to this dataset."))
+        tables.append(Table(header=header, rows=rows[1:], total_rows=max(total - 1, 0),
+                            source=metadata.data_file_label(res)))
+    return tables or [Table(note=tk._(
+        "No data table (CSV or XLSX) is attached to this dataset."))]
 
 
 def _field_value(schema_field: dict[str, Any], value: Any) -> str:
@@ -335,7 +352,7 @@ def collect(round_: CollectionRound, progress: Optional[Callable[[int, int], Non
         entries.append(Entry(
             number=number, pkg=pkg,
             organization=org.get("title") or org.get("name") or "",
-            fields=key_fields(pkg), table=read_table(pkg, max_rows, round_.id),
+            fields=key_fields(pkg), tables=read_tables(pkg, max_rows, round_.id),
             anchor=f"dataset-{number}"))
         if progress:
             progress(number, len(ids))
@@ -379,16 +396,15 @@ def book_html(book: Book) -> str:
     max_columns = tk.config.get("satudata.publication.pdf_max_columns")
     entries = []
     for entry in book.entries:
-        table = entry.table
-        entries.append({
-            "entry": entry,
+        entries.append({"entry": entry, "tables": [{
+            "table": table,
             "header": table.header[:max_columns],
             "rows": [r[:max_columns] for r in table.rows[:max_rows]],
             # a year or a code printed as written (2030, not 2.030)
             "labels": [validation.names_a_label(h) for h in table.header[:max_columns]],
             "cut_rows": table.total_rows > max_rows,
             "cut_columns": len(table.header) > max_columns,
-        })
+        } for table in entry.tables]})
     report = book.report
     return _env().get_template("publication_book.html").render(
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
@@ -531,15 +547,19 @@ def xlsx_bytes(book: Book) -> bytes:
         sheet.append(cells.row([tk._("Producer (OPD)"), entry.organization]))
         for label, value in entry.fields:
             sheet.append(cells.row([label, value]))
-        sheet.append([])
-        if entry.table.header:
-            sheet.append(cells.row(entry.table.header))
-            for cell in sheet[sheet.max_row]:
-                cell.font = bold
-            for row in entry.table.rows:
-                sheet.append(cells.row(row))
-        else:
-            sheet.append(cells.row([entry.table.note]))
+        for table in entry.tables:
+            sheet.append([])
+            if len(entry.tables) > 1 and table.source:  # which table (one after another)
+                sheet.append(cells.row([table.source]))
+                sheet[sheet.max_row][0].font = bold
+            if table.header:
+                sheet.append(cells.row(table.header))
+                for cell in sheet[sheet.max_row]:
+                    cell.font = bold
+                for row in table.rows:
+                    sheet.append(cells.row(row))
+            else:
+                sheet.append(cells.row([table.note]))
     if not book.entries:
         workbook.create_sheet(tk._("No data"))
     cells.make_inert(workbook)

@@ -251,7 +251,7 @@ def _book_of(region, pkg: dict, table: Any) -> Any:
         round=model.Session.get(CollectionRound, region.round["id"]),
         date=datetime.date(2026, 3, 2), walidata="Diskominfo", site_title="Portal",
         entries=[publication.Entry(number=1, pkg=pkg, organization="OPD", fields=[],
-                                   table=table, anchor="dataset-1")])
+                                   tables=[table], anchor="dataset-1")])
 
 
 def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(region, app):
@@ -285,6 +285,30 @@ def test_the_book_and_the_compilation_print_the_figures_the_datastore_holds(regi
     assert '<td class="num">2030</td>' in html and "2.030" not in html
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Bidan"]
     assert rows == [("Bidan", 1234, "0010", 2030)]
+
+
+def test_every_table_of_a_dataset_is_in_the_book_and_the_compilation(region, app):
+    """A dataset of two tables (one a published revision added): the book
+    and the compilation printed the first only, the second left out
+    without a note."""
+    import flask_babel
+
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"], "kecamatan;jumlah\nSatu;1\n",
+            name="Tabel puskesmas")
+    add_csv(region, "producer", request["package_id"], "kecamatan;jumlah\nDua;2\n",
+            name="Tabel posyandu")
+    pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+    tables = publication.read_tables(pkg)
+    assert [t.source for t in tables] == ["Tabel puskesmas", "Tabel posyandu"]
+    book = _book_of(region, pkg, tables[0])
+    book.entries[0].tables = tables
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        html = publication.book_html(book)
+        sheet = openpyxl.load_workbook(io.BytesIO(publication.xlsx_bytes(book))).worksheets[0]
+    assert "Tabel posyandu" in html and "<td>Dua</td>" in html and "<td>Satu</td>" in html
+    cells = [row[0] for row in sheet.iter_rows(values_only=True) if row]
+    assert {"Tabel puskesmas", "Satu", "Tabel posyandu", "Dua"} <= set(cells), cells
 
 
 def test_a_long_word_stays_on_the_books_page(region, app):
