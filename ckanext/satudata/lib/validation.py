@@ -286,18 +286,7 @@ def loaded_name(name: str) -> str:
     ``°C`` → ``degC``, ``km²`` → ``km2``) and cut to PostgreSQL's 63
     characters. A declared number column so renamed stayed text; two
     columns the same once cut were not loaded at all."""
-    return unidecode(str(name)).strip()[:LONGEST_NAME].strip()
-
-
-#: the longest column name the DataStore keeps (PostgreSQL's identifiers)
-LONGEST_NAME = 63
-
-
-def cut_name(name: str) -> bool:
-    """Whether the DataStore would keep a column of this name cut short
-    (:func:`loaded_name`): its preview and data API then named it otherwise
-    than its variable, its file and the catalogue."""
-    return len(unidecode(str(name)).strip()) > LONGEST_NAME
+    return unidecode(str(name)).strip()[:63].strip()
 
 
 def loadable_name(name: str) -> bool:

@@ -970,8 +970,7 @@ def satudata_column_name(value: Any) -> Any:
     that shows nothing: "jum\u200blah" looked like the column "jumlah", and
     the data check said both "column jumlah is not declared" and "variable
     jumlah has no column"; nor one the DataStore refuses (a leading ``_``,
-    a ``"``: the table passed the check and the chain, then never loaded) or
-    cuts (over 63 characters)."""
+    a ``"``: the table passed the check and the chain, then never loaded)."""
     if isinstance(value, str) and _INVISIBLE.search(value):
         raise tk.Invalid(tk._(
             "The name contains an invisible character (such as a zero-width space): "
@@ -981,12 +980,6 @@ def satudata_column_name(value: Any) -> Any:
         raise tk.Invalid(tk._(
             "A column name may not begin with \"_\" nor hold a double quote (\"): the data "
             "API cannot keep the column"))
-    if isinstance(value, str) and validation.cut_name(value):
-        # the DataStore cut it without a word: its preview and data API named
-        # the column otherwise than the variable, the file and the catalogue
-        raise tk.Invalid(tk._(
-            "A column name may be at most %(n)s characters long (the data API keeps no "
-            "more): shorten it, in the file too") % {"n": validation.LONGEST_NAME})
     return value
 
 

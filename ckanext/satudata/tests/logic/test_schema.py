@@ -127,19 +127,6 @@ class TestMalformedValues:
         assert not errors[1] and not errors[2]  # an empty row is no row
         assert _package_count() == before
 
-    def test_a_variable_the_data_api_would_cut_is_refused(self, sysadmin, opd):
-        """A column name of 87 characters was loaded cut to 63: the preview
-        and the data API named the column otherwise than its variable, its
-        file and the catalogue, and nobody was told."""
-        long_name = "jumlah_tenaga_kesehatan_menurut_jenis_kelamin_dan_kelompok_umur_di_puskesmas"
-        variables = [{"name": "x" * 63, "data_type": "integer"},
-                     {"name": long_name, "data_type": "integer"}]
-        with pytest.raises(tk.ValidationError) as e:
-            _create(sysadmin, name="data-panjang", title="Data", owner_org=opd["id"],
-                    variables=variables)
-        errors = e.value.error_dict["variables"]
-        assert not errors[0] and "63" in errors[1]["name"][0]
-
     def test_bad_values_refused_on_update_too(self, sysadmin, opd):
         dataset = _create(sysadmin, name="data-benar", title="Data", owner_org=opd["id"],
                           **full_metadata())
