@@ -769,25 +769,13 @@ def named_tables(sql: Any) -> list[str]:
     return list(dict.fromkeys(m.group(2) for m in _QUOTED_TABLE.finditer(sql)))
 
 
-#: a resource id anywhere in a query's text, however it is quoted
-_RESOURCE_ID = re.compile(
-    r"(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f-])",
-    re.IGNORECASE)
-
-
-def resource_ids_in(sql: Any) -> list[str]:
-    """The resource ids a DataStore query's text holds, however quoted (a
-    table's name cast as text, ``$$<id>$$::regclass``, reads no table: its
-    query's plan names none)."""
-    if not isinstance(sql, str):
-        return []
-    return list(dict.fromkeys(m.group(0).lower() for m in _RESOURCE_ID.finditer(sql)))
-
-
-def no_such_table(name: str) -> str:
-    """What a DataStore query naming table ``name`` is told when there is none."""
-    return tk._('There is no table "%(name)s": query a table by its resource id') % {
-        "name": name}
+def no_such_table() -> str:
+    """What a DataStore query is told when a table it names is none it may
+    read, or it reads none: the same words whatever the table (its name, as
+    PostgreSQL read it from an escaped string, told a made-up id from a
+    hidden table's)."""
+    return tk._("The query reads no table you may read: query a table by its "
+                "resource id")
 
 
 #: CKAN's DataStore messages about a search's arguments (in English)
@@ -831,7 +819,7 @@ def _untranslated_message(text: str) -> str:
         # PostgreSQL's error, with the statement CKAN ran around the query
         table = _NOT_A_TABLE.search(text)
         if table:
-            return no_such_table(table.group("name"))
+            return no_such_table()
         return _cannot_run(re.sub(r"^\([\w.]+\)\s*", "", text))
     return text
 

@@ -274,17 +274,19 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context, data_dict: D
     reads everything. One that is not is refused as PostgreSQL refuses a
     table that does not exist (raised here, where CKAN names the tables):
     CKAN's 403 told an outsider that the table of unpublished data exists.
-    A query that reads no table is refused, as a made-up table is when its
-    text names one (``SELECT $$<id>$$::regclass`` plans without a table
-    when the table exists, and fails when it does not)."""
+    A query that reads no table is refused as a made-up table is
+    (``SELECT $$<id>$$::regclass`` plans without a table when the table
+    exists, and fails when it does not), in the same words."""
     if authz.is_sysadmin(context.get("user")):
         return next_auth(context, data_dict)  # type: ignore[call-arg]
     names = list(context.get("table_names") or [])  # type: ignore[call-overload]
-    for name in names or datastore.resource_ids_in((data_dict or {}).get("sql")):
-        if not _live_resource(name, loaded=True) or not _table_readable(context, name):
-            raise tk.ValidationError({"sql": [datastore.no_such_table(name)]})
     if not names:
-        return refuse(tk._("Not authorized to read this resource"))
+        # it reads no table (a hidden table's id cast as text, escaped or
+        # not, plans without one; a made-up one fails): as a made-up table
+        raise tk.ValidationError({"sql": [datastore.no_such_table()]})
+    for name in names:
+        if not _live_resource(name, loaded=True) or not _table_readable(context, name):
+            raise tk.ValidationError({"sql": [datastore.no_such_table()]})
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if not result.get("success"):
         return refuse(tk._("Not authorized to read this resource"))

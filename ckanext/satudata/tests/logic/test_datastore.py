@@ -146,7 +146,7 @@ def test_csv_and_xlsx_of_a_producer_are_loaded_and_public_only_after_publish(
             with pytest.raises(tk.ValidationError) as err:  # as a table that does not exist
                 helpers.call_action("datastore_search_sql", context=dict(who), sql=sql(res["id"]))
             assert err.value.error_dict["sql"] == [
-                f'There is no table "{res["id"]}": query a table by its resource id']
+                "The query reads no table you may read: query a table by its resource id"]
             assert refused("xloader_status", who, resource_id=res["id"])
     # not found, in the words of a table (or a view) that does not exist
     missing = str(uuid.uuid4())
@@ -808,7 +808,7 @@ def test_the_datastore_answers_in_the_readers_language(app, published_table):
     for text in (two, system, unknown, function, reading):
         assert not any(english in text for english in (
             "statement", "Not authorized", "relation", "psycopg2", "SQL:", "LIMIT 32001"))
-    assert "tabel-lain" in unknown and "fungsi version" in function
+    assert "tidak membaca tabel" in unknown and "fungsi version" in function
     # PostgreSQL's usual reasons too, under the name the query was sent as
     # (English, under "query" or "sql" by the kind of failure)
     for sql_text, told in ((f'SELECT nosuchcol FROM "{resource_id}"',

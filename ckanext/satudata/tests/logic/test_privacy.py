@@ -485,6 +485,12 @@ def test_a_hidden_table_or_step_answers_as_a_made_up_one(region: Region, app, ru
         ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT $${ref}$$::regclass"}),
         ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT ' {ref}'::regclass"}),
         ("datastore_search_sql", "table", lambda ref: {"sql": f"SELECT to_regclass($q${ref}$q$)"}),
+        # escaped: the id is nowhere in the query's text
+        ("datastore_search_sql", "table", lambda ref: {
+            "sql": "SELECT E'" + "".join(f"\\x{ord(c):02x}" for c in ref) + "'::regclass"}),
+        ("datastore_search_sql", "table", lambda ref: {
+            "sql": "SELECT pg_relation_size(U&'" + "".join(f"\\{ord(c):04x}" for c in ref)
+            + "')"}),
         ("bulk_update_private", "dataset",
          lambda ref: {"datasets": [ref], "org_id": region.opd_a["id"]}),
         ("bulk_update_delete", "dataset",
