@@ -447,7 +447,10 @@ def resource_form_version(user: Optional[str], resource_id: str) -> str:
     dataset's table as its revision holds it)."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-    resource = tk.get_action("resource_show")({"user": user or ""}, {"id": resource_id})
+    # as its edit form reads it: a published dataset's table as its staged
+    # revision holds it (the live one's never changed: a stale form was saved)
+    resource = tk.get_action("resource_show")({"user": user or "", "for_edit": True},
+                                              {"id": resource_id})
     fields = [f["field_name"] for f in
               (scheming_get_dataset_schema("dataset") or {}).get("resource_fields") or []]
     edited = {key: resource.get(key) for key in (*_RESOURCE_FORM_KEYS, *fields)}

@@ -1924,7 +1924,8 @@ def resource_show(original: Action, context: Context, data_dict: DataDict) -> An
                 "package_update", context, {"id": pkg.id}):
             raise tk.NotAuthorized
     except tk.NotAuthorized:
-        raise tk.ObjectNotFound(tk._("Resource was not found."))
+        # in the words of a made-up id's (its own told the file exists)
+        raise tk.ObjectNotFound()
     return copy.deepcopy(resources[_position(resources, data_dict["id"])])
 
 

@@ -963,3 +963,20 @@ def test_two_forms_of_one_version_saved_at_once_are_not_both_saved(region, app, 
         **dict(form, notes="Tab kedua", satudata_seen=seen)), app)
     assert isinstance(outcome, tk.ValidationError), outcome
     assert list(outcome.error_dict) == [publishing.SEEN_KEY]
+
+
+def test_a_published_tables_form_version_is_its_revisions(region):
+    """The table form's version was the live table's, which staged edits
+    never change: a colleague's staged change was saved over unseen."""
+    _request, pkg_id, live_resource = _published_with_a_table(region)
+    producer = region.users["producer"]["name"]
+    before = publishing.resource_form_version(producer, live_resource["id"])
+    region.call("producer", "resource_patch", id=live_resource["id"],
+                description="Diubah rekan", upload=csv_upload("tahun,jumlah\n2025,3\n"))
+    assert publishing.resource_form_version(producer, live_resource["id"]) != before
+    # a staged table's id answers a stranger as a made-up one does
+    staged, = region.call("producer", "satudata_revision_show", id=pkg_id)["data"]["resources"]
+    for ref in (staged["id"], "00000000-0000-4000-8000-000000000000"):
+        with pytest.raises(tk.ObjectNotFound) as err:
+            region.call("producer_b", "resource_show", id=ref)
+        assert not str(err.value.message or ""), err.value.message
