@@ -1789,18 +1789,26 @@ def package_patch(original: Action, context: Context, data_dict: DataDict) -> An
     readable_or_not_found(context, (data_dict or {}).get("id"))
     pkg = _package(data_dict or {})
     _lock_for_change(context, pkg)
-    if pkg is not None and not pkg.private and _asked_visibility(data_dict or {}) \
-            and publishing.record_for(pkg.id) is not None \
-            and not publishing.bypasses_lock(context, pkg.id):
-        # asked to hide published data: it answered 200 and kept it public
-        # (a whole dataset sent to package_update carries the visibility it
-        # was read with, and the workflow's is kept: dropped there)
-        tk.check_access("package_update", context, data_dict)
-        raise tk.ValidationError({"private": [tk._(
-            "The walidata publishes the data of a request: its visibility does not "
-            "change through an edit (to take published data out of sight, the walidata "
-            "withdraws it)")]})
+    _refuse_hiding_published(context, pkg, data_dict or {})
     return original(context, data_dict)
+
+
+def _refuse_hiding_published(context: Context, pkg: Optional[model.Package],
+                             asked: DataDict) -> None:
+    """Published data an edit asks to be private (``asked``: what it
+    changes, ``package_patch``'s or ``package_revise``'s ``update``) is
+    refused with the way: it answered 200 and kept it public. (A whole
+    dataset sent to ``package_update`` carries the visibility it was read
+    with, and the workflow's is kept: dropped there.)"""
+    if pkg is None or pkg.private or not _asked_visibility(asked) \
+            or publishing.record_for(pkg.id) is None \
+            or publishing.bypasses_lock(context, pkg.id):
+        return
+    tk.check_access("package_update", context, {"id": pkg.id})
+    raise tk.ValidationError({"private": [tk._(
+        "The walidata publishes the data of a request: its visibility does not "
+        "change through an edit (to take published data out of sight, the walidata "
+        "withdraws it)")]})
 
 
 @tk.chained_action
@@ -1822,7 +1830,16 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
         raise tk.ValidationError({"match": [tk._("Must be a string")]})
     if isinstance(ref, str) and ref:
         readable_or_not_found(context, ref)
-        _lock_for_change(context, model.Package.get(ref))
+        pkg = model.Package.get(ref)
+        _lock_for_change(context, pkg)
+        update = (data_dict or {}).get("update")
+        if isinstance(update, str):
+            try:
+                update = json.loads(update)
+            except ValueError:
+                update = None  # CKAN says what is wrong with it
+        if isinstance(update, dict):
+            _refuse_hiding_published(context, pkg, update)
     return original(context, data_dict)
 
 
@@ -2084,8 +2101,8 @@ def _asked_visibility(data_dict: DataDict) -> Optional[bool]:
     if asked in (None, ""):
         return None
     try:
-        return validators.satudata_boolean(asked)
-    except tk.Invalid:
+        return tk.asbool(asked)  # as CKAN reads it ("on" too)
+    except ValueError:
         return None
 
 

@@ -212,9 +212,13 @@ class TestPublish:
                             org_id=region.opd_a["id"])
         # nor hidden by an edit: refused, with the way (it answered 200 and
         # kept the data public, the caller believing it hidden)
-        for user in ("producer", "sysadmin"):
+        for user, action, data in (
+                ("producer", "package_patch", {"id": request["package_id"], "private": True}),
+                ("sysadmin", "package_patch", {"id": request["package_id"], "private": "on"}),
+                ("producer", "package_revise", {"match": {"id": request["package_id"]},
+                                                "update": {"private": True}})):
             with pytest.raises(tk.ValidationError) as err:
-                region.call(user, "package_patch", id=request["package_id"], private=True)
+                region.call(user, action, **data)
             assert "withdraws" in err.value.error_dict["private"][0]
         assert region.call("producer", "satudata_revision_show",
                            id=request["package_id"]) is None
