@@ -538,7 +538,34 @@ def merge(pkg_dict: dict[str, Any], parsed: ParsedWorkbook) -> dict[str, Any]:
         data[key] = value
         if key == "tag_string":
             data.pop("tags", None)
+        if key == VARIABLES_FIELD and VARIABLES_FIELD in parsed.originals:
+            data[key] = _merged_variables(pkg_dict.get(VARIABLES_FIELD) or [],
+                                          parsed.originals[VARIABLES_FIELD], value)
     return data
+
+
+def _merged_variables(current: list[Any], original: list[Any], mine: list[Any]
+                      ) -> list[Any]:
+    """The dataset's variables now with the rows the workbook changed
+    (``mine`` against the ``original`` it was filled with), by name: a
+    variable a colleague added since the download stays (one changed cell
+    wrote the whole sheet over it)."""
+    def by_name(rows: list[Any]) -> dict[Any, Any]:
+        return {row.get("name"): row for row in rows if isinstance(row, dict)}
+
+    before, after = by_name(original), by_name(mine)
+    merged = [row for row in current
+              if not (isinstance(row, dict) and row.get("name") in set(before) - set(after))]
+    names = [row.get("name") if isinstance(row, dict) else None for row in merged]
+    for name, row in after.items():
+        if before.get(name) == row:
+            continue  # untouched in the workbook: as the dataset has it now
+        if name in names:
+            merged[names.index(name)] = row
+        else:
+            merged.append(row)
+            names.append(name)
+    return merged
 
 
 def changed(parsed: ParsedWorkbook) -> dict[str, Any]:

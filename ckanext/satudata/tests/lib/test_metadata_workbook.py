@@ -242,6 +242,21 @@ class TestImport:
         assert result["fields"] == ["concept"]
         shown = helpers.call_action("package_show", id=draft["id"])
         assert (shown["notes"], shown["concept"]) == ("Diubah rekan", "Konsep dari templat")
+        # a variable a colleague added since stays when the sheet's rows change
+        helpers.call_action("package_patch", {"user": producer["name"]}, id=draft["id"],
+                            variables=[{"name": "jenis_nakes", "data_type": "category"},
+                                       {"name": "variabel_rekan", "data_type": "integer"}])
+        wb = _template(producer, draft)
+        helpers.call_action("package_patch", {"user": producer["name"]}, id=draft["id"],
+                            variables=[{"name": "jenis_nakes", "data_type": "category"},
+                                       {"name": "variabel_rekan", "data_type": "integer"},
+                                       {"name": "tambahan_rekan", "data_type": "integer"}])
+        _set_variables(wb, [["jenis_nakes", "Jenis tenaga kesehatan", "category"],
+                            ["variabel_rekan", None, "integer"]])
+        _import(producer, draft, _bytes(wb))
+        shown = helpers.call_action("package_show", id=draft["id"])["variables"]
+        assert [v["name"] for v in shown] == ["jenis_nakes", "variabel_rekan", "tambahan_rekan"]
+        assert shown[0].get("definition") == "Jenis tenaga kesehatan"
         # the same workbook imported again, corrected: what it changes, again
         _set(wb, {"concept": "Konsep dari templat, dibetulkan"})
         _import(producer, draft, _bytes(wb))
