@@ -904,6 +904,11 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     # one change at a time: a second officer's change waits, then starts from
     # this one's result (and the trail records what each one changed)
     round_ = _locked(CollectionRound, data.pop("id"), tk._("Collection round not found"))
+    if set(data) - {"modified", "name"} == {"state"} and data["state"] == round_.state:
+        # a close (or a reopening) from a page opened before another
+        # officer's same click: done already (it was told "someone changed
+        # this… what you typed is below", with nothing typed, nothing below)
+        return _round_dict(round_)
     refuse_changed_since(round_.modified, data.pop("modified", None))
     data.pop("name", None)
     typed = frozenset(key for key in _ROUND_DEADLINES if key in data)

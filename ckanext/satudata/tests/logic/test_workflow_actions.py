@@ -192,6 +192,22 @@ class TestDaftarDataImport:
         assert [region.call("walidata_admin", "satudata_daftar_data_show", id=i)["year"]
                 for i in seen[:3]] == [2042, 2041, 2040]
 
+    def test_a_round_closed_by_two_officers_at_once_is_closed_without_a_refusal(self, region):
+        """The second officer's "close" (from a page opened before the
+        first one's) was told "someone changed this, what you typed is
+        below": nothing was typed, and the round was as they wanted."""
+        shown = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+        for _click in range(2):
+            closed = region.call("walidata_admin", "satudata_round_update",
+                                 id=region.round["id"], state="closed",
+                                 modified=shown["modified"])
+            assert closed["state"] == "closed"
+        # a stale page's other change is still refused
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                        state="open", modified=shown["modified"])
+        assert list(err.value.error_dict) == ["modified"]
+
     def test_an_item_deleted_while_its_update_waits_is_not_found(self, region):
         """Deleted by one officer while another's change of it waited for
         its row: the change answered 500 (no row where one was required)."""
