@@ -45,7 +45,7 @@ __all__ = [
     "satudata_data_checks", "satudata_datastore_status", "satudata_table_unshown",
     "satudata_dataset_chart",
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
-    "satudata_resource_form_version",
+    "satudata_resource_form_version", "satudata_time_zone_id",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
@@ -318,6 +318,11 @@ def satudata_beside_its_name(image: Any) -> Markup:
 def satudata_time_zone() -> str:
     """The portal's time zone as people name it: WIB, WITA or WIT."""
     return publishing.to_local(publishing.utcnow()).tzname() or ""  # type: ignore[union-attr]
+
+
+def satudata_time_zone_id() -> str:
+    """The portal's time zone as the browser names it (``Asia/Jakarta``)."""
+    return str(publishing.timezone())
 
 
 @tk.chained_helper

@@ -127,8 +127,21 @@ jQuery(function ($) {
 
   function offer(form, entry) {
     var marker = $(form).find('.satudata-keep').first();
+    // the time as the portal's pages write it ("14.28 WIB"), in its zone
     var at = new Date(entry.at);
-    var time = ('0' + at.getHours()).slice(-2) + ':' + ('0' + at.getMinutes()).slice(-2);
+    var time;
+    try {
+      var parts = new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit', minute: '2-digit', hour12: false,
+        timeZone: marker.attr('data-zone') || undefined}).formatToParts(at);
+      var part = function (type) {
+        return parts.filter(function (p) { return p.type === type; })[0].value;
+      };
+      time = part('hour') + '.' + part('minute');
+    } catch (e) {  // an unknown zone: the browser's clock
+      time = ('0' + at.getHours()).slice(-2) + '.' + ('0' + at.getMinutes()).slice(-2);
+    }
+    time += marker.attr('data-zone-name') ? ' ' + marker.attr('data-zone-name') : '';
     var box = $('<div class="alert alert-info satudata-kept" role="status"></div>');
     var restore = $('<button type="button" class="btn btn-primary btn-sm me-2"></button>')
       .text(marker.attr('data-restore'));

@@ -475,6 +475,8 @@ def test_a_form_sent_after_the_session_ended_is_offered_back_after_login(world, 
     assert page.locator("#field-notes").input_value() != typed  # the saved value
     offer = page.locator(".satudata-kept")
     assert "sesi Anda telah berakhir" in offer.inner_text()
+    # the time as the portal writes it, in its zone ("pukul 14.28 WIB")
+    assert re.search(r"pukul \d\d\.\d\d WIB", offer.inner_text()), offer.inner_text()
     offer.locator("button.btn-primary").click()
     assert page.locator("#field-notes").input_value() == typed
     # the walidata's row kept, the producer's after it
