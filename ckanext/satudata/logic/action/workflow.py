@@ -1919,6 +1919,13 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
     result["approval_chain"] = roles.approval_chain(result["round_id"])
     result["allowed_transitions"], result["held_back"] = _allowed_transitions(
         context, data["id"])
+    if result["state"] in rounds.WITH_PRODUCERS and not roles.producers_of(
+            {result["owner_org"]}).get(result["owner_org"]):
+        # it waits for its OPD, where nobody can take the step: the page said
+        # "waiting for the producers (OPD)" and only a reminder's refusal told
+        result["held_back"].append(tk._(
+            "Nobody can take this request's next step: its OPD has no producer (an editor "
+            "or administrator of the OPD). The walidata adds one to the OPD."))
     result.update(_periods_of(data["id"]))
     if result["due_date"]:
         result["working_days_left"] = workdays.working_days_between(

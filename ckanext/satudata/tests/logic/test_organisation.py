@@ -1164,6 +1164,9 @@ def test_a_reminder_to_an_opd_without_producers_says_to_add_one(clean_db, clean_
             _call("admin-walidata", "satudata_request_remind", id=request["id"])
         message = err.value.error_dict["remind"][0]
         assert "no producer" in message and "Walidata roles" not in message
+        # its page says so too (it said "waiting for the producers (OPD)")
+        shown = _call("admin-walidata", "satudata_request_show", id=request["id"])
+        assert any("no producer" in m for m in shown["held_back"]), shown["held_back"]
 
 
 def test_a_report_nobody_could_approve_is_not_sent(clean_db, clean_index):
