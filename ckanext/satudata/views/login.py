@@ -153,6 +153,26 @@ def log_in_first() -> Any:
     return response
 
 
+@satudata_login.before_app_request
+def no_register_page() -> Any:
+    """Where registration is closed (CKAN's default), the sign-up address
+    answered CKAN's 403 ("you might need to log in"): the login page, which
+    says how to get an account, instead; a sysadmin keeps CKAN's page (the
+    walidata creates accounts there)."""
+    if request.endpoint != "user.register" or request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        tk.check_access("user_create", {"user": tk.current_user.name
+                                        if tk.current_user.is_authenticated else ""})
+    except tk.NotAuthorized:
+        if tk.current_user.is_authenticated:
+            return None  # CKAN's own refusal for a logged-in account
+        tk.h.flash_notice(tk._("Accounts of this portal are created by the walidata "
+                               "(Diskominfo): ask them for one."))
+        return tk.redirect_to("user.login")
+    return None
+
+
 def _same_site_referrer() -> Any:
     """The path (and query) of the page of this portal the request came
     from, or None."""

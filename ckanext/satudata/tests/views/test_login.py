@@ -265,6 +265,10 @@ def test_a_failed_login_keeps_the_name_and_the_page_says_how_to_get_an_account(a
     assert 'name="login" value="warga&lt;b&gt;"' in failed.body
     page = client.get("/user/login").body
     assert "Akun portal ini dibuat oleh walidata" in page
+    # the sign-up address leads there (it answered CKAN's 403, "you might
+    # need to log in")
+    signup = client.get("/user/register", follow_redirects=False)
+    assert signup.status_code == 302 and "/user/login" in signup.headers["Location"]
 
 
 def test_the_about_page_says_how_to_reach_the_walidata(app, world_of):
