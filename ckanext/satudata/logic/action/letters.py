@@ -160,11 +160,23 @@ def satudata_round_document_create(context: Context, data_dict: DataDict) -> dic
     data = _validate(data_dict, schema.round_document_create(), context)
     round_ = _round(context, data)
     content, mimetype, name, safe_name = storage.read_round_document(upload)
+    # one upload at a time per round (its row locked: rows referring to it
+    # are still written meanwhile), and the same file of the same title
+    # already there is that document: a double click (two tabs) stored it
+    # two or three times, each with its own line in the round's trail
+    model.Session.execute(sa.select(CollectionRound.id).where(
+        CollectionRound.id == round_.id).with_for_update(key_share=True))
+    digest = hashlib.sha256(content).hexdigest()
+    same = model.Session.execute(sa.select(RoundDocument).where(
+        RoundDocument.round_id == round_.id, RoundDocument.sha256 == digest,
+        RoundDocument.title == (data.get("title") or name))).scalars().first()
+    if same is not None:
+        return same.dictize()
     user = roles.user_obj(context.get("user"))
     document = RoundDocument(
         id=model.types.make_uuid(), round_id=round_.id, title=data.get("title") or name,
         file_name=safe_name, mimetype=mimetype, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), uploaded_at=datetime.datetime.utcnow(),
+        sha256=digest, uploaded_at=datetime.datetime.utcnow(),
         uploaded_by=user.id if user else None)
     model.Session.add(document)
     model.Session.flush()

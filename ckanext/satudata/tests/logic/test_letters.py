@@ -270,6 +270,13 @@ def test_the_round_email_carries_the_letter_and_links_the_documents(smtp, region
     document = region.call("walidata_admin", "satudata_round_document_create",
                            id=region.round["id"], title="Matriks Indikator 2026",
                            upload=_upload(b"kode,indikator\n1,Posyandu\n", "matriks.csv"))
+    # sent twice (a double click, two tabs): one document, one line in the trail
+    again = region.call("walidata_admin", "satudata_round_document_create",
+                        id=region.round["id"], title="Matriks Indikator 2026",
+                        upload=_upload(b"kode,indikator\n1,Posyandu\n", "matriks.csv"))
+    assert again["id"] == document["id"]
+    assert len(region.call("walidata_admin", "satudata_round_document_list",
+                           id=region.round["id"])) == 1
     region.call("walidata_admin", "satudata_round_send", id=region.round["id"])
     run_jobs()
     with smtp.lock:
