@@ -1819,6 +1819,9 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
     then its update waited for the revision another change held while that
     change waited for the row (a deadlock, HTTP 500)."""
     match = (data_dict or {}).get("match")
+    if match is None:  # its flattened form (``match__id``)
+        match = {key[len("match__"):]: value for key, value in (data_dict or {}).items()
+                 if isinstance(key, str) and key.startswith("match__")} or None
     if isinstance(match, str):
         try:
             match = json.loads(match)
@@ -1838,8 +1841,12 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
                 update = json.loads(update)
             except ValueError:
                 update = None  # CKAN says what is wrong with it
-        if isinstance(update, dict):
-            _refuse_hiding_published(context, pkg, update)
+        # its flattened form too (``update__private``)
+        flat = {key[len("update__"):]: value for key, value in (data_dict or {}).items()
+                if isinstance(key, str) and key.startswith("update__")}
+        for asked in (update, flat):
+            if isinstance(asked, dict):
+                _refuse_hiding_published(context, pkg, asked)
     return original(context, data_dict)
 
 

@@ -216,7 +216,9 @@ class TestPublish:
                 ("producer", "package_patch", {"id": request["package_id"], "private": True}),
                 ("sysadmin", "package_patch", {"id": request["package_id"], "private": "on"}),
                 ("producer", "package_revise", {"match": {"id": request["package_id"]},
-                                                "update": {"private": True}})):
+                                                "update": {"private": True}}),
+                ("producer", "package_revise", {"match__id": request["package_id"],
+                                                "update__private": "true"})):
             with pytest.raises(tk.ValidationError) as err:
                 region.call(user, action, **data)
             assert "withdraws" in err.value.error_dict["private"][0]
