@@ -1438,7 +1438,9 @@ def satudata_local_datetime(value: Any) -> Any:
         raise tk.Invalid(tk._("The year must be between %(min)s and %(max)s")
                          % {"min": MIN_YEAR, "max": MAX_YEAR})
     from ..lib import publishing
-    return publishing.to_utc(parsed)
+    # to the minute, as releases are announced (09:00:30 was a 30-second
+    # "postponement" of 09:00, shown as "postponed from 09.00 to 09.00")
+    return publishing.to_utc(parsed.replace(second=0, microsecond=0))
 
 
 #: a release time as a form gives it: hours and minutes (``09:00``, ``9.00``)

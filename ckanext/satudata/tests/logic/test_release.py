@@ -120,9 +120,12 @@ def test_unschedule_and_who_may_schedule(region):
         with pytest.raises(tk.ObjectNotFound if who == "public" else tk.NotAuthorized):
             region.call(who, "satudata_request_schedule", id=request["id"],
                         release_at=later)
+    # seconds given: to the minute, as releases are announced (09:00:30 was a
+    # 30-second "postponement" of 09:00)
     region.call("walidata_admin", "satudata_request_schedule", id=request["id"],
-                release_at=later)
+                release_at=later + ":30")
     assert len(_calendar()) == 1
+    assert {r.release_at.second for r in model.Session.query(Release)} == {0}
     # cancelling undoes another officer's decision: on the version seen
     with pytest.raises(tk.ValidationError) as err:
         region.call("kadis", "satudata_request_unschedule", id=request["id"])
