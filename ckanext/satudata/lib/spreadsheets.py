@@ -58,9 +58,35 @@ def _header_map() -> dict[str, str]:
     mapping = {}
     for header, field, aliases in DAFTAR_DATA_COLUMNS:
         for name in (header, field, *aliases):
-            mapping[name.strip().lower().replace(" ", "_")] = field
-            mapping[name.strip().lower()] = field
+            mapping[_header_key(name).replace(" ", "_")] = field
+            mapping[_header_key(name)] = field
     return mapping
+
+
+def _header_key(cell: Any) -> str:
+    """A header cell as the columns are looked up: lower case, its words
+    one space apart (a line break in the cell), without a required field's
+    mark (``Judul*``), a note in brackets (``OPD (nama)``) or a closing colon."""
+    text = re.sub(r"\([^)]*\)", " ", str(cell or "").replace("*", " "))
+    return " ".join(text.strip().rstrip(":").lower().split())
+
+
+#: how far down a sheet its header row is looked for (a title row, the
+#: decree's number, an empty row above the columns' names)
+_HEADER_ROWS = 10
+
+
+def _header_row(rows: list[tuple[Any, ...]], mapping: dict[str, str]
+                ) -> Optional[tuple[int, list[Optional[str]]]]:
+    """The index of the sheet's header row (naming the required columns)
+    among its first rows, and the field of each column; None without one."""
+    required = {field for _h, field, _a in DAFTAR_DATA_COLUMNS[:2]}
+    for index, row in enumerate(rows[:_HEADER_ROWS]):
+        fields = [mapping.get(_header_key(h)) or mapping.get(_header_key(h).replace(" ", "_"))
+                  for h in row]
+        if required <= set(fields):
+            return index, fields
+    return None
 
 
 def _bold_header(ws: Any, headers: list[str]) -> None:
@@ -283,22 +309,28 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             "The workbook is too large to import: split it into smaller files")]})
     try:
         wb = cells.read_workbook(stream)
+        # the "Daftar Data" sheet, else the first whose first rows name the
+        # columns (a workbook of the list on its second sheet was refused)
+        sheets = ([wb["Daftar Data"]] if "Daftar Data" in wb.sheetnames else []) \
+            + [ws for ws in wb.worksheets if ws.title != "Daftar Data"]
         # read every row now: a damaged sheet fails here, not half-way
-        sheet = wb["Daftar Data"] if "Daftar Data" in wb.sheetnames else wb.worksheets[0]
-        rows = iter(list(sheet.iter_rows(values_only=True)))
+        read = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in sheets]
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise unreadable
-    try:
-        header = next(rows)
-    except StopIteration:
+    if not any(rows for _title, rows in read):
         raise tk.ValidationError({"upload": [tk._("The file is empty")]})
     mapping = _header_map()
-    fields = [mapping.get(str(h or "").strip().lower()) for h in header]
-    missing = [h for h, f, _a in DAFTAR_DATA_COLUMNS[:2] if f not in fields]
-    if missing:
+    found = next(((title, rows, header) for title, rows in read
+                  if (header := _header_row(rows, mapping)) is not None), None)
+    if found is None:
+        missing = [h for h, _f, _a in DAFTAR_DATA_COLUMNS[:2]]
         raise tk.ValidationError({"upload": [tk._(
-            "Required columns are missing: %(columns)s") % {"columns": ", ".join(missing)}]})
-    for number, values in enumerate(rows, start=2):
+            "Required columns are missing: %(columns)s (looked for in the first %(rows)s "
+            "rows of the sheet \"%(sheet)s\": a row naming the columns)") % {
+                "columns": ", ".join(missing), "rows": _HEADER_ROWS, "sheet": read[0][0]}]})
+    _title, all_rows, (at, fields) = found
+    rows = iter(all_rows[at + 1:])
+    for number, values in enumerate(rows, start=at + 2):
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
         if not any(row.values()) or row.get("description") == _OLD_EXAMPLE_NOTE:
             continue

@@ -335,6 +335,43 @@ class TestDaftarDataImport:
             region.call("walidata_admin", "satudata_daftar_data_template", year="dua")
         assert "year" in err.value.error_dict
 
+    def test_a_real_looking_workbook_is_read_where_its_columns_are_named(self, region):
+        """A title row above the columns' names, "Judul*", a name broken over
+        two lines, the list on a second sheet of another name: refused as
+        "required columns are missing: judul, opd"."""
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Petunjuk"
+        workbook.active.append(["Isi lembar berikutnya"])
+        sheet = workbook.create_sheet("DAFTAR DATA SEKTORAL 2033")
+        sheet.append(["DAFTAR DATA SEKTORAL KABUPATEN 2033"])
+        sheet.append([])
+        sheet.append(["Judul*", "OPD\n(nama)", "frekuensi"])
+        sheet.append(["Jumlah Pasar Desa", "dinas-kesehatan", "Tahunan"])
+        out = io.BytesIO()
+        workbook.save(out)
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=out.getvalue(), year=2033)
+        assert result["created"] == 1
+        item, = region.call("walidata_admin", "satudata_daftar_data_list", year=2033)["results"]
+        assert (item["title"], item["update_frequency"]) == ("Jumlah Pasar Desa", "annual")
+        # a row error names the sheet's own row number
+        sheet.append(["Jumlah Kios", "tidak-ada-opd"])
+        out = io.BytesIO()
+        workbook.save(out)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import",
+                        upload=out.getvalue(), year=2033)
+        assert any(r.startswith(("Row 5,", "Baris 5,")) for r in err.value.error_dict["rows"])
+        # none: where it looked
+        empty = openpyxl.Workbook()
+        empty.active.append(["nama", "instansi"])
+        out = io.BytesIO()
+        empty.save(out)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import",
+                        upload=out.getvalue(), year=2033)
+        assert "first 10 rows" in err.value.error_dict["upload"][0]
+
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
         content = daftar_data_workbook([
             ["Jumlah Sekolah", "dinas-pendidikan", "Setiap saat", "Pendidikan; 1.02", "unit",
