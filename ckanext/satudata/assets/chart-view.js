@@ -15,7 +15,10 @@ this.ckan.module('satudata-chart', function () {
           locale: 'id-ID',
           animation: false,
           plugins: {legend: {display: false}},
-          scales: {x: {title: {display: true, text: data.axis}},
+          // every category named (on a phone Chart.js skipped the middle
+          // one of three bars); a long list is turned, not thinned
+          scales: {x: {title: {display: true, text: data.axis},
+                       ticks: {autoSkip: data.labels.length > 40, maxRotation: 90}},
                    y: {beginAtZero: true, title: {display: true, text: data.measure}}}
         }
       });
