@@ -607,6 +607,27 @@ def dump_format_known() -> Any:
     return None
 
 
+@satudata_guard.after_app_request
+def dump_named_after_its_table(response: Any) -> Any:
+    """A table's DataStore download is named after the table
+    (``jumlah-puskesmas-per-kecamatan.csv``): CKAN names it by the
+    resource's id, a file nobody recognises in a Downloads folder."""
+    if request.endpoint != "datastore.dump" or response.status_code != 200:
+        return response
+    disposition = response.headers.get("Content-Disposition") or ""
+    found = re.search(r'filename="[^"]*?(\.\w+)"', disposition)
+    resource = model.Resource.get(str((request.view_args or {}).get("resource_id") or ""))
+    if not found or resource is None or not resource.name:
+        return response
+    from unidecode import unidecode
+
+    name = re.sub(r"[^a-z0-9]+", "-", unidecode(resource.name).lower()).strip("-")[:80]
+    if name:
+        response.headers["Content-Disposition"] = disposition.replace(
+            found.group(0), f'filename="{name}{found.group(1)}"')
+    return response
+
+
 @satudata_guard.before_app_request
 def trash_keeps_opds() -> Any:
     """CKAN's trash purges the deleted OPDs one after the other and stops

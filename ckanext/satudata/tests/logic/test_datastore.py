@@ -734,7 +734,13 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
     a query with a colon before a name inside a string (SQLAlchemy reads a
     parameter)."""
     resource_id = published_table["resource"]["id"]
-    assert app.get(f"/datastore/dump/{resource_id}").status_code == 200
+    download = app.get(f"/datastore/dump/{resource_id}")
+    assert download.status_code == 200
+    # named after its table (it was the resource's id)
+    name = published_table["resource"]["name"]
+    expected = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".csv"
+    assert f'filename="{expected}"' in download.headers["Content-Disposition"], (
+        download.headers["Content-Disposition"])
     for query in ("offset=-1", "limit=-5", "format=bogus", "offset=abc"):
         assert app.get(f"/datastore/dump/{resource_id}?{query}").status_code == 400, query
     assert "tidak dapat diunduh" in app.get(f"/datastore/dump/{resource_id}?offset=-1").body
