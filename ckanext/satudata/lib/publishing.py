@@ -835,11 +835,9 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
     if record.status == "archived":
         raise tk.ValidationError({"state": [tk._("Archived datasets cannot be changed")]})
     if under_review(pkg.id):
-        if any(is_period_request(r) and r.state in REVIEW_STATES
-               for r in package_requests(pkg.id)):
-            # a new period reviewed, not a revision (it said so)
-            raise tk.ValidationError({"state": [period_in_review_message()]})
-        raise tk.ValidationError({"state": [tk._(
+        # why, in the words a table's upload is refused with (an approved
+        # revision waiting for its release read "being reviewed")
+        raise tk.ValidationError({"state": [review_message(pkg.id) or tk._(
             "A revision of this dataset is being reviewed; it can be changed again "
             "once it is returned or published")]})
     # one staging (or discard) of the revision at a time; locked after the

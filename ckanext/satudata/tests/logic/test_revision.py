@@ -980,3 +980,23 @@ def test_a_published_tables_form_version_is_its_revisions(region):
         with pytest.raises(tk.ObjectNotFound) as err:
             region.call("producer_b", "resource_show", id=ref)
         assert not str(err.value.message or ""), err.value.message
+
+
+def test_an_approved_revision_is_refused_an_edit_as_approved(region):
+    """A producer's edit of a revision approved and waiting for its release
+    was refused as "being reviewed", a table's upload as "approved and
+    waits for publication"."""
+    request, pkg_id, live_resource = _published_with_a_table(region)
+    region.call("producer", "package_patch", id=pkg_id, notes="Catatan revisi")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    said = []
+    for change in (lambda: region.call("producer", "package_patch", id=pkg_id, notes="Lagi"),
+                   lambda: region.call("producer", "resource_patch", id=live_resource["id"],
+                                       upload=csv_upload("tahun,jumlah\n2025,5\n"))):
+        with pytest.raises(tk.ValidationError) as err:
+            change()
+        said.append(err.value.error_dict["state"][0])
+    assert said[0] == said[1] and "approved" in said[0], said
