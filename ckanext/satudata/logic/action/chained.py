@@ -1310,33 +1310,23 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.lock_update(context, pkg, data_dict)
     _lock_for_change(context, pkg)
     if not bypass:
-        _keep_tables_added_since(pkg, data_dict)
+        _keep_tables_added_since(context, pkg, data_dict)
     _queue_jobs_if_data_may_change(pkg, data_dict)
     datastore.note_new_files(data_dict.get("resources"))
     with publishing.search_required():  # Solr away: refused whole, not a 500
         return original(context, data_dict)
 
 
-def _keep_tables_added_since(pkg: model.Package, data_dict: DataDict) -> None:
-    """The tables added to the dataset after ``data_dict`` was read (its
-    ``metadata_modified``) stay in its list (read under the dataset's lock):
-    CKAN's "Add" of a table reads the dataset and updates it again after the
-    table is saved, and tables added by another tab or producer meanwhile
-    were dropped from the list so written (all told "added"; 2 of 4 kept)."""
-    resources = data_dict.get("resources")
-    read_at = data_dict.get("metadata_modified")
-    if not isinstance(resources, list) or not isinstance(read_at, str):
-        return
-    try:
-        read = datetime.datetime.fromisoformat(read_at.replace("Z", "+00:00")).replace(
-            tzinfo=None)
-    except ValueError:
-        return
-    listed = {r.get("id") for r in resources if isinstance(r, dict)}
-    for resource in sorted(pkg.resources, key=lambda r: r.position or 0):
-        if resource.state == "active" and resource.id not in listed \
-                and resource.created is not None and resource.created > read:
-            resources.append(model_dictize.resource_dictize(resource, {"model": model}))
+def _keep_tables_added_since(context: Context, pkg: model.Package, data_dict: DataDict) -> None:
+    """CKAN's "Add" of a table saves it, then reads the dataset and writes it
+    again to make it active (its ``go-metadata`` step): a dataset already
+    active keeps its tables as they are then (read under its lock), not the
+    list that read gave: tables added by another tab or producer in between
+    were dropped (all told "added"; 2 of 4 kept)."""
+    if context.get("allow_state_change") and data_dict.get("state") == "active" \
+            and pkg.state == "active":
+        data_dict.pop("resources", None)
+        context["allow_partial_update"] = True  # (CKAN keeps the tables not given)
 
 
 def _queue_jobs_if_data_may_change(pkg: model.Package, data_dict: DataDict) -> None:

@@ -116,6 +116,16 @@ def _count(entity: Any, where: list[Any]) -> int:
         sa.select(sa.func.count()).select_from(entity).where(*where)).scalar_one()
 
 
+def _item_or_not_found(data_dict: DataDict) -> None:
+    """A Daftar Data item named by an id that is none (deleted, made up) is
+    not found, as its show says (its change and its deletion said the id
+    was invalid: a second click could not tell "gone" from "bad input")."""
+    ref = (data_dict or {}).get("id")
+    if isinstance(ref, str) and ref and roles.clean_id(ref) \
+            and model.Session.get(DaftarData, ref) is None:
+        raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
+
+
 def _locked(entity: Any, id_: str, missing: str) -> Any:
     """The row ``id_`` of ``entity`` as it is under its lock (a change made
     while this waited for it is read); not found (``missing``) when it was
@@ -297,6 +307,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     ``sk_upload`` included.
     """
     tk.check_access("satudata_daftar_data_update", context, data_dict)
+    _item_or_not_found(data_dict)
     upload_name = getattr(data_dict.get("sk_upload"), "filename", None)
     data, sk_pdf = _item_data(data_dict, schema.daftar_data_update(), context)
     # one change of the item at a time, read as it is under its lock (taken
@@ -346,6 +357,7 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("satudata_daftar_data_delete", context, data_dict)
+    _item_or_not_found(data_dict)
     data = _validate(data_dict, schema.daftar_data_delete(), context)
     # locked: a round being sent with it finishes first, and the item is then
     # deactivated (deleted under it, the new request went with it, and the
@@ -898,6 +910,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     (``prepare_due: ""``) is counted again from what it follows.
     """
     tk.check_access("satudata_round_update", context, data_dict)
+    if roles.clean_id((data_dict or {}).get("id")):
+        get_round(data_dict["id"])  # gone: not found (as its show, its send), not invalid
     recount = _emptied_deadlines(data_dict)
     data = _validate({key: value for key, value in data_dict.items() if key not in recount},
                      schema.round_update(), context)
