@@ -208,6 +208,24 @@ class TestDaftarDataImport:
                         state="open", modified=shown["modified"])
         assert list(err.value.error_dict) == ["modified"]
 
+    def test_a_deleted_item_or_round_is_not_found_when_changed(self, region):
+        """Deleted, it answered "not found" to its show and 409 "invalid id"
+        to its change or a second deletion (a second click could not tell
+        gone from bad input)."""
+        item = region.call("walidata_admin", "satudata_daftar_data_create",
+                           title="Jumlah Bank Sampah", owner_org="dinas-kesehatan", year=2026)
+        region.call("walidata_admin", "satudata_daftar_data_delete", id=item["id"])
+        for action, data in (("satudata_daftar_data_delete", {}),
+                             ("satudata_daftar_data_update", {"unit": "unit"})):
+            with pytest.raises(tk.ObjectNotFound):
+                region.call("walidata_admin", action, id=item["id"], **data)
+        draft = region.call("walidata_admin", "satudata_round_create", name="hapus-saja",
+                            title="Hapus saja", year=2030, start_date="2030-01-07")
+        region.call("walidata_admin", "satudata_round_delete", id=draft["id"])
+        with pytest.raises(tk.ObjectNotFound):
+            region.call("walidata_admin", "satudata_round_update", id=draft["name"],
+                        submit_days=10)
+
     def test_an_item_deleted_while_its_update_waits_is_not_found(self, region):
         """Deleted by one officer while another's change of it waited for
         its row: the change answered 500 (no row where one was required)."""
