@@ -740,6 +740,13 @@ def form_expired(error: CSRFError) -> Any:
     message = tk._("The form could not be sent: it was opened before your last login or "
                    "logout, or too long ago. Go back, copy what you typed, reload the page "
                    "and send it again.")
+    if request.mimetype == "multipart/form-data" and (request.content_length or 0) > 0 \
+            and not request.form and not request.files:
+        # nothing of the form could be read (a file name of bytes that are
+        # no text drops the whole form): not an old form, whatever its token
+        message = tk._("The form could not be read: the name of the file chosen holds "
+                       "characters that are not text. Rename the file, choose it again "
+                       "and send the form.")
     if request.path.startswith("/api/"):
         return _api_error(None, message)
     return current_app.handle_http_exception(BadRequest(message))

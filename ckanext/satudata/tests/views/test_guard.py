@@ -1049,3 +1049,21 @@ def test_core_forms_posted_with_a_field_twice_or_without_one_are_told_so(app, re
     assert helpers.call_action("group_show", id=group)["name"] == group
     with pytest.raises(tk.ValidationError):  # nor by a call inside the portal
         helpers.call_action("group_patch", id=group, name="<b>grup</b>")
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_form_whose_file_name_is_no_text_is_told_so(app):
+    """A file name of bytes that are no text dropped the whole form: it was
+    refused as opened before the last login or too long ago."""
+    from ckan.tests import factories
+
+    from ..factories import login
+
+    client = login(app, factories.User(password="correct123")["name"])
+    body = (b'--XXB\r\nContent-Disposition: form-data; name="title"\r\n\r\nMatriks'
+            b'\r\n--XXB\r\nContent-Disposition: form-data; name="upload"; filename="a\xff.pdf"'
+            b'\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--XXB--\r\n')
+    answer = client.post("/permintaan-data/putaran/semester-1/dokumen", data=body,
+                         headers={"Content-Type": "multipart/form-data; boundary=XXB"},
+                         status=400)
+    assert "nama berkas yang dipilih" in answer.body and "terlalu lama" not in answer.body
