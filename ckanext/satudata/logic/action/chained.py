@@ -539,8 +539,8 @@ def _core_message(message: Any) -> Any:
     found = _UNSUPPORTED_UPLOAD.fullmatch(message) if isinstance(message, str) else None
     if found is None:
         return message
-    return tk._("This type of file cannot be uploaded here: %(type)s") % {
-        "type": found.group("type")}
+    return tk._("This type of file cannot be uploaded here (%(type)s): choose a picture "
+                "(PNG, JPEG or GIF)") % {"type": found.group("type")}
 
 
 @contextlib.contextmanager

@@ -401,14 +401,16 @@ class TestOrganizationSchema:
                              "logo.svg")},
             headers={"Authorization": token}, status=409)
         assert response.json["error"]["image_upload"] == [
-            "Jenis berkas ini tidak dapat diunggah di sini: image/svg+xml"]
+            "Jenis berkas ini tidak dapat diunggah di sini (image/svg+xml): pilih gambar "
+            "(PNG, JPEG, atau GIF)"]
         assert model.Group.get("dinas-svg") is None
         group = app.post("/api/3/action/group_create", data={
             "name": "grup-svg", "image_upload": (
                 io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "logo.svg")},
             headers={"Authorization": token}, status=409)
         assert group.json["error"]["image_upload"] == [
-            "Jenis berkas ini tidak dapat diunggah di sini: image/svg+xml"]
+            "Jenis berkas ini tidak dapat diunggah di sini (image/svg+xml): pilih gambar "
+            "(PNG, JPEG, atau GIF)"]
 
     def test_about_page_shows_labels(self, app, sysadmin):
         helpers.call_action("organization_create", {"user": sysadmin["name"]}, **self.OPD)

@@ -360,8 +360,8 @@ def test_a_refused_picture_is_not_set_by_saving_again(app, sysadmin):
             "logo_upload": (io.BytesIO(b"bukan gambar\n"), "bukan-gambar.png"), "save": ""},
             content_type="multipart/form-data")
         summary = html.unescape(refused.body[refused.body.index("error-explanation"):][:800])
-        assert "Unggahan logo: Jenis berkas ini tidak dapat diunggah di sini: text/plain" \
-            in summary, summary
+        assert "Unggahan logo: Jenis berkas ini tidak dapat diunggah di sini (text/plain): " \
+            "pilih gambar" in summary, summary
         # the form as it came back, saved again
         again = admin.post("/ckan-admin/config", data={
             "_csrf_token": csrf_token(refused.body),
