@@ -277,7 +277,13 @@ def remind(id: str) -> Any:
     except tk.ValidationError as e:
         # the page again, the note kept (a redirect lost it); a note's
         # refusal names the note ("at most 10000 characters" said nothing)
-        for message in error_list(e, {"note": tk._("Note")}):
+        messages = error_list(e, {"note": tk._("Note")})
+        if "note" not in (e.error_dict or {}):
+            # the reminder form is gone (one went out today, the request moved
+            # on): the note with the refusal, as a refused step's
+            return _render_request(id, status=400, typed=_typed("remind", e),
+                                   refused=" ".join(messages))
+        for message in messages:
             tk.h.flash_error(message)
         # as a step's form (the review's notes per field read it too: a 500
         # on a ready request)

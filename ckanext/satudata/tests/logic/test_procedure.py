@@ -579,6 +579,11 @@ def test_a_late_step_is_chased_from_the_request_page(region, app, smtp, run_jobs
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_request_remind", id=request["id"])
     assert "today" in err.value.error_dict["remind"][0]
+    # from the page as it was (two officers): refused, the note kept with the refusal
+    again = admin.post(f"{url}/ingatkan", data={"_csrf_token": csrf_token(page),
+                                                "note": "Catatan kedua"}, status=400).body
+    box = again[again.index("satudata-step-refused"):]
+    assert "Catatan kedua" in box[:box.index("</div>")]
     other = region.request_of(region.opd_b)
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_request_remind", id=other["id"],
