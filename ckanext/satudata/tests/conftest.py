@@ -295,13 +295,11 @@ def wait_until_blocked(thread: threading.Thread, timeout: float = 30) -> None:
             thread.join(0.05)
 
 
-def answer_while_held(change: Callable[[], Any], app: Any = None,
-                      then: Optional[Callable[[], Any]] = None) -> Any:
-    """What ``change`` answers (its result, or the exception it raised) when
-    it runs in another thread (in a request of ``app``, if given) while the
-    test's open transaction holds a lock it needs: found waiting, then
-    ``then`` runs (the test's transaction going on), then the transaction
-    commits and the answer is awaited. The session is fresh afterwards."""
+def _answering(change: Callable[[], Any], app: Any = None
+               ) -> tuple[threading.Thread, list[Any]]:
+    """``change`` started in another thread (in a request of ``app``, if
+    given): the thread, and the list its answer (its result, or the
+    exception it raised) goes into."""
     outcome: list[Any] = []
 
     def run() -> None:
@@ -317,6 +315,17 @@ def answer_while_held(change: Callable[[], Any], app: Any = None,
 
     thread = threading.Thread(target=run)
     thread.start()
+    return thread, outcome
+
+
+def answer_while_held(change: Callable[[], Any], app: Any = None,
+                      then: Optional[Callable[[], Any]] = None) -> Any:
+    """What ``change`` answers (its result, or the exception it raised) when
+    it runs in another thread (in a request of ``app``, if given) while the
+    test's open transaction holds a lock it needs: found waiting, then
+    ``then`` runs (the test's transaction going on), then the transaction
+    commits and the answer is awaited. The session is fresh afterwards."""
+    thread, outcome = _answering(change, app)
     wait_until_blocked(thread)
     assert thread.is_alive() and not outcome, "the change did not wait for the lock"
     if then is not None:
@@ -332,18 +341,7 @@ def answer_beside_held(change: Callable[[], Any]) -> Any:
     """What ``change`` answers when it runs in another thread while the
     test's open transaction holds locks it must not wait for: it must end
     before the transaction does (then the transaction commits)."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(change())
-        except Exception as e:  # noqa: BLE001 (what it answered is the point)
-            outcome.append(e)
-        finally:
-            model.Session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
+    thread, outcome = _answering(change)
     thread.join(30)
     ended = bool(outcome)
     model.Session.commit()
