@@ -1876,6 +1876,13 @@ def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
     locked.add(package_id)
 
 
+def lock_dataset_for_change(context: Context, package_id: str) -> None:
+    """:func:`_lock_for_change` for an action that reads the dataset before
+    it changes it (the metadata workbook's import: two imports at once each
+    merged into what it had read, and one change was lost)."""
+    _lock_for_change(context, model.Package.get(package_id))
+
+
 #: :func:`.publishing.in_transaction` key: the datasets locked for a change
 _LOCKED = "satudata_locked_for_change"
 

@@ -14,6 +14,7 @@ from ckan.types import Context, DataDict
 from ...lib import metadata, metadata_workbook, reference
 from .. import schema
 from ._common import readable_or_not_found, validate as _validate
+from .chained import lock_dataset_for_change
 
 __all__ = ["satudata_metadata_check", "satudata_metadata_template",
            "satudata_metadata_import", "satudata_reference_list"]
@@ -95,8 +96,13 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
 
     # what the producer edits: a published dataset's staged revision (the
     # live version, merged and staged over it, undid the revision's edits
-    # and dropped or brought back its tables)
-    pkg = tk.get_action("package_show")(dict(context, for_edit=True), {"id": data["id"]})
+    # and dropped or brought back its tables), read under the dataset's lock
+    # (two imports at once each merged into what it had read: one was lost)
+    package = model.Package.get(data["id"])
+    if package is not None:
+        lock_dataset_for_change(context, package.id)
+    pkg = tk.get_action("package_show")(dict(context, for_edit=True, use_cache=False),
+                                        {"id": data["id"]})
     parsed = metadata_workbook.read_workbook(upload, pkg.get("type") or "dataset")
     errors = list(parsed.errors)
     if parsed.identifier and parsed.identifier != pkg["id"]:

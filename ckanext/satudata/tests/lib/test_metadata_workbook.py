@@ -384,3 +384,25 @@ class TestImportEdgeCases:
         shown = helpers.call_action("package_show", id=draft["id"])
         assert shown["government_affairs"] == ["1.02", "2.20"]
         assert shown["sdgs_goals"] == ["3", "8"]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_two_imports_at_once_keep_both_changes(producer, draft):
+    """Two producers importing at the same moment: each merged what it
+    changed into the dataset as it had read it, and one change was lost."""
+    from ckan import model
+
+    from ..conftest import answer_while_held
+
+    first, second = _template(producer, draft), _template(producer, draft)
+    _set(first, {"concept": "Konsep produsen pertama"})
+    _set(second, {"classification": "Klasifikasi produsen kedua"})
+    model.Session.remove()
+    helpers.call_action("satudata_metadata_import",  # the first, not committed yet
+                        {"user": producer["name"], "ignore_auth": False, "defer_commit": True},
+                        id=draft["id"], upload=_bytes(first))
+    outcome = answer_while_held(lambda: _import(producer, draft, _bytes(second)))
+    assert not isinstance(outcome, Exception), outcome
+    shown = helpers.call_action("package_show", id=draft["id"])
+    assert (shown["concept"], shown["classification"]) == (
+        "Konsep produsen pertama", "Klasifikasi produsen kedua")
