@@ -434,7 +434,9 @@ def refused_step(id: str, transition: str, error: tk.ValidationError) -> Any:
     """The request page again (400) after ``transition`` was refused: one
     summary of what is missing, each linked to its field, other refusals
     flashed, and what was typed in the step's form kept."""
-    summary = _error_summary(id, error)
+    # (the override's refusal names the files, but nothing is to complete:
+    # said with what was typed, not as "the request cannot be submitted yet")
+    summary = [] if transition in STEP_FORMS else _error_summary(id, error)
     label = tk._("Reason") if transition in REASON_REQUIRED else tk._("Note")
     if not summary:
         request = call("satudata_request_show", {"id": id})

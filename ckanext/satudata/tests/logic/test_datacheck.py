@@ -392,8 +392,8 @@ def test_an_override_from_a_page_before_the_file_was_replaced_is_refused(region,
                  {"name": "keterangan", "data_type": "text", "unit": ""}]
     request, resource = _prepare(region, NIK_TABLE, variables)
     run_jobs()  # the file checked
-    page = login(app, region.users["walidata_admin"]["name"]).get(
-        f"/permintaan-data/{request['id']}").body
+    admin = login(app, region.users["walidata_admin"]["name"])
+    page = admin.get(f"/permintaan-data/{request['id']}").body
     shown = re.search(r'name="findings" value="([^"]+)"', page).group(1)
     assert shown.startswith(resource["id"] + ":")
     region.call("producer", "resource_update", id=resource["id"], package_id=request["package_id"],
@@ -404,6 +404,16 @@ def test_an_override_from_a_page_before_the_file_was_replaced_is_refused(region,
         region.call("walidata_admin", "satudata_request_override_screening",
                     id=request["id"], note="Fiktif", findings=shown)
     assert "changed since the page was opened" in e.value.error_dict["resources"][0]
+    # from its page: the reason typed kept with the refusal (it was thrown away,
+    # under "the request cannot be submitted yet")
+    refused = admin.post(f"/permintaan-data/{request['id']}/override_screening", data={
+        "_csrf_token": re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1),
+        "note": "Alamat surel ini fiktif", "findings": shown,
+        "version": re.search(r'name="version" value="(\d+)"', page).group(1)},
+        status=400).body
+    box = refused[refused.index("satudata-step-refused"):]
+    assert "Alamat surel ini fiktif" in box[:box.index("</div>")]
+    assert "belum dapat diajukan" not in refused
     # read again, they are accepted
     again = re.search(r'name="findings" value="([^"]+)"', login(
         app, region.users["walidata_admin"]["name"]).get(
