@@ -565,6 +565,11 @@ def _merged_variables(current: list[Any], original: list[Any], mine: list[Any]
         else:
             merged.append(row)
             names.append(name)
+    # in the workbook's order (rows only moved there were told a change, and
+    # kept where they were); a colleague's new rows after them
+    order = {name: index for index, name in enumerate(after)}
+    merged.sort(key=lambda row: order.get(row.get("name") if isinstance(row, dict) else None,
+                                          len(order)))
     return merged
 
 

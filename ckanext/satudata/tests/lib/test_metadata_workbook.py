@@ -257,6 +257,15 @@ class TestImport:
         shown = helpers.call_action("package_show", id=draft["id"])["variables"]
         assert [v["name"] for v in shown] == ["jenis_nakes", "variabel_rekan", "tambahan_rekan"]
         assert shown[0].get("definition") == "Jenis tenaga kesehatan"
+        # rows only moved in the workbook are moved
+        wb = _template(producer, draft)
+        _set_variables(wb, [["tambahan_rekan", None, "integer"],
+                            ["variabel_rekan", None, "integer"],
+                            ["jenis_nakes", "Jenis tenaga kesehatan", "category"]])
+        _import(producer, draft, _bytes(wb))
+        assert [v["name"] for v in helpers.call_action(
+            "package_show", id=draft["id"])["variables"]] == [
+            "tambahan_rekan", "variabel_rekan", "jenis_nakes"]
         # the same workbook imported again, corrected: what it changes, again
         _set(wb, {"concept": "Konsep dari templat, dibetulkan"})
         _import(producer, draft, _bytes(wb))
