@@ -572,6 +572,8 @@ ROUTES: dict[str, Provider] = {
     "/dataset/<id>/resource/new": per("id", datasets),
     "/dataset/<id>/resources/<resource_id>/history/<activity_id>": resource_activities,
     "/dataset/<id>/revisi": per("id", datasets),
+    # a staged table's whole file (a revision's, a new period's)
+    "/dataset/<id>/revisi/tabel/<resource_id>": dataset_resources,
     "/dataset/activity/<id>": per("id", datasets),
     "/dataset/changes/<id>": lambda w: [({"id": aid}, {}) for aid, _o, _n in w.activity_ids],
     "/dataset/changes_multiple": changes_multiple,
