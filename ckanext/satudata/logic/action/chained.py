@@ -1319,12 +1319,12 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
 
 def _keep_tables_added_since(context: Context, pkg: model.Package, data_dict: DataDict) -> None:
     """CKAN's "Add" of a table saves it, then reads the dataset and writes it
-    again to make it active (its ``go-metadata`` step): a dataset already
-    active keeps its tables as they are then (read under its lock), not the
-    list that read gave: tables added by another tab or producer in between
-    were dropped (all told "added"; 2 of 4 kept)."""
-    if context.get("allow_state_change") and data_dict.get("state") == "active" \
-            and pkg.state == "active":
+    again to make it active (its ``go-metadata`` step; its new dataset's
+    last step alike): the dataset keeps its tables as they are then (read
+    under its lock), not the list that read gave: tables added by another
+    tab or producer in between were dropped (all told "added"; 2 of 4 kept),
+    a draft's as an active dataset's. No such activation changes tables."""
+    if context.get("allow_state_change") and data_dict.get("state") == "active":
         data_dict.pop("resources", None)
         context["allow_partial_update"] = True  # (CKAN keeps the tables not given)
 
