@@ -342,6 +342,8 @@ def _form_field_message() -> Optional[str]:
     if endpoint == "user.edit" and request.form.get("save") is not None:
         needed = needed + _USER_EDIT_FIELDS
     if any(name not in request.form for name in needed):
+        if _form_unreadable():
+            return _unreadable_file_name()
         return tk._("The form is incomplete: send it again from its page.")
     unreadable = _unreadable_field(list(request.form) + list(request.files))
     if unreadable is None and blueprint in site_types("dataset") and view in ("new", "edit"):
@@ -731,6 +733,20 @@ def snippet_that_exists() -> Any:
         return tk.abort(400, tk._("Bad request"))
 
 
+def _form_unreadable() -> bool:
+    """Whether nothing of a multipart form could be read (a file name of
+    bytes that are no text drops the whole form)."""
+    return request.mimetype == "multipart/form-data" and (request.content_length or 0) > 0 \
+        and not request.form and not request.files
+
+
+def _unreadable_file_name() -> str:
+    """What a form is told when nothing of it could be read."""
+    return tk._("The form could not be read: the name of the file chosen holds "
+                "characters that are not text. Rename the file, choose it again "
+                "and send the form.")
+
+
 @satudata_guard.app_errorhandler(CSRFError)
 def form_expired(error: CSRFError) -> Any:
     """A form whose security token no longer matches the session (sent
@@ -740,13 +756,9 @@ def form_expired(error: CSRFError) -> Any:
     message = tk._("The form could not be sent: it was opened before your last login or "
                    "logout, or too long ago. Go back, copy what you typed, reload the page "
                    "and send it again.")
-    if request.mimetype == "multipart/form-data" and (request.content_length or 0) > 0 \
-            and not request.form and not request.files:
-        # nothing of the form could be read (a file name of bytes that are
-        # no text drops the whole form): not an old form, whatever its token
-        message = tk._("The form could not be read: the name of the file chosen holds "
-                       "characters that are not text. Rename the file, choose it again "
-                       "and send the form.")
+    if _form_unreadable():
+        # not an old form, whatever its token
+        message = _unreadable_file_name()
     if request.path.startswith("/api/"):
         return _api_error(None, message)
     return current_app.handle_http_exception(BadRequest(message))

@@ -1067,3 +1067,8 @@ def test_a_form_whose_file_name_is_no_text_is_told_so(app):
                          headers={"Content-Type": "multipart/form-data; boundary=XXB"},
                          status=400)
     assert "nama berkas yang dipilih" in answer.body and "terlalu lama" not in answer.body
+    # the table form alike (it said "the form is incomplete: send it again")
+    answer = client.post("/dataset/data-apa-saja/resource/new", data=body,
+                         headers={"Content-Type": "multipart/form-data; boundary=XXB"},
+                         status=400)
+    assert "nama berkas yang dipilih" in answer.body
