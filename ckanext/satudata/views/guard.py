@@ -678,11 +678,11 @@ def trash_keeps_opds() -> Any:
 
 @satudata_guard.before_app_request
 def opd_refusals_on_its_pages() -> Any:
-    """Two refusals CKAN's OPD views answered with a dead-end "403 Access
+    """Refusals CKAN's OPD views answered with a dead-end "403 Access
     denied" page, to an administrator who may take the step: an OPD still
     in use deleted (its edit page again, saying why), and the bulk page's
-    "Make public" (its page again, saying that the walidata publishes
-    through the data requests)."""
+    "Make public", "Make private" and "Delete" of the workflow's datasets
+    (its page again, saying the way: the data requests)."""
     if request.method != "POST" or "cancel" in request.form:
         return None
     group_id = (request.view_args or {}).get("id") or ""
@@ -700,16 +700,27 @@ def opd_refusals_on_its_pages() -> Any:
             return None
         tk.h.flash_error(why)
         return tk.redirect_to("organization.edit", id=group.name)
-    if request.endpoint == "organization.bulk_process" and (
-            "bulk_action.public" in request.form or "public" in request.form.values()):
-        chosen = [key[len("dataset_"):] for key in request.form if key.startswith("dataset_")]
-        if authz.is_sysadmin(tk.current_user.name) and not (
-                chosen and publishing.governed(*chosen)):
-            return None  # datasets outside the workflow: CKAN's own step
-        tk.h.flash_error(tk._(
-            "Datasets are made public by the walidata through the data request workflow"))
-        return tk.redirect_to("organization.bulk_process", id=group_id)
-    return None
+    if request.endpoint != "organization.bulk_process":
+        return None
+    # "Make private" and "Delete" of the workflow's datasets too (a bare "not
+    # authorized to update in bulk", no reason, no dataset named)
+    why = {"public": lambda: tk._("Datasets are made public by the walidata through the "
+                                  "data request workflow"),
+           "private": lambda: tk._("Published data is taken out of sight by withdrawing it, "
+                                   "on its data request's page (the walidata)"),
+           "delete": publishing.not_deleted_message}
+    action = next((name for name in why if f"bulk_action.{name}" in request.form
+                   or name in request.form.values()), None)
+    if action is None:
+        return None
+    chosen = [key[len("dataset_"):] for key in request.form if key.startswith("dataset_")]
+    if action != "public" and not (chosen and publishing.governed(*chosen)):
+        return None  # CKAN's own step (or its own refusal)
+    if action == "public" and authz.is_sysadmin(tk.current_user.name) and not (
+            chosen and publishing.governed(*chosen)):
+        return None  # datasets outside the workflow: CKAN's own step
+    tk.h.flash_error(why[action]())
+    return tk.redirect_to("organization.bulk_process", id=group_id)
 
 
 @satudata_guard.before_app_request

@@ -513,3 +513,10 @@ def test_the_bulk_pages_make_public_says_who_publishes(app, region):
     assert response.status_code == 200
     assert "dipublikasikan oleh walidata melalui alur" in html.unescape(response.body)
     assert helpers.call_action("package_show", id=request["package_id"])["private"]
+    # "Make private" and "Delete" alike (a bare "not authorized to update in bulk")
+    for action, said in (("private", "menariknya"), ("delete", "membatalkan")):
+        page = client.get(url)
+        response = client.post(url, data={
+            "_csrf_token": csrf_token(page.body), f"dataset_{request['package_id']}": "on",
+            f"bulk_action.{action}": action}, follow_redirects=True)
+        assert response.status_code == 200 and said in html.unescape(response.body), action
