@@ -476,16 +476,19 @@ def earlier_reviewers(event: RequestEvent) -> list[model.User]:
                  .where(e.request_id == event.request_id, e.version < event.version,
                         e.transition.in_(("submit", "resubmit", "revise", "opd_approve")))
                  .scalar_subquery())
-    officers = model.Session.execute(
+    officers = list(model.Session.execute(
         sa.select(model.User).join(e, e.user_id == model.User.id)
         .where(e.request_id == event.request_id, e.version < event.version,
                e.version > sa.func.coalesce(submitted, 0),
                e.transition.in_(("verify", "approve")),
                model.User.id != (event.user_id or ""), model.User.state == "active")
-        .distinct()).scalars()
-    # still on the walidata's side: one whose role was taken away since was
-    # told the data was back with them, with the return's note (its link 404)
-    return [user for user in officers if roles.is_walidata_staff(user.name)]
+        .distinct()).scalars())
+    # still on the walidata's side (a role, else an administrator): one whose
+    # role was taken away since was told the data was back with them, with
+    # the return's note (its link 404)
+    holders = roles.role_holders(user.id for user in officers)
+    return [user for user in officers
+            if user.id in holders or roles.is_walidata_admin(user.name, user)]
 
 
 def _round_documents(round_: CollectionRound) -> list[tuple[str, str]]:

@@ -221,6 +221,14 @@ def _has_macros(stream: Any) -> bool:
         stream.seek(position)
 
 
+def slug(text: str, max_length: int = 80) -> str:
+    """``text`` as a name of an address or a file: ASCII letters and digits
+    joined by hyphens (``jumlah-puskesmas-2026``), ``data`` when none is left."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:max_length].strip("-") or "data"
+
+
 SK_MAX_MB = 10
 
 

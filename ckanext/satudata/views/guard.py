@@ -47,7 +47,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import falsy, truthy
 from ckan.lib.search.common import SearchError
 
-from ..lib import publishing, roles
+from ..lib import publishing, roles, storage
 from ..logic.action.chained import core_not_found, index_function_errors
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
                                 bad_text_message, bad_value_message, shown, site_types,
@@ -621,12 +621,8 @@ def dump_named_after_its_table(response: Any) -> Any:
     resource = model.Resource.get(str((request.view_args or {}).get("resource_id") or ""))
     if not found or resource is None or not resource.name:
         return response
-    from unidecode import unidecode
-
-    name = re.sub(r"[^a-z0-9]+", "-", unidecode(resource.name).lower()).strip("-")[:80]
-    if name:
-        response.headers["Content-Disposition"] = disposition.replace(
-            found.group(0), f'filename="{name}{found.group(1)}"')
+    response.headers["Content-Disposition"] = disposition.replace(
+        found.group(0), f'filename="{storage.slug(resource.name)}{found.group(1)}"')
     return response
 
 
@@ -714,11 +710,9 @@ def opd_refusals_on_its_pages() -> Any:
     if action is None:
         return None
     chosen = [key[len("dataset_"):] for key in request.form if key.startswith("dataset_")]
-    if action != "public" and not (chosen and publishing.governed(*chosen)):
-        return None  # CKAN's own step (or its own refusal)
-    if action == "public" and authz.is_sysadmin(tk.current_user.name) and not (
-            chosen and publishing.governed(*chosen)):
-        return None  # datasets outside the workflow: CKAN's own step
+    if not (chosen and publishing.governed(*chosen)) and (
+            action != "public" or authz.is_sysadmin(tk.current_user.name)):
+        return None  # datasets outside the workflow: CKAN's own step (or refusal)
     tk.h.flash_error(why[action]())
     return tk.redirect_to("organization.bulk_process", id=group_id)
 

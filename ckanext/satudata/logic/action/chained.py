@@ -1310,14 +1310,14 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
         publishing.lock_update(context, pkg, data_dict)
     _lock_for_change(context, pkg)
     if not bypass:
-        _keep_tables_added_since(context, pkg, data_dict)
+        _activation_keeps_tables(context, data_dict)
     _queue_jobs_if_data_may_change(pkg, data_dict)
     datastore.note_new_files(data_dict.get("resources"))
     with publishing.search_required():  # Solr away: refused whole, not a 500
         return original(context, data_dict)
 
 
-def _keep_tables_added_since(context: Context, pkg: model.Package, data_dict: DataDict) -> None:
+def _activation_keeps_tables(context: Context, data_dict: DataDict) -> None:
     """CKAN's "Add" of a table saves it, then reads the dataset and writes it
     again to make it active (its ``go-metadata`` step; its new dataset's
     last step alike): the dataset keeps its tables as they are then (read
@@ -1810,8 +1810,7 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
     change waited for the row (a deadlock, HTTP 500)."""
     match = (data_dict or {}).get("match")
     if match is None:  # its flattened form (``match__id``)
-        match = {key[len("match__"):]: value for key, value in (data_dict or {}).items()
-                 if isinstance(key, str) and key.startswith("match__")} or None
+        match = _flattened(data_dict or {}, "match") or None
     if isinstance(match, str):
         try:
             match = json.loads(match)
@@ -1832,12 +1831,18 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
             except ValueError:
                 update = None  # CKAN says what is wrong with it
         # its flattened form too (``update__private``)
-        flat = {key[len("update__"):]: value for key, value in (data_dict or {}).items()
-                if isinstance(key, str) and key.startswith("update__")}
-        for asked in (update, flat):
+        for asked in (update, _flattened(data_dict or {}, "update")):
             if isinstance(asked, dict):
                 _refuse_hiding_published(context, pkg, asked)
     return original(context, data_dict)
+
+
+def _flattened(data_dict: DataDict, name: str) -> dict[str, Any]:
+    """``package_revise``'s ``name`` as its flattened keys give it
+    (``match__id``, ``update__private``)."""
+    prefix = f"{name}__"
+    return {key[len(prefix):]: value for key, value in data_dict.items()
+            if isinstance(key, str) and key.startswith(prefix)}
 
 
 def _lock_for_change(context: Context, pkg: Optional[model.Package]) -> None:
@@ -1996,11 +2001,13 @@ def _table_follows_upload(data_dict: DataDict) -> None:
     stored = model.Resource.get(data_dict["id"]) if isinstance(data_dict.get("id"), str) \
         else None
     old_file = (stored.url or "").rsplit("/", 1)[-1] if stored is not None else ""
-    if old_file and stored.name == old_file and data_dict.get("name") in (None, old_file):
-        data_dict["name"] = os.path.basename(name.replace("\\", "/"))
-    elif not str(data_dict.get("name") or "").strip() and (stored is None or not stored.name):
-        # a table uploaded without a name was listed by its id or its whole
-        # download address, its chart headed "Chart: ", named "" in the API
+    named_after_old = old_file and stored.name == old_file \
+        and data_dict.get("name") in (None, old_file)
+    # a table uploaded without a name was listed by its id or its whole
+    # download address, its chart headed "Chart: ", named "" in the API
+    unnamed = not str(data_dict.get("name") or "").strip() \
+        and (stored is None or not stored.name)
+    if named_after_old or unnamed:
         data_dict["name"] = os.path.basename(name.replace("\\", "/"))
 
 

@@ -24,7 +24,6 @@ import base64
 import datetime
 import logging
 import re
-import unicodedata
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -120,9 +119,8 @@ def _item_or_not_found(data_dict: DataDict) -> None:
     """A Daftar Data item named by an id that is none (deleted, made up) is
     not found, as its show says (its change and its deletion said the id
     was invalid: a second click could not tell "gone" from "bad input")."""
-    ref = (data_dict or {}).get("id")
-    if isinstance(ref, str) and ref and roles.clean_id(ref) \
-            and model.Session.get(DaftarData, ref) is None:
+    ref = roles.clean_id((data_dict or {}).get("id"))
+    if ref and model.Session.get(DaftarData, ref) is None:
         raise tk.ObjectNotFound(tk._("Daftar Data item not found"))
 
 
@@ -156,12 +154,6 @@ def _index_safe(text: str) -> str:
     if len(encoded) <= TITLE_MAX_BYTES:
         return text
     return encoded[:TITLE_MAX_BYTES].decode("utf-8", "ignore").rstrip() + "…"
-
-
-def _slug(text: str, max_length: int = 80) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:max_length].strip("-") or "data"
 
 
 # -- Daftar Data ---------------------------------------------------------------
@@ -1103,7 +1095,7 @@ def _create_dataset(context: Context, item: DaftarData, round_: CollectionRound
                     ) -> Optional[str]:
     """A private dataset in the OPD for the request, or None if the dataset
     schema refuses the minimal draft (the producer links one later)."""
-    base = _slug(f"{item.title} {round_.name}", 90)
+    base = storage.slug(f"{item.title} {round_.name}", 90)
     name = base
     while model.Session.execute(
             sa.select(model.Package.id).where(model.Package.name == name)).first():
