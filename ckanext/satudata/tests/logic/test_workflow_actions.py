@@ -219,8 +219,9 @@ class TestDaftarDataImport:
                              ("satudata_daftar_data_update", {"unit": "unit"})):
             with pytest.raises(tk.ObjectNotFound):
                 region.call("walidata_admin", action, id=item["id"], **data)
+        later = datetime.date.today() + datetime.timedelta(days=400)  # on any date
         draft = region.call("walidata_admin", "satudata_round_create", name="hapus-saja",
-                            title="Hapus saja", year=2030, start_date="2030-01-07")
+                            title="Hapus saja", year=later.year, start_date=later.isoformat())
         region.call("walidata_admin", "satudata_round_delete", id=draft["id"])
         with pytest.raises(tk.ObjectNotFound):
             region.call("walidata_admin", "satudata_round_update", id=draft["name"],
