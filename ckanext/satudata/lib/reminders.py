@@ -12,6 +12,9 @@ the producers; ``opd_review``: its OPD's head; ``submitted``,
 * an **escalation** goes to them and to the walidata administrators once the
   deadline has passed.
 
+A person with several of one kind due in a run gets one message listing them
+(``emails/reminder_digest.txt``, ``emails/escalation_digest.txt``).
+
 A submission in an all-in round (``verify_when_complete``) is not reminded
 nor escalated while another request of the round is still with its
 producers: the verifiers cannot act on it before (:mod:`.rounds`).
@@ -144,29 +147,53 @@ def send_reminders(today: Optional[datetime.date] = None,
     if not pending:
         return counts
     directory = notifications.Directory({row[0].owner_org for row in pending})
+    # claimed first, then one message per person and kind: an OPD of twenty
+    # requests due the same week got twenty reminders, its administrators
+    # as many escalations
+    claimed: list[tuple[DataRequest, str, list[model.User], dict[str, Any]]] = []
+    for request, kind, item, org, round_ in pending:
+        if progress:
+            progress(1)
+        users = directory.for_request(request)
+        if kind == "escalation":
+            users += [u for u in directory.admins if u not in users]
+        if not users or not _claim(request, kind):
+            continue
+        assert request.due_date is not None
+        days = (workdays.working_days_between(request.due_date, today)
+                if kind == "escalation"
+                else workdays.working_days_between(today, request.due_date))
+        claimed.append((request, kind, users, notifications.reminder_values(
+            request, item, org, round_, days)))
+    failed: set[tuple[str, str]] = set()
     with notifications.portal_context():
-        for request, kind, item, org, round_ in pending:
-            if progress:
-                progress(1)
-            users = directory.for_request(request)
-            if kind == "escalation":
-                users += [u for u in directory.admins if u not in users]
-            if not users or not _claim(request, kind):
-                continue
-            assert request.due_date is not None
-            days = (workdays.working_days_between(request.due_date, today)
-                    if kind == "escalation"
-                    else workdays.working_days_between(today, request.due_date))
+        for (user, kind), entries in _per_person(claimed):
             try:
-                counts["messages"] += notifications.send_message(
-                    kind, users, **notifications.reminder_values(request, item, org, round_, days))
+                counts["messages"] += (
+                    notifications.send_message(kind, [user], **entries[0][1])
+                    if len(entries) == 1 else
+                    notifications.send_message(f"{kind}_digest", [user], kind=kind,
+                                               entries=[values for _r, values in entries]))
             except mailer.MailerException as e:
-                log.error("Reminder for %s not delivered: %s", request.id, e)
-                _release(request, kind)
-                counts["failed"] += 1
-                continue
+                log.error("Reminders for %s not delivered: %s", user.name, e)
+                failed.update((request.id, kind) for request, _values in entries)
+    for request, kind, _users, _values in claimed:
+        if (request.id, kind) in failed:
+            _release(request, kind)
+            counts["failed"] += 1
+        else:
             counts[kind] += 1
     return counts
+
+
+def _per_person(claimed: list[tuple[DataRequest, str, list[model.User], dict[str, Any]]]
+                ) -> list[tuple[tuple[model.User, str], list[tuple[DataRequest, dict[str, Any]]]]]:
+    """The claimed reminders grouped by recipient and kind, in their order."""
+    grouped: dict[tuple[str, str], tuple[model.User, list[tuple[DataRequest, dict[str, Any]]]]] = {}
+    for request, kind, users, values in claimed:
+        for user in users:
+            grouped.setdefault((user.id, kind), (user, []))[1].append((request, values))
+    return [((user, kind), entries) for (_id, kind), (user, entries) in grouped.items()]
 
 
 def _claim_public(request: PublicRequest, kind: str) -> Optional[datetime.date]:

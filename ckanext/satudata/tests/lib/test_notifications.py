@@ -44,6 +44,13 @@ VALUES = {
     "count": 3,
     "queue_url": "http://test.ckan.net/permintaan-data/?mine=1",
 }
+#: the requests of a reminder or escalation digest (reminders.send_reminders)
+VALUES["entries"] = [
+    {key: VALUES[key] for key in ("title", "org", "round", "state", "due_date", "days",
+                                  "request_url")},
+    {"title": "Jumlah Posyandu", "org": "Dinas Kesehatan", "round": "Permintaan Data 2026",
+     "state": "Dikembalikan", "due_date": "2026-12-21", "days": 0,
+     "request_url": "http://test.ckan.net/permintaan-data/def"}]
 
 
 #: CKAN's own messages, kept in its file names (ckan/lib/mailer.py renders them)
@@ -126,6 +133,10 @@ def test_a_reminder_on_the_deadline_day_says_today(app):
         for name in ("reminder", "public_request_reminder", "round_stage_reminder"):
             _subject, body = notifications.render(name, **dict(VALUES, days=0, kind="reminder"))
             assert "hari ini" in body and "0 hari kerja" not in body, (name, body)
+        # a digest's entry of the deadline's day, the other with its days left
+        _subject, body = notifications.render("reminder_digest", **dict(VALUES, kind="reminder"))
+        assert "Dikembalikan; tenggatnya hari ini" in body, body
+        assert "sisa 2 hari kerja" in body and "0 hari kerja" not in body, body
 
 
 def test_a_return_lists_the_reason_and_the_notes_by_label(app):

@@ -145,6 +145,35 @@ def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
     assert model.Session.get(DataRequest, req["id"]).state == "requested"
 
 
+def test_a_person_gets_one_reminder_listing_their_requests(smtp, world_of):
+    """Reminders and escalations due the same day to the same person come
+    as one message listing the requests (an OPD of twenty requests got
+    twenty e-mails, its walidata administrators twenty escalations)."""
+    from ..factories import TWO_ITEMS, build_region
+
+    region = world_of("two-items", lambda: build_region(item_titles=TWO_ITEMS))
+    due = datetime.date.fromisoformat(region.request_of(region.opd_a)["due_date"])
+    smtp.take()
+    counts = reminders.send_reminders(due - datetime.timedelta(days=1))
+    assert (counts["reminder"], counts["messages"]) == (4, 2), counts
+    sent = smtp.take()
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org"}
+    mine = next(m for m in sent if "produsen-a@example.org" in m["to"])
+    assert "2 permintaan data" in mine["subject"], mine["subject"]
+    assert "Jumlah Puskesmas" in mine["body"] and "Jumlah Sekolah" in mine["body"]
+    assert "Dinas Pendidikan" not in mine["body"]      # only their own OPD's
+    assert mine["body"].count("/permintaan-data/") == 2, mine["body"]
+    assert "sisa 1 hari kerja" in mine["body"], mine["body"]
+    # past the deadline: one escalation each, the administrators' listing all four
+    counts = reminders.send_reminders(due + datetime.timedelta(days=7))
+    assert (counts["escalation"], counts["messages"]) == (4, 3), counts
+    admin = [m for m in smtp.take() if "admin-walidata@example.org" in m["to"]]
+    assert len(admin) == 1 and admin[0]["body"].count("/permintaan-data/") == 4
+    assert "Dinas Pendidikan" in admin[0]["body"] and "terlambat" in admin[0]["body"]
+    assert reminders.send_reminders(due + datetime.timedelta(days=7))["messages"] == 0
+    assert smtp.take() == []
+
+
 def test_no_reminder_goes_out_on_a_day_off_and_the_deadline_day_says_today(smtp, region,
                                                                            cli):
     """An escalation sent on a holiday after the deadline read "0 working
@@ -190,7 +219,8 @@ def test_reminders_run_as_a_background_job(smtp, region, cli, run_jobs):
     sent = smtp.take()
     assert smtp.recipients(sent) == {"produsen-a@example.org", "produsen-b@example.org",
                          "admin-walidata@example.org"}
-    assert all("Jumlah Puskesmas" in m["subject"] for m in sent)
+    # the administrators' one message lists both OPDs' overdue requests
+    assert len(sent) == 3 and all("Jumlah Puskesmas" in m["body"] for m in sent)
 
 
 def test_the_commands_refuse_bad_input_in_words_not_a_traceback(region, cli):
