@@ -254,6 +254,39 @@ def follow_round_deadlines(round_: CollectionRound
     return moved
 
 
+def follow_item_deadline(item: DaftarData
+                         ) -> dict[str, dict[str, tuple[datetime.date, datetime.date]]]:
+    """After a change of ``item``'s own deadline (``submit_days``,
+    ``submit_calendar_days``; its row locked by the caller): the submission
+    deadline of its requests still in their round's collection follows,
+    counted from the day each was sent (:func:`.rounds.submit_due_of`), and
+    so does the deadline of those waiting for their producers, as
+    :func:`follow_round_deadlines` moves them. Returns, per round still
+    open, the producers' requests whose deadline moved: ``{round id: {id:
+    (before, after)}}``."""
+    rows = model.Session.execute(
+        sa.select(DataRequest, CollectionRound)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
+        .where(DataRequest.item_id == item.id, CollectionRound.stage == "collection",
+               DataRequest.state.in_([s.value for s in ACTIVE_STATES]))
+        .order_by(DataRequest.id).with_for_update(of=DataRequest)).all()
+    returned_on = _returned_on([r.id for r, _round in rows if r.state == State.RETURNED.value])
+    moved: dict[str, dict[str, tuple[datetime.date, datetime.date]]] = {}
+    for request, round_ in rows:
+        request.submit_due = rounds.submit_due_of(
+            item, round_, publishing.to_local(request.requested_at).date())
+        if request.state not in rounds.WITH_PRODUCERS:
+            continue
+        due = due_date_for(round_, request.state, today=returned_on.get(request.id),
+                           submit_due=request.submit_due)
+        if due is None or due == request.due_date:
+            continue
+        if request.due_date is not None and round_.state != "closed":
+            moved.setdefault(round_.id, {})[request.id] = (request.due_date, due)
+        request.due_date = due
+    return moved
+
+
 def _returned_on(request_ids: list[str]) -> dict[str, datetime.date]:
     """The day (the portal's) each of the returned requests was last returned."""
     if not request_ids:

@@ -285,7 +285,10 @@ def satudata_daftar_data_create(context: Context, data_dict: DataDict) -> dict[s
 
 def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Change an item of the Daftar Data; fields not given keep their value.
-    Requests already sent keep pointing at the item.
+    Requests already sent keep pointing at the item; a new own deadline
+    (``submit_days``, ``submit_calendar_days``) moves those still in their
+    round's collection, counted from the day each was sent (refused when
+    that is past for a request with its producers, who are told the new date).
 
     :param id: the item's id
     :type id: string
@@ -323,16 +326,40 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
             "year's Daftar Data (add it to the other year's list instead)")]})
     _refuse_duplicate(data, item)
     before = daftar_data_history.snapshot(item)
+    own_deadline = (item.submit_days, item.submit_calendar_days)
     for key, value in data.items():
         setattr(item, key, value)
     if sk_pdf:
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     item.modified = datetime.datetime.utcnow()
+    if requested and (item.submit_days, item.submit_calendar_days) != own_deadline:
+        # its requests' deadlines follow, as a round's dates move its own
+        # (they kept the date the item had when they were sent)
+        _follow_item_deadline(item)
     daftar_data_history.record_changes(
         item, before, _user_id(context),
         sk_file=daftar_data_history.document_text(upload_name, sk_pdf) if sk_pdf else None)
     _commit(context)
     return _item_dict(item)
+
+
+def _follow_item_deadline(item: DaftarData) -> None:
+    """Move the deadlines of ``item``'s requests to its new own deadline
+    (:func:`...lib.engine.follow_item_deadline`); refused when that leaves a
+    producer a deadline already past; their producers are told."""
+    moved = engine.follow_item_deadline(item)
+    past = min((after for moves in moved.values() for _before, after in moves.values()
+                if after < workdays.today()), default=None)
+    if past is not None:
+        model.Session.rollback()  # the requests moved, the item changed
+        raise tk.ValidationError({"submit_days": [tk._(
+            "With this deadline the submission deadline (%(date)s) would already be past "
+            "for the producers working on this item's request: give more days")
+            % {"date": tk.h.render_datetime(past)}]})
+    for round_id, moves in moved.items():
+        outbox.add("notify_deadline_moved", [round_id, {
+            rid: [old.isoformat(), new.isoformat()] for rid, (old, new) in moves.items()}],
+            title=f"satudata: deadline of item {item.id}")
 
 
 def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:

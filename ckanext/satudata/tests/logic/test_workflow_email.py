@@ -174,6 +174,46 @@ def test_a_person_gets_one_reminder_listing_their_requests(smtp, world_of):
     assert smtp.take() == []
 
 
+def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
+    """An item's own deadline (Balikpapan: a week per item) changed after
+    its round was sent left its request due by the old date: reminded,
+    escalated and shown overdue by it. It follows now, counted from the day
+    the round was sent, and its producers are told; a deadline already past
+    for them is refused, nothing changed."""
+    from ckanext.satudata.lib import workdays
+
+    run_jobs()
+    smtp.take()
+    req = region.request_of(region.opd_a)
+    other = region.request_of(region.opd_b)
+    sent_on = datetime.date.fromisoformat(req["requested_at"][:10])
+    region.call("walidata_admin", "satudata_daftar_data_update", id=req["item_id"],
+                submit_days=40)
+    run_jobs()
+    due = workdays.add_working_days(sent_on, 40).isoformat()
+    moved = region.call("producer", "satudata_request_show", id=req["id"])
+    assert (moved["due_date"], moved["submit_due"]) == (due, due), moved
+    assert region.call("producer_b", "satudata_request_show",
+                       id=other["id"])["due_date"] == other["due_date"]
+    [told] = smtp.take()
+    assert "produsen-a@example.org" in told["to"]
+    assert "Jumlah Puskesmas" in told["body"] and "sebelumnya" in told["body"], told["body"]
+
+    # sent long ago: five days from then are past
+    model.Session.execute(sa.update(DataRequest).where(DataRequest.id == req["id"]).values(
+        requested_at=DataRequest.requested_at - datetime.timedelta(days=60)))
+    model.Session.commit()
+    with pytest.raises(tk.ValidationError) as refused:
+        region.call("walidata_admin", "satudata_daftar_data_update", id=req["item_id"],
+                    submit_days=5)
+    assert "submit_days" in refused.value.error_dict
+    item = region.call("walidata_admin", "satudata_daftar_data_show", id=req["item_id"])
+    assert item["submit_days"] == 40
+    assert region.call("producer", "satudata_request_show", id=req["id"])["due_date"] == due
+    run_jobs()
+    assert smtp.take() == []
+
+
 def test_no_reminder_goes_out_on_a_day_off_and_the_deadline_day_says_today(smtp, region,
                                                                            cli):
     """An escalation sent on a holiday after the deadline read "0 working
