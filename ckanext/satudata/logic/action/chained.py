@@ -1271,6 +1271,11 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     _state_known("package_update", context, data_dict)
     _refuse_unusable_resources("package_update", context, data_dict)
     pkg = _package(data_dict)
+    if pkg is not None:
+        # as CKAN's own update sets it before its check: the dataset's groups
+        # are its own, not ones the producer adds (a producer of a dataset
+        # the walidata had put in a group was refused every change of it)
+        context["package"] = pkg
     _unkept_fields_refused(context, data_dict, pkg)
     if pkg is not None and not publishing.bypasses_lock(context, pkg.id):
         _refuse_taken_resource_ids(data_dict, pkg)

@@ -1000,3 +1000,27 @@ def test_an_approved_revision_is_refused_an_edit_as_approved(region):
             change()
         said.append(err.value.error_dict["state"][0])
     assert said[0] == said[1] and "approved" in said[0], said
+
+
+def test_a_published_dataset_the_walidata_put_in_a_group_stays_its_producers(region):
+    """The producers were refused every change of a dataset the walidata
+    had put in a group (a theme): its edits, its new tables, a new
+    period's delivery. Adding it to a group of their own choosing stays
+    refused."""
+    from ckan.tests import factories
+
+    request, package_id, _table = _published_with_a_table(region)
+    theme = factories.Group(name="kesehatan", title="Kesehatan")
+    other = factories.Group(name="ekonomi", title="Ekonomi")
+    region.call("sysadmin", "member_create", id=theme["id"], object=package_id,
+                object_type="package", capacity="public")
+    region.call("producer", "package_patch", id=package_id, title="Judul baru")
+    add_csv(region, "producer", package_id, "tahun,jumlah\n2025,12\n")
+    staged = publishing.staged_for(package_id)
+    assert staged is not None and staged.data["title"] == "Judul baru"
+    assert len(staged.data["resources"]) == 2
+    with pytest.raises(tk.NotAuthorized):
+        region.call("producer", "package_patch", id=package_id,
+                    groups=[{"name": "kesehatan"}, {"name": other["name"]}])
+    assert [g["name"] for g in region.call(
+        "sysadmin", "package_show", id=package_id)["groups"]] == ["kesehatan"]
