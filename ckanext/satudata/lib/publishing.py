@@ -1600,7 +1600,7 @@ def after_transition(context: Context, request: DataRequest, transition: str,
                 "No dataset is linked to this request")]})
         return
     if transition == "publish":
-        publish(context, request,
+        publish(context, request, scheduled=from_state == State.SCHEDULED,
                 reviewed=from_state in (State.READY, State.SCHEDULED)
                 or (from_state == State.WITHDRAWN and _approved_when_withdrawn(request)))
     elif transition == "withdraw":
@@ -1635,12 +1635,31 @@ def _approved_when_withdrawn(request: DataRequest) -> bool:
             and staged.modified <= withdrawal.timestamp)
 
 
-def publish(context: Context, request: DataRequest, *, reviewed: bool = True) -> Dissemination:
+def _publisher(request: DataRequest, user: Optional[str]) -> Optional[str]:
+    """Whom the dataset's activity names as publishing it: the officer who
+    scheduled a release the portal's own account publishes (CKAN hides that
+    account's activity: a scheduled release left no trace in the dataset's
+    and the OPD's public streams), else ``user``."""
+    if not is_site_user(user):
+        return user
+    return model.Session.execute(
+        sa.select(model.User.name)
+        .join(RequestEvent, RequestEvent.user_id == model.User.id)
+        .where(RequestEvent.request_id == request.id,
+               RequestEvent.to_state == State.SCHEDULED.value,
+               model.User.state == "active")
+        .order_by(RequestEvent.timestamp.desc()).limit(1)).scalar() or user
+
+
+def publish(context: Context, request: DataRequest, *, reviewed: bool = True,
+            scheduled: bool = False) -> Dissemination:
     """Make the request's dataset public: apply its staged revision if it
     belongs to this request and was ``reviewed`` (published from
     ``ready``/``scheduled``, after verification and approval), otherwise
     turn the last approved version public; record the publication; mark a
-    pending scheduled release as released."""
+    pending scheduled release as released (``scheduled``: the request was
+    scheduled; the portal's account publishing it names its scheduler in
+    the dataset's activity)."""
     pkg = model.Package.get(request.package_id or "")
     if pkg is None or pkg.state != "active":
         raise tk.ValidationError({"package_id": [tk._(
@@ -1675,7 +1694,8 @@ def publish(context: Context, request: DataRequest, *, reviewed: bool = True) ->
     changed = False
     if staged is not None or pkg.private or _changed(resources, data["resources"]):
         data["private"] = False
-        tk.get_action("package_update")(engine_context(user), data)
+        tk.get_action("package_update")(
+            engine_context(_publisher(request, user) if scheduled else user), data)
         changed = True
     if staged is not None:
         model.Session.delete(staged)

@@ -105,6 +105,13 @@ def test_release_due_publishes_on_time_and_not_a_minute_before(cli):
         facts = helpers.call_action("package_show", id=request["package_id"])[
             publishing.DICT_KEY]
         assert facts["published"].startswith("2026-12-01T02:00")
+        # the public streams show the release, in the name of who scheduled
+        # it (the portal's own account's activity is hidden: they showed none)
+        [released] = helpers.call_action(
+            "package_activity_list", context={"user": "", "ignore_auth": False},
+            id=request["package_id"], limit=1)
+        assert released["timestamp"].startswith("2026-12-01T02:00"), released
+        assert released["user_id"] == region.users["kadis"]["id"]
 
         clock.move_to("2026-12-01 02:01:00")  # a rerun publishes nothing twice
         out = cli.invoke(satudata_command, ["release-due"])
