@@ -26,6 +26,7 @@ and records its progress on the :class:`~.model.Publication` row.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -36,7 +37,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -633,10 +634,35 @@ def _attach(context: dict[str, Any], pkg: dict[str, Any], name: str, file_name: 
         tk.get_action("resource_create")(dict(context), dict(values, package_id=pkg["id"]))
 
 
+@contextlib.contextmanager
+def _one_build_at_a_time(publication_id: str) -> Iterator[None]:
+    """The builds of one publication one after the other (a PostgreSQL
+    advisory lock held on a connection of its own for the whole build,
+    whatever the build commits meanwhile): a build that read the round
+    before a withdrawal and the build the withdrawal owed finished in either
+    order, and the withdrawn data stayed in the public book."""
+    key = sa.func.hashtext("satudata_publication:" + publication_id)
+    with model.meta.engine.connect() as conn:
+        with conn.begin():
+            conn.execute(sa.select(sa.func.pg_advisory_lock(key)))
+        try:
+            model.Session.expire_all()  # what the build before this one wrote
+            yield
+        finally:
+            with conn.begin():
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
+
+
 def build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
     """Build the publication ``publication_id``: collect the round's
     published datasets, write the PDF and XLSX, attach them (replacing the
-    previous files) and record checksums and progress."""
+    previous files) and record checksums and progress; after the build of
+    it under way, if one is."""
+    with _one_build_at_a_time(publication_id):
+        return _build_and_attach(publication_id)
+
+
+def _build_and_attach(publication_id: str) -> Optional[dict[str, Any]]:
     row = model.Session.get(Publication, publication_id)
     if row is None:
         return None
@@ -703,8 +729,10 @@ def refresh_for(request_id: str) -> Optional[dict[str, Any]]:
     """Build the publication of a request's round again after its dataset
     entered or left the public (published, withdrawn or archived), so that
     the public book and compilation contain what is public. Nothing when the
-    round's publication was never built (or its last build failed, or one
-    waits); one built when nothing of the round was public is built again
+    round's publication was never asked for, or its first build failed; a
+    first build under way or waiting is followed by this one (it may have
+    read the round before the change: the withdrawn data stayed in the
+    book); one built when nothing of the round was public is built again
     (it said "nothing published" after the round's data went public)."""
     request = model.Session.get(DataRequest, request_id)
     if request is None:
@@ -712,6 +740,6 @@ def refresh_for(request_id: str) -> Optional[dict[str, Any]]:
     row = model.Session.execute(
         sa.select(Publication).where(Publication.round_id == request.round_id)
     ).scalar_one_or_none()
-    if row is None or row.package_id is None and row.status != "done":
+    if row is None or row.package_id is None and row.status == "failed":
         return None
     return build_and_attach(row.id)

@@ -422,3 +422,42 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
     # a line longer than a cell holds is cut into cells Excel opens
     assert all(len(line) <= 32_767 for line in lines)
     assert sum(len(line) for line in lines if set(line) == {"y"}) == 40_000
+
+
+def test_a_withdrawal_while_the_first_book_is_built_is_not_left_in_it(region, run_jobs, smtp):
+    """A withdrawal while the round's first book was being built: that
+    build had read the withdrawn data, and the rebuild the withdrawal owed
+    was skipped (no book yet), so the public book kept it. The rebuild now
+    follows the build under way, one after the other."""
+    import sqlalchemy as sa
+
+    from ckanext.satudata.model import Publication
+    from ..conftest import answer_while_held
+
+    titles = {r["id"]: region.call("sysadmin", "package_show", id=r["package_id"])["title"]
+              for r in region.requests}
+    kept = region.requests[0]
+    withdrawn = next(r for r in region.requests if titles[r["id"]] != titles[kept["id"]])
+    for request in (kept, withdrawn):
+        who = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
+        add_csv(region, who, request["package_id"], "Kecamatan;Jumlah\nKota;1\n")
+        to_ready(region, request)
+        publish(region, request)
+    run_jobs()
+    queued = region.call("walidata_admin", "satudata_publication_build",
+                         round_id=region.round["id"])
+    # a worker took the build: it is reading the round, both datasets public
+    model.Session.execute(sa.update(Publication).where(Publication.id == queued["id"])
+                          .values(status="running"))
+    model.Session.commit()
+    region.call("walidata_admin", "satudata_request_withdraw", id=withdrawn["id"],
+                note="Data keliru")
+    # the rebuild the withdrawal owes waits for the build under way to end
+    key = sa.func.hashtext("satudata_publication:" + queued["id"])
+    model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    rebuilt = answer_while_held(lambda: publication.refresh_for(withdrawn["id"]))
+    assert not isinstance(rebuilt, Exception), rebuilt
+    assert rebuilt is not None and rebuilt["dataset_count"] == 1, rebuilt
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(
+        io.BytesIO(_files(rebuilt)[0])).pages)
+    assert titles[kept["id"]] in text and titles[withdrawn["id"]] not in text
