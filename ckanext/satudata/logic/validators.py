@@ -490,7 +490,7 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
     """Why a value (a string, or the keys and values of nested lists and
     objects) cannot be stored, or None (:func:`bad_text_message`)."""
     if isinstance(value, str):
-        return bad_text_message(value)
+        return bad_text_message(value) or _bad_json_text_message(value, depth)
     if isinstance(value, float) and not math.isfinite(value):
         # JSON's 1e309 or NaN: stored as the text "inf" or "nan"
         return tk._("Must be a finite number")
@@ -507,6 +507,22 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
             if found:
                 return found
     return None
+
+
+def _bad_json_text_message(value: str, depth: int) -> Optional[str]:
+    """What :func:`bad_value_message` finds in JSON text whose escapes
+    (``\\u0000``, ``\\ud800``) decode to what cannot be stored: CKAN's and
+    the portal's actions decode such text themselves (``field_notes``,
+    ``package_revise``'s ``match``/``update``, the DataStore's ``filters``
+    and ``q``, ``facet.field``), past the check of the text as sent, and
+    PostgreSQL refused the character (a 500) or stored it."""
+    if "\\u" not in value or not value.lstrip().startswith(("{", "[", '"')):
+        return None
+    try:
+        decoded = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    return bad_value_message(decoded, depth + 1)
 
 
 # -- the types CKAN's actions assume for their arguments ------------------------------

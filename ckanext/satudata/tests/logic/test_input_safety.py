@@ -25,7 +25,8 @@ from ckanext.satudata.lib import metadata_workbook, publication
 from ckanext.satudata.lib import cells
 from ckanext.satudata.model import DaftarData
 
-from ..factories import add_csv, complete_metadata, csv_upload, login, publish, to_ready
+from ..factories import (add_csv, complete_metadata, csv_upload, login, publish,
+                         request_state, to_ready)
 
 
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -232,6 +233,44 @@ class TestBadInput:
                         json={"match": match, "update": {"notes": "x"}})
         assert resp.status_code == 409, resp.body
         assert "match" in resp.json["error"]
+
+    @pytest.mark.parametrize("escape", ["\\u0000", "\\ud800"])
+    def test_json_text_whose_escapes_cannot_be_stored_answers_409(self, app, region, escape):
+        """JSON sent as text, which the actions decode themselves: the
+        escapes became a NUL or a lone surrogate past the check of the text
+        as sent (500s, anonymously too; a NUL stored in a variable's name)."""
+        request = region.request_of(region.opd_a)
+        table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,1\n")
+        verifier = factories.APIToken(user="verifikator")["token"]
+        producer = factories.APIToken(user="produsen-a")["token"]
+        calls = [
+            (None, "package_revise", "match",
+             {"match": f'{{"id": "a{escape}b"}}', "update": "{}"}),
+            (producer, "package_revise", "update",
+             {"match": {"id": request["package_id"]}, "update": f'{{"notes": "a{escape}b"}}'}),
+            (producer, "package_revise", "update__variables",
+             {"match__id": request["package_id"], "update__variables": f'[{{"name": "a{escape}"}}]'}),
+            (producer, "datastore_search", "filters",
+             {"resource_id": table["id"], "filters": f'{{"tahun": "a{escape}"}}'}),
+            (None, "package_search", "facet.field", {"facet.field": f'["tags{escape}"]'}),
+        ]
+        for token, action, field, data in calls:
+            headers = {"Authorization": token} if token else {}
+            form = action == "package_revise" and field == "update__variables"
+            resp = app.post(f"/api/3/action/{action}", headers=headers,
+                            **({"data": data} if form else {"json": data}))
+            assert resp.status_code == 409, (action, resp.body)
+            assert field in resp.json["error"], (action, resp.json)
+        complete_metadata(request["package_id"], "produsen-a")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        resp = app.post("/api/3/action/satudata_request_return",
+                        headers={"Authorization": verifier},
+                        json={"id": request["id"], "note": "Periksa",
+                              "field_notes": f'{{"notes": ["a{escape}b"]}}'})
+        assert resp.status_code == 409 and "field_notes" in resp.json["error"], resp.body
+        assert request_state(region, request) == "submitted"
+        pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+        assert all("\x00" not in v["name"] for v in pkg.get("variables") or [])
 
     def test_an_empty_list_for_a_text_is_ignored_not_stored(self, app, region):
         """``"state": []`` passed CKAN's validation untouched: stored as a
