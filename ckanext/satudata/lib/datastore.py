@@ -48,6 +48,7 @@ import uuid
 from typing import Any, Callable, Iterator, Optional
 
 import psycopg2
+import psycopg2.errors
 import redis.exceptions as redis_errors
 import sqlalchemy as sa
 
@@ -758,6 +759,10 @@ _QUOTED_TABLE = re.compile(
     r'(["\'])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\1', re.IGNORECASE)
 
 
+#: the longest DataStore query text a user who is no sysadmin may send
+SQL_MAX = 20_000
+
+
 def named_tables(sql: Any) -> list[str]:
     """The tables a DataStore query names (quoted resource ids), in order,
     read from its text: CKAN learns them from PostgreSQL's plan of the query,
@@ -883,6 +888,12 @@ def translated_errors(key: str = "query") -> Iterator[None]:
         # alone, "q=!!", were 500s of the CSV dump), and a filter whose
         # value is an object or a list of lists cannot even be written as SQL
         raise tk.ValidationError({key: [_cannot_run(str(getattr(e, "orig", None) or e))]})
+    except sa.exc.OperationalError as e:
+        # a value beyond what PostgreSQL can hold (``SELECT chr(0)``: "null
+        # character not permitted"), a 500; a cancelled query is CKAN's
+        if not isinstance(e.orig, psycopg2.errors.ProgramLimitExceeded):
+            raise
+        raise tk.ValidationError({key: [_cannot_run(str(e.orig))]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))
         if found:
