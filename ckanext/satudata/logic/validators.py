@@ -1166,14 +1166,18 @@ def url_refusal(value: Any) -> Optional[str]:
     stores for an uploaded resource)."""
     if not isinstance(value, str):
         return tk._("Please provide a valid URL")
+    unusable = tk._("This web address cannot be opened: check its host name (no spaces) "
+                    "and port")
+    if value.strip() and blank(value):
+        # invisible characters alone: CKAN stored "http://\u200b", which every
+        # later save of the dataset then refused
+        return unusable
     probe = _URL_IGNORED.sub("", value)
     match = _SCHEME.match(probe)
     if not match:
         return None
     if match.group(1).lower() not in ("http", "https"):
         return tk._("Only http:// and https:// links are allowed")
-    unusable = tk._("This web address cannot be opened: check its host name (no spaces) "
-                    "and port")
     try:  # as a download redirects to it: a host of spaces or mixed scripts answered 500
         iri_to_uri(value)
         parts = urlsplit(value.strip())
@@ -1429,6 +1433,11 @@ def satudata_field_notes(value: Any) -> Any:
             raise tk.Invalid(tk._("The note on %(field)s: at most %(max)s characters") % {
                 "field": review.field_labels().get(field, field),
                 "max": FIELD_NOTE_MAX_LENGTH})
+        if not reasons or any(blank(r) for r in reasons):
+            # a zero-width space told the producer a field needed fixing, and not why
+            from ..lib import review
+            raise tk.Invalid(tk._("The note on %(field)s says nothing: write what must be "
+                                  "changed") % {"field": review.field_labels().get(field, field)})
         result[field] = reasons
     from ..lib import review
     known = review.field_labels()

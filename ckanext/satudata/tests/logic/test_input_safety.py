@@ -78,6 +78,12 @@ class TestLinks:
             region.call("producer", "resource_create", package_id=dataset,
                         url="javascript:alert(document.cookie)", name="x")
         assert "url" in err.value.error_dict
+        # invisible characters alone: stored as "http://\u200b", and every
+        # later save of the dataset refused
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_create", package_id=dataset, url="\u200b",
+                        name="x")
+        assert "url" in err.value.error_dict
         ok = region.call("producer", "resource_create", package_id=dataset,
                          url="https://example.org/data.csv", name="ok")
         assert ok["url"] == "https://example.org/data.csv"
@@ -268,6 +274,12 @@ class TestBadInput:
                         json={"id": request["id"], "note": "Periksa",
                               "field_notes": f'{{"notes": ["a{escape}b"]}}'})
         assert resp.status_code == 409 and "field_notes" in resp.json["error"], resp.body
+        # a note of invisible characters alone told the producer a field
+        # needed fixing, and not why
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("verifier", "satudata_request_return", id=request["id"],
+                        note="Periksa", field_notes={"notes": ["\u200b"]})
+        assert "field_notes" in refused.value.error_dict
         assert request_state(region, request) == "submitted"
         pkg = region.call("sysadmin", "package_show", id=request["package_id"])
         assert all("\x00" not in v["name"] for v in pkg.get("variables") or [])
