@@ -25,22 +25,32 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 # (column header in the template, field of satudata_daftar_data_create,
 #  other accepted headers)
 DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("judul", "title", ("title", "nama data", "judul data")),
-    ("opd", "owner_org", ("organization", "owner_org", "produsen data", "organisasi")),
-    ("frekuensi", "update_frequency", ("frequency", "update_frequency")),
-    ("urusan", "government_affairs", ("government affair", "government_affairs", "sector")),
-    ("satuan", "unit", ("unit",)),
-    ("prioritas", "priority", ("priority",)),
-    ("nomor_sk", "sk_number", ("sk_number", "nomor sk", "sk")),
-    ("tanggal_sk", "sk_date", ("sk_date", "tanggal sk")),
+    ("judul", "title", ("title", "nama data", "judul data", "uraian data")),
+    ("opd", "owner_org", ("organization", "owner_org", "produsen data", "organisasi",
+                          "nama opd", "perangkat daerah", "opd pengampu",
+                          "opd penanggung jawab")),
+    ("frekuensi", "update_frequency", ("frequency", "update_frequency",
+                                       "frekuensi pemutakhiran", "frekuensi pembaruan",
+                                       "frekuensi update", "periodisitas")),
+    ("urusan", "government_affairs", ("government affair", "government_affairs", "sector",
+                                      "urusan pemerintahan", "bidang urusan")),
+    ("satuan", "unit", ("unit", "satuan data")),
+    ("prioritas", "priority", ("priority", "data prioritas", "prioritas data")),
+    ("nomor_sk", "sk_number", ("sk_number", "nomor sk", "sk", "no sk",
+                               "nomor surat keputusan")),
+    ("tanggal_sk", "sk_date", ("sk_date", "tanggal sk", "tgl sk",
+                               "tanggal surat keputusan")),
     ("deskripsi", "description", ("description", "keterangan")),
     # the item's own submission deadline (a week per data item: Balikpapan),
     # and the decree's address: a year's file imported into the next year
     # lost them
-    ("batas_hari", "submit_days", ("submit_days", "batas hari", "batas waktu")),
+    ("batas_hari", "submit_days", ("submit_days", "batas hari", "batas waktu",
+                                   "batas hari kerja")),
     ("hari_kalender", "submit_calendar_days", ("submit_calendar_days", "hari kalender")),
-    ("tautan_sk", "sk_url", ("sk_url", "tautan sk", "url sk")),
+    ("tautan_sk", "sk_url", ("sk_url", "tautan sk", "url sk", "link sk")),
 ]
+#: headers of columns that hold nothing to import (the row's number)
+_NUMBER_HEADERS = frozenset({"", "no", "nomor", "#", "no urut", "nomor urut"})
 #: the columns of yes or no
 _YES_NO_FIELDS = ("priority", "submit_calendar_days")
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
@@ -67,7 +77,7 @@ def _header_key(cell: Any) -> str:
     """A header cell as the columns are looked up: lower case, its words
     one space apart (a line break in the cell), without a required field's
     mark (``Judul*``), a note in brackets (``OPD (nama)``) or a closing colon."""
-    text = re.sub(r"\([^)]*\)", " ", str(cell or "").replace("*", " "))
+    text = re.sub(r"\([^)]*\)", " ", str(cell or "").replace("*", " ").replace(".", " "))
     return " ".join(text.strip().rstrip(":").lower().split())
 
 
@@ -328,7 +338,17 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             "Required columns are missing: %(columns)s (looked for in the first %(rows)s "
             "rows of the sheet \"%(sheet)s\": a row naming the columns)") % {
                 "columns": ", ".join(missing), "rows": _HEADER_ROWS, "sheet": read[0][0]}]})
-    _title, all_rows, (at, fields) = found
+    title, all_rows, (at, fields) = found
+    unknown = [str(header).strip() for header, field in zip(all_rows[at], fields)
+               if field is None and _header_key(header) not in _NUMBER_HEADERS]
+    if unknown:
+        # a column under a header not known was dropped unsaid (the item
+        # form's own "Urusan Pemerintahan": every item without its urusan)
+        raise tk.ValidationError({"upload": [tk._(
+            "Columns not recognised in the sheet \"%(sheet)s\": %(columns)s. Name them as "
+            "in the template (%(known)s) or remove them, then import again") % {
+                "sheet": title, "columns": ", ".join(f'"{h[:60]}"' for h in unknown[:10]),
+                "known": ", ".join(h for h, _f, _a in DAFTAR_DATA_COLUMNS)}]})
     rows = iter(all_rows[at + 1:])
     for number, values in enumerate(rows, start=at + 2):
         row = {f: _cell(v) for f, v in zip(fields, values) if f}

@@ -391,6 +391,36 @@ class TestDaftarDataImport:
                         upload=out.getvalue(), year=2033)
         assert "first 10 rows" in err.value.error_dict["upload"][0]
 
+    def test_the_forms_own_labels_are_read_and_an_unknown_column_is_named(self, region):
+        """A column headed as the item form and the list name it ("Urusan
+        Pemerintahan", "Data Prioritas", "No. SK") was dropped unsaid: every
+        item imported without its urusan, none a priority. An unknown
+        column is named, nothing imported; the row number's column is no
+        column to read."""
+        def workbook(headers: list[str], row: list[Any]) -> bytes:
+            book = openpyxl.Workbook()
+            book.active.append(headers)
+            book.active.append(row)
+            out = io.BytesIO()
+            book.save(out)
+            return out.getvalue()
+
+        headers = ["No.", "Judul Data*", "Nama OPD", "Frekuensi pemutakhiran",
+                   "Urusan\nPemerintahan", "Data Prioritas", "No. SK"]
+        row = [1, "Jumlah Terminal", "dinas-kesehatan", "Tahunan", "1.02", "Ya", "7/SK/2034"]
+        result = region.call("walidata_admin", "satudata_daftar_data_import",
+                             upload=workbook(headers, row), year=2034)
+        assert result["created"] == 1
+        item, = region.call("walidata_admin", "satudata_daftar_data_list", year=2034)["results"]
+        assert (item["government_affairs"], item["priority"], item["sk_number"]) == (
+            ["1.02"], True, "7/SK/2034")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import", year=2035,
+                        upload=workbook(headers + ["Sumber Data"], row + ["BPS"]))
+        assert '"Sumber Data"' in err.value.error_dict["upload"][0]
+        assert region.call("walidata_admin", "satudata_daftar_data_list",
+                           year=2035)["count"] == 0
+
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
         content = daftar_data_workbook([
             ["Jumlah Sekolah", "dinas-pendidikan", "Setiap saat", "Pendidikan; 1.02", "unit",
