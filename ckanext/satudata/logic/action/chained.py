@@ -756,6 +756,41 @@ def _account_kept(context: Context, data: DataDict) -> None:
         raise tk.ValidationError({"state": [last]})
 
 
+def _credentials_confirmed(context: Context, data: DataDict) -> None:
+    """A change of one's own password or e-mail address asks for the
+    current password (``old_password``), as CKAN's form does: an API token
+    alone (a leaked one) changed both, which logged the owner out
+    everywhere and sent the password resets to the new address. A sysadmin
+    changes another's without; a password reset (its key checked) needs none."""
+    if context.get("reset_password") or context.get("ignore_auth"):
+        return
+    actor = model.User.get(context.get("user") or "") if context.get("user") else None
+    user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
+    if actor is None or actor.sysadmin or user is None:
+        return
+    email = data.get("email")
+    if not any(isinstance(data.get(key), str) and data[key] for key in ("password", "password1")) \
+            and not (isinstance(email, str) and email.strip().lower() != (user.email or "").lower()):
+        return
+    tk.check_access("user_update", context, data)  # told first
+    if login_attempts.locked(actor.name):  # guessed as a login is (the profile form's too)
+        raise tk.ValidationError({"old_password": [tk._(
+            "Too many failed logins to this account. For its safety, logging in is "
+            "paused for %(minutes)s minutes; try again later or reset your password.")
+            % {"minutes": tk.config["satudata.login.lock_minutes"]}]})
+    old = data.get("old_password")
+    if not isinstance(old, str) or not old or not actor.validate_password(old):
+        if isinstance(old, str) and old:
+            login_attempts.failed(actor.name)
+        raise tk.ValidationError({"old_password": [tk._(
+            "Give your current password to change your password or e-mail address")]})
+
+
+def _user_update_checks(context: Context, data: DataDict) -> None:
+    _credentials_confirmed(context, data)
+    _account_kept(context, data)
+
+
 def _password_changed(result: Any, data: DataDict) -> None:
     """A new password (the API's ``password``, the form's ``password1``)
     ends the account's other sessions (:func:`...lib.sessions.password_changed`)."""
@@ -767,7 +802,7 @@ def _password_changed(result: Any, data: DataDict) -> None:
 
 user_update = _limited("user_update", {"fullname": NAME_LENGTH, "image_url": IMAGE_URL_LENGTH,
                                        "about": ABOUT_LENGTH},
-                       then=_password_changed, first=_account_kept)
+                       then=_password_changed, first=_user_update_checks)
 
 
 def _token_owner_exists(context: Context, data: DataDict) -> None:

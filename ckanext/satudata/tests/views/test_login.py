@@ -3,7 +3,7 @@
 (lib/login_attempts.py, views/login.py), counted in the real Redis."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -337,6 +337,43 @@ def test_a_copy_of_the_cookie_of_a_session_that_logged_out_is_no_login(app):
         headers={"X-CSRFToken": _csrf_of(fresh)})
     assert response.status_code == 200, response.body
     assert 'name="login"' not in fresh.get("/dashboard/datasets").body
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.ckan_config("satudata.login.max_failures", 3)
+def test_a_token_alone_does_not_change_the_password_or_the_email(app):
+    """An API token (a leaked one) changed its owner's password and e-mail
+    address: the owner logged out everywhere, the resets sent to the new
+    address. The current password is asked, as the profile form asks it; a
+    sysadmin changes another's account without."""
+    factories.User(name="operator", email="operator@example.org", password="correct123")
+    admin = factories.Sysadmin()
+    token = factories.APIToken(user="operator")["token"]
+
+    def patch(auth: str, **data) -> Any:
+        return app.post("/api/3/action/user_patch", json={"id": "operator", **data},
+                        headers={"Authorization": auth})
+
+    for change in ({"password": "milik-penyerang-1"}, {"email": "penyerang@example.org"},
+                   {"password": "milik-penyerang-1", "old_password": "salah-salah-1"}):
+        refused = patch(token, **change)
+        assert refused.status_code == 409, (change, refused.body)
+        assert "old_password" in refused.json["error"]
+    assert model.User.get("operator").email == "operator@example.org"
+    assert model.User.get("operator").validate_password("correct123")
+    assert patch(token, fullname="Operator Data").status_code == 200  # the rest as ever
+    assert patch(token, email="baru@example.org",
+                 old_password="correct123").status_code == 200
+    admin_token = factories.APIToken(user=admin["name"])["token"]
+    assert patch(admin_token, password="diatur-admin-123").status_code == 200
+    model.Session.remove()
+    assert model.User.get("operator").email == "baru@example.org"
+    assert model.User.get("operator").validate_password("diatur-admin-123")
+    # the current password is not guessed past the logins' lock
+    for guess in ("tebakan-1", "tebakan-2", "tebakan-3"):
+        assert patch(token, password="x-" + guess, old_password=guess).status_code == 409
+    locked = patch(token, password="milik-penyerang-1", old_password="diatur-admin-123")
+    assert locked.status_code == 409 and "menit" in str(locked.json["error"]), locked.body
 
 
 @pytest.mark.usefixtures("clean_db", "counters")
