@@ -201,14 +201,18 @@ def render(name: str, **values: Any) -> tuple[str, str]:
     values.setdefault("site_title", _site())
     values.setdefault("site_url", tk.config.get("ckan.site_url") or "")
     values.setdefault("h", tk.h)
-    text = env.get_template(f"emails/{name}.txt").render(**values)
-    head, _sep, body = text.lstrip().partition("\n")
-    if not head.startswith("Subject:"):
+    template = env.get_template(f"emails/{name}.txt")
+    text = template.render(**values).lstrip()
+    # the subject as its block renders it: a title with a line break in it
+    # ended the subject there, and the rest opened the body
+    subject = "".join(template.blocks["subject"](template.new_context(values)))
+    if not text.startswith("Subject:"):
         raise ValueError(f"emails/{name}.txt must start with a 'Subject:' line")
+    body = text[len("Subject: ") + len(subject):]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in body.split("\n")))
     # the signature separator is "-- " with its space (RFC 3676)
     body = body.replace("\n--\n", "\n-- \n")
-    return " ".join(head[len("Subject:"):].split()), body.strip() + "\n"
+    return " ".join(subject.split()), body.strip() + "\n"
 
 
 def _template_of(event: RequestEvent) -> str:

@@ -107,6 +107,16 @@ def test_each_message_renders_in_indonesian_and_english(app, name):
         assert 'Puskesmas" & Posyandu' in subject_en + body_en
 
 
+def test_a_title_with_a_line_break_stays_in_the_subject(app):
+    """A producer's title with a line break ended the subject there, and
+    the rest ("Bcc: …") opened the body of the verifiers' e-mail."""
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        subject, body = notifications.render(
+            "submitted", **dict(VALUES, title="Jumlah\r\nBcc: penyerang@example.org"))
+    assert "Bcc: penyerang@example.org" in subject and "\n" not in subject
+    assert body.startswith("Yth. Siti Aminah,"), body
+
+
 def test_a_request_made_ready_by_its_verification_says_so(app):
     """A round of one level (Kota Metro): "approved at every level" of a
     request nobody approved, only verified."""
