@@ -74,6 +74,12 @@ def after_the_member_form(response: Any) -> Any:
         tk.h.flash_success(tk._("%(name)s is now a member, as %(role)s.") % {
             "name": request.form["username"].strip(),
             "role": _role_label(request.form.get("role", ""))})
+        if request.endpoint == "organization.member_new" \
+                and request.form.get("role") == "member":
+            # a member was taken for a producer: no request, queue or e-mail reached them
+            tk.h.flash_notice(tk._(
+                "A Member only sees the OPD's private datasets: an OPD's producers, who "
+                "receive its data requests and fill its data, are its Editors (or Admins)."))
     elif request.form.get("email", "").strip():
         tk.h.flash_success(tk._("An invitation was sent to %(email)s.")
                            % {"email": request.form["email"].strip()})

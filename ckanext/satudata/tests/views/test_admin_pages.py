@@ -520,3 +520,22 @@ def test_the_bulk_pages_make_public_says_who_publishes(app, region):
             "_csrf_token": csrf_token(page.body), f"dataset_{request['package_id']}": "on",
             f"bulk_action.{action}": action}, follow_redirects=True)
         assert response.status_code == 200 and said in html.unescape(response.body), action
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_add_member_form_of_an_opd_offers_a_producer_and_says_what_a_member_is(
+        app, sysadmin):
+    """It offered CKAN's Member first, and said nothing of producers: a user
+    added so received no data request, queue or e-mail, unsaid."""
+    import re
+
+    org = factories.Organization()
+    factories.User(name="operator-baru")
+    admin = login(app, sysadmin["name"])
+    page = admin.get(f"/organization/member_new/{org['name']}").body
+    assert re.search(r'<option value="editor"\s+selected', page), page
+    assert "Produsen data sebuah OPD" in page and "Editor-nya" in page
+    added = admin.post(f"/organization/member_new/{org['name']}", data={
+        "_csrf_token": csrf_token(page), "username": "operator-baru", "role": "member"},
+        follow_redirects=True).body
+    assert "Seorang Anggota hanya dapat melihat dataset privat OPD" in added
