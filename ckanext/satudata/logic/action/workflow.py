@@ -1019,10 +1019,10 @@ def satudata_round_delete(context: Context, data_dict: DataDict) -> None:
     :param id: id or name of the round
     """
     tk.check_access("satudata_round_delete", context, data_dict)
-    round_ = get_round(_ref(data_dict, context))
-    # one change of the round at a time: a send waits for this, or this for it
-    model.Session.execute(sa.select(CollectionRound.id).where(
-        CollectionRound.id == round_.id).with_for_update())
+    # one change of the round at a time: a send waits for this, or this for
+    # it; a second deletion finds it gone (both answered "deleted")
+    round_ = _locked(CollectionRound, get_round(_ref(data_dict, context)).id,
+                     tk._("Collection round not found"))
     if _count(DataRequest, [DataRequest.round_id == round_.id]):
         raise tk.ValidationError({"state": [tk._(
             "This round was sent: its requests, letters and history stay. Close it "

@@ -1077,3 +1077,18 @@ def test_the_dataset_of_a_request_keeps_its_title(region, blank):
         region.call("producer", "package_patch", id=request["package_id"], title=blank)
     assert list(err.value.error_dict) == ["title"]
     assert helpers.call_action("package_show", id=request["package_id"])["title"] == before
+
+
+def test_a_round_deleted_twice_at_once_is_deleted_once(region):
+    """Two deletions of a draft round at once both answered "deleted" (the
+    second, waiting for the first, then deleted nothing)."""
+    admin = region.users["walidata_admin"]["name"]
+    later = datetime.date.today() + datetime.timedelta(days=400)  # on any date
+    draft = region.call("walidata_admin", "satudata_round_create", name="hapus-dua-kali",
+                        title="Hapus dua kali", year=later.year, start_date=later.isoformat())
+    model.Session.remove()
+    helpers.call_action("satudata_round_delete", context={"user": admin, "defer_commit": True},
+                        id=draft["id"])
+    outcome = answer_while_held(lambda: helpers.call_action(
+        "satudata_round_delete", context={"user": admin}, id=draft["id"]))
+    assert isinstance(outcome, tk.ObjectNotFound), outcome
