@@ -539,3 +539,11 @@ def test_the_add_member_form_of_an_opd_offers_a_producer_and_says_what_a_member_
         "_csrf_token": csrf_token(page), "username": "operator-baru", "role": "member"},
         follow_redirects=True).body
     assert "Seorang Anggota hanya dapat melihat dataset privat OPD" in added
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_an_opds_description_shows_its_markdown_on_its_about_tab(app):
+    """Its form says Markdown may be used: the About tab showed the asterisks."""
+    org = factories.Organization(description="Produsen data **perhubungan**.")
+    page = app.get(f"/organization/about/{org['name']}").body
+    assert "<strong>perhubungan</strong>" in page and "**perhubungan**" not in page
