@@ -58,10 +58,15 @@ def readable_or_not_found(context: Context, ref: Any) -> None:
 
 
 def contains(column: Any, term: str) -> Any:
-    """``column ILIKE '%term%'``, the term's ``%``, ``_`` and ``\\`` taken
-    as themselves."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    """``column ILIKE '%word%'`` for every word of ``term``, in any order
+    ("kendaraan jenis" found nothing in "Jumlah Kendaraan Menurut Jenis"),
+    the words' ``%``, ``_`` and ``\\`` taken as themselves."""
+    def like(word: str) -> Any:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.ilike(f"%{escaped}%", escape="\\")
+
+    words = term.split()
+    return sa.and_(*map(like, words)) if len(words) > 1 else like(term.strip() or term)
 
 
 def commit(context: Context) -> None:

@@ -119,6 +119,10 @@ def test_text_search_counts_up_to_a_thousand_matches(world_of, app):
     assert [r["item_title"] for r in few["results"]] == [f"Luas Panen Padi {i}" for i in range(5)]
     assert region.call("walidata_admin", "satudata_request_list", q="panen padi",
                        state="requested")["count"] == 0
+    # the words in any order, apart ("padi luas" found nothing)
+    assert region.call("walidata_admin", "satudata_request_list", q="padi  luas")["count"] == 7
+    assert region.call("walidata_admin", "satudata_daftar_data_list", year=2026,
+                       q="padi luas")["count"] == 7
     # many: the count stops at the cap and says so; every page still comes
     many = region.call("walidata_admin", "satudata_request_list", q="kemiskinan", limit=50)
     assert (many["count"], many["count_capped"]) == (TEXT_COUNT_CAP, True)
