@@ -1695,6 +1695,7 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
         model.Package.name, model.Package.title, model.Package.private,
         # its round's report not approved yet (a ready request waits for it)
         sa.and_(CollectionRound.report_days > 0, CollectionRound.stage != "done"),
+        CollectionRound.state == "closed",
     ]
     stmt = (
         sa.select(*columns)
@@ -1736,6 +1737,11 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
                                scope.chain_of(request.round_id), bool(request.revision_of))
         if row[11] and request.state == State.READY.value and request.late != "carry":
             waiting = ROUND_REPORT  # not the administrators, who may not publish it yet
+        # a closed round takes no more data: its producers are waited for no
+        # more (the page counted down the working days of a step nobody could take)
+        closed = bool(row[12]) and request.state in rounds.WITH_PRODUCERS
+        if closed:
+            waiting = None
         result.update({
             "item_title": row[1], "priority": row[2], "update_frequency": row[3],
             "organization": {"id": request.owner_org, "name": row[4], "title": row[5]},
@@ -1752,14 +1758,15 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
             "waiting_for_label": waiting_labels.get(waiting, waiting),
             "late_label": late_labels.get(request.late or "", ""),
             "overdue": bool(request.due_date and request.due_date < today
-                            and request.state in active),
+                            and request.state in active and not closed),
             # as satudata_request_show says it (the list said null, always)
             "working_days_left": (workdays.working_days_between(today, request.due_date)
                                   if request.due_date and request.state in active
-                                  else None),
+                                  and not closed else None),
+            "round_closed": bool(row[12]),
         })
         if with_completeness:
-            result["completeness"] = row[12]
+            result["completeness"] = row[13]
         results.append(result)
     _mark_waiting_for_all(results, named=scope.staff)
     return results
@@ -1960,7 +1967,8 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
             "Nobody can take this request's next step: its OPD has no producer (an editor "
             "or administrator of the OPD). The walidata adds one to the OPD."))
     result.update(_periods_of(data["id"]))
-    if result["due_date"]:
+    if result["due_date"] and not (result["round_closed"]
+                                   and result["state"] in rounds.WITH_PRODUCERS):
         result["working_days_left"] = workdays.working_days_between(
             workdays.today(), datetime.date.fromisoformat(result["due_date"]))
     return result

@@ -625,6 +625,15 @@ def test_a_sent_round_is_closed_and_reopened_from_its_page(app, region):
         region.call("producer", "satudata_request_submit", id=request["id"])
     assert "ditutup" in str(refused.value.error_dict) or "closed" in str(
         refused.value.error_dict)
+    # its producers are waited for no more (the page counted the working
+    # days down of a step nobody could take)
+    shown = region.call("producer", "satudata_request_show", id=request["id"])
+    assert (shown["waiting_for_label"], shown["working_days_left"], shown["overdue"]) == (
+        "", None, False)
+    read = producer.get(f"/permintaan-data/{request['id']}").body
+    assert "putaran ini ditutup dan tidak lagi menerima data" in read
+    assert "hari kerja lagi" not in read and "menunggu" not in read.split(
+        "satudata-request-summary")[1].split("</dl>")[0]
     admin.post(f"{url}/status", data={"_csrf_token": _csrf(closed), "state": "open",
                                       "confirm": "1"})
     assert region.call("producer", "satudata_request_submit",
