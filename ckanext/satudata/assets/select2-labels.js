@@ -1,3 +1,30 @@
+/* What select2 announces to screen readers ("One result is available, press
+ * enter to select it.") in English on the Indonesian pages: its bundled "id"
+ * locale is Malay. Its defaults, set before CKAN's modules create the
+ * pickers. */
+(function ($) {
+  if (!$.fn.select2 || document.documentElement.lang !== 'id') { return; }
+  $.extend($.fn.select2.defaults, {
+    formatMatches: function (n) {
+      return n === 1 ? 'Satu hasil tersedia, tekan Enter untuk memilihnya.'
+        : n + ' hasil tersedia, gunakan tombol panah atas dan bawah untuk memilih.';
+    },
+    formatNoMatches: function () { return 'Tidak ada yang cocok'; },
+    formatAjaxError: function () { return 'Gagal memuat'; },
+    formatInputTooShort: function (input, min) {
+      return 'Ketik ' + (min - input.length) + ' karakter lagi';
+    },
+    formatInputTooLong: function (input, max) {
+      return 'Hapus ' + (input.length - max) + ' karakter';
+    },
+    formatSelectionTooBig: function (limit) {
+      return 'Anda hanya dapat memilih ' + limit + ' butir';
+    },
+    formatLoadMore: function () { return 'Memuat hasil lainnya…'; },
+    formatSearching: function () { return 'Mencari…'; }
+  });
+}(jQuery));
+
 /* The "×" that removes a chosen item of a multiple select (CKAN's bundled
  * select2 3.x) is an empty link: screen readers announce nothing (axe-core
  * "link-name"). Give each one an accessible name, "Remove <item>", as select2

@@ -137,3 +137,15 @@ def test_a_refused_form_leads_to_what_is_wrong(world, open_as):
     described = field.get_attribute("aria-describedby")
     assert described and "bukan alamat email" in page.locator(
         f"#{described.split()[-1]}").inner_text()
+
+
+def test_the_pickers_speak_the_pages_language_to_screen_readers(world, open_as):
+    """select2 announced its results in English on the Indonesian pages
+    ("One result is available, press enter to select it."): its bundled
+    "id" locale is Malay, and none was loaded."""
+    page = open_as("produsen-a")
+    said = "() => jQuery.fn.select2.defaults.formatMatches(3)"
+    for prefix, words in (("", "3 hasil tersedia"), ("/en", "3 results are available")):
+        path = f"{prefix}/dataset/edit/{world.datasets['returned']['name']}"
+        assert page.goto(world.url + path).status == 200, path
+        assert words in page.evaluate(said), (prefix, page.evaluate(said))
