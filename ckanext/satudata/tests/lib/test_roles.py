@@ -32,6 +32,9 @@ class TestRolesPage:
         assert page.status_code == 200
         # the chain and the roles by their titles, as the request pages say
         assert "Verifikator → Kepala Bidang → Kepala Dinas" in page.body
+        # the user is found as typed (a full name, an e-mail address), as on
+        # an OPD's member form: the exact user name alone was taken
+        assert 'data-module-source="/api/2/util/user/autocomplete' in page.body
 
         response = app.post(url, headers=_env(admin),
                             data={"user": "pak-kabid", "role": "kabid"},

@@ -547,3 +547,15 @@ def test_an_opds_description_shows_its_markdown_on_its_about_tab(app):
     org = factories.Organization(description="Produsen data **perhubungan**.")
     page = app.get(f"/organization/about/{org['name']}").body
     assert "<strong>perhubungan</strong>" in page and "**perhubungan**" not in page
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_sysadmin_is_led_from_the_users_list_to_create_an_account(app, sysadmin):
+    """The sign-up page is closed to the public, and nothing led a sysadmin
+    to the form that still takes theirs (officers of no OPD, citizens)."""
+    factories.User(name="biasa", password="correct123")
+    admin = login(app, sysadmin["name"])
+    listed = admin.get("/user/").body
+    assert "satudata-user-add" in listed and "Tambah pengguna" in listed
+    assert admin.get("/user/register").status_code == 200
+    assert "satudata-user-add" not in login(app, "biasa").get("/user/").body
