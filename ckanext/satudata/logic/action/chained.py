@@ -57,6 +57,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import quote
 
 import flask
+import psycopg2.errors
 import sqlalchemy as sa
 from dateutil.parser import parse as dateutil_parse
 from sqlalchemy.sql.elements import ColumnElement
@@ -2199,7 +2200,19 @@ def resource_delete(original: Action, context: Context, data_dict: DataDict) -> 
                                          populate_existing=True)
             if resource is None or resource.state != "active":
                 raise tk.ObjectNotFound(tk._("Resource was not found."))
-        return original(context, data_dict)
+        try:
+            return original(context, data_dict)
+        except sa.exc.ProgrammingError as e:
+            # CKAN's DataStore drops the deleted table once the dataset's save
+            # committed; the portal's load job that commit queued may drop it
+            # first: "table does not exist", a 500 for a table deleted all the same
+            if not isinstance(e.orig, psycopg2.errors.UndefinedTable):
+                raise
+            model.Session.rollback()
+            gone = model.Session.get(model.Resource, data_dict["id"], populate_existing=True)
+            if gone is None or gone.state != "deleted":
+                raise
+            return None
     assert pkg is not None
     tk.check_access("resource_delete", context, data_dict)
 

@@ -1056,3 +1056,32 @@ def test_a_workbook_carrying_texts_no_cell_uses_is_refused_at_once(region, run_j
     _table, status, page = _loaded_workbook(region, run_jobs, app, "sisa", swollen.getvalue())
     assert status == "error"
     assert "tidak dipakai sel mana pun" in page, page[:300]
+
+
+def test_a_table_whose_datastore_table_the_load_dropped_first_is_deleted_without_a_500(
+        region, run_jobs, smtp, monkeypatch):
+    """CKAN's DataStore drops a deleted table once the dataset's save has
+    committed; the portal's load job that commit queued dropped it first 2
+    times in 14: "table does not exist", a 500 for a table deleted all the
+    same."""
+    from ckanext.datastore.backend import DatastoreBackend
+
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], CSV)
+    run_jobs()
+    backend = type(DatastoreBackend.get_active_backend())
+    assert backend.resource_exists(DatastoreBackend.get_active_backend(), table["id"])
+    real, dropped = backend.resource_exists, []
+
+    def checked_then_dropped(self, resource_id):
+        found = real(self, resource_id)
+        if found and resource_id == table["id"] and not dropped:
+            # the load job, between CKAN's look and its drop
+            dropped.append(None)
+            dropped[0] = datastore._drop_table(resource_id)
+        return found
+    monkeypatch.setattr(backend, "resource_exists", checked_then_dropped)
+    region.call("producer", "resource_delete", id=table["id"])
+    assert dropped == [True]
+    assert table["id"] not in [r["id"] for r in region.call(
+        "producer", "package_show", id=request["package_id"])["resources"]]
