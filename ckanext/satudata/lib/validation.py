@@ -78,6 +78,14 @@ MAX_ERRORS = 200
 #: the BPS symbols of a value that is not available (nil, not available,
 #: confidential), taken in a column of any type
 MISSING_SYMBOLS = frozenset({"-", "\u2013", "...", "\u2026", "x", "X", "NA", "N/A"})
+#: a row of a table that is a note under it, not data (BPS tables end with
+#: their source and notes: "Sumber: BPS", "Catatan: angka sementara", "*) …")
+_FOOTNOTE = re.compile(r"^(sumber|catatan|keterangan|ket|source|notes?)\s*[:.)]|^\*", re.I)
+#: the labels of a total row (counted again by whoever sums the rows: the
+#: portal's chart showed every year's figure twice)
+TOTAL_LABELS = frozenset({"jumlah", "total", "jumlah total", "total keseluruhan",
+                          "jumlah keseluruhan", "grand total", "jumlah/total"})
+
 _ID_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d+")
 _EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
@@ -386,6 +394,15 @@ def validate(labels: list[str], rows: list[list[Any]],
                               "columns": header_width})
         if not any(values):
             continue
+        kind = _not_data(row, values, fields)
+        if kind:
+            # one error for the row, not an empty cell each (their message
+            # offered "-", which made a note a published data row)
+            count += 1
+            if len(cells) < MAX_ERRORS:
+                cells.append({"code": kind[0], "row": number, "column": None, "letter": "",
+                              "field": "", "value": _short(kind[1])})
+            continue
         for j, value in enumerate(values):
             cache = caches[j]
             if value in cache:
@@ -418,6 +435,20 @@ def validate(labels: list[str], rows: list[list[Any]],
                 cells.append(dict(column, **mixed))
     errors.extend(cells[: max(MAX_ERRORS - len(errors), 0)])
     return errors, count
+
+
+def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, Any]]
+              ) -> Optional[tuple[str, str]]:
+    """``("footnote", text)`` for a row that is a note under the table (its
+    one text a source or a note), ``("total_row", label)`` for a total (a
+    text column saying "Jumlah"), else None."""
+    texts = [str(c).strip() for c in row if str(c or "").strip()]
+    if len(texts) == 1 and _FOOTNOTE.match(texts[0]) and len(row) > 1:
+        return "footnote", texts[0]
+    for value, field in zip(values, fields):
+        if field["type"] == "string" and value.lower() in TOTAL_LABELS:
+            return "total_row", value
+    return None
 
 
 def _mixed_notation(first_rows: dict[str, int], field_type: str) -> Optional[dict[str, Any]]:
@@ -543,6 +574,13 @@ def message(error: dict[str, Any]) -> str:
     if code == "required":
         return tk._("Row %(row)s, %(column)s: the cell is empty (write the value, or "
                     "\"-\" or \"...\" when it is not available)") % where
+    if code == "footnote":
+        return tk._("Row %(row)s is a note under the table (\"%(value)s\"), not data: "
+                    "remove it from the file (the source and notes go in the dataset's "
+                    "description)") % where
+    if code == "total_row":
+        return tk._("Row %(row)s is a total (\"%(value)s\"): remove it (totals are "
+                    "computed from the rows, and a total row would be counted twice)") % where
     if code == "duplicate_row":
         return tk._("Row %(row)s repeats row %(first)s") % {
             "row": error.get("row"), "first": error.get("first") or "?"}

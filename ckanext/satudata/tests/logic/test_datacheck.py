@@ -77,6 +77,23 @@ def test_a_table_gives_exactly_its_errors_in_indonesian_with_row_and_column(
     ]
 
 
+def test_a_total_row_and_the_notes_under_a_table_are_named_not_published(
+        region, run_jobs, smtp, app):
+    """A "Jumlah" row passed, and the chart counted every year twice; the
+    source and notes under a BPS table were each told "the cell is empty
+    (write - or ...)", which made them published data rows."""
+    table = ("tahun,jenis_kelamin,jumlah\n2025,L,10\n2025,P,12\n2025,Jumlah,22\n"
+             ",,\nSumber: BPS Kota Metro,,\n*) angka sementara,,\n")
+    request, resource = _prepare(region, table, VARIABLES)
+    run_jobs()
+    found = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert [(e["code"], e["row"]) for e in found["errors"]] == [
+        ("total_row", 4), ("footnote", 6), ("footnote", 7)], found["errors"]
+    assert found["errors"][0]["message"].startswith('Baris 4 adalah baris jumlah ("Jumlah")')
+    assert "Sumber: BPS Kota Metro" in found["errors"][1]["message"]
+    assert "sel kosong" not in str(found["errors"])
+
+
 def test_submit_is_refused_while_a_file_fails_and_passes_after_the_fix(region, app):
     request, resource = _prepare(region, BAD, VARIABLES)
 
