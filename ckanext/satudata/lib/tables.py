@@ -28,6 +28,7 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 from babel.numbers import format_decimal
+from openpyxl.utils import get_column_letter
 
 from . import cells, metadata, preview, reference
 
@@ -171,6 +172,9 @@ def _xlsx(path: str) -> Table:
     if spare > preview.MAX_UNUSED_STRINGS:
         raise Unreadable("unused_strings", count=spare)
     try:
+        percent = _percent_columns(path)
+        if percent:
+            raise Unreadable("percent_cells", columns=", ".join(percent[:5]))
         others = _other_sheets_with_data(path)
         if others:
             # a few of them named (200 sheets made one line of 200 names)
@@ -285,6 +289,33 @@ def far_extent(path: str) -> Optional[tuple[str, int]]:
     return None
 
 
+#: how many rows of a workbook are looked at for cells shown as percentages
+_PERCENT_ROWS = 1000
+
+
+def _percent_columns(path: str) -> list[str]:
+    """The letters of the first sheet's columns holding numbers Excel shows
+    as percentages (``0.0%``: 4,2 % is stored as 0.042): the portal, its
+    downloads and its book read the stored value, a hundred times smaller
+    than the figure the producer typed and declared in "persen"."""
+    found: dict[int, None] = {}
+    with open(path, "rb") as f:
+        book = cells.read_workbook(f, sized=False)
+        try:
+            if not book.worksheets:
+                return []
+            rows = book.worksheets[0].iter_rows(min_row=2, max_row=_PERCENT_ROWS + 1)
+            for row in rows:
+                for cell in row:
+                    if isinstance(cell.value, (int, float)) and not isinstance(
+                            cell.value, bool) and "%" in str(
+                            getattr(cell, "number_format", "") or ""):
+                        found.setdefault(cell.column, None)
+        finally:
+            book.close()
+    return [get_column_letter(column) for column in sorted(found)]
+
+
 def _other_sheets_with_data(path: str) -> list[str]:
     """The names of the workbook's sheets after the first that hold a value.
     Only the first sheet is checked, screened and loaded, and the public
@@ -337,6 +368,12 @@ def read_message(error: dict[str, Any]) -> str:
                     "file is published whole. Keep one table per file, on its first "
                     "sheet: move the other sheets to files of their own, or delete "
                     "them") % {"sheets": error.get("sheets")}
+    if code == "percent_cells":
+        return tk._("Column %(columns)s holds figures Excel shows as percentages: the "
+                    "workbook stores 4,2 %% as 0.042, which is what the portal and its "
+                    "downloads would publish. Format the column as a number and write the "
+                    "figures as they read (4,2), the unit in the variable (persen)") % {
+                        "columns": error.get("columns")}
     if code == "not_xlsx":
         return tk._("The file is not an XLSX workbook that can be read")
     if code == "too_large":

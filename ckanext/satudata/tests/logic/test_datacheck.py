@@ -230,6 +230,36 @@ def test_a_workbook_replacing_a_csv_is_read_as_a_workbook(region, run_jobs, smtp
 
 
 
+def test_a_workbook_of_percentages_formatted_by_excel_is_told_how_to_write_them(
+        region, run_jobs, smtp, app):
+    """A cell Excel shows as 4,2 % holds 0.042: the preview, the DataStore,
+    the downloads and the book published that, a hundred times smaller than
+    the figure declared in "persen", and the check passed it."""
+    import openpyxl
+
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    year = int(helpers.call_action("package_show", id=request["package_id"])["data_year"])
+    region.call("producer", "package_patch", id=request["package_id"], variables=[
+        {"name": "tahun", "definition": "Tahun", "data_type": "integer", "unit": "tahun"},
+        {"name": "persentase", "definition": "Persentase", "data_type": "decimal",
+         "unit": "persen"}])
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["tahun", "persentase"])
+    workbook.active.append([year, 0.042])
+    workbook.active["B2"].number_format = "0.0%"
+    content = io.BytesIO()
+    workbook.save(content)
+    resource = region.call("producer", "resource_create", package_id=request["package_id"],
+                           name="Persentase", format="XLSX", url="persen.xlsx",
+                           upload=FileStorage(io.BytesIO(content.getvalue()), "persen.xlsx"))
+    run_jobs()
+    checked = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
+    assert checked["status"] == "unreadable", checked
+    assert checked["errors"][0]["message"].startswith(
+        "Kolom B berisi angka yang ditampilkan Excel sebagai persentase"), checked["errors"]
+
+
 def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
         region, run_jobs, smtp, app):
     """Only a workbook's first sheet is checked, screened and loaded, but the
