@@ -335,6 +335,12 @@ def _header_errors(labels: list[str], declared: list[dict[str, Any]]
             found[by_name[key]] = label
         else:
             errors.append(dict(column, code="extra_column"))
+    named = [label for label in labels if str(label or "").strip()]
+    if not found and len(named) == 1 and len(declared) > 1:
+        # a BPS-style table: a title above the columns' names (told each
+        # name was missing, and not what to do)
+        errors.insert(0, {"code": "title_row", "row": 1, "column": None, "letter": "",
+                          "field": "", "value": _short(named[0])})
     for field in declared:
         if field["name"] not in found:
             errors.append({"code": "missing_column", "row": 1, "column": None,
@@ -574,6 +580,10 @@ def message(error: dict[str, Any]) -> str:
     if code == "required":
         return tk._("Row %(row)s, %(column)s: the cell is empty (write the value, or "
                     "\"-\" or \"...\" when it is not available)") % where
+    if code == "title_row":
+        return tk._("Row 1 holds a title (\"%(value)s\"), not the names of the columns: "
+                    "delete the rows above the columns' names, and write each column's name "
+                    "in one cell of row 1 (a header over two rows joined into one)") % where
     if code == "footnote":
         return tk._("Row %(row)s is a note under the table (\"%(value)s\"), not data: "
                     "remove it from the file (the source and notes go in the dataset's "

@@ -92,6 +92,15 @@ def test_a_total_row_and_the_notes_under_a_table_are_named_not_published(
     assert found["errors"][0]["message"].startswith('Baris 4 adalah baris jumlah ("Jumlah")')
     assert "Sumber: BPS Kota Metro" in found["errors"][1]["message"]
     assert "sel kosong" not in str(found["errors"])
+    # a BPS table's title above its columns' names: told what to do
+    titled = add_csv(region, "producer", request["package_id"],
+                     "Tabel 4.1 Tenaga Kesehatan,,\ntahun,jenis_kelamin,jumlah\n2025,L,10\n",
+                     name="Tabel BPS")
+    run_jobs()
+    errors = _file(_checks(region, "producer", request["package_id"], app),
+                   titled["id"])["errors"]
+    assert errors[0]["code"] == "title_row", errors
+    assert errors[0]["message"].startswith('Baris 1 berisi judul ("Tabel 4.1 Tenaga Kesehatan")')
 
 
 def test_submit_is_refused_while_a_file_fails_and_passes_after_the_fix(region, app):
