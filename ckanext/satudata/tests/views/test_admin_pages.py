@@ -539,6 +539,10 @@ def test_the_add_member_form_of_an_opd_offers_a_producer_and_says_what_a_member_
         "_csrf_token": csrf_token(page), "username": "operator-baru", "role": "member"},
         follow_redirects=True).body
     assert "Seorang Anggota hanya dapat melihat dataset privat OPD" in added
+    # an existing member's page keeps their role (it offered Editor: saved
+    # unchanged, a Member became a producer)
+    edit = admin.get(f"/organization/member_new/{org['name']}?user=operator-baru").body
+    assert re.search(r'<option value="member"\s+selected', edit), edit
 
 
 @pytest.mark.usefixtures("clean_db")
