@@ -151,22 +151,11 @@ def send_reminders(today: Optional[datetime.date] = None,
     # requests due the same week got twenty reminders, its administrators
     # as many escalations
     claimed: list[tuple[DataRequest, str, list[model.User], dict[str, Any]]] = []
-    for request, kind, item, org, round_ in pending:
-        if progress:
-            progress(1)
-        users = directory.for_request(request)
-        if kind == "escalation":
-            users += [u for u in directory.admins if u not in users]
-        if not users or not _claim(request, kind):
-            continue
-        assert request.due_date is not None
-        days = (workdays.working_days_between(request.due_date, today)
-                if kind == "escalation"
-                else workdays.working_days_between(today, request.due_date))
-        claimed.append((request, kind, users, notifications.reminder_values(
-            request, item, org, round_, days)))
     failed: set[tuple[str, str]] = set()
+    # (the states' labels of the messages in the portal's language too)
     with notifications.portal_context():
+        for request, kind, item, org, round_ in pending:
+            _claim_for(request, kind, item, org, round_, today, directory, claimed, progress)
         for (user, kind), entries in _per_person(claimed):
             try:
                 counts["messages"] += (
@@ -184,6 +173,28 @@ def send_reminders(today: Optional[datetime.date] = None,
         else:
             counts[kind] += 1
     return counts
+
+
+def _claim_for(request: DataRequest, kind: str, item: str, org: str, round_: str,
+               today: datetime.date, directory: Any,
+               claimed: list[tuple[DataRequest, str, list[model.User], dict[str, Any]]],
+               progress: Optional[Callable[[int], None]]) -> None:
+    """Claim the reminder of ``request`` and note whom it goes to, with the
+    values of its message (a request nobody may act on, or one claimed by
+    another run, is left)."""
+    if progress:
+        progress(1)
+    users = directory.for_request(request)
+    if kind == "escalation":
+        users += [u for u in directory.admins if u not in users]
+    if not users or not _claim(request, kind):
+        return
+    assert request.due_date is not None
+    days = (workdays.working_days_between(request.due_date, today)
+            if kind == "escalation"
+            else workdays.working_days_between(today, request.due_date))
+    claimed.append((request, kind, users, notifications.reminder_values(
+        request, item, org, round_, days)))
 
 
 def _per_person(claimed: list[tuple[DataRequest, str, list[model.User], dict[str, Any]]]

@@ -164,6 +164,7 @@ def test_a_person_gets_one_reminder_listing_their_requests(smtp, world_of):
     assert "Dinas Pendidikan" not in mine["body"]      # only their own OPD's
     assert mine["body"].count("/permintaan-data/") == 2, mine["body"]
     assert "sisa 1 hari kerja" in mine["body"], mine["body"]
+    assert "diminta; tenggat" in mine["body"], mine["body"]  # its state in Indonesian
     # past the deadline: one escalation each, the administrators' listing all four
     counts = reminders.send_reminders(due + datetime.timedelta(days=7))
     assert (counts["escalation"], counts["messages"]) == (4, 3), counts
