@@ -291,10 +291,13 @@ _BLANK_LETTERS = frozenset("\u2800\u3164\uffa0\u115f\u1160")
 def blank(text: Optional[str]) -> bool:
     """Whether ``text`` shows nothing: empty, spaces of any kind, control
     and format characters (zero-width spaces, joiners, direction marks, a
-    soft hyphen, a BOM) and the letters that show nothing."""
+    soft hyphen, a BOM), the letters that show nothing, and marks with no
+    letter to sit on (the combining grapheme joiner, variation selectors,
+    the Khmer and Mongolian invisible vowels and selectors)."""
     return not text or all(
         ch.isspace() or ch in _BLANK_LETTERS
-        or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp") for ch in text)
+        or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+        for ch in text)
 
 
 def given_reason(note: Optional[str]) -> Optional[str]:

@@ -80,10 +80,11 @@ class TestLinks:
         assert "url" in err.value.error_dict
         # invisible characters alone: stored as "http://\u200b", and every
         # later save of the dataset refused
-        with pytest.raises(tk.ValidationError) as err:
-            region.call("producer", "resource_create", package_id=dataset, url="\u200b",
-                        name="x")
-        assert "url" in err.value.error_dict
+        for invisible in ("\u200b", "\u034f"):
+            with pytest.raises(tk.ValidationError) as err:
+                region.call("producer", "resource_create", package_id=dataset, url=invisible,
+                            name="x")
+            assert "url" in err.value.error_dict
         ok = region.call("producer", "resource_create", package_id=dataset,
                          url="https://example.org/data.csv", name="ok")
         assert ok["url"] == "https://example.org/data.csv"
@@ -278,7 +279,7 @@ class TestBadInput:
         # needed fixing, and not why
         with pytest.raises(tk.ValidationError) as refused:
             region.call("verifier", "satudata_request_return", id=request["id"],
-                        note="Periksa", field_notes={"notes": ["\u200b"]})
+                        note="Periksa", field_notes={"notes": ["\u034f\ufe0f"]})
         assert "field_notes" in refused.value.error_dict
         assert request_state(region, request) == "submitted"
         pkg = region.call("sysadmin", "package_show", id=request["package_id"])
@@ -671,7 +672,9 @@ class TestDatasetValueTypes:
         assert shown["measure"] == "0"
 
 
-@pytest.mark.parametrize("invisible", ["\u200b\u200c\ufeff", "\u00ad", " \u200b "])
+@pytest.mark.parametrize("invisible", ["\u200b\u200c\ufeff", "\u00ad", " \u200b ",
+                                       # marks with no letter to sit on
+                                       "\u034f", "\u17b4", "\ufe0f\u180b"])
 def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisible):
     """A Daftar Data item, a round and a citizen's request were saved with a
     title (or a description) that shows nothing."""
