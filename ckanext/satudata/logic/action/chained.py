@@ -1864,6 +1864,10 @@ def package_revise(original: Action, context: Context, data_dict: DataDict) -> A
     if isinstance(ref, str) and ref:
         readable_or_not_found(context, ref)
         pkg = model.Package.get(ref)
+        if pkg is not None:
+            # its groups are its own (as package_update: a producer of a
+            # dataset the walidata put in a group was refused every revise)
+            context["package"] = pkg
         _lock_for_change(context, pkg)
         update = (data_dict or {}).get("update")
         if isinstance(update, str):

@@ -1014,7 +1014,9 @@ def test_a_published_dataset_the_walidata_put_in_a_group_stays_its_producers(reg
     other = factories.Group(name="ekonomi", title="Ekonomi")
     region.call("sysadmin", "member_create", id=theme["id"], object=package_id,
                 object_type="package", capacity="public")
-    region.call("producer", "package_patch", id=package_id, title="Judul baru")
+    region.call("producer", "package_patch", id=package_id, title="Judul lain")
+    region.call("producer", "package_revise", match={"id": package_id},
+                update={"title": "Judul baru"})
     add_csv(region, "producer", package_id, "tahun,jumlah\n2025,12\n")
     staged = publishing.staged_for(package_id)
     assert staged is not None and staged.data["title"] == "Judul baru"
