@@ -309,6 +309,16 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     # after its year's: an import holding that lock and updating the item
     # deadlocked with the change holding the item)
     item_id = data.pop("id")
+    if {"submit_days", "submit_calendar_days"} & set(data):
+        # a new own deadline moves the item's requests: their rounds first,
+        # as a round's send and change of dates take them (round, then year
+        # and items, then requests: a change of the round's dates at the
+        # same moment deadlocked, or left a request the round's deadline)
+        model.Session.execute(
+            sa.select(CollectionRound.id)
+            .where(CollectionRound.id.in_(sa.select(DataRequest.round_id).where(
+                DataRequest.item_id == item_id)))
+            .order_by(CollectionRound.id).with_for_update(key_share=True))
     _lock_years(item_id, data.get("year"))
     item = _locked(DaftarData, item_id, tk._("Daftar Data item not found"))
     refuse_changed_since(item.modified, data.pop("modified", None))

@@ -1092,3 +1092,26 @@ def test_a_round_deleted_twice_at_once_is_deleted_once(region):
     outcome = answer_while_held(lambda: helpers.call_action(
         "satudata_round_delete", context={"user": admin}, id=draft["id"]))
     assert isinstance(outcome, tk.ObjectNotFound), outcome
+
+
+def test_an_items_new_deadline_and_its_rounds_new_dates_at_once_agree(region):
+    """A change of an item's own deadline and of its round's dates at the
+    same moment deadlocked (500) or left the item's request due by the
+    round's submission deadline: the item's change now takes the round
+    first, as the round's own change does, and the other waits for it."""
+    admin = region.users["walidata_admin"]["name"]
+    request = region.request_of(region.opd_a)
+    model.Session.remove()
+    # the item's change, not committed yet (it holds the round)
+    helpers.call_action("satudata_daftar_data_update",
+                        context={"user": admin, "defer_commit": True},
+                        id=request["item_id"], submit_days=40)
+    later = workdays.add_working_days(workdays.today(), 20).isoformat()
+    outcome = answer_while_held(lambda: helpers.call_action(
+        "satudata_round_update", context={"user": admin}, id=region.round["id"],
+        submit_due=later))
+    assert not isinstance(outcome, Exception), getattr(outcome, "error_dict", outcome)
+    shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
+    own = workdays.add_working_days(
+        datetime.date.fromisoformat(request["requested_at"][:10]), 40).isoformat()
+    assert (shown["submit_due"], shown["due_date"]) == (own, own), shown
