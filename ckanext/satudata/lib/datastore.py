@@ -43,6 +43,7 @@ import datetime
 import hashlib
 import json
 import logging
+import math
 import re
 import uuid
 from typing import Any, Callable, Iterator, Optional
@@ -759,6 +760,22 @@ _QUOTED_TABLE = re.compile(
     r'(["\'])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\1', re.IGNORECASE)
 
 
+def finite(result: Any) -> Any:
+    """A DataStore answer whose records JSON can carry: a ``NaN`` or an
+    infinity (a query's ``'NaN'::float8``, a numeric column's NaN) is null
+    (CKAN's API refused to write it: a 500 page, in HTML)."""
+    records = result.get("records") if isinstance(result, dict) else None
+    if not isinstance(records, list):
+        return result
+    for record in records:
+        cells = record.items() if isinstance(record, dict) else enumerate(record) \
+            if isinstance(record, list) else ()
+        for key, value in list(cells):
+            if isinstance(value, float) and not math.isfinite(value):
+                record[key] = None
+    return result
+
+
 #: the longest DataStore query text a user who is no sysadmin may send
 SQL_MAX = 20_000
 
@@ -894,6 +911,12 @@ def translated_errors(key: str = "query") -> Iterator[None]:
         if not isinstance(e.orig, psycopg2.errors.ProgramLimitExceeded):
             raise
         raise tk.ValidationError({key: [_cannot_run(str(e.orig))]})
+    except sa.exc.NotSupportedError as e:  # "cannot convert NaN to integer"
+        raise tk.ValidationError({key: [_cannot_run(str(e.orig))]})
+    except (ValueError, OverflowError) as e:
+        # a value PostgreSQL holds and Python does not (a date of the year
+        # 294277, read back by psycopg2): a 500 to anyone
+        raise tk.ValidationError({key: [_cannot_run(str(e))]})
     except tk.ObjectNotFound as e:
         found = _NOT_FOUND.match(str(e))
         if found:

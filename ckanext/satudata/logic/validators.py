@@ -490,7 +490,7 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
     """Why a value (a string, or the keys and values of nested lists and
     objects) cannot be stored, or None (:func:`bad_text_message`)."""
     if isinstance(value, str):
-        return bad_text_message(value) or _bad_json_text_message(value, depth)
+        return bad_text_message(value) or bad_json_text_message(value, depth)
     if isinstance(value, float) and not math.isfinite(value):
         # JSON's 1e309 or NaN: stored as the text "inf" or "nan"
         return tk._("Must be a finite number")
@@ -509,7 +509,7 @@ def bad_value_message(value: Any, depth: int = 0) -> Optional[str]:
     return None
 
 
-def _bad_json_text_message(value: str, depth: int) -> Optional[str]:
+def bad_json_text_message(value: str, depth: int = 0) -> Optional[str]:
     """What :func:`bad_value_message` finds in JSON text whose escapes
     (``\\u0000``, ``\\ud800``) decode to what cannot be stored: CKAN's and
     the portal's actions decode such text themselves (``field_notes``,

@@ -50,7 +50,8 @@ from ckan.lib.search.common import SearchError
 from ..lib import publishing, roles, storage
 from ..logic.action.chained import core_not_found, index_function_errors
 from ..logic.validators import (REQUIRED_API_ARGUMENTS, api_argument_message,
-                                bad_text_message, bad_value_message, shown, site_types,
+                                bad_json_text_message, bad_text_message, bad_value_message,
+                                shown, site_types,
                                 url_name_message,
                                 storable_text, user_sort_message)
 
@@ -241,6 +242,14 @@ def _user_sort_message() -> Optional[str]:
 
 #: what no address holds (a tab passes): control characters and DEL
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _json_argument_message() -> Optional[str]:
+    """A page's argument of JSON text whose escapes decode to what cannot be
+    stored (the DataStore dump's ``filters={"_id":"\\ud800"}``: a 500 to
+    anyone), as the API refuses it."""
+    return next(filter(None, (bad_json_text_message(value) for values in
+                              request.args.listvalues() for value in values)), None)
 
 
 def _control_character_message() -> Optional[str]:
@@ -513,7 +522,7 @@ def refuse_unstorable_text() -> Any:
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
         or _sort_message() or _filter_name_message() or _search_function_message() \
         or _user_sort_message() \
-        or _control_character_message()
+        or _control_character_message() or _json_argument_message()
     if message:
         return tk.abort(400, message)
     missing = _unknown_rdf_format()

@@ -2557,7 +2557,7 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
     _refuse_filters_not_an_object(data_dict)
     _time_limited(context)
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
-        return original(context, data_dict)
+        return datastore.finite(original(context, data_dict))
 
 
 def _time_limited(context: Context) -> None:
@@ -2590,7 +2590,7 @@ def datastore_info(original: Action, context: Context, data_dict: DataDict) -> A
     """CKAN's answer about a missing table is English: translated. A table
     the caller may not read is not found (:func:`_unreadable_table_not_found`)."""
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
-        return original(context, data_dict)
+        return datastore.finite(original(context, data_dict))
 
 
 @tk.chained_action
@@ -2695,7 +2695,7 @@ def datastore_search_sql(original: Action, context: Context, data_dict: DataDict
     _time_limited(context)
     try:
         with datastore.translated_errors("sql"):
-            return original(context, data_dict)
+            return datastore.finite(original(context, data_dict))
     except (sa.exc.InvalidRequestError, sa.exc.StatementError) as e:
         if "bind parameter" not in str(e):
             raise

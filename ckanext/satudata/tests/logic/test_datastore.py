@@ -781,7 +781,10 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
                      f'SELECT * FROM "{resource_id}" OFFSET 99999999999999999999',
                      # a character PostgreSQL cannot hold ("null character
                      # not permitted": a 500 to anyone)
-                     f'SELECT chr(0) FROM "{resource_id}"'):
+                     f'SELECT chr(0) FROM "{resource_id}"',
+                     # NaN as a whole number; a date Python cannot hold
+                     f'SELECT \'NaN\'::numeric::int FROM "{resource_id}"',
+                     f'SELECT date \'294277-01-01\' FROM "{resource_id}"'):
         refused = app.post("/api/3/action/datastore_search_sql", json={"sql": sql_text})
         assert refused.status_code == 409, (sql_text, refused.status_code)
         assert "tidak dapat dijalankan" in refused.json["error"]["sql"][0]
@@ -789,6 +792,16 @@ def test_a_download_or_a_query_it_cannot_run_is_refused_never_a_500(app, publish
         "resource_id": resource_id, "fields": [[1]]}).status_code == 409
     assert app.get(f"/datastore/dump/{resource_id}?offset=99999999999999999999"
                    ).status_code == 400
+    # NaN and infinities are no JSON: null (a 500 page, in HTML)
+    found = app.post("/api/3/action/datastore_search_sql", json={
+        "sql": f"SELECT 'NaN'::float8 AS x, '-Infinity'::float8 AS y FROM \"{resource_id}\" "
+               "LIMIT 1"})
+    assert found.status_code == 200, found.body
+    assert found.json["result"]["records"] == [{"x": None, "y": None}]
+    # the dump's filters with an escape that decodes to no text: 400 (a 500)
+    asked = app.get(f"/datastore/dump/{resource_id}",
+                    query_string={"filters": '{"_id": "\\ud800"}'})
+    assert asked.status_code == 400, asked.status_code
     # a query padded to a megabyte: CKAN parsed it for 25 s before
     # PostgreSQL's time limit applied, holding a web process
     refused = app.post("/api/3/action/datastore_search_sql", json={
