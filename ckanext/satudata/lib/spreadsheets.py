@@ -25,7 +25,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 # (column header in the template, field of satudata_daftar_data_create,
 #  other accepted headers)
 DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("judul", "title", ("title", "nama data", "judul data", "uraian data")),
+    ("judul", "title", ("title", "nama data", "judul data", "uraian data", "data")),
     ("opd", "owner_org", ("organization", "owner_org", "produsen data", "organisasi",
                           "nama opd", "perangkat daerah", "opd pengampu",
                           "opd penanggung jawab")),
@@ -45,12 +45,15 @@ DAFTAR_DATA_COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     # and the decree's address: a year's file imported into the next year
     # lost them
     ("batas_hari", "submit_days", ("submit_days", "batas hari", "batas waktu",
-                                   "batas hari kerja")),
-    ("hari_kalender", "submit_calendar_days", ("submit_calendar_days", "hari kalender")),
-    ("tautan_sk", "sk_url", ("sk_url", "tautan sk", "url sk", "link sk")),
+                                   "batas hari kerja", "tenggat pengajuan sendiri")),
+    ("hari_kalender", "submit_calendar_days", ("submit_calendar_days", "hari kalender",
+                                               "hitung hari kalender, bukan hari kerja")),
+    ("tautan_sk", "sk_url", ("sk_url", "tautan sk", "url sk", "link sk",
+                             "tautan ke dokumen sk")),
 ]
-#: headers of columns that hold nothing to import (the row's number)
-_NUMBER_HEADERS = frozenset({"", "no", "nomor", "#", "no urut", "nomor urut"})
+#: headers of columns that hold nothing to import: the row's number, the
+#: year (the import's is the form's)
+_IGNORED_HEADERS = frozenset({"no", "nomor", "#", "no urut", "nomor urut", "tahun"})
 #: the columns of yes or no
 _YES_NO_FIELDS = ("priority", "submit_calendar_days")
 _YES = {"ya", "y", "yes", "true", "1", "prioritas", "x"}
@@ -339,8 +342,24 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             "rows of the sheet \"%(sheet)s\": a row naming the columns)") % {
                 "columns": ", ".join(missing), "rows": _HEADER_ROWS, "sheet": read[0][0]}]})
     title, all_rows, (at, fields) = found
-    unknown = [str(header).strip() for header, field in zip(all_rows[at], fields)
-               if field is None and _header_key(header) not in _NUMBER_HEADERS]
+    header = list(all_rows[at]) + [None] * (len(fields) - len(all_rows[at]))
+    unknown = [str(name).strip() for name, field in zip(header, fields)
+               if field is None and _header_key(name) not in _IGNORED_HEADERS
+               and _header_key(name)]
+    # a column with values and no name (they were dropped unsaid)
+    unnamed = sorted({index for row in all_rows[at + 1:] for index, value in enumerate(row)
+                      if _cell(value) not in (None, "") and (
+                          index >= len(header) or not _header_key(header[index]))})
+    unknown += [tk._("column %(letter)s, without a name") % {
+        "letter": get_column_letter(index + 1)} for index in unnamed[:5]]
+    twice = sorted({f for f in fields if f and fields.count(f) > 1})
+    if twice:
+        # two columns read as one field: the second's values won unsaid
+        names = [str(name).strip() for name, field in zip(header, fields) if field in twice]
+        raise tk.ValidationError({"upload": [tk._(
+            "Columns of the sheet \"%(sheet)s\" name the same thing: %(columns)s. Keep "
+            "one of them, then import again") % {
+                "sheet": title, "columns": ", ".join(f'"{n[:60]}"' for n in names)}]})
     if unknown:
         # a column under a header not known was dropped unsaid (the item
         # form's own "Urusan Pemerintahan": every item without its urusan)

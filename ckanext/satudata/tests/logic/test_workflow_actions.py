@@ -420,6 +420,25 @@ class TestDaftarDataImport:
         assert '"Sumber Data"' in err.value.error_dict["upload"][0]
         assert region.call("walidata_admin", "satudata_daftar_data_list",
                            year=2035)["count"] == 0
+        # values under no name, two columns of one field: named, not dropped
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import", year=2035,
+                        upload=workbook(headers + [""], row + ["isi tanpa judul"]))
+        assert "column H, without a name" in err.value.error_dict["upload"][0]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import", year=2035,
+                        upload=workbook(headers + ["Data"], row + ["Judul lain"]))
+        assert '"Judul Data*", "Data"' in err.value.error_dict["upload"][0]
+        # the item form's own labels and the year's column are read
+        result = region.call("walidata_admin", "satudata_daftar_data_import", year=2035,
+                             upload=workbook(
+                                 ["Tahun", "Data", "OPD", "Tautan ke dokumen SK",
+                                  "Tenggat pengajuan sendiri (hari setelah putaran dikirim)"],
+                                 [2035, "Jumlah Halte", "dinas-kesehatan",
+                                  "https://jdih.example.go.id/sk.pdf", 10]))
+        item, = region.call("walidata_admin", "satudata_daftar_data_list",
+                            year=2035)["results"]
+        assert (item["sk_url"], item["submit_days"]) == ("https://jdih.example.go.id/sk.pdf", 10)
 
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
         content = daftar_data_workbook([
