@@ -4,7 +4,8 @@
  * cell by cell (24 presses to leave a 6x4 table, thousands with 1,000 rows
  * shown) and its resize helper was an untitled frame ("frame-title"). Each
  * filter is named after its column, the frame is hidden from both, and Tab
- * moves between the preview's controls as on any page. The word comes
+ * moves between the preview's controls as on any page (not into the hidden
+ * copies DataTables makes of them). The word comes
  * translated from the page (templates/base.html: <body data-satudata-filter>). */
 jQuery(function ($) {
   var table = $('#dtprv');
@@ -20,6 +21,15 @@ jQuery(function ($) {
     });
     $('iframe[src="about:blank"]:not([title])').attr(
       {'title': word, 'aria-hidden': 'true', 'tabindex': '-1'});
+    // the copies of the header DataTables measures its columns with (in a
+    // box of no height) and KeyTable's focus catcher took Tab, unseen and
+    // (the catcher) unnamed: out of the Tab order and of the reader's view
+    $('.dataTables_sizing').find('input, button, select, a, [tabindex]')
+      .add($('input[tabindex="0"]').filter(function () {
+        return $(this).parent().css('overflow') === 'hidden' && $(this).parent().height() <= 1;
+      }))
+      .not('[data-satudata-hidden]')
+      .attr({'tabindex': '-1', 'aria-hidden': 'true', 'data-satudata-hidden': '1'});
   }
   table.on('init.dt draw.dt', function () {
     label();

@@ -38,10 +38,27 @@ jQuery(function ($) {
       $(this).attr({'aria-label': $.trim(remove + ' ' + item), 'role': 'button'});
     });
   }
+  /* A picker of one value announced only that value ("Dinas Kesehatan"),
+   * not its field: select2 names its focus box after the chosen value
+   * alone. Named after the field's label, then the value. */
+  function field(root) {
+    $(root).find('.select2-container:not(.select2-container-multi)').each(function () {
+      var focusser = $(this).find('input.select2-focusser');
+      var shown = focusser.attr('aria-labelledby');
+      if (!focusser.length || !shown || focusser.attr('data-satudata-named')) { return; }
+      var original = $(this).next('select, input');
+      var label = original.attr('id') && $('label[for="' + original.attr('id') + '"]').first();
+      if (!label || !label.length) { return; }
+      if (!label.attr('id')) { label.attr('id', 'label-' + original.attr('id')); }
+      focusser.attr({'aria-labelledby': label.attr('id') + ' ' + shown,
+                     'data-satudata-named': '1'});
+    });
+  }
   name(document.body);
+  field(document.body);
   if (window.MutationObserver) {
     new MutationObserver(function (changes) {
-      changes.forEach(function (change) { name(change.target); });
+      changes.forEach(function (change) { name(change.target); field(change.target); });
     }).observe(document.body, {childList: true, subtree: true});
   }
 });

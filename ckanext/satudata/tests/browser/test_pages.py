@@ -149,3 +149,63 @@ def test_the_pickers_speak_the_pages_language_to_screen_readers(world, open_as):
         path = f"{prefix}/dataset/edit/{world.datasets['returned']['name']}"
         assert page.goto(world.url + path).status == 200, path
         assert words in page.evaluate(said), (prefix, page.evaluate(said))
+
+
+def _name_of(page: Any, selector: str) -> str:
+    """The text of the elements ``selector``'s aria-labelledby names."""
+    return page.evaluate("""(selector) => {
+        const element = document.querySelector(selector);
+        return (element.getAttribute('aria-labelledby') || '').split(/\\s+/)
+            .map(id => document.getElementById(id)).filter(Boolean)
+            .map(e => e.textContent.trim()).join(' ');
+    }""", selector)
+
+
+def test_a_picker_a_dialog_and_the_table_preview_are_usable_by_keyboard(world, open_as,
+                                                                       run_jobs, smtp):
+    """A picker of one value announced only its value, not its field; the
+    confirmation dialog had no name, left the focus behind it and gave it
+    back to the page's top; the table preview's Tab went through hidden
+    copies of its filters and an unnamed box."""
+    page = open_as("produsen-a")
+    assert page.goto(world.url + f"/dataset/edit/{world.datasets['returned']['name']}").status \
+        == 200
+    page.wait_for_selector("#s2id_field-license_id input.select2-focusser")
+    assert "Lisensi" in _name_of(page, "#s2id_field-license_id input.select2-focusser")
+    assert page.title().startswith("Ubah - "), page.title()
+    assert page.locator("h1").count() >= 1
+
+    draft = world.region.call("walidata_admin", "satudata_round_create", name="dialog-uji",
+                              title="Dialog uji", year=2099, start_date="2099-01-05")
+    try:
+        page = open_as("admin-walidata")
+        page.goto(world.url + "/permintaan-data/putaran/dialog-uji")
+        opener = page.locator("[data-module=confirm-action]").first
+        opener.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".modal.show")
+        page.wait_for_function("document.activeElement.closest('.modal') !== null")
+        assert _name_of(page, ".modal.show"), "the dialog has no name"
+        assert page.evaluate("document.activeElement.classList.contains('btn-cancel')")
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".modal.show", state="detached")
+        page.wait_for_function(
+            "document.activeElement.getAttribute('data-module') === 'confirm-action'")
+    finally:
+        world.region.call("walidata_admin", "satudata_round_delete", id=draft["id"])
+
+    run_jobs()  # the published table's load, as the jobs worker runs it
+    page = open_as("anonymous")
+    published = world.datasets["published"]
+    page.goto(world.url + f"/dataset/{published['name']}/resource/"
+                          f"{published['resources'][0]['id']}")
+    page.wait_for_selector("iframe[data-module=data-viewer]")
+    frame = page.frame_locator("iframe[data-module=data-viewer]").first
+    frame.locator("table#dtprv thead input.fhead").first.wait_for(timeout=15_000)
+    frame = next(f for f in page.frames if "dtprv" in (f.content() if f.url != "about:blank"
+                                                         else ""))
+    hidden_stops = frame.evaluate("""() => [...document.querySelectorAll(
+        '.dataTables_sizing input, .dataTables_sizing button, input[tabindex="0"]')]
+        .filter(e => e.tabIndex >= 0 && (e.closest('.dataTables_sizing')
+                 || e.parentElement.getBoundingClientRect().height <= 1)).length""")
+    assert hidden_stops == 0
