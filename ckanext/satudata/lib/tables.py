@@ -319,12 +319,17 @@ def _percent_columns(path: str) -> list[str]:
 def _other_sheets_with_data(path: str) -> list[str]:
     """The names of the workbook's sheets after the first that hold a value.
     Only the first sheet is checked, screened and loaded, and the public
-    downloads the whole file: a NIK on a second sheet was published unseen."""
+    downloads the whole file: a NIK on a second sheet was published unseen.
+    A hidden first sheet is refused as such (the producer was told to
+    delete the sheet they saw, the only one Excel showed)."""
     with open(path, "rb") as f:
         # rows as long as their cells go: padded to a far cell's column
         # (XFD, 16,384), a workbook of 1.5 KB took a worker minutes
         book = cells.read_workbook(f, sized=False)
         try:
+            if book.worksheets and getattr(book.worksheets[0], "sheet_state",
+                                           "visible") != "visible":
+                raise Unreadable("hidden_first_sheet", sheet=book.worksheets[0].title[:60])
             return [sheet.title for sheet in book.worksheets[1:]
                     if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)
                            for v in row)]
@@ -368,6 +373,11 @@ def read_message(error: dict[str, Any]) -> str:
                     "file is published whole. Keep one table per file, on its first "
                     "sheet: move the other sheets to files of their own, or delete "
                     "them") % {"sheets": error.get("sheets")}
+    if code == "hidden_first_sheet":
+        return tk._("The workbook's first sheet, '%(sheet)s', is hidden: it is the one "
+                    "checked, loaded and published. Unhide it (right-click a sheet's tab, "
+                    "Unhide) and delete it or move the table there, then upload the file "
+                    "again") % {"sheet": error.get("sheet")}
     if code == "percent_cells":
         return tk._("Column %(columns)s holds figures Excel shows as percentages: the "
                     "workbook stores 4,2 %% as 0.042, which is what the portal and its "

@@ -283,7 +283,8 @@ def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
                 variables=VARIABLES[:1] + VARIABLES[2:])
     year = int(helpers.call_action("package_show", id=request["package_id"])["data_year"])
 
-    def upload(name: str, extra: list[list[Any]] | None) -> dict[str, Any]:
+    def upload(name: str, extra: list[list[Any]] | None,
+               first_hidden: bool = False) -> dict[str, Any]:
         workbook = openpyxl.Workbook()
         workbook.active.title = "Data"
         for row in (["tahun", "jumlah"], [year, 10]):
@@ -291,6 +292,9 @@ def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
         sheet = workbook.create_sheet("Rahasia")
         for row in extra or []:
             sheet.append(row)
+        if first_hidden:
+            workbook.active.sheet_state = "hidden"
+            workbook.active = 1
         buffer = io.BytesIO()
         workbook.save(buffer)
         return region.call("producer", "resource_create", package_id=request["package_id"],
@@ -300,8 +304,13 @@ def test_a_workbook_with_data_on_another_sheet_is_refused_naming_it(
     hidden = upload("dua-lembar", [[], [None, "nama", "nik"],
                                    [None, "Budi", "3273014506900001"]])
     empty = upload("lembar-kosong", None)
+    # the first sheet hidden: it is the one read (the producer was told to
+    # delete the sheet they saw, the only one Excel showed)
+    behind = upload("lembar-tersembunyi", [["tahun", "jumlah"], [year, 11]], first_hidden=True)
     run_jobs()
     checks = _checks(region, "producer", request["package_id"], app)
+    shown = _file(checks, behind["id"])["errors"][0]["message"]
+    assert shown.startswith("Lembar pertama buku kerja, 'Data', tersembunyi"), shown
     refused = _file(checks, hidden["id"])
     assert refused["status"] == "unreadable"
     message = refused["errors"][0]["message"]
