@@ -66,18 +66,19 @@ def document_text(name: Optional[str], content: bytes) -> str:
 
 
 def record_changes(item: DaftarData, before: dict[str, Any], user_id: Optional[str],
-                   step: str = "update", sk_file: Optional[str] = None
-                   ) -> Optional[DaftarDataEvent]:
+                   step: str = "update", sk_file: Optional[str] = None,
+                   sk_replaced: bool = False) -> Optional[DaftarDataEvent]:
     """Record ``step`` with each tracked field that differs from ``before``
     (:func:`snapshot` taken before the change); nothing when no field
     changed (an empty text and none are no change). ``sk_file``: the name
     of a decree document uploaded with the change (it replaces the one
-    before at the same address, so no field says so)."""
+    before at the same address, so no field says so), ``sk_replaced``:
+    whether one was uploaded before."""
     after = snapshot(item)
     changes = {key: [before[key], after[key]] for key in TRACKED
                if (before[key] or None) != (after[key] or None)}
     if sk_file:
-        changes["sk_file"] = [bool(before["sk_url"]) or None, sk_file]
+        changes["sk_file"] = [True if sk_replaced else None, sk_file]
     if not changes:
         return None
     return record(item, step, user_id, {"changes": changes})

@@ -339,16 +339,21 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     own_deadline = (item.submit_days, item.submit_calendar_days)
     for key, value in data.items():
         setattr(item, key, value)
+    if requested and (item.submit_days, item.submit_calendar_days) != own_deadline:
+        # its requests' deadlines follow, as a round's dates move its own
+        # (they kept the date the item had when they were sent); refused
+        # before the decree's file is written
+        _follow_item_deadline(item)
+    # a decree uploaded in place of one uploaded before (the trail said so
+    # of a decree that was only a link)
+    replaced = bool(sk_pdf) and storage.stored_sk(item.id) is not None
     if sk_pdf:
         item.sk_url = storage.save_sk(item.id, sk_pdf)
     item.modified = datetime.datetime.utcnow()
-    if requested and (item.submit_days, item.submit_calendar_days) != own_deadline:
-        # its requests' deadlines follow, as a round's dates move its own
-        # (they kept the date the item had when they were sent)
-        _follow_item_deadline(item)
     daftar_data_history.record_changes(
         item, before, _user_id(context),
-        sk_file=daftar_data_history.document_text(upload_name, sk_pdf) if sk_pdf else None)
+        sk_file=daftar_data_history.document_text(upload_name, sk_pdf) if sk_pdf else None,
+        sk_replaced=replaced)
     _commit(context)
     return _item_dict(item)
 

@@ -307,6 +307,17 @@ def test_sk_decree_pdf_is_uploaded_and_served_to_those_who_see_the_item(app, reg
     [change] = replaced["changes"]
     assert change["field"] == "sk_file" and change["before_text"] != "—"
     assert f"{len(newer)} B" in change["after_text"] and "SHA-256" in change["after_text"]
+    # the first document of an item whose decree was a link replaced none
+    # (the trail said "the document uploaded before")
+    linked = region.call("walidata_admin", "satudata_daftar_data_create",
+                         title="Jumlah Perawat", owner_org="dinas-kesehatan", year=2026,
+                         sk_url="https://jdih.example.go.id/sk-7.pdf")
+    region.call("walidata_admin", "satudata_daftar_data_update", id=linked["id"],
+                sk_upload=pdf)
+    first = region.call("walidata_admin", "satudata_daftar_data_show",
+                        id=linked["id"])["events"][-1]
+    uploaded = next(c for c in first["changes"] if c["field"] == "sk_file")
+    assert uploaded["before_text"] == "—", uploaded
     # an empty PDF chosen in the form was dropped with "saved"; with other
     # errors, only the document's was shown (the others after it was fixed)
     client = _login(app, "admin-walidata")
