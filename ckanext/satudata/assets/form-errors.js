@@ -25,6 +25,30 @@ jQuery(function ($) {
       field.attr('aria-describedby', described ? described + ' ' + id : id);
     }
   });
+  // a reviewer's note below its field (a returned request) and a field's
+  // help text are read with the field (they were heard by nobody who
+  // tabbed to it)
+  function describe(field, id) {
+    var described = (field.attr('aria-describedby') || '').split(/\s+/);
+    if (described.indexOf(id) < 0) {
+      field.attr('aria-describedby', $.trim(described.join(' ') + ' ' + id));
+    }
+  }
+  $('.satudata-field-note[id^="note-"]').each(function () {
+    var field = $(document.getElementById('field-' + this.id.slice('note-'.length)));
+    if (field.length) {
+      describe(field, this.id);
+      field.attr('aria-invalid', 'true');
+    }
+  });
+  $('.form-group .info-block, .control-group .info-block').each(function (i) {
+    var field = $(this).closest('.form-group, .control-group')
+      .find('input, select, textarea').not('[type=hidden]').first();
+    if (field.length) {
+      if (!this.id) { this.id = 'satudata-field-help-' + i; }
+      describe(field, this.id);
+    }
+  });
   $(document).on('click', 'a[href^="#field-"]', function (event) {
     var target = document.getElementById(this.getAttribute('href').slice(1));
     if (!target || $(target).is(':visible')) {

@@ -174,6 +174,8 @@ def test_a_picker_a_dialog_and_the_table_preview_are_usable_by_keyboard(world, o
     assert "Lisensi" in _name_of(page, "#s2id_field-license_id input.select2-focusser")
     assert page.title().startswith("Ubah - "), page.title()
     assert page.locator("h1").count() >= 1
+    # the reviewer's note below its field is read with the field
+    assert "note-notes" in (page.get_attribute("#field-notes", "aria-describedby") or "")
 
     draft = world.region.call("walidata_admin", "satudata_round_create", name="dialog-uji",
                               title="Dialog uji", year=2099, start_date="2099-01-05")
