@@ -21,7 +21,7 @@ from typing import Any, Optional, Union
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 
-__all__ = ["parse", "format_datetime"]
+__all__ = ["parse", "format_datetime", "cell_text"]
 
 #: the pattern of a date, in Babel's (CLDR) syntax
 DATE_PATTERN = "d MMMM y"
@@ -30,6 +30,18 @@ TIME_PATTERNS = {"id": "HH.mm", "en": "HH:mm"}
 TIME_PATTERNS_SECONDS = {"id": "HH.mm.ss", "en": "HH:mm:ss"}
 
 DateLike = Union[datetime.datetime, datetime.date]
+
+
+def cell_text(value: DateLike) -> str:
+    """A spreadsheet's date cell as text: the day alone when it has no time
+    (openpyxl reads every date cell as a datetime at midnight), else the
+    day and the time. One way for the data check, its preview and the
+    book (the book printed ``2024-12-31T00:00:00`` where the preview said
+    ``2024-12-31``)."""
+    if isinstance(value, datetime.datetime):
+        return (value.date().isoformat() if value.time() == datetime.time()
+                else value.isoformat(sep=" "))
+    return value.isoformat()
 
 
 def parse(value: Any) -> Optional[DateLike]:

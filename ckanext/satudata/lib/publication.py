@@ -176,7 +176,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
+        return dates.cell_text(value)
     return value
 
 

@@ -30,7 +30,7 @@ import ckan.plugins.toolkit as tk
 from babel.numbers import format_decimal
 from openpyxl.utils import get_column_letter
 
-from . import cells, metadata, preview, reference
+from . import cells, dates, metadata, preview, reference
 
 __all__ = ["Table", "Unreadable", "read", "read_message", "max_rows", "workbook_places",
            "far_extent",
@@ -150,11 +150,8 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return (value.date().isoformat() if value.time() == datetime.time()
-                else value.isoformat(sep=" "))
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return dates.cell_text(value)
     return str(value)
 
 

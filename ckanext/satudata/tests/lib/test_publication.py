@@ -156,12 +156,15 @@ def test_an_xlsx_table_stored_without_its_extension_is_read(tmp_path):
     path ("does not support file format") and the book printed that error
     in English in place of every XLSX table."""
     workbook = openpyxl.Workbook()
-    workbook.active.append(["kecamatan", "jumlah"])
-    workbook.active.append(["Magetan", 12])
+    workbook.active.append(["kecamatan", "jumlah", "tanggal"])
+    workbook.active.append(["Magetan", 12, datetime.datetime(2024, 12, 31)])
     path = tmp_path / "6151912c-0000-4000-8000-000000000000"
     workbook.save(path)
     rows, total = publication._read_xlsx(str(path), 10)
-    assert rows == [["kecamatan", "jumlah"], ["Magetan", 12]] and total == 2
+    # a date cell as the check and its preview show it (the book printed
+    # "2024-12-31T00:00:00")
+    assert rows == [["kecamatan", "jumlah", "tanggal"], ["Magetan", 12, "2024-12-31"]]
+    assert total == 2
 
 
 def test_a_publication_of_no_public_data_is_not_shown(region, run_jobs, smtp):
