@@ -610,6 +610,7 @@ ROUTES: dict[str, Provider] = {
     "/kode/<list_name>/<code>": lambda w: [({"list_name": "wilayah", "code": "64.71"}, {}),
                                            ({"list_name": "urusan", "code": "1.02"}, {})],
     "/jadwal-rilis.ics": queries({}, {"perkiraan": "1"}, {"opd": "dinas-kesehatan"}),
+    "/hari-libur": queries({}, {"tahun": "2027"}),
     "/permohonan-data": queries({}, {"state": "awaiting_publication"}),
     "/permohonan-data/": none,
     "/permohonan-data/baru": none,

@@ -580,3 +580,15 @@ def test_a_refusal_names_a_dataset_not_a_package(app):
     page = login(app, "warga-lain").get(f"/dataset/followers/{dataset['name']}")
     assert page.status_code == 403
     assert "dataset" in html.unescape(page.body) and "paket" not in page.body
+
+
+def test_the_holidays_the_deadlines_skip_are_shown(app):
+    """The deadlines are counted in working days around holidays and cuti
+    bersama, and no page showed which: a walidata officer could not tell
+    why a deadline fell where it did."""
+    page = app.get("/hari-libur", query_string={"tahun": "2026"}).body
+    assert "Hari libur 2026" in page
+    assert "Senin, 17 Agustus 2026" in page and "Kemerdekaan" in page
+    assert app.get("/en/hari-libur", query_string={"tahun": "2026"}).status_code == 200
+    assert app.get("/hari-libur", query_string={"tahun": "dua"}).status_code == 400
+    assert app.get("/hari-libur", query_string={"tahun": "1900"}).status_code == 404
