@@ -955,9 +955,14 @@ GROUP_LIMITS = {"title": NAME_LENGTH, "description": 10_000}
 
 
 def _group_texts(action: str, context: Context, data_dict: DataDict) -> None:
-    """Refuses a title or description beyond :data:`GROUP_LIMITS` (a caller
-    who may not run ``action`` is told that first)."""
+    """Refuses a title or description beyond :data:`GROUP_LIMITS`, and a
+    logo that cannot be shown, as an update refuses it (a new OPD's
+    ``../../etc/passwd`` was kept: a broken logo) (a caller who may not run
+    ``action`` is told that first)."""
     errors = _text_errors(data_dict, GROUP_LIMITS)
+    if "image_url" not in errors and isinstance(data_dict, dict) \
+            and (refusal := _picture_refusal("group", data_dict)):
+        errors["image_url"] = [refusal]
     if errors:
         tk.check_access(action, context, data_dict)
         raise tk.ValidationError(errors)

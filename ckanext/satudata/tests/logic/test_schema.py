@@ -365,6 +365,9 @@ class TestOrganizationSchema:
         ("image_url", "https://dinkes.example.go.id/" + "a" * 2000),  # every page asked a 414
         ("image_url", ["https://dinkes.example.go.id/logo.png"]),  # stored as the text "[...]"
         ("image_url", {"a": 1}),
+        # a logo never uploaded (a path out of the uploads): a broken image
+        ("image_url", "../../etc/passwd"),
+        ("image_url", "javascript:alert(1)"),
     ])
     def test_bad_values_are_refused(self, sysadmin, field, value):
         with pytest.raises(tk.ValidationError) as e:
