@@ -176,6 +176,20 @@ def test_a_picker_a_dialog_and_the_table_preview_are_usable_by_keyboard(world, o
     assert page.locator("h1").count() >= 1
     # the reviewer's note below its field is read with the field
     assert "note-notes" in (page.get_attribute("#field-notes", "aria-describedby") or "")
+    # a table's file: the box of the uploaded one is named; a file chosen by
+    # keyboard keeps the focus on the form (it went to the page's top)
+    returned = world.datasets["returned"]
+    page.goto(world.url + f"/dataset/{returned['name']}/resource/"
+                          f"{returned['resources'][0]['id']}/edit")
+    assert page.get_attribute(".resource-upload-field input[readonly]", "aria-label")
+    page.goto(world.url + f"/dataset/{returned['name']}/resource/new")
+    # (as the "Upload" button's click does, the file chosen in the dialog it opens)
+    page.evaluate("""() => {
+        document.getElementById('resource-upload-button').focus();
+        document.getElementById('resource-url-upload').checked = true; }""")
+    page.locator("#field-resource-upload").set_input_files(files=[{
+        "name": "tabel.csv", "mimeType": "text/csv", "buffer": b"tahun,jumlah\n2025,1\n"}])
+    page.wait_for_function("document.activeElement.id === 'field-resource-upload'")
 
     draft = world.region.call("walidata_admin", "satudata_round_create", name="dialog-uji",
                               title="Dialog uji", year=2099, start_date="2099-01-05")
