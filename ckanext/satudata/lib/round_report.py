@@ -469,6 +469,10 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         # its approvers read the round's data as it is now (data returned
         # and corrected since the draft still read "returned for revision")
         report.summary = summary(round_.id)
+    if step.name == "approve":
+        # the round's data as it is at each approval (returned since its
+        # submission, the approved report still said "ready")
+        report.summary = summary(round_.id)
     level = report.approval_level
     data: dict[str, Any] = {"actor": sorted(k.value for k in acting)}
     if Actor.APPROVER in acting:
@@ -478,6 +482,17 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
         report.approval_level = level + 1
         report.due_date = workdays.add_working_days(today, round_.approval_days)
     elif step.name == "approve":
+        # what it reports on is in: data sent back to its OPD since it was
+        # submitted (its summary still said "ready") waits, or the report
+        # goes back to be redrafted
+        collecting = rounds.still_collecting(round_)
+        if collecting and round_.stage == "report":
+            raise tk.ValidationError({"state": [tk._(
+                "%(count)s request(s) of this round went back into the collection since "
+                "the report was submitted: %(requests)s. Approve the report once they are "
+                "delivered and approved again, or return it to be redrafted") % {
+                    "count": len(collecting),
+                    "requests": rounds.missing_text(collecting)}]})
         report.state = R.APPROVED.value
         report.due_date = None
         if round_.stage == "report":

@@ -237,6 +237,40 @@ def start_verification(round_: CollectionRound, today: datetime.date) -> int:
         sa.select(sa.func.count()).select_from(DataRequest).where(*waiting)).scalar_one()
 
 
+#: a request in these states is still in the collection (with its producers,
+#: its OPD's head, its verifier or its approvers)
+_COLLECTING = (State.REQUESTED.value, State.OPD_REVIEW.value, State.SUBMITTED.value,
+               State.RETURNED.value, State.RESUBMITTED.value, State.VERIFIED.value)
+
+
+def _carried_late(round_: CollectionRound) -> Any:
+    """The requests of ``round_`` that do not hold its collection (or its
+    analysis) up: under the rule "carried into the next period" (TJB: late
+    data misses the publication period), those still with their producers
+    after their deadline and those delivered late; they stay open, and what
+    comes in later goes through the chain and out in the next period
+    (:mod:`.late_data`)."""
+    if round_.late_policy != "carry":
+        return sa.false()
+    # delivered late (carried): reviewed for the next period, neither
+    return sa.or_(sa.and_(DataRequest.state.in_((State.REQUESTED.value, State.RETURNED.value)),
+                          DataRequest.due_date < workdays.today()),
+                  sa.func.coalesce(DataRequest.late, "") == "carry")  # NULL: not late
+
+
+def still_collecting(round_: CollectionRound) -> list[str]:
+    """The requests of ``round_`` still in the collection ("OPD — item"):
+    what holds its analysis and its report up (late data carried into the
+    next period aside)."""
+    return [f"{org} — {item}" for org, item in model.Session.execute(
+        sa.select(model.Group.title, DaftarData.title).select_from(DataRequest)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .where(DataRequest.round_id == round_.id, DataRequest.state.in_(_COLLECTING),
+               ~_carried_late(round_))
+        .order_by(model.Group.title, DaftarData.title)).all()]
+
+
 def publication_wait(report_days: Optional[int], stage: Optional[str]) -> Optional[str]:
     """Why a round's publication cannot be built yet, or None: a round with
     a report stage (TJB, Maluku Utara: the report is checked and approved

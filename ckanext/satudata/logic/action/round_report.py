@@ -12,9 +12,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ...lib import outbox, roles, round_history, round_report, rounds, workdays
+from ...lib import outbox, roles, round_history, round_report, rounds
 from ...lib.states import State, state_labels
-from ...model import ROUND_STAGES, DaftarData, DataRequest, RoundReport
+from ...model import ROUND_STAGES, RoundReport
 from .. import schema
 from ._common import commit, validate
 
@@ -23,27 +23,6 @@ __all__ = [
     "satudata_round_report_submit", "satudata_round_report_approve",
     "satudata_round_report_return",
 ]
-
-#: a request in these states is still in the collection (with its producers,
-#: its verifier or its approvers)
-_COLLECTING = (State.REQUESTED.value, State.SUBMITTED.value, State.RETURNED.value,
-               State.RESUBMITTED.value, State.VERIFIED.value)
-
-
-def _carried_late(round_: Any) -> Any:
-    """The requests of ``round_`` that do not hold its collection (or its
-    analysis) up: under the rule "carried into the next period" (TJB: late
-    data misses the publication period), those still with their producers
-    after their deadline and those delivered late; they stay open, and what
-    comes in later goes through the chain and out in the next period
-    (:mod:`...lib.late_data`)."""
-    if round_.late_policy != "carry":
-        return sa.false()
-    # delivered late (carried): reviewed for the next period, neither
-    return sa.or_(sa.and_(DataRequest.state.in_((State.REQUESTED.value, State.RETURNED.value)),
-                          DataRequest.due_date < workdays.today()),
-                  sa.func.coalesce(DataRequest.late, "") == "carry")  # NULL: not late
-
 
 def _user_id(context: Context) -> Optional[str]:
     user = roles.user_obj(context.get("user"))
@@ -94,13 +73,7 @@ def satudata_round_advance(context: Context, data_dict: DataDict) -> dict[str, A
         # which ones (the count alone left the walidata to look for them);
         # data the analysis sent back is corrected before the report is
         # drafted from it (it was drafted as "returned for revision")
-        collecting = [f"{org} — {item}" for org, item in model.Session.execute(
-            sa.select(model.Group.title, DaftarData.title).select_from(DataRequest)
-            .join(model.Group, model.Group.id == DataRequest.owner_org)
-            .join(DaftarData, DaftarData.id == DataRequest.item_id)
-            .where(DataRequest.round_id == round_.id, DataRequest.state.in_(_COLLECTING),
-                   ~_carried_late(round_))
-            .order_by(model.Group.title, DaftarData.title)).all()]
+        collecting = rounds.still_collecting(round_)
         if collecting:
             raise tk.ValidationError({"stage": [tk._(
                 "%(count)s request(s) of this round are still being collected, "

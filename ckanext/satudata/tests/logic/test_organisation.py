@@ -505,6 +505,27 @@ def test_tjb_the_report_reads_the_data_the_analysis_had_corrected(clean_db, clea
         _call("admin-walidata", "satudata_round_report_submit", id=round_["id"])
         sent = _call("kabid", "satudata_round_report_show", id=round_["id"])["summary"]
         assert [r["state"] for r in sent["requests"]] == ["ready"] and sent["verified"] == 1
+        # sent back while the report goes up the chain: each approval reads the
+        # data as it is, and the last waits for it (the approved report said
+        # "ready", and the round was done with the data still out)
+        shown = _call("verifikator", "satudata_request_show", id=request["id"])
+        _call("verifikator", "satudata_request_return", id=request["id"],
+              note="Satu angka keliru", version=shown["version"])
+        chain = ["verifikator", "kabid", "kadis"]  # the holders of its levels
+        for role in chain[:-1]:
+            _call(role, "satudata_round_report_approve", id=round_["id"])
+        read = _call("kadis", "satudata_round_report_show", id=round_["id"])["summary"]
+        assert [r["state"] for r in read["requests"]] == ["returned"], read
+        with pytest.raises(tk.ValidationError) as held:
+            _call(chain[-1], "satudata_round_report_approve", id=round_["id"])
+        assert "Jumlah Puskesmas" in held.value.error_dict["state"][0]
+        _call("produsen-a", "satudata_request_resubmit", id=request["id"], note="Diperbaiki")
+        _call("verifikator", "satudata_request_verify", id=request["id"])
+        _call("kabid", "satudata_request_approve", id=request["id"])
+        _call("kadis", "satudata_request_approve", id=request["id"])
+        approved = _call(chain[-1], "satudata_round_report_approve", id=round_["id"])
+        assert approved["state"] == "approved"
+        assert [r["state"] for r in approved["summary"]["requests"]] == ["ready"]
 
 
 def test_tjb_late_data_misses_the_period_but_not_the_portal(clean_db, clean_index):
