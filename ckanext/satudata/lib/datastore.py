@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import decimal
 import hashlib
 import json
 import logging
@@ -761,18 +762,20 @@ _QUOTED_TABLE = re.compile(
 
 
 def finite(result: Any) -> Any:
-    """A DataStore answer whose records JSON can carry: a ``NaN`` or an
-    infinity (a query's ``'NaN'::float8``, a numeric column's NaN) is null
-    (CKAN's API refused to write it: a 500 page, in HTML)."""
-    records = result.get("records") if isinstance(result, dict) else None
-    if not isinstance(records, list):
-        return result
-    for record in records:
-        cells = record.items() if isinstance(record, dict) else enumerate(record) \
-            if isinstance(record, list) else ()
-        for key, value in list(cells):
-            if isinstance(value, float) and not math.isfinite(value):
-                record[key] = None
+    """A DataStore answer JSON can carry: a ``NaN`` or an infinity anywhere
+    in it (a query's ``'NaN'::float8``, in an array too, a numeric column's
+    NaN, the filters CKAN echoes back) is null (CKAN's API refused to write
+    a float one: a 500 page, in HTML; a numeric one went out as a bare
+    ``NaN``, which no JSON reader takes)."""
+    if isinstance(result, dict):
+        for key, value in result.items():
+            result[key] = finite(value)
+    elif isinstance(result, list):
+        for index, value in enumerate(result):
+            result[index] = finite(value)
+    elif isinstance(result, float) and not math.isfinite(result) \
+            or isinstance(result, decimal.Decimal) and not result.is_finite():
+        return None
     return result
 
 
