@@ -286,6 +286,10 @@ DATASET_WRITES = frozenset({"publish", "withdraw", "archive", "schedule", "unsch
 #: characters that show nothing though Unicode does not call them spaces
 #: (the braille blank, the Hangul fillers)
 _BLANK_LETTERS = frozenset("\u2800\u3164\uffa0\u115f\u1160")
+#: the code points Unicode keeps to show nothing (Default_Ignorable_Code_Point)
+#: not yet given a meaning, which browsers draw at no width: U+2065,
+#: U+FFF0-FFF8, U+E0000-E0FFF
+_IGNORABLE_RANGES = ((0x2065, 0x2065), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
 
 
 def blank(text: Optional[str]) -> bool:
@@ -297,6 +301,7 @@ def blank(text: Optional[str]) -> bool:
     return not text or all(
         ch.isspace() or ch in _BLANK_LETTERS
         or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+        or any(first <= ord(ch) <= last for first, last in _IGNORABLE_RANGES)
         for ch in text)
 
 

@@ -674,7 +674,9 @@ class TestDatasetValueTypes:
 
 @pytest.mark.parametrize("invisible", ["\u200b\u200c\ufeff", "\u00ad", " \u200b ",
                                        # marks with no letter to sit on
-                                       "\u034f", "\u17b4", "\ufe0f\u180b"])
+                                       "\u034f", "\u17b4", "\ufe0f\u180b",
+                                       # kept to show nothing, no meaning yet
+                                       "\u2065", "\ufff0", "\U000e0080"])
 def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisible):
     """A Daftar Data item, a round and a citizen's request were saved with a
     title (or a description) that shows nothing."""
