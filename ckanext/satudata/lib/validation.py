@@ -80,11 +80,15 @@ MAX_ERRORS = 200
 MISSING_SYMBOLS = frozenset({"-", "\u2013", "...", "\u2026", "x", "X", "NA", "N/A"})
 #: a row of a table that is a note under it, not data (BPS tables end with
 #: their source and notes: "Sumber: BPS", "Catatan: angka sementara", "*) …")
-_FOOTNOTE = re.compile(r"^(sumber|catatan|keterangan|ket|source|notes?)\s*[:.)]|^\*", re.I)
+_FOOTNOTE = re.compile(
+    r"^(sumber( data)?|catatan|keterangan|ket|source|notes?)\s*[:.)\-\u2013]|^\*|^\d{1,2}\)\s",
+    re.I)
 #: the labels of a total row (counted again by whoever sums the rows: the
 #: portal's chart showed every year's figure twice)
 TOTAL_LABELS = frozenset({"jumlah", "total", "jumlah total", "total keseluruhan",
-                          "jumlah keseluruhan", "grand total", "jumlah/total"})
+                          "jumlah keseluruhan", "grand total", "jumlah/total",
+                          "jumlah kabupaten", "jumlah kota", "jumlah kabupaten/kota",
+                          "jumlah provinsi", "total kabupaten", "total kota"})
 
 _ID_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d+")
 _EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -452,7 +456,8 @@ def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, An
     if len(texts) == 1 and _FOOTNOTE.match(texts[0]) and len(row) > 1:
         return "footnote", texts[0]
     for value, field in zip(values, fields):
-        if field["type"] == "string" and value.lower() in TOTAL_LABELS:
+        if field["type"] == "string" and " ".join(
+                value.lower().rstrip(":").split()) in TOTAL_LABELS:
             return "total_row", value
     return None
 

@@ -83,14 +83,17 @@ def test_a_total_row_and_the_notes_under_a_table_are_named_not_published(
     source and notes under a BPS table were each told "the cell is empty
     (write - or ...)", which made them published data rows."""
     table = ("tahun,jenis_kelamin,jumlah\n2025,L,10\n2025,P,12\n2025,Jumlah,22\n"
-             ",,\nSumber: BPS Kota Metro,,\n*) angka sementara,,\n")
+             "2025,Jumlah  Kabupaten:,22\n2025,Total Fertility,3\n"
+             ",,\nSumber: BPS Kota Metro,,\n*) angka sementara,,\n"
+             "Sumber data - Dinas Kesehatan,,\n1) termasuk puskesmas pembantu,,\n")
     request, resource = _prepare(region, table, VARIABLES)
     run_jobs()
     found = _file(_checks(region, "producer", request["package_id"], app), resource["id"])
     assert [(e["code"], e["row"]) for e in found["errors"]] == [
-        ("total_row", 4), ("footnote", 6), ("footnote", 7)], found["errors"]
+        ("total_row", 4), ("total_row", 5), ("footnote", 8), ("footnote", 9),
+        ("footnote", 10), ("footnote", 11)], found["errors"]
     assert found["errors"][0]["message"].startswith('Baris 4 adalah baris jumlah ("Jumlah")')
-    assert "Sumber: BPS Kota Metro" in found["errors"][1]["message"]
+    assert "Sumber: BPS Kota Metro" in found["errors"][2]["message"]
     assert "sel kosong" not in str(found["errors"])
     # a BPS table's title above its columns' names: told what to do
     titled = add_csv(region, "producer", request["package_id"],
