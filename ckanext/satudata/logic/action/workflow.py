@@ -194,6 +194,15 @@ def _lock_year(year: int) -> None:
     model.Session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK, year)))
 
 
+def _lock_rounds_of(round_ids: Any) -> None:
+    """Lock the rounds ``round_ids`` (a select of their ids) in the order
+    every lock of rounds takes them, as a round's own change does
+    (``FOR NO KEY UPDATE``): before a year's and its items' locks."""
+    model.Session.execute(
+        sa.select(CollectionRound.id).where(CollectionRound.id.in_(round_ids))
+        .order_by(CollectionRound.id).with_for_update(key_share=True))
+
+
 def _lock_years(item_id: str, *more: Any) -> None:
     """Wait for the imports and additions of the item's year (and of the
     years ``more`` names), in the order an import takes its locks: the
@@ -314,11 +323,7 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
         # as a round's send and change of dates take them (round, then year
         # and items, then requests: a change of the round's dates at the
         # same moment deadlocked, or left a request the round's deadline)
-        model.Session.execute(
-            sa.select(CollectionRound.id)
-            .where(CollectionRound.id.in_(sa.select(DataRequest.round_id).where(
-                DataRequest.item_id == item_id)))
-            .order_by(CollectionRound.id).with_for_update(key_share=True))
+        _lock_rounds_of(sa.select(DataRequest.round_id).where(DataRequest.item_id == item_id))
     _lock_years(item_id, data.get("year"))
     item = _locked(DaftarData, item_id, tk._("Daftar Data item not found"))
     refuse_changed_since(item.modified, data.pop("modified", None))
@@ -563,6 +568,10 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
             "The workbook has %(count)s items; one import takes at most %(max)s: split it "
             "into smaller files") % {"count": len(parsed), "max": most}]})
     if not data["dry_run"]:
+        # the rounds of the year's requests first, as an item's change and a
+        # round's send take them: a new own deadline moves an item's requests
+        _lock_rounds_of(sa.select(DataRequest.round_id).join(
+            DaftarData, DaftarData.id == DataRequest.item_id).where(DaftarData.year == year))
         # Imports of the same year wait for each other, so that each one
         # sees the items the previous one added (an item is updated, not
         # added twice); the lock ends with the transaction.
@@ -644,8 +653,18 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
                 unchanged += 1
             else:
                 before = daftar_data_history.snapshot(item)
+                own_deadline = (item.submit_days, item.submit_calendar_days)
                 for field, value in clean.items():
                     setattr(item, field, value)
+                if (item.submit_days, item.submit_calendar_days) != own_deadline:
+                    # its requests follow, as an item changed by hand moves them
+                    try:
+                        _follow_item_deadline(item)
+                    except tk.ValidationError as e:
+                        raise tk.ValidationError({"rows": [tk._(
+                            "Row %(row)s, column %(column)s: %(error)s") % {
+                                "row": number, "column": labels.get("submit_days"),
+                                "error": e.error_dict["submit_days"][0]}]})
                 daftar_data_history.record_changes(item, before, user_id, "import_update")
                 updated += 1
         else:

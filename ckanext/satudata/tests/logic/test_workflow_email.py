@@ -199,6 +199,23 @@ def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
     [told] = smtp.take()
     assert "produsen-a@example.org" in told["to"]
     assert "Jumlah Puskesmas" in told["body"] and "sebelumnya" in told["body"], told["body"]
+    # the Daftar Data workbook imported again with another "batas_hari": the
+    # same (the item changed, its request stayed due by the old date)
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["judul", "opd", "batas_hari"])
+    book.active.append(["Jumlah Puskesmas", "dinas-kesehatan", 45])
+    content = io.BytesIO()
+    book.save(content)
+    region.call("walidata_admin", "satudata_daftar_data_import", year=2026,
+                upload=content.getvalue())
+    run_jobs()
+    due = workdays.add_working_days(sent_on, 45).isoformat()
+    assert region.call("producer", "satudata_request_show", id=req["id"])["due_date"] == due
+    assert len(smtp.take()) == 1
 
     # sent long ago: five days from then are past
     model.Session.execute(sa.update(DataRequest).where(DataRequest.id == req["id"]).values(
@@ -209,7 +226,7 @@ def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
                     submit_days=5)
     assert "submit_days" in refused.value.error_dict
     item = region.call("walidata_admin", "satudata_daftar_data_show", id=req["item_id"])
-    assert item["submit_days"] == 40
+    assert item["submit_days"] == 45
     assert region.call("producer", "satudata_request_show", id=req["id"])["due_date"] == due
     run_jobs()
     assert smtp.take() == []
