@@ -846,6 +846,20 @@ def test_a_report_returned_without_a_reason_says_so_at_its_field(app, region):
     assert "Alasan wajib diisi" in error
     for request in region.requests:
         assert tk.url_for("satudata_request.read", id=request["id"]) in page.body
+    # returned, then sent back unchanged without a note: said at the submit's
+    # note (the page came back 400 with no word)
+    helpers.call_action("satudata_round_report_return", context={"user": officer},
+                        id=region.round["id"], note="Lengkapi analisis")
+    drafter = _login(app, "admin-walidata")
+    page = drafter.get(url)
+    version = re.search(r'name="version" value="(\d+)"', page.body).group(1)
+    body = re.search(r'<textarea[^>]*id="field-body"[^>]*>(.*?)</textarea>', page.body,
+                     re.S).group(1)
+    refused = drafter.post(url, data={"_csrf_token": _csrf(page.body), "version": version,
+                                      "step": "submit", "note": "",
+                                      "body": html.unescape(body)}, status=400)
+    assert 'id="note-submit-error"' in refused.body
+    assert "ubah laporan" in refused.body.split('id="note-submit-error"')[1].split("</div>")[0]
 
 def test_a_step_on_a_page_another_officer_acted_on_keeps_the_reason(app, region):
     """A verifier's page opened before a colleague verified the request:
