@@ -77,6 +77,7 @@ from ckan.types import Action, Context, DataDict
 from ...lib import (
     datacheck, datastore, login_attempts, metadata, publishing, roles, sessions, storage,
 )
+from ...lib.states import blank
 from .. import validators
 from ._common import contains, lock_name, readable_or_not_found
 
@@ -643,6 +644,10 @@ def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]
                    for key in limits if key not in errors and key not in _MULTILINE
                    and isinstance(data.get(key), str)
                    and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
+    # a full name of invisible characters alone: an account shown with no name
+    if "fullname" in limits and "fullname" not in errors and isinstance(
+            data.get("fullname"), str) and data["fullname"].strip() and blank(data["fullname"]):
+        errors["fullname"] = [tk._("The name shows nothing: write one, or leave it empty")]
     return errors
 
 

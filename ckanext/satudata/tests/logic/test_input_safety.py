@@ -679,7 +679,11 @@ class TestDatasetValueTypes:
                                        "\u2065", "\ufff0", "\U000e0080"])
 def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisible):
     """A Daftar Data item, a round and a citizen's request were saved with a
-    title (or a description) that shows nothing."""
+    title (or a description) that shows nothing; an account with such a
+    full name was shown with none."""
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "user_patch", id="produsen-a", fullname=invisible)
+    assert "fullname" in err.value.error_dict
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_daftar_data_create", title=invisible,
                     owner_org=region.opd_a["id"], year=2026)
