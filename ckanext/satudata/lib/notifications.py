@@ -61,7 +61,7 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "waiting_approval", "ready", "accepted",
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
-             "reminder_digest", "escalation_digest",
+             "reminder_digest", "escalation_digest", "public_request_reminder_digest",
              "public_request_answer", "public_request_new", "public_request_reminder",
              "round_stage_reminder", "report_step", "deadline_moved", "stage_started")
 

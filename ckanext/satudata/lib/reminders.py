@@ -226,25 +226,35 @@ def _public_request_reminders(today: datetime.date, counts: dict[str, int]) -> N
     staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
     if not staff:
         return
+    # claimed, then one message per kind to the staff (eleven citizens'
+    # requests due made eleven e-mails to each officer)
+    by_kind: dict[str, list[tuple[PublicRequest, Optional[datetime.date], dict[str, Any]]]] = {}
     with notifications.portal_context():
         for request, kind in pending:
             before = _claim_public(request, kind)
             days = (workdays.working_days_between(request.due_date, today)
                     if kind == "escalation"
                     else workdays.working_days_between(today, request.due_date))
+            by_kind.setdefault(kind, []).append((request, before, {
+                "title": request.title, "days": days, "due_date": request.due_date.isoformat(),
+                "request_url": notifications.public_request_url(request.id)}))
+        for kind, entries in by_kind.items():
             try:
-                counts["messages"] += notifications.send_message(
-                    "public_request_reminder", staff, kind=kind, title=request.title,
-                    days=days, due_date=request.due_date.isoformat(),
-                    request_url=notifications.public_request_url(request.id))
+                counts["messages"] += (
+                    notifications.send_message("public_request_reminder", staff, kind=kind,
+                                               **entries[0][2])
+                    if len(entries) == 1 else
+                    notifications.send_message("public_request_reminder_digest", staff,
+                                               kind=kind, entries=[e for _r, _b, e in entries]))
             except mailer.MailerException as e:
-                log.error("Reminder for public request %s not delivered: %s", request.id, e)
-                setattr(request, "escalated_for" if kind == "escalation" else "reminded_for",
-                        before)
+                log.error("Reminders of public requests not delivered: %s", e)
+                for request, before, _values in entries:
+                    setattr(request, "escalated_for" if kind == "escalation"
+                            else "reminded_for", before)
                 model.Session.commit()
-                counts["failed"] += 1
+                counts["failed"] += len(entries)
                 continue
-            counts["public_requests"] += 1
+            counts["public_requests"] += len(entries)
 
 
 # -- the stages of a round after the collection ----------------------------------------

@@ -32,10 +32,10 @@ def citizen(region):
 
 
 def _ask(citizen, **extra):
-    return _call(citizen, "satudata_public_request_create",
-                 title="Jumlah rumah tangga miskin per desa 2025",
-                 description="Per desa, Kabupaten Magetan, tahun 2025",
-                 purpose="Penelitian skripsi", phone="0812-3456-7890", **extra)
+    return _call(citizen, "satudata_public_request_create", **{
+        "title": "Jumlah rumah tangga miskin per desa 2025",
+        "description": "Per desa, Kabupaten Magetan, tahun 2025",
+        "purpose": "Penelitian skripsi", "phone": "0812-3456-7890", **extra})
 
 
 def test_the_deadline_counts_working_days_across_holidays_and_extends_once(region, citizen):
@@ -106,6 +106,17 @@ def test_an_overdue_request_is_reminded_once(region, citizen, smtp):
     _call(region.users["verifier"], "satudata_public_request_reject", id=asked["id"],
           note="Data tidak dikecualikan, tetapi tidak dikuasai pemerintah daerah")
     assert public_reminders("2027-01-19") == (0, [])  # answered: nothing owed
+    # three due the same day: one message to each officer, listing them (each
+    # officer got one e-mail per request)
+    with freeze_time("2027-01-19 03:00:00"):
+        for title in ("Data UMKM", "Data pasar", "Data irigasi"):
+            _ask(citizen, title=title)
+    smtp.take()
+    count, mails = public_reminders("2027-02-01")
+    assert count == 3
+    to_admin = [m for m in mails if "admin-walidata@example.org" in m["to"]]
+    assert len(to_admin) == 1 and "3 permohonan data publik" in to_admin[0]["subject"]
+    assert all(t in to_admin[0]["body"] for t in ("Data UMKM", "Data pasar", "Data irigasi"))
 
 
 def test_each_e_mail_tells_of_its_own_step(region, citizen, smtp, run_jobs):
