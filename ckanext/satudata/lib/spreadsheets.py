@@ -371,6 +371,12 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
     rows = iter(all_rows[at + 1:])
     for number, values in enumerate(rows, start=at + 2):
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
+        # the year a row says it is of (its column is read to be compared with
+        # the import's: a row of another year was imported into it unsaid)
+        said = next((_cell(v) for name, v in zip(header, values)
+                     if _header_key(name) == "tahun" and _cell(v) not in (None, "")), None)
+        if said is not None:
+            row["year"] = said
         if not any(row.values()) or row.get("description") == _OLD_EXAMPLE_NOTE:
             continue
         for field in _YES_NO_FIELDS:  # another word is left for the validator to name

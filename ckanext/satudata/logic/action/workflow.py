@@ -604,6 +604,12 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     for number, row in parsed:
         for field in [f for f, v in row.items() if v is None]:
             del row[field]
+        said = row.get("year")
+        if said is not None and str(said).strip().removesuffix(".0") != str(year):
+            row_errors.append(tk._(
+                "Row %(row)s: the row is of the year %(said)s, the import of %(year)s: "
+                "import it into its own year") % {"row": number, "said": said, "year": year})
+            continue
         row["year"] = year
         org_value = str(row.get("owner_org") or "").strip()
         if org_value:

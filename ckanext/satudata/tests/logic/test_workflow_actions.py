@@ -439,6 +439,12 @@ class TestDaftarDataImport:
         item, = region.call("walidata_admin", "satudata_daftar_data_list",
                             year=2035)["results"]
         assert (item["sk_url"], item["submit_days"]) == ("https://jdih.example.go.id/sk.pdf", 10)
+        # a row of another year is named, not imported into this one unsaid
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_daftar_data_import", year=2035,
+                        upload=workbook(["Tahun", "Data", "OPD"],
+                                        [2036, "Jumlah Terminal", "dinas-kesehatan"]))
+        assert any("2036" in row for row in err.value.error_dict["rows"]), err.value.error_dict
 
     def test_frequency_and_affairs_outside_their_code_lists_are_row_errors(self, region):
         content = daftar_data_workbook([
