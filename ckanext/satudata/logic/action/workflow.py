@@ -1555,7 +1555,11 @@ class _Scope:
         self.round_chains = roles.round_chains()
         self.user_id = user_obj.id if user_obj else None
         self.held = roles.user_roles(user_obj.id) if user_obj else set()
-        self.org_ids = roles.producer_org_ids(user, user_obj) if user_obj else set()
+        # a sysadmin is no OPD's producer (CKAN makes whoever creates an OPD its
+        # admin: every request waiting for the OPDs the sysadmin set up was
+        # "waiting for me", 1,067 of 1,082), as the e-mails already say
+        self.org_ids = (roles.producer_org_ids(user, user_obj)
+                        if user_obj and not user_obj.sysadmin else set())
         self.head_org_ids = roles.opd_head_org_ids(user) if user_obj else set()
         self.admin = roles.is_walidata_admin(user, user_obj) if user_obj else False
         #: a closed round's requests wait for no producer (:data:`.rounds.CLOSED_TO`)

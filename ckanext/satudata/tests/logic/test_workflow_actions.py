@@ -1140,3 +1140,17 @@ def test_an_items_new_deadline_and_its_rounds_new_dates_at_once_agree(region):
     own = workdays.add_working_days(
         datetime.date.fromisoformat(request["requested_at"][:10]), 40).isoformat()
     assert (shown["submit_due"], shown["due_date"]) == (own, own), shown
+
+
+def test_a_sysadmin_who_set_an_opd_up_is_not_waited_for_as_its_producer(region):
+    """CKAN makes whoever creates an OPD its admin: every request waiting for
+    the OPDs a sysadmin set up was in their "waiting for me" (1,067 of
+    1,082), as if they were the producer (the e-mails already knew better)."""
+    sysadmin = region.users["sysadmin"]["name"]
+    helpers.call_action("organization_member_create", context={"user": sysadmin},
+                        id=region.opd_a["id"], username=sysadmin, role="admin")
+    mine = region.call("sysadmin", "satudata_request_list", actionable=True)
+    assert region.request_of(region.opd_a)["id"] not in [r["id"] for r in mine["results"]]
+    # its producer still has it
+    theirs = region.call("producer", "satudata_request_list", actionable=True)
+    assert region.request_of(region.opd_a)["id"] in [r["id"] for r in theirs["results"]]
