@@ -363,10 +363,13 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
     return _item_dict(item)
 
 
-def _follow_item_deadline(item: DaftarData) -> None:
+def _follow_item_deadline(item: DaftarData,
+                          told: Optional[dict[str, dict[str, list[str]]]] = None) -> None:
     """Move the deadlines of ``item``'s requests to its new own deadline
     (:func:`...lib.engine.follow_item_deadline`); refused when that leaves a
-    producer a deadline already past; their producers are told."""
+    producer a deadline already past. Their producers are told, or, given
+    ``told`` (an import's: one message per OPD and round, not one per item),
+    the moves are added to it for :func:`_tell_deadlines_moved`."""
     moved = engine.follow_item_deadline(item)
     past = min((after for moves in moved.values() for _before, after in moves.values()
                 if after < workdays.today()), default=None)
@@ -376,10 +379,20 @@ def _follow_item_deadline(item: DaftarData) -> None:
             "With this deadline the submission deadline (%(date)s) would already be past "
             "for the producers working on this item's request: give more days")
             % {"date": tk.h.render_datetime(past)}]})
+    pending = {} if told is None else told
     for round_id, moves in moved.items():
-        outbox.add("notify_deadline_moved", [round_id, {
-            rid: [old.isoformat(), new.isoformat()] for rid, (old, new) in moves.items()}],
-            title=f"satudata: deadline of item {item.id}")
+        pending.setdefault(round_id, {}).update({
+            rid: [old.isoformat(), new.isoformat()] for rid, (old, new) in moves.items()})
+    if told is None:
+        _tell_deadlines_moved(pending, f"item {item.id}")
+
+
+def _tell_deadlines_moved(moved: dict[str, dict[str, list[str]]], what: str) -> None:
+    """E-mail the producers of the requests whose deadlines moved, per round
+    (one message per OPD, listing its requests)."""
+    for round_id, moves in moved.items():
+        outbox.add("notify_deadline_moved", [round_id, moves],
+                   title=f"satudata: deadlines of {what}")
 
 
 def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -640,6 +653,8 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
     if not data["dry_run"]:
         _refuse_deleted_opds(valid, labels)
     created = updated = unchanged = 0
+    # requests whose deadline the items' new own deadlines moved, per round
+    moved: dict[str, dict[str, list[str]]] = {}
     items = []
     user_id = _user_id(context)
     for number, clean in valid:
@@ -665,7 +680,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
                 if (item.submit_days, item.submit_calendar_days) != own_deadline:
                     # its requests follow, as an item changed by hand moves them
                     try:
-                        _follow_item_deadline(item)
+                        _follow_item_deadline(item, moved)
                     except tk.ValidationError as e:
                         raise tk.ValidationError({"rows": [tk._(
                             "Row %(row)s, column %(column)s: %(error)s") % {
@@ -688,6 +703,7 @@ def satudata_daftar_data_import(context: Context, data_dict: DataDict) -> dict[s
             item.sk_url = own
         items.append(item)
     if not data["dry_run"]:
+        _tell_deadlines_moved(moved, f"the Daftar Data {year}")
         model.Session.flush()
         _commit(context)
     return {"created": created, "updated": updated, "unchanged": unchanged,

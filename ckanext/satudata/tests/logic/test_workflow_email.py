@@ -205,9 +205,16 @@ def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
 
     import openpyxl
 
+    other_item = region.call("walidata_admin", "satudata_daftar_data_create",
+                             title="Jumlah Bidan", owner_org="dinas-kesehatan", year=2026)
+    region.call("walidata_admin", "satudata_round_send", id=region.round["id"])
+    run_jobs()
+    smtp.take()
     book = openpyxl.Workbook()
     book.active.append(["judul", "opd", "batas_hari"])
     book.active.append(["Jumlah Puskesmas", "dinas-kesehatan", 45])
+    # a second item of the OPD moved by the same import: one message for both
+    book.active.append(["Jumlah Bidan", "dinas-kesehatan", 45])
     content = io.BytesIO()
     book.save(content)
     region.call("walidata_admin", "satudata_daftar_data_import", year=2026,
@@ -215,7 +222,9 @@ def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
     run_jobs()
     due = workdays.add_working_days(sent_on, 45).isoformat()
     assert region.call("producer", "satudata_request_show", id=req["id"])["due_date"] == due
-    assert len(smtp.take()) == 1
+    [told] = smtp.take()
+    assert "Jumlah Puskesmas" in told["body"] and "Jumlah Bidan" in told["body"], told["body"]
+    assert other_item["id"]
 
     # sent long ago: five days from then are past
     model.Session.execute(sa.update(DataRequest).where(DataRequest.id == req["id"]).values(
