@@ -88,6 +88,10 @@ class TestLinks:
         ok = region.call("producer", "resource_create", package_id=dataset,
                          url="https://example.org/data.csv", name="ok")
         assert ok["url"] == "https://example.org/data.csv"
+        # a name of invisible characters alone is none (an empty heading)
+        unnamed = region.call("producer", "resource_create", package_id=dataset,
+                              url="https://example.org/lain.csv", name="\u2065\u200b")
+        assert "\u2065" not in (unnamed["name"] or "")
 
     @pytest.mark.parametrize("url", ["a b [c]", "http://[x]/a.csv",
                                      "http://*:* OR id:* OR title:[* TO *]"])
