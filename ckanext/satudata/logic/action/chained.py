@@ -644,11 +644,28 @@ def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]
                    for key in limits if key not in errors and key not in _MULTILINE
                    and isinstance(data.get(key), str)
                    and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
-    # a full name of invisible characters alone: an account shown with no name
-    if "fullname" in limits and "fullname" not in errors and isinstance(
-            data.get("fullname"), str) and data["fullname"].strip() and blank(data["fullname"]):
-        errors["fullname"] = [tk._("The name shows nothing: write one, or leave it empty")]
+    # a full name or a group's title of invisible characters (or spaces)
+    # alone: an account shown with no name, a group page with no heading (an
+    # OPD's title is its schema's: "missing")
+    for key in ("fullname", "title"):
+        if key in limits and key not in errors and isinstance(data.get(key), str) \
+                and data[key] and blank(data[key]) and not _of_organization(data):
+            errors[key] = [tk._("The name shows nothing: write one, or leave it empty")]
     return errors
+
+
+def _of_organization(data: DataDict) -> bool:
+    """Whether ``data`` is an organization's (an OPD's): a new one's type
+    (``organization_create``'s wrapper says so), or the one it updates."""
+    if data.get("type") == "organization" or data.get(_ORGANIZATION_FLAG):
+        return True
+    group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+    return bool(group.is_organization) if group is not None else False
+
+
+#: marks the data of a new organization for :func:`_of_organization` (CKAN
+#: sets ``is_organization`` only inside its action)
+_ORGANIZATION_FLAG = "__satudata_organization"
 
 
 def _picture_refusal(kind: str, data: DataDict) -> Optional[str]:
@@ -988,7 +1005,8 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
     _state_known("organization_create", context, data_dict)
-    _group_texts("organization_create", context, data_dict)
+    _group_texts("organization_create", context, dict(data_dict or {}, **{
+        _ORGANIZATION_FLAG: True}))
     _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)

@@ -688,6 +688,9 @@ def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisi
     with pytest.raises(tk.ValidationError) as err:
         region.call("producer", "user_patch", id="produsen-a", fullname=invisible)
     assert "fullname" in err.value.error_dict
+    with pytest.raises(tk.ValidationError) as err:  # a group page with no heading
+        region.call("sysadmin", "group_create", name="grup-tanpa-judul", title=invisible)
+    assert "title" in err.value.error_dict
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_daftar_data_create", title=invisible,
                     owner_org=region.opd_a["id"], year=2026)
