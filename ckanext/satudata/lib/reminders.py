@@ -13,7 +13,8 @@ the producers; ``opd_review``: its OPD's head; ``submitted``,
   deadline has passed.
 
 A person with several of one kind due in a run gets one message listing them
-(``emails/reminder_digest.txt``, ``emails/escalation_digest.txt``).
+(``emails/reminder_digest.txt``, ``emails/escalation_digest.txt``; the
+citizens' requests: ``emails/public_request_reminder_digest.txt``).
 
 A submission in an all-in round (``verify_when_complete``) is not reminded
 nor escalated while another request of the round is still with its

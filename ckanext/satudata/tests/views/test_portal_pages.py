@@ -592,3 +592,6 @@ def test_the_holidays_the_deadlines_skip_are_shown(app):
     assert app.get("/en/hari-libur", query_string={"tahun": "2026"}).status_code == 200
     assert app.get("/hari-libur", query_string={"tahun": "dua"}).status_code == 400
     assert app.get("/hari-libur", query_string={"tahun": "1900"}).status_code == 404
+    # no link to a year the portal does not count
+    assert "tahun=2101" not in app.get("/hari-libur", query_string={"tahun": "2100"}).body
+    assert "tahun=1999" not in app.get("/hari-libur", query_string={"tahun": "2000"}).body
