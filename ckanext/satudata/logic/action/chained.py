@@ -632,9 +632,11 @@ def _drop_email_hashes(value: Any, user: Optional[str]) -> None:
 _MULTILINE = frozenset({"about", "description"})
 
 
-def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]:
+def _text_errors(data: DataDict, limits: dict[str, int],
+                 shown: tuple[str, ...] = ("fullname",)) -> dict[str, list[str]]:
     """The texts named in ``limits`` longer than their limit, or of more
-    than one line (but those of :data:`_MULTILINE`)."""
+    than one line (but those of :data:`_MULTILINE`), and those of ``shown``
+    given but showing nothing."""
     errors = {key: [tk._("Must be at most %(max)s characters long") % {"max": limit}]
               for key, limit in limits.items()
               if isinstance(data.get(key), str) and len(data[key]) > limit}
@@ -645,27 +647,18 @@ def _text_errors(data: DataDict, limits: dict[str, int]) -> dict[str, list[str]]
                    and isinstance(data.get(key), str)
                    and any(ch in data[key] for ch in "\r\n\x0b\x0c\x85\u2028\u2029")})
     # a full name or a group's title of invisible characters (or spaces)
-    # alone: an account shown with no name, a group page with no heading (an
-    # OPD's title is its schema's: "missing")
-    for key in ("fullname", "title"):
+    # alone: an account shown with no name, a group page with no heading
+    for key in shown:
         if key in limits and key not in errors and isinstance(data.get(key), str) \
-                and data[key] and blank(data[key]) and not _of_organization(data):
+                and data[key] and blank(data[key]):
             errors[key] = [tk._("The name shows nothing: write one, or leave it empty")]
     return errors
 
 
-def _of_organization(data: DataDict) -> bool:
-    """Whether ``data`` is an organization's (an OPD's): a new one's type
-    (``organization_create``'s wrapper says so), or the one it updates."""
-    if data.get("type") == "organization" or data.get(_ORGANIZATION_FLAG):
-        return True
-    group = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
-    return bool(group.is_organization) if group is not None else False
-
-
-#: marks the data of a new organization for :func:`_of_organization` (CKAN
-#: sets ``is_organization`` only inside its action)
-_ORGANIZATION_FLAG = "__satudata_organization"
+def _group_shown(organization: bool) -> tuple[str, ...]:
+    """What of a group must show something: its title (an OPD's is its
+    schema's, which says "missing")."""
+    return () if organization else ("title",)
 
 
 def _picture_refusal(kind: str, data: DataDict) -> Optional[str]:
@@ -981,7 +974,8 @@ def _group_texts(action: str, context: Context, data_dict: DataDict) -> None:
     logo that cannot be shown, as an update refuses it (a new OPD's
     ``../../etc/passwd`` was kept: a broken logo) (a caller who may not run
     ``action`` is told that first)."""
-    errors = _text_errors(data_dict, GROUP_LIMITS)
+    errors = _text_errors(data_dict, GROUP_LIMITS,
+                          _group_shown(action.startswith("organization")))
     if "image_url" not in errors and isinstance(data_dict, dict) \
             and (refusal := _picture_refusal("group", data_dict)):
         errors["image_url"] = [refusal]
@@ -1005,8 +999,7 @@ def organization_create(original: Action, context: Context, data_dict: DataDict)
     its English refusal of a logo's file type translated)."""
     _known_type("organization", "organization_create", context, data_dict)
     _state_known("organization_create", context, data_dict)
-    _group_texts("organization_create", context, dict(data_dict or {}, **{
-        _ORGANIZATION_FLAG: True}))
+    _group_texts("organization_create", context, data_dict)
     _lock_group_name(data_dict)
     with _core_words_translated():
         return original(context, data_dict)
@@ -1627,7 +1620,9 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
     errors: dict[str, list[str]] = {}
     if "name" in data and (message := validators.url_name_message(data["name"])):
         errors["name"] = [message]
-    errors.update(_text_errors(data, GROUP_LIMITS))
+    updated = model.Group.get(data["id"]) if isinstance(data.get("id"), str) else None
+    errors.update(_text_errors(data, GROUP_LIMITS, _group_shown(
+        updated is None or bool(updated.is_organization))))
     if "state" in data and (message := _state_message(data["state"])):
         errors["state"] = [message]  # (a field sent twice, a made-up one: 404 since)
     users = data.get("users")
@@ -1639,8 +1634,7 @@ def _kind_and_name_kept(original: Action, context: Context, data_dict: DataDict)
             "values": "admin, editor, member"}]
     if "image_url" not in errors and (refusal := _picture_refusal("group", data)):
         errors["image_url"] = [refusal]  # a javascript: picture (as an OPD's is refused)
-    group = model.Group.get(data.get("id") or "") if data.get("is_organization") not in (
-        None, "") and isinstance(data.get("id"), str) else None
+    group = updated if data.get("is_organization") not in (None, "") else None
     if group is not None:
         try:
             changed = tk.asbool(data["is_organization"]) != bool(group.is_organization)

@@ -691,6 +691,10 @@ def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisi
     with pytest.raises(tk.ValidationError) as err:  # a group page with no heading
         region.call("sysadmin", "group_create", name="grup-tanpa-judul", title=invisible)
     assert "title" in err.value.error_dict
+    group = region.call("sysadmin", "group_create", name="grup-berjudul", title="Ekonomi")
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("sysadmin", "group_patch", id=group["id"], title=invisible)
+    assert "title" in err.value.error_dict
     with pytest.raises(tk.ValidationError) as err:
         region.call("walidata_admin", "satudata_daftar_data_create", title=invisible,
                     owner_org=region.opd_a["id"], year=2026)
