@@ -780,7 +780,7 @@ def _credentials_confirmed(context: Context, data: DataDict) -> None:
     changes another's without; a password reset (its key checked) needs none."""
     if context.get("reset_password") or context.get("ignore_auth"):
         return
-    actor = model.User.get(context.get("user") or "") if context.get("user") else None
+    actor = roles.user_obj(context.get("user"))
     user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
     if actor is None or actor.sysadmin or user is None:
         return
