@@ -169,15 +169,7 @@ def _xlsx(path: str) -> Table:
     if spare > preview.MAX_UNUSED_STRINGS:
         raise Unreadable("unused_strings", count=spare)
     try:
-        percent = _percent_columns(path)
-        if percent:
-            raise Unreadable("percent_cells", columns=", ".join(percent[:5]))
-        others = _other_sheets_with_data(path)
-        if others:
-            # a few of them named (200 sheets made one line of 200 names)
-            named = ", ".join(f"'{name}'" for name in others[:5])
-            raise Unreadable("other_sheets", sheets=named + (
-                f" … (+{len(others) - 5})" if len(others) > 5 else ""))
+        _refuse_workbook_shape(path)
         # the values Excel computed (a formula's text only without one)
         with open(path, "rb") as f, contextlib.closing(
                 preview.xlsx_rows(f, path, sized=False)) as rows_iter:
@@ -290,48 +282,50 @@ def far_extent(path: str) -> Optional[tuple[str, int]]:
 _PERCENT_ROWS = 1000
 
 
-def _percent_columns(path: str) -> list[str]:
-    """The letters of the first sheet's columns holding numbers Excel shows
-    as percentages (``0.0%``: 4,2 % is stored as 0.042): the portal, its
-    downloads and its book read the stored value, a hundred times smaller
-    than the figure the producer typed and declared in "persen"."""
-    found: dict[int, None] = {}
-    with open(path, "rb") as f:
-        book = cells.read_workbook(f, sized=False)
-        try:
-            if not book.worksheets:
-                return []
-            rows = book.worksheets[0].iter_rows(min_row=2, max_row=_PERCENT_ROWS + 1)
-            for row in rows:
-                for cell in row:
-                    if isinstance(cell.value, (int, float)) and not isinstance(
-                            cell.value, bool) and "%" in str(
-                            getattr(cell, "number_format", "") or ""):
-                        found.setdefault(cell.column, None)
-        finally:
-            book.close()
-    return [get_column_letter(column) for column in sorted(found)]
-
-
-def _other_sheets_with_data(path: str) -> list[str]:
-    """The names of the workbook's sheets after the first that hold a value.
-    Only the first sheet is checked, screened and loaded, and the public
-    downloads the whole file: a NIK on a second sheet was published unseen.
-    A hidden first sheet is refused as such (the producer was told to
-    delete the sheet they saw, the only one Excel showed)."""
+def _refuse_workbook_shape(path: str) -> None:
+    """Raise :class:`Unreadable` for a workbook whose first sheet is hidden
+    (the producer was told to delete the sheet they saw, the only one Excel
+    showed), whose first sheet holds figures shown as percentages, or that
+    holds data on a sheet after the first (only the first is checked,
+    screened and loaded, and the public downloads the whole file: a NIK on
+    a second sheet was published unseen). One reading of the workbook."""
     with open(path, "rb") as f:
         # rows as long as their cells go: padded to a far cell's column
         # (XFD, 16,384), a workbook of 1.5 KB took a worker minutes
         book = cells.read_workbook(f, sized=False)
         try:
-            if book.worksheets and getattr(book.worksheets[0], "sheet_state",
-                                           "visible") != "visible":
-                raise Unreadable("hidden_first_sheet", sheet=book.worksheets[0].title[:60])
-            return [sheet.title for sheet in book.worksheets[1:]
-                    if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)
-                           for v in row)]
+            if not book.worksheets:
+                return
+            first = book.worksheets[0]
+            if getattr(first, "sheet_state", "visible") != "visible":
+                raise Unreadable("hidden_first_sheet", sheet=first.title[:60])
+            percent = _percent_columns(first)
+            if percent:
+                raise Unreadable("percent_cells", columns=", ".join(percent[:5]))
+            others = [sheet.title for sheet in book.worksheets[1:]
+                      if any(_text(v).strip() for row in sheet.iter_rows(values_only=True)
+                             for v in row)]
         finally:
             book.close()
+    if others:
+        # a few of them named (200 sheets made one line of 200 names)
+        named = ", ".join(f"'{name}'" for name in others[:5])
+        raise Unreadable("other_sheets", sheets=named + (
+            f" … (+{len(others) - 5})" if len(others) > 5 else ""))
+
+
+def _percent_columns(sheet: Any) -> list[str]:
+    """The letters of the sheet's columns holding numbers Excel shows as
+    percentages (``0.0%``: 4,2 % is stored as 0.042): the portal, its
+    downloads and its book read the stored value, a hundred times smaller
+    than the figure the producer typed and declared in "persen"."""
+    found: dict[int, None] = {}
+    for row in sheet.iter_rows(min_row=2, max_row=_PERCENT_ROWS + 1):
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) \
+                    and "%" in str(getattr(cell, "number_format", "") or ""):
+                found.setdefault(cell.column, None)
+    return [get_column_letter(column) for column in sorted(found)]
 
 
 def read_message(error: dict[str, Any]) -> str:
