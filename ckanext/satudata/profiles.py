@@ -42,8 +42,8 @@ ckanext-dcat's parser gets these fields back as the schema's own
 regencies' portals.
 
 Which datasets appear is decided by ckanext-dcat's catalog search (public
-datasets only, and, through :func:`ckanext.satudata.lib.publishing.
-search_params`, not the archived ones); this profile only describes them.
+datasets only, the archived ones included: see :func:`ckanext.satudata.lib.
+publishing.search_params`); this profile only describes them.
 """
 from __future__ import annotations
 

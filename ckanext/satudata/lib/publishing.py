@@ -2025,9 +2025,13 @@ def catalog_order() -> Iterator[None]:
 def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     """Leave archived datasets out of every search that does not ask for
     them: a query or filter naming ``satudata_status`` is left alone. The
-    DCAT catalogue's pages in a stable order (:func:`catalog_order`)."""
-    if _catalog_search.get() and search_params.get("sort") == CATALOG_SORT[0]:
-        search_params["sort"] = CATALOG_SORT[1]
+    DCAT catalogue's pages in a stable order (:func:`catalog_order`), and
+    with the archived datasets: they stay public, and a national portal
+    harvesting the catalogue deletes what a whole run misses."""
+    if _catalog_search.get():
+        if search_params.get("sort") == CATALOG_SORT[0]:
+            search_params["sort"] = CATALOG_SORT[1]
+        return search_params
     fq = search_params.get("fq") or ""
     q = search_params.get("q") or ""
     fq_list = search_params.get("fq_list") or []
