@@ -9,9 +9,10 @@ bersama* day. Cuti bersama come from the library's ``government`` category
 ``satudata.cuti_bersama`` (for days the decree adds or the library does not
 know yet).
 
-Stage durations (TJB SOP defaults, ``satudata.deadline.*`` options):
-5 working days to prepare the list and send the requests, 60 for producers
-to submit, 15 to verify (draft the report), 1 per approval level.
+Stage durations (``satudata.deadline.*`` options): 5 working days to
+prepare the list and send the requests and 60 for producers to submit (TJB
+SOP 001, steps 1–2), 15 to verify a submission (the portal's default: the
+SOP gives verification no time of its own), 1 per approval level.
 """
 from __future__ import annotations
 

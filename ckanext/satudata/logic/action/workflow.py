@@ -890,9 +890,10 @@ def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
 
 def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Create a collection round. Stage durations default to the
-    ``satudata.deadline.*`` options (TJB SOP: 5 working days to prepare, 60
-    to submit, 15 to verify, 1 per approval level); the deadlines are
-    computed in working days unless given, one stage after the other:
+    ``satudata.deadline.*`` options (5 working days to prepare and 60 to
+    submit as TJB SOP 001 gives them, 15 to verify, 1 per approval level);
+    the deadlines are computed in working days unless given, one stage after
+    the other:
     ``prepare_due`` from ``start_date``, ``submit_due`` from ``prepare_due``,
     ``verify_due`` from ``submit_due`` (as the SOPs chain them).
 
