@@ -155,7 +155,7 @@ def _cell_text(field: dict[str, Any], value: Any, lang: str) -> Any:
         codes = reference.as_code_list(value)
         labels = {code: label for code, label in _entries(list_name, lang) if code in codes}
         return "; ".join(_entry_text(c, labels.get(c, c)) for c in codes)
-    if field["field_name"] == "data_year" and str(value).isdigit():
+    if field["field_name"] == "data_year" and str(value).isascii() and str(value).isdigit():
         return int(value)
     return cells.text(value)
 

@@ -785,7 +785,8 @@ def api_argument_message(name: str, value: Any, action: str = "") -> Optional[st
     if name in _NUMBER_ARGUMENTS:
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.isascii():
+            # "²" is a digit to isdigit, not to int: a 500 of every action
             number = int(value.strip())
         elif isinstance(value, int) and not isinstance(value, bool):
             number = value

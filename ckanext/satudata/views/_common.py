@@ -34,6 +34,10 @@ def call(action: str, data: dict[str, Any]) -> Any:
     except tk.ObjectNotFound as e:
         return tk.abort(404, str(e) or tk._("Not found"))
     except tk.ValidationError as e:
+        if e.error_dict == {"id": [tk._("Not found")]}:
+            # an address's id too long to be one: not found, as any unknown
+            # one (it answered 400, and only to some roles)
+            return tk.abort(404, tk._("Not found"))
         return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
 
 
@@ -48,7 +52,7 @@ def page_number() -> int:
     """The ``page`` query argument (1 when absent); a 400 page when it is not
     a whole number from 1 to :data:`MAX_PAGE`."""
     value = tk.request.args.get("page", "1")
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
         return tk.abort(400, tk._("The page must be a whole number from 1 to %(max)s")
                         % {"max": MAX_PAGE})
     return int(value)

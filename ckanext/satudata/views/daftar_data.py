@@ -50,7 +50,7 @@ def edit(item_id: Optional[str] = None) -> Any:
     # a new item: of the year whose list it was added from
     year = tk.request.args.get("year", "")
     data: dict[str, Any] = call("satudata_daftar_data_show", {"id": item_id}) \
-        if item_id else {"year": year if year.isdigit() and len(year) == 4
+        if item_id else {"year": year if year.isascii() and year.isdigit() and len(year) == 4
                          else datetime.date.today().year, "active": True}
     events = data.get("events") or []  # the item's trail, under the form
     errors: dict[str, Any] = {}

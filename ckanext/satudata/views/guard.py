@@ -138,7 +138,7 @@ def _page_number_message() -> Optional[str]:
             continue
         if name == "page" and value.strip("0") == "":
             return tk._("The page number starts at 1")
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit, not to int
             return tk._("Must be a natural number")
         if name == "limit" and int(value) == 0:  # the users' list divided by it (500)
             return tk._("Must be at least 1")
@@ -312,7 +312,7 @@ def _unreadable_field(names: Iterable[str]) -> Optional[str]:
         if "__" not in name:
             continue
         parts = name.split("__")
-        if not all(parts[0::2]) or not all(p.isdigit() and len(p) < 6 for p in parts[1::2]):
+        if not all(parts[0::2]) or not all(p.isascii() and p.isdigit() and len(p) < 6 for p in parts[1::2]):
             return name
         for i in range(1, len(parts), 2):
             numbers.setdefault(tuple(parts[:i]), set()).add(int(parts[i]))

@@ -459,16 +459,18 @@ def rdf_arguments(data_dict: DataDict) -> DataDict:
             # and an offset of +25:00 fails only when it is written out
             parsed = dateutil_parse(since)
             parsed.isoformat()
+            # dcat writes the time with its offset and a "Z" after it
+            # ("…+07:00Z"), which Solr refused: the same instant in UTC (one
+            # past the year 9999 there, 9999-12-31T23:00-01:00, refused)
+            utc = parsed.astimezone(datetime.timezone.utc) if parsed.tzinfo else None
         except (ValueError, OverflowError, TypeError):
             raise tk.ValidationError({"modified_since": [tk._(
                 "Use a date in the ISO-8601 format, such as 2026-12-03")]})
-        if parsed.tzinfo is not None:
-            # dcat writes the time with its offset and a "Z" after it
-            # ("…+07:00Z"), which Solr refused: the same instant in UTC
-            data_dict = dict(data_dict, modified_since=parsed.astimezone(
-                datetime.timezone.utc).replace(tzinfo=None).isoformat())
+        if utc is not None:
+            data_dict = dict(data_dict, modified_since=utc.replace(tzinfo=None).isoformat())
     page = data_dict.get("page")
-    if page not in (None, "") and str(page).lstrip("-").isdigit() and int(page) < 1:
+    if page not in (None, "") and str(page).lstrip("-").isdigit() and str(page).isascii() \
+            and int(page) < 1:
         raise tk.ValidationError({"page": [tk._("The page number starts at 1")]})
     return data_dict
 
@@ -2580,6 +2582,7 @@ def datastore_search(original: Action, context: Context, data_dict: DataDict) ->
         # then refused the answer it had (a sysadmin's 500)
         tk.check_access("datastore_search", context, data_dict)
     _refuse_filters_not_an_object(data_dict)
+    _refuse_fields_named_twice(data_dict)
     _time_limited(context)
     with datastore.translated_errors(), _unreadable_table_not_found(data_dict):
         return datastore.finite(original(context, data_dict))
@@ -2607,6 +2610,32 @@ def _refuse_filters_not_an_object(data_dict: DataDict) -> None:
         raise tk.ValidationError({"filters": [tk._(
             'Give the filters as an object of column names and values, e.g. '
             '{"tahun": 2025}')]})
+    if isinstance(filters, dict) and sum(
+            len(v) if isinstance(v, list) else 1 for v in filters.values()
+    ) > datastore.FILTER_VALUES_MAX:
+        raise tk.ValidationError({"filters": [tk._(
+            "The filters may list at most %(max)s values") % {
+                "max": datastore.FILTER_VALUES_MAX}]})
+
+
+def _refuse_fields_named_twice(data_dict: DataDict) -> None:
+    """A column asked for twice (``fields=_id,_id,…``): 2,000 of them were
+    PostgreSQL's "target lists can have at most 1664 entries", a 500 of the
+    download and a message blaming the search words in the API."""
+    fields = (data_dict or {}).get("fields")
+    if isinstance(fields, str):
+        fields = fields.split(",")
+    if not isinstance(fields, list):
+        return  # CKAN's own validation
+    seen: set[Any] = set()
+    for field in fields:
+        name = field.strip() if isinstance(field, str) else field
+        if not isinstance(name, (str, int, float)):
+            return
+        if name in seen:
+            raise tk.ValidationError({"fields": [tk._(
+                "The column %(name)s is asked for twice") % {"name": str(name)[:100]}]})
+        seen.add(name)
 
 
 @tk.chained_action

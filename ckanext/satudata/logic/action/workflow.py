@@ -210,7 +210,7 @@ def _lock_years(item_id: str, *more: Any) -> None:
     year = model.Session.execute(
         sa.select(DaftarData.year).where(DaftarData.id == item_id)).scalar()
     for each in sorted({int(y) for y in (year, *more) if isinstance(y, int) or (
-            isinstance(y, str) and y.isdigit())}):
+            isinstance(y, str) and y.isascii() and y.isdigit())}):
         _lock_year(each)
 
 

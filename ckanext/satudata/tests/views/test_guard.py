@@ -492,6 +492,34 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
         assert "{'" not in page.body and "None -" not in page.body, url
     error = _api_error(app, "/api/3/action/dcat_catalog_search?modified_since=99999999999999999999")
     assert error["modified_since"][0].startswith("Gunakan tanggal")
+    # an offset that moves the time past the year 9999 or before the year 1
+    for since in ("9999-12-31T23:00:00-01:00", "0001-01-01T00:00:00%2B14:00"):
+        page = app.get(f"/catalog.jsonld?modified_since={since}")
+        assert page.status_code == 400 and "format ISO-8601" in page.body, since
+        error = _api_error(app, f"/api/3/action/dcat_catalog_show?modified_since={since}")
+        assert error["modified_since"][0].startswith("Gunakan tanggal"), since
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_digit_that_is_no_number_is_refused_not_a_500(app):
+    """"²" is a digit to Python's ``isdigit`` and no number to ``int``: a
+    page number, a limit or a year of it answered 500 on every page and
+    action, anonymously."""
+    for url in ("/?page=%C2%B2", "/dataset/?page=%C2%B2", "/organization/?page=%C2%B2",
+                "/catalog.ttl?page=%C2%B2", "/user/?limit=%C2%B2",
+                "/organization/?_tags_limit=%C2%B2"):
+        page = app.get(url)
+        assert page.status_code == 400 and "<html" in page.body, (url, page.status_code)
+    for url in ("/api/3/action/package_search?rows=%C2%B2",
+                "/api/3/action/organization_list?limit=%C2%B2",
+                "/api/3/action/dcat_catalog_show?page=%C2%B2"):
+        assert _api_error(app, url), url
+    assert json.loads(app.post("/api/3/action/package_list", json={"limit": "\u00b2"},
+                               status=409).body)["error"]["limit"]
+    admin = factories.Sysadmin()
+    page = app.get("/permintaan-data/daftar-data/new?year=%C2%B2%C2%B2%C2%B2%C2%B2",
+                   headers={"Authorization": factories.APIToken(user=admin["name"])["token"]})
+    assert page.status_code == 200 and "²²²²" not in page.body
 
 
 def test_a_dataset_or_resource_form_posted_without_its_button_answers_400(app, region):
@@ -1072,3 +1100,19 @@ def test_a_form_whose_file_name_is_no_text_is_told_so(app):
                          headers={"Content-Type": "multipart/form-data; boundary=XXB"},
                          status=400)
     assert "nama berkas yang dipilih" in answer.body
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_an_id_too_long_to_be_one_is_not_found_as_any_unknown_one(app):
+    """An address's id past 100 characters answered "400 Bad Request — Not
+    found", and on a request's page only to the administrators."""
+    admin = factories.Sysadmin()
+    auth = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
+    for length in (100, 101, 500):
+        key = "a" * length
+        for url, headers in ((f"/permohonan-data/{key}", {}),
+                             (f"/permohonan-data/{key}", auth),
+                             (f"/permintaan-data/{key}", auth),
+                             (f"/permintaan-data/putaran/{key}", auth),
+                             (f"/permintaan-data/daftar-data/{key}/edit", auth)):
+            assert app.get(url, headers=headers).status_code == 404, (length, url)
