@@ -38,7 +38,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import pathname2url
 
 import jinja2
 import markupsafe
@@ -440,9 +441,17 @@ def _local_only(url: str) -> dict[str, Any]:
     in the public book."""
     import weasyprint
 
-    templates = "file://" + os.path.abspath(_TEMPLATES) + os.sep
-    if url.startswith("data:") or url.startswith(templates):
+    if url.startswith("data:"):
         return weasyprint.default_url_fetcher(url)
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+        # the path as the file system reads it: "%2e%2e/" is no dot segment
+        # to the address's check and is one to the file system (a report's
+        # image printed a file of the server's disk in the public book)
+        root = os.path.realpath(_TEMPLATES)
+        path = os.path.realpath(unquote(parts.path))
+        if os.path.commonpath([root, path]) == root:
+            return weasyprint.default_url_fetcher("file://" + pathname2url(path))
     raise ValueError(f"not fetched for the book: {url[:100]}")
 
 

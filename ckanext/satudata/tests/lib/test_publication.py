@@ -384,7 +384,7 @@ def test_the_command_builds_the_publication_itself(region, cli, run_jobs, smtp):
 
 
 def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, app,
-                                                                      monkeypatch):
+                                                                      monkeypatch, tmp_path):
     """A round report's image (Markdown or HTML) was fetched by the jobs
     worker from any address, inside the network too, and printed in the
     public book; the compilation's sheet showed the report's Markdown."""
@@ -398,9 +398,14 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
         raise OSError("no network in this test")
 
     monkeypatch.setattr(weasyprint.urls, "urlopen", urlopen)
+    secret = tmp_path / "rahasia.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n")
     body = ("# Ringkasan\n\nCakupan **naik** 4%.\n\n[Lihat data](/dataset/nakes)\n\n"
             "![g](http://127.0.0.1:9/x.png)\n\n"
             '<img src="http://169.254.169.254/latest">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+            # a file of the server's disk, its dot segments percent-encoded
+            # (the address's check let it through, the file system read it)
+            f"![s]({'%2e%2e/' * 12}{str(secret).lstrip('/')})\n\n"
             + "y" * 40_000)
     book = dataclasses.replace(
         _book_of(region, {"title": "Data"}, publication.Table(note="-")),
