@@ -35,7 +35,7 @@ __all__ = [
     "satudata_phone", "satudata_email", "satudata_user_exists", "satudata_identifier",
     "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
-    "satudata_title", "satudata_request_title", "satudata_uploaded_logo",
+    "satudata_title", "satudata_one_line", "satudata_request_title", "satudata_uploaded_logo",
     "satudata_column_name", "satudata_opd_code_unique",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
@@ -980,6 +980,16 @@ def satudata_title(value: Any) -> Any:
             "The title contains an invisible character (such as a zero-width space): "
             "type it again without it"))
     return " ".join(value.split())
+
+
+def satudata_one_line(value: Any) -> Any:
+    """A field its form gives one line (a title, a contact's name) is one
+    line, as a full name is: a line break sent through the API went into
+    page titles, the DCAT titles, the release calendar's entries and the
+    exports as typed."""
+    if isinstance(value, str) and any(ch in value for ch in "\r\n\x0b\x0c"):
+        raise tk.Invalid(tk._("Must be one line, without line breaks"))
+    return value
 
 
 def satudata_column_name(value: Any) -> Any:

@@ -709,6 +709,24 @@ def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisi
     assert "description" in err.value.error_dict
 
 
+def test_a_title_or_a_contacts_name_sent_with_line_breaks_is_refused(region):
+    """A title and a contact's name sent through the API kept their line
+    breaks, into page titles, the DCAT titles, the release calendar and the
+    exports (a full name and an OPD's name were one line already)."""
+    request = region.request_of(region.opd_a)
+    for field, value in (("title", "Jumlah Bidan\r\nBcc: x@example.org"),
+                         ("producer_contact_name", "Siti\nAminah"),
+                         ("measure", "Orang\rper desa")):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=request["package_id"],
+                        **{field: value})
+        assert err.value.error_dict == {field: ["Must be one line, without line breaks"]}, field
+    # a description keeps its lines
+    notes = region.call("producer", "package_patch", id=request["package_id"],
+                        notes="Baris satu\nBaris dua")["notes"]
+    assert notes == "Baris satu\nBaris dua"
+
+
 def test_a_yes_or_no_given_a_list_says_so_without_python(region):
     """'"[None]" is not yes or no': the Python spelling of the value."""
     with pytest.raises(tk.ValidationError) as err:
