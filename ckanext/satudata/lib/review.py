@@ -18,7 +18,10 @@ extension's auth functions have already said yes.
 """
 from __future__ import annotations
 
+import datetime
 from typing import Any, Optional
+
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -29,7 +32,7 @@ from .states import Actor, State
 from . import preview as previews
 
 __all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",
-           "actor_label", "metadata_groups", "resources", "changes", "error_summary",
+           "since_return", "actor_label", "metadata_groups", "resources", "changes", "error_summary",
            "returned_for_package", "readable_changes"]
 
 #: the key of a reviewer's note about the data files (not a schema field)
@@ -80,6 +83,43 @@ def latest_return(request: dict[str, Any],
             event["labelled_notes"] = labelled_notes(event.get("field_notes"))
             return event
     return None
+
+
+#: the states in which a returned request is back with its reviewers
+_BACK_IN_REVIEW = frozenset({State.OPD_REVIEW.value, State.SUBMITTED.value,
+                             State.RESUBMITTED.value, State.VERIFIED.value})
+
+
+def since_return(request: dict[str, Any], events: list[dict[str, Any]],
+                 pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """For a request back with its reviewers after a return: the return
+    (``event``, with its ``labelled_notes``), the dataset as it was then
+    (``then``: the dataset's activity of that moment) and what changed since
+    (``changes``, as :func:`changes` tells a revision's). The verifier had
+    only the current values and the producer's word for what was fixed.
+    None otherwise, or when the dataset's history does not reach back to
+    the return."""
+    if request.get("state") not in _BACK_IN_REVIEW or request.get("revision_of") \
+            or request.get("new_period") or not pkg.get("id"):
+        return None
+    returned = next((e for e in reversed(events)
+                     if e.get("to_state") == State.RETURNED.value
+                     and e.get("from_state") != State.RETURNED.value), None)
+    if returned is None or not returned.get("timestamp"):
+        return None
+    from ckanext.activity.model import Activity
+
+    then = model.Session.execute(
+        sa.select(Activity.data).where(
+            Activity.object_id == pkg["id"],
+            Activity.activity_type.in_(("new package", "changed package")),
+            Activity.timestamp <= datetime.datetime.fromisoformat(returned["timestamp"]))
+        .order_by(Activity.timestamp.desc()).limit(1)).scalar()
+    then = (then or {}).get("package") if isinstance(then, dict) else None
+    if not isinstance(then, dict):
+        return None
+    event = dict(returned, labelled_notes=labelled_notes(returned.get("field_notes")))
+    return {"event": event, "then": then, "changes": changes(then, pkg)}
 
 
 def actor_labels() -> dict[str, str]:

@@ -154,7 +154,7 @@ def _render_request(id: str, error_summary: Optional[list[dict[str, str]]] = Non
         "can_link": "submit" in allowed or "resubmit" in allowed,
         "returned": review.latest_return(request, events),
         "can_edit": can_edit, "editable_files": editable,
-        "review": _review(request),
+        "review": _review(request, events),
         "error_summary": error_summary or [],
         "typed": typed, "refused": refused,
         # a refused step's notes per field, by label (kept for the user)
@@ -186,10 +186,12 @@ def _data_checks(request: dict[str, Any]) -> Optional[dict[str, Any]]:
         return None
 
 
-def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
+def _review(request: dict[str, Any], events: list[dict[str, Any]]
+            ) -> Optional[dict[str, Any]]:
     """What the reviewers read: the dataset's metadata by group, its files
     with previews and, for a revision of published data, the staged version
-    and its changes against the live one. None when there is no dataset or
+    and its changes against the live one; for a request resubmitted after a
+    return, what changed since the return. None when there is no dataset or
     the user may not read it (``package_show`` decides, as on its page)."""
     dataset = request.get("dataset")
     if not dataset:
@@ -213,6 +215,7 @@ def _review(request: dict[str, Any]) -> Optional[dict[str, Any]]:
         "resources": review.resources(pkg, live, new_period=(request.get("round") or {})
                                       .get("title") if request.get("new_period") else None),
         "changes": review.changes(live, pkg) if live else None,
+        "since_return": None if live else review.since_return(request, events, pkg),
         "resources_note": review.RESOURCES_NOTE,
     }
 

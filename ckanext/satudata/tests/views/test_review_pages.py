@@ -264,6 +264,57 @@ class TestReviewerView:
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
 
 
+    def test_a_resubmission_shows_what_changed_since_the_return(self, app, region, smtp,
+                                                                 run_jobs):
+        """The verifier re-checking a resubmission read only the current
+        values and the producer's word for what was fixed (the dataset's
+        activity page told them "no activity"); the e-mail left the
+        producer's note out."""
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        table = add_csv(region, "producer", pkg_id, "tahun,jumlah\n2023,7\n",
+                        name="Tabel Puskesmas")
+        complete_metadata(pkg_id, "produsen-a")
+        region.call("producer", "package_patch", id=pkg_id, unit="Orang")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        _return(region, request, note="Lengkapi satuan dan baris Pustu",
+                unit="Gunakan satuan baku", resources="Tambahkan baris Pustu")
+        # while it is with its producers, the reviewers see no comparison
+        assert "review-since-return" not in _page(login(app, "verifikator"),
+                                                  request["id"]).body
+        region.call("producer", "package_patch", id=pkg_id, unit="Unit")
+        region.call("producer", "resource_update", id=table["id"], name="Tabel Puskesmas",
+                    format="CSV", url="tabel.csv",
+                    upload=FileStorage(io.BytesIO(b"tahun,jumlah\n2023,7\n2023,2\n"),
+                                       filename="tabel.csv", content_type="text/csv"))
+        run_jobs()
+        smtp.take()
+        region.call("producer", "satudata_request_resubmit", id=request["id"],
+                    note="Satuan dan baris Pustu sudah diperbaiki")
+        run_jobs()
+        (mail,) = [m for m in smtp.take() if "verifikator" in m["to"]]
+        assert "Satuan dan baris Pustu sudah diperbaiki" in mail["body"]
+
+        body = _page(login(app, "verifikator"), request["id"]).body
+        since = body[body.index('id="review-since-return"'):body.index('id="review-metadata"')]
+        text = _text(since)
+        assert "Perubahan sejak dikembalikan pada" in text, text
+        assert "Lengkapi satuan dan baris Pustu" in text and "Gunakan satuan baku" in text
+        changes = re.search(r'<table[^>]*satudata-revision-changes.*?</table>', since,
+                            re.S).group(0)
+        unit = _text(re.search(r'<tr data-field="unit".*?</tr>', changes, re.S).group(0))
+        assert unit.index("Orang") < unit.index("Unit"), unit
+        assert 'data-field="concept"' not in changes        # unchanged fields
+        assert "satudata-file-changed" in changes and "Tabel Puskesmas" in _text(changes)
+        # the side of the return names the old file without a link (its
+        # address now gives the new one)
+        old_side = re.search(r'<td class="satudata-old">(.*?)</td>',
+                             changes[changes.index("satudata-file-changed"):], re.S).group(1)
+        assert "tabel.csv" in old_side and "<a " not in old_side
+        # once approved further, the page no longer compares
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        assert "review-since-return" in _page(login(app, "kabid"), request["id"]).body
+
     def test_the_reviewers_download_the_new_files_of_a_revision_and_nobody_else(
             self, app, region):
         request = region.request_of(region.opd_a)
