@@ -50,7 +50,7 @@ __all__ = [
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_without_remember",
-    "satudata_with_values",
+    "satudata_with_values", "satudata_report_html",
 ]
 
 
@@ -338,6 +338,14 @@ def render_markdown(next_helper: Any, data: str, auto_link: bool = True,
     return tk.literal(rendered)
 
 
+def satudata_report_html(body: str) -> Any:
+    """A round report's text as its page shows it: Markdown, each line of
+    the text a line (as the book prints it)."""
+    if not body:
+        return ""
+    return tk.literal(tk.h.html_auto_link(markdown_text.render(body, breaks=True)))
+
+
 @tk.chained_helper
 def markdown_extract(next_helper: Any, text: str, extract_length: int = 190) -> Any:
     """CKAN's ``h.markdown_extract`` on a parser and cleaner built once."""
@@ -386,7 +394,10 @@ def satudata_reports_waiting() -> list[dict[str, Any]]:
     ``[{"round", "title", "state", "due_date"}]``, the earliest first."""
     if not tk.current_user.is_authenticated:
         return []
-    return [{"round": round_.name, "title": report.title or round_.title,
+    # titled in the reader's language, as the report's page is (its stored
+    # title is the portal's: Indonesian on an English dashboard)
+    return [{"round": round_.name,
+             "title": tk._("Report of %(round)s") % {"round": round_.title},
              "state": round_report.state_label(report.state),
              "due_date": report.due_date.isoformat() if report.due_date else None}
             for round_, report in round_report.waiting_for(tk.current_user.name)]

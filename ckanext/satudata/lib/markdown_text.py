@@ -23,11 +23,14 @@ from ckan.lib import helpers as ckan_helpers
 _local = threading.local()
 
 
-def _converted(text: str) -> str:
-    """``markdown.markdown(text)``, on this thread's parser."""
-    parser = getattr(_local, "markdown", None)
+def _converted(text: str, breaks: bool = False) -> str:
+    """``markdown.markdown(text)``, on this thread's parser (with
+    ``breaks``, a line break of the text is one of the page: ``nl2br``)."""
+    name = "markdown_breaks" if breaks else "markdown"
+    parser = getattr(_local, name, None)
     if parser is None:
-        parser = _local.markdown = markdown.Markdown()
+        parser = markdown.Markdown(extensions=["nl2br"] if breaks else [])
+        setattr(_local, name, parser)
     return parser.reset().convert(text)
 
 
@@ -39,12 +42,13 @@ def _cleaner(name: str, **options: Any) -> bleach.Cleaner:
     return cleaner
 
 
-def render(data: str) -> str:
+def render(data: str, breaks: bool = False) -> str:
     """CKAN's ``render_markdown(data, allow_html=False)`` before its
-    automatic links."""
+    automatic links; with ``breaks``, each line of the text a line (a round
+    report's drafter writes line by line: Markdown joined the lines)."""
     return _cleaner("markdown_cleaner", tags=ckan_helpers.MARKDOWN_TAGS,
                     attributes=ckan_helpers.MARKDOWN_ATTRIBUTES,
-                    strip=True).clean(_converted(data))
+                    strip=True).clean(_converted(data, breaks))
 
 
 def extract(text: str, extract_length: int = 190) -> str:

@@ -411,7 +411,7 @@ def book_html(book: Book) -> str:
     return _env().get_template("publication_book.html").render(
         book=book, entries=entries, max_rows=max_rows, max_columns=max_columns,
         report=report, report_html=markupsafe.Markup(_site_links(markdown_text.render(
-            report.body))) if report else None,
+            report.body, breaks=True))) if report else None,
         report_date=_day_text(report.approved) if report else None,
         date=book.date.isoformat(),
         date_text=_day_text(book.date))
@@ -501,7 +501,7 @@ _TAG = re.compile(r"<[^>]+>")
 def _plain_lines(markdown: str) -> list[str]:
     """The report's text as a reader sees it, a paragraph, heading, item or
     table row per line (the sheet showed its Markdown: ``#``, ``|---|``)."""
-    rendered = markdown_text.render(markdown)
+    rendered = markdown_text.render(markdown, breaks=True)
     text = _TAG.sub("", _CELL_END.sub(" | ", _BLOCK_END.sub("\n", rendered)))
     lines = [" ".join(html_module.unescape(line).split()).strip(" |") for line in
              text.splitlines()]

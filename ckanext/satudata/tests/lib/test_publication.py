@@ -400,7 +400,7 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
     monkeypatch.setattr(weasyprint.urls, "urlopen", urlopen)
     secret = tmp_path / "rahasia.png"
     secret.write_bytes(b"\x89PNG\r\n\x1a\n")
-    body = ("# Ringkasan\n\nCakupan **naik** 4%.\n\n[Lihat data](/dataset/nakes)\n\n"
+    body = ("# Ringkasan\n\nCakupan **naik** 4%.\nDua baris.\n\n[Lihat data](/dataset/nakes)\n\n"
             "![g](http://127.0.0.1:9/x.png)\n\n"
             '<img src="http://169.254.169.254/latest">\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
             # a file of the server's disk, its dot segments percent-encoded
@@ -423,9 +423,11 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
     assert not [link for link in links if str(link).startswith("file:")], links
     text = " ".join(page.extract_text() for page in pages)
     assert "Laporan Putaran" in text and "Cakupan naik 4%." in " ".join(text.split())
+    assert "Cakupan naik 4%.\nDua baris." in text  # the book keeps the text's lines
     lines = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
     assert lines[0] == "Laporan Putaran" and "Disetujui pada 2 Maret 2026" in lines
     assert "Ringkasan" in lines and "Cakupan naik 4%." in lines and "1 | 2" in lines
+    assert "Dua baris." in lines  # a line of the text is a line of the sheet
     assert not [line for line in lines if line.startswith(("#", "|-", "!["))]
     # a line longer than a cell holds is cut into cells Excel opens
     assert all(len(line) <= 32_767 for line in lines)

@@ -794,6 +794,24 @@ def test_a_refused_report_edit_keeps_the_text_typed(app, region):
                        id=region.round["id"])["body"] == "Teks rekan kerja"
 
 
+def test_a_reports_lines_stay_lines_on_its_page(app, region):
+    """The drafter wrote line by line; Markdown joined single lines into one
+    paragraph on the report's page and in the book, and the form did not
+    say it was Markdown."""
+    _to_the_report_stage(region)
+    region.call("walidata_admin", "satudata_round_report_update", id=region.round["id"],
+                body="Catatan analisis: data lengkap.\nTiga tabel dikembalikan sekali."
+                     "\n\n**Kesimpulan**")
+    client = _login(app, "admin-walidata")
+    url = f"/permintaan-data/putaran/{region.round['name']}/laporan"
+    page = client.get(url).body
+    assert 'aria-describedby="field-body-help"' in page and "Markdown" in page
+    region.call("walidata_admin", "satudata_round_report_submit", id=region.round["id"])
+    shown = client.get(url).body.split('class="satudata-report-body"')[1].split("</div>")[0]
+    assert re.search(r"data lengkap\.<br ?/?>\s*Tiga tabel", shown), shown
+    assert "<strong>Kesimpulan</strong>" in shown
+
+
 def test_a_report_submitted_with_its_text_typed_goes_with_that_text(app, region):
     """"Ajukan untuk persetujuan" clicked after typing the analysis, without
     "Simpan": the report went to approval with the text saved before, the
@@ -952,9 +970,14 @@ def test_a_report_step_on_a_report_that_moved_on_keeps_the_reason(app, region):
     timeline = resp.body.split('class="list-unstyled satudata-timeline"')[1]
     assert "(Verifikator)" in timeline and "(verifikator)" not in timeline
     # the report waits for the Kabid: on their dashboard (it was in no queue)
-    kabid = _login(app, "kabid").get("/dashboard/datasets").body
+    kabid_client = _login(app, "kabid")
+    kabid = kabid_client.get("/dashboard/datasets").body
     waiting = kabid.split('id="satudata-reports-title"')[1].split("</section>")[0]
-    assert url in waiting
+    assert url in waiting and f"Laporan {region.round['title']}" in waiting
+    # in the reader's language (its stored title is the portal's)
+    english = kabid_client.get("/en/dashboard/datasets").body
+    waiting = english.split('id="satudata-reports-title"')[1].split("</section>")[0]
+    assert f"Report of {region.round['title']}" in waiting and "Laporan" not in waiting
     assert 'id="satudata-reports-title"' not in client.get("/dashboard/datasets").body
 
     # returned, it goes back changed, or with a note saying why not
