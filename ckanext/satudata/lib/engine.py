@@ -508,6 +508,11 @@ def moved_past_message(request: DataRequest) -> str:
     whichever of the racing calls loses and however late (it said an
     approval was refused "while the request is in approval")."""
     current = State(request.state)
+    latest = roles.latest_step(request.id)
+    if latest is not None and latest.transition in ("cancel", "cancel_revision"):
+        # ended by the walidata, not passed: "past your level" misled
+        return tk._("The review of this request was cancelled: it is now %(state)s") % {
+            "state": state_label(current)}
     chain = roles.chain_of(request)
     if current == State.VERIFIED and 0 < request.approval_level < len(chain):
         return tk._("The request has moved on past your level: it is now %(state)s and "
@@ -568,8 +573,12 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
     try:
         _check_version(request, expected_version)
     except tk.ValidationError:
-        # the other officer of the level took the step since the page was read
-        _refuse_moved_past(context, request, transition_name)
+        # the other officer of the level took the step since the page was
+        # read; one who may still take it (a verifier returning data made
+        # ready meanwhile) is told to reload, not that it passed them
+        still = rule(transition_name, State(request.state), request.revision_of)
+        if still is None or not still.actors & roles.actor_kinds(context.get("user"), request):
+            _refuse_moved_past(context, request, transition_name)
         raise
     current = State(request.state)
     transition = rule(transition_name, current, request.revision_of)

@@ -822,6 +822,38 @@ def test_an_officer_returning_what_another_returned_first_is_told_where_it_is(re
     assert "is not possible while the request is returned" in str(err.value)
 
 
+def test_a_reviewer_who_may_still_take_the_step_is_told_to_reload_not_passed(region):
+    """A verifier returning data made ready since their page was read was
+    told "moved on past your level" (they may return ready data); the
+    approvers of a revision the walidata cancelled were told so too."""
+    request, other = _requests(region, region.opd_a)[:2]
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    read = seen(request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("verifier", "satudata_request_return", id=request["id"],
+                    note="Ada kesalahan analisis", version=read)
+    assert "version" in err.value.error_dict, err.value.error_dict
+    region.call("verifier", "satudata_request_return", id=request["id"],
+                note="Ada kesalahan analisis", version=read + 1)
+    assert request_state(region, request) == "returned"
+
+    _published(region, other)
+    region.call("producer", "package_patch", id=other["package_id"], unit="Jiwa")
+    region.call("producer", "satudata_request_revise", id=other["id"])
+    region.call("verifier", "satudata_request_verify", id=other["id"])
+    region.call("walidata_admin", "satudata_request_cancel_revision", id=other["id"],
+                note="Revisi dibatalkan")
+    for action in ("satudata_request_approve", "satudata_request_return"):
+        with pytest.raises(tk.NotAuthorized) as refused:
+            region.call("kabid", action, id=other["id"], note="x")
+        assert str(refused.value) == ("The review of this request was cancelled: it is "
+                                      "now published"), action
+
+
 def test_the_other_officer_of_a_level_is_told_where_it_is_at_every_level(region):
     """Two Kadis (or two verifiers) took one step at once: the loser got 409
     "'Approve' is not possible while the request is ready" where the losing
