@@ -19,6 +19,7 @@ import ckan.plugins.toolkit as tk
 
 from .lib import metadata, publishing, reference, release_calendar, roles, states
 from .lib import charts, dates, datastore, markdown_text, review, round_report, validation
+from .lib import workdays
 
 __all__ = [
     "satudata_approval_chain", "satudata_role_label", "satudata_column_type_label",
@@ -50,7 +51,7 @@ __all__ = [
     "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_without_remember",
-    "satudata_with_values", "satudata_report_html",
+    "satudata_with_values", "satudata_report_html", "satudata_today",
 ]
 
 
@@ -336,6 +337,12 @@ def render_markdown(next_helper: Any, data: str, auto_link: bool = True,
     if auto_link:
         rendered = tk.h.html_auto_link(rendered)
     return tk.literal(rendered)
+
+
+def satudata_today() -> str:
+    """Today's date in the portal's time zone (``YYYY-MM-DD``): the first
+    day a date field of a step that looks ahead (a release) offers."""
+    return workdays.today().isoformat()
 
 
 def satudata_report_html(body: str) -> Any:

@@ -813,11 +813,13 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
     """The submission deadline cannot come before the round's start, nor
     before the date its requests are sent by (``prepare_due``: the letter
     printed both, the later first), nor the verification deadline before
-    the submission one; the error names the date given by hand (the later
-    one when both were)."""
+    the submission one; each error names the date given by hand (the later
+    one when both were), all of them at once (the form said one, and the
+    next only once that was fixed)."""
     dates = {"start": start_date, "prepare": prepare_due, "submit": submit_due,
              "verify": verify_due}
     shown = {name: tk.h.render_datetime(day) for name, day in dates.items() if day}
+    errors: dict[str, list[str]] = {}
     for early, late, message in (
             ("start", "submit", lambda: tk._(
                 "The submission deadline (%(submit)s) cannot come before the round's start "
@@ -831,7 +833,9 @@ def _refuse_disordered_deadlines(start_date: Any, submit_due: Any, verify_due: A
         if dates[early] and dates[late] and dates[late] < dates[early]:
             early_key, late_key = _DATE_KEYS[early], _DATE_KEYS[late]
             key = early_key if early_key in given and late_key not in given else late_key
-            raise tk.ValidationError({key: [message() % shown]})
+            errors.setdefault(key, []).append(message() % shown)
+    if errors:
+        raise tk.ValidationError(errors)
 
 
 #: the round fields of :func:`_refuse_disordered_deadlines`' dates

@@ -588,6 +588,12 @@ class TestRounds:
             with pytest.raises(tk.ValidationError) as err:
                 region.call("walidata_admin", action, submit_due=early, **data)
             assert list(err.value.error_dict) == ["submit_due"], err.value.error_dict
+        # two dates out of order: both said at once (the form said one, and
+        # the other only once that was fixed)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                        submit_due=early, verify_due=start.isoformat())
+        assert set(err.value.error_dict) == {"submit_due", "verify_due"}, err.value.error_dict
         shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
         assert shown["submit_due"] > shown["prepare_due"]
         # the round sent back as it was read, its name and the keys no

@@ -86,6 +86,10 @@ class TestRequestPage:
         kadis = login(app, "kadis")
         page = kadis.get(f"/permintaan-data/{request['id']}")
         assert "/diseminasi/publish" not in page.body
+        # the date picker offers no day already past (the server refused one)
+        from ckanext.satudata.lib import workdays
+        assert re.search(r'id="release-date"[^>]*min="%s"' % workdays.today().isoformat(),
+                         page.body)
         # a refused step shows its form again with what was typed in it
         refused = kadis.post(f"/permintaan-data/{request['id']}/diseminasi/schedule", data={
             "_csrf_token": csrf_token(page.body), "release_date": "2001-03-01",
