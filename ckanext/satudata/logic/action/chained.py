@@ -841,8 +841,24 @@ def _token_owner_exists(context: Context, data: DataDict) -> None:
         raise tk.ValidationError({"name": [tk._("Missing value")]})
 
 
+def _not_minted_by_a_token(context: Context) -> None:
+    """A token is created by its owner logged in (the account's page, or the
+    API with the session's cookie), not by another token: a leaked token
+    made more of itself, and revoking it locked nobody out."""
+    if not context.get("ignore_auth") and flask.has_request_context() \
+            and tk.g.get("login_via_auth_header"):
+        raise tk.NotAuthorized(tk._(
+            "An API token cannot create another one: create it on your account's page, "
+            "logged in with your password"))
+
+
+def _token_checks(context: Context, data: DataDict) -> None:
+    _token_owner_exists(context, data)
+    _not_minted_by_a_token(context)
+
+
 api_token_create = _limited("api_token_create", {"name": TOKEN_NAME_LENGTH},
-                            first=_token_owner_exists)
+                            first=_token_checks)
 
 user_show = _checked("user_show", _without_email_hashes)
 user_list = _checked("user_list", _without_email_hashes)

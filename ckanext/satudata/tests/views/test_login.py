@@ -376,6 +376,28 @@ def test_a_token_alone_does_not_change_the_password_or_the_email(app):
     assert locked.status_code == 409 and "menit" in str(locked.json["error"]), locked.body
 
 
+@pytest.mark.usefixtures("clean_db")
+def test_a_token_does_not_create_another_token(app):
+    """A leaked token minted a second one, and revoking the leaked one
+    locked nobody out: a token is created by its owner logged in."""
+    factories.User(name="operator", password="correct123")
+    token = factories.APIToken(user="operator")["token"]
+    refused = app.post("/api/3/action/api_token_create",
+                       json={"user": "operator", "name": "cadangan"},
+                       headers={"Authorization": token})
+    assert refused.status_code == 403, refused.body
+    assert "tidak dapat membuat token lain" in refused.json["error"]["message"]
+    # logged in (the token page, or the API with the session's cookie): as ever
+    client = login(app, "operator")
+    page = client.get("/user/operator/api-tokens")
+    made = client.post("/user/operator/api-tokens", data={
+        "name": "skrip-harian", "_csrf_token": csrf_token(page.body)})
+    assert made.status_code == 200 and "skrip-harian" in made.body
+    names = {t["name"] for t in helpers.call_action(
+        "api_token_list", context={"user": "operator"}, user_id="operator")}
+    assert "skrip-harian" in names and "cadangan" not in names
+
+
 @pytest.mark.usefixtures("clean_db", "counters")
 def test_a_reset_request_sends_a_few_emails_an_hour_and_answers_as_ever(app, smtp):
     """Fifteen requests on the reset form sent an officer fifteen e-mails
