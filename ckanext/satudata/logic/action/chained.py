@@ -752,9 +752,12 @@ def _account_kept(context: Context, data: DataDict) -> None:
     user = model.User.get(data["id"]) if roles.clean_id(data.get("id")) else None
     _flag_typed(context, data, "user_update")
     flag = data.get("sysadmin")
+    # (only a sysadmin's flag is taken: another's is dropped, not refused
+    # for a promotion that does not happen)
     if user is not None and not user.sysadmin and user.state == "active" \
             and flag not in (None, "", False) and tk.asbool(flag.strip() if isinstance(
-                flag, str) else flag):
+                flag, str) else flag) \
+            and (context.get("ignore_auth") or authz.is_sysadmin(context.get("user"))):
         # a sysadmin is no OPD's producer: promoted, the OPD's only producer
         # left its waiting requests to nobody (and the account deletable)
         orgs = sorted(roles.producer_org_ids(user.name, user))

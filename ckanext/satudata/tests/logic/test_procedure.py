@@ -965,6 +965,12 @@ def test_an_opd_with_requests_or_listed_items_stays(region, app):
     assert list(promoted.value.error_dict) == ["sysadmin"]
     assert promoted.value.message == promoted.value.error_dict["sysadmin"][0]  # flashed
     assert not model.User.get("produsen-a").sysadmin
+    # the producer sending the flag themselves: dropped as CKAN drops it, not
+    # refused for a promotion that does not happen
+    itself = helpers.call_action("user_patch", context={"user": "produsen-a",
+                                                        "ignore_auth": False},
+                                 id="produsen-a", sysadmin=True, fullname="Produsen A")
+    assert itself["fullname"] == "Produsen A" and not model.User.get("produsen-a").sysadmin
     with pytest.raises(tk.ValidationError):  # a number: CKAN's validator answered 500
         helpers.call_action("user_patch", context=dict(sysadmin), id="warga", sysadmin=1)
     assert model.Session.get(DataRequest, region.request_of(opd)["id"]) is not None
