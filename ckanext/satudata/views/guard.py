@@ -774,6 +774,11 @@ def form_expired(error: CSRFError) -> Any:
         # not an old form, whatever its token
         message = _unreadable_file_name()
     if request.path.startswith("/api/"):
+        if not _form_unreadable():
+            # a script, which opened no form: what the call lacks
+            message = tk._("A call to the API with a login's cookie needs the page's CSRF "
+                           "token in the X-CSRFToken header; a script sends an API token "
+                           "in the Authorization header instead.")
         return _api_error(None, message)
     return current_app.handle_http_exception(BadRequest(message))
 

@@ -398,6 +398,20 @@ def test_a_token_does_not_create_another_token(app):
     assert "skrip-harian" in names and "cadangan" not in names
 
 
+@pytest.mark.usefixtures("clean_db")
+def test_a_post_without_its_csrf_token_is_told_what_it_lacks(app):
+    """An API call with a login's cookie and no CSRF token was told its
+    "form was opened before the last login": a script opened no form."""
+    factories.User(name="operator", password="correct123")
+    client = login(app, "operator")
+    api = client.post("/api/3/action/user_patch", json={"id": "operator", "about": "x"})
+    assert api.status_code in (400, 403), api.body
+    message = api.json["error"]["message"]
+    assert "X-CSRFToken" in message and "Authorization" in message, message
+    form = client.post("/user/edit/operator", data={"about": "x"})
+    assert "Formulir tidak dapat dikirim" in form.body
+
+
 @pytest.mark.usefixtures("clean_db", "counters")
 def test_a_reset_request_sends_a_few_emails_an_hour_and_answers_as_ever(app, smtp):
     """Fifteen requests on the reset form sent an officer fifteen e-mails
