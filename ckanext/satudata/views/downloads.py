@@ -50,8 +50,10 @@ def download(id: str, resource_id: str, filename: Optional[str] = None) -> Any:
         # any name the address gave it)
         return tk.abort(404, tk._("Resource not found"))
     url = resource.get("url") or ""
-    if resource.get("url_type") == "upload" and filename is not None:
-        filename = unquote(url.rsplit("/", 1)[-1]) or filename  # its own, not the address's
+    if resource.get("url_type") == "upload":
+        # its own name, not the address's (nor, with none there, the last
+        # piece of its storage path: "71-d4f1-…")
+        filename = unquote(url.rsplit("/", 1)[-1]) or filename
     if resource.get("url_type") != "upload" and not (
             tk.h.is_url(url) or url.startswith("/")):
         return tk.abort(404, tk._("This resource has no web address to download from"))

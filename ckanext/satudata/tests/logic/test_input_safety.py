@@ -1062,6 +1062,11 @@ def test_a_file_is_downloaded_at_its_own_datasets_address_by_its_own_name(region
     served = client.get(f"/dataset/{own['package_id']}{base}")
     assert served.status_code == 200
     assert "lain.html" not in served.headers.get("Content-Disposition", "")
+    # an address without a name: the file's own, not its storage path's last piece
+    bare = client.get(f"/dataset/{own['package_id']}/resource/{table['id']}/download")
+    assert bare.status_code == 200
+    assert 'filename=tabel.csv' in bare.headers["Content-Disposition"].replace('"', ""), \
+        bare.headers["Content-Disposition"]
     # and a request of another dataset is no check's filter, nor a made-up one
     for ref in (other["id"], "8d74041f-1699-4fc9-a68a-000000000000"):
         with pytest.raises(tk.ObjectNotFound):
