@@ -786,6 +786,9 @@ SQL_MAX = 20_000
 #: anonymous search of 200,000 held a web process for 47 s)
 FILTER_VALUES_MAX = 1_000
 
+#: the most columns a search sorts by (100,000 held a web process for 10 s)
+SORT_COLUMNS_MAX = 100
+
 
 def named_tables(sql: Any) -> list[str]:
     """The tables a DataStore query names (quoted resource ids), in order,

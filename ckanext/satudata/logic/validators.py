@@ -982,12 +982,17 @@ def satudata_title(value: Any) -> Any:
     return " ".join(value.split())
 
 
+#: what ends a line: CR, LF, the vertical tab, the form feed, NEL (U+0085),
+#: the line and paragraph separators (U+2028, U+2029)
+LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+
+
 def satudata_one_line(value: Any) -> Any:
     """A field its form gives one line (a title, a contact's name) is one
     line, as a full name is: a line break sent through the API went into
     page titles, the DCAT titles, the release calendar's entries and the
     exports as typed."""
-    if isinstance(value, str) and any(ch in value for ch in "\r\n\x0b\x0c"):
+    if isinstance(value, str) and any(ch in value for ch in LINE_BREAKS):
         raise tk.Invalid(tk._("Must be one line, without line breaks"))
     return value
 

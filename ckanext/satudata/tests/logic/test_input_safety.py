@@ -716,7 +716,8 @@ def test_a_title_or_a_contacts_name_sent_with_line_breaks_is_refused(region):
     request = region.request_of(region.opd_a)
     for field, value in (("title", "Jumlah Bidan\r\nBcc: x@example.org"),
                          ("producer_contact_name", "Siti\nAminah"),
-                         ("measure", "Orang\rper desa")):
+                         ("measure", "Orang\rper desa"), ("unit", "Orang\u2028desa"),
+                         ("title", "Jumlah\x85Bidan")):
         with pytest.raises(tk.ValidationError) as err:
             region.call("producer", "package_patch", id=request["package_id"],
                         **{field: value})
@@ -725,6 +726,17 @@ def test_a_title_or_a_contacts_name_sent_with_line_breaks_is_refused(region):
     notes = region.call("producer", "package_patch", id=request["package_id"],
                         notes="Baris satu\nBaris dua")["notes"]
     assert notes == "Baris satu\nBaris dua"
+    # a table's name and period, a variable's name (they went into page titles too)
+    table = add_csv(region, "producer", request["package_id"], "a,b\n1,2\n")
+    for field in ("name", "period"):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_patch", id=table["id"], **{field: "Tabel\nBaru"})
+        assert field in err.value.error_dict, field
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "package_patch", id=request["package_id"],
+                    variables=[{"name": "a\nb"}])
+    assert "satu baris" in str(err.value.error_dict["variables"]) \
+        or "one line" in str(err.value.error_dict["variables"]), err.value.error_dict
 
 
 def test_a_yes_or_no_given_a_list_says_so_without_python(region):

@@ -492,8 +492,10 @@ def test_facet_limits_an_empty_limit_and_a_huge_modified_since_answer_400(app):
         assert "{'" not in page.body and "None -" not in page.body, url
     error = _api_error(app, "/api/3/action/dcat_catalog_search?modified_since=99999999999999999999")
     assert error["modified_since"][0].startswith("Gunakan tanggal")
-    # an offset that moves the time past the year 9999 or before the year 1
-    for since in ("9999-12-31T23:00:00-01:00", "0001-01-01T00:00:00%2B14:00"):
+    # an offset that moves the time past the year 9999 or before the year 1;
+    # what is no ISO 8601 (read as another time: "UTC+7" as -07:00, 7/12 as 12 July)
+    for since in ("9999-12-31T23:00:00-01:00", "0001-01-01T00:00:00%2B14:00",
+                  "2026-12-07T10:00:00%20UTC%2B7", "7/12/2026", "2026-12-07T10:00%20WIB"):
         page = app.get(f"/catalog.jsonld?modified_since={since}")
         assert page.status_code == 400 and "format ISO-8601" in page.body, since
         error = _api_error(app, f"/api/3/action/dcat_catalog_show?modified_since={since}")
