@@ -97,16 +97,22 @@ def since_return(request: dict[str, Any], events: list[dict[str, Any]],
     (``then``: the dataset's activity of that moment) and what changed since
     (``changes``, as :func:`changes` tells a revision's). The verifier had
     only the current values and the producer's word for what was fixed.
-    None otherwise, or when the dataset's history does not reach back to
-    the return."""
-    if request.get("state") not in _BACK_IN_REVIEW or request.get("revision_of") \
-            or request.get("new_period") or not pkg.get("id"):
+    ``then`` and ``changes`` are None for staged data (a revision, a new
+    period: compared with the published version) and when the dataset's
+    history does not reach back to the return. None when the request is
+    not back in review after a return."""
+    if request.get("state") not in _BACK_IN_REVIEW or not pkg.get("id"):
         return None
     returned = next((e for e in reversed(events)
                      if e.get("to_state") == State.RETURNED.value
                      and e.get("from_state") != State.RETURNED.value), None)
     if returned is None or not returned.get("timestamp"):
         return None
+    event = dict(returned, labelled_notes=labelled_notes(returned.get("field_notes")))
+    if request.get("revision_of") or request.get("new_period"):
+        # staged: what changed is told against the published version; the
+        # return's reason and notes above it
+        return {"event": event, "then": None, "changes": None}
     from ckanext.activity.model import Activity
 
     then = model.Session.execute(
@@ -117,8 +123,7 @@ def since_return(request: dict[str, Any], events: list[dict[str, Any]],
         .order_by(Activity.timestamp.desc()).limit(1)).scalar()
     then = (then or {}).get("package") if isinstance(then, dict) else None
     if not isinstance(then, dict):
-        return None
-    event = dict(returned, labelled_notes=labelled_notes(returned.get("field_notes")))
+        return {"event": event, "then": None, "changes": None}
     return {"event": event, "then": then, "changes": changes(then, pkg)}
 
 

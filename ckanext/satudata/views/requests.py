@@ -215,7 +215,7 @@ def _review(request: dict[str, Any], events: list[dict[str, Any]]
         "resources": review.resources(pkg, live, new_period=(request.get("round") or {})
                                       .get("title") if request.get("new_period") else None),
         "changes": review.changes(live, pkg) if live else None,
-        "since_return": None if live else review.since_return(request, events, pkg),
+        "since_return": review.since_return(request, events, pkg),
         "resources_note": review.RESOURCES_NOTE,
     }
 

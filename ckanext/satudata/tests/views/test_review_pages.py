@@ -262,6 +262,15 @@ class TestReviewerView:
         assert kept["id"] in body
         # the public still sees the live version
         assert "Jiwa" not in app.get(tk.url_for("dataset.read", id=pkg_id)).body
+        # returned and sent again: the return's reason above the changes
+        # against the published version (it was only in the timeline)
+        _return(region, request, note="Satuan Jiwa belum baku", unit="Pakai Orang")
+        region.call("producer", "satudata_request_resubmit", id=request["id"],
+                    note="Tetap Jiwa, sesuai standar BPS")
+        body = _page(login(app, "verifikator"), request["id"]).body
+        asked = body[body.index('id="review-since-return"'):body.index('id="review-changes"')]
+        assert "Dikembalikan pada" in _text(asked) and "Satuan Jiwa belum baku" in asked
+        assert "Pakai Orang" in asked and body.count('id="review-since-return"') == 1
 
 
     def test_a_resubmission_shows_what_changed_since_the_return(self, app, region, smtp,
