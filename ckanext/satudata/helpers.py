@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable, Optional
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
@@ -52,6 +53,7 @@ __all__ = [
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_without_remember",
     "satudata_with_values", "satudata_report_html", "satudata_today",
+    "satudata_region_within",
 ]
 
 
@@ -653,6 +655,21 @@ def _flag_code(value: Any) -> Any:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower()
     return value
+
+
+def satudata_region_within() -> Optional[dict[str, str]]:
+    """The region a dataset search keeps with the regions within it
+    (``ext_wilayah``, a province's code page links it): its ``code``,
+    ``label`` and the address of the same search without it; None."""
+    from . import search
+
+    code = (tk.request.args.get(search.REGION_WITHIN) or "").strip()
+    if not reference.get(reference.WILAYAH, code):
+        return None
+    args = [(k, v) for k, v in tk.request.args.items(multi=True) if k != search.REGION_WITHIN]
+    return {"code": code, "label": reference.wilayah_label(code),
+            "without": tk.h.url_for("dataset.search") + (
+                "?" + urlencode(args) if args else "")}
 
 
 def satudata_selected_codes(value: Any) -> list[str]:

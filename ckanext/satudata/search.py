@@ -195,12 +195,25 @@ def _typed_on_a_page() -> bool:
     return endpoint.endswith(".search") or endpoint in ("organization.read", "group.read")
 
 
+#: the search argument of a region and the regions within it (a province's
+#: code page links it: a province's datasets are its regencies' too)
+REGION_WITHIN = "ext_wilayah"
+
+
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     """Archived datasets are left out unless the search asks for them; a
-    query typed on a search page is searched as its words."""
+    query typed on a search page is searched as its words; ``ext_wilayah``
+    (:data:`REGION_WITHIN`) keeps the datasets of a region and of the
+    regions within it (the province's page linked a query of field syntax,
+    which a search page reads as words: it found nothing)."""
     q = search_params.get("q")
     if isinstance(q, str) and q.strip() and _typed_on_a_page():
         search_params["q"] = typed_query(q)
+    region = (search_params.get("extras") or {}).get(REGION_WITHIN)
+    if isinstance(region, str) and reference.get(reference.WILAYAH, region.strip()):
+        code = region.strip()  # a code of the list: digits and dots only
+        search_params["fq"] = (f'{search_params.get("fq") or ""} '
+                               f'+(area_code:"{code}" OR area_code:{code}.*)').strip()
     return publishing.search_params(search_params)
 
 

@@ -223,12 +223,17 @@ def test_satudata_fields_map_to_dcat(region, app):
     urusan = next(c for c in graph.objects(ref, DCT.subject)
                   if str(graph.value(c, SKOS.notation)) == "1.02")
     assert "Kesehatan" in app.get(urlparse(str(urusan)).path).body
-    # a province's page finds the datasets of its regencies
+    # a province's page finds the datasets of its regencies: on the search
+    # page its link opens (it linked a query of field syntax, which the page
+    # searched as words: nothing found)
     province = app.get("/kode/wilayah/64").body
-    search = html.unescape(re.search(r'href="(/dataset/\?q=[^"]+)"', province).group(1))
-    assert search == "/dataset/?q=area_code:64+OR+area_code:64.*"
-    found = helpers.call_action("package_search", q="area_code:64 OR area_code:64.*")
-    assert ref_id in [d["id"] for d in found["results"]], found["count"]
+    search = html.unescape(re.search(r'href="(/dataset/\?[^"]+)"', province).group(1))
+    results = app.get(search).body
+    pkg_name = helpers.call_action("package_show", id=ref_id)["name"]
+    assert f'href="/dataset/{pkg_name}"' in results, search
+    assert "Kalimantan Timur" in results.split("satudata-region-within")[1][:300]
+    elsewhere = app.get(search.replace("64", "11")).body  # Aceh: none of its datasets
+    assert f'href="/dataset/{pkg_name}"' not in elsewhere
     # each page, and an unknown code's, has its main landmark (a screen
     # reader's "go to main" found nothing)
     assert province.count('role="main"') == 1

@@ -37,7 +37,7 @@ def code(list_name: str, code: str) -> Any:
              if list_name == reference.WILAYAH else entry.label())
     if facet and list_name == reference.WILAYAH and entry.level == "province":
         # a province's datasets are those of its regencies too (64 holds 64.71)
-        search_url = tk.h.url_for("dataset.search", q=f"{facet}:{code} OR {facet}:{code}.*")
+        search_url = tk.h.url_for("dataset.search", **{search.REGION_WITHIN: code})
     elif facet:
         search_url = tk.h.url_for("dataset.search", **{facet: code})
     else:
