@@ -127,6 +127,19 @@ _ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _TSV_TYPE = "text/tab-separated-values"
 
 
+def _tab_separated(head: bytes, kind: str) -> bool:
+    """Whether a text file is a table of tab-separated columns (Excel's
+    "Text (Tab delimited)" saves one as .txt: it was published unchecked and
+    unscreened, NIKs included): its first lines alike, each with a tab."""
+    if not kind.startswith("text/") or kind == "text/csv":
+        return False
+    lines = [line for line in head.splitlines()[:10] if line.strip()]
+    if len(head) >= 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last may be cut
+    counts = {line.count(b"\t") for line in lines}
+    return len(lines) >= 2 and len(counts) == 1 and counts != {0}
+
+
 def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
     """What an uploaded table the data check cannot read is, in words; None
     for another file."""
@@ -135,7 +148,8 @@ def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
         return tk._("an Excel 97-2003 workbook (.xls)")
     if kind.startswith(_ODS_TYPE) or name.endswith((".ods", ".fods")):
         return tk._("an OpenDocument spreadsheet (.ods)")
-    if name.endswith((".tsv", ".tab")) or kind == _TSV_TYPE:
+    if name.endswith((".tsv", ".tab")) or kind == _TSV_TYPE \
+            or not name.endswith(".csv") and _tab_separated(head, kind):
         return tk._("a tab-separated table (.tsv)")
     if name.endswith(UNCHECKED_TABLES) or kind == _XLS_TYPE:
         return tk._("a spreadsheet")

@@ -62,3 +62,20 @@ def test_a_file_a_byte_over_the_limit_is_told_larger_than_the_limit(app):
     with app.flask_app.test_request_context("/"), pytest.raises(tk.ValidationError) as e:
         storage.refuse_unusable_upload({"upload": upload})
     assert e.value.error_dict["upload"] == ["Berkas terlalu besar: 1,1 MB, batasnya 1 MB"]
+
+
+@pytest.mark.parametrize("content, refused", [
+    (b"nama\tnik\nA\t1871011203800001\nB\t1871011203800002\n", True),
+    (b"Catatan: data ini dihimpun dari puskesmas.\nKontak: dinkes@example.org\n", False),
+    (b"Satu baris\tdengan tab\nbaris lain tanpa tab\n", False),   # prose with a tab
+])
+def test_a_text_file_holding_a_tab_separated_table_is_refused(content, refused):
+    """A table saved by Excel as "Text (Tab delimited)" (.txt) went on
+    unchecked and unscreened; a text file of notes stays allowed."""
+    upload = FileStorage(io.BytesIO(content), "tabel.txt", content_type="text/plain")
+    if refused:
+        with pytest.raises(tk.ValidationError) as err:
+            storage.refuse_unusable_upload({"upload": upload})
+        assert "(.tsv)" in str(err.value.error_dict["upload"])
+    else:
+        storage.refuse_unusable_upload({"upload": upload})

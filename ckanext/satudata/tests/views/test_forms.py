@@ -371,6 +371,10 @@ class TestUploads:
          "excel 97-2003 (.xls)"),
         (lambda: _ods(), "tabel.ods", "upload", "opendocument"),
         (b"nama\tnik\nA\t1871011203800001\n", "tabel.tsv", "upload", "(.tsv)"),
+        # Excel's "Text (Tab delimited)" saves a table as .txt: it skipped the
+        # check and the screening, NIKs published
+        (b"nama\tnik\tumur\nA\t1871011203800001\t30\nB\t1871011203800002\t41\n",
+         "tabel.txt", "upload", "(.tsv)"),
         (None, "", "url", "berkas untuk diunggah"),
     ])
     def test_an_empty_file_a_program_or_nothing_is_refused_at_upload(
