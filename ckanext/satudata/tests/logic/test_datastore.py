@@ -888,6 +888,35 @@ def test_the_datastore_answers_in_the_readers_language(app, published_table):
 
 
 @pytest.mark.ckan_config("satudata.datastore.query_timeout", 300)
+def test_a_column_named_with_a_dot_shows_its_values_in_the_preview(region, run_jobs, smtp,
+                                                                   app):
+    """DataTables reads a dot in a column's name as a path into the row: the
+    column "Rasio per 30.000 penduduk" showed empty on every row of the
+    public preview, its values in the DataStore."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"],
+                    "Kecamatan,Rasio per 30.000 penduduk,Luas [km2]\nMetro Barat,5,12\n")
+    to_ready(region, request)
+    publish(region, request)
+    run_jobs()
+    (view,) = [v for v in helpers.call_action("resource_view_list", id=table["id"])
+               if v["view_type"] == "datatables_view"]
+    (row,) = json.loads(datatables_ajax(app, view["id"]).body)["data"]
+
+    def as_datatables_reads(name: str) -> Any:  # its path: parts at the dots, [..] a list
+        value: Any = row
+        for part in re.findall(r"(?:\\.|[^.])+", name):
+            array = re.search(r"\[(.*?)\]$", part)
+            value = value.get(part[:array.start()] if array else part)
+            if array:
+                value = array.group(1).join(value)
+        return value
+
+    assert as_datatables_reads("Rasio per 30.000 penduduk") == "5"
+    assert as_datatables_reads("Luas [km2]") == "12"
+    assert as_datatables_reads("Kecamatan") == "Metro Barat"
+
+
 def test_a_public_query_runs_a_short_while_at_most(app, published_table):
     """An anonymous query joining a public table with a billion-row series
     held a web process for a minute (CKAN's limit): four of them, the
