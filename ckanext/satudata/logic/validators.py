@@ -987,12 +987,22 @@ def satudata_title(value: Any) -> Any:
 LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 
 
+#: the line breaks a one-line input keeps when pasted (from a PDF, a word
+#: processor) and shows as nothing: made spaces
+_PASTED_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def satudata_one_line(value: Any) -> Any:
     """A field its form gives one line (a title, a contact's name) is one
     line, as a full name is: a line break sent through the API went into
     page titles, the DCAT titles, the release calendar's entries and the
-    exports as typed."""
-    if isinstance(value, str) and any(ch in value for ch in LINE_BREAKS):
+    exports as typed. A line separator pasted into the form's input (it
+    shows none: refused, the operator saw "Puskesmasmenurut" and nothing
+    to fix) is a space."""
+    if not isinstance(value, str):
+        return value
+    value = value.translate(_PASTED_BREAKS)
+    if any(ch in value for ch in LINE_BREAKS):
         raise tk.Invalid(tk._("Must be one line, without line breaks"))
     return value
 
