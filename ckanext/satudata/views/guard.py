@@ -36,7 +36,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 import jinja2
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, make_response, request
+from flask import Blueprint, current_app, jsonify, make_response, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, Conflict, HTTPException, RequestEntityTooLarge
@@ -919,6 +919,33 @@ def _make_page_input_storable() -> None:
         tk.h.flash_notice(tk._(
             "Invisible control characters (as pasted from a word processor) were "
             "removed from what you entered; its line breaks were kept."))
+
+
+_RESOURCE_DELETES = frozenset({"dataset_resource.delete", "resource.delete"})
+
+
+@satudata_guard.after_app_request
+def staged_removal_said(response: Any) -> Any:
+    """A table of published data removed on its page: CKAN flashed
+    "Resource has been deleted", and the table stays public until the
+    revision holding its removal is published. Said so instead."""
+    if request.endpoint not in _RESOURCE_DELETES or request.method != "POST" \
+            or response.status_code != 302 or "cancel" in request.form:
+        return response
+    from ckanext.satudata.lib import publishing
+
+    ref = (request.view_args or {}).get("id")
+    pkg = model.Package.get(ref) if isinstance(ref, str) else None
+    if pkg is None or publishing.staged_for(pkg.id) is None:
+        return response
+    deleted = tk._("Resource has been deleted.")
+    flashes = session.get("_flashes") or []
+    if any(message == deleted for _category, message in flashes):
+        session["_flashes"] = [
+            (category, tk._("The table's removal is part of the revision: it stays public "
+                            "until the revision is reviewed and published.")
+             if message == deleted else message) for category, message in flashes]
+    return response
 
 
 def _api_error(field: Optional[str], message: str, status: Optional[int] = None) -> Any:

@@ -442,3 +442,24 @@ def test_the_dataset_form_posted_with_free_extras_names_the_refusal(app, region)
     assert 'value="Judul diketik"' in response.body
     assert "evil.example" not in str(region.call("producer", "package_show",
                                                  id=request["package_id"]))
+
+
+def test_removing_a_published_table_on_its_page_says_it_stays_public_until_published(
+        app, region):
+    """CKAN flashed "Resource has been deleted": the table stays public until
+    the revision holding its removal is published."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,7\n",
+                    name="Tabel Lama")
+    add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2025,8\n",
+            name="Tabel Baru")
+    to_ready(region, request)
+    publish(region, request)
+    client = login(app, "produsen-a")
+    url = f"/dataset/{request['package_id']}/resource/{table['id']}/delete"
+    page = client.get(url)
+    done = client.post(url, data={"_csrf_token": csrf_token(page.body)},
+                       follow_redirects=True)
+    assert "tetap publik sampai revisi" in done.body, done.body[:2000]
+    assert "Sumber daya telah dihapus" not in done.body
+    assert "Tabel Lama" in app.get(f"/dataset/{request['package_id']}").body
