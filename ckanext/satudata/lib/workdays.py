@@ -48,10 +48,16 @@ def _configured_cuti_bersama() -> frozenset[Date]:
 
 
 @functools.lru_cache(maxsize=64)
-def _library_holidays(year: int, with_cuti_bersama: bool) -> dict[Date, str]:
+def _library_holidays(year: int, with_cuti_bersama: bool,
+                      language: str = "id") -> dict[Date, str]:
     categories = ("public", "government") if with_cuti_bersama else ("public",)
     return dict(holidays.country_holidays(
-        "ID", years=year, categories=categories, language="id"))
+        "ID", years=year, categories=categories, language=language))
+
+
+#: the holiday library's language of a portal language (it names
+#: Indonesia's holidays in Indonesian and American English)
+HOLIDAY_LANGUAGES = {"id": "id", "en": "en_US"}
 
 
 def _configured_dates(key: str) -> frozenset[Date]:
@@ -59,18 +65,20 @@ def _configured_dates(key: str) -> frozenset[Date]:
                      for value in tk.config.get(key))
 
 
-def holidays_in(year: int) -> dict[Date, str]:
-    """Non-working days of ``year`` other than weekends, with their names:
-    the library's, but the dates of ``satudata.not_holidays`` (a holiday the
-    library estimated on another day than the decree), and those of
-    ``satudata.cuti_bersama``."""
+def holidays_in(year: int, lang: str = "id") -> dict[Date, str]:
+    """Non-working days of ``year`` other than weekends, with their names
+    in ``lang`` (a portal language: ``id``, ``en``): the library's, but the
+    dates of ``satudata.not_holidays`` (a holiday the library estimated on
+    another day than the decree), and those of ``satudata.cuti_bersama``."""
     days = dict(_library_holidays(
-        year, tk.config.get("satudata.cuti_bersama_from_library")))
+        year, tk.config.get("satudata.cuti_bersama_from_library"),
+        HOLIDAY_LANGUAGES.get(lang, "id")))
     for day in _configured_dates("satudata.not_holidays"):
         days.pop(day, None)
     for day in _configured_cuti_bersama():
         if day.year == year:
-            days.setdefault(day, "Cuti bersama")
+            days.setdefault(day, "Cuti bersama" if lang == "id"
+                            else "Collective leave (cuti bersama)")
     return days
 
 

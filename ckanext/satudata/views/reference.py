@@ -62,6 +62,7 @@ def holidays() -> Any:
         "year": year, "this_year": this_year,
         # the day of the week beside the date ("Senin, 17 Agustus 2026")
         "days": [(format_date(day, "EEEE, d MMMM y", locale=reference.current_language()),
-                  name) for day, name in sorted(workdays.holidays_in(year).items())],
+                  name) for day, name in sorted(workdays.holidays_in(
+                      year, reference.current_language()).items())],
         "estimated": bool(workdays.estimated_years(datetime.date(year, 1, 1))),
     })
