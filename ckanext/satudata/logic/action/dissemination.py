@@ -466,7 +466,9 @@ def satudata_progress_dashboard(context: Context, data_dict: DataDict) -> dict[s
     are public. Two queries.
 
     :param round_id: the round (id or name); default: the latest sent round
-    :returns: ``{"round", "rounds", "organizations", "totals"}``
+    :returns: ``{"round", "rounds", "organizations", "totals",
+        "publication"}`` (``publication``: the round's public book, its
+        dataset's ``name`` and ``title``, or None)
     :rtype: dictionary
     """
     tk.check_access("satudata_progress_dashboard", context, data_dict)
@@ -496,7 +498,19 @@ def satudata_progress_dashboard(context: Context, data_dict: DataDict) -> dict[s
         "rounds": [public_round(r) for r in rounds],
         "organizations": rows,
         "totals": totals,
+        "publication": _public_book(round_) if round_ else None,
     }
+
+
+def _public_book(round_: CollectionRound) -> Optional[dict[str, Any]]:
+    """The round's book, when its dataset is public: the progress page links
+    it (a citizen found the books only by searching "publikasi")."""
+    pkg = model.Session.execute(
+        sa.select(model.Package.name, model.Package.title)
+        .join(Publication, Publication.package_id == model.Package.id)
+        .where(Publication.round_id == round_.id, model.Package.state == "active",
+               model.Package.private.is_(False))).first()
+    return {"name": pkg.name, "title": pkg.title} if pkg else None
 
 
 @tk.side_effect_free

@@ -44,7 +44,7 @@ def _files(status: dict) -> tuple[bytes, bytes]:
     return _read(by_format["PDF"]), _read(by_format["XLSX"])
 
 
-def test_publication_book_and_compilation(region, run_jobs, smtp):
+def test_publication_book_and_compilation(region, run_jobs, smtp, app):
     published = []
     for index, request in enumerate(region.requests[:3]):
         who = "producer" if request["owner_org"] == region.opd_a["id"] else "producer_b"
@@ -74,6 +74,11 @@ def test_publication_book_and_compilation(region, run_jobs, smtp):
                          round_id=region.round["id"])
     assert status["status"] == "done", status
     assert status["progress"] == 100 and status["dataset_count"] == 3
+    # the round's public progress page links its book (a citizen found the
+    # books only by searching "publikasi")
+    book = helpers.call_action("package_show", id=status["package_id"])
+    progress = app.get(f"/progres-data/{region.round['name']}").body
+    assert f'href="/dataset/{book["name"]}"' in progress
     pdf, xlsx = _files(status)
     if os.environ.get("SATUDATA_KEEP_PUBLICATION"):
         open(os.environ["SATUDATA_KEEP_PUBLICATION"], "wb").write(pdf)
