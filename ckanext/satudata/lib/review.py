@@ -32,8 +32,8 @@ from .states import Actor, State
 from . import preview as previews
 
 __all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",
-           "since_return", "actor_label", "metadata_groups", "resources", "changes", "error_summary",
-           "returned_for_package", "readable_changes"]
+           "since_return", "actor_label", "metadata_groups", "resources", "changes",
+           "error_summary", "returned_for_package", "readable_changes"]
 
 #: the key of a reviewer's note about the data files (not a schema field)
 RESOURCES_NOTE = "resources"
