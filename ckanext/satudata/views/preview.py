@@ -86,11 +86,20 @@ def _merged(row: dict[str, Any], addition: dict[str, Any]) -> None:
             _merged(row[key], value)
 
 
+#: the names DataTables reads from a row as its own (``DT_RowAttr``: the
+#: row's attributes, an event handler among them; ``DT_RowClass``,
+#: ``DT_RowData``, ``DT_RowId``): never made from a column's name
+_DATATABLES_OWN = "DT_"
+
+
 def readable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each row with its dotted columns' values where DataTables looks for
-    them too."""
+    them too, but under DataTables' own names (a column "DT_RowAttr.
+    onmouseover" became the row's event handler: a script in every
+    preview of that table)."""
     for row in rows:
-        for name in [k for k in row if isinstance(k, str) and ("." in k or _ARRAY.search(k))]:
+        for name in [k for k in row if isinstance(k, str) and ("." in k or _ARRAY.search(k))
+                     and not k.startswith(_DATATABLES_OWN)]:
             parts = re.findall(r"(?:\\.|[^.])+", name) or [""]
             placed = _path_value(parts, row[name]) if len(parts) > 1 or _ARRAY.search(name) \
                 else None

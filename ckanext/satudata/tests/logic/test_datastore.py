@@ -895,7 +895,8 @@ def test_a_column_named_with_a_dot_shows_its_values_in_the_preview(region, run_j
     public preview, its values in the DataStore."""
     request = region.request_of(region.opd_a)
     table = add_csv(region, "producer", request["package_id"],
-                    "Kecamatan,Rasio per 30.000 penduduk,Luas [km2]\nMetro Barat,5,12\n")
+                    "Kecamatan,Rasio per 30.000 penduduk,Luas [km2],DT_RowAttr.onmouseover,"
+                    "DT_RowClass.x\nMetro Barat,5,12,alert(document.domain),y\n")
     to_ready(region, request)
     publish(region, request)
     run_jobs()
@@ -915,6 +916,10 @@ def test_a_column_named_with_a_dot_shows_its_values_in_the_preview(region, run_j
     assert as_datatables_reads("Rasio per 30.000 penduduk") == "5"
     assert as_datatables_reads("Luas [km2]") == "12"
     assert as_datatables_reads("Kecamatan") == "Metro Barat"
+    # never under DataTables' own names: "DT_RowAttr.onmouseover" became the
+    # row's event handler (a script in every preview of the table), and
+    # "DT_RowClass.x" an object its class code split (no rows shown)
+    assert not {"DT_RowAttr", "DT_RowClass", "DT_RowData"} & set(row), row
 
 
 def test_a_public_query_runs_a_short_while_at_most(app, published_table):
