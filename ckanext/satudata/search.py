@@ -210,6 +210,8 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     if isinstance(q, str) and q.strip() and _typed_on_a_page():
         search_params["q"] = typed_query(q)
     region = (search_params.get("extras") or {}).get(REGION_WITHIN)
+    if isinstance(region, list) and region:
+        region = region[0]  # given twice: the first, as the page's notice names it
     if isinstance(region, str) and reference.get(reference.WILAYAH, region.strip()):
         code = region.strip()  # a code of the list: digits and dots only
         search_params["fq"] = (f'{search_params.get("fq") or ""} '

@@ -899,6 +899,12 @@ _PG_REASONS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
 ]
 
 
+def _past_a_limit(error: Any) -> bool:
+    """Whether PostgreSQL refused a query past one of its limits (class 54:
+    a value it cannot hold, too many columns, a statement too complex)."""
+    return str(getattr(error, "pgcode", "") or "").startswith("54")
+
+
 @contextlib.contextmanager
 def translated_errors(key: str = "query") -> Iterator[None]:
     """Around a DataStore read action: CKAN's own English messages (a
@@ -918,9 +924,15 @@ def translated_errors(key: str = "query") -> Iterator[None]:
     except sa.exc.OperationalError as e:
         # a value beyond what PostgreSQL can hold (``SELECT chr(0)``: "null
         # character not permitted"), a 500; a cancelled query is CKAN's
-        if not isinstance(e.orig, psycopg2.errors.ProgramLimitExceeded):
+        if not _past_a_limit(e.orig):
             raise
         raise tk.ValidationError({key: [_cannot_run(str(e.orig))]})
+    except psycopg2.OperationalError as e:
+        # the same from CKAN's own plan of a query (2,000 columns: "target
+        # lists can have at most 1664 entries", a 500 to anyone)
+        if not _past_a_limit(e):
+            raise
+        raise tk.ValidationError({key: [_cannot_run(str(e))]})
     except sa.exc.NotSupportedError as e:  # "cannot convert NaN to integer"
         raise tk.ValidationError({key: [_cannot_run(str(e.orig))]})
     except (ValueError, OverflowError) as e:

@@ -122,7 +122,9 @@ def since_return(request: dict[str, Any], events: list[dict[str, Any]],
             Activity.timestamp <= datetime.datetime.fromisoformat(returned["timestamp"]))
         .order_by(Activity.timestamp.desc()).limit(1)).scalar()
     then = (then or {}).get("package") if isinstance(then, dict) else None
-    if not isinstance(then, dict):
+    if not isinstance(then, dict) or then.get("owner_org") != pkg.get("owner_org"):
+        # (another OPD's then: a dataset moved since is not shown as it was
+        # there, which its readers now could not read)
         return {"event": event, "then": None, "changes": None}
     return {"event": event, "then": then, "changes": changes(then, pkg)}
 

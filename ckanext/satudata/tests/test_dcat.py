@@ -234,6 +234,9 @@ def test_satudata_fields_map_to_dcat(region, app):
     assert "Kalimantan Timur" in results.split("satudata-region-within")[1][:300]
     elsewhere = app.get(search.replace("64", "11")).body  # Aceh: none of its datasets
     assert f'href="/dataset/{pkg_name}"' not in elsewhere
+    # given twice: filtered by the region its notice names (it filtered nothing)
+    twice = app.get("/dataset/?ext_wilayah=11&ext_wilayah=64").body
+    assert f'href="/dataset/{pkg_name}"' not in twice and "Aceh" in twice
     # each page, and an unknown code's, has its main landmark (a screen
     # reader's "go to main" found nothing)
     assert province.count('role="main"') == 1
