@@ -666,7 +666,8 @@ def satudata_region_within() -> Optional[dict[str, str]]:
     code = (tk.request.args.get(search.REGION_WITHIN) or "").strip()
     if not reference.get(reference.WILAYAH, code):
         return None
-    args = [(k, v) for k, v in tk.request.args.items(multi=True) if k != search.REGION_WITHIN]
+    args = [(k, v) for k, v in tk.request.args.items(multi=True)
+            if k not in (search.REGION_WITHIN, "page")]
     return {"code": code, "label": reference.wilayah_label(code),
             "without": tk.h.url_for("dataset.search") + (
                 "?" + urlencode(args) if args else "")}

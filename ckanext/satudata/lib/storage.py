@@ -128,16 +128,25 @@ _TSV_TYPE = "text/tab-separated-values"
 
 
 def _tab_separated(head: bytes, kind: str) -> bool:
-    """Whether a text file is a table of tab-separated columns (Excel's
-    "Text (Tab delimited)" saves one as .txt: it was published unchecked and
-    unscreened, NIKs included): its first lines alike, each with a tab."""
-    if not kind.startswith("text/") or kind == "text/csv":
+    """Whether a text file is a table of tab-separated columns (Excel saves
+    one as .txt, "Text (Tab delimited)" and "Unicode Text" in UTF-16: it
+    was published unchecked and unscreened, NIKs included): past a title
+    line, most of its first lines hold a tab between two values (a tab
+    that indents prose is none)."""
+    if not (kind.startswith("text/") or kind == "application/octet-stream") \
+            or kind == "text/csv":
         return False
-    lines = [line for line in head.splitlines()[:10] if line.strip()]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    lines = [line for line in text.splitlines()[:12] if line.strip()]
     if len(head) >= 65536 and len(lines) > 1:
         lines = lines[:-1]  # the last may be cut
-    counts = {line.count(b"\t") for line in lines}
-    return len(lines) >= 2 and len(counts) == 1 and counts != {0}
+    tabbed = [line for line in lines if "\t" in line.strip()]
+    if lines and "\t" not in lines[0].strip():
+        lines = lines[1:]  # a title above the table
+    return len(tabbed) >= 2 and len(tabbed) * 3 >= len(lines) * 2
 
 
 def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:

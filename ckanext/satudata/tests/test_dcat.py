@@ -232,6 +232,8 @@ def test_satudata_fields_map_to_dcat(region, app):
     pkg_name = helpers.call_action("package_show", id=ref_id)["name"]
     assert f'href="/dataset/{pkg_name}"' in results, search
     assert "Kalimantan Timur" in results.split("satudata-region-within")[1][:300]
+    # a new word or sort keeps the region (the form carried the facets only)
+    assert re.search(r'<input type="hidden" name="ext_wilayah" value="64">', results)
     elsewhere = app.get(search.replace("64", "11")).body  # Aceh: none of its datasets
     assert f'href="/dataset/{pkg_name}"' not in elsewhere
     # given twice: filtered by the region its notice names (it filtered nothing)

@@ -101,8 +101,9 @@ def readable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for name in [k for k in row if isinstance(k, str) and ("." in k or _ARRAY.search(k))
                      and not k.startswith(_DATATABLES_OWN)]:
             parts = re.findall(r"(?:\\.|[^.])+", name) or [""]
-            placed = _path_value(parts, row[name]) if len(parts) > 1 or _ARRAY.search(name) \
-                else None
+            # ("No.": its last dot read as one more part, and the column empty)
+            placed = _path_value(parts, row[name]) \
+                if parts != [name] or _ARRAY.search(name) else None
             if placed:
                 _merged(row, placed)
     return rows

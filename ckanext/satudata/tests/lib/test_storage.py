@@ -68,6 +68,10 @@ def test_a_file_a_byte_over_the_limit_is_told_larger_than_the_limit(app):
     (b"nama\tnik\nA\t1871011203800001\nB\t1871011203800002\n", True),
     (b"Catatan: data ini dihimpun dari puskesmas.\nKontak: dinkes@example.org\n", False),
     (b"Satu baris\tdengan tab\nbaris lain tanpa tab\n", False),   # prose with a tab
+    # Excel's "Unicode Text" (UTF-16), a title line above, a short last row
+    ("nama\tnik\nA\t1871011203800001\nB\t1871011203800002\n".encode("utf-16"), True),
+    (b"Tabel 1. Penduduk\nnama\tnik\nA\t1871011203800001\nB\t1871011203800002\nC\n", True),
+    (b"\tParagraf pertama menjorok.\n\tParagraf kedua menjorok.\n", False),
 ])
 def test_a_text_file_holding_a_tab_separated_table_is_refused(content, refused):
     """A table saved by Excel as "Text (Tab delimited)" (.txt) went on

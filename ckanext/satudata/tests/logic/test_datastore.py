@@ -899,8 +899,8 @@ def test_a_column_named_with_a_dot_shows_its_values_in_the_preview(region, run_j
     public preview, its values in the DataStore."""
     request = region.request_of(region.opd_a)
     table = add_csv(region, "producer", request["package_id"],
-                    "Kecamatan,Rasio per 30.000 penduduk,Luas [km2],DT_RowAttr.onmouseover,"
-                    "DT_RowClass.x\nMetro Barat,5,12,alert(document.domain),y\n")
+                    "No.,Kecamatan,Rasio per 30.000 penduduk,Luas [km2],DT_RowAttr.onmouseover,"
+                    "DT_RowClass.x\n1,Metro Barat,5,12,alert(document.domain),y\n")
     to_ready(region, request)
     publish(region, request)
     run_jobs()
@@ -920,6 +920,7 @@ def test_a_column_named_with_a_dot_shows_its_values_in_the_preview(region, run_j
     assert as_datatables_reads("Rasio per 30.000 penduduk") == "5"
     assert as_datatables_reads("Luas [km2]") == "12"
     assert as_datatables_reads("Kecamatan") == "Metro Barat"
+    assert as_datatables_reads("No.") == "1"  # its last dot: one more part, empty
     # never under DataTables' own names: "DT_RowAttr.onmouseover" became the
     # row's event handler (a script in every preview of the table), and
     # "DT_RowClass.x" an object its class code split (no rows shown)
