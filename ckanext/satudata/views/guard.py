@@ -774,7 +774,11 @@ def form_expired(error: CSRFError) -> Any:
         # not an old form, whatever its token
         message = _unreadable_file_name()
     if request.path.startswith("/api/"):
-        if not _form_unreadable():
+        if not _form_unreadable() and request.headers.get("X-CSRFToken"):
+            # sent, and not this session's (read before the last login)
+            message = tk._("The X-CSRFToken header does not match this login's session: "
+                           "read the token again from a page opened since the last login.")
+        elif not _form_unreadable():
             # a script, which opened no form: what the call lacks
             message = tk._("A call to the API with a login's cookie needs the page's CSRF "
                            "token in the X-CSRFToken header; a script sends an API token "

@@ -408,6 +408,9 @@ def test_a_post_without_its_csrf_token_is_told_what_it_lacks(app):
     assert api.status_code in (400, 403), api.body
     message = api.json["error"]["message"]
     assert "X-CSRFToken" in message and "Authorization" in message, message
+    stale = client.post("/api/3/action/user_patch", json={"id": "operator", "about": "x"},
+                        headers={"X-CSRFToken": "token-of-an-earlier-session"})
+    assert "tidak cocok" in stale.json["error"]["message"], stale.json
     form = client.post("/user/edit/operator", data={"about": "x"})
     assert "Formulir tidak dapat dikirim" in form.body
 
