@@ -663,8 +663,8 @@ def satudata_region_within() -> Optional[dict[str, str]]:
     ``label`` and the address of the same search without it; None."""
     from . import search
 
-    code = (tk.request.args.get(search.REGION_WITHIN) or "").strip()
-    if not reference.get(reference.WILAYAH, code):
+    code = search.region_code(tk.request.args.getlist(search.REGION_WITHIN))
+    if code is None:
         return None
     args = [(k, v) for k, v in tk.request.args.items(multi=True)
             if k not in (search.REGION_WITHIN, "page")]

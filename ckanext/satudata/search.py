@@ -200,6 +200,15 @@ def _typed_on_a_page() -> bool:
 REGION_WITHIN = "ext_wilayah"
 
 
+def region_code(value: Any) -> Optional[str]:
+    """The region code ``ext_wilayah`` gives (given twice: the first), or
+    None when it names no region of the list."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    code = value.strip() if isinstance(value, str) else ""
+    return code if reference.get(reference.WILAYAH, code) else None
+
+
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     """Archived datasets are left out unless the search asks for them; a
     query typed on a search page is searched as its words; ``ext_wilayah``
@@ -209,11 +218,8 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     q = search_params.get("q")
     if isinstance(q, str) and q.strip() and _typed_on_a_page():
         search_params["q"] = typed_query(q)
-    region = (search_params.get("extras") or {}).get(REGION_WITHIN)
-    if isinstance(region, list) and region:
-        region = region[0]  # given twice: the first, as the page's notice names it
-    if isinstance(region, str) and reference.get(reference.WILAYAH, region.strip()):
-        code = region.strip()  # a code of the list: digits and dots only
+    code = region_code((search_params.get("extras") or {}).get(REGION_WITHIN))
+    if code:  # a code of the list: digits and dots only
         search_params["fq"] = (f'{search_params.get("fq") or ""} '
                                f'+(area_code:"{code}" OR area_code:{code}.*)').strip()
     return publishing.search_params(search_params)

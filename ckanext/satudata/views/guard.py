@@ -312,7 +312,8 @@ def _unreadable_field(names: Iterable[str]) -> Optional[str]:
         if "__" not in name:
             continue
         parts = name.split("__")
-        if not all(parts[0::2]) or not all(p.isascii() and p.isdigit() and len(p) < 6 for p in parts[1::2]):
+        if not all(parts[0::2]) or not all(p.isascii() and p.isdigit() and len(p) < 6
+                                           for p in parts[1::2]):
             return name
         for i in range(1, len(parts), 2):
             numbers.setdefault(tuple(parts[:i]), set()).add(int(parts[i]))
