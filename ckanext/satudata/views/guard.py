@@ -33,6 +33,7 @@ import json
 import logging
 import re
 from typing import Any, Iterable, Iterator, Optional
+from urllib.parse import unquote_to_bytes
 
 import jinja2
 import sqlalchemy as sa
@@ -434,6 +435,56 @@ def _not_standard_json(data: bytes) -> bool:
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_URLENCODED = _FORM_TYPES[0]
+
+
+def _form_body_kept() -> bool:
+    """Whether the request is a url-encoded POST whose body is read whole
+    (within the form's memory) and kept as sent (:func:`keep_form_body`)."""
+    limit = request.max_form_memory_size
+    return (request.method == "POST" and request.mimetype == _URLENCODED
+            and request.content_length is not None
+            and (limit is None or request.content_length <= limit))
+
+
+def keep_form_body() -> None:
+    """Keeps a url-encoded POST's body as sent, before anything parses its
+    form (CKAN's CSRF check does, first): Werkzeug reads the form back from
+    the kept copy, and :func:`_undecodable_field` reads the bytes."""
+    if _form_body_kept():
+        request.get_data(cache=True)
+
+
+@satudata_guard.record_once
+def _body_kept_first(state: Any) -> None:
+    # before CKAN's CSRF check (registered after the plugins' blueprints)
+    state.app.before_request_funcs.setdefault(None, []).insert(0, keep_form_body)
+
+
+def _undecodable_field() -> Optional[str]:
+    """The first field of a url-encoded POST whose bytes, raw or
+    %-escaped, are no UTF-8, or None. Werkzeug kept an escape it could not
+    decode as its text (a Latin-1 client's "caf%E9" was stored so), and a
+    raw byte emptied the whole form (every field sent was told it was
+    missing)."""
+    if not _form_body_kept():
+        return None
+    for part in request.get_data(cache=True).split(b"&"):
+        key, _, value = (unquote_to_bytes(piece.replace(b"+", b" "))
+                         for piece in part.partition(b"="))
+        try:
+            key.decode("utf-8"), value.decode("utf-8")
+        except UnicodeDecodeError:
+            return key.decode("utf-8", "replace")
+    return None
+
+
+def _undecodable_form_message() -> Optional[str]:
+    """Why a page's url-encoded form cannot be read as text, or None."""
+    field = _undecodable_field()
+    if field is None:
+        return None
+    return tk._("The text is not valid Unicode") + " (" + shown(field) + ")"
 
 
 def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
@@ -445,6 +496,9 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
     in English (415); fields larger than the form's memory an HTML page (413)."""
     if request.method != "POST" or request.mimetype not in _FORM_TYPES:
         return None
+    undecodable = _undecodable_field()
+    if undecodable is not None:
+        return undecodable or None, tk._("The text is not valid Unicode"), 409
     try:
         form = request.form
     except RequestEntityTooLarge:
@@ -465,8 +519,8 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
             return key, tk._("The field %(name)s was sent more than once") % {
                 "name": shown(key)}, 409
     for key, value in form.items(multi=True):
-        # bytes that are no UTF-8 (a JSON body refuses them): read by
-        # Werkzeug as U+FFFD, they were stored in their place
+        # a multipart part's bytes that are no UTF-8 (a JSON body refuses
+        # them): read by Werkzeug as U+FFFD, they were stored in their place
         if "\ufffd" in value:
             return key, tk._("The text is not valid Unicode"), 409
     values = list(form.values())
@@ -518,7 +572,7 @@ def refuse_unstorable_text() -> Any:
         if not message:
             field, message = _missing_argument(_action())
         return _api_error(field, message) if message else None
-    message = bad_text_message(request.path) or next(
+    message = bad_text_message(request.path) or _undecodable_form_message() or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
         or _sort_message() or _filter_name_message() or _search_function_message() \

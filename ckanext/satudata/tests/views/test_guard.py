@@ -1036,6 +1036,38 @@ def test_api_form_fields_ckan_cannot_read_get_a_json_error(app):
                                                           "rows": "1"}).status_code != 413
 
 
+def test_form_bytes_that_are_no_utf8_are_refused_not_stored_or_lost(app, region):
+    """A url-encoded form is read by Werkzeug without a word about bytes
+    that are no UTF-8: a Latin-1 client's "café" (``caf%E9``) was stored as
+    the text "caf%E9" by the API and the Daftar Data form alike, and a raw
+    byte emptied the whole form (the API told every field sent it was
+    missing)."""
+    headers = {"Authorization": factories.SysadminWithToken()["token"],
+               "Content-Type": "application/x-www-form-urlencoded"}
+    url = "/api/3/action/satudata_daftar_data_create"
+    for body in (b"title=Jumlah+caf%E9&owner_org=dinas-kesehatan&year=2027",
+                 b"owner_org=dinas-kesehatan&year=2027&title=Jumlah+caf\xe9"):
+        response = app.post(url, data=body, headers=headers, status=409)
+        assert json.loads(response.body)["error"]["title"] == ["Teks bukan Unicode yang sah"]
+    # as UTF-8, the same form is read and stored
+    response = app.post(url, data=b"title=Jumlah+caf%C3%A9&owner_org=dinas-kesehatan&year=2027",
+                        headers=headers)
+    assert json.loads(response.body)["result"]["title"] == "Jumlah café"
+    # the page's form: told, nothing stored
+    client = login(app, "admin-walidata")
+    page = client.get("/permintaan-data/daftar-data/new")
+    body = ("_csrf_token=" + csrf_token(page.body)
+            + "&owner_org=dinas-kesehatan&year=2027&title=Rasio+caf%E9").encode()
+    response = client.post("/permintaan-data/daftar-data/new", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "Teks bukan Unicode yang sah" in html.unescape(response.body)
+    titles = [item["title"] for item in helpers.call_action(
+        "satudata_daftar_data_list", {"user": "admin-walidata"},
+        owner_org="dinas-kesehatan", year=2027)["results"]]
+    assert "Jumlah café" in titles and not any("Rasio" in t for t in titles), titles
+
+
 def test_core_forms_posted_with_a_field_twice_or_without_one_are_told_so(app, region):
     """Each answered 500 when the running portal's forms were fuzzed: a
     table's link or id sent twice, an organization's picture, a profile's
