@@ -79,11 +79,13 @@ def daftar_data_create(
                   satudata_visible, satudata_title, satudata_length(TITLE_MAX)],
         "owner_org": [not_empty, satudata_id, satudata_organization_id],
         "year": [not_empty, satudata_year_int],
-        "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
+        # spaces or invisible characters alone: no text (they were stored)
+        "description": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
+                        satudata_length(LONG_MAX)],
         # the dataset schema's fields and code lists: the item prefills its dataset
         "update_frequency": [ignore_missing, satudata_code_in("frequency")],
         "government_affairs": [ignore_missing, satudata_codes_in("urusan")],
-        "unit": [ignore_missing, satudata_text, unicode_safe,
+        "unit": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
                  strip_value, satudata_length(SHORT_MAX)],
         "priority": [default(False), satudata_boolean],
         # its own submission deadline (days from the round's sending)
@@ -188,6 +190,7 @@ def round_create(
     satudata_boolean: Validator, satudata_round_chain: Validator,
     satudata_late_policy: Validator, default: Validator, satudata_visible: Validator,
     satudata_title: Validator, satudata_name_not_an_id: Validator,
+    satudata_blank_clears: Validator,
 ) -> Schema:
     return {
         "approval_chain": [ignore_missing, satudata_round_chain],
@@ -199,9 +202,10 @@ def round_create(
                   strip_value, not_empty, satudata_visible, satudata_title,
                   satudata_length(ROUND_TITLE_MAX)],
         "year": [not_empty, satudata_year_int],
-        "period": [ignore_missing, satudata_text, unicode_safe,
+        "period": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
                    strip_value, satudata_length(SHORT_MAX)],
-        "description": [ignore_missing, satudata_text, unicode_safe, satudata_length(LONG_MAX)],
+        "description": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
+                        satudata_length(LONG_MAX)],
         "start_date": [not_empty, satudata_date],
         "prepare_days": [ignore_missing, satudata_working_days],
         "submit_days": [ignore_missing, satudata_step_days],
@@ -462,6 +466,7 @@ def public_request_create(
     satudata_id: Validator, satudata_length: Validator,
     satudata_organization_id: Validator, satudata_email: Validator,
     satudata_phone: Validator, satudata_visible: Validator, satudata_title: Validator,
+    satudata_blank_clears: Validator,
 ) -> Schema:
     return {
         "__before": [satudata_clean_strings],
@@ -469,8 +474,8 @@ def public_request_create(
                   satudata_visible, satudata_title, satudata_length(TITLE_MAX)],
         "description": [not_empty, satudata_text, unicode_safe, strip_value, not_empty,
                         satudata_visible, satudata_length(LONG_MAX)],
-        "purpose": [ignore_missing, satudata_text, unicode_safe, strip_value,
-                    satudata_length(LONG_MAX)],
+        "purpose": [ignore_missing, satudata_blank_clears, satudata_text, unicode_safe,
+                    strip_value, satudata_length(LONG_MAX)],
         "owner_org": [ignore_missing, satudata_id, satudata_organization_id],
         "email": [ignore_missing, satudata_text, unicode_safe, strip_value,
                   satudata_length(SHORT_MAX), satudata_email],

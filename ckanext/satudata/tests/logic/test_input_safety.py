@@ -709,6 +709,32 @@ def test_a_required_text_of_invisible_characters_alone_is_missing(region, invisi
     assert "description" in err.value.error_dict
 
 
+@pytest.mark.parametrize("blank", ["\u200b\u200d\ufeff", "   \t\n "])
+def test_an_optional_text_that_shows_nothing_is_no_text(region, blank):
+    """A Daftar Data item's unit and description, a round's period and
+    description and a citizen's purpose were stored as sent when they
+    showed nothing (an item's unit looked empty and was not); the
+    dataset's own fields leave such a value out. An update with one clears
+    the field."""
+    item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Posyandu",
+                       owner_org=region.opd_a["id"], year=2026, unit=blank, description=blank)
+    assert (item["unit"], item["description"]) == (None, None)
+    item = region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                       unit="Unit", description="Posyandu aktif")
+    assert (item["unit"], item["description"]) == ("Unit", "Posyandu aktif")
+    item = region.call("walidata_admin", "satudata_daftar_data_update", id=item["id"],
+                       unit=blank, description=blank)
+    assert (item["unit"], item["description"]) == (None, None)
+    round_ = region.call("walidata_admin", "satudata_round_create", name="putaran-kosong",
+                         title="Putaran", year=2026, start_date="2026-07-01",
+                         period=blank, description=blank)
+    assert (round_["period"], round_["description"]) == (None, None)
+    request = region.call("public", "satudata_public_request_create", title="Data UMKM",
+                          description="Jumlah UMKM per kecamatan", purpose=blank,
+                          email="warga@example.org")
+    assert request["purpose"] is None
+
+
 def test_a_title_or_a_contacts_name_sent_with_line_breaks_is_refused(region):
     """A title and a contact's name sent through the API kept their line
     breaks, into page titles, the DCAT titles, the release calendar and the
