@@ -46,7 +46,7 @@ def _step_auth(step: str) -> Callable[[Context, DataDict], AuthResult]:
         request_id = roles.clean_id((data_dict or {}).get("id"))
         request = model.Session.get(PublicRequest, request_id) if request_id else None
         if request is None:
-            raise tk.ObjectNotFound(tk._("Data request not found"))
+            raise tk.ObjectNotFound(tk._("Public data request not found"))
         # an actor of the step: whether the request's state allows it now is
         # the step's own answer (409, where the request is)
         if public_requests.may_attempt(step, context.get("user")):

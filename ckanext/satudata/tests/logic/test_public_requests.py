@@ -202,6 +202,9 @@ def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run
         _call(region.users["producer"], "satudata_public_request_accept", id=asked["id"])
     with pytest.raises(tk.NotAuthorized):          # nor the requester
         _call(citizen, "satudata_public_request_accept", id=asked["id"])
+    for step in ("accept", "reject"):  # a citizen's request, not an OPD's
+        with pytest.raises(tk.ObjectNotFound, match="Public data request not found"):
+            _call(region.users["verifier"], f"satudata_public_request_{step}", id="x" * 36)
     _call(region.users["verifier"], "satudata_public_request_accept", id=asked["id"])
     # the data is being prepared in a request of the round: it is not public yet
     waiting = _call(region.users["verifier"], "satudata_public_request_fulfil",
