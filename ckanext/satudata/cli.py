@@ -12,7 +12,6 @@ could not be delivered or published) also exits with 1 after doing the rest.
 """
 from __future__ import annotations
 
-import datetime
 from typing import Any, Optional
 
 import click
@@ -181,12 +180,14 @@ def send_reminders(day: Optional[str], enqueue: bool):
     Safe to run from cron as often as wanted: nothing is sent twice."""
     from . import jobs
     from .lib import reminders, workdays
+    from .logic.validators import satudata_date
     try:
         # an empty --date (a cron line's unset variable) is no date: it sent
-        # today's reminders
-        today = datetime.date.fromisoformat(day) if day is not None else None
-    except ValueError:
-        _fail(tk.ValidationError({"date": [tk._("Date format incorrect, use YYYY-MM-DD")]}))
+        # today's reminders; 20261207 was taken as a date (Python reads it),
+        # 2026-02-30 was told its format was wrong
+        today = satudata_date(day) if day is not None else None
+    except tk.Invalid as error:
+        _fail(tk.ValidationError({"date": [error.error]}))
         return
     if enqueue:
         _enqueued(tk.enqueue_job(jobs.send_reminders, [day], title="satudata: reminders"))

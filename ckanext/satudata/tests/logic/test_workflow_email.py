@@ -145,6 +145,19 @@ def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
     assert model.Session.get(DataRequest, req["id"]).state == "requested"
 
 
+def test_reminders_for_a_date_that_is_no_date_send_nothing(smtp, region, cli):
+    """``--date 20261207`` was read as a date (Python's reading of it, not
+    the YYYY-MM-DD the help gives) and sent that day's reminders;
+    ``--date 2026-02-30`` was told its format was wrong."""
+    from ckanext.satudata import cli as satudata_cli
+
+    for day, words in (("2026-02-30", "no such date"), ("20261207", "YYYY-MM-DD"),
+                       ("1899-12-31", "between 1900")):
+        result = cli.invoke(satudata_cli.satudata, ["send-reminders", "--date", day])
+        assert result.exit_code != 0 and words in result.output, (day, result.output)
+    assert smtp.take() == []
+
+
 def test_a_person_gets_one_reminder_listing_their_requests(smtp, world_of):
     """Reminders and escalations due the same day to the same person come
     as one message listing the requests (an OPD of twenty requests got
