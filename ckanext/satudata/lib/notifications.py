@@ -62,8 +62,8 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "release_cancelled", "scheduled", "published", "withdrawn", "archived",
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
              "reminder_digest", "escalation_digest", "public_request_reminder_digest",
-             "public_request_answer", "public_request_new", "public_request_reminder",
-             "round_stage_reminder", "report_step", "deadline_moved", "stage_started")
+             "public_request_answer", "public_request_new", "public_request_back",
+             "public_request_reminder", "round_stage_reminder", "report_step", "deadline_moved", "stage_started")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -269,6 +269,8 @@ def message_for_transition(event: RequestEvent, request: DataRequest, item: Daft
         "dataset_url": tk.url_for("dataset.read", id=pkg.name, _external=True) if pkg else "",
         "request_url": request_url(request.id), "transition": event.transition,
         "from_state": event.from_state or "",
+        # a review of a revision (of published, or withdrawn, data) says so
+        "revision_of": (event.data or {}).get("revision_of") or "",
         # a withdrawal or archive of one period: the others stay published
         "period_only": bool((event.data or {}).get("period_only")),
         # an all-in round: how many requests its verification still waits
@@ -680,7 +682,8 @@ def send_to_address(name: str, email: str, subject: str, body: str) -> int:
 def notify_public_request(event_id: str) -> int:
     """E-mail the requester at every step of a public data request (with
     the deadline while an answer is owed), and the walidata (its
-    administrators and verifiers) when a request arrives. The number sent."""
+    administrators and verifiers) when a request arrives or comes back to
+    them (its planned data's request was cancelled). The number sent."""
     from ..model import PublicRequest, PublicRequestEvent
     from .states import PUBLIC_OPEN, PublicState, public_state_label
 
@@ -717,8 +720,12 @@ def notify_public_request(event_id: str) -> int:
             subject, body = render("public_request_answer", user_name=requester.display_name,
                                    **values)
             sent += send_to_address(requester.display_name, requester.email, subject, body)
-        if event.step == "submit":
+        if event.step in ("submit", "stopped"):
+            # a new request, or a planned one whose data will not come: an
+            # answer is owed (again) by the walidata
             chain = roles.approval_chain()
             staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
-            sent += send_message("public_request_new", staff, **values)
+            staff = [user for user in staff if user.id != event.user_id]
+            sent += send_message("public_request_new" if event.step == "submit"
+                                 else "public_request_back", staff, **values)
     return sent

@@ -137,6 +137,30 @@ def test_a_revision_of_withdrawn_data_is_not_called_published(app):
     assert "terpublikasi" in published[0]
 
 
+def test_a_review_of_a_revision_says_what_it_changes(app):
+    """The approvers of a revision and its producers got the e-mails of a
+    first delivery: nothing said the data was public already."""
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        first = notifications.render("waiting_approval", **VALUES)
+        revision = notifications.render("waiting_approval",
+                                        **dict(VALUES, revision_of="published"))
+        ready = notifications.render("accepted", **dict(VALUES, revision_of="withdrawn",
+                                                        ready=True))
+    assert first[0].startswith("[Portal Satu Data (uji)] Data menunggu") and "revisi" not in (
+        first[1].lower())
+    assert "Revisi menunggu" in revision[0] and "versi publik tetap" in revision[1]
+    assert "revisi data yang ditarik" in ready[1]
+
+
+def test_notes_and_the_deadline_stand_as_paragraphs_of_their_own(app):
+    """A revision's and an archive's note were left out of their e-mails;
+    the step's deadline stuck to the line above it."""
+    for name in ("revision_submitted", "archived"):
+        assert "Catatan: Satuan belum diisi" in _render(app, name, "id")[1], name
+    _subject, body = _render(app, "waiting_approval", "id")
+    assert ".\n\nTenggat langkah ini: 22 Desember 2026" in body, body
+
+
 def test_a_reminder_on_the_deadline_day_says_today(app):
     """It read "0 working day(s) left"."""
     with app.flask_app.test_request_context(), flask_babel.force_locale("id"):

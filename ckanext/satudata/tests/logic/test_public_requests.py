@@ -379,9 +379,16 @@ def test_a_request_whose_data_is_cancelled_goes_back_to_the_walidata(
         workdays.today(), public_requests.EXTENSION_DAYS).isoformat()
     assert asked["id"] in [r["id"] for r in _call(
         verifier, "satudata_public_request_list", waiting=True)["results"]]
-    told = [m for m in smtp.take() if "warga@" in m["to"]]
+    sent = smtp.take()
+    told = [m for m in sent if "warga@" in m["to"]]
     assert len(told) == 1 and "tidak akan dipublikasikan" in told[0]["body"], told
     assert "Batas waktu jawaban" in told[0]["body"]
+    assert "ditelaah kembali" in told[0]["subject"], told[0]["subject"]
+    # the walidata, who owes the answer again, is told so (it heard of it
+    # only from the reminders, near the deadline)
+    staff = [m for m in sent if "kembali kepada walidata" in m["subject"]]
+    assert smtp.recipients(staff) == {verifier["email"], "admin-walidata@example.org"}, sent
+    assert "Batas waktu jawaban" in staff[0]["body"]
     # answered again as any open request
     assert _call(verifier, "satudata_public_request_reject", id=asked["id"],
                  note="Data ini tidak jadi dihimpun")["state"] == "rejected"
