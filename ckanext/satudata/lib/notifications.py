@@ -397,6 +397,9 @@ def notify_transition(event_id: str) -> int:
         # a cancellation: the officers it waited for hear it needs them no
         # more (only its producers were told; the verifiers kept it in mind)
         recipients, waiting = recipients + waiting, []
+    # a cancellation of data returned from higher in the chain: the reviewers
+    # the return told it would come back to them hear it will not
+    recipients += [u for u in told_it_comes_back(event) if u not in recipients]
     # a return higher in the chain: the reviewers below it hear of it too
     # (the SOPs send a rejection back down the chain)
     reviewers = [u for u in earlier_reviewers(event) if u not in recipients]
@@ -496,6 +499,22 @@ def earlier_reviewers(event: RequestEvent) -> list[model.User]:
     holders = roles.role_holders(user.id for user in officers)
     return [user for user in officers
             if user.id in holders or roles.is_walidata_admin(user.name, user)]
+
+
+def told_it_comes_back(event: RequestEvent) -> list[model.User]:
+    """Whom the return a cancellation (``cancel``, ``cancel_revision``) ends
+    told the request would come back to them: :func:`earlier_reviewers` of
+    the request's last return, if it was one higher in the chain."""
+    if event.transition not in ("cancel", "cancel_revision") \
+            or event.from_state != State.RETURNED.value:
+        return []
+    e = RequestEvent
+    last_return = model.Session.execute(
+        sa.select(e).where(e.request_id == event.request_id, e.version < event.version,
+                           e.transition.in_(("return", "return_approval", "return_ready",
+                                             "opd_return")))
+        .order_by(e.version.desc()).limit(1)).scalar_one_or_none()
+    return earlier_reviewers(last_return) if last_return is not None else []
 
 
 def _round_documents(round_: CollectionRound) -> list[tuple[str, str]]:

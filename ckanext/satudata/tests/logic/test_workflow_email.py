@@ -114,6 +114,29 @@ def test_each_notifying_transition_delivers_mail(smtp, region, run_jobs):
     assert {"produsen-a@example.org", "admin-walidata@example.org"} <= told, told
 
 
+def test_reviewers_told_a_return_comes_back_hear_of_its_cancellation(smtp, region, run_jobs):
+    """The Kadis's return told the verifier and the Kabid the data would
+    come back to them; cancelled while with its producers, only the
+    producers heard of it."""
+    req = region.request_of(region.opd_a)
+    complete_metadata(req["package_id"], "produsen-a")
+    for who, action in (("producer", "satudata_request_submit"),
+                        ("verifier", "satudata_request_verify"),
+                        ("kabid", "satudata_request_approve")):
+        region.call(who, action, id=req["id"])
+    region.call("kadis", "satudata_request_return", id=req["id"], note="Sumber data belum jelas")
+    run_jobs()
+    smtp.take()
+    region.call("walidata_admin", "satudata_request_cancel", id=req["id"],
+                note="Indikator dihapus")
+    run_jobs()
+    sent = smtp.take()
+    assert smtp.recipients(sent) == {"produsen-a@example.org", "verifikator@example.org",
+                                     "kabid@example.org"}, sent
+    assert all("dibatalkan" in m["subject"] and "Indikator dihapus" in m["body"]
+               for m in sent), sent
+
+
 def test_reminders_and_escalations_are_sent_once(smtp, region, cli):
     from ckanext.satudata import cli as satudata_cli
 
