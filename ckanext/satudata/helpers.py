@@ -760,10 +760,12 @@ def satudata_recently_published(limit: int = 5) -> list[dict[str, Any]]:
 
 
 def satudata_staged_revision(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The staged revision of a published dataset, if there is one and the
-    current user may see it (its producers, the walidata staff); asked once
-    per page (a table's page asks for its notice and for its buttons)."""
-    if not tk.current_user.is_authenticated or not pkg_dict.get(publishing.DICT_KEY):
+    """The staged revision of a published (or withdrawn, private) dataset,
+    if there is one and the current user may see it (its producers, the
+    walidata staff); asked once per page (a table's page asks for its
+    notice and for its buttons)."""
+    if not tk.current_user.is_authenticated or not (
+            pkg_dict.get(publishing.DICT_KEY) or pkg_dict.get("private")):
         return None
     cache = tk.g.setdefault("_satudata_staged_revision", {})
     if pkg_dict["id"] not in cache:
@@ -927,18 +929,20 @@ def satudata_readable_changes(old: dict[str, Any], new: dict[str, Any],
 
 
 def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str]]:
-    """The data request still working on a dataset (not published, withdrawn,
-    archived or cancelled), for a user who may open it: ``{"id", "state"}``
-    (its label), else None. The producer who filled in the metadata or
+    """The data request still working on a dataset (not published,
+    archived or cancelled; withdrawn data's, whose revision is sent from
+    it), for a user who may open it: ``{"id", "state"}`` (its label) and
+    ``withdrawn``, else None. The producer who filled in the metadata or
     added a table from the request page lands on the dataset page: it
-    links back to the request, where the next step is."""
+    links back to the request, where the next step is (a change of
+    withdrawn data was saved as a revision without a word)."""
     if not tk.g.user or not pkg_dict.get("id"):
         return None
     pkg = model.Package.get(pkg_dict["id"])  # its id or (a table's form) its name
     if pkg is None:
         return None
     working = [r for r in publishing.package_requests(pkg.id)
-               if r.state not in publishing.FINISHED]
+               if r.state not in publishing.FINISHED or r.state == states.State.WITHDRAWN.value]
     if not working:
         return None
     request = working[-1]
@@ -946,4 +950,5 @@ def satudata_working_request(pkg_dict: dict[str, Any]) -> Optional[dict[str, str
         tk.check_access("satudata_request_show", {"user": tk.g.user}, {"id": request.id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
-    return {"id": request.id, "state": states.state_label(request.state)}
+    return {"id": request.id, "state": states.state_label(request.state),
+            "withdrawn": request.state == states.State.WITHDRAWN.value}

@@ -520,6 +520,16 @@ def test_the_dataset_page_leads_its_producer_back_to_the_request(app, region):
     to_ready(region, request)
     publish(region, request)
     assert "satudata-working-request" not in app.get(f"/dataset/{pkg['name']}").body
+    # withdrawn, then changed by its producer: the change is staged as a
+    # revision (the page showed the old text and said nothing), sent from
+    # the request page
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka tertukar")
+    region.call("producer", "package_patch", id=pkg["id"], notes="Koreksi setelah ditarik")
+    page = html.unescape(_login(app, "produsen-a").get(f"/dataset/{pkg['name']}").body)
+    assert "satudata-working-request" in page and f'/permintaan-data/{request["id"]}' in page
+    assert 'dengan "Revisi" pada permintaan data' in page
+    assert "satudata-staged-notice" in page and f"/dataset/{pkg['name']}/revisi" in page
 
 
 def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
