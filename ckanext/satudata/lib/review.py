@@ -145,7 +145,9 @@ def actor_labels() -> dict[str, str]:
 def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) -> str:
     """The role in which the event's user acted, as the engine recorded it
     (``data.actor`` and, for the approval chain, ``data.role``): e.g.
-    "Producer (OPD)", "Verifier (verifikator)"; empty for the system."""
+    "Producer (OPD)", "Approver: Head of Division" (the pages put it in
+    brackets: "(Approver (Head of Division))" read badly); empty for the
+    system."""
     labels = labels or actor_labels()
     data = event.get("data") or {}
     actors = data.get("actor") or []
@@ -157,7 +159,7 @@ def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) 
                                           Actor.FINAL_APPROVER.value, Actor.PUBLISHER.value,
                                           Actor.ARCHIVER.value}:
         title = roles.role_label(role)
-        return text if title.lower() == text.lower() else f"{text} ({title})"
+        return text if title.lower() == text.lower() else f"{text}: {title}"
     return text or (role or "")
 
 

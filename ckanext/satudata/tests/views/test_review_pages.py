@@ -122,6 +122,15 @@ class TestProducerAfterReturn:
                     note="Sudah diperbaiki")
         body = _page(client, request["id"]).body
         assert "satudata-edit-actions" not in body
+        # an approver by the level's title, in one pair of brackets (it read
+        # "(Penyetuju (Kepala Bidang))")
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        body = _page(client, request["id"]).body
+        events = re.findall(r'<li class="border-start[^"]*" data-transition="(\w+)">(.*?)</li>',
+                            body, re.S)
+        approved = _text(dict(events)["approve"])
+        assert "(Penyetuju: Kepala Bidang)" in approved and "))" not in approved, approved
 
 
 class TestReviewerView:
