@@ -139,6 +139,16 @@ def test_a_refused_form_leads_to_what_is_wrong(world, open_as):
         f"#{described.split()[-1]}").inner_text()
 
 
+def test_a_checkbox_label_ends_without_a_colon(world, open_as):
+    """CKAN's style sheet puts ":" after every label: the confirmations
+    read "Ya, kirim permintaan ke OPD sekarang:"."""
+    page = open_as("admin-walidata")
+    page.goto(f"{world.url}/permintaan-data/?mine=0")
+    after = page.evaluate("""() => [...document.querySelectorAll('label.form-check-label')]
+        .map(l => getComputedStyle(l, '::after').content)""")
+    assert after and all(content in ("none", "normal", '""') for content in after), after
+
+
 def test_the_pickers_speak_the_pages_language_to_screen_readers(world, open_as):
     """select2 announced its results in English on the Indonesian pages
     ("One result is available, press enter to select it."): its bundled
