@@ -97,6 +97,11 @@ class TestHomePage:
         for url in ("/dataset/", "/organization/", "/jadwal-rilis", "/progres-data"):
             assert f'href="{url}"' in menu, url
         assert _nav_badge(body) is None          # no requests link for visitors
+        # named as the pages' breadcrumbs and titles name them (in English
+        # the menu said "Dataset" and "OPD", the pages "Organizations")
+        assert ">Dataset</a>" in menu and ">OPD</a>" in menu, menu
+        english = app.get("/en/").body.split('id="main-navigation-toggle"')[1].split("</ul>")[0]
+        assert ">Datasets</a>" in english and ">Organizations</a>" in english, english
 
 
 class TestNavigation:
