@@ -53,7 +53,7 @@ __all__ = [
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_without_remember",
     "satudata_with_values", "satudata_report_html", "satudata_today",
-    "satudata_region_within",
+    "satudata_region_within", "satudata_display_name",
 ]
 
 
@@ -239,6 +239,14 @@ def satudata_role_label(role: str | None) -> str:
 
 def satudata_is_walidata_staff(user_name: str | None) -> bool:
     return roles.is_walidata_staff(user_name)
+
+
+def satudata_display_name(user_name: str | None) -> str:
+    """An account's full name (else its user name) by its user name: CKAN's
+    password reset e-mail greets by ``user_name`` ("Yth. produsen-dinkes,"),
+    the portal's own e-mails by the full name."""
+    user = model.User.get(user_name) if user_name else None
+    return user.display_name if user is not None else (user_name or "")
 
 
 # -- portal pages: dates, home page, "waiting for me" -------------------------------

@@ -75,6 +75,21 @@ def test_ckans_password_reset_message_keeps_its_lines(app, locale, greeting):
     assert 'Portal "Satu Data" & Uji' in body  # plain text, not HTML escapes
 
 
+@pytest.mark.usefixtures("clean_db")
+def test_ckans_password_reset_message_greets_by_the_full_name(app):
+    """It greeted "Yth. operator-dinkes," where every other e-mail of the
+    portal uses the account's full name."""
+    import flask
+    from ckan.tests import factories
+
+    factories.User(name="operator-dinkes", fullname="Siti Aminah")
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        body = flask.render_template("emails/reset_password.txt", user_name="operator-dinkes",
+                                     site_title="Portal", site_url="http://test.ckan.net",
+                                     reset_link="http://test.ckan.net/user/reset/abc?key=1")
+    assert body.strip().startswith("Yth. Siti Aminah,"), body
+
+
 def _render(app, name: str, locale: str) -> tuple[str, str]:
     with app.flask_app.test_request_context(), flask_babel.force_locale(locale):
         return notifications.render(name, **VALUES)
