@@ -440,11 +440,13 @@ _URLENCODED = _FORM_TYPES[0]
 
 def _form_body_kept() -> bool:
     """Whether the request is a url-encoded POST whose body is read whole
-    (within the form's memory) and kept as sent (:func:`keep_form_body`)."""
+    and kept as sent (:func:`keep_form_body`): within the form's memory, or
+    sent in chunks, of no stated length (Werkzeug reads such a form whole
+    too)."""
     limit = request.max_form_memory_size
     return (request.method == "POST" and request.mimetype == _URLENCODED
-            and request.content_length is not None
-            and (limit is None or request.content_length <= limit))
+            and (request.content_length is None or limit is None
+                 or request.content_length <= limit))
 
 
 def keep_form_body() -> None:
@@ -497,6 +499,12 @@ def _api_form_message() -> Optional[tuple[Optional[str], str, int]]:
     if request.method != "POST" or request.mimetype not in _FORM_TYPES:
         return None
     undecodable = _undecodable_field()
+    if undecodable is not None and request.get_data(cache=True).lstrip()[:1] == b"{":
+        # a JSON object sent as a form (``curl -d`` without its type): CKAN
+        # reads it as JSON, its %-escapes and "+" as a form's ("100%cakupan"
+        # was stored as "100%CAkupan")
+        return None, tk._("Send the arguments as JSON (Content-Type: application/json) "
+                          "or as a form"), 400
     if undecodable is not None:
         return undecodable or None, tk._("The text is not valid Unicode"), 409
     try:

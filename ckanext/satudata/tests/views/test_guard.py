@@ -1049,10 +1049,21 @@ def test_form_bytes_that_are_no_utf8_are_refused_not_stored_or_lost(app, region)
                  b"owner_org=dinas-kesehatan&year=2027&title=Jumlah+caf\xe9"):
         response = app.post(url, data=body, headers=headers, status=409)
         assert json.loads(response.body)["error"]["title"] == ["Teks bukan Unicode yang sah"]
+    # sent in chunks, of no stated length
+    response = app.post(url, input_stream=io.BytesIO(
+        b"title=Jumlah+caf%E9&owner_org=dinas-kesehatan&year=2027"),
+        headers=dict(headers, **{"Transfer-Encoding": "chunked"}),
+        environ_overrides={"wsgi.input_terminated": True}, status=409)
+    assert json.loads(response.body)["error"]["title"] == ["Teks bukan Unicode yang sah"]
     # as UTF-8, the same form is read and stored
     response = app.post(url, data=b"title=Jumlah+caf%C3%A9&owner_org=dinas-kesehatan&year=2027",
                         headers=headers)
     assert json.loads(response.body)["result"]["title"] == "Jumlah café"
+    # a JSON object sent as a form (``curl -d`` without its type): CKAN read
+    # its escapes as a form's ("100%CAkupan" stored); told to send it as JSON
+    response = app.post(url, data=b'{"title": "Cakupan 100%cakupan", "year": 2028, '
+                                  b'"owner_org": "dinas-kesehatan"}', headers=headers, status=400)
+    assert "Content-Type: application/json" in json.loads(response.body)["error"]["message"]
     # the page's form: told, nothing stored
     client = login(app, "admin-walidata")
     page = client.get("/permintaan-data/daftar-data/new")
