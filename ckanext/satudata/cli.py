@@ -190,7 +190,9 @@ def send_reminders(day: Optional[str], enqueue: bool):
         _fail(tk.ValidationError({"date": [error.error]}))
         return
     if enqueue:
-        _enqueued(tk.enqueue_job(jobs.send_reminders, [day], title="satudata: reminders"))
+        # the date as read here (the job reads an ISO date only)
+        _enqueued(tk.enqueue_job(jobs.send_reminders, [today.isoformat() if today else None],
+                                 title="satudata: reminders"))
         return
     when = today or workdays.today()
     if not workdays.is_working_day(when):
