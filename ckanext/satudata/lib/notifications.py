@@ -745,6 +745,26 @@ def notify_public_request(event_id: str) -> int:
             chain = roles.approval_chain()
             staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
             staff = [user for user in staff if user.id != event.user_id]
+            if event.step == "stopped":  # why: the step that ended its data, with its note
+                values.update(_why_stopped(request))
             sent += send_message("public_request_new" if event.step == "submit"
                                  else "public_request_back", staff, **values)
     return sent
+
+
+def _why_stopped(request: Any) -> dict[str, str]:
+    """What ended the data a public request waited for: the latest
+    cancellation or withdrawal (``cause``) of a data request of its dataset
+    or of the Daftar Data item it was planned as, and that step's note (for
+    the walidata: a withdrawal's reason is never the citizen's)."""
+    ended = [DataRequest.package_id == request.package_id] if request.package_id else []
+    if request.item_id:
+        ended.append(DataRequest.item_id == request.item_id)
+    if not ended:
+        return {"cause": "", "note": ""}
+    row = model.Session.execute(
+        sa.select(RequestEvent.transition, RequestEvent.note)
+        .join(DataRequest, DataRequest.id == RequestEvent.request_id)
+        .where(sa.or_(*ended), RequestEvent.transition.in_(("cancel", "withdraw")))
+        .order_by(RequestEvent.timestamp.desc()).limit(1)).first()
+    return {"cause": row.transition if row else "", "note": (row.note or "") if row else ""}

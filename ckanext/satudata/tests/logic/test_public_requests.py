@@ -389,6 +389,10 @@ def test_a_request_whose_data_is_cancelled_goes_back_to_the_walidata(
     staff = [m for m in sent if "kembali kepada walidata" in m["subject"]]
     assert smtp.recipients(staff) == {verifier["email"], "admin-walidata@example.org"}, sent
     assert "Batas waktu jawaban" in staff[0]["body"]
+    # with why: the cancellation and its note (the citizen's has neither)
+    assert "dibatalkan" in staff[0]["body"], staff[0]["body"]
+    assert "Indikator dihapus dari Daftar Data" in staff[0]["body"], staff[0]["body"]
+    assert "Indikator dihapus" not in told[0]["body"]
     # answered again as any open request
     assert _call(verifier, "satudata_public_request_reject", id=asked["id"],
                  note="Data ini tidak jadi dihimpun")["state"] == "rejected"
