@@ -475,8 +475,10 @@ def _error_summary(id: str, error: tk.ValidationError) -> list[dict[str, str]]:
 
 @satudata_request.route("/<id>/dataset", methods=["POST"])
 def link_dataset(id: str) -> Any:
-    post("satudata_request_link_dataset",
-         {"id": id, "package_id": tk.request.form.get("package_id", "")},
-         tk._("The dataset is linked to the request."),
-         not_found=tk._("Data request not found"))
+    typed = tk.request.form.get("package_id", "")
+    if post("satudata_request_link_dataset", {"id": id, "package_id": typed},
+            tk._("The dataset is linked to the request."),
+            not_found=tk._("Data request not found")) is None:
+        # refused: the name typed stays in its field (it came back empty)
+        return tk.redirect_to("satudata_request.read", id=id, package_id=typed[:200])
     return tk.redirect_to("satudata_request.read", id=id)

@@ -532,6 +532,20 @@ def test_the_dataset_page_leads_its_producer_back_to_the_request(app, region):
     assert "satudata-staged-notice" in page and f"/dataset/{pkg['name']}/revisi" in page
 
 
+def test_a_dataset_link_refused_keeps_the_name_typed(app, region):
+    """The request page's "link another dataset" came back empty when the
+    name typed was refused."""
+    request = region.request_of(region.opd_a)
+    client = _login(app, "produsen-a")
+    page = client.get(f"/permintaan-data/{request['id']}")
+    assert "satudata-link-dataset" in page.body
+    resp = client.post(tk.url_for("satudata_request.link_dataset", id=request["id"]),
+                       data={"_csrf_token": _csrf(page.body),
+                             "package_id": "jumlah-bidan-salah-ketik"}, follow_redirects=True)
+    form = resp.body.split('class="satudata-link-dataset')[1].split("</form>")[0]
+    assert 'value="jumlah-bidan-salah-ketik"' in form, form
+
+
 def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
     """"Hapus" on an item's page deleted it at once."""
     item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
