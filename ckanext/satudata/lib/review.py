@@ -131,7 +131,8 @@ def since_return(request: dict[str, Any], events: list[dict[str, Any]],
 
 def actor_labels() -> dict[str, str]:
     return {
-        Actor.PRODUCER.value: tk._("Producer (OPD)"),
+        # no brackets: the pages put the label in brackets ("(Producer (OPD))")
+        Actor.PRODUCER.value: tk._("OPD data producer"),
         Actor.VERIFIER.value: tk._("Verifier"),
         Actor.APPROVER.value: tk._("Approver"),
         Actor.FINAL_APPROVER.value: tk._("Final approver"),
@@ -145,7 +146,7 @@ def actor_labels() -> dict[str, str]:
 def actor_label(event: dict[str, Any], labels: Optional[dict[str, str]] = None) -> str:
     """The role in which the event's user acted, as the engine recorded it
     (``data.actor`` and, for the approval chain, ``data.role``): e.g.
-    "Producer (OPD)", "Approver: Head of Division" (the pages put it in
+    "OPD data producer", "Approver: Head of Division" (the pages put it in
     brackets: "(Approver (Head of Division))" read badly); empty for the
     system."""
     labels = labels or actor_labels()
