@@ -99,7 +99,7 @@ def sk(item_id: str) -> Any:
 
 @satudata_daftar_data.route("/<item_id>/delete", methods=["POST"])
 def delete(item_id: str) -> Any:
-    call("satudata_daftar_data_show", {"id": item_id})  # an item that is not: 404
+    item = call("satudata_daftar_data_show", {"id": item_id})  # an item that is not: 404
     try:
         deleted = tk.get_action("satudata_daftar_data_delete")(context(), {
             "id": item_id, "modified": tk.request.form.get("modified")})["deleted"]
@@ -116,7 +116,8 @@ def delete(item_id: str) -> Any:
     else:
         tk.h.flash_success(tk._("The Daftar Data item was already requested: it is "
                                 "deactivated (no longer requested), and its history stays."))
-    return tk.redirect_to("satudata_daftar_data.index")
+    # the list of its year (it was this year's, where the item is not)
+    return tk.redirect_to("satudata_daftar_data.index", year=item["year"])
 
 
 @satudata_daftar_data.route("/template.xlsx")

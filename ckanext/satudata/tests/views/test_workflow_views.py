@@ -568,6 +568,13 @@ def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
     assert "sudah pernah diminta: butir ini dinonaktifkan" in done.body
     assert region.call("walidata_admin", "satudata_daftar_data_show",
                        id=requested)["active"] is False
+    # back to the list of the item's year (it was this year's list)
+    year = datetime.date.today().year + 3
+    later = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Perawat",
+                        owner_org="dinas-kesehatan", year=year)
+    done = client.post(f"/permintaan-data/daftar-data/{later['id']}/delete",
+                       data={"_csrf_token": _csrf(page.body)}, follow_redirects=False)
+    assert f"year={year}" in done.headers["Location"], done.headers["Location"]
 
 
 def test_a_button_of_an_item_or_round_that_is_not_answers_404(app, region):
