@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.satudata import cli as satudata_cli
-from ckanext.satudata.lib import workdays
+from ckanext.satudata.lib import publishing, workdays
 from ckanext.satudata.model import DaftarData, DaftarDataEvent, DataRequest
 
 from ..conftest import answer_while_held
@@ -1143,8 +1143,8 @@ def test_an_items_new_deadline_and_its_rounds_new_dates_at_once_agree(region):
         submit_due=later))
     assert not isinstance(outcome, Exception), getattr(outcome, "error_dict", outcome)
     shown = region.call("walidata_admin", "satudata_request_show", id=request["id"])
-    own = workdays.add_working_days(
-        datetime.date.fromisoformat(request["requested_at"][:10]), 40).isoformat()
+    sent_on = publishing.to_local(datetime.datetime.fromisoformat(request["requested_at"]))
+    own = workdays.add_working_days(sent_on.date(), 40).isoformat()  # the day in WIB
     assert (shown["submit_due"], shown["due_date"]) == (own, own), shown
 
 

@@ -15,7 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.satudata.lib import reminders
+from ckanext.satudata.lib import publishing, reminders
 from ckanext.satudata.model import DataRequest, ReminderSent
 
 from ..factories import WalidataRole, complete_metadata, seen
@@ -223,7 +223,9 @@ def test_an_items_new_deadline_moves_its_sent_request(smtp, region, run_jobs):
     smtp.take()
     req = region.request_of(region.opd_a)
     other = region.request_of(region.opd_b)
-    sent_on = datetime.date.fromisoformat(req["requested_at"][:10])
+    # the day the round was sent in the portal's time zone (from 17:00 UTC
+    # on, WIB's next day): the day the deadline is counted from
+    sent_on = publishing.to_local(datetime.datetime.fromisoformat(req["requested_at"])).date()
     region.call("walidata_admin", "satudata_daftar_data_update", id=req["item_id"],
                 submit_days=40)
     run_jobs()
