@@ -265,6 +265,12 @@ class SatudataDCATProfile(RDFProfile):
     def _contact(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         name = dataset_dict.get("producer_contact_name")
         email = dataset_dict.get("producer_contact_email")
+        phone = dataset_dict.get("producer_contact_phone")
+        if not (name or email):
+            # the walidata's own datasets (a round's publication book): the
+            # walidata's contact, as its organization gives it (the feed had
+            # none for them)
+            name, email, phone = _walidata_contact(dataset_dict.get("owner_org"))
         if not (name or email):
             return
         g = self.g
@@ -278,7 +284,6 @@ class SatudataDCATProfile(RDFProfile):
             g.add((contact, VCARD.fn, Literal(name)))
         if email:
             g.add((contact, VCARD.hasEmail, URIRef(self._add_mailto(email))))
-        phone = dataset_dict.get("producer_contact_phone")
         if phone:
             tel = "tel:" + "".join(c for c in str(phone) if c.isdigit() or c == "+")
             g.add((contact, VCARD.hasTelephone, URIRef(tel)))
@@ -389,3 +394,13 @@ def _has_zone(text: str) -> bool:
 def model_walidata() -> Any:
     from .lib import roles
     return roles.walidata_organization()
+
+
+def _walidata_contact(owner_org: Any) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(name, e-mail, phone) of the walidata's organization when it owns the
+    dataset (``owner_org``, its id), else nothing."""
+    org = model_walidata()
+    if org is None or not owner_org or owner_org not in (org.id, org.name):
+        return None, None, None
+    extras = org.extras or {}
+    return org.title or org.name, extras.get("email") or None, extras.get("phone") or None

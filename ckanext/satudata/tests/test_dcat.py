@@ -245,3 +245,20 @@ def test_satudata_fields_map_to_dcat(region, app):
     unknown = app.get("/kode/wilayah/99.99")
     assert unknown.status_code == 404 and unknown.body.count('role="main"') == 1
     assert app.get("/kode/tidak-ada/1").status_code == 404
+
+
+def test_the_walidatas_own_dataset_gives_the_walidatas_contact(region, app):
+    """A round's publication book (a dataset of the walidata's, made by the
+    portal with no producer's contact) had no contact point in the feed."""
+    walidata = tk.config.get("satudata.walidata_organization")
+    region.call("sysadmin", "organization_patch", id=walidata,
+                email="data@kominfo.example.go.id", phone="0542-123456")
+    book = region.call("sysadmin", "package_create", name="publikasi-uji", owner_org=walidata,
+                       private=False, title="Publikasi: Uji", license_id="cc-by",
+                       notes="Statistik sektoral yang dipublikasikan.")
+    graph = _catalog(app, f"/dataset/{book['id']}.ttl")
+    (ref,) = list(graph.subjects(RDF.type, DCAT.Dataset))
+    contact = graph.value(ref, DCAT.contactPoint)
+    assert str(graph.value(contact, VCARD.hasEmail)) == "mailto:data@kominfo.example.go.id"
+    assert str(graph.value(contact, VCARD.fn)) == model.Group.get(walidata).title
+    assert str(graph.value(contact, VCARD.hasTelephone)) == "tel:0542123456"
