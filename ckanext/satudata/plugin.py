@@ -16,6 +16,7 @@ from ckanext.scheming.plugins import SchemingDatasetsPlugin
 from . import jobs, middleware, search, subscriptions
 from .lib import charts, datastore, metadata, publishing, sessions
 from .logic import schema as logic_schema
+from .views import login
 
 
 @tk.blanket.actions
@@ -39,6 +40,7 @@ class SatudataPlugin(DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config: CKANConfig):
         jobs.register()
         datastore.configure(config)
+        login.configure(config)
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-satudata")

@@ -24,6 +24,20 @@ from ..lib import login_attempts
 
 satudata_login = Blueprint("satudata_login", __name__)
 
+#: where CKAN sends one who set a password (a reset, an invitation's first)
+#: or asked for the link to set it, as CKAN leaves it
+_RESET_LANDING_DEFAULT = "home.index"
+
+
+def configure(config: Any) -> None:
+    """After setting a password, the login form (called by the plugin's
+    ``update_config``, unless ``ckan.user_reset_landing_page`` names
+    another page): CKAN's home page left an invited producer logged out
+    with "your password has been reset", and the request e-mail they had
+    already been sent asked for a login."""
+    if config.get("ckan.user_reset_landing_page") in (None, "", _RESET_LANDING_DEFAULT):
+        config["ckan.user_reset_landing_page"] = "user.login"
+
 
 @satudata_login.before_app_request
 def login_form_token() -> None:

@@ -458,3 +458,28 @@ def test_the_login_form_needs_its_token(app):
     assert "formulir" in response.body.lower()
     assert client.get("/dashboard/datasets", follow_redirects=False).status_code != 200
     assert _log_in(client, "warga", "correct123").status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_a_password_set_from_its_e_mail_leads_to_the_login_form(app):
+    """An invited producer who set their password landed on the home page,
+    logged out, with only "your password has been reset" (the request
+    e-mail they had been sent asked for a login)."""
+    from ckan.lib import mailer
+
+    person = factories.User(name="undangan", password="sementara-123")
+    user = model.User.get(person["id"])
+    mailer.create_reset_key(user)
+    key = user.reset_key
+    model.repo.commit()
+    client = app.test_client()
+    url = f"/user/reset/{person['id']}?key={key}"
+    page = client.get(url)
+    done = client.post(url, data={"_csrf_token": csrf_token(page.body),
+                                  "password1": "kata-sandi-baru-1",
+                                  "password2": "kata-sandi-baru-1"}, follow_redirects=False)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/user/login"), \
+        done.headers.get("Location")
+    landed = client.get("/user/login").body
+    assert "Kata sandi Anda telah diatur ulang" in landed and 'name="login"' in landed
+    assert _log_in(client, "undangan", "kata-sandi-baru-1").status_code == 302
