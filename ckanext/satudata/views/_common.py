@@ -41,6 +41,25 @@ def call(action: str, data: dict[str, Any]) -> Any:
         return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
 
 
+def call_filtered(action: str, filters: dict[str, Any],
+                  data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A list's action with the page's ``filters`` (and ``data``): a filter
+    it refuses (a year typed "2O61") is said above the list and left out,
+    where :func:`call` answered a bare 400 page (the list, the form and
+    what was typed gone); other refusals as :func:`call`. The result and
+    the filters it used."""
+    try:
+        return tk.get_action(action)(context(), {**filters, **data}), filters
+    except tk.ValidationError as e:
+        refused = set(e.error_dict)
+        if not refused or not refused <= set(filters):
+            return call(action, {**filters, **data}), filters
+        for message in error_list(e):
+            tk.h.flash_error(message)
+        used = {key: value for key, value in filters.items() if key not in refused}
+        return call(action, {**used, **data}), used
+
+
 def confirmed() -> bool:
     """Whether the form's confirmation checkbox is ticked (``confirm``: a
     checkbox sends 1; ``0``, ``false`` or ``no`` typed into a posted form

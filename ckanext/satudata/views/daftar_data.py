@@ -11,8 +11,9 @@ from flask import Blueprint, send_file
 import ckan.plugins.toolkit as tk
 
 from ..lib import storage
-from ._common import (PAGE_SIZE, args, call, can, context, error_list, file_response,
-                      organization_list, organization_options, page_number, save)
+from ._common import (PAGE_SIZE, args, call, call_filtered, can, context, error_list,
+                      file_response, organization_list, organization_options, page_number,
+                      save)
 
 satudata_daftar_data = Blueprint("satudata_daftar_data", __name__,
                                  url_prefix="/permintaan-data/daftar-data")
@@ -25,16 +26,16 @@ _ITEM_FIELDS = ("title", "owner_org", "year", "update_frequency", "unit",
 @satudata_daftar_data.route("")
 @satudata_daftar_data.route("/")  # the address with a trailing slash too
 def index() -> Any:
-    filters = args("year", "owner_org", "q")
+    typed = args("year", "owner_org", "q")
     page = page_number()
-    result = call("satudata_daftar_data_list",
-                   {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    result, filters = call_filtered("satudata_daftar_data_list", typed,
+                                    {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     pages = max(1, -(-result["count"] // PAGE_SIZE))
     if page > pages:  # past the last page ("118 items", an empty table, "page 4 of 3")
         return tk.redirect_to("satudata_daftar_data.index", page=pages, **filters)
     organizations = organization_list()
     return tk.render("satudata/workflow/daftar_data.html", {
-        "result": result, "filters": filters, "organizations": organizations,
+        "result": result, "filters": filters, "typed": typed, "organizations": organizations,
         "page": page, "pages": pages,
         "can_manage": can("satudata_daftar_data_create"),
     })

@@ -15,8 +15,8 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ..lib import workdays
-from ._common import (PAGE_SIZE, args, call, can, confirmed, error_list, file_response,
-                      page_number, post, save, states)
+from ._common import (PAGE_SIZE, args, call, call_filtered, can, confirmed, error_list,
+                      file_response, page_number, post, save, states)
 
 satudata_round = Blueprint("satudata_round", __name__, url_prefix="/permintaan-data/putaran")
 
@@ -37,15 +37,16 @@ _ROUND_FIELDS = ("name", "title", "year", "period", "description", "start_date",
 def index() -> Any:
     """The rounds, newest first, by pages (a year's only with ``year``; the
     list stopped at its first hundred)."""
-    filters = args("year", "state")
+    typed = args("year", "state")
     page = page_number()
-    result = call("satudata_round_list",
-                  {**filters, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+    result, filters = call_filtered("satudata_round_list", typed,
+                                    {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
     pages = max(1, -(-result["count"] // PAGE_SIZE))
     if page > pages:  # past the last page (it said there were no rounds): the last one
         return tk.redirect_to("satudata_round.index", page=pages, **filters)
     return tk.render("satudata/workflow/rounds.html", {
         "result": result, "can_manage": can("satudata_round_create"), "filters": filters,
+        "typed": typed,
         "page": page, "pages": pages,
     })
 

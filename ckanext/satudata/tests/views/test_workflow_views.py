@@ -546,6 +546,18 @@ def test_a_dataset_link_refused_keeps_the_name_typed(app, region):
     assert 'value="jumlah-bidan-salah-ketik"' in form, form
 
 
+def test_a_year_mistyped_in_a_lists_filter_is_said_above_the_list(app, region):
+    """"2O61" typed into the Daftar Data's or the rounds' year filter gave a
+    bare 400 page: the list, the form and what was typed gone."""
+    client = _login(app, "admin-walidata")
+    for path in ("/permintaan-data/daftar-data/", "/permintaan-data/putaran/"):
+        page = client.get(path, query_string={"year": "2O61"})
+        assert page.status_code == 200, path
+        assert "Tahun tidak valid" in page.body, path
+        assert 'value="2O61"' in page.body, path
+        assert region.round["title"] in page.body or "Jumlah" in page.body, path
+
+
 def test_deleting_a_daftar_data_item_is_confirmed_first(app, region):
     """"Hapus" on an item's page deleted it at once."""
     item = region.call("walidata_admin", "satudata_daftar_data_create", title="Jumlah Bidan",
