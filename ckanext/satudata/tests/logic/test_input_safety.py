@@ -471,9 +471,6 @@ class TestBadInput:
         ("satudata_request.index", {"owner_org": "bogus"}),
         ("satudata_request.index", {"page": "99999999999999999999"}),
         ("satudata_request.index", {"page": "abc"}),
-        ("satudata_round.index", {"year": "abc"}),
-        ("satudata_daftar_data.index", {"year": "abc"}),
-        ("satudata_daftar_data.index", {"year": "99999999999999999999"}),
         ("satudata_daftar_data.index", {"page": "99999999999999999999"}),
     ])
     def test_pages_answer_400(self, app, region, endpoint, query):
@@ -484,6 +481,19 @@ class TestBadInput:
                        headers={"Authorization": token})
         assert resp.status_code == 400
         assert "must be one of" not in resp.body  # CKAN's one_of: English
+
+    @pytest.mark.parametrize("endpoint,query", [
+        ("satudata_round.index", {"year": "abc"}),
+        ("satudata_daftar_data.index", {"year": "abc"}),
+        ("satudata_daftar_data.index", {"year": "99999999999999999999"}),
+    ])
+    def test_a_lists_year_it_cannot_use_is_said_on_the_list(self, app, region, endpoint,
+                                                            query):
+        # (views/test_workflow_views.py::test_a_year_mistyped_in_a_lists_filter_…)
+        token = factories.APIToken(user="admin-walidata")["token"]
+        resp = app.get(tk.url_for(endpoint), query_string=query,
+                       headers={"Authorization": token})
+        assert resp.status_code == 200 and "Tahun" in resp.body and "alert" in resp.body
 
     @pytest.mark.parametrize("action,data,field", [
         ("satudata_request_list", {"sort": "bogus"}, "sort"),
