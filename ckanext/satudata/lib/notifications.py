@@ -745,10 +745,11 @@ def notify_public_request(event_id: str) -> int:
             chain = roles.approval_chain()
             staff = roles.walidata_admins() + (roles.users_with_role(chain[0]) if chain else [])
             staff = [user for user in staff if user.id != event.user_id]
-            if event.step == "stopped":  # why: the step that ended its data, with its note
-                values.update(_why_stopped(request))
-            sent += send_message("public_request_new" if event.step == "submit"
-                                 else "public_request_back", staff, **values)
+            if event.step == "submit":
+                sent += send_message("public_request_new", staff, **values)
+            else:  # why: the step that ended its data, with its note (the staff's only)
+                sent += send_message("public_request_back", staff,
+                                     **{**values, **_why_stopped(request)})
     return sent
 
 

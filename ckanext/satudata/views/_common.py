@@ -29,16 +29,22 @@ def call(action: str, data: dict[str, Any]) -> Any:
     into a 403/404/400 page: bad query arguments or ids never give a 500."""
     try:
         return tk.get_action(action)(context(), data)
-    except tk.NotAuthorized:
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError) as e:
+        return _refusal_page(e)
+
+
+def _refusal_page(error: Exception) -> Any:
+    """The 403/404/400 page of an action's refusal (:func:`call`)."""
+    if isinstance(error, tk.NotAuthorized):
         return tk.abort(403, tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound as e:
-        return tk.abort(404, str(e) or tk._("Not found"))
-    except tk.ValidationError as e:
-        if e.error_dict == {"id": [tk._("Not found")]}:
-            # an address's id too long to be one: not found, as any unknown
-            # one (it answered 400, and only to some roles)
-            return tk.abort(404, tk._("Not found"))
-        return tk.abort(400, "; ".join(error_list(e)) or tk._("Invalid request"))
+    if isinstance(error, tk.ObjectNotFound):
+        return tk.abort(404, str(error) or tk._("Not found"))
+    assert isinstance(error, tk.ValidationError)
+    if error.error_dict == {"id": [tk._("Not found")]}:
+        # an address's id too long to be one: not found, as any unknown
+        # one (it answered 400, and only to some roles)
+        return tk.abort(404, tk._("Not found"))
+    return tk.abort(400, "; ".join(error_list(error)) or tk._("Invalid request"))
 
 
 def call_filtered(action: str, filters: dict[str, Any],
@@ -53,11 +59,13 @@ def call_filtered(action: str, filters: dict[str, Any],
     except tk.ValidationError as e:
         refused = set(e.error_dict)
         if not refused or not refused <= set(filters):
-            return call(action, {**filters, **data}), filters
+            return _refusal_page(e), filters
         for message in error_list(e):
             tk.h.flash_error(message)
         used = {key: value for key, value in filters.items() if key not in refused}
         return call(action, {**used, **data}), used
+    except (tk.NotAuthorized, tk.ObjectNotFound) as e:
+        return _refusal_page(e), filters
 
 
 def confirmed() -> bool:
