@@ -43,6 +43,21 @@ TIMEOUT_MS = 30_000  # one page on a busy 2-core machine
 OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
+#: CKAN starts a page's JavaScript modules (the confirmation dialog, the
+#: repeating fields, select2) only once its translations have come back from
+#: /api/i18n, after the page's load event: this marks the page when they have
+MODULES_STARTED = """document.addEventListener('DOMContentLoaded', () => {
+  const modules = window.ckan && window.ckan.module;
+  if (!modules) { return; }
+  const initialize = modules.initialize;
+  modules.initialize = function () {
+    const started = initialize.apply(this, arguments);
+    document.documentElement.setAttribute('data-test-modules-started', '');
+    return started;
+  };
+});"""
+
+
 def _outside(route: Any) -> None:
     """A request to another site: images get a grey pixel, the rest fails."""
     if route.request.resource_type == "image":
@@ -210,8 +225,20 @@ def open_as(world: World, chromium: Any) -> Iterator[Callable[..., Any]]:
         # avatar URLs, gravatar.com) is a grey square, not a broken image with
         # its alt text over the header; nothing else leaves the portal
         context.route(OUTSIDE, _outside)
+        context.add_init_script(MODULES_STARTED)
         contexts.append(context)
         page = context.new_page()
+        # a page is used once its modules have started (a key pressed on the
+        # opener of a dialog before did nothing on a busy machine)
+        goto = page.goto
+
+        def goto_started(url: str, **kwargs: Any) -> Any:
+            response = goto(url, **kwargs)
+            page.wait_for_function("!window.ckan || !window.jQuery || document.documentElement"
+                                   ".hasAttribute('data-test-modules-started')")
+            return response
+
+        page.goto = goto_started
         # pages (not assets) the portal answered with a server error
         page.world, page.server_errors = world, []
         page.on("response", lambda r: page.server_errors.append(f"{r.status} {r.url}")
