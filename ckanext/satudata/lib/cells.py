@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """The cells of the documents the extension writes: spreadsheet cells made
 inert, and the text of a printed table's cell made breakable
-(:func:`breakable`).
+(:func:`breakable`, and :func:`printable_runs` for a whole printed page).
 
 Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is taken for a formula by spreadsheet programs (CSV/formula injection). Every
@@ -25,7 +25,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
 __all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
-           "read_workbook"]
+           "printable_runs", "read_workbook"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -98,3 +98,34 @@ def breakable(value: Any) -> Any:
         return value
     return _LONG_WORD.sub(lambda m: "\u200b".join(
         m.group(0)[i:i + 30] for i in range(0, len(m.group(0)), 30)), value)
+
+
+#: a run of a thousand characters or more without a space in a text of a
+#: page, and an entity or a character of such a run
+_LONG_RUN = re.compile(r"[^\s<>]{%d,}" % 1_000)
+_RUN_PART = re.compile(r"&#?\w+;|[^&]|&")
+_RUN_STEP = 1_000
+
+
+def printable_runs(html: str) -> str:
+    """A page to print (a letter, the book), its texts' runs of a thousand
+    characters or more without a space cut into blocks of a thousand
+    (``<span class="run">``, each starting a line: the page's style makes
+    it a block).
+
+    WeasyPrint lays the rest of a paragraph out again for each line it
+    breaks off: on a run that must be cut letter by letter its time grows
+    with the square of the run's length (40,000 characters of a report or
+    of a table's cell held the jobs worker for 45 seconds; a place to break
+    in it, a zero-width space, was as slow). Blocks of a thousand are laid
+    out one by one. A run that long is no word or address a reader copies;
+    a shorter one, the tags' attributes (a link's address) and the page's
+    head are left as they are."""
+    def cut(match: re.Match[str]) -> str:
+        parts = _RUN_PART.findall(match.group())
+        return "".join('<span class="run">%s</span>' % "".join(parts[i:i + _RUN_STEP])
+                       for i in range(0, len(parts), _RUN_STEP))
+
+    body = max(html.find("<body"), 0)
+    return html[:body] + re.sub(r"(?<=>)[^<]+", lambda text: _LONG_RUN.sub(
+        cut, text.group()), html[body:])

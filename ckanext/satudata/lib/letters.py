@@ -317,7 +317,8 @@ def letter_html(letter: Letter) -> str:
 def pdf_bytes(letter: Letter) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=letter_html(letter), base_url=_TEMPLATES).write_pdf()
+    return weasyprint.HTML(string=cells.printable_runs(letter_html(letter)),
+                           base_url=_TEMPLATES).write_pdf()
 
 
 def file_name(letter: Letter, opd_name: Optional[str] = None) -> str:

@@ -458,7 +458,7 @@ def _local_only(url: str) -> dict[str, Any]:
 def pdf_bytes(book: Book) -> bytes:
     import weasyprint
 
-    html = weasyprint.HTML(string=book_html(book), base_url=_TEMPLATES,
+    html = weasyprint.HTML(string=cells.printable_runs(book_html(book)), base_url=_TEMPLATES,
                            url_fetcher=_local_only)
     return html.write_pdf()
 

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import io
 import os
+import re
 from typing import Any
 
 import openpyxl
@@ -346,6 +347,28 @@ def test_a_long_word_stays_on_the_books_page(region, app):
     assert "Ngariboyo" in "".join(text for _x, text in placed)
 
 
+def test_a_run_of_thousands_of_characters_is_printed_in_blocks_and_nothing_else_changes():
+    """A report's text or a table's cell of 40,000 characters without a
+    space held the jobs worker for 45 seconds: WeasyPrint lays the rest of
+    such a run out again for each line it breaks off. A printed page now
+    has it in blocks of a thousand; its characters, an entity in it, a
+    link's address, a shorter run, ordinary words and the head are as they
+    were."""
+    from ckanext.satudata.lib import cells
+
+    html = ('<html><head><title>' + "h" * 1_200 + '</title></head><body>'
+            '<p title="' + "t" * 1_500 + '">Kata biasa ' + "y" * 999 + "&amp;" + "y" * 2_500
+            + '</p><a href="http://contoh.id/' + "z" * 2_000 + '">Kode' + "x" * 990 + "</a>")
+    printed = cells.printable_runs(html)
+    assert printed.replace('<span class="run">', "").replace("</span>", "") == html
+    texts = re.findall(r">([^<]*)<", printed.split("<body")[1])
+    assert max(len(text) for text in texts) < 1_010
+    assert printed.count('<span class="run">') == 4  # 999 + 1 + 2,500 characters
+    assert not [text for text in texts if re.search(r"&(?!amp;)", text)]  # no entity cut
+    assert "span" not in printed.split("<a")[1] and "span" not in printed.split("<body")[0]
+    assert "t" * 1_500 in printed and "Kata biasa" in printed
+
+
 def test_the_command_builds_the_publication_itself(region, cli, run_jobs, smtp):
     """``ckan satudata build-publication ROUND`` (the README's way to build a
     book at once) failed after marking the queued build done: the book was
@@ -429,6 +452,10 @@ def test_the_books_report_fetches_nothing_and_the_sheet_shows_its_text(region, a
     text = " ".join(page.extract_text() for page in pages)
     assert "Laporan Putaran" in text and "Cakupan naik 4%." in " ".join(text.split())
     assert "Cakupan naik 4%.\nDua baris." in text  # the book keeps the text's lines
+    # the report's run without a space is printed whole (over pages, between
+    # their running headers)
+    printed = "".join(text.split()).replace("\u200b", "")
+    assert sum(len(run) for run in re.findall("y{2,}", printed)) == 40_000
     lines = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[0]]
     assert lines[0] == "Laporan Putaran" and "Disetujui pada 2 Maret 2026" in lines
     assert "Ringkasan" in lines and "Cakupan naik 4%." in lines and "1 | 2" in lines
