@@ -197,6 +197,13 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def modules_started(page: Any) -> None:
+    """Wait until CKAN has started the JavaScript modules of the page (after
+    a click that led to it; ``page.goto`` of ``open_as`` waits by itself)."""
+    page.wait_for_function("!window.ckan || !window.jQuery || document.documentElement"
+                           ".hasAttribute('data-test-modules-started')")
+
+
 def log_in(page: Any, url: str, user: str, password: str = PASSWORD) -> None:
     """Log in through CKAN's login form (/user/login)."""
     page.goto(f"{url}/user/login")
@@ -234,8 +241,7 @@ def open_as(world: World, chromium: Any) -> Iterator[Callable[..., Any]]:
 
         def goto_started(url: str, **kwargs: Any) -> Any:
             response = goto(url, **kwargs)
-            page.wait_for_function("!window.ckan || !window.jQuery || document.documentElement"
-                                   ".hasAttribute('data-test-modules-started')")
+            modules_started(page)
             return response
 
         page.goto = goto_started

@@ -24,7 +24,7 @@ from ckanext.satudata.lib import metadata
 
 from ..factories import field_value
 from .conftest import (CSV_BYTES, CSV_NAME, CSV_VARIABLES, PASSWORD, World,
-                       assert_no_server_error)
+                       assert_no_server_error, modules_started)
 
 pytestmark = pytest.mark.slow
 
@@ -45,6 +45,7 @@ def open_request_from_queue(page: Any, world: World, title: str) -> None:
     page.wait_for_url(re.compile(r"/permintaan-data/"))
     page.get_by_role("link", name=title, exact=True).first.click()
     page.wait_for_url(re.compile(r"/permintaan-data/[0-9a-f-]{36}$"))
+    modules_started(page)
     assert_no_server_error(page)
     assert page.locator(MAIN).first.get_by_role("heading", level=1).first.inner_text().strip() == title
 
@@ -164,6 +165,7 @@ def test_producer_fills_uploads_submits_then_fixes_and_resubmits(world, open_as,
     else:
         page.goto(f"{world.url}/dataset/{dataset['name']}/resource/new")
     page.wait_for_url(re.compile(r"/resource/new"))
+    modules_started(page)  # the upload field's module, before a file is chosen
     assert_no_server_error(page)
     csv = tmp_path / CSV_NAME
     csv.write_bytes(CSV_BYTES)
