@@ -588,6 +588,10 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         if (transition_name, current) not in FIRST:
             _refuse_moved_past(context, request, transition_name)
         raise _refuse_state(transition_name, current)
+    if current == State.SCHEDULED and transition.name != "publish":
+        # its announced time has come: ``release-due`` publishes it (an
+        # administrator's cancel then ended it unannounced, in silence)
+        publishing.refuse_once_due(publishing.pending_release(request.id))
     if expected_version in (None, "") and transition.needs_version(
             lambda: roles.took_step(request.id, "withdraw")):
         raise tk.ValidationError({"version": [tk._(

@@ -1887,6 +1887,17 @@ def pending_release(request_id: str) -> Optional[Release]:
                                  Release.status == "scheduled")).scalar_one_or_none()
 
 
+def refuse_once_due(pending: Optional[Release]) -> None:
+    """A ``ValidationError`` when the announced time of the release
+    ``pending`` has come: ``release-due`` publishes it, it is neither
+    cancelled nor moved (the calendar announced it; ended then, it silently
+    did not happen): it is withdrawn once public if it must not be."""
+    if pending is not None and pending.release_at <= utcnow():
+        raise tk.ValidationError({"state": [tk._(
+            "The announced release time has come: the data is being published. "
+            "Withdraw it once it is public if it must not be")]})
+
+
 def schedule(context: Context, request: DataRequest,
              release_at: datetime.datetime, reason: Optional[str] = None) -> Release:
     """Set (or move) the release time of a ready request. ``release_at`` is

@@ -198,7 +198,7 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
             return dict(request.dictize(), event=None), pending
         # moved once its time has come, ``release-due`` published it anyway
         # (the officer told "postponed", the calendar the new day)
-        _refuse_once_due(pending if scheduled else None)
+        publishing.refuse_once_due(pending if scheduled else None)
         latest = roles.latest_step(request.id) if data.get("reason") and not scheduled \
             else None
         if latest is not None and latest.transition == "unschedule":
@@ -223,25 +223,8 @@ def satudata_request_unschedule(context: Context, data_dict: DataDict) -> dict[s
     """Cancel the scheduled release of a request (back to ``ready``)."""
     tk.check_access("satudata_request_unschedule", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
-
-    def due(request: DataRequest) -> None:
-        """Under the lock: a release whose announced time has come is
-        published by ``release-due`` (the calendar announced it; cancelled
-        then, it silently did not happen): withdraw it once public."""
-        _refuse_once_due(publishing.pending_release(request.id))
-        return None
-
-    return _take(context, data, "unschedule", done=due)[0]
-
-
-def _refuse_once_due(pending: Optional[Release]) -> None:
-    """A ``ValidationError`` when the announced time of the release
-    ``pending`` has come: ``release-due`` publishes it, it is neither
-    cancelled nor moved."""
-    if pending is not None and pending.release_at <= publishing.utcnow():
-        raise tk.ValidationError({"state": [tk._(
-            "The announced release time has come: the data is being published. "
-            "Withdraw it once it is public if it must not be")]})
+    # the engine refuses it once the announced time has come
+    return _take(context, data, "unschedule")[0]
 
 
 def satudata_request_revise(context: Context, data_dict: DataDict) -> dict[str, Any]:

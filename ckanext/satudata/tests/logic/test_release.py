@@ -280,7 +280,9 @@ def test_each_schedule_e_mail_tells_the_release_time_its_step_set(region, smtp, 
 #: a cancellation, and a postponement, of a scheduled release
 _MOVES = {"cancelled": ("satudata_request_unschedule", {}),
           "postponed": ("satudata_request_schedule",
-                        {"release_at": "2026-12-04 09:00", "reason": "Data belum lengkap"})}
+                        {"release_at": "2026-12-04 09:00", "reason": "Data belum lengkap"}),
+          # the request ended with its release (an administrator's cancel)
+          "ended": ("satudata_request_cancel", {"note": "Data tidak jadi diterbitkan"})}
 
 
 @pytest.mark.parametrize("move", list(_MOVES))
@@ -291,7 +293,8 @@ def test_a_release_whose_time_has_come_is_neither_cancelled_nor_postponed(region
     ``release-due`` published the releases of that minute, the officer was
     told it was postponed, the calendar announced the new day, and the run
     published it three days early. Once the time has come it is published
-    (withdrawn after, if it must not be public)."""
+    (withdrawn after, if it must not be public). The request's cancel
+    ended the due release the same way."""
     action, data = _MOVES[move]
     request = region.request_of(region.opd_a)
     with freeze_time("2026-11-30 03:00:00") as clock:  # the whole scenario
@@ -308,7 +311,7 @@ def test_a_release_whose_time_has_come_is_neither_cancelled_nor_postponed(region
         region.call("walidata_admin", action, id=request["id"], version=seen(request["id"]),
                     **data)
         assert [r["release_at_local"] for r in _calendar()] == (
-            [] if move == "cancelled" else ["2026-12-04 09:00 WIB"])
+            ["2026-12-04 09:00 WIB"] if move == "postponed" else [])
 
 
 def test_a_release_postponed_as_it_fell_due_moves_and_is_not_lost(region, monkeypatch,
