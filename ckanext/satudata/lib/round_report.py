@@ -34,7 +34,7 @@ from ..model import (
     CollectionRound, DaftarData, DataRequest, RoundReport, RoundReportEvent,
 )
 from . import outbox, publishing, roles, round_history, rounds, workdays
-from .states import State, given_reason, state_labels
+from .states import PUBLIC_STATES, State, given_reason, state_labels
 
 __all__ = [
     "ReportState", "Actor", "Step", "TABLE", "DRAFTED", "EDIT", "actors_of",
@@ -244,26 +244,55 @@ def _in_portal_language() -> Any:
 
 
 def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
-    """The first text of the report, for the walidata to edit."""
+    """The first text of the report, for the walidata to edit.
+
+    Approved, the text is printed in the round's public book: the data it
+    names are those the public has (published, archived); the others are
+    counted per OPD and state (the draft named them with their state: a
+    book could tell the public of data still "ready to publish", returned
+    or withdrawn). The reviewers read each request in the page's table."""
     labels = {s.value: label for s, label in state_labels().items()}
     lines = [tk._("Report of the collection round %(round)s (%(year)s).") % {
         "round": round_.title, "year": round_.year}, "",
         tk._("%(verified)s of the %(total)s data requested were verified.") % {
-            "verified": data["verified"], "total": data["total"]}, ""]
-    # the requests counted, then those cancelled apart (listed among them,
-    # "5 of the 5" read wrong beside a list of 7)
-    cancelled = [row for row in data["requests"] if row["state"] == State.CANCELLED.value]
-    for row in data["requests"]:
-        if row["state"] != State.CANCELLED.value:
-            lines.append(f"- {row['organization']} — {row['item']}: "
-                         f"{labels.get(row['state'], row['state'])}")
-    if cancelled:
-        # a blank line before the list: Markdown read it as the sentence's
+            "verified": data["verified"], "total": data["total"]}]
+    public = {s.value for s in PUBLIC_STATES}
+    named = [row for row in data["requests"] if row["state"] in public]
+    if named:
+        # a blank line before a list: Markdown read it as the sentence's
         # continuation ("…(2): - Dinas Kesehatan — … - Dinas Pendidikan …")
+        lines += ["", tk._("Published (%(count)s):") % {"count": len(named)}, ""]
+        lines += [f"- {row['organization']} — {row['item']}: "
+                  f"{labels.get(row['state'], row['state'])}" for row in named]
+    # the requests counted above, then those cancelled apart ("5 of the 5"
+    # read wrong beside a list of 7)
+    cancelled = State.CANCELLED.value
+    waiting = _per_opd([r for r in data["requests"]
+                        if r["state"] not in public and r["state"] != cancelled])
+    if waiting:
+        order = list(labels)
+        lines += ["", tk._("Not published yet, per OPD:"), ""]
+        lines += ["- %s — %s" % (organization, "; ".join(
+            tk._("%(state)s: %(count)s") % {"state": labels.get(state, state), "count": n}
+            for state, n in sorted(states.items(), key=lambda item: (
+                order.index(item[0]) if item[0] in order else len(order)))))
+            for organization, states in waiting.items()]
+    ended = _per_opd([r for r in data["requests"] if r["state"] == cancelled])
+    if ended:
         lines += ["", tk._("Cancelled, no longer asked for (%(count)s):") % {
-            "count": len(cancelled)}, ""]
-        lines += [f"- {row['organization']} — {row['item']}" for row in cancelled]
+            "count": sum(n for states in ended.values() for n in states.values())}, ""]
+        lines += [f"- {organization}: {states[cancelled]}"
+                  for organization, states in ended.items()]
     return "\n".join(lines)
+
+
+def _per_opd(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """How many of ``rows`` each OPD has in each state (in the rows' order)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        states = counts.setdefault(row["organization"], {})
+        states[row["state"]] = states.get(row["state"], 0) + 1
+    return counts
 
 
 def _event(report: RoundReport, *, user_id: Optional[str], step: str,

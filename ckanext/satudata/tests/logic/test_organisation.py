@@ -625,7 +625,10 @@ def test_tjb_a_round_is_compiled_then_reported_up_the_chain(clean_db, clean_inde
         report = _call("verifikator", "satudata_round_report_show", id="tjb-2026")
         assert report["state"] == "draft" and report["due_date"] == "2026-06-23"
         assert (report["summary"]["total"], report["summary"]["verified"]) == (2, 2)
-        assert "Dinas Kesehatan — Jumlah Puskesmas" in report["body"]
+        # nothing is public yet: the draft, printed in the public book once
+        # approved, counts the OPDs' data without naming them
+        assert "- Dinas Kesehatan — ready to publish: 1" in report["body"]
+        assert "Jumlah Puskesmas" not in report["body"]
         assert [(r["organization"], r["state"]) for r in report["summary"]["requests"]] == [
             ("Dinas Kesehatan", "ready"), ("Dinas Pendidikan", "ready")]
         with pytest.raises(tk.NotAuthorized):  # drafting is no verifier's duty here
