@@ -25,10 +25,20 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
 __all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
-           "printable_runs", "read_workbook"]
+           "printable_runs", "read_workbook", "TooLarge", "CELLS_MAX", "used_range"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TooLarge(ValueError):
+    """A workbook whose sheet holds values over more cells than a table
+    read by the portal has (:data:`CELLS_MAX`)."""
+
+
+#: the cells (rows × columns) a sheet's values may span: a table of the
+#: portal's size (100,000 rows of 20 columns) and more
+CELLS_MAX = 5_000_000
 
 
 def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> Any:
@@ -37,19 +47,51 @@ def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> An
     range the file declares (``<dimension ref="A1:B3">``), which Excel and
     LibreOffice ignore, so rows past it (a NIK, an e-mail) were never
     checked nor screened, and shown to whoever downloads the file.
-    ``sized``: its real range measured first (one reading more), so that
-    every row comes as wide as the widest; else rows end at their last
-    cell (a preview of the first rows)."""
+    ``sized``: its range measured first (one reading more), so that every
+    row comes as wide as the widest; else rows end at their last cell (a
+    preview of the first rows).
+
+    The range measured is that of the cells holding a value: a blank cell
+    formatted at XFD1048576 (a file of 5 KB) made every one of a million
+    rows 16,384 cells wide, and held a web worker until it was killed.
+    :class:`TooLarge` when the values span more than :data:`CELLS_MAX`
+    cells."""
     book = openpyxl.load_workbook(source, read_only=True, data_only=data_only)
     for sheet in book.worksheets:
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
             if sized:
-                try:
-                    sheet.calculate_dimension(force=True)
-                except UnboundLocalError:  # an empty sheet (openpyxl measures no cell)
-                    pass
+                rows, columns = _valued_range(sheet)
+                if rows * columns > CELLS_MAX:
+                    book.close()
+                    raise TooLarge(f"{sheet.title}: {rows} rows × {columns} columns")
+                # what ``calculate_dimension`` sets, from the values only
+                sheet._max_row, sheet._max_column = max(rows, 1), max(columns, 1)
     return book
+
+
+def _valued_range(sheet: Any) -> tuple[int, int]:
+    """The last row and the last column of ``sheet`` (read-only, unsized:
+    rows end at their last cell) that hold a value."""
+    rows = columns = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for position in range(len(values) - 1, -1, -1):
+            if values[position] not in (None, ""):
+                rows, columns = number, max(columns, position + 1)
+                break
+    return rows, columns
+
+
+def used_range(sheet: Any) -> tuple[int, int]:
+    """The last row and the last column of ``sheet`` (a worksheet loaded
+    whole, not read-only) that hold a value: its ``max_row`` and
+    ``max_column`` count a blank formatted cell too (XFD1048576: reading
+    up to it created sixteen billion cells)."""
+    rows = columns = 0
+    for (row, column), cell in sheet._cells.items():
+        if cell.value not in (None, ""):
+            rows, columns = max(rows, row), max(columns, column)
+    return rows, columns
 
 
 def is_formula_like(value: Any) -> bool:

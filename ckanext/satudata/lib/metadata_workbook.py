@@ -212,7 +212,9 @@ def _write_originals(wb: Any, shown: "ParsedWorkbook") -> None:
 
 def _read_originals(ws: Any) -> dict[str, Any]:
     originals: dict[str, Any] = {}
-    for key, text in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+    last_row, _last_column = cells.used_range(ws)  # as far as its values go
+    for key, text in ws.iter_rows(min_col=1, max_col=2, max_row=max(last_row, 1),
+                                  values_only=True):
         if isinstance(key, str) and isinstance(text, str):
             try:
                 originals[key] = json.loads(text)
@@ -470,7 +472,10 @@ def _read_metadata(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
     """The Metadata sheet's values into ``parsed``; the value cells read as
     empty go to ``empty`` (:func:`_formulas_without_values`)."""
     fields = {f["field_name"]: f for f in template_fields(dataset_type)}
-    for row in ws.iter_rows(min_row=2):
+    # as far as its values go (a blank cell formatted at XFD1048576 had the
+    # reading create sixteen billion cells)
+    last_row, _last_column = cells.used_range(ws)
+    for row in ws.iter_rows(min_row=2, max_row=max(last_row, 2), max_col=VALUE_COL):
         key_cell = row[KEY_COL - 1]
         key = _plain(key_cell.value)
         if not key:
@@ -502,7 +507,8 @@ def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
         return
     subfields = {sf["field_name"]: sf for sf in field["repeating_subfields"]}
     columns: dict[int, str] = {}
-    for cell in ws[1]:
+    last_row, last_column = cells.used_range(ws)  # as far as its values go
+    for cell in next(ws.iter_rows(min_row=1, max_row=1, max_col=max(last_column, 1))):
         key = _plain(cell.value)
         if key in subfields:
             columns[cell.column] = key
@@ -512,7 +518,8 @@ def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
                 VARIABLES_SHEET, cell.coordinate, VARIABLES_FIELD,
                 tk._('Unknown field key "%(key)s"; do not change row 1') % {"key": key}))
     parsed.variables = []
-    for row in ws.iter_rows(min_row=FIRST_VARIABLE_ROW):
+    for row in ws.iter_rows(min_row=FIRST_VARIABLE_ROW, max_row=last_row,
+                            max_col=max(last_column, 1)):
         entry = {}
         for cell in row:
             key = columns.get(cell.column)

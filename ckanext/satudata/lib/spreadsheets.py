@@ -328,6 +328,9 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             + [ws for ws in wb.worksheets if ws.title != "Daftar Data"]
         # read every row now: a damaged sheet fails here, not half-way
         read = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in sheets]
+    except cells.TooLarge:  # values spread over millions of cells
+        raise tk.ValidationError({"upload": [tk._(
+            "The workbook is too large to import: split it into smaller files")]})
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         raise unreadable
     if not any(rows for _title, rows in read):

@@ -286,6 +286,26 @@ class TestImport:
         assert any(words in str(e.value.error_dict["upload"])
                    for words in ("too large", "terlalu besar"))
 
+    def test_a_blank_cell_formatted_at_the_sheets_far_corner_is_read_past(
+            self, producer, draft):
+        """A 20 KB template whose blank cell XFD1048576 was made bold: read
+        up to that corner, sixteen billion cells, it held a web worker for
+        two minutes until gunicorn killed it (HTTP 500). The values are
+        imported; the cells read are those holding a value."""
+        from openpyxl.styles import Font
+
+        wb = _template(producer, draft)
+        _set(wb, {"notes": "Catatan dari templat"})
+        _set_variables(wb, [["jumlah", "Jumlah", "integer — Bilangan bulat", "orang"]])
+        for name in wb.sheetnames:
+            wb[name]["XFD1048576"].font = Font(bold=True)
+        upload = _bytes(wb)
+        assert len(upload.getvalue()) < 100_000
+        _import(producer, draft, upload)
+        shown = helpers.call_action("package_show", id=draft["id"])
+        assert shown["notes"] == "Catatan dari templat"
+        assert [v["name"] for v in shown["variables"]] == ["jumlah"]
+
     def test_strangers_cannot_import(self, draft):
         stranger = factories.User()
         with pytest.raises(tk.NotAuthorized):

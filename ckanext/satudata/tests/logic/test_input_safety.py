@@ -535,6 +535,38 @@ def _import_workbook(rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+def test_a_daftar_data_workbook_is_read_as_far_as_its_values_go(app, region):
+    """A 5 KB workbook whose blank cell XFD1048576 was made bold held a web
+    worker two minutes until gunicorn killed it (HTTP 500): every one of a
+    million rows was read 16,384 cells wide. Its items are imported; values
+    spread over millions of cells are refused as too large, not read."""
+    from openpyxl.styles import Font
+
+    def workbook(far: Any) -> bytes:
+        wb = openpyxl.load_workbook(io.BytesIO(_import_workbook(
+            [[f"Data jauh {i}", "dinas-kesehatan"] for i in range(2)])))
+        far(wb.active)
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+    def bold(ws: Any) -> None:
+        ws["XFD1048576"].font = Font(bold=True)
+
+    def written(ws: Any) -> None:
+        ws["XFD400"] = "x"  # 400 rows of 16,384 columns: 6.5 million cells
+
+    admin = {"user": "admin-walidata"}
+    with app.flask_app.test_request_context():
+        done = helpers.call_action("satudata_daftar_data_import", context=dict(admin),
+                                   upload=workbook(bold), year=2031)
+        assert done["created"] == 2
+        with pytest.raises(tk.ValidationError) as refused:
+            helpers.call_action("satudata_daftar_data_import", context=dict(admin),
+                                upload=workbook(written), year=2032)
+    assert "terlalu besar" in str(refused.value.error_dict["upload"])
+
+
 def test_concurrent_imports_do_not_duplicate(app, region):
     """Finding 15: three imports of the same 5-item file at once give 5 items."""
     content = _import_workbook([[f"Data {i}", "dinas-kesehatan"] for i in range(5)])
