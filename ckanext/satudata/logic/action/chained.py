@@ -2107,7 +2107,11 @@ def _table_follows_upload(data_dict: DataDict) -> None:
     unnamed = not str(data_dict.get("name") or "").strip() \
         and (stored is None or not stored.name)
     if named_after_old or unnamed:
-        data_dict["name"] = os.path.basename(name.replace("\\", "/"))
+        # as typed text is stored: a NUL in the file's name (HTTP 500 from
+        # PostgreSQL) and the controls that turn the text round
+        # ("\u202egpj.csv" read "vsc.jpg") dropped
+        data_dict["name"] = validators.storable_text(
+            os.path.basename(name.replace("\\", "/"))).strip()
 
 
 def _refuse_without_data(data_dict: DataDict) -> None:

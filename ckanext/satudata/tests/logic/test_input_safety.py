@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import threading
 
 import openpyxl
@@ -116,6 +117,23 @@ class TestLinks:
                     url="data [final].csv", upload=csv_upload("a,b\n1,2\n", "data [final].csv"))
         assert [r["name"] for r in helpers.call_action("package_show", id=dataset)[
             "resources"]] == ["Tabel [final]"]
+
+    def test_a_file_named_with_control_characters_names_its_table_without_them(
+            self, app, region):
+        """A table uploaded without a name is named after its file: a NUL in
+        the file's name answered 500 (PostgreSQL stores no NUL), over the API
+        and the page form; a control turning the text round was kept
+        ("\u202egpj.csv" listed as "vsc.jpg")."""
+        dataset = region.request_of(region.opd_a)["package_id"]
+        token = factories.APIToken(user="produsen-a")["token"]
+        names = []
+        for filename in ("a\x00b.csv", "\u202egpj.csv"):
+            response = app.post("/api/3/action/resource_create", data={
+                "package_id": dataset, "upload": (io.BytesIO(b"tahun,jumlah\n2024,1\n"),
+                                                  filename)},
+                content_type="multipart/form-data", headers={"Authorization": token})
+            names.append(json.loads(response.body)["result"]["name"])
+        assert names == ["ab.csv", "gpj.csv"]
 
     def test_download_of_a_file_the_storage_lost_is_404(self, app, region):
         """An upload whose file is gone from the storage answered 500."""
