@@ -64,12 +64,14 @@ def edit(round_id: Optional[str] = None) -> Any:
         form = tk.request.form
         shown = data
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
+        untouched = {}
         for key in ("prepare_due", "submit_due", "verify_due"):
-            # the date the form showed, left as it was, is not typed: it follows
-            # its working days (changing them did nothing: the shown date
-            # went back as typed and was kept)
+            # the date the form showed, left as it was, is not typed now: it
+            # stays as it is, a date typed earlier kept, a counted one
+            # following its working days (changing them did nothing: the
+            # shown date went back as typed and was kept)
             if round_id and data.get(key) == shown.get(key):
-                data.pop(key, None)
+                untouched[key] = data.pop(key)
         # not ticked, not sent; what is sent is the action's to read ("0" or
         # "false" were stored as ticked)
         data["verify_when_complete"] = form.get("verify_when_complete") or False
@@ -81,8 +83,12 @@ def edit(round_id: Optional[str] = None) -> Any:
             for key in ("compile_days", "report_days"):  # emptied: no such stage
                 data.setdefault(key, "")
             for key in ("prepare_due", "submit_due", "verify_due"):
-                # emptied: counted again, as the form says (it kept the date typed)
-                if key in form and key not in locked:
+                # emptied: counted again, as the form says (it kept the date
+                # typed); a date left as it was is not emptied (a deadline
+                # typed earlier went back to the counted one, a week earlier,
+                # and the producers were told so, when only the description
+                # changed)
+                if key in form and key not in locked and key not in untouched:
                     data.setdefault(key, "")
             for key in ("title", "period", "description"):
                 # emptied texts are changes too (an emptied title was
@@ -96,6 +102,7 @@ def edit(round_id: Optional[str] = None) -> Any:
         if saved:
             tk.h.flash_success(tk._("The collection round is saved."))
             return tk.redirect_to("satudata_round.read", round_id=saved["name"])
+        data.update(untouched)  # shown again as they were (they came back empty)
     for key in ("approval_chain", "report_chain"):
         if isinstance(data.get(key), list):
             data = dict(data, **{key: " ".join(data[key])})

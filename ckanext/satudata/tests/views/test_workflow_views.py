@@ -1353,3 +1353,19 @@ def test_a_rounds_working_days_changed_on_its_form_move_its_deadline(app, region
         assert saved.status_code == 302, saved.body[-3000:]
         assert region.call("walidata_admin", "satudata_round_show",
                            id=region.round["id"])["verify_due"] == typed
+        # the form saved again as it shows it, only its description changed:
+        # the date typed earlier stays (it went back to the counted one, and
+        # the producers were told of a new deadline)
+        kept = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+        form.update({"_csrf_token": _csrf(client.get(url).body), "modified": kept["modified"],
+                     "description": "Deskripsi baru", "verify_due": kept["verify_due"]})
+        saved = client.post(url, data=form, follow_redirects=False)
+        assert saved.status_code == 302, saved.body[-3000:]
+        after = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+        assert (after["verify_due"], after["description"]) == (typed, "Deskripsi baru")
+        # refused (an emptied title), the form shows the dates as they were
+        refused = client.post(url, data=dict(form, title="", modified=after["modified"],
+                                             _csrf_token=_csrf(client.get(url).body)))
+        assert refused.status_code == 400
+        assert f'value="{typed}"' in refused.body and f'value="{after["submit_due"]}"' \
+            in refused.body
