@@ -100,6 +100,15 @@ def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if width < 500 and scroll_width > width:
                 too_wide.append(f"{name} ({path}): {scroll_width} px")
+            if width < 500 and name == "dataset":
+                # the dataset's heading and notices before the side column
+                # (an archived dataset's banner came last, above the footer)
+                top = page.eval_on_selector("[role=main] h1",
+                                            "e => e.getBoundingClientRect().top")
+                side = page.eval_on_selector("aside.secondary",
+                                             "e => e.getBoundingClientRect().top")
+                if top > side:
+                    too_wide.append(f"dataset heading at {top} px, below the side column")
             if width < 500 and name == "table":
                 # the download and API buttons above the heading, not squeezing
                 # it into "Fa/sili/tas"
