@@ -35,7 +35,8 @@ from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, Publ
 
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
            "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take",
-           "fulfil_published", "reopen", "may_see_contact", "due_for_reminder"]
+           "fulfil_published", "reopen", "may_see_contact", "due_for_reminder", "MAX_OPEN",
+           "open_over_limit"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
 RESPONSE_DAYS = 10
@@ -43,6 +44,23 @@ EXTENSION_DAYS = 7
 #: sent after commit; sender = the request id; keyword ``event_id``
 public_request_step = tk.signals.ckanext.signal("satudata_public_request_step")
 CREATE = "submit"
+
+
+#: the most requests one account (not the walidata's) may have waiting
+#: for an answer at once
+MAX_OPEN = 10
+
+
+def open_over_limit(user: model.User) -> int:
+    """How many requests ``user`` has waiting for an answer when they are
+    :data:`MAX_OPEN` or more (they may ask for no more until one is
+    answered), else 0; always 0 for the walidata's staff (one account filed
+    25 at once: 275 e-mails to the walidata, 25 legal deadlines running)."""
+    count = model.Session.execute(
+        sa.select(sa.func.count()).select_from(PublicRequest).where(
+            PublicRequest.requester_id == user.id,
+            PublicRequest.state.in_([s.value for s in PUBLIC_OPEN]))).scalar_one()
+    return count if count >= MAX_OPEN and not roles.is_walidata_staff(user.name) else 0
 
 
 def _now() -> datetime.datetime:

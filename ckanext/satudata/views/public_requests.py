@@ -13,7 +13,7 @@ from flask import Blueprint, session
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ..lib import sessions, workdays
+from ..lib import public_requests, sessions, workdays
 from ..logic.schema import LONG_MAX, SHORT_MAX, TITLE_MAX
 from ..lib.states import PUBLIC_STEPS, PublicState, public_state_label
 from ._common import (PAGE_SIZE, args, call, context, error_list, organization_options,
@@ -181,6 +181,9 @@ def new() -> Any:
     return tk.render("satudata/public_requests/new.html", {
         "data": data, "errors": errors, "org_options": org_options,
         "earlier": earlier and tk.h.url_for("satudata_public_request.read", id=earlier),
+        # said when the form opens (it was said once it was filled in, its
+        # other errors mended)
+        "waiting": public_requests.open_over_limit(tk.current_user),  # type: ignore[arg-type]
     }), (400 if errors else 200)
 
 

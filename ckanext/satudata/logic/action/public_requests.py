@@ -70,9 +70,15 @@ def _dict(request: PublicRequest, user_name: Optional[str],
     return out
 
 
-#: the most requests one account (not the walidata's) may have waiting
-#: for an answer at once
-MAX_OPEN = 10
+def _refuse_over_limit(user: model.User) -> None:
+    """A ``ValidationError`` when ``user`` has too many requests waiting
+    (:func:`.public_requests.open_over_limit`)."""
+    count = public_requests.open_over_limit(user)
+    if count:
+        raise tk.ValidationError({"title": [tk._(
+            "You have %(count)s requests still waiting for an answer: the walidata answers "
+            "them first. Follow them on your requests page, and ask again once one is "
+            "answered") % {"count": count}]})
 
 
 def satudata_public_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -89,9 +95,11 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
     :rtype: dictionary (the request, with the requester's contact details)
     """
     tk.check_access("satudata_public_request_create", context, data_dict)
-    data = _validate(data_dict, schema.public_request_create(), context)
     user = roles.user_obj(context.get("user"))
     assert user is not None
+    # said first (it was said once the form's other errors were mended)
+    _refuse_over_limit(user)
+    data = _validate(data_dict, schema.public_request_create(), context)
     if not (data.get("email") or user.email):
         raise tk.ValidationError({"email": [tk._(
             "Give an e-mail address for the answer")]})
@@ -110,17 +118,8 @@ def satudata_public_request_create(context: Context, data_dict: DataDict) -> dic
             "its page (%(url)s)") % {"url": tk.url_for("satudata_public_request.read",
                                                         id=earlier, _external=True)}],
             "earlier": [earlier]})
-    open_count = model.Session.execute(
-        sa.select(sa.func.count()).select_from(PublicRequest).where(
-            PublicRequest.requester_id == user.id,
-            PublicRequest.state.in_([s.value for s in PUBLIC_OPEN]))).scalar_one()
-    if open_count >= MAX_OPEN and not roles.is_walidata_staff(user.name):
-        # one account filed 25 at once: 275 e-mails to the walidata, 25
-        # legal deadlines running
-        raise tk.ValidationError({"title": [tk._(
-            "You have %(count)s requests still waiting for an answer: the walidata answers "
-            "them first. Follow them on your requests page, and ask again once one is "
-            "answered") % {"count": open_count}]})
+    # again, under the requester's lock: requests sent at once are counted
+    _refuse_over_limit(user)
     request, _event = public_requests.create(user, data)
     _commit(context)
     # with its version, as satudata_public_request_show: an officer's

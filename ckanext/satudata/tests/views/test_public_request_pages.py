@@ -216,3 +216,29 @@ def test_the_opd_the_citizen_named_is_shown_and_planned_by_default(app, region):
     plan = page.split('id="plan-org"')[1].split("</select>")[0]
     assert f'<option value="{region.opd_b["name"]}" selected>' in plan
     assert plan.count(" selected") == 1
+
+
+def test_a_citizen_with_too_many_open_requests_is_told_when_the_form_opens(app, region):
+    """A citizen with ten requests waiting learnt of the limit only once the
+    form was filled in and its other errors mended, without a way to their
+    requests."""
+    from ckan.tests import helpers
+
+    from ckanext.satudata.lib import public_requests
+
+    for n in range(public_requests.MAX_OPEN):
+        helpers.call_action("satudata_public_request_create", context={"user": "warga"},
+                            title=f"Data ke-{n}", description="Per desa")
+    citizen = login(app, "warga")
+    form = citizen.get("/permohonan-data/baru")
+    notice = form.body[form.body.index("satudata-requests-waiting"):][:700]
+    assert "10 permohonan" in notice and "/permohonan-data/?mine=1" in notice
+    # a form with another error too: the limit is what it is told
+    refused = citizen.post("/permohonan-data/baru", data={
+        "_csrf_token": csrf_token(form.body), "title": "Data nelayan", "description": " ",
+        "phone": "bukan nomor"})
+    assert refused.status_code == 400
+    assert "10 permohonan yang masih menunggu jawaban" in refused.body
+    # the walidata's staff are not counted
+    assert "satudata-requests-waiting" not in login(app, "admin-walidata").get(
+        "/permohonan-data/baru").body
