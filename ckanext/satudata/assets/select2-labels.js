@@ -40,7 +40,7 @@ jQuery(function ($) {
   }
   /* A picker of one value announced only that value ("Dinas Kesehatan"),
    * not its field: select2 names its focus box after the chosen value
-   * alone. Named after the field's label, then the value. */
+   * alone. Named after the field's label, then the value (its box too). */
   function field(root) {
     $(root).find('.select2-container:not(.select2-container-multi)').each(function () {
       var focusser = $(this).find('input.select2-focusser');
@@ -52,6 +52,10 @@ jQuery(function ($) {
       if (!label.attr('id')) { label.attr('id', 'label-' + original.attr('id')); }
       focusser.attr({'aria-labelledby': label.attr('id') + ' ' + shown,
                      'data-satudata-named': '1'});
+      /* its clickable box too: empty (nothing chosen yet), it was a link
+       * without a name (axe-core "link-name") */
+      $(this).children('a.select2-choice').attr('aria-labelledby',
+                                                label.attr('id') + ' ' + shown);
     });
   }
   name(document.body);
