@@ -177,7 +177,12 @@ def discard_revision(id: str) -> Any:
         for message in error_list(e):
             tk.h.flash_error(message)
         return tk.redirect_to("satudata_dissemination.revision", id=id)
-    tk.h.flash_success(tk._(
+    try:  # withdrawn data has no published version to speak of
+        withdrawn = bool(tk.get_action("package_show")(context(), {"id": id}).get("private"))
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        withdrawn = False
+    tk.h.flash_success(tk._("The staged changes were discarded: the data stays withdrawn.")
+                       if withdrawn else tk._(
         "The staged changes were discarded: the published version stays as it is."))
     return tk.redirect_to("dataset.read", id=id)
 

@@ -223,6 +223,26 @@ class TestPublicPages:
         assert edit_url in page and "satudata-staged-notice" not in page
         assert producer.get(edit_url).status_code == 200
 
+    def test_a_revision_of_withdrawn_data_speaks_of_no_published_version(self, app, region):
+        """Withdrawn data's staged changes were said to leave "the published
+        version as it is", discarded too: nothing was published (the
+        dataset answered 410)."""
+        request = region.request_of(region.opd_a)
+        to_ready(region, request)
+        publish(region, request)
+        region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                    note="Angka keliru")
+        pkg = region.call("sysadmin", "package_show", id=request["package_id"])
+        region.call("producer", "package_patch", id=pkg["id"], notes="Angka dibetulkan")
+        producer = login(app, "produsen-a")
+        revision_url = f"/dataset/{pkg['name']}/revisi"
+        page = producer.get(revision_url).body
+        assert "data sedang ditarik dari portal" in page and "versi yang terbit" not in page
+        response = producer.post(revision_url + "/buang", data={
+            "_csrf_token": csrf_token(page), "confirm": "1"}, follow_redirects=True)
+        assert "data tetap ditarik" in response.body
+        assert "versi yang dipublikasikan tetap" not in response.body
+
     def test_progress_dashboard_counts_and_on_time_rate(self, app, region):
         a1, a2 = region.requests_of(region.opd_a)
         b1, _b2 = region.requests_of(region.opd_b)

@@ -225,6 +225,10 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
     assert "Jumlah Posyandu" in resp.body
     # a form with errors is shown again with them
     page = client.get(tk.url_for("satudata_round.edit"))
+    # the form's own title, not its list's (tabs and history told them apart by nothing)
+    assert re.search(r"<title>\s*Putaran pengumpulan baru - Putaran pengumpulan", page.body)
+    assert re.search(r"<title>\s*Tambah butir Daftar Data - Daftar Data",
+                     client.get(tk.url_for("satudata_daftar_data.edit")).body)
     resp = client.post(tk.url_for("satudata_round.edit"), data={
         "_csrf_token": _csrf(page.body), "name": "semester-2-2026", "title": "",
         "year": "2026", "start_date": "2026-07-01"}, status=400)
