@@ -39,7 +39,8 @@ def _site_context() -> dict[str, Any]:
 def _fail(error: tk.ValidationError) -> None:
     """Print a refused input, one ``field: message`` per line, and exit 1."""
     for field, messages in (error.error_dict or {}).items():
-        for message in messages if isinstance(messages, list) else [messages]:
+        # each once (a name refused by two checks said the same thing twice)
+        for message in dict.fromkeys(messages if isinstance(messages, list) else [messages]):
             click.secho(f"{field}: {message}", fg="red", err=True)
     raise click.exceptions.Exit(1)
 

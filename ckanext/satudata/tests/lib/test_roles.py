@@ -100,6 +100,10 @@ def test_cli_gives_lists_and_removes_roles(cli):
 
     bad = cli.invoke(satudata_cli, ["role-add", "bu-verifikator", "bupati"])
     assert bad.exit_code == 1
+    # a refusal is said once (a control character was refused by two checks,
+    # and said twice)
+    bad = cli.invoke(satudata_cli, ["role-add", "bu-veri\x01fikator", "verifikator"])
+    assert bad.exit_code == 1 and bad.output.count("user:") == 1, bad.output
 
     # the only verifier keeps the role (the command says why and fails)
     refused = cli.invoke(satudata_cli, ["role-remove", "bu-verifikator", "verifikator"])
