@@ -75,7 +75,8 @@ def _refuse_over_limit(user: model.User) -> None:
     (:func:`.public_requests.open_over_limit`)."""
     count = public_requests.open_over_limit(user)
     if count:
-        raise tk.ValidationError({"title": [tk._(
+        # the requester's, not a field's (the form marked the title wrong)
+        raise tk.ValidationError({"open_requests": [tk._(
             "You have %(count)s requests still waiting for an answer: the walidata answers "
             "them first. Follow them on your requests page, and ask again once one is "
             "answered") % {"count": count}]})

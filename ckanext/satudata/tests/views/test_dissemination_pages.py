@@ -238,6 +238,7 @@ class TestPublicPages:
         revision_url = f"/dataset/{pkg['name']}/revisi"
         page = producer.get(revision_url).body
         assert "data sedang ditarik dari portal" in page and "versi yang terbit" not in page
+        assert ">Versi yang ditarik</th>" in page and ">Dipublikasikan</th>" not in page
         response = producer.post(revision_url + "/buang", data={
             "_csrf_token": csrf_token(page), "confirm": "1"}, follow_redirects=True)
         assert "data tetap ditarik" in response.body
