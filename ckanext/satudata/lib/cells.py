@@ -18,6 +18,7 @@ spreadsheet program shows, not only the range the file declares.
 """
 from __future__ import annotations
 
+import io
 import re
 from typing import Any, Iterable
 
@@ -25,7 +26,8 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
 __all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
-           "printable_runs", "read_workbook", "TooLarge", "CELLS_MAX", "used_range"]
+           "printable_runs", "read_workbook", "TooLarge", "CELLS_MAX", "used_range",
+           "check_extent"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +70,43 @@ def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> An
                 # what ``calculate_dimension`` sets, from the values only
                 sheet._max_row, sheet._max_column = max(rows, 1), max(columns, 1)
     return book
+
+
+def check_extent(data: bytes, max_cells: int) -> None:
+    """:class:`TooLarge` when a sheet of the workbook ``data`` holds values,
+    or merges cells, over more than ``max_cells`` cells. A workbook loaded
+    whole (not read-only) creates every cell up to its farthest value and
+    every cell of a merged range: a space at XFD1048576 or cells merged to
+    it held a web worker until it was killed, its memory growing."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                merged = sum(_area(ref) for ref in _MERGED.findall(archive.read(name)))
+                if merged > max_cells:
+                    raise TooLarge(f"{name}: {merged} cells merged")
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
+                rows, columns = _valued_range(sheet)
+                if rows * columns > max_cells:
+                    raise TooLarge(f"{sheet.title}: {rows} rows × {columns} columns")
+    finally:
+        book.close()
+
+
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def _area(ref: bytes) -> int:
+    """The cells of a range ``A1:C3`` (9)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+    return (max_col - min_col + 1) * (max_row - min_row + 1)
 
 
 def _valued_range(sheet: Any) -> tuple[int, int]:

@@ -56,6 +56,9 @@ VARIABLES_FIELD = "variables"
 #: the column of each part of a Metadata row
 KEY_COL, GROUP_COL, LABEL_COL, VALUE_COL, REQUIRED_COL, HELP_COL = range(1, 7)
 FIRST_VARIABLE_ROW = 3
+#: the cells a sheet of a template may span (its code lists: ~5,500; its
+#: variables: 500 rows)
+MAX_CELLS = 100_000
 #: a filled template unpacks to ~100 KB (:func:`read_workbook`)
 MAX_UNPACKED = 5 * 1024 * 1024
 #: fields the template leaves out: the URL name and the OPD are not changed
@@ -430,7 +433,16 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
                 "The workbook is too large for a metadata template: download the "
                 "template again")))
             return parsed
+        # loaded whole: every cell up to the farthest value, and every cell
+        # of a merged range, is created (a space at XFD1048576 held a web
+        # worker until it was killed)
+        cells.check_extent(data, MAX_CELLS)
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except cells.TooLarge:
+        parsed.errors.append(CellError("", "", "upload", tk._(
+            "The workbook is too large for a metadata template: download the "
+            "template again")))
+        return parsed
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
         parsed.errors.append(CellError("", "", "upload",
                                        tk._("The file is not an Excel workbook (.xlsx)")))

@@ -306,6 +306,31 @@ class TestImport:
         assert shown["notes"] == "Catatan dari templat"
         assert [v["name"] for v in shown["variables"]] == ["jumlah"]
 
+    def test_a_value_or_a_merge_reaching_the_far_corner_is_refused_unread(
+            self, producer, draft):
+        """A space typed in XFD1048576, or cells merged up to it: loaded
+        whole, the workbook created every cell up to it and held a web
+        worker until it was killed (HTTP 500), its memory growing."""
+        import zipfile
+
+        wb = _template(producer, draft)
+        wb[metadata_workbook.VARIABLES_SHEET]["XFD1048576"] = " "
+        wb[metadata_workbook.METADATA_SHEET].merge_cells("G2:H3")
+        merged = _bytes(wb).getvalue()
+        far_value = io.BytesIO(merged)
+        # the merge made far by its reference (openpyxl would create its cells)
+        source, out = zipfile.ZipFile(io.BytesIO(merged)), io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                target.writestr(info, source.read(info.filename).replace(
+                    b'mergeCell ref="G2:H3"', b'mergeCell ref="G2:XFD1048576"'))
+        wb[metadata_workbook.VARIABLES_SHEET]["XFD1048576"] = None
+        for upload in (far_value, io.BytesIO(out.getvalue())):
+            with pytest.raises(tk.ValidationError) as e:
+                _import(producer, draft, upload)
+            assert any(words in str(e.value.error_dict["upload"])
+                       for words in ("too large", "terlalu besar"))
+
     def test_strangers_cannot_import(self, draft):
         stranger = factories.User()
         with pytest.raises(tk.NotAuthorized):
