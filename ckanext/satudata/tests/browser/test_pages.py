@@ -112,7 +112,7 @@ def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
                 # heading and notices) before the side column: CKAN stacks the
                 # side column first on a phone (an archived dataset's banner
                 # came last, above the footer)
-                top = page.eval_on_selector("[role=main] h1",
+                top = page.eval_on_selector("[role=main] h1, h1.page-heading",
                                             "e => e.getBoundingClientRect().top")
                 side = page.eval_on_selector("aside.secondary",
                                              "e => e.getBoundingClientRect().top")
