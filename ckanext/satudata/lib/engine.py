@@ -587,6 +587,9 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         # verifier) took the step first
         if (transition_name, current) not in FIRST:
             _refuse_moved_past(context, request, transition_name)
+        elif current == State.SCHEDULED:
+            # "unschedule first" is no way once the release is due
+            publishing.refuse_once_due(publishing.pending_release(request.id))
         raise _refuse_state(transition_name, current)
     if current == State.SCHEDULED and transition.name != "publish":
         # its announced time has come: ``release-due`` publishes it (an

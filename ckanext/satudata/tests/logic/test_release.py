@@ -307,6 +307,12 @@ def test_a_release_whose_time_has_come_is_neither_cancelled_nor_postponed(region
         assert "state" in err.value.error_dict
         assert request_state(region, request) == "scheduled"
         assert [r["release_at_local"] for r in _calendar()] == ["2026-12-01 09:00 WIB"]
+        # a return is not told to cancel the release first (refused now too)
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_return", id=request["id"],
+                        note="Angka keliru", version=seen(request["id"]))
+        assert "announced release time has come" in str(err.value.error_dict), \
+            err.value.error_dict
         clock.move_to("2026-12-01 01:59:00")  # a minute before: still moved
         region.call("walidata_admin", action, id=request["id"], version=seen(request["id"]),
                     **data)
