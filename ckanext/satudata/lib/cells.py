@@ -43,7 +43,8 @@ class TooLarge(ValueError):
 CELLS_MAX = 5_000_000
 
 
-def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> Any:
+def read_workbook(source: Any, data_only: bool = True, sized: bool = True,
+                  max_cells: int = CELLS_MAX) -> Any:
     """A workbook opened to be read (openpyxl's read-only mode), each
     worksheet read as far as its cells go: read-only openpyxl stops at the
     range the file declares (``<dimension ref="A1:B3">``), which Excel and
@@ -56,7 +57,7 @@ def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> An
     The range measured is that of the cells holding a value: a blank cell
     formatted at XFD1048576 (a file of 5 KB) made every one of a million
     rows 16,384 cells wide, and held a web worker until it was killed.
-    :class:`TooLarge` when the values span more than :data:`CELLS_MAX`
+    :class:`TooLarge` when a sheet's values span more than ``max_cells``
     cells."""
     book = openpyxl.load_workbook(source, read_only=True, data_only=data_only)
     for sheet in book.worksheets:
@@ -64,7 +65,7 @@ def read_workbook(source: Any, data_only: bool = True, sized: bool = True) -> An
             sheet.reset_dimensions()
             if sized:
                 rows, columns = _valued_range(sheet)
-                if rows * columns > CELLS_MAX:
+                if rows * columns > max_cells:
                     book.close()
                     raise TooLarge(f"{sheet.title}: {rows} rows × {columns} columns")
                 # what ``calculate_dimension`` sets, from the values only
@@ -86,16 +87,7 @@ def check_extent(data: bytes, max_cells: int) -> None:
                 merged = sum(_area(ref) for ref in _MERGED.findall(archive.read(name)))
                 if merged > max_cells:
                     raise TooLarge(f"{name}: {merged} cells merged")
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        for sheet in book.worksheets:
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
-                rows, columns = _valued_range(sheet)
-                if rows * columns > max_cells:
-                    raise TooLarge(f"{sheet.title}: {rows} rows × {columns} columns")
-    finally:
-        book.close()
+    read_workbook(io.BytesIO(data), max_cells=max_cells).close()
 
 
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')

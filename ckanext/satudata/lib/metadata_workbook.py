@@ -429,10 +429,7 @@ def read_workbook(upload: FileLike, dataset_type: str = "dataset") -> ParsedWork
         data = _read_bytes(upload)
         if spreadsheets.unpacked_size(data) > MAX_UNPACKED:
             # the template unpacks to ~100 KB; openpyxl loads a sheet whole
-            parsed.errors.append(CellError("", "", "upload", tk._(
-                "The workbook is too large for a metadata template: download the "
-                "template again")))
-            return parsed
+            raise cells.TooLarge("unpacked")
         # loaded whole: every cell up to the farthest value, and every cell
         # of a merged range, is created (a space at XFD1048576 held a web
         # worker until it was killed)

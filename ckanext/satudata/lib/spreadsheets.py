@@ -317,10 +317,9 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             stream = io.BytesIO(stream.read())
     except Exception:
         raise unreadable
-    if unpacked_size(stream.getvalue()) > MAX_UNPACKED:
-        raise tk.ValidationError({"upload": [tk._(
-            "The workbook is too large to import: split it into smaller files")]})
     try:
+        if unpacked_size(stream.getvalue()) > MAX_UNPACKED:
+            raise cells.TooLarge("unpacked")
         wb = cells.read_workbook(stream)
         # the "Daftar Data" sheet, else the first whose first rows name the
         # columns (a workbook of the list on its second sheet was refused)
@@ -328,7 +327,7 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             + [ws for ws in wb.worksheets if ws.title != "Daftar Data"]
         # read every row now: a damaged sheet fails here, not half-way
         read = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in sheets]
-    except cells.TooLarge:  # values spread over millions of cells
+    except cells.TooLarge:  # unpacked, or its values spread, too far
         raise tk.ValidationError({"upload": [tk._(
             "The workbook is too large to import: split it into smaller files")]})
     except Exception:  # openpyxl raises many kinds for a file that is not XLSX
