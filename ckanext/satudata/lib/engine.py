@@ -581,20 +581,18 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
             _refuse_moved_past(context, request, transition_name)
         raise
     current = State(request.state)
+    if current == State.SCHEDULED and transition_name != "publish":
+        # its announced time has come: ``release-due`` publishes it (an
+        # administrator's cancel then ended it unannounced, in silence; a
+        # return was told to cancel it first, refused then too)
+        publishing.refuse_once_due(publishing.pending_release(request.id))
     transition = rule(transition_name, current, request.revision_of)
     if transition is None:
         # the other officer of the level (the other Kadis, the other
         # verifier) took the step first
         if (transition_name, current) not in FIRST:
             _refuse_moved_past(context, request, transition_name)
-        elif current == State.SCHEDULED:
-            # "unschedule first" is no way once the release is due
-            publishing.refuse_once_due(publishing.pending_release(request.id))
         raise _refuse_state(transition_name, current)
-    if current == State.SCHEDULED and transition.name != "publish":
-        # its announced time has come: ``release-due`` publishes it (an
-        # administrator's cancel then ended it unannounced, in silence)
-        publishing.refuse_once_due(publishing.pending_release(request.id))
     if expected_version in (None, "") and transition.needs_version(
             lambda: roles.took_step(request.id, "withdraw")):
         raise tk.ValidationError({"version": [tk._(

@@ -168,7 +168,7 @@ def discard_revision(id: str) -> Any:
         tk.h.flash_error(tk._("Tick the confirmation to discard the staged changes."))
         return tk.redirect_to("satudata_dissemination.revision", id=id)
     try:
-        tk.get_action("satudata_revision_discard")(context(), {"id": id})
+        discarded = tk.get_action("satudata_revision_discard")(context(), {"id": id})
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized to see this page"))
     except tk.ObjectNotFound:
@@ -177,12 +177,9 @@ def discard_revision(id: str) -> Any:
         for message in error_list(e):
             tk.h.flash_error(message)
         return tk.redirect_to("satudata_dissemination.revision", id=id)
-    try:  # withdrawn data has no published version to speak of
-        withdrawn = bool(tk.get_action("package_show")(context(), {"id": id}).get("private"))
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        withdrawn = False
+    # withdrawn data has no published version to speak of
     tk.h.flash_success(tk._("The staged changes were discarded: the data stays withdrawn.")
-                       if withdrawn else tk._(
+                       if discarded["withdrawn"] else tk._(
         "The staged changes were discarded: the published version stays as it is."))
     return tk.redirect_to("dataset.read", id=id)
 

@@ -196,9 +196,7 @@ def satudata_request_schedule(context: Context, data_dict: DataDict) -> dict[str
         scheduled = request.state == State.SCHEDULED.value and pending is not None
         if scheduled and pending.release_at == data["release_at"]:
             return dict(request.dictize(), event=None), pending
-        # moved once its time has come, ``release-due`` published it anyway
-        # (the officer told "postponed", the calendar the new day)
-        publishing.refuse_once_due(pending if scheduled else None)
+        # (moved once its time has come: the engine refuses it)
         latest = roles.latest_step(request.id) if data.get("reason") and not scheduled \
             else None
         if latest is not None and latest.transition == "unschedule":
@@ -425,7 +423,8 @@ def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str
     or once the walidata cancels its review.
 
     :param id: the dataset's id or name
-    :rtype: dictionary ``{"id"}`` (the dataset's id)
+    :rtype: dictionary ``{"id", "withdrawn"}`` (the dataset's id; whether
+        its data is withdrawn, with no published version to stay)
     """
     readable_or_not_found(context, (data_dict or {}).get("id"))
     tk.check_access("satudata_revision_discard", context, data_dict)
@@ -435,7 +434,7 @@ def satudata_revision_discard(context: Context, data_dict: DataDict) -> dict[str
     publishing.discard(pkg.id)
     _commit(context)
     log.info("%s discarded the staged revision of %s", context.get("user"), pkg.name)
-    return {"id": pkg.id}
+    return {"id": pkg.id, "withdrawn": bool(pkg.private)}
 
 
 # -- public pages ---------------------------------------------------------------------
