@@ -270,12 +270,10 @@ def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
     waiting = _per_opd([r for r in data["requests"]
                         if r["state"] not in public and r["state"] != cancelled])
     if waiting:
-        order = list(labels)
         lines += ["", tk._("Not published yet, per OPD:"), ""]
-        lines += ["- %s — %s" % (organization, "; ".join(
-            tk._("%(state)s: %(count)s") % {"state": labels.get(state, state), "count": n}
-            for state, n in sorted(states.items(), key=lambda item: (
-                order.index(item[0]) if item[0] in order else len(order)))))
+        lines += ["- %s — %s" % (organization, "; ".join(  # in the workflow's order
+            tk._("%(state)s: %(count)s") % {"state": label, "count": states[state]}
+            for state, label in labels.items() if state in states))
             for organization, states in waiting.items()]
     ended = _per_opd([r for r in data["requests"] if r["state"] == cancelled])
     if ended:
