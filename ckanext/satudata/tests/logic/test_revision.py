@@ -443,7 +443,8 @@ def test_the_producer_discards_a_staged_revision_and_keeps_the_published_one(reg
     region.call("walidata_admin", "satudata_request_cancel_revision", id=request["id"],
                 note="Revisi dibatalkan")
 
-    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id}
+    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id,
+                                                                           "withdrawn": False}
     assert region.call("producer", "satudata_revision_show", id=pkg_id) is None
     # the edit form reads the published version again, the removed table included
     editing = dict(region.ctx("producer"), for_edit=True)
@@ -475,7 +476,8 @@ def test_the_producer_discards_a_revision_left_when_the_data_was_archived(region
     for who in ("producer_b", "verifier", "public"):
         with pytest.raises(tk.NotAuthorized):
             region.call(who, "satudata_revision_discard", id=pkg_id)
-    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id}
+    assert region.call("producer", "satudata_revision_discard", id=pkg_id) == {"id": pkg_id,
+                                                                           "withdrawn": False}
     assert region.call("producer", "satudata_revision_show", id=pkg_id) is None
     assert helpers.call_action("package_show", id=pkg_id)["title"] != SECRET_TITLE
 
