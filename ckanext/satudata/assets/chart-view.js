@@ -8,19 +8,33 @@ this.ckan.module('satudata-chart', function () {
       var source = document.getElementById(this.options.source);
       if (!source || typeof Chart === 'undefined') { return; }
       var data = JSON.parse(source.textContent);
+      var box = this.el[0].parentNode;
+      var value = {title: {display: true, text: data.measure}, beginAtZero: true};
+      var category = {title: {display: true, text: data.axis},
+                      ticks: {autoSkip: false, maxRotation: 90}};
+      var options = {locale: 'id-ID', animation: false,
+                     plugins: {legend: {display: false}}};
+      if (data.kind === 'period') {
+        // periods read in order even when a phone skips some of their names
+        category.ticks.autoSkip = box.clientWidth < 576 || data.labels.length > 40;
+        options.scales = {x: category, y: value};
+      } else if (box.clientWidth < 576 && data.labels.length > 5) {
+        // on a phone the wilayah are listed down the screen, each bar named
+        // on its own line (turned names overlapped): the chart grows with them
+        options.indexAxis = 'y';
+        options.maintainAspectRatio = false;
+        box.style.height = (data.labels.length * 24 + 90) + 'px';
+        options.scales = {x: value, y: category};
+      } else {
+        // every area named (on a phone Chart.js skipped the middle one of
+        // three bars); a long list is turned, not thinned
+        category.ticks.autoSkip = data.labels.length > 40;
+        options.scales = {x: category, y: value};
+      }
       new Chart(this.el[0], {
         type: data.kind === 'period' ? 'line' : 'bar',
         data: {labels: data.labels, datasets: [{label: data.measure, data: data.values}]},
-        options: {
-          locale: 'id-ID',
-          animation: false,
-          plugins: {legend: {display: false}},
-          // every category named (on a phone Chart.js skipped the middle
-          // one of three bars); a long list is turned, not thinned
-          scales: {x: {title: {display: true, text: data.axis},
-                       ticks: {autoSkip: data.labels.length > 40, maxRotation: 90}},
-                   y: {beginAtZero: true, title: {display: true, text: data.measure}}}
-        }
+        options: options
       });
     }
   };

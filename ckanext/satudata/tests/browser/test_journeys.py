@@ -339,6 +339,14 @@ BAD_CSV = ("kecamatan,jumlah_puskesmas\n"
            ).encode("utf-8")
 
 
+#: the corrected table: seven kecamatan (a phone lists their bars down the
+#: screen)
+KECAMATAN = ("Kecamatan Satu", "Kecamatan Dua", "Kecamatan Tiga", "Kecamatan Empat",
+             "Kecamatan Lima", "Kecamatan Enam", "Kecamatan Tujuh")
+GOOD_CSV = ("kecamatan,jumlah_puskesmas,tahun\n" + "".join(
+    f"{name},{n},2025\n" for n, name in enumerate(KECAMATAN, 3))).encode("utf-8")
+
+
 def upload_on_resource_form(page: Any, path: Any, name: str = "") -> None:
     """Choose ``path`` in the resource form's file upload and save."""
     page.locator("input[type=file][name=upload]").set_input_files(str(path))
@@ -387,7 +395,7 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
 
     # the producer replaces the file with the corrected table: the check passes
     good = tmp_path / CSV_NAME
-    good.write_bytes(CSV_BYTES)
+    good.write_bytes(GOOD_CSV)
     page.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}/edit")
     upload_on_resource_form(page, good)
     run_jobs()
@@ -414,14 +422,19 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
 
     # the visitor: the chart on the dataset page, drawn by Chart.js
     assert visitor.goto(f"{world.url}/dataset/{dataset['name']}").status == 200
-    chart = visitor.locator(".satudata-dataset-chart canvas").first
-    chart.wait_for()
     assert "Grafik" in visitor.locator(".satudata-dataset-chart").first.inner_text()
-    assert visitor.wait_for_function(
-        "c => window.Chart && Chart.getChart(c) !== undefined", arg=chart.element_handle(),
-        timeout=10_000)
     figures = visitor.locator(".satudata-chart-figures").first.text_content()  # in <details>
     assert "jumlah_puskesmas" in figures
+    assert chart_drawn(visitor) == {"across": "x", "named": len(KECAMATAN)}
+    # on a phone the kecamatan are listed down the screen, each bar named on
+    # a line of its own (turned names overlapped), the chart as tall as its
+    # bars need and no wider than the phone
+    phone = open_as("anonymous", width=390, height=844)
+    phone.goto(f"{world.url}/dataset/{dataset['name']}")
+    drawn = chart_drawn(phone)
+    assert (drawn["across"], drawn["named"], drawn["rotation"]) == ("y", len(KECAMATAN), 0), \
+        drawn
+    assert drawn["height"] >= len(KECAMATAN) * 20 and drawn["right"] <= 390, drawn
 
     # the preview of the table on the resource page (datatables_view, from the DataStore)
     visitor.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}")
@@ -432,8 +445,24 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
     # and the data API
     rows = visitor.request.get(f"{world.url}/api/3/action/datastore_search"
                                f"?resource_id={resource['id']}").json()["result"]["records"]
-    assert [r["kecamatan"] for r in rows] == ["Kecamatan Satu", "Kecamatan Dua",
-                                              "Kecamatan Tiga"]
+    assert [r["kecamatan"] for r in rows] == list(KECAMATAN)
+
+
+def chart_drawn(page: Any) -> dict[str, Any]:
+    """How Chart.js drew the page's first chart: along which axis its
+    areas run, how many it names, at which angle, and its box."""
+    chart = page.locator(".satudata-chart canvas").first
+    chart.wait_for()
+    page.wait_for_function("c => window.Chart && Chart.getChart(c) !== undefined",
+                           arg=chart.element_handle(), timeout=10_000)
+    return chart.evaluate("""c => {
+        const chart = Chart.getChart(c), across = chart.options.indexAxis || 'x';
+        const areas = chart.scales[across], box = c.getBoundingClientRect();
+        return across === 'x' && c.getBoundingClientRect().width > 500
+            ? {across: across, named: areas.ticks.length}
+            : {across: across, named: areas.ticks.length, rotation: areas.labelRotation,
+               height: box.height, right: box.right};
+    }""")
 
 
 def _send_after_the_session_ended(page: Any) -> None:
