@@ -568,6 +568,13 @@ def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     )
 
 
+def approval_levels_held(user_name: Optional[str], request: Any) -> int:
+    """How many approval levels of the request's chain (its roles after the
+    verifier's) the user holds."""
+    user = user_obj(user_name)
+    return len(set(chain_of(request)[1:]) & user_roles(user.id)) if user else 0
+
+
 #: seconds between a workflow step's event and the dataset change it wrote
 #: (one transaction: well under a second; a long publication, a few)
 _STEP_WRITE_WINDOW = 30

@@ -78,6 +78,9 @@ TARGET_STATES: dict[Target, tuple[State, ...]] = {
 #: :attr:`Transition.undoes`: the step undoes a decision once the request
 #: was withdrawn before (and published again)
 AFTER_WITHDRAWAL = "after_withdrawal"
+#: :attr:`Transition.undoes`: the step is taken at the level the request is
+#: at, which a caller holding several levels of its chain cannot name
+SEVERAL_LEVELS = "several_levels"
 
 
 @dataclass(frozen=True)
@@ -109,13 +112,17 @@ class Transition:
     #: :data:`AFTER_WITHDRAWAL`: so once the request was withdrawn before
     #: (withdrawing data published again undoes its republication; a
     #: withdrawal sent twice, the second after the republication, took the
-    #: data down again)
+    #: data down again). :data:`SEVERAL_LEVELS`: so when the caller holds
+    #: more than one level of the request's chain (a Kabid's approval sent by
+    #: one who is also Kadis, taken once the other Kabid had approved, was
+    #: the Kadis's final one, the request never seen at that level)
     undoes: bool | str = False
 
-    def needs_version(self, withdrawn_before: Callable[[], bool]) -> bool:
+    def needs_version(self, holds: Callable[[str], bool]) -> bool:
         """Whether the caller must send the ``version`` they saw
-        (``withdrawn_before``: asked only when it matters)."""
-        return self.undoes is True or (self.undoes == AFTER_WITHDRAWAL and withdrawn_before())
+        (``holds(condition)``: whether :attr:`undoes`' condition holds,
+        asked only when it matters)."""
+        return self.undoes is True or bool(self.undoes) and holds(self.undoes)
 
     def applies(self, state: State | str, revising: bool,
                 revision_of: Optional[str] = None) -> bool:
@@ -168,7 +175,8 @@ TABLE: tuple[Transition, ...] = (
     _t("verify", [S.SUBMITTED, S.RESUBMITTED], Target.CHAIN, [A.VERIFIER], next_step=True),
     # any approval level may send the request back to the producer
     _t("return_approval", [S.VERIFIED], S.RETURNED, [A.APPROVER], True, next_step=True),
-    _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True),
+    _t("approve", [S.VERIFIED], Target.CHAIN, [A.APPROVER], next_step=True,
+       undoes=SEVERAL_LEVELS),
     # an error found once the chain approved it (the walidata's analysis, the
     # round report's review: SOP 001 steps 3-7) goes back to the producer
     # before it reaches the public; a scheduled release is cancelled first.
@@ -205,7 +213,10 @@ TABLE: tuple[Transition, ...] = (
     # producer was told their data was "withdrawn from the portal")
     _t("withdraw", REVISION_STATES, S.WITHDRAWN, [A.WALIDATA_ADMIN, A.PUBLISHER], True,
        revising=True, live=True),
-    _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN, A.ARCHIVER]),
+    # archiving data published again undoes its republication (an archive
+    # sent while it was withdrawn archived it as soon as it was back)
+    _t("archive", [S.PUBLISHED], S.ARCHIVED, [A.WALIDATA_ADMIN, A.ARCHIVER],
+       undoes=AFTER_WITHDRAWAL),
     # ending approved data undoes the chain's approval and the release the
     # officers scheduled: a cancel sent while it was still in review ended
     # a scheduled release unseen (it cannot be undone)

@@ -261,7 +261,8 @@ def satudata_request_archive(context: Context, data_dict: DataDict) -> dict[str,
     it with the ``satudata_status`` filter,
     ``/dataset?satudata_status=archived``). A withdrawn dataset is not
     archived: archiving keeps data public, withdrawing took it back (publish
-    it again first)."""
+    it again first). Data published again after a withdrawal is archived
+    on the ``version`` the caller saw."""
     tk.check_access("satudata_request_archive", context, data_dict)
     data = _validate(data_dict, schema.publishing_transition(), context)
     return _take(context, data, "archive")[0]

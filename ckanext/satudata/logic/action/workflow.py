@@ -2263,7 +2263,9 @@ def satudata_request_approve(context: Context, data_dict: DataDict) -> dict[str,
     """The approver of the current level approves: the request goes to the
     next level of ``satudata.approval_chain``, or becomes ``ready`` (to
     publish) after the last one. The next approvers (or the walidata
-    administrators, once ready) are notified."""
+    administrators, once ready) are notified. An approver holding more than
+    one level of the request's chain sends the request's ``version`` they
+    saw: the approval is taken at that version's level or refused."""
     tk.check_access("satudata_request_approve", context, data_dict)
     return _take(context, data_dict, "approve")
 

@@ -197,7 +197,8 @@ LIFELINE = (
                                                 Call("walidata_admin", "withdraw", NOTE),
                                                 Call("sysadmin", "withdraw", NOTE)),
          tries=FEWER),
-    Race("archive", "published", _same(3, "walidata_admin", "archive"), tries=FEWER),
+    # (the lifelines publish data again after a withdrawal: the version seen)
+    Race("archive", "published", _same(3, "walidata_admin", "archive", SEEN), tries=FEWER),
     Race("withdraw@archived", "archived",
          _same(3, "walidata_admin", "withdraw", NOTE + SEEN), tries=FEWER),
 )
@@ -358,7 +359,8 @@ class Harness:
             # (published again after a withdrawal, the version is needed)
             ("published", "withdrawn"): ("walidata_admin", "withdraw",
                                          {"note": "tarik", "version": request.version}),
-            ("published", "archived"): ("walidata_admin", "archive", {}),
+            ("published", "archived"): ("walidata_admin", "archive",
+                                        {"version": request.version}),
             ("rev:submitted", "published"): ("walidata_admin", "cancel_revision",
                                              {"note": "batal"}),
             ("archived", "withdrawn"): ("walidata_admin", "withdraw",

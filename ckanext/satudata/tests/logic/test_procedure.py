@@ -98,7 +98,9 @@ def test_nobody_decides_on_a_submission_they_took_a_step_of(region):
     for who in ("producer", "verifier"):  # the submitter, the verifier: not kabid too
         refused(who, "satudata_request_approve")
         refused(who, "satudata_request_return", note="x")
-    region.call("kabid", "satudata_request_approve", id=request["id"])
+    # (Kabid and Kadis both: on the version seen, at the level seen)
+    region.call("kabid", "satudata_request_approve", id=request["id"],
+                version=seen(request["id"]))
     refused("kabid", "satudata_request_approve")  # not kadis too
     region.call("kadis", "satudata_request_approve", id=request["id"])
     assert request_state(region, request) == "ready"
@@ -223,6 +225,38 @@ def test_approvals_are_recorded_with_the_role_of_their_level(region):
     ]
 
 
+def test_an_officer_of_two_levels_approves_at_the_level_they_saw(region):
+    """One who is both Kabid and Kadis, approving without the version while
+    the request waited for a Kabid, had the call taken once the other Kabid
+    had approved: as the Kadis's final approval, the request never seen at
+    that level. They send the version they saw; one level's approvers need
+    not."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    kabid_level = seen(request["id"])
+    region.call("walidata_admin", "satudata_role_create",
+                user=region.users["kadis"]["name"], role="kabid")
+    region.call("kabid", "satudata_request_approve", id=request["id"])  # the other Kabid first
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+    assert "more than one approval level" in err.value.error_dict["version"][0]
+    assert "Head of Agency" in err.value.error_dict["version"][0]
+    with pytest.raises(tk.ValidationError) as err:  # the Kabid level they saw is past
+        region.call("kadis", "satudata_request_approve", id=request["id"],
+                    version=kabid_level)
+    assert "version" in err.value.error_dict
+    assert region.call("sysadmin", "satudata_request_show", id=request["id"])[
+        "approval_level"] == 2
+    # on the request as it is now: the final approval
+    assert region.call("kadis", "satudata_request_approve", id=request["id"],
+                       version=seen(request["id"]))["state"] == "ready"
+    events = region.call("sysadmin", "satudata_request_event_list", id=request["id"])
+    assert [(e["approval_level"], e["user_name"]) for e in events
+            if e["transition"] == "approve"] == [(1, "kabid"), (2, "kadis")]
+
+
 # -- findings 2 and 3: no unreviewed edit goes live -------------------------------
 
 def test_a_staged_revision_cannot_ride_on_another_request(region):
@@ -302,6 +336,33 @@ def test_archived_data_can_be_withdrawn(region):
                 version=seen(request["id"]))
     assert not is_public(request["package_id"])
     assert request_state(region, request) == "withdrawn"
+
+
+def test_an_archive_sent_while_withdrawn_does_not_archive_the_data_published_again(region):
+    """An archive fired while the data was withdrawn (refused then) was
+    taken once another officer had published it again: archived at once,
+    the producers told "published" then "archived"."""
+    request = region.request_of(region.opd_a)
+    _published(region, request)
+    region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                note="Angka keliru")
+    withdrawn = seen(request["id"])
+    publish(region, request)
+    for version in (None, withdrawn):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("walidata_admin", "satudata_request_archive", id=request["id"],
+                        version=version)
+        assert "version" in err.value.error_dict
+        assert request_state(region, request) == "published"
+    region.call("walidata_admin", "satudata_request_archive", id=request["id"],
+                version=seen(request["id"]))
+    assert request_state(region, request) == "archived"
+    # data never withdrawn is archived as before, version or not
+    other = region.request_of(region.opd_b)
+    to_ready(region, other)
+    publish(region, other)
+    region.call("walidata_admin", "satudata_request_archive", id=other["id"])
+    assert request_state(region, other) == "archived"
 
 
 def test_a_sysadmin_cannot_make_a_requested_dataset_public_by_hand(region):
