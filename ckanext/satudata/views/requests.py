@@ -21,7 +21,7 @@ from flask import Blueprint
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import helpers
+from .. import helpers, search
 from ..lib import publishing, reminders, review, roles, workdays
 from ..lib.engine import ACTIVE_STATES
 from ..logic.schema import REQUEST_SORTS
@@ -209,7 +209,9 @@ def _review(request: dict[str, Any], events: list[dict[str, Any]]
         except (tk.NotAuthorized, tk.ObjectNotFound):
             staged = None
         if staged:
-            live, pkg = pkg, staged["data"]
+            # its licence named in the page's language, as the live one is
+            # (the copy kept the language of whoever staged it)
+            live, pkg = pkg, search.translate_license_title(staged["data"])
     return {
         "pkg": pkg, "live": live, "groups": review.metadata_groups(pkg),
         "resources": review.resources(pkg, live, new_period=(request.get("round") or {})

@@ -285,8 +285,26 @@ def document(round_id: str, document_id: str) -> Any:
                               {"id": document_id, "round_id": round_id}))
 
 
-@satudata_round.route("/<round_id>/dokumen/<document_id>/hapus", methods=["POST"])
+def _confirm(round_: dict[str, Any], heading: str, message: str, button: str) -> Any:
+    """The page asking to confirm a deletion its link leads to before the
+    page's scripts (their dialog) started: a tap then opened "not found"."""
+    return tk.render("satudata/workflow/round_confirm.html", {
+        "round": round_, "heading": heading, "message": message, "button": button})
+
+
+@satudata_round.route("/<round_id>/dokumen/<document_id>/hapus", methods=["GET", "POST"])
 def delete_document(round_id: str, document_id: str) -> Any:
+    if tk.request.method == "GET":
+        round_ = call("satudata_round_show", {"id": round_id})
+        doc = next((d for d in call("satudata_round_document_list", {"id": round_["id"]})
+                    if d["id"] == document_id), None)
+        if doc is None:
+            return tk.abort(404, tk._("Document not found"))
+        if not can("satudata_round_document_delete", {"id": document_id}):
+            return tk.abort(403, tk._("Only walidata staff can manage the documents of a round"))
+        return _confirm(round_, tk._("Remove the document"), tk._(
+            "Remove the document %(title)s? The OPDs of the round can no longer download it."
+        ) % {"title": doc["title"]}, tk._("Remove"))
     post("satudata_round_document_delete", {"id": document_id},
          tk._("The document is removed."),
          forbidden=tk._("Only walidata staff can manage the documents of a round"),
@@ -294,8 +312,17 @@ def delete_document(round_id: str, document_id: str) -> Any:
     return tk.redirect_to("satudata_round.read", round_id=round_id)
 
 
-@satudata_round.route("/<round_id>/hapus", methods=["POST"])
+@satudata_round.route("/<round_id>/hapus", methods=["GET", "POST"])
 def delete(round_id: str) -> Any:
+    if tk.request.method == "GET":
+        round_ = call("satudata_round_show", {"id": round_id})
+        if not can("satudata_round_delete", {"id": round_["id"]}):
+            return tk.abort(403, _managing_refused())
+        if round_["counts"]["total"]:  # sent: closed instead, as its page says
+            return tk.redirect_to("satudata_round.read", round_id=round_["name"])
+        return _confirm(round_, tk._("Delete the round"), tk._(
+            "Delete this round? It was never sent; its documents are deleted with it."),
+            tk._("Delete"))
     deleted = post("satudata_round_delete", {"id": round_id}, tk._("The round is deleted."),
                    forbidden=_managing_refused(), not_found=tk._("Collection round not found"))
     if not deleted:  # sent: it stays, and its page says why

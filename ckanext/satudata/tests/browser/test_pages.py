@@ -246,3 +246,30 @@ def test_a_picker_a_dialog_and_the_table_preview_are_usable_by_keyboard(world, o
         .filter(e => e.tabIndex >= 0 && (e.closest('.dataTables_sizing')
                  || e.parentElement.getBoundingClientRect().height <= 1)).length""")
     assert hidden_stops == 0
+
+
+def test_the_filters_on_a_phone_are_a_dialog_a_keyboard_can_use(world, open_as):
+    """The search filters open over the page on a phone: their close button
+    was announced as "button" only, Tab walked through the results hidden
+    behind them, Escape did nothing and closing left the focus nowhere."""
+    page = open_as("anonymous", width=390, height=844)
+    page.goto(world.url + "/dataset/")
+    page.focus(".show-filters")
+    page.keyboard.press("Enter")
+    panel = page.locator(".secondary .filters")
+    assert page.evaluate("document.body.classList.contains('filters-modal')")
+    assert (panel.get_attribute("role"), panel.get_attribute("aria-modal"),
+            panel.get_attribute("aria-label")) == ("dialog", "true", "Saring Hasil")
+    assert page.locator(".hide-filters").get_attribute("aria-label") == "Tutup"
+    inside = "() => document.querySelector('.secondary .filters').contains(document.activeElement)"
+    assert page.evaluate(inside), "the focus stayed behind the filters"
+    stops = set()
+    for key in ["Tab"] * 25 + ["Shift+Tab"] * 5:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"{key} left the filters"
+        stops.add(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert len(stops) > 2  # the facets' links and the close button
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.body.classList.contains('filters-modal')")
+    assert page.evaluate("document.activeElement.classList.contains('show-filters')")
+    assert page.locator(".show-filters").get_attribute("aria-expanded") == "false"

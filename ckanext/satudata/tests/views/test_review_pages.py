@@ -25,9 +25,9 @@ from ..factories import (
     xlsx_upload,
 )
 
-def _page(client, request_id: str, status: int = 200):
-    return client.get(tk.url_for("satudata_request.read", id=request_id),
-                      status=status)
+def _page(client, request_id: str, status: int = 200, lang: str = ""):
+    return client.get(("/" + lang if lang else "")
+                      + tk.url_for("satudata_request.read", id=request_id), status=status)
 
 
 def _text(body: str) -> str:
@@ -250,6 +250,12 @@ class TestReviewerView:
         assert 'data-field="concept"' not in changes         # unchanged fields
         review = _text(_section(body, "satudata-review"))
         assert "2025" in review and "99" in review            # the staged file's rows
+        # the staged copy's licence in the page's language (it kept the
+        # language it was staged in: English here, from the API)
+        assert "Creative Commons Atribusi" in review and "Attribution" not in review
+        english = _text(_section(_page(login(app, "verifikator"), request["id"], lang="en").body,
+                                 "satudata-review"))
+        assert "Creative Commons Attribution" in english and "Atribusi" not in english
         files = {re.search(r"<strong[^>]*>(.*?)</strong>", m.group(1), re.S).group(1):
                  _text(m.group(1)) for m in re.finditer(
                      r'<li [^>]*data-resource="[^"]+">(.*?)</li>', body, re.S)}

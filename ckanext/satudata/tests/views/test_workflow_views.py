@@ -243,6 +243,12 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
     resp = client.post(tk.url_for("satudata_round.send", round_id="semester-2-2026"),
                        data={"_csrf_token": _csrf(resp.body), "confirm": "1"})
     assert "satudata-round-counts" in resp.body
+    # each state's name leads to its requests (a one-digit link was too small
+    # to tap on a phone, and a screen reader's list of links read "1")
+    counts = re.search(r'<table class="table table-sm satudata-round-counts">.*?</table>',
+                       resp.body, re.S).group(0)
+    assert re.search(r'<td><a href="[^"]*state=requested[^"]*">[^<]+</a></td>\s*'
+                     r'<td>1</td>', counts), counts
     result = region.call("walidata_admin", "satudata_round_show", id="semester-2-2026")
     # the new item; the region's two wait for their first period (still with
     # their producers in semester I), and the page says so
@@ -458,6 +464,14 @@ def test_round_page_lists_letters_and_documents_to_those_who_may_see_them(app, r
     assert 'data-module="confirm-action"' in remove
     # the whole question in its attribute (a quote in it ended it after "Hapus dokumen")
     assert 'data-module-content="Hapus dokumen Pedoman Pengisian? OPD' in remove, remove
+    # followed as a link (tapped before the dialog had started): asked on a
+    # page of its own, not "not found"; the document stays until confirmed
+    asked = admin.get(f"{round_url}/dokumen/{document['id']}/hapus")
+    assert asked.status_code == 200, asked.status_code
+    assert "Hapus dokumen Pedoman Pengisian? OPD" in asked.body
+    assert admin.get(f"{round_url}/dokumen/bukan-dokumen/hapus").status_code == 404
+    assert len(region.call("verifier", "satudata_round_document_list",
+                           id=region.round["id"])) == 1
 
     producer = _login(app, "produsen-a")
     page = producer.get(round_url).body
@@ -651,8 +665,21 @@ def test_a_round_never_sent_can_be_deleted_a_sent_one_stays(app, region):
     assert "satudata-round-delete" not in sent_page
     with pytest.raises(tk.ValidationError):
         region.call("walidata_admin", "satudata_round_delete", id=region.round["id"])
+    # its button followed as a link (tapped before the page's dialog had
+    # started) asks to confirm: it opened "not found"; a producer is refused,
+    # a sent round's page says why it stays
+    asked = admin.get("/permintaan-data/putaran/salah-buat/hapus")
+    assert asked.status_code == 200 and "Hapus putaran ini?" in asked.body
+    assert re.search(r'<form method="post"[^>]*>\s*<input[^>]*_csrf_token', asked.body)
+    assert region.call("walidata_admin", "satudata_round_show", id="salah-buat")
+    producer = _login(app, "produsen-a")
+    assert producer.get("/permintaan-data/putaran/salah-buat/hapus").status_code == 403
+    kept = admin.get(f"/permintaan-data/putaran/{region.round['name']}/hapus",
+                     follow_redirects=False)
+    assert kept.status_code == 302 and kept.headers["Location"].endswith(
+        f"/permintaan-data/putaran/{region.round['name']}")
     response = admin.post("/permintaan-data/putaran/salah-buat/hapus",
-                          data={"_csrf_token": _csrf(page)})
+                          data={"_csrf_token": _csrf(asked.body)})
     assert "Putaran dihapus." in response.body
     with pytest.raises(tk.ObjectNotFound):
         region.call("walidata_admin", "satudata_round_show", id="salah-buat")
