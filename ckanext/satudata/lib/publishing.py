@@ -2040,7 +2040,12 @@ def search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     with the archived datasets: they stay public, and a national portal
     harvesting the catalogue deletes what a whole run misses."""
     if _catalog_search.get():
-        if search_params.get("sort") == CATALOG_SORT[0]:
+        # the pages' search (it leaves out dcat's harvest and showcase types),
+        # not dcat's one-row look-up of the latest change, the catalogue's
+        # dct:modified (turned over, it gave the oldest: a harvester reading
+        # it saw no change all day)
+        pages = any(f.startswith("-dataset_type:") for f in search_params.get("fq_list") or [])
+        if pages and search_params.get("sort") == CATALOG_SORT[0]:
             search_params["sort"] = CATALOG_SORT[1]
         return search_params
     fq = search_params.get("fq") or ""

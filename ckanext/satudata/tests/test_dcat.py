@@ -130,6 +130,17 @@ def test_a_harvest_reading_page_after_page_misses_no_dataset_changed_meanwhile(r
     second = _dataset_ids(_catalog(app, "/catalog.ttl?page=2"))
     assert first | second == {r["package_id"] for r in requests}
     assert not first & second
+    # the catalogue's date is its latest change, whichever dataset changed
+    # (it gave the first dataset's: a harvester reading it saw no change)
+    for request in requests[1:]:
+        region.call("walidata_admin", "satudata_request_withdraw", id=request["id"],
+                    note="Salah unggah", version=seen(request["id"]))
+        publish(region, request)
+        latest = helpers.call_action("package_show",
+                                     id=request["package_id"])["metadata_modified"]
+        catalog = _catalog(app, "/catalog.ttl?page=2")
+        modified = catalog.value(next(catalog.subjects(RDF.type, DCAT.Catalog)), DCT.modified)
+        assert str(modified).startswith(latest), (str(modified), latest)
 
 
 def test_a_landing_page_is_an_http_link(region, app):
@@ -245,6 +256,10 @@ def test_satudata_fields_map_to_dcat(region, app):
     unknown = app.get("/kode/wilayah/99.99")
     assert unknown.status_code == 404 and unknown.body.count('role="main"') == 1
     assert app.get("/kode/tidak-ada/1").status_code == 404
+    # the English page's breadcrumb stays in English (it led to the
+    # Indonesian page)
+    english = app.get("/en/kode/wilayah/64.71").body
+    assert '<li class="active"><a href="/en/kode/wilayah/64.71">64.71</a></li>' in english
 
 
 def test_the_walidatas_own_dataset_gives_the_walidatas_contact(region, app):
