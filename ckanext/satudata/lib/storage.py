@@ -149,6 +149,31 @@ def _tab_separated(head: bytes, kind: str) -> bool:
     return len(tabbed) >= 2 and len(tabbed) * 3 >= len(lines) * 2
 
 
+def _comma_separated(head: bytes, kind: str) -> bool:
+    """Whether a text file is a table of comma- (or semicolon-) separated
+    columns: a CSV named .txt, .dat, .json or nothing went on unchecked and
+    unscreened for personal data (NIKs under another name). Its first
+    lines, past a title, all hold the same number of separators (prose
+    does not: its commas vary from line to line); JSON starts with a
+    bracket."""
+    if not (kind.startswith("text/") or kind in ("application/octet-stream",
+                                                  "application/csv")):
+        return False
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    if text.lstrip().startswith(("{", "[")):
+        return False
+    lines = [line for line in text.splitlines()[:12] if line.strip()]
+    if len(head) >= 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last may be cut
+    for separator in (",", ";"):
+        counts = [line.count(separator) for line in lines]
+        if counts and counts[0] != max(counts):
+            counts = counts[1:]  # a title above the table
+        if len(counts) >= 3 and counts[0] >= 1 and all(c == counts[0] for c in counts):
+            return True
+    return False
+
+
 def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
     """What an uploaded table the data check cannot read is, in words; None
     for another file."""
@@ -216,6 +241,11 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
             "Excel workbook (.xlsx) or a CSV") % {"name": name}]})
     # a table the data check cannot read went on unchecked and unscreened
     # for personal data, and was published so
+    if not name.endswith(".csv") and (kind == "text/csv" or _comma_separated(head, kind)):
+        raise tk.ValidationError({"upload": [tk._(
+            "%(name)s is a table of comma-separated values (CSV) under another name: the "
+            "portal checks tables, and screens them for personal data, by their name. "
+            "Name it .csv and upload it again") % {"name": name or "?"}]})
     what = _spreadsheet_words(name, head, kind)
     if what:
         raise tk.ValidationError({"upload": [tk._(

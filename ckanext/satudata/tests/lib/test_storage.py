@@ -83,3 +83,29 @@ def test_a_text_file_holding_a_tab_separated_table_is_refused(content, refused):
         assert "(.tsv)" in str(err.value.error_dict["upload"])
     else:
         storage.refuse_unusable_upload({"upload": upload})
+
+
+@pytest.mark.parametrize("name, content, refused", [
+    ("lampiran.txt", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
+    ("data.json", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
+    ("data.dat", b"nama;nik\nA;1871011203800001\nB;1871011203800002\n", True),
+    ("data", b"Tabel 1\nnama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
+    ("data.csv.", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
+    ("data.csv", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", False),
+    ("data.json", b'[{"nama": "A", "nik": "1"},\n {"nama": "B", "nik": "2"},\n {"x": 1}]\n',
+     False),
+    # notes whose commas vary from line to line
+    ("catatan.txt", b"Catatan: data ini, kata kami, dihimpun dari puskesmas.\n"
+                    b"Kontak: dinkes@example.org\nTerima kasih, salam.\n", False),
+])
+def test_a_csv_under_another_name_is_refused(app, name, content, refused):
+    """A CSV of NIKs named .txt, .json, .dat or nothing went on unchecked
+    and unscreened (the same named .csv was flagged as personal data)."""
+    upload = FileStorage(io.BytesIO(content), name, content_type="text/plain")
+    with app.flask_app.test_request_context("/"):
+        if refused:
+            with pytest.raises(tk.ValidationError) as err:
+                storage.refuse_unusable_upload({"upload": upload})
+            assert "Beri nama .csv" in str(err.value.error_dict["upload"]), err.value
+        else:
+            storage.refuse_unusable_upload({"upload": upload})
