@@ -101,6 +101,18 @@ def _given_rows(field: dict[str, Any], pkg_dict: dict[str, Any]) -> list[dict[st
     return [r for r in rows if isinstance(r, dict) and any(_has_value(v) for v in r.values())]
 
 
+def incomplete_rows(field: dict[str, Any], pkg_dict: dict[str, Any]
+                    ) -> tuple[list[int], list[dict[str, Any]]]:
+    """The numbers (from 1) of the rows of the composite ``field`` given
+    with a subfield a row needs left empty, and the subfields each row
+    needs; ``([], [])`` for another field."""
+    if "repeating_subfields" not in field:
+        return [], []
+    needs = _row_needs(field)
+    return [n for n, row in enumerate(_given_rows(field, pkg_dict), 1)
+            if not all(_has_value(row.get(f["field_name"])) for f in needs)], needs
+
+
 def _row_needs(field: dict[str, Any]) -> list[dict[str, Any]]:
     """The subfields each row of a composite field needs."""
     return [f for f in field["repeating_subfields"] if f.get("satudata_required")]

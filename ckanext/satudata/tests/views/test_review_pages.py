@@ -477,3 +477,24 @@ def test_removing_a_published_table_on_its_page_says_it_stays_public_until_publi
     assert "tetap publik sampai revisi" in done.body, done.body[:2000]
     assert "Sumber daya telah dihapus" not in done.body
     assert "Tabel Lama" in app.get(f"/dataset/{request['package_id']}").body
+
+
+def test_variables_given_with_a_row_incomplete_are_shown_with_the_row_named(app, region):
+    """Four variables typed, the first without its data type: the review
+    table said "Variabel — belum diisi" (the producer typed them all again),
+    while the data check said the files matched them."""
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "package_patch", id=request["package_id"], variables=[
+        {"name": "kecamatan"}, {"name": "jumlah_puskesmas", "data_type": "integer"},
+        {"name": "puskesmas_rawat_inap", "data_type": "integer"},
+        {"name": "tahun", "data_type": "integer"}])
+    body = _page(login(app, "produsen-a"), request["id"]).body
+    # the field's row (its value is a table of its own) up to the next field's
+    row = body.split('<tr data-field="variables"')[1].split("<tr data-field=")[0]
+    text = _text(row)
+    assert "belum diisi" not in text
+    assert all(name in text for name in ("kecamatan", "jumlah_puskesmas",
+                                         "puskesmas_rawat_inap", "tahun")), text
+    assert "Baris 1 tidak memiliki nilai yang diperlukan setiap baris" in text, text
+    assert "Tipe data" in text.split("Baris 1")[1], text
