@@ -14,7 +14,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ..lib import workdays
+from ..lib import storage, workdays
 from ._common import (PAGE_SIZE, args, call, call_filtered, can, confirmed, error_list,
                       file_response, page_number, post, save, states)
 
@@ -64,6 +64,11 @@ def edit(round_id: Optional[str] = None) -> Any:
         form = tk.request.form
         shown = data
         data = {k: form.get(k) for k in _ROUND_FIELDS if form.get(k)}
+        if not round_id and not data.get("name") and (data.get("title") or "").strip():
+            # named after its title, as the form's script does while the
+            # title is typed (without it, the first save was refused: "URL
+            # name: missing value")
+            data["name"] = storage.slug(data["title"], 100)
         untouched = {}
         for key in ("prepare_due", "submit_due", "verify_due"):
             # the date the form showed, left as it was, is not typed now: it

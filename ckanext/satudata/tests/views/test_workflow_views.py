@@ -238,6 +238,16 @@ def test_walidata_creates_an_item_and_a_round_through_the_forms(app, region):
         "period": "S2"})
     assert "Semester II 2026" in resp.body
     assert 'satudata-round-period">S2<' in resp.body  # the period typed is shown
+    # no URL name typed (no script filled it from the title): named after
+    # the title (the first save was refused, "URL name: missing value")
+    form = client.get(tk.url_for("satudata_round.edit"))
+    named = client.post(tk.url_for("satudata_round.edit"), data={
+        "_csrf_token": _csrf(form.body), "name": "", "title": "Semester I 2027 (Susulan)",
+        "year": "2027", "start_date": "2027-01-04"})
+    assert named.status_code == 200 and "Semester I 2027 (Susulan)" in named.body
+    assert region.call("walidata_admin", "satudata_round_show",
+                       id="semester-i-2027-susulan")["title"] == "Semester I 2027 (Susulan)"
+    region.call("walidata_admin", "satudata_round_delete", id="semester-i-2027-susulan")
     # sending reaches every OPD: the form asks for a confirmation first
     assert re.search(r'type="checkbox"[^>]*name="confirm"[^>]*required', resp.body)
     resp = client.post(tk.url_for("satudata_round.send", round_id="semester-2-2026"),
