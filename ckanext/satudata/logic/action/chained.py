@@ -78,6 +78,7 @@ from ...lib import (
 )
 from ...lib.states import blank
 from .. import validators
+from ..auth import chained as auth_chained
 from ._common import contains, lock_name, readable_or_not_found
 
 log = logging.getLogger(__name__)
@@ -1458,9 +1459,42 @@ def _unreadable_not_found() -> Iterator[None]:
 @tk.chained_action
 @tk.side_effect_free
 def package_activity_list(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """As :func:`package_show`: an unreadable dataset is not found."""
+    """As :func:`package_show`: an unreadable dataset is not found. A
+    walidata reviewer of the dataset reads its activities as the members of
+    its OPD do: who changed it, and when, while it was private (the list was
+    empty for them; the activity plugin reads the permission labels only,
+    and the reviewers read the dataset by the state table)."""
     with _unreadable_not_found():
-        return original(context, data_dict)
+        activities = original(context, data_dict)
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    user = context.get("user")
+    if pkg is None or not pkg.owner_org or not user or authz.is_sysadmin(user) \
+            or not auth_chained.reviews_dataset(dict(context, package=pkg), {"id": pkg.id}):
+        return activities
+    return _activities_read_as_members(context, data_dict, pkg)
+
+
+def _activities_read_as_members(context: Context, data_dict: DataDict,
+                                pkg: model.Package) -> list[dict[str, Any]]:
+    """The dataset's activities as the activity plugin lists them (its
+    parameters, validated by its schema), to the caller's permission labels
+    added its OPD members' (``member-<org id>``)."""
+    from ckanext.activity.logic import schema as activity_schema
+    from ckanext.activity.model import activity as model_activity
+
+    data, errors = tk.navl_validate(dict(data_dict),
+                                    activity_schema.default_activity_list_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    user_obj = context.get("auth_user_obj") or roles.user_obj(context.get("user"))
+    labels = list(lib_plugins.get_permission_labels().get_user_dataset_labels(user_obj))
+    found = model_activity.package_activity_list(
+        pkg.id, limit=data["limit"], offset=int(data.get("offset") or 0),
+        after=data.get("after"), before=data.get("before"), include_hidden_activity=False,
+        activity_types=data.get("activity_types"),
+        exclude_activity_types=data.get("exclude_activity_types"),
+        user_permission_labels=labels + [f"member-{pkg.owner_org}"])
+    return model_activity.activity_list_dictize(found, context)
 
 
 def _activity_of_readable(original: Action, context: Context, data_dict: DataDict) -> Any:

@@ -141,7 +141,7 @@ def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict)
     result = next_auth(context, data_dict)  # type: ignore[call-arg]
     if result.get("success"):
         return result
-    if _reviewer_of(context, data_dict):
+    if reviews_dataset(context, data_dict):
         return allow()
     return refuse(tk._("Not authorized to read this dataset"))
 
@@ -167,7 +167,10 @@ def _package_of(context: Context, data_dict: DataDict) -> Optional[model.Package
     return model.Package.get(ref) if roles.clean_id(ref) else None
 
 
-def _reviewer_of(context: Context, data_dict: DataDict) -> bool:
+def reviews_dataset(context: Context, data_dict: DataDict) -> bool:
+    """Whether the caller reads the dataset as a walidata reviewer of its
+    request (the state table's actor now, or an officer of its chain once
+    it was submitted), not as a member of its OPD."""
     user = context.get("user")
     if not user or not roles.is_walidata_staff(user):
         return False

@@ -581,3 +581,53 @@ def test_a_visitor_learns_no_accounts_from_their_followers(region: Region, app):
     token = {"Authorization": factories.APIToken(user=producer)["token"]}
     assert app.get("/api/3/action/followee_count", query_string={"id": producer},
                    headers=token).json["result"] == 0
+
+
+def test_the_reviewers_read_who_changed_the_data_they_review(region: Region, app):
+    """The verifier, the Kabid and the Kadis read a private dataset under
+    review but its activity list was empty for them (the activity plugin
+    reads permission labels only): who changed the unit, and when, was a
+    sysadmin's question. Another OPD and the public still read nothing of
+    it; once published, the public reads the public activities only."""
+    from ..factories import complete_metadata, login
+
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    complete_metadata(pkg_id, "produsen-a")
+    region.call("producer", "package_patch", id=pkg_id, unit="Jiwa")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+
+    def listed(who: str) -> list[dict[str, Any]]:
+        return region.call(who, "package_activity_list", id=pkg_id)
+
+    producers = listed("producer")
+    assert producers and all(a["activity_type"] == "changed package"
+                             or a["activity_type"] == "new package" for a in producers)
+    for who in ("verifier", "kabid", "kadis"):
+        assert [(a["id"], a["user_id"]) for a in listed(who)] == [
+            (a["id"], a["user_id"]) for a in producers], who
+    for who in ("producer_b", "anonymous"):
+        with pytest.raises(tk.ObjectNotFound):
+            listed(who)
+    # the reviewer's page of the dataset's activity names the producer's change
+    page = login(app, region.users["verifier"]["name"]).get(f"/dataset/activity/{pkg_id}")
+    assert page.status_code == 200
+    producer = region.users["producer"]
+    assert f'href="/user/{producer["name"]}"' in page.body or \
+        f'href="/user/{producer["id"]}"' in page.body, page.body[-3000:]
+
+    # published: the reviewers still read the private era, the public not
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    publish(region, request)
+    everything = listed("producer")
+    assert [a["id"] for a in listed("verifier")] == [a["id"] for a in everything]
+    public = listed("anonymous")
+    assert len(public) < len(everything)
+    # the widened list keeps the activity plugin's parameters
+    assert len(region.call("verifier", "package_activity_list", id=pkg_id, limit=1)) == 1
+    with pytest.raises(tk.ValidationError):
+        region.call("verifier", "package_activity_list", id=pkg_id,
+                    activity_types=["changed package"],
+                    exclude_activity_types=["new package"])
