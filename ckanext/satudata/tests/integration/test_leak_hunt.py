@@ -667,6 +667,11 @@ ROUTES: dict[str, Provider] = {
         lambda w: [({"round_id": w.region.round["name"], "document_id": i}, {})
                    for i in w.document_ids],
     "/permintaan-data/putaran/<round_id>/dokumen": per("round_id", round_refs),
+    # the confirmations of a deletion (its button followed as a link)
+    "/permintaan-data/putaran/<round_id>/hapus": per("round_id", round_refs),
+    "/permintaan-data/putaran/<round_id>/dokumen/<document_id>/hapus":
+        lambda w: [({"round_id": w.region.round["name"], "document_id": i}, {})
+                   for i in w.document_ids],
     "/permintaan-data/putaran/new": none,
     "/permintaan-data/peran/": none,
     "/permintaan-data/peran": none,
