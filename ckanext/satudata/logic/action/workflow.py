@@ -2162,7 +2162,11 @@ def satudata_request_link_dataset(context: Context, data_dict: DataDict) -> dict
             "The dataset of a revision of published data cannot be changed")]})
     pkg = model.Package.get(data["package_id"])
     assert pkg
-    if pkg.owner_org != request.owner_org or pkg.state != "active":
+    if pkg.state != "active":  # deleted (it was told to belong to the OPD it did)
+        raise tk.ValidationError({"package_id": [tk._(
+            "That dataset is deleted: link a dataset in use, or leave the request to "
+            "make its own")]})
+    if pkg.owner_org != request.owner_org:
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset must belong to the requested OPD")]})
     # a dataset answers one request, and published data changes only

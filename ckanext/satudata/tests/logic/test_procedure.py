@@ -270,6 +270,20 @@ def test_a_staged_revision_cannot_ride_on_another_request(region):
     assert _public_title(first["package_id"]) != MARKER
 
 
+def test_linking_a_deleted_dataset_says_it_is_deleted(region):
+    """A deleted dataset of the requested OPD was refused as not belonging
+    to the OPD it belongs to."""
+    first, second = _requests(region, region.opd_a)
+    gone = model.Package(name="tabel-lama-dihapus", title="Tabel lama", type="dataset",
+                         owner_org=region.opd_a["id"], private=True, state="deleted")
+    model.Session.add(gone)
+    model.Session.commit()
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("producer", "satudata_request_link_dataset", id=second["id"],
+                    package_id="tabel-lama-dihapus")
+    assert "deleted" in err.value.error_dict["package_id"][0], err.value.error_dict
+
+
 def test_republishing_withdrawn_data_publishes_the_approved_version(region):
     request = region.request_of(region.opd_a)
     approved = _published(region, request)["title"]
