@@ -215,10 +215,15 @@ class SatudataDCATProfile(RDFProfile):
             self._add_date_triple(dataset_ref, DCT.issued, facts["first_published"])
 
     def _frequency(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """The update frequency; archived data is updated no more (it went
+        out as current data "updated yearly", the portal's page saying
+        "no longer updated")."""
         code = dataset_dict.get("update_frequency")
-        if code in FREQUENCIES:
+        facts = dataset_dict.get(publishing.DICT_KEY) or {}
+        archived = isinstance(facts, dict) and facts.get("status") == "archived"
+        if code in FREQUENCIES or archived:
             self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
-            uri = EU_FREQUENCY[FREQUENCIES[code]]
+            uri = EU_FREQUENCY["NEVER" if archived else FREQUENCIES[code]]
             self.g.add((dataset_ref, DCT.accrualPeriodicity, uri))
             self.g.add((uri, RDF.type, DCT.Frequency))
 
@@ -318,15 +323,23 @@ class SatudataDCATProfile(RDFProfile):
 
     def _distributions(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         """Each distribution's licence (the dataset's, from CKAN's licence
-        register: DCAT-AP puts it on the distribution) and, for a file
-        uploaded to the portal, its ``dcat:downloadURL``."""
+        register: DCAT-AP puts it on the distribution), for a file uploaded
+        to the portal its ``dcat:downloadURL``, and its ``dct:issued`` no
+        earlier than the dataset's publication (a file uploaded before the
+        release said it was issued before the data was public)."""
         g = self.g
         licence = dataset_dict.get("license_url")
+        facts = dataset_dict.get(publishing.DICT_KEY) or {}
+        published = facts.get("first_published") if isinstance(facts, dict) else None
         by_uri = {str(d): d for d in g.objects(dataset_ref, DCAT.distribution)}
         for resource in dataset_dict.get("resources") or []:
             distribution = by_uri.get(resource_uri(resource))
             if distribution is None:
                 continue
+            issued = resource.get("created")
+            if published and (not issued or str(issued) < str(published)):
+                g.remove((distribution, DCT.issued, None))
+                self._add_date_triple(distribution, DCT.issued, published)
             if licence and (distribution, DCT.license, None) not in g:
                 document = URIRef(licence)
                 g.add((distribution, DCT.license, document))

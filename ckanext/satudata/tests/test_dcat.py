@@ -217,6 +217,9 @@ def test_satudata_fields_map_to_dcat(region, app):
     for distribution in distributions:
         licence = graph.value(distribution, DCT.license)
         assert licence is not None and (licence, RDF.type, DCT.LicenseDocument) in graph
+        # a file uploaded before the release is issued with it, not before
+        # the data was public
+        assert graph.value(distribution, DCT.issued).toPython() >= issued.toPython()
     downloads = [str(graph.value(d, DCAT.downloadURL)) for d in distributions
                  if graph.value(d, DCAT.downloadURL) is not None]
     assert downloads and all("/download/" in url for url in downloads), downloads
@@ -260,6 +263,12 @@ def test_satudata_fields_map_to_dcat(region, app):
     # Indonesian page)
     english = app.get("/en/kode/wilayah/64.71").body
     assert '<li class="active"><a href="/en/kode/wilayah/64.71">64.71</a></li>' in english
+    # archived, it is updated no more (it went out as current data, "updated
+    # yearly", its page saying "no longer updated")
+    region.call("walidata_admin", "satudata_request_archive", id=request["id"])
+    graph = _catalog(app, f"/dataset/{ref_id}.ttl")
+    (ref,) = list(graph.subjects(RDF.type, DCAT.Dataset))
+    assert graph.value(ref, DCT.accrualPeriodicity) == rdflib.URIRef(EU + "frequency/NEVER")
 
 
 def test_the_walidatas_own_dataset_gives_the_walidatas_contact(region, app):
