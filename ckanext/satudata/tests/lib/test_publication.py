@@ -503,3 +503,29 @@ def test_a_withdrawal_while_the_first_book_is_built_is_not_left_in_it(region, ru
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(
         io.BytesIO(_files(rebuilt)[0])).pages)
     assert titles[kept["id"]] in text and titles[withdrawn["id"]] not in text
+
+
+def test_a_short_table_is_printed_whole_with_its_heading(region, app):
+    """A two-row table at the foot of its dataset's page was split: its
+    heading, header and first row on one page, the other row under a
+    repeated header on the next. Wherever the table falls, it is whole."""
+    import flask_babel
+
+    request = region.request_of(region.opd_a)
+    add_csv(region, "producer", request["package_id"],
+            "jenis_nakes;jumlah\nDokter;10\nPerawat;20\n")
+    shown = region.call("sysadmin", "package_show", id=request["package_id"])
+    table = publication.read_table(shown)
+    split = []
+    for lines in range(20, 60, 2):  # the description above it grows: the table moves down
+        book = _book_of(region, shown, table)
+        book.entries[0].fields = [("Deskripsi", "\n".join(
+            f"Catatan baris {n}" for n in range(lines)))]
+        with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+            pdf = publication.pdf_bytes(book)
+        pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+        where = {word: [n for n, text in enumerate(pages) if word in text]
+                 for word in ("Tabel data", "Dokter", "Perawat")}
+        if len({n for found in where.values() for n in found}) != 1:
+            split.append((lines, where))
+    assert split == [], split
