@@ -737,6 +737,8 @@ class TestRounds:
         assert "produsen-a@" in mail["to"] and "2026" in mail["subject"] + mail["body"]
         assert "18 Mei 2026" in mail["body"] and "17 April 2026" in mail["body"]
         assert f"/permintaan-data/{returned['id']}" in mail["body"]
+        # the letter the OPD filed gave the old date: the message says it is replaced
+        assert "Surat Permintaan Data" in mail["body"] and "menggantikannya" in mail["body"]
         # a closed round's producers cannot submit: no word of a new date
         with freeze_time("2026-01-07 03:00:00"):
             region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
