@@ -162,10 +162,16 @@ def _local(timestamp: datetime.datetime) -> str:
 
 
 def _round(round_: CollectionRound) -> dict[str, Any]:
-    return {key: value for key, value in round_.dictize().items() if key in (
+    """The round as its letters print it, with the years of its deadlines
+    whose holidays are only estimated (``estimated_years``: the letter gave
+    such dates as fixed, the round's page said they might move)."""
+    shown = {key: value for key, value in round_.dictize().items() if key in (
         "id", "name", "title", "year", "period", "description", "start_date", "prepare_due",
         "submit_due", "verify_due", "submit_days", "verify_days", "approval_days",
         "late_policy", "verify_when_complete")}
+    shown["estimated_years"] = workdays.estimated_years(
+        round_.prepare_due, round_.submit_due, round_.verify_due)
+    return shown
 
 
 def _issue(round_: CollectionRound, kind: str, opd: Optional[model.Group],

@@ -434,6 +434,24 @@ def test_an_all_in_rounds_letter_says_verification_waits_for_every_opd():
         "15 April 2027" in letters.letter_html(letter)
 
 
+def test_a_letters_deadlines_in_a_year_of_estimated_holidays_say_they_may_move(region):
+    """The round's page warned that the holidays of the deadlines' year were
+    estimated and the dates might move; its letter gave them as fixed."""
+    letter = _request_letter("001/SPD", [{"title": "Jumlah Posyandu", "unit": "unit",
+                                          "due_date": "2027-03-23"}])
+    assert "hari libur perkiraan" not in letters.letter_html(letter)
+    letter.content = dict(letter.content, round=dict(letter.content["round"],
+                                                     estimated_years=[2027]))
+    page = " ".join(letters.letter_html(letter).split())
+    assert "cuti bersama tahun 2027 belum ditetapkan" in page
+    assert "hari libur perkiraan dan dapat bergeser" in page
+    # issued, a letter carries the years of its own deadlines
+    from ckanext.satudata.model import CollectionRound
+    round_ = model.Session.get(CollectionRound, region.round["id"])
+    assert letters._round(round_)["estimated_years"] == workdays.estimated_years(
+        round_.prepare_due, round_.submit_due, round_.verify_due)
+
+
 def _request_letter(number: str, items: list[dict[str, str]]) -> Any:
     """A request letter (not saved) of a 2027 round to Dinas Kesehatan."""
     from ckanext.satudata.model import Letter
