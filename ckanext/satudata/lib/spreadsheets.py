@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
 from typing import IO, Any, Iterable, Iterator, Optional, Union
 
 import openpyxl
@@ -370,6 +371,13 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             "in the template (%(known)s) or remove them, then import again") % {
                 "sheet": title, "columns": ", ".join(f'"{h[:60]}"' for h in unknown[:10]),
                 "known": ", ".join(h for h, _f, _a in DAFTAR_DATA_COLUMNS)}]})
+    blank = _formulas_without_values(stream.getvalue(), title, all_rows, at + 1)
+    if blank:
+        # read as empty: "not filled in", of a cell the sheet shows filled
+        raise tk.ValidationError({"upload": [tk._(
+            "Cells of the sheet \"%(sheet)s\" hold a formula without its value (%(cells)s): "
+            "type the values, or open the file in a spreadsheet program and save it "
+            "again, then import again") % {"sheet": title, "cells": ", ".join(blank[:10])}]})
     rows = iter(all_rows[at + 1:])
     for number, values in enumerate(rows, start=at + 2):
         row = {f: _cell(v) for f, v in zip(fields, values) if f}
@@ -402,6 +410,37 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             row["sk_url"] = _own_path(row["sk_url"])
         yield number, row
     wb.close()
+
+
+def _formulas_without_values(data: bytes, title: str, rows: list[tuple[Any, ...]],
+                             first: int) -> list[str]:
+    """The cells (``C5``) of the sheet ``title`` past row ``first`` (from 0)
+    read as empty that hold a formula: a workbook written by a program
+    (openpyxl, a script) keeps a formula without its result, which only a
+    spreadsheet program computes. Read a second time, for formulas, only
+    when the file holds one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [archive.read(name) for name in archive.namelist()
+                      if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        if not any(b"<f>" in xml or b"<f " in xml for xml in sheets):
+            return []
+    except (zipfile.BadZipFile, KeyError):
+        return []
+    wb = cells.read_workbook(io.BytesIO(data), data_only=False)
+    try:
+        found = []
+        for number, row in enumerate(wb[title].iter_rows(), start=1):
+            if number <= first:
+                continue
+            read = rows[number - 1] if number - 1 < len(rows) else ()
+            for index, cell in enumerate(row):
+                value = read[index] if index < len(read) else None
+                if value is None and getattr(cell, "data_type", None) == "f":
+                    found.append(f"{get_column_letter(index + 1)}{number}")
+        return found
+    finally:
+        wb.close()
 
 
 #: how a date cell shows (the sheet's dates sort and filter as dates)

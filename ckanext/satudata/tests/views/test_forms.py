@@ -23,8 +23,8 @@ from ckan.tests import factories, helpers
 from ckanext.satudata.lib import spreadsheets, workdays
 from ckanext.satudata.helpers import satudata_error_summary
 
-from ..factories import (add_csv, complete_metadata, csrf_token, csv_upload, login, publish,
-                         to_ready)
+from ..factories import (add_csv, complete_metadata, csrf_token, csv_upload,
+                         daftar_data_workbook, login, publish, to_ready)
 
 #: a table of the variables complete_metadata declares (tahun, jumlah)
 CSV = "tahun,jumlah\n2025,12\n2025,9\n"
@@ -664,6 +664,19 @@ class TestDaftarDataTemplate:
                 for _n, row in spreadsheets.read_daftar_data(out.getvalue())] == [
             {"title": "Jumlah Sekolah", "owner_org": "dinas-pendidikan", "priority": False,
              "submit_calendar_days": False}]
+
+    def test_a_formula_without_its_value_is_named_not_read_as_empty(self, app):
+        """A sheet written by a script keeps a formula without its result:
+        the cell was read as empty ("not filled in") while the sheet showed
+        it filled."""
+        data = daftar_data_workbook([["Jumlah Sekolah", "dinas-pendidikan"],
+                                     ['=CONCATENATE("Jumlah ","Guru")', "dinas-pendidikan"]])
+        with app.flask_app.test_request_context("/"), \
+                pytest.raises(tk.ValidationError) as err:
+            list(spreadsheets.read_daftar_data(data))
+        message = err.value.error_dict["upload"][0]
+        assert "A3" in message and "A2" not in message, message
+        assert "rumus" in message, message
 
     def test_the_example_row_of_an_old_template_is_skipped(self):
         wb = openpyxl.Workbook()
