@@ -210,6 +210,9 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
     approval_chain: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
     # the chain its report goes up (verifier first); None: its approval chain
     report_chain: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
+    # the ``*_due`` deadlines typed, not counted: they stay when what they
+    # follow changes (None: all counted)
+    typed_deadlines: Mapped[Optional[list[str]]] = Column(ARRAY(UnicodeText))  # type: ignore
     # what a submission after its deadline gets: one of LATE_POLICIES
     late_policy: Mapped[str] = Column(  # type: ignore
         UnicodeText, nullable=False, default="accept", server_default="accept")
@@ -226,6 +229,7 @@ class CollectionRound(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         return {
             "approval_chain": list(self.approval_chain) if self.approval_chain else None,
             "report_chain": list(self.report_chain) if self.report_chain else None,
+            "typed_deadlines": sorted(self.typed_deadlines or []),
             "late_policy": self.late_policy,
             "id": self.id, "name": self.name, "title": self.title,
             "description": self.description, "year": self.year,

@@ -864,7 +864,8 @@ def _emptied_deadlines(data_dict: DataDict) -> set[str]:
 
 def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
                      recount: frozenset[str] = frozenset(),
-                     typed: frozenset[str] = frozenset()) -> dict[str, Any]:
+                     typed: frozenset[str] = frozenset(),
+                     fixed: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The deadlines ``round_`` would have with the change ``data`` (a new
     round's when ``round_`` is None), without changing it: a deadline given
     is kept; one not given is counted from the one before it when that one
@@ -875,7 +876,9 @@ def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
     form sends every date back) and is kept unless a date before it moved:
     a new duration moved a date left filled in, against the form's word
     ("leave a date empty to have it computed"), even a sent round's
-    deadline earlier."""
+    deadline earlier. One in ``fixed`` was typed before (the round's
+    ``typed_deadlines``) and is kept whatever duration or deadline before
+    it changed; a new start moves the whole round, typed dates too."""
     def value(key: str) -> Any:
         return data[key] if key in data else getattr(round_, key)
 
@@ -884,7 +887,8 @@ def _deadlines_after(round_: Optional[CollectionRound], data: dict[str, Any],
     for key, days in (("prepare_due", "prepare_days"), ("submit_due", "submit_days"),
                       ("verify_due", "verify_days")):
         moved = moved or days in data or key in data or key in recount
-        if key in data or not moved or key in typed and not shifted:
+        if key in data or not moved or key in fixed and "start_date" not in data \
+                or key in typed and not shifted:
             kept[key] = value(key)
         # a date before it moved: a date sent back as it was follows it
         shifted = shifted or key in data or key not in kept
@@ -961,6 +965,7 @@ def satudata_round_create(context: Context, data_dict: DataDict) -> dict[str, An
         data["verify_due"], data.get("compile_days"), data.get("report_days")))
     _refuse_beyond_calendar(data)
     round_ = CollectionRound(created_by=_user_id(context), state="draft", **data)
+    round_.typed_deadlines = sorted(given & set(_ROUND_DEADLINES)) or None
     model.Session.add(round_)
     model.Session.flush()
     round_history.record(round_, "create", round_.created_by)
@@ -1007,6 +1012,9 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     data.pop("name", None)
     typed = frozenset(key for key in _ROUND_DEADLINES if key in data)
     _unchanged_dropped(round_, data)
+    # typed before, typed now (a changed date), or counted again (emptied)
+    fixed = frozenset(round_.typed_deadlines or ()) - set(recount)
+    typed_now = (fixed | {key for key in _ROUND_DEADLINES if key in data}) - set(recount)
     sent = bool(_count(DataRequest, [DataRequest.round_id == round_.id]))
     locked = rounds.locked_fields(round_, sent=sent, reviewing=bool(_count(
         DataRequest, [DataRequest.round_id == round_.id,
@@ -1015,7 +1023,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
                       DataRequest.state.in_(rounds.APPROVED)])),
         report_reviewing=round_.id in rounds.reports_in_approval([round_.id]))
     # an emptied deadline counted again to the date it has is no change
-    counted = _deadlines_after(round_, data, frozenset(recount), typed)
+    counted = _deadlines_after(round_, data, frozenset(recount), typed, fixed)
     recount = frozenset(key for key in recount if counted[key] != getattr(round_, key))
     if (set(data) | recount) & set(locked):
         raise tk.ValidationError({key: [locked[key]] for key in (*data, *sorted(recount))
@@ -1034,7 +1042,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         raise tk.ValidationError({"state": [tk._(
             "A round whose requests were sent cannot go back to draft: its producers "
             "are working on them (close the round instead)")]})
-    due = _deadlines_after(round_, data, recount, typed)
+    due = _deadlines_after(round_, data, recount, typed, fixed)
     _refuse_disordered_deadlines(data.get("start_date", round_.start_date), due["submit_due"],
                                  due["verify_due"], set(data), due.get("prepare_due"))
     _refuse_past_submission(round_, due, sent)
@@ -1045,6 +1053,8 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     changed = any(getattr(round_, key) != value for key, value in {**data, **due}.items())
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)
+    if sorted(typed_now) != sorted(round_.typed_deadlines or []):
+        round_.typed_deadlines = sorted(typed_now) or None
     if changed:  # a close of a closed round refused another officer's open form
         round_.modified = datetime.datetime.utcnow()
     if round_.stage == "collection":

@@ -688,6 +688,48 @@ class TestRounds:
         assert shifted["submit_due"] == workdays.add_working_days(
             datetime.date.fromisoformat(shifted["prepare_due"]), 20).isoformat()
 
+    def test_a_typed_deadline_stays_when_the_days_before_it_change(self, region, app):
+        """A deadline typed earlier, left as the edit form showed it, was
+        counted again when the working days before it changed (to prepare,
+        to submit): the form said "leave a date empty to have it computed".
+        The round keeps which deadlines were typed; emptied, one is counted
+        again, and a counted one still follows its days."""
+        from ..factories import csrf_token
+
+        start = workdays.add_working_days(workdays.today(), 1)
+        typed = workdays.add_working_days(start, 40).isoformat()
+        round_ = region.call("walidata_admin", "satudata_round_create", name="tenggat-tetap",
+                             title="Tenggat tetap", year=2026, start_date=start.isoformat(),
+                             prepare_days=2, submit_days=10, verify_days=5, submit_due=typed)
+        assert round_["typed_deadlines"] == ["submit_due"]
+        # the form, the dates left as shown: more days to prepare, to submit
+        client = login(app, region.users["walidata_admin"]["name"])
+        url = f"/permintaan-data/putaran/{round_['name']}/edit"
+        for key, days in (("prepare_days", "4"), ("submit_days", "11")):
+            shown = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
+            form = {"_csrf_token": csrf_token(client.get(url).body), "title": "Tenggat tetap",
+                    "year": "2026", "start_date": start.isoformat(),
+                    "prepare_days": str(shown["prepare_days"]),
+                    "submit_days": str(shown["submit_days"]), "verify_days": "5",
+                    "prepare_due": shown["prepare_due"], "submit_due": shown["submit_due"],
+                    "verify_due": shown["verify_due"]}
+            client.post(url, data={**form, key: days})
+            after = region.call("walidata_admin", "satudata_round_show", id=round_["id"])
+            assert after[key] == int(days) and after["submit_due"] == typed, (key, after)
+        # the form says which date was typed
+        assert "Diketik, tidak dihitung: Tenggat pengajuan" in client.get(url).body
+        # the counted verification deadline follows its own days
+        assert region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                           verify_days=6)["verify_due"] == workdays.add_working_days(
+            datetime.date.fromisoformat(typed), 6).isoformat()
+        # emptied: counted again, and it follows its days from then on
+        counted = region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                              submit_due="")
+        assert counted["typed_deadlines"] == [] and counted["submit_due"] != typed
+        assert region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                           submit_days=12)["submit_due"] == workdays.add_working_days(
+            datetime.date.fromisoformat(counted["prepare_due"]), 12).isoformat()
+
     def test_deadlines_in_working_days_and_round_update(self, region):
         round_ = region.round
         assert round_["prepare_due"] == "2026-01-12"
