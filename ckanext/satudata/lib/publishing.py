@@ -118,7 +118,8 @@ from ..model import (
     Publication, Release, RequestEvent, StagedRevision, public_dict_of,
 )
 from . import metadata, roles, storage
-from .states import REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES, State, is_public
+from .states import (ACTIVE_STATES, REVIEW_STATES as _REVIEW, REVISION_STATES, PUBLIC_STATES,
+                     State, is_public)
 
 log = logging.getLogger(__name__)
 
@@ -1868,10 +1869,22 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
         raise tk.ValidationError({"state": [tk._(
             "Changes to this period are staged (not yet reviewed): have them reviewed "
             "and published, or discarded, before archiving it")]})
+    collecting = [r for r in package_requests(pkg.id) if r.id != request.id
+                  and r.state in ACTIVE_STATES and not r.revision_of]
+    if collecting and not others:
+        # archived whole, the dataset is changed no more: the producers of
+        # its new period could not add their table, nor submit without one
+        raise tk.ValidationError({"state": [tk._(
+            "A new period of this dataset is being collected (%(round)s): archive the "
+            "dataset once that period is published, or cancel its request first") % {
+                "round": _round_title(collecting[0].round_id) or "?"}]})
     now = utcnow()
     record.status = "archived"
     record.archived_at = now
     record.modified = now
+    # its public record changed (archived, updated no more): a harvest of
+    # what changed since (``modified_since``) reads it again
+    pkg.metadata_modified = now
     _point_record(record, pkg.id)
     if record.status == "published":  # another period stays published
         _note_period_only(request, "archive")

@@ -429,6 +429,31 @@ def test_a_period_with_a_correction_staged_is_not_archived(second_published):
         # and the other period is corrected as before
         region.call("producer", "package_patch", id=pkg_id, notes="Catatan semester II")
 
+def test_a_dataset_is_not_archived_while_its_new_period_is_collected(two_periods, app):
+    """Archived with its new period's request still with its producers,
+    the dataset could not take that period's table ("an archived dataset
+    cannot be changed"), and the request could not be submitted without
+    one. Once archived, the catalogue's modified_since finds the change."""
+    region, first, second = two_periods
+    pkg_id = first["package_id"]
+    with freeze_time("2026-07-02 04:00:00"):
+        with pytest.raises(tk.ValidationError) as refused:
+            region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+        assert "Semester II 2026" in refused.value.error_dict["state"][0]
+        assert region.call("sysadmin", "satudata_request_show", id=first["id"])[
+            "state"] == "published"
+        region.call("walidata_admin", "satudata_request_cancel", id=second["id"],
+                    note="Tidak dihimpun lagi")
+        before = _public("package_show", id=pkg_id)["metadata_modified"]
+    with freeze_time("2026-07-03 04:00:00"):
+        region.call("walidata_admin", "satudata_request_archive", id=first["id"])
+    # its public record changed: a harvest of what changed since finds it
+    modified = _public("package_show", id=pkg_id)["metadata_modified"]
+    assert modified > before and modified.startswith("2026-07-03")
+    changed = app.get("/catalog.ttl?modified_since=2026-07-03T00:00:00").body
+    assert pkg_id in changed
+
+
 def test_a_dataset_whose_new_period_is_reviewed_says_so(two_periods, app):
     """An edit while the second period was reviewed was told "a revision of
     this dataset is being reviewed"; a table's change that it "is being
