@@ -36,15 +36,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 
 from . import reference
 from .validation import column_letter
 
-__all__ = ["KINDS", "scan", "scan_places", "is_nik", "mask", "message", "kind_label",
-           "place_label", "MAX_FINDINGS"]
+__all__ = ["KINDS", "scan", "scan_places", "first_identifier", "is_nik", "mask", "message",
+           "kind_label", "place_label", "MAX_FINDINGS"]
 
 KINDS = ("nik", "npwp", "phone", "email")
 #: findings kept (and shown) per file; the count is always complete
@@ -128,6 +128,19 @@ def _cell_findings(text: str) -> list[tuple[str, str]]:
     for m in _EMAIL.finditer(text):
         add("email", m)
     return found
+
+
+def first_identifier(lines: Iterable[str]) -> Optional[tuple[int, str, str]]:
+    """The first citizen's identifier (a NIK, an NPWP) in the lines of a
+    text file that is no table the data check reads (a list of NIKs named
+    .txt, a JSON or XML export): ``(line number, kind, masked value)``, or
+    None. Phone numbers and e-mail addresses are left: a document's contact
+    is no finding."""
+    for number, line in enumerate(lines, start=1):
+        for kind, value in _cell_findings(line):
+            if kind in ("nik", "npwp"):
+                return number, kind, mask(value)
+    return None
 
 
 def scan(labels: list[str], rows: Iterable[list[Any]]) -> tuple[list[dict[str, Any]], int]:

@@ -32,6 +32,7 @@ against ``satudata.round_document.max_size``.
 """
 from __future__ import annotations
 
+import gzip
 import math
 import os
 import re
@@ -39,7 +40,7 @@ import shutil
 import unicodedata
 import uuid
 import zipfile
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 from babel.numbers import format_decimal
@@ -49,7 +50,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.uploader import get_storage_path
 
-from . import reference
+from . import reference, screening
 
 __all__ = ["upload_size", "refuse_unusable_upload", "SK_MAX_MB", "sk_path", "stored_sk", "read_sk",
            "save_sk", "read_round_document", "round_document_path", "save_round_document",
@@ -149,29 +150,60 @@ def _tab_separated(head: bytes, kind: str) -> bool:
     return len(tabbed) >= 2 and len(tabbed) * 3 >= len(lines) * 2
 
 
-def _comma_separated(head: bytes, kind: str) -> bool:
-    """Whether a text file is a table of comma- (or semicolon-) separated
-    columns: a CSV named .txt, .dat, .json or nothing went on unchecked and
-    unscreened for personal data (NIKs under another name). Its first
-    lines, past a title, all hold the same number of separators (prose
-    does not: its commas vary from line to line); JSON starts with a
-    bracket."""
-    if not (kind.startswith("text/") or kind in ("application/octet-stream",
-                                                  "application/csv")):
-        return False
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    if text.lstrip().startswith(("{", "[")):
-        return False
-    lines = [line for line in text.splitlines()[:12] if line.strip()]
-    if len(head) >= 65536 and len(lines) > 1:
-        lines = lines[:-1]  # the last may be cut
-    for separator in (",", ";"):
-        counts = [line.count(separator) for line in lines]
-        if counts and counts[0] != max(counts):
-            counts = counts[1:]  # a title above the table
-        if len(counts) >= 3 and counts[0] >= 1 and all(c == counts[0] for c in counts):
-            return True
-    return False
+#: the text read from a gzipped upload to be screened (its size unpacked)
+GZIP_SCREEN_MAX = 200 * MB
+_TEXT_KINDS = ("application/json", "application/xml", "application/x-ndjson",
+               "application/csv", "application/javascript", "application/x-yaml")
+
+
+def _identifier_in_text(stream: Any, head: bytes, kind: str
+                        ) -> Optional[tuple[int, str, str]]:
+    """The first NIK or NPWP (:func:`screening.first_identifier`) in an
+    uploaded text file (also gzipped), read whole; None for another file."""
+    position = stream.tell()
+    try:
+        source: Any = stream
+        limit = None
+        if head.startswith(b"\x1f\x8b"):  # gzip: its content, if text
+            try:
+                first = gzip.GzipFile(fileobj=stream).read(65536)
+            except (OSError, EOFError):
+                return None
+            inner = _magic_kind(first) if first else ""
+            if not (inner.startswith("text/") or inner.startswith(_TEXT_KINDS)):
+                return None
+            stream.seek(position)
+            source, limit, head = gzip.GzipFile(fileobj=stream), GZIP_SCREEN_MAX, first
+        elif not (kind.startswith("text/") or kind.startswith(_TEXT_KINDS)):
+            return None
+        try:
+            return screening.first_identifier(_text_lines(
+                source, head.startswith((b"\xff\xfe", b"\xfe\xff")), limit))
+        except (OSError, EOFError):  # a damaged gzip: screened as far as it reads
+            return None
+    finally:
+        stream.seek(position)
+
+
+def _text_lines(source: Any, utf16: bool, limit: Optional[int]) -> Iterator[str]:
+    """The lines of a text file (UTF-16 with its mark, else UTF-8), up to
+    ``limit`` bytes when given."""
+    if utf16:
+        yield from source.read(-1 if limit is None else limit).decode(
+            "utf-16", errors="ignore").splitlines()
+        return
+    read = 0
+    for raw in source:
+        read += len(raw)
+        if limit is not None and read > limit:
+            return
+        yield raw.decode("utf-8", errors="ignore")
+
+
+def _magic_kind(data: bytes) -> str:
+    import magic
+
+    return magic.from_buffer(data, mime=True)
 
 
 def _spreadsheet_words(name: str, head: bytes, kind: str) -> Optional[str]:
@@ -241,17 +273,25 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
             "Excel workbook (.xlsx) or a CSV") % {"name": name}]})
     # a table the data check cannot read went on unchecked and unscreened
     # for personal data, and was published so
-    if not name.endswith(".csv") and (kind == "text/csv" or _comma_separated(head, kind)):
-        raise tk.ValidationError({"upload": [tk._(
-            "%(name)s is a table of comma-separated values (CSV) under another name: the "
-            "portal checks tables, and screens them for personal data, by their name. "
-            "Name it .csv and upload it again") % {"name": name or "?"}]})
     what = _spreadsheet_words(name, head, kind)
     if what:
         raise tk.ValidationError({"upload": [tk._(
             "%(name)s is %(what)s: the portal checks tables, and screens them for "
             "personal data, in Excel workbooks (.xlsx) and CSV only. Save it as .xlsx "
             "or CSV and upload that") % {"name": name, "what": what}]})
+    if not name.endswith((".csv", ".xlsx", ".xlsm")):
+        # a file the data check does not read (a table of NIKs named .txt,
+        # .json, .dat or nothing, an XML or HTML export, gzipped) went on
+        # unscreened: its text is screened for citizens' identifiers here
+        found = _identifier_in_text(stream, head, kind)
+        if found:
+            line, what, masked = found
+            raise tk.ValidationError({"upload": [tk._(
+                "%(name)s holds a citizen's identifier (%(kind)s, line %(line)s: "
+                "%(value)s): personal data is not published. Remove it; a table goes as "
+                "CSV or XLSX, which the portal checks and screens") % {
+                    "name": name or "?", "kind": screening.kind_label(what),
+                    "line": line, "value": masked}]})
     if head.startswith(b"PK") and _has_macros(stream):
         raise tk.ValidationError({"upload": [tk._(
             "A workbook with macros cannot be uploaded: save it as a workbook without "

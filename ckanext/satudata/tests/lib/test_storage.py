@@ -3,6 +3,7 @@
 transaction that publishes it: kept if it commits, undone if it rolls back."""
 from __future__ import annotations
 
+import gzip
 import io
 import os
 
@@ -86,26 +87,39 @@ def test_a_text_file_holding_a_tab_separated_table_is_refused(content, refused):
 
 
 @pytest.mark.parametrize("name, content, refused", [
+    # NIKs under a name the data check does not read
     ("lampiran.txt", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
-    ("data.json", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
-    ("data.dat", b"nama;nik\nA;1871011203800001\nB;1871011203800002\n", True),
-    ("data", b"Tabel 1\nnama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
-    ("data.csv.", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", True),
-    ("data.csv", b"nama,nik\nA,1871011203800001\nB,1871011203800002\n", False),
-    ("data.json", b'[{"nama": "A", "nik": "1"},\n {"nama": "B", "nik": "2"},\n {"x": 1}]\n',
-     False),
-    # notes whose commas vary from line to line
-    ("catatan.txt", b"Catatan: data ini, kata kami, dihimpun dari puskesmas.\n"
-                    b"Kontak: dinkes@example.org\nTerima kasih, salam.\n", False),
+    ("nik.txt", b"1871011203800001\n1871011203800002\n", True),           # one column
+    ("data.dat", b"nama|nik\nA|1871011203800001\n", True),                 # pipes
+    ("data", b"Tabel 1\nnama;nik\nA;1871011203800001\n", True),
+    ("data.csv.", b"nama,nik\nA,1871011203800001\n", True),
+    ("warga.json", b'[{"nama": "A", "nik": "1871011203800001"}]', True),
+    ("warga.xml", b"<warga><nik>1871011203800001</nik></warga>", True),
+    ("warga.html", b"<table><tr><td>A</td><td>1871 0112 0380 0001</td></tr></table>", True),
+    ("warga.txt", "nama,nik\nA,1871011203800001\n".encode("utf-16"), True),  # UTF-16
+    ("warga.csv.gz", gzip.compress(b"nama,nik\nA,1871011203800001\n"), True),
+    # text without identifiers: a readme, a CSV named .txt, a contact block
+    ("README.txt", b"Data ini dihimpun dari puskesmas, posyandu, dan klinik.\n"
+                   b"Kontak: Dinas Kesehatan, Jl. Merdeka 1, Balikpapan.\n"
+                   b"Telp: 0542-123456, dinkes@example.go.id\n", False),
+    ("tabel.txt", b"kecamatan,jumlah\nSatu,4\nDua,3\nTiga,5\n", False),
+    ("config.json", b'{"tahun": 2025, "jumlah": 1234567}', False),
+    # a CSV is checked and screened by the data check, as before
+    ("data.csv", b"nama,nik\nA,1871011203800001\n", False),
 ])
-def test_a_csv_under_another_name_is_refused(app, name, content, refused):
-    """A CSV of NIKs named .txt, .json, .dat or nothing went on unchecked
-    and unscreened (the same named .csv was flagged as personal data)."""
+def test_a_citizens_identifier_in_a_file_the_data_check_does_not_read_is_refused(
+        app, name, content, refused):
+    """A CSV of NIKs named .txt, .json, .dat or nothing, an XML, an HTML
+    table, a gzipped CSV went on unchecked and unscreened (the same named
+    .csv was flagged as personal data); a readme with commas, refused as a
+    "CSV under another name", is a document."""
     upload = FileStorage(io.BytesIO(content), name, content_type="text/plain")
     with app.flask_app.test_request_context("/"):
         if refused:
             with pytest.raises(tk.ValidationError) as err:
                 storage.refuse_unusable_upload({"upload": upload})
-            assert "Beri nama .csv" in str(err.value.error_dict["upload"]), err.value
+            message = str(err.value.error_dict["upload"])
+            assert "NIK" in message and "18**" in message, message
+            assert "1871011203800001" not in message  # the value masked
         else:
             storage.refuse_unusable_upload({"upload": upload})
