@@ -11,6 +11,8 @@ when the dataset is public.
 """
 from __future__ import annotations
 
+import math
+
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -87,11 +89,15 @@ def _number(value: Any) -> Optional[float]:
     """A figure: a number as the DataStore holds it, or a text cell written
     the way the data check reads it (``1.234`` is 1234, ``12,5`` 12.5)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    try:
-        return float(validation.plain_number(str(value).strip()))
-    except (TypeError, ValueError):
-        return None
+        number = float(value)
+    else:
+        try:
+            number = float(validation.plain_number(str(value).strip()))
+        except (TypeError, ValueError):
+            return None
+    # "NaN", "Infinity": no figure (written into the page's JSON, they made
+    # it unreadable: an empty chart under its caption)
+    return number if math.isfinite(number) else None
 
 
 def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, Any]]:

@@ -95,3 +95,19 @@ def test_a_count_is_charted_before_a_share_and_a_share_is_never_summed(monkeypat
     fields.pop(2)
     chart = charts.chart_data({}, "tabel")
     assert chart["y"] == "persentase" and chart["values"] == [42.5, 42.5]
+
+
+def test_a_cell_of_nan_or_infinity_is_no_figure(monkeypatch):
+    """"NaN", "Infinity", "inf" were read as figures and written into the
+    page's JSON, which the browser could not read: an empty chart."""
+    import json
+
+    table = [{"kecamatan": name, "jumlah": value} for name, value in (
+        ("Satu", "NaN"), ("Dua", "Infinity"), ("Tiga", "12"), ("Empat", "-inf"),
+        ("Lima", float("nan")))]
+    _datastore(monkeypatch, [{"id": "_id", "type": "int"}, {"id": "kecamatan", "type": "text"},
+                             {"id": "jumlah", "type": "text"}], table)
+    chart = charts.chart_data({}, "tabel")
+    assert chart is not None
+    json.loads(json.dumps(chart, allow_nan=False))  # the page's JSON, strict
+    assert chart["values"][chart["labels"].index("Tiga")] == 12
