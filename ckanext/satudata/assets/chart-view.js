@@ -1,7 +1,25 @@
 /* The chart of a table (templates/satudata/snippets/chart.html): a line
    over periods or bars across wilayah, drawn by Chart.js (vendor/, from
    npm) from the figures the page carries as JSON; numbers in Indonesian. */
-this.ckan.module('satudata-chart', function () {
+this.ckan.module('satudata-chart', function ($) {
+  /* ``text`` in lines of at most ``width`` characters, broken between words
+     (a word longer than a line is cut). */
+  function wrap(text, width) {
+    var lines = [], line = '';
+    text.split(/\s+/).forEach(function (word) {
+      while (word.length > width) {
+        if (line) { lines.push(line); line = ''; }
+        lines.push(word.slice(0, width));
+        word = word.slice(width);
+      }
+      if (!word) { return; }
+      if (line && (line + ' ' + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + ' ' + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.length ? lines : [text];
+  }
+
   return {
     options: {source: null},
     initialize: function () {
@@ -20,10 +38,16 @@ this.ckan.module('satudata-chart', function () {
         options.scales = {x: category, y: value};
       } else if (box.clientWidth < 576 && data.labels.length > 5) {
         // on a phone the wilayah are listed down the screen, each bar named
-        // on its own line (turned names overlapped): the chart grows with them
+        // on its own line (turned names overlapped): the chart grows with
+        // them, and a long name wraps (Chart.js gives names at most half the
+        // width: "Kabupaten Kepulauan …" was cut at its start)
+        var width = Math.max(8, Math.floor(box.clientWidth / 2 / 7));
+        var named = data.labels.map(function (label) { return wrap(String(label), width); });
+        var lines = named.reduce(function (sum, name) { return sum + name.length; }, 0);
         options.indexAxis = 'y';
         options.maintainAspectRatio = false;
-        box.style.height = (data.labels.length * 24 + 90) + 'px';
+        box.style.height = (Math.max(data.labels.length * 24, lines * 14 + 10) + 90) + 'px';
+        data = $.extend({}, data, {labels: named});
         options.scales = {x: value, y: category};
       } else {
         // every area named (on a phone Chart.js skipped the middle one of

@@ -342,7 +342,8 @@ BAD_CSV = ("kecamatan,jumlah_puskesmas\n"
 #: the corrected table: seven kecamatan (a phone lists their bars down the
 #: screen)
 KECAMATAN = ("Kecamatan Satu", "Kecamatan Dua", "Kecamatan Tiga", "Kecamatan Empat",
-             "Kecamatan Lima", "Kecamatan Enam", "Kecamatan Tujuh")
+             "Kecamatan Lima", "Kecamatan Enam",
+             "Kecamatan Tujuh Kepulauan Seribu Bagian Utara")  # a long name wraps
 GOOD_CSV = ("kecamatan,jumlah_puskesmas,tahun\n" + "".join(
     f"{name},{n},2025\n" for n, name in enumerate(KECAMATAN, 3))).encode("utf-8")
 
@@ -435,6 +436,9 @@ def test_producer_uploads_sees_the_report_fixes_then_the_public_previews_and_cha
     assert (drawn["across"], drawn["named"], drawn["rotation"]) == ("y", len(KECAMATAN), 0), \
         drawn
     assert drawn["height"] >= len(KECAMATAN) * 20 and drawn["right"] <= 390, drawn
+    # every name whole within its axis (Chart.js gives names half the width:
+    # a long one was cut at its start)
+    assert drawn["widest"] <= drawn["names_width"], drawn
 
     # the preview of the table on the resource page (datatables_view, from the DataStore)
     visitor.goto(f"{world.url}/dataset/{dataset['name']}/resource/{resource['id']}")
@@ -456,12 +460,18 @@ def chart_drawn(page: Any) -> dict[str, Any]:
     page.wait_for_function("c => window.Chart && Chart.getChart(c) !== undefined",
                            arg=chart.element_handle(), timeout=10_000)
     return chart.evaluate("""c => {
+        const widest = (chart, scale) => {
+            chart.ctx.font = Chart.helpers.toFont(scale.options.ticks.font).string;
+            return Math.max(...scale.ticks.flatMap(t => [].concat(t.label)).map(
+                line => chart.ctx.measureText(line).width));
+        };
         const chart = Chart.getChart(c), across = chart.options.indexAxis || 'x';
         const areas = chart.scales[across], box = c.getBoundingClientRect();
         return across === 'x' && c.getBoundingClientRect().width > 500
             ? {across: across, named: areas.ticks.length}
             : {across: across, named: areas.ticks.length, rotation: areas.labelRotation,
-               height: box.height, right: box.right};
+               height: box.height, right: box.right, names_width: areas.width,
+               widest: widest(chart, areas)};
     }""")
 
 
