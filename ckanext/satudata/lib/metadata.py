@@ -158,12 +158,19 @@ def completeness(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, A
 
 
 def checklist(pkg_dict: dict[str, Any], level: str = "submit") -> list[dict[str, Any]]:
-    """Every field the level needs with ``{"field", "label", "filled", "group"}``,
-    for the checklist of the edit page."""
+    """Every field the level needs with ``{"field", "label", "filled", "group",
+    "incomplete"}``, for the checklist of the edit page; ``incomplete``: the
+    numbers of a composite field's rows given without what a row needs (the
+    checklist said "missing: variables" of four variables typed, one without
+    its data type)."""
     dataset_type = pkg_dict.get("type") or DATASET_TYPE
-    return [{"field": f["field_name"], "label": field_label(f),
-             "filled": is_filled(f, pkg_dict), "group": f.get("satudata_group", "")}
-            for f in required_fields(level, dataset_type)]
+    items = []
+    for f in required_fields(level, dataset_type):
+        filled = is_filled(f, pkg_dict)
+        items.append({"field": f["field_name"], "label": field_label(f), "filled": filled,
+                      "group": f.get("satudata_group", ""),
+                      "incomplete": [] if filled else incomplete_rows(f, pkg_dict)[0]})
+    return items
 
 
 def level_errors(pkg_dict: dict[str, Any], level: str = "submit") -> dict[str, list[str]]:

@@ -498,3 +498,6 @@ def test_variables_given_with_a_row_incomplete_are_shown_with_the_row_named(app,
                                          "puskesmas_rawat_inap", "tahun")), text
     assert "Baris 1 tidak memiliki nilai yang diperlukan setiap baris" in text, text
     assert "Tipe data" in text.split("Baris 1")[1], text
+    # and the checklist above says which row, not "missing: variables"
+    item = re.search(r'<li class="missing" data-field="variables">.*?</li>', body, re.S).group(0)
+    assert "baris 1 belum lengkap" in _text(item) and "Belum lengkap:" in _text(item), item
