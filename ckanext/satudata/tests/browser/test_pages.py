@@ -261,6 +261,8 @@ def test_the_filters_on_a_phone_are_a_dialog_a_keyboard_can_use(world, open_as):
     assert (panel.get_attribute("role"), panel.get_attribute("aria-modal"),
             panel.get_attribute("aria-label")) == ("dialog", "true", "Saring Hasil")
     assert page.locator(".hide-filters").get_attribute("aria-label") == "Tutup"
+    closer = page.locator(".hide-filters").bounding_box()
+    assert closer["width"] >= 44 and closer["height"] >= 44, closer  # a finger's size
     inside = "() => document.querySelector('.secondary .filters').contains(document.activeElement)"
     assert page.evaluate(inside), "the focus stayed behind the filters"
     stops = set()
