@@ -368,9 +368,11 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
 
     :param owner_org: only this OPD's releases (id or name) (optional)
     :param limit: at most this many of each (default 200)
-    :rtype: dictionary ``{"count", "results", "expected", "timezone"}``;
-        ``count``: how many releases are announced in all (``results`` holds
-        at most ``limit`` of them)
+    :rtype: dictionary ``{"count", "results", "expected", "timezone",
+        "timezone_name"}``; ``count``: how many releases are announced in
+        all (``results`` holds at most ``limit`` of them); ``timezone``: the
+        zone's name (``Asia/Jakarta``), ``timezone_name`` as people write it
+        (``WIB``)
     """
     tk.check_access("satudata_release_calendar", context, data_dict)
     data = _validate(data_dict, schema.release_calendar(), context)
@@ -378,7 +380,8 @@ def satudata_release_calendar(context: Context, data_dict: DataDict) -> dict[str
     results = release_calendar.announced(limit=limit, owner_org=owner_org)
     return {"count": release_calendar.announced_count(owner_org), "results": results,
             "expected": release_calendar.expected(limit=limit, owner_org=owner_org),
-            "timezone": str(publishing.timezone())}
+            "timezone": str(publishing.timezone()),
+            "timezone_name": publishing.to_local(publishing.utcnow()).tzname()}
 
 
 # -- revisions ------------------------------------------------------------------------

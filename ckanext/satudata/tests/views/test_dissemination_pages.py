@@ -104,6 +104,8 @@ class TestRequestPage:
         assert "1 Maret 2099 bukan hari kerja" in scheduled.body
         calendar = app.get("/jadwal-rilis").body
         assert "1 Maret 2099 10.30 WIB" in calendar
+        # its zone named as the times are (a citizen met "Asia/Jakarta")
+        assert "waktu rilisnya (WIB)" in calendar and "Asia/Jakarta" not in calendar
         assert "Dinas Kesehatan" in calendar
         # the same time again, with a reason: nothing changed, and said so
         # (it read "done" and the reason went nowhere)

@@ -216,6 +216,14 @@ def test_the_opd_the_citizen_named_is_shown_and_planned_by_default(app, region):
     plan = page.split('id="plan-org"')[1].split("</select>")[0]
     assert f'<option value="{region.opd_b["name"]}" selected>' in plan
     assert plan.count(" selected") == 1
+    # a citizen who did not know the OPD: the form asks to choose one (the
+    # first of the list was chosen by default, and one click planned there)
+    unknown = helpers.call_action("satudata_public_request_create", context={"user": "warga"},
+                                  title="Jumlah taman kota", description="Per kelurahan")
+    page = login(app, "admin-walidata").get(f"/permohonan-data/{unknown['id']}").body
+    plan = page.split('id="plan-org"')[1].split("</select>")[0]
+    assert re.search(r'^[^<]*<option value="">Pilih OPD</option>', plan), plan[:300]
+    assert " selected" not in plan
 
 
 def test_a_citizen_with_too_many_open_requests_is_told_when_the_form_opens(app, region):
