@@ -178,12 +178,16 @@ def new() -> Any:
                 % {"date": tk.h.render_datetime(saved["due_date"])})
             return tk.redirect_to("satudata_public_request.read", id=saved["id"])
     org_options = organization_options(tk._("I do not know"))
+    # said when the form opens (it was said once it was filled in, its
+    # other errors mended), with the way to the requests
+    waiting = public_requests.open_over_limit(tk.current_user)  # type: ignore[arg-type]
+    shown = {k: v for k, v in errors.items() if not (waiting and k == "open_requests")}
     return tk.render("satudata/public_requests/new.html", {
-        "data": data, "errors": errors, "org_options": org_options,
+        "data": data, "errors": shown, "org_options": org_options,
         "earlier": earlier and tk.h.url_for("satudata_public_request.read", id=earlier),
-        # said when the form opens (it was said once it was filled in, its
-        # other errors mended)
-        "waiting": public_requests.open_over_limit(tk.current_user),  # type: ignore[arg-type]
+        "waiting": waiting,
+        # the refusal said once: by the notice above the form (it was said
+        # again, in other words and without the link, as the form's error)
     }), (400 if errors else 200)
 
 

@@ -247,6 +247,9 @@ def test_a_citizen_with_too_many_open_requests_is_told_when_the_form_opens(app, 
         "phone": "bukan nomor"})
     assert refused.status_code == 400
     assert "10 permohonan yang masih menunggu jawaban" in refused.body
+    # said once, by the notice with its link (the form's error said it again
+    # in other words, without the link)
+    assert "Ikuti permohonan itu" not in refused.body
     # no field is marked wrong for it (the title was)
     title = re.search(r'<input[^>]*id="field-title"[^>]*>', refused.body).group()
     assert "is-invalid" not in title and "aria-invalid" not in title, title
