@@ -852,9 +852,9 @@ def satudata_public_step_label(name: str) -> str:
     return states.public_step_label(name)
 
 
-def satudata_public_event_label(name: str) -> str:
+def satudata_public_event_label(name: str, to_state: str = "") -> str:
     """What a step of a public data request did, for its history."""
-    return states.public_event_label(name)
+    return states.public_event_label(name, to_state)
 
 
 def satudata_data_checks(package_id: Optional[str]) -> Optional[dict[str, Any]]:

@@ -603,9 +603,13 @@ def public_step_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def public_event_label(name: str) -> str:
+def public_event_label(name: str, to_state: str = "") -> str:
     """What a step of a public data request did, for its history (the
-    history read as its buttons: "Reject: …", "Fulfil with a dataset")."""
+    history read as its buttons: "Reject: …", "Fulfil with a dataset");
+    ``to_state``: where it led (a fulfilment with data not public yet is
+    none yet: the history said "fulfilled" of a request still waiting)."""
+    if name == "fulfil" and to_state == PublicState.AWAITING.value:
+        return tk._("To be fulfilled with a dataset being prepared")
     done = {
         "submit": tk._("Submitted"),
         "accept": tk._("Accepted"),

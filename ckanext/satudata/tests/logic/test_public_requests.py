@@ -174,7 +174,8 @@ def test_the_extension_e_mail_says_so_in_its_subject(region, citizen, smtp, run_
     assert "diperpanjang" in mail["subject"] and "diterima" not in mail["subject"]
 
 
-def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run_jobs):
+def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run_jobs,
+                                                       app):
     request = region.request_of(region.opd_a)
     asked = _ask(citizen, owner_org=region.opd_a["name"])
     run_jobs()
@@ -213,6 +214,12 @@ def test_from_submission_to_fulfilment_on_publication(region, citizen, smtp, run
     assert waiting["state"] == "awaiting_publication"
     public_view = _call(None, "satudata_public_request_show", id=asked["id"])
     assert public_view["package_id"] is None and "dataset" not in public_view
+    # its history says it will be fulfilled (it said "fulfilled" of a request
+    # still waiting, its citizen finding no data)
+    history = app.get(f"/permohonan-data/{asked['id']}").body.split(
+        "satudata-public-request-events")[1]
+    assert "Akan dipenuhi dengan dataset yang sedang disiapkan" in history
+    assert "Dipenuhi dengan dataset" not in history
     run_jobs()
     smtp.take()
 
