@@ -118,6 +118,13 @@ def test_key_pages_fit_a_phone_and_screenshots(world, open_as, tmp_path):
                                              "e => e.getBoundingClientRect().top")
                 if top > side:
                     too_wide.append(f"{name} heading at {top} px, below the side column")
+            if width < 500 and name == "progress" and page.locator(
+                    ".satudata-progress-chart text").count():
+                # the chart readable (shrunk to the screen, its names were 5 px)
+                text = page.eval_on_selector(".satudata-progress-chart text",
+                                             "e => e.getBoundingClientRect().height")
+                if text < 9:
+                    too_wide.append(f"progress chart text {text:.1f} px high")
             if width < 500 and name == "dataset-search":
                 # the search box first: the archive's filter (the side column's)
                 # stood between the breadcrumb and it
