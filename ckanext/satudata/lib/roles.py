@@ -455,12 +455,31 @@ def opd_in_use(group: model.Group, purge: bool = False) -> Optional[str]:
     its page answered 500)."""
     if group.id not in opds_in_use([group.id], purge):
         return None
+    if purge:
+        return tk._(
+            "%(opd)s has items in the Daftar Data or data requests, whose history stays: "
+            "it can be deleted, not purged") % {"opd": group.display_name}
+    from ..model import DaftarData
+
+    states = set(model.Session.execute(sa.select(DataRequest.state).where(
+        DataRequest.owner_org == group.id,
+        DataRequest.state != State.CANCELLED.value).distinct()).scalars())
+    active_items = model.Session.execute(sa.select(DaftarData.id).where(
+        DaftarData.owner_org == group.id, DaftarData.active.is_(True)).limit(1)).first()
+    if not active_items and states and states <= _DONE_STATES:
+        # its data went out (or was taken back): nothing is left to cancel
+        # (told to deactivate and cancel first, the officer found nothing)
+        return tk._(
+            "%(opd)s has data that was published (or archived, or withdrawn): it stays "
+            "as the OPD of that data") % {"opd": group.display_name}
     return tk._(
         "%(opd)s has items in the Daftar Data or data requests: it stays while they do "
         "(deactivate its items and cancel its open requests first)") % {
-            "opd": group.display_name} if not purge else tk._(
-        "%(opd)s has items in the Daftar Data or data requests, whose history stays: "
-        "it can be deleted, not purged") % {"opd": group.display_name}
+            "opd": group.display_name}
+
+
+#: states of a request whose data went out (its OPD is its owner for good)
+_DONE_STATES = frozenset({State.PUBLISHED.value, State.ARCHIVED.value, State.WITHDRAWN.value})
 
 
 def opds_in_use(group_ids: Iterable[str], purge: bool = False) -> set[str]:

@@ -1072,3 +1072,25 @@ def test_an_opd_with_requests_or_listed_items_stays(region, app):
         assert model.Group.get(listed["id"]).state == "deleted"
         empty = factories.Organization(name="dinas-kosong")
         helpers.call_action("organization_delete", context=dict(sysadmin), id="dinas-kosong")
+
+
+def test_an_opd_whose_data_went_out_is_told_so_not_to_cancel(region):
+    """An OPD whose only request was published, its items deactivated, was
+    told to "deactivate its items and cancel its open requests first": there
+    was nothing to do, and the same refusal came back for ever."""
+    from ckanext.satudata.model import DaftarData
+
+    opd = model.Group.get(region.opd_b["id"])
+    for request in region.requests:
+        if request["owner_org"] == opd.id:
+            to_ready(region, request)
+            publish(region, request)
+    for item in model.Session.query(DaftarData).filter_by(owner_org=opd.id):
+        item.active = False
+    model.Session.commit()
+    said = roles.opd_in_use(opd)
+    assert said and "published" in said and "cancel" not in said, said
+    # with a request still running, what to do first
+    open_one = region.request_of(region.opd_a)
+    assert "cancel its open requests" in roles.opd_in_use(
+        model.Group.get(open_one["owner_org"]))
