@@ -68,21 +68,31 @@ def after_the_member_form(response: Any) -> Any:
     if not _member_form_posted() or response.status_code not in (302, 303):
         return response
     location = response.headers.get("Location", "")
+    name = request.form.get("username", "").strip()
+    user = model.User.get(name) if name else None
     if "/member_new/" in location:
         _keep_draft()
-    elif request.form.get("username", "").strip():  # CKAN said nothing
+    elif request.form.get("email", "").strip():
+        # CKAN invites the address when one is given, whatever account was
+        # picked too (the page said the picked account was now a member)
+        tk.h.flash_success(tk._("An invitation was sent to %(email)s.")
+                           % {"email": request.form["email"].strip()})
+        if name:
+            tk.h.flash_notice(tk._("%(name)s was not added: an invitation goes to the "
+                                   "e-mail address given instead.") % {"name": name})
+    elif name and (user is None or user.state != model.State.ACTIVE):
+        # a deleted (or pending) account is no member (it was said to be)
+        tk.h.flash_error(tk._("%(name)s is not an active account: it was not added.")
+                         % {"name": name})
+    elif name:  # CKAN said nothing
         tk.h.flash_success(tk._("%(name)s is now a member, as %(role)s.") % {
-            "name": request.form["username"].strip(),
-            "role": _role_label(request.form.get("role", ""))})
+            "name": name, "role": _role_label(request.form.get("role", ""))})
         if request.endpoint == "organization.member_new" \
                 and request.form.get("role") == "member":
             # a member was taken for a producer: no request, queue or e-mail reached them
             tk.h.flash_notice(tk._(
                 "A Member only sees the OPD's private datasets: an OPD's producers, who "
                 "receive its data requests and fill its data, are its Editors (or Admins)."))
-    elif request.form.get("email", "").strip():
-        tk.h.flash_success(tk._("An invitation was sent to %(email)s.")
-                           % {"email": request.form["email"].strip()})
     return response
 
 

@@ -224,6 +224,23 @@ def test_adding_a_member_keeps_what_was_typed_and_lists_invitations(app, sysadmi
                                      "role": "editor"}, follow_redirects=True)
     assert any("anggota-lama" in f and ("Editor" in f) for f in _flashes(response.body)), \
         _flashes(response.body)
+    # an account and an address both given: CKAN invites the address (the
+    # page said the account was now a member)
+    factories.User(name="dipilih-juga")
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "dipilih-juga",
+                                     "email": "lain@example.org", "role": "editor"},
+                          follow_redirects=True)
+    flashes = _flashes(response.body)
+    assert any("lain@example.org" in f for f in flashes), flashes
+    assert not any("dipilih-juga" in f and "Editor" in f for f in flashes), flashes
+    # a deleted account is not added, and not said to be
+    gone = factories.User(name="akun-dihapus")
+    helpers.call_action("user_delete", context={"user": sysadmin["name"]}, id=gone["id"])
+    response = admin.post(url, data={"_csrf_token": csrf_token(page), "username": "akun-dihapus",
+                                     "role": "editor"}, follow_redirects=True)
+    flashes = _flashes(response.body)
+    assert not any("akun-dihapus" in f and "Editor" in f for f in flashes), flashes
+    assert any("akun-dihapus" in f for f in flashes), flashes
 
 
 # -- 7. deleting ------------------------------------------------------------------------------
