@@ -945,8 +945,22 @@ def _member_delete(original: Action, context: Context, data_dict: DataDict) -> A
 @tk.chained_action
 def organization_member_delete(original: Action, context: Context, data_dict: DataDict
                                ) -> Any:
-    """As CKAN's, a 404 for an organization that does not exist."""
-    return _member_delete(original, context, data_dict)
+    """As CKAN's, a 404 for an organization that does not exist. An
+    invitation withdrawn (a pending account taken out of its only
+    organization) ends that account: its e-mail's link still set a password
+    and opened an active account, on a portal nobody registers on."""
+    result = _member_delete(original, context, data_dict)
+    ref = (data_dict or {}).get("username") or (data_dict or {}).get("user_id")
+    user = model.User.get(ref) if isinstance(ref, str) and ref else None
+    if user is not None and user.state == model.State.PENDING:
+        still = model.Session.execute(sa.select(model.Member.id).where(
+            model.Member.table_name == "user", model.Member.table_id == user.id,
+            model.Member.state == model.State.ACTIVE).limit(1)).first()
+        if still is None:
+            user.state = model.State.DELETED
+            user.reset_key = None
+            model.repo.commit()
+    return result
 
 
 def _producer_kept(name: str, context: Context, data_dict: DataDict) -> None:

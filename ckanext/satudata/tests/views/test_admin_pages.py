@@ -216,6 +216,11 @@ def test_adding_a_member_keeps_what_was_typed_and_lists_invitations(app, sysadmi
                follow_redirects=True)
     listed = admin.get(f"{prefix}/organization/members/{org['name']}").body
     assert "baru@example.org" not in listed
+    # and the invitation's link no longer opens an account (it set a
+    # password and activated it)
+    invited = model.User.by_email("baru@example.org")
+    model.Session.refresh(invited)
+    assert (invited.state, invited.reset_key) == ("deleted", None)
     assert not helpers.call_action("member_list", id=org["id"], object_type="user",
                                    capacity="editor")
     # an existing user added: said too (CKAN said nothing)
