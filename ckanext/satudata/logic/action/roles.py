@@ -46,6 +46,12 @@ def satudata_role_create(context: Context, data_dict: DataDict) -> dict[str, Any
     assert user
     if user.state != "active":  # a deleted account approves nothing
         raise tk.ValidationError({"user": [tk._("This account is not active")]})
+    if user.name == tk.config.get("ckan.site_id"):
+        # the portal's own account (jobs, the CLI): nobody logs in as it, and
+        # it counted as another holder of the level (the last holder's
+        # protection then let the level go to no one)
+        raise tk.ValidationError({"user": [tk._(
+            "This is the portal's own account: nobody acts with it")]})
     lock_name("role", user.id, data["role"])
     existing = model.Session.execute(
         sa.select(WalidataRole).where(

@@ -1094,3 +1094,14 @@ def test_an_opd_whose_data_went_out_is_told_so_not_to_cancel(region):
     open_one = region.request_of(region.opd_a)
     assert "cancel its open requests" in roles.opd_in_use(
         model.Group.get(open_one["owner_org"]))
+
+
+def test_the_portals_own_account_holds_no_walidata_role(region):
+    """The site account (jobs, the CLI; nobody logs in as it) was given a
+    chain role: it counted as another holder of the level, so the last
+    real holder could be taken out and the level wait for no one."""
+    site_user = helpers.call_action("get_site_user", context={"ignore_auth": True})
+    with pytest.raises(tk.ValidationError) as err:
+        region.call("walidata_admin", "satudata_role_create", user=site_user["name"],
+                    role="kadis")
+    assert "portal's own account" in err.value.error_dict["user"][0]
