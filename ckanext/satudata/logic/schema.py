@@ -672,8 +672,12 @@ def site_settings(schema: Schema) -> Schema:
     for key, longest in SITE_TEXTS.items():
         validators = list(schema.get(key) or [])
         checks = [text, length(longest)] + (
-            [get_validator("satudata_title")] if key == "ckan.site_title" else [])
-        schema[key] = validators[:1] + checks + validators[1:]  # after ignore_missing
+            [get_validator("satudata_title")] if key == "ckan.site_title" else
+            [get_validator("satudata_style_sheet")] if key == "ckan.site_custom_css" else [])
+        # a title emptied left "Beranda -" and "Undangan ke " in the e-mails
+        # (given, it is not blank; CKAN's first validator stops on an empty one)
+        first = [get_validator("satudata_not_blank")] if key == "ckan.site_title" else []
+        schema[key] = first + validators[:1] + checks + validators[1:]  # after ignore_missing
     schema["ckan.site_logo"] = list(schema.get("ckan.site_logo") or []) + [
         get_validator("satudata_uploaded_logo")]
     return schema

@@ -35,7 +35,7 @@ __all__ = [
     "satudata_phone", "satudata_email", "satudata_user_exists", "satudata_identifier",
     "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
-    "satudata_title", "satudata_one_line", "satudata_request_title", "satudata_uploaded_logo",
+    "satudata_title", "satudata_one_line", "satudata_request_title", "satudata_uploaded_logo", "satudata_style_sheet", "satudata_not_blank",
     "satudata_column_name", "satudata_opd_code_unique",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
@@ -1253,6 +1253,26 @@ def satudata_uploaded_logo(value: Any) -> Any:
     refusal = picture_refusal(value, "admin")
     if refusal:
         raise tk.Invalid(refusal)
+    return value
+
+
+def satudata_not_blank(key: FlattenKey, data: FlattenDataDict,
+                       errors: FlattenErrorDict, context: Context) -> None:
+    """A field given is not blank (one not given is left to the next
+    validators)."""
+    value = data.get(key)
+    if isinstance(value, str) and not value.strip():
+        errors[key].append(tk._("Missing value"))
+        raise tk.StopOnError
+
+
+def satudata_style_sheet(value: Any) -> Any:
+    """The site's custom CSS (``ckan.site_custom_css``) has no markup: CKAN
+    prints it inside a ``<style>`` element, so ``</style><script>`` ran a
+    script on every page for every visitor."""
+    if isinstance(value, str) and re.search(r"<\s*/|<!--|<\s*script", value, re.I):
+        raise tk.Invalid(tk._("Custom CSS holds style rules only: remove the markup "
+                              "(\"</\", \"<script\", \"<!--\")"))
     return value
 
 

@@ -418,7 +418,8 @@ def test_the_sites_title_is_one_line_of_text(app, sysadmin):
     before = helpers.call_action("config_option_show", key="ckan.site_title")
     context = {"user": sysadmin["name"]}
     try:
-        for title in (["Portal", "Lain"], "x" * 101):
+        # nor empty ("Beranda -" in the tab, "Undangan ke " in the e-mails)
+        for title in (["Portal", "Lain"], "x" * 101, "", "   "):
             with pytest.raises(tk.ValidationError) as err:
                 helpers.call_action("config_option_update", context=dict(context),
                                     **{"ckan.site_title": title})
@@ -444,6 +445,26 @@ def test_the_sites_title_is_one_line_of_text(app, sysadmin):
                                    key="ckan.site_title") == "Portal Satu Data"
     finally:
         helpers.call_action("config_option_update", **{"ckan.site_title": before})
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_the_sites_custom_css_holds_no_markup(app, sysadmin):
+    """CKAN prints the custom CSS inside a <style> element: one closing it
+    ran a script on every page for every visitor."""
+    before = helpers.call_action("config_option_show", key="ckan.site_custom_css")
+    context = {"user": sysadmin["name"]}
+    try:
+        for css in ("body{color:red}</style><script>alert(1)</script><style>",
+                    "</STYLE ><img src=x onerror=alert(1)>", "<!-- x -->"):
+            with pytest.raises(tk.ValidationError) as err:
+                helpers.call_action("config_option_update", context=dict(context),
+                                    **{"ckan.site_custom_css": css})
+            assert "ckan.site_custom_css" in err.value.error_dict
+        helpers.call_action("config_option_update", context=dict(context),
+                            **{"ckan.site_custom_css": "a > b { content: \"x\"; }"})
+        assert "alert" not in app.get("/").body
+    finally:
+        helpers.call_action("config_option_update", **{"ckan.site_custom_css": before or ""})
 
 
 @pytest.mark.usefixtures("clean_db")
