@@ -171,6 +171,12 @@ def _round(round_: CollectionRound) -> dict[str, Any]:
         "late_policy", "verify_when_complete")}
     shown["estimated_years"] = workdays.estimated_years(
         round_.prepare_due, round_.submit_due, round_.verify_due)
+    # the working days its dates give (a deadline typed by hand: the letter
+    # said the count it replaced, "(15 hari kerja)" for 19, as its page did not)
+    shown["submit_days"] = workdays.working_days_between(round_.prepare_due,
+                                                         round_.submit_due)
+    shown["verify_days"] = workdays.working_days_between(round_.submit_due,
+                                                         round_.verify_due)
     return shown
 
 

@@ -452,6 +452,20 @@ def test_a_letters_deadlines_in_a_year_of_estimated_holidays_say_they_may_move(r
         round_.prepare_due, round_.submit_due, round_.verify_due)
 
 
+def test_a_letter_counts_the_working_days_its_dates_give(region):
+    """A submission deadline typed by hand: the round's page said "(19 hari
+    kerja)", its letters the 15 days it replaced."""
+    from ckanext.satudata.model import CollectionRound
+
+    round_ = model.Session.get(CollectionRound, region.round["id"])
+    typed = workdays.add_working_days(round_.prepare_due, round_.submit_days + 4)
+    round_.submit_due = typed
+    shown = letters._round(round_)
+    assert shown["submit_days"] == round_.submit_days + 4
+    assert shown["verify_days"] == workdays.working_days_between(typed, round_.verify_due)
+    model.Session.rollback()
+
+
 def _request_letter(number: str, items: list[dict[str, str]]) -> Any:
     """A request letter (not saved) of a 2027 round to Dinas Kesehatan."""
     from ckanext.satudata.model import Letter
