@@ -270,7 +270,10 @@ def _body(round_: CollectionRound, data: dict[str, Any]) -> str:
     waiting = _per_opd([r for r in data["requests"]
                         if r["state"] not in public and r["state"] != cancelled])
     if waiting:
-        lines += ["", tk._("Not published yet, per OPD:"), ""]
+        # dated: printed in the book once the data is out, "not published
+        # yet: ready to publish" read as a statement of the book's day
+        lines += ["", tk._("Not published when this report was drafted (%(date)s), per OPD:")
+                  % {"date": tk.h.render_datetime(workdays.today())}, ""]
         lines += ["- %s — %s" % (organization, "; ".join(  # in the workflow's order
             tk._("%(state)s: %(count)s") % {"state": label, "count": states[state]}
             for state, label in labels.items() if state in states))

@@ -37,7 +37,9 @@ def test_the_draft_names_only_what_the_public_has():
     assert "Rahasia" not in body
     assert "- Dinas Pendidikan — Angka Partisipasi Sekolah: published" in body
     assert "- Dinas Pendidikan — Jumlah Guru: archived" in body
-    # the others counted, per OPD and state, in the workflow's order
+    # the others counted, per OPD and state, in the workflow's order, as of
+    # the day it was drafted (printed in the book once the data is out)
+    assert "Not published when this report was drafted (" in body
     assert ("- Dinas Kesehatan — returned for revision: 1; verified, in approval: 1; "
             "ready to publish: 2; scheduled: 1; withdrawn: 1") in body
     assert "- Dinas Kesehatan: 1" in body.partition("Cancelled")[2]
