@@ -29,15 +29,14 @@ jQuery(function ($) {
   function open() { return $('body').hasClass('filters-modal'); }
   function focusable() { return panel.find(FOCUSABLE).filter(':visible'); }
 
+  // bound after CKAN's own handler (main.js, loaded first), which shows the
+  // panel: the dialog is set up at once (a key pressed next reaches it)
   opener.on('click', function () {
-    // after CKAN's own handler (main.js) has shown the panel
-    window.setTimeout(function () {
-      if (!open()) { return; }
-      panel.attr({role: 'dialog', 'aria-modal': 'true', 'aria-label': $.trim(opener.text())});
-      opener.attr('aria-expanded', 'true');
-      var first = focusable().first();
-      (first.length ? first : closer).trigger('focus');
-    }, 0);
+    $('body').addClass('filters-modal');
+    panel.attr({role: 'dialog', 'aria-modal': 'true', 'aria-label': $.trim(opener.text())});
+    opener.attr('aria-expanded', 'true');
+    var first = focusable().first();
+    (first.length ? first : closer).trigger('focus');
   });
   closer.on('click', function () {
     panel.removeAttr('role aria-modal aria-label');

@@ -264,6 +264,7 @@ def test_the_filters_on_a_phone_are_a_dialog_a_keyboard_can_use(world, open_as):
     page.focus(".show-filters")
     page.keyboard.press("Enter")
     panel = page.locator(".secondary .filters")
+    panel.and_(page.locator("[role=dialog]")).wait_for()
     assert page.evaluate("document.body.classList.contains('filters-modal')")
     assert (panel.get_attribute("role"), panel.get_attribute("aria-modal"),
             panel.get_attribute("aria-label")) == ("dialog", "true", "Saring Hasil")
