@@ -405,7 +405,11 @@ def read_daftar_data(upload: FileLike) -> Iterator[tuple[int, dict[str, Any]]]:
             # "use YYYY-MM-DD" while the exported sheet showed 03/01/2027
             shown = _SHOWN_DATE.fullmatch(row["sk_date"])
             if shown:
-                row["sk_date"] = "{2}-{1:0>2}-{0:0>2}".format(*shown.groups())
+                day, month, year = (int(part) for part in shown.groups())
+                try:  # no such day: left as typed, for the validator to name it
+                    row["sk_date"] = datetime.date(year, month, day).isoformat()
+                except ValueError:  # (it was refused as "2099-13-15", never typed)
+                    pass
         if isinstance(row.get("sk_url"), str):  # the portal's own address, as it keeps it
             row["sk_url"] = _own_path(row["sk_url"])
         yield number, row

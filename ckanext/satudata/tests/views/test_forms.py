@@ -678,6 +678,24 @@ class TestDaftarDataTemplate:
         assert "A3" in message and "A2" not in message, message
         assert "rumus" in message, message
 
+    def test_a_date_that_is_no_day_is_named_as_typed(self, app):
+        """"15/13/2099" typed in the decree's date was refused as
+        "2099-13-15", a date the officer never typed."""
+        headers = [h for h, _f, _a in spreadsheets.DAFTAR_DATA_COLUMNS]
+        wb = openpyxl.Workbook()
+        wb.active.append(headers)
+        row = ["Jumlah Sekolah", "dinas-pendidikan"] + [None] * (len(headers) - 2)
+        row[headers.index("tanggal_sk")] = "15/13/2099"
+        wb.active.append(row)
+        good = list(row)
+        good[headers.index("tanggal_sk")] = "03/01/2027"
+        wb.active.append(good)
+        out = io.BytesIO()
+        wb.save(out)
+        with app.flask_app.test_request_context("/"):
+            rows = [r for _n, r in spreadsheets.read_daftar_data(out.getvalue())]
+        assert [r["sk_date"] for r in rows] == ["15/13/2099", "2027-01-03"]
+
     def test_the_example_row_of_an_old_template_is_skipped(self):
         wb = openpyxl.Workbook()
         wb.active.append(["judul", "opd", "deskripsi"])
