@@ -1324,9 +1324,14 @@ def satudata_version(value: Any) -> Any:
 
 def satudata_organization_id(value: Any, context: Context) -> Any:
     """An active organization given by id or name; returns its id."""
-    group = model.Group.get(value) if not id_refusal(value) else None
+    refused = id_refusal(value)
+    group = model.Group.get(value) if not refused else None
     if not group or not group.is_organization or group.state != "active":
-        raise tk.Invalid(tk._("Organization not found"))
+        if refused:
+            raise tk.Invalid(tk._("Organization not found"))
+        # named as typed, as the other fields' refusals are (an import's row
+        # said "OPD not found" without the value of the cell)
+        raise tk.Invalid(tk._('No OPD "%(value)s" was found') % {"value": shown(value)})
     return group.id
 
 

@@ -696,6 +696,16 @@ class TestDaftarDataTemplate:
             rows = [r for _n, r in spreadsheets.read_daftar_data(out.getvalue())]
         assert [r["sk_date"] for r in rows] == ["15/13/2099", "2027-01-03"]
 
+    def test_an_unknown_opd_is_named_as_typed(self, app):
+        """A row's OPD not found was refused without the value of its cell,
+        as the other columns' are not."""
+        from ckan.tests import helpers
+
+        with pytest.raises(tk.ValidationError) as err:
+            helpers.call_action("satudata_daftar_data_create", title="Jumlah Sekolah",
+                                owner_org="dinas-tidak-ada", year=2031)
+        assert 'dinas-tidak-ada' in str(err.value.error_dict["owner_org"]), err.value
+
     def test_the_example_row_of_an_old_template_is_skipped(self):
         wb = openpyxl.Workbook()
         wb.active.append(["judul", "opd", "deskripsi"])
