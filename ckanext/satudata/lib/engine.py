@@ -89,7 +89,7 @@ from ckan.types import Context
 from . import datacheck, late_data, metadata, outbox, publishing, roles, rounds, workdays
 from ..model import CollectionRound, DaftarData, DataRequest, RequestEvent
 from .states import (
-    DUTY_ACTORS, FIRST, NAMES, REVISION_STATES, SEVERAL_LEVELS, Actor, State,
+    DUTY_ACTORS, FIRST, NAMES, REVISION_STATES, Actor, State,
     Target, Transition, given_reason, level_role, rule,
     state_label, step_rule, transition_label,
 )
@@ -593,8 +593,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         if (transition_name, current) not in FIRST:
             _refuse_moved_past(context, request, transition_name)
         raise _refuse_state(transition_name, current)
-    if expected_version in (None, "") and transition.undoes != SEVERAL_LEVELS and \
-            transition.needs_version(lambda _: roles.took_step(request.id, "withdraw")):
+    if expected_version in (None, "") and transition.needs_version(
+            lambda: roles.took_step(request.id, "withdraw")):
         raise tk.ValidationError({"version": [tk._(
             "The request is now %(state)s: to take this step, reload it and try again "
             "(send its \"version\")") % {"state": state_label(current)}]})
@@ -613,9 +613,8 @@ def apply_transition(context: Context, request_id: str, transition_name: str, *,
         raise tk.NotAuthorized(tk._(
             "You cannot take this step on the request as it is now: %(state)s") % {
                 "state": state_label(current)})
-    if expected_version in (None, "") and transition.undoes == SEVERAL_LEVELS and \
-            transition.needs_version(
-                lambda _: roles.approval_levels_held(context.get("user"), request) > 1):
+    if expected_version in (None, "") and transition.needs_level_version(
+            lambda: roles.approval_levels_held(context.get("user"), request)):
         # one who may take it, at the level it is at now
         raise tk.ValidationError({"version": [tk._(
             "You hold more than one approval level of this request: send the "

@@ -118,11 +118,18 @@ class Transition:
     #: the Kadis's final one, the request never seen at that level)
     undoes: bool | str = False
 
-    def needs_version(self, holds: Callable[[str], bool]) -> bool:
+    def needs_version(self, withdrawn_before: Callable[[], bool]) -> bool:
         """Whether the caller must send the ``version`` they saw
-        (``holds(condition)``: whether :attr:`undoes`' condition holds,
-        asked only when it matters)."""
-        return self.undoes is True or bool(self.undoes) and holds(self.undoes)
+        (``withdrawn_before``: asked only when it matters; for
+        :data:`SEVERAL_LEVELS`, :meth:`needs_level_version`)."""
+        return self.undoes is True or (self.undoes == AFTER_WITHDRAWAL and withdrawn_before())
+
+    def needs_level_version(self, levels_held: Callable[[], int]) -> bool:
+        """Whether the caller, one who may take the step, must send the
+        ``version`` they saw to name its level (``levels_held``: how many
+        levels of the request's chain they hold, asked only when it
+        matters)."""
+        return self.undoes == SEVERAL_LEVELS and levels_held() > 1
 
     def applies(self, state: State | str, revising: bool,
                 revision_of: Optional[str] = None) -> bool:
