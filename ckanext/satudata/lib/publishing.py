@@ -1858,8 +1858,8 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
         raise tk.ValidationError({"package_id": [tk._(
             "The dataset of this request was never published")]})
     staged = lock_staged(pkg.id)
-    others = [r for r in package_requests(pkg.id)
-              if r.id != request.id and r.state == State.PUBLISHED.value]
+    periods = [r for r in package_requests(pkg.id) if r.id != request.id]
+    others = [r for r in periods if r.state == State.PUBLISHED.value]
     if others and staged is not None and (staged.request_id == request.id or _changed_table(
             pkg.id, staged.data.get("resources") or [], lambda stamp: stamp == request.round_id)):
         # one period archived with a correction of it staged while another
@@ -1869,8 +1869,7 @@ def archive(context: Context, request: DataRequest) -> Dissemination:
         raise tk.ValidationError({"state": [tk._(
             "Changes to this period are staged (not yet reviewed): have them reviewed "
             "and published, or discarded, before archiving it")]})
-    collecting = [r for r in package_requests(pkg.id) if r.id != request.id
-                  and r.state in ACTIVE_STATES and not r.revision_of]
+    collecting = [r for r in periods if r.state in ACTIVE_STATES and not r.revision_of]
     if collecting and not others:
         # archived whole, the dataset is changed no more: the producers of
         # its new period could not add their table, nor submit without one
