@@ -169,9 +169,9 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     or not), for the reviewer's table: ``[{"name", "label", "fields"}]``;
     a composite field's rows that lack a value a row needs are
     ``satudata_incomplete`` (their numbers), with the labels of the
-    subfields a row needs (``satudata_row_needs``): the table said "not filled in" of variables
-    given, one of them without its data type, and their producer typed
-    them all again."""
+    subfields a row needs (``satudata_row_needs``): the table said "not
+    filled in" of variables given, one of them without its data type, and
+    their producer typed them all again."""
     dataset_type = pkg_dict.get("type") or metadata.DATASET_TYPE
     groups = []
     for group in metadata.field_groups(dataset_type):
@@ -182,8 +182,7 @@ def metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
             incomplete, needs = metadata.incomplete_rows(f, pkg_dict)
             fields.append(dict(f, satudata_filled=metadata.is_filled(f, pkg_dict),
                                satudata_incomplete=incomplete, satudata_row_needs=", ".join(
-                                   tk.h.scheming_language_text(n.get("label") or n["field_name"])
-                                   for n in needs)))
+                                   metadata.field_label(n) for n in needs)))
         if fields:
             groups.append(dict(group, fields=fields))
     return groups

@@ -69,7 +69,6 @@ def after_the_member_form(response: Any) -> Any:
         return response
     location = response.headers.get("Location", "")
     name = request.form.get("username", "").strip()
-    user = model.User.get(name) if name else None
     if "/member_new/" in location:
         _keep_draft()
     elif request.form.get("email", "").strip():
@@ -80,7 +79,7 @@ def after_the_member_form(response: Any) -> Any:
         if name:
             tk.h.flash_notice(tk._("%(name)s was not added: an invitation goes to the "
                                    "e-mail address given instead.") % {"name": name})
-    elif name and (user is None or user.state != model.State.ACTIVE):
+    elif name and getattr(model.User.get(name), "state", None) != model.State.ACTIVE:
         # a deleted (or pending) account is no member (it was said to be)
         tk.h.flash_error(tk._("%(name)s is not an active account: it was not added.")
                          % {"name": name})
