@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Iterable
+import zipfile
+from typing import Any, Iterable, Iterator
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
 __all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
            "printable_runs", "read_workbook", "TooLarge", "CELLS_MAX", "used_range",
-           "check_extent"]
+           "check_extent", "worksheet_xml"]
 
 #: a cell whose text starts with one of these would be read as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -73,20 +74,25 @@ def read_workbook(source: Any, data_only: bool = True, sized: bool = True,
     return book
 
 
+def worksheet_xml(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """``(part name, XML)`` of each worksheet of the workbook ``data`` (an
+    XLSX is a zip of parts), read from the archive without openpyxl."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                yield name, archive.read(name)
+
+
 def check_extent(data: bytes, max_cells: int) -> None:
     """:class:`TooLarge` when a sheet of the workbook ``data`` holds values,
     or merges cells, over more than ``max_cells`` cells. A workbook loaded
     whole (not read-only) creates every cell up to its farthest value and
     every cell of a merged range: a space at XFD1048576 or cells merged to
     it held a web worker until it was killed, its memory growing."""
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                merged = sum(_area(ref) for ref in _MERGED.findall(archive.read(name)))
-                if merged > max_cells:
-                    raise TooLarge(f"{name}: {merged} cells merged")
+    for name, xml in worksheet_xml(data):
+        merged = sum(_area(ref) for ref in _MERGED.findall(xml))
+        if merged > max_cells:
+            raise TooLarge(f"{name}: {merged} cells merged")
     read_workbook(io.BytesIO(data), max_cells=max_cells).close()
 
 

@@ -289,8 +289,6 @@ MAX_UNPACKED = 20 * 1024 * 1024
 
 def unpacked_size(data: bytes) -> int:
     """The bytes an XLSX file (a zip) unpacks to; 0 when it is no zip."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return sum(i.file_size for i in archive.infolist())
@@ -424,10 +422,7 @@ def _formulas_without_values(data: bytes, title: str, rows: list[tuple[Any, ...]
     spreadsheet program computes. Read a second time, for formulas, only
     when the file holds one."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = [archive.read(name) for name in archive.namelist()
-                      if name.startswith("xl/worksheets/") and name.endswith(".xml")]
-        if not any(b"<f>" in xml or b"<f " in xml for xml in sheets):
+        if not any(b"<f>" in xml or b"<f " in xml for _name, xml in cells.worksheet_xml(data)):
             return []
     except (zipfile.BadZipFile, KeyError):
         return []

@@ -201,6 +201,7 @@ def _text_lines(source: Any, utf16: bool, limit: Optional[int]) -> Iterator[str]
 
 
 def _magic_kind(data: bytes) -> str:
+    """What libmagic calls the content ``data`` begins with (a MIME type)."""
     import magic
 
     return magic.from_buffer(data, mime=True)
@@ -242,14 +243,12 @@ def refuse_unusable_upload(data_dict: dict[str, Any]) -> None:
                 "limit": limit}]})
     if size == 0:
         raise tk.ValidationError({"upload": [tk._("The file is empty")]})
-    import magic
-
     stream = getattr(upload, "stream", None) or getattr(upload, "file", None)
     position = stream.tell()
     head = stream.read(65536)
     stream.seek(position)
     name = os.path.basename(str(getattr(upload, "filename", "") or "")).lower()
-    kind = magic.from_buffer(head, mime=True)
+    kind = _magic_kind(head)
     if kind in PROGRAM_MIMETYPES or name.endswith(PROGRAM_EXTENSIONS):
         raise tk.ValidationError({"upload": [tk._(
             "A program cannot be uploaded as data: upload a table (CSV, XLSX), a "
@@ -452,8 +451,6 @@ def read_round_document(upload: Any, field: str = "upload"
     is downloaded under):
     ``ValidationError`` on ``field`` when nothing was uploaded, or the file
     is empty, too large or of a type not allowed."""
-    import magic
-
     # a name PostgreSQL can store and a page can show: no control
     # characters (a NUL answered 500), at most 200 characters
     # spaces of any kind as one space; a name that is only its extension
@@ -482,7 +479,7 @@ def read_round_document(upload: Any, field: str = "upload"
     if len(content) > limit * MB:
         raise tk.ValidationError({field: [tk._(
             "The file is too large: the limit is %(limit)s MB") % {"limit": limit}]})
-    mimetype = magic.from_buffer(content[:65536], mime=True)
+    mimetype = _magic_kind(content[:65536])
     if mimetype == "application/csv":
         mimetype = "text/csv"
     if mimetype not in tk.config.get("satudata.round_document.mimetypes"):
