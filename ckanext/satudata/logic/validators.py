@@ -35,7 +35,8 @@ __all__ = [
     "satudata_phone", "satudata_email", "satudata_user_exists", "satudata_identifier",
     "satudata_nip",
     "satudata_code_in", "satudata_codes_in", "satudata_text", "satudata_license", "satudata_visible",
-    "satudata_title", "satudata_one_line", "satudata_request_title", "satudata_uploaded_logo", "satudata_style_sheet", "satudata_not_blank",
+    "satudata_title", "satudata_one_line", "satudata_request_title", "satudata_uploaded_logo",
+    "satudata_style_sheet", "satudata_not_blank",
     "satudata_column_name", "satudata_opd_code_unique",
     "satudata_clean_strings", "satudata_id", "satudata_length", "satudata_year_int",
     "satudata_date", "satudata_limit", "satudata_offset", "satudata_working_days",
@@ -1261,7 +1262,7 @@ def satudata_not_blank(key: FlattenKey, data: FlattenDataDict,
     """A field given is not blank (one not given is left to the next
     validators)."""
     value = data.get(key)
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and _blank(value):
         errors[key].append(tk._("Missing value"))
         raise tk.StopOnError
 

@@ -1053,8 +1053,7 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
     changed = any(getattr(round_, key) != value for key, value in {**data, **due}.items())
     for key, value in {**data, **due}.items():
         setattr(round_, key, value)
-    if sorted(typed_now) != sorted(round_.typed_deadlines or []):
-        round_.typed_deadlines = sorted(typed_now) or None
+    round_.typed_deadlines = sorted(typed_now) or None
     if changed:  # a close of a closed round refused another officer's open form
         round_.modified = datetime.datetime.utcnow()
     if round_.stage == "collection":
