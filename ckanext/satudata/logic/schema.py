@@ -656,7 +656,7 @@ def round_report_submit(ignore_missing: Validator) -> Schema:
 #: the site's texts a sysadmin sets on /ckan-admin/config, and their longest
 SITE_TEXTS = {"ckan.site_title": 100, "ckan.site_description": 1000,
               "ckan.site_about": 20000, "ckan.site_intro_text": 20000,
-              "ckan.site_custom_css": 50000}
+              "satudata.site_intro_text_en": 20000, "ckan.site_custom_css": 50000}
 
 
 def site_settings(schema: Schema) -> Schema:
@@ -665,12 +665,16 @@ def site_settings(schema: Schema) -> Schema:
     text: a title sent twice was stored as a list ("[1, 2]", in every
     e-mail's subject), one of thousands of characters broke the e-mails
     (a line too long for SMTP); the title is one line; the logo a web
-    address or an uploaded file (``satudata_uploaded_logo``)."""
+    address or an uploaded file (``satudata_uploaded_logo``). The English
+    readers' introduction (``satudata.site_intro_text_en``) is set there
+    too: the introduction edited there changed the Indonesian home page
+    alone, and only ``ckan.ini`` changed the English one."""
     from ckan.plugins.toolkit import get_validator
 
     text, length = get_validator("satudata_text"), get_validator("satudata_length")
     for key, longest in SITE_TEXTS.items():
-        validators = list(schema.get(key) or [])
+        validators = list(schema.get(key) or [get_validator("ignore_missing"),
+                                              get_validator("unicode_safe")])
         checks = [text, length(longest)] + (
             [get_validator("satudata_title")] if key == "ckan.site_title" else
             [get_validator("satudata_style_sheet")] if key == "ckan.site_custom_css" else [])

@@ -448,6 +448,36 @@ def test_the_sites_title_is_one_line_of_text(app, sysadmin):
 
 
 @pytest.mark.usefixtures("clean_db")
+def test_the_english_introduction_is_set_on_the_settings_page(app, sysadmin):
+    """The introduction edited on the settings page changed the Indonesian
+    home page only: the English one could be changed in ``ckan.ini`` alone."""
+    admin = login(app, sysadmin["name"])
+    page = admin.get("/ckan-admin/config")
+    assert 'id="field-satudata-site-intro-text-en"' in page.body
+    assert "Teks Pengantar dalam Bahasa Inggris" in page.body
+    try:
+        saved = admin.post("/ckan-admin/config", data={
+            "_csrf_token": csrf_token(page.body),
+            "ckan.site_title": helpers.call_action("config_option_show", key="ckan.site_title"),
+            "ckan.site_intro_text": "Portal ini menyajikan data sektoral kota.",
+            "satudata.site_intro_text_en": "This portal publishes the city's sectoral data.",
+            "save": ""})
+        assert saved.status_code == 200
+        assert "Portal ini menyajikan data sektoral kota." in app.get("/").body
+        english = html.unescape(app.get("/en/").body)
+        assert "This portal publishes the city's sectoral data." in english
+        assert "Portal ini menyajikan" not in english
+        # too long: refused at its field, named by its label
+        refused = admin.post("/ckan-admin/config", data={
+            "_csrf_token": csrf_token(page.body),
+            "satudata.site_intro_text_en": "x" * 20001, "save": ""}).body
+        assert "Teks Pengantar dalam Bahasa Inggris: Paling banyak" in html.unescape(refused)
+    finally:
+        helpers.call_action("config_option_update", **{
+            "ckan.site_intro_text": "", "satudata.site_intro_text_en": ""})
+
+
+@pytest.mark.usefixtures("clean_db")
 def test_the_sites_custom_css_holds_no_markup(app, sysadmin):
     """CKAN prints the custom CSS inside a <style> element: one closing it
     ran a script on every page for every visitor."""
