@@ -22,6 +22,7 @@ The background jobs (:mod:`..jobs`) only load the facts and call
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import io
 import logging
@@ -35,7 +36,7 @@ import ckan.lib.mailer as mailer
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import letters, outbox, review, roles, round_report, rounds
+from . import letters, outbox, review, roles, round_report, rounds, workdays
 from ..model import (
     CollectionRound, DaftarData, DataRequest, Letter, Release, RequestEvent, RoundDocument,
     RoundEvent, RoundReport, RoundReportEvent,
@@ -201,6 +202,7 @@ def render(name: str, **values: Any) -> tuple[str, str]:
     values.setdefault("site_title", _site())
     values.setdefault("site_url", tk.config.get("ckan.site_url") or "")
     values.setdefault("h", tk.h)
+    values.setdefault("estimated_years", workdays.estimated_years(*_deadlines(values)))
     template = env.get_template(f"emails/{name}.txt")
     text = template.render(**values).lstrip()
     # the subject as its block renders it: a title with a line break in it
@@ -213,6 +215,23 @@ def render(name: str, **values: Any) -> tuple[str, str]:
     # the signature separator is "-- " with its space (RFC 3676)
     body = body.replace("\n--\n", "\n-- \n")
     return " ".join(subject.split()), body.strip() + "\n"
+
+
+def _deadlines(values: dict[str, Any]) -> list[datetime.date]:
+    """The deadlines a message states: its step's (``due_date``), its
+    digest entries' and those it lists (``deadlines``), as ISO dates. A
+    deadline in a year of estimated holidays is said to be one (the letter
+    said so, the e-mail with the same date did not)."""
+    given = [values.get("due_date"), *(values.get("deadlines") or ()),
+             *(entry.get("due_date") for entry in values.get("entries") or ()
+               if isinstance(entry, dict))]
+    days = []
+    for value in given:
+        try:
+            days.append(datetime.date.fromisoformat(str(value)[:10]))
+        except ValueError:  # none ("") or not a date
+            continue
+    return days
 
 
 def _template_of(event: RequestEvent) -> str:
@@ -570,6 +589,7 @@ def notify_round_sent(round_id: str, request_ids: list[str],
                 "round_sent", producers, attachments, round=round_.title,
                 org=orgs[org_id].title or orgs[org_id].name, requests=requests,
                 due_date=round_.submit_due.isoformat(), documents=documents,
+                deadlines=[due for _title, _url, due in requests],
                 letter_number=letter.number if letter is not None else "",
                 late_policy=round_.late_policy or "accept")
     return sent
@@ -600,6 +620,7 @@ def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
         for org_id, moved in by_org.items():
             sent += send_message("deadline_moved", directory.producers.get(org_id, []),
                                  round=round_.title, moves=moved,
+                                 deadlines=[after for _t, _u, _before, after in moved],
                                  org=orgs[org_id].title or orgs[org_id].name)
     return sent
 

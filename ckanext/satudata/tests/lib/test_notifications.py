@@ -209,3 +209,26 @@ def test_every_step_of_the_state_table_has_a_message():
             for target in targets:
                 name = notifications._template_of(Event(row.name, source.value, target.value))
                 assert name in notifications.TEMPLATES, (row.name, source, target)
+
+
+def test_a_deadline_in_a_year_of_estimated_holidays_says_it_may_move(app):
+    """The letter warned that a deadline counted on estimated holidays may
+    move; the e-mails with the same dates gave them as fixed."""
+    later = "2028-03-06"  # the holidays of 2028 are the library's estimates
+    values = dict(VALUES, requests=[("Jumlah Puskesmas", "http://test.ckan.net/x", later)],
+                  moves=[("Jumlah Puskesmas", "http://test.ckan.net/x", "2028-02-28", later)],
+                  deadlines=[later])
+    with app.flask_app.test_request_context(), flask_babel.force_locale("id"):
+        for name in ("round_sent", "deadline_moved", "reminder"):
+            body = notifications.render(name, **dict(values, due_date=later))[1]
+            assert "Hari libur tahun 2028 belum ditetapkan" in body, (name, body)
+        digest = dict(VALUES, kind="reminder", entries=[dict(VALUES["entries"][0],
+                                                              due_date=later)])
+        assert "tahun 2028 belum ditetapkan" in notifications.render("reminder_digest", **digest)[1]
+        # deadlines of a year whose holidays are fixed: no warning
+        for name in ("round_sent", "deadline_moved", "reminder", "reminder_digest"):
+            assert "belum ditetapkan" not in notifications.render(name, **dict(
+                VALUES, kind="reminder"))[1], name
+    with app.flask_app.test_request_context(), flask_babel.force_locale("en"):
+        body = notifications.render("round_sent", **dict(values, due_date=later))[1]
+        assert "The holidays of 2028 are not fixed yet" in body, body
