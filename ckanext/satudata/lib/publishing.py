@@ -980,6 +980,8 @@ def stage(context: Context, update: Callable[[Context, dict[str, Any]], Any],
         staged.data = data
         staged.modified_by = user.id if user else None
         staged.modified = utcnow()
+        if user is not None and user.id not in (staged.writers or []):
+            staged.writers = [*(staged.writers or []), user.id]
     # the package_update that staged this did not change the live package:
     # no "changed package" activity for it (see the chained activity_create)
     model.Session.info.setdefault(_NO_ACTIVITY, set()).add(pkg.id)

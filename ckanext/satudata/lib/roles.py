@@ -631,8 +631,8 @@ def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
                upto: Optional[int] = None) -> Any:
     """SQL: the user had a hand in the request's submission under review
     (:func:`took_part`): took a step of it (:func:`took_a_step`), changed
-    its dataset while it was prepared, or began or last wrote its staged
-    revision. ``user_id``, ``request_id`` and ``package_id`` are values or
+    its dataset while it was prepared, or wrote its staged revision (began
+    it, wrote it last or in between). ``user_id``, ``request_id`` and ``package_id`` are values or
     columns: the queue asks it of each request it lists ("Menunggu tindakan
     saya" listed a submission to the officer who had edited its dataset,
     whom the page and the engine refused)."""
@@ -660,8 +660,7 @@ def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
         ~by_a_step).correlate_except(Activity)
     staged = sa.exists().where(
         StagedRevision.package_id == package_id, StagedRevision.request_id == request_id,
-        sa.or_(StagedRevision.created_by == user_id, StagedRevision.modified_by == user_id)
-    ).correlate_except(StagedRevision)
+        sa.any_(StagedRevision.writers) == user_id).correlate_except(StagedRevision)
     return sa.or_(took_a_step(user_id, request_id, upto), edited, staged)
 
 

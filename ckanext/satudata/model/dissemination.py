@@ -24,7 +24,7 @@ import datetime
 from typing import Any, Optional
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, UnicodeText, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped
 
 import ckan.model as model
@@ -180,6 +180,10 @@ class StagedRevision(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
     modified_by: Mapped[Optional[str]] = Column(  # type: ignore
         UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    #: every user who changed it (the four-eyes rule: one who wrote between
+    #: the first and the last writer verified what they had written)
+    writers: Mapped[list[str]] = Column(  # type: ignore
+        ARRAY(UnicodeText), nullable=False, default=list, server_default=text("'{}'"))
     created: Mapped[datetime.datetime] = Column(DateTime, nullable=False, default=_utcnow)  # type: ignore
     modified: Mapped[datetime.datetime] = Column(  # type: ignore
         DateTime, nullable=False, default=_utcnow, onupdate=_utcnow)
@@ -188,7 +192,8 @@ class StagedRevision(domain_object.DomainObject, tk.BaseModel):  # type: ignore
         return {
             "package_id": self.package_id, "request_id": self.request_id,
             "data": self.data, "created_by": self.created_by,
-            "modified_by": self.modified_by, "created": _iso(self.created),
+            "modified_by": self.modified_by, "writers": list(self.writers or []),
+            "created": _iso(self.created),
             "modified": _iso(self.modified),
         }
 

@@ -806,7 +806,8 @@ def test_a_dataset_change_written_by_a_step_on_another_period_is_no_edit(two_per
     from ckanext.satudata.model import StagedRevision
     producer = model.User.get(region.users["producer"]["name"])
     model.Session.add(StagedRevision(package_id=second["package_id"], request_id=second["id"],
-                                     data={}, created_by=kadis.id, modified_by=producer.id))
+                                     data={}, created_by=kadis.id, modified_by=producer.id,
+                                     writers=[kadis.id, producer.id]))
     model.Session.flush()
     assert roles.took_part(kadis.name, request, "approve")
     model.Session.rollback()

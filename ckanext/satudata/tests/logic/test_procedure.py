@@ -186,6 +186,33 @@ def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
                        id=request["id"])["state"] == "verified"
 
 
+def test_an_editor_of_the_opd_does_not_verify_a_revision_they_wrote_in_between(region):
+    """The four-eyes rule knew who began a staged revision and who wrote it
+    last: an officer (an editor of the OPD too) who wrote between them
+    verified a revision with their own file in it."""
+    request = region.request_of(region.opd_a)
+    table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
+    to_ready(region, request)
+    publish(region, request)
+    verifier = region.users["verifier"]["name"]
+    helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                        id=region.opd_a["id"], username=verifier, role="editor")
+    region.call("producer", "package_patch", id=request["package_id"], notes="Dimulai produsen")
+    region.call("verifier", "resource_patch", id=table["id"], description="Diisi verifikator")
+    region.call("producer", "package_patch", id=request["package_id"],
+                notes="Ditulis terakhir oleh produsen")
+    region.call("producer", "satudata_request_revise", id=request["id"])
+    assert "verify" not in region.call("verifier", "satudata_request_show",
+                                       id=request["id"])["allowed_transitions"]
+    for ignore_auth in (False, True):  # the auth function, then the engine alone
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_verify",
+                                context={"user": verifier, "ignore_auth": ignore_auth},
+                                id=request["id"])
+    queue = region.call("verifier", "satudata_request_list", actionable=True)
+    assert request["id"] not in [r["id"] for r in queue["results"]]
+
+
 def test_the_engine_refuses_what_the_table_refuses_even_without_auth(region):
     """Auth is the early check; the engine alone would still refuse."""
     request = region.request_of(region.opd_a)
