@@ -138,8 +138,13 @@ def chart_data(context: dict[str, Any], resource_id: str) -> Optional[dict[str, 
 
 
 def viewer_chart(user: Optional[str], resource_id: str) -> Optional[dict[str, Any]]:
-    """:func:`chart_data` as ``user`` (anonymous: empty); None when the user
-    may not read the table or it has nothing to chart."""
+    """:func:`chart_data` as ``user`` (anonymous: empty; None: the one who
+    asks, logged in or not: CKAN renders a resource view with an empty
+    context, so the producers and reviewers of data not yet published had
+    an empty chart beside its table); None when the user may not read the
+    table or it has nothing to chart."""
+    if user is None:
+        user = tk.current_user.name if tk.current_user.is_authenticated else ""
     try:
         return chart_data({"user": user or ""}, resource_id)
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):

@@ -713,6 +713,14 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
     assert charts.viewer_chart("", csv["id"]) is None
     page = app.get(f"/dataset/{pkg_id}", headers=token_of(producer))
     assert "satudata-dataset-chart" not in page.body  # not on unpublished data's page
+    # its chart view shows it to whoever reads the table (CKAN renders a view
+    # with an empty context: the chart was drawn as an anonymous visitor's,
+    # empty beside the table its producer and reviewers read)
+    view = next(v for v in helpers.call_action("resource_view_list", id=csv["id"])
+                if v["view_type"] == "satudata_chart")
+    shown = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}",
+                    query_string={"view_id": view["id"]}, headers=token_of(producer)).body
+    assert 'class="satudata-chart' in shown and "Tidak ada yang dapat digambarkan" not in shown
 
     to_ready(region, request)
     publish(region, request)
