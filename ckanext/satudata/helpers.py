@@ -30,6 +30,7 @@ __all__ = [
     "render_datetime", "satudata_time_zone", "render_markdown", "markdown_extract",
     "compare_pkg_dicts", "satudata_beside_its_name",
     "datatablesview_get_language_file_path", "xloader_badge", "linked_user",
+    "get_allowed_view_types",
     "satudata_waiting_for_me", "satudata_public_requests_waiting", "satudata_home_facts",
     "satudata_upcoming_releases", "satudata_error_summary", "satudata_error_labels",
     "satudata_named_filters", "satudata_datastore_page_status",
@@ -283,6 +284,15 @@ def linked_user(next_helper: Any, user: Any, maxlength: int = 0, avatar: int = 2
     if maxlength and len(name) > maxlength:
         name = name[:maxlength] + "..."
     return escape(name)
+
+
+@tk.chained_helper
+def get_allowed_view_types(next_helper: Any, resource: dict[str, Any],
+                           package: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The view types a table may be given, named in the reader's language:
+    the "New view" menu listed the table preview as "Table" (the view
+    plugins' titles are untranslated texts; CKAN prints them as they are)."""
+    return [(name, tk._(title), icon) for name, title, icon in next_helper(resource, package)]
 
 
 @tk.chained_helper

@@ -721,6 +721,11 @@ def test_the_chart_of_a_table_is_on_the_dataset_page_once_published(
     shown = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}",
                     query_string={"view_id": view["id"]}, headers=token_of(producer)).body
     assert 'class="satudata-chart' in shown and "Tidak ada yang dapat digambarkan" not in shown
+    # the "New view" menu names the view types in Indonesian (it read "Table")
+    views = app.get(f"/dataset/{pkg_id}/resource/{csv['id']}/views",
+                    headers=token_of(producer)).body
+    menu = views[views.index('aria-labelledby="dropdownView"'):][:2000]
+    assert " Tabel</a>" in menu and " Table</a>" not in menu, menu
 
     to_ready(region, request)
     publish(region, request)
