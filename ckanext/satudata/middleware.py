@@ -44,6 +44,7 @@ import ckan
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
@@ -141,13 +142,28 @@ def make_middleware(app: Any, config: CKANConfig) -> Any:
         # page; the fields' own limits (10,000 characters) refuse it with
         # the form kept
         app.config["MAX_FORM_MEMORY_SIZE"] = FORM_MEMORY
-        app.wsgi_app = without_remember_cookie(static_files(app.wsgi_app, config), config)
+        app.wsgi_app = behind_proxies(
+            without_remember_cookie(static_files(app.wsgi_app, config), config), config)
         refusals_as_errors(app)
         table_preview_arguments_checked(app)
         user_deletion_refusal_told(app)
         errors_after_a_failed_transaction(app)
         return app
-    return without_remember_cookie(static_files(app, config), config)
+    return behind_proxies(without_remember_cookie(static_files(app, config), config), config)
+
+
+def behind_proxies(wsgi_app: Any, config: CKANConfig) -> Any:
+    """The client's address and scheme as the ``satudata.reverse_proxies``
+    proxies in front of the portal (nginx: 1) pass them
+    (``X-Forwarded-For``, ``X-Forwarded-Proto``; werkzeug's ``ProxyFix``):
+    behind nginx every client was 127.0.0.1, so one stranger's ten wrong
+    passwords locked an officer out and three reset requests stopped their
+    reset e-mails. None (0, the default): the headers are not trusted (a
+    client would choose its own address)."""
+    proxies = tk.asint(config.get("satudata.reverse_proxies") or 0)
+    if proxies <= 0:
+        return wsgi_app
+    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def without_remember_cookie(wsgi_app: Any, config: CKANConfig) -> Any:

@@ -66,6 +66,14 @@ def _test_app() -> Iterator[Any]:
     plugins.unload_non_system_plugins()
 
 
+@pytest.fixture
+def app_of_the_ini(_test_app: Any, ckan_config: Any) -> Any:
+    """A test app built for this test, with its ``ckan_config`` marks (the
+    session's app was built with test.ini's values: a setting read when the
+    app is built, a middleware's or CKAN's CSRF exemptions, needs its own)."""
+    return test_helpers._get_test_app()
+
+
 @pytest.fixture(scope="session")
 def with_plugins(_test_app: Any) -> None:
     """The plugins of test.ini, loaded once for the whole session."""

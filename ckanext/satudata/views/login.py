@@ -10,6 +10,7 @@ the name of a route and answered 500 once the user was logged in. Such a
 value is dropped (the user lands on their dashboard)."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +22,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 import ckan.plugins.toolkit as tk
 
 from ..lib import login_attempts
+
+log = logging.getLogger(__name__)
 
 satudata_login = Blueprint("satudata_login", __name__)
 
@@ -37,6 +40,15 @@ def configure(config: Any) -> None:
     already been sent asked for a login."""
     if config.get("ckan.user_reset_landing_page") in (None, "", _RESET_LANDING_DEFAULT):
         config["ckan.user_reset_landing_page"] = "user.login"
+    # Every form of the portal checks its security token: CKAN's default
+    # (``ckan.csrf_protection.ignore_extensions = true``) exempts the
+    # extensions' pages, and a hostile page could post the workflow's steps,
+    # a role grant or a round's sending in an officer's name on a portal
+    # whose ini left it out
+    if tk.asbool(config.get("ckan.csrf_protection.ignore_extensions", True)):
+        log.warning("ckanext-satudata: ckan.csrf_protection.ignore_extensions set to false "
+                    "(the forms of the extensions check their security token too)")
+        config["ckan.csrf_protection.ignore_extensions"] = False
 
 
 @satudata_login.before_app_request

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -483,3 +484,54 @@ def test_a_password_set_from_its_e_mail_leads_to_the_login_form(app):
     landed = client.get("/user/login").body
     assert "Kata sandi Anda telah diatur ulang" in landed and 'name="login"' in landed
     assert _log_in(client, "undangan", "kata-sandi-baru-1").status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+@pytest.mark.ckan_config("satudata.reverse_proxies", 1)
+def test_behind_a_proxy_the_guesser_is_told_from_the_officer(app_of_the_ini):
+    """Behind nginx every client had the proxy's address: anyone's ten wrong
+    passwords locked an officer out for everyone."""
+    factories.User(name="kadis", password="correct123")
+    app = app_of_the_ini
+    guesser = app.test_client()
+    for _ in range(10):
+        assert _proxied_log_in(guesser, "kadis", "tebakan", "203.0.113.9").status_code == 200
+    assert _proxied_log_in(guesser, "kadis", "correct123", "203.0.113.9").status_code == 429
+    assert _proxied_log_in(app.test_client(), "kadis", "correct123",
+                           "198.51.100.7").status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db", "counters")
+def test_without_a_proxy_a_forwarded_address_is_not_believed(app):
+    """With no proxy configured a client's own X-Forwarded-For would let a
+    guesser change address at every try."""
+    factories.User(name="kadis", password="correct123")
+    guesser = app.test_client()
+    for n in range(10):
+        _proxied_log_in(guesser, "kadis", "tebakan", f"203.0.113.{n}")
+    assert _proxied_log_in(guesser, "kadis", "correct123", "203.0.113.99").status_code == 429
+
+
+def _proxied_log_in(client, login: str, password: str, forwarded: str):
+    """A login through a proxy at 127.0.0.1 for the client ``forwarded``."""
+    environ, headers = {"REMOTE_ADDR": "127.0.0.1"}, {"X-Forwarded-For": forwarded}
+    page = client.get("/user/login", environ_base=environ, headers=headers)
+    return client.post("/user/login", data={
+        "login": login, "password": password, "_csrf_token": csrf_token(page.body)},
+        follow_redirects=False, environ_base=environ, headers=headers)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckan.csrf_protection.ignore_extensions", True)
+def test_the_portals_forms_check_their_token_whatever_the_ini_says(app_of_the_ini):
+    """CKAN's default exempts the extensions' pages from the CSRF check: on
+    a portal whose ini left the option out, a hostile page posted the
+    workflow's forms in a logged-in officer's name."""
+    sysadmin = factories.Sysadmin(password="correct123")
+    client = login(app_of_the_ini, sysadmin["name"])
+    forged = client.post("/permintaan-data/putaran/new", data={
+        "title": "Putaran palsu", "name": "putaran-palsu", "year": "2026"})
+    assert forged.status_code == 400, forged.status_code
+    assert "Formulir tidak dapat dikirim" in forged.body
+    assert not model.Session.execute(sa.text(
+        "SELECT 1 FROM satudata_round WHERE name = 'putaran-palsu'")).first()
