@@ -57,6 +57,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.lib import search
 from ckan.lib.redis import connect_to_redis
 
 from ..model import DataCheck, Publication
@@ -286,7 +287,28 @@ def _load_package(package_id: str, force: bool) -> list[dict[str, Any]]:
                for res in uploaded]
     _drop_deleted(package_id)
     _drop_unloadable(live, {res["id"] for res in uploaded})
+    _index_afresh(package_id)
     return results
+
+
+def _index_afresh(package_id: str) -> None:
+    """Index the dataset again from what is committed, once a step of its
+    requests (publish, withdraw) has committed: CKAN's DataStore and
+    xloader index it when a table is created or loaded from a copy read
+    before (a dataset the load's session had read, or its document in
+    Solr), outside any lock, so a publication committed during the load
+    was overwritten by the document of the private dataset: published,
+    it was missing from search, its OPD's count and the DCAT catalogue.
+    The dataset's gate (shared) waits for a step under way; the objects the
+    load's session holds are read again."""
+    from .publishing import changes_gate
+
+    try:
+        changes_gate(package_id)
+        model.Session.expire_all()
+        search.rebuild(package_id)
+    finally:
+        model.Session.commit()  # the gate's lock ends with the transaction
 
 
 def _is_publication(package_id: str) -> bool:

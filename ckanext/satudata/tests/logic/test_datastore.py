@@ -1191,3 +1191,49 @@ def test_a_table_whose_datastore_table_the_load_dropped_first_is_deleted_without
     assert dropped == [True]
     assert table["id"] not in [r["id"] for r in region.call(
         "producer", "package_show", id=request["package_id"])["resources"]]
+
+
+def test_a_publication_committed_during_a_load_is_what_search_finds(region, run_jobs, smtp, app,
+                                                                     monkeypatch):
+    """CKAN's DataStore and xloader index the dataset once its table is
+    loaded, from a copy read before (xloader: its document in Solr), outside
+    any lock: a publication that committed meanwhile was overwritten by the
+    private dataset's document, and the published data was missing from
+    search, its OPD's count and the DCAT catalogue. Here the publication
+    commits between xloader's read and its write."""
+    import threading
+
+    from ckan.lib import search
+    from ckanext.xloader import jobs as xloader_jobs
+
+    request = region.request_of(region.opd_a)
+    pkg_id = request["package_id"]
+    add_csv(region, "producer", pkg_id, CSV)  # its load waits in the queue
+    to_ready(region, request)
+    original = xloader_jobs.set_datastore_active
+    published: list[Any] = []
+
+    def racing(data: Any, resource: Any, logger: Any) -> None:
+        read_before = json.loads(search.PackageSearchQuery().run({
+            "q": f'id:"{pkg_id}"', "fl": "data_dict", "rows": 1})["results"][0]["data_dict"])
+
+        def step() -> None:
+            with app.flask_app.test_request_context("/"):
+                try:
+                    published.append(publish(region, request))
+                finally:
+                    model.Session.remove()
+
+        thread = threading.Thread(target=step)
+        thread.start()
+        thread.join(60)
+        original(data, resource, logger)
+        search.PackageSearchIndex().index_package(read_before)  # written after, as read before
+
+    monkeypatch.setattr(xloader_jobs, "set_datastore_active", racing)
+    run_jobs()
+    assert published and published[0]["state"] == "published", published
+    found = helpers.call_action("package_search", context={"user": "", "ignore_auth": False},
+                                fq=f'id:"{pkg_id}"')
+    assert found["count"] == 1, "the published dataset is missing from search"
+    assert found["results"][0]["resources"][0]["datastore_active"]
