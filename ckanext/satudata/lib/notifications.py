@@ -429,6 +429,8 @@ def notify_transition(event_id: str) -> int:
     # too, was told "ready to publish" of the approval they had just given)
     recipients, reviewers, waiting = ([u for u in users if u.id != event.user_id]
                                       for users in (recipients, reviewers, waiting))
+    if event.to_state == State.READY.value:
+        recipients += _publishers_else(recipients, directory, event.user_id)
     accepted = _accepted(event, directory, request.owner_org,
                          {u.id for u in recipients + reviewers + waiting})
     if not recipients and not reviewers and not waiting and not accepted:
@@ -443,6 +445,21 @@ def notify_transition(event_id: str) -> int:
             send_message("accepted", accepted, ready=event.to_state == State.READY.value,
                          **values) if accepted else 0) + (
             _verification_started(event, directory, chain, values))
+
+
+def _publishers_else(told: list[model.User], directory: Directory,
+                     actor_id: Optional[str]) -> list[model.User]:
+    """The sysadmins, when data is ready and no other walidata administrator
+    nor holder of the publishing duty is told: where the Kadis who gave the
+    last approval was the walidata organization's only administrator, no
+    publisher heard that data waited for publication (sysadmins publish)."""
+    publishers = {u.id for u in directory.admins + directory.with_duty("publish")}
+    # (CKAN's site user, an administrator of the organizations it created,
+    # reads no e-mail)
+    if any(user.id in publishers and user.email and user.name != tk.config.get("ckan.site_id")
+           for user in told):
+        return []
+    return [u for u in roles.sysadmins() if u.id != actor_id and u not in told]
 
 
 def _accepted(event: RequestEvent, directory: Directory, org_id: str,

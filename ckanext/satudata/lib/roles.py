@@ -567,6 +567,17 @@ def walidata_admins() -> list[model.User]:
     return list(model.Session.execute(stmt).scalars())
 
 
+def sysadmins() -> list[model.User]:
+    """The portal's active sysadmins with an e-mail address, but CKAN's own
+    site user (walidata administrators too, outside its organization)."""
+    stmt = (sa.select(model.User)
+            .where(model.User.sysadmin.is_(True), model.User.state == "active",
+                   model.User.email.isnot(None), model.User.email != "",
+                   model.User.name != tk.config.get("ckan.site_id"))
+            .order_by(model.User.name))
+    return list(model.Session.execute(stmt).scalars())
+
+
 def actor_kinds(user_name: Optional[str], request: Any) -> set[Actor]:
     """Which actor kinds of the state table (:mod:`.states`) the user is for
     ``request`` at the state and approval level it is in now."""

@@ -385,6 +385,35 @@ def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
     run_jobs()
     told = smtp.recipients(smtp.take())
     assert "admin-walidata@example.org" in told and "kadis@example.org" not in told
+    sysadmin = region.users["sysadmin"]
+    assert sysadmin["email"] not in told  # the walidata's administrators are told
+
+
+def test_ready_data_reaches_a_publisher_when_the_approver_was_the_only_administrator(
+        smtp, region, run_jobs):
+    """The Kadis was the walidata organization's only administrator: their
+    last approval told nobody who publishes that data waited for it (the
+    sysadmins publish, and were never told)."""
+    helpers.call_action("organization_member_create", context={"user": "sysadmin-uji"},
+                        id=region.walidata["id"], username="kadis", role="admin")
+    helpers.call_action("organization_member_delete", context={"user": "sysadmin-uji"},
+                        id=region.walidata["id"], username="admin-walidata")
+    request = region.request_of(region.opd_a)
+    complete_metadata(request["package_id"], "produsen-a")
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    region.call("verifier", "satudata_request_verify", id=request["id"])
+    region.call("kabid", "satudata_request_approve", id=request["id"])
+    run_jobs()
+    smtp.take()
+    region.call("kadis", "satudata_request_approve", id=request["id"])
+    run_jobs()
+    messages = smtp.take()
+    from ckanext.satudata.lib import roles
+    assert [u.name for u in roles.sysadmins()] == ["sysadmin-uji"]
+    address = model.User.get("sysadmin-uji").email
+    ready = [m for m in messages if address in m["to"]]
+    assert ready and "siap dipublikasikan" in ready[0]["subject"], messages
+    assert "kadis@example.org" not in smtp.recipients(messages)
 
 
 def test_a_producer_invited_but_not_yet_in_receives_the_rounds_requests(smtp, region,
