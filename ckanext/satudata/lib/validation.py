@@ -422,6 +422,8 @@ def validate(labels: list[str], rows: list[list[Any]],
             else:
                 notes = readers[j](plain_number(value, whole[j]) if numeric[j]
                                    else value)[1]
+                if not notes and not numeric[j] and runs_as_formula(value):
+                    notes = {"runs": value}
                 if len(cache) < _CACHE_SIZE:
                     cache[value] = notes
                 if numeric[j] and not notes:
@@ -430,7 +432,10 @@ def validate(labels: list[str], rows: list[list[Any]],
                 count += 1
                 if len(cells) < MAX_ERRORS:
                     cells.append(_cell_error(notes, value, number, columns[j], fields[j]))
-        first = seen.setdefault(values, number)
+        # a row with cells past the header (told above) repeats no row
+        # because its first cells do
+        first = seen.setdefault(values if width <= header_width
+                                else values + tuple(row[header_width:]), number)
         if first != number:
             count += 1
             if len(cells) < MAX_ERRORS:
@@ -445,6 +450,18 @@ def validate(labels: list[str], rows: list[list[Any]],
                 cells.append(dict(column, **mixed))
     errors.extend(cells[: max(MAX_ERRORS - len(errors), 0)])
     return errors, count
+
+
+#: a text a spreadsheet opening the published file runs as a formula
+#: (CSV injection: ``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3+cmd|…``): ``=``
+#: or ``@`` first, or ``+``/``-`` before a word or a bracket (a signed
+#: figure, "+62 812…" or a lone "-" is none)
+_FORMULA = re.compile(r"[=@]|[+\-].*[^\W\d_(]|[+\-].*\(", re.S)
+
+
+def runs_as_formula(value: str) -> bool:
+    """Whether a spreadsheet opening the cell's text runs it as a formula."""
+    return bool(value) and value not in MISSING_SYMBOLS and bool(_FORMULA.match(value))
 
 
 def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, Any]]
@@ -517,6 +534,8 @@ def _cell_error(notes: dict[str, str], value: str, row: int, column: dict[str, A
     entry = dict(column, row=row)
     if "required" in notes and not value:
         return dict(entry, code="required")
+    if "runs" in notes:
+        return dict(entry, code="runs_as_formula", value=_short(value))
     if "type" in notes and value.startswith("="):
         # a workbook's formula with no result saved (a program that does not
         # compute wrote it): "=C2+D2 is not a whole number" told nothing
@@ -574,6 +593,10 @@ def message(error: dict[str, Any]) -> str:
         return tk._("Row %(row)s, %(column)s: the cell holds the formula \"%(value)s\" "
                     "without its result: open the file in Excel or LibreOffice and save it "
                     "again, or type the values") % where
+    if code == "runs_as_formula":
+        return tk._("Row %(row)s, %(column)s: \"%(value)s\" begins as a formula, which a "
+                    "spreadsheet opening the published file would run: remove the sign "
+                    "before it (=, +, - or @)") % where
     if code == "type":
         return tk._("Row %(row)s, %(column)s: \"%(value)s\" is not a %(type)s") % where
     if code == "mixed_notation":

@@ -123,6 +123,35 @@ def test_a_formula_without_its_result_says_what_to_do(app):
     assert "=C2+D2" in message and "simpan lagi" in message
 
 
+def test_a_text_a_spreadsheet_would_run_as_a_formula_is_refused(app):
+    """A text cell "=HYPERLINK(…)" or "-2+3+cmd|…" passed the check and was
+    published as it was: a spreadsheet opening the download ran it."""
+    schema = validation.table_schema({"variables": [
+        {"name": "kecamatan", "data_type": "string"}, {"name": "jumlah", "data_type": "integer"}]})
+    hostile = ['=HYPERLINK("http://contoh.invalid","klik")', "@SUM(A1:A9)",
+               "-2+3+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0"]
+    plain = ["Kec. Sukamaju", "-", "+62 812-3456", "Tanah-Abang"]
+    errors, count = validation.validate(
+        ["kecamatan", "jumlah"], [[value, str(n)] for n, value in enumerate(hostile + plain)],
+        schema)
+    assert count == len(hostile), errors
+    assert [e["row"] for e in errors] == [2, 3, 4, 5]
+    assert {e["code"] for e in errors} == {"runs_as_formula"}
+    with app.flask_app.test_request_context("/"):
+        message = validation.message(errors[0])
+    assert message.startswith('Baris 2, kolom A "kecamatan": "=HYPERLINK(') and "rumus" in message
+
+
+def test_a_row_with_cells_past_the_header_repeats_no_row(app):
+    """A five-cell row under a three-column header was told twice: its
+    extra cells, and as repeating the three-cell row with its first cells."""
+    schema = validation.table_schema({"variables": [
+        {"name": "tahun", "data_type": "integer"}, {"name": "jumlah", "data_type": "integer"}]})
+    errors, count = validation.validate(["tahun", "jumlah"],
+                                        [["2024", "10"], ["2024", "10", "x", "y"]], schema)
+    assert [e["code"] for e in errors] == ["extra_cells"], errors
+
+
 def test_an_xlsx_table_is_read_as_text(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
