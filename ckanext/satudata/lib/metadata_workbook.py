@@ -546,6 +546,19 @@ def _read_variables(ws: Any, dataset_type: str, parsed: ParsedWorkbook,
 
 # --- applying and mapping errors ------------------------------------------------
 
+def refused_cells(parsed: ParsedWorkbook, check: Any) -> list[CellError]:
+    """The cells whose value ``check`` refuses (its message, or None): what
+    the portal refuses in every text typed into it (a title with a control
+    turning the text's direction was saved by the import alone)."""
+    found = [CellError(METADATA_SHEET, parsed.cells.get(key, ""), key, message)
+             for key, value in parsed.values.items() for message in [check(value)] if message]
+    for row, entry in zip(parsed.variable_rows, parsed.variables or []):
+        found += [CellError(VARIABLES_SHEET, f"{parsed.variable_columns.get(key, '')}{row}",
+                            VARIABLES_FIELD, message)
+                  for key, value in entry.items() for message in [check(value)] if message]
+    return found
+
+
 def merge(pkg_dict: dict[str, Any], parsed: ParsedWorkbook) -> dict[str, Any]:
     """A copy of ``pkg_dict`` (package_show output) with the workbook's values,
     ready for ``package_update``."""

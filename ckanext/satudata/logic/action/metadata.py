@@ -13,6 +13,7 @@ from ckan.types import Context, DataDict
 
 from ...lib import metadata, metadata_workbook, reference
 from .. import schema
+from ..validators import bad_value_message
 from ._common import readable_or_not_found, validate as _validate
 from .chained import lock_dataset_for_change
 
@@ -104,7 +105,7 @@ def satudata_metadata_import(context: Context, data_dict: DataDict) -> dict[str,
     pkg = tk.get_action("package_show")(dict(context, for_edit=True, use_cache=False),
                                         {"id": data["id"]})
     parsed = metadata_workbook.read_workbook(upload, pkg.get("type") or "dataset")
-    errors = list(parsed.errors)
+    errors = list(parsed.errors) + metadata_workbook.refused_cells(parsed, bad_value_message)
     if parsed.identifier and parsed.identifier != pkg["id"]:
         errors.append(metadata_workbook.CellError("", "", "upload", tk._(
             "This file is the template of another dataset; download the template of "

@@ -431,6 +431,21 @@ class TestImportEdgeCases:
         assert helpers.call_action("package_show", id=draft["id"])["concept"] == \
             "Tenaga kesehatan"
 
+    def test_a_control_turning_the_texts_direction_is_refused_by_its_cell(self, producer,
+                                                                          draft):
+        """A title with U+202E was saved by the import alone (every form and
+        action refuses it): "hostile \u202egnp.exe" read "hostile exe.png"."""
+        wb = _template(producer, draft)
+        _set(wb, {"title": "Judul \u202egnp.exe"})
+        _set_variables(wb, [["jumlah\u2067", None, None, None]])
+        rows = _rows(wb)
+        with pytest.raises(tk.ValidationError) as e:
+            _import(producer, draft, _bytes(wb))
+        [message] = e.value.error_dict["title"]
+        assert message.startswith(f"Metadata!D{rows['title']}: ") and "direction" in message
+        assert e.value.error_dict["variables"][0].startswith("Variabel!A3: ")
+        assert "\u202e" not in helpers.call_action("package_show", id=draft["id"])["title"]
+
     def test_several_codes_separated_by_commas(self, producer, draft):
         wb = _template(producer, draft)
         _set(wb, {"government_affairs": "1.02, 2.20", "sdgs_goals": "3,8"})
