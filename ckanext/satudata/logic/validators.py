@@ -1385,7 +1385,7 @@ def satudata_round_chain(value: Any) -> Any:
     unknown = [v for v in value if v not in site]
     if unknown:
         raise tk.Invalid(tk._("Unknown walidata role: %(role)s. Allowed: %(roles)s") % {
-            "role": ", ".join(unknown[:_SPELL_OUT_MAX]), "roles": ", ".join(site)})
+            "role": shown(", ".join(unknown[:_SPELL_OUT_MAX])), "roles": ", ".join(site)})
     if len(set(value)) != len(value):
         raise tk.Invalid(tk._("A role can appear only once in the approval chain"))
     if value != sorted(value, key=site.index):

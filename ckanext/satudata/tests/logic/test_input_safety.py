@@ -357,6 +357,12 @@ class TestBadInput:
         assert resp.status_code == 409, resp.body[:500]
         assert resp.json["error"]["email"] == ["Paling banyak 200 karakter"]
         assert model.Session.query(DaftarData).filter_by(title="Jumlah Bidan").count() == 0
+        # a round's chains of roles (their whole megabyte came back)
+        for chain in ("approval_chain", "report_chain"):
+            resp = app.post("/api/3/action/satudata_round_create", json={
+                "name": "rantai-panjang", "title": "Rantai", "year": 2027,
+                "start_date": "2027-01-04", chain: huge}, headers={"Authorization": token})
+            assert resp.status_code == 409 and len(resp.body) < 2_000, resp.body[:500]
 
     def test_a_too_long_title_is_told_its_own_limit(self, app, region):
         """A round's title is at most 200 characters, a citizen's request's
