@@ -108,7 +108,9 @@ class Directory:
 
     def __init__(self, org_ids: Iterable[str]) -> None:
         self.chain = roles.approval_chain()
-        self.producers = roles.producers_of(set(org_ids))
+        # an invited producer too: sent the round's letter, they are told of
+        # its changes (a deadline moved earlier reached nobody)
+        self.producers = roles.producers_of(set(org_ids), invited=True)
         self._by_role: dict[str, list[model.User]] = {}
         self._admins: Optional[list[model.User]] = None
 

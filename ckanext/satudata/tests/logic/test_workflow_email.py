@@ -444,6 +444,16 @@ def test_a_producer_invited_but_not_yet_in_receives_the_rounds_requests(smtp, re
     run_jobs()
     mail, = [m for m in smtp.take() if "nelayan@example.org" in m["to"]]
     assert "Jumlah Kapal" in mail["body"]
+    # the round's later changes reach them too (a deadline moved three months
+    # earlier reached nobody: their letter kept the old one)
+    shown = region.call("sysadmin", "satudata_round_show", id=round_["id"])
+    earlier = workdays.add_working_days(
+        datetime.date.fromisoformat(shown["submit_due"][:10]), -3).isoformat()
+    region.call("walidata_admin", "satudata_round_update", id=round_["id"],
+                submit_due=earlier, modified=shown["modified"])
+    run_jobs()
+    moved = [m for m in smtp.take() if "nelayan@example.org" in m["to"]]
+    assert moved and "Jumlah Kapal" in moved[0]["body"], moved
     # the OPD's only producer: their account stays (the requests waited for nobody)
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("user_delete", context=dict(sysadmin), id=invited["id"])
