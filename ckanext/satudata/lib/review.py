@@ -28,7 +28,7 @@ import ckan.plugins.toolkit as tk
 
 from ..model import CollectionRound
 from . import metadata, publishing, reference, roles
-from .states import Actor, State
+from .states import SUBMISSIONS, Actor, State
 from . import preview as previews
 
 __all__ = ["RESOURCES_NOTE", "field_labels", "labelled_notes", "latest_return",
@@ -103,7 +103,14 @@ def since_return(request: dict[str, Any], events: list[dict[str, Any]],
     not back in review after a return."""
     if request.get("state") not in _BACK_IN_REVIEW or not pkg.get("id"):
         return None
-    returned = next((e for e in reversed(events)
+    # the return this submission answers: the submission under review is a
+    # resubmission (a revision of published data, a new submission, had the
+    # request's return of an earlier cycle shown above it as if just sent back)
+    submitted = next((i for i in range(len(events) - 1, -1, -1)
+                      if events[i].get("transition") in SUBMISSIONS), None)
+    if submitted is None or events[submitted].get("transition") != "resubmit":
+        return None
+    returned = next((e for e in reversed(events[:submitted])
                      if e.get("to_state") == State.RETURNED.value
                      and e.get("from_state") != State.RETURNED.value), None)
     if returned is None or not returned.get("timestamp"):

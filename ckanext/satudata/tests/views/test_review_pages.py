@@ -287,6 +287,30 @@ class TestReviewerView:
         assert "Pakai Orang" in asked and body.count('id="review-since-return"') == 1
 
 
+    def test_a_revision_is_not_shown_an_earlier_submissions_return(self, app, region, smtp,
+                                                                    run_jobs):
+        """A revision of published data showed the return of its first
+        delivery, resolved long before, above its changes, as if this
+        revision had been sent back."""
+        request = region.request_of(region.opd_a)
+        pkg_id = request["package_id"]
+        add_csv(region, "producer", pkg_id, "tahun,jumlah\n2023,7\n")
+        complete_metadata(pkg_id, "produsen-a")
+        region.call("producer", "satudata_request_submit", id=request["id"])
+        region.call("verifier", "satudata_request_return", id=request["id"],
+                    note="Satuan belum baku")
+        region.call("producer", "satudata_request_resubmit", id=request["id"], note="Sudah")
+        assert 'id="review-since-return"' in _page(login(app, "verifikator"),
+                                                   request["id"]).body
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        region.call("kadis", "satudata_request_approve", id=request["id"])
+        publish(region, request)
+        region.call("producer", "package_patch", id=pkg_id, notes="Catatan direvisi")
+        region.call("producer", "satudata_request_revise", id=request["id"])
+        body = _page(login(app, "verifikator"), request["id"]).body
+        assert 'id="review-changes"' in body and 'id="review-since-return"' not in body
+
     def test_a_resubmission_shows_what_changed_since_the_return(self, app, region, smtp,
                                                                  run_jobs):
         """The verifier re-checking a resubmission read only the current
