@@ -2204,6 +2204,12 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     if pkg is not None:
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
+    if data_dict.get("url_type") == "upload" and not storage.upload_size(
+            data_dict.get("upload")) and not (pkg and publishing.bypasses_lock(context, pkg.id)):
+        # a new table "uploaded" with no file: its download answered 404
+        raise tk.ValidationError({"upload": [tk._(
+            "Choose the file to upload (a table stored on the portal needs its file), "
+            "or give a link to the data")]})
     given_id = (data_dict or {}).get("id")
     if isinstance(given_id, str) and given_id \
             and (message := _new_table_id_refusal([given_id])):

@@ -94,6 +94,16 @@ class TestLinks:
                               url="https://example.org/lain.csv", name="\u2065\u200b")
         assert "\u2065" not in (unnamed["name"] or "")
 
+    def test_an_uploaded_table_without_its_file_is_refused(self, region):
+        """A table created as "uploaded" with no file was saved: its download
+        answered 404 and it stood in the dataset's list of tables."""
+        dataset = region.request_of(region.opd_a)["package_id"]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_create", package_id=dataset, url_type="upload",
+                        url="x.csv", name="Tanpa berkas")
+        assert "upload" in err.value.error_dict
+        assert not helpers.call_action("package_show", id=dataset)["resources"]
+
     @pytest.mark.parametrize("url", ["a b [c]", "http://[x]/a.csv",
                                      "http://*:* OR id:* OR title:[* TO *]"])
     def test_a_link_the_uploader_cannot_read_is_refused_and_the_dataset_stays_editable(
