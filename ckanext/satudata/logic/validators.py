@@ -455,7 +455,9 @@ def satudata_identifier(value: Any) -> Any:
 #: subjects: text made to look like something else), as first and last code
 _DIRECTION_CONTROLS = ((0x202a, 0x202e), (0x2066, 0x2069))
 _DIRECTION_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _DIRECTION_CONTROLS)
-_UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{_DIRECTION_CLASS}]")
+#: (DEL and the C1 controls too, but NEL, U+0085, a line break read as one)
+_C1 = "\x7f-\x84\x86-\x9f"
+_UNSTORABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_C1}\ud800-\udfff{_DIRECTION_CLASS}]")
 _DIRECTION = re.compile(f"[{_DIRECTION_CLASS}]")
 
 
@@ -465,7 +467,7 @@ def bad_text_message(value: str) -> Optional[str]:
     found = _UNSTORABLE.search(value)
     if found is None:
         return None
-    if found.group() < " ":
+    if found.group() < " " or "\x7f" <= found.group() <= "\x9f":
         return tk._("Control characters (such as NUL) are not allowed")
     if _DIRECTION.match(found.group()):
         return tk._("Characters that change the direction of the text are not allowed")
@@ -482,7 +484,7 @@ def storable_text(value: str) -> str:
 
 
 #: what :func:`storable_text` puts for each control character it finds
-_STORED_AS = {chr(code): "" for code in [*range(0x20), *(
+_STORED_AS = {chr(code): "" for code in [*range(0x20), *range(0x7f, 0xa0), *(
     code for first, last in _DIRECTION_CONTROLS for code in range(first, last + 1))]}
 _STORED_AS.update({"\x0b": "\n", "\x0c": "\n"})
 

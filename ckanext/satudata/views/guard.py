@@ -580,12 +580,12 @@ def refuse_unstorable_text() -> Any:
         if not message:
             field, message = _missing_argument(_action())
         return _api_error(field, message) if message else None
-    message = bad_text_message(request.path) or _undecodable_form_message() or next(
+    message = _control_character_message() or bad_text_message(request.path) \
+        or _undecodable_form_message() or next(
         filter(None, (bad_text_message(key) for source in _sources() for key in source)),
         None) or _page_number_message() or _form_field_message() or _catalog_message() \
         or _sort_message() or _filter_name_message() or _search_function_message() \
-        or _user_sort_message() \
-        or _control_character_message() or _json_argument_message()
+        or _user_sort_message() or _json_argument_message()
     if message:
         return tk.abort(400, message)
     missing = _unknown_rdf_format()

@@ -37,6 +37,16 @@ def test_an_api_field_posted_as_a_form_is_refused_the_same_way(app):
         "__type": "Validation Error", "q": [NUL_MESSAGE]}
 
 
+@pytest.mark.parametrize("control", ["\x7f", "\x9b", "\x80"])
+def test_del_and_the_c1_controls_are_refused_too(app, control):
+    """DEL and the C1 controls (U+009B, the terminal's CSI) were stored in
+    titles where ESC and NUL were refused; NEL (U+0085) stays a line break."""
+    response = app.post("/api/3/action/package_search", data={"q": f"a{control}b"},
+                        status=409)
+    assert json.loads(response.body)["error"]["q"] == [NUL_MESSAGE]
+    assert app.post("/api/3/action/package_search", data={"q": "a\x85b"}).status_code == 200
+
+
 def test_an_api_address_with_a_nul_is_a_bad_request(app):
     response = app.get("/api/3/action/package_show%00", status=400)
     error = json.loads(response.body)["error"]
