@@ -157,6 +157,20 @@ def test_a_refused_form_leads_to_what_is_wrong(world, open_as):
         f"#{described.split()[-1]}").inner_text()
 
 
+def test_enter_in_a_field_of_the_dataset_form_saves_it(world, open_as):
+    """Enter pressed in a text field "clicked" the URL preview's Edit button
+    (the form's first, of no type): nothing was saved, and the hidden URL
+    field opened at the top of the form."""
+    page = open_as("produsen-a")
+    page.goto(f"{world.url}/dataset/edit/{world.datasets['returned']['name']}")
+    assert page.locator(".slug-preview button").get_attribute("type") == "button"
+    page.fill("#field-producer_contact_email", "bukan-email")
+    with page.expect_navigation():
+        page.locator("#field-producer_contact_email").press("Enter")
+    # the form was sent: its answer names the refused e-mail address
+    assert "bukan alamat email" in page.locator("#error-summary").inner_text()
+
+
 def test_a_checkbox_label_ends_without_a_colon(world, open_as):
     """CKAN's style sheet puts ":" after every label: the confirmations
     read "Ya, kirim permintaan ke OPD sekarang:"."""
