@@ -171,6 +171,17 @@ def test_enter_in_a_field_of_the_dataset_form_saves_it(world, open_as):
     assert "bukan alamat email" in page.locator("#error-summary").inner_text()
 
 
+def test_a_tables_delete_confirmation_fits_a_phone(world, open_as):
+    """CKAN's confirmation page put its row, with no container, as the page:
+    12 px wider than a 390 px screen."""
+    page = open_as("produsen-a", width=390)
+    dataset = world.datasets["returned"]
+    page.goto(f"{world.url}/dataset/{dataset['name']}/resource/"
+              f"{dataset['resources'][0]['id']}/delete")
+    assert page.locator("#confirm-resource-delete-form").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_a_checkbox_label_ends_without_a_colon(world, open_as):
     """CKAN's style sheet puts ":" after every label: the confirmations
     read "Ya, kirim permintaan ke OPD sekarang:"."""
