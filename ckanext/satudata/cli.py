@@ -145,7 +145,11 @@ def round_create(name: str, title: str, year: int, start_date: str,
                         "dataset is not public yet; send the round again once it is:",
                         fg="yellow")
             for item in held:
-                click.echo(f"  - {item['title']}")
+                # one whose earlier request sits in a closed round waits for ever
+                stuck = (f" (its earlier request is open in the closed round "
+                         f"{item['round']['title']}: cancel it, or reopen that round)"
+                         if (item.get("round") or {}).get("closed") else "")
+                click.echo(f"  - {item['title']}{stuck}")
         for org in result.get("without_producers") or []:
             click.secho(f"OPD {org['title']} has no producer to tell: add one.", fg="yellow")
 

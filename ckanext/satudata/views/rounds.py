@@ -355,12 +355,20 @@ def send(round_id: str) -> Any:
                     "Only walidata administrators and the staff who send them can send "
                     "rounds"),
                 not_found=tk._("Collection round not found"))
-    if sent and sent["held_back"]:
+    waiting = [i for i in (sent or {}).get("held_back") or [] if not i["round"]["closed"]]
+    stuck = [i for i in (sent or {}).get("held_back") or [] if i["round"]["closed"]]
+    if waiting:
         tk.h.flash_notice(tk._(
             "Not sent yet, their earlier period is not released (or was withdrawn): "
             "%(items)s. Send the round again once it is public, so that the indicator "
-            "keeps one dataset.") % {
-                "items": "; ".join(i["title"] for i in sent["held_back"])})
+            "keeps one dataset.") % {"items": "; ".join(i["title"] for i in waiting)})
+    if stuck:
+        # a closed round takes no more data: its request is never released
+        tk.h.flash_error(tk._(
+            "The earlier request of these items is still open in a closed round, which "
+            "takes no more data: %(items)s. Cancel that request, or reopen its round, then "
+            "send this round again.") % {"items": "; ".join(
+                f"{i['title']} ({i['round']['title']})" for i in stuck)})
     if sent and sent["without_producers"]:
         tk.h.flash_error(tk._(
             "No producer (an editor or admin of the OPD) received these requests: "

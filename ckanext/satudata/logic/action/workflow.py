@@ -1256,6 +1256,8 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
 _UNRELEASED = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
     State.VERIFIED, State.READY, State.SCHEDULED, State.WITHDRAWN))
+#: the states of a request waiting for its producers (in a closed round: for ever)
+_WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: a request of a new period in these states is still open on its dataset
 _OPEN_PERIOD = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
@@ -1263,7 +1265,8 @@ _OPEN_PERIOD = tuple(s.value for s in (
 
 
 def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
-                        published: dict[str, str]) -> list[DaftarData]:
+                        published: dict[str, str]
+                        ) -> tuple[list[DaftarData], dict[str, tuple[CollectionRound, str]]]:
     """The items whose earlier period, requested in another round, is not
     released yet: one not published before whose earlier period is still
     collected, reviewed, approved, scheduled or withdrawn (sending now would
@@ -1272,21 +1275,36 @@ def _unreleased_earlier(items: list[DaftarData], round_: CollectionRound,
     new period, or a correction of a published period, is still open on
     (its uploads are staged for that period only: a table of the new period
     went into the correction, and was published as the earlier period's).
+    With them, the round and state of each one's earlier request (one still
+    with its producers in a closed round is never delivered: the walidata
+    cancels it or reopens its round).
     Two queries."""
-    open_period = set(model.Session.execute(
-        sa.select(DataRequest.package_id).where(
+    open_period = {package_id: (held_by, state) for package_id, held_by, state in
+                   model.Session.execute(
+        sa.select(DataRequest.package_id, CollectionRound, DataRequest.state)
+        .join(CollectionRound, CollectionRound.id == DataRequest.round_id).where(
             DataRequest.package_id.in_(set(published.values())),
             DataRequest.round_id != round_.id,
-            DataRequest.state.in_(_OPEN_PERIOD))).scalars()) if published else set()
-    held = {i for i, package_id in published.items() if package_id in open_period}
+            DataRequest.state.in_(_OPEN_PERIOD))).all()} if published else {}
+    held = {i: open_period[package_id] for i, package_id in published.items()
+            if package_id in open_period}
     candidates = [i.id for i in items if i.id not in published]
     if candidates:
-        held |= set(model.Session.execute(
-            _earlier_requests(DaftarData.id)
+        held.update({item_id: (held_by, state) for item_id, held_by, state in
+                     model.Session.execute(
+            _earlier_requests(DaftarData.id, CollectionRound, DataRequest.state)
+            .join(CollectionRound, CollectionRound.id == DataRequest.round_id)
             .where(DaftarData.id.in_(candidates), DataRequest.round_id != round_.id,
                    DataRequest.revision_of.is_(None),
-                   DataRequest.state.in_(_UNRELEASED))).scalars())
-    return [i for i in items if i.id in held]
+                   DataRequest.state.in_(_UNRELEASED))).all()})
+    return [i for i in items if i.id in held], held
+
+
+def _never_released(holding: tuple[CollectionRound, str]) -> bool:
+    """Whether an earlier request (its round, its state) is still with its
+    producers in a closed round: it is never delivered, so never released."""
+    held_by, state = holding
+    return held_by.state == "closed" and state in _WITH_PRODUCERS
 
 
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -1314,7 +1332,8 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         before (optional, default false)
     :returns: ``{"round": round, "created": n, "skipped": n, "new_periods": n,
         "without_dataset": [request id], "held_back": [{"item_id", "title",
-        "owner_org"}], "without_producers": [{"id", "title"}] (the OPDs sent
+        "owner_org", "round": {"name", "title", "closed"}}] (``round``: the round
+        of the earlier request it waits for), "without_producers": [{"id", "title"}] (the OPDs sent
         requests that have no producer: no e-mail reached them; add one)}``
     :rtype: dictionary
     """
@@ -1376,10 +1395,17 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
         publishing.changes_gate(package_id)
     # one dataset per indicator: an item whose earlier period is not public
     # yet waits (sent again once it is released), unless new datasets are asked
-    held = [] if new_datasets else _unreleased_earlier(items, round_, reused)
+    held, holding = ([], {}) if new_datasets else _unreleased_earlier(items, round_, reused)
     held_ids = {i.id for i in held}
     items = [i for i in items if i.id not in held_ids]
     reused = {i: p for i, p in reused.items() if i not in held_ids}
+    stuck = [i for i in held if _never_released(holding[i.id])]
+    if not items and not skipped and stuck:
+        raise tk.ValidationError({"state": [tk._(
+            "The earlier request of these items is still open in a closed round, which "
+            "takes no more data: %(items)s. Cancel that request, or reopen its round, then "
+            "send this round again.") % {"items": "; ".join(
+                f"{i.title} ({holding[i.id][0].title})" for i in stuck)}]})
     if not items and not skipped and held:
         raise tk.ValidationError({"state": [tk._(
             "Every item of this round waits for its earlier period to be released (or "
@@ -1427,7 +1453,13 @@ def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]
     _commit(context)
     return {"round": _round_dict(round_), "created": len(created), "skipped": skipped,
             "new_periods": len(reused), "without_dataset": unlinked,
-            "held_back": [{"item_id": i.id, "title": i.title, "owner_org": i.owner_org}
+            "held_back": [{"item_id": i.id, "title": i.title, "owner_org": i.owner_org,
+                           # the round of the earlier request it waits for;
+                           # "closed": closed with the request still with its
+                           # producers, which never comes (cancel or reopen)
+                           "round": {"name": holding[i.id][0].name,
+                                     "title": holding[i.id][0].title,
+                                     "closed": _never_released(holding[i.id])}}
                           for i in held],
             # sent to an OPD with no producer: nobody was told, nobody can answer
             "without_producers": [{"id": group.id, "title": group.display_name}

@@ -1069,3 +1069,29 @@ def test_archiving_a_period_while_another_is_on_its_way_says_what_follows(two_pe
         tk.url_for("satudata_request.read", id=first["id"])).body
     form = re.search(r'<form[^>]*satudata-transition-archive.*?</form>', page, re.S).group(0)
     assert "Periode lain dataset ini masih berjalan: Semester II 2026" in form
+
+
+def test_an_item_waiting_on_a_request_of_a_closed_round_says_how_to_free_it(
+        clean_db, clean_index, app):
+    """The earlier request of an item was still with its producers when its
+    round was closed: the next round held the item back "until the earlier
+    period is released", which a closed round never lets happen. The round's
+    page says to cancel that request or to reopen its round."""
+    from ..factories import csrf_token, login
+
+    region = build_region()
+    site = {"user": region.users["sysadmin"]["name"]}
+    with freeze_time("2026-06-15 02:00:00"):
+        helpers.call_action("satudata_round_update", context=dict(site), id=region.round["id"],
+                            state="closed")
+    round_ = _create_second_round(region)
+    with freeze_time("2026-07-01 01:00:00"):
+        admin = login(app, region.users["sysadmin"]["name"])
+        page = admin.get(f"/permintaan-data/putaran/{round_['name']}")
+        answer = admin.post(f"/permintaan-data/putaran/{round_['name']}/send", data={
+            "_csrf_token": csrf_token(page.body), "confirm": "1"}, follow_redirects=True)
+    body = re.sub(r"\s+", " ", answer.body)
+    assert "Batalkan permintaan itu, atau buka kembali putarannya" in body, body[:3000]
+    assert f"({region.round['title']})" in body
+    sent = helpers.call_action("satudata_round_show", context=dict(site), id=round_["id"])
+    assert sent["state"] == "draft"  # nothing was sent: every item waits
