@@ -1256,8 +1256,6 @@ def _published_datasets(items: list[DaftarData]) -> dict[str, str]:
 _UNRELEASED = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
     State.VERIFIED, State.READY, State.SCHEDULED, State.WITHDRAWN))
-#: the states of a request waiting for its producers (in a closed round: for ever)
-_WITH_PRODUCERS = (State.REQUESTED.value, State.RETURNED.value)
 #: a request of a new period in these states is still open on its dataset
 _OPEN_PERIOD = tuple(s.value for s in (
     State.REQUESTED, State.OPD_REVIEW, State.SUBMITTED, State.RETURNED, State.RESUBMITTED,
@@ -1304,7 +1302,7 @@ def _never_released(holding: tuple[CollectionRound, str]) -> bool:
     """Whether an earlier request (its round, its state) is still with its
     producers in a closed round: it is never delivered, so never released."""
     held_by, state = holding
-    return held_by.state == "closed" and state in _WITH_PRODUCERS
+    return held_by.state == "closed" and state in rounds.WITH_PRODUCERS
 
 
 def satudata_round_send(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -1700,9 +1698,15 @@ def _revising(t: Any) -> Any:
 
 def _late(t: Any) -> Any:
     """Past the stage deadline in an active state; a request without a
-    deadline is never late (``t``: the requests or their counts)."""
+    deadline is never late, nor one waiting for its producers in a closed
+    round, which takes no more data (its row said not overdue while the
+    counts and the "overdue" filter had it) (``t``: the requests or their
+    counts)."""
+    closed = sa.select(CollectionRound.id).where(CollectionRound.state == "closed")
     return sa.and_(t.due_date.is_not(None), t.due_date < workdays.today(),
-                   t.state.in_([s.value for s in engine.ACTIVE_STATES]))
+                   t.state.in_([s.value for s in engine.ACTIVE_STATES]),
+                   sa.not_(sa.and_(t.state.in_(rounds.WITH_PRODUCERS),
+                                   t.round_id.in_(closed))))
 
 
 def _filters(scope: _Scope, data: dict[str, Any], t: Any = DataRequest) -> list[Any]:

@@ -86,6 +86,31 @@ def test_counts_follow_every_kind_of_change(world_of):
     assert round_["counts"]["total"] == 3 and "verified" not in round_["counts"]
 
 
+def test_a_closed_rounds_requests_with_their_producers_are_not_overdue(world_of):
+    """A closed round takes no more data: its rows said "not overdue", but
+    the round's count and the "overdue" tab had its requests waiting for
+    their producers once their deadline passed; the data already with the
+    walidata keeps its deadline."""
+    from ckanext.satudata.model import CollectionRound
+
+    region = world_of("region_two_items", lambda: build_region(TWO_ITEMS))
+    a, b, c, _d = [r["id"] for r in region.requests]
+    past = workdays.today() - datetime.timedelta(days=3)
+    model.Session.query(DataRequest).filter(DataRequest.id.in_([a, b, c])).update(
+        {"due_date": past})
+    model.Session.query(DataRequest).filter_by(id=b).update({"state": "returned"})
+    model.Session.query(DataRequest).filter_by(id=c).update({"state": "submitted"})
+    model.Session.query(CollectionRound).filter_by(id=region.round["id"]).update(
+        {"state": "closed"})
+    model.Session.commit()
+    counts = _agree(region)
+    assert counts[str({"overdue": True})] == 1  # the submitted one, with the walidata
+    late = region.call("walidata_admin", "satudata_request_list", overdue=True)
+    assert [r["id"] for r in late["results"]] == [c]
+    round_ = region.call("walidata_admin", "satudata_round_show", id=region.round["id"])
+    assert round_["counts"]["overdue"] == 1
+
+
 def _bulk(region, n: int, title: str, opd: str = "opd_a") -> None:
     """``n`` requests of the region's round for OPD A (or ``opd``), items
     titled ``<title> <i>``, inserted in two statements."""
