@@ -727,6 +727,12 @@ def test_a_sent_round_is_closed_and_reopened_from_its_page(app, region):
         "", None, False)
     read = producer.get(f"/permintaan-data/{request['id']}").body
     assert "putaran ini ditutup dan tidak lagi menerima data" in read
+    # nor do the lists give it a deadline (they gave the one the page said was none)
+    listed = admin.get("/permintaan-data/", query_string={
+        "round_id": region.round["id"], "mine": "0"}).body
+    row = listed[listed.index(request["id"]):]
+    row = row[:row.index("</tr>")]
+    assert "satudata-round-closed" in row and "<time" not in row, row
     assert "hari kerja lagi" not in read and "menunggu" not in read.split(
         "satudata-request-summary")[1].split("</dl>")[0]
     admin.post(f"{url}/status", data={"_csrf_token": _csrf(closed), "state": "open",
