@@ -733,6 +733,13 @@ def test_a_sent_round_is_closed_and_reopened_from_its_page(app, region):
     row = listed[listed.index(request["id"]):]
     row = row[:row.index("</tr>")]
     assert "satudata-round-closed" in row and "<time" not in row, row
+    import io
+
+    import openpyxl
+    sheet = openpyxl.load_workbook(io.BytesIO(admin.get(f"{url}/status.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    exported = [r for r in rows if r and r[4] == "diminta"]
+    assert exported and all(r[6] in (None, "") for r in exported), rows
     assert "hari kerja lagi" not in read and "menunggu" not in read.split(
         "satudata-request-summary")[1].split("</dl>")[0]
     admin.post(f"{url}/status", data={"_csrf_token": _csrf(closed), "state": "open",
