@@ -339,3 +339,14 @@ def test_publish_and_withdraw_notify_the_producers(smtp, region, run_jobs):
     sent = smtp.take()
     assert smtp.recipients(sent) == {"produsen-a@example.org"}
     assert "Angka tahun lalu tertukar" in sent[0]["body"]
+
+
+def test_a_closed_rounds_progress_says_it_is_closed(app, region):
+    """The public progress page of a closed round gave its submission
+    deadline as if the OPDs were still delivering."""
+    url = f"/progres-data/{region.round['name']}"
+    assert "satudata-round-closed" not in app.get(url).body
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                state="closed")
+    assert "Putaran ditutup: putaran tidak menerima data lagi." in app.get(url).body
+    assert "The round is closed: it takes no more data." in app.get("/en" + url).body
