@@ -32,6 +32,7 @@ from .lib import datacheck, datastore, publication, publishing, public_requests
 from .lib import notifications, outbox, reminders
 
 __all__ = ["deliver", "notify_transition", "notify_round_sent", "notify_deadline_moved",
+           "notify_round_state",
            "notify_report_step", "notify_stage_started",
            "send_reminders", "send_reminder",
            "build_publication", "refresh_publication", "release_due",
@@ -72,6 +73,13 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     the OPD's Surat Permintaan Data (``letter_ids``: organization id →
     letter id) attached."""
     return notifications.notify_round_sent(round_id, request_ids, letter_ids)
+
+
+@_in_portal_language
+def notify_round_state(round_id: str) -> int:
+    """E-mail the producers of a round's requests still to deliver that the
+    round was closed (or opened again)."""
+    return notifications.notify_round_state(round_id)
 
 
 @_in_portal_language
@@ -174,6 +182,7 @@ def register() -> None:
 
 #: the jobs that only send e-mails: handed to the front of the queue
 MESSAGES = frozenset({"notify_transition", "notify_round_sent", "notify_deadline_moved",
+                      "notify_round_state",
                       "send_reminder",
                       "notify_report_step", "notify_stage_started", "notify_public_request"})
 

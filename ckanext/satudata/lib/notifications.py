@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["portal_context", "request_url", "recipients_for", "Directory", "render",
            "send", "send_message", "message_key", "message_for_transition", "notify_transition",
-           "notify_round_sent", "notify_deadline_moved", "notify_public_request",
+           "notify_round_sent", "notify_deadline_moved", "notify_round_state",
+           "notify_public_request",
            "notify_report_step", "notify_stage_started",
            "send_to_address", "TEMPLATES"]
 
@@ -64,7 +65,8 @@ TEMPLATES = ("submitted", "resubmitted", "revision_submitted", "revision_cancell
              "round_sent", "opd_review", "reminder", "reminder_manual", "escalation",
              "reminder_digest", "escalation_digest", "public_request_reminder_digest",
              "public_request_answer", "public_request_new", "public_request_back",
-             "public_request_reminder", "round_stage_reminder", "report_step", "deadline_moved", "stage_started")
+             "public_request_reminder", "round_stage_reminder", "report_step", "deadline_moved", "stage_started",
+             "round_state")
 
 
 # -- language and URLs -------------------------------------------------------------------
@@ -640,6 +642,37 @@ def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
             sent += send_message("deadline_moved", directory.producers.get(org_id, []),
                                  round=round_.title, moves=moved,
                                  deadlines=[after for _t, _u, _before, after in moved],
+                                 org=orgs[org_id].title or orgs[org_id].name)
+    return sent
+
+
+def notify_round_state(round_id: str) -> int:
+    """E-mail each producer of the round's requests still with their OPD
+    (requested, returned) one message listing them: the round was closed
+    and takes no more data, or was opened again and takes it. The number
+    sent."""
+    round_ = model.Session.get(CollectionRound, round_id)
+    if round_ is None or round_.state not in ("open", "closed"):
+        return 0
+    rows = model.Session.execute(
+        sa.select(DataRequest.id, DataRequest.owner_org, DaftarData.title, model.Group)
+        .join(DaftarData, DaftarData.id == DataRequest.item_id)
+        .join(model.Group, model.Group.id == DataRequest.owner_org)
+        .where(DataRequest.round_id == round_.id,
+               DataRequest.state.in_(rounds.WITH_PRODUCERS))
+        .order_by(model.Group.title, DaftarData.title)).all()
+    by_org: dict[str, list[tuple[str, str]]] = {}
+    orgs: dict[str, model.Group] = {}
+    for request_id, org_id, title, org in rows:
+        by_org.setdefault(org_id, []).append((title, request_url(request_id)))
+        orgs[org_id] = org
+    directory = Directory(by_org)
+    sent = 0
+    with portal_context():
+        for org_id, requests in by_org.items():
+            sent += send_message("round_state", directory.producers.get(org_id, []),
+                                 round=round_.title, closed=round_.state == "closed",
+                                 requests=requests, round_url=round_url(round_.name),
                                  org=orgs[org_id].title or orgs[org_id].name)
     return sent
 

@@ -1068,6 +1068,12 @@ def satudata_round_update(context: Context, data_dict: DataDict) -> dict[str, An
         # moved submission deadline (it changed unseen, the letter's stood)
         moved = engine.follow_round_deadlines(round_)
     round_history.record_changes(round_, before, _user_id(context))
+    if sent and before.get("state") in ("open", "closed") \
+            and round_.state in ("open", "closed") and before.get("state") != round_.state:
+        # its OPDs with requests still to deliver hear that they no longer can
+        # (or can again): closed, the requests only said so once opened
+        outbox.add("notify_round_state", [round_.id], title=f"satudata: round {round_.name} "
+                   f"{round_.state}")
     if moved and round_.state != "closed":
         # a closed round's producers cannot submit: told nothing of a date
         # they could not keep (they were, three times over a close)

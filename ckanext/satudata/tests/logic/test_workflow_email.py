@@ -478,3 +478,31 @@ def test_a_return_after_approval_is_not_told_to_an_officer_no_longer_walidata(sm
     run_jobs()
     told = smtp.recipients(smtp.take())
     assert "verifikator@example.org" in told and "kabid@example.org" not in told, told
+
+
+def test_closing_a_round_tells_the_opds_still_to_deliver(smtp, region, run_jobs):
+    """Closing a round told nobody: its producers found out only by opening
+    a request; opened again, nobody heard that they could deliver again."""
+    delivered = region.request_of(region.opd_b)
+    complete_metadata(delivered["package_id"], "produsen-b")
+    region.call("producer_b", "satudata_request_submit", id=delivered["id"])
+    run_jobs()
+    smtp.take()
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                state="closed")
+    run_jobs()
+    closed = smtp.take()
+    assert smtp.recipients(closed) == {"produsen-a@example.org"}, closed
+    assert "Putaran ditutup" in closed[0]["subject"]
+    assert region.request_of(region.opd_a)["id"] in closed[0]["body"]
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                state="open")
+    run_jobs()
+    reopened = smtp.take()
+    assert smtp.recipients(reopened) == {"produsen-a@example.org"}
+    assert "dibuka kembali" in reopened[0]["subject"]
+    # a change of anything else tells nothing
+    region.call("walidata_admin", "satudata_round_update", id=region.round["id"],
+                title="Semester I 2026 (revisi)")
+    run_jobs()
+    assert smtp.take() == []
