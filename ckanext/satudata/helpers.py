@@ -50,7 +50,7 @@ __all__ = [
     "satudata_figure", "satudata_readable_changes", "satudata_form_version",
     "satudata_resource_form_version", "satudata_time_zone_id",
     "satudata_working_request", "satudata_core_markup", "satudata_walidata_contact",
-    "satudata_site_intro", "satudata_reports_waiting", "satudata_view_title",
+    "satudata_site_intro", "satudata_site_about", "satudata_reports_waiting", "satudata_view_title",
     "satudata_nav_without", "satudata_pending_invitations", "satudata_member_draft",
     "satudata_without_remember",
     "satudata_with_values", "satudata_report_html", "satudata_today",
@@ -445,6 +445,17 @@ def waiting_for_me_counted(count: int) -> None:
     """The page listed the user's whole queue itself (``actionable`` and no
     other filter): the header's number is that count, not a second one."""
     tk.g.setdefault("_satudata_waiting_for_me", {})[0] = {"count": count, "results": []}
+
+
+def satudata_site_about() -> str:
+    """The about page's text set by a sysadmin, in the reader's language:
+    CKAN's ``ckan.site_about`` (the portal's language), or for English
+    readers ``satudata.site_about_en``; "" for the portal's own page (an
+    English reader read the Indonesian text set on the settings page)."""
+    default = tk.config.get("ckan.locale_default") or "id"
+    if (tk.h.lang() or default) != default:
+        return tk.config.get("satudata.site_about_en") or ""
+    return tk.config.get("ckan.site_about") or ""
 
 
 def satudata_site_intro() -> str:

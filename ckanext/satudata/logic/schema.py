@@ -656,7 +656,8 @@ def round_report_submit(ignore_missing: Validator) -> Schema:
 #: the site's texts a sysadmin sets on /ckan-admin/config, and their longest
 SITE_TEXTS = {"ckan.site_title": 100, "ckan.site_description": 1000,
               "ckan.site_about": 20000, "ckan.site_intro_text": 20000,
-              "satudata.site_intro_text_en": 20000, "ckan.site_custom_css": 50000}
+              "satudata.site_intro_text_en": 20000, "satudata.site_about_en": 20000,
+              "ckan.site_custom_css": 50000}
 
 
 def site_settings(schema: Schema) -> Schema:
@@ -666,9 +667,10 @@ def site_settings(schema: Schema) -> Schema:
     e-mail's subject), one of thousands of characters broke the e-mails
     (a line too long for SMTP); the title is one line; the logo a web
     address or an uploaded file (``satudata_uploaded_logo``). The English
-    readers' introduction (``satudata.site_intro_text_en``) is set there
-    too: the introduction edited there changed the Indonesian home page
-    alone, and only ``ckan.ini`` changed the English one."""
+    readers' introduction and about text (``satudata.site_intro_text_en``,
+    ``satudata.site_about_en``) are set there too: the texts edited there
+    changed the Indonesian pages alone (the English about page read the
+    Indonesian text), and only ``ckan.ini`` changed the English ones."""
     from ckan.plugins.toolkit import get_validator
 
     text, length = get_validator("satudata_text"), get_validator("satudata_length")

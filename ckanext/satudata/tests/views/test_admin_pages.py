@@ -472,9 +472,21 @@ def test_the_english_introduction_is_set_on_the_settings_page(app, sysadmin):
             "_csrf_token": csrf_token(page.body),
             "satudata.site_intro_text_en": "x" * 20001, "save": ""}).body
         assert "Teks Pengantar dalam Bahasa Inggris: Paling banyak" in html.unescape(refused)
+        # the about page too: the English one read the Indonesian text
+        helpers.call_action("config_option_update", **{
+            "ckan.site_about": "Tentang portal kota.", "satudata.site_about_en": ""})
+        assert "Tentang portal kota." in app.get("/about").body
+        english = app.get("/en/about").body
+        assert "Tentang portal kota." not in english and "How data reaches the portal" in english
+        helpers.call_action("config_option_update", **{
+            "satudata.site_about_en": "About the city's portal."})
+        assert "About the city&#39;s portal." in app.get("/en/about").body or \
+            "About the city's portal." in html.unescape(app.get("/en/about").body)
+        assert 'id="field-satudata-site-about-en"' in admin.get("/ckan-admin/config").body
     finally:
         helpers.call_action("config_option_update", **{
-            "ckan.site_intro_text": "", "satudata.site_intro_text_en": ""})
+            "ckan.site_intro_text": "", "satudata.site_intro_text_en": "",
+            "ckan.site_about": "", "satudata.site_about_en": ""})
 
 
 @pytest.mark.usefixtures("clean_db")
