@@ -147,8 +147,8 @@ def satudata_role_event_list(context: Context, data_dict: DataDict) -> dict[str,
     :param offset: skip this many (default 0)
     :type offset: int
     :returns: ``count`` and ``results`` (each with ``user_name``,
-        ``user_display_name``, ``actor_name``, ``actor_display_name`` and
-        ``role_label``)
+        ``user_display_name``, ``actor_name``, ``actor_display_name`` (None
+        for a command, run as CKAN's site user) and ``role_label``)
     :rtype: dictionary
     """
     tk.check_access("satudata_role_event_list", context, data_dict)
@@ -172,7 +172,12 @@ def satudata_role_event_list(context: Context, data_dict: DataDict) -> dict[str,
         .where(*where).order_by(event.timestamp.desc(), event.id.desc())
         .limit(data.get("limit", 50)).offset(data.get("offset", 0))).all()
     results = []
+    site_user = tk.config.get("ckan.site_id")
     for row, name, fullname, actor_name, actor_fullname in rows:
+        if actor_name == site_user:
+            # CKAN's site user: a command (``ckan satudata role-add``, the
+            # demo's loader), not an officer named after the site's id
+            actor_name = actor_fullname = None
         item = row.dictize()
         item.update(user_name=name, user_display_name=fullname or name,
                     actor_name=actor_name, actor_display_name=actor_fullname or actor_name,
