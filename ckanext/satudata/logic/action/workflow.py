@@ -339,6 +339,11 @@ def satudata_daftar_data_update(context: Context, data_dict: DataDict) -> dict[s
         raise tk.ValidationError({"year": [tk._(
             "This item was already requested in a round of its year: it stays in that "
             "year's Daftar Data (add it to the other year's list instead)")]})
+    if data.get("active") is False and item.active and _planned_requests(item.id):
+        # never requested again, the citizen's planned request waited for ever
+        raise tk.ValidationError({"active": [tk._(
+            "A citizen's data request was planned on this item: it stays active until "
+            "that request is fulfilled or rejected")]})
     _refuse_duplicate(data, item)
     before = daftar_data_history.snapshot(item)
     own_deadline = (item.submit_days, item.submit_calendar_days)
@@ -395,6 +400,14 @@ def _tell_deadlines_moved(moved: dict[str, dict[str, list[str]]], what: str) -> 
                    title=f"satudata: deadlines of {what}")
 
 
+def _planned_requests(item_id: str) -> int:
+    """The citizens' data requests planned on the Daftar Data item."""
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(PublicRequest)
+        .where(PublicRequest.item_id == item_id,
+               PublicRequest.state == PublicState.PLANNED.value)).scalar_one()
+
+
 def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Delete an item of the Daftar Data that was never requested. An item
     with requests is deactivated instead (``active`` false), so that its
@@ -419,11 +432,8 @@ def satudata_daftar_data_delete(context: Context, data_dict: DataDict) -> dict[s
     item = _locked(DaftarData, data["id"], tk._("Daftar Data item not found"))
     # one changed since its page was opened is not deleted unseen
     refuse_changed_since(item.modified, data.get("modified"))
-    planned = model.Session.execute(
-        sa.select(sa.func.count()).select_from(PublicRequest)
-        .where(PublicRequest.item_id == item.id,
-               PublicRequest.state == PublicState.PLANNED.value)).scalar_one()
-    if planned:  # the citizen was told it is planned: it stays (deleted, it left them nothing)
+    if _planned_requests(item.id):
+        # the citizen was told it is planned: it stays (deleted, it left them nothing)
         raise tk.ValidationError({"id": [tk._(
             "A citizen's data request was planned on this item: it cannot be deleted "
             "until that request is fulfilled or rejected")]})

@@ -537,6 +537,13 @@ def test_an_item_a_citizens_request_is_planned_on_is_not_deleted(region, citizen
     assert "id" in refused.value.error_dict
     assert _call(region.users["walidata_admin"], "satudata_daftar_data_show",
                  id=planned["item_id"])["title"]
+    # nor deactivated: never requested again, the request waited for ever
+    with pytest.raises(tk.ValidationError) as refused:
+        _call(region.users["walidata_admin"], "satudata_daftar_data_update",
+              id=planned["item_id"], active=False)
+    assert "active" in refused.value.error_dict
+    assert _call(region.users["walidata_admin"], "satudata_daftar_data_show",
+                 id=planned["item_id"])["active"] is True
 
 
 def test_a_name_with_a_line_break_is_refused_and_stops_no_e_mail(region, citizen, smtp,
