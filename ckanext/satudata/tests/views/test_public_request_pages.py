@@ -111,6 +111,8 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
     assert "Jumlah UMKM per kecamatan" in sent.body and "0813 1111 2222" in sent.body
     request_url = sent.request.path
     assert request_url.startswith("/permohonan-data/")
+    # the details keep their lines on the page (one paragraph, they lost them)
+    assert 'class="col-sm-8 satudata-keep-lines">Tahun 2025</dd>' in sent.body
     # the same data asked again: refused, with a link to the open request
     # (the message showed a bare path)
     again = citizen.post("/permohonan-data/baru", data={
@@ -148,7 +150,7 @@ def test_a_citizen_asks_and_the_walidata_answers(app, region):
         follow_redirects=True)
     assert "ditolak" in response.body and "Pasal 17" in response.body
     # its history says what happened, not the button's name ("Tolak: …")
-    assert "Ditolak: Data dikecualikan" in response.body
+    assert "Ditolak: <span class=\"satudata-keep-lines\">Data dikecualikan" in response.body
     assert "Tolak: Data dikecualikan" not in response.body
     # an officer who had the page open accepts it: the form of that step is
     # gone, so the reason and what was typed are said at the top (its link
