@@ -246,8 +246,10 @@ def take(step: str, request_id: str, user_name: Optional[str], *,
     else:
         assert rule.target is not None
         request.state = rule.target.value
-    if note and step != "extend":
-        request.response = note
+    if step in ("fulfil", "plan") or (note and step != "extend"):
+        # an answer without a note leaves none: the public read an earlier
+        # step's note (a deadline's extension) as the answer to the request
+        request.response = note or None
     if PublicState(from_state) in PUBLIC_OPEN and PublicState(request.state) not in PUBLIC_OPEN:
         request.answered_at = _now()
     user = roles.user_obj(user_name)

@@ -161,6 +161,25 @@ def test_an_acceptance_e_mail_carries_no_dataset_of_a_later_step(region, citizen
     assert "/dataset/" not in mails[True] and "/dataset/" in mails[False]
 
 
+def test_an_answer_without_a_note_leaves_no_earlier_note_as_the_answer(region, citizen):
+    """Fulfilled without a note, the request's "walidata's answer" gave the
+    reason its deadline had been extended."""
+    request = region.request_of(region.opd_a)
+    to_ready(region, request)
+    publish(region, request)
+    asked = _ask(citizen)
+    verifier = region.users["verifier"]
+    _call(verifier, "satudata_public_request_accept", id=asked["id"], note="Diterima")
+    _call(verifier, "satudata_public_request_extend", id=asked["id"],
+          note="Butuh koordinasi dengan OPD")
+    assert _call(citizen, "satudata_public_request_show",
+                 id=asked["id"])["response"] == "Butuh koordinasi dengan OPD"
+    _call(verifier, "satudata_public_request_fulfil", id=asked["id"],
+          package_id=request["package_id"])
+    assert _call(citizen, "satudata_public_request_show", id=asked["id"])["response"] in (
+        None, "")
+
+
 def test_the_extension_e_mail_says_so_in_its_subject(region, citizen, smtp, run_jobs):
     asked = _ask(citizen)
     verifier = region.users["verifier"]
