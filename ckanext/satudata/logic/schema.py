@@ -511,6 +511,17 @@ def public_request_fulfil(not_empty: Validator, satudata_id: Validator,
 
 
 @validator_args
+def public_request_datasets(ignore_missing: Validator, default: Validator,
+                            unicode_safe: Validator, satudata_text: Validator,
+                            satudata_length: Validator, satudata_limit: Validator) -> Schema:
+    """The datasets a request may be fulfilled with, found by a few letters."""
+    schema = public_request_ref()
+    schema["q"] = [ignore_missing, satudata_text, unicode_safe, satudata_length(SHORT_MAX)]
+    schema["limit"] = [default(10), satudata_limit]
+    return schema
+
+
+@validator_args
 def public_request_plan(
     not_empty: Validator, ignore_missing: Validator, satudata_id: Validator,
     satudata_organization_id: Validator, satudata_year_int: Validator,

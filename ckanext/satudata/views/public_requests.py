@@ -8,7 +8,7 @@ import json
 import secrets
 from typing import Any, Optional
 
-from flask import Blueprint, session
+from flask import Blueprint, jsonify, session
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
@@ -204,6 +204,17 @@ def read(id: str, step: str = "", values: Any = None, errors: Any = None) -> Any
         "values": values or {}, "errors": errors or {},
         "plan_years": [this_year, this_year + 1],
     }), (400 if errors else 200)
+
+
+@satudata_public_request.route("/<id>/datasets")
+def datasets(id: str) -> Any:
+    """The answer form's dataset picker: the datasets the request may be
+    fulfilled with, as CKAN's dataset autocomplete answers (CKAN's found
+    none of those being prepared for the walidata's officers)."""
+    found = call("satudata_public_request_datasets", {
+        "id": id, "q": tk.request.args.get("incomplete", ""),
+        "limit": tk.request.args.get("limit", 10)})
+    return jsonify({"ResultSet": {"Result": found}})
 
 
 @satudata_public_request.route("/<id>/<step>", methods=["GET", "POST"])

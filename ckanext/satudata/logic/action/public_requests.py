@@ -18,8 +18,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import public_requests, roles, workdays
-from ...lib.states import PUBLIC_OPEN, public_state_label
-from ...model import DaftarData, PublicRequest, PublicRequestEvent
+from ...lib.states import ACTIVE_STATES, PUBLIC_OPEN, public_state_label
+from ...model import DaftarData, DataRequest, PublicRequest, PublicRequestEvent
 from .. import schema
 from ._common import commit as _commit, contains, lock_name, validate as _validate
 
@@ -28,6 +28,7 @@ __all__ = [
     "satudata_public_request_list", "satudata_public_request_accept",
     "satudata_public_request_extend", "satudata_public_request_plan",
     "satudata_public_request_fulfil", "satudata_public_request_reject",
+    "satudata_public_request_datasets",
 ]
 
 
@@ -276,6 +277,43 @@ def satudata_public_request_fulfil(context: Context, data_dict: DataDict) -> dic
         version is refused (another officer answered since)
     """
     return _step(context, data_dict, "fulfil", schema.public_request_fulfil())
+
+
+@tk.side_effect_free
+def satudata_public_request_datasets(context: Context, data_dict: DataDict
+                                     ) -> list[dict[str, str]]:
+    """The datasets a request may be fulfilled with whose title or name
+    holds ``q``, for whoever may fulfil it: those the caller finds (CKAN's
+    ``package_autocomplete``), and those a data request is preparing (the
+    request then waits for their publication; the walidata's officers, no
+    members of their OPD, found none of them by the page's search).
+
+    :param id: the request's id
+    :param q: a few letters of the title or the name
+    :param limit: at most this many (optional, default 10)
+    :returns: ``name``, ``title``, ``match_field``, ``match_displayed`` of each
+    :rtype: list of dictionaries
+    """
+    tk.check_access("satudata_public_request_fulfil", context, data_dict)
+    data = _validate(data_dict, schema.public_request_datasets(), context)
+    if not data.get("q"):
+        return []
+    limit = data.get("limit", 10)
+    found = tk.get_action("package_autocomplete")(
+        {"user": context.get("user")}, {"q": data["q"], "limit": limit})
+    named = {d["name"] for d in found}
+    prepared = model.Session.execute(
+        sa.select(model.Package.name, model.Package.title)
+        .where(model.Package.state == "active",
+               model.Package.id.in_(sa.select(DataRequest.package_id).where(
+                   DataRequest.state.in_(ACTIVE_STATES))),
+               sa.or_(contains(model.Package.title, data["q"]),
+                      contains(model.Package.name, data["q"])))
+        .order_by(model.Package.title).limit(limit)).all()
+    found += [{"name": name, "title": title or name, "match_field": "title",
+               "match_displayed": title or name}
+              for name, title in prepared if name not in named]
+    return found[:limit]
 
 
 def satudata_public_request_plan(context: Context, data_dict: DataDict) -> dict[str, Any]:

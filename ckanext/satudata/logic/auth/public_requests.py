@@ -20,6 +20,7 @@ __all__ = [
     "satudata_public_request_list", "satudata_public_request_accept",
     "satudata_public_request_extend", "satudata_public_request_plan",
     "satudata_public_request_fulfil", "satudata_public_request_reject",
+    "satudata_public_request_datasets",
 ]
 
 
@@ -62,3 +63,5 @@ satudata_public_request_extend: Any = _step_auth("extend")
 satudata_public_request_plan: Any = _step_auth("plan")
 satudata_public_request_fulfil: Any = _step_auth("fulfil")
 satudata_public_request_reject: Any = _step_auth("reject")
+#: the datasets to fulfil a request with: for whoever may fulfil it
+satudata_public_request_datasets: Any = _step_auth("fulfil")

@@ -615,6 +615,8 @@ ROUTES: dict[str, Provider] = {
     "/permohonan-data/": none,
     "/permohonan-data/baru": none,
     "/permohonan-data/<id>": per("id", lambda w: w.public_request_ids),
+    "/permohonan-data/<id>/datasets": lambda w: [({"id": i}, {"incomplete": "a"})
+                                                  for i in w.public_request_ids],
     # an answer's address opened again: a redirect to the request page
     "/permohonan-data/<id>/<step>": lambda w: [({"id": i, "step": "fulfil"}, {})
                                                for i in w.public_request_ids],
@@ -837,6 +839,8 @@ ACTIONS: dict[str, Params] = {
     "satudata_metadata_template": by("id", datasets),
     "satudata_public_request_list": p({}, {"state": "awaiting_publication", "limit": 1000}),
     "satudata_public_request_show": by("id", lambda w: w.public_request_ids),
+    "satudata_public_request_datasets": lambda w: [{"id": i, "q": "a"}
+                                                   for i in w.public_request_ids],
     "satudata_progress_dashboard": lambda w: [{}] + [{"round_id": r} for r in round_refs(w)],
     "satudata_publication_show": by("round_id", round_refs),
     "satudata_recently_published": p({}, {"limit": 100}),

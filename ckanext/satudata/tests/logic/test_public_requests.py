@@ -776,3 +776,23 @@ def test_an_account_has_at_most_ten_requests_waiting_for_an_answer(region, citiz
           note="Data tidak dikelola daerah")
     assert _call(citizen, "satudata_public_request_create", title="Data nomor 10",
                  description="Per desa")["state"] == "submitted"
+
+
+def test_the_answer_forms_picker_finds_a_dataset_being_prepared(region, citizen, app):
+    """A request may be fulfilled with a dataset a data request is preparing
+    (it then waits for its publication), but the page's picker searched as
+    the officer, no member of its OPD: it found none for the verifier."""
+    asked = _ask(citizen)
+    prepared = helpers.call_action("package_show",
+                                   id=region.request_of(region.opd_a)["package_id"])
+    word = prepared["title"].split()[0]
+    verifier = login(app, region.users["verifier"]["name"])
+    found = verifier.get(f"/permohonan-data/{asked['id']}/datasets",
+                         query_string={"incomplete": word}).json["ResultSet"]["Result"]
+    assert prepared["name"] in [d["name"] for d in found], found
+    assert f'/permohonan-data/{asked["id"]}/datasets?incomplete=?' in verifier.get(
+        f"/permohonan-data/{asked['id']}").body
+    # whoever may not fulfil it finds nothing of it
+    stranger = login(app, citizen["name"])
+    assert stranger.get(f"/permohonan-data/{asked['id']}/datasets",
+                        query_string={"incomplete": word}).status_code == 403
