@@ -641,8 +641,8 @@ def hands_in(user_ids: Iterable[str], request: Any, upto: Optional[int] = None) 
 def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
                upto: Optional[int] = None) -> Any:
     """SQL: the user had a hand in the request's submission under review
-    (:func:`took_part`): took a step of it (:func:`took_a_step`), changed
-    its dataset while it was prepared, or wrote its staged revision (began
+    (:func:`took_part`): took a step of it (:func:`took_a_step`), created or
+    changed its dataset while it was prepared, or wrote its staged revision (began
     it, wrote it last or in between). ``user_id``, ``request_id`` and ``package_id`` are values or
     columns: the queue asks it of each request it lists ("Menunggu tindakan
     saya" listed a submission to the officer who had edited its dataset,
@@ -659,16 +659,19 @@ def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
     # wrote (publishing another period of it) is no edit
     step, same = sa.orm.aliased(RequestEvent), sa.orm.aliased(DataRequest)
     window = datetime.timedelta(seconds=_STEP_WRITE_WINDOW)
+    # (and the dataset the round's sending created with its request)
     by_a_step = sa.exists().where(
-        step.user_id == user_id, step.transition.in_(DATASET_WRITES),
+        step.user_id == user_id, step.transition.in_(DATASET_WRITES | {"request"}),
         step.request_id.in_(sa.select(same.id).where(same.package_id == package_id)
                             .correlate_except(same)),
         step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window)
     ).correlate_except(step)
+    # created too: a dataset made whole in one call (its metadata and table)
+    # and linked to the request has no "changed package" of its author
     edited = sa.exists().where(
         Activity.object_id == package_id, Activity.user_id == user_id,
-        Activity.activity_type == "changed package", Activity.timestamp > prepared,
-        ~by_a_step).correlate_except(Activity)
+        Activity.activity_type.in_(("new package", "changed package")),
+        Activity.timestamp > prepared, ~by_a_step).correlate_except(Activity)
     staged = sa.exists().where(
         StagedRevision.package_id == package_id, StagedRevision.request_id == request_id,
         sa.any_(StagedRevision.writers) == user_id).correlate_except(StagedRevision)

@@ -213,6 +213,38 @@ def test_an_editor_of_the_opd_does_not_verify_a_revision_they_wrote_in_between(r
     assert request["id"] not in [r["id"] for r in queue["results"]]
 
 
+def test_an_editor_of_the_opd_does_not_verify_a_dataset_they_created(region):
+    """A dataset made whole in one call (its metadata and table) by an
+    officer who is also an editor of the OPD, then linked to the request,
+    left its author uncounted (no "changed package" of theirs): they
+    verified it."""
+    request = region.request_of(region.opd_a)
+    verifier = region.users["verifier"]["name"]
+    helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                        id=region.opd_a["id"], username=verifier, role="editor")
+    made = helpers.call_action("package_create", context={"user": verifier},
+                               name="dibuat-verifikator", title="Dibuat verifikator",
+                               owner_org=region.opd_a["id"])
+    region.call("producer", "satudata_request_link_dataset", id=request["id"],
+                package_id=made["id"])
+    complete_metadata(made["id"], region.users["producer"]["name"])
+    region.call("producer", "satudata_request_submit", id=request["id"])
+    for ignore_auth in (False, True):  # the auth function, then the engine alone
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_verify",
+                                context={"user": verifier, "ignore_auth": ignore_auth},
+                                id=request["id"])
+    # the round's sender, whose sending created the request's first dataset,
+    # is no author of it: a verifier too, they verify it
+    region.call("walidata_admin", "satudata_role_create",
+                user=region.users["sysadmin"]["name"], role="verifikator")
+    other = region.request_of(region.opd_b)
+    complete_metadata(other["package_id"], region.users["producer_b"]["name"])
+    region.call("producer_b", "satudata_request_submit", id=other["id"])
+    assert region.call("sysadmin", "satudata_request_verify", id=other["id"])[
+        "state"] == "verified"
+
+
 def test_the_engine_refuses_what_the_table_refuses_even_without_auth(region):
     """Auth is the early check; the engine alone would still refuse."""
     request = region.request_of(region.opd_a)
