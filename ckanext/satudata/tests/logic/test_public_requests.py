@@ -334,6 +334,7 @@ MATRIX = [
     ("satudata_public_request_plan", "planned", ADMINS),
     ("satudata_public_request_fulfil", "planned", STAFF),
     ("satudata_public_request_fulfil", "awaiting_publication", STAFF),
+    ("satudata_public_request_datasets", "accepted", STAFF),
     ("satudata_public_request_reject", "accepted", STAFF),
     ("satudata_public_request_reject", "fulfilled", STAFF),
     ("satudata_public_request_reject", "awaiting_publication", STAFF),

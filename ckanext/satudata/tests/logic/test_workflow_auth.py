@@ -245,6 +245,7 @@ def test_auth_matrix_of_issue_i(magetan_region, action, state, target, allowed):
 ELSEWHERE = {
     "satudata_public_request_extend": "test_public_requests.py::test_auth_matrix",
     "satudata_public_request_fulfil": "test_public_requests.py::test_auth_matrix",
+    "satudata_public_request_datasets": "test_public_requests.py::test_auth_matrix",
 }
 
 
