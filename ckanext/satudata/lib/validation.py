@@ -331,6 +331,9 @@ def _header_errors(labels: list[str], declared: list[dict[str, Any]]
         seen[key] = position
         if not loadable_name(label):
             errors.append(dict(column, code="unloadable_name"))
+        elif runs_as_formula(str(label or "").strip()):
+            # the header too is a cell a spreadsheet opening the file runs
+            errors.append(dict(column, code="header_formula"))
         as_loaded = loaded_name(label).lower()
         if as_loaded in loaded:
             errors.append(dict(column, code="same_loaded_name", first=loaded[as_loaded]))
@@ -589,6 +592,10 @@ def message(error: dict[str, Any]) -> str:
     if code == "unloadable_name":
         return tk._("Header (row 1): %(column)s cannot be kept by the data API: a column "
                     "name may not begin with \"_\" nor hold a double quote (\")") % where
+    if code == "header_formula":
+        return tk._("Header (row 1): %(column)s begins as a formula, which a spreadsheet "
+                    "opening the published file would run: name it without the sign before "
+                    "it (=, +, - or @)") % where
     if code == "formula":
         return tk._("Row %(row)s, %(column)s: the cell holds the formula \"%(value)s\" "
                     "without its result: open the file in Excel or LibreOffice and save it "

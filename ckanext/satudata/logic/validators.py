@@ -1015,7 +1015,8 @@ def satudata_column_name(value: Any) -> Any:
     that shows nothing: "jum\u200blah" looked like the column "jumlah", and
     the data check said both "column jumlah is not declared" and "variable
     jumlah has no column"; nor one the DataStore refuses (a leading ``_``,
-    a ``"``: the table passed the check and the chain, then never loaded)."""
+    a ``"``: the table passed the check and the chain, then never loaded),
+    nor one a spreadsheet runs as a formula (``=cmd|…``: published as it came)."""
     if isinstance(value, str) and _INVISIBLE.search(value):
         raise tk.Invalid(tk._(
             "The name contains an invisible character (such as a zero-width space): "
@@ -1025,6 +1026,11 @@ def satudata_column_name(value: Any) -> Any:
         raise tk.Invalid(tk._(
             "A column name may not begin with \"_\" nor hold a double quote (\"): the data "
             "API cannot keep the column"))
+    if isinstance(value, str) and validation.runs_as_formula(value.strip()):
+        # the table's header is a cell too: a spreadsheet ran it
+        raise tk.Invalid(tk._(
+            "A column name may not begin as a formula (=, +, - or @ before a word): a "
+            "spreadsheet opening the published file would run it"))
     return value
 
 

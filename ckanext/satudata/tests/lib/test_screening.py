@@ -142,6 +142,19 @@ def test_a_text_a_spreadsheet_would_run_as_a_formula_is_refused(app):
     assert message.startswith('Baris 2, kolom A "kecamatan": "=HYPERLINK(') and "rumus" in message
 
 
+def test_a_header_a_spreadsheet_would_run_as_a_formula_is_refused(app):
+    """The header row is cells too: "=cmd|' /C calc'!A0" as a column's name
+    went through the chain and was published."""
+    schema = validation.table_schema({"variables": [
+        {"name": "jumlah", "data_type": "integer"}]})
+    errors, _count = validation.validate(["jumlah", "=cmd|' /C calc'!A0"], [["1", ""]],
+                                         schema)
+    assert "header_formula" in [e["code"] for e in errors], errors
+    with app.flask_app.test_request_context("/"):
+        told = [validation.message(e) for e in errors if e["code"] == "header_formula"]
+    assert told and told[0].startswith("Judul (baris 1): kolom B") and "rumus" in told[0]
+
+
 def test_a_row_with_cells_past_the_header_repeats_no_row(app):
     """A five-cell row under a three-column header was told twice: its
     extra cells, and as repeating the three-cell row with its first cells."""

@@ -104,6 +104,18 @@ class TestLinks:
         assert "upload" in err.value.error_dict
         assert not helpers.call_action("package_show", id=dataset)["resources"]
 
+    @pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "@SUM(A1)", "+x(1)"])
+    def test_a_variable_named_as_a_formula_is_refused(self, region, name):
+        """A declared column named "=cmd|…" was the published table's header:
+        a spreadsheet opening the download ran it."""
+        dataset = region.request_of(region.opd_a)["package_id"]
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "package_patch", id=dataset,
+                        variables=[{"name": name, "data_type": "integer"}])
+        assert "variables" in err.value.error_dict
+        region.call("producer", "package_patch", id=dataset,
+                    variables=[{"name": "jumlah-penduduk", "data_type": "integer"}])
+
     @pytest.mark.parametrize("url", ["a b [c]", "http://[x]/a.csv",
                                      "http://*:* OR id:* OR title:[* TO *]"])
     def test_a_link_the_uploader_cannot_read_is_refused_and_the_dataset_stays_editable(
