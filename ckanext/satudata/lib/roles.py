@@ -769,8 +769,8 @@ def with_their_users(event: Any, *where: Any) -> list[tuple[Any, Optional[str], 
 
 def four_eyes_message() -> str:
     """Why :func:`took_part` refuses a step."""
-    return tk._("You took an earlier step of this submission: another officer must "
-                "take this one")
+    return tk._("You had a hand in this submission (you took an earlier step of it, or "
+                "created or changed its data): another officer must take this step")
 
 
 def reviews(user_name: Optional[str], request: Any, transition: str) -> bool:

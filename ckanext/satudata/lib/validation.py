@@ -462,9 +462,20 @@ def validate(labels: list[str], rows: list[list[Any]],
 _FORMULA = re.compile(r"[=@]|[+\-].*[^\W\d_(]|[+\-].*\(", re.S)
 
 
+#: the list separators a spreadsheet may split a CSV line at (Excel in
+#: Indonesian splits at ";", in English at ","): a formula after one is a cell
+_SEPARATORS = re.compile(r"[;,\t]")
+
+
 def runs_as_formula(value: str) -> bool:
-    """Whether a spreadsheet opening the cell's text runs it as a formula."""
-    return bool(value) and value not in MISSING_SYMBOLS and bool(_FORMULA.match(value))
+    """Whether a spreadsheet opening the cell's text runs it, or a part of
+    it after a list separator (``ket;=HYPERLINK(…)`` in a comma CSV opened
+    where ";" separates), as a formula."""
+    if not value:
+        return False
+    parts = (part.strip().lstrip('"').strip() for part in _SEPARATORS.split(value))
+    return any(part and part not in MISSING_SYMBOLS and _FORMULA.match(part)
+               for part in parts)
 
 
 def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, Any]]

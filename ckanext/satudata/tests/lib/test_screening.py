@@ -129,13 +129,16 @@ def test_a_text_a_spreadsheet_would_run_as_a_formula_is_refused(app):
     schema = validation.table_schema({"variables": [
         {"name": "kecamatan", "data_type": "string"}, {"name": "jumlah", "data_type": "integer"}]})
     hostile = ['=HYPERLINK("http://contoh.invalid","klik")', "@SUM(A1:A9)",
-               "-2+3+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0"]
-    plain = ["Kec. Sukamaju", "-", "+62 812-3456", "Tanah-Abang"]
+               "-2+3+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0",
+               # after the other list separator: a cell where Excel splits there
+               'ket;=HYPERLINK("http://contoh.invalid")', "ket, @SUM(A1)"]
+    plain = ["Kec. Sukamaju", "-", "+62 812-3456", "Tanah-Abang", "Laki-laki, -",
+             "1,5; 2,5", "naik +/- 5%"]
     errors, count = validation.validate(
         ["kecamatan", "jumlah"], [[value, str(n)] for n, value in enumerate(hostile + plain)],
         schema)
     assert count == len(hostile), errors
-    assert [e["row"] for e in errors] == [2, 3, 4, 5]
+    assert [e["row"] for e in errors] == [2, 3, 4, 5, 6, 7]
     assert {e["code"] for e in errors} == {"runs_as_formula"}
     with app.flask_app.test_request_context("/"):
         message = validation.message(errors[0])
