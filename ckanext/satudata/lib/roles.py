@@ -659,9 +659,13 @@ def had_a_hand(user_id: Any, request_id: Any, package_id: Any,
     # wrote (publishing another period of it) is no edit
     step, same = sa.orm.aliased(RequestEvent), sa.orm.aliased(DataRequest)
     window = datetime.timedelta(seconds=_STEP_WRITE_WINDOW)
-    # (and the dataset the round's sending created with its request)
+    # (and the dataset the round's sending created with its request); a
+    # scheduled release, published by the portal's own account, writes its
+    # change in the name of the officer who scheduled it: their step too
+    portal = sa.select(model.User.id).where(model.User.name == tk.config.get("ckan.site_id"))
     by_a_step = sa.exists().where(
-        step.user_id == user_id, step.transition.in_(DATASET_WRITES | {"request"}),
+        sa.or_(step.user_id == user_id, step.user_id.in_(portal)),
+        step.transition.in_(DATASET_WRITES | {"request"}),
         step.request_id.in_(sa.select(same.id).where(same.package_id == package_id)
                             .correlate_except(same)),
         step.timestamp.between(Activity.timestamp - window, Activity.timestamp + window)

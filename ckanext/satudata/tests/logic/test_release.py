@@ -405,3 +405,33 @@ def test_a_release_day_without_a_time_is_asked_for_its_time(region):
                             release_date="2099-01-05", release_time="9.00")
     assert scheduled["state"] == "scheduled"
     assert "2099-01-05 09:00 WIB" in [r["release_at_local"] for r in _calendar()]
+
+
+def test_who_scheduled_a_release_reviews_the_datas_next_revision(region):
+    """The portal's account publishes a scheduled release in the name of
+    the officer who scheduled it (its change in the dataset's stream): the
+    four-eyes rule read that change as the officer's edit, and the Kadis
+    who had scheduled it could not approve the next revision (nobody could,
+    where the level has one holder)."""
+    helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                        id=region.walidata["id"], username="kadis", role="admin")
+    request = region.request_of(region.opd_a)
+    # the whole scenario, after the region was made (its requests' dates),
+    # the clock moving (the release's change is written a moment after its
+    # step, as on a real portal)
+    day = datetime.date.today() + datetime.timedelta(days=7)
+    with freeze_time(f"{day} 03:00:00", tick=True) as clock:
+        to_ready(region, request)
+        region.call("kadis", "satudata_request_schedule", id=request["id"],
+                    release_at=f"{day + datetime.timedelta(days=1)} 09:00")  # 02:00 UTC
+        clock.move_to(f"{day + datetime.timedelta(days=1)} 02:00:01")
+        jobs.release_due()
+        assert request_state(region, request) == "published"
+        clock.move_to(f"{day + datetime.timedelta(days=2)} 02:00:00")
+        region.call("producer", "package_patch", id=request["package_id"],
+                    notes="Catatan direvisi")
+        region.call("producer", "satudata_request_revise", id=request["id"])
+        region.call("verifier", "satudata_request_verify", id=request["id"])
+        region.call("kabid", "satudata_request_approve", id=request["id"])
+        assert region.call("kadis", "satudata_request_approve", id=request["id"])[
+            "state"] == "ready"
