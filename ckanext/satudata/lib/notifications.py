@@ -700,7 +700,11 @@ def notify_report_step(event_id: str) -> int:
     chain = roles.report_chain(round_)
     level = round_report.waiting_level(event)
     if level is not None and level < len(chain):
-        role, recipients = chain[level], roles.users_with_role(chain[level])
+        # not one who wrote, submitted or approved it (four eyes: told the
+        # report waited for them, they found nothing to do on its page)
+        role, recipients = chain[level], [
+            user for user in roles.users_with_role(chain[level])
+            if not round_report.took_part(report, user.id)]
     elif event.step in ("return", "approve"):
         role, recipients = "", round_report.drafters(report)
     else:

@@ -928,6 +928,30 @@ def test_whoever_wrote_the_report_hears_of_its_return(clean_db, clean_index, smt
     assert {"penulis@example.org", "admin-walidata@example.org"} <= told
 
 
+def test_who_submitted_the_report_is_not_told_it_waits_for_them(clean_db, clean_index, smtp,
+                                                                  run_jobs):
+    """The Kepala Dinas, a walidata administrator who edited and submitted
+    the report, was e-mailed "the report waits for your approval" at their
+    level, which four eyes refused them."""
+    with freeze_time(MONDAY, tick=True):
+        _people({"verifikator": "verifikator", "kadis": "kadis", "kadis-dua": "kadis"})
+        helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                            id=tk.config.get("satudata.walidata_organization"),
+                            username="kadis", role="admin")
+        round_ = _round_with_nothing_to_collect(
+            name="laporan-kadis", title="Laporan kadis", report_days=5,
+            approval_chain=["verifikator", "kadis"])
+        _advance(round_["id"])
+        _call("kadis", "satudata_round_report_update", id=round_["id"], body="Isi laporan")
+        _call("kadis", "satudata_round_report_submit", id=round_["id"])
+        run_jobs()
+        smtp.take()
+        _call("verifikator", "satudata_round_report_approve", id=round_["id"])
+        run_jobs()
+        told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
+    assert "kadis-dua@example.org" in told and "kadis@example.org" not in told, told
+
+
 def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs,
                                                       app):
     """A round whose chain is the verifier then the Kepala Dinas: its
