@@ -704,7 +704,7 @@ def notify_report_step(event_id: str) -> int:
         # report waited for them, they found nothing to do on its page)
         role, recipients = chain[level], [
             user for user in roles.users_with_role(chain[level])
-            if not round_report.took_part(report, user.id)]
+            if not round_report.took_part(report, user.id, upto=event.timestamp)]
     elif event.step in ("return", "approve"):
         role, recipients = "", round_report.drafters(report)
     else:

@@ -120,15 +120,19 @@ def _hands(report: RoundReport) -> Any:
                    sa.or_(returned.is_(None), event.timestamp > returned))
 
 
-def took_part(report: RoundReport, user_id: str) -> bool:
+def took_part(report: RoundReport, user_id: str,
+              upto: Optional[datetime.datetime] = None) -> bool:
     """Whether the user wrote, submitted or approved the report since it
     was last returned (four eyes, as :func:`.roles.took_part` for a data
-    request). One query."""
+    request); ``upto``: by the steps taken until then (a message about a
+    step, sent after the next one). One query."""
     return bool(model.Session.execute(sa.select(sa.exists().where(
-        _hands(report), RoundReportEvent.user_id == user_id))).scalar())
+        _hands(report), RoundReportEvent.user_id == user_id,
+        RoundReportEvent.timestamp <= upto if upto is not None else sa.true()))).scalar())
 
 
-def _holds_level(user: Any, report: RoundReport) -> bool:
+def holds_level(user: Any, report: RoundReport) -> bool:
+    """Whether ``user`` holds the role of the level the report waits at."""
     chain = roles.report_chain(report.round_id)
     return (user is not None and report.state == R.IN_APPROVAL.value
             and 0 <= report.approval_level < len(chain)
@@ -143,7 +147,7 @@ def actors_of(user_name: Optional[str], report: RoundReport) -> set[Actor]:
     if roles.may("draft", user_name):
         kinds.add(Actor.DRAFTER)
     user = roles.user_obj(user_name)
-    if _holds_level(user, report) and not took_part(report, user.id):
+    if holds_level(user, report) and not took_part(report, user.id):
         kinds.add(Actor.APPROVER)
     return kinds
 
@@ -470,7 +474,7 @@ def apply(round_id: str, name: str, user_name: Optional[str], user_id: Optional[
                 "step": step_label(name), "state": state_label(current.value)}]})
     acting = step.actors & actors_of(user_name, report)
     if not acting and Actor.APPROVER in step.actors \
-            and _holds_level(roles.user_obj(user_name), report):
+            and holds_level(roles.user_obj(user_name), report):
         raise tk.NotAuthorized(roles.four_eyes_message())
     if not acting:
         where = _where(report)

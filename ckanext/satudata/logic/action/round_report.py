@@ -113,6 +113,12 @@ def satudata_round_report_show(context: Context, data_dict: DataDict) -> dict[st
     result["allowed_steps"] = round_report.steps_for(context.get("user"), report)
     result["step_labels"] = {name: round_report.step_label(name)
                              for name in result["allowed_steps"]}
+    # one who holds the level it waits at but had a hand in it: told why
+    # the page offers them nothing (it waited "for them", without a word)
+    user = roles.user_obj(context.get("user"))
+    result["held_back"] = [roles.four_eyes_message()] if (
+        user is not None and round_report.holds_level(user, report)
+        and round_report.took_part(report, user.id)) else []
     if report.state != round_report.R.APPROVED.value:
         # the requests as they are now while the report is checked (a ready
         # request returned to its OPD read "ready to publish" to the

@@ -950,6 +950,10 @@ def test_who_submitted_the_report_is_not_told_it_waits_for_them(clean_db, clean_
         run_jobs()
         told = {m["to"].split("<")[-1].rstrip(">") for m in smtp.take()}
     assert "kadis-dua@example.org" in told and "kadis@example.org" not in told, told
+    # and their page says why it offers them nothing
+    shown = _call("kadis", "satudata_round_report_show", id=round_["id"])
+    assert shown["allowed_steps"] == [] and shown["held_back"], shown["held_back"]
+    assert _call("kadis-dua", "satudata_round_report_show", id=round_["id"])["held_back"] == []
 
 
 def test_a_rounds_report_goes_up_the_rounds_own_chain(clean_db, clean_index, smtp, run_jobs,
