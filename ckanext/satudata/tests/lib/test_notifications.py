@@ -232,3 +232,8 @@ def test_a_deadline_in_a_year_of_estimated_holidays_says_it_may_move(app):
     with app.flask_app.test_request_context(), flask_babel.force_locale("en"):
         body = notifications.render("round_sent", **dict(values, due_date=later))[1]
         assert "The holidays of 2028 are not fixed yet" in body, body
+        # a message that states no deadline warns of none (the reviewers' one
+        # of a return carries the producers' deadline, which it does not give)
+        for name in ("returned_upchain", "published", "accepted"):
+            body = notifications.render(name, **dict(values, due_date=later))[1]
+            assert "not fixed yet" not in body, (name, body)
