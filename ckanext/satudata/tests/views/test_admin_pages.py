@@ -275,6 +275,18 @@ def test_deleting_an_opd_or_a_group_names_it(app, sysadmin, kind):
     member = html.unescape(admin.get(
         f"/{kind}/member_delete/{group['id']}?user={sysadmin['id']}").body)
     assert f"{sysadmin['fullname']}?" in member
+    # and its confirmation deletes the member (a group's answered 404 "User
+    # not found": its form's address lacked the member)
+    other = factories.User()
+    helpers.call_action(f"{kind}_member_create", id=group["id"], username=other["name"],
+                        role="member")
+    page = admin.get(f"/{kind}/member_delete/{group['id']}?user={other['id']}")
+    action = re.search(r'<form[^>]*action="([^"]*member_delete[^"]*)"', page.body).group(1)
+    done = admin.post(html.unescape(action), data={
+        "_csrf_token": csrf_token(page.body), "user": other["id"], "delete": ""})
+    assert done.status_code in (200, 302), done.status_code
+    members = helpers.call_action("member_list", id=group["id"], object_type="user")
+    assert other["id"] not in [m[0] for m in members]
 
 
 @pytest.mark.usefixtures("clean_db")
