@@ -120,8 +120,9 @@ def check_step(step: str, request: PublicRequest, user_name: Optional[str],
             "you, in another tab). Reload it to see the answer.")]})
     rule = public_rule(step, request.state)
     if rule is None or not rule.actors & kinds:
+        # (its own words: the data request's "permintaan" is the OPDs')
         raise tk.ValidationError({"state": [tk._(
-            "\"%(transition)s\" is not possible while the request is %(state)s") % {
+            "\"%(transition)s\" is not possible while the data request is %(state)s") % {
                 "transition": public_step_label(step),
                 "state": public_state_label(request.state)}]})
     if step == "extend" and request.extended:

@@ -470,6 +470,8 @@ def test_a_step_the_request_is_past_says_where_it_is(region, citizen, action, st
               package_id=region.request_of(region.opd_a)["package_id"])
     assert "state" in err.value.error_dict
     assert any(label in str(err.value).lower() for label in labels), str(err.value)
+    # a citizen's request in its own words (it was the OPDs' "permintaan")
+    assert "data request is" in str(err.value), str(err.value)
     assert _call(region.users["walidata_admin"], "satudata_public_request_show",
                  id=asked["id"])["state"] == state
 
