@@ -21,7 +21,7 @@ approve depends on the level the request waits at.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -196,10 +196,21 @@ satudata_request_cancel = transition_auth("cancel", lambda: tk._(
     "Only walidata administrators can cancel data requests"))
 satudata_request_cancel_revision = transition_auth("cancel_revision", lambda: tk._(
     "Only walidata administrators can cancel a revision"))
-satudata_request_opd_approve = transition_auth("opd_approve", lambda: tk._(
-    "Only the head of the requested OPD can approve its submission"))
-satudata_request_opd_return = transition_auth("opd_return", lambda: tk._(
-    "Only the head of the requested OPD can return its submission"))
+def _opd_head_refusal(said: Callable[[], str]) -> Callable[[], str]:
+    """The OPD head's steps refused: on a portal without the OPD head's
+    review, that it has none (its head was told to be one)."""
+    def refusal() -> str:
+        if not tk.config.get("satudata.opd_approval"):
+            return tk._("This portal has no review by the head of the OPD before the "
+                        "walidata's (satudata.opd_approval)")
+        return said()
+    return refusal
+
+
+satudata_request_opd_approve = transition_auth("opd_approve", _opd_head_refusal(lambda: tk._(
+    "Only the head of the requested OPD can approve its submission")))
+satudata_request_opd_return = transition_auth("opd_return", _opd_head_refusal(lambda: tk._(
+    "Only the head of the requested OPD can return its submission")))
 satudata_request_override_screening = step_auth("override_screening", lambda: tk._(
     "Only walidata administrators can override personal-data findings"))
 

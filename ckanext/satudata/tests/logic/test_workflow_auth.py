@@ -265,6 +265,17 @@ def test_every_action_of_issue_i_is_in_a_matrix():
     assert issue_i - rows - set(ELSEWHERE) == set()
 
 
+def test_a_portal_without_the_opd_heads_review_says_so(region):
+    """Without ``satudata.opd_approval`` the OPD head's steps were refused
+    as "only the head of the requested OPD", to the OPD's head too."""
+    request = region.request_of(region.opd_a)
+    for who in ("producer", "sysadmin"):
+        for action in ("satudata_request_opd_approve", "satudata_request_opd_return"):
+            with pytest.raises(tk.NotAuthorized) as err:
+                region.call(who, action, id=request["id"], note="x")
+            assert "satudata.opd_approval" in str(err.value), (who, action, str(err.value))
+
+
 def test_a_portal_without_a_forum_says_so(region):
     """Where no level of the chain is the Forum Satu Data, recording its
     decision was refused to everyone (the sysadmin included) as "only
