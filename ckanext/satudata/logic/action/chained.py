@@ -2238,6 +2238,14 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
         raise tk.ObjectNotFound(missing)
     _resource_readable_or_not_found(context, pkg, missing)
     _refuse_without_data(data_dict)
+    stored = model.Resource.get(roles.clean_id(data_dict.get("id")) or "")
+    if data_dict.get("url_type") == "upload" and not storage.upload_size(
+            data_dict.get("upload")) and stored is not None and stored.url_type != "upload" \
+            and not (pkg and publishing.bypasses_lock(context, pkg.id)):
+        # a link turned into an "uploaded" table with no file: its download 404
+        raise tk.ValidationError({"upload": [tk._(
+            "Choose the file to upload (a table stored on the portal needs its file), "
+            "or give a link to the data")]})
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
     _refuse_stale_table_form(context, data_dict)

@@ -103,6 +103,14 @@ class TestLinks:
                         url="x.csv", name="Tanpa berkas")
         assert "upload" in err.value.error_dict
         assert not helpers.call_action("package_show", id=dataset)["resources"]
+        # nor a link turned into one
+        linked = region.call("producer", "resource_create", package_id=dataset,
+                             url="https://example.org/data.csv", name="Tautan")
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", "resource_patch", id=linked["id"], url_type="upload",
+                        url="x.csv")
+        assert "upload" in err.value.error_dict
+        assert helpers.call_action("resource_show", id=linked["id"])["url_type"] in (None, "")
 
     @pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "@SUM(A1)", "+x(1)"])
     def test_a_variable_named_as_a_formula_is_refused(self, region, name):
