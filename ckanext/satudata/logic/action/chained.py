@@ -2064,10 +2064,17 @@ def _resource_readable_or_not_found(context: Context, pkg: Optional[model.Packag
 
 
 def _position(resources: list[dict[str, Any]], resource_id: str) -> int:
-    """:func:`.publishing.resource_position`; a table not there (one the
-    revision removed) is not found."""
+    """:func:`.publishing.resource_position`; a table not there is not
+    found, or, one the revision removes, refused with the reason."""
     position = publishing.resource_position(resources, resource_id)
     if position is None:
+        live = model.Resource.get(resource_id or "")
+        if live is not None and live.state == "active":
+            # its page still shows it (the public's version): "not found"
+            # told its producer nothing of why
+            raise tk.ValidationError({"id": [tk._(
+                "The revision being prepared removes this table: it changes no more "
+                "(discard the revision to keep the table as it is published)")]})
         raise tk.ObjectNotFound(tk._("Resource was not found."))
     return position
 

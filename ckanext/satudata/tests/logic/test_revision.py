@@ -276,6 +276,21 @@ def test_the_reviewers_of_a_revision_read_its_whole_new_table(region, app):
         assert client.get(whole, follow_redirects=False).status_code in (302, 403, 404)
 
 
+def test_a_live_table_the_revision_removes_says_so_when_changed(region):
+    """A published table staged for removal answered "not found" to its
+    producer's edits, while its page (the published version) still showed it."""
+    request, pkg_id, live_resource = _published_with_a_table(region)
+    region.call("producer", "resource_create", package_id=pkg_id, name="Tabel baru",
+                upload=csv_upload("tahun,jumlah\n2025,12\n"), url="baru.csv", format="CSV")
+    region.call("producer", "resource_delete", id=live_resource["id"])
+    for action, extra in (("resource_patch", {"description": "x"}), ("resource_delete", {})):
+        with pytest.raises(tk.ValidationError) as err:
+            region.call("producer", action, id=live_resource["id"], **extra)
+        assert "discard the revision" in err.value.error_dict["id"][0], action
+    with pytest.raises(tk.ObjectNotFound):  # a table that is none
+        region.call("producer", "resource_patch", id="bukan-tabel", description="x")
+
+
 def test_a_staged_table_is_corrected_and_removed_like_a_live_one(region, app, ckan_errors):
     """A table the revision adds, or a file it replaces, is kept under a new
     resource id until the revision is published: the producer still opens,
