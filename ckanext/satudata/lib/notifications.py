@@ -616,6 +616,23 @@ def notify_round_sent(round_id: str, request_ids: list[str],
     return sent
 
 
+def _per_opd(*where: Any) -> tuple[dict[str, list[tuple[str, str, str]]],
+                                   dict[str, model.Group]]:
+    """The requests ``where`` selects, per OPD in the order of its title and
+    theirs: ``{org id: [(request id, item title, request url)]}``, and the
+    OPDs by id. One query."""
+    requests: dict[str, list[tuple[str, str, str]]] = {}
+    orgs: dict[str, model.Group] = {}
+    for request_id, title, org in model.Session.execute(
+            sa.select(DataRequest.id, DaftarData.title, model.Group)
+            .join(DaftarData, DaftarData.id == DataRequest.item_id)
+            .join(model.Group, model.Group.id == DataRequest.owner_org)
+            .where(*where).order_by(model.Group.title, DaftarData.title)).all():
+        requests.setdefault(org.id, []).append((request_id, title, request_url(request_id)))
+        orgs[org.id] = org
+    return requests, orgs
+
+
 def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
     """E-mail each producer one message listing their OPD's requests whose
     submission deadline a change of the round moved (``moves``: request id
@@ -623,18 +640,9 @@ def notify_deadline_moved(round_id: str, moves: dict[str, list[str]]) -> int:
     round_ = model.Session.get(CollectionRound, round_id)
     if round_ is None or not moves:
         return 0
-    rows = model.Session.execute(
-        sa.select(DataRequest.id, DataRequest.owner_org, DaftarData.title, model.Group)
-        .join(DaftarData, DaftarData.id == DataRequest.item_id)
-        .join(model.Group, model.Group.id == DataRequest.owner_org)
-        .where(DataRequest.id.in_(list(moves)))
-        .order_by(model.Group.title, DaftarData.title)).all()
-    by_org: dict[str, list[tuple[str, str, str, str]]] = {}
-    orgs: dict[str, model.Group] = {}
-    for request_id, org_id, title, org in rows:
-        before, after = moves[request_id]
-        by_org.setdefault(org_id, []).append((title, request_url(request_id), before, after))
-        orgs[org_id] = org
+    requests, orgs = _per_opd(DataRequest.id.in_(list(moves)))
+    by_org = {org_id: [(title, url, *moves[request_id]) for request_id, title, url in listed]
+              for org_id, listed in requests.items()}
     directory = Directory(by_org)
     sent = 0
     with portal_context():
@@ -654,18 +662,10 @@ def notify_round_state(round_id: str) -> int:
     round_ = model.Session.get(CollectionRound, round_id)
     if round_ is None or round_.state not in ("open", "closed"):
         return 0
-    rows = model.Session.execute(
-        sa.select(DataRequest.id, DataRequest.owner_org, DaftarData.title, model.Group)
-        .join(DaftarData, DaftarData.id == DataRequest.item_id)
-        .join(model.Group, model.Group.id == DataRequest.owner_org)
-        .where(DataRequest.round_id == round_.id,
-               DataRequest.state.in_(rounds.WITH_PRODUCERS))
-        .order_by(model.Group.title, DaftarData.title)).all()
-    by_org: dict[str, list[tuple[str, str]]] = {}
-    orgs: dict[str, model.Group] = {}
-    for request_id, org_id, title, org in rows:
-        by_org.setdefault(org_id, []).append((title, request_url(request_id)))
-        orgs[org_id] = org
+    requests, orgs = _per_opd(DataRequest.round_id == round_.id,
+                              DataRequest.state.in_(rounds.WITH_PRODUCERS))
+    by_org = {org_id: [(title, url) for _id, title, url in listed]
+              for org_id, listed in requests.items()}
     directory = Directory(by_org)
     sent = 0
     with portal_context():
