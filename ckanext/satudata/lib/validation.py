@@ -469,13 +469,17 @@ _SEPARATORS = re.compile(r"[;,\t]")
 
 def runs_as_formula(value: str) -> bool:
     """Whether a spreadsheet opening the cell's text runs it, or a part of
-    it after a list separator (``ket;=HYPERLINK(…)`` in a comma CSV opened
-    where ";" separates), as a formula."""
+    it after a list separator that begins with ``=`` or ``@``
+    (``ket;=HYPERLINK(…)`` in a comma CSV opened where ";" separates), as a
+    formula."""
     if not value:
         return False
-    parts = (part.strip().lstrip('"').strip() for part in _SEPARATORS.split(value))
-    return any(part and part not in MISSING_SYMBOLS and _FORMULA.match(part)
-               for part in parts)
+    if value not in MISSING_SYMBOLS and _FORMULA.match(value):
+        return True
+    # after a separator, "=" and "@" only: "Turun, -3 sekolah" or "Jl. A, +/- 2 km"
+    # are text (a signed word there is no formula Excel would start a cell with)
+    parts = (part.strip().lstrip('"').strip() for part in _SEPARATORS.split(value)[1:])
+    return any(part[:1] in ("=", "@") for part in parts)
 
 
 def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, Any]]

@@ -133,7 +133,8 @@ def test_a_text_a_spreadsheet_would_run_as_a_formula_is_refused(app):
                # after the other list separator: a cell where Excel splits there
                'ket;=HYPERLINK("http://contoh.invalid")', "ket, @SUM(A1)"]
     plain = ["Kec. Sukamaju", "-", "+62 812-3456", "Tanah-Abang", "Laki-laki, -",
-             "1,5; 2,5", "naik +/- 5%"]
+             "1,5; 2,5", "naik +/- 5%", "Turun, -3 sekolah", "Sumber: Dinkes, -diolah",
+             "Jl. A, +/- 2 km dari pasar", "naik; -2 dibanding 2024"]
     errors, count = validation.validate(
         ["kecamatan", "jumlah"], [[value, str(n)] for n, value in enumerate(hostile + plain)],
         schema)
