@@ -2188,6 +2188,18 @@ def _refuse_without_data(data_dict: DataDict) -> None:
             "Choose a file to upload or give a link to the data")]})
 
 
+def _refuse_upload_without_file(context: Context, pkg: Optional[model.Package],
+                                data_dict: DataDict) -> None:
+    """A table "uploaded" with no file (a new one, or a link turned into
+    one) is refused: its download answered 404. The engine's own writes
+    (publication, staging) pass."""
+    if data_dict.get("url_type") == "upload" and not storage.upload_size(
+            data_dict.get("upload")) and not (pkg and publishing.bypasses_lock(context, pkg.id)):
+        raise tk.ValidationError({"upload": [tk._(
+            "Choose the file to upload (a table stored on the portal needs its file), "
+            "or give a link to the data")]})
+
+
 def _queue_checks(pkg: Optional[model.Package]) -> None:
     """The data check and the DataStore load a table's change owes, once the
     dataset's locks are held: an upload that owed them first waited for the
@@ -2211,12 +2223,7 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
     if pkg is not None:
         tk.check_access("resource_create", context, data_dict)
     _refuse_without_data(data_dict)
-    if data_dict.get("url_type") == "upload" and not storage.upload_size(
-            data_dict.get("upload")) and not (pkg and publishing.bypasses_lock(context, pkg.id)):
-        # a new table "uploaded" with no file: its download answered 404
-        raise tk.ValidationError({"upload": [tk._(
-            "Choose the file to upload (a table stored on the portal needs its file), "
-            "or give a link to the data")]})
+    _refuse_upload_without_file(context, pkg, data_dict)
     given_id = (data_dict or {}).get("id")
     if isinstance(given_id, str) and given_id \
             and (message := _new_table_id_refusal([given_id])):
@@ -2246,13 +2253,8 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
     _resource_readable_or_not_found(context, pkg, missing)
     _refuse_without_data(data_dict)
     stored = model.Resource.get(roles.clean_id(data_dict.get("id")) or "")
-    if data_dict.get("url_type") == "upload" and not storage.upload_size(
-            data_dict.get("upload")) and stored is not None and stored.url_type != "upload" \
-            and not (pkg and publishing.bypasses_lock(context, pkg.id)):
-        # a link turned into an "uploaded" table with no file: its download 404
-        raise tk.ValidationError({"upload": [tk._(
-            "Choose the file to upload (a table stored on the portal needs its file), "
-            "or give a link to the data")]})
+    if stored is not None and stored.url_type != "upload":  # a link turned into an upload
+        _refuse_upload_without_file(context, pkg, data_dict)
     frozen = _frozen(context, pkg)
     _lock_for_change(context, pkg)
     _refuse_stale_table_form(context, data_dict)
