@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
-__all__ = ["FORMULA_PREFIXES", "is_formula_like", "text", "row", "make_inert", "breakable",
+__all__ = ["FORMULA_PREFIXES", "is_formula_like", "runs_as_formula", "text", "row", "make_inert", "breakable",
            "printable_runs", "read_workbook", "TooLarge", "CELLS_MAX", "used_range",
            "check_extent", "worksheet_xml"]
 
@@ -134,6 +134,34 @@ def used_range(sheet: Any) -> tuple[int, int]:
 def is_formula_like(value: Any) -> bool:
     """True for text a spreadsheet program would evaluate."""
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+#: a text a spreadsheet opening a published file runs as a formula (CSV
+#: injection: ``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3+cmd|…``): ``=`` or ``@``
+#: first, or ``+``/``-`` before a word or a bracket (a signed figure,
+#: "+62 812…" or a lone "-" is none). Narrower than :data:`FORMULA_PREFIXES`,
+#: which the portal's own workbooks make inert: this one refuses data.
+_FORMULA = re.compile(r"[=@]|[+\-].*[^\W\d_(]|[+\-].*\(", re.S)
+
+
+#: the list separators a spreadsheet may split a CSV line at (Excel in
+#: Indonesian splits at ";", in English at ","): a formula after one is a cell
+_SEPARATORS = re.compile(r"[;,\t]")
+
+
+def runs_as_formula(value: str) -> bool:
+    """Whether a spreadsheet opening the cell's text runs it, or a part of
+    it after a list separator that begins with ``=`` or ``@``
+    (``ket;=HYPERLINK(…)`` in a comma CSV opened where ";" separates), as a
+    formula."""
+    if not value:
+        return False
+    if _FORMULA.match(value):
+        return True
+    # after a separator, "=" and "@" only: "Turun, -3 sekolah" or "Jl. A, +/- 2 km"
+    # are text (a signed word there is no formula Excel would start a cell with)
+    parts = (part.strip().lstrip('"').strip() for part in _SEPARATORS.split(value)[1:])
+    return any(part[:1] in ("=", "@") for part in parts)
 
 
 def text(value: Any) -> Any:

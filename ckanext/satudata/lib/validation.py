@@ -59,6 +59,7 @@ from unidecode import unidecode
 import ckan.plugins.toolkit as tk
 
 from . import metadata
+from .cells import runs_as_formula
 
 __all__ = ["TYPES", "AREA_COLUMNS", "PERIOD_COLUMNS", "normalize", "variables",
            "table_schema", "schema_hash", "validate", "message", "column_letter",
@@ -453,33 +454,6 @@ def validate(labels: list[str], rows: list[list[Any]],
                 cells.append(dict(column, **mixed))
     errors.extend(cells[: max(MAX_ERRORS - len(errors), 0)])
     return errors, count
-
-
-#: a text a spreadsheet opening the published file runs as a formula
-#: (CSV injection: ``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3+cmd|…``): ``=``
-#: or ``@`` first, or ``+``/``-`` before a word or a bracket (a signed
-#: figure, "+62 812…" or a lone "-" is none)
-_FORMULA = re.compile(r"[=@]|[+\-].*[^\W\d_(]|[+\-].*\(", re.S)
-
-
-#: the list separators a spreadsheet may split a CSV line at (Excel in
-#: Indonesian splits at ";", in English at ","): a formula after one is a cell
-_SEPARATORS = re.compile(r"[;,\t]")
-
-
-def runs_as_formula(value: str) -> bool:
-    """Whether a spreadsheet opening the cell's text runs it, or a part of
-    it after a list separator that begins with ``=`` or ``@``
-    (``ket;=HYPERLINK(…)`` in a comma CSV opened where ";" separates), as a
-    formula."""
-    if not value:
-        return False
-    if value not in MISSING_SYMBOLS and _FORMULA.match(value):
-        return True
-    # after a separator, "=" and "@" only: "Turun, -3 sekolah" or "Jl. A, +/- 2 km"
-    # are text (a signed word there is no formula Excel would start a cell with)
-    parts = (part.strip().lstrip('"').strip() for part in _SEPARATORS.split(value)[1:])
-    return any(part[:1] in ("=", "@") for part in parts)
 
 
 def _not_data(row: list[Any], values: tuple[str, ...], fields: list[dict[str, Any]]

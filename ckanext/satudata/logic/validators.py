@@ -1021,12 +1021,12 @@ def satudata_column_name(value: Any) -> Any:
         raise tk.Invalid(tk._(
             "The name contains an invisible character (such as a zero-width space): "
             "type it again without it"))
-    from ..lib import validation
+    from ..lib import cells, validation
     if isinstance(value, str) and not validation.loadable_name(value):
         raise tk.Invalid(tk._(
             "A column name may not begin with \"_\" nor hold a double quote (\"): the data "
             "API cannot keep the column"))
-    if isinstance(value, str) and validation.runs_as_formula(value.strip()):
+    if isinstance(value, str) and cells.runs_as_formula(value.strip()):
         # the table's header is a cell too: a spreadsheet ran it
         raise tk.Invalid(tk._(
             "A column name may not begin as a formula (=, +, - or @ before a word): a "
