@@ -447,26 +447,26 @@ def waiting_for_me_counted(count: int) -> None:
     tk.g.setdefault("_satudata_waiting_for_me", {})[0] = {"count": count, "results": []}
 
 
-def satudata_site_about() -> str:
-    """The about page's text set by a sysadmin, in the reader's language:
-    CKAN's ``ckan.site_about`` (the portal's language), or for English
-    readers ``satudata.site_about_en``; "" for the portal's own page (an
-    English reader read the Indonesian text set on the settings page)."""
+def _site_text(key: str, english_key: str) -> str:
+    """A text a sysadmin sets for the site, in the reader's language: CKAN's
+    ``key`` (one text, in the portal's language), or for English readers
+    ``english_key``; "" for the portal's own."""
     default = tk.config.get("ckan.locale_default") or "id"
     if (tk.h.lang() or default) != default:
-        return tk.config.get("satudata.site_about_en") or ""
-    return tk.config.get("ckan.site_about") or ""
+        return tk.config.get(english_key) or ""
+    return tk.config.get(key) or ""
+
+
+def satudata_site_about() -> str:
+    """The about page's text set by a sysadmin (an English reader read the
+    Indonesian text set on the settings page): :func:`_site_text`."""
+    return _site_text("ckan.site_about", "satudata.site_about_en")
 
 
 def satudata_site_intro() -> str:
-    """The home page's introduction in the reader's language: CKAN's
-    ``ckan.site_intro_text`` (the portal's language), or for English
-    readers ``satudata.site_intro_text_en``; "" for the portal's own
-    sentence (an English page had the Indonesian introduction)."""
-    default = tk.config.get("ckan.locale_default") or "id"
-    if (tk.h.lang() or default) != default:
-        return tk.config.get("satudata.site_intro_text_en") or ""
-    return tk.config.get("ckan.site_intro_text") or ""
+    """The home page's introduction (an English page had the Indonesian
+    one): :func:`_site_text`."""
+    return _site_text("ckan.site_intro_text", "satudata.site_intro_text_en")
 
 
 def satudata_home_facts(organization_limit: int = 1000) -> dict[str, Any]:
