@@ -496,8 +496,7 @@ def round_status_workbook(round_dict: dict[str, Any], rows: list[dict[str, Any]]
             yes if row["priority"] else no, row["state_label"],
             row.get("waiting_for_label") or "",
             # a closed round's request waiting for its producers has none
-            "" if row.get("round_closed") and row["state"] in ("requested", "returned")
-            else _day(row["due_date"], tz),
+            "" if row.get("closed_to_producers") else _day(row["due_date"], tz),
             yes if row["overdue"] else no,
             _day(row["submitted_at"], tz), _day(row["verified_at"], tz),
             _day(row["ready_at"], tz), row["return_count"],

@@ -1890,6 +1890,8 @@ def _request_rows(scope: _Scope, data: dict[str, Any], *, limit: Optional[int],
                                   if request.due_date and request.state in active
                                   and not closed else None),
             "round_closed": bool(row[12]),
+            # its producers are waited for no more: no deadline for them
+            "closed_to_producers": closed,
         })
         if with_completeness:
             result["completeness"] = row[13]
@@ -2093,8 +2095,7 @@ def satudata_request_show(context: Context, data_dict: DataDict) -> dict[str, An
             "Nobody can take this request's next step: its OPD has no producer (an editor "
             "or administrator of the OPD). The walidata adds one to the OPD."))
     result.update(_periods_of(data["id"]))
-    if result["due_date"] and not (result["round_closed"]
-                                   and result["state"] in rounds.WITH_PRODUCERS):
+    if result["due_date"] and not result["closed_to_producers"]:
         result["working_days_left"] = workdays.working_days_between(
             workdays.today(), datetime.date.fromisoformat(result["due_date"]))
     return result
