@@ -36,7 +36,7 @@ from .states import (ACTIVE_STATES, PUBLIC_OPEN, PUBLIC_TABLE, PublicActor, Publ
 __all__ = ["RESPONSE_DAYS", "EXTENSION_DAYS", "public_request_step", "actors_of",
            "steps_for", "may_attempt", "check_step", "version_of", "create", "lock", "take",
            "fulfil_published", "reopen", "may_see_contact", "due_for_reminder", "MAX_OPEN",
-           "open_over_limit"]
+           "open_over_limit", "prepared_datasets"]
 
 #: working days to answer, and the one extension (UU 14/2008, art. 22 (1), (8))
 RESPONSE_DAYS = 10
@@ -190,12 +190,16 @@ def _dataset_public(package_id: str) -> bool:
     return bool(found) and found.state == "active" and not found.private
 
 
+def prepared_datasets() -> Any:
+    """SQL: the ids of the datasets a data request of the workflow is
+    preparing (one that will publish them, unless the walidata stops it)."""
+    return sa.select(DataRequest.package_id).where(DataRequest.state.in_(ACTIVE_STATES))
+
+
 def _being_prepared(package_id: str) -> bool:
-    """Whether a data request of the workflow is preparing the dataset (one
-    that will publish it, unless the walidata stops it)."""
+    """Whether a data request is preparing the dataset (:func:`prepared_datasets`)."""
     return model.Session.execute(
-        sa.select(DataRequest.id).where(DataRequest.package_id == package_id,
-                                        DataRequest.state.in_(ACTIVE_STATES)).limit(1)
+        prepared_datasets().where(DataRequest.package_id == package_id).limit(1)
     ).first() is not None
 
 

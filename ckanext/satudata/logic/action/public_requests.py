@@ -18,8 +18,8 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ...lib import public_requests, roles, workdays
-from ...lib.states import ACTIVE_STATES, PUBLIC_OPEN, public_state_label
-from ...model import DaftarData, DataRequest, PublicRequest, PublicRequestEvent
+from ...lib.states import PUBLIC_OPEN, public_state_label
+from ...model import DaftarData, PublicRequest, PublicRequestEvent
 from .. import schema
 from ._common import commit as _commit, contains, lock_name, validate as _validate
 
@@ -305,8 +305,7 @@ def satudata_public_request_datasets(context: Context, data_dict: DataDict
     prepared = model.Session.execute(
         sa.select(model.Package.name, model.Package.title)
         .where(model.Package.state == "active",
-               model.Package.id.in_(sa.select(DataRequest.package_id).where(
-                   DataRequest.state.in_(ACTIVE_STATES))),
+               model.Package.id.in_(public_requests.prepared_datasets()),
                sa.or_(contains(model.Package.title, data["q"]),
                       contains(model.Package.name, data["q"])))
         .order_by(model.Package.title).limit(limit)).all()
