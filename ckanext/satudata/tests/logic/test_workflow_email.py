@@ -368,10 +368,9 @@ def test_the_commands_refuse_an_empty_date_and_a_limit_below_one(region, cli, sm
         assert isinstance(result.exception, SystemExit), command
 
 
-def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
-    """The Kadis, an administrator of the walidata too, gave the last
-    approval and was e-mailed "ready to publish … approved at every level"
-    of it; the other administrators are still told."""
+def _told_of_the_last_approval(smtp, region, run_jobs) -> list[dict[str, str]]:
+    """The messages of the Kadis's last approval of OPD A's request, the
+    Kadis an administrator of the walidata too."""
     helpers.call_action("organization_member_create", context={"user": "sysadmin-uji"},
                         id=region.walidata["id"], username="kadis", role="admin")
     request = region.request_of(region.opd_a)
@@ -383,7 +382,14 @@ def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
     smtp.take()
     region.call("kadis", "satudata_request_approve", id=request["id"])
     run_jobs()
-    told = smtp.recipients(smtp.take())
+    return smtp.take()
+
+
+def test_the_officer_who_took_a_step_is_not_told_of_it(smtp, region, run_jobs):
+    """The Kadis, an administrator of the walidata too, gave the last
+    approval and was e-mailed "ready to publish … approved at every level"
+    of it; the other administrators are still told."""
+    told = smtp.recipients(_told_of_the_last_approval(smtp, region, run_jobs))
     assert "admin-walidata@example.org" in told and "kadis@example.org" not in told
     sysadmin = region.users["sysadmin"]
     assert sysadmin["email"] not in told  # the walidata's administrators are told
@@ -394,20 +400,9 @@ def test_ready_data_reaches_a_publisher_when_the_approver_was_the_only_administr
     """The Kadis was the walidata organization's only administrator: their
     last approval told nobody who publishes that data waited for it (the
     sysadmins publish, and were never told)."""
-    helpers.call_action("organization_member_create", context={"user": "sysadmin-uji"},
-                        id=region.walidata["id"], username="kadis", role="admin")
     helpers.call_action("organization_member_delete", context={"user": "sysadmin-uji"},
                         id=region.walidata["id"], username="admin-walidata")
-    request = region.request_of(region.opd_a)
-    complete_metadata(request["package_id"], "produsen-a")
-    region.call("producer", "satudata_request_submit", id=request["id"])
-    region.call("verifier", "satudata_request_verify", id=request["id"])
-    region.call("kabid", "satudata_request_approve", id=request["id"])
-    run_jobs()
-    smtp.take()
-    region.call("kadis", "satudata_request_approve", id=request["id"])
-    run_jobs()
-    messages = smtp.take()
+    messages = _told_of_the_last_approval(smtp, region, run_jobs)
     from ckanext.satudata.lib import roles
     assert [u.name for u in roles.sysadmins()] == ["sysadmin-uji"]
     address = model.User.get("sysadmin-uji").email
