@@ -154,25 +154,37 @@ def test_a_reviewer_barred_by_four_eyes_is_neither_offered_queued_nor_told(
                                     id=request["id"])["allowed_transitions"]
 
 
+def _editor_of_opd_a(region, user: str) -> None:
+    """``user`` (a walidata officer) an editor of OPD A too (a small
+    regency's statistics officer who also keys data for an OPD)."""
+    helpers.call_action("organization_member_create", context={"ignore_auth": True},
+                        id=region.opd_a["id"], username=user, role="editor")
+
+
+def _verify_refused(user: str, request: dict) -> None:
+    """The verification of ``request`` refused to ``user``: by the auth
+    function, then by the engine alone."""
+    for ignore_auth in (False, True):
+        with pytest.raises(tk.NotAuthorized):
+            helpers.call_action("satudata_request_verify",
+                                context={"user": user, "ignore_auth": ignore_auth},
+                                id=request["id"])
+
+
 def test_an_editor_of_the_opd_does_not_verify_data_they_changed(region):
     """An officer who is both an editor of the OPD and the verifier changed
     a returned request's table, the producer resubmitted it, and the
     officer verified data they wrote."""
     request = region.request_of(region.opd_a)
     verifier = region.users["verifier"]["name"]
-    helpers.call_action("organization_member_create", context={"ignore_auth": True},
-                        id=region.opd_a["id"], username=verifier, role="editor")
+    _editor_of_opd_a(region, verifier)
     table = add_csv(region, "producer", request["package_id"], "tahun,jumlah\n2024,10\n")
     complete_metadata(request["package_id"], region.users["producer"]["name"])
     region.call("producer", "satudata_request_submit", id=request["id"])
     region.call("verifier", "satudata_request_return", id=request["id"], note="Lengkapi")
     region.call("verifier", "resource_patch", id=table["id"], description="Diisi verifikator")
     region.call("producer", "satudata_request_resubmit", id=request["id"])
-    for ignore_auth in (False, True):  # the auth function, then the engine alone
-        with pytest.raises(tk.NotAuthorized):
-            helpers.call_action("satudata_request_verify",
-                                context={"user": verifier, "ignore_auth": ignore_auth},
-                                id=request["id"])
+    _verify_refused(verifier, request)
     # nor is it in their queue ("Menunggu tindakan saya" listed it)
     queue = region.call("verifier", "satudata_request_list", actionable=True)
     assert request["id"] not in [r["id"] for r in queue["results"]]
@@ -195,8 +207,7 @@ def test_an_editor_of_the_opd_does_not_verify_a_revision_they_wrote_in_between(r
     to_ready(region, request)
     publish(region, request)
     verifier = region.users["verifier"]["name"]
-    helpers.call_action("organization_member_create", context={"ignore_auth": True},
-                        id=region.opd_a["id"], username=verifier, role="editor")
+    _editor_of_opd_a(region, verifier)
     region.call("producer", "package_patch", id=request["package_id"], notes="Dimulai produsen")
     region.call("verifier", "resource_patch", id=table["id"], description="Diisi verifikator")
     region.call("producer", "package_patch", id=request["package_id"],
@@ -204,11 +215,7 @@ def test_an_editor_of_the_opd_does_not_verify_a_revision_they_wrote_in_between(r
     region.call("producer", "satudata_request_revise", id=request["id"])
     assert "verify" not in region.call("verifier", "satudata_request_show",
                                        id=request["id"])["allowed_transitions"]
-    for ignore_auth in (False, True):  # the auth function, then the engine alone
-        with pytest.raises(tk.NotAuthorized):
-            helpers.call_action("satudata_request_verify",
-                                context={"user": verifier, "ignore_auth": ignore_auth},
-                                id=request["id"])
+    _verify_refused(verifier, request)
     queue = region.call("verifier", "satudata_request_list", actionable=True)
     assert request["id"] not in [r["id"] for r in queue["results"]]
 
@@ -220,8 +227,7 @@ def test_an_editor_of_the_opd_does_not_verify_a_dataset_they_created(region):
     verified it."""
     request = region.request_of(region.opd_a)
     verifier = region.users["verifier"]["name"]
-    helpers.call_action("organization_member_create", context={"ignore_auth": True},
-                        id=region.opd_a["id"], username=verifier, role="editor")
+    _editor_of_opd_a(region, verifier)
     made = helpers.call_action("package_create", context={"user": verifier},
                                name="dibuat-verifikator", title="Dibuat verifikator",
                                owner_org=region.opd_a["id"])
@@ -229,11 +235,7 @@ def test_an_editor_of_the_opd_does_not_verify_a_dataset_they_created(region):
                 package_id=made["id"])
     complete_metadata(made["id"], region.users["producer"]["name"])
     region.call("producer", "satudata_request_submit", id=request["id"])
-    for ignore_auth in (False, True):  # the auth function, then the engine alone
-        with pytest.raises(tk.NotAuthorized):
-            helpers.call_action("satudata_request_verify",
-                                context={"user": verifier, "ignore_auth": ignore_auth},
-                                id=request["id"])
+    _verify_refused(verifier, request)
     # the round's sender, whose sending created the request's first dataset,
     # is no author of it: a verifier too, they verify it
     region.call("walidata_admin", "satudata_role_create",
